@@ -1,0 +1,26 @@
+"""minitf: TensorFlow 1.x's graph-and-session API on numpy (and cupy). `import minitf as tf`."""
+
+from minitf import dtypes, errors
+from minitf.dtypes import (DType, as_dtype, bool, complex64, complex128, double, float16,
+                           float32, float64, half, int8, int16, int32, int64, string, uint8,
+                           uint16, uint32, uint64)
+from minitf.framework.graph import (Graph, GraphKeys, add_to_collection, add_to_collections,
+                                    colocate_with, control_dependencies, device,
+                                    get_collection, get_collection_ref, get_default_graph,
+                                    get_default_session, name_scope, reset_default_graph)
+from minitf.framework.operation import Operation
+from minitf.framework.shapes import Dimension, TensorShape
+from minitf.framework.tensor import Tensor
+from minitf.ops.constant_op import *  # noqa: F401,F403
+from minitf.ops.array_ops import *  # noqa: F401,F403
+from minitf.ops.math_ops import *  # noqa: F401,F403
+from minitf.ops.control_ops import *  # noqa: F401,F403
+from minitf.ops.variables import *  # noqa: F401,F403
+from minitf.ops import variables as _variables
+from minitf.gradients import gradients
+from minitf.client.session import InteractiveSession, Session
+from minitf import train
+
+_variables.install_tensor_operators()
+
+__version__ = "0.1.0"

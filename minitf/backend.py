@@ -1,0 +1,58 @@
+"""The only module that imports cupy: picks the array module (`xp`) for a device and moves arrays.
+
+Kernels receive `xp` (numpy or cupy) and call only `xp.*`, so each kernel is written once. Device
+strings follow TF1 (`/cpu:0`, `/device:GPU:0`); placement is soft, as with TF's
+`allow_soft_placement=True`: a GPU request without a usable GPU runs on numpy.
+"""
+
+import os
+
+import numpy
+
+_cupy = None
+_cupy_checked = False
+
+
+def cupy_module():
+    """cupy if it is installed and sees a GPU (and MINITF_DISABLE_GPU is unset), else None."""
+    global _cupy, _cupy_checked
+    if not _cupy_checked:
+        _cupy_checked = True
+        if not os.environ.get("MINITF_DISABLE_GPU"):
+            try:
+                import cupy
+                if cupy.cuda.runtime.getDeviceCount() > 0:
+                    _cupy = cupy
+            except Exception:  # no cupy, no driver, or no device: numpy it is
+                _cupy = None
+    return _cupy
+
+
+def gpu_available():
+    return cupy_module() is not None
+
+
+def array_module_for(device):
+    """The array module an op placed on `device` runs with. With no device given, ops run on the
+    GPU when one is usable (TF1's default placement), else on numpy."""
+    device = (device or "").lower()
+    if "cpu" in device:
+        return numpy
+    cp = cupy_module()
+    return cp if cp is not None else numpy
+
+
+def to_numpy(value):
+    """A host (numpy) copy of a kernel result; numpy values pass through unchanged."""
+    if isinstance(value, (numpy.ndarray, numpy.generic)) or _cupy is None:
+        return value
+    if isinstance(value, _cupy.ndarray):
+        return _cupy.asnumpy(value)
+    return value
+
+
+def to_module(value, xp):
+    """`value` as an array of module `xp` (a copy only when it has to cross devices)."""
+    if xp is numpy:
+        return to_numpy(value)
+    return xp.asarray(value)

@@ -1,0 +1,289 @@
+"""Plan: what one Session.run signature (fetches + fed tensors) executes, compiled once.
+
+Building a plan prunes the graph to the ops the fetches need (stopping at fed tensors), folds
+what does not depend on feeds or state into constants, orders the rest (reads of a variable
+before writes to it, where dependencies allow, as TF1's executor does in practice), and emits
+straight-line Python that calls the bound kernels with each intermediate deleted after its last
+use. Kernels that accept `out=` get a buffer kept between runs while their input shapes repeat:
+fresh allocations are the hidden cost of a numpy step. Running a plan is one function call.
+"""
+
+import heapq
+
+import numpy
+
+from minitf import backend, errors
+from minitf.framework.tensor import Tensor
+
+
+class Plan:
+    """A compiled, runnable schedule for one (fetch elements, fed tensors) signature."""
+
+    def __init__(self, state, elements, fed_tensors):
+        self.elements = elements
+        self.fed_tensors = fed_tensors
+        fed = set(fed_tensors)
+        ops = _needed_ops(elements, fed)
+        _check_feeds(ops, fed, elements)
+        self._build(state, ops, fed, elements, fed_tensors)
+
+    # -- building ------------------------------------------------------------------------------
+    def _build(self, state, ops, fed, elements, fed_tensors):
+        order = _schedule(ops, fed)
+        namespace = {"_snap": _snapshot, "_copy": _copy}
+        slot_of = {}  # Tensor -> local variable name in the generated code
+        for i, t in enumerate(fed_tensors):
+            slot_of[t] = "f%d" % i
+
+        # Fold: pure ops whose inputs are all known become constants of the plan.
+        folded = {}
+        runnable = []
+        for op in order:
+            value = _fold(op, folded, fed)
+            if value is not None:
+                for t, v in zip(op.outputs, value):
+                    name = "c%d" % len(folded)
+                    folded[t] = v
+                    namespace[name] = v
+                    slot_of[t] = name
+            else:
+                runnable.append(op)
+
+        fetched = {e for e in elements if isinstance(e, Tensor)}
+        devices = {state.xp_for(op) for op in runnable}
+        self.uses_gpu = any(xp is not numpy for xp in devices)
+
+        # Pass 1: a local name per tensor; ops that forward their input get no call at all.
+        steps = []  # (op, kernel name or None)
+        for i, op in enumerate(runnable):
+            if op.opdef.is_identity and op.outputs[0] not in fed:
+                slot_of[op.outputs[0]] = slot_of[op.inputs[0]]
+                steps.append((op, None))
+            elif not op.outputs and not op.opdef.stateful:
+                continue  # NoOp: it only orders things, and the order is already fixed
+            else:
+                for t in op.outputs:
+                    slot_of[t] = "t%d_%d" % (i, t.value_index)
+                steps.append((op, "k%d" % i))
+        last_use = {}
+        for i, (op, _) in enumerate(steps):
+            for t in _data_inputs(op):
+                last_use[slot_of[t]] = i
+
+        # Pass 2: emit the straight-line code.
+        lines = ["def run(_feeds):"]
+        if fed_tensors:
+            lines.append("    %s, = _feeds" % ", ".join("f%d" % i for i in range(len(fed_tensors))))
+        self._line_to_op = {}
+        snapshots = {}
+        for i, (op, kname) in enumerate(steps):
+            opdef = op.opdef
+            if kname is not None:
+                fn = opdef.bind(state, op)
+                if opdef.supports_out and len(op.outputs) == 1 and op.outputs[0] not in fetched:
+                    fn = _with_reused_buffer(fn)
+                if self.uses_gpu:
+                    fn = _on_device(fn, state.xp_for(op))
+                namespace[kname] = fn
+                call = "%s(%s)" % (kname, ", ".join(slot_of[t] for t in _data_inputs(op)))
+                outs = [slot_of[t] for t in op.outputs]
+                if not outs:
+                    lines.append("    " + call)
+                elif len(outs) == 1:
+                    lines.append("    %s = %s" % (outs[0], call))
+                else:
+                    lines.append("    %s, = %s" % (", ".join(outs), call))
+                self._line_to_op[len(lines)] = op
+            for t in op.outputs:
+                if t in fetched and t not in snapshots:
+                    # Copy now, not at the end: a later in-place update must not change what
+                    # this run reports for the tensor (e.g. a variable read fetched with a
+                    # train step), and a reused buffer must not escape.
+                    snapshots[t] = "r%d" % len(snapshots)
+                    helper = "_snap" if opdef.fresh_output else "_copy"
+                    lines.append("    %s = %s(%s)" % (snapshots[t], helper, slot_of[t]))
+            for t in _data_inputs(op):
+                slot = slot_of[t]
+                if last_use.get(slot) == i and slot.startswith("t"):
+                    lines.append("    del %s" % slot)
+                    del last_use[slot]
+        results = []
+        for e in elements:
+            if not isinstance(e, Tensor):
+                results.append("None")
+            elif e in snapshots:
+                results.append(snapshots[e])
+            elif e in folded:
+                results.append("_copy(%s)" % slot_of[e])
+            else:  # a fed tensor fetched back
+                results.append(slot_of[e])
+        lines.append("    return [%s]" % ", ".join(results))
+        self.source = "\n".join(lines) + "\n"
+        self._filename = "<minitf plan %x>" % id(self)
+        exec(compile(self.source, self._filename, "exec"), namespace)
+        self._run = namespace["run"]
+        self.num_kernels = len(self._line_to_op)
+
+    # -- running -------------------------------------------------------------------------------
+    def run(self, feeds):
+        """Runs the plan with the converted feed arrays (in `fed_tensors` order)."""
+        try:
+            with numpy.errstate(all="ignore"):  # inf/nan propagate silently, as in TF
+                values = self._run(feeds)
+        except errors.OpError:
+            raise
+        except Exception as e:
+            raise self._op_error(e) from e
+        if self.uses_gpu:
+            values = [backend.to_numpy(v) for v in values]
+        return values
+
+    def _op_error(self, exc):
+        tb = exc.__traceback__
+        op = None
+        while tb is not None:
+            if tb.tb_frame.f_code.co_filename == self._filename:
+                op = self._line_to_op.get(tb.tb_lineno)
+            tb = tb.tb_next
+        if op is None:
+            return errors.UnknownError(None, None, "%s: %s" % (type(exc).__name__, exc))
+        cls = errors.ResourceExhaustedError if isinstance(exc, MemoryError) else errors.InvalidArgumentError
+        shapes = ", ".join(str(t.shape) for t in op.inputs)
+        return cls(None, op, "%s (op %s '%s', inputs of static shapes [%s], created at %s)"
+                   % (exc, op.type, op.name, shapes, op.where()))
+
+
+# -- graph walking ---------------------------------------------------------------------------------
+
+def _data_inputs(op):
+    """The inputs whose values the kernel receives (variable references excluded)."""
+    refs = op.opdef.ref_inputs
+    if not refs:
+        return op.inputs
+    return tuple(t for i, t in enumerate(op.inputs) if i not in refs)
+
+
+def _needed_ops(elements, fed):
+    needed = set()
+    stack = [e.op if isinstance(e, Tensor) else e for e in elements
+             if not (isinstance(e, Tensor) and e in fed)]
+    while stack:
+        op = stack.pop()
+        if op in needed:
+            continue
+        needed.add(op)
+        for t in _data_inputs(op):
+            if t not in fed:
+                stack.append(t.op)
+        stack.extend(op.control_inputs)
+    return needed
+
+
+def _check_feeds(ops, fed, elements):
+    for op in sorted(ops, key=lambda o: o._id):
+        if op.type == "Placeholder":
+            needing = [e for e in elements if op in _needed_ops([e], fed)]
+            shape = op.outputs[0].shape
+            raise errors.InvalidArgumentError(
+                None, op, "You must feed a value for placeholder tensor '%s' with dtype %s%s "
+                "(needed by fetch %s). Add it to feed_dict." % (
+                    op.name, op.outputs[0].dtype.name,
+                    "" if shape.ndims is None else " and shape %s" % _dims(shape),
+                    ", ".join("'%s'" % e.name for e in needing) or "?"))
+
+
+def _dims(shape):
+    from minitf.framework.shapes import format_dims
+    return format_dims(shape.as_tuple())
+
+
+def _schedule(ops, fed):
+    """Topological order of `ops`; among ready ops, pure ones first and ops that write variables
+    last, then creation order (so runs are deterministic)."""
+    pending = {}
+    users = {op: [] for op in ops}
+    for op in ops:
+        deps = {t.op for t in _data_inputs(op) if t not in fed and t.op in ops}
+        deps.update(c for c in op.control_inputs if c in ops)
+        pending[op] = len(deps)
+        for d in deps:
+            users[d].append(op)
+    ready = [(bool(op.opdef.ref_inputs), op._id, op) for op in ops if pending[op] == 0]
+    heapq.heapify(ready)
+    order = []
+    while ready:
+        _, _, op = heapq.heappop(ready)
+        order.append(op)
+        for u in users[op]:
+            pending[u] -= 1
+            if pending[u] == 0:
+                heapq.heappush(ready, (bool(u.opdef.ref_inputs), u._id, u))
+    return order
+
+
+def _fold(op, folded, fed):
+    """The outputs of `op` computed now, if it is pure and everything it reads is known."""
+    opdef = op.opdef
+    if opdef.stateful or any(t in fed for t in op.outputs):
+        return None
+    if not op.outputs:
+        return None
+    static = opdef.static_value(op)
+    if static is not None and len(op.outputs) == 1:
+        return [static]
+    if any(t not in folded for t in op.inputs) or any(c for c in op.control_inputs):
+        return None
+    try:
+        with numpy.errstate(all="ignore"):
+            value = opdef.compute(numpy, *[folded[t] for t in op.inputs])
+    except Exception:  # leave it to run time, which reports it against the op
+        return None
+    values = list(value) if len(op.outputs) > 1 else [value]
+    for v in values:
+        if isinstance(v, numpy.ndarray):
+            v.setflags(write=False)  # shared by every run of the plan
+    return values
+
+
+# -- kernel wrappers --------------------------------------------------------------------------------
+
+def _with_reused_buffer(fn):
+    """Calls `fn(*args, out=buffer)` with the previous run's result as the buffer while the
+    input shapes repeat (an `out` of a larger shape would silently broadcast, so shapes are
+    checked, not trusted)."""
+    buf = None
+    shapes = None
+
+    def call(*args):
+        nonlocal buf, shapes
+        key = tuple([a.shape for a in args])
+        if key == shapes:
+            return fn(*args, out=buf)
+        result = fn(*args)
+        if isinstance(result, numpy.ndarray) and result.base is None and result.ndim:
+            buf, shapes = result, key
+        else:
+            buf, shapes = None, None
+        return result
+    return call
+
+
+def _on_device(fn, xp):
+    def call(*args):
+        return fn(*[backend.to_module(a, xp) for a in args])
+    return call
+
+
+def _snapshot(value):
+    """A fetched value the caller may keep: views are copied (they may alias state)."""
+    if isinstance(value, numpy.ndarray) and value.base is not None:
+        return value.copy()
+    return value
+
+
+def _copy(value):
+    if isinstance(value, numpy.ndarray):
+        return value.copy()
+    copy = getattr(value, "copy", None)
+    return copy() if copy is not None else value
+

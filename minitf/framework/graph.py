@@ -1,0 +1,436 @@
+"""Graph: operations in creation order, TF1's unique naming and name scopes, collections, control
+dependencies and devices; plus the default-graph and default-session stacks."""
+
+import contextlib
+import re
+import threading
+
+from minitf.framework.operation import Operation
+from minitf.framework.shapes import format_dims
+from minitf.framework.tensor import Tensor, TensorSpec
+
+
+class GraphKeys:
+    """Standard collection names, as in TF1."""
+
+    GLOBAL_VARIABLES = "variables"
+    LOCAL_VARIABLES = "local_variables"
+    MODEL_VARIABLES = "model_variables"
+    TRAINABLE_VARIABLES = "trainable_variables"
+    SUMMARIES = "summaries"
+    QUEUE_RUNNERS = "queue_runners"
+    TABLE_INITIALIZERS = "table_initializer"
+    ASSET_FILEPATHS = "asset_filepaths"
+    MOVING_AVERAGE_VARIABLES = "moving_average_variables"
+    REGULARIZATION_LOSSES = "regularization_losses"
+    CONCATENATED_VARIABLES = "concatenated_variables"
+    SAVERS = "savers"
+    WEIGHTS = "weights"
+    BIASES = "biases"
+    ACTIVATIONS = "activations"
+    UPDATE_OPS = "update_ops"
+    LOSSES = "losses"
+    SAVEABLE_OBJECTS = "saveable_objects"
+    RESOURCES = "resources"
+    LOCAL_RESOURCES = "local_resources"
+    TRAINABLE_RESOURCE_VARIABLES = "trainable_resource_variables"
+    INIT_OP = "init_op"
+    LOCAL_INIT_OP = "local_init_op"
+    READY_OP = "ready_op"
+    READY_FOR_LOCAL_INIT_OP = "ready_for_local_init_op"
+    SUMMARY_OP = "summary_op"
+    GLOBAL_STEP = "global_step"
+    EVAL_STEP = "eval_step"
+    TRAIN_OP = "train_op"
+    COND_CONTEXT = "cond_context"
+    WHILE_CONTEXT = "while_context"
+    VARIABLES = GLOBAL_VARIABLES
+
+
+class Graph:
+    """A TF1 graph. Ops are appended in creation order, which is also a topological order."""
+
+    def __init__(self):
+        self._ops = []
+        self._by_name = {}
+        self._names_in_use = {}
+        self._name_stack = ""
+        self._collections = {}
+        self._finalized = False
+        self._control_stack = []
+        self._device_stack = []
+        self._lock = threading.RLock()
+        self.seed = None
+
+    # -- ops -----------------------------------------------------------------------------------
+    def create_op(self, opdef, inputs, name=None, control_inputs=(), device=None):
+        """Adds an op: infers its output specs (raising at build time, naming the op and its
+        input shapes) and names it uniquely. A `name` ending in '/' is used exactly."""
+        if self._finalized:
+            raise RuntimeError("Graph is finalized and cannot be modified.")
+        for t in inputs:
+            if not isinstance(t, Tensor):
+                raise TypeError("Input to op %s must be a Tensor, got %r" % (opdef.type_name, t))
+            if t.op.graph is not self:
+                raise ValueError("Tensor %s must be from the same graph as the op being created "
+                                 "(%s); it belongs to another graph." % (t.name, opdef.type_name))
+        with self._lock:
+            if name and name.endswith("/"):
+                op_name = name[:-1]
+                if op_name in self._by_name:
+                    op_name = self.unique_name(op_name)
+                else:
+                    self._names_in_use.setdefault(op_name.lower(), 1)
+            else:
+                op_name = self.unique_name(name or opdef.type_name)
+            try:
+                specs = opdef.infer(*inputs)
+            except (ValueError, TypeError) as e:
+                shapes = ", ".join(format_dims(t.shape.as_tuple()) for t in inputs)
+                raise type(e)("%s for '%s' (op: '%s') with input shapes: %s."
+                              % (str(e).rstrip("."), op_name, opdef.type_name, shapes)) from None
+            if isinstance(specs, TensorSpec):
+                specs = [specs]
+            controls = []
+            for frame in self._control_stack:
+                for c in frame:
+                    if c not in controls:
+                        controls.append(c)
+            controls += [c for c in control_inputs if c not in controls]
+            input_ops = {t.op for t in inputs}
+            controls = [c for c in controls if c not in input_ops]
+            if device is None:
+                device = self._device_stack[-1] if self._device_stack else ""
+            op = Operation(self, op_name, opdef, inputs, specs, controls, device or "", len(self._ops))
+            self._ops.append(op)
+            self._by_name[op_name] = op
+        return op
+
+    def get_operations(self):
+        return list(self._ops)
+
+    @property
+    def version(self):
+        return len(self._ops)
+
+    def get_operation_by_name(self, name):
+        if not isinstance(name, str):
+            raise TypeError("Operation names are strings (or similar), not %s." % type(name).__name__)
+        return self.as_graph_element(name, allow_tensor=False, allow_operation=True)
+
+    def get_tensor_by_name(self, name):
+        if not isinstance(name, str):
+            raise TypeError("Tensor names are strings (or similar), not %s." % type(name).__name__)
+        return self.as_graph_element(name, allow_tensor=True, allow_operation=False)
+
+    def as_graph_element(self, obj, allow_tensor=True, allow_operation=True):
+        """The Tensor or Operation `obj` names or is (TF1's rules and error classes)."""
+        if hasattr(obj, "_as_graph_element") and not isinstance(obj, (Tensor, Operation)):
+            obj = obj._as_graph_element()
+        kinds = " or ".join(k for k, ok in (("Tensor", allow_tensor), ("Operation", allow_operation)) if ok)
+        if isinstance(obj, str):
+            if ":" in obj:
+                if not allow_tensor:
+                    raise ValueError("Name %r appears to refer to a Tensor, not a %s." % (obj, kinds))
+                op_name, _, index = obj.rpartition(":")
+                try:
+                    index = int(index)
+                except ValueError:
+                    raise ValueError("The name %r looks a like a Tensor name, but is not a valid "
+                                     "one. Tensor names must be of the form "
+                                     "\"<op_name>:<output_index>\"." % obj) from None
+                op = self._by_name.get(op_name)
+                if op is None:
+                    raise KeyError("The name %r refers to a Tensor which does not exist. The "
+                                   "operation, %r, does not exist in the graph." % (obj, op_name))
+                if index >= len(op.outputs):
+                    raise KeyError("The name %r refers to a Tensor which does not exist. The "
+                                   "operation, %r, exists but only has %d outputs."
+                                   % (obj, op_name, len(op.outputs)))
+                return op.outputs[index]
+            if not allow_operation:
+                raise ValueError("The name %r looks like an (invalid) Operation name, not a "
+                                 "Tensor. Tensor names must be of the form "
+                                 "\"<op_name>:<output_index>\"." % obj)
+            op = self._by_name.get(obj)
+            if op is None:
+                raise KeyError("The name %r refers to an Operation not in the graph." % obj)
+            return op
+        if isinstance(obj, Tensor) and allow_tensor:
+            if obj.graph is not self:
+                raise ValueError("Tensor %s is not an element of this graph." % obj.name)
+            return obj
+        if isinstance(obj, Operation) and allow_operation:
+            if obj.graph is not self:
+                raise ValueError("Operation %s is not an element of this graph." % obj.name)
+            return obj
+        raise TypeError("Can not convert a %s into a %s." % (type(obj).__name__, kinds))
+
+    # -- naming --------------------------------------------------------------------------------
+    def unique_name(self, name, mark_as_used=True):
+        """`name` under the current name scope, with `_1`, `_2`... appended when taken (TF1's
+        rule, case-insensitive)."""
+        if self._name_stack:
+            name = self._name_stack + "/" + name
+        key = name.lower()
+        i = self._names_in_use.get(key, 0)
+        if mark_as_used:
+            self._names_in_use[key] = i + 1
+        if i > 0:
+            base = key
+            while key in self._names_in_use:
+                key = "%s_%d" % (base, i)
+                i += 1
+            if mark_as_used:
+                self._names_in_use[key] = 1
+            name = "%s_%d" % (name, i - 1)
+        return name
+
+    def get_name_scope(self):
+        return self._name_stack
+
+    @contextlib.contextmanager
+    def name_scope(self, name):
+        """Enters a name scope: `name` is made unique ('scope_1'); '' or None resets to the top;
+        a name ending in '/' re-enters that exact scope."""
+        old = self._name_stack
+        if not name:
+            new = ""
+        elif name.endswith("/"):
+            new = name[:-1]
+        else:
+            new = self.unique_name(name)
+        self._name_stack = new
+        try:
+            yield new + "/" if new else ""
+        finally:
+            self._name_stack = old
+
+    # -- collections ---------------------------------------------------------------------------
+    def add_to_collection(self, name, value):
+        self._collections.setdefault(name, []).append(value)
+
+    def add_to_collections(self, names, value):
+        names = (names,) if isinstance(names, str) else set(names)
+        for name in names:
+            self.add_to_collection(name, value)
+
+    def get_collection_ref(self, name):
+        return self._collections.setdefault(name, [])
+
+    def get_collection(self, name, scope=None):
+        items = self._collections.get(name, [])
+        if scope is None:
+            return list(items)
+        pattern = re.compile(scope)
+        return [item for item in items
+                if getattr(item, "name", None) is not None and pattern.match(item.name)]
+
+    def get_all_collection_keys(self):
+        return [k for k in self._collections if isinstance(k, str)]
+
+    def clear_collection(self, name):
+        self._collections.pop(name, None)
+
+    # -- control dependencies and devices ------------------------------------------------------
+    @contextlib.contextmanager
+    def control_dependencies(self, control_inputs):
+        """Ops created inside run only after `control_inputs` ran; None clears outer ones."""
+        if control_inputs is None:
+            saved, self._control_stack = self._control_stack, []
+            try:
+                yield
+            finally:
+                self._control_stack = saved
+            return
+        ops = []
+        for c in control_inputs:
+            if hasattr(c, "_as_graph_element") and not isinstance(c, (Tensor, Operation)):
+                c = c._as_graph_element()
+            if isinstance(c, Tensor):
+                c = c.op
+            if not isinstance(c, Operation):
+                raise TypeError("Control input must be an Operation, a Tensor or a Variable: %r" % (c,))
+            if c.graph is not self:
+                raise ValueError("Control input %s is from another graph." % c.name)
+            ops.append(c)
+        self._control_stack.append(ops)
+        try:
+            yield
+        finally:
+            self._control_stack.pop()
+
+    @contextlib.contextmanager
+    def device(self, device_name):
+        """Records `device_name` on ops created inside (TF1 device placement, soft)."""
+        if callable(device_name):
+            raise TypeError("minitf's tf.device takes a device string; device functions are "
+                            "not supported.")
+        self._device_stack.append(canonical_device(device_name))
+        try:
+            yield
+        finally:
+            self._device_stack.pop()
+
+    @contextlib.contextmanager
+    def colocate_with(self, op, ignore_existing=False):
+        yield
+
+    # -- lifecycle -----------------------------------------------------------------------------
+    def finalize(self):
+        self._finalized = True
+
+    @property
+    def finalized(self):
+        return self._finalized
+
+    def as_default(self):
+        return _default_graph_context(self)
+
+    def __repr__(self):
+        return "<minitf.Graph with %d ops at 0x%x>" % (len(self._ops), id(self))
+
+
+def canonical_device(name):
+    """TF1-style canonical device string: '/gpu:0' -> '/device:GPU:0'; None or '' -> ''."""
+    if not name:
+        return ""
+    m = re.fullmatch(r"(?:/job:\w+)?(?:/replica:\d+)?(?:/task:\d+)?/?(?:device:)?(cpu|gpu)(?::(\d+))?",
+                     name.strip(), re.IGNORECASE)
+    if not m:
+        raise ValueError("Unrecognised device specification %r (expected e.g. '/cpu:0' or "
+                         "'/device:GPU:0')." % name)
+    return "/device:%s:%s" % (m.group(1).upper(), m.group(2) or "0")
+
+
+# -- default graph and default session stacks ------------------------------------------------------
+
+class _Stacks(threading.local):
+    def __init__(self):
+        self.graphs = []
+        self.sessions = []
+
+
+_stacks = _Stacks()
+_global_default_graph = Graph()
+
+
+@contextlib.contextmanager
+def _default_graph_context(graph):
+    _stacks.graphs.append(graph)
+    try:
+        yield graph
+    finally:
+        _stacks.graphs.pop()
+
+
+def get_default_graph():
+    return _stacks.graphs[-1] if _stacks.graphs else _global_default_graph
+
+
+def reset_default_graph():
+    """Clears the default graph (a fresh Graph replaces it). Not allowed inside `as_default()`."""
+    global _global_default_graph
+    if _stacks.graphs:
+        raise AssertionError("Do not use tf.reset_default_graph() to clear nested graphs. If you "
+                             "need a cleared graph, exit the nesting and create a new graph.")
+    _global_default_graph = Graph()
+
+
+@contextlib.contextmanager
+def default_session_context(session):
+    _stacks.sessions.append(session)
+    try:
+        yield session
+    finally:
+        _stacks.sessions.pop()
+
+
+_interactive = []
+
+
+def set_interactive_session(session):
+    """Installs `session` as the program-wide default (the latest InteractiveSession wins)."""
+    _interactive[:] = [session]
+
+
+def clear_interactive_session(session):
+    if _interactive and _interactive[0] is session:
+        _interactive.clear()
+
+
+def get_default_session():
+    if _stacks.sessions:
+        return _stacks.sessions[-1]
+    return _interactive[0] if _interactive else None
+
+
+def default_session_for(graph, session, what):
+    """The session `Tensor.eval` / `Operation.run` uses, with TF1's errors when there is none."""
+    if session is None:
+        session = get_default_session()
+        if session is None:
+            raise ValueError("Cannot %s: no default session is registered. Use `with "
+                             "sess.as_default():`, a tf.InteractiveSession, or pass one "
+                             "explicitly (`%s(session=sess)`)." % (
+                                 "evaluate tensor using `eval()`" if what == "eval"
+                                 else "execute operation using `run()`", what))
+    if session.graph is not graph:
+        raise ValueError("Cannot use the given session to %s: the graph of the tensor or "
+                         "operation is different from the session's graph."
+                         % ("evaluate tensor" if what == "eval" else "execute operation"))
+    return session
+
+
+# -- public TF1 functions over the default graph ---------------------------------------------------
+
+def _graph_of(values):
+    for v in values or ():
+        if isinstance(v, (Tensor, Operation)):
+            return v.graph
+        g = getattr(v, "graph", None)
+        if isinstance(g, Graph):
+            return g
+    return get_default_graph()
+
+
+@contextlib.contextmanager
+def name_scope(name, default_name=None, values=None):
+    """tf.name_scope(name, default_name=None, values=None): yields the scope string 'a/b/'."""
+    if name is None and default_name is None and values is not None:
+        raise ValueError("At least one of name (None) and default_name (None) must be provided.")
+    graph = _graph_of(values)
+    with graph.as_default(), graph.name_scope(name if name is not None else default_name) as scope:
+        yield scope
+
+
+def get_collection(key, scope=None):
+    return get_default_graph().get_collection(key, scope)
+
+
+def get_collection_ref(key):
+    return get_default_graph().get_collection_ref(key)
+
+
+def add_to_collection(name, value):
+    get_default_graph().add_to_collection(name, value)
+
+
+def add_to_collections(names, value):
+    get_default_graph().add_to_collections(names, value)
+
+
+def control_dependencies(control_inputs):
+    return get_default_graph().control_dependencies(control_inputs)
+
+
+def device(device_name):
+    return get_default_graph().device(device_name)
+
+
+def colocate_with(op, ignore_existing=False):
+    return get_default_graph().colocate_with(op, ignore_existing)
+
+
+def get_name_scope():
+    return get_default_graph().get_name_scope()

@@ -1,0 +1,76 @@
+"""Operation: a node of the graph (its OpDef, input tensors, outputs, control inputs, device, and
+the line of user code that created it)."""
+
+import os
+import sys
+
+_PACKAGE_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+
+def user_call_site():
+    """(filename, lineno) of the innermost stack frame outside minitf: where the user built the op."""
+    frame = sys._getframe(1)
+    while frame is not None:
+        filename = frame.f_code.co_filename
+        if not filename.startswith(_PACKAGE_DIR) and "importlib" not in filename:
+            return filename, frame.f_lineno
+        frame = frame.f_back
+    return "<unknown>", 0
+
+
+class Operation:
+    """A graph node. `type` is TF's op type name (`MatMul`); attributes live on `opdef`."""
+
+    __slots__ = ("graph", "name", "opdef", "inputs", "outputs", "control_inputs", "device",
+                 "created_at", "_id", "__weakref__")
+
+    def __init__(self, graph, name, opdef, inputs, specs, control_inputs, device, op_id):
+        from minitf.framework.tensor import Tensor
+        self.graph = graph
+        self.name = name
+        self.opdef = opdef
+        self.inputs = tuple(inputs)
+        self.outputs = tuple(Tensor(self, i, spec) for i, spec in enumerate(specs))
+        self.control_inputs = tuple(control_inputs)
+        self.device = device
+        self.created_at = user_call_site()
+        self._id = op_id
+
+    @property
+    def type(self):
+        return self.opdef.type_name
+
+    @property
+    def stateful(self):
+        return self.opdef.stateful
+
+    def values(self):
+        return self.outputs
+
+    def get_attr(self, name):
+        """An attribute of the op (a field of its OpDef), as TF's Operation.get_attr."""
+        try:
+            return getattr(self.opdef, name)
+        except AttributeError:
+            raise ValueError("Operation '%s' (type %s) has no attr named '%s'."
+                             % (self.name, self.type, name)) from None
+
+    def where(self):
+        """'file:line' of the user code that created this op, for error messages."""
+        return "%s:%d" % self.created_at
+
+    def run(self, feed_dict=None, session=None):
+        """Runs this op in `session` (the default session when None)."""
+        from minitf.framework.graph import default_session_for
+        default_session_for(self.graph, session, "run").run(self, feed_dict)
+
+    def __repr__(self):
+        return "<tf.Operation '%s' type=%s>" % (self.name, self.type)
+
+    def __str__(self):
+        lines = ['name: "%s"' % self.name, 'op: "%s"' % self.type]
+        lines += ['input: "%s"' % (t.name[:-2] if t.value_index == 0 else t.name) for t in self.inputs]
+        lines += ['input: "^%s"' % c.name for c in self.control_inputs]
+        if self.device:
+            lines.append('device: "%s"' % self.device)
+        return "\n".join(lines) + "\n"

@@ -1,0 +1,80 @@
+"""OpDef, the base class of every op, and the registry that finds an op class by TF type name.
+
+An op is ONE frozen dataclass: its fields are the op's attributes, and it has four methods:
+
+* ``infer(*inputs)``: static output spec(s) from the input Tensors' static shapes and dtypes.
+  Return one TensorSpec, or a list of them for an op with several (or zero) outputs. Raise
+  ValueError / TypeError with what is wrong; the graph adds the op's name and input shapes.
+* ``compute(xp, *arrays)``: the kernel, written once against the array module ``xp`` (numpy
+  or cupy). It must not modify its inputs. Ops with several outputs return a tuple. If
+  ``supports_out`` is True it also accepts ``out=`` (a buffer of the right shape and dtype the
+  plan reuses between runs) and must write its result there when given one.
+* ``grad(op, *output_grads)``: gradient rule built from minitf ops (never xp, never values);
+  returns one entry per input (None where an input gets no gradient). Ops that have no
+  gradient set ``differentiable = False`` instead.
+* ``bind(ctx, op)``: only stateful ops override it. It returns the callable the plan runs
+  (``fn(*arrays)``), closing over the session state in ``ctx`` (variables, RNG, ...). Inputs
+  listed in ``ref_inputs`` are variable references: the plan passes no value for them (the
+  op finds the variable's storage through ``ctx``), so assigning an uninitialized variable
+  works and nothing reads it first.
+"""
+
+import dataclasses
+import functools
+from typing import ClassVar
+
+REGISTRY = {}
+
+
+class OpDef:
+    """Base class of all ops; see the module docstring for what subclasses implement."""
+
+    type_name: ClassVar[str] = ""
+    stateful: ClassVar[bool] = False          # sees session state; never folded or cached
+    differentiable: ClassVar[bool] = True     # False: gradients() treats every input grad as None
+    fresh_output: ClassVar[bool] = True       # False: compute may return an input or state itself
+    supports_out: ClassVar[bool] = False      # compute accepts out=
+    is_identity: ClassVar[bool] = False       # output == input 0: the plan forwards, no call
+
+    def infer(self, *inputs):
+        raise NotImplementedError
+
+    def compute(self, xp, *inputs):
+        raise NotImplementedError
+
+    def grad(self, op, *grads):
+        raise LookupError("No gradient defined for operation '%s' (op type: %s)"
+                          % (op.name, op.type))
+
+    ref_inputs: ClassVar[tuple] = ()          # inputs that are variable references (see bind)
+
+    def bind(self, ctx, op):
+        return functools.partial(self.compute, ctx.xp_for(op))
+
+    def static_value(self, op):
+        """The op's output value when it is known at graph-build time (Const, Shape of a fully
+        defined shape...), else None. Used for static shape inference and plan folding."""
+        return None
+
+    def attrs(self):
+        """The op's attributes as a dict (its dataclass fields)."""
+        return {f.name: getattr(self, f.name) for f in dataclasses.fields(self)}
+
+
+def register(cls):
+    """Class decorator: makes `cls` a frozen dataclass and registers it under its TF type name."""
+    if not dataclasses.is_dataclass(cls) or "__dataclass_fields__" not in cls.__dict__:
+        cls = dataclasses.dataclass(frozen=True)(cls)
+    name = cls.__dict__.get("type_name") or cls.__name__
+    if name in REGISTRY and REGISTRY[name] is not cls:
+        raise ValueError("Op type %r is registered twice (%s and %s)" % (name, REGISTRY[name], cls))
+    cls.type_name = name
+    REGISTRY[name] = cls
+    return cls
+
+
+def lookup(type_name):
+    try:
+        return REGISTRY[type_name]
+    except KeyError:
+        raise KeyError("No op type named %r is registered in minitf" % type_name) from None

@@ -1,0 +1,104 @@
+"""TensorSpec (static shape + dtype) and Tensor, the symbolic output of an Operation."""
+
+from minitf import dtypes
+from minitf.framework.shapes import as_shape
+
+
+class TensorSpec:
+    """What op inference returns for each output: a static shape (dims may be None) and a dtype."""
+
+    __slots__ = ("shape", "dtype")
+
+    def __init__(self, shape, dtype):
+        self.shape = as_shape(shape)
+        self.dtype = dtypes.as_dtype(dtype)
+
+    def __repr__(self):
+        return "TensorSpec(shape=%s, dtype=%s)" % (self.shape, self.dtype.name)
+
+
+class Tensor:
+    """One output of an Operation. Hashes and compares by identity (`tf.equal` compares values);
+    arithmetic operators build graph nodes (installed by the op modules)."""
+
+    __slots__ = ("op", "value_index", "_shape", "dtype", "__weakref__")
+
+    # Make `ndarray + Tensor` defer to Tensor.__radd__ instead of numpy broadcasting over it.
+    __array_ufunc__ = None
+    __array_priority__ = 100
+
+    def __init__(self, op, value_index, spec):
+        self.op = op
+        self.value_index = value_index
+        self._shape = spec.shape
+        self.dtype = spec.dtype
+
+    @property
+    def name(self):
+        return "%s:%d" % (self.op.name, self.value_index)
+
+    @property
+    def graph(self):
+        return self.op.graph
+
+    @property
+    def device(self):
+        return self.op.device
+
+    @property
+    def shape(self):
+        return self._shape
+
+    def get_shape(self):
+        return self._shape
+
+    def set_shape(self, shape):
+        """Refines the static shape; raises ValueError when `shape` contradicts what is known."""
+        try:
+            self._shape = self._shape.merge_with(as_shape(shape))
+        except ValueError:
+            raise ValueError("Tensor %s has shape %s, which is not compatible with the shape %s "
+                             "passed to set_shape" % (self.name, self._shape, as_shape(shape))) from None
+
+    def consumers(self):
+        return [op for op in self.op.graph.get_operations() if self in op.inputs]
+
+    def eval(self, feed_dict=None, session=None):
+        """The value of this tensor in `session` (the default session when None)."""
+        from minitf.framework.graph import default_session_for
+        return default_session_for(self.graph, session, "eval").run(self, feed_dict)
+
+    def __repr__(self):
+        return "<tf.Tensor '%s' shape=%s dtype=%s>" % (self.name, self._shape, self.dtype.name)
+
+    def __str__(self):
+        return 'Tensor("%s", shape=%s, dtype=%s%s)' % (
+            self.name, self._shape, self.dtype.name,
+            ", device=%s" % self.op.device if self.op.device else "")
+
+    def __bool__(self):
+        raise TypeError("Using a `tf.Tensor` as a Python `bool` is not allowed: the graph has not "
+                        "run yet, so the tensor has no value. Use `if t is not None:` to test "
+                        "whether a tensor is defined, or tf.cond / tf.where to branch on its value.")
+
+    def __iter__(self):
+        raise TypeError("'Tensor' objects are not iterable: a graph tensor has no value until "
+                        "Session.run. Use tf.unstack(t) to split it, or index it (t[0]).")
+
+    def __len__(self):
+        raise TypeError("len() is not defined on a symbolic Tensor %s; use tf.shape(t)[0] or "
+                        "t.shape[0].value." % self.name)
+
+    def __hash__(self):
+        return id(self)
+
+    def __eq__(self, other):  # identity, as in TF1: tf.equal compares values
+        return self is other
+
+    def __ne__(self, other):
+        return self is not other
+
+    @classmethod
+    def _override_operator(cls, name, fn):
+        """Called by the op modules to install `+`, `*`, `[]`, ... (framework imports no ops)."""
+        setattr(cls, name, fn)

@@ -1,0 +1,122 @@
+"""tf.gradients: adds the backward graph (symbolic, so it can be fetched, logged and
+differentiated again) by a reverse walk over the ops between `xs` and `ys`."""
+
+from minitf.framework.graph import name_scope
+from minitf.framework.tensor import Tensor
+from minitf.ops.array_ops import fill, shape, zeros_like
+from minitf.ops.constant_op import constant, convert_to_tensor
+from minitf.ops.math_ops import add_n
+
+__all__ = ["gradients"]
+
+
+def _backprop_dtype(dtype):
+    return dtype.is_floating or dtype.is_complex
+
+
+def _as_list(x):
+    return list(x) if isinstance(x, (list, tuple)) else [x]
+
+
+def _as_source(x):
+    """A gradient source: a Variable differentiates through its storage tensor (`v:0`), so
+    every read of it counts, as TF1 does for reference variables."""
+    ref = getattr(x, "_ref", None)
+    return ref() if ref is not None else convert_to_tensor(x)
+
+
+def _data_inputs(op):
+    refs = op.opdef.ref_inputs
+    return [t for i, t in enumerate(op.inputs) if i not in refs]
+
+
+def gradients(ys, xs, grad_ys=None, name="gradients", colocate_gradients_with_ops=False,
+              gate_gradients=False, aggregation_method=None, stop_gradients=None):
+    """Symbolic partial derivatives of sum(ys) with respect to each of `xs` (None for an x that
+    ys do not depend on). `grad_ys` weights each y (ones by default); `stop_gradients` are
+    treated as constants."""
+    ys = [convert_to_tensor(y) for y in _as_list(ys)]
+    xs = [_as_source(x) for x in _as_list(xs)]
+    grad_ys = _as_list(grad_ys) if grad_ys is not None else [None] * len(ys)
+    if len(grad_ys) != len(ys):
+        raise ValueError("Passed %d grad_ys for %d ys" % (len(grad_ys), len(ys)))
+    stops = {convert_to_tensor(t) for t in _as_list(stop_gradients or [])}
+    graph = ys[0].graph
+
+    with name_scope(name, "gradients", ys + xs):
+        between = _ops_between(graph, xs, ys, stops)
+        grads = {}
+        for i, (y, gy) in enumerate(zip(ys, grad_ys)):
+            if gy is None:
+                if not _backprop_dtype(y.dtype):
+                    continue
+                gy = fill(shape(y), constant(1, y.dtype, name="grad_ys_%d" % i))
+            else:
+                gy = convert_to_tensor(gy, dtype=y.dtype)
+                if not gy.shape.is_compatible_with(y.shape):
+                    raise ValueError("grad_ys[%d] has shape %s, but ys[%d] (%s) has shape %s"
+                                     % (i, gy.shape, i, y.name, y.shape))
+            grads.setdefault(y, []).append(gy)
+
+        for op in sorted(between, key=lambda o: o._id, reverse=True):
+            out_grads = [_aggregate(grads.get(t)) for t in op.outputs]
+            if all(g is None for g in out_grads) or not op.opdef.differentiable:
+                continue
+            if all(t in stops for t in op.outputs):
+                continue
+            out_grads = [zeros_like(t) if g is None else g for t, g in zip(op.outputs, out_grads)]
+            with name_scope(op.name + "_grad"):
+                in_grads = op.opdef.grad(op, *out_grads)
+            in_grads = list(in_grads)
+            if len(in_grads) != len(op.inputs):
+                raise ValueError("The gradient rule of %s '%s' returned %d gradients for %d inputs"
+                                 % (op.type, op.name, len(in_grads), len(op.inputs)))
+            for t, g in zip(op.inputs, in_grads):
+                if g is None or (t.op not in between and t not in xs) or t in stops:
+                    continue
+                if not isinstance(g, Tensor):
+                    g = convert_to_tensor(g, dtype=t.dtype)
+                if not g.shape.is_compatible_with(t.shape):
+                    raise ValueError("The gradient rule of %s '%s' returned a gradient of shape %s "
+                                     "for input %s of shape %s" % (op.type, op.name, g.shape, t.name, t.shape))
+                if g.dtype is not t.dtype:
+                    raise TypeError("The gradient rule of %s '%s' returned a %s gradient for the "
+                                    "%s input %s" % (op.type, op.name, g.dtype.name, t.dtype.name, t.name))
+                grads.setdefault(t, []).append(g)
+        return [_aggregate(grads.get(x)) for x in xs]
+
+
+def _aggregate(contributions):
+    if not contributions:
+        return None
+    if len(contributions) == 1:
+        return contributions[0]
+    return add_n(contributions)
+
+
+def _ops_between(graph, xs, ys, stops):
+    """Ops on a differentiable path from some x to some y."""
+    consumers = {}
+    for op in graph.get_operations():
+        for t in _data_inputs(op):
+            consumers.setdefault(t, []).append(op)
+    forward = set()
+    stack = [x for x in xs]
+    while stack:
+        t = stack.pop()
+        if t in stops or not _backprop_dtype(t.dtype):
+            continue
+        for op in consumers.get(t, ()):
+            if op not in forward:
+                forward.add(op)
+                stack.extend(op.outputs)
+    between = set()
+    stack = [y.op for y in ys]
+    while stack:
+        op = stack.pop()
+        if op in between or op not in forward:
+            continue
+        between.add(op)
+        stack.extend(t.op for t in _data_inputs(op))
+    return between
+

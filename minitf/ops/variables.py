@@ -1,0 +1,219 @@
+"""tf.Variable (TF1's reference variable: ops `name`, `name/Assign`, `name/read`) and the
+initializer helpers over the variable collections."""
+
+from minitf import dtypes
+from minitf.framework.graph import GraphKeys, get_default_graph, name_scope
+from minitf.framework.shapes import unknown_shape
+from minitf.framework.tensor import Tensor
+from minitf.ops.array_ops import Identity
+from minitf.ops.constant_op import convert_to_tensor
+from minitf.ops.control_ops import group, no_op
+from minitf.ops.state_ops import Assign, AssignAdd, AssignSub, VariableV2
+
+__all__ = ["Variable", "global_variables", "trainable_variables", "local_variables",
+           "model_variables", "global_variables_initializer", "variables_initializer",
+           "local_variables_initializer"]
+
+
+class Variable:
+    """A value that persists across Session.run calls, owned by each Session separately."""
+
+    __array_ufunc__ = None
+    __array_priority__ = 100
+
+    def __init__(self, initial_value=None, trainable=True, collections=None, validate_shape=True,
+                 caching_device=None, name=None, variable_def=None, dtype=None,
+                 expected_shape=None, import_scope=None, constraint=None):
+        if initial_value is None:
+            raise ValueError("initial_value must be specified.")
+        graph = get_default_graph()
+        with name_scope(name, "Variable", [] if callable(initial_value) else [initial_value]) as scope:
+            if callable(initial_value):
+                with name_scope("Initializer"):
+                    initial_value = initial_value()
+            initial = convert_to_tensor(initial_value, dtype=dtype, name="initial_value")
+            if validate_shape and not initial.shape.is_fully_defined():
+                raise ValueError("initial_value must have a shape specified: %s" % initial)
+            shape = initial.shape if validate_shape else unknown_shape()
+            self._variable = graph.create_op(
+                VariableV2(shape, initial.dtype), [], name=scope).outputs[0]
+            self._initializer_op = graph.create_op(
+                Assign(validate_shape=validate_shape), [self._variable, initial], name="Assign")
+            self._snapshot = graph.create_op(Identity(), [self._variable], name="read").outputs[0]
+        self._initial_value = initial
+        self._trainable = trainable
+        self._constraint = constraint
+        self._save_slice_info = None
+        if collections is None:
+            collections = [GraphKeys.GLOBAL_VARIABLES]
+        if trainable and GraphKeys.TRAINABLE_VARIABLES not in collections:
+            collections = list(collections) + [GraphKeys.TRAINABLE_VARIABLES]
+        graph.add_to_collections(collections, self)
+
+    # -- identity ------------------------------------------------------------------------------
+    @property
+    def name(self):
+        return self._variable.name
+
+    @property
+    def op(self):
+        return self._variable.op
+
+    @property
+    def graph(self):
+        return self._variable.graph
+
+    @property
+    def dtype(self):
+        return self._variable.dtype
+
+    @property
+    def shape(self):
+        return self._variable.shape
+
+    def get_shape(self):
+        return self._variable.shape
+
+    @property
+    def device(self):
+        return self._variable.device
+
+    @property
+    def trainable(self):
+        return self._trainable
+
+    @property
+    def constraint(self):
+        return self._constraint
+
+    @property
+    def initializer(self):
+        return self._initializer_op
+
+    @property
+    def initial_value(self):
+        return self._initial_value
+
+    # -- reading -------------------------------------------------------------------------------
+    def value(self):
+        """The tensor that reads this variable (`name/read:0`)."""
+        return self._snapshot
+
+    def read_value(self):
+        """A new tensor reading the variable (each call adds a `read_N` op, as TF1)."""
+        with name_scope(self.op.name + "/"):
+            return self.graph.create_op(Identity(), [self._variable], name="read").outputs[0]
+
+    def _as_tensor(self, dtype=None):
+        if dtype is not None and dtypes.as_dtype(dtype) is not self.dtype:
+            raise ValueError("Incompatible type conversion requested to type '%s' for variable "
+                             "of type '%s'" % (dtypes.as_dtype(dtype).name, self.dtype.name))
+        return self._snapshot
+
+    def _as_graph_element(self):
+        return self._snapshot
+
+    def _ref(self):
+        return self._variable
+
+    def eval(self, session=None):
+        return self._snapshot.eval(session=session)
+
+    # -- writing -------------------------------------------------------------------------------
+    def _update(self, opdef, value, name, default_name):
+        value = convert_to_tensor(value, dtype=self.dtype)
+        with name_scope(name, default_name, [self._variable, value]) as scope:
+            return self.graph.create_op(opdef, [self._variable, value], name=scope).outputs[0]
+
+    def assign(self, value, use_locking=False, name=None, read_value=True):
+        """An op that sets the variable to `value` (returns the new value)."""
+        out = self._update(Assign(), value, name, "Assign")
+        return out if read_value else out.op
+
+    def assign_add(self, delta, use_locking=False, name=None, read_value=True):
+        out = self._update(AssignAdd(), delta, name, "AssignAdd")
+        return out if read_value else out.op
+
+    def assign_sub(self, delta, use_locking=False, name=None, read_value=True):
+        out = self._update(AssignSub(), delta, name, "AssignSub")
+        return out if read_value else out.op
+
+    def load(self, value, session=None):
+        """Sets the value in `session` (the default session when None) without adding ops."""
+        from minitf.framework.graph import default_session_for
+        session = default_session_for(self.graph, session, "run")
+        session.run(self._initializer_op, {self._initializer_op.inputs[1]: value})
+
+    def set_shape(self, shape):
+        self._variable.set_shape(shape)
+        self._snapshot.set_shape(shape)
+
+    def __repr__(self):
+        return "<tf.Variable '%s' shape=%s dtype=%s_ref>" % (self.name, self.shape, self.dtype.name)
+
+    def __hash__(self):
+        return id(self)
+
+    def __eq__(self, other):
+        return self is other
+
+    def __ne__(self, other):
+        return self is not other
+
+    def __bool__(self):
+        return self._snapshot.__bool__()
+
+    def __iter__(self):
+        return self._snapshot.__iter__()
+
+
+def install_tensor_operators():
+    """Gives Variable every operator Tensor has (`v * 2` reads the variable), once the op
+    modules have installed them on Tensor."""
+    for attr, fn in list(vars(Tensor).items()):
+        if attr.startswith("__") and attr.endswith("__") and callable(fn) and attr not in (
+                "__init__", "__repr__", "__str__", "__bool__", "__iter__", "__hash__", "__eq__",
+                "__ne__", "__len__", "__getattribute__", "__setattr__", "__delattr__",
+                "__init_subclass__", "__subclasshook__", "__new__", "__reduce__",
+                "__reduce_ex__", "__dir__", "__format__", "__sizeof__", "__class__"):
+            setattr(Variable, attr, _delegate(fn))
+
+
+def _delegate(fn):
+    def method(self, *args):
+        return fn(self._snapshot, *args)
+    method.__name__ = fn.__name__
+    return method
+
+
+# -- collections and initializers ---------------------------------------------------------------
+
+def global_variables(scope=None):
+    return get_default_graph().get_collection(GraphKeys.GLOBAL_VARIABLES, scope)
+
+
+def trainable_variables(scope=None):
+    return get_default_graph().get_collection(GraphKeys.TRAINABLE_VARIABLES, scope)
+
+
+def local_variables(scope=None):
+    return get_default_graph().get_collection(GraphKeys.LOCAL_VARIABLES, scope)
+
+
+def model_variables(scope=None):
+    return get_default_graph().get_collection(GraphKeys.MODEL_VARIABLES, scope)
+
+
+def variables_initializer(var_list, name="init"):
+    """One op that runs the initializers of `var_list`."""
+    if var_list:
+        return group(*[v.initializer for v in var_list], name=name)
+    return no_op(name=name)
+
+
+def global_variables_initializer():
+    return variables_initializer(global_variables())
+
+
+def local_variables_initializer():
+    return variables_initializer(local_variables())

@@ -1,0 +1,662 @@
+"""Reads and writes TensorFlow's V2 checkpoint format (a "tensor bundle") byte for byte as TensorFlow does.
+
+A bundle with prefix P is two files:
+
+- `P.data-00000-of-00001`: the raw little-endian bytes of every tensor, concatenated in key
+  order with no padding (bool is one byte per element; strings use TF's length-prefixed
+  layout, see `_encode_strings`).
+- `P.index`: a LevelDB-style sorted table (SSTable). Its first entry has the empty key and
+  holds a BundleHeaderProto; then one BundleEntryProto per tensor, keyed by the tensor name
+  (dtype, shape, shard, offset, size and the masked CRC32C of the bytes).
+
+Table layout (LevelDB's, with TensorFlow's options: no compression, a restart point every
+16 keys, blocks cut at 256 KiB):
+
+    data block*  metaindex block (empty)  index block  footer (48 bytes)
+
+A block is its entries, each `varint shared | varint non_shared | varint value_len |
+key[shared:] | value` where `shared` is the prefix length shared with the previous key
+(0 at a restart point), then the uint32 offsets of the restart points and their count; on
+disk it is followed by a trailer of one compression-type byte (0) and the masked CRC32C of
+block + type byte. The index block maps a short key >= each data block's last key (and < the
+next block's first key) to that block's (offset, size) as two varints. The footer holds the
+metaindex and index handles, zero-padded to 40 bytes, then the magic number.
+
+Only graph-independent numpy and protobuf code lives here; `checkpoint_reader.py` puts
+TensorFlow's public reader API on top, and the Saver writes with `write_bundle`.
+"""
+
+import os
+import struct
+import uuid
+
+import numpy as np
+
+from minitf import errors
+from minitf.protos import tensor_bundle_pb2
+
+__all__ = ["write_bundle", "BundleReader", "data_filename", "index_filename",
+           "write_file_atomically", "crc32c", "masked_crc32c"]
+
+
+# --------------------------------------------------------------------------------------------
+# CRC32C (Castagnoli), reflected polynomial 0x82F63B78, init and final xor 0xFFFFFFFF.
+#
+# A byte loop in Python runs at about 10 MB/s, too slow for real checkpoints. The fast path
+# splits the data into K equal chunks, runs the table-driven CRC on all K chunks at once
+# as numpy vector operations (4 bytes per step), and then merges the K partial CRCs. Merging
+# uses the linearity of the CRC register: appending n zero bytes is a fixed GF(2)-linear map
+# Z_n on the 32-bit register, so reg(A + B) = Z_len(B)(reg(A)) ^ reg_from_zero(B). The
+# chunks are merged pairwise in a tree, which only needs Z for chunk sizes that are powers of
+# two; those maps are cached as four 256-entry byte tables each.
+# --------------------------------------------------------------------------------------------
+
+_CRC_POLY = 0x82F63B78
+
+
+def _crc_tables():
+    t0 = np.zeros(256, dtype=np.uint32)
+    for b in range(256):
+        c = b
+        for _ in range(8):
+            c = (c >> 1) ^ (_CRC_POLY if c & 1 else 0)
+        t0[b] = c
+    # tables[k][b]: the register after byte b is followed by k zero bytes ("slicing-by-4").
+    tables = [t0]
+    for _ in range(3):
+        tables.append((tables[-1] >> 8) ^ t0[tables[-1] & 0xFF])
+    return tables
+
+
+_CRC_T = _crc_tables()
+_CRC_T0_LIST = _CRC_T[0].tolist()  # Python ints: faster than numpy scalars in the byte loop
+_UNIT_BITS = np.array([1 << j for j in range(32)], dtype=np.uint32)
+_BYTE_VALUES = np.arange(256, dtype=np.uint32)
+_ZERO_SHIFTS = []  # _ZERO_SHIFTS[k]: byte tables of Z_(2**k)
+_VECTOR_MIN_BYTES = 2048  # below this the plain byte loop is faster (measured)
+_MIN_LOG_LANE = 5  # lanes of at least 32 bytes
+_TARGET_LANES = 1 << 15  # enough lanes to amortise numpy's per-call cost, few enough for cache
+
+
+def _linear_map_tables(images):
+    """Byte tables of the GF(2)-linear map on uint32 that sends bit j to images[j]."""
+    tables = np.zeros((4, 256), dtype=np.uint32)
+    for k in range(4):
+        for i in range(8):
+            tables[k] ^= np.where((_BYTE_VALUES >> i) & 1, images[8 * k + i], 0).astype(np.uint32)
+    return tables
+
+
+def _apply_linear_map(tables, x):
+    return (tables[0][x & 0xFF] ^ tables[1][(x >> 8) & 0xFF]
+            ^ tables[2][(x >> 16) & 0xFF] ^ tables[3][x >> 24])
+
+
+def _zero_shift_tables(k):
+    """Byte tables of Z_(2**k), the register map for appending 2**k zero bytes (cached)."""
+    while len(_ZERO_SHIFTS) <= k:
+        if not _ZERO_SHIFTS:
+            images = _CRC_T[0][_UNIT_BITS & 0xFF] ^ (_UNIT_BITS >> 8)  # one zero byte
+        else:
+            previous = _ZERO_SHIFTS[-1]  # Z_(2n) = Z_n o Z_n
+            images = _apply_linear_map(previous, _apply_linear_map(previous, _UNIT_BITS))
+        _ZERO_SHIFTS.append(_linear_map_tables(images))
+    return _ZERO_SHIFTS[k]
+
+
+def _crc_register(register, data):
+    """Runs the raw CRC register (no init or final xor) over a bytes-like object."""
+    view = memoryview(data).cast("B")
+    n = len(view)
+    if n < _VECTOR_MIN_BYTES:
+        table = _CRC_T0_LIST
+        for byte in view.tobytes():
+            register = table[(register ^ byte) & 0xFF] ^ (register >> 8)
+        return register
+    log_lane = max(_MIN_LOG_LANE, (n // _TARGET_LANES).bit_length())
+    lane = 1 << log_lane
+    lanes = n // lane
+    # Row i holds word i of every lane, so each step below is one contiguous vector.
+    words = np.frombuffer(view, dtype="<u4", count=lanes * lane // 4)
+    words = np.ascontiguousarray(words.reshape(lanes, lane // 4).T)
+    regs = np.zeros(lanes, dtype=np.uint32)
+    regs[0] = register  # the other lanes start from zero: their CRC is merged in linearly
+    t0, t1, t2, t3 = _CRC_T
+    for row in words:
+        x = regs ^ row
+        regs = t3[x & 0xFF] ^ t2[(x >> 8) & 0xFF] ^ t1[(x >> 16) & 0xFF] ^ t0[x >> 24]
+    k = log_lane
+    while len(regs) > 1:
+        if len(regs) & 1:
+            # A zero register in front changes nothing (Z(0) = 0) and makes the count even.
+            regs = np.concatenate([np.zeros(1, dtype=np.uint32), regs])
+        regs = _apply_linear_map(_zero_shift_tables(k), regs[0::2]) ^ regs[1::2]
+        k += 1
+    return _crc_register(int(regs[0]), view[lanes * lane:])
+
+
+def crc32c(data, crc=0):
+    """The CRC32C of a bytes-like object; pass a previous result as `crc` to extend it."""
+    return _crc_register(crc ^ 0xFFFFFFFF, data) ^ 0xFFFFFFFF
+
+
+def _mask(crc):
+    # LevelDB/TF store "masked" CRCs so that a CRC of data that embeds CRCs stays well mixed.
+    return ((((crc >> 15) | (crc << 17)) & 0xFFFFFFFF) + 0xA282EAD8) & 0xFFFFFFFF
+
+
+def masked_crc32c(data):
+    """The masked CRC32C that TensorFlow stores in tables, bundles and TFRecords."""
+    return _mask(crc32c(data))
+
+
+# --------------------------------------------------------------------------------------------
+# Data types
+# --------------------------------------------------------------------------------------------
+
+# TF's DataType enum numbers (types.proto). Literal numbers because tensorboardX's copy of the
+# enum predates DT_UINT32 and DT_UINT64; proto3 enums accept any number on the wire.
+_NP_BY_DATATYPE = {
+    1: np.dtype(np.float32),      # DT_FLOAT
+    2: np.dtype(np.float64),      # DT_DOUBLE
+    3: np.dtype(np.int32),        # DT_INT32
+    4: np.dtype(np.uint8),        # DT_UINT8
+    5: np.dtype(np.int16),        # DT_INT16
+    6: np.dtype(np.int8),         # DT_INT8
+    7: np.dtype(object),          # DT_STRING
+    8: np.dtype(np.complex64),    # DT_COMPLEX64
+    9: np.dtype(np.int64),        # DT_INT64
+    10: np.dtype(np.bool_),       # DT_BOOL
+    17: np.dtype(np.uint16),      # DT_UINT16
+    18: np.dtype(np.complex128),  # DT_COMPLEX128
+    19: np.dtype(np.float16),     # DT_HALF
+    22: np.dtype(np.uint32),      # DT_UINT32
+    23: np.dtype(np.uint64),      # DT_UINT64
+}
+_DT_STRING = 7
+_DATATYPE_BY_NP = {v: k for k, v in _NP_BY_DATATYPE.items()}
+
+
+def _datatype_of(array, name):
+    if array.dtype.kind in "SUO":
+        return _DT_STRING
+    try:
+        return _DATATYPE_BY_NP[array.dtype.newbyteorder("=")]
+    except KeyError:
+        raise TypeError("Cannot write tensor %r: dtype %s has no TensorFlow DataType"
+                        % (name, array.dtype)) from None
+
+
+# --------------------------------------------------------------------------------------------
+# Tensor bytes
+# --------------------------------------------------------------------------------------------
+
+def _varint(value):
+    out = bytearray()
+    while value >= 0x80:
+        out.append((value & 0x7F) | 0x80)
+        value >>= 7
+    out.append(value)
+    return bytes(out)
+
+
+def _as_bytes(element, name):
+    if isinstance(element, bytes):
+        return element
+    if isinstance(element, str):
+        return element.encode("utf-8")
+    if isinstance(element, (bytearray, memoryview, np.bytes_)):
+        return bytes(element)
+    raise TypeError("Cannot write tensor %r: string tensors hold bytes or str, not %s"
+                    % (name, type(element).__name__))
+
+
+def _encode_strings(array, name):
+    """TF's string tensor layout and its CRC: varint64 lengths, a masked CRC32C of the lengths
+    (as uint32 little-endian values), then the bytes; the entry CRC covers the uint32
+    lengths, the 4-byte length checksum and the bytes, in that order."""
+    elements = [_as_bytes(e, name) for e in array.reshape(-1).tolist()]
+    lengths = struct.pack("<%dI" % len(elements), *[len(e) & 0xFFFFFFFF for e in elements])
+    crc = crc32c(lengths)
+    length_checksum = struct.pack("<I", _mask(crc))
+    crc = crc32c(length_checksum, crc)
+    body = b"".join(elements)
+    crc = crc32c(body, crc)
+    raw = b"".join(_varint(len(e)) for e in elements) + length_checksum + body
+    return raw, crc
+
+
+def _decode_strings(raw, count, where):
+    """Inverse of `_encode_strings`: (object array of bytes, the entry CRC)."""
+    lengths, pos = [], 0
+    for _ in range(count):
+        length, pos = _read_varint(raw, pos, where)
+        lengths.append(length)
+    packed = struct.pack("<%dI" % count, *[n & 0xFFFFFFFF for n in lengths])
+    crc = crc32c(packed)
+    if pos + 4 > len(raw) or struct.unpack_from("<I", raw, pos)[0] != _mask(crc):
+        raise _corrupt(where, "string lengths checksum mismatch")
+    crc = crc32c(raw[pos:pos + 4], crc)
+    pos += 4
+    if pos + sum(lengths) != len(raw):
+        raise _corrupt(where, "string lengths do not add up to the entry size")
+    crc = crc32c(raw[pos:], crc)
+    out = np.empty(count, dtype=object)
+    for i, length in enumerate(lengths):
+        out[i] = bytes(raw[pos:pos + length])
+        pos += length
+    return out, crc
+
+
+def _tensor_bytes(array, name):
+    """(bytes-like to write, CRC32C) of one tensor in TF's on-disk layout."""
+    if array.dtype.kind in "SUO":
+        return _encode_strings(array, name)
+    little = np.ascontiguousarray(array, dtype=array.dtype.newbyteorder("<"))
+    raw = little.reshape(-1).view(np.uint8)
+    return raw, crc32c(raw)
+
+
+# --------------------------------------------------------------------------------------------
+# SSTable writer
+# --------------------------------------------------------------------------------------------
+
+_TABLE_MAGIC = 0xDB4775248B80FB57
+_FOOTER_SIZE = 48
+_HANDLES_SIZE = 40  # two block handles, each at most 2 varint64s of 10 bytes
+_BLOCK_TRAILER_SIZE = 5
+_BLOCK_SIZE = 256 * 1024  # TF's table option: cut a data block once it reaches this
+_RESTART_INTERVAL = 16
+_NO_COMPRESSION = 0
+
+
+class _BlockBuilder:
+    """Accumulates sorted entries of one block with shared-prefix key compression."""
+
+    def __init__(self, restart_interval):
+        self._interval = restart_interval
+        self._buffer = bytearray()
+        self._restarts = [0]
+        self._since_restart = 0
+        self._last_key = b""
+
+    def add(self, key, value):
+        shared = 0
+        if self._since_restart < self._interval:
+            limit = min(len(key), len(self._last_key))
+            while shared < limit and key[shared] == self._last_key[shared]:
+                shared += 1
+        else:
+            self._restarts.append(len(self._buffer))
+            self._since_restart = 0
+        self._buffer += _varint(shared) + _varint(len(key) - shared) + _varint(len(value))
+        self._buffer += key[shared:]
+        self._buffer += value
+        self._last_key = key
+        self._since_restart += 1
+
+    def size_estimate(self):
+        return len(self._buffer) + 4 * len(self._restarts) + 4
+
+    def empty(self):
+        return not self._buffer
+
+    def finish(self):
+        return (bytes(self._buffer) + struct.pack("<%dI" % len(self._restarts), *self._restarts)
+                + struct.pack("<I", len(self._restarts)))
+
+
+def _shortest_separator(start, limit):
+    """A short key k with start <= k < limit (LevelDB's bytewise FindShortestSeparator)."""
+    common = 0
+    n = min(len(start), len(limit))
+    while common < n and start[common] == limit[common]:
+        common += 1
+    if common < n:
+        byte = start[common]
+        if byte < 0xFF and byte + 1 < limit[common]:
+            return start[:common] + bytes([byte + 1])
+    return start
+
+
+def _short_successor(key):
+    """A short key >= key (LevelDB's bytewise FindShortSuccessor)."""
+    for i, byte in enumerate(key):
+        if byte != 0xFF:
+            return key[:i] + bytes([byte + 1])
+    return key
+
+
+def _block_handle(offset, size):
+    return _varint(offset) + _varint(size)
+
+
+def _build_table(items):
+    """The bytes of an SSTable holding `items`, (key, value) byte pairs in sorted key order."""
+    out = bytearray()
+
+    def write_block(contents):
+        offset = len(out)
+        out.extend(contents)
+        out.append(_NO_COMPRESSION)
+        out.extend(struct.pack("<I", masked_crc32c(contents + bytes([_NO_COMPRESSION]))))
+        return offset, len(contents)
+
+    data_block = _BlockBuilder(_RESTART_INTERVAL)
+    index_block = _BlockBuilder(1)  # every index entry is a restart point, as in LevelDB
+    pending, last_key = None, b""
+    for key, value in items:
+        if pending is not None:
+            # The separator is only known once the next block's first key is.
+            index_block.add(_shortest_separator(last_key, key), _block_handle(*pending))
+            pending = None
+        data_block.add(key, value)
+        last_key = key
+        if data_block.size_estimate() >= _BLOCK_SIZE:
+            pending = write_block(data_block.finish())
+            data_block = _BlockBuilder(_RESTART_INTERVAL)
+    if not data_block.empty():
+        pending = write_block(data_block.finish())
+    metaindex = write_block(_BlockBuilder(_RESTART_INTERVAL).finish())
+    if pending is not None:
+        index_block.add(_short_successor(last_key), _block_handle(*pending))
+    index = write_block(index_block.finish())
+    handles = _block_handle(*metaindex) + _block_handle(*index)
+    out.extend(handles.ljust(_HANDLES_SIZE, b"\0"))
+    out.extend(struct.pack("<Q", _TABLE_MAGIC))
+    return bytes(out)
+
+
+# --------------------------------------------------------------------------------------------
+# Writing a bundle
+# --------------------------------------------------------------------------------------------
+
+def data_filename(prefix, shard=0, num_shards=1):
+    """The name of one data file of a bundle: `<prefix>.data-00000-of-00001`."""
+    return "%s.data-%05d-of-%05d" % (prefix, shard, num_shards)
+
+
+def index_filename(prefix):
+    """The name of a bundle's index file: `<prefix>.index`."""
+    return prefix + ".index"
+
+
+def _header_bytes():
+    header = tensor_bundle_pb2.BundleHeaderProto(
+        num_shards=1, endianness=tensor_bundle_pb2.BundleHeaderProto.LITTLE)
+    header.version.producer = 1
+    return header.SerializeToString()
+
+
+def write_file_atomically(path, chunks):
+    """Writes the bytes-like `chunks` to a new file in path's directory, syncs it, then renames
+    it onto `path`, so a reader sees either the old file or the whole new one."""
+    # A fresh name per call (not mkstemp) so the file gets the usual umask-based mode.
+    temp = "%s.tempstate%s" % (path, uuid.uuid4().hex)
+    fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o666)
+    try:
+        with os.fdopen(fd, "wb") as f:
+            for chunk in chunks:
+                f.write(chunk)
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(temp, path)
+    except BaseException:
+        try:
+            os.remove(temp)
+        except OSError:
+            pass
+        raise
+
+
+def _sync_directory(directory):
+    # Makes the renames themselves durable; POSIX only (Windows cannot open a directory).
+    if os.name != "posix":
+        return
+    fd = os.open(directory or ".", os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def write_bundle(prefix, tensors):
+    """Writes `tensors` ({name: array-like}) as the V2 checkpoint `prefix`, as TensorFlow's
+    SaveV2 does for the same tensors given in sorted name order.
+
+    Values are converted with `np.asarray`; numeric and bool dtypes, and strings (bytes or str
+    elements, or numpy 'S'/'U' arrays; str is written as UTF-8) are supported. The parent
+    directory is created if needed. The data file is written and renamed into place first, then
+    the index, each through a synced temporary file in the same directory: an interrupted save
+    never leaves a truncated file under the final names. Returns the prefix.
+    """
+    prefix = os.fspath(prefix)
+    entries = []
+    for name, value in tensors.items():
+        if not isinstance(name, str) or not name:
+            raise ValueError("Tensor names must be non-empty strings, got %r" % (name,))
+        entries.append((name.encode("utf-8"), name, np.asarray(value)))
+    entries.sort(key=lambda e: e[0])  # LevelDB's bytewise order: UTF-8 bytes, not str order
+
+    chunks, index_items, offset = [], [(b"", _header_bytes())], 0
+    for key, name, array in entries:
+        entry = tensor_bundle_pb2.BundleEntryProto(dtype=_datatype_of(array, name))
+        entry.shape.SetInParent()  # TF writes the shape even for a scalar (an empty message)
+        for dim in array.shape:
+            entry.shape.dim.add(size=dim)
+        raw, crc = _tensor_bytes(array, name)
+        entry.offset = offset
+        entry.size = len(raw)
+        entry.crc32c = _mask(crc)
+        offset += len(raw)
+        chunks.append(raw)
+        index_items.append((key, entry.SerializeToString()))
+
+    directory = os.path.dirname(prefix)
+    if directory:
+        os.makedirs(directory, exist_ok=True)
+    write_file_atomically(data_filename(prefix), chunks)
+    write_file_atomically(index_filename(prefix), [_build_table(index_items)])
+    _sync_directory(directory)
+    return prefix
+
+
+# --------------------------------------------------------------------------------------------
+# Reading
+# --------------------------------------------------------------------------------------------
+
+def _corrupt(where, what):
+    return errors.DataLossError(None, None, "%s: corrupted checkpoint: %s" % (where, what))
+
+
+def _read_varint(buf, pos, where):
+    result, shift = 0, 0
+    while True:
+        if pos >= len(buf) or shift > 63:
+            raise _corrupt(where, "bad varint")
+        byte = buf[pos]
+        pos += 1
+        result |= (byte & 0x7F) << shift
+        if byte < 0x80:
+            return result, pos
+        shift += 7
+
+
+def _read_block(table, offset, size, where):
+    """The contents of the block at (offset, size) of a table, after checking its trailer."""
+    end = offset + size + _BLOCK_TRAILER_SIZE
+    if end > len(table) - _FOOTER_SIZE:
+        raise _corrupt(where, "block at offset %d runs past the end of the file" % offset)
+    contents = table[offset:offset + size]
+    kind = table[offset + size]
+    (stored,) = struct.unpack_from("<I", table, offset + size + 1)
+    if stored != masked_crc32c(table[offset:offset + size + 1]):
+        raise _corrupt(where, "block checksum mismatch at offset %d" % offset)
+    if kind != _NO_COMPRESSION:
+        raise _corrupt(where, "unsupported block compression type %d" % kind)
+    return contents
+
+
+def _block_entries(block, where):
+    """The (key, value) pairs of one block, in order."""
+    if len(block) < 4:
+        raise _corrupt(where, "block too short")
+    (num_restarts,) = struct.unpack_from("<I", block, len(block) - 4)
+    entries_end = len(block) - 4 - 4 * num_restarts
+    if num_restarts < 1 or entries_end < 0:
+        raise _corrupt(where, "bad restart array")
+    entries, pos, key = [], 0, b""
+    while pos < entries_end:
+        shared, pos = _read_varint(block, pos, where)
+        unshared, pos = _read_varint(block, pos, where)
+        value_len, pos = _read_varint(block, pos, where)
+        if shared > len(key) or pos + unshared + value_len > entries_end:
+            raise _corrupt(where, "bad block entry")
+        key = key[:shared] + block[pos:pos + unshared]
+        pos += unshared
+        entries.append((key, block[pos:pos + value_len]))
+        pos += value_len
+    return entries
+
+
+def _read_table(table, where):
+    """All (key, value) pairs of an SSTable's bytes, checking every block's CRC and the order."""
+    if len(table) < _FOOTER_SIZE:
+        raise _corrupt(where, "file too short (%d bytes)" % len(table))
+    footer = table[-_FOOTER_SIZE:]
+    if struct.unpack_from("<Q", footer, _HANDLES_SIZE)[0] != _TABLE_MAGIC:
+        raise _corrupt(where, "bad magic number")
+    _, pos = _read_varint(footer, 0, where)  # metaindex offset and size: unused (no filters)
+    _, pos = _read_varint(footer, pos, where)
+    index_offset, pos = _read_varint(footer, pos, where)
+    index_size, pos = _read_varint(footer, pos, where)
+    items = []
+    for _, handle in _block_entries(_read_block(table, index_offset, index_size, where), where):
+        offset, pos = _read_varint(handle, 0, where)
+        size, _ = _read_varint(handle, pos, where)
+        block_items = _block_entries(_read_block(table, offset, size, where), where)
+        items.extend(block_items)
+    for (previous, _), (key, _) in zip(items, items[1:]):
+        if not previous < key:
+            raise _corrupt(where, "keys out of order")
+    return items
+
+
+class BundleReader:
+    """Reads a V2 checkpoint (one written by TensorFlow or by `write_bundle`).
+
+    The index is read and checked when the reader is made: a missing `<prefix>.index` or data
+    file raises NotFoundError naming it; a damaged index raises DataLossError naming the file.
+    Tensors are read on demand and their CRCs checked; a damaged or truncated data file
+    raises DataLossError naming it. Partitioned (sliced) variables are not supported.
+    """
+
+    def __init__(self, prefix):
+        self.prefix = os.fspath(prefix)
+        path = index_filename(self.prefix)
+        try:
+            with open(path, "rb") as f:
+                table = f.read()
+        except FileNotFoundError:
+            raise errors.NotFoundError(
+                None, None, "Failed to find any matching files for %s (no file %s)"
+                % (self.prefix, path)) from None
+        items = _read_table(table, path)
+        if not items or items[0][0] != b"":
+            raise _corrupt(path, "no bundle header")
+        header = self._parse(tensor_bundle_pb2.BundleHeaderProto, items[0][1], path, "header")
+        if header.version.min_consumer > 1 or 1 in header.version.bad_consumers:
+            raise errors.InvalidArgumentError(
+                None, None, "%s: checkpoint needs a newer reader (version %s)"
+                % (path, str(header.version).replace("\n", " ")))
+        self._byte_order = "<" if header.endianness == header.LITTLE else ">"
+        self._entries = {}
+        for key, value in items[1:]:
+            name = key.decode("utf-8", errors="surrogateescape")
+            self._entries[name] = self._parse(tensor_bundle_pb2.BundleEntryProto, value, path, name)
+        self._data_files = [data_filename(self.prefix, i, header.num_shards)
+                            for i in range(header.num_shards)]
+        for entry in self._entries.values():
+            if not 0 <= entry.shard_id < header.num_shards:
+                raise _corrupt(path, "entry names shard %d of %d" % (entry.shard_id, header.num_shards))
+        for data_file in self._data_files:
+            if not os.path.exists(data_file):
+                raise errors.NotFoundError(
+                    None, None, "%s: data file %s of the checkpoint is missing" % (path, data_file))
+
+    @staticmethod
+    def _parse(message_class, value, path, what):
+        message = message_class()
+        try:
+            message.ParseFromString(bytes(value))
+        except Exception as e:  # protobuf's DecodeError differs between runtimes
+            raise _corrupt(path, "unparsable entry %r (%s)" % (what, e)) from None
+        return message
+
+    def keys(self):
+        """The tensor names, in sorted order."""
+        return list(self._entries)
+
+    def __contains__(self, name):
+        return name in self._entries
+
+    def entry(self, name):
+        """The BundleEntryProto of a tensor; KeyError when absent."""
+        return self._entries[name]
+
+    def dtype_map(self):
+        """{name: numpy dtype} (object for strings)."""
+        return {name: self._numpy_dtype(name, e) for name, e in self._entries.items()}
+
+    def shape_map(self):
+        """{name: shape tuple}."""
+        return {name: tuple(d.size for d in e.shape.dim) for name, e in self._entries.items()}
+
+    def _numpy_dtype(self, name, entry):
+        try:
+            return _NP_BY_DATATYPE[entry.dtype]
+        except KeyError:
+            raise errors.UnimplementedError(
+                None, None, "%s: tensor %r has DataType %d, which minitf cannot read"
+                % (index_filename(self.prefix), name, entry.dtype)) from None
+
+    def get_tensor(self, name):
+        """The tensor `name` as a new numpy array (0-d for scalars, object of bytes for strings).
+
+        Raises NotFoundError when absent and DataLossError when its bytes are damaged."""
+        try:
+            entry = self._entries[name]
+        except (KeyError, TypeError):
+            raise errors.NotFoundError(
+                None, None, "Key %s not found in checkpoint %s" % (name, self.prefix)) from None
+        if entry.slices:
+            raise errors.UnimplementedError(
+                None, None, "%s: tensor %r is partitioned into slices, which minitf cannot read"
+                % (index_filename(self.prefix), name))
+        dtype = self._numpy_dtype(name, entry)
+        shape = tuple(d.size for d in entry.shape.dim)
+        count = int(np.prod(shape, dtype=np.int64))
+        data_file = self._data_files[entry.shard_id]
+        where = "%s (tensor %r)" % (data_file, name)
+        if dtype != object and entry.size != count * dtype.itemsize:
+            raise _corrupt(index_filename(self.prefix), "tensor %r: stored size %d, expected %d"
+                           % (name, entry.size, count * dtype.itemsize))
+        try:
+            with open(data_file, "rb") as f:
+                f.seek(entry.offset)
+                raw = f.read(entry.size)
+        except FileNotFoundError:
+            raise errors.NotFoundError(None, None, "%s: data file is missing" % data_file) from None
+        if len(raw) != entry.size:
+            raise _corrupt(where, "file truncated: wanted %d bytes at offset %d, got %d"
+                           % (entry.size, entry.offset, len(raw)))
+        if dtype == object:
+            array, crc = _decode_strings(raw, count, where)
+            array = array.reshape(shape)
+        else:
+            crc = crc32c(raw)
+            array = np.frombuffer(raw, dtype=dtype.newbyteorder(self._byte_order))
+            array = array.astype(dtype).reshape(shape)  # astype copies: writable, native order
+        if _mask(crc) != entry.crc32c:
+            raise _corrupt(where, "checksum mismatch")
+        return array
