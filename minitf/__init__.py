@@ -16,10 +16,14 @@ from minitf.ops.array_ops import *  # noqa: F401,F403
 from minitf.ops.math_ops import *  # noqa: F401,F403
 from minitf.ops.control_ops import *  # noqa: F401,F403
 from minitf.ops.variables import *  # noqa: F401,F403
+from minitf.ops.variable_scope import *  # noqa: F401,F403
+from minitf.ops.init_ops import *  # noqa: F401,F403
+from minitf.ops.random_ops import *  # noqa: F401,F403
+from minitf.ops.logging_ops import *  # noqa: F401,F403
 from minitf.ops import variables as _variables
 from minitf.gradients import gradients
 from minitf.client.session import InteractiveSession, Session
-from minitf import train
+from minitf import layers, nn, summary, testing, train
 
 _variables.install_tensor_operators()
 

@@ -526,10 +526,15 @@ def _read_table(table, where):
     footer = table[-_FOOTER_SIZE:]
     if struct.unpack_from("<Q", footer, _HANDLES_SIZE)[0] != _TABLE_MAGIC:
         raise _corrupt(where, "bad magic number")
-    _, pos = _read_varint(footer, 0, where)  # metaindex offset and size: unused (no filters)
-    _, pos = _read_varint(footer, pos, where)
+    meta_offset, pos = _read_varint(footer, 0, where)
+    meta_size, pos = _read_varint(footer, pos, where)
     index_offset, pos = _read_varint(footer, pos, where)
     index_size, pos = _read_varint(footer, pos, where)
+    if pos > _HANDLES_SIZE or any(footer[pos:_HANDLES_SIZE]):
+        raise _corrupt(where, "bad footer")
+    # The metaindex block holds nothing a bundle uses (no filters), but checking it means
+    # every byte of the file is covered by some check.
+    _read_block(table, meta_offset, meta_size, where)
     items = []
     for _, handle in _block_entries(_read_block(table, index_offset, index_size, where), where):
         offset, pos = _read_varint(handle, 0, where)

@@ -1,0 +1,3 @@
+"""tf.layers: dense and flatten."""
+
+__all__ = []

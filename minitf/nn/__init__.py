@@ -1,0 +1,3 @@
+"""tf.nn: activations, losses and other neural-network ops."""
+
+__all__ = []

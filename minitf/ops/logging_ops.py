@@ -1,0 +1,3 @@
+"""logging_ops (being written)."""
+
+__all__ = []

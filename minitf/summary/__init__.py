@@ -1,0 +1,3 @@
+"""tf.summary: summary ops and FileWriter for TensorBoard."""
+
+__all__ = []

@@ -1,0 +1,60 @@
+"""Op table entries for math_ops."""
+
+import numpy as np
+
+import minitf as tf
+from tests.op_specs.spec import Arg, OpSpec
+
+F = "float32"
+
+SPECS = [
+    OpSpec("add", lambda x, y: x + y, np.add, [Arg((3, 4)), Arg((3, 4))]),
+    OpSpec("add/broadcast", tf.add, np.add, [Arg((2, 3, 4)), Arg((4,))]),
+    OpSpec("add/broadcast_none_dims", tf.add, np.add,
+           [Arg((5, 3), static=(None, 3)), Arg((1, 3), static=(None, 3))]),
+    OpSpec("add/scalar_rhs", lambda x: x + 2, lambda x: x + np.float32(2), [Arg((3,))]),
+    OpSpec("subtract/broadcast", tf.subtract, np.subtract, [Arg((4, 1)), Arg((1, 3))]),
+    OpSpec("multiply/broadcast", tf.multiply, np.multiply, [Arg((2, 3)), Arg((3,))]),
+    OpSpec("multiply/unknown_rank", tf.multiply, np.multiply,
+           [Arg((2, 3), static=None), Arg((3,))]),
+    OpSpec("truediv", tf.truediv, np.divide, [Arg((3, 4)), Arg((4,), low=0.5, high=2)]),
+    OpSpec("truediv/int", tf.truediv, np.true_divide,
+           [Arg((5,), "int32", low=-9, high=9), Arg((5,), "int32", low=1, high=5)], grad=False),
+    OpSpec("pow", tf.pow, np.power, [Arg((3, 4), low=0.5, high=2), Arg((4,), low=-2, high=2)]),
+    OpSpec("pow/operator_scalar", lambda x: x ** 2, lambda x: x ** 2, [Arg((3,))]),
+    OpSpec("negative", tf.negative, np.negative, [Arg((2, 3))]),
+    OpSpec("square", tf.square, np.square, [Arg((2, 3))]),
+    OpSpec("exp", tf.exp, np.exp, [Arg((2, 3))]),
+    OpSpec("log", tf.log, np.log, [Arg((2, 3), low=0.1, high=3)]),
+    OpSpec("greater", tf.greater, np.greater, [Arg((3, 4)), Arg((4,))], grad=False),
+    OpSpec("where/select", lambda c, x, y: tf.where(c, x, y), np.where,
+           [Arg((3, 4), "bool"), Arg((3, 4)), Arg((3, 4))], wrt=[1, 2]),
+    OpSpec("where/select_vector_condition", lambda c, x, y: tf.where(c, x, y),
+           lambda c, x, y: np.where(c[:, None], x, y),
+           [Arg((3,), "bool"), Arg((3, 2)), Arg((3, 2))], wrt=[1, 2]),
+    OpSpec("cast/float_to_int", lambda x: tf.cast(x, tf.int32), lambda x: x.astype(np.int32),
+           [Arg((5,), low=-3, high=3)], grad=False),
+    OpSpec("cast/float32_to_float64", lambda x: tf.cast(x, tf.float64),
+           lambda x: x.astype(np.float64), [Arg((5,))], grad=False),
+    OpSpec("cast/gradient", lambda x: tf.cast(x, tf.float32) * 3.0,
+           lambda x: x.astype(np.float32) * 3, [Arg((4,), "float64")], grad_delta=1e-2,
+           grad_rtol=1e-3),
+    OpSpec("add_n", lambda a, b, c: tf.add_n([a, b, c]), lambda a, b, c: a + b + c,
+           [Arg((2, 3)), Arg((2, 3)), Arg((2, 3))]),
+    OpSpec("reduce_sum/all", tf.reduce_sum, np.sum, [Arg((3, 4))]),
+    OpSpec("reduce_sum/axis", lambda x: tf.reduce_sum(x, axis=1), lambda x: x.sum(axis=1),
+           [Arg((3, 4, 2), static=(None, 4, 2))]),
+    OpSpec("reduce_sum/neg_axis_keepdims", lambda x: tf.reduce_sum(x, axis=[-1, 0], keepdims=True),
+           lambda x: x.sum(axis=(0, 2), keepdims=True), [Arg((3, 4, 2))]),
+    OpSpec("reduce_mean/axis", lambda x: tf.reduce_mean(x, axis=0), lambda x: x.mean(axis=0),
+           [Arg((5, 3), static=(None, 3))]),
+    OpSpec("reduce_mean/all", tf.reduce_mean, np.mean, [Arg((5, 3))]),
+    OpSpec("matmul", tf.matmul, np.matmul, [Arg((3, 4), static=(None, 4)), Arg((4, 2))]),
+    OpSpec("matmul/operator", lambda a, b: a @ b, np.matmul, [Arg((2, 3)), Arg((3, 5))]),
+    OpSpec("matmul/transpose_a", lambda a, b: tf.matmul(a, b, transpose_a=True),
+           lambda a, b: a.T @ b, [Arg((4, 3)), Arg((4, 2))]),
+    OpSpec("matmul/transpose_b", lambda a, b: tf.matmul(a, b, transpose_b=True),
+           lambda a, b: a @ b.T, [Arg((3, 4)), Arg((2, 4))]),
+    OpSpec("matmul/transpose_both", lambda a, b: tf.matmul(a, b, transpose_a=True, transpose_b=True),
+           lambda a, b: a.T @ b.T, [Arg((4, 3)), Arg((2, 4))]),
+]
