@@ -1,0 +1,31 @@
+"""The `minitf` command: `minitf demo` trains the course's digits classifier."""
+
+import argparse
+import sys
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(prog="minitf", description=__doc__)
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    demo = commands.add_parser("demo", help="train a 2-hidden-layer MLP on the bundled 8x8 "
+                                            "digits and write TensorBoard logs")
+    demo.add_argument("--epochs", type=int, default=40)
+    demo.add_argument("--batch-size", type=int, default=32)
+    demo.add_argument("--learning-rate", type=float, default=1e-3)
+    demo.add_argument("--hidden", type=int, default=128)
+    demo.add_argument("--seed", type=int, default=0)
+    demo.add_argument("--logdir", default="logs", help="TensorBoard runs go to LOGDIR/<run>")
+
+    args = parser.parse_args(argv)
+    if args.command == "demo":
+        from minitf.demo import train_digits
+        accuracy = train_digits(epochs=args.epochs, batch_size=args.batch_size,
+                                learning_rate=args.learning_rate, hidden=args.hidden,
+                                seed=args.seed, logdir=args.logdir)
+        return 0 if accuracy >= 0.95 else 1
+    return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,42 @@
+"""docs/api.md lists everything minitf exports, and the README's commands are the ones CI runs."""
+
+import os
+import re
+import types
+
+import minitf as tf
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+
+def public_names():
+    names = set()
+    for prefix, module in [("tf", tf), ("tf.nn", tf.nn), ("tf.train", tf.train),
+                           ("tf.layers", tf.layers), ("tf.summary", tf.summary),
+                           ("tf.errors", tf.errors), ("tf.testing", tf.testing)]:
+        for name in dir(module):
+            if name.startswith("_"):
+                continue
+            value = getattr(module, name)
+            if isinstance(value, types.ModuleType):
+                continue
+            if prefix == "tf.errors" and not (isinstance(value, type) or name.isupper()):
+                continue
+            names.add("%s.%s" % (prefix, name))
+    return names
+
+
+def test_every_public_name_is_documented():
+    text = open(os.path.join(ROOT, "docs", "api.md"), encoding="utf-8").read()
+    documented = set(re.findall(r"`(tf(?:\.\w+)+)", text))
+    missing = sorted(n for n in public_names() if n not in documented)
+    assert not missing, "exported but not in docs/api.md: %s" % missing
+
+
+def test_ci_runs_the_readme_test_command():
+    readme = open(os.path.join(ROOT, "README.md"), encoding="utf-8").read()
+    commands = re.findall(r"```bash\n(.*?)\n```", readme, re.S)
+    test_command = commands[1].strip()
+    assert "pytest" in test_command
+    ci = open(os.path.join(ROOT, ".ci", "run"), encoding="utf-8").read()
+    assert test_command in ci
