@@ -22,6 +22,16 @@ block + type byte. The index block maps a short key >= each data block's last ke
 next block's first key) to that block's (offset, size) as two varints. The footer holds the
 metaindex and index handles, zero-padded to 40 bytes, then the magic number.
 
+API: `write_bundle(prefix, {name: array})` writes both files atomically; `BundleReader(prefix)`
+reads them (`keys()`, `get_tensor(name)`, `dtype_map()`, `shape_map()`, `entry(name)`);
+`crc32c` / `masked_crc32c` are the checksums TF uses everywhere. Errors are minitf's tf.errors:
+NotFoundError for a missing file or tensor, DataLossError (naming the file) for any damage.
+
+Supported: every numpy-representable TF dtype (float16/32/64, int8..64, uint8..64, bool,
+complex64/128) and strings. Not supported: bfloat16 and TF's quantized types (no numpy
+dtype), reading partitioned variables (entries with slices), and writing more than one shard
+(reading several shards works).
+
 Only graph-independent numpy and protobuf code lives here; `checkpoint_reader.py` puts
 TensorFlow's public reader API on top, and the Saver writes with `write_bundle`.
 """

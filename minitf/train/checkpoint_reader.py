@@ -1,4 +1,4 @@
-"""TensorFlow 1.x's public API for reading checkpoints without a graph (`tf.train.NewCheckpointReader`, `tf.train.list_variables`, ...).
+"""TensorFlow 1.x's public API for reading checkpoints without a graph: NewCheckpointReader and friends.
 
     reader = NewCheckpointReader("/tmp/run/model.ckpt-5")
     reader.get_variable_to_shape_map()   # {"dense/kernel": [784, 256], ...}
@@ -9,8 +9,6 @@ they use the latest checkpoint named by its `checkpoint` file.
 """
 
 import os
-
-import numpy as np
 
 from minitf import dtypes, errors
 from minitf.train import bundle, checkpoint_state
