@@ -37,9 +37,11 @@ def _to_numpy(value, dtype, what="value"):
     refuses (a float or bool into an integer type, a complex into a real type)."""
     if dtype is None:
         dtype = dtypes.result_type_of(value)
-        return np.asarray(value, dtype=dtype.as_numpy_dtype), dtype
+        return _as_bytes(np.asarray(value, dtype=dtype.as_numpy_dtype), dtype), dtype
     dtype = dtypes.as_dtype(dtype)
     arr = np.asarray(value)
+    if arr.size == 0:  # `[]` is float64 to numpy, but holds nothing to refuse
+        return np.zeros(arr.shape, dtype.as_numpy_dtype), dtype
     kind = arr.dtype.kind
     bad = ((dtype.is_integer and kind in "fc" and not isinstance(value, np.ndarray))
            or (dtype.is_integer and kind in "fc" and not np.array_equal(arr, np.round(arr.real)))
@@ -49,7 +51,16 @@ def _to_numpy(value, dtype, what="value"):
     if bad:
         raise TypeError("Expected %s, got %s of type '%s' instead."
                         % (dtype.name, _short(value), type(value).__name__))
-    return np.asarray(arr, dtype=dtype.as_numpy_dtype), dtype
+    return _as_bytes(np.asarray(arr, dtype=dtype.as_numpy_dtype), dtype), dtype
+
+
+def _as_bytes(arr, dtype):
+    """TF strings are bytes: Python str elements are encoded as UTF-8 (Session.run gives bytes)."""
+    if dtype is not dtypes.string:
+        return arr
+    out = np.empty(arr.shape, object)
+    out.reshape(-1)[:] = [s.encode() if isinstance(s, str) else s for s in arr.reshape(-1)]
+    return out
 
 
 def _short(value):

@@ -1,3 +1,311 @@
-"""random_ops (being written)."""
+"""Random ops (normal, uniform, truncated normal, shuffle, multinomial) and TF1's seed rules.
 
-__all__ = []
+Each random op owns a generator in the Session (``SessionState.rng_for``), seeded from the op's
+``seed`` / ``seed2`` attributes: the same program gives the same numbers, successive runs of one
+session differ, and two sessions on one graph start from the same values. Samples are drawn on
+the host with numpy's Generator and then moved with ``xp.asarray``, so numpy and cupy sessions
+produce identical numbers.
+"""
+
+import dataclasses
+
+import numpy as np
+
+from minitf import dtypes
+from minitf.framework.graph import get_default_graph, name_scope
+from minitf.framework.registry import OpDef, register
+from minitf.framework.shapes import Dimension, TensorShape, format_dims
+from minitf.framework.tensor import TensorSpec
+from minitf.framework.tensor_util import constant_value, constant_value_as_shape
+from minitf.ops.constant_op import convert_to_tensor
+from minitf.ops.math_ops import add
+
+__all__ = ["random_normal", "random_uniform", "truncated_normal", "random_shuffle",
+           "multinomial", "set_random_seed"]
+
+DEFAULT_GRAPH_SEED = 87654321
+_MAXINT32 = 2 ** 31 - 1
+_FLOATS = (dtypes.float16, dtypes.float32, dtypes.float64)
+
+
+# -- seeds -----------------------------------------------------------------------------------------
+
+def set_random_seed(seed):
+    """Sets the graph-level seed of the default graph: random ops created afterwards repeat their
+    sequences from one program run to the next."""
+    get_default_graph().seed = seed
+
+
+def get_seed(op_seed):
+    """The (seed, seed2) pair a random op records, following TF1's rules: with a graph seed and no
+    op seed, the op seed is the number of ops in the graph so far (TF1's `graph._last_id`); with
+    only an op seed the graph seed is 87654321; with neither, (None, None): nondeterministic."""
+    graph = get_default_graph()
+    if graph.seed is not None:
+        if op_seed is None:
+            op_seed = graph.version
+        seeds = (int(graph.seed) % _MAXINT32, int(op_seed) % _MAXINT32)
+    elif op_seed is not None:
+        seeds = (DEFAULT_GRAPH_SEED, int(op_seed) % _MAXINT32)
+    else:
+        return None, None
+    # (0, 0) means "nondeterministic" to the kernels; a user who set seeds asked for repeatability.
+    return (0, _MAXINT32) if seeds == (0, 0) else seeds
+
+
+def _seed_attrs(op_seed):
+    seed, seed2 = get_seed(op_seed)
+    return {"seed": seed or 0, "seed2": seed2 or 0}
+
+
+# -- ops -------------------------------------------------------------------------------------------
+
+def _check_float(dtype):
+    if dtype not in _FLOATS:
+        raise TypeError("Value passed to parameter 'dtype' has DataType %s not in list of allowed "
+                        "values: float16, float32, float64" % dtype.name)
+
+
+def _output_shape(shape):
+    """The static shape a 1-D int `shape` tensor describes (None where it is not known yet)."""
+    if shape.dtype not in (dtypes.int32, dtypes.int64):
+        raise TypeError("Value passed to parameter 'shape' has DataType %s not in list of allowed "
+                        "values: int32, int64" % shape.dtype.name)
+    if shape.shape.ndims not in (None, 1):
+        raise ValueError("Shape must be rank 1 but is rank %d" % shape.shape.ndims)
+    return constant_value_as_shape(shape)
+
+
+def _dims(shape):
+    return tuple(int(d) for d in shape)
+
+
+def _host_float(dtype):
+    """The dtype numpy's Generator draws in for `dtype` (it has no float16 sampler)."""
+    return "float64" if dtype is dtypes.float64 else "float32"
+
+
+class RandomOp(OpDef):
+    """Base of the random ops: stateful, not differentiable, and bound to the op's generator.
+
+    Subclasses implement ``sample(xp, rng, *inputs)``: draw with the numpy Generator `rng` on the
+    host and return an `xp` array (a fresh one: it must not alias an input)."""
+
+    stateful = True
+    differentiable = False
+
+    def bind(self, ctx, op):
+        xp, rng = ctx.xp_for(op), ctx.rng_for(op)
+        return lambda *inputs: self.sample(xp, rng, *inputs)
+
+    def sample(self, xp, rng, *inputs):
+        raise NotImplementedError
+
+
+@dataclasses.dataclass(frozen=True)
+class _FloatSampler(RandomOp):
+    """A random op that takes a shape and draws floats of `dtype`."""
+
+    dtype: dtypes.DType = dtypes.float32
+    seed: int = 0
+    seed2: int = 0
+
+    def infer(self, shape):
+        _check_float(self.dtype)
+        return TensorSpec(_output_shape(shape), self.dtype)
+
+
+@register
+class RandomStandardNormal(_FloatSampler):
+    def sample(self, xp, rng, shape):
+        x = rng.standard_normal(_dims(shape), dtype=_host_float(self.dtype))
+        return xp.asarray(x.astype(self.dtype.as_numpy_dtype, copy=False))
+
+
+@register
+class TruncatedNormal(_FloatSampler):
+    """Standard normal samples, those of magnitude 2 or more re-drawn (as TF's kernel does)."""
+
+    def sample(self, xp, rng, shape):
+        host = _host_float(self.dtype)
+        x = rng.standard_normal(_dims(shape), dtype=host)
+        bad = abs(x) >= 2.0
+        while bad.any():
+            x[bad] = rng.standard_normal(int(bad.sum()), dtype=host)
+            bad = abs(x) >= 2.0
+        return xp.asarray(x.astype(self.dtype.as_numpy_dtype, copy=False))
+
+
+@register
+class RandomUniform(_FloatSampler):
+    """Uniform samples in [0, 1)."""
+
+    def sample(self, xp, rng, shape):
+        if self.dtype is dtypes.float16:
+            # Rounding a float32 draw to half precision could give 1.0; draw the 10 mantissa bits.
+            x = (rng.integers(0, 1024, _dims(shape)) * 2.0 ** -10).astype("float16")
+        else:
+            x = rng.random(_dims(shape), dtype=_host_float(self.dtype))
+        return xp.asarray(x)
+
+
+@register
+class RandomUniformInt(RandomOp):
+    """Integers uniform in [minval, maxval); the dtype is the bounds' dtype."""
+
+    seed: int = 0
+    seed2: int = 0
+
+    def infer(self, shape, minval, maxval):
+        if minval.dtype is not maxval.dtype or minval.dtype not in (dtypes.int32, dtypes.int64):
+            raise TypeError("minval and maxval must both be int32 or both int64, got %s and %s"
+                            % (minval.dtype.name, maxval.dtype.name))
+        for what, t in (("minval", minval), ("maxval", maxval)):
+            if t.shape.ndims not in (None, 0):
+                raise ValueError("%s must be 0-D, got shape %s"
+                                 % (what, format_dims(t.shape.as_tuple())))
+        lo, hi = constant_value(minval), constant_value(maxval)
+        if lo is not None and hi is not None and not lo < hi:
+            raise ValueError("Need minval < maxval, got %d >= %d" % (lo, hi))
+        return TensorSpec(_output_shape(shape), minval.dtype)
+
+    def sample(self, xp, rng, shape, minval, maxval):
+        lo, hi = int(minval), int(maxval)
+        if not lo < hi:
+            raise ValueError("Need minval < maxval, got %d >= %d" % (lo, hi))
+        return xp.asarray(rng.integers(lo, hi, _dims(shape), dtype=minval.dtype))
+
+
+@register
+class RandomShuffle(RandomOp):
+    """The input with its first axis randomly permuted."""
+
+    seed: int = 0
+    seed2: int = 0
+
+    def infer(self, value):
+        return TensorSpec(value.shape, value.dtype)
+
+    def sample(self, xp, rng, value):
+        if value.ndim == 0:
+            return value.copy()
+        return value[xp.asarray(rng.permutation(value.shape[0]))]
+
+
+@register
+class Multinomial(RandomOp):
+    """`num_samples` class indices per row of `logits` (unnormalized log-probabilities)."""
+
+    seed: int = 0
+    seed2: int = 0
+    output_dtype: dtypes.DType = dtypes.int64
+
+    def infer(self, logits, num_samples):
+        _check_float(logits.dtype)
+        if logits.shape.ndims not in (None, 2):
+            raise ValueError("logits should be a matrix, got shape %s"
+                             % format_dims(logits.shape.as_tuple()))
+        if num_samples.dtype is not dtypes.int32 or num_samples.shape.ndims not in (None, 0):
+            raise ValueError("num_samples must be an int32 scalar, got %s of shape %s"
+                             % (num_samples.dtype.name, format_dims(num_samples.shape.as_tuple())))
+        if self.output_dtype not in (dtypes.int32, dtypes.int64):
+            raise TypeError("output_dtype must be int32 or int64, got %s" % self.output_dtype.name)
+        n = constant_value(num_samples)
+        if n is not None and n < 0:
+            raise ValueError("num_samples should be nonnegative, got %d" % n)
+        batch = logits.shape[0].value if logits.shape.ndims == 2 else None
+        return TensorSpec([batch, None if n is None else int(n)], self.output_dtype)
+
+    def sample(self, xp, rng, logits, num_samples):
+        batch, classes = logits.shape
+        n = int(num_samples)
+        if n < 0:
+            raise ValueError("num_samples should be nonnegative, got %d" % n)
+        if classes == 0:
+            raise ValueError("num_classes should be positive, got 0")
+        # Inverse CDF for all rows in one search: row i's CDF is shifted by i, so one sorted
+        # array holds every row and each query u + i lands in its own row.
+        logits = logits.astype(xp.float64)
+        p = xp.exp(logits - logits.max(axis=1, keepdims=True))
+        cdf = xp.cumsum(p, axis=1)
+        cdf /= cdf[:, -1:]
+        rows = xp.arange(batch, dtype=xp.float64)[:, None]
+        u = xp.asarray(rng.random((batch, n))) + rows
+        idx = xp.searchsorted((cdf + rows).reshape(-1), u.reshape(-1), side="right")
+        idx = idx.reshape(batch, n) - xp.arange(batch)[:, None] * classes
+        return xp.clip(idx, 0, classes - 1).astype(self.output_dtype.as_numpy_dtype)
+
+
+# -- public functions ------------------------------------------------------------------------------
+
+def _shape_tensor(shape):
+    """A shape given as a list, tuple, TensorShape or Tensor, as an int tensor named `shape`."""
+    if isinstance(shape, TensorShape):
+        if not shape.is_fully_defined():
+            raise ValueError("Cannot convert a partially known TensorShape %s to a Tensor" % shape)
+        shape = shape.as_list()
+    if isinstance(shape, (list, tuple)):
+        shape = [d.value if isinstance(d, Dimension) else d for d in shape]
+        if not shape:  # a scalar's shape: an empty int32 vector, which [] alone would not give
+            return convert_to_tensor(np.zeros([0], np.int32), name="shape")
+    return convert_to_tensor(shape, name="shape")
+
+
+def _create(opdef, inputs, name=None):
+    return get_default_graph().create_op(opdef, inputs, name=name).outputs[0]
+
+
+def _normal(opclass, default_name, shape, mean, stddev, dtype, seed, name):
+    dtype = dtypes.as_dtype(dtype)
+    with name_scope(name, default_name, [shape, mean, stddev]) as scope:
+        shape_t = _shape_tensor(shape)
+        mean_t = convert_to_tensor(mean, dtype, name="mean")
+        stddev_t = convert_to_tensor(stddev, dtype, name="stddev")
+        rnd = _create(opclass(dtype, **_seed_attrs(seed)), [shape_t])
+        return add(rnd * stddev_t, mean_t, name=scope)
+
+
+def random_normal(shape, mean=0.0, stddev=1.0, dtype=dtypes.float32, seed=None, name=None):
+    """Samples from a normal distribution: RandomStandardNormal * stddev + mean."""
+    return _normal(RandomStandardNormal, "random_normal", shape, mean, stddev, dtype, seed, name)
+
+
+def truncated_normal(shape, mean=0.0, stddev=1.0, dtype=dtypes.float32, seed=None, name=None):
+    """Samples from a normal distribution truncated to two standard deviations around `mean`."""
+    return _normal(TruncatedNormal, "truncated_normal", shape, mean, stddev, dtype, seed, name)
+
+
+def random_uniform(shape, minval=0, maxval=None, dtype=dtypes.float32, seed=None, name=None):
+    """Samples uniformly from [minval, maxval) (maxval defaults to 1 for floats and is required
+    for integer dtypes)."""
+    dtype = dtypes.as_dtype(dtype)
+    if dtype not in _FLOATS + (dtypes.int32, dtypes.int64):
+        raise ValueError("Invalid dtype %r" % dtype)
+    if maxval is None:
+        if dtype.is_integer:
+            raise ValueError("Must specify maxval for integer dtype %r" % dtype)
+        maxval = 1
+    with name_scope(name, "random_uniform", [shape, minval, maxval]) as scope:
+        shape_t = _shape_tensor(shape)
+        lo = convert_to_tensor(minval, dtype, name="min")
+        hi = convert_to_tensor(maxval, dtype, name="max")
+        if dtype.is_integer:
+            return _create(RandomUniformInt(**_seed_attrs(seed)), [shape_t, lo, hi], name=scope)
+        rnd = _create(RandomUniform(dtype, **_seed_attrs(seed)), [shape_t])
+        return add(rnd * (hi - lo), lo, name=scope)
+
+
+def random_shuffle(value, seed=None, name=None):
+    """`value` with its first dimension randomly permuted."""
+    value = convert_to_tensor(value)
+    return _create(RandomShuffle(**_seed_attrs(seed)), [value], name=name or "RandomShuffle")
+
+
+def multinomial(logits, num_samples, seed=None, name=None, output_dtype=None):
+    """Draws `num_samples` class indices per row of the [batch, classes] `logits`."""
+    with name_scope(name, "multinomial", [logits]):
+        logits = convert_to_tensor(logits, name="logits")
+        num_samples = convert_to_tensor(num_samples, dtypes.int32, name="num_samples")
+        output_dtype = dtypes.as_dtype(output_dtype or dtypes.int64)
+        opdef = Multinomial(output_dtype=output_dtype, **_seed_attrs(seed))
+        return _create(opdef, [logits, num_samples])

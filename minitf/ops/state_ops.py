@@ -1,12 +1,15 @@
 """Variable storage ops: VariableV2 (reads the session's value), Assign, AssignAdd, AssignSub and
-IsVariableInitialized. A variable's value lives in the Session, keyed by its VariableV2 op."""
+IsVariableInitialized, and their public functions (tf.assign...). A variable's value lives in
+the Session, keyed by its VariableV2 op."""
 
 import numpy as np
 
 from minitf import dtypes, errors
+from minitf.framework.graph import get_default_graph, name_scope
 from minitf.framework.registry import OpDef, register
 from minitf.framework.shapes import TensorShape, format_dims
 from minitf.framework.tensor import TensorSpec
+from minitf.ops.constant_op import convert_to_tensor
 
 
 def uninitialized_error(var_op, op=None):
@@ -60,10 +63,18 @@ class _AssignBase(OpDef):
             raise TypeError("Input 'value' of '%s' Op has type %s that does not match type %s "
                             "of argument 'ref'" % (self.type_name, value.dtype.name, ref.dtype.name))
         if getattr(self, "validate_shape", True) and not ref.shape.is_compatible_with(value.shape):
-            raise ValueError("Shapes must be equal rank, but are %s and %s"
-                             % (format_dims(ref.shape.as_tuple()), format_dims(value.shape.as_tuple())))
+            raise ValueError(_mismatch(ref.shape.as_tuple(), value.shape.as_tuple()))
         return TensorSpec(ref.shape if getattr(self, "validate_shape", True) else value.shape,
                           ref.dtype)
+
+
+def _mismatch(a, b):
+    """TF's words for two static shapes that cannot be equal."""
+    if len(a) != len(b):
+        return "Shapes must be equal rank, but are %d and %d" % (len(a), len(b))
+    i = next(i for i, (x, y) in enumerate(zip(a, b)) if x is not None and y is not None and x != y)
+    return ("Dimension %d in both shapes must be equal, but are %d and %d. Shapes are %s and %s"
+            % (i, a[i], b[i], format_dims(a), format_dims(b)))
 
 
 @register
@@ -138,3 +149,63 @@ class IsVariableInitialized(OpDef):
     def bind(self, ctx, op):
         store, var = ctx.variables, variable_storage(ctx, op)
         return lambda: np.bool_(var in store)  # a host scalar, whatever the device
+
+
+@register
+class UninitializedNames(OpDef):
+    """The entries of `names` whose `initialized` flag is False (the last step of
+    tf.report_uninitialized_variables; TF composes it from LogicalNot and boolean_mask)."""
+
+    differentiable = False
+
+    def infer(self, names, initialized):
+        if names.dtype is not dtypes.string or initialized.dtype is not dtypes.bool:
+            raise TypeError("expects string names and bool flags, got %s and %s"
+                            % (names.dtype.name, initialized.dtype.name))
+        if names.shape.ndims not in (None, 1) or not names.shape.is_compatible_with(
+                initialized.shape):
+            raise ValueError("names and flags must be vectors of one length, got %s and %s"
+                             % (names.shape, initialized.shape))
+        return TensorSpec([None], dtypes.string)
+
+    def compute(self, xp, names, initialized):
+        return names[xp.logical_not(initialized)]
+
+
+# -- public functions ------------------------------------------------------------------------------
+
+def _ref(ref):
+    """The VariableV2 output behind a Variable (or a ref tensor passed as is)."""
+    return ref._ref() if hasattr(ref, "_ref") else ref
+
+
+def _update(opdef, ref, value, name, default_name):
+    ref = _ref(ref)
+    with name_scope(name, default_name, [ref, value]) as scope:
+        value = convert_to_tensor(value, dtype=ref.dtype, name="value")
+        return get_default_graph().create_op(opdef, [ref, value], name=scope).outputs[0]
+
+
+def assign(ref, value, validate_shape=None, use_locking=None, name=None):
+    """tf.assign: an op setting the variable `ref` to `value` (its output is the new value).
+    With validate_shape=False the variable may take a new shape."""
+    opdef = Assign(validate_shape=validate_shape is not False, use_locking=use_locking is not False)
+    return _update(opdef, ref, value, name, "Assign")
+
+
+def assign_add(ref, value, use_locking=None, name=None):
+    """tf.assign_add: an op adding `value` to the variable `ref` in place."""
+    return _update(AssignAdd(use_locking=bool(use_locking)), ref, value, name, "AssignAdd")
+
+
+def assign_sub(ref, value, use_locking=None, name=None):
+    """tf.assign_sub: an op subtracting `value` from the variable `ref` in place."""
+    return _update(AssignSub(use_locking=bool(use_locking)), ref, value, name, "AssignSub")
+
+
+def is_variable_initialized(ref, name=None):
+    """tf.is_variable_initialized: a bool scalar, True once the variable has a value in the
+    session that runs it."""
+    ref = _ref(ref)
+    return get_default_graph().create_op(IsVariableInitialized(ref.dtype), [ref],
+                                          name=name or "IsVariableInitialized").outputs[0]

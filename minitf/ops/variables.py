@@ -1,18 +1,22 @@
 """tf.Variable (TF1's reference variable: ops `name`, `name/Assign`, `name/read`) and the
 initializer helpers over the variable collections."""
 
+import numpy as np
+
 from minitf import dtypes
 from minitf.framework.graph import GraphKeys, get_default_graph, name_scope
 from minitf.framework.shapes import unknown_shape
 from minitf.framework.tensor import Tensor
-from minitf.ops.array_ops import Identity
-from minitf.ops.constant_op import convert_to_tensor
+from minitf.ops.array_ops import Identity, stack
+from minitf.ops.constant_op import constant, convert_to_tensor
 from minitf.ops.control_ops import group, no_op
-from minitf.ops.state_ops import Assign, AssignAdd, AssignSub, VariableV2
+from minitf.ops.state_ops import (Assign, UninitializedNames, VariableV2, assign, assign_add,
+                                  assign_sub, is_variable_initialized)
 
 __all__ = ["Variable", "global_variables", "trainable_variables", "local_variables",
            "model_variables", "global_variables_initializer", "variables_initializer",
-           "local_variables_initializer"]
+           "local_variables_initializer", "assign", "assign_add", "assign_sub",
+           "is_variable_initialized", "report_uninitialized_variables"]
 
 
 class Variable:
@@ -26,8 +30,12 @@ class Variable:
                  expected_shape=None, import_scope=None, constraint=None):
         if initial_value is None:
             raise ValueError("initial_value must be specified.")
-        graph = get_default_graph()
-        with name_scope(name, "Variable", [] if callable(initial_value) else [initial_value]) as scope:
+        values = [] if callable(initial_value) else [initial_value]
+        # Like TF's init_scope: a variable created inside tf.control_dependencies does not wait
+        # for those ops each time it is read.
+        with name_scope(name, "Variable", values) as scope, \
+                get_default_graph().control_dependencies(None):
+            graph = get_default_graph()
             if callable(initial_value):
                 with name_scope("Initializer"):
                     initial_value = initial_value()
@@ -100,9 +108,9 @@ class Variable:
         return self._snapshot
 
     def read_value(self):
-        """A new tensor reading the variable (each call adds a `read_N` op, as TF1)."""
-        with name_scope(self.op.name + "/"):
-            return self.graph.create_op(Identity(), [self._variable], name="read").outputs[0]
+        """A new tensor reading the variable: an Identity op named `read` in the current name
+        scope, as TF1's."""
+        return self.graph.create_op(Identity(), [self._variable], name="read").outputs[0]
 
     def _as_tensor(self, dtype=None):
         if dtype is not None and dtypes.as_dtype(dtype) is not self.dtype:
@@ -120,22 +128,19 @@ class Variable:
         return self._snapshot.eval(session=session)
 
     # -- writing -------------------------------------------------------------------------------
-    def _update(self, opdef, value, name, default_name):
-        value = convert_to_tensor(value, dtype=self.dtype)
-        with name_scope(name, default_name, [self._variable, value]) as scope:
-            return self.graph.create_op(opdef, [self._variable, value], name=scope).outputs[0]
-
     def assign(self, value, use_locking=False, name=None, read_value=True):
         """An op that sets the variable to `value` (returns the new value)."""
-        out = self._update(Assign(), value, name, "Assign")
+        out = assign(self._variable, value, use_locking=use_locking, name=name)
         return out if read_value else out.op
 
     def assign_add(self, delta, use_locking=False, name=None, read_value=True):
-        out = self._update(AssignAdd(), delta, name, "AssignAdd")
+        """An op that adds `delta` to the variable (returns the new value)."""
+        out = assign_add(self._variable, delta, use_locking=use_locking, name=name)
         return out if read_value else out.op
 
     def assign_sub(self, delta, use_locking=False, name=None, read_value=True):
-        out = self._update(AssignSub(), delta, name, "AssignSub")
+        """An op that subtracts `delta` from the variable (returns the new value)."""
+        out = assign_sub(self._variable, delta, use_locking=use_locking, name=name)
         return out if read_value else out.op
 
     def load(self, value, session=None):
@@ -217,3 +222,22 @@ def global_variables_initializer():
 
 def local_variables_initializer():
     return variables_initializer(local_variables())
+
+
+def report_uninitialized_variables(var_list=None, name="report_uninitialized_variables"):
+    """A 1-D string tensor with the names of the variables in `var_list` (default: all global and
+    local variables) that have no value yet in the session that runs it."""
+    if var_list is None:
+        var_list = global_variables() + local_variables()
+        if not var_list:  # variables made without tf.Variable still count, as in TF
+            var_list = [op.outputs[0] for op in get_default_graph().get_operations()
+                        if op.type == "VariableV2"]
+    with name_scope(name):
+        if not var_list:
+            return constant(np.zeros([0], object), dtype=dtypes.string)
+        initialized = stack([is_variable_initialized(v) for v in var_list])
+        # String tensors stay on the host, as TF runs this report on the CPU.
+        with get_default_graph().device("/cpu:0"):
+            names = constant(np.array([v.op.name.encode() for v in var_list], object))
+            return get_default_graph().create_op(UninitializedNames(), [names, initialized],
+                                                 name="UninitializedNames").outputs[0]
