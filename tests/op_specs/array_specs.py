@@ -32,3 +32,154 @@ SPECS = [
     OpSpec("stack", lambda a, b: tf.stack([a, b], axis=1), lambda a, b: np.stack([a, b], 1),
            [Arg((2, 3)), Arg((2, 3))]),
 ]
+
+
+def _mirror_pad_grad(dy, paddings, mode):
+    """numpy reference for the gradient of a mirror pad: every padded element's gradient goes
+    back to the element it copies."""
+    n = [d - a - b for d, (a, b) in zip(dy.shape, paddings)]
+    index = [np.pad(np.arange(k), p, mode=mode.lower()) for k, p in zip(n, paddings)]
+    out = np.zeros(n, dy.dtype)
+    np.add.at(out, np.ix_(*index), dy)
+    return out
+
+
+def _scatter_add(shape, index, updates):
+    out = np.zeros(shape, updates.dtype)
+    np.add.at(out, index, updates)
+    return out
+
+
+def _ids(values):
+    return Arg((len(values),), "int32", values=values)
+
+
+SPECS += [
+    # transpose, squeeze, reverse
+    OpSpec("transpose/default_reverses", tf.transpose, np.transpose, [Arg((2, 3, 4))]),
+    OpSpec("transpose/perm_none_dims", lambda x: tf.transpose(x, [1, 2, 0]),
+           lambda x: x.transpose(1, 2, 0), [Arg((2, 3, 4), static=(None, 3, None))]),
+    OpSpec("transpose/negative_perm", lambda x: tf.transpose(x, [-1, 0, 1]),
+           lambda x: x.transpose(2, 0, 1), [Arg((2, 3, 4))]),
+    OpSpec("transpose/unknown_rank", tf.transpose, np.transpose, [Arg((2, 3), static=None)]),
+    OpSpec("transpose/conjugate", lambda x: tf.transpose(x, conjugate=True),
+           lambda x: np.conj(x.T), [Arg((2, 2), "complex64", values=[1 + 2j, 3 - 1j, -2j, 4])],
+           grad=False),
+    OpSpec("squeeze/all", tf.squeeze, np.squeeze, [Arg((1, 3, 1, 2))]),
+    OpSpec("squeeze/axis_none_dims", lambda x: tf.squeeze(x, [2]), lambda x: x.squeeze(2),
+           [Arg((4, 3, 1), static=(None, 3, None))]),
+    OpSpec("squeeze/negative_axis", lambda x: tf.squeeze(x, axis=-3),
+           lambda x: x.squeeze(-3), [Arg((1, 1, 3))]),
+    OpSpec("reverse/axes", lambda x: tf.reverse(x, [0, -1]), lambda x: x[::-1, :, ::-1],
+           [Arg((2, 3, 4), static=(None, 3, 4))]),
+    # concat, split, unstack
+    OpSpec("concat/axis0_none_dims", lambda a, b: tf.concat([a, b], 0),
+           lambda a, b: np.concatenate([a, b], 0),
+           [Arg((2, 3), static=(None, 3)), Arg((4, 3), static=(None, None))]),
+    OpSpec("concat/negative_axis_three", lambda a, b, c: tf.concat([a, b, c], -1),
+           lambda a, b, c: np.concatenate([a, b, c], -1),
+           [Arg((2, 1, 3)), Arg((2, 1, 1)), Arg((2, 1, 2), static=(None, 1, 2))]),
+    OpSpec("concat/int", lambda a, b: tf.concat([a, b], 1), lambda a, b: np.concatenate([a, b], 1),
+           [Arg((2, 2), "int64", low=-5, high=5), Arg((2, 3), "int64", low=-5, high=5)],
+           grad=False),
+    # Some multi-output entries return only some outputs: the unused ones get zero gradients.
+    OpSpec("split/equal", lambda x: tf.split(x, 2, axis=1),
+           lambda x: np.split(x, 2, axis=1), [Arg((2, 6), static=(None, 6))]),
+    OpSpec("split/sizes_with_minus_one", lambda x: tf.split(x, [1, -1, 2], axis=-1)[::2],
+           lambda x: np.split(x, [1, 3], axis=-1)[::2], [Arg((3, 5))]),
+    OpSpec("split/runtime_sizes", lambda x, s: tf.split(x, s, axis=0, num=2),
+           lambda x, s: np.split(x, [s[0]], axis=0),
+           [Arg((5, 2), static=(None, 2)), _ids([2, 3])], wrt=[0]),
+    OpSpec("unstack/axis0", tf.unstack, list, [Arg((2, 3))]),
+    OpSpec("unstack/negative_axis_none_dims", lambda x: tf.unstack(x, axis=-1)[1:],
+           lambda x: [x[..., i] for i in range(1, 3)], [Arg((2, 4, 3), static=(None, 4, 3))]),
+    # tile, pad
+    OpSpec("tile", lambda x: tf.tile(x, [2, 1, 3]), lambda x: np.tile(x, (2, 1, 3)),
+           [Arg((2, 3, 2), static=(None, 3, 2))]),
+    OpSpec("tile/runtime_multiples", tf.tile, lambda x, m: np.tile(x, m),
+           [Arg((2, 3)), _ids([3, 2])], wrt=[0]),
+    OpSpec("pad/constant", lambda x: tf.pad(x, [[1, 0], [2, 3]]),
+           lambda x: np.pad(x, [(1, 0), (2, 3)]), [Arg((2, 3), static=(None, 3))]),
+    OpSpec("pad/constant_values", lambda x: tf.pad(x, [[0, 1], [1, 1]], constant_values=2.5),
+           lambda x: np.pad(x, [(0, 1), (1, 1)], constant_values=2.5), [Arg((2, 3))]),
+    OpSpec("pad/reflect", lambda x: tf.pad(x, [[1, 2], [2, 2]], "REFLECT"),
+           lambda x: np.pad(x, [(1, 2), (2, 2)], mode="reflect"),
+           [Arg((3, 4), static=(None, 4))]),
+    OpSpec("pad/symmetric", lambda x: tf.pad(x, [[2, 0], [1, 3]], mode="symmetric"),
+           lambda x: np.pad(x, [(2, 0), (1, 3)], mode="symmetric"), [Arg((2, 3))]),
+    OpSpec("pad/reflect_gradient_op", lambda x, w: tf.gradients(
+               tf.pad(x, [[1, 2], [0, 3]], "REFLECT"), x, grad_ys=w)[0],
+           lambda x, w: _mirror_pad_grad(w, [(1, 2), (0, 3)], "REFLECT"),
+           [Arg((3, 4)), Arg((6, 7))], wrt=[1]),
+    OpSpec("pad/symmetric_gradient_op", lambda x, w: tf.gradients(
+               tf.pad(x, [[2, 2], [1, 0]], "SYMMETRIC"), x, grad_ys=w)[0],
+           lambda x, w: _mirror_pad_grad(w, [(2, 2), (1, 0)], "SYMMETRIC"),
+           [Arg((2, 3)), Arg((6, 4))], wrt=[1]),
+    # gather, gather_nd, scatter_nd
+    OpSpec("gather/axis0_repeated_indices", tf.gather, lambda p, i: p[i],
+           [Arg((4, 3), static=(None, 3)), _ids([3, 0, 3, 1])], wrt=[0]),
+    OpSpec("gather/axis1_matrix_indices", lambda p, i: tf.gather(p, i, axis=1),
+           lambda p, i: np.take(p, i, axis=1),
+           [Arg((2, 4, 3), static=(None, 4, 3)), Arg((2, 3), "int64", low=0, high=3)], wrt=[0]),
+    OpSpec("gather/negative_axis", lambda p, i: tf.gather(p, i, axis=-1),
+           lambda p, i: np.take(p, i, axis=-1), [Arg((3, 4)), _ids([2, 2, 0])], wrt=[0]),
+    OpSpec("gather_nd/elements", tf.gather_nd, lambda p, i: p[tuple(i.T)],
+           [Arg((3, 4)), Arg((5, 2), "int32", values=[[0, 1], [2, 3], [0, 1], [1, 0], [2, 2]])],
+           wrt=[0]),
+    OpSpec("gather_nd/slices_none_dims", tf.gather_nd, lambda p, i: p[i[..., 0]],
+           [Arg((3, 2, 2), static=(None, 2, 2)), Arg((2, 2, 1), "int32", low=0, high=2)], wrt=[0]),
+    OpSpec("scatter_nd/repeated", lambda i, u: tf.scatter_nd(i, u, [4, 2]),
+           lambda i, u: _scatter_add((4, 2), i[:, 0], u),
+           [Arg((3, 1), "int32", values=[[1], [3], [1]]), Arg((3, 2))], wrt=[1]),
+    # slice and strided_slice (Tensor.__getitem__)
+    OpSpec("slice/minus_one_size", lambda x: tf.slice(x, [1, 0, 2], [-1, 2, 1]),
+           lambda x: x[1:, 0:2, 2:3], [Arg((3, 4, 5), static=(None, 4, 5))]),
+    OpSpec("slice/runtime_begin", tf.slice, lambda x, b, s: x[b[0]:b[0] + 2, b[1]:],
+           [Arg((4, 3)), _ids([1, 1]), _ids([2, -1])], wrt=[0]),
+    OpSpec("strided_slice/masks", lambda x: tf.strided_slice(
+               x, [1, 0, 3], [0, 2, 0], [1, 1, -1], begin_mask=2, end_mask=5,
+               shrink_axis_mask=0), lambda x: x[1:, :2, 3::-1], [Arg((3, 4, 5))]),
+    OpSpec("strided_slice/shrink_new_axis_ellipsis", lambda x: tf.strided_slice(
+               x, [0, 0, 0, 2], [0, 0, 0, 3], [1, 1, 1, 1], ellipsis_mask=2, new_axis_mask=4,
+               shrink_axis_mask=9), lambda x: x[0, ..., None, 2], [Arg((3, 4, 5))]),
+    OpSpec("getitem/steps_newaxis_ellipsis_shrink", lambda x: x[1:, ::-1, None, ..., 0],
+           lambda x: x[1:, ::-1, None, ..., 0], [Arg((3, 4, 2, 5), static=(None, 4, None, 5))]),
+    OpSpec("getitem/negative_index_and_steps", lambda x: x[-1, 4:0:-2],
+           lambda x: x[-1, 4:0:-2], [Arg((2, 6))]),
+    OpSpec("getitem/unknown_rank", lambda x: x[1, ..., ::2], lambda x: x[1, ..., ::2],
+           [Arg((2, 3, 4), static=None)]),
+    OpSpec("getitem/tensor_index", lambda x, i: x[i, 1:], lambda x, i: x[i, 1:],
+           [Arg((3, 4), static=(None, 4)), Arg((), "int32", values=2)], wrt=[0]),
+    OpSpec("getitem/tensor_bounds_int64", lambda x, i: x[i:i + 2, -1],
+           lambda x, i: x[i:i + 2, -1], [Arg((4, 3)), Arg((), "int64", values=1)], wrt=[0]),
+    OpSpec("getitem/second_order", lambda x: tf.gradients(tf.reduce_sum(x[::2, 1] ** 2), x)[0],
+           lambda x: np.where(np.arange(4)[:, None] % 2 == 0, 1, 0) * (np.arange(3) == 1) * 2 * x,
+           [Arg((4, 3))]),
+    # one_hot, where, boolean_mask
+    OpSpec("one_hot/out_of_range_rows", lambda i: tf.one_hot(i, 4),
+           lambda i: (i[..., None] == np.arange(4)).astype(np.float32),
+           [Arg((2, 3), "int32", values=[[0, 3, -1], [4, 2, 2]])], grad=False),
+    OpSpec("one_hot/axis0_on_off", lambda i: tf.one_hot(i, 3, on_value=5, off_value=-1, axis=0),
+           lambda i: np.where(np.arange(3)[:, None] == i, 5, -1).astype(np.int32),
+           [Arg((4,), "int64", low=-1, high=3)], grad=False),
+    OpSpec("one_hot/middle_axis_none_dims", lambda i: tf.one_hot(i, 2, axis=1, dtype=tf.float64),
+           lambda i: np.moveaxis(i[..., None] == np.arange(2), -1, 1).astype(np.float64),
+           [Arg((3, 2), "int32", low=0, high=1, static=(None, 2))], grad=False),
+    OpSpec("where/coordinates", tf.where, np.argwhere, [Arg((3, 4), "bool", static=(None, 4))],
+           grad=False),
+    OpSpec("where/numeric", tf.where, np.argwhere, [Arg((5,), "int32", values=[0, 2, 0, -1, 3])],
+           grad=False),
+    OpSpec("boolean_mask/vector_none_dims", tf.boolean_mask, lambda x, m: x[m],
+           [Arg((5, 3), static=(None, 3)), Arg((5,), "bool", static=(None,))], wrt=[0]),
+    OpSpec("boolean_mask/matrix_mask", tf.boolean_mask, lambda x, m: x[m],
+           [Arg((3, 4, 2), static=(None, 4, 2)), Arg((3, 4), "bool", static=(None, 4))], wrt=[0]),
+    OpSpec("boolean_mask/axis1", lambda x, m: tf.boolean_mask(x, m, axis=1),
+           lambda x, m: x[:, m], [Arg((2, 4, 3)), Arg((4,), "bool")], wrt=[0]),
+    # shapes and fills
+    OpSpec("shape_n", lambda a, b: tf.shape_n([a, b]),
+           lambda a, b: [np.array(a.shape, np.int32), np.array(b.shape, np.int32)],
+           [Arg((2, 3), static=(None, 3)), Arg((4,), static=None)], grad=False),
+    OpSpec("zeros/runtime_shape_int64", lambda x: tf.zeros(tf.shape(x, out_type=tf.int64),
+                                                          tf.int32),
+           lambda x: np.zeros(x.shape, np.int32), [Arg((2, 3), static=(None, 3))], grad=False),
+]
