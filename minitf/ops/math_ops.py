@@ -1,7 +1,10 @@
-"""Math ops: elementwise arithmetic with numpy broadcasting, comparisons, casts, reductions and
-matrix products; and the Tensor operators (`+`, `*`, `@`, `<`...) that build them."""
+"""Math ops: elementwise arithmetic with numpy broadcasting, comparisons and logic, casts,
+reductions and scans, matrix products and einsum, ranges, top_k; and the Tensor operators
+(`+`, `//`, `@`, `<`, `&`...) that build them."""
 
-import dataclasses
+import builtins
+import collections
+import math
 
 import numpy as np
 
@@ -10,12 +13,24 @@ from minitf.framework.graph import get_default_graph, name_scope
 from minitf.framework.registry import OpDef, register
 from minitf.framework.shapes import broadcast_dims, format_dims, normalize_axis, reduce_dims
 from minitf.framework.tensor import Tensor, TensorSpec
-from minitf.ops.array_ops import (broadcast_to, expand_dims, shape, size, sum_to, zeros_like)
+from minitf.framework.tensor_util import constant_value
+from minitf.ops import array_ops
+from minitf.ops.array_ops import (broadcast_to, expand_dims, ones_like, reshape, shape, size,
+                                  stop_gradient, sum_to, zeros_like)
 from minitf.ops.constant_op import convert_to_tensor
 
-__all__ = ["add", "subtract", "multiply", "divide", "truediv", "pow", "negative", "square",
-           "exp", "log", "greater", "where", "cast", "add_n", "reduce_sum", "reduce_mean",
-           "matmul"]
+__all__ = ["add", "subtract", "multiply", "divide", "truediv", "realdiv", "div", "div_no_nan",
+           "floordiv", "floormod", "mod", "pow", "maximum", "minimum", "squared_difference",
+           "atan2", "scalar_mul", "negative", "square", "exp", "log", "log1p", "expm1", "sqrt",
+           "rsqrt", "reciprocal", "abs", "sign", "sin", "cos", "tan", "asin", "acos", "atan",
+           "sinh", "cosh", "tanh", "sigmoid", "erf", "floor", "ceil", "round", "is_finite",
+           "is_nan", "is_inf", "equal", "not_equal", "less", "less_equal", "greater",
+           "greater_equal", "logical_and", "logical_or", "logical_not", "logical_xor", "where",
+           "cast", "add_n", "reduce_sum", "reduce_mean", "reduce_max", "reduce_min",
+           "reduce_prod", "reduce_any", "reduce_all", "reduce_logsumexp", "argmax", "argmin",
+           "cumsum", "cumprod", "matmul", "tensordot", "einsum", "range", "linspace",
+           "clip_by_value", "clip_by_norm", "norm"]
+# top_k is public as tf.nn.top_k (TF1 has no tf.top_k).
 
 
 def _op(opdef, inputs, name):
@@ -41,18 +56,30 @@ def _is_tensorish(v):
     return isinstance(v, Tensor) or hasattr(v, "_as_tensor")
 
 
+def _static_int(value, what):
+    """A Python int from an int or a tensor whose value is known when the graph is built."""
+    if isinstance(value, Tensor):
+        known = constant_value(value)
+        if known is None or known.size != 1:
+            raise ValueError("minitf needs %s known when the graph is built; got the tensor %s"
+                             % (what, value.name))
+        value = known.reshape(())
+    return int(value)
+
+
 # -- elementwise families ----------------------------------------------------------------------
 
 class UnaryOp(OpDef):
-    """y = f(x) elementwise; subclasses set `kernel` (an xp function name) and `grad`."""
+    """y = f(x) elementwise; subclasses set `kernel` (an xp function taking out=) and `grad`."""
 
     kernel = ""
     supports_out = True
     allowed = "float"  # which dtypes the op accepts: "float", "numeric", "bool", "any"
+    result_dtype = None  # e.g. dtypes.bool for is_nan
 
     def infer(self, x):
         _check_dtype(self.type_name, x.dtype, self.allowed)
-        return TensorSpec(x.shape, x.dtype)
+        return TensorSpec(x.shape, self.result_dtype or x.dtype)
 
     def compute(self, xp, x, out=None):
         return getattr(xp, self.kernel)(x, out=out)
@@ -80,13 +107,17 @@ class BinaryOp(OpDef):
 
 def _check_dtype(op_type, dtype, allowed):
     ok = {"float": dtype.is_floating or dtype.is_complex,
+          "real": dtype.is_floating,
           "numeric": dtype is not dtypes.bool and dtype is not dtypes.string,
+          "ordered": dtype.is_floating or dtype.is_integer,
           "bool": dtype is dtypes.bool,
           "any": True}[allowed]
     if not ok:
         raise TypeError("Value passed to %s has DataType %s not in the list of allowed values "
                         "(%s types)" % (op_type, dtype.name, allowed))
 
+
+# -- binary arithmetic -------------------------------------------------------------------------
 
 @register
 class Add(BinaryOp):
@@ -125,6 +156,38 @@ class RealDiv(BinaryOp):
 
 
 @register
+class DivNoNan(BinaryOp):
+    """x / y, and 0 where y is 0."""
+
+    supports_out = False
+    allowed = "float"
+
+    def compute(self, xp, x, y):
+        zero = y == 0
+        return xp.where(zero, x.dtype.type(0), x / xp.where(zero, y.dtype.type(1), y))
+
+    def grad(self, op, dy):
+        x, y = op.inputs
+        return [sum_to(div_no_nan(dy, y), x),
+                sum_to(dy * div_no_nan(div_no_nan(negative(x), y), y), y)]
+
+
+@register
+class FloorDiv(BinaryOp):
+    kernel = "floor_divide"
+    differentiable = False  # TF registers no gradient for it
+
+
+@register
+class FloorMod(BinaryOp):
+    kernel = "remainder"  # Python's %: the result has the divisor's sign, as TF's FloorMod
+
+    def grad(self, op, dy):
+        x, y = op.inputs
+        return [sum_to(dy, x), sum_to(dy * negative(floordiv(x, y)), y)]
+
+
+@register
 class Pow(BinaryOp):
     kernel = "power"
 
@@ -136,6 +199,63 @@ class Pow(BinaryOp):
         gy = dy * z * log_x
         return [sum_to(gx, x), sum_to(gy, y)]
 
+
+class _MaxMinOp(BinaryOp):
+    """Maximum / Minimum; the gradient goes to x where `selects_x(x, y)` (ties go to x, as
+    TF's)."""
+
+    allowed = "ordered"
+
+    def grad(self, op, dy):
+        x, y = op.inputs
+        x_wins = self.selects_x(x, y)
+        zeros = zeros_like(dy)
+        return [sum_to(where(x_wins, dy, zeros), x), sum_to(where(x_wins, zeros, dy), y)]
+
+
+@register
+class Maximum(_MaxMinOp):
+    kernel = "maximum"
+
+    @staticmethod
+    def selects_x(x, y):
+        return greater_equal(x, y)
+
+
+@register
+class Minimum(_MaxMinOp):
+    kernel = "minimum"
+
+    @staticmethod
+    def selects_x(x, y):
+        return less_equal(x, y)
+
+
+@register
+class SquaredDifference(BinaryOp):
+    def compute(self, xp, x, y, out=None):
+        return xp.square(xp.subtract(x, y, out=out), out=out)
+
+    def grad(self, op, dy):
+        x, y = op.inputs
+        g = dy * ((x - y) * 2)
+        return [sum_to(g, x), sum_to(negative(g), y)]
+
+
+@register
+class Atan2(BinaryOp):
+    """atan2(y, x): the op's inputs are (y, x), as TF's."""
+
+    kernel = "arctan2"
+    allowed = "real"
+
+    def grad(self, op, dz):
+        y, x = op.inputs
+        scale = dz / (square(x) + square(y))
+        return [sum_to(x * scale, y), sum_to(negative(y) * scale, x)]
+
+
+# -- unary math ----------------------------------------------------------------------------------
 
 @register
 class Neg(UnaryOp):
@@ -157,11 +277,37 @@ class Square(UnaryOp):
 
 
 @register
+class Abs(UnaryOp):
+    kernel = "absolute"
+    allowed = "numeric"
+
+    def grad(self, op, dy):
+        return [dy * sign(op.inputs[0])]
+
+
+@register
+class Sign(UnaryOp):
+    kernel = "sign"
+    allowed = "numeric"
+
+    def grad(self, op, dy):
+        return [zeros_like(op.inputs[0])]
+
+
+@register
 class Exp(UnaryOp):
     kernel = "exp"
 
     def grad(self, op, dy):
         return [dy * op.outputs[0]]
+
+
+@register
+class Expm1(UnaryOp):
+    kernel = "expm1"
+
+    def grad(self, op, dy):
+        return [dy * exp(op.inputs[0])]
 
 
 @register
@@ -173,9 +319,288 @@ class Log(UnaryOp):
 
 
 @register
-class Greater(BinaryOp):
-    kernel = "greater"
+class Log1p(UnaryOp):
+    kernel = "log1p"
+
+    def grad(self, op, dy):
+        return [dy / (op.inputs[0] + 1)]
+
+
+@register
+class Sqrt(UnaryOp):
+    kernel = "sqrt"
+
+    def grad(self, op, dy):
+        return [dy / (op.outputs[0] * 2)]
+
+
+@register
+class Rsqrt(UnaryOp):
+    def compute(self, xp, x, out=None):
+        root = xp.sqrt(x, out=out)
+        return xp.divide(1, root, out=root)
+
+    def grad(self, op, dy):
+        y = op.outputs[0]
+        return [dy * (y * y * y) * -0.5]
+
+
+@register
+class Reciprocal(UnaryOp):
+    kernel = "reciprocal"
+
+    def grad(self, op, dy):
+        return [negative(dy) * square(op.outputs[0])]
+
+
+@register
+class Sin(UnaryOp):
+    kernel = "sin"
+
+    def grad(self, op, dy):
+        return [dy * cos(op.inputs[0])]
+
+
+@register
+class Cos(UnaryOp):
+    kernel = "cos"
+
+    def grad(self, op, dy):
+        return [negative(dy) * sin(op.inputs[0])]
+
+
+@register
+class Tan(UnaryOp):
+    kernel = "tan"
+
+    def grad(self, op, dy):
+        return [dy * square(reciprocal(cos(op.inputs[0])))]
+
+
+@register
+class Asin(UnaryOp):
+    kernel = "arcsin"
+
+    def grad(self, op, dy):
+        return [dy * rsqrt(1 - square(op.inputs[0]))]
+
+
+@register
+class Acos(UnaryOp):
+    kernel = "arccos"
+
+    def grad(self, op, dy):
+        return [negative(dy) * rsqrt(1 - square(op.inputs[0]))]
+
+
+@register
+class Atan(UnaryOp):
+    kernel = "arctan"
+
+    def grad(self, op, dy):
+        return [dy / (square(op.inputs[0]) + 1)]
+
+
+@register
+class Sinh(UnaryOp):
+    kernel = "sinh"
+
+    def grad(self, op, dy):
+        return [dy * cosh(op.inputs[0])]
+
+
+@register
+class Cosh(UnaryOp):
+    kernel = "cosh"
+
+    def grad(self, op, dy):
+        return [dy * sinh(op.inputs[0])]
+
+
+@register
+class Tanh(UnaryOp):
+    kernel = "tanh"
+
+    def grad(self, op, dy):
+        y = op.outputs[0]
+        return [dy * (1 - square(y))]
+
+
+@register
+class Sigmoid(UnaryOp):
+    def compute(self, xp, x, out=None):
+        # 1 / (1 + exp(-x)): exp overflowing to inf for very negative x still gives the exact
+        # limit 0, so no branch on the sign is needed.
+        y = xp.negative(x, out=out)
+        xp.exp(y, out=y)
+        y += 1
+        return xp.reciprocal(y, out=y)
+
+    def grad(self, op, dy):
+        y = op.outputs[0]
+        return [dy * (y * (1 - y))]
+
+
+# W. J. Cody's rational Chebyshev approximations (Math. Comp. 23, 1969; netlib specfun CALERF),
+# the ones libm and SciPy use: relative error below 1e-16 in float64. Coefficients are listed
+# from the constant term up, for _polyval.
+_ERF_A = (3.20937758913846947e03, 3.77485237685302021e02, 1.13864154151050156e02,
+          3.16112374387056560e00, 1.85777706184603153e-1)
+_ERF_B = (2.84423683343917062e03, 1.28261652607737228e03, 2.44024637934444173e02,
+          2.36012909523441209e01, 1.0)
+_ERFC_C = (1.23033935479799725e03, 2.05107837782607147e03, 1.71204761263407058e03,
+           8.81952221241769090e02, 2.98635138197400131e02, 6.61191906371416295e01,
+           8.88314979438837594e00, 5.64188496988670089e-1, 2.15311535474403846e-8)
+_ERFC_D = (1.23033935480374942e03, 3.43936767414372164e03, 4.36261909014324716e03,
+           3.29079923573345963e03, 1.62138957456669019e03, 5.37181101862009858e02,
+           1.17693950891312499e02, 1.57449261107098347e01, 1.0)
+_ERFC_P = (6.58749161529837803e-4, 1.60837851487422766e-2, 1.25781726111229246e-1,
+           3.60344899949804439e-1, 3.05326634961232344e-1, 1.63153871373020978e-2)
+_ERFC_Q = (2.33520497626869185e-3, 6.05183413124413191e-2, 5.27905102951428412e-1,
+           1.87295284992346047e00, 2.56852019228982242e00, 1.0)
+_ONE_OVER_SQRT_PI = 5.6418958354775628695e-1
+
+
+def _polyval(coefficients, t):
+    result = coefficients[-1]
+    for c in reversed(coefficients[:-1]):
+        result = result * t + c
+    return result
+
+
+@register
+class Erf(UnaryOp):
+    """erf with Cody's three rational approximations (|x| <= 0.46875, <= 4, > 4), written
+    against xp so it runs on numpy and cupy alike (neither has a vectorised erf)."""
+
+    supports_out = False
+    allowed = "real"
+
+    def compute(self, xp, x):
+        work = x.astype(xp.promote_types(x.dtype, xp.float32), copy=False)  # float16 overflows
+        ax = xp.abs(work)
+        # Each branch sees its argument clipped to its own interval, so the branches xp.where
+        # discards stay finite (no overflow warnings, no inf/inf).
+        small_x = xp.clip(work, -0.5, 0.5)
+        t = small_x * small_x
+        small = small_x * _polyval(_ERF_A, t) / _polyval(_ERF_B, t)
+        mid_x = xp.minimum(ax, 4)
+        mid = _polyval(_ERFC_C, mid_x) / _polyval(_ERFC_D, mid_x)
+        big_x = xp.clip(ax, 4, 30)  # erfc(30) is 0 even in float64
+        u = 1 / (big_x * big_x)
+        big = (_ONE_OVER_SQRT_PI - u * _polyval(_ERFC_P, u) / _polyval(_ERFC_Q, u)) / big_x
+        erfc = xp.where(ax <= 4, mid, big) * xp.exp(-(xp.minimum(ax, 30) ** 2))
+        result = xp.where(ax <= 0.46875, small, xp.copysign(1 - erfc, work))
+        return result.astype(x.dtype, copy=False)
+
+    def grad(self, op, dy):
+        x = op.inputs[0]
+        return [dy * (exp(negative(square(x))) * (2 / math.sqrt(math.pi)))]
+
+
+@register
+class Floor(UnaryOp):
+    kernel = "floor"
+    allowed = "real"
+    differentiable = False  # TF's gradient is None
+
+
+@register
+class Ceil(UnaryOp):
+    kernel = "ceil"
+    allowed = "real"
+    differentiable = False
+
+
+@register
+class Round(UnaryOp):
+    """Rounds half to even (banker's rounding), as TF's Round and numpy's round."""
+
+    kernel = "round"
+    allowed = "numeric"
+    differentiable = False
+
+
+@register
+class IsFinite(UnaryOp):
+    kernel = "isfinite"
+    allowed = "real"
     result_dtype = dtypes.bool
+    differentiable = False
+
+
+@register
+class IsNan(UnaryOp):
+    kernel = "isnan"
+    allowed = "real"
+    result_dtype = dtypes.bool
+    differentiable = False
+
+
+@register
+class IsInf(UnaryOp):
+    kernel = "isinf"
+    allowed = "real"
+    result_dtype = dtypes.bool
+    differentiable = False
+
+
+# -- comparisons and logic -------------------------------------------------------------------
+
+class _Comparison(BinaryOp):
+    allowed = "ordered"
+    result_dtype = dtypes.bool
+    differentiable = False
+
+
+@register
+class Greater(_Comparison):
+    kernel = "greater"
+
+
+@register
+class GreaterEqual(_Comparison):
+    kernel = "greater_equal"
+
+
+@register
+class Less(_Comparison):
+    kernel = "less"
+
+
+@register
+class LessEqual(_Comparison):
+    kernel = "less_equal"
+
+
+@register
+class Equal(_Comparison):
+    kernel = "equal"
+    allowed = "any"
+
+
+@register
+class NotEqual(_Comparison):
+    kernel = "not_equal"
+    allowed = "any"
+
+
+@register
+class LogicalAnd(_Comparison):
+    kernel = "logical_and"
+    allowed = "bool"
+
+
+@register
+class LogicalOr(_Comparison):
+    kernel = "logical_or"
+    allowed = "bool"
+
+
+@register
+class LogicalNot(UnaryOp):
+    kernel = "logical_not"
+    allowed = "bool"
     differentiable = False
 
 
@@ -280,7 +705,8 @@ class AddN(OpDef):
             return out
         out = xp.add(xs[0], xs[1], out=out)
         for x in xs[2:]:
-            xp.add(out, x, out=out)
+            # 0-d sums come back as numpy scalars, which cannot be out= targets
+            out = xp.add(out, x, out=out if getattr(out, "ndim", 0) else None)
         return out
 
     def grad(self, op, dy):
@@ -301,12 +727,16 @@ class Reduction(OpDef):
     kernel = ""
     supports_out = True
     allowed = "numeric"
+    keeps_dtype = False  # pass dtype=: numpy sums small ints in the platform int, TF does not
 
     def infer(self, x):
         _check_dtype(self.type_name, x.dtype, self.allowed)
         return TensorSpec(reduce_dims(x.shape.as_tuple(), self.axis, self.keepdims), x.dtype)
 
     def compute(self, xp, x, out=None):
+        if self.keeps_dtype:
+            return getattr(xp, self.kernel)(x, axis=self.axis, dtype=x.dtype,
+                                            keepdims=self.keepdims, out=out)
         return getattr(xp, self.kernel)(x, axis=self.axis, keepdims=self.keepdims, out=out)
 
 
@@ -316,7 +746,6 @@ def _reduce_axis(axis, reduction_indices):
     if axis is None:
         return None
     if isinstance(axis, Tensor):
-        from minitf.framework.tensor_util import constant_value
         value = constant_value(axis)
         if value is None:
             raise ValueError("minitf needs reduction axes known when the graph is built; got "
@@ -328,6 +757,12 @@ def _reduce_axis(axis, reduction_indices):
 
 def _keep(keepdims, keep_dims):
     return bool(keep_dims if keepdims is None else keepdims)
+
+
+def _reduce(opclass, input_tensor, axis, keepdims, name, reduction_indices, keep_dims):
+    x = convert_to_tensor(input_tensor)
+    opdef = opclass(_reduce_axis(axis, reduction_indices), _keep(keepdims, keep_dims))
+    return _op(opdef, [x], name or opclass.type_name)
 
 
 def _restore_reduced_dims(dy, x, axis, keepdims):
@@ -348,6 +783,7 @@ class Sum(Reduction):
     axis: tuple = None
     keepdims: bool = False
     kernel = "sum"
+    keeps_dtype = True
 
     def grad(self, op, dy):
         (x,) = op.inputs
@@ -370,21 +806,292 @@ class Mean(Reduction):
         return [broadcast_to(dy / count, shape(x))]
 
 
+class _MaxMinReduction(Reduction):
+    allowed = "ordered"
+
+    def grad(self, op, dy):
+        # TF's rule: the gradient is shared equally among the entries that attain the extreme.
+        (x,) = op.inputs
+        y = _restore_reduced_dims(op.outputs[0], x, self.axis, self.keepdims)
+        dy = _restore_reduced_dims(dy, x, self.axis, self.keepdims)
+        hits = cast(equal(y, x), x.dtype)
+        count = reduce_sum(hits, self.axis, keepdims=True)
+        return [hits / count * dy]
+
+
+@register
+class Max(_MaxMinReduction):
+    axis: tuple = None
+    keepdims: bool = False
+    kernel = "max"
+
+
+@register
+class Min(_MaxMinReduction):
+    axis: tuple = None
+    keepdims: bool = False
+    kernel = "min"
+
+
+@register
+class Prod(Reduction):
+    axis: tuple = None
+    keepdims: bool = False
+    kernel = "prod"
+    keeps_dtype = True
+
+    def grad(self, op, dy):
+        # d prod / d x_i is the product of all the other entries: built from exclusive cumulative
+        # products from both ends, so zeros in x need no division (TF's approach). Several axes
+        # are peeled one at a time: the others along axis a, times the others of the partial
+        # product over the remaining axes.
+        (x,) = op.inputs
+        dy = _restore_reduced_dims(dy, x, self.axis, self.keepdims)
+        if self.axis is None:
+            flat = reshape(x, [-1])
+            others = reshape(_exclusive_product(flat, 0), shape(x))
+            return [others * dy]
+        axes = normalize_axis(self.axis, x.shape.ndims)
+        if axes is None:
+            raise ValueError("The gradient of a reduction over negative axes needs the input's rank")
+        others, partial = None, x
+        for a in axes:
+            excluded = _exclusive_product(partial, a)
+            others = excluded if others is None else others * excluded
+            partial = reduce_prod(partial, a, keepdims=True)
+        return [others * dy]
+
+
+def _exclusive_product(x, axis):
+    return cumprod(x, axis, exclusive=True) * cumprod(x, axis, exclusive=True, reverse=True)
+
+
+@register
+class Any(Reduction):
+    axis: tuple = None
+    keepdims: bool = False
+    kernel = "any"
+    allowed = "bool"
+    differentiable = False
+
+
+@register
+class All(Reduction):
+    axis: tuple = None
+    keepdims: bool = False
+    kernel = "all"
+    allowed = "bool"
+    differentiable = False
+
+
 def reduce_sum(input_tensor, axis=None, keepdims=None, name=None, reduction_indices=None,
                keep_dims=None):
-    x = convert_to_tensor(input_tensor)
-    return _op(Sum(_reduce_axis(axis, reduction_indices), _keep(keepdims, keep_dims)), [x],
-               name or "Sum")
+    """tf.reduce_sum: the sum over `axis` (all axes when None)."""
+    return _reduce(Sum, input_tensor, axis, keepdims, name, reduction_indices, keep_dims)
 
 
 def reduce_mean(input_tensor, axis=None, keepdims=None, name=None, reduction_indices=None,
                 keep_dims=None):
-    x = convert_to_tensor(input_tensor)
-    return _op(Mean(_reduce_axis(axis, reduction_indices), _keep(keepdims, keep_dims)), [x],
-               name or "Mean")
+    """tf.reduce_mean: the mean over `axis` (all axes when None); float inputs only."""
+    return _reduce(Mean, input_tensor, axis, keepdims, name, reduction_indices, keep_dims)
+
+
+def reduce_max(input_tensor, axis=None, keepdims=None, name=None, reduction_indices=None,
+               keep_dims=None):
+    """tf.reduce_max: the maximum over `axis`; ties share the gradient equally."""
+    return _reduce(Max, input_tensor, axis, keepdims, name, reduction_indices, keep_dims)
+
+
+def reduce_min(input_tensor, axis=None, keepdims=None, name=None, reduction_indices=None,
+               keep_dims=None):
+    """tf.reduce_min: the minimum over `axis`; ties share the gradient equally."""
+    return _reduce(Min, input_tensor, axis, keepdims, name, reduction_indices, keep_dims)
+
+
+def reduce_prod(input_tensor, axis=None, keepdims=None, name=None, reduction_indices=None,
+                keep_dims=None):
+    """tf.reduce_prod: the product over `axis` (all axes when None)."""
+    return _reduce(Prod, input_tensor, axis, keepdims, name, reduction_indices, keep_dims)
+
+
+def reduce_any(input_tensor, axis=None, keepdims=None, name=None, reduction_indices=None,
+               keep_dims=None):
+    """tf.reduce_any: logical or over `axis` of a bool tensor."""
+    return _reduce(Any, input_tensor, axis, keepdims, name, reduction_indices, keep_dims)
+
+
+def reduce_all(input_tensor, axis=None, keepdims=None, name=None, reduction_indices=None,
+               keep_dims=None):
+    """tf.reduce_all: logical and over `axis` of a bool tensor."""
+    return _reduce(All, input_tensor, axis, keepdims, name, reduction_indices, keep_dims)
+
+
+def reduce_logsumexp(input_tensor, axis=None, keepdims=None, name=None, reduction_indices=None,
+                     keep_dims=None):
+    """tf.reduce_logsumexp: log(sum(exp(x))) over `axis`, computed as TF does it: the maximum
+    (where finite) is subtracted first and added back, behind a stop_gradient."""
+    keepdims = _keep(keepdims, keep_dims)
+    axis = _reduce_axis(axis, reduction_indices)
+    with name_scope(name, "ReduceLogSumExp", [input_tensor]) as scope:
+        x = convert_to_tensor(input_tensor)
+        raw_max = reduce_max(x, axis, keepdims=True)
+        my_max = stop_gradient(where(is_finite(raw_max), raw_max, zeros_like(raw_max)))
+        result = log(reduce_sum(exp(x - my_max), axis, keepdims=keepdims))
+        if not keepdims:
+            my_max = reshape(my_max, shape(result))
+        return add(result, my_max, name=scope)
+
+
+class _ArgReduction(OpDef):
+    axis: int = 0
+    output_type: dtypes.DType = dtypes.int64
+    differentiable = False
+    kernel = ""
+
+    def infer(self, x):
+        _check_dtype(self.type_name, x.dtype, "ordered")
+        if self.output_type not in (dtypes.int32, dtypes.int64):
+            raise TypeError("output_type must be int32 or int64, got %s" % self.output_type.name)
+        dims = x.shape.as_tuple()
+        if dims is None:
+            return TensorSpec(None, self.output_type)
+        if not dims:
+            raise ValueError("%s needs an input of rank >= 1, got a scalar" % self.type_name)
+        (axis,) = normalize_axis(self.axis, len(dims), "%s axis" % self.type_name)
+        return TensorSpec(dims[:axis] + dims[axis + 1:], self.output_type)
+
+    def compute(self, xp, x):
+        return getattr(xp, self.kernel)(x, axis=self.axis).astype(self.output_type.as_numpy_dtype)
+
+
+@register
+class ArgMax(_ArgReduction):
+    axis: int = 0
+    output_type: dtypes.DType = dtypes.int64
+    kernel = "argmax"
+
+
+@register
+class ArgMin(_ArgReduction):
+    axis: int = 0
+    output_type: dtypes.DType = dtypes.int64
+    kernel = "argmin"
+
+
+def _arg_reduction(opclass, input, axis, name, dimension, output_type):
+    if axis is not None and dimension is not None:
+        raise ValueError("Cannot specify both 'axis' and 'dimension'")
+    axis = dimension if axis is None else axis
+    axis = 0 if axis is None else _static_int(axis, "the axis of %s" % opclass.type_name)
+    x = convert_to_tensor(input)
+    return _op(opclass(axis, dtypes.as_dtype(output_type)), [x], name or opclass.type_name)
+
+
+def argmax(input, axis=None, name=None, dimension=None, output_type=dtypes.int64):
+    """tf.argmax: the index of the largest entry along `axis` (default 0); the first on ties."""
+    return _arg_reduction(ArgMax, input, axis, name, dimension, output_type)
+
+
+def argmin(input, axis=None, name=None, dimension=None, output_type=dtypes.int64):
+    """tf.argmin: the index of the smallest entry along `axis` (default 0); the first on ties."""
+    return _arg_reduction(ArgMin, input, axis, name, dimension, output_type)
+
+
+# -- scans -------------------------------------------------------------------------------------
+
+class _Scan(OpDef):
+    """Cumulative sum / product along a static axis; `exclusive` shifts in the identity,
+    `reverse` scans from the end."""
+
+    kernel = ""
+    identity = 0
+
+    def infer(self, x):
+        _check_dtype(self.type_name, x.dtype, "numeric")
+        rank = x.shape.ndims
+        if rank is not None:
+            if rank == 0:
+                raise ValueError("%s needs an input of rank >= 1, got a scalar" % self.type_name)
+            normalize_axis(self.axis, rank, "%s axis" % self.type_name)
+        return TensorSpec(x.shape, x.dtype)
+
+    def compute(self, xp, x):
+        axis = self.axis % x.ndim
+        if self.reverse:
+            x = xp.flip(x, axis)
+        y = getattr(xp, self.kernel)(x, axis=axis, dtype=x.dtype)
+        if self.exclusive:
+            y = xp.roll(y, 1, axis=axis)
+            y[(slice(None),) * axis + (slice(0, 1),)] = self.identity
+        return xp.flip(y, axis) if self.reverse else y
+
+
+@register
+class Cumsum(_Scan):
+    axis: int = 0
+    exclusive: bool = False
+    reverse: bool = False
+    kernel = "cumsum"
+
+    def grad(self, op, dy):
+        return [cumsum(dy, self.axis, exclusive=self.exclusive, reverse=not self.reverse)]
+
+
+@register
+class Cumprod(_Scan):
+    axis: int = 0
+    exclusive: bool = False
+    reverse: bool = False
+    kernel = "cumprod"
+    identity = 1
+
+    def grad(self, op, dy):
+        # TF's rule (it divides by x, so it is 0, not the true value, where x is 0).
+        (x,) = op.inputs
+        prods = cumprod(x, self.axis, exclusive=self.exclusive, reverse=self.reverse)
+        sums = cumsum(prods * dy, self.axis, exclusive=self.exclusive, reverse=not self.reverse)
+        return [div_no_nan(sums, x)]
+
+
+def cumsum(x, axis=0, exclusive=False, reverse=False, name=None):
+    """tf.cumsum: running sums along `axis`."""
+    x = convert_to_tensor(x)
+    opdef = Cumsum(_static_int(axis, "cumsum's axis"), bool(exclusive), bool(reverse))
+    return _op(opdef, [x], name or "Cumsum")
+
+
+def cumprod(x, axis=0, exclusive=False, reverse=False, name=None):
+    """tf.cumprod: running products along `axis`."""
+    x = convert_to_tensor(x)
+    opdef = Cumprod(_static_int(axis, "cumprod's axis"), bool(exclusive), bool(reverse))
+    return _op(opdef, [x], name or "Cumprod")
 
 
 # -- matrix products ---------------------------------------------------------------------------
+
+def _check_same_dtype(op_type, a, b, names=("a", "b")):
+    if a.dtype is not b.dtype:
+        raise TypeError("Input '%s' of '%s' Op has type %s that does not match type %s of "
+                        "argument '%s'" % (names[1], op_type, b.dtype.name, a.dtype.name, names[0]))
+    _check_dtype(op_type, a.dtype, "numeric")
+
+
+def _check_inner_dims(ka, kb):
+    if ka is not None and kb is not None and ka != kb:
+        raise ValueError("Dimensions must be equal, but are %d and %d" % (ka, kb))
+
+
+def _matmul_grads(a, b, dy, ta, tb):
+    """TF's gradients of a @ b for the transpose (adjoint) flags ta, tb of either MatMul op."""
+    if not ta and not tb:
+        return matmul(dy, b, transpose_b=True), matmul(a, dy, transpose_a=True)
+    if not ta and tb:
+        return matmul(dy, b), matmul(dy, a, transpose_a=True)
+    if ta and not tb:
+        return matmul(b, dy, transpose_b=True), matmul(a, dy)
+    return (matmul(b, dy, transpose_a=True, transpose_b=True),
+            matmul(dy, a, transpose_a=True, transpose_b=True))
+
 
 @register
 class MatMul(OpDef):
@@ -393,10 +1100,7 @@ class MatMul(OpDef):
     supports_out = True
 
     def infer(self, a, b):
-        if a.dtype is not b.dtype:
-            raise TypeError("Input 'b' of 'MatMul' Op has type %s that does not match type %s "
-                            "of argument 'a'" % (b.dtype.name, a.dtype.name))
-        _check_dtype("MatMul", a.dtype, "numeric")
+        _check_same_dtype("MatMul", a, b)
         da, db = a.shape.as_tuple(), b.shape.as_tuple()
         for name, d in (("a", da), ("b", db)):
             if d is not None and len(d) != 2:
@@ -406,8 +1110,7 @@ class MatMul(OpDef):
         db = db or (None, None)
         m, ka = (da[1], da[0]) if self.transpose_a else da
         kb, n = (db[1], db[0]) if self.transpose_b else db
-        if ka is not None and kb is not None and ka != kb:
-            raise ValueError("Dimensions must be equal, but are %d and %d" % (ka, kb))
+        _check_inner_dims(ka, kb)
         return TensorSpec((m, n), a.dtype)
 
     def compute(self, xp, a, b, out=None):
@@ -415,23 +1118,395 @@ class MatMul(OpDef):
 
     def grad(self, op, dy):
         a, b = op.inputs
-        ta, tb = self.transpose_a, self.transpose_b
-        if not ta and not tb:
-            return [matmul(dy, b, transpose_b=True), matmul(a, dy, transpose_a=True)]
-        if not ta and tb:
-            return [matmul(dy, b), matmul(dy, a, transpose_a=True)]
-        if ta and not tb:
-            return [matmul(b, dy, transpose_b=True), matmul(a, dy)]
-        return [matmul(b, dy, transpose_a=True, transpose_b=True),
-                matmul(dy, a, transpose_a=True, transpose_b=True)]
+        return list(_matmul_grads(a, b, dy, self.transpose_a, self.transpose_b))
+
+
+@register
+class BatchMatMulV2(OpDef):
+    """Matrix products over the last two axes; the leading (batch) axes broadcast."""
+
+    adj_x: bool = False
+    adj_y: bool = False
+    supports_out = True
+
+    def infer(self, x, y):
+        _check_same_dtype("BatchMatMulV2", x, y, ("x", "y"))
+        dx, dy = x.shape.as_tuple(), y.shape.as_tuple()
+        for name, d in (("x", dx), ("y", dy)):
+            if d is not None and len(d) < 2:
+                raise ValueError("Shape must be at least rank 2 but is rank %d (input '%s')"
+                                 % (len(d), name))
+        if dx is None or dy is None:
+            return TensorSpec(None, x.dtype)
+        m, k = (dx[-1], dx[-2]) if self.adj_x else dx[-2:]
+        k2, n = (dy[-1], dy[-2]) if self.adj_y else dy[-2:]
+        _check_inner_dims(k, k2)
+        return TensorSpec(broadcast_dims(dx[:-2], dy[:-2]) + (m, n), x.dtype)
+
+    def compute(self, xp, x, y, out=None):
+        x = xp.swapaxes(x, -1, -2) if self.adj_x else x
+        y = xp.swapaxes(y, -1, -2) if self.adj_y else y
+        return xp.matmul(x, y, out=out)
+
+    def grad(self, op, dz):
+        x, y = op.inputs
+        gx, gy = _matmul_grads(x, y, dz, self.adj_x, self.adj_y)
+        return [sum_to(gx, x), sum_to(gy, y)]
 
 
 def matmul(a, b, transpose_a=False, transpose_b=False, adjoint_a=False, adjoint_b=False,
            a_is_sparse=False, b_is_sparse=False, name=None):
-    """tf.matmul for rank-2 inputs (batched ranks are added by BatchMatMulV2)."""
-    a, b = binary_operands(a, b)
-    return _op(MatMul(bool(transpose_a or adjoint_a), bool(transpose_b or adjoint_b)), [a, b],
-               name or "MatMul")
+    """tf.matmul: MatMul for two matrices; BatchMatMulV2 (batch axes broadcast) when either
+    input has rank > 2 or an unknown rank, as TF1. Adjoints are transposes (real dtypes)."""
+    if transpose_a and adjoint_a:
+        raise ValueError("Only one of transpose_a and adjoint_a can be True.")
+    if transpose_b and adjoint_b:
+        raise ValueError("Only one of transpose_b and adjoint_b can be True.")
+    with name_scope(name, "MatMul", [a, b]) as scope:
+        a, b = binary_operands(a, b)
+        ta, tb = bool(transpose_a or adjoint_a), bool(transpose_b or adjoint_b)
+        ranks = (a.shape.ndims, b.shape.ndims)
+        if None in ranks or builtins.max(ranks) > 2:
+            return _op(BatchMatMulV2(ta, tb), [a, b], scope)
+        return _op(MatMul(ta, tb), [a, b], scope)
+
+
+def _einsum_tokens(subscripts):
+    """'...ij' -> ['...', 'i', 'j']: the ellipsis is one token and may only lead."""
+    lead = subscripts.startswith("...")
+    rest = subscripts[3:] if lead else subscripts
+    if not builtins.all(c.isalpha() for c in rest):
+        raise ValueError("Invalid einsum subscripts %r: use letters, and '...' only at the start"
+                         % subscripts)
+    if len(set(rest)) != len(rest):
+        raise ValueError("minitf's einsum does not take diagonals: subscript %r repeats a label"
+                         % subscripts)
+    return (["..."] if lead else []) + list(rest)
+
+
+def _einsum_split(equation):
+    lhs, _, rhs = equation.partition("->")
+    return [_einsum_tokens(s) for s in lhs.split(",")], _einsum_tokens(rhs)
+
+
+def _einsum_equation(equation, n):
+    """The explicit form 'ij,jk->ik' of `equation`, checked against `n` operands."""
+    eq = equation.replace(" ", "")
+    lhs, arrow, rhs = eq.partition("->")
+    subs = lhs.split(",")
+    if len(subs) != n:
+        raise ValueError("The einsum equation %r names %d operands, but %d tensors were given"
+                         % (equation, len(subs), n))
+    tokens = [_einsum_tokens(s) for s in subs]
+    ellipsis = builtins.any(t[:1] == ["..."] for t in tokens)
+    if not arrow:  # implicit output: the labels used once, sorted, after the ellipsis (numpy's rule)
+        counts = collections.Counter(c for t in tokens for c in t if c != "...")
+        rhs = ("..." if ellipsis else "") + "".join(sorted(c for c, k in counts.items() if k == 1))
+    out = _einsum_tokens(rhs)
+    labels = {c for t in tokens for c in t}
+    for c in out:
+        if c not in labels:
+            raise ValueError("Output subscript %r of einsum %r appears in no input" % (c, equation))
+    if ellipsis and out[:1] != ["..."]:
+        raise ValueError("The output of einsum %r must keep '...' (minitf does not sum over "
+                         "broadcast axes)" % equation)
+    return ",".join(subs) + "->" + rhs
+
+
+@register
+class Einsum(OpDef):
+    """One einsum; the gradient for each operand is an einsum of the output gradient with the
+    other operands (plus ones_like(x) when x has a label no other term carries)."""
+
+    equation: str
+    fresh_output = False  # a one-operand einsum ('ij->ji') returns a view of its input
+
+    def infer(self, *xs):
+        ins, out = _einsum_split(self.equation)
+        for i, x in enumerate(xs[1:], 1):
+            _check_same_dtype("Einsum", xs[0], x, ("inputs[0]", "inputs[%d]" % i))
+        label_dims, ellipsis_dims = {}, ()
+        for i, (x, sub) in enumerate(zip(xs, ins)):
+            dims = x.shape.as_tuple()
+            labels = [c for c in sub if c != "..."]
+            if dims is None:
+                ellipsis_dims = None if sub[:1] == ["..."] else ellipsis_dims
+                continue
+            n_ellipsis = len(dims) - len(labels)
+            if n_ellipsis < 0 or (n_ellipsis and sub[:1] != ["..."]):
+                raise ValueError("Input %d of einsum has rank %d, which does not match its "
+                                 "subscripts '%s'" % (i, len(dims), "".join(sub)))
+            if ellipsis_dims is not None and sub[:1] == ["..."]:
+                ellipsis_dims = broadcast_dims(ellipsis_dims, dims[:n_ellipsis])
+            for c, d in zip(labels, dims[n_ellipsis:]):
+                known = label_dims.get(c)
+                if d is not None and known is not None and d != known:
+                    raise ValueError("Dimensions must be equal for einsum subscript '%s', but "
+                                     "are %d and %d" % (c, known, d))
+                label_dims[c] = known if known is not None else d
+        if out[:1] == ["..."] and ellipsis_dims is None:
+            return TensorSpec(None, xs[0].dtype)
+        lead = ellipsis_dims if out[:1] == ["..."] else ()
+        return TensorSpec(lead + tuple(label_dims.get(c) for c in out if c != "..."),
+                          xs[0].dtype)
+
+    def compute(self, xp, *xs):
+        return xp.einsum(self.equation, *xs, optimize=True)
+
+    def grad(self, op, dy):
+        ins, out = _einsum_split(self.equation)
+        batched = out[:1] == ["..."]
+        grads = []
+        for k, x in enumerate(op.inputs):
+            terms = [out] + [s for j, s in enumerate(ins) if j != k]
+            operands = [dy] + [t for j, t in enumerate(op.inputs) if j != k]
+            if set(ins[k]) - {c for t in terms for c in t}:
+                terms.append(ins[k])
+                operands.append(ones_like(x))
+            target = (["..."] if batched else []) + [c for c in ins[k] if c != "..."]
+            equation = ",".join("".join(t) for t in terms) + "->" + "".join(target)
+            g = _op(Einsum(equation), operands, "Einsum")
+            grads.append(sum_to(g, x) if batched else g)
+        return grads
+
+
+def einsum(equation, *inputs, **kwargs):
+    """tf.einsum: one Einsum op for subscripts like 'ij,jk->ik', 'bij,bjk->bik', 'ij->ji' or
+    '...ij,...jk->...ik' (leading ellipsis); repeated labels within an operand (diagonals) are
+    not supported. Takes `name=` as a keyword."""
+    name = kwargs.pop("name", None)
+    if kwargs:
+        raise TypeError("Invalid keyword arguments for einsum: %s" % ", ".join(kwargs))
+    with name_scope(name, "einsum", list(inputs)):
+        tensors = [convert_to_tensor(x) for x in inputs]
+        return _op(Einsum(_einsum_equation(equation, len(tensors))), tensors, "Einsum")
+
+
+def tensordot(a, b, axes, name=None):
+    """tf.tensordot: sums a's `axes[0]` against b's `axes[1]` (or a's last `axes` axes against
+    b's first), composed as TF does it: transpose, reshape to matrices, matmul, reshape."""
+    with name_scope(name, "Tensordot", [a, b]) as scope:
+        a = convert_to_tensor(a, name="a")
+        b = convert_to_tensor(b, name="b")
+        a_axes, b_axes = _tensordot_axes(a, b, axes)
+        a_matrix, a_free = _tensordot_reshape(a, a_axes, flipped=False)
+        b_matrix, b_free = _tensordot_reshape(b, b_axes, flipped=True)
+        product = matmul(a_matrix, b_matrix)
+        dims = a_free[1] + b_free[1]
+        if product.shape.is_fully_defined() and product.shape.as_list() == dims:
+            return product
+        if sum(d is None for d in dims) <= 1:
+            return reshape(product, [-1 if d is None else d for d in dims], name=scope)
+        free_shape = array_ops.concat([_sizes(a, a_free[0]), _sizes(b, b_free[0])], 0)
+        result = reshape(product, free_shape, name=scope)
+        result.set_shape(dims)
+        return result
+
+
+def _tensordot_axes(a, b, axes):
+    if isinstance(axes, Tensor):
+        axes = constant_value(axes)
+        if axes is None:
+            raise ValueError("minitf's tensordot needs `axes` known when the graph is built")
+        axes = axes.tolist()
+    if isinstance(axes, (int, np.integer)):
+        axes = int(axes)
+        if axes < 0:
+            raise ValueError("'axes' must be at least 0.")
+        rank = a.shape.ndims
+        if rank is None:
+            raise ValueError("minitf's tensordot needs the rank of %s" % a.name)
+        if axes > rank:
+            raise ValueError("'axes' must not be larger than the number of dimensions of tensor "
+                             "%s." % a.name)
+        return list(builtins.range(rank - axes, rank)), list(builtins.range(axes))
+    if len(axes) != 2:
+        raise ValueError("'axes' must be an integer or have length 2.")
+    a_axes, b_axes = ([x] if isinstance(x, (int, np.integer)) else list(x) for x in axes)
+    if len(a_axes) != len(b_axes):
+        raise ValueError("Different number of contraction axes 'a' and 'b', %d != %d."
+                         % (len(a_axes), len(b_axes)))
+    return [int(x) for x in a_axes], [int(x) for x in b_axes]
+
+
+def _tensordot_reshape(a, axes, flipped):
+    """`a` transposed and reshaped to a matrix with the contracted axes last (first when
+    flipped); also (free axes, their static dims)."""
+    rank = a.shape.ndims
+    if rank is None:
+        raise ValueError("minitf's tensordot needs the rank of %s" % a.name)
+    for x in axes:
+        if not -rank <= x < rank:
+            raise ValueError("tensordot axis %d is out of range for %s of rank %d"
+                             % (x, a.name, rank))
+    axes = [x % rank for x in axes]
+    free = [i for i in builtins.range(rank) if i not in axes]
+    dims = a.shape.as_tuple()
+    free_dims = [dims[i] for i in free]
+    prod_free = _static_product(free_dims)
+    prod_axes = _static_product([dims[i] for i in axes])
+    perm = axes + free if flipped else free + axes
+    if perm != list(builtins.range(rank)):
+        a = array_ops.transpose(a, perm)
+    new_shape = [prod_axes, prod_free] if flipped else [prod_free, prod_axes]
+    if a.shape.as_tuple() == tuple(new_shape) and None not in new_shape:
+        return a, (free, free_dims)
+    if None not in new_shape or new_shape.count(None) == 1:
+        return reshape(a, [-1 if d is None else d for d in new_shape]), (free, free_dims)
+    n_free = reduce_prod(_sizes(a, builtins.range(len(axes), rank) if flipped
+                                else builtins.range(len(free))))
+    target = array_ops.stack([-1, n_free] if flipped else [n_free, -1])
+    return reshape(a, target), (free, free_dims)
+
+
+def _sizes(t, axes):
+    """The runtime sizes of `t` along `axes`, as a 1-D int32 tensor."""
+    return array_ops.gather(shape(t), np.asarray(list(axes), np.int32))
+
+
+def _static_product(dims):
+    if None in dims:
+        return None
+    n = 1
+    for d in dims:
+        n *= d
+    return n
+
+
+# -- sequences -----------------------------------------------------------------------------------
+
+def _range_length(xp, start, limit, delta):
+    """How many values arange(start, limit, delta) has, computed in the values' own dtype (as
+    TF does), shared by inference and the kernel so the static shape is the runtime one."""
+    return int(xp.ceil((limit - start) / delta).item())
+
+
+@register
+class Range(OpDef):
+    differentiable = False
+
+    def infer(self, start, limit, delta):
+        for what, t in (("start", start), ("limit", limit), ("delta", delta)):
+            if t.shape.ndims not in (None, 0):
+                raise ValueError("%s must be a scalar, not shape %s" % (what, t.shape))
+            if t.dtype is not start.dtype:
+                raise TypeError("Range's %s has type %s, start has %s"
+                                % (what, t.dtype.name, start.dtype.name))
+        _check_dtype("Range", start.dtype, "ordered")
+        values = [constant_value(t) for t in (start, limit, delta)]
+        if builtins.any(v is None for v in values):
+            return TensorSpec([None], start.dtype)
+        s, l, d = values
+        if d == 0:
+            raise ValueError("Requires delta != 0")
+        if (d > 0 and s > l) or (d < 0 and s < l):
+            raise ValueError("Requires start %s limit when delta %s 0: %s/%s"
+                             % ("<=" if d > 0 else ">=", ">" if d > 0 else "<", s, l))
+        return TensorSpec([_range_length(np, s, l, d)], start.dtype)
+
+    def compute(self, xp, start, limit, delta):
+        n = builtins.max(_range_length(xp, start, limit, delta), 0)
+        return xp.arange(n, dtype=start.dtype) * delta + start
+
+
+def range(start, limit=None, delta=1, dtype=None, name="range"):  # noqa: A001 - TF's name
+    """tf.range(limit) or tf.range(start, limit, delta): the dtype is `dtype`, else the widest
+    of the arguments' (int32 < int64 < float32 < float64), as TF1."""
+    if limit is None:
+        start, limit = 0, start
+    with name_scope(name, "Range", [start, limit, delta]) as scope:
+        args = [convert_to_tensor(v, dtype=dtype, name=n)
+                for v, n in ((start, "start"), (limit, "limit"), (delta, "delta"))]
+        if dtype is None:
+            order = [dtypes.int32, dtypes.int64, dtypes.float32, dtypes.float64]
+            dtype = builtins.max((a.dtype for a in args),
+                                 key=lambda d: order.index(d) if d in order else -1)
+        args = [cast(a, dtype) for a in args]
+        return _op(Range(), args, scope)
+
+
+@register
+class LinSpace(OpDef):
+    differentiable = False  # TF registers none
+
+    def infer(self, start, stop, num):
+        _check_dtype("LinSpace", start.dtype, "real")
+        if stop.dtype is not start.dtype:
+            raise TypeError("LinSpace's stop has type %s, start has %s"
+                            % (stop.dtype.name, start.dtype.name))
+        if num.dtype not in (dtypes.int32, dtypes.int64):
+            raise TypeError("LinSpace's num must be int32 or int64, got %s" % num.dtype.name)
+        for what, t in (("start", start), ("stop", stop), ("num", num)):
+            if t.shape.ndims not in (None, 0):
+                raise ValueError("%s must be a scalar, not shape %s" % (what, t.shape))
+        n = constant_value(num)
+        if n is not None and n <= 0:
+            raise ValueError("Requires num > 0: %d" % n)
+        return TensorSpec([None if n is None else int(n)], start.dtype)
+
+    def compute(self, xp, start, stop, num):
+        return xp.linspace(start.item(), stop.item(), int(num), dtype=start.dtype)
+
+
+def linspace(start, stop, num, name=None):
+    """tf.linspace (TF1's LinSpace op): `num` evenly spaced values from start to stop."""
+    start = convert_to_tensor(start, name="start")
+    stop = convert_to_tensor(stop, dtype=start.dtype, name="stop")
+    num = convert_to_tensor(num, name="num")
+    return _op(LinSpace(), [start, stop, num], name or "LinSpace")
+
+
+# -- top_k ---------------------------------------------------------------------------------------
+
+TopKResult = collections.namedtuple("TopKV2", ["values", "indices"])
+
+
+@register
+class TopKV2(OpDef):
+    """The k largest entries along the last axis, in decreasing order (ties: lower index first)."""
+
+    k: int
+    sorted: bool = True
+
+    def infer(self, x):
+        _check_dtype("TopKV2", x.dtype, "ordered")
+        if self.k < 0:
+            raise ValueError("Need k >= 0, got %d" % self.k)
+        dims = x.shape.as_tuple()
+        if dims is None:
+            return [TensorSpec(None, x.dtype), TensorSpec(None, dtypes.int32)]
+        if not dims:
+            raise ValueError("input must be at least rank 1 but is rank 0")
+        if dims[-1] is not None and dims[-1] < self.k:
+            raise ValueError("input must have last dimension >= k = %d but is %d"
+                             % (self.k, dims[-1]))
+        out = dims[:-1] + (self.k,)
+        return [TensorSpec(out, x.dtype), TensorSpec(out, dtypes.int32)]
+
+    def compute(self, xp, x):
+        # A stable ascending sort of the reversed row, read backwards, orders ties by index.
+        n = x.shape[-1]
+        order = xp.argsort(xp.flip(x, -1), axis=-1, kind="stable")
+        indices = (n - 1 - xp.flip(order, -1)[..., :self.k]).astype(xp.int32)
+        return xp.take_along_axis(x, indices, axis=-1), indices
+
+    def grad(self, op, dvalues, dindices):
+        # Scatters dvalues back to the chosen positions: a [..., k, n] mask of which position
+        # each value came from, so the rule is linear in dvalues and differentiable again.
+        x = op.inputs[0]
+        indices = op.outputs[1]
+        positions = cumsum(ones_like(x, dtype=dtypes.int32), -1, exclusive=True)
+        hits = cast(equal(expand_dims(indices, -1), expand_dims(positions, -2)), x.dtype)
+        return [reduce_sum(expand_dims(dvalues, -1) * hits, axis=-2)]
+
+
+def top_k(input, k=1, sorted=True, name=None):
+    """tf.nn.top_k: (values, indices) of the k largest entries of each last-axis row."""
+    x = convert_to_tensor(input)
+    k = _static_int(k, "top_k's k")
+    values, indices = get_default_graph().create_op(
+        TopKV2(k, bool(sorted)), [x], name=name or "TopKV2").outputs
+    return TopKResult(values, indices)
 
 
 # -- public elementwise functions -------------------------------------------------------------
@@ -447,14 +1522,17 @@ def _unary(opdef, x, name, default):
 
 
 def add(x, y, name=None):
+    """tf.add: x + y with broadcasting."""
     return _binary(Add(), x, y, name, "Add")
 
 
 def subtract(x, y, name=None):
+    """tf.subtract: x - y with broadcasting."""
     return _binary(Sub(), x, y, name, "Sub")
 
 
 def multiply(x, y, name=None):
+    """tf.multiply: x * y with broadcasting."""
     return _binary(Mul(), x, y, name, "Mul")
 
 
@@ -469,41 +1547,363 @@ def truediv(x, y, name=None):
 
 
 def divide(x, y, name=None):
+    """tf.divide: true division (as `/`)."""
     return truediv(x, y, name=name or "truediv")
 
 
+def realdiv(x, y, name=None):
+    """tf.realdiv: x / y for floating-point inputs (no casting)."""
+    return _binary(RealDiv(), x, y, name, "RealDiv")
+
+
+def div(x, y, name=None):
+    """tf.div (TF1's Python 2 division): floor division for integers, true for floats."""
+    with name_scope(name, "div", [x, y]) as scope:
+        x, y = binary_operands(x, y)
+        opdef = RealDiv() if (x.dtype.is_floating or x.dtype.is_complex) else FloorDiv()
+        return _op(opdef, [x, y], scope)
+
+
+def div_no_nan(x, y, name=None):
+    """tf.div_no_nan: x / y, and 0 where y is 0 (also in the gradient)."""
+    return _binary(DivNoNan(), x, y, name, "div_no_nan")
+
+
+def floordiv(x, y, name=None):
+    """tf.floordiv (the `//` operator): floor(x / y), for integers and floats."""
+    return _binary(FloorDiv(), x, y, name, "floordiv")
+
+
+def floormod(x, y, name=None):
+    """tf.floormod (the `%` operator): x - floor(x / y) * y, with the sign of y."""
+    return _binary(FloorMod(), x, y, name, "FloorMod")
+
+
+def mod(x, y, name=None):
+    """tf.mod: TF1's other public name for floormod."""
+    return floormod(x, y, name=name)
+
+
 def pow(x, y, name=None):  # noqa: A001 - TF's public name
+    """tf.pow: x ** y with broadcasting."""
     return _binary(Pow(), x, y, name, "Pow")
 
 
+def maximum(x, y, name=None):
+    """tf.maximum: the elementwise larger value; the gradient goes to x on ties."""
+    return _binary(Maximum(), x, y, name, "Maximum")
+
+
+def minimum(x, y, name=None):
+    """tf.minimum: the elementwise smaller value; the gradient goes to x on ties."""
+    return _binary(Minimum(), x, y, name, "Minimum")
+
+
+def squared_difference(x, y, name=None):
+    """tf.squared_difference: (x - y) ** 2 in one op."""
+    return _binary(SquaredDifference(), x, y, name, "SquaredDifference")
+
+
+def atan2(y, x, name=None):
+    """tf.atan2(y, x): the angle of the point (x, y), in [-pi, pi]."""
+    return _binary(Atan2(), y, x, name, "Atan2")
+
+
+def scalar_mul(scalar, x, name=None):
+    """tf.scalar_mul: a 0-D `scalar` (converted to x's dtype) times x."""
+    x = convert_to_tensor(x)
+    scalar = convert_to_tensor(scalar, dtype=None if _is_tensorish(scalar) else x.dtype,
+                               name="scalar")
+    if scalar.shape.ndims != 0:
+        raise ValueError("The input scalar must be a 0-D value. Received shape %s."
+                         % scalar.shape)
+    return _binary(Mul(), scalar, x, name, "Mul")
+
+
 def negative(x, name=None):
+    """tf.negative: -x."""
     return _unary(Neg(), x, name, "Neg")
 
 
 def square(x, name=None):
+    """tf.square: x * x."""
     return _unary(Square(), x, name, "Square")
 
 
 def exp(x, name=None):
+    """tf.exp: e ** x."""
     return _unary(Exp(), x, name, "Exp")
 
 
 def log(x, name=None):
+    """tf.log: the natural logarithm."""
     return _unary(Log(), x, name, "Log")
 
 
+def log1p(x, name=None):
+    """tf.log1p: log(1 + x), accurate for small x."""
+    return _unary(Log1p(), x, name, "Log1p")
+
+
+def expm1(x, name=None):
+    """tf.expm1: exp(x) - 1, accurate for small x."""
+    return _unary(Expm1(), x, name, "Expm1")
+
+
+def sqrt(x, name=None):
+    """tf.sqrt: the square root."""
+    return _unary(Sqrt(), x, name, "Sqrt")
+
+
+def rsqrt(x, name=None):
+    """tf.rsqrt: 1 / sqrt(x)."""
+    return _unary(Rsqrt(), x, name, "Rsqrt")
+
+
+def reciprocal(x, name=None):
+    """tf.reciprocal: 1 / x."""
+    return _unary(Reciprocal(), x, name, "Reciprocal")
+
+
+def abs(x, name=None):  # noqa: A001 - TF's public name
+    """tf.abs (and the abs() builtin on a Tensor): |x|."""
+    return _unary(Abs(), x, name, "Abs")
+
+
+def sign(x, name=None):
+    """tf.sign: -1, 0 or 1; its gradient is zero."""
+    return _unary(Sign(), x, name, "Sign")
+
+
+def sin(x, name=None):
+    """tf.sin."""
+    return _unary(Sin(), x, name, "Sin")
+
+
+def cos(x, name=None):
+    """tf.cos."""
+    return _unary(Cos(), x, name, "Cos")
+
+
+def tan(x, name=None):
+    """tf.tan."""
+    return _unary(Tan(), x, name, "Tan")
+
+
+def asin(x, name=None):
+    """tf.asin: the inverse sine."""
+    return _unary(Asin(), x, name, "Asin")
+
+
+def acos(x, name=None):
+    """tf.acos: the inverse cosine."""
+    return _unary(Acos(), x, name, "Acos")
+
+
+def atan(x, name=None):
+    """tf.atan: the inverse tangent."""
+    return _unary(Atan(), x, name, "Atan")
+
+
+def sinh(x, name=None):
+    """tf.sinh."""
+    return _unary(Sinh(), x, name, "Sinh")
+
+
+def cosh(x, name=None):
+    """tf.cosh."""
+    return _unary(Cosh(), x, name, "Cosh")
+
+
+def tanh(x, name=None):
+    """tf.tanh (its gradient uses the output: 1 - y**2)."""
+    return _unary(Tanh(), x, name, "Tanh")
+
+
+def sigmoid(x, name=None):
+    """tf.sigmoid: 1 / (1 + exp(-x)) (its gradient uses the output: y * (1 - y))."""
+    return _unary(Sigmoid(), x, name, "Sigmoid")
+
+
+def erf(x, name=None):
+    """tf.erf: the Gauss error function."""
+    return _unary(Erf(), x, name, "Erf")
+
+
+def floor(x, name=None):
+    """tf.floor (no gradient, as TF)."""
+    return _unary(Floor(), x, name, "Floor")
+
+
+def ceil(x, name=None):
+    """tf.ceil (no gradient, as TF)."""
+    return _unary(Ceil(), x, name, "Ceil")
+
+
+def round(x, name=None):  # noqa: A001 - TF's public name
+    """tf.round: to the nearest integer, halves to even (banker's rounding); integer tensors
+    are returned as they are, as TF1."""
+    x = convert_to_tensor(x)
+    if x.dtype.is_integer:
+        return x
+    return _unary(Round(), x, name, "Round")
+
+
+def is_finite(x, name=None):
+    """tf.is_finite: neither inf nor nan."""
+    return _unary(IsFinite(), x, name, "IsFinite")
+
+
+def is_nan(x, name=None):
+    """tf.is_nan."""
+    return _unary(IsNan(), x, name, "IsNan")
+
+
+def is_inf(x, name=None):
+    """tf.is_inf: +inf or -inf."""
+    return _unary(IsInf(), x, name, "IsInf")
+
+
+def equal(x, y, name=None):
+    """tf.equal: elementwise x == y (the `==` operator stays identity, as TF1)."""
+    return _binary(Equal(), x, y, name, "Equal")
+
+
+def not_equal(x, y, name=None):
+    """tf.not_equal: elementwise x != y."""
+    return _binary(NotEqual(), x, y, name, "NotEqual")
+
+
+def less(x, y, name=None):
+    """tf.less: elementwise x < y."""
+    return _binary(Less(), x, y, name, "Less")
+
+
+def less_equal(x, y, name=None):
+    """tf.less_equal: elementwise x <= y."""
+    return _binary(LessEqual(), x, y, name, "LessEqual")
+
+
 def greater(x, y, name=None):
+    """tf.greater: elementwise x > y."""
     return _binary(Greater(), x, y, name, "Greater")
+
+
+def greater_equal(x, y, name=None):
+    """tf.greater_equal: elementwise x >= y."""
+    return _binary(GreaterEqual(), x, y, name, "GreaterEqual")
+
+
+def logical_and(x, y, name=None):
+    """tf.logical_and of two bool tensors."""
+    return _binary(LogicalAnd(), x, y, name, "LogicalAnd")
+
+
+def logical_or(x, y, name=None):
+    """tf.logical_or of two bool tensors."""
+    return _binary(LogicalOr(), x, y, name, "LogicalOr")
+
+
+def logical_not(x, name=None):
+    """tf.logical_not of a bool tensor."""
+    return _unary(LogicalNot(), x, name, "LogicalNot")
+
+
+def logical_xor(x, y, name="LogicalXor"):
+    """tf.logical_xor, composed as TF1 does: (x | y) & ~(x & y)."""
+    return logical_and(logical_or(x, y), logical_not(logical_and(x, y)), name=name)
+
+
+# -- composed functions ----------------------------------------------------------------------------
+
+def clip_by_value(t, clip_value_min, clip_value_max, name=None):
+    """tf.clip_by_value: minimum then maximum, as TF (so inputs outside the range get no
+    gradient); the bounds may broadcast but must not change t's shape."""
+    with name_scope(name, "clip_by_value", [t, clip_value_min, clip_value_max]) as scope:
+        values = convert_to_tensor(t, name="t")
+        t_min = minimum(values, clip_value_max)
+        _check_same_shape(values, t_min, "clip_value_max")
+        t_max = maximum(t_min, clip_value_min, name=scope)
+        _check_same_shape(values, t_max, "clip_value_min")
+        return t_max
+
+
+def _check_same_shape(values, result, what):
+    if not values.shape.is_compatible_with(result.shape):
+        raise ValueError("Shapes %s and %s are incompatible: %s must not broadcast t to a "
+                         "larger shape" % (values.shape, result.shape, what))
+
+
+def clip_by_norm(t, clip_norm, axes=None, name=None):
+    """tf.clip_by_norm: t * clip_norm / max(l2norm(t, axes), clip_norm), with TF's two-sided
+    tf.where so a zero tensor gets a finite gradient."""
+    with name_scope(name, "clip_by_norm", [t, clip_norm]) as scope:
+        values = convert_to_tensor(t, name="t")
+        l2sum = reduce_sum(values * values, axes, keepdims=True)
+        pred = l2sum > 0
+        l2sum_safe = where(pred, l2sum, ones_like(l2sum))
+        l2norm = where(pred, sqrt(l2sum_safe), l2sum)
+        intermediate = values * clip_norm
+        _check_same_shape(values, intermediate, "clip_norm")
+        return array_ops.identity(intermediate / maximum(l2norm, clip_norm), name=scope)
+
+
+def norm(tensor, ord="euclidean", axis=None, keepdims=None, name=None, keep_dims=None):
+    """tf.norm: vector norms ('euclidean'/2, 1, np.inf, any p > 0) over `axis` (None: all
+    entries), and matrix norms ('euclidean'/'fro', 1, np.inf) over a pair of axes. The matrix
+    2-norm (which needs an SVD) is not offered."""
+    keepdims = _keep(keepdims, keep_dims)
+    is_matrix = isinstance(axis, (tuple, list)) and len(axis) == 2
+    if is_matrix:
+        axis = tuple(axis)
+        if not builtins.all(isinstance(a, int) for a in axis) or axis[0] == axis[1]:
+            raise ValueError("'axis' must be None, an integer, or a tuple of 2 unique integers, "
+                             "got %s" % (axis,))
+        if ord not in ("euclidean", "fro", 1, np.inf):
+            raise ValueError("'ord' must be a supported matrix norm in ['euclidean', 'fro', 1, "
+                             "inf] (minitf has no matrix 2-norm), got %s" % (ord,))
+    else:
+        if not (axis is None or isinstance(axis, int)):
+            raise ValueError("'axis' must be None, an integer, or a tuple of 2 unique integers, "
+                             "got %s" % (axis,))
+        if ord != "euclidean" and (isinstance(ord, str) or ord <= 0):
+            raise ValueError("'ord' must be a supported vector norm, got %s" % (ord,))
+        if axis is not None:
+            axis = (axis,)
+    with name_scope(name, "norm", [tensor]):
+        x = convert_to_tensor(tensor)
+        if ord in ("euclidean", "fro", 2):
+            result = sqrt(reduce_sum(x * x, axis, keepdims=True))
+        else:
+            result = abs(x)
+            if ord == 1:
+                result = reduce_sum(result, None if axis is None else axis[0], keepdims=True)
+                if is_matrix:
+                    result = reduce_max(result, axis[-1], keepdims=True)
+            elif ord == np.inf:
+                if is_matrix:
+                    result = reduce_sum(result, axis[1], keepdims=True)
+                result = reduce_max(result, None if axis is None else axis[0], keepdims=True)
+            else:
+                result = pow(reduce_sum(pow(result, ord), axis, keepdims=True), 1.0 / ord)
+        if not keepdims:
+            result = array_ops.squeeze(result, axis)
+        return result
 
 
 # -- Tensor operators ----------------------------------------------------------------------------
 
 def _install_operator(dunder, fn, op_name, reverse=False):
+    # As TF's operator wrapper: everything the op builds (a converted Python operand, the
+    # inner ops of a composed one like xor) lives in the scope `op_name/`, and the result is
+    # named `op_name`.
     def forward(self, other):
-        return fn(self, other, name=op_name)
+        with name_scope(None, op_name, [self, other]) as scope:
+            return fn(self, other, name=scope)
 
     def backward(self, other):
-        return fn(other, self, name=op_name)
+        with name_scope(None, op_name, [self, other]) as scope:
+            return fn(other, self, name=scope)
 
     Tensor._override_operator(dunder, backward if reverse else forward)
 
@@ -518,7 +1918,18 @@ install_binary_operator("add", add, "add")
 install_binary_operator("sub", subtract, "sub")
 install_binary_operator("mul", multiply, "mul")
 install_binary_operator("truediv", truediv, "truediv")
+install_binary_operator("floordiv", floordiv, "floordiv")
+install_binary_operator("mod", floormod, "mod")
 install_binary_operator("pow", pow, "pow")
-install_binary_operator("matmul", matmul, None)
+install_binary_operator("matmul", matmul, "matmul")
+install_binary_operator("and", logical_and, "and")
+install_binary_operator("or", logical_or, "or")
+install_binary_operator("xor", logical_xor, "xor")
+# Comparisons have no reflected form: Python turns `2 < x` into `x > 2` itself.
+for _dunder, _fn, _name in (("__lt__", less, "Less"), ("__le__", less_equal, "LessEqual"),
+                            ("__gt__", greater, "Greater"),
+                            ("__ge__", greater_equal, "GreaterEqual")):
+    _install_operator(_dunder, _fn, _name)
 Tensor._override_operator("__neg__", lambda self: negative(self, name="Neg"))
-Tensor._override_operator("__gt__", lambda self, other: greater(self, other, name="Greater"))
+Tensor._override_operator("__abs__", lambda self: abs(self, name="Abs"))
+Tensor._override_operator("__invert__", lambda self: logical_not(self, name="LogicalNot"))
