@@ -1,3 +1,7 @@
 """tf.nn: activations, losses and other neural-network ops."""
 
-__all__ = []
+from minitf.ops import nn_ops as _nn_ops
+from minitf.ops.math_ops import sigmoid, tanh, top_k
+from minitf.ops.nn_ops import *  # noqa: F401,F403
+
+__all__ = list(_nn_ops.__all__) + ["sigmoid", "tanh", "top_k"]

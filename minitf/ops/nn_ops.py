@@ -1,3 +1,709 @@
-"""nn_ops (being written)."""
+"""Neural-network ops: activations, softmax, the fused cross-entropy losses, bias_add, l2_loss and
+in_top_k, and the tf.nn functions composed from ops (moments, l2_normalize, dropout...)."""
 
-__all__ = []
+import dataclasses
+import numbers
+
+from minitf import dtypes, errors
+from minitf.framework.graph import get_default_graph, name_scope
+from minitf.framework.registry import OpDef, register
+from minitf.framework.shapes import (Dimension, TensorShape, as_shape, merge_dims,
+                                     normalize_axis)
+from minitf.framework.tensor import TensorSpec
+from minitf.ops import math_ops
+from minitf.ops.array_ops import expand_dims, shape, squeeze, stop_gradient, zeros_like
+from minitf.ops.constant_op import convert_to_tensor
+from minitf.ops.math_ops import (UnaryOp, binary_operands, cast, exp, greater_equal, less,
+                                 log1p, maximum, multiply, negative, reduce_mean, reduce_sum,
+                                 rsqrt, sigmoid, square, squared_difference, where)
+from minitf.ops.random_ops import random_uniform
+
+__all__ = ["relu", "relu6", "elu", "selu", "leaky_relu", "softplus", "softsign", "softmax",
+           "log_softmax", "softmax_cross_entropy_with_logits",
+           "softmax_cross_entropy_with_logits_v2", "sparse_softmax_cross_entropy_with_logits",
+           "sigmoid_cross_entropy_with_logits", "weighted_cross_entropy_with_logits", "l2_loss",
+           "bias_add", "in_top_k", "moments", "l2_normalize", "dropout"]
+
+# SELU's fixed point constants (Klambauer et al. 2017), as TF's kernel spells them.
+SELU_ALPHA = 1.6732632423543772848170429916717
+SELU_SCALE = 1.0507009873554804934193349852946
+
+
+def _create(opdef, inputs, name):
+    return get_default_graph().create_op(opdef, inputs, name=name)
+
+
+def _op(opdef, inputs, name):
+    return _create(opdef, inputs, name).outputs[0]
+
+
+def _check_float(op_type, arg, dtype):
+    if not dtype.is_floating:
+        raise TypeError("Value passed to parameter '%s' has DataType %s not in list of allowed "
+                        "values: float16, float32, float64 (op %s)" % (arg, dtype.name, op_type))
+
+
+def _channel_axis(ndims, data_format):
+    return 1 if data_format == "NCHW" else ndims - 1
+
+
+# -- activations ----------------------------------------------------------------------------------
+
+@register
+class Relu(UnaryOp):
+    allowed = "numeric"
+
+    def compute(self, xp, x, out=None):
+        return xp.maximum(x, 0, out=out)
+
+    def grad(self, op, dy):
+        return [_op(ReluGrad(), [dy, op.outputs[0]], "ReluGrad")]
+
+
+@register
+class Relu6(UnaryOp):
+    allowed = "numeric"
+
+    def compute(self, xp, x, out=None):
+        return xp.clip(x, 0, 6, out=out)
+
+    def grad(self, op, dy):
+        return [_op(Relu6Grad(), [dy, op.outputs[0]], "Relu6Grad")]
+
+
+@register
+class LeakyRelu(UnaryOp):
+    alpha: float = 0.2
+    supports_out = False
+
+    def compute(self, xp, x):
+        return xp.where(x > 0, x, x * self.alpha)
+
+    def grad(self, op, dy):
+        return [_op(LeakyReluGrad(self.alpha), [dy, op.inputs[0]], "LeakyReluGrad")]
+
+
+@register
+class Elu(UnaryOp):
+    supports_out = False
+
+    def compute(self, xp, x):
+        return xp.where(x > 0, x, xp.expm1(xp.minimum(x, 0)))
+
+    def grad(self, op, dy):
+        y = op.outputs[0]
+        return [where(less(y, 0), dy * (y + 1), dy)]
+
+
+@register
+class Selu(UnaryOp):
+    supports_out = False
+
+    def compute(self, xp, x):
+        negative_part = xp.expm1(xp.minimum(x, 0)) * (SELU_SCALE * SELU_ALPHA)
+        return xp.where(x > 0, x * SELU_SCALE, negative_part)
+
+    def grad(self, op, dy):
+        y = op.outputs[0]
+        return [where(less(y, 0), dy * (y + SELU_SCALE * SELU_ALPHA), dy * SELU_SCALE)]
+
+
+@register
+class Softplus(UnaryOp):
+    supports_out = False
+
+    def compute(self, xp, x):
+        # log(1 + e^x) = max(x, 0) + log1p(e^-|x|): exp never overflows.
+        return xp.maximum(x, 0) + xp.log1p(xp.exp(-xp.abs(x)))
+
+    def grad(self, op, dy):
+        return [dy * sigmoid(op.inputs[0])]
+
+
+@register
+class Softsign(UnaryOp):
+    supports_out = False
+
+    def compute(self, xp, x):
+        return x / (xp.abs(x) + 1)
+
+    def grad(self, op, dy):
+        (x,) = op.inputs
+        return [dy / square(math_ops.abs(x) + 1)]
+
+
+class _ActivationGrad(OpDef):
+    """dx = f'(features) * dy, fused as TF's ReluGrad family. It is linear in dy, so its own
+    gradient is the same op again; `features` gets none (f' is piecewise constant)."""
+
+    supports_out = True
+
+    def infer(self, gradients, features):
+        if gradients.dtype is not features.dtype:
+            raise TypeError("Input 'features' of '%s' Op has type %s that does not match type %s "
+                            "of argument 'gradients'" % (self.type_name, features.dtype.name,
+                                                         gradients.dtype.name))
+        return TensorSpec(merge_dims(gradients.shape.as_tuple(), features.shape.as_tuple()),
+                          gradients.dtype)
+
+    def grad(self, op, ddx):
+        return [_op(self, [ddx, op.inputs[1]], self.type_name), None]
+
+
+@register
+class ReluGrad(_ActivationGrad):
+    """features: Relu's output (positive exactly where its input was)."""
+
+    def compute(self, xp, dy, features, out=None):
+        return xp.multiply(dy, features > 0, out=out)
+
+
+@register
+class Relu6Grad(_ActivationGrad):
+    """features: Relu6's output."""
+
+    def compute(self, xp, dy, features, out=None):
+        return xp.multiply(dy, (features > 0) & (features < 6), out=out)
+
+
+@register
+class LeakyReluGrad(_ActivationGrad):
+    """features: LeakyRelu's input."""
+
+    alpha: float = 0.2
+
+    def compute(self, xp, dy, features, out=None):
+        out = xp.multiply(dy, self.alpha, out=out)
+        xp.copyto(out, dy, where=features > 0)
+        return out
+
+
+def relu(features, name=None):
+    """tf.nn.relu: max(features, 0)."""
+    return _op(Relu(), [convert_to_tensor(features)], name or "Relu")
+
+
+def relu6(features, name=None):
+    """tf.nn.relu6: min(max(features, 0), 6)."""
+    return _op(Relu6(), [convert_to_tensor(features)], name or "Relu6")
+
+
+def leaky_relu(features, alpha=0.2, name=None):
+    """tf.nn.leaky_relu: features where positive, else alpha * features (integers become
+    float32, as in TF)."""
+    with name_scope(name, "LeakyRelu", [features]) as scope:
+        x = convert_to_tensor(features)
+        if x.dtype.is_integer:
+            x = cast(x, dtypes.float32)
+        return _op(LeakyRelu(float(alpha)), [x], scope)
+
+
+def elu(features, name=None):
+    """tf.nn.elu: features where positive, else exp(features) - 1."""
+    return _op(Elu(), [convert_to_tensor(features)], name or "Elu")
+
+
+def selu(features, name=None):
+    """tf.nn.selu: scale * elu with TF's alpha and scale (self-normalizing networks)."""
+    return _op(Selu(), [convert_to_tensor(features)], name or "Selu")
+
+
+def softplus(features, name=None):
+    """tf.nn.softplus: log(exp(features) + 1), computed without overflow."""
+    return _op(Softplus(), [convert_to_tensor(features)], name or "Softplus")
+
+
+def softsign(features, name=None):
+    """tf.nn.softsign: features / (abs(features) + 1)."""
+    return _op(Softsign(), [convert_to_tensor(features)], name or "Softsign")
+
+
+# -- softmax --------------------------------------------------------------------------------------
+
+@dataclasses.dataclass(frozen=True)
+class _SoftmaxBase(UnaryOp):
+    """Normalizes over `axis` (TF's kernels use the last axis and transpose for others; an
+    attribute does the same without the transposes)."""
+
+    axis: int = -1
+
+    def infer(self, x):
+        _check_float(self.type_name, "logits", x.dtype)
+        if x.shape.ndims == 0:
+            raise ValueError("Shape must be at least rank 1 but is rank 0")
+        return TensorSpec(x.shape, x.dtype)
+
+
+@register
+class Softmax(_SoftmaxBase):
+    def compute(self, xp, x, out=None):
+        # Subtracting the max makes exp overflow-free: logits of 1000 are fine.
+        out = xp.subtract(x, xp.max(x, axis=self.axis, keepdims=True), out=out)
+        xp.exp(out, out=out)
+        out /= xp.sum(out, axis=self.axis, keepdims=True)
+        return out
+
+    def grad(self, op, dy):
+        y = op.outputs[0]
+        return [(dy - reduce_sum(dy * y, axis=self.axis, keepdims=True)) * y]
+
+
+@register
+class LogSoftmax(_SoftmaxBase):
+    def compute(self, xp, x, out=None):
+        out = xp.subtract(x, xp.max(x, axis=self.axis, keepdims=True), out=out)
+        out -= xp.log(xp.sum(xp.exp(out), axis=self.axis, keepdims=True))
+        return out
+
+    def grad(self, op, dy):
+        y = op.outputs[0]
+        return [dy - exp(y) * reduce_sum(dy, axis=self.axis, keepdims=True)]
+
+
+def _softmax_axis(logits, axis, dim):
+    axis = dim if axis is None else axis
+    axis = -1 if axis is None else int(axis)
+    rank = logits.shape.ndims
+    if rank is not None and rank > 0 and not -rank <= axis < rank:
+        raise errors.InvalidArgumentError(
+            None, None, "`dim` must be in the range [%d, %d) where %d is the number of "
+            "dimensions in the input. Received: dim=%d" % (-rank, rank, rank, axis))
+    return axis
+
+
+def softmax(logits, axis=None, name=None, dim=None):
+    """tf.nn.softmax: exp(logits) / sum(exp(logits), axis) (axis -1 by default)."""
+    x = convert_to_tensor(logits)
+    return _op(Softmax(_softmax_axis(x, axis, dim)), [x], name or "Softmax")
+
+
+def log_softmax(logits, axis=None, name=None, dim=None):
+    """tf.nn.log_softmax: logits - log(sum(exp(logits), axis))."""
+    x = convert_to_tensor(logits)
+    return _op(LogSoftmax(_softmax_axis(x, axis, dim)), [x], name or "LogSoftmax")
+
+
+# -- cross entropy --------------------------------------------------------------------------------
+
+def _is_zeros(t):
+    """True for the zeros gradients() fills in for an output nobody differentiated."""
+    return t is None or t.op.type == "ZerosLike"
+
+
+def _xent_logits_grad(op, axis, dloss, dbackprop):
+    """d/dlogits of a fused softmax cross entropy, from the saved backprop output; the
+    second-order term (through backprop = softmax - labels) only when backprop has a gradient."""
+    dloss = expand_dims(dloss, axis)
+    grad = dloss * op.outputs[1]
+    if not _is_zeros(dbackprop):
+        probs = softmax(op.inputs[0], axis=axis)
+        grad = grad + (dbackprop - reduce_sum(dbackprop * probs, axis=axis, keepdims=True)) * probs
+    return grad, dloss
+
+
+@register
+class SoftmaxCrossEntropyWithLogits(OpDef):
+    """(loss, backprop) = (sum(-labels * log_softmax(features), axis), softmax - labels)."""
+
+    axis: int = -1
+
+    def infer(self, features, labels):
+        _check_float(self.type_name, "features", features.dtype)
+        if labels.dtype is not features.dtype:
+            raise TypeError("Input 'labels' of '%s' Op has type %s that does not match type %s "
+                            "of argument 'features'" % (self.type_name, labels.dtype.name,
+                                                         features.dtype.name))
+        try:
+            dims = merge_dims(features.shape.as_tuple(), labels.shape.as_tuple())
+        except ValueError:
+            raise ValueError("logits and labels must have the same shape, got logits shape %s "
+                             "and labels shape %s" % (features.shape, labels.shape)) from None
+        if dims is None:
+            return [TensorSpec(None, features.dtype), TensorSpec(None, features.dtype)]
+        if not dims:
+            raise ValueError("logits must have at least one dimension (the classes)")
+        (axis,) = normalize_axis(self.axis, len(dims), "softmax cross entropy axis")
+        return [TensorSpec(dims[:axis] + dims[axis + 1:], features.dtype),
+                TensorSpec(dims, features.dtype)]
+
+    def compute(self, xp, logits, labels):
+        if logits.shape != labels.shape:
+            raise ValueError("logits and labels must be same size: logits_size=%s labels_size=%s"
+                             % (list(logits.shape), list(labels.shape)))
+        shifted = logits - xp.max(logits, axis=self.axis, keepdims=True)
+        total = xp.sum(xp.exp(shifted), axis=self.axis, keepdims=True)
+        neg_log_probs = xp.log(total) - shifted
+        neg_log_probs *= labels
+        loss = xp.sum(neg_log_probs, axis=self.axis)
+        backprop = xp.exp(shifted, out=shifted)
+        backprop /= total
+        backprop -= labels
+        return loss, backprop
+
+    def grad(self, op, dloss, dbackprop):
+        grad_logits, dloss = _xent_logits_grad(op, self.axis, dloss, dbackprop)
+        grad_labels = dloss * negative(log_softmax(op.inputs[0], axis=self.axis))
+        if not _is_zeros(dbackprop):
+            # backprop = softmax - labels, so labels get -dbackprop. TF1 leaves this term out
+            # (wrongly reporting zero); the op table's numerical gradient check needs it.
+            grad_labels = grad_labels - dbackprop
+        return [grad_logits, grad_labels]
+
+
+@register
+class SparseSoftmaxCrossEntropyWithLogits(OpDef):
+    """(loss, backprop) for integer class labels over the last axis of the features."""
+
+    def infer(self, features, labels):
+        _check_float(self.type_name, "features", features.dtype)
+        if labels.dtype not in (dtypes.int32, dtypes.int64):
+            raise TypeError("Value passed to parameter 'labels' has DataType %s not in list of "
+                            "allowed values: int32, int64" % labels.dtype.name)
+        fdims, ldims = features.shape.as_tuple(), labels.shape.as_tuple()
+        if fdims is not None and ldims is not None:
+            if len(ldims) != len(fdims) - 1:
+                raise ValueError("`labels.shape.rank` must equal `logits.shape.rank - 1`. "
+                                 "Received: labels.shape=%s of rank %d and logits.shape=%s of "
+                                 "rank %d" % (labels.shape, len(ldims), features.shape, len(fdims)))
+            try:
+                ldims = merge_dims(ldims, fdims[:-1])
+            except ValueError:
+                raise ValueError("`labels.shape` must equal `logits.shape` except for the last "
+                                 "dimension. Received: labels.shape=%s and logits.shape=%s"
+                                 % (labels.shape, features.shape)) from None
+            fdims = ldims + fdims[-1:]
+        elif fdims is not None:
+            if not fdims:
+                raise ValueError("logits must have at least one dimension (the classes)")
+            ldims = fdims[:-1]
+        elif ldims is not None:
+            fdims = ldims + (None,)
+        return [TensorSpec(ldims, features.dtype), TensorSpec(fdims, features.dtype)]
+
+    def compute(self, xp, logits, labels):
+        if labels.shape != logits.shape[:-1]:
+            raise ValueError("logits and labels must have the same first dimensions, got logits "
+                             "shape %s and labels shape %s"
+                             % (list(logits.shape), list(labels.shape)))
+        classes = logits.shape[-1]
+        flat_labels = labels.reshape(-1)
+        if flat_labels.size and (int(flat_labels.min()) < 0 or int(flat_labels.max()) >= classes):
+            values = flat_labels.tolist()
+            bad = next(v for v in values if not 0 <= v < classes)
+            raise ValueError("Received a label value of %d which is outside the valid range of "
+                             "[0, %d).  Label values: %s" % (bad, classes,
+                                                             " ".join(map(str, values[:100]))))
+        shifted = logits - xp.max(logits, axis=-1, keepdims=True)
+        total = xp.sum(xp.exp(shifted), axis=-1, keepdims=True)
+        rows = xp.arange(flat_labels.size)
+        picked = shifted.reshape(-1, classes)[rows, flat_labels].reshape(labels.shape)
+        loss = xp.log(total[..., 0]) - picked
+        backprop = xp.exp(shifted, out=shifted)
+        backprop /= total
+        backprop.reshape(-1, classes)[rows, flat_labels] -= 1
+        return loss, backprop
+
+    def grad(self, op, dloss, dbackprop):
+        grad_logits, _ = _xent_logits_grad(op, -1, dloss, dbackprop)
+        return [grad_logits, None]
+
+
+def _ensure_xent_args(name, sentinel, labels, logits):
+    if sentinel is not None:
+        raise ValueError("Only call `%s` with named arguments (labels=..., logits=..., ...)" % name)
+    if labels is None or logits is None:
+        raise ValueError("Both labels and logits must be provided.")
+
+
+def _softmax_xent(labels, logits, axis, scope):
+    """The fused op, named `scope` itself (TF names the op after the function's name scope)."""
+    logits = convert_to_tensor(logits, name="logits")
+    labels = convert_to_tensor(labels, name="labels")
+    # TF casts the labels to the logits' type (int one-hot labels are accepted).
+    labels = cast(labels, logits.dtype)
+    axis = -1 if axis is None else int(axis)
+    loss, _ = _create(SoftmaxCrossEntropyWithLogits(axis), [logits, labels], scope).outputs
+    return loss
+
+
+def softmax_cross_entropy_with_logits_v2(labels, logits, axis=None, name=None, dim=None):
+    """tf.nn.softmax_cross_entropy_with_logits_v2: -sum(labels * log_softmax(logits), axis);
+    gradients flow into both labels and logits."""
+    axis = dim if axis is None else axis
+    with name_scope(name, "softmax_cross_entropy_with_logits", [logits, labels]) as scope:
+        return _softmax_xent(labels, logits, axis, scope)
+
+
+def softmax_cross_entropy_with_logits(_sentinel=None, labels=None, logits=None, dim=-1,
+                                      name=None, axis=None):
+    """tf.nn.softmax_cross_entropy_with_logits (TF1): as the _v2 function, but no gradient flows
+    into the labels. Call it with named arguments."""
+    _ensure_xent_args("softmax_cross_entropy_with_logits", _sentinel, labels, logits)
+    axis = dim if axis is None else axis
+    with name_scope(name, "softmax_cross_entropy_with_logits_sg", [logits, labels]) as scope:
+        labels = stop_gradient(labels, name="labels_stop_gradient")
+        return _softmax_xent(labels, logits, axis, scope)
+
+
+def sparse_softmax_cross_entropy_with_logits(_sentinel=None, labels=None, logits=None,
+                                             name=None):
+    """tf.nn.sparse_softmax_cross_entropy_with_logits: -log_softmax(logits)[labels], for int32 or
+    int64 class indices; an index outside [0, classes) is an InvalidArgumentError at run time."""
+    _ensure_xent_args("sparse_softmax_cross_entropy_with_logits", _sentinel, labels, logits)
+    with name_scope(name, "SparseSoftmaxCrossEntropyWithLogits", [labels, logits]):
+        labels = convert_to_tensor(labels)
+        logits = convert_to_tensor(logits)
+        loss, _ = _create(SparseSoftmaxCrossEntropyWithLogits(), [logits, labels],
+                          "SparseSoftmaxCrossEntropyWithLogits").outputs
+        return loss
+
+
+# -- losses and other ops ------------------------------------------------------------------------
+
+@register
+class L2Loss(OpDef):
+    def infer(self, t):
+        _check_float(self.type_name, "t", t.dtype)
+        return TensorSpec((), t.dtype)
+
+    def compute(self, xp, t):
+        flat = t.reshape(-1)
+        return xp.asarray(xp.dot(flat, flat) / 2, dtype=t.dtype)
+
+    def grad(self, op, dy):
+        return [op.inputs[0] * dy]
+
+
+def l2_loss(t, name=None):
+    """tf.nn.l2_loss: sum(t ** 2) / 2."""
+    return _op(L2Loss(), [convert_to_tensor(t)], name or "L2Loss")
+
+
+@register
+class BiasAdd(OpDef):
+    data_format: str = "NHWC"
+    supports_out = True
+
+    def infer(self, value, bias):
+        if value.dtype is not bias.dtype:
+            raise TypeError("Input 'bias' of 'BiasAdd' Op has type %s that does not match type "
+                            "%s of argument 'value'" % (bias.dtype.name, value.dtype.name))
+        if bias.shape.ndims not in (None, 1):
+            raise ValueError("Shape must be rank 1 but is rank %d" % bias.shape.ndims)
+        dims = value.shape.as_tuple()
+        if dims is None:
+            return TensorSpec(None, value.dtype)
+        least = 3 if self.data_format == "NCHW" else 2
+        if len(dims) < least:
+            raise ValueError("Shape must be at least rank %d but is rank %d" % (least, len(dims)))
+        axis = _channel_axis(len(dims), self.data_format)
+        channels, b = dims[axis], bias.shape[0].value
+        if channels is not None and b is not None and channels != b:
+            raise ValueError("Dimensions must be equal, but are %d and %d" % (channels, b))
+        channels = channels if channels is not None else b
+        return TensorSpec(dims[:axis] + (channels,) + dims[axis + 1:], value.dtype)
+
+    def compute(self, xp, value, bias, out=None):
+        if bias.shape[0] != value.shape[_channel_axis(value.ndim, self.data_format)]:
+            raise ValueError("Must provide as many biases as the channel dimension of the input "
+                             "tensor: %s vs. %s" % (list(bias.shape), list(value.shape)))
+        if self.data_format == "NCHW":
+            bias = bias.reshape((-1,) + (1,) * (value.ndim - 2))
+        return xp.add(value, bias, out=out)
+
+    def grad(self, op, dy):
+        return [dy, _op(BiasAddGrad(self.data_format), [dy], "BiasAddGrad")]
+
+
+@register
+class BiasAddGrad(OpDef):
+    """The bias gradient of BiasAdd: out_backprop summed over every axis but the channels."""
+
+    data_format: str = "NHWC"
+    supports_out = True
+
+    def infer(self, dy):
+        dims = dy.shape.as_tuple()
+        if dims is None:
+            return TensorSpec([None], dy.dtype)
+        least = 3 if self.data_format == "NCHW" else 2
+        if len(dims) < least:
+            raise ValueError("Shape must be at least rank %d but is rank %d" % (least, len(dims)))
+        return TensorSpec([dims[_channel_axis(len(dims), self.data_format)]], dy.dtype)
+
+    def compute(self, xp, dy, out=None):
+        channel = _channel_axis(dy.ndim, self.data_format)
+        axes = tuple(a for a in range(dy.ndim) if a != channel)
+        return xp.sum(dy, axis=axes, out=out)
+
+    def grad(self, op, ddb):
+        # Broadcasting ddb back over out_backprop's shape is exactly a bias_add onto zeros.
+        return [_op(BiasAdd(self.data_format), [zeros_like(op.inputs[0]), ddb], "BiasAdd")]
+
+
+def bias_add(value, bias, data_format=None, name=None):
+    """tf.nn.bias_add: adds the 1-D `bias` along the channel axis (the last one for NHWC, the
+    default; axis 1 for NCHW)."""
+    with name_scope(name, "BiasAdd", [value, bias]) as scope:
+        if data_format is not None and data_format.startswith("NC"):
+            data_format = "NCHW"
+        else:
+            data_format = "NHWC"
+        value = convert_to_tensor(value, name="input")
+        bias = convert_to_tensor(bias, dtype=value.dtype, name="bias")
+        return _op(BiasAdd(data_format), [value, bias], scope)
+
+
+@register
+class InTopKV2(OpDef):
+    """Whether predictions[i, targets[i]] is among the k largest of row i (ties at the boundary
+    count as in; a row with a non-finite value or an out-of-range target gives False)."""
+
+    differentiable = False
+
+    def infer(self, predictions, targets, k):
+        if predictions.dtype is not dtypes.float32:
+            raise TypeError("Input 'predictions' of 'InTopKV2' Op has type %s that does not "
+                            "match expected type of float32." % predictions.dtype.name)
+        if targets.dtype not in (dtypes.int32, dtypes.int64):
+            raise TypeError("Value passed to parameter 'targets' has DataType %s not in list of "
+                            "allowed values: int32, int64" % targets.dtype.name)
+        if k.dtype is not targets.dtype:
+            raise TypeError("Input 'k' of 'InTopKV2' Op has type %s that does not match type %s "
+                            "of argument 'targets'." % (k.dtype.name, targets.dtype.name))
+        for t, rank in ((predictions, 2), (targets, 1), (k, 0)):
+            if t.shape.ndims not in (None, rank):
+                raise ValueError("Shape must be rank %d but is rank %d" % (rank, t.shape.ndims))
+        batch = targets.shape[0] if targets.shape.ndims else Dimension(None)
+        if predictions.shape.ndims:
+            batch = predictions.shape[0].merge_with(batch)
+        return TensorSpec([batch.value], dtypes.bool)
+
+    def compute(self, xp, predictions, targets, k):
+        if predictions.shape[0] != targets.shape[0]:
+            raise ValueError("First dimension of predictions %d must match length of targets %d"
+                             % (predictions.shape[0], targets.shape[0]))
+        classes = predictions.shape[1]
+        valid = (targets >= 0) & (targets < classes)
+        target_pred = predictions[xp.arange(targets.shape[0]), xp.where(valid, targets, 0)]
+        larger = xp.sum(predictions > target_pred[:, None], axis=1)
+        finite = xp.all(xp.isfinite(predictions), axis=1)
+        return valid & finite & (larger < k)
+
+
+def in_top_k(predictions, targets, k, name=None):
+    """tf.nn.in_top_k: a bool per row, whether the target class is in the top k predictions."""
+    with name_scope(name, "in_top_k"):
+        predictions = convert_to_tensor(predictions)
+        targets, k = binary_operands(targets, k)
+        return _op(InTopKV2(), [predictions, targets, k], "InTopKV2")
+
+
+# -- composed functions ---------------------------------------------------------------------------
+
+def _check_same_shape(logits, labels, what):
+    if not logits.shape.is_compatible_with(labels.shape):
+        raise ValueError("logits and %s must have the same shape (%s vs %s)"
+                         % (what, logits.shape, labels.shape))
+
+
+def sigmoid_cross_entropy_with_logits(_sentinel=None, labels=None, logits=None, name=None):
+    """tf.nn.sigmoid_cross_entropy_with_logits: elementwise logistic loss, computed as
+    max(x, 0) - x * z + log(1 + exp(-abs(x))) so that no exp overflows."""
+    _ensure_xent_args("sigmoid_cross_entropy_with_logits", _sentinel, labels, logits)
+    with name_scope(name, "logistic_loss", [logits, labels]) as scope:
+        logits = convert_to_tensor(logits, name="logits")
+        labels = convert_to_tensor(labels, name="labels")
+        _check_same_shape(logits, labels, "labels")
+        zeros = zeros_like(logits)
+        cond = greater_equal(logits, zeros)
+        relu_logits = where(cond, logits, zeros)
+        neg_abs_logits = where(cond, negative(logits), logits)
+        return math_ops.add(relu_logits - logits * labels, log1p(exp(neg_abs_logits)), name=scope)
+
+
+def weighted_cross_entropy_with_logits(labels=None, logits=None, pos_weight=None, name=None,
+                                       targets=None):
+    """tf.nn.weighted_cross_entropy_with_logits: the logistic loss with the positive term
+    weighted by `pos_weight` (`targets` is TF1's older name for `labels`)."""
+    if targets is not None:
+        if labels is not None:
+            raise ValueError("Cannot specify both 'labels' and 'targets'.")
+        labels = targets
+    with name_scope(name, "logistic_loss", [logits, labels]) as scope:
+        logits = convert_to_tensor(logits, name="logits")
+        labels = convert_to_tensor(labels, name="targets")
+        _check_same_shape(logits, labels, "targets")
+        log_weight = 1 + (pos_weight - 1) * labels
+        softplus_neg = log1p(exp(negative(math_ops.abs(logits)))) + relu(negative(logits))
+        return math_ops.add((1 - labels) * logits, log_weight * softplus_neg, name=scope)
+
+
+def moments(x, axes, shift=None, name=None, keep_dims=None, keepdims=None):
+    """tf.nn.moments: (mean, variance) of `x` over `axes` (the variance is the mean squared
+    deviation from a mean the gradient does not flow back through, as in TF)."""
+    keep = bool(keepdims if keepdims is not None else keep_dims)
+    with name_scope(name, "moments", [x, axes]):
+        y = convert_to_tensor(x, name="x")
+        mean = reduce_mean(y, axes, keepdims=True, name="mean")
+        variance = reduce_mean(squared_difference(y, stop_gradient(mean)), axes, keepdims=True,
+                               name="variance")
+        if not keep:
+            mean = squeeze(mean, axes)
+            variance = squeeze(variance, axes)
+        return mean, variance
+
+
+def l2_normalize(x, axis=None, epsilon=1e-12, name=None, dim=None):
+    """tf.nn.l2_normalize: x / sqrt(max(sum(x ** 2, axis), epsilon))."""
+    axis = dim if axis is None else axis
+    with name_scope(name, "l2_normalize", [x]) as scope:
+        x = convert_to_tensor(x, name="x")
+        square_sum = reduce_sum(square(x), axis, keepdims=True)
+        inv_norm = rsqrt(maximum(square_sum, epsilon))
+        return multiply(x, inv_norm, name=scope)
+
+
+def _noise_shape(x, noise_shape):
+    """The shape of the random mask: x's, or `noise_shape` with its None dims taken from x."""
+    if noise_shape is None:
+        return shape(x)
+    if isinstance(noise_shape, (list, tuple, TensorShape)) and x.shape.ndims == len(noise_shape):
+        given = as_shape(noise_shape).as_tuple()
+        return [g if g is not None else d for g, d in zip(given, x.shape.as_tuple())]
+    return noise_shape
+
+
+def dropout(x, keep_prob=None, noise_shape=None, seed=None, name=None, rate=None):
+    """tf.nn.dropout (TF1): zeroes each element with probability `rate` (= 1 - keep_prob) and
+    scales the kept ones by 1 / (1 - rate), so the expected sum is unchanged. Exactly one of
+    keep_prob and rate is given; either may be a tensor (a placeholder to feed 1.0 at test)."""
+    if keep_prob is not None:
+        if rate is not None:
+            raise ValueError("Cannot specify both 'keep_prob' and 'rate'.")
+        try:
+            rate = 1.0 - keep_prob
+        except TypeError:
+            raise ValueError("keep_prob must be a floating point number or Tensor (got %r)"
+                             % (keep_prob,)) from None
+    if rate is None:
+        raise ValueError("You must provide a rate to dropout.")
+    with name_scope(name, "dropout", [x]):
+        x = convert_to_tensor(x, name="x")
+        if not x.dtype.is_floating:
+            raise ValueError("x has to be a floating point tensor since it's going to be scaled. "
+                             "Got a %s tensor instead." % x.dtype.name)
+        if isinstance(rate, numbers.Real):
+            if not 0 <= rate < 1:
+                raise ValueError("rate must be a scalar tensor or a float in the range [0, 1), "
+                                 "got %g" % rate)
+            if rate == 0:
+                return x
+        rate = convert_to_tensor(rate, dtype=x.dtype, name="rate")
+        if not rate.shape.is_compatible_with(()):
+            raise ValueError("rate must be a scalar, got shape %s" % rate.shape)
+        random = random_uniform(_noise_shape(x, noise_shape), seed=seed, dtype=x.dtype)
+        keep_mask = greater_equal(random, rate)
+        out = x * (1 / (1 - rate)) * cast(keep_mask, x.dtype)
+        out.set_shape(x.shape)
+        return out
