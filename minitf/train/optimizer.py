@@ -1,6 +1,7 @@
 """The Optimizer template of TF1: compute_gradients, apply_gradients, minimize, and slots (named
 `<var>/<OptimizerName>` like TF, so checkpoints line up)."""
 
+from minitf import dtypes
 from minitf.framework.graph import (GraphKeys, control_dependencies, get_default_graph,
                                     name_scope)
 from minitf.gradients import gradients
@@ -9,11 +10,19 @@ from minitf.ops.array_ops import zeros
 from minitf.ops.constant_op import convert_to_tensor
 from minitf.ops.control_ops import group
 from minitf.ops.math_ops import cast
+from minitf.ops.variable_scope import get_variable_scope
+
+__all__ = ["Optimizer"]
+
+_VALID_DTYPES = (dtypes.float16, dtypes.float32, dtypes.float64)
 
 
 class Optimizer:
-    """Base class. Subclasses implement `_create_slots(var_list)`, `_prepare()` and
-    `_apply_dense(grad, var)` (returning the update op), as in TF1."""
+    """Base class of the optimizers: TF1's compute_gradients / apply_gradients / minimize.
+
+    Subclasses implement `_create_slots(var_list)`, `_prepare()` (convert hyperparameters to
+    tensors, under the optimizer's name scope), `_apply_dense(grad, var)` (return the update
+    op) and may override `_finish`, as in TF1."""
 
     GATE_NONE = 0
     GATE_OP = 1
@@ -24,8 +33,8 @@ class Optimizer:
             raise ValueError("Must specify the optimizer name")
         self._use_locking = use_locking
         self._name = name
-        self._slots = {}
-        self._non_slot = {}
+        self._slots = {}      # slot name -> {variable: slot variable}
+        self._non_slot = {}   # (name, graph) -> variable
 
     def get_name(self):
         return self._name
@@ -34,8 +43,12 @@ class Optimizer:
     def minimize(self, loss, global_step=None, var_list=None, gate_gradients=GATE_OP,
                  aggregation_method=None, colocate_gradients_with_ops=False, name=None,
                  grad_loss=None):
-        """compute_gradients + apply_gradients; returns the training op."""
-        grads_and_vars = self.compute_gradients(loss, var_list=var_list, grad_loss=grad_loss)
+        """Adds ops that compute the gradients of `loss` and apply them; returns the training op
+        (which also increments `global_step` when given)."""
+        grads_and_vars = self.compute_gradients(
+            loss, var_list=var_list, gate_gradients=gate_gradients,
+            aggregation_method=aggregation_method,
+            colocate_gradients_with_ops=colocate_gradients_with_ops, grad_loss=grad_loss)
         if not [v for g, v in grads_and_vars if g is not None]:
             raise ValueError(
                 "No gradients provided for any variable: the loss %s does not depend on %s "
@@ -51,7 +64,11 @@ class Optimizer:
         variables)."""
         if callable(loss):
             raise TypeError("minitf optimizers take a loss Tensor, not a callable")
+        if gate_gradients not in (Optimizer.GATE_NONE, Optimizer.GATE_OP, Optimizer.GATE_GRAPH):
+            raise ValueError("gate_gradients must be one of: Optimizer.GATE_NONE, "
+                             "Optimizer.GATE_OP, Optimizer.GATE_GRAPH.  Not %s" % gate_gradients)
         loss = convert_to_tensor(loss)
+        _check_dtype(loss, "loss %s" % loss.name)
         if var_list is None:
             var_list = variables_module.trainable_variables()
         else:
@@ -62,11 +79,15 @@ class Optimizer:
             if not isinstance(v, variables_module.Variable):
                 raise TypeError("Argument is not a tf.Variable: %r" % (v,))
         grads = gradients(loss, var_list, grad_ys=grad_loss)
-        return list(zip(grads, var_list))
+        grads_and_vars = list(zip(grads, var_list))
+        for g, v in grads_and_vars:
+            if g is not None:
+                _check_dtype(v, "variable %s" % v.name)
+        return grads_and_vars
 
     def apply_gradients(self, grads_and_vars, global_step=None, name=None):
-        """Adds the update ops; returns one op that runs them all (and increments
-        `global_step` afterwards when given)."""
+        """Adds the update ops; returns one op that runs them all (and then increments
+        `global_step` when given)."""
         grads_and_vars = tuple(grads_and_vars)
         if not grads_and_vars:
             raise ValueError("No variables provided.")
@@ -82,7 +103,9 @@ class Optimizer:
         if not var_list:
             raise ValueError("No gradients provided for any variable: %s."
                              % ([str(v) for _, v in pairs],))
-        with control_dependencies(None), name_scope(None):
+        # Slots are created outside any control-dependency context (TF's init_scope), in the
+        # caller's name scope.
+        with control_dependencies(None):
             self._create_slots(var_list)
         with name_scope(name, self._name) as scope:
             self._prepare()
@@ -96,8 +119,8 @@ class Optimizer:
                 train_op = self._finish(update_ops, scope)
             else:
                 with control_dependencies([self._finish(update_ops, "update")]):
-                    train_op = global_step.assign_add(
-                        convert_to_tensor(1, dtype=global_step.dtype), name=scope).op
+                    one = convert_to_tensor(1, dtype=global_step.dtype, name="value")
+                    train_op = global_step.assign_add(one, name=scope).op
         train_ops = get_default_graph().get_collection_ref(GraphKeys.TRAIN_OP)
         if train_op not in train_ops:
             train_ops.append(train_op)
@@ -116,36 +139,57 @@ class Optimizer:
     def _finish(self, update_ops, name_scope):
         return group(*update_ops, name=name_scope)
 
+    # -- helpers for subclasses ----------------------------------------------------------------
+    @staticmethod
+    def _hyper(value, name):
+        """A hyperparameter (a number, a Tensor, or a callable returning one) as a Tensor named
+        `name` in the current scope; Python floats become float32, as in TF."""
+        return convert_to_tensor(value() if callable(value) else value, name=name)
+
+    @staticmethod
+    def _fused_update(opdef, *inputs):
+        """Adds the Apply* op `opdef` with `inputs` in its order (the variable first): the
+        variable and slots are passed by reference, every other input is cast to the variable's
+        dtype, as TF does."""
+        dtype = inputs[0].dtype
+        args = [x._ref() if i in opdef.ref_inputs else cast(x, dtype)
+                for i, x in enumerate(inputs)]
+        return get_default_graph().create_op(opdef, args, name=opdef.type_name)
+
     # -- slots ---------------------------------------------------------------------------------
     def _zeros_slot(self, var, slot_name, op_name):
-        """A variable like `var`, initialised to zeros, named `<var>/<op_name>` (TF's naming)."""
-        slots = self._slots.setdefault(slot_name, {})
-        if var not in slots:
-            slots[var] = self._make_slot(var, op_name, lambda: zeros(var.shape.as_list(), var.dtype))
-        return slots[var]
-
-    def _make_slot(self, var, op_name, initial):
-        with name_scope(var.op.name + "/"):
-            return variables_module.Variable(initial, trainable=False, name=op_name,
-                                             dtype=var.dtype)
+        """The slot `slot_name` of `var`, created as zeros named `<var>/<op_name>` (TF's
+        naming) when it does not exist yet."""
+        return self._get_or_make_slot(
+            var, lambda: zeros(slot_shape(var), var.dtype), slot_name, op_name)
 
     def _get_or_make_slot(self, var, initial_value, slot_name, op_name):
+        """The slot `slot_name` of `var`, created from `initial_value` (a value, or a callable
+        building it under `<var>/<op_name>/Initializer`) when it does not exist yet."""
         slots = self._slots.setdefault(slot_name, {})
         if var not in slots:
-            slots[var] = self._make_slot(var, op_name, lambda: convert_to_tensor(initial_value, var.dtype))
+            # TF names a slot in the current variable scope (not the name scope): 'w/Adam' at
+            # the top, 'scope/w/Adam' inside tf.variable_scope('scope').
+            prefix = "/".join(p for p in (get_variable_scope().name, var.op.name) if p)
+            with name_scope(None), name_scope(prefix + "/"), var.graph.device(var.device):
+                slots[var] = variables_module.Variable(
+                    initial_value, trainable=False, name=op_name, dtype=var.dtype)
         return slots[var]
 
     def get_slot(self, var, name):
+        """The slot variable `name` created for `var`, or None."""
         return self._slots.get(name, {}).get(var)
 
     def get_slot_names(self):
+        """The names of the slots this optimizer creates, sorted."""
         return sorted(self._slots)
 
     def _create_non_slot_variable(self, initial_value, name, colocate_with):
-        """A variable shared by all updates (Adam's beta1_power), created at the top level."""
+        """A variable shared by all updates (Adam's beta1_power), one per graph, created in the
+        current name scope on the device of `colocate_with`."""
         key = (name, colocate_with.graph)
         if key not in self._non_slot:
-            with name_scope(None):
+            with colocate_with.graph.device(colocate_with.device):
                 self._non_slot[key] = variables_module.Variable(
                     initial_value, name=name, trainable=False)
         return self._non_slot[key]
@@ -154,10 +198,23 @@ class Optimizer:
         return self._non_slot.get((name, graph or get_default_graph()))
 
     def variables(self):
-        """The optimizer's own variables (slots and non-slot ones), in creation order."""
+        """The optimizer's variables in the default graph (slots and non-slot ones), sorted by
+        name."""
+        graph = get_default_graph()
         own = [v for slots in self._slots.values() for v in slots.values()]
         own += list(self._non_slot.values())
-        return sorted(own, key=lambda v: v.name)
+        return sorted((v for v in own if v.graph is graph), key=lambda v: v.name)
 
-    def _cast_hyper(self, value, var, name):
-        return cast(convert_to_tensor(value, name=name), var.dtype)
+
+def _check_dtype(t, what):
+    if t.dtype not in _VALID_DTYPES:
+        raise ValueError("Invalid type %s for %s, expected: %s."
+                         % (t.dtype.name, what, ", ".join(d.name for d in _VALID_DTYPES)))
+
+
+def slot_shape(var):
+    """The fully defined shape of `var` as a list, for building a slot's initial value."""
+    if not var.shape.is_fully_defined():
+        raise ValueError("Cannot create a slot for variable %s: its shape %s is not fully "
+                         "defined." % (var.name, var.shape))
+    return var.shape.as_list()

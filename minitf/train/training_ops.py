@@ -1,53 +1,247 @@
-"""Fused optimizer update ops (ApplyGradientDescent, ...): each updates its variable in place."""
+"""Fused optimizer update ops (ApplyGradientDescent, ApplyAdam, ...): each updates its variable
+and slots in place with the formulas of TF1's training_ops kernels."""
 
+from typing import ClassVar
+
+from minitf import errors
 from minitf.framework.registry import OpDef, register
 from minitf.framework.shapes import format_dims
 from minitf.framework.tensor import TensorSpec
 from minitf.ops.state_ops import uninitialized_error, variable_storage
 
+__all__ = ["ApplyOp", "ApplyGradientDescent", "ApplyMomentum", "ApplyAdam", "ApplyAdagrad",
+           "ApplyRMSProp", "ApplyCenteredRMSProp", "ApplyAdadelta"]
+
 
 class ApplyOp(OpDef):
-    """An in-place update of a variable (input 0) and its slots (inputs listed in ref_inputs).
-    Subclasses implement `update(xp, var, *slots_and_values)` writing into var and slots."""
+    """An in-place update of a variable (input 0) and its slot variables (inputs 1..num_slots,
+    passed by reference); the other inputs are scalar hyperparameters and the gradient.
+
+    Subclasses name their inputs in TF's order in `input_names` and implement
+    `update(xp, scratch, *inputs)`, which receives the variable and slot arrays (to be written
+    in place) and the other input values in that order. `scratch(i)` returns the i-th work
+    array shaped like the variable, kept between runs, so an update allocates nothing.
+    """
 
     stateful = True
     fresh_output = False
     differentiable = False
-    ref_inputs = (0,)
+    input_names: ClassVar[tuple] = ()
+    num_slots: ClassVar[int] = 0
+    grad_name: ClassVar[str] = "grad"
 
-    def infer(self, var, *args):
-        for i, t in enumerate(args):
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        cls.ref_inputs = tuple(range(1 + cls.num_slots))
+
+    def infer(self, *inputs):
+        names = self.input_names
+        if len(inputs) != len(names):
+            raise ValueError("%s takes %d inputs (%s), got %d"
+                             % (self.type_name, len(names), ", ".join(names), len(inputs)))
+        var = inputs[0]
+        for i, (name, t) in enumerate(zip(names, inputs)):
             if t.dtype is not var.dtype:
-                raise TypeError("Input %d of %s has type %s that does not match type %s of the "
-                                "variable" % (i + 1, self.type_name, t.dtype.name, var.dtype.name))
-        grad = args[-1]
-        if not var.shape.is_compatible_with(grad.shape):
-            raise ValueError("var and grad do not have the same shape: %s vs %s"
-                             % (format_dims(var.shape.as_tuple()), format_dims(grad.shape.as_tuple())))
+                raise TypeError("Input '%s' of '%s' Op has type %s that does not match type %s "
+                                "of argument 'var'" % (name, self.type_name, t.dtype.name,
+                                                       var.dtype.name))
+            if i <= self.num_slots or name == self.grad_name:
+                if not var.shape.is_compatible_with(t.shape):
+                    raise ValueError("var and %s do not have the same shape: %s vs %s"
+                                     % (name, format_dims(var.shape.as_tuple()),
+                                        format_dims(t.shape.as_tuple())))
+            elif t.shape.ndims not in (None, 0):
+                raise ValueError("Input '%s' must be a scalar, but has shape %s"
+                                 % (name, format_dims(t.shape.as_tuple())))
         return TensorSpec(var.shape, var.dtype)
 
     def bind(self, ctx, op):
         store, xp = ctx.variables, ctx.xp_for(op)
         refs = [variable_storage(ctx, op, i) for i in self.ref_inputs]
+        grad_at = self.input_names.index(self.grad_name) - len(refs)  # among the value inputs
         update = self.update
+        buffers = {}
+        var = None
+
+        def scratch(i):
+            buf = buffers.get(i)
+            if buf is None or buf.shape != var.shape or buf.dtype != var.dtype:
+                buf = buffers[i] = xp.empty_like(var)
+            return buf
 
         def apply(*values):
+            nonlocal var
             try:
                 states = [store[r] for r in refs]
             except KeyError:
                 missing = next(r for r in refs if r not in store)
                 raise uninitialized_error(missing, op) from None
-            update(xp, *states, *values)
-            return states[0]
+            var = states[0]
+            shape = var.shape
+            if values[grad_at].shape != shape:
+                raise self._shape_error(op, states, values[grad_at])
+            for slot in states:
+                if slot.shape != shape:
+                    raise self._shape_error(op, states, values[grad_at])
+            update(xp, scratch, *states, *values)
+            return var
         return apply
 
-    def update(self, xp, var, *args):
+    def _shape_error(self, op, states, grad):
+        names = self.input_names[:len(states)] + (self.grad_name,)
+        shapes = ", ".join("%s %s" % (n, format_dims(a.shape))
+                           for n, a in zip(names, states + [grad]))
+        return errors.InvalidArgumentError(
+            None, op, "%s: var and %s do not have the same shape (%s)"
+            % (op.name, self.grad_name if grad.shape != states[0].shape else "its slots", shapes))
+
+    def update(self, xp, scratch, var, *args):
         raise NotImplementedError
 
+
+# The kernels below apply TF's formulas (tensorflow/core/kernels/training_ops.cc) as a
+# sequence of in-place ufunc calls through one work array where possible; products may be
+# grouped differently than in TF's Eigen expressions, which changes results by rounding only.
 
 @register
 class ApplyGradientDescent(ApplyOp):
     use_locking: bool = False
+    input_names = ("var", "alpha", "delta")
+    grad_name = "delta"
 
-    def update(self, xp, var, alpha, delta):
-        var -= alpha * delta
+    def update(self, xp, scratch, var, alpha, delta):
+        var -= xp.multiply(delta, alpha, out=scratch(0))
+
+
+@register
+class ApplyMomentum(ApplyOp):
+    use_locking: bool = False
+    use_nesterov: bool = False
+    input_names = ("var", "accum", "lr", "grad", "momentum")
+    num_slots = 1
+
+    def update(self, xp, scratch, var, accum, lr, grad, momentum):
+        accum *= momentum                             # accum = accum * momentum + grad
+        accum += grad
+        t = scratch(0)
+        if self.use_nesterov:                         # var -= grad * lr + accum * momentum * lr
+            var -= xp.multiply(grad, lr, out=t)
+            xp.multiply(accum, momentum, out=t)
+            t *= lr
+        else:                                         # var -= accum * lr
+            xp.multiply(accum, lr, out=t)
+        var -= t
+
+
+@register
+class ApplyAdam(ApplyOp):
+    use_locking: bool = False
+    use_nesterov: bool = False
+    input_names = ("var", "m", "v", "beta1_power", "beta2_power", "lr", "beta1", "beta2",
+                   "epsilon", "grad")
+    num_slots = 2
+
+    def update(self, xp, scratch, var, m, v, beta1_power, beta2_power, lr, beta1, beta2,
+               epsilon, grad):
+        alpha = lr * xp.sqrt(1 - beta2_power) / (1 - beta1_power)
+        t = scratch(0)
+        _moving_average(xp, m, grad, beta1, t)
+        _moving_average(xp, v, xp.square(grad, out=t), beta2, t)
+        numerator = m                                 # var -= alpha * m' / (sqrt(v) + epsilon)
+        if self.use_nesterov:                         # m' = grad * (1 - beta1) + beta1 * m
+            numerator = xp.multiply(m, beta1, out=scratch(1))
+            numerator += xp.multiply(grad, 1 - beta1, out=t)
+        xp.sqrt(v, out=t)
+        t += epsilon
+        xp.divide(numerator, t, out=t)
+        t *= alpha
+        var -= t
+
+
+@register
+class ApplyAdagrad(ApplyOp):
+    use_locking: bool = False
+    update_slots: bool = True
+    input_names = ("var", "accum", "lr", "grad")
+    num_slots = 1
+
+    def update(self, xp, scratch, var, accum, lr, grad):
+        t = scratch(0)
+        if self.update_slots:                         # accum += grad^2
+            accum += xp.square(grad, out=t)
+        xp.sqrt(accum, out=t)                         # var -= lr * grad / sqrt(accum)
+        xp.divide(grad, t, out=t)
+        t *= lr
+        var -= t
+
+
+@register
+class ApplyRMSProp(ApplyOp):
+    use_locking: bool = False
+    input_names = ("var", "ms", "mom", "lr", "rho", "momentum", "epsilon", "grad")
+    num_slots = 2
+
+    def update(self, xp, scratch, var, ms, mom, lr, rho, momentum, epsilon, grad):
+        t = scratch(0)
+        _moving_average(xp, ms, xp.square(grad, out=t), rho, t)
+        xp.add(ms, epsilon, out=t)                    # denominator: ms + epsilon
+        _momentum_step(xp, var, mom, lr, momentum, grad, t)
+
+
+@register
+class ApplyCenteredRMSProp(ApplyOp):
+    use_locking: bool = False
+    input_names = ("var", "mg", "ms", "mom", "lr", "rho", "momentum", "epsilon", "grad")
+    num_slots = 3
+
+    def update(self, xp, scratch, var, mg, ms, mom, lr, rho, momentum, epsilon, grad):
+        t = scratch(0)
+        _moving_average(xp, ms, xp.square(grad, out=t), rho, t)
+        _moving_average(xp, mg, grad, rho, t)
+        xp.square(mg, out=t)                          # denominator: ms - mg^2 + epsilon
+        xp.subtract(ms, t, out=t)
+        t += epsilon
+        _momentum_step(xp, var, mom, lr, momentum, grad, t)
+
+
+def _moving_average(xp, average, value, decay, t):
+    """average += (value - average) * (1 - decay), in place, the form TF's kernels use for
+    Adam's m and v and RMSProp's ms and mg. `t` is the work array; `value` may be `t`."""
+    xp.subtract(value, average, out=t)
+    t *= 1 - decay
+    average += t
+
+
+def _momentum_step(xp, var, mom, lr, momentum, grad, t):
+    """RMSProp's tail, given the denominator in the work array `t` (overwritten):
+    mom = mom * momentum + grad * lr / sqrt(t); var -= mom."""
+    xp.sqrt(t, out=t)
+    xp.divide(grad, t, out=t)
+    t *= lr
+    mom *= momentum
+    mom += t
+    var -= mom
+
+
+@register
+class ApplyAdadelta(ApplyOp):
+    use_locking: bool = False
+    input_names = ("var", "accum", "accum_update", "lr", "rho", "epsilon", "grad")
+    num_slots = 2
+
+    def update(self, xp, scratch, var, accum, accum_update, lr, rho, epsilon, grad):
+        t, u = scratch(0), scratch(1)
+        accum *= rho                                  # accum = accum * rho + grad^2 * (1 - rho)
+        xp.square(grad, out=t)
+        t *= 1 - rho
+        accum += t
+        xp.add(accum_update, epsilon, out=t)          # update = sqrt(accum_update + epsilon)
+        xp.sqrt(t, out=t)                             #   / sqrt(accum + epsilon) * grad
+        xp.add(accum, epsilon, out=u)
+        t /= xp.sqrt(u, out=u)
+        t *= grad
+        var -= xp.multiply(t, lr, out=u)              # var -= update * lr
+        accum_update *= rho                           # accum_update = accum_update * rho
+        xp.square(t, out=t)                           #   + update^2 * (1 - rho)
+        t *= 1 - rho
+        accum_update += t

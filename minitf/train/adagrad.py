@@ -1,0 +1,35 @@
+"""tf.train.AdagradOptimizer: accum += grad^2; var -= lr * grad / sqrt(accum), with the slot
+`<var>/Adagrad` starting at `initial_accumulator_value`."""
+
+from minitf.ops.constant_op import constant
+from minitf.train.optimizer import Optimizer, slot_shape
+from minitf.train.training_ops import ApplyAdagrad
+
+__all__ = ["AdagradOptimizer"]
+
+
+class AdagradOptimizer(Optimizer):
+    """Adagrad with TF1's fused ApplyAdagrad update: accum += g^2; var -= lr g / sqrt(accum)."""
+
+    def __init__(self, learning_rate, initial_accumulator_value=0.1, use_locking=False,
+                 name="Adagrad"):
+        if initial_accumulator_value <= 0.0:
+            raise ValueError("initial_accumulator_value must be positive: %s"
+                             % initial_accumulator_value)
+        super().__init__(use_locking, name)
+        self._learning_rate = learning_rate
+        self._initial_accumulator_value = initial_accumulator_value
+
+    def _create_slots(self, var_list):
+        for v in var_list:
+            self._get_or_make_slot(
+                v, lambda v=v: constant(self._initial_accumulator_value, v.dtype, slot_shape(v)),
+                "accumulator", self._name)
+
+    def _prepare(self):
+        self._learning_rate_tensor = self._hyper(self._learning_rate, "learning_rate")
+
+    def _apply_dense(self, grad, var):
+        return self._fused_update(ApplyAdagrad(use_locking=self._use_locking), var,
+                                  self.get_slot(var, "accumulator"),
+                                  self._learning_rate_tensor, grad)

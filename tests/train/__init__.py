@@ -1,0 +1,1 @@
+"""Tests of tf.train: optimizers, learning-rate schedules, the global step and checkpoints."""
