@@ -23,7 +23,7 @@ from minitf.ops.logging_ops import *  # noqa: F401,F403
 from minitf.ops import variables as _variables
 from minitf.gradients import gradients
 from minitf.client.session import InteractiveSession, Session
-from minitf import layers, nn, summary, testing, train
+from minitf import debugging, layers, nn, summary, testing, train
 
 _variables.install_tensor_operators()
 

@@ -66,6 +66,21 @@ class DType:
     def is_compatible_with(self, other):
         return self is as_dtype(other)
 
+    def __eq__(self, other):
+        """As in TF, a DType equals whatever names it: `tf.float32 == 'float32' == np.float32`."""
+        if isinstance(other, DType) or other is None:
+            return self is other
+        try:
+            return self is as_dtype(other)
+        except (TypeError, ValueError):
+            return False
+
+    def __ne__(self, other):
+        return not self.__eq__(other)
+
+    def __hash__(self):
+        return self.as_datatype_enum
+
     def __repr__(self):
         return "tf." + self.name
 

@@ -21,6 +21,8 @@ def _as_list(x):
 def _as_source(x):
     """A gradient source: a Variable differentiates through its storage tensor (`v:0`), so
     every read of it counts, as TF1 does for reference variables."""
+    if x is None:
+        raise TypeError("tf.gradients: None is not a tensor to differentiate with respect to")
     ref = getattr(x, "_ref", None)
     return ref() if ref is not None else convert_to_tensor(x)
 
@@ -34,17 +36,19 @@ def gradients(ys, xs, grad_ys=None, name="gradients", colocate_gradients_with_op
               gate_gradients=False, aggregation_method=None, stop_gradients=None):
     """Symbolic partial derivatives of sum(ys) with respect to each of `xs` (None for an x that
     ys do not depend on). `grad_ys` weights each y (ones by default); `stop_gradients` are
-    treated as constants."""
+    treated as constants: nothing flows through the ops computing them (as TF, they still get
+    a gradient of their own when they are among `xs`)."""
     ys = [convert_to_tensor(y) for y in _as_list(ys)]
     xs = [_as_source(x) for x in _as_list(xs)]
     grad_ys = _as_list(grad_ys) if grad_ys is not None else [None] * len(ys)
     if len(grad_ys) != len(ys):
         raise ValueError("Passed %d grad_ys for %d ys" % (len(grad_ys), len(ys)))
-    stops = {convert_to_tensor(t) for t in _as_list(stop_gradients or [])}
+    stop_ops = {t.op if hasattr(t, "op") else convert_to_tensor(t).op  # a Variable: its VariableV2
+                for t in _as_list(stop_gradients or [])}
     graph = ys[0].graph
 
     with name_scope(name, "gradients", ys + xs):
-        between = _ops_between(graph, xs, ys, stops)
+        between = _ops_between(graph, xs, ys, stop_ops)
         grads = {}
         for i, (y, gy) in enumerate(zip(ys, grad_ys)):
             if gy is None:
@@ -52,7 +56,10 @@ def gradients(ys, xs, grad_ys=None, name="gradients", colocate_gradients_with_op
                     continue
                 gy = fill(shape(y), constant(1, y.dtype, name="grad_ys_%d" % i))
             else:
-                gy = convert_to_tensor(gy, dtype=y.dtype)
+                gy = convert_to_tensor(gy, dtype=None if _is_tensor(gy) else y.dtype)
+                if gy.dtype is not y.dtype:
+                    raise TypeError("grad_ys[%d] has dtype %s, but ys[%d] (%s) has dtype %s"
+                                    % (i, gy.dtype.name, i, y.name, y.dtype.name))
                 if not gy.shape.is_compatible_with(y.shape):
                     raise ValueError("grad_ys[%d] has shape %s, but ys[%d] (%s) has shape %s"
                                      % (i, gy.shape, i, y.name, y.shape))
@@ -62,8 +69,6 @@ def gradients(ys, xs, grad_ys=None, name="gradients", colocate_gradients_with_op
             out_grads = [_aggregate(grads.get(t)) for t in op.outputs]
             if all(g is None for g in out_grads) or not op.opdef.differentiable:
                 continue
-            if all(t in stops for t in op.outputs):
-                continue
             out_grads = [zeros_like(t) if g is None else g for t, g in zip(op.outputs, out_grads)]
             with name_scope(op.name + "_grad"):
                 in_grads = op.opdef.grad(op, *out_grads)
@@ -72,7 +77,7 @@ def gradients(ys, xs, grad_ys=None, name="gradients", colocate_gradients_with_op
                 raise ValueError("The gradient rule of %s '%s' returned %d gradients for %d inputs"
                                  % (op.type, op.name, len(in_grads), len(op.inputs)))
             for t, g in zip(op.inputs, in_grads):
-                if g is None or (t.op not in between and t not in xs) or t in stops:
+                if g is None or (t.op not in between and t not in xs):
                     continue
                 if not isinstance(g, Tensor):
                     g = convert_to_tensor(g, dtype=t.dtype)
@@ -94,8 +99,12 @@ def _aggregate(contributions):
     return add_n(contributions)
 
 
-def _ops_between(graph, xs, ys, stops):
-    """Ops on a differentiable path from some x to some y."""
+def _is_tensor(v):
+    return isinstance(v, Tensor) or hasattr(v, "_as_tensor")
+
+
+def _ops_between(graph, xs, ys, stop_ops):
+    """Ops on a differentiable path from some x to some y that does not pass through a stop op."""
     consumers = {}
     for op in graph.get_operations():
         for t in _data_inputs(op):
@@ -104,10 +113,10 @@ def _ops_between(graph, xs, ys, stops):
     stack = [x for x in xs]
     while stack:
         t = stack.pop()
-        if t in stops or not _backprop_dtype(t.dtype):
+        if not _backprop_dtype(t.dtype):
             continue
         for op in consumers.get(t, ()):
-            if op not in forward:
+            if op not in forward and op not in stop_ops:
                 forward.add(op)
                 stack.extend(op.outputs)
     between = set()

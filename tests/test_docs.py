@@ -13,7 +13,8 @@ def public_names():
     names = set()
     for prefix, module in [("tf", tf), ("tf.nn", tf.nn), ("tf.train", tf.train),
                            ("tf.layers", tf.layers), ("tf.summary", tf.summary),
-                           ("tf.errors", tf.errors), ("tf.testing", tf.testing)]:
+                           ("tf.errors", tf.errors), ("tf.testing", tf.testing),
+                           ("tf.debugging", tf.debugging)]:
         for name in dir(module):
             if name.startswith("_"):
                 continue

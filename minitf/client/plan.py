@@ -13,6 +13,7 @@ import heapq
 import numpy
 
 from minitf import backend, errors
+from minitf.framework.shapes import format_dims
 from minitf.framework.tensor import Tensor
 
 
@@ -85,7 +86,8 @@ class Plan:
                 if self.uses_gpu:
                     fn = _on_device(fn, state.xp_for(op))
                 namespace[kname] = fn
-                call = "%s(%s)" % (kname, ", ".join(slot_of[t] for t in _data_inputs(op)))
+                args = [slot_of[t] for t in _data_inputs(op)]
+                call = "%s(%s)" % (kname, ", ".join(args))
                 outs = [slot_of[t] for t in op.outputs]
                 if not outs:
                     lines.append("    " + call)
@@ -93,7 +95,7 @@ class Plan:
                     lines.append("    %s = %s" % (outs[0], call))
                 else:
                     lines.append("    %s, = %s" % (", ".join(outs), call))
-                self._line_to_op[len(lines)] = op
+                self._line_to_op[len(lines)] = (op, args)
             for t in op.outputs:
                 if t in fetched and t not in snapshots:
                     # Copy now, not at the end: a later in-place update must not change what
@@ -115,8 +117,8 @@ class Plan:
                 results.append(snapshots[e])
             elif e in folded:
                 results.append("_copy(%s)" % slot_of[e])
-            else:  # a fed tensor fetched back
-                results.append(slot_of[e])
+            else:  # a fed tensor fetched back (the fed array itself, as TF1 returns it)
+                results.append("_snap(%s)" % slot_of[e])
         lines.append("    return [%s]" % ", ".join(results))
         self.source = "\n".join(lines) + "\n"
         self._filename = "<minitf plan %x>" % id(self)
@@ -130,27 +132,53 @@ class Plan:
         try:
             with numpy.errstate(all="ignore"):  # inf/nan propagate silently, as in TF
                 values = self._run(feeds)
-        except errors.OpError:
+        except errors.OpError as e:
+            self._release(e)
             raise
         except Exception as e:
-            raise self._op_error(e) from e
+            error = self._op_error(e)
+            self._release(e)
+            raise error from e
         if self.uses_gpu:
-            values = [backend.to_numpy(v) for v in values]
+            values = [_snapshot(backend.to_numpy(v)) for v in values]
         return values
 
     def _op_error(self, exc):
+        """The OpError for a kernel's exception: it names the op, the shapes its inputs had in
+        this run and statically, and the line of user code that created the op."""
         tb = exc.__traceback__
-        op = None
+        step = frame = None
         while tb is not None:
             if tb.tb_frame.f_code.co_filename == self._filename:
-                op = self._line_to_op.get(tb.tb_lineno)
+                frame, step = tb.tb_frame, self._line_to_op.get(tb.tb_lineno)
             tb = tb.tb_next
-        if op is None:
+        if step is None:
             return errors.UnknownError(None, None, "%s: %s" % (type(exc).__name__, exc))
-        cls = errors.ResourceExhaustedError if isinstance(exc, MemoryError) else errors.InvalidArgumentError
-        shapes = ", ".join(str(t.shape) for t in op.inputs)
-        return cls(None, op, "%s (op %s '%s', inputs of static shapes [%s], created at %s)"
-                   % (exc, op.type, op.name, shapes, op.where()))
+        op, args = step
+        local = frame.f_locals
+        shapes = ", ".join(_dims_of(getattr(local.get(a, frame.f_globals.get(a)), "shape", None))
+                           for a in args)
+        if isinstance(local, dict):
+            local.clear()  # Python < 3.13 caches this snapshot on the frame: let _release free it
+        static = ", ".join(_dims(t.shape) for t in _data_inputs(op))
+        cls = (errors.ResourceExhaustedError if isinstance(exc, MemoryError)
+               else errors.InvalidArgumentError)
+        return cls(None, op, "%s (op %s '%s' with input shapes %s, static shapes %s; created at %s)"
+                   % (exc, op.type, op.name, shapes or "[]", static or "[]", op.where()))
+
+    def _release(self, exc):
+        """Clears the finished frames of the failed run, whose locals are that run's
+        intermediates, so that an error kept around (a notebook's last exception) does not
+        keep them in memory."""
+        tb, inside = exc.__traceback__, False
+        while tb is not None:
+            inside = inside or tb.tb_frame.f_code.co_filename == self._filename
+            if inside:
+                try:
+                    tb.tb_frame.clear()
+                except RuntimeError:  # still executing: not ours to clear
+                    pass
+            tb = tb.tb_next
 
 
 # -- graph walking ---------------------------------------------------------------------------------
@@ -193,8 +221,11 @@ def _check_feeds(ops, fed, elements):
 
 
 def _dims(shape):
-    from minitf.framework.shapes import format_dims
     return format_dims(shape.as_tuple())
+
+
+def _dims_of(runtime_shape):
+    return "?" if runtime_shape is None else format_dims(tuple(runtime_shape))
 
 
 def _schedule(ops, fed):
@@ -224,14 +255,14 @@ def _schedule(ops, fed):
 def _fold(op, folded, fed):
     """The outputs of `op` computed now, if it is pure and everything it reads is known."""
     opdef = op.opdef
-    if opdef.stateful or any(t in fed for t in op.outputs):
+    if opdef.stateful or not op.outputs or any(t in fed for t in op.outputs):
         return None
-    if not op.outputs:
+    if op.control_inputs:  # it must wait for them: folding would drop that ordering
         return None
     static = opdef.static_value(op)
     if static is not None and len(op.outputs) == 1:
         return [static]
-    if any(t not in folded for t in op.inputs) or any(c for c in op.control_inputs):
+    if any(t not in folded for t in op.inputs):
         return None
     try:
         with numpy.errstate(all="ignore"):
@@ -275,15 +306,19 @@ def _on_device(fn, xp):
 
 
 def _snapshot(value):
-    """A fetched value the caller may keep: views are copied (they may alias state)."""
-    if isinstance(value, numpy.ndarray) and value.base is not None:
-        return value.copy()
+    """A fetched value the caller may keep: views are copied (they may alias state), and 0-d
+    arrays become numpy scalars (TF1 returns `numpy.float32(3.0)`, not `array(3.0)`)."""
+    if isinstance(value, numpy.ndarray):
+        if not value.ndim:
+            return value[()]
+        if value.base is not None:
+            return value.copy()
     return value
 
 
 def _copy(value):
     if isinstance(value, numpy.ndarray):
-        return value.copy()
+        return value.copy() if value.ndim else value[()]
     copy = getattr(value, "copy", None)
     return copy() if copy is not None else value
 

@@ -17,10 +17,12 @@ GROWTH_RUNS_BEFORE_WARNING = 10
 
 
 class SessionState:
-    """What one Session owns: variable values (keyed by VariableV2 op) and random generators."""
+    """What one Session owns: variable values (keyed by VariableV2 op), random generators, and
+    the mutable state of other stateful kernels (`op_state`, keyed by op: tf.Print's count)."""
 
     def __init__(self):
         self.variables = {}
+        self.op_state = {}
         self._rngs = {}
 
     @staticmethod
@@ -260,9 +262,9 @@ def convert_feed_value(tensor, key, value):
     else:
         try:
             array = numpy.asarray(value, dtype=np_dtype)
-        except (TypeError, ValueError) as e:
-            raise TypeError("Cannot convert the value fed for %s to %s: %s"
-                            % (tensor.name, tensor.dtype.name, e)) from None
+        except (TypeError, ValueError) as e:  # numpy's class, as TF1 lets it through
+            raise type(e)("Cannot convert the value fed for %s to %s: %s"
+                          % (tensor.name, tensor.dtype.name, e)) from None
     dims = tensor.shape.as_tuple()
     if dims is not None and (len(dims) != array.ndim or any(
             d is not None and d != a for d, a in zip(dims, array.shape))):

@@ -47,6 +47,10 @@ class GraphKeys:
     VARIABLES = GLOBAL_VARIABLES
 
 
+_VALID_OP_NAME = re.compile(r"^[A-Za-z0-9.][A-Za-z0-9_.\\/>-]*$")  # TF's rules
+_VALID_SCOPE_NAME = re.compile(r"^[A-Za-z0-9_.\\/>-]*$")  # inside a scope, '_x' is fine
+
+
 class Graph:
     """A TF1 graph. Ops are appended in creation order, which is also a topological order."""
 
@@ -83,6 +87,10 @@ class Graph:
                     self._names_in_use.setdefault(op_name.lower(), 1)
             else:
                 op_name = self.unique_name(name or opdef.type_name)
+            if not _VALID_OP_NAME.match(op_name):
+                raise ValueError("'%s' is not a valid node name: names are made of letters, "
+                                 "digits and the characters _ . - / > and do not start with "
+                                 "_ - / or >." % op_name)
             try:
                 specs = opdef.infer(*inputs)
             except (ValueError, TypeError) as e:
@@ -112,6 +120,11 @@ class Graph:
     @property
     def version(self):
         return len(self._ops)
+
+    def as_graph_def(self, from_version=None, add_shapes=False):
+        """This graph as a GraphDef protocol buffer (TF's wire format; see framework/graph_def.py)."""
+        from minitf.framework.graph_def import graph_to_graph_def
+        return graph_to_graph_def(self, add_shapes=add_shapes, from_version=from_version)
 
     def get_operation_by_name(self, name):
         if not isinstance(name, str):
@@ -149,9 +162,10 @@ class Graph:
                                    % (obj, op_name, len(op.outputs)))
                 return op.outputs[index]
             if not allow_operation:
-                raise ValueError("The name %r looks like an (invalid) Operation name, not a "
-                                 "Tensor. Tensor names must be of the form "
-                                 "\"<op_name>:<output_index>\"." % obj)
+                what = "refers to an Operation" if obj in self._by_name else \
+                    "looks like an (invalid) Operation name"
+                raise ValueError("The name %r %s, not a Tensor. Tensor names must be of the "
+                                 "form \"<op_name>:<output_index>\"." % (obj, what))
             op = self._by_name.get(obj)
             if op is None:
                 raise KeyError("The name %r refers to an Operation not in the graph." % obj)
@@ -194,6 +208,11 @@ class Graph:
         """Enters a name scope: `name` is made unique ('scope_1'); '' or None resets to the top;
         a name ending in '/' re-enters that exact scope."""
         old = self._name_stack
+        if name and not (_VALID_SCOPE_NAME if old else _VALID_OP_NAME).match(name):
+            raise ValueError("'%s' is not a valid %sscope name: names are made of letters, "
+                             "digits and the characters _ . - / >%s." % (
+                                 name, "" if old else "root ",
+                                 "" if old else ", and do not start with _ - / or >"))
         if not name:
             new = ""
         elif name.endswith("/"):
@@ -208,6 +227,8 @@ class Graph:
 
     # -- collections ---------------------------------------------------------------------------
     def add_to_collection(self, name, value):
+        if self._finalized:
+            raise RuntimeError("Graph is finalized and cannot be modified.")
         self._collections.setdefault(name, []).append(value)
 
     def add_to_collections(self, names, value):

@@ -1,7 +1,7 @@
 """TensorSpec (static shape + dtype) and Tensor, the symbolic output of an Operation."""
 
 from minitf import dtypes
-from minitf.framework.shapes import as_shape
+from minitf.framework.shapes import as_shape, format_dims
 
 
 class TensorSpec:
@@ -54,11 +54,21 @@ class Tensor:
 
     def set_shape(self, shape):
         """Refines the static shape; raises ValueError when `shape` contradicts what is known."""
-        try:
-            self._shape = self._shape.merge_with(as_shape(shape))
-        except ValueError:
-            raise ValueError("Tensor %s has shape %s, which is not compatible with the shape %s "
-                             "passed to set_shape" % (self.name, self._shape, as_shape(shape))) from None
+        shape = as_shape(shape)
+        old, new = self._shape.as_tuple(), shape.as_tuple()
+        if old is not None and new is not None:
+            if len(old) != len(new):
+                detail = "Shapes must be equal rank, but are %d and %d" % (len(old), len(new))
+            else:
+                axis = next((i for i, (a, b) in enumerate(zip(old, new))
+                             if a is not None and b is not None and a != b), None)
+                detail = None if axis is None else (
+                    "Dimension %d in both shapes must be equal, but are %d and %d. Shapes are "
+                    "%s and %s" % (axis, old[axis], new[axis], format_dims(old), format_dims(new)))
+            if detail:
+                raise ValueError("Cannot set the shape of %s to %s: %s."
+                                 % (self.name, format_dims(new), detail))
+        self._shape = self._shape.merge_with(shape)
 
     def consumers(self):
         return [op for op in self.op.graph.get_operations() if self in op.inputs]
