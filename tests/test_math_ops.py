@@ -8,20 +8,13 @@ import numpy as np
 import pytest
 
 import minitf as tf
+from tests.helpers import run
 from minitf.framework.registry import REGISTRY
 from minitf.ops import math_ops
 from minitf.ops.math_ops import top_k
 
 
-@pytest.fixture(autouse=True)
-def fresh_graph():
-    with tf.Graph().as_default() as g:
-        yield g
-
-
-def run(fetches, feed=None):
-    with tf.Session() as sess:
-        return sess.run(fetches, feed)
+pytestmark = pytest.mark.usefixtures("fresh_graph")
 
 
 def op_names():

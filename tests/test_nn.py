@@ -6,18 +6,11 @@ import numpy as np
 import pytest
 
 import minitf as tf
+from tests.helpers import run
 from tests.op_specs.nn_specs import np_log_softmax, np_softmax
 
 
-@pytest.fixture(autouse=True)
-def fresh_graph():
-    with tf.Graph().as_default() as g:
-        yield g
-
-
-def run(fetches, feed=None):
-    with tf.Session() as sess:
-        return sess.run(fetches, feed)
+pytestmark = pytest.mark.usefixtures("fresh_graph")
 
 
 def upstream_op_types(t):
