@@ -22,8 +22,10 @@ from minitf.ops.random_ops import *  # noqa: F401,F403
 from minitf.ops.logging_ops import *  # noqa: F401,F403
 from minitf.ops import variables as _variables
 from minitf.gradients import gradients
+from minitf.framework.importer import import_graph_def
 from minitf.client.session import InteractiveSession, Session
 from minitf import debugging, layers, nn, summary, testing, train
+from minitf.summary import Summary
 
 _variables.install_tensor_operators()
 

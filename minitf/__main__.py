@@ -17,6 +17,11 @@ def main(argv=None):
     demo.add_argument("--seed", type=int, default=0)
     demo.add_argument("--logdir", default="logs", help="TensorBoard runs go to LOGDIR/<run>")
 
+    from minitf.tools import inspect_checkpoint
+    inspect = commands.add_parser("inspect-checkpoint", help="list a checkpoint's tensors "
+                                                             "(dtypes, shapes) or print values")
+    inspect_checkpoint.add_arguments(inspect)
+
     args = parser.parse_args(argv)
     if args.command == "demo":
         from minitf.demo import train_digits
@@ -24,6 +29,8 @@ def main(argv=None):
                                 learning_rate=args.learning_rate, hidden=args.hidden,
                                 seed=args.seed, logdir=args.logdir)
         return 0 if accuracy >= 0.95 else 1
+    if args.command == "inspect-checkpoint":
+        return inspect_checkpoint.run(args)
     return 2
 
 

@@ -25,9 +25,9 @@ def train_digits(epochs=40, batch_size=32, learning_rate=1e-3, hidden=128, seed=
     h1 = tf.layers.dense(x, hidden, activation=tf.nn.relu, name="hidden1")
     h2 = tf.layers.dense(h1, hidden, activation=tf.nn.relu, name="hidden2")
     logits = tf.layers.dense(h2, 10, name="logits")
-    with tf.name_scope("loss"):
+    with tf.name_scope("cross_entropy"):
         loss = tf.reduce_mean(tf.nn.sparse_softmax_cross_entropy_with_logits(labels=y, logits=logits))
-    with tf.name_scope("accuracy"):
+    with tf.name_scope("evaluation"):
         accuracy = tf.reduce_mean(tf.cast(tf.equal(tf.argmax(logits, axis=1), y), tf.float32))
     global_step = tf.train.get_or_create_global_step()
     step = tf.train.AdamOptimizer(learning_rate).minimize(loss, global_step=global_step)

@@ -1,3 +1,11 @@
 """tf.summary: summary ops and FileWriter for TensorBoard."""
 
-__all__ = []
+from tensorboardX.proto.event_pb2 import Event, SessionLog
+from tensorboardX.proto.summary_pb2 import Summary
+
+from minitf.summary.summary_ops import (audio, histogram, image, merge, merge_all, scalar,
+                                        tensor_summary, text)
+from minitf.summary.writer import FileWriter
+
+__all__ = ["scalar", "histogram", "image", "audio", "text", "tensor_summary", "merge",
+           "merge_all", "FileWriter", "Summary", "Event", "SessionLog"]

@@ -2,3 +2,19 @@
 
 from minitf.train.optimizer import Optimizer
 from minitf.train.gradient_descent import GradientDescentOptimizer
+from minitf.train.momentum import MomentumOptimizer
+from minitf.train.adam import AdamOptimizer
+from minitf.train.adagrad import AdagradOptimizer
+from minitf.train.rmsprop import RMSPropOptimizer
+from minitf.train.adadelta import AdadeltaOptimizer
+from minitf.train.learning_rate_decay import (exponential_decay, inverse_time_decay,
+                                              natural_exp_decay, piecewise_constant,
+                                              polynomial_decay)
+from minitf.train.training_util import (assert_global_step, create_global_step,
+                                        get_global_step, get_or_create_global_step,
+                                        global_step)
+from minitf.train.saver import Saver, export_meta_graph, import_meta_graph
+from minitf.train.checkpoint_reader import (NewCheckpointReader, list_variables, load_checkpoint,
+                                            load_variable)
+from minitf.train.checkpoint_state import (checkpoint_exists, get_checkpoint_state,
+                                           latest_checkpoint, update_checkpoint_state)

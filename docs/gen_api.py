@@ -1,0 +1,66 @@
+"""Writes docs/api.md: every public name minitf exports, grouped by namespace, with the first
+line of its docstring. Run `python docs/gen_api.py` after adding to the API
+(tests/test_docs.py fails when a public name is missing from the page)."""
+
+import inspect
+import os
+import types
+
+import minitf as tf
+
+NAMESPACES = [
+    ("tf", tf, "The top level: graphs, sessions, tensors, variables and the core ops."),
+    ("tf.nn", tf.nn, "Activations, losses and other neural-network ops."),
+    ("tf.layers", tf.layers, "Layers built from variables and ops."),
+    ("tf.train", tf.train, "Optimizers, learning-rate schedules, the global step, checkpoints."),
+    ("tf.summary", tf.summary, "Summaries and FileWriter for TensorBoard."),
+    ("tf.errors", tf.errors, "TensorFlow's error classes and codes."),
+    ("tf.testing", tf.testing, "Numerical gradient checks (float64)."),
+]
+for optional in ("debugging", "initializers"):
+    if isinstance(getattr(tf, optional, None), types.ModuleType):
+        NAMESPACES.append(("tf." + optional, getattr(tf, optional), ""))
+
+
+def summary(value):
+    doc = inspect.getdoc(value) if not isinstance(value, (int, float, str)) else None
+    if isinstance(value, tf.DType):
+        return "element type `%s`" % value.name
+    if not doc or isinstance(value, (int, float, str, tuple)):
+        return "constant" if not callable(value) else ""
+    return doc.strip().splitlines()[0].rstrip(".")
+
+
+def kind(value):
+    if inspect.isclass(value):
+        return "class"
+    if callable(value):
+        return "function"
+    return "value"
+
+
+def main():
+    lines = ["# minitf API", "",
+             "Everything minitf exports, generated from the package by `python docs/gen_api.py`.",
+             "Names, signatures and defaults are TensorFlow 1.x's; see "
+             "[differences.md](differences.md) for the few deliberate departures.", ""]
+    for prefix, module, blurb in NAMESPACES:
+        names = sorted(n for n in dir(module) if not n.startswith("_")
+                       and not isinstance(getattr(module, n), types.ModuleType))
+        if prefix == "tf.errors":
+            names = [n for n in names if inspect.isclass(getattr(module, n)) or n.isupper()]
+        lines += ["## `%s`" % prefix, "", blurb, "", "| name | kind | what it does |",
+                  "|---|---|---|"]
+        for name in names:
+            value = getattr(module, name)
+            lines.append("| `%s.%s` | %s | %s |" % (prefix, name, kind(value),
+                                                   summary(value).replace("|", "\\|")))
+        lines.append("")
+    path = os.path.join(os.path.dirname(os.path.abspath(__file__)), "api.md")
+    with open(path, "w", encoding="utf-8") as f:
+        f.write("\n".join(lines))
+    print("wrote %s" % path)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,167 @@
+"""tf.import_graph_def: rebuilds a GraphDef's ops in the default graph through the op registry.
+
+Each NodeDef becomes the OpDef registered under its type name, with its fields read back
+from the attrs (`graph_def.node_def_to_opdef`: a Const's value comes back from its `value`
+tensor attr like any other field), its inputs wired by name and its device kept. Nodes are
+created in topological order whatever their order in the GraphDef. Imported names get the
+prefix `import/` (the `name` argument) under the current name scope, as in TF.
+"""
+
+import heapq
+
+from tensorboardX.proto.graph_pb2 import GraphDef
+
+from minitf.framework.graph import get_default_graph
+from minitf.framework.graph_def import node_def_to_opdef, parse_input, shape_from_proto
+from minitf.framework.operation import Operation
+from minitf.framework.tensor import Tensor
+
+__all__ = ["import_graph_def"]
+
+
+def _canonical_input(name):
+    """'x' and 'x:0' name the same tensor; '^x' is a control input."""
+    op_name, index, control = parse_input(name)
+    return "^" + op_name if control else "%s:%d" % (op_name, index)
+
+
+def _topological_order(nodes):
+    """The nodes ordered so each comes after its inputs, keeping the GraphDef's order where
+    it allows (so a GraphDef minitf wrote keeps its creation order)."""
+    position = {}
+    for i, node in enumerate(nodes):
+        if node.name in position:
+            raise ValueError("Duplicate node name in graph: '%s'" % node.name)
+        position[node.name] = i
+    users = [[] for _ in nodes]
+    pending = [0] * len(nodes)
+    for i, node in enumerate(nodes):
+        for name in set(parse_input(s)[0] for s in node.input):
+            if name not in position:
+                raise ValueError("Node '%s': Unknown input node '%s'" % (node.name, name))
+            users[position[name]].append(i)
+            pending[i] += 1
+    ready = [i for i in range(len(nodes)) if pending[i] == 0]
+    heapq.heapify(ready)
+    order = []
+    while ready:
+        i = heapq.heappop(ready)
+        order.append(nodes[i])
+        for u in users[i]:
+            pending[u] -= 1
+            if pending[u] == 0:
+                heapq.heappush(ready, u)
+    if len(order) != len(nodes):
+        stuck = sorted(n.name for n, p in zip(nodes, pending) if p)
+        raise ValueError("The GraphDef has a cycle (minitf has no while loops) through: %s"
+                         % ", ".join(stuck[:10]))
+    return order
+
+
+def _check_input_map(graph, input_map, nodes_by_name):
+    mapped = {}
+    for key, value in (input_map or {}).items():
+        if not isinstance(key, str):
+            raise TypeError("input_map must be a dictionary mapping strings to Tensor objects.")
+        if not isinstance(value, (Tensor, Operation)):
+            value = graph.as_graph_element(value)
+        if value.graph is not graph:
+            raise ValueError("input_map value %s is from another graph" % value.name)
+        mapped[_canonical_input(key)] = value
+    missing = [k for k in mapped if parse_input(k)[0] not in nodes_by_name]
+    if missing:
+        raise ValueError("Attempted to map inputs that were not found in graph_def: [%s]"
+                         % ", ".join(missing))
+    return mapped
+
+
+def import_nodes(graph_def, input_map=None, name=None):
+    """Imports every node of `graph_def` into the default graph; returns (the name prefix used,
+    ending in '/' or empty, {node name: imported Operation}). See `import_graph_def`."""
+    if not isinstance(graph_def, GraphDef):
+        raise TypeError("graph_def must be a GraphDef proto.")
+    graph = get_default_graph()
+    nodes_by_name = {node.name: node for node in graph_def.node}
+    mapped = _check_input_map(graph, input_map, nodes_by_name)
+    order = _topological_order(list(graph_def.node))
+    imported = {}
+    with graph.name_scope(name if name is not None else "import") as scope:
+        for node in order:
+            imported[node.name] = _import_node(graph, node, scope, imported, mapped)
+    return scope, imported
+
+
+def _import_node(graph, node, scope, imported, mapped):
+    try:
+        opdef = node_def_to_opdef(node)
+    except KeyError:
+        raise ValueError("Op type not registered '%s' in minitf (node '%s')"
+                         % (node.op, node.name)) from None
+    inputs, controls = [], []
+    for i, source in enumerate(node.input):
+        key = _canonical_input(source)
+        op_name, index, control = parse_input(source)
+        original = imported[op_name]
+        if control:
+            target = mapped.get(key, original)
+            controls.append(target.op if isinstance(target, Tensor) else target)
+            continue
+        if index >= len(original.outputs):
+            raise ValueError("Node '%s': input %d names output %d of '%s', which has %d outputs"
+                             % (node.name, i, index, op_name, len(original.outputs)))
+        tensor = original.outputs[index]
+        replacement = mapped.get(key)
+        if replacement is not None:
+            if replacement.dtype is not tensor.dtype:
+                raise ValueError("Input %d of node %s was passed %s from %s incompatible with "
+                                 "expected %s." % (i, scope + node.name, replacement.dtype.name,
+                                                   replacement.name, tensor.dtype.name))
+            tensor = replacement
+        inputs.append(tensor)
+    op = graph.create_op(opdef, inputs, name=scope + node.name + "/", control_inputs=controls,
+                         device=node.device or None)
+    if "_output_shapes" in node.attr:
+        _refine_shapes(op, node.attr["_output_shapes"].list.shape)
+    return op
+
+
+def import_graph_def(graph_def, input_map=None, return_elements=None, name=None, op_dict=None,
+                     producer_op_list=None):
+    """Imports the ops of `graph_def` into the default graph, each named `<name>/<node name>`
+    (`name` defaults to "import"; "" imports the names unchanged, made unique if taken).
+
+    `input_map` maps tensor names of `graph_def` ("x:0", or "x" for output 0; "^x" for a
+    control input) to Tensors of the default graph that replace them. `return_elements`
+    lists names to return: "x:0" gives the imported Tensor, "x" the Operation. Returns that
+    list, or None when `return_elements` is None. `op_dict` and `producer_op_list` are
+    accepted for TF compatibility and unused."""
+    if return_elements is not None and not all(isinstance(x, str) for x in return_elements):
+        raise TypeError("return_elements must be a list of strings.")
+    names = {node.name for node in getattr(graph_def, "node", ())}
+    for element in return_elements or ():
+        if parse_input(element)[0] not in names:
+            kind = "tensor" if ":" in element else "node"
+            raise ValueError("Requested return %s '%s' not found in graph def" % (kind, element))
+    _, imported = import_nodes(graph_def, input_map, name)
+    if return_elements is None:
+        return None
+    return [lookup_element(imported, element) for element in return_elements]
+
+
+def lookup_element(imported, element):
+    """The imported Operation ("x") or Tensor ("x:1") that a GraphDef name refers to."""
+    op_name, index, _ = parse_input(element)
+    op = imported[op_name]
+    if ":" not in element:
+        return op
+    if index >= len(op.outputs):
+        raise ValueError("Requested return tensor '%s' not found in graph def" % element)
+    return op.outputs[index]
+
+
+def _refine_shapes(op, shape_protos):
+    """Merges the recorded output shapes (what set_shape had refined) into the inferred ones."""
+    for tensor, proto in zip(op.outputs, shape_protos):
+        recorded = shape_from_proto(proto)
+        if tensor.shape.is_compatible_with(recorded):
+            tensor.set_shape(recorded)

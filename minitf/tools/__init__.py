@@ -1,0 +1,1 @@
+"""Command-line tools behind the `minitf` command (`minitf inspect-checkpoint ...`)."""

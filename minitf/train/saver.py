@@ -1,0 +1,666 @@
+"""tf.train.Saver: saves and restores variables as TensorFlow V2 checkpoints, with TF's graph ops.
+
+A Saver adds these ops to the graph when it is built (the names TF1 gives them, so a
+SaverDef works unchanged after `import_meta_graph`):
+
+    save/filename/input, save/filename, save/Const   the prefix (a string fed at save time)
+    save/SaveV2 (+ tensor_names, shape_and_slices)   writes every variable
+    save/control_dependency                          the prefix, after SaveV2 ran
+    save/RestoreV2 (+ tensor_names, ...)             reads every variable
+    save/Assign, save/Assign_1, ...                  one per variable
+    save/restore_all                                 groups the assigns
+
+Checkpoint keys are the variables' op names (`dense/kernel`, `dense/kernel/Adam`), so
+checkpoints move between minitf and TensorFlow in both directions.
+
+Safety: `save` writes the data and index files through temporary files renamed into place
+(bundle.write_bundle), then the `.meta` file the same way, and the `checkpoint` state file
+last, so a save killed at any point leaves the state naming a complete checkpoint.
+`restore` checks the checkpoint's index against what the graph restores before assigning
+anything and reports every missing key and shape/dtype mismatch in one error; the reading
+op validates every tensor's checksum before the first assign runs, so a failed restore
+changes no variable.
+"""
+
+import difflib
+import logging
+import os
+import time
+
+import numpy as np
+from google.protobuf import text_format
+
+from minitf import backend, dtypes, errors
+from minitf.client.session import Session
+from minitf.framework import meta_graph
+from minitf.framework.graph import GraphKeys, control_dependencies, get_default_graph, name_scope
+from minitf.framework.registry import OpDef, register
+from minitf.framework.shapes import format_dims
+from minitf.framework.tensor import Tensor, TensorSpec
+from minitf.framework.tensor_util import constant_value
+from minitf.ops import variables as variables_module
+from minitf.ops.array_ops import identity, placeholder_with_default
+from minitf.ops.constant_op import constant
+from minitf.ops.control_ops import group
+from minitf.ops.state_ops import Assign
+from minitf.protos import saver_pb2
+from minitf.train import bundle, checkpoint_state
+
+__all__ = ["Saver", "export_meta_graph", "import_meta_graph"]
+
+_logger = logging.getLogger("minitf")
+_HOST = "/device:CPU:0"
+
+
+# --------------------------------------------------------------------------------------------
+# The save and restore ops
+# --------------------------------------------------------------------------------------------
+
+def _as_str(value):
+    """A Python str from a string tensor element (bytes or str)."""
+    value = value.item() if isinstance(value, np.ndarray) else value
+    return value.decode("utf-8") if isinstance(value, bytes) else str(value)
+
+
+def _check_string_input(tensor, what, rank):
+    if tensor.dtype is not dtypes.string:
+        raise TypeError("%s must be a string tensor, got %s" % (what, tensor.dtype.name))
+    if tensor.shape.ndims not in (None, rank):
+        raise ValueError("%s must have rank %d, got shape %s" % (what, rank, tensor.shape))
+
+
+def _os_error(exc, op, path):
+    """The tf.errors class TensorFlow raises for a failed file operation on `path`."""
+    cls = {FileNotFoundError: errors.NotFoundError, NotADirectoryError: errors.NotFoundError,
+           PermissionError: errors.PermissionDeniedError}.get(type(exc), errors.UnknownError)
+    return cls(None, op, "%s; %s" % (path, exc.strerror or exc))
+
+
+@register
+class SaveV2(OpDef):
+    """Writes `tensors` as the V2 checkpoint `prefix` under `tensor_names` (TF's SaveV2).
+
+    Inputs: prefix (string scalar), tensor_names and shape_and_slices (string vectors, one
+    entry per tensor; slices must be empty: minitf writes whole tensors), then the tensors.
+    Like TF's bundle writer it creates the prefix's directory, but not missing parents."""
+
+    dtypes: tuple
+    stateful = True
+    differentiable = False
+
+    def infer(self, prefix, tensor_names, shape_and_slices, *tensors):
+        _check_string_input(prefix, "SaveV2's prefix", 0)
+        _check_string_input(tensor_names, "SaveV2's tensor_names", 1)
+        _check_string_input(shape_and_slices, "SaveV2's shape_and_slices", 1)
+        if len(tensors) != len(self.dtypes):
+            raise ValueError("SaveV2 expects %d tensors (its dtypes attr), got %d"
+                             % (len(self.dtypes), len(tensors)))
+        for i, (t, dtype) in enumerate(zip(tensors, self.dtypes)):
+            if t.dtype is not dtype:
+                raise TypeError("Tensor %d to save (%s) has dtype %s, but the dtypes attr says %s"
+                                % (i, t.name, t.dtype.name, dtype.name))
+        return []
+
+    def bind(self, ctx, op):
+        def save(prefix, tensor_names, shape_and_slices, *values):
+            prefix = _as_str(prefix)
+            names = [_as_str(n) for n in tensor_names.reshape(-1)]
+            if len(names) != len(values) or shape_and_slices.size != len(values):
+                raise errors.InvalidArgumentError(
+                    None, op, "SaveV2 got %d tensors but %d names and %d shape_and_slices"
+                    % (len(values), len(names), shape_and_slices.size))
+            if any(_as_str(s) for s in shape_and_slices.reshape(-1)):
+                raise errors.UnimplementedError(
+                    None, op, "minitf saves whole tensors only (shape_and_slices must be empty)")
+            directory = os.path.dirname(prefix)
+            try:
+                if directory and not os.path.isdir(directory):
+                    os.mkdir(directory)  # one level only, as TF's BundleWriter
+                bundle.write_bundle(prefix, {n: backend.to_numpy(v) for n, v in zip(names, values)})
+            except FileExistsError:
+                raise errors.FailedPreconditionError(
+                    None, op, "%s exists and is not a directory" % directory) from None
+            except OSError as e:
+                raise _os_error(e, op, e.filename or prefix) from None
+        return save
+
+
+@register
+class RestoreV2(OpDef):
+    """Reads `tensor_names` from the V2 checkpoint `prefix`, one output per name (TF's
+    RestoreV2). Raises NotFoundError for a missing checkpoint or key, DataLossError for a
+    damaged file, InvalidArgumentError when a stored dtype differs from `dtypes`. Every
+    tensor is read and checked before the op returns, so nothing fed by it runs on failure."""
+
+    dtypes: tuple
+    stateful = True
+    differentiable = False
+
+    def infer(self, prefix, tensor_names, shape_and_slices):
+        _check_string_input(prefix, "RestoreV2's prefix", 0)
+        _check_string_input(tensor_names, "RestoreV2's tensor_names", 1)
+        _check_string_input(shape_and_slices, "RestoreV2's shape_and_slices", 1)
+        for t in (tensor_names, shape_and_slices):
+            n = t.shape[0].value if t.shape.ndims == 1 else None
+            if n is not None and n != len(self.dtypes):
+                raise ValueError("RestoreV2 has %d dtypes but %s has %d entries"
+                                 % (len(self.dtypes), t.name, n))
+        return [TensorSpec(None, dtype) for dtype in self.dtypes]
+
+    def bind(self, ctx, op):
+        xp = ctx.xp_for(op)
+
+        def restore(prefix, tensor_names, shape_and_slices):
+            prefix = _as_str(prefix)
+            names = [_as_str(n) for n in tensor_names.reshape(-1)]
+            if len(names) != len(self.dtypes):
+                raise errors.InvalidArgumentError(
+                    None, op, "RestoreV2 got %d tensor names for %d dtypes"
+                    % (len(names), len(self.dtypes)))
+            reader = open_checkpoint(prefix, op)
+            stored = reader.dtype_map()
+            for name in names:
+                if name not in stored:
+                    raise errors.NotFoundError(None, op, "Key %s not found in checkpoint" % name)
+            for name, dtype in zip(names, self.dtypes):
+                if dtypes.as_dtype(stored[name]) is not dtype:
+                    raise errors.InvalidArgumentError(
+                        None, op, "tensor_name = %s; expected dtype %s does not equal original "
+                        "dtype %s" % (name, dtype.name, dtypes.as_dtype(stored[name]).name))
+            # Every tensor is read (and its checksum checked) before any is returned.
+            values = [reader.get_tensor(name) for name in names]
+            values = [v if dtype is dtypes.string else xp.asarray(v)
+                      for v, dtype in zip(values, self.dtypes)]
+            return values[0] if len(values) == 1 else tuple(values)
+        return restore
+
+
+def open_checkpoint(prefix, op=None):
+    """A BundleReader for `prefix`; a path that exists but is no V2 checkpoint (a directory,
+    a V1 file) raises DataLossError as TF's reader does, with a hint."""
+    if not os.path.exists(bundle.index_filename(prefix)) and os.path.exists(prefix):
+        raise errors.DataLossError(
+            None, op, "Unable to open table file %s: it is %s, not the prefix of a V2 checkpoint "
+            "(no %s). Pass the prefix, e.g. tf.train.latest_checkpoint(directory)."
+            % (prefix, "a directory" if os.path.isdir(prefix) else "a file",
+               os.path.basename(bundle.index_filename(prefix))))
+    return bundle.BundleReader(prefix)
+
+
+# --------------------------------------------------------------------------------------------
+# Saver
+# --------------------------------------------------------------------------------------------
+
+def _is_variable_tensor(t):
+    return isinstance(t, Tensor) and t.op.type == "VariableV2"
+
+
+def _names_to_variables(var_list):
+    """{checkpoint key: Variable or variable Tensor} from a Saver's var_list (TF's rules:
+    a list keys each variable by its op name; a dict gives the keys)."""
+    if isinstance(var_list, dict):
+        items = list(var_list.items())
+    else:
+        items = []
+        for var in var_list:
+            if not isinstance(var, variables_module.Variable) and not _is_variable_tensor(var):
+                raise TypeError("Variable to save is not a Variable: %r" % (var,))
+            items.append((var.op.name, var))
+    result = {}
+    for name, var in items:
+        if not isinstance(name, str):
+            raise TypeError("Checkpoint keys must be strings, got %r for %r" % (name, var))
+        if not isinstance(var, variables_module.Variable) and not _is_variable_tensor(var):
+            raise TypeError("The value for key %r is %r; a Saver saves tf.Variables (or the "
+                            "output of a variable op)" % (name, var))
+        if name in result:
+            raise ValueError("At least two variables have the same name: %s" % name)
+        result[name] = var
+    return result
+
+
+class Saver:
+    """Saves and restores variables (TF1's tf.train.Saver, V2 checkpoint format).
+
+        saver = tf.train.Saver(max_to_keep=5)
+        saver.save(sess, "run/model.ckpt", global_step=step)   # run/model.ckpt-100
+        saver.restore(sess, tf.train.latest_checkpoint("run"))
+
+    minitf writes one shard whatever `sharded` says (it has one device); `reshape=True`,
+    custom builders and the V1 format are not supported.
+    """
+
+    def __init__(self, var_list=None, reshape=False, sharded=False, max_to_keep=5,
+                 keep_checkpoint_every_n_hours=10000.0, name=None, restore_sequentially=False,
+                 saver_def=None, builder=None, defer_build=False, allow_empty=False,
+                 write_version=saver_pb2.SaverDef.V2, pad_step_number=False,
+                 save_relative_paths=False, filename=None):
+        if defer_build and var_list:
+            raise ValueError("If `var_list` is provided then build cannot be deferred. Either "
+                             "set defer_build=False or var_list=None.")
+        if reshape:
+            raise NotImplementedError("minitf's Saver does not support reshape=True")
+        if builder is not None:
+            raise NotImplementedError("minitf's Saver does not support custom builders")
+        if write_version != saver_pb2.SaverDef.V2:
+            raise ValueError("minitf writes only the V2 checkpoint format (write_version=%r)"
+                             % (write_version,))
+        self._var_list = var_list
+        self._max_to_keep = max_to_keep
+        self._keep_checkpoint_every_n_hours = keep_checkpoint_every_n_hours
+        self._name = name
+        self._allow_empty = allow_empty
+        self._pad_step_number = pad_step_number
+        self._save_relative_paths = save_relative_paths
+        self._filename = filename
+        self._is_empty = False
+        self._last_checkpoints = []  # [(prefix, time saved)], oldest first
+        self._checkpoints_to_be_deleted = []
+        self._next_checkpoint_time = None
+        self.saver_def = saver_def
+        if saver_def is not None:
+            _check_saver_def(saver_def)
+            if name:  # `name` doubles as the import scope of an imported SaverDef, as in TF
+                for field in ("filename_tensor_name", "save_tensor_name", "restore_op_name"):
+                    setattr(saver_def, field, _prepend_scope(getattr(saver_def, field), name))
+            self._is_built = True
+            self._start_keep_period()
+        else:
+            self._is_built = False
+            if not defer_build:
+                self.build()
+
+    def _start_keep_period(self):
+        self._next_checkpoint_time = (
+            time.time() + self.saver_def.keep_checkpoint_every_n_hours * 3600)
+
+    # -- building ------------------------------------------------------------------------------
+    def build(self):
+        """Adds the save and restore ops to the default graph (done by the constructor unless
+        `defer_build=True`)."""
+        if self._is_built:
+            return
+        self._is_built = True
+        var_list = self._var_list
+        if var_list is None:
+            var_list = (variables_module.global_variables()
+                        + get_default_graph().get_collection(GraphKeys.SAVEABLE_OBJECTS))
+        if not var_list:
+            if self._allow_empty:
+                self._is_empty = True
+                return
+            raise ValueError("No variables to save")
+        names_to_vars = _names_to_variables(var_list)
+        keys = sorted(names_to_vars)
+        refs = [_ref(names_to_vars[k]) for k in keys]
+        graph = refs[0].graph
+        with graph.as_default(), name_scope(self._name, "save"):
+            with name_scope("filename") as filename_scope:
+                default = constant(self._filename or "model", name="input")
+                filename = placeholder_with_default(default, [], name=filename_scope)
+            # TF keeps the name "Const" for the prefix tensor; SaverDefs refer to it.
+            filename = placeholder_with_default(filename, [], name="Const")
+            save_op = self._add_string_op(graph, SaveV2(tuple(r.dtype for r in refs)),
+                                          filename, keys, refs)
+            with control_dependencies([save_op]):
+                save_tensor = identity(filename, name="control_dependency")
+            restore_op = self._add_string_op(graph, RestoreV2(tuple(r.dtype for r in refs)),
+                                             filename, keys, [])
+            assigns = []
+            for ref, value in zip(refs, restore_op.outputs):
+                validate = ref.shape.is_fully_defined()
+                assigns.append(graph.create_op(Assign(validate_shape=validate), [ref, value],
+                                               name="Assign"))
+            restore_all = group(*assigns, name="restore_all")
+        self.saver_def = saver_pb2.SaverDef(
+            filename_tensor_name=filename.name, save_tensor_name=save_tensor.name,
+            restore_op_name=restore_all.name, max_to_keep=self._max_to_keep or 0,
+            sharded=False, keep_checkpoint_every_n_hours=self._keep_checkpoint_every_n_hours,
+            version=saver_pb2.SaverDef.V2)
+        self._start_keep_period()
+
+    @staticmethod
+    def _add_string_op(graph, opdef, filename, keys, tensors):
+        with name_scope(opdef.type_name) as scope:
+            names = constant(keys, dtypes.string, name="tensor_names")
+            slices = constant([""] * len(keys), dtypes.string, name="shape_and_slices")
+            # File I/O and string inputs live on the host; the plan moves values across.
+            return graph.create_op(opdef, [filename, names, slices] + list(tensors), name=scope,
+                                   device=_HOST)
+
+    def as_saver_def(self):
+        """The SaverDef that describes this saver's ops (what a MetaGraph stores)."""
+        return self.saver_def
+
+    def to_proto(self, export_scope=None):
+        """The SaverDef with `export_scope` stripped from its names (None when it is not under
+        that scope)."""
+        if export_scope is None:
+            return self.saver_def
+        names = [self.saver_def.filename_tensor_name, self.saver_def.save_tensor_name,
+                 self.saver_def.restore_op_name]
+        if not all(n.startswith(export_scope + "/") for n in names):
+            return None
+        proto = saver_pb2.SaverDef()
+        proto.CopyFrom(self.saver_def)
+        proto.filename_tensor_name, proto.save_tensor_name, proto.restore_op_name = [
+            n[len(export_scope) + 1:] for n in names]
+        return proto
+
+    @staticmethod
+    def from_proto(saver_def, import_scope=None):
+        """A Saver for an existing SaverDef (its ops already in the graph)."""
+        return Saver(saver_def=saver_def, name=import_scope)
+
+    # -- the checkpoints this saver keeps ------------------------------------------------------
+    @property
+    def last_checkpoints(self):
+        """The prefixes of the checkpoints not yet deleted, oldest first."""
+        return [p for p, _ in self._last_checkpoints]
+
+    def set_last_checkpoints_with_time(self, last_checkpoints_with_time):
+        """Sets the kept checkpoints: a list of (prefix, seconds since the epoch)."""
+        if not isinstance(last_checkpoints_with_time, list):
+            raise TypeError("last_checkpoints_with_time must be a list, got %r"
+                            % type(last_checkpoints_with_time).__name__)
+        self._last_checkpoints = list(last_checkpoints_with_time)
+
+    def recover_last_checkpoints(self, checkpoint_paths):
+        """Takes over checkpoints an earlier run left (e.g. CheckpointState's
+        all_model_checkpoint_paths), so max_to_keep rotation deletes them in turn. Paths that
+        no longer exist are skipped."""
+        kept = []
+        for path in checkpoint_paths:
+            try:
+                kept.append((path, os.path.getmtime(bundle.index_filename(path))))
+            except OSError:
+                continue
+        self.set_last_checkpoints_with_time(kept)
+
+    def _record_last_checkpoint(self, prefix):
+        if not self.saver_def.max_to_keep:
+            return
+        self._last_checkpoints = [(p, t) for p, t in self._last_checkpoints if p != prefix]
+        self._last_checkpoints.append((prefix, time.time()))
+        if len(self._last_checkpoints) > self.saver_def.max_to_keep:
+            self._checkpoints_to_be_deleted.append(self._last_checkpoints.pop(0))
+
+    def _delete_old_checkpoints(self, meta_graph_suffix):
+        while self._checkpoints_to_be_deleted:
+            prefix, saved_at = self._checkpoints_to_be_deleted.pop(0)
+            if saved_at > self._next_checkpoint_time:
+                # keep_checkpoint_every_n_hours: keep one checkpoint per period for good.
+                self._next_checkpoint_time += self.saver_def.keep_checkpoint_every_n_hours * 3600
+                continue
+            try:
+                checkpoint_state.remove_checkpoint(prefix, meta_graph_suffix)
+            except OSError as e:  # a checkpoint someone else removed or locked: not fatal
+                _logger.warning("Ignoring: %s", e)
+
+    # -- save ----------------------------------------------------------------------------------
+    def save(self, sess, save_path, global_step=None, latest_filename=None,
+             meta_graph_suffix="meta", write_meta_graph=True, write_state=True,
+             strip_default_attrs=False, save_debug_info=False):
+        """Saves the variables to the checkpoint `save_path` (`save_path-<global_step>` when a
+        step is given) and returns that prefix; also writes `<prefix>.meta` and updates the
+        directory's `checkpoint` file unless told not to. None for an empty saver."""
+        if not self._is_built:
+            raise RuntimeError("`build()` should be called before save if defer_build==True")
+        if latest_filename is None:
+            latest_filename = "checkpoint"
+        if os.path.split(latest_filename)[0]:
+            raise ValueError("'latest_filename' must not contain path components")
+        save_path = os.fspath(save_path)
+        if global_step is not None:
+            if not isinstance(global_step, (int, np.integer)):
+                global_step = int(sess.run(global_step))
+            checkpoint_file = ("%s-%08d" if self._pad_step_number else "%s-%d") % (
+                save_path, global_step)
+        else:
+            checkpoint_file = save_path
+            if os.path.basename(save_path) == latest_filename:
+                raise ValueError("'latest_filename' collides with 'save_path': '%s' and '%s'"
+                                 % (latest_filename, save_path))
+        if not isinstance(sess, Session):
+            raise TypeError("'sess' must be a Session; %s" % (sess,))
+        save_dir = os.path.dirname(save_path)
+        if self._is_empty:
+            model_checkpoint_path = None
+        else:
+            try:
+                model_checkpoint_path = _as_str(sess.run(
+                    self.saver_def.save_tensor_name,
+                    {self.saver_def.filename_tensor_name: checkpoint_file}))
+            except (errors.FailedPreconditionError, errors.NotFoundError) as exc:
+                if not os.path.isdir(save_dir or "."):
+                    raise ValueError("Parent directory of %s doesn't exist, can't save."
+                                     % save_path) from None
+                raise exc
+        if write_meta_graph:
+            with sess.graph.as_default():
+                self.export_meta_graph(checkpoint_file + "." + meta_graph_suffix,
+                                       strip_default_attrs=strip_default_attrs)
+        if model_checkpoint_path is not None and write_state:
+            # Last, so the state file only ever names a checkpoint whose files are complete.
+            self._record_last_checkpoint(model_checkpoint_path)
+            checkpoint_state.update_checkpoint_state(
+                save_dir, model_checkpoint_path, self.last_checkpoints, latest_filename,
+                save_relative_paths=self._save_relative_paths)
+            self._delete_old_checkpoints(meta_graph_suffix)
+        return model_checkpoint_path
+
+    def export_meta_graph(self, filename=None, collection_list=None, as_text=False,
+                          export_scope=None, clear_devices=False,
+                          clear_extraneous_savers=False, strip_default_attrs=False,
+                          save_debug_info=False):
+        """Writes the default graph with this saver's SaverDef as a MetaGraphDef to
+        `filename` (when given) and returns it."""
+        return export_meta_graph(filename=filename, saver_def=self.saver_def,
+                                 collection_list=collection_list, as_text=as_text,
+                                 export_scope=export_scope, clear_devices=clear_devices,
+                                 clear_extraneous_savers=clear_extraneous_savers,
+                                 strip_default_attrs=strip_default_attrs)
+
+    # -- restore -------------------------------------------------------------------------------
+    def restore(self, sess, save_path):
+        """Restores the variables from the checkpoint `save_path` (a prefix, e.g. what
+        tf.train.latest_checkpoint returns).
+
+        Every key is checked before anything is assigned: keys missing from the checkpoint
+        raise one NotFoundError (shape or dtype mismatches alone, InvalidArgumentError) listing
+        all problems, with near-miss names suggested; the variables are left unchanged."""
+        if self._is_empty:
+            return
+        if save_path is None:
+            raise ValueError("Can't load save_path when it is None.")
+        save_path = os.fspath(save_path)
+        if not checkpoint_state.checkpoint_exists(save_path):
+            raise ValueError("The passed save_path is not a valid checkpoint: " + save_path)
+        _logger.info("Restoring parameters from %s", save_path)
+        targets = _restore_targets(sess.graph, self.saver_def.restore_op_name)
+        if targets is not None:
+            _check_checkpoint_matches(open_checkpoint(save_path), save_path, targets)
+        sess.run(self.saver_def.restore_op_name,
+                 {self.saver_def.filename_tensor_name: save_path})
+
+
+def _check_saver_def(saver_def):
+    if not isinstance(saver_def, saver_pb2.SaverDef):
+        raise ValueError("saver_def must be a saver_pb2.SaverDef: %r" % (saver_def,))
+    for field in ("save_tensor_name", "restore_op_name"):
+        if not getattr(saver_def, field):
+            raise ValueError("saver_def must specify the %s: %s" % (field, saver_def))
+
+
+def _ref(var):
+    """The tensor SaveV2 reads and Assign writes: the variable op's own output."""
+    return var._ref() if isinstance(var, variables_module.Variable) else var
+
+
+def _prepend_scope(name, scope):
+    if not scope:
+        return name
+    scope = scope.rstrip("/")
+    if name.startswith("^"):
+        return "^%s/%s" % (scope, name[1:])
+    return "%s/%s" % (scope, name)
+
+
+def _restore_targets(graph, restore_op_name):
+    """[(checkpoint key, dtype, static shape or None)] that the restore op assigns, read off
+    the TF-shaped restore graph (restore_all <- Assign <- RestoreV2); None when the graph
+    has another shape (then the restore op's own errors are all there is)."""
+    try:
+        restore_op = graph.as_graph_element(restore_op_name, allow_tensor=False)
+    except (KeyError, ValueError):
+        return None
+    targets = []
+    for assign in restore_op.control_inputs:
+        if assign.type != "Assign" or len(assign.inputs) != 2:
+            return None
+        ref, value = assign.inputs
+        while value.op.type == "Identity":
+            value = value.op.inputs[0]
+        if value.op.type != "RestoreV2":
+            return None
+        names = constant_value(value.op.inputs[1])
+        if names is None:
+            return None
+        key = _as_str(names.reshape(-1)[value.value_index])
+        shape = ref.shape if assign.get_attr("validate_shape") else None
+        targets.append((key, ref.dtype, shape))
+    return targets
+
+
+def _check_checkpoint_matches(reader, save_path, targets):
+    """Raises one error listing every key of `targets` that the checkpoint lacks or holds
+    with another dtype or shape (keys the checkpoint has beyond them are fine, as in TF)."""
+    dtype_map, shape_map = reader.dtype_map(), reader.shape_map()
+    wanted = {key for key, _, _ in targets}
+    unexpected = sorted(k for k in dtype_map if k not in wanted)
+    missing, mismatched = [], []
+    for key, dtype, shape in targets:
+        if key not in dtype_map:
+            close = difflib.get_close_matches(key, unexpected, n=1, cutoff=0.6)
+            missing.append("%r%s" % (key, " (did you mean %r?)" % close[0] if close else ""))
+            continue
+        stored_dtype = dtypes.as_dtype(dtype_map[key])
+        stored_shape = shape_map[key]
+        if stored_dtype is not dtype or (shape is not None
+                                         and not shape.is_compatible_with(stored_shape)):
+            mismatched.append("%r: the graph has %s %s, the checkpoint %s %s" % (
+                key, dtype.name, "?" if shape is None else format_dims(shape.as_tuple()),
+                stored_dtype.name, format_dims(stored_shape)))
+    if not missing and not mismatched:
+        return
+    lines = ["Restoring from checkpoint failed: %s does not match the variables this Saver "
+             "restores." % save_path]
+    if missing:
+        lines.append("  Not found in the checkpoint (%d): %s" % (len(missing), ", ".join(missing)))
+    if mismatched:
+        lines.append("  Shape or dtype mismatch (%d): %s"
+                     % (len(mismatched), "; ".join(mismatched)))
+    if unexpected:
+        shown = ", ".join(repr(k) for k in unexpected[:20])
+        lines.append("  In the checkpoint but not restored (%d): %s%s"
+                     % (len(unexpected), shown, ", ..." if len(unexpected) > 20 else ""))
+    lines.append("No variable was changed. Build the variables with the names, shapes and "
+                 "dtypes the checkpoint holds (tf.train.list_variables(path) lists them), or "
+                 "give the Saver a var_list dict {checkpoint key: variable} to rename or to "
+                 "restore a subset.")
+    cls = errors.NotFoundError if missing else errors.InvalidArgumentError
+    raise cls(None, None, "\n".join(lines))
+
+
+# --------------------------------------------------------------------------------------------
+# MetaGraph export and import
+# --------------------------------------------------------------------------------------------
+
+def _variable_to_proto(variable, export_scope=None):
+    if not isinstance(variable, variables_module.Variable):
+        return None
+    initial = variable.initial_value
+    names = [variable.name, variable.initializer.name, variable.value().name,
+             initial.name if initial is not None else ""]
+    if export_scope:
+        if not all(n.startswith(export_scope + "/") for n in names if n):
+            return None
+        names = [n[len(export_scope) + 1:] for n in names]
+    return meta_graph.VariableDef(variable_name=names[0], initializer_name=names[1],
+                                  snapshot_name=names[2], initial_value_name=names[3],
+                                  trainable=variable.trainable)
+
+
+def _variable_from_proto(proto, import_scope=None):
+    """A tf.Variable wrapping the imported ops named by a VariableDef."""
+    return variables_module.Variable(variable_def=proto, import_scope=import_scope)
+
+
+# The collections TF stores as VariableDefs (its _VARIABLE_COLLECTIONS).
+_VARIABLE_COLLECTIONS = (GraphKeys.GLOBAL_VARIABLES, GraphKeys.TRAINABLE_VARIABLES,
+                         GraphKeys.LOCAL_VARIABLES, GraphKeys.MODEL_VARIABLES,
+                         GraphKeys.MOVING_AVERAGE_VARIABLES, GraphKeys.GLOBAL_STEP,
+                         "metric_variables")
+for _key in _VARIABLE_COLLECTIONS:
+    meta_graph.register_proto_function(_key, meta_graph.VariableDef, _variable_to_proto,
+                                       _variable_from_proto, variables=True)
+del _key
+meta_graph.register_proto_function(GraphKeys.SAVERS, saver_pb2.SaverDef,
+                                   lambda s, export_scope=None: s.to_proto(export_scope),
+                                   Saver.from_proto)
+
+
+def export_meta_graph(filename=None, meta_info_def=None, graph_def=None, saver_def=None,
+                      collection_list=None, as_text=False, graph=None, export_scope=None,
+                      clear_devices=False, clear_extraneous_savers=False,
+                      strip_default_attrs=False, save_debug_info=False, **kwargs):
+    """Returns the MetaGraphDef of `graph` (default: the default graph): its GraphDef, the
+    collections in `collection_list` (default: all) and `saver_def`; also writes it to
+    `filename` (atomically, creating the directory; text format when `as_text`) when a
+    filename is given. With `export_scope`, only that scope's ops, the scope stripped."""
+    if kwargs:
+        raise ValueError("Unrecognized keyword arguments: %s" % ", ".join(sorted(kwargs)))
+    if clear_extraneous_savers:
+        raise NotImplementedError("minitf's export_meta_graph has no clear_extraneous_savers")
+    meta_graph_def = meta_graph.create_meta_graph_def(
+        graph=graph, meta_info_def=meta_info_def, graph_def=graph_def, saver_def=saver_def,
+        collection_list=collection_list, export_scope=export_scope,
+        clear_devices=clear_devices, strip_default_attrs=strip_default_attrs)
+    if filename:
+        filename = os.fspath(filename)
+        if os.path.dirname(filename):
+            os.makedirs(os.path.dirname(filename), exist_ok=True)
+        data = (text_format.MessageToString(meta_graph_def).encode("utf-8") if as_text
+                else meta_graph_def.SerializeToString())
+        bundle.write_file_atomically(filename, [data])
+    return meta_graph_def
+
+
+def import_meta_graph(meta_graph_or_file, clear_devices=False, import_scope=None, **kwargs):
+    """Rebuilds a saved MetaGraph in the default graph (ops, variables, collections) and
+    returns a Saver for it, so a model can be restored and trained further without the code
+    that built it:
+
+        saver = tf.train.import_meta_graph("run/model.ckpt-100.meta")
+        saver.restore(sess, "run/model.ckpt-100")
+        train_op = tf.get_collection("train_op")[0]
+
+    The Saver is the exported one (its SaverDef); without one, a new Saver over the imported
+    variables keyed by their exported names; None when there are no variables.
+    `meta_graph_or_file` is a MetaGraphDef or a file name (binary or text format). `kwargs`
+    may hold `input_map` ({name in the saved graph: Tensor to use instead})."""
+    input_map = kwargs.pop("input_map", None)
+    if kwargs:
+        raise ValueError("Unrecognized keyword arguments: %s" % ", ".join(sorted(kwargs)))
+    meta_graph_def = meta_graph.read_meta_graph(meta_graph_or_file)
+    imported_vars, saver_def = meta_graph.import_meta_graph_def(
+        meta_graph_def, clear_devices=clear_devices, import_scope=import_scope,
+        input_map=input_map)
+    if saver_def is not None:
+        return Saver(saver_def=saver_def)
+    if imported_vars:
+        # Keyed by the names the variables had when exported, so that graph's checkpoints
+        # restore even under an import_scope.
+        return Saver({name.rsplit(":", 1)[0]: v for name, v in imported_vars.items()})
+    _logger.info("Saver not created because there are no variables in the graph to restore")
+    return None
