@@ -24,11 +24,14 @@ for optional in ("debugging", "initializers"):
 
 def summary(value):
     doc = inspect.getdoc(value) if not isinstance(value, (int, float, str)) else None
+    if hasattr(value, "DESCRIPTOR") and inspect.isclass(value):
+        return "the protocol buffer message %s (TF's wire format)" % value.DESCRIPTOR.name
     if isinstance(value, tf.DType):
         return "element type `%s`" % value.name
     if not doc or isinstance(value, (int, float, str, tuple)):
         return "constant" if not callable(value) else ""
-    return doc.strip().splitlines()[0].rstrip(".")
+    first_paragraph = doc.strip().split("\n\n")[0]
+    return " ".join(first_paragraph.split()).rstrip(".")
 
 
 def kind(value):

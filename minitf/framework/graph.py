@@ -346,6 +346,7 @@ def _default_graph_context(graph):
 
 
 def get_default_graph():
+    """The graph new ops go to: the innermost `as_default()` graph, else the global one."""
     return _stacks.graphs[-1] if _stacks.graphs else _global_default_graph
 
 
@@ -381,6 +382,7 @@ def clear_interactive_session(session):
 
 
 def get_default_session():
+    """The session `eval()` and `run()` use: the innermost `as_default()` / `with` session, else the InteractiveSession."""
     if _stacks.sessions:
         return _stacks.sessions[-1]
     return _interactive[0] if _interactive else None
@@ -426,30 +428,37 @@ def name_scope(name, default_name=None, values=None):
 
 
 def get_collection(key, scope=None):
+    """The items of the default graph's collection `key` (filtered by the `scope` regex)."""
     return get_default_graph().get_collection(key, scope)
 
 
 def get_collection_ref(key):
+    """The default graph's collection list `key` itself (mutable)."""
     return get_default_graph().get_collection_ref(key)
 
 
 def add_to_collection(name, value):
+    """Appends `value` to the default graph's collection `name`."""
     get_default_graph().add_to_collection(name, value)
 
 
 def add_to_collections(names, value):
+    """Appends `value` to each of the default graph's collections `names`."""
     get_default_graph().add_to_collections(names, value)
 
 
 def control_dependencies(control_inputs):
+    """Ops created inside run only after `control_inputs` (None clears outer ones)."""
     return get_default_graph().control_dependencies(control_inputs)
 
 
 def device(device_name):
+    """Places the ops created inside on `device_name` ('/cpu:0', '/gpu:0'); placement is soft."""
     return get_default_graph().device(device_name)
 
 
 def colocate_with(op, ignore_existing=False):
+    """Accepted for TF1 compatibility; minitf places ops by `tf.device` alone."""
     return get_default_graph().colocate_with(op, ignore_existing)
 
 

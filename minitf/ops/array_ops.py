@@ -103,6 +103,7 @@ class Identity(OpDef):
 
 
 def identity(input, name=None):
+    """tf.identity: a tensor with the same value as `input`."""
     return _op(Identity(), [convert_to_tensor(input)], name or "Identity")
 
 
@@ -145,6 +146,7 @@ class Shape(OpDef):
 
 
 def shape(input, name=None, out_type=dtypes.int32):
+    """tf.shape: the runtime shape of `input` as a 1-D tensor."""
     return _op(Shape(dtypes.as_dtype(out_type)), [convert_to_tensor(input)], name or "Shape")
 
 
@@ -165,6 +167,7 @@ class Size(OpDef):
 
 
 def size(input, name=None, out_type=dtypes.int32):
+    """tf.size: the number of elements of `input`."""
     return _op(Size(dtypes.as_dtype(out_type)), [convert_to_tensor(input)], name or "Size")
 
 
@@ -184,6 +187,7 @@ class Rank(OpDef):
 
 
 def rank(input, name=None):
+    """tf.rank: the number of dimensions of `input`, as an int32 scalar."""
     return _op(Rank(), [convert_to_tensor(input)], name or "Rank")
 
 
@@ -331,12 +335,14 @@ class OnesLike(OpDef):
 
 
 def zeros_like(tensor, dtype=None, name=None, optimize=True):
+    """tf.zeros_like: zeros of `tensor`'s runtime shape (and dtype, unless given)."""
     x = convert_to_tensor(tensor)
     out = _op(ZerosLike(), [x], name or "zeros_like")
     return out if dtype is None or dtypes.as_dtype(dtype) is x.dtype else _cast(out, dtype)
 
 
 def ones_like(tensor, dtype=None, name=None, optimize=True):
+    """tf.ones_like: ones of `tensor`'s runtime shape (and dtype, unless given)."""
     x = convert_to_tensor(tensor)
     out = _op(OnesLike(), [x], name or "ones_like")
     return out if dtype is None or dtypes.as_dtype(dtype) is x.dtype else _cast(out, dtype)
@@ -370,6 +376,7 @@ class BroadcastTo(OpDef):
 
 
 def broadcast_to(input, shape, name=None):
+    """tf.broadcast_to: `input` broadcast (numpy rules) to `shape`."""
     x = convert_to_tensor(input)
     return _op(BroadcastTo(), [x, _index_tensor(shape)], name or "BroadcastTo")
 
@@ -433,6 +440,7 @@ class ExpandDims(OpDef):
 
 
 def expand_dims(input, axis=None, name=None, dim=None):
+    """tf.expand_dims: inserts a dimension of size 1 at `axis`."""
     axis = dim if axis is None else axis
     if axis is None:
         raise ValueError("tf.expand_dims needs an axis")

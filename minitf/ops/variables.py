@@ -215,18 +215,22 @@ def _delegate(fn):
 # -- collections and initializers ---------------------------------------------------------------
 
 def global_variables(scope=None):
+    """The variables of the GLOBAL_VARIABLES collection (filtered by `scope`)."""
     return get_default_graph().get_collection(GraphKeys.GLOBAL_VARIABLES, scope)
 
 
 def trainable_variables(scope=None):
+    """The variables optimizers train by default (TRAINABLE_VARIABLES)."""
     return get_default_graph().get_collection(GraphKeys.TRAINABLE_VARIABLES, scope)
 
 
 def local_variables(scope=None):
+    """The variables of the LOCAL_VARIABLES collection."""
     return get_default_graph().get_collection(GraphKeys.LOCAL_VARIABLES, scope)
 
 
 def model_variables(scope=None):
+    """The variables of the MODEL_VARIABLES collection."""
     return get_default_graph().get_collection(GraphKeys.MODEL_VARIABLES, scope)
 
 
@@ -238,10 +242,12 @@ def variables_initializer(var_list, name="init"):
 
 
 def global_variables_initializer():
+    """One op that initializes every global variable (run it first)."""
     return variables_initializer(global_variables())
 
 
 def local_variables_initializer():
+    """One op that initializes every local variable."""
     return variables_initializer(local_variables())
 
 
