@@ -168,7 +168,7 @@ def main(argv=None):
     t_np, m_np = timed(mlp_numpy(x, y, weights), args.repeat, 20)
     print("(b) MLP Adam step        minitf %7.2f ms   numpy %7.2f ms   ratio %5.2fx   "
           "(target: <= 0.8x)" % (t_tf * 1e3, t_np * 1e3, t_tf / t_np))
-    print("    peak memory during 20 steps: minitf %.1f MB, numpy %.1f MB"
+    print("    peak new allocations during 20 steps: minitf %.1f MB, numpy %.1f MB"
           % (m_tf / 2 ** 20, m_np / 2 ** 20))
     return 0
 
