@@ -445,3 +445,14 @@ def test_second_derivative_of_reduce_prod():
 def test_math_ops_public_names_exist():
     for name in math_ops.__all__:
         assert getattr(tf, name) is getattr(math_ops, name), name
+
+
+def test_matmul_shapes_that_do_not_fit_at_run_time_get_tf_message():
+    a = tf.placeholder(tf.float32, (None, None))
+    b = tf.placeholder(tf.float32, (None, None))
+    with pytest.raises(tf.errors.InvalidArgumentError, match=r"Matrix size-incompatible: "
+                       r"In\[0\]: \[2, 3\], In\[1\]: \[4, 5\].*MatMul"):
+        run(tf.matmul(a, b), {a: np.ones((2, 3)), b: np.ones((4, 5))})
+    x = tf.placeholder(tf.float32, (None, None, None))
+    with pytest.raises(tf.errors.InvalidArgumentError, match="Matrix size-incompatible"):
+        run(tf.matmul(x, x), {x: np.ones((2, 3, 4))})

@@ -1114,7 +1114,10 @@ class MatMul(OpDef):
         return TensorSpec((m, n), a.dtype)
 
     def compute(self, xp, a, b, out=None):
-        return xp.matmul(a.T if self.transpose_a else a, b.T if self.transpose_b else b, out=out)
+        a = a.T if self.transpose_a else a
+        b = b.T if self.transpose_b else b
+        _check_contraction(a, b)
+        return xp.matmul(a, b, out=out)
 
     def grad(self, op, dy):
         a, b = op.inputs
@@ -1146,12 +1149,21 @@ class BatchMatMulV2(OpDef):
     def compute(self, xp, x, y, out=None):
         x = xp.swapaxes(x, -1, -2) if self.adj_x else x
         y = xp.swapaxes(y, -1, -2) if self.adj_y else y
+        _check_contraction(x, y)
         return xp.matmul(x, y, out=out)
 
     def grad(self, op, dz):
         x, y = op.inputs
         gx, gy = _matmul_grads(x, y, dz, self.adj_x, self.adj_y)
         return [sum_to(gx, x), sum_to(gy, y)]
+
+
+def _check_contraction(a, b):
+    """TF's run-time message for matrices that do not fit (numpy's gufunc text is cryptic)."""
+    if a.shape[-1] != b.shape[-2]:
+        raise ValueError("Matrix size-incompatible: In[0]: %s, In[1]: %s: the last dimension "
+                         "of the first (%d) must equal the second-to-last of the second (%d)"
+                         % (list(a.shape), list(b.shape), a.shape[-1], b.shape[-2]))
 
 
 def matmul(a, b, transpose_a=False, transpose_b=False, adjoint_a=False, adjoint_b=False,
