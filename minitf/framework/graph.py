@@ -337,12 +337,16 @@ _global_default_graph = Graph()
 
 
 @contextlib.contextmanager
-def _default_graph_context(graph):
-    _stacks.graphs.append(graph)
+def _pushed(stack, item):
+    stack.append(item)
     try:
-        yield graph
+        yield item
     finally:
-        _stacks.graphs.pop()
+        stack.pop()
+
+
+def _default_graph_context(graph):
+    return _pushed(_stacks.graphs, graph)
 
 
 def get_default_graph():
@@ -359,13 +363,8 @@ def reset_default_graph():
     _global_default_graph = Graph()
 
 
-@contextlib.contextmanager
 def default_session_context(session):
-    _stacks.sessions.append(session)
-    try:
-        yield session
-    finally:
-        _stacks.sessions.pop()
+    return _pushed(_stacks.sessions, session)
 
 
 _interactive = []
