@@ -360,3 +360,19 @@ def test_a_constant_under_control_dependencies_waits_for_them():
             assert sess.run(c) == 5.0
             assert sess.run(c) == 5.0
             assert sess.run(v) == 2.0
+
+
+def test_unused_outputs_of_a_multi_output_op_are_freed_right_away():
+    g = tf.Graph()
+    with g.as_default():
+        x = tf.placeholder(tf.float32, (4, 2))
+        a, b = tf.split(x, 2, axis=0)
+        y = a * 2.0
+        with tf.Session() as sess:
+            np.testing.assert_allclose(sess.run(y, {x: np.ones((4, 2))}), 2 * np.ones((2, 2)))
+            plan = next(iter(sess._plans.values()))
+    split_line = next(l for l in plan.source.splitlines() if "= k" in l and "," in l.split("=")[0])
+    unused_slot = split_line.split("=")[0].split(",")[1].strip()
+    lines = plan.source.splitlines()
+    i = lines.index(split_line)
+    assert lines[i + 1].strip() == "del %s" % unused_slot

@@ -96,6 +96,10 @@ class Plan:
                 else:
                     lines.append("    %s, = %s" % (", ".join(outs), call))
                 self._line_to_op[len(lines)] = (op, args)
+                unused = [o for t, o in zip(op.outputs, outs)
+                          if o not in last_use and t not in fetched]
+                if unused and len(outs) > 1:  # outputs nobody reads: free them at once
+                    lines.append("    del %s" % ", ".join(unused))
             for t in op.outputs:
                 if t in fetched and t not in snapshots:
                     # Copy now, not at the end: a later in-place update must not change what
