@@ -376,3 +376,14 @@ def test_unused_outputs_of_a_multi_output_op_are_freed_right_away():
     lines = plan.source.splitlines()
     i = lines.index(split_line)
     assert lines[i + 1].strip() == "del %s" % unused_slot
+
+
+def test_interactive_sessions_stack_like_tf1():
+    g = tf.Graph()
+    first = tf.InteractiveSession(graph=g)
+    second = tf.InteractiveSession(graph=g)
+    assert tf.get_default_session() is second
+    second.close()
+    assert tf.get_default_session() is first
+    first.close()
+    assert tf.get_default_session() is None

@@ -367,24 +367,25 @@ def default_session_context(session):
     return _pushed(_stacks.sessions, session)
 
 
-_interactive = []
+_interactive = []  # open InteractiveSessions, newest last: closing one uncovers the one before
 
 
 def set_interactive_session(session):
-    """Installs `session` as the program-wide default (the latest InteractiveSession wins)."""
-    _interactive[:] = [session]
+    """Installs `session` as the program-wide default session."""
+    _interactive.append(session)
 
 
 def clear_interactive_session(session):
-    if _interactive and _interactive[0] is session:
-        _interactive.clear()
+    if session in _interactive:
+        _interactive.remove(session)
 
 
 def get_default_session():
-    """The session `eval()` and `run()` use: the innermost `as_default()` / `with` session, else the InteractiveSession."""
+    """The session `eval()` and `run()` use: the innermost `as_default()` / `with` session,
+    else the newest open InteractiveSession."""
     if _stacks.sessions:
         return _stacks.sessions[-1]
-    return _interactive[0] if _interactive else None
+    return _interactive[-1] if _interactive else None
 
 
 def default_session_for(graph, session, what):
