@@ -179,7 +179,7 @@ class Rank(OpDef):
         return TensorSpec([], dtypes.int32)
 
     def compute(self, xp, x):
-        return xp.asarray(x.ndim, dtype=np.int32)
+        return xp.asarray(x.ndim, dtype="int32")
 
     def static_value(self, op):
         r = op.inputs[0].shape.ndims
