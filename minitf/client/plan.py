@@ -4,11 +4,17 @@ Building a plan prunes the graph to the ops the fetches need (stopping at fed te
 what does not depend on feeds or state into constants, orders the rest (reads of a variable
 before writes to it, where dependencies allow, as TF1's executor does in practice), and emits
 straight-line Python that calls the bound kernels with each intermediate deleted after its last
-use. Kernels that accept `out=` get a buffer kept between runs while their input shapes repeat:
-fresh allocations are the hidden cost of a numpy step. Running a plan is one function call.
+use. Running a plan is one function call.
+
+Large intermediates go back to the session's BufferPool at their last use (when nothing else
+holds them), and kernels that accept `out=` write into a pooled array of the right shape and
+dtype instead of allocating: above glibc's dynamic mmap ceiling every fresh array is a new
+mapping whose pages fault in on first touch. Memory stays bounded by the largest set of arrays
+alive at once, as with any allocator's cache.
 """
 
 import heapq
+import sys
 
 import numpy
 
@@ -31,7 +37,9 @@ class Plan:
     # -- building ------------------------------------------------------------------------------
     def _build(self, state, ops, fed, elements, fed_tensors):
         order = _schedule(ops, fed)
-        namespace = {"_snap": _snapshot, "_copy": _copy}
+        self._buffers = state.buffers
+        namespace = {"_snap": _snapshot, "_copy": _copy, "_give": state.buffers.give}
+        pooled = set()
         slot_of = {}  # Tensor -> local variable name in the generated code
         for i, t in enumerate(fed_tensors):
             slot_of[t] = "f%d" % i
@@ -64,7 +72,8 @@ class Plan:
                 continue  # NoOp: it only orders things, and the order is already fixed
             else:
                 for t in op.outputs:
-                    slot_of[t] = "t%d_%d" % (i, t.value_index)
+                    if t not in fed:  # a fed output keeps the fed value
+                        slot_of[t] = "t%d_%d" % (i, t.value_index)
                 steps.append((op, "k%d" % i))
         last_use = {}
         for i, (op, _) in enumerate(steps):
@@ -81,14 +90,15 @@ class Plan:
             opdef = op.opdef
             if kname is not None:
                 fn = opdef.bind(state, op)
-                if opdef.supports_out and len(op.outputs) == 1 and op.outputs[0] not in fetched:
-                    fn = _with_reused_buffer(fn)
+                if opdef.supports_out and len(op.outputs) == 1 and _worth_pooling(op.outputs[0]):
+                    fn = _drawing_from(state.buffers, fn)
+                    pooled.update(op.outputs)
                 if self.uses_gpu:
                     fn = _on_device(fn, state.xp_for(op))
                 namespace[kname] = fn
                 args = [slot_of[t] for t in _data_inputs(op)]
                 call = "%s(%s)" % (kname, ", ".join(args))
-                outs = [slot_of[t] for t in op.outputs]
+                outs = ["_" if t in fed else slot_of[t] for t in op.outputs]
                 if not outs:
                     lines.append("    " + call)
                 elif len(outs) == 1:
@@ -97,7 +107,7 @@ class Plan:
                     lines.append("    %s, = %s" % (", ".join(outs), call))
                 self._line_to_op[len(lines)] = (op, args)
                 unused = [o for t, o in zip(op.outputs, outs)
-                          if o not in last_use and t not in fetched]
+                          if o not in last_use and t not in fetched and o != "_"]
                 if unused and len(outs) > 1:  # outputs nobody reads: free them at once
                     lines.append("    del %s" % ", ".join(unused))
             for t in op.outputs:
@@ -111,6 +121,8 @@ class Plan:
             for t in _data_inputs(op):
                 slot = slot_of[t]
                 if last_use.get(slot) == i and slot.startswith("t"):
+                    if t in pooled:  # only what draws from the pool goes back: it stays bounded
+                        lines.append("    _give(%s)" % slot)
                     lines.append("    del %s" % slot)
                     del last_use[slot]
         results = []
@@ -136,10 +148,13 @@ class Plan:
         try:
             with numpy.errstate(all="ignore"):  # inf/nan propagate silently, as in TF
                 values = self._run(feeds)
+            self._buffers.end_run()
         except errors.OpError as e:
+            self._buffers.end_run()
             self._release(e)
             raise
         except Exception as e:
+            self._buffers.end_run()
             error = self._op_error(e)
             self._release(e)
             raise error from e
@@ -282,25 +297,92 @@ def _fold(op, folded, fed):
 
 # -- kernel wrappers --------------------------------------------------------------------------------
 
-def _with_reused_buffer(fn):
-    """Calls `fn(*args, out=buffer)` with the previous run's result as the buffer while the
-    input shapes repeat (an `out` of a larger shape would silently broadcast, so shapes are
-    checked, not trusted)."""
-    buf = None
-    shapes = None
+_POOL_MIN_ELEMENTS = 1 << 15  # 128 KB of float32: smaller arrays come from malloc's free lists
+
+
+def _worth_pooling(t):
+    n = t.shape.num_elements()
+    return n is None or n >= _POOL_MIN_ELEMENTS
+
+
+def _drawing_from(pool, fn):
+    """Calls `fn(*args, out=array)` with a pooled array of the shape and dtype its output had
+    the last time its inputs had these shapes (an `out` of another shape would broadcast
+    silently, so the shapes are checked, not trusted)."""
+    shapes = out_key = None
 
     def call(*args):
-        nonlocal buf, shapes
+        nonlocal shapes, out_key
         key = tuple([a.shape for a in args])
         if key == shapes:
-            return fn(*args, out=buf)
+            buf = pool.take(out_key)
+            if buf is not None:
+                return fn(*args, out=buf)
         result = fn(*args)
-        if isinstance(result, numpy.ndarray) and result.base is None and result.ndim:
-            buf, shapes = result, key
+        if type(result) is numpy.ndarray and result.ndim:
+            shapes, out_key = key, (result.shape, result.dtype)
         else:
-            buf, shapes = None, None
+            shapes = None
         return result
     return call
+
+
+class BufferPool:
+    """Arrays no longer in use, by (shape, dtype), for kernels that write into `out=`.
+
+    A plan gives an intermediate back at its last use; it is kept only if nothing else refers
+    to it (a view of it, a fetched result, a variable's storage, a constant): the reference
+    count tells, measured against that of an array held by one local variable. At the end of
+    each run, arrays that sat idle all run long are dropped, so the pool holds about as much as
+    was alive at once, not the sum of every intermediate. Runs of one session are serialised,
+    so one pool serves all its plans."""
+
+    def __init__(self):
+        self._free = {}
+        self._idle = {}  # key -> fewest arrays free since the key was first asked for this run
+
+    def take(self, key):
+        free = self._free.get(key)
+        if not free:
+            self._idle[key] = 0
+            return None
+        buf = free.pop()
+        self._idle[key] = min(self._idle.get(key, len(free) + 1), len(free))
+        return buf
+
+    def give(self, value):
+        if (type(value) is numpy.ndarray and value.base is None and value.flags.writeable
+                and sys.getrefcount(value) <= _UNSHARED):
+            self._free.setdefault((value.shape, value.dtype), []).append(value)
+
+    def end_run(self):
+        """Drops what this run did not need (all of a key nobody asked for)."""
+        for key in list(self._free):
+            idle = self._idle.get(key, len(self._free[key]))
+            if idle:
+                del self._free[key][-idle:]
+            if not self._free[key]:
+                del self._free[key]
+        self._idle.clear()
+
+    def clear(self):
+        self._free.clear()
+        self._idle.clear()
+
+
+def _references_of_an_unshared_array():
+    """sys.getrefcount of an array held only by a plan's local variable, seen from inside
+    BufferPool.give (interpreters differ in how many references a call adds)."""
+    namespace = {}
+    exec("def probe(numpy, pool):\n    t = numpy.empty(1)\n    return pool.count(t)\n", namespace)
+
+    class Counter:
+        def count(self, value):
+            return sys.getrefcount(value)
+    return namespace["probe"](numpy, Counter())
+
+
+_UNSHARED = _references_of_an_unshared_array()
 
 
 def _on_device(fn, xp):

@@ -8,7 +8,7 @@ import warnings
 import numpy
 
 from minitf import backend
-from minitf.client.plan import Plan
+from minitf.client.plan import BufferPool, Plan
 from minitf.framework import graph as graph_module
 from minitf.framework.tensor import Tensor
 
@@ -23,6 +23,7 @@ class SessionState:
     def __init__(self):
         self.variables = {}
         self.op_state = {}
+        self.buffers = BufferPool()
         self._rngs = {}
 
     @staticmethod

@@ -1,0 +1,94 @@
+"""The session's buffer pool: large intermediates are reused between and within runs, memory
+stays bounded by what is alive at once, and a pooled array is never handed out while anything
+(a view, a fetched result, a variable) still refers to it."""
+
+import numpy as np
+import pytest
+
+import minitf as tf
+
+pytestmark = pytest.mark.usefixtures("fresh_graph")
+
+N = 1 << 20  # 4 MB of float32: above the pooling threshold
+
+
+def pooled_bytes(sess):
+    return sum(a.nbytes for free in sess._state.buffers._free.values() for a in free)
+
+
+def count_takes(sess):
+    pool = sess._state.buffers
+    taken = []
+    original = pool.take
+
+    def take(key):
+        buf = original(key)
+        if buf is not None:
+            taken.append(key)
+        return buf
+    pool.take = take
+    return taken
+
+
+def test_a_long_chain_holds_only_what_is_alive_at_once():
+    x = tf.placeholder(tf.float32, (N,))
+    y = x
+    for _ in range(30):
+        y = tf.sin(y) + 1.0
+    total = tf.reduce_sum(y)
+    value = np.linspace(0, 1, N, dtype=np.float32)
+    want = value
+    for _ in range(30):
+        want = np.sin(want) + np.float32(1)
+    with tf.Session() as sess:
+        for _ in range(3):
+            got = sess.run(total, {x: value})
+            assert got == pytest.approx(float(want.sum(dtype=np.float64)), rel=1e-5)
+            # 60 intermediates of 4 MB each were computed; at most a few are kept for reuse.
+            assert pooled_bytes(sess) <= 3 * 4 * N
+
+
+def test_arrays_are_reused_across_runs():
+    x = tf.placeholder(tf.float32, (None,))
+    y = tf.exp(x) * 2.0 - 1.0
+    total = tf.reduce_sum(y)
+    with tf.Session() as sess:
+        taken = count_takes(sess)
+        sess.run(total, {x: np.zeros(N, np.float32)})
+        assert not taken  # the first run allocates
+        first = len(taken)
+        got = sess.run(total, {x: np.ones(N, np.float32)})
+        assert len(taken) > first
+        assert got == pytest.approx((np.exp(1.0) * 2 - 1) * N, rel=1e-5)
+        # a new batch size: the shapes no longer match, so nothing stale is written into
+        got = sess.run(total, {x: np.ones(N // 2, np.float32)})
+        assert got == pytest.approx((np.exp(1.0) * 2 - 1) * N / 2, rel=1e-5)
+
+
+def test_a_pooled_array_that_is_still_viewed_or_fetched_is_not_reused():
+    x = tf.placeholder(tf.float32, (N,))
+    y = tf.exp(x)                      # pooled op
+    flat = tf.reshape(y, [-1, 2])      # a view of y's array, used after y's last use
+    z = tf.sin(x) * 3.0                # pooled ops that would like y's array
+    out = tf.reduce_sum(flat, axis=1)[:3] + tf.reduce_sum(z)
+    with tf.Session() as sess:
+        for seed in range(3):
+            v = np.random.default_rng(seed).uniform(-1, 1, N).astype(np.float32)
+            y_val, got = sess.run([y, out], {x: v})
+            want = np.exp(v).reshape(-1, 2).sum(axis=1)[:3] + (np.sin(v) * 3).sum()
+            np.testing.assert_allclose(got, want, rtol=1e-4)
+            np.testing.assert_allclose(y_val, np.exp(v), rtol=1e-6)
+            kept = y_val.copy()
+            sess.run(out, {x: -v})      # a later run must not write into a fetched result
+            np.testing.assert_array_equal(y_val, kept)
+
+
+def test_variables_never_share_storage_with_the_pool():
+    x = tf.placeholder(tf.float32, (N,))
+    v = tf.Variable(np.zeros(N, np.float32))
+    update = v.assign(tf.exp(x) * 2.0)
+    with tf.Session() as sess:
+        sess.run(v.initializer)
+        sess.run(update, {x: np.zeros(N, np.float32)})
+        sess.run(tf.reduce_sum(tf.exp(x) * 5.0), {x: np.ones(N, np.float32)})
+        np.testing.assert_allclose(sess.run(v)[:5], 2.0)
