@@ -291,7 +291,7 @@ def test_tensor_basics():
     assert str(x) == 'Tensor("x:0", shape=(?, 3), dtype=float32)'
     assert x.consumers() == [y.op]
     assert x.get_shape() is x.shape
-    assert hash(x) == id(x) and x == x and x != tf.identity(x)
+    assert hash(x) == object.__hash__(x) and x == x and x != tf.identity(x)
     assert {x: 1}[x] == 1
     with pytest.raises(TypeError, match="as a Python `bool`"):
         bool(x)
@@ -405,3 +405,14 @@ def test_build_time_shape_errors_name_the_op_and_both_shapes():
     assert "[?,3]" in message and "[4,5]" in message and "3 and 4" in message
     with pytest.raises(ValueError, match=r"'add'.*\[2\], \[3\]"):
         tf.constant([1.0, 2.0]) + tf.constant([1.0, 2.0, 3.0])
+
+
+def test_empty_device_keeps_the_enclosing_one_and_none_clears_it():
+    with tf.Graph().as_default():
+        with tf.device("/cpu:0"):
+            with tf.device(""):
+                a = tf.constant(1.0)
+            with tf.device(None):
+                b = tf.constant(1.0)
+        assert a.op.device == "/device:CPU:0"
+        assert b.op.device == ""

@@ -67,11 +67,12 @@ def test_every_sample_runs_in_order(tmp_path, monkeypatch, capsys):
         if i == 4:  # "running a graph": c = a * b
             assert namespace["s"].run(namespace["c"]) == 30.0
 
-    # The gradient-descent loop printed x and f = x**2 ten times, x shrinking by 0.8 each step.
+    # The gradient-descent loop printed x and f ten times. As in TF1, x is the value after the
+    # run's step and f was computed before it: f = (x / 0.8)**2, and x shrinks by 0.8 a step.
     pairs = [tuple(float(v) for v in line.split()) for line in outputs[7].splitlines()]
     assert len(pairs) == 10
     for (x0, f0), (x1, _) in zip(pairs, pairs[1:]):
-        assert f0 == pytest.approx(x0 * x0, rel=1e-5)
+        assert f0 == pytest.approx((x0 / 0.8) ** 2, rel=1e-5)
         assert x1 == pytest.approx(0.8 * x0, rel=1e-5)
     # tf.Print shows in the notebook (stdout): ten lines 'x, f:[x][x**2]'.
     printed = [l for l in outputs[8].splitlines() if l.startswith("x, f:")]
@@ -83,7 +84,8 @@ def test_every_sample_runs_in_order(tmp_path, monkeypatch, capsys):
 
 
 def test_first_model_values():
-    """The 'Our first model' sample: GD on x**2 from the initial value follows x <- 0.8 x."""
+    """The 'Our first model' sample: GD on x**2 follows x <- 0.8 x. Each run reports f from
+    before its step and x from after it, exactly as TF1 prints them."""
     tf.reset_default_graph()
     x = tf.get_variable("X", shape=(), dtype=tf.float32)
     f = x ** 2
@@ -93,7 +95,22 @@ def test_first_model_values():
         x0 = s.run(x)
         for _ in range(10):
             _, curr_x, curr_f = s.run([step, x, f])
-            assert curr_x == pytest.approx(x0, rel=1e-6)
             assert curr_f == pytest.approx(x0 * x0, rel=1e-5)
-            x0 = 0.8 * x0
-        assert s.run(x) == pytest.approx(x0, rel=1e-5)
+            assert curr_x == pytest.approx(0.8 * x0, rel=1e-5)
+            x0 = curr_x
+        assert s.run(x) == pytest.approx(x0, rel=1e-6)
+
+
+def test_lecture_step_prints_what_tf1_prints():
+    """Recorded with tensorflow.compat.v1 (2.21, v2 behaviour disabled) from X = 3.0:
+    s.run([step, x, f]) gave [None, 2.4, 9.0], [None, 1.9200001, 5.76], [None, 1.536, 3.6864002]."""
+    tf.reset_default_graph()
+    x = tf.get_variable("X", shape=(), dtype=tf.float32, initializer=tf.constant_initializer(3.0))
+    f = x ** 2
+    step = tf.train.GradientDescentOptimizer(learning_rate=0.1).minimize(f, var_list=[x])
+    with tf.Session() as s:
+        s.run(tf.global_variables_initializer())
+        got = [s.run([step, x, f]) for _ in range(3)]
+    assert [g[0] for g in got] == [None] * 3
+    assert [g[1] for g in got] == [np.float32(2.4), np.float32(1.9200001), np.float32(1.536)]
+    assert [g[2] for g in got] == [np.float32(9.0), np.float32(5.76), np.float32(3.6864002)]

@@ -387,3 +387,31 @@ def test_interactive_sessions_stack_like_tf1():
     assert tf.get_default_session() is first
     first.close()
     assert tf.get_default_session() is None
+
+
+def test_feeding_one_output_of_a_multi_output_op():
+    """TF1 uses the fed value for that output and computes the others."""
+    g = tf.Graph()
+    with g.as_default():
+        x = tf.placeholder(tf.float32, [4])
+        a, b = tf.split(x, 2)
+        with tf.Session() as sess:
+            got_a, got_b = sess.run([a * 1.0, b * 1.0], {x: [1, 2, 3, 4], a: [10, 20]})
+            np.testing.assert_array_equal(got_a, [10, 20])
+            np.testing.assert_array_equal(got_b, [3, 4])
+            np.testing.assert_array_equal(sess.run(a, {x: [1, 2, 3, 4], a: [7, 8]}), [7, 8])
+
+
+def test_fetch_structures_of_equal_contents_but_other_types_are_not_confused():
+    import collections
+    P = collections.namedtuple("P", "a b")
+    Q = collections.namedtuple("Q", "c d")
+    g = tf.Graph()
+    with g.as_default():
+        y, z = tf.constant(1.0), tf.constant(2.0)
+        with tf.Session() as sess:
+            assert type(sess.run(P(y, z))) is P
+            assert type(sess.run(Q(y, z))) is Q
+            assert type(sess.run([(y, z)])[0]) is tuple
+            assert type(sess.run([P(y, z)])[0]) is P
+            assert sess.run(Q(y, z)).d == 2.0

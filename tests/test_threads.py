@@ -74,3 +74,36 @@ def test_threads_building_their_own_graphs_do_not_mix():
     _in_threads(work)
     for k, got in enumerate(results):
         assert got == [float(i * k) for i in range(50)]
+
+
+def test_a_name_scope_open_in_one_thread_does_not_name_ops_of_another():
+    g = tf.Graph()
+    inside, done = threading.Event(), threading.Event()
+    names = {}
+
+    def scoped():
+        with g.as_default(), g.name_scope("A"), g.device("/cpu:0"):
+            inside.set()
+            done.wait(5)
+            names["a"] = tf.constant(1.0, name="c").op
+
+    t = threading.Thread(target=scoped)
+    t.start()
+    inside.wait(5)
+    with g.as_default():
+        names["b"] = tf.constant(1.0, name="c").op
+    done.set()
+    t.join(5)
+    assert names["b"].name == "c" and names["b"].device == ""
+    assert names["a"].name == "A/c" and names["a"].device == "/device:CPU:0"
+
+
+def test_an_interactive_session_is_the_default_only_in_its_thread():
+    g = tf.Graph()
+    sess = tf.InteractiveSession(graph=g)
+    seen = []
+    t = threading.Thread(target=lambda: seen.append(tf.get_default_session()))
+    t.start()
+    t.join(5)
+    assert seen == [None] and tf.get_default_session() is sess
+    sess.close()

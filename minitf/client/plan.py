@@ -1,8 +1,9 @@
 """Plan: what one Session.run signature (fetches + fed tensors) executes, compiled once.
 
 Building a plan prunes the graph to the ops the fetches need (stopping at fed tensors), folds
-what does not depend on feeds or state into constants, orders the rest (reads of a variable
-before writes to it, where dependencies allow, as TF1's executor does in practice), and emits
+what does not depend on feeds or state into constants, orders the rest (ops that read a
+variable before ops that update it in place, where dependencies allow, so a run is
+deterministic and a failing run changes nothing), and emits
 straight-line Python that calls the bound kernels with each intermediate deleted after its last
 use. Running a plan is one function call.
 
@@ -64,9 +65,14 @@ class Plan:
 
         # Pass 1: a local name per tensor; ops that forward their input get no call at all.
         steps = []  # (op, kernel name or None)
+        state_views = set()  # tensors that are a variable's storage itself
         for i, op in enumerate(runnable):
+            if op.type == "VariableV2":
+                state_views.update(op.outputs)
             if op.opdef.is_identity and op.outputs[0] not in fed:
                 slot_of[op.outputs[0]] = slot_of[op.inputs[0]]
+                if op.inputs[0] in state_views:
+                    state_views.add(op.outputs[0])
                 steps.append((op, None))
             elif not op.outputs and not op.opdef.stateful:
                 continue  # NoOp: it only orders things, and the order is already fixed
@@ -111,20 +117,26 @@ class Plan:
                 if unused and len(outs) > 1:  # outputs nobody reads: free them at once
                     lines.append("    del %s" % ", ".join(unused))
             for t in op.outputs:
-                if t in fetched and t not in snapshots:
-                    # Copy now, not at the end: a later in-place update must not change what
-                    # this run reports for the tensor (e.g. a variable read fetched with a
-                    # train step), and a reused buffer must not escape.
+                if t in fetched and t not in snapshots and t not in state_views:
+                    # Copy now, not at the end: a pooled array must not escape or change.
                     snapshots[t] = "r%d" % len(snapshots)
                     helper = "_snap" if opdef.fresh_output else "_copy"
                     lines.append("    %s = %s(%s)" % (snapshots[t], helper, slot_of[t]))
             for t in _data_inputs(op):
                 slot = slot_of[t]
-                if last_use.get(slot) == i and slot.startswith("t"):
+                # (a variable's storage costs nothing to keep; it may still be fetched)
+                if last_use.get(slot) == i and slot.startswith("t") and t not in state_views:
                     if t in pooled:  # only what draws from the pool goes back: it stays bounded
                         lines.append("    _give(%s)" % slot)
                     lines.append("    del %s" % slot)
                     del last_use[slot]
+        # A fetched variable reports its value at the end of the run, after the run's updates,
+        # as TF1's reference variables do (`s.run([step, x, f])` gives x after the step and f
+        # from before it).
+        for t in elements:
+            if t in state_views and t not in snapshots:
+                snapshots[t] = "r%d" % len(snapshots)
+                lines.append("    %s = _copy(%s)" % (snapshots[t], slot_of[t]))
         results = []
         for e in elements:
             if not isinstance(e, Tensor):
@@ -139,15 +151,15 @@ class Plan:
         self.source = "\n".join(lines) + "\n"
         self._filename = "<minitf plan %x>" % id(self)
         exec(compile(self.source, self._filename, "exec"), namespace)
-        self._run = namespace["run"]
+        # inf/nan propagate silently, as in TF (decorating once costs half of a `with` per run)
+        self._run = numpy.errstate(all="ignore")(namespace["run"])
         self.num_kernels = len(self._line_to_op)
 
     # -- running -------------------------------------------------------------------------------
     def run(self, feeds):
         """Runs the plan with the converted feed arrays (in `fed_tensors` order)."""
         try:
-            with numpy.errstate(all="ignore"):  # inf/nan propagate silently, as in TF
-                values = self._run(feeds)
+            values = self._run(feeds)
             self._buffers.end_run()
         except errors.OpError as e:
             self._buffers.end_run()
@@ -392,13 +404,12 @@ def _on_device(fn, xp):
 
 
 def _snapshot(value):
-    """A fetched value the caller may keep: views are copied (they may alias state), and 0-d
-    arrays become numpy scalars (TF1 returns `numpy.float32(3.0)`, not `array(3.0)`)."""
-    if isinstance(value, numpy.ndarray):
-        if not value.ndim:
-            return value[()]
-        if value.base is not None:
-            return value.copy()
+    """A fetched value the caller may keep: views (numpy or cupy) are copied, since they may
+    alias state, and 0-d arrays become numpy scalars (TF1 returns `numpy.float32(3.0)`)."""
+    if isinstance(value, numpy.ndarray) and not value.ndim:
+        return value[()]
+    if getattr(value, "base", None) is not None:
+        return value.copy()
     return value
 
 

@@ -10,6 +10,7 @@ import numpy
 from minitf import backend
 from minitf.client.plan import BufferPool, Plan
 from minitf.framework import graph as graph_module
+from minitf.framework.operation import Operation
 from minitf.framework.tensor import Tensor
 
 # The graph growing between this many consecutive runs means ops are built inside the loop.
@@ -39,6 +40,10 @@ class SessionState:
             rng = numpy.random.default_rng([seed, seed2] if (seed or seed2) else None)
             self._rngs[op] = rng
         return rng
+
+
+def _is_leaf(fetch):
+    return isinstance(fetch, (Tensor, Operation, str)) or hasattr(fetch, "_as_graph_element")
 
 
 class _FetchMapper:
@@ -135,11 +140,16 @@ class Session:
         return mapper.build(values)
 
     def _mapper(self, fetches):
-        try:
-            key = (type(fetches), tuple(fetches)) if type(fetches) in (list, tuple) else fetches
-            mapper = self._mappers.get(key)
-        except TypeError:  # unhashable (nested lists, dicts): map each time
+        # Cached only for one element or a flat list / tuple of elements: nested structures
+        # (namedtuples, dicts, lists of tuples) compare equal across types, so they are mapped
+        # each time.
+        if _is_leaf(fetches):
+            key = fetches
+        elif type(fetches) in (list, tuple) and all(_is_leaf(f) for f in fetches):
+            key = (type(fetches), tuple(fetches))
+        else:
             return _FetchMapper(self._graph, fetches)
+        mapper = self._mappers.get(key)
         if mapper is None:
             mapper = _FetchMapper(self._graph, fetches)
             if len(self._mappers) < 4096:

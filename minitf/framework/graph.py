@@ -51,6 +51,13 @@ _VALID_OP_NAME = re.compile(r"^[A-Za-z0-9.][A-Za-z0-9_.\\/>-]*$")  # TF's rules
 _VALID_SCOPE_NAME = re.compile(r"^[A-Za-z0-9_.\\/>-]*$")  # inside a scope, '_x' is fine
 
 
+class _BuildContexts(threading.local):
+    def __init__(self):
+        self.name_stack = ""
+        self.control_stack = []
+        self.device_stack = []
+
+
 class Graph:
     """A TF1 graph. Ops are appended in creation order, which is also a topological order."""
 
@@ -58,13 +65,33 @@ class Graph:
         self._ops = []
         self._by_name = {}
         self._names_in_use = {}
-        self._name_stack = ""
         self._collections = {}
         self._finalized = False
-        self._control_stack = []
-        self._device_stack = []
+        self._contexts = _BuildContexts()
         self._lock = threading.RLock()
         self.seed = None
+
+    # The name scope, control dependencies and device being built under belong to the thread
+    # that opened them, as in TF1: another thread adding ops meanwhile does not inherit them.
+    @property
+    def _name_stack(self):
+        return self._contexts.name_stack
+
+    @_name_stack.setter
+    def _name_stack(self, value):
+        self._contexts.name_stack = value
+
+    @property
+    def _control_stack(self):
+        return self._contexts.control_stack
+
+    @_control_stack.setter
+    def _control_stack(self, value):
+        self._contexts.control_stack = value
+
+    @property
+    def _device_stack(self):
+        return self._contexts.device_stack
 
     # -- ops -----------------------------------------------------------------------------------
     def create_op(self, opdef, inputs, name=None, control_inputs=(), device=None):
@@ -283,11 +310,15 @@ class Graph:
 
     @contextlib.contextmanager
     def device(self, device_name):
-        """Records `device_name` on ops created inside (TF1 device placement, soft)."""
+        """Records `device_name` on ops created inside (TF1 device placement, soft). As in TF1,
+        '' keeps the enclosing device and None clears it."""
         if callable(device_name):
             raise TypeError("minitf's tf.device takes a device string; device functions are "
                             "not supported.")
-        self._device_stack.append(canonical_device(device_name))
+        device = canonical_device(device_name)
+        if device_name is not None and not device and self._device_stack:
+            device = self._device_stack[-1]
+        self._device_stack.append(device)
         try:
             yield
         finally:
@@ -330,6 +361,7 @@ class _Stacks(threading.local):
     def __init__(self):
         self.graphs = []
         self.sessions = []
+        self.interactive = []  # open InteractiveSessions, newest last
 
 
 _stacks = _Stacks()
@@ -367,17 +399,15 @@ def default_session_context(session):
     return _pushed(_stacks.sessions, session)
 
 
-_interactive = []  # open InteractiveSessions, newest last: closing one uncovers the one before
-
-
 def set_interactive_session(session):
-    """Installs `session` as the program-wide default session."""
-    _interactive.append(session)
+    """Installs `session` as the default session of this thread (TF1's InteractiveSession);
+    closing it uncovers the one opened before."""
+    _stacks.interactive.append(session)
 
 
 def clear_interactive_session(session):
-    if session in _interactive:
-        _interactive.remove(session)
+    if session in _stacks.interactive:
+        _stacks.interactive.remove(session)
 
 
 def get_default_session():
@@ -385,7 +415,7 @@ def get_default_session():
     else the newest open InteractiveSession."""
     if _stacks.sessions:
         return _stacks.sessions[-1]
-    return _interactive[-1] if _interactive else None
+    return _stacks.interactive[-1] if _stacks.interactive else None
 
 
 def default_session_for(graph, session, what):

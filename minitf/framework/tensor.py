@@ -18,8 +18,9 @@ class TensorSpec:
 
 
 class Tensor:
-    """One output of an Operation. Hashes and compares by identity (`tf.equal` compares values);
-    arithmetic operators build graph nodes (installed by the op modules)."""
+    """One output of an Operation. Hashes and compares by identity, object's defaults, as in TF1
+    (`tf.equal` compares values); arithmetic operators build graph nodes (installed by the op
+    modules)."""
 
     __slots__ = ("op", "value_index", "_shape", "dtype", "__weakref__")
 
@@ -98,15 +99,6 @@ class Tensor:
     def __len__(self):
         raise TypeError("len() is not defined on a symbolic Tensor %s; use tf.shape(t)[0] or "
                         "t.shape[0].value." % self.name)
-
-    def __hash__(self):
-        return id(self)
-
-    def __eq__(self, other):  # identity, as in TF1: tf.equal compares values
-        return self is other
-
-    def __ne__(self, other):
-        return self is not other
 
     @classmethod
     def _override_operator(cls, name, fn):

@@ -177,15 +177,6 @@ class Variable:
     def __repr__(self):
         return "<tf.Variable '%s' shape=%s dtype=%s_ref>" % (self.name, self.shape, self.dtype.name)
 
-    def __hash__(self):
-        return id(self)
-
-    def __eq__(self, other):
-        return self is other
-
-    def __ne__(self, other):
-        return self is not other
-
     def __bool__(self):
         return self._snapshot.__bool__()
 
