@@ -1,11 +1,14 @@
 """Array ops beyond the op table: Tensor.__getitem__ against numpy, exact static shapes,
 build-time errors that name the op and shapes, run-time index errors, one_hot and boolean_mask
-edge cases, and TF1's op names."""
+edge cases, TF1's op names, and kernels never handing out their input arrays."""
 
 import numpy as np
 import pytest
 
 import minitf as tf
+from minitf.ops.array_ops import GatherV2
+from tests.op_specs import SPECS
+from tests.test_op_table import _values
 
 X = np.arange(3 * 4 * 5 * 6, dtype=np.float32).reshape(3, 4, 5, 6)
 
@@ -482,3 +485,65 @@ def test_unstack_checks_the_runtime_size():
     parts = tf.unstack(y, num=2)
     with pytest.raises(tf.errors.InvalidArgumentError, match="Input shape axis 0 must equal 2"):
         _run(parts[0], {y: np.zeros(3)})
+
+
+# -- kernels never hand out their inputs ----------------------------------------------------------
+
+@pytest.mark.parametrize("spec", SPECS, ids=repr)
+def test_fresh_output_kernels_never_return_an_input_array(spec):
+    """A kernel of an op with fresh_output = True must return new arrays (views are fine): the
+    plan hands its output out as is, so returning an input would let a fetched value alias a
+    variable's storage, a fed array or a reused buffer (np.squeeze with nothing to squeeze
+    returned its input)."""
+    phs = [tf.placeholder(tf.as_dtype(np.dtype(a.dtype)), a.static_shape) for a in spec.inputs]
+    outs = spec.build(*phs)
+    outs = list(outs) if isinstance(outs, (list, tuple)) else [outs]
+    graph = tf.get_default_graph()
+    ops = [op for op in graph.get_operations()
+           if op.opdef.fresh_output and not op.opdef.stateful and op.inputs]
+    feed = dict(zip(phs, _values(spec)))
+    with tf.Session() as sess:
+        values = sess.run([[t for t in op.inputs] for op in ops], feed)
+    for op, inputs in zip(ops, values):
+        inputs = [np.asarray(v) for v in inputs]
+        with np.errstate(all="ignore"):  # as the plan runs kernels
+            result = op.opdef.compute(np, *inputs)
+        results = result if len(op.outputs) > 1 else [result]
+        for r in results:
+            assert not any(r is v for v in inputs), "%s returned its input" % op.type
+
+
+def test_squeezed_variable_fetched_earlier_keeps_its_value():
+    v = tf.Variable(np.zeros((2, 3), np.float32))
+    squeezed = tf.squeeze(v)  # nothing to squeeze
+    with tf.Session() as sess:
+        sess.run(v.initializer)
+        first = sess.run(squeezed)
+        sess.run(tf.assign_add(v, np.ones((2, 3), np.float32)))
+        np.testing.assert_array_equal(first, np.zeros((2, 3)))
+        np.testing.assert_array_equal(sess.run(squeezed), np.ones((2, 3)))
+
+
+def test_squeeze_checks_the_runtime_shape_as_tf():
+    x = tf.placeholder(tf.float32, [None, None])
+    with pytest.raises(tf.errors.InvalidArgumentError,
+                       match=r"Can not squeeze dim\[1\], expected a dimension of 1, got 3"):
+        _run(tf.squeeze(x, [1]), {x: np.zeros((2, 3))})
+    u = tf.placeholder(tf.float32, None)
+    with pytest.raises(tf.errors.InvalidArgumentError,
+                       match="Tried to squeeze dim index -3 for tensor with 2 dimensions"):
+        _run(tf.squeeze(u, [-3]), {u: np.zeros((2, 1))})
+    np.testing.assert_array_equal(_run(tf.squeeze(u, [-1]), {u: [[1.0], [2.0]]}), [1, 2])
+
+
+def test_gather_does_not_take_out_buffers():
+    # np.take with out= (and mode='raise') gathers into a temporary and copies: twice as slow
+    # as letting it allocate, so GatherV2 must not claim supports_out.
+    assert not GatherV2.supports_out
+    p = tf.placeholder(tf.float32, [None, 256])
+    i = tf.placeholder(tf.int32, [None])
+    y = tf.gather(p, i) * 1  # big enough for the plan's buffer pool
+    pv = np.random.default_rng(0).standard_normal((100, 256)).astype(np.float32)
+    with tf.Session() as sess:
+        for idx in ([1, 2] * 100, [5, 0] * 100):
+            np.testing.assert_array_equal(sess.run(y, {p: pv, i: idx}), pv[idx])

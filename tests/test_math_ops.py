@@ -1,6 +1,7 @@
 """Math ops beyond the op table: build-time errors, dtype rules, operator names and op types,
 gradient conventions TF fixes (ties, zeros, clipping), erf's accuracy, reused output buffers,
-and second derivatives against their closed forms."""
+second derivatives against their closed forms, and behaviour checked against TF 1.x (integer
+RealDiv, top_k and add_n run-time checks, float16 mean gradients and sigmoid, ComplexAbs)."""
 
 import math
 
@@ -456,3 +457,107 @@ def test_matmul_shapes_that_do_not_fit_at_run_time_get_tf_message():
     x = tf.placeholder(tf.float32, (None, None, None))
     with pytest.raises(tf.errors.InvalidArgumentError, match="Matrix size-incompatible"):
         run(tf.matmul(x, x), {x: np.ones((2, 3, 4))})
+
+
+# -- regressions: behaviour checked against TensorFlow 1.x ------------------------------------------
+
+def test_realdiv_refuses_integers_and_truediv_div_still_take_them():
+    i = tf.constant([3, 4])
+    j = tf.constant([2, 2])
+    # TF registers no integer RealDiv kernel; minitf used to infer int32 and return float64.
+    with pytest.raises(TypeError, match="RealDiv has DataType int32"):
+        tf.realdiv(i, j)
+    t, d = tf.truediv(i, j), tf.div(i, j)
+    assert (t.dtype, d.dtype) == (tf.float64, tf.int32)
+    got_t, got_d = run([t, d])
+    np.testing.assert_array_equal(got_t, [1.5, 2.0])
+    assert got_t.dtype == np.float64
+    np.testing.assert_array_equal(got_d, [1, 2])
+
+
+def test_top_k_with_fewer_columns_than_k_at_run_time():
+    x = tf.placeholder(tf.float32, [None, None])
+    values = top_k(x, 3).values
+    with pytest.raises(tf.errors.InvalidArgumentError,
+                       match="input must have at least k columns. Had 2, needed 3.*TopKV2"):
+        run(values, {x: np.ones((2, 2))})
+
+
+def test_add_n_merges_every_input_shape():
+    a = tf.placeholder(tf.float32, [None, None])
+    b = tf.placeholder(tf.float32, [2, None])
+    c = tf.placeholder(tf.float32, [None, 5])
+    assert tf.add_n([a, b, c]).shape.as_list() == [2, 5]
+    with pytest.raises(ValueError, match=r"same shape, got \[2,\?\] and \[3,\?\]"):
+        tf.add_n([a, b, tf.placeholder(tf.float32, [3, None])])
+
+
+def test_add_n_refuses_to_broadcast_at_run_time():
+    a = tf.placeholder(tf.float32, [None])
+    b = tf.placeholder(tf.float32, [None])
+    with pytest.raises(tf.errors.InvalidArgumentError,
+                       match=r"must have the same size and shape.  Input 0: \[4\] != input 1: "
+                             r"\[1\]"):
+        run(tf.add_n([a, b]), {a: np.ones(4), b: np.ones(1)})
+
+
+def test_reduce_mean_gradient_in_float16_over_many_elements():
+    # 70000 elements overflow float16 (max 65504) if the count is cast before dividing.
+    x = tf.placeholder(tf.float16, [10, 7000])
+    (g,) = tf.gradients(tf.reduce_mean(x, axis=1), x)
+    got = run(g, {x: np.ones((10, 7000), np.float16)})
+    assert got.dtype == np.float16
+    np.testing.assert_array_equal(got, np.full((10, 7000), 1 / 7000, np.float16))
+
+
+def test_reduce_prod_over_no_axes_is_the_identity_and_so_is_its_gradient():
+    x = tf.placeholder(tf.float32, [None, 3])
+    y = tf.reduce_prod(x, axis=[])
+    (g,) = tf.gradients(y * y, x)
+    xv = np.arange(6.0, dtype=np.float32).reshape(2, 3)
+    got_y, got_g = run([y, g], {x: xv})
+    assert y.shape.as_list() == [None, 3]
+    np.testing.assert_array_equal(got_y, xv)
+    np.testing.assert_array_equal(got_g, 2 * xv)  # TF: [[0, 2, 4], [6, 8, 10]]
+
+
+def test_abs_of_complex_is_complex_abs_with_the_real_dtype():
+    x = tf.placeholder(tf.complex64, [3])
+    y = tf.abs(x)
+    assert (y.op.type, y.op.name, y.dtype) == ("ComplexAbs", "Abs", tf.float32)
+    assert abs(tf.placeholder(tf.complex128, [1])).dtype == tf.float64
+    (g,) = tf.gradients(y, x)
+    assert g.dtype == tf.complex64
+    got_y, got_g = run([y, g], {x: [3 + 4j, 1 - 1j, 0j]})
+    assert got_y.dtype == np.float32
+    np.testing.assert_allclose(got_y, [5, np.sqrt(2), 0], rtol=1e-6)
+    # TF's values: dy * x / |x|, and 0 at 0.
+    np.testing.assert_allclose(got_g, [0.6 + 0.8j, (1 - 1j) / np.sqrt(2), 0], rtol=1e-6)
+    with pytest.raises(TypeError, match="Abs has DataType complex64"):
+        math_ops._unary(math_ops.Abs(), x, None, "Abs")
+
+
+def test_sigmoid_float16_reuses_an_out_buffer_correctly():
+    # float16 works in float32 and writes back; the second run gets the pooled buffer.
+    x = tf.placeholder(tf.float16, [None])
+    fetched = tf.sigmoid(x) + 0
+    values = [np.linspace(-16, 16, 40000).astype(np.float16), np.full(40000, -12, np.float16)]
+    want = [(1 / (1 + np.exp(-v.astype(np.float64)))).astype(np.float16) for v in values]
+    with tf.Session() as sess:
+        for v, w in zip(values, want):
+            np.testing.assert_allclose(sess.run(fetched, {x: v}), w, rtol=1e-3)
+
+
+def test_shared_dtype_and_shape_checks_keep_their_messages():
+    with pytest.raises(TypeError, match=r"^Value passed to parameter 'logits' has DataType int32 "
+                       r"not in list of allowed values: float16, float32, float64 \(op Softmax\) for"):
+        tf.nn.softmax(tf.constant([1, 2]))
+    with pytest.raises(TypeError, match=r"^Value passed to parameter 'dtype' has DataType int32 "
+                       r"not in list of allowed values: float16, float32, float64 for"):
+        tf.multinomial(tf.constant([[1, 2]]), 3)
+    with pytest.raises(ValueError, match=r"^Shapes \(2,\) and \(3, 2\) are incompatible: "
+                       r"clip_norm must not broadcast t to a larger shape$"):
+        tf.clip_by_norm(tf.zeros([2]), tf.ones([3, 2]))
+    with pytest.raises(ValueError, match=r"^logits and targets must have the same shape "):
+        tf.nn.weighted_cross_entropy_with_logits(labels=tf.zeros([2]), logits=tf.zeros([3]),
+                                                 pos_weight=2.0)

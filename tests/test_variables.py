@@ -169,6 +169,16 @@ def test_assign_family_values_and_names():
         assert sess.run(op) is None and sess.run(v).tolist() == [0.0, 0.0]
 
 
+def test_gradients_through_assignments_are_none():
+    # TF registers no gradient for Assign / AssignAdd / AssignSub: tf.gradients gives [None].
+    x = tf.placeholder(tf.float32, [3])
+    v = tf.Variable(np.zeros(3, np.float32))
+    for assign in (tf.assign, tf.assign_add, tf.assign_sub):
+        y = assign(v, x * 2)
+        assert tf.gradients(tf.reduce_sum(y), x) == [None]
+        assert tf.gradients(tf.reduce_sum(y) + tf.reduce_sum(x), x)[0] is not None
+
+
 def test_assign_add_on_uninitialized_variable_fails():
     v = tf.Variable(1.0, name="counter")
     with tf.Session() as sess:

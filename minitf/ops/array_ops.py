@@ -223,7 +223,7 @@ class Reshape(OpDef):
         return TensorSpec(dims, x.dtype)
 
     def compute(self, xp, x, new_shape):
-        return xp.reshape(x, tuple(int(d) for d in new_shape))
+        return x.reshape(tuple(new_shape.tolist()))
 
     def grad(self, op, dy):
         return [reshape(dy, shape(op.inputs[0])), None]
@@ -252,7 +252,7 @@ class Fill(OpDef):
         return TensorSpec(constant_value_as_shape(dims), value.dtype)
 
     def compute(self, xp, dims, value):
-        return xp.full(tuple(int(d) for d in dims), value, dtype=value.dtype)
+        return xp.full(tuple(dims.tolist()), value, dtype=value.dtype)
 
     def grad(self, op, dy):
         return [None, _reduce_sum(dy)]
@@ -369,7 +369,7 @@ class BroadcastTo(OpDef):
         return TensorSpec(dims, x.dtype)
 
     def compute(self, xp, x, target):
-        return xp.broadcast_to(x, tuple(int(d) for d in target))
+        return xp.broadcast_to(x, tuple(target.tolist()))
 
     def grad(self, op, dy):
         return [sum_to(dy, op.inputs[0]), None]
@@ -393,7 +393,7 @@ class SumTo(OpDef):
         return TensorSpec(constant_value_as_shape(target), g.dtype)
 
     def compute(self, xp, g, target):
-        target = tuple(int(d) for d in target)
+        target = tuple(target.tolist())
         if g.shape == target:
             return g
         lead = g.ndim - len(target)
@@ -521,8 +521,12 @@ def _static_ints(value, what):
 
 
 def _static_int(value, what):
-    (v,) = _static_ints(value, what)
-    return v
+    """A Python int for an argument minitf needs at graph-build time (an axis, a count)."""
+    values = _static_ints(value, what)
+    if len(values) != 1:
+        raise ValueError("minitf needs %s to be a single integer, got %d values"
+                         % (what, len(values)))
+    return values[0]
 
 
 def _check_int_dtype(t, what, allowed=(dtypes.int32, dtypes.int64)):
@@ -616,7 +620,23 @@ class Squeeze(OpDef):
         return TensorSpec([d for i, d in enumerate(dims) if i not in axes], x.dtype)
 
     def compute(self, xp, x):
-        return xp.squeeze(x, axis=self.squeeze_dims or None)
+        # A reshape always returns a new view; xp.squeeze returns x itself when there is
+        # nothing to squeeze, and the plan must never hand out its input (a variable's storage,
+        # a pooled buffer) as a fresh output.
+        dims = x.shape
+        if not self.squeeze_dims:
+            return x.reshape(tuple([d for d in dims if d != 1]))
+        axes = []
+        for a in self.squeeze_dims:
+            if not -x.ndim <= a < x.ndim:
+                raise ValueError("Tried to squeeze dim index %d for tensor with %d dimensions."
+                                 % (a, x.ndim))
+            a %= x.ndim
+            if dims[a] != 1:
+                raise ValueError("Can not squeeze dim[%d], expected a dimension of 1, got %d"
+                                 % (a, dims[a]))
+            axes.append(a)
+        return x.reshape(tuple([d for i, d in enumerate(dims) if i not in axes]))
 
     def grad(self, op, dy):
         return [reshape(dy, shape(op.inputs[0]))]
@@ -1037,8 +1057,7 @@ def _fmt_index(position):
 
 @register
 class GatherV2(OpDef):
-    axis: int = 0
-    supports_out = True
+    axis: int = 0  # no out=: np.take with out= and mode='raise' buffers, and is 2x slower
 
     def infer(self, params, indices):
         _check_int_dtype(indices, "indices")
@@ -1050,13 +1069,13 @@ class GatherV2(OpDef):
         (axis,) = normalize_axis(self.axis, len(dims), "gather axis")
         return TensorSpec(dims[:axis] + idx + dims[axis + 1:], params.dtype)
 
-    def compute(self, xp, params, indices, out=None):
+    def compute(self, xp, params, indices):
         n = params.shape[self.axis]
         bad = _first_bad_index(xp, indices, n)
         if bad is not None:
             raise ValueError("indices%s = %d is not in [0, %d)"
                              % (_fmt_index(bad), int(indices[bad]), n))
-        return xp.take(params, indices, axis=self.axis, out=out)
+        return xp.take(params, indices, axis=self.axis)
 
     def grad(self, op, dy):
         # Scatter-add dy into zeros of params' runtime shape; for axis > 0 the gathered axis is

@@ -11,12 +11,14 @@ import numpy as np
 from minitf import dtypes
 from minitf.framework.graph import get_default_graph, name_scope
 from minitf.framework.registry import OpDef, register
-from minitf.framework.shapes import broadcast_dims, format_dims, normalize_axis, reduce_dims
+from minitf.framework.shapes import (broadcast_dims, format_dims, merge_dims, normalize_axis,
+                                     num_elements, reduce_dims)
 from minitf.framework.tensor import Tensor, TensorSpec
 from minitf.framework.tensor_util import constant_value
 from minitf.ops import array_ops
-from minitf.ops.array_ops import (broadcast_to, expand_dims, ones_like, reshape, shape, size,
-                                  stop_gradient, sum_to, zeros_like)
+from minitf.ops.array_ops import (_is_tensorish, _static_int, _static_ints, broadcast_to,
+                                  expand_dims, ones_like, reshape, shape, size, stop_gradient,
+                                  sum_to, zeros_like)
 from minitf.ops.constant_op import convert_to_tensor
 
 __all__ = ["add", "subtract", "multiply", "divide", "truediv", "realdiv", "div", "div_no_nan",
@@ -50,21 +52,6 @@ def binary_operands(x, y):
         x = convert_to_tensor(x, name="x")
         y = convert_to_tensor(y, dtype=x.dtype, name="y")
     return x, y
-
-
-def _is_tensorish(v):
-    return isinstance(v, Tensor) or hasattr(v, "_as_tensor")
-
-
-def _static_int(value, what):
-    """A Python int from an int or a tensor whose value is known when the graph is built."""
-    if isinstance(value, Tensor):
-        known = constant_value(value)
-        if known is None or known.size != 1:
-            raise ValueError("minitf needs %s known when the graph is built; got the tensor %s"
-                             % (what, value.name))
-        value = known.reshape(())
-    return int(value)
 
 
 # -- elementwise families ----------------------------------------------------------------------
@@ -105,16 +92,35 @@ class BinaryOp(OpDef):
         return getattr(xp, self.kernel)(x, y, out=out)
 
 
-def _check_dtype(op_type, dtype, allowed):
-    ok = {"float": dtype.is_floating or dtype.is_complex,
-          "real": dtype.is_floating,
-          "numeric": dtype is not dtypes.bool and dtype is not dtypes.string,
-          "ordered": dtype.is_floating or dtype.is_integer,
-          "bool": dtype is dtypes.bool,
-          "any": True}[allowed]
-    if not ok:
+_KINDS = {  # the dtypes each word of `allowed` accepts
+    "float": lambda d: d.is_floating or d.is_complex,
+    "real": lambda d: d.is_floating,
+    "numeric": lambda d: d is not dtypes.bool and d is not dtypes.string,
+    "ordered": lambda d: d.is_floating or d.is_integer,
+    "complex": lambda d: d.is_complex,
+    "bool": lambda d: d is dtypes.bool,
+    "any": lambda d: True,
+}
+# Every dtype, in the order TF's messages list them.
+_ALL_DTYPES = tuple(dtypes.as_dtype(n) for n in (
+    "float16", "float32", "float64", "int8", "int16", "int32", "int64", "uint8", "uint16",
+    "uint32", "uint64", "complex64", "complex128", "bool", "string"))
+
+
+def _check_dtype(op_type, dtype, allowed, arg=None):
+    """Raises TypeError unless `dtype` is of the kind `allowed` names (a key of _KINDS). Given
+    `arg`, the message is TF's op-def check naming that parameter and listing the types, with
+    the op type (when not None) at the end."""
+    accepts = _KINDS[allowed]
+    if accepts(dtype):
+        return
+    if arg is None:
         raise TypeError("Value passed to %s has DataType %s not in the list of allowed values "
                         "(%s types)" % (op_type, dtype.name, allowed))
+    raise TypeError("Value passed to parameter '%s' has DataType %s not in list of allowed "
+                    "values: %s%s" % (arg, dtype.name,
+                                      ", ".join(d.name for d in _ALL_DTYPES if accepts(d)),
+                                      "" if op_type is None else " (op %s)" % op_type))
 
 
 # -- binary arithmetic -------------------------------------------------------------------------
@@ -149,6 +155,7 @@ class Mul(BinaryOp):
 @register
 class RealDiv(BinaryOp):
     kernel = "divide"
+    allowed = "float"  # TF has no integer kernel: truediv casts integers first, div floors
 
     def grad(self, op, dy):
         x, y = op.inputs
@@ -279,10 +286,31 @@ class Square(UnaryOp):
 @register
 class Abs(UnaryOp):
     kernel = "absolute"
-    allowed = "numeric"
+    allowed = "ordered"  # complex inputs take ComplexAbs
 
     def grad(self, op, dy):
         return [dy * sign(op.inputs[0])]
+
+
+@register
+class ComplexAbs(UnaryOp):
+    """|x| of a complex tensor, in the matching real dtype `Tout` (tf.abs on complex inputs)."""
+
+    Tout: dtypes.DType = dtypes.float32
+    kernel = "absolute"
+    allowed = "complex"
+
+    def infer(self, x):
+        _check_dtype(self.type_name, x.dtype, self.allowed)
+        if self.Tout is not x.dtype.real_dtype:
+            raise TypeError("ComplexAbs of %s gives %s, not %s"
+                            % (x.dtype.name, x.dtype.real_dtype.name, self.Tout.name))
+        return TensorSpec(x.shape, self.Tout)
+
+    def grad(self, op, dy):
+        # TF's rule: dy * x / |x| (0 where x is 0), in x's complex dtype.
+        (x,) = op.inputs
+        return [div_no_nan(cast(dy, x.dtype) * x, cast(op.outputs[0], x.dtype))]
 
 
 @register
@@ -429,6 +457,14 @@ class Tanh(UnaryOp):
 @register
 class Sigmoid(UnaryOp):
     def compute(self, xp, x, out=None):
+        if x.dtype == xp.float16:
+            # exp(-x) overflows half precision from x < -11, where sigmoid is still far above
+            # the smallest float16: compute in float32 (as Erf does).
+            y = self.compute(xp, x.astype(xp.float32))
+            if out is None:
+                return y.astype(x.dtype)
+            out[...] = y
+            return out
         # 1 / (1 + exp(-x)): exp overflowing to inf for very negative x still gives the exact
         # limit 0, so no branch on the sign is needed.
         y = xp.negative(x, out=out)
@@ -686,18 +722,25 @@ class AddN(OpDef):
     def infer(self, *xs):
         if not xs:
             raise ValueError("add_n needs at least one input")
-        dims = xs[0].shape.as_tuple()
+        dims = xs[0].shape.as_tuple()  # every input's shape merged so far
         for i, x in enumerate(xs):
             if x.dtype is not xs[0].dtype:
                 raise TypeError("AddN input %d has type %s, input 0 has %s"
                                 % (i, x.dtype.name, xs[0].dtype.name))
-            if not x.shape.is_compatible_with(xs[0].shape):
+            try:
+                dims = merge_dims(dims, x.shape.as_tuple())
+            except ValueError:
                 raise ValueError("Inputs to AddN must have the same shape, got %s and %s"
-                                 % (format_dims(dims), format_dims(x.shape.as_tuple())))
-            dims = xs[0].shape.merge_with(x.shape).as_tuple()
+                                 % (format_dims(dims), format_dims(x.shape.as_tuple()))) from None
         return TensorSpec(dims, xs[0].dtype)
 
     def compute(self, xp, *xs, out=None):
+        first = xs[0].shape
+        for i, x in enumerate(xs):
+            if x.shape != first:  # numpy would broadcast them
+                raise ValueError("Inputs to operation AddN of type AddN must have the same size "
+                                 "and shape.  Input 0: %s != input %d: %s"
+                                 % (format_dims(first), i, format_dims(x.shape)))
         if len(xs) == 1:
             if out is None:
                 return xs[0].copy()
@@ -743,16 +786,7 @@ class Reduction(OpDef):
 def _reduce_axis(axis, reduction_indices):
     if axis is None:
         axis = reduction_indices
-    if axis is None:
-        return None
-    if isinstance(axis, Tensor):
-        value = constant_value(axis)
-        if value is None:
-            raise ValueError("minitf needs reduction axes known when the graph is built; got "
-                             "the tensor %s" % axis.name)
-        axis = value
-    axis = np.asarray(axis).reshape(-1).tolist() if not isinstance(axis, int) else [axis]
-    return tuple(int(a) for a in axis)
+    return None if axis is None else tuple(_static_ints(axis, "reduction axes"))
 
 
 def _keep(keepdims, keep_dims):
@@ -801,7 +835,9 @@ class Mean(Reduction):
     def grad(self, op, dy):
         (x,) = op.inputs
         y = op.outputs[0]
-        count = cast(size(x), x.dtype) / cast(size(y), x.dtype)
+        # The count is divided in integers, then cast (TF's _safe_shape_div): casting size(x)
+        # first overflows float16 beyond 65504 elements.
+        count = cast(floordiv(size(x), maximum(size(y), 1)), x.dtype)
         dy = _restore_reduced_dims(dy, x, self.axis, self.keepdims)
         return [broadcast_to(dy / count, shape(x))]
 
@@ -846,6 +882,8 @@ class Prod(Reduction):
         # are peeled one at a time: the others along axis a, times the others of the partial
         # product over the remaining axes.
         (x,) = op.inputs
+        if self.axis == ():  # axis=[] reduces nothing: the op is the identity
+            return [dy]
         dy = _restore_reduced_dims(dy, x, self.axis, self.keepdims)
         if self.axis is None:
             flat = reshape(x, [-1])
@@ -1355,8 +1393,8 @@ def _tensordot_reshape(a, axes, flipped):
     free = [i for i in builtins.range(rank) if i not in axes]
     dims = a.shape.as_tuple()
     free_dims = [dims[i] for i in free]
-    prod_free = _static_product(free_dims)
-    prod_axes = _static_product([dims[i] for i in axes])
+    prod_free = num_elements(free_dims)
+    prod_axes = num_elements([dims[i] for i in axes])
     perm = axes + free if flipped else free + axes
     if perm != list(builtins.range(rank)):
         a = array_ops.transpose(a, perm)
@@ -1374,15 +1412,6 @@ def _tensordot_reshape(a, axes, flipped):
 def _sizes(t, axes):
     """The runtime sizes of `t` along `axes`, as a 1-D int32 tensor."""
     return array_ops.gather(shape(t), np.asarray(list(axes), np.int32))
-
-
-def _static_product(dims):
-    if None in dims:
-        return None
-    n = 1
-    for d in dims:
-        n *= d
-    return n
 
 
 # -- sequences -----------------------------------------------------------------------------------
@@ -1498,6 +1527,9 @@ class TopKV2(OpDef):
     def compute(self, xp, x):
         # A stable ascending sort of the reversed row, read backwards, orders ties by index.
         n = x.shape[-1]
+        if n < self.k:
+            raise ValueError("input must have at least k columns. Had %d, needed %d"
+                             % (n, self.k))
         order = xp.argsort(xp.flip(x, -1), axis=-1, kind="stable")
         indices = (n - 1 - xp.flip(order, -1)[..., :self.k]).astype(xp.int32)
         return xp.take_along_axis(x, indices, axis=-1), indices
@@ -1678,7 +1710,11 @@ def reciprocal(x, name=None):
 
 
 def abs(x, name=None):  # noqa: A001 - TF's public name
-    """tf.abs (and the abs() builtin on a Tensor): |x|."""
+    """tf.abs (and the abs() builtin on a Tensor): |x|; for complex x the magnitude, in the
+    real dtype of the same precision (op ComplexAbs)."""
+    x = convert_to_tensor(x)
+    if x.dtype.is_complex:
+        return _unary(ComplexAbs(x.dtype.real_dtype), x, name, "Abs")
     return _unary(Abs(), x, name, "Abs")
 
 
@@ -1834,16 +1870,20 @@ def clip_by_value(t, clip_value_min, clip_value_max, name=None):
     with name_scope(name, "clip_by_value", [t, clip_value_min, clip_value_max]) as scope:
         values = convert_to_tensor(t, name="t")
         t_min = minimum(values, clip_value_max)
-        _check_same_shape(values, t_min, "clip_value_max")
+        _check_same_shape(values, t_min, _NO_BROADCAST.format("clip_value_max"))
         t_max = maximum(t_min, clip_value_min, name=scope)
-        _check_same_shape(values, t_max, "clip_value_min")
+        _check_same_shape(values, t_max, _NO_BROADCAST.format("clip_value_min"))
         return t_max
 
 
-def _check_same_shape(values, result, what):
-    if not values.shape.is_compatible_with(result.shape):
-        raise ValueError("Shapes %s and %s are incompatible: %s must not broadcast t to a "
-                         "larger shape" % (values.shape, result.shape, what))
+_NO_BROADCAST = "Shapes %s and %s are incompatible: {} must not broadcast t to a larger shape"
+
+
+def _check_same_shape(a, b, message):
+    """Raises ValueError(message % (a.shape, b.shape)) unless the two static shapes are
+    compatible."""
+    if not a.shape.is_compatible_with(b.shape):
+        raise ValueError(message % (a.shape, b.shape))
 
 
 def clip_by_norm(t, clip_norm, axes=None, name=None):
@@ -1856,7 +1896,7 @@ def clip_by_norm(t, clip_norm, axes=None, name=None):
         l2sum_safe = where(pred, l2sum, ones_like(l2sum))
         l2norm = where(pred, sqrt(l2sum_safe), l2sum)
         intermediate = values * clip_norm
-        _check_same_shape(values, intermediate, "clip_norm")
+        _check_same_shape(values, intermediate, _NO_BROADCAST.format("clip_norm"))
         return array_ops.identity(intermediate / maximum(l2norm, clip_norm), name=scope)
 
 

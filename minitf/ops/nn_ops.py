@@ -13,9 +13,10 @@ from minitf.framework.tensor import TensorSpec
 from minitf.ops import math_ops
 from minitf.ops.array_ops import expand_dims, shape, squeeze, stop_gradient, zeros_like
 from minitf.ops.constant_op import convert_to_tensor
-from minitf.ops.math_ops import (UnaryOp, binary_operands, cast, exp, greater_equal, less,
-                                 log1p, maximum, multiply, negative, reduce_mean, reduce_sum,
-                                 rsqrt, sigmoid, square, squared_difference, where)
+from minitf.ops.math_ops import (UnaryOp, _check_dtype, _check_same_shape, binary_operands,
+                                 cast, exp, greater_equal, less, log1p, maximum, multiply,
+                                 negative, reduce_mean, reduce_sum, rsqrt, sigmoid, square,
+                                 squared_difference, where)
 from minitf.ops.random_ops import random_uniform
 
 __all__ = ["relu", "relu6", "elu", "selu", "leaky_relu", "softplus", "softsign", "softmax",
@@ -35,12 +36,6 @@ def _create(opdef, inputs, name):
 
 def _op(opdef, inputs, name):
     return _create(opdef, inputs, name).outputs[0]
-
-
-def _check_float(op_type, arg, dtype):
-    if not dtype.is_floating:
-        raise TypeError("Value passed to parameter '%s' has DataType %s not in list of allowed "
-                        "values: float16, float32, float64 (op %s)" % (arg, dtype.name, op_type))
 
 
 def _channel_axis(ndims, data_format):
@@ -228,7 +223,7 @@ class _SoftmaxBase(UnaryOp):
     axis: int = -1
 
     def infer(self, x):
-        _check_float(self.type_name, "logits", x.dtype)
+        _check_dtype(self.type_name, x.dtype, "real", "logits")
         if x.shape.ndims == 0:
             raise ValueError("Shape must be at least rank 1 but is rank 0")
         return TensorSpec(x.shape, x.dtype)
@@ -308,7 +303,7 @@ class SoftmaxCrossEntropyWithLogits(OpDef):
     axis: int = -1
 
     def infer(self, features, labels):
-        _check_float(self.type_name, "features", features.dtype)
+        _check_dtype(self.type_name, features.dtype, "real", "features")
         if labels.dtype is not features.dtype:
             raise TypeError("Input 'labels' of '%s' Op has type %s that does not match type %s "
                             "of argument 'features'" % (self.type_name, labels.dtype.name,
@@ -355,7 +350,7 @@ class SparseSoftmaxCrossEntropyWithLogits(OpDef):
     """(loss, backprop) for integer class labels over the last axis of the features."""
 
     def infer(self, features, labels):
-        _check_float(self.type_name, "features", features.dtype)
+        _check_dtype(self.type_name, features.dtype, "real", "features")
         if labels.dtype not in (dtypes.int32, dtypes.int64):
             raise TypeError("Value passed to parameter 'labels' has DataType %s not in list of "
                             "allowed values: int32, int64" % labels.dtype.name)
@@ -463,7 +458,7 @@ def sparse_softmax_cross_entropy_with_logits(_sentinel=None, labels=None, logits
 @register
 class L2Loss(OpDef):
     def infer(self, t):
-        _check_float(self.type_name, "t", t.dtype)
+        _check_dtype(self.type_name, t.dtype, "real", "t")
         return TensorSpec((), t.dtype)
 
     def compute(self, xp, t):
@@ -601,12 +596,6 @@ def in_top_k(predictions, targets, k, name=None):
 
 # -- composed functions ---------------------------------------------------------------------------
 
-def _check_same_shape(logits, labels, what):
-    if not logits.shape.is_compatible_with(labels.shape):
-        raise ValueError("logits and %s must have the same shape (%s vs %s)"
-                         % (what, logits.shape, labels.shape))
-
-
 def sigmoid_cross_entropy_with_logits(_sentinel=None, labels=None, logits=None, name=None):
     """tf.nn.sigmoid_cross_entropy_with_logits: elementwise logistic loss, computed as
     max(x, 0) - x * z + log(1 + exp(-abs(x))) so that no exp overflows."""
@@ -614,7 +603,8 @@ def sigmoid_cross_entropy_with_logits(_sentinel=None, labels=None, logits=None, 
     with name_scope(name, "logistic_loss", [logits, labels]) as scope:
         logits = convert_to_tensor(logits, name="logits")
         labels = convert_to_tensor(labels, name="labels")
-        _check_same_shape(logits, labels, "labels")
+        _check_same_shape(logits, labels,
+                          "logits and labels must have the same shape (%s vs %s)")
         zeros = zeros_like(logits)
         cond = greater_equal(logits, zeros)
         relu_logits = where(cond, logits, zeros)
@@ -633,7 +623,8 @@ def weighted_cross_entropy_with_logits(labels=None, logits=None, pos_weight=None
     with name_scope(name, "logistic_loss", [logits, labels]) as scope:
         logits = convert_to_tensor(logits, name="logits")
         labels = convert_to_tensor(labels, name="targets")
-        _check_same_shape(logits, labels, "targets")
+        _check_same_shape(logits, labels,
+                          "logits and targets must have the same shape (%s vs %s)")
         log_weight = 1 + (pos_weight - 1) * labels
         softplus_neg = log1p(exp(negative(math_ops.abs(logits)))) + relu(negative(logits))
         return math_ops.add((1 - labels) * logits, log_weight * softplus_neg, name=scope)

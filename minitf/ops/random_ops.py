@@ -18,7 +18,7 @@ from minitf.framework.shapes import Dimension, TensorShape, format_dims
 from minitf.framework.tensor import TensorSpec
 from minitf.framework.tensor_util import constant_value, constant_value_as_shape
 from minitf.ops.constant_op import convert_to_tensor
-from minitf.ops.math_ops import add
+from minitf.ops.math_ops import _check_dtype, add
 
 __all__ = ["random_normal", "random_uniform", "truncated_normal", "random_shuffle",
            "multinomial", "set_random_seed"]
@@ -60,12 +60,6 @@ def _seed_attrs(op_seed):
 
 # -- ops -------------------------------------------------------------------------------------------
 
-def _check_float(dtype):
-    if dtype not in _FLOATS:
-        raise TypeError("Value passed to parameter 'dtype' has DataType %s not in list of allowed "
-                        "values: float16, float32, float64" % dtype.name)
-
-
 def _output_shape(shape):
     """The static shape a 1-D int `shape` tensor describes (None where it is not known yet)."""
     if shape.dtype not in (dtypes.int32, dtypes.int64):
@@ -77,7 +71,7 @@ def _output_shape(shape):
 
 
 def _dims(shape):
-    return tuple(int(d) for d in shape)
+    return tuple(shape.tolist())
 
 
 def _host_float(dtype):
@@ -111,7 +105,7 @@ class _FloatSampler(RandomOp):
     seed2: int = 0
 
     def infer(self, shape):
-        _check_float(self.dtype)
+        _check_dtype(None, self.dtype, "real", "dtype")
         return TensorSpec(_output_shape(shape), self.dtype)
 
 
@@ -201,7 +195,7 @@ class Multinomial(RandomOp):
     output_dtype: dtypes.DType = dtypes.int64
 
     def infer(self, logits, num_samples):
-        _check_float(logits.dtype)
+        _check_dtype(None, logits.dtype, "real", "dtype")
         if logits.shape.ndims not in (None, 2):
             raise ValueError("logits should be a matrix, got shape %s"
                              % format_dims(logits.shape.as_tuple()))

@@ -56,6 +56,7 @@ def variable_storage(ctx, op, ref_index=0):
 class _AssignBase(OpDef):
     stateful = True
     fresh_output = False
+    differentiable = False  # as TF: tf.gradients through an assignment gives None
     ref_inputs = (0,)
 
     def infer(self, ref, value):

@@ -70,6 +70,8 @@ SPECS += [
            [Arg((4, 3, 1), static=(None, 3, None))]),
     OpSpec("squeeze/negative_axis", lambda x: tf.squeeze(x, axis=-3),
            lambda x: x.squeeze(-3), [Arg((1, 1, 3))]),
+    OpSpec("squeeze/nothing_to_squeeze", tf.squeeze, np.squeeze,
+           [Arg((2, 3), static=(None, None))]),
     OpSpec("reverse/axes", lambda x: tf.reverse(x, [0, -1]), lambda x: x[::-1, :, ::-1],
            [Arg((2, 3, 4), static=(None, 3, 4))]),
     # concat, split, unstack
