@@ -309,7 +309,7 @@ def _fold(op, folded, fed):
 
 # -- kernel wrappers --------------------------------------------------------------------------------
 
-_POOL_MIN_ELEMENTS = 1 << 15  # 128 KB of float32: smaller arrays come from malloc's free lists
+_POOL_MIN_ELEMENTS = 1 << 20  # 4 MB of float32: malloc already recycles smaller arrays well
 
 
 def _worth_pooling(t):
