@@ -1,7 +1,6 @@
 """tf.Variable as a TF1 user writes it (creation, naming, collections, assignment, reading,
 operators, per-session state, errors), the initializer report, and the initializers."""
 
-import sys
 
 import numpy as np
 import pytest
@@ -244,18 +243,6 @@ def test_variables_in_arithmetic():
         np.testing.assert_allclose(g, w)
     with pytest.raises(TypeError):
         bool(v)
-
-
-def test_uninitialized_read_names_the_variable_and_where_it_was_made():
-    w = tf.Variable(tf.zeros([3]), name="weights")
-    line = sys._getframe().f_lineno - 1
-    y = w * 2
-    with tf.Session() as sess:
-        with pytest.raises(tf.errors.FailedPreconditionError) as info:
-            sess.run(y)
-    message = str(info.value)
-    assert "uninitialized value weights" in message
-    assert "%s:%d" % (__file__, line) in message
 
 
 def test_two_sessions_have_separate_values():

@@ -49,7 +49,7 @@ def group(*inputs, **kwargs):
 
 def tuple(tensors, name=None, control_inputs=None):  # noqa: A001 - TF's public name
     """tf.tuple: the same tensors, each available only after all of them are computed."""
-    with name_scope(name, "tuple", tensors) as scope:
+    with name_scope(name, "tuple", tensors):
         gate = group(*[t for t in tensors if t is not None], *(control_inputs or []))
         with control_dependencies([gate]):
             return [None if t is None else identity(t) for t in tensors]
