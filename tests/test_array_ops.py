@@ -47,10 +47,7 @@ def _run(fetches, feed=None):
         return sess.run(fetches, feed)
 
 
-@pytest.fixture(autouse=True)
-def fresh_graph():
-    with tf.Graph().as_default() as g:
-        yield g
+pytestmark = pytest.mark.usefixtures("fresh_graph")
 
 
 @pytest.mark.parametrize("index", INDEXES, ids=repr)

@@ -9,10 +9,7 @@ import minitf as tf
 from minitf.ops import init_ops
 
 
-@pytest.fixture(autouse=True)
-def fresh_graph():
-    with tf.Graph().as_default() as g:
-        yield g
+pytestmark = pytest.mark.usefixtures("fresh_graph")
 
 
 # -- creating ------------------------------------------------------------------------------------
@@ -374,3 +371,30 @@ def test_initializers_namespace():
     with tf.Session() as sess:
         sess.run(tf.initializers.global_variables())
         assert sess.run(v).tolist() == [1.0, 1.0]
+
+
+def test_a_variable_initialized_from_another_works_in_any_order():
+    """TF1 rebuilds such initial values with guarded reads (`mul_b`): values as in TF1."""
+    a = tf.Variable(2.0, name="a")
+    b = tf.Variable(a * 3.0, name="b")
+    c = tf.Variable(a.initialized_value() * 2, name="c")
+    names = [op.name for op in tf.get_default_graph().get_operations()]
+    assert "mul_b" in names and "b/InitializedValue" in names
+    with tf.Session() as sess:
+        sess.run(tf.global_variables_initializer())
+        assert sess.run([a, b, c]) == [2.0, 6.0, 4.0]
+        sess.run(a.assign(10.0))
+        sess.run(b.initializer)  # a is initialized now: b starts from its current value
+        assert sess.run(b) == 30.0
+    with tf.Session() as sess:
+        sess.run(b.initializer)  # before a: b uses a's initial value
+        assert sess.run(b) == 6.0
+        with pytest.raises(tf.errors.FailedPreconditionError):
+            sess.run(a)
+
+
+def test_a_variable_with_a_constant_initial_value_adds_no_guard():
+    v = tf.Variable([1.0, 2.0], name="v")
+    assert [op.type for op in tf.get_default_graph().get_operations()] == \
+        ["Const", "VariableV2", "Assign", "Identity"]
+    assert v.initial_value.op.type == "Const"

@@ -210,3 +210,24 @@ def is_variable_initialized(ref, name=None):
     ref = _ref(ref)
     return get_default_graph().create_op(IsVariableInitialized(ref.dtype), [ref],
                                           name=name or "IsVariableInitialized").outputs[0]
+
+
+@register
+class InitializedValue(OpDef):
+    """The variable's value once it is initialized, else its initial value (what TF1 builds
+    with a cond on IsVariableInitialized, for initial values that read other variables)."""
+
+    stateful = True
+    fresh_output = False
+    differentiable = False
+    ref_inputs = (0,)
+
+    def infer(self, ref, initial):
+        if ref.dtype is not initial.dtype:
+            raise TypeError("initial value of dtype %s for a %s variable"
+                            % (initial.dtype.name, ref.dtype.name))
+        return TensorSpec(ref.shape.merge_with(initial.shape), ref.dtype)
+
+    def bind(self, ctx, op):
+        store, var = ctx.variables, variable_storage(ctx, op)
+        return lambda initial: store.get(var, initial)

@@ -10,7 +10,7 @@ from minitf.framework.tensor import Tensor
 from minitf.ops.array_ops import Identity, stack
 from minitf.ops.constant_op import constant, convert_to_tensor
 from minitf.ops.control_ops import group, no_op
-from minitf.ops.state_ops import (Assign, UninitializedNames, VariableV2, assign, assign_add,
+from minitf.ops.state_ops import (Assign, InitializedValue, UninitializedNames, VariableV2, assign, assign_add,
                                   assign_sub, is_variable_initialized)
 
 __all__ = ["Variable", "global_variables", "trainable_variables", "local_variables",
@@ -50,6 +50,7 @@ class Variable:
             shape = initial.shape if validate_shape else unknown_shape()
             self._variable = graph.create_op(
                 VariableV2(shape, initial.dtype), [], name=scope).outputs[0]
+            initial = _guard_uninitialized_reads(initial, self._variable.op.name)
             self._initializer_op = graph.create_op(
                 Assign(validate_shape=validate_shape), [self._variable, initial], name="Assign")
             self._snapshot = graph.create_op(Identity(), [self._variable], name="read").outputs[0]
@@ -133,6 +134,12 @@ class Variable:
         scope, as TF1's."""
         return self.graph.create_op(Identity(), [self._variable], name="read").outputs[0]
 
+    def initialized_value(self):
+        """The variable's value, or its initial value while it is not initialized yet (for
+        initializing other variables from this one, in any order)."""
+        return self.graph.create_op(InitializedValue(), [self._variable, self._initial_value],
+                                    name="InitializedValue").outputs[0]
+
     def _as_tensor(self, dtype=None):
         if dtype is not None and dtypes.as_dtype(dtype) is not self.dtype:
             raise ValueError("Incompatible type conversion requested to type '%s' for variable "
@@ -182,6 +189,54 @@ class Variable:
 
     def __iter__(self):
         return self._snapshot.__iter__()
+
+
+def _guard_uninitialized_reads(initial, var_name):
+    """`initial` rebuilt so that reads of other variables become their initialized_value(),
+    as TF1 does: `tf.Variable(a * 3.0)` then initializes whatever order the initializers run
+    in. Rebuilt ops are named like the originals with `_<var_name>` appended, as in TF1."""
+    graph = initial.graph
+    if not _reads_a_variable(initial):
+        return initial
+    variables = {}
+    for key in (GraphKeys.GLOBAL_VARIABLES, GraphKeys.LOCAL_VARIABLES):
+        for v in graph.get_collection(key):
+            variables[v.op] = v
+    rebuilt = {}
+
+    def guarded(t):
+        op = t.op
+        source = op.inputs[0].op if op.type == "Identity" and op.inputs else op
+        if source.type == "VariableV2" and source in variables:
+            if op not in rebuilt:
+                with name_scope(var_name + "/"):
+                    rebuilt[op] = [variables[source].initialized_value()]
+            return rebuilt[op][t.value_index]
+        if op not in rebuilt:
+            refs = op.opdef.ref_inputs  # a reference names the variable itself: keep it
+            inputs = [i if k in refs else guarded(i) for k, i in enumerate(op.inputs)]
+            if all(new is old for new, old in zip(inputs, op.inputs)):
+                rebuilt[op] = list(op.outputs)
+            else:
+                clone = graph.create_op(op.opdef, inputs, name="%s_%s" % (op.name, var_name) + "/",
+                                        control_inputs=op.control_inputs)
+                rebuilt[op] = list(clone.outputs)
+        return rebuilt[op][t.value_index]
+
+    with name_scope(None):
+        return guarded(initial)
+
+
+def _reads_a_variable(tensor):
+    seen, stack = set(), [tensor.op]
+    while stack:
+        op = stack.pop()
+        if op.type == "VariableV2":
+            return True
+        if op not in seen:
+            seen.add(op)
+            stack.extend(t.op for t in op.inputs)
+    return False
 
 
 def install_tensor_operators():

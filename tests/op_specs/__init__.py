@@ -17,6 +17,7 @@ TESTED_ELSEWHERE = {
     "AssignAdd": "tests/test_variables.py",
     "AssignSub": "tests/test_variables.py",
     "IsVariableInitialized": "tests/test_variables.py",
+    "InitializedValue": "tests/test_variables.py",
     "UninitializedNames": "tests/test_variables.py",  # string inputs: no table generator
     "RandomStandardNormal": "tests/test_random_ops.py",
     "TruncatedNormal": "tests/test_random_ops.py",
