@@ -12,12 +12,6 @@ import pytest
 import minitf as tf
 
 
-@pytest.fixture(autouse=True)
-def fresh_graph():
-    tf.reset_default_graph()
-    yield
-
-
 HERE = os.path.basename(__file__)
 
 

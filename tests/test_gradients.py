@@ -8,12 +8,6 @@ import pytest
 import minitf as tf
 
 
-@pytest.fixture(autouse=True)
-def fresh_graph():
-    tf.reset_default_graph()
-    yield
-
-
 def _run(fetches, feed=None):
     with tf.Session() as s:
         s.run(tf.global_variables_initializer())

@@ -7,12 +7,6 @@ import pytest
 import minitf as tf
 
 
-@pytest.fixture(autouse=True)
-def fresh_graph():
-    tf.reset_default_graph()
-    yield
-
-
 def _const(name):
     return tf.constant(1.0, name=name).op.name
 

@@ -11,12 +11,6 @@ from minitf import debugging
 from minitf.testing import check_gradients
 
 
-@pytest.fixture(autouse=True)
-def fresh_graph():
-    tf.reset_default_graph()
-    yield
-
-
 # -- tf.Print ------------------------------------------------------------------------------------
 
 def test_lecture_print_loop(capsys):

@@ -17,12 +17,6 @@ from minitf.framework.registry import OpDef
 from minitf.framework.tensor import TensorSpec
 
 
-@pytest.fixture(autouse=True)
-def fresh_graph():
-    tf.reset_default_graph()
-    yield
-
-
 # -- fetches -------------------------------------------------------------------------------------
 
 def test_fetch_tensor_op_and_names():
