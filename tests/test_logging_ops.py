@@ -132,7 +132,7 @@ def test_tf_print_formats_as_tf(capsys):
            tf.print({"a": tf.constant(1.5)}, [tf.constant("s")], 7, sep="|", end="END\n",
                     output_stream=sys.stdout),
            tf.print(tf.constant(np.arange(10)), summarize=-1, output_stream=sys.stdout),
-           tf.print(tf.constant(np.float32(1) / 3), tf.constant(True), output_stream=sys.stdout),
+           tf.print(tf.constant(np.float32(1) / np.float32(3)), tf.constant(True), output_stream=sys.stdout),
            tf.print(tf.constant("raw"), output_stream=sys.stdout),
            tf.print(tf.constant(np.arange(60).reshape(3, 4, 5)), summarize=1,
                     output_stream=sys.stdout),
