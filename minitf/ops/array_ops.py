@@ -81,8 +81,9 @@ class PlaceholderWithDefault(OpDef):
 
 def placeholder_with_default(input, shape, name=None):
     """tf.placeholder_with_default: `input` unless a value is fed."""
-    x = convert_to_tensor(input)
-    return _op(PlaceholderWithDefault(as_shape(shape)), [x], name or "PlaceholderWithDefault")
+    with name_scope(name, "PlaceholderWithDefault", [input]) as scope:
+        x = convert_to_tensor(input, name="input")
+        return _op(PlaceholderWithDefault(as_shape(shape)), [x], scope)
 
 
 # -- identity ----------------------------------------------------------------------------------
@@ -104,7 +105,8 @@ class Identity(OpDef):
 
 def identity(input, name=None):
     """tf.identity: a tensor with the same value as `input`."""
-    return _op(Identity(), [convert_to_tensor(input)], name or "Identity")
+    with name_scope(name, "Identity", [input]) as scope:
+        return _op(Identity(), [convert_to_tensor(input, name="input")], scope)
 
 
 @register
@@ -187,8 +189,12 @@ class Rank(OpDef):
 
 
 def rank(input, name=None):
-    """tf.rank: the number of dimensions of `input`, as an int32 scalar."""
-    return _op(Rank(), [convert_to_tensor(input)], name or "Rank")
+    """tf.rank: the number of dimensions of `input`, as an int32 scalar (a constant when the
+    static rank is known, as in TF)."""
+    x = convert_to_tensor(input)
+    if x.shape.ndims is not None:
+        return constant(x.shape.ndims, dtypes.int32, name=name or "Rank")
+    return _op(Rank(), [x], name or "Rank")
 
 
 def _check_shape_tensor(t, what):
@@ -220,6 +226,15 @@ class Reshape(OpDef):
             elif not minus and n_in is not None and known != n_in:
                 raise ValueError("Cannot reshape a tensor with %d elements to shape %s (%d elements)"
                                  % (n_in, format_dims(tuple(dims)), known))
+            elif not minus and x.shape.ndims is not None and x.shape.as_tuple().count(None) == 1:
+                # One unknown input dim: the known ones must divide the target's size (TF's check).
+                known_in = num_elements([d for d in x.shape.as_tuple() if d is not None])
+                if known_in == 0 and known:
+                    raise ValueError("Cannot reshape a tensor with 0 elements to shape %s (%d "
+                                     "elements)" % (format_dims(tuple(dims)), known))
+                if known_in and known % known_in:
+                    raise ValueError("Dimension size must be evenly divisible by %d but is %d"
+                                     % (known_in, known))
         return TensorSpec(dims, x.dtype)
 
     def compute(self, xp, x, new_shape):
@@ -231,8 +246,9 @@ class Reshape(OpDef):
 
 def reshape(tensor, shape, name=None):
     """tf.reshape; one entry of `shape` may be -1."""
-    x = convert_to_tensor(tensor)
-    return _op(Reshape(), [x, _index_tensor(shape)], name or "Reshape")
+    with name_scope(name, "Reshape", [tensor, shape]) as scope:
+        x = convert_to_tensor(tensor, name="tensor")
+        return _op(Reshape(), [x, _index_tensor(shape, name="shape")], scope)
 
 
 def _index_tensor(value, dtype=dtypes.int32, name=None):
@@ -260,7 +276,9 @@ class Fill(OpDef):
 
 def fill(dims, value, name=None):
     """tf.fill: a tensor of shape `dims` whose every element is the scalar `value`."""
-    return _op(Fill(), [_index_tensor(dims), convert_to_tensor(value)], name or "Fill")
+    with name_scope(name, "Fill", [dims, value]) as scope:
+        return _op(Fill(), [_index_tensor(dims, name="dims"), convert_to_tensor(value, name="value")],
+                   scope)
 
 
 def _filled(shape_, dtype, number, name, default_name):
@@ -377,8 +395,9 @@ class BroadcastTo(OpDef):
 
 def broadcast_to(input, shape, name=None):
     """tf.broadcast_to: `input` broadcast (numpy rules) to `shape`."""
-    x = convert_to_tensor(input)
-    return _op(BroadcastTo(), [x, _index_tensor(shape)], name or "BroadcastTo")
+    with name_scope(name, "BroadcastTo", [input, shape]) as scope:
+        x = convert_to_tensor(input, name="input")
+        return _op(BroadcastTo(), [x, _index_tensor(shape, name="shape")], scope)
 
 
 @register
@@ -444,8 +463,8 @@ def expand_dims(input, axis=None, name=None, dim=None):
     axis = dim if axis is None else axis
     if axis is None:
         raise ValueError("tf.expand_dims needs an axis")
-    x = convert_to_tensor(input)
-    return _op(ExpandDims(int(axis)), [x], name or "ExpandDims")
+    with name_scope(name, "ExpandDims", [input]) as scope:
+        return _op(ExpandDims(int(axis)), [convert_to_tensor(input, name="input")], scope)
 
 
 @register
@@ -480,8 +499,16 @@ class Pack(OpDef):
 
 def stack(values, axis=0, name="stack"):
     """tf.stack (TF's op type is Pack)."""
-    tensors = [convert_to_tensor(v) for v in values]
-    return _op(Pack(int(axis)), tensors, name)
+    if int(axis) == 0:
+        # As in TF, the list is converted as a whole: Python values fold into one Const and
+        # Tensors are packed, each Python element named by its index ('stack/1').
+        try:
+            return convert_to_tensor(values, name=name)
+        except (TypeError, ValueError):
+            pass  # ragged values: the Pack below says which one does not fit
+    with name_scope(name, "stack", values) as scope:
+        tensors = [convert_to_tensor(v, name="values_%d" % i) for i, v in enumerate(values)]
+        return _op(Pack(int(axis)), tensors, scope)
 
 
 # -- helpers for the ops below -----------------------------------------------------------------
@@ -727,11 +754,12 @@ class ConcatV2(OpDef):
 
 def concat(values, axis, name="concat"):
     """tf.concat: joins tensors along `axis` (negative counts from the end)."""
-    tensors = [convert_to_tensor(v) for v in values]
     axis = _static_int(axis, "the concat axis")
-    if len(tensors) == 1:
-        return identity(tensors[0], name=name)
-    return _op(ConcatV2(axis), tensors, name)
+    with name_scope(name, "concat", values) as scope:
+        tensors = [convert_to_tensor(v, name="values_%d" % i) for i, v in enumerate(values)]
+        if len(tensors) == 1:
+            return identity(tensors[0], name=name)  # TF names it 'concat/concat'
+        return _op(ConcatV2(axis), tensors, scope)
 
 
 @register
@@ -903,8 +931,9 @@ class Tile(OpDef):
 
 def tile(input, multiples, name=None):
     """tf.tile: `input` repeated `multiples[i]` times along each axis i."""
-    x = convert_to_tensor(input)
-    return _op(Tile(), [x, _index_tensor(multiples)], name or "Tile")
+    with name_scope(name, "Tile", [input, multiples]) as scope:
+        x = convert_to_tensor(input, name="input")
+        return _op(Tile(), [x, _index_tensor(multiples, name="multiples")], scope)
 
 
 def _padded_dims(x, paddings, check=None):
@@ -1024,19 +1053,24 @@ class MirrorPadGrad(OpDef):
 def pad(tensor, paddings, mode="CONSTANT", name=None, constant_values=0):
     """tf.pad: pads each axis i with paddings[i][0] values before and paddings[i][1] after;
     mode 'CONSTANT' (with `constant_values`), 'REFLECT' or 'SYMMETRIC' (case-insensitive)."""
-    x = convert_to_tensor(tensor)
-    paddings = _index_tensor(paddings)
     mode = str(mode).upper()
     if mode == "CONSTANT":
         if not isinstance(constant_values, Tensor) and np.all(np.asarray(constant_values) == 0):
-            return _op(Pad(), [x, paddings], name or "Pad")
-        if not isinstance(constant_values, Tensor):
-            constant_values = convert_to_tensor(constant_values, x.dtype)
-        return _op(PadV2(), [x, paddings, constant_values], name or "PadV2")
-    if mode not in ("REFLECT", "SYMMETRIC"):
+            opdef, default = Pad(), "Pad"
+        else:
+            opdef, default = PadV2(), "PadV2"
+    elif mode in ("REFLECT", "SYMMETRIC"):
+        opdef, default = MirrorPad(mode), "MirrorPad"
+    else:
         raise ValueError('Value of argument `mode` expected to be one of "CONSTANT", "REFLECT", or '
                          '"SYMMETRIC". Received `mode` = %s' % mode)
-    return _op(MirrorPad(mode), [x, paddings], name or "MirrorPad")
+    with name_scope(name, default, [tensor, paddings]) as scope:
+        inputs = [convert_to_tensor(tensor, name="input"), _index_tensor(paddings, name="paddings")]
+        if default == "PadV2":
+            inputs.append(convert_to_tensor(
+                constant_values, None if isinstance(constant_values, Tensor) else inputs[0].dtype,
+                name="constant_values"))
+        return _op(opdef, inputs, scope)
 
 
 # -- gathering and scattering --------------------------------------------------------------------
@@ -1101,10 +1135,10 @@ def gather(params, indices, validate_indices=None, name=None, axis=None, batch_d
     + indices.shape + params.shape[axis+1:]); out-of-range indices are an error at run time."""
     if batch_dims:
         raise NotImplementedError("minitf's tf.gather supports batch_dims=0 only")
-    p = convert_to_tensor(params)
-    i = _index_tensor(indices)
     axis = 0 if axis is None else _static_int(axis, "the gather axis")
-    return _op(GatherV2(axis), [p, i], name or "GatherV2")
+    with name_scope(name, "GatherV2", [params, indices]) as scope:
+        p = convert_to_tensor(params, name="params")
+        return _op(GatherV2(axis), [p, _index_tensor(indices, name="indices")], scope)
 
 
 def _nd_index(indices):
@@ -1148,7 +1182,9 @@ def gather_nd(params, indices, name=None, batch_dims=0):
     """tf.gather_nd: indices[..., :k] address elements (or slices) of params' first k axes."""
     if batch_dims:
         raise NotImplementedError("minitf's tf.gather_nd supports batch_dims=0 only")
-    return _op(GatherNd(), [convert_to_tensor(params), _index_tensor(indices)], name or "GatherNd")
+    with name_scope(name, "GatherNd", [params, indices]) as scope:
+        return _op(GatherNd(), [convert_to_tensor(params, name="params"),
+                                _index_tensor(indices, name="indices")], scope)
 
 
 @register
@@ -1191,8 +1227,10 @@ class ScatterNd(OpDef):
 
 def scatter_nd(indices, updates, shape, name=None):
     """tf.scatter_nd: zeros of `shape` with `updates` summed in at `indices`."""
-    return _op(ScatterNd(), [_index_tensor(indices), convert_to_tensor(updates),
-                             _index_tensor(shape)], name or "ScatterNd")
+    with name_scope(name, "ScatterNd", [indices, updates, shape]) as scope:
+        return _op(ScatterNd(), [_index_tensor(indices, name="indices"),
+                                 convert_to_tensor(updates, name="updates"),
+                                 _index_tensor(shape, name="shape")], scope)
 
 
 # -- slicing -------------------------------------------------------------------------------------
@@ -1248,8 +1286,10 @@ def _fmt_dim(d):
 
 def slice(input_, begin, size, name=None):  # noqa: A001 - TF's public name
     """tf.slice: the block of `size` elements starting at `begin` (size -1: to the end)."""
-    x = convert_to_tensor(input_)
-    return _op(Slice(), [x, _index_tensor(begin), _index_tensor(size)], name or "Slice")
+    with name_scope(name, "Slice", [input_, begin, size]) as scope:
+        x = convert_to_tensor(input_, name="input")
+        return _op(Slice(), [x, _index_tensor(begin, name="begin"), _index_tensor(size, name="size")],
+                   scope)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -1372,15 +1412,18 @@ def strided_slice(input_, begin, end, strides=None, begin_mask=0, end_mask=0, el
                   new_axis_mask=0, shrink_axis_mask=0, var=None, name=None):
     """tf.strided_slice: `input_[begin:end:strides]` per axis, with TF's bit masks (see
     `_StridedSliceMasks`); begin, end and strides may be tensors."""
-    x = convert_to_tensor(input_)
-    begin = _index_tensor(begin)
-    end = _index_tensor(end, begin.dtype)
-    if strides is None:
-        n = _int_list(begin)
-        strides = constant([1] * len(n), begin.dtype) if n is not None else ones_like(begin)
     opdef = StridedSlice(int(begin_mask), int(end_mask), int(ellipsis_mask), int(new_axis_mask),
                          int(shrink_axis_mask))
-    return _op(opdef, [x, begin, end, _index_tensor(strides, begin.dtype)], name or "StridedSlice")
+    with name_scope(name, "StridedSlice", [input_, begin, end, strides]) as scope:
+        x = convert_to_tensor(input_, name="input")
+        begin = _index_tensor(begin, name="begin")
+        end = _index_tensor(end, begin.dtype, name="end")
+        if strides is None:
+            n = _int_list(begin)
+            strides = constant([1] * len(n), begin.dtype, name="strides") if n is not None \
+                else ones_like(begin)
+        return _op(opdef, [x, begin, end, _index_tensor(strides, begin.dtype, name="strides")],
+                   scope)
 
 
 def _check_index(idx):
@@ -1495,8 +1538,11 @@ def one_hot(indices, depth, on_value=None, off_value=None, axis=None, dtype=None
                     raise TypeError("dtype %s of %s does not match dtype parameter %s"
                                     % (d, what, dtype))
         dtype = dtype or (found[0][1] if found else dtypes.float32)
-        on = convert_to_tensor(1 if on_value is None else on_value, dtype, name="on_value")
-        off = convert_to_tensor(0 if off_value is None else off_value, dtype, name="off_value")
+        # TF names given values 'one_hot/Const', 'one_hot/Const_1' and defaults by their role.
+        on = convert_to_tensor(1 if on_value is None else on_value, dtype,
+                               name="on_value" if on_value is None else None)
+        off = convert_to_tensor(0 if off_value is None else off_value, dtype,
+                                name="off_value" if off_value is None else None)
         idx = convert_to_tensor(indices, name="indices")
         depth = _static_int(depth, "one_hot's depth")
         return _op(OneHot(depth, -1 if axis is None else int(axis)), [idx, on, off], scope)

@@ -7,7 +7,7 @@ import dataclasses
 import numpy as np
 
 from minitf import dtypes
-from minitf.framework.graph import get_default_graph
+from minitf.framework.graph import get_default_graph, name_scope
 from minitf.framework.registry import OpDef, register
 from minitf.framework.tensor import Tensor, TensorSpec
 
@@ -102,14 +102,42 @@ def convert_to_tensor(value, dtype=None, name=None, preferred_dtype=None):
     if as_tensor is not None:
         return as_tensor(dtype)
     if isinstance(value, (list, tuple)) and _contains_tensor(value):
-        from minitf.ops.array_ops import stack
-        return stack([convert_to_tensor(v, dtype) for v in value], name=name or "packed")
+        return _autopack(value, dtype or _first_tensor_dtype(value), name or "packed")
     if dtype is None and preferred_dtype is not None:
         try:
             return constant(value, preferred_dtype, name=name or "Const")
         except TypeError:
             pass
     return constant(value, dtype, name=name or "Const")
+
+
+def _autopack(values, dtype, name):
+    """TF's autopacking of a list holding Tensors: one Pack op named `name`, whose Python
+    elements become constants named by their index in its scope ('packed/1')."""
+    from minitf.ops.array_ops import Pack
+    with name_scope(name) as scope:
+        elements = []
+        for i, v in enumerate(values):
+            if isinstance(v, (list, tuple)) and _contains_tensor(v):
+                elements.append(_autopack(v, dtype, str(i)))
+            elif isinstance(v, Tensor) or hasattr(v, "_as_tensor"):
+                elements.append(convert_to_tensor(v, dtype))
+            else:
+                elements.append(constant(v, dtype, name=str(i)))
+        return get_default_graph().create_op(Pack(0), elements, name=scope).outputs[0]
+
+
+def _first_tensor_dtype(values):
+    """The dtype of the first Tensor in nested `values`: Python numbers beside it take it, as
+    `[n, 2]` with an int64 n packs an int64 2."""
+    for v in values:
+        if isinstance(v, (list, tuple)):
+            found = _first_tensor_dtype(v)
+            if found is not None:
+                return found
+        elif isinstance(v, Tensor) or hasattr(v, "_as_tensor"):
+            return convert_to_tensor(v).dtype
+    return None
 
 
 def _contains_tensor(values):

@@ -39,18 +39,19 @@ def _op(opdef, inputs, name):
     return get_default_graph().create_op(opdef, inputs, name=name).outputs[0]
 
 
-def binary_operands(x, y):
+def binary_operands(x, y, names=("x", "y")):
     """Converts the operands of a binary op: a Python or numpy value takes the dtype of its
-    Tensor partner (TF1's rule: `x * 2` with float32 x multiplies by a float32 2)."""
+    Tensor partner (TF1's rule: `x * 2` with float32 x multiplies by a float32 2), and becomes a
+    constant named after its argument (`names`, as TF names them: 'mul/y')."""
     if isinstance(x, Tensor) or hasattr(x, "_as_tensor"):
         x = convert_to_tensor(x)
-        y = convert_to_tensor(y, dtype=None if _is_tensorish(y) else x.dtype, name="y")
+        y = convert_to_tensor(y, dtype=None if _is_tensorish(y) else x.dtype, name=names[1])
     elif _is_tensorish(y):
         y = convert_to_tensor(y)
-        x = convert_to_tensor(x, dtype=y.dtype, name="x")
+        x = convert_to_tensor(x, dtype=y.dtype, name=names[0])
     else:
-        x = convert_to_tensor(x, name="x")
-        y = convert_to_tensor(y, dtype=x.dtype, name="y")
+        x = convert_to_tensor(x, name=names[0])
+        y = convert_to_tensor(y, dtype=x.dtype, name=names[1])
     return x, y
 
 
@@ -706,11 +707,14 @@ class Cast(OpDef):
 
 def cast(x, dtype, name=None):
     """tf.cast: converts `x` to `dtype` (no op is added when it already has it)."""
-    x = convert_to_tensor(x)
     dtype = dtypes.as_dtype(dtype)
-    if x.dtype is dtype:
+    if isinstance(x, Tensor) and x.dtype is dtype:
         return x
-    return _op(Cast(dtype), [x], name or "Cast")
+    with name_scope(name, "Cast", [x]) as scope:
+        x = convert_to_tensor(x, name="x")  # a Python value is 'Cast/x', as in TF
+        if x.dtype is dtype:
+            return x
+        return _op(Cast(dtype), [x], scope)
 
 
 # -- sums and reductions ----------------------------------------------------------------------
@@ -794,9 +798,9 @@ def _keep(keepdims, keep_dims):
 
 
 def _reduce(opclass, input_tensor, axis, keepdims, name, reduction_indices, keep_dims):
-    x = convert_to_tensor(input_tensor)
     opdef = opclass(_reduce_axis(axis, reduction_indices), _keep(keepdims, keep_dims))
-    return _op(opdef, [x], name or opclass.type_name)
+    with name_scope(name, opclass.type_name, [input_tensor]) as scope:
+        return _op(opdef, [convert_to_tensor(input_tensor, name="input")], scope)
 
 
 def _restore_reduced_dims(dy, x, axis, keepdims):
@@ -1021,8 +1025,9 @@ def _arg_reduction(opclass, input, axis, name, dimension, output_type):
         raise ValueError("Cannot specify both 'axis' and 'dimension'")
     axis = dimension if axis is None else axis
     axis = 0 if axis is None else _static_int(axis, "the axis of %s" % opclass.type_name)
-    x = convert_to_tensor(input)
-    return _op(opclass(axis, dtypes.as_dtype(output_type)), [x], name or opclass.type_name)
+    with name_scope(name, opclass.type_name, [input]) as scope:
+        x = convert_to_tensor(input, name="input")
+        return _op(opclass(axis, dtypes.as_dtype(output_type)), [x], scope)
 
 
 def argmax(input, axis=None, name=None, dimension=None, output_type=dtypes.int64):
@@ -1213,7 +1218,7 @@ def matmul(a, b, transpose_a=False, transpose_b=False, adjoint_a=False, adjoint_
     if transpose_b and adjoint_b:
         raise ValueError("Only one of transpose_b and adjoint_b can be True.")
     with name_scope(name, "MatMul", [a, b]) as scope:
-        a, b = binary_operands(a, b)
+        a, b = binary_operands(a, b, names=("a", "b"))
         ta, tb = bool(transpose_a or adjoint_a), bool(transpose_b or adjoint_b)
         ranks = (a.shape.ndims, b.shape.ndims)
         if None in ranks or builtins.max(ranks) > 2:
@@ -1491,10 +1496,11 @@ class LinSpace(OpDef):
 
 def linspace(start, stop, num, name=None):
     """tf.linspace (TF1's LinSpace op): `num` evenly spaced values from start to stop."""
-    start = convert_to_tensor(start, name="start")
-    stop = convert_to_tensor(stop, dtype=start.dtype, name="stop")
-    num = convert_to_tensor(num, name="num")
-    return _op(LinSpace(), [start, stop, num], name or "LinSpace")
+    with name_scope(name, "LinSpace", [start, stop, num]) as scope:
+        start = convert_to_tensor(start, name="start")
+        stop = convert_to_tensor(stop, dtype=start.dtype, name="stop")
+        num = convert_to_tensor(num, name="num")
+        return _op(LinSpace(), [start, stop, num], scope)
 
 
 # -- top_k ---------------------------------------------------------------------------------------
@@ -1562,7 +1568,8 @@ def _binary(opdef, x, y, name, default):
 
 
 def _unary(opdef, x, name, default):
-    return _op(opdef, [convert_to_tensor(x)], name or default)
+    with name_scope(name, default, [x]) as scope:
+        return _op(opdef, [convert_to_tensor(x, name="x")], scope)
 
 
 def add(x, y, name=None):

@@ -350,10 +350,8 @@ class SparseSoftmaxCrossEntropyWithLogits(OpDef):
     """(loss, backprop) for integer class labels over the last axis of the features."""
 
     def infer(self, features, labels):
-        _check_dtype(self.type_name, features.dtype, "real", "features")
-        if labels.dtype not in (dtypes.int32, dtypes.int64):
-            raise TypeError("Value passed to parameter 'labels' has DataType %s not in list of "
-                            "allowed values: int32, int64" % labels.dtype.name)
+        # TF's wrapper checks the ranks before the op checks dtypes: one-hot labels (the usual
+        # mistake) get the rank message.
         fdims, ldims = features.shape.as_tuple(), labels.shape.as_tuple()
         if fdims is not None and ldims is not None:
             if len(ldims) != len(fdims) - 1:
@@ -373,6 +371,10 @@ class SparseSoftmaxCrossEntropyWithLogits(OpDef):
             ldims = fdims[:-1]
         elif ldims is not None:
             fdims = ldims + (None,)
+        _check_dtype(self.type_name, features.dtype, "real", "features")
+        if labels.dtype not in (dtypes.int32, dtypes.int64):
+            raise TypeError("Value passed to parameter 'labels' has DataType %s not in list of "
+                            "allowed values: int32, int64" % labels.dtype.name)
         return [TensorSpec(ldims, features.dtype), TensorSpec(fdims, features.dtype)]
 
     def compute(self, xp, logits, labels):
@@ -588,10 +590,10 @@ class InTopKV2(OpDef):
 
 def in_top_k(predictions, targets, k, name=None):
     """tf.nn.in_top_k: a bool per row, whether the target class is in the top k predictions."""
-    with name_scope(name, "in_top_k"):
-        predictions = convert_to_tensor(predictions)
-        targets, k = binary_operands(targets, k)
-        return _op(InTopKV2(), [predictions, targets, k], "InTopKV2")
+    with name_scope(name, "in_top_k"), name_scope(None, "InTopKV2") as scope:
+        predictions = convert_to_tensor(predictions, name="predictions")
+        targets, k = binary_operands(targets, k, names=("targets", "k"))
+        return _op(InTopKV2(), [predictions, targets, k], scope)
 
 
 # -- composed functions ---------------------------------------------------------------------------

@@ -299,7 +299,8 @@ def multinomial(logits, num_samples, seed=None, name=None, output_dtype=None):
     """Draws `num_samples` class indices per row of the [batch, classes] `logits`."""
     with name_scope(name, "multinomial", [logits]):
         logits = convert_to_tensor(logits, name="logits")
-        num_samples = convert_to_tensor(num_samples, dtypes.int32, name="num_samples")
         output_dtype = dtypes.as_dtype(output_dtype or dtypes.int64)
         opdef = Multinomial(output_dtype=output_dtype, **_seed_attrs(seed))
-        return _create(opdef, [logits, num_samples])
+        with name_scope(None, "Multinomial") as scope:  # TF: 'multinomial/Multinomial/num_samples'
+            num_samples = convert_to_tensor(num_samples, dtypes.int32, name="num_samples")
+            return _create(opdef, [logits, num_samples], scope)

@@ -46,7 +46,7 @@ from minitf import errors
 from minitf.protos import tensor_bundle_pb2
 
 __all__ = ["write_bundle", "BundleReader", "data_filename", "index_filename",
-           "write_file_atomically", "crc32c", "masked_crc32c"]
+           "write_file_atomically", "write_files_atomically", "crc32c", "masked_crc32c"]
 
 
 # --------------------------------------------------------------------------------------------
@@ -401,21 +401,36 @@ def _header_bytes():
 def write_file_atomically(path, chunks):
     """Writes the bytes-like `chunks` to a new file in path's directory, syncs it, then renames
     it onto `path`, so a reader sees either the old file or the whole new one."""
-    # A fresh name per call (not mkstemp) so the file gets the usual umask-based mode.
-    temp = "%s.tempstate%s" % (path, uuid.uuid4().hex)
-    fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o666)
+    write_files_atomically([(path, chunks)])
+
+
+def write_files_atomically(files):
+    """Writes every (path, chunks) pair to a synced temporary file first, and only when all of
+    them are complete renames them into place, back to back: a write that fails (a full disk)
+    leaves every old file as it was, and only a kill between the renames can mix old and new."""
+    temps = []
     try:
-        with os.fdopen(fd, "wb") as f:
-            for chunk in chunks:
-                f.write(chunk)
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(temp, path)
+        for path, chunks in files:
+            # A fresh name per call (not mkstemp) so the file gets the usual umask-based mode.
+            temp = "%s.tempstate%s" % (path, uuid.uuid4().hex)
+            fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0),
+                         0o666)
+            temps.append((temp, path))
+            with os.fdopen(fd, "wb") as f:
+                for chunk in chunks:
+                    f.write(chunk)
+                f.flush()
+                os.fsync(f.fileno())
+        while temps:
+            temp, path = temps[0]
+            os.replace(temp, path)
+            temps.pop(0)
     except BaseException:
-        try:
-            os.remove(temp)
-        except OSError:
-            pass
+        for temp, _ in temps:
+            try:
+                os.remove(temp)
+            except OSError:
+                pass
         raise
 
 
@@ -436,9 +451,10 @@ def write_bundle(prefix, tensors):
 
     Values are converted with `np.asarray`; numeric and bool dtypes, and strings (bytes or str
     elements, or numpy 'S'/'U' arrays; str is written as UTF-8) are supported. The parent
-    directory is created if needed. The data file is written and renamed into place first, then
-    the index, each through a synced temporary file in the same directory: an interrupted save
-    never leaves a truncated file under the final names. Returns the prefix.
+    directory is created if needed. The data and index files are both written to synced
+    temporary files in the same directory and then renamed into place, data first: a save that
+    fails leaves the old checkpoint intact, and an interrupted one never leaves a truncated file
+    under the final names. Returns the prefix.
     """
     prefix = os.fspath(prefix)
     entries = []
@@ -465,8 +481,8 @@ def write_bundle(prefix, tensors):
     directory = os.path.dirname(prefix)
     if directory:
         os.makedirs(directory, exist_ok=True)
-    write_file_atomically(data_filename(prefix), chunks)
-    write_file_atomically(index_filename(prefix), [_build_table(index_items)])
+    write_files_atomically([(data_filename(prefix), chunks),
+                            (index_filename(prefix), [_build_table(index_items)])])
     _sync_directory(directory)
     return prefix
 

@@ -11,17 +11,21 @@ __all__ = ["exponential_decay", "natural_exp_decay", "inverse_time_decay", "poly
            "piecewise_constant"]
 
 
-def _step_and_rate(learning_rate, global_step, what):
-    """(learning_rate as a Tensor, global_step cast to its dtype), as TF's schedules start."""
+def _initial_rate(learning_rate, global_step, what):
+    """learning_rate as a Tensor, as TF's schedules start (its dtype is the schedule's)."""
     if global_step is None:
         raise ValueError("global_step is required for %s." % what)
-    learning_rate = convert_to_tensor(learning_rate, name="learning_rate")
-    return learning_rate, math_ops.cast(global_step, learning_rate.dtype)
+    return convert_to_tensor(learning_rate, name="initial_learning_rate")
 
 
-def _decay_exponent(step, decay_steps, staircase):
-    p = step / math_ops.cast(decay_steps, step.dtype)
-    return math_ops.floor(p) if staircase else p
+def _decay_exponent(learning_rate, global_step, decay_steps, decay_rate, staircase):
+    """(decay_rate, global_step / decay_steps floored if staircase), in the learning rate's
+    dtype; the casts come in TF's order, which numbers the ops 'Cast', 'Cast_1', ..."""
+    dtype = learning_rate.dtype
+    decay_steps = math_ops.cast(decay_steps, dtype)
+    decay_rate = math_ops.cast(decay_rate, dtype)
+    p = math_ops.cast(global_step, dtype) / decay_steps
+    return decay_rate, (math_ops.floor(p) if staircase else p)
 
 
 def exponential_decay(learning_rate, global_step, decay_steps, decay_rate, staircase=False,
@@ -31,9 +35,9 @@ def exponential_decay(learning_rate, global_step, decay_steps, decay_rate, stair
     With `staircase` the rate drops every `decay_steps` steps."""
     with name_scope(name, "ExponentialDecay",
                     [learning_rate, global_step, decay_steps, decay_rate]) as scope:
-        learning_rate, step = _step_and_rate(learning_rate, global_step, "exponential_decay")
-        decay_rate = math_ops.cast(decay_rate, learning_rate.dtype)
-        p = _decay_exponent(step, decay_steps, staircase)
+        learning_rate = _initial_rate(learning_rate, global_step, "exponential_decay")
+        decay_rate, p = _decay_exponent(learning_rate, global_step, decay_steps, decay_rate,
+                                        staircase)
         return math_ops.multiply(learning_rate, math_ops.pow(decay_rate, p), name=scope)
 
 
@@ -53,11 +57,11 @@ def inverse_time_decay(learning_rate, global_step, decay_steps, decay_rate, stai
     """learning_rate / (1 + decay_rate * global_step / decay_steps), floored if staircase."""
     with name_scope(name, "InverseTimeDecay",
                     [learning_rate, global_step, decay_steps, decay_rate]) as scope:
-        learning_rate, step = _step_and_rate(learning_rate, global_step, "inverse_time_decay")
-        dtype = learning_rate.dtype
-        decay_rate = math_ops.cast(decay_rate, dtype)
-        p = _decay_exponent(step, decay_steps, staircase)
-        denominator = math_ops.add(math_ops.cast(1, dtype), math_ops.multiply(decay_rate, p))
+        learning_rate = _initial_rate(learning_rate, global_step, "inverse_time_decay")
+        decay_rate, p = _decay_exponent(learning_rate, global_step, decay_steps, decay_rate,
+                                        staircase)
+        one = math_ops.cast(convert_to_tensor(1), learning_rate.dtype)
+        denominator = math_ops.add(one, math_ops.multiply(decay_rate, p))
         return math_ops.divide(learning_rate, denominator, name=scope)
 
 
@@ -70,10 +74,11 @@ def polynomial_decay(learning_rate, global_step, decay_steps, end_learning_rate=
     grows to the first multiple of itself that is >= global_step instead."""
     with name_scope(name, "PolynomialDecay",
                     [learning_rate, global_step, decay_steps, end_learning_rate, power]) as scope:
-        learning_rate, step = _step_and_rate(learning_rate, global_step, "polynomial_decay")
+        learning_rate = _initial_rate(learning_rate, global_step, "polynomial_decay")
         dtype = learning_rate.dtype
         end_learning_rate = math_ops.cast(end_learning_rate, dtype)
         power = math_ops.cast(power, dtype)
+        step = math_ops.cast(global_step, dtype)
         decay_steps_t = math_ops.cast(decay_steps, dtype)
         if cycle:
             # Step 0 uses one period, not zero periods (which would divide by zero).

@@ -13,9 +13,12 @@ SaverDef works unchanged after `import_meta_graph`):
 Checkpoint keys are the variables' op names (`dense/kernel`, `dense/kernel/Adam`), so
 checkpoints move between minitf and TensorFlow in both directions.
 
-Safety: `save` writes the data and index files through temporary files renamed into place
-(bundle.write_bundle), then the `.meta` file the same way, and the `checkpoint` state file
-last, so a save killed at any point leaves the state naming a complete checkpoint.
+Safety: `save` writes the data and index files to synced temporary files and renames both
+into place only when both are complete (bundle.write_bundle), then the `.meta` file the same
+way, and the `checkpoint` state file last. A save that fails (a full disk) leaves the previous
+checkpoint intact, and a save killed at any point leaves the state naming a complete
+checkpoint, except when it rewrites the very prefix the state names and is killed between the
+two renames (as in TF): save with a `global_step` to avoid that.
 `restore` checks the checkpoint's index against what the graph restores before assigning
 anything and reports every missing key and shape/dtype mismatch in one error; the reading
 op validates every tensor's checksum before the first assign runs, so a failed restore

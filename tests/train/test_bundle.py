@@ -401,3 +401,25 @@ def test_reads_big_endian_bundles(tmp_path):
     Path(prefix + DATA_SUFFIX).write_bytes(raw)
     value = bundle.BundleReader(prefix).get_tensor("x")
     assert value.dtype == np.float32 and value.tolist() == [1.5, -2.0, 3.25]
+
+
+def test_a_failed_rewrite_of_a_prefix_leaves_the_old_checkpoint_loadable(tmp_path, monkeypatch):
+    """A full disk while writing the index must not strand new data beside the old index."""
+    import errno
+    prefix = str(tmp_path / "model.ckpt")
+    bundle.write_bundle(prefix, {"v": np.arange(4, dtype=np.float32)})
+    real_fsync, calls = bundle.os.fsync, []
+
+    def fsync(fd):
+        calls.append(fd)
+        if len(calls) == 2:  # the second temporary file: the index
+            raise OSError(errno.ENOSPC, "No space left on device")
+        return real_fsync(fd)
+
+    monkeypatch.setattr(bundle.os, "fsync", fsync)
+    with pytest.raises(OSError):
+        bundle.write_bundle(prefix, {"v": np.arange(4, dtype=np.float32) * 10})
+    monkeypatch.setattr(bundle.os, "fsync", real_fsync)
+    np.testing.assert_array_equal(bundle.BundleReader(prefix).get_tensor("v"), np.arange(4))
+    assert sorted(p.name for p in tmp_path.iterdir()) == [
+        "model.ckpt.data-00000-of-00001", "model.ckpt.index"]  # no temporary files left

@@ -136,7 +136,13 @@ def test_op_names_follow_tf():
         gs = tf.train.get_or_create_global_step()
         exp = tf.train.exponential_decay(0.1, gs, 10, 0.5, staircase=True)
         assert exp.op.name == "ExponentialDecay" and exp.op.type == "Mul"
-        assert g.get_operation_by_name("ExponentialDecay/learning_rate").type == "Const"
+        assert g.get_operation_by_name("ExponentialDecay/initial_learning_rate").type == "Const"
+        # TF casts decay_steps, decay_rate, then the step: Python values are 'Cast/x' constants.
+        steps = g.get_operation_by_name("ExponentialDecay/Cast")
+        assert steps.type == "Cast" and steps.inputs[0].op.name == "ExponentialDecay/Cast/x"
+        assert g.get_operation_by_name("ExponentialDecay/Cast_1/x").type == "Const"
+        assert g.get_operation_by_name("ExponentialDecay/Cast_2").inputs[0].op.name == \
+            "global_step/read"
         assert g.get_operation_by_name("ExponentialDecay/Floor").type == "Floor"
         assert g.get_operation_by_name("ExponentialDecay/Pow").type == "Pow"
         inv = tf.train.inverse_time_decay(0.1, gs, 10, 0.5, name="inv")
