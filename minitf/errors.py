@@ -1,5 +1,7 @@
 """TensorFlow 1.x's error classes (`tf.errors`), with the same names, codes and signatures."""
 
+import errno
+
 OK = 0
 CANCELLED = 1
 UNKNOWN = 2
@@ -88,6 +90,26 @@ _CODE_TO_CLASS = {
     OUT_OF_RANGE: OutOfRangeError, UNIMPLEMENTED: UnimplementedError, INTERNAL: InternalError,
     UNAVAILABLE: UnavailableError, DATA_LOSS: DataLossError,
 }
+
+
+_ERRNO_TO_CLASS = {
+    errno.ENOENT: NotFoundError,
+    errno.ENOTDIR: FailedPreconditionError, errno.EISDIR: FailedPreconditionError,
+    errno.EEXIST: AlreadyExistsError,
+    errno.EACCES: PermissionDeniedError, errno.EPERM: PermissionDeniedError,
+    errno.EROFS: PermissionDeniedError,
+    errno.ENOSPC: ResourceExhaustedError, errno.EDQUOT: ResourceExhaustedError,
+}
+
+
+def from_os_error(exc, op, path, what=""):
+    """The tf.errors exception TensorFlow raises for a failed file operation on `path` (by
+    errno, as TF's file system layer maps them), with a message naming the path."""
+    cls = _ERRNO_TO_CLASS.get(getattr(exc, "errno", None), UnknownError)
+    where = exc.filename if getattr(exc, "filename", None) and str(exc.filename) != str(path) else None
+    return cls(None, op, "%s; %s%s%s" % (path, getattr(exc, "strerror", None) or exc,
+                                         " (at %s)" % where if where else "",
+                                         ": " + what if what else ""))
 
 
 def exception_type_from_error_code(error_code):

@@ -159,3 +159,13 @@ def test_assign_of_the_wrong_shape():
                            match="lhs shape= \\[2\\] rhs shape= \\[3\\]"):
             s.run(op, {p: [1.0, 2.0, 3.0]})
         np.testing.assert_array_equal(s.run(v), [1.0, 2.0])
+
+
+def test_os_errors_map_to_tf_classes_by_errno():
+    import errno
+    cases = {errno.ENOENT: tf.errors.NotFoundError, errno.EACCES: tf.errors.PermissionDeniedError,
+             errno.EROFS: tf.errors.PermissionDeniedError, errno.ENOSPC: tf.errors.ResourceExhaustedError,
+             errno.ENOTDIR: tf.errors.FailedPreconditionError, errno.EIO: tf.errors.UnknownError}
+    for code, cls in cases.items():
+        error = tf.errors.from_os_error(OSError(code, "boom"), None, "/some/path")
+        assert type(error) is cls and "/some/path" in error.message

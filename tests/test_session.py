@@ -409,3 +409,14 @@ def test_fetch_structures_of_equal_contents_but_other_types_are_not_confused():
             assert type(sess.run([(y, z)])[0]) is tuple
             assert type(sess.run([P(y, z)])[0]) is P
             assert sess.run(Q(y, z)).d == 2.0
+
+
+def test_a_placeholder_with_default_is_not_a_build_time_constant():
+    g = tf.Graph()
+    with g.as_default():
+        shp = tf.placeholder_with_default(np.array([2, 3], np.int32), [2])
+        r = tf.zeros(shp) + 1.0
+        assert r.shape.as_list() == [None, None]  # TF: (?, ?)
+        with tf.Session() as sess:
+            assert sess.run(r).shape == (2, 3)
+            assert sess.run(r, {shp: [4, 5]}).shape == (4, 5)

@@ -349,3 +349,25 @@ def test_reset_default_graph_clears_the_store():
         tf.get_variable("cell_var", [1])
     tf.reset_default_graph()
     assert tf.get_variable("cell_var", [1]).name == "cell_var:0"
+
+
+def test_custom_getters_are_called_as_tf_calls_them(fresh_graph):
+    seen = []
+
+    def keyword_only(**kwargs):  # takes the getter by keyword, as TF passes it
+        getter = kwargs.pop("getter")
+        seen.append(sorted(kwargs))
+        return getter(**kwargs)
+
+    def explicit(getter, name, shape=None, dtype=None, initializer=None, regularizer=None,
+                 reuse=None, trainable=None, collections=None, caching_device=None,
+                 partitioner=None, validate_shape=True, use_resource=None):
+        return getter(name, shape=shape, dtype=dtype, initializer=initializer,
+                      trainable=trainable, collections=collections)  # no `constraint` here
+
+    with tf.variable_scope("k", custom_getter=keyword_only):
+        a = tf.get_variable("a", shape=[2])
+    with tf.variable_scope("e", custom_getter=explicit):
+        b = tf.get_variable("b", shape=[3])
+    assert a.name == "k/a:0" and b.name == "e/b:0"
+    assert "constraint" in seen[0] and "getter" not in seen[0]

@@ -16,7 +16,8 @@ def constant_value(tensor):
     op = tensor.op
     value = op.opdef.static_value(op)
     if value is None:
-        if op.opdef.stateful or not op.inputs:
+        # A placeholder_with_default can be fed, so its default is not its value.
+        if op.opdef.stateful or not op.inputs or op.type == "PlaceholderWithDefault":
             return None
         for t in list(op.inputs) + list(op.outputs):
             n = num_elements(t.shape.as_tuple())

@@ -240,7 +240,18 @@ def _get_variable(store, name, shape, dtype, initializer, regularizer, reuse, tr
         return true_getter(**kwargs)
     kwargs.update(caching_device=caching_device, partitioner=partitioner,
                   use_resource=use_resource)
-    return custom_getter(true_getter, **kwargs)
+    if not _accepts(custom_getter, "constraint"):  # TF passes it only to getters that take it
+        del kwargs["constraint"]
+    return custom_getter(getter=true_getter, **kwargs)
+
+
+def _accepts(fn, argument):
+    try:
+        parameters = inspect.signature(fn).parameters
+    except (TypeError, ValueError):
+        return True
+    return argument in parameters or any(
+        p.kind is inspect.Parameter.VAR_KEYWORD for p in parameters.values())
 
 
 def _get_single_variable(store, name, shape, dtype, initializer, regularizer, reuse, trainable,

@@ -23,20 +23,11 @@ _file_numbers = itertools.count()  # with the pid, makes event file names unique
 
 
 def _os_error(e, path):
-    """The tf.errors exception TF raises for a file-system failure on `path`."""
-    if e.errno == errno.ENOENT:
-        cls = errors.NotFoundError
-    elif e.errno in (errno.ENOTDIR, errno.EEXIST):  # a file where a folder should be
-        cls = errors.FailedPreconditionError
-    elif e.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
-        cls = errors.PermissionDeniedError
-    elif e.errno == errno.ENOSPC:
-        cls = errors.ResourceExhaustedError
-    else:
-        cls = errors.UnknownError
-    where = e.filename if e.filename and str(e.filename) != path else None
-    return cls(None, None, "%s; %s%s: FileWriter cannot write its event file there"
-               % (path, e.strerror or e, " (at %s)" % where if where else ""))
+    what = "FileWriter cannot write its event file there"
+    if e.errno == errno.EEXIST:  # makedirs found a file where the log folder should be
+        return errors.FailedPreconditionError(None, None, "%s; %s: not a directory: %s"
+                                              % (path, e.strerror, what))
+    return errors.from_os_error(e, None, path, what)
 
 
 def _create_event_file(logdir, suffix):

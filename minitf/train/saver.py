@@ -72,13 +72,6 @@ def _check_string_input(tensor, what, rank):
         raise ValueError("%s must have rank %d, got shape %s" % (what, rank, tensor.shape))
 
 
-def _os_error(exc, op, path):
-    """The tf.errors class TensorFlow raises for a failed file operation on `path`."""
-    cls = {FileNotFoundError: errors.NotFoundError, NotADirectoryError: errors.NotFoundError,
-           PermissionError: errors.PermissionDeniedError}.get(type(exc), errors.UnknownError)
-    return cls(None, op, "%s; %s" % (path, exc.strerror or exc))
-
-
 @register
 class SaveV2(OpDef):
     """Writes `tensors` as the V2 checkpoint `prefix` under `tensor_names` (TF's SaveV2).
@@ -124,7 +117,7 @@ class SaveV2(OpDef):
                 raise errors.FailedPreconditionError(
                     None, op, "%s exists and is not a directory" % directory) from None
             except OSError as e:
-                raise _os_error(e, op, e.filename or prefix) from None
+                raise errors.from_os_error(e, op, e.filename or prefix) from None
         return save
 
 
