@@ -207,7 +207,7 @@ class ImageSummary(_SummaryOp):
 
     max_images: int = 3
     T: dtypes.DType = dtypes.float32
-    # A uint8 tensor attr in TF (so a GraphDef imports into TF); arrays do not hash, so it
+    # A uint8 tensor attr in TF (so TF accepts the node); arrays do not hash, so it
     # takes no part in comparing ops.
     bad_color: np.ndarray = dataclasses.field(default_factory=lambda: _RED, compare=False,
                                               repr=False)
