@@ -112,12 +112,19 @@ _INTEGER = (int8, int16, int32, int64, uint8, uint16, uint32, uint64)
 _ALL = (float16, float32, float64, int8, int16, int32, int64, uint8, uint16, uint32, uint64,
         bool, complex64, complex128, string)
 
+_C_NAMES = {"half": float16, "float": float32, "double": float64}
 _BY_NAME = {d.name: d for d in _ALL}
-_BY_NAME.update({"half": float16, "float": float32, "double": float64})
+_BY_NAME.update(_C_NAMES)
 _BY_ENUM = {d.as_datatype_enum: d for d in _ALL}
 _BY_NP = {np.dtype(d._np): d for d in _ALL if d is not string}
 _BY_NP[np.dtype(object)] = string
 _BY_PY = {float: float32, int: int32, builtins.bool: bool, str: string, bytes: string}
+
+
+def runtime_name(dtype):
+    """The name TF's C++ runtime prints in its messages (DataTypeString): 'float', 'double' and
+    'half' where Python says float32, float64 and float16."""
+    return next((c for c, d in _C_NAMES.items() if d is dtype), dtype.name)
 
 
 def as_dtype(type_value):

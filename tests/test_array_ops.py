@@ -544,3 +544,84 @@ def test_gather_does_not_take_out_buffers():
     with tf.Session() as sess:
         for idx in ([1, 2] * 100, [5, 0] * 100):
             np.testing.assert_array_equal(sess.run(y, {p: pv, i: idx}), pv[idx])
+
+
+def _new_ops(graph, build):
+    """(name, type, input names) of the ops `build()` adds to `graph`."""
+    before = len(graph.get_operations())
+    build()
+    return [(op.name, op.type, [t.op.name for t in op.inputs])
+            for op in graph.get_operations()[before:]]
+
+
+def test_python_arguments_are_constants_named_as_in_tf(fresh_graph):
+    """TF converts a Python argument inside the op's name scope, naming it after the argument
+    ('Reshape/shape'), where a bare 'Const_3' would say nothing in TensorBoard."""
+    x = tf.placeholder(tf.float32, [None, 4, 6], name="x")
+    i = tf.placeholder(tf.int32, [None], name="i")
+    g = fresh_graph
+    assert _new_ops(g, lambda: tf.reshape(x, [-1, 24], name="flat")) == [
+        ("flat/shape", "Const", []), ("flat", "Reshape", ["x", "flat/shape"])]
+    assert _new_ops(g, lambda: tf.gather(x, [3, 0], axis=1))[0][0] == "GatherV2/indices"
+    assert _new_ops(g, lambda: tf.gather_nd(x, [[0, 1]]))[0][0] == "GatherNd/indices"
+    assert _new_ops(g, lambda: tf.tile(i, [3]))[0][0] == "Tile/multiples"
+    padded = _new_ops(g, lambda: tf.pad(x, [[0, 0], [1, 2], [0, 0]], constant_values=1.0))
+    assert [o[0] for o in padded] == ["PadV2/paddings", "PadV2/constant_values", "PadV2"]
+    assert [o[0] for o in _new_ops(g, lambda: tf.fill([2, 3], 1.5))] == [
+        "Fill/dims", "Fill/value", "Fill"]
+    assert [o[0] for o in _new_ops(g, lambda: tf.broadcast_to(1.0, [2, 3]))] == [
+        "BroadcastTo/input", "BroadcastTo/shape", "BroadcastTo"]
+    assert [o[0] for o in _new_ops(g, lambda: tf.slice(x, [0, 1, 2], [-1, 2, 2]))] == [
+        "Slice/begin", "Slice/size", "Slice"]
+    assert [o[0] for o in _new_ops(g, lambda: tf.scatter_nd([[0], [2]], [1.0, 2.0], [4]))] == [
+        "ScatterNd/indices", "ScatterNd/updates", "ScatterNd/shape", "ScatterNd"]
+    assert [o[0] for o in _new_ops(g, lambda: tf.strided_slice(x, [0], [1], [1]))] == [
+        "StridedSlice/begin", "StridedSlice/end", "StridedSlice/strides", "StridedSlice"]
+    assert _new_ops(g, lambda: tf.identity([1.0]))[0][0] == "Identity/input"
+    assert _new_ops(g, lambda: tf.expand_dims([1.0], 0))[0][0] == "ExpandDims/input"
+    assert _new_ops(g, lambda: tf.placeholder_with_default([1.0], [None]))[0][0] == \
+        "PlaceholderWithDefault/input"
+    assert [o[0] for o in _new_ops(g, lambda: tf.concat([[1, 2], [3]], 0))] == [
+        "concat/values_0", "concat/values_1", "concat"]
+    assert _new_ops(g, lambda: tf.concat([x], 0)) == [("concat_1/concat", "Identity", ["x"])]
+    # Given on/off values are plain constants of one_hot's scope; defaults are named by role.
+    assert [o[0] for o in _new_ops(g, lambda: tf.one_hot(i, 5, 2.0, -1.0))] == [
+        "one_hot/Const", "one_hot/Const_1", "one_hot"]
+
+
+def test_lists_holding_tensors_are_packed_as_in_tf(fresh_graph):
+    i = tf.placeholder(tf.int32, [None], name="i")
+    n = tf.placeholder(tf.int64, [], name="n")
+    first = i[0]
+    assert _new_ops(fresh_graph, lambda: tf.convert_to_tensor([first, 3])) == [
+        ("packed/1", "Const", []), ("packed", "Pack", [first.op.name, "packed/1"])]
+    assert _new_ops(fresh_graph, lambda: tf.reshape(i, [first, -1]))[:2] == [
+        ("Reshape/shape/1", "Const", []),
+        ("Reshape/shape", "Pack", [first.op.name, "Reshape/shape/1"])]
+    # Python numbers beside a Tensor take its dtype, as TF's autopacking does.
+    assert tf.convert_to_tensor([n, 2]).dtype is tf.int64
+    # tf.stack along axis 0 converts the whole list: Python values fold into one constant.
+    assert _new_ops(fresh_graph, lambda: tf.stack([1.0, 2.0])) == [("stack", "Const", [])]
+    assert _new_ops(fresh_graph, lambda: tf.stack([i, i], axis=1)) == [
+        ("stack_1", "Pack", ["i", "i"])]
+    with pytest.raises(ValueError, match="Shapes of all inputs must match"):
+        tf.stack([[1.0, 2.0], [3.0]])
+
+
+def test_rank_is_a_constant_when_known_as_in_tf():
+    assert tf.rank(tf.placeholder(tf.float32, [None, 3])).op.type == "Const"
+    unknown = tf.rank(tf.placeholder(tf.float32))
+    assert unknown.op.type == "Rank"
+    assert _run(unknown, {unknown.op.inputs[0]: np.zeros((2, 3, 1))}) == 3
+
+
+def test_reshape_checks_divisibility_with_one_unknown_dim():
+    """TF's shape function: with one unknown input dim the known ones must divide the target."""
+    with pytest.raises(ValueError, match="Dimension size must be evenly divisible by 24 but is 25"):
+        tf.reshape(tf.placeholder(tf.float32, [None, 4, 6]), [5, 5])
+    with pytest.raises(ValueError, match="Cannot reshape a tensor with 0 elements to shape "
+                                         r"\[5,5\] \(25 elements\)"):
+        tf.reshape(tf.placeholder(tf.float32, [None, 4, 0]), [5, 5])
+    assert tf.reshape(tf.placeholder(tf.float32, [None, 4, 6]), [48, 2]).shape.as_list() == [48, 2]
+    assert tf.reshape(tf.placeholder(tf.float32, [None, None, 6]), [5, 5]).shape.as_list() == [5, 5]
+    assert tf.reshape(tf.placeholder(tf.float32, [None, 4]), [-1, 3]).shape.as_list() == [None, 3]

@@ -370,6 +370,9 @@ def test_dtypes_from_names_and_numpy_types():
         tf.as_dtype("floatx")
     assert tf.placeholder("float", [2]).dtype is tf.float32
     assert tf.placeholder(np.int64).dtype is tf.int64
+    # TF's run-time messages print the C++ names ('with dtype float').
+    assert [tf.dtypes.runtime_name(d) for d in (tf.float32, tf.float64, tf.float16, tf.int32)] \
+        == ["float", "double", "half", "int32"]
 
 
 def test_no_silent_upcasting():

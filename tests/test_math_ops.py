@@ -167,6 +167,33 @@ def test_scalar_operand_is_a_constant_in_the_operator_scope():
     assert (m.op.name, m.op.type, m.shape.as_list()) == ("matmul", "BatchMatMulV2", [2, 2, 2])
 
 
+def test_python_arguments_are_named_as_in_tf():
+    """A Python argument becomes a constant in the op's scope named after the argument."""
+    def inputs(t):
+        return [i.op.name for i in t.op.inputs]
+    m = tf.matmul(np.ones((2, 2), np.float32), np.ones((2, 2), np.float32))
+    assert (m.op.name, inputs(m)) == ("MatMul", ["MatMul/a", "MatMul/b"])
+    assert inputs(tf.sigmoid([1.0], name="s")) == ["s/x"]
+    assert inputs(tf.reduce_sum([1.0, 2.0])) == ["Sum/input"]
+    assert inputs(tf.argmax([[1.0, 2.0]], 1)) == ["ArgMax/input"]
+    lin = tf.linspace(0.0, 1.0, 5)
+    assert (lin.op.name, inputs(lin)) == ("LinSpace", ["LinSpace/start", "LinSpace/stop",
+                                                       "LinSpace/num"])
+
+
+def test_cast_of_a_python_value_is_named_as_in_tf():
+    """tf.cast converts Python values as 'Cast/x'; with the target dtype already, no Cast op is
+    added, but the scope name is used up (TF numbers the next cast 'Cast_1')."""
+    two = tf.cast(2, tf.float32)
+    assert (two.op.name, two.op.type, two.op.inputs[0].op.name) == ("Cast", "Cast", "Cast/x")
+    half = tf.cast(0.5, tf.float32)
+    assert (half.op.name, half.op.type) == ("Cast_1/x", "Const")
+    i = tf.placeholder(tf.int32, [], name="i")
+    assert tf.cast(i, tf.float32).op.name == "Cast_2"
+    assert tf.cast(i, tf.int32) is i
+    assert run(tf.cast(0.1, tf.float64)) == np.float64(np.float32(0.1))  # TF1 goes via float32
+
+
 def test_logical_operators():
     b = tf.placeholder(tf.bool, [4])
     c = tf.placeholder(tf.bool, [4])

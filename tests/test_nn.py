@@ -145,6 +145,10 @@ def test_sparse_xent_build_errors():
     with pytest.raises(TypeError, match="int32, int64"):
         tf.nn.sparse_softmax_cross_entropy_with_logits(labels=tf.zeros([4]),
                                                        logits=tf.zeros([4, 5]))
+    # One-hot labels, the usual mistake: TF checks the ranks before the labels' dtype.
+    with pytest.raises(ValueError, match="labels.shape.rank"):
+        tf.nn.sparse_softmax_cross_entropy_with_logits(labels=tf.one_hot([1, 2], 5),
+                                                       logits=tf.zeros([2, 5]))
     loss = tf.nn.sparse_softmax_cross_entropy_with_logits(
         labels=tf.placeholder(tf.int64, [7]), logits=logits)
     assert loss.shape.as_list() == [7]
@@ -174,7 +178,9 @@ def test_in_top_k_errors():
         tf.nn.in_top_k(tf.zeros([3]), [0], 1)
     with pytest.raises(TypeError, match="'k'"):
         tf.nn.in_top_k(tf.zeros([1, 3]), tf.constant([2], tf.int64), tf.constant(2))
-    assert tf.nn.in_top_k(tf.zeros([1, 3]), tf.constant([2], tf.int64), 2).dtype == tf.bool
+    hits = tf.nn.in_top_k(tf.zeros([1, 3]), tf.constant([2], tf.int64), 2)
+    assert hits.dtype == tf.bool
+    assert hits.op.inputs[2].op.name == hits.op.name + "/k"  # TF names a Python k so
 
 
 # -- run-time behaviour ---------------------------------------------------------------------------

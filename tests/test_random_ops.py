@@ -51,6 +51,8 @@ def test_truncated_shuffle_and_multinomial_names():
     assert g.get_operation_by_name("truncated_normal/TruncatedNormal").type == "TruncatedNormal"
     assert s.name == "RandomShuffle:0"
     assert m.name == "multinomial/Multinomial:0" and m.dtype == tf.int64
+    assert [t.op.name for t in m.op.inputs] == ["multinomial/logits",
+                                                "multinomial/Multinomial/num_samples"]
 
 
 # -- static shapes ---------------------------------------------------------------------------------

@@ -19,7 +19,7 @@ import sys
 
 import numpy
 
-from minitf import backend, errors
+from minitf import backend, dtypes, errors
 from minitf.framework.shapes import format_dims
 from minitf.framework.tensor import Tensor
 
@@ -246,7 +246,7 @@ def _check_feeds(ops, fed, elements):
             raise errors.InvalidArgumentError(
                 None, op, "You must feed a value for placeholder tensor '%s' with dtype %s%s "
                 "(needed by fetch %s). Add it to feed_dict." % (
-                    op.name, op.outputs[0].dtype.name,
+                    op.name, dtypes.runtime_name(op.outputs[0].dtype),
                     "" if shape.ndims is None else " and shape %s" % _dims(shape),
                     ", ".join("'%s'" % e.name for e in needing) or "?"))
 

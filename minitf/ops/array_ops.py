@@ -50,7 +50,7 @@ class Placeholder(OpDef):
         def missing():
             raise errors.InvalidArgumentError(
                 None, op, "You must feed a value for placeholder tensor '%s' with dtype %s%s"
-                % (op.name, self.dtype.name,
+                % (op.name, dtypes.runtime_name(self.dtype),
                    "" if self.shape.ndims is None else " and shape %s" % format_dims(self.shape.as_tuple())))
         return missing
 
@@ -189,8 +189,9 @@ class Rank(OpDef):
 
 
 def rank(input, name=None):
-    """tf.rank: the number of dimensions of `input`, as an int32 scalar (a constant when the
-    static rank is known, as in TF)."""
+    """tf.rank: the number of dimensions of `input`, as an int32 scalar.
+
+    A constant when the static rank is known, as in TF."""
     x = convert_to_tensor(input)
     if x.shape.ndims is not None:
         return constant(x.shape.ndims, dtypes.int32, name=name or "Rank")
@@ -277,8 +278,8 @@ class Fill(OpDef):
 def fill(dims, value, name=None):
     """tf.fill: a tensor of shape `dims` whose every element is the scalar `value`."""
     with name_scope(name, "Fill", [dims, value]) as scope:
-        return _op(Fill(), [_index_tensor(dims, name="dims"), convert_to_tensor(value, name="value")],
-                   scope)
+        dims = _index_tensor(dims, name="dims")
+        return _op(Fill(), [dims, convert_to_tensor(value, name="value")], scope)
 
 
 def _filled(shape_, dtype, number, name, default_name):
@@ -1288,8 +1289,8 @@ def slice(input_, begin, size, name=None):  # noqa: A001 - TF's public name
     """tf.slice: the block of `size` elements starting at `begin` (size -1: to the end)."""
     with name_scope(name, "Slice", [input_, begin, size]) as scope:
         x = convert_to_tensor(input_, name="input")
-        return _op(Slice(), [x, _index_tensor(begin, name="begin"), _index_tensor(size, name="size")],
-                   scope)
+        begin = _index_tensor(begin, name="begin")
+        return _op(Slice(), [x, begin, _index_tensor(size, name="size")], scope)
 
 
 @dataclasses.dataclass(frozen=True)
