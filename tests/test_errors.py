@@ -45,7 +45,7 @@ def test_missing_feed_names_the_placeholder_and_the_fetch():
             s.run([unrelated, y])
         assert s.run(unrelated) == 1.0  # fetching what does not need it is fine
     message = str(info.value)
-    assert "You must feed a value for placeholder tensor 'images' with dtype float32 and " \
+    assert "You must feed a value for placeholder tensor 'images' with dtype float and " \
            "shape [?,3]" in message
     assert "'total:0'" in message and "'Const:0'" not in message
     assert info.value.op is x.op
