@@ -41,5 +41,14 @@ def main(argv=None):
     return 2
 
 
+def run():
+    """The console script: main(), quiet when its output is piped into `head`."""
+    try:
+        return main()
+    except BrokenPipeError:
+        sys.stderr.close()  # the reader went away: nothing left to say
+        return 0
+
+
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(run())

@@ -9,6 +9,10 @@ import os
 
 import numpy
 
+# Where ops that work on the host run whatever the placement (printing, summaries,
+# checkpoint I/O: their kernels format values or touch files).
+HOST_DEVICE = "/device:CPU:0"
+
 _cupy = None
 _cupy_checked = False
 

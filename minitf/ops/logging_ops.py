@@ -18,6 +18,7 @@ import struct
 import sys
 
 from minitf import dtypes, errors
+from minitf.backend import HOST_DEVICE
 from minitf.framework.graph import get_default_graph, name_scope
 from minitf.framework.registry import OpDef, register
 from minitf.framework.shapes import format_dims
@@ -33,7 +34,6 @@ __all__ = ["Print", "print", "Assert", "check_numerics", "assert_equal", "assert
            "assert_rank", "assert_rank_at_least", "assert_type", "assert_integer",
            "assert_scalar"]
 
-_HOST = "/device:CPU:0"
 
 
 # -- formatting values as TF's Tensor::SummarizeValue does -------------------------------------
@@ -207,7 +207,7 @@ def Print(input_, data, message=None, first_n=None, summarize=None, name=None):
     data = [convert_to_tensor(d) for d in data]
     opdef = PrintOp(message or "", -1 if first_n is None else int(first_n),
                     3 if summarize is None else int(summarize))
-    return _create(opdef, [x] + data, name or "Print", device=_HOST).outputs[0]
+    return _create(opdef, [x] + data, name or "Print", device=HOST_DEVICE).outputs[0]
 
 
 # -- tf.print --------------------------------------------------------------------------------------
@@ -302,7 +302,7 @@ def print(*inputs, **kwargs):  # noqa: A001 - TF's public name
     quote = not (len(inputs) == 1 and len(order) == 1 and order[0].dtype is dtypes.string
                  and order[0].shape.ndims == 0)  # a lone string tensor prints as is (as TF)
     opdef = PrintV2(tuple(pieces[0::2]), int(summarize), output_stream, end, quote)
-    return _create(opdef, order, name or "PrintV2", device=_HOST)
+    return _create(opdef, order, name or "PrintV2", device=HOST_DEVICE)
 
 
 # -- tf.Assert -----------------------------------------------------------------------------------
@@ -343,7 +343,7 @@ def Assert(condition, data, summarize=None, name=None):
         condition = convert_to_tensor(condition, name="Condition")
         data = [convert_to_tensor(d) for d in data]
         return _create(AssertOp(3 if summarize is None else int(summarize)), [condition] + data,
-                       "Assert", device=_HOST)
+                       "Assert", device=HOST_DEVICE)
 
 
 # -- tf.check_numerics ---------------------------------------------------------------------------

@@ -19,6 +19,7 @@ from google.protobuf.message import DecodeError
 from tensorboardX.proto import summary_pb2
 
 from minitf import backend, dtypes
+from minitf.backend import HOST_DEVICE
 from minitf.framework.graph import GraphKeys, get_collection, get_default_graph, name_scope
 from minitf.framework.graph_def import ndarray_to_tensor_proto
 from minitf.framework.registry import OpDef, register
@@ -30,7 +31,6 @@ from minitf.ops.constant_op import constant, convert_to_tensor
 __all__ = ["scalar", "histogram", "image", "audio", "text", "tensor_summary", "merge",
            "merge_all"]
 
-_HOST = "/device:CPU:0"
 _REAL = (dtypes.float16, dtypes.float32, dtypes.float64, dtypes.int8, dtypes.int16,
          dtypes.int32, dtypes.int64, dtypes.uint8, dtypes.uint16, dtypes.uint32, dtypes.uint64)
 _DBL_MAX = sys.float_info.max
@@ -383,7 +383,7 @@ def _summary_scope(name, family, values):
 
 
 def _summary_op(opdef, inputs, name, collections, default_collections):
-    out = get_default_graph().create_op(opdef, inputs, name=name, device=_HOST).outputs[0]
+    out = get_default_graph().create_op(opdef, inputs, name=name, device=HOST_DEVICE).outputs[0]
     for key in default_collections if collections is None else collections:
         get_default_graph().add_to_collection(key, out)
     return out

@@ -34,6 +34,7 @@ import numpy as np
 from google.protobuf import text_format
 
 from minitf import backend, dtypes, errors
+from minitf.backend import HOST_DEVICE
 from minitf.client.session import Session
 from minitf.framework import meta_graph
 from minitf.framework.graph import GraphKeys, control_dependencies, get_default_graph, name_scope
@@ -52,7 +53,6 @@ from minitf.train import bundle, checkpoint_state
 __all__ = ["Saver", "export_meta_graph", "import_meta_graph"]
 
 _logger = logging.getLogger("minitf")
-_HOST = "/device:CPU:0"
 
 
 # --------------------------------------------------------------------------------------------
@@ -322,7 +322,7 @@ class Saver:
             slices = constant([""] * len(keys), dtypes.string, name="shape_and_slices")
             # File I/O and string inputs live on the host; the plan moves values across.
             return graph.create_op(opdef, [filename, names, slices] + list(tensors), name=scope,
-                                   device=_HOST)
+                                   device=HOST_DEVICE)
 
     def as_saver_def(self):
         """The SaverDef that describes this saver's ops (what a MetaGraph stores)."""
