@@ -87,6 +87,7 @@ class _FetchMapper:
             return lambda v: v[i]
 
         self.build = flatten(fetches)
+        self.elements = tuple(self.elements)  # the plan cache key, built once
 
 
 class Session:
@@ -131,7 +132,7 @@ class Session:
         mapper = self._mapper(fetches)
         feed_tensors, feed_values = self._convert_feeds(feed_dict)
         self._note_graph_growth()
-        key = (tuple(mapper.elements), tuple(feed_tensors))
+        key = (mapper.elements, tuple(feed_tensors))
         with self._lock:
             plan = self._plans.get(key)
             if plan is None:
