@@ -47,10 +47,8 @@ def array_module_for(device):
 
 
 def to_numpy(value):
-    """A host (numpy) copy of a kernel result; numpy values pass through unchanged."""
-    if isinstance(value, (numpy.ndarray, numpy.generic)) or _cupy is None:
-        return value
-    if isinstance(value, _cupy.ndarray):
+    """A host (numpy) copy of a device array; anything else passes through unchanged."""
+    if _cupy is not None and isinstance(value, _cupy.ndarray):
         return _cupy.asnumpy(value)
     return value
 

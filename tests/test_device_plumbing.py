@@ -1,0 +1,157 @@
+"""The GPU code path, run on the CPU: a stand-in for cupy whose arrays are "on the device" and
+whose kernels refuse host (numpy) arrays, as cupy's do. Ops placed with tf.device('/gpu:0') run
+on it; the results must equal a numpy run, fetched values must come back as numpy, and host-side
+ops (Print, summaries, checkpoints) must still work. CI has no GPU, so this is where the device
+plumbing (transfers, fetches, variables and slots on the device) is tested; the kernels'
+behaviour on real cupy is checked by the op table's cupy column when a GPU is present."""
+
+import numpy as np
+import pytest
+
+import minitf as tf
+from minitf import backend
+
+
+class DeviceArray(np.ndarray):
+    """An array on the stand-in device: operations on it refuse host arrays, like cupy's."""
+
+    kernel_calls = 0
+
+    def __array_ufunc__(self, ufunc, method, *inputs, out=None, **kwargs):
+        _refuse_host_arrays(inputs + (out or ()), ufunc.__name__)
+        DeviceArray.kernel_calls += 1
+        inputs = [_host_view(x) for x in inputs]
+        if out is not None:
+            kwargs["out"] = tuple(_host_view(o) for o in out)
+        result = getattr(ufunc, method)(*inputs, **kwargs)
+        if out is not None:
+            return out[0] if len(out) == 1 else out
+        return _on_device(result)
+
+    def __array_function__(self, func, types_, args, kwargs):
+        _refuse_host_arrays(args + tuple(kwargs.values()), func.__name__)
+        DeviceArray.kernel_calls += 1
+        result = func(*_unwrap(args), **{k: _unwrap(v) for k, v in kwargs.items()})
+        return _on_device(result)
+
+
+def _refuse_host_arrays(values, name):
+    for v in values:
+        if isinstance(v, (list, tuple)):
+            _refuse_host_arrays(v, name)
+        elif isinstance(v, np.ndarray) and not isinstance(v, DeviceArray):
+            raise TypeError("%s: a host numpy array was passed to a device kernel" % name)
+
+
+def _host_view(x):
+    return x.view(np.ndarray) if isinstance(x, DeviceArray) else x
+
+
+def _unwrap(x):
+    if isinstance(x, (list, tuple)):
+        return type(x)(_unwrap(v) for v in x)
+    return _host_view(x)
+
+
+def _on_device(result):
+    if isinstance(result, tuple):
+        return tuple(_on_device(r) for r in result)
+    if isinstance(result, np.ndarray) and not isinstance(result, DeviceArray):
+        return result.view(DeviceArray)
+    return result
+
+
+class DeviceModule:
+    """A cupy-like module: numpy's functions, with array results on the device."""
+
+    ndarray = DeviceArray
+
+    @staticmethod
+    def asarray(x, dtype=None):  # a host-to-device copy
+        host = _host_view(x) if isinstance(x, np.ndarray) else x
+        return np.array(host, dtype=dtype).view(DeviceArray)
+
+    @staticmethod
+    def asnumpy(x):
+        return np.array(x.view(np.ndarray))
+
+    def __getattr__(self, name):
+        value = getattr(np, name)
+        if isinstance(value, np.ufunc) or not callable(value) or isinstance(value, type):
+            return value  # ufuncs dispatch through DeviceArray; dtypes pass through
+
+        def call(*args, **kwargs):
+            return _on_device(value(*args, **kwargs))
+        return call
+
+
+@pytest.fixture
+def fake_gpu(monkeypatch):
+    device = DeviceModule()
+    monkeypatch.setattr(backend, "_cupy", device)
+    monkeypatch.setattr(backend, "_cupy_checked", True)
+    DeviceArray.kernel_calls = 0
+    return device
+
+
+def train_mlp(device, steps=3):
+    rng = np.random.default_rng(0)
+    x_value = rng.standard_normal((16, 5)).astype(np.float32)
+    y_value = rng.integers(0, 3, 16)
+    g = tf.Graph()
+    with g.as_default(), tf.device(device):
+        tf.set_random_seed(1)
+        x = tf.placeholder(tf.float32, (None, 5))
+        y = tf.placeholder(tf.int64, (None,))
+        h = tf.layers.dense(x, 8, activation=tf.nn.relu,
+                            kernel_initializer=tf.constant_initializer(rng.uniform(-1, 1, (5, 8))))
+        logits = tf.layers.dense(h, 3, kernel_initializer=tf.constant_initializer(
+            rng.uniform(-1, 1, (8, 3))))
+        loss = tf.reduce_mean(tf.nn.sparse_softmax_cross_entropy_with_logits(labels=y, logits=logits))
+        loss = tf.Print(loss, [loss], "loss: ")
+        step = tf.train.AdamOptimizer(0.1).minimize(loss)
+        summary = tf.summary.scalar("loss", loss)
+        with tf.Session() as sess:
+            sess.run(tf.global_variables_initializer())
+            losses = [sess.run([step, loss], {x: x_value, y: y_value})[1] for _ in range(steps)]
+            kernel = sess.run(tf.trainable_variables()[0])
+            summary_bytes = sess.run(summary, {x: x_value, y: y_value})
+            sess.run(tf.trainable_variables()[0].assign(tf.zeros((5, 8))))
+    return losses, kernel, summary_bytes
+
+
+def test_a_training_step_on_the_device_matches_numpy(fake_gpu, capsys):
+    on_device = train_mlp("/gpu:0")
+    calls = DeviceArray.kernel_calls
+    on_host = train_mlp("/cpu:0")
+    assert calls > 100  # the kernels really ran on the stand-in device
+    np.testing.assert_allclose(on_device[0], on_host[0], rtol=1e-6)
+    np.testing.assert_allclose(on_device[1], on_host[1], rtol=1e-6)
+    assert type(on_device[1]) is np.ndarray  # fetched values come back to the host
+    assert all(type(v) is np.float32 for v in on_device[0])
+    assert tf.Summary.FromString(on_device[2]).value[0].simple_value == \
+        pytest.approx(float(on_host[0][-1]), rel=0.2)
+    assert capsys.readouterr().out.count("loss: ") == 2 * 4  # tf.Print ran on the host
+
+
+def test_checkpoints_of_device_variables(fake_gpu, tmp_path):
+    g = tf.Graph()
+    with g.as_default():
+        with tf.device("/gpu:0"):
+            v = tf.Variable(np.arange(6, dtype=np.float32).reshape(2, 3), name="v")
+            bump = v.assign_add(tf.ones((2, 3)))
+        saver = tf.train.Saver()
+        with tf.Session() as sess:
+            sess.run(v.initializer)
+            sess.run(bump)
+            path = saver.save(sess, str(tmp_path / "model.ckpt"))
+            sess.run(v.assign(tf.zeros((2, 3))))
+            saver.restore(sess, path)
+            got = sess.run(v)
+    assert type(got) is np.ndarray
+    np.testing.assert_array_equal(got, np.arange(6).reshape(2, 3) + 1)
+
+
+def test_the_stand_in_refuses_host_arrays_like_cupy(fake_gpu):
+    with pytest.raises(TypeError, match="host numpy array"):
+        np.add(fake_gpu.asarray(np.ones(3)), np.ones(3))
