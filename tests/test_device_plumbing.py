@@ -155,3 +155,25 @@ def test_checkpoints_of_device_variables(fake_gpu, tmp_path):
 def test_the_stand_in_refuses_host_arrays_like_cupy(fake_gpu):
     with pytest.raises(TypeError, match="host numpy array"):
         np.add(fake_gpu.asarray(np.ones(3)), np.ones(3))
+
+
+def test_folded_constants_are_uploaded_once_not_every_run(fake_gpu, monkeypatch):
+    uploads = []
+    real = fake_gpu.asarray
+
+    def counting(x, dtype=None):
+        if not isinstance(x, DeviceArray):
+            uploads.append(np.shape(x))
+        return real(x, dtype)
+
+    monkeypatch.setattr(DeviceModule, "asarray", staticmethod(counting))
+    g = tf.Graph()
+    with g.as_default(), tf.device("/gpu:0"):
+        x = tf.placeholder(tf.float32, (3,))
+        y = x * tf.constant([1.0, 2.0, 3.0]) + 5.0
+        with tf.Session() as sess:
+            sess.run(y, {x: np.ones(3)})
+            first = len(uploads)
+            for _ in range(5):
+                np.testing.assert_allclose(sess.run(y, {x: np.ones(3)}), [6, 7, 8])
+    assert len(uploads) - first == 5  # only the feed, once per run

@@ -92,6 +92,7 @@ class Plan:
             lines.append("    %s, = _feeds" % ", ".join("f%d" % i for i in range(len(fed_tensors))))
         self._line_to_op = {}
         snapshots = {}
+        on_device = {}  # folded constant's name -> its device copy's name
         for i, (op, kname) in enumerate(steps):
             opdef = op.opdef
             if kname is not None:
@@ -99,10 +100,16 @@ class Plan:
                 if opdef.supports_out and len(op.outputs) == 1 and _worth_pooling(op.outputs[0]):
                     fn = _drawing_from(state.buffers, fn)
                     pooled.update(op.outputs)
-                if self.uses_gpu:
-                    fn = _on_device(fn, state.xp_for(op))
-                namespace[kname] = fn
                 args = [slot_of[t] for t in _data_inputs(op)]
+                if self.uses_gpu:
+                    xp = state.xp_for(op)
+                    fn = _on_device(fn, xp)
+                    if xp is not numpy:  # folded constants go to the device once, not per run
+                        for k, slot in enumerate(args):
+                            if slot.startswith("c"):
+                                args[k] = on_device.setdefault(slot, "%s_d" % slot)
+                                namespace[args[k]] = backend.to_module(namespace[slot], xp)
+                namespace[kname] = fn
                 call = "%s(%s)" % (kname, ", ".join(args))
                 outs = ["_" if t in fed else slot_of[t] for t in op.outputs]
                 if not outs:
