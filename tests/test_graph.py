@@ -413,3 +413,14 @@ def test_empty_device_keeps_the_enclosing_one_and_none_clears_it():
                 b = tf.constant(1.0)
         assert a.op.device == "/device:CPU:0"
         assert b.op.device == ""
+
+
+def test_a_failed_import_graph_def_adds_nothing():
+    src = tf.Graph()
+    with src.as_default():
+        a = tf.placeholder(tf.float32, (3,), name="a")
+        tf.identity(a * 2.0, name="b")
+    with tf.Graph().as_default() as g:
+        with pytest.raises(ValueError):
+            tf.import_graph_def(src.as_graph_def(), input_map={"a:0": tf.constant([1, 2, 3])})
+        assert [op.name for op in g.get_operations()] == ["Const"]

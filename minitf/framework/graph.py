@@ -328,6 +328,28 @@ class Graph:
     def colocate_with(self, op, ignore_existing=False):
         yield
 
+    @contextlib.contextmanager
+    def _undo_on_error(self):
+        """Everything added to the graph inside is removed again if the block raises (imports
+        are all or nothing, as in TF). Other threads cannot add ops meanwhile."""
+        with self._lock:
+            n_ops = len(self._ops)
+            names = dict(self._names_in_use)
+            collections = {key: list(items) for key, items in self._collections.items()}
+            try:
+                yield
+            except BaseException:
+                for op in self._ops[n_ops:]:
+                    self._by_name.pop(op.name, None)
+                del self._ops[n_ops:]
+                self._names_in_use = names
+                for key in list(self._collections):  # in place: users may hold the lists
+                    if key in collections:
+                        self._collections[key][:] = collections[key]
+                    else:
+                        del self._collections[key]
+                raise
+
     # -- lifecycle -----------------------------------------------------------------------------
     def finalize(self):
         self._finalized = True

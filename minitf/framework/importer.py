@@ -85,7 +85,7 @@ def import_nodes(graph_def, input_map=None, name=None):
     mapped = _check_input_map(graph, input_map, nodes_by_name)
     order = _topological_order(list(graph_def.node))
     imported = {}
-    with graph.name_scope(name if name is not None else "import") as scope:
+    with graph._undo_on_error(), graph.name_scope(name if name is not None else "import") as scope:
         for node in order:
             imported[node.name] = _import_node(graph, node, scope, imported, mapped)
     return scope, imported

@@ -240,7 +240,13 @@ def import_meta_graph_def(meta_graph_def, clear_devices=False, import_scope=None
                           input_map=None):
     """Imports a MetaGraphDef into the default graph: its nodes (named under `import_scope`,
     else the current name scope), then its collections. Returns ({exported name: imported
-    global Variable}, the SaverDef with its names as imported, or None)."""
+    global Variable}, the SaverDef with its names as imported, or None). All or nothing: a
+    failure leaves the graph as it was."""
+    with get_default_graph()._undo_on_error():
+        return _import_meta_graph_def(meta_graph_def, clear_devices, import_scope, input_map)
+
+
+def _import_meta_graph_def(meta_graph_def, clear_devices, import_scope, input_map):
     graph = get_default_graph()
     graph_def = meta_graph_def.graph_def
     if clear_devices:

@@ -311,3 +311,22 @@ def test_imported_saver_graph_restores_with_the_saver_def(tmp_path):
         with pytest.raises(errors.NotFoundError):
             sess.run(saver.saver_def.restore_op_name,
                      {saver.saver_def.filename_tensor_name: str(tmp_path / "nope")})
+
+
+def test_a_failed_import_leaves_the_graph_as_it_was(tmp_path):
+    with tf.Graph().as_default():
+        x = tf.placeholder(tf.float32, (2,), name="x")
+        v = tf.Variable([1.0, 2.0], name="v")
+        tf.add_to_collection("things", tf.identity(x * v, name="y"))
+        meta = str(tmp_path / "m.meta")
+        tf.train.export_meta_graph(meta)
+    with tf.Graph().as_default() as g:
+        keep = tf.constant(1)
+        things = g.get_collection_ref("things")
+        with pytest.raises(ValueError):
+            tf.train.import_meta_graph(meta, input_map={"v/read:0": tf.constant(1)})
+        assert g.get_operations() == [keep.op, g.get_operation_by_name("Const_1")]
+        assert g.get_collection("things") == [] and things == []
+        assert tf.global_variables() == []
+        # the names it had taken are free again
+        assert tf.constant(2.0, name="v").op.name == "v"
