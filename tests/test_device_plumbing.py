@@ -177,3 +177,22 @@ def test_folded_constants_are_uploaded_once_not_every_run(fake_gpu, monkeypatch)
             for _ in range(5):
                 np.testing.assert_allclose(sess.run(y, {x: np.ones(3)}), [6, 7, 8])
     assert len(uploads) - first == 5  # only the feed, once per run
+
+
+def test_values_cross_devices_once_per_run_and_identities_do_not_move_them(fake_gpu):
+    g = tf.Graph()
+    with g.as_default():
+        x = tf.placeholder(tf.float32, (3,))
+        with tf.device("/gpu:0"):
+            a = tf.exp(x)              # x goes to the device once...
+            b = tf.sin(x) + a          # ...and is reused here
+        with tf.device("/cpu:0"):
+            c = tf.identity(a)         # forwards the device value: no call, no transfer
+            d = tf.Print(c, [c], "c=")  # a host op reading it: one transfer back
+        with tf.Session() as sess:
+            got = sess.run([b, d], {x: np.zeros(3, np.float32)})
+            plan = next(iter(sess._plans.values()))
+    np.testing.assert_allclose(got[0], [1, 1, 1])
+    np.testing.assert_allclose(got[1], [1, 1, 1])
+    transfers = [l for l in plan.source.splitlines() if "= _to" in l]
+    assert len(transfers) == 2, plan.source

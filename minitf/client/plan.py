@@ -14,6 +14,7 @@ mapping whose pages fault in on first touch. Memory stays bounded by the largest
 alive at once, as with any allocator's cache.
 """
 
+import functools
 import heapq
 import sys
 
@@ -86,13 +87,29 @@ class Plan:
             for t in _data_inputs(op):
                 last_use[slot_of[t]] = i
 
+        # With a GPU in the plan, a value crosses to another device once, at its first
+        # consumer there (constants when the plan is built), and is deleted after its last use.
+        home = {}  # slot -> the array module its value lives on
+        moved_last_use = {}  # (slot, xp) -> last step that reads the moved copy
+        if self.uses_gpu:
+            for i, (op, kname) in enumerate(steps):
+                for t in _data_inputs(op):
+                    slot = slot_of[t]
+                    home.setdefault(slot, numpy)  # feeds and constants live on the host
+                    if kname is not None and home[slot] is not state.xp_for(op):
+                        moved_last_use[(slot, state.xp_for(op))] = i
+                if kname is not None:  # (an identity's output lives where its input does)
+                    for t in op.outputs:
+                        if t not in fed:
+                            home[slot_of[t]] = state.xp_for(op)
+
         # Pass 2: emit the straight-line code.
         lines = ["def run(_feeds):"]
         if fed_tensors:
             lines.append("    %s, = _feeds" % ", ".join("f%d" % i for i in range(len(fed_tensors))))
         self._line_to_op = {}
         snapshots = {}
-        on_device = {}  # folded constant's name -> its device copy's name
+        moved = {}  # (slot, xp) -> the name of its copy on that device
         for i, (op, kname) in enumerate(steps):
             opdef = op.opdef
             if kname is not None:
@@ -103,12 +120,9 @@ class Plan:
                 args = [slot_of[t] for t in _data_inputs(op)]
                 if self.uses_gpu:
                     xp = state.xp_for(op)
-                    fn = _on_device(fn, xp)
-                    if xp is not numpy:  # folded constants go to the device once, not per run
-                        for k, slot in enumerate(args):
-                            if slot.startswith("c"):
-                                args[k] = on_device.setdefault(slot, "%s_d" % slot)
-                                namespace[args[k]] = backend.to_module(namespace[slot], xp)
+                    for k, slot in enumerate(args):
+                        if home[slot] is not xp:
+                            args[k] = self._moved(slot, xp, namespace, lines, moved)
                 namespace[kname] = fn
                 call = "%s(%s)" % (kname, ", ".join(args))
                 outs = ["_" if t in fed else slot_of[t] for t in op.outputs]
@@ -129,6 +143,9 @@ class Plan:
                     snapshots[t] = "r%d" % len(snapshots)
                     helper = "_snap" if opdef.fresh_output else "_copy"
                     lines.append("    %s = %s(%s)" % (snapshots[t], helper, slot_of[t]))
+            for key in [k for k, last in moved_last_use.items() if last == i]:
+                if not key[0].startswith("c"):
+                    lines.append("    del %s" % moved[key])
             for t in _data_inputs(op):
                 slot = slot_of[t]
                 # (a variable's storage costs nothing to keep; it may still be fetched)
@@ -161,6 +178,21 @@ class Plan:
         # inf/nan propagate silently, as in TF (decorating once costs half of a `with` per run)
         self._run = numpy.errstate(all="ignore")(namespace["run"])
         self.num_kernels = len(self._line_to_op)
+
+    @staticmethod
+    def _moved(slot, xp, namespace, lines, moved):
+        """The name of `slot`'s copy on `xp`, emitting the transfer at its first use (a
+        constant's copy is made now, once)."""
+        key = (slot, xp)
+        if key not in moved:
+            moved[key] = name = "%s_to%d" % (slot, id(xp) % 10007)
+            if slot.startswith("c"):
+                namespace[name] = backend.to_module(namespace[slot], xp)
+            else:
+                mover = "_to%d" % (id(xp) % 10007)
+                namespace[mover] = functools.partial(_transfer, xp=xp)
+                lines.append("    %s = %s(%s)" % (name, mover, slot))
+        return moved[key]
 
     # -- running -------------------------------------------------------------------------------
     def run(self, feeds):
@@ -404,10 +436,8 @@ def _references_of_an_unshared_array():
 _UNSHARED = _references_of_an_unshared_array()
 
 
-def _on_device(fn, xp):
-    def call(*args):
-        return fn(*[backend.to_module(a, xp) for a in args])
-    return call
+def _transfer(value, xp):
+    return backend.to_module(value, xp)
 
 
 def _snapshot(value):
