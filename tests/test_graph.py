@@ -198,10 +198,10 @@ def test_control_dependencies_nest_and_clear():
             with tf.control_dependencies([c]):
                 e = x / x
         f = tf.identity(a)  # a data input already orders it: no control input needed
-    assert b.op.control_inputs == (a.op,)
+    assert b.op.control_inputs == [a.op]
     assert set(c.op.control_inputs) == {a.op, b.op}
-    assert d.op.control_inputs == () and e.op.control_inputs == (c.op,)
-    assert f.op.control_inputs == ()
+    assert d.op.control_inputs == [] and e.op.control_inputs == [c.op]
+    assert f.op.control_inputs == []
     with pytest.raises(TypeError, match="Control input must be"):
         with tf.control_dependencies([3]):
             pass
@@ -225,7 +225,7 @@ def test_group_and_no_op():
     v = tf.Variable(0, name="v")
     w = tf.Variable(10, name="w")
     both = tf.group(v.assign_add(1), [w.assign_sub(2)])
-    assert both.type == "NoOp" and both.name == "group_deps" and both.outputs == ()
+    assert both.type == "NoOp" and both.name == "group_deps" and both.outputs == []
     assert {op.type for op in both.control_inputs} == {"AssignAdd", "AssignSub"}
     assert tf.group(v.initializer, name="named").name == "named"
     nothing = tf.no_op()

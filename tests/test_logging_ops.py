@@ -118,7 +118,7 @@ def test_print_gradient_flows_to_input_only():
 def test_tf_print_is_an_op_for_control_dependencies(capsys):
     x = tf.placeholder(tf.int32, [2, 5])
     pr = tf.print("hello", x, tf.constant([1, 2, 3]), output_stream=sys.stdout)
-    assert pr.type == "PrintV2" and pr.outputs == ()
+    assert pr.type == "PrintV2" and pr.outputs == []
     with tf.control_dependencies([pr]):
         y = tf.identity(x)
     with tf.Session() as s:

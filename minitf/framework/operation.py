@@ -30,8 +30,8 @@ class Operation:
         self.name = name
         self.opdef = opdef
         self.inputs = tuple(inputs)
-        self.outputs = tuple(Tensor(self, i, spec) for i, spec in enumerate(specs))
-        self.control_inputs = tuple(control_inputs)
+        self.outputs = [Tensor(self, i, spec) for i, spec in enumerate(specs)]
+        self.control_inputs = list(control_inputs)
         self.device = device
         self.created_at = user_call_site()
         self._id = op_id
@@ -45,7 +45,7 @@ class Operation:
         return self.opdef.stateful
 
     def values(self):
-        return self.outputs
+        return tuple(self.outputs)
 
     def get_attr(self, name):
         """An attribute of the op (a field of its OpDef), as TF's Operation.get_attr."""
