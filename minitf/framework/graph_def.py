@@ -8,10 +8,15 @@ How an Operation becomes a NodeDef:
   for each control input. Variable references are ordinary inputs (``Assign`` reads ``w``).
 * ``attr`` holds every field of the OpDef dataclass, converted by `to_attr_value`. A field whose
   name differs from TF's attr name is renamed through `ATTR_RENAMES` (``keepdims`` ->
-  ``keep_dims``). Then, for TensorBoard and TF's readers, attrs TF derives from the inputs:
-  ``T`` (the dtype of the input in `_T_INPUT`, default input 0) unless the OpDef has a ``T`` or
-  ``dtype`` field or TF's op has no ``T``; ``N`` for list-input ops; and, with
+  ``keep_dims``). Then the type attrs TF derives from the inputs (`_TYPE_ATTRS`: ``T`` of input
+  0 unless listed otherwise, ``Tidx``, ``SrcT``...), ``N`` for list-input ops and, with
   ``add_shapes=True``, ``_output_shapes``.
+* TF's form, so that TF's `import_graph_def` / `import_meta_graph` read the graph: a field TF
+  takes as an input (`_CONST_INPUTS`: Sum's axis is TF's ``reduction_indices`` input) becomes
+  an int32 Const node ``<op>/<input name>`` feeding that input; a field TF's op does not have
+  is left out where it has the one value TF implies (`_TF_IMPLIED`); minitf-only ops (SumTo)
+  and forms TF's op cannot take (a softmax over a middle axis) become the TF ops that compute
+  the same (`_EXPANSIONS`), marked with ``_minitf_*`` attrs, which TF keeps and ignores.
 
 The value mapping (`to_attr_value` / `from_attr_value` are inverses on it)::
 
@@ -30,10 +35,10 @@ The value mapping (`to_attr_value` / `from_attr_value` are inverses on it)::
     nested number tuples -> tensor                            -> ndarray (a tuple again through
                                                                  `node_def_to_opdef`)
 
-`node_def_to_opdef` rebuilds an OpDef from a NodeDef written by `graph_to_graph_def`: attrs that
-are not fields of the OpDef (T, N, _output_shapes, _class...) are ignored. A GraphDef written by
-TF itself may carry as inputs what minitf keeps as fields (Sum's reduction indices), so
-importing one needs per-op input handling on top of this.
+`node_def_to_opdef` rebuilds an OpDef from a NodeDef in minitf's form: attrs that are not
+fields of the OpDef (T, N, _output_shapes, _class...) are ignored. `minitf_form` turns a
+GraphDef's nodes in TF's form (written by minitf or by TF itself) into minitf's form first:
+Const inputs folded back into fields, expansions collapsed back into the minitf op.
 """
 
 import dataclasses
@@ -46,9 +51,9 @@ from minitf import dtypes
 from minitf.framework.registry import lookup
 from minitf.framework.shapes import TensorShape
 
-__all__ = ["graph_to_graph_def", "op_to_node_def", "node_def_to_opdef", "to_attr_value",
-           "from_attr_value", "ndarray_to_tensor_proto", "tensor_proto_to_ndarray",
-           "shape_to_proto", "shape_from_proto", "parse_input"]
+__all__ = ["graph_to_graph_def", "op_to_node_defs", "node_def_to_opdef", "fold_const_inputs",
+           "minitf_form", "to_attr_value", "from_attr_value", "ndarray_to_tensor_proto",
+           "tensor_proto_to_ndarray", "shape_to_proto", "shape_from_proto", "parse_input"]
 
 # The GraphDef producer version tensorboardX's own graph exports use (a TF 1.x-era one); TF and
 # TensorBoard read any producer >= 0.
@@ -58,11 +63,64 @@ PRODUCER_VERSION = 22
 # reduction op, and has no attr called "keepdims").
 ATTR_RENAMES = {"keepdims": "keep_dims"}
 
-# Which input carries TF's `T` attr when it is not input 0, and ops TF defines without `T`.
-_T_INPUT = {"Select": 1, "SelectV2": 1, "Fill": 1}
-_NO_T = {"Cast", "MergeSummary", "AudioSummaryV2", "NoOp"}
+# TF's type attrs that come from input dtypes, as (attr, index into TF's inputs) pairs, where
+# they are not just `T` from input 0 (an index that is a slice gives a list of types). Indexes
+# count the Const inputs of `_CONST_INPUTS` too, so `Tidx` comes from the reduction indices.
+_T_TIDX = (("T", 0), ("Tidx", 1))
+_TYPE_ATTRS = {
+    **dict.fromkeys(("Sum", "Mean", "Max", "Min", "Prod", "ArgMax", "ArgMin", "Cumsum", "Cumprod",
+                     "ReverseV2", "BroadcastTo"), _T_TIDX),
+    "All": (("Tidx", 1),), "Any": (("Tidx", 1),),
+    "ConcatV2": (("T", 0), ("Tidx", -1)),
+    "Transpose": (("T", 0), ("Tperm", 1)), "ConjugateTranspose": (("T", 0), ("Tperm", 1)),
+    "ExpandDims": (("T", 0), ("Tdim", 1)),
+    "Fill": (("index_type", 0), ("T", 1)),
+    "GatherNd": (("Tparams", 0), ("Tindices", 1)),
+    "GatherV2": (("Tparams", 0), ("Tindices", 1), ("Taxis", 2)),
+    "InTopKV2": (("T", 1),), "Select": (("T", 1),), "SelectV2": (("T", 1),),
+    "LinSpace": (("T", 0), ("Tidx", 2)),
+    **dict.fromkeys(("Pad", "PadV2", "MirrorPad", "MirrorPadGrad"), (("T", 0), ("Tpaddings", 1))),
+    "OneHot": (("TI", 0), ("T", 2)),
+    "PlaceholderWithDefault": (("dtype", 0),),
+    "Print": (("T", 0), ("U", slice(1, None))),
+    "Assert": (("T", slice(1, None)),),
+    "Cast": (("SrcT", 0),),
+    "RandomUniformInt": (("T", 0), ("Tout", 1)),
+    "Range": (("Tidx", 0),),
+    "Reshape": (("T", 0), ("Tshape", 1)),
+    "Slice": (("T", 0), ("Index", 1)), "StridedSlice": (("T", 0), ("Index", 1)),
+    "StridedSliceGrad": (("Index", 0), ("T", 4)),
+    "ScatterNd": (("Tindices", 0), ("T", 1)),
+    "SparseSoftmaxCrossEntropyWithLogits": (("T", 0), ("Tlabels", 1)),
+    "Split": (("T", 1),), "SplitV": (("T", 0), ("Tlen", 1)),
+    "Tile": (("T", 0), ("Tmultiples", 1)),
+    **dict.fromkeys(("NoOp", "MergeSummary", "AudioSummaryV2", "PrintV2", "SaveV2", "RestoreV2",
+                     "IsVariableInitialized", "LogicalAnd", "LogicalOr", "LogicalNot"), ()),
+}
 # Ops taking a list of N inputs, with how many ordinary inputs follow the list.
-_N_LIST = {"AddN": 0, "Pack": 0, "MergeSummary": 0, "ShapeN": 0, "ConcatV2": 1}
+_N_LIST = {"AddN": 0, "Pack": 0, "MergeSummary": 0, "ShapeN": 0, "ConcatV2": 1, "Einsum": 0}
+
+# OpDef fields that TF takes as an int32 Const input rather than an attr: op type -> (field,
+# TF's input name, its position among TF's inputs (-1: last), TF's input count (None: a list)).
+# The export adds a Const node `<op>/<input name>` (TF's naming) feeding that input; the import
+# folds such a Const back into the field.
+_REDUCE = ("axis", "reduction_indices", 1, 2)
+_CONST_INPUTS = {
+    **dict.fromkeys(("Sum", "Mean", "Max", "Min", "Prod", "Any", "All"), _REDUCE),
+    "ArgMax": ("axis", "dimension", 1, 2), "ArgMin": ("axis", "dimension", 1, 2),
+    "Cumsum": ("axis", "axis", 1, 2), "Cumprod": ("axis", "axis", 1, 2),
+    "ReverseV2": ("axis", "axis", 1, 2),
+    "ExpandDims": ("axis", "dim", 1, 2),
+    "ConcatV2": ("axis", "axis", -1, None),
+    "GatherV2": ("axis", "axis", 2, 3),
+    "OneHot": ("depth", "depth", 1, 4),
+    "Split": ("axis", "split_dim", 0, 2), "SplitV": ("axis", "split_dim", 2, 3),
+    "TopKV2": ("k", "k", 1, 2),
+    "Transpose": ("perm", "perm", 1, 2), "ConjugateTranspose": ("perm", "perm", 1, 2),
+}
+# Fields TF's op does not have, exported only when not at the one value TF's op implies.
+_TF_IMPLIED = {"Softmax": ("axis", -1), "LogSoftmax": ("axis", -1),
+               "SoftmaxCrossEntropyWithLogits": ("axis", -1)}
 
 
 # -- shapes and tensors ------------------------------------------------------------------------
@@ -297,36 +355,174 @@ def parse_input(name):
     return name, 0, False
 
 
-def _derived_attrs(op, fields):
-    """The attrs TF computes from the inputs (T, N) that minitf keeps no field for."""
-    attrs = {}
-    t = op.type
-    if "T" not in fields and "dtype" not in fields and t not in _NO_T:
-        index = _T_INPUT.get(t, 0)
-        if index < len(op.inputs):
-            attrs["T"] = op.inputs[index].dtype
-    if t in _N_LIST and "N" not in fields:
-        attrs["N"] = len(op.inputs) - _N_LIST[t]
-    return attrs
+def _const_input_value(op, field, value):
+    """The int32 array TF's Const input holds for a `_CONST_INPUTS` field, or None when TF's
+    form cannot say it (all axes, or reversed axes, of a tensor of unknown rank)."""
+    if value is None:
+        rank = op.inputs[0].shape.rank
+        if rank is None:
+            return None
+        value = range(rank) if field == "axis" else range(rank - 1, -1, -1)
+    return np.asarray(value, dtype=np.int32)
 
 
-def op_to_node_def(op, add_shapes=False):
-    """The NodeDef of one Operation (see the module docstring)."""
-    node = node_def_pb2.NodeDef(name=op.name, op=op.type, device=op.device or "")
-    node.input.extend(_input_name(t) for t in op.inputs)
-    node.input.extend("^" + c.name for c in op.control_inputs)
+def _tf_form(op):
+    """TF's inputs of `op` (Tensors, and (input name, int32 array) pairs for the Const inputs
+    of `_CONST_INPUTS`) and its attrs: fields not moved to inputs, renamed, plus T, N..."""
+    inputs = list(op.inputs)
     fields = op.opdef.attrs()
+    spec = _CONST_INPUTS.get(op.type)
+    if spec is not None:
+        field, input_name, position, _ = spec
+        value = _const_input_value(op, field, fields[field])
+        if value is not None:
+            del fields[field]
+            inputs.insert(len(inputs) if position < 0 else position, (input_name, value))
+    implied = _TF_IMPLIED.get(op.type)
+    if implied is not None:
+        field, default = implied
+        rank = op.inputs[0].shape.rank
+        if fields[field] == default or (rank is not None and fields[field] == rank - 1):
+            del fields[field]
     attrs = {ATTR_RENAMES.get(k, k): v for k, v in fields.items()}
-    attrs.update(_derived_attrs(op, attrs))
+    input_dtypes = [dtypes.int32 if isinstance(x, tuple) else x.dtype for x in inputs]
+    for key, index in _TYPE_ATTRS.get(op.type, (("T", 0),)):
+        if key in attrs:
+            continue
+        if isinstance(index, slice):
+            attrs[key] = tuple(input_dtypes[index])
+        elif -len(inputs) <= index < len(inputs):
+            attrs[key] = input_dtypes[index]
+    if op.type in _N_LIST and "N" not in attrs:
+        attrs["N"] = len(inputs) - _N_LIST[op.type]
+    return inputs, attrs
+
+
+def _set_attrs(node, attrs, what):
     for key, value in attrs.items():
         try:
             node.attr[key].CopyFrom(to_attr_value(value))
         except TypeError as e:
-            raise TypeError("Cannot export attr '%s' of op '%s' (%s) to a GraphDef: %s"
-                            % (key, op.name, op.type, e)) from None
+            raise TypeError("Cannot export attr '%s' of %s to a GraphDef: %s"
+                            % (key, what, e)) from None
+
+
+def _unique(name, taken):
+    candidate, i = name, 0
+    while candidate in taken:
+        i += 1
+        candidate = "%s_%d" % (name, i)
+    taken.add(candidate)
+    return candidate
+
+
+def op_to_node_defs(op, add_shapes=False, taken=None):
+    """The NodeDefs of one Operation: its own last, after a Const node for each input TF takes
+    that minitf keeps as a field (see the module docstring). `taken` is the set of names in
+    use, which the Const names are made unique against and added to."""
+    taken = {o.name for o in op.graph.get_operations()} if taken is None else taken
+    if _expands(op):
+        return _expand(op, add_shapes, taken)
+    inputs, attrs = _tf_form(op)
+    node = node_def_pb2.NodeDef(name=op.name, op=op.type, device=op.device or "")
+    nodes = []
+    for x in inputs:
+        if not isinstance(x, tuple):
+            node.input.append(_input_name(x))
+            continue
+        const = node_def_pb2.NodeDef(name=_unique("%s/%s" % (op.name, x[0]), taken), op="Const",
+                                     device=op.device or "")
+        _set_attrs(const, {"dtype": dtypes.int32, "value": x[1]}, "a Const")
+        if add_shapes:
+            const.attr["_output_shapes"].list.shape.add().CopyFrom(shape_to_proto(x[1].shape))
+        nodes.append(const)
+        node.input.append(const.name)
+    node.input.extend("^" + c.name for c in op.control_inputs)
+    _set_attrs(node, attrs, "op '%s' (%s)" % (op.name, op.type))
     if add_shapes:
         node.attr["_output_shapes"].list.shape.extend(shape_to_proto(t.shape) for t in op.outputs)
-    return node
+    nodes.append(node)
+    return nodes
+
+
+def _sum_to_nodes(op, name):
+    """SumTo(g, target) as TF's gradients undo broadcasting: the axes BroadcastGradientArgs
+    finds for `target` against g's shape, summed, then reshaped to `target`."""
+    g, target = (_input_name(t) for t in op.inputs)
+    index_type = op.inputs[1].dtype
+    return [
+        ("Shape", "Shape", [g], {"T": op.inputs[0].dtype, "out_type": index_type}),
+        ("BroadcastGradientArgs", "BroadcastGradientArgs", [target, name("Shape")],
+         {"T": index_type}),
+        ("Sum", "Sum", [g, name("BroadcastGradientArgs")],
+         {"T": op.inputs[0].dtype, "Tidx": index_type, "keep_dims": False}),
+        (None, "Reshape", [name("Sum"), target], {"T": op.inputs[0].dtype, "Tshape": index_type}),
+    ]
+
+
+def _softmax_nodes(op, name):
+    """Softmax over a middle axis as TF's wrapper builds it: swap that axis with the last,
+    take TF's Softmax (last axis only), swap back."""
+    rank, axis = op.inputs[0].shape.rank, op.opdef.axis % op.inputs[0].shape.rank
+    perm = np.arange(rank, dtype=np.int32)
+    perm[[axis, rank - 1]] = perm[[rank - 1, axis]]
+    dtype = op.inputs[0].dtype
+    return [
+        ("perm", "Const", [], {"dtype": dtypes.int32, "value": perm}),
+        ("transpose", "Transpose", [_input_name(op.inputs[0]), name("perm")],
+         {"T": dtype, "Tperm": dtypes.int32}),
+        (op.type, op.type, [name("transpose")], {"T": dtype}),
+        (None, "Transpose", [name(op.type), name("perm")], {"T": dtype, "Tperm": dtypes.int32}),
+    ]
+
+
+# minitf-only op types (and forms of ops TF's op cannot take), exported as the TF ops that
+# compute the same: op type -> function
+# (op, name of a helper node) -> [(helper suffix, or None for the op's own node, TF op type,
+# inputs, attrs)]. The op's own node keeps its name and records the minitf op in the attrs
+# `_minitf_op`, `_minitf_inputs` and `_minitf_attr_<field>` (TF keeps attrs starting with '_'
+# and checks none of them), each helper node names it in `_minitf_part_of`, so `minitf_form`
+# restores the op.
+_EXPANSIONS = {"SumTo": _sum_to_nodes, "Softmax": _softmax_nodes, "LogSoftmax": _softmax_nodes}
+
+
+_FIELD_PREFIX = "_minitf_attr_"
+
+
+def _expands(op):
+    """Whether `op` is exported through `_EXPANSIONS`: a softmax only over a middle axis."""
+    if op.type not in ("Softmax", "LogSoftmax"):
+        return op.type in _EXPANSIONS
+    rank = op.inputs[0].shape.rank
+    return rank is not None and op.opdef.axis % max(rank, 1) != rank - 1
+
+
+def _expand(op, add_shapes, taken):
+    names = {}
+
+    def name(suffix):
+        if suffix not in names:
+            names[suffix] = _unique("%s/%s" % (op.name, suffix), taken)
+        return names[suffix]
+
+    nodes = []
+    for suffix, tf_type, inputs, attrs in _EXPANSIONS[op.type](op, name):
+        node = node_def_pb2.NodeDef(name=op.name if suffix is None else name(suffix), op=tf_type,
+                                    input=inputs, device=op.device or "")
+        if suffix is None:
+            node.input.extend("^" + c.name for c in op.control_inputs)
+            attrs = dict(attrs, _minitf_op=op.type,
+                         _minitf_inputs=tuple(_input_name(t) for t in op.inputs),
+                         **{_FIELD_PREFIX + ATTR_RENAMES.get(k, k): v
+                            for k, v in op.opdef.attrs().items()})
+            if add_shapes:
+                node.attr["_output_shapes"].list.shape.extend(
+                    shape_to_proto(t.shape) for t in op.outputs)
+        else:
+            attrs = dict(attrs, _minitf_part_of=op.name)
+        _set_attrs(node, attrs, "op '%s' (%s)" % (op.name, op.type))
+        nodes.append(node)
+    return nodes
 
 
 def graph_to_graph_def(graph, add_shapes=False, from_version=None):
@@ -334,10 +530,49 @@ def graph_to_graph_def(graph, add_shapes=False, from_version=None):
     `from_version`, when given); `add_shapes` adds each node's `_output_shapes` attr."""
     graph_def = graph_pb2.GraphDef(versions=versions_pb2.VersionDef(producer=PRODUCER_VERSION))
     ops = graph.get_operations()
+    taken = {op.name for op in ops}
     if from_version is not None:
         ops = ops[from_version:]
-    graph_def.node.extend(op_to_node_def(op, add_shapes) for op in ops)
+    for op in ops:
+        graph_def.node.extend(op_to_node_defs(op, add_shapes, taken))
     return graph_def
+
+
+def fold_const_inputs(node_def, const_value):
+    """`node_def` in minitf's form: when it is in TF's form for an op of `_CONST_INPUTS` (the
+    field's attr missing, the input there), a copy with that input folded into the field.
+    `const_value(input string)` gives the value of the Const node an input names, or None.
+    Returns (the NodeDef, the input string folded or None)."""
+    spec = _CONST_INPUTS.get(node_def.op)
+    if spec is None:
+        return node_def, None
+    field, input_name, position, count = spec
+    data = [i for i, s in enumerate(node_def.input) if not s.startswith("^")]
+    if ATTR_RENAMES.get(field, field) in node_def.attr or \
+            (count is not None and len(data) != count) or not data:
+        return node_def, None
+    index = data[position]
+    source = node_def.input[index]
+    value = const_value(source)
+    if value is None:
+        raise ValueError("Node '%s' (%s): minitf keeps its input '%s' as a static attr, so it "
+                         "must come from a Const node, not from '%s'"
+                         % (node_def.name, node_def.op, input_name, source))
+    cls = lookup(node_def.op)
+    tuple_field = "tuple" in str({f.name: f.type for f in dataclasses.fields(cls)}[field])
+    value = np.asarray(value)
+    if tuple_field:
+        value = tuple(int(v) for v in value.ravel())
+    elif value.size != 1:
+        raise ValueError("Node '%s' (%s): its input '%s' must be a scalar, got shape %s"
+                         % (node_def.name, node_def.op, input_name, list(value.shape)))
+    else:
+        value = int(value.ravel()[0])
+    folded = node_def_pb2.NodeDef()
+    folded.CopyFrom(node_def)
+    del folded.input[index]
+    folded.attr[ATTR_RENAMES.get(field, field)].CopyFrom(to_attr_value(value))
+    return folded, source
 
 
 def node_def_to_opdef(node_def):
@@ -361,3 +596,43 @@ def node_def_to_opdef(node_def):
 
 def _as_tuples(value):
     return tuple(_as_tuples(v) for v in value) if isinstance(value, list) else value
+
+
+def minitf_form(nodes, mapped=()):
+    """`nodes` (NodeDefs) with TF's Const inputs for what minitf keeps as fields (Sum's
+    reduction indices...) folded into those fields (`fold_const_inputs`); a Const node read
+    only that way is left out. Inputs named in `mapped` (as 'x:0') are never folded."""
+    consts = {node.name: node for node in nodes if node.op == "Const"}
+
+    def const_value(source):
+        op_name, index, _ = parse_input(source)
+        if op_name not in consts or index != 0 or "%s:0" % op_name in mapped:
+            return None
+        return from_attr_value(consts[op_name].attr["value"])
+
+    converted, folded = [], set()
+    for node in nodes:
+        if "_minitf_part_of" in node.attr:
+            continue
+        if "_minitf_op" in node.attr:
+            node = _collapse(node)
+        node, source = fold_const_inputs(node, const_value)
+        if source is not None:
+            folded.add(parse_input(source)[0])
+        converted.append(node)
+    read = {parse_input(s)[0] for node in converted for s in node.input}
+    return [node for node in converted if node.name not in folded or node.name in read]
+
+
+def _collapse(node_def):
+    """The minitf op an `_EXPANSIONS` node stands for (see `_expand`)."""
+    original = node_def_pb2.NodeDef(name=node_def.name, device=node_def.device,
+                                    op=from_attr_value(node_def.attr["_minitf_op"]))
+    original.input.extend(from_attr_value(node_def.attr["_minitf_inputs"]))
+    original.input.extend(s for s in node_def.input if s.startswith("^"))
+    for key, value in node_def.attr.items():
+        if key.startswith(_FIELD_PREFIX):
+            original.attr[key[len(_FIELD_PREFIX):]].CopyFrom(value)
+        elif key == "_output_shapes":
+            original.attr[key].CopyFrom(value)
+    return original

@@ -2,7 +2,10 @@
 
 Each NodeDef becomes the OpDef registered under its type name, with its fields read back
 from the attrs (`graph_def.node_def_to_opdef`: a Const's value comes back from its `value`
-tensor attr like any other field), its inputs wired by name and its device kept. Nodes are
+tensor attr like any other field), its inputs wired by name and its device kept. Nodes in
+TensorFlow's form (Sum's axes as a Const `reduction_indices` input...) are first brought to
+minitf's (`graph_def.minitf_form`): such a Const folds into the op's field, and is left out
+when nothing else reads it. Nodes are
 created in topological order whatever their order in the GraphDef. Imported names get the
 prefix `import/` (the `name` argument) under the current name scope, as in TF.
 """
@@ -12,7 +15,8 @@ import heapq
 from tensorboardX.proto.graph_pb2 import GraphDef
 
 from minitf.framework.graph import get_default_graph
-from minitf.framework.graph_def import node_def_to_opdef, parse_input, shape_from_proto
+from minitf.framework.graph_def import (minitf_form, node_def_to_opdef, parse_input,
+                                        shape_from_proto)
 from minitf.framework.operation import Operation
 from minitf.framework.tensor import Tensor
 
@@ -83,7 +87,7 @@ def import_nodes(graph_def, input_map=None, name=None):
     graph = get_default_graph()
     nodes_by_name = {node.name: node for node in graph_def.node}
     mapped = _check_input_map(graph, input_map, nodes_by_name)
-    order = _topological_order(list(graph_def.node))
+    order = _topological_order(minitf_form(graph_def.node, mapped))
     imported = {}
     with graph._undo_on_error(), graph.name_scope(name if name is not None else "import") as scope:
         for node in order:

@@ -112,8 +112,11 @@ def _scoped_graph_def(graph_def, export_scope):
 
 def _strip_default_attrs(graph, graph_def):
     """Drops attrs equal to the OpDef field's default (the importer fills them back in)."""
+    ops = {op.name: op for op in graph.get_operations()}
     for node in graph_def.node:
-        opdef = graph.get_operation_by_name(node.name).opdef
+        if node.name not in ops or node.op != ops[node.name].type:
+            continue  # a Const the export added for one of TF's inputs
+        opdef = ops[node.name].opdef
         for field in dataclasses.fields(opdef):
             attr = ATTR_RENAMES.get(field.name, field.name)
             if field.default is dataclasses.MISSING or attr not in node.attr:

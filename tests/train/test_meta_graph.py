@@ -185,7 +185,7 @@ def test_clear_devices_strip_default_attrs_and_export_scope():
     stripped = [n for n in cleared.graph_def.node if n.name == "block/s"][0]
     assert "keep_dims" in summed.attr and "keep_dims" not in stripped.attr
     assert sorted(n.name for n in scoped.graph_def.node) == [
-        "a", "s", "v", "v/Assign", "v/initial_value", "v/read"]
+        "a", "s", "s/reduction_indices", "v", "v/Assign", "v/initial_value", "v/read"]
     assert len(scoped.collection_def["variables"].bytes_list.value) == 1  # "w" is outside
     with tf.Graph().as_default():
         tf.train.import_meta_graph(scoped, import_scope="copy")
