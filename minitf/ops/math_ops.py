@@ -136,6 +136,12 @@ class Add(BinaryOp):
 
 
 @register
+class AddV2(Add):
+    """The type name TF 2.x's tf.compat.v1 writes for `+` and tf.add: minitf builds Add (TF1's)
+    and registers this only so graphs written by newer TensorFlow import."""
+
+
+@register
 class Sub(BinaryOp):
     kernel = "subtract"
 
