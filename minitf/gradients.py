@@ -2,6 +2,7 @@
 differentiated again) by a reverse walk over the ops between `xs` and `ys`."""
 
 from minitf.framework.graph import name_scope
+from minitf.framework.operation import data_inputs
 from minitf.framework.tensor import Tensor
 from minitf.ops.array_ops import fill, shape, zeros_like
 from minitf.ops.constant_op import constant, convert_to_tensor
@@ -25,11 +26,6 @@ def _as_source(x):
         raise TypeError("tf.gradients: None is not a tensor to differentiate with respect to")
     ref = getattr(x, "_ref", None)
     return ref() if ref is not None else convert_to_tensor(x)
-
-
-def _data_inputs(op):
-    refs = op.opdef.ref_inputs
-    return [t for i, t in enumerate(op.inputs) if i not in refs]
 
 
 def gradients(ys, xs, grad_ys=None, name="gradients", colocate_gradients_with_ops=False,
@@ -107,7 +103,7 @@ def _ops_between(graph, xs, ys, stop_ops):
     """Ops on a differentiable path from some x to some y that does not pass through a stop op."""
     consumers = {}
     for op in graph.get_operations():
-        for t in _data_inputs(op):
+        for t in data_inputs(op):
             consumers.setdefault(t, []).append(op)
     forward = set()
     stack = [x for x in xs]
@@ -126,6 +122,6 @@ def _ops_between(graph, xs, ys, stop_ops):
         if op in between or op not in forward:
             continue
         between.add(op)
-        stack.extend(t.op for t in _data_inputs(op))
+        stack.extend(t.op for t in data_inputs(op))
     return between
 

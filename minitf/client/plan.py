@@ -21,6 +21,7 @@ import sys
 import numpy
 
 from minitf import backend, dtypes, errors
+from minitf.framework.operation import data_inputs
 from minitf.framework.shapes import format_dims
 from minitf.framework.tensor import Tensor
 
@@ -29,8 +30,6 @@ class Plan:
     """A compiled, runnable schedule for one (fetch elements, fed tensors) signature."""
 
     def __init__(self, state, elements, fed_tensors):
-        self.elements = elements
-        self.fed_tensors = fed_tensors
         fed = set(fed_tensors)
         ops = _needed_ops(elements, fed)
         _check_feeds(ops, fed, elements)
@@ -84,7 +83,7 @@ class Plan:
                 steps.append((op, "k%d" % i))
         last_use = {}
         for i, (op, _) in enumerate(steps):
-            for t in _data_inputs(op):
+            for t in data_inputs(op):
                 last_use[slot_of[t]] = i
 
         # With a GPU in the plan, a value crosses to another device once, at its first
@@ -93,7 +92,7 @@ class Plan:
         moved_last_use = {}  # (slot, xp) -> last step that reads the moved copy
         if self.uses_gpu:
             for i, (op, kname) in enumerate(steps):
-                for t in _data_inputs(op):
+                for t in data_inputs(op):
                     slot = slot_of[t]
                     home.setdefault(slot, numpy)  # feeds and constants live on the host
                     if kname is not None and home[slot] is not state.xp_for(op):
@@ -117,7 +116,7 @@ class Plan:
                 if opdef.supports_out and len(op.outputs) == 1 and _worth_pooling(op.outputs[0]):
                     fn = _drawing_from(state.buffers, fn)
                     pooled.update(op.outputs)
-                args = [slot_of[t] for t in _data_inputs(op)]
+                args = [slot_of[t] for t in data_inputs(op)]
                 if self.uses_gpu:
                     xp = state.xp_for(op)
                     for k, slot in enumerate(args):
@@ -146,7 +145,7 @@ class Plan:
             for key in [k for k, last in moved_last_use.items() if last == i]:
                 if not key[0].startswith("c"):
                     lines.append("    del %s" % moved[key])
-            for t in _data_inputs(op):
+            for t in data_inputs(op):
                 slot = slot_of[t]
                 # (a variable's storage costs nothing to keep; it may still be fetched)
                 if last_use.get(slot) == i and slot.startswith("t") and t not in state_views:
@@ -230,7 +229,7 @@ class Plan:
                            for a in args)
         if isinstance(local, dict):
             local.clear()  # Python < 3.13 caches this snapshot on the frame: let _release free it
-        static = ", ".join(_dims(t.shape) for t in _data_inputs(op))
+        static = ", ".join(_dims(t.shape) for t in data_inputs(op))
         cls = (errors.ResourceExhaustedError if isinstance(exc, MemoryError)
                else errors.InvalidArgumentError)
         return cls(None, op, "%s (op %s '%s' with input shapes %s, static shapes %s; created at %s)"
@@ -253,14 +252,6 @@ class Plan:
 
 # -- graph walking ---------------------------------------------------------------------------------
 
-def _data_inputs(op):
-    """The inputs whose values the kernel receives (variable references excluded)."""
-    refs = op.opdef.ref_inputs
-    if not refs:
-        return op.inputs
-    return tuple(t for i, t in enumerate(op.inputs) if i not in refs)
-
-
 def _needed_ops(elements, fed):
     needed = set()
     stack = [e.op if isinstance(e, Tensor) else e for e in elements
@@ -270,7 +261,7 @@ def _needed_ops(elements, fed):
         if op in needed:
             continue
         needed.add(op)
-        for t in _data_inputs(op):
+        for t in data_inputs(op):
             if t not in fed:
                 stack.append(t.op)
         stack.extend(op.control_inputs)
@@ -304,7 +295,7 @@ def _schedule(ops, fed):
     pending = {}
     users = {op: [] for op in ops}
     for op in ops:
-        deps = {t.op for t in _data_inputs(op) if t not in fed and t.op in ops}
+        deps = {t.op for t in data_inputs(op) if t not in fed and t.op in ops}
         deps.update(c for c in op.control_inputs if c in ops)
         pending[op] = len(deps)
         for d in deps:

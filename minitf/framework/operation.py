@@ -18,6 +18,15 @@ def user_call_site():
     return "<unknown>", 0
 
 
+def data_inputs(op):
+    """The inputs whose values `op`'s kernel receives: variable references (the OpDef's
+    `ref_inputs`) are excluded, since the op finds the variable itself."""
+    refs = op.opdef.ref_inputs
+    if not refs:
+        return op.inputs
+    return tuple(t for i, t in enumerate(op.inputs) if i not in refs)
+
+
 class Operation:
     """A graph node. `type` is TF's op type name (`MatMul`); attributes live on `opdef`."""
 
