@@ -67,31 +67,11 @@ class Graph:
         self._names_in_use = {}
         self._collections = {}
         self._finalized = False
+        # The name scope, control dependencies and device being built under belong to the
+        # thread that opened them, as in TF1: another thread adding ops does not inherit them.
         self._contexts = _BuildContexts()
         self._lock = threading.RLock()
         self.seed = None
-
-    # The name scope, control dependencies and device being built under belong to the thread
-    # that opened them, as in TF1: another thread adding ops meanwhile does not inherit them.
-    @property
-    def _name_stack(self):
-        return self._contexts.name_stack
-
-    @_name_stack.setter
-    def _name_stack(self, value):
-        self._contexts.name_stack = value
-
-    @property
-    def _control_stack(self):
-        return self._contexts.control_stack
-
-    @_control_stack.setter
-    def _control_stack(self, value):
-        self._contexts.control_stack = value
-
-    @property
-    def _device_stack(self):
-        return self._contexts.device_stack
 
     # -- ops -----------------------------------------------------------------------------------
     def create_op(self, opdef, inputs, name=None, control_inputs=(), device=None):
@@ -127,7 +107,7 @@ class Graph:
             if isinstance(specs, TensorSpec):
                 specs = [specs]
             controls = []
-            for frame in self._control_stack:
+            for frame in self._contexts.control_stack:
                 for c in frame:
                     if c not in controls:
                         controls.append(c)
@@ -135,7 +115,7 @@ class Graph:
             input_ops = {t.op for t in inputs}
             controls = [c for c in controls if c not in input_ops]
             if device is None:
-                device = self._device_stack[-1] if self._device_stack else ""
+                device = self._contexts.device_stack[-1] if self._contexts.device_stack else ""
             op = Operation(self, op_name, opdef, inputs, specs, controls, device or "", len(self._ops))
             self._ops.append(op)
             self._by_name[op_name] = op
@@ -211,8 +191,8 @@ class Graph:
     def unique_name(self, name, mark_as_used=True):
         """`name` under the current name scope, with `_1`, `_2`... appended when taken (TF1's
         rule, case-insensitive)."""
-        if self._name_stack:
-            name = self._name_stack + "/" + name
+        if self._contexts.name_stack:
+            name = self._contexts.name_stack + "/" + name
         key = name.lower()
         i = self._names_in_use.get(key, 0)
         if mark_as_used:
@@ -228,13 +208,13 @@ class Graph:
         return name
 
     def get_name_scope(self):
-        return self._name_stack
+        return self._contexts.name_stack
 
     @contextlib.contextmanager
     def name_scope(self, name):
         """Enters a name scope: `name` is made unique ('scope_1'); '' or None resets to the top;
         a name ending in '/' re-enters that exact scope."""
-        old = self._name_stack
+        old = self._contexts.name_stack
         if name and not (_VALID_SCOPE_NAME if old else _VALID_OP_NAME).match(name):
             raise ValueError("'%s' is not a valid %sscope name: names are made of letters, "
                              "digits and the characters _ . - / >%s." % (
@@ -246,11 +226,11 @@ class Graph:
             new = name[:-1]
         else:
             new = self.unique_name(name)
-        self._name_stack = new
+        self._contexts.name_stack = new
         try:
             yield new + "/" if new else ""
         finally:
-            self._name_stack = old
+            self._contexts.name_stack = old
 
     # -- collections ---------------------------------------------------------------------------
     def add_to_collection(self, name, value):
@@ -285,11 +265,11 @@ class Graph:
     def control_dependencies(self, control_inputs):
         """Ops created inside run only after `control_inputs` ran; None clears outer ones."""
         if control_inputs is None:
-            saved, self._control_stack = self._control_stack, []
+            saved, self._contexts.control_stack = self._contexts.control_stack, []
             try:
                 yield
             finally:
-                self._control_stack = saved
+                self._contexts.control_stack = saved
             return
         ops = []
         for c in control_inputs:
@@ -302,11 +282,11 @@ class Graph:
             if c.graph is not self:
                 raise ValueError("Control input %s is from another graph." % c.name)
             ops.append(c)
-        self._control_stack.append(ops)
+        self._contexts.control_stack.append(ops)
         try:
             yield
         finally:
-            self._control_stack.pop()
+            self._contexts.control_stack.pop()
 
     @contextlib.contextmanager
     def device(self, device_name):
@@ -316,13 +296,13 @@ class Graph:
             raise TypeError("minitf's tf.device takes a device string; device functions are "
                             "not supported.")
         device = canonical_device(device_name)
-        if device_name is not None and not device and self._device_stack:
-            device = self._device_stack[-1]
-        self._device_stack.append(device)
+        if device_name is not None and not device and self._contexts.device_stack:
+            device = self._contexts.device_stack[-1]
+        self._contexts.device_stack.append(device)
         try:
             yield
         finally:
-            self._device_stack.pop()
+            self._contexts.device_stack.pop()
 
     @contextlib.contextmanager
     def colocate_with(self, op, ignore_existing=False):

@@ -151,11 +151,17 @@ class ApplyAdam(ApplyOp):
         if self.use_nesterov:                         # m' = grad * (1 - beta1) + beta1 * m
             numerator = xp.multiply(m, beta1, out=scratch(1))
             numerator += xp.multiply(grad, 1 - beta1, out=t)
-        xp.sqrt(v, out=t)
+        _scaled_step(xp, var, alpha, numerator, v, t, epsilon)
+
+
+def _scaled_step(xp, var, rate, numerator, accum, t, epsilon=None):
+    """var -= rate * numerator / (sqrt(accum) [+ epsilon]), in place, using scratch `t`."""
+    xp.sqrt(accum, out=t)
+    if epsilon is not None:
         t += epsilon
-        xp.divide(numerator, t, out=t)
-        t *= alpha
-        var -= t
+    xp.divide(numerator, t, out=t)
+    t *= rate
+    var -= t
 
 
 @register
@@ -169,10 +175,7 @@ class ApplyAdagrad(ApplyOp):
         t = scratch(0)
         if self.update_slots:                         # accum += grad^2
             accum += xp.square(grad, out=t)
-        xp.sqrt(accum, out=t)                         # var -= lr * grad / sqrt(accum)
-        xp.divide(grad, t, out=t)
-        t *= lr
-        var -= t
+        _scaled_step(xp, var, lr, grad, accum, t)     # var -= lr * grad / sqrt(accum)
 
 
 @register
