@@ -102,7 +102,7 @@ _ERRNO_TO_CLASS = {
 }
 
 
-def from_os_error(exc, op, path, what=""):
+def _from_os_error(exc, op, path, what=""):
     """The tf.errors exception TensorFlow raises for a failed file operation on `path` (by
     errno, as TF's file system layer maps them), with a message naming the path."""
     cls = _ERRNO_TO_CLASS.get(getattr(exc, "errno", None), UnknownError)

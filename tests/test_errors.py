@@ -167,5 +167,5 @@ def test_os_errors_map_to_tf_classes_by_errno():
              errno.EROFS: tf.errors.PermissionDeniedError, errno.ENOSPC: tf.errors.ResourceExhaustedError,
              errno.ENOTDIR: tf.errors.FailedPreconditionError, errno.EIO: tf.errors.UnknownError}
     for code, cls in cases.items():
-        error = tf.errors.from_os_error(OSError(code, "boom"), None, "/some/path")
+        error = tf.errors._from_os_error(OSError(code, "boom"), None, "/some/path")
         assert type(error) is cls and "/some/path" in error.message

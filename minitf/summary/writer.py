@@ -27,7 +27,7 @@ def _os_error(e, path):
     if e.errno == errno.EEXIST:  # makedirs found a file where the log folder should be
         return errors.FailedPreconditionError(None, None, "%s; %s: not a directory: %s"
                                               % (path, e.strerror, what))
-    return errors.from_os_error(e, None, path, what)
+    return errors._from_os_error(e, None, path, what)
 
 
 def _create_event_file(logdir, suffix):

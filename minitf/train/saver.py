@@ -117,7 +117,7 @@ class SaveV2(OpDef):
                 raise errors.FailedPreconditionError(
                     None, op, "%s exists and is not a directory" % directory) from None
             except OSError as e:
-                raise errors.from_os_error(e, op, e.filename or prefix) from None
+                raise errors._from_os_error(e, op, e.filename or prefix) from None
         return save
 
 
