@@ -7,6 +7,7 @@ import os
 import types
 
 import minitf as tf
+from minitf import datasets
 
 NAMESPACES = [
     ("tf", tf, "The top level: graphs, sessions, tensors, variables and the core ops."),
@@ -16,6 +17,7 @@ NAMESPACES = [
     ("tf.summary", tf.summary, "Summaries and FileWriter for TensorBoard."),
     ("tf.errors", tf.errors, "TensorFlow's error classes and codes."),
     ("tf.testing", tf.testing, "Numerical gradient checks (float64)."),
+    ("minitf.datasets", datasets, "Data that ships with the package (no download)."),
 ]
 for optional in ("debugging", "initializers"):
     if isinstance(getattr(tf, optional, None), types.ModuleType):

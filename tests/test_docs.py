@@ -5,6 +5,7 @@ import re
 import types
 
 import minitf as tf
+from minitf import datasets
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
@@ -14,7 +15,7 @@ def public_names():
     for prefix, module in [("tf", tf), ("tf.nn", tf.nn), ("tf.train", tf.train),
                            ("tf.layers", tf.layers), ("tf.summary", tf.summary),
                            ("tf.errors", tf.errors), ("tf.testing", tf.testing),
-                           ("tf.debugging", tf.debugging)]:
+                           ("tf.debugging", tf.debugging), ("minitf.datasets", datasets)]:
         for name in dir(module):
             if name.startswith("_"):
                 continue
@@ -29,7 +30,7 @@ def public_names():
 
 def test_every_public_name_is_documented():
     text = open(os.path.join(ROOT, "docs", "api.md"), encoding="utf-8").read()
-    documented = set(re.findall(r"`(tf(?:\.\w+)+)", text))
+    documented = set(re.findall(r"`((?:tf|minitf)(?:\.\w+)+)", text))
     missing = sorted(n for n in public_names() if n not in documented)
     assert not missing, "exported but not in docs/api.md: %s" % missing
 
