@@ -132,6 +132,14 @@ class _SummaryOp(OpDef):
 
 # -- the ops -----------------------------------------------------------------------------------
 
+def _shape_mismatch(tag_dims, value_dims, note):
+    """TF's message for a scalar summary of a non-scalar, plus what to do about it."""
+    hint = ("; tf.summary.scalar records one number: reduce the tensor first (tf.reduce_mean) "
+            "or use tf.summary.histogram" if not tag_dims else "")
+    return ValueError("tags and values not the same shape: %s != %s%s%s"
+                      % (format_dims(tuple(tag_dims)), format_dims(tuple(value_dims)), note, hint))
+
+
 @register
 class ScalarSummary(_SummaryOp):
     """One simple_value per element of `values`, tagged by the same-shaped `tags`."""
@@ -143,16 +151,13 @@ class ScalarSummary(_SummaryOp):
             raise TypeError("tags must be a string tensor, got %s" % tags.dtype.name)
         _check_real("values", values, self.T)
         if not tags.shape.is_compatible_with(values.shape):
-            raise ValueError("tags and values not the same shape: %s != %s%s"
-                             % (format_dims(tags.shape.as_tuple()),
-                                format_dims(values.shape.as_tuple()), _tag_note(tags)))
+            raise _shape_mismatch(tags.shape.as_tuple(), values.shape.as_tuple(), _tag_note(tags))
         return TensorSpec([], dtypes.string)
 
     def compute(self, xp, tags, values):
         if tags.shape != values.shape:
             note = " (tag '%s')" % _text(tags.reshape(())) if tags.size == 1 else ""
-            raise ValueError("tags and values not the same shape: %s != %s%s"
-                             % (format_dims(tags.shape), format_dims(values.shape), note))
+            raise _shape_mismatch(tags.shape, values.shape, note)
         values = backend.to_numpy(values).ravel().tolist()
         return _summary(*[summary_pb2.Summary.Value(tag=_text(t), simple_value=float(v))
                           for t, v in zip(tags.ravel(), values)])

@@ -278,3 +278,8 @@ def test_summary_ops_run_on_the_host_and_have_no_gradient():
         s = tf.summary.scalar("x", x)
     assert s.op.device == "/device:CPU:0"
     assert tf.gradients(tf.summary.histogram("h", x), [x]) == [None]
+
+
+def test_scalar_of_a_vector_says_how_to_fix_it():
+    with pytest.raises(ValueError, match=r"reduce the tensor first \(tf.reduce_mean\)"):
+        tf.summary.scalar("loss", tf.zeros([3]))
