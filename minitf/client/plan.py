@@ -1,29 +1,82 @@
 """Plan: what one Session.run signature (fetches + fed tensors) executes, compiled once.
 
-Building a plan prunes the graph to the ops the fetches need (stopping at fed tensors), folds
-what does not depend on feeds or state into constants, orders the rest (ops that read a
-variable before ops that update it in place, where dependencies allow, so a run is
-deterministic and a failing run changes nothing), and emits
-straight-line Python that calls the bound kernels with each intermediate deleted after its last
-use. Running a plan is one function call.
+Usage (Session.run, and the compiler of control-flow sub-graphs, whose inputs are fed
+placeholders):
 
-Large intermediates go back to the session's BufferPool at their last use (when nothing else
-holds them), and kernels that accept `out=` write into a pooled array of the right shape and
-dtype instead of allocating: above glibc's dynamic mmap ceiling every fresh array is a new
-mapping whose pages fault in on first touch. Memory stays bounded by the largest set of arrays
-alive at once, as with any allocator's cache.
+    plan = Plan(state, elements, fed_tensors)  # elements: the Tensors / Operations to fetch
+    values = plan.run(feed_arrays)             # arrays in fed_tensors order -> one value per
+                                               # element (None for an Operation)
+
+Building is a chain of small passes, each a function of this module, over an explicit list of
+Steps that read and write Slots:
+
+    prune       the ops the fetches need, stopping at fed tensors
+    fold        the values of what depends on neither feeds nor state, computed once, now
+    prune       again, stopping at folded values too: a forward op whose only reader was folded
+                (the Shape of a known shape in a gradient) no longer runs
+    schedule    a deterministic topological order; ops that write variables after the ops
+                that read them, where dependencies allow, so reads see the values from before
+                the run's updates
+    make_steps  one Step per op that does something at run time; a Slot (feed, const, temp,
+                state) per value; identities forward their input's slot; no-ops vanish
+    place       each step's device; a value read on another device than its home is moved at
+                its first reader there (a constant once, now), and the copy freed after its last
+    mark_frees  each temp freed after its last reader; an output nobody reads right away
+    emit        the only pass that writes Python: straight-line code calling kernels bound by
+                OpDef.bind, in a namespace of kernels and constants
+
+Running a plan is one call of the emitted function. Large intermediates go back to the
+session's BufferPool (client/buffers.py) at their last use, and kernels that accept `out=`
+write into a pooled array of the right shape and dtype instead of allocating.
 """
 
 import functools
 import heapq
-import sys
 
 import numpy
 
 from minitf import backend, dtypes, errors
+from minitf.client.buffers import drawing_from, worth_pooling
 from minitf.framework.operation import data_inputs
 from minitf.framework.shapes import format_dims
 from minitf.framework.tensor import Tensor
+
+
+class Slot:
+    """Where one value lives during a run: a local variable of the emitted code.
+
+    kind: FEED (a fed array), CONST (a folded value the plan holds, in `value`), TEMP (a
+    kernel's output, freed after its last reader) or STATE (a variable's storage itself: never
+    freed, and fetched at the end of the run, after the run's updates)."""
+
+    FEED, CONST, TEMP, STATE = "feed", "const", "temp", "state"
+    __slots__ = ("name", "kind", "value", "pooled")
+
+    def __init__(self, name, kind, value=None):
+        self.name, self.kind, self.value = name, kind, value
+        self.pooled = False  # its array comes from the buffer pool and goes back there
+
+    def __repr__(self):
+        return "<Slot %s (%s)>" % (self.name, self.kind)
+
+
+class Step:
+    """One statement of the plan. CALL: `outs = kernel(*args)` for `op`; MOVE: `outs[0]` is a
+    copy of `args[0]` on `device`, made for `op`; FORWARD: an identity, whose output is its
+    input's slot (no code). `frees`: the slots deleted after the step."""
+
+    CALL, MOVE, FORWARD = "call", "move", "forward"
+    __slots__ = ("kind", "op", "args", "outs", "device", "frees")
+
+    def __init__(self, kind, op, args, outs, device=None):
+        self.kind, self.op, self.args, self.outs = kind, op, list(args), list(outs)
+        self.device = device
+        self.frees = []
+
+    def __repr__(self):
+        return "<Step %s %s(%s) -> %s>" % (self.kind, self.op.name,
+                                          ", ".join(a.name for a in self.args),
+                                          ", ".join(o.name for o in self.outs))
 
 
 class Plan:
@@ -31,167 +84,23 @@ class Plan:
 
     def __init__(self, state, elements, fed_tensors):
         fed = set(fed_tensors)
-        ops = _needed_ops(elements, fed)
-        _check_feeds(ops, fed, elements)
-        self._build(state, ops, fed, elements, fed_tensors)
-
-    # -- building ------------------------------------------------------------------------------
-    def _build(self, state, ops, fed, elements, fed_tensors):
-        order = _schedule(ops, fed)
+        needed = prune(elements, fed)
+        check_feeds(needed, fed, elements)
+        known = fold(needed, fed)
+        order = schedule(prune(elements, fed.union(known)), fed)
+        steps, slot_of = make_steps(order, fed_tensors, known)
+        steps = place(steps, state.xp_for, numpy)
+        mark_frees(steps)
+        self.steps = steps
+        self.uses_gpu = any(s.device is not None and s.device is not numpy for s in steps)
+        self.num_kernels = sum(s.kind == Step.CALL for s in steps)
         self._buffers = state.buffers
-        namespace = {"_snap": _snapshot, "_copy": _copy, "_give": state.buffers.give}
-        pooled = set()
-        slot_of = {}  # Tensor -> local variable name in the generated code
-        for i, t in enumerate(fed_tensors):
-            slot_of[t] = "f%d" % i
-
-        # Fold: pure ops whose inputs are all known become constants of the plan.
-        folded = {}
-        runnable = []
-        for op in order:
-            value = _fold(op, folded, fed)
-            if value is not None:
-                for t, v in zip(op.outputs, value):
-                    name = "c%d" % len(folded)
-                    folded[t] = v
-                    namespace[name] = v
-                    slot_of[t] = name
-            else:
-                runnable.append(op)
-
-        fetched = {e for e in elements if isinstance(e, Tensor)}
-        devices = {state.xp_for(op) for op in runnable}
-        self.uses_gpu = any(xp is not numpy for xp in devices)
-
-        # Pass 1: a local name per tensor; ops that forward their input get no call at all.
-        steps = []  # (op, kernel name or None)
-        state_views = set()  # tensors that are a variable's storage itself
-        for i, op in enumerate(runnable):
-            if op.type == "VariableV2":
-                state_views.update(op.outputs)
-            if op.opdef.is_identity and op.outputs[0] not in fed:
-                slot_of[op.outputs[0]] = slot_of[op.inputs[0]]
-                if op.inputs[0] in state_views:
-                    state_views.add(op.outputs[0])
-                steps.append((op, None))
-            elif not op.outputs and not op.opdef.stateful:
-                continue  # NoOp: it only orders things, and the order is already fixed
-            else:
-                for t in op.outputs:
-                    if t not in fed:  # a fed output keeps the fed value
-                        slot_of[t] = "t%d_%d" % (i, t.value_index)
-                steps.append((op, "k%d" % i))
-        last_use = {}
-        for i, (op, _) in enumerate(steps):
-            for t in data_inputs(op):
-                last_use[slot_of[t]] = i
-
-        # With a GPU in the plan, a value crosses to another device once, at its first
-        # consumer there (constants when the plan is built), and is deleted after its last use.
-        home = {}  # slot -> the array module its value lives on
-        moved_last_use = {}  # (slot, xp) -> last step that reads the moved copy
-        if self.uses_gpu:
-            for i, (op, kname) in enumerate(steps):
-                for t in data_inputs(op):
-                    slot = slot_of[t]
-                    home.setdefault(slot, numpy)  # feeds and constants live on the host
-                    if kname is not None and home[slot] is not state.xp_for(op):
-                        moved_last_use[(slot, state.xp_for(op))] = i
-                if kname is not None:  # (an identity's output lives where its input does)
-                    for t in op.outputs:
-                        if t not in fed:
-                            home[slot_of[t]] = state.xp_for(op)
-
-        # Pass 2: emit the straight-line code.
-        lines = ["def run(_feeds):"]
-        if fed_tensors:
-            lines.append("    %s, = _feeds" % ", ".join("f%d" % i for i in range(len(fed_tensors))))
-        self._line_to_op = {}
-        snapshots = {}
-        moved = {}  # (slot, xp) -> the name of its copy on that device
-        for i, (op, kname) in enumerate(steps):
-            opdef = op.opdef
-            if kname is not None:
-                fn = opdef.bind(state, op)
-                if opdef.supports_out and len(op.outputs) == 1 and _worth_pooling(op.outputs[0]):
-                    fn = _drawing_from(state.buffers, fn)
-                    pooled.update(op.outputs)
-                args = [slot_of[t] for t in data_inputs(op)]
-                if self.uses_gpu:
-                    xp = state.xp_for(op)
-                    for k, slot in enumerate(args):
-                        if home[slot] is not xp:
-                            args[k] = self._moved(slot, xp, namespace, lines, moved)
-                namespace[kname] = fn
-                call = "%s(%s)" % (kname, ", ".join(args))
-                outs = ["_" if t in fed else slot_of[t] for t in op.outputs]
-                if not outs:
-                    lines.append("    " + call)
-                elif len(outs) == 1:
-                    lines.append("    %s = %s" % (outs[0], call))
-                else:
-                    lines.append("    %s, = %s" % (", ".join(outs), call))
-                self._line_to_op[len(lines)] = (op, args)
-                unused = [o for t, o in zip(op.outputs, outs)
-                          if o not in last_use and t not in fetched and o != "_"]
-                if unused and len(outs) > 1:  # outputs nobody reads: free them at once
-                    lines.append("    del %s" % ", ".join(unused))
-            for t in op.outputs:
-                if t in fetched and t not in snapshots and t not in state_views:
-                    # Copy now, not at the end: a pooled array must not escape or change.
-                    snapshots[t] = "r%d" % len(snapshots)
-                    helper = "_snap" if opdef.fresh_output else "_copy"
-                    lines.append("    %s = %s(%s)" % (snapshots[t], helper, slot_of[t]))
-            for key in [k for k, last in moved_last_use.items() if last == i]:
-                if not key[0].startswith("c"):
-                    lines.append("    del %s" % moved[key])
-            for t in data_inputs(op):
-                slot = slot_of[t]
-                # (a variable's storage costs nothing to keep; it may still be fetched)
-                if last_use.get(slot) == i and slot.startswith("t") and t not in state_views:
-                    if t in pooled:  # only what draws from the pool goes back: it stays bounded
-                        lines.append("    _give(%s)" % slot)
-                    lines.append("    del %s" % slot)
-                    del last_use[slot]
-        # A fetched variable reports its value at the end of the run, after the run's updates,
-        # as TF1's reference variables do (`s.run([step, x, f])` gives x after the step and f
-        # from before it).
-        for t in elements:
-            if t in state_views and t not in snapshots:
-                snapshots[t] = "r%d" % len(snapshots)
-                lines.append("    %s = _copy(%s)" % (snapshots[t], slot_of[t]))
-        results = []
-        for e in elements:
-            if not isinstance(e, Tensor):
-                results.append("None")
-            elif e in snapshots:
-                results.append(snapshots[e])
-            elif e in folded:
-                results.append("_copy(%s)" % slot_of[e])
-            else:  # a fed tensor fetched back (the fed array itself, as TF1 returns it)
-                results.append("_snap(%s)" % slot_of[e])
-        lines.append("    return [%s]" % ", ".join(results))
-        self.source = "\n".join(lines) + "\n"
         self._filename = "<minitf plan %x>" % id(self)
+        self.source, namespace, self._line_to_op = emit(
+            steps, [slot_of[t] for t in fed_tensors], elements, slot_of, state)
         exec(compile(self.source, self._filename, "exec"), namespace)
         # inf/nan propagate silently, as in TF (decorating once costs half of a `with` per run)
         self._run = numpy.errstate(all="ignore")(namespace["run"])
-        self.num_kernels = len(self._line_to_op)
-
-    @staticmethod
-    def _moved(slot, xp, namespace, lines, moved):
-        """The name of `slot`'s copy on `xp`, emitting the transfer at its first use (a
-        constant's copy is made now, once)."""
-        key = (slot, xp)
-        if key not in moved:
-            moved[key] = name = "%s_to%d" % (slot, id(xp) % 10007)
-            if slot.startswith("c"):
-                namespace[name] = backend.to_module(namespace[slot], xp)
-            else:
-                mover = "_to%d" % (id(xp) % 10007)
-                namespace[mover] = functools.partial(_transfer, xp=xp)
-                lines.append("    %s = %s(%s)" % (name, mover, slot))
-        return moved[key]
 
     # -- running -------------------------------------------------------------------------------
     def run(self, feeds):
@@ -250,28 +159,31 @@ class Plan:
             tb = tb.tb_next
 
 
-# -- graph walking ---------------------------------------------------------------------------------
+# -- the passes ------------------------------------------------------------------------------------
 
-def _needed_ops(elements, fed):
+def prune(elements, stop):
+    """The ops the fetch `elements` need: their data and control inputs, transitively, not
+    walking past tensors in `stop` (fed or already known)."""
     needed = set()
     stack = [e.op if isinstance(e, Tensor) else e for e in elements
-             if not (isinstance(e, Tensor) and e in fed)]
+             if not (isinstance(e, Tensor) and e in stop)]
     while stack:
         op = stack.pop()
         if op in needed:
             continue
         needed.add(op)
         for t in data_inputs(op):
-            if t not in fed:
+            if t not in stop:
                 stack.append(t.op)
         stack.extend(op.control_inputs)
     return needed
 
 
-def _check_feeds(ops, fed, elements):
+def check_feeds(ops, fed, elements):
+    """Raises TF's error for the first op among `ops` whose value must be fed and is not."""
     for op in sorted(ops, key=lambda o: o._id):
-        if op.type == "Placeholder":
-            needing = [e for e in elements if op in _needed_ops([e], fed)]
+        if op.opdef.must_be_fed:
+            needing = [e for e in elements if op in prune([e], fed)]
             shape = op.outputs[0].shape
             raise errors.InvalidArgumentError(
                 None, op, "You must feed a value for placeholder tensor '%s' with dtype %s%s "
@@ -281,15 +193,18 @@ def _check_feeds(ops, fed, elements):
                     ", ".join("'%s'" % e.name for e in needing) or "?"))
 
 
-def _dims(shape):
-    return format_dims(shape.as_tuple())
+def fold(ops, fed):
+    """{tensor: value} for the outputs of `ops` known without running: pure ops that know
+    their value or whose inputs are all known (creation order is a topological order)."""
+    known = {}
+    for op in sorted(ops, key=lambda o: o._id):
+        values = _fold(op, known, fed)
+        if values is not None:
+            known.update(zip(op.outputs, values))
+    return known
 
 
-def _dims_of(runtime_shape):
-    return "?" if runtime_shape is None else format_dims(tuple(runtime_shape))
-
-
-def _schedule(ops, fed):
+def schedule(ops, fed):
     """Topological order of `ops`; among ready ops, pure ones first and ops that write variables
     last, then creation order (so runs are deterministic)."""
     pending = {}
@@ -311,6 +226,164 @@ def _schedule(ops, fed):
             if pending[u] == 0:
                 heapq.heappush(ready, (bool(u.opdef.ref_inputs), u._id, u))
     return order
+
+
+def make_steps(order, fed_tensors, known):
+    """The Steps that run `order`, and {tensor: Slot} for every value a step or fetch reads.
+    Ops whose outputs were all folded and no-ops (no outputs, no state) get no step."""
+    slot_of = {t: Slot("f%d" % i, Slot.FEED) for i, t in enumerate(fed_tensors)}
+    for i, (t, value) in enumerate(known.items()):
+        slot_of[t] = Slot("c%d" % i, Slot.CONST, value)
+    steps = []
+    for op in order:
+        opdef = op.opdef
+        if (op.outputs and all(t in known for t in op.outputs)) or (
+                not op.outputs and not opdef.stateful):
+            continue
+        args = [slot_of[t] for t in data_inputs(op)]
+        if opdef.is_identity and op.outputs[0] not in slot_of:
+            slot_of[op.outputs[0]] = args[0]
+            steps.append(Step(Step.FORWARD, op, args, args[:1]))
+            continue
+        kind = Slot.STATE if opdef.is_variable else Slot.TEMP
+        outs = [Slot("t%d_%d" % (len(steps), t.value_index), kind) for t in op.outputs]
+        for t, slot in zip(op.outputs, outs):
+            slot_of.setdefault(t, slot)  # a fed output keeps the fed value
+        if opdef.supports_out and len(outs) == 1 and worth_pooling(op.outputs[0]):
+            outs[0].pooled = True
+        steps.append(Step(Step.CALL, op, args, outs))
+    return steps, slot_of
+
+
+def place(steps, device_of, host):
+    """Sets each CALL step's device (`device_of(op)`); where a step reads a value whose home is
+    another device, inserts a MOVE step before the first such reader on that device (a
+    constant is moved now, once). Feeds and constants live on `host`. Returns the steps."""
+    for step in steps:
+        if step.kind == Step.CALL:
+            step.device = device_of(step.op)
+    if all(step.device is None or step.device is host for step in steps):
+        return steps
+    home = {}
+    copies = {}  # (slot, device) -> the slot of its copy there
+    placed = []
+    for step in steps:
+        if step.kind == Step.CALL:
+            for k, slot in enumerate(step.args):
+                if home.get(slot, host) is not step.device:
+                    step.args[k] = _copy_on(step, slot, copies, placed)
+            for slot in step.outs:
+                home[slot] = step.device
+            if step.op.opdef.ref_inputs:  # it wrote a variable: earlier copies of state are stale
+                for key in [key for key in copies if key[0].kind == Slot.STATE]:
+                    del copies[key]
+        placed.append(step)
+    return placed
+
+
+def _copy_on(step, slot, copies, placed):
+    key = (slot, step.device)
+    if key not in copies:
+        name = "%s_to%s" % (slot.name, _device_tag(step.device))
+        if slot.kind == Slot.CONST:
+            copies[key] = Slot(name, Slot.CONST, backend.to_module(slot.value, step.device))
+        else:
+            copies[key] = Slot(name, Slot.TEMP)
+            placed.append(Step(Step.MOVE, step.op, [slot], [copies[key]], step.device))
+    return copies[key]
+
+
+def _device_tag(device):
+    return "%d" % (id(device) % 10007)
+
+
+def mark_frees(steps):
+    """Sets each step's `frees`: the temps it is the last reader of, then the temps it makes
+    that nothing reads (an identity's output is its input: freed at its last reader)."""
+    last = {}
+    for i, step in enumerate(steps):
+        for slot in step.args:
+            last[slot] = i
+    for i, step in enumerate(steps):
+        frees = []
+        for slot in step.args:
+            if last[slot] == i and slot.kind == Slot.TEMP and slot not in frees:
+                frees.append(slot)
+        if step.kind != Step.FORWARD:
+            frees.extend(o for o in step.outs if o.kind == Slot.TEMP and o not in last)
+        step.frees = frees
+
+
+def emit(steps, feed_slots, elements, slot_of, state):
+    """The source of `run(_feeds)`, the namespace it runs in (kernels bound to `state`,
+    constants, helpers), and {line number: (op, argument names)} for error messages.
+
+    A fetched value is copied right after the step that makes it (a pooled array must not
+    escape or change); a fetched variable at the end of the run, after the run's updates, as
+    TF1's reference variables are (`s.run([step, x, f])` gives x after the step, f before)."""
+    namespace = {"_snap": _snapshot, "_copy": _copy, "_give": state.buffers.give}
+    lines = ["def run(_feeds):"]
+    if feed_slots:
+        lines.append("    %s, = _feeds" % ", ".join(s.name for s in feed_slots))
+    line_to_op = {}
+    fetched = {e for e in elements if isinstance(e, Tensor)}
+    snapshots = {}
+    for i, step in enumerate(steps):
+        op = step.op
+        for slot in step.args:
+            if slot.kind == Slot.CONST:
+                namespace[slot.name] = slot.value
+        if step.kind == Step.CALL:
+            fn = op.opdef.bind(state, op)
+            if step.outs and step.outs[0].pooled:
+                fn = drawing_from(state.buffers, fn)
+            namespace["k%d" % i] = fn
+            _emit_call(lines, "k%d" % i, step)
+            line_to_op[len(lines)] = (op, [a.name for a in step.args])
+        elif step.kind == Step.MOVE:
+            mover = "_to" + _device_tag(step.device)
+            namespace[mover] = functools.partial(_transfer, xp=step.device)
+            _emit_call(lines, mover, step)
+            line_to_op[len(lines)] = (op, [step.args[0].name])
+        if step.kind != Step.MOVE:
+            for t, slot in zip(op.outputs, step.outs):
+                if t in fetched and t not in snapshots and slot_of.get(t) is slot and \
+                        slot.kind not in (Slot.STATE, Slot.FEED):
+                    snapshots[t] = "r%d" % len(snapshots)
+                    helper = "_snap" if op.opdef.fresh_output else "_copy"
+                    lines.append("    %s = %s(%s)" % (snapshots[t], helper, slot.name))
+        for slot in step.frees:
+            if slot.pooled:  # only what draws from the pool goes back: the pool stays bounded
+                lines.append("    _give(%s)" % slot.name)
+        if step.frees:
+            lines.append("    del %s" % ", ".join(s.name for s in step.frees))
+    results = []
+    for e in elements:
+        slot = slot_of.get(e) if isinstance(e, Tensor) else None
+        if slot is None:
+            results.append("None")
+        elif e in snapshots:
+            results.append(snapshots[e])
+        elif slot.kind == Slot.STATE:
+            snapshots[e] = "r%d" % len(snapshots)
+            lines.append("    %s = _copy(%s)" % (snapshots[e], slot.name))
+            results.append(snapshots[e])
+        elif slot.kind == Slot.CONST:
+            namespace[slot.name] = slot.value
+            results.append("_copy(%s)" % slot.name)
+        else:  # a fed tensor fetched back (the fed array itself, as TF1 returns it)
+            results.append("_snap(%s)" % slot.name)
+    lines.append("    return [%s]" % ", ".join(results))
+    return "\n".join(lines) + "\n", namespace, line_to_op
+
+
+def _emit_call(lines, kernel, step):
+    call = "%s(%s)" % (kernel, ", ".join(a.name for a in step.args))
+    if not step.outs:
+        lines.append("    " + call)
+    else:
+        lines.append("    %s, = %s" % (", ".join(o.name for o in step.outs), call)
+                     if len(step.outs) > 1 else "    %s = %s" % (step.outs[0].name, call))
 
 
 def _fold(op, folded, fed):
@@ -337,95 +410,15 @@ def _fold(op, folded, fed):
     return values
 
 
-# -- kernel wrappers --------------------------------------------------------------------------------
-
-_POOL_MIN_ELEMENTS = 1 << 20  # 4 MB of float32: malloc already recycles smaller arrays well
-
-
-def _worth_pooling(t):
-    n = t.shape.num_elements()
-    return n is None or n >= _POOL_MIN_ELEMENTS
+def _dims(shape):
+    return format_dims(shape.as_tuple())
 
 
-def _drawing_from(pool, fn):
-    """Calls `fn(*args, out=array)` with a pooled array of the shape and dtype its output had
-    the last time its inputs had these shapes (an `out` of another shape would broadcast
-    silently, so the shapes are checked, not trusted)."""
-    shapes = out_key = None
-
-    def call(*args):
-        nonlocal shapes, out_key
-        key = tuple([a.shape for a in args])
-        if key == shapes:
-            buf = pool.take(out_key)
-            if buf is not None:
-                return fn(*args, out=buf)
-        result = fn(*args)
-        if type(result) is numpy.ndarray and result.ndim:
-            shapes, out_key = key, (result.shape, result.dtype)
-        else:
-            shapes = None
-        return result
-    return call
+def _dims_of(runtime_shape):
+    return "?" if runtime_shape is None else format_dims(tuple(runtime_shape))
 
 
-class BufferPool:
-    """Arrays no longer in use, by (shape, dtype), for kernels that write into `out=`.
-
-    A plan gives an intermediate back at its last use; it is kept only if nothing else refers
-    to it (a view of it, a fetched result, a variable's storage, a constant): the reference
-    count tells, measured against that of an array held by one local variable. At the end of
-    each run, arrays that sat idle all run long are dropped, so the pool holds about as much as
-    was alive at once, not the sum of every intermediate. Runs of one session are serialised,
-    so one pool serves all its plans."""
-
-    def __init__(self):
-        self._free = {}
-        self._idle = {}  # key -> fewest arrays free since the key was first asked for this run
-
-    def take(self, key):
-        free = self._free.get(key)
-        if not free:
-            self._idle[key] = 0
-            return None
-        buf = free.pop()
-        self._idle[key] = min(self._idle.get(key, len(free) + 1), len(free))
-        return buf
-
-    def give(self, value):
-        if (type(value) is numpy.ndarray and value.base is None and value.flags.writeable
-                and sys.getrefcount(value) <= _UNSHARED):
-            self._free.setdefault((value.shape, value.dtype), []).append(value)
-
-    def end_run(self):
-        """Drops what this run did not need (all of a key nobody asked for)."""
-        for key in list(self._free):
-            idle = self._idle.get(key, len(self._free[key]))
-            if idle:
-                del self._free[key][-idle:]
-            if not self._free[key]:
-                del self._free[key]
-        self._idle.clear()
-
-    def clear(self):
-        self._free.clear()
-        self._idle.clear()
-
-
-def _references_of_an_unshared_array():
-    """sys.getrefcount of an array held only by a plan's local variable, seen from inside
-    BufferPool.give (interpreters differ in how many references a call adds)."""
-    namespace = {}
-    exec("def probe(numpy, pool):\n    t = numpy.empty(1)\n    return pool.count(t)\n", namespace)
-
-    class Counter:
-        def count(self, value):
-            return sys.getrefcount(value)
-    return namespace["probe"](numpy, Counter())
-
-
-_UNSHARED = _references_of_an_unshared_array()
-
+# -- run-time helpers the emitted code calls ------------------------------------------------------
 
 def _transfer(value, xp):
     return backend.to_module(value, xp)

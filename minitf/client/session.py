@@ -8,7 +8,8 @@ import warnings
 import numpy
 
 from minitf import backend
-from minitf.client.plan import BufferPool, Plan
+from minitf.client.buffers import BufferPool
+from minitf.client.plan import Plan
 from minitf.framework import graph as graph_module
 from minitf.framework.operation import Operation
 from minitf.framework.tensor import Tensor

@@ -35,6 +35,9 @@ class OpDef:
     fresh_output: ClassVar[bool] = True       # False: compute may return an input or state itself
     supports_out: ClassVar[bool] = False      # compute accepts out=
     is_identity: ClassVar[bool] = False       # output == input 0: the plan forwards, no call
+    is_variable: ClassVar[bool] = False       # its output is a variable's storage (VariableV2)
+    must_be_fed: ClassVar[bool] = False       # a run that needs it must feed it (Placeholder)
+    may_be_fed: ClassVar[bool] = False        # usually fed: its value is unknown while building
 
     def infer(self, *inputs):
         raise NotImplementedError

@@ -42,17 +42,10 @@ class Placeholder(OpDef):
     dtype: dtypes.DType
     shape: TensorShape
     stateful = True  # its value comes from the feed, never from folding
+    must_be_fed = True  # (the plan refuses to run without its value: no kernel)
 
     def infer(self):
         return TensorSpec(self.shape, self.dtype)
-
-    def bind(self, ctx, op):
-        def missing():
-            raise errors.InvalidArgumentError(
-                None, op, "You must feed a value for placeholder tensor '%s' with dtype %s%s"
-                % (op.name, dtypes.runtime_name(self.dtype),
-                   "" if self.shape.ndims is None else " and shape %s" % format_dims(self.shape.as_tuple())))
-        return missing
 
 
 def placeholder(dtype, shape=None, name=None):
@@ -65,6 +58,7 @@ class PlaceholderWithDefault(OpDef):
     shape: TensorShape
     fresh_output = False
     is_identity = True
+    may_be_fed = True
 
     def infer(self, x):
         if not x.shape.is_compatible_with(self.shape):

@@ -27,6 +27,7 @@ class VariableV2(OpDef):
     shared_name: str = ""
     stateful = True
     fresh_output = False
+    is_variable = True
 
     def infer(self):
         return TensorSpec(self.shape, self.dtype)
@@ -45,9 +46,9 @@ class VariableV2(OpDef):
 def variable_storage(ctx, op, ref_index=0):
     """The VariableV2 op behind input `ref_index` of `op` (the key of its value in ctx)."""
     ref = op.inputs[ref_index].op
-    while ref.type == "Identity":  # a ref passed through tf.identity still names the variable
+    while ref.opdef.is_identity:  # a ref passed through tf.identity still names the variable
         ref = ref.inputs[0].op
-    if ref.type != "VariableV2":
+    if not ref.opdef.is_variable:
         raise TypeError("%s needs a variable as input %d, got the output of %s (%s)"
                         % (op.type, ref_index, ref.name, ref.type))
     return ref

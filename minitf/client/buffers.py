@@ -1,0 +1,96 @@
+"""The session's buffer pool: large intermediates a plan is done with, kept by shape and dtype
+for kernels that write into `out=` (TF keeps its own allocator for the same reason: above
+glibc's dynamic mmap ceiling every fresh array is a new mapping whose pages fault in on first
+touch)."""
+
+import sys
+
+import numpy
+
+_POOL_MIN_ELEMENTS = 1 << 20  # 4 MB of float32: malloc already recycles smaller arrays well
+
+
+def worth_pooling(t):
+    """Whether tensor `t` is large enough (or of unknown size) to draw its array from the pool."""
+    n = t.shape.num_elements()
+    return n is None or n >= _POOL_MIN_ELEMENTS
+
+
+def drawing_from(pool, fn):
+    """Calls `fn(*args, out=array)` with a pooled array of the shape and dtype its output had
+    the last time its inputs had these shapes (an `out` of another shape would broadcast
+    silently, so the shapes are checked, not trusted)."""
+    shapes = out_key = None
+
+    def call(*args):
+        nonlocal shapes, out_key
+        key = tuple([a.shape for a in args])
+        if key == shapes:
+            buf = pool.take(out_key)
+            if buf is not None:
+                return fn(*args, out=buf)
+        result = fn(*args)
+        if type(result) is numpy.ndarray and result.ndim:
+            shapes, out_key = key, (result.shape, result.dtype)
+        else:
+            shapes = None
+        return result
+    return call
+
+
+class BufferPool:
+    """Arrays no longer in use, by (shape, dtype), for kernels that write into `out=`.
+
+    A plan gives an intermediate back at its last use; it is kept only if nothing else refers
+    to it (a view of it, a fetched result, a variable's storage, a constant): the reference
+    count tells, measured against that of an array held by one local variable. At the end of
+    each run, arrays that sat idle all run long are dropped, so the pool holds about as much as
+    was alive at once, not the sum of every intermediate. Runs of one session are serialised,
+    so one pool serves all its plans."""
+
+    def __init__(self):
+        self._free = {}
+        self._idle = {}  # key -> fewest arrays free since the key was first asked for this run
+
+    def take(self, key):
+        free = self._free.get(key)
+        if not free:
+            self._idle[key] = 0
+            return None
+        buf = free.pop()
+        self._idle[key] = min(self._idle.get(key, len(free) + 1), len(free))
+        return buf
+
+    def give(self, value):
+        if (type(value) is numpy.ndarray and value.base is None and value.flags.writeable
+                and sys.getrefcount(value) <= _UNSHARED):
+            self._free.setdefault((value.shape, value.dtype), []).append(value)
+
+    def end_run(self):
+        """Drops what this run did not need (all of a key nobody asked for)."""
+        for key in list(self._free):
+            idle = self._idle.get(key, len(self._free[key]))
+            if idle:
+                del self._free[key][-idle:]
+            if not self._free[key]:
+                del self._free[key]
+        self._idle.clear()
+
+    def clear(self):
+        self._free.clear()
+        self._idle.clear()
+
+
+def _references_of_an_unshared_array():
+    """sys.getrefcount of an array held only by a plan's local variable, seen from inside
+    BufferPool.give (interpreters differ in how many references a call adds)."""
+    namespace = {}
+    exec("def probe(numpy, pool):\n    t = numpy.empty(1)\n    return pool.count(t)\n", namespace)
+
+    class Counter:
+        def count(self, value):
+            return sys.getrefcount(value)
+    return namespace["probe"](numpy, Counter())
+
+
+_UNSHARED = _references_of_an_unshared_array()

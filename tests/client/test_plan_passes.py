@@ -1,0 +1,173 @@
+"""Each pass of the plan compiler on its own (client/plan.py): prune, fold, prune again (dead
+forward ops go), schedule, make_steps (slot kinds), place (transfers), mark_frees, emit."""
+
+import numpy as np
+import pytest
+
+import minitf as tf
+from minitf import errors
+from minitf.client import plan as P
+from minitf.client.buffers import BufferPool
+
+pytestmark = pytest.mark.usefixtures("fresh_graph")
+
+
+def steps_for(elements, fed=()):
+    """The passes up to mark_frees, as Plan runs them, on the host only."""
+    fed_set = set(fed)
+    known = P.fold(P.prune(elements, fed_set), fed_set)
+    order = P.schedule(P.prune(elements, fed_set.union(known)), fed_set)
+    steps, slot_of = P.make_steps(order, list(fed), known)
+    P.mark_frees(steps)
+    return steps, slot_of, known
+
+
+def test_prune_stops_at_stop_tensors_and_follows_control_inputs():
+    x = tf.placeholder(tf.float32, (2,), name="x")
+    a = tf.sin(x, name="a")
+    side = tf.cos(x, name="side")
+    with tf.control_dependencies([side]):
+        b = tf.identity(a * 2.0, name="b")
+    unrelated = tf.exp(x, name="unrelated")
+    names = {op.name for op in P.prune([b], set())}
+    assert {"x", "a", "side", "b"} <= names and "unrelated" not in names
+    names = {op.name for op in P.prune([b], {a})}
+    assert "a" not in names and "side" in names  # a is given, the control input still runs
+    assert P.prune([x], {x}) == set()
+    assert unrelated.op not in P.prune([b, side.op], set())
+
+
+def test_check_feeds_names_the_placeholder_and_the_fetch_needing_it():
+    x = tf.placeholder(tf.float32, (None, 3), name="x")
+    y = tf.reduce_sum(x, name="total")
+    with pytest.raises(errors.InvalidArgumentError,
+                       match=r"placeholder tensor 'x' with dtype float and shape \[\?,3\] "
+                             r"\(needed by fetch 'total:0'\)"):
+        P.check_feeds(P.prune([y], set()), set(), [y])
+    P.check_feeds(P.prune([y], {x}), {x}, [y])  # fed: nothing to say
+
+
+def test_fold_computes_what_needs_neither_feeds_nor_state():
+    x = tf.placeholder(tf.float32, (2, 3))
+    v = tf.Variable(1.0)
+    c = tf.constant(2.0) * 3.0               # constants: folded
+    s = tf.shape(x)                          # a known static shape: folded, x is not read
+    r = tf.random_uniform(())                # stateful: never
+    mixed = c * v                            # reads state: never
+    with tf.control_dependencies([r]):
+        ordered = tf.constant(1.0) + 1.0     # must wait for r: not folded
+    elements = [c, s, r, mixed, ordered]
+    known = P.fold(P.prune(elements, set()), set())
+    assert float(known[c]) == 6.0
+    np.testing.assert_array_equal(known[s], [2, 3])
+    assert r not in known and mixed not in known and ordered not in known
+    assert not known[c].flags.writeable  # shared by every run: nobody may write into it
+    fed_known = P.fold(P.prune([c], {c}), {c})
+    assert c not in fed_known  # a fed tensor is the feed's value, not its folded one
+
+
+def test_pruning_again_drops_forward_ops_only_folded_values_needed():
+    x = tf.placeholder(tf.float32, (4, 3))
+    w = tf.Variable(np.ones((3, 2), np.float32))
+    loss = tf.reduce_sum(tf.nn.relu(x @ w) * 2)
+    (g,) = tf.gradients(loss, w)
+    steps, _, _ = steps_for([g], [x])
+    ran = [s.op.type for s in steps if s.kind == P.Step.CALL]
+    assert "Sum" not in ran and "Mul" not in ran  # the forward tail feeds only a folded Shape
+    assert ran.count("MatMul") == 2 and "ReluGrad" in ran
+    with tf.Session() as sess:
+        sess.run(w.initializer)
+        got = sess.run(g, {x: np.ones((4, 3), np.float32)})
+    np.testing.assert_allclose(got, np.full((3, 2), 8.0))
+
+
+def test_schedule_puts_variable_writers_after_readers_whatever_the_creation_order():
+    v = tf.Variable(1.0)
+    bump = tf.assign_add(v, 1.0)             # created first
+    read = v * 10.0                          # created after, independent of bump
+    order = P.schedule(P.prune([bump, read], set()), set())
+    assert order.index(read.op) < order.index(bump.op)
+    with tf.Session() as sess:
+        sess.run(v.initializer)
+        assert sess.run([bump, read])[1] == 10.0  # it saw the value from before the update
+
+
+def test_make_steps_gives_slots_kinds_forwards_identities_and_drops_no_ops():
+    x = tf.placeholder(tf.float32, (3,))
+    v = tf.Variable(np.zeros(3, np.float32))
+    y = tf.identity(tf.exp(x) + v)
+    c = tf.constant(2.0) + 1.0
+    with tf.control_dependencies([y]):
+        marker = tf.no_op()
+    steps, slot_of, _ = steps_for([y, c, marker], [x])
+    assert slot_of[x].kind == P.Slot.FEED and slot_of[c].kind == P.Slot.CONST
+    assert slot_of[v.value()].kind == P.Slot.STATE
+    assert slot_of[y.op.inputs[0]].kind == P.Slot.TEMP
+    forward = next(s for s in steps if s.op is y.op)
+    assert forward.kind == P.Step.FORWARD and slot_of[y] is slot_of[y.op.inputs[0]]
+    assert marker not in [s.op for s in steps]  # a no-op only orders; the order is fixed
+    assert c.op not in [s.op for s in steps]    # folded: no step
+
+
+def test_place_moves_a_value_once_per_device_and_constants_at_build_time():
+    class FakeDevice:
+        def __init__(self, name):
+            self.name = name
+
+        def asarray(self, value):
+            return ("on", self.name, float(value))
+    gpu = FakeDevice("gpu")
+    x = tf.placeholder(tf.float32, ())
+    with tf.device("/gpu:0"):
+        a = tf.exp(x)
+        b = tf.sin(x) + a * 2.0
+    with tf.device("/cpu:0"):
+        c = tf.identity(b)
+        d = tf.cos(c)
+    steps, _, _ = steps_for([d], [x])
+    placed = P.place(steps, lambda op: gpu if "gpu" in op.device.lower() else np, np)
+    moves = [s for s in placed if s.kind == P.Step.MOVE]
+    assert [m.args[0].name for m in moves] == ["f0", "t3_0"]  # x up once, b back down once
+    assert moves[0].device is gpu and moves[1].device is np
+    two = next(s for s in placed if s.op.type == "Mul").args[1]
+    assert two.kind == P.Slot.CONST and two.value == ("on", "gpu", 2.0)
+    host_only = P.place(steps_for([d], [x])[0], lambda op: np, np)
+    assert not any(s.kind == P.Step.MOVE for s in host_only)
+
+
+def test_mark_frees_deletes_temps_after_their_last_reader_and_unread_outputs_at_once():
+    x = tf.placeholder(tf.float32, (4, 2))
+    v = tf.Variable(np.ones((2, 2), np.float32))
+    first, unused = tf.split(x, 2, axis=0)
+    y = tf.exp(first) * v
+    z = tf.sin(y) + y
+    steps, slot_of, _ = steps_for([z], [x])
+    freed_at = {slot.name: s.op.name for s in steps for slot in s.frees}
+    assert freed_at[slot_of[unused].name] == first.op.name  # made and never read
+    assert freed_at[slot_of[y].name] == z.op.name          # read last by the add
+    assert slot_of[x].name not in freed_at and slot_of[v.value()].name not in freed_at
+    assert slot_of[z].name in freed_at  # fetched: copied into the results first
+
+
+def test_emit_writes_straight_line_code_with_snapshots_and_frees():
+    x = tf.placeholder(tf.float32, (3,))
+    v = tf.Variable(np.ones(3, np.float32))
+    y = tf.exp(x) * 2.0
+    bump = tf.assign_add(v, y)
+
+    class State:
+        buffers = BufferPool()
+        variables = {}
+        xp_for = staticmethod(lambda op: np)
+    steps, slot_of, known = steps_for([y, v.value(), bump.op], [x])
+    source, namespace, line_to_op = P.emit(steps, [slot_of[x]], [y, v.value(), bump.op],
+                                           slot_of, State())
+    lines = source.splitlines()
+    assert lines[:2] == ["def run(_feeds):", "    f0, = _feeds"]
+    assert lines[-1] == "    return [r0, r1, None]"
+    made = lines.index("    %s = k%d(%s, c0)" % (slot_of[y].name, steps.index(
+        next(s for s in steps if s.op is y.op)), slot_of[y.op.inputs[0]].name))
+    assert lines[made + 1] == "    r0 = _snap(%s)" % slot_of[y].name  # y copied at once
+    assert lines[-2] == "    r1 = _copy(%s)" % slot_of[v.value()].name  # v after the update
+    assert {op.type for op, _ in line_to_op.values()} == {"Exp", "Mul", "VariableV2", "AssignAdd"}
+    assert namespace["c0"] == 2.0
