@@ -171,6 +171,9 @@ def ndarray_to_tensor_proto(value, dtype=None):
     proto = tensor_pb2.TensorProto(dtype=dtype.as_datatype_enum,
                                    tensor_shape=shape_to_proto(arr.shape))
     field = _VAL_FIELD.get(dtype.name)
+    if arr.size > 1 and field is not None and not any(arr.strides):
+        # One value broadcast to the shape (an imported splat Const): stored once, as TF does.
+        arr = arr.reshape(-1)[:1]
     if dtype is dtypes.string:
         proto.string_val.extend(_as_bytes(x) for x in arr.ravel())
     elif (arr.size > 1 or field is None) and dtype is not dtypes.bool:
@@ -184,17 +187,36 @@ def ndarray_to_tensor_proto(value, dtype=None):
     return proto
 
 
+# A TensorProto whose typed value list is shorter than its shape repeats the last value. One
+# value (TF's splat constants) is broadcast lazily, costing nothing; several values are
+# materialised only up to this many bytes, so a small hostile file cannot make the import
+# allocate gigabytes (docs/security.md).
+MAX_EXPANDED_TENSOR_BYTES = 64 << 20
+
+
 def tensor_proto_to_ndarray(proto):
     """The ndarray a TensorProto holds (string tensors give an object array of bytes). A typed
-    value list shorter than the shape repeats its last value, as TF reads it."""
+    value list shorter than the shape repeats its last value, as TF reads it; a single value
+    (or none: zeros) comes back as a read-only broadcast view, allocated when it is used.
+    ValueError for a shape or content that does not make a tensor."""
     dtype = dtypes.as_dtype(proto.dtype)
-    shape = tuple(shape_from_proto(proto.tensor_shape).as_tuple() or ())
-    size = int(np.prod(shape, dtype=np.int64))
+    dims = shape_from_proto(proto.tensor_shape).as_tuple()
+    if dims is None or any(d is None for d in dims):
+        raise ValueError("A TensorProto needs a fully defined shape, got %s"
+                         % shape_from_proto(proto.tensor_shape))
+    shape = tuple(dims)
+    size = 1
+    for d in shape:
+        size *= d  # Python ints: no overflow
     if dtype is dtypes.string:
         flat = np.empty(len(proto.string_val), dtype=object)
         flat[:] = list(proto.string_val)
     elif proto.tensor_content:
         np_dtype = np.dtype(dtype.as_numpy_dtype).newbyteorder("<")
+        if len(proto.tensor_content) != size * np_dtype.itemsize:
+            raise ValueError("TensorProto of shape %s and dtype %s holds %d bytes of content, "
+                             "not %d" % (list(shape), dtype.name, len(proto.tensor_content),
+                                         size * np_dtype.itemsize))
         flat = np.frombuffer(proto.tensor_content, np_dtype)
         return flat.astype(dtype.as_numpy_dtype).reshape(shape)
     elif dtype.name not in _VAL_FIELD:
@@ -204,16 +226,23 @@ def tensor_proto_to_ndarray(proto):
         if dtype is dtypes.float16:
             flat = np.array(vals, dtype=np.uint16).view(np.float16)
         elif dtype.is_complex:
+            if len(vals) % 2:
+                raise ValueError("A complex TensorProto holds an odd number of parts")
             flat = np.array(vals, dtype=dtype.real_dtype.as_numpy_dtype).view(dtype.as_numpy_dtype)
         else:
             flat = np.array(vals, dtype=dtype.as_numpy_dtype)
     if flat.size == size:
         return flat.reshape(shape)
-    if flat.size == 0:
-        return np.zeros(shape, dtype.as_numpy_dtype) if dtype is not dtypes.string else \
-            np.full(shape, b"", dtype=object)
     if flat.size > size:
         raise ValueError("TensorProto holds %d values for shape %s" % (flat.size, list(shape)))
+    if flat.size <= 1:
+        fill = flat[0] if flat.size else (b"" if dtype is dtypes.string else 0)
+        return np.broadcast_to(np.array(fill, dtype=flat.dtype), shape)
+    if size * flat.itemsize > MAX_EXPANDED_TENSOR_BYTES:
+        raise ValueError("TensorProto of shape %s repeats the last of its %d values to %d bytes, "
+                         "above minitf's limit of %d bytes for such tensors"
+                         % (list(shape), flat.size, size * flat.itemsize,
+                            MAX_EXPANDED_TENSOR_BYTES))
     out = np.empty(size, dtype=flat.dtype)
     out[:flat.size] = flat
     out[flat.size:] = flat[-1]

@@ -8,12 +8,19 @@ minitf's (`graph_def.minitf_form`): such a Const folds into the op's field, and 
 when nothing else reads it. Nodes are
 created in topological order whatever their order in the GraphDef. Imported names get the
 prefix `import/` (the `name` argument) under the current name scope, as in TF.
+
+A graph file is a program, so the import refuses ops that would write files where the file
+says (`_check_file_writes`) unless the caller passes `allow_file_writes=True`: a `PrintV2`
+whose output stream is not stdout/stderr, and a `SaveV2` whose prefix is not fed by the
+caller (see docs/security.md).
 """
 
 import heapq
+import os
 
 from tensorboardX.proto.graph_pb2 import GraphDef
 
+from minitf import errors
 from minitf.framework.graph import get_default_graph
 from minitf.framework.graph_def import (minitf_form, node_def_to_opdef, parse_input,
                                         shape_from_proto)
@@ -79,7 +86,65 @@ def _check_input_map(graph, input_map, nodes_by_name):
     return mapped
 
 
-def import_nodes(graph_def, input_map=None, name=None):
+# The output streams a PrintV2 from a file may use: anything else names a file.
+_CONSOLE_STREAMS = ("stdout", "stderr")
+# Ops a SaveV2's prefix may pass through on its way from the caller's feed.
+_PASS_THROUGH = ("Identity", "PlaceholderWithDefault")
+
+
+def _refuse(node, what):
+    raise errors.PermissionDeniedError(
+        None, None, "Refusing to import node '%s' (%s): it would write %s. A graph file is a "
+        "program; import it with allow_file_writes=True only if you trust where it came from "
+        "(see docs/security.md)." % (node.name, node.op, what))
+
+
+def _default_prefix(node, nodes, mapped):
+    """Checks that a SaveV2 node's prefix comes from a tensor the caller feeds (a Placeholder,
+    or a PlaceholderWithDefault whose default is a bare file name, which writes in the current
+    directory as TF's Saver's "model" does) or from `input_map`; refuses it otherwise."""
+    source, fed, seen = node.input[0] if node.input else "", False, set()
+    while True:
+        op_name = parse_input(source)[0]
+        if _canonical_input(source) in mapped:
+            return
+        producer = nodes.get(op_name)
+        if producer is None or op_name in seen:
+            break
+        seen.add(op_name)
+        if producer.op == "Placeholder":
+            return
+        if producer.op == "PlaceholderWithDefault":
+            fed = True
+        if producer.op in _PASS_THROUGH and producer.input:
+            source = producer.input[0]
+            continue
+        if producer.op == "Const" and "value" in producer.attr:
+            values = producer.attr["value"].tensor.string_val
+            path = values[0].decode("utf-8", "replace") if len(values) == 1 else ""
+            if fed and path and path not in (".", "..") and os.path.basename(path) == path:
+                return
+            _refuse(node, "checkpoint files under the prefix %r that the file chooses" % path)
+        break
+    _refuse(node, "checkpoint files under a prefix computed by '%s', not one the caller "
+                  "feeds" % op_name)
+
+
+def _check_file_writes(nodes, mapped):
+    """Raises PermissionDeniedError for the first node that would write a file of the graph
+    file's choosing (see the module docstring)."""
+    by_name = {node.name: node for node in nodes}
+    for node in nodes:
+        if node.op == "PrintV2" and "output_stream" in node.attr:
+            stream = node.attr["output_stream"].s.decode("utf-8", "replace")
+            if stream not in _CONSOLE_STREAMS:
+                _refuse(node, "to the file %r" % stream[len("file://"):]
+                        if stream.startswith("file://") else "to the stream %r" % stream)
+        elif node.op == "SaveV2":
+            _default_prefix(node, by_name, mapped)
+
+
+def import_nodes(graph_def, input_map=None, name=None, allow_file_writes=False):
     """Imports every node of `graph_def` into the default graph; returns (the name prefix used,
     ending in '/' or empty, {node name: imported Operation}). See `import_graph_def`."""
     if not isinstance(graph_def, GraphDef):
@@ -87,7 +152,10 @@ def import_nodes(graph_def, input_map=None, name=None):
     graph = get_default_graph()
     nodes_by_name = {node.name: node for node in graph_def.node}
     mapped = _check_input_map(graph, input_map, nodes_by_name)
-    order = _topological_order(minitf_form(graph_def.node, mapped))
+    nodes = minitf_form(graph_def.node, mapped)
+    if not allow_file_writes:
+        _check_file_writes(nodes, mapped)
+    order = _topological_order(nodes)
     imported = {}
     with graph._undo_on_error(), graph.name_scope(name if name is not None else "import") as scope:
         for node in order:
@@ -130,7 +198,7 @@ def _import_node(graph, node, scope, imported, mapped):
 
 
 def import_graph_def(graph_def, input_map=None, return_elements=None, name=None, op_dict=None,
-                     producer_op_list=None):
+                     producer_op_list=None, allow_file_writes=False):
     """Imports the ops of `graph_def` into the default graph, each named `<name>/<node name>`
     (`name` defaults to "import"; "" imports the names unchanged, made unique if taken).
 
@@ -138,7 +206,11 @@ def import_graph_def(graph_def, input_map=None, return_elements=None, name=None,
     control input) to Tensors of the default graph that replace them. `return_elements`
     lists names to return: "x:0" gives the imported Tensor, "x" the Operation. Returns that
     list, or None when `return_elements` is None. `op_dict` and `producer_op_list` are
-    accepted for TF compatibility and unused."""
+    accepted for TF compatibility and unused.
+
+    Unlike TF, ops that would write files where the GraphDef says (a `PrintV2` to a file, a
+    `SaveV2` whose prefix the caller does not feed) raise PermissionDeniedError naming the node
+    and the path unless `allow_file_writes=True` (docs/security.md); nothing is imported then."""
     if return_elements is not None and not all(isinstance(x, str) for x in return_elements):
         raise TypeError("return_elements must be a list of strings.")
     names = {node.name for node in getattr(graph_def, "node", ())}
@@ -146,7 +218,7 @@ def import_graph_def(graph_def, input_map=None, return_elements=None, name=None,
         if parse_input(element)[0] not in names:
             kind = "tensor" if ":" in element else "node"
             raise ValueError("Requested return %s '%s' not found in graph def" % (kind, element))
-    _, imported = import_nodes(graph_def, input_map, name)
+    _, imported = import_nodes(graph_def, input_map, name, allow_file_writes)
     if return_elements is None:
         return None
     return [lookup_element(imported, element) for element in return_elements]

@@ -19,6 +19,7 @@ import logging
 
 from google.protobuf import descriptor_pb2, descriptor_pool, message_factory, text_format
 
+from minitf import errors
 from minitf.framework.graph import GraphKeys, get_default_graph
 from minitf.framework.graph_def import ATTR_RENAMES, graph_to_graph_def
 from minitf.framework.importer import import_nodes, lookup_element
@@ -240,16 +241,18 @@ def _resolved_proto(proto, resolve):
 
 
 def import_meta_graph_def(meta_graph_def, clear_devices=False, import_scope=None,
-                          input_map=None):
+                          input_map=None, allow_file_writes=False):
     """Imports a MetaGraphDef into the default graph: its nodes (named under `import_scope`,
     else the current name scope), then its collections. Returns ({exported name: imported
     global Variable}, the SaverDef with its names as imported, or None). All or nothing: a
     failure leaves the graph as it was."""
     with get_default_graph()._undo_on_error():
-        return _import_meta_graph_def(meta_graph_def, clear_devices, import_scope, input_map)
+        return _import_meta_graph_def(meta_graph_def, clear_devices, import_scope, input_map,
+                                      allow_file_writes)
 
 
-def _import_meta_graph_def(meta_graph_def, clear_devices, import_scope, input_map):
+def _import_meta_graph_def(meta_graph_def, clear_devices, import_scope, input_map,
+                           allow_file_writes):
     graph = get_default_graph()
     graph_def = meta_graph_def.graph_def
     if clear_devices:
@@ -258,7 +261,8 @@ def _import_meta_graph_def(meta_graph_def, clear_devices, import_scope, input_ma
             node.device = ""
     current = graph.get_name_scope()  # without an import scope TF imports into the current one
     scope, imported = import_nodes(graph_def, input_map,
-                                   import_scope or (current + "/" if current else ""))
+                                   import_scope or (current + "/" if current else ""),
+                                   allow_file_writes)
     resolve = _resolver(imported, scope)
     shared = {}
     imported_vars = {}
@@ -273,10 +277,20 @@ def _import_meta_graph_def(meta_graph_def, clear_devices, import_scope, input_ma
             proto_type, _, from_proto, is_shared = functions
             for value in collection.bytes_list.value:
                 proto = proto_type()
-                proto.ParseFromString(value)
+                try:
+                    proto.ParseFromString(value)
+                except Exception as e:  # protobuf's DecodeError differs between runtimes
+                    raise errors.DataLossError(
+                        None, None, "Collection '%s' holds a damaged %s: %s"
+                        % (key, proto_type.DESCRIPTOR.name, e)) from None
                 item = shared.get(value) if is_shared else None
                 if item is None:
-                    item = from_proto(_resolved_proto(proto, resolve))
+                    try:
+                        item = from_proto(_resolved_proto(proto, resolve))
+                    except (KeyError, ValueError, TypeError, IndexError) as e:
+                        raise errors.InvalidArgumentError(
+                            None, None, "Collection '%s': cannot rebuild an item from %s: %s"
+                            % (key, str(proto).replace("\n", " "), e)) from None
                     if is_shared:
                         shared[value] = item
                 if key == GraphKeys.GLOBAL_VARIABLES:
@@ -284,7 +298,13 @@ def _import_meta_graph_def(meta_graph_def, clear_devices, import_scope, input_ma
                 graph.add_to_collection(key, item)
         elif kind == "node_list":
             for name in collection.node_list.value:
-                graph.add_to_collection(key, graph.as_graph_element(resolve(name)))
+                try:
+                    element = graph.as_graph_element(resolve(name))
+                except (KeyError, ValueError, TypeError) as e:
+                    raise errors.InvalidArgumentError(
+                        None, None, "Collection '%s' names %r, which is not in the graph (%s)"
+                        % (key, name, e.args[0] if e.args else e)) from None
+                graph.add_to_collection(key, element)
         elif kind == "int64_list":
             for value in collection.int64_list.value:
                 graph.add_to_collection(key, int(value))

@@ -242,6 +242,9 @@ def _write(stream, text):
     if stream in ("stdout", "stderr"):
         stream = getattr(sys, stream)  # looked up now: notebooks and tests replace sys.stdout
     elif isinstance(stream, str):
+        if not stream.startswith("file://"):  # TF's "log(info)" streams, from an imported graph
+            raise ValueError("Unsupported output stream %r: minitf prints to stdout, stderr or "
+                             "a 'file://' path" % stream)
         with open(stream[len("file://"):], "a") as f:
             f.write(text)
         return

@@ -52,8 +52,8 @@ def run(args, out=None, err=None):
             out.write(reader.debug_string().decode("utf-8") + "\n")
         total = sum(int(np.prod(shape, dtype=np.int64)) for shape in shapes.values())
         out.write("# Total number of params: %d\n" % total)
-    except (errors.OpError, ValueError) as e:
-        err.write("%s\n" % e)
+    except (errors.OpError, ValueError, OSError) as e:
+        err.write("%s\n" % str(e).replace("\n", " "))  # one line, never a traceback
         return 1
     return 0
 

@@ -562,9 +562,15 @@ def _read_table(table, where):
     # every byte of the file is covered by some check.
     _read_block(table, meta_offset, meta_size, where)
     items = []
+    next_free = 0
     for _, handle in _block_entries(_read_block(table, index_offset, index_size, where), where):
         offset, pos = _read_varint(handle, 0, where)
         size, _ = _read_varint(handle, pos, where)
+        # Data blocks follow each other in the file: an index naming one block twice (or
+        # overlapping blocks) would make the work grow with the square of the file size.
+        if offset < next_free:
+            raise _corrupt(where, "data block at offset %d overlaps the previous one" % offset)
+        next_free = offset + size + _BLOCK_TRAILER_SIZE
         block_items = _block_entries(_read_block(table, offset, size, where), where)
         items.extend(block_items)
     for (previous, _), (key, _) in zip(items, items[1:]):
@@ -605,6 +611,11 @@ class BundleReader:
         for key, value in items[1:]:
             name = key.decode("utf-8", errors="surrogateescape")
             self._entries[name] = self._parse(tensor_bundle_pb2.BundleEntryProto, value, path, name)
+        # Every shard holds at least one tensor (an empty bundle has one, empty, shard), so a
+        # header declaring more shards than entries is damaged: checked before naming them.
+        if not 1 <= header.num_shards <= max(1, len(self._entries)):
+            raise _corrupt(path, "the header declares %d shards for %d tensors"
+                           % (header.num_shards, len(self._entries)))
         self._data_files = [data_filename(self.prefix, i, header.num_shards)
                             for i in range(header.num_shards)]
         for entry in self._entries.values():
@@ -665,29 +676,70 @@ class BundleReader:
                 None, None, "%s: tensor %r is partitioned into slices, which minitf cannot read"
                 % (index_filename(self.prefix), name))
         dtype = self._numpy_dtype(name, entry)
-        shape = tuple(d.size for d in entry.shape.dim)
-        count = int(np.prod(shape, dtype=np.int64))
         data_file = self._data_files[entry.shard_id]
         where = "%s (tensor %r)" % (data_file, name)
+        in_index = "%s (tensor %r)" % (index_filename(self.prefix), name)
+        shape = tuple(d.size for d in entry.shape.dim)
+        if any(d < 0 for d in shape):
+            raise _corrupt(in_index, "negative dimension in shape %s" % list(shape))
+        count = 1
+        for d in shape:
+            count *= d  # Python ints: no overflow
+        if dtype == object and count > entry.size:  # each string takes its one-byte length
+            raise _corrupt(in_index, "%d strings cannot fit in %d bytes" % (count, entry.size))
         if dtype != object and entry.size != count * dtype.itemsize:
-            raise _corrupt(index_filename(self.prefix), "tensor %r: stored size %d, expected %d"
-                           % (name, entry.size, count * dtype.itemsize))
+            raise _corrupt(in_index, "stored size %d, but shape %s of %s needs %d bytes"
+                           % (entry.size, list(shape), dtype, count * dtype.itemsize))
         try:
-            with open(data_file, "rb") as f:
-                f.seek(entry.offset)
-                raw = f.read(entry.size)
+            f = open(data_file, "rb")
         except FileNotFoundError:
             raise errors.NotFoundError(None, None, "%s: data file is missing" % data_file) from None
-        if len(raw) != entry.size:
-            raise _corrupt(where, "file truncated: wanted %d bytes at offset %d, got %d"
-                           % (entry.size, entry.offset, len(raw)))
-        if dtype == object:
-            array, crc = _decode_strings(raw, count, where)
-            array = array.reshape(shape)
-        else:
-            crc = crc32c(raw)
-            array = np.frombuffer(raw, dtype=dtype.newbyteorder(self._byte_order))
-            array = array.astype(dtype).reshape(shape)  # astype copies: writable, native order
+        except OSError as e:
+            raise errors._from_os_error(e, None, data_file) from None
+        with f:
+            file_size = os.fstat(f.fileno()).st_size
+            # Checked against the file before anything is allocated: a crafted entry (valid
+            # CRCs) must not make the reader allocate more than the file holds.
+            if entry.offset < 0 or entry.size < 0 or entry.offset + entry.size > file_size:
+                raise _corrupt(where, "entry wants %d bytes at offset %d of a %d-byte file"
+                               % (entry.size, entry.offset, file_size))
+            if dtype == object:
+                f.seek(entry.offset)
+                raw = _read_exactly(f, entry.size, where)
+                array, crc = _decode_strings(raw, count, where)
+                array = array.reshape(shape)
+            else:
+                array = np.empty(shape, dtype=dtype)
+                f.seek(entry.offset)
+                crc = _read_into(f, array, where)
+                if self._byte_order != "<" and dtype.itemsize > 1:
+                    # Bytes were stored big-endian: swap in place (the CRC is of the bytes).
+                    array.byteswap(inplace=True)
         if _mask(crc) != entry.crc32c:
             raise _corrupt(where, "checksum mismatch")
         return array
+
+
+_READ_CHUNK = 16 << 20  # bytes read (and checksummed) at a time
+
+
+def _read_exactly(f, size, where):
+    raw = f.read(size)
+    if len(raw) != size:
+        raise _corrupt(where, "file truncated: wanted %d bytes, got %d" % (size, len(raw)))
+    return raw
+
+
+def _read_into(f, array, where):
+    """Fills the contiguous `array` from `f` chunk by chunk, so nothing but the array itself
+    is allocated, and returns the CRC32C register of the bytes read."""
+    view = memoryview(array.reshape(-1).view(np.uint8))
+    crc, done = 0, 0
+    while done < len(view):
+        chunk = view[done:done + _READ_CHUNK]
+        got = f.readinto(chunk)
+        if not got:
+            raise _corrupt(where, "file truncated: wanted %d bytes, got %d" % (len(view), done))
+        crc = crc32c(chunk[:got], crc)
+        done += got
+    return crc

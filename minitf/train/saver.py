@@ -644,14 +644,18 @@ def import_meta_graph(meta_graph_or_file, clear_devices=False, import_scope=None
     The Saver is the exported one (its SaverDef); without one, a new Saver over the imported
     variables keyed by their exported names; None when there are no variables.
     `meta_graph_or_file` is a MetaGraphDef or a file name (binary or text format). `kwargs`
-    may hold `input_map` ({name in the saved graph: Tensor to use instead})."""
+    may hold `input_map` ({name in the saved graph: Tensor to use instead}) and
+    `allow_file_writes` (default False: ops that would write files of the graph file's
+    choosing are refused with PermissionDeniedError; the Saver's own save op, whose prefix
+    `Saver.save` feeds, is fine; see docs/security.md)."""
     input_map = kwargs.pop("input_map", None)
+    allow_file_writes = kwargs.pop("allow_file_writes", False)
     if kwargs:
         raise ValueError("Unrecognized keyword arguments: %s" % ", ".join(sorted(kwargs)))
     meta_graph_def = meta_graph.read_meta_graph(meta_graph_or_file)
     imported_vars, saver_def = meta_graph.import_meta_graph_def(
         meta_graph_def, clear_devices=clear_devices, import_scope=import_scope,
-        input_map=input_map)
+        input_map=input_map, allow_file_writes=allow_file_writes)
     if saver_def is not None:
         return Saver(saver_def=saver_def)
     if imported_vars:
