@@ -24,6 +24,8 @@ from minitf.ops import variables as _variables
 from minitf.gradients import gradients
 from minitf.framework.importer import import_graph_def
 from minitf.client.session import InteractiveSession, Session
+from minitf.protos.config_pb2 import (ConfigProto, GPUOptions, GraphOptions, OptimizerOptions,
+                                      RunMetadata, RunOptions)
 from minitf import debugging, layers, nn, summary, testing, train
 from minitf.summary import Summary
 

@@ -32,6 +32,7 @@ write into a pooled array of the right shape and dtype instead of allocating.
 
 import functools
 import heapq
+import time
 
 import numpy
 
@@ -82,7 +83,7 @@ class Step:
 class Plan:
     """A compiled, runnable schedule for one (fetch elements, fed tensors) signature."""
 
-    def __init__(self, state, elements, fed_tensors):
+    def __init__(self, state, elements, fed_tensors, trace=False):
         fed = set(fed_tensors)
         needed = prune(elements, fed)
         check_feeds(needed, fed, elements)
@@ -97,7 +98,7 @@ class Plan:
         self._buffers = state.buffers
         self._filename = "<minitf plan %x>" % id(self)
         self.source, namespace, self._line_to_op = emit(
-            steps, [slot_of[t] for t in fed_tensors], elements, slot_of, state)
+            steps, [slot_of[t] for t in fed_tensors], elements, slot_of, state, trace)
         exec(compile(self.source, self._filename, "exec"), namespace)
         # inf/nan propagate silently, as in TF (decorating once costs half of a `with` per run)
         self._run = numpy.errstate(all="ignore")(namespace["run"])
@@ -314,9 +315,11 @@ def mark_frees(steps):
         step.frees = frees
 
 
-def emit(steps, feed_slots, elements, slot_of, state):
+def emit(steps, feed_slots, elements, slot_of, state, trace=False):
     """The source of `run(_feeds)`, the namespace it runs in (kernels bound to `state`,
-    constants, helpers), and {line number: (op, argument names)} for error messages.
+    constants, helpers), and {line number: (op, argument names)} for error messages. With
+    `trace`, each kernel call appends (op, start, end) in perf_counter nanoseconds to
+    `state.trace` (a run traced through RunOptions.trace_level).
 
     A fetched value is copied right after the step that makes it (a pooled array must not
     escape or change); a fetched variable at the end of the run, after the run's updates, as
@@ -337,6 +340,8 @@ def emit(steps, feed_slots, elements, slot_of, state):
             fn = op.opdef.bind(state, op)
             if step.outs and step.outs[0].pooled:
                 fn = drawing_from(state.buffers, fn)
+            if trace:
+                fn = _timed(state, op, fn)
             namespace["k%d" % i] = fn
             _emit_call(lines, "k%d" % i, step)
             line_to_op[len(lines)] = (op, [a.name for a in step.args])
@@ -375,6 +380,17 @@ def emit(steps, feed_slots, elements, slot_of, state):
             results.append("_snap(%s)" % slot.name)
     lines.append("    return [%s]" % ", ".join(results))
     return "\n".join(lines) + "\n", namespace, line_to_op
+
+
+def _timed(state, op, fn):
+    clock = time.perf_counter_ns
+
+    def call(*args, **kwargs):
+        start = clock()
+        result = fn(*args, **kwargs)
+        state.trace.append((op, start, clock()))
+        return result
+    return call
 
 
 def _emit_call(lines, kernel, step):

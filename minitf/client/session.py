@@ -2,17 +2,20 @@
 signature, and own the state (variable values, random generators) of one graph execution."""
 
 import collections
+import sys
 import threading
+import time
 import warnings
 
 import numpy
 
-from minitf import backend
+from minitf import backend, errors
 from minitf.client.buffers import BufferPool
-from minitf.client.plan import Plan
+from minitf.client.plan import Plan, prune
 from minitf.framework import graph as graph_module
 from minitf.framework.operation import Operation
 from minitf.framework.tensor import Tensor
+from minitf.protos.config_pb2 import ConfigProto, RunMetadata, RunOptions
 
 # The graph growing between this many consecutive runs means ops are built inside the loop.
 GROWTH_RUNS_BEFORE_WARNING = 10
@@ -20,13 +23,24 @@ GROWTH_RUNS_BEFORE_WARNING = 10
 
 class SessionState:
     """What one Session owns: variable values (keyed by VariableV2 op), random generators, and
-    the mutable state of other stateful kernels (`op_state`, keyed by op: tf.Print's count)."""
+    the mutable state of other stateful kernels (`op_state`, keyed by op: tf.Print's count).
 
-    def __init__(self):
+    From the session's ConfigProto it also holds what kernels and the engine may read:
+    `intra_op_threads` and `inter_op_threads` (ConfigProto's intra_op_parallelism_threads and
+    inter_op_parallelism_threads; 0 means "the system's choice", as in TF), and `deadline`,
+    the time.monotonic() by which the current run's blocking kernels must give up (None: no
+    deadline); a blocking kernel waits at most `seconds_left()` and then raises
+    DeadlineExceededError (`check_deadline()`)."""
+
+    def __init__(self, config=None):
         self.variables = {}
         self.op_state = {}
         self.buffers = BufferPool()
         self._rngs = {}
+        self.intra_op_threads = config.intra_op_parallelism_threads if config else 0
+        self.inter_op_threads = config.inter_op_parallelism_threads if config else 0
+        self.deadline = None
+        self.trace = None  # a list of (op, start_ns, end_ns) while a traced run runs
 
     @staticmethod
     def xp_for(op):
@@ -41,6 +55,21 @@ class SessionState:
             rng = numpy.random.default_rng([seed, seed2] if (seed or seed2) else None)
             self._rngs[op] = rng
         return rng
+
+    def seconds_left(self):
+        """Seconds until the current run's deadline (None: no deadline); raises
+        DeadlineExceededError once it has passed."""
+        if self.deadline is None:
+            return None
+        left = self.deadline - time.monotonic()
+        if left <= 0:
+            self.check_deadline()
+        return left
+
+    def check_deadline(self, op=None):
+        """Raises DeadlineExceededError when the current run's deadline has passed."""
+        if self.deadline is not None and time.monotonic() >= self.deadline:
+            raise errors.DeadlineExceededError(None, op, "Timed out waiting for notification")
 
 
 def _is_leaf(fetch):
@@ -92,18 +121,33 @@ class _FetchMapper:
 
 
 class Session:
-    """Runs a graph. Each Session has its own variable values and random state, as in TF1."""
+    """Runs a graph. Each Session has its own variable values and random state, as in TF1.
+
+    `config` (a tf.ConfigProto, copied when the session is made) is honoured where it means
+    something in minitf: `log_device_placement` prints each op's device the first time a run
+    uses it; `allow_soft_placement=False` makes an op pinned to a GPU that is not there an
+    InvalidArgumentError (without a config, placement is soft); `operation_timeout_in_ms` is
+    the default deadline of blocking kernels (RunOptions.timeout_in_ms overrides it per run);
+    `intra_op_parallelism_threads` / `inter_op_parallelism_threads` are kept on the session
+    state (`SessionState.intra_op_threads` / `inter_op_threads`) for the engine's thread
+    pools. Other fields are accepted and ignored (docs/config.md lists them)."""
 
     def __init__(self, target="", graph=None, config=None):
         if graph is None:
             graph = graph_module.get_default_graph()
         if not isinstance(graph, graph_module.Graph):
             raise TypeError("graph must be a tf.Graph, but got %s" % type(graph))
+        if config is not None:
+            if not isinstance(config, ConfigProto):
+                raise TypeError("config must be a tf.ConfigProto, but got %s" % type(config))
+            config, given = ConfigProto(), config
+            config.CopyFrom(given)  # later changes to the caller's proto do not apply (as TF)
         self._graph = graph
         self._target = target
         self._config = config
         self._closed = False
-        self._state = SessionState()
+        self._state = SessionState(config)
+        self._placed = set()  # ops whose placement was checked (and logged)
         self._plans = {}
         self._mappers = {}
         self._lock = threading.RLock()
@@ -130,16 +174,63 @@ class Session:
         namedtuple of them) with `feed_dict` values, returning values in the same structure."""
         if self._closed:
             raise RuntimeError("Attempted to use a closed Session.")
+        if options is not None and not isinstance(options, RunOptions):
+            raise TypeError("options must be a tf.RunOptions, but got %s" % type(options))
+        if run_metadata is not None and not isinstance(run_metadata, RunMetadata):
+            raise TypeError("run_metadata must be a tf.RunMetadata, but got %s"
+                            % type(run_metadata))
         mapper = self._mapper(fetches)
         feed_tensors, feed_values = self._convert_feeds(feed_dict)
         self._note_graph_growth()
-        key = (mapper.elements, tuple(feed_tensors))
+        trace = bool(options is not None and options.trace_level and run_metadata is not None)
+        key = (mapper.elements, tuple(feed_tensors), trace) if trace else (
+            mapper.elements, tuple(feed_tensors))
+        timeout_ms = options.timeout_in_ms if options is not None else 0
+        if timeout_ms <= 0 and self._config is not None:
+            timeout_ms = self._config.operation_timeout_in_ms
         with self._lock:
             plan = self._plans.get(key)
             if plan is None:
-                plan = self._plans[key] = Plan(self._state, mapper.elements, feed_tensors)
-            values = plan.run(feed_values)
+                self._place(mapper.elements, feed_tensors)
+                plan = Plan(self._state, mapper.elements, feed_tensors, trace=trace)
+                self._plans[key] = plan
+            state = self._state
+            state.deadline = time.monotonic() + timeout_ms / 1000. if timeout_ms > 0 else None
+            if trace:
+                state.trace = []
+                start = (time.time_ns(), time.perf_counter_ns())
+            try:
+                values = plan.run(feed_values)
+            finally:
+                state.deadline = None
+                records, state.trace = state.trace, None
+        if run_metadata is not None:
+            if trace:
+                _record_step_stats(run_metadata, records, start, state)
+            if options is not None and options.output_partition_graphs:
+                run_metadata.partition_graphs.add().CopyFrom(self._graph.as_graph_def())
         return mapper.build(values)
+
+    def _place(self, elements, feed_tensors):
+        """Checks (and with log_device_placement prints) the device of each op a new plan
+        runs, once per op per session."""
+        config = self._config
+        if config is None:
+            return
+        ops = prune(elements, set(feed_tensors))
+        for op in sorted(ops - self._placed, key=lambda o: o._id):
+            requested = (op.device or "").lower()
+            if (not config.allow_soft_placement and "gpu" in requested
+                    and not backend.gpu_available()):
+                raise errors.InvalidArgumentError(
+                    None, op, "Cannot assign a device for operation %s: {{node %s}} was "
+                    "explicitly assigned to %s but available devices are [ %s ]. Make sure "
+                    "the device specification refers to a valid device."
+                    % (op.name, op.name, op.device, _device_name(numpy)))
+            if config.log_device_placement:
+                print("%s: (%s): %s" % (op.name, op.type, _device_name(self._state.xp_for(op))),
+                      file=sys.stdout)
+            self._placed.add(op)
 
     def _mapper(self, fetches):
         # Cached only for one element or a flat list / tuple of elements: nested structures
@@ -248,6 +339,29 @@ class Session:
             self.close()
         except Exception:
             pass
+
+
+def _device_name(xp):
+    kind = "CPU" if xp is numpy else "GPU"
+    return "/job:localhost/replica:0/task:0/device:%s:0" % kind
+
+
+def _record_step_stats(run_metadata, records, start, state):
+    """Fills run_metadata.step_stats with one NodeExecStats per kernel the traced run called
+    (times relative to the run's start, as TF's timeline reads them)."""
+    by_device = {}
+    for op, t0, t1 in records:
+        device = by_device.get(state.xp_for(op))
+        if device is None:
+            device = by_device[state.xp_for(op)] = run_metadata.step_stats.dev_stats.add()
+            device.device = _device_name(state.xp_for(op))
+        stats = device.node_stats.add()
+        stats.node_name = op.name
+        stats.timeline_label = "%s = %s()" % (op.name, op.type)
+        stats.all_start_nanos = start[0] + (t0 - start[1])
+        stats.all_start_micros = stats.all_start_nanos // 1000
+        stats.op_end_rel_nanos = stats.all_end_rel_nanos = t1 - t0
+        stats.op_end_rel_micros = stats.all_end_rel_micros = (t1 - t0) // 1000
 
 
 class InteractiveSession(Session):

@@ -93,8 +93,9 @@ class Tensor:
                         "whether a tensor is defined, or tf.cond / tf.where to branch on its value.")
 
     def __iter__(self):
-        raise TypeError("'Tensor' objects are not iterable: a graph tensor has no value until "
-                        "Session.run. Use tf.unstack(t) to split it, or index it (t[0]).")
+        raise TypeError("'Tensor' objects are not iterable: %s is one graph tensor, with no "
+                        "value until Session.run. Where a list of tensors is expected, pass "
+                        "[t]; to split it, use tf.unstack(t) or index it (t[0])." % self.name)
 
     def __len__(self):
         raise TypeError("len() is not defined on a symbolic Tensor %s; use tf.shape(t)[0] or "

@@ -749,6 +749,8 @@ class ConcatV2(OpDef):
 
 def concat(values, axis, name="concat"):
     """tf.concat: joins tensors along `axis` (negative counts from the end)."""
+    if not isinstance(values, (list, tuple)):
+        values = [values]  # one tensor: its identity, as TF1
     axis = _static_int(axis, "the concat axis")
     with name_scope(name, "concat", values) as scope:
         tensors = [convert_to_tensor(v, name="values_%d" % i) for i, v in enumerate(values)]

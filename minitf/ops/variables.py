@@ -188,7 +188,9 @@ class Variable:
         return self._snapshot.__bool__()
 
     def __iter__(self):
-        return self._snapshot.__iter__()
+        raise TypeError("'Variable' object is not iterable: %s is one graph variable. Where a "
+                        "list of variables is expected, pass [v]; to split its value, use "
+                        "tf.unstack(v) or index it (v[0])." % self.name)
 
 
 def _guard_uninitialized_reads(initial, var_name):
@@ -282,6 +284,9 @@ def model_variables(scope=None):
 
 def variables_initializer(var_list, name="init"):
     """One op that runs the initializers of `var_list`."""
+    if isinstance(var_list, (Variable, Tensor)):
+        raise TypeError("variables_initializer takes a list of variables, got the single %s "
+                        "%s: pass [v]." % (type(var_list).__name__, var_list.name))
     if var_list:
         return group(*[v.initializer for v in var_list], name=name)
     return no_op(name=name)

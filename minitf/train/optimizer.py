@@ -4,6 +4,7 @@
 from minitf import dtypes
 from minitf.framework.graph import (GraphKeys, control_dependencies, get_default_graph,
                                     name_scope)
+from minitf.framework.tensor import Tensor
 from minitf.gradients import gradients
 from minitf.ops import variables as variables_module
 from minitf.ops.array_ops import zeros
@@ -72,7 +73,7 @@ class Optimizer:
         if var_list is None:
             var_list = variables_module.trainable_variables()
         else:
-            var_list = list(var_list)
+            var_list = _flatten(var_list)  # one Variable, or nested lists of them (TF's nest)
         if not var_list:
             raise ValueError("No variables to optimize.")
         for v in var_list:
@@ -204,6 +205,19 @@ class Optimizer:
         own = [v for slots in self._slots.values() for v in slots.values()]
         own += list(self._non_slot.values())
         return sorted((v for v in own if v.graph is graph), key=lambda v: v.name)
+
+
+def _flatten(var_list):
+    """`var_list` as a flat list: a single Variable becomes [v], nested lists / tuples are
+    flattened and dicts give their values in key order, as TF1's nest.flatten does."""
+    if isinstance(var_list, dict):
+        return [v for k in sorted(var_list) for v in _flatten(var_list[k])]
+    if isinstance(var_list, (list, tuple)):
+        return [v for item in var_list for v in _flatten(item)]
+    if (isinstance(var_list, (variables_module.Variable, Tensor))
+            or not hasattr(var_list, "__iter__")):
+        return [var_list]
+    return list(var_list)  # a set, a generator, dict.values()...
 
 
 def _check_dtype(t, what):

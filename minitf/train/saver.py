@@ -231,6 +231,9 @@ class Saver:
                  saver_def=None, builder=None, defer_build=False, allow_empty=False,
                  write_version=saver_pb2.SaverDef.V2, pad_step_number=False,
                  save_relative_paths=False, filename=None):
+        if var_list is not None and not isinstance(var_list, (dict, list, tuple, set)):
+            raise TypeError("Variables to save should be passed in a dict or a list. Got %r"
+                            % (var_list,))
         if defer_build and var_list:
             raise ValueError("If `var_list` is provided then build cannot be deferred. Either "
                              "set defer_build=False or var_list=None.")

@@ -533,6 +533,36 @@ def test_gradient_dtype_and_loss_dtype_errors():
         tf.train.AdamOptimizer(name="")
 
 
+def test_var_list_may_be_one_variable_or_nested_as_tf1_flattens_it():
+    # The course passes one Variable (`minimize(f, var_list=x)`); TF1 flattens var_list.
+    with tf.Graph().as_default():
+        x = tf.get_variable("x", shape=(), dtype=tf.float32,
+                            initializer=tf.constant_initializer(3.0))
+        y = tf.Variable(1.0, name="y")
+        step = tf.train.GradientDescentOptimizer(0.1).minimize(x ** 2 + y ** 2, var_list=x)
+        pairs = tf.train.GradientDescentOptimizer(0.1).compute_gradients(
+            x * y, var_list={"b": [y], "a": (x,)})
+        assert [v for _, v in pairs] == [x, y]  # dict values in key order, as nest.flatten
+        with tf.Session() as s:
+            s.run(tf.global_variables_initializer())
+            s.run(step)
+            assert s.run(x) == pytest.approx(2.4) and s.run(y) == 1.0  # y is not trained
+
+
+def test_one_variable_where_a_list_is_expected_says_so():
+    with tf.Graph().as_default():
+        v = tf.Variable([1.0, 2.0], name="v")
+        with pytest.raises(TypeError, match=r"'Variable' object is not iterable: v:0 .* pass \[v\]"):
+            list(v)
+        with pytest.raises(TypeError, match=r"single Variable v:0: pass \[v\]"):
+            tf.variables_initializer(v)
+        with pytest.raises(TypeError, match="should be passed in a dict or a list"):
+            tf.train.Saver(v)
+        with pytest.raises(TypeError, match=r"Where a list of tensors is expected, pass \[t\]"):
+            tf.add_n(v * 2)
+        assert tf.concat(v * 2, 0).shape.as_list() == [2]  # one tensor: TF1 accepts it
+
+
 def test_uninitialized_slot_is_reported_by_name():
     with tf.Graph().as_default():
         w = tf.Variable([1.0], name="w")
