@@ -7,7 +7,9 @@ import os
 import types
 
 import minitf as tf
-from minitf import datasets
+from minitf import datasets, visualize
+from minitf.datasets import cifar10, digits, fashion_mnist, mnist
+from minitf.examples.tutorials.mnist import input_data
 
 NAMESPACES = [
     ("tf", tf, "The top level: graphs, sessions, tensors, variables and the core ops."),
@@ -18,6 +20,13 @@ NAMESPACES = [
     ("tf.errors", tf.errors, "TensorFlow's error classes and codes."),
     ("tf.testing", tf.testing, "Numerical gradient checks (float64)."),
     ("minitf.datasets", datasets, "Data that ships with the package (no download)."),
+    ("minitf.datasets.digits", digits, "The bundled 8x8 digits, train/validation/test."),
+    ("minitf.datasets.mnist", mnist, "MNIST from the cache folder (see datasets.md)."),
+    ("minitf.datasets.fashion_mnist", fashion_mnist, "Fashion-MNIST from the cache folder."),
+    ("minitf.datasets.cifar10", cifar10, "CIFAR-10's binary version from the cache folder."),
+    ("minitf.examples.tutorials.mnist.input_data", input_data,
+     "TF1's tutorial helper: read_data_sets and DataSet.next_batch."),
+    ("minitf.visualize", visualize, "Graph drawing (see graph_drawing.md)."),
 ]
 for optional in ("debugging", "initializers"):
     if isinstance(getattr(tf, optional, None), types.ModuleType):

@@ -17,6 +17,7 @@ def _row_keys(x):
 
 def test_public_api():
     assert datasets.__all__ == ['load_digits']
+    assert {'digits', 'mnist', 'fashion_mnist', 'cifar10'} <= set(vars(datasets))
     assert datasets.__doc__ and datasets.__doc__.strip()
 
 

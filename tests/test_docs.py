@@ -5,7 +5,9 @@ import re
 import types
 
 import minitf as tf
-from minitf import datasets
+from minitf import datasets, visualize
+from minitf.datasets import cifar10, digits, fashion_mnist, mnist
+from minitf.examples.tutorials.mnist import input_data
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
@@ -15,7 +17,11 @@ def public_names():
     for prefix, module in [("tf", tf), ("tf.nn", tf.nn), ("tf.train", tf.train),
                            ("tf.layers", tf.layers), ("tf.summary", tf.summary),
                            ("tf.errors", tf.errors), ("tf.testing", tf.testing),
-                           ("tf.debugging", tf.debugging), ("minitf.datasets", datasets)]:
+                           ("tf.debugging", tf.debugging), ("minitf.datasets", datasets),
+                           ("minitf.datasets.digits", digits), ("minitf.datasets.mnist", mnist),
+                           ("minitf.datasets.fashion_mnist", fashion_mnist),
+                           ("minitf.datasets.cifar10", cifar10), ("minitf.visualize", visualize),
+                           ("minitf.examples.tutorials.mnist.input_data", input_data)]:
         for name in dir(module):
             if name.startswith("_"):
                 continue

@@ -341,6 +341,11 @@ class Graph:
     def as_default(self):
         return _default_graph_context(self)
 
+    def _repr_html_(self):
+        """Jupyter draws it: name scopes as boxes, op types and shapes (minitf.visualize)."""
+        from minitf.framework.drawing import repr_html
+        return repr_html(self)
+
     def __repr__(self):
         return "<minitf.Graph with %d ops at 0x%x>" % (len(self._ops), id(self))
 

@@ -73,6 +73,11 @@ class Operation:
         from minitf.framework.graph import default_session_for
         default_session_for(self.graph, session, "run").run(self, feed_dict)
 
+    def _repr_html_(self):
+        """Jupyter draws it: name scopes as boxes, op types and shapes (minitf.visualize)."""
+        from minitf.framework.drawing import repr_html
+        return repr_html(self)
+
     def __repr__(self):
         return "<tf.Operation '%s' type=%s>" % (self.name, self.type)
 

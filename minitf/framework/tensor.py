@@ -79,6 +79,11 @@ class Tensor:
         from minitf.framework.graph import default_session_for
         return default_session_for(self.graph, session, "eval").run(self, feed_dict)
 
+    def _repr_html_(self):
+        """Jupyter draws it: name scopes as boxes, op types and shapes (minitf.visualize)."""
+        from minitf.framework.drawing import repr_html
+        return repr_html(self)
+
     def __repr__(self):
         return "<tf.Tensor '%s' shape=%s dtype=%s>" % (self.name, self._shape, self.dtype.name)
 
