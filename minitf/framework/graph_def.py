@@ -85,6 +85,8 @@ _TYPE_ATTRS = {
     "Print": (("T", 0), ("U", slice(1, None))),
     "Assert": (("T", slice(1, None)),),
     "Cast": (("SrcT", 0),),
+    **dict.fromkeys(("Conv2DBackpropInput", "DepthwiseConv2dNativeBackpropInput", "AvgPoolGrad"),
+                    (("T", 1),)),
     "RandomUniformInt": (("T", 0), ("Tout", 1)),
     "Range": (("Tidx", 0),),
     "Reshape": (("T", 0), ("Tshape", 1)),

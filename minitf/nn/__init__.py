@@ -1,7 +1,9 @@
 """tf.nn: activations, losses and other neural-network ops."""
 
+from minitf.ops import conv_ops as _conv_ops
 from minitf.ops import nn_ops as _nn_ops
+from minitf.ops.conv_ops import *  # noqa: F401,F403
 from minitf.ops.math_ops import sigmoid, tanh, top_k
 from minitf.ops.nn_ops import *  # noqa: F401,F403
 
-__all__ = list(_nn_ops.__all__) + ["sigmoid", "tanh", "top_k"]
+__all__ = list(_nn_ops.__all__) + list(_conv_ops.__all__) + ["sigmoid", "tanh", "top_k"]

@@ -1,0 +1,1089 @@
+"""Convolution and pooling ops (tf.nn.conv2d, depthwise_conv2d, max_pool, avg_pool...) and their
+backprop ops, each a real op with its own gradient so that second derivatives work.
+
+Kernels work in NHWC (NCHW inputs are viewed as NHWC and the result transposed back). A
+convolution is im2col through stride tricks (a strided view of the padded input holding every
+window, copied once into a (pixels, kh*kw*cin) matrix) and one matmul with the filter; the
+filter gradient is the same matrix's transpose times the output gradient, and the input
+gradient is one matmul followed by a scatter-add per filter tap (kh*kw vectorised adds, never a
+loop over pixels or batch items). The im2col matrix is bounded by `COL_BYTES`: larger batches
+are processed in tiles of whole images. Pooling is one vectorised max/add per window tap.
+"""
+
+import dataclasses
+import numbers
+
+import numpy as np
+
+from minitf import dtypes
+from minitf.framework.graph import get_default_graph, name_scope
+from minitf.framework.registry import OpDef, register
+from minitf.framework.shapes import Dimension
+from minitf.framework.tensor import TensorSpec
+from minitf.framework.tensor_util import constant_value, constant_value_as_shape
+from minitf.ops.array_ops import expand_dims, shape, squeeze, zeros_like
+from minitf.ops.constant_op import convert_to_tensor
+
+__all__ = ["conv2d", "conv2d_transpose", "conv2d_backprop_input", "conv2d_backprop_filter",
+           "depthwise_conv2d", "depthwise_conv2d_native", "separable_conv2d", "conv1d",
+           "atrous_conv2d", "max_pool", "avg_pool", "pool"]
+
+# Upper bound of one im2col matrix, in bytes: a batch whose matrix is larger runs in tiles of
+# whole images (at least one image per tile).
+COL_BYTES = 16 << 20
+
+_PADDINGS = ("SAME", "VALID", "EXPLICIT")
+_CONV_DTYPES = (dtypes.float16, dtypes.float32, dtypes.float64, dtypes.int32)
+
+
+def _op(opdef, inputs, name):
+    return get_default_graph().create_op(opdef, inputs, name=name).outputs[0]
+
+
+# -- geometry -------------------------------------------------------------------------------------
+
+def _hw(values, data_format):
+    """The (height, width) entries of a length-4 attr in `data_format` order."""
+    return (values[2], values[3]) if data_format == "NCHW" else (values[1], values[2])
+
+
+def _nhwc_dims(dims, data_format):
+    """(n, h, w, c) of a rank-4 shape tuple in `data_format`."""
+    if data_format == "NCHW":
+        return dims[0], dims[2], dims[3], dims[1]
+    return tuple(dims)
+
+
+def _from_nhwc_dims(n, h, w, c, data_format):
+    return (n, c, h, w) if data_format == "NCHW" else (n, h, w, c)
+
+
+def _window(size, k, stride, dilation, padding, pads=(0, 0)):
+    """(output size, (pad before, pad after)) of one spatial dim, as TF computes them; raises
+    ValueError when a VALID window does not fit. `size` None gives (None, None)."""
+    effective = (k - 1) * dilation + 1
+    if size is None:
+        return None, None
+    if padding == "SAME":
+        out = -(-size // stride)
+        total = max((out - 1) * stride + effective - size, 0)
+        return out, (total // 2, total - total // 2)
+    padded = size + pads[0] + pads[1]
+    if padded < effective:
+        raise ValueError("Negative dimension size caused by subtracting %d from %d"
+                         % (effective, padded))
+    return (padded - effective) // stride + 1, tuple(pads)
+
+
+def _check_rank(t, rank, arg):
+    if t.shape.ndims is not None and t.shape.ndims != rank:
+        raise ValueError("Shape must be rank %d but is rank %d (argument '%s')"
+                         % (rank, t.shape.ndims, arg))
+
+
+def _check_same_dtype(op_type, x, other, arg, first="input"):
+    if other.dtype is not x.dtype:
+        raise TypeError("Input '%s' of '%s' Op has type %s that does not match type %s of "
+                        "argument '%s'." % (arg, op_type, other.dtype.name, x.dtype.name, first))
+
+
+def _check_dtype(op_type, dtype, arg="input"):
+    if dtype not in _CONV_DTYPES:
+        raise TypeError("Value passed to parameter '%s' has DataType %s not in list of allowed "
+                        "values: %s (op %s)" % (arg, dtype.name,
+                                                ", ".join(d.name for d in _CONV_DTYPES), op_type))
+
+
+def _channels_match(op_type, c, filter_c, what="input depth of filter"):
+    if c is not None and filter_c is not None and c != filter_c:
+        raise ValueError("%s: depth of input (%d) does not match the %s (%d)"
+                         % (op_type, c, what, filter_c))
+
+
+class _Windowed(OpDef):
+    """Shared by the convolution and pooling ops: checks strides, dilations, padding and data
+    format (TF's messages), and computes output sizes and paddings."""
+
+    def _check_attrs(self):
+        fmt = self.data_format
+        if fmt not in ("NHWC", "NCHW"):
+            raise ValueError("%s: data_format must be NHWC or NCHW, got %r"
+                             % (self.type_name, fmt))
+        if self.padding not in _PADDINGS or (self.padding == "EXPLICIT" and
+                                             not hasattr(self, "explicit_paddings")):
+            allowed = _PADDINGS if hasattr(self, "explicit_paddings") else _PADDINGS[:2]
+            raise ValueError("Attr 'padding' of '%s' Op passed string '%s' not in: %s."
+                             % (self.type_name, self.padding,
+                                ", ".join('"%s"' % p for p in allowed)))
+        checks = [("strides", self.strides, "Stride must be > 0")]
+        if hasattr(self, "ksize"):
+            checks.append(("ksize", self.ksize, "Sliding window ksize must be > 0"))
+        if hasattr(self, "dilations"):
+            checks.append(("dilations", self.dilations, "Dilation rate must be >= 1"))
+        for arg, values, message in checks:
+            if len(values) != 4:
+                raise ValueError("%s: %s must have 4 entries (one per dimension of %s), got %s"
+                                 % (self.type_name, arg, fmt, list(values)))
+            for v in values:
+                if v < 1:
+                    raise ValueError("%s, but got %d (%s=%s)" % (message, v, arg, list(values)))
+            batch, channel = (values[0], values[1]) if fmt == "NCHW" else (values[0], values[3])
+            if batch != 1 or channel != 1:
+                raise ValueError("%s: %s of the batch and depth dimensions must be 1 (minitf "
+                                 "slides windows over height and width only), got %s"
+                                 % (self.type_name, arg, list(values)))
+        if getattr(self, "explicit_paddings", ()) and self.padding != "EXPLICIT":
+            raise ValueError("%s: explicit_paddings are given only with padding EXPLICIT"
+                             % self.type_name)
+        if self.padding == "EXPLICIT":
+            p = self.explicit_paddings
+            if len(p) != 8 or min(p) < 0:
+                raise ValueError("%s: explicit_paddings must be 8 non-negative numbers (before "
+                                 "and after each dimension), got %s" % (self.type_name, list(p)))
+            pairs = [p[0:2], p[2:4], p[4:6], p[6:8]]
+            batch, channel = (pairs[0], pairs[1]) if fmt == "NCHW" else (pairs[0], pairs[3])
+            if any(batch) or any(channel):
+                raise ValueError("%s: explicit_paddings of the batch and depth dimensions must "
+                                 "be 0, got %s" % (self.type_name, list(p)))
+
+    def _pads(self):
+        if self.padding != "EXPLICIT":
+            return (0, 0), (0, 0)
+        pairs = [tuple(self.explicit_paddings[i:i + 2]) for i in range(0, 8, 2)]
+        return _hw(pairs, self.data_format)
+
+    def geometry(self, h, w, kh, kw):
+        """(oh, ow, (pad top, bottom), (pad left, right)) for an input of h x w and a kh x kw
+        window; None sizes give None."""
+        sh, sw = _hw(self.strides, self.data_format)
+        dh, dw = _hw(getattr(self, "dilations", (1, 1, 1, 1)), self.data_format)
+        ph, pw = self._pads()
+        oh, pad_h = _window(h, kh, sh, dh, self.padding, ph)
+        ow, pad_w = _window(w, kw, sw, dw, self.padding, pw)
+        return oh, ow, pad_h, pad_w
+
+    def taps(self, kh, kw, oh, ow):
+        """The (height slice, width slice) of the padded input each window tap reads, for every
+        output position at once."""
+        sh, sw = _hw(self.strides, self.data_format)
+        dh, dw = _hw(getattr(self, "dilations", (1, 1, 1, 1)), self.data_format)
+        return [(slice(i * dh, i * dh + sh * (oh - 1) + 1, sh),
+                 slice(j * dw, j * dw + sw * (ow - 1) + 1, sw))
+                for i in range(kh) for j in range(kw)]
+
+    def to_nhwc(self, xp, x):
+        return xp.transpose(x, (0, 2, 3, 1)) if self.data_format == "NCHW" else x
+
+    def from_nhwc(self, xp, y):
+        if self.data_format == "NCHW":
+            return xp.ascontiguousarray(xp.transpose(y, (0, 3, 1, 2)))
+        return y
+
+
+def _pad_hw(xp, x, pad_h, pad_w, value=0):
+    """x (NHWC) padded with `value` on height and width (x itself when there is no padding)."""
+    if not any(pad_h) and not any(pad_w):
+        return x
+    n, h, w, c = x.shape
+    out = xp.full((n, h + pad_h[0] + pad_h[1], w + pad_w[0] + pad_w[1], c), value, x.dtype)
+    out[:, pad_h[0]:pad_h[0] + h, pad_w[0]:pad_w[0] + w] = x
+    return out
+
+
+def _crop_hw(x, pad_h, pad_w, h, w):
+    return x[:, pad_h[0]:pad_h[0] + h, pad_w[0]:pad_w[0] + w]
+
+
+def _patches(xp, xpad, kh, kw, oh, ow, strides, dilations):
+    """A strided view (n, oh, ow, kh, kw, c) of every window of the padded NHWC input: no copy."""
+    n, _, _, c = xpad.shape
+    s = xpad.strides
+    sh, sw = strides
+    dh, dw = dilations
+    return xp.lib.stride_tricks.as_strided(
+        xpad, (n, oh, ow, kh, kw, c), (s[0], s[1] * sh, s[2] * sw, s[1] * dh, s[2] * dw, s[3]))
+
+
+def _tiles(n, bytes_per_item):
+    """Slices of the batch whose im2col matrices stay under COL_BYTES (whole images only)."""
+    step = max(1, COL_BYTES // max(bytes_per_item, 1))
+    return [slice(b, min(b + step, n)) for b in range(0, n, step)]
+
+
+# -- Conv2D and its backprop ops ------------------------------------------------------------------
+
+@dataclasses.dataclass(frozen=True)
+class _ConvBase(_Windowed):
+    """Attributes (TF's attr names) and geometry shared by Conv2D and its two backprop ops."""
+
+    strides: tuple = (1, 1, 1, 1)
+    padding: str = "VALID"
+    explicit_paddings: tuple = ()
+    data_format: str = "NHWC"
+    dilations: tuple = (1, 1, 1, 1)
+    use_cudnn_on_gpu: bool = True
+
+    def _strides_hw(self):
+        return _hw(self.strides, self.data_format)
+
+    def _dilations_hw(self):
+        return _hw(self.dilations, self.data_format)
+
+    def _runtime_geometry(self, x_shape, w_shape, dy_shape=None):
+        n, h, w, c = _nhwc_dims(tuple(x_shape), self.data_format)
+        kh, kw, fc, o = w_shape
+        if c != fc:
+            raise ValueError("%s: depth of input (%d) does not match the input depth of filter "
+                             "(%d)" % (self.type_name, c, fc))
+        oh, ow, pad_h, pad_w = self.geometry(h, w, kh, kw)
+        if dy_shape is not None:
+            want = _from_nhwc_dims(n, oh, ow, o, self.data_format)
+            if tuple(dy_shape) != want:
+                raise ValueError("%s: out_backprop has shape %s but the convolution of an input "
+                                 "of %s with a filter of %s gives %s"
+                                 % (self.type_name, list(dy_shape), list(x_shape), list(w_shape),
+                                    list(want)))
+        return (n, h, w, c), (kh, kw, o), (oh, ow), (pad_h, pad_w)
+
+    def _out_spec(self, x_dims, w_dims, dtype):
+        """The static output spec of the forward convolution."""
+        n, h, w, c = _nhwc_dims(x_dims, self.data_format) if x_dims else (None,) * 4
+        kh, kw, fc, o = w_dims if w_dims else (None,) * 4
+        _channels_match(self.type_name, c, fc)
+        if kh is None or kw is None:
+            oh = ow = None
+        else:
+            oh, ow, _, _ = self.geometry(h, w, kh, kw)
+        return TensorSpec(_from_nhwc_dims(n, oh, ow, o, self.data_format), dtype)
+
+    def _conv(self, xp, x, w):
+        """The forward convolution of NHWC x with HWIO w: im2col + one matmul per tile."""
+        (n, h, wd, c), (kh, kw, o), (oh, ow), (pad_h, pad_w) = self._runtime_geometry(
+            _from_nhwc_dims(*x.shape, self.data_format), w.shape)
+        out = xp.empty((n, oh, ow, o), dtype=x.dtype)
+        if kh == kw == 1 and not any(pad_h + pad_w) and self._strides_hw() == (1, 1):
+            xp.matmul(x.reshape(-1, c), w.reshape(c, o), out=out.reshape(-1, o))
+            return out
+        xpad = _pad_hw(xp, x, pad_h, pad_w)
+        wmat = w.reshape(kh * kw * c, o)
+        for t in _tiles(n, oh * ow * kh * kw * c * x.itemsize):
+            cols = _patches(xp, xpad[t], kh, kw, oh, ow, self._strides_hw(),
+                            self._dilations_hw()).reshape(-1, kh * kw * c)
+            xp.matmul(cols, wmat, out=out[t].reshape(-1, o))
+        return out
+
+    def _backprop_input(self, xp, x_shape, w, dy):
+        """d(conv)/d(input) for an NHWC input of x_shape: one matmul into the im2col layout, then
+        one strided scatter-add per filter tap."""
+        n, h, wd, c = x_shape
+        kh, kw, _, o = w.shape
+        _, _, (oh, ow), (pad_h, pad_w) = self._runtime_geometry(
+            _from_nhwc_dims(*x_shape, self.data_format), w.shape,
+            _from_nhwc_dims(*dy.shape, self.data_format))
+        dxpad = xp.zeros((n, h + sum(pad_h), wd + sum(pad_w), c), dtype=dy.dtype)
+        wmat_t = w.reshape(kh * kw * c, o).T
+        taps = self.taps(kh, kw, oh, ow)
+        for t in _tiles(n, oh * ow * kh * kw * c * dy.itemsize):
+            dcols = xp.matmul(dy[t].reshape(-1, o), wmat_t).reshape(-1, oh, ow, kh, kw, c)
+            for k, (rows, cols) in enumerate(taps):
+                dxpad[t, rows, cols] += dcols[:, :, :, k // kw, k % kw]
+        return xp.ascontiguousarray(_crop_hw(dxpad, pad_h, pad_w, h, wd))
+
+    def _backprop_filter(self, xp, x, w_shape, dy):
+        """d(conv)/d(filter): the im2col matrix's transpose times the output gradient."""
+        (n, h, wd, c), (kh, kw, o), (oh, ow), (pad_h, pad_w) = self._runtime_geometry(
+            _from_nhwc_dims(*x.shape, self.data_format), w_shape,
+            _from_nhwc_dims(*dy.shape, self.data_format))
+        xpad = _pad_hw(xp, x, pad_h, pad_w)
+        dw = xp.zeros((kh * kw * c, o), dtype=x.dtype)
+        for t in _tiles(n, oh * ow * kh * kw * c * x.itemsize):
+            cols = _patches(xp, xpad[t], kh, kw, oh, ow, self._strides_hw(),
+                            self._dilations_hw()).reshape(-1, kh * kw * c)
+            dw += xp.matmul(cols.T, dy[t].reshape(-1, o))
+        return dw.reshape(kh, kw, c, o)
+
+
+
+def _sizes_spec(op_type, sizes, arg, rank=4):
+    """The static shape a 1-D int32 sizes input (input_sizes, filter_sizes) holds."""
+    if sizes.dtype not in (dtypes.int32, dtypes.int64) or sizes.shape.ndims not in (None, 1):
+        raise ValueError("%s: %s must be a 1-D int32 tensor, got shape %s and dtype %s"
+                         % (op_type, arg, sizes.shape, sizes.dtype.name))
+    if sizes.shape.ndims == 1 and sizes.shape[0].value not in (None, rank):
+        raise ValueError("%s: %s must have %d elements, got %d"
+                         % (op_type, arg, rank, sizes.shape[0].value))
+    dims = constant_value_as_shape(sizes)
+    return (None,) * rank if dims.ndims is None else dims.as_tuple()
+
+
+def _merge(a, b):
+    return Dimension(a).merge_with(Dimension(b)).value
+
+
+def _runtime_sizes(sizes):
+    return tuple(int(v) for v in sizes.tolist())
+
+
+@register
+class Conv2D(_ConvBase):
+    """output[n, i, j, o] = sum over (di, dj, c) of
+    input[n, i*sh + di*dh - pad_top, j*sw + dj*dw - pad_left, c] * filter[di, dj, c, o]."""
+
+
+    def infer(self, x, w):
+        _check_same_dtype(self.type_name, x, w, "filter")
+        _check_dtype(self.type_name, x.dtype)
+        _check_rank(x, 4, "input")
+        _check_rank(w, 4, "filter")
+        self._check_attrs()
+        return self._out_spec(x.shape.as_tuple(), w.shape.as_tuple(), x.dtype)
+
+    def compute(self, xp, x, w):
+        return self.from_nhwc(xp, self._conv(xp, self.to_nhwc(xp, x), w))
+
+    def grad(self, op, dy):
+        x, w = op.inputs
+        return [_op(Conv2DBackpropInput(**self.attrs()), [shape(x), w, dy],
+                    "Conv2DBackpropInput"),
+                _op(Conv2DBackpropFilter(**self.attrs()), [x, shape(w), dy],
+                    "Conv2DBackpropFilter")]
+
+
+@register
+class Conv2DBackpropInput(_ConvBase):
+    """The gradient of Conv2D with respect to its input, of shape `input_sizes` (also
+    conv2d_transpose). Linear in filter and out_backprop, so its gradients are Conv2D and
+    Conv2DBackpropFilter."""
+
+
+    def infer(self, input_sizes, w, dy):
+        _check_same_dtype(self.type_name, w, dy, "out_backprop", "filter")
+        _check_dtype(self.type_name, w.dtype, "filter")
+        _check_rank(w, 4, "filter")
+        _check_rank(dy, 4, "out_backprop")
+        self._check_attrs()
+        dims = _sizes_spec(self.type_name, input_sizes, "input_sizes")
+        w_dims = w.shape.as_tuple() or (None,) * 4
+        dy_dims = dy.shape.as_tuple() or (None,) * 4
+        n, h, wd, c = _nhwc_dims(dims, self.data_format)
+        c = _merge(c, w_dims[2])
+        expected = self._out_spec(_from_nhwc_dims(n, h, wd, c, self.data_format), w_dims,
+                                  dy.dtype).shape.as_tuple()
+        if not TensorSpec(expected, dy.dtype).shape.is_compatible_with(dy_dims):
+            raise ValueError("%s: out_backprop has shape %s, but a convolution of an input of "
+                             "shape %s with a filter of shape %s gives %s"
+                             % (self.type_name, list(dy_dims), list(dims), list(w_dims),
+                                list(expected)))
+        n = _merge(n, _nhwc_dims(dy_dims, self.data_format)[0])
+        return TensorSpec(_from_nhwc_dims(n, h, wd, c, self.data_format), dy.dtype)
+
+    def compute(self, xp, input_sizes, w, dy):
+        sizes = _nhwc_dims(_runtime_sizes(input_sizes), self.data_format)
+        return self.from_nhwc(xp, self._backprop_input(xp, sizes, w, self.to_nhwc(xp, dy)))
+
+    def grad(self, op, ddx):
+        _, w, dy = op.inputs
+        return [None,
+                _op(Conv2DBackpropFilter(**self.attrs()), [ddx, shape(w), dy],
+                    "Conv2DBackpropFilter"),
+                _op(Conv2D(**self.attrs()), [ddx, w], "Conv2D")]
+
+
+@register
+class Conv2DBackpropFilter(_ConvBase):
+    """The gradient of Conv2D with respect to its filter, of shape `filter_sizes`."""
+
+
+    def infer(self, x, filter_sizes, dy):
+        _check_same_dtype(self.type_name, x, dy, "out_backprop")
+        _check_dtype(self.type_name, x.dtype)
+        _check_rank(x, 4, "input")
+        _check_rank(dy, 4, "out_backprop")
+        self._check_attrs()
+        dims = _sizes_spec(self.type_name, filter_sizes, "filter_sizes")
+        x_dims = x.shape.as_tuple() or (None,) * 4
+        dy_dims = dy.shape.as_tuple() or (None,) * 4
+        expected = self._out_spec(x_dims, dims, x.dtype).shape
+        if not expected.is_compatible_with(dy_dims):
+            raise ValueError("%s: out_backprop has shape %s, but a convolution of an input of "
+                             "shape %s with a filter of shape %s gives %s"
+                             % (self.type_name, list(dy_dims), list(x_dims), list(dims),
+                                expected))
+        kh, kw, c, o = dims
+        c = _merge(c, _nhwc_dims(x_dims, self.data_format)[3])
+        o = _merge(o, _nhwc_dims(dy_dims, self.data_format)[3])
+        return TensorSpec((kh, kw, c, o), x.dtype)
+
+    def compute(self, xp, x, filter_sizes, dy):
+        return self._backprop_filter(xp, self.to_nhwc(xp, x), _runtime_sizes(filter_sizes),
+                                     self.to_nhwc(xp, dy))
+
+    def grad(self, op, ddw):
+        x, _, dy = op.inputs
+        return [_op(Conv2DBackpropInput(**self.attrs()), [shape(x), ddw, dy],
+                    "Conv2DBackpropInput"),
+                None,
+                _op(Conv2D(**self.attrs()), [x, ddw], "Conv2D")]
+
+
+# -- depthwise convolution ------------------------------------------------------------------------
+
+@dataclasses.dataclass(frozen=True)
+class _DepthwiseBase(_Windowed):
+    """Depthwise convolution: filter (kh, kw, c, m) convolves each input channel c with its own
+    m filters; output channel c*m + k. One vectorised multiply-add per filter tap."""
+
+    strides: tuple = (1, 1, 1, 1)
+    padding: str = "VALID"
+    explicit_paddings: tuple = ()
+    data_format: str = "NHWC"
+    dilations: tuple = (1, 1, 1, 1)
+
+
+    def _out_spec(self, x_dims, w_dims, dtype):
+        n, h, w, c = _nhwc_dims(x_dims, self.data_format) if x_dims else (None,) * 4
+        kh, kw, fc, m = w_dims if w_dims else (None,) * 4
+        if c is not None and fc is not None and c != fc:
+            raise ValueError("Dimensions must be equal, but are %d and %d (the input's depth "
+                             "and the filter's in_channels)" % (c, fc))
+        c = _merge(c, fc)
+        oh = ow = None
+        if kh is not None and kw is not None:
+            oh, ow, _, _ = self.geometry(h, w, kh, kw)
+        out_c = None if c is None or m is None else c * m
+        return TensorSpec(_from_nhwc_dims(n, oh, ow, out_c, self.data_format), dtype)
+
+    def _runtime(self, x_shape, w_shape, dy_shape=None):
+        n, h, w, c = x_shape
+        kh, kw, fc, m = w_shape
+        if c != fc:
+            raise ValueError("%s: input depth %d does not match the filter's in_channels %d"
+                             % (self.type_name, c, fc))
+        oh, ow, pad_h, pad_w = self.geometry(h, w, kh, kw)
+        if dy_shape is not None and tuple(dy_shape) != (n, oh, ow, c * m):
+            raise ValueError("%s: out_backprop has shape %s (NHWC), expected %s"
+                             % (self.type_name, list(dy_shape), [n, oh, ow, c * m]))
+        return oh, ow, pad_h, pad_w
+
+    def _forward(self, xp, x, w):
+        n, h, wd, c = x.shape
+        kh, kw, _, m = w.shape
+        oh, ow, pad_h, pad_w = self._runtime(x.shape, w.shape)
+        xpad = _pad_hw(xp, x, pad_h, pad_w)
+        out = xp.zeros((n, oh, ow, c, m), dtype=x.dtype)
+        for k, (rows, cols) in enumerate(self.taps(kh, kw, oh, ow)):
+            out += xpad[:, rows, cols, :, None] * w[k // kw, k % kw]
+        return out.reshape(n, oh, ow, c * m)
+
+    def _backprop_input(self, xp, x_shape, w, dy):
+        n, h, wd, c = x_shape
+        kh, kw, _, m = w.shape
+        oh, ow, pad_h, pad_w = self._runtime(x_shape, w.shape, dy.shape)
+        dy = dy.reshape(n, oh, ow, c, m)
+        dxpad = xp.zeros((n, h + sum(pad_h), wd + sum(pad_w), c), dtype=dy.dtype)
+        for k, (rows, cols) in enumerate(self.taps(kh, kw, oh, ow)):
+            dxpad[:, rows, cols] += xp.sum(dy * w[k // kw, k % kw], axis=-1)
+        return xp.ascontiguousarray(_crop_hw(dxpad, pad_h, pad_w, h, wd))
+
+    def _backprop_filter(self, xp, x, w_shape, dy):
+        n, h, wd, c = x.shape
+        kh, kw, _, m = w_shape
+        oh, ow, pad_h, pad_w = self._runtime(x.shape, w_shape, dy.shape)
+        xpad = _pad_hw(xp, x, pad_h, pad_w)
+        dy = dy.reshape(-1, c, m)
+        dw = xp.empty((kh, kw, c, m), dtype=x.dtype)
+        for k, (rows, cols) in enumerate(self.taps(kh, kw, oh, ow)):
+            tap = xpad[:, rows, cols].reshape(-1, c)
+            dw[k // kw, k % kw] = xp.sum(tap[:, :, None] * dy, axis=0)
+        return dw
+
+
+@register
+class DepthwiseConv2dNative(_DepthwiseBase):
+
+    def infer(self, x, w):
+        _check_same_dtype(self.type_name, x, w, "filter")
+        _check_dtype(self.type_name, x.dtype)
+        _check_rank(x, 4, "input")
+        _check_rank(w, 4, "filter")
+        self._check_attrs()
+        return self._out_spec(x.shape.as_tuple(), w.shape.as_tuple(), x.dtype)
+
+    def compute(self, xp, x, w):
+        return self.from_nhwc(xp, self._forward(xp, self.to_nhwc(xp, x), w))
+
+    def grad(self, op, dy):
+        x, w = op.inputs
+        return [_op(DepthwiseConv2dNativeBackpropInput(**self.attrs()), [shape(x), w, dy],
+                    "DepthwiseConv2dNativeBackpropInput"),
+                _op(DepthwiseConv2dNativeBackpropFilter(**self.attrs()), [x, shape(w), dy],
+                    "DepthwiseConv2dNativeBackpropFilter")]
+
+
+@register
+class DepthwiseConv2dNativeBackpropInput(_DepthwiseBase):
+
+    def infer(self, input_sizes, w, dy):
+        _check_same_dtype(self.type_name, w, dy, "out_backprop", "filter")
+        _check_dtype(self.type_name, w.dtype, "filter")
+        _check_rank(w, 4, "filter")
+        _check_rank(dy, 4, "out_backprop")
+        self._check_attrs()
+        dims = _sizes_spec(self.type_name, input_sizes, "input_sizes")
+        expected = self._out_spec(dims, w.shape.as_tuple(), dy.dtype).shape
+        if not expected.is_compatible_with(dy.shape):
+            raise ValueError("%s: out_backprop has shape %s, expected %s"
+                             % (self.type_name, dy.shape, expected))
+        return TensorSpec(dims, dy.dtype)
+
+    def compute(self, xp, input_sizes, w, dy):
+        sizes = _nhwc_dims(_runtime_sizes(input_sizes), self.data_format)
+        return self.from_nhwc(xp, self._backprop_input(xp, sizes, w, self.to_nhwc(xp, dy)))
+
+    def grad(self, op, ddx):
+        _, w, dy = op.inputs
+        return [None,
+                _op(DepthwiseConv2dNativeBackpropFilter(**self.attrs()), [ddx, shape(w), dy],
+                    "DepthwiseConv2dNativeBackpropFilter"),
+                _op(DepthwiseConv2dNative(**self.attrs()), [ddx, w], "DepthwiseConv2dNative")]
+
+
+@register
+class DepthwiseConv2dNativeBackpropFilter(_DepthwiseBase):
+
+    def infer(self, x, filter_sizes, dy):
+        _check_same_dtype(self.type_name, x, dy, "out_backprop")
+        _check_dtype(self.type_name, x.dtype)
+        _check_rank(x, 4, "input")
+        _check_rank(dy, 4, "out_backprop")
+        self._check_attrs()
+        dims = _sizes_spec(self.type_name, filter_sizes, "filter_sizes")
+        expected = self._out_spec(x.shape.as_tuple(), dims, x.dtype).shape
+        if not expected.is_compatible_with(dy.shape):
+            raise ValueError("%s: out_backprop has shape %s, expected %s"
+                             % (self.type_name, dy.shape, expected))
+        return TensorSpec(dims, x.dtype)
+
+    def compute(self, xp, x, filter_sizes, dy):
+        return self._backprop_filter(xp, self.to_nhwc(xp, x), _runtime_sizes(filter_sizes),
+                                     self.to_nhwc(xp, dy))
+
+    def grad(self, op, ddw):
+        x, _, dy = op.inputs
+        return [_op(DepthwiseConv2dNativeBackpropInput(**self.attrs()), [shape(x), ddw, dy],
+                    "DepthwiseConv2dNativeBackpropInput"),
+                None,
+                _op(DepthwiseConv2dNative(**self.attrs()), [x, ddw], "DepthwiseConv2dNative")]
+
+
+# -- pooling --------------------------------------------------------------------------------------
+
+@dataclasses.dataclass(frozen=True)
+class _PoolBase(_Windowed):
+    """ksize/strides/padding/data_format and the output geometry shared by the pooling ops."""
+
+    ksize: tuple = (1, 1, 1, 1)
+    strides: tuple = (1, 1, 1, 1)
+    padding: str = "VALID"
+    data_format: str = "NHWC"
+
+
+    def _out_spec(self, x):
+        _check_rank(x, 4, "input")
+        self._check_attrs()
+        dims = x.shape.as_tuple()
+        if dims is None:
+            return TensorSpec([None] * 4, x.dtype)
+        n, h, w, c = _nhwc_dims(dims, self.data_format)
+        kh, kw = _hw(self.ksize, self.data_format)
+        oh, ow, _, _ = self.geometry(h, w, kh, kw)
+        return TensorSpec(_from_nhwc_dims(n, oh, ow, c, self.data_format), x.dtype)
+
+    def _runtime(self, x_shape, y_shape=None, what="grad"):
+        n, h, w, c = x_shape
+        kh, kw = _hw(self.ksize, self.data_format)
+        oh, ow, pad_h, pad_w = self.geometry(h, w, kh, kw)
+        if y_shape is not None and tuple(y_shape) != (n, oh, ow, c):
+            raise ValueError("%s: %s has shape %s (NHWC), but pooling an input of %s gives %s"
+                             % (self.type_name, what, list(y_shape), list(x_shape),
+                                [n, oh, ow, c]))
+        return (kh, kw), (oh, ow), (pad_h, pad_w)
+
+
+def _lowest(xp, dtype):
+    return -xp.inf if dtype.kind == "f" else xp.iinfo(dtype).min
+
+
+def _check_pool_dtype(op_type, dtype):
+    if not (dtype.is_floating or dtype.is_integer):
+        raise TypeError("Value passed to parameter 'input' has DataType %s not in list of "
+                        "allowed values: float16, float32, float64, int8, int16, int32, int64, "
+                        "uint8, uint16 (op %s)" % (dtype.name, op_type))
+
+
+def _first_max_masks(xp, op, x, y):
+    """For each window tap, where that tap holds the window's maximum and no earlier tap did
+    (TF routes a tied maximum's gradient to the first one in row-major order)."""
+    (kh, kw), (oh, ow), (pad_h, pad_w) = op._runtime(x.shape, y.shape, "orig_output")
+    xpad = _pad_hw(xp, x, pad_h, pad_w, _lowest(xp, x.dtype))
+    taken = xp.zeros(y.shape, dtype=bool)
+    for rows, cols in op.taps(kh, kw, oh, ow):
+        hit = xpad[:, rows, cols] == y
+        hit &= ~taken
+        taken |= hit
+        yield (rows, cols), hit, (pad_h, pad_w)
+
+
+@register
+class MaxPool(_PoolBase):
+
+    def infer(self, x):
+        _check_pool_dtype(self.type_name, x.dtype)
+        return self._out_spec(x)
+
+    def compute(self, xp, x):
+        x = self.to_nhwc(xp, x)
+        (kh, kw), (oh, ow), (pad_h, pad_w) = self._runtime(x.shape)
+        xpad = _pad_hw(xp, x, pad_h, pad_w, _lowest(xp, x.dtype))
+        out = None
+        for rows, cols in self.taps(kh, kw, oh, ow):
+            if out is None:
+                out = xpad[:, rows, cols].copy()
+            else:
+                xp.maximum(out, xpad[:, rows, cols], out=out)
+        return self.from_nhwc(xp, out)
+
+    def grad(self, op, dy):
+        return [_op(MaxPoolGrad(**self.attrs()), [op.inputs[0], op.outputs[0], dy],
+                    "MaxPoolGrad")]
+
+
+@register
+class MaxPoolGrad(_PoolBase):
+    """Routes each window's gradient to the (first) position of its maximum."""
+
+
+    def infer(self, x, y, dy):
+        _check_same_dtype(self.type_name, x, y, "orig_output", "orig_input")
+        _check_same_dtype(self.type_name, x, dy, "grad", "orig_input")
+        _check_pool_dtype(self.type_name, x.dtype)
+        out = self._out_spec(x).shape
+        for t, arg in ((y, "orig_output"), (dy, "grad")):
+            _check_rank(t, 4, arg)
+            if not out.is_compatible_with(t.shape):
+                raise ValueError("%s: %s has shape %s but pooling orig_input gives %s"
+                                 % (self.type_name, arg, t.shape, out))
+        return TensorSpec(x.shape, x.dtype)
+
+    def compute(self, xp, x, y, dy):
+        x, y, dy = (self.to_nhwc(xp, t) for t in (x, y, dy))
+        if dy.shape != y.shape:
+            raise ValueError("%s: grad has shape %s but orig_output has %s"
+                             % (self.type_name, list(dy.shape), list(y.shape)))
+        dxpad = None
+        for (rows, cols), hit, (pad_h, pad_w) in _first_max_masks(xp, self, x, y):
+            if dxpad is None:
+                n, h, w, c = x.shape
+                dxpad = xp.zeros((n, h + sum(pad_h), w + sum(pad_w), c), dtype=dy.dtype)
+            dxpad[:, rows, cols] += dy * hit
+        return self.from_nhwc(xp, xp.ascontiguousarray(
+            _crop_hw(dxpad, pad_h, pad_w, x.shape[1], x.shape[2])))
+
+    def grad(self, op, ddx):
+        x, y, _ = op.inputs
+        return [zeros_like(x), zeros_like(y),
+                _op(MaxPoolGradGrad(**self.attrs()), [x, y, ddx], "MaxPoolGradGrad")]
+
+
+@register
+class MaxPoolGradGrad(_PoolBase):
+    """Picks, for each window, the incoming gradient at the position of its maximum (the
+    gradient of MaxPoolGrad with respect to its `grad` input)."""
+
+
+    def infer(self, x, y, ddx):
+        _check_same_dtype(self.type_name, x, y, "orig_output", "orig_input")
+        _check_same_dtype(self.type_name, x, ddx, "grad", "orig_input")
+        _check_pool_dtype(self.type_name, x.dtype)
+        out = self._out_spec(x)
+        if not x.shape.is_compatible_with(ddx.shape) or \
+                not out.shape.is_compatible_with(y.shape):
+            raise ValueError("%s: grad must have orig_input's shape %s and orig_output the "
+                             "pooled shape %s; got %s and %s"
+                             % (self.type_name, x.shape, out.shape, ddx.shape, y.shape))
+        return out
+
+    def compute(self, xp, x, y, ddx):
+        x, y, ddx = (self.to_nhwc(xp, t) for t in (x, y, ddx))
+        if ddx.shape != x.shape:
+            raise ValueError("%s: grad has shape %s but orig_input has %s"
+                             % (self.type_name, list(ddx.shape), list(x.shape)))
+        out = xp.zeros(y.shape, dtype=ddx.dtype)
+        ddxpad = None
+        for (rows, cols), hit, (pad_h, pad_w) in _first_max_masks(xp, self, x, y):
+            if ddxpad is None:
+                ddxpad = _pad_hw(xp, ddx, pad_h, pad_w)
+            out += ddxpad[:, rows, cols] * hit
+        return self.from_nhwc(xp, out)
+
+    def grad(self, op, ddy):
+        x, y, _ = op.inputs
+        return [zeros_like(x), zeros_like(y),
+                _op(MaxPoolGrad(**self.attrs()), [x, y, ddy], "MaxPoolGrad")]
+
+
+def _avg_counts(xp, op, x_shape, dtype):
+    """How many real (unpadded) inputs each output window averages, shaped (1, oh, ow, 1): TF's
+    SAME average pooling leaves the padding out of the average."""
+    n, h, w, c = x_shape
+    (kh, kw), (oh, ow), (pad_h, pad_w) = op._runtime(x_shape)
+    sh, sw = _hw(op.strides, op.data_format)
+
+    def count(size, k, stride, pad, out):
+        start = xp.arange(out) * stride - pad
+        return xp.minimum(start + k, size) - xp.maximum(start, 0)
+
+    counts = count(h, kh, sh, pad_h[0], oh)[:, None] * count(w, kw, sw, pad_w[0], ow)[None, :]
+    return counts.reshape(1, oh, ow, 1).astype(dtype)
+
+
+@register
+class AvgPool(_PoolBase):
+
+    def infer(self, x):
+        _check_dtype_float(self.type_name, x.dtype)
+        return self._out_spec(x)
+
+    def compute(self, xp, x):
+        x = self.to_nhwc(xp, x)
+        (kh, kw), (oh, ow), (pad_h, pad_w) = self._runtime(x.shape)
+        xpad = _pad_hw(xp, x, pad_h, pad_w)
+        out = xp.zeros((x.shape[0], oh, ow, x.shape[3]), dtype=x.dtype)
+        for rows, cols in self.taps(kh, kw, oh, ow):
+            out += xpad[:, rows, cols]
+        out /= _avg_counts(xp, self, x.shape, x.dtype)
+        return self.from_nhwc(xp, out)
+
+    def grad(self, op, dy):
+        return [_op(AvgPoolGrad(**self.attrs()), [shape(op.inputs[0]), dy], "AvgPoolGrad")]
+
+
+def _check_dtype_float(op_type, dtype, arg="value"):
+    if not dtype.is_floating:
+        raise TypeError("Value passed to parameter '%s' has DataType %s not in list of allowed "
+                        "values: float16, float32, float64 (op %s)" % (arg, dtype.name, op_type))
+
+
+@register
+class AvgPoolGrad(_PoolBase):
+    """Spreads each window's gradient evenly over the real inputs it averaged."""
+
+
+    def infer(self, orig_input_shape, dy):
+        _check_dtype_float(self.type_name, dy.dtype, "grad")
+        _check_rank(dy, 4, "grad")
+        dims = _sizes_spec(self.type_name, orig_input_shape, "orig_input_shape")
+        out = self._out_spec(TensorSpec(dims, dy.dtype)).shape
+        if not out.is_compatible_with(dy.shape):
+            raise ValueError("%s: grad has shape %s but pooling an input of %s gives %s"
+                             % (self.type_name, dy.shape, list(dims), out))
+        return TensorSpec(dims, dy.dtype)
+
+    def compute(self, xp, orig_input_shape, dy):
+        x_shape = _nhwc_dims(_runtime_sizes(orig_input_shape), self.data_format)
+        dy = self.to_nhwc(xp, dy)
+        n, h, w, c = x_shape
+        (kh, kw), (oh, ow), (pad_h, pad_w) = self._runtime(x_shape, dy.shape)
+        g = dy / _avg_counts(xp, self, x_shape, dy.dtype)
+        dxpad = xp.zeros((n, h + sum(pad_h), w + sum(pad_w), c), dtype=dy.dtype)
+        for rows, cols in self.taps(kh, kw, oh, ow):
+            dxpad[:, rows, cols] += g
+        return self.from_nhwc(xp, xp.ascontiguousarray(_crop_hw(dxpad, pad_h, pad_w, h, w)))
+
+    def grad(self, op, ddx):
+        return [None, _op(AvgPool(**self.attrs()), [ddx], "AvgPool")]
+
+
+# -- public functions -----------------------------------------------------------------------------
+
+def _data_format(data_format, rank=4):
+    if data_format is None:
+        return "NHWC"
+    if rank == 4 and data_format in ("NHWC", "NCHW"):
+        return data_format
+    raise ValueError("data_format must be \"NHWC\" or \"NCHW\", got %r" % (data_format,))
+
+
+def _expand4(value, what, data_format, allow=(1, 2, 4)):
+    """A length-4 strides/dilations/ksize list from an int or a list of 1, 2 or 4 ints."""
+    if value is None:
+        value = 1
+    if isinstance(value, numbers.Integral):
+        value = [int(value)]
+    value = [int(v) for v in np.asarray(value).reshape(-1)] \
+        if not isinstance(value, (list, tuple)) else [int(v) for v in value]
+    if len(value) not in allow:
+        raise ValueError("%s should be of length %s. Received: %s=%s of length %d"
+                         % (what, " or ".join(", ".join(str(a) for a in allow).rsplit(", ", 1)),
+                            what, value, len(value)))
+    if len(value) == 4:
+        return tuple(value)
+    h, w = (value[0], value[0]) if len(value) == 1 else value
+    return (1, 1, h, w) if data_format == "NCHW" else (1, h, w, 1)
+
+
+def _padding(padding, data_format):
+    """(padding, explicit_paddings): a string, or TF's explicit list of (before, after) pairs."""
+    if isinstance(padding, (list, tuple)):
+        pairs = [tuple(int(v) for v in p) for p in padding]
+        if len(pairs) != 4 or any(len(p) != 2 for p in pairs):
+            raise ValueError("padding should be a list of 4 [before, after] pairs (one per "
+                             "dimension of %s), got %s" % (data_format, list(padding)))
+        return "EXPLICIT", tuple(v for p in pairs for v in p)
+    if not isinstance(padding, str):
+        raise ValueError("padding must be \"SAME\", \"VALID\" or a list of pairs, got %r"
+                         % (padding,))
+    return padding.upper(), ()
+
+
+def conv2d(input, filter=None, strides=None, padding=None, use_cudnn_on_gpu=True,
+           data_format="NHWC", dilations=None, name=None, filters=None):
+    """tf.nn.conv2d: 2-D convolution of a 4-D input with an HWIO filter (height, width,
+    in_channels, out_channels). `padding` is "SAME", "VALID" or explicit [before, after] pairs
+    for each of the 4 dimensions; strides and dilations are an int or lists of 1, 2 or 4."""
+    if filter is None:
+        filter = filters
+    if filter is None:
+        raise ValueError("conv2d needs a filter")
+    data_format = _data_format(data_format)
+    padding, explicit = _padding(padding, data_format)
+    with name_scope(name, "Conv2D", [input, filter]) as scope:
+        x = convert_to_tensor(input, name="input")
+        w = convert_to_tensor(filter, dtype=x.dtype if not hasattr(filter, "dtype") else None,
+                              name="filter")
+        opdef = Conv2D(strides=_expand4(strides, "strides", data_format), padding=padding,
+                       explicit_paddings=explicit, data_format=data_format,
+                       dilations=_expand4(dilations, "dilations", data_format),
+                       use_cudnn_on_gpu=bool(use_cudnn_on_gpu))
+        return _op(opdef, [x, w], scope)
+
+
+def conv2d_backprop_input(input_sizes, filter=None, out_backprop=None, strides=None,
+                          padding=None, use_cudnn_on_gpu=True, data_format="NHWC",
+                          dilations=None, name=None, filters=None):
+    """tf.nn.conv2d_backprop_input: the gradient of conv2d with respect to an input of shape
+    `input_sizes`."""
+    filter = filters if filter is None else filter
+    data_format = _data_format(data_format)
+    padding, explicit = _padding(padding, data_format)
+    with name_scope(name, "Conv2DBackpropInput", [filter, out_backprop]) as scope:
+        dy = convert_to_tensor(out_backprop, name="out_backprop")
+        w = convert_to_tensor(filter, dtype=dy.dtype, name="filter")
+        sizes = convert_to_tensor(input_sizes, dtype=dtypes.int32, name="input_sizes")
+        opdef = Conv2DBackpropInput(strides=_expand4(strides, "strides", data_format),
+                                    padding=padding, explicit_paddings=explicit,
+                                    data_format=data_format,
+                                    dilations=_expand4(dilations, "dilations", data_format),
+                                    use_cudnn_on_gpu=bool(use_cudnn_on_gpu))
+        return _op(opdef, [sizes, w, dy], scope)
+
+
+def conv2d_backprop_filter(input, filter_sizes, out_backprop, strides, padding,
+                           use_cudnn_on_gpu=True, data_format="NHWC", dilations=None,
+                           name=None):
+    """tf.nn.conv2d_backprop_filter: the gradient of conv2d with respect to a filter of shape
+    `filter_sizes`."""
+    data_format = _data_format(data_format)
+    padding, explicit = _padding(padding, data_format)
+    with name_scope(name, "Conv2DBackpropFilter", [input, out_backprop]) as scope:
+        x = convert_to_tensor(input, name="input")
+        dy = convert_to_tensor(out_backprop, dtype=x.dtype, name="out_backprop")
+        sizes = convert_to_tensor(filter_sizes, dtype=dtypes.int32, name="filter_sizes")
+        opdef = Conv2DBackpropFilter(strides=_expand4(strides, "strides", data_format),
+                                     padding=padding, explicit_paddings=explicit,
+                                     data_format=data_format,
+                                     dilations=_expand4(dilations, "dilations", data_format),
+                                     use_cudnn_on_gpu=bool(use_cudnn_on_gpu))
+        return _op(opdef, [x, sizes, dy], scope)
+
+
+def conv2d_transpose(value=None, filter=None, output_shape=None, strides=None, padding="SAME",
+                     data_format="NHWC", name=None, input=None, filters=None, dilations=None):
+    """tf.nn.conv2d_transpose: the transpose (gradient) of conv2d, producing `output_shape`
+    (a list, numpy array or 1-D int tensor). The filter is (height, width, out_channels,
+    in_channels): its last dim matches `value`'s channels."""
+    value = input if value is None else value
+    filter = filters if filter is None else filter
+    data_format = _data_format(data_format)
+    with name_scope(name, "conv2d_transpose", [value, filter, output_shape]) as scope:
+        value = convert_to_tensor(value, name="value")
+        filter = convert_to_tensor(filter, dtype=value.dtype, name="filter")
+        if isinstance(output_shape, (list, tuple, np.ndarray)):
+            output_shape = [int(d) for d in np.asarray(output_shape).reshape(-1)]
+        output_shape = convert_to_tensor(output_shape, dtype=dtypes.int32, name="output_shape")
+        if not output_shape.shape.is_compatible_with([4]):
+            raise ValueError("output_shape must have shape (4,), got %s" % output_shape.shape)
+        c_axis = 1 if data_format == "NCHW" else 3
+        in_c = value.shape[c_axis].value if value.shape.ndims == 4 else None
+        if filter.shape.ndims == 4:
+            f_in = filter.shape[3].value
+            if in_c is not None and f_in is not None and in_c != f_in:
+                raise ValueError("input channels does not match filter's input channels, "
+                                 "%d != %d" % (in_c, f_in))
+            out = constant_value(output_shape)
+            f_out = filter.shape[2].value
+            if out is not None and f_out is not None and int(out[c_axis]) != f_out:
+                raise ValueError("output_shape does not match filter's output channels, "
+                                 "%d != %d" % (int(out[c_axis]), f_out))
+        padding, explicit = _padding(padding, data_format)
+        opdef = Conv2DBackpropInput(strides=_expand4(strides, "strides", data_format),
+                                    padding=padding, explicit_paddings=explicit,
+                                    data_format=data_format,
+                                    dilations=_expand4(dilations, "dilations", data_format))
+        return _op(opdef, [output_shape, filter, value], scope)
+
+
+def depthwise_conv2d_native(input, filter, strides, padding, data_format="NHWC",
+                            dilations=None, name=None):
+    """tf.nn.depthwise_conv2d_native: the DepthwiseConv2dNative op itself."""
+    data_format = _data_format(data_format)
+    padding, explicit = _padding(padding, data_format)
+    with name_scope(name, "DepthwiseConv2dNative", [input, filter]) as scope:
+        x = convert_to_tensor(input, name="input")
+        w = convert_to_tensor(filter, dtype=x.dtype, name="filter")
+        opdef = DepthwiseConv2dNative(strides=_expand4(strides, "strides", data_format),
+                                      padding=padding, explicit_paddings=explicit,
+                                      data_format=data_format,
+                                      dilations=_expand4(dilations, "dilations", data_format))
+        return _op(opdef, [x, w], scope)
+
+
+def _rate(rate, dilations):
+    if rate is not None and dilations is not None:
+        raise ValueError("Cannot specify both 'rate' and 'dilations'.")
+    return rate if rate is not None else dilations
+
+
+def depthwise_conv2d(input, filter, strides, padding, rate=None, name=None, data_format=None,
+                     dilations=None):
+    """tf.nn.depthwise_conv2d: filter (height, width, in_channels, multiplier) applies
+    `multiplier` filters to each input channel separately; the output has
+    in_channels * multiplier channels. `rate` (or dilations) dilates the filter."""
+    with name_scope(name, "depthwise", [input, filter]) as scope:
+        rate = _rate(rate, dilations)
+        return depthwise_conv2d_native(input, filter, strides, padding,
+                                       data_format=_data_format(data_format), dilations=rate,
+                                       name=scope)
+
+
+def separable_conv2d(input, depthwise_filter, pointwise_filter, strides, padding, rate=None,
+                     name=None, data_format=None, dilations=None):
+    """tf.nn.separable_conv2d: a depthwise convolution followed by a 1x1 convolution with
+    `pointwise_filter` (1, 1, in_channels * multiplier, out_channels)."""
+    data_format = _data_format(data_format)
+    with name_scope(name, "separable_conv2d",
+                    [input, depthwise_filter, pointwise_filter]) as scope:
+        pointwise = convert_to_tensor(pointwise_filter, name="pointwise_filter")
+        dims = pointwise.shape.as_tuple()
+        if dims is not None and (len(dims) != 4 or dims[0] not in (1, None)
+                                 or dims[1] not in (1, None)):
+            raise ValueError("pointwise_filter must have shape (1, 1, in_channels * multiplier, "
+                             "out_channels), got %s" % pointwise.shape)
+        depthwise = depthwise_conv2d(input, depthwise_filter, strides, padding,
+                                     rate=_rate(rate, dilations), name="depthwise",
+                                     data_format=data_format)
+        return conv2d(depthwise, pointwise, [1, 1, 1, 1], "VALID", data_format=data_format,
+                      name=scope)
+
+
+def conv1d(value=None, filters=None, stride=None, padding=None, use_cudnn_on_gpu=None,
+           data_format=None, name=None, input=None, dilations=None):
+    """tf.nn.conv1d: a 1-D convolution of (batch, width, channels) ("NWC"; "NCW" for
+    channels first) with a (width, in_channels, out_channels) filter, as TF builds it: a
+    conv2d over a height of 1."""
+    value = input if value is None else value
+    if data_format not in (None, "NWC", "NCW", "NHWC", "NCHW"):
+        raise ValueError("data_format must be \"NWC\" or \"NCW\", got %r" % (data_format,))
+    channels_first = data_format in ("NCW", "NCHW")
+    with name_scope(name, "conv1d", [value, filters]) as scope:
+        x = convert_to_tensor(value, name="input")
+        if x.shape.ndims not in (None, 3):
+            raise ValueError("conv1d: the input must have rank 3 (batch, width, channels), "
+                             "got shape %s" % x.shape)
+        x = expand_dims(x, 2 if channels_first else 1)
+        w = expand_dims(convert_to_tensor(filters, dtype=x.dtype, name="filters"), 0)
+        stride = _expand4(stride, "stride", "NHWC", allow=(1,))[2]
+        dilation = _expand4(dilations, "dilations", "NHWC", allow=(1,))[2]
+        fmt = "NCHW" if channels_first else "NHWC"
+        y = conv2d(x, w, _expand4([1, stride], "strides", fmt), padding, data_format=fmt,
+                   dilations=_expand4([1, dilation], "dilations", fmt))
+        return squeeze(y, [2 if channels_first else 1], name=scope)
+
+
+def atrous_conv2d(value, filters, rate, padding, name=None):
+    """tf.nn.atrous_conv2d: conv2d with the filter dilated by `rate` (stride 1)."""
+    if int(rate) < 1:
+        raise ValueError("rate %s should be a positive integer" % rate)
+    with name_scope(name, "atrous_conv2d", [value, filters]) as scope:
+        return conv2d(value, filters, [1, 1, 1, 1], padding, dilations=[1, rate, rate, 1],
+                      name=scope)
+
+
+def _pool_attrs(ksize, strides, data_format):
+    data_format = _data_format(data_format)
+    ksize = _expand4(ksize, "ksize", data_format)
+    if 0 in ksize:
+        raise ValueError("`ksize` cannot be zero. Received: ksize=%s" % list(ksize))
+    return ksize, _expand4(strides, "strides", data_format), data_format
+
+
+def max_pool(value, ksize, strides, padding, data_format="NHWC", name=None, input=None):
+    """tf.nn.max_pool: the maximum of each ksize window (padding SAME pads with -inf)."""
+    value = input if value is None else value
+    ksize, strides, data_format = _pool_attrs(ksize, strides, data_format)
+    with name_scope(name, "MaxPool", [value]) as scope:
+        x = convert_to_tensor(value, name="input")
+        return _op(MaxPool(ksize, strides, str(padding).upper(), data_format), [x], scope)
+
+
+def avg_pool(value, ksize, strides, padding, data_format="NHWC", name=None, input=None):
+    """tf.nn.avg_pool: the mean of each ksize window; with SAME padding the padded positions
+    are left out of the mean (as in TF)."""
+    value = input if value is None else value
+    ksize, strides, data_format = _pool_attrs(ksize, strides, data_format)
+    with name_scope(name, "AvgPool", [value]) as scope:
+        x = convert_to_tensor(value, name="value")
+        return _op(AvgPool(ksize, strides, str(padding).upper(), data_format), [x], scope)
+
+
+def pool(input, window_shape, pooling_type, padding, dilation_rate=None, strides=None,
+         name=None, data_format=None):
+    """tf.nn.pool: "MAX" or "AVG" pooling over 1 or 2 spatial dims (N-spatial-C or, with a
+    data_format starting "NC", channels first). minitf supports dilation_rate 1 only."""
+    window_shape = [int(k) for k in window_shape]
+    rank = len(window_shape)
+    if rank not in (1, 2):
+        raise ValueError("minitf's pool supports 1 or 2 spatial dimensions, got window_shape %s"
+                         % window_shape)
+    if pooling_type not in ("MAX", "AVG"):
+        raise ValueError("pooling_type must be \"MAX\" or \"AVG\", got %r" % (pooling_type,))
+    if dilation_rate is not None and any(int(d) != 1 for d in dilation_rate):
+        raise ValueError("minitf's pool supports dilation_rate 1 only, got %s"
+                         % list(dilation_rate))
+    strides = [1] * rank if strides is None else [int(s) for s in strides]
+    if len(strides) != rank:
+        raise ValueError("strides must have one entry per spatial dimension (%d), got %s"
+                         % (rank, strides))
+    channels_first = data_format is not None and data_format.startswith("NC")
+    fmt = "NCHW" if channels_first else "NHWC"
+    fn = max_pool if pooling_type == "MAX" else avg_pool
+    with name_scope(name, "%s_pool" % pooling_type.lower(), [input]) as scope:
+        x = convert_to_tensor(input, name="input")
+        if rank == 2:
+            return fn(x, [1] + window_shape + [1] if fmt == "NHWC" else [1, 1] + window_shape,
+                      _expand4(strides, "strides", fmt), padding, data_format=fmt, name=scope)
+        axis = 2 if channels_first else 1
+        y = fn(expand_dims(x, axis), _expand4([1] + window_shape, "ksize", fmt),
+               _expand4([1] + strides, "strides", fmt), padding, data_format=fmt)
+        return squeeze(y, [axis], name=scope)
+

@@ -1,0 +1,198 @@
+"""tf.nn convolution and pooling: TF's static shapes for odd sizes, strides and dilations
+(recorded from TensorFlow), the errors bad input raises at build time and at run time, tiling
+of the im2col buffer, and the exported GraphDef's TF op types."""
+
+import numpy as np
+import pytest
+
+import minitf as tf
+from minitf.framework.graph_def import from_attr_value
+from minitf.ops import conv_ops
+from tests.nn.tf_conv_shapes import CASES
+from tests.op_specs.conv_specs import ref_conv2d, ref_conv2d_backprop_input
+
+pytestmark = pytest.mark.usefixtures("fresh_graph")
+
+
+def build(kind, x, w, s, d, pad):
+    xt = tf.placeholder(tf.float32, x)
+    if kind == "conv2d":
+        return tf.nn.conv2d(xt, tf.placeholder(tf.float32, w), s, pad, dilations=d)
+    if kind == "depthwise_conv2d":
+        return tf.nn.depthwise_conv2d(xt, tf.placeholder(tf.float32, w), s, pad)
+    if kind == "conv1d":
+        return tf.nn.conv1d(xt, tf.placeholder(tf.float32, w), s, pad)
+    return getattr(tf.nn, kind)(xt, w, s, pad)
+
+
+def test_static_shapes_match_tensorflow():
+    assert len(CASES) > 300
+    for kind, x, w, s, d, pad, want in CASES:
+        if want is None:
+            with pytest.raises(ValueError, match="Negative dimension size"):
+                build(kind, x, w, s, d, pad)
+        else:
+            assert build(kind, x, w, s, d, pad).shape.as_list() == want, (kind, x, w, s, d, pad)
+
+
+def test_runtime_shapes_match_static_ones():
+    cases = [c for c in CASES[::5] if c[-1] is not None]
+    ys = [build(*case[:-1]) for case in cases]
+    feeds = {p: np.ones(p.shape.as_list(), np.float32) for y in ys for p in _placeholders(y)}
+    with tf.Session() as sess:
+        got = sess.run(ys, feeds)
+    for case, value in zip(cases, got):
+        assert list(value.shape) == case[-1], case
+
+
+def _placeholders(t):
+    seen, stack, out = set(), [t.op], []
+    while stack:
+        op = stack.pop()
+        if op not in seen:
+            seen.add(op)
+            out += [op.outputs[0]] if op.type == "Placeholder" else []
+            stack.extend(i.op for i in op.inputs)
+    return out
+
+
+X = tf.placeholder
+
+
+@pytest.mark.parametrize("call, error, message", [
+    (lambda: tf.nn.conv2d(X(tf.float32, [1, 5, 5, 3]), X(tf.float32, [3, 3, 4, 8]),
+                          [1, 1, 1, 1], "SAME"),
+     ValueError, r"depth of input \(3\) does not match the input depth of filter \(4\).*"
+                 r"'Conv2D'.*\[1,5,5,3\], \[3,3,4,8\]"),
+    (lambda: tf.nn.conv2d(X(tf.float32, [1, 5, 5, 3]), X(tf.float32, [3, 3, 3]),
+                          [1, 1, 1, 1], "SAME"),
+     ValueError, r"Shape must be rank 4 but is rank 3 \(argument 'filter'\).*Conv2D"),
+    (lambda: tf.nn.conv2d(X(tf.float32, [1, 5, 5, 3]), X(tf.float32, [3, 3, 3, 8]),
+                          [1, 1, 1, 1], "FULL"),
+     ValueError, r"Attr 'padding' of 'Conv2D' Op passed string 'FULL' not in: "
+                 r"\"SAME\", \"VALID\", \"EXPLICIT\""),
+    (lambda: tf.nn.conv2d(X(tf.float32, [1, 5, 5, 3]), X(tf.float32, [3, 3, 3, 8]),
+                          [1, 0, 1, 1], "SAME"),
+     ValueError, r"Stride must be > 0, but got 0"),
+    (lambda: tf.nn.conv2d(X(tf.float32, [1, 5, 5, 3]), X(tf.float32, [3, 3, 3, 8]),
+                          [1, 1, 1], "SAME"),
+     ValueError, r"strides should be of length 1, 2 or 4. Received: strides=\[1, 1, 1\]"),
+    (lambda: tf.nn.conv2d(X(tf.float32, [1, 5, 5, 3]), X(tf.float32, [3, 3, 3, 8]),
+                          [1, 1, 1, 1], "SAME", dilations=[1, 0, 1, 1]),
+     ValueError, r"Dilation rate must be >= 1, but got 0"),
+    (lambda: tf.nn.conv2d(X(tf.float32, [1, 2, 2, 3]), X(tf.float32, [3, 3, 3, 8]),
+                          [1, 1, 1, 1], "VALID"),
+     ValueError, r"Negative dimension size caused by subtracting 3 from 2 for 'Conv2D'"),
+    (lambda: tf.nn.conv2d(X(tf.float32, [1, 5, 5, 3]), X(tf.float64, [3, 3, 3, 8]),
+                          [1, 1, 1, 1], "SAME"),
+     TypeError, r"Input 'filter' of 'Conv2D' Op has type float64 that does not match type "
+                r"float32 of argument 'input'"),
+    (lambda: tf.nn.conv2d(X(tf.float32, [1, 5, 5, 3]), X(tf.float32, [3, 3, 3, 8]),
+                          [2, 1, 1, 1], "SAME"),
+     ValueError, r"strides of the batch and depth dimensions must be 1"),
+    (lambda: tf.nn.max_pool(X(tf.float32, [2, 3, 3, 8]), [1, 4, 4, 1], [1, 2, 2, 1], "VALID"),
+     ValueError, r"Negative dimension size caused by subtracting 4 from 3 for 'MaxPool'"),
+    (lambda: tf.nn.max_pool(X(tf.float32, [2, 3, 3, 8]), [1, 2, 2, 1], [1, 2, 2, 1], "FOO"),
+     ValueError, r"Attr 'padding' of 'MaxPool' Op passed string 'FOO' not in: "
+                 r"\"SAME\", \"VALID\""),
+    (lambda: tf.nn.max_pool(X(tf.float32, [2, 3, 3, 8]), [1, 0, 2, 1], [1, 2, 2, 1], "SAME"),
+     ValueError, r"`ksize` cannot be zero"),
+    (lambda: tf.nn.avg_pool(X(tf.float32, [2, 3, 3, 8]), [1, 2, 2, 2], [1, 1, 1, 1], "SAME"),
+     ValueError, r"ksize of the batch and depth dimensions must be 1"),
+    (lambda: tf.nn.avg_pool(X(tf.int32, [2, 3, 3, 8]), [1, 2, 2, 1], [1, 1, 1, 1], "SAME"),
+     TypeError, r"DataType int32 not in list of allowed values: float16, float32, float64"),
+    (lambda: tf.nn.depthwise_conv2d(X(tf.float32, [None, 7, 7, 3]), X(tf.float32, [3, 3, 4, 2]),
+                                    [1, 2, 2, 1], "SAME"),
+     ValueError, r"Dimensions must be equal, but are 3 and 4.*DepthwiseConv2dNative"),
+    (lambda: tf.nn.conv2d(X(tf.float32, [1, 5, 5, 3]), X(tf.float32, [3, 3, 3, 8]),
+                          [1, 1, 1, 1], "SAME", data_format="NWHC"),
+     ValueError, r"data_format must be \"NHWC\" or \"NCHW\""),
+    (lambda: tf.nn.conv2d_transpose(X(tf.float32, [2, 4, 4, 5]), X(tf.float32, [3, 3, 3, 5]),
+                                    [2, 8, 8, 4], [1, 2, 2, 1], "SAME"),
+     ValueError, r"output_shape does not match filter's output channels, 4 != 3"),
+    (lambda: tf.nn.conv2d_transpose(X(tf.float32, [2, 4, 4, 5]), X(tf.float32, [3, 3, 3, 4]),
+                                    [2, 8, 8, 3], [1, 2, 2, 1], "SAME"),
+     ValueError, r"input channels does not match filter's input channels, 5 != 4"),
+    (lambda: tf.nn.conv2d_transpose(X(tf.float32, [2, 4, 4, 5]), X(tf.float32, [3, 3, 3, 5]),
+                                    [2, 12, 12, 3], [1, 2, 2, 1], "VALID"),
+     ValueError, r"out_backprop has shape \[2, 4, 4, 5\], but a convolution of an input of "
+                 r"shape \[2, 12, 12, 3\] with a filter of shape \[3, 3, 3, 5\] gives "
+                 r"\[2, 5, 5, 5\]"),
+], ids=["channels", "filter_rank", "padding", "zero_stride", "stride_length", "zero_dilation",
+        "kernel_larger_than_valid_input", "dtype", "batch_stride", "pool_too_big",
+        "pool_padding", "zero_ksize", "depth_pooling", "int_avg_pool", "depthwise_channels",
+        "data_format", "transpose_output_channels", "transpose_input_channels",
+        "transpose_mismatched_output_shape"])
+def test_bad_input_fails_at_build_time(call, error, message):
+    with pytest.raises(error, match=message):
+        call()
+
+
+def test_shapes_unknown_at_build_time_fail_at_run_time():
+    x = tf.placeholder(tf.float32, [None, None, None, None])
+    w = tf.placeholder(tf.float32, [3, 3, 4, 8])
+    y = tf.nn.conv2d(x, w, [1, 1, 1, 1], "VALID")
+    p = tf.nn.max_pool(x, [1, 3, 3, 1], [1, 1, 1, 1], "VALID")
+    with tf.Session() as sess:
+        with pytest.raises(tf.errors.InvalidArgumentError,
+                           match=r"depth of input \(3\) does not match the input depth of "
+                                 r"filter \(4\).*Conv2D"):
+            sess.run(y, {x: np.zeros((1, 5, 5, 3)), w: np.zeros((3, 3, 4, 8))})
+        with pytest.raises(tf.errors.InvalidArgumentError,
+                           match=r"Negative dimension size caused by subtracting 3 from 2"):
+            sess.run(y, {x: np.zeros((1, 2, 5, 4)), w: np.zeros((3, 3, 4, 8))})
+        with pytest.raises(tf.errors.InvalidArgumentError, match=r"subtracting 3 from 2.*MaxPool"):
+            sess.run(p, {x: np.zeros((1, 2, 5, 4))})
+
+
+def test_conv2d_transpose_with_numpy_inputs_and_tensor_output_shape():
+    rng = np.random.default_rng(0)
+    v = rng.standard_normal((2, 4, 4, 5)).astype(np.float32)
+    w = rng.standard_normal((3, 3, 3, 5)).astype(np.float32)
+    batch = tf.placeholder(tf.int32, [])
+    y = tf.nn.conv2d_transpose(v, w, tf.stack([batch, 8, 8, 3]), [1, 2, 2, 1], "SAME")
+    assert y.shape.as_list() == [2, 8, 8, 3]  # the batch comes from `value`
+    with tf.Session() as sess:
+        got = sess.run(y, {batch: 2})
+    want = ref_conv2d_backprop_input((2, 8, 8, 3), w, v, (2, 2), "SAME")
+    np.testing.assert_allclose(got, want, rtol=1e-4, atol=1e-4)
+
+
+def test_the_im2col_buffer_is_tiled_over_the_batch(monkeypatch):
+    rng = np.random.default_rng(1)
+    xv = rng.standard_normal((5, 6, 7, 3)).astype(np.float64)
+    wv = rng.standard_normal((3, 3, 3, 4))
+    x, w = tf.constant(xv), tf.constant(wv)
+    y = tf.nn.conv2d(x, w, [1, 1, 1, 1], "SAME")
+    gx, gw = tf.gradients(tf.reduce_sum(y * y), [x, w])
+    with tf.Session() as sess:
+        untiled = sess.run([y, gx, gw])
+    one_image = 6 * 7 * 9 * 3 * 8
+    monkeypatch.setattr(conv_ops, "COL_BYTES", 2 * one_image)  # tiles of 2 images: 2 + 2 + 1
+    assert conv_ops._tiles(5, one_image) == [slice(0, 2), slice(2, 4), slice(4, 5)]
+    with tf.Session() as sess:
+        tiled = sess.run([y, gx, gw])
+    for a, b in zip(untiled, tiled):
+        np.testing.assert_allclose(a, b, rtol=1e-12)
+    np.testing.assert_allclose(untiled[0], ref_conv2d(xv, wv, padding="SAME"), rtol=1e-10)
+
+
+def test_exported_graph_uses_tfs_op_types_and_attrs():
+    x = tf.placeholder(tf.float32, [2, 7, 6, 3], name="x")
+    w = tf.placeholder(tf.float32, [3, 3, 3, 4], name="w")
+    y = tf.nn.conv2d(x, w, [1, 2, 1, 1], [[0, 0], [1, 2], [2, 1], [0, 0]], name="conv")
+    z = tf.nn.avg_pool(tf.nn.max_pool(y, [1, 2, 2, 1], [1, 2, 2, 1], "SAME"),
+                       [1, 2, 2, 1], [1, 1, 1, 1], "SAME")
+    tf.gradients(tf.reduce_sum(z), [x, w])
+    nodes = {n.name: n for n in tf.get_default_graph().as_graph_def().node}
+    types = {n.op for n in nodes.values()}
+    assert {"Conv2D", "Conv2DBackpropInput", "Conv2DBackpropFilter", "MaxPool", "MaxPoolGrad",
+            "AvgPool", "AvgPoolGrad"} <= types
+    attrs = {k: from_attr_value(v) for k, v in nodes["conv"].attr.items()}
+    assert attrs == {"T": tf.float32, "strides": (1, 2, 1, 1), "padding": "EXPLICIT",
+                     "explicit_paddings": (0, 0, 1, 2, 2, 1, 0, 0), "data_format": "NHWC",
+                     "dilations": (1, 1, 1, 1), "use_cudnn_on_gpu": True}
+    backprop = next(n for n in nodes.values() if n.op == "Conv2DBackpropInput")
+    assert from_attr_value(backprop.attr["T"]) is tf.float32  # from the filter, not the sizes
+    assert [nodes[i].op for i in backprop.input] == ["Shape", "Placeholder", "Reshape"] or \
+        nodes[backprop.input[0]].op == "Shape"

@@ -1,0 +1,303 @@
+"""Op table entries for the convolution and pooling ops (tf.nn.conv2d, depthwise_conv2d,
+max_pool, avg_pool...) and their backprop ops, against direct-loop numpy references."""
+
+import numpy as np
+
+import minitf as tf
+from tests.op_specs.nn_specs import grad_of
+from tests.op_specs.spec import Arg, OpSpec
+
+
+# -- direct-loop references (NHWC; loops over output pixels and filter taps) -------------------
+
+def _pads(size, k, stride, dilation, padding):
+    eff = (k - 1) * dilation + 1
+    if padding == "SAME":
+        out = -(-size // stride)
+        total = max((out - 1) * stride + eff - size, 0)
+        return total // 2, total - total // 2
+    if padding == "VALID":
+        return 0, 0
+    return padding  # an explicit (before, after) pair
+
+
+def _geometry(x_shape, kh, kw, strides, padding, dilations):
+    n, h, w, c = x_shape
+    ph_pad = padding[0] if isinstance(padding, list) else padding
+    pw_pad = padding[1] if isinstance(padding, list) else padding
+    ph = _pads(h, kh, strides[0], dilations[0], ph_pad)
+    pw = _pads(w, kw, strides[1], dilations[1], pw_pad)
+    oh = (h + sum(ph) - (kh - 1) * dilations[0] - 1) // strides[0] + 1
+    ow = (w + sum(pw) - (kw - 1) * dilations[1] - 1) // strides[1] + 1
+    return ph, pw, oh, ow
+
+
+def _windows(oh, ow, kh, kw, strides, dilations):
+    for i in range(oh):
+        for j in range(ow):
+            for a in range(kh):
+                for b in range(kw):
+                    yield i, j, a, b, i * strides[0] + a * dilations[0], \
+                        j * strides[1] + b * dilations[1]
+
+
+def ref_conv2d(x, w, strides=(1, 1), padding="VALID", dilations=(1, 1)):
+    x = x.astype(np.float64)
+    kh, kw, _, o = w.shape
+    ph, pw, oh, ow = _geometry(x.shape, kh, kw, strides, padding, dilations)
+    xp = np.pad(x, [(0, 0), ph, pw, (0, 0)])
+    out = np.zeros((x.shape[0], oh, ow, o))
+    for i, j, a, b, r, c in _windows(oh, ow, kh, kw, strides, dilations):
+        out[:, i, j] += xp[:, r, c] @ w[a, b]
+    return out
+
+
+def ref_conv2d_backprop_input(x_shape, w, dy, strides=(1, 1), padding="VALID",
+                              dilations=(1, 1)):
+    kh, kw, _, _ = w.shape
+    ph, pw, oh, ow = _geometry(x_shape, kh, kw, strides, padding, dilations)
+    n, h, wd, c = x_shape
+    dxp = np.zeros((n, h + sum(ph), wd + sum(pw), c))
+    for i, j, a, b, r, col in _windows(oh, ow, kh, kw, strides, dilations):
+        dxp[:, r, col] += dy[:, i, j] @ w[a, b].T
+    return dxp[:, ph[0]:ph[0] + h, pw[0]:pw[0] + wd]
+
+
+def ref_conv2d_backprop_filter(x, w_shape, dy, strides=(1, 1), padding="VALID",
+                               dilations=(1, 1)):
+    kh, kw, _, _ = w_shape
+    ph, pw, oh, ow = _geometry(x.shape, kh, kw, strides, padding, dilations)
+    xp = np.pad(x.astype(np.float64), [(0, 0), ph, pw, (0, 0)])
+    dw = np.zeros(w_shape)
+    for i, j, a, b, r, c in _windows(oh, ow, kh, kw, strides, dilations):
+        dw[a, b] += xp[:, r, c].T @ dy[:, i, j]
+    return dw
+
+
+def ref_depthwise(x, w, strides=(1, 1), padding="VALID", dilations=(1, 1)):
+    kh, kw, c, m = w.shape
+    ph, pw, oh, ow = _geometry(x.shape, kh, kw, strides, padding, dilations)
+    xp = np.pad(x.astype(np.float64), [(0, 0), ph, pw, (0, 0)])
+    out = np.zeros((x.shape[0], oh, ow, c, m))
+    for i, j, a, b, r, col in _windows(oh, ow, kh, kw, strides, dilations):
+        out[:, i, j] += xp[:, r, col, :, None] * w[a, b]
+    return out.reshape(x.shape[0], oh, ow, c * m)
+
+
+def ref_pool(x, k, strides, padding, kind):
+    n, h, w, c = x.shape
+    ph, pw, oh, ow = _geometry(x.shape, k[0], k[1], strides, padding, (1, 1))
+    out = np.zeros((n, oh, ow, c))
+    for i in range(oh):
+        for j in range(ow):
+            r0, c0 = i * strides[0] - ph[0], j * strides[1] - pw[0]
+            win = x[:, max(r0, 0):r0 + k[0], max(c0, 0):c0 + k[1]].astype(np.float64)
+            out[:, i, j] = win.max(axis=(1, 2)) if kind == "MAX" else win.mean(axis=(1, 2))
+    return out
+
+
+def ref_max_pool_grad(x, dy, k, strides, padding):
+    n, h, w, c = x.shape
+    ph, pw, oh, ow = _geometry(x.shape, k[0], k[1], strides, padding, (1, 1))
+    dx = np.zeros(x.shape)
+    for b in range(n):
+        for ch in range(c):
+            for i in range(oh):
+                for j in range(ow):
+                    r0, c0 = max(i * strides[0] - ph[0], 0), max(j * strides[1] - pw[0], 0)
+                    win = x[b, r0:i * strides[0] - ph[0] + k[0],
+                            c0:j * strides[1] - pw[0] + k[1], ch]
+                    r, cc = np.unravel_index(np.argmax(win), win.shape)
+                    dx[b, r0 + r, c0 + cc, ch] += dy[b, i, j, ch]
+    return dx
+
+
+def nchw(fn):
+    """A reference on NHWC arrays applied to NCHW ones."""
+    def ref(x, *rest):
+        return fn(x.transpose(0, 2, 3, 1), *rest).transpose(0, 3, 1, 2)
+    return ref
+
+
+def conv(strides=(1, 1), padding="VALID", dilations=(1, 1), data_format="NHWC"):
+    s = [1, 1] + list(strides) if data_format == "NCHW" else [1] + list(strides) + [1]
+    d = [1, 1] + list(dilations) if data_format == "NCHW" else [1] + list(dilations) + [1]
+    if isinstance(padding, list):
+        pad = [[0, 0], [0, 0]] + padding if data_format == "NCHW" else \
+            [[0, 0]] + padding + [[0, 0]]
+    else:
+        pad = padding
+    return lambda x, w: tf.nn.conv2d(x, w, s, pad, data_format=data_format, dilations=d)
+
+
+def backprop_input(x_shape, strides=(1, 1), padding="VALID", dilations=(1, 1)):
+    return lambda w, dy: tf.nn.conv2d_backprop_input(
+        x_shape, w, dy, [1] + list(strides) + [1], padding, dilations=[1] + list(dilations) + [1])
+
+
+def backprop_filter(w_shape, strides=(1, 1), padding="VALID", dilations=(1, 1)):
+    return lambda x, dy: tf.nn.conv2d_backprop_filter(
+        x, w_shape, dy, [1] + list(strides) + [1], padding, dilations=[1] + list(dilations) + [1])
+
+
+def pool_fn(kind, k, strides, padding, data_format="NHWC"):
+    fn = tf.nn.max_pool if kind == "MAX" else tf.nn.avg_pool
+    if data_format == "NCHW":
+        return lambda x: fn(x, [1, 1] + list(k), [1, 1] + list(strides), padding,
+                            data_format="NCHW")
+    return lambda x: fn(x, [1] + list(k) + [1], [1] + list(strides) + [1], padding)
+
+
+def max_pool_grad_grad(k, strides, padding):
+    """MaxPoolGradGrad built as the gradient of MaxPoolGrad with respect to its `grad` input."""
+    pool = pool_fn("MAX", k, strides, padding)
+
+    def build(x, dy, ddx):
+        dx = tf.gradients(pool(x), x, grad_ys=dy)[0]
+        return tf.gradients(dx, dy, grad_ys=ddx)[0]
+    return build
+
+
+def ref_max_pool_grad_grad(k, strides, padding):
+    def ref(x, dy, ddx):
+        # MaxPoolGrad is linear in dy: its transpose picks ddx at each window's argmax.
+        n, h, w, c = x.shape
+        ph, pw, oh, ow = _geometry(x.shape, k[0], k[1], strides, padding, (1, 1))
+        out = np.zeros(dy.shape)
+        for idx in np.ndindex(*dy.shape):
+            e = np.zeros(dy.shape)
+            e[idx] = 1
+            out[idx] = (ref_max_pool_grad(x, e, k, strides, padding) * ddx).sum()
+        return out
+    return ref
+
+
+X = (2, 5, 6, 3)          # odd sizes so that SAME pads unevenly
+W = (3, 2, 3, 4)
+
+SPECS = [
+    # -- Conv2D
+    OpSpec("conv2d/valid", conv(), ref_conv2d, [Arg(X, static=(None, 5, 6, 3)), Arg(W)]),
+    OpSpec("conv2d/same_strided_unknown_dims", conv((2, 3), "SAME"),
+           lambda x, w: ref_conv2d(x, w, (2, 3), "SAME"),
+           [Arg(X, static=(None, None, None, 3)), Arg(W)]),
+    OpSpec("conv2d/same_dilated", conv((1, 1), "SAME", (2, 2)),
+           lambda x, w: ref_conv2d(x, w, (1, 1), "SAME", (2, 2)), [Arg(X), Arg(W)]),
+    OpSpec("conv2d/valid_strided_dilated", conv((2, 1), "VALID", (1, 2)),
+           lambda x, w: ref_conv2d(x, w, (2, 1), "VALID", (1, 2)), [Arg(X), Arg(W)]),
+    OpSpec("conv2d/explicit_padding", conv((2, 1), [[1, 2], [0, 3]]),
+           lambda x, w: ref_conv2d(x, w, (2, 1), [(1, 2), (0, 3)]), [Arg(X), Arg(W)]),
+    OpSpec("conv2d/nchw", conv((2, 2), "SAME", data_format="NCHW"),
+           nchw(lambda x, w: ref_conv2d(x, w, (2, 2), "SAME")),
+           [Arg((2, 3, 5, 6), static=(None, 3, None, None)), Arg(W)]),
+    OpSpec("conv2d/1x1", conv(), ref_conv2d, [Arg((2, 3, 4, 5)), Arg((1, 1, 5, 2))]),
+    OpSpec("conv2d/float64", conv((1, 2), "SAME"),
+           lambda x, w: ref_conv2d(x, w, (1, 2), "SAME"),
+           [Arg((1, 4, 5, 2), "float64"), Arg((2, 2, 2, 3), "float64")], rtol=1e-10),
+    # -- its backprop ops, as ops of their own (their gradients are checked too)
+    OpSpec("conv2d_backprop_input", backprop_input([2, 5, 6, 3], (2, 3), "SAME"),
+           lambda w, dy: ref_conv2d_backprop_input((2, 5, 6, 3), w, dy, (2, 3), "SAME"),
+           [Arg(W), Arg((2, 3, 2, 4))]),
+    OpSpec("conv2d_backprop_input/dilated_valid", backprop_input([2, 5, 6, 3], (1, 1), "VALID",
+                                                                 (2, 1)),
+           lambda w, dy: ref_conv2d_backprop_input((2, 5, 6, 3), w, dy, (1, 1), "VALID", (2, 1)),
+           [Arg(W), Arg((2, 1, 5, 4), static=(None, 1, 5, 4))]),
+    OpSpec("conv2d_backprop_filter", backprop_filter([3, 2, 3, 4], (2, 3), "SAME"),
+           lambda x, dy: ref_conv2d_backprop_filter(x, (3, 2, 3, 4), dy, (2, 3), "SAME"),
+           [Arg(X, static=(None, 5, 6, 3)), Arg((2, 3, 2, 4))]),
+    OpSpec("conv2d_backprop_filter/dilated", backprop_filter([3, 2, 3, 4], (1, 1), "SAME",
+                                                             (1, 2)),
+           lambda x, dy: ref_conv2d_backprop_filter(x, (3, 2, 3, 4), dy, (1, 1), "SAME", (1, 2)),
+           [Arg(X), Arg((2, 5, 6, 4))]),
+    OpSpec("conv2d/input_grad_op", grad_of(conv((2, 2), "SAME")),
+           lambda x, w, dy: ref_conv2d_backprop_input(x.shape, w, dy, (2, 2), "SAME"),
+           [Arg(X, static=(None, None, None, 3)), Arg(W), Arg((2, 3, 3, 4))]),
+    OpSpec("conv2d/filter_grad_op", grad_of(conv((2, 2), "SAME"), wrt=1),
+           lambda x, w, dy: ref_conv2d_backprop_filter(x, w.shape, dy, (2, 2), "SAME"),
+           [Arg(X), Arg(W), Arg((2, 3, 3, 4))]),
+    OpSpec("conv2d_transpose", lambda v, w: tf.nn.conv2d_transpose(
+        v, w, np.array([2, 5, 6, 3]), [1, 2, 3, 1], "SAME"),
+        lambda v, w: ref_conv2d_backprop_input((2, 5, 6, 3), w, v, (2, 3), "SAME"),
+        [Arg((2, 3, 2, 4)), Arg(W)]),
+    OpSpec("conv2d_transpose/nchw_valid", lambda v, w: tf.nn.conv2d_transpose(
+        v, w, [2, 3, 5, 6], [1, 1, 1, 1], "VALID", data_format="NCHW"),
+        lambda v, w: ref_conv2d_backprop_input((2, 5, 6, 3), w, v.transpose(0, 2, 3, 1))
+        .transpose(0, 3, 1, 2), [Arg((2, 4, 3, 5)), Arg(W)]),
+    # -- depthwise and separable
+    OpSpec("depthwise_conv2d", lambda x, w: tf.nn.depthwise_conv2d(x, w, [1, 2, 1, 1], "SAME"),
+           lambda x, w: ref_depthwise(x, w, (2, 1), "SAME"),
+           [Arg(X, static=(None, None, None, 3)), Arg((2, 3, 3, 2))]),
+    OpSpec("depthwise_conv2d/valid_rate", lambda x, w: tf.nn.depthwise_conv2d(
+        x, w, [1, 1, 1, 1], "VALID", rate=[2, 1]),
+        lambda x, w: ref_depthwise(x, w, (1, 1), "VALID", (2, 1)), [Arg(X), Arg((2, 2, 3, 2))]),
+    OpSpec("depthwise_conv2d/nchw", lambda x, w: tf.nn.depthwise_conv2d(
+        x, w, [1, 1, 2, 2], "SAME", data_format="NCHW"),
+        nchw(lambda x, w: ref_depthwise(x, w, (2, 2), "SAME")),
+        [Arg((2, 3, 5, 6)), Arg((3, 3, 3, 1))]),
+    OpSpec("depthwise_conv2d/grad_ops", grad_of(lambda x, w: tf.nn.depthwise_conv2d(
+        x, w, [1, 2, 1, 1], "SAME") * 1.0),
+        lambda x, w, dy: ref_conv2d_backprop_input(
+            x.shape, np.einsum("hwcm,cd->hwcdm", w, np.eye(3)).reshape(2, 3, 3, 6), dy,
+            (2, 1), "SAME"),
+        [Arg(X), Arg((2, 3, 3, 2)), Arg((2, 3, 6, 6))]),
+    OpSpec("depthwise_conv2d/filter_grad_op", grad_of(lambda x, w: tf.nn.depthwise_conv2d(
+        x, w, [1, 1, 1, 1], "VALID"), wrt=1),
+        lambda x, w, dy: np.stack([ref_conv2d_backprop_filter(
+            x[..., c:c + 1], (2, 3, 1, 2), dy[..., 2 * c:2 * c + 2])[:, :, 0]
+            for c in range(3)], axis=2),
+        [Arg(X), Arg((2, 3, 3, 2)), Arg((2, 4, 4, 6))]),
+    OpSpec("separable_conv2d", lambda x, d, p: tf.nn.separable_conv2d(
+        x, d, p, [1, 1, 1, 1], "SAME"),
+        lambda x, d, p: ref_conv2d(ref_depthwise(x, d, (1, 1), "SAME"), p),
+        [Arg(X), Arg((3, 3, 3, 2)), Arg((1, 1, 6, 4))], atol=1e-5),
+    OpSpec("conv1d", lambda x, w: tf.nn.conv1d(x, w, 2, "SAME"),
+           lambda x, w: ref_conv2d(x[:, None], w[None], (1, 2), "SAME")[:, 0],
+           [Arg((2, 7, 3), static=(None, 7, 3)), Arg((3, 3, 4))]),
+    OpSpec("conv1d/ncw", lambda x, w: tf.nn.conv1d(x, w, 1, "VALID", data_format="NCW"),
+           lambda x, w: ref_conv2d(x.transpose(0, 2, 1)[:, None], w[None])[:, 0]
+           .transpose(0, 2, 1), [Arg((2, 3, 7)), Arg((3, 3, 4))]),
+    OpSpec("atrous_conv2d", lambda x, w: tf.nn.atrous_conv2d(x, w, 2, "SAME"),
+           lambda x, w: ref_conv2d(x, w, (1, 1), "SAME", (2, 2)), [Arg(X), Arg(W)]),
+    # -- pooling (float inputs from a continuous range: no ties)
+    OpSpec("max_pool/same", pool_fn("MAX", (3, 2), (2, 2), "SAME"),
+           lambda x: ref_pool(x, (3, 2), (2, 2), "SAME", "MAX"),
+           [Arg(X, static=(None, None, None, 3))]),
+    OpSpec("max_pool/valid_overlapping", pool_fn("MAX", (3, 3), (1, 2), "VALID"),
+           lambda x: ref_pool(x, (3, 3), (1, 2), "VALID", "MAX"), [Arg(X)]),
+    OpSpec("max_pool/nchw", pool_fn("MAX", (2, 2), (2, 2), "SAME", "NCHW"),
+           nchw(lambda x: ref_pool(x, (2, 2), (2, 2), "SAME", "MAX")), [Arg((2, 3, 5, 6))]),
+    OpSpec("max_pool/int32", pool_fn("MAX", (2, 2), (2, 2), "SAME"),
+           lambda x: ref_pool(x, (2, 2), (2, 2), "SAME", "MAX").astype(np.int32),
+           [Arg(X, "int32", low=-9, high=9)], grad=False),
+    OpSpec("max_pool/grad_op", grad_of(pool_fn("MAX", (3, 3), (2, 2), "SAME")),
+           lambda x, dy: ref_max_pool_grad(x, dy, (3, 3), (2, 2), "SAME"),
+           [Arg(X, static=(None, 5, 6, 3)), Arg((2, 3, 3, 3))]),
+    OpSpec("max_pool/grad_grad_op", max_pool_grad_grad((2, 3), (1, 2), "SAME"),
+           ref_max_pool_grad_grad((2, 3), (1, 2), "SAME"),
+           [Arg((1, 3, 4, 2)), Arg((1, 3, 2, 2)), Arg((1, 3, 4, 2))], wrt=[1, 2]),
+    OpSpec("avg_pool/same_excludes_padding", pool_fn("AVG", (3, 2), (2, 2), "SAME"),
+           lambda x: ref_pool(x, (3, 2), (2, 2), "SAME", "AVG"),
+           [Arg(X, static=(None, None, None, 3))]),
+    OpSpec("avg_pool/valid", pool_fn("AVG", (2, 3), (1, 2), "VALID"),
+           lambda x: ref_pool(x, (2, 3), (1, 2), "VALID", "AVG"), [Arg(X)]),
+    OpSpec("avg_pool/nchw", pool_fn("AVG", (3, 3), (2, 2), "SAME", "NCHW"),
+           nchw(lambda x: ref_pool(x, (3, 3), (2, 2), "SAME", "AVG")), [Arg((2, 3, 5, 6))]),
+    OpSpec("avg_pool/grad_op", grad_of(pool_fn("AVG", (3, 3), (2, 2), "SAME")),
+           lambda x, dy: _avg_grad_ref(x, dy),
+           [Arg(X, static=(None, 5, 6, 3)), Arg((2, 3, 3, 3))]),
+    OpSpec("pool/avg_1d", lambda x: tf.nn.pool(x, [3], "AVG", "SAME", strides=[2]),
+           lambda x: ref_pool(x[:, None], (1, 3), (1, 2), "SAME", "AVG")[:, 0],
+           [Arg((2, 7, 3), static=(None, 7, 3))]),
+    OpSpec("pool/max_2d", lambda x: tf.nn.pool(x, [2, 2], "MAX", "VALID", strides=[2, 2]),
+           lambda x: ref_pool(x, (2, 2), (2, 2), "VALID", "MAX"), [Arg(X)]),
+]
+
+
+def _avg_grad_ref(x, dy):
+    """The avg pool gradient from the reference itself, one output element at a time."""
+    out = np.zeros(x.shape)
+    for idx in np.ndindex(*x.shape):
+        e = np.zeros(x.shape)
+        e[idx] = 1
+        out[idx] = (ref_pool(e, (3, 3), (2, 2), "SAME", "AVG") * dy).sum()
+    return out
