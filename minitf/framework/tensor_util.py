@@ -17,7 +17,7 @@ def constant_value(tensor):
     value = op.opdef.static_value(op)
     if value is None:
         # A placeholder_with_default can be fed, so its default is not its value.
-        if op.opdef.stateful or not op.inputs or op.type == "PlaceholderWithDefault":
+        if op.opdef.stateful or not op.inputs or op.opdef.may_be_fed:
             return None
         for t in list(op.inputs) + list(op.outputs):
             n = num_elements(t.shape.as_tuple())

@@ -521,7 +521,7 @@ def _int_list(t):
     value = constant_value(t)
     if value is not None:
         return [int(v) for v in value.reshape(-1)]
-    if t.op.type == "Pack" and t.shape.ndims == 1:
+    if isinstance(t.op.opdef, Pack) and t.shape.ndims == 1:
         out = []
         for s in t.op.inputs:
             v = constant_value(s)

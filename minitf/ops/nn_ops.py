@@ -11,7 +11,7 @@ from minitf.framework.shapes import (Dimension, TensorShape, as_shape, merge_dim
                                      normalize_axis)
 from minitf.framework.tensor import TensorSpec
 from minitf.ops import math_ops
-from minitf.ops.array_ops import expand_dims, shape, squeeze, stop_gradient, zeros_like
+from minitf.ops.array_ops import ZerosLike, expand_dims, shape, squeeze, stop_gradient, zeros_like
 from minitf.ops.constant_op import convert_to_tensor
 from minitf.ops.math_ops import (UnaryOp, _check_dtype, _check_same_shape, binary_operands,
                                  cast, exp, greater_equal, less, log1p, maximum, multiply,
@@ -282,7 +282,7 @@ def log_softmax(logits, axis=None, name=None, dim=None):
 
 def _is_zeros(t):
     """True for the zeros gradients() fills in for an output nobody differentiated."""
-    return t is None or t.op.type == "ZerosLike"
+    return t is None or isinstance(t.op.opdef, ZerosLike)
 
 
 def _xent_logits_grad(op, axis, dloss, dbackprop):

@@ -208,8 +208,8 @@ def _guard_uninitialized_reads(initial, var_name):
 
     def guarded(t):
         op = t.op
-        source = op.inputs[0].op if op.type == "Identity" and op.inputs else op
-        if source.type == "VariableV2" and source in variables:
+        source = op.inputs[0].op if op.opdef.is_identity and op.inputs else op
+        if source.opdef.is_variable and source in variables:
             if op not in rebuilt:
                 with name_scope(var_name + "/"):
                     rebuilt[op] = [variables[source].initialized_value()]
@@ -233,7 +233,7 @@ def _reads_a_variable(tensor):
     seen, stack = set(), [tensor.op]
     while stack:
         op = stack.pop()
-        if op.type == "VariableV2":
+        if op.opdef.is_variable:
             return True
         if op not in seen:
             seen.add(op)
@@ -309,7 +309,7 @@ def report_uninitialized_variables(var_list=None, name="report_uninitialized_var
         var_list = global_variables() + local_variables()
         if not var_list:  # variables made without tf.Variable still count, as in TF
             var_list = [op.outputs[0] for op in get_default_graph().get_operations()
-                        if op.type == "VariableV2"]
+                        if op.opdef.is_variable]
     with name_scope(name):
         if not var_list:
             return constant(np.zeros([0], object), dtype=dtypes.string)

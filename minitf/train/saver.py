@@ -188,7 +188,7 @@ def open_checkpoint(prefix, op=None):
 # --------------------------------------------------------------------------------------------
 
 def _is_variable_tensor(t):
-    return isinstance(t, Tensor) and t.op.type == "VariableV2"
+    return isinstance(t, Tensor) and t.op.opdef.is_variable
 
 
 def _names_to_variables(var_list):
@@ -515,12 +515,12 @@ def _restore_targets(graph, restore_op_name):
         return None
     targets = []
     for assign in restore_op.control_inputs:
-        if assign.type != "Assign" or len(assign.inputs) != 2:
+        if not isinstance(assign.opdef, Assign) or len(assign.inputs) != 2:
             return None
         ref, value = assign.inputs
-        while value.op.type == "Identity":
+        while value.op.opdef.is_identity:
             value = value.op.inputs[0]
-        if value.op.type != "RestoreV2":
+        if not isinstance(value.op.opdef, RestoreV2):
             return None
         names = constant_value(value.op.inputs[1])
         if names is None:
