@@ -38,6 +38,7 @@ import numpy
 
 from minitf import backend, dtypes, errors
 from minitf.client.buffers import drawing_from, worth_pooling
+from minitf.framework.folding import op_values
 from minitf.framework.operation import data_inputs
 from minitf.framework.shapes import format_dims
 from minitf.framework.tensor import Tensor
@@ -199,9 +200,12 @@ def fold(ops, fed):
     their value or whose inputs are all known (creation order is a topological order)."""
     known = {}
     for op in sorted(ops, key=lambda o: o._id):
-        values = _fold(op, known, fed)
+        values = op_values(op, known.get, fed)
         if values is not None:
-            known.update(zip(op.outputs, values))
+            for t, v in zip(op.outputs, values):
+                if isinstance(v, numpy.ndarray):
+                    v.setflags(write=False)  # shared by every run of the plan
+                known[t] = v
     return known
 
 
@@ -400,30 +404,6 @@ def _emit_call(lines, kernel, step):
     else:
         lines.append("    %s, = %s" % (", ".join(o.name for o in step.outs), call)
                      if len(step.outs) > 1 else "    %s = %s" % (step.outs[0].name, call))
-
-
-def _fold(op, folded, fed):
-    """The outputs of `op` computed now, if it is pure and everything it reads is known."""
-    opdef = op.opdef
-    if opdef.stateful or not op.outputs or any(t in fed for t in op.outputs):
-        return None
-    if op.control_inputs:  # it must wait for them: folding would drop that ordering
-        return None
-    static = opdef.static_value(op)
-    if static is not None and len(op.outputs) == 1:
-        return [static]
-    if any(t not in folded for t in op.inputs):
-        return None
-    try:
-        with numpy.errstate(all="ignore"):
-            value = opdef.compute(numpy, *[folded[t] for t in op.inputs])
-    except Exception:  # leave it to run time, which reports it against the op
-        return None
-    values = list(value) if len(op.outputs) > 1 else [value]
-    for v in values:
-        if isinstance(v, numpy.ndarray):
-            v.setflags(write=False)  # shared by every run of the plan
-    return values
 
 
 def _dims(shape):

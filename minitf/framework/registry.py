@@ -59,6 +59,12 @@ class OpDef:
         defined shape...), else None. Used for static shape inference and plan folding."""
         return None
 
+    def shape_value(self, op):
+        """The TensorShape that the op's 1-D integer output describes when used as a shape, with
+        None for entries not known at build time, when more than its value is known (the Shape
+        of a partly known shape, a stack of known and unknown sizes); else None."""
+        return None
+
     def attrs(self):
         """The op's attributes as a dict (its dataclass fields)."""
         return {f.name: getattr(self, f.name) for f in dataclasses.fields(self)}

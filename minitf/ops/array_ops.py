@@ -140,6 +140,9 @@ class Shape(OpDef):
             return np.asarray(dims.as_list(), dtype=self.out_type.as_numpy_dtype)
         return None
 
+    def shape_value(self, op):
+        return op.inputs[0].shape
+
 
 def shape(input, name=None, out_type=dtypes.int32):
     """tf.shape: the runtime shape of `input` as a 1-D tensor."""
@@ -487,6 +490,12 @@ class Pack(OpDef):
 
     def compute(self, xp, *xs):
         return xp.stack(xs, axis=self.axis)
+
+    def shape_value(self, op):
+        if op.outputs[0].shape.ndims != 1:
+            return None
+        values = [constant_value(t) for t in op.inputs]
+        return TensorShape([None if v is None or int(v) < 0 else int(v) for v in values])
 
     def grad(self, op, dy):
         return unstack(dy, num=len(op.inputs), axis=self.axis)
