@@ -123,6 +123,17 @@ class Plan:
             values = [_snapshot(backend.to_numpy(v)) for v in values]
         return values
 
+    def call(self, feeds):
+        """Runs the plan as a sub-plan of a control-flow kernel (a branch, a loop body): the
+        enclosing run ends the pool's run, and the values stay on their device. An error names
+        the op inside the sub-graph that failed."""
+        try:
+            return self._run.__wrapped__(feeds)  # (the enclosing run already set errstate)
+        except errors.OpError:
+            raise
+        except Exception as e:
+            raise self._op_error(e) from e
+
     def _op_error(self, exc):
         """The OpError for a kernel's exception: it names the op, the shapes its inputs had in
         this run and statically, and the line of user code that created the op."""

@@ -42,6 +42,10 @@ class SessionState:
         self.deadline = None
         self.trace = None  # a list of (op, start_ns, end_ns) while a traced run runs
 
+    def compile(self, elements, fed_tensors):
+        """A Plan over this state for a sub-graph (a branch, a loop body), run with Plan.call."""
+        return Plan(self, elements, fed_tensors)
+
     @staticmethod
     def xp_for(op):
         return backend.array_module_for(op.device)

@@ -445,13 +445,17 @@ def default_session_for(graph, session, what):
 # -- public TF1 functions over the default graph ---------------------------------------------------
 
 def _graph_of(values):
+    """The graph ops on `values` go to: theirs, or the default graph when that is a branch or
+    loop body built inside their graph (which captures them)."""
+    default = get_default_graph()
     for v in values or ():
-        if isinstance(v, (Tensor, Operation)):
-            return v.graph
-        g = getattr(v, "graph", None)
+        g = v.graph if isinstance(v, (Tensor, Operation)) else getattr(v, "graph", None)
         if isinstance(g, Graph):
-            return g
-    return get_default_graph()
+            inner = default
+            while inner is not g and inner is not None:
+                inner = getattr(inner, "outer_graph", None)
+            return default if inner is g else g
+    return default
 
 
 @contextlib.contextmanager

@@ -48,6 +48,7 @@ from tensorboardX.proto import (attr_value_pb2, graph_pb2, node_def_pb2, tensor_
                                 tensor_shape_pb2, versions_pb2)
 
 from minitf import dtypes
+from minitf.framework.func_graph import function_graphs, outer_of
 from minitf.framework.registry import lookup
 from minitf.framework.shapes import TensorShape
 
@@ -566,6 +567,23 @@ def graph_to_graph_def(graph, add_shapes=False, from_version=None):
         ops = ops[from_version:]
     for op in ops:
         graph_def.node.extend(op_to_node_defs(op, add_shapes, taken))
+    # The sub-graphs of control-flow ops, inlined under their scope ('cond/mul') with captured
+    # placeholders replaced by the outer tensors they stand for, so TensorBoard draws them.
+    for sub in function_graphs(ops):
+        renamed = {}
+        for outer, inner in sub.captures.items():
+            if outer.graph is sub.outer_graph:
+                while outer.graph is not graph and outer_of(outer) is not None:
+                    outer = outer_of(outer)
+                renamed[_input_name(inner)] = _input_name(outer)
+        for op in sub.get_operations():
+            if op.outputs and _input_name(op.outputs[0]) in renamed:
+                continue
+            for node in op_to_node_defs(op, add_shapes, taken):
+                for k, name in enumerate(node.input):
+                    if name in renamed:
+                        node.input[k] = renamed[name]
+                graph_def.node.append(node)
     return graph_def
 
 

@@ -46,8 +46,13 @@ class VariableV2(OpDef):
 def variable_storage(ctx, op, ref_index=0):
     """The VariableV2 op behind input `ref_index` of `op` (the key of its value in ctx)."""
     ref = op.inputs[ref_index].op
-    while ref.opdef.is_identity:  # a ref passed through tf.identity still names the variable
-        ref = ref.inputs[0].op
+    while True:
+        if ref.opdef.is_identity:  # a ref passed through tf.identity still names the variable
+            ref = ref.inputs[0].op
+        elif hasattr(ref.graph, "outer_of") and ref.graph.outer_of(ref.outputs[0]) is not None:
+            ref = ref.graph.outer_of(ref.outputs[0]).op  # captured by a branch or loop body
+        else:
+            break
     if not ref.opdef.is_variable:
         raise TypeError("%s needs a variable as input %d, got the output of %s (%s)"
                         % (op.type, ref_index, ref.name, ref.type))

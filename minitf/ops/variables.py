@@ -4,6 +4,7 @@ initializer helpers over the variable collections."""
 import numpy as np
 
 from minitf import dtypes
+from minitf.framework.func_graph import lifted
 from minitf.framework.graph import GraphKeys, get_default_graph, name_scope
 from minitf.framework.shapes import unknown_shape
 from minitf.framework.tensor import Tensor
@@ -38,7 +39,7 @@ class Variable:
         values = [] if callable(initial_value) else [initial_value]
         # Like TF's init_scope: a variable created inside tf.control_dependencies does not wait
         # for those ops each time it is read.
-        with name_scope(name, "Variable", values) as scope, \
+        with lifted(), name_scope(name, "Variable", values) as scope, \
                 get_default_graph().control_dependencies(None):
             graph = get_default_graph()
             if callable(initial_value):

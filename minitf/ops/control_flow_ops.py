@@ -1,0 +1,347 @@
+"""Control flow as ops whose attributes are sub-graphs: If (tf.cond, tf.case) and While
+(tf.while_loop), with their gradients.
+
+Each branch or loop body is built once in its own FuncGraph; the tensors it reads from outside
+become inputs of the If / While op. The kernel compiles each sub-graph with the same plan
+compiler as Session.run and calls it from a real Python `if` / `while`, so only the taken branch
+runs, and stateful ops created inside a branch run only when it is taken.
+
+Gradients: the gradient of a branch is built in the branch's own graph (so it can read the
+branch's forward tensors); the gradient of If is an If over those gradient functions. What must
+not be recomputed in the backward pass (outputs of stateful ops: random draws, assignments) is
+kept by the forward kernel and handed over through the op's last output, a per-run token; pure
+forward values are recomputed (rematerialised). The gradient of While (WhileGrad) replays the
+body's gradient in reverse over a per-run stack of each iteration's loop variables and kept
+values, so the trip count may depend on data.
+"""
+
+import dataclasses
+
+from minitf import dtypes
+from minitf.framework import nest
+from minitf.framework.func_graph import FuncGraph, Function
+from minitf.framework.graph import control_dependencies, get_default_graph, name_scope
+from minitf.framework.operation import Operation, data_inputs
+from minitf.framework.registry import OpDef, lookup, register
+from minitf.framework.shapes import TensorShape, as_shape, format_dims, unknown_shape
+from minitf.framework.tensor import Tensor, TensorSpec
+from minitf.gradients import gradients
+from minitf.ops.array_ops import Identity, identity, zeros_like
+from minitf.ops.constant_op import constant, convert_to_tensor
+
+__all__ = ["cond", "case"]
+
+_TOKEN = TensorSpec([], dtypes.int32)  # the per-run token output: what a gradient needs
+
+
+# -- building functions ----------------------------------------------------------------------------
+
+def _build_function(name, fn, arg_specs, outer):
+    """Calls `fn` with placeholders for `arg_specs` ((dtype, shape, name) each) inside a new
+    FuncGraph; returns (graph, args, result structure)."""
+    graph = FuncGraph(name, outer)
+    graph._names_in_use = outer._names_in_use  # one namespace: 'cond/add', 'cond/add_1'
+    args = [graph.add_input(dt, shape, name=n) for dt, shape, n in arg_specs]
+    with graph.as_default():
+        result = fn(*args)
+    return graph, args, result
+
+
+def _flat_outputs(graph, result, what):
+    """The tensors of `graph` a function returns (an Operation becomes a bool tensor that waits
+    for it, as in TF1; a Variable its value)."""
+    flat = []
+    with graph.as_default():
+        for x in nest.flatten(result):
+            if x is None:
+                raise ValueError("%s returned None; it must return tensors (or ops)." % what)
+            if isinstance(x, Operation) or (hasattr(x, "_as_graph_element")
+                                            and isinstance(x._as_graph_element(), Operation)):
+                op = x if isinstance(x, Operation) else x._as_graph_element()
+                with control_dependencies([op]):
+                    x = constant(True)
+            t = graph.capture(convert_to_tensor(x))
+            flat.append(t)
+    return flat
+
+
+def _match_captures(graphs, args_per_graph):
+    """One argument list for all `graphs`: each graph's explicit args, then every tensor any of
+    them captured (a graph that did not read one gets an unused placeholder for it). Returns
+    (outer tensors captured, per-graph arg lists)."""
+    outer = []
+    for g in graphs:
+        for t, ph in g.captures.items():
+            if t.graph is g.outer_graph and t not in outer:
+                outer.append(t)
+    lists = []
+    for g, args in zip(graphs, args_per_graph):
+        extra = []
+        for t in outer:
+            ph = g.captures.get(t)
+            if ph is None:
+                ph = g.capture(t)
+            extra.append(ph)
+        lists.append(list(args) + extra)
+    return outer, lists
+
+
+def _reached(outputs, fed):
+    """(ops a plan runs to compute `outputs` with `fed` given, fed tensors it reads)."""
+    ops, reads = set(), set()
+    stack = []
+    for t in outputs:
+        if isinstance(t, Operation):
+            stack.append(t)
+        elif t in fed:
+            reads.add(t)
+        else:
+            stack.append(t.op)
+    while stack:
+        op = stack.pop()
+        if op in ops:
+            continue
+        ops.add(op)
+        for t in data_inputs(op):
+            if t in fed:
+                reads.add(t)
+            else:
+                stack.append(t.op)
+        stack.extend(op.control_inputs)
+    return ops, reads
+
+
+def _stateful(functions):
+    """Whether running any of `functions` runs a stateful op (so the caller is stateful too)."""
+    for fn in functions:
+        ops, _ = _reached(fn.outputs, set(fn.args) | set(fn.residuals))
+        if any(op.opdef.stateful and op.type != "Placeholder" for op in ops):
+            return True
+    return False
+
+
+def _ref_only(functions, n):
+    """Indices (< n) of arguments every function uses only as a variable reference (assigned,
+    never read): the caller passes no value for them, so assigning an uninitialized variable
+    inside a branch works."""
+    refs = []
+    for i in range(n):
+        only = True
+        for fn in functions:
+            ph = fn.args[i]
+            for op in fn.graph.get_operations():
+                if any(t is ph and j not in op.opdef.ref_inputs for j, t in enumerate(op.inputs)):
+                    only = False
+        if only:
+            refs.append(i)
+    return refs
+
+
+def _join_shapes(a, b):
+    ta, tb = a.as_tuple(), b.as_tuple()
+    if ta is None or tb is None or len(ta) != len(tb):
+        return unknown_shape()
+    return TensorShape([x if x == y else None for x, y in zip(ta, tb)])
+
+
+def _gradient_function(fn, wrt):
+    """The vector-Jacobian product of `fn` as a Function in fn's own graph: args are fn's args
+    then one dy per output; outputs are the gradients with respect to fn.args[i] for i in
+    `wrt` (zeros where an arg does not matter). Residuals are the values the backward pass
+    must not recompute (outputs of stateful ops and of ops with control inputs, and fn's own
+    residuals), registered in fn.saved so the forward kernel keeps them."""
+    g = fn.graph
+    n_before = len(g.get_operations())
+    with g.as_default():
+        with g.name_scope(None):
+            dys = [g.create_op(lookup("Placeholder")(t.dtype, t.shape), [], name="dy").outputs[0]
+                   for t in fn.outputs]
+        xs = [fn.args[i] for i in wrt]
+        grads = gradients(fn.outputs, xs, grad_ys=dys) if xs else []
+        grads = [zeros_like(x) if gr is None else gr for x, gr in zip(xs, grads)]
+    boundary = set(fn.residuals)
+    for op in g.get_operations()[:n_before]:
+        if (op.opdef.stateful and op.type != "Placeholder") or op.control_inputs:
+            boundary.update(op.outputs)
+    boundary -= set(fn.args)
+    _, reads = _reached(grads, set(fn.args) | set(dys) | boundary)
+    residuals = _ordered(reads & boundary)
+    gfn = Function(g, fn.args + dys, grads, residuals)
+    for t in residuals:
+        if t not in fn.saved:
+            fn.saved.append(t)
+    gfn.residual_index = [fn.saved.index(t) for t in residuals]
+    return gfn
+
+
+def _ordered(tensors):
+    return sorted(tensors, key=lambda t: (t.op._id, t.value_index))
+
+
+def _compile(ctx, fn, data_args):
+    """A plan for `fn` fed with the args at positions `data_args`, then its residuals; it
+    fetches fn's outputs, then what its gradients asked to keep (fn.saved)."""
+    fed = [fn.args[i] for i in data_args] + fn.residuals
+    return ctx.compile(fn.outputs + fn.saved, fed)
+
+
+# -- If ----------------------------------------------------------------------------------------------
+
+class _FunctionalOp(OpDef):
+    """Base of the ops whose attributes are Functions. In a GraphDef a Function attr is the
+    name of its graph, whose ops are exported next to the op's own node (for TensorBoard):
+    such a node cannot be turned back into an op."""
+
+    fresh_output = False  # an output may be an input passed through
+
+    def __post_init__(self):
+        for f in dataclasses.fields(self):
+            if f.type in (Function, "Function") and not isinstance(getattr(self, f.name), Function):
+                raise TypeError(
+                    "the sub-graphs of %s ops (tf.cond, tf.while_loop) are exported to "
+                    "GraphDefs for TensorBoard only and cannot be imported; rebuild the graph "
+                    "in Python (and restore its variables with a Saver) instead" % self.type_name)
+
+    def attrs(self):
+        return {k: (v.graph.name if isinstance(v, Function) else v)
+                for k, v in super().attrs().items()}
+
+    def compute(self, xp, *inputs):
+        raise NotImplementedError("%s runs through bind (it needs the session to compile its "
+                                  "sub-graphs)" % self.type_name)
+
+
+@register
+class If(_FunctionalOp):
+    """outputs = then_branch(*args) if pred else else_branch(*args), plus the token. Inputs:
+    pred, the args, and (for a gradient If) the forward If's token."""
+
+    then_branch: Function
+    else_branch: Function
+    ref_inputs: tuple = ()       # input positions of args used only as variable references
+    stateful: bool = False       # a branch runs a stateful op
+    token_input: bool = False    # last input: the forward If's token (gradient Ifs)
+
+    def infer(self, pred, *args):
+        if pred.dtype is not dtypes.bool:
+            raise TypeError("Input 'pred' of 'If' Op has type %s that does not match expected "
+                            "type of bool" % pred.dtype.name)
+        if pred.shape.ndims not in (None, 0):
+            raise ValueError("Shape must be rank 0 but is rank %d" % pred.shape.ndims)
+        specs = [TensorSpec(_join_shapes(a.shape, b.shape), a.dtype)
+                 for a, b in zip(self.then_branch.outputs, self.else_branch.outputs)]
+        return specs + [_TOKEN]
+
+    def bind(self, ctx, op):
+        n_args = len(op.inputs) - 1 - int(self.token_input)
+        data = [i - 1 for i in range(1, 1 + n_args) if i not in self.ref_inputs]
+        branches = (self.then_branch, self.else_branch)
+        plans = [_compile(ctx, fn, data) for fn in branches]
+        index = [getattr(fn, "residual_index", []) for fn in branches]
+        n_out = len(self.then_branch.outputs)
+        token_input = self.token_input
+
+        def run(pred, *args):
+            k = 0 if pred else 1
+            if token_input:
+                kept = args[-1][1]
+                args = list(args[:-1]) + [kept[j] for j in index[k]]
+            values = plans[k].call(args)
+            return (*values[:n_out], (k, values[n_out:]))
+        return run
+
+    def grad(self, op, *dys):
+        n_args = len(op.inputs) - 1 - int(self.token_input)
+        args = list(op.inputs[1:1 + n_args])
+        wrt = [i for i, a in enumerate(args)
+               if a.dtype.is_floating and (i + 1) not in self.ref_inputs]
+        if not wrt:
+            return [None] * len(op.inputs)
+        fns = [_gradient_function(fn, wrt) for fn in (self.then_branch, self.else_branch)]
+        dys = list(dys[:-1])
+        opdef = If(fns[0], fns[1], ref_inputs=self.ref_inputs, stateful=_stateful(fns),
+                   token_input=True)
+        grad_op = get_default_graph().create_op(
+            opdef, [op.inputs[0]] + args + dys + [op.outputs[-1]], name="If")
+        result = [None] * len(op.inputs)
+        for k, i in enumerate(wrt):
+            result[1 + i] = grad_op.outputs[k]
+        return result
+
+
+def _check_pred(pred):
+    if pred.dtype is not dtypes.bool:
+        raise TypeError("Input 'pred' of tf.cond has type %s that does not match expected type "
+                        "of bool." % pred.dtype.name)
+    if pred.shape.ndims not in (None, 0):
+        raise ValueError("Shape must be rank 0 but is rank %d for the predicate '%s' of tf.cond "
+                         "with input shapes: %s." % (pred.shape.ndims, pred.name,
+                                                     format_dims(pred.shape.as_tuple())))
+
+
+def cond(pred, true_fn=None, false_fn=None, strict=False, name=None, fn1=None, fn2=None):
+    """tf.cond: true_fn() if pred else false_fn(), as one If op. Only the taken branch runs, and
+    ops created inside a branch run only when it is taken; tensors created outside and read
+    inside are computed whether or not the branch is taken (TF1's semantics)."""
+    true_fn = true_fn if true_fn is not None else fn1
+    false_fn = false_fn if false_fn is not None else fn2
+    if not callable(true_fn):
+        raise TypeError("true_fn must be callable.")
+    if not callable(false_fn):
+        raise TypeError("false_fn must be callable.")
+    with name_scope(name, "cond", [pred]) as scope:
+        graph = get_default_graph()
+        pred = convert_to_tensor(pred)
+        _check_pred(pred)
+        then_g, _, then_res = _build_function(scope + "then", lambda: true_fn(), [], graph)
+        else_g, _, else_res = _build_function(scope + "else", lambda: false_fn(), [], graph)
+        if not strict:
+            then_res, else_res = _unpack_singleton(then_res), _unpack_singleton(else_res)
+        nest.assert_same_structure(then_res, else_res)
+        then_out = _flat_outputs(then_g, then_res, "true_fn")
+        else_out = _flat_outputs(else_g, else_res, "false_fn")
+        for a, b in zip(then_out, else_out):
+            if a.dtype is not b.dtype:
+                raise ValueError("Outputs of 'true_fn' and 'false_fn' must have the same type(s). "
+                                 "Received %s from 'true_fn' and %s from 'false_fn'."
+                                 % (a.dtype.name, b.dtype.name))
+        captured, (then_args, else_args) = _match_captures([then_g, else_g], [[], []])
+        fns = [Function(then_g, then_args, then_out), Function(else_g, else_args, else_out)]
+        refs = tuple(i + 1 for i in _ref_only(fns, len(captured)))
+        controls = [c for g in (then_g, else_g) for c in g.control_captures]
+        op = graph.create_op(If(fns[0], fns[1], ref_inputs=refs, stateful=_stateful(fns)),
+                             [pred] + captured, name="If", control_inputs=controls)
+        merged = [graph.create_op(Identity(), [t], name="Merge").outputs[0]
+                  for t in op.outputs[:-1]]
+        return nest.pack_sequence_as(then_res, merged)
+
+
+def _unpack_singleton(x):
+    if isinstance(x, (list, tuple)) and not hasattr(x, "_fields") and len(x) == 1:
+        return x[0]
+    return x
+
+
+def case(pred_fn_pairs, default=None, exclusive=False, strict=False, name="case"):
+    """tf.case: the fn of the first pair whose predicate holds (else `default`), as nested
+    tf.cond. `exclusive` is accepted but not checked at run time (see docs/control_flow.md)."""
+    if isinstance(pred_fn_pairs, dict):
+        pred_fn_pairs = list(pred_fn_pairs.items())
+    pairs = list(pred_fn_pairs)
+    for p in pairs:
+        if not isinstance(p, tuple) or len(p) != 2:
+            raise TypeError("Each entry in pred_fn_pairs must be a 2-tuple, got %r" % (p,))
+        if not callable(p[1]):
+            raise TypeError("fn for pred %s must be callable." % getattr(p[0], "name", p[0]))
+    if default is None:
+        if not pairs:
+            raise ValueError("pred_fn_pairs must not be empty when there is no default.")
+        *pairs, (_, default) = pairs
+    with name_scope(name, "case", [p for p, _ in pairs]):
+        preds = [convert_to_tensor(p) for p, _ in pairs]
+        for p in preds:
+            _check_pred(p)
+        fn = default
+        for p, (_, f) in reversed(list(zip(preds, pairs))):
+            fn = (lambda p, f, rest: lambda: cond(p, f, rest, strict=strict))(p, f, fn)
+        return fn()

@@ -1,0 +1,42 @@
+"""Op table entries for control flow (tf.cond / tf.case: If): values against Python references
+and float64 numerical gradients through the taken branch (including the predicate chosen from
+the data, and a branch reading a tensor it does not get a gradient for)."""
+
+import numpy as np
+
+import minitf as tf
+from tests.op_specs.spec import Arg, OpSpec
+
+
+def _cond_sum(x, y):
+    return tf.cond(tf.reduce_sum(x) > 0, lambda: tf.sin(x) * y, lambda: x * x - y)
+
+
+def _np_cond_sum(x, y):
+    return np.sin(x) * y if x.sum() > 0 else x * x - y
+
+
+def _case(x):
+    s = tf.reduce_sum(x)
+    return tf.case([(s > 1, lambda: tf.exp(x)), (s < -1, lambda: x ** 3)], default=lambda: -x)
+
+
+def _np_case(x):
+    s = x.sum()
+    return np.exp(x) if s > 1 else x ** 3 if s < -1 else -x
+
+
+SPECS = [
+    OpSpec("cond_true", lambda x, y: tf.cond(tf.constant(True), lambda: x * y, lambda: x + y),
+           lambda x, y: x * y, [Arg((2, 3)), Arg((2, 3))]),
+    OpSpec("cond_false_tuple",
+           lambda x, y: list(tf.cond(tf.constant(False), lambda: (x, y), lambda: (y * 2., tf.tanh(x)))),
+           lambda x, y: [y * 2, np.tanh(x)], [Arg((3,)), Arg((3,))]),
+    OpSpec("cond_data_pred_pos", _cond_sum, _np_cond_sum, [Arg((4,), low=0.5, high=2.), Arg((4,))]),
+    OpSpec("cond_data_pred_neg", _cond_sum, _np_cond_sum, [Arg((4,), low=-2., high=-0.5), Arg((4,))]),
+    OpSpec("cond_unknown_batch", lambda x: tf.cond(tf.shape(x)[0] > 2, lambda: x[:2], lambda: x),
+           lambda x: x[:2] if x.shape[0] > 2 else x, [Arg((3, 2), static=(None, 2))]),
+    OpSpec("case_first", _case, _np_case, [Arg((3,), low=0.5, high=1.)]),
+    OpSpec("case_second", _case, _np_case, [Arg((3,), low=-1., high=-0.5)]),
+    OpSpec("case_default", _case, _np_case, [Arg((2,), values=[0.3, -0.2])]),
+]

@@ -1,0 +1,193 @@
+"""tf.cond / tf.case (and, below, tf.while_loop): semantics a TF1 user relies on (only the
+taken branch runs, side effects exactly when TF1 has them), TF's errors for bad input, and
+gradients (second derivatives, random draws kept for the backward pass)."""
+
+import numpy as np
+import pytest
+
+import minitf as tf
+
+
+@pytest.fixture
+def graph():
+    g = tf.Graph()
+    with g.as_default():
+        yield g
+
+
+def test_cond_names_and_values(graph):
+    x = tf.placeholder(tf.float32, [], name="x")
+    p = tf.placeholder(tf.bool, [], name="p")
+    r = tf.cond(p, lambda: x * 2., lambda: x + 1.)
+    a, b = tf.cond(p, lambda: (x, x * 3), lambda: (x + 1, x))
+    assert r.name == "cond/Merge:0" and [a.name, b.name] == ["cond_1/Merge:0", "cond_1/Merge_1:0"]
+    with tf.Session() as s:
+        assert s.run(r, {x: 3., p: True}) == 6. and s.run(r, {x: 3., p: False}) == 4.
+        assert s.run([a, b], {x: 2., p: True}) == [2., 6.]
+
+
+def test_assign_inside_a_branch_runs_only_when_taken(graph):
+    v = tf.Variable(0.)
+    p = tf.placeholder(tf.bool, [])
+    out = tf.cond(p, lambda: tf.assign_add(v, 1.), lambda: tf.identity(v))
+    with tf.Session() as s:
+        s.run(v.initializer)
+        assert [s.run(out, {p: t}) for t in (True, False, True, False)] == [1., 1., 2., 2.]
+        assert s.run(v) == 2.
+
+
+def test_op_created_outside_runs_regardless_tf1_gotcha(graph):
+    v = tf.Variable(0.)
+    p = tf.placeholder(tf.bool, [])
+    inc = tf.assign_add(v, 1.)  # created outside: an input of the If, so it always runs
+    out = tf.cond(p, lambda: inc * 1., lambda: tf.constant(-1.))
+    with tf.Session() as s:
+        s.run(v.initializer)
+        s.run(out, {p: False})
+        s.run(out, {p: False})
+        assert s.run(v) == 2.
+
+
+def test_group_inside_branches_and_uninitialized_assign(graph):
+    v = tf.Variable(5.)
+    w = tf.Variable(0.)
+    p = tf.placeholder(tf.bool, [])
+    op = tf.cond(p, lambda: tf.group(tf.assign(v, 1.), tf.assign_add(w, 2.)), lambda: tf.no_op())
+    assert op.dtype == tf.bool  # TF1 turns a branch's op into a tensor that waits for it
+    with tf.Session() as s:
+        s.run(w.initializer)
+        s.run(op, {p: True})  # v assigned without ever being initialized, as in TF1
+        assert s.run([v, w]) == [1., 2.]
+        s.run(op, {p: False})
+        assert s.run([v, w]) == [1., 2.]
+
+
+def test_control_dependency_inside_a_branch_on_an_outer_op(graph):
+    v = tf.Variable(0.)
+    inc = tf.assign_add(v, 1.)
+    p = tf.placeholder(tf.bool, [])
+
+    def branch():
+        with tf.control_dependencies([inc]):
+            return tf.constant(1.)
+    out = tf.cond(p, branch, lambda: tf.constant(0.))
+    with tf.Session() as s:
+        s.run(v.initializer)
+        s.run(out, {p: False})
+        assert s.run(v) == 1.  # the If waits for it, so it runs whichever branch is taken
+
+
+def test_nested_cond_and_variable_created_in_a_branch(graph):
+    x = tf.placeholder(tf.float32, [])
+    p = tf.placeholder(tf.bool, [])
+    q = tf.placeholder(tf.bool, [])
+
+    def outer():
+        w = tf.Variable(3., name="w")  # lifted out of the branch, as TF1's init_scope does
+        return tf.cond(q, lambda: x * w, lambda: x - w)
+    r = tf.cond(p, outer, lambda: x)
+    assert [v.name for v in tf.global_variables()] == ["cond/w:0"]
+    dr = tf.gradients(r, x)[0]
+    with tf.Session() as s:
+        s.run(tf.global_variables_initializer())
+        assert s.run([r, dr], {x: 2., p: True, q: True}) == [6., 3.]
+        assert s.run([r, dr], {x: 2., p: True, q: False}) == [-1., 1.]
+        assert s.run([r, dr], {x: 2., p: False, q: True}) == [2., 1.]
+
+
+def test_second_derivative_through_cond(graph):
+    x = tf.placeholder(tf.float64, [])
+    p = tf.placeholder(tf.bool, [])
+    y = tf.cond(p, lambda: x ** 3, lambda: tf.sin(x))
+    dy = tf.gradients(y, x)[0]
+    d2y = tf.gradients(dy, x)[0]
+    with tf.Session() as s:
+        np.testing.assert_allclose(s.run([dy, d2y], {x: 2., p: True}), [12., 12.])
+        np.testing.assert_allclose(s.run([dy, d2y], {x: 2., p: False}), [np.cos(2.), -np.sin(2.)])
+
+
+def test_dropout_in_a_branch_gradient_uses_the_same_mask(graph):
+    x = tf.placeholder(tf.float32, [1000])
+    training = tf.placeholder(tf.bool, [])
+    y = tf.cond(training, lambda: tf.nn.dropout(x, keep_prob=0.5, seed=1), lambda: x)
+    dx = tf.gradients(tf.reduce_sum(y * 3.), x)[0]
+    with tf.Session() as s:
+        xv = np.ones(1000, np.float32)
+        yv, dxv = s.run([y, dx], {x: xv, training: True})
+        np.testing.assert_allclose(dxv, np.where(yv > 0, 6., 0.))  # the kept mask, not a redraw
+        assert 300 < (yv > 0).sum() < 700
+        np.testing.assert_allclose(s.run(dx, {x: xv, training: False}), 3.)
+
+
+def test_unconnected_and_integer_inputs(graph):
+    x = tf.placeholder(tf.float32, [])
+    n = tf.placeholder(tf.int32, [])
+    p = tf.placeholder(tf.bool, [])
+    y = tf.cond(p, lambda: x * tf.cast(n, tf.float32), lambda: tf.constant(1.))
+    gx, gn = tf.gradients(y, [x, n])
+    assert gn is None
+    with tf.Session() as s:
+        assert s.run(gx, {x: 1., n: 4, p: True}) == 4.
+        assert s.run(gx, {x: 1., n: 4, p: False}) == 0.
+
+
+def test_strict_and_singletons(graph):
+    x = tf.constant(1.)
+    assert isinstance(tf.cond(True, lambda: [x], lambda: [x]), tf.Tensor)
+    assert isinstance(tf.cond(True, lambda: [x], lambda: [x], strict=True), list)
+
+
+def test_case(graph):
+    x = tf.placeholder(tf.int32, [])
+    r = tf.case({x < 0: lambda: tf.constant(-1), x > 0: lambda: tf.constant(1)},
+                default=lambda: tf.constant(0))
+    with tf.Session() as s:
+        assert [s.run(r, {x: v}) for v in (-5, 0, 7)] == [-1, 0, 1]
+
+
+@pytest.mark.parametrize("pred, error, text", [
+    (lambda: tf.constant(1.), TypeError, "type float32 that does not match expected type of bool"),
+    (lambda: tf.constant([True, False]), ValueError, "Shape must be rank 0 but is rank 1"),
+])
+def test_bad_predicate(graph, pred, error, text):
+    with pytest.raises(error, match=text):
+        tf.cond(pred(), lambda: tf.constant(1.), lambda: tf.constant(2.))
+
+
+def test_branches_must_agree(graph):
+    x = tf.constant(1.)
+    with pytest.raises(ValueError, match="don't have the same nested structure"):
+        tf.cond(True, lambda: x, lambda: (x, x))
+    with pytest.raises(ValueError, match="Received float32 from 'true_fn' and int32 from 'false_fn'"):
+        tf.cond(True, lambda: x, lambda: tf.constant(1))
+
+
+def test_error_inside_a_branch_names_the_inner_op(graph):
+    x = tf.placeholder(tf.float32, [None])
+    y = tf.cond(tf.constant(True), lambda: tf.reshape(x, [2, 2]), lambda: tf.reshape(x, [4, 1]))
+    with tf.Session() as s:
+        with pytest.raises(tf.errors.InvalidArgumentError, match="cond/Reshape"):
+            s.run(y, {x: [1., 2., 3.]})
+        assert s.run(y, {x: [1., 2., 3., 4.]}).shape == (2, 2)  # the session still works
+
+
+def test_graph_def_saver_and_meta_graph_import(graph, tmp_path):
+    x = tf.placeholder(tf.float32, [], name="x")
+    v = tf.Variable(2., name="v")
+    p = tf.placeholder(tf.bool, [], name="p")
+    r = tf.cond(p, lambda: x * v, lambda: x + 1.)
+    nodes = {n.name: n for n in graph.as_graph_def().node}
+    assert nodes["cond/If"].op == "If" and list(nodes["cond/If"].input) == ["p", "x", "v/read"]
+    assert list(nodes["cond/mul"].input) == ["x", "v/read"]  # captures read the outer tensors
+    assert nodes["cond/add"].op == "Add"
+    saver = tf.train.Saver()
+    with tf.Session() as s:
+        s.run(v.initializer)
+        path = saver.save(s, str(tmp_path / "m"))
+    with tf.Session() as s:
+        saver.restore(s, path)
+        assert s.run(r, {x: 3., p: True}) == 6.
+    with tf.Graph().as_default() as g2:
+        with pytest.raises(ValueError, match="exported to GraphDefs for TensorBoard only"):
+            tf.train.import_meta_graph(path + ".meta")
+        assert not g2.get_operations()
