@@ -1,12 +1,16 @@
 """tf.gradients: adds the backward graph (symbolic, so it can be fetched, logged and
 differentiated again) by a reverse walk over the ops between `xs` and `ys`."""
 
+from minitf import dtypes
 from minitf.framework.graph import name_scope
+from minitf.framework.indexed_slices import IndexedSlices
 from minitf.framework.operation import data_inputs
 from minitf.framework.tensor import Tensor
-from minitf.ops.array_ops import fill, shape, zeros_like
+from minitf.ops.array_ops import concat, fill, shape, zeros_like
 from minitf.ops.constant_op import constant, convert_to_tensor
-from minitf.ops.math_ops import add_n
+from minitf.ops.math_ops import add_n, cast
+from minitf.ops.math_ops import range as range_
+from minitf.ops import segment_ops  # noqa: F401 - registers the dense conversion of IndexedSlices
 
 __all__ = ["gradients"]
 
@@ -31,7 +35,8 @@ def _as_source(x):
 def gradients(ys, xs, grad_ys=None, name="gradients", colocate_gradients_with_ops=False,
               gate_gradients=False, aggregation_method=None, stop_gradients=None):
     """Symbolic partial derivatives of sum(ys) with respect to each of `xs` (None for an x that
-    ys do not depend on). `grad_ys` weights each y (ones by default); `stop_gradients` are
+    ys do not depend on; a tf.IndexedSlices for one read only through gather / embedding
+    lookups). `grad_ys` weights each y (ones by default); `stop_gradients` are
     treated as constants: nothing flows through the ops computing them (as TF, they still get
     a gradient of their own when they are among `xs`)."""
     ys = [convert_to_tensor(y) for y in _as_list(ys)]
@@ -65,6 +70,9 @@ def gradients(ys, xs, grad_ys=None, name="gradients", colocate_gradients_with_op
             out_grads = [_aggregate(grads.get(t)) for t in op.outputs]
             if all(g is None for g in out_grads) or not op.opdef.differentiable:
                 continue
+            if not op.opdef.sparse_grads:
+                out_grads = [convert_to_tensor(g) if isinstance(g, IndexedSlices) else g
+                             for g in out_grads]
             out_grads = [zeros_like(t) if g is None else g for t, g in zip(op.outputs, out_grads)]
             with name_scope(op.name + "_grad"):
                 in_grads = op.opdef.grad(op, *out_grads)
@@ -75,7 +83,7 @@ def gradients(ys, xs, grad_ys=None, name="gradients", colocate_gradients_with_op
             for t, g in zip(op.inputs, in_grads):
                 if g is None or (t.op not in between and t not in xs):
                     continue
-                if not isinstance(g, Tensor):
+                if not isinstance(g, (Tensor, IndexedSlices)):
                     g = convert_to_tensor(g, dtype=t.dtype)
                 if not g.shape.is_compatible_with(t.shape):
                     raise ValueError("The gradient rule of %s '%s' returned a gradient of shape %s "
@@ -88,11 +96,21 @@ def gradients(ys, xs, grad_ys=None, name="gradients", colocate_gradients_with_op
 
 
 def _aggregate(contributions):
+    """The sum of a tensor's gradient contributions: add_n of dense ones; when any is an
+    IndexedSlices, one IndexedSlices concatenating them all (dense ones as every row), as TF1."""
     if not contributions:
         return None
     if len(contributions) == 1:
         return contributions[0]
-    return add_n(contributions)
+    if not any(isinstance(g, IndexedSlices) for g in contributions):
+        return add_n(contributions)
+    slices = [g if isinstance(g, IndexedSlices) else
+              IndexedSlices(g, range_(shape(g)[0]), shape(g)) for g in contributions]
+    index_dtype = (dtypes.int64 if any(s.indices.dtype is dtypes.int64 for s in slices)
+                   else dtypes.int32)
+    return IndexedSlices(concat([s.values for s in slices], 0),
+                         concat([cast(s.indices, index_dtype) for s in slices], 0),
+                         slices[0].dense_shape)
 
 
 def _is_tensor(v):

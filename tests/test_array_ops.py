@@ -301,9 +301,11 @@ def test_gather_gradient_accumulates_repeats_and_differentiates_again():
     p = tf.placeholder(tf.float64, [None, 3])
     idx = [2, 0, 2, 2]
     y = tf.reduce_sum(tf.gather(p, idx) ** 2)
-    (dp,) = tf.gradients(y, p)
+    (sparse,) = tf.gradients(y, p)
+    assert isinstance(sparse, tf.IndexedSlices)  # the gathered rows, as TF
+    dp = tf.convert_to_tensor(sparse)  # an UnsortedSegmentSum, whose gradient is a gather
     v = np.random.default_rng(1).standard_normal((4, 3))
-    (ddp,) = tf.gradients(dp, p, grad_ys=tf.constant(v))  # through ScatterNd -> GatherNd
+    ddp = tf.convert_to_tensor(tf.gradients(dp, p, grad_ys=tf.constant(v))[0])
     a = np.random.default_rng(2).standard_normal((4, 3))
     got_dp, got_ddp = _run([dp, ddp], {p: a})
     counts = np.bincount(idx, minlength=4)[:, None]

@@ -13,6 +13,7 @@ from minitf import backend, errors
 from minitf.client.buffers import BufferPool
 from minitf.client.plan import Plan, prune
 from minitf.framework import graph as graph_module
+from minitf.framework.indexed_slices import IndexedSlices, IndexedSlicesValue
 from minitf.framework.operation import Operation
 from minitf.framework.tensor import Tensor
 from minitf.protos.config_pb2 import ConfigProto, RunMetadata, RunOptions
@@ -97,6 +98,10 @@ class _FetchMapper:
                     return lambda v: type(f)(*[p(v) for p in parts])
                 kind = type(f)
                 return lambda v: kind(p(v) for p in parts)
+            if isinstance(f, IndexedSlices):  # TF returns its three parts' values
+                parts = [flatten(t) if t is not None else (lambda v: None)
+                         for t in (f.values, f.indices, f.dense_shape)]
+                return lambda v: IndexedSlicesValue(*[p(v) for p in parts])
             if isinstance(f, dict):
                 keys = list(f)
                 parts = [flatten(f[k]) for k in keys]

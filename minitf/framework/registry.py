@@ -11,7 +11,10 @@ An op is ONE frozen dataclass: its fields are the op's attributes, and it has fo
   plan reuses between runs) and must write its result there when given one.
 * ``grad(op, *output_grads)``: gradient rule built from minitf ops (never xp, never values);
   returns one entry per input (None where an input gets no gradient). Ops that have no
-  gradient set ``differentiable = False`` instead.
+  gradient set ``differentiable = False`` instead. A gradient is a Tensor, None, or a
+  ``tf.IndexedSlices`` (sparse rows: the gradient of gather). A rule receives dense Tensors
+  unless its op sets ``sparse_grads = True`` (Identity: it passes slices through); gradients()
+  densifies for the others, as TF's conversion does.
 * ``bind(ctx, op)``: only stateful ops override it. It returns the callable the plan runs
   (``fn(*arrays)``), closing over the session state in ``ctx`` (variables, RNG, ...). Inputs
   listed in ``ref_inputs`` are variable references: the plan passes no value for them (the
@@ -32,6 +35,7 @@ class OpDef:
     type_name: ClassVar[str] = ""
     stateful: ClassVar[bool] = False          # sees session state; never folded or cached
     differentiable: ClassVar[bool] = True     # False: gradients() treats every input grad as None
+    sparse_grads: ClassVar[bool] = False      # grad() may receive IndexedSlices (see above)
     fresh_output: ClassVar[bool] = True       # False: compute may return an input or state itself
     supports_out: ClassVar[bool] = False      # compute accepts out=
     is_identity: ClassVar[bool] = False       # output == input 0: the plan forwards, no call

@@ -12,6 +12,7 @@ import numpy as np
 from minitf import dtypes
 from minitf import errors
 from minitf.framework.graph import get_default_graph, name_scope
+from minitf.framework.indexed_slices import IndexedSlices
 from minitf.framework.registry import OpDef, register
 from minitf.framework.shapes import (TensorShape, as_shape, broadcast_dims, format_dims,
                                      merge_dims, normalize_axis, num_elements)
@@ -86,6 +87,7 @@ def placeholder_with_default(input, shape, name=None):
 class Identity(OpDef):
     fresh_output = False
     is_identity = True
+    sparse_grads = True  # a sparse gradient passes through unchanged
 
     def infer(self, x):
         return TensorSpec(x.shape, x.dtype)
@@ -1118,11 +1120,15 @@ class GatherV2(OpDef):
         return xp.take(params, indices, axis=self.axis)
 
     def grad(self, op, dy):
-        # Scatter-add dy into zeros of params' runtime shape; for axis > 0 the gathered axis is
-        # moved to the front (and the indices flattened) so that one ScatterNd does it.
+        # Along axis 0, an IndexedSlices; along another axis, scatter-add dy into zeros of
+        # params' runtime shape, the gathered axis moved to the front (indices flattened) so
+        # that one ScatterNd does it.
         params, indices = op.inputs
-        if self.axis == 0:
-            return [scatter_nd(expand_dims(indices, -1), dy, shape(params)), None]
+        if self.axis == 0:  # sparse: the rows gathered, at the indices (TF's _GatherV2Grad)
+            dims = shape(params)
+            size_ = expand_dims(size(indices), 0)
+            return [IndexedSlices(reshape(dy, concat([size_, dims[1:]], 0)),
+                                  reshape(indices, size_), dims), None]
         rank = params.shape.ndims
         if rank is None:
             raise ValueError("The gradient of gather along axis %d needs the rank of params"

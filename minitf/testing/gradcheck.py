@@ -8,6 +8,7 @@ from minitf.client.session import Session
 from minitf.framework.graph import Graph
 from minitf.gradients import gradients
 from minitf.ops.array_ops import placeholder
+from minitf.ops.constant_op import convert_to_tensor
 from minitf.ops.math_ops import add_n, multiply, reduce_sum
 
 
@@ -24,6 +25,8 @@ def compute_gradient(x, x_shape, y, y_shape, x_init_value=None, delta=1e-3,
     with x.graph.as_default():
         dy = placeholder(y.dtype, y_shape, name="gradcheck_dy")
         (dx,) = gradients(y, x, grad_ys=dy)
+        if dx is not None:
+            dx = convert_to_tensor(dx)  # a sparse (IndexedSlices) gradient, made dense
     theoretical = np.zeros((x_size, y_size))
     for j in range(y_size):
         unit = np.zeros(y_size, dtype=y.dtype.as_numpy_dtype)
@@ -88,7 +91,8 @@ def check_gradients(build, inputs, static_shapes=None, wrt=None, delta=1e-6, rto
         w_values = [rng.standard_normal(np.shape(v)).astype(o.dtype.as_numpy_dtype)
                     for o, v in zip(outs, out_values)]
         loss = add_n([reduce_sum(multiply(o, w)) for o, w in zip(outs, weights)])
-        grads = gradients(loss, [phs[i] for i in wrt])
+        grads = [g if g is None else convert_to_tensor(g)  # IndexedSlices made dense
+                 for g in gradients(loss, [phs[i] for i in wrt])]
     feed.update(zip(weights, w_values))
 
     def loss_at(i, value):

@@ -2,7 +2,7 @@
 `<var>/Adadelta_1` (accum_update)."""
 
 from minitf.train.optimizer import Optimizer
-from minitf.train.training_ops import ApplyAdadelta
+from minitf.train.training_ops import ApplyAdadelta, SparseApplyAdadelta
 
 __all__ = ["AdadeltaOptimizer"]
 
@@ -36,3 +36,9 @@ class AdadeltaOptimizer(Optimizer):
                                   self.get_slot(var, "accum"),
                                   self.get_slot(var, "accum_update"), self._lr_t, self._rho_t,
                                   self._epsilon_t, grad)
+
+    def _apply_sparse(self, grad, var):
+        return self._fused_update(SparseApplyAdadelta(use_locking=self._use_locking), var,
+                                  self.get_slot(var, "accum"),
+                                  self.get_slot(var, "accum_update"), self._lr_t, self._rho_t,
+                                  self._epsilon_t, grad.values, grad.indices)

@@ -3,7 +3,7 @@
 
 from minitf.ops.constant_op import constant
 from minitf.train.optimizer import Optimizer, slot_shape
-from minitf.train.training_ops import ApplyAdagrad
+from minitf.train.training_ops import ApplyAdagrad, SparseApplyAdagrad
 
 __all__ = ["AdagradOptimizer"]
 
@@ -33,3 +33,8 @@ class AdagradOptimizer(Optimizer):
         return self._fused_update(ApplyAdagrad(use_locking=self._use_locking), var,
                                   self.get_slot(var, "accumulator"),
                                   self._learning_rate_tensor, grad)
+
+    def _apply_sparse(self, grad, var):
+        return self._fused_update(SparseApplyAdagrad(use_locking=self._use_locking), var,
+                                  self.get_slot(var, "accumulator"),
+                                  self._learning_rate_tensor, grad.values, grad.indices)

@@ -1,5 +1,8 @@
-"""tf.train.GradientDescentOptimizer: var -= learning_rate * grad."""
+"""tf.train.GradientDescentOptimizer: var -= learning_rate * grad (for a sparse gradient, a
+scatter_sub of the rows named, so every other row stays bit-identical)."""
 
+from minitf.ops.math_ops import cast
+from minitf.ops.scatter_ops import scatter_sub
 from minitf.train.optimizer import Optimizer
 from minitf.train.training_ops import ApplyGradientDescent
 
@@ -20,3 +23,8 @@ class GradientDescentOptimizer(Optimizer):
     def _apply_dense(self, grad, var):
         return self._fused_update(ApplyGradientDescent(use_locking=self._use_locking), var,
                                   self._learning_rate_tensor, grad)
+
+    def _apply_sparse_duplicate_indices(self, grad, var):
+        # TF's form: scatter_sub sums repeated rows itself, so no Unique is needed.
+        lr = cast(self._learning_rate_tensor, var.dtype)
+        return scatter_sub(var, grad.indices, grad.values * lr, use_locking=self._use_locking)

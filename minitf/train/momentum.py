@@ -2,7 +2,7 @@
 Nesterov form), with the slot `<var>/Momentum`."""
 
 from minitf.train.optimizer import Optimizer
-from minitf.train.training_ops import ApplyMomentum
+from minitf.train.training_ops import ApplyMomentum, SparseApplyMomentum
 
 __all__ = ["MomentumOptimizer"]
 
@@ -29,3 +29,10 @@ class MomentumOptimizer(Optimizer):
         opdef = ApplyMomentum(use_locking=self._use_locking, use_nesterov=self._use_nesterov)
         return self._fused_update(opdef, var, self.get_slot(var, "momentum"),
                                   self._learning_rate_tensor, grad, self._momentum_tensor)
+
+    def _apply_sparse(self, grad, var):
+        opdef = SparseApplyMomentum(use_locking=self._use_locking,
+                                    use_nesterov=self._use_nesterov)
+        return self._fused_update(opdef, var, self.get_slot(var, "momentum"),
+                                  self._learning_rate_tensor, grad.values, grad.indices,
+                                  self._momentum_tensor)

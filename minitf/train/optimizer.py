@@ -4,13 +4,15 @@
 from minitf import dtypes
 from minitf.framework.graph import (GraphKeys, control_dependencies, get_default_graph,
                                     name_scope)
+from minitf.framework.indexed_slices import IndexedSlices
 from minitf.framework.tensor import Tensor
 from minitf.gradients import gradients
 from minitf.ops import variables as variables_module
-from minitf.ops.array_ops import zeros
+from minitf.ops.array_ops import shape, zeros
 from minitf.ops.constant_op import convert_to_tensor
 from minitf.ops.control_ops import group
 from minitf.ops.math_ops import cast
+from minitf.ops.segment_ops import unique, unsorted_segment_sum
 from minitf.ops.variable_scope import get_variable_scope
 
 __all__ = ["Optimizer"]
@@ -23,7 +25,8 @@ class Optimizer:
 
     Subclasses implement `_create_slots(var_list)`, `_prepare()` (convert hyperparameters to
     tensors, under the optimizer's name scope), `_apply_dense(grad, var)` (return the update
-    op) and may override `_finish`, as in TF1."""
+    op), `_apply_sparse(indexed_slices, var)` for sparse gradients, and may override `_finish`,
+    as in TF1."""
 
     GATE_NONE = 0
     GATE_OP = 1
@@ -95,7 +98,8 @@ class Optimizer:
         pairs = []
         for g, v in grads_and_vars:
             if g is not None:
-                g = convert_to_tensor(g)
+                if not isinstance(g, IndexedSlices):
+                    g = convert_to_tensor(g)
                 if g.dtype is not v.dtype:
                     raise TypeError("Gradient %s has dtype %s but variable %s has dtype %s"
                                     % (g.name, g.dtype.name, v.name, v.dtype.name))
@@ -115,7 +119,10 @@ class Optimizer:
                 if g is None:
                     continue
                 with name_scope("update_" + v.op.name):
-                    update_ops.append(self._apply_dense(g, v))
+                    if isinstance(g, IndexedSlices):
+                        update_ops.append(self._apply_sparse_duplicate_indices(g, v))
+                    else:
+                        update_ops.append(self._apply_dense(g, v))
             if global_step is None:
                 train_op = self._finish(update_ops, scope)
             else:
@@ -137,6 +144,19 @@ class Optimizer:
     def _apply_dense(self, grad, var):
         raise NotImplementedError
 
+    def _apply_sparse_duplicate_indices(self, grad, var):
+        """Applies an IndexedSlices gradient: repeated indices are summed first (a Unique and an
+        UnsortedSegmentSum, as TF), then `_apply_sparse`. Optimizers whose update sums repeated
+        rows by itself (GradientDescent's scatter_sub) override this instead."""
+        unique_indices, positions = unique(grad.indices)
+        summed = unsorted_segment_sum(grad.values, positions, shape(unique_indices)[0])
+        return self._apply_sparse(IndexedSlices(summed, unique_indices, grad.dense_shape), var)
+
+    def _apply_sparse(self, grad, var):
+        """The update for an IndexedSlices gradient with distinct indices (TF's rule for each
+        optimizer: only the rows named change, except where TF's formula says otherwise)."""
+        raise NotImplementedError
+
     def _finish(self, update_ops, name_scope):
         return group(*update_ops, name=name_scope)
 
@@ -150,10 +170,11 @@ class Optimizer:
     @staticmethod
     def _fused_update(opdef, *inputs):
         """Adds the Apply* op `opdef` with `inputs` in its order (the variable first): the
-        variable and slots are passed by reference, every other input is cast to the variable's
-        dtype, as TF does."""
+        variable and slots are passed by reference, every other input but a sparse update's
+        indices is cast to the variable's dtype, as TF does."""
         dtype = inputs[0].dtype
-        args = [x._ref() if i in opdef.ref_inputs else cast(x, dtype)
+        args = [x._ref() if i in opdef.ref_inputs else
+                x if opdef.input_names[i] == "indices" else cast(x, dtype)
                 for i, x in enumerate(inputs)]
         return get_default_graph().create_op(opdef, args, name=opdef.type_name)
 

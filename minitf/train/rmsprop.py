@@ -4,7 +4,8 @@ centered, then momentum), in TF's creation order."""
 
 from minitf.ops.array_ops import ones
 from minitf.train.optimizer import Optimizer, slot_shape
-from minitf.train.training_ops import ApplyCenteredRMSProp, ApplyRMSProp
+from minitf.train.training_ops import (ApplyCenteredRMSProp, ApplyRMSProp,
+                                        SparseApplyCenteredRMSProp, SparseApplyRMSProp)
 
 __all__ = ["RMSPropOptimizer"]
 
@@ -36,11 +37,18 @@ class RMSPropOptimizer(Optimizer):
         self._epsilon_tensor = self._hyper(self._epsilon, "epsilon")
 
     def _apply_dense(self, grad, var):
+        return self._update(var, (grad,), ApplyCenteredRMSProp, ApplyRMSProp)
+
+    def _apply_sparse(self, grad, var):
+        return self._update(var, (grad.values, grad.indices), SparseApplyCenteredRMSProp,
+                            SparseApplyRMSProp)
+
+    def _update(self, var, grad_inputs, centered_op, plain_op):
         hypers = (self._learning_rate_tensor, self._decay_tensor, self._momentum_tensor,
-                  self._epsilon_tensor, grad)
+                  self._epsilon_tensor) + grad_inputs
         rms, mom = self.get_slot(var, "rms"), self.get_slot(var, "momentum")
         if self._centered:
-            return self._fused_update(ApplyCenteredRMSProp(use_locking=self._use_locking), var,
+            return self._fused_update(centered_op(use_locking=self._use_locking), var,
                                       self.get_slot(var, "mg"), rms, mom, *hypers)
-        return self._fused_update(ApplyRMSProp(use_locking=self._use_locking), var, rms, mom,
+        return self._fused_update(plain_op(use_locking=self._use_locking), var, rms, mom,
                                   *hypers)

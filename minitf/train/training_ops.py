@@ -3,14 +3,17 @@ and slots in place with the formulas of TF1's training_ops kernels."""
 
 from typing import ClassVar
 
-from minitf import errors
+from minitf import dtypes, errors
 from minitf.framework.registry import OpDef, register
-from minitf.framework.shapes import format_dims
+from minitf.framework.shapes import TensorShape, format_dims
 from minitf.framework.tensor import TensorSpec
+from minitf.ops.scatter_ops import check_row_indices
 from minitf.ops.state_ops import uninitialized_error, variable_storage
 
 __all__ = ["ApplyOp", "ApplyGradientDescent", "ApplyMomentum", "ApplyAdam", "ApplyAdagrad",
-           "ApplyRMSProp", "ApplyCenteredRMSProp", "ApplyAdadelta"]
+           "ApplyRMSProp", "ApplyCenteredRMSProp", "ApplyAdadelta", "SparseApplyOp",
+           "SparseApplyMomentum", "SparseApplyAdagrad", "SparseApplyRMSProp",
+           "SparseApplyCenteredRMSProp", "SparseApplyAdadelta"]
 
 
 class ApplyOp(OpDef):
@@ -39,43 +42,18 @@ class ApplyOp(OpDef):
         if len(inputs) != len(names):
             raise ValueError("%s takes %d inputs (%s), got %d"
                              % (self.type_name, len(names), ", ".join(names), len(inputs)))
-        var = inputs[0]
-        for i, (name, t) in enumerate(zip(names, inputs)):
-            if t.dtype is not var.dtype:
-                raise TypeError("Input '%s' of '%s' Op has type %s that does not match type %s "
-                                "of argument 'var'" % (name, self.type_name, t.dtype.name,
-                                                       var.dtype.name))
-            if i <= self.num_slots or name == self.grad_name:
-                if not var.shape.is_compatible_with(t.shape):
-                    raise ValueError("var and %s do not have the same shape: %s vs %s"
-                                     % (name, format_dims(var.shape.as_tuple()),
-                                        format_dims(t.shape.as_tuple())))
-            elif t.shape.ndims not in (None, 0):
-                raise ValueError("Input '%s' must be a scalar, but has shape %s"
-                                 % (name, format_dims(t.shape.as_tuple())))
-        return TensorSpec(var.shape, var.dtype)
+        _check_apply_inputs(self.type_name, names, inputs, self.num_slots, self.grad_name)
+        return TensorSpec(inputs[0].shape, inputs[0].dtype)
 
     def bind(self, ctx, op):
-        store, xp = ctx.variables, ctx.xp_for(op)
-        refs = [variable_storage(ctx, op, i) for i in self.ref_inputs]
-        grad_at = self.input_names.index(self.grad_name) - len(refs)  # among the value inputs
+        xp = ctx.xp_for(op)
+        read_states = _state_reader(ctx, op, self.ref_inputs)
+        grad_at = self.input_names.index(self.grad_name) - len(self.ref_inputs)  # among values
         update = self.update
-        buffers = {}
-        var = None
-
-        def scratch(i):
-            buf = buffers.get(i)
-            if buf is None or buf.shape != var.shape or buf.dtype != var.dtype:
-                buf = buffers[i] = xp.empty_like(var)
-            return buf
+        scratch = _Scratch(xp)
 
         def apply(*values):
-            nonlocal var
-            try:
-                states = [store[r] for r in refs]
-            except KeyError:
-                missing = next(r for r in refs if r not in store)
-                raise uninitialized_error(missing, op) from None
+            states = read_states()
             var = states[0]
             shape = var.shape
             if values[grad_at].shape != shape:
@@ -83,7 +61,7 @@ class ApplyOp(OpDef):
             for slot in states:
                 if slot.shape != shape:
                     raise self._shape_error(op, states, values[grad_at])
-            update(xp, scratch, *states, *values)
+            update(xp, scratch.like(var), *states, *values)
             return var
         return apply
 
@@ -97,6 +75,56 @@ class ApplyOp(OpDef):
 
     def update(self, xp, scratch, var, *args):
         raise NotImplementedError
+
+
+def _state_reader(ctx, op, ref_inputs):
+    """A function returning the arrays of the variables behind `ref_inputs` (for in-place
+    updates), raising FailedPreconditionError for one not initialized."""
+    store = ctx.variables
+    refs = [variable_storage(ctx, op, i) for i in ref_inputs]
+
+    def read():
+        try:
+            return [store[r] for r in refs]
+        except KeyError:
+            missing = next(r for r in refs if r not in store)
+            raise uninitialized_error(missing, op) from None
+    return read
+
+
+class _Scratch:
+    """Work arrays kept between runs: `like(a)` gives `scratch(i)`, the i-th array shaped like
+    `a` (reallocated only when that shape changes), so an update allocates nothing."""
+
+    def __init__(self, xp):
+        self.xp = xp
+        self.buffers = {}
+
+    def like(self, a):
+        def scratch(i):
+            buf = self.buffers.get(i)
+            if buf is None or buf.shape != a.shape or buf.dtype != a.dtype:
+                buf = self.buffers[i] = self.xp.empty_like(a)
+            return buf
+        return scratch
+
+
+def _check_apply_inputs(type_name, names, inputs, num_slots, grad_name):
+    """Every input has var's dtype; slots and the gradient var's shape; the rest are scalars."""
+    var = inputs[0]
+    for i, (name, t) in enumerate(zip(names, inputs)):
+        if t.dtype is not var.dtype:
+            raise TypeError("Input '%s' of '%s' Op has type %s that does not match type %s "
+                            "of argument 'var'" % (name, type_name, t.dtype.name,
+                                                   var.dtype.name))
+        if i <= num_slots or name == grad_name:
+            if not var.shape.is_compatible_with(t.shape):
+                raise ValueError("var and %s do not have the same shape: %s vs %s"
+                                 % (name, format_dims(var.shape.as_tuple()),
+                                    format_dims(t.shape.as_tuple())))
+        elif t.shape.ndims not in (None, 0):
+            raise ValueError("Input '%s' must be a scalar, but has shape %s"
+                             % (name, format_dims(t.shape.as_tuple())))
 
 
 # The kernels below apply TF's formulas (tensorflow/core/kernels/training_ops.cc) as a
@@ -248,3 +276,93 @@ class ApplyAdadelta(ApplyOp):
         xp.square(t, out=t)                           #   + update^2 * (1 - rho)
         t *= 1 - rho
         accum_update += t
+
+
+# -- sparse forms: the same formulas on the rows named by `indices` ----------------------------
+
+class SparseApplyOp(ApplyOp):
+    """The sparse form of a dense ApplyOp (subclass both): `grad` holds rows, `indices` (the
+    input right after it) their row numbers in the variable. The dense update formula runs on
+    the gathered rows of the variable and slots, which are then written back; the other rows
+    are untouched (TF's SparseApply* kernels). Indices are expected distinct (optimizers sum
+    repeated ones first, as TF's do)."""
+
+    def infer(self, *inputs):
+        names = self.input_names
+        if len(inputs) != len(names):
+            raise ValueError("%s takes %d inputs (%s), got %d"
+                             % (self.type_name, len(names), ", ".join(names), len(inputs)))
+        at = names.index("indices")
+        var, grad, indices = inputs[0], inputs[at - 1], inputs[at]
+        if indices.dtype not in (dtypes.int32, dtypes.int64):
+            raise TypeError("Value passed to parameter 'indices' has DataType %s not in list of "
+                            "allowed values: int32, int64" % indices.dtype.name)
+        if indices.shape.ndims not in (None, 1):
+            raise ValueError("indices must be one-dimensional, got shape %s"
+                             % format_dims(indices.shape.as_tuple()))
+        dense_inputs = inputs[:at - 1] + (var,) + inputs[at + 1:]
+        dense_names = names[:at - 1] + (self.grad_name,) + names[at + 1:]
+        _check_apply_inputs(self.type_name, dense_names, dense_inputs, self.num_slots,
+                            self.grad_name)
+        rows = TensorShape([None]).concatenate(var.shape[1:]) if var.shape.ndims else None
+        if grad.dtype is not var.dtype:
+            raise TypeError("Input '%s' of '%s' Op has type %s that does not match type %s of "
+                            "argument 'var'" % (self.grad_name, self.type_name, grad.dtype.name,
+                                                var.dtype.name))
+        if rows is not None and not grad.shape.is_compatible_with(rows):
+            raise ValueError("var and %s do not have the same shape: %s vs %s (one row per "
+                             "index)" % (self.grad_name, format_dims(var.shape.as_tuple()),
+                                         format_dims(grad.shape.as_tuple())))
+        return TensorSpec(var.shape, var.dtype)
+
+    def bind(self, ctx, op):
+        xp = ctx.xp_for(op)
+        read_states = _state_reader(ctx, op, self.ref_inputs)
+        at = self.input_names.index("indices") - len(self.ref_inputs)  # among the values
+        update = self.update
+        scratch = _Scratch(xp)
+
+        def apply(*values):
+            states = read_states()
+            var, grad, indices = states[0], values[at - 1], values[at]
+            for slot in states:
+                if slot.shape != var.shape:
+                    raise self._shape_error(op, states, var)
+            if grad.shape != indices.shape + var.shape[1:]:
+                raise errors.InvalidArgumentError(
+                    None, op, "%s: grad must be the rows of var named by indices: var %s, grad "
+                    "%s, indices %s" % (op.name, format_dims(var.shape),
+                                        format_dims(grad.shape), format_dims(indices.shape)))
+            check_row_indices(xp, op, indices, var.shape[0])
+            rows = [s[indices] for s in states]
+            update(xp, scratch.like(rows[0]), *rows, *values[:at], *values[at + 1:])
+            for s, r in zip(states, rows):
+                s[indices] = r
+            return var
+        return apply
+
+
+@register
+class SparseApplyMomentum(SparseApplyOp, ApplyMomentum):
+    input_names = ("var", "accum", "lr", "grad", "indices", "momentum")
+
+
+@register
+class SparseApplyAdagrad(SparseApplyOp, ApplyAdagrad):
+    input_names = ("var", "accum", "lr", "grad", "indices")
+
+
+@register
+class SparseApplyRMSProp(SparseApplyOp, ApplyRMSProp):
+    input_names = ("var", "ms", "mom", "lr", "rho", "momentum", "epsilon", "grad", "indices")
+
+
+@register
+class SparseApplyCenteredRMSProp(SparseApplyOp, ApplyCenteredRMSProp):
+    input_names = ("var", "mg", "ms", "mom", "lr", "rho", "momentum", "epsilon", "grad",
+                   "indices")
+
+
+@register
+class SparseApplyAdadelta(SparseApplyOp, ApplyAdadelta):
+    input_names = ("var", "accum", "accum_update", "lr", "rho", "epsilon", "grad", "indices")

@@ -5,10 +5,11 @@ shape/dtype, float64 numerical gradient check, numpy vs cupy when a GPU is there
 when a registered op type appears in no entry and is not in TESTED_ELSEWHERE.
 """
 
-from tests.op_specs import array_specs, control_specs, conv_specs, math_specs, nn_specs
+from tests.op_specs import (array_specs, control_specs, conv_specs, math_specs, nn_specs,
+                            sparse_specs)
 
 SPECS = (array_specs.SPECS + math_specs.SPECS + nn_specs.SPECS + conv_specs.SPECS
-         + control_specs.SPECS)
+         + control_specs.SPECS + sparse_specs.SPECS)
 
 # Stateful ops cannot be checked against a pure numpy reference; each is tested in the file named.
 TESTED_ELSEWHERE = {
@@ -38,6 +39,11 @@ TESTED_ELSEWHERE = {
     "ApplyRMSProp": "tests/train/test_optimizers.py",
     "ApplyCenteredRMSProp": "tests/train/test_optimizers.py",
     "ApplyAdadelta": "tests/train/test_optimizers.py",
+    # Sparse updates of variables: checked against TF's recorded values.
+    **dict.fromkeys(("SparseApplyMomentum", "SparseApplyAdagrad", "SparseApplyRMSProp",
+                     "SparseApplyCenteredRMSProp", "SparseApplyAdadelta", "ScatterAdd",
+                     "ScatterSub", "ScatterUpdate"),
+                    "tests/test_sparse_gradients.py, tests/test_tf1_rnn_parity.py"),
     # Checkpoint I/O: files on disk, checked against TensorFlow's own checkpoints.
     "SaveV2": "tests/train/test_saver.py",
     "RestoreV2": "tests/train/test_saver.py",

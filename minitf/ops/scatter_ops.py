@@ -1,0 +1,123 @@
+"""Row updates of a variable in place: ScatterAdd, ScatterSub, ScatterUpdate (tf.scatter_add,
+tf.scatter_sub, tf.scatter_update), what TF1's optimizers apply sparse gradients with."""
+
+from minitf import errors
+from minitf.framework.graph import get_default_graph, name_scope
+from minitf.framework.registry import OpDef, register
+from minitf.framework.shapes import TensorShape, format_dims
+from minitf.framework.tensor import TensorSpec
+from minitf.ops.array_ops import _check_int_dtype, _first_bad_index, _fmt_index, _index_tensor
+from minitf.ops.constant_op import convert_to_tensor
+from minitf.ops.state_ops import _ref, uninitialized_error, variable_storage
+
+__all__ = ["scatter_add", "scatter_sub", "scatter_update"]
+
+
+def check_row_indices(xp, op, indices, rows):
+    """InvalidArgumentError (TF's words) unless every index is in [0, rows); called before
+    anything is written, so a failed run leaves the variable as it was."""
+    bad = _first_bad_index(xp, indices, rows)
+    if bad is not None:
+        raise errors.InvalidArgumentError(
+            None, op, "indices%s = %d is not in [0, %d)" % (_fmt_index(bad), int(indices[bad]),
+                                                           rows))
+
+
+class _ScatterBase(OpDef):
+    """ref[indices[i], ...] (op)= updates[i, ...]: updates has shape indices.shape +
+    ref.shape[1:]. The output is the variable after the update."""
+
+    stateful = True
+    fresh_output = False
+    differentiable = False
+    ref_inputs = (0,)
+
+    def infer(self, ref, indices, updates):
+        _check_int_dtype(indices, "indices")
+        if updates.dtype is not ref.dtype:
+            raise TypeError("Input 'updates' of '%s' Op has type %s that does not match type %s "
+                            "of argument 'ref'" % (self.type_name, updates.dtype.name,
+                                                   ref.dtype.name))
+        dims, idx = ref.shape.as_tuple(), indices.shape.as_tuple()
+        if dims is not None and idx is not None:
+            if not dims:
+                raise ValueError("Shape must be at least rank 1 but is rank 0 for '%s' (ref)"
+                                 % self.type_name)
+            need = TensorShape(idx + dims[1:])
+            if not updates.shape.is_compatible_with(need):
+                raise ValueError("Shapes of updates and indices do not match: updates.shape = %s "
+                                 "should be indices.shape + ref.shape[1:] = %s"
+                                 % (format_dims(updates.shape.as_tuple()),
+                                    format_dims(need.as_tuple())))
+        return TensorSpec(ref.shape, ref.dtype)
+
+    def bind(self, ctx, op):
+        store, var, xp = ctx.variables, variable_storage(ctx, op), ctx.xp_for(op)
+        write = self.write
+
+        def scatter(indices, updates):
+            try:
+                current = store[var]
+            except KeyError:
+                raise uninitialized_error(var, op) from None
+            if updates.shape != indices.shape + current.shape[1:]:
+                raise errors.InvalidArgumentError(
+                    None, op, "Must have updates.shape = indices.shape + params.shape[1:], got "
+                    "updates.shape %s, indices.shape %s, params.shape %s"
+                    % (format_dims(updates.shape), format_dims(indices.shape),
+                       format_dims(current.shape)))
+            check_row_indices(xp, op, indices, current.shape[0])
+            write(xp, current, indices, updates)
+            return current
+        return scatter
+
+
+@register
+class ScatterAdd(_ScatterBase):
+    use_locking: bool = False
+
+    def write(self, xp, current, indices, updates):
+        xp.add.at(current, indices, updates)  # repeated indices add up
+
+
+@register
+class ScatterSub(_ScatterBase):
+    use_locking: bool = False
+
+    def write(self, xp, current, indices, updates):
+        xp.subtract.at(current, indices, updates)
+
+
+@register
+class ScatterUpdate(_ScatterBase):
+    use_locking: bool = True
+
+    def write(self, xp, current, indices, updates):
+        current[indices] = updates  # a repeated index keeps one of its updates (TF: any)
+
+
+def _scatter(opdef, ref, indices, updates, name, default_name):
+    ref = _ref(ref)
+    with name_scope(name, default_name, [ref, indices, updates]) as scope:
+        inputs = [ref, _index_tensor(indices, name="indices"),
+                  convert_to_tensor(updates, dtype=ref.dtype, name="updates")]
+        return get_default_graph().create_op(opdef, inputs, name=scope).outputs[0]
+
+
+def scatter_add(ref, indices, updates, use_locking=False, name=None):
+    """tf.scatter_add: adds updates[i] to row indices[i] of the variable `ref` (repeated indices
+    add up); returns the variable's new value."""
+    return _scatter(ScatterAdd(use_locking=bool(use_locking)), ref, indices, updates, name,
+                    "ScatterAdd")
+
+
+def scatter_sub(ref, indices, updates, use_locking=False, name=None):
+    """tf.scatter_sub: subtracts updates[i] from row indices[i] of the variable `ref`."""
+    return _scatter(ScatterSub(use_locking=bool(use_locking)), ref, indices, updates, name,
+                    "ScatterSub")
+
+
+def scatter_update(ref, indices, updates, use_locking=True, name=None):
+    """tf.scatter_update: sets row indices[i] of the variable `ref` to updates[i]."""
+    return _scatter(ScatterUpdate(use_locking=bool(use_locking)), ref, indices, updates, name,
+                    "ScatterUpdate")

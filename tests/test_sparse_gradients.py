@@ -1,0 +1,237 @@
+"""Sparse gradients: tf.IndexedSlices from gather / embedding_lookup, their aggregation and
+densification, sparse optimizer updates (TF's formulas are checked against recorded TF values
+in test_tf1_rnn_parity.py), scatter ops and embedding_lookup's errors."""
+
+import warnings
+
+import numpy as np
+import pytest
+
+import minitf as tf
+
+
+def test_gather_gradient_is_indexed_slices_and_fetches_as_a_value():
+    p = tf.placeholder(tf.float32, [5, 2])
+    g = tf.gradients(tf.reduce_sum(tf.gather(p, [3, 1, 3]) * 2.0), p)[0]
+    assert isinstance(g, tf.IndexedSlices)
+    assert g.dtype is tf.float32 and g.shape.as_list() == [5, 2]
+    with tf.Session() as sess:
+        got = sess.run(g, {p: np.zeros((5, 2), np.float32)})
+    assert type(got).__name__ == "IndexedSlicesValue"
+    np.testing.assert_array_equal(got.indices, [3, 1, 3])
+    np.testing.assert_array_equal(got.values, np.full((3, 2), 2.0))
+    np.testing.assert_array_equal(got.dense_shape, [5, 2])
+
+
+def test_a_dense_and_a_sparse_contribution_concatenate_and_densify_to_their_sum():
+    p = tf.placeholder(tf.float32, [3, 2])
+    loss = tf.reduce_sum(tf.gather(p, [2]) * 5.0) + tf.reduce_sum(p)
+    (g,) = tf.gradients(loss, p)
+    assert isinstance(g, tf.IndexedSlices)
+    dense = tf.convert_to_tensor(g)
+    assert dense.op.type == "UnsortedSegmentSum"
+    with tf.Session() as sess:
+        got = sess.run(dense, {p: np.zeros((3, 2), np.float32)})
+    np.testing.assert_array_equal(got, [[1, 1], [1, 1], [6, 6]])
+
+
+def test_ops_other_than_identity_receive_the_dense_gradient():
+    p = tf.placeholder(tf.float64, [4, 3])
+    y = tf.reduce_sum(tf.square(tf.gather(p, [0, 0]) + tf.gather(p, [1, 2])))
+    (g,) = tf.gradients(tf.reduce_sum(tf.convert_to_tensor(tf.gradients(y, p)[0]) ** 2), p)
+    x = np.random.default_rng(0).standard_normal((4, 3))
+    with tf.Session() as sess:
+        got = sess.run(tf.convert_to_tensor(g), {p: x})
+    # Compare with a finite-difference check instead of a hand derivation.
+    def f(v):
+        s = np.stack([v[0] + v[1], v[0] + v[2]])
+        gg = np.zeros_like(v)
+        np.add.at(gg, [0, 0], 2 * s)
+        np.add.at(gg, [1, 2], 2 * s)
+        return np.sum(gg ** 2)
+    eps = 1e-6
+    num = np.zeros_like(x)
+    for idx in np.ndindex(*x.shape):
+        d = np.zeros_like(x)
+        d[idx] = eps
+        num[idx] = (f(x + d) - f(x - d)) / (2 * eps)
+    np.testing.assert_allclose(got, num, rtol=1e-5, atol=1e-6)
+
+
+def test_densifying_a_huge_indexed_slices_warns_as_tf():
+    big = tf.placeholder(tf.float32, [200000, 1000])
+    (g,) = tf.gradients(tf.reduce_sum(tf.gather(big, [0])), big)
+    with pytest.warns(UserWarning, match="Converting sparse IndexedSlices to a dense Tensor with "
+                      "200000000 elements. This may consume a large amount of memory."):
+        tf.convert_to_tensor(g)
+    small = tf.placeholder(tf.float32, [10, 3])
+    (g,) = tf.gradients(tf.reduce_sum(tf.gather(small, [0])), small)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        tf.convert_to_tensor(g)
+    with pytest.raises(ValueError, match="Incompatible tensor conversion requested to `dtype` "
+                       "float64 for IndexedSlices"):
+        tf.convert_to_tensor(g, dtype=tf.float64)
+
+
+def test_summaries_accept_indexed_slices():
+    p = tf.placeholder(tf.float32, [4, 2])
+    (g,) = tf.gradients(tf.reduce_sum(tf.gather(p, [1])), p)
+    summary = tf.summary.histogram("grad", g)
+    with tf.Session() as sess:
+        raw = sess.run(summary, {p: np.ones((4, 2), np.float32)})
+    proto = tf.Summary.FromString(raw)
+    assert proto.value[0].histo.num == 8 and proto.value[0].histo.sum == 2.0
+
+
+def test_sgd_on_a_large_embedding_touches_only_the_rows_looked_up():
+    rng = np.random.default_rng(0)
+    table0 = rng.standard_normal((100000, 64)).astype(np.float32)
+    ids_value = rng.choice(100000, 100, replace=False)
+    ids_value[1] = ids_value[0]  # a repeated id: its two gradients add up
+    table = tf.Variable(table0, name="table")
+    ids = tf.placeholder(tf.int32, [100])
+    target = tf.placeholder(tf.float32, [100, 64])
+    emb = tf.nn.embedding_lookup(table, ids)
+    loss = tf.reduce_sum(tf.square(emb - target)) / 2
+    train = tf.train.GradientDescentOptimizer(0.5).minimize(loss)
+    assert "ScatterSub" in [op.type for op in tf.get_default_graph().get_operations()]
+    tgt = rng.standard_normal((100, 64)).astype(np.float32)
+    with tf.Session() as sess:
+        sess.run(tf.global_variables_initializer())
+        sess.run(train, {ids: ids_value, target: tgt})
+        after = sess.run(table)
+    touched = np.zeros(100000, bool)
+    touched[ids_value] = True
+    np.testing.assert_array_equal(after[~touched], table0[~touched])  # bit-identical
+    want = table0.copy()
+    np.subtract.at(want, ids_value, 0.5 * (table0[ids_value] - tgt))
+    np.testing.assert_allclose(after[touched], want[touched], rtol=1e-6)
+    assert not np.array_equal(after[ids_value[0]], table0[ids_value[0]])
+
+
+def test_an_optimizer_without_a_sparse_rule_says_so():
+    class DenseOnly(tf.train.Optimizer):
+        def __init__(self):
+            super().__init__(False, "DenseOnly")
+
+        def _apply_dense(self, grad, var):
+            return tf.assign_sub(var, grad)
+
+    p = tf.Variable(np.ones((3, 2), np.float32))
+    with pytest.raises(NotImplementedError):
+        DenseOnly().minimize(tf.reduce_sum(tf.gather(p, [0])))
+
+
+def test_sparse_apply_out_of_range_index_fails_and_changes_nothing():
+    from minitf.train.training_ops import SparseApplyAdagrad
+    var = tf.Variable(np.ones((3, 2), np.float32), name="v")
+    acc = tf.Variable(np.ones((3, 2), np.float32), name="acc")
+    grad = tf.placeholder(tf.float32, [None, 2])
+    idx = tf.placeholder(tf.int32, [None])
+    opt = tf.train.AdagradOptimizer(0.1)
+    update = opt._fused_update(SparseApplyAdagrad(), var, acc, tf.constant(0.1), grad, idx)
+    with tf.Session() as sess:
+        sess.run(tf.global_variables_initializer())
+        with pytest.raises(tf.errors.InvalidArgumentError, match=r"indices\[1\] = 3 is not in "
+                           r"\[0, 3\)"):
+            sess.run(update, {grad: np.ones((2, 2)), idx: [0, 3]})
+        np.testing.assert_array_equal(sess.run(var), np.ones((3, 2)))
+        np.testing.assert_array_equal(sess.run(acc), np.ones((3, 2)))
+        sess.run(update, {grad: np.ones((1, 2)), idx: [2]})
+        np.testing.assert_allclose(sess.run(var)[2], 1 - 0.1 / np.sqrt(2), rtol=1e-6)
+        np.testing.assert_array_equal(sess.run(var)[:2], np.ones((2, 2)))
+    with pytest.raises(ValueError, match="var and grad do not have the same shape"):
+        opt._fused_update(SparseApplyAdagrad(), var, acc, tf.constant(0.1),
+                          tf.zeros([2, 3]), tf.constant([0, 1]))
+
+
+# -- scatter ops ------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("fn, want", [
+    (tf.scatter_add, [[1, 1], [7, 7], [1, 1]]),
+    (tf.scatter_sub, [[1, 1], [-5, -5], [1, 1]]),
+    (tf.scatter_update, [[1, 1], [4, 4], [1, 1]]),
+])
+def test_scatter_ops(fn, want):
+    v = tf.Variable(np.ones((3, 2), np.float32))
+    op = fn(v, [1, 1], [[2.0, 2.0], [4.0, 4.0]]) if fn is not tf.scatter_update else \
+        fn(v, [1], [[4.0, 4.0]])
+    with tf.Session() as sess:
+        sess.run(v.initializer)
+        np.testing.assert_array_equal(sess.run(op), want)
+        np.testing.assert_array_equal(sess.run(v), want)
+
+
+def test_scatter_errors():
+    v = tf.Variable(np.ones((3, 2), np.float32))
+    with pytest.raises(ValueError, match="Shapes of updates and indices do not match"):
+        tf.scatter_add(v, [0], [[1.0, 2.0, 3.0]])
+    with pytest.raises(TypeError, match="parameter 'indices'"):
+        tf.scatter_add(v, tf.constant([0.5]), [[1.0, 2.0]])
+    idx = tf.placeholder(tf.int32, [1])
+    op = tf.scatter_add(v, idx, [[1.0, 2.0]])
+    with tf.Session() as sess:
+        sess.run(v.initializer)
+        with pytest.raises(tf.errors.InvalidArgumentError, match=r"indices\[0\] = -1 is not in "
+                           r"\[0, 3\)"):
+            sess.run(op, {idx: [-1]})
+        np.testing.assert_array_equal(sess.run(v), np.ones((3, 2)))
+
+
+# -- embedding_lookup --------------------------------------------------------------------------------
+
+def test_embedding_lookup_ops_and_names_are_tfs():
+    table = tf.Variable(np.zeros((4, 3), np.float32), name="emb")
+    e = tf.nn.embedding_lookup(table, [1, 2])
+    assert e.name == "embedding_lookup/Identity:0"
+    assert e.op.inputs[0].op.type == "GatherV2" and e.op.inputs[0].op.name == "embedding_lookup"
+    assert e.op.inputs[0].op.inputs[0].name == "emb/read:0"
+    assert tf.nn.embedding_lookup([table], [[0]]).shape.as_list() == [1, 1, 3]
+
+
+def test_embedding_lookup_out_of_range_names_the_id_and_the_table_size():
+    table = tf.Variable(np.zeros((4, 3), np.float32))
+    ids = tf.placeholder(tf.int32, [None])
+    e = tf.nn.embedding_lookup(table, ids)
+    with tf.Session() as sess:
+        sess.run(table.initializer)
+        with pytest.raises(tf.errors.InvalidArgumentError,
+                           match=r"indices\[2\] = 9 is not in \[0, 4\)"):
+            sess.run(e, {ids: [0, 3, 9]})
+        with pytest.raises(tf.errors.InvalidArgumentError,
+                           match=r"indices\[0\] = -1 is not in \[0, 4\)"):
+            sess.run(e, {ids: [-1]})
+
+
+def test_embedding_lookup_argument_errors():
+    table = tf.zeros([4, 3])
+    with pytest.raises(ValueError, match="Need at least one param"):
+        tf.nn.embedding_lookup([], [0])
+    with pytest.raises(ValueError, match="Unrecognized partition strategy: foo"):
+        tf.nn.embedding_lookup(table, [0], partition_strategy="foo")
+    with pytest.raises(NotImplementedError, match="partitioned into 2 shards"):
+        tf.nn.embedding_lookup([table, table], [0])
+    with pytest.raises(TypeError, match="indices"):
+        tf.nn.embedding_lookup(table, [0.5])
+
+
+def test_unique_keeps_the_order_of_first_appearance():
+    y, idx = tf.unique(tf.constant([4, 1, 4, 7, 1]))
+    with tf.Session() as sess:
+        got_y, got_idx = sess.run([y, idx])
+    np.testing.assert_array_equal(got_y, [4, 1, 7])
+    np.testing.assert_array_equal(got_idx, [0, 1, 0, 2, 1])
+
+
+def test_unsorted_segment_sum_drops_negative_ids_and_rejects_large_ones():
+    ids = tf.placeholder(tf.int32, [3])
+    out = tf.unsorted_segment_sum(tf.constant([1.0, 2.0, 4.0]), ids, 2)
+    assert out.shape.as_list() == [2]
+    with tf.Session() as sess:
+        np.testing.assert_array_equal(sess.run(out, {ids: [1, -1, 1]}), [0, 5])
+        with pytest.raises(tf.errors.InvalidArgumentError,
+                           match=r"segment_ids\[2\] = 2 is out of range \[0, 2\)"):
+            sess.run(out, {ids: [0, 0, 2]})
+    with pytest.raises(ValueError, match="is not a prefix of data.shape"):
+        tf.unsorted_segment_sum(tf.zeros([3, 2]), tf.zeros([2], tf.int32), 2)
