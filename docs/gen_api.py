@@ -27,6 +27,8 @@ NAMESPACES = [
     ("minitf.examples.tutorials.mnist.input_data", input_data,
      "TF1's tutorial helper: read_data_sets and DataSet.next_batch."),
     ("minitf.visualize", visualize, "Graph drawing (see graph_drawing.md)."),
+    ("tf.data", tf.data, "Input pipelines: datasets and iterators (see input_pipelines.md)."),
+    ("tf.data.experimental", tf.data.experimental, ""),
 ]
 for optional in ("debugging", "initializers"):
     if isinstance(getattr(tf, optional, None), types.ModuleType):

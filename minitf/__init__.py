@@ -2,7 +2,7 @@
 
 from minitf import dtypes, errors
 from minitf.dtypes import (DType, as_dtype, bool, complex64, complex128, double, float16,
-                           float32, float64, half, int8, int16, int32, int64, string, uint8,
+                           float32, float64, half, int8, int16, int32, int64, resource, string, uint8,
                            uint16, uint32, uint64)
 from minitf.framework.graph import (Graph, GraphKeys, add_to_collection, add_to_collections,
                                     colocate_with, control_dependencies, device,
@@ -31,6 +31,7 @@ from minitf.client.session import InteractiveSession, Session
 from minitf.protos.config_pb2 import (ConfigProto, GPUOptions, GraphOptions, OptimizerOptions,
                                       RunMetadata, RunOptions)
 from minitf import debugging, layers, nn, summary, testing, train
+from minitf import data  # tf.data
 from minitf.summary import Summary
 
 _variables.install_tensor_operators()

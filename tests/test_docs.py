@@ -21,7 +21,8 @@ def public_names():
                            ("minitf.datasets.digits", digits), ("minitf.datasets.mnist", mnist),
                            ("minitf.datasets.fashion_mnist", fashion_mnist),
                            ("minitf.datasets.cifar10", cifar10), ("minitf.visualize", visualize),
-                           ("minitf.examples.tutorials.mnist.input_data", input_data)]:
+                           ("minitf.examples.tutorials.mnist.input_data", input_data),
+                           ("tf.data", tf.data), ("tf.data.experimental", tf.data.experimental)]:
         for name in dir(module):
             if name.startswith("_"):
                 continue

@@ -23,20 +23,31 @@ GROWTH_RUNS_BEFORE_WARNING = 10
 
 
 class SessionState:
-    """What one Session owns: variable values (keyed by VariableV2 op), random generators, and
-    the mutable state of other stateful kernels (`op_state`, keyed by op: tf.Print's count).
+    """What one Session owns: variable values (keyed by VariableV2 op), random generators, the
+    mutable state of other stateful kernels (`op_state`, keyed by op: tf.Print's count), and
+    resources (queues, iterators, readers: `resources`, keyed by the op that creates them).
 
     From the session's ConfigProto it also holds what kernels and the engine may read:
     `intra_op_threads` and `inter_op_threads` (ConfigProto's intra_op_parallelism_threads and
     inter_op_parallelism_threads; 0 means "the system's choice", as in TF), and `deadline`,
     the time.monotonic() by which the current run's blocking kernels must give up (None: no
     deadline); a blocking kernel waits at most `seconds_left()` and then raises
-    DeadlineExceededError (`check_deadline()`)."""
+    DeadlineExceededError (`check_deadline()`).
 
-    def __init__(self, config=None):
+    `lock` is the session's run lock. A kernel that must wait for another run (a dequeue from an
+    empty queue) waits on a `threading.Condition(lock)`, which releases the lock meanwhile, so
+    the runs that would wake it (enqueues from QueueRunner threads) can proceed; it reads
+    `deadline` before it waits, since the runs it lets in set their own. A resource with a
+    `close_with_session()` method is closed with the session: it wakes its waiters, which then
+    raise CancelledError, and stops its threads."""
+
+    def __init__(self, config=None, lock=None):
         self.variables = {}
         self.op_state = {}
+        self.resources = {}
         self.buffers = BufferPool()
+        self.lock = lock if lock is not None else threading.RLock()
+        self.closed = False
         self._rngs = {}
         self.intra_op_threads = config.intra_op_parallelism_threads if config else 0
         self.inter_op_threads = config.inter_op_parallelism_threads if config else 0
@@ -46,6 +57,27 @@ class SessionState:
     def compile(self, elements, fed_tensors):
         """A Plan over this state for a sub-graph (a branch, a loop body), run with Plan.call."""
         return Plan(self, elements, fed_tensors)
+
+    def resource(self, op, make):
+        """The resource `op` created in this session, made by `make()` on first use."""
+        res = self.resources.get(op)
+        if res is None:
+            with self.lock:
+                res = self.resources.get(op)
+                if res is None:
+                    if self.closed:
+                        raise errors.CancelledError(None, op, "Session has been closed.")
+                    res = self.resources[op] = make()
+        return res
+
+    def close(self):
+        """Closes every resource (wakes blocked kernels, stops background threads). It does not
+        take the run lock: a run blocked inside a kernel may hold it."""
+        self.closed = True
+        for res in list(self.resources.values()):
+            close = getattr(res, "close_with_session", None)
+            if close is not None:
+                close()
 
     @staticmethod
     def xp_for(op):
@@ -155,11 +187,11 @@ class Session:
         self._target = target
         self._config = config
         self._closed = False
-        self._state = SessionState(config)
+        self._lock = threading.RLock()
+        self._state = SessionState(config, self._lock)
         self._placed = set()  # ops whose placement was checked (and logged)
         self._plans = {}
         self._mappers = {}
-        self._lock = threading.RLock()
         self._last_version = None
         self._growth_streak = 0
         self._warned_growth = False
@@ -318,6 +350,7 @@ class Session:
         """Releases the session's state (variable values); the session can no longer run."""
         if not self._closed:
             self._closed = True
+            self._state.close()
             self._state = None
             self._plans.clear()
             self._mappers.clear()

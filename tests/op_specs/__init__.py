@@ -54,4 +54,11 @@ TESTED_ELSEWHERE = {
     "AudioSummaryV2": "tests/summary/test_summary_ops.py",
     "TensorSummaryV2": "tests/summary/test_summary_ops.py",
     "MergeSummary": "tests/summary/test_summary_ops.py",
+    # tf.data iterators: resources of the session, driven by whole pipelines.
+    "IteratorV2": "tests/data/test_dataset.py",
+    "OneShotIterator": "tests/data/test_dataset.py",
+    "MakeIterator": "tests/data/test_dataset.py",
+    "IteratorGetNext": "tests/data/test_dataset.py",
+    "IteratorToStringHandle": "tests/data/test_dataset.py",
+    "IteratorFromStringHandle": "tests/data/test_dataset.py",
 }

@@ -1,0 +1,1 @@
+"""File formats TF programs read and write (TFRecord)."""
