@@ -1,6 +1,7 @@
 """OpDef, the base class of every op, and the registry that finds an op class by TF type name.
 
-An op is ONE frozen dataclass: its fields are the op's attributes, and it has four methods:
+An op is ONE frozen dataclass (OpDef makes every subclass one): its fields are the op's
+attributes, and it has four methods:
 
 * ``infer(*inputs)``: static output spec(s) from the input Tensors' static shapes and dtypes.
   Return one TensorSpec, or a list of them for an op with several (or zero) outputs. Raise
@@ -30,7 +31,24 @@ REGISTRY = {}
 
 
 class OpDef:
-    """Base class of all ops; see the module docstring for what subclasses implement."""
+    """Base class of all ops; see the module docstring for what subclasses implement.
+
+    Every subclass, bases of op families included, is a frozen dataclass as soon as it is
+    defined, so a field declared on a base (`Reduction.axis`) is a field of all its ops."""
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        dataclasses.dataclass(frozen=True)(cls)
+        # Frozen by OpDef's own __setattr__ rather than one added to each class, so that an
+        # explicit @dataclasses.dataclass(frozen=True) on top (the style DESIGN.md shows)
+        # may process the class again.
+        del cls.__setattr__, cls.__delattr__
+
+    def __setattr__(self, name, value):
+        raise dataclasses.FrozenInstanceError("cannot assign to field %r" % name)
+
+    def __delattr__(self, name):
+        raise dataclasses.FrozenInstanceError("cannot delete field %r" % name)
 
     type_name: ClassVar[str] = ""
     stateful: ClassVar[bool] = False          # sees session state; never folded or cached
@@ -75,9 +93,7 @@ class OpDef:
 
 
 def register(cls):
-    """Class decorator: makes `cls` a frozen dataclass and registers it under its TF type name."""
-    if not dataclasses.is_dataclass(cls) or "__dataclass_fields__" not in cls.__dict__:
-        cls = dataclasses.dataclass(frozen=True)(cls)
+    """Class decorator: registers the op class `cls` under its TF type name."""
     name = cls.__dict__.get("type_name") or cls.__name__
     if name in REGISTRY and REGISTRY[name] is not cls:
         raise ValueError("Op type %r is registered twice (%s and %s)" % (name, REGISTRY[name], cls))

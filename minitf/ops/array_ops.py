@@ -3,7 +3,6 @@ concatenating and splitting, transposing, padding and tiling, gathering and scat
 (and `Tensor.__getitem__`), one-hot encoding and masking."""
 
 import builtins
-import dataclasses
 import numbers
 import operator
 
@@ -1304,7 +1303,6 @@ def slice(input_, begin, size, name=None):  # noqa: A001 - TF's public name
         return _op(Slice(), [x, begin, _index_tensor(size, name="size")], scope)
 
 
-@dataclasses.dataclass(frozen=True)
 class _StridedSliceMasks(OpDef):
     """The masks of StridedSlice and StridedSliceGrad, encoded as TF does: bit i of a mask is
     about entry i of begin/end/strides."""

@@ -15,7 +15,6 @@ __all__ = ["constant", "convert_to_tensor"]
 
 
 @register
-@dataclasses.dataclass(frozen=True)
 class Const(OpDef):
     value: np.ndarray = dataclasses.field(compare=False, repr=False)
     dtype: dtypes.DType = dtypes.float32

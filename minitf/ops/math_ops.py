@@ -777,6 +777,8 @@ def add_n(inputs, name=None):
 class Reduction(OpDef):
     """Reduces over static `axis` (None = all). Subclasses set `kernel`."""
 
+    axis: tuple = None
+    keepdims: bool = False
     kernel = ""
     supports_out = True
     allowed = "numeric"
@@ -824,8 +826,6 @@ def _restore_reduced_dims(dy, x, axis, keepdims):
 
 @register
 class Sum(Reduction):
-    axis: tuple = None
-    keepdims: bool = False
     kernel = "sum"
     keeps_dtype = True
 
@@ -837,8 +837,6 @@ class Sum(Reduction):
 
 @register
 class Mean(Reduction):
-    axis: tuple = None
-    keepdims: bool = False
     kernel = "mean"
     allowed = "float"  # integer means need TF's truncating semantics; not offered
 
@@ -867,22 +865,16 @@ class _MaxMinReduction(Reduction):
 
 @register
 class Max(_MaxMinReduction):
-    axis: tuple = None
-    keepdims: bool = False
     kernel = "max"
 
 
 @register
 class Min(_MaxMinReduction):
-    axis: tuple = None
-    keepdims: bool = False
     kernel = "min"
 
 
 @register
 class Prod(Reduction):
-    axis: tuple = None
-    keepdims: bool = False
     kernel = "prod"
     keeps_dtype = True
 
@@ -916,8 +908,6 @@ def _exclusive_product(x, axis):
 
 @register
 class Any(Reduction):
-    axis: tuple = None
-    keepdims: bool = False
     kernel = "any"
     allowed = "bool"
     differentiable = False
@@ -925,8 +915,6 @@ class Any(Reduction):
 
 @register
 class All(Reduction):
-    axis: tuple = None
-    keepdims: bool = False
     kernel = "all"
     allowed = "bool"
     differentiable = False
@@ -1014,15 +1002,11 @@ class _ArgReduction(OpDef):
 
 @register
 class ArgMax(_ArgReduction):
-    axis: int = 0
-    output_type: dtypes.DType = dtypes.int64
     kernel = "argmax"
 
 
 @register
 class ArgMin(_ArgReduction):
-    axis: int = 0
-    output_type: dtypes.DType = dtypes.int64
     kernel = "argmin"
 
 
@@ -1052,6 +1036,9 @@ class _Scan(OpDef):
     """Cumulative sum / product along a static axis; `exclusive` shifts in the identity,
     `reverse` scans from the end."""
 
+    axis: int = 0
+    exclusive: bool = False
+    reverse: bool = False
     kernel = ""
     identity = 0
 
@@ -1077,9 +1064,6 @@ class _Scan(OpDef):
 
 @register
 class Cumsum(_Scan):
-    axis: int = 0
-    exclusive: bool = False
-    reverse: bool = False
     kernel = "cumsum"
 
     def grad(self, op, dy):
@@ -1088,9 +1072,6 @@ class Cumsum(_Scan):
 
 @register
 class Cumprod(_Scan):
-    axis: int = 0
-    exclusive: bool = False
-    reverse: bool = False
     kernel = "cumprod"
     identity = 1
 

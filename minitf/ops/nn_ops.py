@@ -1,7 +1,6 @@
 """Neural-network ops: activations, softmax, the fused cross-entropy losses, bias_add, l2_loss and
 in_top_k, and the tf.nn functions composed from ops (moments, l2_normalize, dropout...)."""
 
-import dataclasses
 import numbers
 
 from minitf import dtypes, errors
@@ -215,7 +214,6 @@ def softsign(features, name=None):
 
 # -- softmax --------------------------------------------------------------------------------------
 
-@dataclasses.dataclass(frozen=True)
 class _SoftmaxBase(UnaryOp):
     """Normalizes over `axis` (TF's kernels use the last axis and transpose for others; an
     attribute does the same without the transposes)."""

@@ -7,7 +7,6 @@ the host with numpy's Generator and then moved with ``xp.asarray``, so numpy and
 produce identical numbers.
 """
 
-import dataclasses
 
 import numpy as np
 
@@ -96,7 +95,6 @@ class RandomOp(OpDef):
         raise NotImplementedError
 
 
-@dataclasses.dataclass(frozen=True)
 class _FloatSampler(RandomOp):
     """A random op that takes a shape and draws floats of `dtype`."""
 

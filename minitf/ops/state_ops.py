@@ -108,6 +108,7 @@ class Assign(_AssignBase):
 
 
 class _UpdateBase(_AssignBase):
+    use_locking: bool = False
     ufunc = ""
 
     def bind(self, ctx, op):
@@ -134,13 +135,11 @@ def _broadcasts_to(src, dst):
 
 @register
 class AssignAdd(_UpdateBase):
-    use_locking: bool = False
     ufunc = "add"
 
 
 @register
 class AssignSub(_UpdateBase):
-    use_locking: bool = False
     ufunc = "subtract"
 
 
