@@ -191,3 +191,156 @@ def test_graph_def_saver_and_meta_graph_import(graph, tmp_path):
         with pytest.raises(ValueError, match="exported to GraphDefs for TensorBoard only"):
             tf.train.import_meta_graph(path + ".meta")
         assert not g2.get_operations()
+
+
+# -- tf.while_loop ---------------------------------------------------------------------------------
+
+def test_while_collatz_and_names(graph):
+    n0 = tf.placeholder(tf.int32, [], name="n0")
+
+    def body(n, steps):
+        return tf.cond(tf.equal(n % 2, 0), lambda: n // 2, lambda: 3 * n + 1), steps + 1
+    n, steps = tf.while_loop(lambda n, steps: n > 1, body, [n0, tf.constant(0)])
+    assert [n.name, steps.name] == ["while/Exit:0", "while/Exit_1:0"]
+
+    def collatz(k):
+        s = 0
+        while k > 1:
+            k, s = (k // 2 if k % 2 == 0 else 3 * k + 1), s + 1
+        return s
+    with tf.Session() as s:
+        for k in (1, 6, 27, 97):
+            assert s.run(steps, {n0: k}) == collatz(k)
+
+
+def test_while_nested_structures_and_maximum_iterations(graph):
+    State = __import__("collections").namedtuple("State", "i acc")
+    out = tf.while_loop(lambda s, d: s.i < 100,
+                        lambda s, d: (State(s.i + 1, s.acc + d["x"]), {"x": d["x"] * 2.}),
+                        [State(tf.constant(0), tf.constant(0.)), {"x": tf.constant(1.)}],
+                        maximum_iterations=5)
+    assert isinstance(out[0], State) and set(out[1]) == {"x"}
+    single = tf.while_loop(lambda i: True, lambda i: i + 2, [tf.constant(0)], maximum_iterations=4)
+    same = tf.while_loop(lambda i: i < 3, lambda i: [i + 1], [tf.constant(0)],
+                         return_same_structure=True)
+    with tf.Session() as s:
+        st, d = s.run(out)
+        assert (st.i, st.acc, d["x"]) == (5, 31., 32.)
+        assert s.run(single) == 8 and s.run(same) == [3]
+
+
+def test_nested_loops_sum_of_products(graph):
+    n = tf.placeholder(tf.int32, [])
+
+    def outer(i, total):
+        inner = tf.while_loop(lambda j, t: j < i, lambda j, t: (j + 1, t + i * j),
+                              [tf.constant(0), tf.constant(0)])[1]
+        return i + 1, total + inner
+    _, total = tf.while_loop(lambda i, t: i < n, outer, [tf.constant(0), tf.constant(0)])
+    with tf.Session() as s:
+        assert s.run(total, {n: 7}) == sum(i * j for i in range(7) for j in range(i))
+
+
+def test_assign_add_inside_the_body_runs_once_per_iteration(graph):
+    v = tf.Variable(0)
+    with tf.control_dependencies(None):
+        out = tf.while_loop(lambda i: i < 4,
+                            lambda i: tf.cond(tf.equal(i % 2, 0),
+                                              lambda: i + 1 + 0 * tf.assign_add(v, 10),
+                                              lambda: i + 1), [tf.constant(0)])
+    with tf.Session() as s:
+        s.run(v.initializer)
+        assert s.run(out) == 4 and s.run(v) == 20  # taken on i = 0 and 2 only
+
+
+def test_shape_invariants(graph):
+    v0 = tf.constant([1.])
+    with pytest.raises(ValueError, match=r"Input tensor 'Const:0' enters the loop with shape "
+                       r"\(1,\), but has shape \(2,\) after one iteration. To allow the shape"):
+        tf.while_loop(lambda v: tf.reduce_sum(v) < 10, lambda v: tf.concat([v, v], 0), [v0])
+    with pytest.raises(ValueError, match="not compatible with the initial shape"):
+        tf.while_loop(lambda v: True, lambda v: v, [v0], shape_invariants=[tf.TensorShape([2])])
+    r = tf.while_loop(lambda v: tf.reduce_sum(v) < 10, lambda v: tf.concat([v, v], 0), [v0],
+                      shape_invariants=[tf.TensorShape([None])])
+    assert r.shape.as_list() == [None]
+    with tf.Session() as s:
+        assert s.run(r).tolist() == [1.] * 16
+
+
+def test_while_bad_input(graph):
+    x = tf.constant(1.)
+    with pytest.raises(ValueError, match="don't have the same nested structure"):
+        tf.while_loop(lambda v: v < 10, lambda v: (v, v), [x])
+    with pytest.raises(TypeError, match="enters the loop with type float32, but has type int32"):
+        tf.while_loop(lambda v: v < 10, lambda v: tf.cast(v, tf.int32), [x])
+    with pytest.raises(ValueError, match="Shape must be rank 0 but is rank 1"):
+        tf.while_loop(lambda v: tf.constant([True]), lambda v: v, [x])
+    with pytest.raises(TypeError, match="cond must be callable"):
+        tf.while_loop(None, lambda v: v, [x])
+
+
+def test_ctrl_c_interrupts_a_loop_that_never_ends_and_the_session_survives(graph):
+    import _thread
+    import threading
+    v = tf.Variable(1.)
+    forever = tf.while_loop(lambda i: i >= 0, lambda i: i + 1, [tf.constant(0)])
+    with tf.Session() as s:
+        s.run(v.initializer)
+        timer = threading.Timer(0.3, _thread.interrupt_main)
+        timer.start()
+        with pytest.raises(KeyboardInterrupt):
+            s.run(forever)
+        timer.join()
+        assert s.run(v * 2.) == 2.
+
+
+def test_while_gradients_fixed_and_data_dependent_trip_counts(graph):
+    x = tf.placeholder(tf.float64, [3])
+    w = tf.placeholder(tf.float64, [3, 3])
+    n = tf.placeholder(tf.int32, [])
+    # h <- tanh(h @ w + x), n times; then the loop over a data-dependent count: double h
+    # until its norm exceeds 10.
+    _, h = tf.while_loop(lambda i, h: i < n, lambda i, h: (i + 1, tf.tanh(
+        tf.reshape(tf.matmul(tf.reshape(h, [1, 3]), w), [3]) + x)), [tf.constant(0), x])
+    _, g = tf.while_loop(lambda k, g: tf.reduce_sum(g * g) < 100., lambda k, g: (k + 1, g * 2.),
+                         [tf.constant(0), h + 0.1])
+    loss = tf.reduce_sum(g * g * tf.sin(x))
+    dx, dw = tf.gradients(loss, [x, w])
+    rng = np.random.default_rng(0)
+    xv, wv = rng.uniform(-1, 1, 3), rng.uniform(-1, 1, (3, 3))
+
+    def f(xv, wv, nv):
+        h = xv
+        for _ in range(nv):
+            h = np.tanh(h @ wv + xv)
+        g = h + 0.1
+        while (g * g).sum() < 100:
+            g = g * 2
+        return (g * g * np.sin(xv)).sum()
+    with tf.Session() as s:
+        for nv in (0, 1, 4):
+            gx, gw = s.run([dx, dw], {x: xv, w: wv, n: nv})
+            eps = 1e-6
+            num_x = [(f(xv + eps * e, wv, nv) - f(xv - eps * e, wv, nv)) / (2 * eps) for e in np.eye(3)]
+            num_w = [(f(xv, wv + eps * e.reshape(3, 3), nv) - f(xv, wv - eps * e.reshape(3, 3), nv))
+                     / (2 * eps) for e in np.eye(9)]
+            np.testing.assert_allclose(gx, num_x, rtol=1e-5, atol=1e-7)
+            np.testing.assert_allclose(gw.reshape(-1), num_w, rtol=1e-5, atol=1e-7)
+
+
+def test_while_gradient_with_dropout_in_the_body_keeps_each_iterations_mask(graph):
+    x = tf.placeholder(tf.float32, [500])
+    _, y = tf.while_loop(lambda i, h: i < 3,
+                         lambda i, h: (i + 1, tf.nn.dropout(h, keep_prob=0.5, seed=3) * 0.5),
+                         [tf.constant(0), x])
+    dx = tf.gradients(tf.reduce_sum(y), x)[0]
+    with tf.Session() as s:
+        yv, dxv = s.run([y, dx], {x: np.ones(500, np.float32)})
+        np.testing.assert_allclose(dxv, yv)  # y = x * (the product of the 3 masks): linear
+        assert 0 < (yv > 0).sum() < 200
+
+
+def test_back_prop_false_gives_no_gradient(graph):
+    x = tf.placeholder(tf.float32, [])
+    y = tf.while_loop(lambda v: v < 10., lambda v: v * 2., [x], back_prop=False)
+    assert tf.gradients(y, x) == [None]

@@ -17,7 +17,7 @@ values, so the trip count may depend on data.
 
 import dataclasses
 
-from minitf import dtypes
+from minitf import dtypes, errors
 from minitf.framework import nest
 from minitf.framework.func_graph import FuncGraph, Function
 from minitf.framework.graph import control_dependencies, get_default_graph, name_scope
@@ -29,7 +29,7 @@ from minitf.gradients import gradients
 from minitf.ops.array_ops import Identity, identity, zeros_like
 from minitf.ops.constant_op import constant, convert_to_tensor
 
-__all__ = ["cond", "case"]
+__all__ = ["cond", "case", "while_loop"]
 
 _TOKEN = TensorSpec([], dtypes.int32)  # the per-run token output: what a gradient needs
 
@@ -120,12 +120,12 @@ def _stateful(functions):
     return False
 
 
-def _ref_only(functions, n):
-    """Indices (< n) of arguments every function uses only as a variable reference (assigned,
+def _ref_only(functions, indices):
+    """The `indices` of arguments every function uses only as a variable reference (assigned,
     never read): the caller passes no value for them, so assigning an uninitialized variable
     inside a branch works."""
     refs = []
-    for i in range(n):
+    for i in indices:
         only = True
         for fn in functions:
             ph = fn.args[i]
@@ -247,6 +247,8 @@ class If(_FunctionalOp):
                 kept = args[-1][1]
                 args = list(args[:-1]) + [kept[j] for j in index[k]]
             values = plans[k].call(args)
+            if not n_out:
+                return (k, values)
             return (*values[:n_out], (k, values[n_out:]))
         return run
 
@@ -307,7 +309,7 @@ def cond(pred, true_fn=None, false_fn=None, strict=False, name=None, fn1=None, f
                                  % (a.dtype.name, b.dtype.name))
         captured, (then_args, else_args) = _match_captures([then_g, else_g], [[], []])
         fns = [Function(then_g, then_args, then_out), Function(else_g, else_args, else_out)]
-        refs = tuple(i + 1 for i in _ref_only(fns, len(captured)))
+        refs = tuple(i + 1 for i in _ref_only(fns, range(len(captured))))
         controls = [c for g in (then_g, else_g) for c in g.control_captures]
         op = graph.create_op(If(fns[0], fns[1], ref_inputs=refs, stateful=_stateful(fns)),
                              [pred] + captured, name="If", control_inputs=controls)
@@ -345,3 +347,273 @@ def case(pred_fn_pairs, default=None, exclusive=False, strict=False, name="case"
         for p, (_, f) in reversed(list(zip(preds, pairs))):
             fn = (lambda p, f, rest: lambda: cond(p, f, rest, strict=strict))(p, f, fn)
         return fn()
+
+
+# -- While ---------------------------------------------------------------------------------------
+
+@register
+class While(_FunctionalOp):
+    """Loop variables through `body` while `cond` holds (and fewer than the maximum number of
+    iterations ran, when the last input gives one). Inputs: the n_vars initial loop variables,
+    then the captured tensors. Outputs: the final loop variables; then, for each of the body's
+    `n_stacked` extra outputs, its values of every iteration stacked (tf.scan and tf.map_fn
+    collect their results so); then the token (each iteration's loop variables and kept
+    values, when a gradient asked for them)."""
+
+    cond: Function
+    body: Function
+    n_vars: int
+    n_stacked: int = 0
+    back_prop: bool = True
+    parallel_iterations: int = 10
+    has_maximum: bool = False
+    ref_inputs: tuple = ()
+    stateful: bool = False
+
+    def infer(self, *inputs):
+        specs = [TensorSpec(t.shape, t.dtype) for t in self.body.args[:self.n_vars]]
+        for t in self.body.outputs[self.n_vars:]:
+            specs.append(TensorSpec(TensorShape([None]).concatenate(t.shape), t.dtype))
+        return specs + [_TOKEN]
+
+    def bind(self, ctx, op):
+        n, n_stacked = self.n_vars, self.n_stacked
+        n_args = len(self.body.args)
+        data = [i for i in range(n_args) if i not in self.ref_inputs]
+        cond_plan = _compile(ctx, self.cond, data)
+        body_plan = _compile(ctx, self.body, data)
+        keep = getattr(self.body, "keep_history", False)
+        has_maximum = self.has_maximum
+        n_out = n + n_stacked
+        xp = ctx.xp_for(op)
+        stacked_specs = [t for t in op.outputs[n:n_out]]
+
+        def run(*values):
+            if has_maximum:
+                values, limit = values[:-1], values[-1]
+            loop_vars, captured = list(values[:n]), list(values[n:])
+            history = [] if keep else None
+            stacks = [[] for _ in range(n_stacked)]
+            i = 0
+            while not has_maximum or i < limit:
+                if not cond_plan.call(loop_vars + captured)[0]:
+                    break
+                out = body_plan.call(loop_vars + captured)
+                if keep:
+                    history.append((loop_vars, out[n_out:]))
+                for k in range(n_stacked):
+                    stacks[k].append(out[n + k])
+                loop_vars = out[:n]
+                i += 1
+            stacked = [xp.stack(s) if s else _empty(xp, t) for s, t in zip(stacks, stacked_specs)]
+            return (*loop_vars, *stacked, (i, history))
+        return run
+
+    def grad(self, op, *dys):
+        n, n_stacked = self.n_vars, self.n_stacked
+        n_args = len(self.body.args)
+        if not self.back_prop:
+            return [None] * len(op.inputs)
+        args = op.inputs[:n_args]
+        wrt = [i for i in range(n_args)
+               if args[i].dtype.is_floating and i not in self.ref_inputs]
+        if not wrt:
+            return [None] * len(op.inputs)
+        gfn = _gradient_function(self.body, wrt)
+        self.body.keep_history = True
+        opdef = WhileGrad(gfn, n_vars=n, n_stacked=n_stacked, wrt=tuple(wrt),
+                          ref_inputs=tuple(i - n for i in self.ref_inputs),
+                          stateful=_stateful([gfn]))
+        grad_op = get_default_graph().create_op(
+            opdef, list(args[n:]) + list(dys[:n + n_stacked]) + [op.outputs[-1]], name="WhileGrad")
+        result = [None] * len(op.inputs)
+        for k, i in enumerate(wrt):
+            result[i] = grad_op.outputs[k]
+        return result
+
+
+def _empty(xp, t):
+    dims = t.shape.as_tuple()
+    if dims is None or any(d is None for d in dims[1:]):
+        raise errors.InvalidArgumentError(
+            None, t.op, "The loop ran no iteration, so the shape of its stacked output %s is "
+            "unknown (static shape %s)" % (t.name, format_dims(dims) if dims else "unknown"))
+    return xp.zeros((0,) + dims[1:], dtype=t.dtype.as_numpy_dtype)
+
+
+@register
+class WhileGrad(_FunctionalOp):
+    """The gradient of While: the body's gradient function replayed over the forward run's
+    iterations in reverse (from the token's per-iteration stack), summing the gradients of
+    the captured tensors. Inputs: the captured tensors, the gradients of the While's outputs
+    (loop variables, then stacked outputs), the token. Outputs: the gradients of the loop
+    variables' initial values and of the captured tensors listed in `wrt`."""
+
+    body_grad: Function
+    n_vars: int
+    n_stacked: int
+    wrt: tuple
+    ref_inputs: tuple = ()
+    stateful: bool = False
+
+    def infer(self, *inputs):
+        return [TensorSpec(self.body_grad.args[i].shape, self.body_grad.args[i].dtype)
+                for i in self.wrt]
+
+    def bind(self, ctx, op):
+        n, n_stacked, wrt = self.n_vars, self.n_stacked, self.wrt
+        fn = self.body_grad
+        n_captured = len(op.inputs) - n - n_stacked - 1
+        data_caps = [j for j in range(n_captured) if j not in self.ref_inputs]
+        data = list(range(n)) + [n + j for j in data_caps] + list(
+            range(n + n_captured, len(fn.args)))
+        plan = _compile(ctx, fn, data)
+        index = fn.residual_index
+        xp = ctx.xp_for(op)
+        cap_pos = {n + j: k for k, j in enumerate(data_caps)}
+
+        def run(*values):
+            captured = list(values[:len(data_caps)])
+            rest = values[len(data_caps):]
+            dvars, dstacked, token = list(rest[:n]), rest[n:n + n_stacked], rest[-1]
+            _, history = token
+            sums = {}
+            for it in range(len(history) - 1, -1, -1):
+                loop_vars, kept = history[it]
+                dy = dvars + [d[it] for d in dstacked]
+                out = plan.call(list(loop_vars) + captured + dy + [kept[j] for j in index])
+                for k, i in enumerate(wrt):
+                    if i < n:
+                        dvars[i] = out[k]
+                    else:
+                        sums[i] = out[k] if i not in sums else sums[i] + out[k]
+            grads = tuple(dvars[i] if i < n else
+                          sums[i] if i in sums else xp.zeros_like(captured[cap_pos[i]])
+                          for i in wrt)
+            return grads if len(grads) > 1 else grads[0]
+        return run
+
+    def grad(self, op, *dys):
+        raise LookupError("Second derivatives through tf.while_loop are not supported (op '%s'"
+                          "); tf.cond supports them." % op.name)
+
+
+def _shape_fits(shape, invariant):
+    """Whether `shape` is at least as specific as `invariant` (TF's rule for loop variables)."""
+    inv = invariant.as_tuple()
+    if inv is None:
+        return True
+    dims = shape.as_tuple()
+    return dims is not None and len(dims) == len(inv) and all(
+        i is None or i == d for d, i in zip(dims, inv))
+
+
+def _shape_text(shape):
+    dims = shape.as_tuple()
+    if dims is None:
+        return "<unknown>"
+    return "(%s)" % "".join("%s, " % ("?" if d is None else d) for d in dims).rstrip(" ")[:-1] \
+        if len(dims) != 1 else "(%s,)" % ("?" if dims[0] is None else dims[0])
+
+
+def _loop(cond, body, loop_vars, shape_invariants, name, maximum_iterations, back_prop,
+          parallel_iterations, n_stacked=0, stacked_fn=None):
+    """Builds a While op; returns (the final loop variables flat, the stacked outputs)."""
+    graph = get_default_graph()
+    flat = [convert_to_tensor(v) for v in nest.flatten(loop_vars)]
+    if shape_invariants is None:
+        invariants = [t.shape for t in flat]
+    else:
+        nest.assert_same_structure(loop_vars, shape_invariants)
+        invariants = [as_shape(s) for s in nest.flatten(shape_invariants)]
+        for t, inv in zip(flat, invariants):
+            if not _shape_fits(t.shape, inv):
+                raise ValueError(
+                    "The shape invariant specified for %s is not compatible with the initial "
+                    "shape of the loop variable. It enters the loop with shape %s, but the "
+                    "specified shape invariant is %s." % (t.name, _shape_text(t.shape),
+                                                          _shape_text(inv)))
+    specs = [(t.dtype, inv, "loop_var") for t, inv in zip(flat, invariants)]
+
+    def call(fn, args):
+        packed = nest.pack_sequence_as(loop_vars, args)
+        return fn(*packed) if isinstance(packed, (list, tuple)) else fn(packed)
+
+    scope = graph.get_name_scope() + "/"
+    cond_g, cond_args, cond_res = _build_function(scope + "cond", lambda *a: call(cond, a),
+                                                  specs, graph)
+    cond_out = _flat_outputs(cond_g, cond_res, "cond")
+    if len(cond_out) != 1 or cond_out[0].dtype is not dtypes.bool:
+        raise TypeError("The loop condition must return one bool tensor, got %s"
+                        % ", ".join("%s" % t.dtype.name for t in cond_out))
+    if cond_out[0].shape.ndims not in (None, 0):
+        raise ValueError("Shape must be rank 0 but is rank %d for the loop condition '%s' with "
+                         "input shapes: %s." % (cond_out[0].shape.ndims, cond_out[0].name,
+                                                format_dims(cond_out[0].shape.as_tuple())))
+    body_g, body_args, body_res = _build_function(scope + "body", lambda *a: call(body, a),
+                                                  specs, graph)
+    stacked = []
+    if n_stacked:
+        body_res, stacked = body_res
+    if not nest.is_sequence(body_res):
+        body_res = [body_res]
+    top = loop_vars if isinstance(loop_vars, (list, tuple)) and not hasattr(loop_vars, "_fields") \
+        else [loop_vars]
+    structure = list(top) if not hasattr(loop_vars, "_fields") else loop_vars
+    nest.assert_same_structure(list(structure) if not hasattr(loop_vars, "_fields") else structure,
+                               list(body_res) if not hasattr(loop_vars, "_fields") else body_res)
+    body_out = _flat_outputs(body_g, body_res, "body") + _flat_outputs(body_g, stacked, "body")
+    for t, out, inv in zip(flat, body_out, invariants):
+        if out.dtype is not t.dtype:
+            raise TypeError("Loop variable %s enters the loop with type %s, but has type %s after "
+                            "one iteration." % (t.name, t.dtype.name, out.dtype.name))
+        if not _shape_fits(out.shape, inv):
+            raise ValueError(
+                "Input tensor '%s' enters the loop with shape %s, but has shape %s after one "
+                "iteration. To allow the shape to vary across iterations, use the "
+                "`shape_invariants` argument of tf.while_loop to specify a less-specific shape."
+                % (t.name, _shape_text(inv), _shape_text(out.shape)))
+    n = len(flat)
+    captured, (cond_all, body_all) = _match_captures([cond_g, body_g], [cond_args, body_args])
+    fns = [Function(cond_g, cond_all, cond_out), Function(body_g, body_all, body_out)]
+    refs = tuple(_ref_only(fns, range(n, n + len(captured))))
+    controls = [c for g in (cond_g, body_g) for c in g.control_captures]
+    inputs = flat + captured
+    if maximum_iterations is not None:
+        maximum_iterations = convert_to_tensor(maximum_iterations, name="maximum_iterations")
+        if not maximum_iterations.dtype.is_integer or maximum_iterations.shape.ndims not in (None, 0):
+            raise ValueError("maximum_iterations must be a scalar integer tensor, got %s"
+                             % maximum_iterations)
+        inputs.append(maximum_iterations)
+    op = graph.create_op(
+        While(fns[0], fns[1], n_vars=n, n_stacked=len(body_out) - n, back_prop=back_prop,
+              parallel_iterations=parallel_iterations,
+              has_maximum=maximum_iterations is not None, ref_inputs=refs,
+              stateful=_stateful(fns)),
+        inputs, name="While", control_inputs=controls)
+    exits = [graph.create_op(Identity(), [t], name="Exit").outputs[0] for t in op.outputs[:n]]
+    return exits, op.outputs[n:-1]
+
+
+def while_loop(cond, body, loop_vars, shape_invariants=None, parallel_iterations=10,
+               back_prop=True, swap_memory=False, name=None, maximum_iterations=None,
+               return_same_structure=False):
+    """tf.while_loop: repeats `body` on `loop_vars` while `cond` holds, as one While op (cond
+    and body are sub-graphs run from a Python `while`). Loop variables may be nested
+    structures; each keeps its shape unless `shape_invariants` relaxes it; at most
+    `maximum_iterations` iterations run when given. `parallel_iterations` and `swap_memory`
+    are accepted (iterations run one after another, in host memory)."""
+    if not callable(cond):
+        raise TypeError("cond must be callable.")
+    if not callable(body):
+        raise TypeError("body must be callable.")
+    if not isinstance(parallel_iterations, int) or parallel_iterations < 1:
+        raise TypeError("parallel_iterations must be a positive integer.")
+    if not loop_vars and loop_vars != 0:
+        raise ValueError("No loop variables provided")
+    with name_scope(name, "while", nest.flatten(loop_vars)):
+        exits, _ = _loop(cond, body, loop_vars, shape_invariants, name, maximum_iterations,
+                         back_prop, parallel_iterations)
+        if not return_same_structure and len(exits) == 1:
+            return exits[0]
+        return nest.pack_sequence_as(loop_vars, exits)

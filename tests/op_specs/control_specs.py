@@ -26,6 +26,23 @@ def _np_case(x):
     return np.exp(x) if s > 1 else x ** 3 if s < -1 else -x
 
 
+def _power_loop(x, y):
+    """x * y**3 by a loop of three multiplications (a fixed trip count)."""
+    return tf.while_loop(lambda i, a: i < 3, lambda i, a: (i + 1, a * y), [tf.constant(0), x])[1]
+
+
+def _halving_loop(x):
+    """x halved until its sum of squares is below 1 (a trip count that depends on x)."""
+    return tf.while_loop(lambda a: tf.reduce_sum(a * a) > 1., lambda a: a * 0.5 + 0. * tf.sin(a),
+                         [x])
+
+
+def _np_halving(x):
+    while (x * x).sum() > 1:
+        x = x * 0.5
+    return x
+
+
 SPECS = [
     OpSpec("cond_true", lambda x, y: tf.cond(tf.constant(True), lambda: x * y, lambda: x + y),
            lambda x, y: x * y, [Arg((2, 3)), Arg((2, 3))]),
@@ -39,4 +56,10 @@ SPECS = [
     OpSpec("case_first", _case, _np_case, [Arg((3,), low=0.5, high=1.)]),
     OpSpec("case_second", _case, _np_case, [Arg((3,), low=-1., high=-0.5)]),
     OpSpec("case_default", _case, _np_case, [Arg((2,), values=[0.3, -0.2])]),
+    OpSpec("while_power", _power_loop, lambda x, y: x * y ** 3, [Arg((2, 3)), Arg((2, 3))]),
+    OpSpec("while_data_dependent", _halving_loop, _np_halving, [Arg((4,), low=1., high=3.)]),
+    OpSpec("while_cond_in_body",
+           lambda x: tf.while_loop(lambda i, a: i < 4, lambda i, a: (i + 1, tf.cond(
+               tf.equal(i % 2, 0), lambda: tf.tanh(a), lambda: a * a)), [tf.constant(0), x])[1],
+           lambda x: (np.tanh(np.tanh(x) ** 2)) ** 2, [Arg((3,), low=-1., high=1.)]),
 ]
