@@ -7,7 +7,7 @@ import os
 import types
 
 import minitf as tf
-from minitf import datasets, visualize
+from minitf import datasets, horovod, visualize
 from minitf.datasets import cifar10, digits, fashion_mnist, mnist
 from minitf.examples.tutorials.mnist import input_data
 
@@ -29,6 +29,8 @@ NAMESPACES = [
     ("minitf.visualize", visualize, "Graph drawing (see graph_drawing.md)."),
     ("tf.data", tf.data, "Input pipelines: datasets and iterators (see input_pipelines.md)."),
     ("tf.data.experimental", tf.data.experimental, ""),
+    ("minitf.horovod", horovod, "Data-parallel training on MPI with Horovod's API "
+                                "(docs/distributed.md)."),
 ]
 for optional in ("debugging", "initializers"):
     if isinstance(getattr(tf, optional, None), types.ModuleType):

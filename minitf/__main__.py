@@ -1,4 +1,5 @@
-"""The `minitf` command: `minitf demo` trains the course's digits classifier."""
+"""The `minitf` command: `minitf demo` trains the course's digits classifier; `minitf
+inspect-checkpoint` lists a checkpoint; `minitf run -np N python train.py` starts N ranks."""
 
 import argparse
 import sys
@@ -29,6 +30,11 @@ def main(argv=None):
                                                              "(dtypes, shapes) or print values")
     inspect_checkpoint.add_arguments(inspect)
 
+    from minitf.horovod import launch
+    mpirun = commands.add_parser("run", help="start a program N times under MPI for "
+                                             "minitf.horovod (like horovodrun)")
+    launch.add_arguments(mpirun)
+
     args = parser.parse_args(argv)
     if args.command == "demo":
         from minitf.demo import train_digits
@@ -38,6 +44,8 @@ def main(argv=None):
         return 0
     if args.command == "inspect-checkpoint":
         return inspect_checkpoint.run(args)
+    if args.command == "run":
+        return launch.run(args)
     return 2
 
 

@@ -5,7 +5,7 @@ import re
 import types
 
 import minitf as tf
-from minitf import datasets, visualize
+from minitf import datasets, horovod, visualize
 from minitf.datasets import cifar10, digits, fashion_mnist, mnist
 from minitf.examples.tutorials.mnist import input_data
 
@@ -22,7 +22,8 @@ def public_names():
                            ("minitf.datasets.fashion_mnist", fashion_mnist),
                            ("minitf.datasets.cifar10", cifar10), ("minitf.visualize", visualize),
                            ("minitf.examples.tutorials.mnist.input_data", input_data),
-                           ("tf.data", tf.data), ("tf.data.experimental", tf.data.experimental)]:
+                           ("tf.data", tf.data), ("tf.data.experimental", tf.data.experimental),
+                           ("minitf.horovod", horovod)]:
         for name in dir(module):
             if name.startswith("_"):
                 continue

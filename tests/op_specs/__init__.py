@@ -61,4 +61,9 @@ TESTED_ELSEWHERE = {
     "IteratorGetNext": "tests/data/test_dataset.py",
     "IteratorToStringHandle": "tests/data/test_dataset.py",
     "IteratorFromStringHandle": "tests/data/test_dataset.py",
+    # Collectives need several processes: run as MPI jobs of 2 and 3 ranks.
+    "HorovodAllreduce": "tests/horovod/test_horovod.py",
+    "HorovodGroupedAllreduce": "tests/horovod/test_horovod.py",
+    "HorovodAllgather": "tests/horovod/test_horovod.py",
+    "HorovodBroadcast": "tests/horovod/test_horovod.py",
 }

@@ -1,0 +1,80 @@
+"""Run under mpiexec by test_horovod.py: every collective against numpy, on every rank."""
+
+import sys
+
+import numpy as np
+
+import minitf as tf
+import minitf.horovod as hvd
+
+
+def main():
+    hvd.init()
+    r, n = hvd.rank(), hvd.size()
+    assert 0 <= hvd.local_rank() < hvd.local_size() <= n
+
+    def value(rank, shape, dtype):
+        rng = np.random.default_rng(rank)
+        return (rng.standard_normal(shape) * 10).astype(dtype)
+
+    checks = []
+    for dtype in ("float32", "float64", "int32", "int64", "float16", "uint8"):
+        for shape in ((), (0,), (3,), (2, 5), (4, 0, 2)):
+            x = tf.placeholder(dtype, shape)
+            checks.append(("sum", dtype, shape, x, hvd.allreduce(x, op=hvd.Sum)))
+            if dtype.startswith("float"):
+                checks.append(("average", dtype, shape, x, hvd.allreduce(x)))
+            checks.append(("broadcast", dtype, shape, x, hvd.broadcast(x, n - 1)))
+            if shape:
+                checks.append(("allgather", dtype, shape, x, hvd.allgather(x)))
+    grouped_in = [tf.placeholder("float32", s) for s in ((3,), (2, 2), ())]
+    grouped = hvd.grouped_allreduce(grouped_in)
+    fp16_in = tf.placeholder("float32", (1000,))
+    fp16_out = hvd.allreduce(fp16_in, compression=hvd.Compression.fp16)
+    ragged = tf.placeholder("float64", (None, 2))
+    ragged_out = hvd.allgather(ragged)
+
+    with tf.Session() as sess:
+        feed = {x: value(r, s, d) for _, d, s, x, _ in checks}
+        got = sess.run([out for *_, out in checks], feed)
+        for (kind, dtype, shape, x, out), g in zip(checks, got):
+            everyone = [value(k, shape, dtype) for k in range(n)]
+            if kind == "sum":
+                want = sum(e.astype("float64") for e in everyone).astype(dtype) \
+                    if dtype != "uint8" else sum(everyone).astype(dtype)
+            elif kind == "average":
+                want = sum(e.astype("float64") for e in everyone) / n
+            elif kind == "broadcast":
+                want = everyone[n - 1]
+            else:
+                want = np.concatenate(everyone)
+            assert g.dtype == np.dtype(want.dtype) or kind == "average", (kind, dtype, g.dtype)
+            assert g.shape == want.shape, (kind, dtype, shape, g.shape, want.shape)
+            tol = 2e-2 if dtype == "float16" else 1e-6
+            np.testing.assert_allclose(g.astype("float64"), want.astype("float64"),
+                                       rtol=tol, atol=tol, err_msg="%s %s %s" % (kind, dtype, shape))
+
+        gvals = [value(r, s.shape.as_list(), "float32") for s in grouped_in]
+        gout = sess.run(grouped, dict(zip(grouped_in, gvals)))
+        for i, g in enumerate(gout):
+            want = sum(value(k, grouped_in[i].shape.as_list(), "float32").astype("float64")
+                       for k in range(n)) / n
+            np.testing.assert_allclose(g, want, rtol=1e-6, atol=1e-6)
+
+        base = np.linspace(-3, 3, 1000).astype("float32")
+        got16 = sess.run(fp16_out, {fp16_in: base * (r + 1)})
+        assert got16.dtype == np.float32
+        want16 = base * sum(range(1, n + 1)) / n
+        np.testing.assert_allclose(got16, want16, rtol=2e-3, atol=2e-3)  # float16's 11 bits
+        assert not np.array_equal(got16, want16.astype("float32")) or n == 1
+
+        mine = np.full((r + 1, 2), r, "float64")  # rank r sends r+1 rows
+        rows = sess.run(ragged_out, {ragged: mine})
+        assert rows.shape == (n * (n + 1) // 2, 2), rows.shape
+        assert rows[:, 0].tolist() == [k for k in range(n) for _ in range(k + 1)]
+    print("collectives OK on rank %d of %d (%d checks)" % (r, n, len(checks) + 3))
+    sys.stdout.flush()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,123 @@
+"""minitf.horovod: Horovod's TF1 API on MPI. The collectives, training and failure programs in
+this folder run as real MPI jobs of 2 and 3 ranks (mpiexec from the `mpich` wheel or a system
+MPI); the test extra installs mpi4py and mpich, so CI runs them."""
+
+import os
+import re
+import subprocess
+import sys
+import time
+
+import pytest
+
+import minitf.horovod as hvd
+from minitf.horovod import basics, launch
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.dirname(os.path.dirname(HERE))
+
+try:
+    import mpi4py  # noqa: F401
+    MPIEXEC = launch.find_mpiexec()
+except ImportError:
+    MPIEXEC = None
+needs_mpi = pytest.mark.skipif(MPIEXEC is None, reason="needs mpi4py and mpiexec: pip install -e '.[mpi]'")
+
+
+def job(ranks, script, *args, env=None, timeout=120, launcher=False):
+    """Runs tests/horovod/<script> as an MPI job; returns (exit status, stdout, stderr, seconds)."""
+    environ = dict(os.environ, PYTHONPATH=ROOT, **(env or {}))
+    program = [sys.executable, os.path.join(HERE, script)] + list(args)
+    if launcher:
+        line = [sys.executable, "-m", "minitf", "run", "-np", str(ranks)] + program
+    else:
+        line = [MPIEXEC, "-n", str(ranks)] + program
+    start = time.monotonic()
+    done = subprocess.run(line, capture_output=True, text=True, timeout=timeout, env=environ,
+                          cwd=ROOT)
+    return done.returncode, done.stdout, done.stderr, time.monotonic() - start
+
+
+def test_every_call_before_init_says_to_call_init():
+    assert not basics.is_initialized()
+    for call in (hvd.rank, hvd.size, hvd.local_rank, hvd.local_size,
+                 lambda: hvd.allreduce(1.0), lambda: hvd.broadcast_global_variables(0),
+                 lambda: hvd.DistributedOptimizer(None)):
+        with pytest.raises(ValueError, match=r"Horovod has not been initialized; use hvd.init\(\)"):
+            call()
+
+
+def test_fusion_buckets_split_by_dtype_and_threshold():
+    import numpy as np
+    arrays = [np.zeros(10, "float32"), np.zeros(10, "float64"), np.zeros(10, "float32"),
+              np.zeros(30, "float32"), np.zeros(5, "float32")]
+    # 40-byte float32 arrays with a 100-byte threshold: [0, 2], then the 120-byte one alone,
+    # then the last; float64 on its own
+    assert basics._buckets(arrays, 100) == [(np.dtype("float32"), [0, 2]),
+                                            (np.dtype("float64"), [1]),
+                                            (np.dtype("float32"), [3]),
+                                            (np.dtype("float32"), [4])]
+
+
+@needs_mpi
+def test_one_rank_names_checks_and_gradients():
+    status, out, err, _ = job(1, "single.py", launcher=False)
+    assert status == 0, err
+    assert "single OK" in out
+
+
+@needs_mpi
+@pytest.mark.parametrize("ranks", [2, 3])
+def test_collectives_match_numpy(ranks):
+    # 3 ranks go through the `minitf run` launcher, 2 through plain mpiexec
+    status, out, err, _ = job(ranks, "collectives.py", launcher=ranks == 3)
+    assert status == 0, err
+    # ranks share stdout, so their lines can run together: find each report anywhere
+    assert sorted(re.findall(r"collectives OK on rank (\d+) of (\d+) \(102 checks\)", out)) == \
+        [(str(r), str(ranks)) for r in range(ranks)]
+
+
+@needs_mpi
+@pytest.mark.parametrize("ranks", [2, 3])
+def test_data_parallel_training_equals_one_process_on_the_global_batch(ranks, tmp_path):
+    status, out, err, _ = job(ranks, "train_mlp.py", str(tmp_path))
+    assert status == 0, err
+    assert out.count("train OK") == ranks
+    # only rank 0 wrote the checkpoint: one data file, one index, one state file
+    assert sorted(os.listdir(tmp_path)) == ["checkpoint", "model.data-00000-of-00001",
+                                            "model.index", "model.meta"]
+
+
+@needs_mpi
+def test_a_rank_that_raises_ends_the_whole_job():
+    status, out, err, seconds = job(2, "failures.py", "raise", timeout=60)
+    assert status != 0, (out, err)
+    assert "rank 1 raised an uncaught RuntimeError; aborting the job" in err, err
+    assert seconds < 30, err  # not a hang: rank 0 was blocked in an allreduce when rank 1 failed
+
+
+@needs_mpi
+def test_mismatched_tensors_are_an_error_naming_the_tensor_and_ranks():
+    status, out, err, _ = job(2, "failures.py", "mismatch")
+    assert status == 0, err
+    for r, other in ((0, 1), (1, 0)):
+        assert ("rank %d caught: Mismatched Horovod collectives: ranks [%d] submitted something "
+                "different from rank %d" % (r, other, r)) in out
+    assert "rank 0: allreduce 'grads' with float32[3]" in out
+    assert "rank 1: allreduce 'grads' with float32[4]" in out
+
+
+@needs_mpi
+def test_a_rank_that_never_joins_times_out_when_asked_to():
+    status, out, err, seconds = job(2, "failures.py", "stall",
+                                    env={"HOROVOD_STALL_SHUTDOWN_TIME_SECONDS": "1"}, timeout=60)
+    assert status != 0, (out, err)
+    assert "DeadlineExceededError" in err and "gave up after" in err and "'lonely'" in err, err
+    assert seconds < 30, err  # rank 1 sleeps 60 s: the abort ended it
+
+
+def test_launcher_explains_a_missing_mpiexec(monkeypatch, capsys):
+    monkeypatch.setattr(launch, "find_mpiexec", lambda: None)
+    from minitf.__main__ import main
+    assert main(["run", "-np", "2", "python", "train.py"]) == 127
+    assert "pip install -e '.[mpi]'" in capsys.readouterr().err
