@@ -17,6 +17,8 @@ NAMESPACES = [
     ("tf.layers", tf.layers, "Layers built from variables and ops."),
     ("tf.train", tf.train, "Optimizers, learning-rate schedules, the global step, checkpoints."),
     ("tf.summary", tf.summary, "Summaries and FileWriter for TensorBoard."),
+    ("tf.losses", tf.losses, "Loss functions with weights and reductions, and the loss collections."),
+    ("tf.contrib.layers", tf.contrib.layers, "Regularizers and the initializers TF1 code imports from contrib."),
     ("tf.errors", tf.errors, "TensorFlow's error classes and codes."),
     ("tf.testing", tf.testing, "Numerical gradient checks (float64)."),
     ("minitf.datasets", datasets, "Data that ships with the package (no download)."),

@@ -21,6 +21,8 @@ from minitf.ops.variable_scope import *  # noqa: F401,F403
 from minitf.ops.init_ops import *  # noqa: F401,F403
 from minitf.ops.random_ops import *  # noqa: F401,F403
 from minitf.ops.logging_ops import *  # noqa: F401,F403
+from minitf.ops.linalg_ops import *  # noqa: F401,F403
+from minitf.ops.clip_ops import *  # noqa: F401,F403
 from minitf.ops import variables as _variables
 from minitf.gradients import gradients
 from minitf.framework.indexed_slices import IndexedSlices
@@ -30,7 +32,7 @@ from minitf.framework.importer import import_graph_def
 from minitf.client.session import InteractiveSession, Session
 from minitf.protos.config_pb2 import (ConfigProto, GPUOptions, GraphOptions, OptimizerOptions,
                                       RunMetadata, RunOptions)
-from minitf import debugging, layers, nn, summary, testing, train
+from minitf import contrib, debugging, layers, losses, nn, summary, testing, train
 from minitf import data  # tf.data
 from minitf.summary import Summary
 

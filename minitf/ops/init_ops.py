@@ -9,13 +9,16 @@ import numpy as np
 from minitf import dtypes
 from minitf.framework.shapes import TensorShape
 from minitf.ops import random_ops, variables
-from minitf.ops.array_ops import ones, zeros
+from minitf.ops.array_ops import ones, reshape, zeros
+from minitf.ops.linalg_ops import matrix_diag_part, matrix_transpose, qr
+from minitf.ops.math_ops import sign
 from minitf.ops.constant_op import constant
 
 __all__ = ["zeros_initializer", "ones_initializer", "constant_initializer",
            "random_normal_initializer", "random_uniform_initializer",
            "truncated_normal_initializer", "variance_scaling_initializer",
-           "glorot_uniform_initializer", "glorot_normal_initializer", "initializers"]
+           "glorot_uniform_initializer", "glorot_normal_initializer", "orthogonal_initializer",
+           "initializers"]
 
 
 class Initializer:
@@ -234,6 +237,35 @@ class glorot_normal_initializer(variance_scaling_initializer):  # noqa: N801 - T
         return {"seed": self.seed, "dtype": self.dtype.name}
 
 
+class orthogonal_initializer(Initializer):  # noqa: N801 - TF's public name
+    """An orthogonal matrix (times `gain`): the Q of the QR decomposition of a normal sample,
+    its columns' signs fixed by R's diagonal so the distribution is uniform (Haar). Shapes of
+    rank > 2 are flattened to [prod(shape[:-1]), shape[-1]], as TF does."""
+
+    def __init__(self, gain=1.0, seed=None, dtype=dtypes.float32):
+        self.gain = gain
+        self.seed = seed
+        self.dtype = _float_dtype(dtype)
+
+    def __call__(self, shape, dtype=None, partition_info=None):
+        dtype = _float_dtype(dtype or self.dtype)
+        dims = _dims(shape)
+        if len(dims) < 2:
+            raise ValueError("The tensor to initialize must be at least two-dimensional")
+        num_rows = int(np.prod(dims[:-1]))
+        num_cols = dims[-1]
+        flat_shape = (num_cols, num_rows) if num_rows < num_cols else (num_rows, num_cols)
+        a = random_ops.random_normal(flat_shape, dtype=dtype, seed=self.seed)
+        q, r = qr(a, full_matrices=False)
+        q *= sign(matrix_diag_part(r))
+        if num_rows < num_cols:
+            q = matrix_transpose(q)
+        return self.gain * reshape(q, dims)
+
+    def get_config(self):
+        return {"gain": self.gain, "seed": self.seed, "dtype": self.dtype.name}
+
+
 def _fan_in_scaling(name, scale, distribution):
     """TF1's he_* / lecun_* initializer functions: variance_scaling on fan_in."""
     def make(seed=None):
@@ -250,6 +282,7 @@ initializers.__dict__.update(
     random_normal=random_normal_initializer, random_uniform=random_uniform_initializer,
     truncated_normal=truncated_normal_initializer, variance_scaling=variance_scaling_initializer,
     glorot_uniform=glorot_uniform_initializer, glorot_normal=glorot_normal_initializer,
+    orthogonal=orthogonal_initializer,
     he_normal=_fan_in_scaling("he_normal", 2.0, "truncated_normal"),
     he_uniform=_fan_in_scaling("he_uniform", 2.0, "uniform"),
     lecun_normal=_fan_in_scaling("lecun_normal", 1.0, "truncated_normal"),

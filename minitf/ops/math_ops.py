@@ -22,7 +22,7 @@ from minitf.ops.array_ops import (_is_tensorish, _static_int, _static_ints, broa
 from minitf.ops.constant_op import convert_to_tensor
 
 __all__ = ["add", "subtract", "multiply", "divide", "truediv", "realdiv", "div", "div_no_nan",
-           "floordiv", "floormod", "mod", "pow", "maximum", "minimum", "squared_difference",
+           "floordiv", "floormod", "mod", "truncatediv", "truncatemod", "pow", "maximum", "minimum", "squared_difference",
            "atan2", "scalar_mul", "negative", "square", "exp", "log", "log1p", "expm1", "sqrt",
            "rsqrt", "reciprocal", "abs", "sign", "sin", "cos", "tan", "asin", "acos", "atan",
            "sinh", "cosh", "tanh", "sigmoid", "erf", "floor", "ceil", "round", "is_finite",
@@ -199,6 +199,37 @@ class FloorMod(BinaryOp):
     def grad(self, op, dy):
         x, y = op.inputs
         return [sum_to(dy, x), sum_to(dy * negative(floordiv(x, y)), y)]
+
+
+class _TruncatingOp(BinaryOp):
+    """TruncateDiv / TruncateMod: C semantics (the quotient rounds toward zero, the remainder
+    has the dividend's sign); an integer division by zero is an error, as in TF."""
+
+    supports_out = False
+    differentiable = False  # TF registers no gradient for either
+
+    def compute(self, xp, x, y):
+        if x.dtype.kind in "iu" and not xp.all(y):
+            raise ZeroDivisionError("Integer division by zero")
+        return self.kernel_fn(xp, x, y)
+
+
+@register
+class TruncateDiv(_TruncatingOp):
+    @staticmethod
+    def kernel_fn(xp, x, y):
+        if x.dtype.kind in "iu":
+            q = xp.floor_divide(x, y)
+            # floor and truncation differ where the division is inexact and the signs differ
+            return q + ((q < 0) & (q * y != x)).astype(x.dtype)
+        return xp.true_divide(x, y)
+
+
+@register
+class TruncateMod(_TruncatingOp):
+    @staticmethod
+    def kernel_fn(xp, x, y):
+        return xp.fmod(x, y)
 
 
 @register
@@ -1615,6 +1646,17 @@ def floordiv(x, y, name=None):
 def floormod(x, y, name=None):
     """tf.floormod (the `%` operator): x - floor(x / y) * y, with the sign of y."""
     return _binary(FloorMod(), x, y, name, "FloorMod")
+
+
+def truncatediv(x, y, name=None):
+    """tf.truncatediv: x / y rounded toward zero for integers (C semantics: -7 / 5 = -1), the
+    true quotient for floats."""
+    return _binary(TruncateDiv(), x, y, name, "TruncateDiv")
+
+
+def truncatemod(x, y, name=None):
+    """tf.truncatemod: the remainder of truncated division (C's fmod: the sign of x)."""
+    return _binary(TruncateMod(), x, y, name, "TruncateMod")
 
 
 def mod(x, y, name=None):

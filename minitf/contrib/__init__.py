@@ -1,0 +1,3 @@
+"""tf.contrib: the parts of TF1's contrib that tutorials import (one submodule per area)."""
+
+from minitf.contrib import layers  # noqa: F401

@@ -1,0 +1,49 @@
+"""tf.global_norm and tf.clip_by_global_norm (TF1's clip_ops; clip_by_value and clip_by_norm
+are in math_ops)."""
+
+import collections.abc
+
+from minitf.framework.graph import name_scope
+from minitf.ops.array_ops import identity, stack
+from minitf.ops.constant_op import convert_to_tensor
+from minitf.ops.math_ops import cast, minimum, reduce_sum, sqrt
+from minitf.ops.nn_ops import l2_loss
+
+__all__ = ["global_norm", "clip_by_global_norm"]
+
+
+def global_norm(t_list, name=None):
+    """tf.global_norm: sqrt(sum of the squared entries of every tensor in `t_list`); None
+    entries are skipped."""
+    if not isinstance(t_list, collections.abc.Sequence) or isinstance(t_list, str):
+        raise TypeError("t_list should be a sequence")
+    t_list = list(t_list)
+    with name_scope(name, "global_norm", t_list) as name:
+        values = [convert_to_tensor(t, name="t_%d" % i) for i, t in enumerate(t_list)
+                  if t is not None]
+        half_squared_norms = [l2_loss(v) for v in values]
+        half_squared_norm = reduce_sum(stack(half_squared_norms))
+        return sqrt(half_squared_norm * convert_to_tensor(2.0, dtype=half_squared_norm.dtype),
+                    name="global_norm")
+
+
+def clip_by_global_norm(t_list, clip_norm, use_norm=None, name=None):
+    """tf.clip_by_global_norm: (each t * clip_norm / max(global_norm, clip_norm), global_norm).
+    None entries stay None; a non-finite global norm makes every value NaN, as TF."""
+    if not isinstance(t_list, collections.abc.Sequence) or isinstance(t_list, str):
+        raise TypeError("t_list should be a sequence")
+    t_list = list(t_list)
+    if use_norm is None:
+        use_norm = global_norm(t_list, name)
+    with name_scope(name, "clip_by_global_norm", t_list + [clip_norm]) as name:
+        scale_for_finite = clip_norm * minimum(
+            1.0 / use_norm, convert_to_tensor(1.0, dtype=use_norm.dtype) / clip_norm)
+        scale = scale_for_finite + (use_norm - use_norm)  # NaN when the norm is not finite
+        clipped = []
+        for i, t in enumerate(t_list):
+            if t is None:
+                clipped.append(None)
+                continue
+            v = convert_to_tensor(t, name="t_%d" % i)
+            clipped.append(identity(v * cast(scale, v.dtype), name="%s_%d" % (name, i)))
+    return clipped, use_norm

@@ -1,0 +1,67 @@
+"""Op table entries for linalg_ops (diagonals, cross, QR) and the truncating divisions."""
+
+import numpy as np
+
+import minitf as tf
+from tests.op_specs.spec import Arg, OpSpec
+
+
+def _np_matrix_diag(d, rows=None, cols=None):
+    k = d.shape[-1]
+    out = np.zeros(d.shape[:-1] + (rows or k, cols or k), d.dtype)
+    for i in range(k):
+        out[..., i, i] = d[..., i]
+    return out
+
+
+def _np_set_diag(x, d):
+    out = x.copy()
+    for i in range(d.shape[-1]):
+        out[..., i, i] = d[..., i]
+    return out
+
+
+def _np_qr(x):
+    q, r = np.linalg.qr(x)
+    return [q, r]
+
+
+def _np_truncatediv(x, y):
+    return (np.trunc(x / y)).astype(x.dtype) if x.dtype.kind in "iu" else x / y
+
+
+SPECS = [
+    OpSpec("matrix_diag", tf.matrix_diag, _np_matrix_diag, [Arg((2, 3), static=(None, 3))]),
+    OpSpec("matrix_diag/vector", tf.matrix_diag, _np_matrix_diag, [Arg((4,))]),
+    OpSpec("matrix_diag/eye_rectangular", lambda x: tf.eye(2, 3, batch_shape=[2], dtype=x.dtype) * x,
+           lambda x: _np_matrix_diag(np.ones((2, 2), np.float32), 2, 3) * x, [Arg((2, 1, 1))]),
+    OpSpec("matrix_diag_part", tf.matrix_diag_part,
+           lambda x: np.diagonal(x, axis1=-2, axis2=-1), [Arg((2, 3, 4), static=(2, None, 4))]),
+    OpSpec("matrix_diag_part/tall", tf.matrix_diag_part,
+           lambda x: np.diagonal(x, axis1=-2, axis2=-1), [Arg((4, 3))]),
+    OpSpec("matrix_set_diag", tf.matrix_set_diag, _np_set_diag,
+           [Arg((2, 4, 3), static=(None, 4, None)), Arg((2, 3))]),
+    OpSpec("trace", tf.trace, lambda x: np.trace(x, axis1=-2, axis2=-1), [Arg((2, 3, 3))]),
+    OpSpec("diag", tf.diag, lambda d: np.diag(d.ravel()).reshape(d.shape + d.shape),
+           [Arg((2, 3))]),
+    OpSpec("diag_part", tf.diag_part,
+           lambda x: np.diagonal(x.reshape(6, 6)).reshape(2, 3), [Arg((2, 3, 2, 3))]),
+    OpSpec("cross", tf.cross, np.cross, [Arg((4, 3), static=(None, 3)), Arg((4, 3))]),
+    OpSpec("qr", lambda x: list(tf.qr(x)), _np_qr, [Arg((5, 3))], grad=False, rtol=1e-4,
+           atol=1e-5),
+    OpSpec("qr/wide_batched", lambda x: list(tf.qr(x)), _np_qr, [Arg((2, 3, 4))],
+           grad=False, rtol=1e-4, atol=1e-5),
+    OpSpec("qr/full_matrices", lambda x: list(tf.qr(x, full_matrices=True)),
+           lambda x: list(np.linalg.qr(x, mode="complete")), [Arg((4, 2))], grad=False,
+           rtol=1e-4, atol=1e-5),
+    OpSpec("truncatediv/int", tf.truncatediv, _np_truncatediv,
+           [Arg((6,), "int32", values=[-7, 7, -7, 7, 6, -1]),
+            Arg((6,), "int32", values=[5, -5, -5, 5, 3, 4])], grad=False),
+    OpSpec("truncatediv/float", tf.truncatediv, np.true_divide,
+           [Arg((3, 4)), Arg((4,), low=0.5, high=2.0)], grad=False),
+    OpSpec("truncatemod/int", tf.truncatemod, np.fmod,
+           [Arg((5,), "int64", values=[-7, 7, -7, 7, 0]),
+            Arg((5,), "int64", values=[5, -5, -5, 5, 3])], grad=False),
+    OpSpec("truncatemod/float", tf.truncatemod, np.fmod,
+           [Arg((3, 4)), Arg((3, 4), low=0.5, high=2.0)], grad=False),
+]
