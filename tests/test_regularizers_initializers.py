@@ -178,3 +178,17 @@ def test_clip_by_global_norm_in_a_training_step():
         assert s.run(norm) == pytest.approx(10.0)
         s.run(step)
         np.testing.assert_allclose(s.run(w), [3.0 - 0.06, 4.0 - 0.08], rtol=1e-6)
+
+
+def test_clip_by_global_norm_keeps_sparse_gradients_sparse():
+    table = tf.Variable(np.ones((5, 2), np.float32))
+    dense = tf.Variable([3.0])
+    loss = tf.reduce_sum(tf.gather(table, [0, 2, 0]) * 2.0) + tf.reduce_sum(dense * 4.0)
+    grads = tf.gradients(loss, [table, dense])
+    assert isinstance(grads[0], tf.IndexedSlices)
+    clipped, norm = tf.clip_by_global_norm(grads, 2.0)
+    assert isinstance(clipped[0], tf.IndexedSlices) and clipped[0].indices is grads[0].indices
+    rows, vdense, vnorm = _run([clipped[0].values, clipped[1], norm])
+    assert vnorm == pytest.approx(np.sqrt(6 * 4 + 16))  # three rows of [2, 2], then [4]
+    np.testing.assert_allclose(rows, np.full((3, 2), 2.0 * 2.0 / vnorm), rtol=1e-6)
+    np.testing.assert_allclose(vdense, [4.0 * 2.0 / vnorm], rtol=1e-6)

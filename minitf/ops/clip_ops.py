@@ -4,6 +4,7 @@ are in math_ops)."""
 import collections.abc
 
 from minitf.framework.graph import name_scope
+from minitf.framework.indexed_slices import IndexedSlices
 from minitf.ops.array_ops import identity, stack
 from minitf.ops.constant_op import convert_to_tensor
 from minitf.ops.math_ops import cast, minimum, reduce_sum, sqrt
@@ -14,13 +15,13 @@ __all__ = ["global_norm", "clip_by_global_norm"]
 
 def global_norm(t_list, name=None):
     """tf.global_norm: sqrt(sum of the squared entries of every tensor in `t_list`); None
-    entries are skipped."""
+    entries are skipped, an IndexedSlices counts its rows (repeated indices are not summed
+    first, as in TF)."""
     if not isinstance(t_list, collections.abc.Sequence) or isinstance(t_list, str):
         raise TypeError("t_list should be a sequence")
     t_list = list(t_list)
     with name_scope(name, "global_norm", t_list) as name:
-        values = [convert_to_tensor(t, name="t_%d" % i) for i, t in enumerate(t_list)
-                  if t is not None]
+        values = [_values(t, i) for i, t in enumerate(t_list) if t is not None]
         half_squared_norms = [l2_loss(v) for v in values]
         half_squared_norm = reduce_sum(stack(half_squared_norms))
         return sqrt(half_squared_norm * convert_to_tensor(2.0, dtype=half_squared_norm.dtype),
@@ -29,7 +30,8 @@ def global_norm(t_list, name=None):
 
 def clip_by_global_norm(t_list, clip_norm, use_norm=None, name=None):
     """tf.clip_by_global_norm: (each t * clip_norm / max(global_norm, clip_norm), global_norm).
-    None entries stay None; a non-finite global norm makes every value NaN, as TF."""
+    None entries stay None, IndexedSlices stay IndexedSlices (their rows scaled); a
+    non-finite global norm makes every value NaN, as TF."""
     if not isinstance(t_list, collections.abc.Sequence) or isinstance(t_list, str):
         raise TypeError("t_list should be a sequence")
     t_list = list(t_list)
@@ -44,6 +46,13 @@ def clip_by_global_norm(t_list, clip_norm, use_norm=None, name=None):
             if t is None:
                 clipped.append(None)
                 continue
-            v = convert_to_tensor(t, name="t_%d" % i)
-            clipped.append(identity(v * cast(scale, v.dtype), name="%s_%d" % (name, i)))
+            v = _values(t, i)
+            v = identity(v * cast(scale, v.dtype), name="%s_%d" % (name, i))
+            clipped.append(IndexedSlices(v, t.indices, t.dense_shape)
+                           if isinstance(t, IndexedSlices) else v)
     return clipped, use_norm
+
+
+def _values(t, i):
+    """The dense values of `t` (an IndexedSlices' rows: sparse gradients stay sparse)."""
+    return convert_to_tensor(t.values if isinstance(t, IndexedSlices) else t, name="t_%d" % i)
