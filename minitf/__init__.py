@@ -16,6 +16,7 @@ from minitf.ops.array_ops import *  # noqa: F401,F403
 from minitf.ops.math_ops import *  # noqa: F401,F403
 from minitf.ops.control_ops import *  # noqa: F401,F403
 from minitf.ops.control_flow_ops import *  # noqa: F401,F403
+from minitf.ops.functional_ops import *  # noqa: F401,F403
 from minitf.ops.variables import *  # noqa: F401,F403
 from minitf.ops.variable_scope import *  # noqa: F401,F403
 from minitf.ops.init_ops import *  # noqa: F401,F403

@@ -158,7 +158,8 @@ def _gradient_function(fn, wrt):
                    for t in fn.outputs]
         xs = [fn.args[i] for i in wrt]
         grads = gradients(fn.outputs, xs, grad_ys=dys) if xs else []
-        grads = [zeros_like(x) if gr is None else gr for x, gr in zip(xs, grads)]
+        grads = [zeros_like(x) if gr is None else convert_to_tensor(gr)  # (dense: a plan output)
+                 for x, gr in zip(xs, grads)]
     boundary = set(fn.residuals)
     for op in g.get_operations()[:n_before]:
         if (op.opdef.stateful and op.type != "Placeholder") or op.control_inputs:
@@ -517,8 +518,9 @@ def _shape_text(shape):
 
 
 def _loop(cond, body, loop_vars, shape_invariants, name, maximum_iterations, back_prop,
-          parallel_iterations, n_stacked=0, stacked_fn=None):
-    """Builds a While op; returns (the final loop variables flat, the stacked outputs)."""
+          parallel_iterations, n_stacked=False):
+    """Builds a While op; returns (the final loop variables flat, the stacked outputs). With
+    `n_stacked`, body returns (loop variables, list of per-iteration outputs to stack)."""
     graph = get_default_graph()
     flat = [convert_to_tensor(v) for v in nest.flatten(loop_vars)]
     if shape_invariants is None:
@@ -555,6 +557,7 @@ def _loop(cond, body, loop_vars, shape_invariants, name, maximum_iterations, bac
     stacked = []
     if n_stacked:
         body_res, stacked = body_res
+        stacked = list(stacked)
     if not nest.is_sequence(body_res):
         body_res = [body_res]
     top = loop_vars if isinstance(loop_vars, (list, tuple)) and not hasattr(loop_vars, "_fields") \

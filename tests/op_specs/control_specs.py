@@ -62,4 +62,31 @@ SPECS = [
            lambda x: tf.while_loop(lambda i, a: i < 4, lambda i, a: (i + 1, tf.cond(
                tf.equal(i % 2, 0), lambda: tf.tanh(a), lambda: a * a)), [tf.constant(0), x])[1],
            lambda x: (np.tanh(np.tanh(x) ** 2)) ** 2, [Arg((3,), low=-1., high=1.)]),
+    OpSpec("map_fn", lambda x: tf.map_fn(lambda r: tf.tanh(r) * r[0], x),
+           lambda x: np.tanh(x) * x[:, :1], [Arg((4, 3))]),
+    OpSpec("scan_cumsum", lambda x: tf.scan(lambda a, r: a + r, x), lambda x: np.cumsum(x, 0),
+           [Arg((5, 2))]),
+    OpSpec("scan_rnn_reverse",
+           lambda x, w: tf.scan(lambda h, r: tf.tanh(tf.reshape(tf.matmul(
+               tf.reshape(h, [1, 3]), w), [3]) + r), x, initializer=tf.zeros([3], x.dtype),
+               reverse=True),
+           lambda x, w: _np_rnn(x, w), [Arg((4, 3)), Arg((3, 3), low=-1., high=1.)]),
+    OpSpec("foldl_foldr", lambda x: [tf.foldl(lambda a, r: a * 0.5 + r, x),
+                                     tf.foldr(lambda a, r: a * r, x, initializer=tf.ones([2], x.dtype))],
+           lambda x: [_np_foldl(x), np.prod(x, 0)], [Arg((4, 2))]),
 ]
+
+
+def _np_rnn(x, w):
+    h, out = np.zeros(3, x.dtype), []
+    for r in x[::-1]:
+        h = np.tanh(h @ w + r)
+        out.append(h)
+    return np.stack(out[::-1])
+
+
+def _np_foldl(x):
+    a = x[0]
+    for r in x[1:]:
+        a = a * 0.5 + r
+    return a
