@@ -66,7 +66,7 @@ def gradients(ys, xs, grad_ys=None, name="gradients", colocate_gradients_with_op
                                      % (i, gy.shape, i, y.name, y.shape))
             grads.setdefault(y, []).append(gy)
 
-        for op in sorted(between, key=lambda o: o._id, reverse=True):
+        for op in sorted(between, key=lambda o: o.index, reverse=True):
             out_grads = [_aggregate(grads.get(t)) for t in op.outputs]
             if all(g is None for g in out_grads) or not op.opdef.differentiable:
                 continue
@@ -119,18 +119,14 @@ def _is_tensor(v):
 
 def _ops_between(graph, xs, ys, stop_ops):
     """Ops on a differentiable path from some x to some y that does not pass through a stop op."""
-    consumers = {}
-    for op in graph.get_operations():
-        for t in data_inputs(op):
-            consumers.setdefault(t, []).append(op)
     forward = set()
     stack = [x for x in xs]
     while stack:
         t = stack.pop()
         if not _backprop_dtype(t.dtype):
             continue
-        for op in consumers.get(t, ()):
-            if op not in forward and op not in stop_ops:
+        for op in graph.consumers_of(t):
+            if op not in forward and op not in stop_ops and t in data_inputs(op):
                 forward.add(op)
                 stack.extend(op.outputs)
     between = set()

@@ -17,9 +17,9 @@ def _isolated_defaults():
     """Each test starts with no InteractiveSession installed and a fresh global default graph
     (notebook-style tests open InteractiveSessions and never close them, as notebooks do)."""
     yield
-    from minitf.framework import graph as graph_module
+    from minitf.framework import context
     for _ in range(100):  # InteractiveSessions made in a row: the latest wins, close them all
-        leftover = graph_module.get_default_session()
+        leftover = context.get_default_session()
         if not isinstance(leftover, tf.InteractiveSession) or leftover._closed:
             break
         leftover.close()

@@ -194,7 +194,7 @@ def prune(elements, stop):
 
 def check_feeds(ops, fed, elements):
     """Raises TF's error for the first op among `ops` whose value must be fed and is not."""
-    for op in sorted(ops, key=lambda o: o._id):
+    for op in sorted(ops, key=lambda o: o.index):
         if op.opdef.must_be_fed:
             needing = [e for e in elements if op in prune([e], fed)]
             shape = op.outputs[0].shape
@@ -210,7 +210,7 @@ def fold(ops, fed):
     """{tensor: value} for the outputs of `ops` known without running: pure ops that know
     their value or whose inputs are all known (creation order is a topological order)."""
     known = {}
-    for op in sorted(ops, key=lambda o: o._id):
+    for op in sorted(ops, key=lambda o: o.index):
         values = op_values(op, known.get, fed)
         if values is not None:
             for t, v in zip(op.outputs, values):
@@ -231,7 +231,7 @@ def schedule(ops, fed):
         pending[op] = len(deps)
         for d in deps:
             users[d].append(op)
-    ready = [(bool(op.opdef.ref_inputs), op._id, op) for op in ops if pending[op] == 0]
+    ready = [(bool(op.opdef.ref_inputs), op.index, op) for op in ops if pending[op] == 0]
     heapq.heapify(ready)
     order = []
     while ready:
@@ -240,7 +240,7 @@ def schedule(ops, fed):
         for u in users[op]:
             pending[u] -= 1
             if pending[u] == 0:
-                heapq.heappush(ready, (bool(u.opdef.ref_inputs), u._id, u))
+                heapq.heappush(ready, (bool(u.opdef.ref_inputs), u.index, u))
     return order
 
 

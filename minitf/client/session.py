@@ -12,6 +12,7 @@ import numpy
 from minitf import backend, errors
 from minitf.client.buffers import BufferPool
 from minitf.client.plan import Plan, prune
+from minitf.framework import context
 from minitf.framework import graph as graph_module
 from minitf.framework.indexed_slices import IndexedSlices, IndexedSlicesValue
 from minitf.framework.operation import Operation
@@ -175,7 +176,7 @@ class Session:
 
     def __init__(self, target="", graph=None, config=None):
         if graph is None:
-            graph = graph_module.get_default_graph()
+            graph = context.get_default_graph()
         if not isinstance(graph, graph_module.Graph):
             raise TypeError("graph must be a tf.Graph, but got %s" % type(graph))
         if config is not None:
@@ -259,7 +260,7 @@ class Session:
         if config is None:
             return
         ops = prune(elements, set(feed_tensors))
-        for op in sorted(ops - self._placed, key=lambda o: o._id):
+        for op in sorted(ops - self._placed, key=lambda o: o.index):
             requested = (op.device or "").lower()
             if (not config.allow_soft_placement and "gpu" in requested
                     and not backend.gpu_available()):
@@ -356,7 +357,7 @@ class Session:
             self._mappers.clear()
 
     def as_default(self):
-        return graph_module.default_session_context(self)
+        return context.default_session_context(self)
 
     def list_devices(self):
         devices = ["/job:localhost/replica:0/task:0/device:CPU:0"]
@@ -411,10 +412,10 @@ class InteractiveSession(Session):
 
     def __init__(self, target="", graph=None, config=None):
         super().__init__(target, graph, config)
-        graph_module.set_interactive_session(self)
+        context.set_interactive_session(self)
 
     def close(self):
-        graph_module.clear_interactive_session(self)
+        context.clear_interactive_session(self)
         super().close()
 
 

@@ -353,7 +353,7 @@ def ancestors(ops):
         seen.add(op)
         stack.extend(t.op for t in op.inputs)
         stack.extend(op.control_inputs)
-    return sorted(seen, key=lambda op: op._id)
+    return sorted(seen, key=lambda op: op.index)
 
 
 def draw(obj, max_nodes=None):

@@ -1,10 +1,13 @@
 """Graph: operations in creation order, TF1's unique naming and name scopes, collections, control
-dependencies and devices; plus the default-graph and default-session stacks."""
+dependencies and devices, and an index of each tensor's consumers. (The default-graph and
+default-session stacks are in context.py.)"""
 
 import contextlib
 import re
 import threading
 
+from minitf.framework import context
+from minitf.framework.context import get_default_graph, get_default_session, reset_default_graph  # noqa: F401,E501
 from minitf.framework.operation import Operation
 from minitf.framework.shapes import format_dims
 from minitf.framework.tensor import Tensor, TensorSpec
@@ -64,6 +67,7 @@ class Graph:
     def __init__(self):
         self._ops = []
         self._by_name = {}
+        self._consumers = {}  # Tensor -> the ops reading it, in creation order
         self._names_in_use = {}
         self._collections = {}
         self._finalized = False
@@ -119,7 +123,15 @@ class Graph:
             op = Operation(self, op_name, opdef, inputs, specs, controls, device or "", len(self._ops))
             self._ops.append(op)
             self._by_name[op_name] = op
+            for t in op.inputs:
+                readers = self._consumers.setdefault(t, [])
+                if not readers or readers[-1] is not op:  # x * x reads x once
+                    readers.append(op)
         return op
+
+    def consumers_of(self, tensor):
+        """The ops of this graph that take `tensor` as an input, in creation order."""
+        return list(self._consumers.get(tensor, ()))
 
     def get_operations(self):
         return list(self._ops)
@@ -319,8 +331,12 @@ class Graph:
             try:
                 yield
             except BaseException:
-                for op in self._ops[n_ops:]:
+                for op in reversed(self._ops[n_ops:]):
                     self._by_name.pop(op.name, None)
+                    for t in op.inputs:
+                        readers = self._consumers.get(t)
+                        if readers and readers[-1] is op:
+                            readers.pop()
                 del self._ops[n_ops:]
                 self._names_in_use = names
                 for key in list(self._collections):  # in place: users may hold the lists
@@ -339,7 +355,7 @@ class Graph:
         return self._finalized
 
     def as_default(self):
-        return _default_graph_context(self)
+        return context.default_graph_context(self)
 
     def _repr_html_(self):
         """Jupyter draws it: name scopes as boxes, op types and shapes (minitf.visualize)."""
@@ -362,84 +378,9 @@ def canonical_device(name):
     return "/device:%s:%s" % (m.group(1).upper(), m.group(2) or "0")
 
 
-# -- default graph and default session stacks ------------------------------------------------------
+# -- the default graph and session stacks live in framework/context.py ------------------------------
 
-class _Stacks(threading.local):
-    def __init__(self):
-        self.graphs = []
-        self.sessions = []
-        self.interactive = []  # open InteractiveSessions, newest last
-
-
-_stacks = _Stacks()
-_global_default_graph = Graph()
-
-
-@contextlib.contextmanager
-def _pushed(stack, item):
-    stack.append(item)
-    try:
-        yield item
-    finally:
-        stack.pop()
-
-
-def _default_graph_context(graph):
-    return _pushed(_stacks.graphs, graph)
-
-
-def get_default_graph():
-    """The graph new ops go to: the innermost `as_default()` graph, else the global one."""
-    return _stacks.graphs[-1] if _stacks.graphs else _global_default_graph
-
-
-def reset_default_graph():
-    """Clears the default graph (a fresh Graph replaces it). Not allowed inside `as_default()`."""
-    global _global_default_graph
-    if _stacks.graphs:
-        raise AssertionError("Do not use tf.reset_default_graph() to clear nested graphs. If you "
-                             "need a cleared graph, exit the nesting and create a new graph.")
-    _global_default_graph = Graph()
-
-
-def default_session_context(session):
-    return _pushed(_stacks.sessions, session)
-
-
-def set_interactive_session(session):
-    """Installs `session` as the default session of this thread (TF1's InteractiveSession);
-    closing it uncovers the one opened before."""
-    _stacks.interactive.append(session)
-
-
-def clear_interactive_session(session):
-    if session in _stacks.interactive:
-        _stacks.interactive.remove(session)
-
-
-def get_default_session():
-    """The session `eval()` and `run()` use: the innermost `as_default()` / `with` session,
-    else the newest open InteractiveSession."""
-    if _stacks.sessions:
-        return _stacks.sessions[-1]
-    return _stacks.interactive[-1] if _stacks.interactive else None
-
-
-def default_session_for(graph, session, what):
-    """The session `Tensor.eval` / `Operation.run` uses, with TF1's errors when there is none."""
-    if session is None:
-        session = get_default_session()
-        if session is None:
-            raise ValueError("Cannot %s: no default session is registered. Use `with "
-                             "sess.as_default():`, a tf.InteractiveSession, or pass one "
-                             "explicitly (`%s(session=sess)`)." % (
-                                 "evaluate tensor using `eval()`" if what == "eval"
-                                 else "execute operation using `run()`", what))
-    if session.graph is not graph:
-        raise ValueError("Cannot use the given session to %s: the graph of the tensor or "
-                         "operation is different from the session's graph."
-                         % ("evaluate tensor" if what == "eval" else "execute operation"))
-    return session
+context.install_graph_class(Graph)
 
 
 # -- public TF1 functions over the default graph ---------------------------------------------------

@@ -4,6 +4,9 @@ the line of user code that created it)."""
 import os
 import sys
 
+from minitf.framework.context import default_session_for
+from minitf.framework.tensor import Tensor
+
 _PACKAGE_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 
@@ -31,10 +34,9 @@ class Operation:
     """A graph node. `type` is TF's op type name (`MatMul`); attributes live on `opdef`."""
 
     __slots__ = ("graph", "name", "opdef", "inputs", "outputs", "control_inputs", "device",
-                 "created_at", "_id", "__weakref__")
+                 "created_at", "index", "__weakref__")
 
-    def __init__(self, graph, name, opdef, inputs, specs, control_inputs, device, op_id):
-        from minitf.framework.tensor import Tensor
+    def __init__(self, graph, name, opdef, inputs, specs, control_inputs, device, index):
         self.graph = graph
         self.name = name
         self.opdef = opdef
@@ -43,7 +45,7 @@ class Operation:
         self.control_inputs = list(control_inputs)
         self.device = device
         self.created_at = user_call_site()
-        self._id = op_id
+        self.index = index  # its position in the graph's creation order (a topological order)
 
     @property
     def type(self):
@@ -70,7 +72,6 @@ class Operation:
 
     def run(self, feed_dict=None, session=None):
         """Runs this op in `session` (the default session when None)."""
-        from minitf.framework.graph import default_session_for
         default_session_for(self.graph, session, "run").run(self, feed_dict)
 
     def _repr_html_(self):

@@ -1,6 +1,7 @@
 """TensorSpec (static shape + dtype) and Tensor, the symbolic output of an Operation."""
 
 from minitf import dtypes
+from minitf.framework.context import default_session_for
 from minitf.framework.shapes import as_shape, format_dims
 
 
@@ -72,11 +73,11 @@ class Tensor:
         self._shape = self._shape.merge_with(shape)
 
     def consumers(self):
-        return [op for op in self.op.graph.get_operations() if self in op.inputs]
+        """The ops that take this tensor as an input, in creation order."""
+        return self.op.graph.consumers_of(self)
 
     def eval(self, feed_dict=None, session=None):
         """The value of this tensor in `session` (the default session when None)."""
-        from minitf.framework.graph import default_session_for
         return default_session_for(self.graph, session, "eval").run(self, feed_dict)
 
     def _repr_html_(self):

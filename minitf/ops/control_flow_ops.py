@@ -176,7 +176,7 @@ def _gradient_function(fn, wrt):
 
 
 def _ordered(tensors):
-    return sorted(tensors, key=lambda t: (t.op._id, t.value_index))
+    return sorted(tensors, key=lambda t: (t.op.index, t.value_index))
 
 
 def _compile(ctx, fn, data_args):

@@ -4,6 +4,7 @@ initializer helpers over the variable collections."""
 import numpy as np
 
 from minitf import dtypes
+from minitf.framework.context import default_session_for
 from minitf.framework.func_graph import lifted
 from minitf.framework.graph import GraphKeys, get_default_graph, name_scope
 from minitf.framework.shapes import unknown_shape
@@ -174,7 +175,6 @@ class Variable:
 
     def load(self, value, session=None):
         """Sets the value in `session` (the default session when None) without adding ops."""
-        from minitf.framework.graph import default_session_for
         session = default_session_for(self.graph, session, "run")
         session.run(self._initializer_op, {self._initializer_op.inputs[1]: value})
 
