@@ -2,27 +2,33 @@
 
 import numpy as np
 
-from minitf.framework.graph import GraphKeys, add_to_collection, name_scope
+from minitf.framework.graph import name_scope
+from minitf.layers.base import Layer, check_floating, is_tensor_like, smart_cond
 from minitf.ops.array_ops import expand_dims, reshape, shape, stack, transpose
 from minitf.ops.constant_op import convert_to_tensor
 from minitf.ops.init_ops import zeros_initializer
-from minitf.ops.math_ops import cast, matmul, tensordot
+from minitf.ops.math_ops import matmul, tensordot
+from minitf.ops import nn_ops
+from minitf.ops.array_ops import identity
 from minitf.ops.nn_ops import bias_add
-from minitf.ops.variable_scope import get_variable, variable_scope
 
-__all__ = ["Dense", "dense", "flatten"]
+__all__ = ["Dense", "Dropout", "Flatten", "dense", "dropout", "flatten"]
 
 
-class Dense:
+class Dense(Layer):
     """tf.layers.Dense: `outputs = activation(inputs @ kernel + bias)` over the last axis of
     the inputs. The variables `kernel` and `bias` are made by the first call, with
     tf.get_variable in a variable scope named after the layer (`dense`, `dense_1`... when no
     name is given); later calls reuse them."""
 
+    _default_name = "dense"
+
     def __init__(self, units, activation=None, use_bias=True, kernel_initializer=None,
                  bias_initializer=zeros_initializer(), kernel_regularizer=None,
                  bias_regularizer=None, activity_regularizer=None, kernel_constraint=None,
                  bias_constraint=None, trainable=True, name=None, _reuse=None):
+        super().__init__(trainable=trainable, name=name,
+                         activity_regularizer=activity_regularizer, _reuse=_reuse)
         self.units = int(units)
         self.activation = activation
         self.use_bias = use_bias
@@ -30,46 +36,14 @@ class Dense:
         self.bias_initializer = bias_initializer
         self.kernel_regularizer = kernel_regularizer
         self.bias_regularizer = bias_regularizer
-        self.activity_regularizer = activity_regularizer
         self.kernel_constraint = kernel_constraint
         self.bias_constraint = bias_constraint
-        self.trainable = trainable
-        self.name = name
         self.kernel = None
         self.bias = None
-        self._reuse = _reuse
-        self._scope = None  # the VariableScope of the first call, re-entered by later ones
 
-    @property
-    def built(self):
-        return self._scope is not None
-
-    @property
-    def variables(self):
-        return [v for v in (self.kernel, self.bias) if v is not None]
-
-    @property
-    def trainable_variables(self):
-        return self.variables if self.trainable else []
-
-    def __call__(self, inputs):
-        inputs = convert_to_tensor(inputs)
-        if self._scope is None:
-            with variable_scope(self.name, default_name="dense", reuse=self._reuse) as scope:
-                self._scope = scope
-                self.name = scope.name.split("/")[-1]
-                self._build(inputs)
-                return self._call(inputs)
-        # Later calls put their ops in the first call's name scope, as TF1 layers do.
-        with variable_scope(self._scope, reuse=True, auxiliary_name_scope=False), \
-                name_scope(self._scope.original_name_scope):
-            return self._call(inputs)
-
-    def _build(self, inputs):
+    def build(self, inputs):
         dims = inputs.shape
-        if not inputs.dtype.is_floating:
-            raise TypeError("Unable to build `Dense` layer with non-floating point dtype %s"
-                            % inputs.dtype.name)
+        check_floating(self, inputs)
         if dims.ndims is not None and dims.ndims < 2:
             raise ValueError("Input 0 of layer %s is incompatible with the layer: expected "
                              "min_ndim=2, found ndim=%d. Full shape received: %s"
@@ -77,17 +51,17 @@ class Dense:
         if dims.ndims is None or dims[-1].value is None:
             raise ValueError("The last dimension of the inputs to `Dense` should be defined. "
                              "Found `None`.")
-        self.kernel = get_variable("kernel", shape=[dims[-1].value, self.units],
-                                   dtype=inputs.dtype, initializer=self.kernel_initializer,
-                                   regularizer=self.kernel_regularizer,
-                                   constraint=self.kernel_constraint, trainable=self.trainable)
+        self.kernel = self.add_weight("kernel", shape=[dims[-1].value, self.units],
+                                      dtype=inputs.dtype, initializer=self.kernel_initializer,
+                                      regularizer=self.kernel_regularizer,
+                                      constraint=self.kernel_constraint)
         if self.use_bias:
-            self.bias = get_variable("bias", shape=[self.units], dtype=inputs.dtype,
-                                     initializer=self.bias_initializer,
-                                     regularizer=self.bias_regularizer,
-                                     constraint=self.bias_constraint, trainable=self.trainable)
+            self.bias = self.add_weight("bias", shape=[self.units], dtype=inputs.dtype,
+                                        initializer=self.bias_initializer,
+                                        regularizer=self.bias_regularizer,
+                                        constraint=self.bias_constraint)
 
-    def _call(self, inputs):
+    def call(self, inputs):
         rank = inputs.shape.ndims
         if rank is not None and rank > 2:
             # Contract the last axis; tensordot reshapes to a matrix and back, as in TF.
@@ -99,12 +73,6 @@ class Dense:
             outputs = bias_add(outputs, self.bias)
         if self.activation is not None:
             outputs = self.activation(outputs)
-        if self.activity_regularizer is not None:
-            with name_scope("ActivityRegularizer"):
-                loss = self.activity_regularizer(outputs)
-                # Keras (and so TF 1.15's tf.layers) averages the activity loss over the batch.
-                batch = cast(shape(outputs)[0], loss.dtype)
-                add_to_collection(GraphKeys.REGULARIZATION_LOSSES, loss / batch)
         return outputs
 
 
@@ -142,3 +110,43 @@ def flatten(inputs, name=None, data_format="channels_last"):
         if dims is not None and dims[0] is not None:
             return reshape(x, [dims[0], -1])
         return reshape(x, stack([shape(x)[0], -1]))
+
+
+class Flatten(Layer):
+    """tf.layers.Flatten: reshapes to (batch, -1) (see flatten)."""
+
+    _default_name = "flatten"
+
+    def __init__(self, data_format="channels_last", name=None, **kwargs):
+        super().__init__(name=name, **kwargs)
+        self.data_format = data_format
+
+    def call(self, inputs):
+        return flatten(inputs, data_format=self.data_format)
+
+
+class Dropout(Layer):
+    """tf.layers.Dropout: tf.nn.dropout with `rate` while `training` (a Python bool or a bool
+    tensor), the inputs unchanged otherwise."""
+
+    _default_name = "dropout"
+
+    def __init__(self, rate=0.5, noise_shape=None, seed=None, name=None, **kwargs):
+        super().__init__(name=name, **kwargs)
+        self.rate = rate
+        self.noise_shape = noise_shape
+        self.seed = seed
+
+    def call(self, inputs, training=False):
+        def drop():
+            return nn_ops.dropout(inputs, noise_shape=self.noise_shape, seed=self.seed,
+                                  rate=self.rate)
+        if not is_tensor_like(training) and not training:
+            return identity(inputs)
+        return smart_cond(training, drop, lambda: identity(inputs))
+
+
+def dropout(inputs, rate=0.5, noise_shape=None, seed=None, training=False, name=None):
+    """tf.layers.dropout: dropout of `rate` when `training` is True (or a bool tensor that is
+    True when run); the inputs unchanged otherwise (training defaults to False, as in TF1)."""
+    return Dropout(rate, noise_shape, seed, name=name)(inputs, training=training)

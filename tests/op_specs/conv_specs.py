@@ -301,3 +301,116 @@ def _avg_grad_ref(x, dy):
         e[idx] = 1
         out[idx] = (ref_pool(e, (3, 3), (2, 2), "SAME", "AVG") * dy).sum()
     return out
+
+
+# -- normalization ---------------------------------------------------------------------------
+
+def ref_batch_norm(x, scale, offset, mean=None, var=None, eps=0.001, axes=(0, 1, 2)):
+    x = x.astype(np.float64)
+    shape = [1] * 4
+    shape[[a for a in range(4) if a not in axes][0]] = -1
+    training = mean is None
+    if training:
+        mean, var = x.mean(axis=axes), x.var(axis=axes)
+    y = (x - mean.reshape(shape)) / np.sqrt(var.reshape(shape) + eps) * scale.reshape(shape) \
+        + offset.reshape(shape)
+    if not training:
+        return y, mean, var
+    m = x.size // x.shape[[a for a in range(4) if a not in axes][0]]
+    return y, mean, var * m / (m - 1)
+
+
+def ref_lrn(x, r=5, bias=1.0, alpha=1.0, beta=0.5):
+    x = x.astype(np.float64)
+    out = np.empty_like(x)
+    for c in range(x.shape[-1]):
+        sqr = (x[..., max(c - r, 0):c + r + 1] ** 2).sum(-1)
+        out[..., c] = x[..., c] / (bias + alpha * sqr) ** beta
+    return out
+
+
+def fbn(training=True, data_format="NHWC"):
+    if training:
+        return lambda x, s, o: list(tf.nn.fused_batch_norm(x, s, o, data_format=data_format))
+    return lambda x, s, o, m, v: list(tf.nn.fused_batch_norm(
+        x, s, o, m, v, is_training=False, data_format=data_format))
+
+
+def fbn_grad_grad(training):
+    """FusedBatchNormGradV3 as an op of its own: the batch norm's gradient with respect to x and
+    scale, weighted by dy (its second-order gradient is checked by the table)."""
+    def build(x, s, o, dy):
+        y = tf.nn.fused_batch_norm(x, s, o, is_training=True)[0] if training else \
+            tf.nn.fused_batch_norm(x, s, o, [0.5, -0.2, 0.1],
+                                   [1.5, 0.7, 2.0], is_training=False)[0]
+        return tf.gradients(y, [x, s], grad_ys=dy)
+    return build
+
+
+def ref_fbn_grads(training):
+    def ref(x, s, o, dy):
+        x, dy = x.astype(np.float64), dy.astype(np.float64)
+        if training:
+            mean, var = x.mean((0, 1, 2)), x.var((0, 1, 2))
+        else:
+            mean, var = np.array([0.5, -0.2, 0.1]), np.array([1.5, 0.7, 2.0])
+        inv = 1 / np.sqrt(var + 0.001)
+        xhat = (x - mean) * inv
+        dscale = (dy * xhat).sum((0, 1, 2))
+        if training:
+            m = x.size // 3
+            dx = s * inv * (dy - dy.sum((0, 1, 2)) / m - xhat * dscale / m)
+        else:
+            dx = dy * s * inv
+        return dx, dscale
+    return ref
+
+
+BN_X = (2, 3, 4, 3)
+SPECS += [
+    OpSpec("fused_batch_norm/training", fbn(), ref_batch_norm,
+           [Arg(BN_X, static=(None, None, None, 3)), Arg((3,), low=0.5, high=2), Arg((3,))],
+           atol=1e-5, grad=False),
+    # The batch statistics outputs get no gradient (as in TF): the gradient rows check y alone.
+    OpSpec("fused_batch_norm/training_y", lambda x, s, o: fbn()(x, s, o)[0],
+           lambda x, s, o: ref_batch_norm(x, s, o)[0],
+           [Arg(BN_X, static=(None, None, None, 3)), Arg((3,), low=0.5, high=2), Arg((3,))],
+           atol=1e-5),
+    OpSpec("fused_batch_norm/training_nchw", lambda x, s, o: fbn(True, "NCHW")(x, s, o)[0],
+           lambda x, s, o: ref_batch_norm(x, s, o, axes=(0, 2, 3))[0],
+           [Arg((2, 3, 4, 5), static=(None, 3, None, None)), Arg((3,), low=0.5, high=2),
+            Arg((3,))], atol=1e-5),
+    OpSpec("fused_batch_norm/inference", lambda *a: fbn(False)(*a)[0],
+           lambda x, s, o, m, v: ref_batch_norm(x, s, o, m, v)[0],
+           [Arg(BN_X), Arg((3,), low=0.5, high=2), Arg((3,)), Arg((3,)),
+            Arg((3,), low=0.5, high=2)], wrt=[0, 1, 2], atol=1e-5),
+    OpSpec("fused_batch_norm/grad_op_training", fbn_grad_grad(True), ref_fbn_grads(True),
+           [Arg(BN_X), Arg((3,), low=0.5, high=2), Arg((3,)), Arg(BN_X)], wrt=[0, 1, 3],
+           atol=1e-5),
+    OpSpec("fused_batch_norm/grad_op_inference", fbn_grad_grad(False), ref_fbn_grads(False),
+           [Arg(BN_X), Arg((3,), low=0.5, high=2), Arg((3,)), Arg(BN_X)], wrt=[0, 1, 3],
+           atol=1e-5),
+    OpSpec("batch_normalization", lambda x, m, v, o, s: tf.nn.batch_normalization(
+        x, m, v, o, s, 0.01),
+        lambda x, m, v, o, s: (x - m) / np.sqrt(v + 0.01) * s + o,
+        [Arg((4, 3), static=(None, 3)), Arg((3,)), Arg((3,), low=0.5, high=2), Arg((3,)),
+         Arg((3,))], atol=1e-5),
+    OpSpec("local_response_normalization", lambda x: tf.nn.local_response_normalization(
+        x, depth_radius=2, bias=1.5, alpha=0.3, beta=0.75),
+        lambda x: ref_lrn(x, 2, 1.5, 0.3, 0.75), [Arg((2, 3, 2, 7), static=(None, 3, 2, 7))]),
+    OpSpec("local_response_normalization/grad_op", grad_of(
+        lambda x: tf.nn.lrn(x, depth_radius=1, bias=2.0, alpha=0.5, beta=0.6)),
+        lambda x, dy: _lrn_grad_ref(x, dy), [Arg((1, 2, 2, 4)), Arg((1, 2, 2, 4))]),
+]
+
+
+def _lrn_grad_ref(x, dy, eps=1e-6):
+    """The LRN gradient by central differences of the reference (float64)."""
+    x = x.astype(np.float64)
+    out = np.zeros(x.shape)
+    for idx in np.ndindex(*x.shape):
+        e = np.zeros(x.shape)
+        e[idx] = eps
+        f = lambda v: (ref_lrn(v, 1, 2.0, 0.5, 0.6) * dy).sum()  # noqa: E731
+        out[idx] = (f(x + e) - f(x - e)) / (2 * eps)
+    return out

@@ -1,0 +1,356 @@
+"""Normalization ops: fused batch norm (TF's FusedBatchNormV3 and its gradient op) and local
+response normalization (LRN, LRNGrad), plus tf.nn.batch_normalization composed from ops.
+
+The backprop ops are linear in the incoming gradient but not in x, so their own gradients are
+built by differentiating, with tf.gradients, the same backprop written in elementary ops (TF
+builds its FusedBatchNormGradGrad the same way)."""
+
+import numpy as np
+
+from minitf import dtypes
+from minitf.framework.graph import get_default_graph, name_scope
+from minitf.framework.registry import OpDef, register
+from minitf.framework.tensor import TensorSpec
+from minitf.ops.array_ops import reshape, size
+from minitf.ops.constant_op import constant, convert_to_tensor
+from minitf.ops.math_ops import cast, matmul, pow, reduce_mean, reduce_sum, rsqrt, square
+
+__all__ = ["fused_batch_norm", "batch_normalization", "local_response_normalization", "lrn"]
+
+
+def _create(opdef, inputs, name):
+    return get_default_graph().create_op(opdef, inputs, name=name).outputs
+
+
+def _second_order(backprop, inputs, output_grads):
+    """Gradients of `backprop(*inputs)` (a list of tensors written in elementary ops) with
+    respect to `inputs`, weighted by `output_grads`."""
+    from minitf.gradients import gradients  # gradients imports the op modules
+    outs = backprop(*inputs)
+    pairs = [(o, g) for o, g in zip(outs, output_grads) if g is not None]
+    return gradients([o for o, _ in pairs], list(inputs), grad_ys=[g for _, g in pairs])
+
+
+# -- fused batch norm -----------------------------------------------------------------------------
+
+class _BatchNormBase(OpDef):
+    def _axes(self, rank=4):
+        return (0, 2, 3) if self.data_format == "NCHW" else (0, 1, 2)
+
+    def _channel(self):
+        return 1 if self.data_format == "NCHW" else 3
+
+    def _param_shape(self):
+        return (1, -1, 1, 1) if self.data_format == "NCHW" else (1, 1, 1, -1)
+
+    def _check(self, x, params):
+        if self.data_format not in ("NHWC", "NCHW"):
+            raise ValueError("%s: data_format must be NHWC or NCHW, got %r"
+                             % (self.type_name, self.data_format))
+        if not x.dtype.is_floating:
+            raise TypeError("Value passed to parameter 'x' has DataType %s not in list of "
+                            "allowed values: float16, float32, float64 (op %s)"
+                            % (x.dtype.name, self.type_name))
+        if x.shape.ndims not in (None, 4):
+            raise ValueError("Shape must be rank 4 but is rank %d (argument 'x')" % x.shape.ndims)
+        u = params[0][1].dtype
+        channels = x.shape[self._channel()].value if x.shape.ndims == 4 else None
+        for arg, t in params:
+            if t.dtype is not u:
+                raise TypeError("Input '%s' of '%s' Op has type %s that does not match type %s "
+                                "of argument '%s'." % (arg, self.type_name, t.dtype.name, u.name,
+                                                       params[0][0]))
+            if t.shape.ndims not in (None, 1):
+                raise ValueError("Shape must be rank 1 but is rank %d (argument '%s')"
+                                 % (t.shape.ndims, arg))
+            n = t.shape[0].value if t.shape.ndims == 1 else None
+            if n is not None and channels is not None and n != channels:
+                raise ValueError("Dimensions must be equal, but are %d and %d (the channels of "
+                                 "x and the size of '%s')" % (channels, n, arg))
+            channels = channels if channels is not None else n
+        if not (u is dtypes.float32 or u is x.dtype):
+            raise TypeError("%s: scale, offset, mean and variance must be float32 (or x's "
+                            "dtype), got %s" % (self.type_name, u.name))
+        return channels, u
+
+    def _stats(self, xp, x, scale, mean, variance):
+        """x in the statistics dtype, the mean and 1/sqrt(variance + epsilon) used, each shaped
+        to broadcast against x, and the number of values per channel."""
+        xf = x.astype(scale.dtype, copy=False)
+        count = x.size // max(x.shape[self._channel()], 1)
+        if self.is_training:
+            mean = xp.mean(xf, axis=self._axes())
+            variance = xp.mean(xp.square(xf - mean.reshape(self._param_shape())), axis=self._axes())
+        for arg, t in (("scale", scale), ("mean", mean), ("variance", variance)):
+            if t.shape != (x.shape[self._channel()],):
+                raise ValueError("%s: %s must have shape [%d] (x's channels), got %s"
+                                 % (self.type_name, arg, x.shape[self._channel()],
+                                    list(t.shape)))
+        inv = 1 / xp.sqrt(variance + self.epsilon)
+        return xf, mean, variance, inv, count
+
+
+@register
+class FusedBatchNormV3(_BatchNormBase):
+    """(y, batch_mean, batch_variance, reserve_space_1..3): y = (x - mean) / sqrt(variance +
+    epsilon) * scale + offset per channel. Training uses the batch's statistics and returns the
+    unbiased batch variance (for moving averages); inference uses the mean and variance given."""
+
+    epsilon: float = 0.0001
+    exponential_avg_factor: float = 1.0
+    data_format: str = "NHWC"
+    is_training: bool = True
+
+    def infer(self, x, scale, offset, mean, variance):
+        params = [("scale", scale), ("offset", offset)]
+        if not self.is_training:
+            params += [("mean", mean), ("variance", variance)]
+        channels, u = self._check(x, params)
+        vec = TensorSpec([channels], u)
+        return [TensorSpec(x.shape, x.dtype), vec, vec, vec, vec, TensorSpec([0], u)]
+
+    def compute(self, xp, x, scale, offset, mean, variance):
+        xf, used_mean, used_var, inv, count = self._stats(xp, x, scale, mean, variance)
+        shape = self._param_shape()
+        y = (xf - used_mean.reshape(shape)) * (inv * scale).reshape(shape) + offset.reshape(shape)
+        batch_mean, batch_var = used_mean, used_var
+        if self.is_training:
+            batch_var = used_var * (count / max(count - 1, 1))
+            f = self.exponential_avg_factor
+            if f != 1.0:
+                batch_mean = (1 - f) * mean + f * batch_mean
+                batch_var = (1 - f) * variance + f * batch_var
+        return (y.astype(x.dtype, copy=False), batch_mean, batch_var, used_mean, used_var,
+                xp.zeros(0, dtype=scale.dtype))
+
+    def grad(self, op, dy, *unused):
+        x, scale, _, _, _ = op.inputs
+        _, _, _, r1, r2, r3 = op.outputs
+        dx, dscale, doffset, _, _ = _create(
+            FusedBatchNormGradV3(self.epsilon, self.data_format, self.is_training),
+            [dy, x, scale, r1, r2, r3], "FusedBatchNormGradV3")
+        # As TF: no gradient for the mean and variance inputs (in inference they are moving
+        # averages, not trained).
+        return [dx, dscale, doffset, None, None]
+
+
+@register
+class FusedBatchNormGradV3(_BatchNormBase):
+    """(x_backprop, scale_backprop, offset_backprop, reserve_space_4, reserve_space_5) of
+    FusedBatchNormV3, given its reserve spaces (the mean and biased variance it used)."""
+
+    epsilon: float = 0.0001
+    data_format: str = "NHWC"
+    is_training: bool = True
+
+    def infer(self, dy, x, scale, r1, r2, r3):
+        if dy.dtype is not x.dtype:
+            raise TypeError("Input 'x' of '%s' Op has type %s that does not match type %s of "
+                            "argument 'y_backprop'." % (self.type_name, x.dtype.name,
+                                                         dy.dtype.name))
+        channels, u = self._check(x, [("scale", scale), ("reserve_space_1", r1),
+                                      ("reserve_space_2", r2)])
+        if not x.shape.is_compatible_with(dy.shape):
+            raise ValueError("%s: y_backprop has shape %s but x has %s"
+                             % (self.type_name, dy.shape, x.shape))
+        vec = TensorSpec([channels], u)
+        return [TensorSpec(x.shape.merge_with(dy.shape), x.dtype), vec, vec, TensorSpec([0], u),
+                TensorSpec([0], u)]
+
+    def compute(self, xp, dy, x, scale, r1, r2, r3):
+        xf, mean, _, inv, count = self._stats(xp, x, scale, r1, r2)
+        if dy.shape != x.shape:
+            raise ValueError("%s: y_backprop has shape %s but x has %s"
+                             % (self.type_name, list(dy.shape), list(x.shape)))
+        shape, axes = self._param_shape(), self._axes()
+        dyf = dy.astype(scale.dtype, copy=False)
+        xhat = (xf - mean.reshape(shape)) * inv.reshape(shape)
+        doffset = xp.sum(dyf, axis=axes)
+        dscale = xp.sum(dyf * xhat, axis=axes)
+        if self.is_training:
+            dx = (dyf - (doffset / count).reshape(shape) - xhat * (dscale / count).reshape(shape))
+            dx *= (scale * inv).reshape(shape)
+        else:
+            dx = dyf * (scale * inv).reshape(shape)
+        empty = xp.zeros(0, dtype=scale.dtype)
+        return dx.astype(x.dtype, copy=False), dscale, doffset, empty, empty
+
+    def _composed(self, dy, x, scale, r1, r2):
+        """The same backprop in elementary ops (training: the statistics recomputed from x)."""
+        shape = list(self._param_shape())
+        axes = list(self._axes())
+        u = scale.dtype
+        xf, dyf = cast(x, u), cast(dy, u)
+        if self.is_training:
+            mean = reduce_mean(xf, axes, keepdims=True)
+            var = reduce_mean(square(xf - mean), axes, keepdims=True)
+        else:
+            mean, var = reshape(r1, shape), reshape(r2, shape)
+        inv = rsqrt(var + self.epsilon)
+        xhat = (xf - mean) * inv
+        doffset = reduce_sum(dyf, axes)
+        dscale = reduce_sum(dyf * xhat, axes)
+        scale_inv = reshape(scale, shape) * inv
+        if self.is_training:
+            count = cast(size(x), u) / cast(size(scale), u)
+            dx = scale_inv * (dyf - reshape(doffset, shape) / count
+                              - xhat * reshape(dscale, shape) / count)
+        else:
+            dx = dyf * scale_inv
+        return [cast(dx, x.dtype), dscale, doffset]
+
+    def grad(self, op, ddx, ddscale, ddoffset, *unused):
+        dy, x, scale, r1, r2, _ = op.inputs
+        grads = _second_order(lambda a, b, c: self._composed(a, b, c, r1, r2), [dy, x, scale],
+                              [ddx, ddscale, ddoffset])
+        return grads + [None, None, None]
+
+
+def fused_batch_norm(x, scale, offset, mean=None, variance=None, epsilon=0.001,
+                     data_format="NHWC", is_training=True, name=None,
+                     exponential_avg_factor=1.0):
+    """tf.nn.fused_batch_norm: (y, batch_mean, batch_variance) of a 4-D input, normalized per
+    channel. Training (the default) normalizes with the batch's statistics and returns them
+    (the variance unbiased); otherwise `mean` and `variance` are used."""
+    if not is_training and (mean is None or variance is None):
+        raise ValueError("Both 'mean' and 'variance' must be a 1D tensor when is_training is "
+                         "False.")
+    with name_scope(name, "FusedBatchNormV3", [x, scale, offset]) as scope:
+        x = convert_to_tensor(x, name="input")
+        scale = convert_to_tensor(scale, name="scale")
+        offset = convert_to_tensor(offset, dtype=scale.dtype, name="offset")
+        mean = constant([], scale.dtype) if mean is None else \
+            convert_to_tensor(mean, dtype=scale.dtype, name="mean")
+        variance = constant([], scale.dtype) if variance is None else \
+            convert_to_tensor(variance, dtype=scale.dtype, name="variance")
+        # TF raises epsilon to cuDNN's minimum, on every device.
+        epsilon = max(float(epsilon), 1.001e-5)
+        opdef = FusedBatchNormV3(epsilon, float(exponential_avg_factor),
+                                 "NCHW" if str(data_format).startswith("NC") else "NHWC",
+                                 bool(is_training))
+        y, batch_mean, batch_var = _create(opdef, [x, scale, offset, mean, variance], scope)[:3]
+        return y, batch_mean, batch_var
+
+
+def batch_normalization(x, mean, variance, offset, scale, variance_epsilon, name=None):
+    """tf.nn.batch_normalization: (x - mean) * scale / sqrt(variance + epsilon) + offset, with
+    broadcasting (offset and scale may be None), composed from elementary ops as in TF."""
+    with name_scope(name, "batchnorm", [x, mean, variance, scale, offset]):
+        x = convert_to_tensor(x, name="x")
+        inv = rsqrt(convert_to_tensor(variance, dtype=x.dtype) + variance_epsilon)
+        if scale is not None:
+            inv = inv * convert_to_tensor(scale, dtype=x.dtype)
+        shift = -convert_to_tensor(mean, dtype=x.dtype) * inv
+        if offset is not None:
+            shift = convert_to_tensor(offset, dtype=x.dtype) + shift
+        return x * inv + shift
+
+
+# -- local response normalization -----------------------------------------------------------------
+
+def _band(xp, channels, radius, dtype):
+    """The (channels, channels) 0/1 matrix summing a window of +-radius channels."""
+    index = xp.arange(channels)
+    return (xp.abs(index[:, None] - index[None, :]) <= radius).astype(dtype)
+
+
+class _LRNBase(OpDef):
+    def _check(self, x, arg="input"):
+        if x.dtype not in (dtypes.float16, dtypes.float32, dtypes.float64):
+            raise TypeError("Value passed to parameter '%s' has DataType %s not in list of "
+                            "allowed values: float16, float32, float64 (op %s)"
+                            % (arg, x.dtype.name, self.type_name))
+        if x.shape.ndims not in (None, 4):
+            raise ValueError("Shape must be rank 4 but is rank %d (argument '%s')"
+                             % (x.shape.ndims, arg))
+        if self.depth_radius < 0:
+            raise ValueError("%s: depth_radius must be >= 0, got %d"
+                             % (self.type_name, self.depth_radius))
+
+    def _scale(self, xp, x):
+        band = _band(xp, x.shape[-1], self.depth_radius, x.dtype)
+        return self.bias + self.alpha * xp.matmul(x * x, band)
+
+    def _composed_forward(self, x):
+        channels = x.shape[-1].value
+        if channels is None:
+            raise ValueError("%s's second derivative needs the channel count known when the "
+                             "graph is built" % self.type_name)
+        band = constant(_band(np, channels, self.depth_radius, x.dtype.as_numpy_dtype))
+        sqr_sum = reshape(matmul(reshape(square(x), [-1, channels]), band), [-1] +
+                          [d if d is not None else -1 for d in x.shape.as_tuple()[1:]])
+        return x * pow(self.bias + self.alpha * sqr_sum, -self.beta)
+
+
+@register
+class LRN(_LRNBase):
+    """output = input / (bias + alpha * sum of input ** 2 over depth_radius channels on each
+    side) ** beta, over the last axis of an NHWC input."""
+
+    depth_radius: int = 5
+    bias: float = 1.0
+    alpha: float = 1.0
+    beta: float = 0.5
+
+    def infer(self, x):
+        self._check(x)
+        return TensorSpec(x.shape, x.dtype)
+
+    def compute(self, xp, x):
+        return x * self._scale(xp, x) ** -self.beta
+
+    def grad(self, op, dy):
+        return [_create(LRNGrad(**self.attrs()), [dy, op.inputs[0], op.outputs[0]],
+                        "LRNGrad")[0]]
+
+
+@register
+class LRNGrad(_LRNBase):
+    """The gradient of LRN given its input and output: dy * s**-beta - 2 alpha beta x *
+    window_sum(dy * y / s), with s = bias + alpha * window_sum(x ** 2)."""
+
+    depth_radius: int = 5
+    bias: float = 1.0
+    alpha: float = 1.0
+    beta: float = 0.5
+
+    def infer(self, dy, x, y):
+        for t, arg in ((dy, "input_grads"), (x, "input_image"), (y, "output_image")):
+            self._check(t, arg)
+            if t.dtype is not x.dtype or not t.shape.is_compatible_with(x.shape):
+                raise ValueError("%s: input_grads, input_image and output_image must have one "
+                                 "shape and dtype, got %s %s, %s %s, %s %s"
+                                 % (self.type_name, dy.shape, dy.dtype.name, x.shape,
+                                    x.dtype.name, y.shape, y.dtype.name))
+        return TensorSpec(x.shape.merge_with(dy.shape).merge_with(y.shape), x.dtype)
+
+    def compute(self, xp, dy, x, y):
+        if not dy.shape == x.shape == y.shape:
+            raise ValueError("%s: input_grads %s, input_image %s and output_image %s must have "
+                             "one shape" % (self.type_name, list(dy.shape), list(x.shape),
+                                            list(y.shape)))
+        s = self._scale(xp, x)
+        band = _band(xp, x.shape[-1], self.depth_radius, x.dtype)
+        window = xp.matmul(dy * y / s, band)
+        return dy * s ** -self.beta - (2 * self.alpha * self.beta) * x * window
+
+    def grad(self, op, ddx):
+        from minitf.gradients import gradients
+        dy, x, _ = op.inputs
+
+        def backprop(dy, x):
+            return gradients(self._composed_forward(x), x, grad_ys=dy)
+
+        grads = _second_order(backprop, [dy, x], [ddx])
+        return grads + [None]
+
+
+def local_response_normalization(input, depth_radius=5, bias=1, alpha=1, beta=0.5, name=None):
+    """tf.nn.local_response_normalization (tf.nn.lrn): each value divided by (bias + alpha *
+    the sum of squares of the 2 * depth_radius + 1 channels around it) ** beta."""
+    x = convert_to_tensor(input, name="input")
+    return _create(LRN(int(depth_radius), float(bias), float(alpha), float(beta)), [x],
+                   name or "LRN")[0]
+
+
+lrn = local_response_normalization
