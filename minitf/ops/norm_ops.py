@@ -113,6 +113,8 @@ class FusedBatchNormV3(_BatchNormBase):
         xf, used_mean, used_var, inv, count = self._stats(xp, x, scale, mean, variance)
         shape = self._param_shape()
         y = (xf - used_mean.reshape(shape)) * (inv * scale).reshape(shape) + offset.reshape(shape)
+        if not self.is_training:  # the inputs themselves: outputs must be fresh arrays
+            used_mean, used_var = used_mean.copy(), used_var.copy()
         batch_mean, batch_var = used_mean, used_var
         if self.is_training:
             batch_var = used_var * (count / max(count - 1, 1))
@@ -120,8 +122,8 @@ class FusedBatchNormV3(_BatchNormBase):
             if f != 1.0:
                 batch_mean = (1 - f) * mean + f * batch_mean
                 batch_var = (1 - f) * variance + f * batch_var
-        return (y.astype(x.dtype, copy=False), batch_mean, batch_var, used_mean, used_var,
-                xp.zeros(0, dtype=scale.dtype))
+        return (y.astype(x.dtype, copy=False), batch_mean, batch_var, used_mean.copy(),
+                used_var.copy(), xp.zeros(0, dtype=scale.dtype))
 
     def grad(self, op, dy, *unused):
         x, scale, _, _, _ = op.inputs
