@@ -135,8 +135,12 @@ def test_training_as_a_tensor():
         np.testing.assert_array_equal(sess.run(y, {training: False}), np.ones((4, 3)))
         assert set(np.unique(sess.run(y, {training: True}))) <= {0.0, 2.0}
         sess.run(z, {training: True})
-        with pytest.raises(tf.errors.InvalidArgumentError):
-            sess.run(y, {training: "yes"})
+        for bad in ("False", 0.5, [True]):
+            with pytest.raises((tf.errors.InvalidArgumentError, ValueError),
+                               match="Cannot feed"):
+                sess.run(y, {training: bad})
+        with pytest.raises(tf.errors.InvalidArgumentError, match="feed True or False"):
+            sess.run(y, {training: "False"})
 
 
 def test_training_must_be_bool():

@@ -419,6 +419,18 @@ class InteractiveSession(Session):
         super().close()
 
 
+def _check_bool_feed(tensor, value):
+    """A bool tensor (a `training` switch) takes bools, or the integers 0 and 1: TF1 would turn
+    0.5 or the string 'False' into True without a word."""
+    raw = numpy.asarray(value)
+    if raw.dtype.kind == "b" or (raw.dtype.kind in "iu" and numpy.isin(raw, (0, 1)).all()):
+        return
+    raise errors.InvalidArgumentError(
+        None, tensor.op, "Cannot feed %s to the bool tensor %s: feed True or False"
+        % ("the %s value %r" % (raw.dtype.name, value) if raw.size <= 4 else
+           "a %s array" % raw.dtype.name, tensor.name))
+
+
 def convert_feed_value(tensor, key, value):
     """A feed value as an array of the tensor's dtype, checked against its static shape."""
     if isinstance(value, Tensor) or hasattr(value, "_as_tensor"):
@@ -427,6 +439,8 @@ def convert_feed_value(tensor, key, value):
                         "TensorHandles. For reference, the tensor object was %r which was "
                         "passed to the feed with key %r." % (value, key))
     np_dtype = tensor.dtype.as_numpy_dtype
+    if np_dtype is numpy.bool_:
+        _check_bool_feed(tensor, value)
     if type(value) is numpy.ndarray and value.dtype == np_dtype:
         array = value
     else:
