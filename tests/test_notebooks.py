@@ -1,39 +1,122 @@
-"""Every notebook in notebooks/ runs top to bottom with the current minitf (code cells executed
-in order in one namespace, as Jupyter would, in a temporary folder)."""
+"""Every notebook in notebooks/ runs top to bottom in a fresh python3 kernel (as nbmake would),
+in a temporary folder, within a per-cell time limit; the values it prints are checked, and the
+stored .ipynb files are executed and in sync with their py:percent scripts."""
 
 import glob
+import importlib.util
 import json
 import os
+import re
 
 import pytest
 
-NOTEBOOKS = sorted(glob.glob(os.path.join(os.path.dirname(os.path.dirname(
-    os.path.abspath(__file__))), "notebooks", "*.ipynb")))
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+_spec = importlib.util.spec_from_file_location("notebook_build",
+                                               os.path.join(ROOT, "notebooks", "build.py"))
+build = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(build)
+
+SCRIPTS = build.sources()
+NAMES = [os.path.basename(p)[:-3] for p in SCRIPTS]
 
 
-def code_cells(path):
-    with open(path, encoding="utf-8") as f:
-        nb = json.load(f)
-    return ["".join(c["source"]) for c in nb["cells"] if c["cell_type"] == "code"]
+def text_of(nb):
+    """All stream and text/plain output of a notebook, in order."""
+    out = []
+    for cell in nb["cells"]:
+        for o in cell.get("outputs", []):
+            if o["output_type"] == "stream":
+                out.append("".join(o["text"]))
+            elif "text/plain" in o.get("data", {}):
+                out.append("".join(o["data"]["text/plain"]))
+    return "\n".join(out)
 
 
-def test_there_are_notebooks():
-    assert NOTEBOOKS
+def number(pattern, text):
+    match = re.search(pattern, text)
+    assert match, "no %r in the notebook's output" % pattern
+    return float(match.group(1))
 
 
-@pytest.mark.parametrize("path", NOTEBOOKS, ids=os.path.basename)
-def test_notebook_runs(path, tmp_path, monkeypatch, capsys):
-    monkeypatch.chdir(tmp_path)
-    namespace = {"__name__": "__main__"}
-    for i, source in enumerate(code_cells(path)):
-        try:
-            exec(compile(source, "%s cell %d" % (os.path.basename(path), i), "exec"), namespace)
-        except Exception as e:  # say which cell failed
-            raise AssertionError("cell %d of %s failed: %r" % (i, path, e)) from e
-    out = capsys.readouterr().out
-    if os.path.basename(path) == "lecture_tensorflow.ipynb":
-        lines = out.strip().splitlines()
-        assert lines[-1] == "True"  # the restored weights equal the saved ones
-        loss = float(next(l for l in lines if l.startswith("loss")).split()[1])
-        assert loss < 1e-3  # the linear regression converged
-        assert (tmp_path / "logs" / "1").is_dir()
+def check_01(text, workdir):
+    x = number(r"x after 10 steps: (\S+)", text)
+    assert abs(x - 3 * 0.8 ** 10) < 1e-5
+    assert "x, f:[0.322122574][0.103762954]" in text  # tf.Print's line shows in the notebook
+    assert number(r"loss (\S+)", text) < 1e-3
+    assert "restored weights equal the saved ones: True" in text
+    if workdir:
+        assert os.listdir(os.path.join(workdir, "logs", "1"))
+        assert os.path.exists(os.path.join(workdir, "checkpoints", "model.ckpt-200.index"))
+
+
+def check_02(text, workdir):
+    assert text.count("equal: True") == 3
+    assert "333332833333500000" in text
+    assert number(r"scikit-learn over 200 inputs: (\S+)", text) < 1e-5
+    assert "after assign_add [1. 2. 3. 4. 5.]" in text
+    assert number(r"d\(x\^2\)/dx at x = 1.5: (\S+)", text) == 3.0
+    assert number(r"symbolic and numerical derivative: (\S+)", text) < 1e-2
+    assert number(r"distance to the minimum: (\S+)", text) < 0.2
+    if workdir:
+        assert os.listdir(os.path.join(workdir, "logs", "tour"))
+
+
+def check_03(text, workdir):
+    table = {}
+    for name in ("gradient descent", "momentum 0.8", "Adam"):
+        row = re.search(r"^%s\s+(\S+)\s+(\S+)$" % name, text, re.M)
+        table[name] = float(row.group(1)), float(row.group(2))
+    assert table["gradient descent"][1] > 20 * table["gradient descent"][0]  # narrower: slower
+    assert table["momentum 0.8"][1] < table["gradient descent"][1] / 10
+    assert table["Adam"][0] == table["Adam"][1]  # Adam does not see the scale
+    assert number(r"κ=1\s+lr=0.900\s+distance to the minimum after 50 steps: (\S+)", text) < 1e-4
+
+
+def check_04(text, workdir):
+    assert number(r"logistic regression, 3 vs 8, validation accuracy: (\S+)", text) > 0.9
+    assert number(r"linear softmax: validation accuracy (\S+)", text) > 0.9
+    assert number(r"MLP: validation accuracy (\S+)", text) >= 0.97
+    assert number(r"MLP test accuracy: (\S+)", text) > 0.9
+    for run in ("softmax", "mlp"):
+        for split in ("train", "val"):
+            assert not workdir or os.listdir(os.path.join(workdir, "logs", run, split))
+
+
+def check_05(text, workdir):
+    assert "def run(_feeds):" in text and "k4(f0" in text
+    assert number(r"symbolic and numerical Jacobian: (\S+)", text) < 1e-5
+    assert "value matches numpy: True" in text
+    assert "inferred (?, 4) float64 | actual (3, 4) float64" in text
+    assert number(r"Swish gradient check, largest difference: (\S+)", text) < 1e-5
+    assert number(r"tf.gradients added (\d+) operations", text) > 10
+
+
+CHECKS = {"01": check_01, "02": check_02, "03": check_03, "04": check_04, "05": check_05}
+
+
+def test_every_notebook_has_its_checks():
+    assert sorted(n[:2] for n in NAMES) == sorted(CHECKS)
+
+
+@pytest.mark.parametrize("script", SCRIPTS, ids=NAMES)
+def test_notebook_runs_and_prints_what_it_should(script, tmp_path):
+    nb = build.execute(build.read(script), str(tmp_path))
+    errors = [o for c in nb["cells"] for o in c.get("outputs", []) if o["output_type"] == "error"]
+    assert not errors
+    CHECKS[os.path.basename(script)[:2]](text_of(nb), str(tmp_path))
+
+
+@pytest.mark.parametrize("script", SCRIPTS, ids=NAMES)
+def test_stored_notebook_is_executed_and_in_sync_with_its_script(script):
+    with open(script[:-3] + ".ipynb", encoding="utf-8") as f:
+        stored = json.load(f)
+    assert stored["metadata"]["kernelspec"]["name"] == "python3"
+    assert stored["metadata"]["jupytext"]["formats"] == "ipynb,py:percent"
+    code = [c for c in stored["cells"] if c["cell_type"] == "code"]
+    assert all(c["execution_count"] for c in code) and any(c["outputs"] for c in code)
+    assert not any(o["output_type"] == "error" for c in code for o in c["outputs"])
+    fresh = build.read(script)
+    assert [("".join(c["source"]), c["cell_type"]) for c in stored["cells"]] == \
+        [(c["source"], c["cell_type"]) for c in fresh.cells], \
+        "the .ipynb is out of date: run python notebooks/build.py"
+    CHECKS[os.path.basename(script)[:2]](text_of(stored), None)  # the stored outputs hold
