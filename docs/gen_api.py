@@ -33,6 +33,8 @@ NAMESPACES = [
     ("tf.data.experimental", tf.data.experimental, ""),
     ("minitf.horovod", horovod, "Data-parallel training on MPI with Horovod's API "
                                 "(docs/distributed.md)."),
+    ("tf.io", tf.io, "TFRecord files, Example parsing, CSV and raw bytes (TF 1.13+ names)."),
+    ("tf.python_io", tf.python_io, "TFRecord files (TF1 names)."),
 ]
 for optional in ("debugging", "initializers"):
     if isinstance(getattr(tf, optional, None), types.ModuleType):

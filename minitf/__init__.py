@@ -35,6 +35,8 @@ from minitf.protos.config_pb2 import (ConfigProto, GPUOptions, GraphOptions, Opt
                                       RunMetadata, RunOptions)
 from minitf import contrib, debugging, layers, losses, nn, summary, testing, train
 from minitf import data  # tf.data
+from minitf import io, python_io
+from minitf.ops.parsing_ops import *  # noqa: F401,F403
 from minitf.summary import Summary
 
 _variables.install_tensor_operators()

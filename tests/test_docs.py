@@ -23,7 +23,8 @@ def public_names():
                            ("minitf.datasets.cifar10", cifar10), ("minitf.visualize", visualize),
                            ("minitf.examples.tutorials.mnist.input_data", input_data),
                            ("tf.data", tf.data), ("tf.data.experimental", tf.data.experimental),
-                           ("minitf.horovod", horovod)]:
+                           ("minitf.horovod", horovod),
+                           ("tf.io", tf.io), ("tf.python_io", tf.python_io)]:
         for name in dir(module):
             if name.startswith("_"):
                 continue

@@ -18,3 +18,5 @@ from minitf.train.checkpoint_reader import (NewCheckpointReader, list_variables,
                                             load_variable)
 from minitf.train.checkpoint_state import (checkpoint_exists, get_checkpoint_state,
                                            latest_checkpoint, update_checkpoint_state)
+from minitf.protos.example_pb2 import (BytesList, Example, Feature, FeatureList, FeatureLists,
+                                       Features, FloatList, Int64List, SequenceExample)
