@@ -21,6 +21,7 @@ NAMESPACES = [
     ("tf.contrib.layers", tf.contrib.layers, "Regularizers and the initializers TF1 code imports from contrib."),
     ("tf.errors", tf.errors, "TensorFlow's error classes and codes."),
     ("tf.testing", tf.testing, "Numerical gradient checks (float64)."),
+    ("tf.test", tf.test, "TF1's TestCase and the GPU queries (see gpu.md)."),
     ("minitf.datasets", datasets, "Data that ships with the package (no download)."),
     ("minitf.datasets.digits", digits, "The bundled 8x8 digits, train/validation/test."),
     ("minitf.datasets.mnist", mnist, "MNIST from the cache folder (see datasets.md)."),

@@ -33,7 +33,7 @@ from minitf.framework.importer import import_graph_def
 from minitf.client.session import InteractiveSession, Session
 from minitf.protos.config_pb2 import (ConfigProto, GPUOptions, GraphOptions, OptimizerOptions,
                                       RunMetadata, RunOptions)
-from minitf import contrib, debugging, layers, losses, nn, summary, testing, train
+from minitf import contrib, debugging, layers, losses, nn, summary, test, testing, train
 from minitf import data  # tf.data
 from minitf import io, python_io
 from minitf.ops.parsing_ops import *  # noqa: F401,F403

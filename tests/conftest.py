@@ -3,6 +3,17 @@
 import pytest
 
 import minitf as tf
+from minitf import backend
+
+
+def pytest_collection_modifyitems(config, items):
+    """Tests marked `gpu` need cupy and a usable GPU: skipped cleanly anywhere else (CI)."""
+    if backend.gpu_available():
+        return
+    skip = pytest.mark.skip(reason="needs cupy and a GPU (pytest -m gpu runs only these)")
+    for item in items:
+        if "gpu" in item.keywords:
+            item.add_marker(skip)
 
 
 @pytest.fixture

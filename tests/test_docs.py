@@ -16,7 +16,7 @@ def public_names():
     names = set()
     for prefix, module in [("tf", tf), ("tf.nn", tf.nn), ("tf.train", tf.train),
                            ("tf.layers", tf.layers), ("tf.summary", tf.summary),
-                           ("tf.errors", tf.errors), ("tf.testing", tf.testing),
+                           ("tf.errors", tf.errors), ("tf.testing", tf.testing), ("tf.test", tf.test),
                            ("tf.debugging", tf.debugging), ("minitf.datasets", datasets),
                            ("minitf.datasets.digits", digits), ("minitf.datasets.mnist", mnist),
                            ("minitf.datasets.fashion_mnist", fashion_mnist),

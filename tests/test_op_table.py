@@ -5,7 +5,6 @@ import numpy as np
 import pytest
 
 import minitf as tf
-from minitf import backend
 from minitf.framework.registry import REGISTRY
 from minitf.testing import check_gradients
 from tests.op_specs import SPECS, TESTED_ELSEWHERE
@@ -60,7 +59,7 @@ def test_gradient_float64(spec):
                     rtol=spec.grad_rtol, atol=spec.grad_atol, delta=spec.grad_delta)
 
 
-@pytest.mark.skipif(not backend.gpu_available(), reason="needs cupy and a GPU")
+@pytest.mark.gpu
 @pytest.mark.parametrize("spec", SPECS, ids=repr)
 def test_cupy_matches_numpy(spec):
     values = _values(spec)

@@ -5,7 +5,6 @@ import numpy as np
 import pytest
 
 import minitf as tf
-from minitf import backend
 from minitf.ops import random_ops
 
 
@@ -280,7 +279,7 @@ def test_run_time_bound_error_names_the_op():
                 sess.run(r, {lo: 5})
 
 
-@pytest.mark.skipif(not backend.gpu_available(), reason="needs cupy and a GPU")
+@pytest.mark.gpu
 def test_cupy_and_numpy_give_the_same_numbers():
     def run(device):
         g = tf.Graph()
