@@ -1,0 +1,110 @@
+"""Per-iteration cost of control flow: minitf against real TF1 (tf.compat.v1 from a TF venv,
+when one is given) and hand-written numpy, each workload in its own process, in one run.
+
+(a) tf.while_loop summing 1..10,000 (scalar body: i < n; (i + 1, s + i));
+(b) a 100-step tf.scan of h <- tanh(h @ W + x_t) with 256x256 float32 matrices.
+
+Prints the median seconds per iteration over --repeat runs, and the range. Usage:
+
+    python benchmarks/control_flow.py [--repeat N] [--tf /work/tfvenv/bin/python]
+"""
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import time
+
+N_LOOP, N_SCAN, SIZE = 10000, 100, 256
+
+
+def workload(kind, framework, repeat):
+    import numpy as np
+    if framework == "tf1":
+        import tensorflow.compat.v1 as tf
+        tf.disable_v2_behavior()
+    elif framework == "minitf":
+        sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+        import minitf as tf
+    rng = np.random.default_rng(0)
+    xs = rng.standard_normal((N_SCAN, SIZE, SIZE)).astype(np.float32)
+    w = (rng.standard_normal((SIZE, SIZE)) / SIZE ** 0.5).astype(np.float32)
+    if framework == "numpy":
+        if kind == "loop":
+            def run():
+                i, s = np.int32(0), np.int32(0)
+                while i < N_LOOP:
+                    i, s = i + 1, s + i
+                return s
+        else:
+            def run():
+                h, out = np.zeros((SIZE, SIZE), np.float32), []
+                for x in xs:
+                    h = np.tanh(h @ w + x)
+                    out.append(h)
+                return np.stack(out)
+    else:
+        g = tf.Graph()
+        with g.as_default():
+            if kind == "loop":
+                n = tf.constant(N_LOOP)
+                out = tf.while_loop(lambda i, s: i < n, lambda i, s: (i + 1, s + i),
+                                    [tf.constant(0), tf.constant(0)])[1]
+            else:
+                x = tf.constant(xs)
+                wt = tf.constant(w)
+                out = tf.scan(lambda h, xt: tf.tanh(tf.matmul(h, wt) + xt), x,
+                              initializer=tf.zeros([SIZE, SIZE]))
+            sess = tf.Session(graph=g)
+
+            def run():
+                return sess.run(out)
+    iterations = N_LOOP if kind == "loop" else N_SCAN
+    result = run()
+    if kind == "loop":
+        assert int(result) == N_LOOP * (N_LOOP - 1) // 2, result
+    samples = []
+    for _ in range(repeat):
+        t0 = time.perf_counter()
+        run()
+        samples.append((time.perf_counter() - t0) / iterations)
+    return sorted(samples)
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--tf", default="/work/tfvenv/bin/python",
+                        help="a Python with TensorFlow (skipped when missing)")
+    parser.add_argument("--child", nargs=2)
+    args = parser.parse_args()
+    if args.child:
+        print(json.dumps(workload(args.child[0], args.child[1], args.repeat)))
+        return
+    env = dict(os.environ, TF_CPP_MIN_LOG_LEVEL="3")
+    for kind, label in (("loop", "while_loop sum 1..10,000 (scalar body)"),
+                        ("scan", "scan 100 x tanh(h @ W + x), 256x256")):
+        results = {}
+        for framework in ("numpy", "minitf", "tf1"):
+            python = args.tf if framework == "tf1" else sys.executable
+            if framework == "tf1" and not os.path.exists(python):
+                continue
+            out = subprocess.run([python, os.path.abspath(__file__), "--repeat", str(args.repeat),
+                                  "--child", kind, framework], capture_output=True, text=True,
+                                 env=env)
+            if out.returncode:
+                print("  %s failed: %s" % (framework, out.stderr.strip().splitlines()[-1:]))
+                continue
+            results[framework] = json.loads(out.stdout.strip().splitlines()[-1])
+        print(label)
+        for framework, s in results.items():
+            med = s[len(s) // 2]
+            ratio = "" if "tf1" not in results else "  %.2fx TF1" % (
+                med / results["tf1"][len(results["tf1"]) // 2])
+            print("  %-7s %9.2f us/iteration (range %.2f-%.2f)%s"
+                  % (framework, med * 1e6, s[0] * 1e6, s[-1] * 1e6, ratio))
+
+
+if __name__ == "__main__":
+    main()
