@@ -29,6 +29,7 @@ from minitf.gradients import gradients
 from minitf.framework.indexed_slices import IndexedSlices
 from minitf.ops.segment_ops import unique, unsorted_segment_sum
 from minitf.ops.scatter_ops import scatter_add, scatter_sub, scatter_update
+from minitf.ops.rnn import reverse_sequence, sequence_mask
 from minitf.framework.importer import import_graph_def
 from minitf.client.session import InteractiveSession, Session
 from minitf.protos.config_pb2 import (ConfigProto, GPUOptions, GraphOptions, OptimizerOptions,

@@ -83,12 +83,100 @@ def embedding_max_norm(tf):
         return {"values": _values(got), "names": [e.name, plain.name, plain.op.inputs[0].name]}
 
 
-PROGRAMS = [sparse_optimizers, sparse_gradient_values, embedding_max_norm]
+# -- recurrent cells --------------------------------------------------------------------------------
+
+def _cells(tf):
+    rc = tf.nn.rnn_cell
+    return {
+        "basic_rnn": lambda: rc.BasicRNNCell(4),
+        "basic_lstm": lambda: rc.BasicLSTMCell(4, forget_bias=0.5),
+        "basic_lstm_concat_state": lambda: rc.BasicLSTMCell(4, state_is_tuple=False),
+        "lstm_peephole_clip_proj": lambda: rc.LSTMCell(5, use_peepholes=True, cell_clip=0.3,
+                                                       num_proj=3, proj_clip=0.4,
+                                                       forget_bias=0.7),
+        "lstm_concat_state": lambda: rc.LSTMCell(4, state_is_tuple=False),
+        "gru": lambda: rc.GRUCell(4),
+        "multi_lstm_gru": lambda: rc.MultiRNNCell([rc.BasicLSTMCell(4), rc.GRUCell(3)]),
+        "residual_gru": lambda: rc.ResidualWrapper(rc.GRUCell(3)),
+        "dropout_keep_all": lambda: rc.DropoutWrapper(rc.BasicLSTMCell(4), 1.0, 1.0, 1.0),
+    }
+
+
+def _set_weights(tf, sess):
+    """Every variable set from a generator seeded by its name, so both frameworks use the same
+    weights; returns the names."""
+    import zlib
+    names = []
+    for v in sorted(tf.global_variables(), key=lambda v: v.name):
+        rng = np.random.default_rng(zlib.crc32(v.name.encode()))
+        value = rng.uniform(-0.8, 0.8, v.shape.as_list()).astype(np.float32)
+        sess.run(v.assign(value))
+        names.append(v.name)
+    return names
+
+
+_X = np.random.default_rng(7).uniform(-1, 1, (4, 2, 3)).astype(np.float32)  # time, batch, depth
+
+
+def _run_rnn(tf, make_cell, run, lengths):
+    """Outputs, final state and gradients (wrt the inputs and every variable) of a weighted sum
+    of both, for the cell run over _X by `run(cell, x_time_major, lengths)`."""
+    with tf.Graph().as_default():
+        x = tf.placeholder(tf.float32, _X.shape)
+        outputs, state = run(make_cell(), x, lengths)
+        flat_state = [s for s in tf.nest.flatten(state)] if hasattr(tf, "nest") else \
+            list(_flatten(state))
+        rng = np.random.default_rng(3)
+        loss = tf.reduce_sum(outputs * rng.uniform(-1, 1, outputs.shape.as_list())
+                             .astype(np.float32))
+        for s in flat_state:
+            loss += tf.reduce_sum(s * rng.uniform(-1, 1, s.shape.as_list()).astype(np.float32))
+        variables = sorted(tf.global_variables(), key=lambda v: v.name)
+        grads = tf.gradients(loss, [x] + variables)
+        with tf.Session() as sess:
+            sess.run(tf.global_variables_initializer())
+            names = _set_weights(tf, sess)
+            got = sess.run([outputs] + flat_state + grads, {x: _X})
+    return {"names": names, "values": _values(got)}
+
+
+def _flatten(s):
+    if isinstance(s, (tuple, list)):
+        for x in s:
+            yield from _flatten(x)
+    else:
+        yield s
+
+
+def _static(tf, cell, x, lengths):
+    outputs, state = tf.nn.static_rnn(cell, tf.unstack(x), dtype=tf.float32,
+                                      sequence_length=lengths)
+    return tf.stack(outputs), state
+
+
+def static_rnn_cells(tf):
+    """Every cell under static_rnn, with and without sequence lengths."""
+    out = {}
+    for key, make in _cells(tf).items():
+        out[key] = _run_rnn(tf, make, lambda c, x, n: _static(tf, c, x, n), None)
+        out[key + "/lengths"] = _run_rnn(tf, make, lambda c, x, n: _static(tf, c, x, n), [3, 1])
+    return out
+
+
+PROGRAMS = [sparse_optimizers, sparse_gradient_values, embedding_max_norm, static_rnn_cells]
 
 
 def main():
+    import types
+
     import tensorflow.compat.v1 as tf
+    # TF 2.21's tf.nn.rnn_cell needs Keras 2; the same TF1 classes live on in TF itself.
+    from tensorflow.python.keras.layers.legacy_rnn import rnn_cell_impl
     tf.disable_v2_behavior()
+    tf.nn.rnn_cell = types.SimpleNamespace(**{
+        name: getattr(rnn_cell_impl, name) for name in (
+            "RNNCell", "BasicRNNCell", "BasicLSTMCell", "LSTMCell", "GRUCell", "MultiRNNCell",
+            "DropoutWrapper", "ResidualWrapper", "LSTMStateTuple")})
     recorded = {p.__name__: p(tf) for p in PROGRAMS}
     print('"""What tests/tf1_rnn_programs.py gave with TensorFlow %s (generated; do not edit)."""'
           % tf.__version__)

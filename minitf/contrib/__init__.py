@@ -1,3 +1,4 @@
 """tf.contrib: the parts of TF1's contrib that tutorials import (one submodule per area)."""
 
 from minitf.contrib import layers  # noqa: F401
+from minitf.contrib import rnn  # noqa: F401

@@ -8,6 +8,8 @@ from minitf.ops.math_ops import sigmoid, tanh, top_k
 from minitf.ops.nn_ops import *  # noqa: F401,F403
 from minitf.ops.norm_ops import *  # noqa: F401,F403
 from minitf.ops.embedding_ops import embedding_lookup
+from minitf.ops.rnn import static_rnn
+from minitf.nn import rnn_cell
 
 __all__ = (list(_nn_ops.__all__) + list(_conv_ops.__all__) + list(_norm_ops.__all__)
-           + ["sigmoid", "tanh", "top_k", "embedding_lookup"])
+           + ["sigmoid", "tanh", "top_k", "embedding_lookup", "static_rnn", "rnn_cell"])

@@ -32,3 +32,27 @@ SPECS = [
     OpSpec("unique/first_appearance_order", lambda x: list(tf.unique(x)), _unique,
            [Arg((6,), "int32", values=[5, 2, 5, 9, 2, 0])], grad=False),
 ]
+
+
+def _reverse_sequence(x, lengths, seq, batch):
+    out = x.copy()
+    for b, n in enumerate(lengths):
+        index = [slice(None)] * x.ndim
+        index[batch] = b
+        src = list(index)
+        index[seq] = slice(0, n)
+        src[seq] = slice(n - 1, None, -1) if n else slice(0, 0)
+        out[tuple(index)] = x[tuple(src)]
+    return out
+
+
+SPECS += [
+    OpSpec("reverse_sequence/batch_major",
+           lambda x, n: tf.reverse_sequence(x, n, seq_axis=1, batch_axis=0),
+           lambda x, n: _reverse_sequence(x, n, 1, 0),
+           [Arg((3, 4, 2), static=(None, 4, 2)), Arg((3,), "int32", values=[4, 0, 2])], wrt=[0]),
+    OpSpec("reverse_sequence/time_major_int64",
+           lambda x, n: tf.reverse_sequence(x, n, seq_axis=0, batch_axis=1),
+           lambda x, n: _reverse_sequence(x, n, 0, 1),
+           [Arg((5, 2, 3)), Arg((2,), "int64", values=[3, 5])], wrt=[0]),
+]
