@@ -58,3 +58,38 @@ def to_module(value, xp):
     if xp is numpy:
         return to_numpy(value)
     return xp.asarray(value)
+
+
+def host_memory_bytes():
+    """The most one array on the host can take: the machine's physical memory, or the
+    process's address-space limit when that is lower."""
+    try:
+        total = os.sysconf("SC_PHYS_PAGES") * os.sysconf("SC_PAGE_SIZE")
+    except (ValueError, OSError, AttributeError):  # not POSIX: no check
+        return None
+    try:
+        import resource
+        soft = resource.getrlimit(resource.RLIMIT_AS)[0]
+        if soft != resource.RLIM_INFINITY:
+            total = min(total, soft)
+    except (ImportError, OSError, ValueError):
+        pass
+    return total
+
+
+def check_allocation(xp, shape, dtype):  # xp None: the host
+    """Raises MemoryError (a run reports it as ResourceExhaustedError naming the op) when an
+    array of `shape` and `dtype` cannot fit in host memory, before trying: with the kernel's
+    usual overcommit a too-large allocation can succeed and then get the process killed when
+    its pages are touched. On a GPU, cupy raises its own out-of-memory error."""
+    if xp is not None and xp is not numpy:
+        return
+    count = 1
+    for d in shape:
+        count *= int(d)
+    nbytes = count * numpy.dtype(dtype).itemsize
+    limit = host_memory_bytes()
+    if limit is not None and nbytes > limit:
+        raise MemoryError("OOM: cannot allocate %d bytes for a tensor of shape %s and dtype %s "
+                          "(this machine has %d bytes of memory)"
+                          % (nbytes, list(shape), numpy.dtype(dtype).name, limit))

@@ -83,3 +83,20 @@ def test_every_registered_op_has_an_entry():
         covered.update(op.type for op in g.get_operations())
     missing = sorted(set(REGISTRY) - covered - set(TESTED_ELSEWHERE))
     assert not missing, "registered ops with no entry in tests/op_specs: %s" % missing
+
+
+def test_every_kernel_taking_out_has_a_row_on_a_scalar():
+    import inspect
+
+    from tests.op_specs import scalar_specs
+    takes_out = {name for name, cls in REGISTRY.items()
+                 if getattr(cls, "supports_out", False)
+                 and "out" in inspect.signature(cls.compute).parameters}
+    covered = set()
+    for spec in scalar_specs.SPECS:
+        g = tf.Graph()
+        with g.as_default():
+            spec.build(*[tf.placeholder(tf.as_dtype(np.dtype(a.dtype)), ()) for a in spec.inputs])
+        covered.update(op.type for op in g.get_operations())
+    missing = sorted(takes_out - covered - scalar_specs.OUT_KERNELS_NEEDING_RANK)
+    assert not missing, "out= kernels with no 0-d row in scalar_specs: %s" % missing

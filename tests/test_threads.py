@@ -1,8 +1,10 @@
 """Session.run from many threads at once on one session: nothing is lost, nothing crashes."""
 
 import threading
+import time
 
 import numpy as np
+import pytest
 
 import minitf as tf
 
@@ -107,3 +109,39 @@ def test_an_interactive_session_is_the_default_only_in_its_thread():
     t.join(5)
     assert seen == [None] and tf.get_default_session() is sess
     sess.close()
+
+
+def test_closing_a_session_other_threads_run_gives_them_tf_closed_session_error():
+    g = tf.Graph()
+    with g.as_default():
+        x = tf.placeholder(tf.float32, [64, 64])
+        v = tf.Variable(tf.zeros([64, 64]))
+        step = tf.assign_add(v, tf.matmul(x, x) * 0.0 + 1.0)
+    sess = tf.Session(graph=g)
+    sess.run(v.initializer)
+    call = sess.make_callable(step, [x])
+    feed = np.ones((64, 64), np.float32)
+    started = threading.Barrier(5)
+    outcomes = []
+
+    def worker(use_callable):
+        started.wait(5)
+        deadline = time.monotonic() + 10  # a failing test must not hang
+        try:
+            while time.monotonic() < deadline:
+                call(feed) if use_callable else sess.run(step, {x: feed})
+            outcomes.append("never saw the session closed")
+        except Exception as e:  # every thread must end on TF's error, nothing else
+            outcomes.append((type(e), str(e)))
+
+    threads = [threading.Thread(target=worker, args=(i % 2 == 0,)) for i in range(4)]
+    for t in threads:
+        t.start()
+    started.wait(5)
+    time.sleep(0.05)
+    sess.close()
+    for t in threads:
+        t.join(5)
+    assert outcomes == [(RuntimeError, "Attempted to use a closed Session.")] * 4
+    with pytest.raises(RuntimeError, match="closed Session"):
+        sess.make_callable(step, [x])

@@ -231,6 +231,8 @@ class Session:
         if timeout_ms <= 0 and self._config is not None:
             timeout_ms = self._config.operation_timeout_in_ms
         with self._lock:
+            if self._closed:  # closed by another thread while this one waited for the lock
+                raise RuntimeError("Attempted to use a closed Session.")
             plan = self._plans.get(key)
             if plan is None:
                 self._place(mapper.elements, feed_tensors)
@@ -333,6 +335,8 @@ class Session:
         feed_tensors = [self._feed_tensor(k) for k in (feed_list or [])]
         feed_keys = list(feed_list or [])
         with self._lock:
+            if self._closed:
+                raise RuntimeError("Attempted to use a closed Session.")
             plan = Plan(self._state, mapper.elements, feed_tensors)
 
         def call(*args, **kwargs):
@@ -343,18 +347,23 @@ class Session:
                                 % (len(feed_tensors), len(args)))
             values = [convert_feed_value(t, k, v) for t, k, v in zip(feed_tensors, feed_keys, args)]
             with self._lock:
+                if self._closed:
+                    raise RuntimeError("Attempted to use a closed Session.")
                 return mapper.build(plan.run(values))
         return call
 
     # -- lifecycle -----------------------------------------------------------------------------
     def close(self):
-        """Releases the session's state (variable values); the session can no longer run."""
-        if not self._closed:
-            self._closed = True
-            self._state.close()
-            self._state = None
-            self._plans.clear()
-            self._mappers.clear()
+        """Releases the session's state (variable values); the session can no longer run. A
+        run in progress in another thread finishes first; later runs raise RuntimeError
+        ("Attempted to use a closed Session."), as in TF."""
+        with self._lock:
+            if not self._closed:
+                self._closed = True
+                self._state.close()
+                self._state = None
+                self._plans.clear()
+                self._mappers.clear()
 
     def as_default(self):
         return context.default_session_context(self)

@@ -8,7 +8,7 @@ import operator
 
 import numpy as np
 
-from minitf import dtypes
+from minitf import backend, dtypes
 from minitf import errors
 from minitf.framework.graph import get_default_graph, name_scope
 from minitf.framework.indexed_slices import IndexedSlices
@@ -252,10 +252,31 @@ def reshape(tensor, shape, name=None):
 
 def _index_tensor(value, dtype=dtypes.int32, name=None):
     """A shape, index or size argument as a tensor: Tensors (int32 or int64) pass through, Python
-    values become `dtype` constants."""
+    values become `dtype` constants, int64 ones when a value does not fit in int32 (as TF
+    converts them: `tf.zeros([2**32 + 3])` must not wrap around)."""
     if isinstance(value, Tensor):
         return value
+    low, high = _int_range(value)
+    if low < -2 ** 63 or high > 2 ** 63 - 1:
+        raise ValueError("%s %s does not fit in int64" % (name or "Index argument", value))
+    if dtype is dtypes.int32 and (low < -2 ** 31 or high > 2 ** 31 - 1):
+        dtype = dtypes.int64
     return convert_to_tensor(value, dtype, name=name)
+
+
+def _int_range(value):
+    """(smallest, largest) of the Python or numpy integers in `value`, (0, 0) for anything else
+    (Tensors inside lists, floats: convert_to_tensor judges those)."""
+    try:
+        array = np.asarray(value)
+        if array.dtype.kind == "O":  # Python ints beyond int64
+            ints = [int(v) for v in array.reshape(-1) if isinstance(v, (int, np.integer))]
+            return (builtins.min(ints), builtins.max(ints)) if ints else (0, 0)
+    except (TypeError, ValueError):
+        return 0, 0
+    if array.dtype.kind not in "iu" or not array.size:
+        return 0, 0
+    return int(array.min()), int(array.max())
 
 
 @register
@@ -267,7 +288,9 @@ class Fill(OpDef):
         return TensorSpec(constant_value_as_shape(dims), value.dtype)
 
     def compute(self, xp, dims, value):
-        return xp.full(tuple(dims.tolist()), value, dtype=value.dtype)
+        shape = tuple(dims.tolist())
+        backend.check_allocation(xp, shape, value.dtype)
+        return xp.full(shape, value, dtype=value.dtype)
 
     def grad(self, op, dy):
         return [None, _reduce_sum(dy)]
@@ -286,7 +309,7 @@ def _filled(shape_, dtype, number, name, default_name):
     number = _fill_value(dtype, number)
     with name_scope(name, default_name) as scope:
         if isinstance(shape_, Tensor) or _has_tensor(shape_):
-            dims = shape_ if isinstance(shape_, Tensor) else convert_to_tensor(shape_, dtypes.int32)
+            dims = _index_tensor(shape_)
         else:
             static = as_shape(shape_)
             if not static.is_fully_defined():
@@ -295,7 +318,7 @@ def _filled(shape_, dtype, number, name, default_name):
             if static.num_elements() <= 1000:
                 return constant(np.full(static.as_list(), number, dtype.as_numpy_dtype), dtype,
                                 name=scope)
-            dims = constant(static.as_list(), dtypes.int32)
+            dims = _index_tensor(static.as_list())
         return fill(dims, constant(number, dtype), name=scope)
 
 
@@ -386,7 +409,9 @@ class BroadcastTo(OpDef):
         return TensorSpec(dims, x.dtype)
 
     def compute(self, xp, x, target):
-        return xp.broadcast_to(x, tuple(target.tolist()))
+        shape = tuple(target.tolist())
+        backend.check_allocation(xp, shape, x.dtype)  # a view, but whoever reads it copies
+        return xp.broadcast_to(x, shape)
 
     def grad(self, op, dy):
         return [sum_to(dy, op.inputs[0]), None]

@@ -57,6 +57,13 @@ def binary_operands(x, y, names=("x", "y")):
 
 # -- elementwise families ----------------------------------------------------------------------
 
+def out_array(xp, like, out):
+    """`out`, or a new array like `like` when the plan gave none: for kernels of several steps
+    that write each step into the first one's result. (numpy returns a scalar, not an array,
+    for a 0-d result, which cannot be passed on as `out=`.)"""
+    return xp.empty_like(like) if out is None else out
+
+
 class UnaryOp(OpDef):
     """y = f(x) elementwise; subclasses set `kernel` (an xp function taking out=) and `grad`."""
 
@@ -186,14 +193,23 @@ class DivNoNan(BinaryOp):
                 sum_to(dy * div_no_nan(div_no_nan(negative(x), y), y), y)]
 
 
+class _IntegerDivision(BinaryOp):
+    """numpy gives 0 for an integer divided by zero; TF raises, and so does minitf."""
+
+    def compute(self, xp, x, y, out=None):
+        if y.dtype.kind in "iu" and not xp.all(y):
+            raise ZeroDivisionError("Integer division by zero")
+        return getattr(xp, self.kernel)(x, y, out=out)
+
+
 @register
-class FloorDiv(BinaryOp):
+class FloorDiv(_IntegerDivision):
     kernel = "floor_divide"
     differentiable = False  # TF registers no gradient for it
 
 
 @register
-class FloorMod(BinaryOp):
+class FloorMod(_IntegerDivision):
     kernel = "remainder"  # Python's %: the result has the divisor's sign, as TF's FloorMod
 
     def grad(self, op, dy):
@@ -403,7 +419,7 @@ class Sqrt(UnaryOp):
 @register
 class Rsqrt(UnaryOp):
     def compute(self, xp, x, out=None):
-        root = xp.sqrt(x, out=out)
+        root = xp.sqrt(x, out=out_array(xp, x, out))
         return xp.divide(1, root, out=root)
 
     def grad(self, op, dy):
@@ -505,7 +521,7 @@ class Sigmoid(UnaryOp):
             return out
         # 1 / (1 + exp(-x)): exp overflowing to inf for very negative x still gives the exact
         # limit 0, so no branch on the sign is needed.
-        y = xp.negative(x, out=out)
+        y = xp.negative(x, out=out_array(xp, x, out))
         xp.exp(y, out=y)
         y += 1
         return xp.reciprocal(y, out=y)
@@ -820,10 +836,19 @@ class Reduction(OpDef):
         return TensorSpec(reduce_dims(x.shape.as_tuple(), self.axis, self.keepdims), x.dtype)
 
     def compute(self, xp, x, out=None):
+        if x.size == 0:
+            fill = self.empty_value(xp, x.dtype)
+            if fill is not None:  # numpy raises (max, min) or warns (mean) on empty input
+                return xp.full(reduce_dims(x.shape, self.axis, self.keepdims), fill, x.dtype)
         if self.keeps_dtype:
             return getattr(xp, self.kernel)(x, axis=self.axis, dtype=x.dtype,
                                             keepdims=self.keepdims, out=out)
         return getattr(xp, self.kernel)(x, axis=self.axis, keepdims=self.keepdims, out=out)
+
+    def empty_value(self, xp, dtype):
+        """What TF gives for a reduction over no elements, where numpy's own result differs
+        (None: numpy's is TF's, as 0 for sum and 1 for prod)."""
+        return None
 
 
 def _reduce_axis(axis, reduction_indices):
@@ -871,6 +896,9 @@ class Mean(Reduction):
     kernel = "mean"
     allowed = "float"  # integer means need TF's truncating semantics; not offered
 
+    def empty_value(self, xp, dtype):
+        return xp.nan  # 0 / 0, as TF
+
     def grad(self, op, dy):
         (x,) = op.inputs
         y = op.outputs[0]
@@ -898,10 +926,16 @@ class _MaxMinReduction(Reduction):
 class Max(_MaxMinReduction):
     kernel = "max"
 
+    def empty_value(self, xp, dtype):
+        return -xp.inf if dtype.kind == "f" else xp.iinfo(dtype).min  # TF's identities
+
 
 @register
 class Min(_MaxMinReduction):
     kernel = "min"
+
+    def empty_value(self, xp, dtype):
+        return xp.inf if dtype.kind == "f" else xp.iinfo(dtype).max
 
 
 @register

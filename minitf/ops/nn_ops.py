@@ -167,7 +167,7 @@ class LeakyReluGrad(_ActivationGrad):
     alpha: float = 0.2
 
     def compute(self, xp, dy, features, out=None):
-        out = xp.multiply(dy, self.alpha, out=out)
+        out = xp.multiply(dy, self.alpha, out=math_ops.out_array(xp, dy, out))
         xp.copyto(out, dy, where=features > 0)
         return out
 
@@ -230,6 +230,8 @@ class _SoftmaxBase(UnaryOp):
 @register
 class Softmax(_SoftmaxBase):
     def compute(self, xp, x, out=None):
+        if x.size == 0:  # nothing to normalise (numpy's max of nothing raises)
+            return xp.empty_like(x)
         # Subtracting the max makes exp overflow-free: logits of 1000 are fine.
         out = xp.subtract(x, xp.max(x, axis=self.axis, keepdims=True), out=out)
         xp.exp(out, out=out)
@@ -244,6 +246,8 @@ class Softmax(_SoftmaxBase):
 @register
 class LogSoftmax(_SoftmaxBase):
     def compute(self, xp, x, out=None):
+        if x.size == 0:
+            return xp.empty_like(x)
         out = xp.subtract(x, xp.max(x, axis=self.axis, keepdims=True), out=out)
         out -= xp.log(xp.sum(xp.exp(out), axis=self.axis, keepdims=True))
         return out

@@ -10,7 +10,7 @@ produce identical numbers.
 
 import numpy as np
 
-from minitf import dtypes
+from minitf import backend, dtypes
 from minitf.framework.graph import get_default_graph, name_scope
 from minitf.framework.registry import OpDef, register
 from minitf.framework.shapes import Dimension, TensorShape, format_dims
@@ -69,8 +69,10 @@ def _output_shape(shape):
     return constant_value_as_shape(shape)
 
 
-def _dims(shape):
-    return tuple(shape.tolist())
+def _dims(shape, dtype):
+    dims = tuple(shape.tolist())
+    backend.check_allocation(None, dims, dtype)  # drawn on the host, in `dtype`
+    return dims
 
 
 def _host_float(dtype):
@@ -110,7 +112,8 @@ class _FloatSampler(RandomOp):
 @register
 class RandomStandardNormal(_FloatSampler):
     def sample(self, xp, rng, shape):
-        x = rng.standard_normal(_dims(shape), dtype=_host_float(self.dtype))
+        x = rng.standard_normal(_dims(shape, _host_float(self.dtype)),
+                                dtype=_host_float(self.dtype))
         return xp.asarray(x.astype(self.dtype.as_numpy_dtype, copy=False))
 
 
@@ -120,7 +123,7 @@ class TruncatedNormal(_FloatSampler):
 
     def sample(self, xp, rng, shape):
         host = _host_float(self.dtype)
-        x = rng.standard_normal(_dims(shape), dtype=host)
+        x = rng.standard_normal(_dims(shape, host), dtype=host)
         bad = abs(x) >= 2.0
         while bad.any():
             x[bad] = rng.standard_normal(int(bad.sum()), dtype=host)
@@ -135,9 +138,9 @@ class RandomUniform(_FloatSampler):
     def sample(self, xp, rng, shape):
         if self.dtype is dtypes.float16:
             # Rounding a float32 draw to half precision could give 1.0; draw the 10 mantissa bits.
-            x = (rng.integers(0, 1024, _dims(shape)) * 2.0 ** -10).astype("float16")
+            x = (rng.integers(0, 1024, _dims(shape, "float64")) * 2.0 ** -10).astype("float16")
         else:
-            x = rng.random(_dims(shape), dtype=_host_float(self.dtype))
+            x = rng.random(_dims(shape, _host_float(self.dtype)), dtype=_host_float(self.dtype))
         return xp.asarray(x)
 
 
@@ -165,7 +168,7 @@ class RandomUniformInt(RandomOp):
         lo, hi = int(minval), int(maxval)
         if not lo < hi:
             raise ValueError("Need minval < maxval, got %d >= %d" % (lo, hi))
-        return xp.asarray(rng.integers(lo, hi, _dims(shape), dtype=minval.dtype))
+        return xp.asarray(rng.integers(lo, hi, _dims(shape, minval.dtype), dtype=minval.dtype))
 
 
 @register

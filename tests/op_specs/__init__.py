@@ -6,10 +6,10 @@ when a registered op type appears in no entry and is not in TESTED_ELSEWHERE.
 """
 
 from tests.op_specs import (array_specs, control_specs, conv_specs, linalg_specs, math_specs,
-                            nn_specs, sparse_specs)
+                            nn_specs, scalar_specs, sparse_specs)
 
 SPECS = (array_specs.SPECS + math_specs.SPECS + nn_specs.SPECS + conv_specs.SPECS
-         + control_specs.SPECS + sparse_specs.SPECS + linalg_specs.SPECS)
+         + control_specs.SPECS + sparse_specs.SPECS + linalg_specs.SPECS + scalar_specs.SPECS)
 
 # Stateful ops cannot be checked against a pure numpy reference; each is tested in the file named.
 TESTED_ELSEWHERE = {
