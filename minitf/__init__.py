@@ -38,6 +38,9 @@ from minitf import contrib, debugging, layers, losses, nn, summary, test, testin
 from minitf import data  # tf.data
 from minitf import io, python_io
 from minitf.ops.parsing_ops import *  # noqa: F401,F403
+from minitf.ops.data_flow_ops import *  # noqa: F401,F403
+from minitf.ops.io_ops import *  # noqa: F401,F403
+from minitf.train.queue_runner import start_queue_runners
 from minitf.summary import Summary
 
 _variables.install_tensor_operators()

@@ -20,3 +20,8 @@ from minitf.train.checkpoint_state import (checkpoint_exists, get_checkpoint_sta
                                            latest_checkpoint, update_checkpoint_state)
 from minitf.protos.example_pb2 import (BytesList, Example, Feature, FeatureList, FeatureLists,
                                        Features, FloatList, Int64List, SequenceExample)
+from minitf.train.coordinator import Coordinator
+from minitf.train.queue_runner import QueueRunner, add_queue_runner, start_queue_runners
+from minitf.train.input import (batch, batch_join, input_producer, limit_epochs,
+                                range_input_producer, shuffle_batch, shuffle_batch_join,
+                                slice_input_producer, string_input_producer)
