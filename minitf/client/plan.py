@@ -84,7 +84,7 @@ class Step:
 class Plan:
     """A compiled, runnable schedule for one (fetch elements, fed tensors) signature."""
 
-    def __init__(self, state, elements, fed_tensors, trace=False):
+    def __init__(self, state, elements, fed_tensors, trace=False, nested=False):
         fed = set(fed_tensors)
         needed = prune(elements, fed)
         check_feeds(needed, fed, elements)
@@ -99,10 +99,11 @@ class Plan:
         self._buffers = state.buffers
         self._filename = "<minitf plan %x>" % id(self)
         self.source, namespace, self._line_to_op = emit(
-            steps, [slot_of[t] for t in fed_tensors], elements, slot_of, state, trace)
+            steps, [slot_of[t] for t in fed_tensors], elements, slot_of, state, trace, nested)
         exec(compile(self.source, self._filename, "exec"), namespace)
         # inf/nan propagate silently, as in TF (decorating once costs half of a `with` per run)
         self._run = numpy.errstate(all="ignore")(namespace["run"])
+        self._run_nested = namespace["run"]  # (the enclosing run already set errstate)
 
     # -- running -------------------------------------------------------------------------------
     def run(self, feeds):
@@ -128,7 +129,7 @@ class Plan:
         enclosing run ends the pool's run, and the values stay on their device. An error names
         the op inside the sub-graph that failed."""
         try:
-            return self._run.__wrapped__(feeds)  # (the enclosing run already set errstate)
+            return self._run_nested(feeds)
         except errors.OpError:
             raise
         except Exception as e:
@@ -330,7 +331,7 @@ def mark_frees(steps):
         step.frees = frees
 
 
-def emit(steps, feed_slots, elements, slot_of, state, trace=False):
+def emit(steps, feed_slots, elements, slot_of, state, trace=False, nested=False):
     """The source of `run(_feeds)`, the namespace it runs in (kernels bound to `state`,
     constants, helpers), and {line number: (op, argument names)} for error messages. With
     `trace`, each kernel call appends (op, start, end) in perf_counter nanoseconds to
@@ -338,7 +339,10 @@ def emit(steps, feed_slots, elements, slot_of, state, trace=False):
 
     A fetched value is copied right after the step that makes it (a pooled array must not
     escape or change); a fetched variable at the end of the run, after the run's updates, as
-    TF1's reference variables are (`s.run([step, x, f])` gives x after the step, f before)."""
+    TF1's reference variables are (`s.run([step, x, f])` gives x after the step, f before).
+    A `nested` plan (a branch, a loop body) returns its values to a control-flow kernel, not
+    to the user: a kernel's fresh output is returned as it is (a view is still copied, since
+    it may alias a variable), and a 0-d array stays an array."""
     namespace = {"_snap": _snapshot, "_copy": _copy, "_give": state.buffers.give}
     lines = ["def run(_feeds):"]
     if feed_slots:
@@ -350,7 +354,7 @@ def emit(steps, feed_slots, elements, slot_of, state, trace=False):
         op = step.op
         for slot in step.args:
             if slot.kind == Slot.CONST:
-                namespace[slot.name] = slot.value
+                namespace[slot.name] = _scalar(slot.value) if nested else slot.value
         if step.kind == Step.CALL:
             fn = op.opdef.bind(state, op)
             if step.outs and step.outs[0].pooled:
@@ -370,6 +374,10 @@ def emit(steps, feed_slots, elements, slot_of, state, trace=False):
                 if t in fetched and t not in snapshots and slot_of.get(t) is slot and \
                         slot.kind not in (Slot.STATE, Slot.FEED):
                     snapshots[t] = "r%d" % len(snapshots)
+                    if nested and op.opdef.fresh_output:
+                        lines.append("    %s = %s if %s.base is None else %s.copy()"
+                                     % (snapshots[t], slot.name, slot.name, slot.name))
+                        continue
                     helper = "_snap" if op.opdef.fresh_output else "_copy"
                     lines.append("    %s = %s(%s)" % (snapshots[t], helper, slot.name))
         for slot in step.frees:
@@ -392,7 +400,7 @@ def emit(steps, feed_slots, elements, slot_of, state, trace=False):
             namespace[slot.name] = slot.value
             results.append("_copy(%s)" % slot.name)
         else:  # a fed tensor fetched back (the fed array itself, as TF1 returns it)
-            results.append("_snap(%s)" % slot.name)
+            results.append(slot.name if nested else "_snap(%s)" % slot.name)
     lines.append("    return [%s]" % ", ".join(results))
     return "\n".join(lines) + "\n", namespace, line_to_op
 
@@ -429,6 +437,14 @@ def _dims_of(runtime_shape):
 
 def _transfer(value, xp):
     return backend.to_module(value, xp)
+
+
+def _scalar(value):
+    """A 0-d numpy array as a numpy scalar (kernels on scalars skip ufunc dispatch), else
+    `value`."""
+    if type(value) is numpy.ndarray and not value.ndim:
+        return value[()]
+    return value
 
 
 def _snapshot(value):

@@ -57,7 +57,7 @@ class SessionState:
 
     def compile(self, elements, fed_tensors):
         """A Plan over this state for a sub-graph (a branch, a loop body), run with Plan.call."""
-        return Plan(self, elements, fed_tensors)
+        return Plan(self, elements, fed_tensors, nested=True)
 
     def resource(self, op, make):
         """The resource `op` created in this session, made by `make()` on first use."""

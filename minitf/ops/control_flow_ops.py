@@ -392,7 +392,7 @@ class While(_FunctionalOp):
         def run(*values):
             if has_maximum:
                 values, limit = values[:-1], values[-1]
-            loop_vars, captured = list(values[:n]), list(values[n:])
+            loop_vars, captured = [_scalar(v) for v in values[:n]], [_scalar(v) for v in values[n:]]
             history = [] if keep else None
             stacks = [[] for _ in range(n_stacked)]
             i = 0
@@ -431,6 +431,13 @@ class While(_FunctionalOp):
         for k, i in enumerate(wrt):
             result[i] = grad_op.outputs[k]
         return result
+
+
+def _scalar(value):
+    """A 0-d array as a scalar of its type: scalar kernels skip ufunc dispatch (each iteration
+    of a scalar loop costs a few of them)."""
+    return value[()] if getattr(value, "ndim", None) == 0 and hasattr(value, "item") \
+        and type(value).__module__ == "numpy" else value
 
 
 def _empty(xp, t):
