@@ -155,11 +155,16 @@ def _abort_on_uncaught_exceptions():
     previous = sys.excepthook
 
     def abort(kind, value, tb):
+        # The one-line summary first: the launcher may end this process while the traceback
+        # is still being written (once another rank's abort reaches it).
         try:
+            first_line = (str(value).splitlines() or [""])[0]
+            sys.stderr.write("minitf.horovod: rank %d raised an uncaught %s: %s\n"
+                             "minitf.horovod: aborting the job so the other ranks do not wait "
+                             "for it forever.\n"
+                             % (_mpi().COMM_WORLD.Get_rank(), kind.__name__, first_line))
+            sys.stderr.flush()
             previous(kind, value, tb)
-            sys.stderr.write("minitf.horovod: rank %d raised an uncaught %s; aborting the job so "
-                             "the other ranks do not wait for it forever.\n"
-                             % (_mpi().COMM_WORLD.Get_rank(), kind.__name__))
             sys.stderr.flush()
         finally:
             _mpi().COMM_WORLD.Abort(1)

@@ -92,7 +92,8 @@ def test_data_parallel_training_equals_one_process_on_the_global_batch(ranks, tm
 def test_a_rank_that_raises_ends_the_whole_job():
     status, out, err, seconds = job(2, "failures.py", "raise", timeout=60)
     assert status != 0, (out, err)
-    assert "rank 1 raised an uncaught RuntimeError; aborting the job" in err, err
+    assert "rank 1 raised an uncaught RuntimeError: rank 1 fails at step 3" in err, err
+    assert "aborting the job" in err, err
     assert seconds < 30, err  # not a hang: rank 0 was blocked in an allreduce when rank 1 failed
 
 
@@ -112,7 +113,8 @@ def test_a_rank_that_never_joins_times_out_when_asked_to():
     status, out, err, seconds = job(2, "failures.py", "stall",
                                     env={"HOROVOD_STALL_SHUTDOWN_TIME_SECONDS": "1"}, timeout=60)
     assert status != 0, (out, err)
-    assert "DeadlineExceededError" in err and "gave up after" in err and "'lonely'" in err, err
+    assert "rank 0 raised an uncaught DeadlineExceededError: minitf.horovod: rank 0 gave up " \
+        "after 1 s waiting for the other ranks at allreduce 'lonely'" in err, err
     assert seconds < 30, err  # rank 1 sleeps 60 s: the abort ended it
 
 
