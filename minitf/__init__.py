@@ -41,6 +41,7 @@ from minitf.ops.parsing_ops import *  # noqa: F401,F403
 from minitf.ops.data_flow_ops import *  # noqa: F401,F403
 from minitf.ops.io_ops import *  # noqa: F401,F403
 from minitf.train.queue_runner import start_queue_runners
+from minitf import image  # tf.image
 from minitf.summary import Summary
 
 _variables.install_tensor_operators()

@@ -87,6 +87,7 @@ _TYPE_ATTRS = {
     "Assert": (("T", slice(1, None)),),
     "Cast": (("SrcT", 0),),
     "FusedBatchNormV3": (("T", 0), ("U", 1)), "FusedBatchNormGradV3": (("T", 0), ("U", 2)),
+    "ResizeBilinearGrad": (("T", 1),),
     **dict.fromkeys(("Conv2DBackpropInput", "DepthwiseConv2dNativeBackpropInput", "AvgPoolGrad"),
                     (("T", 1),)),
     "RandomUniformInt": (("T", 0), ("Tout", 1)),

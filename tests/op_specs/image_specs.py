@@ -1,0 +1,88 @@
+"""Op table entries for the tf.image resize ops and their gradient ops, against per-pixel
+references written from TF's kernel formulas."""
+
+import math
+
+import numpy as np
+
+import minitf as tf
+from tests.op_specs.nn_specs import grad_of
+from tests.op_specs.spec import Arg, OpSpec
+
+
+def _scale(i, o, align):
+    return (i - 1) / (o - 1) if align and o > 1 else i / o
+
+
+def ref_bilinear(x, size, align=False, half=False):
+    n, h, w, c = x.shape
+    out = np.zeros((n,) + tuple(size) + (c,))
+    sy, sx = _scale(h, size[0], align), _scale(w, size[1], align)
+    for i in range(size[0]):
+        for j in range(size[1]):
+            fy = (i + 0.5) * sy - 0.5 if half else i * sy
+            fx = (j + 0.5) * sx - 0.5 if half else j * sx
+            y0, x0 = math.floor(fy), math.floor(fx)
+            ly, lx = fy - y0, fx - x0
+            y1, x1 = min(math.ceil(fy), h - 1), min(math.ceil(fx), w - 1)
+            y0, x0 = max(y0, 0), max(x0, 0)
+            top = x[:, y0, x0] * (1 - lx) + x[:, y0, x1] * lx
+            bottom = x[:, y1, x0] * (1 - lx) + x[:, y1, x1] * lx
+            out[:, i, j] = top * (1 - ly) + bottom * ly
+    return out
+
+
+def ref_nearest(x, size, align=False, half=False):
+    n, h, w, c = x.shape
+    sy, sx = _scale(h, size[0], align), _scale(w, size[1], align)
+
+    def source(k, s, limit):
+        f = (k + 0.5) * s if half else k * s
+        return min(int(math.floor(f + 0.5)) if align else int(math.floor(f)), limit - 1)
+
+    return np.stack([np.stack([x[:, source(i, sy, h), source(j, sx, w)]
+                               for j in range(size[1])], 1) for i in range(size[0])], 1)
+
+
+def ref_adjoint(ref, x_shape, size, **kw):
+    """The gradient of a linear resize by its matrix: one basis image at a time."""
+    def grad(x, dy):
+        out = np.zeros(x_shape)
+        for idx in np.ndindex(*x_shape):
+            e = np.zeros(x_shape)
+            e[idx] = 1
+            out[idx] = (ref(e, size, **kw) * dy).sum()
+        return out
+    return grad
+
+
+IMG = (2, 3, 4, 2)
+SPECS = [
+    OpSpec("resize_bilinear", lambda x: tf.image.resize_bilinear(x, (5, 7)),
+           lambda x: ref_bilinear(x, (5, 7)), [Arg(IMG, static=(None, 3, 4, 2))]),
+    OpSpec("resize_bilinear/align_corners_shrink", lambda x: tf.image.resize_bilinear(
+        x, (2, 3), align_corners=True), lambda x: ref_bilinear(x, (2, 3), True),
+        [Arg(IMG, static=(None, None, None, 2))]),
+    OpSpec("resize_bilinear/half_pixel_centers", lambda x: tf.image.resize_bilinear(
+        x, (5, 3), half_pixel_centers=True), lambda x: ref_bilinear(x, (5, 3), half=True),
+        [Arg(IMG)]),
+    OpSpec("resize_bilinear/uint8_gives_float32", lambda x: tf.image.resize_bilinear(x, (4, 6)),
+           lambda x: ref_bilinear(x.astype(np.float64), (4, 6)).astype(np.float32),
+           [Arg(IMG, "uint8", low=0, high=255)], grad=False, rtol=1e-4),
+    OpSpec("resize_bilinear/grad_op", grad_of(lambda x: tf.image.resize_bilinear(
+        x, (5, 7), half_pixel_centers=True)),
+        ref_adjoint(ref_bilinear, IMG, (5, 7), half=True),
+        [Arg(IMG, static=(None, 3, 4, 2)), Arg((2, 5, 7, 2))]),
+    OpSpec("resize_nearest_neighbor", lambda x: tf.image.resize_nearest_neighbor(x, (5, 7)),
+           lambda x: ref_nearest(x, (5, 7)), [Arg(IMG, static=(None, 3, 4, 2))]),
+    OpSpec("resize_nearest_neighbor/align_corners", lambda x: tf.image.resize_nearest_neighbor(
+        x, (5, 7), align_corners=True), lambda x: ref_nearest(x, (5, 7), True), [Arg(IMG)]),
+    OpSpec("resize_nearest_neighbor/half_pixel_int32", lambda x:
+           tf.image.resize_nearest_neighbor(x, (2, 3), half_pixel_centers=True),
+           lambda x: ref_nearest(x, (2, 3), half=True), [Arg(IMG, "int32", low=0, high=9)],
+           grad=False),
+    OpSpec("resize_nearest_neighbor/grad_op", grad_of(
+        lambda x: tf.image.resize_nearest_neighbor(x, (2, 7), align_corners=True)),
+        ref_adjoint(ref_nearest, IMG, (2, 7), align=True),
+        [Arg(IMG, static=(None, None, None, 2)), Arg((2, 2, 7, 2))]),
+]
