@@ -37,10 +37,15 @@ def main(argv=None):
 
     args = parser.parse_args(argv)
     if args.command == "demo":
+        from minitf import errors
         from minitf.demo import train_digits
-        train_digits(epochs=args.epochs, batch_size=args.batch_size,
-                     learning_rate=args.learning_rate, hidden=args.hidden, seed=args.seed,
-                     logdir=args.logdir)
+        try:
+            train_digits(epochs=args.epochs, batch_size=args.batch_size,
+                         learning_rate=args.learning_rate, hidden=args.hidden, seed=args.seed,
+                         logdir=args.logdir)
+        except (errors.OpError, OSError, ValueError) as e:  # one clear line, not a traceback
+            print("minitf demo: %s" % str(e).replace("\n", " "), file=sys.stderr)
+            return 1
         return 0
     if args.command == "inspect-checkpoint":
         return inspect_checkpoint.run(args)

@@ -440,6 +440,23 @@ def _check_bool_feed(tensor, value):
            "a %s array" % raw.dtype.name, tensor.name))
 
 
+def _check_integer_range(tensor, value, np_dtype):
+    """An integer array fed to a narrower integer dtype would wrap around silently (numpy's
+    cast, and TF1's): InvalidArgumentError naming the feed and the dtype instead."""
+    if not isinstance(value, (numpy.ndarray, numpy.integer)):
+        return
+    value = numpy.asarray(value)
+    if not (value.dtype.kind in "iu" and value.size and numpy.dtype(np_dtype).kind in "iu"):
+        return
+    info = numpy.iinfo(np_dtype)
+    low, high = int(value.min()), int(value.max())
+    if low < info.min or high > info.max:
+        raise errors.InvalidArgumentError(
+            None, None, "The value fed for %s does not fit in its dtype %s: it holds %d, "
+            "outside [%d, %d]" % (tensor.name, numpy.dtype(np_dtype).name,
+                                  low if low < info.min else high, info.min, info.max))
+
+
 def convert_feed_value(tensor, key, value):
     """A feed value as an array of the tensor's dtype, checked against its static shape."""
     if isinstance(value, Tensor) or hasattr(value, "_as_tensor"):
@@ -453,8 +470,13 @@ def convert_feed_value(tensor, key, value):
     if type(value) is numpy.ndarray and value.dtype == np_dtype:
         array = value
     else:
+        _check_integer_range(tensor, value, np_dtype)
         try:
             array = numpy.asarray(value, dtype=np_dtype)
+        except OverflowError as e:  # a Python int beyond the dtype: numpy's OverflowError
+            raise errors.InvalidArgumentError(
+                None, None, "The value fed for %s does not fit in its dtype %s: %s"
+                % (tensor.name, tensor.dtype.name, e)) from None
         except (TypeError, ValueError) as e:  # numpy's class, as TF1 lets it through
             raise type(e)("Cannot convert the value fed for %s to %s: %s"
                           % (tensor.name, tensor.dtype.name, e)) from None

@@ -37,6 +37,7 @@ TensorFlow's public reader API on top, and the Saver writes with `write_bundle`.
 """
 
 import os
+import re
 import struct
 import uuid
 
@@ -404,15 +405,54 @@ def write_file_atomically(path, chunks):
     write_files_atomically([(path, chunks)])
 
 
+_TEMP_MARK = ".tempstate"
+_TEMP_NAME = re.compile(r".+\.tempstate(\d+)-[0-9a-f]{32}$")
+
+
+def _process_alive(pid):
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except (PermissionError, OSError):  # someone else's process, or no way to tell
+        return True
+    return True
+
+
+def remove_stale_temporaries(directory):
+    """Deletes the temporary files that writers killed mid-write left in `directory`: those
+    named by `write_files_atomically` whose writing process no longer runs. Returns their
+    names. Failures to list or delete are ignored (the next save tries again)."""
+    removed = []
+    try:
+        entries = list(os.scandir(directory or "."))
+    except OSError:
+        return removed
+    for entry in entries:
+        match = _TEMP_NAME.match(entry.name)
+        if match is None or _process_alive(int(match.group(1))):
+            continue
+        try:
+            os.remove(entry.path)
+            removed.append(entry.name)
+        except OSError:
+            pass
+    return removed
+
+
 def write_files_atomically(files):
     """Writes every (path, chunks) pair to a synced temporary file first, and only when all of
     them are complete renames them into place, back to back: a write that fails (a full disk)
-    leaves every old file as it was, and only a kill between the renames can mix old and new."""
+    leaves every old file as it was, and only a kill between the renames can mix old and new.
+    Temporary files are named `<path>.tempstate<pid>-<random>`; ones whose process is gone (a
+    killed save) are deleted from the directories written to."""
     temps = []
+    for directory in {os.path.dirname(os.fspath(path)) for path, _ in files}:
+        remove_stale_temporaries(directory)
     try:
         for path, chunks in files:
             # A fresh name per call (not mkstemp) so the file gets the usual umask-based mode.
-            temp = "%s.tempstate%s" % (path, uuid.uuid4().hex)
+            temp = "%s%s%d-%s" % (path, _TEMP_MARK, os.getpid(), uuid.uuid4().hex)
             fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0),
                          0o666)
             temps.append((temp, path))

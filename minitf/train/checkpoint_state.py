@@ -16,6 +16,7 @@ import os
 
 from google.protobuf import text_format
 
+from minitf import errors
 from minitf.protos.checkpoint_state_pb2 import CheckpointState
 from minitf.train import bundle
 
@@ -73,7 +74,12 @@ def update_checkpoint_state(save_dir, model_checkpoint_path, all_model_checkpoin
         raise RuntimeError("Save path '%s' conflicts with path used for checkpoint state.  "
                            "Please use a different save path." % model_checkpoint_path)
     # Atomic, so a reader polling the directory never sees a half-written state file.
-    bundle.write_file_atomically(filename, [text_format.MessageToString(state).encode("utf-8")])
+    try:
+        bundle.write_file_atomically(filename,
+                                     [text_format.MessageToString(state).encode("utf-8")])
+    except OSError as e:  # a full disk, a read-only folder, a directory in the way
+        raise errors._from_os_error(e, None, filename, "cannot write the checkpoint state") \
+            from None
 
 
 def get_checkpoint_state(checkpoint_dir, latest_filename=None):

@@ -627,11 +627,19 @@ def export_meta_graph(filename=None, meta_info_def=None, graph_def=None, saver_d
         clear_devices=clear_devices, strip_default_attrs=strip_default_attrs)
     if filename:
         filename = os.fspath(filename)
-        if os.path.dirname(filename):
-            os.makedirs(os.path.dirname(filename), exist_ok=True)
         data = (text_format.MessageToString(meta_graph_def).encode("utf-8") if as_text
                 else meta_graph_def.SerializeToString())
-        bundle.write_file_atomically(filename, [data])
+        try:
+            if os.path.dirname(filename):
+                os.makedirs(os.path.dirname(filename), exist_ok=True)
+            bundle.write_file_atomically(filename, [data])
+        except FileExistsError:  # what makedirs says when a file has the directory's name
+            raise errors.FailedPreconditionError(
+                None, None, "%s exists and is not a directory: cannot write the MetaGraphDef "
+                "%s" % (os.path.dirname(filename), filename)) from None
+        except OSError as e:  # the errno mapping the data and index files get
+            raise errors._from_os_error(e, None, filename, "cannot write the MetaGraphDef") \
+                from None
     return meta_graph_def
 
 

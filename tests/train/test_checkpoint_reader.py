@@ -1,5 +1,6 @@
 """Tests of TF1's checkpoint reading API and the `checkpoint` state file, on checkpoints TF wrote."""
 
+import errno
 import os
 import shutil
 from pathlib import Path
@@ -167,10 +168,10 @@ def test_state_write_is_atomic(tmp_path, monkeypatch):
     before = (tmp_path / "checkpoint").read_bytes()
 
     def failing_fsync(fd):
-        raise OSError("disk full")
+        raise OSError(errno.ENOSPC, "No space left on device")
 
     monkeypatch.setattr(os, "fsync", failing_fsync)
-    with pytest.raises(OSError):
+    with pytest.raises(errors.ResourceExhaustedError, match="checkpoint state"):
         checkpoint_state.update_checkpoint_state(str(tmp_path), str(tmp_path / "m-2"))
     assert os.listdir(tmp_path) == ["checkpoint"]  # no temporary file left behind
     assert (tmp_path / "checkpoint").read_bytes() == before
