@@ -61,6 +61,9 @@ def write_run(logdir):
             w = tf.Variable([[1.0], [2.0]], name="w")
             y = tf.matmul(x, w)
         loss = tf.reduce_mean(tf.square(y - 1.0), name="mse")
+        # control flow: drawn as `cond` / `while` scopes holding their sub-graphs' ops
+        loss = tf.cond(loss > 0., lambda: loss * 1.0, lambda: loss)
+        loss = tf.while_loop(lambda i, l: i < 1, lambda i, l: (i + 1, l + 0.), [0, loss])[1]
         step = tf.train.GradientDescentOptimizer(0.05).minimize(loss)
         tf.summary.scalar("loss", loss)
         merged = tf.summary.merge_all()
@@ -95,7 +98,9 @@ def test_tensorboard_serves_minitf_runs_scalars_and_graph(tmp_path):
                      server, run="run1")
         for expected in ['name: "model/MatMul"', 'op: "MatMul"', 'input: "model/w/read"',
                          'op: "VariableV2"', 'name: "GradientDescent"', 'op: "ScalarSummary"',
-                         'input: "^GradientDescent/update_model/w/ApplyGradientDescent"']:
+                         'input: "^GradientDescent/update_model/w/ApplyGradientDescent"',
+                         'op: "If"', 'name: "cond/mul"', 'op: "While"', 'name: "while/add_1"',
+                         'op: "WhileGrad"']:
             assert expected in graph
     finally:
         os.kill(server.pid, signal.SIGTERM)
