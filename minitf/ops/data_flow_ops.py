@@ -315,7 +315,7 @@ class QueueBase:
         self._shapes = shapes
         self._names = names
         self._queue_ref = queue_ref
-        self._name = queue_ref.op.name
+        self._name = queue_ref.op.name.split("/")[-1]  # its ops are named in the current scope
 
     @property
     def queue_ref(self):
@@ -362,13 +362,13 @@ class QueueBase:
         """Adds one element (blocks while the queue is full)."""
         with name_scope(name, "%s_enqueue" % self._name, _as_list(vals)) as scope:
             components = self._components(vals, False)
-            return _create(QueueEnqueueV2(), [self._queue_ref] + components, scope[:-1])
+            return _create(QueueEnqueueV2(), [self._queue_ref] + components, scope)
 
     def enqueue_many(self, vals, name=None):
         """Adds the slices of `vals` along their first dimension, as separate elements."""
         with name_scope(name, "%s_EnqueueMany" % self._name, _as_list(vals)) as scope:
             components = self._components(vals, True)
-            return _create(QueueEnqueueManyV2(), [self._queue_ref] + components, scope[:-1])
+            return _create(QueueEnqueueManyV2(), [self._queue_ref] + components, scope)
 
     def _result(self, outputs):
         if self._names is not None:

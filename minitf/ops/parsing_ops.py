@@ -158,7 +158,7 @@ def _parse(serialized, features, name, default_name, want_rank):
             raise ValueError("Input serialized must be a %s, got shape %s"
                              % ("scalar" if want_rank == 0 else "vector", serialized.shape))
         op = _create(ParseExample(tuple(keys), types, shapes, defaults), [serialized],
-                     scope + default_name)
+                     default_name)
     return dict(zip(keys, op.outputs))
 
 
@@ -274,7 +274,7 @@ def decode_csv(records, record_defaults, field_delim=",", use_quote_delim=True, 
     with name_scope(name, "DecodeCSV") as scope:
         records = convert_to_tensor(records, dtype=dtypes.string, name="records")
         op = _create(DecodeCSV(tuple(types), tuple(defaults), field_delim, use_quote_delim,
-                               na_value, select_cols), [records], scope[:-1])
+                               na_value, select_cols), [records], scope)
     return list(op.outputs)
 
 
@@ -323,4 +323,4 @@ def decode_raw(input_bytes=None, out_type=None, little_endian=True, name=None, b
     with name_scope(name, "DecodeRaw") as scope:
         value = convert_to_tensor(value, dtype=dtypes.string)
         return _create(DecodeRaw(dtypes.as_dtype(out_type), bool(little_endian)), [value],
-                       scope[:-1]).outputs[0]
+                       scope).outputs[0]

@@ -37,7 +37,7 @@ def limit_epochs(tensor, num_epochs=None, name=None):
                                     collections=[GraphKeys.LOCAL_VARIABLES])
         counter = data_flow_ops.count_up_to(epochs, num_epochs)
         with control_dependencies([counter]):
-            return array_ops.identity(tensor, name=scope[:-1])
+            return array_ops.identity(tensor, name=scope)
 
 
 def input_producer(input_tensor, element_shape=None, num_epochs=None, shuffle=True, seed=None,
@@ -45,7 +45,7 @@ def input_producer(input_tensor, element_shape=None, num_epochs=None, shuffle=Tr
                    cancel_op=None):
     """A FIFOQueue filled, epoch after epoch, with the rows of `input_tensor` (shuffled each
     epoch if `shuffle`), by a QueueRunner."""
-    with name_scope(name, "input_producer", [input_tensor]):
+    with name_scope(name, "input_producer", [input_tensor]) as scope:
         input_tensor = convert_to_tensor(input_tensor, name="input_tensor")
         shape = input_tensor.shape[1:] if input_tensor.shape.ndims is not None else \
             TensorShape(None)
@@ -58,7 +58,7 @@ def input_producer(input_tensor, element_shape=None, num_epochs=None, shuffle=Tr
             input_tensor = random_ops.random_shuffle(input_tensor, seed=seed)
         input_tensor = limit_epochs(input_tensor, num_epochs)
         queue = data_flow_ops.FIFOQueue(capacity, [input_tensor.dtype], [shape],
-                                        shared_name=shared_name)
+                                        shared_name=shared_name, name=scope)
         enqueue = queue.enqueue_many([input_tensor])
         add_queue_runner(QueueRunner(queue, [enqueue], cancel_op=cancel_op))
         if summary_name is not None:
@@ -74,6 +74,11 @@ def string_input_producer(string_tensor, num_epochs=None, shuffle=True, seed=Non
         raise ValueError("string_input_producer requires a non-null input tensor")
     with name_scope(name, "input_producer", [string_tensor]) as scope:
         string_tensor = convert_to_tensor(string_tensor, dtype=dtypes.string)
+        from minitf.ops.logging_ops import Assert
+        not_empty = Assert(math_ops.greater(array_ops.size(string_tensor), 0),
+                           ["string_input_producer requires a non-empty tensor"])
+        with control_dependencies([not_empty]):
+            string_tensor = array_ops.identity(string_tensor)
         return input_producer(string_tensor, [], num_epochs, shuffle, seed, capacity,
                               shared_name, "fraction_of_%d_full" % capacity, scope, cancel_op)
 
@@ -154,7 +159,7 @@ def _batch(tensor_lists, batch_size, capacity, enqueue_many, shapes, dynamic_pad
         else:
             _fill_summary(queue, "fraction_of_%d_full" % capacity, capacity)
         take = queue.dequeue_up_to if allow_smaller_final_batch else queue.dequeue_many
-        out = take(batch_size, name=scope[:-1] if scope else None)
+        out = take(batch_size, name=scope)
         out = out if isinstance(out, list) else [out]
         return pack(out)
 
