@@ -193,3 +193,62 @@ def test_reverse_sequence_errors():
         tf.reverse_sequence(x, [1, 2, 3], seq_axis=1)
     with pytest.raises(TypeError, match="seq_lengths"):
         tf.reverse_sequence(x, tf.constant([1.0, 2.0]), seq_axis=1)
+
+
+# -- dynamic_rnn ---------------------------------------------------------------------------------
+
+def test_dynamic_rnn_runs_any_number_of_steps_with_one_set_of_variables():
+    x = tf.placeholder(tf.float32, [None, None, 3])
+    outputs, state = tf.nn.dynamic_rnn(rnn_cell.GRUCell(4), x, dtype=tf.float32)
+    assert [v.name for v in tf.global_variables()] == [
+        "rnn/gru_cell/gates/kernel:0", "rnn/gru_cell/gates/bias:0",
+        "rnn/gru_cell/candidate/kernel:0", "rnn/gru_cell/candidate/bias:0"]
+    assert outputs.shape.as_list() == [None, None, 4] and state.shape.as_list() == [None, 4]
+    with tf.Session() as sess:
+        sess.run(tf.global_variables_initializer())
+        for steps in (1, 5):
+            out, final = sess.run([outputs, state], {x: np.ones((2, steps, 3))})
+            assert out.shape == (2, steps, 4)
+            np.testing.assert_array_equal(out[:, -1], final)
+
+
+def test_dynamic_rnn_bad_input():
+    cell = rnn_cell.BasicLSTMCell(2)
+    with pytest.raises(ValueError, match="Shape must be at least rank 3 but is rank 2"):
+        tf.nn.dynamic_rnn(cell, tf.zeros([4, 3]), dtype=tf.float32)
+    with pytest.raises(ValueError, match="Input size .depth of inputs. must be accessible"):
+        tf.nn.dynamic_rnn(cell, tf.placeholder(tf.float32, [2, 3, None]), dtype=tf.float32)
+    with pytest.raises(ValueError, match="you must give a dtype"):
+        tf.nn.dynamic_rnn(cell, tf.zeros([2, 3, 3]))
+    with pytest.raises(ValueError, match="initial_state does not have the structure"):
+        tf.nn.dynamic_rnn(cell, tf.zeros([2, 3, 3]), initial_state=tf.zeros([2, 2]))
+    with pytest.raises(ValueError, match="sequence_length must be a vector"):
+        tf.nn.dynamic_rnn(cell, tf.zeros([2, 3, 3]), dtype=tf.float32,
+                          sequence_length=[[1, 2]])
+    tf.reset_default_graph()
+    x = tf.placeholder(tf.float32, [2, None, 3])
+    lengths = tf.placeholder(tf.int32, [None])
+    outputs, _ = tf.nn.dynamic_rnn(rnn_cell.BasicLSTMCell(2), x, dtype=tf.float32,
+                                   sequence_length=lengths)
+    with tf.Session() as sess:
+        sess.run(tf.global_variables_initializer())
+        with pytest.raises(tf.errors.InvalidArgumentError,
+                           match=r"Expected shape for Tensor rnn/sequence_length:0 is \] \[2\]"):
+            sess.run(outputs, {x: np.ones((2, 3, 3)), lengths: [1, 2, 3]})
+        with pytest.raises(tf.errors.InvalidArgumentError, match="longer than the time axis"):
+            sess.run(outputs, {x: np.ones((2, 3, 3)), lengths: [1, 4]})
+        assert sess.run(outputs, {x: np.ones((2, 3, 3)), lengths: [1, 3]}).shape == (2, 3, 2)
+
+
+def test_bidirectional_dynamic_rnn_names():
+    x = tf.placeholder(tf.float32, [2, 5, 3])
+    (fw, bw), (sf, sb) = tf.nn.bidirectional_dynamic_rnn(
+        rnn_cell.GRUCell(2), rnn_cell.BasicLSTMCell(3), x, dtype=tf.float32)
+    assert fw.shape.as_list() == [2, 5, 2] and bw.shape.as_list() == [2, 5, 3]
+    assert sorted(v.name for v in tf.global_variables()) == [
+        "bidirectional_rnn/bw/basic_lstm_cell/bias:0",
+        "bidirectional_rnn/bw/basic_lstm_cell/kernel:0",
+        "bidirectional_rnn/fw/gru_cell/candidate/bias:0",
+        "bidirectional_rnn/fw/gru_cell/candidate/kernel:0",
+        "bidirectional_rnn/fw/gru_cell/gates/bias:0",
+        "bidirectional_rnn/fw/gru_cell/gates/kernel:0"]

@@ -163,7 +163,39 @@ def static_rnn_cells(tf):
     return out
 
 
-PROGRAMS = [sparse_optimizers, sparse_gradient_values, embedding_max_norm, static_rnn_cells]
+def _dynamic(tf, cell, x, lengths, time_major):
+    if not time_major:
+        x = tf.transpose(x, [1, 0, 2])
+    outputs, state = tf.nn.dynamic_rnn(cell, x, sequence_length=lengths, dtype=tf.float32,
+                                       time_major=time_major)
+    return (outputs if time_major else tf.transpose(outputs, [1, 0, 2])), state
+
+
+def dynamic_rnn_cells(tf):
+    """Every cell under dynamic_rnn: batch- and time-major, with and without lengths."""
+    out = {}
+    for key, make in _cells(tf).items():
+        for major in (False, True):
+            for lengths in (None, [3, 1]):
+                name = "%s/%s%s" % (key, "time_major" if major else "batch_major",
+                                    "/lengths" if lengths else "")
+                out[name] = _run_rnn(
+                    tf, make, lambda c, x, n, m=major: _dynamic(tf, c, x, n, m), lengths)
+    return out
+
+
+def bidirectional(tf):
+    def run(cell, x, lengths):
+        (fw, bw), (sf, sb) = tf.nn.bidirectional_dynamic_rnn(
+            cell, tf.nn.rnn_cell.GRUCell(2), x, sequence_length=lengths, dtype=tf.float32,
+            time_major=True)
+        return tf.concat([fw, bw], 2), (sf, sb)
+    return {"lengths": _run_rnn(tf, lambda: tf.nn.rnn_cell.BasicLSTMCell(3), run, [2, 4]),
+            "full": _run_rnn(tf, lambda: tf.nn.rnn_cell.BasicLSTMCell(3), run, None)}
+
+
+PROGRAMS = [sparse_optimizers, sparse_gradient_values, embedding_max_norm, static_rnn_cells,
+            dynamic_rnn_cells, bidirectional]
 
 
 def main():

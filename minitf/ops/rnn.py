@@ -1,5 +1,6 @@
 """Running a cell over a sequence: tf.nn.static_rnn (one copy of the cell per time step, sharing
-its variables), and the sequence helpers tf.sequence_mask and tf.reverse_sequence."""
+its variables), tf.nn.dynamic_rnn (a tf.while_loop over the time axis), and the sequence
+helpers tf.sequence_mask and tf.reverse_sequence."""
 
 from minitf import dtypes
 from minitf.framework import nest
@@ -7,13 +8,18 @@ from minitf.framework.graph import name_scope
 from minitf.framework.registry import OpDef, register
 from minitf.framework.shapes import format_dims
 from minitf.framework.tensor import TensorSpec
-from minitf.ops.array_ops import (_check_int_dtype, _op, concat, expand_dims, identity, shape,
-                                  zeros)
+from minitf.framework.graph import control_dependencies
+from minitf.ops.array_ops import (_check_int_dtype, _op, concat, expand_dims, gather, identity,
+                                  reverse, shape, transpose, zeros)
 from minitf.ops.constant_op import constant, convert_to_tensor
-from minitf.ops.math_ops import cast, less, maximum, range as range_, reduce_max, where
+from minitf.ops.control_flow_ops import _loop
+from minitf.ops.logging_ops import Assert
+from minitf.ops.math_ops import (cast, equal, less, less_equal, maximum, range as range_,
+                                 reduce_all, reduce_max, where)
 from minitf.ops.variable_scope import variable_scope
 
-__all__ = ["static_rnn", "sequence_mask", "reverse_sequence"]
+__all__ = ["static_rnn", "dynamic_rnn", "bidirectional_dynamic_rnn", "sequence_mask",
+           "reverse_sequence"]
 
 
 # -- sequences ---------------------------------------------------------------------------------
@@ -189,3 +195,135 @@ def static_rnn(cell, inputs, initial_state=None, dtype=None, sequence_length=Non
             state = new_state
             outputs.append(output)
     return outputs, state
+
+
+# -- dynamic_rnn -------------------------------------------------------------------------------
+
+def _transpose_batch_time(x):
+    """[batch, time, ...] <-> [time, batch, ...]."""
+    rank = x.shape.ndims
+    return transpose(x, [1, 0] + list(range(2, rank)))
+
+
+def _check_rnn_input(x):
+    dims = x.shape
+    if dims.ndims is None:
+        raise ValueError("dynamic_rnn needs the rank of its inputs at graph-build time; %s has "
+                         "unknown rank" % x.name)
+    if dims.ndims < 3:
+        raise ValueError("Shape must be at least rank 3 but is rank %d for the inputs %s of "
+                         "dynamic_rnn (inputs are [batch, time, depth], or [time, batch, depth] "
+                         "with time_major=True), saw shape: %s"
+                         % (dims.ndims, x.name, format_dims(dims.as_tuple())))
+    if dims[2].value is None:
+        raise ValueError("Input size (depth of inputs) must be accessible via shape inference, "
+                         "but saw value None.")
+
+
+def _checked_lengths(sequence_length, batch_size, time_steps):
+    """sequence_length after run-time checks, as TF's: its shape must be [batch_size]; minitf
+    also refuses a length longer than the time axis (TF silently stops at the last step)."""
+    lengths = cast(sequence_length, dtypes.int32)
+    if lengths.shape.ndims not in (None, 1):
+        raise ValueError("sequence_length must be a vector of length batch_size, but saw shape: "
+                         "%s" % format_dims(lengths.shape.as_tuple()))
+    lengths = identity(lengths, name="sequence_length")
+    batch = batch_size if not isinstance(batch_size, int) else constant(batch_size)
+    shape_ok = Assert(reduce_all(equal(shape(lengths), expand_dims(batch, 0))),
+                      ["Expected shape for Tensor %s is " % lengths.name, batch,
+                       " but saw shape: ", shape(lengths)], name="Assert")
+    with control_dependencies([shape_ok]):
+        length_ok = Assert(reduce_all(less_equal(lengths, time_steps)),
+                           ["sequence_length is longer than the time axis: lengths ", lengths,
+                            " time steps ", time_steps], summarize=10, name="AssertLength")
+    with control_dependencies([shape_ok, length_ok]):
+        return identity(lengths, name="CheckSeqLen")
+
+
+def dynamic_rnn(cell, inputs, sequence_length=None, initial_state=None, dtype=None,
+                parallel_iterations=None, swap_memory=False, time_major=False, scope=None):
+    """tf.nn.dynamic_rnn: the cell run over the time axis of `inputs` ([batch, time, depth], or
+    [time, batch, depth] with time_major) by a tf.while_loop, so the number of steps may vary
+    between runs; returns (outputs, final state), outputs in the same major order as inputs.
+    With `sequence_length`, outputs past each entry's length are zeros and its state is
+    copied through (the final state is the state at its length)."""
+    if not callable(cell):
+        raise TypeError("cell must be an instance of RNNCell")
+    with variable_scope(scope or "rnn"):
+        flat = [convert_to_tensor(x) for x in nest.flatten(inputs)]
+        for x in flat:
+            _check_rnn_input(x)
+        if not time_major:
+            flat = [_transpose_batch_time(x) for x in flat]
+        first = flat[0]
+        batch_size = _batch_size(first[0]) if first.shape[1].value is None else \
+            first.shape[1].value
+        time_steps = shape(first)[0]
+        if initial_state is not None:
+            state = check_initial_state(cell, initial_state)
+        else:
+            if not dtype:
+                raise ValueError("If there is no initial_state, you must give a dtype.")
+            state = cell.zero_state(batch_size, dtype)
+        if sequence_length is not None:
+            sequence_length = _checked_lengths(sequence_length, batch_size, time_steps)
+        inputs_tm = nest.pack_sequence_as(inputs, flat)
+        state_dtype = nest.flatten(state)[0].dtype
+        # Variables cannot be created inside the loop's sub-graph: one call outside, on the
+        # first step, builds the cell (its ops are never run).
+        cell(nest.map_structure(lambda x: x[0], inputs_tm), state)
+        zero_output = _zero_output(cell.output_size, batch_size, dtype or state_dtype)
+        state_flat = [convert_to_tensor(s) for s in nest.flatten(state)]
+
+        def body(time, *state_values):
+            old_state = nest.pack_sequence_as(state, list(state_values))
+            x_t = nest.map_structure(lambda x: gather(x, time), inputs_tm)
+            output, new_state = cell(x_t, old_state)
+            nest.assert_same_structure(state, new_state)
+            if sequence_length is not None:
+                output, new_state = copy_some_through(time, sequence_length, zero_output,
+                                                      output, old_state, new_state)
+            new_flat = [convert_to_tensor(s) for s in nest.flatten(new_state)]
+            for s, n in zip(state_flat, new_flat):
+                n.set_shape(s.shape)
+            return [time + 1] + new_flat, [convert_to_tensor(o) for o in nest.flatten(output)]
+
+        exits, stacked = _loop(lambda time, *_: time < time_steps, body,
+                               [constant(0, name="time")] + state_flat, None, "while", None,
+                               True, parallel_iterations or 32, n_stacked=True)
+        final_state = nest.pack_sequence_as(state, exits[1:])
+        steps = first.shape[0].value
+        outputs = []
+        for o in stacked:
+            if steps is not None and o.shape.ndims:
+                o.set_shape([steps] + o.shape.as_list()[1:])
+            outputs.append(o if time_major else _transpose_batch_time(o))
+        return nest.pack_sequence_as(cell.output_size, outputs), final_state
+
+
+def bidirectional_dynamic_rnn(cell_fw, cell_bw, inputs, sequence_length=None,
+                              initial_state_fw=None, initial_state_bw=None, dtype=None,
+                              parallel_iterations=None, swap_memory=False, time_major=False,
+                              scope=None):
+    """tf.nn.bidirectional_dynamic_rnn: dynamic_rnn forward (scope `fw`) and over the reversed
+    sequences (scope `bw`, each reversed within its length); returns ((output_fw, output_bw),
+    (state_fw, state_bw)), output_bw put back in forward order."""
+    seq_axis, batch_axis = (0, 1) if time_major else (1, 0)
+
+    def backwards(x):
+        if sequence_length is not None:
+            return reverse_sequence(x, sequence_length, seq_axis=seq_axis, batch_axis=batch_axis)
+        return reverse(x, axis=[seq_axis])
+
+    with variable_scope(scope or "bidirectional_rnn"):
+        with variable_scope("fw") as fw_scope:
+            output_fw, state_fw = dynamic_rnn(
+                cell_fw, inputs, sequence_length, initial_state_fw, dtype, parallel_iterations,
+                swap_memory, time_major, scope=fw_scope)
+        with variable_scope("bw") as bw_scope:
+            reversed_inputs = nest.map_structure(backwards, inputs)
+            reversed_out, state_bw = dynamic_rnn(
+                cell_bw, reversed_inputs, sequence_length, initial_state_bw, dtype,
+                parallel_iterations, swap_memory, time_major, scope=bw_scope)
+    output_bw = nest.map_structure(backwards, reversed_out)
+    return (output_fw, output_bw), (state_fw, state_bw)
