@@ -21,6 +21,7 @@ from minitf import dtypes, errors
 from minitf.framework import nest
 from minitf.framework.func_graph import FuncGraph, Function
 from minitf.framework.graph import control_dependencies, get_default_graph, name_scope
+from minitf.framework.indexed_slices import IndexedSlices
 from minitf.framework.operation import Operation, data_inputs
 from minitf.framework.registry import OpDef, lookup, register
 from minitf.framework.shapes import TensorShape, as_shape, format_dims, unknown_shape
@@ -28,6 +29,7 @@ from minitf.framework.tensor import Tensor, TensorSpec
 from minitf.gradients import gradients
 from minitf.ops.array_ops import Identity, identity, zeros_like
 from minitf.ops.constant_op import constant, convert_to_tensor
+from minitf.ops.math_ops import cast
 
 __all__ = ["cond", "case", "while_loop"]
 
@@ -144,12 +146,15 @@ def _join_shapes(a, b):
     return TensorShape([x if x == y else None for x, y in zip(ta, tb)])
 
 
-def _gradient_function(fn, wrt):
+def _gradient_function(fn, wrt, sparse_from=None):
     """The vector-Jacobian product of `fn` as a Function in fn's own graph: args are fn's args
     then one dy per output; outputs are the gradients with respect to fn.args[i] for i in
-    `wrt` (zeros where an arg does not matter). Residuals are the values the backward pass
-    must not recompute (outputs of stateful ops and of ops with control inputs, and fn's own
-    residuals), registered in fn.saved so the forward kernel keeps them."""
+    `wrt` (zeros where an arg does not matter). A gradient of an arg at index >= `sparse_from`
+    that is a tf.IndexedSlices (a gather inside a loop body) is returned as two outputs,
+    values and int64 indices, so the caller can add it up without densifying it
+    (`gfn.sparse` tells which). Residuals are the values the backward pass must not recompute
+    (outputs of stateful ops and of ops with control inputs, and fn's own residuals),
+    registered in fn.saved so the forward kernel keeps them."""
     g = fn.graph
     n_before = len(g.get_operations())
     with g.as_default():
@@ -157,9 +162,15 @@ def _gradient_function(fn, wrt):
             dys = [g.create_op(lookup("Placeholder")(t.dtype, t.shape), [], name="dy").outputs[0]
                    for t in fn.outputs]
         xs = [fn.args[i] for i in wrt]
-        grads = gradients(fn.outputs, xs, grad_ys=dys) if xs else []
-        grads = [zeros_like(x) if gr is None else convert_to_tensor(gr)  # (dense: a plan output)
-                 for x, gr in zip(xs, grads)]
+        raw = gradients(fn.outputs, xs, grad_ys=dys) if xs else []
+        sparse, grads = [], []
+        for i, x, gr in zip(wrt, xs, raw):
+            if sparse_from is not None and i >= sparse_from and isinstance(gr, IndexedSlices):
+                sparse.append(True)
+                grads += [gr.values, cast(gr.indices, dtypes.int64)]
+            else:  # (a plan output is dense)
+                sparse.append(False)
+                grads.append(zeros_like(x) if gr is None else convert_to_tensor(gr))
     boundary = set(fn.residuals)
     for op in g.get_operations()[:n_before]:
         if (op.opdef.stateful and op.type != "Placeholder") or op.control_inputs:
@@ -168,6 +179,7 @@ def _gradient_function(fn, wrt):
     _, reads = _reached(grads, set(fn.args) | set(dys) | boundary)
     residuals = _ordered(reads & boundary)
     gfn = Function(g, fn.args + dys, grads, residuals)
+    gfn.sparse = tuple(sparse)
     for t in residuals:
         if t not in fn.saved:
             fn.saved.append(t)
@@ -420,7 +432,7 @@ class While(_FunctionalOp):
                if args[i].dtype.is_floating and i not in self.ref_inputs]
         if not wrt:
             return [None] * len(op.inputs)
-        gfn = _gradient_function(self.body, wrt)
+        gfn = _gradient_function(self.body, wrt, sparse_from=n)
         self.body.keep_history = True
         opdef = WhileGrad(gfn, n_vars=n, n_stacked=n_stacked, wrt=tuple(wrt),
                           ref_inputs=tuple(i - n for i in self.ref_inputs),
@@ -479,6 +491,12 @@ class WhileGrad(_FunctionalOp):
         index = fn.residual_index
         xp = ctx.xp_for(op)
         cap_pos = {n + j: k for k, j in enumerate(data_caps)}
+        position, k = [], 0  # where each gradient starts among the plan's outputs
+        for is_sparse in fn.sparse:
+            position.append(k)
+            k += 2 if is_sparse else 1
+        scatter_add = getattr(xp.add, "at", None)
+        sparse = [s and scatter_add is not None for s in fn.sparse]
 
         def run(*values):
             captured = list(values[:len(data_caps)])
@@ -491,10 +509,18 @@ class WhileGrad(_FunctionalOp):
                 dy = dvars + [d[it] for d in dstacked]
                 out = plan.call(list(loop_vars) + captured + dy + [kept[j] for j in index])
                 for k, i in enumerate(wrt):
+                    g = out[position[k]]
                     if i < n:
-                        dvars[i] = out[k]
+                        dvars[i] = g
+                    elif fn.sparse[k]:  # rows of a gathered tensor: add them in place
+                        if i not in sums:
+                            sums[i] = xp.zeros_like(captured[cap_pos[i]])
+                        if sparse[k]:
+                            scatter_add(sums[i], out[position[k] + 1], g)
+                        else:
+                            sums[i][out[position[k] + 1]] += g  # (unique rows only)
                     else:
-                        sums[i] = out[k] if i not in sums else sums[i] + out[k]
+                        sums[i] = g if i not in sums else sums[i] + g
             grads = tuple(dvars[i] if i < n else
                           sums[i] if i in sums else xp.zeros_like(captured[cap_pos[i]])
                           for i in wrt)
