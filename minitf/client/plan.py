@@ -25,7 +25,14 @@ Steps that read and write Slots:
     emit        the only pass that writes Python: straight-line code calling kernels bound by
                 OpDef.bind, in a namespace of kernels and constants
 
-Running a plan is one call of the emitted function. Large intermediates go back to the
+Running a plan is one call of the emitted function. What a failed run leaves behind: ops
+that write variables come last, so a run that fails before its first write changes no
+variable; a KeyboardInterrupt (Ctrl-C) that arrives once the writes have begun is deferred to
+the end of the run (client/interrupts.py), so an interrupted training step is applied whole or
+not at all; but a kernel that raises between two writes (an update whose shapes do not match)
+leaves the writes before it applied, as in TF1.
+
+Large intermediates go back to the
 session's BufferPool (client/buffers.py) at their last use, and kernels that accept `out=`
 write into a pooled array of the right shape and dtype instead of allocating.
 """
@@ -37,6 +44,7 @@ import time
 import numpy
 
 from minitf import backend, dtypes, errors
+from minitf.client import interrupts
 from minitf.client.buffers import drawing_from, worth_pooling
 from minitf.framework.folding import op_values
 from minitf.framework.operation import data_inputs
@@ -96,6 +104,8 @@ class Plan:
         self.steps = steps
         self.uses_gpu = any(s.device is not None and s.device is not numpy for s in steps)
         self.num_kernels = sum(s.kind == Step.CALL for s in steps)
+        if not nested and any(s.kind == Step.CALL and s.op.opdef.ref_inputs for s in steps):
+            interrupts.install()
         self._buffers = state.buffers
         self._filename = "<minitf plan %x>" % id(self)
         self.source, namespace, self._line_to_op = emit(
@@ -120,6 +130,11 @@ class Plan:
             error = self._op_error(e)
             self._release(e)
             raise error from e
+        except BaseException:  # a KeyboardInterrupt before the writes: nothing was written
+            self._buffers.end_run()
+            raise
+        finally:
+            interrupts.end_writes()  # raises a KeyboardInterrupt deferred by the writes
         if self.uses_gpu:
             values = [_snapshot(backend.to_numpy(v)) for v in values]
         return values
@@ -343,7 +358,9 @@ def emit(steps, feed_slots, elements, slot_of, state, trace=False, nested=False)
     A `nested` plan (a branch, a loop body) returns its values to a control-flow kernel, not
     to the user: a kernel's fresh output is returned as it is (a view is still copied, since
     it may alias a variable), and a 0-d array stays an array."""
-    namespace = {"_snap": _snapshot, "_copy": _copy, "_give": state.buffers.give}
+    namespace = {"_snap": _snapshot, "_copy": _copy, "_give": state.buffers.give,
+                 "_writes": interrupts.begin_writes}
+    writing = False
     lines = ["def run(_feeds):"]
     if feed_slots:
         lines.append("    %s, = _feeds" % ", ".join(s.name for s in feed_slots))
@@ -355,6 +372,9 @@ def emit(steps, feed_slots, elements, slot_of, state, trace=False, nested=False)
         for slot in step.args:
             if slot.kind == Slot.CONST:
                 namespace[slot.name] = _scalar(slot.value) if nested else slot.value
+        if step.kind == Step.CALL and op.opdef.ref_inputs and not (writing or nested):
+            writing = True  # from here on a KeyboardInterrupt waits for the end of the run
+            lines.append("    _writes()")
         if step.kind == Step.CALL:
             fn = op.opdef.bind(state, op)
             if step.outs and step.outs[0].pooled:
