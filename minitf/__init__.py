@@ -24,8 +24,10 @@ from minitf.ops.random_ops import *  # noqa: F401,F403
 from minitf.ops.logging_ops import *  # noqa: F401,F403
 from minitf.ops.linalg_ops import *  # noqa: F401,F403
 from minitf.ops.clip_ops import *  # noqa: F401,F403
+from minitf.ops.sparse_ops import *  # noqa: F401,F403
+from minitf.ops.nn_ops import log_sigmoid
 from minitf.ops import variables as _variables
-from minitf.gradients import gradients
+from minitf.gradients import UnconnectedGradients, gradients
 from minitf.framework.indexed_slices import IndexedSlices
 from minitf.ops.segment_ops import unique, unsorted_segment_sum
 from minitf.ops.scatter_ops import scatter_add, scatter_sub, scatter_update
@@ -34,7 +36,8 @@ from minitf.framework.importer import import_graph_def
 from minitf.client.session import InteractiveSession, Session
 from minitf.protos.config_pb2 import (ConfigProto, GPUOptions, GraphOptions, OptimizerOptions,
                                       RunMetadata, RunOptions)
-from minitf import contrib, debugging, layers, losses, nn, summary, test, testing, train
+from minitf import app, contrib, debugging, flags, layers, losses, nn, summary, test, testing
+from minitf import train
 from minitf import data  # tf.data
 from minitf import io, python_io
 from minitf.ops.parsing_ops import *  # noqa: F401,F403
@@ -42,8 +45,11 @@ from minitf.ops.data_flow_ops import *  # noqa: F401,F403
 from minitf.ops.io_ops import *  # noqa: F401,F403
 from minitf.train.queue_runner import start_queue_runners
 from minitf import image  # tf.image
+from minitf.namespaces import *  # noqa: F401,F403 - tf.disable_v2_behavior and friends
+from minitf.namespaces import make_namespaces as _make_namespaces
 from minitf.summary import Summary
 
 _variables.install_tensor_operators()
+_make_namespaces(__import__(__name__))  # tf.math, tf.linalg, tf.random, tf.sparse, tf.gfile, tf.compat
 
 __version__ = "0.1.0"

@@ -1,6 +1,8 @@
 """tf.gradients: adds the backward graph (symbolic, so it can be fetched, logged and
 differentiated again) by a reverse walk over the ops between `xs` and `ys`."""
 
+import enum
+
 from minitf import dtypes
 from minitf.framework.graph import name_scope
 from minitf.framework.indexed_slices import IndexedSlices
@@ -32,13 +34,24 @@ def _as_source(x):
     return ref() if ref is not None else convert_to_tensor(x)
 
 
+class UnconnectedGradients(enum.Enum):
+    """What tf.gradients returns for an x that ys do not depend on: None (NONE, the default)
+    or zeros of x's shape (ZERO)."""
+
+    NONE = "none"
+    ZERO = "zero"
+
+
 def gradients(ys, xs, grad_ys=None, name="gradients", colocate_gradients_with_ops=False,
-              gate_gradients=False, aggregation_method=None, stop_gradients=None):
+              gate_gradients=False, aggregation_method=None, stop_gradients=None,
+              unconnected_gradients=UnconnectedGradients.NONE):
     """Symbolic partial derivatives of sum(ys) with respect to each of `xs` (None for an x that
     ys do not depend on; a tf.IndexedSlices for one read only through gather / embedding
     lookups). `grad_ys` weights each y (ones by default); `stop_gradients` are
     treated as constants: nothing flows through the ops computing them (as TF, they still get
-    a gradient of their own when they are among `xs`)."""
+    a gradient of their own when they are among `xs`). `unconnected_gradients` (a
+    tf.UnconnectedGradients or its string) chooses None or zeros for unconnected xs."""
+    unconnected_gradients = UnconnectedGradients(unconnected_gradients)
     ys = [convert_to_tensor(y) for y in _as_list(ys)]
     xs = [_as_source(x) for x in _as_list(xs)]
     grad_ys = _as_list(grad_ys) if grad_ys is not None else [None] * len(ys)
@@ -92,7 +105,10 @@ def gradients(ys, xs, grad_ys=None, name="gradients", colocate_gradients_with_op
                     raise TypeError("The gradient rule of %s '%s' returned a %s gradient for the "
                                     "%s input %s" % (op.type, op.name, g.dtype.name, t.dtype.name, t.name))
                 grads.setdefault(t, []).append(g)
-        return [_aggregate(grads.get(x)) for x in xs]
+        results = [_aggregate(grads.get(x)) for x in xs]
+        if unconnected_gradients is UnconnectedGradients.ZERO:
+            results = [zeros_like(x) if g is None else g for x, g in zip(xs, results)]
+        return results
 
 
 def _aggregate(contributions):

@@ -16,6 +16,7 @@ from minitf.framework import context
 from minitf.framework import graph as graph_module
 from minitf.framework.indexed_slices import IndexedSlices, IndexedSlicesValue
 from minitf.framework.operation import Operation
+from minitf.framework.sparse_tensor import SparseTensor, SparseTensorValue
 from minitf.framework.tensor import Tensor
 from minitf.protos.config_pb2 import ConfigProto, RunMetadata, RunOptions
 
@@ -131,6 +132,9 @@ class _FetchMapper:
                     return lambda v: type(f)(*[p(v) for p in parts])
                 kind = type(f)
                 return lambda v: kind(p(v) for p in parts)
+            if isinstance(f, SparseTensor):
+                parts = [flatten(t) for t in (f.indices, f.values, f.dense_shape)]
+                return lambda v: SparseTensorValue(*[p(v) for p in parts])
             if isinstance(f, IndexedSlices):  # TF returns its three parts' values
                 parts = [flatten(t) if t is not None else (lambda v: None)
                          for t in (f.values, f.indices, f.dense_shape)]
@@ -297,7 +301,7 @@ class Session:
         if not feed_dict:
             return (), ()
         tensors, values = [], []
-        for key, value in feed_dict.items():
+        for key, value in _expand_sparse_feeds(feed_dict):
             tensor = self._feed_tensor(key)
             tensors.append(tensor)
             values.append(convert_feed_value(tensor, key, value))
@@ -391,6 +395,19 @@ class Session:
             self.close()
         except Exception:
             pass
+
+
+def _expand_sparse_feeds(feed_dict):
+    """The (key, value) pairs of a feed_dict, a SparseTensor key fed a SparseTensorValue (or an
+    (indices, values, dense_shape) tuple) becoming its three tensors, as TF1 does."""
+    for key, value in feed_dict.items():
+        if isinstance(key, SparseTensor):
+            if not (isinstance(value, tuple) and len(value) == 3):
+                raise TypeError("The value fed for a SparseTensor must be a tf.SparseTensorValue "
+                                "or an (indices, values, dense_shape) tuple, got %r" % (value,))
+            yield from zip((key.indices, key.values, key.dense_shape), value)
+        else:
+            yield key, value
 
 
 def _device_name(xp):

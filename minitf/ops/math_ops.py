@@ -31,7 +31,7 @@ __all__ = ["add", "subtract", "multiply", "divide", "truediv", "realdiv", "div",
            "greater_equal", "logical_and", "logical_or", "logical_not", "logical_xor", "where",
            "cast", "add_n", "reduce_sum", "reduce_mean", "reduce_max", "reduce_min",
            "reduce_prod", "reduce_any", "reduce_all", "reduce_logsumexp", "argmax", "argmin",
-           "cumsum", "cumprod", "matmul", "tensordot", "einsum", "range", "linspace",
+           "cumsum", "cumprod", "arg_max", "arg_min", "count_nonzero", "matmul", "tensordot", "einsum", "range", "linspace",
            "clip_by_value", "clip_by_norm", "norm"]
 # top_k is public as tf.nn.top_k (TF1 has no tf.top_k).
 
@@ -1087,6 +1087,41 @@ class ArgMax(_ArgReduction):
 @register
 class ArgMin(_ArgReduction):
     kernel = "argmin"
+
+
+def arg_max(input, dimension, name=None, output_type=dtypes.int64):
+    """tf.arg_max: TF1's older spelling of tf.argmax (the axis is `dimension`)."""
+    return argmax(input, axis=dimension, name=name, output_type=output_type)
+
+
+def arg_min(input, dimension, name=None, output_type=dtypes.int64):
+    """tf.arg_min: TF1's older spelling of tf.argmin (the axis is `dimension`)."""
+    return argmin(input, axis=dimension, name=name, output_type=output_type)
+
+
+def count_nonzero(input_tensor, axis=None, keepdims=None, dtype=dtypes.int64, name=None,
+                  reduction_indices=None, keep_dims=None):
+    """tf.count_nonzero: the number of entries not equal to zero over `axis`, as `dtype`."""
+    with name_scope(name, "count_nonzero", [input_tensor]):
+        x = convert_to_tensor(input_tensor, name="input_tensor")
+        zero = array_ops.zeros([], dtype=x.dtype)
+        return cast(reduce_sum(cast(not_equal(x, zero), dtypes.int64), axis=axis,
+                               keepdims=keepdims, reduction_indices=reduction_indices,
+                               keep_dims=keep_dims), dtype=dtype)
+
+
+def reduce_variance(input_tensor, axis=None, keepdims=False, name=None):
+    """tf.math.reduce_variance: the mean squared deviation from the mean over `axis`."""
+    with name_scope(name, "reduce_variance", [input_tensor]):
+        x = convert_to_tensor(input_tensor, name="input_tensor")
+        mean = reduce_mean(x, axis=axis, keepdims=True)
+        return reduce_mean(squared_difference(x, mean), axis=axis, keepdims=keepdims)
+
+
+def reduce_std(input_tensor, axis=None, keepdims=False, name=None):
+    """tf.math.reduce_std: the square root of reduce_variance."""
+    with name_scope(name, "reduce_std", [input_tensor]):
+        return sqrt(reduce_variance(input_tensor, axis=axis, keepdims=keepdims))
 
 
 def _arg_reduction(opclass, input, axis, name, dimension, output_type):

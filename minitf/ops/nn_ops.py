@@ -207,6 +207,13 @@ def softplus(features, name=None):
     return _op(Softplus(), [convert_to_tensor(features)], name or "Softplus")
 
 
+def log_sigmoid(x, name=None):
+    """tf.log_sigmoid (tf.math.log_sigmoid): log(1 / (1 + exp(-x))) = -softplus(-x)."""
+    with name_scope(name, "LogSigmoid", [x]) as scope:
+        x = convert_to_tensor(x, name="x")
+        return math_ops.negative(softplus(math_ops.negative(x)), name=scope)
+
+
 def softsign(features, name=None):
     """tf.nn.softsign: features / (abs(features) + 1)."""
     return _op(Softsign(), [convert_to_tensor(features)], name or "Softsign")

@@ -296,6 +296,11 @@ def random_shuffle(value, seed=None, name=None):
     return _create(RandomShuffle(**_seed_attrs(seed)), [value], name=name or "RandomShuffle")
 
 
+def categorical(logits, num_samples, dtype=None, seed=None, name=None):
+    """tf.random.categorical: tf.multinomial with the output dtype named `dtype`."""
+    return multinomial(logits, num_samples, seed=seed, name=name, output_dtype=dtype)
+
+
 def multinomial(logits, num_samples, seed=None, name=None, output_dtype=None):
     """Draws `num_samples` class indices per row of the [batch, classes] `logits`."""
     with name_scope(name, "multinomial", [logits]):

@@ -1,4 +1,5 @@
-"""Op table entries for linalg_ops (diagonals, cross, QR) and the truncating divisions."""
+"""Op table entries for linalg_ops (diagonals, cross, QR), SparseToDense and the truncating
+divisions."""
 
 import numpy as np
 
@@ -18,6 +19,12 @@ def _np_set_diag(x, d):
     out = x.copy()
     for i in range(d.shape[-1]):
         out[..., i, i] = d[..., i]
+    return out
+
+
+def _np_sparse_to_dense(values, default):
+    out = np.full((3, 4), default, values.dtype)
+    out[[0, 1, 2], [1, 0, 3]] = values
     return out
 
 
@@ -54,6 +61,12 @@ SPECS = [
     OpSpec("qr/full_matrices", lambda x: list(tf.qr(x, full_matrices=True)),
            lambda x: list(np.linalg.qr(x, mode="complete")), [Arg((4, 2))], grad=False,
            rtol=1e-4, atol=1e-5),
+    OpSpec("sparse_to_dense", lambda v, d: tf.sparse_to_dense([[0, 1], [1, 0], [2, 3]], [3, 4],
+                                                            v, d),
+           _np_sparse_to_dense, [Arg((3,)), Arg(())]),
+    OpSpec("sparse_to_dense/sparse_tensor", lambda v: tf.sparse_tensor_to_dense(
+        tf.SparseTensor([[0, 1], [1, 0], [2, 3]], v, [3, 4])),
+           lambda v: _np_sparse_to_dense(v, 0), [Arg((3,), static=(None,))]),
     OpSpec("truncatediv/int", tf.truncatediv, _np_truncatediv,
            [Arg((6,), "int32", values=[-7, 7, -7, 7, 6, -1]),
             Arg((6,), "int32", values=[5, -5, -5, 5, 3, 4])], grad=False),

@@ -1,5 +1,7 @@
-"""tf.io (TF 1.13+ names): TFRecord files, Example parsing, CSV and raw-byte decoding."""
+"""tf.io (TF 1.13+ names): TFRecord files, Example parsing, CSV and raw-byte decoding, and
+tf.io.gfile. Further readers and writers are added here, one import line each."""
 
+from minitf.io import gfile  # noqa: F401
 from minitf.lib.io.tf_record import (TFRecordCompressionType, TFRecordOptions, TFRecordWriter,
                                      tf_record_iterator)
 from minitf.ops.parsing_ops import (FixedLenFeature, decode_csv, decode_raw, parse_example,

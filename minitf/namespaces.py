@@ -1,0 +1,114 @@
+"""TF 1.13-1.15's second spellings of the API: tf.math, tf.linalg, tf.random, tf.sparse,
+tf.gfile, tf.compat (with tf.compat.v1 pointing at minitf itself) and the TF 2 switches that
+compat-mode programs call first. Each namespace maps TF's names to minitf's existing
+functions (`make_namespaces` is called once by minitf/__init__.py); nothing is defined twice.
+"""
+
+import sys
+import types
+
+from minitf import dtypes
+from minitf.framework.sparse_tensor import SparseTensor
+from minitf.io import gfile as _gfile
+from minitf.ops import array_ops, linalg_ops, math_ops, nn_ops, random_ops, sparse_ops
+
+__all__ = ["disable_v2_behavior", "disable_eager_execution", "executing_eagerly"]
+
+# tf.math: TF's names that are the same function at the top level or in tf.nn.
+_MATH_SAME = """abs acos add add_n argmax argmin asin atan atan2 ceil cos cosh count_nonzero
+cumprod cumsum divide equal erf exp expm1 floor floordiv floormod greater greater_equal
+is_finite is_inf is_nan less less_equal log log1p logical_and logical_not logical_or
+logical_xor maximum minimum mod multiply negative not_equal pow realdiv reciprocal reduce_all
+reduce_any reduce_logsumexp reduce_max reduce_mean reduce_min reduce_prod reduce_sum round
+rsqrt scalar_mul sigmoid sign sin sinh sqrt square squared_difference subtract tan tanh
+truediv truncatediv truncatemod unsorted_segment_sum""".split()
+_MATH_FROM_NN = "in_top_k l2_normalize log_softmax softmax softplus softsign top_k".split()
+
+
+def _module(name, doc, entries):
+    module = types.ModuleType("minitf." + name, doc)
+    module.__dict__.update(entries)
+    module.__all__ = sorted(k for k in entries if not isinstance(entries[k], types.ModuleType))
+    sys.modules["minitf." + name] = module  # so `import minitf.math` and `from ... import` work
+    return module
+
+
+def make_namespaces(tf):
+    """Installs the namespace modules on the package `tf` (minitf itself)."""
+    math = {n: getattr(tf, n) for n in _MATH_SAME}
+    math.update({n: getattr(tf.nn, n) for n in _MATH_FROM_NN})
+    math.update(divide_no_nan=math_ops.div_no_nan, log_sigmoid=nn_ops.log_sigmoid,
+                reduce_variance=math_ops.reduce_variance, reduce_std=math_ops.reduce_std)
+    tf.math = _module("math", "tf.math: the math ops under their TF 1.13+ names.", math)
+
+    tf.linalg = _module("linalg", "tf.linalg: matrix ops under their TF 1.13+ names.", dict(
+        diag=linalg_ops.matrix_diag, diag_part=linalg_ops.matrix_diag_part,
+        set_diag=linalg_ops.matrix_set_diag, tensor_diag=linalg_ops.diag,
+        tensor_diag_part=linalg_ops.diag_part, transpose=linalg_ops.matrix_transpose,
+        cross=linalg_ops.cross, qr=linalg_ops.qr, trace=linalg_ops.trace, eye=linalg_ops.eye,
+        matmul=math_ops.matmul, einsum=math_ops.einsum, tensordot=math_ops.tensordot,
+        norm=math_ops.norm, l2_normalize=nn_ops.l2_normalize))
+
+    tf.random = _module("random", "tf.random: random ops under their TF 1.13+ names.", dict(
+        normal=random_ops.random_normal, uniform=random_ops.random_uniform,
+        truncated_normal=random_ops.truncated_normal, shuffle=random_ops.random_shuffle,
+        multinomial=random_ops.multinomial, categorical=random_ops.categorical,
+        set_random_seed=random_ops.set_random_seed))
+
+    tf.sparse = _module("sparse", "tf.sparse: SparseTensor basics under their TF 1.13+ names.",
+                        dict(SparseTensor=SparseTensor, to_dense=sparse_ops.sparse_tensor_to_dense,
+                             placeholder=sparse_ops.sparse_placeholder,
+                             reduce_sum=sparse_ops.sparse_reduce_sum, add=sparse_ops.sparse_add))
+
+    tf.gfile = _module("gfile", "tf.gfile: TF1's file helpers (tf.io.gfile in CamelCase).", dict(
+        GFile=_gfile.GFile, Open=_gfile.GFile, FastGFile=_gfile.GFile, Exists=_gfile.exists,
+        IsDirectory=_gfile.isdir, MakeDirs=_gfile.makedirs, MkDir=_gfile.mkdir,
+        DeleteRecursively=_gfile.rmtree, Remove=_gfile.remove, Rename=_gfile.rename,
+        Copy=_gfile.copy, Glob=_gfile.glob, ListDirectory=_gfile.listdir, Walk=_gfile.walk,
+        Stat=_gfile.stat))
+
+    # tf.dtypes is minitf.dtypes itself (DType, as_dtype, the dtypes); TF adds cast to it.
+    dtypes.cast = math_ops.cast
+
+    tf.compat = _module("compat", "tf.compat: v1 (minitf itself: `import minitf.compat.v1 as "
+                        "tf` runs code written for TF 2's compat mode) and str/bytes helpers.",
+                        dict(v1=tf, as_bytes=as_bytes, as_text=as_text, as_str=as_text,
+                             as_str_any=as_str_any))
+    sys.modules["minitf.compat.v1"] = tf
+
+
+def as_bytes(bytes_or_text, encoding="utf-8"):
+    """tf.compat.as_bytes: str encoded (utf-8), bytes unchanged."""
+    if isinstance(bytes_or_text, (bytes, bytearray)):
+        return bytes(bytes_or_text)
+    if isinstance(bytes_or_text, str):
+        return bytes_or_text.encode(encoding)
+    raise TypeError("Expected binary or unicode string, got %r" % (bytes_or_text,))
+
+
+def as_text(bytes_or_text, encoding="utf-8"):
+    """tf.compat.as_text / as_str: bytes decoded (utf-8), str unchanged."""
+    if isinstance(bytes_or_text, str):
+        return bytes_or_text
+    if isinstance(bytes_or_text, (bytes, bytearray)):
+        return bytes(bytes_or_text).decode(encoding)
+    raise TypeError("Expected binary or unicode string, got %r" % (bytes_or_text,))
+
+
+def as_str_any(value):
+    """tf.compat.as_str_any: as_text for bytes, str() for anything else."""
+    return as_text(value) if isinstance(value, (bytes, bytearray)) else str(value)
+
+
+def disable_v2_behavior():
+    """tf.disable_v2_behavior (tf.compat.v1's first call in TF 2 code): nothing to do, minitf
+    is TF1 (graphs and sessions) only."""
+
+
+def disable_eager_execution():
+    """tf.disable_eager_execution: nothing to do, minitf always builds graphs."""
+
+
+def executing_eagerly():
+    """tf.executing_eagerly: False, always (minitf has no eager mode)."""
+    return False

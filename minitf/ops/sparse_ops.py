@@ -1,0 +1,144 @@
+"""Sparse tensor basics: tf.sparse_placeholder, tf.sparse_tensor_to_dense (op SparseToDense),
+tf.sparse_reduce_sum and tf.sparse_add of a sparse and a dense tensor."""
+
+from minitf import dtypes
+from minitf.framework.graph import get_default_graph, name_scope
+from minitf.framework.registry import OpDef, register
+from minitf.framework.shapes import TensorShape
+from minitf.framework.sparse_tensor import SparseTensor, SparseTensorValue, register_conversion
+from minitf.framework.tensor import TensorSpec
+from minitf.framework.tensor_util import constant_value
+from minitf.ops.array_ops import gather_nd, placeholder
+from minitf.ops.constant_op import convert_to_tensor
+from minitf.ops.math_ops import add, reduce_sum
+
+__all__ = ["SparseTensor", "SparseTensorValue", "sparse_placeholder", "sparse_tensor_to_dense",
+           "sparse_to_dense", "sparse_reduce_sum", "sparse_add"]
+
+register_conversion(lambda value, dtype, name: convert_to_tensor(value, dtype=dtype, name=name))
+
+
+@register
+class SparseToDense(OpDef):
+    """dense = default_value everywhere, sparse_values at sparse_indices (row-major order, no
+    repeats when validate_indices, as TF checks)."""
+
+    validate_indices: bool = True
+
+    def infer(self, indices, output_shape, values, default_value):
+        if not indices.dtype.is_integer or output_shape.dtype is not indices.dtype:
+            raise TypeError("sparse_indices and output_shape must be int32 or int64 of one "
+                            "dtype, got %s and %s" % (indices.dtype.name, output_shape.dtype.name))
+        if default_value.dtype is not values.dtype:
+            raise TypeError("default_value has dtype %s but sparse_values has dtype %s"
+                            % (default_value.dtype.name, values.dtype.name))
+        if default_value.shape.ndims not in (None, 0):
+            raise ValueError("default_value must be a scalar, got shape %s" % default_value.shape)
+        known = constant_value(output_shape)
+        if known is not None:
+            return TensorSpec(TensorShape([int(d) for d in known]), values.dtype)
+        rank = output_shape.shape.as_tuple()
+        return TensorSpec(None if rank is None or rank[0] is None else (None,) * rank[0],
+                          values.dtype)
+
+    def compute(self, xp, indices, output_shape, values, default_value):
+        shape = tuple(int(d) for d in output_shape)
+        indices = indices.reshape(indices.shape[0], -1) if indices.ndim == 2 else \
+            indices.reshape(-1, 1)
+        n, rank = indices.shape
+        if rank != len(shape):
+            raise ValueError("sparse_indices has rank %d entries but output_shape has %d "
+                             "dimensions" % (rank, len(shape)))
+        if values.ndim and values.shape[0] != n:
+            raise ValueError("sparse_values has %d entries but sparse_indices has %d"
+                             % (values.shape[0], n))
+        if self.validate_indices and n:
+            bounds = xp.asarray(shape)
+            bad = xp.nonzero(xp.any((indices < 0) | (indices >= bounds), axis=1))[0]
+            if bad.size:
+                i = int(bad[0])
+                raise ValueError("indices[%d] = [%s] is out of bounds: need 0 <= index < [%s]"
+                                 % (i, ",".join(str(int(v)) for v in indices[i]),
+                                    ",".join(map(str, shape))))
+            flat = xp.ravel_multi_index(tuple(indices.T), shape) if rank else xp.zeros(n)
+            steps = flat[1:] - flat[:-1]
+            bad = xp.nonzero(steps <= 0)[0]
+            if bad.size:
+                i = int(bad[0]) + 1
+                raise ValueError("indices[%d] = [%s] is %s" % (
+                    i, ",".join(str(int(v)) for v in indices[i]),
+                    "repeated" if int(steps[i - 1]) == 0 else "out of order"))
+        out = xp.full(shape, default_value, dtype=values.dtype)
+        out[tuple(indices.T)] = values
+        return out
+
+    def grad(self, op, dy):
+        indices = op.inputs[0]
+        values_grad = gather_nd(dy, indices)
+        default_grad = reduce_sum(dy) - reduce_sum(values_grad)
+        return [None, None, values_grad, default_grad]
+
+
+def sparse_placeholder(dtype, shape=None, name=None):
+    """tf.sparse_placeholder: a SparseTensor whose indices, values (and dense_shape, unless
+    `shape` is fully known) are placeholders; feed it a tf.SparseTensorValue or an
+    (indices, values, dense_shape) tuple."""
+    rank = None
+    if shape is not None:
+        dims = list(shape)
+        rank = len(dims)
+        shape = None if None in dims else dims
+    shape_name = name + "/shape" if name is not None else None
+    if shape is None:
+        dense_shape = placeholder(dtypes.int64, shape=[rank], name=shape_name)
+    else:
+        dense_shape = convert_to_tensor(shape, dtype=dtypes.int64, name=shape_name)
+    return SparseTensor(
+        values=placeholder(dtype, shape=[None], name=name + "/values" if name else None),
+        indices=placeholder(dtypes.int64, shape=[None, rank],
+                            name=name + "/indices" if name else None),
+        dense_shape=dense_shape)
+
+
+def sparse_to_dense(sparse_indices, output_shape, sparse_values, default_value=0,
+                    validate_indices=True, name=None):
+    """tf.sparse_to_dense: a dense tensor of `output_shape` holding `sparse_values` at
+    `sparse_indices` and `default_value` elsewhere."""
+    with name_scope(name, "SparseToDense") as scope:
+        indices = convert_to_tensor(sparse_indices, name="sparse_indices")
+        output_shape = convert_to_tensor(output_shape, dtype=indices.dtype, name="output_shape")
+        values = convert_to_tensor(sparse_values, name="sparse_values")
+        default = convert_to_tensor(default_value, dtype=values.dtype, name="default_value")
+        return get_default_graph().create_op(
+            SparseToDense(bool(validate_indices)), [indices, output_shape, values, default],
+            name=scope).outputs[0]
+
+
+def sparse_tensor_to_dense(sp_input, default_value=0, validate_indices=True, name=None):
+    """tf.sparse_tensor_to_dense (tf.sparse.to_dense): the dense tensor of a SparseTensor."""
+    if not isinstance(sp_input, SparseTensor):
+        raise TypeError("Input must be a SparseTensor, got %r" % (sp_input,))
+    with name_scope(name, "SparseToDense", [sp_input]):
+        return sparse_to_dense(sp_input.indices, sp_input.dense_shape, sp_input.values,
+                               default_value, validate_indices, name="SparseToDense")
+
+
+def sparse_reduce_sum(sp_input, axis=None, keepdims=None, reduction_axes=None, keep_dims=None):
+    """tf.sparse_reduce_sum: the sum of a SparseTensor's entries over `axis` (dense result)."""
+    axis = reduction_axes if axis is None else axis
+    keepdims = keep_dims if keepdims is None else keepdims
+    return reduce_sum(sparse_tensor_to_dense(sp_input), axis=axis, keepdims=keepdims)
+
+
+def sparse_add(a, b, threshold=0, thresh=None):
+    """tf.sparse_add of a SparseTensor and a dense tensor (either order): the dense sum. Two
+    SparseTensors are not supported (a TypeError says so)."""
+    a_sparse, b_sparse = isinstance(a, SparseTensor), isinstance(b, SparseTensor)
+    if a_sparse and b_sparse:
+        raise TypeError("minitf's sparse_add adds a SparseTensor and a dense tensor; to add two "
+                        "SparseTensors, convert one with tf.sparse_tensor_to_dense")
+    if not (a_sparse or b_sparse):
+        raise TypeError("sparse_add needs at least one SparseTensor")
+    sparse, dense = (a, b) if a_sparse else (b, a)
+    with name_scope(None, "SparseTensorDenseAdd"):
+        return add(sparse_tensor_to_dense(sparse), dense)
