@@ -235,3 +235,22 @@ def test_unsorted_segment_sum_drops_negative_ids_and_rejects_large_ones():
             sess.run(out, {ids: [0, 0, 2]})
     with pytest.raises(ValueError, match="is not a prefix of data.shape"):
         tf.unsorted_segment_sum(tf.zeros([3, 2]), tf.zeros([2], tf.int32), 2)
+
+
+def test_clip_by_global_norm_keeps_sparse_gradients_sparse_and_optimizers_apply_them():
+    table = tf.Variable(np.ones((5, 2), np.float32))
+    w = tf.Variable(np.ones((2,), np.float32))
+    loss = tf.reduce_sum(tf.nn.embedding_lookup(table, [1, 3]) * w * 10.0)
+    opt = tf.train.GradientDescentOptimizer(1.0)
+    grads, variables = zip(*opt.compute_gradients(loss))
+    clipped, norm = tf.clip_by_global_norm(grads, 1.0)
+    assert isinstance(clipped[0], tf.IndexedSlices)
+    train = opt.apply_gradients(zip(clipped, variables))
+    with tf.Session() as sess:
+        sess.run(tf.global_variables_initializer())
+        total = sess.run(norm)
+        sess.run(train)
+        after = sess.run(table)
+    np.testing.assert_allclose(total, np.sqrt(4 * 100 + 2 * 400), rtol=1e-6)
+    np.testing.assert_array_equal(after[[0, 2, 4]], 1.0)
+    np.testing.assert_allclose(after[[1, 3]], 1 - 10 / total, rtol=1e-6)
