@@ -344,3 +344,17 @@ def test_back_prop_false_gives_no_gradient(graph):
     x = tf.placeholder(tf.float32, [])
     y = tf.while_loop(lambda v: v < 10., lambda v: v * 2., [x], back_prop=False)
     assert tf.gradients(y, x) == [None]
+
+
+def test_case_exclusive_fails_when_two_predicates_hold(graph):
+    x = tf.placeholder(tf.int32, [])
+    r = tf.case([(x > 0, lambda: tf.constant(1)), (x > 1, lambda: tf.constant(2))],
+                default=lambda: tf.constant(0), exclusive=True)
+    last = tf.case([(x > 0, lambda: tf.constant(1)), (x > 1, lambda: tf.constant(2))])
+    with tf.Session() as s:
+        assert s.run(r, {x: 1}) == 1 and s.run(r, {x: 0}) == 0
+        assert s.run(last, {x: 0}) == 2  # no default: the last pair's fn, as in TF1
+        with pytest.raises(tf.errors.InvalidArgumentError,
+                           match=r"exclusive=True: more than 1 conditions \(Greater:0, "
+                                 r"Greater_1:0\) evaluated as True"):
+            s.run(r, {x: 5})

@@ -27,9 +27,10 @@ from minitf.framework.registry import OpDef, lookup, register
 from minitf.framework.shapes import TensorShape, as_shape, format_dims, unknown_shape
 from minitf.framework.tensor import Tensor, TensorSpec
 from minitf.gradients import gradients
-from minitf.ops.array_ops import Identity, identity, zeros_like
+from minitf.ops.array_ops import Identity, identity, stack, zeros_like
 from minitf.ops.constant_op import constant, convert_to_tensor
-from minitf.ops.math_ops import cast
+from minitf.ops.logging_ops import Assert
+from minitf.ops.math_ops import cast, reduce_sum
 
 __all__ = ["cond", "case", "while_loop"]
 
@@ -338,8 +339,9 @@ def _unpack_singleton(x):
 
 
 def case(pred_fn_pairs, default=None, exclusive=False, strict=False, name="case"):
-    """tf.case: the fn of the first pair whose predicate holds (else `default`), as nested
-    tf.cond. `exclusive` is accepted but not checked at run time (see docs/control_flow.md)."""
+    """tf.case: the fn of the first pair whose predicate holds (else `default`; without one,
+    the last pair's fn), as nested tf.cond. With `exclusive=True`, a run where more than one
+    predicate holds fails with InvalidArgumentError (TF1's message)."""
     if isinstance(pred_fn_pairs, dict):
         pred_fn_pairs = list(pred_fn_pairs.items())
     pairs = list(pred_fn_pairs)
@@ -348,14 +350,21 @@ def case(pred_fn_pairs, default=None, exclusive=False, strict=False, name="case"
             raise TypeError("Each entry in pred_fn_pairs must be a 2-tuple, got %r" % (p,))
         if not callable(p[1]):
             raise TypeError("fn for pred %s must be callable." % getattr(p[0], "name", p[0]))
-    if default is None:
-        if not pairs:
-            raise ValueError("pred_fn_pairs must not be empty when there is no default.")
-        *pairs, (_, default) = pairs
+    if not pairs and default is None:
+        raise ValueError("pred_fn_pairs must not be empty when there is no default.")
     with name_scope(name, "case", [p for p, _ in pairs]):
         preds = [convert_to_tensor(p) for p, _ in pairs]
         for p in preds:
             _check_pred(p)
+        if exclusive and len(preds) > 1:
+            packed = stack(preds)
+            check = Assert(reduce_sum(cast(packed, dtypes.int32)) <= 1, [
+                "Input error: exclusive=True: more than 1 conditions (%s) evaluated as True:"
+                % ", ".join(p.name for p in preds), packed])
+            with control_dependencies([check]):
+                preds = [identity(p) for p in preds]
+        if default is None:
+            pairs, default = pairs[:-1], pairs[-1][1]
         fn = default
         for p, (_, f) in reversed(list(zip(preds, pairs))):
             fn = (lambda p, f, rest: lambda: cond(p, f, rest, strict=strict))(p, f, fn)
