@@ -734,82 +734,107 @@ class _ShuffleDataset(_UnaryDataset):
         if size <= 0:
             raise errors.InvalidArgumentError(None, None, "buffer_size must be greater than zero.")
         salt = env.next_pass(self) if self._reshuffle else 0
-        return _ShuffleCursor(self._input._cursor(env), size, _rng(self._seeds, salt))
+        known = all(spec.shape.is_fully_defined() for spec in self._flat_specs)
+        return _ShuffleCursor(self._input._cursor(env), size, _rng(self._seeds, salt),
+                              one_at_a_time=not known)
 
 
 class _ShuffleCursor(Cursor):
     """TF's shuffle buffer: fill it with `size` elements, then each output is a uniformly chosen
-    buffered element whose place the next input takes. Buffered elements are (block, row)
-    references, gathered with one fancy index per source block."""
+    buffered element whose place the next input takes.
 
-    def __init__(self, upstream, size, rng):
+    Elements are numbered as they arrive and the buffer holds numbers, so `k` outputs take a
+    few numpy operations, not a Python loop: picking a slot that an earlier pick of the same
+    call emptied gives the element that replaced it, as the one-at-a-time algorithm does. The
+    outputs are gathered with one fancy index per source block. Elements whose static shape is
+    not fully known (a generator's sequences) may differ in shape, so they go one at a time."""
+
+    def __init__(self, upstream, size, rng, one_at_a_time):
         self.upstream, self.size, self.rng = upstream, size, rng
-        self.buffer = []  # (block, row)
-        self.source = None  # (block, next row)
+        self.one_at_a_time = one_at_a_time
+        self.blocks = []  # (number of its first element, block), oldest first
+        self.arrived = 0  # elements numbered so far
+        self.next_in = 0  # the number of the next element to enter the buffer
+        self.buffer = numpy.empty(0, dtype=numpy.int64)
         self.exhausted = False
-        self.randoms = []
+        self.draining = False
 
-    def _pull(self):
-        """The next upstream element reference, or None at the end."""
-        while True:
-            if self.source is not None:
-                block, row = self.source
-                if row < len(block[0]):
-                    self.source = (block, row + 1)
-                    return block, row
-            if self.exhausted:
-                return None
-            block = self.upstream.next(max(1, self.size))
+    def _pull(self, count):
+        """Pulls upstream until `count` elements have arrived (or it ends)."""
+        while self.arrived < count and not self.exhausted:
+            block = self.upstream.next(max(1, min(count - self.arrived, self.size)))
             if block is None:
                 self.exhausted = True
-                return None
-            self.source = (block, 0)
+            else:
+                self.blocks.append((self.arrived, block))
+                self.arrived += len(block[0])
 
     def next(self, n):
-        buffer, size = self.buffer, self.size
-        while len(buffer) < size:
-            ref = self._pull()
-            if ref is None:
-                break
-            buffer.append(ref)
-        if not buffer:
+        k = 1 if self.one_at_a_time else n
+        if len(self.buffer) < self.size:  # filling (at the start)
+            self._pull(self.size)
+            fill = numpy.arange(self.next_in, min(self.arrived, self.next_in + self.size
+                                                  - len(self.buffer)), dtype=numpy.int64)
+            self.buffer = numpy.concatenate([self.buffer, fill])
+            self.next_in += len(fill)
+        if not len(self.buffer):
             return None
-        picked = []
-        for _ in range(n):
-            if not buffer:
-                break
-            if not self.randoms:
-                self.randoms = self.rng.random(256).tolist()
-            j = int(self.randoms[-1] * len(buffer))
-            if picked and buffer[j][0] is not picked[0][0] and \
-                    _trailing(buffer[j][0]) != _trailing(picked[0][0]):
-                break  # a block holds elements of one shape: this one starts the next block
-            self.randoms.pop()
-            picked.append(buffer[j])
-            ref = self._pull()
-            if ref is None:
-                buffer[j] = buffer[-1]
-                buffer.pop()
-            else:
-                buffer[j] = ref
-        return _gather(picked)
+        self._pull(self.next_in + k)
+        incoming = min(k, self.arrived - self.next_in)
+        if incoming == k:
+            out = self._picks(k)
+        else:  # the input is ending: the buffer drains
+            out = self._picks(incoming) if incoming else numpy.empty(0, dtype=numpy.int64)
+            out = numpy.concatenate([out, self._drain(min(k - incoming, len(self.buffer)))])
+        block = self._gather(out)
+        alive = min(self.next_in, int(self.buffer.min())) if len(self.buffer) else self.next_in
+        while self.blocks and self.blocks[0][0] + len(self.blocks[0][1][0]) <= alive:
+            del self.blocks[0]
+        return block
+
+    def _picks(self, k):
+        """k picks, each slot refilled by the next arrival (numbers next_in, next_in+1...)."""
+        slots = (self.rng.random(k) * len(self.buffer)).astype(numpy.int64)
+        order = numpy.argsort(slots, kind="stable")
+        ordered = slots[order]
+        again = ordered[1:] == ordered[:-1]  # the same slot as the pick before it
+        previous = numpy.full(k, -1, dtype=numpy.int64)
+        previous[order[1:][again]] = order[:-1][again]
+        out = numpy.where(previous >= 0, self.next_in + previous, self.buffer[slots])
+        last = numpy.append(~again, True)  # each slot's last pick leaves its arrival there
+        self.buffer[ordered[last]] = self.next_in + order[last]
+        self.next_in += k
+        return out
+
+    def _drain(self, k):
+        """k picks from a buffer that is no longer refilled: once the input has ended, the
+        buffer is put in a random order and read from the front (the same distribution as
+        picking a random slot each time)."""
+        if not self.draining:
+            self.buffer = self.buffer[self.rng.permutation(len(self.buffer))]
+            self.draining = True
+        out, self.buffer = self.buffer[:k], self.buffer[k:]
+        return out
+
+    def _gather(self, numbers):
+        starts = numpy.array([start for start, _ in self.blocks], dtype=numpy.int64)
+        which = numpy.searchsorted(starts, numbers, side="right") - 1
+        first = int(which[0])
+        if (which == first).all():
+            rows = numbers - starts[first]
+            return [a[rows] for a in self.blocks[first][1]]
+        template = self.blocks[first][1]
+        out = [numpy.empty((len(numbers),) + a.shape[1:], dtype=a.dtype) for a in template]
+        for b in numpy.unique(which).tolist():
+            here = which == b
+            rows = numbers[here] - starts[b]
+            for o, a in zip(out, self.blocks[b][1]):
+                o[here] = a[rows]
+        return out
 
     def close(self):
-        self.buffer = []
+        self.blocks = []
         self.upstream.close()
-
-
-def _trailing(block):
-    return [a.shape[1:] for a in block]
-
-
-def _gather(refs):
-    """The block of the referenced (block, row) elements (all of one shape), in order."""
-    block = refs[0][0]
-    if all(r[0] is block for r in refs):
-        rows = numpy.fromiter((r[1] for r in refs), dtype=numpy.intp, count=len(refs))
-        return [a[rows] for a in block]
-    return [numpy.stack([r[0][i][r[1]] for r in refs]) for i in range(len(block))]
 
 
 class _MapDataset(_UnaryDataset):

@@ -12,6 +12,7 @@ from minitf.data import structure as nest
 from minitf.data.dataset_ops import Dataset, _Env
 from minitf.framework.graph import get_default_graph
 from minitf.framework.registry import OpDef, register
+from minitf.framework.resources import ResourceOp, resource_of
 from minitf.framework.shapes import TensorShape, as_shape
 from minitf.framework.tensor import Tensor, TensorSpec
 from minitf.ops.constant_op import convert_to_tensor
@@ -70,23 +71,12 @@ class IteratorResource:
             cursor.close()
 
 
-class _IteratorHandle(OpDef):
-    """Creates (in the session, on first use) the iterator's resource; its output is a handle."""
+class _IteratorHandle(ResourceOp):
+    """An iterator's handle: its resource (made in each session on first use) holds the
+    cursor of the current initialization."""
 
-    stateful = True
-    differentiable = False
-
-    def infer(self, *inputs):
-        return TensorSpec(TensorShape([]), dtypes.resource)
-
-    def bind(self, ctx, op):
-        def handle(*inputs):
-            return numpy.array(op_resource(ctx, op), dtype=object)
-        return handle
-
-
-def op_resource(ctx, handle_op):
-    return ctx.resource(handle_op, lambda: IteratorResource(handle_op.name))
+    def create(self, ctx, op):
+        return IteratorResource(op.name)
 
 
 @register
@@ -126,7 +116,7 @@ class MakeIterator(OpDef):
         captures = op.inputs[1:]
 
         def make(*values):
-            op_resource(ctx, handle_op).initialize(dataset, dict(zip(captures, values)))
+            resource_of(ctx, handle_op).initialize(dataset, dict(zip(captures, values)))
         return make
 
 
@@ -154,7 +144,7 @@ class IteratorGetNext(OpDef):
         started = []
 
         def get_next(*values):
-            resource = op_resource(ctx, handle_op)
+            resource = resource_of(ctx, handle_op)
             if one_shot and not started:
                 with resource.lock:
                     fresh = resource.env is None
@@ -178,7 +168,7 @@ def _from_string_handle_next(ctx, op):
                                               "graph" % name) from None
         if not isinstance(target.opdef, _IteratorHandle):
             raise errors.InvalidArgumentError(None, op, "%r is not an iterator handle" % name)
-        resource = op_resource(ctx, target)
+        resource = resource_of(ctx, target)
         spec = target.opdef
         types = tuple(spec.output_types)
         if types != tuple(op.opdef.output_types):
@@ -229,7 +219,7 @@ class IteratorToStringHandle(OpDef):
         captures = op.inputs[1:]
 
         def to_string(*values):
-            resource = op_resource(ctx, handle_op)
+            resource = resource_of(ctx, handle_op)
             if one_shot and resource.env is None:
                 resource.initialize(dataset, dict(zip(captures, values)))
             return numpy.array(handle_op.name.encode(), dtype=object)

@@ -20,6 +20,7 @@ from minitf import dtypes, errors
 from minitf.backend import HOST_DEVICE
 from minitf.framework.graph import get_default_graph, name_scope
 from minitf.framework.registry import OpDef, register
+from minitf.framework.resources import ResourceOp, resource_of
 from minitf.framework.shapes import TensorShape, as_shape, format_dims
 from minitf.framework.tensor import Tensor, TensorSpec
 from minitf.ops.constant_op import convert_to_tensor
@@ -127,30 +128,19 @@ class QueueResource:
             self.cond.notify_all()
 
 
-def _resource(ctx, handle_op):
-    return ctx.resource(handle_op, lambda: QueueResource(handle_op, ctx))
-
-
 # -- ops ---------------------------------------------------------------------------------------
 
-class _QueueOp(OpDef):
-    """Creates (in the session, on first use) the queue; its output is a handle."""
+class _QueueOp(ResourceOp):
+    """A queue's handle: the queue itself is made in each session on first use."""
 
     component_types: tuple = ()
     shapes: tuple = ()
     capacity: int = -1
     container: str = ""
     shared_name: str = ""
-    stateful = True
-    differentiable = False
 
-    def infer(self):
-        return TensorSpec(TensorShape([]), dtypes.resource)
-
-    def bind(self, ctx, op):
-        def handle():
-            return numpy.array(_resource(ctx, op), dtype=object)
-        return handle
+    def create(self, ctx, op):
+        return QueueResource(op, ctx)
 
 
 @register
@@ -182,7 +172,7 @@ class _QueueUse(OpDef):
         run = self.run
 
         def kernel(*values):
-            return run(_resource(ctx, queue_op), ctx.deadline, *values)
+            return run(resource_of(ctx, queue_op), ctx.deadline, *values)
         return kernel
 
 

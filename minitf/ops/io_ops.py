@@ -10,11 +10,11 @@ from minitf import dtypes, errors
 from minitf.backend import HOST_DEVICE
 from minitf.framework.graph import get_default_graph
 from minitf.framework.registry import OpDef, register
+from minitf.framework.resources import ResourceOp, resource_of
 from minitf.framework.shapes import TensorShape
 from minitf.framework.tensor import TensorSpec
 from minitf.lib.io.tf_record import open_for_reading, read_records
 from minitf.ops.constant_op import convert_to_tensor
-from minitf.ops.data_flow_ops import _resource as queue_resource
 
 __all__ = ["ReaderBase", "TextLineReader", "WholeFileReader", "TFRecordReader"]
 
@@ -78,23 +78,14 @@ class ReaderResource:
         self.produced = self.completed = 0
 
 
-def _reader(ctx, op):
-    return ctx.resource(op, lambda: ReaderResource(op))
+class _ReaderOp(ResourceOp):
+    """A reader's handle: the reader's state is made in each session on first use."""
 
-
-class _ReaderOp(OpDef):
     container: str = ""
     shared_name: str = ""
-    stateful = True
-    differentiable = False
 
-    def infer(self):
-        return TensorSpec(TensorShape([]), dtypes.resource)
-
-    def bind(self, ctx, op):
-        def handle():
-            return numpy.array(_reader(ctx, op), dtype=object)
-        return handle
+    def create(self, ctx, op):
+        return ReaderResource(op)
 
 
 @register
@@ -137,7 +128,7 @@ class ReaderReadUpToV2(OpDef):
         reader_op, queue_op = op.inputs[0].op, op.inputs[1].op
 
         def read():
-            pairs = _reader(ctx, reader_op).read(queue_resource(ctx, queue_op),
+            pairs = resource_of(ctx, reader_op).read(resource_of(ctx, queue_op),
                                                  self.num_records, ctx.deadline)
             if self.single:
                 return (numpy.array(pairs[0][0], dtype=object),
@@ -157,7 +148,7 @@ class ReaderResetV2(OpDef):
 
     def bind(self, ctx, op):
         reader_op = op.inputs[0].op
-        return lambda: _reader(ctx, reader_op).reset()
+        return lambda: resource_of(ctx, reader_op).reset()
 
 
 @register
@@ -174,7 +165,7 @@ class ReaderNumRecordsProducedV2(OpDef):
         reader_op = op.inputs[0].op
 
         def count():
-            r = _reader(ctx, reader_op)
+            r = resource_of(ctx, reader_op)
             return numpy.int64(r.completed if self.work_units else r.produced)
         return count
 

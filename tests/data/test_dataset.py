@@ -159,6 +159,14 @@ def test_shuffle_with_a_seed_repeats_and_gives_every_element_once_per_epoch():
     assert fixed[:20] == fixed[20:]
 
 
+def test_shuffle_of_elements_of_different_shapes():
+    rows = [[1], [2, 2], [3, 3, 3], [4], [5, 5]]
+    ds = tf.data.Dataset.from_generator(lambda: iter(rows), tf.int32, [None]).shuffle(3, seed=4)
+    got = [v.tolist() for v in values_of(ds)]
+    assert sorted(got) == sorted(rows) and got != rows
+    assert got == [v.tolist() for v in values_of(ds)]
+
+
 def test_shuffle_follows_the_graph_seed():
     def run():
         with tf.Graph().as_default():

@@ -1,0 +1,208 @@
+"""A tf.data pipeline feeding the MLP step, against feeding the same batches with feed_dict.
+
+The pipeline is the issue's: from_tensor_slices -> shuffle(10000) -> map (uint8 pixels to
+float32 / 255) -> batch(128) -> prefetch(1), read by the model through get_next() (no feed).
+The baseline runs the same 784-256-256-10 ReLU MLP Adam step (benchmarks/run.py's model) fed
+with precomputed float32 batches of the same size. Each workload runs in its own process; the
+two are sampled alternately (so both see the same load on a shared machine) and the script
+prints the median and range of the step times and of each pair's ratio pipeline / feed_dict
+(target: within 5%). TensorFlow (from /work/tfvenv, or
+$TF_PYTHON) runs the same two workloads when it is there; numpy is the hand-written step of
+benchmarks/run.py fed the same batches. The machine is shared: read ranges, not one number.
+
+    python benchmarks/input_pipeline.py [--samples 15]
+"""
+
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import time
+
+import numpy as np
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+SIZES = (784, 256, 256, 10)
+BATCH = 128
+EXAMPLES = 128 * 80
+STEPS = 40  # steps per timed sample
+TF_PYTHON = os.environ.get("TF_PYTHON", "/work/tfvenv/bin/python")
+
+
+def data(seed=0):
+    rng = np.random.default_rng(seed)
+    pixels = rng.integers(0, 256, (EXAMPLES, SIZES[0]), dtype=np.uint8)
+    labels = rng.integers(0, SIZES[-1], EXAMPLES).astype(np.int64)
+    return pixels, labels
+
+
+def fed_batches(pixels, labels):
+    """The batches the feed_dict baseline feeds: what the pipeline's map gives, precomputed."""
+    order = np.random.default_rng(1).permutation(EXAMPLES)
+    x = pixels[order].astype(np.float32) / 255.0
+    y = labels[order]
+    # Each batch its own array, as a loader would make it (not views of one big array).
+    return [(x[i:i + BATCH].copy(), y[i:i + BATCH].copy()) for i in range(0, EXAMPLES, BATCH)]
+
+
+def mlp(tf, x, y, seed=0):
+    rng = np.random.default_rng(seed)
+    h = x
+    for i, (fan_in, fan_out) in enumerate(zip(SIZES[:-1], SIZES[1:])):
+        limit = np.sqrt(6 / (fan_in + fan_out))
+        w = tf.Variable(rng.uniform(-limit, limit, (fan_in, fan_out)).astype(np.float32),
+                        name="w%d" % i)
+        b = tf.Variable(np.zeros(fan_out, np.float32), name="b%d" % i)
+        h = tf.nn.bias_add(tf.matmul(h, w), b)
+        if i < len(SIZES) - 2:
+            h = tf.nn.relu(h)
+    loss = tf.reduce_mean(tf.nn.sparse_softmax_cross_entropy_with_logits(labels=y, logits=h))
+    return tf.train.AdamOptimizer(1e-3).minimize(loss)
+
+
+def build_feed(tf):
+    batches = fed_batches(*data())
+    x = tf.placeholder(tf.float32, (None, SIZES[0]))
+    y = tf.placeholder(tf.int64, (None,))
+    step = mlp(tf, x, y)
+    sess = tf.Session()
+    sess.run(tf.global_variables_initializer())
+    state = {"i": 0}
+
+    def run():
+        bx, by = batches[state["i"] % len(batches)]
+        state["i"] += 1
+        sess.run(step, {x: bx, y: by})
+    return run
+
+
+def build_dataset(tf):
+    pixels, labels = data()
+    ds = (tf.data.Dataset.from_tensor_slices((pixels, labels))
+          .shuffle(10000, seed=1)
+          .repeat()
+          .map(lambda p, l: (tf.cast(p, tf.float32) / 255.0, l))
+          .batch(BATCH)
+          .prefetch(1))
+    x, y = ds.make_one_shot_iterator().get_next()
+    step = mlp(tf, x, y)
+    sess = tf.Session()
+    sess.run(tf.global_variables_initializer())
+    return lambda: sess.run(step)
+
+
+def build_numpy(_tf):
+    sys.path.insert(0, HERE)
+    from run import mlp_numpy  # noqa: E402 - the hand-written step of benchmarks/run.py
+    batches = fed_batches(*data())
+    x0, y0 = batches[0]
+    rng = np.random.default_rng(0)
+    weights = []
+    for fan_in, fan_out in zip(SIZES[:-1], SIZES[1:]):
+        limit = np.sqrt(6 / (fan_in + fan_out))
+        weights.append(rng.uniform(-limit, limit, (fan_in, fan_out)).astype(np.float32))
+        weights.append(np.zeros(fan_out, np.float32))
+    return mlp_numpy(x0, y0, weights)
+
+
+WORKLOADS = {"feed": build_feed, "dataset": build_dataset, "numpy": build_numpy}
+
+
+def load(engine):
+    if engine == "tf":
+        os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+        import tensorflow.compat.v1 as tf
+        tf.disable_v2_behavior()
+        tf.logging.set_verbosity(tf.logging.ERROR)
+        return tf
+    sys.path.insert(0, os.path.dirname(HERE))
+    import minitf
+    return minitf
+
+
+def worker(name, engine):
+    """Builds the workload, then times STEPS steps each time a line arrives on stdin."""
+    fn = WORKLOADS[name](load(engine))
+    for _ in range(10):
+        fn()  # warm up: plans compile, the prefetch thread starts
+    print("ready", flush=True)
+    for _ in sys.stdin:
+        t0 = time.perf_counter()
+        for _ in range(STEPS):
+            fn()
+        print((time.perf_counter() - t0) / STEPS, flush=True)
+
+
+class Worker:
+    """A workload in its own process, timed on request."""
+
+    def __init__(self, name, engine):
+        python = TF_PYTHON if engine == "tf" else sys.executable
+        self.proc = subprocess.Popen([python, os.path.abspath(__file__), "--worker", name,
+                                      "--engine", engine], stdin=subprocess.PIPE,
+                                     stdout=subprocess.PIPE, text=True)
+        if self.proc.stdout.readline().strip() != "ready":
+            raise RuntimeError("worker %s (%s) failed to start" % (name, engine))
+
+    def sample(self):
+        self.proc.stdin.write("go\n")
+        self.proc.stdin.flush()
+        return float(self.proc.stdout.readline())
+
+    def close(self):
+        self.proc.stdin.close()
+        self.proc.wait()
+
+
+def paired(engine, samples, baseline="feed", other="dataset"):
+    """Alternating samples of the two workloads (each in its own process), so both see the
+    same machine load; returns their times and the ratio of each adjacent pair."""
+    a, b = Worker(baseline, engine), Worker(other, engine)
+    try:
+        times_a, times_b, ratios = [], [], []
+        for _ in range(samples):
+            ta, tb = a.sample(), b.sample()
+            times_a.append(ta)
+            times_b.append(tb)
+            ratios.append(tb / ta)
+    finally:
+        a.close()
+        b.close()
+    return times_a, times_b, ratios
+
+
+def spread(values, scale=1e3, unit="ms"):
+    values = sorted(values)
+    return "median %.3f %s (range %.3f-%.3f)" % (statistics.median(values) * scale, unit,
+                                                  values[0] * scale, values[-1] * scale)
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--samples", type=int, default=15)
+    parser.add_argument("--worker", choices=sorted(WORKLOADS), help=argparse.SUPPRESS)
+    parser.add_argument("--engine", choices=["minitf", "tf"], default="minitf",
+                        help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    if args.worker:
+        worker(args.worker, args.engine)
+        return 0
+    engines = ["minitf"] + (["tf"] if os.path.exists(TF_PYTHON) else [])
+    print("MLP %s Adam step, batch %d; %d alternating samples of %d steps, each workload in "
+          "its own process (a shared machine: read the ranges)"
+          % ("-".join(map(str, SIZES)), BATCH, args.samples, STEPS))
+    for e in engines:
+        feed, dataset, ratios = paired(e, args.samples)
+        print("  %-6s feed_dict        %s" % (e, spread(feed)))
+        print("  %-6s tf.data pipeline %s" % (e, spread(dataset)))
+        print("  %-6s pipeline / feed  %s   (target <= 1.05)" % (e, spread(ratios, 1, "x")))
+    numpy_step, feed, ratios = paired("minitf", max(3, args.samples // 3), "numpy", "feed")
+    print("  numpy  hand-written step  %s   (minitf feed_dict / numpy %s)"
+          % (spread(numpy_step), spread(ratios, 1, "x")))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
