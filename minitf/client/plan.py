@@ -96,7 +96,7 @@ class Plan:
         fed = set(fed_tensors)
         needed = prune(elements, fed)
         check_feeds(needed, fed, elements)
-        known = fold(needed, fed)
+        known = keep_only_reused_values(fold(needed, fed), needed)
         order = schedule(prune(elements, fed.union(known)), fed)
         steps, slot_of = make_steps(order, fed_tensors, known)
         steps = place(steps, state.xp_for, numpy)
@@ -234,6 +234,19 @@ def fold(ops, fed):
                     v.setflags(write=False)  # shared by every run of the plan
                 known[t] = v
     return known
+
+
+def keep_only_reused_values(known, ops):
+    """`known` without the large computed values that only variable writes read (an
+    initializer's `tf.zeros`): the plan would hold each for the session's lifetime beside the
+    variable it was copied into, for a run that happens once. Those ops run instead."""
+    def only_written(t):
+        readers = [op for op in t.consumers() if op in ops]
+        return readers and all(
+            op.opdef.ref_inputs and t not in [op.inputs[i] for i in op.opdef.ref_inputs]
+            for op in readers)
+    return {t: v for t, v in known.items()
+            if t.op.type == "Const" or not worth_pooling(t) or not only_written(t)}
 
 
 def schedule(ops, fed):

@@ -265,7 +265,19 @@ def _tensor_bytes(array, name):
         return _encode_strings(array, name)
     little = np.ascontiguousarray(array, dtype=array.dtype.newbyteorder("<"))
     raw = little.reshape(-1).view(np.uint8)
-    return raw, crc32c(raw)
+    return raw, _chunked_crc(raw)
+
+
+_CRC_CHUNK = 16 << 20  # bytes checksummed at a time: the vector CRC copies what it is given
+
+
+def _chunked_crc(raw, crc=0):
+    """crc32c of a large bytes-like object, a chunk at a time, so the CRC's working copy
+    stays small."""
+    view = memoryview(raw).cast("B")
+    for start in range(0, len(view), _CRC_CHUNK):
+        crc = crc32c(view[start:start + _CRC_CHUNK], crc)
+    return crc
 
 
 # --------------------------------------------------------------------------------------------
@@ -702,7 +714,18 @@ class BundleReader:
                 None, None, "%s: tensor %r has DataType %d, which minitf cannot read"
                 % (index_filename(self.prefix), name, entry.dtype)) from None
 
-    def get_tensor(self, name):
+    def check_tensor(self, name):
+        """Reads the tensor's bytes and checks them (sizes, CRC) without keeping them: memory
+        stays at one chunk whatever the tensor's size. Raises as `get_tensor`."""
+        self.get_tensor(name, _check_only=True)
+
+    def read_into(self, name, out):
+        """Reads the tensor `name` straight into `out`, a C-contiguous writable numpy array of
+        its shape and dtype (no other array of its size is allocated). The bytes are checked
+        as they arrive: on DataLossError, `out` holds some of them."""
+        self.get_tensor(name, _out=out)
+
+    def get_tensor(self, name, _out=None, _check_only=False):
         """The tensor `name` as a new numpy array (0-d for scalars, object of bytes for strings).
 
         Raises NotFoundError when absent and DataLossError when its bytes are damaged."""
@@ -743,16 +766,23 @@ class BundleReader:
             if entry.offset < 0 or entry.size < 0 or entry.offset + entry.size > file_size:
                 raise _corrupt(where, "entry wants %d bytes at offset %d of a %d-byte file"
                                % (entry.size, entry.offset, file_size))
+            f.seek(entry.offset)
             if dtype == object:
-                f.seek(entry.offset)
                 raw = _read_exactly(f, entry.size, where)
                 array, crc = _decode_strings(raw, count, where)
                 array = array.reshape(shape)
+            elif _check_only:
+                array, crc = None, _read_into(f, bytearray(min(entry.size, _READ_CHUNK)),
+                                              where, entry.size)
             else:
-                array = np.empty(shape, dtype=dtype)
-                f.seek(entry.offset)
-                crc = _read_into(f, array, where)
-                if self._byte_order != "<" and dtype.itemsize > 1:
+                if _out is not None and (_out.shape != shape or _out.dtype != dtype
+                                         or not _out.flags.c_contiguous
+                                         or not _out.flags.writeable):
+                    raise ValueError("read_into(%r) needs a writable C-contiguous %s array of "
+                                     "shape %s" % (name, dtype, shape))
+                array = np.empty(shape, dtype=dtype) if _out is None else _out
+                crc = _read_into(f, array.reshape(-1).view(np.uint8), where, entry.size)
+                if self._byte_order != "<" and dtype.itemsize > 1 and array is not None:
                     # Bytes were stored big-endian: swap in place (the CRC is of the bytes).
                     array.byteswap(inplace=True)
         if _mask(crc) != entry.crc32c:
@@ -770,16 +800,18 @@ def _read_exactly(f, size, where):
     return raw
 
 
-def _read_into(f, array, where):
-    """Fills the contiguous `array` from `f` chunk by chunk, so nothing but the array itself
-    is allocated, and returns the CRC32C register of the bytes read."""
-    view = memoryview(array.reshape(-1).view(np.uint8))
+def _read_into(f, buffer, where, size):
+    """Reads `size` bytes from `f` into the writable bytes-like `buffer` a chunk at a time
+    (when `buffer` is smaller than `size`, it is reused for each chunk: a check that keeps
+    nothing) and returns the CRC32C register of the bytes read."""
+    view = memoryview(buffer).cast("B")
     crc, done = 0, 0
-    while done < len(view):
-        chunk = view[done:done + _READ_CHUNK]
+    while done < size:
+        start = done % len(view) if len(view) < size else done
+        chunk = view[start:start + min(_READ_CHUNK, size - done)]
         got = f.readinto(chunk)
         if not got:
-            raise _corrupt(where, "file truncated: wanted %d bytes, got %d" % (len(view), done))
+            raise _corrupt(where, "file truncated: wanted %d bytes, got %d" % (size, done))
         crc = crc32c(chunk[:got], crc)
         done += got
     return crc

@@ -478,7 +478,10 @@ class Saver:
         _logger.info("Restoring parameters from %s", save_path)
         targets = _restore_targets(sess.graph, self.saver_def.restore_op_name)
         if targets is not None:
-            _check_checkpoint_matches(open_checkpoint(save_path), save_path, targets)
+            reader = open_checkpoint(save_path)
+            _check_checkpoint_matches(reader, save_path, targets)
+            if _restore_in_place(sess, reader, targets):
+                return
         sess.run(self.saver_def.restore_op_name,
                  {self.saver_def.filename_tensor_name: save_path})
 
@@ -505,10 +508,40 @@ def _prepend_scope(name, scope):
     return "%s/%s" % (scope, name)
 
 
+def _restore_in_place(sess, reader, targets):
+    """What running the restore op does, with bounded memory: every tensor is checked first
+    (sizes and CRCs, a chunk at a time, nothing kept), so a damaged checkpoint changes no
+    variable; then each is read straight into its variable's array (or into a new array that
+    becomes the variable's, when it has none of that shape and dtype yet), so memory grows by
+    no tensor's size. Returns False (nothing done) when a target is not a plain variable."""
+    if any(var is None for _, _, _, var in targets):
+        return False
+    for key, _, _, _ in targets:
+        reader.check_tensor(key)
+    with sess._lock:
+        if sess._closed:
+            raise RuntimeError("Attempted to use a closed Session.")
+        state = sess._state
+        for key, dtype, _, var in targets:
+            xp = state.xp_for(var)
+            current = state.variables.get(var)
+            stored = reader.entry(key)
+            shape = tuple(d.size for d in stored.shape.dim)
+            if (xp is np and type(current) is np.ndarray and current.shape == shape
+                    and current.dtype == dtype.as_numpy_dtype and current.flags.c_contiguous
+                    and current.flags.writeable):
+                reader.read_into(key, current)
+                continue
+            value = reader.get_tensor(key)
+            state.variables[var] = value if xp is np else xp.asarray(value)
+    return True
+
+
 def _restore_targets(graph, restore_op_name):
-    """[(checkpoint key, dtype, static shape or None)] that the restore op assigns, read off
-    the TF-shaped restore graph (restore_all <- Assign <- RestoreV2); None when the graph
-    has another shape (then the restore op's own errors are all there is)."""
+    """[(checkpoint key, dtype, static shape or None, the VariableV2 op assigned or None)] that
+    the restore op assigns, read off the TF-shaped restore graph (restore_all <- Assign <-
+    RestoreV2); None when the graph has another shape (then the restore op's own errors are
+    all there is)."""
     try:
         restore_op = graph.as_graph_element(restore_op_name, allow_tensor=False)
     except (KeyError, ValueError):
@@ -527,7 +560,10 @@ def _restore_targets(graph, restore_op_name):
             return None
         key = _as_str(names.reshape(-1)[value.value_index])
         shape = ref.shape if assign.get_attr("validate_shape") else None
-        targets.append((key, ref.dtype, shape))
+        plain = (ref.op.opdef.is_variable and not assign.control_inputs
+                 and restore_op.type == "NoOp" and not restore_op.inputs)
+        var = ref.op if plain else None
+        targets.append((key, ref.dtype, shape, var))
     return targets
 
 
@@ -535,10 +571,10 @@ def _check_checkpoint_matches(reader, save_path, targets):
     """Raises one error listing every key of `targets` that the checkpoint lacks or holds
     with another dtype or shape (keys the checkpoint has beyond them are fine, as in TF)."""
     dtype_map, shape_map = reader.dtype_map(), reader.shape_map()
-    wanted = {key for key, _, _ in targets}
+    wanted = {key for key, _, _, _ in targets}
     unexpected = sorted(k for k in dtype_map if k not in wanted)
     missing, mismatched = [], []
-    for key, dtype, shape in targets:
+    for key, dtype, shape, _ in targets:
         if key not in dtype_map:
             close = difflib.get_close_matches(key, unexpected, n=1, cutoff=0.6)
             missing.append("%r%s" % (key, " (did you mean %r?)" % close[0] if close else ""))
