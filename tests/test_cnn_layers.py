@@ -129,12 +129,22 @@ def test_training_as_a_tensor():
             tf.layers.dropout(x, 0.5, training=training)
         return
     y = tf.layers.dropout(x, 0.5, training=training)
-    z = tf.layers.batch_normalization(x, training=training)
+    xv = np.arange(12, dtype=np.float32).reshape(4, 3)
+    bn = tf.layers.BatchNormalization(momentum=0.5)
+    z = bn(tf.constant(xv), training=training)
+    updates = tf.get_collection(tf.GraphKeys.UPDATE_OPS)
     with tf.Session() as sess:
         sess.run(tf.global_variables_initializer())
         np.testing.assert_array_equal(sess.run(y, {training: False}), np.ones((4, 3)))
         assert set(np.unique(sess.run(y, {training: True}))) <= {0.0, 2.0}
-        sess.run(z, {training: True})
+        # Not training: the moving averages (0, 1) normalize, and the updates change nothing.
+        got, mean, var = sess.run([z] + updates, {training: False})
+        np.testing.assert_allclose(got, xv / np.sqrt(1 + 1e-3), rtol=1e-6)
+        np.testing.assert_array_equal([mean, var], [[0] * 3, [1] * 3])
+        got, mean, var = sess.run([z] + updates, {training: True})
+        np.testing.assert_allclose(got, (xv - xv.mean(0)) / np.sqrt(xv.var(0) + 1e-3),
+                                   rtol=1e-5, atol=1e-6)
+        np.testing.assert_allclose([mean, var], [0.5 * xv.mean(0), 0.5 + 0.5 * xv.var(0)])
         for bad in ("False", 0.5, [True]):
             with pytest.raises((tf.errors.InvalidArgumentError, ValueError),
                                match="Cannot feed"):
