@@ -254,3 +254,58 @@ def test_clip_by_global_norm_keeps_sparse_gradients_sparse_and_optimizers_apply_
     np.testing.assert_allclose(total, np.sqrt(4 * 100 + 2 * 400), rtol=1e-6)
     np.testing.assert_array_equal(after[[0, 2, 4]], 1.0)
     np.testing.assert_allclose(after[[1, 3]], 1 - 10 / total, rtol=1e-6)
+
+
+# -- candidate samplers and sampled losses -------------------------------------------------------------
+
+def test_log_uniform_sampler_is_seeded_unique_and_zipfian():
+    labels = tf.constant([[0], [3]], tf.int64)
+
+    def draw():
+        tf.reset_default_graph()
+        tf.set_random_seed(4)
+        out = tf.nn.log_uniform_candidate_sampler(tf.constant([[0], [3]], tf.int64), 1, 50,
+                                                  True, 1000)
+        with tf.Session() as sess:
+            return sess.run(out), out
+    (sampled, true_count, sampled_count), ops = draw()
+    (again, _, _), _ = draw()
+    np.testing.assert_array_equal(sampled, again)
+    assert ops[0].shape.as_list() == [50] and ops[0].dtype is tf.int64
+    assert ops[1].shape.as_list() == [2, 1] and ops[2].dtype is tf.float32
+    assert len(set(sampled.tolist())) == 50 and sampled.min() >= 0 and sampled.max() < 1000
+    assert np.median(sampled) < 100  # Zipfian: small ids are frequent
+    assert true_count[0, 0] > true_count[1, 0] > 0  # class 0 is likelier than class 3
+    with pytest.raises(ValueError, match="Sampler's range is too small"):
+        tf.nn.uniform_candidate_sampler(labels, 1, 10, True, 5)
+    with pytest.raises(TypeError, match="true_classes"):
+        tf.nn.uniform_candidate_sampler(tf.constant([[1]]), 1, 2, True, 5)
+
+
+def test_word2vec_with_nce_loss_trains_and_updates_only_rows_it_touched():
+    rng = np.random.default_rng(0)
+    vocab, dim = 200, 16
+    # A corpus where word k is always followed by word (k + 1) % 20 (ids < 20 only).
+    centers = rng.integers(0, 20, 512)
+    contexts = (centers + 1) % 20
+    tf.set_random_seed(3)
+    embeddings = tf.Variable(tf.random_uniform([vocab, dim], -1.0, 1.0))
+    nce_w = tf.Variable(tf.truncated_normal([vocab, dim], stddev=0.25))
+    nce_b = tf.Variable(tf.zeros([vocab]))
+    inputs = tf.placeholder(tf.int32, [None])
+    labels = tf.placeholder(tf.int64, [None, 1])
+    loss = tf.reduce_mean(tf.nn.nce_loss(nce_w, nce_b, labels,
+                                         tf.nn.embedding_lookup(embeddings, inputs), 8, vocab))
+    train = tf.train.GradientDescentOptimizer(0.5).minimize(loss)
+    with tf.Session() as sess:
+        sess.run(tf.global_variables_initializer())
+        before = sess.run(embeddings)
+        feed = {inputs: centers, labels: contexts[:, None]}
+        first = np.mean([sess.run(loss, feed) for _ in range(5)])
+        for _ in range(200):
+            sess.run(train, feed)
+        last = np.mean([sess.run(loss, feed) for _ in range(5)])
+        after = sess.run(embeddings)
+    assert last < first / 2, (first, last)
+    np.testing.assert_array_equal(after[20:], before[20:])  # never looked up
+    assert not np.array_equal(after[:20], before[:20])

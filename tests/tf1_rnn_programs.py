@@ -194,8 +194,40 @@ def bidirectional(tf):
             "full": _run_rnn(tf, lambda: tf.nn.rnn_cell.BasicLSTMCell(3), run, None)}
 
 
+# -- sampled losses (word2vec) ---------------------------------------------------------------------
+
+def sampled_losses(tf):
+    """nce_loss and sampled_softmax_loss with given samples (one of them also a true class, so
+    accidental hits are removed), their gradients, and the expected counts of the true classes
+    that the non-unique samplers give (those do not depend on the draw)."""
+    rng = np.random.default_rng(11)
+    w0 = rng.uniform(-1, 1, (20, 4)).astype(np.float32)
+    b0 = rng.uniform(-1, 1, (20,)).astype(np.float32)
+    x0 = rng.uniform(-1, 1, (3, 4)).astype(np.float32)
+    labels0 = np.array([[1, 4], [7, 0], [4, 19]], np.int64)
+    out = {}
+    with tf.Graph().as_default():
+        sampled = (tf.constant([4, 2, 9], tf.int64),
+                   tf.constant([[0.3, 0.2], [0.1, 0.5], [0.3, 0.05]]),
+                   tf.constant([0.3, 0.25, 0.1]))
+        w, b, x = tf.Variable(w0), tf.Variable(b0), tf.constant(x0)
+        losses = [tf.nn.nce_loss(w, b, labels0, x, 3, 20, num_true=2, sampled_values=sampled),
+                  tf.nn.nce_loss(w, b, labels0, x, 3, 20, num_true=2, sampled_values=sampled,
+                                 remove_accidental_hits=True),
+                  tf.nn.sampled_softmax_loss(w, b, labels0, x, 3, 20, num_true=2,
+                                             sampled_values=sampled)]
+        total = tf.add_n([tf.reduce_sum(l) for l in losses])
+        grads = [tf.convert_to_tensor(g) for g in tf.gradients(total, [w, b, x])]
+        counts = [tf.nn.log_uniform_candidate_sampler(labels0, 2, 5, False, 20, seed=1)[1],
+                  tf.nn.uniform_candidate_sampler(labels0, 2, 5, False, 20, seed=1)[1]]
+        with tf.Session() as sess:
+            sess.run(tf.global_variables_initializer())
+            out["values"] = _values(sess.run(losses + grads + counts))
+    return out
+
+
 PROGRAMS = [sparse_optimizers, sparse_gradient_values, embedding_max_norm, static_rnn_cells,
-            dynamic_rnn_cells, bidirectional]
+            dynamic_rnn_cells, bidirectional, sampled_losses]
 
 
 def main():

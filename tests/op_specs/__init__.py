@@ -45,6 +45,9 @@ TESTED_ELSEWHERE = {
                      "SparseApplyCenteredRMSProp", "SparseApplyAdadelta", "ScatterAdd",
                      "ScatterSub", "ScatterUpdate"),
                     "tests/test_sparse_gradients.py, tests/test_tf1_rnn_parity.py"),
+    # Random candidate samplers: seeded draws and expected counts (vs TF's) tested there.
+    "LogUniformCandidateSampler": "tests/test_sparse_gradients.py, tests/test_tf1_rnn_parity.py",
+    "UniformCandidateSampler": "tests/test_sparse_gradients.py, tests/test_tf1_rnn_parity.py",
     # Checkpoint I/O: files on disk, checked against TensorFlow's own checkpoints.
     "SaveV2": "tests/train/test_saver.py",
     "RestoreV2": "tests/train/test_saver.py",
