@@ -43,8 +43,11 @@ def execute(nb, workdir):
     # One BLAS thread: on a busy 2-core machine OpenBLAS's spinning threads make the notebooks'
     # small matrix products up to 100x slower (04 took minutes instead of seconds).
     os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
+    # iopub_timeout: how long to wait for a finished cell's last outputs. nbclient's default
+    # (4 s, then silently moving on) lost printed lines on a busy machine.
     client = NotebookClient(nb, timeout=CELL_TIMEOUT, kernel_name="python3",
-                            record_timing=False, resources={"metadata": {"path": workdir}})
+                            record_timing=False, iopub_timeout=60, raise_on_iopub_timeout=True,
+                            resources={"metadata": {"path": workdir}})
     client.execute()
     return nb
 
