@@ -38,7 +38,13 @@ def _to_numpy(value, dtype, what="value"):
         dtype = dtypes.result_type_of(value)
         return _as_bytes(np.asarray(value, dtype=dtype.as_numpy_dtype), dtype), dtype
     dtype = dtypes.as_dtype(dtype)
-    arr = np.asarray(value)
+    if dtype is dtypes.string and not isinstance(value, np.ndarray):
+        # (through numpy's 'S' type, bytes would lose trailing NULs: serialized protos end so)
+        arr = np.asarray(value, dtype=object)
+        if not all(isinstance(v, (str, bytes)) for v in arr.reshape(-1).tolist()):
+            arr = np.asarray(value)
+    else:
+        arr = np.asarray(value)
     if arr.size == 0:  # `[]` is float64 to numpy, but holds nothing to refuse
         return np.zeros(arr.shape, dtype.as_numpy_dtype), dtype
     kind = arr.dtype.kind

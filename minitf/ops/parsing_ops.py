@@ -13,7 +13,7 @@ from minitf.framework.shapes import TensorShape, as_shape
 from minitf.framework.tensor import TensorSpec
 from minitf.ops.constant_op import convert_to_tensor
 
-__all__ = ["FixedLenFeature", "parse_single_example", "parse_example", "decode_csv",
+__all__ = ["FixedLenFeature", "VarLenFeature", "parse_single_example", "parse_example", "decode_csv",
            "decode_raw"]
 
 _EXAMPLE_TYPES = {dtypes.float32: "float_list", dtypes.int64: "int64_list",
@@ -28,6 +28,11 @@ class FixedLenFeature(collections.namedtuple("FixedLenFeature",
 
     def __new__(cls, shape, dtype, default_value=None):
         return super().__new__(cls, shape, dtype, default_value)
+
+
+class VarLenFeature(collections.namedtuple("VarLenFeature", ["dtype"])):
+    """tf.io.VarLenFeature(dtype): a feature with any number of values, parsed into a
+    tf.SparseTensor (missing: no values)."""
 
 
 def _create(opdef, inputs, name):
@@ -45,6 +50,8 @@ class ParseExample(OpDef):
     Tdense: tuple = ()
     dense_shapes: tuple = ()
     dense_defaults: tuple = ()  # per key: None (required) or the flat default values
+    sparse_keys: tuple = ()
+    sparse_types: tuple = ()
     differentiable = False
 
     def infer(self, serialized):
@@ -55,18 +62,23 @@ class ParseExample(OpDef):
             raise ValueError("serialized must be a scalar or a vector")
         lead = serialized.shape.as_tuple()
         lead = [None] if lead is None else list(lead)
-        return [TensorSpec(TensorShape(lead + list(s.as_tuple())), t)
-                for t, s in zip(self.Tdense, self.dense_shapes)]
+        rank = len(lead) + 1
+        n = len(self.sparse_keys)  # TF's order: sparse indices, values, shapes; then dense
+        return ([TensorSpec(TensorShape([None, rank]), dtypes.int64)] * n +
+                [TensorSpec(TensorShape([None]), t) for t in self.sparse_types] +
+                [TensorSpec(TensorShape([rank]), dtypes.int64)] * n +
+                [TensorSpec(TensorShape(lead + list(s.as_tuple())), t)
+                 for t, s in zip(self.Tdense, self.dense_shapes)])
 
     def compute(self, xp, serialized):
         return parse_examples(xp, self, serialized)
 
 
 def parse_examples(xp, opdef, serialized):
-    """The dense outputs of `opdef` (a ParseExample) for the `serialized` array of protos."""
+    """The outputs of `opdef` (a ParseExample) for the `serialized` array of protos: each
+    VarLenFeature's indices, values and shape, then each FixedLenFeature's dense tensor."""
     from minitf.protos.example_pb2 import Example
     records = serialized.reshape(-1).tolist()
-    out = []
     parsed = []
     for i, record in enumerate(records):
         try:
@@ -75,6 +87,7 @@ def parse_examples(xp, opdef, serialized):
             raise errors.InvalidArgumentError(
                 None, None, "Could not parse example input, value: '%r'" % (record[:64],)) \
                 from None
+    out = _sparse_outputs(xp, opdef, parsed, serialized.ndim)
     for key, dtype, shape, default in zip(opdef.keys, opdef.Tdense, opdef.dense_shapes,
                                           opdef.dense_defaults):
         dims = shape.as_tuple()
@@ -112,14 +125,53 @@ def parse_examples(xp, opdef, serialized):
     return tuple(out) if len(out) != 1 else out[0]
 
 
+def _sparse_outputs(xp, opdef, parsed, batched):
+    """Each VarLenFeature's indices, values and dense_shape, in TF's output order."""
+    indices, values, shapes = [], [], []
+    for key, dtype in zip(opdef.sparse_keys, opdef.sparse_types):
+        kind = _EXAMPLE_TYPES[dtype]
+        rows, vals, longest = [], [], 0
+        for i, features in enumerate(parsed):
+            feature = features.get(key)
+            given = feature.WhichOneof("kind") if feature is not None else None
+            if given is None:
+                continue
+            if given != kind:
+                raise errors.InvalidArgumentError(
+                    None, None, "Name: <unknown>, Key: %s, Index: %d.  Data types don't match. "
+                    "Data type: %s but expected type: %s"
+                    % (key, i, _PROTO_TYPE_NAMES[given], _PROTO_TYPE_NAMES[kind]))
+            v = list(getattr(feature, kind).value)
+            rows += [(i, j) for j in range(len(v))]
+            vals += v
+            longest = max(longest, len(v))
+        index = xp.array(rows, dtype=xp.int64).reshape(len(rows), 2)
+        value = xp.empty(len(vals), dtype=dtype.as_numpy_dtype)
+        value[:] = vals
+        if batched:
+            indices.append(index)
+            shapes.append(xp.array([len(parsed), longest], dtype=xp.int64))
+        else:
+            indices.append(index[:, 1:].copy())
+            shapes.append(xp.array([longest], dtype=xp.int64))
+        values.append(value)
+    return indices + values + shapes
+
+
 def _features(features):
-    keys = sorted(features)
+    keys = sorted(k for k in features if isinstance(features[k], FixedLenFeature))
     types, shapes, defaults = [], [], []
-    for key in keys:
+    for key in sorted(features):
         spec = features[key]
+        if isinstance(spec, VarLenFeature):
+            dtype = dtypes.as_dtype(spec.dtype)
+            if dtype not in _EXAMPLE_TYPES:
+                raise ValueError("Unsupported dtype %s for feature %r: an Example holds "
+                                 "float32, int64 or string values" % (dtype.name, key))
+            continue
         if not isinstance(spec, FixedLenFeature):
-            raise ValueError("minitf parses FixedLenFeature features only; %r is a %s"
-                             % (key, type(spec).__name__))
+            raise ValueError("minitf parses FixedLenFeature and VarLenFeature features; %r is "
+                             "a %s" % (key, type(spec).__name__))
         dtype = dtypes.as_dtype(spec.dtype)
         if dtype not in _EXAMPLE_TYPES:
             raise ValueError("Unsupported dtype %s for feature %r: an Example holds float32, "
@@ -152,14 +204,22 @@ def _parse(serialized, features, name, default_name, want_rank):
     if not features:
         raise ValueError("Missing: features was empty.")
     keys, types, shapes, defaults = _features(features)
-    with name_scope(name, default_name, [serialized]) as scope:
+    sparse = sorted(k for k in features if isinstance(features[k], VarLenFeature))
+    sparse_types = tuple(dtypes.as_dtype(features[k].dtype) for k in sparse)
+    with name_scope(name, default_name, [serialized]):
         serialized = convert_to_tensor(serialized, dtype=dtypes.string, name="serialized")
         if serialized.shape.ndims is not None and serialized.shape.ndims != want_rank:
             raise ValueError("Input serialized must be a %s, got shape %s"
                              % ("scalar" if want_rank == 0 else "vector", serialized.shape))
-        op = _create(ParseExample(tuple(keys), types, shapes, defaults), [serialized],
-                     default_name)
-    return dict(zip(keys, op.outputs))
+        op = _create(ParseExample(tuple(keys), types, shapes, defaults, tuple(sparse),
+                                  sparse_types), [serialized], default_name)
+    n = len(sparse)
+    out = dict(zip(keys, op.outputs[3 * n:]))
+    if n:
+        from minitf.framework.sparse_tensor import SparseTensor
+        for i, key in enumerate(sparse):
+            out[key] = SparseTensor(op.outputs[i], op.outputs[n + i], op.outputs[2 * n + i])
+    return out
 
 
 def parse_single_example(serialized, features, name=None, example_names=None):
@@ -240,7 +300,7 @@ def decode_csv_records(xp, op, records):
                 raise errors.InvalidArgumentError(
                     None, None, "Field %d in record %d is not a valid %s: %s"
                     % (c, r, kind, field)) from None
-    out = tuple(col.reshape(records.shape) for col in columns)
+    out = tuple(col.reshape(records.shape) for col in columns)  # (DecodeCSV)
     return out if len(out) != 1 else out[0]
 
 

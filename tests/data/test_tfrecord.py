@@ -21,6 +21,7 @@ FEATURES = {
 }
 
 
+
 def fixture(name):
     return os.path.join(FIXTURES, name)
 
@@ -165,3 +166,36 @@ def test_decode_raw_shapes_and_errors():
         assert a.tolist() == [[1, 2, 3, 4]] and b.tolist() == [1, 2]
         with pytest.raises(tf.errors.InvalidArgumentError, match="same size"):
             sess.run(tf.decode_raw(tf.constant([b"ab", b"c"]), tf.uint8))
+
+
+def test_var_len_features_parse_into_sparse_tensors():
+    def example(**lists):
+        return tf.train.Example(features=tf.train.Features(feature={
+            k: tf.train.Feature(int64_list=tf.train.Int64List(value=v))
+            for k, v in lists.items()})).SerializeToString()
+    records = [example(ids=[3, 1, 4], n=[1]), example(n=[2]), example(ids=[5], n=[3])]
+    batch = tf.placeholder(tf.string, [None])
+    parsed = tf.parse_example(batch, {"ids": tf.io.VarLenFeature(tf.int64),
+                                      "n": tf.FixedLenFeature([], tf.int64)})
+    one = tf.parse_single_example(records[0], {"ids": tf.VarLenFeature(tf.int64)})["ids"]
+    assert isinstance(parsed["ids"], tf.SparseTensor)
+    assert parsed["ids"].indices.shape.as_list() == [None, 2]
+    dense = tf.sparse_tensor_to_dense(parsed["ids"], default_value=-1)
+    with tf.Session() as sess:
+        ids, n, d, single = sess.run([parsed["ids"], parsed["n"], dense, one], {batch: records})
+    assert ids.indices.tolist() == [[0, 0], [0, 1], [0, 2], [2, 0]]
+    assert ids.values.tolist() == [3, 1, 4, 5] and ids.dense_shape.tolist() == [3, 3]
+    assert n.tolist() == [1, 2, 3] and d.tolist() == [[3, 1, 4], [-1, -1, -1], [5, -1, -1]]
+    assert single.indices.tolist() == [[0], [1], [2]] and single.dense_shape.tolist() == [3]
+
+
+def test_serialized_records_keep_trailing_nul_bytes():
+    # An Example whose last feature is an empty list serializes to bytes ending in b"\x00";
+    # a Python list of such records must reach the parser intact.
+    empty = tf.train.Example(features=tf.train.Features(feature={
+        "tags": tf.train.Feature(bytes_list=tf.train.BytesList(value=[]))})).SerializeToString()
+    assert empty.endswith(b"\x00")
+    tags = tf.parse_example([empty, empty], {"tags": tf.VarLenFeature(tf.string)})["tags"]
+    with tf.Session() as sess:
+        assert sess.run(tags.dense_shape).tolist() == [2, 0]
+        assert sess.run(tf.constant([empty], dtype=tf.string))[0] == empty

@@ -226,7 +226,15 @@ def tfrecord_round_trip(tf, directory):
     obs["shapes"] = [str(image.shape), str(label.shape), str(score.shape)]
     record = tf.placeholder(tf.string, [])
     missing = tf.parse_single_example(record, {"nope": tf.FixedLenFeature([], tf.int64)})
+    tagged = [tf.train.Example(features=tf.train.Features(feature={
+        "tags": tf.train.Feature(bytes_list=tf.train.BytesList(value=tags))})).SerializeToString()
+        for tags in ([b"a", b"b"], [], [b"c"])]
+    tags = tf.parse_example(tagged, {"tags": tf.VarLenFeature(tf.string)})["tags"]
+    obs["sparse_shapes"] = [str(tags.indices.shape), str(tags.values.shape),
+                            str(tags.dense_shape.shape)]
     with tf.Session() as sess:
+        obs["sparse"] = [value(v) for v in sess.run([tags.indices, tags.values,
+                                                      tags.dense_shape])]
         obs["batches"] = values(drain(sess, [image, label, score])[0])
         first = next(iter(tf.python_io.tf_record_iterator(path)))
         obs["missing_error"] = error(lambda: sess.run(missing, {record: first}))[:2]

@@ -97,6 +97,9 @@ RECORDED['tfrecord_round_trip'] = {
                       'Feature: nope (data type: int64) is required but could not be found.'),
     'records': 6,
     'shapes': ['(?, 2, 2)', '(?,)', '(?, 1)'],
+    'sparse': [('int64', [3, 2], [[0, 0], [0, 1], [2, 0]]), ('str', [3], ['a', 'b', 'c']),
+               ('int64', [2], [3, 2])],
+    'sparse_shapes': ['(?, 2)', '(?,)', '(2,)'],
 }
 
 RECORDED['interleaved_csv_files'] = {
