@@ -152,15 +152,29 @@ def import_nodes(graph_def, input_map=None, name=None, allow_file_writes=False):
     graph = get_default_graph()
     nodes_by_name = {node.name: node for node in graph_def.node}
     mapped = _check_input_map(graph, input_map, nodes_by_name)
-    nodes = minitf_form(graph_def.node, mapped)
+    try:
+        nodes = minitf_form(graph_def.node, mapped)
+    except _MALFORMED as e:
+        raise ValueError("The GraphDef cannot be imported: %s: %s" % (type(e).__name__, e)) \
+            from None
     if not allow_file_writes:
         _check_file_writes(nodes, mapped)
     order = _topological_order(nodes)
     imported = {}
     with graph._undo_on_error(), graph.name_scope(name if name is not None else "import") as scope:
         for node in order:
-            imported[node.name] = _import_node(graph, node, scope, imported, mapped)
+            try:
+                imported[node.name] = _import_node(graph, node, scope, imported, mapped)
+            except _MALFORMED as e:
+                raise ValueError("Node '%s' (%s) cannot be imported: %s: %s"
+                                 % (node.name, node.op, type(e).__name__, e)) from None
     return scope, imported
+
+
+# What building an op from a malformed NodeDef can raise besides ValueError (wrong input
+# counts or dtypes, attrs of the wrong kind): TF's import_graph_def reports all of those as
+# ValueError, and so does minitf.
+_MALFORMED = (TypeError, KeyError, IndexError, AttributeError, ArithmeticError)
 
 
 def _import_node(graph, node, scope, imported, mapped):
