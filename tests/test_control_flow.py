@@ -358,3 +358,22 @@ def test_case_exclusive_fails_when_two_predicates_hold(graph):
                            match=r"exclusive=True: more than 1 conditions \(Greater:0, "
                                  r"Greater_1:0\) evaluated as True"):
             s.run(r, {x: 5})
+
+
+def test_rnn_style_training_through_a_while_loop_with_variables_created_in_the_body(graph):
+    x = tf.placeholder(tf.float32, [5, 2, 3])
+
+    def body(t, h):
+        with tf.variable_scope("cell", reuse=tf.AUTO_REUSE):
+            h = tf.layers.dense(tf.concat([tf.gather(x, t), h], 1), 4, activation=tf.tanh,
+                                name="dense")
+        return t + 1, h
+    _, h = tf.while_loop(lambda t, h: t < 5, body, [tf.constant(0), tf.zeros([2, 4])])
+    assert [v.name for v in tf.global_variables()] == ["cell/dense/kernel:0", "cell/dense/bias:0"]
+    loss = tf.reduce_sum(h * h)
+    train = tf.train.AdamOptimizer(0.05).minimize(loss)
+    xv = np.random.default_rng(0).standard_normal((5, 2, 3)).astype(np.float32)
+    with tf.Session() as s:
+        s.run(tf.global_variables_initializer())
+        losses = [s.run([loss, train], {x: xv})[0] for _ in range(20)]
+    assert losses[-1] < 0.5 * losses[0]
