@@ -397,6 +397,24 @@ class Session:
             pass
 
 
+def _as_bytes_array(tensor, array):
+    """A string feed as TF holds it: every element bytes (str is encoded as UTF-8), so what
+    a run returns for a tf.string tensor is bytes, as in TF1."""
+    flat = array.reshape(-1)
+    if all(type(v) is bytes for v in flat.tolist()):
+        return array
+    out = numpy.empty(array.shape, dtype=object)
+    out_flat = out.reshape(-1)
+    for i, v in enumerate(flat.tolist()):
+        if isinstance(v, str):
+            v = v.encode("utf-8")
+        elif not isinstance(v, (bytes, bytearray)):
+            raise TypeError("The value fed for %s (a tf.string tensor) holds %r, which is not a "
+                            "string" % (tensor.name, v))
+        out_flat[i] = bytes(v)
+    return out
+
+
 def _expand_sparse_feeds(feed_dict):
     """The (key, value) pairs of a feed_dict, a SparseTensor key fed a SparseTensorValue (or an
     (indices, values, dense_shape) tuple) becoming its three tensors, as TF1 does."""
@@ -497,6 +515,8 @@ def convert_feed_value(tensor, key, value):
         except (TypeError, ValueError) as e:  # numpy's class, as TF1 lets it through
             raise type(e)("Cannot convert the value fed for %s to %s: %s"
                           % (tensor.name, tensor.dtype.name, e)) from None
+    if np_dtype is numpy.object_:
+        array = _as_bytes_array(tensor, array)
     dims = tensor.shape.as_tuple()
     if dims is not None and (len(dims) != array.ndim or any(
             d is not None and d != a for d, a in zip(dims, array.shape))):

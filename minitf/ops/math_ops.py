@@ -907,8 +907,21 @@ class Sum(Reduction):
 
 @register
 class Mean(Reduction):
+    """The mean; for integers, the sum divided by the count in integer arithmetic, truncated
+    toward zero as TF's kernel does (mean([1, 2]) is 1, mean([-1, -2]) is -1)."""
+
     kernel = "mean"
-    allowed = "float"  # integer means need TF's truncating semantics; not offered
+
+    def compute(self, xp, x, out=None):
+        if x.dtype.kind not in "iu":
+            return super().compute(xp, x, out=out)
+        wide = xp.uint64 if x.dtype.kind == "u" else xp.int64  # TF's sum does not wrap here
+        total = xp.sum(x, axis=self.axis, dtype=wide, keepdims=self.keepdims)
+        count = x.size // max(total.size, 1)
+        if count == 0:
+            return xp.zeros(total.shape, x.dtype)
+        quotient = xp.abs(total) // count
+        return (xp.where(total < 0, -quotient, quotient)).astype(x.dtype)
 
     def empty_value(self, xp, dtype):
         return xp.nan  # 0 / 0, as TF
@@ -1007,7 +1020,8 @@ def reduce_sum(input_tensor, axis=None, keepdims=None, name=None, reduction_indi
 
 def reduce_mean(input_tensor, axis=None, keepdims=None, name=None, reduction_indices=None,
                 keep_dims=None):
-    """tf.reduce_mean: the mean over `axis` (all axes when None); float inputs only."""
+    """tf.reduce_mean: the mean over `axis` (all axes when None); integer means truncate
+    toward zero, as TF's."""
     return _reduce(Mean, input_tensor, axis, keepdims, name, reduction_indices, keep_dims)
 
 

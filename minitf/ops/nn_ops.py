@@ -6,11 +6,12 @@ import numbers
 from minitf import dtypes, errors
 from minitf.framework.graph import get_default_graph, name_scope
 from minitf.framework.registry import OpDef, register
-from minitf.framework.shapes import (Dimension, TensorShape, as_shape, merge_dims,
+from minitf.framework.shapes import (Dimension, TensorShape, as_shape, broadcast_dims, merge_dims,
                                      normalize_axis)
 from minitf.framework.tensor import TensorSpec
 from minitf.ops import math_ops
-from minitf.ops.array_ops import ZerosLike, expand_dims, shape, squeeze, stop_gradient, zeros_like
+from minitf.ops.array_ops import (ZerosLike, broadcast_to, expand_dims, shape, squeeze,
+                                  stop_gradient, zeros_like)
 from minitf.ops.constant_op import convert_to_tensor
 from minitf.ops.math_ops import (UnaryOp, _check_dtype, _check_same_shape, binary_operands,
                                  cast, exp, greater_equal, less, log1p, maximum, multiply,
@@ -421,12 +422,41 @@ def _ensure_xent_args(name, sentinel, labels, logits):
         raise ValueError("Both labels and logits must be provided.")
 
 
+def _broadcast_xent_args(labels, logits):
+    """Labels (or logits) of another but broadcastable static shape ([1, classes], [classes],
+    or a higher rank) broadcast to the common shape first, so the loss has that shape's batch
+    dimensions (TF's kernel broadcasts only within its 2-D reshape, and then fails to build the
+    labels' gradient)."""
+    ld, gd = labels.shape.as_tuple(), logits.shape.as_tuple()
+    if ld is None or gd is None or labels.shape.is_compatible_with(logits.shape):
+        return labels, logits
+    try:
+        target = broadcast_dims(gd, ld)
+    except ValueError:
+        raise ValueError("logits and labels must be broadcastable, got logits shape %s and "
+                         "labels shape %s" % (logits.shape, labels.shape)) from None
+    if None not in target:
+        dims = list(target)
+    elif target == gd:
+        dims = shape(logits)
+    elif target == ld:
+        dims = shape(labels)
+    else:
+        dims = shape(zeros_like(logits) + zeros_like(labels))
+    if target != ld:
+        labels = broadcast_to(labels, dims)
+    if target != gd:
+        logits = broadcast_to(logits, dims)
+    return labels, logits
+
+
 def _softmax_xent(labels, logits, axis, scope):
     """The fused op, named `scope` itself (TF names the op after the function's name scope)."""
     logits = convert_to_tensor(logits, name="logits")
     labels = convert_to_tensor(labels, name="labels")
     # TF casts the labels to the logits' type (int one-hot labels are accepted).
     labels = cast(labels, logits.dtype)
+    labels, logits = _broadcast_xent_args(labels, logits)
     axis = -1 if axis is None else int(axis)
     loss, _ = _create(SoftmaxCrossEntropyWithLogits(axis), [logits, labels], scope).outputs
     return loss
