@@ -433,8 +433,7 @@ def _broadcast_xent_args(labels, logits):
     try:
         target = broadcast_dims(gd, ld)
     except ValueError:
-        raise ValueError("logits and labels must be broadcastable, got logits shape %s and "
-                         "labels shape %s" % (logits.shape, labels.shape)) from None
+        return labels, logits  # the op reports the mismatch, naming itself and both shapes
     if None not in target:
         dims = list(target)
     elif target == gd:
