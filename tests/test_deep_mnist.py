@@ -98,6 +98,6 @@ def test_deep_mnist_program_runs_unchanged_and_learns():
     tf.set_random_seed(0)
     log = []
     with threadpool_limits(1):
-        accuracy = deep_mnist(tf, mnist, 201, log)
-    assert [line.split(",")[0] for line in log] == ["step 0", "step 100", "step 200"]
-    assert accuracy > 0.85  # chance is 0.1; the tutorial's 20000 steps would reach ~0.99
+        accuracy = deep_mnist(tf, mnist, 121, log)
+    assert [line.split(",")[0] for line in log] == ["step 0", "step 100"]
+    assert accuracy > 0.85  # chance is 0.1 (0.947 here); the tutorial's 20000 steps: ~0.99
