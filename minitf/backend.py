@@ -1,11 +1,16 @@
-"""The only module that imports cupy: picks the array module (`xp`) for a device and moves arrays.
+"""The only module that imports cupy: devices (where arrays live and kernels run, each with its
+array module `xp`) and moving arrays between them.
 
 Kernels receive `xp` (numpy or cupy) and call only `xp.*`, so each kernel is written once. Device
-strings follow TF1 (`/cpu:0`, `/device:GPU:0`); placement is soft, as with TF's
-`allow_soft_placement=True`: a GPU request without a usable GPU runs on numpy.
+strings follow TF1 (`/cpu:0`, `/device:GPU:1`, canonical `/device:GPU:1`): `/gpu:1` is the second
+GPU. Placement is soft by default, as with TF's `allow_soft_placement=True`: a GPU that is not
+there means the first GPU, or the host when there is none (a Session with
+`allow_soft_placement=False` refuses instead).
 """
 
+import contextlib
 import os
+import re
 
 import numpy
 
@@ -36,14 +41,81 @@ def gpu_available():
     return cupy_module() is not None
 
 
-def array_module_for(device):
-    """The array module an op placed on `device` runs with. With no device given, ops run on the
-    GPU when one is usable (TF1's default placement), else on numpy."""
-    device = (device or "").lower()
-    if "cpu" in device:
-        return numpy
+class Device:
+    """A place where arrays live and kernels run: `kind` ("CPU" or "GPU"), `index`, and `xp`,
+    the array module its kernels use. There is one object per device (compare with `is`)."""
+
+    __slots__ = ("kind", "index", "xp", "name")
+
+    def __init__(self, kind, index, xp):
+        self.kind, self.index, self.xp = kind, index, xp
+        self.name = "/device:%s:%d" % (kind, index)
+
+    def activate(self):
+        """A context in which new arrays and kernel launches go to this device."""
+        if self.kind == "CPU":
+            return contextlib.nullcontext()
+        return self.xp.cuda.Device(self.index)
+
+    def put(self, value):
+        """`value` as an array on this device (a copy only when it is elsewhere)."""
+        if self.kind == "CPU":
+            return to_numpy(value)
+        if not isinstance(value, self.xp.ndarray):
+            with self.activate():
+                return self.xp.asarray(value)
+        if _device_id(value) == self.index:
+            return value
+        with self.activate():  # from another GPU
+            return self.xp.array(value)
+
+    def __repr__(self):
+        return "<Device %s>" % self.name
+
+
+def _device_id(value):
+    device = getattr(value, "device", None)
+    return getattr(device, "id", None)
+
+
+HOST = Device("CPU", 0, numpy)
+_gpus = {}  # cupy module -> its Device objects
+
+
+def gpus():
+    """The GPUs cupy sees (none without cupy or with MINITF_DISABLE_GPU set)."""
     cp = cupy_module()
-    return cp if cp is not None else numpy
+    if cp is None:
+        return []
+    if cp not in _gpus:
+        _gpus[cp] = [Device("GPU", i, cp) for i in range(cp.cuda.runtime.getDeviceCount())]
+    return _gpus[cp]
+
+
+_SPEC = re.compile(r".*(cpu|gpu)(?::(\d+))?$", re.IGNORECASE)
+
+
+def device_for(spec, soft=True):
+    """The Device of an op placed on `spec` ('' lets minitf choose: the first GPU when there is
+    one, as TF1 does, else the host). A GPU that is not there is the first GPU, or the host,
+    when `soft`; else None."""
+    m = _SPEC.match(spec or "")
+    if m is None:
+        return gpus()[0] if gpus() else HOST
+    if m.group(1).lower() == "cpu":
+        return HOST
+    index = int(m.group(2) or 0)
+    available = gpus()
+    if index < len(available):
+        return available[index]
+    if not soft:
+        return None
+    return available[0] if available else HOST
+
+
+def array_module_for(device):
+    """The array module an op placed on the device string `device` runs with."""
+    return device_for(device).xp
 
 
 def to_numpy(value):

@@ -5,6 +5,8 @@ ops (Print, summaries, checkpoints) must still work. CI has no GPU, so this is w
 plumbing (transfers, fetches, variables and slots on the device) is tested; the kernels'
 behaviour on real cupy is checked by the op table's cupy column when a GPU is present."""
 
+import contextlib
+
 import numpy as np
 import pytest
 
@@ -12,10 +14,31 @@ import minitf as tf
 from minitf import backend
 
 
+class _Current:
+    device = 0  # the stand-in's current device (cupy.cuda.Device(i) sets it)
+
+
 class DeviceArray(np.ndarray):
-    """An array on the stand-in device: operations on it refuse host arrays, like cupy's."""
+    """An array on a stand-in device: operations on it refuse host arrays and arrays of another
+    device than the current one, like cupy's (without peer access)."""
 
     kernel_calls = 0
+    syncs = 0  # values read back to Python (tolist / item): a device sync on a real GPU
+
+    def tolist(self):
+        DeviceArray.syncs += 1
+        return super().tolist()
+
+    def item(self, *args):
+        DeviceArray.syncs += 1
+        return super().item(*args)
+
+    def __array_finalize__(self, obj):
+        self.gpu = getattr(obj, "gpu", _Current.device)
+
+    @property
+    def device(self):  # cupy's array.device.id
+        return _DeviceId(self.gpu)
 
     def __array_ufunc__(self, ufunc, method, *inputs, out=None, **kwargs):
         _refuse_host_arrays(inputs + (out or ()), ufunc.__name__)
@@ -35,12 +58,20 @@ class DeviceArray(np.ndarray):
         return _on_device(result)
 
 
+class _DeviceId:
+    def __init__(self, id):
+        self.id = id
+
+
 def _refuse_host_arrays(values, name):
     for v in values:
         if isinstance(v, (list, tuple)):
             _refuse_host_arrays(v, name)
         elif isinstance(v, np.ndarray) and not isinstance(v, DeviceArray):
             raise TypeError("%s: a host numpy array was passed to a device kernel" % name)
+        elif isinstance(v, DeviceArray) and v.device.id != _Current.device:
+            raise ValueError("%s: an array on device %d was passed to a kernel on device %d"
+                             % (name, v.device.id, _Current.device))
 
 
 def _host_view(x):
@@ -61,10 +92,41 @@ def _on_device(result):
     return result
 
 
+class _Cuda:
+    """cupy.cuda's device count and device context, for `count` stand-in GPUs."""
+
+    def __init__(self, count):
+        self.runtime = self
+        self.count = count
+
+    def getDeviceCount(self):
+        return self.count
+
+    def Device(self, index):
+        @contextlib.contextmanager
+        def current():
+            previous, _Current.device = _Current.device, index
+            try:
+                yield
+            finally:
+                _Current.device = previous
+        return current()
+
+
 class DeviceModule:
-    """A cupy-like module: numpy's functions, with array results on the device."""
+    """A cupy-like module: numpy's functions, with array results on the current device."""
 
     ndarray = DeviceArray
+
+    def __init__(self, count=1):
+        self.cuda = _Cuda(count)
+
+    @staticmethod
+    def array(x, dtype=None, copy=True):  # a copy onto the current device (host or peer)
+        if isinstance(x, np.ndarray) and not isinstance(x, DeviceArray):
+            _refuse_host_arrays([x], "array")  # (cupy.array takes host arrays; kernels do not)
+        return np.array(_host_view(x) if isinstance(x, np.ndarray) else x,
+                        dtype=dtype).view(DeviceArray)
 
     @staticmethod
     def asarray(x, dtype=None):  # a host-to-device copy
@@ -85,13 +147,23 @@ class DeviceModule:
         return call
 
 
-@pytest.fixture
-def fake_gpu(monkeypatch):
-    device = DeviceModule()
+def _install(monkeypatch, count):
+    device = DeviceModule(count)
     monkeypatch.setattr(backend, "_cupy", device)
     monkeypatch.setattr(backend, "_cupy_checked", True)
     DeviceArray.kernel_calls = 0
+    DeviceArray.syncs = 0
     return device
+
+
+@pytest.fixture
+def fake_gpu(monkeypatch):
+    return _install(monkeypatch, 1)
+
+
+@pytest.fixture
+def two_fake_gpus(monkeypatch):
+    return _install(monkeypatch, 2)
 
 
 def train_mlp(device, steps=3):
@@ -123,6 +195,7 @@ def train_mlp(device, steps=3):
 def test_a_training_step_on_the_device_matches_numpy(fake_gpu, capsys):
     on_device = train_mlp("/gpu:0")
     calls = DeviceArray.kernel_calls
+    assert DeviceArray.syncs == 0  # shapes (a None batch dim) were read on the host
     on_host = train_mlp("/cpu:0")
     assert calls > 100  # the kernels really ran on the stand-in device
     np.testing.assert_allclose(on_device[0], on_host[0], rtol=1e-6)
@@ -196,3 +269,46 @@ def test_values_cross_devices_once_per_run_and_identities_do_not_move_them(fake_
     np.testing.assert_allclose(got[1], [1, 1, 1])
     transfers = [l for l in plan.source.splitlines() if "= _to" in l]
     assert len(transfers) == 2, plan.source
+
+
+# -- several GPUs, and shapes on the host ---------------------------------------------------------
+
+def towers(sess_config=None):
+    """Two towers, /gpu:0 and /gpu:1, each with its own variable; their sum on /gpu:0."""
+    g = tf.Graph()
+    with g.as_default():
+        x = tf.placeholder(tf.float32, (None, 3))
+        outs, variables = [], []
+        for i in range(2):
+            with tf.device("/gpu:%d" % i):
+                w = tf.Variable(np.full((3, 2), i + 1.0, np.float32), name="w%d" % i)
+                outs.append(tf.reduce_sum(tf.reshape(x @ w, tf.shape(x @ w)), axis=1))
+                variables.append(w)
+        with tf.device("/gpu:0"):
+            total = outs[0] + outs[1]
+        with tf.Session(config=sess_config) as sess:
+            sess.run(tf.global_variables_initializer())
+            got = sess.run(total, {x: np.ones((4, 3), np.float32)})
+            homes = [sess._state.variables[w.op].gpu for w in variables]
+            plan = sess._plans[((total,), (x,))]
+    return got, homes, plan
+
+
+def test_gpu_1_is_the_second_gpu(two_fake_gpus):
+    got, homes, plan = towers()
+    np.testing.assert_allclose(got, np.full(4, 6 + 12, np.float32))
+    assert homes == [0, 1]  # each tower's variable lives on its own device
+    moves = [l.split("=")[1].split("(")[0].strip() for l in plan.source.splitlines()
+             if "= _to" in l]
+    # the feed up to each tower, tower 1's sum over to tower 0; its shape never moves
+    assert sorted(moves) == ["_togpu0", "_togpu0", "_togpu1"]
+    assert DeviceArray.syncs == 0
+
+
+def test_a_gpu_that_is_not_there_is_the_first_one_or_an_error_with_hard_placement(fake_gpu):
+    got, homes, _ = towers()
+    np.testing.assert_allclose(got, np.full(4, 18, np.float32))
+    assert homes == [0, 0]  # soft placement (the default): /gpu:1 falls back to GPU 0, as TF
+    with pytest.raises(tf.errors.InvalidArgumentError, match=r"explicitly assigned to "
+                       r"/device:GPU:1 but available devices are \[ .*CPU:0, .*GPU:0 \]"):
+        towers(tf.ConfigProto(allow_soft_placement=False))

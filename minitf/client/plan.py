@@ -37,7 +37,6 @@ session's BufferPool (client/buffers.py) at their last use, and kernels that acc
 write into a pooled array of the right shape and dtype instead of allocating.
 """
 
-import functools
 import heapq
 import time
 
@@ -99,10 +98,10 @@ class Plan:
         known = keep_only_reused_values(fold(needed, fed), needed)
         order = schedule(prune(elements, fed.union(known)), fed)
         steps, slot_of = make_steps(order, fed_tensors, known)
-        steps = place(steps, state.xp_for, numpy)
+        steps = place(steps, state.device_for, backend.HOST)
         mark_frees(steps)
         self.steps = steps
-        self.uses_gpu = any(s.device is not None and s.device is not numpy for s in steps)
+        self.uses_gpu = any(s.device is not None and s.device is not backend.HOST for s in steps)
         self.num_kernels = sum(s.kind == Step.CALL for s in steps)
         if not nested and any(s.kind == Step.CALL and s.op.opdef.ref_inputs for s in steps):
             interrupts.install()
@@ -303,7 +302,9 @@ def make_steps(order, fed_tensors, known):
 def place(steps, device_of, host):
     """Sets each CALL step's device (`device_of(op)`); where a step reads a value whose home is
     another device, inserts a MOVE step before the first such reader on that device (a
-    constant is moved now, once). Feeds and constants live on `host`. Returns the steps."""
+    constant is moved now, once). Feeds and constants live on `host`, and so do shape-valued
+    values: an op's `host_inputs` are read on the host, and an op with `host_outputs` reads
+    only its inputs' shapes, wherever they are. Returns the steps."""
     for step in steps:
         if step.kind == Step.CALL:
             step.device = device_of(step.op)
@@ -313,10 +314,12 @@ def place(steps, device_of, host):
     copies = {}  # (slot, device) -> the slot of its copy there
     placed = []
     for step in steps:
-        if step.kind == Step.CALL:
+        if step.kind == Step.CALL and not step.op.opdef.host_outputs:
+            on_host = step.op.opdef.host_inputs
             for k, slot in enumerate(step.args):
-                if home.get(slot, host) is not step.device:
-                    step.args[k] = _copy_on(step, slot, copies, placed)
+                where = host if k in on_host else step.device
+                if home.get(slot, host) is not where:
+                    step.args[k] = _copy_on(step, slot, where, copies, placed)
             for slot in step.outs:
                 home[slot] = step.device
             if step.op.opdef.ref_inputs:  # it wrote a variable: earlier copies of state are stale
@@ -326,20 +329,20 @@ def place(steps, device_of, host):
     return placed
 
 
-def _copy_on(step, slot, copies, placed):
-    key = (slot, step.device)
+def _copy_on(step, slot, device, copies, placed):
+    key = (slot, device)
     if key not in copies:
-        name = "%s_to%s" % (slot.name, _device_tag(step.device))
+        name = "%s_to%s" % (slot.name, _device_tag(device))
         if slot.kind == Slot.CONST:
-            copies[key] = Slot(name, Slot.CONST, backend.to_module(slot.value, step.device))
+            copies[key] = Slot(name, Slot.CONST, device.put(slot.value))
         else:
             copies[key] = Slot(name, Slot.TEMP)
-            placed.append(Step(Step.MOVE, step.op, [slot], [copies[key]], step.device))
+            placed.append(Step(Step.MOVE, step.op, [slot], [copies[key]], device))
     return copies[key]
 
 
 def _device_tag(device):
-    return "%d" % (id(device) % 10007)
+    return "%s%d" % (device.kind.lower(), device.index)
 
 
 def mark_frees(steps):
@@ -392,6 +395,8 @@ def emit(steps, feed_slots, elements, slot_of, state, trace=False, nested=False)
             fn = op.opdef.bind(state, op)
             if step.outs and step.outs[0].pooled:
                 fn = drawing_from(state.buffers, fn)
+            if step.device is not None and step.device.index and step.device.kind == "GPU":
+                fn = _on(step.device, fn)
             if trace:
                 fn = _timed(state, op, fn)
             namespace["k%d" % i] = fn
@@ -399,7 +404,7 @@ def emit(steps, feed_slots, elements, slot_of, state, trace=False, nested=False)
             line_to_op[len(lines)] = (op, [a.name for a in step.args])
         elif step.kind == Step.MOVE:
             mover = "_to" + _device_tag(step.device)
-            namespace[mover] = functools.partial(_transfer, xp=step.device)
+            namespace[mover] = step.device.put
             _emit_call(lines, mover, step)
             line_to_op[len(lines)] = (op, [step.args[0].name])
         if step.kind != Step.MOVE:
@@ -468,8 +473,12 @@ def _dims_of(runtime_shape):
 
 # -- run-time helpers the emitted code calls ------------------------------------------------------
 
-def _transfer(value, xp):
-    return backend.to_module(value, xp)
+def _on(device, fn):
+    """`fn` run with `device` active (kernels on a GPU other than the first)."""
+    def call(*args, **kwargs):
+        with device.activate():
+            return fn(*args, **kwargs)
+    return call
 
 
 def _scalar(value):

@@ -82,8 +82,15 @@ class SessionState:
                 close()
 
     @staticmethod
-    def xp_for(op):
-        return backend.array_module_for(op.device)
+    def device_for(op):
+        """The Device `op` runs on: its placement, except that ops whose outputs are shapes
+        (host memory) run on the host."""
+        if op.opdef.host_outputs:
+            return backend.HOST
+        return backend.device_for(op.device)
+
+    def xp_for(self, op):
+        return self.device_for(op).xp
 
     def rng_for(self, op):
         """The op's own random stream: seeded from (seed, seed2) so a program repeats itself,
@@ -267,16 +274,15 @@ class Session:
             return
         ops = prune(elements, set(feed_tensors))
         for op in sorted(ops - self._placed, key=lambda o: o.index):
-            requested = (op.device or "").lower()
-            if (not config.allow_soft_placement and "gpu" in requested
-                    and not backend.gpu_available()):
+            if not config.allow_soft_placement and backend.device_for(op.device, soft=False) is None:
                 raise errors.InvalidArgumentError(
                     None, op, "Cannot assign a device for operation %s: {{node %s}} was "
                     "explicitly assigned to %s but available devices are [ %s ]. Make sure "
                     "the device specification refers to a valid device."
-                    % (op.name, op.name, op.device, _device_name(numpy)))
+                    % (op.name, op.name, op.device, ", ".join(self.list_devices())))
             if config.log_device_placement:
-                print("%s: (%s): %s" % (op.name, op.type, _device_name(self._state.xp_for(op))),
+                print("%s: (%s): %s" % (op.name, op.type,
+                                        _device_name(self._state.device_for(op))),
                       file=sys.stdout)
             self._placed.add(op)
 
@@ -373,10 +379,7 @@ class Session:
         return context.default_session_context(self)
 
     def list_devices(self):
-        devices = ["/job:localhost/replica:0/task:0/device:CPU:0"]
-        if backend.gpu_available():
-            devices.append("/job:localhost/replica:0/task:0/device:GPU:0")
-        return devices
+        return [_device_name(d) for d in [backend.HOST] + backend.gpus()]
 
     def __enter__(self):
         self._default_context = self.as_default()
@@ -428,9 +431,8 @@ def _expand_sparse_feeds(feed_dict):
             yield key, value
 
 
-def _device_name(xp):
-    kind = "CPU" if xp is numpy else "GPU"
-    return "/job:localhost/replica:0/task:0/device:%s:0" % kind
+def _device_name(device):
+    return "/job:localhost/replica:0/task:0" + device.name
 
 
 def _record_step_stats(run_metadata, records, start, state):
@@ -438,10 +440,10 @@ def _record_step_stats(run_metadata, records, start, state):
     (times relative to the run's start, as TF's timeline reads them)."""
     by_device = {}
     for op, t0, t1 in records:
-        device = by_device.get(state.xp_for(op))
+        device = by_device.get(state.device_for(op))
         if device is None:
-            device = by_device[state.xp_for(op)] = run_metadata.step_stats.dev_stats.add()
-            device.device = _device_name(state.xp_for(op))
+            device = by_device[state.device_for(op)] = run_metadata.step_stats.dev_stats.add()
+            device.device = _device_name(state.device_for(op))
         stats = device.node_stats.add()
         stats.node_name = op.name
         stats.timeline_label = "%s = %s()" % (op.name, op.type)

@@ -60,6 +60,12 @@ class OpDef:
     is_variable: ClassVar[bool] = False       # its output is a variable's storage (VariableV2)
     must_be_fed: ClassVar[bool] = False       # a run that needs it must feed it (Placeholder)
     may_be_fed: ClassVar[bool] = False        # usually fed: its value is unknown while building
+    # Host memory (TF's HostMemory): shape-valued values stay on the host, so a GPU plan never
+    # syncs to read a shape. `host_outputs`: the op computes its outputs from its inputs'
+    # shapes alone, so it runs with numpy wherever it is placed and its inputs are not moved;
+    # `host_inputs`: the indices of inputs (shapes, begins, sizes) its kernel reads on the host.
+    host_outputs: ClassVar[bool] = False
+    host_inputs: ClassVar[tuple] = ()
 
     def infer(self, *inputs):
         raise NotImplementedError

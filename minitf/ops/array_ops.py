@@ -126,6 +126,7 @@ def stop_gradient(input, name=None):
 
 @register
 class Shape(OpDef):
+    host_outputs = True  # made from its input's shape alone: no device sync
     out_type: dtypes.DType = dtypes.int32
     differentiable = False
 
@@ -152,6 +153,7 @@ def shape(input, name=None, out_type=dtypes.int32):
 
 @register
 class Size(OpDef):
+    host_outputs = True  # made from its input's shape alone: no device sync
     out_type: dtypes.DType = dtypes.int32
     differentiable = False
 
@@ -173,6 +175,7 @@ def size(input, name=None, out_type=dtypes.int32):
 
 @register
 class Rank(OpDef):
+    host_outputs = True  # made from its input's shape alone: no device sync
     differentiable = False
 
     def infer(self, x):
@@ -204,6 +207,7 @@ def _check_shape_tensor(t, what):
 
 @register
 class Reshape(OpDef):
+    host_inputs = (1,)  # shape arguments stay on the host
     def infer(self, x, new_shape):
         _check_shape_tensor(new_shape, "Reshape's shape")
         target = constant_value_as_shape(new_shape)
@@ -281,6 +285,7 @@ def _int_range(value):
 
 @register
 class Fill(OpDef):
+    host_inputs = (0,)  # shape arguments stay on the host
     def infer(self, dims, value):
         _check_shape_tensor(dims, "Fill's dims")
         if value.shape.ndims not in (None, 0):
@@ -397,6 +402,7 @@ def _cast(x, dtype):
 
 @register
 class BroadcastTo(OpDef):
+    host_inputs = (1,)  # shape arguments stay on the host
     def infer(self, x, target):
         _check_shape_tensor(target, "broadcast_to's shape")
         dims = constant_value_as_shape(target).as_tuple()
@@ -429,6 +435,7 @@ class SumTo(OpDef):
     """Sums a broadcast gradient back to a shape: the inverse of broadcasting (minitf's one
     helper for undoing broadcasting in every gradient rule; TF spells it BroadcastGradientArgs
     + Sum + Reshape)."""
+    host_inputs = (1,)  # shape arguments stay on the host
 
     fresh_output = False
 
@@ -930,6 +937,7 @@ def unstack(value, num=None, axis=0, name="unstack"):
 
 @register
 class Tile(OpDef):
+    host_inputs = (1,)  # shape arguments stay on the host
     def infer(self, x, multiples):
         _check_shape_tensor(multiples, "Tile's multiples")
         m = _int_list(multiples)
@@ -1227,6 +1235,7 @@ def gather_nd(params, indices, name=None, batch_dims=0):
 class ScatterNd(OpDef):
     """Zeros of `shape` with `updates` added at `indices` (repeated indices add up). The kernel
     is `xp.add.at`: numpy's, or cupy's ufunc.at (cupy >= 12, CUDA atomicAdd)."""
+    host_inputs = (2,)  # shape arguments stay on the host
 
     def infer(self, indices, updates, shape_):
         _check_int_dtype(indices, "indices")
@@ -1273,6 +1282,7 @@ def scatter_nd(indices, updates, shape, name=None):
 
 @register
 class Slice(OpDef):
+    host_inputs = (1, 2)  # shape arguments stay on the host
     def infer(self, x, begin, size):
         _check_shape_tensor(begin, "Slice's begin")
         _check_shape_tensor(size, "Slice's size")
@@ -1637,6 +1647,7 @@ def boolean_mask(tensor, mask, name="boolean_mask", axis=None):
 
 @register
 class ShapeN(OpDef):
+    host_outputs = True  # made from its input's shape alone: no device sync
     out_type: dtypes.DType = dtypes.int32
     differentiable = False
 

@@ -109,14 +109,18 @@ def test_make_steps_gives_slots_kinds_forwards_identities_and_drops_no_ops():
     assert c.op not in [s.op for s in steps]    # folded: no step
 
 
-def test_place_moves_a_value_once_per_device_and_constants_at_build_time():
-    class FakeDevice:
-        def __init__(self, name):
-            self.name = name
+class FakeDevice:
+    """A device for the place pass alone: it only tags what is put on it."""
 
-        def asarray(self, value):
-            return ("on", self.name, float(value))
-    gpu = FakeDevice("gpu")
+    def __init__(self, kind, index):
+        self.kind, self.index = kind, index
+
+    def put(self, value):
+        return ("on", self.kind, float(value))
+
+
+def test_place_moves_a_value_once_per_device_and_constants_at_build_time():
+    gpu, host = FakeDevice("GPU", 0), FakeDevice("CPU", 0)
     x = tf.placeholder(tf.float32, ())
     with tf.device("/gpu:0"):
         a = tf.exp(x)
@@ -125,14 +129,33 @@ def test_place_moves_a_value_once_per_device_and_constants_at_build_time():
         c = tf.identity(b)
         d = tf.cos(c)
     steps, _, _ = steps_for([d], [x])
-    placed = P.place(steps, lambda op: gpu if "gpu" in op.device.lower() else np, np)
+    placed = P.place(steps, lambda op: gpu if "GPU" in op.device else host, host)
     moves = [s for s in placed if s.kind == P.Step.MOVE]
     assert [m.args[0].name for m in moves] == ["f0", "t3_0"]  # x up once, b back down once
-    assert moves[0].device is gpu and moves[1].device is np
+    assert [m.outs[0].name for m in moves] == ["f0_togpu0", "t3_0_tocpu0"]
+    assert moves[0].device is gpu and moves[1].device is host
     two = next(s for s in placed if s.op.type == "Mul").args[1]
-    assert two.kind == P.Slot.CONST and two.value == ("on", "gpu", 2.0)
-    host_only = P.place(steps_for([d], [x])[0], lambda op: np, np)
+    assert two.kind == P.Slot.CONST and two.value == ("on", "GPU", 2.0)
+    host_only = P.place(steps_for([d], [x])[0], lambda op: host, host)
     assert not any(s.kind == P.Step.MOVE for s in host_only)
+
+
+def test_place_keeps_shape_values_on_the_host():
+    gpu, host = FakeDevice("GPU", 0), FakeDevice("CPU", 0)
+    x = tf.placeholder(tf.float32, (None, 3))
+    with tf.device("/gpu:0"):
+        y = tf.exp(x)
+        flat = tf.reshape(y, tf.shape(tf.transpose(y)))
+        ones = tf.fill(tf.shape(y), 1.0)
+    steps, _, _ = steps_for([flat, ones], [x])
+
+    def device_of(op):  # as SessionState.device_for: shape-valued ops run on the host
+        return host if op.opdef.host_outputs or "GPU" not in op.device else gpu
+    placed = P.place(steps, device_of, host)
+    moved = [s.args[0].name for s in placed if s.kind == P.Step.MOVE]
+    assert moved == ["f0"]  # only x goes up: Shape reads y where it is, shapes stay down
+    reshape = next(s for s in placed if s.op.type == "Reshape")
+    assert reshape.device is gpu and reshape.args[0].name.startswith("t")
 
 
 def test_mark_frees_deletes_temps_after_their_last_reader_and_unread_outputs_at_once():
