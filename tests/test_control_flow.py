@@ -377,3 +377,24 @@ def test_rnn_style_training_through_a_while_loop_with_variables_created_in_the_b
         s.run(tf.global_variables_initializer())
         losses = [s.run([loss, train], {x: xv})[0] for _ in range(20)]
     assert losses[-1] < 0.5 * losses[0]
+
+
+def test_gradient_of_a_while_loop_inside_a_cond(graph):
+    x = tf.placeholder(tf.float64, [2])
+    p = tf.placeholder(tf.bool, [])
+    y = tf.cond(p, lambda: tf.while_loop(lambda i, a: i < 3, lambda i, a: (i + 1, tf.sin(a) * x),
+                                         [0, x])[1], lambda: x * x)
+    g = tf.gradients(tf.reduce_sum(y), x)[0]
+
+    def f(xv, pv):
+        if not pv:
+            return (xv * xv).sum()
+        a = xv
+        for _ in range(3):
+            a = np.sin(a) * xv
+        return a.sum()
+    xv = np.array([0.3, -0.7])
+    with tf.Session() as s:
+        for pv in (True, False):
+            num = [(f(xv + 1e-6 * e, pv) - f(xv - 1e-6 * e, pv)) / 2e-6 for e in np.eye(2)]
+            np.testing.assert_allclose(s.run(g, {x: xv, p: pv}), num, rtol=1e-6)
