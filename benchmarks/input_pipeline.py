@@ -14,7 +14,6 @@ benchmarks/run.py fed the same batches. The machine is shared: read ranges, not 
 """
 
 import argparse
-import json
 import os
 import statistics
 import subprocess
@@ -78,14 +77,14 @@ def build_feed(tf):
     return run
 
 
-def build_dataset(tf):
+def build_dataset(tf, prefetch=1):
     pixels, labels = data()
     ds = (tf.data.Dataset.from_tensor_slices((pixels, labels))
           .shuffle(10000, seed=1)
           .repeat()
           .map(lambda p, l: (tf.cast(p, tf.float32) / 255.0, l))
           .batch(BATCH)
-          .prefetch(1))
+          .prefetch(prefetch))
     x, y = ds.make_one_shot_iterator().get_next()
     step = mlp(tf, x, y)
     sess = tf.Session()
@@ -107,7 +106,8 @@ def build_numpy(_tf):
     return mlp_numpy(x0, y0, weights)
 
 
-WORKLOADS = {"feed": build_feed, "dataset": build_dataset, "numpy": build_numpy}
+WORKLOADS = {"feed": build_feed, "dataset": build_dataset, "numpy": build_numpy,
+             "dataset-no-prefetch": lambda tf: build_dataset(tf, prefetch=0)}
 
 
 def load(engine):

@@ -204,6 +204,11 @@ class Dataset:
     def interleave(self, map_func, cycle_length=None, block_length=1, num_parallel_calls=None):
         return _FlatMapDataset(self, map_func, cycle_length or 1, block_length)
 
+    def __iter__(self):
+        raise RuntimeError("dataset.__iter__() is only supported when eager execution is "
+                           "enabled. (minitf builds graphs: use make_one_shot_iterator() and "
+                           "run its get_next().)")
+
     def apply(self, transformation_func):
         dataset = transformation_func(self)
         if not isinstance(dataset, Dataset):
@@ -681,6 +686,47 @@ class _PaddedBatchDataset(_UnaryDataset):
                 k += len(p)
             out.append(batch[None])
         return out
+
+
+class _UnbatchDataset(_UnaryDataset):
+    """Elements split along their first dimension (tf.data.experimental.unbatch)."""
+
+    def __init__(self, input_dataset):
+        specs = []
+        for spec in input_dataset._flat_specs:
+            if spec.shape.ndims == 0:
+                raise ValueError("Cannot unbatch an input with scalar components.")
+            specs.append(TensorSpec(spec.shape[1:] if spec.shape.ndims is not None
+                                    else TensorShape(None), spec.dtype))
+        super().__init__(input_dataset, nest.pack_as(input_dataset._structure, specs))
+
+    def _cursor(self, env):
+        return _UnbatchCursor(self._input._cursor(env))
+
+
+class _UnbatchCursor(Cursor):
+    def __init__(self, upstream):
+        self.upstream, self.pending = upstream, []
+
+    def next(self, n):
+        while not self.pending:
+            block = self.upstream.next(1)
+            if block is None:
+                return None
+            element = [a[0] for a in block]
+            if len({len(a) for a in element}) != 1:
+                raise errors.InvalidArgumentError(
+                    None, None, "Input element must have the same batch size in each component")
+            if len(element[0]):
+                self.pending = [element]
+        element = self.pending[0]
+        out = [a[:n] for a in element]
+        rest = [a[n:] for a in element]
+        self.pending = [rest] if len(rest[0]) else []
+        return out
+
+    def close(self):
+        self.upstream.close()
 
 
 class _RepeatDataset(_UnaryDataset):

@@ -412,3 +412,15 @@ def test_a_graph_with_a_pipeline_saves_and_exports(tmp_path):
     with tf.Session() as sess:
         tf.train.Saver().restore(sess, str(tmp_path / "model"))
         assert sess.run(v) == 6.0
+
+
+def test_experimental_helpers_and_eager_iteration_error():
+    ds = tf.data.Dataset.range(6).apply(tf.data.experimental.map_and_batch(lambda v: v * 2, 4))
+    assert [v.tolist() for v in values_of(ds)] == [[0, 2, 4, 6], [8, 10]]
+    ds = tf.data.Dataset.range(5).apply(tf.data.experimental.shuffle_and_repeat(5, 2, seed=1))
+    got = [int(v) for v in values_of(ds)]
+    assert sorted(got[:5]) == sorted(got[5:]) == list(range(5))
+    ds = tf.data.Dataset.range(5).batch(2).apply(tf.data.experimental.unbatch())
+    assert ds.output_shapes.as_list() == [] and [int(v) for v in values_of(ds)] == list(range(5))
+    with pytest.raises(RuntimeError, match="only supported when eager execution is enabled"):
+        iter(tf.data.Dataset.range(3))
