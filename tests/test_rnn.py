@@ -252,3 +252,28 @@ def test_bidirectional_dynamic_rnn_names():
         "bidirectional_rnn/fw/gru_cell/candidate/kernel:0",
         "bidirectional_rnn/fw/gru_cell/gates/bias:0",
         "bidirectional_rnn/fw/gru_cell/gates/kernel:0"]
+
+
+# -- TF1 checkpoints ---------------------------------------------------------------------------------
+
+def test_a_tf1_checkpoint_of_an_rnn_model_loads_and_minitf_writes_the_same_keys(tmp_path):
+    import pathlib
+    fixture = pathlib.Path(__file__).parent / "fixtures" / "tf_checkpoints" / "rnn_model"
+    expected = np.load(fixture / "expected.npz")
+    ids = tf.constant([[1, 2, 3, 0], [4, 4, 9, 7]])
+    emb = tf.get_variable("embedding", [10, 4])
+    cell = rnn_cell.MultiRNNCell([rnn_cell.BasicLSTMCell(5), rnn_cell.GRUCell(3)])
+    out, _ = tf.nn.dynamic_rnn(cell, tf.nn.embedding_lookup(emb, ids), sequence_length=[4, 3],
+                               dtype=tf.float32)
+    logits = tf.matmul(out[:, -1], tf.get_variable("out_w", [3, 2]))
+    tf.train.AdamOptimizer(0.1).minimize(tf.reduce_sum(tf.square(logits)))
+    saver = tf.train.Saver()
+    with tf.Session() as sess:
+        saver.restore(sess, str(fixture / "model.ckpt"))  # every variable and Adam slot
+        np.testing.assert_allclose(sess.run(logits), expected["logits"], rtol=1e-5, atol=1e-6)
+        for v in tf.global_variables():
+            np.testing.assert_array_equal(sess.run(v), expected[v.op.name.replace("/", "__")])
+        path = saver.save(sess, str(tmp_path / "model.ckpt"))
+    ours = tf.train.list_variables(path)
+    theirs = tf.train.list_variables(str(fixture / "model.ckpt"))
+    assert ours == theirs and len(ours) == 26
