@@ -10,6 +10,7 @@ import warnings
 import numpy
 
 from minitf import backend, errors
+from minitf.client import threads
 from minitf.client.buffers import BufferPool
 from minitf.client.plan import Plan, prune
 from minitf.framework import context
@@ -182,8 +183,8 @@ class Session:
     InvalidArgumentError (without a config, placement is soft); `operation_timeout_in_ms` is
     the default deadline of blocking kernels (RunOptions.timeout_in_ms overrides it per run);
     `intra_op_parallelism_threads` / `inter_op_parallelism_threads` are kept on the session
-    state (`SessionState.intra_op_threads` / `inter_op_threads`) for the engine's thread
-    pools. Other fields are accepted and ignored (docs/config.md lists them)."""
+    state (`SessionState.intra_op_threads` / `inter_op_threads`): the first is the BLAS
+    thread count of every run (minitf/client/threads.py has the policy without it). Other fields are accepted and ignored (docs/config.md lists them)."""
 
     def __init__(self, target="", graph=None, config=None):
         if graph is None:
@@ -203,6 +204,8 @@ class Session:
         self._state = SessionState(config, self._lock)
         self._placed = set()  # ops whose placement was checked (and logged)
         self._plans = {}
+        self._plan_threads = {}  # plan key -> threads.PlanThreads (None: the plan calls no BLAS)
+        self._env_threads = threads.env_threads()
         self._mappers = {}
         self._last_version = None
         self._growth_streak = 0
@@ -249,13 +252,15 @@ class Session:
                 self._place(mapper.elements, feed_tensors)
                 plan = Plan(self._state, mapper.elements, feed_tensors, trace=trace)
                 self._plans[key] = plan
+                self._plan_threads[key] = self._threads_for(plan)
+            policy = self._plan_threads.get(key)
             state = self._state
             state.deadline = time.monotonic() + timeout_ms / 1000. if timeout_ms > 0 else None
             if trace:
                 state.trace = []
                 start = (time.time_ns(), time.perf_counter_ns())
             try:
-                values = plan.run(feed_values)
+                values = plan.run(feed_values) if policy is None else policy.run(plan, feed_values)
             finally:
                 state.deadline = None
                 records, state.trace = state.trace, None
@@ -265,6 +270,10 @@ class Session:
             if options is not None and options.output_partition_graphs:
                 run_metadata.partition_graphs.add().CopyFrom(self._graph.as_graph_def())
         return mapper.build(values)
+
+    def _threads_for(self, plan):
+        """The BLAS thread policy of a new plan (minitf/client/threads.py)."""
+        return threads.for_plan(plan, self._state.intra_op_threads, self._env_threads)
 
     def _place(self, elements, feed_tensors):
         """Checks (and with log_device_placement prints) the device of each op a new plan
@@ -348,6 +357,7 @@ class Session:
             if self._closed:
                 raise RuntimeError("Attempted to use a closed Session.")
             plan = Plan(self._state, mapper.elements, feed_tensors)
+            policy = self._threads_for(plan)
 
         def call(*args, **kwargs):
             if self._closed:
@@ -359,7 +369,8 @@ class Session:
             with self._lock:
                 if self._closed:
                     raise RuntimeError("Attempted to use a closed Session.")
-                return mapper.build(plan.run(values))
+                return mapper.build(plan.run(values) if policy is None
+                                    else policy.run(plan, values))
         return call
 
     # -- lifecycle -----------------------------------------------------------------------------
@@ -373,6 +384,8 @@ class Session:
                 self._state.close()
                 self._state = None
                 self._plans.clear()
+                self._plan_threads.clear()
+                threads.restore()
                 self._mappers.clear()
 
     def as_default(self):

@@ -1,0 +1,216 @@
+"""How many threads the BLAS library uses while a plan runs (docs/performance.md, "Threads").
+
+OpenBLAS's worker threads spin-wait for a core between calls; on a 2-core machine with other
+processes busy, a small matrix product run on two threads waits for the second one and takes
+100x longer than on one. minitf therefore decides the BLAS thread count itself, once per run
+(never per op), for the plans that contain an op calling BLAS:
+
+1. `tf.ConfigProto(intra_op_parallelism_threads=N)`, N > 0: N threads, always.
+2. else OPENBLAS_NUM_THREADS, MKL_NUM_THREADS or OMP_NUM_THREADS (the first one set, read when
+   the Session is made): that many threads, always.
+3. else (automatic): one thread while a one-thread run of the plan takes under
+   `SMALL_RUN_SECONDS` (a second thread gains at most that much, and costs 100x under
+   contention); for bigger plans, as many threads as there are free cores, measured from
+   /proc/stat every `SAMPLE_SECONDS` (the CPU time other processes used; this process's own is
+   subtracted), never more than the library's count when the run starts (so an enclosing
+   `threadpoolctl.threadpool_limits` is obeyed). A multi-thread run slower than the plan's
+   one-thread time backs off to one thread until the next sample.
+
+The count stays set between runs (switching around every run costs ~5 us); a count the user
+sets meanwhile is noticed at the next run, and Session.close() gives the library back the
+user's count. Plans with no BLAS op (the lecture's step) touch nothing: their hot path gains one None check.
+ConfigProto's inter_op_parallelism_threads is obeyed trivially: a plan runs its ops one at a
+time, in one thread (TF's inter-op pool of size 1).
+"""
+
+import os
+import time
+
+# Op types whose kernels call BLAS / LAPACK (numpy's matmul, tensordot, einsum, linalg), and
+# the ops that run sub-graphs (If, While), which may.
+BLAS_OP_TYPES = frozenset((
+    "MatMul", "BatchMatMul", "BatchMatMulV2", "Einsum", "Conv2D", "Conv2DBackpropInput",
+    "Conv2DBackpropFilter", "DepthwiseConv2dNative", "DepthwiseConv2dNativeBackpropInput",
+    "DepthwiseConv2dNativeBackpropFilter", "Qr", "MatrixInverse", "MatrixSolve",
+    "MatrixDeterminant", "LogMatrixDeterminant", "Cholesky", "MatrixTriangularSolve",
+    "SelfAdjointEigV2", "Svd", "ResizeBilinear", "ResizeBilinearGrad",
+    "If", "While", "WhileGrad", "StatelessIf", "StatelessWhile",
+))
+ENV_VARS = ("OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS", "OMP_NUM_THREADS")
+SMALL_RUN_SECONDS = 0.002
+SAMPLE_SECONDS = 0.25
+
+
+def env_threads(environ=None):
+    """The thread count the user's environment asks for (first of ENV_VARS that holds a
+    positive integer), or None."""
+    environ = os.environ if environ is None else environ
+    for name in ENV_VARS:
+        value = environ.get(name, "").strip()
+        if value.isdigit() and int(value) > 0:
+            return int(value)
+    return None
+
+
+def available_cores():
+    try:
+        return len(os.sched_getaffinity(0))
+    except (AttributeError, OSError):
+        return os.cpu_count() or 1
+
+
+def decide(uses_blas, config_threads=0, env=None, single_run_seconds=None, free_cores=1.0,
+           cores=1, library_threads=None):
+    """The BLAS thread count for one run of a plan, or None to leave the library alone.
+
+    `config_threads`: ConfigProto's intra_op_parallelism_threads; `env`: env_threads();
+    `single_run_seconds`: the plan's last one-thread run time (None: not run yet);
+    `free_cores`: cores other processes left idle lately; `cores`: cores this process may use;
+    `library_threads`: the library's count when the run starts (an upper bound in auto mode)."""
+    if not uses_blas:
+        return None
+    if config_threads > 0:
+        return config_threads
+    if env is not None:
+        return env
+    if single_run_seconds is None or single_run_seconds < SMALL_RUN_SECONDS:
+        return 1
+    n = max(1, min(cores, int(free_cores + 0.5)))
+    if library_threads is not None:
+        n = min(n, library_threads)
+    return max(1, n)
+
+
+class _Load:
+    """Free cores, from /proc/stat's busy time minus this process's own CPU time, re-sampled at
+    most every SAMPLE_SECONDS. Until two samples exist (or without /proc/stat) it says one."""
+
+    def __init__(self):
+        self.cores = available_cores()
+        self.total_cores = os.cpu_count() or self.cores
+        self.free = 1.0
+        self.last = None  # (monotonic, busy seconds of all CPUs, own CPU seconds)
+        try:
+            self.tick = float(os.sysconf("SC_CLK_TCK"))
+        except (AttributeError, ValueError, OSError):
+            self.tick = 100.0
+
+    def _busy_seconds(self):
+        with open("/proc/stat", "rb") as f:
+            fields = f.readline().split()[1:]
+        ticks = [int(v) for v in fields[:8]]
+        return (sum(ticks) - ticks[3] - ticks[4]) / self.tick  # minus idle and iowait
+
+    def free_cores(self, now):
+        last = self.last
+        if last is not None and now - last[0] < SAMPLE_SECONDS:
+            return self.free
+        try:
+            busy = self._busy_seconds()
+        except (OSError, ValueError, IndexError):
+            return self.free
+        own = time.process_time()
+        if last is not None:
+            others = ((busy - last[1]) - (own - last[2])) / (now - last[0])
+            # other processes' busy cores, spread over the whole machine
+            self.free = max(0.0, self.cores - max(0.0, others) * self.cores / self.total_cores)
+        self.last = (now, busy, own)
+        return self.free
+
+
+_load = None
+_controller = None
+_ours = None      # the count minitf last set (None: it has not set one)
+_baseline = None  # the library's count as the user left it (minitf's upper bound in auto mode)
+
+
+def _blas():
+    """threadpoolctl's controllers of the BLAS libraries loaded (made once: scanning costs ms)."""
+    global _controller
+    if _controller is None:
+        from threadpoolctl import ThreadpoolController
+        _controller = ThreadpoolController().select(user_api="blas").lib_controllers
+    return _controller
+
+
+def _enter():
+    """The library's count as the user left it: the current one, unless minitf set it."""
+    global _baseline
+    libs = _controller if _controller is not None else _blas()
+    if not libs:
+        return None
+    current = libs[0].get_num_threads()
+    if current != _ours or _baseline is None:
+        _baseline = current  # set by the user (threadpool_limits, or its exit) since
+    return current
+
+
+def _set(n):
+    global _ours
+    for lib in _controller:
+        lib.set_num_threads(n)
+    _ours = n
+
+
+def restore():
+    """Gives the library back the count the user left it at (when a Session closes)."""
+    global _ours
+    libs = _controller
+    if libs and _ours is not None and _baseline is not None:
+        if libs[0].get_num_threads() == _ours and _ours != _baseline:
+            for lib in libs:
+                lib.set_num_threads(_baseline)
+    _ours = None
+
+
+class PlanThreads:
+    """The thread policy of one plan in one session: `run(plan, feeds)` runs the plan with the
+    count decide() chose. The count stays set after the run (switching back and forth around
+    every run costs about 5 us with OpenBLAS); a count the user sets in between
+    (threadpool_limits, or leaving its block) is noticed and becomes the upper bound again, and
+    Session.close() restores it."""
+
+    def __init__(self, config_threads=0, env=None):
+        global _load
+        if _load is None:
+            _load = _Load()
+        self.config_threads = config_threads
+        self.env = env
+        self.single_run_seconds = None
+        self.backoff_until = 0.0
+        self.last_threads = None  # what the last run used (for tests and the benchmark)
+
+    def threads_for_run(self, now, library_threads):
+        free = 1.0
+        if (self.config_threads <= 0 and self.env is None and self.single_run_seconds is not None
+                and self.single_run_seconds >= SMALL_RUN_SECONDS and now >= self.backoff_until):
+            free = _load.free_cores(now)
+        return decide(True, self.config_threads, self.env, self.single_run_seconds, free,
+                      _load.cores, library_threads)
+
+    def run(self, plan, feeds):
+        current = _enter()
+        if current is None:  # no BLAS library found: nothing to manage
+            return plan.run(feeds)
+        n = self.threads_for_run(time.monotonic(), _baseline)
+        if n != current:
+            _set(n)
+        self.last_threads = n
+        t0 = time.perf_counter()
+        values = plan.run(feeds)
+        elapsed = time.perf_counter() - t0
+        if n == 1:
+            self.single_run_seconds = elapsed
+        elif self.single_run_seconds is not None and elapsed > self.single_run_seconds:
+            self.backoff_until = time.monotonic() + 4 * SAMPLE_SECONDS
+        return values
+
+
+def uses_blas(plan):
+    """Whether any kernel of `plan` may call BLAS."""
+    return any(step.op is not None and step.op.type in BLAS_OP_TYPES for step in plan.steps)
+
+
+def for_plan(plan, config_threads, env):
+    """The PlanThreads of a new plan, or None when it calls no BLAS (nothing to manage)."""
+    return PlanThreads(config_threads, env) if uses_blas(plan) else None
