@@ -45,6 +45,19 @@ NAMESPACES = [
                                 "(docs/distributed.md)."),
     ("tf.io", tf.io, "TFRecord files, Example parsing, CSV and raw bytes (TF 1.13+ names)."),
     ("tf.python_io", tf.python_io, "TFRecord files (TF1 names)."),
+    ("tf.keras", tf.keras, "Keras 2 on the minitf graph: Model, Sequential, Input (docs/keras.md)."),
+    ("tf.keras.backend", tf.keras.backend, ""),
+    ("tf.keras.layers", tf.keras.layers, ""),
+    ("tf.keras.models", tf.keras.models, ""),
+    ("tf.keras.optimizers", tf.keras.optimizers, ""),
+    ("tf.keras.losses", tf.keras.losses, ""),
+    ("tf.keras.metrics", tf.keras.metrics, ""),
+    ("tf.keras.callbacks", tf.keras.callbacks, ""),
+    ("tf.keras.utils", tf.keras.utils, ""),
+    ("tf.keras.activations", tf.keras.activations, ""),
+    ("tf.keras.initializers", tf.keras.initializers, ""),
+    ("tf.keras.regularizers", tf.keras.regularizers, ""),
+    ("tf.keras.constraints", tf.keras.constraints, ""),
 ]
 for optional in ("debugging", "initializers"):
     if isinstance(getattr(tf, optional, None), types.ModuleType):

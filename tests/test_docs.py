@@ -24,7 +24,12 @@ def public_names():
                            ("minitf.examples.tutorials.mnist.input_data", input_data),
                            ("tf.data", tf.data), ("tf.data.experimental", tf.data.experimental),
                            ("minitf.horovod", horovod),
-                           ("tf.io", tf.io), ("tf.python_io", tf.python_io)]:
+                           ("tf.io", tf.io), ("tf.python_io", tf.python_io),
+                           ("tf.keras", tf.keras)] + [
+            ("tf.keras." + sub, getattr(tf.keras, sub))
+            for sub in ("backend", "layers", "models", "optimizers", "losses", "metrics",
+                        "callbacks", "utils", "activations", "initializers", "regularizers",
+                        "constraints")]:
         for name in dir(module):
             if name.startswith("_"):
                 continue

@@ -1,0 +1,46 @@
+"""keras.constraints: applied to a weight after each optimizer update."""
+
+import minitf as tf
+
+
+class Constraint:
+    def __call__(self, w):
+        return w
+
+    def get_config(self):
+        return {}
+
+
+class MaxNorm(Constraint):
+    def __init__(self, max_value=2, axis=0):
+        self.max_value, self.axis = max_value, axis
+
+    def __call__(self, w):
+        norms = tf.sqrt(tf.reduce_sum(tf.square(w), self.axis, keepdims=True))
+        desired = tf.clip_by_value(norms, 0.0, float(self.max_value))
+        return w * (desired / (1e-7 + norms))
+
+
+class NonNeg(Constraint):
+    def __call__(self, w):
+        return w * tf.cast(w >= 0.0, w.dtype.base_dtype)
+
+
+class UnitNorm(Constraint):
+    def __init__(self, axis=0):
+        self.axis = axis
+
+    def __call__(self, w):
+        return w / (1e-7 + tf.sqrt(tf.reduce_sum(tf.square(w), self.axis, keepdims=True)))
+
+
+max_norm, non_neg, unit_norm = MaxNorm, NonNeg, UnitNorm
+
+
+def get(identifier):
+    if identifier is None or callable(identifier):
+        return identifier
+    table = {"max_norm": MaxNorm, "non_neg": NonNeg, "unit_norm": UnitNorm}
+    if identifier in table:
+        return table[identifier]()
+    raise ValueError("Could not interpret constraint identifier: " + str(identifier))

@@ -1,0 +1,481 @@
+"""Keras core layers: Dense, Activation, Dropout, Flatten, Reshape, Permute, RepeatVector,
+Lambda, the advanced activations, Embedding, BatchNormalization, and the merge layers."""
+
+import numpy as np
+
+import minitf as tf
+from minitf.keras import activations, backend as K, constraints, initializers
+from minitf.keras.engine import Layer, to_list
+
+
+def _ser(obj):
+    if obj is None or isinstance(obj, str):
+        return obj
+    return {"class_name": type(obj).__name__, "config": {}}
+
+
+class Dense(Layer):
+    def __init__(self, units, activation=None, use_bias=True,
+                 kernel_initializer="glorot_uniform", bias_initializer="zeros",
+                 kernel_regularizer=None, bias_regularizer=None, activity_regularizer=None,
+                 kernel_constraint=None, bias_constraint=None, **kwargs):
+        super().__init__(activity_regularizer=activity_regularizer, **kwargs)
+        self.units = int(units)
+        self.activation = activations.get(activation)
+        self.use_bias = use_bias
+        self.kernel_initializer = kernel_initializer
+        self.bias_initializer = bias_initializer
+        self.kernel_regularizer = kernel_regularizer
+        self.bias_regularizer = bias_regularizer
+        self.kernel_constraint = constraints.get(kernel_constraint)
+        self.bias_constraint = constraints.get(bias_constraint)
+
+    def build(self, input_shape):
+        if input_shape is None or input_shape[-1] is None:
+            raise ValueError("The last dimension of the inputs to `Dense` should be defined. "
+                             "Found `None`.")
+        self.kernel = self.add_weight("kernel", (input_shape[-1], self.units),
+                                      initializer=self.kernel_initializer,
+                                      regularizer=self.kernel_regularizer,
+                                      constraint=self.kernel_constraint)
+        self.bias = self.add_weight("bias", (self.units,), initializer=self.bias_initializer,
+                                    regularizer=self.bias_regularizer,
+                                    constraint=self.bias_constraint) if self.use_bias else None
+
+    def call(self, inputs):
+        rank = inputs.shape.ndims
+        if rank is not None and rank > 2:
+            out = tf.tensordot(inputs, self.kernel, [[rank - 1], [0]])
+            out.set_shape(inputs.shape[:-1].concatenate([self.units]))
+        else:
+            out = tf.matmul(inputs, self.kernel)
+        if self.use_bias:
+            out = tf.nn.bias_add(out, self.bias)
+        return self.activation(out)
+
+    def get_config(self):
+        config = super().get_config()
+        config.update(units=self.units, activation=activations.serialize(self.activation),
+                      use_bias=self.use_bias,
+                      kernel_initializer=_ser(self.kernel_initializer),
+                      bias_initializer=_ser(self.bias_initializer))
+        return config
+
+
+class Activation(Layer):
+    def __init__(self, activation, **kwargs):
+        super().__init__(**kwargs)
+        self.activation = activations.get(activation)
+
+    def call(self, inputs):
+        return self.activation(inputs)
+
+    def get_config(self):
+        config = super().get_config()
+        config["activation"] = activations.serialize(self.activation)
+        return config
+
+
+class Dropout(Layer):
+    """Drops `rate` of the inputs while the learning phase is 1 (fit feeds it), identity
+    otherwise."""
+
+    def __init__(self, rate, noise_shape=None, seed=None, **kwargs):
+        super().__init__(**kwargs)
+        self.rate = min(1.0, max(0.0, float(rate)))
+        self.noise_shape = noise_shape
+        self.seed = seed
+
+    def call(self, inputs, training=None):
+        if not 0.0 < self.rate < 1.0:
+            return inputs
+        noise_shape = self.noise_shape
+        if noise_shape is not None:
+            noise_shape = tf.stack([tf.shape(inputs)[i] if d is None else d
+                                    for i, d in enumerate(noise_shape)])
+        return K.in_train_phase(
+            lambda: tf.nn.dropout(inputs, rate=self.rate, noise_shape=noise_shape,
+                                  seed=self.seed),
+            lambda: tf.identity(inputs), training=training)
+
+    def get_config(self):
+        config = super().get_config()
+        config.update(rate=self.rate, noise_shape=self.noise_shape, seed=self.seed)
+        return config
+
+
+class Flatten(Layer):
+    def __init__(self, data_format=None, **kwargs):
+        super().__init__(**kwargs)
+        self.data_format = data_format or K.image_data_format()
+
+    def call(self, inputs):
+        from minitf.layers.core import flatten
+        return flatten(inputs, data_format=self.data_format)
+
+
+class Reshape(Layer):
+    def __init__(self, target_shape, **kwargs):
+        super().__init__(**kwargs)
+        self.target_shape = tuple(target_shape)
+
+    def call(self, inputs):
+        known = inputs.shape.as_list()[1:] if inputs.shape.ndims is not None else None
+        target = list(self.target_shape)
+        if known is not None and None not in known and -1 in target:
+            rest = int(np.prod([d for d in target if d != -1]))
+            target[target.index(-1)] = int(np.prod(known)) // rest
+        if -1 not in target:
+            return tf.reshape(inputs, [-1] + target)
+        return tf.reshape(inputs, tf.stack([tf.shape(inputs)[0]] + target))
+
+    def get_config(self):
+        config = super().get_config()
+        config["target_shape"] = self.target_shape
+        return config
+
+
+class Permute(Layer):
+    def __init__(self, dims, **kwargs):
+        super().__init__(**kwargs)
+        self.dims = tuple(dims)
+        if sorted(self.dims) != list(range(1, len(self.dims) + 1)):
+            raise ValueError("Invalid permutation `dims` for Permute Layer: %s. The set of "
+                             "indices in `dims` must be consecutive and start from 1."
+                             % (dims,))
+
+    def call(self, inputs):
+        return tf.transpose(inputs, (0,) + self.dims)
+
+    def get_config(self):
+        config = super().get_config()
+        config["dims"] = self.dims
+        return config
+
+
+class RepeatVector(Layer):
+    def __init__(self, n, **kwargs):
+        super().__init__(**kwargs)
+        self.n = int(n)
+
+    def call(self, inputs):
+        return K.repeat(inputs, self.n)
+
+    def get_config(self):
+        config = super().get_config()
+        config["n"] = self.n
+        return config
+
+
+class Lambda(Layer):
+    def __init__(self, function, output_shape=None, mask=None, arguments=None, **kwargs):
+        super().__init__(**kwargs)
+        self.function = function
+        self.arguments = arguments or {}
+        self._output_shape = output_shape
+
+    def call(self, inputs):
+        return self.function(inputs, **self.arguments)
+
+    def get_config(self):
+        config = super().get_config()
+        config["function"] = getattr(self.function, "__name__", "lambda")
+        config["arguments"] = self.arguments
+        return config
+
+
+class LeakyReLU(Layer):
+    def __init__(self, alpha=0.3, **kwargs):
+        super().__init__(**kwargs)
+        self.alpha = float(alpha)
+
+    def call(self, inputs):
+        return tf.nn.leaky_relu(inputs, alpha=self.alpha)
+
+    def get_config(self):
+        config = super().get_config()
+        config["alpha"] = self.alpha
+        return config
+
+
+class ELU(Layer):
+    def __init__(self, alpha=1.0, **kwargs):
+        super().__init__(**kwargs)
+        self.alpha = float(alpha)
+
+    def call(self, inputs):
+        return K.elu(inputs, self.alpha)
+
+    def get_config(self):
+        config = super().get_config()
+        config["alpha"] = self.alpha
+        return config
+
+
+class ReLU(Layer):
+    def __init__(self, max_value=None, negative_slope=0.0, threshold=0.0, **kwargs):
+        super().__init__(**kwargs)
+        self.max_value, self.negative_slope, self.threshold = max_value, negative_slope, threshold
+
+    def call(self, inputs):
+        return K.relu(inputs, alpha=self.negative_slope, max_value=self.max_value,
+                      threshold=self.threshold)
+
+
+class Softmax(Layer):
+    def __init__(self, axis=-1, **kwargs):
+        super().__init__(**kwargs)
+        self.axis = axis
+
+    def call(self, inputs):
+        return tf.nn.softmax(inputs, axis=self.axis)
+
+    def get_config(self):
+        config = super().get_config()
+        config["axis"] = self.axis
+        return config
+
+
+class PReLU(Layer):
+    def __init__(self, alpha_initializer="zeros", alpha_regularizer=None, alpha_constraint=None,
+                 shared_axes=None, **kwargs):
+        super().__init__(**kwargs)
+        self.alpha_initializer = alpha_initializer
+        self.alpha_regularizer = alpha_regularizer
+        self.alpha_constraint = alpha_constraint
+        self.shared_axes = None if shared_axes is None else list(to_list(shared_axes))
+
+    def build(self, input_shape):
+        shape = list(input_shape[1:])
+        for axis in self.shared_axes or []:
+            shape[axis - 1] = 1
+        self.alpha = self.add_weight("alpha", shape, initializer=self.alpha_initializer,
+                                     regularizer=self.alpha_regularizer,
+                                     constraint=self.alpha_constraint)
+
+    def call(self, inputs):
+        return tf.nn.relu(inputs) - self.alpha * tf.nn.relu(-inputs)
+
+
+class Embedding(Layer):
+    def __init__(self, input_dim, output_dim, embeddings_initializer="uniform",
+                 embeddings_regularizer=None, activity_regularizer=None,
+                 embeddings_constraint=None, mask_zero=False, input_length=None, **kwargs):
+        if input_length is not None and "input_shape" not in kwargs:
+            kwargs["input_shape"] = tuple(to_list(input_length))
+        super().__init__(activity_regularizer=activity_regularizer, **kwargs)
+        self.input_dim, self.output_dim = int(input_dim), int(output_dim)
+        self.embeddings_initializer = (initializers.RandomUniform(-0.05, 0.05)
+                                       if embeddings_initializer == "uniform"
+                                       else embeddings_initializer)
+        self.embeddings_regularizer = embeddings_regularizer
+        self.embeddings_constraint = embeddings_constraint
+        self.mask_zero = mask_zero
+        self.input_length = input_length
+
+    def build(self, input_shape):
+        self.embeddings = self.add_weight("embeddings", (self.input_dim, self.output_dim),
+                                          initializer=self.embeddings_initializer,
+                                          regularizer=self.embeddings_regularizer,
+                                          constraint=self.embeddings_constraint)
+
+    def call(self, inputs):
+        if inputs.dtype.base_dtype not in (tf.int32, tf.int64):
+            inputs = tf.cast(inputs, tf.int32)
+        return tf.nn.embedding_lookup(self.embeddings, inputs)
+
+    def get_config(self):
+        config = super().get_config()
+        config.update(input_dim=self.input_dim, output_dim=self.output_dim,
+                      input_length=self.input_length, mask_zero=self.mask_zero)
+        return config
+
+
+class BatchNormalization(Layer):
+    """Normalises with the batch's moments while training (moving the moving moments by
+    `momentum`, with the unbiased variance as Keras does) and with the moving moments at
+    inference; the learning phase (or `training`) decides."""
+
+    def __init__(self, axis=-1, momentum=0.99, epsilon=1e-3, center=True, scale=True,
+                 beta_initializer="zeros", gamma_initializer="ones",
+                 moving_mean_initializer="zeros", moving_variance_initializer="ones",
+                 beta_regularizer=None, gamma_regularizer=None, beta_constraint=None,
+                 gamma_constraint=None, **kwargs):
+        super().__init__(**kwargs)
+        self.axis, self.momentum, self.epsilon = axis, float(momentum), float(epsilon)
+        self.center, self.scale = center, scale
+        self.beta_initializer, self.gamma_initializer = beta_initializer, gamma_initializer
+        self.moving_mean_initializer = moving_mean_initializer
+        self.moving_variance_initializer = moving_variance_initializer
+        self.beta_regularizer, self.gamma_regularizer = beta_regularizer, gamma_regularizer
+
+    def build(self, input_shape):
+        axis = self.axis % len(input_shape)
+        dim = input_shape[axis]
+        if dim is None:
+            raise ValueError("Axis %d of input tensor should have a defined dimension but the "
+                             "layer received an input with shape %s." % (self.axis, input_shape))
+        self._axis = axis
+        self.gamma = self.add_weight("gamma", (dim,), initializer=self.gamma_initializer,
+                                     regularizer=self.gamma_regularizer) if self.scale else None
+        self.beta = self.add_weight("beta", (dim,), initializer=self.beta_initializer,
+                                    regularizer=self.beta_regularizer) if self.center else None
+        self.moving_mean = self.add_weight("moving_mean", (dim,), trainable=False,
+                                           initializer=self.moving_mean_initializer)
+        self.moving_variance = self.add_weight("moving_variance", (dim,), trainable=False,
+                                               initializer=self.moving_variance_initializer)
+
+    def _shaped(self, v, rank):
+        if v is None or self._axis == rank - 1:
+            return v
+        shape = [1] * rank
+        shape[self._axis] = -1
+        return tf.reshape(v, shape)
+
+    def call(self, inputs, training=None):
+        rank = inputs.shape.ndims
+        reduce_axes = [i for i in range(rank) if i != self._axis]
+        gamma, beta = self._shaped(self.gamma, rank), self._shaped(self.beta, rank)
+
+        def normalize(mean, var):
+            return tf.nn.batch_normalization(inputs, self._shaped(mean, rank),
+                                             self._shaped(var, rank), beta, gamma, self.epsilon)
+
+        def infer():
+            return normalize(self.moving_mean, self.moving_variance)
+
+        if training is None:
+            training = K.learning_phase()
+        if isinstance(training, (bool, int)) and not training:
+            return infer()
+        mean, var = tf.nn.moments(inputs, reduce_axes)
+        n = tf.cast(tf.reduce_prod(tf.gather(tf.shape(inputs), reduce_axes)), var.dtype)
+        unbiased = var * n / tf.maximum(n - 1.0, 1.0)
+        if isinstance(training, (bool, int)):
+            new_mean, new_var = mean, unbiased
+            out = normalize(mean, var)
+        else:
+            # The moving moments stay put outside the training phase.
+            new_mean = tf.cond(training, lambda: mean, lambda: tf.identity(self.moving_mean))
+            new_var = tf.cond(training, lambda: unbiased,
+                              lambda: tf.identity(self.moving_variance))
+            out = tf.cond(training, lambda: normalize(mean, var), infer)
+        self.add_update([K.moving_average_update(self.moving_mean, new_mean, self.momentum),
+                         K.moving_average_update(self.moving_variance, new_var, self.momentum)])
+        return out
+
+    def get_config(self):
+        config = super().get_config()
+        config.update(axis=self.axis, momentum=self.momentum, epsilon=self.epsilon,
+                      center=self.center, scale=self.scale)
+        return config
+
+
+# -- merge layers ---------------------------------------------------------------------------------
+
+class _Merge(Layer):
+    def call(self, inputs):
+        if not isinstance(inputs, (list, tuple)) or len(inputs) < 2:
+            raise ValueError("A merge layer should be called on a list of at least 2 inputs. "
+                             "Got %d inputs." % len(to_list(inputs)))
+        return self._merge(list(inputs))
+
+
+def _fold(fn, xs):
+    out = xs[0]
+    for x in xs[1:]:
+        out = fn(out, x)
+    return out
+
+
+class Add(_Merge):
+    def _merge(self, xs):
+        return _fold(lambda a, b: a + b, xs)
+
+
+class Subtract(_Merge):
+    def _merge(self, xs):
+        if len(xs) != 2:
+            raise ValueError("A `Subtract` layer should be called on exactly 2 inputs")
+        return xs[0] - xs[1]
+
+
+class Multiply(_Merge):
+    def _merge(self, xs):
+        return _fold(lambda a, b: a * b, xs)
+
+
+class Average(_Merge):
+    def _merge(self, xs):
+        return _fold(lambda a, b: a + b, xs) / float(len(xs))
+
+
+class Maximum(_Merge):
+    def _merge(self, xs):
+        return _fold(tf.maximum, xs)
+
+
+class Minimum(_Merge):
+    def _merge(self, xs):
+        return _fold(tf.minimum, xs)
+
+
+class Concatenate(_Merge):
+    def __init__(self, axis=-1, **kwargs):
+        super().__init__(**kwargs)
+        self.axis = axis
+
+    def _merge(self, xs):
+        return K.concatenate(xs, axis=self.axis)
+
+    def get_config(self):
+        config = super().get_config()
+        config["axis"] = self.axis
+        return config
+
+
+class Dot(_Merge):
+    def __init__(self, axes, normalize=False, **kwargs):
+        super().__init__(**kwargs)
+        self.axes, self.normalize = axes, normalize
+
+    def _merge(self, xs):
+        x, y = xs
+        axes = self.axes if isinstance(self.axes, (list, tuple)) else (self.axes, self.axes)
+        axes = (axes[0] % x.shape.ndims, axes[1] % y.shape.ndims)
+        if self.normalize:
+            x = tf.nn.l2_normalize(x, axis=axes[0])
+            y = tf.nn.l2_normalize(y, axis=axes[1])
+        return K.batch_dot(x, y, axes)
+
+
+def add(inputs, **kwargs):
+    return Add(**kwargs)(inputs)
+
+
+def subtract(inputs, **kwargs):
+    return Subtract(**kwargs)(inputs)
+
+
+def multiply(inputs, **kwargs):
+    return Multiply(**kwargs)(inputs)
+
+
+def average(inputs, **kwargs):
+    return Average(**kwargs)(inputs)
+
+
+def maximum(inputs, **kwargs):
+    return Maximum(**kwargs)(inputs)
+
+
+def minimum(inputs, **kwargs):
+    return Minimum(**kwargs)(inputs)
+
+
+def concatenate(inputs, axis=-1, **kwargs):
+    return Concatenate(axis=axis, **kwargs)(inputs)
+
+
+def dot(inputs, axes, normalize=False, **kwargs):
+    return Dot(axes=axes, normalize=normalize, **kwargs)(inputs)
