@@ -168,16 +168,12 @@ def is_keras_tensor(x):
 def placeholder(shape=None, ndim=None, dtype=None, sparse=False, name=None):
     if shape is None and ndim is not None:
         shape = (None,) * ndim
-    x = tf.placeholder(dtype or floatx(), shape=shape, name=name)
-    x._keras_shape = tuple(shape) if shape is not None else None
-    return x
+    return tf.placeholder(dtype or floatx(), shape=shape, name=name)
 
 
 def variable(value, dtype=None, name=None, constraint=None):
     value = np.asarray(value, dtype=dtype or floatx())
-    v = tf.Variable(value, name=name or "Variable", dtype=value.dtype.name)
-    v._keras_shape = value.shape
-    return v
+    return tf.Variable(value, name=name or "Variable", dtype=value.dtype.name)
 
 
 def constant(value, dtype=None, shape=None, name=None):
@@ -215,9 +211,6 @@ def random_normal_variable(shape, mean, scale, dtype=None, name=None, seed=None)
 
 
 def int_shape(x):
-    shape = getattr(x, "_keras_shape", None)
-    if shape is not None:
-        return tuple(shape)
     dims = x.shape.as_list() if x.shape.ndims is not None else None
     return tuple(dims) if dims is not None else None
 

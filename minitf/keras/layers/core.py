@@ -356,8 +356,9 @@ class BatchNormalization(Layer):
             out = normalize(mean, var)
         else:
             # The moving moments stay put outside the training phase.
-            new_mean = tf.cond(training, lambda: mean, lambda: tf.identity(self.moving_mean))
-            new_var = tf.cond(training, lambda: unbiased,
+            new_mean = tf.cond(training, lambda: tf.identity(mean),
+                               lambda: tf.identity(self.moving_mean))
+            new_var = tf.cond(training, lambda: tf.identity(unbiased),
                               lambda: tf.identity(self.moving_variance))
             out = tf.cond(training, lambda: normalize(mean, var), infer)
         self.add_update([K.moving_average_update(self.moving_mean, new_mean, self.momentum),

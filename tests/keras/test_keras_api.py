@@ -1,0 +1,215 @@
+"""minitf.keras beyond the recorded parity: the learning phase, Keras layers in TF1 training
+loops, generators, callbacks, errors, K functions, TF checkpoints of Keras models."""
+
+import io
+import contextlib
+import os
+
+import numpy as np
+import pytest
+
+import minitf as tf
+from minitf import keras
+from minitf.keras import backend as K
+from minitf.keras import layers as L
+
+
+@pytest.fixture(autouse=True)
+def fresh():
+    K.clear_session()
+    yield
+    K.clear_session()
+
+
+def test_learning_phase_switches_dropout_and_batchnorm():
+    x = L.Input(shape=(1000,))
+    drop = L.Dropout(0.5)(x)
+    bn = L.BatchNormalization(momentum=0.0)
+    y = bn(x)
+    f = K.function([x, K.learning_phase()], [drop, y])
+    data = np.random.RandomState(0).normal(3.0, 2.0, (8, 1000)).astype("float32")
+    d_test, y_test = f([data, False])
+    np.testing.assert_array_equal(d_test, data)
+    np.testing.assert_allclose(y_test, data / np.sqrt(1 + 1e-3), rtol=1e-5)  # moving 0/1
+    d_train, y_train = f([data, True])
+    zeros = np.mean(d_train == 0)
+    assert 0.4 < zeros < 0.6
+    np.testing.assert_allclose(d_train[d_train != 0], 2 * data[d_train != 0], rtol=1e-6)
+    np.testing.assert_allclose(y_train.mean(0), 0, atol=1e-4)
+
+
+def test_batchnorm_moving_moments_move_only_in_fit():
+    model = keras.Sequential([L.BatchNormalization(momentum=0.5, input_shape=(2,))])
+    model.compile("sgd", "mse")
+    x = np.array([[1.0, 2.0], [3.0, 6.0]], "float32")
+    model.predict(x)
+    np.testing.assert_array_equal(K.get_value(model.layers[0].moving_mean), [0, 0])
+    model.train_on_batch(x, x)
+    np.testing.assert_allclose(K.get_value(model.layers[0].moving_mean), [1.0, 2.0])
+    # unbiased variance of [1,3] is 2, of [2,6] is 8; 0.5 * 1 + 0.5 * v
+    np.testing.assert_allclose(K.get_value(model.layers[0].moving_variance), [1.5, 4.5])
+
+
+def test_keras_layers_in_a_tf1_adam_loop():
+    rng = np.random.RandomState(0)
+    xs = rng.normal(size=(64, 2)).astype("float32")
+    ys = (xs[:, :1] * xs[:, 1:] > 0).astype("float32")
+    x = tf.placeholder(tf.float32, [None, 2])
+    y = tf.placeholder(tf.float32, [None, 1])
+    h = L.Dense(16, activation="tanh")(x)
+    logits = L.Dense(1)(h)
+    loss = tf.reduce_mean(tf.nn.sigmoid_cross_entropy_with_logits(labels=y, logits=logits))
+    train = tf.train.AdamOptimizer(0.05).minimize(loss)
+    sess = tf.Session()
+    K.set_session(sess)
+    sess.run(tf.global_variables_initializer())
+    first = sess.run(loss, {x: xs, y: ys})
+    for _ in range(150):
+        sess.run(train, {x: xs, y: ys})
+    assert sess.run(loss, {x: xs, y: ys}) < 0.3 * first
+    assert [v.name for v in tf.trainable_variables()] == [
+        "dense/kernel:0", "dense/bias:0", "dense_1/kernel:0", "dense_1/bias:0"]
+
+
+def test_functional_shared_layers_and_nested_models():
+    a, b = L.Input(shape=(3,)), L.Input(shape=(3,))
+    shared = L.Dense(2, use_bias=False, name="shared")
+    merged = L.Add()([shared(a), shared(b)])
+    inner = keras.Model([a, b], merged, name="inner")
+    c, d = L.Input(shape=(3,)), L.Input(shape=(3,))
+    outer = keras.Model([c, d], L.Dense(1, name="head")(inner([c, d])))
+    assert len(shared.weights) == 1 and len(outer.weights) == 3
+    w = K.get_value(shared.kernel)
+    xa, xb = np.ones((2, 3), "float32"), np.full((2, 3), 2.0, "float32")
+    np.testing.assert_allclose(inner.predict([xa, xb]), xa @ w + xb @ w, rtol=1e-6)
+    head = K.get_value(outer.get_layer("head").kernel)
+    np.testing.assert_allclose(outer.predict([xa, xb]), (xa @ w + xb @ w) @ head, rtol=1e-5)
+
+
+def test_trainable_false_freezes_weights():
+    model = keras.Sequential([L.Dense(2, input_shape=(2,), name="frozen"), L.Dense(1)])
+    model.layers[0].trainable = False
+    assert len(model.trainable_weights) == 2 and len(model.non_trainable_weights) == 2
+    model.compile("sgd", "mse")
+    before = model.layers[0].get_weights()
+    model.fit(np.ones((8, 2)), np.zeros((8, 1)), epochs=2, verbose=0)
+    for w0, w1 in zip(before, model.layers[0].get_weights()):
+        np.testing.assert_array_equal(w0, w1)
+
+
+class Batches(keras.utils.Sequence):
+    def __init__(self, x, y, size):
+        self.x, self.y, self.size = x, y, size
+
+    def __len__(self):
+        return int(np.ceil(len(self.x) / self.size))
+
+    def __getitem__(self, i):
+        return self.x[i * self.size:(i + 1) * self.size], self.y[i * self.size:(i + 1) * self.size]
+
+
+def test_generators_and_sequences_match_arrays():
+    rng = np.random.RandomState(1)
+    x, y = rng.normal(size=(20, 3)).astype("float32"), rng.normal(size=(20, 1)).astype("float32")
+    model = keras.Sequential([L.Dense(1, input_shape=(3,))])
+    model.compile(keras.optimizers.SGD(0.1), "mse")
+    w0 = model.get_weights()
+    h1 = model.fit(x, y, batch_size=5, epochs=2, shuffle=False, verbose=0)
+    model.set_weights(w0)
+    h2 = model.fit_generator(Batches(x, y, 5), epochs=2, shuffle=False, verbose=0)
+    np.testing.assert_allclose(h1.history["loss"], h2.history["loss"], rtol=1e-6)
+
+    def gen():
+        while True:
+            for i in range(4):
+                yield x[i * 5:(i + 1) * 5], y[i * 5:(i + 1) * 5]
+    assert model.evaluate_generator(gen(), steps=4) == pytest.approx(
+        model.evaluate(x, y, batch_size=5, verbose=0), rel=1e-6)
+    np.testing.assert_allclose(model.predict_generator(Batches(x, y, 5)), model.predict(x),
+                               rtol=1e-6)
+
+
+def test_callbacks_early_stopping_scheduler_csv_lambda(tmp_path):
+    x = np.ones((10, 1), "float32")
+    model = keras.Sequential([L.Dense(1, input_shape=(1,), kernel_initializer="zeros")])
+    model.compile(keras.optimizers.SGD(0.0), "mse")
+    seen = []
+    path = str(tmp_path / "log.csv")
+    h = model.fit(x, x, epochs=10, verbose=0, callbacks=[
+        keras.callbacks.EarlyStopping(monitor="loss", patience=2),
+        keras.callbacks.LearningRateScheduler(lambda epoch: 0.0),
+        keras.callbacks.CSVLogger(path),
+        keras.callbacks.LambdaCallback(on_epoch_end=lambda e, logs: seen.append(e))])
+    assert h.epoch == [0, 1, 2] and seen == [0, 1, 2]
+    lines = open(path).read().splitlines()
+    assert lines[0] == "epoch,loss,lr" and len(lines) == 4
+
+
+def test_terminate_on_nan_and_reduce_lr():
+    model = keras.Sequential([L.Dense(1, input_shape=(1,))])
+    model.compile(keras.optimizers.SGD(1e30), "mse")
+    x = np.full((4, 1), 1e10, "float32")
+    with contextlib.redirect_stdout(io.StringIO()):
+        h = model.fit(x, x, epochs=5, batch_size=1, verbose=0,
+                      callbacks=[keras.callbacks.TerminateOnNaN()])
+    assert len(h.epoch) == 1
+    K.clear_session()
+    model = keras.Sequential([L.Dense(1, input_shape=(1,), kernel_initializer="zeros")])
+    model.compile(keras.optimizers.SGD(0.0), "mse")
+    model.fit(np.ones((4, 1)), np.ones((4, 1)), epochs=3, verbose=0,
+              callbacks=[keras.callbacks.ReduceLROnPlateau("loss", factor=0.5, patience=1)])
+    assert K.get_value(model.optimizer.lr) == pytest.approx(0.0)
+
+
+def test_progress_bar_lines():
+    model = keras.Sequential([L.Dense(1, input_shape=(1,))])
+    model.compile("sgd", "mse", metrics=["mae"])
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out):
+        model.fit(np.ones((64, 1)), np.ones((64, 1)), batch_size=16, epochs=2, verbose=1)
+    text = out.getvalue()
+    assert "Epoch 1/2" in text and "Epoch 2/2" in text
+    assert "64/64 [==============================]" in text
+    assert " - loss: " in text and " - mean_absolute_error: " not in text and " - mae: " in text
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out):
+        model.fit(np.ones((64, 1)), np.ones((64, 1)), batch_size=16, epochs=2, verbose=2)
+    assert out.getvalue().count(" - loss: ") == 2 and "[" not in out.getvalue()
+
+
+def test_summary_table():
+    model = keras.Sequential([L.Dense(4, input_shape=(3,)), L.Dense(2)])
+    lines = []
+    model.summary(print_fn=lines.append)
+    assert lines[0] == 'Model: "sequential"'
+    assert lines[4].startswith("dense (Dense)") and "(None, 4)" in lines[4] and "16" in lines[4]
+    assert "Total params: 26" in lines
+
+
+def test_tf_saver_checkpoints_keras_weights(tmp_path):
+    model = keras.Sequential([L.Dense(2, input_shape=(3,))])
+    saver = tf.train.Saver(model.weights)
+    sess = K.get_session()
+    want = model.get_weights()
+    path = saver.save(sess, str(tmp_path / "ckpt"))
+    model.set_weights([np.zeros_like(w) for w in want])
+    saver.restore(sess, path)
+    for a, b in zip(model.get_weights(), want):
+        np.testing.assert_array_equal(a, b)
+
+
+def test_k_functions_and_errors():
+    v = K.variable(np.array([[1.0, 2.0]]))
+    assert K.int_shape(v) == (1, 2) and K.ndim(v) == 2 and K.dtype(v) == "float32"
+    K.set_value(v, [[3.0, 4.0]])
+    np.testing.assert_array_equal(K.eval(K.sum(v * 2, axis=1)), [14.0])
+    x = K.placeholder(shape=(None, 2))
+    g = K.gradients(K.sum(K.square(x)), [x])[0]
+    np.testing.assert_array_equal(K.function([x], [g])([np.ones((1, 2))])[0], [[2, 2]])
+    model = keras.Sequential([L.Dense(1, input_shape=(2,))])
+    with pytest.raises(ValueError, match="expecting 2 weights"):
+        model.layers[0].set_weights([np.zeros((2, 1))])
+    with pytest.raises(RuntimeError, match="compile"):
+        model.train_on_batch(np.ones((1, 2)), np.ones((1, 1)))
+    with pytest.raises(ValueError, match="Unknown loss"):
+        model.compile("sgd", "nope")
