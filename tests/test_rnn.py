@@ -277,3 +277,13 @@ def test_a_tf1_checkpoint_of_an_rnn_model_loads_and_minitf_writes_the_same_keys(
     ours = tf.train.list_variables(path)
     theirs = tf.train.list_variables(str(fixture / "model.ckpt"))
     assert ours == theirs and len(ours) == 26
+
+
+def test_sequence_loss_argument_errors():
+    logits, targets, weights = tf.zeros([2, 3, 4]), tf.zeros([2, 3], tf.int32), tf.ones([2, 3])
+    with pytest.raises(ValueError, match="Logits must be a"):
+        tf.contrib.seq2seq.sequence_loss(tf.zeros([2, 4]), targets, weights)
+    with pytest.raises(ValueError, match="cannot be set to True at same time"):
+        tf.contrib.seq2seq.sequence_loss(logits, targets, weights, sum_over_timesteps=True)
+    with tf.Session() as sess:  # weights all zero: 0, not NaN (div_no_nan)
+        assert sess.run(tf.contrib.seq2seq.sequence_loss(logits, targets, weights * 0)) == 0

@@ -226,8 +226,27 @@ def sampled_losses(tf):
     return out
 
 
+def seq2seq_sequence_loss(tf):
+    """contrib.seq2seq.sequence_loss in its averaging and summing modes, and its gradient."""
+    rng = np.random.default_rng(5)
+    logits0 = rng.standard_normal((2, 3, 4)).astype(np.float32)
+    targets0 = np.array([[1, 0, 3], [2, 2, 0]], np.int32)
+    weights0 = np.array([[1, 1, 0], [1, 0.5, 0]], np.float32)
+    with tf.Graph().as_default():
+        logits = tf.constant(logits0)
+        modes = [{}, {"average_across_batch": False}, {"average_across_timesteps": False},
+                 {"average_across_timesteps": False, "average_across_batch": False},
+                 {"average_across_timesteps": False, "average_across_batch": False,
+                  "sum_over_timesteps": True}]
+        losses = [tf.contrib.seq2seq.sequence_loss(logits, targets0, weights0, **m)
+                  for m in modes]
+        grad = tf.gradients(losses[0], logits)[0]
+        with tf.Session() as sess:
+            return {"values": _values(sess.run(losses + [grad]))}
+
+
 PROGRAMS = [sparse_optimizers, sparse_gradient_values, embedding_max_norm, static_rnn_cells,
-            dynamic_rnn_cells, bidirectional, sampled_losses]
+            dynamic_rnn_cells, bidirectional, sampled_losses, seq2seq_sequence_loss]
 
 
 def main():
@@ -241,6 +260,27 @@ def main():
         name: getattr(rnn_cell_impl, name) for name in (
             "RNNCell", "BasicRNNCell", "BasicLSTMCell", "LSTMCell", "GRUCell", "MultiRNNCell",
             "DropoutWrapper", "ResidualWrapper", "LSTMStateTuple")})
+    from tensorflow.python.ops import math_ops, nn_ops
+    # tf.contrib is gone from TF 2.x; its sequence_loss (TF 1.15's code) is rebuilt here.
+
+    def sequence_loss(logits, targets, weights, average_across_timesteps=True,
+                      average_across_batch=True, sum_over_timesteps=False,
+                      sum_over_batch=False):
+        num_classes = tf.shape(logits)[2]
+        crossent = nn_ops.sparse_softmax_cross_entropy_with_logits(
+            labels=tf.reshape(targets, [-1]), logits=tf.reshape(logits, [-1, num_classes]))
+        crossent *= tf.reshape(weights, [-1])
+        if average_across_timesteps and average_across_batch:
+            return math_ops.div_no_nan(tf.reduce_sum(crossent), tf.reduce_sum(weights))
+        crossent = tf.reshape(crossent, tf.shape(logits)[0:2])
+        if average_across_timesteps or average_across_batch:
+            axis = [0] if average_across_batch else [1]
+        elif sum_over_timesteps or sum_over_batch:
+            axis = [0] if sum_over_batch else [1]
+        else:
+            return crossent
+        return math_ops.div_no_nan(tf.reduce_sum(crossent, axis), tf.reduce_sum(weights, axis))
+    tf.contrib = types.SimpleNamespace(seq2seq=types.SimpleNamespace(sequence_loss=sequence_loss))
     recorded = {p.__name__: p(tf) for p in PROGRAMS}
     print('"""What tests/tf1_rnn_programs.py gave with TensorFlow %s (generated; do not edit)."""'
           % tf.__version__)

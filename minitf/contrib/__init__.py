@@ -2,3 +2,4 @@
 
 from minitf.contrib import layers  # noqa: F401
 from minitf.contrib import rnn  # noqa: F401
+from minitf.contrib import seq2seq  # noqa: F401
