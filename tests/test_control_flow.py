@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 
 import minitf as tf
+from minitf.framework.graph_def import library_of
 
 
 @pytest.fixture
@@ -176,21 +177,96 @@ def test_graph_def_saver_and_meta_graph_import(graph, tmp_path):
     v = tf.Variable(2., name="v")
     p = tf.placeholder(tf.bool, [], name="p")
     r = tf.cond(p, lambda: x * v, lambda: x + 1.)
-    nodes = {n.name: n for n in graph.as_graph_def().node}
-    assert nodes["cond/If"].op == "If" and list(nodes["cond/If"].input) == ["p", "x", "v/read"]
-    assert list(nodes["cond/mul"].input) == ["x", "v/read"]  # captures read the outer tensors
-    assert nodes["cond/add"].op == "Add"
+    graph_def = graph.as_graph_def()
+    nodes = {n.name: n for n in graph_def.node}
+    # TF's functional form: a StatelessIf whose branches are library functions
+    assert nodes["cond/If"].op == "StatelessIf"
+    assert list(nodes["cond/If"].input) == ["p", "x", "v/read"]
+    assert "cond/mul" not in nodes
+    library = {f.signature.name: f for f in library_of(graph_def).function}
+    then = library[nodes["cond/If"].attr["then_branch"].func.name]
+    assert [n.op for n in then.node_def] == ["Mul"]
+    assert list(then.node_def[0].input) == ["arg0", "arg1"]
     saver = tf.train.Saver()
     with tf.Session() as s:
         s.run(v.initializer)
         path = saver.save(s, str(tmp_path / "m"))
-    with tf.Session() as s:
-        saver.restore(s, path)
-        assert s.run(r, {x: 3., p: True}) == 6.
+    with tf.Graph().as_default():
+        restorer = tf.train.import_meta_graph(path + ".meta")
+        with tf.Session() as s:
+            restorer.restore(s, path)
+            assert s.run("cond/Merge:0", {"x:0": 3., "p:0": True}) == 6.
+            assert s.run("cond/Merge:0", {"x:0": 3., "p:0": False}) == 4.
+
+
+def _train_graph():
+    x = tf.placeholder(tf.float32, [None, 3], name="x")
+    w = tf.Variable(np.linspace(-1., 1., 6).reshape(3, 2).astype(np.float32), name="w")
+    h = tf.matmul(x, w)
+    h = tf.cond(tf.reduce_sum(h) > 0., lambda: tf.nn.dropout(h, 0.5, seed=3) * 2.,
+                lambda: h - w[0])
+    _, acc = tf.while_loop(lambda i, a: i < 3, lambda i, a: (i + 1, tf.tanh(a * w[1] + h)),
+                           [0, h])
+    ys = tf.scan(lambda a, e: a + e, tf.transpose(acc))
+    loss = tf.reduce_mean(tf.square(acc)) + tf.reduce_sum(ys)
+    tf.identity(loss, name="loss")
+    tf.train.AdamOptimizer(0.05).minimize(loss, name="train")
+
+
+def test_meta_graph_with_cond_and_while_trains_the_same_after_import(tmp_path):
+    feeds = [np.random.RandomState(i).randn(4, 3).astype(np.float32) for i in range(3)]
+    feeds[1] = -np.abs(feeds[1]) * 3  # the other branch
+    with tf.Graph().as_default():
+        tf.set_random_seed(1)
+        _train_graph()
+        saver = tf.train.Saver()
+        with tf.Session() as s:
+            s.run(tf.global_variables_initializer())
+            path = saver.save(s, str(tmp_path / "m"))
+            expected = [s.run(["loss:0", "train"], {"x:0": f})[0] for f in feeds]
+            w_expected = s.run("w:0")
     with tf.Graph().as_default() as g2:
-        with pytest.raises(ValueError, match="exported to GraphDefs for TensorBoard only"):
-            tf.train.import_meta_graph(path + ".meta")
+        restorer = tf.train.import_meta_graph(path + ".meta")
+        assert {"StatelessIf", "If", "While", "WhileGrad"} & {op.type for op in
+                                                              g2.get_operations()}
+        with tf.Session() as s:
+            restorer.restore(s, path)
+            got = [s.run(["loss:0", "train"], {"x:0": f})[0] for f in feeds]
+            np.testing.assert_allclose(got, expected, rtol=1e-5)
+            np.testing.assert_allclose(s.run("w:0"), w_expected, rtol=1e-5)
+        # a new gradient through the imported cond and while loop
+        x = g2.get_tensor_by_name("x:0")
+        dw = tf.gradients(g2.get_tensor_by_name("loss:0"), g2.get_tensor_by_name("w:0"))[0]
+        with tf.Session() as s:
+            restorer.restore(s, path)
+            assert np.all(np.isfinite(s.run(dw, {x: feeds[0]})))
+
+
+def test_graph_def_import_refuses_file_writes_inside_a_function_and_keeps_the_graph():
+    with tf.Graph().as_default() as g:
+        p = tf.placeholder(tf.bool, [], name="p")
+        x = tf.constant(1.)
+
+        def branch():
+            with tf.control_dependencies([tf.print("hi", output_stream="file:///tmp/evil")]):
+                return x + 1.
+        tf.cond(p, branch, lambda: x)
+        graph_def = g.as_graph_def()
+    with tf.Graph().as_default() as g2:
+        with pytest.raises(tf.errors.PermissionDeniedError, match="evil"):
+            tf.import_graph_def(graph_def)
         assert not g2.get_operations()
+        tf.import_graph_def(graph_def, allow_file_writes=True)
+        assert g2.get_operations()
+    broken = type(graph_def)()
+    broken.CopyFrom(graph_def)
+    for node in broken.node:
+        if node.op in ("If", "StatelessIf"):
+            node.attr["then_branch"].func.name = "missing"
+    with tf.Graph().as_default() as g3:
+        with pytest.raises(ValueError, match="'missing' is not in the GraphDef's function"):
+            tf.import_graph_def(broken, allow_file_writes=True)
+        assert not g3.get_operations()
 
 
 # -- tf.while_loop ---------------------------------------------------------------------------------

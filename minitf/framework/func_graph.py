@@ -18,7 +18,7 @@ import contextlib
 
 from minitf.framework import graph as graph_module
 from minitf.framework.graph import Graph
-from minitf.framework.operation import Operation
+from minitf.framework.operation import Operation, data_inputs
 from minitf.framework.registry import lookup
 from minitf.framework.tensor import Tensor
 
@@ -134,6 +134,8 @@ class Function:
     run for its effect). `saved` lists the tensors gradient functions asked the forward run
     of this function to keep."""
 
+    passthrough = ()  # arg indices a While body's FunctionDef returns unchanged (TF's form)
+
     def __init__(self, graph, args, outputs, residuals=()):
         self.graph = graph
         self.args = list(args)
@@ -163,3 +165,28 @@ def function_graphs(ops):
                 found.append(value.graph)
                 queue.extend(value.graph.get_operations())
     return found
+
+
+def reached(outputs, fed):
+    """(ops a plan runs to compute `outputs` with `fed` given, fed tensors it reads)."""
+    ops, reads = set(), set()
+    stack = []
+    for t in outputs:
+        if isinstance(t, Operation):
+            stack.append(t)
+        elif t in fed:
+            reads.add(t)
+        else:
+            stack.append(t.op)
+    while stack:
+        op = stack.pop()
+        if op in ops:
+            continue
+        ops.add(op)
+        for t in data_inputs(op):
+            if t in fed:
+                reads.add(t)
+            else:
+                stack.append(t.op)
+        stack.extend(op.control_inputs)
+    return ops, reads

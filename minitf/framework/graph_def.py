@@ -48,9 +48,10 @@ from tensorboardX.proto import (attr_value_pb2, graph_pb2, node_def_pb2, tensor_
                                 tensor_shape_pb2, versions_pb2)
 
 from minitf import dtypes
-from minitf.framework.func_graph import function_graphs, outer_of
+from minitf.framework.func_graph import Function, function_graphs, outer_of, reached
 from minitf.framework.registry import lookup
 from minitf.framework.shapes import TensorShape
+from minitf.protos import function_pb2
 
 __all__ = ["graph_to_graph_def", "op_to_node_defs", "node_def_to_opdef", "fold_const_inputs",
            "minitf_form", "to_attr_value", "from_attr_value", "ndarray_to_tensor_proto",
@@ -126,6 +127,10 @@ _CONST_INPUTS = {
 # Fields TF's op does not have, exported only when not at the one value TF's op implies.
 _TF_IMPLIED = {"Softmax": ("axis", -1), "LogSoftmax": ("axis", -1),
                "SoftmaxCrossEntropyWithLogits": ("axis", -1)}
+
+
+class FunctionName(str):
+    """The value of a `func` AttrValue: the name of a function in the GraphDef's library."""
 
 
 # -- shapes and tensors ------------------------------------------------------------------------
@@ -280,6 +285,8 @@ def _list_kind(items):
 
 def to_attr_value(value):
     """The AttrValue for an OpDef field value (see the module docstring for the mapping)."""
+    if isinstance(value, FunctionName):
+        return attr_value_pb2.AttrValue(func=attr_value_pb2.NameAttrList(name=str(value)))
     attr = attr_value_pb2.AttrValue
     if value is None:
         return attr()
@@ -370,6 +377,8 @@ def from_attr_value(attr):
                     return tuple(_float32_value(f) for f in items)
                 return tuple(items)
         return ()
+    if kind == "func":
+        return FunctionName(attr.func.name)
     raise ValueError("minitf cannot read an AttrValue holding %r" % kind)
 
 
@@ -450,15 +459,23 @@ def _unique(name, taken):
     return candidate
 
 
-def op_to_node_defs(op, add_shapes=False, taken=None):
+def op_to_node_defs(op, add_shapes=False, taken=None, functions=None):
     """The NodeDefs of one Operation: its own last, after a Const node for each input TF takes
     that minitf keeps as a field (see the module docstring). `taken` is the set of names in
-    use, which the Const names are made unique against and added to."""
+    use, which the Const names are made unique against and added to. `functions(Function)`
+    names the library function a control-flow op's Function attr refers to."""
     taken = {o.name for o in op.graph.get_operations()} if taken is None else taken
     if _expands(op):
         return _expand(op, add_shapes, taken)
-    inputs, attrs = _tf_form(op)
-    node = node_def_pb2.NodeDef(name=op.name, op=op.type, device=op.device or "")
+    tf_type = op.type
+    if hasattr(op.opdef, "tf_form"):  # control flow: TF's If / While, Functions by name
+        inputs, (tf_type, attrs) = list(op.inputs), op.opdef.tf_form(op)
+        name_of = functions or (lambda fn: fn.graph.name)
+        attrs = {k: FunctionName(name_of(v)) if isinstance(v, Function) else v
+                 for k, v in attrs.items()}
+    else:
+        inputs, attrs = _tf_form(op)
+    node = node_def_pb2.NodeDef(name=op.name, op=tf_type, device=op.device or "")
     nodes = []
     for x in inputs:
         if not isinstance(x, tuple):
@@ -559,18 +576,30 @@ def _expand(op, add_shapes, taken):
     return nodes
 
 
-def graph_to_graph_def(graph, add_shapes=False, from_version=None):
+def graph_to_graph_def(graph, add_shapes=False, from_version=None, inline_functions=False):
     """A GraphDef of `graph`'s ops in creation order (only those added since `graph.version` was
-    `from_version`, when given); `add_shapes` adds each node's `_output_shapes` attr."""
+    `from_version`, when given); `add_shapes` adds each node's `_output_shapes` attr. The
+    sub-graphs of control-flow ops go in the function library (`function_library`);
+    `inline_functions` (TensorBoard's form) also adds their ops under the op's scope."""
     graph_def = graph_pb2.GraphDef(versions=versions_pb2.VersionDef(producer=PRODUCER_VERSION))
     ops = graph.get_operations()
     taken = {op.name for op in ops}
     if from_version is not None:
         ops = ops[from_version:]
+    library, names = function_library(ops, add_shapes)
     for op in ops:
-        graph_def.node.extend(op_to_node_defs(op, add_shapes, taken))
-    # The sub-graphs of control-flow ops, inlined under their scope ('cond/mul') with captured
-    # placeholders replaced by the outer tensors they stand for, so TensorBoard draws them.
+        graph_def.node.extend(op_to_node_defs(op, add_shapes, taken, names.get))
+    if library.function:
+        graph_def.MergeFromString(function_pb2.GraphDefLibrary(library=library).SerializeToString())
+    if inline_functions:
+        _inline(graph, ops, graph_def, add_shapes, taken, names.get)
+    return graph_def
+
+
+def _inline(graph, ops, graph_def, add_shapes, taken, functions):
+    """The sub-graphs of control-flow ops, inlined under their scope ('cond/mul') with captured
+    placeholders replaced by the outer tensors they stand for, so TensorBoard draws them in
+    place. Each inlined node says `_minitf_part_of`, so an import leaves it out."""
     for sub in function_graphs(ops):
         renamed = {}
         for outer, inner in sub.captures.items():
@@ -581,12 +610,107 @@ def graph_to_graph_def(graph, add_shapes=False, from_version=None):
         for op in sub.get_operations():
             if op.outputs and _input_name(op.outputs[0]) in renamed:
                 continue
-            for node in op_to_node_defs(op, add_shapes, taken):
+            for node in op_to_node_defs(op, add_shapes, taken, functions):
                 for k, name in enumerate(node.input):
                     if name in renamed:
                         node.input[k] = renamed[name]
+                node.attr["_minitf_part_of"].s = getattr(sub, "name", "").encode()
                 graph_def.node.append(node)
-    return graph_def
+
+
+def library_of(graph_def):
+    """The FunctionDefLibrary a GraphDef holds in its field 2 (empty when none)."""
+    return function_pb2.GraphDefLibrary.FromString(graph_def.SerializeToString()).library
+
+
+def _function_name(fn, taken):
+    base = "".join(c if c.isalnum() or c in "_." else "_" for c in
+                   getattr(fn.graph, "name", "fn") or "fn").strip("_") or "fn"
+    return _unique(base, taken)
+
+
+def function_library(ops, add_shapes=False):
+    """(FunctionDefLibrary, {Function: its name}) for the Functions the control-flow ops among
+    `ops` call, and those their functions call, each exported once as a FunctionDef."""
+    names, taken, queue, found = {}, set(), list(ops), []
+    while queue:
+        op = queue.pop(0)
+        for value in vars(op.opdef).values():
+            if isinstance(value, Function) and value not in names:
+                names[value] = _function_name(value, taken)
+                fdef_ops = _function_ops(value)
+                queue.extend(fdef_ops)
+                found.append((value, fdef_ops))
+    # (FunctionDefs are made once every function has its name: bodies call each other.)
+    library = function_pb2.FunctionDefLibrary(
+        function=[_function_def(fn, fops, names, add_shapes) for fn, fops in found])
+    return library, names
+
+
+def _function_ops(fn):
+    """The ops of fn's graph a call runs: what its outputs and kept values need, args fed."""
+    fed = set(fn.args) | set(fn.residuals)
+    ops, _ = reached(fn.outputs + fn.saved, fed)
+    return [op for op in fn.graph.get_operations()
+            if op in ops and not (op.outputs and all(t in fed for t in op.outputs))]
+
+
+def _body_input(name, args):
+    """A GraphDef input string ('a', 'a:1', '^a') in a FunctionDef body's form: an argument's
+    name, or 'node:output:index' (minitf calls every output list 'output')."""
+    if name in args:
+        return args[name]
+    op_name, index, control = parse_input(name)
+    return name if control else "%s:output:%d" % (op_name, index)
+
+
+def _function_def(fn, ops, names, add_shapes):
+    """The FunctionDef of one Function. Inputs: its args, then its residuals (what the paired
+    forward run kept). Outputs: its outputs (for a While body, the captured args passed
+    through after the loop variables, as TF's While requires), then the values it keeps for
+    a gradient (`saved`). minitf's bookkeeping goes in `_minitf_*` attrs of the function."""
+    fdef = function_pb2.FunctionDef()
+    fdef.signature.name = names[fn]
+    args = {}
+    for k, t in enumerate(fn.args + fn.residuals):
+        arg = fdef.signature.input_arg.add(name="arg%d" % k, type=t.dtype.as_datatype_enum)
+        args[_input_name(t)] = arg.name
+        fdef.arg_attr[k].attr["_output_shapes"].list.shape.add().CopyFrom(shape_to_proto(t.shape))
+    taken = {op.name for op in fn.graph.get_operations()}
+    for op in ops:
+        for node in op_to_node_defs(op, add_shapes, taken, names.get):
+            inputs = [_body_input(i, args) for i in node.input]
+            del node.input[:]
+            node.input.extend(inputs)
+            if "_minitf_inputs" in node.attr:  # an expansion's own inputs (kept in graph form)
+                node.attr["_minitf_inputs"].CopyFrom(to_attr_value(tuple(
+                    args.get(i, i) for i in from_attr_value(node.attr["_minitf_inputs"]))))
+            fdef.node_def.append(node)
+    passthrough = getattr(fn, "passthrough", ())
+    outputs = list(fn.outputs) + [fn.args[i] for i in passthrough]
+    kinds = ["out"] * len(fn.outputs) + ["pass"] * len(passthrough) + ["saved"] * len(fn.saved)
+    minitf_outputs, saved = [], []
+    for k, (t, kind) in enumerate(zip(outputs + list(fn.saved), kinds)):
+        arg = fdef.signature.output_arg.add(name="out%d" % k, type=t.dtype.as_datatype_enum)
+        name = _input_name(t)
+        fdef.ret[arg.name] = args[name] if name in args else "%s:output:%d" % (
+            t.op.name, t.value_index)
+        if kind == "out":
+            minitf_outputs.append(arg.name)
+        elif kind == "saved":
+            saved.append(arg.name)
+    extra = {"_minitf_outputs": tuple(minitf_outputs), "_minitf_saved": tuple(saved),
+             "_minitf_n_residuals": len(fn.residuals),
+             "_minitf_keep_history": bool(getattr(fn, "keep_history", False))}
+    for key in ("residual_index", "sparse"):  # (gradient functions only)
+        if hasattr(fn, key):
+            extra["_minitf_" + key] = tuple(getattr(fn, key))
+    for key, value in extra.items():
+        if value == ():  # (an empty list: to_attr_value cannot tell its kind, nor need it)
+            fdef.attr[key].list.SetInParent()
+        else:
+            fdef.attr[key].CopyFrom(to_attr_value(value))
+    return fdef
 
 
 def fold_const_inputs(node_def, const_value):
@@ -626,8 +750,9 @@ def fold_const_inputs(node_def, const_value):
     return folded, source
 
 
-def node_def_to_opdef(node_def):
-    """The OpDef a NodeDef describes (its registered type, fields read back from its attrs)."""
+def node_def_to_opdef(node_def, functions=None):
+    """The OpDef a NodeDef describes (its registered type, fields read back from its attrs);
+    `functions(name)` gives the Function a `func` attr names (control-flow ops)."""
     cls = lookup(node_def.op)
     kwargs = {}
     for field in dataclasses.fields(cls):
@@ -635,6 +760,11 @@ def node_def_to_opdef(node_def):
         if key not in node_def.attr:
             continue
         value = from_attr_value(node_def.attr[key])
+        if isinstance(value, FunctionName):
+            if functions is None:
+                raise ValueError("Node '%s' calls function '%s' but no function library was "
+                                 "given" % (node_def.name, value))
+            value = functions(value)
         if isinstance(value, np.ndarray) and "tuple" in str(field.type):
             value = _as_tuples(value.tolist())
         kwargs[field.name] = value
@@ -667,12 +797,37 @@ def minitf_form(nodes, mapped=()):
             continue
         if "_minitf_op" in node.attr:
             node = _collapse(node)
+        elif node.op in _TF_FUNCTIONAL:
+            node = _functional(node)
         node, source = fold_const_inputs(node, const_value)
         if source is not None:
             folded.add(parse_input(source)[0])
         converted.append(node)
     read = {parse_input(s)[0] for node in converted for s in node.input}
     return [node for node in converted if node.name not in folded or node.name in read]
+
+
+# TF's control-flow op types -> minitf's op (TF's If runs stateful branches, StatelessIf pure
+# ones; minitf has one op with a `stateful` field).
+_TF_FUNCTIONAL = {"If": "If", "StatelessIf": "If", "While": "While", "StatelessWhile": "While"}
+
+
+def _functional(node_def):
+    """A TF If / While node (written by minitf or TF) in minitf's form: fields minitf keeps in
+    `_minitf_attr_*` attrs moved back; without them (TF's own graphs), TF's meaning: a While's
+    inputs are all loop variables, and If / While (not Stateless*) are stateful."""
+    node = node_def_pb2.NodeDef()
+    node.CopyFrom(node_def)
+    node.op = _TF_FUNCTIONAL[node_def.op]
+    for key, value in node_def.attr.items():
+        if key.startswith(_FIELD_PREFIX):
+            node.attr[key[len(_FIELD_PREFIX):]].CopyFrom(value)
+            del node.attr[key]
+    if "stateful" not in node.attr:
+        node.attr["stateful"].b = not node_def.op.startswith("Stateless")
+    if node.op == "While" and "n_vars" not in node.attr:
+        node.attr["n_vars"].i = len(node_def.attr["T"].list.type)
+    return node
 
 
 def _collapse(node_def):

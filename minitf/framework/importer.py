@@ -19,11 +19,13 @@ import heapq
 import os
 
 from tensorboardX.proto.graph_pb2 import GraphDef
+from tensorboardX.proto.node_def_pb2 import NodeDef
 
 from minitf import errors
 from minitf.framework.graph import get_default_graph
-from minitf.framework.graph_def import (minitf_form, node_def_to_opdef, parse_input,
-                                        shape_from_proto)
+from minitf.framework.func_graph import FuncGraph, Function
+from minitf.framework.graph_def import (from_attr_value, library_of, minitf_form,
+                                        node_def_to_opdef, parse_input, shape_from_proto)
 from minitf.framework.operation import Operation
 from minitf.framework.tensor import Tensor
 
@@ -64,7 +66,7 @@ def _topological_order(nodes):
                 heapq.heappush(ready, u)
     if len(order) != len(nodes):
         stuck = sorted(n.name for n, p in zip(nodes, pending) if p)
-        raise ValueError("The GraphDef has a cycle (minitf has no while loops) through: %s"
+        raise ValueError("The GraphDef has a cycle (a while loop in a GraphDef is a While op calling library functions) through: %s"
                          % ", ".join(stuck[:10]))
     return order
 
@@ -157,14 +159,24 @@ def import_nodes(graph_def, input_map=None, name=None, allow_file_writes=False):
     except _MALFORMED as e:
         raise ValueError("The GraphDef cannot be imported: %s: %s" % (type(e).__name__, e)) \
             from None
+    library = {f.signature.name: f for f in library_of(graph_def).function}
     if not allow_file_writes:
         _check_file_writes(nodes, mapped)
+        for fdef in library.values():
+            try:
+                body = minitf_form(_body_nodes(fdef))
+            except _MALFORMED as e:
+                raise ValueError("Function '%s' cannot be imported: %s: %s"
+                                 % (fdef.signature.name, type(e).__name__, e)) from None
+            _check_file_writes(body, {})
+    functions = _FunctionImporter(library)
     order = _topological_order(nodes)
     imported = {}
     with graph._undo_on_error(), graph.name_scope(name if name is not None else "import") as scope:
         for node in order:
             try:
-                imported[node.name] = _import_node(graph, node, scope, imported, mapped)
+                imported[node.name] = _import_node(graph, node, scope, imported, mapped,
+                                                   functions)
             except _MALFORMED as e:
                 raise ValueError("Node '%s' (%s) cannot be imported: %s: %s"
                                  % (node.name, node.op, type(e).__name__, e)) from None
@@ -177,9 +189,97 @@ def import_nodes(graph_def, input_map=None, name=None, allow_file_writes=False):
 _MALFORMED = (TypeError, KeyError, IndexError, AttributeError, ArithmeticError)
 
 
-def _import_node(graph, node, scope, imported, mapped):
+def _body_nodes(fdef):
+    """A FunctionDef's body as GraphDef nodes: a Placeholder per argument (named as the
+    argument), inputs 'node:output_arg:index' turned into 'node:index'."""
+    nodes = []
+    for k, arg in enumerate(fdef.signature.input_arg):
+        node = NodeDef(name=arg.name, op="Placeholder")
+        node.attr["dtype"].type = arg.type
+        shapes = fdef.arg_attr[k].attr["_output_shapes"].list.shape if k in fdef.arg_attr else ()
+        if len(shapes) == 1:
+            node.attr["shape"].shape.CopyFrom(shapes[0])
+        nodes.append(node)
+    for node in fdef.node_def:
+        converted = NodeDef()
+        converted.CopyFrom(node)
+        del converted.input[:]
+        converted.input.extend(_graph_input(i) for i in node.input)
+        nodes.append(converted)
+    return nodes
+
+
+def _graph_input(name):
+    """'node:output_arg:index' (a FunctionDef body's form) as 'node:index'; others as they are.
+    (The index counts all of the node's outputs: minitf's own exports use one list.)"""
+    parts = name.split(":")
+    return "%s:%s" % (parts[0], parts[2]) if len(parts) == 3 else name
+
+
+class _FunctionImporter:
+    """Rebuilds the library functions control-flow nodes call, each once, as Functions on new
+    FuncGraphs (called with the name and the graph the calling op is in)."""
+
+    def __init__(self, library):
+        self.library = library
+        self.built = {}
+
+    def __call__(self, name, outer):
+        if name in self.built:
+            return self.built[name]
+        if name not in self.library:
+            raise ValueError("Function '%s' is not in the GraphDef's function library" % name)
+        self.built[name] = None  # (a function calling itself is refused below)
+        fdef = self.library[name]
+        graph = FuncGraph(name, outer)
+        nodes = minitf_form(_body_nodes(fdef))
+        imported = {}
+        with graph.as_default():
+            for node in _topological_order(nodes):
+                try:
+                    imported[node.name] = _import_node(graph, node, "", imported, {}, self)
+                except _MALFORMED as e:
+                    raise ValueError("Node '%s' (%s) of function '%s' cannot be imported: %s: %s"
+                                     % (node.name, node.op, name, type(e).__name__, e)) from None
+        args = [imported[arg.name].outputs[0] for arg in fdef.signature.input_arg]
+        graph.inputs = list(args)
+        rets = {arg: _ret_tensor(imported, fdef.ret[arg], name)
+                for arg in (a.name for a in fdef.signature.output_arg)}
+        attr = fdef.attr
+        outputs = [rets[a] for a in (from_attr_value(attr["_minitf_outputs"])
+                                     if "_minitf_outputs" in attr else rets)]
+        n_res = from_attr_value(attr["_minitf_n_residuals"]) if "_minitf_n_residuals" in attr \
+            else 0
+        fn = Function(graph, args[:len(args) - n_res], outputs, args[len(args) - n_res:])
+        if "_minitf_saved" in attr:
+            fn.saved = [rets[a] for a in from_attr_value(attr["_minitf_saved"])]
+        if "_minitf_residual_index" in attr:
+            fn.residual_index = list(from_attr_value(attr["_minitf_residual_index"]))
+        if "_minitf_sparse" in attr:
+            fn.sparse = tuple(from_attr_value(attr["_minitf_sparse"]))
+        if "_minitf_keep_history" in attr and from_attr_value(attr["_minitf_keep_history"]):
+            fn.keep_history = True
+        self.built[name] = fn
+        return fn
+
+
+def _ret_tensor(imported, source, function):
+    op_name, index, _ = parse_input(_graph_input(source))
+    if op_name not in imported or index >= len(imported[op_name].outputs):
+        raise ValueError("Function '%s' returns '%s', which it does not compute"
+                         % (function, source))
+    return imported[op_name].outputs[index]
+
+
+def _import_node(graph, node, scope, imported, mapped, functions=None):
+    def function(name):
+        fn = functions(name, graph)
+        if fn is None:
+            raise ValueError("Function '%s' calls itself" % name)
+        return fn
+
     try:
-        opdef = node_def_to_opdef(node)
+        opdef = node_def_to_opdef(node, function if functions is not None else None)
     except KeyError:
         raise ValueError("Op type not registered '%s' in minitf (node '%s')"
                          % (node.op, node.name)) from None

@@ -19,10 +19,10 @@ import dataclasses
 
 from minitf import dtypes, errors
 from minitf.framework import nest
-from minitf.framework.func_graph import FuncGraph, Function
+from minitf.framework.func_graph import FuncGraph, Function, reached as _reached
 from minitf.framework.graph import control_dependencies, get_default_graph, name_scope
 from minitf.framework.indexed_slices import IndexedSlices
-from minitf.framework.operation import Operation, data_inputs
+from minitf.framework.operation import Operation
 from minitf.framework.registry import OpDef, lookup, register
 from minitf.framework.shapes import TensorShape, as_shape, format_dims, unknown_shape
 from minitf.framework.tensor import Tensor, TensorSpec
@@ -87,31 +87,6 @@ def _match_captures(graphs, args_per_graph):
             extra.append(ph)
         lists.append(list(args) + extra)
     return outer, lists
-
-
-def _reached(outputs, fed):
-    """(ops a plan runs to compute `outputs` with `fed` given, fed tensors it reads)."""
-    ops, reads = set(), set()
-    stack = []
-    for t in outputs:
-        if isinstance(t, Operation):
-            stack.append(t)
-        elif t in fed:
-            reads.add(t)
-        else:
-            stack.append(t.op)
-    while stack:
-        op = stack.pop()
-        if op in ops:
-            continue
-        ops.add(op)
-        for t in data_inputs(op):
-            if t in fed:
-                reads.add(t)
-            else:
-                stack.append(t.op)
-        stack.extend(op.control_inputs)
-    return ops, reads
 
 
 def _stateful(functions):
@@ -211,10 +186,24 @@ class _FunctionalOp(OpDef):
     def __post_init__(self):
         for f in dataclasses.fields(self):
             if f.type in (Function, "Function") and not isinstance(getattr(self, f.name), Function):
-                raise TypeError(
-                    "the sub-graphs of %s ops (tf.cond, tf.while_loop) are exported to "
-                    "GraphDefs for TensorBoard only and cannot be imported; rebuild the graph "
-                    "in Python (and restore its variables with a Saver) instead" % self.type_name)
+                raise TypeError("%s needs a Function for its attr '%s', got %r"
+                                % (self.type_name, f.name, getattr(self, f.name)))
+
+    # TF's form in a GraphDef (framework/graph_def.py): the TF op type (stateful, stateless) and
+    # the fields TF's op has under its own name; the others go in `_minitf_attr_<field>` attrs
+    # (TF keeps and ignores attrs starting with '_'). A Function attr names a library function.
+    tf_types = None
+    tf_fields = ()
+
+    def tf_form(self, op):
+        fields = super().attrs()
+        if self.tf_types is None:
+            return self.type_name, fields
+        attrs = {k: v for k, v in fields.items() if k in self.tf_fields}
+        attrs.update(("_minitf_attr_" + k, v) for k, v in fields.items()
+                     if k not in self.tf_fields)
+        attrs.update(self.tf_type_attrs(op))
+        return self.tf_types[0 if self.stateful else 1], attrs
 
     def attrs(self):
         return {k: (v.graph.name if isinstance(v, Function) else v)
@@ -235,6 +224,13 @@ class If(_FunctionalOp):
     ref_inputs: tuple = ()       # input positions of args used only as variable references
     stateful: bool = False       # a branch runs a stateful op
     token_input: bool = False    # last input: the forward If's token (gradient Ifs)
+
+    tf_types = ("If", "StatelessIf")
+    tf_fields = ("then_branch", "else_branch")
+
+    def tf_type_attrs(self, op):
+        return {"Tcond": dtypes.bool, "Tin": tuple(t.dtype for t in op.inputs[1:]),
+                "Tout": tuple(t.dtype for t in op.outputs[:-1])}
 
     def infer(self, pred, *args):
         if pred.dtype is not dtypes.bool:
@@ -391,6 +387,12 @@ class While(_FunctionalOp):
     has_maximum: bool = False
     ref_inputs: tuple = ()
     stateful: bool = False
+
+    tf_types = ("While", "StatelessWhile")
+    tf_fields = ("cond", "body", "parallel_iterations")
+
+    def tf_type_attrs(self, op):
+        return {"T": tuple(t.dtype for t in op.inputs)}
 
     def infer(self, *inputs):
         specs = [TensorSpec(t.shape, t.dtype) for t in self.body.args[:self.n_vars]]
@@ -621,6 +623,8 @@ def _loop(cond, body, loop_vars, shape_invariants, name, maximum_iterations, bac
     n = len(flat)
     captured, (cond_all, body_all) = _match_captures([cond_g, body_g], [cond_args, body_args])
     fns = [Function(cond_g, cond_all, cond_out), Function(body_g, body_all, body_out)]
+    if len(body_out) == n:  # TF's While: the body returns every input, captured ones unchanged
+        fns[1].passthrough = tuple(range(n, len(body_all)))
     refs = tuple(_ref_only(fns, range(n, n + len(captured))))
     controls = [c for g in (cond_g, body_g) for c in g.control_captures]
     inputs = flat + captured

@@ -212,7 +212,9 @@ class FileWriter:
         if graph is not None and not isinstance(graph, Graph):
             graph, graph_def = None, graph
         if graph is not None:
-            graph_def = graph.as_graph_def(add_shapes=True)
+            # (with the control-flow sub-graphs also inlined under their scopes, drawn in place)
+            from minitf.framework.graph_def import graph_to_graph_def
+            graph_def = graph_to_graph_def(graph, add_shapes=True, inline_functions=True)
         else:
             try:
                 graph_def = self._parse(graph_def, graph_pb2.GraphDef, "add_graph")

@@ -9,7 +9,7 @@ from tensorboardX.proto import attr_value_pb2, tensor_pb2
 
 import minitf as tf
 from minitf.framework.func_graph import function_graphs
-from minitf.framework.graph_def import (from_attr_value, minitf_form, ndarray_to_tensor_proto,
+from minitf.framework.graph_def import (library_of, from_attr_value, minitf_form, ndarray_to_tensor_proto,
                                         node_def_to_opdef, parse_input, tensor_proto_to_ndarray,
                                         to_attr_value)
 from minitf.framework.registry import OpDef
@@ -151,18 +151,13 @@ def test_every_op_in_the_op_table_exports_and_comes_back():
         graph_def = g.as_graph_def(add_shapes=True)
         nodes = minitf_form(graph_def.node)
         if function_graphs(g.get_operations()):
-            # Control flow: the sub-graphs' ops follow the graph's own (for TensorBoard); the
-            # functional op itself says it cannot be rebuilt (docs/control_flow.md).
-            functional = [n for n in nodes if n.op in ("If", "While", "WhileGrad")]
-            assert functional and len(nodes) > len(g.get_operations())
-            for node in functional:
-                with pytest.raises(ValueError, match="for TensorBoard only"):
-                    node_def_to_opdef(node)
-            nodes = [n for n in nodes if n.op not in ("If", "While", "WhileGrad")]
-            ops = [op for op in g.get_operations() if op.type not in ("If", "While", "WhileGrad")]
+            # Control flow: the sub-graphs are library functions; the import rebuilds them.
+            assert library_of(graph_def).function
+            with tf.Graph().as_default() as g2:
+                tf.import_graph_def(graph_def, name="")
+            assert [op.type for op in g2.get_operations()] == \
+                [op.type for op in g.get_operations()]
             exported.update(op.type for op in g.get_operations())
-            for node, op in zip(nodes, ops):
-                assert node.name == op.name and same_fields(node_def_to_opdef(node), op)
             continue
         assert len(nodes) == len(g.get_operations())
         for node, op in zip(nodes, g.get_operations()):

@@ -99,7 +99,7 @@ def test_tensorboard_serves_minitf_runs_scalars_and_graph(tmp_path):
         for expected in ['name: "model/MatMul"', 'op: "MatMul"', 'input: "model/w/read"',
                          'op: "VariableV2"', 'name: "GradientDescent"', 'op: "ScalarSummary"',
                          'input: "^GradientDescent/update_model/w/ApplyGradientDescent"',
-                         'op: "If"', 'name: "cond/mul"', 'op: "While"', 'name: "while/add_1"',
+                         'op: "StatelessIf"', 'name: "cond/mul"', 'op: "StatelessWhile"', 'name: "while/add_1"',
                          'op: "WhileGrad"']:
             assert expected in graph
     finally:
