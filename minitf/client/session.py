@@ -282,7 +282,8 @@ class Session:
         if config is None:
             return
         ops = prune(elements, set(feed_tensors))
-        for op in sorted(ops - self._placed, key=lambda o: o.index):
+        # (constants last: TF names the op that computes, not its Const inputs)
+        for op in sorted(ops - self._placed, key=lambda o: (o.type == "Const", o.index)):
             if not config.allow_soft_placement and backend.device_for(op.device, soft=False) is None:
                 raise errors.InvalidArgumentError(
                     None, op, "Cannot assign a device for operation %s: {{node %s}} was "

@@ -97,9 +97,10 @@ def makedirs(path):
 
 
 def mkdir(path):
-    """Creates the directory `path` (AlreadyExistsError when it exists)."""
+    """Creates the directory `path` (its parent must exist; no error when it exists, as TF)."""
     with _tf_errors(path):
-        os.mkdir(path)
+        if not os.path.isdir(path):
+            os.mkdir(path)
 
 
 def rmtree(path):

@@ -43,7 +43,8 @@ class Reduction:
     @classmethod
     def validate(cls, key):
         if key not in cls.all():
-            raise ValueError("Invalid Reduction Key %s." % key)
+            raise ValueError("Invalid Reduction Key %s. Key should be one of %s."
+                             % (key, cls.all()))
 
 
 def _check_broadcastable(weights, values):
@@ -52,15 +53,11 @@ def _check_broadcastable(weights, values):
     w, v = weights.shape.as_tuple(), values.shape.as_tuple()
     if w is None or v is None or not w:
         return
-    if len(w) != len(v):
+    if len(w) != len(v) or any(dw is not None and dv is not None and dw not in (1, dv)
+                               for dw, dv in zip(w, v)):
         raise ValueError("weights can not be broadcast to values. values.rank=%d. weights.rank=%d."
-                         " values.shape=%s. weights.shape=%s."
-                         % (len(v), len(w), values.shape, weights.shape))
-    for dw, dv in zip(w, v):
-        if dw is not None and dv is not None and dw not in (1, dv):
-            raise ValueError("weights can not be broadcast to values. values.rank=%d. "
-                             "weights.rank=%d. values.shape=%s. weights.shape=%s."
-                             % (len(v), len(w), values.shape, weights.shape))
+                         " values.shape=%s. weights.shape=%s. Received weights=%s, values=%s"
+                         % (len(v), len(w), values.shape, weights.shape, weights, values))
 
 
 def _num_present(losses, weights):

@@ -6,7 +6,7 @@ from minitf.framework.graph import get_default_graph, name_scope
 from minitf.framework.registry import OpDef, register
 from minitf.framework.shapes import TensorShape, format_dims
 from minitf.framework.tensor import TensorSpec
-from minitf.ops.array_ops import ones, transpose, zeros_like
+from minitf.ops.array_ops import ones, transpose, zeros, zeros_like
 from minitf.ops.constant_op import convert_to_tensor
 from minitf.ops.math_ops import _check_dtype, reduce_sum
 
@@ -215,17 +215,17 @@ class Qr(OpDef):
         return q.astype(x.dtype, copy=False), r.astype(x.dtype, copy=False)
 
 
-def matrix_diag(diagonal, name="MatrixDiag"):
+def matrix_diag(diagonal, name="diag"):
     """tf.matrix_diag / tf.linalg.diag: batched diagonal matrices from [..., k] diagonals."""
     return _op(MatrixDiag(), [convert_to_tensor(diagonal, name="diagonal")], name).outputs[0]
 
 
-def matrix_diag_part(input, name="MatrixDiagPart"):
+def matrix_diag_part(input, name="diag_part"):
     """tf.matrix_diag_part / tf.linalg.diag_part: the main diagonals of [..., m, n] matrices."""
     return _op(MatrixDiagPart(), [convert_to_tensor(input, name="input")], name).outputs[0]
 
 
-def matrix_set_diag(input, diagonal, name="MatrixSetDiag"):
+def matrix_set_diag(input, diagonal, name="set_diag"):
     """tf.matrix_set_diag / tf.linalg.set_diag: `input` with its main diagonals replaced."""
     input = convert_to_tensor(input, name="input")
     diagonal = convert_to_tensor(diagonal, dtype=input.dtype, name="diagonal")
@@ -278,10 +278,11 @@ def trace(x, name=None):
 
 
 def eye(num_rows, num_columns=None, batch_shape=None, dtype=dtypes.float32, name=None):
-    """tf.eye: identity matrices [*batch_shape, num_rows, num_columns] (Python sizes)."""
+    """tf.eye: identity matrices [*batch_shape, num_rows, num_columns] (Python sizes), built
+    as TF builds them (ones set on the diagonal of zeros)."""
     with name_scope(name, "eye"):
         num_columns = num_rows if num_columns is None else num_columns
+        batch = list(batch_shape or [])
         k = min(int(num_rows), int(num_columns))
-        diagonal = ones(list(batch_shape or []) + [k], dtype=dtype)
-        return _op(MatrixDiag(int(num_rows), int(num_columns)), [diagonal],
-                   "MatrixDiag").outputs[0]
+        return matrix_set_diag(zeros(batch + [int(num_rows), int(num_columns)], dtype=dtype),
+                               ones(batch + [k], dtype=dtype))

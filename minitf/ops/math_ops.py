@@ -9,7 +9,7 @@ import operator
 
 import numpy as np
 
-from minitf import dtypes
+from minitf import dtypes, errors
 from minitf.framework.graph import get_default_graph, name_scope
 from minitf.framework.registry import OpDef, register
 from minitf.framework.shapes import (broadcast_dims, format_dims, merge_dims, normalize_axis,
@@ -210,9 +210,13 @@ class DivNoNan(BinaryOp):
 class _IntegerDivision(BinaryOp):
     """numpy gives 0 for an integer divided by zero; TF raises, and so does minitf."""
 
+    @staticmethod
+    def _by_zero():  # the plan reports it as InvalidArgumentError, naming the op
+        return ZeroDivisionError("Integer division by zero")
+
     def compute(self, xp, x, y, out=None):
         if y.dtype.kind in "iu" and not xp.all(y):
-            raise ZeroDivisionError("Integer division by zero")
+            raise self._by_zero()
         return getattr(xp, self.kernel)(x, y, out=out)
 
 
@@ -231,35 +235,33 @@ class FloorMod(_IntegerDivision):
         return [sum_to(dy, x), sum_to(dy * negative(floordiv(x, y)), y)]
 
 
-class _TruncatingOp(BinaryOp):
-    """TruncateDiv / TruncateMod: C semantics (the quotient rounds toward zero, the remainder
-    has the dividend's sign); an integer division by zero is an error, as in TF."""
+@register
+class TruncateDiv(_IntegerDivision):
+    """C semantics: integer quotients round toward zero (-7 / 5 = -1); floats divide."""
 
+    kernel = "floor_divide"
     supports_out = False
-    differentiable = False  # TF registers no gradient for either
+    differentiable = False  # TF registers no gradient for it
+
+    @staticmethod
+    def _by_zero():  # TF's truncating kernels report it as an InternalError
+        return errors.InternalError(None, None, "Integer division by zero")
 
     def compute(self, xp, x, y):
-        if x.dtype.kind in "iu" and not xp.all(y):
-            raise ZeroDivisionError("Integer division by zero")
-        return self.kernel_fn(xp, x, y)
+        if x.dtype.kind not in "iu":
+            return xp.true_divide(x, y)
+        q = super().compute(xp, x, y)
+        # floor and truncation differ where the division is inexact and the signs differ
+        return q + ((q < 0) & (q * y != x)).astype(x.dtype)
 
 
 @register
-class TruncateDiv(_TruncatingOp):
-    @staticmethod
-    def kernel_fn(xp, x, y):
-        if x.dtype.kind in "iu":
-            q = xp.floor_divide(x, y)
-            # floor and truncation differ where the division is inexact and the signs differ
-            return q + ((q < 0) & (q * y != x)).astype(x.dtype)
-        return xp.true_divide(x, y)
+class TruncateMod(_IntegerDivision):
+    """C's fmod: the remainder has the dividend's sign."""
 
-
-@register
-class TruncateMod(_TruncatingOp):
-    @staticmethod
-    def kernel_fn(xp, x, y):
-        return xp.fmod(x, y)
+    kernel = "fmod"
+    differentiable = False  # TF registers no gradient for it
+    _by_zero = staticmethod(TruncateDiv._by_zero)
 
 
 @register
