@@ -108,12 +108,12 @@ def test_log_device_placement_prints_each_op_once(capsys):
     out = capsys.readouterr().out.splitlines()
     device = "/job:localhost/replica:0/task:0/device:%s:0" % (
         "GPU" if backend.gpu_available() else "CPU")
-    assert out == ["a: (Const): %s" % device, "b: (Add): %s" % device]
+    assert out == ["b: (Add): %s" % device, "a: (Const): %s" % device]  # TF's order too
     s.run(b)
     assert capsys.readouterr().out == ""
     s.run(c)  # only the new ops
     assert capsys.readouterr().out.splitlines() == [
-        "c/y: (Const): %s" % device, "c: (Mul): /job:localhost/replica:0/task:0/device:CPU:0"]
+        "c: (Mul): /job:localhost/replica:0/task:0/device:CPU:0", "c/y: (Const): %s" % device]
     tf.Session().run(c)  # no config: no log
     assert capsys.readouterr().out == ""
 
@@ -123,7 +123,7 @@ def test_hard_placement_without_a_gpu_is_invalid_argument():
     with tf.device("/gpu:0"):
         c = tf.constant(2.0, name="c") * 3.0
     with pytest.raises(tf.errors.InvalidArgumentError,
-                       match=r"Cannot assign a device for operation c: \{\{node c\}\} was "
+                       match=r"Cannot assign a device for operation mul: \{\{node mul\}\} was "
                              r"explicitly assigned to /device:GPU:0 but available devices are "
                              r"\[ /job:localhost/replica:0/task:0/device:CPU:0 \]"):
         tf.Session(config=tf.ConfigProto()).run(c)
