@@ -88,6 +88,8 @@ SPECS = [
     _binary("floormod", tf.floormod, np.remainder, y_low=0.5),
     _binary("floordiv/int", tf.floordiv, np.floor_divide, -9, 9, "int32", y_low=1),
     _binary("floormod/int", tf.floormod, np.remainder, -9, 9, "int32", y_low=1),
+    _binary("truncatemod", tf.truncatemod, np.fmod, y_low=0.5),
+    _binary("truncatemod/int", tf.truncatemod, np.fmod, -9, 9, "int32", y_low=1),
     _binary("pow", tf.pow, np.power, 0.5),
     _binary("maximum", tf.maximum, np.maximum),
     _binary("minimum", tf.minimum, np.minimum),
