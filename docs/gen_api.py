@@ -58,6 +58,14 @@ NAMESPACES = [
     ("tf.keras.initializers", tf.keras.initializers, ""),
     ("tf.keras.regularizers", tf.keras.regularizers, ""),
     ("tf.keras.constraints", tf.keras.constraints, ""),
+    ("tf.keras.datasets.mnist", tf.keras.datasets.mnist, "MNIST on minitf's data-set cache."),
+    ("tf.keras.datasets.fashion_mnist", tf.keras.datasets.fashion_mnist, ""),
+    ("tf.keras.datasets.cifar10", tf.keras.datasets.cifar10, "CIFAR-10's binary version."),
+    ("tf.keras.datasets.imdb", tf.keras.datasets.imdb, "IMDB, read without unpickling code."),
+    ("tf.keras.preprocessing.image", tf.keras.preprocessing.image,
+     "ImageDataGenerator: augmentation and normalisation, vectorised over the batch."),
+    ("tf.keras.preprocessing.sequence", tf.keras.preprocessing.sequence, ""),
+    ("tf.keras.preprocessing.text", tf.keras.preprocessing.text, ""),
 ]
 for optional in ("debugging", "initializers"):
     if isinstance(getattr(tf, optional, None), types.ModuleType):

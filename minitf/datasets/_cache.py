@@ -21,12 +21,17 @@ def cache_dir():
                                                          'datasets')
 
 
-def md5sum(path):
-    digest = hashlib.md5(usedforsecurity=False)
+def file_hash(path, algorithm='md5'):
+    """The hex digest of the file at `path` with hashlib's `algorithm` ('md5', 'sha256', ...)."""
+    digest = hashlib.new(algorithm, usedforsecurity=False)
     with open(path, 'rb') as f:
         for block in iter(lambda: f.read(1 << 20), b''):
             digest.update(block)
     return digest.hexdigest()
+
+
+def md5sum(path):
+    return file_hash(path, 'md5')
 
 
 def _progress(name, done, total, out):
@@ -40,8 +45,9 @@ def _progress(name, done, total, out):
     out.flush()
 
 
-def download(url, dest, md5, timeout=30, out=None):
-    """Downloads `url` to `dest` showing a progress bar on `out` (stderr), and checks its MD5.
+def download(url, dest, md5, timeout=30, out=None, algorithm='md5'):
+    """Downloads `url` to `dest` showing a progress bar on `out` (stderr), and checks its hash
+    (`md5`: the expected hex digest with `algorithm`, MD5 unless said otherwise; None: no check).
 
     The file is written next to `dest` under a temporary name and renamed only once complete and
     verified, so an interrupted download never leaves a truncated file in the cache. Raises
@@ -60,10 +66,12 @@ def download(url, dest, md5, timeout=30, out=None):
                 done += len(block)
                 _progress(name, done, total, out)
         out.write('\n')
-        actual = md5sum(tmp)
-        if md5 is not None and actual != md5:
-            raise ValueError('%s downloaded from %s has MD5 %s, expected %s: the file is corrupt '
-                             'or not the expected one; it was not kept.' % (name, url, actual, md5))
+        if md5 is not None:
+            actual = file_hash(tmp, algorithm)
+            if actual != md5:
+                raise ValueError('%s downloaded from %s has %s %s, expected %s: the file is '
+                                 'corrupt or not the expected one; it was not kept.'
+                                 % (name, url, algorithm.upper(), actual, md5))
         os.replace(tmp, dest)
     finally:
         if os.path.exists(tmp):

@@ -6,6 +6,8 @@ import time
 
 import numpy as np
 
+from minitf.keras.data_utils import get_file  # noqa: F401  (keras.utils.get_file)
+
 
 def to_categorical(y, num_classes=None, dtype="float32"):
     y = np.array(y, dtype="int")
