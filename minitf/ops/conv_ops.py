@@ -843,7 +843,7 @@ def _padding(padding, data_format):
     if not isinstance(padding, str):
         raise ValueError("padding must be \"SAME\", \"VALID\" or a list of pairs, got %r"
                          % (padding,))
-    return padding.upper(), ()
+    return padding, ()
 
 
 def conv2d(input, filter=None, strides=None, padding=None, use_cudnn_on_gpu=True,
@@ -1043,7 +1043,7 @@ def max_pool(value, ksize, strides, padding, data_format="NHWC", name=None, inpu
     ksize, strides, data_format = _pool_attrs(ksize, strides, data_format)
     with name_scope(name, "MaxPool", [value]) as scope:
         x = convert_to_tensor(value, name="input")
-        return _op(MaxPool(ksize, strides, str(padding).upper(), data_format), [x], scope)
+        return _op(MaxPool(ksize, strides, str(padding), data_format), [x], scope)
 
 
 def avg_pool(value, ksize, strides, padding, data_format="NHWC", name=None, input=None):
@@ -1053,7 +1053,7 @@ def avg_pool(value, ksize, strides, padding, data_format="NHWC", name=None, inpu
     ksize, strides, data_format = _pool_attrs(ksize, strides, data_format)
     with name_scope(name, "AvgPool", [value]) as scope:
         x = convert_to_tensor(value, name="value")
-        return _op(AvgPool(ksize, strides, str(padding).upper(), data_format), [x], scope)
+        return _op(AvgPool(ksize, strides, str(padding), data_format), [x], scope)
 
 
 def pool(input, window_shape, pooling_type, padding, dilation_rate=None, strides=None,

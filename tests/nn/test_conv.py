@@ -95,6 +95,13 @@ X = tf.placeholder
     (lambda: tf.nn.max_pool(X(tf.float32, [2, 3, 3, 8]), [1, 2, 2, 1], [1, 2, 2, 1], "FOO"),
      ValueError, r"Attr 'padding' of 'MaxPool' Op passed string 'FOO' not in: "
                  r"\"SAME\", \"VALID\""),
+    # TF's attr check is case-sensitive: "same" is a typo of the nn API, not an alias
+    # (tf.layers takes lowercase and converts it itself).
+    (lambda: tf.nn.conv2d(X(tf.float32, [1, 5, 5, 3]), X(tf.float32, [3, 3, 3, 8]),
+                          [1, 1, 1, 1], "same"),
+     ValueError, r"Attr 'padding' of 'Conv2D' Op passed string 'same' not in"),
+    (lambda: tf.nn.max_pool(X(tf.float32, [2, 4, 4, 8]), [1, 2, 2, 1], [1, 2, 2, 1], "same"),
+     ValueError, r"Attr 'padding' of 'MaxPool' Op passed string 'same' not in"),
     (lambda: tf.nn.max_pool(X(tf.float32, [2, 3, 3, 8]), [1, 0, 2, 1], [1, 2, 2, 1], "SAME"),
      ValueError, r"`ksize` cannot be zero"),
     (lambda: tf.nn.avg_pool(X(tf.float32, [2, 3, 3, 8]), [1, 2, 2, 2], [1, 1, 1, 1], "SAME"),
@@ -120,7 +127,8 @@ X = tf.placeholder
                  r"\[2, 5, 5, 5\]"),
 ], ids=["channels", "filter_rank", "padding", "zero_stride", "stride_length", "zero_dilation",
         "kernel_larger_than_valid_input", "dtype", "batch_stride", "pool_too_big",
-        "pool_padding", "zero_ksize", "depth_pooling", "int_avg_pool", "depthwise_channels",
+        "pool_padding", "lowercase_padding", "lowercase_pool_padding",
+        "zero_ksize", "depth_pooling", "int_avg_pool", "depthwise_channels",
         "data_format", "transpose_output_channels", "transpose_input_channels",
         "transpose_mismatched_output_shape"])
 def test_bad_input_fails_at_build_time(call, error, message):
