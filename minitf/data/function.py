@@ -2,6 +2,8 @@
 placeholders into a FuncGraph, compiled into a Plan, and run per block of elements when every op
 works elementwise (the block's rows go through as one array), else per element."""
 
+import numbers
+
 import numpy
 
 from minitf import dtypes
@@ -45,9 +47,15 @@ def _outer_captures(graph):
     return outer, [graph.captures[t] for t in outer]
 
 
-def _as_tensors(result, graph):
+def _as_tensors(result, graph, kind):
     """The function's result as a structure of Tensors of `graph` (lists become tuples)."""
     def convert(x):
+        # convert_to_tensor would make any other object an object-dtype (string) constant;
+        # tensors, arrays and variables all have a dtype.
+        if not hasattr(x, "dtype") and not isinstance(x, (str, bytes, numbers.Number,
+                                                          list, tuple, dict)):
+            raise TypeError("Unsupported return value from function passed to Dataset.%s(): "
+                            "%r." % (kind, x))
         if isinstance(x, list):
             return tuple(convert(v) for v in x)
         if isinstance(x, tuple):
@@ -70,7 +78,7 @@ class TracedFunction:
         graph, args, result = _trace(fn, input_structure, kind)
         if result is None:
             raise ValueError("The %s function returned None; it must return tensors." % kind)
-        result = _as_tensors(result, graph)
+        result = _as_tensors(result, graph, kind)
         self.graph = graph
         self.args = args
         self.outputs = nest.flatten(result)

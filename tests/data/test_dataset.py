@@ -317,6 +317,11 @@ def test_build_time_errors():
         tf.data.Dataset.from_tensor_slices((np.zeros(3), np.zeros(4)))
     with pytest.raises(ValueError, match="scalar boolean"):
         tf.data.Dataset.range(3).filter(lambda x: x)
+    # TF's message (recorded from TF 2.21's compat.v1): an arbitrary object is no tensor;
+    # minitf used to turn it into a string component silently.
+    with pytest.raises(TypeError, match=r"Unsupported return value from function passed to "
+                                        r"Dataset.map\(\): <object object"):
+        tf.data.Dataset.range(3).map(lambda x: (x, object()))
     with pytest.raises(TypeError, match="must return a `Dataset`"):
         tf.data.Dataset.range(3).flat_map(lambda x: x)
 
