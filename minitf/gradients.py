@@ -88,7 +88,11 @@ def gradients(ys, xs, grad_ys=None, name="gradients", colocate_gradients_with_op
                              for g in out_grads]
             out_grads = [zeros_like(t) if g is None else g for t, g in zip(op.outputs, out_grads)]
             with name_scope(op.name + "_grad"):
-                in_grads = op.opdef.grad(op, *out_grads)
+                if op.opdef.grad_prunes:  # told which inputs lead to an x (While: skip the rest)
+                    in_grads = op.opdef.grad(op, *out_grads, needed=tuple(
+                        t.op in between or t in xs for t in op.inputs))
+                else:
+                    in_grads = op.opdef.grad(op, *out_grads)
             in_grads = list(in_grads)
             if len(in_grads) != len(op.inputs):
                 raise ValueError("The gradient rule of %s '%s' returned %d gradients for %d inputs"

@@ -474,3 +474,60 @@ def test_gradient_of_a_while_loop_inside_a_cond(graph):
         for pv in (True, False):
             num = [(f(xv + 1e-6 * e, pv) - f(xv - 1e-6 * e, pv)) / 2e-6 for e in np.eye(2)]
             np.testing.assert_allclose(s.run(g, {x: xv, p: pv}), num, rtol=1e-6)
+
+
+def _rnn_loop(x, w):
+    """h <- tanh(x[i] @ w + h) over the rows of the captured [T, 1, 3] sequence x."""
+    _, h = tf.while_loop(lambda i, h: i < 4,
+                         lambda i, h: (i + 1, tf.tanh(tf.matmul(tf.gather(x, i), w) + h)),
+                         [tf.constant(0), tf.zeros([1, 3], tf.float64)])
+    return h
+
+
+def test_while_gradient_builds_only_the_requested_captured_gradients(graph):
+    x = tf.placeholder(tf.float64, [4, 1, 3])
+    w = tf.placeholder(tf.float64, [3, 3])
+    loss = tf.reduce_sum(_rnn_loop(x, w) ** 2)
+    dw_only = tf.gradients(loss, w)[0]
+    dx, dw = tf.gradients(loss, [x, w])
+    grad_ops = [op for op in graph.get_operations() if op.type == "WhileGrad"]
+    assert len(grad_ops) == 2
+    # wrt indexes the While's inputs (i, h, then the captured x, w): x's gradient (every
+    # iteration a scatter into [4, 1, 3]) is built only when x is among the xs
+    captured = {op.opdef.wrt for op in grad_ops}
+    assert captured == {(1, 3), (1, 2, 3)}, captured
+    rng = np.random.default_rng(1)
+    xv, wv = rng.uniform(-1, 1, (4, 1, 3)), rng.uniform(-1, 1, (3, 3))
+
+    def f(xv, wv):
+        h = np.zeros((1, 3))
+        for i in range(4):
+            h = np.tanh(xv[i] @ wv + h)
+        return (h ** 2).sum()
+    eps = 1e-6
+    num_w = [(f(xv, wv + eps * e.reshape(3, 3)) - f(xv, wv - eps * e.reshape(3, 3))) / (2 * eps)
+             for e in np.eye(9)]
+    num_x = [(f(xv + eps * e.reshape(4, 1, 3), wv) - f(xv - eps * e.reshape(4, 1, 3), wv))
+             / (2 * eps) for e in np.eye(12)]
+    with tf.Session() as s:
+        g1, gx, gw = s.run([dw_only, tf.convert_to_tensor(dx), dw], {x: xv, w: wv})
+    np.testing.assert_allclose(g1.reshape(-1), num_w, rtol=1e-6, atol=1e-9)
+    np.testing.assert_allclose(gw, g1, rtol=1e-12)
+    np.testing.assert_allclose(gx.reshape(-1), num_x, rtol=1e-6, atol=1e-9)
+
+
+def test_while_gradient_keeps_the_forward_values_instead_of_recomputing_them(graph):
+    from minitf.ops.control_flow_ops import _reached
+    x = tf.placeholder(tf.float64, [4, 1, 3])
+    w = tf.placeholder(tf.float64, [3, 3])
+    dw = tf.gradients(tf.reduce_sum(_rnn_loop(x, w)), w)[0]
+    (grad_op,) = [op for op in graph.get_operations() if op.type == "WhileGrad"]
+    fn = grad_op.opdef.body_grad
+    ops, _ = _reached(fn.outputs, set(fn.args) | set(fn.residuals))
+    # the backward body runs the matmuls of the gradient only, no forward MatMul / Tanh again
+    forward = [op for op in ops if op.type in ("MatMul", "Tanh") and "_grad" not in op.name]
+    assert forward == [] and fn.residuals
+    # and only dw's: the gradient of the gathered x row is pruned as x was not asked for
+    assert [op.type for op in ops if op.type == "MatMul"] == ["MatMul"]
+    with tf.Session() as s:
+        assert s.run(dw, {x: np.ones((4, 1, 3)), w: np.eye(3) * 0.1}).shape == (3, 3)

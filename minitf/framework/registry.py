@@ -15,7 +15,9 @@ attributes, and it has four methods:
   gradient set ``differentiable = False`` instead. A gradient is a Tensor, None, or a
   ``tf.IndexedSlices`` (sparse rows: the gradient of gather). A rule receives dense Tensors
   unless its op sets ``sparse_grads = True`` (Identity: it passes slices through); gradients()
-  densifies for the others, as TF's conversion does.
+  densifies for the others, as TF's conversion does. An op that sets ``grad_prunes = True``
+  gets ``grad(op, *output_grads, needed=flags)``: one bool per input, whether it lies on a
+  path to a requested x (While uses it to skip the gradients nobody asked for).
 * ``bind(ctx, op)``: only stateful ops override it. It returns the callable the plan runs
   (``fn(*arrays)``), closing over the session state in ``ctx`` (variables, RNG, ...). Inputs
   listed in ``ref_inputs`` are variable references: the plan passes no value for them (the
@@ -54,6 +56,7 @@ class OpDef:
     stateful: ClassVar[bool] = False          # sees session state; never folded or cached
     differentiable: ClassVar[bool] = True     # False: gradients() treats every input grad as None
     sparse_grads: ClassVar[bool] = False      # grad() may receive IndexedSlices (see above)
+    grad_prunes: ClassVar[bool] = False       # grad() gets needed= (which inputs lead to an x)
     fresh_output: ClassVar[bool] = True       # False: compute may return an input or state itself
     supports_out: ClassVar[bool] = False      # compute accepts out=
     is_identity: ClassVar[bool] = False       # output == input 0: the plan forwards, no call

@@ -10,9 +10,11 @@ Gradients: the gradient of a branch is built in the branch's own graph (so it ca
 branch's forward tensors); the gradient of If is an If over those gradient functions. What must
 not be recomputed in the backward pass (outputs of stateful ops: random draws, assignments) is
 kept by the forward kernel and handed over through the op's last output, a per-run token; pure
-forward values are recomputed (rematerialised). The gradient of While (WhileGrad) replays the
-body's gradient in reverse over a per-run stack of each iteration's loop variables and kept
-values, so the trip count may depend on data.
+forward values are recomputed (rematerialised) in a branch. The gradient of While (WhileGrad)
+replays the body's gradient in reverse over a per-run stack of each iteration's loop variables
+and kept values (there every forward value the backward body reads is kept: recomputing would
+cost one more forward of the body per iteration), so the trip count may depend on data; it
+builds the gradients of only the captured tensors that lead to a requested x.
 """
 
 import dataclasses
@@ -122,7 +124,7 @@ def _join_shapes(a, b):
     return TensorShape([x if x == y else None for x, y in zip(ta, tb)])
 
 
-def _gradient_function(fn, wrt, sparse_from=None):
+def _gradient_function(fn, wrt, sparse_from=None, keep_forward=False):
     """The vector-Jacobian product of `fn` as a Function in fn's own graph: args are fn's args
     then one dy per output; outputs are the gradients with respect to fn.args[i] for i in
     `wrt` (zeros where an arg does not matter). A gradient of an arg at index >= `sparse_from`
@@ -149,7 +151,8 @@ def _gradient_function(fn, wrt, sparse_from=None):
                 grads.append(zeros_like(x) if gr is None else convert_to_tensor(gr))
     boundary = set(fn.residuals)
     for op in g.get_operations()[:n_before]:
-        if (op.opdef.stateful and op.type != "Placeholder") or op.control_inputs:
+        if (op.opdef.stateful and op.type != "Placeholder") or op.control_inputs or (
+                keep_forward and op.type not in ("Placeholder", "Const")):
             boundary.update(op.outputs)
     boundary -= set(fn.args)
     _, reads = _reached(grads, set(fn.args) | set(dys) | boundary)
@@ -433,17 +436,25 @@ class While(_FunctionalOp):
             return (*loop_vars, *stacked, (i, history))
         return run
 
-    def grad(self, op, *dys):
+    grad_prunes = True
+
+    def grad(self, op, *dys, needed=None):
         n, n_stacked = self.n_vars, self.n_stacked
         n_args = len(self.body.args)
         if not self.back_prop:
             return [None] * len(op.inputs)
         args = op.inputs[:n_args]
+        # Every float loop variable carries gradient between iterations; a captured tensor's
+        # gradient (e.g. dynamic_rnn's whole input sequence) is built only when it leads to a
+        # requested x (`needed`, from tf.gradients), as TF's while_v2 prunes its gradient.
         wrt = [i for i in range(n_args)
-               if args[i].dtype.is_floating and i not in self.ref_inputs]
+               if args[i].dtype.is_floating and i not in self.ref_inputs
+               and (i < n or needed is None or needed[i])]
+        if not any(i >= n for i in wrt) and needed is not None and not any(needed[:n]):
+            return [None] * len(op.inputs)
         if not wrt:
             return [None] * len(op.inputs)
-        gfn = _gradient_function(self.body, wrt, sparse_from=n)
+        gfn = _gradient_function(self.body, wrt, sparse_from=n, keep_forward=True)
         self.body.keep_history = True
         opdef = WhileGrad(gfn, n_vars=n, n_stacked=n_stacked, wrt=tuple(wrt),
                           ref_inputs=tuple(i - n for i in self.ref_inputs),
