@@ -66,6 +66,8 @@ NAMESPACES = [
      "ImageDataGenerator: augmentation and normalisation, vectorised over the batch."),
     ("tf.keras.preprocessing.sequence", tf.keras.preprocessing.sequence, ""),
     ("tf.keras.preprocessing.text", tf.keras.preprocessing.text, ""),
+    ("tf.keras.applications.imagenet_utils", tf.keras.applications.imagenet_utils,
+     "preprocess_input and decode_predictions for ImageNet models."),
 ]
 for optional in ("debugging", "initializers"):
     if isinstance(getattr(tf, optional, None), types.ModuleType):

@@ -54,6 +54,14 @@ def imdb_arrays():
                 x_test=reviews(9), y_test=rng.randint(0, 2, 9).astype(np.int64))
 
 
+def class_index():
+    return {str(i): ['n%08d' % i, 'class_%d' % i] for i in range(1000)}
+
+
+def predictions():
+    return np.random.RandomState(9).dirichlet(np.ones(1000), size=2).astype(np.float32)
+
+
 IMDB_CASES = [dict(), dict(num_words=20), dict(num_words=25, skip_top=3, maxlen=9),
               dict(oov_char=None, num_words=15, start_char=None, index_from=2), dict(seed=7)]
 
@@ -140,6 +148,19 @@ def main():
     gen = image.ImageDataGenerator(featurewise_center=True, rotation_range=40)
     gen.fit(x, augment=True, rounds=2, seed=4)
     rec['fit_augment_mean'] = gen.mean
+
+    from tf_keras.src.applications import imagenet_utils
+    for mode in ('caffe', 'tf', 'torch'):
+        rec['pre_%s_last' % mode] = imagenet_utils.preprocess_input(images(2, 4, 5), mode=mode)
+        rec['pre_%s_first' % mode] = imagenet_utils.preprocess_input(
+            images(2, 4, 5).transpose(0, 3, 1, 2).copy(), data_format='channels_first', mode=mode)
+        rec['pre_%s_one' % mode] = imagenet_utils.preprocess_input(
+            images(1, 4, 5)[0].transpose(2, 0, 1).copy(), data_format='channels_first', mode=mode)
+    rec['pre_uint8'] = imagenet_utils.preprocess_input(images(2, 3, 3).astype(np.uint8))
+    imagenet_utils.CLASS_INDEX = class_index()
+    decoded = imagenet_utils.decode_predictions(predictions(), top=3)
+    rec['decoded'] = np.array(json.dumps([[[a, b, float(c)] for a, b, c in row]
+                                          for row in decoded]))
     np.savez_compressed(OUT, **rec)
     print('wrote', OUT, len(rec), 'arrays')
 

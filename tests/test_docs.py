@@ -32,7 +32,8 @@ def public_names():
                         "callbacks", "utils", "activations", "initializers", "regularizers",
                         "constraints", "datasets.mnist", "datasets.fashion_mnist",
                         "datasets.cifar10", "datasets.imdb", "preprocessing.image",
-                        "preprocessing.sequence", "preprocessing.text")]:
+                        "preprocessing.sequence", "preprocessing.text",
+                        "applications.imagenet_utils")]:
         for name in dir(module):
             if name.startswith("_"):
                 continue

@@ -264,3 +264,45 @@ def test_flow_checks_and_subsets():
     np.testing.assert_array_equal(xb, x[2:4])
     np.testing.assert_array_equal(extra, [20, 30])
     np.testing.assert_array_equal(yb, [0, 1])
+
+
+# -- keras.applications.imagenet_utils -----------------------------------------------------------
+@pytest.mark.parametrize('mode', ['caffe', 'tf', 'torch'])
+def test_preprocess_input_matches_keras(mode):
+    from minitf.keras.applications.imagenet_utils import preprocess_input
+    np.testing.assert_allclose(preprocess_input(programs.images(2, 4, 5), mode=mode),
+                               REC['pre_%s_last' % mode], rtol=1e-6)
+    first = programs.images(2, 4, 5).transpose(0, 3, 1, 2).copy()
+    np.testing.assert_allclose(preprocess_input(first, data_format='channels_first', mode=mode),
+                               REC['pre_%s_first' % mode], rtol=1e-6)
+    one = programs.images(1, 4, 5)[0].transpose(2, 0, 1).copy()
+    np.testing.assert_allclose(preprocess_input(one, data_format='channels_first', mode=mode),
+                               REC['pre_%s_one' % mode], rtol=1e-6)
+
+
+def test_preprocess_input_integers_and_errors():
+    from minitf.keras.applications.imagenet_utils import preprocess_input
+    got = preprocess_input(programs.images(2, 3, 3).astype(np.uint8))
+    assert got.dtype == np.float32
+    np.testing.assert_allclose(got, REC['pre_uint8'], rtol=1e-6)
+    with pytest.raises(ValueError, match='mode'):
+        preprocess_input(np.zeros((1, 2, 2, 3)), mode='keras')
+    with pytest.raises(ValueError, match='3 colour channels'):
+        preprocess_input(np.zeros((1, 2, 2, 4)))
+
+
+def test_decode_predictions_matches_keras_and_says_where_the_index_goes(monkeypatch, cache):
+    from minitf.keras.applications import imagenet_utils
+    monkeypatch.setattr(imagenet_utils, 'CLASS_INDEX', programs.class_index())
+    got = imagenet_utils.decode_predictions(programs.predictions(), top=3)
+    want = json.loads(str(REC['decoded']))
+    assert [[(a, b) for a, b, _ in row] for row in got] == [[(a, b) for a, b, _ in row]
+                                                            for row in want]
+    np.testing.assert_allclose([[c for *_, c in row] for row in got],
+                               [[c for *_, c in row] for row in want], rtol=1e-6)
+    with pytest.raises(ValueError, match=r'\(samples, 1000\)'):
+        imagenet_utils.decode_predictions(np.zeros((2, 10)))
+    monkeypatch.setattr(imagenet_utils, 'CLASS_INDEX', None)
+    monkeypatch.setattr(imagenet_utils, 'CLASS_INDEX_PATH', 'http://127.0.0.1:9/index.json')
+    with pytest.raises(FileNotFoundError, match='imagenet_class_index.json'):
+        imagenet_utils.decode_predictions(programs.predictions())

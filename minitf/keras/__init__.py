@@ -4,7 +4,7 @@ mix with TF1 code. See docs/keras.md."""
 
 from minitf.keras import (activations, backend, callbacks, constraints, initializers, layers,
                           losses, metrics, models, optimizers, regularizers, utils)
-from minitf.keras import datasets, preprocessing
+from minitf.keras import applications, datasets, preprocessing
 from minitf.keras.engine import Input
 from minitf.keras.training import Model, Sequential
 
