@@ -1,16 +1,35 @@
-"""minitf against hand-written numpy doing the same float32 math, measured in one run.
+"""minitf against real TF1 and hand-written numpy on the same float32 workloads, in one run.
 
-(a) one `s.run([step, x, f])` of the lecture's x**2 gradient-descent example;
-(b) one Adam training step of a 784-256-256-10 ReLU MLP, batch 512, fed from numpy.
+Workloads (each timed in its own fresh Python process, per framework):
 
-Prints the median time per call of each, the ratio minitf / numpy, and the peak memory
-newly allocated during the timed runs (tracemalloc sees numpy's allocations). Each workload
-runs in a fresh Python process started by this script: glibc's mmap and trim thresholds are
-process-wide and adapt to what was freed before, so whichever workload ran second in a shared
-process would inherit the first one's heap tuning (the numpy step runs 5 ms instead of 8 ms
-after minitf ran in the same process). Usage:
+  lecture     one `s.run([step, x, f])` of the lecture's x**2 gradient-descent example
+  mlp         one Adam step of a 784-256-256-10 ReLU MLP, batch 512, fed from numpy
+  forward     the same MLP's forward pass (logits), batch 512
+  big-mlp     one Adam step of a 1024-1024-1024-10 ReLU MLP, batch 4096
+  chain       one gradient-descent step through 500 layers of tanh(h @ w + b), 4x16 tensors
 
-    python benchmarks/run.py [--repeat N]
+Prints, per round, the median time per call of each framework (with the min-max of the
+batches) and the ratios minitf / TF1 and minitf / numpy, then the range of each ratio over the
+rounds next to issue 11's targets. For the MLP step it also prints the peak memory newly
+allocated during the timed runs (tracemalloc; minitf and numpy only).
+
+    python benchmarks/run.py [--against tf] [--tf-python PATH] [--load N] [--rounds R]
+                             [--repeat N] [--only lecture,mlp,...]
+
+`--against tf` adds real TF1 (tensorflow.compat.v1 with v2 behaviour disabled), run by the
+Python at `--tf-python` (default: this Python if it imports tensorflow, else
+/work/tfvenv/bin/python when it exists); without one the TF column is skipped. To make such a
+throwaway venv: `python -m venv /tmp/tfvenv && /tmp/tfvenv/bin/pip install tensorflow numpy`
+and pass `--tf-python /tmp/tfvenv/bin/python`. TF is never a dependency of minitf.
+
+`--load N` starts N busy-loop Python processes for the duration of the measurements (each
+exits by itself after `--load-seconds`, and all are killed by pid at the end, also on Ctrl-C)
+to measure under contention, as on a shared 2-core machine.
+
+Why one process per measurement: glibc's mmap and trim thresholds are process-wide and adapt to
+what was freed before, so whichever workload ran second in a shared process would inherit the
+first one's heap tuning (the numpy MLP step runs 5 ms instead of 8 ms after minitf ran in the
+same process).
 """
 
 import argparse
@@ -24,30 +43,46 @@ import tracemalloc
 
 import numpy as np
 
-import minitf as tf
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+DEFAULT_TF_PYTHON = "/work/tfvenv/bin/python"
 
 
-def timed(fn, repeat, inner):
-    """Median seconds per call over `repeat` batches of `inner` calls, and the peak bytes
-    allocated while running one batch."""
+def import_framework(kind):
+    if kind == "tf":
+        os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+        import tensorflow.compat.v1 as tf
+        tf.disable_v2_behavior()
+        return tf
+    sys.path.insert(0, ROOT)
+    import minitf
+    return minitf
+
+
+def timed(fn, repeat, inner, memory=False):
+    """Median, min and max seconds per call over `repeat` batches of `inner` calls, and (with
+    `memory`) the peak bytes allocated while running one more batch."""
     fn()  # warm up: plans compile, buffers are allocated
+    fn()
     samples = []
     for _ in range(repeat):
         t0 = time.perf_counter()
         for _ in range(inner):
             fn()
         samples.append((time.perf_counter() - t0) / inner)
-    tracemalloc.start()
-    for _ in range(inner):
-        fn()
-    peak = tracemalloc.get_traced_memory()[1]
-    tracemalloc.stop()
-    return statistics.median(samples), peak
+    peak = None
+    if memory:
+        tracemalloc.start()
+        for _ in range(inner):
+            fn()
+        peak = tracemalloc.get_traced_memory()[1]
+        tracemalloc.stop()
+    return {"median": statistics.median(samples), "min": min(samples), "max": max(samples),
+            "peak": peak}
 
 
-# -- (a) the lecture's x**2 step ---------------------------------------------------------------
+# -- the lecture's x**2 step ---------------------------------------------------------------------
 
-def lecture_minitf():
+def lecture_graph(tf):
     tf.reset_default_graph()
     x = tf.get_variable("X", shape=(), dtype=tf.float32, initializer=tf.constant_initializer(3.0))
     f = x ** 2
@@ -70,53 +105,60 @@ def lecture_numpy():
     return step
 
 
-# -- (b) one Adam step of an MLP -----------------------------------------------------------------
+# -- MLPs ----------------------------------------------------------------------------------------
 
-SIZES = (784, 256, 256, 10)
-BATCH = 512
+MLP = ((784, 256, 256, 10), 512)
+BIG_MLP = ((1024, 1024, 1024, 10), 4096)
 
 
-def mlp_data(seed=0):
+def mlp_data(sizes, batch, seed=0):
     rng = np.random.default_rng(seed)
-    x = rng.standard_normal((BATCH, SIZES[0])).astype(np.float32)
-    y = rng.integers(0, SIZES[-1], BATCH).astype(np.int64)
+    x = rng.standard_normal((batch, sizes[0])).astype(np.float32)
+    y = rng.integers(0, sizes[-1], batch).astype(np.int64)
     weights = []
-    for fan_in, fan_out in zip(SIZES[:-1], SIZES[1:]):
+    for fan_in, fan_out in zip(sizes[:-1], sizes[1:]):
         limit = np.sqrt(6 / (fan_in + fan_out))
         weights.append(rng.uniform(-limit, limit, (fan_in, fan_out)).astype(np.float32))
         weights.append(np.zeros(fan_out, np.float32))
     return x, y, weights
 
 
-def mlp_minitf(x_value, y_value, weights):
+def mlp_graph(tf, sizes, batch, train=True):
+    """The MLP's Adam step (or, with train=False, its logits), fed from numpy. The data stays
+    alive while it trains, as in a real program."""
+    x_value, y_value, weights = mlp_data(sizes, batch)
     tf.reset_default_graph()
-    x = tf.placeholder(tf.float32, (None, SIZES[0]))
+    x = tf.placeholder(tf.float32, (None, sizes[0]))
     y = tf.placeholder(tf.int64, (None,))
     h = x
-    for i in range(len(SIZES) - 1):
+    for i in range(len(sizes) - 1):
         w = tf.Variable(weights[2 * i], name="w%d" % i)
         b = tf.Variable(weights[2 * i + 1], name="b%d" % i)
         h = tf.nn.bias_add(tf.matmul(h, w), b)
-        if i < len(SIZES) - 2:
+        if i < len(sizes) - 2:
             h = tf.nn.relu(h)
+    sess = tf.Session()
+    if not train:
+        sess.run(tf.global_variables_initializer())
+        return lambda: sess.run(h, {x: x_value})
     loss = tf.reduce_mean(tf.nn.sparse_softmax_cross_entropy_with_logits(labels=y, logits=h))
     step = tf.train.AdamOptimizer(1e-3).minimize(loss)
-    sess = tf.Session()
     sess.run(tf.global_variables_initializer())
     feed = {x: x_value, y: y_value}
     return lambda: sess.run(step, feed)
 
 
-def mlp_numpy(x, y, weights):
+def mlp_numpy(sizes, batch, train=True):
     """Straightforward numpy: forward, backward, and TF1's Adam update, no tricks."""
+    x, y, weights = mlp_data(sizes, batch)
     params = [w.copy() for w in weights]
     m = [np.zeros_like(p) for p in params]
     v = [np.zeros_like(p) for p in params]
     lr, beta1, beta2, eps = 1e-3, 0.9, 0.999, 1e-8
     powers = [1.0, 1.0]
-    n_layers = len(SIZES) - 1
+    n_layers = len(sizes) - 1
 
-    def step():
+    def forward():
         acts = [x]
         h = x
         for i in range(n_layers):
@@ -124,6 +166,10 @@ def mlp_numpy(x, y, weights):
             if i < n_layers - 1:
                 h = np.maximum(h, 0)
             acts.append(h)
+        return acts
+
+    def step():
+        acts = forward()
         logits = acts[-1]
         shifted = logits - logits.max(axis=1, keepdims=True)
         probs = np.exp(shifted)
@@ -145,7 +191,109 @@ def mlp_numpy(x, y, weights):
             mi += (g - mi) * (1 - beta1)
             vi += (g * g - vi) * (1 - beta2)
             p -= lr_t * mi / (np.sqrt(vi) + eps)
+    return step if train else (lambda: forward()[-1])
+
+
+# -- a deep chain of small ops -------------------------------------------------------------------
+
+CHAIN_LAYERS, CHAIN_BATCH, CHAIN_WIDTH = 500, 4, 16
+
+
+def chain_data():
+    rng = np.random.default_rng(0)
+    x = rng.standard_normal((CHAIN_BATCH, CHAIN_WIDTH)).astype(np.float32)
+    ws = [(rng.standard_normal((CHAIN_WIDTH, CHAIN_WIDTH)) * 0.25).astype(np.float32)
+          for _ in range(CHAIN_LAYERS)]
+    return x, ws
+
+
+def chain_graph(tf):
+    """One gradient-descent step on sum(h) through the chain: 500 forward layers, their
+    gradients (1,500 kernels) and 1,000 variable updates."""
+    x_value, ws = chain_data()
+    tf.reset_default_graph()
+    x = tf.placeholder(tf.float32, (CHAIN_BATCH, CHAIN_WIDTH))
+    h = x
+    for i, w in enumerate(ws):
+        h = tf.tanh(tf.matmul(h, tf.Variable(w, name="w%d" % i))
+                    + tf.Variable(np.zeros(CHAIN_WIDTH, np.float32), name="b%d" % i))
+    step = tf.train.GradientDescentOptimizer(1e-3).minimize(tf.reduce_sum(h))
+    sess = tf.Session()
+    sess.run(tf.global_variables_initializer())
+    return lambda: sess.run(step, {x: x_value})
+
+
+def chain_numpy():
+    x, ws = chain_data()
+    ws = [w.copy() for w in ws]
+    bs = [np.zeros(CHAIN_WIDTH, np.float32) for _ in ws]
+    lr = np.float32(1e-3)
+
+    def step():
+        acts = [x]
+        h = x
+        for w, b in zip(ws, bs):
+            h = np.tanh(h @ w + b)
+            acts.append(h)
+        d = np.ones_like(h)
+        for i in reversed(range(len(ws))):
+            d = d * (1 - acts[i + 1] * acts[i + 1])
+            gw = acts[i].T @ d
+            gb = d.sum(axis=0)
+            d = d @ ws[i].T
+            ws[i] -= lr * gw
+            bs[i] -= lr * gb
     return step
+
+
+# name: (graph builder given the framework module, numpy builder, calls per timed batch,
+#        target minitf/TF1 idle, target minitf/TF1 with --load 2 (None: no target))
+WORKLOADS = {
+    "lecture": (lecture_graph, lecture_numpy, 2000, 0.2, None),
+    "mlp": (lambda tf: mlp_graph(tf, *MLP), lambda: mlp_numpy(*MLP), 20, 0.9, 1.0),
+    "forward": (lambda tf: mlp_graph(tf, *MLP, train=False),
+                lambda: mlp_numpy(*MLP, train=False), 20, 1.0, 1.0),
+    "big-mlp": (lambda tf: mlp_graph(tf, *BIG_MLP), lambda: mlp_numpy(*BIG_MLP), 2, 1.0, None),
+    "chain": (chain_graph, chain_numpy, 20, 1.0, None),
+}
+FRAMEWORKS = ("minitf", "tf", "numpy")
+
+
+def worker(name, framework, repeat):
+    graph, numpy_fn, inner, _, _ = WORKLOADS[name]
+    fn = numpy_fn() if framework == "numpy" else graph(import_framework(framework))
+    return timed(fn, repeat, inner, memory=(name == "mlp" and framework != "tf"))
+
+
+def run_worker(python, name, framework, repeat):
+    out = subprocess.run([python, os.path.abspath(__file__), "--worker", name,
+                          "--framework", framework, "--repeat", str(repeat)],
+                         check=True, capture_output=True, text=True)
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def find_tf_python(requested):
+    """A Python that imports tensorflow: `requested`, else this one, else the default venv."""
+    candidates = [requested] if requested else [sys.executable, DEFAULT_TF_PYTHON]
+    for python in candidates:
+        if python and os.path.exists(python) and subprocess.run(
+                [python, "-c", "import tensorflow"], capture_output=True).returncode == 0:
+            return python
+    return None
+
+
+BUSY_LOOP = "import time\nend = time.time() + %f\nwhile time.time() < end:\n    pass\n"
+
+
+def start_load(n, seconds):
+    return [subprocess.Popen([sys.executable, "-c", BUSY_LOOP % seconds]) for _ in range(n)]
+
+
+def stop_load(procs):
+    for p in procs:
+        if p.poll() is None:
+            p.kill()
+        p.wait()
 
 
 def blas_info():
@@ -159,49 +307,91 @@ def blas_info():
                      for i in infos) or "none found"
 
 
-# The MLP's data stays alive while it trains, as in a real program. (If the caller dropped its
-# copy of the initial weights before the loop, glibc would raise its mmap threshold on that
-# free and the numpy step would run about 5 ms instead of 8-9: its speed depends on such
-# accidents of heap history, which is the cost minitf avoids.)
-WORKLOADS = {
-    "lecture-minitf": (lambda data: lecture_minitf(), 2000),
-    "lecture-numpy": (lambda data: lecture_numpy(), 2000),
-    "mlp-minitf": (lambda data: mlp_minitf(*data), 20),
-    "mlp-numpy": (lambda data: mlp_numpy(*data), 20),
-}
+def fmt(r):
+    if r is None:
+        return "%24s" % "-"
+    scale, unit = (1e6, "us") if r["median"] < 1e-3 else (1e3, "ms")
+    return "%8.2f %s (%.2f-%.2f)" % (r["median"] * scale, unit, r["min"] * scale,
+                                     r["max"] * scale)
 
 
-def measure_in_fresh_process(name, repeat):
-    """Runs one workload in a new interpreter; returns (seconds per call, peak bytes)."""
-    out = subprocess.run([sys.executable, os.path.abspath(__file__), "--worker", name,
-                          "--repeat", str(repeat)], check=True, capture_output=True, text=True)
-    result = json.loads(out.stdout.strip().splitlines()[-1])
-    return result["seconds"], result["peak"]
+def measure(names, frameworks, tf_python, repeat, rounds):
+    ratios = {name: {"tf": [], "numpy": []} for name in names}
+    print("%-8s %-26s %-26s %-26s %9s %9s" % ("workload", "minitf", "TF1", "numpy",
+                                              "mt/TF1", "mt/numpy"))
+    for r in range(rounds):
+        print("-- round %d of %d" % (r + 1, rounds))
+        for name in names:
+            res = {fw: run_worker(tf_python if fw == "tf" else sys.executable, name, fw, repeat)
+                   if fw in frameworks else None for fw in FRAMEWORKS}
+            mt = res["minitf"]["median"]
+            cols = []
+            for fw in ("tf", "numpy"):
+                if res[fw] is None:
+                    cols.append("%9s" % "-")
+                else:
+                    ratios[name][fw].append(mt / res[fw]["median"])
+                    cols.append("%8.2fx" % ratios[name][fw][-1])
+            print("%-8s %-26s %-26s %-26s %s" % (name, fmt(res["minitf"]), fmt(res["tf"]),
+                                                 fmt(res["numpy"]), " ".join(cols)))
+            if res["minitf"].get("peak") is not None:
+                print("         peak new allocations during %d steps: minitf %.1f MB, numpy "
+                      "%.1f MB" % (WORKLOADS[name][2], res["minitf"]["peak"] / 2 ** 20,
+                                   res["numpy"]["peak"] / 2 ** 20))
+            sys.stdout.flush()
+    return ratios
 
 
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--repeat", type=int, default=7)
+    parser.add_argument("--against", choices=["tf"], help="also measure real TF1")
+    parser.add_argument("--tf-python", help="a Python that imports tensorflow (default: this "
+                        "one, else %s)" % DEFAULT_TF_PYTHON)
+    parser.add_argument("--load", type=int, default=0, help="busy-loop processes to run")
+    parser.add_argument("--load-seconds", type=float, default=1800,
+                        help="each busy loop exits by itself after this long")
+    parser.add_argument("--rounds", type=int, default=1)
+    parser.add_argument("--repeat", type=int, default=7, help="timed batches per measurement")
+    parser.add_argument("--only", help="comma-separated workloads (default: all)")
     parser.add_argument("--worker", choices=sorted(WORKLOADS), help=argparse.SUPPRESS)
+    parser.add_argument("--framework", choices=FRAMEWORKS, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.worker:
-        build, inner = WORKLOADS[args.worker]
-        data = mlp_data()
-        seconds, peak = timed(build(data), args.repeat, inner)
-        print(json.dumps({"seconds": seconds, "peak": peak}))
+        print(json.dumps(worker(args.worker, args.framework, args.repeat)))
         return 0
 
+    names = args.only.split(",") if args.only else list(WORKLOADS)
+    for name in names:
+        if name not in WORKLOADS:
+            parser.error("unknown workload %r (choose from %s)" % (name, ", ".join(WORKLOADS)))
+    frameworks = {"minitf", "numpy"}
+    tf_python = None
+    if args.against == "tf":
+        tf_python = find_tf_python(args.tf_python)
+        if tf_python:
+            frameworks.add("tf")
     print("numpy %s, BLAS: %s" % (np.__version__, blas_info()))
-    t_tf, _ = measure_in_fresh_process("lecture-minitf", args.repeat)
-    t_np, _ = measure_in_fresh_process("lecture-numpy", args.repeat)
-    print("(a) lecture x**2 step   minitf %7.2f us   numpy %7.2f us   ratio %5.2fx   "
-          "(target: minitf <= 25 us)" % (t_tf * 1e6, t_np * 1e6, t_tf / t_np))
-    t_tf, m_tf = measure_in_fresh_process("mlp-minitf", args.repeat)
-    t_np, m_np = measure_in_fresh_process("mlp-numpy", args.repeat)
-    print("(b) MLP Adam step        minitf %7.2f ms   numpy %7.2f ms   ratio %5.2fx   "
-          "(target: <= 0.8x)" % (t_tf * 1e3, t_np * 1e3, t_tf / t_np))
-    print("    peak new allocations during 20 steps: minitf %.1f MB, numpy %.1f MB"
-          % (m_tf / 2 ** 20, m_np / 2 ** 20))
+    print("TF1: %s" % (tf_python if tf_python else "not measured" if not args.against else
+                       "no Python that imports tensorflow found: TF column skipped"))
+    print("%d cores, load average %s, %d busy-loop processes" % (
+        os.cpu_count(), " ".join("%.2f" % v for v in os.getloadavg()), args.load))
+    print("BLAS-related environment: %s" % (", ".join(
+        "%s=%s" % (k, os.environ[k]) for k in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS",
+                                               "MKL_NUM_THREADS") if k in os.environ)
+        or "none set"))
+    load = start_load(args.load, args.load_seconds)
+    try:
+        ratios = measure(names, frameworks, tf_python, args.repeat, args.rounds)
+    finally:
+        stop_load(load)
+    print("-- ratios over %d round(s), minitf / TF1 (target)%s" % (
+        args.rounds, "" if "tf" in frameworks else ": TF not measured"))
+    for name in names:
+        target = WORKLOADS[name][4 if args.load else 3]
+        got = ratios[name]["tf"]
+        print("%-8s %s   (target %s)" % (
+            name, "%.2f-%.2fx" % (min(got), max(got)) if got else "-",
+            "<= %.1f" % target if target is not None else "none"))
     return 0
 
 
