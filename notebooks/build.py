@@ -40,9 +40,6 @@ def execute(nb, workdir):
     if ROOT not in env_path.split(os.pathsep):
         os.environ["PYTHONPATH"] = ROOT + (os.pathsep + env_path if env_path else "")
     os.environ.setdefault("MPLBACKEND", "module://matplotlib_inline.backend_inline")
-    # One BLAS thread: on a busy 2-core machine OpenBLAS's spinning threads make the notebooks'
-    # small matrix products up to 100x slower (04 took minutes instead of seconds).
-    os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
     # iopub_timeout: how long to wait for a finished cell's last outputs. nbclient's default
     # (4 s, then silently moving on) lost printed lines on a busy machine.
     client = NotebookClient(nb, timeout=CELL_TIMEOUT, kernel_name="python3",

@@ -231,7 +231,6 @@ def lenet(x, training):
 
 
 def test_lenet_cnn_learns_the_digits():
-    from threadpoolctl import threadpool_limits
     (xtr, ytr), (xte, yte) = load_digits()
     xtr, xte = xtr.reshape(-1, 8, 8, 1), xte.reshape(-1, 8, 8, 1)
     tf.set_random_seed(0)
@@ -244,8 +243,7 @@ def test_lenet_cnn_learns_the_digits():
     test_logits = lenet(x, training=False)
     accuracy = tf.reduce_mean(tf.cast(tf.equal(tf.argmax(test_logits, 1), y), tf.float32))
     rng = np.random.default_rng(0)
-    # Tiny matrices: one BLAS thread is fastest, and immune to other processes on the machine.
-    with threadpool_limits(1), tf.Session() as sess:
+    with tf.Session() as sess:  # tiny matrices: the session runs BLAS on one thread
         sess.run(tf.global_variables_initializer())
         for _ in range(15):
             perm = rng.permutation(len(xtr))

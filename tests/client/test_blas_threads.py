@@ -2,6 +2,8 @@
 sizes, load, ConfigProto and environment; that the count is the one in force while the plan
 runs (threadpoolctl.threadpool_info()); and that results repeat exactly for a fixed count."""
 
+import time
+
 import numpy as np
 import pytest
 from threadpoolctl import threadpool_info, threadpool_limits
@@ -162,3 +164,27 @@ def test_results_repeat_exactly_for_a_fixed_count(library_at_two, count):
             again = sess.run(grads, feed)
             for a, b in zip(first, again):
                 np.testing.assert_array_equal(a, b)
+
+
+class SleepingPlan(RecordingPlan):
+    """A big plan whose run takes `seconds[threads]` (the count in force)."""
+
+    def __init__(self, seconds):
+        super().__init__()
+        self.seconds = seconds
+
+    def run(self, feeds):
+        super().run(feeds)
+        time.sleep(self.seconds[self.seen[-1][0]])
+
+
+@pytest.mark.skipif(threads.available_cores() < 2, reason="needs two cores")
+@pytest.mark.parametrize("two_threads_seconds, then", [(0.004, 2), (0.040, 1)],
+                         ids=["two-threads-pay", "two-threads-slower"])
+def test_big_plans_try_more_threads_and_keep_them_only_if_faster(library_at_two,
+                                                                 two_threads_seconds, then):
+    policy = threads.PlanThreads()
+    plan = SleepingPlan({1: 0.012, 2: two_threads_seconds})
+    for _ in range(3):
+        policy.run(plan, None)
+    assert [seen[0] for seen in plan.seen] == [1, 2, then]
