@@ -13,10 +13,8 @@ processes busy, a small matrix product run on two threads waits for the second o
    contention); for bigger plans, as many threads as there are free cores, measured from
    /proc/stat every `SAMPLE_SECONDS` (the CPU time other processes used; this process's own is
    subtracted), never more than the library's count when the run starts (so an enclosing
-   `threadpoolctl.threadpool_limits` is obeyed). The estimate misses how gracefully other
-   processes share, so a big plan also tries all cores once every EXPLORE_SECONDS, and keeps
-   them only while its runs take under MULTI_GAIN of its one-thread time; otherwise it stays on
-   one thread for BACKOFF_SECONDS. Under full contention that costs one slow run a second.
+   `threadpoolctl.threadpool_limits` is obeyed). A multi-thread run that does not take under
+   MULTI_GAIN of the plan's one-thread time sends it back to one thread for BACKOFF_SECONDS.
 
 The count stays set between runs (switching around every run costs ~5 us); a count the user
 sets meanwhile is noticed at the next run, and Session.close() gives the library back the
@@ -41,9 +39,8 @@ BLAS_OP_TYPES = frozenset((
 ENV_VARS = ("OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS", "OMP_NUM_THREADS")
 SMALL_RUN_SECONDS = 0.002
 SAMPLE_SECONDS = 0.25
-EXPLORE_SECONDS = 1.0   # a big plan tries all cores once a second even when the load looks high
-MULTI_GAIN = 0.85       # ... and keeps them only while a run takes < 0.85x its one-thread time
-BACKOFF_SECONDS = 1.0   # after a multi-thread run that did not pay: one thread this long
+MULTI_GAIN = 0.85      # more threads are kept only while a run takes < 0.85x one thread's time
+BACKOFF_SECONDS = 1.0  # after a multi-thread run that did not pay: one thread this long
 
 
 def env_threads(environ=None):
@@ -183,8 +180,6 @@ class PlanThreads:
         self.env = env
         self.single_run_seconds = None
         self.backoff_until = 0.0
-        self.multi_ok = False
-        self.explore_at = 0.0
         self.last_threads = None  # what the last run used (for tests and the benchmark)
 
     def threads_for_run(self, now, library_threads):
@@ -193,11 +188,6 @@ class PlanThreads:
                and self.single_run_seconds >= SMALL_RUN_SECONDS)
         if big and now >= self.backoff_until:
             free = _load.free_cores(now)
-            if self.multi_ok or now >= self.explore_at:
-                # the last multi-thread run beat one thread, or it is time to try again: the
-                # /proc/stat estimate misses how gracefully other processes share
-                self.explore_at = now + EXPLORE_SECONDS
-                free = max(free, float(_load.cores))
         return decide(True, self.config_threads, self.env, self.single_run_seconds, free,
                       _load.cores, library_threads)
 
@@ -212,13 +202,14 @@ class PlanThreads:
         t0 = time.perf_counter()
         values = plan.run(feeds)
         elapsed = time.perf_counter() - t0
-        if n == 1:
-            self.single_run_seconds = elapsed
-        elif self.single_run_seconds is not None:
-            # keep more threads only while they beat one thread by a margin
-            self.multi_ok = elapsed < MULTI_GAIN * self.single_run_seconds
-            if not self.multi_ok:
-                self.backoff_until = time.monotonic() + BACKOFF_SECONDS
+        if n == 1:  # a low estimate: follows faster runs at once, slower ones slowly
+            est = self.single_run_seconds
+            self.single_run_seconds = elapsed if est is None or elapsed < est else (
+                est + 0.25 * (elapsed - est))
+        elif self.single_run_seconds is not None and (
+                elapsed >= MULTI_GAIN * self.single_run_seconds):
+            # more threads did not pay (the load estimate lags): one thread for a while
+            self.backoff_until = time.monotonic() + BACKOFF_SECONDS
         return values
 
 
