@@ -106,7 +106,7 @@ class Layer:
         from minitf.keras import initializers, regularizers
         dtype = tf.as_dtype(dtype or self.dtype)
         init = initializers.get(initializer or "glorot_uniform")
-        with tf.name_scope(None), tf.name_scope(self._scope_name):
+        with tf.name_scope(None), tf.name_scope(self._scope_name + self._weight_scope):
             v = tf.Variable(init(tuple(shape), dtype=dtype), name=name, dtype=dtype,
                             trainable=trainable, constraint=constraint)
         (self._trainable_weights if trainable else self._non_trainable_weights).append(v)
@@ -115,6 +115,8 @@ class Layer:
             with tf.name_scope(self._scope_name + name + "/Regularizer/"):
                 self._losses.append(regularizer(v))
         return v
+
+    _weight_scope = ""   # a sub-scope for the weights (an RNN's cell: "lstm_cell/")
 
     @property
     def _scope_name(self):

@@ -57,6 +57,41 @@ def layer_cases(keras):
         "softmax": (lambda: L.Softmax(), (5,)),
         "dropout_inference": (lambda: L.Dropout(0.5), (5,)),
         "batchnorm_inference": (lambda: L.BatchNormalization(), (3,)),
+        "batchnorm_images": (lambda: L.BatchNormalization(), (2, 2, 3)),
+        "conv2d_same_relu": (lambda: L.Conv2D(3, 3, padding="same", activation="relu"), (5, 5, 2)),
+        "conv2d_strided": (lambda: L.Conv2D(2, (2, 3), strides=2), (6, 7, 2)),
+        "conv1d": (lambda: L.Conv1D(3, 2), (6, 2)),
+        "conv2d_transpose": (lambda: L.Conv2DTranspose(2, 3, strides=2), (3, 3, 2)),
+        "conv2d_transpose_same": (lambda: L.Conv2DTranspose(2, 3, strides=2, padding="same"),
+                                  (3, 3, 2)),
+        "separable_conv2d": (lambda: L.SeparableConv2D(3, 2, depth_multiplier=2), (4, 4, 2)),
+        "max_pooling2d": (lambda: L.MaxPooling2D(), (4, 5, 2)),
+        "average_pooling2d_same": (lambda: L.AveragePooling2D(3, 2, padding="same"), (5, 5, 2)),
+        "max_pooling1d": (lambda: L.MaxPooling1D(), (6, 2)),
+        "average_pooling1d": (lambda: L.AveragePooling1D(3), (6, 2)),
+        "global_average_pooling2d": (lambda: L.GlobalAveragePooling2D(), (3, 3, 2)),
+        "global_max_pooling2d": (lambda: L.GlobalMaxPooling2D(), (3, 3, 2)),
+        "global_average_pooling1d": (lambda: L.GlobalAveragePooling1D(), (4, 2)),
+        "global_max_pooling1d": (lambda: L.GlobalMaxPooling1D(), (4, 2)),
+        "zero_padding2d": (lambda: L.ZeroPadding2D(((1, 0), (2, 1))), (2, 3, 1)),
+        "cropping2d": (lambda: L.Cropping2D(((1, 0), (0, 2))), (4, 4, 1)),
+        "up_sampling2d": (lambda: L.UpSampling2D((2, 3)), (2, 2, 1)),
+        "simple_rnn": (lambda: L.SimpleRNN(3), (4, 2)),
+        "simple_rnn_sequences": (lambda: L.SimpleRNN(3, return_sequences=True), (4, 2)),
+        "lstm": (lambda: L.LSTM(3, recurrent_activation="sigmoid"), (4, 2)),
+        "lstm_hard_sigmoid": (lambda: L.LSTM(3, recurrent_activation="hard_sigmoid"), (4, 2)),
+        "lstm_sequences": (lambda: L.LSTM(2, return_sequences=True, recurrent_activation="sigmoid"),
+                           (3, 2)),
+        "gru_reset_after": (lambda: L.GRU(3, reset_after=True, recurrent_activation="sigmoid"),
+                            (4, 2)),
+        "gru_reset_before": (lambda: L.GRU(3, reset_after=False,
+                                             recurrent_activation="hard_sigmoid"), (4, 2)),
+        "bidirectional_lstm": (lambda: L.Bidirectional(
+            L.LSTM(2, return_sequences=True, recurrent_activation="sigmoid")), (3, 2)),
+        "bidirectional_gru_sum": (lambda: L.Bidirectional(
+            L.GRU(2, reset_after=False, recurrent_activation="sigmoid"), merge_mode="sum"),
+            (3, 2)),
+        "time_distributed_dense": (lambda: L.TimeDistributed(L.Dense(2)), (3, 4)),
     }
 
 
@@ -102,6 +137,21 @@ def program_embedding_merge(tf, keras):
         out[name] = {"output_shape": list(mm.output_shape),
                      "pred": mm.predict([xa, xb]).tolist()}
     return out
+
+
+def program_rnn_state(tf, keras):
+    L = keras.layers
+    keras.backend.clear_session()
+    inp = L.Input(shape=(3, 2))
+    out, h, c = L.LSTM(2, return_state=True, recurrent_activation="sigmoid")(inp)
+    m = keras.models.Model(inp, [out, h, c])
+    _set_seeded_weights(m)
+    gout, gh = L.GRU(2, return_state=True, reset_after=False,
+                     recurrent_activation="sigmoid", go_backwards=True)(inp)
+    m2 = keras.models.Model(inp, [gout, gh])
+    _set_seeded_weights(m2, 4)
+    return {"lstm": [p.tolist() for p in m.predict(_x((2, 3, 2)))],
+            "gru": [p.tolist() for p in m2.predict(_x((2, 3, 2)))]}
 
 
 def program_names(tf, keras):
@@ -202,7 +252,7 @@ def program_fit(tf, keras):
 
 
 PROGRAMS = [program_layers, program_embedding_merge, program_names, program_optimizers,
-            program_fit]
+            program_fit, program_rnn_state]
 
 
 if __name__ == "__main__":

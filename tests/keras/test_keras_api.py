@@ -213,3 +213,37 @@ def test_k_functions_and_errors():
         model.train_on_batch(np.ones((1, 2)), np.ones((1, 1)))
     with pytest.raises(ValueError, match="Unknown loss"):
         model.compile("sgd", "nope")
+
+
+def test_small_cnn_and_lstm_train_with_fit():
+    rng = np.random.RandomState(0)
+    x = rng.normal(size=(32, 6, 6, 1)).astype("float32")
+    y = (x[:, :3].mean(axis=(1, 2, 3)) > x[:, 3:].mean(axis=(1, 2, 3))).astype("float32")
+    cnn = keras.Sequential([L.Conv2D(4, 3, padding="same", activation="relu",
+                                     input_shape=(6, 6, 1)),
+                            L.MaxPooling2D(), L.Flatten(), L.Dense(1, activation="sigmoid")])
+    cnn.compile(keras.optimizers.Adam(0.02), "binary_crossentropy", metrics=["accuracy"])
+    h = cnn.fit(x, y, batch_size=16, epochs=15, verbose=0)
+    assert h.history["loss"][-1] < 0.6 * h.history["loss"][0]
+    seq = rng.normal(size=(32, 5, 2)).astype("float32")
+    target = seq[:, :, :1].sum(axis=1)
+    rnn = keras.Sequential([L.LSTM(8, input_shape=(5, 2)), L.Dense(1)])
+    rnn.compile(keras.optimizers.Adam(0.05), "mse")
+    h = rnn.fit(seq, target, batch_size=16, epochs=15, verbose=0)
+    assert h.history["loss"][-1] < 0.5 * h.history["loss"][0]
+
+
+def test_keras_gru_in_a_tf1_loop_with_variable_time():
+    x = tf.placeholder(tf.float32, [None, None, 3])
+    gru = L.GRU(4, return_sequences=True)
+    out = L.TimeDistributed(L.Dense(3))(gru(x))
+    assert out.shape.as_list() == [None, None, 3]
+    loss = tf.reduce_mean(tf.square(out - x))
+    train = tf.train.AdamOptimizer(0.05).minimize(loss)
+    sess = K.get_session()
+    data = np.random.RandomState(1).normal(size=(4, 7, 3)).astype("float32")
+    first = sess.run(loss, {x: data})
+    for _ in range(30):
+        sess.run(train, {x: data})
+    assert sess.run(loss, {x: data}) < 0.7 * first
+    assert sess.run(out, {x: data[:, :2]}).shape == (4, 2, 3)

@@ -71,3 +71,11 @@ def test_fit_history_matches_keras():
         for metric in theirs[key]:
             close(ours[key][metric], theirs[key][metric])
     close(ours["evaluate"], theirs["evaluate"])
+
+
+def test_recurrent_states_and_go_backwards():
+    ours, theirs = programs.program_rnn_state(tf, keras), RECORDED["program_rnn_state"]
+    for key in theirs:
+        assert len(ours[key]) == len(theirs[key])
+        for a, b in zip(ours[key], theirs[key]):
+            close(a, b)
