@@ -97,21 +97,14 @@ def parse_examples(xp, opdef, serialized):
         kind = _EXAMPLE_TYPES[dtype]
         rows = []
         for i, features in enumerate(parsed):
-            feature = features.get(key)
-            given = feature.WhichOneof("kind") if feature is not None else None
-            if given is None:
+            values = _feature_values(features, key, i, kind)
+            if values is None:
                 if default is None:
                     raise errors.InvalidArgumentError(
                         None, None, "Name: <unknown>, Feature: %s (data type: %s) is required "
                         "but could not be found." % (key, _PROTO_TYPE_NAMES[kind]))
                 rows.append(list(default))
                 continue
-            if given != kind:
-                raise errors.InvalidArgumentError(
-                    None, None, "Name: <unknown>, Key: %s, Index: %d.  Data types don't match. "
-                    "Data type: %s but expected type: %s"
-                    % (key, i, _PROTO_TYPE_NAMES[given], _PROTO_TYPE_NAMES[kind]))
-            values = list(getattr(feature, kind).value)
             if len(values) != size:
                 raise errors.InvalidArgumentError(
                     None, None, "Name: <unknown>, Key: %s, Index: %d.  Number of %s values != "
@@ -125,6 +118,21 @@ def parse_examples(xp, opdef, serialized):
     return tuple(out) if len(out) != 1 else out[0]
 
 
+def _feature_values(features, key, i, kind):
+    """The list of values of feature `key` in example `i`, or None when it is absent; a feature
+    of another kind than `kind` (e.g. "int64_list") is TF's InvalidArgumentError."""
+    feature = features.get(key)
+    given = feature.WhichOneof("kind") if feature is not None else None
+    if given is None:
+        return None
+    if given != kind:
+        raise errors.InvalidArgumentError(
+            None, None, "Name: <unknown>, Key: %s, Index: %d.  Data types don't match. "
+            "Data type: %s but expected type: %s"
+            % (key, i, _PROTO_TYPE_NAMES[given], _PROTO_TYPE_NAMES[kind]))
+    return list(getattr(feature, kind).value)
+
+
 def _sparse_outputs(xp, opdef, parsed, batched):
     """Each VarLenFeature's indices, values and dense_shape, in TF's output order."""
     indices, values, shapes = [], [], []
@@ -132,16 +140,9 @@ def _sparse_outputs(xp, opdef, parsed, batched):
         kind = _EXAMPLE_TYPES[dtype]
         rows, vals, longest = [], [], 0
         for i, features in enumerate(parsed):
-            feature = features.get(key)
-            given = feature.WhichOneof("kind") if feature is not None else None
-            if given is None:
+            v = _feature_values(features, key, i, kind)
+            if v is None:
                 continue
-            if given != kind:
-                raise errors.InvalidArgumentError(
-                    None, None, "Name: <unknown>, Key: %s, Index: %d.  Data types don't match. "
-                    "Data type: %s but expected type: %s"
-                    % (key, i, _PROTO_TYPE_NAMES[given], _PROTO_TYPE_NAMES[kind]))
-            v = list(getattr(feature, kind).value)
             rows += [(i, j) for j in range(len(v))]
             vals += v
             longest = max(longest, len(v))
