@@ -213,14 +213,21 @@ def _tiles(n, bytes_per_item):
 # -- Conv2D and its backprop ops ------------------------------------------------------------------
 
 @dataclasses.dataclass(frozen=True)
-class _ConvBase(_Windowed):
-    """Attributes (TF's attr names) and geometry shared by Conv2D and its two backprop ops."""
+class _ConvAttrs(_Windowed):
+    """The attributes (TF's attr names) of the regular and the depthwise convolutions.
+    _check_attrs tells them from pooling ops by the presence of dilations and
+    explicit_paddings, so they are declared here and not on _Windowed."""
 
     strides: tuple = (1, 1, 1, 1)
     padding: str = "VALID"
     explicit_paddings: tuple = ()
     data_format: str = "NHWC"
     dilations: tuple = (1, 1, 1, 1)
+
+
+class _ConvBase(_ConvAttrs):
+    """Geometry shared by Conv2D and its two backprop ops."""
+
     use_cudnn_on_gpu: bool = True
 
     def _strides_hw(self):
@@ -393,7 +400,6 @@ class Conv2DBackpropInput(_ConvBase):
 class Conv2DBackpropFilter(_ConvBase):
     """The gradient of Conv2D with respect to its filter, of shape `filter_sizes`."""
 
-
     def infer(self, x, filter_sizes, dy):
         _check_same_dtype(self.type_name, x, dy, "out_backprop")
         _check_dtype(self.type_name, x.dtype)
@@ -429,16 +435,9 @@ class Conv2DBackpropFilter(_ConvBase):
 # -- depthwise convolution ------------------------------------------------------------------------
 
 @dataclasses.dataclass(frozen=True)
-class _DepthwiseBase(_Windowed):
+class _DepthwiseBase(_ConvAttrs):
     """Depthwise convolution: filter (kh, kw, c, m) convolves each input channel c with its own
     m filters; output channel c*m + k. One vectorised multiply-add per filter tap."""
-
-    strides: tuple = (1, 1, 1, 1)
-    padding: str = "VALID"
-    explicit_paddings: tuple = ()
-    data_format: str = "NHWC"
-    dilations: tuple = (1, 1, 1, 1)
-
 
     def _out_spec(self, x_dims, w_dims, dtype):
         n, h, w, c = _nhwc_dims(x_dims, self.data_format) if x_dims else (None,) * 4
