@@ -51,6 +51,7 @@ from minitf import dtypes
 from minitf.framework.func_graph import Function, function_graphs, outer_of, reached
 from minitf.framework.registry import lookup
 from minitf.framework.shapes import TensorShape
+from minitf.framework.tf_output_args import TF_OUTPUT_ARGS
 from minitf.protos import function_pb2
 
 __all__ = ["graph_to_graph_def", "op_to_node_defs", "node_def_to_opdef", "fold_const_inputs",
@@ -490,7 +491,7 @@ def op_to_node_defs(op, add_shapes=False, taken=None, functions=None):
         node.input.append(const.name)
     node.input.extend("^" + c.name for c in op.control_inputs)
     _set_attrs(node, attrs, "op '%s' (%s)" % (op.name, op.type))
-    if add_shapes:
+    if add_shapes and tf_type == op.type:  # (TF's If / While have other outputs than minitf's)
         node.attr["_output_shapes"].list.shape.extend(shape_to_proto(t.shape) for t in op.outputs)
     nodes.append(node)
     return nodes
@@ -655,13 +656,32 @@ def _function_ops(fn):
             if op in ops and not (op.outputs and all(t in fed for t in op.outputs))]
 
 
-def _body_input(name, args):
+def _body_input(name, args, types):
     """A GraphDef input string ('a', 'a:1', '^a') in a FunctionDef body's form: an argument's
-    name, or 'node:output:index' (minitf calls every output list 'output')."""
+    name, or 'node:<TF's output arg>:<index in it>' (`types`: node name -> TF op type)."""
     if name in args:
         return args[name]
     op_name, index, control = parse_input(name)
-    return name if control else "%s:output:%d" % (op_name, index)
+    if control:
+        return name
+    arg, index = output_arg(types.get(op_name), index)
+    return "%s:%s:%d" % (op_name, arg, index)
+
+
+def flat_output_index(tf_type, arg, index):
+    """The inverse of `output_arg`: which output of the op 'node:<arg>:<index>' names."""
+    args = TF_OUTPUT_ARGS.get(tf_type, ("output",))
+    return args.index(arg) if len(args) > 1 and arg in args else index
+
+
+def output_arg(tf_type, index):
+    """(TF's output arg name, index within it) of output `index` of an op of type `tf_type`:
+    TF's names are recorded in `tf_output_args`; an op whose outputs are several args has one
+    tensor per arg."""
+    args = TF_OUTPUT_ARGS.get(tf_type, ("output",))
+    if len(args) > 1 and index < len(args):
+        return args[index], 0
+    return (args[0] if args else "output"), index
 
 
 def _function_def(fn, ops, names, add_shapes):
@@ -677,15 +697,16 @@ def _function_def(fn, ops, names, add_shapes):
         args[_input_name(t)] = arg.name
         fdef.arg_attr[k].attr["_output_shapes"].list.shape.add().CopyFrom(shape_to_proto(t.shape))
     taken = {op.name for op in fn.graph.get_operations()}
-    for op in ops:
-        for node in op_to_node_defs(op, add_shapes, taken, names.get):
-            inputs = [_body_input(i, args) for i in node.input]
-            del node.input[:]
-            node.input.extend(inputs)
-            if "_minitf_inputs" in node.attr:  # an expansion's own inputs (kept in graph form)
-                node.attr["_minitf_inputs"].CopyFrom(to_attr_value(tuple(
-                    args.get(i, i) for i in from_attr_value(node.attr["_minitf_inputs"]))))
-            fdef.node_def.append(node)
+    nodes = [node for op in ops for node in op_to_node_defs(op, add_shapes, taken, names.get)]
+    types = {node.name: node.op for node in nodes}
+    for node in nodes:
+        inputs = [_body_input(i, args, types) for i in node.input]
+        del node.input[:]
+        node.input.extend(inputs)
+        if "_minitf_inputs" in node.attr:  # an expansion's own inputs (kept in graph form)
+            node.attr["_minitf_inputs"].CopyFrom(to_attr_value(tuple(
+                args.get(i, i) for i in from_attr_value(node.attr["_minitf_inputs"]))))
+        fdef.node_def.append(node)
     passthrough = getattr(fn, "passthrough", ())
     outputs = list(fn.outputs) + [fn.args[i] for i in passthrough]
     kinds = ["out"] * len(fn.outputs) + ["pass"] * len(passthrough) + ["saved"] * len(fn.saved)
@@ -693,8 +714,7 @@ def _function_def(fn, ops, names, add_shapes):
     for k, (t, kind) in enumerate(zip(outputs + list(fn.saved), kinds)):
         arg = fdef.signature.output_arg.add(name="out%d" % k, type=t.dtype.as_datatype_enum)
         name = _input_name(t)
-        fdef.ret[arg.name] = args[name] if name in args else "%s:output:%d" % (
-            t.op.name, t.value_index)
+        fdef.ret[arg.name] = args[name] if name in args else _body_input(name, args, types)
         if kind == "out":
             minitf_outputs.append(arg.name)
         elif kind == "saved":

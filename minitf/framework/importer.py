@@ -24,8 +24,9 @@ from tensorboardX.proto.node_def_pb2 import NodeDef
 from minitf import errors
 from minitf.framework.graph import get_default_graph
 from minitf.framework.func_graph import FuncGraph, Function
-from minitf.framework.graph_def import (from_attr_value, library_of, minitf_form,
-                                        node_def_to_opdef, parse_input, shape_from_proto)
+from minitf.framework.graph_def import (flat_output_index, from_attr_value, library_of,
+                                        minitf_form, node_def_to_opdef, parse_input,
+                                        shape_from_proto)
 from minitf.framework.operation import Operation
 from minitf.framework.tensor import Tensor
 
@@ -200,20 +201,23 @@ def _body_nodes(fdef):
         if len(shapes) == 1:
             node.attr["shape"].shape.CopyFrom(shapes[0])
         nodes.append(node)
+    types = {node.name: node.op for node in fdef.node_def}
     for node in fdef.node_def:
         converted = NodeDef()
         converted.CopyFrom(node)
         del converted.input[:]
-        converted.input.extend(_graph_input(i) for i in node.input)
+        converted.input.extend(_graph_input(i, types) for i in node.input)
         nodes.append(converted)
     return nodes
 
 
-def _graph_input(name):
-    """'node:output_arg:index' (a FunctionDef body's form) as 'node:index'; others as they are.
-    (The index counts all of the node's outputs: minitf's own exports use one list.)"""
+def _graph_input(name, types):
+    """'node:output_arg:index' (a FunctionDef body's form) as 'node:flat index'; others as
+    they are (`types`: node name -> op type, for TF's output arg names)."""
     parts = name.split(":")
-    return "%s:%s" % (parts[0], parts[2]) if len(parts) == 3 else name
+    if len(parts) != 3 or not parts[2].isdigit():
+        return name
+    return "%s:%d" % (parts[0], flat_output_index(types.get(parts[0]), parts[1], int(parts[2])))
 
 
 class _FunctionImporter:
@@ -243,7 +247,8 @@ class _FunctionImporter:
                                      % (node.name, node.op, name, type(e).__name__, e)) from None
         args = [imported[arg.name].outputs[0] for arg in fdef.signature.input_arg]
         graph.inputs = list(args)
-        rets = {arg: _ret_tensor(imported, fdef.ret[arg], name)
+        types = {node.name: node.op for node in fdef.node_def}
+        rets = {arg: _ret_tensor(imported, _graph_input(fdef.ret[arg], types), name)
                 for arg in (a.name for a in fdef.signature.output_arg)}
         attr = fdef.attr
         outputs = [rets[a] for a in (from_attr_value(attr["_minitf_outputs"])
@@ -264,7 +269,7 @@ class _FunctionImporter:
 
 
 def _ret_tensor(imported, source, function):
-    op_name, index, _ = parse_input(_graph_input(source))
+    op_name, index, _ = parse_input(source)
     if op_name not in imported or index >= len(imported[op_name].outputs):
         raise ValueError("Function '%s' returns '%s', which it does not compute"
                          % (function, source))
