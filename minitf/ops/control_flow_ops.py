@@ -418,7 +418,7 @@ class While(_FunctionalOp):
         def run(*values):
             if has_maximum:
                 values, limit = values[:-1], values[-1]
-            loop_vars, captured = [_scalar(v) for v in values[:n]], [_scalar(v) for v in values[n:]]
+            loop_vars, captured = [_scalar(v) for v in values[:n]], [_dense(v) for v in values[n:]]
             history = [] if keep else None
             stacks = [[] for _ in range(n_stacked)]
             i = 0
@@ -474,6 +474,16 @@ def _scalar(value):
         and type(value).__module__ == "numpy" else value
 
 
+def _dense(value):
+    """A captured value as the loop body reads it on every iteration: a strided view (the
+    time-major transpose of dynamic_rnn's inputs) is copied once into a C-contiguous array,
+    or every per-iteration gather / matmul of it would copy or stride through it again."""
+    value = _scalar(value)
+    if getattr(value, "ndim", 0) >= 2 and not value.flags.c_contiguous:
+        return value.copy()  # (numpy and cupy: C order)
+    return value
+
+
 def _empty(xp, t):
     dims = t.shape.as_tuple()
     if dims is None or any(d is None for d in dims[1:]):
@@ -521,7 +531,7 @@ class WhileGrad(_FunctionalOp):
         sparse = [s and scatter_add is not None for s in fn.sparse]
 
         def run(*values):
-            captured = list(values[:len(data_caps)])
+            captured = [_dense(v) for v in values[:len(data_caps)]]
             rest = values[len(data_caps):]
             dvars, dstacked, token = list(rest[:n]), rest[n:n + n_stacked], rest[-1]
             _, history = token
@@ -541,8 +551,10 @@ class WhileGrad(_FunctionalOp):
                             scatter_add(sums[i], out[position[k] + 1], g)
                         else:
                             sums[i][out[position[k] + 1]] += g  # (unique rows only)
+                    elif i not in sums:
+                        sums[i] = g.copy() if hasattr(g, "copy") else g  # (g may alias an input)
                     else:
-                        sums[i] = g if i not in sums else sums[i] + g
+                        sums[i] += g  # in place: no new [captured] array per iteration
             grads = tuple(dvars[i] if i < n else
                           sums[i] if i in sums else xp.zeros_like(captured[cap_pos[i]])
                           for i in wrt)
