@@ -75,7 +75,7 @@ def _fold(c, n, mode):
 def _affine_batch(x, mats, offsets, fill_mode='nearest', cval=0.0, order=1):
     """Resamples channels-last images `x` (b, h, w, c): output pixel (r, q) of image k reads
     input point ``mats[k] @ (r, q) + offsets[k]``, interpolated (order 1: bilinear, 0: nearest)
-    with scipy.ndimage's boundary `fill_mode`. Returns float64."""
+    with scipy.ndimage's boundary `fill_mode`. Returns `x`'s float type (float64 for integers)."""
     b, h, w, c = x.shape
     rows, cols = np.meshgrid(np.arange(h, dtype=np.float64), np.arange(w, dtype=np.float64),
                              indexing='ij')
@@ -86,19 +86,26 @@ def _affine_batch(x, mats, offsets, fill_mode='nearest', cval=0.0, order=1):
     if fill_mode == 'constant':
         outside = (cr < 0) | (cr > h - 1) | (cc < 0) | (cc > w - 1)
     cr, cc = _fold(cr, h, fill_mode), _fold(cc, w, fill_mode)
-    flat = x.reshape(b, h * w, c).astype(np.float64)
-    kidx = np.arange(b)[:, None]
+    flat = x.reshape(b * h * w, c)
+    base = (np.arange(b) * (h * w))[:, None]
+
+    def gather(r, q):  # pixels (r, q) of each image, (b, h*w, c)
+        return np.take(flat, (base + r * w + q).ravel(), axis=0).reshape(b, h * w, c)
     if order == 0:
         r = np.minimum(np.floor(cr + 0.5).astype(np.int64), h - 1)
         q = np.minimum(np.floor(cc + 0.5).astype(np.int64), w - 1)
-        out = flat[kidx, r * w + q]
+        out = gather(r, q).astype(np.float64 if flat.dtype.kind != 'f' else flat.dtype)
     else:
         r0, q0 = np.floor(cr), np.floor(cc)
-        fr, fq = (cr - r0)[..., None], (cc - q0)[..., None]
+        # Blend in the images' float type (float32 unless they are float64): half the memory
+        # traffic, and within 1e-4 of scipy's float64 blend on 0..255 values.
+        ftype = flat.dtype if np.issubdtype(flat.dtype, np.floating) else np.float64
+        fr = (cr - r0).astype(ftype)[..., None]
+        fq = (cc - q0).astype(ftype)[..., None]
         ra, qa = r0.astype(np.int64), q0.astype(np.int64)
         rb, qb = np.minimum(ra + 1, h - 1), np.minimum(qa + 1, w - 1)
-        out = ((1 - fr) * ((1 - fq) * flat[kidx, ra * w + qa] + fq * flat[kidx, ra * w + qb])
-               + fr * ((1 - fq) * flat[kidx, rb * w + qa] + fq * flat[kidx, rb * w + qb]))
+        out = ((1 - fr) * ((1 - fq) * gather(ra, qa) + fq * gather(ra, qb))
+               + fr * ((1 - fq) * gather(rb, qa) + fq * gather(rb, qb)))
     if outside is not None:
         out[outside] = cval
     return out.reshape(b, h, w, c)
@@ -317,7 +324,7 @@ class ImageDataGenerator:
         """`params[k]` applied to image k of the batch `xb` (same dtype out), vectorised."""
         last = self._last(np.asarray(xb))
         dtype = last.dtype
-        out = last.astype(np.float64)
+        out = last.astype(dtype if np.issubdtype(dtype, np.floating) else np.float64)
         b, h, w = last.shape[:3]
         mats, offs, moved = [], [], []
         for k, p in enumerate(params):
