@@ -13,7 +13,9 @@ How an Operation becomes a NodeDef:
   ``add_shapes=True``, ``_output_shapes``.
 * TF's form, so that TF's `import_graph_def` / `import_meta_graph` read the graph: a field TF
   takes as an input (`_CONST_INPUTS`: Sum's axis is TF's ``reduction_indices`` input) becomes
-  an int32 Const node ``<op>/<input name>`` feeding that input; a field TF's op does not have
+  an int32 Const node ``<op>/<input name>`` feeding that input (a reduction over axes known
+  only at run time, `RuntimeAxisReduction`, is exported as TF's op with the axis tensor as
+  that input, and read back so); a field TF's op does not have
   is left out where it has the one value TF implies (`_TF_IMPLIED`); minitf-only ops (SumTo)
   and forms TF's op cannot take (a softmax over a middle axis) become the TF ops that compute
   the same (`_EXPANSIONS`), marked with ``_minitf_*`` attrs, which TF keeps and ignores.
@@ -749,6 +751,12 @@ def fold_const_inputs(node_def, const_value):
     index = data[position]
     source = node_def.input[index]
     value = const_value(source)
+    if value is None and spec is _REDUCE:  # axes known only at run time: a second input
+        runtime = node_def_pb2.NodeDef()
+        runtime.CopyFrom(node_def)
+        runtime.op = "RuntimeAxisReduction"
+        runtime.attr["kind"].CopyFrom(to_attr_value(node_def.op))
+        return runtime, None
     if value is None:
         raise ValueError("Node '%s' (%s): minitf keeps its input '%s' as a static attr, so it "
                          "must come from a Const node, not from '%s'"

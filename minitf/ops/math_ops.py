@@ -11,7 +11,7 @@ import numpy as np
 
 from minitf import dtypes, errors
 from minitf.framework.graph import get_default_graph, name_scope
-from minitf.framework.registry import OpDef, register
+from minitf.framework.registry import OpDef, lookup, register
 from minitf.framework.shapes import (broadcast_dims, format_dims, merge_dims, normalize_axis,
                                      num_elements, reduce_dims)
 from minitf.framework.tensor import Tensor, TensorSpec
@@ -877,10 +877,25 @@ def _keep(keepdims, keep_dims):
     return bool(keep_dims if keepdims is None else keepdims)
 
 
+def _runtime_axis(axis, reduction_indices):
+    """The axis tensor when the reduction axes are a tensor whose value is known only at run
+    time (else None: the axes are static and become the op's attribute)."""
+    axis = reduction_indices if axis is None else axis
+    if isinstance(axis, Tensor) and constant_value(axis) is None:
+        array_ops._check_int_dtype(axis, "reduction_indices")
+        return axis
+    return None
+
+
 def _reduce(opclass, input_tensor, axis, keepdims, name, reduction_indices, keep_dims):
-    opdef = opclass(_reduce_axis(axis, reduction_indices), _keep(keepdims, keep_dims))
+    runtime_axis = _runtime_axis(axis, reduction_indices)
     with name_scope(name, opclass.type_name, [input_tensor]) as scope:
-        return _op(opdef, [convert_to_tensor(input_tensor, name="input")], scope)
+        x = convert_to_tensor(input_tensor, name="input")
+        if runtime_axis is not None:
+            opdef = RuntimeAxisReduction(opclass.type_name, _keep(keepdims, keep_dims))
+            return _op(opdef, [x, runtime_axis], scope)
+        opdef = opclass(_reduce_axis(axis, reduction_indices), _keep(keepdims, keep_dims))
+        return _op(opdef, [x], scope)
 
 
 def _restore_reduced_dims(dy, x, axis, keepdims):
@@ -1014,6 +1029,94 @@ class All(Reduction):
     differentiable = False
 
 
+@register
+class RuntimeAxisReduction(OpDef):
+    """A reduction (`kind`: Sum, Mean, Max, Min, Prod, Any or All) over axes given as a second
+    input whose value is known only at run time (the axes of the static classes above are
+    attributes). One class for all kinds: the kernel is the static class's, built per run with
+    the run's axes, so empty inputs, integer means and dtypes behave exactly alike. Exported to
+    a GraphDef as TF's own `kind` op with the axes as its `reduction_indices` input."""
+
+    kind: str = "Sum"
+    keepdims: bool = False
+
+    def _static(self, axes=None):
+        return lookup(self.kind)(axes, self.keepdims)
+
+    @property
+    def differentiable(self):
+        return self.kind not in ("Any", "All")
+
+    def infer(self, x, axis):
+        static = self._static()
+        _check_dtype(self.kind, x.dtype, static.allowed)
+        if axis.dtype not in (dtypes.int32, dtypes.int64):
+            raise TypeError("Value passed to parameter 'reduction_indices' has DataType %s not "
+                            "in list of allowed values: int32, int64" % axis.dtype.name)
+        if axis.shape.rank is not None and axis.shape.rank > 1:
+            raise ValueError("%s: the reduction axes must be a scalar or a vector, got shape %s"
+                             % (self.kind, format_dims(axis.shape.as_tuple())))
+        rank = x.shape.rank
+        dims = (None,) * rank if self.keepdims and rank is not None else None
+        return TensorSpec(dims, x.dtype)
+
+    def compute(self, xp, x, axis):
+        rank, axes = x.ndim, []
+        for a in axis.reshape(-1).tolist():
+            if not -rank <= a < max(rank, 1):
+                raise errors.InvalidArgumentError(
+                    None, None, "Invalid reduction dimension (%d for input with %d dimension(s)"
+                    % (a, rank))
+            a = a % rank if rank else 0
+            if a in axes:
+                raise errors.InvalidArgumentError(
+                    None, None, "Invalid reduction arguments: Axes contains duplicate "
+                    "dimension: %d" % a)
+            axes.append(a)
+        return self._static(tuple(axes)).compute(xp, x)
+
+    def tf_form(self, op):
+        x, axis = op.inputs
+        attrs = {"keep_dims": self.keepdims, "Tidx": axis.dtype}
+        if self.kind not in ("Any", "All"):
+            attrs["T"] = x.dtype
+        return self.kind, attrs
+
+    def grad(self, op, dy):
+        x, axis = op.inputs
+        y = op.outputs[0]
+        # dy and y with the reduced axes put back as size-1 dims, from the run's axes and shape.
+        keep = _reduced_shape(shape(x), axis)
+        dy = reshape(dy, keep)
+        if self.kind == "Sum":
+            dx = broadcast_to(dy, shape(x))
+        elif self.kind == "Mean":
+            count = cast(floordiv(size(x), maximum(size(y), 1)), x.dtype)
+            dx = broadcast_to(dy / count, shape(x))
+        elif self.kind in ("Max", "Min"):
+            hits = cast(equal(reshape(y, keep), x), x.dtype)
+            dx = hits / reduce_sum(hits, axis, keepdims=True) * dy
+        else:  # Prod: the product of the other entries of each group, exact with zeros in x
+            is_zero = equal(x, zeros_like(x))
+            zeros = reduce_sum(cast(is_zero, dtypes.int32), axis, keepdims=True)
+            nonzero_product = reduce_prod(where(is_zero, ones_like(x), x), axis, keepdims=True)
+            safe_x = where(is_zero, ones_like(x), x)
+            others = where(equal(zeros, 0), nonzero_product / safe_x,
+                           where(logical_and(is_zero, equal(zeros, 1)),
+                                 broadcast_to(nonzero_product, shape(x)), zeros_like(x)))
+            dx = others * dy
+        return [dx, None]
+
+
+def _reduced_shape(input_shape, axis):
+    """The shape `input_shape` has after a keepdims reduction over `axis` (tensors; TF's
+    reduced_shape): 1 on the reduced axes, the input's size elsewhere."""
+    rank = size(input_shape)
+    axes = floormod(reshape(cast(axis, dtypes.int32), [1, -1]), rank)
+    reduced = reduce_any(equal(reshape(range(rank), [-1, 1]), axes), axis=1)
+    return where(reduced, ones_like(input_shape), input_shape)
+
+
 def reduce_sum(input_tensor, axis=None, keepdims=None, name=None, reduction_indices=None,
                keep_dims=None):
     """tf.reduce_sum: the sum over `axis` (all axes when None)."""
@@ -1062,7 +1165,8 @@ def reduce_logsumexp(input_tensor, axis=None, keepdims=None, name=None, reductio
     """tf.reduce_logsumexp: log(sum(exp(x))) over `axis`, computed as TF does it: the maximum
     (where finite) is subtracted first and added back, behind a stop_gradient."""
     keepdims = _keep(keepdims, keep_dims)
-    axis = _reduce_axis(axis, reduction_indices)
+    runtime_axis = _runtime_axis(axis, reduction_indices)
+    axis = _reduce_axis(axis, reduction_indices) if runtime_axis is None else runtime_axis
     with name_scope(name, "ReduceLogSumExp", [input_tensor]) as scope:
         x = convert_to_tensor(input_tensor)
         raw_max = reduce_max(x, axis, keepdims=True)
