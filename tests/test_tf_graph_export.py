@@ -220,8 +220,15 @@ def test_a_graph_def_written_by_tf_imports_and_computes():
 
 def test_tf_form_input_that_is_not_a_const_is_an_error_naming_the_node():
     graph_def = graph_pb2.GraphDef.FromString(TF_GRAPH_DEF)
-    node = [n for n in graph_def.node if n.name == "s"][0]
+    node = [n for n in graph_def.node if n.name == "t"][0]
     node.input[1] = "x"
-    with pytest.raises(ValueError, match="Node 's' \\(Sum\\).*'reduction_indices'.*Const.*'x'"):
+    with pytest.raises(ValueError, match="Node 't' \\(Transpose\\).*'perm'.*Const.*'x'"):
+        tf.import_graph_def(graph_def)
+    assert tf.get_default_graph().get_operations() == []
+    # A reduction's axes may be any tensor (RuntimeAxisReduction): x is float, so its type
+    # check names the input.
+    graph_def = graph_pb2.GraphDef.FromString(TF_GRAPH_DEF)
+    [n for n in graph_def.node if n.name == "s"][0].input[1] = "x"
+    with pytest.raises(ValueError, match="Node 's'.*'reduction_indices' has DataType float32"):
         tf.import_graph_def(graph_def)
     assert tf.get_default_graph().get_operations() == []
