@@ -565,3 +565,17 @@ def test_function_bodies_name_outputs_as_tf_does(graph):
     assert list(body.ret.values()) == ["while/add:z:0"]
     with tf.Session() as s:
         assert s.run(i) == 3
+
+
+def test_scoped_meta_graph_export_keeps_the_function_library(tmp_path):
+    with tf.Graph().as_default():
+        with tf.name_scope("net"):
+            x = tf.placeholder(tf.float32, [], name="x")
+            tf.cond(x > 0., lambda: x * 2., lambda: x - 1., name="c")
+        meta = tf.train.export_meta_graph(str(tmp_path / "m.meta"), export_scope="net")
+    assert library_of(meta.graph_def).function
+    with tf.Graph().as_default():
+        tf.train.import_meta_graph(str(tmp_path / "m.meta"))
+        with tf.Session() as s:
+            assert s.run("c/Merge:0", {"x:0": 3.}) == 6.
+            assert s.run("c/Merge:0", {"x:0": -3.}) == -4.

@@ -21,9 +21,10 @@ from google.protobuf import descriptor_pb2, descriptor_pool, message_factory, te
 
 from minitf import errors
 from minitf.framework.graph import GraphKeys, get_default_graph
-from minitf.framework.graph_def import ATTR_RENAMES, graph_to_graph_def
+from minitf.framework.graph_def import ATTR_RENAMES, graph_to_graph_def, library_of
 from minitf.framework.importer import import_nodes, lookup_element
 from minitf.protos import meta_graph_pb2
+from minitf.protos.function_pb2 import GraphDefLibrary
 
 __all__ = ["VariableDef", "register_proto_function", "create_meta_graph_def",
            "read_meta_graph", "import_meta_graph_def"]
@@ -108,6 +109,9 @@ def _scoped_graph_def(graph_def, export_scope):
                 raise ValueError("Cannot export scope '%s': node '%s' reads '%s' from outside it"
                                  % (export_scope, node.name, source))
             new.input.append(stripped)
+    library = library_of(graph_def)  # (control-flow functions: their bodies' names are local)
+    if library.function:
+        scoped.MergeFromString(GraphDefLibrary(library=library).SerializeToString())
     return scoped
 
 
