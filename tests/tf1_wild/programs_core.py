@@ -452,6 +452,31 @@ MESSAGE_DIFFERENCES = {
 # {(program, key): what minitf gives instead}: TF hands a fed array back unchanged when the
 # placeholder itself is fetched (str elements stay str); minitf converts string feeds to
 # bytes once, so every fetch of a tf.string tensor is bytes.
+def runtime_reduction_axes(tf):
+    """Pooling over an axis chosen at run time (a fed axis, and rank(x) - 1 of an unknown-rank
+    input): static shapes, values for several axes in one graph, gradients, a bad axis."""
+    obs = {}
+    x = tf.placeholder(tf.float32, [2, 3, 4], name="feats")
+    axis = tf.placeholder(tf.int32, None, name="axis")
+    pooled = [tf.reduce_sum(x, axis), tf.reduce_mean(x, axis, keepdims=True),
+              tf.reduce_max(x, axis), tf.reduce_prod(x, axis)]
+    anyrank = tf.placeholder(tf.float32, None, name="anyrank")
+    lse = tf.reduce_logsumexp(anyrank, tf.rank(anyrank) - 1)
+    obs["shapes"] = [str(t.shape) for t in pooled + [lse]]
+    grads = tf.gradients(tf.reduce_sum(pooled[0]) + tf.reduce_sum(pooled[2]), x)
+    xv = [[[(i * 7 + j * 3 + k) % 5 - 2.0 for k in range(4)] for j in range(3)] for i in range(2)]
+    with tf.Session() as sess:
+        for a in ([0], 1, [-1, 0]):
+            got = sess.run(pooled + grads, {x: xv, axis: a})
+            obs["axis %s" % a] = [value(v) for v in got]
+        obs["lse"] = value(sess.run(lse, {anyrank: [[0.0, 1.0], [2.0, 3.0]]}))
+        try:
+            sess.run(pooled[0], {x: xv, axis: [1, -2]})
+        except tf.errors.InvalidArgumentError as e:
+            obs["duplicate"] = e.message.split("\n")[-2 if "Graph execution" in e.message else 0]
+    return obs
+
+
 VALUE_DIFFERENCES = {
     ("strings_and_integer_means", "string_types"): ["bytes"] * 5,
     ("strings_and_integer_means", "strings"): [[b"caf\xc3\xa9", b"tea"], b"hello"],
@@ -464,4 +489,5 @@ PROGRAMS = [course_reset_tf_session, session_config_and_tracing, flags_and_app_r
             losses_every_reduction, mlp_with_losses_and_regularization,
             gradient_clipping_rnn_style, initializers_statistics, namespaces_math_linalg,
             compat_v1_style, sparse_inputs, strings_and_integer_means, softmax_labels_broadcast,
-            unconnected_gradients, log_dir_boilerplate, optimizer_var_list_forms]
+            unconnected_gradients, log_dir_boilerplate, optimizer_var_list_forms,
+            runtime_reduction_axes]
