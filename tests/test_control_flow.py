@@ -579,3 +579,20 @@ def test_scoped_meta_graph_export_keeps_the_function_library(tmp_path):
         with tf.Session() as s:
             assert s.run("c/Merge:0", {"x:0": 3.}) == 6.
             assert s.run("c/Merge:0", {"x:0": -3.}) == -4.
+
+
+def test_a_branch_may_return_an_outer_tensor_unchanged():
+    # The captured placeholder is the branch's output: it must be passed in as data, not
+    # treated as a variable reference nobody reads (which asked for a feed of 'cond/then/capture').
+    x, y = tf.constant(1.0), tf.constant(2.0)
+    p = tf.placeholder(tf.bool, [])
+    r = tf.cond(p, lambda: x, lambda: y * 3)
+    v = tf.Variable(5.0)
+    r2 = tf.cond(p, lambda: v, lambda: v + 1)
+    _, last = tf.while_loop(lambda i, a: i < 3, lambda i, a: (i + 1, x), [0, 0.0])
+    dx, dy = tf.gradients(r, [x, y])
+    with tf.Session() as sess:
+        sess.run(tf.global_variables_initializer())
+        assert sess.run([r, r2, dx, dy], {p: True}) == [1.0, 5.0, 1.0, 0.0]
+        assert sess.run([r, r2, dx, dy], {p: False}) == [6.0, 6.0, 0.0, 3.0]
+        assert sess.run(last) == 1.0

@@ -109,6 +109,8 @@ def _ref_only(functions, indices):
         only = True
         for fn in functions:
             ph = fn.args[i]
+            if any(t is ph for t in fn.outputs):  # returned as it is: its value is read
+                only = False
             for op in fn.graph.get_operations():
                 if any(t is ph and j not in op.opdef.ref_inputs for j, t in enumerate(op.inputs)):
                     only = False
