@@ -161,9 +161,13 @@ def as_dtype(type_value):
 def result_type_of(value):
     """The DType TF1 infers for a Python or numpy value: Python floats are float32, Python ints
     int32 (int64 when they do not fit), numpy arrays keep their dtype."""
+    arr = value if isinstance(value, (np.ndarray, np.generic)) else np.asarray(value)
+    if arr.dtype.kind == "O" and not all(isinstance(e, (str, bytes)) for e in arr.flat):
+        # an object array is a string tensor only when it holds strings (TF's message)
+        raise TypeError("Failed to convert elements of %r to Tensor. Consider casting elements "
+                        "to a supported type." % (value,))
     if isinstance(value, (np.ndarray, np.generic)):
         return as_dtype(value.dtype)
-    arr = np.asarray(value)
     if arr.dtype.kind == "f":
         return float32
     if arr.dtype.kind in "iu":

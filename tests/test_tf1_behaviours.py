@@ -56,3 +56,11 @@ def test_softmax_cross_entropy_broadcasts_labels(labels_shape, logits_shape, los
         np.testing.assert_allclose(s.run(loss), _xent(labels, logits), rtol=1e-5)
     with pytest.raises(ValueError, match="logits and labels must have the same shape"):
         tf.nn.softmax_cross_entropy_with_logits_v2(labels=tf.ones([2, 3]), logits=tf.ones([4, 3]))
+
+
+def test_a_constant_of_arbitrary_objects_is_a_type_error_not_a_string_tensor():
+    # TF: "Failed to convert elements of ... to Tensor"; an object array of str/bytes stays a string
+    for value in (object(), [object()], np.array([object(), "a"], dtype=object)):
+        with pytest.raises(TypeError, match="Failed to convert elements of .* to Tensor"):
+            tf.constant(value)
+    assert tf.constant(np.array(["a", b"b"], dtype=object)).dtype == tf.string
