@@ -250,3 +250,12 @@ def test_lenet_cnn_learns_the_digits():
             for i in range(0, len(xtr), 64):
                 sess.run(train, {x: xtr[perm[i:i + 64]], y: ytr[perm[i:i + 64]]})
         assert sess.run(accuracy, {x: xte, y: yte}) >= 0.97
+
+
+def test_a_layer_function_missing_an_argument_names_the_function():
+    x = tf.placeholder(tf.float32, [None, 8, 8, 1])
+    with pytest.raises(TypeError, match=r"^max_pooling2d\(\) missing 1 required positional "
+                                        r"argument: 'strides'"):
+        tf.layers.max_pooling2d(x, 2)
+    with pytest.raises(TypeError, match=r"^conv2d\(\) missing 2 required"):
+        tf.layers.conv2d(x)

@@ -596,3 +596,9 @@ def test_a_branch_may_return_an_outer_tensor_unchanged():
         assert sess.run([r, r2, dx, dy], {p: True}) == [1.0, 5.0, 1.0, 0.0]
         assert sess.run([r, r2, dx, dy], {p: False}) == [6.0, 6.0, 0.0, 3.0]
         assert sess.run(last) == 1.0
+
+
+@pytest.mark.parametrize("fold", [tf.map_fn, tf.scan, tf.foldl, tf.foldr])
+def test_a_fold_of_something_not_callable_says_so(fold):
+    with pytest.raises(TypeError, match=r"%s: fn must be callable, got 3" % fold.__name__):
+        fold(3, tf.constant([1.0, 2.0]))

@@ -1,6 +1,8 @@
 """tf.layers convolution layers (Conv1D, Conv2D, Conv2DTranspose, SeparableConv2D) and their
 function forms, with TF1's variable names (`conv2d/kernel`, `conv2d/bias`...)."""
 
+import re
+
 from minitf.layers.base import Layer, check_floating
 from minitf.ops import conv_ops
 from minitf.ops.array_ops import shape, stack
@@ -226,7 +228,11 @@ def _layer_function(cls, name, doc):
     def fn(inputs, *args, **kwargs):
         reuse = kwargs.pop("reuse", None)
         call_kwargs = {"training": kwargs.pop("training")} if "training" in kwargs else {}
-        return cls(*args, _reuse=reuse, **kwargs)(inputs, **call_kwargs)
+        try:
+            layer = cls(*args, _reuse=reuse, **kwargs)
+        except TypeError as e:  # name the function the user called, not an internal class
+            raise TypeError(re.sub(r"^[\w.]*__init__\(\)", name + "()", str(e))) from None
+        return layer(inputs, **call_kwargs)
     fn.__doc__ = doc
     fn.__name__ = fn.__qualname__ = name
     return fn

@@ -30,10 +30,16 @@ def _with_length(t, first):
     return t
 
 
+def _check_callable(fn, what):
+    if not callable(fn):
+        raise TypeError("%s: fn must be callable, got %r" % (what, fn))
+
+
 def _fold(fn, elems, initializer, parallel_iterations, back_prop, swap_memory, name, what,
           backwards, collect):
     """The loop behind scan / foldl / foldr: a = fn(a, x) over the elements (from the last one
     when `backwards`); returns (the final accumulator, the stacked accumulators if `collect`)."""
+    _check_callable(fn, what)
     with name_scope(name, what, nest.flatten(elems)):
         flat, n = _elements(elems)
         first = flat[0].shape.as_tuple()[0] if flat[0].shape.ndims else None
@@ -98,6 +104,7 @@ def map_fn(fn, elems, dtype=None, parallel_iterations=None, back_prop=True, swap
     """tf.map_fn: fn applied to each element (slice along dimension 0) of `elems`, the results
     stacked. `dtype` may give the structure and dtypes of fn's result when they differ from
     `elems`; they are checked against what fn returns."""
+    _check_callable(fn, "map_fn")
     with name_scope(name, "map", nest.flatten(elems)):
         flat, n = _elements(elems)
         first = flat[0].shape.as_tuple()[0]
