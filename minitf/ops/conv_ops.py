@@ -12,6 +12,7 @@ are processed in tiles of whole images. Pooling is one vectorised max/add per wi
 
 import dataclasses
 import numbers
+from typing import ClassVar
 
 import numpy as np
 
@@ -224,6 +225,34 @@ class _ConvAttrs(_Windowed):
     data_format: str = "NHWC"
     dilations: tuple = (1, 1, 1, 1)
 
+    # (forward, backprop-input, backprop-filter) op classes of the family, set once they exist:
+    # each is linear in two inputs, so the gradients of every one are the other two.
+    family: ClassVar[tuple] = ()
+
+    def _family_op(self, role, inputs):
+        cls = self.family[role]
+        return _op(cls(**self.attrs()), inputs, cls.type_name)
+
+    def _forward_grad(self, op, dy):
+        x, w = op.inputs
+        return [self._family_op(1, [shape(x), w, dy]), self._family_op(2, [x, shape(w), dy])]
+
+    def _backprop_input_compute(self, xp, input_sizes, w, dy):
+        sizes = _nhwc_dims(_runtime_sizes(input_sizes), self.data_format)
+        return self.from_nhwc(xp, self._backprop_input(xp, sizes, w, self.to_nhwc(xp, dy)))
+
+    def _backprop_input_grad(self, op, ddx):
+        _, w, dy = op.inputs
+        return [None, self._family_op(2, [ddx, shape(w), dy]), self._family_op(0, [ddx, w])]
+
+    def _backprop_filter_compute(self, xp, x, filter_sizes, dy):
+        return self._backprop_filter(xp, self.to_nhwc(xp, x), _runtime_sizes(filter_sizes),
+                                     self.to_nhwc(xp, dy))
+
+    def _backprop_filter_grad(self, op, ddw):
+        x, _, dy = op.inputs
+        return [self._family_op(1, [shape(x), ddw, dy]), None, self._family_op(0, [x, ddw])]
+
 
 class _ConvBase(_ConvAttrs):
     """Geometry shared by Conv2D and its two backprop ops."""
@@ -348,12 +377,7 @@ class Conv2D(_ConvBase):
     def compute(self, xp, x, w):
         return self.from_nhwc(xp, self._conv(xp, self.to_nhwc(xp, x), w))
 
-    def grad(self, op, dy):
-        x, w = op.inputs
-        return [_op(Conv2DBackpropInput(**self.attrs()), [shape(x), w, dy],
-                    "Conv2DBackpropInput"),
-                _op(Conv2DBackpropFilter(**self.attrs()), [x, shape(w), dy],
-                    "Conv2DBackpropFilter")]
+    grad = _ConvAttrs._forward_grad
 
 
 @register
@@ -384,16 +408,8 @@ class Conv2DBackpropInput(_ConvBase):
         n = _merge(n, _nhwc_dims(dy_dims, self.data_format)[0])
         return TensorSpec(_from_nhwc_dims(n, h, wd, c, self.data_format), dy.dtype)
 
-    def compute(self, xp, input_sizes, w, dy):
-        sizes = _nhwc_dims(_runtime_sizes(input_sizes), self.data_format)
-        return self.from_nhwc(xp, self._backprop_input(xp, sizes, w, self.to_nhwc(xp, dy)))
-
-    def grad(self, op, ddx):
-        _, w, dy = op.inputs
-        return [None,
-                _op(Conv2DBackpropFilter(**self.attrs()), [ddx, shape(w), dy],
-                    "Conv2DBackpropFilter"),
-                _op(Conv2D(**self.attrs()), [ddx, w], "Conv2D")]
+    compute = _ConvAttrs._backprop_input_compute
+    grad = _ConvAttrs._backprop_input_grad
 
 
 @register
@@ -420,16 +436,11 @@ class Conv2DBackpropFilter(_ConvBase):
         o = _merge(o, _nhwc_dims(dy_dims, self.data_format)[3])
         return TensorSpec((kh, kw, c, o), x.dtype)
 
-    def compute(self, xp, x, filter_sizes, dy):
-        return self._backprop_filter(xp, self.to_nhwc(xp, x), _runtime_sizes(filter_sizes),
-                                     self.to_nhwc(xp, dy))
+    compute = _ConvAttrs._backprop_filter_compute
+    grad = _ConvAttrs._backprop_filter_grad
 
-    def grad(self, op, ddw):
-        x, _, dy = op.inputs
-        return [_op(Conv2DBackpropInput(**self.attrs()), [shape(x), ddw, dy],
-                    "Conv2DBackpropInput"),
-                None,
-                _op(Conv2D(**self.attrs()), [x, ddw], "Conv2D")]
+
+_ConvBase.family = (Conv2D, Conv2DBackpropInput, Conv2DBackpropFilter)
 
 
 # -- depthwise convolution ------------------------------------------------------------------------
@@ -511,12 +522,7 @@ class DepthwiseConv2dNative(_DepthwiseBase):
     def compute(self, xp, x, w):
         return self.from_nhwc(xp, self._forward(xp, self.to_nhwc(xp, x), w))
 
-    def grad(self, op, dy):
-        x, w = op.inputs
-        return [_op(DepthwiseConv2dNativeBackpropInput(**self.attrs()), [shape(x), w, dy],
-                    "DepthwiseConv2dNativeBackpropInput"),
-                _op(DepthwiseConv2dNativeBackpropFilter(**self.attrs()), [x, shape(w), dy],
-                    "DepthwiseConv2dNativeBackpropFilter")]
+    grad = _ConvAttrs._forward_grad
 
 
 @register
@@ -535,16 +541,8 @@ class DepthwiseConv2dNativeBackpropInput(_DepthwiseBase):
                              % (self.type_name, dy.shape, expected))
         return TensorSpec(dims, dy.dtype)
 
-    def compute(self, xp, input_sizes, w, dy):
-        sizes = _nhwc_dims(_runtime_sizes(input_sizes), self.data_format)
-        return self.from_nhwc(xp, self._backprop_input(xp, sizes, w, self.to_nhwc(xp, dy)))
-
-    def grad(self, op, ddx):
-        _, w, dy = op.inputs
-        return [None,
-                _op(DepthwiseConv2dNativeBackpropFilter(**self.attrs()), [ddx, shape(w), dy],
-                    "DepthwiseConv2dNativeBackpropFilter"),
-                _op(DepthwiseConv2dNative(**self.attrs()), [ddx, w], "DepthwiseConv2dNative")]
+    compute = _ConvAttrs._backprop_input_compute
+    grad = _ConvAttrs._backprop_input_grad
 
 
 @register
@@ -563,16 +561,12 @@ class DepthwiseConv2dNativeBackpropFilter(_DepthwiseBase):
                              % (self.type_name, dy.shape, expected))
         return TensorSpec(dims, x.dtype)
 
-    def compute(self, xp, x, filter_sizes, dy):
-        return self._backprop_filter(xp, self.to_nhwc(xp, x), _runtime_sizes(filter_sizes),
-                                     self.to_nhwc(xp, dy))
+    compute = _ConvAttrs._backprop_filter_compute
+    grad = _ConvAttrs._backprop_filter_grad
 
-    def grad(self, op, ddw):
-        x, _, dy = op.inputs
-        return [_op(DepthwiseConv2dNativeBackpropInput(**self.attrs()), [shape(x), ddw, dy],
-                    "DepthwiseConv2dNativeBackpropInput"),
-                None,
-                _op(DepthwiseConv2dNative(**self.attrs()), [x, ddw], "DepthwiseConv2dNative")]
+
+_DepthwiseBase.family = (DepthwiseConv2dNative, DepthwiseConv2dNativeBackpropInput,
+                         DepthwiseConv2dNativeBackpropFilter)
 
 
 # -- pooling --------------------------------------------------------------------------------------
