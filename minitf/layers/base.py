@@ -51,6 +51,22 @@ class Layer:
 
     non_trainable_weights = non_trainable_variables
 
+    def _kernel_and_bias(self, activation, use_bias, kernel_initializer, bias_initializer,
+                         kernel_regularizer, bias_regularizer, kernel_constraint,
+                         bias_constraint):
+        """The options of a layer with a kernel and a bias (Dense, the convolutions), kept as
+        TF1's attribute names; the variables themselves come with the first call."""
+        self.activation = activation
+        self.use_bias = use_bias
+        self.kernel_initializer = kernel_initializer
+        self.bias_initializer = bias_initializer
+        self.kernel_regularizer = kernel_regularizer
+        self.bias_regularizer = bias_regularizer
+        self.kernel_constraint = kernel_constraint
+        self.bias_constraint = bias_constraint
+        self.kernel = None
+        self.bias = None
+
     def add_weight(self, name, shape, dtype=None, initializer=None, regularizer=None,
                    trainable=True, constraint=None):
         v = get_variable(name, shape=shape, dtype=dtype, initializer=initializer,

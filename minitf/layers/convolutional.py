@@ -58,16 +58,9 @@ class _Conv(Layer):
         self.data_format = data_format
         self._channels_first = _channels_first(data_format)
         self.dilation_rate = _tuple(dilation_rate, self._rank, "dilation_rate")
-        self.activation = activation
-        self.use_bias = use_bias
-        self.kernel_initializer = kernel_initializer
-        self.bias_initializer = bias_initializer
-        self.kernel_regularizer = kernel_regularizer
-        self.bias_regularizer = bias_regularizer
-        self.kernel_constraint = kernel_constraint
-        self.bias_constraint = bias_constraint
-        self.kernel = None
-        self.bias = None
+        self._kernel_and_bias(activation, use_bias, kernel_initializer, bias_initializer,
+                              kernel_regularizer, bias_regularizer, kernel_constraint,
+                              bias_constraint)
 
     def _in_channels(self, inputs):
         check_floating(self, inputs)
