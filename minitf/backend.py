@@ -95,22 +95,42 @@ def gpus():
 _SPEC = re.compile(r".*(cpu|gpu)(?::(\d+))?$", re.IGNORECASE)
 
 
-def device_for(spec, soft=True):
+def device_for(spec, soft=True, max_gpus=None):
     """The Device of an op placed on `spec` ('' lets minitf choose: the first GPU when there is
     one, as TF1 does, else the host). A GPU that is not there is the first GPU, or the host,
-    when `soft`; else None."""
+    when `soft`; else None. `max_gpus` (ConfigProto's device_count["GPU"]) hides the GPUs past
+    that many."""
+    available = gpus()[:max_gpus]
     m = _SPEC.match(spec or "")
     if m is None:
-        return gpus()[0] if gpus() else HOST
+        return available[0] if available else HOST
     if m.group(1).lower() == "cpu":
         return HOST
     index = int(m.group(2) or 0)
-    available = gpus()
     if index < len(available):
         return available[index]
     if not soft:
         return None
     return available[0] if available else HOST
+
+
+def list_devices(max_gpus=None):
+    """The devices ops can run on: the host, then each GPU cupy sees (at most `max_gpus`)."""
+    return [HOST] + gpus()[:max_gpus]
+
+
+def gpu_properties(device):
+    """(name, pci bus id, compute capability "major.minor", free bytes) of a GPU Device."""
+    runtime = device.xp.cuda.runtime
+    props = runtime.getDeviceProperties(device.index)
+    name = props["name"]
+    if isinstance(name, bytes):
+        name = name.decode()
+    bus = "%04x:%02x:%02x.0" % (props.get("pciDomainID", 0), props.get("pciBusID", 0),
+                                props.get("pciDeviceID", 0))
+    with device.activate():
+        free = runtime.memGetInfo()[0]
+    return name, bus, "%d.%d" % (props["major"], props["minor"]), free
 
 
 def array_module_for(device):

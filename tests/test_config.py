@@ -194,3 +194,22 @@ def test_full_trace_fills_step_stats_and_partition_graphs():
     empty = tf.RunMetadata()  # no trace asked: nothing recorded
     s.run(y, {x: np.ones((4, 3))}, run_metadata=empty)
     assert not empty.step_stats.dev_stats and not empty.partition_graphs
+
+
+def test_list_devices_has_tf1s_shape_without_a_gpu(monkeypatch):
+    """Recorded from TF 2.21 compat.v1 on a CPU-only machine: device_lib gives DeviceAttributes
+    protos, Session.list_devices() `_DeviceAttributes(name, type, memory, incarnation)`."""
+    monkeypatch.setenv("MINITF_DISABLE_GPU", "1")
+    monkeypatch.setattr(backend, "_cupy_checked", False)
+    monkeypatch.setattr(backend, "_cupy", None)
+    from minitf.python.client import device_lib
+    (cpu,) = device_lib.list_local_devices()
+    assert str(cpu).replace(str(cpu.incarnation), "N") == (
+        'name: "/device:CPU:0"\ndevice_type: "CPU"\nmemory_limit: 268435456\nlocality {\n}\n'
+        'incarnation: N\nxla_global_id: -1\n')
+    with tf.Session() as sess:
+        (listed,) = sess.list_devices()
+    assert (listed.name, listed.device_type, listed.memory_limit_bytes) == (
+        "/job:localhost/replica:0/task:0/device:CPU:0", "CPU", 268435456)
+    assert repr(listed) == ("_DeviceAttributes(/job:localhost/replica:0/task:0/device:CPU:0, "
+                            "CPU, 268435456, %d)" % listed.incarnation)

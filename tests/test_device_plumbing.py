@@ -102,6 +102,13 @@ class _Cuda:
     def getDeviceCount(self):
         return self.count
 
+    def getDeviceProperties(self, index):  # the fields of cudaDeviceProp minitf reads
+        return {"name": b"Stand-in GPU", "pciDomainID": 0, "pciBusID": 4 + index,
+                "pciDeviceID": 0, "major": 9, "minor": 0}
+
+    def memGetInfo(self):  # (free, total) bytes of the current device
+        return ((1 + _Current.device) * 2 ** 30, 80 * 2 ** 30)
+
     def Device(self, index):
         @contextlib.contextmanager
         def current():
@@ -312,3 +319,44 @@ def test_a_gpu_that_is_not_there_is_the_first_one_or_an_error_with_hard_placemen
     with pytest.raises(tf.errors.InvalidArgumentError, match=r"explicitly assigned to "
                        r"/device:GPU:1 but available devices are \[ .*CPU:0, .*GPU:0 \]"):
         towers(tf.ConfigProto(allow_soft_placement=False))
+
+
+def test_device_lib_lists_the_host_then_each_gpu_as_tf(two_fake_gpus):
+    from minitf.python.client import device_lib
+    listed = device_lib.list_local_devices()
+    assert [(d.name, d.device_type) for d in listed] == [
+        ("/device:CPU:0", "CPU"), ("/device:GPU:0", "GPU"), ("/device:GPU:1", "GPU")]
+    assert listed[0].memory_limit == 268435456  # TF's fixed figure for the host
+    assert [d.memory_limit for d in listed[1:]] == [2 ** 30, 2 * 2 ** 30]  # each GPU's free bytes
+    assert listed[2].physical_device_desc == (
+        "device: 1, name: Stand-in GPU, pci bus id: 0000:05:00.0, compute capability: 9.0")
+    assert listed[1].locality.bus_id == 1 and listed[0].xla_global_id == -1
+    assert len({d.incarnation for d in listed}) == 3
+    hidden = device_lib.list_local_devices(tf.ConfigProto(device_count={"GPU": 1}))
+    assert [d.name for d in hidden] == ["/device:CPU:0", "/device:GPU:0"]
+    with pytest.raises(TypeError, match="session_config must be a tf.ConfigProto"):
+        device_lib.list_local_devices({"GPU": 0})
+
+
+def test_device_count_gpu_0_runs_everything_on_the_host(fake_gpu):
+    """TF1's idiom for "CPU only": ConfigProto(device_count={'GPU': 0})."""
+    with tf.Graph().as_default():
+        x = tf.placeholder(tf.float32, [None, 3])
+        y = tf.reduce_sum(tf.matmul(x, tf.ones([3, 2])))
+        with tf.Session(config=tf.ConfigProto(device_count={"GPU": 0})) as sess:
+            assert [d.name for d in sess.list_devices()] == [
+                "/job:localhost/replica:0/task:0/device:CPU:0"]
+            assert sess.run(y, {x: np.ones((4, 3), np.float32)}) == 24
+            assert DeviceArray.kernel_calls == 0
+        with tf.Session() as sess:  # without the limit the same graph runs on the stand-in GPU
+            assert sess.run(y, {x: np.ones((4, 3), np.float32)}) == 24
+            assert DeviceArray.kernel_calls > 0
+            assert [d.device_type for d in sess.list_devices()] == ["CPU", "GPU"]
+
+
+def test_a_gpu_hidden_by_device_count_is_not_there_for_hard_placement(two_fake_gpus):
+    config = tf.ConfigProto(allow_soft_placement=False, device_count={"GPU": 1})
+    with pytest.raises(tf.errors.InvalidArgumentError,
+                       match=r"explicitly assigned to /device:GPU:1 but available devices are "
+                             r"\[ .*CPU:0, .*GPU:0 \]"):
+        towers(config)

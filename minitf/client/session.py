@@ -2,6 +2,7 @@
 signature, and own the state (variable values, random generators) of one graph execution."""
 
 import collections
+import random
 import sys
 import threading
 import time
@@ -56,6 +57,9 @@ class SessionState:
         self.inter_op_threads = config.inter_op_parallelism_threads if config else 0
         self.deadline = None
         self.trace = None  # a list of (op, start_ns, end_ns) while a traced run runs
+        # ConfigProto(device_count={"GPU": n}) hides the GPUs past n, as in TF (n = 0: CPU only)
+        self.max_gpus = config.device_count["GPU"] if config and "GPU" in config.device_count \
+            else None
 
     def compile(self, elements, fed_tensors):
         """A Plan over this state for a sub-graph (a branch, a loop body), run with Plan.call."""
@@ -82,13 +86,12 @@ class SessionState:
             if close is not None:
                 close()
 
-    @staticmethod
-    def device_for(op):
+    def device_for(self, op):
         """The Device `op` runs on: its placement, except that ops whose outputs are shapes
         (host memory) run on the host."""
         if op.opdef.host_outputs:
             return backend.HOST
-        return backend.device_for(op.device)
+        return backend.device_for(op.device, max_gpus=self.max_gpus)
 
     def xp_for(self, op):
         return self.device_for(op).xp
@@ -184,7 +187,9 @@ class Session:
     the default deadline of blocking kernels (RunOptions.timeout_in_ms overrides it per run);
     `intra_op_parallelism_threads` / `inter_op_parallelism_threads` are kept on the session
     state (`SessionState.intra_op_threads` / `inter_op_threads`): the first is the BLAS
-    thread count of every run (minitf/client/threads.py has the policy without it). Other fields are accepted and ignored (docs/config.md lists them)."""
+    thread count of every run (minitf/client/threads.py has the policy without it);
+    `device_count={"GPU": n}` hides the GPUs past n (0: CPU only). Other fields are accepted
+    and ignored (docs/config.md lists them)."""
 
     def __init__(self, target="", graph=None, config=None):
         if graph is None:
@@ -284,12 +289,14 @@ class Session:
         ops = prune(elements, set(feed_tensors))
         # (constants last: TF names the op that computes, not its Const inputs)
         for op in sorted(ops - self._placed, key=lambda o: (o.type == "Const", o.index)):
-            if not config.allow_soft_placement and backend.device_for(op.device, soft=False) is None:
+            if not config.allow_soft_placement and backend.device_for(
+                    op.device, soft=False, max_gpus=self._state.max_gpus) is None:
                 raise errors.InvalidArgumentError(
                     None, op, "Cannot assign a device for operation %s: {{node %s}} was "
                     "explicitly assigned to %s but available devices are [ %s ]. Make sure "
                     "the device specification refers to a valid device."
-                    % (op.name, op.name, op.device, ", ".join(self.list_devices())))
+                    % (op.name, op.name, op.device,
+                       ", ".join(d.name for d in self.list_devices())))
             if config.log_device_placement:
                 print("%s: (%s): %s" % (op.name, op.type,
                                         _device_name(self._state.device_for(op))),
@@ -393,7 +400,10 @@ class Session:
         return context.default_session_context(self)
 
     def list_devices(self):
-        return [_device_name(d) for d in [backend.HOST] + backend.gpus()]
+        """The devices this session can place ops on, as TF1's `_DeviceAttributes` (name,
+        device_type, memory_limit_bytes, incarnation)."""
+        return [DeviceAttributes(_device_name(d), d.kind, _memory_limit(d))
+                for d in backend.list_devices(self._state.max_gpus)]
 
     def __enter__(self):
         self._default_context = self.as_default()
@@ -447,6 +457,32 @@ def _expand_sparse_feeds(feed_dict):
 
 def _device_name(device):
     return "/job:localhost/replica:0/task:0" + device.name
+
+
+# TF's CPU allocator reports a fixed 256 MiB as the host's memory limit; minitf says the same.
+_HOST_MEMORY_LIMIT = 268435456
+
+
+def _memory_limit(device):
+    """The bytes TF would report for `device`: 256 MiB for the host, a GPU's free memory."""
+    if device.kind == "CPU":
+        return _HOST_MEMORY_LIMIT
+    return backend.gpu_properties(device)[3]
+
+
+class DeviceAttributes:
+    """One entry of `Session.list_devices()` (TF1's `session._DeviceAttributes`)."""
+
+    __slots__ = ("name", "device_type", "memory_limit_bytes", "incarnation")
+
+    def __init__(self, name, device_type, memory_limit_bytes):
+        self.name, self.device_type = name, device_type
+        self.memory_limit_bytes = memory_limit_bytes
+        self.incarnation = random.getrandbits(63)  # TF: a random id of this device's instance
+
+    def __repr__(self):
+        return "_DeviceAttributes(%s, %s, %d, %d)" % (
+            self.name, self.device_type, self.memory_limit_bytes, self.incarnation)
 
 
 def _record_step_stats(run_metadata, records, start, state):
