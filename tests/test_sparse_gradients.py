@@ -163,6 +163,27 @@ def test_scatter_ops(fn, want):
         np.testing.assert_array_equal(sess.run(v), want)
 
 
+@pytest.mark.parametrize("target_shape, indices", [
+    ((50, 8), [3, 7, 3, 3, 9, 7]),               # repeats: one pass per occurrence, in order
+    ((50, 8), list(range(40))),                  # distinct rows: one pass
+    ((50, 4, 3), [[1, 2], [2, 1], [1, 1]]),      # 2-D indices, rows of rank 2
+    ((20, 5), [4] * 9 + [1, 2]),                 # more repeats than passes: ufunc.at finishes
+    ((50,), [1, 1, 2]),                          # 1-D: ufunc.at itself
+    ((6, 3), []),
+])
+@pytest.mark.parametrize("ufunc", [np.add, np.subtract])
+def test_apply_at_is_ufunc_at_bit_for_bit(target_shape, indices, ufunc):
+    from minitf.ops.scatter_ops import apply_at
+    rng = np.random.default_rng(1)
+    target = rng.standard_normal(target_shape).astype(np.float32)
+    indices = np.asarray(indices, np.int64)
+    updates = (rng.standard_normal(indices.shape + target_shape[1:]) * 1e3).astype(np.float32)
+    want, got = target.copy(), target.copy()
+    ufunc.at(want, indices, updates)
+    apply_at(np, ufunc, got, indices, updates)
+    np.testing.assert_array_equal(got, want)
+
+
 def test_scatter_errors():
     v = tf.Variable(np.ones((3, 2), np.float32))
     with pytest.raises(ValueError, match="Shapes of updates and indices do not match"):

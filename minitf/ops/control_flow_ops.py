@@ -33,6 +33,7 @@ from minitf.ops.array_ops import Identity, identity, stack, zeros_like
 from minitf.ops.constant_op import constant, convert_to_tensor
 from minitf.ops.logging_ops import Assert
 from minitf.ops.math_ops import cast, reduce_sum
+from minitf.ops.scatter_ops import apply_at
 
 __all__ = ["cond", "case", "while_loop"]
 
@@ -529,8 +530,7 @@ class WhileGrad(_FunctionalOp):
         for is_sparse in fn.sparse:
             position.append(k)
             k += 2 if is_sparse else 1
-        scatter_add = getattr(xp.add, "at", None)
-        sparse = [s and scatter_add is not None for s in fn.sparse]
+        sparse = [s and hasattr(xp.add, "at") for s in fn.sparse]
 
         def run(*values):
             captured = [_dense(v) for v in values[:len(data_caps)]]
@@ -550,7 +550,7 @@ class WhileGrad(_FunctionalOp):
                         if i not in sums:
                             sums[i] = xp.zeros_like(captured[cap_pos[i]])
                         if sparse[k]:
-                            scatter_add(sums[i], out[position[k] + 1], g)
+                            apply_at(xp, xp.add, sums[i], out[position[k] + 1], g)
                         else:
                             sums[i][out[position[k] + 1]] += g  # (unique rows only)
                     elif i not in sums:

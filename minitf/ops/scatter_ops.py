@@ -12,6 +12,42 @@ from minitf.ops.state_ops import _ref, uninitialized_error, variable_storage
 
 __all__ = ["scatter_add", "scatter_sub", "scatter_update"]
 
+_ROUNDS = 4  # passes of distinct rows before apply_at leaves the rest to ufunc.at
+
+
+def apply_at(xp, ufunc, target, indices, updates):
+    """`ufunc.at(target, indices, updates)` (target[indices[i]] = ufunc(target[indices[i]],
+    updates[i]) for each i in order, so that repeated indices accumulate with the same rounding)
+    by whole rows: numpy's ufunc.at walks a 2-D target element by element, 20-40x slower than
+    fancy indexing on the rows a sparse gradient touches. One pass applies the first occurrence
+    of each index, the next the second ones, and so on; after a few passes (an index repeated
+    many times) ufunc.at takes the rest. A 1-D target keeps ufunc.at (numpy's fast path there).
+    Indices must be in [0, target.shape[0])."""
+    if target.ndim < 2:
+        ufunc.at(target, indices, updates)
+        return
+    idx = indices.reshape(-1)
+    upd = updates.reshape(idx.shape + target.shape[1:])
+    for _ in range(_ROUNDS):
+        order = xp.argsort(idx, kind="stable")
+        ordered = idx[order]
+        repeat = ordered[1:] == ordered[:-1]  # a later occurrence of the index before it
+        if not repeat.any():
+            _apply_rows(ufunc, target, idx, upd)
+            return
+        first = xp.ones(idx.shape, dtype=bool)
+        first[order[1:][repeat]] = False
+        _apply_rows(ufunc, target, idx[first], upd[first])
+        later = ~first
+        idx, upd = idx[later], upd[later]
+    ufunc.at(target, idx, upd)
+
+
+def _apply_rows(ufunc, target, distinct, updates):
+    rows = target.take(distinct, axis=0)
+    ufunc(rows, updates, out=rows)
+    target[distinct] = rows
+
 
 def check_row_indices(xp, op, indices, rows):
     """InvalidArgumentError (TF's words) unless every index is in [0, rows); called before
@@ -77,7 +113,7 @@ class ScatterAdd(_ScatterBase):
     use_locking: bool = False
 
     def write(self, xp, current, indices, updates):
-        xp.add.at(current, indices, updates)  # repeated indices add up
+        apply_at(xp, xp.add, current, indices, updates)  # repeated indices add up
 
 
 @register
@@ -85,7 +121,7 @@ class ScatterSub(_ScatterBase):
     use_locking: bool = False
 
     def write(self, xp, current, indices, updates):
-        xp.subtract.at(current, indices, updates)
+        apply_at(xp, xp.subtract, current, indices, updates)
 
 
 @register

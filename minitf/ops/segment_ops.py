@@ -17,6 +17,7 @@ from minitf.ops.array_ops import (_check_int_dtype, _index_tensor, _op, concat, 
                                   fill, gather, rank, reshape, shape)
 from minitf.ops.constant_op import convert_to_tensor
 from minitf.ops.math_ops import cast, greater_equal, maximum
+from minitf.ops.scatter_ops import apply_at
 
 __all__ = ["unsorted_segment_sum", "unique"]
 
@@ -56,7 +57,7 @@ class UnsortedSegmentSum(OpDef):
         keep = segment_ids >= 0
         if not keep.all():
             data, segment_ids = data[keep], segment_ids[keep]
-        xp.add.at(out, segment_ids, data)
+        apply_at(xp, xp.add, out, segment_ids, data)
         return out
 
     def grad(self, op, dy):
