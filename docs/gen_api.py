@@ -68,6 +68,14 @@ NAMESPACES = [
     ("tf.keras.preprocessing.text", tf.keras.preprocessing.text, ""),
     ("tf.keras.applications.imagenet_utils", tf.keras.applications.imagenet_utils,
      "preprocess_input and decode_predictions for ImageNet models."),
+    ("tf.keras.applications", tf.keras.applications,
+     "TF 1.15's ImageNet architectures (docs/keras.md#kerasapplications)."),
+    ("tf.keras.applications.vgg16", tf.keras.applications.vgg16, ""),
+    ("tf.keras.applications.vgg19", tf.keras.applications.vgg19, ""),
+    ("tf.keras.applications.resnet", tf.keras.applications.resnet, ""),
+    ("tf.keras.applications.resnet50", tf.keras.applications.resnet50, ""),
+    ("tf.keras.applications.inception_v3", tf.keras.applications.inception_v3, ""),
+    ("tf.keras.applications.mobilenet", tf.keras.applications.mobilenet, ""),
 ]
 for optional in ("debugging", "initializers"):
     if isinstance(getattr(tf, optional, None), types.ModuleType):

@@ -33,7 +33,10 @@ def public_names():
                         "constraints", "datasets.mnist", "datasets.fashion_mnist",
                         "datasets.cifar10", "datasets.imdb", "preprocessing.image",
                         "preprocessing.sequence", "preprocessing.text",
-                        "applications.imagenet_utils")]:
+                        "applications.imagenet_utils", "applications",
+                        "applications.vgg16", "applications.vgg19", "applications.resnet",
+                        "applications.resnet50", "applications.inception_v3",
+                        "applications.mobilenet")]:
         for name in dir(module):
             if name.startswith("_"):
                 continue

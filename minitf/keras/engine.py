@@ -337,6 +337,59 @@ def _graph_nodes(outputs):
     return order
 
 
+def _layers_by_depth(inputs, outputs):
+    """The model's layers in Keras's order (what `model.layers`, `weights` and the HDF5 weight
+    files follow): by depth from the inputs, and within one depth in the order a depth-first
+    walk back from the outputs first meets them. A node's depth is one more than the deepest
+    node that consumes it (outputs 0); a layer takes its deepest node's depth."""
+    post_order, index = [], {}
+    seen = set()
+
+    def visit(tensor):
+        layer, node_index, _ = keras_history(tensor)
+        node = layer._inbound_nodes[node_index]
+        if id(node) in seen:
+            return
+        seen.add(id(node))
+        index.setdefault(layer, len(index))
+        for t in node.input_tensors:
+            visit(t)
+        post_order.append(node)
+
+    for t in outputs:
+        visit(t)
+    node_depth, layer_depth = {}, {}
+    for node in reversed(post_order):
+        depth = max(node_depth.setdefault(id(node), 0), layer_depth.get(node.outbound_layer, 0))
+        layer_depth[node.outbound_layer] = node_depth[id(node)] = depth
+        for layer, i in zip(node.inbound_layers, node.node_indices):
+            key = id(layer._inbound_nodes[i])
+            node_depth[key] = max(depth + 1, node_depth.get(key, 0))
+    for t in inputs:   # an input no output depends on
+        layer = keras_history(t)[0]
+        if layer not in layer_depth:
+            layer_depth[layer], index[layer] = 0, -1
+    return sorted(layer_depth, key=lambda l: (-layer_depth[l], index[l]))
+
+
+def get_source_inputs(tensor, layer=None, node_index=None):
+    """keras.utils.get_source_inputs: the Input tensors `tensor` is computed from (a list)."""
+    if layer is None:
+        history = keras_history(tensor)
+        if history is None:
+            return [tensor]
+        layer, node_index, _ = history
+    node = layer._inbound_nodes[node_index or 0]
+    if not node.input_tensors:
+        return list(node.output_tensors) if isinstance(layer, InputLayer) else [tensor]
+    sources = []
+    for t in node.input_tensors:
+        for x in get_source_inputs(t):
+            if all(x is not s for s in sources):
+                sources.append(x)
+    return sources
+
+
 class Network(Layer):
     """keras.Model built from Keras tensors: Model(inputs, outputs)."""
 
@@ -368,13 +421,7 @@ class Network(Layer):
                                  "following previous layers were accessed without issue: %s"
                                  % (node.output_tensors[0].name,
                                     [l.name for l in self.layers]))
-        layers = []
-        for x in self.inputs:
-            layers.append(keras_history(x)[0])
-        for node in self._nodes:
-            if node.outbound_layer not in layers:
-                layers.append(node.outbound_layer)
-        self.layers = layers
+        self.layers = _layers_by_depth(self.inputs, self.outputs)
         self.input_layers = [keras_history(x)[0] for x in self.inputs]
         self.output_layers = [keras_history(x)[0] for x in self.outputs]
         self.input_names = [l.name for l in self.input_layers]
@@ -411,7 +458,8 @@ class Network(Layer):
 
     @property
     def weights(self):
-        return self.trainable_weights + self.non_trainable_weights
+        # layer by layer, each layer's own order (TF 1.15's Network.weights; get_weights too)
+        return self._all_weights
 
     @property
     def updates(self):

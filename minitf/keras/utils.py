@@ -7,6 +7,7 @@ import time
 import numpy as np
 
 from minitf.keras.data_utils import get_file  # noqa: F401  (keras.utils.get_file)
+from minitf.keras.engine import get_source_inputs  # noqa: F401  (keras.utils.get_source_inputs)
 
 
 def to_categorical(y, num_classes=None, dtype="float32"):

@@ -27,7 +27,8 @@ class _Conv(Layer):
         if dilation_rate is not None:
             impl_kwargs["dilation_rate"] = dilation_rate
         self._impl = self._make_impl(filters, kernel_size, impl_kwargs)
-        self.filters, self.kernel_size = int(filters), self._impl.kernel_size
+        self.filters = None if filters is None else int(filters)
+        self.kernel_size = self._impl.kernel_size
         self.strides, self.padding = self._impl.strides, padding
         self.data_format = _fmt(data_format)
         self.activation = activations.get(activation)
@@ -121,6 +122,58 @@ class SeparableConv2D(_Conv):
             "pointwise_kernel", (1, 1, channels * self.depth_multiplier, self.filters),
             initializer=self.pointwise_initializer)
         self._build_bias()
+
+
+class DepthwiseConv2D(Conv2D):
+    """keras.layers.DepthwiseConv2D: each input channel convolved with its own
+    `depth_multiplier` filters (``tf.nn.depthwise_conv2d``); weights ``depthwise_kernel``
+    (kh, kw, in_channels, depth_multiplier) and ``bias`` (in_channels * depth_multiplier,)."""
+
+    def __init__(self, kernel_size, strides=(1, 1), padding="valid", depth_multiplier=1,
+                 data_format=None, activation=None, use_bias=True,
+                 depthwise_initializer="glorot_uniform", bias_initializer="zeros",
+                 depthwise_regularizer=None, bias_regularizer=None, activity_regularizer=None,
+                 depthwise_constraint=None, bias_constraint=None, dilation_rate=(1, 1),
+                 **kwargs):
+        self.depth_multiplier = int(depth_multiplier)
+        super().__init__(None, kernel_size, strides, padding, data_format, dilation_rate,
+                         activation, use_bias, bias_initializer=bias_initializer,
+                         bias_regularizer=bias_regularizer,
+                         activity_regularizer=activity_regularizer,
+                         bias_constraint=bias_constraint, **kwargs)
+        self.depthwise_initializer = depthwise_initializer
+        self.depthwise_regularizer = depthwise_regularizer
+        self.depthwise_constraint = depthwise_constraint
+
+    def _make_impl(self, filters, kernel_size, kwargs):
+        # tf.layers' Conv2D checks the geometry arguments; its filter count is unused here
+        return self._impl_cls(1, kernel_size, **kwargs)
+
+    def build(self, input_shape):
+        channels = self._channels(input_shape)
+        self.filters = channels * self.depth_multiplier
+        self.depthwise_kernel = self.add_weight(
+            "depthwise_kernel", tuple(self.kernel_size) + (channels, self.depth_multiplier),
+            initializer=self.depthwise_initializer, regularizer=self.depthwise_regularizer,
+            constraint=self.depthwise_constraint)
+        self._build_bias()
+
+    def call(self, inputs):
+        channels_first = self.data_format == "channels_first"
+        strides = (1, 1) + self.strides if channels_first else (1,) + self.strides + (1,)
+        out = tf.nn.depthwise_conv2d(inputs, self.depthwise_kernel, strides,
+                                     self.padding.upper(), rate=self._impl.dilation_rate,
+                                     data_format="NCHW" if channels_first else "NHWC")
+        if self.use_bias:
+            out = tf.nn.bias_add(out, self.bias, data_format="NCHW"
+                                 if channels_first else "NHWC")
+        return self.activation(out)
+
+    def get_config(self):
+        config = super().get_config()
+        config.pop("filters")
+        config["depth_multiplier"] = self.depth_multiplier
+        return config
 
 
 Convolution1D, Convolution2D, Deconvolution2D, Deconv2D = Conv1D, Conv2D, Conv2DTranspose, \
