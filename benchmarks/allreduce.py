@@ -2,13 +2,17 @@
 
 Workloads (each one its own MPI job of --ranks processes, started by this script):
   mlp-grads   the gradients of the 784-256-256-10 MLP (6 tensors, 269,322 float32) reduced by
-              ONE HorovodGroupedAllreduce per Session.run (tensor fusion), against one raw
+              ONE HorovodGroupedAllreduce per Session.run (tensor fusion; the op is run, its
+              outputs stay in the graph as they do for apply ops; a second row also fetches
+              them, which copies them out), against one raw
               mpi4py Allreduce of a 269,322-float buffer, and against 6 raw Allreduce calls
               (what no fusion costs);
   big         one 64 MiB float32 tensor, minitf against raw;
   mlp-step    one Adam step of the MLP with hvd.DistributedOptimizer, global batch 512 split
               over the ranks (run it with --ranks 1 and --ranks 2 for the scaling).
-Prints the median and range of the per-call time (rank 0's clock, after a barrier).
+The variants of a workload are timed in short rounds taken in turn (raw, minitf, ... raw,
+minitf, ...), so load on a shared machine hits them alike; the script prints the median and
+range of the per-call time (rank 0's clock, after a barrier) and of the per-round ratio to raw.
 
     python benchmarks/allreduce.py [--ranks 2] [--repeat 5]
 """
@@ -40,6 +44,23 @@ def per_call(fn, comm, repeat, inner):
     return samples
 
 
+def alternating(variants, comm, rounds, inner):
+    """Per-call times of each variant over `rounds` short rounds taken in turn (ABCABC...),
+    so that a burst of load on a shared machine hits every variant alike: compare them round
+    by round."""
+    for fn in variants.values():
+        fn()
+    samples = {name: [] for name in variants}
+    for _ in range(rounds):
+        for name, fn in variants.items():
+            comm.Barrier()
+            t0 = time.perf_counter()
+            for _ in range(inner):
+                fn()
+            samples[name].append((time.perf_counter() - t0) / inner)
+    return samples
+
+
 def worker(workload, repeat):
     import minitf as tf
     import minitf.horovod as hvd
@@ -50,24 +71,28 @@ def worker(workload, repeat):
     results = {}
     if workload in ("mlp-grads", "big"):
         shapes = MLP_SHAPES if workload == "mlp-grads" else [(16 * 1024 * 1024,)]
-        inner = 200 if workload == "mlp-grads" else 3
+        inner = 20 if workload == "mlp-grads" else 1
         arrays = [rng.standard_normal(s).astype("float32") for s in shapes]
         grads = [tf.Variable(a) for a in arrays]
         reduced = hvd.grouped_allreduce(grads)
         sess = tf.Session()
         sess.run(tf.global_variables_initializer())
-        results["minitf"] = per_call(lambda: sess.run(reduced), comm, repeat, inner)
         flat = np.concatenate([a.reshape(-1) for a in arrays])
         out = np.empty_like(flat)
-        results["raw, one buffer"] = per_call(lambda: comm.Allreduce(flat, out), comm, repeat,
-                                              inner)
+        # As in training, the reduced values stay in the graph (apply ops read them): run the
+        # op. Fetching them adds the copy every fetch of an op's persistent output gets.
+        variants = {"raw, one buffer": lambda: comm.Allreduce(flat, out),
+                    "minitf": lambda: sess.run(reduced[0].op),
+                    "minitf, outputs fetched": lambda: sess.run(reduced)}
         if len(arrays) > 1:
             outs = [np.empty_like(a) for a in arrays]
 
             def one_call_each():
                 for a, o in zip(arrays, outs):
                     comm.Allreduce(a, o)
-            results["raw, one call per tensor"] = per_call(one_call_each, comm, repeat, inner)
+            variants["raw, one call per tensor"] = one_call_each
+        results.update(alternating(variants, comm, repeat * (10 if workload == "mlp-grads"
+                                                             else 2), inner))
         results["floats"] = int(flat.size)
     elif workload == "mlp-step":
         share = 512 // hvd.size()
@@ -115,14 +140,19 @@ def main():
             continue
         results = json.loads(line[0][len("RESULT "):])
         floats = results.pop("floats", None)
-        print("\n%s%s" % (workload, " (%d float32)" % floats if floats else ""))
-        base = statistics.median(results.get("raw, one buffer", [float("nan")]))
+        print("\n%s%s   (load average now %.1f)" % (workload, " (%d float32)" % floats
+                                                   if floats else "", os.getloadavg()[0]))
+        base = results.get("raw, one buffer")
         for name, samples in results.items():
-            median = statistics.median(samples)
-            ratio = "  %.2fx raw one buffer" % (median / base) if base == base else ""
-            print("  %-26s %9.3f ms  (%.3f-%.3f)%s" % (name, median * 1e3, min(samples) * 1e3,
-                                                     max(samples) * 1e3, ratio))
-
+            line = "  %-26s %9.3f ms  (%.3f-%.3f)" % (name, statistics.median(samples) * 1e3,
+                                                     min(samples) * 1e3, max(samples) * 1e3)
+            if base and name != "raw, one buffer":
+                ratios = sorted(s / b for s, b in zip(samples, base))
+                quarter = len(ratios) // 4
+                line += "  %.2fx raw one buffer (rounds: %.2f-%.2f, middle half %.2f-%.2f)" % (
+                    statistics.median(ratios), ratios[0], ratios[-1], ratios[quarter],
+                    ratios[-1 - quarter])
+            print(line)
 
 if __name__ == "__main__":
     main()

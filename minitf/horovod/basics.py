@@ -42,16 +42,6 @@ class _Job:
         self.stall_warning = _env_float("HOROVOD_STALL_CHECK_TIME_SECONDS", 60.0)
         self.stall_shutdown = _env_float("HOROVOD_STALL_SHUTDOWN_TIME_SECONDS", 0.0)
         self.half_sum = MPI.Op.Create(_add_halves, commute=True)
-        self._fusion = {}  # dtype -> persistent buffer (grown, never shrunk)
-
-    def fusion_buffer(self, dtype, size):
-        """A persistent flat buffer of `dtype` with `size` elements (a view of the dtype's
-        fusion buffer)."""
-        buffer = self._fusion.get(dtype)
-        if buffer is None or buffer.size < size:
-            buffer = numpy.empty(size, dtype=dtype)
-            self._fusion[dtype] = buffer
-        return buffer[:size]
 
     def close(self):
         self.half_sum.Free()
@@ -192,13 +182,23 @@ def agree(job, description):
     mismatch every rank raises InvalidArgumentError listing what each rank submitted. Waiting
     here warns after HOROVOD_STALL_CHECK_TIME_SECONDS and, when
     HOROVOD_STALL_SHUTDOWN_TIME_SECONDS is set, gives up with DeadlineExceededError."""
-    MPI = job.MPI
+    finish_agreement(job, start_agreement(job, _signature(description)), description)
+
+
+def start_agreement(job, signature):
+    """Posts the agreement round for a description's `signature` (see agree); None alone."""
     if job.comm.Get_size() == 1:
-        return
-    mine = _signature(description)
-    send = numpy.array([mine, -mine], dtype=numpy.int64)
+        return None
+    send = numpy.array([signature, -signature], dtype=numpy.int64)
     got = numpy.empty(2, dtype=numpy.int64)
-    request = job.comm.Iallreduce(send, got, op=MPI.MAX)
+    return job.comm.Iallreduce(send, got, op=job.MPI.MAX), send, got
+
+
+def finish_agreement(job, pending, description):
+    """Waits for the round start_agreement posted; raises if the ranks' descriptions differ."""
+    if pending is None:
+        return
+    request, _, got = pending
     _wait(job, request, description)
     if got[0] == -got[1]:  # the largest signature equals the smallest: all ranks agree
         return
@@ -218,15 +218,22 @@ def _describe(specs):
     return ", ".join("%s%s" % (dtype, list(shape)) for dtype, shape in specs) or "no tensors"
 
 
+_yield = getattr(os, "sched_yield", lambda: None)
+
+
 def _wait(job, request, description):
     # Spin on MPI_Test first (ranks usually arrive within microseconds of each other, and a
-    # blocking MPI call would spin too), then poll every millisecond so a rank far behind does
-    # not burn a core the others need; either way Ctrl-C and the stall limits stay possible.
+    # blocking MPI call would spin too), yielding the core between tests as MPI's own waits do
+    # (on a machine with more runnable processes than cores, a rank spinning without yielding
+    # keeps the rank it waits for off the core: measured 1.9x the time of MPI_Wait, 1.1x with
+    # the yield), then poll every millisecond so a rank far behind does not burn a core the
+    # others need; either way Ctrl-C and the stall limits stay possible.
     start = time.monotonic()
     spin_until = start + 0.02
     warned = False
     spins = 0
     while not request.Test():
+        _yield()
         spins += 1
         if spins & 63:
             continue
@@ -257,35 +264,86 @@ def _specs(arrays):
     return [(a.dtype.name, tuple(a.shape)) for a in arrays]
 
 
-def grouped_allreduce(name, arrays, postscale=1.0):
-    """Sums each array across ranks; returns new arrays. Arrays of one dtype are packed into
-    one of the job's persistent fusion buffers, at most HOROVOD_FUSION_THRESHOLD bytes at a
-    time (an array larger than that goes alone), and reduced in place there with one MPI call
-    per buffer: Horovod's tensor fusion. Persistent buffers matter: MPI moves a buffer it has
-    seen before several times faster than freshly allocated memory."""
-    job = _require()
+def check_summable(name, arrays):
     for a in arrays:
         if a.dtype.name not in _SUMMABLE:
             raise errors.InvalidArgumentError(
                 None, None, "Horovod cannot allreduce %s tensors (%r): only %s"
                 % (a.dtype.name, name, ", ".join(_SUMMABLE)))
-    agree(job, ("allreduce", name, _specs(arrays)))
-    out = [None] * len(arrays)
-    for dtype, members in _buckets(arrays, job.fusion_threshold):
-        sizes = [arrays[i].size for i in members]
-        buffer = job.fusion_buffer(dtype, sum(sizes))
-        offset = 0
-        for i, n in zip(members, sizes):
-            buffer[offset:offset + n] = arrays[i].reshape(-1)
-            offset += n
-        _sum_in_place(job, buffer)
-        if postscale != 1.0:
-            buffer *= dtype.type(postscale)
-        offset = 0
-        for i, n in zip(members, sizes):
-            out[i] = buffer[offset:offset + n].reshape(arrays[i].shape).copy()
-            offset += n
-    return out
+
+
+class FusedAllreduce:
+    """One allreduce op's reduction (Horovod's tensor fusion): arrays of one dtype are packed
+    into a fusion buffer, at most HOROVOD_FUSION_THRESHOLD bytes each (an array larger than
+    that goes alone), summed in place there with one MPI call per buffer, and handed back as
+    views of that buffer: no copy out. An array alone in its bucket is reduced straight from
+    the input into the op's own output buffer (no copy in either), as a raw MPI_Allreduce.
+
+    The buffers belong to this op and persist across runs: MPI moves memory it has touched
+    before several times faster than fresh pages, and an output never needs allocating. The
+    outputs are therefore overwritten by the op's next run; the op declares no fresh output,
+    so the session copies them when they are fetched, as it does a variable's value."""
+
+    def __init__(self, name, postscale=1.0):
+        self.name = name
+        self.postscale = postscale
+        self.layouts = {}  # (threshold, dtypes and shapes) -> (signature, description, buckets)
+        self.buffers = []  # one persistent flat array per bucket (grown, never shrunk)
+
+    def __call__(self, arrays):
+        job = _require()
+        key = (job.fusion_threshold,) + tuple([(a.dtype, a.shape) for a in arrays])
+        layout = self.layouts.get(key)
+        if layout is None:
+            check_summable(self.name, arrays)
+            layout = self.layouts[key] = self._layout(job, arrays)
+        signature, description, buckets = layout
+        # The agreement round travels while the inputs are packed (a 16-byte message that
+        # would otherwise be a second wait per step).
+        pending = start_agreement(job, signature)
+        staged = [self._stage(k, arrays, bucket) for k, bucket in enumerate(buckets)]
+        finish_agreement(job, pending, description)
+        out = [None] * len(arrays)
+        for (dtype, members, offsets, total), (source, buffer) in zip(buckets, staged):
+            _sum_into(job, source, buffer)
+            if self.postscale != 1.0 and dtype.kind != "f":
+                buffer *= dtype.type(self.postscale)  # floats were scaled as they were packed
+            for i, offset in zip(members, offsets):
+                out[i] = buffer[offset:offset + arrays[i].size].reshape(arrays[i].shape)
+        return out
+
+    def _layout(self, job, arrays):
+        buckets = []
+        for dtype, members in _buckets(arrays, job.fusion_threshold):
+            offsets = numpy.cumsum([0] + [arrays[i].size for i in members]).tolist()
+            buckets.append((dtype, members, offsets[:-1], offsets[-1]))
+        description = ("allreduce", self.name, _specs(arrays))
+        return _signature(description), description, buckets
+
+    def _stage(self, k, arrays, bucket):
+        """(what MPI sends, the bucket's output buffer): the input itself when it is alone in
+        the bucket and contiguous, else None after packing the inputs into the buffer."""
+        dtype, members, offsets, total = bucket
+        if k == len(self.buffers):
+            self.buffers.append(None)
+        buffer = self.buffers[k]
+        if buffer is None or buffer.dtype != dtype or buffer.size < total:
+            buffer = self.buffers[k] = numpy.empty(total, dtype=dtype)
+        buffer = buffer[:total]
+        scale = dtype.type(self.postscale) if self.postscale != 1.0 and dtype.kind == "f" \
+            else None
+        if len(members) == 1 and scale is None and arrays[members[0]].flags.c_contiguous:
+            return arrays[members[0]].reshape(-1), buffer
+        # Scaling before the sum (Horovod's prescale) costs nothing here: the values are
+        # written once either way, where a scale after the sum is a second pass.
+        for i, offset in zip(members, offsets):
+            a = arrays[i]
+            packed = buffer[offset:offset + a.size].reshape(a.shape)
+            if scale is None:
+                numpy.copyto(packed, a)
+            else:
+                numpy.multiply(a, scale, out=packed)
+        return None, buffer
 
 
 def _buckets(arrays, threshold):
@@ -304,13 +362,16 @@ def _buckets(arrays, threshold):
     return [(dtype, members) for dtype, members, _ in result]
 
 
-def _sum_in_place(job, buffer):
+def _sum_into(job, source, buffer):
+    """buffer = the sum over the ranks of `source` (None: of `buffer` itself, in place)."""
     MPI = job.MPI
+    send = MPI.IN_PLACE if source is None else source
     if buffer.dtype == numpy.float16:  # MPI has no half type: our op on 16-bit carriers
-        job.comm.Allreduce(MPI.IN_PLACE, [buffer.view(numpy.uint16), MPI.UINT16_T],
-                           op=job.half_sum)
+        if source is not None:
+            send = [source.view(numpy.uint16), MPI.UINT16_T]
+        job.comm.Allreduce(send, [buffer.view(numpy.uint16), MPI.UINT16_T], op=job.half_sum)
     else:
-        job.comm.Allreduce(MPI.IN_PLACE, buffer, op=MPI.SUM)
+        job.comm.Allreduce(send, buffer, op=MPI.SUM)
 
 
 def allgather(name, array):

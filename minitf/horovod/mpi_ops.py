@@ -45,13 +45,15 @@ class HorovodAllreduce(OpDef):
 
     reduce_op: int = basics.Sum
     stateful = True
+    fresh_output = False  # a view of the op's persistent output buffer (basics.FusedAllreduce)
 
     def infer(self, x):
         _check_reducible(x)
         return TensorSpec(x.shape, x.dtype)
 
     def bind(self, ctx, op):
-        return _host_kernel(op, lambda name, x: basics.grouped_allreduce(name, [x])[0])
+        reduce = basics.FusedAllreduce(op.name)
+        return _host_kernel(op, lambda name, x: reduce([x])[0])
 
     def grad(self, op, dy):
         return [_allreduce(dy)]
@@ -64,6 +66,7 @@ class HorovodGroupedAllreduce(OpDef):
 
     postscale: float = 1.0
     stateful = True
+    fresh_output = False  # views of the op's persistent fusion buffers (basics.FusedAllreduce)
 
     def infer(self, *xs):
         for x in xs:
@@ -71,9 +74,8 @@ class HorovodGroupedAllreduce(OpDef):
         return [TensorSpec(x.shape, x.dtype) for x in xs]
 
     def bind(self, ctx, op):
-        postscale = self.postscale
-        return _host_kernel(op, lambda name, *xs: basics.grouped_allreduce(name, list(xs),
-                                                                            postscale))
+        reduce = basics.FusedAllreduce(op.name, self.postscale)
+        return _host_kernel(op, lambda name, *xs: reduce(xs))
 
     def grad(self, op, *dys):
         dys = [dy if dy is not None else zeros_like(y) for dy, y in zip(dys, op.outputs)]

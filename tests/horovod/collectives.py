@@ -33,6 +33,14 @@ def main():
     fp16_out = hvd.allreduce(fp16_in, compression=hvd.Compression.fp16)
     ragged = tf.placeholder("float64", (None, 2))
     ragged_out = hvd.allgather(ragged)
+    # The ops hand back views of their own persistent buffers: two ops in one run must not
+    # share one, a fetched value must not change with the next run, a strided input (a
+    # transpose) is packed, not sent as it lies in memory.
+    p, q = tf.placeholder("float32", (3, 4)), tf.placeholder("float32", (5,))
+    first = hvd.grouped_allreduce([p, q], op=hvd.Sum)
+    second = hvd.grouped_allreduce([p * 2, q * 2], op=hvd.Sum)
+    combined = first[0] + second[0] * 10  # read after both ops ran
+    strided = hvd.allreduce(tf.transpose(p), op=hvd.Sum)
 
     with tf.Session() as sess:
         feed = {x: value(r, s, d) for _, d, s, x, _ in checks}
@@ -72,6 +80,21 @@ def main():
         rows = sess.run(ragged_out, {ragged: mine})
         assert rows.shape == (n * (n + 1) // 2, 2), rows.shape
         assert rows[:, 0].tolist() == [k for k in range(n) for _ in range(k + 1)]
+        ranks = sum(range(1, n + 1))
+        for step in (1, 2):
+            pv = np.arange(12, dtype="float32").reshape(3, 4) * (r + 1) * step
+            qv = np.ones(5, "float32") * (r + 1) * step
+            fetched = sess.run([first, combined, strided, second], {p: pv, q: qv})
+            base = np.arange(12, dtype="float32").reshape(3, 4) * ranks * step
+            np.testing.assert_array_equal(fetched[0][0], base)
+            np.testing.assert_array_equal(fetched[0][1], np.ones(5) * ranks * step)
+            np.testing.assert_array_equal(fetched[1], base * 21)
+            np.testing.assert_array_equal(fetched[2], base.T)
+            np.testing.assert_array_equal(fetched[3][1], np.ones(5) * ranks * step * 2)
+            if step == 1:
+                kept = fetched
+        np.testing.assert_array_equal(kept[0][0], np.arange(12).reshape(3, 4) * ranks)
+        np.testing.assert_array_equal(kept[3][0], np.arange(12).reshape(3, 4) * ranks * 2)
     print("collectives OK on rank %d of %d (%d checks)" % (r, n, len(checks) + 3))
     sys.stdout.flush()
 
