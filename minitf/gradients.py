@@ -12,6 +12,7 @@ from minitf.ops.array_ops import concat, fill, shape, zeros_like
 from minitf.ops.constant_op import constant, convert_to_tensor
 from minitf.ops.math_ops import add_n, cast
 from minitf.ops.math_ops import range as range_
+from minitf.ops.op_util import is_tensor_like
 from minitf.ops import segment_ops  # noqa: F401 - registers the dense conversion of IndexedSlices
 
 __all__ = ["gradients"]
@@ -70,7 +71,7 @@ def gradients(ys, xs, grad_ys=None, name="gradients", colocate_gradients_with_op
                     continue
                 gy = fill(shape(y), constant(1, y.dtype, name="grad_ys_%d" % i))
             else:
-                gy = convert_to_tensor(gy, dtype=None if _is_tensor(gy) else y.dtype)
+                gy = convert_to_tensor(gy, dtype=None if is_tensor_like(gy) else y.dtype)
                 if gy.dtype is not y.dtype:
                     raise TypeError("grad_ys[%d] has dtype %s, but ys[%d] (%s) has dtype %s"
                                     % (i, gy.dtype.name, i, y.name, y.dtype.name))
@@ -131,10 +132,6 @@ def _aggregate(contributions):
     return IndexedSlices(concat([s.values for s in slices], 0),
                          concat([cast(s.indices, index_dtype) for s in slices], 0),
                          slices[0].dense_shape)
-
-
-def _is_tensor(v):
-    return isinstance(v, Tensor) or hasattr(v, "_as_tensor")
 
 
 def _ops_between(graph, xs, ys, stop_ops):

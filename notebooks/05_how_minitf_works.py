@@ -125,8 +125,8 @@ print('largest difference between the symbolic and numerical Jacobian: %.2e' % e
 # ops, so second derivatives work. Here is an existing op, `Atan`, in full:
 
 # %%
-from minitf.ops import math_ops
-print(inspect.getsource(math_ops.Atan))
+from minitf.ops import elementwise
+print(inspect.getsource(elementwise.Atan))
 
 # %% [markdown]
 # A new op, Swish ($x \cdot \sigma(\beta x)$), with its public function:

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 import minitf as tf
-from minitf.ops.array_ops import GatherV2
+from minitf.ops.gather_scatter import GatherV2
 from tests.op_specs import SPECS
 from tests.test_op_table import _values
 

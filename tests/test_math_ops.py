@@ -11,8 +11,8 @@ import pytest
 import minitf as tf
 from tests.helpers import run
 from minitf.framework.registry import REGISTRY
-from minitf.ops import math_ops
-from minitf.ops.math_ops import top_k
+from minitf.ops import elementwise, math_ops
+from minitf.ops.reductions import top_k
 
 
 pytestmark = pytest.mark.usefixtures("fresh_graph")
@@ -561,7 +561,7 @@ def test_abs_of_complex_is_complex_abs_with_the_real_dtype():
     # TF's values: dy * x / |x|, and 0 at 0.
     np.testing.assert_allclose(got_g, [0.6 + 0.8j, (1 - 1j) / np.sqrt(2), 0], rtol=1e-6)
     with pytest.raises(TypeError, match="Abs has DataType complex64"):
-        math_ops._unary(math_ops.Abs(), x, None, "Abs")
+        elementwise.unary_op(elementwise.Abs(), x, None, "Abs")
 
 
 def test_sigmoid_float16_reuses_an_out_buffer_correctly():

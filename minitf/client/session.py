@@ -20,6 +20,7 @@ from minitf.framework.indexed_slices import IndexedSlices, IndexedSlicesValue
 from minitf.framework.operation import Operation
 from minitf.framework.sparse_tensor import SparseTensor, SparseTensorValue
 from minitf.framework.tensor import Tensor
+from minitf.ops.op_util import is_tensor_like
 from minitf.protos.config_pb2 import ConfigProto, RunMetadata, RunOptions
 
 # The graph growing between this many consecutive runs means ops are built inside the loop.
@@ -546,7 +547,7 @@ def _check_integer_range(tensor, value, np_dtype):
 
 def convert_feed_value(tensor, key, value):
     """A feed value as an array of the tensor's dtype, checked against its static shape."""
-    if isinstance(value, Tensor) or hasattr(value, "_as_tensor"):
+    if is_tensor_like(value):
         raise TypeError("The value of a feed cannot be a tf.Tensor object. Acceptable feed "
                         "values include Python scalars, strings, lists, numpy ndarrays, or "
                         "TensorHandles. For reference, the tensor object was %r which was "

@@ -29,6 +29,8 @@ import dataclasses
 import functools
 from typing import ClassVar
 
+from minitf.framework.context import get_default_graph
+
 REGISTRY = {}
 
 
@@ -99,6 +101,16 @@ class OpDef:
     def attrs(self):
         """The op's attributes as a dict (its dataclass fields)."""
         return {f.name: getattr(self, f.name) for f in dataclasses.fields(self)}
+
+    def __call__(self, *inputs, name=None, device=None):
+        """Adds this op to the default graph with `inputs` (Tensors) and returns its output:
+        the Tensor of a one-output op, the list of outputs of an op with several, and the
+        Operation of an op with none (TF's generated op wrappers return the same)."""
+        op = get_default_graph().create_op(self, list(inputs), name=name, device=device)
+        outputs = op.outputs
+        if len(outputs) == 1:
+            return outputs[0]
+        return list(outputs) if outputs else op
 
 
 def register(cls):

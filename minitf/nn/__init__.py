@@ -4,7 +4,8 @@ from minitf.ops import conv_ops as _conv_ops
 from minitf.ops import nn_ops as _nn_ops
 from minitf.ops import norm_ops as _norm_ops
 from minitf.ops.conv_ops import *  # noqa: F401,F403
-from minitf.ops.math_ops import sigmoid, tanh, top_k
+from minitf.ops.math_ops import sigmoid, tanh
+from minitf.ops.reductions import top_k
 from minitf.ops.nn_ops import *  # noqa: F401,F403
 from minitf.ops.norm_ops import *  # noqa: F401,F403
 from minitf.ops.embedding_ops import embedding_lookup

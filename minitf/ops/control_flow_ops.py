@@ -29,7 +29,7 @@ from minitf.framework.registry import OpDef, lookup, register
 from minitf.framework.shapes import TensorShape, as_shape, format_dims, unknown_shape
 from minitf.framework.tensor import Tensor, TensorSpec
 from minitf.gradients import gradients
-from minitf.ops.array_ops import Identity, identity, stack, zeros_like
+from minitf.ops.core import Identity, identity, stack, zeros_like
 from minitf.ops.constant_op import constant, convert_to_tensor
 from minitf.ops.logging_ops import Assert
 from minitf.ops.math_ops import cast, reduce_sum

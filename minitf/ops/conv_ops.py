@@ -17,7 +17,7 @@ from typing import ClassVar
 import numpy as np
 
 from minitf import dtypes
-from minitf.framework.graph import get_default_graph, name_scope
+from minitf.framework.graph import name_scope
 from minitf.framework.registry import OpDef, register
 from minitf.framework.shapes import Dimension
 from minitf.framework.tensor import TensorSpec
@@ -35,10 +35,6 @@ COL_BYTES = 16 << 20
 
 _PADDINGS = ("SAME", "VALID", "EXPLICIT")
 _CONV_DTYPES = (dtypes.float16, dtypes.float32, dtypes.float64, dtypes.int32)
-
-
-def _op(opdef, inputs, name):
-    return get_default_graph().create_op(opdef, inputs, name=name).outputs[0]
 
 
 # -- geometry -------------------------------------------------------------------------------------
@@ -231,7 +227,7 @@ class _ConvAttrs(_Windowed):
 
     def _family_op(self, role, inputs):
         cls = self.family[role]
-        return _op(cls(**self.attrs()), inputs, cls.type_name)
+        return cls(**self.attrs())(*inputs, name=cls.type_name)
 
     def _forward_grad(self, op, dy):
         x, w = op.inputs
@@ -647,8 +643,7 @@ class MaxPool(_PoolBase):
         return self.from_nhwc(xp, out)
 
     def grad(self, op, dy):
-        return [_op(MaxPoolGrad(**self.attrs()), [op.inputs[0], op.outputs[0], dy],
-                    "MaxPoolGrad")]
+        return [MaxPoolGrad(**self.attrs())(op.inputs[0], op.outputs[0], dy, name="MaxPoolGrad")]
 
 
 @register
@@ -685,7 +680,7 @@ class MaxPoolGrad(_PoolBase):
     def grad(self, op, ddx):
         x, y, _ = op.inputs
         return [zeros_like(x), zeros_like(y),
-                _op(MaxPoolGradGrad(**self.attrs()), [x, y, ddx], "MaxPoolGradGrad")]
+                MaxPoolGradGrad(**self.attrs())(x, y, ddx, name="MaxPoolGradGrad")]
 
 
 @register
@@ -722,7 +717,7 @@ class MaxPoolGradGrad(_PoolBase):
     def grad(self, op, ddy):
         x, y, _ = op.inputs
         return [zeros_like(x), zeros_like(y),
-                _op(MaxPoolGrad(**self.attrs()), [x, y, ddy], "MaxPoolGrad")]
+                MaxPoolGrad(**self.attrs())(x, y, ddy, name="MaxPoolGrad")]
 
 
 def _avg_counts(xp, op, x_shape, dtype):
@@ -758,7 +753,7 @@ class AvgPool(_PoolBase):
         return self.from_nhwc(xp, out)
 
     def grad(self, op, dy):
-        return [_op(AvgPoolGrad(**self.attrs()), [shape(op.inputs[0]), dy], "AvgPoolGrad")]
+        return [AvgPoolGrad(**self.attrs())(shape(op.inputs[0]), dy, name="AvgPoolGrad")]
 
 
 def _check_dtype_float(op_type, dtype, arg="value"):
@@ -794,7 +789,7 @@ class AvgPoolGrad(_PoolBase):
         return self.from_nhwc(xp, xp.ascontiguousarray(_crop_hw(dxpad, pad_h, pad_w, h, w)))
 
     def grad(self, op, ddx):
-        return [None, _op(AvgPool(**self.attrs()), [ddx], "AvgPool")]
+        return [None, AvgPool(**self.attrs())(ddx, name="AvgPool")]
 
 
 # -- public functions -----------------------------------------------------------------------------
@@ -858,7 +853,7 @@ def conv2d(input, filter=None, strides=None, padding=None, use_cudnn_on_gpu=True
                        explicit_paddings=explicit, data_format=data_format,
                        dilations=_expand4(dilations, "dilations", data_format),
                        use_cudnn_on_gpu=bool(use_cudnn_on_gpu))
-        return _op(opdef, [x, w], scope)
+        return opdef(x, w, name=scope)
 
 
 def conv2d_backprop_input(input_sizes, filter=None, out_backprop=None, strides=None,
@@ -878,7 +873,7 @@ def conv2d_backprop_input(input_sizes, filter=None, out_backprop=None, strides=N
                                     data_format=data_format,
                                     dilations=_expand4(dilations, "dilations", data_format),
                                     use_cudnn_on_gpu=bool(use_cudnn_on_gpu))
-        return _op(opdef, [sizes, w, dy], scope)
+        return opdef(sizes, w, dy, name=scope)
 
 
 def conv2d_backprop_filter(input, filter_sizes, out_backprop, strides, padding,
@@ -897,7 +892,7 @@ def conv2d_backprop_filter(input, filter_sizes, out_backprop, strides, padding,
                                      data_format=data_format,
                                      dilations=_expand4(dilations, "dilations", data_format),
                                      use_cudnn_on_gpu=bool(use_cudnn_on_gpu))
-        return _op(opdef, [x, sizes, dy], scope)
+        return opdef(x, sizes, dy, name=scope)
 
 
 def conv2d_transpose(value=None, filter=None, output_shape=None, strides=None, padding="SAME",
@@ -933,7 +928,7 @@ def conv2d_transpose(value=None, filter=None, output_shape=None, strides=None, p
                                     padding=padding, explicit_paddings=explicit,
                                     data_format=data_format,
                                     dilations=_expand4(dilations, "dilations", data_format))
-        return _op(opdef, [output_shape, filter, value], scope)
+        return opdef(output_shape, filter, value, name=scope)
 
 
 def depthwise_conv2d_native(input, filter, strides, padding, data_format="NHWC",
@@ -948,7 +943,7 @@ def depthwise_conv2d_native(input, filter, strides, padding, data_format="NHWC",
                                       padding=padding, explicit_paddings=explicit,
                                       data_format=data_format,
                                       dilations=_expand4(dilations, "dilations", data_format))
-        return _op(opdef, [x, w], scope)
+        return opdef(x, w, name=scope)
 
 
 def _rate(rate, dilations):
@@ -1036,7 +1031,7 @@ def max_pool(value, ksize, strides, padding, data_format="NHWC", name=None, inpu
     ksize, strides, data_format = _pool_attrs(ksize, strides, data_format)
     with name_scope(name, "MaxPool", [value]) as scope:
         x = convert_to_tensor(value, name="input")
-        return _op(MaxPool(ksize, strides, str(padding), data_format), [x], scope)
+        return MaxPool(ksize, strides, str(padding), data_format)(x, name=scope)
 
 
 def avg_pool(value, ksize, strides, padding, data_format="NHWC", name=None, input=None):
@@ -1046,7 +1041,7 @@ def avg_pool(value, ksize, strides, padding, data_format="NHWC", name=None, inpu
     ksize, strides, data_format = _pool_attrs(ksize, strides, data_format)
     with name_scope(name, "AvgPool", [value]) as scope:
         x = convert_to_tensor(value, name="value")
-        return _op(AvgPool(ksize, strides, str(padding), data_format), [x], scope)
+        return AvgPool(ksize, strides, str(padding), data_format)(x, name=scope)
 
 
 def pool(input, window_shape, pooling_type, padding, dilation_rate=None, strides=None,

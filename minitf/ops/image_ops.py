@@ -10,7 +10,7 @@ ops apply the transposed matrices, so gradients of gradients are resizes again."
 import numpy as np
 
 from minitf import dtypes
-from minitf.framework.graph import get_default_graph, name_scope
+from minitf.framework.graph import name_scope
 from minitf.framework.registry import OpDef, register
 from minitf.framework.tensor import TensorSpec
 from minitf.framework.tensor_util import constant_value, constant_value_as_shape
@@ -26,10 +26,6 @@ __all__ = ["ResizeMethod", "resize_images", "resize_bilinear", "resize_nearest_n
            "flip_left_right", "flip_up_down", "random_flip_left_right", "random_flip_up_down",
            "per_image_standardization", "central_crop", "pad_to_bounding_box",
            "crop_to_bounding_box", "convert_image_dtype"]
-
-
-def _op(opdef, inputs, name):
-    return get_default_graph().create_op(opdef, inputs, name=name).outputs[0]
 
 
 # -- resize ops -----------------------------------------------------------------------------------
@@ -131,7 +127,7 @@ class ResizeBilinear(_Resize):
         images = op.inputs[0]
         if not images.dtype.is_floating:
             return [None, None]
-        return [_op(ResizeBilinearGrad(**self.attrs()), [dy, images], "ResizeBilinearGrad"),
+        return [ResizeBilinearGrad(**self.attrs())(dy, images, name="ResizeBilinearGrad"),
                 None]
 
 
@@ -156,7 +152,7 @@ class ResizeBilinearGrad(_Resize):
     def grad(self, op, ddx):
         dy = op.inputs[0]
         size = slice(shape(dy), [1], [2])
-        return [_op(ResizeBilinear(**self.attrs()), [ddx, size], "ResizeBilinear"), None]
+        return [ResizeBilinear(**self.attrs())(ddx, size, name="ResizeBilinear"), None]
 
 
 @register
@@ -180,8 +176,7 @@ class ResizeNearestNeighbor(_Resize):
     def grad(self, op, dy):
         images = op.inputs[0]
         size = slice(shape(images), [1], [2])
-        return [_op(ResizeNearestNeighborGrad(**self.attrs()), [dy, size],
-                    "ResizeNearestNeighborGrad"), None]
+        return [ResizeNearestNeighborGrad(**self.attrs())(dy, size, name="ResizeNearestNeighborGrad"), None]
 
 
 @register
@@ -204,7 +199,7 @@ class ResizeNearestNeighborGrad(_Resize):
 
     def grad(self, op, ddx):
         size = slice(shape(op.inputs[0]), [1], [2])
-        return [_op(ResizeNearestNeighbor(**self.attrs()), [ddx, size], "ResizeNearestNeighbor"),
+        return [ResizeNearestNeighbor(**self.attrs())(ddx, size, name="ResizeNearestNeighbor"),
                 None]
 
 
@@ -232,7 +227,7 @@ def _size_tensor(size):
 def _resize(opdef, images, size, name, default):
     with name_scope(name, default, [images, size]) as scope:
         images, single = _batched(images)
-        out = _op(opdef, [images, _size_tensor(size)], default if single else scope)
+        out = opdef(images, _size_tensor(size), name=default if single else scope)
         return squeeze(out, [0], name=scope) if single else out
 
 
@@ -278,10 +273,9 @@ def resize_images(images, size, method=ResizeMethod.BILINEAR, align_corners=Fals
             out = images if method == ResizeMethod.NEAREST_NEIGHBOR else \
                 cast(images, dtypes.float32) if images.dtype is not dtypes.float64 else images
         elif method == ResizeMethod.BILINEAR:
-            out = _op(ResizeBilinear(bool(align_corners)), [images, size_t], "ResizeBilinear")
+            out = ResizeBilinear(bool(align_corners))(images, size_t, name="ResizeBilinear")
         else:
-            out = _op(ResizeNearestNeighbor(bool(align_corners)), [images, size_t],
-                      "ResizeNearestNeighbor")
+            out = ResizeNearestNeighbor(bool(align_corners))(images, size_t, name="ResizeNearestNeighbor")
         return squeeze(out, [0], name=scope) if single else identity(out, name=scope)
 
 

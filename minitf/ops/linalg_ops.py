@@ -2,21 +2,18 @@
 tf.qr, and the compositions built on them (matrix_transpose, trace, eye)."""
 
 from minitf import dtypes
-from minitf.framework.graph import get_default_graph, name_scope
+from minitf.framework.graph import name_scope
 from minitf.framework.registry import OpDef, register
 from minitf.framework.shapes import TensorShape, format_dims
 from minitf.framework.tensor import TensorSpec
 from minitf.ops.array_ops import ones, transpose, zeros, zeros_like
 from minitf.ops.constant_op import convert_to_tensor
-from minitf.ops.math_ops import _check_dtype, reduce_sum
+from minitf.ops.math_ops import reduce_sum
+from minitf.ops.op_util import check_dtype
 
 __all__ = ["diag", "diag_part", "matrix_diag", "matrix_diag_part", "matrix_set_diag",
            "matrix_transpose", "trace",
            "cross", "qr", "eye"]
-
-
-def _op(opdef, inputs, name):
-    return get_default_graph().create_op(opdef, inputs, name=name)
 
 
 def _rank_at_least(op_type, x, rank):
@@ -170,7 +167,7 @@ class Cross(OpDef):
         if a.dtype is not b.dtype:
             raise TypeError("Input 'b' of 'Cross' Op has type %s that does not match type %s of "
                             "argument 'a'" % (b.dtype.name, a.dtype.name))
-        _check_dtype(self.type_name, a.dtype, "ordered")
+        check_dtype(self.type_name, a.dtype, "ordered")
         if not a.shape.is_compatible_with(b.shape):
             raise ValueError("Dimensions must be equal for 'Cross' with input shapes: %s, %s"
                              % (a.shape, b.shape))
@@ -202,7 +199,7 @@ class Qr(OpDef):
 
     def infer(self, x):
         dims = _rank_at_least(self.type_name, x, 2)
-        _check_dtype(self.type_name, x.dtype, "float")
+        check_dtype(self.type_name, x.dtype, "float")
         if dims is None:
             return [TensorSpec(None, x.dtype), TensorSpec(None, x.dtype)]
         m, n = dims[-2:]
@@ -217,43 +214,43 @@ class Qr(OpDef):
 
 def matrix_diag(diagonal, name="diag"):
     """tf.matrix_diag / tf.linalg.diag: batched diagonal matrices from [..., k] diagonals."""
-    return _op(MatrixDiag(), [convert_to_tensor(diagonal, name="diagonal")], name).outputs[0]
+    return MatrixDiag()(convert_to_tensor(diagonal, name="diagonal"), name=name)
 
 
 def matrix_diag_part(input, name="diag_part"):
     """tf.matrix_diag_part / tf.linalg.diag_part: the main diagonals of [..., m, n] matrices."""
-    return _op(MatrixDiagPart(), [convert_to_tensor(input, name="input")], name).outputs[0]
+    return MatrixDiagPart()(convert_to_tensor(input, name="input"), name=name)
 
 
 def matrix_set_diag(input, diagonal, name="set_diag"):
     """tf.matrix_set_diag / tf.linalg.set_diag: `input` with its main diagonals replaced."""
     input = convert_to_tensor(input, name="input")
     diagonal = convert_to_tensor(diagonal, dtype=input.dtype, name="diagonal")
-    return _op(MatrixSetDiag(), [input, diagonal], name).outputs[0]
+    return MatrixSetDiag()(input, diagonal, name=name)
 
 
 def diag(diagonal, name="Diag"):
     """tf.diag / tf.linalg.tensor_diag: a tensor of rank 2k with `diagonal` (rank k) on its
     diagonal, zeros elsewhere."""
-    return _op(Diag(), [convert_to_tensor(diagonal, name="diagonal")], name).outputs[0]
+    return Diag()(convert_to_tensor(diagonal, name="diagonal"), name=name)
 
 
 def diag_part(input, name="DiagPart"):
     """tf.diag_part / tf.linalg.tensor_diag_part: the inverse of tf.diag."""
-    return _op(DiagPart(), [convert_to_tensor(input, name="input")], name).outputs[0]
+    return DiagPart()(convert_to_tensor(input, name="input"), name=name)
 
 
 def cross(a, b, name="Cross"):
     """tf.cross / tf.linalg.cross: the cross product along the last axis (of size 3)."""
     a = convert_to_tensor(a, name="a")
     b = convert_to_tensor(b, dtype=a.dtype, name="b")
-    return _op(Cross(), [a, b], name).outputs[0]
+    return Cross()(a, b, name=name)
 
 
 def qr(input, full_matrices=False, name="Qr"):
     """tf.qr / tf.linalg.qr: (q, r) of each [..., m, n] matrix (no gradient in minitf)."""
-    op = _op(Qr(bool(full_matrices)), [convert_to_tensor(input, name="input")], name)
-    return op.outputs[0], op.outputs[1]
+    q, r = Qr(bool(full_matrices))(convert_to_tensor(input, name="input"), name=name)
+    return q, r
 
 
 def matrix_transpose(a, name="matrix_transpose", conjugate=False):

@@ -19,7 +19,7 @@ import sys
 
 from minitf import dtypes, errors
 from minitf.backend import HOST_DEVICE
-from minitf.framework.graph import get_default_graph, name_scope
+from minitf.framework.graph import name_scope
 from minitf.framework.registry import OpDef, register
 from minitf.framework.shapes import format_dims
 from minitf.framework.tensor import Tensor, TensorSpec
@@ -27,6 +27,8 @@ from minitf.framework.tensor_util import constant_value
 from minitf.ops import array_ops, math_ops
 from minitf.ops.constant_op import convert_to_tensor
 from minitf.ops.control_ops import no_op
+from minitf.ops.elementwise import binary_operands
+from minitf.ops.op_util import is_tensor_like
 
 __all__ = ["Print", "print", "Assert", "check_numerics", "assert_equal", "assert_none_equal",
            "assert_less", "assert_less_equal", "assert_greater", "assert_greater_equal",
@@ -153,10 +155,6 @@ def summarize_v2(value, limit=3, quote_strings=True):
     return text(0, 0)
 
 
-def _create(opdef, inputs, name, device=None):
-    return get_default_graph().create_op(opdef, inputs, name=name, device=device)
-
-
 # -- tf.Print ------------------------------------------------------------------------------------
 
 @register
@@ -207,7 +205,7 @@ def Print(input_, data, message=None, first_n=None, summarize=None, name=None):
     data = [convert_to_tensor(d) for d in data]
     opdef = PrintOp(message or "", -1 if first_n is None else int(first_n),
                     3 if summarize is None else int(summarize))
-    return _create(opdef, [x] + data, name or "Print", device=HOST_DEVICE).outputs[0]
+    return opdef(x, *data, name=name or "Print", device=HOST_DEVICE)
 
 
 # -- tf.print --------------------------------------------------------------------------------------
@@ -289,7 +287,7 @@ def print(*inputs, **kwargs):  # noqa: A001 - TF's public name
     tensors = []
 
     def slot(x):
-        if isinstance(x, Tensor) or hasattr(x, "_as_tensor"):
+        if is_tensor_like(x):
             tensors.append(convert_to_tensor(x))
             return _Slot(len(tensors) - 1)
         if isinstance(x, (list, tuple)):
@@ -305,7 +303,7 @@ def print(*inputs, **kwargs):  # noqa: A001 - TF's public name
     quote = not (len(inputs) == 1 and len(order) == 1 and order[0].dtype is dtypes.string
                  and order[0].shape.ndims == 0)  # a lone string tensor prints as is (as TF)
     opdef = PrintV2(tuple(pieces[0::2]), int(summarize), output_stream, end, quote)
-    return _create(opdef, order, name or "PrintV2", device=HOST_DEVICE)
+    return opdef(*order, name=name or "PrintV2", device=HOST_DEVICE)
 
 
 # -- tf.Assert -----------------------------------------------------------------------------------
@@ -345,8 +343,8 @@ def Assert(condition, data, summarize=None, name=None):
     with name_scope(name, "Assert", [condition] + list(data)):
         condition = convert_to_tensor(condition, name="Condition")
         data = [convert_to_tensor(d) for d in data]
-        return _create(AssertOp(3 if summarize is None else int(summarize)), [condition] + data,
-                       "Assert", device=HOST_DEVICE)
+        return AssertOp(3 if summarize is None else int(summarize))(
+            condition, *data, name="Assert", device=HOST_DEVICE)
 
 
 # -- tf.check_numerics ---------------------------------------------------------------------------
@@ -383,7 +381,7 @@ def check_numerics(tensor, message, name=None):
     The message is "<message> : Tensor had NaN values" (or Inf, or Inf and NaN). Its gradient
     checks the incoming gradient the same way."""
     x = convert_to_tensor(tensor)
-    return _create(CheckNumerics(str(message)), [x], name or "CheckNumerics").outputs[0]
+    return CheckNumerics(str(message))(x, name=name or "CheckNumerics")
 
 
 # -- tf.assert_* -----------------------------------------------------------------------------------
@@ -419,7 +417,7 @@ def _binary_assert(kind):
 
     def assert_fn(x, y, data=None, summarize=None, message=None, name=None):
         with name_scope(name, "assert_" + kind, [x, y]):
-            x, y = math_ops.binary_operands(x, y)
+            x, y = binary_operands(x, y)
             if data is None:
                 data = _with_message(message, [
                     "Condition x %s y did not hold element-wise:" % sym,

@@ -4,17 +4,19 @@ in_top_k, and the tf.nn functions composed from ops (moments, l2_normalize, drop
 import numbers
 
 from minitf import dtypes, errors
-from minitf.framework.graph import get_default_graph, name_scope
+from minitf.framework.graph import name_scope
 from minitf.framework.registry import OpDef, register
 from minitf.framework.shapes import (Dimension, TensorShape, as_shape, broadcast_dims, merge_dims,
                                      normalize_axis)
 from minitf.framework.tensor import TensorSpec
 from minitf.ops import math_ops
-from minitf.ops.array_ops import (ZerosLike, broadcast_to, expand_dims, shape, squeeze,
-                                  stop_gradient, zeros_like)
+from minitf.ops.array_ops import squeeze
 from minitf.ops.constant_op import convert_to_tensor
-from minitf.ops.math_ops import (UnaryOp, _check_dtype, _check_same_shape, binary_operands,
-                                 cast, exp, greater_equal, less, log1p, maximum, multiply,
+from minitf.ops.core import (ZerosLike, broadcast_to, expand_dims, shape, stop_gradient,
+                             zeros_like)
+from minitf.ops.elementwise import UnaryOp, binary_operands
+from minitf.ops.op_util import check_dtype, check_same_shape, out_array
+from minitf.ops.math_ops import (cast, exp, greater_equal, less, log1p, maximum, multiply,
                                  negative, reduce_mean, reduce_sum, rsqrt, sigmoid, square,
                                  squared_difference, where)
 from minitf.ops.random_ops import random_uniform
@@ -28,14 +30,6 @@ __all__ = ["relu", "relu6", "elu", "selu", "leaky_relu", "softplus", "softsign",
 # SELU's fixed point constants (Klambauer et al. 2017), as TF's kernel spells them.
 SELU_ALPHA = 1.6732632423543772848170429916717
 SELU_SCALE = 1.0507009873554804934193349852946
-
-
-def _create(opdef, inputs, name):
-    return get_default_graph().create_op(opdef, inputs, name=name)
-
-
-def _op(opdef, inputs, name):
-    return _create(opdef, inputs, name).outputs[0]
 
 
 def _channel_axis(ndims, data_format):
@@ -52,7 +46,7 @@ class Relu(UnaryOp):
         return xp.maximum(x, 0, out=out)
 
     def grad(self, op, dy):
-        return [_op(ReluGrad(), [dy, op.outputs[0]], "ReluGrad")]
+        return [ReluGrad()(dy, op.outputs[0], name="ReluGrad")]
 
 
 @register
@@ -63,7 +57,7 @@ class Relu6(UnaryOp):
         return xp.clip(x, 0, 6, out=out)
 
     def grad(self, op, dy):
-        return [_op(Relu6Grad(), [dy, op.outputs[0]], "Relu6Grad")]
+        return [Relu6Grad()(dy, op.outputs[0], name="Relu6Grad")]
 
 
 @register
@@ -75,7 +69,7 @@ class LeakyRelu(UnaryOp):
         return xp.where(x > 0, x, x * self.alpha)
 
     def grad(self, op, dy):
-        return [_op(LeakyReluGrad(self.alpha), [dy, op.inputs[0]], "LeakyReluGrad")]
+        return [LeakyReluGrad(self.alpha)(dy, op.inputs[0], name="LeakyReluGrad")]
 
 
 @register
@@ -142,7 +136,7 @@ class _ActivationGrad(OpDef):
                           gradients.dtype)
 
     def grad(self, op, ddx):
-        return [_op(self, [ddx, op.inputs[1]], self.type_name), None]
+        return [self(ddx, op.inputs[1], name=self.type_name), None]
 
 
 @register
@@ -168,19 +162,19 @@ class LeakyReluGrad(_ActivationGrad):
     alpha: float = 0.2
 
     def compute(self, xp, dy, features, out=None):
-        out = xp.multiply(dy, self.alpha, out=math_ops.out_array(xp, dy, out))
+        out = xp.multiply(dy, self.alpha, out=out_array(xp, dy, out))
         xp.copyto(out, dy, where=features > 0)
         return out
 
 
 def relu(features, name=None):
     """tf.nn.relu: max(features, 0)."""
-    return _op(Relu(), [convert_to_tensor(features)], name or "Relu")
+    return Relu()(convert_to_tensor(features), name=name or "Relu")
 
 
 def relu6(features, name=None):
     """tf.nn.relu6: min(max(features, 0), 6)."""
-    return _op(Relu6(), [convert_to_tensor(features)], name or "Relu6")
+    return Relu6()(convert_to_tensor(features), name=name or "Relu6")
 
 
 def leaky_relu(features, alpha=0.2, name=None):
@@ -190,22 +184,22 @@ def leaky_relu(features, alpha=0.2, name=None):
         x = convert_to_tensor(features)
         if x.dtype.is_integer:
             x = cast(x, dtypes.float32)
-        return _op(LeakyRelu(float(alpha)), [x], scope)
+        return LeakyRelu(float(alpha))(x, name=scope)
 
 
 def elu(features, name=None):
     """tf.nn.elu: features where positive, else exp(features) - 1."""
-    return _op(Elu(), [convert_to_tensor(features)], name or "Elu")
+    return Elu()(convert_to_tensor(features), name=name or "Elu")
 
 
 def selu(features, name=None):
     """tf.nn.selu: scale * elu with TF's alpha and scale (self-normalizing networks)."""
-    return _op(Selu(), [convert_to_tensor(features)], name or "Selu")
+    return Selu()(convert_to_tensor(features), name=name or "Selu")
 
 
 def softplus(features, name=None):
     """tf.nn.softplus: log(exp(features) + 1), computed without overflow."""
-    return _op(Softplus(), [convert_to_tensor(features)], name or "Softplus")
+    return Softplus()(convert_to_tensor(features), name=name or "Softplus")
 
 
 def log_sigmoid(x, name=None):
@@ -217,7 +211,7 @@ def log_sigmoid(x, name=None):
 
 def softsign(features, name=None):
     """tf.nn.softsign: features / (abs(features) + 1)."""
-    return _op(Softsign(), [convert_to_tensor(features)], name or "Softsign")
+    return Softsign()(convert_to_tensor(features), name=name or "Softsign")
 
 
 # -- softmax --------------------------------------------------------------------------------------
@@ -229,7 +223,7 @@ class _SoftmaxBase(UnaryOp):
     axis: int = -1
 
     def infer(self, x):
-        _check_dtype(self.type_name, x.dtype, "real", "logits")
+        check_dtype(self.type_name, x.dtype, "real", "logits")
         if x.shape.ndims == 0:
             raise ValueError("Shape must be at least rank 1 but is rank 0")
         return TensorSpec(x.shape, x.dtype)
@@ -279,13 +273,13 @@ def _softmax_axis(logits, axis, dim):
 def softmax(logits, axis=None, name=None, dim=None):
     """tf.nn.softmax: exp(logits) / sum(exp(logits), axis) (axis -1 by default)."""
     x = convert_to_tensor(logits)
-    return _op(Softmax(_softmax_axis(x, axis, dim)), [x], name or "Softmax")
+    return Softmax(_softmax_axis(x, axis, dim))(x, name=name or "Softmax")
 
 
 def log_softmax(logits, axis=None, name=None, dim=None):
     """tf.nn.log_softmax: logits - log(sum(exp(logits), axis))."""
     x = convert_to_tensor(logits)
-    return _op(LogSoftmax(_softmax_axis(x, axis, dim)), [x], name or "LogSoftmax")
+    return LogSoftmax(_softmax_axis(x, axis, dim))(x, name=name or "LogSoftmax")
 
 
 # -- cross entropy --------------------------------------------------------------------------------
@@ -313,7 +307,7 @@ class SoftmaxCrossEntropyWithLogits(OpDef):
     axis: int = -1
 
     def infer(self, features, labels):
-        _check_dtype(self.type_name, features.dtype, "real", "features")
+        check_dtype(self.type_name, features.dtype, "real", "features")
         if labels.dtype is not features.dtype:
             raise TypeError("Input 'labels' of '%s' Op has type %s that does not match type %s "
                             "of argument 'features'" % (self.type_name, labels.dtype.name,
@@ -381,7 +375,7 @@ class SparseSoftmaxCrossEntropyWithLogits(OpDef):
             ldims = fdims[:-1]
         elif ldims is not None:
             fdims = ldims + (None,)
-        _check_dtype(self.type_name, features.dtype, "real", "features")
+        check_dtype(self.type_name, features.dtype, "real", "features")
         if labels.dtype not in (dtypes.int32, dtypes.int64):
             raise TypeError("Value passed to parameter 'labels' has DataType %s not in list of "
                             "allowed values: int32, int64" % labels.dtype.name)
@@ -457,7 +451,7 @@ def _softmax_xent(labels, logits, axis, scope):
     labels = cast(labels, logits.dtype)
     labels, logits = _broadcast_xent_args(labels, logits)
     axis = -1 if axis is None else int(axis)
-    loss, _ = _create(SoftmaxCrossEntropyWithLogits(axis), [logits, labels], scope).outputs
+    loss, _ = SoftmaxCrossEntropyWithLogits(axis)(logits, labels, name=scope)
     return loss
 
 
@@ -488,8 +482,8 @@ def sparse_softmax_cross_entropy_with_logits(_sentinel=None, labels=None, logits
     with name_scope(name, "SparseSoftmaxCrossEntropyWithLogits", [labels, logits]):
         labels = convert_to_tensor(labels)
         logits = convert_to_tensor(logits)
-        loss, _ = _create(SparseSoftmaxCrossEntropyWithLogits(), [logits, labels],
-                          "SparseSoftmaxCrossEntropyWithLogits").outputs
+        loss, _ = SparseSoftmaxCrossEntropyWithLogits()(
+            logits, labels, name="SparseSoftmaxCrossEntropyWithLogits")
         return loss
 
 
@@ -498,7 +492,7 @@ def sparse_softmax_cross_entropy_with_logits(_sentinel=None, labels=None, logits
 @register
 class L2Loss(OpDef):
     def infer(self, t):
-        _check_dtype(self.type_name, t.dtype, "real", "t")
+        check_dtype(self.type_name, t.dtype, "real", "t")
         return TensorSpec((), t.dtype)
 
     def compute(self, xp, t):
@@ -511,7 +505,7 @@ class L2Loss(OpDef):
 
 def l2_loss(t, name=None):
     """tf.nn.l2_loss: sum(t ** 2) / 2."""
-    return _op(L2Loss(), [convert_to_tensor(t)], name or "L2Loss")
+    return L2Loss()(convert_to_tensor(t), name=name or "L2Loss")
 
 
 @register
@@ -547,7 +541,7 @@ class BiasAdd(OpDef):
         return xp.add(value, bias, out=out)
 
     def grad(self, op, dy):
-        return [dy, _op(BiasAddGrad(self.data_format), [dy], "BiasAddGrad")]
+        return [dy, BiasAddGrad(self.data_format)(dy, name="BiasAddGrad")]
 
 
 @register
@@ -573,7 +567,7 @@ class BiasAddGrad(OpDef):
 
     def grad(self, op, ddb):
         # Broadcasting ddb back over out_backprop's shape is exactly a bias_add onto zeros.
-        return [_op(BiasAdd(self.data_format), [zeros_like(op.inputs[0]), ddb], "BiasAdd")]
+        return [BiasAdd(self.data_format)(zeros_like(op.inputs[0]), ddb, name="BiasAdd")]
 
 
 def bias_add(value, bias, data_format=None, name=None):
@@ -586,7 +580,7 @@ def bias_add(value, bias, data_format=None, name=None):
             data_format = "NHWC"
         value = convert_to_tensor(value, name="input")
         bias = convert_to_tensor(bias, dtype=value.dtype, name="bias")
-        return _op(BiasAdd(data_format), [value, bias], scope)
+        return BiasAdd(data_format)(value, bias, name=scope)
 
 
 @register
@@ -631,7 +625,7 @@ def in_top_k(predictions, targets, k, name=None):
     with name_scope(name, "in_top_k"), name_scope(None, "InTopKV2") as scope:
         predictions = convert_to_tensor(predictions, name="predictions")
         targets, k = binary_operands(targets, k, names=("targets", "k"))
-        return _op(InTopKV2(), [predictions, targets, k], scope)
+        return InTopKV2()(predictions, targets, k, name=scope)
 
 
 # -- composed functions ---------------------------------------------------------------------------
@@ -643,7 +637,7 @@ def sigmoid_cross_entropy_with_logits(_sentinel=None, labels=None, logits=None, 
     with name_scope(name, "logistic_loss", [logits, labels]) as scope:
         logits = convert_to_tensor(logits, name="logits")
         labels = convert_to_tensor(labels, name="labels")
-        _check_same_shape(logits, labels,
+        check_same_shape(logits, labels,
                           "logits and labels must have the same shape (%s vs %s)")
         zeros = zeros_like(logits)
         cond = greater_equal(logits, zeros)
@@ -663,7 +657,7 @@ def weighted_cross_entropy_with_logits(labels=None, logits=None, pos_weight=None
     with name_scope(name, "logistic_loss", [logits, labels]) as scope:
         logits = convert_to_tensor(logits, name="logits")
         labels = convert_to_tensor(labels, name="targets")
-        _check_same_shape(logits, labels,
+        check_same_shape(logits, labels,
                           "logits and targets must have the same shape (%s vs %s)")
         log_weight = 1 + (pos_weight - 1) * labels
         softplus_neg = log1p(exp(negative(math_ops.abs(logits)))) + relu(negative(logits))

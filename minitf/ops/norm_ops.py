@@ -8,7 +8,7 @@ builds its FusedBatchNormGradGrad the same way)."""
 import numpy as np
 
 from minitf import dtypes
-from minitf.framework.graph import get_default_graph, name_scope
+from minitf.framework.graph import name_scope
 from minitf.framework.registry import OpDef, register
 from minitf.framework.tensor import TensorSpec
 from minitf.ops.array_ops import reshape, size
@@ -16,10 +16,6 @@ from minitf.ops.constant_op import constant, convert_to_tensor
 from minitf.ops.math_ops import cast, matmul, pow, reduce_mean, reduce_sum, rsqrt, square
 
 __all__ = ["fused_batch_norm", "batch_normalization", "local_response_normalization", "lrn"]
-
-
-def _create(opdef, inputs, name):
-    return get_default_graph().create_op(opdef, inputs, name=name).outputs
 
 
 def _second_order(backprop, inputs, output_grads):
@@ -128,9 +124,9 @@ class FusedBatchNormV3(_BatchNormBase):
     def grad(self, op, dy, *unused):
         x, scale, _, _, _ = op.inputs
         _, _, _, r1, r2, r3 = op.outputs
-        dx, dscale, doffset, _, _ = _create(
-            FusedBatchNormGradV3(self.epsilon, self.data_format, self.is_training),
-            [dy, x, scale, r1, r2, r3], "FusedBatchNormGradV3")
+        dx, dscale, doffset, _, _ = FusedBatchNormGradV3(
+            self.epsilon, self.data_format, self.is_training)(
+            dy, x, scale, r1, r2, r3, name="FusedBatchNormGradV3")
         # As TF: no gradient for the mean and variance inputs (in inference they are moving
         # averages, not trained).
         return [dx, dscale, doffset, None, None]
@@ -230,7 +226,7 @@ def fused_batch_norm(x, scale, offset, mean=None, variance=None, epsilon=0.001,
         opdef = FusedBatchNormV3(epsilon, float(exponential_avg_factor),
                                  "NCHW" if str(data_format).startswith("NC") else "NHWC",
                                  bool(is_training))
-        y, batch_mean, batch_var = _create(opdef, [x, scale, offset, mean, variance], scope)[:3]
+        y, batch_mean, batch_var = opdef(x, scale, offset, mean, variance, name=scope)[:3]
         return y, batch_mean, batch_var
 
 
@@ -302,8 +298,7 @@ class LRN(_LRNBase):
         return x * self._scale(xp, x) ** -self.beta
 
     def grad(self, op, dy):
-        return [_create(LRNGrad(**self.attrs()), [dy, op.inputs[0], op.outputs[0]],
-                        "LRNGrad")[0]]
+        return [LRNGrad(**self.attrs())(dy, op.inputs[0], op.outputs[0], name="LRNGrad")]
 
 
 @register
@@ -351,8 +346,7 @@ def local_response_normalization(input, depth_radius=5, bias=1, alpha=1, beta=0.
     """tf.nn.local_response_normalization (tf.nn.lrn): each value divided by (bias + alpha *
     the sum of squares of the 2 * depth_radius + 1 channels around it) ** beta."""
     x = convert_to_tensor(input, name="input")
-    return _create(LRN(int(depth_radius), float(bias), float(alpha), float(beta)), [x],
-                   name or "LRN")[0]
+    return LRN(int(depth_radius), float(bias), float(alpha), float(beta))(x, name=name or "LRN")
 
 
 lrn = local_response_normalization

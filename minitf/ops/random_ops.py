@@ -17,7 +17,8 @@ from minitf.framework.shapes import Dimension, TensorShape, format_dims
 from minitf.framework.tensor import TensorSpec
 from minitf.framework.tensor_util import constant_value, constant_value_as_shape
 from minitf.ops.constant_op import convert_to_tensor
-from minitf.ops.math_ops import _check_dtype, add
+from minitf.ops.math_ops import add
+from minitf.ops.op_util import check_dtype
 
 __all__ = ["random_normal", "random_uniform", "truncated_normal", "random_shuffle",
            "multinomial", "set_random_seed"]
@@ -105,7 +106,7 @@ class _FloatSampler(RandomOp):
     seed2: int = 0
 
     def infer(self, shape):
-        _check_dtype(None, self.dtype, "real", "dtype")
+        check_dtype(None, self.dtype, "real", "dtype")
         return TensorSpec(_output_shape(shape), self.dtype)
 
 
@@ -196,7 +197,7 @@ class Multinomial(RandomOp):
     output_dtype: dtypes.DType = dtypes.int64
 
     def infer(self, logits, num_samples):
-        _check_dtype(None, logits.dtype, "real", "dtype")
+        check_dtype(None, logits.dtype, "real", "dtype")
         if logits.shape.ndims not in (None, 2):
             raise ValueError("logits should be a matrix, got shape %s"
                              % format_dims(logits.shape.as_tuple()))
@@ -246,17 +247,13 @@ def _shape_tensor(shape):
     return convert_to_tensor(shape, name="shape")
 
 
-def _create(opdef, inputs, name=None):
-    return get_default_graph().create_op(opdef, inputs, name=name).outputs[0]
-
-
 def _normal(opclass, default_name, shape, mean, stddev, dtype, seed, name):
     dtype = dtypes.as_dtype(dtype)
     with name_scope(name, default_name, [shape, mean, stddev]) as scope:
         shape_t = _shape_tensor(shape)
         mean_t = convert_to_tensor(mean, dtype, name="mean")
         stddev_t = convert_to_tensor(stddev, dtype, name="stddev")
-        rnd = _create(opclass(dtype, **_seed_attrs(seed)), [shape_t])
+        rnd = opclass(dtype, **_seed_attrs(seed))(shape_t)
         return add(rnd * stddev_t, mean_t, name=scope)
 
 
@@ -285,15 +282,15 @@ def random_uniform(shape, minval=0, maxval=None, dtype=dtypes.float32, seed=None
         lo = convert_to_tensor(minval, dtype, name="min")
         hi = convert_to_tensor(maxval, dtype, name="max")
         if dtype.is_integer:
-            return _create(RandomUniformInt(**_seed_attrs(seed)), [shape_t, lo, hi], name=scope)
-        rnd = _create(RandomUniform(dtype, **_seed_attrs(seed)), [shape_t])
+            return RandomUniformInt(**_seed_attrs(seed))(shape_t, lo, hi, name=scope)
+        rnd = RandomUniform(dtype, **_seed_attrs(seed))(shape_t)
         return add(rnd * (hi - lo), lo, name=scope)
 
 
 def random_shuffle(value, seed=None, name=None):
     """`value` with its first dimension randomly permuted."""
     value = convert_to_tensor(value)
-    return _create(RandomShuffle(**_seed_attrs(seed)), [value], name=name or "RandomShuffle")
+    return RandomShuffle(**_seed_attrs(seed))(value, name=name or "RandomShuffle")
 
 
 def categorical(logits, num_samples, dtype=None, seed=None, name=None):
@@ -309,4 +306,4 @@ def multinomial(logits, num_samples, seed=None, name=None, output_dtype=None):
         opdef = Multinomial(output_dtype=output_dtype, **_seed_attrs(seed))
         with name_scope(None, "Multinomial") as scope:  # TF: 'multinomial/Multinomial/num_samples'
             num_samples = convert_to_tensor(num_samples, dtypes.int32, name="num_samples")
-            return _create(opdef, [logits, num_samples], scope)
+            return opdef(logits, num_samples, name=scope)

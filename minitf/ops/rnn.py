@@ -9,9 +9,10 @@ from minitf.framework.registry import OpDef, register
 from minitf.framework.shapes import format_dims
 from minitf.framework.tensor import TensorSpec
 from minitf.framework.graph import control_dependencies
-from minitf.ops.array_ops import (_check_int_dtype, _op, concat, expand_dims, gather, identity,
-                                  reverse, shape, transpose, zeros)
+from minitf.ops.array_ops import (concat, expand_dims, gather, identity, reverse, shape, transpose,
+                                  zeros)
 from minitf.ops.constant_op import constant, convert_to_tensor
+from minitf.ops.op_util import check_int_dtype
 from minitf.ops.control_flow_ops import _loop
 from minitf.ops.logging_ops import Assert
 from minitf.ops.math_ops import (cast, equal, less, less_equal, maximum, range as range_,
@@ -51,7 +52,7 @@ class ReverseSequence(OpDef):
     batch_dim: int = 0
 
     def infer(self, x, seq_lengths):
-        _check_int_dtype(seq_lengths, "seq_lengths")
+        check_int_dtype(seq_lengths, "seq_lengths")
         rank = x.shape.ndims
         if seq_lengths.shape.ndims not in (None, 1):
             raise ValueError("Shape must be rank 1 but is rank %d for 'ReverseSequence' "
@@ -90,7 +91,7 @@ class ReverseSequence(OpDef):
         return xp.take_along_axis(x, index, axis=s)
 
     def grad(self, op, dy):
-        return [_op(self, [dy, op.inputs[1]], "ReverseSequence"), None]
+        return [self(dy, op.inputs[1], name="ReverseSequence"), None]
 
 
 def reverse_sequence(input, seq_lengths, seq_axis=None, batch_axis=None, name=None,  # noqa: A002
@@ -107,7 +108,7 @@ def reverse_sequence(input, seq_lengths, seq_axis=None, batch_axis=None, name=No
         if rank is not None:
             seq_axis, batch_axis = seq_axis % rank, batch_axis % rank
         lengths = convert_to_tensor(seq_lengths, name="seq_lengths")
-        return _op(ReverseSequence(int(seq_axis), int(batch_axis)), [x, lengths], scope)
+        return ReverseSequence(int(seq_axis), int(batch_axis))(x, lengths, name=scope)
 
 
 # -- static_rnn --------------------------------------------------------------------------------

@@ -6,7 +6,9 @@ from minitf.framework.graph import get_default_graph, name_scope
 from minitf.framework.registry import OpDef, register
 from minitf.framework.shapes import TensorShape, format_dims
 from minitf.framework.tensor import TensorSpec
-from minitf.ops.array_ops import _check_int_dtype, _first_bad_index, _fmt_index, _index_tensor
+from minitf.ops.core import index_tensor
+from minitf.ops.gather_scatter import first_bad_index, format_index
+from minitf.ops.op_util import check_int_dtype
 from minitf.ops.constant_op import convert_to_tensor
 from minitf.ops.state_ops import _ref, uninitialized_error, variable_storage
 
@@ -52,10 +54,10 @@ def _apply_rows(ufunc, target, distinct, updates):
 def check_row_indices(xp, op, indices, rows):
     """InvalidArgumentError (TF's words) unless every index is in [0, rows); called before
     anything is written, so a failed run leaves the variable as it was."""
-    bad = _first_bad_index(xp, indices, rows)
+    bad = first_bad_index(xp, indices, rows)
     if bad is not None:
         raise errors.InvalidArgumentError(
-            None, op, "indices%s = %d is not in [0, %d)" % (_fmt_index(bad), int(indices[bad]),
+            None, op, "indices%s = %d is not in [0, %d)" % (format_index(bad), int(indices[bad]),
                                                            rows))
 
 
@@ -69,7 +71,7 @@ class _ScatterBase(OpDef):
     ref_inputs = (0,)
 
     def infer(self, ref, indices, updates):
-        _check_int_dtype(indices, "indices")
+        check_int_dtype(indices, "indices")
         if updates.dtype is not ref.dtype:
             raise TypeError("Input 'updates' of '%s' Op has type %s that does not match type %s "
                             "of argument 'ref'" % (self.type_name, updates.dtype.name,
@@ -135,7 +137,7 @@ class ScatterUpdate(_ScatterBase):
 def _scatter(opdef, ref, indices, updates, name, default_name):
     ref = _ref(ref)
     with name_scope(name, default_name, [ref, indices, updates]) as scope:
-        inputs = [ref, _index_tensor(indices, name="indices"),
+        inputs = [ref, index_tensor(indices, name="indices"),
                   convert_to_tensor(updates, dtype=ref.dtype, name="updates")]
         return get_default_graph().create_op(opdef, inputs, name=scope).outputs[0]
 

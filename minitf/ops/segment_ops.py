@@ -13,8 +13,9 @@ from minitf.framework.registry import OpDef, register
 from minitf.framework.shapes import format_dims
 from minitf.framework.tensor import TensorSpec
 from minitf.framework.tensor_util import constant_value
-from minitf.ops.array_ops import (_check_int_dtype, _index_tensor, _op, concat, expand_dims,
-                                  fill, gather, rank, reshape, shape)
+from minitf.ops.array_ops import concat, expand_dims, fill, gather, rank, reshape, shape
+from minitf.ops.core import index_tensor
+from minitf.ops.op_util import check_int_dtype
 from minitf.ops.constant_op import convert_to_tensor
 from minitf.ops.math_ops import cast, greater_equal, maximum
 from minitf.ops.scatter_ops import apply_at
@@ -31,8 +32,8 @@ class UnsortedSegmentSum(OpDef):
     negative ids are dropped (TF's rule), ids >= num_segments are an error."""
 
     def infer(self, data, segment_ids, num_segments):
-        _check_int_dtype(segment_ids, "segment_ids")
-        _check_int_dtype(num_segments, "num_segments")
+        check_int_dtype(segment_ids, "segment_ids")
+        check_int_dtype(num_segments, "num_segments")
         if num_segments.shape.ndims not in (None, 0):
             raise ValueError("num_segments should be a scalar, not shape %s"
                              % format_dims(num_segments.shape.as_tuple()))
@@ -74,10 +75,7 @@ def unsorted_segment_sum(data, segment_ids, num_segments, name=None):
     """tf.unsorted_segment_sum: out[k] = sum of data[i] where segment_ids[i] == k; output shape
     [num_segments] + data.shape[segment_ids.rank:]."""
     with name_scope(name, "UnsortedSegmentSum", [data, segment_ids, num_segments]) as scope:
-        return _op(UnsortedSegmentSum(),
-                   [convert_to_tensor(data, name="data"),
-                    _index_tensor(segment_ids, name="segment_ids"),
-                    _index_tensor(num_segments, name="num_segments")], scope)
+        return UnsortedSegmentSum()(convert_to_tensor(data, name="data"), index_tensor(segment_ids, name="segment_ids"), index_tensor(num_segments, name="num_segments"), name=scope)
 
 
 @register

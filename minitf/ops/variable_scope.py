@@ -15,9 +15,9 @@ import threading
 from minitf import dtypes
 from minitf.framework.graph import GraphKeys, _graph_of, get_default_graph, name_scope
 from minitf.framework.shapes import as_shape
-from minitf.framework.tensor import Tensor
 from minitf.ops import init_ops
 from minitf.ops.variables import Variable
+from minitf.ops.op_util import is_tensor_like
 
 __all__ = ["AUTO_REUSE", "VariableScope", "variable_scope", "get_variable_scope", "get_variable",
            "get_local_variable", "no_regularizer"]
@@ -185,7 +185,7 @@ class VariableScope:
 
 
 def _value_dtype(value):
-    if isinstance(value, Tensor) or hasattr(value, "_as_tensor"):
+    if is_tensor_like(value):
         return value.dtype
     return dtypes.result_type_of(value)
 

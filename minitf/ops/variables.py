@@ -9,7 +9,7 @@ from minitf.framework.func_graph import lifted
 from minitf.framework.graph import GraphKeys, get_default_graph, name_scope
 from minitf.framework.shapes import unknown_shape
 from minitf.framework.tensor import Tensor
-from minitf.ops.array_ops import Identity, stack
+from minitf.ops.core import Identity, stack
 from minitf.ops.constant_op import constant, convert_to_tensor
 from minitf.ops.control_ops import group, no_op
 from minitf.ops.state_ops import (Assign, InitializedValue, UninitializedNames, VariableV2, assign, assign_add,

@@ -5,8 +5,8 @@ import math
 import numpy as np
 
 import minitf as tf
-from minitf.ops import math_ops
-from minitf.ops.math_ops import top_k
+from minitf.ops import elementwise
+from minitf.ops.reductions import top_k
 from tests.op_specs.spec import Arg, OpSpec
 
 F = "float32"
@@ -46,7 +46,7 @@ SPECS = [
     # -- binary arithmetic ---------------------------------------------------------------------
     OpSpec("add", lambda x, y: x + y, np.add, [Arg((3, 4)), Arg((3, 4))]),
     OpSpec("add_v2/as_imported_from_tf2", lambda x, y: x.graph.create_op(
-        math_ops.AddV2(), [x, y]).outputs[0], np.add, [Arg((2, 3)), Arg((3,))]),
+        elementwise.AddV2(), [x, y]).outputs[0], np.add, [Arg((2, 3)), Arg((3,))]),
     OpSpec("add/broadcast", tf.add, np.add, [Arg((2, 3, 4)), Arg((4,))]),
     OpSpec("add/broadcast_none_dims", tf.add, np.add,
            [Arg((5, 3), static=(None, 3)), Arg((1, 3), static=(None, 3))]),

@@ -1,0 +1,211 @@
+"""Indexing by index tensors: gather, gather_nd, scatter_nd and boolean_mask."""
+
+import numpy as np
+
+from minitf import dtypes
+from minitf.framework.graph import name_scope
+from minitf.framework.indexed_slices import IndexedSlices
+from minitf.framework.registry import OpDef, register
+from minitf.framework.shapes import TensorShape, format_dims, normalize_axis
+from minitf.framework.tensor import TensorSpec
+from minitf.framework.tensor_util import constant_value_as_shape
+from minitf.ops.core import convert_to_tensor, expand_dims, index_tensor, reshape, shape, stack
+from minitf.ops.elementwise import where_indices
+from minitf.ops.join_split import concat
+from minitf.ops.op_util import check_int_dtype, check_shape_tensor, static_int
+from minitf.ops.shape_ops import size, squeeze, transpose
+
+__all__ = ["gather", "gather_nd", "scatter_nd", "boolean_mask"]
+
+
+def first_bad_index(xp, indices, bounds):
+    """Position of the first index outside [0, bound) (TF's CPU kernels refuse them, where numpy
+    would wrap negative ones around), or None. `bounds` is an int or, for index tuples along
+    the last axis, a list."""
+    bad = (indices < 0) | (indices >= xp.asarray(bounds, dtype=indices.dtype))
+    if not bad.any():
+        return None
+    return tuple(int(i) for i in xp.argwhere(bad)[0])
+
+
+def format_index(position):
+    return "[%s]" % ",".join(str(i) for i in position)
+
+
+@register
+class GatherV2(OpDef):
+    axis: int = 0  # no out=: np.take with out= and mode='raise' buffers, and is 2x slower
+
+    def infer(self, params, indices):
+        check_int_dtype(indices, "indices")
+        dims, idx = params.shape.as_tuple(), indices.shape.as_tuple()
+        if dims is None or idx is None:
+            return TensorSpec(None, params.dtype)
+        if not dims:
+            raise ValueError("Shape must be at least rank 1 but is rank 0")
+        (axis,) = normalize_axis(self.axis, len(dims), "gather axis")
+        return TensorSpec(dims[:axis] + idx + dims[axis + 1:], params.dtype)
+
+    def compute(self, xp, params, indices):
+        n = params.shape[self.axis]
+        bad = first_bad_index(xp, indices, n)
+        if bad is not None:
+            raise ValueError("indices%s = %d is not in [0, %d)"
+                             % (format_index(bad), int(indices[bad]), n))
+        return xp.take(params, indices, axis=self.axis)
+
+    def grad(self, op, dy):
+        # Along axis 0, an IndexedSlices; along another axis, scatter-add dy into zeros of
+        # params' runtime shape, the gathered axis moved to the front (indices flattened) so
+        # that one ScatterNd does it.
+        params, indices = op.inputs
+        if self.axis == 0:  # sparse: the rows gathered, at the indices (TF's _GatherV2Grad)
+            dims = shape(params)
+            size_ = expand_dims(size(indices), 0)
+            return [IndexedSlices(reshape(dy, concat([size_, dims[1:]], 0)),
+                                  reshape(indices, size_), dims), None]
+        rank = params.shape.ndims
+        if rank is None:
+            raise ValueError("The gradient of gather along axis %d needs the rank of params"
+                             % self.axis)
+        axis = self.axis % rank
+        dims = shape(params)
+        flat = reshape(dy, concat([dims[:axis], [-1], dims[axis + 1:]], 0))
+        perm = [axis] + [i for i in range(rank) if i != axis]
+        moved = scatter_nd(expand_dims(reshape(indices, [-1]), -1), transpose(flat, perm),
+                           gather(dims, perm))
+        return [transpose(moved, np.argsort(perm)), None]
+
+
+def gather(params, indices, validate_indices=None, name=None, axis=None, batch_dims=0):
+    """tf.gather: slices of `params` along `axis` at `indices` (output shape: params.shape[:axis]
+    + indices.shape + params.shape[axis+1:]); out-of-range indices are an error at run time."""
+    if batch_dims:
+        raise NotImplementedError("minitf's tf.gather supports batch_dims=0 only")
+    axis = 0 if axis is None else static_int(axis, "the gather axis")
+    with name_scope(name, "GatherV2", [params, indices]) as scope:
+        p = convert_to_tensor(params, name="params")
+        return GatherV2(axis)(p, index_tensor(indices, name="indices"), name=scope)
+
+
+def boolean_mask(tensor, mask, name="boolean_mask", axis=None):
+    """tf.boolean_mask: the slices of `tensor` (from `axis` on, over mask's rank) where `mask`
+    is true, flattened into one dimension of unknown size. Composed as TF does (reshape, Where,
+    gather), so its gradient is theirs."""
+    with name_scope(name, "boolean_mask", [tensor, mask]):
+        tensor = convert_to_tensor(tensor, name="tensor")
+        mask = convert_to_tensor(mask, name="mask")
+        if mask.dtype is not dtypes.bool:
+            raise TypeError("mask must be a bool tensor, got %s" % mask.dtype.name)
+        k = mask.shape.ndims
+        if k is None:
+            raise ValueError("Number of mask dimensions must be specified, even if some "
+                             "dimensions are None.  E.g. shape=[None] is ok, but shape=None is "
+                             "not.")
+        if k == 0:
+            raise ValueError("mask cannot be scalar.")
+        axis = 0 if axis is None else static_int(axis, "boolean_mask's axis")
+        dims = tensor.shape
+        if axis < 0:
+            if dims.ndims is None:
+                raise ValueError("A negative axis needs the rank of the tensor")
+            axis += dims.ndims
+        dims[axis:axis + k].assert_is_compatible_with(mask.shape)
+        if k > 1:
+            shape_ = shape(tensor)
+            tensor = reshape(tensor, concat([shape_[:axis], stack([size(mask)]),
+                                             shape_[axis + k:]], 0))
+            tensor.set_shape(dims[:axis].concatenate([dims[axis:axis + k].num_elements()])
+                             .concatenate(dims[axis + k:]))
+            mask = reshape(mask, [-1])
+        return gather(tensor, squeeze(where_indices(mask), axis=[1]), axis=axis)
+
+
+def _nd_index(indices):
+    return tuple(indices[..., j] for j in range(indices.shape[-1]))
+
+
+@register
+class GatherNd(OpDef):
+    def infer(self, params, indices):
+        check_int_dtype(indices, "indices")
+        dims, idx = params.shape.as_tuple(), indices.shape.as_tuple()
+        if not idx:
+            if idx is not None:
+                raise ValueError("indices must be at least rank 1")
+            return TensorSpec(None, params.dtype)
+        k = idx[-1]
+        if k is None or dims is None:
+            return TensorSpec(None, params.dtype)
+        if k > len(dims):
+            raise ValueError("indices.shape[-1] must be <= params.rank, but saw indices shape: %s "
+                             "and params shape: %s" % (format_dims(idx), format_dims(dims)))
+        return TensorSpec(idx[:-1] + dims[k:], params.dtype)
+
+    def compute(self, xp, params, indices):
+        k = indices.shape[-1]
+        bad = first_bad_index(xp, indices, list(params.shape[:k]))
+        if bad is not None:
+            raise ValueError("indices%s = %s does not index into param shape %s"
+                             % (format_index(bad[:-1]), indices[bad[:-1]].tolist(),
+                                format_dims(params.shape)))
+        if k == 0:
+            return xp.broadcast_to(params, indices.shape[:-1] + params.shape).copy()
+        return params[_nd_index(indices)]
+
+    def grad(self, op, dy):
+        params, indices = op.inputs
+        return [scatter_nd(indices, dy, shape(params, out_type=indices.dtype)), None]
+
+
+def gather_nd(params, indices, name=None, batch_dims=0):
+    """tf.gather_nd: indices[..., :k] address elements (or slices) of params' first k axes."""
+    if batch_dims:
+        raise NotImplementedError("minitf's tf.gather_nd supports batch_dims=0 only")
+    with name_scope(name, "GatherNd", [params, indices]) as scope:
+        return GatherNd()(convert_to_tensor(params, name="params"), index_tensor(indices, name="indices"), name=scope)
+
+
+@register
+class ScatterNd(OpDef):
+    """Zeros of `shape` with `updates` added at `indices` (repeated indices add up). The kernel
+    is `xp.add.at`: numpy's, or cupy's ufunc.at (cupy >= 12, CUDA atomicAdd)."""
+    host_inputs = (2,)  # shape arguments stay on the host
+
+    def infer(self, indices, updates, shape_):
+        check_int_dtype(indices, "indices")
+        check_shape_tensor(shape_, "ScatterNd's shape")
+        out = constant_value_as_shape(shape_)
+        idx = indices.shape.as_tuple()
+        if out.ndims is not None and idx and idx[-1] is not None:
+            k = idx[-1]
+            if k > out.ndims:
+                raise ValueError("indices.shape[-1] = %d is more than the output rank %d"
+                                 % (k, out.ndims))
+            need = TensorShape(idx[:-1] + out.as_tuple()[k:])
+            if not updates.shape.is_compatible_with(need):
+                raise ValueError("updates has shape %s, but indices of shape %s into a tensor of "
+                                 "shape %s need updates of shape %s"
+                                 % (format_dims(updates.shape.as_tuple()), format_dims(idx),
+                                    format_dims(out.as_tuple()), format_dims(need.as_tuple())))
+        return TensorSpec(out, updates.dtype)
+
+    def compute(self, xp, indices, updates, shape_):
+        out = xp.zeros(tuple(shape_.tolist()), dtype=updates.dtype)
+        bad = first_bad_index(xp, indices, list(out.shape[:indices.shape[-1]]))
+        if bad is not None:
+            raise ValueError("indices%s = %s does not index into shape %s"
+                             % (format_index(bad[:-1]), indices[bad[:-1]].tolist(),
+                                format_dims(out.shape)))
+        xp.add.at(out, _nd_index(indices), updates)
+        return out
+
+    def grad(self, op, dy):
+        indices = op.inputs[0]
+        return [None, gather_nd(dy, indices), None]
+
+
+def scatter_nd(indices, updates, shape, name=None):
+    """tf.scatter_nd: zeros of `shape` with `updates` summed in at `indices`."""
+    with name_scope(name, "ScatterNd", [indices, updates, shape]) as scope:
+        return ScatterNd()(index_tensor(indices, name="indices"), convert_to_tensor(updates, name="updates"), index_tensor(shape, name="shape"), name=scope)

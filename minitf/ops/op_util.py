@@ -1,0 +1,105 @@
+"""Helpers the op modules share: the dtype checks that produce TF's op-def messages,
+arguments needed at graph-build time (static ints), and `is_tensor_like`."""
+
+import numpy as np
+
+from minitf import dtypes
+from minitf.framework.tensor import Tensor
+from minitf.framework.tensor_util import constant_value
+
+
+def is_tensor_like(v):
+    """Whether `v` is a Tensor or converts to one by itself (a Variable: `_as_tensor`)."""
+    return isinstance(v, Tensor) or hasattr(v, "_as_tensor")
+
+
+def static_ints(value, what):
+    """A Python list of ints for an argument minitf needs at graph-build time (axes, perms)."""
+    if isinstance(value, Tensor):
+        known = constant_value(value)
+        if known is None:
+            raise ValueError("minitf needs %s known when the graph is built; got the tensor %s"
+                             % (what, value.name))
+        value = known
+    return [int(v) for v in np.asarray(value).reshape(-1)]
+
+
+def static_int(value, what):
+    """A Python int for an argument minitf needs at graph-build time (an axis, a count)."""
+    values = static_ints(value, what)
+    if len(values) != 1:
+        raise ValueError("minitf needs %s to be a single integer, got %d values"
+                         % (what, len(values)))
+    return values[0]
+
+
+DTYPE_KINDS = {  # the dtypes each word of `allowed` accepts
+    "float": lambda d: d.is_floating or d.is_complex,
+    "real": lambda d: d.is_floating,
+    "numeric": lambda d: d is not dtypes.bool and d is not dtypes.string,
+    "ordered": lambda d: d.is_floating or d.is_integer,
+    "complex": lambda d: d.is_complex,
+    "bool": lambda d: d is dtypes.bool,
+    "any": lambda d: True,
+}
+
+
+# Every dtype, in the order TF's messages list them.
+ALL_DTYPES = tuple(dtypes.as_dtype(n) for n in (
+    "float16", "float32", "float64", "int8", "int16", "int32", "int64", "uint8", "uint16",
+    "uint32", "uint64", "complex64", "complex128", "bool", "string"))
+
+
+def check_dtype(op_type, dtype, allowed, arg=None):
+    """Raises TypeError unless `dtype` is of the kind `allowed` names (a key of DTYPE_KINDS). Given
+    `arg`, the message is TF's op-def check naming that parameter and listing the types, with
+    the op type (when not None) at the end."""
+    accepts = DTYPE_KINDS[allowed]
+    if accepts(dtype):
+        return
+    if arg is None:
+        raise TypeError("Value passed to %s has DataType %s not in the list of allowed values "
+                        "(%s types)" % (op_type, dtype.name, allowed))
+    raise TypeError("Value passed to parameter '%s' has DataType %s not in list of allowed "
+                    "values: %s%s" % (arg, dtype.name,
+                                      ", ".join(d.name for d in ALL_DTYPES if accepts(d)),
+                                      "" if op_type is None else " (op %s)" % op_type))
+
+
+def check_int_dtype(t, what, allowed=(dtypes.int32, dtypes.int64)):
+    if t.dtype not in allowed:
+        raise TypeError("Value passed to parameter '%s' has DataType %s not in list of allowed "
+                        "values: %s" % (what, t.dtype.name, ", ".join(d.name for d in allowed)))
+
+
+def check_same_dtype(op_type, a, b, names=("a", "b")):
+    if a.dtype is not b.dtype:
+        raise TypeError("Input '%s' of '%s' Op has type %s that does not match type %s of "
+                        "argument '%s'" % (names[1], op_type, b.dtype.name, a.dtype.name, names[0]))
+    check_dtype(op_type, a.dtype, "numeric")
+
+
+def check_shape_tensor(t, what):
+    if not t.dtype.is_integer or t.shape.ndims not in (None, 1):
+        raise ValueError("%s must be a 1-D integer tensor, got shape %s and dtype %s"
+                         % (what, t.shape, t.dtype.name))
+
+
+def check_same_shape(a, b, message):
+    """Raises ValueError(message % (a.shape, b.shape)) unless the two static shapes are
+    compatible."""
+    if not a.shape.is_compatible_with(b.shape):
+        raise ValueError(message % (a.shape, b.shape))
+
+
+def kernel_outputs(parts):
+    """A multi-output kernel's result: the plan expects a lone array when the op has one output."""
+    parts = tuple(parts)
+    return parts[0] if len(parts) == 1 else parts
+
+
+def out_array(xp, like, out):
+    """`out`, or a new array like `like` when the plan gave none: for kernels of several steps
+    that write each step into the first one's result. (numpy returns a scalar, not an array,
+    for a 0-d result, which cannot be passed on as `out=`.)"""
+    return xp.empty_like(like) if out is None else out

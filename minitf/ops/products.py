@@ -1,0 +1,321 @@
+"""Matrix products: matmul (batched too), einsum and tensordot."""
+
+import builtins
+import collections
+
+import numpy as np
+
+from minitf.framework.graph import name_scope
+from minitf.framework.registry import OpDef, register
+from minitf.framework.shapes import broadcast_dims, num_elements
+from minitf.framework.tensor import Tensor, TensorSpec
+from minitf.framework.tensor_util import constant_value
+from minitf.ops.core import convert_to_tensor, ones_like, reshape, shape, stack, sum_to
+from minitf.ops.elementwise import binary_operands
+from minitf.ops.gather_scatter import gather
+from minitf.ops.join_split import concat
+from minitf.ops.op_util import check_same_dtype
+from minitf.ops.reductions import reduce_prod
+from minitf.ops.shape_ops import transpose
+
+__all__ = ["matmul", "tensordot", "einsum"]
+
+
+def _check_inner_dims(ka, kb):
+    if ka is not None and kb is not None and ka != kb:
+        raise ValueError("Dimensions must be equal, but are %d and %d" % (ka, kb))
+
+
+def _matmul_grads(a, b, dy, ta, tb):
+    """TF's gradients of a @ b for the transpose (adjoint) flags ta, tb of either MatMul op."""
+    if not ta and not tb:
+        return matmul(dy, b, transpose_b=True), matmul(a, dy, transpose_a=True)
+    if not ta and tb:
+        return matmul(dy, b), matmul(dy, a, transpose_a=True)
+    if ta and not tb:
+        return matmul(b, dy, transpose_b=True), matmul(a, dy)
+    return (matmul(b, dy, transpose_a=True, transpose_b=True),
+            matmul(dy, a, transpose_a=True, transpose_b=True))
+
+
+@register
+class MatMul(OpDef):
+    transpose_a: bool = False
+    transpose_b: bool = False
+    supports_out = True
+
+    def infer(self, a, b):
+        check_same_dtype("MatMul", a, b)
+        da, db = a.shape.as_tuple(), b.shape.as_tuple()
+        for name, d in (("a", da), ("b", db)):
+            if d is not None and len(d) != 2:
+                raise ValueError("Shape must be rank 2 but is rank %d (input '%s'); use "
+                                 "tf.matmul for batched products of rank 3 and more" % (len(d), name))
+        da = da or (None, None)
+        db = db or (None, None)
+        m, ka = (da[1], da[0]) if self.transpose_a else da
+        kb, n = (db[1], db[0]) if self.transpose_b else db
+        _check_inner_dims(ka, kb)
+        return TensorSpec((m, n), a.dtype)
+
+    def compute(self, xp, a, b, out=None):
+        a = a.T if self.transpose_a else a
+        b = b.T if self.transpose_b else b
+        _check_contraction(a, b)
+        return xp.matmul(a, b, out=out)
+
+    def grad(self, op, dy):
+        a, b = op.inputs
+        return list(_matmul_grads(a, b, dy, self.transpose_a, self.transpose_b))
+
+
+@register
+class BatchMatMulV2(OpDef):
+    """Matrix products over the last two axes; the leading (batch) axes broadcast."""
+
+    adj_x: bool = False
+    adj_y: bool = False
+    supports_out = True
+
+    def infer(self, x, y):
+        check_same_dtype("BatchMatMulV2", x, y, ("x", "y"))
+        dx, dy = x.shape.as_tuple(), y.shape.as_tuple()
+        for name, d in (("x", dx), ("y", dy)):
+            if d is not None and len(d) < 2:
+                raise ValueError("Shape must be at least rank 2 but is rank %d (input '%s')"
+                                 % (len(d), name))
+        if dx is None or dy is None:
+            return TensorSpec(None, x.dtype)
+        m, k = (dx[-1], dx[-2]) if self.adj_x else dx[-2:]
+        k2, n = (dy[-1], dy[-2]) if self.adj_y else dy[-2:]
+        _check_inner_dims(k, k2)
+        return TensorSpec(broadcast_dims(dx[:-2], dy[:-2]) + (m, n), x.dtype)
+
+    def compute(self, xp, x, y, out=None):
+        x = xp.swapaxes(x, -1, -2) if self.adj_x else x
+        y = xp.swapaxes(y, -1, -2) if self.adj_y else y
+        _check_contraction(x, y)
+        return xp.matmul(x, y, out=out)
+
+    def grad(self, op, dz):
+        x, y = op.inputs
+        gx, gy = _matmul_grads(x, y, dz, self.adj_x, self.adj_y)
+        return [sum_to(gx, x), sum_to(gy, y)]
+
+
+def _check_contraction(a, b):
+    """TF's run-time message for matrices that do not fit (numpy's gufunc text is cryptic)."""
+    if a.shape[-1] != b.shape[-2]:
+        raise ValueError("Matrix size-incompatible: In[0]: %s, In[1]: %s: the last dimension "
+                         "of the first (%d) must equal the second-to-last of the second (%d)"
+                         % (list(a.shape), list(b.shape), a.shape[-1], b.shape[-2]))
+
+
+def matmul(a, b, transpose_a=False, transpose_b=False, adjoint_a=False, adjoint_b=False,
+           a_is_sparse=False, b_is_sparse=False, name=None):
+    """tf.matmul: MatMul for two matrices; BatchMatMulV2 (batch axes broadcast) when either
+    input has rank > 2 or an unknown rank, as TF1. Adjoints are transposes (real dtypes)."""
+    if transpose_a and adjoint_a:
+        raise ValueError("Only one of transpose_a and adjoint_a can be True.")
+    if transpose_b and adjoint_b:
+        raise ValueError("Only one of transpose_b and adjoint_b can be True.")
+    with name_scope(name, "MatMul", [a, b]) as scope:
+        a, b = binary_operands(a, b, names=("a", "b"))
+        ta, tb = bool(transpose_a or adjoint_a), bool(transpose_b or adjoint_b)
+        ranks = (a.shape.ndims, b.shape.ndims)
+        if None in ranks or builtins.max(ranks) > 2:
+            return BatchMatMulV2(ta, tb)(a, b, name=scope)
+        return MatMul(ta, tb)(a, b, name=scope)
+
+
+def tensordot(a, b, axes, name=None):
+    """tf.tensordot: sums a's `axes[0]` against b's `axes[1]` (or a's last `axes` axes against
+    b's first), composed as TF does it: transpose, reshape to matrices, matmul, reshape."""
+    with name_scope(name, "Tensordot", [a, b]) as scope:
+        a = convert_to_tensor(a, name="a")
+        b = convert_to_tensor(b, name="b")
+        a_axes, b_axes = _tensordot_axes(a, b, axes)
+        a_matrix, a_free = _tensordot_reshape(a, a_axes, flipped=False)
+        b_matrix, b_free = _tensordot_reshape(b, b_axes, flipped=True)
+        product = matmul(a_matrix, b_matrix)
+        dims = a_free[1] + b_free[1]
+        if product.shape.is_fully_defined() and product.shape.as_list() == dims:
+            return product
+        if sum(d is None for d in dims) <= 1:
+            return reshape(product, [-1 if d is None else d for d in dims], name=scope)
+        free_shape = concat([_sizes(a, a_free[0]), _sizes(b, b_free[0])], 0)
+        result = reshape(product, free_shape, name=scope)
+        result.set_shape(dims)
+        return result
+
+
+def _einsum_tokens(subscripts):
+    """'...ij' -> ['...', 'i', 'j']: the ellipsis is one token and may only lead."""
+    lead = subscripts.startswith("...")
+    rest = subscripts[3:] if lead else subscripts
+    if not builtins.all(c.isalpha() for c in rest):
+        raise ValueError("Invalid einsum subscripts %r: use letters, and '...' only at the start"
+                         % subscripts)
+    if len(set(rest)) != len(rest):
+        raise ValueError("minitf's einsum does not take diagonals: subscript %r repeats a label"
+                         % subscripts)
+    return (["..."] if lead else []) + list(rest)
+
+
+def _einsum_split(equation):
+    lhs, _, rhs = equation.partition("->")
+    return [_einsum_tokens(s) for s in lhs.split(",")], _einsum_tokens(rhs)
+
+
+def _einsum_equation(equation, n):
+    """The explicit form 'ij,jk->ik' of `equation`, checked against `n` operands."""
+    eq = equation.replace(" ", "")
+    lhs, arrow, rhs = eq.partition("->")
+    subs = lhs.split(",")
+    if len(subs) != n:
+        raise ValueError("The einsum equation %r names %d operands, but %d tensors were given"
+                         % (equation, len(subs), n))
+    tokens = [_einsum_tokens(s) for s in subs]
+    ellipsis = builtins.any(t[:1] == ["..."] for t in tokens)
+    if not arrow:  # implicit output: the labels used once, sorted, after the ellipsis (numpy's rule)
+        counts = collections.Counter(c for t in tokens for c in t if c != "...")
+        rhs = ("..." if ellipsis else "") + "".join(sorted(c for c, k in counts.items() if k == 1))
+    out = _einsum_tokens(rhs)
+    labels = {c for t in tokens for c in t}
+    for c in out:
+        if c not in labels:
+            raise ValueError("Output subscript %r of einsum %r appears in no input" % (c, equation))
+    if ellipsis and out[:1] != ["..."]:
+        raise ValueError("The output of einsum %r must keep '...' (minitf does not sum over "
+                         "broadcast axes)" % equation)
+    return ",".join(subs) + "->" + rhs
+
+
+@register
+class Einsum(OpDef):
+    """One einsum; the gradient for each operand is an einsum of the output gradient with the
+    other operands (plus ones_like(x) when x has a label no other term carries)."""
+
+    equation: str
+    fresh_output = False  # a one-operand einsum ('ij->ji') returns a view of its input
+
+    def infer(self, *xs):
+        ins, out = _einsum_split(self.equation)
+        for i, x in enumerate(xs[1:], 1):
+            check_same_dtype("Einsum", xs[0], x, ("inputs[0]", "inputs[%d]" % i))
+        label_dims, ellipsis_dims = {}, ()
+        for i, (x, sub) in enumerate(zip(xs, ins)):
+            dims = x.shape.as_tuple()
+            labels = [c for c in sub if c != "..."]
+            if dims is None:
+                ellipsis_dims = None if sub[:1] == ["..."] else ellipsis_dims
+                continue
+            n_ellipsis = len(dims) - len(labels)
+            if n_ellipsis < 0 or (n_ellipsis and sub[:1] != ["..."]):
+                raise ValueError("Input %d of einsum has rank %d, which does not match its "
+                                 "subscripts '%s'" % (i, len(dims), "".join(sub)))
+            if ellipsis_dims is not None and sub[:1] == ["..."]:
+                ellipsis_dims = broadcast_dims(ellipsis_dims, dims[:n_ellipsis])
+            for c, d in zip(labels, dims[n_ellipsis:]):
+                known = label_dims.get(c)
+                if d is not None and known is not None and d != known:
+                    raise ValueError("Dimensions must be equal for einsum subscript '%s', but "
+                                     "are %d and %d" % (c, known, d))
+                label_dims[c] = known if known is not None else d
+        if out[:1] == ["..."] and ellipsis_dims is None:
+            return TensorSpec(None, xs[0].dtype)
+        lead = ellipsis_dims if out[:1] == ["..."] else ()
+        return TensorSpec(lead + tuple(label_dims.get(c) for c in out if c != "..."),
+                          xs[0].dtype)
+
+    def compute(self, xp, *xs):
+        return xp.einsum(self.equation, *xs, optimize=True)
+
+    def grad(self, op, dy):
+        ins, out = _einsum_split(self.equation)
+        batched = out[:1] == ["..."]
+        grads = []
+        for k, x in enumerate(op.inputs):
+            terms = [out] + [s for j, s in enumerate(ins) if j != k]
+            operands = [dy] + [t for j, t in enumerate(op.inputs) if j != k]
+            if set(ins[k]) - {c for t in terms for c in t}:
+                terms.append(ins[k])
+                operands.append(ones_like(x))
+            target = (["..."] if batched else []) + [c for c in ins[k] if c != "..."]
+            equation = ",".join("".join(t) for t in terms) + "->" + "".join(target)
+            g = Einsum(equation)(*operands, name="Einsum")
+            grads.append(sum_to(g, x) if batched else g)
+        return grads
+
+
+def einsum(equation, *inputs, **kwargs):
+    """tf.einsum: one Einsum op for subscripts like 'ij,jk->ik', 'bij,bjk->bik', 'ij->ji' or
+    '...ij,...jk->...ik' (leading ellipsis); repeated labels within an operand (diagonals) are
+    not supported. Takes `name=` as a keyword."""
+    name = kwargs.pop("name", None)
+    if kwargs:
+        raise TypeError("Invalid keyword arguments for einsum: %s" % ", ".join(kwargs))
+    with name_scope(name, "einsum", list(inputs)):
+        tensors = [convert_to_tensor(x) for x in inputs]
+        return Einsum(_einsum_equation(equation, len(tensors)))(*tensors, name="Einsum")
+
+
+def _tensordot_axes(a, b, axes):
+    if isinstance(axes, Tensor):
+        axes = constant_value(axes)
+        if axes is None:
+            raise ValueError("minitf's tensordot needs `axes` known when the graph is built")
+        axes = axes.tolist()
+    if isinstance(axes, (int, np.integer)):
+        axes = int(axes)
+        if axes < 0:
+            raise ValueError("'axes' must be at least 0.")
+        rank = a.shape.ndims
+        if rank is None:
+            raise ValueError("minitf's tensordot needs the rank of %s" % a.name)
+        if axes > rank:
+            raise ValueError("'axes' must not be larger than the number of dimensions of tensor "
+                             "%s." % a.name)
+        return list(builtins.range(rank - axes, rank)), list(builtins.range(axes))
+    if len(axes) != 2:
+        raise ValueError("'axes' must be an integer or have length 2.")
+    a_axes, b_axes = ([x] if isinstance(x, (int, np.integer)) else list(x) for x in axes)
+    if len(a_axes) != len(b_axes):
+        raise ValueError("Different number of contraction axes 'a' and 'b', %d != %d."
+                         % (len(a_axes), len(b_axes)))
+    return [int(x) for x in a_axes], [int(x) for x in b_axes]
+
+
+def _tensordot_reshape(a, axes, flipped):
+    """`a` transposed and reshaped to a matrix with the contracted axes last (first when
+    flipped); also (free axes, their static dims)."""
+    rank = a.shape.ndims
+    if rank is None:
+        raise ValueError("minitf's tensordot needs the rank of %s" % a.name)
+    for x in axes:
+        if not -rank <= x < rank:
+            raise ValueError("tensordot axis %d is out of range for %s of rank %d"
+                             % (x, a.name, rank))
+    axes = [x % rank for x in axes]
+    free = [i for i in builtins.range(rank) if i not in axes]
+    dims = a.shape.as_tuple()
+    free_dims = [dims[i] for i in free]
+    prod_free = num_elements(free_dims)
+    prod_axes = num_elements([dims[i] for i in axes])
+    perm = axes + free if flipped else free + axes
+    if perm != list(builtins.range(rank)):
+        a = transpose(a, perm)
+    new_shape = [prod_axes, prod_free] if flipped else [prod_free, prod_axes]
+    if a.shape.as_tuple() == tuple(new_shape) and None not in new_shape:
+        return a, (free, free_dims)
+    if None not in new_shape or new_shape.count(None) == 1:
+        return reshape(a, [-1 if d is None else d for d in new_shape]), (free, free_dims)
+    n_free = reduce_prod(_sizes(a, builtins.range(len(axes), rank) if flipped
+                                else builtins.range(len(free))))
+    target = stack([-1, n_free] if flipped else [n_free, -1])
+    return reshape(a, target), (free, free_dims)
+
+
+def _sizes(t, axes):
+    """The runtime sizes of `t` along `axes`, as a 1-D int32 tensor."""
+    return gather(shape(t), np.asarray(list(axes), np.int32))

@@ -1,0 +1,212 @@
+"""Ops about dimensions: size, rank, shape_n, transpose, squeeze and reverse."""
+
+import numpy as np
+
+from minitf import dtypes
+from minitf.framework.graph import get_default_graph
+from minitf.framework.registry import OpDef, register
+from minitf.framework.tensor import TensorSpec
+from minitf.ops.core import constant, convert_to_tensor, reshape, shape
+from minitf.ops.op_util import kernel_outputs, static_ints
+
+__all__ = ["shape_n", "size", "rank", "squeeze", "transpose", "reverse"]
+
+
+@register
+class Size(OpDef):
+    host_outputs = True  # made from its input's shape alone: no device sync
+    out_type: dtypes.DType = dtypes.int32
+    differentiable = False
+
+    def infer(self, x):
+        return TensorSpec([], self.out_type)
+
+    def compute(self, xp, x):
+        return xp.asarray(x.size, dtype=self.out_type.as_numpy_dtype)
+
+    def static_value(self, op):
+        n = op.inputs[0].shape.num_elements()
+        return None if n is None else np.asarray(n, dtype=self.out_type.as_numpy_dtype)
+
+
+def size(input, name=None, out_type=dtypes.int32):
+    """tf.size: the number of elements of `input`."""
+    return Size(dtypes.as_dtype(out_type))(convert_to_tensor(input), name=name or "Size")
+
+
+@register
+class Rank(OpDef):
+    host_outputs = True  # made from its input's shape alone: no device sync
+    differentiable = False
+
+    def infer(self, x):
+        return TensorSpec([], dtypes.int32)
+
+    def compute(self, xp, x):
+        return xp.asarray(x.ndim, dtype="int32")
+
+    def static_value(self, op):
+        r = op.inputs[0].shape.ndims
+        return None if r is None else np.asarray(r, dtype=np.int32)
+
+
+def rank(input, name=None):
+    """tf.rank: the number of dimensions of `input`, as an int32 scalar.
+
+    A constant when the static rank is known, as in TF."""
+    x = convert_to_tensor(input)
+    if x.shape.ndims is not None:
+        return constant(x.shape.ndims, dtypes.int32, name=name or "Rank")
+    return Rank()(x, name=name or "Rank")
+
+
+@register
+class ShapeN(OpDef):
+    host_outputs = True  # made from its input's shape alone: no device sync
+    out_type: dtypes.DType = dtypes.int32
+    differentiable = False
+
+    def infer(self, *xs):
+        return [TensorSpec([x.shape.ndims], self.out_type) for x in xs]
+
+    def compute(self, xp, *xs):
+        return kernel_outputs(xp.asarray(x.shape, dtype=self.out_type.as_numpy_dtype) for x in xs)
+
+
+def shape_n(input, out_type=dtypes.int32, name=None):
+    """tf.shape_n: the shapes of a list of tensors (one ShapeN op)."""
+    tensors = [convert_to_tensor(x) for x in input]
+    op = get_default_graph().create_op(ShapeN(dtypes.as_dtype(out_type)), tensors,
+                                       name=name or "ShapeN")
+    return list(op.outputs)
+
+
+@register
+class Transpose(OpDef):
+    perm: tuple = None  # None reverses the axes; it works on tensors of unknown rank
+
+    def infer(self, x):
+        dims = x.shape.as_tuple()
+        if self.perm is None:
+            return TensorSpec(None if dims is None else dims[::-1], x.dtype)
+        rank = len(self.perm)
+        if dims is not None and len(dims) != rank:
+            raise ValueError("Dimension must be %d but is %d" % (len(dims), rank))
+        for p in self.perm:
+            if not -rank <= p < rank:
+                raise ValueError("perm dim %d is out of range of input rank %d" % (p, rank))
+        if len({p % rank for p in self.perm}) != rank:
+            raise ValueError("perm %s is not a permutation of the %d axes"
+                             % (list(self.perm), rank))
+        return TensorSpec(None if dims is None else [dims[p] for p in self.perm], x.dtype)
+
+    def compute(self, xp, x):
+        return xp.transpose(x, self.perm)
+
+    def inverse_perm(self):
+        if self.perm is None:
+            return None
+        return tuple(int(p) for p in np.argsort([p % len(self.perm) for p in self.perm]))
+
+    def grad(self, op, dy):
+        return [type(self)(self.inverse_perm())(dy, name="transpose")]
+
+
+@register
+class ConjugateTranspose(Transpose):
+    def compute(self, xp, x):
+        return xp.conj(xp.transpose(x, self.perm))
+
+
+def transpose(a, perm=None, name="transpose", conjugate=False):
+    """tf.transpose: permutes the axes (reverses them when `perm` is None); with `conjugate`,
+    complex values are also conjugated (ConjugateTranspose)."""
+    x = convert_to_tensor(a)
+    perm = None if perm is None else tuple(static_ints(perm, "the transpose perm"))
+    cls = ConjugateTranspose if conjugate and x.dtype.is_complex else Transpose
+    return cls(perm)(x, name=name)
+
+
+@register
+class Squeeze(OpDef):
+    squeeze_dims: tuple = ()  # empty: every dimension of size 1
+
+    def infer(self, x):
+        dims = x.shape.as_tuple()
+        if dims is None:
+            return TensorSpec(None, x.dtype)
+        rank = len(dims)
+        if not self.squeeze_dims:
+            # Which dims are 1 is only known at run time, so the rank is not known either (TF).
+            return TensorSpec(None if None in dims else [d for d in dims if d != 1], x.dtype)
+        axes = set()
+        for i, a in enumerate(self.squeeze_dims):
+            if not -rank <= a < rank:
+                raise ValueError("squeeze_dims[%d] not in [%d,%d)" % (i, -rank, rank))
+            a %= rank
+            if dims[a] not in (None, 1):
+                raise ValueError("Can not squeeze dim[%d], expected a dimension of 1, got %d"
+                                 % (a, dims[a]))
+            axes.add(a)
+        return TensorSpec([d for i, d in enumerate(dims) if i not in axes], x.dtype)
+
+    def compute(self, xp, x):
+        # A reshape always returns a new view; xp.squeeze returns x itself when there is
+        # nothing to squeeze, and the plan must never hand out its input (a variable's storage,
+        # a pooled buffer) as a fresh output.
+        dims = x.shape
+        if not self.squeeze_dims:
+            return x.reshape(tuple([d for d in dims if d != 1]))
+        axes = []
+        for a in self.squeeze_dims:
+            if not -x.ndim <= a < x.ndim:
+                raise ValueError("Tried to squeeze dim index %d for tensor with %d dimensions."
+                                 % (a, x.ndim))
+            a %= x.ndim
+            if dims[a] != 1:
+                raise ValueError("Can not squeeze dim[%d], expected a dimension of 1, got %d"
+                                 % (a, dims[a]))
+            axes.append(a)
+        return x.reshape(tuple([d for i, d in enumerate(dims) if i not in axes]))
+
+    def grad(self, op, dy):
+        return [reshape(dy, shape(op.inputs[0]))]
+
+
+def squeeze(input, axis=None, name=None, squeeze_dims=None):
+    """tf.squeeze: removes the size-1 dimensions listed in `axis` (all of them when None)."""
+    if squeeze_dims is not None:
+        if axis is not None:
+            raise ValueError("Cannot specify both 'squeeze_dims' and 'axis'.")
+        axis = squeeze_dims
+    axes = () if axis is None else tuple(static_ints(axis, "squeeze axes"))
+    return Squeeze(axes)(convert_to_tensor(input), name=name or "Squeeze")
+
+
+@register
+class ReverseV2(OpDef):
+    axis: tuple
+
+    def infer(self, x):
+        rank = x.shape.ndims
+        if rank is not None:
+            seen = set()
+            for i, a in enumerate(self.axis):
+                if not -rank <= a < rank:
+                    raise ValueError("'axis'[%d] = %d is out of valid range [0, %d)" % (i, a, rank))
+                if a % rank in seen:
+                    raise ValueError("axis %d specified more than once." % (a % rank))
+                seen.add(a % rank)
+        return TensorSpec(x.shape, x.dtype)
+
+    def compute(self, xp, x):
+        return xp.flip(x, axis=self.axis)
+
+    def grad(self, op, dy):
+        return [reverse(dy, self.axis)]
+
+
+def reverse(tensor, axis, name=None):
+    """tf.reverse: reverses the order of elements along each axis in `axis` (a list)."""
+    axes = tuple(static_ints(axis, "reverse axes"))
+    return ReverseV2(axes)(convert_to_tensor(tensor), name=name or "ReverseV2")
