@@ -92,3 +92,28 @@ def test_variables_never_share_storage_with_the_pool():
         sess.run(update, {x: np.zeros(N, np.float32)})
         sess.run(tf.reduce_sum(tf.exp(x) * 5.0), {x: np.ones(N, np.float32)})
         np.testing.assert_allclose(sess.run(v)[:5], 2.0)
+
+
+def test_bias_add_and_relu_write_into_the_product_they_read():
+    # An elementwise op that is the last reader of a pooled input gets that input's array as
+    # its output: a layer's matmul, bias add and relu share one buffer (before: two).
+    rows, cols = 1024, N // 1024
+    x = tf.placeholder(tf.float32, (None, 64))
+    wv = np.random.default_rng(0).standard_normal((64, cols)).astype(np.float32)
+    bv = np.linspace(-1, 1, cols, dtype=np.float32)
+    w, b = tf.constant(wv), tf.constant(bv)
+    h = tf.nn.relu(tf.nn.bias_add(tf.matmul(x, w), b))
+    total = tf.reduce_sum(h)
+    gw, = tf.gradients(tf.reduce_sum(h * h), [w])
+    value = np.random.default_rng(1).standard_normal((rows, 64)).astype(np.float32)
+    want_h = np.maximum(value @ wv + bv, 0)
+    want_gw = value.T @ (2 * want_h)
+    with tf.Session() as sess:
+        for run in range(3):
+            got = sess.run(total, {x: value})
+            assert got == pytest.approx(float(want_h.sum(dtype=np.float64)), rel=1e-5)
+            if run:  # (the first run learns the shapes and allocates)
+                assert pooled_bytes(sess) == 4 * N  # one array of the layer's size
+    with tf.Session() as sess:
+        for _ in range(3):  # the gradient's relu runs in place too
+            np.testing.assert_allclose(sess.run(gw, {x: value}), want_gw, rtol=1e-4, atol=1e-2)

@@ -391,6 +391,14 @@ def emit(steps, feed_slots, elements, slot_of, state, trace=False, nested=False)
         if step.kind == Step.CALL and op.opdef.ref_inputs and not (writing or nested):
             writing = True  # from here on a KeyboardInterrupt waits for the end of the run
             lines.append("    _writes()")
+        if step.kind == Step.CALL and step.outs and step.outs[0].pooled and op.opdef.elementwise:
+            # The inputs it is the last reader of go back first, so that the output (drawn from
+            # the pool) can be one of them: bias add, relu and their gradients run in place.
+            early = [s for s in step.frees if s.pooled and s in step.args]
+            for slot in early:
+                lines.append("    _give(%s)" % slot.name)
+        else:
+            early = []
         if step.kind == Step.CALL:
             fn = op.opdef.bind(state, op)
             if step.outs and step.outs[0].pooled:
@@ -419,7 +427,7 @@ def emit(steps, feed_slots, elements, slot_of, state, trace=False, nested=False)
                     helper = "_snap" if op.opdef.fresh_output else "_copy"
                     lines.append("    %s = %s(%s)" % (snapshots[t], helper, slot.name))
         for slot in step.frees:
-            if slot.pooled:  # only what draws from the pool goes back: the pool stays bounded
+            if slot.pooled and slot not in early:  # only what draws from the pool goes back
                 lines.append("    _give(%s)" % slot.name)
         if step.frees:
             lines.append("    del %s" % ", ".join(s.name for s in step.frees))

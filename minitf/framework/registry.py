@@ -18,6 +18,12 @@ attributes, and it has four methods:
   densifies for the others, as TF's conversion does. An op that sets ``grad_prunes = True``
   gets ``grad(op, *output_grads, needed=flags)``: one bool per input, whether it lies on a
   path to a requested x (While uses it to skip the gradients nobody asked for).
+* ``specialize(xp, op)`` (optional): the callable the plan runs for a pure op, by default
+  ``compute`` with ``xp`` bound. An op whose kernel is one array-module call once its
+  attributes and the op's static input shapes and dtypes are known returns that call itself
+  (``xp.tanh``: a ufunc takes ``out=`` too), saving the Python frames around it on every run
+  (what a graph of many small ops costs). It must give the same results, errors aside, for every
+  input the static shapes and dtypes allow; a shape known only at run time is checked there.
 * ``bind(ctx, op)``: only stateful ops override it. It returns the callable the plan runs
   (``fn(*arrays)``), closing over the session state in ``ctx`` (variables, RNG, ...). Inputs
   listed in ``ref_inputs`` are variable references: the plan passes no value for them (the
@@ -61,6 +67,10 @@ class OpDef:
     grad_prunes: ClassVar[bool] = False       # grad() gets needed= (which inputs lead to an x)
     fresh_output: ClassVar[bool] = True       # False: compute may return an input or state itself
     supports_out: ClassVar[bool] = False      # compute accepts out=
+    # compute(..., out=) is one ufunc-like pass that may write into one of its own inputs (out=
+    # aliasing an input gives the same result): the plan hands a large input at its last use
+    # back to the buffer pool before the call, so the output reuses its memory (in place).
+    elementwise: ClassVar[bool] = False
     is_identity: ClassVar[bool] = False       # output == input 0: the plan forwards, no call
     is_variable: ClassVar[bool] = False       # its output is a variable's storage (VariableV2)
     must_be_fed: ClassVar[bool] = False       # a run that needs it must feed it (Placeholder)
@@ -85,7 +95,10 @@ class OpDef:
     ref_inputs: ClassVar[tuple] = ()          # inputs that are variable references (see bind)
 
     def bind(self, ctx, op):
-        return functools.partial(self.compute, ctx.xp_for(op))
+        return self.specialize(ctx.xp_for(op), op)
+
+    def specialize(self, xp, op):
+        return functools.partial(self.compute, xp)
 
     def static_value(self, op):
         """The op's output value when it is known at graph-build time (Const, Shape of a fully

@@ -41,6 +41,7 @@ def _channel_axis(ndims, data_format):
 @register
 class Relu(UnaryOp):
     allowed = "numeric"
+    elementwise = True
 
     def compute(self, xp, x, out=None):
         return xp.maximum(x, 0, out=out)
@@ -52,6 +53,7 @@ class Relu(UnaryOp):
 @register
 class Relu6(UnaryOp):
     allowed = "numeric"
+    elementwise = True
 
     def compute(self, xp, x, out=None):
         return xp.clip(x, 0, 6, out=out)
@@ -143,6 +145,8 @@ class _ActivationGrad(OpDef):
 class ReluGrad(_ActivationGrad):
     """features: Relu's output (positive exactly where its input was)."""
 
+    elementwise = True
+
     def compute(self, xp, dy, features, out=None):
         return xp.multiply(dy, features > 0, out=out)
 
@@ -150,6 +154,8 @@ class ReluGrad(_ActivationGrad):
 @register
 class Relu6Grad(_ActivationGrad):
     """features: Relu6's output."""
+
+    elementwise = True
 
     def compute(self, xp, dy, features, out=None):
         return xp.multiply(dy, (features > 0) & (features < 6), out=out)
@@ -512,6 +518,7 @@ def l2_loss(t, name=None):
 class BiasAdd(OpDef):
     data_format: str = "NHWC"
     supports_out = True
+    elementwise = True
 
     def infer(self, value, bias):
         if value.dtype is not bias.dtype:

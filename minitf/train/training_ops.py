@@ -46,14 +46,21 @@ class ApplyOp(OpDef):
         return TensorSpec(inputs[0].shape, inputs[0].dtype)
 
     def bind(self, ctx, op):
+        # This runs once per variable per training step: a 500-layer network's step runs it a
+        # thousand times, so the checks are plain comparisons and nothing is allocated.
         xp = ctx.xp_for(op)
-        read_states = _state_reader(ctx, op, self.ref_inputs)
+        store = ctx.variables
+        refs = [variable_storage(ctx, op, i) for i in self.ref_inputs]
         grad_at = self.input_names.index(self.grad_name) - len(self.ref_inputs)  # among values
         update = self.update
         scratch = _Scratch(xp)
 
         def apply(*values):
-            states = read_states()
+            try:
+                states = [store[r] for r in refs]
+            except KeyError:
+                missing = next(r for r in refs if r not in store)
+                raise uninitialized_error(missing, op) from None
             var = states[0]
             shape = var.shape
             if values[grad_at].shape != shape:
@@ -93,20 +100,25 @@ def _state_reader(ctx, op, ref_inputs):
 
 
 class _Scratch:
-    """Work arrays kept between runs: `like(a)` gives `scratch(i)`, the i-th array shaped like
-    `a` (reallocated only when that shape changes), so an update allocates nothing."""
+    """Work arrays kept between runs: `like(a)` returns the scratch itself, set so that
+    `scratch(i)` is the i-th array shaped like `a` (reallocated only when that shape changes),
+    so an update allocates nothing."""
 
     def __init__(self, xp):
         self.xp = xp
         self.buffers = {}
+        self._like = None
 
     def like(self, a):
-        def scratch(i):
-            buf = self.buffers.get(i)
-            if buf is None or buf.shape != a.shape or buf.dtype != a.dtype:
-                buf = self.buffers[i] = self.xp.empty_like(a)
-            return buf
-        return scratch
+        self._like = a
+        return self
+
+    def __call__(self, i):
+        a = self._like
+        buf = self.buffers.get(i)
+        if buf is None or buf.shape != a.shape or buf.dtype != a.dtype:
+            buf = self.buffers[i] = self.xp.empty_like(a)
+        return buf
 
 
 def _check_apply_inputs(type_name, names, inputs, num_slots, grad_name):
