@@ -8,12 +8,16 @@ import sys
 import numpy
 
 _POOL_MIN_ELEMENTS = 1 << 20  # 4 MB of float32: malloc already recycles smaller arrays well
+# In a loop body (a nested plan) from 32 KB: a loop whose gradient keeps every iteration's values
+# holds them all at once (an LSTM step: ~30 MB of 64x256 arrays), so malloc has none to recycle
+# and each page faults in, every step; the While gradient gives them back to the pool instead.
+NESTED_POOL_MIN_ELEMENTS = 1 << 13
 
 
-def worth_pooling(t):
+def worth_pooling(t, minimum=_POOL_MIN_ELEMENTS):
     """Whether tensor `t` is large enough (or of unknown size) to draw its array from the pool."""
     n = t.shape.num_elements()
-    return n is None or n >= _POOL_MIN_ELEMENTS
+    return n is None or n >= minimum
 
 
 def drawing_from(pool, fn):

@@ -44,7 +44,7 @@ import numpy
 
 from minitf import backend, dtypes, errors
 from minitf.client import interrupts
-from minitf.client.buffers import drawing_from, worth_pooling
+from minitf.client.buffers import NESTED_POOL_MIN_ELEMENTS, drawing_from, worth_pooling
 from minitf.framework.folding import op_values
 from minitf.framework.operation import data_inputs
 from minitf.framework.shapes import format_dims
@@ -91,15 +91,19 @@ class Step:
 class Plan:
     """A compiled, runnable schedule for one (fetch elements, fed tensors) signature."""
 
-    def __init__(self, state, elements, fed_tensors, trace=False, nested=False):
+    def __init__(self, state, elements, fed_tensors, trace=False, nested=False, prefix="",
+                 feed_names=None):
         fed = set(fed_tensors)
         needed = prune(elements, fed)
         check_feeds(needed, fed, elements)
         known = keep_only_reused_values(fold(needed, fed), needed)
         order = schedule(prune(elements, fed.union(known)), fed)
-        steps, slot_of = make_steps(order, fed_tensors, known)
+        steps, slot_of = make_steps(order, fed_tensors, known, NESTED_POOL_MIN_ELEMENTS
+                                    if nested else None)
         steps = place(steps, state.device_for, backend.HOST)
         mark_frees(steps)
+        if prefix or feed_names:
+            rename(steps, [slot_of[t] for t in fed_tensors], prefix, feed_names)
         self.steps = steps
         self.uses_gpu = any(s.device is not None and s.device is not backend.HOST for s in steps)
         self.num_kernels = sum(s.kind == Step.CALL for s in steps)
@@ -108,7 +112,16 @@ class Plan:
         self._buffers = state.buffers
         self._filename = "<minitf plan %x>" % id(self)
         self.source, namespace, self._line_to_op = emit(
-            steps, [slot_of[t] for t in fed_tensors], elements, slot_of, state, trace, nested)
+            steps, [slot_of[t] for t in fed_tensors], elements, slot_of, state, trace, nested,
+            prefix)
+        # (what client/loops.py inlines into a loop: the statements between the feeds' unpacking
+        # and the return, the ops of their lines, the result expressions, the namespace)
+        lines = self.source.splitlines()
+        start = 2 if fed_tensors else 1
+        self.statements = lines[start:-1]
+        self.statement_ops = {line - 1 - start: op for line, op in self._line_to_op.items()}
+        self.results = namespace.pop("_results")
+        self.namespace = dict(namespace)
         exec(compile(self.source, self._filename, "exec"), namespace)
         # inf/nan propagate silently, as in TF (decorating once costs half of a `with` per run)
         self._run = numpy.errstate(all="ignore")(namespace["run"])
@@ -272,9 +285,12 @@ def schedule(ops, fed):
     return order
 
 
-def make_steps(order, fed_tensors, known):
+def make_steps(order, fed_tensors, known, pool_min=None):
     """The Steps that run `order`, and {tensor: Slot} for every value a step or fetch reads.
-    Ops whose outputs were all folded and no-ops (no outputs, no state) get no step."""
+    Ops whose outputs were all folded and no-ops (no outputs, no state) get no step. Outputs
+    of `pool_min` elements or more (default: buffers.worth_pooling's) draw from the pool."""
+    pooling = (worth_pooling if pool_min is None
+               else lambda t: worth_pooling(t, pool_min))
     slot_of = {t: Slot("f%d" % i, Slot.FEED) for i, t in enumerate(fed_tensors)}
     for i, (t, value) in enumerate(known.items()):
         slot_of[t] = Slot("c%d" % i, Slot.CONST, value)
@@ -293,7 +309,7 @@ def make_steps(order, fed_tensors, known):
         outs = [Slot("t%d_%d" % (len(steps), t.value_index), kind) for t in op.outputs]
         for t, slot in zip(op.outputs, outs):
             slot_of.setdefault(t, slot)  # a fed output keeps the fed value
-        if opdef.supports_out and len(outs) == 1 and worth_pooling(op.outputs[0]):
+        if opdef.supports_out and len(outs) == 1 and pooling(op.outputs[0]):
             outs[0].pooled = True
         steps.append(Step(Step.CALL, op, args, outs))
     return steps, slot_of
@@ -345,6 +361,21 @@ def _device_tag(device):
     return "%s%d" % (device.kind.lower(), device.index)
 
 
+def rename(steps, feed_slots, prefix, feed_names=None):
+    """Gives every slot `prefix` before its name, and the feeds `feed_names` (in order): the
+    names of a plan inlined into another function (client/loops.py)."""
+    named = set()
+    if feed_names is not None:
+        for slot, name in zip(feed_slots, feed_names):
+            slot.name = name
+            named.add(slot)
+    for step in steps:
+        for slot in step.args + step.outs:
+            if slot not in named:
+                slot.name = prefix + slot.name
+                named.add(slot)
+
+
 def mark_frees(steps):
     """Sets each step's `frees`: the temps it is the last reader of, then the temps it makes
     that nothing reads (an identity's output is its input: freed at its last reader)."""
@@ -362,7 +393,7 @@ def mark_frees(steps):
         step.frees = frees
 
 
-def emit(steps, feed_slots, elements, slot_of, state, trace=False, nested=False):
+def emit(steps, feed_slots, elements, slot_of, state, trace=False, nested=False, prefix=""):
     """The source of `run(_feeds)`, the namespace it runs in (kernels bound to `state`,
     constants, helpers), and {line number: (op, argument names)} for error messages. With
     `trace`, each kernel call appends (op, start, end) in perf_counter nanoseconds to
@@ -407,11 +438,11 @@ def emit(steps, feed_slots, elements, slot_of, state, trace=False, nested=False)
                 fn = _on(step.device, fn)
             if trace:
                 fn = _timed(state, op, fn)
-            namespace["k%d" % i] = fn
-            _emit_call(lines, "k%d" % i, step)
+            namespace[prefix + "k%d" % i] = fn
+            _emit_call(lines, prefix + "k%d" % i, step)
             line_to_op[len(lines)] = (op, [a.name for a in step.args])
         elif step.kind == Step.MOVE:
-            mover = "_to" + _device_tag(step.device)
+            mover = prefix + "_to" + _device_tag(step.device)
             namespace[mover] = step.device.put
             _emit_call(lines, mover, step)
             line_to_op[len(lines)] = (op, [step.args[0].name])
@@ -419,7 +450,7 @@ def emit(steps, feed_slots, elements, slot_of, state, trace=False, nested=False)
             for t, slot in zip(op.outputs, step.outs):
                 if t in fetched and t not in snapshots and slot_of.get(t) is slot and \
                         slot.kind not in (Slot.STATE, Slot.FEED):
-                    snapshots[t] = "r%d" % len(snapshots)
+                    snapshots[t] = prefix + "r%d" % len(snapshots)
                     if nested and op.opdef.fresh_output:
                         lines.append("    %s = %s if %s.base is None else %s.copy()"
                                      % (snapshots[t], slot.name, slot.name, slot.name))
@@ -439,7 +470,7 @@ def emit(steps, feed_slots, elements, slot_of, state, trace=False, nested=False)
         elif e in snapshots:
             results.append(snapshots[e])
         elif slot.kind == Slot.STATE:
-            snapshots[e] = "r%d" % len(snapshots)
+            snapshots[e] = prefix + "r%d" % len(snapshots)
             lines.append("    %s = _copy(%s)" % (snapshots[e], slot.name))
             results.append(snapshots[e])
         elif slot.kind == Slot.CONST:
@@ -448,6 +479,7 @@ def emit(steps, feed_slots, elements, slot_of, state, trace=False, nested=False)
         else:  # a fed tensor fetched back (the fed array itself, as TF1 returns it)
             results.append(slot.name if nested else "_snap(%s)" % slot.name)
     lines.append("    return [%s]" % ", ".join(results))
+    namespace["_results"] = results
     return "\n".join(lines) + "\n", namespace, line_to_op
 
 

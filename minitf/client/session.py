@@ -13,6 +13,7 @@ import numpy
 from minitf import backend, errors
 from minitf.client import threads
 from minitf.client.buffers import BufferPool
+from minitf.client.loops import Loop
 from minitf.client.plan import Plan, prune
 from minitf.framework import context
 from minitf.framework import graph as graph_module
@@ -65,6 +66,10 @@ class SessionState:
     def compile(self, elements, fed_tensors):
         """A Plan over this state for a sub-graph (a branch, a loop body), run with Plan.call."""
         return Plan(self, elements, fed_tensors, nested=True)
+
+    def compile_loop(self, cond, body, n_vars, n_stacked, keep, has_maximum):
+        """A while loop over this state with its condition and body inlined (client/loops.py)."""
+        return Loop(self, cond, body, n_vars, n_stacked, keep, has_maximum)
 
     def resource(self, op, make):
         """The resource `op` created in this session, made by `make()` on first use."""

@@ -173,11 +173,14 @@ def _ordered(tensors):
     return sorted(tensors, key=lambda t: (t.op.index, t.value_index))
 
 
+def _signature(fn, data_args):
+    """(what a plan of `fn` fetches, what it is fed): fn's outputs, then what its gradients
+    asked to keep (fn.saved); the args at positions `data_args`, then its residuals."""
+    return fn.outputs + fn.saved, [fn.args[i] for i in data_args] + fn.residuals
+
+
 def _compile(ctx, fn, data_args):
-    """A plan for `fn` fed with the args at positions `data_args`, then its residuals; it
-    fetches fn's outputs, then what its gradients asked to keep (fn.saved)."""
-    fed = [fn.args[i] for i in data_args] + fn.residuals
-    return ctx.compile(fn.outputs + fn.saved, fed)
+    return ctx.compile(*_signature(fn, data_args))
 
 
 # -- If ----------------------------------------------------------------------------------------------
@@ -407,34 +410,22 @@ class While(_FunctionalOp):
         return specs + [_TOKEN]
 
     def bind(self, ctx, op):
-        n, n_stacked = self.n_vars, self.n_stacked
-        n_args = len(self.body.args)
-        data = [i for i in range(n_args) if i not in self.ref_inputs]
-        cond_plan = _compile(ctx, self.cond, data)
-        body_plan = _compile(ctx, self.body, data)
+        n, n_stacked, has_maximum = self.n_vars, self.n_stacked, self.has_maximum
+        data = [i for i in range(len(self.body.args)) if i not in self.ref_inputs]
         keep = getattr(self.body, "keep_history", False)
-        has_maximum = self.has_maximum
-        n_out = n + n_stacked
+        loop = ctx.compile_loop(_signature(self.cond, data), _signature(self.body, data), n,
+                                n_stacked, keep, has_maximum)
         xp = ctx.xp_for(op)
-        stacked_specs = [t for t in op.outputs[n:n_out]]
+        stacked_specs = op.outputs[n:n + n_stacked]
 
         def run(*values):
+            limit = None
             if has_maximum:
                 values, limit = values[:-1], values[-1]
-            loop_vars, captured = [_scalar(v) for v in values[:n]], [_dense(v) for v in values[n:]]
+            args = [_scalar(v) for v in values[:n]] + [_dense(v) for v in values[n:]]
             history = [] if keep else None
             stacks = [[] for _ in range(n_stacked)]
-            i = 0
-            while not has_maximum or i < limit:
-                if not cond_plan.call(loop_vars + captured)[0]:
-                    break
-                out = body_plan.call(loop_vars + captured)
-                if keep:
-                    history.append((loop_vars, out[n_out:]))
-                for k in range(n_stacked):
-                    stacks[k].append(out[n + k])
-                loop_vars = out[:n]
-                i += 1
+            loop_vars, i = loop.run(args, limit, history, stacks)
             stacked = [xp.stack(s) if s else _empty(xp, t) for s, t in zip(stacks, stacked_specs)]
             return (*loop_vars, *stacked, (i, history))
         return run
@@ -531,6 +522,9 @@ class WhileGrad(_FunctionalOp):
             position.append(k)
             k += 2 if is_sparse else 1
         sparse = [s and hasattr(xp.add, "at") for s in fn.sparse]
+        # The only reader of the forward loop's history: each iteration's values go back to the
+        # session's buffer pool once replayed, for the next step's forward loop to write into.
+        consume, give = len(op.inputs[-1].consumers()) == 1, ctx.buffers.give
 
         def run(*values):
             captured = [_dense(v) for v in values[:len(data_caps)]]
@@ -539,9 +533,12 @@ class WhileGrad(_FunctionalOp):
             _, history = token
             sums = {}
             for it in range(len(history) - 1, -1, -1):
-                loop_vars, kept = history[it]
+                loop_vars, kept = history.pop() if consume else history[it]
                 dy = dvars + [d[it] for d in dstacked]
                 out = plan.call(list(loop_vars) + captured + dy + [kept[j] for j in index])
+                spent = [*loop_vars, *kept, *dvars, *out] if consume else ()
+                del loop_vars, kept, dy
+                g = None
                 for k, i in enumerate(wrt):
                     g = out[position[k]]
                     if i < n:
@@ -557,6 +554,11 @@ class WhileGrad(_FunctionalOp):
                         sums[i] = g.copy() if hasattr(g, "copy") else g  # (g may alias an input)
                     else:
                         sums[i] += g  # in place: no new [captured] array per iteration
+                del out, g
+                while spent:  # (given back only if nothing else holds it: dvars, sums...)
+                    value = spent.pop()
+                    give(value)
+                    del value
             grads = tuple(dvars[i] if i < n else
                           sums[i] if i in sums else xp.zeros_like(captured[cap_pos[i]])
                           for i in wrt)
