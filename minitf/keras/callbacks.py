@@ -1,6 +1,6 @@
 """keras.callbacks: History, the progress bar, EarlyStopping, LearningRateScheduler,
 ReduceLROnPlateau, CSVLogger, LambdaCallback, TerminateOnNaN, ModelCheckpoint (TF checkpoint or
-weights, see docs/keras.md)."""
+weights, see docs/keras.md), TensorBoard (tensorboard_callback.py)."""
 
 import collections
 import csv
@@ -317,3 +317,6 @@ class LambdaCallback(Callback):
         self.on_batch_end = on_batch_end or noop2
         self.on_train_begin = on_train_begin or noop1
         self.on_train_end = on_train_end or noop1
+
+
+from minitf.keras.tensorboard_callback import TensorBoard  # noqa: E402,F401  (needs Callback)

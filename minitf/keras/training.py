@@ -250,6 +250,9 @@ class Model(Network):
                                                     stateful_metrics=self.metrics_names[1:]))
         callback_list += list(callbacks or []) + [self.history]
         callback_list = cbks.CallbackList(callback_list)
+        if val is not None:   # Keras hands the validation arrays to the callbacks
+            for c in callback_list.callbacks:
+                c.validation_data = list(val[0]) + list(val[1]) + list(val[2])
         callback_list.set_model(self)
         out_labels = list(self.metrics_names)
         do_val = val is not None or val_fn is not None
