@@ -55,6 +55,8 @@ class BufferPool:
     def __init__(self):
         self._free = {}
         self._idle = {}  # key -> fewest arrays free since the key was first asked for this run
+        self._work = []  # flat uint8 arrays behind the session's Workspace
+        self._work_used = False
 
     def take(self, key):
         free = self._free.get(key)
@@ -79,10 +81,53 @@ class BufferPool:
             if not self._free[key]:
                 del self._free[key]
         self._idle.clear()
+        if not self._work_used:
+            self._work.clear()
+        self._work_used = False
 
     def clear(self):
         self._free.clear()
         self._idle.clear()
+        self._work.clear()
+
+    def workspace(self, xp):
+        """The Workspace kernels on array module `xp` use in this session (pooled for numpy)."""
+        return Workspace(xp, self if xp is numpy else None)
+
+    def work_bytes(self, index, nbytes):
+        """The index-th flat work array, at least `nbytes` long (grown when too short)."""
+        self._work_used = True
+        work = self._work
+        while len(work) <= index:
+            work.append(None)
+        buf = work[index]
+        if buf is None or buf.nbytes < nbytes:
+            buf = work[index] = numpy.empty(nbytes, numpy.uint8)
+        return buf
+
+
+class Workspace:
+    """Scratch arrays a kernel needs only while it runs (im2col matrices, padded copies).
+    `array(i, shape, dtype)` is a view of the session's i-th work array, which is kept between
+    kernels and runs (dropped after a run that used none), so a convolution's large
+    temporaries do not fault in fresh pages on every call. Kernels of a session run one at a
+    time, so one set serves them all; a kernel must not return or keep a view of one. Without
+    a pool (cupy, or a kernel called outside a session) `array` allocates a fresh array."""
+
+    __slots__ = ("xp", "_pool")
+
+    def __init__(self, xp, pool=None):
+        self.xp, self._pool = xp, pool
+
+    def array(self, index, shape, dtype):
+        if self._pool is None:
+            return self.xp.empty(shape, dtype)
+        dtype = numpy.dtype(dtype)
+        size = 1
+        for d in shape:
+            size *= d
+        nbytes = size * dtype.itemsize
+        return self._pool.work_bytes(index, nbytes)[:nbytes].view(dtype).reshape(shape)
 
 
 def _references_of_an_unshared_array():

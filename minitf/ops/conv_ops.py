@@ -3,14 +3,19 @@ backprop ops, each a real op with its own gradient so that second derivatives wo
 
 Kernels work in NHWC (NCHW inputs are viewed as NHWC and the result transposed back). A
 convolution is im2col through stride tricks (a strided view of the padded input holding every
-window, copied once into a (pixels, kh*kw*cin) matrix) and one matmul with the filter; the
-filter gradient is the same matrix's transpose times the output gradient, and the input
-gradient is one matmul followed by a scatter-add per filter tap (kh*kw vectorised adds, never a
-loop over pixels or batch items). The im2col matrix is bounded by `COL_BYTES`: larger batches
-are processed in tiles of whole images. Pooling is one vectorised max/add per window tap.
+window, copied into a (pixels, kh*kw*cin) matrix) and one matmul with the filter; the filter
+gradient is the same matrix's transpose times the output gradient. The input gradient of a
+stride-1 convolution is itself a convolution (of the output gradient with the filter rotated
+by 180 degrees, its channels swapped); with larger strides it is one matmul followed by a
+scatter-add per filter tap (kh*kw vectorised adds, never a loop over pixels or batch items).
+The im2col matrix is built in tiles of whole images of at most `COL_BYTES`, each multiplied
+while it is still in cache, and it and the padded copies live in the session's Workspace
+(client/buffers.py), reused from call to call instead of faulting in fresh pages.
+Pooling is one vectorised max/add per window tap.
 """
 
 import dataclasses
+import functools
 import numbers
 from typing import ClassVar
 
@@ -29,9 +34,16 @@ __all__ = ["conv2d", "conv2d_transpose", "conv2d_backprop_input", "conv2d_backpr
            "depthwise_conv2d", "depthwise_conv2d_native", "separable_conv2d", "conv1d",
            "atrous_conv2d", "max_pool", "avg_pool", "pool"]
 
-# Upper bound of one im2col matrix, in bytes: a batch whose matrix is larger runs in tiles of
-# whole images (at least one image per tile).
-COL_BYTES = 16 << 20
+# Upper bound of one im2col tile, in bytes: the batch runs in tiles of whole images (at least
+# one per tile) whose matrix stays under it, so that the matmul reads it from cache and the work
+# array stays small. Measured (docs/cnn.md): 1-2 MiB tiles took 20-25% less CPU time than one
+# matrix for the whole batch or 16 MiB tiles.
+COL_BYTES = 2 << 20
+
+# The input gradient of a stride-1 convolution runs as a convolution (no scatter-add) when the
+# input has at least this many channels: below it the matmul's output is too narrow to pay
+# (measured: 1 channel 2-4x slower as a convolution, 8 or more 1.1-3.6x faster).
+AS_CONV_MIN_CHANNELS = 4
 
 _PADDINGS = ("SAME", "VALID", "EXPLICIT")
 _CONV_DTYPES = (dtypes.float16, dtypes.float32, dtypes.float64, dtypes.int32)
@@ -171,19 +183,46 @@ class _Windowed(OpDef):
     def to_nhwc(self, xp, x):
         return xp.transpose(x, (0, 2, 3, 1)) if self.data_format == "NCHW" else x
 
-    def from_nhwc(self, xp, y):
+    def from_nhwc(self, xp, y, out=None):
+        """y (NHWC) in the op's data format, written into `out` when one is given (and y is
+        not out already)."""
         if self.data_format == "NCHW":
-            return xp.ascontiguousarray(xp.transpose(y, (0, 3, 1, 2)))
-        return y
+            y = xp.transpose(y, (0, 3, 1, 2))
+            if out is None:
+                return xp.ascontiguousarray(y)
+        if out is None or y is out:
+            return y
+        out[...] = y
+        return out
+
+    def nhwc_out(self, out):
+        """`out` when the kernel can write its NHWC result into it directly, else None."""
+        return out if self.data_format == "NHWC" else None
+
+    def bind(self, ctx, op):
+        """The kernel, with the session's Workspace for its temporaries."""
+        xp = ctx.xp_for(op)
+        return functools.partial(self.compute, xp, work=ctx.buffers.workspace(xp))
 
 
-def _pad_hw(xp, x, pad_h, pad_w, value=0):
-    """x (NHWC) padded with `value` on height and width (x itself when there is no padding)."""
+def _array(xp, work, index, shape, dtype):
+    """A temporary for a kernel: the Workspace's index-th array, or a fresh one without one."""
+    return xp.empty(shape, dtype) if work is None else work.array(index, shape, dtype)
+
+
+def _pad_hw(xp, x, pad_h, pad_w, value=0, work=None):
+    """x (NHWC) padded with `value` on height and width, in the Workspace's array 0 when one is
+    given (x itself when there is no padding)."""
     if not any(pad_h) and not any(pad_w):
         return x
     n, h, w, c = x.shape
-    out = xp.full((n, h + pad_h[0] + pad_h[1], w + pad_w[0] + pad_w[1], c), value, x.dtype)
-    out[:, pad_h[0]:pad_h[0] + h, pad_w[0]:pad_w[0] + w] = x
+    (top, bottom), (left, right) = pad_h, pad_w
+    out = _array(xp, work, 0, (n, h + top + bottom, w + left + right, c), x.dtype)
+    out[:, :top] = value
+    out[:, top + h:] = value
+    out[:, top:top + h, :left] = value
+    out[:, top:top + h, left + w:] = value
+    out[:, top:top + h, left:left + w] = x
     return out
 
 
@@ -205,6 +244,28 @@ def _tiles(n, bytes_per_item):
     """Slices of the batch whose im2col matrices stay under COL_BYTES (whole images only)."""
     step = max(1, COL_BYTES // max(bytes_per_item, 1))
     return [slice(b, min(b + step, n)) for b in range(0, n, step)]
+
+
+def _im2col_conv(xp, work, x, w, pads, strides, dilations, out):
+    """Writes into `out` (n, oh, ow, o) the convolution of NHWC x, padded by pads = (pad_h,
+    pad_w), with HWIO w: per tile of images, its im2col matrix (Workspace array 1) times the
+    filter matrix. A 1x1 filter of stride 1 over unpadded x is one matmul of x itself."""
+    n, _, _, c = x.shape
+    kh, kw, _, o = w.shape
+    _, oh, ow, _ = out.shape
+    wmat = w.reshape(kh * kw * c, o)
+    if kh == kw == 1 and not any(pads[0] + pads[1]) and tuple(strides) == (1, 1):
+        xp.matmul(x.reshape(-1, c), wmat, out=out.reshape(-1, o))
+        return out
+    xpad = _pad_hw(xp, x, pads[0], pads[1], work=work)
+    tiles = _tiles(n, oh * ow * kh * kw * c * x.itemsize)
+    cols = _array(xp, work, 1, (tiles[0].stop * oh * ow, kh * kw * c), x.dtype)
+    for t in tiles:
+        patches = _patches(xp, xpad[t], kh, kw, oh, ow, strides, dilations)
+        tile = cols[:(t.stop - t.start) * oh * ow]
+        tile.reshape(patches.shape)[...] = patches
+        xp.matmul(tile, wmat, out=out[t].reshape(-1, o))
+    return out
 
 
 # -- Conv2D and its backprop ops ------------------------------------------------------------------
@@ -233,17 +294,18 @@ class _ConvAttrs(_Windowed):
         x, w = op.inputs
         return [self._family_op(1, [shape(x), w, dy]), self._family_op(2, [x, shape(w), dy])]
 
-    def _backprop_input_compute(self, xp, input_sizes, w, dy):
+    def _backprop_input_compute(self, xp, input_sizes, w, dy, out=None, work=None):
         sizes = _nhwc_dims(_runtime_sizes(input_sizes), self.data_format)
-        return self.from_nhwc(xp, self._backprop_input(xp, sizes, w, self.to_nhwc(xp, dy)))
+        return self.from_nhwc(xp, self._backprop_input(xp, sizes, w, self.to_nhwc(xp, dy),
+                                                       self.nhwc_out(out), work), out)
 
     def _backprop_input_grad(self, op, ddx):
         _, w, dy = op.inputs
         return [None, self._family_op(2, [ddx, shape(w), dy]), self._family_op(0, [ddx, w])]
 
-    def _backprop_filter_compute(self, xp, x, filter_sizes, dy):
+    def _backprop_filter_compute(self, xp, x, filter_sizes, dy, work=None):
         return self._backprop_filter(xp, self.to_nhwc(xp, x), _runtime_sizes(filter_sizes),
-                                     self.to_nhwc(xp, dy))
+                                     self.to_nhwc(xp, dy), work)
 
     def _backprop_filter_grad(self, op, ddw):
         x, _, dy = op.inputs
@@ -288,52 +350,72 @@ class _ConvBase(_ConvAttrs):
             oh, ow, _, _ = self.geometry(h, w, kh, kw)
         return TensorSpec(_from_nhwc_dims(n, oh, ow, o, self.data_format), dtype)
 
-    def _conv(self, xp, x, w):
-        """The forward convolution of NHWC x with HWIO w: im2col + one matmul per tile."""
-        (n, h, wd, c), (kh, kw, o), (oh, ow), (pad_h, pad_w) = self._runtime_geometry(
+    def _conv(self, xp, x, w, out=None, work=None):
+        """The forward convolution of NHWC x with HWIO w (into `out` when given)."""
+        (n, h, wd, c), (kh, kw, o), (oh, ow), pads = self._runtime_geometry(
             _from_nhwc_dims(*x.shape, self.data_format), w.shape)
-        out = xp.empty((n, oh, ow, o), dtype=x.dtype)
-        if kh == kw == 1 and not any(pad_h + pad_w) and self._strides_hw() == (1, 1):
-            xp.matmul(x.reshape(-1, c), w.reshape(c, o), out=out.reshape(-1, o))
-            return out
-        xpad = _pad_hw(xp, x, pad_h, pad_w)
-        wmat = w.reshape(kh * kw * c, o)
-        for t in _tiles(n, oh * ow * kh * kw * c * x.itemsize):
-            cols = _patches(xp, xpad[t], kh, kw, oh, ow, self._strides_hw(),
-                            self._dilations_hw()).reshape(-1, kh * kw * c)
-            xp.matmul(cols, wmat, out=out[t].reshape(-1, o))
-        return out
+        if out is None:
+            out = xp.empty((n, oh, ow, o), dtype=x.dtype)
+        return _im2col_conv(xp, work, x, w, pads, self._strides_hw(), self._dilations_hw(), out)
 
-    def _backprop_input(self, xp, x_shape, w, dy):
-        """d(conv)/d(input) for an NHWC input of x_shape: one matmul into the im2col layout, then
-        one strided scatter-add per filter tap."""
+    def _backprop_input(self, xp, x_shape, w, dy, out=None, work=None):
+        """d(conv)/d(input) for an NHWC input of x_shape (into `out` when given). Stride 1:
+        the convolution of dy, padded by (effective filter size - 1 - the forward's padding)
+        on each side, with the filter rotated by 180 degrees and its in/out channels swapped.
+        Otherwise (or when the forward padding exceeds the filter): one matmul into the
+        im2col layout per tile, then one strided scatter-add per filter tap."""
         n, h, wd, c = x_shape
         kh, kw, _, o = w.shape
         _, _, (oh, ow), (pad_h, pad_w) = self._runtime_geometry(
             _from_nhwc_dims(*x_shape, self.data_format), w.shape,
             _from_nhwc_dims(*dy.shape, self.data_format))
-        dxpad = xp.zeros((n, h + sum(pad_h), wd + sum(pad_w), c), dtype=dy.dtype)
+        if out is None:
+            out = xp.empty((n, h, wd, c), dtype=dy.dtype)
+        (dh, dw), strides = self._dilations_hw(), self._strides_hw()
+        eh, ew = (kh - 1) * dh + 1, (kw - 1) * dw + 1
+        full = ((eh - 1 - pad_h[0], eh - 1 - pad_h[1]), (ew - 1 - pad_w[0], ew - 1 - pad_w[1]))
+        if strides == (1, 1) and min(full[0] + full[1]) >= 0 and c >= AS_CONV_MIN_CHANNELS:
+            flipped = xp.transpose(w[::-1, ::-1], (0, 1, 3, 2))
+            return _im2col_conv(xp, work, dy, flipped, full, (1, 1), (dh, dw), out)
+        padded = any(pad_h + pad_w)
+        dxpad = _array(xp, work, 0, (n, h + sum(pad_h), wd + sum(pad_w), c), dy.dtype) \
+            if padded else out
+        dxpad[...] = 0
         wmat_t = w.reshape(kh * kw * c, o).T
         taps = self.taps(kh, kw, oh, ow)
-        for t in _tiles(n, oh * ow * kh * kw * c * dy.itemsize):
-            dcols = xp.matmul(dy[t].reshape(-1, o), wmat_t).reshape(-1, oh, ow, kh, kw, c)
+        tiles = _tiles(n, oh * ow * kh * kw * c * dy.itemsize)
+        dcols = _array(xp, work, 1, (tiles[0].stop * oh * ow, kh * kw * c), dy.dtype)
+        for t in tiles:
+            tile = dcols[:(t.stop - t.start) * oh * ow]
+            xp.matmul(dy[t].reshape(-1, o), wmat_t, out=tile)
+            tile = tile.reshape(-1, oh, ow, kh, kw, c)
             for k, (rows, cols) in enumerate(taps):
-                dxpad[t, rows, cols] += dcols[:, :, :, k // kw, k % kw]
-        return xp.ascontiguousarray(_crop_hw(dxpad, pad_h, pad_w, h, wd))
+                dxpad[t, rows, cols] += tile[:, :, :, k // kw, k % kw]
+        if padded:
+            out[...] = _crop_hw(dxpad, pad_h, pad_w, h, wd)
+        return out
 
-    def _backprop_filter(self, xp, x, w_shape, dy):
-        """d(conv)/d(filter): the im2col matrix's transpose times the output gradient."""
+    def _backprop_filter(self, xp, x, w_shape, dy, work=None):
+        """d(conv)/d(filter): the im2col matrix's transpose times the output gradient, summed
+        over the tiles."""
         (n, h, wd, c), (kh, kw, o), (oh, ow), (pad_h, pad_w) = self._runtime_geometry(
             _from_nhwc_dims(*x.shape, self.data_format), w_shape,
             _from_nhwc_dims(*dy.shape, self.data_format))
-        xpad = _pad_hw(xp, x, pad_h, pad_w)
-        dw = xp.zeros((kh * kw * c, o), dtype=x.dtype)
-        for t in _tiles(n, oh * ow * kh * kw * c * x.itemsize):
-            cols = _patches(xp, xpad[t], kh, kw, oh, ow, self._strides_hw(),
-                            self._dilations_hw()).reshape(-1, kh * kw * c)
-            dw += xp.matmul(cols.T, dy[t].reshape(-1, o))
+        xpad = _pad_hw(xp, x, pad_h, pad_w, work=work)
+        tiles = _tiles(n, oh * ow * kh * kw * c * x.itemsize)
+        cols = _array(xp, work, 1, (tiles[0].stop * oh * ow, kh * kw * c), x.dtype)
+        dw = None
+        for t in tiles:
+            patches = _patches(xp, xpad[t], kh, kw, oh, ow, self._strides_hw(),
+                               self._dilations_hw())
+            tile = cols[:(t.stop - t.start) * oh * ow]
+            tile.reshape(patches.shape)[...] = patches
+            part = xp.matmul(tile.T, dy[t].reshape(-1, o))
+            if dw is None:
+                dw = part
+            else:
+                dw += part
         return dw.reshape(kh, kw, c, o)
-
 
 
 def _sizes_spec(op_type, sizes, arg, rank=4):
@@ -361,6 +443,8 @@ class Conv2D(_ConvBase):
     """output[n, i, j, o] = sum over (di, dj, c) of
     input[n, i*sh + di*dh - pad_top, j*sw + dj*dw - pad_left, c] * filter[di, dj, c, o]."""
 
+    supports_out = True
+
 
     def infer(self, x, w):
         _check_same_dtype(self.type_name, x, w, "filter")
@@ -370,8 +454,9 @@ class Conv2D(_ConvBase):
         self._check_attrs()
         return self._out_spec(x.shape.as_tuple(), w.shape.as_tuple(), x.dtype)
 
-    def compute(self, xp, x, w):
-        return self.from_nhwc(xp, self._conv(xp, self.to_nhwc(xp, x), w))
+    def compute(self, xp, x, w, out=None, work=None):
+        return self.from_nhwc(xp, self._conv(xp, self.to_nhwc(xp, x), w, self.nhwc_out(out),
+                                             work), out)
 
     grad = _ConvAttrs._forward_grad
 
@@ -381,6 +466,8 @@ class Conv2DBackpropInput(_ConvBase):
     """The gradient of Conv2D with respect to its input, of shape `input_sizes` (also
     conv2d_transpose). Linear in filter and out_backprop, so its gradients are Conv2D and
     Conv2DBackpropFilter."""
+
+    supports_out = True
 
 
     def infer(self, input_sizes, w, dy):
@@ -471,17 +558,17 @@ class _DepthwiseBase(_ConvAttrs):
                              % (self.type_name, list(dy_shape), [n, oh, ow, c * m]))
         return oh, ow, pad_h, pad_w
 
-    def _forward(self, xp, x, w):
+    def _forward(self, xp, x, w, work=None):
         n, h, wd, c = x.shape
         kh, kw, _, m = w.shape
         oh, ow, pad_h, pad_w = self._runtime(x.shape, w.shape)
-        xpad = _pad_hw(xp, x, pad_h, pad_w)
+        xpad = _pad_hw(xp, x, pad_h, pad_w, work=work)
         out = xp.zeros((n, oh, ow, c, m), dtype=x.dtype)
         for k, (rows, cols) in enumerate(self.taps(kh, kw, oh, ow)):
             out += xpad[:, rows, cols, :, None] * w[k // kw, k % kw]
         return out.reshape(n, oh, ow, c * m)
 
-    def _backprop_input(self, xp, x_shape, w, dy):
+    def _backprop_input(self, xp, x_shape, w, dy, out=None, work=None):
         n, h, wd, c = x_shape
         kh, kw, _, m = w.shape
         oh, ow, pad_h, pad_w = self._runtime(x_shape, w.shape, dy.shape)
@@ -491,11 +578,11 @@ class _DepthwiseBase(_ConvAttrs):
             dxpad[:, rows, cols] += xp.sum(dy * w[k // kw, k % kw], axis=-1)
         return xp.ascontiguousarray(_crop_hw(dxpad, pad_h, pad_w, h, wd))
 
-    def _backprop_filter(self, xp, x, w_shape, dy):
+    def _backprop_filter(self, xp, x, w_shape, dy, work=None):
         n, h, wd, c = x.shape
         kh, kw, _, m = w_shape
         oh, ow, pad_h, pad_w = self._runtime(x.shape, w_shape, dy.shape)
-        xpad = _pad_hw(xp, x, pad_h, pad_w)
+        xpad = _pad_hw(xp, x, pad_h, pad_w, work=work)
         dy = dy.reshape(-1, c, m)
         dw = xp.empty((kh, kw, c, m), dtype=x.dtype)
         for k, (rows, cols) in enumerate(self.taps(kh, kw, oh, ow)):
@@ -515,8 +602,8 @@ class DepthwiseConv2dNative(_DepthwiseBase):
         self._check_attrs()
         return self._out_spec(x.shape.as_tuple(), w.shape.as_tuple(), x.dtype)
 
-    def compute(self, xp, x, w):
-        return self.from_nhwc(xp, self._forward(xp, self.to_nhwc(xp, x), w))
+    def compute(self, xp, x, w, work=None):
+        return self.from_nhwc(xp, self._forward(xp, self.to_nhwc(xp, x), w, work))
 
     grad = _ConvAttrs._forward_grad
 
@@ -630,7 +717,7 @@ class MaxPool(_PoolBase):
         _check_pool_dtype(self.type_name, x.dtype)
         return self._out_spec(x)
 
-    def compute(self, xp, x):
+    def compute(self, xp, x, work=None):
         x = self.to_nhwc(xp, x)
         (kh, kw), (oh, ow), (pad_h, pad_w) = self._runtime(x.shape)
         xpad = _pad_hw(xp, x, pad_h, pad_w, _lowest(xp, x.dtype))
@@ -663,7 +750,7 @@ class MaxPoolGrad(_PoolBase):
                                  % (self.type_name, arg, t.shape, out))
         return TensorSpec(x.shape, x.dtype)
 
-    def compute(self, xp, x, y, dy):
+    def compute(self, xp, x, y, dy, work=None):
         x, y, dy = (self.to_nhwc(xp, t) for t in (x, y, dy))
         if dy.shape != y.shape:
             raise ValueError("%s: grad has shape %s but orig_output has %s"
@@ -701,7 +788,7 @@ class MaxPoolGradGrad(_PoolBase):
                              % (self.type_name, x.shape, out.shape, ddx.shape, y.shape))
         return out
 
-    def compute(self, xp, x, y, ddx):
+    def compute(self, xp, x, y, ddx, work=None):
         x, y, ddx = (self.to_nhwc(xp, t) for t in (x, y, ddx))
         if ddx.shape != x.shape:
             raise ValueError("%s: grad has shape %s but orig_input has %s"
@@ -742,7 +829,7 @@ class AvgPool(_PoolBase):
         _check_dtype_float(self.type_name, x.dtype)
         return self._out_spec(x)
 
-    def compute(self, xp, x):
+    def compute(self, xp, x, work=None):
         x = self.to_nhwc(xp, x)
         (kh, kw), (oh, ow), (pad_h, pad_w) = self._runtime(x.shape)
         xpad = _pad_hw(xp, x, pad_h, pad_w)
@@ -777,7 +864,7 @@ class AvgPoolGrad(_PoolBase):
                              % (self.type_name, dy.shape, list(dims), out))
         return TensorSpec(dims, dy.dtype)
 
-    def compute(self, xp, orig_input_shape, dy):
+    def compute(self, xp, orig_input_shape, dy, work=None):
         x_shape = _nhwc_dims(_runtime_sizes(orig_input_shape), self.data_format)
         dy = self.to_nhwc(xp, dy)
         n, h, w, c = x_shape

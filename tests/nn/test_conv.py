@@ -204,3 +204,53 @@ def test_exported_graph_uses_tfs_op_types_and_attrs():
     assert from_attr_value(backprop.attr["T"]) is tf.float32  # from the filter, not the sizes
     assert [nodes[i].op for i in backprop.input] == ["Shape", "Placeholder", "Reshape"] or \
         nodes[backprop.input[0]].op == "Shape"
+
+
+@pytest.mark.parametrize("min_channels", [0, 10 ** 9])  # as a convolution / scatter-add
+@pytest.mark.parametrize("strides,padding,dilations", [
+    ((1, 1), "SAME", (1, 1)), ((1, 1), "VALID", (1, 1)), ((1, 1), "SAME", (2, 1)),
+    ((1, 1), [[0, 0], [2, 0], [1, 3], [0, 0]], (1, 1)),
+    ((1, 1), [[0, 0], [4, 0], [0, 0], [0, 0]], (1, 1)),  # pads beyond the filter: scatter-add
+    ((2, 1), "SAME", (1, 1))])
+def test_both_ways_of_the_input_gradient_agree_with_the_reference(
+        monkeypatch, min_channels, strides, padding, dilations):
+    monkeypatch.setattr(conv_ops, "AS_CONV_MIN_CHANNELS", min_channels)
+    rng = np.random.default_rng(2)
+    x_shape, w = (2, 7, 6, 5), rng.standard_normal((3, 2, 5, 4))
+    y = tf.nn.conv2d(tf.zeros(x_shape, tf.float64), w, [1, *strides, 1], padding,
+                     dilations=[1, *dilations, 1])
+    dy = rng.standard_normal(y.shape.as_list())
+    dx = tf.nn.conv2d_backprop_input(x_shape, w, dy, [1, *strides, 1], padding,
+                                     dilations=[1, *dilations, 1])
+    with tf.Session() as sess:
+        got = sess.run(dx)
+    if isinstance(padding, list):  # the reference takes [(top, bottom), (left, right)]
+        padding = [tuple(padding[1]), tuple(padding[2])]
+    want = ref_conv2d_backprop_input(x_shape, w, dy, strides, padding, dilations)
+    np.testing.assert_allclose(got, want, rtol=1e-10, atol=1e-12)
+
+
+def test_kernel_temporaries_are_reused_and_never_escape():
+    """The padded input and im2col tiles live in the session's Workspace: the same arrays from
+    run to run, dropped after a run that needs none, and never part of a result."""
+    rng = np.random.default_rng(3)
+    x = tf.placeholder(tf.float32, [4, 9, 9, 6])
+    wv = rng.standard_normal((3, 3, 6, 8)).astype(np.float32)
+    w = tf.constant(wv)
+    y = tf.nn.conv2d(x, w, [1, 1, 1, 1], "SAME")
+    dx, dw = tf.gradients(tf.reduce_sum(y * y), [x, w])
+    other = tf.reduce_sum(x)
+    xv = rng.standard_normal((4, 9, 9, 6)).astype(np.float32)
+    with tf.Session() as sess:
+        first = sess.run([y, dx, dw], {x: xv})
+        work = list(sess._state.buffers._work)
+        assert len(work) == 2 and all(a is not None for a in work)
+        second = sess.run([y, dx, dw], {x: xv})
+        assert all(a is b for a, b in zip(sess._state.buffers._work, work))
+        for a, b in zip(first, second):
+            np.testing.assert_array_equal(a, b)
+            assert not any(np.shares_memory(a, buf) for buf in work)
+        sess.run(other, {x: xv})
+        assert not sess._state.buffers._work
+    want = ref_conv2d(xv.astype(np.float64), wv.astype(np.float64), padding="SAME")
+    np.testing.assert_allclose(first[0], want, rtol=1e-4, atol=1e-4)
