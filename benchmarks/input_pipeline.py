@@ -3,14 +3,16 @@
 The pipeline is the issue's: from_tensor_slices -> shuffle(10000) -> map (uint8 pixels to
 float32 / 255) -> batch(128) -> prefetch(1), read by the model through get_next() (no feed).
 The baseline runs the same 784-256-256-10 ReLU MLP Adam step (benchmarks/run.py's model) fed
-with precomputed float32 batches of the same size. Each workload runs in its own process; the
-two are sampled alternately (so both see the same load on a shared machine) and the script
-prints the median and range of the step times and of each pair's ratio pipeline / feed_dict
-(target: within 5%). TensorFlow (from /work/tfvenv, or
-$TF_PYTHON) runs the same two workloads when it is there; numpy is the hand-written step of
-benchmarks/run.py fed the same batches. The machine is shared: read ranges, not one number.
+with precomputed float32 batches of the same size. Each workload runs in its own process (both
+started, built and warmed up first); the script then takes many short rounds, one sample of
+--steps steps from each workload per round, in alternating order (AB, BA, AB, ...), so a burst
+of load on a shared machine hits both alike, and prints the median and spread of each
+workload's step time and of the per-round ratio pipeline / feed_dict (target: within 5%), with
+the load average before and after. TensorFlow (from /work/tfvenv, or $TF_PYTHON) runs the same
+two workloads when it is there; numpy is the hand-written step of benchmarks/run.py. On a
+shared machine read the ratio's median and middle half, not one number.
 
-    python benchmarks/input_pipeline.py [--samples 15]
+    python benchmarks/input_pipeline.py [--rounds 40] [--steps 10] [--pair feed,dataset] [--no-tf]
 """
 
 import argparse
@@ -26,7 +28,6 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 SIZES = (784, 256, 256, 10)
 BATCH = 128
 EXAMPLES = 128 * 80
-STEPS = 40  # steps per timed sample
 TF_PYTHON = os.environ.get("TF_PYTHON", "/work/tfvenv/bin/python")
 
 
@@ -95,15 +96,7 @@ def build_dataset(tf, prefetch=1):
 def build_numpy(_tf):
     sys.path.insert(0, HERE)
     from run import mlp_numpy  # noqa: E402 - the hand-written step of benchmarks/run.py
-    batches = fed_batches(*data())
-    x0, y0 = batches[0]
-    rng = np.random.default_rng(0)
-    weights = []
-    for fan_in, fan_out in zip(SIZES[:-1], SIZES[1:]):
-        limit = np.sqrt(6 / (fan_in + fan_out))
-        weights.append(rng.uniform(-limit, limit, (fan_in, fan_out)).astype(np.float32))
-        weights.append(np.zeros(fan_out, np.float32))
-    return mlp_numpy(x0, y0, weights)
+    return mlp_numpy(SIZES, BATCH)
 
 
 WORKLOADS = {"feed": build_feed, "dataset": build_dataset, "numpy": build_numpy,
@@ -122,27 +115,29 @@ def load(engine):
     return minitf
 
 
-def worker(name, engine):
-    """Builds the workload, then times STEPS steps each time a line arrives on stdin."""
+def worker(name, engine, steps):
+    """Builds the workload, then times `steps` steps each time a line arrives on stdin."""
     fn = WORKLOADS[name](load(engine))
-    for _ in range(10):
-        fn()  # warm up: plans compile, the prefetch thread starts
+    for _ in range(20):
+        fn()  # warm up: plans compile, the prefetch thread starts, buffers are reused
     print("ready", flush=True)
     for _ in sys.stdin:
         t0 = time.perf_counter()
-        for _ in range(STEPS):
+        for _ in range(steps):
             fn()
-        print((time.perf_counter() - t0) / STEPS, flush=True)
+        print((time.perf_counter() - t0) / steps, flush=True)
 
 
 class Worker:
     """A workload in its own process, timed on request."""
 
-    def __init__(self, name, engine):
+    def __init__(self, name, engine, steps):
         python = TF_PYTHON if engine == "tf" else sys.executable
+        env = dict(os.environ, TF_CPP_MIN_LOG_LEVEL="3")
         self.proc = subprocess.Popen([python, os.path.abspath(__file__), "--worker", name,
-                                      "--engine", engine], stdin=subprocess.PIPE,
-                                     stdout=subprocess.PIPE, text=True)
+                                      "--engine", engine, "--steps", str(steps)],
+                                     stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                     stderr=subprocess.DEVNULL, text=True, env=env)
         if self.proc.stdout.readline().strip() != "ready":
             raise RuntimeError("worker %s (%s) failed to start" % (name, engine))
 
@@ -156,14 +151,18 @@ class Worker:
         self.proc.wait()
 
 
-def paired(engine, samples, baseline="feed", other="dataset"):
-    """Alternating samples of the two workloads (each in its own process), so both see the
-    same machine load; returns their times and the ratio of each adjacent pair."""
-    a, b = Worker(baseline, engine), Worker(other, engine)
+def paired(engine, rounds, steps, baseline="feed", other="dataset"):
+    """Short rounds of the two workloads (each in its own process, both started before the
+    first round), taken in turn and in alternating order (AB, BA, AB...), so that load on a
+    shared machine hits both alike; returns their times and each round's ratio other / baseline."""
+    a, b = Worker(baseline, engine, steps), Worker(other, engine, steps)
     try:
         times_a, times_b, ratios = [], [], []
-        for _ in range(samples):
-            ta, tb = a.sample(), b.sample()
+        for k in range(rounds):
+            if k % 2:
+                tb, ta = b.sample(), a.sample()
+            else:
+                ta, tb = a.sample(), b.sample()
             times_a.append(ta)
             times_b.append(tb)
             ratios.append(tb / ta)
@@ -175,32 +174,44 @@ def paired(engine, samples, baseline="feed", other="dataset"):
 
 def spread(values, scale=1e3, unit="ms"):
     values = sorted(values)
-    return "median %.3f %s (range %.3f-%.3f)" % (statistics.median(values) * scale, unit,
-                                                  values[0] * scale, values[-1] * scale)
+    quarter = len(values) // 4
+    return "median %.3f %s (middle half %.3f-%.3f, all %.3f-%.3f)" % (
+        statistics.median(values) * scale, unit, values[quarter] * scale,
+        values[-1 - quarter] * scale, values[0] * scale, values[-1] * scale)
 
 
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--samples", type=int, default=15)
+    parser.add_argument("--rounds", type=int, default=40)
+    parser.add_argument("--steps", type=int, default=10, help="steps per timed sample")
+    parser.add_argument("--pair", default="feed,dataset",
+                        help="the two workloads compared (of %s)" % ", ".join(sorted(WORKLOADS)))
+    parser.add_argument("--no-tf", action="store_true", help="skip TensorFlow")
     parser.add_argument("--worker", choices=sorted(WORKLOADS), help=argparse.SUPPRESS)
     parser.add_argument("--engine", choices=["minitf", "tf"], default="minitf",
                         help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.worker:
-        worker(args.worker, args.engine)
+        worker(args.worker, args.engine, args.steps)
         return 0
-    engines = ["minitf"] + (["tf"] if os.path.exists(TF_PYTHON) else [])
-    print("MLP %s Adam step, batch %d; %d alternating samples of %d steps, each workload in "
-          "its own process (a shared machine: read the ranges)"
-          % ("-".join(map(str, SIZES)), BATCH, args.samples, STEPS))
+    baseline, other = args.pair.split(",")
+    engines = ["minitf"] + (["tf"] if os.path.exists(TF_PYTHON) and not args.no_tf else [])
+    print("MLP %s Adam step, batch %d; %d rounds of %d steps per workload, each workload in its "
+          "own process, taken in turn; %d cores, load average %.2f %.2f %.2f"
+          % ("-".join(map(str, SIZES)), BATCH, args.rounds, args.steps, os.cpu_count(),
+             *os.getloadavg()))
     for e in engines:
-        feed, dataset, ratios = paired(e, args.samples)
-        print("  %-6s feed_dict        %s" % (e, spread(feed)))
-        print("  %-6s tf.data pipeline %s" % (e, spread(dataset)))
-        print("  %-6s pipeline / feed  %s   (target <= 1.05)" % (e, spread(ratios, 1, "x")))
-    numpy_step, feed, ratios = paired("minitf", max(3, args.samples // 3), "numpy", "feed")
-    print("  numpy  hand-written step  %s   (minitf feed_dict / numpy %s)"
-          % (spread(numpy_step), spread(ratios, 1, "x")))
+        first, second, ratios = paired(e, args.rounds, args.steps, baseline, other)
+        print("  %-6s %-18s %s" % (e, baseline, spread(first)))
+        print("  %-6s %-18s %s" % (e, other, spread(second)))
+        print("  %-6s %-18s %s   (target <= 1.05)" % (e, "%s / %s" % (other, baseline),
+                                                      spread(ratios, 1, "x")))
+    if (baseline, other) == ("feed", "dataset"):
+        numpy_step, feed, ratios = paired("minitf", max(4, args.rounds // 4), args.steps,
+                                          "numpy", "feed")
+        print("  numpy  hand-written step  %s" % spread(numpy_step))
+        print("  minitf feed / numpy       %s" % spread(ratios, 1, "x"))
+    print("load average at the end %.2f %.2f %.2f" % os.getloadavg())
     return 0
 
 
