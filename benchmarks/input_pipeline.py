@@ -12,7 +12,10 @@ the load average before and after. TensorFlow (from /work/tfvenv, or $TF_PYTHON)
 two workloads when it is there; numpy is the hand-written step of benchmarks/run.py. On a
 shared machine read the ratio's median and middle half, not one number.
 
-    python benchmarks/input_pipeline.py [--rounds 40] [--steps 10] [--pair feed,dataset] [--no-tf]
+Both workloads run with the same number of intra-op (BLAS) threads (--threads, default 1).
+
+    python benchmarks/input_pipeline.py [--rounds 40] [--steps 10] [--threads 1]
+                                        [--pair feed,dataset] [--no-tf]
 """
 
 import argparse
@@ -29,6 +32,7 @@ SIZES = (784, 256, 256, 10)
 BATCH = 128
 EXAMPLES = 128 * 80
 TF_PYTHON = os.environ.get("TF_PYTHON", "/work/tfvenv/bin/python")
+THREADS = int(os.environ.get("INPUT_BENCH_THREADS", "1"))  # set by --threads for the workers
 
 
 def data(seed=0):
@@ -62,12 +66,21 @@ def mlp(tf, x, y, seed=0):
     return tf.train.AdamOptimizer(1e-3).minimize(loss)
 
 
+def session(tf):
+    """A session with THREADS intra-op (BLAS) threads: both workloads get the same count, so
+    the ratio measures the input path, not two different automatic thread decisions (minitf
+    picks a count from the load it sees, and under load the two processes can see different
+    loads and differ 2x in step time for that alone)."""
+    return tf.Session(config=tf.ConfigProto(intra_op_parallelism_threads=THREADS,
+                                            inter_op_parallelism_threads=1))
+
+
 def build_feed(tf):
     batches = fed_batches(*data())
     x = tf.placeholder(tf.float32, (None, SIZES[0]))
     y = tf.placeholder(tf.int64, (None,))
     step = mlp(tf, x, y)
-    sess = tf.Session()
+    sess = session(tf)
     sess.run(tf.global_variables_initializer())
     state = {"i": 0}
 
@@ -88,7 +101,7 @@ def build_dataset(tf, prefetch=1):
           .prefetch(prefetch))
     x, y = ds.make_one_shot_iterator().get_next()
     step = mlp(tf, x, y)
-    sess = tf.Session()
+    sess = session(tf)
     sess.run(tf.global_variables_initializer())
     return lambda: sess.run(step)
 
@@ -96,6 +109,8 @@ def build_dataset(tf, prefetch=1):
 def build_numpy(_tf):
     sys.path.insert(0, HERE)
     from run import mlp_numpy  # noqa: E402 - the hand-written step of benchmarks/run.py
+    from threadpoolctl import threadpool_limits
+    build_numpy.limits = threadpool_limits(THREADS, user_api="blas")  # kept for the process
     return mlp_numpy(SIZES, BATCH)
 
 
@@ -133,7 +148,7 @@ class Worker:
 
     def __init__(self, name, engine, steps):
         python = TF_PYTHON if engine == "tf" else sys.executable
-        env = dict(os.environ, TF_CPP_MIN_LOG_LEVEL="3")
+        env = dict(os.environ, TF_CPP_MIN_LOG_LEVEL="3", INPUT_BENCH_THREADS=str(THREADS))
         self.proc = subprocess.Popen([python, os.path.abspath(__file__), "--worker", name,
                                       "--engine", engine, "--steps", str(steps)],
                                      stdin=subprocess.PIPE, stdout=subprocess.PIPE,
@@ -186,20 +201,25 @@ def main(argv=None):
     parser.add_argument("--steps", type=int, default=10, help="steps per timed sample")
     parser.add_argument("--pair", default="feed,dataset",
                         help="the two workloads compared (of %s)" % ", ".join(sorted(WORKLOADS)))
+    parser.add_argument("--threads", type=int, default=1,
+                        help="intra-op (BLAS) threads of both workloads (default 1)")
     parser.add_argument("--no-tf", action="store_true", help="skip TensorFlow")
     parser.add_argument("--worker", choices=sorted(WORKLOADS), help=argparse.SUPPRESS)
     parser.add_argument("--engine", choices=["minitf", "tf"], default="minitf",
                         help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
+    global THREADS
+    if not args.worker:
+        THREADS = args.threads
     if args.worker:
         worker(args.worker, args.engine, args.steps)
         return 0
     baseline, other = args.pair.split(",")
     engines = ["minitf"] + (["tf"] if os.path.exists(TF_PYTHON) and not args.no_tf else [])
-    print("MLP %s Adam step, batch %d; %d rounds of %d steps per workload, each workload in its "
-          "own process, taken in turn; %d cores, load average %.2f %.2f %.2f"
-          % ("-".join(map(str, SIZES)), BATCH, args.rounds, args.steps, os.cpu_count(),
-             *os.getloadavg()))
+    print("MLP %s Adam step, batch %d, %d intra-op thread(s); %d rounds of %d steps per "
+          "workload, each workload in its own process, taken in turn; %d cores, load average "
+          "%.2f %.2f %.2f" % ("-".join(map(str, SIZES)), BATCH, THREADS, args.rounds, args.steps,
+                              os.cpu_count(), *os.getloadavg()))
     for e in engines:
         first, second, ratios = paired(e, args.rounds, args.steps, baseline, other)
         print("  %-6s %-18s %s" % (e, baseline, spread(first)))

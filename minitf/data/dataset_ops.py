@@ -789,67 +789,99 @@ class _ShuffleCursor(Cursor):
     """TF's shuffle buffer: fill it with `size` elements, then each output is a uniformly chosen
     buffered element whose place the next input takes.
 
-    Elements are numbered as they arrive and the buffer holds numbers, so `k` outputs take a
-    few numpy operations, not a Python loop: picking a slot that an earlier pick of the same
-    call emptied gives the element that replaced it, as the one-at-a-time algorithm does. The
-    outputs are gathered with one fancy index per source block. Elements whose static shape is
-    not fully known (a generator's sequences) may differ in shape, so they go one at a time."""
+    The buffer is one array per component with a row per slot, so `k` outputs take a few numpy
+    operations, not a Python loop: one gather of the picked slots, one scatter of the arrivals
+    into them. Picking a slot that an earlier pick of the same call emptied gives the element
+    that replaced it, as the one-at-a-time algorithm does. Elements whose static shape is not
+    fully known (a generator's sequences) may differ in shape: they go one at a time, through
+    a buffer that is a list of elements."""
 
     def __init__(self, upstream, size, rng, one_at_a_time):
         self.upstream, self.size, self.rng = upstream, size, rng
         self.one_at_a_time = one_at_a_time
-        self.blocks = []  # (number of its first element, block), oldest first
-        self.arrived = 0  # elements numbered so far
-        self.next_in = 0  # the number of the next element to enter the buffer
-        self.buffer = numpy.empty(0, dtype=numpy.int64)
+        self.store = None  # per component: an array of `size` rows (or a list of elements)
+        self.live = None  # the slots holding an element, in the order they are drained
+        self.pending = None  # arrived rows not yet in the buffer (a block)
         self.exhausted = False
         self.draining = False
 
-    def _pull(self, count):
-        """Pulls upstream until `count` elements have arrived (or it ends)."""
-        while self.arrived < count and not self.exhausted:
-            block = self.upstream.next(max(1, min(count - self.arrived, self.size)))
+    def _arrivals(self, count):
+        """Up to `count` rows from upstream (fewer only at its end), as a list of blocks."""
+        got, have = [], 0
+        while have < count and not self.exhausted:
+            block = self.pending
+            self.pending = None
             if block is None:
-                self.exhausted = True
-            else:
-                self.blocks.append((self.arrived, block))
-                self.arrived += len(block[0])
+                block = self.upstream.next(count - have)
+                if block is None:
+                    self.exhausted = True
+                    break
+            if have + len(block[0]) > count:
+                self.pending = [a[count - have:] for a in block]
+                block = [a[:count - have] for a in block]
+            got.append(block)
+            have += len(block[0])
+        return got
+
+    def _fill(self):
+        blocks = self._arrivals(self.size)
+        if self.one_at_a_time:
+            self.store = [[a[i:i + 1] for a in b] for b in blocks for i in range(len(b[0]))]
+            count = len(self.store)
+        elif blocks:
+            self.store = [numpy.empty((self.size,) + a.shape[1:], dtype=a.dtype)
+                          for a in blocks[0]]
+            count = 0
+            for b in blocks:
+                for buffer, a in zip(self.store, b):
+                    buffer[count:count + len(a)] = a
+                count += len(b[0])
+        else:
+            count = 0
+        self.live = numpy.arange(count, dtype=numpy.int64)
 
     def next(self, n):
-        k = 1 if self.one_at_a_time else n
-        if len(self.buffer) < self.size:  # filling (at the start)
-            self._pull(self.size)
-            fill = numpy.arange(self.next_in, min(self.arrived, self.next_in + self.size
-                                                  - len(self.buffer)), dtype=numpy.int64)
-            self.buffer = numpy.concatenate([self.buffer, fill])
-            self.next_in += len(fill)
-        if not len(self.buffer):
+        if self.live is None:
+            self._fill()
+        if not len(self.live):
             return None
-        self._pull(self.next_in + k)
-        incoming = min(k, self.arrived - self.next_in)
-        if incoming == k:
-            out = self._picks(k)
-        else:  # the input is ending: the buffer drains
-            out = self._picks(incoming) if incoming else numpy.empty(0, dtype=numpy.int64)
-            out = numpy.concatenate([out, self._drain(min(k - incoming, len(self.buffer)))])
-        block = self._gather(out)
-        alive = min(self.next_in, int(self.buffer.min())) if len(self.buffer) else self.next_in
-        while self.blocks and self.blocks[0][0] + len(self.blocks[0][1][0]) <= alive:
-            del self.blocks[0]
-        return block
+        k = 1 if self.one_at_a_time else n
+        blocks = [] if self.draining else self._arrivals(k)
+        incoming = blocks[0] if len(blocks) == 1 else \
+            [numpy.concatenate(c) for c in zip(*blocks)] if blocks else None
+        arrived = 0 if incoming is None else len(incoming[0])
+        parts = []
+        if arrived:
+            parts.append(self._picks(incoming))
+        if arrived < k:  # the input is ending: the buffer drains
+            drained = self._drain(min(k - arrived, len(self.live)))
+            if drained is not None:
+                parts.append(drained)
+        if len(parts) == 1:
+            return parts[0]
+        return [numpy.concatenate(c) for c in zip(*parts)]
 
-    def _picks(self, k):
-        """k picks, each slot refilled by the next arrival (numbers next_in, next_in+1...)."""
-        slots = (self.rng.random(k) * len(self.buffer)).astype(numpy.int64)
+    def _picks(self, incoming):
+        """One output per arrival, each arrival taking the place of the output (the buffer is
+        full: slot numbers are positions in it)."""
+        k = len(incoming[0])
+        slots = (self.rng.random(k) * len(self.live)).astype(numpy.int64)
         order = numpy.argsort(slots, kind="stable")
         ordered = slots[order]
         again = ordered[1:] == ordered[:-1]  # the same slot as the pick before it
-        previous = numpy.full(k, -1, dtype=numpy.int64)
-        previous[order[1:][again]] = order[:-1][again]
-        out = numpy.where(previous >= 0, self.next_in + previous, self.buffer[slots])
         last = numpy.append(~again, True)  # each slot's last pick leaves its arrival there
-        self.buffer[ordered[last]] = self.next_in + order[last]
-        self.next_in += k
+        if self.one_at_a_time:  # k == 1
+            out, self.store[slots[0]] = self.store[slots[0]], incoming
+            return out
+        out = [buffer[slots] for buffer in self.store]
+        if again.any():  # a pick of a slot picked earlier in this call: that pick's arrival
+            previous = numpy.full(k, -1, dtype=numpy.int64)
+            previous[order[1:][again]] = order[:-1][again]
+            repeat = previous >= 0
+            for o, a in zip(out, incoming):
+                o[repeat] = a[previous[repeat]]
+        for buffer, a in zip(self.store, incoming):
+            buffer[ordered[last]] = a[order[last]]
         return out
 
     def _drain(self, k):
@@ -857,29 +889,17 @@ class _ShuffleCursor(Cursor):
         buffer is put in a random order and read from the front (the same distribution as
         picking a random slot each time)."""
         if not self.draining:
-            self.buffer = self.buffer[self.rng.permutation(len(self.buffer))]
+            self.live = self.live[self.rng.permutation(len(self.live))]
             self.draining = True
-        out, self.buffer = self.buffer[:k], self.buffer[k:]
-        return out
-
-    def _gather(self, numbers):
-        starts = numpy.array([start for start, _ in self.blocks], dtype=numpy.int64)
-        which = numpy.searchsorted(starts, numbers, side="right") - 1
-        first = int(which[0])
-        if (which == first).all():
-            rows = numbers - starts[first]
-            return [a[rows] for a in self.blocks[first][1]]
-        template = self.blocks[first][1]
-        out = [numpy.empty((len(numbers),) + a.shape[1:], dtype=a.dtype) for a in template]
-        for b in numpy.unique(which).tolist():
-            here = which == b
-            rows = numbers[here] - starts[b]
-            for o, a in zip(out, self.blocks[b][1]):
-                o[here] = a[rows]
-        return out
+        if not k:
+            return None
+        taken, self.live = self.live[:k], self.live[k:]
+        if self.one_at_a_time:  # k == 1
+            return self.store[taken[0]]
+        return [buffer[taken] for buffer in self.store]
 
     def close(self):
-        self.blocks = []
+        self.store = self.pending = None
         self.upstream.close()
 
 
