@@ -430,7 +430,13 @@ def emit(steps, feed_slots, elements, slot_of, state, trace=False, nested=False,
                 lines.append("    _give(%s)" % slot.name)
         else:
             early = []
-        if step.kind == Step.CALL:
+        expression = None
+        if step.kind == Step.CALL and nested and len(step.outs) == 1 and not step.outs[0].pooled:
+            expression = op.opdef.inline(op, *[a.name for a in step.args])
+        if expression is not None:
+            lines.append("    %s = %s" % (step.outs[0].name, expression))
+            line_to_op[len(lines)] = (op, [a.name for a in step.args])
+        elif step.kind == Step.CALL:
             fn = op.opdef.bind(state, op)
             if step.outs and step.outs[0].pooled:
                 fn = drawing_from(state.buffers, fn)

@@ -24,6 +24,10 @@ attributes, and it has four methods:
   (``xp.tanh``: a ufunc takes ``out=`` too), saving the Python frames around it on every run
   (what a graph of many small ops costs). It must give the same results, errors aside, for every
   input the static shapes and dtypes allow; a shape known only at run time is checked there.
+* ``inline(op, *names)`` (optional): a Python expression computing the op from its inputs'
+  local variable names, or None (the default). A loop body's or a branch's plan writes it in
+  place of the kernel call (a while_loop's scalar counter then costs a Python operator, not a
+  kernel); the same contract as ``specialize``.
 * ``bind(ctx, op)``: only stateful ops override it. It returns the callable the plan runs
   (``fn(*arrays)``), closing over the session state in ``ctx`` (variables, RNG, ...). Inputs
   listed in ``ref_inputs`` are variable references: the plan passes no value for them (the
@@ -99,6 +103,9 @@ class OpDef:
 
     def specialize(self, xp, op):
         return functools.partial(self.compute, xp)
+
+    def inline(self, op, *names):
+        return None
 
     def static_value(self, op):
         """The op's output value when it is known at graph-build time (Const, Shape of a fully

@@ -68,6 +68,9 @@ _SCALAR_OPERATORS = {"add": operator.add, "subtract": operator.sub, "multiply": 
                      "less": operator.lt, "less_equal": operator.le, "greater": operator.gt,
                      "greater_equal": operator.ge, "equal": operator.eq,
                      "not_equal": operator.ne}
+_OPERATOR_SYMBOLS = {operator.add: "+", operator.sub: "-", operator.mul: "*", operator.lt: "<",
+                     operator.le: "<=", operator.gt: ">", operator.ge: ">=", operator.eq: "==",
+                     operator.ne: "!="}
 
 
 class BinaryOp(OpDef):
@@ -92,6 +95,16 @@ class BinaryOp(OpDef):
             if scalar is not None:  # numpy's scalar arithmetic: same result, 30x cheaper
                 return scalar(x, y)
         return getattr(xp, self.kernel)(x, y, out=out)
+
+    def inline(self, op, x, y):
+        """`x + y` for two scalars (static shape []) of a numeric or bool dtype: numpy's
+        operators on numpy scalars and 0-d arrays are its ufuncs."""
+        scalar = _SCALAR_OPERATORS.get(self.kernel)
+        a, b = op.inputs
+        if scalar is None or a.shape.as_tuple() != () or b.shape.as_tuple() != () or not (
+                a.dtype.is_floating or a.dtype.is_integer or a.dtype is dtypes.bool):
+            return None
+        return "%s %s %s" % (x, _OPERATOR_SYMBOLS[scalar], y)
 
 
 def binary_op(opdef, x, y, name, default):

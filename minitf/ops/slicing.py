@@ -55,13 +55,24 @@ def _padded_dims(x, paddings, check=None):
     return out
 
 
+def _pad(xp, x, pads, value):
+    """xp.pad(x, pads, constant_values=value) as a filled array and one slice assignment:
+    numpy's pad walks the axes in Python (~50 us for the [64, 128] gradient of a slice, 10x
+    this)."""
+    if len(pads) != x.ndim or any(a < 0 or b < 0 for a, b in pads) or x.dtype.kind not in "biufc":
+        return xp.pad(x, pads, constant_values=value)  # (its error; strings)
+    out = xp.full(tuple(d + a + b for d, (a, b) in zip(x.shape, pads)), value, dtype=x.dtype)
+    out[tuple(_pyslice(a, a + d) for d, (a, _) in zip(x.shape, pads))] = x
+    return out
+
+
 @register
 class Pad(OpDef):
     def infer(self, x, paddings):
         return TensorSpec(_padded_dims(x, paddings), x.dtype)
 
     def compute(self, xp, x, paddings):
-        return xp.pad(x, paddings.tolist())
+        return _pad(xp, x, paddings.tolist(), 0)
 
     def grad(self, op, dy):
         x, paddings = op.inputs[:2]
@@ -80,7 +91,7 @@ class PadV2(Pad):
         return super().infer(x, paddings)
 
     def compute(self, xp, x, paddings, constant_values):
-        return xp.pad(x, paddings.tolist(), constant_values=constant_values.item())
+        return _pad(xp, x, paddings.tolist(), constant_values.item())
 
     def grad(self, op, dy):
         return super().grad(op, dy) + [None]

@@ -1,6 +1,8 @@
 """Each pass of the plan compiler on its own (client/plan.py): prune, fold, prune again (dead
 forward ops go), schedule, make_steps (slot kinds), place (transfers), mark_frees, emit."""
 
+import re
+
 import numpy as np
 import pytest
 
@@ -194,3 +196,20 @@ def test_emit_writes_straight_line_code_with_snapshots_and_frees():
     assert lines[-2] == "    r1 = _copy(%s)" % slot_of[v.value()].name  # v after the update
     assert {op.type for op, _ in line_to_op.values()} == {"Exp", "Mul", "VariableV2", "AssignAdd"}
     assert namespace["c0"] == 2.0
+
+
+def test_a_nested_plan_writes_scalar_arithmetic_as_python_operators_with_numpy_results():
+    a = tf.placeholder(tf.int32, [], name="a")
+    b = tf.placeholder(tf.int32, [], name="b")
+    v = tf.placeholder(tf.float32, [3], name="v")
+    with tf.Session() as sess:
+        plan = sess._state.compile([(a + b) * a, a < b, v + v], [a, b, v])
+    assert "f0 + f1" in plan.source and "f0 < f1" in plan.source, plan.source
+    assert re.findall(r"\bk\d+\(", plan.source) == ["k3("], plan.source  # only v + v calls one
+    big = np.int32(2 ** 30)
+    with np.errstate(all="ignore"):  # (as the enclosing run)
+        total, less, twice = plan.call([big, big, np.ones(3, np.float32)])
+        want = np.multiply(np.add(big, big), big)  # int32 wraps around as the kernel's ufunc
+    assert type(total) is np.int32 and total == want
+    assert type(less) is np.bool_ and not less
+    np.testing.assert_array_equal(twice, [2, 2, 2])
