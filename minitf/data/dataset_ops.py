@@ -24,6 +24,7 @@ from minitf.data import structure as nest
 from minitf.framework.graph import get_default_graph
 from minitf.framework.shapes import TensorShape, as_shape
 from minitf.framework.tensor import Tensor, TensorSpec
+from minitf.lib.io.fixed_length import check_sizes, read_fixed_length
 from minitf.lib.io.tf_record import open_for_reading, read_records
 from minitf.ops.constant_op import convert_to_tensor
 
@@ -479,7 +480,12 @@ class _FileDataset(Dataset):
         compression = env.value(self._compression)
         compression = compression.item() if isinstance(compression, numpy.ndarray) else compression
         compression = compression.decode() if isinstance(compression, bytes) else compression
-        return _RecordCursor(files, lambda f: self._records(f, compression))
+        records = self._reader(env)
+        return _RecordCursor(files, lambda f: records(f, compression))
+
+    def _reader(self, env):
+        """records(filename, compression) for this iterator (sizes read from `env`)."""
+        return self._records
 
 
 class _RecordCursor(Cursor):
@@ -536,6 +542,27 @@ class TFRecordDataset(_FileDataset):
     def _records(filename, compression):
         with open_for_reading(filename, compression) as f:
             yield from read_records(f, os.fsdecode(filename))
+
+
+class FixedLengthRecordDataset(_FileDataset):
+    """tf.data.FixedLengthRecordDataset: fixed-size records of binary files (CIFAR-10's
+    format). A file whose body (after the header, before the footer) is not a whole number of
+    records is TF's error: InvalidArgumentError before its first record (DataLossError after
+    its records when compressed)."""
+
+    def __init__(self, filenames, record_bytes, header_bytes=None, footer_bytes=None,
+                 buffer_size=None, compression_type=None):
+        super().__init__(filenames, compression_type)
+        self._sizes = [_count(0 if v is None else v, what) for v, what in (
+            (record_bytes, "record_bytes"), (header_bytes, "header_bytes"),
+            (footer_bytes, "footer_bytes"))]
+        self._tensors += tuple(v for v in self._sizes if isinstance(v, Tensor))
+
+    def _reader(self, env):
+        record, header, footer = [_int(env, v) for v in self._sizes]
+        check_sizes(record, header, footer, 0, dataset=True)
+        return lambda f, compression: read_fixed_length(f, record, header, footer, 0,
+                                                        compression, strict=True)
 
 
 # -- transformations ----------------------------------------------------------------------------

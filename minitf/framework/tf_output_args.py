@@ -41,6 +41,7 @@ TF_OUTPUT_ARGS = {
     'Exp': ('y',),
     'Expm1': ('y',),
     'FIFOQueueV2': ('handle',),
+    'FixedLengthRecordReaderV2': ('reader_handle',),
     'Floor': ('y',),
     'FloorDiv': ('z',),
     'FloorMod': ('z',),

@@ -1,4 +1,5 @@
-"""TF1's readers: tf.TextLineReader, tf.WholeFileReader and tf.TFRecordReader. A reader takes
+"""TF1's readers: tf.TextLineReader, tf.WholeFileReader, tf.TFRecordReader and
+tf.FixedLengthRecordReader. A reader takes
 file names from a queue (usually tf.train.string_input_producer's) and returns one record at a
 time as (key, value) strings; like queues, its state lives in the session."""
 
@@ -13,10 +14,12 @@ from minitf.framework.registry import OpDef, register
 from minitf.framework.resources import ResourceOp, resource_of
 from minitf.framework.shapes import TensorShape
 from minitf.framework.tensor import TensorSpec
+from minitf.lib.io.fixed_length import check_sizes, read_fixed_length
 from minitf.lib.io.tf_record import open_for_reading, read_records
 from minitf.ops.constant_op import convert_to_tensor
 
-__all__ = ["ReaderBase", "TextLineReader", "WholeFileReader", "TFRecordReader"]
+__all__ = ["ReaderBase", "TextLineReader", "WholeFileReader", "TFRecordReader",
+           "FixedLengthRecordReader"]
 
 
 class ReaderResource:
@@ -42,6 +45,12 @@ class ReaderResource:
                     if line.endswith(b"\n"):
                         line = line[:-2] if line.endswith(b"\r\n") else line[:-1]
                     yield b"%s:%d" % (name, i), line
+        elif kind == "FixedLengthRecordReaderV2":
+            o = self.opdef
+            for i, record in enumerate(read_fixed_length(
+                    path, o.record_bytes, o.header_bytes, o.footer_bytes, o.hop_bytes,
+                    o.encoding)):
+                yield b"%s:%d" % (name, i), record
         else:
             offset = 0
             with open_for_reading(path, self.opdef.compression_type) as f:
@@ -101,6 +110,19 @@ class WholeFileReaderV2(_ReaderOp):
 @register
 class TFRecordReaderV2(_ReaderOp):
     compression_type: str = ""
+
+
+@register
+class FixedLengthRecordReaderV2(_ReaderOp):
+    header_bytes: int = 0
+    record_bytes: int = 0
+    footer_bytes: int = 0
+    hop_bytes: int = 0
+    encoding: str = ""
+
+    def create(self, ctx, op):
+        check_sizes(self.record_bytes, self.header_bytes, self.footer_bytes, self.hop_bytes)
+        return super().create(ctx, op)
 
 
 def _strings(values):
@@ -241,3 +263,18 @@ class TFRecordReader(ReaderBase):
         kind = TFRecordOptions.get_compression_type_string(options)
         super().__init__(_create(TFRecordReaderV2(compression_type=kind), [],
                                  name or "TFRecordReaderV2").outputs[0])
+
+
+class FixedLengthRecordReader(ReaderBase):
+    """tf.FixedLengthRecordReader(record_bytes, header_bytes=None, footer_bytes=None,
+    hop_bytes=None, name=None, encoding=None): fixed-size records of binary files (CIFAR-10's
+    format), key 'file:index'; a partial last record is dropped, as TF does. `hop_bytes` > 0
+    starts a record every hop_bytes (overlapping windows); `encoding` '', 'GZIP' or 'ZLIB'."""
+
+    def __init__(self, record_bytes, header_bytes=None, footer_bytes=None, hop_bytes=None,
+                 name=None, encoding=None):
+        opdef = FixedLengthRecordReaderV2(
+            header_bytes=int(header_bytes or 0), record_bytes=int(record_bytes),
+            footer_bytes=int(footer_bytes or 0), hop_bytes=int(hop_bytes or 0),
+            encoding=encoding or "")
+        super().__init__(_create(opdef, [], name or "FixedLengthRecordReaderV2").outputs[0])
