@@ -89,6 +89,7 @@ TESTED_ELSEWHERE = {
     "TextLineReaderV2": "tests/data/test_queues.py",
     "WholeFileReaderV2": "tests/data/test_queues.py",
     "TFRecordReaderV2": "tests/data/test_queues.py",
+    "FixedLengthRecordReaderV2": "tests/data/test_fixed_length.py",
     "ReaderReadUpToV2": "tests/data/test_queues.py",
     "ReaderResetV2": "tests/data/test_queues.py",
     "ReaderNumRecordsProducedV2": "tests/data/test_queues.py",
