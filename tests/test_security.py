@@ -109,7 +109,8 @@ _DATA_READERS = ["minitf/train/bundle.py", "minitf/train/checkpoint_reader.py",
                  "minitf/train/checkpoint_state.py", "minitf/train/saver.py",
                  "minitf/framework/importer.py", "minitf/framework/meta_graph.py",
                  "minitf/framework/graph_def.py", "minitf/framework/tensor_util.py",
-                 "minitf/tools/inspect_checkpoint.py", "minitf/datasets/__init__.py"]
+                 "minitf/tools/inspect_checkpoint.py", "minitf/datasets/__init__.py",
+                 "minitf/keras/saving.py"]
 
 
 def test_reading_files_never_executes_code():

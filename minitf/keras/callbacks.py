@@ -1,6 +1,6 @@
 """keras.callbacks: History, the progress bar, EarlyStopping, LearningRateScheduler,
-ReduceLROnPlateau, CSVLogger, LambdaCallback, TerminateOnNaN, ModelCheckpoint (TF checkpoint or
-weights, see docs/keras.md), TensorBoard (tensorboard_callback.py)."""
+ReduceLROnPlateau, CSVLogger, LambdaCallback, TerminateOnNaN, ModelCheckpoint (Keras's HDF5
+files, see saving.py and docs/keras.md), TensorBoard (tensorboard_callback.py)."""
 
 import collections
 import csv
@@ -317,6 +317,60 @@ class LambdaCallback(Callback):
         self.on_batch_end = on_batch_end or noop2
         self.on_train_begin = on_train_begin or noop1
         self.on_train_end = on_train_end or noop1
+
+
+class ModelCheckpoint(Callback):
+    """Saves the model (or only its weights) after every `period` epochs, to `filepath`
+    formatted with the epoch (from 1) and the epoch's logs, as in
+    "weights.{epoch:02d}-{val_loss:.2f}.hdf5". With save_best_only, only when `monitor`
+    improved (mode 'min', 'max', or 'auto': max for accuracies). The files are Keras's HDF5
+    (model.save / model.save_weights)."""
+
+    def __init__(self, filepath, monitor="val_loss", verbose=0, save_best_only=False,
+                 save_weights_only=False, mode="auto", period=1):
+        super().__init__()
+        self.filepath, self.monitor, self.verbose = os.fspath(filepath), monitor, verbose
+        self.save_best_only, self.save_weights_only = save_best_only, save_weights_only
+        self.period, self.epochs_since_last_save = period, 0
+        if mode not in ("auto", "min", "max"):
+            import warnings
+            warnings.warn("ModelCheckpoint mode %s is unknown, fallback to auto mode." % mode,
+                          RuntimeWarning)
+            mode = "auto"
+        self.monitor_op, self.best = _monitor_op(mode, monitor)
+
+    def _save(self, filepath):
+        if self.save_weights_only:
+            self.model.save_weights(filepath, overwrite=True)
+        else:
+            self.model.save(filepath, overwrite=True)
+
+    def on_epoch_end(self, epoch, logs=None):
+        logs = logs or {}
+        self.epochs_since_last_save += 1
+        if self.epochs_since_last_save < self.period:
+            return
+        self.epochs_since_last_save = 0
+        filepath = self.filepath.format(epoch=epoch + 1, **logs)
+        if not self.save_best_only:
+            if self.verbose > 0:
+                print("\nEpoch %05d: saving model to %s" % (epoch + 1, filepath))
+            self._save(filepath)
+            return
+        current = logs.get(self.monitor)
+        if current is None:
+            import warnings
+            warnings.warn("Can save best model only with %s available, skipping."
+                          % self.monitor, RuntimeWarning)
+        elif self.monitor_op(current, self.best):
+            if self.verbose > 0:
+                print("\nEpoch %05d: %s improved from %0.5f to %0.5f, saving model to %s"
+                      % (epoch + 1, self.monitor, self.best, current, filepath))
+            self.best = current
+            self._save(filepath)
+        elif self.verbose > 0:
+            print("\nEpoch %05d: %s did not improve from %0.5f"
+                  % (epoch + 1, self.monitor, self.best))
 
 
 from minitf.keras.tensorboard_callback import TensorBoard  # noqa: E402,F401  (needs Callback)

@@ -103,9 +103,10 @@ class Layer:
 
     def add_weight(self, name, shape, dtype=None, initializer=None, regularizer=None,
                    trainable=True, constraint=None):
-        from minitf.keras import initializers, regularizers
+        from minitf.keras import constraints, initializers, regularizers
         dtype = tf.as_dtype(dtype or self.dtype)
         init = initializers.get(initializer or "glorot_uniform")
+        constraint = constraints.get(constraint)
         with tf.name_scope(None), tf.name_scope(self._scope_name + self._weight_scope):
             v = tf.Variable(init(tuple(shape), dtype=dtype), name=name, dtype=dtype,
                             trainable=trainable, constraint=constraint)
@@ -256,15 +257,87 @@ class Layer:
         shapes = [static_shape(t) for t in to_list(self.output)]
         return _unpack(shapes)
 
+    # The constructor arguments get_config writes, read back from attributes of the same name
+    # (activations, initializers, regularizers and constraints in Keras's serialized form).
+    _config_keys = ()
+
     def get_config(self):
-        config = {"name": self.name, "trainable": self.trainable, "dtype": self.dtype}
+        config = {"name": self.name, "trainable": self.trainable,
+                  "dtype": tf.as_dtype(self.dtype).name}
         if self._batch_input_shape is not None:
             config["batch_input_shape"] = self._batch_input_shape
+        for key in self._config_keys:
+            config[key] = serialize_config_value(key, getattr(self, key))
         return config
 
     @classmethod
     def from_config(cls, config):
-        return cls(**config)
+        return cls(**clean_config(cls, config))
+
+
+# Arguments of Keras 2 layer configs that minitf's layers do not take, with the values for
+# which leaving them out changes nothing (None: any value; they only tune speed).
+_NEUTRAL_ARGS = {"ragged": (False,), "optional": (False,), "time_major": (False,),
+                 "unroll": None, "implementation": None, "autocast": None, "groups": (1,),
+                 "output_padding": (None,), "keepdims": (False,), "stateful": (False,),
+                 "zero_output_for_mask": None, "dilation_rate": (1, [1], [1, 1], (1,), (1, 1)),
+                 "sparse": (False,), "kernel_constraint": (None,), "bias_constraint": (None,),
+                 "recurrent_constraint": (None,), "depthwise_regularizer": (None,),
+                 "pointwise_regularizer": (None,), "depthwise_constraint": (None,),
+                 "pointwise_constraint": (None,), "activity_regularizer": (None,),
+                 "kernel_regularizer": (None,), "bias_regularizer": (None,)}
+
+
+def _accepted_args(cls):
+    """The keyword arguments cls(...) takes: its constructors' named parameters up the MRO."""
+    import inspect
+    names = set()
+    for klass in cls.__mro__:
+        init = klass.__dict__.get("__init__")
+        if init is None:
+            continue
+        params = inspect.signature(init).parameters.values()
+        names.update(p.name for p in params if p.kind in (p.POSITIONAL_OR_KEYWORD,
+                                                          p.KEYWORD_ONLY))
+        if not any(p.kind == p.VAR_KEYWORD for p in params):
+            break
+    return names
+
+
+def clean_config(cls, config):
+    """A layer config from Keras made fit for cls(**config): Keras's dtype policies become
+    dtype names, and arguments minitf's layer does not take are dropped when their value
+    changes nothing (any other value is left for the constructor to reject)."""
+    config = dict(config)
+    dtype = config.get("dtype")
+    if isinstance(dtype, dict):  # a DTypePolicy
+        config["dtype"] = (dtype.get("config") or {}).get("name", K.floatx())
+    accepted = _accepted_args(cls)
+    for key in list(config):
+        if key not in accepted and key in _NEUTRAL_ARGS:
+            values = _NEUTRAL_ARGS[key]
+            if values is None or config[key] in values:
+                del config[key]
+    return config
+
+
+def serialize_config_value(key, value):
+    """A layer attribute as Keras writes it in a config: activations by name, initializers,
+    regularizers and constraints as {"class_name", "config"}, tuples as lists."""
+    from minitf.keras import activations, constraints, initializers, regularizers
+    if key.endswith("initializer"):
+        return initializers.serialize(value)
+    if key.endswith("regularizer"):
+        return regularizers.serialize(value)
+    if key.endswith("constraint"):
+        return constraints.serialize(value)
+    if key.endswith("activation") and callable(value):
+        return activations.serialize(value)
+    if isinstance(value, tuple):
+        return [serialize_config_value(key, v) for v in value]
+    if isinstance(value, np.generic):
+        return value.item()
+    return value
 
 
 class InputLayer(Layer):
@@ -295,8 +368,8 @@ class InputLayer(Layer):
         _set_history(input_tensor, (self, 0, 0))
 
     def get_config(self):
-        return {"batch_input_shape": self._batch_input_shape, "dtype": self.dtype,
-                "sparse": False, "name": self.name}
+        return {"batch_input_shape": self._batch_input_shape,
+                "dtype": tf.as_dtype(self.dtype).name, "sparse": False, "name": self.name}
 
 
 def Input(shape=None, batch_size=None, name=None, dtype=None, sparse=False, tensor=None,
@@ -528,21 +601,75 @@ class Network(Layer):
         print_summary(self, line_length=line_length, positions=positions, print_fn=print_fn)
 
     def get_config(self):
+        """Keras's functional config: each layer with the calls ("inbound nodes") that belong
+        to this model, numbered as Keras numbers them (a nested model's node 0 is its own)."""
+        mine = {id(node) for node in self._nodes}
+        index = {}  # id(node) -> its number in the config
+        for layer in self.layers:
+            kept = _first_node(layer)
+            for node in layer._inbound_nodes:
+                if id(node) in mine:
+                    index[id(node)] = kept
+                    kept += 1
+
+        def ref(tensor):
+            layer, node_index, tensor_index = keras_history(tensor)
+            return [layer.name, index[id(layer._inbound_nodes[node_index])], tensor_index]
+
         layers = []
         for layer in self.layers:
             inbound = []
             for node in layer._inbound_nodes:
-                if node.input_tensors and all(id(node) in {id(n) for n in self._nodes}
-                                              for _ in [0]):
-                    inbound.append([[keras_history(t)[0].name, keras_history(t)[1],
-                                     keras_history(t)[2], {}] for t in node.input_tensors])
+                if id(node) in mine and node.input_tensors:
+                    kwargs = {k: v for k, v in node.arguments.items()
+                              if isinstance(v, (bool, int, float, str, type(None)))}
+                    inbound.append([ref(t) + [kwargs] for t in node.input_tensors])
             layers.append({"name": layer.name, "class_name": type(layer).__name__,
                            "config": layer.get_config(), "inbound_nodes": inbound})
         return {"name": self.name, "layers": layers,
-                "input_layers": [[keras_history(t)[0].name, keras_history(t)[1],
-                                  keras_history(t)[2]] for t in self.inputs],
-                "output_layers": [[keras_history(t)[0].name, keras_history(t)[1],
-                                   keras_history(t)[2]] for t in self.outputs]}
+                "input_layers": [ref(t) for t in self.inputs],
+                "output_layers": [ref(t) for t in self.outputs]}
+
+    @classmethod
+    def from_config(cls, config, custom_objects=None):
+        """Rebuilds a functional model: makes every layer, then calls each on the tensors its
+        inbound nodes name, in an order where those tensors exist (Keras's algorithm)."""
+        from minitf.keras.layers import deserialize
+        created, pending = {}, []
+        for data in config["layers"]:
+            layer = deserialize(data, custom_objects)
+            created[data["name"]] = layer
+            pending.extend((layer, node) for node in data.get("inbound_nodes", []))
+
+        def tensor(name, node_index, tensor_index):
+            layer = created[name]
+            node_index -= _first_node(layer)
+            if node_index >= len(layer._inbound_nodes):
+                return None
+            return layer._inbound_nodes[node_index].output_tensors[tensor_index]
+
+        while pending:
+            waiting = []
+            for layer, node in pending:
+                inputs = [tensor(*item[:3]) for item in node]
+                if any(t is None for t in inputs):
+                    waiting.append((layer, node))
+                    continue
+                kwargs = node[0][3] if len(node[0]) > 3 else {}
+                layer(inputs if len(inputs) > 1 else inputs[0], **(kwargs or {}))
+            if len(waiting) == len(pending):
+                raise ValueError("The model config is inconsistent: the inputs of layers %s "
+                                 "are never made" % sorted({l.name for l, _ in waiting}))
+            pending = waiting
+        inputs = [tensor(*item[:3]) for item in config["input_layers"]]
+        outputs = [tensor(*item[:3]) for item in config["output_layers"]]
+        return cls(inputs=inputs if len(inputs) > 1 else inputs[0],
+                   outputs=outputs if len(outputs) > 1 else outputs[0], name=config.get("name"))
+
+
+def _first_node(layer):
+    """Keras numbers a graph model's calls from 1: its node 0 links its own inputs to outputs."""
+    return 1 if isinstance(layer, Network) and layer._is_graph_network else 0
 
 
 def _call_layer(layer, args, kwargs):

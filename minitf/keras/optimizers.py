@@ -9,6 +9,7 @@ from minitf.keras import backend as K
 
 class Optimizer:
     _defaults = {}
+    _slot_order = ()  # Keras's order of the slot kinds in optimizer.weights
 
     def __init__(self, learning_rate=None, decay=0.0, clipnorm=None, clipvalue=None, lr=None,
                  name=None, **hyper):
@@ -25,6 +26,7 @@ class Optimizer:
         self.name = name or type(self).__name__
         self._built_graph = None
         self.weights = []
+        self._slot_names = []
 
     def _build_variables(self):
         graph = tf.get_default_graph()
@@ -44,7 +46,35 @@ class Optimizer:
     learning_rate = lr
 
     def get_config(self):
-        return dict(self._config, name=self.name)
+        config = dict(self._config, name=self.name)
+        if self._built_graph is tf.get_default_graph():  # the rate callbacks may have set
+            config["learning_rate"] = float(K.get_value(self._lr))
+        if self.clipnorm is not None:
+            config["clipnorm"] = self.clipnorm
+        if self.clipvalue is not None:
+            config["clipvalue"] = self.clipvalue
+        return config
+
+    def _extra_weights(self):
+        return []
+
+    def keras_weights(self):
+        """The state as Keras's optimizer.weights orders it: iterations, then each kind of
+        slot (m for every weight, then v...). Empty before the first training function."""
+        if self._built_graph is not tf.get_default_graph() or not self.weights:
+            return []
+        return [self.iterations] + self._extra_weights() + [v for _, _, v in self._ordered()]
+
+    def keras_weight_names(self):
+        """Keras's names for keras_weights(): iter, then <weight>/<slot>."""
+        return ["iter:0"] + [w.op.name.split("/")[-1] + ":0" for w in self._extra_weights()] + \
+            ["%s/%s:0" % (param, slot) for slot, param, _ in self._ordered()]
+
+    def _ordered(self):
+        rank = {name: i for i, name in enumerate(self._slot_order)}
+        items = list(zip(self._slot_names, self.weights))
+        order = sorted(range(len(items)), key=lambda i: (rank.get(items[i][0][1], 99), i))
+        return [(items[i][0][1], items[i][0][0], items[i][1]) for i in order]
 
     @classmethod
     def from_config(cls, config):
@@ -67,6 +97,7 @@ class Optimizer:
             init = tf.fill(param.shape.as_list(), tf.constant(value, param.dtype.base_dtype))
             v = tf.Variable(init, name=base + "_" + name, trainable=False)
         self.weights.append(v)
+        self._slot_names.append((param.op.name, name))
         return v
 
     def get_updates(self, loss, params):
@@ -99,6 +130,7 @@ class Optimizer:
 
 class SGD(Optimizer):
     _defaults = {"learning_rate": 0.01, "momentum": 0.0, "nesterov": False}
+    _slot_order = ("momentum",)
 
     def _rule(self, p, g, lr, t):
         momentum = self._config["momentum"]
@@ -114,6 +146,7 @@ class SGD(Optimizer):
 class RMSprop(Optimizer):
     _defaults = {"learning_rate": 0.001, "rho": 0.9, "momentum": 0.0, "epsilon": 1e-7,
                  "centered": False}
+    _slot_order = ("rms", "momentum", "mg")
 
     def _rule(self, p, g, lr, t):
         rho, eps, momentum = self._config["rho"], self._config["epsilon"], \
@@ -137,6 +170,7 @@ class RMSprop(Optimizer):
 
 class Adagrad(Optimizer):
     _defaults = {"learning_rate": 0.001, "initial_accumulator_value": 0.1, "epsilon": 1e-7}
+    _slot_order = ("accumulator",)
 
     def _rule(self, p, g, lr, t):
         acc = self._slot(p, "accumulator", self._config["initial_accumulator_value"])
@@ -147,6 +181,7 @@ class Adagrad(Optimizer):
 
 class Adadelta(Optimizer):
     _defaults = {"learning_rate": 0.001, "rho": 0.95, "epsilon": 1e-7}
+    _slot_order = ("accum_grad", "accum_var")
 
     def _rule(self, p, g, lr, t):
         rho, eps = self._config["rho"], self._config["epsilon"]
@@ -161,6 +196,7 @@ class Adadelta(Optimizer):
 class Adam(Optimizer):
     _defaults = {"learning_rate": 0.001, "beta_1": 0.9, "beta_2": 0.999, "epsilon": 1e-7,
                  "amsgrad": False}
+    _slot_order = ("m", "v", "vhat")
 
     def _rule(self, p, g, lr, t):
         b1, b2, eps = self._config["beta_1"], self._config["beta_2"], self._config["epsilon"]
@@ -179,6 +215,7 @@ class Adam(Optimizer):
 
 class Adamax(Optimizer):
     _defaults = {"learning_rate": 0.001, "beta_1": 0.9, "beta_2": 0.999, "epsilon": 1e-7}
+    _slot_order = ("m", "v")
 
     def _rule(self, p, g, lr, t):
         b1, b2, eps = self._config["beta_1"], self._config["beta_2"], self._config["epsilon"]
@@ -191,6 +228,10 @@ class Adamax(Optimizer):
 
 class Nadam(Optimizer):
     _defaults = {"learning_rate": 0.001, "beta_1": 0.9, "beta_2": 0.999, "epsilon": 1e-7}
+    _slot_order = ("m", "v")
+
+    def _extra_weights(self):
+        return [self._m_schedule]
 
     def _build_variables(self):
         graph = tf.get_default_graph()
@@ -247,7 +288,25 @@ _BY_NAME = {"sgd": SGD, "rmsprop": RMSprop, "adagrad": Adagrad, "adadelta": Adad
             "adam": Adam, "adamax": Adamax, "nadam": Nadam}
 
 
+def serialize(optimizer):
+    """{"class_name", "config"}: what Keras writes as training_config's optimizer_config."""
+    return {"class_name": type(optimizer).__name__, "config": optimizer.get_config()}
+
+
+def deserialize(config, custom_objects=None):
+    """The optimizer of {"class_name", "config"} (Keras's training_config form)."""
+    name, args = config["class_name"], dict(config.get("config") or {})
+    cls = (custom_objects or {}).get(name) or _BY_NAME.get(name.lower())
+    if cls is None:
+        raise ValueError("Unknown optimizer: " + name)
+    if cls in _BY_NAME.values():
+        args.pop("global_clipnorm", None) if args.get("global_clipnorm") is None else None
+    return cls.from_config(args)
+
+
 def get(identifier):
+    if isinstance(identifier, dict):
+        return deserialize(identifier)
     if isinstance(identifier, Optimizer):
         return identifier
     if isinstance(identifier, tf.train.Optimizer):

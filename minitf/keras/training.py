@@ -2,6 +2,8 @@
 the *_on_batch functions. One K.function per mode (train, test, predict) runs the graph;
 epoch figures are Keras's: the loss averaged over samples, metrics as running means."""
 
+import os
+
 import numpy as np
 
 import minitf as tf
@@ -47,6 +49,7 @@ class Model(Network):
         if kwargs:
             raise TypeError("Invalid keyword argument(s) in `compile`: %s" % sorted(kwargs))
         self._ensure_graph()
+        saved_loss_weights = loss_weights
         self.optimizer = optimizers_mod.get(optimizer)
         n = len(self.outputs)
         if isinstance(loss, dict):
@@ -65,6 +68,13 @@ class Model(Network):
             per_output = [to_list(metrics.get(name)) for name in self.output_names]
         else:
             per_output = [to_list(metrics)] * n
+        self._compile_args = {"loss": _names(loss), "metrics": _names(metrics),
+                              "loss_weights": saved_loss_weights
+                              if saved_loss_weights is None
+                              or isinstance(saved_loss_weights, dict)
+                              else list(saved_loss_weights),
+                              "sample_weight_mode": sample_weight_mode,
+                              "weighted_metrics": _names(weighted_metrics)}
         self.loss_functions = loss_fns
         self.loss_weights = list(loss_weights)
         self._compile_metrics = metrics
@@ -406,10 +416,67 @@ class Model(Network):
         outs = [np.concatenate([p[i] for p in parts]) for i in range(len(self.outputs))]
         return outs[0] if len(outs) == 1 else outs
 
-    # -- saving (TF checkpoints work through tf.train.Saver on model.weights) ----------------
+    # -- saving: Keras's HDF5 files (saving.py); TF checkpoints through tf.train.Saver -------
+
+    def save(self, filepath, overwrite=True, include_optimizer=True, save_format=None,
+             signatures=None, options=None):
+        """Saves the architecture, the weights and (compiled) the training config and the
+        optimizer state in Keras's HDF5 format, TF 1.x's default whatever the extension."""
+        from minitf.keras import saving
+        if save_format not in (None, "h5", "hdf5", "keras"):
+            raise NotImplementedError("save_format=%r: minitf saves Keras models in HDF5 only "
+                                      "(save_format='h5'); for TF checkpoints use "
+                                      "tf.train.Saver(model.weights)" % (save_format,))
+        saving.save_model(self, filepath, overwrite, include_optimizer)
+
+    def save_weights(self, filepath, overwrite=True, save_format=None):
+        """Saves the weights: in Keras's HDF5 layout for `.h5`/`.keras`/`.hdf5` paths or
+        save_format='h5'; otherwise (TF 1.15's 'tf' default) as a TF checkpoint of
+        model.weights at that prefix."""
+        from minitf.keras import saving
+        if save_format is None:
+            save_format = "h5" if saving.is_hdf5_path(filepath) or not isinstance(
+                filepath, (str, os.PathLike)) else "tf"
+        if save_format in ("h5", "hdf5", "keras"):
+            return saving.save_weights(self, filepath, overwrite)
+        if save_format != "tf":
+            raise ValueError("Unknown format \"%s\". Was expecting one of {\"tf\", \"h5\"}."
+                             % save_format)
+        saving._check_built(self)
+        tf.train.Saver(self.weights).save(K.get_session(), os.fspath(filepath),
+                                          write_meta_graph=False)
+
+    def load_weights(self, filepath, by_name=False, skip_mismatch=False):
+        """Loads weights saved by save_weights or save (HDF5, by layer order or by_name), or a
+        TF checkpoint prefix written by save_weights(save_format='tf')."""
+        from minitf.keras import saving
+        path = os.fspath(filepath) if isinstance(filepath, (str, os.PathLike)) else None
+        if path is not None and not saving.is_hdf5_path(path) and \
+                os.path.exists(path + ".index"):
+            saving._check_built(self)
+            tf.train.Saver(self.weights).restore(K.get_session(), path)
+            return
+        saving.load_weights(self, filepath, by_name, skip_mismatch)
+
+    def to_json(self, **kwargs):
+        """The model's architecture as Keras's JSON (json.dumps keyword arguments allowed)."""
+        import json
+        from minitf.keras import saving
+        return json.dumps(saving.model_config(self), default=saving._json_default, **kwargs)
 
     def count_params(self):
         return int(sum(int(np.prod(w.shape.as_list())) for w in self.weights))
+
+
+def _names(spec):
+    """A loss/metric spec as Keras writes it in training_config: functions by name."""
+    if spec is None or isinstance(spec, (str, int, float)):
+        return spec
+    if isinstance(spec, dict):
+        return {k: _names(v) for k, v in spec.items()}
+    if isinstance(spec, (list, tuple)):
+        return [_names(v) for v in spec]
+    return getattr(spec, "__name__", type(spec).__name__)
 
 
 class _Bound:
@@ -534,6 +601,20 @@ class Sequential(Model):
         return self.layers
 
     def get_config(self):
+        """{"name", "layers"}: the InputLayer first when the model has one (as tf-keras 2
+        writes it; TF 1.15 put the shape on the first layer instead, both load)."""
         return {"name": self.name,
                 "layers": [{"class_name": type(l).__name__, "config": l.get_config()}
-                           for l in self.layers]}
+                           for l in self._stack]}
+
+    @classmethod
+    def from_config(cls, config, custom_objects=None):
+        from minitf.keras.layers import deserialize
+        if isinstance(config, list):  # Keras 2.0-2.1 wrote only the list of layers
+            config = {"layers": config}
+        model = cls(name=config.get("name"))
+        for data in config["layers"]:
+            model.add(deserialize(data, custom_objects))
+        if model._output_tensor is None and config.get("build_input_shape"):
+            model.build(tuple(config["build_input_shape"]))
+        return model

@@ -15,6 +15,10 @@ def _fmt(data_format):
 class _Conv(Layer):
     _impl_cls = tfl_conv.Conv2D
     _rank = 2
+    _config_keys = ("filters", "kernel_size", "strides", "padding", "data_format",
+                    "dilation_rate", "activation", "use_bias", "kernel_initializer",
+                    "bias_initializer", "kernel_regularizer", "bias_regularizer",
+                    "activity_regularizer", "kernel_constraint", "bias_constraint")
 
     def __init__(self, filters, kernel_size, strides=1, padding="valid", data_format=None,
                  dilation_rate=1, activation=None, use_bias=True,
@@ -30,6 +34,7 @@ class _Conv(Layer):
         self.filters = None if filters is None else int(filters)
         self.kernel_size = self._impl.kernel_size
         self.strides, self.padding = self._impl.strides, padding
+        self.dilation_rate = getattr(self._impl, "dilation_rate", (1,) * self._rank)
         self.data_format = _fmt(data_format)
         self.activation = activations.get(activation)
         self.use_bias = use_bias
@@ -70,13 +75,6 @@ class _Conv(Layer):
                                  if self.data_format == "channels_first" else "NHWC")
         return self.activation(out)
 
-    def get_config(self):
-        config = super().get_config()
-        config.update(filters=self.filters, kernel_size=self.kernel_size, strides=self.strides,
-                      padding=self.padding, data_format=self.data_format,
-                      activation=activations.serialize(self.activation), use_bias=self.use_bias)
-        return config
-
 
 class Conv1D(_Conv):
     _impl_cls = tfl_conv.Conv1D
@@ -91,13 +89,19 @@ class Conv2DTranspose(_Conv):
     _impl_cls = tfl_conv.Conv2DTranspose
 
     def __init__(self, filters, kernel_size, strides=(1, 1), padding="valid", data_format=None,
-                 activation=None, use_bias=True, **kwargs):
+                 activation=None, use_bias=True, dilation_rate=(1, 1), **kwargs):
+        if any(d != 1 for d in ((dilation_rate,) if isinstance(dilation_rate, int)
+                                else dilation_rate)):
+            raise NotImplementedError("Conv2DTranspose with dilation_rate=%s is not "
+                                      "implemented in minitf" % (dilation_rate,))
         super().__init__(filters, kernel_size, strides, padding, data_format, None, activation,
                          use_bias, **kwargs)
 
 
 class SeparableConv2D(_Conv):
     _impl_cls = tfl_conv.SeparableConv2D
+    _config_keys = _Conv._config_keys + ("depth_multiplier", "depthwise_initializer",
+                                         "pointwise_initializer")
 
     def __init__(self, filters, kernel_size, strides=(1, 1), padding="valid", data_format=None,
                  dilation_rate=(1, 1), depth_multiplier=1, activation=None, use_bias=True,
@@ -128,6 +132,11 @@ class DepthwiseConv2D(Conv2D):
     """keras.layers.DepthwiseConv2D: each input channel convolved with its own
     `depth_multiplier` filters (``tf.nn.depthwise_conv2d``); weights ``depthwise_kernel``
     (kh, kw, in_channels, depth_multiplier) and ``bias`` (in_channels * depth_multiplier,)."""
+
+    _config_keys = ("kernel_size", "strides", "padding", "depth_multiplier", "data_format",
+                    "dilation_rate", "activation", "use_bias", "depthwise_initializer",
+                    "bias_initializer", "depthwise_regularizer", "bias_regularizer",
+                    "activity_regularizer", "depthwise_constraint", "bias_constraint")
 
     def __init__(self, kernel_size, strides=(1, 1), padding="valid", depth_multiplier=1,
                  data_format=None, activation=None, use_bias=True,
@@ -169,12 +178,6 @@ class DepthwiseConv2D(Conv2D):
                                  if channels_first else "NHWC")
         return self.activation(out)
 
-    def get_config(self):
-        config = super().get_config()
-        config.pop("filters")
-        config["depth_multiplier"] = self.depth_multiplier
-        return config
-
 
 Convolution1D, Convolution2D, Deconvolution2D, Deconv2D = Conv1D, Conv2D, Conv2DTranspose, \
     Conv2DTranspose
@@ -183,6 +186,7 @@ SeparableConvolution2D = SeparableConv2D
 
 class _Pool(Layer):
     _impl_cls = tfl_pool.MaxPooling2D
+    _config_keys = ("pool_size", "strides", "padding", "data_format")
 
     def __init__(self, pool_size=2, strides=None, padding="valid", data_format=None, **kwargs):
         super().__init__(**kwargs)
@@ -194,12 +198,6 @@ class _Pool(Layer):
 
     def call(self, inputs):
         return self._impl.call(inputs)
-
-    def get_config(self):
-        config = super().get_config()
-        config.update(pool_size=self.pool_size, strides=self.strides, padding=self.padding,
-                      data_format=self.data_format)
-        return config
 
 
 class MaxPooling1D(_Pool):
@@ -225,6 +223,7 @@ MaxPool1D, MaxPool2D, AvgPool1D, AvgPool2D = MaxPooling1D, MaxPooling2D, Average
 
 
 class _GlobalPool(Layer):
+    _config_keys = ("data_format",)
     _rank = 2
     _reduce = staticmethod(tf.reduce_mean)
 
@@ -273,6 +272,8 @@ def _spatial_axes(data_format):
 
 
 class ZeroPadding2D(Layer):
+    _config_keys = ("padding", "data_format")
+
     def __init__(self, padding=(1, 1), data_format=None, **kwargs):
         super().__init__(**kwargs)
         self.padding = _pairs(padding, "padding")
@@ -286,6 +287,8 @@ class ZeroPadding2D(Layer):
 
 
 class Cropping2D(Layer):
+    _config_keys = ("cropping", "data_format")
+
     def __init__(self, cropping=((0, 0), (0, 0)), data_format=None, **kwargs):
         super().__init__(**kwargs)
         self.cropping = _pairs(cropping, "cropping")
@@ -301,12 +304,15 @@ class Cropping2D(Layer):
 class UpSampling2D(Layer):
     """Nearest-neighbour upsampling: each pixel repeated size[0] x size[1] times."""
 
+    _config_keys = ("size", "data_format", "interpolation")
+
     def __init__(self, size=(2, 2), data_format=None, interpolation="nearest", **kwargs):
         super().__init__(**kwargs)
         if interpolation != "nearest":
             raise NotImplementedError("UpSampling2D: only interpolation='nearest' is "
                                       "implemented in minitf")
         self.size = (size, size) if isinstance(size, int) else tuple(size)
+        self.interpolation = interpolation
         self.data_format = _fmt(data_format)
 
     def call(self, inputs):

@@ -5,16 +5,14 @@ import numpy as np
 
 import minitf as tf
 from minitf.keras import activations, backend as K, constraints, initializers
-from minitf.keras.engine import Layer, to_list
-
-
-def _ser(obj):
-    if obj is None or isinstance(obj, str):
-        return obj
-    return {"class_name": type(obj).__name__, "config": {}}
+from minitf.keras.engine import Layer, clean_config, to_list
 
 
 class Dense(Layer):
+    _config_keys = ("units", "activation", "use_bias", "kernel_initializer", "bias_initializer",
+                    "kernel_regularizer", "bias_regularizer", "activity_regularizer",
+                    "kernel_constraint", "bias_constraint")
+
     def __init__(self, units, activation=None, use_bias=True,
                  kernel_initializer="glorot_uniform", bias_initializer="zeros",
                  kernel_regularizer=None, bias_regularizer=None, activity_regularizer=None,
@@ -53,16 +51,10 @@ class Dense(Layer):
             out = tf.nn.bias_add(out, self.bias)
         return self.activation(out)
 
-    def get_config(self):
-        config = super().get_config()
-        config.update(units=self.units, activation=activations.serialize(self.activation),
-                      use_bias=self.use_bias,
-                      kernel_initializer=_ser(self.kernel_initializer),
-                      bias_initializer=_ser(self.bias_initializer))
-        return config
-
 
 class Activation(Layer):
+    _config_keys = ("activation",)
+
     def __init__(self, activation, **kwargs):
         super().__init__(**kwargs)
         self.activation = activations.get(activation)
@@ -70,15 +62,12 @@ class Activation(Layer):
     def call(self, inputs):
         return self.activation(inputs)
 
-    def get_config(self):
-        config = super().get_config()
-        config["activation"] = activations.serialize(self.activation)
-        return config
-
 
 class Dropout(Layer):
     """Drops `rate` of the inputs while the learning phase is 1 (fit feeds it), identity
     otherwise."""
+
+    _config_keys = ("rate", "noise_shape", "seed")
 
     def __init__(self, rate, noise_shape=None, seed=None, **kwargs):
         super().__init__(**kwargs)
@@ -98,13 +87,10 @@ class Dropout(Layer):
                                   seed=self.seed),
             lambda: tf.identity(inputs), training=training)
 
-    def get_config(self):
-        config = super().get_config()
-        config.update(rate=self.rate, noise_shape=self.noise_shape, seed=self.seed)
-        return config
-
 
 class Flatten(Layer):
+    _config_keys = ("data_format",)
+
     def __init__(self, data_format=None, **kwargs):
         super().__init__(**kwargs)
         self.data_format = data_format or K.image_data_format()
@@ -115,6 +101,8 @@ class Flatten(Layer):
 
 
 class Reshape(Layer):
+    _config_keys = ("target_shape",)
+
     def __init__(self, target_shape, **kwargs):
         super().__init__(**kwargs)
         self.target_shape = tuple(target_shape)
@@ -129,13 +117,10 @@ class Reshape(Layer):
             return tf.reshape(inputs, [-1] + target)
         return tf.reshape(inputs, tf.stack([tf.shape(inputs)[0]] + target))
 
-    def get_config(self):
-        config = super().get_config()
-        config["target_shape"] = self.target_shape
-        return config
-
 
 class Permute(Layer):
+    _config_keys = ("dims",)
+
     def __init__(self, dims, **kwargs):
         super().__init__(**kwargs)
         self.dims = tuple(dims)
@@ -147,13 +132,10 @@ class Permute(Layer):
     def call(self, inputs):
         return tf.transpose(inputs, (0,) + self.dims)
 
-    def get_config(self):
-        config = super().get_config()
-        config["dims"] = self.dims
-        return config
-
 
 class RepeatVector(Layer):
+    _config_keys = ("n",)
+
     def __init__(self, n, **kwargs):
         super().__init__(**kwargs)
         self.n = int(n)
@@ -161,13 +143,13 @@ class RepeatVector(Layer):
     def call(self, inputs):
         return K.repeat(inputs, self.n)
 
-    def get_config(self):
-        config = super().get_config()
-        config["n"] = self.n
-        return config
-
 
 class Lambda(Layer):
+    """Wraps a Python function as a layer. In a config, a named function is saved by name (and
+    module) and found again through custom_objects or its already imported module; an
+    anonymous one is saved as Keras does (marshalled bytecode), which minitf writes for tf-keras
+    but refuses to run when loading: see docs/security.md."""
+
     def __init__(self, function, output_shape=None, mask=None, arguments=None, **kwargs):
         super().__init__(**kwargs)
         self.function = function
@@ -178,13 +160,53 @@ class Lambda(Layer):
         return self.function(inputs, **self.arguments)
 
     def get_config(self):
+        import base64
+        import marshal
         config = super().get_config()
-        config["function"] = getattr(self.function, "__name__", "lambda")
-        config["arguments"] = self.arguments
+        fn = self.function
+        if getattr(fn, "__name__", "<lambda>") == "<lambda>":
+            code = base64.b64encode(marshal.dumps(fn.__code__)).decode("ascii")
+            config.update(function=[code, fn.__defaults__, None], function_type="lambda")
+        else:
+            config.update(function=fn.__name__, function_type="function")
+        config.update(module=getattr(fn, "__module__", None), arguments=self.arguments,
+                      output_shape=self._output_shape, output_shape_type="raw")
         return config
+
+    @classmethod
+    def from_config(cls, config, custom_objects=None):
+        import sys
+        config = dict(config)
+        custom_objects = custom_objects or {}
+        name = config.get("name")
+        kind = config.pop("function_type", "function")
+        saved = config.pop("function")
+        module = config.pop("module", None)
+        config.pop("output_shape_type", None)
+        config.pop("output_shape_module", None)
+        if name in custom_objects:
+            fn = custom_objects[name]
+        elif kind == "function" and saved in custom_objects:
+            fn = custom_objects[saved]
+        elif kind == "function" and module in sys.modules and \
+                callable(getattr(sys.modules[module], saved, None)):
+            fn = getattr(sys.modules[module], saved)
+        elif kind == "function":
+            raise ValueError("Unknown function in Lambda layer %r: %s (module %s). Pass it as "
+                             "custom_objects={%r: function}." % (name, saved, module, saved))
+        else:
+            raise ValueError(
+                "Lambda layer %r was saved as marshalled Python bytecode; minitf does not run "
+                "code read from a file (a crafted file could run anything, see "
+                "docs/security.md). Pass the function as custom_objects={%r: function}."
+                % (name, name))
+        config = clean_config(cls, config)
+        return cls(fn, **config)
 
 
 class LeakyReLU(Layer):
+    _config_keys = ("alpha",)
+
     def __init__(self, alpha=0.3, **kwargs):
         super().__init__(**kwargs)
         self.alpha = float(alpha)
@@ -192,13 +214,10 @@ class LeakyReLU(Layer):
     def call(self, inputs):
         return tf.nn.leaky_relu(inputs, alpha=self.alpha)
 
-    def get_config(self):
-        config = super().get_config()
-        config["alpha"] = self.alpha
-        return config
-
 
 class ELU(Layer):
+    _config_keys = ("alpha",)
+
     def __init__(self, alpha=1.0, **kwargs):
         super().__init__(**kwargs)
         self.alpha = float(alpha)
@@ -206,13 +225,10 @@ class ELU(Layer):
     def call(self, inputs):
         return K.elu(inputs, self.alpha)
 
-    def get_config(self):
-        config = super().get_config()
-        config["alpha"] = self.alpha
-        return config
-
 
 class ReLU(Layer):
+    _config_keys = ("max_value", "negative_slope", "threshold")
+
     def __init__(self, max_value=None, negative_slope=0.0, threshold=0.0, **kwargs):
         super().__init__(**kwargs)
         self.max_value, self.negative_slope, self.threshold = max_value, negative_slope, threshold
@@ -223,6 +239,8 @@ class ReLU(Layer):
 
 
 class Softmax(Layer):
+    _config_keys = ("axis",)
+
     def __init__(self, axis=-1, **kwargs):
         super().__init__(**kwargs)
         self.axis = axis
@@ -230,13 +248,10 @@ class Softmax(Layer):
     def call(self, inputs):
         return tf.nn.softmax(inputs, axis=self.axis)
 
-    def get_config(self):
-        config = super().get_config()
-        config["axis"] = self.axis
-        return config
-
 
 class PReLU(Layer):
+    _config_keys = ("alpha_initializer", "alpha_regularizer", "alpha_constraint", "shared_axes")
+
     def __init__(self, alpha_initializer="zeros", alpha_regularizer=None, alpha_constraint=None,
                  shared_axes=None, **kwargs):
         super().__init__(**kwargs)
@@ -258,6 +273,9 @@ class PReLU(Layer):
 
 
 class Embedding(Layer):
+    _config_keys = ("input_dim", "output_dim", "embeddings_initializer", "embeddings_regularizer",
+                    "activity_regularizer", "embeddings_constraint", "mask_zero", "input_length")
+
     def __init__(self, input_dim, output_dim, embeddings_initializer="uniform",
                  embeddings_regularizer=None, activity_regularizer=None,
                  embeddings_constraint=None, mask_zero=False, input_length=None, **kwargs):
@@ -284,17 +302,15 @@ class Embedding(Layer):
             inputs = tf.cast(inputs, tf.int32)
         return tf.nn.embedding_lookup(self.embeddings, inputs)
 
-    def get_config(self):
-        config = super().get_config()
-        config.update(input_dim=self.input_dim, output_dim=self.output_dim,
-                      input_length=self.input_length, mask_zero=self.mask_zero)
-        return config
-
 
 class BatchNormalization(Layer):
     """Normalises with the batch's moments while training (moving the moving moments by
     `momentum`, with the unbiased variance as Keras does) and with the moving moments at
     inference; the learning phase (or `training`) decides."""
+
+    _config_keys = ("axis", "momentum", "epsilon", "center", "scale", "beta_initializer",
+                    "gamma_initializer", "moving_mean_initializer", "moving_variance_initializer",
+                    "beta_regularizer", "gamma_regularizer", "beta_constraint", "gamma_constraint")
 
     def __init__(self, axis=-1, momentum=0.99, epsilon=1e-3, center=True, scale=True,
                  beta_initializer="zeros", gamma_initializer="ones",
@@ -308,18 +324,27 @@ class BatchNormalization(Layer):
         self.moving_mean_initializer = moving_mean_initializer
         self.moving_variance_initializer = moving_variance_initializer
         self.beta_regularizer, self.gamma_regularizer = beta_regularizer, gamma_regularizer
+        self.beta_constraint, self.gamma_constraint = beta_constraint, gamma_constraint
 
     def build(self, input_shape):
-        axis = self.axis % len(input_shape)
+        axis = self.axis
+        if isinstance(axis, (list, tuple)):  # tf-keras writes [axis]
+            if len(axis) != 1:
+                raise NotImplementedError("BatchNormalization over several axes (%s) is not "
+                                          "implemented in minitf" % (axis,))
+            axis = axis[0]
+        axis = axis % len(input_shape)
         dim = input_shape[axis]
         if dim is None:
             raise ValueError("Axis %d of input tensor should have a defined dimension but the "
                              "layer received an input with shape %s." % (self.axis, input_shape))
         self._axis = axis
         self.gamma = self.add_weight("gamma", (dim,), initializer=self.gamma_initializer,
-                                     regularizer=self.gamma_regularizer) if self.scale else None
+                                     regularizer=self.gamma_regularizer,
+                                     constraint=self.gamma_constraint) if self.scale else None
         self.beta = self.add_weight("beta", (dim,), initializer=self.beta_initializer,
-                                    regularizer=self.beta_regularizer) if self.center else None
+                                    regularizer=self.beta_regularizer,
+                                    constraint=self.beta_constraint) if self.center else None
         self.moving_mean = self.add_weight("moving_mean", (dim,), trainable=False,
                                            initializer=self.moving_mean_initializer)
         self.moving_variance = self.add_weight("moving_variance", (dim,), trainable=False,
@@ -364,12 +389,6 @@ class BatchNormalization(Layer):
         self.add_update([K.moving_average_update(self.moving_mean, new_mean, self.momentum),
                          K.moving_average_update(self.moving_variance, new_var, self.momentum)])
         return out
-
-    def get_config(self):
-        config = super().get_config()
-        config.update(axis=self.axis, momentum=self.momentum, epsilon=self.epsilon,
-                      center=self.center, scale=self.scale)
-        return config
 
 
 # -- merge layers ---------------------------------------------------------------------------------
@@ -422,6 +441,8 @@ class Minimum(_Merge):
 
 
 class Concatenate(_Merge):
+    _config_keys = ("axis",)
+
     def __init__(self, axis=-1, **kwargs):
         super().__init__(**kwargs)
         self.axis = axis
@@ -429,13 +450,10 @@ class Concatenate(_Merge):
     def _merge(self, xs):
         return K.concatenate(xs, axis=self.axis)
 
-    def get_config(self):
-        config = super().get_config()
-        config["axis"] = self.axis
-        return config
-
 
 class Dot(_Merge):
+    _config_keys = ("axes", "normalize")
+
     def __init__(self, axes, normalize=False, **kwargs):
         super().__init__(**kwargs)
         self.axes, self.normalize = axes, normalize

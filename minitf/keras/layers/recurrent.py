@@ -5,7 +5,7 @@ tf.nn.dynamic_rnn's tf.while_loop, driven by a small cell that applies the Keras
 
 import minitf as tf
 from minitf.keras import activations, backend as K, initializers
-from minitf.keras.engine import Layer, to_list
+from minitf.keras.engine import Layer, clean_config, to_list
 from minitf.ops.rnn import dynamic_rnn
 from minitf.ops.rnn_cell_impl import _zero_state_tensors
 
@@ -34,6 +34,11 @@ class _StepCell:
 
 class _RNN(Layer):
     _gates = 1
+    _config_keys = ("units", "activation", "recurrent_activation", "use_bias",
+                    "kernel_initializer", "recurrent_initializer", "bias_initializer",
+                    "kernel_regularizer", "recurrent_regularizer", "bias_regularizer",
+                    "activity_regularizer", "return_sequences", "return_state", "go_backwards",
+                    "stateful", "unroll", "dropout", "recurrent_dropout")
 
     @property
     def _weight_scope(self):  # tf-keras names them lstm/lstm_cell/kernel:0
@@ -66,6 +71,8 @@ class _RNN(Layer):
         self.bias_regularizer = bias_regularizer
         self.return_sequences, self.return_state = return_sequences, return_state
         self.go_backwards = go_backwards
+        self.stateful, self.unroll = stateful, unroll
+        self.dropout, self.recurrent_dropout = dropout, recurrent_dropout
 
     def _bias_shape(self):
         return (self._gates * self.units,)
@@ -110,17 +117,6 @@ class _RNN(Layer):
             return [out] + list(final if isinstance(final, tuple) else [final])
         return out
 
-    def get_config(self):
-        config = super().get_config()
-        config.update(units=self.units, activation=activations.serialize(self.activation),
-                      recurrent_activation=activations.serialize(self.recurrent_activation),
-                      use_bias=self.use_bias, return_sequences=self.return_sequences,
-                      return_state=self.return_state, go_backwards=self.go_backwards,
-                      kernel_initializer=self.kernel_initializer,
-                      recurrent_initializer=self.recurrent_initializer,
-                      bias_initializer=self.bias_initializer)
-        return config
-
 
 class SimpleRNN(_RNN):
     def __init__(self, units, activation="tanh", use_bias=True, **kwargs):
@@ -133,6 +129,7 @@ class SimpleRNN(_RNN):
 
 class LSTM(_RNN):
     _gates = 4
+    _config_keys = _RNN._config_keys + ("unit_forget_bias",)
 
     def __init__(self, units, unit_forget_bias=True, **kwargs):
         super().__init__(units, **kwargs)
@@ -172,6 +169,7 @@ class LSTM(_RNN):
 
 class GRU(_RNN):
     _gates = 3
+    _config_keys = _RNN._config_keys + ("reset_after",)
 
     def __init__(self, units, reset_after=False, **kwargs):
         super().__init__(units, **kwargs)
@@ -202,11 +200,6 @@ class GRU(_RNN):
         new_h = z * h + (1.0 - z) * hh
         return new_h, new_h
 
-    def get_config(self):
-        config = super().get_config()
-        config["reset_after"] = self.reset_after
-        return config
-
 
 class Bidirectional(Layer):
     def __init__(self, layer, merge_mode="concat", weights=None, backward_layer=None, **kwargs):
@@ -223,6 +216,21 @@ class Bidirectional(Layer):
         self.forward_layer.name = "forward_" + layer.name
         self.merge_mode = merge_mode
         self.return_sequences = layer.return_sequences
+
+    def get_config(self):
+        inner = dict(self.forward_layer.get_config(), name=self.forward_layer.name[8:])
+        return dict(super().get_config(), merge_mode=self.merge_mode,
+                    layer={"class_name": type(self.forward_layer).__name__, "config": inner})
+
+    @classmethod
+    def from_config(cls, config, custom_objects=None):
+        from minitf.keras.layers import deserialize
+        config = dict(config)
+        layer = deserialize(config.pop("layer"), custom_objects)
+        backward = config.pop("backward_layer", None)
+        if backward is not None:
+            backward = deserialize(backward, custom_objects)
+        return cls(layer, backward_layer=backward, **clean_config(cls, config))
 
     @property
     def trainable_weights(self):
@@ -257,6 +265,17 @@ class TimeDistributed(Layer):
         super().__init__(name=kwargs.pop("name", None) or
                          K.unique_object_name("time_distributed"), **kwargs)
         self.layer = layer
+
+    def get_config(self):
+        return dict(super().get_config(), layer={"class_name": type(self.layer).__name__,
+                                                 "config": self.layer.get_config()})
+
+    @classmethod
+    def from_config(cls, config, custom_objects=None):
+        from minitf.keras.layers import deserialize
+        config = dict(config)
+        layer = deserialize(config.pop("layer"), custom_objects)
+        return cls(layer, **clean_config(cls, config))
 
     @property
     def trainable_weights(self):
