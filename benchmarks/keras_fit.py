@@ -1,0 +1,237 @@
+"""`model.fit`: seconds per epoch of minitf.keras against tf-keras 2.x in graph mode (the TF1
+Keras training loop: `tf.compat.v1.disable_eager_execution()`), and hand-written numpy for the
+MLP, in one run. Each measurement runs in its own fresh process (benchmarks/run.py says why).
+
+  mlp    the 784-256-256-10 ReLU MLP of benchmarks/run.py, softmax output,
+         sparse_categorical_crossentropy, Adam(1e-3), metrics=['accuracy'], batch 512,
+         one epoch of 60,000 generated samples (shuffled, as fit does by default)
+  lenet  the LeNet of benchmarks/cnn.py as a Keras Sequential (conv 5x5 32, max pool,
+         conv 5x5 64 without bias, batch norm, ReLU, max pool, dense 256, dropout 0.5,
+         dense 10), same loss/optimizer/metric, batch 128, one epoch of --lenet-samples
+         generated 28x28 images (6,000 by default: 60,000 would take minutes per epoch here)
+
+Each process builds the model, fits one epoch to warm up (the train function and its plan are
+built), then fits --epochs epochs and records each epoch's wall time (a callback's
+on_epoch_begin/on_epoch_end, so shuffling, slicing, the callbacks and the metric bookkeeping
+are inside). Rounds alternate the frameworks; printed are each round's median seconds per epoch
+(min-max over its epochs), then the range of minitf / tf-keras over the rounds.
+
+    python benchmarks/keras_fit.py [--tf-python PATH] [--rounds R] [--epochs N]
+                                   [--only mlp,lenet] [--verbose 0|1|2] [--load N]
+
+tf-keras is run by `--tf-python` (default /work/tfvenv/bin/python) with TF_USE_LEGACY_KERAS=1,
+importing `tf_keras`; without a Python that imports it, its column is skipped. `--verbose`
+passes fit's verbose (the progress bar goes to /dev/null in both frameworks).
+"""
+
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import time
+
+import numpy as np
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, HERE)
+from run import (DEFAULT_TF_PYTHON, MLP, blas_info, mlp_numpy,  # noqa: E402
+                 start_load, stop_load)
+
+MLP_SAMPLES = 60000
+LENET_BATCH = 128
+FRAMEWORKS = ("minitf", "tf-keras", "numpy")
+
+
+def import_keras(framework):
+    if framework == "tf-keras":
+        os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+        os.environ["TF_USE_LEGACY_KERAS"] = "1"
+        import tensorflow as tf
+        import tf_keras as keras
+        tf.compat.v1.disable_eager_execution()
+        tf.compat.v1.set_random_seed(0)
+        return keras
+    sys.path.insert(0, os.path.dirname(HERE))
+    import minitf
+    minitf.set_random_seed(0)
+    return minitf.keras
+
+
+def mlp_model(keras):
+    sizes, batch = MLP
+    layers = [keras.layers.Dense(sizes[1], activation="relu", input_shape=(sizes[0],))]
+    layers += [keras.layers.Dense(n, activation="relu") for n in sizes[2:-1]]
+    layers.append(keras.layers.Dense(sizes[-1], activation="softmax"))
+    rng = np.random.default_rng(0)
+    x = rng.standard_normal((MLP_SAMPLES, sizes[0])).astype(np.float32)
+    y = rng.integers(0, sizes[-1], MLP_SAMPLES).astype(np.int64)
+    return keras.Sequential(layers), x, y, batch
+
+
+def lenet_model(keras, samples):
+    L = keras.layers
+    model = keras.Sequential([
+        L.Conv2D(32, 5, padding="same", activation="relu", input_shape=(28, 28, 1)),
+        L.MaxPooling2D(2),
+        L.Conv2D(64, 5, padding="same", use_bias=False),
+        L.BatchNormalization(),
+        L.Activation("relu"),
+        L.MaxPooling2D(2),
+        L.Flatten(),
+        L.Dense(256, activation="relu"),
+        L.Dropout(0.5),
+        L.Dense(10, activation="softmax")])
+    rng = np.random.default_rng(1)
+    x = rng.random((samples, 28, 28, 1), dtype=np.float32)
+    y = rng.integers(0, 10, samples).astype(np.int64)
+    return model, x, y, LENET_BATCH
+
+
+def keras_epochs(name, framework, epochs, verbose, lenet_samples):
+    """Seconds of each of `epochs` epochs of model.fit, after one warm-up epoch."""
+    keras = import_keras(framework)
+    model, x, y, batch = mlp_model(keras) if name == "mlp" else \
+        lenet_model(keras, lenet_samples)
+    # tf-keras's graph-mode loop needs its OptimizerV2 (keras.optimizers.legacy), which is
+    # what tf.keras.optimizers was in TF 1.15 and what minitf's optimizers follow
+    optimizers = getattr(keras.optimizers, "legacy", keras.optimizers)
+    model.compile(optimizers.Adam(1e-3), "sparse_categorical_crossentropy",
+                  metrics=["accuracy"])
+    times = []
+
+    class EpochTimer(keras.callbacks.Callback):
+        def on_epoch_begin(self, epoch, logs=None):
+            self.t0 = time.perf_counter()
+
+        def on_epoch_end(self, epoch, logs=None):
+            times.append(time.perf_counter() - self.t0)
+
+    stdout = sys.stdout
+    with open(os.devnull, "w") as sink:
+        sys.stdout = sink  # the progress bar, if any; the result goes to the real stdout
+        try:
+            history = model.fit(x, y, batch_size=batch, epochs=epochs + 1, verbose=verbose,
+                                callbacks=[EpochTimer()])
+        finally:
+            sys.stdout = stdout
+    loss = history.history["loss"]
+    assert np.all(np.isfinite(loss)), loss
+    return times[1:]
+
+
+def numpy_epochs(epochs):
+    """The same MLP's Adam step (benchmarks/run.py's hand-written numpy), as many steps as an
+    epoch of fit has, each on a full batch."""
+    sizes, batch = MLP
+    step = mlp_numpy(sizes, batch)
+    steps = -(-MLP_SAMPLES // batch)
+    step()
+    times = []
+    for _ in range(epochs):
+        t0 = time.perf_counter()
+        for _ in range(steps):
+            step()
+        times.append(time.perf_counter() - t0)
+    return times
+
+
+def run_worker(python, name, framework, args):
+    env = dict(os.environ, TF_CPP_MIN_LOG_LEVEL="3", TF_USE_LEGACY_KERAS="1")
+    out = subprocess.run([python, os.path.abspath(__file__), "--worker", name, "--framework",
+                          framework, "--epochs", str(args.epochs), "--verbose",
+                          str(args.verbose), "--lenet-samples", str(args.lenet_samples)],
+                         capture_output=True, text=True, env=env)
+    if out.returncode:
+        raise RuntimeError("%s %s failed:\n%s" % (name, framework, out.stderr[-3000:]))
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def find_tf_keras_python(requested):
+    """A Python that imports tf_keras (the legacy Keras 2 of TF 2.16+), or None."""
+    candidates = [requested] if requested else [sys.executable, DEFAULT_TF_PYTHON]
+    env = dict(os.environ, TF_CPP_MIN_LOG_LEVEL="3", TF_USE_LEGACY_KERAS="1")
+    for python in candidates:
+        if python and os.path.exists(python) and subprocess.run(
+                [python, "-c", "import tensorflow, tf_keras"], capture_output=True,
+                env=env).returncode == 0:
+            return python
+    return None
+
+
+def fmt(times):
+    if not times:
+        return "%22s" % "-"
+    return "%7.3f s (%.3f-%.3f)" % (statistics.median(times), min(times), max(times))
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--tf-python", help="a Python that imports tensorflow and tf_keras "
+                        "(default: this one, else %s)" % DEFAULT_TF_PYTHON)
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--epochs", type=int, default=3, help="timed epochs per process")
+    parser.add_argument("--lenet-samples", type=int, default=6000)
+    parser.add_argument("--verbose", type=int, default=0, choices=(0, 1, 2))
+    parser.add_argument("--only", help="comma-separated workloads (default: mlp,lenet)")
+    parser.add_argument("--load", type=int, default=0, help="busy-loop processes to run")
+    parser.add_argument("--worker", choices=("mlp", "lenet"), help=argparse.SUPPRESS)
+    parser.add_argument("--framework", choices=FRAMEWORKS, help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    if args.worker:
+        times = numpy_epochs(args.epochs) if args.framework == "numpy" else \
+            keras_epochs(args.worker, args.framework, args.epochs, args.verbose,
+                         args.lenet_samples)
+        print(json.dumps(times))
+        return 0
+
+    names = args.only.split(",") if args.only else ["mlp", "lenet"]
+    for name in names:
+        if name not in ("mlp", "lenet"):
+            parser.error("unknown workload %r (choose from mlp, lenet)" % name)
+    tf_python = find_tf_keras_python(args.tf_python)
+    print("numpy %s, BLAS: %s" % (np.__version__, blas_info()))
+    print("tf-keras: %s" % (tf_python or "no Python that imports tensorflow and tf_keras: "
+                            "its column is skipped"))
+    print("%d cores, load average %s, %d busy-loop processes; verbose=%d"
+          % (os.cpu_count(), " ".join("%.2f" % v for v in os.getloadavg()), args.load,
+             args.verbose))
+    print("mlp: %d samples, batch %d; lenet: %d samples, batch %d; %d timed epochs per process"
+          % (MLP_SAMPLES, MLP[1], args.lenet_samples, LENET_BATCH, args.epochs))
+    ratios = {name: [] for name in names}
+    load = start_load(args.load, 3600)
+    try:
+        print("%-6s %-24s %-24s %-24s %9s" % ("", "minitf s/epoch", "tf-keras s/epoch",
+                                               "numpy s/epoch", "mt/keras"))
+        for r in range(args.rounds):
+            print("-- round %d of %d (load average %.2f)" % (r + 1, args.rounds,
+                                                             os.getloadavg()[0]))
+            for name in names:
+                res = {}
+                for fw in FRAMEWORKS:
+                    if (fw == "tf-keras" and not tf_python) or (fw == "numpy" and name != "mlp"):
+                        continue
+                    res[fw] = run_worker(tf_python if fw == "tf-keras" else sys.executable,
+                                         name, fw, args)
+                ratio = "%9s" % "-"
+                if "tf-keras" in res:
+                    ratios[name].append(statistics.median(res["minitf"])
+                                        / statistics.median(res["tf-keras"]))
+                    ratio = "%8.2fx" % ratios[name][-1]
+                print("%-6s %-24s %-24s %-24s %s" % (name, fmt(res.get("minitf")),
+                                                     fmt(res.get("tf-keras")),
+                                                     fmt(res.get("numpy")), ratio))
+                sys.stdout.flush()
+    finally:
+        stop_load(load)
+    print("-- minitf / tf-keras over %d round(s) (target <= 1.0), load average now %s"
+          % (args.rounds, " ".join("%.2f" % v for v in os.getloadavg())))
+    for name in names:
+        got = ratios[name]
+        print("%-6s %s" % (name, "%.2f-%.2fx" % (min(got), max(got)) if got else "-"))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,35 @@
+"""Keras's Adam runs TF's fused ApplyAdam kernel (as tf.keras's OptimizerV2 does) unless amsgrad
+or a weight constraint needs the op-by-op rule; both paths give the same trajectory."""
+
+import numpy as np
+
+import minitf as tf
+from minitf import keras
+from minitf.keras import backend as K
+from minitf.keras import layers as L
+
+
+def _trajectory(constraint):
+    K.clear_session()
+    rng = np.random.RandomState(0)
+    x = rng.normal(size=(64, 5)).astype("float32")
+    y = rng.randint(0, 3, 64)
+    model = keras.Sequential([
+        L.Dense(8, activation="tanh", input_shape=(5,), kernel_constraint=constraint,
+                bias_constraint=constraint, kernel_initializer=keras.initializers.Constant(0.1)),
+        L.Dense(3, activation="softmax", kernel_constraint=constraint,
+                bias_constraint=constraint, kernel_initializer=keras.initializers.Constant(-0.1))])
+    model.compile(keras.optimizers.Adam(0.05), "sparse_categorical_crossentropy")
+    losses = [model.train_on_batch(x[i::4], y[i::4]) for i in range(4)]
+    ops = {op.type for op in tf.get_default_graph().get_operations()}
+    return losses, model.get_weights(), ops
+
+
+def test_fused_adam_follows_the_rule():
+    fused_losses, fused_weights, fused_ops = _trajectory(None)
+    rule_losses, rule_weights, rule_ops = _trajectory(lambda w: w)  # a constraint: the rule
+    assert "ApplyAdam" in fused_ops and "ApplyAdam" not in rule_ops
+    np.testing.assert_allclose(fused_losses, rule_losses, rtol=1e-5)
+    for a, b in zip(fused_weights, rule_weights):
+        np.testing.assert_allclose(a, b, rtol=1e-5, atol=1e-6)
+    assert abs(fused_weights[0] - 0.1).max() > 0.05  # it did move
