@@ -91,7 +91,61 @@ def check_05(text, workdir):
     assert number(r"tf.gradients added (\d+) operations", text) > 10
 
 
-CHECKS = {"01": check_01, "02": check_02, "03": check_03, "04": check_04, "05": check_05}
+def check_06(text, workdir):
+    assert "Total params:" in text and "dense/kernel:0" in text
+    assert re.search(r"\d+/\d+ \[=+\] - \d+s", text)  # the progress bar's last state
+    assert number(r"validation accuracy after \d+ epochs: (\S+)", text) >= 0.95
+    assert number(r"test accuracy: (\S+)", text) > 0.9
+    assert "predict agrees with evaluate: True" in text
+    tf1, keras = re.search(r"by TF1 ops on model.output: (\S+) \(evaluate said (\S+)\)",
+                           text).groups()
+    assert tf1 == keras
+
+
+def check_07(text, workdir):
+    generated = "generated shapes" in text  # the data CI has; CIFAR-10 when cached
+    assert number(r"test accuracy: (\S+)", text) > (0.6 if generated else 0.25)
+    assert number(r"increase by the ascent: \S+ \(min (\S+)\)", text) > 0
+    assert number(r"increase by the ascent: (\S+)", text) > 0.05
+
+
+def check_08(text, workdir):
+    linear = number(r"linear autoencoder test MSE: (\S+)", text)
+    pca = number(r"numpy PCA \(\d+ components\) test MSE: (\S+)", text)
+    assert linear < 1.15 * pca  # the linear autoencoder learns what PCA finds
+    assert number(r"convolutional autoencoder test MSE: (\S+)", text) < 0.8 * linear
+    assert number(r"share the test digit's label: (\S+)%", text) > 70
+    noisy, denoised = (float(v) for v in re.search(
+        r"MSE to the clean ones: (\S+); denoised: (\S+)", text).groups())
+    assert denoised < 0.5 * noisy
+
+
+def check_09(text, workdir):
+    first, last = (float(v) for v in re.search(
+        r"first 20 steps (\S+), last 20 steps (\S+)", text).groups())
+    assert last < 2.0 and last < first - 1.0
+    assert number(r"one-step vs whole-sequence probabilities: (\S+)", text) < 1e-5
+    samples = re.findall(r"^T=(\S+) \(\s*(\d+) of 12 not in the training names\): (.*)$", text,
+                         re.M)
+    assert [t for t, _, _ in samples] == ["0.3", "0.7", "1.0", "1.5"]
+    assert all(re.fullmatch(r"[A-Z][a-z]*", name) for _, _, names in samples
+               for name in names.split())
+    assert int(samples[-1][1]) >= 6  # a high temperature invents
+
+
+def check_10(text, workdir):
+    assert number(r"classes found: (\d+) of 10", text) >= 7
+    generated, noise = (float(v) for v in re.search(
+        r"nearest real digit: generated (\S+), noise (\S+)", text).groups())
+    assert generated < 0.7 * noise
+    on_samples, on_noise = (float(v) for v in re.search(
+        r"confidence on generated digits: (\S+), on noise: (\S+)", text).groups())
+    assert on_samples > on_noise
+    assert number(r"discriminator loss ([\d.]+)", text) > 0.5  # it has not simply won
+
+
+CHECKS = {"01": check_01, "02": check_02, "03": check_03, "04": check_04, "05": check_05,
+          "06": check_06, "07": check_07, "08": check_08, "09": check_09, "10": check_10}
 
 
 def test_every_notebook_has_its_checks():

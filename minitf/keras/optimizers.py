@@ -5,7 +5,7 @@ with it, as TF's kernels do). `get_updates(loss, params)` returns the update ops
 
 import minitf as tf
 from minitf.keras import backend as K
-from minitf.train.training_ops import ApplyAdam
+from minitf.train.training_ops import ApplyAdam as _ApplyAdam
 
 
 class Optimizer:
@@ -215,7 +215,7 @@ class Adam(Optimizer):
             self._powers = tf.pow(self._config["beta_1"], t), tf.pow(self._config["beta_2"], t)
         m, v = self._slot(p, "m"), self._slot(p, "v")
         return [tf.train.Optimizer._fused_update(
-            ApplyAdam(), p, m, v, *self._powers, lr, self._config["beta_1"],
+            _ApplyAdam(), p, m, v, *self._powers, lr, self._config["beta_1"],
             self._config["beta_2"], self._config["epsilon"], g)]
 
     def _rule(self, p, g, lr, t):
