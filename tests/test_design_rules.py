@@ -41,3 +41,31 @@ def test_gradient_rules_never_use_xp():
                  for node in ast.walk(fn)
                  if isinstance(node, ast.Name) and node.id == "xp"]
     assert not offenders, "\n".join(offenders)
+
+
+def test_graph_def_keeps_no_table_of_op_types():
+    # What is true of an op lives on its class (tf_signature, tf_expansion, tf_form): the
+    # GraphDef code may name only the ops its import side rebuilds by hand.
+    import minitf  # noqa: F401 - registers every op
+    from minitf.framework.registry import REGISTRY
+    path = os.path.join(ROOT, "minitf", "framework", "graph_def.py")
+    named = {node.value for node in ast.walk(ast.parse(open(path, encoding="utf-8").read()))
+             if isinstance(node, ast.Constant) and isinstance(node.value, str)
+             and node.value in REGISTRY}
+    assert named <= {"Const", "If", "While", "RuntimeAxisReduction"}, sorted(named)
+
+
+def test_tf_signatures_name_real_fields_and_inputs():
+    import dataclasses
+
+    import minitf  # noqa: F401
+    from minitf.framework.registry import REGISTRY
+    for name, cls in REGISTRY.items():
+        sig = cls.tf_signature
+        fields = {f.name for f in dataclasses.fields(cls)}
+        if sig.const_input is not None:
+            assert sig.const_input[0] in fields, name
+        if sig.implied is not None:
+            assert sig.implied[0] in fields, name
+        for attr, index in sig.type_attrs:
+            assert isinstance(attr, str) and isinstance(index, (int, slice)), name

@@ -27,6 +27,7 @@ from minitf.framework.tensor import Tensor, TensorSpec
 from minitf.lib.io.fixed_length import check_sizes, read_fixed_length
 from minitf.lib.io.tf_record import open_for_reading, read_records
 from minitf.ops.constant_op import convert_to_tensor
+from minitf.ops.op_util import rank_error
 
 AUTOTUNE = -1
 _PREFETCH_AUTOTUNE_SIZE = 2
@@ -242,9 +243,8 @@ class _TensorSliceDataset(Dataset):
         for c in flat:
             spec = _spec_of(c)
             if spec.shape.ndims == 0:
-                raise ValueError("Shape must be at least rank 1 but is rank 0 for "
-                                 "'TensorSliceDataset' (every component is sliced along its "
-                                 "first dimension)")
+                raise rank_error(1, 0, " for 'TensorSliceDataset' (every component is sliced "
+                                 "along its first dimension)", at_least=True)
             if spec.shape.ndims is not None:
                 first = spec.shape.as_tuple()[0]
                 if first is not None:

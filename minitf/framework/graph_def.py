@@ -8,17 +8,20 @@ How an Operation becomes a NodeDef:
   for each control input. Variable references are ordinary inputs (``Assign`` reads ``w``).
 * ``attr`` holds every field of the OpDef dataclass, converted by `to_attr_value`. A field whose
   name differs from TF's attr name is renamed through `ATTR_RENAMES` (``keepdims`` ->
-  ``keep_dims``). Then the type attrs TF derives from the inputs (`_TYPE_ATTRS`: ``T`` of input
-  0 unless listed otherwise, ``Tidx``, ``SrcT``...), ``N`` for list-input ops and, with
-  ``add_shapes=True``, ``_output_shapes``.
+  ``keep_dims``). Then the type attrs TF derives from the inputs (the op class's
+  ``tf_signature.type_attrs``: ``T`` of input 0 unless it says otherwise, ``Tidx``, ``SrcT``...),
+  ``N`` for list-input ops (``tf_signature.n_list``) and, with ``add_shapes=True``,
+  ``_output_shapes``.
 * TF's form, so that TF's `import_graph_def` / `import_meta_graph` read the graph: a field TF
-  takes as an input (`_CONST_INPUTS`: Sum's axis is TF's ``reduction_indices`` input) becomes
+  takes as an input (``tf_signature.const_input``: Sum's axis is TF's ``reduction_indices``
+  input) becomes
   an int32 Const node ``<op>/<input name>`` feeding that input (a reduction over axes known
   only at run time, `RuntimeAxisReduction`, is exported as TF's op with the axis tensor as
   that input, and read back so); a field TF's op does not have
-  is left out where it has the one value TF implies (`_TF_IMPLIED`); minitf-only ops (SumTo)
-  and forms TF's op cannot take (a softmax over a middle axis) become the TF ops that compute
-  the same (`_EXPANSIONS`), marked with ``_minitf_*`` attrs, which TF keeps and ignores.
+  is left out where it has the one value TF implies (``tf_signature.implied``); minitf-only ops
+  (SumTo) and forms TF's op cannot take (a softmax over a middle axis) become the TF ops that
+  compute the same (the op's ``tf_expansion``), marked with ``_minitf_*`` attrs, which TF keeps
+  and ignores. Every such fact is declared on the op class (registry.TFSignature), not here.
 
 The value mapping (`to_attr_value` / `from_attr_value` are inverses on it)::
 
@@ -51,7 +54,7 @@ from tensorboardX.proto import (attr_value_pb2, graph_pb2, node_def_pb2, tensor_
 
 from minitf import dtypes
 from minitf.framework.func_graph import Function, function_graphs, outer_of, reached
-from minitf.framework.registry import lookup
+from minitf.framework.registry import REGISTRY, lookup
 from minitf.framework.shapes import TensorShape
 from minitf.framework.tf_output_args import TF_OUTPUT_ARGS
 from minitf.protos import function_pb2
@@ -67,70 +70,6 @@ PRODUCER_VERSION = 22
 # OpDef field name -> TF attr name, where they differ (TF spells keepdims "keep_dims" on every
 # reduction op, and has no attr called "keepdims").
 ATTR_RENAMES = {"keepdims": "keep_dims"}
-
-# TF's type attrs that come from input dtypes, as (attr, index into TF's inputs) pairs, where
-# they are not just `T` from input 0 (an index that is a slice gives a list of types). Indexes
-# count the Const inputs of `_CONST_INPUTS` too, so `Tidx` comes from the reduction indices.
-_T_TIDX = (("T", 0), ("Tidx", 1))
-_TYPE_ATTRS = {
-    **dict.fromkeys(("Sum", "Mean", "Max", "Min", "Prod", "ArgMax", "ArgMin", "Cumsum", "Cumprod",
-                     "ReverseV2", "BroadcastTo"), _T_TIDX),
-    "All": (("Tidx", 1),), "Any": (("Tidx", 1),),
-    "ConcatV2": (("T", 0), ("Tidx", -1)),
-    "Transpose": (("T", 0), ("Tperm", 1)), "ConjugateTranspose": (("T", 0), ("Tperm", 1)),
-    "ExpandDims": (("T", 0), ("Tdim", 1)),
-    "Fill": (("index_type", 0), ("T", 1)),
-    "GatherNd": (("Tparams", 0), ("Tindices", 1)),
-    "GatherV2": (("Tparams", 0), ("Tindices", 1), ("Taxis", 2)),
-    "InTopKV2": (("T", 1),), "Select": (("T", 1),), "SelectV2": (("T", 1),),
-    "LinSpace": (("T", 0), ("Tidx", 2)),
-    **dict.fromkeys(("Pad", "PadV2", "MirrorPad", "MirrorPadGrad"), (("T", 0), ("Tpaddings", 1))),
-    "OneHot": (("TI", 0), ("T", 2)),
-    "PlaceholderWithDefault": (("dtype", 0),),
-    "Print": (("T", 0), ("U", slice(1, None))),
-    "Assert": (("T", slice(1, None)),),
-    "Cast": (("SrcT", 0),),
-    "FusedBatchNormV3": (("T", 0), ("U", 1)), "FusedBatchNormGradV3": (("T", 0), ("U", 2)),
-    "ResizeBilinearGrad": (("T", 1),),
-    **dict.fromkeys(("Conv2DBackpropInput", "DepthwiseConv2dNativeBackpropInput", "AvgPoolGrad"),
-                    (("T", 1),)),
-    "RandomUniformInt": (("T", 0), ("Tout", 1)),
-    "Range": (("Tidx", 0),),
-    "Reshape": (("T", 0), ("Tshape", 1)),
-    "Slice": (("T", 0), ("Index", 1)), "StridedSlice": (("T", 0), ("Index", 1)),
-    "StridedSliceGrad": (("Index", 0), ("T", 4)),
-    "ScatterNd": (("Tindices", 0), ("T", 1)),
-    "SparseSoftmaxCrossEntropyWithLogits": (("T", 0), ("Tlabels", 1)),
-    "Split": (("T", 1),), "SplitV": (("T", 0), ("Tlen", 1)),
-    "Tile": (("T", 0), ("Tmultiples", 1)),
-    **dict.fromkeys(("NoOp", "MergeSummary", "AudioSummaryV2", "PrintV2", "SaveV2", "RestoreV2",
-                     "IsVariableInitialized", "LogicalAnd", "LogicalOr", "LogicalNot"), ()),
-}
-# Ops taking a list of N inputs, with how many ordinary inputs follow the list.
-_N_LIST = {"AddN": 0, "Pack": 0, "MergeSummary": 0, "ShapeN": 0, "ConcatV2": 1, "Einsum": 0}
-
-# OpDef fields that TF takes as an int32 Const input rather than an attr: op type -> (field,
-# TF's input name, its position among TF's inputs (-1: last), TF's input count (None: a list)).
-# The export adds a Const node `<op>/<input name>` (TF's naming) feeding that input; the import
-# folds such a Const back into the field.
-_REDUCE = ("axis", "reduction_indices", 1, 2)
-_CONST_INPUTS = {
-    **dict.fromkeys(("Sum", "Mean", "Max", "Min", "Prod", "Any", "All"), _REDUCE),
-    "ArgMax": ("axis", "dimension", 1, 2), "ArgMin": ("axis", "dimension", 1, 2),
-    "Cumsum": ("axis", "axis", 1, 2), "Cumprod": ("axis", "axis", 1, 2),
-    "ReverseV2": ("axis", "axis", 1, 2),
-    "ExpandDims": ("axis", "dim", 1, 2),
-    "ConcatV2": ("axis", "axis", -1, None),
-    "GatherV2": ("axis", "axis", 2, 3),
-    "OneHot": ("depth", "depth", 1, 4),
-    "Split": ("axis", "split_dim", 0, 2), "SplitV": ("axis", "split_dim", 2, 3),
-    "TopKV2": ("k", "k", 1, 2),
-    "Transpose": ("perm", "perm", 1, 2), "ConjugateTranspose": ("perm", "perm", 1, 2),
-}
-# Fields TF's op does not have, exported only when not at the one value TF's op implies.
-_TF_IMPLIED = {"Softmax": ("axis", -1), "LogSoftmax": ("axis", -1),
-               "SoftmaxCrossEntropyWithLogits": ("axis", -1)}
-
 
 class FunctionName(str):
     """The value of a `func` AttrValue: the name of a function in the GraphDef's library."""
@@ -402,7 +341,7 @@ def parse_input(name):
 
 
 def _const_input_value(op, field, value):
-    """The int32 array TF's Const input holds for a `_CONST_INPUTS` field, or None when TF's
+    """The int32 array TF's Const input holds for a `const_input` field, or None when TF's
     form cannot say it (all axes, or reversed axes, of a tensor of unknown rank)."""
     if value is None:
         rank = op.inputs[0].shape.rank
@@ -413,18 +352,19 @@ def _const_input_value(op, field, value):
 
 
 def _tf_form(op):
-    """TF's inputs of `op` (Tensors, and (input name, int32 array) pairs for the Const inputs
-    of `_CONST_INPUTS`) and its attrs: fields not moved to inputs, renamed, plus T, N..."""
+    """TF's inputs of `op` (Tensors, and (input name, int32 array) pairs for the Const input
+    of its `const_input`) and its attrs: fields not moved to inputs, renamed, plus T, N..."""
     inputs = list(op.inputs)
     fields = op.opdef.attrs()
-    spec = _CONST_INPUTS.get(op.type)
+    signature = op.opdef.tf_signature
+    spec = signature.const_input
     if spec is not None:
         field, input_name, position, _ = spec
         value = _const_input_value(op, field, fields[field])
         if value is not None:
             del fields[field]
             inputs.insert(len(inputs) if position < 0 else position, (input_name, value))
-    implied = _TF_IMPLIED.get(op.type)
+    implied = signature.implied
     if implied is not None:
         field, default = implied
         rank = op.inputs[0].shape.rank
@@ -432,15 +372,15 @@ def _tf_form(op):
             del fields[field]
     attrs = {ATTR_RENAMES.get(k, k): v for k, v in fields.items()}
     input_dtypes = [dtypes.int32 if isinstance(x, tuple) else x.dtype for x in inputs]
-    for key, index in _TYPE_ATTRS.get(op.type, (("T", 0),)):
+    for key, index in signature.type_attrs:
         if key in attrs:
             continue
         if isinstance(index, slice):
             attrs[key] = tuple(input_dtypes[index])
         elif -len(inputs) <= index < len(inputs):
             attrs[key] = input_dtypes[index]
-    if op.type in _N_LIST and "N" not in attrs:
-        attrs["N"] = len(inputs) - _N_LIST[op.type]
+    if signature.n_list is not None and "N" not in attrs:
+        attrs["N"] = len(inputs) - signature.n_list
     return inputs, attrs
 
 
@@ -468,8 +408,15 @@ def op_to_node_defs(op, add_shapes=False, taken=None, functions=None):
     use, which the Const names are made unique against and added to. `functions(Function)`
     names the library function a control-flow op's Function attr refers to."""
     taken = {o.name for o in op.graph.get_operations()} if taken is None else taken
-    if _expands(op):
-        return _expand(op, add_shapes, taken)
+    names = {}
+
+    def name(suffix):  # the unique name of a helper node of an expansion
+        if suffix not in names:
+            names[suffix] = _unique("%s/%s" % (op.name, suffix), taken)
+        return names[suffix]
+    parts = op.opdef.tf_expansion(op, [_input_name(t) for t in op.inputs], name)
+    if parts is not None:
+        return _expand(op, parts, name, add_shapes)
     tf_type = op.type
     if hasattr(op.opdef, "tf_form"):  # control flow: TF's If / While, Functions by name
         inputs, (tf_type, attrs) = list(op.inputs), op.opdef.tf_form(op)
@@ -499,68 +446,17 @@ def op_to_node_defs(op, add_shapes=False, taken=None, functions=None):
     return nodes
 
 
-def _sum_to_nodes(op, name):
-    """SumTo(g, target) as TF's gradients undo broadcasting: the axes BroadcastGradientArgs
-    finds for `target` against g's shape, summed, then reshaped to `target`."""
-    g, target = (_input_name(t) for t in op.inputs)
-    index_type = op.inputs[1].dtype
-    return [
-        ("Shape", "Shape", [g], {"T": op.inputs[0].dtype, "out_type": index_type}),
-        ("BroadcastGradientArgs", "BroadcastGradientArgs", [target, name("Shape")],
-         {"T": index_type}),
-        ("Sum", "Sum", [g, name("BroadcastGradientArgs")],
-         {"T": op.inputs[0].dtype, "Tidx": index_type, "keep_dims": False}),
-        (None, "Reshape", [name("Sum"), target], {"T": op.inputs[0].dtype, "Tshape": index_type}),
-    ]
-
-
-def _softmax_nodes(op, name):
-    """Softmax over a middle axis as TF's wrapper builds it: swap that axis with the last,
-    take TF's Softmax (last axis only), swap back."""
-    rank, axis = op.inputs[0].shape.rank, op.opdef.axis % op.inputs[0].shape.rank
-    perm = np.arange(rank, dtype=np.int32)
-    perm[[axis, rank - 1]] = perm[[rank - 1, axis]]
-    dtype = op.inputs[0].dtype
-    return [
-        ("perm", "Const", [], {"dtype": dtypes.int32, "value": perm}),
-        ("transpose", "Transpose", [_input_name(op.inputs[0]), name("perm")],
-         {"T": dtype, "Tperm": dtypes.int32}),
-        (op.type, op.type, [name("transpose")], {"T": dtype}),
-        (None, "Transpose", [name(op.type), name("perm")], {"T": dtype, "Tperm": dtypes.int32}),
-    ]
-
-
-# minitf-only op types (and forms of ops TF's op cannot take), exported as the TF ops that
-# compute the same: op type -> function
-# (op, name of a helper node) -> [(helper suffix, or None for the op's own node, TF op type,
-# inputs, attrs)]. The op's own node keeps its name and records the minitf op in the attrs
-# `_minitf_op`, `_minitf_inputs` and `_minitf_attr_<field>` (TF keeps attrs starting with '_'
-# and checks none of them), each helper node names it in `_minitf_part_of`, so `minitf_form`
-# restores the op.
-_EXPANSIONS = {"SumTo": _sum_to_nodes, "Softmax": _softmax_nodes, "LogSoftmax": _softmax_nodes}
-
-
 _FIELD_PREFIX = "_minitf_attr_"
 
 
-def _expands(op):
-    """Whether `op` is exported through `_EXPANSIONS`: a softmax only over a middle axis."""
-    if op.type not in ("Softmax", "LogSoftmax"):
-        return op.type in _EXPANSIONS
-    rank = op.inputs[0].shape.rank
-    return rank is not None and op.opdef.axis % max(rank, 1) != rank - 1
-
-
-def _expand(op, add_shapes, taken):
-    names = {}
-
-    def name(suffix):
-        if suffix not in names:
-            names[suffix] = _unique("%s/%s" % (op.name, suffix), taken)
-        return names[suffix]
-
+def _expand(op, parts, name, add_shapes):
+    """The NodeDefs of an op exported as the TF ops `parts` (from its `tf_expansion`): the op's
+    own node keeps its name and records the minitf op in the attrs `_minitf_op`,
+    `_minitf_inputs` and `_minitf_attr_<field>` (TF keeps attrs starting with '_' and checks
+    none of them), each helper node names it in `_minitf_part_of`, so `minitf_form` restores
+    the op."""
     nodes = []
-    for suffix, tf_type, inputs, attrs in _EXPANSIONS[op.type](op, name):
+    for suffix, tf_type, inputs, attrs in parts:
         node = node_def_pb2.NodeDef(name=op.name if suffix is None else name(suffix), op=tf_type,
                                     input=inputs, device=op.device or "")
         if suffix is None:
@@ -736,11 +632,12 @@ def _function_def(fn, ops, names, add_shapes):
 
 
 def fold_const_inputs(node_def, const_value):
-    """`node_def` in minitf's form: when it is in TF's form for an op of `_CONST_INPUTS` (the
+    """`node_def` in minitf's form: when it is in TF's form for an op with a `const_input` (the
     field's attr missing, the input there), a copy with that input folded into the field.
     `const_value(input string)` gives the value of the Const node an input names, or None.
     Returns (the NodeDef, the input string folded or None)."""
-    spec = _CONST_INPUTS.get(node_def.op)
+    cls = REGISTRY.get(node_def.op)
+    spec = None if cls is None else cls.tf_signature.const_input
     if spec is None:
         return node_def, None
     field, input_name, position, count = spec
@@ -751,7 +648,7 @@ def fold_const_inputs(node_def, const_value):
     index = data[position]
     source = node_def.input[index]
     value = const_value(source)
-    if value is None and spec is _REDUCE:  # axes known only at run time: a second input
+    if value is None and input_name == "reduction_indices":  # axes known at run time only
         runtime = node_def_pb2.NodeDef()
         runtime.CopyFrom(node_def)
         runtime.op = "RuntimeAxisReduction"
@@ -761,7 +658,6 @@ def fold_const_inputs(node_def, const_value):
         raise ValueError("Node '%s' (%s): minitf keeps its input '%s' as a static attr, so it "
                          "must come from a Const node, not from '%s'"
                          % (node_def.name, node_def.op, input_name, source))
-    cls = lookup(node_def.op)
     tuple_field = "tuple" in str({f.name: f.type for f in dataclasses.fields(cls)}[field])
     value = np.asarray(value)
     if tuple_field:
@@ -859,7 +755,7 @@ def _functional(node_def):
 
 
 def _collapse(node_def):
-    """The minitf op an `_EXPANSIONS` node stands for (see `_expand`)."""
+    """The minitf op an expansion's node stands for (see `_expand`)."""
     original = node_def_pb2.NodeDef(name=node_def.name, device=node_def.device,
                                     op=from_attr_value(node_def.attr["_minitf_op"]))
     original.input.extend(from_attr_value(node_def.attr["_minitf_inputs"]))

@@ -44,6 +44,30 @@ from minitf.framework.context import get_default_graph
 REGISTRY = {}
 
 
+@dataclasses.dataclass(frozen=True)
+class TFSignature:
+    """How an op is written as a NodeDef of TF's GraphDef where that differs from the default
+    (TF's op of the same type name, attr ``T`` from input 0, every field an attr); an op class
+    declares it as ``tf_signature`` and framework/graph_def.py reads it.
+
+    * ``type_attrs``: TF's type attrs that come from input dtypes, as (attr, index into TF's
+      inputs) pairs; an index that is a slice gives a list of types. Indexes count the Const
+      input of ``const_input`` too, so ``Tidx`` can come from the reduction indices.
+    * ``const_input``: (field, TF's input name, its position among TF's inputs (-1: last), TF's
+      input count (None: a list)) for a field TF takes as an int32 Const input rather than an
+      attr. The export adds a Const node ``<op>/<input name>`` feeding that input; the import
+      folds such a Const back into the field.
+    * ``n_list``: the op takes a list of ``N`` inputs followed by this many ordinary ones.
+    * ``implied``: (field, value) for a field TF's op does not have, exported only when not at
+      that value (nor at the last axis, which the value -1 means).
+    """
+
+    type_attrs: tuple = (("T", 0),)
+    const_input: tuple = None
+    n_list: int = None
+    implied: tuple = None
+
+
 class OpDef:
     """Base class of all ops; see the module docstring for what subclasses implement.
 
@@ -97,6 +121,7 @@ class OpDef:
                           % (op.name, op.type))
 
     ref_inputs: ClassVar[tuple] = ()          # inputs that are variable references (see bind)
+    tf_signature: ClassVar[TFSignature] = TFSignature()  # its form in TF's GraphDef
 
     def bind(self, ctx, op):
         return self.specialize(ctx.xp_for(op), op)
@@ -116,6 +141,13 @@ class OpDef:
         """The TensorShape that the op's 1-D integer output describes when used as a shape, with
         None for entries not known at build time, when more than its value is known (the Shape
         of a partly known shape, a stack of known and unknown sizes); else None."""
+        return None
+
+    def tf_expansion(self, op, inputs, name):
+        """For a minitf-only op (or a form TF's op cannot take): the TF ops that compute the same,
+        as [(helper suffix, or None for the op's own node, TF op type, inputs, attrs)], given
+        the names of `op`'s inputs and `name(suffix)`, the unique name of a helper node. None
+        (the default): the op is exported as itself."""
         return None
 
     def attrs(self):

@@ -19,6 +19,7 @@ from minitf.ops.embedding_ops import embedding_lookup
 from minitf.ops.math_ops import (cast, equal, log, matmul, reduce_any, reduce_sum)
 from minitf.ops.nn_ops import (sigmoid_cross_entropy_with_logits,
                                softmax_cross_entropy_with_logits_v2)
+from minitf.ops.op_util import dtype_error
 from minitf.ops.random_ops import RandomOp, get_seed
 
 __all__ = ["log_uniform_candidate_sampler", "uniform_candidate_sampler", "nce_loss",
@@ -42,8 +43,7 @@ class _CandidateSampler(RandomOp):
 
     def infer(self, true_classes):
         if true_classes.dtype is not dtypes.int64:
-            raise TypeError("Value passed to parameter 'true_classes' has DataType %s not in "
-                            "list of allowed values: int64" % true_classes.dtype.name)
+            raise dtype_error("true_classes", true_classes.dtype, (dtypes.int64,))
         dims = true_classes.shape.as_tuple()
         if dims is not None and (len(dims) != 2 or dims[1] not in (None, self.num_true)):
             raise ValueError("true_classes must be a matrix [batch_size, num_true=%d], saw shape "

@@ -29,10 +29,11 @@ from minitf.framework.registry import OpDef, lookup, register
 from minitf.framework.shapes import TensorShape, as_shape, format_dims, unknown_shape
 from minitf.framework.tensor import Tensor, TensorSpec
 from minitf.gradients import gradients
-from minitf.ops.core import Identity, identity, stack, zeros_like
 from minitf.ops.constant_op import constant, convert_to_tensor
+from minitf.ops.core import Identity, identity, stack, zeros_like
 from minitf.ops.logging_ops import Assert
 from minitf.ops.math_ops import cast, reduce_sum
+from minitf.ops.op_util import rank_error
 from minitf.ops.scatter_ops import apply_at
 
 __all__ = ["cond", "case", "while_loop"]
@@ -246,7 +247,7 @@ class If(_FunctionalOp):
             raise TypeError("Input 'pred' of 'If' Op has type %s that does not match expected "
                             "type of bool" % pred.dtype.name)
         if pred.shape.ndims not in (None, 0):
-            raise ValueError("Shape must be rank 0 but is rank %d" % pred.shape.ndims)
+            raise rank_error(0, pred.shape.ndims)
         specs = [TensorSpec(_join_shapes(a.shape, b.shape), a.dtype)
                  for a, b in zip(self.then_branch.outputs, self.else_branch.outputs)]
         return specs + [_TOKEN]
@@ -295,9 +296,8 @@ def _check_pred(pred):
         raise TypeError("Input 'pred' of tf.cond has type %s that does not match expected type "
                         "of bool." % pred.dtype.name)
     if pred.shape.ndims not in (None, 0):
-        raise ValueError("Shape must be rank 0 but is rank %d for the predicate '%s' of tf.cond "
-                         "with input shapes: %s." % (pred.shape.ndims, pred.name,
-                                                     format_dims(pred.shape.as_tuple())))
+        raise rank_error(0, pred.shape.ndims, " for the predicate '%s' of tf.cond with input "
+                         "shapes: %s." % (pred.name, format_dims(pred.shape.as_tuple())))
 
 
 def cond(pred, true_fn=None, false_fn=None, strict=False, name=None, fn1=None, fn2=None):
@@ -620,9 +620,9 @@ def _loop(cond, body, loop_vars, shape_invariants, name, maximum_iterations, bac
         raise TypeError("The loop condition must return one bool tensor, got %s"
                         % ", ".join("%s" % t.dtype.name for t in cond_out))
     if cond_out[0].shape.ndims not in (None, 0):
-        raise ValueError("Shape must be rank 0 but is rank %d for the loop condition '%s' with "
-                         "input shapes: %s." % (cond_out[0].shape.ndims, cond_out[0].name,
-                                                format_dims(cond_out[0].shape.as_tuple())))
+        pred = cond_out[0]
+        raise rank_error(0, pred.shape.ndims, " for the loop condition '%s' with input shapes: "
+                         "%s." % (pred.name, format_dims(pred.shape.as_tuple())))
     body_g, body_args, body_res = _build_function(scope + "body", lambda *a: call(body, a),
                                                   specs, graph)
     stacked = []

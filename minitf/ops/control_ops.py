@@ -4,7 +4,7 @@ import builtins
 
 from minitf.framework.graph import control_dependencies, get_default_graph, name_scope
 from minitf.framework.operation import Operation
-from minitf.framework.registry import OpDef, register
+from minitf.framework.registry import OpDef, TFSignature, register
 from minitf.ops.array_ops import identity
 
 __all__ = ["group", "no_op", "tuple"]
@@ -12,6 +12,7 @@ __all__ = ["group", "no_op", "tuple"]
 
 @register
 class NoOp(OpDef):
+    tf_signature = TFSignature(type_attrs=())
     differentiable = False
 
     def infer(self):

@@ -23,12 +23,13 @@ import numpy as np
 
 from minitf import dtypes
 from minitf.framework.graph import name_scope
-from minitf.framework.registry import OpDef, register
+from minitf.framework.registry import OpDef, TFSignature, register
 from minitf.framework.shapes import Dimension
 from minitf.framework.tensor import TensorSpec
 from minitf.framework.tensor_util import constant_value, constant_value_as_shape
 from minitf.ops.array_ops import expand_dims, shape, squeeze, zeros_like
 from minitf.ops.constant_op import convert_to_tensor
+from minitf.ops.op_util import dtype_error, rank_error, type_mismatch_error
 
 __all__ = ["conv2d", "conv2d_transpose", "conv2d_backprop_input", "conv2d_backprop_filter",
            "depthwise_conv2d", "depthwise_conv2d_native", "separable_conv2d", "conv1d",
@@ -86,21 +87,17 @@ def _window(size, k, stride, dilation, padding, pads=(0, 0)):
 
 def _check_rank(t, rank, arg):
     if t.shape.ndims is not None and t.shape.ndims != rank:
-        raise ValueError("Shape must be rank %d but is rank %d (argument '%s')"
-                         % (rank, t.shape.ndims, arg))
+        raise rank_error(rank, t.shape.ndims, " (argument '%s')" % arg)
 
 
 def _check_same_dtype(op_type, x, other, arg, first="input"):
     if other.dtype is not x.dtype:
-        raise TypeError("Input '%s' of '%s' Op has type %s that does not match type %s of "
-                        "argument '%s'." % (arg, op_type, other.dtype.name, x.dtype.name, first))
+        raise type_mismatch_error(op_type, arg, other.dtype, first, x.dtype)
 
 
 def _check_dtype(op_type, dtype, arg="input"):
     if dtype not in _CONV_DTYPES:
-        raise TypeError("Value passed to parameter '%s' has DataType %s not in list of allowed "
-                        "values: %s (op %s)" % (arg, dtype.name,
-                                                ", ".join(d.name for d in _CONV_DTYPES), op_type))
+        raise dtype_error(arg, dtype, _CONV_DTYPES, op_type)
 
 
 def _channels_match(op_type, c, filter_c, what="input depth of filter"):
@@ -466,6 +463,7 @@ class Conv2DBackpropInput(_ConvBase):
     """The gradient of Conv2D with respect to its input, of shape `input_sizes` (also
     conv2d_transpose). Linear in filter and out_backprop, so its gradients are Conv2D and
     Conv2DBackpropFilter."""
+    tf_signature = TFSignature(type_attrs=(("T", 1),))
 
     supports_out = True
 
@@ -611,6 +609,7 @@ class DepthwiseConv2dNative(_DepthwiseBase):
 @register
 class DepthwiseConv2dNativeBackpropInput(_DepthwiseBase):
 
+    tf_signature = TFSignature(type_attrs=(("T", 1),))
     def infer(self, input_sizes, w, dy):
         _check_same_dtype(self.type_name, w, dy, "out_backprop", "filter")
         _check_dtype(self.type_name, w.dtype, "filter")
@@ -692,9 +691,8 @@ def _lowest(xp, dtype):
 
 def _check_pool_dtype(op_type, dtype):
     if not (dtype.is_floating or dtype.is_integer):
-        raise TypeError("Value passed to parameter 'input' has DataType %s not in list of "
-                        "allowed values: float16, float32, float64, int8, int16, int32, int64, "
-                        "uint8, uint16 (op %s)" % (dtype.name, op_type))
+        raise dtype_error("input", dtype, "float16, float32, float64, int8, int16, int32, int64, "
+                          "uint8, uint16", op_type)
 
 
 def _first_max_masks(xp, op, x, y):
@@ -845,13 +843,13 @@ class AvgPool(_PoolBase):
 
 def _check_dtype_float(op_type, dtype, arg="value"):
     if not dtype.is_floating:
-        raise TypeError("Value passed to parameter '%s' has DataType %s not in list of allowed "
-                        "values: float16, float32, float64 (op %s)" % (arg, dtype.name, op_type))
+        raise dtype_error(arg, dtype, "float16, float32, float64", op_type)
 
 
 @register
 class AvgPoolGrad(_PoolBase):
     """Spreads each window's gradient evenly over the real inputs it averaged."""
+    tf_signature = TFSignature(type_attrs=(("T", 1),))
 
 
     def infer(self, orig_input_shape, dy):

@@ -10,7 +10,7 @@ import numpy as np
 
 from minitf import backend, dtypes
 from minitf.framework.graph import get_default_graph, name_scope
-from minitf.framework.registry import OpDef, lookup, register
+from minitf.framework.registry import OpDef, TFSignature, lookup, register
 from minitf.framework.shapes import (TensorShape, as_shape, broadcast_dims, format_dims,
                                      merge_dims, normalize_axis, num_elements, reduce_dims)
 from minitf.framework.tensor import Tensor, TensorSpec
@@ -182,6 +182,7 @@ def placeholder(dtype, shape=None, name=None):
 
 @register
 class PlaceholderWithDefault(OpDef):
+    tf_signature = TFSignature(type_attrs=(("dtype", 0),))
     shape: TensorShape
     fresh_output = False
     is_identity = True
@@ -280,6 +281,7 @@ def shape(input, name=None, out_type=dtypes.int32):
 
 @register
 class Reshape(OpDef):
+    tf_signature = TFSignature(type_attrs=(("T", 0), ("Tshape", 1)))
     host_inputs = (1,)  # shape arguments stay on the host
     def infer(self, x, new_shape):
         check_shape_tensor(new_shape, "Reshape's shape")
@@ -358,6 +360,7 @@ def _int_range(value):
 
 @register
 class Fill(OpDef):
+    tf_signature = TFSignature(type_attrs=(("index_type", 0), ("T", 1)))
     host_inputs = (0,)  # shape arguments stay on the host
     def infer(self, dims, value):
         check_shape_tensor(dims, "Fill's dims")
@@ -466,6 +469,7 @@ def ones_like(tensor, dtype=None, name=None, optimize=True):
 
 @register
 class BroadcastTo(OpDef):
+    tf_signature = TFSignature(type_attrs=(("T", 0), ("Tidx", 1)))
     host_inputs = (1,)  # shape arguments stay on the host
     def infer(self, x, target):
         check_shape_tensor(target, "broadcast_to's shape")
@@ -518,6 +522,21 @@ class SumTo(OpDef):
     def grad(self, op, dy):
         return [broadcast_to(dy, shape(op.inputs[0])), None]
 
+    def tf_expansion(self, op, inputs, name):
+        # As TF's gradients undo broadcasting: the axes BroadcastGradientArgs finds for
+        # `target` against g's shape, summed, then reshaped to `target`.
+        g, target = inputs
+        index_type = op.inputs[1].dtype
+        return [
+            ("Shape", "Shape", [g], {"T": op.inputs[0].dtype, "out_type": index_type}),
+            ("BroadcastGradientArgs", "BroadcastGradientArgs", [target, name("Shape")],
+             {"T": index_type}),
+            ("Sum", "Sum", [g, name("BroadcastGradientArgs")],
+             {"T": op.inputs[0].dtype, "Tidx": index_type, "keep_dims": False}),
+            (None, "Reshape", [name("Sum"), target],
+             {"T": op.inputs[0].dtype, "Tshape": index_type}),
+        ]
+
 
 def sum_to(g, like):
     """`g` summed down to the runtime shape of `like` (no op when both shapes are known and
@@ -532,6 +551,8 @@ def sum_to(g, like):
 
 @register
 class ExpandDims(OpDef):
+    tf_signature = TFSignature(
+        type_attrs=(("T", 0), ("Tdim", 1)), const_input=("axis", "dim", 1, 2))
     axis: int
 
     def infer(self, x):
@@ -559,6 +580,7 @@ def expand_dims(input, axis=None, name=None, dim=None):
 
 @register
 class Pack(OpDef):
+    tf_signature = TFSignature(n_list=0)
     axis: int = 0
 
     def infer(self, *xs):
@@ -669,6 +691,7 @@ def unstack(value, num=None, axis=0, name="unstack"):
 
 @register
 class Cast(OpDef):
+    tf_signature = TFSignature(type_attrs=(("SrcT", 0),))
     DstT: dtypes.DType
     supports_out = False
 
@@ -701,6 +724,8 @@ def cast(x, dtype, name=None):
 
 class Reduction(OpDef):
     """Reduces over static `axis` (None = all). Subclasses set `kernel`."""
+    tf_signature = TFSignature(
+        type_attrs=(("T", 0), ("Tidx", 1)), const_input=("axis", "reduction_indices", 1, 2))
 
     axis: tuple = None
     keepdims: bool = False

@@ -9,11 +9,12 @@ import numpy as np
 
 from minitf import dtypes, errors
 from minitf.framework.graph import name_scope
-from minitf.framework.registry import OpDef, register
+from minitf.framework.registry import OpDef, TFSignature, register
 from minitf.framework.shapes import broadcast_dims, format_dims, merge_dims
 from minitf.framework.tensor import TensorSpec
 from minitf.ops.core import cast, convert_to_tensor, sum_to, zeros_like
-from minitf.ops.op_util import check_dtype, check_same_shape, is_tensor_like, out_array
+from minitf.ops.op_util import (check_dtype, check_same_shape, is_tensor_like, out_array,
+                                type_mismatch_error)
 
 __all__ = ["add", "subtract", "multiply", "divide", "truediv", "realdiv", "div", "div_no_nan",
            "floordiv", "floormod", "mod", "truncatediv", "truncatemod", "pow", "maximum",
@@ -83,8 +84,7 @@ class BinaryOp(OpDef):
 
     def infer(self, x, y):
         if x.dtype is not y.dtype:
-            raise TypeError("Input 'y' of '%s' Op has type %s that does not match type %s of "
-                            "argument 'x'" % (self.type_name, y.dtype.name, x.dtype.name))
+            raise type_mismatch_error(self.type_name, "y", y.dtype, "x", x.dtype)
         check_dtype(self.type_name, x.dtype, self.allowed)
         return TensorSpec(broadcast_dims(x.shape.as_tuple(), y.shape.as_tuple()),
                           self.result_dtype or x.dtype)
@@ -966,6 +966,7 @@ def not_equal(x, y, name=None):
 
 @register
 class LogicalAnd(_Comparison):
+    tf_signature = TFSignature(type_attrs=())
     kernel = "logical_and"
     allowed = "bool"
 
@@ -977,6 +978,7 @@ def logical_and(x, y, name=None):
 
 @register
 class LogicalOr(_Comparison):
+    tf_signature = TFSignature(type_attrs=())
     kernel = "logical_or"
     allowed = "bool"
 
@@ -988,6 +990,7 @@ def logical_or(x, y, name=None):
 
 @register
 class LogicalNot(UnaryOp):
+    tf_signature = TFSignature(type_attrs=())
     kernel = "logical_not"
     allowed = "bool"
     differentiable = False
@@ -1008,13 +1011,13 @@ def logical_xor(x, y, name="LogicalXor"):
 @register
 class Select(OpDef):
     """tf.where(cond, x, y) in TF1: cond has x's shape, or is a vector over x's first axis."""
+    tf_signature = TFSignature(type_attrs=(("T", 1),))
 
     def infer(self, cond, x, y):
         if cond.dtype is not dtypes.bool:
             raise TypeError("condition must be a bool tensor, got %s" % cond.dtype.name)
         if x.dtype is not y.dtype:
-            raise TypeError("Input 'e' of 'Select' Op has type %s that does not match type %s "
-                            "of argument 't'" % (y.dtype.name, x.dtype.name))
+            raise type_mismatch_error("Select", "e", y.dtype, "t", x.dtype)
         if not x.shape.is_compatible_with(y.shape):
             raise ValueError("Shapes %s and %s are not compatible"
                              % (format_dims(x.shape.as_tuple()), format_dims(y.shape.as_tuple())))
@@ -1071,6 +1074,7 @@ def where_indices(condition, name=None):
 
 @register
 class AddN(OpDef):
+    tf_signature = TFSignature(n_list=0)
     supports_out = True
 
     def infer(self, *xs):

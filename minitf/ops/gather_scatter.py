@@ -5,14 +5,14 @@ import numpy as np
 from minitf import dtypes
 from minitf.framework.graph import name_scope
 from minitf.framework.indexed_slices import IndexedSlices
-from minitf.framework.registry import OpDef, register
+from minitf.framework.registry import OpDef, TFSignature, register
 from minitf.framework.shapes import TensorShape, format_dims, normalize_axis
 from minitf.framework.tensor import TensorSpec
 from minitf.framework.tensor_util import constant_value_as_shape
 from minitf.ops.core import convert_to_tensor, expand_dims, index_tensor, reshape, shape, stack
 from minitf.ops.elementwise import where_indices
 from minitf.ops.join_split import concat
-from minitf.ops.op_util import check_int_dtype, check_shape_tensor, static_int
+from minitf.ops.op_util import check_int_dtype, check_shape_tensor, rank_error, static_int
 from minitf.ops.shape_ops import size, squeeze, transpose
 
 __all__ = ["gather", "gather_nd", "scatter_nd", "boolean_mask"]
@@ -34,6 +34,9 @@ def format_index(position):
 
 @register
 class GatherV2(OpDef):
+    tf_signature = TFSignature(
+        type_attrs=(("Tparams", 0), ("Tindices", 1), ("Taxis", 2)),
+        const_input=("axis", "axis", 2, 3))
     axis: int = 0  # no out=: np.take with out= and mode='raise' buffers, and is 2x slower
 
     def infer(self, params, indices):
@@ -42,7 +45,7 @@ class GatherV2(OpDef):
         if dims is None or idx is None:
             return TensorSpec(None, params.dtype)
         if not dims:
-            raise ValueError("Shape must be at least rank 1 but is rank 0")
+            raise rank_error(1, 0, at_least=True)
         (axis,) = normalize_axis(self.axis, len(dims), "gather axis")
         return TensorSpec(dims[:axis] + idx + dims[axis + 1:], params.dtype)
 
@@ -127,6 +130,7 @@ def _nd_index(indices):
 
 @register
 class GatherNd(OpDef):
+    tf_signature = TFSignature(type_attrs=(("Tparams", 0), ("Tindices", 1)))
     def infer(self, params, indices):
         check_int_dtype(indices, "indices")
         dims, idx = params.shape.as_tuple(), indices.shape.as_tuple()
@@ -170,6 +174,7 @@ def gather_nd(params, indices, name=None, batch_dims=0):
 class ScatterNd(OpDef):
     """Zeros of `shape` with `updates` added at `indices` (repeated indices add up). The kernel
     is `xp.add.at`: numpy's, or cupy's ufunc.at (cupy >= 12, CUDA atomicAdd)."""
+    tf_signature = TFSignature(type_attrs=(("Tindices", 0), ("T", 1)))
     host_inputs = (2,)  # shape arguments stay on the host
 
     def infer(self, indices, updates, shape_):

@@ -11,7 +11,7 @@ import numpy as np
 
 from minitf import dtypes
 from minitf.framework.graph import name_scope
-from minitf.framework.registry import OpDef, register
+from minitf.framework.registry import OpDef, TFSignature, register
 from minitf.framework.tensor import TensorSpec
 from minitf.framework.tensor_util import constant_value, constant_value_as_shape
 from minitf.ops import math_ops
@@ -20,6 +20,7 @@ from minitf.ops.array_ops import (expand_dims, identity, pad, reverse, shape, sl
 from minitf.ops.constant_op import convert_to_tensor
 from minitf.ops.math_ops import (cast, less, maximum, multiply, reduce_mean, rsqrt, sqrt,
                                  square, subtract, where)
+from minitf.ops.op_util import dtype_error, rank_error
 from minitf.ops.random_ops import random_uniform
 
 __all__ = ["ResizeMethod", "resize_images", "resize_bilinear", "resize_nearest_neighbor",
@@ -78,8 +79,7 @@ def _size_spec(op_type, size, arg="size"):
 
 def _check_images(op_type, images, arg="images"):
     if images.shape.ndims not in (None, 4):
-        raise ValueError("Shape must be rank 4 but is rank %d (argument '%s' of %s)"
-                         % (images.shape.ndims, arg, op_type))
+        raise rank_error(4, images.shape.ndims, " (argument '%s' of %s)" % (arg, op_type))
     return images.shape.as_tuple() or (None,) * 4
 
 
@@ -113,8 +113,7 @@ class ResizeBilinear(_Resize):
         self._check_attrs()
         n, _, _, c = _check_images(self.type_name, images)
         if not (images.dtype.is_floating or images.dtype.is_integer):
-            raise TypeError("Value passed to parameter 'images' has DataType %s not in list of "
-                            "allowed values: real number types" % images.dtype.name)
+            raise dtype_error("images", images.dtype, "real number types")
         out = dtypes.float64 if images.dtype is dtypes.float64 else dtypes.float32
         return TensorSpec((n,) + _size_spec(self.type_name, size) + (c,), out)
 
@@ -135,6 +134,7 @@ class ResizeBilinear(_Resize):
 class ResizeBilinearGrad(_Resize):
     """The gradient of ResizeBilinear: grads mapped back by the transposed matrices onto
     original_image's shape."""
+    tf_signature = TFSignature(type_attrs=(("T", 1),))
 
     align_corners: bool = False
     half_pixel_centers: bool = False

@@ -4,12 +4,12 @@ import numbers
 
 from minitf import dtypes
 from minitf.framework.graph import get_default_graph, name_scope
-from minitf.framework.registry import OpDef, register
+from minitf.framework.registry import OpDef, TFSignature, register
 from minitf.framework.shapes import format_dims, normalize_axis
 from minitf.framework.tensor import TensorSpec
 from minitf.ops.core import (constant, convert_to_tensor, identity, index_tensor, reduce_sum,
                              reshape, shape, stack, static_int_list)
-from minitf.ops.op_util import check_shape_tensor, kernel_outputs, static_int
+from minitf.ops.op_util import check_shape_tensor, kernel_outputs, rank_error, static_int
 
 __all__ = ["concat", "split", "tile"]
 
@@ -29,6 +29,8 @@ def _dim_sizes(xs, axis):
 
 @register
 class ConcatV2(OpDef):
+    tf_signature = TFSignature(
+        type_attrs=(("T", 0), ("Tidx", -1)), const_input=("axis", "axis", -1, None), n_list=1)
     axis: int
     supports_out = True
 
@@ -45,7 +47,7 @@ class ConcatV2(OpDef):
         rank = known[0].shape.ndims
         for x in known:
             if x.shape.ndims != rank:
-                raise ValueError("Shape must be rank %d but is rank %d" % (rank, x.shape.ndims))
+                raise rank_error(rank, x.shape.ndims)
         (axis,) = normalize_axis(self.axis, rank, "concat axis")
         out = list(known[0].shape.as_tuple())
         for x in known[1:]:
@@ -83,6 +85,7 @@ def concat(values, axis, name="concat"):
 
 @register
 class Split(OpDef):
+    tf_signature = TFSignature(type_attrs=(("T", 1),), const_input=("axis", "split_dim", 0, 2))
     axis: int
     num_split: int
 
@@ -109,6 +112,8 @@ class Split(OpDef):
 
 @register
 class SplitV(OpDef):
+    tf_signature = TFSignature(
+        type_attrs=(("T", 0), ("Tlen", 1)), const_input=("axis", "split_dim", 2, 3))
     axis: int
     num_split: int
 
@@ -174,6 +179,7 @@ def split(value, num_or_size_splits, axis=0, num=None, name="split"):
 
 @register
 class Tile(OpDef):
+    tf_signature = TFSignature(type_attrs=(("T", 0), ("Tmultiples", 1)))
     host_inputs = (1,)  # shape arguments stay on the host
     def infer(self, x, multiples):
         check_shape_tensor(multiples, "Tile's multiples")

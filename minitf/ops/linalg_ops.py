@@ -9,7 +9,7 @@ from minitf.framework.tensor import TensorSpec
 from minitf.ops.array_ops import ones, transpose, zeros, zeros_like
 from minitf.ops.constant_op import convert_to_tensor
 from minitf.ops.math_ops import reduce_sum
-from minitf.ops.op_util import check_dtype
+from minitf.ops.op_util import check_dtype, rank_error, type_mismatch_error
 
 __all__ = ["diag", "diag_part", "matrix_diag", "matrix_diag_part", "matrix_set_diag",
            "matrix_transpose", "trace",
@@ -19,8 +19,8 @@ __all__ = ["diag", "diag_part", "matrix_diag", "matrix_diag_part", "matrix_set_d
 def _rank_at_least(op_type, x, rank):
     dims = x.shape.as_tuple()
     if dims is not None and len(dims) < rank:
-        raise ValueError("Shape must be at least rank %d but is rank %d for '%s' with input "
-                         "shape %s" % (rank, len(dims), op_type, x.shape))
+        raise rank_error(rank, len(dims), " for '%s' with input shape %s" % (op_type, x.shape),
+                         at_least=True)
     return dims
 
 
@@ -116,8 +116,7 @@ class Diag(OpDef):
     def infer(self, d):
         dims = d.shape.as_tuple()
         if dims is not None and not dims:
-            raise ValueError("Shape must be at least rank 1 but is rank 0 for 'Diag' with input "
-                             "shape []")
+            raise rank_error(1, 0, " for 'Diag' with input shape []", at_least=True)
         return TensorSpec(None if dims is None else dims + dims, d.dtype)
 
     def compute(self, xp, d):
@@ -165,8 +164,7 @@ class Cross(OpDef):
 
     def infer(self, a, b):
         if a.dtype is not b.dtype:
-            raise TypeError("Input 'b' of 'Cross' Op has type %s that does not match type %s of "
-                            "argument 'a'" % (b.dtype.name, a.dtype.name))
+            raise type_mismatch_error("Cross", "b", b.dtype, "a", a.dtype)
         check_dtype(self.type_name, a.dtype, "ordered")
         if not a.shape.is_compatible_with(b.shape):
             raise ValueError("Dimensions must be equal for 'Cross' with input shapes: %s, %s"

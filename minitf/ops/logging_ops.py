@@ -20,7 +20,7 @@ import sys
 from minitf import dtypes, errors
 from minitf.backend import HOST_DEVICE
 from minitf.framework.graph import name_scope
-from minitf.framework.registry import OpDef, register
+from minitf.framework.registry import OpDef, TFSignature, register
 from minitf.framework.shapes import format_dims
 from minitf.framework.tensor import Tensor, TensorSpec
 from minitf.framework.tensor_util import constant_value
@@ -28,7 +28,7 @@ from minitf.ops import array_ops, math_ops
 from minitf.ops.constant_op import convert_to_tensor
 from minitf.ops.control_ops import no_op
 from minitf.ops.elementwise import binary_operands
-from minitf.ops.op_util import is_tensor_like
+from minitf.ops.op_util import dtype_error, is_tensor_like
 
 __all__ = ["Print", "print", "Assert", "check_numerics", "assert_equal", "assert_none_equal",
            "assert_less", "assert_less_equal", "assert_greater", "assert_greater_equal",
@@ -160,6 +160,7 @@ def summarize_v2(value, limit=3, quote_strings=True):
 @register
 class PrintOp(OpDef):
     """Returns input 0 unchanged; prints `message` and the other inputs when it runs."""
+    tf_signature = TFSignature(type_attrs=(("T", 0), ("U", slice(1, None))))
 
     type_name = "Print"
     message: str = ""
@@ -214,6 +215,7 @@ def Print(input_, data, message=None, first_n=None, summarize=None, name=None):
 class PrintV2(OpDef):
     """tf.print's op: writes `template[0] input0 template[1] input1 ... end` to the stream.
     (TF formats in a separate StringFormat op and prints a string; minitf does both here.)"""
+    tf_signature = TFSignature(type_attrs=())
 
     template: tuple = ("",)
     summarize: int = 3
@@ -311,6 +313,7 @@ def print(*inputs, **kwargs):  # noqa: A001 - TF's public name
 @register
 class AssertOp(OpDef):
     """Fails the run with InvalidArgumentError listing `data` when `condition` is false."""
+    tf_signature = TFSignature(type_attrs=(("T", slice(1, None)),))
 
     type_name = "Assert"
     summarize: int = 3
@@ -359,8 +362,7 @@ class CheckNumerics(OpDef):
 
     def infer(self, x):
         if x.dtype not in (dtypes.float16, dtypes.float32, dtypes.float64):
-            raise TypeError("Value passed to parameter 'tensor' has DataType %s not in list of "
-                            "allowed values: float16, float32, float64" % x.dtype.name)
+            raise dtype_error("tensor", x.dtype, (dtypes.float16, dtypes.float32, dtypes.float64))
         return TensorSpec(x.shape, x.dtype)
 
     def compute(self, xp, x):

@@ -3,9 +3,11 @@ in_top_k, and the tf.nn functions composed from ops (moments, l2_normalize, drop
 
 import numbers
 
+import numpy as np
+
 from minitf import dtypes, errors
 from minitf.framework.graph import name_scope
-from minitf.framework.registry import OpDef, register
+from minitf.framework.registry import OpDef, TFSignature, register
 from minitf.framework.shapes import (Dimension, TensorShape, as_shape, broadcast_dims, merge_dims,
                                      normalize_axis)
 from minitf.framework.tensor import TensorSpec
@@ -15,10 +17,11 @@ from minitf.ops.constant_op import convert_to_tensor
 from minitf.ops.core import (ZerosLike, broadcast_to, expand_dims, shape, stop_gradient,
                              zeros_like)
 from minitf.ops.elementwise import UnaryOp, binary_operands
-from minitf.ops.op_util import check_dtype, check_same_shape, out_array
 from minitf.ops.math_ops import (cast, exp, greater_equal, less, log1p, maximum, multiply,
                                  negative, reduce_mean, reduce_sum, rsqrt, sigmoid, square,
                                  squared_difference, where)
+from minitf.ops.op_util import (check_dtype, check_same_shape, dtype_error, out_array, rank_error,
+                                type_mismatch_error)
 from minitf.ops.random_ops import random_uniform
 
 __all__ = ["relu", "relu6", "elu", "selu", "leaky_relu", "softplus", "softsign", "softmax",
@@ -131,9 +134,8 @@ class _ActivationGrad(OpDef):
 
     def infer(self, gradients, features):
         if gradients.dtype is not features.dtype:
-            raise TypeError("Input 'features' of '%s' Op has type %s that does not match type %s "
-                            "of argument 'gradients'" % (self.type_name, features.dtype.name,
-                                                         gradients.dtype.name))
+            raise type_mismatch_error(self.type_name, "features", features.dtype, "gradients",
+                                      gradients.dtype)
         return TensorSpec(merge_dims(gradients.shape.as_tuple(), features.shape.as_tuple()),
                           gradients.dtype)
 
@@ -231,12 +233,32 @@ class _SoftmaxBase(UnaryOp):
     def infer(self, x):
         check_dtype(self.type_name, x.dtype, "real", "logits")
         if x.shape.ndims == 0:
-            raise ValueError("Shape must be at least rank 1 but is rank 0")
+            raise rank_error(1, 0, at_least=True)
         return TensorSpec(x.shape, x.dtype)
+
+    def tf_expansion(self, op, inputs, name):
+        # TF's Softmax takes the last axis only: over a middle axis, as TF's wrapper builds it,
+        # swap that axis with the last, take TF's op, swap back.
+        rank = op.inputs[0].shape.rank
+        if rank is None or self.axis % max(rank, 1) == rank - 1:
+            return None
+        axis = self.axis % rank
+        perm = np.arange(rank, dtype=np.int32)
+        perm[[axis, rank - 1]] = perm[[rank - 1, axis]]
+        dtype = op.inputs[0].dtype
+        return [
+            ("perm", "Const", [], {"dtype": dtypes.int32, "value": perm}),
+            ("transpose", "Transpose", [inputs[0], name("perm")],
+             {"T": dtype, "Tperm": dtypes.int32}),
+            (op.type, op.type, [name("transpose")], {"T": dtype}),
+            (None, "Transpose", [name(op.type), name("perm")],
+             {"T": dtype, "Tperm": dtypes.int32}),
+        ]
 
 
 @register
 class Softmax(_SoftmaxBase):
+    tf_signature = TFSignature(implied=("axis", -1))
     def compute(self, xp, x, out=None):
         if x.size == 0:  # nothing to normalise (numpy's max of nothing raises)
             return xp.empty_like(x)
@@ -253,6 +275,7 @@ class Softmax(_SoftmaxBase):
 
 @register
 class LogSoftmax(_SoftmaxBase):
+    tf_signature = TFSignature(implied=("axis", -1))
     def compute(self, xp, x, out=None):
         if x.size == 0:
             return xp.empty_like(x)
@@ -309,15 +332,15 @@ def _xent_logits_grad(op, axis, dloss, dbackprop):
 @register
 class SoftmaxCrossEntropyWithLogits(OpDef):
     """(loss, backprop) = (sum(-labels * log_softmax(features), axis), softmax - labels)."""
+    tf_signature = TFSignature(implied=("axis", -1))
 
     axis: int = -1
 
     def infer(self, features, labels):
         check_dtype(self.type_name, features.dtype, "real", "features")
         if labels.dtype is not features.dtype:
-            raise TypeError("Input 'labels' of '%s' Op has type %s that does not match type %s "
-                            "of argument 'features'" % (self.type_name, labels.dtype.name,
-                                                         features.dtype.name))
+            raise type_mismatch_error(self.type_name, "labels", labels.dtype, "features",
+                                      features.dtype)
         try:
             dims = merge_dims(features.shape.as_tuple(), labels.shape.as_tuple())
         except ValueError:
@@ -358,6 +381,7 @@ class SoftmaxCrossEntropyWithLogits(OpDef):
 @register
 class SparseSoftmaxCrossEntropyWithLogits(OpDef):
     """(loss, backprop) for integer class labels over the last axis of the features."""
+    tf_signature = TFSignature(type_attrs=(("T", 0), ("Tlabels", 1)))
 
     def infer(self, features, labels):
         # TF's wrapper checks the ranks before the op checks dtypes: one-hot labels (the usual
@@ -383,8 +407,7 @@ class SparseSoftmaxCrossEntropyWithLogits(OpDef):
             fdims = ldims + (None,)
         check_dtype(self.type_name, features.dtype, "real", "features")
         if labels.dtype not in (dtypes.int32, dtypes.int64):
-            raise TypeError("Value passed to parameter 'labels' has DataType %s not in list of "
-                            "allowed values: int32, int64" % labels.dtype.name)
+            raise dtype_error("labels", labels.dtype, (dtypes.int32, dtypes.int64))
         return [TensorSpec(ldims, features.dtype), TensorSpec(fdims, features.dtype)]
 
     def compute(self, xp, logits, labels):
@@ -522,16 +545,15 @@ class BiasAdd(OpDef):
 
     def infer(self, value, bias):
         if value.dtype is not bias.dtype:
-            raise TypeError("Input 'bias' of 'BiasAdd' Op has type %s that does not match type "
-                            "%s of argument 'value'" % (bias.dtype.name, value.dtype.name))
+            raise type_mismatch_error("BiasAdd", "bias", bias.dtype, "value", value.dtype)
         if bias.shape.ndims not in (None, 1):
-            raise ValueError("Shape must be rank 1 but is rank %d" % bias.shape.ndims)
+            raise rank_error(1, bias.shape.ndims)
         dims = value.shape.as_tuple()
         if dims is None:
             return TensorSpec(None, value.dtype)
         least = 3 if self.data_format == "NCHW" else 2
         if len(dims) < least:
-            raise ValueError("Shape must be at least rank %d but is rank %d" % (least, len(dims)))
+            raise rank_error(least, len(dims), at_least=True)
         axis = _channel_axis(len(dims), self.data_format)
         channels, b = dims[axis], bias.shape[0].value
         if channels is not None and b is not None and channels != b:
@@ -564,7 +586,7 @@ class BiasAddGrad(OpDef):
             return TensorSpec([None], dy.dtype)
         least = 3 if self.data_format == "NCHW" else 2
         if len(dims) < least:
-            raise ValueError("Shape must be at least rank %d but is rank %d" % (least, len(dims)))
+            raise rank_error(least, len(dims), at_least=True)
         return TensorSpec([dims[_channel_axis(len(dims), self.data_format)]], dy.dtype)
 
     def compute(self, xp, dy, out=None):
@@ -594,6 +616,7 @@ def bias_add(value, bias, data_format=None, name=None):
 class InTopKV2(OpDef):
     """Whether predictions[i, targets[i]] is among the k largest of row i (ties at the boundary
     count as in; a row with a non-finite value or an out-of-range target gives False)."""
+    tf_signature = TFSignature(type_attrs=(("T", 1),))
 
     differentiable = False
 
@@ -602,14 +625,12 @@ class InTopKV2(OpDef):
             raise TypeError("Input 'predictions' of 'InTopKV2' Op has type %s that does not "
                             "match expected type of float32." % predictions.dtype.name)
         if targets.dtype not in (dtypes.int32, dtypes.int64):
-            raise TypeError("Value passed to parameter 'targets' has DataType %s not in list of "
-                            "allowed values: int32, int64" % targets.dtype.name)
+            raise dtype_error("targets", targets.dtype, (dtypes.int32, dtypes.int64))
         if k.dtype is not targets.dtype:
-            raise TypeError("Input 'k' of 'InTopKV2' Op has type %s that does not match type %s "
-                            "of argument 'targets'." % (k.dtype.name, targets.dtype.name))
+            raise type_mismatch_error("InTopKV2", "k", k.dtype, "targets", targets.dtype)
         for t, rank in ((predictions, 2), (targets, 1), (k, 0)):
             if t.shape.ndims not in (None, rank):
-                raise ValueError("Shape must be rank %d but is rank %d" % (rank, t.shape.ndims))
+                raise rank_error(rank, t.shape.ndims)
         batch = targets.shape[0] if targets.shape.ndims else Dimension(None)
         if predictions.shape.ndims:
             batch = predictions.shape[0].merge_with(batch)

@@ -9,11 +9,12 @@ import numpy as np
 
 from minitf import dtypes
 from minitf.framework.graph import name_scope
-from minitf.framework.registry import OpDef, register
+from minitf.framework.registry import OpDef, TFSignature, register
 from minitf.framework.tensor import TensorSpec
 from minitf.ops.array_ops import reshape, size
 from minitf.ops.constant_op import constant, convert_to_tensor
 from minitf.ops.math_ops import cast, matmul, pow, reduce_mean, reduce_sum, rsqrt, square
+from minitf.ops.op_util import dtype_error, rank_error, type_mismatch_error
 
 __all__ = ["fused_batch_norm", "batch_normalization", "local_response_normalization", "lrn"]
 
@@ -44,21 +45,16 @@ class _BatchNormBase(OpDef):
             raise ValueError("%s: data_format must be NHWC or NCHW, got %r"
                              % (self.type_name, self.data_format))
         if not x.dtype.is_floating:
-            raise TypeError("Value passed to parameter 'x' has DataType %s not in list of "
-                            "allowed values: float16, float32, float64 (op %s)"
-                            % (x.dtype.name, self.type_name))
+            raise dtype_error("x", x.dtype, "float16, float32, float64", self.type_name)
         if x.shape.ndims not in (None, 4):
-            raise ValueError("Shape must be rank 4 but is rank %d (argument 'x')" % x.shape.ndims)
+            raise rank_error(4, x.shape.ndims, " (argument 'x')")
         u = params[0][1].dtype
         channels = x.shape[self._channel()].value if x.shape.ndims == 4 else None
         for arg, t in params:
             if t.dtype is not u:
-                raise TypeError("Input '%s' of '%s' Op has type %s that does not match type %s "
-                                "of argument '%s'." % (arg, self.type_name, t.dtype.name, u.name,
-                                                       params[0][0]))
+                raise type_mismatch_error(self.type_name, arg, t.dtype, params[0][0], u)
             if t.shape.ndims not in (None, 1):
-                raise ValueError("Shape must be rank 1 but is rank %d (argument '%s')"
-                                 % (t.shape.ndims, arg))
+                raise rank_error(1, t.shape.ndims, " (argument '%s')" % arg)
             n = t.shape[0].value if t.shape.ndims == 1 else None
             if n is not None and channels is not None and n != channels:
                 raise ValueError("Dimensions must be equal, but are %d and %d (the channels of "
@@ -91,6 +87,7 @@ class FusedBatchNormV3(_BatchNormBase):
     """(y, batch_mean, batch_variance, reserve_space_1..3): y = (x - mean) / sqrt(variance +
     epsilon) * scale + offset per channel. Training uses the batch's statistics and returns the
     unbiased batch variance (for moving averages); inference uses the mean and variance given."""
+    tf_signature = TFSignature(type_attrs=(("T", 0), ("U", 1)))
 
     epsilon: float = 0.0001
     exponential_avg_factor: float = 1.0
@@ -136,6 +133,7 @@ class FusedBatchNormV3(_BatchNormBase):
 class FusedBatchNormGradV3(_BatchNormBase):
     """(x_backprop, scale_backprop, offset_backprop, reserve_space_4, reserve_space_5) of
     FusedBatchNormV3, given its reserve spaces (the mean and biased variance it used)."""
+    tf_signature = TFSignature(type_attrs=(("T", 0), ("U", 2)))
 
     epsilon: float = 0.0001
     data_format: str = "NHWC"
@@ -143,9 +141,7 @@ class FusedBatchNormGradV3(_BatchNormBase):
 
     def infer(self, dy, x, scale, r1, r2, r3):
         if dy.dtype is not x.dtype:
-            raise TypeError("Input 'x' of '%s' Op has type %s that does not match type %s of "
-                            "argument 'y_backprop'." % (self.type_name, x.dtype.name,
-                                                         dy.dtype.name))
+            raise type_mismatch_error(self.type_name, "x", x.dtype, "y_backprop", dy.dtype)
         channels, u = self._check(x, [("scale", scale), ("reserve_space_1", r1),
                                       ("reserve_space_2", r2)])
         if not x.shape.is_compatible_with(dy.shape):
@@ -255,12 +251,9 @@ def _band(xp, channels, radius, dtype):
 class _LRNBase(OpDef):
     def _check(self, x, arg="input"):
         if x.dtype not in (dtypes.float16, dtypes.float32, dtypes.float64):
-            raise TypeError("Value passed to parameter '%s' has DataType %s not in list of "
-                            "allowed values: float16, float32, float64 (op %s)"
-                            % (arg, x.dtype.name, self.type_name))
+            raise dtype_error(arg, x.dtype, "float16, float32, float64", self.type_name)
         if x.shape.ndims not in (None, 4):
-            raise ValueError("Shape must be rank 4 but is rank %d (argument '%s')"
-                             % (x.shape.ndims, arg))
+            raise rank_error(4, x.shape.ndims, " (argument '%s')" % arg)
         if self.depth_radius < 0:
             raise ValueError("%s: depth_radius must be >= 0, got %d"
                              % (self.type_name, self.depth_radius))

@@ -50,6 +50,30 @@ ALL_DTYPES = tuple(dtypes.as_dtype(n) for n in (
     "uint32", "uint64", "complex64", "complex128", "bool", "string"))
 
 
+def dtype_error(arg, dtype, allowed, op_type=None):
+    """TF's TypeError for parameter `arg` whose `dtype` is not one of `allowed` (DTypes, or a
+    phrase such as 'real number types'), naming `op_type` at the end when given."""
+    if not isinstance(allowed, str):
+        allowed = ", ".join(d.name for d in allowed)
+    return TypeError("Value passed to parameter '%s' has DataType %s not in list of allowed "
+                     "values: %s%s" % (arg, dtype.name, allowed,
+                                       "" if op_type is None else " (op %s)" % op_type))
+
+
+def type_mismatch_error(op_type, arg, dtype, other_arg, other_dtype):
+    """TF's TypeError for input `arg` of an `op_type` op whose `dtype` differs from the dtype
+    of argument `other_arg`, which it must share (one type attr)."""
+    return TypeError("Input '%s' of '%s' Op has type %s that does not match type %s of argument "
+                     "'%s'." % (arg, op_type, dtype.name, other_dtype.name, other_arg))
+
+
+def rank_error(expected, rank, detail="", at_least=False):
+    """TF's ValueError for a tensor of rank `rank` where rank `expected` (`at_least`: at least
+    that) is needed; `detail` follows TF's text (" (argument 'x')", " for 'Op' ...")."""
+    return ValueError("Shape must be %srank %d but is rank %d%s"
+                      % ("at least " if at_least else "", expected, rank, detail))
+
+
 def check_dtype(op_type, dtype, allowed, arg=None):
     """Raises TypeError unless `dtype` is of the kind `allowed` names (a key of DTYPE_KINDS). Given
     `arg`, the message is TF's op-def check naming that parameter and listing the types, with
@@ -60,22 +84,17 @@ def check_dtype(op_type, dtype, allowed, arg=None):
     if arg is None:
         raise TypeError("Value passed to %s has DataType %s not in the list of allowed values "
                         "(%s types)" % (op_type, dtype.name, allowed))
-    raise TypeError("Value passed to parameter '%s' has DataType %s not in list of allowed "
-                    "values: %s%s" % (arg, dtype.name,
-                                      ", ".join(d.name for d in ALL_DTYPES if accepts(d)),
-                                      "" if op_type is None else " (op %s)" % op_type))
+    raise dtype_error(arg, dtype, [d for d in ALL_DTYPES if accepts(d)], op_type)
 
 
 def check_int_dtype(t, what, allowed=(dtypes.int32, dtypes.int64)):
     if t.dtype not in allowed:
-        raise TypeError("Value passed to parameter '%s' has DataType %s not in list of allowed "
-                        "values: %s" % (what, t.dtype.name, ", ".join(d.name for d in allowed)))
+        raise dtype_error(what, t.dtype, allowed)
 
 
 def check_same_dtype(op_type, a, b, names=("a", "b")):
     if a.dtype is not b.dtype:
-        raise TypeError("Input '%s' of '%s' Op has type %s that does not match type %s of "
-                        "argument '%s'" % (names[1], op_type, b.dtype.name, a.dtype.name, names[0]))
+        raise type_mismatch_error(op_type, names[1], b.dtype, names[0], a.dtype)
     check_dtype(op_type, a.dtype, "numeric")
 
 

@@ -6,7 +6,7 @@ import collections
 import numpy as np
 
 from minitf.framework.graph import name_scope
-from minitf.framework.registry import OpDef, register
+from minitf.framework.registry import OpDef, TFSignature, register
 from minitf.framework.shapes import broadcast_dims, num_elements
 from minitf.framework.tensor import Tensor, TensorSpec
 from minitf.framework.tensor_util import constant_value
@@ -14,7 +14,7 @@ from minitf.ops.core import convert_to_tensor, ones_like, reshape, shape, stack,
 from minitf.ops.elementwise import binary_operands
 from minitf.ops.gather_scatter import gather
 from minitf.ops.join_split import concat
-from minitf.ops.op_util import check_same_dtype
+from minitf.ops.op_util import check_same_dtype, rank_error
 from minitf.ops.reductions import reduce_prod
 from minitf.ops.shape_ops import transpose
 
@@ -49,8 +49,8 @@ class MatMul(OpDef):
         da, db = a.shape.as_tuple(), b.shape.as_tuple()
         for name, d in (("a", da), ("b", db)):
             if d is not None and len(d) != 2:
-                raise ValueError("Shape must be rank 2 but is rank %d (input '%s'); use "
-                                 "tf.matmul for batched products of rank 3 and more" % (len(d), name))
+                raise rank_error(2, len(d), " (input '%s'); use tf.matmul for batched products "
+                                 "of rank 3 and more" % name)
         da = da or (None, None)
         db = db or (None, None)
         m, ka = (da[1], da[0]) if self.transpose_a else da
@@ -82,8 +82,7 @@ class BatchMatMulV2(OpDef):
         dx, dy = x.shape.as_tuple(), y.shape.as_tuple()
         for name, d in (("x", dx), ("y", dy)):
             if d is not None and len(d) < 2:
-                raise ValueError("Shape must be at least rank 2 but is rank %d (input '%s')"
-                                 % (len(d), name))
+                raise rank_error(2, len(d), " (input '%s')" % name, at_least=True)
         if dx is None or dy is None:
             return TensorSpec(None, x.dtype)
         m, k = (dx[-1], dx[-2]) if self.adj_x else dx[-2:]
@@ -195,6 +194,7 @@ def _einsum_equation(equation, n):
 class Einsum(OpDef):
     """One einsum; the gradient for each operand is an einsum of the output gradient with the
     other operands (plus ones_like(x) when x has a label no other term carries)."""
+    tf_signature = TFSignature(n_list=0)
 
     equation: str
     fresh_output = False  # a one-operand einsum ('ij->ji') returns a view of its input

@@ -12,13 +12,13 @@ import numpy as np
 
 from minitf import backend, dtypes
 from minitf.framework.graph import get_default_graph, name_scope
-from minitf.framework.registry import OpDef, register
+from minitf.framework.registry import OpDef, TFSignature, register
 from minitf.framework.shapes import Dimension, TensorShape, format_dims
 from minitf.framework.tensor import TensorSpec
 from minitf.framework.tensor_util import constant_value, constant_value_as_shape
 from minitf.ops.constant_op import convert_to_tensor
 from minitf.ops.math_ops import add
-from minitf.ops.op_util import check_dtype
+from minitf.ops.op_util import check_dtype, dtype_error, rank_error
 
 __all__ = ["random_normal", "random_uniform", "truncated_normal", "random_shuffle",
            "multinomial", "set_random_seed"]
@@ -63,10 +63,9 @@ def _seed_attrs(op_seed):
 def _output_shape(shape):
     """The static shape a 1-D int `shape` tensor describes (None where it is not known yet)."""
     if shape.dtype not in (dtypes.int32, dtypes.int64):
-        raise TypeError("Value passed to parameter 'shape' has DataType %s not in list of allowed "
-                        "values: int32, int64" % shape.dtype.name)
+        raise dtype_error("shape", shape.dtype, (dtypes.int32, dtypes.int64))
     if shape.shape.ndims not in (None, 1):
-        raise ValueError("Shape must be rank 1 but is rank %d" % shape.shape.ndims)
+        raise rank_error(1, shape.shape.ndims)
     return constant_value_as_shape(shape)
 
 
@@ -148,6 +147,7 @@ class RandomUniform(_FloatSampler):
 @register
 class RandomUniformInt(RandomOp):
     """Integers uniform in [minval, maxval); the dtype is the bounds' dtype."""
+    tf_signature = TFSignature(type_attrs=(("T", 0), ("Tout", 1)))
 
     seed: int = 0
     seed2: int = 0

@@ -6,7 +6,7 @@ import numpy as np
 
 from minitf import dtypes
 from minitf.framework.graph import name_scope
-from minitf.framework.registry import OpDef, register
+from minitf.framework.registry import OpDef, TFSignature, register
 from minitf.framework.tensor import TensorSpec
 from minitf.framework.tensor_util import constant_value
 from minitf.ops.core import cast, convert_to_tensor
@@ -17,6 +17,8 @@ __all__ = ["one_hot", "range", "linspace"]
 
 @register
 class OneHot(OpDef):
+    tf_signature = TFSignature(
+        type_attrs=(("TI", 0), ("T", 2)), const_input=("depth", "depth", 1, 4))
     depth: int
     axis: int = -1
     differentiable = False  # TF has no gradient for OneHot, not even for on/off values
@@ -86,6 +88,7 @@ def _range_length(xp, start, limit, delta):
 
 @register
 class Range(OpDef):
+    tf_signature = TFSignature(type_attrs=(("Tidx", 0),))
     differentiable = False
 
     def infer(self, start, limit, delta):
@@ -130,6 +133,7 @@ def range(start, limit=None, delta=1, dtype=None, name="range"):  # noqa: A001 -
 
 @register
 class LinSpace(OpDef):
+    tf_signature = TFSignature(type_attrs=(("T", 0), ("Tidx", 2)))
     differentiable = False  # TF registers none
 
     def infer(self, start, stop, num):

@@ -8,7 +8,7 @@ import numpy as np
 
 from minitf import dtypes, errors
 from minitf.framework.graph import get_default_graph, name_scope
-from minitf.framework.registry import OpDef, lookup, register
+from minitf.framework.registry import OpDef, TFSignature, lookup, register
 from minitf.framework.shapes import format_dims, normalize_axis
 from minitf.framework.tensor import TensorSpec
 from minitf.ops.core import (Reduction, broadcast_to, cast, convert_to_tensor, expand_dims,
@@ -18,7 +18,7 @@ from minitf.ops.core import (Reduction, broadcast_to, cast, convert_to_tensor, e
 from minitf.ops.elementwise import (NO_BROADCAST, abs, add, div_no_nan, equal, exp, floordiv,
                                     floormod, is_finite, log, logical_and, maximum, not_equal, pow,
                                     sqrt, squared_difference, where)
-from minitf.ops.op_util import check_dtype, check_same_shape, static_int
+from minitf.ops.op_util import check_dtype, check_same_shape, dtype_error, static_int
 from minitf.ops.ranges import range
 from minitf.ops.shape_ops import size, squeeze
 
@@ -178,6 +178,8 @@ def _exclusive_product(x, axis):
 
 @register
 class Any(Reduction):
+    tf_signature = TFSignature(
+        type_attrs=(("Tidx", 1),), const_input=("axis", "reduction_indices", 1, 2))
     kernel = "any"
     allowed = "bool"
     differentiable = False
@@ -191,6 +193,8 @@ def reduce_any(input_tensor, axis=None, keepdims=None, name=None, reduction_indi
 
 @register
 class All(Reduction):
+    tf_signature = TFSignature(
+        type_attrs=(("Tidx", 1),), const_input=("axis", "reduction_indices", 1, 2))
     kernel = "all"
     allowed = "bool"
     differentiable = False
@@ -235,8 +239,7 @@ class RuntimeAxisReduction(OpDef):
         static = self._static()
         check_dtype(self.kind, x.dtype, static.allowed)
         if axis.dtype not in (dtypes.int32, dtypes.int64):
-            raise TypeError("Value passed to parameter 'reduction_indices' has DataType %s not "
-                            "in list of allowed values: int32, int64" % axis.dtype.name)
+            raise dtype_error("reduction_indices", axis.dtype, (dtypes.int32, dtypes.int64))
         if axis.shape.rank is not None and axis.shape.rank > 1:
             raise ValueError("%s: the reduction axes must be a scalar or a vector, got shape %s"
                              % (self.kind, format_dims(axis.shape.as_tuple())))
@@ -302,6 +305,8 @@ def _reduced_shape(input_shape, axis):
 
 
 class _ArgReduction(OpDef):
+    tf_signature = TFSignature(
+        type_attrs=(("T", 0), ("Tidx", 1)), const_input=("axis", "dimension", 1, 2))
     axis: int = 0
     output_type: dtypes.DType = dtypes.int64
     differentiable = False
@@ -366,6 +371,8 @@ def _arg_reduction(opclass, input, axis, name, dimension, output_type):
 class _Scan(OpDef):
     """Cumulative sum / product along a static axis; `exclusive` shifts in the identity,
     `reverse` scans from the end."""
+    tf_signature = TFSignature(
+        type_attrs=(("T", 0), ("Tidx", 1)), const_input=("axis", "axis", 1, 2))
 
     axis: int = 0
     exclusive: bool = False
@@ -434,6 +441,7 @@ TopKResult = collections.namedtuple("TopKV2", ["values", "indices"])
 @register
 class TopKV2(OpDef):
     """The k largest entries along the last axis, in decreasing order (ties: lower index first)."""
+    tf_signature = TFSignature(const_input=("k", "k", 1, 2))
 
     k: int
     sorted: bool = True

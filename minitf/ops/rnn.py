@@ -4,19 +4,18 @@ helpers tf.sequence_mask and tf.reverse_sequence."""
 
 from minitf import dtypes
 from minitf.framework import nest
-from minitf.framework.graph import name_scope
+from minitf.framework.graph import control_dependencies, name_scope
 from minitf.framework.registry import OpDef, register
 from minitf.framework.shapes import format_dims
 from minitf.framework.tensor import TensorSpec
-from minitf.framework.graph import control_dependencies
 from minitf.ops.array_ops import (concat, expand_dims, gather, identity, reverse, shape, transpose,
                                   zeros)
 from minitf.ops.constant_op import constant, convert_to_tensor
-from minitf.ops.op_util import check_int_dtype
 from minitf.ops.control_flow_ops import _loop
 from minitf.ops.logging_ops import Assert
 from minitf.ops.math_ops import (cast, equal, less, less_equal, maximum, range as range_,
                                  reduce_all, reduce_max, where)
+from minitf.ops.op_util import check_int_dtype, rank_error
 from minitf.ops.variable_scope import variable_scope
 
 __all__ = ["static_rnn", "dynamic_rnn", "bidirectional_dynamic_rnn", "sequence_mask",
@@ -55,8 +54,7 @@ class ReverseSequence(OpDef):
         check_int_dtype(seq_lengths, "seq_lengths")
         rank = x.shape.ndims
         if seq_lengths.shape.ndims not in (None, 1):
-            raise ValueError("Shape must be rank 1 but is rank %d for 'ReverseSequence' "
-                             "(seq_lengths)" % seq_lengths.shape.ndims)
+            raise rank_error(1, seq_lengths.shape.ndims, " for 'ReverseSequence' (seq_lengths)")
         if rank is not None:
             for what, d in (("seq_dim", self.seq_dim), ("batch_dim", self.batch_dim)):
                 if not 0 <= d < rank:
@@ -117,8 +115,8 @@ def _batch_size(first_input):
     dims = first_input.shape
     if dims.ndims is not None:
         if dims.ndims < 2:
-            raise ValueError("Shape must be at least rank 2 but is rank %d: each input of an "
-                             "RNN is [batch_size, input_size]" % dims.ndims)
+            raise rank_error(2, dims.ndims, ": each input of an RNN is [batch_size, input_size]",
+                             at_least=True)
         if dims[-1].value is None:
             raise ValueError("Input size (second dimension of inputs[0]) must be accessible via "
                              "shape inference, but saw value None.")
@@ -212,10 +210,9 @@ def _check_rnn_input(x):
         raise ValueError("dynamic_rnn needs the rank of its inputs at graph-build time; %s has "
                          "unknown rank" % x.name)
     if dims.ndims < 3:
-        raise ValueError("Shape must be at least rank 3 but is rank %d for the inputs %s of "
-                         "dynamic_rnn (inputs are [batch, time, depth], or [time, batch, depth] "
-                         "with time_major=True), saw shape: %s"
-                         % (dims.ndims, x.name, format_dims(dims.as_tuple())))
+        raise rank_error(3, dims.ndims, " for the inputs %s of dynamic_rnn (inputs are [batch, "
+                         "time, depth], or [time, batch, depth] with time_major=True), saw "
+                         "shape: %s" % (x.name, format_dims(dims.as_tuple())), at_least=True)
     if dims[2].value is None:
         raise ValueError("Input size (depth of inputs) must be accessible via shape inference, "
                          "but saw value None.")

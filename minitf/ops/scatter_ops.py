@@ -6,10 +6,10 @@ from minitf.framework.graph import get_default_graph, name_scope
 from minitf.framework.registry import OpDef, register
 from minitf.framework.shapes import TensorShape, format_dims
 from minitf.framework.tensor import TensorSpec
+from minitf.ops.constant_op import convert_to_tensor
 from minitf.ops.core import index_tensor
 from minitf.ops.gather_scatter import first_bad_index, format_index
-from minitf.ops.op_util import check_int_dtype
-from minitf.ops.constant_op import convert_to_tensor
+from minitf.ops.op_util import check_int_dtype, rank_error, type_mismatch_error
 from minitf.ops.state_ops import _ref, uninitialized_error, variable_storage
 
 __all__ = ["scatter_add", "scatter_sub", "scatter_update"]
@@ -73,14 +73,11 @@ class _ScatterBase(OpDef):
     def infer(self, ref, indices, updates):
         check_int_dtype(indices, "indices")
         if updates.dtype is not ref.dtype:
-            raise TypeError("Input 'updates' of '%s' Op has type %s that does not match type %s "
-                            "of argument 'ref'" % (self.type_name, updates.dtype.name,
-                                                   ref.dtype.name))
+            raise type_mismatch_error(self.type_name, "updates", updates.dtype, "ref", ref.dtype)
         dims, idx = ref.shape.as_tuple(), indices.shape.as_tuple()
         if dims is not None and idx is not None:
             if not dims:
-                raise ValueError("Shape must be at least rank 1 but is rank 0 for '%s' (ref)"
-                                 % self.type_name)
+                raise rank_error(1, 0, " for '%s' (ref)" % self.type_name, at_least=True)
             need = TensorShape(idx + dims[1:])
             if not updates.shape.is_compatible_with(need):
                 raise ValueError("Shapes of updates and indices do not match: updates.shape = %s "

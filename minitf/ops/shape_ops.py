@@ -4,7 +4,7 @@ import numpy as np
 
 from minitf import dtypes
 from minitf.framework.graph import get_default_graph
-from minitf.framework.registry import OpDef, register
+from minitf.framework.registry import OpDef, TFSignature, register
 from minitf.framework.tensor import TensorSpec
 from minitf.ops.core import constant, convert_to_tensor, reshape, shape
 from minitf.ops.op_util import kernel_outputs, static_ints
@@ -62,6 +62,7 @@ def rank(input, name=None):
 
 @register
 class ShapeN(OpDef):
+    tf_signature = TFSignature(n_list=0)
     host_outputs = True  # made from its input's shape alone: no device sync
     out_type: dtypes.DType = dtypes.int32
     differentiable = False
@@ -83,6 +84,8 @@ def shape_n(input, out_type=dtypes.int32, name=None):
 
 @register
 class Transpose(OpDef):
+    tf_signature = TFSignature(
+        type_attrs=(("T", 0), ("Tperm", 1)), const_input=("perm", "perm", 1, 2))
     perm: tuple = None  # None reverses the axes; it works on tensors of unknown rank
 
     def infer(self, x):
@@ -185,6 +188,8 @@ def squeeze(input, axis=None, name=None, squeeze_dims=None):
 
 @register
 class ReverseV2(OpDef):
+    tf_signature = TFSignature(
+        type_attrs=(("T", 0), ("Tidx", 1)), const_input=("axis", "axis", 1, 2))
     axis: tuple
 
     def infer(self, x):

@@ -9,7 +9,7 @@ import numpy as np
 
 from minitf import dtypes
 from minitf.framework.graph import name_scope
-from minitf.framework.registry import OpDef, register
+from minitf.framework.registry import OpDef, TFSignature, register
 from minitf.framework.tensor import Tensor, TensorSpec
 from minitf.framework.tensor_util import constant_value, constant_value_as_shape
 from minitf.ops.core import (constant, convert_to_tensor, index_tensor, ones_like, shape, stack,
@@ -68,6 +68,7 @@ def _pad(xp, x, pads, value):
 
 @register
 class Pad(OpDef):
+    tf_signature = TFSignature(type_attrs=(("T", 0), ("Tpaddings", 1)))
     def infer(self, x, paddings):
         return TensorSpec(_padded_dims(x, paddings), x.dtype)
 
@@ -99,6 +100,7 @@ class PadV2(Pad):
 
 @register
 class MirrorPad(OpDef):
+    tf_signature = TFSignature(type_attrs=(("T", 0), ("Tpaddings", 1)))
     mode: str  # "REFLECT" (the edge is not repeated) or "SYMMETRIC" (it is)
 
     def infer(self, x, paddings):
@@ -121,6 +123,7 @@ class MirrorPad(OpDef):
 @register
 class MirrorPadGrad(OpDef):
     """Folds the gradient of the mirrored borders back onto the elements they copied."""
+    tf_signature = TFSignature(type_attrs=(("T", 0), ("Tpaddings", 1)))
 
     mode: str
 
@@ -180,6 +183,7 @@ def pad(tensor, paddings, mode="CONSTANT", name=None, constant_values=0):
 
 @register
 class Slice(OpDef):
+    tf_signature = TFSignature(type_attrs=(("T", 0), ("Index", 1)))
     host_inputs = (1, 2)  # shape arguments stay on the host
     def infer(self, x, begin, size):
         check_shape_tensor(begin, "Slice's begin")
@@ -274,6 +278,7 @@ class _StridedSliceMasks(OpDef):
 
 @register
 class StridedSlice(_StridedSliceMasks):
+    tf_signature = TFSignature(type_attrs=(("T", 0), ("Index", 1)))
     def infer(self, x, begin, end, strides):
         for t, what in ((begin, "begin"), (end, "end"), (strides, "strides")):
             check_shape_tensor(t, "StridedSlice's %s" % what)
@@ -351,6 +356,7 @@ def strided_slice(input_, begin, end, strides=None, begin_mask=0, end_mask=0, el
 @register
 class StridedSliceGrad(_StridedSliceMasks):
     """Zeros of the sliced tensor's runtime shape with dy written where the slice came from."""
+    tf_signature = TFSignature(type_attrs=(("Index", 0), ("T", 4)))
 
     def infer(self, shape_, begin, end, strides, dy):
         check_shape_tensor(shape_, "StridedSliceGrad's shape")

@@ -6,10 +6,11 @@ import numpy as np
 
 from minitf import dtypes, errors
 from minitf.framework.graph import get_default_graph, name_scope
-from minitf.framework.registry import OpDef, register
+from minitf.framework.registry import OpDef, TFSignature, register
 from minitf.framework.shapes import TensorShape, format_dims
 from minitf.framework.tensor import TensorSpec
 from minitf.ops.constant_op import convert_to_tensor
+from minitf.ops.op_util import type_mismatch_error
 
 
 def uninitialized_error(var_op, op=None):
@@ -67,8 +68,7 @@ class _AssignBase(OpDef):
 
     def infer(self, ref, value):
         if ref.dtype is not value.dtype:
-            raise TypeError("Input 'value' of '%s' Op has type %s that does not match type %s "
-                            "of argument 'ref'" % (self.type_name, value.dtype.name, ref.dtype.name))
+            raise type_mismatch_error(self.type_name, "value", value.dtype, "ref", ref.dtype)
         if getattr(self, "validate_shape", True) and not ref.shape.is_compatible_with(value.shape):
             raise ValueError(_mismatch(ref.shape.as_tuple(), value.shape.as_tuple()))
         return TensorSpec(ref.shape if getattr(self, "validate_shape", True) else value.shape,
@@ -145,6 +145,7 @@ class AssignSub(_UpdateBase):
 
 @register
 class IsVariableInitialized(OpDef):
+    tf_signature = TFSignature(type_attrs=())
     dtype: dtypes.DType
     stateful = True
     ref_inputs = (0,)

@@ -22,11 +22,12 @@ from minitf import backend, dtypes
 from minitf.backend import HOST_DEVICE
 from minitf.framework.graph import GraphKeys, get_collection, get_default_graph, name_scope
 from minitf.framework.graph_def import ndarray_to_tensor_proto
-from minitf.framework.registry import OpDef, register
+from minitf.framework.registry import OpDef, TFSignature, register
 from minitf.framework.shapes import format_dims
 from minitf.framework.tensor import TensorSpec
 from minitf.framework.tensor_util import constant_value
 from minitf.ops.constant_op import constant, convert_to_tensor
+from minitf.ops.op_util import dtype_error
 
 __all__ = ["scalar", "histogram", "image", "audio", "text", "tensor_summary", "merge",
            "merge_all"]
@@ -118,8 +119,7 @@ def _tag_note(tags):
 
 def _check_real(what, tensor, declared):
     if tensor.dtype not in _REAL:
-        raise TypeError("Value passed to parameter '%s' has DataType %s not in list of allowed "
-                        "values: %s" % (what, tensor.dtype.name, ", ".join(d.name for d in _REAL)))
+        raise dtype_error(what, tensor.dtype, _REAL)
     if tensor.dtype is not declared:
         raise TypeError("Input '%s' has type %s that does not match the op's T=%s"
                         % (what, tensor.dtype.name, declared.name))
@@ -270,6 +270,7 @@ class ImageSummary(_SummaryOp):
 class AudioSummaryV2(_SummaryOp):
     """16-bit WAVs of the first `max_outputs` clips of a [batch, frames] or [batch, frames,
     channels] float32 tensor with values in [-1, 1]."""
+    tf_signature = TFSignature(type_attrs=())
 
     max_outputs: int = 3
 
@@ -336,6 +337,7 @@ class TensorSummaryV2(_SummaryOp):
 @register
 class MergeSummary(_SummaryOp):
     """The union of the values of several serialized Summaries; a tag may appear only once."""
+    tf_signature = TFSignature(type_attrs=(), n_list=0)
 
     def infer(self, *inputs):
         if not inputs:

@@ -38,7 +38,7 @@ from minitf.backend import HOST_DEVICE
 from minitf.client.session import Session
 from minitf.framework import meta_graph
 from minitf.framework.graph import GraphKeys, control_dependencies, get_default_graph, name_scope
-from minitf.framework.registry import OpDef, register
+from minitf.framework.registry import OpDef, TFSignature, register
 from minitf.framework.shapes import format_dims
 from minitf.framework.tensor import Tensor, TensorSpec
 from minitf.framework.tensor_util import constant_value
@@ -79,6 +79,7 @@ class SaveV2(OpDef):
     Inputs: prefix (string scalar), tensor_names and shape_and_slices (string vectors, one
     entry per tensor; slices must be empty: minitf writes whole tensors), then the tensors.
     Like TF's bundle writer it creates the prefix's directory, but not missing parents."""
+    tf_signature = TFSignature(type_attrs=())
 
     dtypes: tuple
     stateful = True
@@ -127,6 +128,7 @@ class RestoreV2(OpDef):
     RestoreV2). Raises NotFoundError for a missing checkpoint or key, DataLossError for a
     damaged file, InvalidArgumentError when a stored dtype differs from `dtypes`. Every
     tensor is read and checked before the op returns, so nothing fed by it runs on failure."""
+    tf_signature = TFSignature(type_attrs=())
 
     dtypes: tuple
     stateful = True

@@ -7,6 +7,7 @@ from minitf import dtypes, errors
 from minitf.framework.registry import OpDef, register
 from minitf.framework.shapes import TensorShape, format_dims
 from minitf.framework.tensor import TensorSpec
+from minitf.ops.op_util import dtype_error, type_mismatch_error
 from minitf.ops.scatter_ops import check_row_indices
 from minitf.ops.state_ops import uninitialized_error, variable_storage
 
@@ -126,9 +127,7 @@ def _check_apply_inputs(type_name, names, inputs, num_slots, grad_name):
     var = inputs[0]
     for i, (name, t) in enumerate(zip(names, inputs)):
         if t.dtype is not var.dtype:
-            raise TypeError("Input '%s' of '%s' Op has type %s that does not match type %s "
-                            "of argument 'var'" % (name, type_name, t.dtype.name,
-                                                   var.dtype.name))
+            raise type_mismatch_error(type_name, name, t.dtype, "var", var.dtype)
         if i <= num_slots or name == grad_name:
             if not var.shape.is_compatible_with(t.shape):
                 raise ValueError("var and %s do not have the same shape: %s vs %s"
@@ -307,8 +306,7 @@ class SparseApplyOp(ApplyOp):
         at = names.index("indices")
         var, grad, indices = inputs[0], inputs[at - 1], inputs[at]
         if indices.dtype not in (dtypes.int32, dtypes.int64):
-            raise TypeError("Value passed to parameter 'indices' has DataType %s not in list of "
-                            "allowed values: int32, int64" % indices.dtype.name)
+            raise dtype_error("indices", indices.dtype, (dtypes.int32, dtypes.int64))
         if indices.shape.ndims not in (None, 1):
             raise ValueError("indices must be one-dimensional, got shape %s"
                              % format_dims(indices.shape.as_tuple()))
@@ -318,9 +316,7 @@ class SparseApplyOp(ApplyOp):
                             self.grad_name)
         rows = TensorShape([None]).concatenate(var.shape[1:]) if var.shape.ndims else None
         if grad.dtype is not var.dtype:
-            raise TypeError("Input '%s' of '%s' Op has type %s that does not match type %s of "
-                            "argument 'var'" % (self.grad_name, self.type_name, grad.dtype.name,
-                                                var.dtype.name))
+            raise type_mismatch_error(self.type_name, self.grad_name, grad.dtype, "var", var.dtype)
         if rows is not None and not grad.shape.is_compatible_with(rows):
             raise ValueError("var and %s do not have the same shape: %s vs %s (one row per "
                              "index)" % (self.grad_name, format_dims(var.shape.as_tuple()),
