@@ -117,9 +117,29 @@ def input_tensor_cases(keras, build):
                              "output_shape": list(model.output_shape)}}
 
 
+def fine_tune(keras, build):
+    """A small MobileNet under a new classifier, trained by fit (batch-norm batch moments,
+    depthwise gradients): the loss history and the predictions after it."""
+    keras.backend.clear_session()
+    base = build("MobileNet", weights=None, include_top=False, input_shape=(32, 32, 3),
+                 alpha=0.25, pooling="avg")
+    out = keras.layers.Dense(2, activation="softmax", name="head")(base.output)
+    model = keras.models.Model(base.input, out)
+    model.set_weights(seeded_weights(model, seed=3))
+    # (a small rate: with batch-norm moments over 8 samples the gradients are large)
+    model.compile(keras.optimizers.SGD(1e-5), "sparse_categorical_crossentropy",
+                  metrics=["accuracy"])
+    x = images((16, 32, 32, 3), seed=4)
+    y = (x[:, :, :, 0].mean(axis=(1, 2)) > 0).astype("int64")
+    history = model.fit(x, y, batch_size=8, epochs=3, shuffle=False, verbose=0)
+    return {"history": {k: [float(v) for v in vs] for k, vs in sorted(history.history.items())},
+            "pred": _rounded(model.predict(x[:4]))}
+
+
 def record_all(keras, build):
     out = {name: run_case(keras, build, name) for name in CASES}
     out["input_tensor"] = input_tensor_cases(keras, build)
+    out["fine_tune"] = fine_tune(keras, build)
     return out
 
 
@@ -129,6 +149,7 @@ if __name__ == "__main__":
     import tensorflow.compat.v1 as tf
     tf.disable_v2_behavior()
     import tf_keras as keras
+    keras.optimizers = keras.optimizers.legacy   # the graph-mode (TF 1.15) optimizers
     import keras_applications
     from keras_applications import inception_v3, mobilenet, resnet, vgg16, vgg19
     assert keras_applications.__version__ == "1.0.8"
