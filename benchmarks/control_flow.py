@@ -8,15 +8,16 @@ Prints the best (least disturbed) and median seconds per iteration over --repeat
 ratio to TF1 is of the best times, which a machine shared with other work disturbs least.
 Usage:
 
-    python benchmarks/control_flow.py [--repeat N] [--tf /work/tfvenv/bin/python]
+    python benchmarks/control_flow.py [--repeat N] [--rounds R] [--tf /work/tfvenv/bin/python]
 """
 
 import argparse
 import json
 import os
-import subprocess
 import sys
 import time
+
+from interleaved import compare
 
 N_LOOP, N_SCAN, SIZE = 10000, 100, 256
 
@@ -77,6 +78,8 @@ def workload(kind, framework, repeat):
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--rounds", type=int, default=1,
+                        help="run every framework this many times, alternating (ratio ranges)")
     parser.add_argument("--tf", default="/work/tfvenv/bin/python",
                         help="a Python with TensorFlow (skipped when missing)")
     parser.add_argument("--child", nargs=2)
@@ -84,26 +87,10 @@ def main():
     if args.child:
         print(json.dumps(workload(args.child[0], args.child[1], args.repeat)))
         return
-    env = dict(os.environ, TF_CPP_MIN_LOG_LEVEL="3")
-    for kind, label in (("loop", "while_loop sum 1..10,000 (scalar body)"),
-                        ("scan", "scan 100 x tanh(h @ W + x), 256x256")):
-        results = {}
-        for framework in ("numpy", "minitf", "tf1"):
-            python = args.tf if framework == "tf1" else sys.executable
-            if framework == "tf1" and not os.path.exists(python):
-                continue
-            out = subprocess.run([python, os.path.abspath(__file__), "--repeat", str(args.repeat),
-                                  "--child", kind, framework], capture_output=True, text=True,
-                                 env=env)
-            if out.returncode:
-                print("  %s failed: %s" % (framework, out.stderr.strip().splitlines()[-1:]))
-                continue
-            results[framework] = json.loads(out.stdout.strip().splitlines()[-1])
-        print(label)
-        for framework, s in results.items():
-            ratio = "" if "tf1" not in results else "  best %.2fx TF1" % (s[0] / results["tf1"][0])
-            print("  %-7s best %9.2f us/iteration, median %.2f (max %.2f)%s"
-                  % (framework, s[0] * 1e6, s[len(s) // 2] * 1e6, s[-1] * 1e6, ratio))
+    frameworks = ("numpy", "minitf", "tf1")
+    compare(__file__, [("loop", "while_loop sum 1..10,000 (scalar body)", frameworks),
+                       ("scan", "scan 100 x tanh(h @ W + x), 256x256", frameworks)],
+            args.repeat, args.rounds, args.tf, "us/iteration", 1e6)
 
 
 if __name__ == "__main__":

@@ -10,15 +10,16 @@ when one is given) and hand-written numpy, each workload in its own process, in 
 Prints the best (least disturbed) and median seconds per step over --repeat runs; ratios are of
 the best times, which a machine shared with other work disturbs least. Usage:
 
-    python benchmarks/rnn.py [--repeat N] [--tf /work/tfvenv/bin/python]
+    python benchmarks/rnn.py [--repeat N] [--rounds R] [--tf /work/tfvenv/bin/python]
 """
 
 import argparse
 import json
 import os
-import subprocess
 import sys
 import time
+
+from interleaved import compare
 
 BATCH, STEPS, DEPTH, HIDDEN = 64, 50, 128, 256
 VOCAB, DIM, W2V_BATCH, SAMPLED = 50000, 128, 128, 64
@@ -172,6 +173,8 @@ def workload(kind, framework, repeat):
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--repeat", type=int, default=10)
+    parser.add_argument("--rounds", type=int, default=1,
+                        help="run every framework this many times, alternating (ratio ranges)")
     parser.add_argument("--tf", default="/work/tfvenv/bin/python",
                         help="a Python with TensorFlow (skipped when missing)")
     parser.add_argument("--child", nargs=2)
@@ -179,33 +182,12 @@ def main():
     if args.child:
         print(json.dumps(workload(args.child[0], args.child[1], args.repeat)))
         return
-    env = dict(os.environ, TF_CPP_MIN_LOG_LEVEL="3")
-    for kind, label, frameworks in (
-            ("lstm", "LSTM training step: dynamic_rnn, hidden 256, batch 64, 50 steps, depth 128",
-             ("numpy", "minitf", "tf1")),
-            ("w2v", "word2vec step: 50,000 x 128 embedding, batch 128, nce_loss (64 sampled)",
-             ("numpy", "minitf", "minitf_dense", "tf1"))):
-        results = {}
-        for framework in frameworks:
-            python = args.tf if framework == "tf1" else sys.executable
-            if framework == "tf1" and not os.path.exists(python):
-                continue
-            out = subprocess.run([python, os.path.abspath(__file__), "--repeat", str(args.repeat),
-                                  "--child", kind, framework], capture_output=True, text=True,
-                                 env=env)
-            if out.returncode:
-                print("  %s failed: %s" % (framework, out.stderr.strip().splitlines()[-1:]))
-                continue
-            results[framework] = json.loads(out.stdout.strip().splitlines()[-1])
-        print(label)
-        for framework, s in results.items():
-            ratios = []
-            if "tf1" in results:
-                ratios.append("%.2fx TF1" % (s[0] / results["tf1"][0]))
-            if "numpy" in results:
-                ratios.append("%.2fx numpy" % (s[0] / results["numpy"][0]))
-            print("  %-12s best %8.2f ms/step, median %.2f (max %.2f)  %s"
-                  % (framework, s[0] * 1e3, s[len(s) // 2] * 1e3, s[-1] * 1e3, ", ".join(ratios)))
+    compare(__file__, [
+        ("lstm", "LSTM training step: dynamic_rnn, hidden 256, batch 64, 50 steps, depth 128",
+         ("numpy", "minitf", "tf1")),
+        ("w2v", "word2vec step: 50,000 x 128 embedding, batch 128, nce_loss (64 sampled)",
+         ("numpy", "minitf", "minitf_dense", "tf1"))],
+        args.repeat, args.rounds, args.tf, "ms/step", 1e3)
 
 
 if __name__ == "__main__":

@@ -72,14 +72,16 @@ class _CandidateSampler(RandomOp):
                         if len(chosen) == n:
                             break
             sampled = np.asarray(chosen, np.int64)
-
-        def expected(classes):
-            p = self.probability(np.asarray(classes, np.float64))
-            if tries == n:
-                return (p * n).astype(np.float32)
-            return (-np.expm1(tries * np.log1p(-p))).astype(np.float32)
-        return (xp.asarray(sampled), xp.asarray(expected(np.asarray(true_classes))),
-                xp.asarray(expected(sampled)))
+        true_classes = np.asarray(true_classes)  # (the expected counts of both, in one pass)
+        p = self.probability(np.concatenate([true_classes.reshape(-1), sampled]).astype(
+            np.float64))
+        if tries == n:
+            expected = (p * n).astype(np.float32)
+        else:
+            expected = (-np.expm1(tries * np.log1p(-p))).astype(np.float32)
+        k = true_classes.size
+        return (xp.asarray(sampled), xp.asarray(expected[:k].reshape(true_classes.shape)),
+                xp.asarray(expected[k:]))
 
 
 @register
