@@ -319,8 +319,9 @@ def deserialize(config, custom_objects=None):
     cls = (custom_objects or {}).get(name) or _BY_NAME.get(name.lower())
     if cls is None:
         raise ValueError("Unknown optimizer: " + name)
-    if cls in _BY_NAME.values():
-        args.pop("global_clipnorm", None) if args.get("global_clipnorm") is None else None
+    if cls in _BY_NAME.values():  # Keras 2.2 wrote epsilon=None for "K.epsilon()"
+        args = {k: v for k, v in args.items()
+                if v is not None or k not in cls._defaults and k != "global_clipnorm"}
     return cls.from_config(args)
 
 

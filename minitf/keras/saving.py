@@ -49,6 +49,10 @@ def is_hdf5_path(filepath):
 def save_attributes(group, name, data):
     """Stores a list of strings as attribute `name`, split into name0, name1... when too big."""
     encoded = np.array([d.encode("utf8") for d in data]) if data else np.array([], "S1")
+    if encoded.itemsize > _HDF5_ATTR_LIMIT:
+        raise RuntimeError("The following attributes cannot be saved to HDF5 file because they "
+                           "are larger than %d bytes: %s" % (_HDF5_ATTR_LIMIT, [
+                               d for d in data if len(d.encode("utf8")) > _HDF5_ATTR_LIMIT]))
     chunks = max(1, -(-encoded.nbytes // _HDF5_ATTR_LIMIT))
     while chunks > 1 and any(part.nbytes > _HDF5_ATTR_LIMIT
                              for part in np.array_split(encoded, chunks)):

@@ -14,6 +14,7 @@ import pytest
 import minitf as tf
 from minitf import keras
 from minitf.keras import saving
+from tests.keras import record_keras_h5 as recorder
 
 h5py = pytest.importorskip("h5py")
 L = keras.layers
@@ -74,6 +75,53 @@ def test_keras_file_config_and_compile_restored():
     assert model.optimizer.get_config()["learning_rate"] == pytest.approx(0.01)
     plain = keras.models.load_model(os.path.join(FIXTURES, "rnn.h5"), compile=False)
     assert not plain._compiled
+
+
+def test_keras_2_2_files_load(tmp_path):
+    # TF 1.15 / Keras 2.2's Sequential config: no InputLayer, the shape on the first layer,
+    # initializers with dtype, "lr" and epsilon=None in the optimizer config, and Keras 2.2's
+    # Adam state (iterations, m, v and one-element vhats) that does not fit OptimizerV2's
+    model_config = {"class_name": "Sequential", "config": {"name": "sequential_1", "layers": [
+        {"class_name": "Dense", "config": {
+            "name": "dense_1", "trainable": True, "batch_input_shape": [None, 3],
+            "dtype": "float32", "units": 2, "activation": "tanh", "use_bias": True,
+            "kernel_initializer": {"class_name": "VarianceScaling", "config": {
+                "scale": 1.0, "mode": "fan_avg", "distribution": "uniform", "seed": None,
+                "dtype": "float32"}},
+            "bias_initializer": {"class_name": "Zeros", "config": {"dtype": "float32"}},
+            "kernel_regularizer": None, "bias_regularizer": None,
+            "activity_regularizer": None, "kernel_constraint": None,
+            "bias_constraint": None}}]}}
+    training_config = {"optimizer_config": {"class_name": "Adam", "config": {
+        "lr": 0.0005, "beta_1": 0.9, "beta_2": 0.999, "decay": 0.0, "epsilon": None,
+        "amsgrad": False}}, "loss": "mean_squared_error", "metrics": ["acc"],
+        "sample_weight_mode": None, "loss_weights": None}
+    kernel = np.arange(6, dtype="float32").reshape(3, 2) / 10
+    path = str(tmp_path / "keras22.h5")
+    with h5py.File(path, "w") as f:
+        f.attrs["keras_version"] = b"2.2.4"
+        f.attrs["backend"] = b"tensorflow"
+        f.attrs["model_config"] = json.dumps(model_config).encode("utf8")
+        f.attrs["training_config"] = json.dumps(training_config).encode("utf8")
+        weights = f.create_group("model_weights")
+        weights.attrs["layer_names"] = [b"dense_1"]
+        group = weights.create_group("dense_1")
+        group.attrs["weight_names"] = [b"dense_1/kernel:0", b"dense_1/bias:0"]
+        group["dense_1/kernel:0"] = kernel
+        group["dense_1/bias:0"] = np.array([0.5, -0.5], "float32")
+        opt = f.create_group("optimizer_weights")
+        names = [b"Adam/iterations:0"] + [b"training/Adam/Variable_%d:0" % i for i in range(6)]
+        opt.attrs["weight_names"] = names
+        for name, value in zip(names, [np.int64(7), kernel, np.ones(2), kernel, np.ones(2),
+                                       np.zeros(1), np.zeros(1)]):
+            opt[name.decode()] = value
+    with pytest.warns(UserWarning, match="freshly initialized optimizer"):
+        model = keras.models.load_model(path)
+    x = np.ones((1, 3), "float32")
+    np.testing.assert_allclose(model.predict(x), np.tanh(x @ kernel + [0.5, -0.5]), rtol=1e-6)
+    config = model.optimizer.get_config()
+    assert config["learning_rate"] == pytest.approx(0.0005) and config["epsilon"] == 1e-7
+    assert model.metrics_names == ["loss", "acc"]
 
 
 def _mlp(names=("dense_a", "dense_b")):
@@ -142,50 +190,26 @@ def test_bad_files_give_keras_errors(tmp_path):
 
 # -- minitf round trips ---------------------------------------------------------------------------
 
-def _rnn_input():
-    return L.Input((4, 3))
+WEIGHTED, UNWEIGHTED = recorder.layer_cases(keras)
 
 
-# one model per layer kind that has weights: (builder of outputs from an input, input shape)
-WEIGHTED = {
-    "dense": (lambda x: L.Dense(3, kernel_regularizer=keras.regularizers.l2(0.01))(x), (5,)),
-    "conv1d": (lambda x: L.Conv1D(2, 2, padding="same")(x), (6, 3)),
-    "conv2d": (lambda x: L.Conv2D(2, 3, strides=2, activation="relu")(x), (7, 7, 2)),
-    "conv2d_transpose": (lambda x: L.Conv2DTranspose(2, 3, strides=2)(x), (3, 3, 2)),
-    "separable_conv2d": (lambda x: L.SeparableConv2D(3, 2, depth_multiplier=2)(x), (5, 5, 2)),
-    "depthwise_conv2d": (lambda x: L.DepthwiseConv2D(2, depth_multiplier=2,
-                                                     padding="same")(x), (4, 4, 3)),
-    "batch_normalization": (lambda x: L.BatchNormalization(momentum=0.5)(x), (4,)),
-    "prelu": (lambda x: L.PReLU(alpha_initializer=keras.initializers.Constant(0.3))(x), (4,)),
-    "embedding": (lambda x: L.Embedding(10, 3)(L.Lambda(lambda t: tf.cast(t * 3, "int32"))(x)),
-                  (4,)),
-    "simple_rnn": (lambda x: L.SimpleRNN(3, return_sequences=True)(x), (4, 3)),
-    "lstm": (lambda x: L.LSTM(3, go_backwards=True)(x), (4, 3)),
-    "gru": (lambda x: L.GRU(3)(x), (4, 3)),
-    "gru_reset_after": (lambda x: L.GRU(3, reset_after=True,
-                                        recurrent_activation="sigmoid")(x), (4, 3)),
-    "bidirectional": (lambda x: L.Bidirectional(L.LSTM(2, return_sequences=True))(x), (4, 3)),
-    "time_distributed": (lambda x: L.TimeDistributed(L.Dense(2))(x), (4, 3)),
-}
+def _layer_model(kind, cases):
+    build, shape, dtype = cases[kind]
+    inp = L.Input(shape, dtype=dtype)
+    return keras.Model(inp, build(inp)), recorder.layer_input(shape, dtype)
 
 
 @pytest.mark.parametrize("kind", sorted(WEIGHTED))
 def test_round_trip_every_weighted_layer(kind, tmp_path):
-    build, shape = WEIGHTED[kind]
-    inp = L.Input(shape)
-    model = keras.Model(inp, build(inp))
-    rng = np.random.RandomState(0)
-    model.set_weights([rng.uniform(0.1, 0.9, w.shape).astype("float32")
-                       for w in model.get_weights()])
-    x = rng.uniform(0, 1, (2,) + shape).astype("float32")
+    model, x = _layer_model(kind, WEIGHTED)
+    recorder.seed_weights(model)
     want = model.predict(x)
     path = str(tmp_path / (kind + ".h5"))
     model.save(path)
     weights_path = str(tmp_path / (kind + "_w.h5"))
     model.save_weights(weights_path)
-    functions = {l.name: l.function for l in model.layers if isinstance(l, L.Lambda)}
     K.clear_session()
-    loaded = keras.models.load_model(path, custom_objects=functions, compile=False)
+    loaded = keras.models.load_model(path, compile=False)
     np.testing.assert_allclose(loaded.predict(x), want, rtol=1e-5, atol=1e-6)
     assert json.loads(loaded.to_json()) == json.loads(model.to_json())
     fresh = keras.models.clone_model(loaded)
@@ -194,46 +218,28 @@ def test_round_trip_every_weighted_layer(kind, tmp_path):
 
 
 # every layer, also those without weights: config -> JSON -> model gives the same model
-UNWEIGHTED = {
-    "activation": (lambda x: L.Activation("tanh")(x), (4,)),
-    "dropout": (lambda x: L.Dropout(0.3, seed=1)(x), (4,)),
-    "flatten": (lambda x: L.Flatten()(x), (2, 3)),
-    "reshape": (lambda x: L.Reshape((3, 2))(x), (6,)),
-    "permute": (lambda x: L.Permute((2, 1))(x), (2, 3)),
-    "repeat_vector": (lambda x: L.RepeatVector(2)(x), (3,)),
-    "leaky_relu": (lambda x: L.LeakyReLU(0.1)(x), (4,)),
-    "elu": (lambda x: L.ELU(0.5)(x), (4,)),
-    "relu": (lambda x: L.ReLU(max_value=0.5)(x), (4,)),
-    "softmax": (lambda x: L.Softmax()(x), (4,)),
-    "max_pooling1d": (lambda x: L.MaxPooling1D(2)(x), (4, 2)),
-    "average_pooling1d": (lambda x: L.AveragePooling1D(2)(x), (4, 2)),
-    "max_pooling2d": (lambda x: L.MaxPooling2D((2, 2), padding="same")(x), (3, 3, 1)),
-    "average_pooling2d": (lambda x: L.AveragePooling2D()(x), (4, 4, 1)),
-    "global_pools": (lambda x: L.add([L.GlobalAveragePooling2D()(x),
-                                      L.GlobalMaxPooling2D()(x)]), (3, 3, 2)),
-    "global_pools_1d": (lambda x: L.multiply([L.GlobalAveragePooling1D()(x),
-                                              L.GlobalMaxPooling1D()(x)]), (3, 2)),
-    "zero_padding2d": (lambda x: L.ZeroPadding2D(((1, 0), (2, 1)))(x), (2, 2, 1)),
-    "cropping2d": (lambda x: L.Cropping2D(((1, 0), (0, 1)))(x), (3, 3, 1)),
-    "upsampling2d": (lambda x: L.UpSampling2D((2, 1))(x), (2, 2, 1)),
-    "merges": (lambda x: L.concatenate([L.subtract([x, x]), L.average([x, x]),
-                                        L.maximum([x, x]), L.minimum([x, x]),
-                                        L.dot([x, x], axes=1, normalize=True)]), (4,)),
-}
-
-
 @pytest.mark.parametrize("kind", sorted(dict(WEIGHTED, **UNWEIGHTED)))
 def test_json_round_trip_every_layer(kind):
-    build, shape = dict(WEIGHTED, **UNWEIGHTED)[kind]
-    inp = L.Input(shape)
-    model = keras.Model(inp, build(inp))
-    functions = {l.name: l.function for l in model.layers if isinstance(l, L.Lambda)}
+    model, x = _layer_model(kind, dict(WEIGHTED, **UNWEIGHTED))
     text = model.to_json()
-    rebuilt = keras.models.model_from_json(text, custom_objects=functions)
+    rebuilt = keras.models.model_from_json(text)
     assert json.loads(rebuilt.to_json()) == json.loads(text)
     rebuilt.set_weights(model.get_weights())
-    x = np.random.RandomState(1).uniform(0, 1, (2,) + shape).astype("float32")
     np.testing.assert_allclose(rebuilt.predict(x), model.predict(x), rtol=1e-6)
+
+
+with open(os.path.join(FIXTURES, "layer_configs.json")) as _f:
+    KERAS_CONFIGS = json.load(_f)
+
+
+@pytest.mark.parametrize("kind", sorted(KERAS_CONFIGS))
+def test_tf_keras_configs_of_every_layer_load(kind):
+    # configs written by tf-keras 2.21 (its newer keys, its defaults such as GRU reset_after)
+    case = KERAS_CONFIGS[kind]
+    model = keras.models.model_from_json(case["json"])
+    model.set_weights([np.asarray(w, "float32") for w in case["weights"]])
+    x = np.asarray(case["x"], case["dtype"])
+    np.testing.assert_allclose(model.predict(x), np.asarray(case["y"]), rtol=1e-5, atol=1e-5)
 
 
 def test_configs_of_nested_shared_and_multi_io_models(tmp_path):
@@ -323,6 +329,36 @@ def test_save_failure_keeps_previous_file(tmp_path, monkeypatch):
         model.save(path)
     assert open(path, "rb").read() == before
     assert os.listdir(str(tmp_path)) == ["model.h5"]
+
+
+def test_long_attributes_are_split_as_keras_does(tmp_path, monkeypatch):
+    monkeypatch.setattr(saving, "_HDF5_ATTR_LIMIT", 30)  # HDF5's is 64 KiB
+    names = ("dense_layer_number_a", "dense_layer_number_b")
+    model = _mlp(names)
+    path = str(tmp_path / "split.h5")
+    model.save_weights(path)
+    with h5py.File(path, "r") as f:
+        assert "layer_names" not in f.attrs and "layer_names1" in f.attrs
+        assert saving.load_attributes(f, "layer_names") == list(names)
+        assert "weight_names1" in f[names[0]].attrs
+    want = model.get_weights()
+    K.set_value(model.layers[0].bias, np.ones(16))
+    model.load_weights(path)
+    for got, w in zip(model.get_weights(), want):
+        np.testing.assert_array_equal(got, w)
+    with pytest.raises(RuntimeError, match="larger than 30 bytes"):
+        _mlp(("a_very_long_layer_name_indeed_yes", "b")).save_weights(path)
+
+
+def test_saved_learning_rate_is_the_current_one(tmp_path):
+    model = _mlp()
+    model.compile(keras.optimizers.SGD(0.1), "mse")
+    model.train_on_batch(np.ones((2, 8)), np.ones((2, 3)))
+    K.set_value(model.optimizer.lr, 0.025)  # what LearningRateScheduler does
+    model.save(str(tmp_path / "lr.h5"))
+    K.clear_session()
+    loaded = keras.models.load_model(str(tmp_path / "lr.h5"))
+    assert float(K.get_value(loaded.optimizer.lr)) == pytest.approx(0.025)
 
 
 def test_save_formats_and_tf_checkpoint_weights(tmp_path):
