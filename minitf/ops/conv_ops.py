@@ -254,13 +254,13 @@ def _im2col_conv(xp, work, x, w, pads, strides, dilations, out):
     if kh == kw == 1 and not any(pads[0] + pads[1]) and tuple(strides) == (1, 1):
         xp.matmul(x.reshape(-1, c), wmat, out=out.reshape(-1, o))
         return out
-    xpad = _pad_hw(xp, x, pads[0], pads[1], work=work)
+    patches = _patches(xp, _pad_hw(xp, x, pads[0], pads[1], work=work), kh, kw, oh, ow,
+                       strides, dilations)
     tiles = _tiles(n, oh * ow * kh * kw * c * x.itemsize)
     cols = _array(xp, work, 1, (tiles[0].stop * oh * ow, kh * kw * c), x.dtype)
     for t in tiles:
-        patches = _patches(xp, xpad[t], kh, kw, oh, ow, strides, dilations)
         tile = cols[:(t.stop - t.start) * oh * ow]
-        tile.reshape(patches.shape)[...] = patches
+        tile.reshape(patches[t].shape)[...] = patches[t]
         xp.matmul(tile, wmat, out=out[t].reshape(-1, o))
     return out
 
@@ -398,15 +398,14 @@ class _ConvBase(_ConvAttrs):
         (n, h, wd, c), (kh, kw, o), (oh, ow), (pad_h, pad_w) = self._runtime_geometry(
             _from_nhwc_dims(*x.shape, self.data_format), w_shape,
             _from_nhwc_dims(*dy.shape, self.data_format))
-        xpad = _pad_hw(xp, x, pad_h, pad_w, work=work)
+        patches = _patches(xp, _pad_hw(xp, x, pad_h, pad_w, work=work), kh, kw, oh, ow,
+                           self._strides_hw(), self._dilations_hw())
         tiles = _tiles(n, oh * ow * kh * kw * c * x.itemsize)
         cols = _array(xp, work, 1, (tiles[0].stop * oh * ow, kh * kw * c), x.dtype)
         dw = None
         for t in tiles:
-            patches = _patches(xp, xpad[t], kh, kw, oh, ow, self._strides_hw(),
-                               self._dilations_hw())
             tile = cols[:(t.stop - t.start) * oh * ow]
-            tile.reshape(patches.shape)[...] = patches
+            tile.reshape(patches[t].shape)[...] = patches[t]
             part = xp.matmul(tile.T, dy[t].reshape(-1, o))
             if dw is None:
                 dw = part
@@ -748,19 +747,47 @@ class MaxPoolGrad(_PoolBase):
                                  % (self.type_name, arg, t.shape, out))
         return TensorSpec(x.shape, x.dtype)
 
-    def compute(self, xp, x, y, dy, work=None):
+    supports_out = True
+
+    def compute(self, xp, x, y, dy, out=None, work=None):
+        """Per window tap: where it holds its window's maximum and no earlier tap did, it gets
+        the window's gradient. Windows that do not overlap (stride >= window) assign each
+        input position at most once, so the taps write straight into the result."""
         x, y, dy = (self.to_nhwc(xp, t) for t in (x, y, dy))
         if dy.shape != y.shape:
             raise ValueError("%s: grad has shape %s but orig_output has %s"
                              % (self.type_name, list(dy.shape), list(y.shape)))
-        dxpad = None
-        for (rows, cols), hit, (pad_h, pad_w) in _first_max_masks(xp, self, x, y):
-            if dxpad is None:
-                n, h, w, c = x.shape
-                dxpad = xp.zeros((n, h + sum(pad_h), w + sum(pad_w), c), dtype=dy.dtype)
-            dxpad[:, rows, cols] += dy * hit
-        return self.from_nhwc(xp, xp.ascontiguousarray(
-            _crop_hw(dxpad, pad_h, pad_w, x.shape[1], x.shape[2])))
+        (kh, kw), (oh, ow), (pad_h, pad_w) = self._runtime(x.shape, y.shape, "orig_output")
+        n, h, w, c = x.shape
+        sh, sw = _hw(self.strides, self.data_format)
+        xpad = _pad_hw(xp, x, pad_h, pad_w, _lowest(xp, x.dtype), work)
+        dx = self.nhwc_out(out)
+        if dx is None:
+            dx = xp.empty((n, h, w, c), dtype=dy.dtype)
+        padded = any(pad_h + pad_w)
+        dxpad = _array(xp, work, 1, xpad.shape, dy.dtype) if padded else dx
+        disjoint = sh >= kh and sw >= kw
+        if not (disjoint and (oh * sh, ow * sw) == dxpad.shape[1:3] and (sh, sw) == (kh, kw)):
+            dxpad[...] = 0  # some positions are in no window (or in several)
+        hit = _array(xp, work, 2, y.shape, bool)
+        free = _array(xp, work, 3, y.shape, bool)  # windows whose maximum is not found yet
+        part = None if disjoint else _array(xp, work, 4, y.shape, dy.dtype)
+        taps = self.taps(kh, kw, oh, ow)
+        for k, (rows, cols) in enumerate(taps):
+            xp.equal(xpad[:, rows, cols], y, out=hit)
+            if k:
+                xp.logical_and(hit, free, out=hit)
+            if disjoint:
+                xp.multiply(dy, hit, out=dxpad[:, rows, cols])
+            else:
+                dxpad[:, rows, cols] += xp.multiply(dy, hit, out=part)
+            if k == 0:
+                xp.logical_not(hit, out=free)
+            elif k < len(taps) - 1:
+                xp.greater(free, hit, out=free)  # free and not hit
+        if padded:
+            dx[...] = _crop_hw(dxpad, pad_h, pad_w, h, w)
+        return self.from_nhwc(xp, dx, out)
 
     def grad(self, op, ddx):
         x, y, _ = op.inputs

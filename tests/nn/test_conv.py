@@ -254,3 +254,22 @@ def test_kernel_temporaries_are_reused_and_never_escape():
         assert not sess._state.buffers._work
     want = ref_conv2d(xv.astype(np.float64), wv.astype(np.float64), padding="SAME")
     np.testing.assert_allclose(first[0], want, rtol=1e-4, atol=1e-4)
+
+
+@pytest.mark.parametrize("k,strides,padding", [
+    ((2, 2), (2, 2), "VALID"),   # disjoint windows covering the input: written, not added
+    ((2, 2), (3, 2), "VALID"),   # disjoint, with rows in no window
+    ((2, 2), (2, 2), "SAME"),    # disjoint, padded (odd sizes)
+    ((3, 3), (2, 1), "SAME")])   # overlapping windows: added
+def test_max_pool_gradient_goes_to_the_first_of_tied_maxima(k, strides, padding):
+    from tests.op_specs.conv_specs import ref_max_pool_grad
+    rng = np.random.default_rng(4)
+    xv = rng.integers(0, 3, (2, 7, 5, 3)).astype(np.float32)  # many ties
+    x = tf.constant(xv)
+    y = tf.nn.max_pool(x, [1, *k, 1], [1, *strides, 1], padding)
+    dyv = rng.standard_normal(y.shape.as_list()).astype(np.float32)
+    (dx,) = tf.gradients(y, [x], grad_ys=tf.constant(dyv))
+    with tf.Session() as sess:
+        got = sess.run(dx)
+    want = ref_max_pool_grad(xv, dyv, k, strides, padding)
+    np.testing.assert_allclose(got, want, rtol=1e-6, atol=1e-6)
