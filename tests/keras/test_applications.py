@@ -116,3 +116,48 @@ def test_imagenet_weights_offline_say_what_to_download_and_where(tmp_path, monke
     assert str(tmp_path / "models") in text and "weights=None" in text
     assert not (tmp_path / "models" / "resnet50_weights_tf_dim_ordering_tf_kernels_notop.h5"
                 ).exists()
+
+
+def _seeded_mobilenet(**kwargs):
+    keras.backend.clear_session()
+    model = keras.applications.MobileNet(weights=None, alpha=0.25, **kwargs)
+    model.set_weights(programs.seeded_weights(model, seed=5))
+    return model
+
+
+def test_weights_file_saved_by_minitf_loads_through_weights_argument(tmp_path):
+    kwargs = dict(input_shape=(32, 32, 3), depth_multiplier=2, classes=3)
+    model = _seeded_mobilenet(**kwargs)
+    x = programs.images((2, 32, 32, 3))
+    expected, weights = model.predict(x), model.get_weights()
+    model.save_weights(str(tmp_path / "w.h5"))
+    model.save(str(tmp_path / "model.h5"))
+    keras.backend.clear_session()
+    loaded = keras.applications.MobileNet(weights=str(tmp_path / "w.h5"), alpha=0.25, **kwargs)
+    for a, b in zip(loaded.get_weights(), weights):
+        np.testing.assert_array_equal(a, b)
+    np.testing.assert_array_equal(loaded.predict(x), expected)
+    keras.backend.clear_session()
+    with pytest.warns(UserWarning, match="not\\* compiled"):   # saved uncompiled
+        whole = keras.models.load_model(str(tmp_path / "model.h5"))   # DepthwiseConv2D's config
+    assert [layer.name for layer in whole.layers] == [layer.name for layer in loaded.layers]
+    np.testing.assert_array_equal(whole.predict(x), expected)
+    keras.backend.clear_session()
+    with pytest.raises(ValueError, match=r"conv1/kernel:0 has shape \(3, 3, 3, 16\), but the "
+                                         r"saved weight has shape \(3, 3, 3, 8\)"):
+        keras.applications.MobileNet(weights=str(tmp_path / "w.h5"), alpha=0.5, **kwargs)
+
+
+def test_imagenet_weights_come_from_the_keras_cache(tmp_path, monkeypatch):
+    """weights='imagenet' reads Keras's file name from <cache>/models without downloading."""
+    monkeypatch.setenv("MINITF_DATA", str(tmp_path / "datasets"))
+    monkeypatch.setattr(keras.applications.mobilenet, "_WEIGHTS", "http://127.0.0.1:9/")
+    kwargs = dict(include_top=False, input_shape=(128, 128, 3))
+    model = _seeded_mobilenet(**kwargs)
+    x = programs.images((1, 128, 128, 3))
+    expected = model.predict(x)
+    (tmp_path / "models").mkdir()
+    model.save_weights(str(tmp_path / "models" / "mobilenet_2_5_128_tf_no_top.h5"))
+    keras.backend.clear_session()
+    cached = keras.applications.MobileNet(alpha=0.25, **kwargs)
+    np.testing.assert_array_equal(cached.predict(x), expected)
