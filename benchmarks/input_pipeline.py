@@ -16,6 +16,9 @@ Both workloads run with the same number of intra-op (BLAS) threads (--threads, d
 
     python benchmarks/input_pipeline.py [--rounds 40] [--steps 10] [--threads 1]
                                         [--pair feed,dataset] [--no-tf]
+
+`--map-overlap` instead times map(num_parallel_calls=N) for N = none, 1, 2, 4 on a map whose
+kernel releases the GIL (a 256x256 matrix product per element), to show the threads overlap.
 """
 
 import argparse
@@ -33,6 +36,7 @@ BATCH = 128
 EXAMPLES = 128 * 80
 TF_PYTHON = os.environ.get("TF_PYTHON", "/work/tfvenv/bin/python")
 THREADS = int(os.environ.get("INPUT_BENCH_THREADS", "1"))  # set by --threads for the workers
+SIDE = 512  # --map-overlap: each element a SIDE x SIDE matrix
 
 
 def data(seed=0):
@@ -195,6 +199,47 @@ def spread(values, scale=1e3, unit="ms"):
         values[-1 - quarter] * scale, values[0] * scale, values[-1] * scale)
 
 
+def map_overlap(rounds):
+    """map(num_parallel_calls=N) on a map whose kernel releases the GIL: each element, a 256x256
+    float32 matrix, is multiplied by a fixed matrix (BLAS, one thread), one element at a time.
+    Variants are timed in turn, `rounds` times; prints elements per second and the speed-up
+    over the sequential map."""
+    from threadpoolctl import threadpool_limits
+    tf = load("minitf")
+    threadpool_limits(1, user_api="blas")
+    rng = np.random.default_rng(0)
+    mats = rng.standard_normal((48, SIDE, SIDE)).astype(np.float32)
+    weight = rng.standard_normal((SIDE, SIDE)).astype(np.float32)
+    variants = {}
+    for calls in (None, 1, 2, 4):
+        ds = tf.data.Dataset.from_tensor_slices(mats).map(
+            lambda m: tf.reduce_sum(tf.matmul(m, weight)), num_parallel_calls=calls).batch(48)
+        it = ds.make_initializable_iterator()
+        variants[calls] = (it.initializer, tf.reduce_sum(it.get_next()))
+    sess = tf.Session()
+    times = {calls: [] for calls in variants}
+    busy = {calls: [] for calls in variants}
+    for k in range(rounds + 1):
+        for calls, (init, total) in (list(variants.items()) if k % 2 == 0
+                                     else list(variants.items())[::-1]):
+            t0, c0 = time.perf_counter(), time.process_time()
+            sess.run(init)  # starts the pass (and the map's threads)
+            sess.run(total)
+            if k:  # round 0 warms up
+                wall = time.perf_counter() - t0
+                times[calls].append(wall / len(mats))
+                busy[calls].append((time.process_time() - c0) / wall)
+    sess.close()
+    print("map(num_parallel_calls=N), a %dx%d matmul per element (BLAS on one thread), %d "
+          "rounds; %d cores, load average %.2f %.2f %.2f"
+          % (SIDE, SIDE, rounds, os.cpu_count(), *os.getloadavg()))
+    for calls, samples in times.items():
+        speedup = [a / b for a, b in zip(times[None], samples)]
+        print("  N=%-4s %s per element\n         speed-up over no N: %s\n         CPU time / "
+              "wall time (cores busy at once): %s"
+              % (calls, spread(samples), spread(speedup, 1, "x"), spread(busy[calls], 1, "")))
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rounds", type=int, default=40)
@@ -204,6 +249,8 @@ def main(argv=None):
     parser.add_argument("--threads", type=int, default=1,
                         help="intra-op (BLAS) threads of both workloads (default 1)")
     parser.add_argument("--no-tf", action="store_true", help="skip TensorFlow")
+    parser.add_argument("--map-overlap", action="store_true",
+                        help="instead: time map(num_parallel_calls=N) on a GIL-releasing map")
     parser.add_argument("--worker", choices=sorted(WORKLOADS), help=argparse.SUPPRESS)
     parser.add_argument("--engine", choices=["minitf", "tf"], default="minitf",
                         help=argparse.SUPPRESS)
@@ -213,6 +260,9 @@ def main(argv=None):
         THREADS = args.threads
     if args.worker:
         worker(args.worker, args.engine, args.steps)
+        return 0
+    if args.map_overlap:
+        map_overlap(max(2, args.rounds // 4))
         return 0
     baseline, other = args.pair.split(",")
     engines = ["minitf"] + (["tf"] if os.path.exists(TF_PYTHON) and not args.no_tf else [])

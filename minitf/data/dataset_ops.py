@@ -13,8 +13,10 @@ plan runs once per block, otherwise once per element. `prefetch` runs its input 
 thread with a bounded buffer, stopped when the iterator is re-initialized or its session closes.
 """
 
+import collections
 import glob as _glob
 import os
+import queue
 import threading
 
 import numpy
@@ -934,11 +936,35 @@ class _MapDataset(_UnaryDataset):
     def __init__(self, input_dataset, map_func, num_parallel_calls):
         from minitf.data.function import TracedFunction
         self._fn = TracedFunction(map_func, input_dataset._structure, "map")
-        self._parallel = num_parallel_calls
-        super().__init__(input_dataset, self._fn.output_structure, tensors=self._fn.captures)
+        if not (num_parallel_calls is None or isinstance(num_parallel_calls, Tensor)
+                or isinstance(num_parallel_calls, (int, numpy.integer))):
+            raise TypeError("num_parallel_calls must be an integer (or AUTOTUNE), got %r"
+                            % (num_parallel_calls,))
+        self._parallel = None if num_parallel_calls is None else \
+            _count(num_parallel_calls, "num_parallel_calls")
+        if isinstance(self._parallel, int) and self._parallel != AUTOTUNE and self._parallel <= 0:
+            raise ValueError("num_parallel_calls must be a positive integer or "
+                             "tf.data.experimental.AUTOTUNE, got %d" % self._parallel)
+        tensors = list(self._fn.captures)
+        if isinstance(self._parallel, Tensor):
+            tensors.append(self._parallel)
+        super().__init__(input_dataset, self._fn.output_structure, tensors=tensors)
 
     def _cursor(self, env):
-        return _MapCursor(self._input._cursor(env), self._fn.instantiate(env.values))
+        upstream = self._input._cursor(env)
+        if self._parallel is None:
+            return _MapCursor(upstream, self._fn.instantiate(env.values))
+        threads = _int(env, self._parallel)
+        if threads == AUTOTUNE:
+            from minitf.client.threads import available_cores
+            threads = available_cores()
+        elif threads <= 0:
+            raise errors.InvalidArgumentError(None, None, "num_parallel_calls must be greater "
+                                              "than zero, got %d" % threads)
+        if self._fn.stateful:  # random ops: one stream, used in order (deterministic)
+            return _MapCursor(upstream, self._fn.instantiate(env.values))
+        runners = [self._fn.instantiate(env.values) for _ in range(threads)]
+        return _ParallelMapCursor(upstream, runners, env)
 
 
 class _MapCursor(Cursor):
@@ -955,6 +981,104 @@ class _MapCursor(Cursor):
         return self.pending.pop(0)
 
     def close(self):
+        self.upstream.close()
+
+
+class _Chunk:
+    """Rows of the input on their way through a map worker."""
+
+    __slots__ = ("block", "result", "error", "done")
+
+    def __init__(self, block):
+        self.block, self.result, self.error = block, None, None
+        self.done = threading.Event()
+
+
+class _ParallelMapCursor(Cursor):
+    """map(num_parallel_calls=N): N worker threads, each with its own instance of the function
+    (a plan of its own), apply it to chunks of the input: each block pulled from upstream is cut
+    into N chunks, and up to 2N chunks are in flight. Upstream is pulled by the consumer only,
+    the results are returned in input order, so the output is the same as a sequential map's.
+    The threads overlap where the function's kernels release the GIL (numpy and BLAS on large
+    arrays). They start at the first `next` and stop at `close()` (re-initialization or the
+    session closing), which waits for them."""
+
+    def __init__(self, upstream, runners, env):
+        self.upstream, self.runners, self.env = upstream, runners, env
+        self.tasks = queue.SimpleQueue()
+        self.inflight = collections.deque()
+        self.pending = []
+        self.exhausted = False
+        self.stopped = False
+        self.threads = []
+        env.cursors.append(self)
+
+    def _work(self, runner):
+        while True:
+            chunk = self.tasks.get()
+            if chunk is None:
+                return
+            try:
+                chunk.result = runner.apply_block(chunk.block)
+            except Exception as e:  # delivered to the consumer in order
+                chunk.error = e
+            chunk.block = None
+            chunk.done.set()
+
+    def _feed(self, n):
+        width = len(self.runners)
+        while not self.exhausted and len(self.inflight) < 2 * width:
+            block = self.upstream.next(max(n, width))
+            if block is None:
+                self.exhausted = True
+                break
+            rows = len(block[0])
+            pieces = max(1, min(width, rows))
+            bounds = [rows * i // pieces for i in range(pieces + 1)]
+            for a, b in zip(bounds[:-1], bounds[1:]):
+                chunk = _Chunk([x[a:b] for x in block])
+                self.inflight.append(chunk)
+                self.tasks.put(chunk)
+
+    def next(self, n):
+        if not self.threads:
+            if self.stopped:
+                return None
+            self.threads = [threading.Thread(target=self._work, args=(r,), daemon=True,
+                                             name="minitf-map-%d" % i)
+                            for i, r in enumerate(self.runners)]
+            for t in self.threads:
+                t.start()
+        while not self.pending:
+            self._feed(n)
+            if not self.inflight or self.stopped:
+                return None
+            chunk = self.inflight.popleft()
+            while not chunk.done.wait(0.1):
+                if self.stopped:
+                    return None
+            if chunk.error is not None:
+                raise chunk.error
+            self.pending = chunk.result
+        block = self.pending[0]
+        if len(block[0]) > n:  # chunks were cut for an earlier, larger request
+            self.pending[0] = [a[n:] for a in block]
+            return [a[:n] for a in block]
+        return self.pending.pop(0)
+
+    def close(self):
+        if self.stopped:
+            return
+        self.stopped = True
+        for _ in self.threads:
+            self.tasks.put(None)
+        for t in self.threads:
+            if t is not threading.current_thread():
+                t.join(timeout=5.0)
+        self.inflight.clear()
+        self.pending = []
+        if self in self.env.cursors:
+            self.env.cursors.remove(self)
         self.upstream.close()
 
 
@@ -1207,17 +1331,16 @@ class _PrefetchDataset(_UnaryDataset):
         upstream = self._input._cursor(env)
         if self._size == 0:
             return upstream
-        cursor = _PrefetchCursor(upstream, self._size)
-        env.cursors.append(cursor)
-        return cursor
+        return _PrefetchCursor(upstream, self._size, env)
 
 
 class _PrefetchCursor(Cursor):
     """Runs `upstream` in a daemon thread into a buffer of at most `size` elements. Errors are
     delivered in order, like elements. `close()` stops the thread and waits for it."""
 
-    def __init__(self, upstream, size):
-        self.upstream, self.size = upstream, size
+    def __init__(self, upstream, size, env):
+        self.upstream, self.size, self.env = upstream, size, env
+        env.cursors.append(self)  # closed with the iterator's initialization
         self.cond = threading.Condition(threading.Lock())
         self.items = []  # blocks, exceptions, or None (the end)
         self.count = 0
@@ -1277,10 +1400,14 @@ class _PrefetchCursor(Cursor):
 
     def close(self):
         with self.cond:
+            if self.stopped:
+                return
             self.stopped = True
             self.items = []
             self.cond.notify_all()
         thread = self.thread
         if thread is not None and thread is not threading.current_thread():
             thread.join(timeout=5.0)
+        if self in self.env.cursors:
+            self.env.cursors.remove(self)
         self.upstream.close()

@@ -14,9 +14,13 @@ def shuffle_and_repeat(buffer_size, count=None, seed=None):
 
 def map_and_batch(map_func, batch_size, num_parallel_batches=None, drop_remainder=False,
                   num_parallel_calls=None):
-    """For Dataset.apply: map(map_func) then batch(batch_size, drop_remainder) (minitf already
-    runs an elementwise map once per block)."""
-    return lambda dataset: dataset.map(map_func).batch(batch_size, drop_remainder)
+    """For Dataset.apply: map(map_func, num_parallel_calls) then batch(batch_size,
+    drop_remainder); `num_parallel_batches` (n x batch_size parallel calls in TF) runs the map
+    on AUTOTUNE threads, one per core, rather than that many Python threads."""
+    if num_parallel_calls is None and num_parallel_batches is not None:
+        num_parallel_calls = AUTOTUNE
+    return lambda dataset: dataset.map(map_func, num_parallel_calls).batch(batch_size,
+                                                                          drop_remainder)
 
 
 def unbatch():

@@ -87,6 +87,10 @@ class TracedFunction:
         self.captures, inner = _outer_captures(graph)  # evaluated at initialization
         self._fed = args + inner
         self.vectorized = _elementwise(graph, args, self.outputs)
+        # random ops draw from one stream per instance: such a function is never split
+        # between instances (map(num_parallel_calls) runs it in order instead)
+        self.stateful = any(op.opdef.stateful and op.type != "Placeholder"
+                            for op in graph.get_operations())
         graph.finalize()
 
     def instantiate(self, values):

@@ -45,9 +45,8 @@ class IteratorResource:
         env = _Env(values)
         cursor = dataset._cursor(env)
         with self.lock:
-            old, self.cursor, self.env = self.cursor, cursor, env
-        if old is not None:
-            old.close()
+            old, old_env, self.cursor, self.env = self.cursor, self.env, cursor, env
+        _close(old, old_env)
 
     def get_next(self, op):
         with self.lock:
@@ -67,8 +66,17 @@ class IteratorResource:
     def close_with_session(self):
         with self.lock:
             cursor, self.cursor = self.cursor, None
-        if cursor is not None:
-            cursor.close()
+        _close(cursor, self.env)
+
+
+def _close(cursor, env):
+    """Closes a pipeline's cursors, and every thread-running one (prefetch, parallel map) its
+    initialization started even where a cursor above it does not pass close() on."""
+    if cursor is not None:
+        cursor.close()
+    if env is not None:
+        for c in list(env.cursors):
+            c.close()
 
 
 class _IteratorHandle(ResourceOp):
