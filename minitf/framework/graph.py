@@ -385,7 +385,7 @@ context.install_graph_class(Graph)
 
 # -- public TF1 functions over the default graph ---------------------------------------------------
 
-def _graph_of(values):
+def graph_of(values):
     """The graph ops on `values` go to: theirs, or the default graph when that is a branch or
     loop body built inside their graph (which captures them)."""
     default = get_default_graph()
@@ -404,7 +404,7 @@ def name_scope(name, default_name=None, values=None):
     """tf.name_scope(name, default_name=None, values=None): yields the scope string 'a/b/'."""
     if name is None and default_name is None and values is not None:
         raise ValueError("At least one of name (None) and default_name (None) must be provided.")
-    graph = _graph_of(values)
+    graph = graph_of(values)
     with graph.as_default(), graph.name_scope(name if name is not None else default_name) as scope:
         yield scope
 

@@ -38,8 +38,6 @@ class _CandidateSampler(RandomOp):
     num_sampled: int = 1
     unique: bool = True
     range_max: int = 1
-    seed: int = 0
-    seed2: int = 0
 
     def infer(self, true_classes):
         if true_classes.dtype is not dtypes.int64:

@@ -588,8 +588,8 @@ def _shape_text(shape):
         if len(dims) != 1 else "(%s,)" % ("?" if dims[0] is None else dims[0])
 
 
-def _loop(cond, body, loop_vars, shape_invariants, name, maximum_iterations, back_prop,
-          parallel_iterations, n_stacked=False):
+def build_while_loop(cond, body, loop_vars, shape_invariants, name, maximum_iterations,
+                     back_prop, parallel_iterations, n_stacked=False):
     """Builds a While op; returns (the final loop variables flat, the stacked outputs). With
     `n_stacked`, body returns (loop variables, list of per-iteration outputs to stack)."""
     graph = get_default_graph()
@@ -688,8 +688,8 @@ def while_loop(cond, body, loop_vars, shape_invariants=None, parallel_iterations
     if not loop_vars and loop_vars != 0:
         raise ValueError("No loop variables provided")
     with name_scope(name, "while", nest.flatten(loop_vars)):
-        exits, _ = _loop(cond, body, loop_vars, shape_invariants, name, maximum_iterations,
-                         back_prop, parallel_iterations)
+        exits, _ = build_while_loop(cond, body, loop_vars, shape_invariants, name,
+                                    maximum_iterations, back_prop, parallel_iterations)
         if not return_same_structure and len(exits) == 1:
             return exits[0]
         return nest.pack_sequence_as(loop_vars, exits)

@@ -110,6 +110,10 @@ class _Windowed(OpDef):
     """Shared by the convolution and pooling ops: checks strides, dilations, padding and data
     format (TF's messages), and computes output sizes and paddings."""
 
+    strides: tuple = (1, 1, 1, 1)
+    padding: str = "VALID"
+    data_format: str = "NHWC"
+
     def _check_attrs(self):
         fmt = self.data_format
         if fmt not in ("NHWC", "NCHW"):
@@ -273,10 +277,7 @@ class _ConvAttrs(_Windowed):
     _check_attrs tells them from pooling ops by the presence of dilations and
     explicit_paddings, so they are declared here and not on _Windowed."""
 
-    strides: tuple = (1, 1, 1, 1)
-    padding: str = "VALID"
     explicit_paddings: tuple = ()
-    data_format: str = "NHWC"
     dilations: tuple = (1, 1, 1, 1)
 
     # (forward, backprop-input, backprop-filter) op classes of the family, set once they exist:
@@ -657,9 +658,6 @@ class _PoolBase(_Windowed):
     """ksize/strides/padding/data_format and the output geometry shared by the pooling ops."""
 
     ksize: tuple = (1, 1, 1, 1)
-    strides: tuple = (1, 1, 1, 1)
-    padding: str = "VALID"
-    data_format: str = "NHWC"
 
 
     def _out_spec(self, x):
@@ -1143,7 +1141,8 @@ def max_pool(value, ksize, strides, padding, data_format="NHWC", name=None, inpu
     ksize, strides, data_format = _pool_attrs(ksize, strides, data_format)
     with name_scope(name, "MaxPool", [value]) as scope:
         x = convert_to_tensor(value, name="input")
-        return MaxPool(ksize, strides, str(padding), data_format)(x, name=scope)
+        return MaxPool(ksize=ksize, strides=strides, padding=str(padding),
+                       data_format=data_format)(x, name=scope)
 
 
 def avg_pool(value, ksize, strides, padding, data_format="NHWC", name=None, input=None):
@@ -1153,7 +1152,8 @@ def avg_pool(value, ksize, strides, padding, data_format="NHWC", name=None, inpu
     ksize, strides, data_format = _pool_attrs(ksize, strides, data_format)
     with name_scope(name, "AvgPool", [value]) as scope:
         x = convert_to_tensor(value, name="value")
-        return AvgPool(ksize, strides, str(padding), data_format)(x, name=scope)
+        return AvgPool(ksize=ksize, strides=strides, padding=str(padding),
+                       data_format=data_format)(x, name=scope)
 
 
 def pool(input, window_shape, pooling_type, padding, dilation_rate=None, strides=None,

@@ -24,6 +24,8 @@ from minitf.framework.resources import ResourceOp, resource_of
 from minitf.framework.shapes import TensorShape, as_shape, format_dims
 from minitf.framework.tensor import Tensor, TensorSpec
 from minitf.ops.constant_op import convert_to_tensor
+from minitf.ops.random_ops import get_seed
+from minitf.ops.state_ops import uninitialized_error, variable_ref, variable_storage
 
 __all__ = ["QueueBase", "FIFOQueue", "RandomShuffleQueue", "PaddingFIFOQueue", "count_up_to"]
 
@@ -460,7 +462,6 @@ class RandomShuffleQueue(QueueBase):
 
     def __init__(self, capacity, min_after_dequeue, dtypes, shapes=None, names=None, seed=None,
                  shared_name=None, name="random_shuffle_queue"):
-        from minitf.ops.random_ops import get_seed
         dtypes_, shapes, names = _specs(dtypes, shapes, names)
         seed, seed2 = get_seed(seed)
         ref = _create(RandomShuffleQueueV2(tuple(dtypes_), tuple(shapes), int(capacity), "",
@@ -488,7 +489,6 @@ class CountUpTo(OpDef):
         return TensorSpec(ref.shape, ref.dtype)
 
     def bind(self, ctx, op):
-        from minitf.ops.state_ops import uninitialized_error, variable_storage
         store, var = ctx.variables, variable_storage(ctx, op)
 
         def count():
@@ -507,6 +507,5 @@ class CountUpTo(OpDef):
 def count_up_to(ref, limit, name=None):
     """tf.count_up_to: increments `ref`, returning its old value, until it reaches `limit`
     (then OutOfRangeError)."""
-    from minitf.ops.state_ops import _ref
-    return get_default_graph().create_op(CountUpTo(int(limit)), [_ref(ref)],
+    return get_default_graph().create_op(CountUpTo(int(limit)), [variable_ref(ref)],
                                          name=name or "CountUpTo").outputs[0]

@@ -7,7 +7,7 @@ from minitf.framework import nest
 from minitf.framework.graph import name_scope
 from minitf.ops.array_ops import concat, expand_dims, gather, reverse, shape
 from minitf.ops.constant_op import constant, convert_to_tensor
-from minitf.ops.control_flow_ops import _loop
+from minitf.ops.control_flow_ops import build_while_loop
 
 __all__ = ["map_fn", "scan", "foldl", "foldr"]
 
@@ -58,8 +58,9 @@ def _fold(fn, elems, initializer, parallel_iterations, back_prop, swap_memory, n
             nest.assert_same_structure(acc0, new)
             new_flat = [convert_to_tensor(t) for t in nest.flatten(new)]
             return [i + 1] + new_flat, (new_flat if collect else [])
-        exits, stacked = _loop(lambda i, *acc: i < n, body, [constant(start)] + acc_flat,
-                               None, name, None, back_prop, parallel_iterations, n_stacked=True)
+        exits, stacked = build_while_loop(lambda i, *acc: i < n, body,
+                                          [constant(start)] + acc_flat, None, name, None,
+                                          back_prop, parallel_iterations, n_stacked=True)
         final = nest.pack_sequence_as(acc0, exits[1:])
         if not collect:
             return final, None
@@ -121,7 +122,7 @@ def map_fn(fn, elems, dtype=None, parallel_iterations=None, back_prop=True, swap
                                         % (t.dtype.name, dtypes.as_dtype(d).name))
             result["structure"] = out
             return [i + 1], out_flat
-        _, stacked = _loop(lambda i: i < n, body, [constant(0)], None, name, None, back_prop,
-                           parallel_iterations or 10, n_stacked=True)
+        _, stacked = build_while_loop(lambda i: i < n, body, [constant(0)], None, name, None,
+                                      back_prop, parallel_iterations or 10, n_stacked=True)
         return nest.pack_sequence_as(result["structure"],
                                      [_with_length(s, first) for s in stacked])

@@ -86,6 +86,8 @@ class RandomOp(OpDef):
     Subclasses implement ``sample(xp, rng, *inputs)``: draw with the numpy Generator `rng` on the
     host and return an `xp` array (a fresh one: it must not alias an input)."""
 
+    seed: int = 0
+    seed2: int = 0
     stateful = True
     differentiable = False
 
@@ -101,8 +103,6 @@ class _FloatSampler(RandomOp):
     """A random op that takes a shape and draws floats of `dtype`."""
 
     dtype: dtypes.DType = dtypes.float32
-    seed: int = 0
-    seed2: int = 0
 
     def infer(self, shape):
         check_dtype(None, self.dtype, "real", "dtype")
@@ -149,8 +149,6 @@ class RandomUniformInt(RandomOp):
     """Integers uniform in [minval, maxval); the dtype is the bounds' dtype."""
     tf_signature = TFSignature(type_attrs=(("T", 0), ("Tout", 1)))
 
-    seed: int = 0
-    seed2: int = 0
 
     def infer(self, shape, minval, maxval):
         if minval.dtype is not maxval.dtype or minval.dtype not in (dtypes.int32, dtypes.int64):
@@ -176,8 +174,6 @@ class RandomUniformInt(RandomOp):
 class RandomShuffle(RandomOp):
     """The input with its first axis randomly permuted."""
 
-    seed: int = 0
-    seed2: int = 0
 
     def infer(self, value):
         return TensorSpec(value.shape, value.dtype)
@@ -192,8 +188,6 @@ class RandomShuffle(RandomOp):
 class Multinomial(RandomOp):
     """`num_samples` class indices per row of `logits` (unnormalized log-probabilities)."""
 
-    seed: int = 0
-    seed2: int = 0
     output_dtype: dtypes.DType = dtypes.int64
 
     def infer(self, logits, num_samples):
@@ -253,7 +247,7 @@ def _normal(opclass, default_name, shape, mean, stddev, dtype, seed, name):
         shape_t = _shape_tensor(shape)
         mean_t = convert_to_tensor(mean, dtype, name="mean")
         stddev_t = convert_to_tensor(stddev, dtype, name="stddev")
-        rnd = opclass(dtype, **_seed_attrs(seed))(shape_t)
+        rnd = opclass(dtype=dtype, **_seed_attrs(seed))(shape_t)
         return add(rnd * stddev_t, mean_t, name=scope)
 
 
@@ -283,7 +277,7 @@ def random_uniform(shape, minval=0, maxval=None, dtype=dtypes.float32, seed=None
         hi = convert_to_tensor(maxval, dtype, name="max")
         if dtype.is_integer:
             return RandomUniformInt(**_seed_attrs(seed))(shape_t, lo, hi, name=scope)
-        rnd = RandomUniform(dtype, **_seed_attrs(seed))(shape_t)
+        rnd = RandomUniform(dtype=dtype, **_seed_attrs(seed))(shape_t)
         return add(rnd * (hi - lo), lo, name=scope)
 
 

@@ -11,7 +11,7 @@ from minitf.framework.tensor import TensorSpec
 from minitf.ops.array_ops import (concat, expand_dims, gather, identity, reverse, shape, transpose,
                                   zeros)
 from minitf.ops.constant_op import constant, convert_to_tensor
-from minitf.ops.control_flow_ops import _loop
+from minitf.ops.control_flow_ops import build_while_loop
 from minitf.ops.logging_ops import Assert
 from minitf.ops.math_ops import (cast, equal, less, less_equal, maximum, range as range_,
                                  reduce_all, reduce_max, where)
@@ -286,9 +286,9 @@ def dynamic_rnn(cell, inputs, sequence_length=None, initial_state=None, dtype=No
                 n.set_shape(s.shape)
             return [time + 1] + new_flat, [convert_to_tensor(o) for o in nest.flatten(output)]
 
-        exits, stacked = _loop(lambda time, *_: time < time_steps, body,
-                               [constant(0, name="time")] + state_flat, None, "while", None,
-                               True, parallel_iterations or 32, n_stacked=True)
+        exits, stacked = build_while_loop(lambda time, *_: time < time_steps, body,
+                                          [constant(0, name="time")] + state_flat, None, "while",
+                                          None, True, parallel_iterations or 32, n_stacked=True)
         final_state = nest.pack_sequence_as(state, exits[1:])
         steps = first.shape[0].value
         outputs = []

@@ -10,7 +10,7 @@ from minitf.ops.constant_op import convert_to_tensor
 from minitf.ops.core import index_tensor
 from minitf.ops.gather_scatter import first_bad_index, format_index
 from minitf.ops.op_util import check_int_dtype, rank_error, type_mismatch_error
-from minitf.ops.state_ops import _ref, uninitialized_error, variable_storage
+from minitf.ops.state_ops import uninitialized_error, variable_ref, variable_storage
 
 __all__ = ["scatter_add", "scatter_sub", "scatter_update"]
 
@@ -132,7 +132,7 @@ class ScatterUpdate(_ScatterBase):
 
 
 def _scatter(opdef, ref, indices, updates, name, default_name):
-    ref = _ref(ref)
+    ref = variable_ref(ref)
     with name_scope(name, default_name, [ref, indices, updates]) as scope:
         inputs = [ref, index_tensor(indices, name="indices"),
                   convert_to_tensor(updates, dtype=ref.dtype, name="updates")]

@@ -181,13 +181,13 @@ class UninitializedNames(OpDef):
 
 # -- public functions ------------------------------------------------------------------------------
 
-def _ref(ref):
+def variable_ref(ref):
     """The VariableV2 output behind a Variable (or a ref tensor passed as is)."""
     return ref._ref() if hasattr(ref, "_ref") else ref
 
 
 def _update(opdef, ref, value, name, default_name):
-    ref = _ref(ref)
+    ref = variable_ref(ref)
     with name_scope(name, default_name, [ref, value]) as scope:
         value = convert_to_tensor(value, dtype=ref.dtype, name="value")
         return get_default_graph().create_op(opdef, [ref, value], name=scope).outputs[0]
@@ -213,7 +213,7 @@ def assign_sub(ref, value, use_locking=None, name=None):
 def is_variable_initialized(ref, name=None):
     """tf.is_variable_initialized: a bool scalar, True once the variable has a value in the
     session that runs it."""
-    ref = _ref(ref)
+    ref = variable_ref(ref)
     return get_default_graph().create_op(IsVariableInitialized(ref.dtype), [ref],
                                           name=name or "IsVariableInitialized").outputs[0]
 

@@ -13,7 +13,7 @@ import inspect
 import threading
 
 from minitf import dtypes
-from minitf.framework.graph import GraphKeys, _graph_of, get_default_graph, name_scope
+from minitf.framework.graph import GraphKeys, get_default_graph, graph_of, name_scope
 from minitf.framework.shapes import as_shape
 from minitf.ops import init_ops
 from minitf.ops.variables import Variable
@@ -438,7 +438,7 @@ class variable_scope:  # noqa: N801 - TF's public name
                             % auxiliary_name_scope)
         self._name_or_scope = name_or_scope
         self._default_name = default_name
-        self._graph = _graph_of(values)
+        self._graph = graph_of(values)
         self._reuse = reuse
         self._auxiliary_name_scope = auxiliary_name_scope
         self._options = dict(initializer=initializer, regularizer=regularizer,

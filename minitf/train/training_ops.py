@@ -33,6 +33,7 @@ class ApplyOp(OpDef):
     input_names: ClassVar[tuple] = ()
     num_slots: ClassVar[int] = 0
     grad_name: ClassVar[str] = "grad"
+    use_locking: bool = False  # TF's attr (minitf's updates run one at a time anyway)
 
     def __init_subclass__(cls, **kwargs):
         super().__init_subclass__(**kwargs)
@@ -144,7 +145,6 @@ def _check_apply_inputs(type_name, names, inputs, num_slots, grad_name):
 
 @register
 class ApplyGradientDescent(ApplyOp):
-    use_locking: bool = False
     input_names = ("var", "alpha", "delta")
     grad_name = "delta"
 
@@ -154,7 +154,6 @@ class ApplyGradientDescent(ApplyOp):
 
 @register
 class ApplyMomentum(ApplyOp):
-    use_locking: bool = False
     use_nesterov: bool = False
     input_names = ("var", "accum", "lr", "grad", "momentum")
     num_slots = 1
@@ -174,7 +173,6 @@ class ApplyMomentum(ApplyOp):
 
 @register
 class ApplyAdam(ApplyOp):
-    use_locking: bool = False
     use_nesterov: bool = False
     input_names = ("var", "m", "v", "beta1_power", "beta2_power", "lr", "beta1", "beta2",
                    "epsilon", "grad")
@@ -205,7 +203,6 @@ def _scaled_step(xp, var, rate, numerator, accum, t, epsilon=None):
 
 @register
 class ApplyAdagrad(ApplyOp):
-    use_locking: bool = False
     update_slots: bool = True
     input_names = ("var", "accum", "lr", "grad")
     num_slots = 1
@@ -219,7 +216,6 @@ class ApplyAdagrad(ApplyOp):
 
 @register
 class ApplyRMSProp(ApplyOp):
-    use_locking: bool = False
     input_names = ("var", "ms", "mom", "lr", "rho", "momentum", "epsilon", "grad")
     num_slots = 2
 
@@ -232,7 +228,6 @@ class ApplyRMSProp(ApplyOp):
 
 @register
 class ApplyCenteredRMSProp(ApplyOp):
-    use_locking: bool = False
     input_names = ("var", "mg", "ms", "mom", "lr", "rho", "momentum", "epsilon", "grad")
     num_slots = 3
 
@@ -267,7 +262,6 @@ def _momentum_step(xp, var, mom, lr, momentum, grad, t):
 
 @register
 class ApplyAdadelta(ApplyOp):
-    use_locking: bool = False
     input_names = ("var", "accum", "accum_update", "lr", "rho", "epsilon", "grad")
     num_slots = 2
 
