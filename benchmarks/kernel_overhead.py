@@ -53,26 +53,32 @@ def run_times(fn, repeat, inner=20):
     return statistics.median(wall), min(wall), statistics.median(cpu), min(cpu)
 
 
-def kernel_costs(plan, feeds):
-    """{op type: [CPU ns per call of each of its steps' kernels]} over one run of `plan`."""
+def run_wrapped(plan, feeds, wrap):
+    """Runs `plan` once with each kernel replaced by wrap(kernel, step)."""
     namespace = plan._run_nested.__globals__
-    costs = collections.defaultdict(list)
     originals = {}
     for i, step in enumerate(plan.steps):
         name = "k%d" % i
-        if name not in namespace:
-            continue
-        originals[name] = kernel = namespace[name]
-
-        def timed(*args, _kernel=kernel, _type=step.op.type):
-            costs[_type].append(per_call(_kernel, args, calls=5))
-            return _kernel(*args)
-        namespace[name] = timed
+        if name in namespace:
+            originals[name] = namespace[name]
+            namespace[name] = wrap(namespace[name], step)
     try:
         with np.errstate(all="ignore"):
             plan._run_nested(feeds)
     finally:
         namespace.update(originals)
+
+
+def kernel_costs(plan, feeds):
+    """{op type: [CPU ns per call of each of its steps' kernels]} over one run of `plan`."""
+    costs = collections.defaultdict(list)
+
+    def wrap(kernel, step):
+        def timed(*args):
+            costs[step.op.type].append(per_call(kernel, args, calls=5))
+            return kernel(*args)
+        return timed
+    run_wrapped(plan, feeds, wrap)
     return costs
 
 

@@ -519,6 +519,28 @@ class SumTo(OpDef):
             i + lead for i, d in enumerate(target) if d == 1 and g.shape[i + lead] != 1)
         return xp.sum(g, axis=axes, keepdims=True).reshape(target)
 
+    def specialize(self, xp, op):
+        # Every bias of a network gets its gradient through here, once per layer per step:
+        # with both shapes known when the plan is built, the axes are worked out once.
+        general = super().specialize(xp, op)
+        g, target = op.inputs
+        dims, to = g.shape.as_tuple(), constant_value(target)
+        if dims is None or None in dims or to is None or dims == tuple(to.tolist()):
+            return general
+        to = tuple(to.tolist())
+        lead = len(dims) - len(to)
+        axes = tuple(range(lead)) + tuple(
+            i + lead for i, d in enumerate(to) if d == 1 and dims[i + lead] != 1)
+        reshape = tuple(d for i, d in enumerate(dims) if i not in axes) != to
+        total = getattr(xp.add, "reduce", xp.sum)  # numpy's sum is this call, less a wrapper
+
+        def sum_to(g, target):
+            if g.shape != dims:  # (the static shape, when trusted, always holds)
+                return general(g, target)
+            summed = total(g, axis=axes)
+            return summed.reshape(to) if reshape else summed
+        return sum_to
+
     def grad(self, op, dy):
         return [broadcast_to(dy, shape(op.inputs[0])), None]
 

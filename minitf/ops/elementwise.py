@@ -4,6 +4,7 @@ its op class."""
 
 import math
 import operator
+from typing import ClassVar
 
 import numpy as np
 
@@ -49,6 +50,7 @@ class UnaryOp(OpDef):
 
     kernel = ""
     supports_out = True
+    elementwise = True
     allowed = "float"  # which dtypes the op accepts: "float", "numeric", "bool", "any"
     result_dtype = None  # e.g. dtypes.bool for is_nan
 
@@ -56,8 +58,24 @@ class UnaryOp(OpDef):
         check_dtype(self.type_name, x.dtype, self.allowed)
         return TensorSpec(x.shape, self.result_dtype or x.dtype)
 
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        _own_kernel_not_in_place(cls)
+
     def compute(self, xp, x, out=None):
         return getattr(xp, self.kernel)(x, out=out)
+
+    def specialize(self, xp, op):
+        if type(self).compute is UnaryOp.compute:
+            return getattr(xp, self.kernel)  # the ufunc itself: compute is this one call
+        return super().specialize(xp, op)
+
+
+def _own_kernel_not_in_place(cls):
+    """A subclass with a kernel of its own runs in place only where it says so (a kernel of
+    several passes may read an input after writing `out`)."""
+    if "compute" in cls.__dict__ and "elementwise" not in cls.__dict__:
+        cls.elementwise = False
 
 
 # Scalar loop bodies (a while_loop's counter) spend most of their time in ufunc dispatch: on two
@@ -79,8 +97,13 @@ class BinaryOp(OpDef):
 
     kernel = ""
     supports_out = True
+    elementwise = True
     allowed = "numeric"
     result_dtype = None  # e.g. dtypes.bool for comparisons
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        _own_kernel_not_in_place(cls)
 
     def infer(self, x, y):
         if x.dtype is not y.dtype:
@@ -105,6 +128,13 @@ class BinaryOp(OpDef):
                 a.dtype.is_floating or a.dtype.is_integer or a.dtype is dtypes.bool):
             return None
         return "%s %s %s" % (x, _OPERATOR_SYMBOLS[scalar], y)
+
+    def specialize(self, xp, op):
+        if type(self).compute is BinaryOp.compute and any(
+                t.shape.ndims for t in op.inputs):
+            # An input of rank >= 1 is an array, so the scalar shortcut never applies.
+            return getattr(xp, self.kernel)
+        return super().specialize(xp, op)
 
 
 def binary_op(opdef, x, y, name, default):
@@ -702,8 +732,7 @@ class Tanh(UnaryOp):
     kernel = "tanh"
 
     def grad(self, op, dy):
-        y = op.outputs[0]
-        return [dy * (1 - square(y))]
+        return [TanhGrad()(op.outputs[0], dy, name="TanhGrad")]
 
 
 def tanh(x, name=None):
@@ -730,13 +759,66 @@ class Sigmoid(UnaryOp):
         return xp.reciprocal(y, out=y)
 
     def grad(self, op, dy):
-        y = op.outputs[0]
-        return [dy * (y * (1 - y))]
+        return [SigmoidGrad()(op.outputs[0], dy, name="SigmoidGrad")]
 
 
 def sigmoid(x, name=None):
     """tf.sigmoid: 1 / (1 + exp(-x)) (its gradient uses the output: y * (1 - y))."""
     return unary_op(Sigmoid(), x, name, "Sigmoid")
+
+
+class PairGrad(OpDef):
+    """An activation's gradient as one kernel of two inputs of one shape and dtype, as TF fuses
+    them (TanhGrad, and ReluGrad's family in nn_ops): one kernel instead of a chain of small
+    elementwise ops, which a deep or recurrent network runs once per layer or time step.
+    `names`: the inputs' names in TF's order, for the messages."""
+
+    supports_out = True
+    names: ClassVar[tuple] = ("y", "dy")
+
+    def infer(self, a, b):
+        if a.dtype is not b.dtype:
+            raise TypeError("Input '%s' of '%s' Op has type %s that does not match type %s of "
+                            "argument '%s'" % (self.names[1], self.type_name, b.dtype.name,
+                                               a.dtype.name, self.names[0]))
+        return TensorSpec(merge_dims(a.shape.as_tuple(), b.shape.as_tuple()), a.dtype)
+
+
+@register
+class TanhGrad(PairGrad):
+    """dx = dy * (1 - y * y) for y = tanh(x) (TF1's op; the same float operations, in the same
+    order, as the chain of ops it replaces)."""
+
+    def compute(self, xp, y, dy, out=None):
+        if out is None:  # (small arrays: a fresh temporary costs less than empty_like)
+            return dy * (1 - y * y)
+        t = xp.multiply(y, y, out=out)
+        xp.subtract(1, t, out=t)
+        return xp.multiply(dy, t, out=t)
+
+    def grad(self, op, ddx):
+        # TF's _TanhGradGrad: d/dy = ddx * -2 * dy * y, d/d(dy) = the same op on ddx.
+        y, dy = op.inputs
+        return [ddx * -2 * dy * y, self(y, ddx, name="TanhGrad")]
+
+
+@register
+class SigmoidGrad(PairGrad):
+    """dx = dy * (y * (1 - y)) for y = sigmoid(x) (TF1's op)."""
+
+    def compute(self, xp, y, dy, out=None):
+        if out is None:
+            return dy * (y * (1 - y))
+        t = xp.subtract(1, y, out=out)
+        xp.multiply(y, t, out=t)
+        return xp.multiply(dy, t, out=t)
+
+    def grad(self, op, ddx):
+        # TF's _SigmoidGradGrad: d/dy = g - 2 * g * y with g = ddx * dy, d/d(dy) = the same
+        # op on ddx.
+        y, dy = op.inputs
+        g = ddx * dy
+        return [g - 2 * g * y, self(y, ddx, name="SigmoidGrad")]
 
 
 # W. J. Cody's rational Chebyshev approximations (Math. Comp. 23, 1969; netlib specfun CALERF),

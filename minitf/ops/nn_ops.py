@@ -16,7 +16,7 @@ from minitf.ops.array_ops import squeeze
 from minitf.ops.constant_op import convert_to_tensor
 from minitf.ops.core import (ZerosLike, broadcast_to, expand_dims, shape, stop_gradient,
                              zeros_like)
-from minitf.ops.elementwise import UnaryOp, binary_operands
+from minitf.ops.elementwise import PairGrad, UnaryOp, binary_operands
 from minitf.ops.math_ops import (cast, exp, greater_equal, less, log1p, maximum, multiply,
                                  negative, reduce_mean, reduce_sum, rsqrt, sigmoid, square,
                                  squared_difference, where)
@@ -126,18 +126,11 @@ class Softsign(UnaryOp):
         return [dy / square(math_ops.abs(x) + 1)]
 
 
-class _ActivationGrad(OpDef):
+class _ActivationGrad(PairGrad):
     """dx = f'(features) * dy, fused as TF's ReluGrad family. It is linear in dy, so its own
     gradient is the same op again; `features` gets none (f' is piecewise constant)."""
 
-    supports_out = True
-
-    def infer(self, gradients, features):
-        if gradients.dtype is not features.dtype:
-            raise type_mismatch_error(self.type_name, "features", features.dtype, "gradients",
-                                      gradients.dtype)
-        return TensorSpec(merge_dims(gradients.shape.as_tuple(), features.shape.as_tuple()),
-                          gradients.dtype)
+    names = ("gradients", "features")
 
     def grad(self, op, ddx):
         return [self(ddx, op.inputs[1], name=self.type_name), None]

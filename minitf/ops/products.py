@@ -64,6 +64,21 @@ class MatMul(OpDef):
         _check_contraction(a, b)
         return xp.matmul(a, b, out=out)
 
+    def specialize(self, xp, op):
+        a, b = (t.shape.as_tuple() for t in op.inputs)
+        if a is None or b is None or None in (a[0 if self.transpose_a else 1],
+                                              b[1 if self.transpose_b else 0]):
+            return super().specialize(xp, op)
+        # The inner dimensions are known (and equal: infer checked): no run-time check needed.
+        matmul = xp.matmul
+        if not (self.transpose_a or self.transpose_b):
+            return matmul
+        if not self.transpose_a:
+            return lambda a, b, out=None: matmul(a, b.T, out=out)
+        if not self.transpose_b:
+            return lambda a, b, out=None: matmul(a.T, b, out=out)
+        return lambda a, b, out=None: matmul(a.T, b.T, out=out)
+
     def grad(self, op, dy):
         a, b = op.inputs
         return list(_matmul_grads(a, b, dy, self.transpose_a, self.transpose_b))

@@ -57,9 +57,11 @@ class ApplyOp(OpDef):
         update = self.update
         scratch = _Scratch(xp)
 
+        read = store.__getitem__
+
         def apply(*values):
             try:
-                states = [store[r] for r in refs]
+                states = [*map(read, refs)]
             except KeyError:
                 missing = next(r for r in refs if r not in store)
                 raise uninitialized_error(missing, op) from None

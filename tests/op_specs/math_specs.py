@@ -7,6 +7,7 @@ import numpy as np
 import minitf as tf
 from minitf.ops import elementwise
 from minitf.ops.reductions import top_k
+from tests.op_specs.nn_specs import grad_of
 from tests.op_specs.spec import Arg, OpSpec
 
 F = "float32"
@@ -124,7 +125,14 @@ SPECS = [
     _unary("sinh", tf.sinh, np.sinh),
     _unary("cosh", tf.cosh, np.cosh),
     _unary("tanh", tf.tanh, np.tanh, low=-3, high=3),
+    # The gradients as ops of their own (TanhGrad, SigmoidGrad): value, shape, and their own
+    # (second-order) gradients through the numerical check.
+    OpSpec("tanh/grad_op", grad_of(tf.tanh), lambda x, dy: dy * (1 - np.tanh(x) ** 2),
+           [Arg((4, 3), static=ROWS, low=-3, high=3), Arg((4, 3))]),
     _unary("sigmoid", tf.sigmoid, lambda x: 1 / (1 + np.exp(-x)), low=-4, high=4),
+    OpSpec("sigmoid/grad_op", grad_of(tf.sigmoid),
+           lambda x, dy: dy * np.exp(-x) / (1 + np.exp(-x)) ** 2,
+           [Arg((4, 3), static=ROWS, low=-4, high=4), Arg((4, 3))]),
     _values("sigmoid/extreme_values", tf.sigmoid, lambda x: np.exp(-np.logaddexp(0, -x)),
             [-100.0, -20.0, 0.0, 20.0, 100.0], grad=False),
     # exp(12) overflows float16: the tail must still be the (tiny, representable) sigmoid.

@@ -67,6 +67,8 @@ SPECS = [
     _unary("logical_not", tf.logical_not, np.logical_not, dtype="bool"),
     _unary("complex_abs", tf.abs, lambda x: np.abs(x).astype(np.float32), dtype="complex64"),
     _unary("relu_grad", _grad_of(tf.nn.relu), lambda x: (x > 0).astype(np.float32)),
+    _unary("tanh_grad", _grad_of(tf.tanh), lambda x: 1 - np.tanh(x) ** 2),
+    _unary("sigmoid_grad", _grad_of(tf.sigmoid), lambda x: np.exp(-x) / (1 + np.exp(-x)) ** 2),
     _unary("relu6_grad", _grad_of(tf.nn.relu6),
            lambda x: ((x > 0) & (x < 6)).astype(np.float32), -2, 8),
     _unary("leaky_relu_grad", _grad_of(tf.nn.leaky_relu),
