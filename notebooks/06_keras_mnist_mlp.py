@@ -44,7 +44,8 @@ try:
     x_train, x_val = x_train[:-10000], x_train[-10000:]
     y_train, y_val = y_train[:-10000], y_train[-10000:]
 except FileNotFoundError:
-    SOURCE, SIDE, EPOCHS, BATCH, HIDDEN = 'the bundled 8x8 digits (MNIST is not cached)', 8, 40, 32, 128
+    SOURCE = 'the bundled 8x8 digits (MNIST is not cached)'
+    SIDE, EPOCHS, BATCH, HIDDEN = 8, 40, 32, 128
     (x_train, y_train), (x_val, y_val), (x_test, y_test) = digits.load_data()
 
 print('data:', SOURCE)

@@ -82,7 +82,8 @@ try:
     SOURCE, TRAIN, EPOCHS = 'CIFAR-10 (a subset)', 4000, 10
     CLASSES = ['airplane', 'automobile', 'bird', 'cat', 'deer', 'dog', 'frog', 'horse', 'ship',
                'truck']
-    x_train, y_train, x_test, y_test = x_train[:TRAIN], y_train[:TRAIN], x_test[:1000], y_test[:1000]
+    x_train, y_train = x_train[:TRAIN], y_train[:TRAIN]
+    x_test, y_test = x_test[:1000], y_test[:1000]
 except FileNotFoundError:
     SOURCE, TRAIN, EPOCHS = 'generated shapes (CIFAR-10 is not cached)', 2000, 12
     CLASSES = SHAPE_CLASSES

@@ -633,7 +633,18 @@ def random_binomial(shape, p=0.0, dtype=None, seed=None):
                    dtype or floatx())
 
 
+def _logits_of(output, from_logits, op_type):
+    """(logits, True) when `output` is made by a Softmax/Sigmoid op (its input: Keras computes
+    the cross-entropy from the logits then, so a saturated output still has a gradient and no
+    clipping happens), else (output, from_logits)."""
+    op = getattr(output, "op", None)
+    if not from_logits and op is not None and op.type == op_type and len(op.inputs) == 1:
+        return op.inputs[0], True
+    return output, from_logits
+
+
 def categorical_crossentropy(target, output, from_logits=False, axis=-1):
+    output, from_logits = _logits_of(output, from_logits, "Softmax")
     if from_logits:
         return tf.nn.softmax_cross_entropy_with_logits_v2(labels=target, logits=output)
     output = output / tf.reduce_sum(output, axis, keepdims=True)
@@ -643,6 +654,7 @@ def categorical_crossentropy(target, output, from_logits=False, axis=-1):
 
 
 def sparse_categorical_crossentropy(target, output, from_logits=False, axis=-1):
+    output, from_logits = _logits_of(output, from_logits, "Softmax")
     if not from_logits:
         eps = tf.constant(epsilon(), dtype=output.dtype.base_dtype)
         output = tf.log(tf.clip_by_value(output, eps, 1.0 - eps))
@@ -655,6 +667,7 @@ def sparse_categorical_crossentropy(target, output, from_logits=False, axis=-1):
 
 
 def binary_crossentropy(target, output, from_logits=False):
+    output, from_logits = _logits_of(output, from_logits, "Sigmoid")
     if from_logits:
         return tf.nn.sigmoid_cross_entropy_with_logits(labels=target, logits=output)
     eps = tf.constant(epsilon(), dtype=output.dtype.base_dtype)
