@@ -13,7 +13,8 @@ MLP, in one run. Each measurement runs in its own fresh process (benchmarks/run.
 Each process builds the model, fits one epoch to warm up (the train function and its plan are
 built), then fits --epochs epochs and records each epoch's wall time (a callback's
 on_epoch_begin/on_epoch_end, so shuffling, slicing, the callbacks and the metric bookkeeping
-are inside). Rounds alternate the frameworks; printed are each round's median seconds per epoch
+are inside). The last column runs the same minitf epochs as a plain loop of `train_on_batch`
+over pre-sliced batches: what fit's own loop costs is the difference from the first. Rounds alternate the frameworks; printed are each round's median seconds per epoch
 (min-max over its epochs), then the range of minitf / tf-keras over the rounds.
 
     python benchmarks/keras_fit.py [--tf-python PATH] [--rounds R] [--epochs N]
@@ -41,7 +42,7 @@ from run import (DEFAULT_TF_PYTHON, MLP, blas_info, mlp_numpy,  # noqa: E402
 
 MLP_SAMPLES = 60000
 LENET_BATCH = 128
-FRAMEWORKS = ("minitf", "tf-keras", "numpy")
+FRAMEWORKS = ("minitf", "tf-keras", "numpy", "minitf-batches")
 
 
 def import_keras(framework):
@@ -121,6 +122,24 @@ def keras_epochs(name, framework, epochs, verbose, lenet_samples):
     return times[1:]
 
 
+def minitf_batch_epochs(name, epochs, lenet_samples):
+    """The same epochs as one train_on_batch call per (pre-sliced, unshuffled) batch: fit's
+    own cost is the difference."""
+    keras = import_keras("minitf")
+    model, x, y, batch = mlp_model(keras) if name == "mlp" else \
+        lenet_model(keras, lenet_samples)
+    model.compile(keras.optimizers.Adam(1e-3), "sparse_categorical_crossentropy",
+                  metrics=["accuracy"])
+    batches = [(x[i:i + batch], y[i:i + batch]) for i in range(0, len(x), batch)]
+    times = []
+    for _ in range(epochs + 1):
+        t0 = time.perf_counter()
+        for xb, yb in batches:
+            model.train_on_batch(xb, yb)
+        times.append(time.perf_counter() - t0)
+    return times[1:]
+
+
 def numpy_epochs(epochs):
     """The same MLP's Adam step (benchmarks/run.py's hand-written numpy), as many steps as an
     epoch of fit has, each on a full batch."""
@@ -180,9 +199,13 @@ def main(argv=None):
     parser.add_argument("--framework", choices=FRAMEWORKS, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.worker:
-        times = numpy_epochs(args.epochs) if args.framework == "numpy" else \
-            keras_epochs(args.worker, args.framework, args.epochs, args.verbose,
-                         args.lenet_samples)
+        if args.framework == "numpy":
+            times = numpy_epochs(args.epochs)
+        elif args.framework == "minitf-batches":
+            times = minitf_batch_epochs(args.worker, args.epochs, args.lenet_samples)
+        else:
+            times = keras_epochs(args.worker, args.framework, args.epochs, args.verbose,
+                                 args.lenet_samples)
         print(json.dumps(times))
         return 0
 
@@ -202,8 +225,9 @@ def main(argv=None):
     ratios = {name: [] for name in names}
     load = start_load(args.load, 3600)
     try:
-        print("%-6s %-24s %-24s %-24s %9s" % ("", "minitf s/epoch", "tf-keras s/epoch",
-                                               "numpy s/epoch", "mt/keras"))
+        print("%-6s %-24s %-24s %-24s %9s  %s" % ("", "minitf s/epoch", "tf-keras s/epoch",
+                                                   "numpy s/epoch", "mt/keras",
+                                                   "minitf train_on_batch loop"))
         for r in range(args.rounds):
             print("-- round %d of %d (load average %.2f)" % (r + 1, args.rounds,
                                                              os.getloadavg()[0]))
@@ -219,9 +243,10 @@ def main(argv=None):
                     ratios[name].append(statistics.median(res["minitf"])
                                         / statistics.median(res["tf-keras"]))
                     ratio = "%8.2fx" % ratios[name][-1]
-                print("%-6s %-24s %-24s %-24s %s" % (name, fmt(res.get("minitf")),
-                                                     fmt(res.get("tf-keras")),
-                                                     fmt(res.get("numpy")), ratio))
+                print("%-6s %-24s %-24s %-24s %s  %s" % (name, fmt(res.get("minitf")),
+                                                         fmt(res.get("tf-keras")),
+                                                         fmt(res.get("numpy")), ratio,
+                                                         fmt(res.get("minitf-batches"))))
                 sys.stdout.flush()
     finally:
         stop_load(load)
