@@ -602,3 +602,48 @@ def test_a_branch_may_return_an_outer_tensor_unchanged():
 def test_a_fold_of_something_not_callable_says_so(fold):
     with pytest.raises(TypeError, match=r"%s: fn must be callable, got 3" % fold.__name__):
         fold(3, tf.constant([1.0, 2.0]))
+
+
+# -- loops and the buffer pool ---------------------------------------------------------------------
+
+def _lstm_steps(steps=3):
+    """Losses and weights of `steps` training steps of an LSTM whose [8, 1024] arrays are large
+    enough for a loop body to draw them from the session's buffer pool."""
+    g = tf.Graph()
+    with g.as_default():
+        tf.set_random_seed(3)
+        x = tf.constant(np.random.default_rng(0).standard_normal((8, 5, 16)).astype(np.float32))
+        outputs, _ = tf.nn.dynamic_rnn(tf.nn.rnn_cell.BasicLSTMCell(1024), x,
+                                       sequence_length=[5, 3, 5, 1, 4, 5, 2, 5], dtype=tf.float32)
+        loss = tf.reduce_mean(tf.square(outputs))
+        train = tf.train.GradientDescentOptimizer(0.5).minimize(loss)
+        sess = tf.Session(graph=g)
+        sess.run(tf.global_variables_initializer())
+        losses = [sess.run([train, loss])[1] for _ in range(steps)]
+        pooled = {key: len(arrays) for key, arrays in sess._state.buffers._free.items()}
+        weights = sess.run(tf.trainable_variables())
+    return losses, weights, pooled
+
+
+def test_loop_bodies_draw_from_the_pool_and_results_stay_the_same(monkeypatch):
+    from minitf.client import plan
+    losses, weights, pooled = _lstm_steps()
+    assert pooled.get(((8, 1024), np.dtype(np.float32))), pooled
+    monkeypatch.setattr(plan, "NESTED_POOL_MIN_ELEMENTS", 1 << 40)  # as before: only 1M and up
+    want_losses, want_weights, unpooled = _lstm_steps()
+    assert ((8, 1024), np.dtype(np.float32)) not in unpooled
+    assert losses == want_losses
+    for w, want in zip(weights, want_weights):
+        np.testing.assert_array_equal(w, want)
+
+
+def test_a_forward_loop_over_pooled_arrays_repeats_its_results(graph):
+    h0 = np.random.default_rng(1).standard_normal(10000).astype(np.float32)
+    _, h = tf.while_loop(lambda i, h: i < 6, lambda i, h: (i + 1, tf.tanh(h) * 0.5 + h),
+                         [tf.constant(0), tf.constant(h0)])
+    want = h0
+    for _ in range(6):
+        want = np.tanh(want) * np.float32(0.5) + want
+    with tf.Session() as sess:
+        for _ in range(3):  # (runs after the first draw spent arrays from the pool)
+            np.testing.assert_array_equal(sess.run(h), want)

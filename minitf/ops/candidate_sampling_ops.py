@@ -61,8 +61,13 @@ class _CandidateSampler(RandomOp):
         else:
             chosen, seen, tries = [], set(), 0
             while len(chosen) < n:
-                batch = self.draw(rng, 2 * (n - len(chosen)) + 8)
-                for v in batch.tolist():
+                batch = self.draw(rng, 2 * (n - len(chosen)) + 8).tolist()
+                if not chosen:  # the first draws (usually enough): distinct values in order
+                    distinct = list(dict.fromkeys(batch))
+                    if len(distinct) >= n:
+                        chosen, tries = distinct[:n], batch.index(distinct[n - 1]) + 1
+                        break
+                for v in batch:
                     tries += 1
                     if v not in seen:
                         seen.add(v)

@@ -522,9 +522,6 @@ class WhileGrad(_FunctionalOp):
             position.append(k)
             k += 2 if is_sparse else 1
         sparse = [s and hasattr(xp.add, "at") for s in fn.sparse]
-        # The only reader of the forward loop's history: each iteration's values go back to the
-        # session's buffer pool once replayed, for the next step's forward loop to write into.
-        consume, give = len(op.inputs[-1].consumers()) == 1, ctx.buffers.give
 
         def run(*values):
             captured = [_dense(v) for v in values[:len(data_caps)]]
@@ -533,12 +530,9 @@ class WhileGrad(_FunctionalOp):
             _, history = token
             sums = {}
             for it in range(len(history) - 1, -1, -1):
-                loop_vars, kept = history.pop() if consume else history[it]
+                loop_vars, kept = history[it]
                 dy = dvars + [d[it] for d in dstacked]
                 out = plan.call(list(loop_vars) + captured + dy + [kept[j] for j in index])
-                spent = [*loop_vars, *kept, *dvars, *out] if consume else ()
-                del loop_vars, kept, dy
-                g = None
                 for k, i in enumerate(wrt):
                     g = out[position[k]]
                     if i < n:
@@ -554,11 +548,6 @@ class WhileGrad(_FunctionalOp):
                         sums[i] = g.copy() if hasattr(g, "copy") else g  # (g may alias an input)
                     else:
                         sums[i] += g  # in place: no new [captured] array per iteration
-                del out, g
-                while spent:  # (given back only if nothing else holds it: dvars, sums...)
-                    value = spent.pop()
-                    give(value)
-                    del value
             grads = tuple(dvars[i] if i < n else
                           sums[i] if i in sums else xp.zeros_like(captured[cap_pos[i]])
                           for i in wrt)
