@@ -9,9 +9,20 @@ found) and hand-written numpy, each workload in its own fresh process.
     the variables) against the sum of the tensors that must be alive then: variables, Adam
     slots, the fed batch and every forward activation (kept for the backward pass).
 
+Each time is given as wall-clock time and as the CPU time of the process (all its threads:
+user + system). On a machine shared with other jobs wall time swings with their load, while the
+CPU time a step needs is steadier: it is the fairer measure of the work each framework does
+(TF1's inter- and intra-op pools spread work over both cores; OpenBLAS's waiting threads spin,
+so their CPU time counts too).
+
 Usage:
 
     python benchmarks/cnn.py [--repeat N] [--tf-python /work/tfvenv/bin/python]
+                             [--blas-threads N] [--blas-coretype NAME]
+
+`--blas-coretype` sets OPENBLAS_CORETYPE for the minitf and numpy workers (OpenBLAS reads it
+when numpy loads it): e.g. SkylakeX on an AVX-512 CPU that OpenBLAS does not recognise and
+runs with its Haswell (AVX2) kernels. The header prints the kernel set each worker got.
 
 The machine is shared: run it more than once and quote ranges.
 """
@@ -33,15 +44,29 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 
 def timed(fn, repeat, inner):
+    """{median, min, max}: wall seconds per call over `repeat` batches of `inner` calls, and
+    cpu (median CPU seconds of this process per call, all threads)."""
     fn()
     fn()
-    samples = []
+    samples, cpu = [], []
     for _ in range(repeat):
-        t0 = time.perf_counter()
+        t0, c0 = time.perf_counter(), time.process_time()
         for _ in range(inner):
             fn()
         samples.append((time.perf_counter() - t0) / inner)
-    return statistics.median(samples), min(samples), max(samples)
+        cpu.append((time.process_time() - c0) / inner)
+    return {"median": statistics.median(samples), "min": min(samples), "max": max(samples),
+            "cpu": statistics.median(cpu)}
+
+
+def blas_kernels():
+    """The kernel set of the BLAS under numpy (OpenBLAS's core type), as threadpoolctl tells."""
+    try:
+        from threadpoolctl import threadpool_info
+    except ImportError:
+        return "unknown"
+    return ", ".join("%s %s" % (i.get("internal_api"), i.get("architecture"))
+                     for i in threadpool_info() if i.get("user_api") == "blas") or "none"
 
 
 def conv_data():
@@ -161,11 +186,13 @@ WORKLOADS = {
 INNER = {"conv": 5, "lenet": 3}
 
 
-def run_worker(python, name, repeat, blas_threads=None):
+def run_worker(python, name, repeat, blas_threads=None, coretype=None):
     env = dict(os.environ)
     if blas_threads and not name.endswith("-tf"):
         for var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
             env[var] = str(blas_threads)
+    if coretype and not name.endswith("-tf"):
+        env["OPENBLAS_CORETYPE"] = coretype
     out = subprocess.run([python, os.path.abspath(__file__), "--worker", name,
                           "--repeat", str(repeat)], check=True, capture_output=True, text=True,
                          env=env)
@@ -173,7 +200,12 @@ def run_worker(python, name, repeat, blas_threads=None):
 
 
 def fmt(r):
-    return "%7.1f ms (%.1f-%.1f)" % (r["median"] * 1e3, r["min"] * 1e3, r["max"] * 1e3)
+    return "%7.1f ms (%.1f-%.1f; CPU %.1f)" % (r["median"] * 1e3, r["min"] * 1e3, r["max"] * 1e3,
+                                               r["cpu"] * 1e3)
+
+
+def ratio(a, b):
+    return "%.2fx (CPU %.2fx)" % (a["median"] / b["median"], a["cpu"] / b["cpu"])
 
 
 def main(argv=None):
@@ -183,41 +215,52 @@ def main(argv=None):
     parser.add_argument("--blas-threads", type=int, default=None,
                         help="BLAS threads of the minitf and numpy workers (default: BLAS's "
                              "own choice); TF keeps its own thread pools")
-    parser.add_argument("--worker", choices=sorted(WORKLOADS) + ["memory"],
+    parser.add_argument("--blas-coretype", default=None,
+                        help="OPENBLAS_CORETYPE of the minitf and numpy workers (e.g. SkylakeX)")
+    parser.add_argument("--worker", choices=sorted(WORKLOADS) + ["memory", "blas"],
                         help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
+    if args.worker == "blas":
+        import_framework("minitf")
+        print(json.dumps({"kernels": blas_kernels()}))
+        return 0
     if args.worker == "memory":
         peak, live = lenet_memory(import_framework("minitf"))
         print(json.dumps({"peak": peak, "live": live}))
         return 0
     if args.worker:
-        med, lo, hi = timed(WORKLOADS[args.worker](), args.repeat,
-                            INNER[args.worker.split("-")[0]])
-        print(json.dumps({"median": med, "min": lo, "max": hi}))
+        print(json.dumps(timed(WORKLOADS[args.worker](), args.repeat,
+                               INNER[args.worker.split("-")[0]])))
         return 0
 
     have_tf = os.path.exists(args.tf_python) and subprocess.run(
         [args.tf_python, "-c", "import tensorflow"], capture_output=True).returncode == 0
     print("numpy %s; TF1 from %s" % (np.__version__, args.tf_python if have_tf else
                                      "(not found: TF columns skipped)"))
-    print("BLAS threads of the minitf and numpy workers: %s"
-          % (args.blas_threads or "BLAS's default"))
+    print("BLAS threads of the minitf and numpy workers: %s; their kernels: %s%s"
+          % (args.blas_threads or "minitf's / BLAS's default",
+             run_worker(sys.executable, "blas", 1, args.blas_threads,
+                        args.blas_coretype)["kernels"],
+             " (OPENBLAS_CORETYPE=%s)" % args.blas_coretype if args.blas_coretype else ""))
+    print("load average before: %s" % " ".join(open("/proc/loadavg").read().split()[:3])
+          if os.path.exists("/proc/loadavg") else "")
     res = {name: run_worker(args.tf_python if name.endswith("-tf") else sys.executable, name,
-                            args.repeat, args.blas_threads)
+                            args.repeat, args.blas_threads, args.blas_coretype)
            for name in WORKLOADS if have_tf or not name.endswith("-tf")}
     mt, npy = res["conv-minitf"], res["conv-numpy"]
-    line = "(a) conv2d fwd+bwd  minitf %s  numpy %s  minitf/numpy %.2fx" % (
-        fmt(mt), fmt(npy), mt["median"] / npy["median"])
+    print("(a) conv2d fwd+bwd  minitf %s  numpy %s  minitf/numpy %s" % (
+        fmt(mt), fmt(npy), ratio(mt, npy)))
     if have_tf:
-        line += "  TF1 %s  minitf/TF1 %.2fx" % (fmt(res["conv-tf"]),
-                                                 mt["median"] / res["conv-tf"]["median"])
-    print(line + "   (targets: <= 1.0x numpy, <= 1.5x TF1)")
+        print("                    TF1 %s  minitf/TF1 %s" % (fmt(res["conv-tf"]),
+                                                          ratio(mt, res["conv-tf"])))
+    print("                    (targets: <= 1.0x numpy, <= 1.5x TF1)")
     line = "(b) LeNet step      minitf %s" % fmt(res["lenet-minitf"])
     if have_tf:
-        line += "  TF1 %s  minitf/TF1 %.2fx" % (
-            fmt(res["lenet-tf"]), res["lenet-minitf"]["median"] / res["lenet-tf"]["median"])
+        line += "  TF1 %s  minitf/TF1 %s" % (fmt(res["lenet-tf"]),
+                                            ratio(res["lenet-minitf"], res["lenet-tf"]))
     print(line + "   (target: <= 1.5x TF1)")
-    mem = run_worker(sys.executable, "memory", args.repeat, args.blas_threads)
+    mem = run_worker(sys.executable, "memory", args.repeat, args.blas_threads,
+                     args.blas_coretype)
     print("(c) LeNet step peak %.1f MB, live tensors %.1f MB, ratio %.2fx   (target: <= 1.3x)"
           % (mem["peak"] / 2 ** 20, mem["live"] / 2 ** 20, mem["peak"] / mem["live"]))
     return 0

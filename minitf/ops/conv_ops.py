@@ -37,9 +37,9 @@ __all__ = ["conv2d", "conv2d_transpose", "conv2d_backprop_input", "conv2d_backpr
 
 # Upper bound of one im2col tile, in bytes: the batch runs in tiles of whole images (at least
 # one per tile) whose matrix stays under it, so that the matmul reads it from cache and the work
-# array stays small. Measured (docs/cnn.md): 1-2 MiB tiles took 20-25% less CPU time than one
-# matrix for the whole batch or 16 MiB tiles.
-COL_BYTES = 2 << 20
+# array stays small. Measured (docs/performance.md): tiles of 1-8 MiB took 20-25% less CPU time
+# than one matrix for the whole batch; 4 MiB keeps the matmuls few for two BLAS threads.
+COL_BYTES = 4 << 20
 
 # The input gradient of a stride-1 convolution runs as a convolution (no scatter-add) when the
 # input has at least this many channels: below it the matmul's output is too narrow to pay

@@ -65,14 +65,18 @@ class _BatchNormBase(OpDef):
                             "dtype), got %s" % (self.type_name, u.name))
         return channels, u
 
-    def _stats(self, xp, x, scale, mean, variance):
+    def _stats(self, xp, x, scale, mean, variance, batch=None):
         """x in the statistics dtype, the mean and 1/sqrt(variance + epsilon) used, each shaped
-        to broadcast against x, and the number of values per channel."""
+        to broadcast against x, and the number of values per channel. In training the batch's
+        statistics: computed from x, or `batch` = (mean, variance) when they are known."""
         xf = x.astype(scale.dtype, copy=False)
         count = x.size // max(x.shape[self._channel()], 1)
-        if self.is_training:
+        if self.is_training and batch is not None:
+            mean, variance = batch
+        elif self.is_training:
             mean = xp.mean(xf, axis=self._axes())
-            variance = xp.mean(xp.square(xf - mean.reshape(self._param_shape())), axis=self._axes())
+            centered = xp.subtract(xf, mean.reshape(self._param_shape()))
+            variance = xp.mean(xp.square(centered, out=centered), axis=self._axes())
         for arg, t in (("scale", scale), ("mean", mean), ("variance", variance)):
             if t.shape != (x.shape[self._channel()],):
                 raise ValueError("%s: %s must have shape [%d] (x's channels), got %s"
@@ -105,7 +109,9 @@ class FusedBatchNormV3(_BatchNormBase):
     def compute(self, xp, x, scale, offset, mean, variance):
         xf, used_mean, used_var, inv, count = self._stats(xp, x, scale, mean, variance)
         shape = self._param_shape()
-        y = (xf - used_mean.reshape(shape)) * (inv * scale).reshape(shape) + offset.reshape(shape)
+        y = xp.subtract(xf, used_mean.reshape(shape))
+        y *= (inv * scale).reshape(shape)
+        y += offset.reshape(shape)
         if not self.is_training:  # the inputs themselves: outputs must be fresh arrays
             used_mean, used_var = used_mean.copy(), used_var.copy()
         batch_mean, batch_var = used_mean, used_var
@@ -152,17 +158,22 @@ class FusedBatchNormGradV3(_BatchNormBase):
                 TensorSpec([0], u)]
 
     def compute(self, xp, dy, x, scale, r1, r2, r3):
-        xf, mean, _, inv, count = self._stats(xp, x, scale, r1, r2)
+        # In training r1 and r2 are the batch mean and biased variance the forward op used
+        # (its reserve spaces), as in TF: not computed again from x.
+        xf, mean, _, inv, count = self._stats(xp, x, scale, r1, r2, (r1, r2))
         if dy.shape != x.shape:
             raise ValueError("%s: y_backprop has shape %s but x has %s"
                              % (self.type_name, list(dy.shape), list(x.shape)))
         shape, axes = self._param_shape(), self._axes()
         dyf = dy.astype(scale.dtype, copy=False)
-        xhat = (xf - mean.reshape(shape)) * inv.reshape(shape)
+        xhat = xp.subtract(xf, mean.reshape(shape))
+        xhat *= inv.reshape(shape)
         doffset = xp.sum(dyf, axis=axes)
         dscale = xp.sum(dyf * xhat, axis=axes)
         if self.is_training:
-            dx = (dyf - (doffset / count).reshape(shape) - xhat * (dscale / count).reshape(shape))
+            xhat *= (dscale / count).reshape(shape)
+            dx = xp.subtract(dyf, (doffset / count).reshape(shape))
+            dx -= xhat
             dx *= (scale * inv).reshape(shape)
         else:
             dx = dyf * (scale * inv).reshape(shape)
