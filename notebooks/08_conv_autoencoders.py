@@ -39,12 +39,13 @@ from minitf.keras import layers as L
 
 try:
     (x_train, y_train), (x_test, y_test) = mnist.load_data(download=False)
-    SOURCE, SIDE, CODE, EPOCHS, LINEAR_EPOCHS = 'MNIST (a subset)', 28, 32, 5, 20
+    SOURCE = 'MNIST (a subset)'
+    SIDE, CODE, EPOCHS, LINEAR_EPOCHS, LINEAR_RATE = 28, 32, 5, 20, 1e-3
     x_train, x_test = x_train[:8000] / np.float32(255), x_test[:2000] / np.float32(255)
     y_train, y_test = y_train[:8000], y_test[:2000]
 except FileNotFoundError:
     SOURCE = 'the bundled 8x8 digits (MNIST is not cached)'
-    SIDE, CODE, EPOCHS, LINEAR_EPOCHS = 8, 8, 60, 60
+    SIDE, CODE, EPOCHS, LINEAR_EPOCHS, LINEAR_RATE = 8, 8, 60, 60, 5e-3
     (x_train, y_train), (x_val, y_val), (x_test, y_test) = digits.load_data(flatten=False)
     x_train, y_train = np.concatenate([x_train, x_val]), np.concatenate([y_train, y_val])
 x_train = x_train.reshape(-1, SIDE, SIDE, 1).astype(np.float32)
@@ -87,10 +88,10 @@ def reset_tf_session():
 # this autoencoder should end up as good as PCA, which numpy computes directly below.
 
 # %%
-def build_autoencoder(encoder, decoder):
+def build_autoencoder(encoder, decoder, learning_rate=5e-3):
     inp = L.Input((SIDE, SIDE, 1))
     autoencoder = keras.Model(inputs=inp, outputs=decoder(encoder(inp)))
-    autoencoder.compile(optimizer=keras.optimizers.Adam(5e-3), loss='mse')
+    autoencoder.compile(optimizer=keras.optimizers.Adam(learning_rate), loss='mse')
     return autoencoder
 
 
@@ -101,7 +102,7 @@ pca_encoder = keras.Sequential([L.Flatten(input_shape=(SIDE, SIDE, 1)), L.Dense(
                                name='pca_encoder')
 pca_decoder = keras.Sequential([L.Dense(SIDE * SIDE, input_shape=(CODE,)),
                                 L.Reshape((SIDE, SIDE, 1))], name='pca_decoder')
-pca = build_autoencoder(pca_encoder, pca_decoder)
+pca = build_autoencoder(pca_encoder, pca_decoder, LINEAR_RATE)
 pca.fit(x_train, x_train, batch_size=32, epochs=LINEAR_EPOCHS, verbose=0)
 pca_mse = pca.evaluate(x_test, x_test, verbose=0)
 pca_reconstructions = pca.predict(x_test[:10])  # (the next cell starts a new graph)
