@@ -15,11 +15,14 @@ thread with a bounded buffer, stopped when the iterator is re-initialized or its
 
 import collections
 import glob as _glob
+import itertools
+import json
 import os
 import queue
 import threading
 
 import numpy
+from numpy.lib.format import read_array, write_array
 
 from minitf import dtypes, errors
 from minitf.data import structure as nest
@@ -1171,13 +1174,24 @@ class _SkipCursor(Cursor):
 
 
 class _CacheDataset(_UnaryDataset):
-    """Caches the elements in memory during the first complete pass (TF1's `cache()`); a
-    `filename` is accepted and the cache is kept in memory all the same (docs/differences.md)."""
+    """TF1's `cache()`: the elements of the first complete pass, kept for the passes after it.
+    In memory without a `filename`; with one, in a file (see _CacheWriter), which later
+    iterators, sessions and programs read instead of running the input."""
 
     def __init__(self, input_dataset, filename):
-        super().__init__(input_dataset)
+        self._filename = _component(filename)
+        super().__init__(input_dataset, tensors=[self._filename]
+                         if isinstance(self._filename, Tensor) else [])
 
     def _cursor(self, env):
+        name = env.value(self._filename)
+        name = name.item() if isinstance(name, numpy.ndarray) else name
+        name = os.fsdecode(name)
+        if name:
+            path = name + CACHE_SUFFIX
+            if os.path.exists(path):
+                return _CacheReader(path, self._flat_specs)
+            return _CacheWriter(self._input._cursor(env), path, self._flat_specs)
         cache = env.caches.setdefault(self, [])
         if cache and cache[-1] is None:  # complete
             return _SliceCursorBlocks(cache[:-1])
@@ -1216,6 +1230,124 @@ class _SliceCursorBlocks(Cursor):
                 return out
             self.i, self.row = self.i + 1, 0
         return None
+
+
+# -- cache files -------------------------------------------------------------------------------
+#
+# A cache file (`<filename>.minitf-cache`) is a header line, b"MINITF-CACHE 1 " and the JSON
+# list of the components' dtype names, then the blocks as the first pass produced them, each
+# component of each block in numpy's .npy format (never pickled): a numeric component as its
+# array; a string component as three arrays (its shape, the length of each string, and their
+# bytes, concatenated). The writer writes to `<cache file>.partial-<pid>-<n>` and renames it
+# to the cache file when the pass reaches the input's end; a pass that stops before (take(),
+# an error, a closed session or re-initialization) deletes its partial file, so an
+# interrupted epoch is never read back.
+
+CACHE_SUFFIX = ".minitf-cache"
+_CACHE_MAGIC = b"MINITF-CACHE 1 "
+_partial_numbers = itertools.count()
+
+
+def _cache_header(specs):
+    return _CACHE_MAGIC + json.dumps([s.dtype.name for s in specs]).encode() + b"\n"
+
+
+def _file_error(e, path):
+    kind = errors.NotFoundError if isinstance(e, FileNotFoundError) else \
+        errors.PermissionDeniedError if isinstance(e, PermissionError) else errors.UnknownError
+    return kind(None, None, "%s; %s" % (path, e.strerror or e))
+
+
+class _CacheWriter(Cursor):
+    def __init__(self, upstream, path, specs):
+        self.upstream, self.path, self.specs = upstream, path, specs
+        self.partial = "%s.partial-%d-%d" % (path, os.getpid(), next(_partial_numbers))
+        try:
+            self.file = open(self.partial, "wb")
+        except OSError as e:
+            raise _file_error(e, self.partial) from None
+        self.file.write(_cache_header(specs))
+
+    def next(self, n):
+        if self.file is None:
+            return None
+        block = self.upstream.next(n)
+        if block is None:
+            self.file.close()
+            self.file = None
+            os.replace(self.partial, self.path)  # complete: later passes read it
+            return None
+        for a, spec in zip(block, self.specs):
+            if spec.dtype is dtypes.string:
+                flat = [bytes(v) for v in a.reshape(-1)]
+                write_array(self.file, numpy.array(a.shape, dtype=numpy.int64))
+                write_array(self.file, numpy.array([len(v) for v in flat], dtype=numpy.int64))
+                write_array(self.file, numpy.frombuffer(b"".join(flat), dtype=numpy.uint8))
+            else:
+                write_array(self.file, numpy.ascontiguousarray(a), allow_pickle=False)
+        return block
+
+    def close(self):
+        if self.file is not None:  # stopped before the end: the partial cache is not kept
+            self.file.close()
+            self.file = None
+            try:
+                os.remove(self.partial)
+            except OSError:
+                pass
+        self.upstream.close()
+
+
+class _CacheReader(Cursor):
+    def __init__(self, path, specs):
+        self.path, self.specs = path, specs
+        try:
+            self.file = open(path, "rb")
+        except OSError as e:
+            raise _file_error(e, path) from None
+        header = self.file.readline()
+        if header != _cache_header(specs):
+            self.file.close()
+            raise errors.InvalidArgumentError(
+                None, None, "%s is not a cache of this dataset: its header is %r, elements of "
+                "this dataset have components %s" % (path, header[:200],
+                                                     [s.dtype.name for s in specs]))
+        self.pending = None
+
+    def _read(self, spec):
+        if spec.dtype is dtypes.string:
+            shape, lengths, data = (read_array(self.file, allow_pickle=False) for _ in range(3))
+            out = numpy.empty(int(numpy.prod(shape)), dtype=object)
+            ends = numpy.cumsum(lengths).tolist()
+            raw = data.tobytes()
+            out[:] = [raw[e - k:e] for e, k in zip(ends, lengths.tolist())]
+            return out.reshape(tuple(shape))
+        return read_array(self.file, allow_pickle=False)
+
+    def next(self, n):
+        block = self.pending
+        self.pending = None
+        if block is None:
+            if self.file is None:
+                return None
+            if not self.file.peek(1):  # the end of the file: of the cached pass
+                self.close()
+                return None
+            try:
+                block = [self._read(spec) for spec in self.specs]
+            except (ValueError, EOFError, OSError) as e:
+                self.close()
+                raise errors.DataLossError(None, None, "The cache file %s is corrupted or "
+                                           "truncated: %s" % (self.path, e)) from None
+        if len(block[0]) > n:
+            self.pending = [a[n:] for a in block]
+            block = [a[:n] for a in block]
+        return block
+
+    def close(self):
+        if self.file is not None:
+            self.file.close()
+            self.file = None
 
 
 class _ConcatenateDataset(Dataset):
