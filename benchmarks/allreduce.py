@@ -10,8 +10,8 @@ Workloads (each one its own MPI job of --ranks processes, started by this script
   big         one 64 MiB float32 tensor, minitf against raw;
   mlp-step    one Adam step of the MLP with hvd.DistributedOptimizer, global batch 512 split
               over the ranks (run it with --ranks 1 and --ranks 2 for the scaling).
-The variants of a workload are timed in short rounds taken in turn (raw, minitf, ... raw,
-minitf, ...), so load on a shared machine hits them alike; the script prints the median and
+The variants of a workload are timed in short rounds taken in turn (raw, minitf, ..., then
+..., minitf, raw), so load on a shared machine hits them alike; the script prints the median and
 range of the per-call time (rank 0's clock, after a barrier) and of the per-round ratio to raw.
 
     python benchmarks/allreduce.py [--ranks 2] [--repeat 5]
@@ -45,14 +45,16 @@ def per_call(fn, comm, repeat, inner):
 
 
 def alternating(variants, comm, rounds, inner):
-    """Per-call times of each variant over `rounds` short rounds taken in turn (ABCABC...),
-    so that a burst of load on a shared machine hits every variant alike: compare them round
-    by round."""
+    """Per-call times of each variant over `rounds` short rounds taken in turn, in alternating
+    order (ABC, CBA, ABC...), so that a burst of load on a shared machine, or the one variant
+    that warms the caches for the next, hits every variant alike: compare them round by
+    round."""
     for fn in variants.values():
         fn()
     samples = {name: [] for name in variants}
-    for _ in range(rounds):
-        for name, fn in variants.items():
+    for k in range(rounds):
+        for name, fn in (list(variants.items()) if k % 2 == 0
+                         else list(variants.items())[::-1]):
             comm.Barrier()
             t0 = time.perf_counter()
             for _ in range(inner):

@@ -8,7 +8,11 @@ started, built and warmed up first); the script then takes many short rounds, on
 --steps steps from each workload per round, in alternating order (AB, BA, AB, ...), so a burst
 of load on a shared machine hits both alike, and prints the median and spread of each
 workload's step time and of the per-round ratio pipeline / feed_dict (target: within 5%), with
-the load average before and after. TensorFlow (from /work/tfvenv, or $TF_PYTHON) runs the same
+the load average before and after. It also prints the ratio of the two processes' CPU time
+per step (every thread's): under load, wall time also measures how the scheduler treats each
+process (one that sleeps briefly, as a process with a prefetch thread does, is favoured over
+one that never does, by up to 2x at load average 4 on 2 cores), while CPU time is the work
+done, including the pipeline's own thread. TensorFlow (from /work/tfvenv, or $TF_PYTHON) runs the same
 two workloads when it is there; numpy is the hand-written step of benchmarks/run.py. On a
 shared machine read the ratio's median and middle half, not one number.
 
@@ -141,10 +145,11 @@ def worker(name, engine, steps):
         fn()  # warm up: plans compile, the prefetch thread starts, buffers are reused
     print("ready", flush=True)
     for _ in sys.stdin:
-        t0 = time.perf_counter()
+        t0, c0 = time.perf_counter(), time.process_time()
         for _ in range(steps):
             fn()
-        print((time.perf_counter() - t0) / steps, flush=True)
+        print((time.perf_counter() - t0) / steps, (time.process_time() - c0) / steps,
+              flush=True)
 
 
 class Worker:
@@ -161,9 +166,11 @@ class Worker:
             raise RuntimeError("worker %s (%s) failed to start" % (name, engine))
 
     def sample(self):
+        """(wall seconds, CPU seconds of the whole process) per step."""
         self.proc.stdin.write("go\n")
         self.proc.stdin.flush()
-        return float(self.proc.stdout.readline())
+        wall, cpu = self.proc.stdout.readline().split()
+        return float(wall), float(cpu)
 
     def close(self):
         self.proc.stdin.close()
@@ -176,19 +183,20 @@ def paired(engine, rounds, steps, baseline="feed", other="dataset"):
     shared machine hits both alike; returns their times and each round's ratio other / baseline."""
     a, b = Worker(baseline, engine, steps), Worker(other, engine, steps)
     try:
-        times_a, times_b, ratios = [], [], []
+        times_a, times_b, ratios, cpu_ratios = [], [], [], []
         for k in range(rounds):
             if k % 2:
                 tb, ta = b.sample(), a.sample()
             else:
                 ta, tb = a.sample(), b.sample()
-            times_a.append(ta)
-            times_b.append(tb)
-            ratios.append(tb / ta)
+            times_a.append(ta[0])
+            times_b.append(tb[0])
+            ratios.append(tb[0] / ta[0])
+            cpu_ratios.append(tb[1] / ta[1])
     finally:
         a.close()
         b.close()
-    return times_a, times_b, ratios
+    return times_a, times_b, ratios, cpu_ratios
 
 
 def spread(values, scale=1e3, unit="ms"):
@@ -271,14 +279,15 @@ def main(argv=None):
           "%.2f %.2f %.2f" % ("-".join(map(str, SIZES)), BATCH, THREADS, args.rounds, args.steps,
                               os.cpu_count(), *os.getloadavg()))
     for e in engines:
-        first, second, ratios = paired(e, args.rounds, args.steps, baseline, other)
+        first, second, ratios, cpu_ratios = paired(e, args.rounds, args.steps, baseline, other)
         print("  %-6s %-18s %s" % (e, baseline, spread(first)))
         print("  %-6s %-18s %s" % (e, other, spread(second)))
         print("  %-6s %-18s %s   (target <= 1.05)" % (e, "%s / %s" % (other, baseline),
                                                       spread(ratios, 1, "x")))
+        print("  %-6s %-18s %s" % (e, "  same, CPU time", spread(cpu_ratios, 1, "x")))
     if (baseline, other) == ("feed", "dataset"):
-        numpy_step, feed, ratios = paired("minitf", max(4, args.rounds // 4), args.steps,
-                                          "numpy", "feed")
+        numpy_step, feed, ratios, _ = paired("minitf", max(4, args.rounds // 4), args.steps,
+                                             "numpy", "feed")
         print("  numpy  hand-written step  %s" % spread(numpy_step))
         print("  minitf feed / numpy       %s" % spread(ratios, 1, "x"))
     print("load average at the end %.2f %.2f %.2f" % os.getloadavg())

@@ -1054,9 +1054,12 @@ class _ParallelMapCursor(Cursor):
                 t.start()
         while not self.pending:
             self._feed(n)
-            if not self.inflight or self.stopped:
+            try:
+                chunk = None if self.stopped else self.inflight.popleft()
+            except IndexError:  # the end (or close() emptied it meanwhile)
+                chunk = None
+            if chunk is None:
                 return None
-            chunk = self.inflight.popleft()
             while not chunk.done.wait(0.1):
                 if self.stopped:
                     return None
