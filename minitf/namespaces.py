@@ -46,6 +46,11 @@ def make_namespaces(tf):
         set_diag=linalg_ops.matrix_set_diag, tensor_diag=linalg_ops.diag,
         tensor_diag_part=linalg_ops.diag_part, transpose=linalg_ops.matrix_transpose,
         cross=linalg_ops.cross, qr=linalg_ops.qr, trace=linalg_ops.trace, eye=linalg_ops.eye,
+        band_part=linalg_ops.matrix_band_part, inv=linalg_ops.matrix_inverse,
+        det=linalg_ops.matrix_determinant, slogdet=linalg_ops.log_matrix_determinant,
+        logdet=linalg_ops.logdet, solve=linalg_ops.matrix_solve,
+        triangular_solve=linalg_ops.matrix_triangular_solve, cholesky=linalg_ops.cholesky,
+        cholesky_solve=linalg_ops.cholesky_solve,
         matmul=math_ops.matmul, einsum=math_ops.einsum, tensordot=math_ops.tensordot,
         norm=math_ops.norm, l2_normalize=nn_ops.l2_normalize))
 

@@ -1,5 +1,5 @@
-"""Op table entries for linalg_ops (diagonals, cross, QR), SparseToDense and the truncating
-divisions."""
+"""Op table entries for linalg_ops (diagonals, cross, QR, band parts, inverses, determinants,
+solves, Cholesky), SparseToDense and the truncating divisions."""
 
 import numpy as np
 
@@ -33,6 +33,39 @@ def _np_qr(x):
     return [q, r]
 
 
+def _np_band(x, lower, upper):
+    m, n = x.shape[-2:]
+    below = np.arange(m)[:, None] - np.arange(n)[None, :]
+    keep = np.ones((m, n), bool)
+    if lower >= 0:
+        keep &= below <= lower
+    if upper >= 0:
+        keep &= -below <= upper
+    return np.where(keep, x, 0).astype(x.dtype)
+
+
+def _conditioned(x):  # a well-conditioned square matrix from any input
+    return x + 4 * np.eye(x.shape[-1], dtype=x.dtype)
+
+
+def _tf_conditioned(x):
+    return x + 4 * tf.eye(int(x.shape[-1]), dtype=x.dtype)
+
+
+def _spd(x):  # a symmetric positive-definite matrix from any square input
+    return x @ np.swapaxes(x, -1, -2) + x.shape[-1] * np.eye(x.shape[-1], dtype=x.dtype)
+
+
+def _tf_spd(x):
+    return tf.matmul(x, x, transpose_b=True) + int(x.shape[-1]) * tf.eye(int(x.shape[-1]),
+                                                                         dtype=x.dtype)
+
+
+def _np_slogdet(x):
+    sign, logdet = np.linalg.slogdet(_conditioned(x))
+    return [sign.astype(x.dtype), logdet.astype(x.dtype)]
+
+
 def _np_truncatediv(x, y):
     return (np.trunc(x / y)).astype(x.dtype) if x.dtype.kind in "iu" else x / y
 
@@ -54,8 +87,50 @@ SPECS = [
     OpSpec("diag_part", tf.diag_part,
            lambda x: np.diagonal(x.reshape(6, 6)).reshape(2, 3), [Arg((2, 3, 2, 3))]),
     OpSpec("cross", tf.cross, np.cross, [Arg((4, 3), static=(None, 3)), Arg((4, 3))]),
-    OpSpec("qr", lambda x: list(tf.qr(x)), _np_qr, [Arg((5, 3))], grad=False, rtol=1e-4,
-           atol=1e-5),
+    OpSpec("qr", lambda x: list(tf.qr(x)), _np_qr, [Arg((5, 3))], rtol=1e-4, atol=1e-5),
+    OpSpec("qr/square_batched", lambda x: list(tf.qr(x, full_matrices=True)), _np_qr,
+           [Arg((2, 3, 3))], rtol=1e-4, atol=1e-5),
+    OpSpec("matrix_band_part", lambda x: tf.matrix_band_part(x, 1, 2),
+           lambda x: _np_band(x, 1, 2), [Arg((2, 4, 5), static=(None, 4, None))]),
+    OpSpec("matrix_band_part/lower_triangle", lambda x: tf.linalg.band_part(x, -1, 0),
+           lambda x: _np_band(x, -1, 0), [Arg((5, 3))]),
+    OpSpec("matrix_band_part/upper_triangle", lambda x: tf.matrix_band_part(x, 0, -1),
+           lambda x: _np_band(x, 0, -1), [Arg((3, 4))]),
+    OpSpec("matrix_band_part/diagonal", lambda x: tf.matrix_band_part(x, 0, 0),
+           lambda x: _np_band(x, 0, 0), [Arg((2, 3, 3))]),
+    OpSpec("matrix_inverse", lambda x: tf.matrix_inverse(_tf_conditioned(x)),
+           lambda x: np.linalg.inv(_conditioned(x)), [Arg((2, 3, 3), static=(None, 3, 3))],
+           rtol=1e-4, atol=1e-5),
+    OpSpec("matrix_inverse/adjoint", lambda x: tf.linalg.inv(_tf_conditioned(x), adjoint=True),
+           lambda x: np.swapaxes(np.linalg.inv(_conditioned(x)), -1, -2), [Arg((4, 4))],
+           rtol=1e-4, atol=1e-5),
+    OpSpec("matrix_determinant", lambda x: tf.matrix_determinant(_tf_conditioned(x)),
+           lambda x: np.linalg.det(_conditioned(x)).astype(x.dtype), [Arg((2, 3, 3))],
+           rtol=1e-4),
+    OpSpec("log_matrix_determinant", lambda x: list(tf.linalg.slogdet(_tf_conditioned(x))),
+           _np_slogdet, [Arg((2, 3, 3), static=(None, 3, 3))], rtol=1e-4),
+    OpSpec("matrix_solve", lambda a, b: tf.matrix_solve(_tf_conditioned(a), b),
+           lambda a, b: np.linalg.solve(_conditioned(a), b), [Arg((2, 3, 3)), Arg((2, 3, 2))],
+           rtol=1e-4, atol=1e-5),
+    OpSpec("matrix_solve/adjoint", lambda a, b: tf.linalg.solve(_tf_conditioned(a), b, True),
+           lambda a, b: np.linalg.solve(np.swapaxes(_conditioned(a), -1, -2), b),
+           [Arg((3, 3)), Arg((3, 4), static=(3, None))], rtol=1e-4, atol=1e-5),
+    OpSpec("matrix_triangular_solve", lambda a, b: tf.matrix_triangular_solve(
+        _tf_conditioned(a), b), lambda a, b: np.linalg.solve(np.tril(_conditioned(a)), b),
+           [Arg((2, 3, 3)), Arg((2, 3, 2))], rtol=1e-4, atol=1e-5),
+    OpSpec("matrix_triangular_solve/upper_adjoint", lambda a, b: tf.linalg.triangular_solve(
+        _tf_conditioned(a), b, lower=False, adjoint=True),
+           lambda a, b: np.linalg.solve(np.triu(_conditioned(a)).T, b),
+           [Arg((4, 4)), Arg((4, 1))], rtol=1e-4, atol=1e-5),
+    OpSpec("cholesky", lambda x: tf.cholesky(_tf_spd(x)),
+           lambda x: np.linalg.cholesky(_spd(x)), [Arg((2, 3, 3), static=(None, 3, 3))],
+           rtol=1e-4, atol=1e-5),
+    OpSpec("cholesky_solve", lambda x, b: tf.cholesky_solve(tf.linalg.cholesky(_tf_spd(x)), b),
+           lambda x, b: np.linalg.solve(_spd(x), b), [Arg((3, 3)), Arg((3, 2))],
+           rtol=1e-4, atol=1e-5),
+    OpSpec("logdet", lambda x: tf.linalg.logdet(_tf_spd(x)),
+           lambda x: np.linalg.slogdet(_spd(x))[1].astype(x.dtype), [Arg((2, 4, 4))],
+           rtol=1e-4),
     OpSpec("qr/wide_batched", lambda x: list(tf.qr(x)), _np_qr, [Arg((2, 3, 4))],
            grad=False, rtol=1e-4, atol=1e-5),
     OpSpec("qr/full_matrices", lambda x: list(tf.qr(x, full_matrices=True)),
