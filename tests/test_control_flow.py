@@ -647,3 +647,16 @@ def test_a_forward_loop_over_pooled_arrays_repeats_its_results(graph):
     with tf.Session() as sess:
         for _ in range(3):  # (runs after the first draw spent arrays from the pool)
             np.testing.assert_array_equal(sess.run(h), want)
+
+
+def test_error_inside_a_loop_body_names_the_inner_op_and_the_session_goes_on(graph):
+    table = tf.constant(np.arange(5, dtype=np.float32))
+    _, total = tf.while_loop(lambda i, s: i < 10, lambda i, s: (i + 1, s + tf.gather(table, i)),
+                             [tf.constant(0), tf.constant(0.0)])
+    _, ok = tf.while_loop(lambda i, s: i < 5, lambda i, s: (i + 1, s + tf.gather(table, i)),
+                          [tf.constant(0), tf.constant(0.0)])
+    with tf.Session() as sess:
+        with pytest.raises(tf.errors.InvalidArgumentError,
+                           match=r"indices\[\] = 5 is not in \[0, 5\).*'while/GatherV2'"):
+            sess.run(total)
+        assert sess.run(ok) == 10.0
