@@ -17,6 +17,9 @@ Steps that read and write Slots:
     schedule    a deterministic topological order; ops that write variables after the ops
                 that read them, where dependencies allow, so reads see the values from before
                 the run's updates
+    merge_duplicates  a pure op equal to one before it (same attributes, inputs and device:
+                the same `sum_to` built by two gradient rules) does not run again; its outputs
+                share the first one's slots
     make_steps  one Step per op that does something at run time; a Slot (feed, const, temp,
                 state) per value; identities forward their input's slot; no-ops vanish
     place       each step's device; a value read on another device than its home is moved at
@@ -37,6 +40,8 @@ session's BufferPool (client/buffers.py) at their last use, and kernels that acc
 write into a pooled array of the right shape and dtype instead of allocating.
 """
 
+import dataclasses
+import functools
 import heapq
 import time
 
@@ -98,8 +103,9 @@ class Plan:
         check_feeds(needed, fed, elements)
         known = keep_only_reused_values(fold(needed, fed), needed)
         order = schedule(prune(elements, fed.union(known)), fed)
+        order, same = merge_duplicates(order, fed.union(elements), known)
         steps, slot_of = make_steps(order, fed_tensors, known, NESTED_POOL_MIN_ELEMENTS
-                                    if nested else None)
+                                    if nested else None, same)
         steps = place(steps, state.device_for, backend.HOST)
         mark_frees(steps)
         if prefix or feed_names:
@@ -285,22 +291,66 @@ def schedule(ops, fed):
     return order
 
 
-def make_steps(order, fed_tensors, known, pool_min=None):
+def merge_duplicates(order, keep, known):
+    """Common subexpressions: `order` without the pure ops equal to one before them (same
+    OpDef, same inputs once merged or same small folded values, same device), and {output of
+    a dropped op: the output standing for it}. Kept as they are: stateful ops, ops ordered by control dependencies
+    (either way), identities, ops with an output in `keep` (fed or fetched tensors) or folded,
+    and OpDefs whose equality leaves a field out or that do not hash."""
+    ordered = {c for op in order for c in op.control_inputs}
+    first_of, same, kept = {}, {}, []
+    for op in order:
+        opdef = op.opdef
+        if (opdef.stateful or opdef.is_identity or not op.outputs or op.control_inputs
+                or op in ordered or not _compares_every_field(type(opdef))
+                or any(t in keep or t in known for t in op.outputs)):
+            kept.append(op)
+            continue
+        key = (opdef, tuple(_input_key(same.get(t, t), known) for t in op.inputs), op.device)
+        try:
+            first = first_of.setdefault(key, op)
+        except TypeError:  # an attribute that does not hash (an array): never merged
+            first = op
+        if first is op:
+            kept.append(op)
+        else:
+            same.update(zip(op.outputs, first.outputs))
+    return kept, same
+
+
+def _input_key(t, known):
+    """What identifies an input of a pure op: a small folded value by its contents (two
+    `x * 2.0` have two Const 2.0s), anything else by the tensor."""
+    value = known.get(t)
+    if isinstance(value, (numpy.ndarray, numpy.generic)) and value.size <= 64 and \
+            value.dtype.kind != "O":
+        return value.dtype.str, value.shape, value.tobytes()
+    return t
+
+
+@functools.lru_cache(maxsize=None)
+def _compares_every_field(opdef_class):
+    return all(f.compare for f in dataclasses.fields(opdef_class))
+
+
+def make_steps(order, fed_tensors, known, pool_min=None, same=None):
     """The Steps that run `order`, and {tensor: Slot} for every value a step or fetch reads.
     Ops whose outputs were all folded and no-ops (no outputs, no state) get no step. Outputs
-    of `pool_min` elements or more (default: buffers.worth_pooling's) draw from the pool."""
+    of `pool_min` elements or more (default: buffers.worth_pooling's) draw from the pool.
+    `same` ({tensor: tensor}, from merge_duplicates) gives tensors the slot of another."""
     pooling = (worth_pooling if pool_min is None
                else lambda t: worth_pooling(t, pool_min))
     slot_of = {t: Slot("f%d" % i, Slot.FEED) for i, t in enumerate(fed_tensors)}
     for i, (t, value) in enumerate(known.items()):
         slot_of[t] = Slot("c%d" % i, Slot.CONST, value)
+    same = same or {}
     steps = []
     for op in order:
         opdef = op.opdef
         if (op.outputs and all(t in known for t in op.outputs)) or (
                 not op.outputs and not opdef.stateful):
             continue
-        args = [slot_of[t] for t in data_inputs(op)]
+        args = [slot_of[same.get(t, t)] for t in data_inputs(op)]
         if opdef.is_identity and op.outputs[0] not in slot_of:
             slot_of[op.outputs[0]] = args[0]
             steps.append(Step(Step.FORWARD, op, args, args[:1]))
@@ -312,6 +362,8 @@ def make_steps(order, fed_tensors, known, pool_min=None):
         if opdef.supports_out and len(outs) == 1 and pooling(op.outputs[0]):
             outs[0].pooled = True
         steps.append(Step(Step.CALL, op, args, outs))
+    for t, first in same.items():
+        slot_of[t] = slot_of[first]
     return steps, slot_of
 
 

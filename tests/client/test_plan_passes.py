@@ -1,5 +1,6 @@
 """Each pass of the plan compiler on its own (client/plan.py): prune, fold, prune again (dead
-forward ops go), schedule, make_steps (slot kinds), place (transfers), mark_frees, emit."""
+forward ops go), schedule, merge_duplicates, make_steps (slot kinds), place (transfers),
+mark_frees, emit."""
 
 import re
 
@@ -92,6 +93,42 @@ def test_schedule_puts_variable_writers_after_readers_whatever_the_creation_orde
     with tf.Session() as sess:
         sess.run(v.initializer)
         assert sess.run([bump, read])[1] == 10.0  # it saw the value from before the update
+
+
+def test_merge_duplicates_runs_an_equal_pure_op_once_and_keeps_what_must_stay():
+    x = tf.placeholder(tf.float32, (3,), name="x")
+    a, b = tf.sin(x), tf.sin(x)
+    a2, b2 = a * x, b * x                           # equal once b stands for a
+    c1, c2 = x * 3.0, x * 3.0                       # two Const 3.0s, one value
+    m1, m2 = tf.reshape(x, (1, 3)), tf.reshape(x, (1, 3))
+    other_axis = [tf.reduce_sum(m, axis=i) for i, m in enumerate((m1, m2))]  # two axes: kept
+    r1, r2 = tf.random_uniform((3,), seed=1), tf.random_uniform((3,), seed=1)  # stateful
+    v = tf.Variable(np.ones(3, np.float32))
+    before = v.value() * 2.0
+    with tf.control_dependencies([tf.assign_add(v, np.ones(3, np.float32))]):
+        after = v.value() * 2.0                     # ordered after the write: kept
+    fetched = tf.sin(x)                             # a fetched tensor keeps its own op
+    total = a2 + b2 + c1 + c2 + other_axis[0][0] + other_axis[1][0] + r1 + r2 + before + after
+    elements = [total, fetched]
+    order = P.schedule(P.prune(elements, {x}), {x})
+    known = P.fold(order, {x})
+    kept, same = P.merge_duplicates(order, {x, total, fetched}, known)
+    assert same == {b: a, b2: a2, c2: c1, m2: m1}
+    assert [op for op in order if op not in (b.op, b2.op, c2.op, m2.op)] == kept
+    assert {r1.op, r2.op, before.op, after.op, fetched.op} <= set(kept)
+    assert all(t.op in kept for t in other_axis)
+    steps, slot_of = P.make_steps(kept, [x], known, same=same)
+    assert slot_of[b] is slot_of[a] and slot_of[b2] is slot_of[a2]
+    with tf.Session() as sess:
+        sess.run(tf.global_variables_initializer())
+        xv = np.array([0.5, 1.0, 2.0], np.float32)
+        got, got_sin = sess.run(elements, {x: xv})
+        (plan,) = [p for p in sess._plans.values() if any(s.op is total.op for s in p.steps)]
+        ran = [s.op for s in plan.steps]
+        assert a.op in ran and a2.op in ran and b.op not in ran and b2.op not in ran
+    np.testing.assert_allclose(got_sin, np.sin(xv), rtol=1e-6)
+    expected = 2 * np.sin(xv) * xv + 6 * xv + xv[0] + xv.sum() + 2.0 + 4.0  # but r1 + r2
+    assert np.all(got - expected >= 0) and np.all(got - expected < 2)  # (uniform in [0, 1))
 
 
 def test_make_steps_gives_slots_kinds_forwards_identities_and_drops_no_ops():
