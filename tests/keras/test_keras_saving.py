@@ -350,6 +350,15 @@ def test_long_attributes_are_split_as_keras_does(tmp_path, monkeypatch):
         _mlp(("a_very_long_layer_name_indeed_yes", "b")).save_weights(path)
 
 
+def test_tf_train_optimizer_is_not_saved(tmp_path):
+    model = _mlp()
+    model.compile(tf.train.GradientDescentOptimizer(0.1), "mse")
+    with pytest.warns(UserWarning, match="cannot save the optimizer"):
+        model.save(str(tmp_path / "tfopt.h5"))
+    with h5py.File(str(tmp_path / "tfopt.h5"), "r") as f:
+        assert "training_config" not in f.attrs and "optimizer_weights" not in f
+
+
 def test_saved_learning_rate_is_the_current_one(tmp_path):
     model = _mlp()
     model.compile(keras.optimizers.SGD(0.1), "mse")
