@@ -43,7 +43,7 @@ COL_BYTES = 4 << 20
 
 # The input gradient of a stride-1 convolution runs as a convolution (no scatter-add) when the
 # input has at least this many channels: below it the matmul's output is too narrow to pay
-# (measured: 1 channel 2-4x slower as a convolution, 8 or more 1.1-3.6x faster).
+# (measured: 1 channel 2-4x slower as a convolution, 8 or more 1.05-3.9x faster).
 AS_CONV_MIN_CHANNELS = 4
 
 _PADDINGS = ("SAME", "VALID", "EXPLICIT")
@@ -242,9 +242,10 @@ def _patches(xp, xpad, kh, kw, oh, ow, strides, dilations):
 
 
 def _tiles(n, bytes_per_item):
-    """Slices of the batch whose im2col matrices stay under COL_BYTES (whole images only)."""
+    """Slices of the batch whose im2col matrices stay under COL_BYTES (whole images only); one
+    empty slice for an empty batch."""
     step = max(1, COL_BYTES // max(bytes_per_item, 1))
-    return [slice(b, min(b + step, n)) for b in range(0, n, step)]
+    return [slice(b, min(b + step, n)) for b in range(0, n, step)] or [slice(0, 0)]
 
 
 def _im2col_conv(xp, work, x, w, pads, strides, dilations, out):

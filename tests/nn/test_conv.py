@@ -273,3 +273,18 @@ def test_max_pool_gradient_goes_to_the_first_of_tied_maxima(k, strides, padding)
         got = sess.run(dx)
     want = ref_max_pool_grad(xv, dyv, k, strides, padding)
     np.testing.assert_allclose(got, want, rtol=1e-6, atol=1e-6)
+
+
+def test_an_empty_batch_gives_empty_results_and_a_zero_filter_gradient():
+    x = tf.placeholder(tf.float32, [None, 6, 6, 5])
+    w = tf.constant(np.ones((3, 3, 5, 4), np.float32))
+    y = tf.nn.conv2d(x, w, [1, 1, 1, 1], "SAME")
+    p = tf.nn.max_pool(y, [1, 2, 2, 1], [1, 2, 2, 1], "SAME")
+    dx, dw = tf.gradients(tf.reduce_sum(p), [x, w])
+    strided = tf.nn.conv2d_backprop_input([0, 6, 6, 5], w, tf.zeros([0, 3, 3, 4]),
+                                          [1, 2, 2, 1], "SAME")
+    with tf.Session() as sess:
+        got = sess.run([y, p, dx, dw, strided], {x: np.zeros((0, 6, 6, 5), np.float32)})
+    assert [a.shape for a in got] == [(0, 6, 6, 4), (0, 3, 3, 4), (0, 6, 6, 5), (3, 3, 5, 4),
+                                      (0, 6, 6, 5)]
+    assert not got[3].any()
