@@ -43,6 +43,7 @@ from minitf import io, python_io
 from minitf.ops.parsing_ops import *  # noqa: F401,F403
 from minitf.ops.data_flow_ops import *  # noqa: F401,F403
 from minitf.ops.io_ops import *  # noqa: F401,F403
+from minitf.ops.script_ops import *  # noqa: F401,F403
 from minitf.train.queue_runner import start_queue_runners
 from minitf import image  # tf.image
 from minitf.namespaces import *  # noqa: F401,F403 - tf.disable_v2_behavior and friends

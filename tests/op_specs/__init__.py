@@ -89,6 +89,7 @@ TESTED_ELSEWHERE = {
     "TextLineReaderV2": "tests/data/test_queues.py",
     "WholeFileReaderV2": "tests/data/test_queues.py",
     "TFRecordReaderV2": "tests/data/test_queues.py",
+    "PyFunc": "tests/test_py_func.py", "PyFuncStateless": "tests/test_py_func.py",
     "FixedLengthRecordReaderV2": "tests/data/test_fixed_length.py",
     "ReaderReadUpToV2": "tests/data/test_queues.py",
     "ReaderResetV2": "tests/data/test_queues.py",
