@@ -8,6 +8,9 @@ import sys
 import numpy
 
 _POOL_MIN_ELEMENTS = 1 << 20  # 4 MB of float32: malloc already recycles smaller arrays well
+# glibc's highest dynamic mmap threshold (64-bit): malloc maps fresh pages for every array at
+# least this large, so only such arrays are worth keeping idle until the next run.
+_MMAP_CEILING = 32 << 20
 # In a loop body (a nested plan) from 32 KB: a loop whose gradient keeps every iteration's values
 # holds them all at once (an LSTM step: ~30 MB of 64x256 arrays); drawn from malloc, their pages
 # faulted in every step (9,600 minor faults, a fifth of the step), drawn from the pool not.
@@ -18,6 +21,15 @@ def worth_pooling(t, minimum=_POOL_MIN_ELEMENTS):
     """Whether tensor `t` is large enough (or of unknown size) to draw its array from the pool."""
     n = t.shape.num_elements()
     return n is None or n >= minimum
+
+
+def kept_for_next_run(t):
+    """Whether the array of tensor `t`, once no later step of the run can draw it, may be worth
+    keeping for the next run (size unknown, or above glibc's ceiling): smaller ones are freed
+    at their last use, as malloc reuses their memory as well as the pool would, and an idle
+    pooled array would add to the run's peak memory."""
+    n = t.shape.num_elements()
+    return n is None or n * t.dtype.size >= _MMAP_CEILING
 
 
 def drawing_from(pool, fn):
@@ -69,6 +81,14 @@ class BufferPool:
 
     def give(self, value):
         if (type(value) is numpy.ndarray and value.base is None and value.flags.writeable
+                and sys.getrefcount(value) <= _UNSHARED):
+            self._free.setdefault((value.shape, value.dtype), []).append(value)
+
+    def give_last(self, value):
+        """give() for an array no later step of the run can draw: kept for the next run only
+        above glibc's mmap ceiling (see kept_for_next_run), else left to malloc."""
+        if (type(value) is numpy.ndarray and value.nbytes >= _MMAP_CEILING
+                and value.base is None and value.flags.writeable
                 and sys.getrefcount(value) <= _UNSHARED):
             self._free.setdefault((value.shape, value.dtype), []).append(value)
 

@@ -49,7 +49,8 @@ import numpy
 
 from minitf import backend, dtypes, errors
 from minitf.client import interrupts
-from minitf.client.buffers import NESTED_POOL_MIN_ELEMENTS, drawing_from, worth_pooling
+from minitf.client.buffers import (NESTED_POOL_MIN_ELEMENTS, drawing_from, kept_for_next_run,
+                                   worth_pooling)
 from minitf.framework.folding import op_values
 from minitf.framework.operation import data_inputs
 from minitf.framework.shapes import format_dims
@@ -64,11 +65,12 @@ class Slot:
     freed, and fetched at the end of the run, after the run's updates)."""
 
     FEED, CONST, TEMP, STATE = "feed", "const", "temp", "state"
-    __slots__ = ("name", "kind", "value", "pooled")
+    __slots__ = ("name", "kind", "value", "pooled", "tensor")
 
     def __init__(self, name, kind, value=None):
         self.name, self.kind, self.value = name, kind, value
         self.pooled = False  # its array comes from the buffer pool and goes back there
+        self.tensor = None  # the Tensor it holds, for a pooled slot
 
     def __repr__(self):
         return "<Slot %s (%s)>" % (self.name, self.kind)
@@ -360,7 +362,7 @@ def make_steps(order, fed_tensors, known, pool_min=None, same=None):
         for t, slot in zip(op.outputs, outs):
             slot_of.setdefault(t, slot)  # a fed output keeps the fed value
         if opdef.supports_out and len(outs) == 1 and pooling(op.outputs[0]):
-            outs[0].pooled = True
+            outs[0].pooled, outs[0].tensor = True, op.outputs[0]
         steps.append(Step(Step.CALL, op, args, outs))
     for t, first in same.items():
         slot_of[t] = slot_of[first]
@@ -458,7 +460,8 @@ def emit(steps, feed_slots, elements, slot_of, state, trace=False, nested=False,
     to the user: a kernel's fresh output is returned as it is (a view is still copied, since
     it may alias a variable), and a 0-d array stays an array."""
     namespace = {"_snap": _snapshot, "_copy": _copy, "_give": state.buffers.give,
-                 "_writes": interrupts.begin_writes}
+                 "_give_last": state.buffers.give_last, "_writes": interrupts.begin_writes}
+    drawn_later = _drawn_later(steps)
     writing = False
     lines = ["def run(_feeds):"]
     if feed_slots:
@@ -475,9 +478,11 @@ def emit(steps, feed_slots, elements, slot_of, state, trace=False, nested=False,
             writing = True  # from here on a KeyboardInterrupt waits for the end of the run
             lines.append("    _writes()")
         if step.kind == Step.CALL and step.outs and step.outs[0].pooled and op.opdef.elementwise:
-            # The inputs it is the last reader of go back first, so that the output (drawn from
-            # the pool) can be one of them: bias add, relu and their gradients run in place.
-            early = [s for s in step.frees if s.pooled and s in step.args]
+            # An input it is the last reader of, of the output's shape and dtype, goes back
+            # first, so that the output (drawn from the pool) is that array: bias add, relu and
+            # their gradients run in place.
+            early = [s for s in step.frees if s.pooled and s in step.args
+                     and _fits(s.tensor, step.outs[0].tensor)][:1]
             for slot in early:
                 lines.append("    _give(%s)" % slot.name)
         else:
@@ -516,8 +521,12 @@ def emit(steps, feed_slots, elements, slot_of, state, trace=False, nested=False,
                     helper = "_snap" if op.opdef.fresh_output else "_copy"
                     lines.append("    %s = %s(%s)" % (snapshots[t], helper, slot.name))
         for slot in step.frees:
-            if slot.pooled and slot not in early:  # only what draws from the pool goes back
+            if not slot.pooled or slot in early:  # only what draws from the pool goes back
+                continue
+            if any(_fits(slot.tensor, t) for t in drawn_later[i]):
                 lines.append("    _give(%s)" % slot.name)
+            elif kept_for_next_run(slot.tensor):
+                lines.append("    _give_last(%s)" % slot.name)
         if step.frees:
             lines.append("    del %s" % ", ".join(s.name for s in step.frees))
     results = []
@@ -539,6 +548,24 @@ def emit(steps, feed_slots, elements, slot_of, state, trace=False, nested=False,
     lines.append("    return [%s]" % ", ".join(results))
     namespace["_results"] = results
     return "\n".join(lines) + "\n", namespace, line_to_op
+
+
+def _drawn_later(steps):
+    """For each step, the tensors that the steps after it draw from the pool, one per static
+    shape and dtype: a pooled array goes back to the pool at its last use only if one of them
+    may take it in the same run."""
+    later, result = {}, []
+    for step in reversed(steps):
+        result.append(list(later.values()))
+        for slot in step.outs:
+            if slot.pooled:
+                later.setdefault((slot.tensor.dtype, slot.tensor.shape.as_tuple()), slot.tensor)
+    return result[::-1]
+
+
+def _fits(a, b):
+    """Whether an array of tensor `a` may serve as one of tensor `b` (static shape and dtype)."""
+    return a.dtype is b.dtype and a.shape.is_compatible_with(b.shape)
 
 
 def _timed(state, op, fn):
