@@ -523,7 +523,8 @@ def emit(steps, feed_slots, elements, slot_of, state, trace=False, nested=False,
         for slot in step.frees:
             if not slot.pooled or slot in early:  # only what draws from the pool goes back
                 continue
-            if any(_fits(slot.tensor, t) for t in drawn_later[i]):
+            # (a loop body's next iteration is the same plan again: everything goes back)
+            if nested or any(_fits(slot.tensor, t) for t in drawn_later[i]):
                 lines.append("    _give(%s)" % slot.name)
             elif kept_for_next_run(slot.tensor):
                 lines.append("    _give_last(%s)" % slot.name)
