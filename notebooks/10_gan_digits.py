@@ -204,6 +204,7 @@ samples = s.run(generated, {noise: rng.standard_normal((500, CODE)).astype(np.fl
 noise_images = rng.uniform(0, 1, samples.shape).astype(np.float32)
 
 with tf.Graph().as_default(), tf.Session():  # the default graph and session in this block
+    tf.set_random_seed(1)  # a new graph has no seed of its own: without this the judge varies
     judge = keras.Sequential([L.Flatten(input_shape=(SIDE, SIDE, 1)),
                               L.Dense(64, activation='relu'),
                               L.Dense(10, activation='softmax')])
