@@ -252,7 +252,8 @@ class Model(Network):
                                 steps_per_epoch, validation_freq)
 
     def _train_loop(self, fn, epoch_batches, epochs, verbose, callbacks, val, batch_size,
-                    initial_epoch, samples, steps, validation_freq=1, val_fn=None):
+                    initial_epoch, samples, steps, validation_freq=1, val_fn=None,
+                    val_arrays=None):
         self.history = cbks.History()
         callback_list = [cbks.BaseLogger(self.metrics_names[1:])]
         if verbose:
@@ -260,9 +261,11 @@ class Model(Network):
                                                     stateful_metrics=self.metrics_names[1:]))
         callback_list += list(callbacks or []) + [self.history]
         callback_list = cbks.CallbackList(callback_list)
-        if val is not None:   # Keras hands the validation arrays to the callbacks
+        val_arrays = val if val is not None else val_arrays
+        if val_arrays is not None:   # Keras hands the validation arrays to the callbacks
             for c in callback_list.callbacks:
-                c.validation_data = list(val[0]) + list(val[1]) + list(val[2])
+                c.validation_data = list(val_arrays[0]) + list(val_arrays[1]) + \
+                    list(val_arrays[2])
         callback_list.set_model(self)
         out_labels = list(self.metrics_names)
         do_val = val is not None or val_fn is not None
@@ -380,7 +383,7 @@ class Model(Network):
             if is_seq:
                 generator.on_epoch_end()
 
-        val_fn = None
+        val_fn = vdata = None
         if validation_data is not None:
             if _is_generator(validation_data):
                 val_fn = lambda: self.evaluate_generator(validation_data,  # noqa: E731
@@ -392,7 +395,7 @@ class Model(Network):
         self._make_function("train")
         return self._train_loop(self._make_function("train"), epoch_batches, epochs, verbose,
                                 callbacks, None, None, initial_epoch, None, steps_per_epoch,
-                                validation_freq, val_fn)
+                                validation_freq, val_fn, val_arrays=vdata)
 
     def evaluate_generator(self, generator, steps=None, callbacks=None, max_queue_size=10,
                            workers=1, use_multiprocessing=False, verbose=0):

@@ -127,3 +127,22 @@ def test_weight_histograms_without_validation_data_and_errors(tmp_path):
         keras.callbacks.TensorBoard(update_freq="sometimes")
     with pytest.raises(NotImplementedError, match="projector"):
         keras.callbacks.TensorBoard(embeddings_freq=1)
+
+
+def test_fit_generator_with_validation_arrays_writes_output_histograms(tmp_path):
+    x, y = data(20)
+    model = small_model()
+
+    def batches():
+        while True:
+            for i in range(0, 20, 10):
+                yield x[i:i + 10], y[i:i + 10]
+
+    model.fit_generator(batches(), steps_per_epoch=2, epochs=1, verbose=0,
+                        validation_data=(x[:6], y[:6]),
+                        callbacks=[keras.callbacks.TensorBoard(str(tmp_path), histogram_freq=1,
+                                                               batch_size=4)])
+    acc = read(tmp_path)
+    # validation arrays in the callback's batches of 4 (fit_generator has no batch size)
+    assert [e.step for e in acc.Histograms("out_out")] == [0, 1]
+    assert acc.Histograms("out_out")[-1].histogram_value.num == 2 * 2
