@@ -266,7 +266,7 @@ def keep_only_reused_values(known, ops):
             op.opdef.ref_inputs and t not in [op.inputs[i] for i in op.opdef.ref_inputs]
             for op in readers)
     return {t: v for t, v in known.items()
-            if t.op.type == "Const" or not worth_pooling(t) or not only_written(t)}
+            if t.op.opdef.is_constant or not worth_pooling(t) or not only_written(t)}
 
 
 def schedule(ops, fed):

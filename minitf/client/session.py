@@ -294,7 +294,7 @@ class Session:
             return
         ops = prune(elements, set(feed_tensors))
         # (constants last: TF names the op that computes, not its Const inputs)
-        for op in sorted(ops - self._placed, key=lambda o: (o.type == "Const", o.index)):
+        for op in sorted(ops - self._placed, key=lambda o: (o.opdef.is_constant, o.index)):
             if not config.allow_soft_placement and backend.device_for(
                     op.device, soft=False, max_gpus=self._state.max_gpus) is None:
                 raise errors.InvalidArgumentError(

@@ -89,7 +89,7 @@ class TracedFunction:
         self.vectorized = _elementwise(graph, args, self.outputs)
         # random ops draw from one stream per instance: such a function is never split
         # between instances (map(num_parallel_calls) runs it in order instead)
-        self.stateful = any(op.opdef.stateful and op.type != "Placeholder"
+        self.stateful = any(op.opdef.stateful and not op.opdef.must_be_fed
                             for op in graph.get_operations())
         graph.finalize()
 
@@ -147,7 +147,7 @@ def _elementwise(graph, args, outputs):
         return False
     depends = set(args)
     for op in graph.get_operations():
-        if op.type == "Placeholder":
+        if op.opdef.must_be_fed:
             continue
         inputs = data_inputs(op)
         element_inputs = [t for t in inputs if t in depends]

@@ -101,6 +101,7 @@ class OpDef:
     elementwise: ClassVar[bool] = False
     is_identity: ClassVar[bool] = False       # output == input 0: the plan forwards, no call
     is_variable: ClassVar[bool] = False       # its output is a variable's storage (VariableV2)
+    is_constant: ClassVar[bool] = False       # its output is a value stored in the graph (Const)
     must_be_fed: ClassVar[bool] = False       # a run that needs it must feed it (Placeholder)
     may_be_fed: ClassVar[bool] = False        # usually fed: its value is unknown while building
     # Host memory (TF's HostMemory): shape-valued values stay on the host, so a GPU plan never

@@ -97,7 +97,7 @@ def _stateful(functions):
     """Whether running any of `functions` runs a stateful op (so the caller is stateful too)."""
     for fn in functions:
         ops, _ = _reached(fn.outputs, set(fn.args) | set(fn.residuals))
-        if any(op.opdef.stateful and op.type != "Placeholder" for op in ops):
+        if any(op.opdef.stateful and not op.opdef.must_be_fed for op in ops):
             return True
     return False
 
@@ -155,8 +155,8 @@ def _gradient_function(fn, wrt, sparse_from=None, keep_forward=False):
                 grads.append(zeros_like(x) if gr is None else convert_to_tensor(gr))
     boundary = set(fn.residuals)
     for op in g.get_operations()[:n_before]:
-        if (op.opdef.stateful and op.type != "Placeholder") or op.control_inputs or (
-                keep_forward and op.type not in ("Placeholder", "Const")):
+        if (op.opdef.stateful and not op.opdef.must_be_fed) or op.control_inputs or (
+                keep_forward and not (op.opdef.must_be_fed or op.opdef.is_constant)):
             boundary.update(op.outputs)
     boundary -= set(fn.args)
     _, reads = _reached(grads, set(fn.args) | set(dys) | boundary)

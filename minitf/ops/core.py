@@ -29,6 +29,7 @@ class Const(OpDef):
     dtype: dtypes.DType = dtypes.float32
     fresh_output = False
     differentiable = False
+    is_constant = True
 
     def infer(self):
         return TensorSpec(self.value.shape, self.dtype)
