@@ -617,7 +617,9 @@ def _lstm_steps(steps=3):
                                        sequence_length=[5, 3, 5, 1, 4, 5, 2, 5], dtype=tf.float32)
         loss = tf.reduce_mean(tf.square(outputs))
         train = tf.train.GradientDescentOptimizer(0.5).minimize(loss)
-        sess = tf.Session(graph=g)
+        # one BLAS thread: the automatic count follows the machine's load, and a product's
+        # float32 result depends on it (docs/performance.md), which is not what this compares
+        sess = tf.Session(graph=g, config=tf.ConfigProto(intra_op_parallelism_threads=1))
         sess.run(tf.global_variables_initializer())
         losses = [sess.run([train, loss])[1] for _ in range(steps)]
         pooled = {key: len(arrays) for key, arrays in sess._state.buffers._free.items()}
