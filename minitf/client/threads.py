@@ -14,7 +14,8 @@ processes busy, a small matrix product run on two threads waits for the second o
    /proc/stat every `SAMPLE_SECONDS` (the CPU time other processes used; this process's own is
    subtracted), never more than the library's count when the run starts (so an enclosing
    `threadpoolctl.threadpool_limits` is obeyed). A multi-thread run that does not take under
-   MULTI_GAIN of the plan's one-thread time sends it back to one thread for BACKOFF_SECONDS.
+   MULTI_GAIN of the plan's one-thread time, SLOW_RUNS times in a row, sends it back to one
+   thread for BACKOFF_SECONDS.
 
 The count stays set between runs (switching around every run costs ~5 us); a count the user
 sets meanwhile is noticed at the next run, and Session.close() gives the library back the
@@ -39,8 +40,10 @@ BLAS_OP_TYPES = frozenset((
 ENV_VARS = ("OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS", "OMP_NUM_THREADS")
 SMALL_RUN_SECONDS = 0.002
 SAMPLE_SECONDS = 0.25
+FIRST_SAMPLE_SECONDS = 0.05  # (/proc/stat counts 10 ms ticks: a coarse but usable first look)
 MULTI_GAIN = 0.85      # more threads are kept only while a run takes < 0.85x one thread's time
-BACKOFF_SECONDS = 1.0  # after a multi-thread run that did not pay: one thread this long
+BACKOFF_SECONDS = 1.0  # after multi-thread runs that did not pay: one thread this long
+SLOW_RUNS = 3          # ... that many in a row
 
 
 def env_threads(environ=None):
@@ -91,6 +94,7 @@ class _Load:
         self.cores = available_cores()
         self.total_cores = os.cpu_count() or self.cores
         self.free = 1.0
+        self.sampled = False  # whether `free` comes from two samples yet
         self.last = None  # (monotonic, busy seconds of all CPUs, own CPU seconds)
         try:
             self.tick = float(os.sysconf("SC_CLK_TCK"))
@@ -105,7 +109,10 @@ class _Load:
 
     def free_cores(self, now):
         last = self.last
-        if last is not None and now - last[0] < SAMPLE_SECONDS:
+        # the first estimate comes after FIRST_SAMPLE_SECONDS, not SAMPLE_SECONDS: a plan's
+        # first quarter second ran on one thread on an idle machine
+        wait = SAMPLE_SECONDS if self.sampled else FIRST_SAMPLE_SECONDS
+        if last is not None and now - last[0] < wait:
             return self.free
         try:
             busy = self._busy_seconds()
@@ -116,6 +123,7 @@ class _Load:
             others = ((busy - last[1]) - (own - last[2])) / (now - last[0])
             # other processes' busy cores, spread over the whole machine
             self.free = max(0.0, self.cores - max(0.0, others) * self.cores / self.total_cores)
+            self.sampled = True
         self.last = (now, busy, own)
         return self.free
 
@@ -180,6 +188,7 @@ class PlanThreads:
         self.env = env
         self.single_run_seconds = None
         self.backoff_until = 0.0
+        self.slow_runs = 0  # multi-thread runs in a row that were not faster
         self.last_threads = None  # what the last run used (for tests and the benchmark)
 
     def threads_for_run(self, now, library_threads):
@@ -208,8 +217,15 @@ class PlanThreads:
                 est + 0.25 * (elapsed - est))
         elif self.single_run_seconds is not None and (
                 elapsed >= MULTI_GAIN * self.single_run_seconds):
-            # more threads did not pay (the load estimate lags): one thread for a while
-            self.backoff_until = time.monotonic() + BACKOFF_SECONDS
+            # more threads did not pay (the load estimate lags): one thread for a while, once
+            # it happens SLOW_RUNS times in a row (the first run after BLAS threads slept is
+            # slow by itself: backing off after it kept a quiet machine on one thread)
+            self.slow_runs += 1
+            if self.slow_runs >= SLOW_RUNS:
+                self.backoff_until = time.monotonic() + BACKOFF_SECONDS
+                self.slow_runs = 0
+        else:
+            self.slow_runs = 0
         return values
 
 
