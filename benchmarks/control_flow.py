@@ -11,13 +11,10 @@ Usage:
     python benchmarks/control_flow.py [--repeat N] [--rounds R] [--tf /work/tfvenv/bin/python]
 """
 
-import argparse
-import json
 import os
 import sys
-import time
 
-from interleaved import compare
+from interleaved import main as interleaved_main, timed
 
 N_LOOP, N_SCAN, SIZE = 10000, 100, 256
 
@@ -67,30 +64,15 @@ def workload(kind, framework, repeat):
     result = run()
     if kind == "loop":
         assert int(result) == N_LOOP * (N_LOOP - 1) // 2, result
-    samples = []
-    for _ in range(repeat):
-        t0 = time.perf_counter()
-        run()
-        samples.append((time.perf_counter() - t0) / iterations)
-    return sorted(samples)
+    return timed(run, repeat, per=iterations)
 
 
 def main():
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--repeat", type=int, default=5)
-    parser.add_argument("--rounds", type=int, default=1,
-                        help="run every framework this many times, alternating (ratio ranges)")
-    parser.add_argument("--tf", default="/work/tfvenv/bin/python",
-                        help="a Python with TensorFlow (skipped when missing)")
-    parser.add_argument("--child", nargs=2)
-    args = parser.parse_args()
-    if args.child:
-        print(json.dumps(workload(args.child[0], args.child[1], args.repeat)))
-        return
     frameworks = ("numpy", "minitf", "tf1")
-    compare(__file__, [("loop", "while_loop sum 1..10,000 (scalar body)", frameworks),
-                       ("scan", "scan 100 x tanh(h @ W + x), 256x256", frameworks)],
-            args.repeat, args.rounds, args.tf, "us/iteration", 1e6)
+    interleaved_main(__file__, workload,
+                     [("loop", "while_loop sum 1..10,000 (scalar body)", frameworks),
+                      ("scan", "scan 100 x tanh(h @ W + x), 256x256", frameworks)],
+                     "us/iteration", 1e6, default_repeat=5)
 
 
 if __name__ == "__main__":

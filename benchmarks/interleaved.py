@@ -4,14 +4,44 @@ machine; prints each framework's best (least disturbed) time per round, and the 
 rounds of the ratios of each round's bests, with the load average before and after.
 
 Used by benchmarks/rnn.py and benchmarks/control_flow.py (`--rounds N`): each calls
-`compare(__file__, workloads, ...)` and answers `--child KIND FRAMEWORK` with a JSON list of
-sorted times.
+`main(__file__, workload, workloads, ...)`, which answers `--child KIND FRAMEWORK` with
+`workload(kind, framework, repeat)`'s sorted times (`timed`) as a JSON list and otherwise runs
+`compare`.
 """
 
+import argparse
 import json
 import os
 import subprocess
 import sys
+import time
+
+
+def timed(run, repeat, per=1):
+    """`repeat` times of `run()` divided by `per`, sorted (the first is the least disturbed)."""
+    samples = []
+    for _ in range(repeat):
+        t0 = time.perf_counter()
+        run()
+        samples.append((time.perf_counter() - t0) / per)
+    return sorted(samples)
+
+
+def main(script, workload, workloads, unit, scale, default_repeat):
+    """The command line of a benchmark script: --repeat, --rounds, --tf, and --child for the
+    processes compare() starts."""
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--repeat", type=int, default=default_repeat)
+    parser.add_argument("--rounds", type=int, default=1,
+                        help="run every framework this many times, alternating (ratio ranges)")
+    parser.add_argument("--tf", default="/work/tfvenv/bin/python",
+                        help="a Python with TensorFlow (skipped when missing)")
+    parser.add_argument("--child", nargs=2)
+    args = parser.parse_args()
+    if args.child:
+        print(json.dumps(workload(args.child[0], args.child[1], args.repeat)))
+        return
+    compare(script, workloads, args.repeat, args.rounds, args.tf, unit, scale)
 
 
 def _load():

@@ -13,13 +13,10 @@ the best times, which a machine shared with other work disturbs least. Usage:
     python benchmarks/rnn.py [--repeat N] [--rounds R] [--tf /work/tfvenv/bin/python]
 """
 
-import argparse
-import json
 import os
 import sys
-import time
 
-from interleaved import compare
+from interleaved import main as interleaved_main, timed
 
 BATCH, STEPS, DEPTH, HIDDEN = 64, 50, 128, 256
 VOCAB, DIM, W2V_BATCH, SAMPLED = 50000, 128, 128, 64
@@ -162,32 +159,17 @@ def workload(kind, framework, repeat):
             sess.run(train, feeds[next(it) % len(feeds)])
     run()
     run()
-    samples = []
-    for _ in range(repeat):
-        t0 = time.perf_counter()
-        run()
-        samples.append(time.perf_counter() - t0)
-    return sorted(samples)
+    return timed(run, repeat)
 
 
 def main():
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--repeat", type=int, default=10)
-    parser.add_argument("--rounds", type=int, default=1,
-                        help="run every framework this many times, alternating (ratio ranges)")
-    parser.add_argument("--tf", default="/work/tfvenv/bin/python",
-                        help="a Python with TensorFlow (skipped when missing)")
-    parser.add_argument("--child", nargs=2)
-    args = parser.parse_args()
-    if args.child:
-        print(json.dumps(workload(args.child[0], args.child[1], args.repeat)))
-        return
-    compare(__file__, [
+    interleaved_main(__file__, workload, [
+
         ("lstm", "LSTM training step: dynamic_rnn, hidden 256, batch 64, 50 steps, depth 128",
          ("numpy", "minitf", "tf1")),
         ("w2v", "word2vec step: 50,000 x 128 embedding, batch 128, nce_loss (64 sampled)",
          ("numpy", "minitf", "minitf_dense", "tf1"))],
-        args.repeat, args.rounds, args.tf, "ms/step", 1e3)
+        "ms/step", 1e3, default_repeat=10)
 
 
 if __name__ == "__main__":
