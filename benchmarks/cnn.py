@@ -21,8 +21,8 @@ Usage:
                              [--blas-threads N] [--blas-coretype NAME]
 
 `--blas-coretype` sets OPENBLAS_CORETYPE for the minitf and numpy workers (OpenBLAS reads it
-when numpy loads it): e.g. SkylakeX on an AVX-512 CPU that OpenBLAS does not recognise and
-runs with its Haswell (AVX2) kernels. The header prints the kernel set each worker got.
+when numpy loads it), e.g. Haswell to see what the AVX2 kernels give on an AVX-512 CPU. The
+header prints the kernel set each worker got.
 
 The machine is shared: run it more than once and quote ranges.
 """
@@ -242,6 +242,8 @@ def main(argv=None):
              run_worker(sys.executable, "blas", 1, args.blas_threads,
                         args.blas_coretype)["kernels"],
              " (OPENBLAS_CORETYPE=%s)" % args.blas_coretype if args.blas_coretype else ""))
+    from run import blas_environment
+    print(blas_environment())
     print("load average before: %s" % " ".join(open("/proc/loadavg").read().split()[:3])
           if os.path.exists("/proc/loadavg") else "")
     res = {name: run_worker(args.tf_python if name.endswith("-tf") else sys.executable, name,

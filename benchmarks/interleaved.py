@@ -54,6 +54,8 @@ def _load():
 def compare(script, workloads, repeat, rounds, tf_python, unit, scale):
     """`workloads`: (kind, label, frameworks) each; `unit`/`scale`: how a time is printed
     (e.g. "ms/step", 1e3)."""
+    from run import blas_environment
+    print(blas_environment())
     env = dict(os.environ, TF_CPP_MIN_LOG_LEVEL="3")
     for kind, label, frameworks in workloads:
         print("%s (load %s)" % (label, _load()), flush=True)

@@ -37,7 +37,7 @@ import numpy as np
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
-from run import (DEFAULT_TF_PYTHON, MLP, blas_info, mlp_numpy,  # noqa: E402
+from run import (DEFAULT_TF_PYTHON, MLP, blas_environment, blas_info, mlp_numpy,  # noqa: E402
                  start_load, stop_load)
 
 MLP_SAMPLES = 60000
@@ -215,6 +215,7 @@ def main(argv=None):
             parser.error("unknown workload %r (choose from mlp, lenet)" % name)
     tf_python = find_tf_keras_python(args.tf_python)
     print("numpy %s, BLAS: %s" % (np.__version__, blas_info()))
+    print(blas_environment())
     print("tf-keras: %s" % (tf_python or "no Python that imports tensorflow and tf_keras: "
                             "its column is skipped"))
     print("%d cores, load average %s, %d busy-loop processes; verbose=%d"

@@ -307,6 +307,23 @@ def blas_info():
                      for i in infos) or "none found"
 
 
+BLAS_ENV_VARS = ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS",
+                 "OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE")
+
+
+def blas_environment():
+    """The header line naming the BLAS variables set, with a warning when OPENBLAS_CORETYPE
+    overrides the kernel set OpenBLAS would pick for this CPU (some machines' environments set
+    it, with OPENBLAS_L2_SIZE, for older OpenBLAS builds; it slows a current numpy)."""
+    line = "BLAS-related environment: %s" % (", ".join(
+        "%s=%s" % (k, os.environ[k]) for k in BLAS_ENV_VARS if k in os.environ) or "none set")
+    if os.environ.get("OPENBLAS_CORETYPE"):
+        line += ("\nnote: OPENBLAS_CORETYPE makes numpy's OpenBLAS run the kernels it names, "
+                 "not the ones it picks for this CPU; to measure a current numpy as installed, "
+                 "run the benchmark as `env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE python ...`")
+    return line
+
+
 def fmt(r):
     if r is None:
         return "%24s" % "-"
@@ -375,10 +392,7 @@ def main(argv=None):
                        "no Python that imports tensorflow found: TF column skipped"))
     print("%d cores, load average %s, %d busy-loop processes" % (
         os.cpu_count(), " ".join("%.2f" % v for v in os.getloadavg()), args.load))
-    print("BLAS-related environment: %s" % (", ".join(
-        "%s=%s" % (k, os.environ[k]) for k in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS",
-                                               "MKL_NUM_THREADS") if k in os.environ)
-        or "none set"))
+    print(blas_environment())
     load = start_load(args.load, args.load_seconds)
     try:
         ratios = measure(names, frameworks, tf_python, args.repeat, args.rounds)
