@@ -53,6 +53,7 @@ from minitf.client.buffers import (NESTED_POOL_MIN_ELEMENTS, drawing_from, kept_
                                    worth_pooling)
 from minitf.framework.folding import op_values
 from minitf.framework.operation import data_inputs
+from minitf.framework.registry import Call
 from minitf.framework.shapes import format_dims
 from minitf.framework.tensor import Tensor
 
@@ -495,6 +496,14 @@ def emit(steps, feed_slots, elements, slot_of, state, trace=False, nested=False,
             line_to_op[len(lines)] = (op, [a.name for a in step.args])
         elif step.kind == Step.CALL:
             fn = op.opdef.bind(state, op)
+            wrapped = (step.outs and step.outs[0].pooled) or trace or (
+                step.device is not None and step.device.index and step.device.kind == "GPU")
+            arguments = None
+            if isinstance(fn, Call):
+                if wrapped:
+                    fn = fn.fallback
+                else:  # the call written out: `k3(t1, t2.T)`
+                    fn, arguments = fn.fn, fn.arguments([a.name for a in step.args])
             if step.outs and step.outs[0].pooled:
                 fn = drawing_from(state.buffers, fn)
             if step.device is not None and step.device.index and step.device.kind == "GPU":
@@ -502,7 +511,7 @@ def emit(steps, feed_slots, elements, slot_of, state, trace=False, nested=False,
             if trace:
                 fn = _timed(state, op, fn)
             namespace[prefix + "k%d" % i] = fn
-            _emit_call(lines, prefix + "k%d" % i, step)
+            _emit_call(lines, prefix + "k%d" % i, step, arguments)
             line_to_op[len(lines)] = (op, [a.name for a in step.args])
         elif step.kind == Step.MOVE:
             mover = prefix + "_to" + _device_tag(step.device)
@@ -580,8 +589,9 @@ def _timed(state, op, fn):
     return call
 
 
-def _emit_call(lines, kernel, step):
-    call = "%s(%s)" % (kernel, ", ".join(a.name for a in step.args))
+def _emit_call(lines, kernel, step, arguments=None):
+    call = "%s(%s)" % (kernel, ", ".join(a.name for a in step.args) if arguments is None
+                       else arguments)
     if not step.outs:
         lines.append("    " + call)
     else:

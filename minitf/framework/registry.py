@@ -24,6 +24,7 @@ attributes, and it has four methods:
   (``xp.tanh``: a ufunc takes ``out=`` too), saving the Python frames around it on every run
   (what a graph of many small ops costs). It must give the same results, errors aside, for every
   input the static shapes and dtypes allow; a shape known only at run time is checked there.
+  It may also return a ``Call``: the call written out, arguments and all (``dot(a, b.T)``).
 * ``inline(op, *names)`` (optional): a Python expression computing the op from its inputs'
   local variable names, or None (the default). A loop body's or a branch's plan writes it in
   place of the kernel call (a while_loop's scalar counter then costs a Python operator, not a
@@ -164,6 +165,26 @@ class OpDef:
         if len(outputs) == 1:
             return outputs[0]
         return list(outputs) if outputs else op
+
+
+class Call:
+    """What `specialize` returns for a kernel that is one call of `fn` on its inputs as
+    `template` arranges them (`"{0}, {1}.T"`: the second input transposed): the plan writes
+    that call into its generated code, so no Python frame sits around `fn`. `fallback`, the
+    same kernel as a function (taking `out=` if the op supports it), runs where the plan
+    wraps its kernels (a traced run, an output drawn from the pool); calling the Call runs it."""
+
+    __slots__ = ("fn", "template", "fallback")
+
+    def __init__(self, fn, template, fallback):
+        self.fn, self.template, self.fallback = fn, template, fallback
+
+    def __call__(self, *args, **kwargs):
+        return self.fallback(*args, **kwargs)
+
+    def arguments(self, names):
+        """The argument list of the call, given the inputs' variable names."""
+        return self.template.format(*names)
 
 
 def register(cls):
