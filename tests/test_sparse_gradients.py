@@ -2,6 +2,7 @@
 densification, sparse optimizer updates (TF's formulas are checked against recorded TF values
 in test_tf1_rnn_parity.py), scatter ops and embedding_lookup's errors."""
 
+import re
 import warnings
 
 import numpy as np
@@ -169,6 +170,7 @@ def test_scatter_ops(fn, want):
     ((50, 4, 3), [[1, 2], [2, 1], [1, 1]]),      # 2-D indices, rows of rank 2
     ((20, 5), [4] * 9 + [1, 2]),                 # more repeats than passes: ufunc.at finishes
     ((50,), [1, 1, 2]),                          # 1-D: ufunc.at itself
+    ((50, 8), [[5]]),
     ((6, 3), []),
 ])
 @pytest.mark.parametrize("ufunc", [np.add, np.subtract])
@@ -182,6 +184,29 @@ def test_apply_at_is_ufunc_at_bit_for_bit(target_shape, indices, ufunc):
     ufunc.at(want, indices, updates)
     apply_at(np, ufunc, got, indices, updates)
     np.testing.assert_array_equal(got, want)
+    told = target.copy()  # the caller's answer to "distinct?" (ScatterSub's index check)
+    apply_at(np, ufunc, told, indices, updates, len(set(indices.ravel().tolist())) == indices.size)
+    np.testing.assert_array_equal(told, want)
+
+
+@pytest.mark.parametrize("indices, rows, want", [
+    ([3, 0, 2], 4, True), ([[3, 0], [2, 3]], 4, False), ([7], 8, True), ([], 2, True),
+    ([1, 1], 2, False)])
+def test_check_row_indices_says_whether_the_rows_are_distinct(indices, rows, want):
+    from minitf.ops.scatter_ops import check_row_indices
+    for dtype in (np.int32, np.int64):
+        assert check_row_indices(np, None, np.asarray(indices, dtype), rows, True) is want
+        assert check_row_indices(np, None, np.asarray(indices, dtype), rows) is None
+
+
+@pytest.mark.parametrize("indices, position", [([0, 4, 1], "[1]"), ([2, -1], "[1]"),
+                                               ([[0, 1], [-3, 9]], "[1,0]")])
+def test_check_row_indices_names_the_first_bad_index(indices, position):
+    from minitf.ops.scatter_ops import check_row_indices
+    for dtype, distinct in [(np.int32, True), (np.int64, True), (np.int64, False)]:
+        with pytest.raises(tf.errors.InvalidArgumentError,
+                           match=r"indices%s = -?\d+ is not in \[0, 4\)" % re.escape(position)):
+            check_row_indices(np, None, np.asarray(indices, dtype), 4, distinct)
 
 
 def test_scatter_errors():

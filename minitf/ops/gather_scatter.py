@@ -22,9 +22,10 @@ def first_bad_index(xp, indices, bounds):
     """Position of the first index outside [0, bound) (TF's CPU kernels refuse them, where numpy
     would wrap negative ones around), or None. `bounds` is an int or, for index tuples along
     the last axis, a list."""
-    if isinstance(bounds, int) and indices.size and indices.min() >= 0 and \
-            indices.max() < bounds:
-        return None  # (two reductions: the common case, cheaper than a mask)
+    if isinstance(bounds, int) and indices.size and indices.dtype.kind in "iu" and \
+            indices.view("u%d" % indices.dtype.itemsize).max() < bounds:
+        return None  # (one reduction, negative indices seen as huge unsigned ones: the common
+        # case, cheaper than a mask)
     bad = (indices < 0) | (indices >= xp.asarray(bounds, dtype=indices.dtype))
     if not bad.any():
         return None
