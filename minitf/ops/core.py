@@ -5,6 +5,7 @@ Every op family imports this module; it imports no family."""
 
 import builtins
 import dataclasses
+import functools
 
 import numpy as np
 
@@ -16,11 +17,15 @@ from minitf.framework.shapes import (TensorShape, as_shape, broadcast_dims, form
 from minitf.framework.tensor import Tensor, TensorSpec
 from minitf.framework.tensor_util import constant_value, constant_value_as_shape
 from minitf.ops.op_util import (check_dtype, check_int_dtype, check_shape_tensor, is_tensor_like,
-                                kernel_outputs, static_ints)
+                                kernel_outputs, known_dims, static_ints)
 
 __all__ = ["constant", "convert_to_tensor", "placeholder", "placeholder_with_default", "identity",
            "stop_gradient", "shape", "reshape", "fill", "zeros", "ones", "zeros_like", "ones_like",
            "broadcast_to", "expand_dims", "stack", "unstack", "cast", "reduce_sum"]
+
+# Below this size a static-shape kernel writes out a result it could return as a view
+# (BroadcastTo): it stays in the cache, and the host can always hold it.
+CACHE_SIZED_BYTES = 1 << 20
 
 
 @register
@@ -440,6 +445,9 @@ class ZerosLike(OpDef):
     def compute(self, xp, x):
         return xp.zeros_like(x)
 
+    def specialize(self, xp, op):
+        return _filled_like(xp, op, xp.zeros) or super().specialize(xp, op)
+
 
 def zeros_like(tensor, dtype=None, name=None, optimize=True):
     """tf.zeros_like: zeros of `tensor`'s runtime shape (and dtype, unless given)."""
@@ -457,6 +465,25 @@ class OnesLike(OpDef):
 
     def compute(self, xp, x):
         return xp.ones_like(x)
+
+    def specialize(self, xp, op):
+        return _filled_like(xp, op, xp.ones) or super().specialize(xp, op)
+
+
+def _filled_like(xp, op, make):
+    """zeros_like / ones_like of an input whose shape is static: xp.zeros(shape, dtype), a
+    third of zeros_like's cost on small arrays (numpy's zeros_like is Python around empty_like
+    and copyto). None when the shape or a numeric dtype is not known."""
+    x = op.inputs[0]
+    dims = known_dims(x)
+    if dims is None or not (x.dtype.is_floating or x.dtype.is_integer or x.dtype.is_complex or
+                            x.dtype is dtypes.bool):
+        return None
+    dtype, general = x.dtype.as_numpy_dtype, functools.partial(op.opdef.compute, xp)
+
+    def filled_like(value):
+        return make(dims, dtype) if value.shape == dims else general(value)
+    return filled_like
 
 
 def ones_like(tensor, dtype=None, name=None, optimize=True):
@@ -487,6 +514,32 @@ class BroadcastTo(OpDef):
         shape = tuple(target.tolist())
         backend.check_allocation(xp, shape, x.dtype)  # a view, but whoever reads it copies
         return xp.broadcast_to(x, shape)
+
+    def specialize(self, xp, op):
+        # A static target shape of a cache-sized result (the gradient of a sum over a small
+        # batch): written out, not a view. Filling it costs less than numpy's broadcast_to
+        # (Python around an nditer), and its readers then run on a contiguous array (an
+        # elementwise product with a stride-0 operand takes twice as long).
+        general = super().specialize(xp, op)
+        x, target = op.inputs
+        dims, to = known_dims(x), constant_value(target)
+        if dims is None or to is None:
+            return general
+        to = tuple(to.tolist())
+        count = 1
+        for d in to:
+            count *= d
+        if count * x.dtype.size > CACHE_SIZED_BYTES:
+            return general
+        dtype = x.dtype.as_numpy_dtype
+
+        def broadcast_to(value, target):
+            if value.shape != dims:
+                return general(value, target)
+            out = xp.empty(to, dtype)
+            out[...] = value
+            return out
+        return broadcast_to
 
     def grad(self, op, dy):
         return [sum_to(dy, op.inputs[0]), None]
@@ -587,6 +640,18 @@ class ExpandDims(OpDef):
 
     def compute(self, xp, x):
         return xp.expand_dims(x, self.axis)
+
+    def specialize(self, xp, op):
+        # With static shapes, a reshape (a view, as expand_dims): numpy's expand_dims is ~10x
+        # its cost in Python around it.
+        general = super().specialize(xp, op)
+        dims, out = known_dims(op.inputs[0]), known_dims(op.outputs[0])
+        if dims is None or out is None:
+            return general
+
+        def expand_dims(x):
+            return x.reshape(out) if x.shape == dims else general(x)
+        return expand_dims
 
     def grad(self, op, dy):
         return [reshape(dy, shape(op.inputs[0]))]

@@ -111,6 +111,13 @@ def check_same_shape(a, b, message):
         raise ValueError(message % (a.shape, b.shape))
 
 
+def known_dims(tensor):
+    """The tensor's static shape as a tuple of ints when fully known, else None (what a
+    kernel specialized when the plan is built may rely on, checking it once per run)."""
+    dims = tensor.shape.as_tuple()
+    return None if dims is None or None in dims else dims
+
+
 def kernel_outputs(parts):
     """A multi-output kernel's result: the plan expects a lone array when the op has one output."""
     parts = tuple(parts)

@@ -14,7 +14,7 @@ from minitf.framework.tensor import Tensor, TensorSpec
 from minitf.framework.tensor_util import constant_value, constant_value_as_shape
 from minitf.ops.core import (constant, convert_to_tensor, index_tensor, ones_like, shape, stack,
                              static_int_list)
-from minitf.ops.op_util import check_int_dtype, check_shape_tensor
+from minitf.ops.op_util import check_int_dtype, check_shape_tensor, known_dims
 
 __all__ = ["pad", "slice", "strided_slice", "newaxis"]
 
@@ -74,6 +74,27 @@ class Pad(OpDef):
 
     def compute(self, xp, x, paddings):
         return _pad(xp, x, paddings.tolist(), 0)
+
+    def specialize(self, xp, op):
+        # Static shape and paddings (the gradient of a slice): zeros and one assignment into
+        # the region worked out once.
+        general = super().specialize(xp, op)
+        x = op.inputs[0]
+        dims, out, pads = known_dims(x), known_dims(op.outputs[0]), constant_value(op.inputs[1])
+        if type(self) is not Pad or dims is None or out is None or pads is None or not (
+                x.dtype.is_floating or x.dtype.is_integer or x.dtype.is_complex or
+                x.dtype is dtypes.bool):
+            return general
+        region = tuple(_pyslice(a, a + d) for d, (a, _) in zip(dims, pads.tolist()))
+        dtype = x.dtype.as_numpy_dtype
+
+        def pad(value, paddings):
+            if value.shape != dims:
+                return general(value, paddings)
+            padded = xp.zeros(out, dtype)
+            padded[region] = value
+            return padded
+        return pad
 
     def grad(self, op, dy):
         x, paddings = op.inputs[:2]
