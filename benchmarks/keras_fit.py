@@ -11,11 +11,15 @@ MLP, in one run. Each measurement runs in its own fresh process (benchmarks/run.
          generated 28x28 images (6,000 by default: 60,000 would take minutes per epoch here)
 
 Each process builds the model, fits one epoch to warm up (the train function and its plan are
-built), then fits --epochs epochs and records each epoch's wall time (a callback's
-on_epoch_begin/on_epoch_end, so shuffling, slicing, the callbacks and the metric bookkeeping
-are inside). The last column runs the same minitf epochs as a plain loop of `train_on_batch`
-over pre-sliced batches: what fit's own loop costs is the difference from the first. Rounds alternate the frameworks; printed are each round's median seconds per epoch
-(min-max over its epochs), then the range of minitf / tf-keras over the rounds.
+built), then fits --epochs epochs and records each epoch's wall and CPU time (a callback's
+on_epoch_begin/on_epoch_end, so shuffling, gathering the batches, the callbacks and the metric
+bookkeeping are inside). The last column runs the same minitf epochs as a bare Session.run
+loop on the graph fit runs, over batches gathered the same way (shuffled index arrays): what
+fit's own loop costs is the difference from the first. Rounds alternate the frameworks;
+printed are each round's median wall seconds per epoch (min-max over its epochs) and median
+CPU seconds of the process per epoch (all its threads: BLAS's, TF's pools), then the ranges of
+minitf / tf-keras over the rounds, in wall time (the target) and in CPU time (what a shared
+machine distorts least).
 
     python benchmarks/keras_fit.py [--tf-python PATH] [--rounds R] [--epochs N]
                                    [--only mlp,lenet] [--verbose 0|1|2] [--load N]
@@ -42,7 +46,7 @@ from run import (DEFAULT_TF_PYTHON, MLP, blas_environment, blas_info, mlp_numpy,
 
 MLP_SAMPLES = 60000
 LENET_BATCH = 128
-FRAMEWORKS = ("minitf", "tf-keras", "numpy", "minitf-batches")
+FRAMEWORKS = ("minitf", "tf-keras", "numpy", "minitf-session")
 
 
 def import_keras(framework):
@@ -104,10 +108,10 @@ def keras_epochs(name, framework, epochs, verbose, lenet_samples):
 
     class EpochTimer(keras.callbacks.Callback):
         def on_epoch_begin(self, epoch, logs=None):
-            self.t0 = time.perf_counter()
+            self.t0 = time.perf_counter(), time.process_time()
 
         def on_epoch_end(self, epoch, logs=None):
-            times.append(time.perf_counter() - self.t0)
+            times.append((time.perf_counter() - self.t0[0], time.process_time() - self.t0[1]))
 
     stdout = sys.stdout
     with open(os.devnull, "w") as sink:
@@ -122,21 +126,33 @@ def keras_epochs(name, framework, epochs, verbose, lenet_samples):
     return times[1:]
 
 
-def minitf_batch_epochs(name, epochs, lenet_samples):
-    """The same epochs as one train_on_batch call per (pre-sliced, unshuffled) batch: fit's
-    own cost is the difference."""
+def minitf_session_epochs(name, epochs, lenet_samples):
+    """The same epochs as a bare Session.run loop on the graph fit runs (the model's train
+    function: its fetches, updates and feeds, the learning phase fed True), over the batches
+    fit would gather (shuffled index arrays): fit's own cost is the difference."""
     keras = import_keras("minitf")
     model, x, y, batch = mlp_model(keras) if name == "mlp" else \
         lenet_model(keras, lenet_samples)
     model.compile(keras.optimizers.Adam(1e-3), "sparse_categorical_crossentropy",
                   metrics=["accuracy"])
-    batches = [(x[i:i + batch], y[i:i + batch]) for i in range(0, len(x), batch)]
+    fn = model._make_function("train")
+    sess = keras.backend.get_session()
+    fetches = fn.outputs + [fn.updates_op]
+    phase = keras.backend._phase_placeholder()
+    x_in, y_in, w_in = fn.inputs
+    y = y.reshape(-1, 1).astype(y_in.dtype.as_numpy_dtype)
+    weights = np.ones(len(x), "float32")
     times = []
     for _ in range(epochs + 1):
-        t0 = time.perf_counter()
-        for xb, yb in batches:
-            model.train_on_batch(xb, yb)
-        times.append(time.perf_counter() - t0)
+        t0 = time.perf_counter(), time.process_time()
+        index = np.random.permutation(len(x))
+        for i in range(0, len(x), batch):
+            sel = index[i:i + batch]
+            feed = {x_in: x[sel], y_in: y[sel], w_in: weights[sel]}
+            if phase is not None:
+                feed[phase] = True
+            sess.run(fetches, feed)
+        times.append((time.perf_counter() - t0[0], time.process_time() - t0[1]))
     return times[1:]
 
 
@@ -149,10 +165,10 @@ def numpy_epochs(epochs):
     step()
     times = []
     for _ in range(epochs):
-        t0 = time.perf_counter()
+        t0 = time.perf_counter(), time.process_time()
         for _ in range(steps):
             step()
-        times.append(time.perf_counter() - t0)
+        times.append((time.perf_counter() - t0[0], time.process_time() - t0[1]))
     return times
 
 
@@ -180,9 +196,16 @@ def find_tf_keras_python(requested):
 
 
 def fmt(times):
+    """'wall median (min-max) cpu median' of a worker's (wall, cpu) seconds per epoch."""
     if not times:
-        return "%22s" % "-"
-    return "%7.3f s (%.3f-%.3f)" % (statistics.median(times), min(times), max(times))
+        return "%27s" % "-"
+    wall = [t[0] for t in times]
+    return "%6.3f (%.3f-%.3f) %5.2f" % (statistics.median(wall), min(wall), max(wall),
+                                        statistics.median(t[1] for t in times))
+
+
+def median_ratio(a, b, i):
+    return statistics.median(t[i] for t in a) / statistics.median(t[i] for t in b)
 
 
 def main(argv=None):
@@ -201,8 +224,8 @@ def main(argv=None):
     if args.worker:
         if args.framework == "numpy":
             times = numpy_epochs(args.epochs)
-        elif args.framework == "minitf-batches":
-            times = minitf_batch_epochs(args.worker, args.epochs, args.lenet_samples)
+        elif args.framework == "minitf-session":
+            times = minitf_session_epochs(args.worker, args.epochs, args.lenet_samples)
         else:
             times = keras_epochs(args.worker, args.framework, args.epochs, args.verbose,
                                  args.lenet_samples)
@@ -223,12 +246,14 @@ def main(argv=None):
              args.verbose))
     print("mlp: %d samples, batch %d; lenet: %d samples, batch %d; %d timed epochs per process"
           % (MLP_SAMPLES, MLP[1], args.lenet_samples, LENET_BATCH, args.epochs))
-    ratios = {name: [] for name in names}
+    ratios = {name: [] for name in names}  # (wall, cpu) of minitf / tf-keras, each round
     load = start_load(args.load, 3600)
     try:
-        print("%-6s %-24s %-24s %-24s %9s  %s" % ("", "minitf s/epoch", "tf-keras s/epoch",
-                                                   "numpy s/epoch", "mt/keras",
-                                                   "minitf train_on_batch loop"))
+        print("%-6s %-27s %-27s %-27s %-12s %s" % (
+            "", "minitf fit s/epoch", "tf-keras fit s/epoch", "numpy s/epoch", "mt/keras",
+            "minitf Session.run loop"))
+        print("%-6s %-27s %-27s %-27s %-12s %s" % (("", ) + ("wall (min-max) cpu",) * 3 + (
+            "wall  cpu", "wall (min-max) cpu")))
         for r in range(args.rounds):
             print("-- round %d of %d (load average %.2f)" % (r + 1, args.rounds,
                                                              os.getloadavg()[0]))
@@ -239,15 +264,14 @@ def main(argv=None):
                         continue
                     res[fw] = run_worker(tf_python if fw == "tf-keras" else sys.executable,
                                          name, fw, args)
-                ratio = "%9s" % "-"
+                ratio = "%-12s" % "-"
                 if "tf-keras" in res:
-                    ratios[name].append(statistics.median(res["minitf"])
-                                        / statistics.median(res["tf-keras"]))
-                    ratio = "%8.2fx" % ratios[name][-1]
-                print("%-6s %-24s %-24s %-24s %s  %s" % (name, fmt(res.get("minitf")),
-                                                         fmt(res.get("tf-keras")),
-                                                         fmt(res.get("numpy")), ratio,
-                                                         fmt(res.get("minitf-batches"))))
+                    ratios[name].append([median_ratio(res["minitf"], res["tf-keras"], i)
+                                         for i in (0, 1)])
+                    ratio = "%.2fx %.2fx" % tuple(ratios[name][-1])
+                print("%-6s %-27s %-27s %-27s %-12s %s" % (
+                    name, fmt(res.get("minitf")), fmt(res.get("tf-keras")),
+                    fmt(res.get("numpy")), ratio, fmt(res.get("minitf-session"))))
                 sys.stdout.flush()
     finally:
         stop_load(load)
@@ -255,7 +279,9 @@ def main(argv=None):
           % (args.rounds, " ".join("%.2f" % v for v in os.getloadavg())))
     for name in names:
         got = ratios[name]
-        print("%-6s %s" % (name, "%.2f-%.2fx" % (min(got), max(got)) if got else "-"))
+        print("%-6s %s" % (name, "wall %.2f-%.2fx, cpu %.2f-%.2fx" % (
+            min(g[0] for g in got), max(g[0] for g in got), min(g[1] for g in got),
+            max(g[1] for g in got)) if got else "-"))
     return 0
 
 

@@ -16,6 +16,7 @@ _LEARNING_PHASE = {}        # graph -> placeholder_with_default(False)
 _FIXED_PHASE = {}           # graph -> 0/1 set by set_learning_phase
 _UIDS = collections.defaultdict(lambda: collections.defaultdict(int))  # graph -> name -> count
 _INITIALIZED = set()        # ids of variables this backend's session has initialised
+_CHECKED = {}  # id(session) -> the graph's op count when all its variables were initialised
 
 
 # -- configuration --------------------------------------------------------------------------------
@@ -79,6 +80,7 @@ def clear_session():
     """Resets the default graph (as Keras did) and forgets the Keras session and names."""
     _SESSION[0] = None
     _INITIALIZED.clear()
+    _CHECKED.clear()
     tf.reset_default_graph()
     _UIDS.clear()
     _LEARNING_PHASE.clear()
@@ -94,6 +96,7 @@ def get_session():
                 or getattr(_SESSION[0], "_closed", False):
             _SESSION[0] = tf.Session(graph=tf.get_default_graph())
             _INITIALIZED.clear()
+            _CHECKED.clear()
         session = _SESSION[0]
     _initialize_variables(session)
     return session
@@ -102,18 +105,26 @@ def get_session():
 def set_session(session):
     _SESSION[0] = session
     _INITIALIZED.clear()
+    _CHECKED.clear()
 
 
 def _initialize_variables(session):
+    # (called at every K.function call, so every batch of fit: a graph that has not grown
+    # since all its variables were seen initialised has no new one)
+    version = session.graph.version
+    if _CHECKED.get(id(session)) == version:
+        return
     variables = session.graph.get_collection(tf.GraphKeys.GLOBAL_VARIABLES)
     fresh = [v for v in variables if (id(session), id(v)) not in _INITIALIZED]
     if not fresh:
+        _CHECKED[id(session)] = version
         return
     flags = session.run([tf.is_variable_initialized(v) for v in fresh])
     todo = [v for v, ok in zip(fresh, flags) if not ok]
     if todo:
         session.run(tf.variables_initializer(todo))
     _INITIALIZED.update((id(session), id(v)) for v in fresh)
+    _CHECKED[id(session)] = session.graph.version  # (the checks above added ops)
 
 
 def learning_phase():
@@ -313,20 +324,46 @@ class Function:
         self.feed_dict = session_kwargs.pop("feed_dict", {})
         if session_kwargs:
             raise ValueError("Invalid argument %s passed to K.function" % sorted(session_kwargs))
+        self._fetches = self.outputs + ([self.updates_op] if self.updates_op is not None
+                                        else []) + list(self.fetches)
+        self._callables = {}  # feed tensors -> (session, its callable or None)
+        self._extra_feed_values = []
 
     def __call__(self, inputs):
         if not isinstance(inputs, (list, tuple)):
             raise TypeError("`inputs` should be a list or tuple.")
-        feed = dict(self.feed_dict)
-        for tensor, value in zip(self.inputs, inputs):
-            if isinstance(tensor, int):  # a fixed learning phase given as an input
-                continue
-            feed[tensor] = value
-        fetches = self.outputs + ([self.updates_op] if self.updates_op is not None else []) \
-            + list(self.fetches)
-        values = get_session().run(fetches, feed_dict=feed)
-        out = values[:len(self.outputs)]
-        return out
+        return self.call_with(self.inputs, inputs)
+
+    def call_with(self, tensors, values):
+        """Runs with `values` fed to `tensors` (the inputs, or the inputs and the learning
+        phase as fit feeds it): through a callable the session made once for these feeds
+        (Session.make_callable: the plan is found, the fetches mapped and the feed keys
+        resolved once, not at every batch), or Session.run where that cannot serve."""
+        session = get_session()
+        key = tuple(tensors)
+        cached = self._callables.get(key)
+        if cached is None or cached[0] is not session:
+            cached = self._callables[key] = (session, self._make_callable(session, tensors))
+        call = cached[1]
+        if call is None:
+            feed = dict(self.feed_dict)
+            for tensor, value in zip(tensors, values):
+                if not isinstance(tensor, int):  # a fixed learning phase given as an input
+                    feed[tensor] = value
+            return session.run(self._fetches, feed_dict=feed)[:len(self.outputs)]
+        session._note_graph_growth()  # (Session.run's warning about ops made in a loop)
+        fed = [v for t, v in zip(tensors, values) if not isinstance(t, int)]
+        return call(*fed, *self._extra_feed_values)[:len(self.outputs)]
+
+    def _make_callable(self, session, tensors):
+        """session.make_callable for these feed tensors, or None when Session.run must serve:
+        a feed fed twice, or a key that is not a plain graph tensor (Session.run expands
+        SparseTensor feeds and resolves names)."""
+        keys = [t for t in tensors if not isinstance(t, int)] + list(self.feed_dict)
+        if len(set(keys)) != len(keys) or [k for k in keys if not isinstance(k, tf.Tensor)]:
+            return None
+        self._extra_feed_values = list(self.feed_dict.values())
+        return session.make_callable(self._fetches, keys)
 
 
 def function(inputs, outputs, updates=None, name=None, **kwargs):

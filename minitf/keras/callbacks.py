@@ -41,13 +41,35 @@ class Callback:
     def on_train_end(self, logs=None):
         pass
 
-    on_train_batch_begin = on_batch_begin
-    on_train_batch_end = on_batch_end
+    # fit calls these (TF 1.15's Keras); by default they call the older names, so a callback
+    # may override either
+    def on_train_batch_begin(self, batch, logs=None):
+        self.on_batch_begin(batch, logs)
+
+    def on_train_batch_end(self, batch, logs=None):
+        self.on_batch_end(batch, logs)
+
+
+def _hook_does_something(callback, name, older):
+    """Whether the train-batch hook `name` of `callback` (whose default calls `older`) may do
+    anything: overridden on the class or set on the instance, for one name or the other."""
+    for n in (name, older):
+        if n in vars(callback) or getattr(type(callback), n) is not getattr(Callback, n):
+            return True
+    return False
 
 
 class CallbackList:
     def __init__(self, callbacks):
         self.callbacks = list(callbacks)
+        self._find_batch_hooks()
+
+    def _find_batch_hooks(self):
+        # the batch hooks run at every batch: only the callbacks whose hooks do something
+        self._batch_begin = [c.on_train_batch_begin for c in self.callbacks if
+                             _hook_does_something(c, "on_train_batch_begin", "on_batch_begin")]
+        self._batch_end = [c.on_train_batch_end for c in self.callbacks if
+                           _hook_does_something(c, "on_train_batch_end", "on_batch_end")]
 
     def set_params(self, params):
         for c in self.callbacks:
@@ -62,6 +84,7 @@ class CallbackList:
             getattr(c, name)(*args)
 
     def on_train_begin(self, logs=None):
+        self._find_batch_hooks()  # (set_model may have set a hook on an instance)
         self._each("on_train_begin", logs or {})
 
     def on_train_end(self, logs=None):
@@ -74,10 +97,14 @@ class CallbackList:
         self._each("on_epoch_end", epoch, logs if logs is not None else {})
 
     def on_batch_begin(self, batch, logs=None):
-        self._each("on_batch_begin", batch, logs if logs is not None else {})
+        logs = logs if logs is not None else {}
+        for hook in self._batch_begin:
+            hook(batch, logs)
 
     def on_batch_end(self, batch, logs=None):
-        self._each("on_batch_end", batch, logs if logs is not None else {})
+        logs = logs if logs is not None else {}
+        for hook in self._batch_end:
+            hook(batch, logs)
 
 
 class BaseLogger(Callback):

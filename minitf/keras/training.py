@@ -35,6 +35,10 @@ def _standardize(data, names, what):
     return arrays
 
 
+# the learning phase's feeds (arrays of its dtype: the session takes them as they are)
+_TRAINING, _NOT_TRAINING = np.array(True), np.array(False)
+
+
 def _batches(n, batch_size):
     return [(i, min(i + batch_size, n)) for i in range(0, n, batch_size)]
 
@@ -162,13 +166,13 @@ class Model(Network):
         return fn
 
     def _run(self, fn, arrays):
+        """fn on `arrays`, with the learning phase fed (True when training) while it is a
+        placeholder."""
         phase = K._phase_placeholder()
-        feed_inputs = list(fn.inputs)
-        values = list(arrays)
-        if phase is not None and not isinstance(K.learning_phase(), int):
-            feed_inputs.append(phase)
-            values.append(fn.mode == "train")
-        return K.Function.__call__(_Bound(fn, feed_inputs), values)
+        if phase is None or isinstance(K.learning_phase(), int):
+            return fn.call_with(fn.inputs, arrays)
+        return fn.call_with(fn.inputs + [phase], list(arrays) + [
+            _TRAINING if fn.mode == "train" else _NOT_TRAINING])
 
     # -- data -------------------------------------------------------------------------------
 
@@ -279,18 +283,19 @@ class Model(Network):
         for epoch in range(initial_epoch, epochs):
             callback_list.on_epoch_begin(epoch)
             epoch_logs = {}
-            sums = np.zeros(len(out_labels) - 1)
+            sums = [0.0] * (len(out_labels) - 1)
             seen = 0
             for batch_index, (arrays, size) in enumerate(epoch_batches(epoch)):
                 batch_logs = {"batch": batch_index, "size": size}
                 callback_list.on_batch_begin(batch_index, batch_logs)
                 outs = self._run(fn, arrays)
                 # metrics: running means over the epoch's samples, as Keras's stateful metrics
-                sums += np.asarray(outs[1:], dtype="float64") * size
+                # (in float64: Python floats)
                 seen += size
                 batch_logs["loss"] = float(outs[0])
-                for label, s in zip(out_labels[1:], sums):
-                    batch_logs[label] = float(s / seen)
+                for i, label in enumerate(out_labels[1:]):
+                    sums[i] += float(outs[i + 1]) * size
+                    batch_logs[label] = sums[i] / seen
                 callback_list.on_batch_end(batch_index, batch_logs)
                 if self.stop_training:
                     break
@@ -480,14 +485,6 @@ def _names(spec):
     if isinstance(spec, (list, tuple)):
         return [_names(v) for v in spec]
     return getattr(spec, "__name__", type(spec).__name__)
-
-
-class _Bound:
-    """A K.function with the learning phase appended to its inputs."""
-
-    def __init__(self, fn, inputs):
-        self.__dict__.update(fn.__dict__)
-        self.inputs = inputs
 
 
 def _items(generator, steps):
