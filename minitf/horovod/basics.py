@@ -42,6 +42,15 @@ class _Job:
         self.stall_warning = _env_float("HOROVOD_STALL_CHECK_TIME_SECONDS", 60.0)
         self.stall_shutdown = _env_float("HOROVOD_STALL_SHUTDOWN_TIME_SECONDS", 0.0)
         self.half_sum = MPI.Op.Create(_add_halves, commute=True)
+        self.size = self.comm.Get_size()
+        # The collective every rank expects next (see _Expectation), and what decides it:
+        # the same on every rank, since only outcomes every rank sees change it.
+        self.expected = None
+        self.run_signature = None  # the collective the last agreed rounds were, and how many
+        self.run = 0
+        self.needed = 2            # agreed rounds in a row before the next is expected
+        self.fast_steps = 0        # steps made without an agreement round (for tests)
+        self.misses = 0            # expectations a rank did not meet (for tests)
 
     def close(self):
         self.half_sum.Free()
@@ -182,26 +191,33 @@ def agree(job, description):
     mismatch every rank raises InvalidArgumentError listing what each rank submitted. Waiting
     here warns after HOROVOD_STALL_CHECK_TIME_SECONDS and, when
     HOROVOD_STALL_SHUTDOWN_TIME_SECONDS is set, gives up with DeadlineExceededError."""
-    finish_agreement(job, start_agreement(job, _signature(description)), description)
+    finish_agreement(job, start_agreement(job, _signature(description), description),
+                     description)
 
 
-def start_agreement(job, signature):
-    """Posts the agreement round for a description's `signature` (see agree); None alone."""
-    if job.comm.Get_size() == 1:
+def start_agreement(job, signature, description):
+    """Posts the agreement round for a description's `signature` (see agree); None alone.
+    When the ranks expect another collective, this rank first tells them it is not there."""
+    if job.size == 1:
         return None
+    if job.expected is not None:
+        _decline_expected(job, description)
     send = numpy.array([signature, -signature], dtype=numpy.int64)
     got = numpy.empty(2, dtype=numpy.int64)
     return job.comm.Iallreduce(send, got, op=job.MPI.MAX), send, got
 
 
-def finish_agreement(job, pending, description):
-    """Waits for the round start_agreement posted; raises if the ranks' descriptions differ."""
+def finish_agreement(job, pending, description, expectation=None):
+    """Waits for the round start_agreement posted; raises if the ranks' descriptions differ.
+    `expectation`: the _Expectation of the collective agreed on, when it can be expected."""
     if pending is None:
         return
     request, _, got = pending
     _wait(job, request, description)
     if got[0] == -got[1]:  # the largest signature equals the smallest: all ranks agree
+        _agreed(job, expectation)
         return
+    _agreed(job, None)
     everyone = job.comm.allgather(description)
     lines = ["  rank %d: %s %r with %s" % (r, d[0], d[1], _describe(d[2]))
              for r, d in enumerate(everyone)]
@@ -212,6 +228,82 @@ def finish_agreement(job, pending, description):
         "at the same step (every rank must run the same collectives on tensors of the same "
         "names, dtypes and shapes, in the same order):\n%s"
         % (differing, job.comm.Get_rank(), "\n".join(lines)))
+
+
+# -- expected collectives ----------------------------------------------------------------------
+#
+# A training loop runs the same fused allreduce every step. Once every rank has agreed on the
+# same one `job.needed` times in a row, every rank EXPECTS it next: the next step sends its
+# data at once, without an agreement round, in a buffer one element longer than the data. That
+# element is 0 from a rank at the expected collective; a rank at any other collective (or the
+# same one with other shapes) sends instead a buffer of the expected length and dtype holding
+# 1 there (so MPI sees the same collective, count and type on every rank, as it must), then
+# takes the agreement round of its own collective. The sum of that element is exact (buffers
+# of 4- and 8-byte numbers only), the same on every rank, and 0 only when every rank was at
+# the expected collective:
+# then the data is good; else every rank drops it and takes the agreement round (where a
+# mismatch is reported as always). Each decision rests only on outcomes every rank sees, so
+# the ranks never disagree about whether a collective is expected.
+# A miss costs one round of the expected size; after a miss that ended a short run (under 16
+# rounds) the next run must be twice as long before its collective is expected (collectives
+# that alternate, such as a gradient allreduce and a metric allreduce in one loop, are then
+# never expected); a long run brings it back to 2.
+
+_EXPECT_SMALL_BYTES = 64 * 1024  # a lone tensor up to this size is copied to be expected
+
+
+class _Expectation:
+    """The collective every rank expects next: its signature, and the length and dtype of
+    the buffer it sends (data and the flag element)."""
+
+    __slots__ = ("signature", "count", "dtype")
+
+    def __init__(self, signature, count, dtype):
+        self.signature = signature
+        self.count = count
+        self.dtype = dtype
+
+
+def _agreed(job, expectation):
+    """Every rank agreed on a collective that may be expected (`expectation`), or on one that
+    may not, or disagreed (None)."""
+    signature = None if expectation is None else expectation.signature
+    if signature is not None and signature == job.run_signature:
+        job.run += 1
+    else:
+        _run_ended(job, missed=False)
+        job.run_signature = signature
+        job.run = 0 if signature is None else 1
+    if job.run >= job.needed:
+        job.expected = expectation
+
+
+def _missed(job):
+    """Some rank was not at the expected collective: every rank stops expecting it."""
+    job.expected = None
+    job.misses += 1
+    _run_ended(job, missed=True)
+    job.run_signature = None
+    job.run = 0
+
+
+def _run_ended(job, missed):
+    """A run of the same collective ended (by a miss, or by agreeing on another one): a long
+    run pays for a miss, so the next one is expected after 2 agreed rounds again; a miss after
+    a short run doubles the agreed rounds the next run needs."""
+    if job.run >= 16:
+        job.needed = 2
+    elif missed:
+        job.needed = min(2 * job.needed, 1 << 20)
+
+
+def _decline_expected(job, description):
+    """This rank is not at the expected collective: it sends the flag (see above)."""
+    expected = job.expected
+    dummy = numpy.zeros(expected.count, dtype=expected.dtype)
+    dummy[-1] = 1
+    _wait(job, job.comm.Iallreduce(job.MPI.IN_PLACE, dummy, op=job.MPI.SUM), description)
+    _missed(job)
 
 
 def _describe(specs):
@@ -310,16 +402,41 @@ class FusedAllreduce:
             if plan is None or plan.job is not job:
                 plan = self._plan(job, layout, arrays)
             self.plan = plan
+        expected = job.expected
+        if expected is not None and expected.signature == plan.signature and \
+                self._expected_step(job, plan, arrays):
+            return plan.outputs
         # The agreement round travels while the inputs are packed (a 16-byte message that
         # would otherwise be a second wait per step).
-        pending = start_agreement(job, plan.signature)
+        pending = start_agreement(job, plan.signature, plan.description)
         sources = [bucket.stage(arrays) for bucket in plan.buckets]
-        finish_agreement(job, pending, plan.description)
+        finish_agreement(job, pending, plan.description, plan.expectation)
         for bucket, source in zip(plan.buckets, sources):
             _sum_into(job, source, bucket.buffer)
             if bucket.postscale is not None:
                 bucket.buffer *= bucket.postscale  # floats were scaled as they were packed
         return plan.outputs
+
+    def _expected_step(self, job, plan, arrays):
+        """A step every rank expected (see _Expectation): the data goes at once, with the flag
+        element after the first bucket's. False (nothing reduced) when some rank was not
+        there: then every rank takes the agreement round."""
+        sources = [bucket.stage(arrays) for bucket in plan.buckets]
+        wire = plan.buckets[0].wire
+        wire[-1] = 0
+        _wait(job, job.comm.Iallreduce(job.MPI.IN_PLACE, wire, op=job.MPI.SUM),
+              plan.description)
+        if wire[-1] != 0:
+            _missed(job)
+            return False
+        job.run += 1
+        job.fast_steps += 1
+        for k, (bucket, source) in enumerate(zip(plan.buckets, sources)):
+            if k:
+                _sum_into(job, source, bucket.buffer)
+            if bucket.postscale is not None:
+                bucket.buffer *= bucket.postscale
+        return True
 
     def _plan(self, job, layout, arrays):
         check_summable(self.name, arrays)
@@ -332,27 +449,37 @@ class FusedAllreduce:
             if k == len(self.buffers):
                 self.buffers.append(None)
             buffer = self.buffers[k]
-            if buffer is None or buffer.dtype != dtype or buffer.size < total:
+            if buffer is None or buffer.dtype != dtype or buffer.size < total + 1:
                 # a new buffer: plans holding views of the old one are dropped with it
                 self.plans.clear()
-                buffer = self.buffers[k] = numpy.empty(total, dtype=dtype)
-            bucket = _Bucket(buffer[:total], members, arrays, self.postscale)
+                buffer = self.buffers[k] = numpy.empty(total + 1, dtype=dtype)  # + the flag
+            bucket = _Bucket(buffer[:total + 1], members, arrays, self.postscale)
             for i, view in zip(members, bucket.views):
                 outputs[i] = view
             buckets.append(bucket)
         description = ("allreduce", self.name, _specs(arrays))
-        plan = self.plans[layout] = _Plan(job, layout, _signature(description), description,
-                                          buckets, outputs)
+        # the bucketing and scale are part of what every rank must agree on
+        signature = _signature(description + (job.fusion_threshold, self.postscale))
+        expectation = None
+        first = buckets[0] if buckets else None
+        if job.size > 1 and first is not None and first.buffer.dtype.itemsize >= 4 and (
+                first.alone is None or first.buffer.nbytes <= _EXPECT_SMALL_BYTES):
+            first.alone = None  # packed, to travel with the flag element
+            expectation = _Expectation(signature, first.wire.size, first.buffer.dtype)
+        plan = self.plans[layout] = _Plan(job, layout, signature, description, buckets,
+                                          outputs, expectation)
         return plan
 
 
 class _Plan:
     """What a FusedAllreduce step of one layout needs besides the values."""
 
-    __slots__ = ("job", "layout", "signature", "description", "buckets", "outputs")
+    __slots__ = ("job", "layout", "signature", "description", "buckets", "outputs",
+                 "expectation")
 
-    def __init__(self, job, layout, signature, description, buckets, outputs):
+    def __init__(self, job, layout, signature, description, buckets, outputs, expectation):
         self.job = job
+        self.expectation = expectation  # an _Expectation when every rank may expect it
         self.layout = layout
         self.signature = signature
         self.description = description
@@ -364,10 +491,11 @@ class _Bucket:
     """One fusion buffer of a plan: the members' views in it (shaped as the inputs; they are
     the outputs too, since the sum is made in place) and how values are scaled."""
 
-    __slots__ = ("buffer", "members", "views", "pairs", "scale", "postscale", "alone")
+    __slots__ = ("buffer", "wire", "members", "views", "pairs", "scale", "postscale", "alone")
 
-    def __init__(self, buffer, members, arrays, postscale):
-        self.buffer = buffer
+    def __init__(self, wire, members, arrays, postscale):
+        self.wire = wire  # the buffer and the flag element after it (see _Expectation)
+        buffer = self.buffer = wire[:-1]
         self.members = members
         offset = 0
         self.views = []

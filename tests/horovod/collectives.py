@@ -41,6 +41,14 @@ def main():
     second = hvd.grouped_allreduce([p * 2, q * 2], op=hvd.Sum)
     combined = first[0] + second[0] * 10  # read after both ops ran
     strided = hvd.allreduce(tf.transpose(p), op=hvd.Sum)
+    # Collectives the ranks come to expect (the same one agreed on twice in a row: its data
+    # then goes without an agreement round, see basics._Expectation): two dtypes (two fusion
+    # buffers, the flag element after the first), integers, and a lone small tensor.
+    e32, e64 = tf.placeholder("float32", (4, 3)), tf.placeholder("float64", (5,))
+    ei = tf.placeholder("int32", (6,))
+    expected_ops = {"mixed": hvd.grouped_allreduce([e32, e64, e32 * 3]),
+                    "ints": hvd.grouped_allreduce([ei, ei * 2], op=hvd.Sum),
+                    "lone": hvd.allreduce(e32, op=hvd.Sum)}
 
     with tf.Session() as sess:
         feed = {x: value(r, s, d) for _, d, s, x, _ in checks}
@@ -95,6 +103,43 @@ def main():
                 kept = fetched
         np.testing.assert_array_equal(kept[0][0], np.arange(12).reshape(3, 4) * ranks)
         np.testing.assert_array_equal(kept[3][0], np.arange(12).reshape(3, 4) * ranks * 2)
+
+        def expected_step(which, step):
+            f32 = np.arange(12, dtype="float32").reshape(4, 3) * (r + 1) + step
+            f64 = np.linspace(0, 1, 5) * (r + 1) - step
+            iv = np.arange(6, dtype="int32") * (r + 1) + step
+            got = sess.run(expected_ops[which], {e32: f32, e64: f64, ei: iv})
+            sum32 = np.arange(12, dtype="float32").reshape(4, 3) * ranks + n * step
+            if which == "mixed":
+                np.testing.assert_allclose(got[0], sum32 / n, rtol=1e-6)
+                np.testing.assert_allclose(got[1], (np.linspace(0, 1, 5) * ranks - n * step) / n,
+                                           rtol=1e-12, atol=1e-12)
+                np.testing.assert_allclose(got[2], sum32 * 3 / n, rtol=1e-6)
+            elif which == "ints":
+                want = np.arange(6, dtype="int32") * ranks + n * step
+                np.testing.assert_array_equal(got[0], want)
+                np.testing.assert_array_equal(got[1], want * 2)
+            else:
+                np.testing.assert_array_equal(got, sum32)
+
+        job = hvd.basics._job
+        for which in ("mixed", "ints", "lone"):
+            # 20 steps: a run long enough to pay for the miss that ends it (the next op then
+            # is expected after 2 agreed steps again)
+            fast = job.fast_steps
+            for step in range(20):
+                expected_step(which, step)
+            assert job.fast_steps - fast == (18 if n > 1 else 0), (which, job.fast_steps - fast)
+        # a broadcast between expected steps: every rank declines the expectation, then agrees
+        misses = job.misses
+        assert sess.run(hvd.broadcast(tf.constant([r, 7]), 0)).tolist() == [0, 7]
+        assert job.misses == misses + (n > 1)
+        expected_step("mixed", 9)
+        # collectives that alternate are never expected: no step goes without agreement
+        fast = job.fast_steps
+        for step in range(6):
+            expected_step("mixed" if step % 2 else "ints", step)
+        assert job.fast_steps == fast, job.fast_steps - fast
     print("collectives OK on rank %d of %d (%d checks)" % (r, n, len(checks) + 3))
     sys.stdout.flush()
 

@@ -2,8 +2,13 @@
 raise     rank 1 raises mid-training; the job must end (MPI_Abort), not hang;
 mismatch  ranks allreduce tensors of different shapes under one name: every rank gets
           InvalidArgumentError naming the tensor and the ranks (caught and printed here);
+          then the same once the ranks expect a collective (after steps that agreed, when
+          they send data without an agreement round): one rank feeds another shape, then one
+          runs another collective; the job goes on after each error;
 stall     rank 1 never joins a collective; rank 0 gives up after
-          HOROVOD_STALL_SHUTDOWN_TIME_SECONDS with DeadlineExceededError, ending the job."""
+          HOROVOD_STALL_SHUTDOWN_TIME_SECONDS with DeadlineExceededError, ending the job;
+stall-expected  the same after 4 steps, when rank 0 sends the data of the collective it expects
+          without an agreement round."""
 
 import sys
 import time
@@ -33,10 +38,40 @@ def main(scenario):
                 sess.run(t)
             except tf.errors.InvalidArgumentError as e:
                 print("rank %d caught: %s" % (r, e.message))
+        x = tf.placeholder(tf.float32, [None])
+        late = hvd.grouped_allreduce([x, x * 2], name="late")
+        other = hvd.broadcast(tf.ones([3]), 0, name="other")
+        job = hvd.basics._job
+
+        def steps(count):
+            for _ in range(count):
+                a, b = sess.run(late, {x: np.full(3, r + 1.0, "float32")})
+                np.testing.assert_array_equal(a, np.full(3, 1.5, "float32"))  # (1 + 2) / 2
+                np.testing.assert_array_equal(b, np.full(3, 3.0, "float32"))
+
+        with tf.Session() as sess:
+            for attempt in ("shape", "collective"):
+                fast = job.fast_steps
+                steps(5)
+                assert job.fast_steps - fast >= 2, (attempt, job.fast_steps - fast)
+                assert job.expected is not None  # the next step goes without agreement
+                try:
+                    if attempt == "shape":
+                        sess.run(late, {x: np.ones(3 + r, "float32")})
+                    else:
+                        sess.run(late if r == 0 else other, {x: np.ones(3, "float32")})
+                except tf.errors.InvalidArgumentError as e:
+                    print("rank %d caught when expected (%s): %s" % (r, attempt, e.message))
+                steps(3)  # the job goes on
+        print("mismatch scenario done on rank %d" % r)
         sys.stdout.flush()
-    elif scenario == "stall":
+    elif scenario in ("stall", "stall-expected"):
         t = hvd.allreduce(tf.ones([3]), name="lonely")
         with tf.Session() as sess:
+            if scenario == "stall-expected":
+                for _ in range(4):
+                    sess.run(t)
+                assert hvd.basics._job.expected is not None
             if r == 1:
                 time.sleep(60)  # never joins; the abort from rank 0 ends this process
             sess.run(t)

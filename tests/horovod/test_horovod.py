@@ -106,11 +106,23 @@ def test_mismatched_tensors_are_an_error_naming_the_tensor_and_ranks():
                 "different from rank %d" % (r, other, r)) in out
     assert "rank 0: allreduce 'grads' with float32[3]" in out
     assert "rank 1: allreduce 'grads' with float32[4]" in out
+    # the same once the ranks expect the collective and send its data without agreeing first
+    for r, other in ((0, 1), (1, 0)):
+        for attempt in ("shape", "collective"):
+            assert ("rank %d caught when expected (%s): Mismatched Horovod collectives: ranks [%d] "
+                    "submitted something different from rank %d" % (r, attempt, other, r)) in out
+    assert "rank 0: allreduce 'late' with float32[3], float32[3]\n  " \
+        "rank 1: allreduce 'late' with float32[4], float32[4]" in out
+    assert "rank 0: allreduce 'late' with float32[3], float32[3]\n  " \
+        "rank 1: broadcast 'other' with float32[3]" in out
+    assert out.count("mismatch scenario done") == 2
 
 
 @needs_mpi
-def test_a_rank_that_never_joins_times_out_when_asked_to():
-    status, out, err, seconds = job(2, "failures.py", "stall",
+@pytest.mark.parametrize("scenario", ["stall", "stall-expected"])
+def test_a_rank_that_never_joins_times_out_when_asked_to(scenario):
+    # at the agreement round, or (stall-expected) at the data of an expected collective
+    status, out, err, seconds = job(2, "failures.py", scenario,
                                     env={"HOROVOD_STALL_SHUTDOWN_TIME_SECONDS": "1"}, timeout=60)
     assert status != 0, (out, err)
     assert "rank 0 raised an uncaught DeadlineExceededError: minitf.horovod: rank 0 gave up " \
