@@ -56,6 +56,7 @@ from minitf.framework.operation import data_inputs
 from minitf.framework.registry import Call
 from minitf.framework.shapes import format_dims
 from minitf.framework.tensor import Tensor
+from minitf.ops.state_ops import variable_storage
 
 
 class Slot:
@@ -83,12 +84,13 @@ class Step:
     input's slot (no code). `frees`: the slots deleted after the step."""
 
     CALL, MOVE, FORWARD = "call", "move", "forward"
-    __slots__ = ("kind", "op", "args", "outs", "device", "frees")
+    __slots__ = ("kind", "op", "args", "outs", "device", "frees", "group")
 
     def __init__(self, kind, op, args, outs, device=None):
         self.kind, self.op, self.args, self.outs = kind, op, list(args), list(outs)
         self.device = device
         self.frees = []
+        self.group = None  # the ops of a CALL that runs several updates (`op` is the first)
 
     def __repr__(self):
         return "<Step %s %s(%s) -> %s>" % (self.kind, self.op.name,
@@ -110,6 +112,8 @@ class Plan:
         steps, slot_of = make_steps(order, fed_tensors, known, NESTED_POOL_MIN_ELEMENTS
                                     if nested else None, same)
         steps = place(steps, state.device_for, backend.HOST)
+        if not (nested or trace):
+            steps = group_updates(steps, {slot_of[e] for e in elements if e in slot_of})
         mark_frees(steps)
         if prefix or feed_names:
             rename(steps, [slot_of[t] for t in fed_tensors], prefix, feed_names)
@@ -416,6 +420,49 @@ def _device_tag(device):
     return "%s%d" % (device.kind.lower(), device.index)
 
 
+def group_updates(steps, wanted):
+    """`steps` with each run of consecutive variable updates (ops with a `group_key`, on the
+    host, whose outputs neither a step reads nor the run fetches: `wanted`) made one CALL per
+    key, whose kernel is OpDef.bind_group. A run in which two updates write one variable is
+    left as it is (their order would matter); otherwise the order of updates of different
+    variables does not."""
+    read = set(wanted)
+    for step in steps:
+        read.update(step.args)
+    grouped, run = [], []
+    for step in steps + [None]:
+        if step is not None and step.kind == Step.CALL and step.op.opdef.group_key(
+                step.op) is not None and (step.device is None or step.device is backend.HOST) \
+                and not any(slot in read for slot in step.outs):
+            run.append(step)
+            continue
+        written = [_written_variables(s.op) for s in run]
+        if len(run) < 2 or len(set().union(*written)) < sum(map(len, written)):
+            grouped.extend(run)
+        else:
+            by_key = {}
+            for member in run:
+                by_key.setdefault(member.op.opdef.group_key(member.op), []).append(member)
+            for members in by_key.values():
+                first = members[0]
+                if len(members) == 1:
+                    grouped.append(first)
+                    continue
+                group = Step(Step.CALL, first.op, [a for m in members for a in m.args], [],
+                             first.device)
+                group.group = [m.op for m in members]
+                grouped.append(group)
+        run = []
+        if step is not None:
+            grouped.append(step)
+    return grouped
+
+
+def _written_variables(op):
+    """The variables `op` writes (its reference inputs, followed through identities)."""
+    return {variable_storage(None, op, i) for i in op.opdef.ref_inputs}
+
+
 def rename(steps, feed_slots, prefix, feed_names=None):
     """Gives every slot `prefix` before its name, and the feeds `feed_names` (in order): the
     names of a plan inlined into another function (client/loops.py)."""
@@ -495,7 +542,8 @@ def emit(steps, feed_slots, elements, slot_of, state, trace=False, nested=False,
             lines.append("    %s = %s" % (step.outs[0].name, expression))
             line_to_op[len(lines)] = (op, [a.name for a in step.args])
         elif step.kind == Step.CALL:
-            fn = op.opdef.bind(state, op)
+            fn = (op.opdef.bind_group(state, step.group) if step.group
+                  else op.opdef.bind(state, op))
             wrapped = (step.outs and step.outs[0].pooled) or trace or (
                 step.device is not None and step.device.index and step.device.kind == "GPU")
             arguments = None

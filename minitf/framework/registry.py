@@ -29,6 +29,9 @@ attributes, and it has four methods:
   local variable names, or None (the default). A loop body's or a branch's plan writes it in
   place of the kernel call (a while_loop's scalar counter then costs a Python operator, not a
   kernel); the same contract as ``specialize``.
+* ``group_key(op)`` / ``bind_group(ctx, ops)`` (optional, variable updates): updates of one
+  key that stand next to each other in a plan run as one kernel (a step of a network of many
+  small variables applies a thousand GradientDescent updates).
 * ``bind(ctx, op)``: only stateful ops override it. It returns the callable the plan runs
   (``fn(*arrays)``), closing over the session state in ``ctx`` (variables, RNG, ...). Inputs
   listed in ``ref_inputs`` are variable references: the plan passes no value for them (the
@@ -133,6 +136,17 @@ class OpDef:
 
     def inline(self, op, *names):
         return None
+
+    def group_key(self, op):
+        """For a variable update: a key under which the plan may run it as one kernel with the
+        other updates of the same key that stand next to it (`bind_group`), when no op reads
+        their outputs and no two of them write the same variable. None (the default): never."""
+        return None
+
+    def bind_group(self, ctx, ops):
+        """The one kernel running the updates `ops` (of one `group_key`, in that order): it
+        takes their value inputs one op after the other and returns nothing."""
+        raise NotImplementedError
 
     def static_value(self, op):
         """The op's output value when it is known at graph-build time (Const, Shape of a fully

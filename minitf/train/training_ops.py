@@ -1,6 +1,7 @@
 """Fused optimizer update ops (ApplyGradientDescent, ApplyAdam, ...): each updates its variable
 and slots in place with the formulas of TF1's training_ops kernels."""
 
+import operator
 from typing import ClassVar
 
 from minitf import dtypes, errors
@@ -125,6 +126,36 @@ class _Scratch:
         return buf
 
 
+class _Arena:
+    """Variables (of one dtype) moved into one array: `store[ref]` becomes a view of `values`,
+    holding the variable's current value. `grads` are views of `grad_values` of the same
+    layout. A variable whose storage is replaced later (an assignment of another shape, a
+    restore that does not write in place) is no longer in the arena: `holds` says so."""
+
+    def __init__(self, xp, store, refs, states):
+        total = sum(v.size for v in states)
+        self.values = xp.empty(total, states[0].dtype if states else None)
+        self.grad_values = xp.empty_like(self.values)
+        self.views, self.grads, self.shapes, start = [], [], [], 0
+        for ref, var in zip(refs, states):
+            end = start + var.size
+            view = self.values[start:end].reshape(var.shape)
+            view[...] = var
+            store[ref] = view
+            self.views.append(view)
+            self.grads.append(self.grad_values[start:end].reshape(var.shape))
+            self.shapes.append(var.shape)
+            start = end
+
+    def holds(self, states, deltas):
+        """Whether `states` are still the arena's views and `deltas` have their shapes."""
+        return all(map(operator.is_, states, self.views)) and \
+            [*map(_shape, deltas)] == self.shapes
+
+
+_shape = operator.attrgetter("shape")
+
+
 def _check_apply_inputs(type_name, names, inputs, num_slots, grad_name):
     """Every input has var's dtype; slots and the gradient var's shape; the rest are scalars."""
     var = inputs[0]
@@ -152,6 +183,43 @@ class ApplyGradientDescent(ApplyOp):
 
     def update(self, xp, scratch, var, alpha, delta):
         var -= xp.multiply(delta, alpha, out=scratch(0))
+
+    def group_key(self, op):
+        return type(self), op.inputs[0].dtype
+
+    def bind_group(self, ctx, ops):
+        # A step updates every variable: a 500-layer network's, a thousand of them. As one
+        # kernel, the variables move into one array (`_Arena`) on the first run, so that from
+        # the second run on each update is one multiply into the gradients' array and one
+        # subtraction updates them all: the same float operations (var -= delta * alpha). Every
+        # shape is checked before the first write.
+        xp = ctx.xp_for(ops[0])
+        store = ctx.variables
+        refs = [variable_storage(ctx, op) for op in ops]
+        multiply, subtract = xp.multiply, xp.subtract
+        arena = None
+
+        def apply_all(*values):
+            nonlocal arena
+            try:
+                states = [*map(store.__getitem__, refs)]
+            except KeyError:
+                i = next(i for i, r in enumerate(refs) if r not in store)
+                raise uninitialized_error(refs[i], ops[i]) from None
+            alphas, deltas = values[::2], values[1::2]
+            if arena is not None and arena.holds(states, deltas):
+                for delta, alpha, g in zip(deltas, alphas, arena.grads):
+                    multiply(delta, alpha, out=g)
+                subtract(arena.values, arena.grad_values, out=arena.values)
+                return
+            for op, var, delta in zip(ops, states, deltas):
+                if delta.shape != var.shape:
+                    raise self._shape_error(op, [var], delta)
+            for var, alpha, delta in zip(states, alphas, deltas):
+                var -= multiply(delta, alpha)
+            # (the arrays this run read keep their updated values: what it fetches is right)
+            arena = _Arena(xp, store, refs, states)
+        return apply_all
 
 
 @register

@@ -1,0 +1,125 @@
+"""Consecutive variable updates of a plan run as one kernel (plan.group_updates,
+ApplyGradientDescent.bind_group): the same values bit for bit as one kernel per update (a traced
+run does not group), the variables moved into one array from the first run on, and storage
+replaced later followed."""
+
+import numpy as np
+import pytest
+
+import minitf as tf
+from minitf import errors
+
+pytestmark = pytest.mark.usefixtures("fresh_graph")
+
+TRACED = dict(options=tf.RunOptions(trace_level=tf.RunOptions.FULL_TRACE),
+              run_metadata=tf.RunMetadata())
+
+
+def network(seed=0):
+    """Three float32 variables and a float64 one, one GradientDescent step on all four."""
+    rng = np.random.default_rng(seed)
+    x = tf.placeholder(tf.float32, (4, 3))
+    w = tf.Variable(rng.standard_normal((3, 5)).astype(np.float32), name="w")
+    b = tf.Variable(rng.standard_normal(5).astype(np.float32), name="b")
+    s = tf.Variable(np.float32(0.5), name="s")
+    d = tf.Variable(rng.standard_normal(2), name="d")  # float64: a group of its own
+    loss = tf.reduce_sum(tf.tanh(tf.matmul(x, w) + b) * s)
+    loss64 = tf.reduce_sum(tf.square(d))
+    step = tf.train.GradientDescentOptimizer(0.1).minimize(loss + tf.cast(loss64, tf.float32))
+    feed = {x: rng.standard_normal((4, 3)).astype(np.float32)}
+    return step, [w, b, s, d], feed
+
+
+def update_steps(sess):
+    plan = max(sess._plans.values(), key=lambda p: p.num_kernels)
+    return [s for s in plan.steps if s.kind == "call" and s.op.type == "ApplyGradientDescent"]
+
+
+def test_updates_run_as_one_kernel_per_dtype_with_the_values_of_one_kernel_each():
+    step, variables, feed = network()
+    grouped, traced = tf.Session(), tf.Session()
+    for sess in (grouped, traced):
+        sess.run(tf.global_variables_initializer())
+    for _ in range(3):
+        grouped.run(step, feed)
+        traced.run(step, feed, **TRACED)
+        for v in variables:
+            assert grouped.run(v).tobytes() == traced.run(v).tobytes(), v.name
+    # float32: one kernel for three updates; the float64 update alone
+    assert sorted(len(s.group or [s.op]) for s in update_steps(grouped)) == [1, 3]
+    assert len(update_steps(traced)) == 4
+
+
+def test_a_variable_fetched_with_the_step_is_the_updated_value_on_the_first_runs():
+    step, (w, b, s, d), feed = network()
+    sess = tf.Session()
+    sess.run(tf.global_variables_initializer())
+    for _ in range(3):  # the first run moves the variables into one array
+        _, w_value, b_value = sess.run([step, w, b], feed)
+        np.testing.assert_array_equal(w_value, sess.run(w))
+        np.testing.assert_array_equal(b_value, sess.run(b))
+
+
+def test_storage_replaced_after_the_first_run_is_followed():
+    step, variables, feed = network()
+    grouped, traced = tf.Session(), tf.Session()
+    for sess in (grouped, traced):
+        sess.run(tf.global_variables_initializer())
+        sess.run(step, feed, **({} if sess is grouped else TRACED))
+    w = variables[0]
+    new = np.arange(15, dtype=np.float32).reshape(3, 5) / 10
+    for sess in (grouped, traced):
+        sess.run(w.initializer)  # an assignment of the same shape: in place
+        sess._state.variables[w.op] = new.copy()  # a restore that does not write in place
+    for _ in range(2):
+        grouped.run(step, feed)
+        traced.run(step, feed, **TRACED)
+        for v in variables:
+            assert grouped.run(v).tobytes() == traced.run(v).tobytes(), v.name
+
+
+def test_two_steps_sharing_variables_alternate():
+    rng = np.random.default_rng(1)
+    a, b, c = (tf.Variable(rng.standard_normal(3).astype(np.float32)) for _ in range(3))
+    first = tf.train.GradientDescentOptimizer(0.1).minimize(tf.reduce_sum(a * b))
+    second = tf.train.GradientDescentOptimizer(0.2).minimize(tf.reduce_sum(tf.sin(b) * c))
+    grouped, traced = tf.Session(), tf.Session()
+    for sess in (grouped, traced):
+        sess.run(tf.global_variables_initializer())
+    for _ in range(3):
+        for train in (first, second):
+            grouped.run(train)
+            traced.run(train, **TRACED)
+    for v in (a, b, c):
+        assert grouped.run(v).tobytes() == traced.run(v).tobytes()
+
+
+def test_a_bad_gradient_shape_fails_before_any_variable_is_written():
+    v1 = tf.Variable(np.ones(3, np.float32))
+    v2 = tf.Variable(np.ones((2, 2), np.float32))
+    g1 = tf.placeholder(tf.float32, None)
+    g2 = tf.placeholder(tf.float32, None)
+    step = tf.train.GradientDescentOptimizer(1.0).apply_gradients([(g1, v1), (g2, v2)])
+    sess = tf.Session()
+    sess.run(tf.global_variables_initializer())
+    good = {g1: np.ones(3, np.float32), g2: np.ones((2, 2), np.float32)}
+    sess.run(step, good)
+    sess.run(step, good)  # (from the array of both)
+    before = sess.run([v1, v2])
+    with pytest.raises(errors.InvalidArgumentError, match="var and delta do not have the same"):
+        sess.run(step, {g1: np.ones(3, np.float32), g2: np.ones((2, 3), np.float32)})
+    for value, was in zip(sess.run([v1, v2]), before):
+        np.testing.assert_array_equal(value, was)
+    np.testing.assert_array_equal(before[0], [-1, -1, -1])
+
+
+def test_an_uninitialized_variable_is_named():
+    v1 = tf.Variable(np.ones(3, np.float32), name="first")
+    v2 = tf.Variable(np.ones(3, np.float32), name="second")
+    g = tf.placeholder(tf.float32, (3,))
+    step = tf.train.GradientDescentOptimizer(1.0).apply_gradients([(g, v1), (g, v2)])
+    sess = tf.Session()
+    sess.run(v1.initializer)
+    with pytest.raises(errors.FailedPreconditionError, match="uninitialized value second"):
+        sess.run(step, {g: np.ones(3, np.float32)})
+    np.testing.assert_array_equal(sess.run(v1), [1, 1, 1])  # nothing written
