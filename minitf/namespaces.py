@@ -21,7 +21,8 @@ is_finite is_inf is_nan less less_equal log log1p logical_and logical_not logica
 logical_xor maximum minimum mod multiply negative not_equal pow realdiv reciprocal reduce_all
 reduce_any reduce_logsumexp reduce_max reduce_mean reduce_min reduce_prod reduce_sum round
 rsqrt scalar_mul sigmoid sign sin sinh sqrt square squared_difference subtract tan tanh
-truediv truncatediv truncatemod unsorted_segment_sum""".split()
+truediv truncatediv truncatemod unsorted_segment_sum segment_sum segment_mean segment_max
+segment_min segment_prod""".split()
 _MATH_FROM_NN = "in_top_k l2_normalize log_softmax softmax softplus softsign top_k".split()
 
 
@@ -63,7 +64,10 @@ def make_namespaces(tf):
     tf.sparse = _module("sparse", "tf.sparse: SparseTensor basics under their TF 1.13+ names.",
                         dict(SparseTensor=SparseTensor, to_dense=sparse_ops.sparse_tensor_to_dense,
                              placeholder=sparse_ops.sparse_placeholder,
-                             reduce_sum=sparse_ops.sparse_reduce_sum, add=sparse_ops.sparse_add))
+                             reduce_sum=sparse_ops.sparse_reduce_sum, add=sparse_ops.sparse_add,
+                             segment_sum=tf.sparse_segment_sum,
+                             segment_mean=tf.sparse_segment_mean,
+                             segment_sqrt_n=tf.sparse_segment_sqrt_n))
 
     tf.gfile = _module("gfile", "tf.gfile: TF1's file helpers (tf.io.gfile in CamelCase).", dict(
         GFile=_gfile.GFile, Open=_gfile.GFile, FastGFile=_gfile.GFile, Exists=_gfile.exists,

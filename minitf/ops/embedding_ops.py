@@ -1,12 +1,21 @@
 """tf.nn.embedding_lookup: rows of an embedding table by id (a gather, so the table's gradient
-is a tf.IndexedSlices of the rows looked up, and optimizers update only those rows)."""
+is a tf.IndexedSlices of the rows looked up, and optimizers update only those rows), and
+tf.nn.embedding_lookup_sparse, which combines the rows of each row of a SparseTensor of ids."""
 
+import logging
+
+from minitf import dtypes
 from minitf.framework.graph import name_scope
+from minitf.framework.sparse_tensor import SparseTensor
 from minitf.ops.array_ops import gather, identity
 from minitf.ops.constant_op import convert_to_tensor
-from minitf.ops.math_ops import clip_by_norm
+from minitf.ops.math_ops import cast, clip_by_norm, div_no_nan, pow, sqrt
+from minitf.ops.segment_ops import (rows_of, segment_sum, sparse_segment_mean,
+                                    sparse_segment_sqrt_n, sparse_segment_sum, unique)
 
-__all__ = ["embedding_lookup"]
+__all__ = ["embedding_lookup", "embedding_lookup_sparse"]
+
+_logger = logging.getLogger("minitf")
 
 _STRATEGIES = ("mod", "div")
 
@@ -39,3 +48,61 @@ def embedding_lookup(params, ids, partition_strategy="mod", name=None, validate_
                                  "params at graph-build time")
             result = clip_by_norm(result, max_norm, axes=list(range(ids_rank, rank)))
         return identity(result)
+
+
+def embedding_lookup_sparse(params, sp_ids, sp_weights, partition_strategy="mod", name=None,
+                            combiner=None, max_norm=None):
+    """tf.nn.embedding_lookup_sparse: for each row r of the SparseTensor `sp_ids` (rank 2, rows
+    in order), the combination of the embeddings params[id] of its ids, weighted by the values
+    of `sp_weights` (a SparseTensor with the same indices) or by 1 when it is None: "sum",
+    "mean" (the weighted sum over the sum of the weights; the default, which TF1 warns about)
+    or "sqrtn" (over the square root of the sum of the squared weights; rows with no ids or
+    weights summing to 0 give 0, as in TF 2, where TF 1.x gives NaN). The result has one
+    row per index up to the last row holding an id (TF1 drops trailing empty rows) and
+    params.shape[1:] after. TF1's ops: the distinct ids (Unique) are looked up once, and the
+    table's gradient is an IndexedSlices of those rows."""
+    if combiner is None:
+        _logger.warning('The default value of combiner will change from "mean" to "sqrtn" '
+                        'after 2016/11/01.')
+        combiner = "mean"
+    if combiner not in ("mean", "sqrtn", "sum"):
+        raise ValueError("combiner must be one of 'mean', 'sqrtn' or 'sum', got %s" % combiner)
+    if not isinstance(params, (list, tuple)):
+        params = [params]
+    if not isinstance(sp_ids, SparseTensor):
+        raise TypeError("sp_ids must be SparseTensor, got %s" % type(sp_ids))
+    if sp_weights is not None:
+        if not isinstance(sp_weights, SparseTensor):
+            raise TypeError("sp_weights must be either None or SparseTensor,got %s"
+                            % type(sp_weights))
+        sp_ids.values.shape.assert_is_compatible_with(sp_weights.values.shape)
+        sp_ids.indices.shape.assert_is_compatible_with(sp_weights.indices.shape)
+        sp_ids.dense_shape.shape.assert_is_compatible_with(sp_weights.dense_shape.shape)
+    with name_scope(name, "embedding_lookup_sparse", list(params) + [sp_ids]) as name:
+        segment_ids = sp_ids.indices[:, 0]
+        if segment_ids.dtype is not dtypes.int32:
+            segment_ids = cast(segment_ids, dtypes.int32)
+        ids, idx = unique(sp_ids.values)
+        embeddings = embedding_lookup(params, ids, partition_strategy=partition_strategy,
+                                      max_norm=max_norm)
+        if sp_weights is None:
+            combine = {"sum": sparse_segment_sum, "mean": sparse_segment_mean,
+                       "sqrtn": sparse_segment_sqrt_n}[combiner]
+            return combine(embeddings, idx, segment_ids, name=name)
+        weights = sp_weights.values
+        if weights.dtype is not embeddings.dtype:
+            weights = cast(weights, embeddings.dtype)
+        embeddings = gather(embeddings, idx)
+        static = weights.shape
+        weights = rows_of(weights, embeddings)  # [n, 1, ...]: broadcasts against the rows
+        if embeddings.shape.ndims is not None:
+            weights.set_shape(static.concatenate([1] * (embeddings.shape.ndims - 1)))
+        embeddings *= weights
+        if combiner == "sum":
+            return segment_sum(embeddings, segment_ids, name=name)
+        if combiner == "sqrtn":
+            weights = pow(weights, 2)
+        total = segment_sum(weights, segment_ids)
+        # TF 2's div_no_nan (TF 1.x divides: a row without ids, between rows with ids, is NaN)
+        return div_no_nan(segment_sum(embeddings, segment_ids),
+                          total if combiner == "mean" else sqrt(total), name=name)

@@ -1,8 +1,10 @@
-"""Op table rows for the ops sparse gradients use: UnsortedSegmentSum and Unique."""
+"""Op table rows for the ops sparse gradients use (UnsortedSegmentSum, Unique), the sorted and
+sparse segment reductions with their gradient ops, and ReverseSequence."""
 
 import numpy as np
 
 import minitf as tf
+from minitf.ops import segment_ops
 from tests.op_specs.spec import Arg, OpSpec
 
 
@@ -31,6 +33,83 @@ SPECS = [
            [Arg((3, 2, 2)), Arg((3, 2), "int64", values=[[0, 2], [2, 2], [1, 0]])], wrt=[0]),
     OpSpec("unique/first_appearance_order", lambda x: list(tf.unique(x)), _unique,
            [Arg((6,), "int32", values=[5, 2, 5, 9, 2, 0])], grad=False),
+]
+
+
+def _segments(data, ids, reduce, empty=0.0, rows=None):
+    """Reference for the sorted segment reductions: reduce(rows of one segment) per id."""
+    rows = (int(ids[-1]) + 1 if ids.size else 0) if rows is None else rows
+    out = np.full((rows,) + data.shape[1:], empty, data.dtype)
+    for k in set(ids.tolist()):
+        out[k] = reduce(data[ids == k])
+    return out
+
+
+def _sqrt_n(rows):
+    return rows.sum(0) / np.sqrt(len(rows))
+
+
+def _sparse_grad(grad, idx, seg, rows, weight):
+    """Reference for SparseSegment*Grad: out[idx[i]] += grad[seg[i]] * weight(segment size)."""
+    out = np.zeros((rows,) + grad.shape[1:], grad.dtype)
+    sizes = np.bincount(seg, minlength=grad.shape[0])
+    for i, k in zip(idx, seg):
+        out[i] += grad[k] * weight(sizes[k])
+    return out
+
+
+_IDS = Arg((6,), "int32", values=[0, 0, 1, 3, 3, 3])  # segment 2 empty
+_IDX = Arg((5,), "int64", values=[4, 0, 4, 2, 1])
+_SEG = Arg((5,), "int32", values=[0, 0, 2, 2, 3])    # segment 1 empty
+_GRAD_OPS = {"sum": (segment_ops.SparseSegmentSumGrad, lambda n: 1.0),
+             "mean": (segment_ops.SparseSegmentMeanGrad, lambda n: 1.0 / n),
+             "sqrt_n": (segment_ops.SparseSegmentSqrtNGrad, lambda n: 1.0 / np.sqrt(n))}
+
+SPECS += [
+    OpSpec("segment_sum/empty_segment", tf.math.segment_sum,
+           lambda d, i: _segments(d, i, lambda r: r.sum(0)),
+           [Arg((6, 2, 3), static=(None, 2, None)), _IDS]),
+    OpSpec("segment_sum/int64_data_int64_ids", tf.segment_sum,
+           lambda d, i: _segments(d, i, lambda r: r.sum(0)),
+           [Arg((4,), "int64", low=-5, high=5), Arg((4,), "int64", values=[1, 1, 1, 4])],
+           grad=False),
+    OpSpec("segment_mean/empty_segment", tf.math.segment_mean,
+           lambda d, i: _segments(d, i, lambda r: r.mean(0)), [Arg((6, 3)), _IDS]),
+    OpSpec("segment_max/empty_segment_is_zero", tf.math.segment_max,
+           lambda d, i: _segments(d, i, lambda r: r.max(0)), [Arg((6, 3)), _IDS]),
+    OpSpec("segment_min/empty_segment_is_zero", tf.math.segment_min,
+           lambda d, i: _segments(d, i, lambda r: r.min(0)), [Arg((6, 3)), _IDS]),
+    OpSpec("segment_prod/empty_segment_is_one", tf.math.segment_prod,
+           lambda d, i: _segments(d, i, lambda r: r.prod(0), empty=1.0), [Arg((6, 3)), _IDS],
+           rtol=1e-5),
+    OpSpec("segment_prod/zeros_in_segments", tf.math.segment_prod,
+           lambda d, i: _segments(d, i, lambda r: r.prod(0), empty=1.0),
+           [Arg((6, 2), values=[[0, 2], [3, 0], [0, 1.5], [0, 0], [2, 0], [-1, 3]]), _IDS],
+           grad_delta=1e-3),
+    OpSpec("sparse_segment_sum/repeated_indices", tf.sparse.segment_sum,
+           lambda d, i, s: _segments(d[i], s, lambda r: r.sum(0)),
+           [Arg((5, 3), static=(None, 3)), _IDX, _SEG]),
+    OpSpec("sparse_segment_mean/repeated_indices", tf.sparse_segment_mean,
+           lambda d, i, s: _segments(d[i], s, lambda r: r.mean(0)), [Arg((5, 2, 2)), _IDX, _SEG]),
+    OpSpec("sparse_segment_sqrt_n/repeated_indices", tf.sparse.segment_sqrt_n,
+           lambda d, i, s: _segments(d[i], s, _sqrt_n), [Arg((5, 3)), _IDX, _SEG]),
+    OpSpec("sparse_segment_sum/num_segments",
+           lambda d, i, s: tf.sparse.segment_sum(d, i, s, num_segments=6),
+           lambda d, i, s: _segments(d[i], s, lambda r: r.sum(0), rows=6),
+           [Arg((5, 3)), _IDX, _SEG]),
+    OpSpec("sparse_segment_mean/num_segments_tensor",
+           lambda d, i, s: tf.sparse_segment_mean(d, i, s, num_segments=tf.shape(d)[0]),
+           lambda d, i, s: _segments(d[i], s, lambda r: r.mean(0), rows=5),
+           [Arg((5, 3)), _IDX, _SEG]),
+    OpSpec("sparse_segment_sqrt_n/num_segments",
+           lambda d, i, s: tf.sparse.segment_sqrt_n(d, i, s, num_segments=4),
+           lambda d, i, s: _segments(d[i], s, _sqrt_n, rows=4), [Arg((5, 3)), _IDX, _SEG]),
+] + [
+    OpSpec("sparse_segment_%s_grad/into_7_rows" % kind,
+           lambda g, i, s, op=op: op()(g, i, s, tf.constant(7)),
+           lambda g, i, s, w=w: _sparse_grad(g, i, s, 7, w),
+           [Arg((4, 3), static=(None, 3)), _IDX, _SEG])
+    for kind, (op, w) in _GRAD_OPS.items()
 ]
 
 
