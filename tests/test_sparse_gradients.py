@@ -355,3 +355,30 @@ def test_word2vec_with_nce_loss_trains_and_updates_only_rows_it_touched():
     assert last < first / 2, (first, last)
     np.testing.assert_array_equal(after[20:], before[20:])  # never looked up
     assert not np.array_equal(after[:20], before[:20])
+
+
+@pytest.mark.parametrize("dtype", [np.float16, np.float32, np.float64])
+def test_nce_loss_fused_logistic_loss_is_the_composite_bit_for_bit(dtype):
+    # nce_loss computes its logistic loss and the gradient as one op each: every element is
+    # evaluated as sigmoid_cross_entropy_with_logits' ten ops evaluate it, so the values are
+    # the same bits (zeros of either sign, large logits, exp underflow included).
+    from minitf.ops.nn_ops import logistic_loss
+    rng = np.random.default_rng(3)
+    special = [0.0, -0.0, 1e-30, -1e-30, 200.0, -200.0, 30.0, -30.0, 1.0, -1.0]
+    x0 = np.concatenate([special, rng.standard_normal(54) * 8]).astype(dtype).reshape(8, 8)
+    z0 = np.concatenate([[1.0, 0.0, -0.0, 0.5] * 4, rng.random(48)]).astype(dtype).reshape(8, 8)
+    dy0 = np.concatenate([[1.0, -1.0, 0.0, -0.0, 1e-3] * 4, rng.standard_normal(44)]).astype(
+        dtype).reshape(8, 8)
+    x, z, dy = (tf.constant(v) for v in (x0, z0, dy0))
+    x, z, dy = (tf.placeholder_with_default(v, v.shape) for v in (x, z, dy))  # (no folding)
+    fused = logistic_loss(labels=z, logits=x)
+    composite = tf.nn.sigmoid_cross_entropy_with_logits(labels=z, logits=x)
+    assert fused.op.type == "SigmoidCrossEntropyWithLogits"
+    grads = [tf.gradients(loss, [x, z], grad_ys=dy) for loss in (fused, composite)]
+    assert grads[0][0].op.type == "SigmoidCrossEntropyWithLogitsGrad"
+    with tf.Session() as sess:
+        got = sess.run([fused, composite] + grads[0] + grads[1])
+    bits = "u%d" % np.dtype(dtype).itemsize
+    for ours, theirs in [(got[0], got[1]), (got[2], got[4]), (got[3], got[5])]:
+        assert ours.dtype == dtype
+        np.testing.assert_array_equal(ours.view(bits), theirs.view(bits))

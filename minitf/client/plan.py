@@ -247,6 +247,11 @@ def check_feeds(ops, fed, elements):
                     ", ".join("'%s'" % e.name for e in needing) or "?"))
 
 
+# A folded value that is a view of this size or less (a gradient broadcast from a scalar) is
+# stored as a contiguous copy.
+FOLDED_COPY_BYTES = 1 << 20
+
+
 def fold(ops, fed):
     """{tensor: value} for the outputs of `ops` known without running: pure ops that know
     their value or whose inputs are all known (creation order is a topological order)."""
@@ -256,6 +261,10 @@ def fold(ops, fed):
         if values is not None:
             for t, v in zip(op.outputs, values):
                 if isinstance(v, numpy.ndarray):
+                    if not v.flags.c_contiguous and v.nbytes <= FOLDED_COPY_BYTES:
+                        # (a broadcast gradient: every run's readers are then one pass over
+                        # contiguous memory, ~4x faster than over stride-0 axes)
+                        v = numpy.ascontiguousarray(v)
                     v.setflags(write=False)  # shared by every run of the plan
                 known[t] = v
     return known

@@ -17,8 +17,7 @@ from minitf.ops.array_ops import (concat, expand_dims, ones_like, reshape, shape
 from minitf.ops.constant_op import convert_to_tensor
 from minitf.ops.embedding_ops import embedding_lookup
 from minitf.ops.math_ops import (cast, equal, log, matmul, reduce_any, reduce_sum)
-from minitf.ops.nn_ops import (sigmoid_cross_entropy_with_logits,
-                               softmax_cross_entropy_with_logits_v2)
+from minitf.ops.nn_ops import logistic_loss, softmax_cross_entropy_with_logits_v2
 from minitf.ops.op_util import dtype_error
 from minitf.ops.random_ops import RandomOp, get_seed
 
@@ -197,8 +196,8 @@ def nce_loss(weights, biases, labels, inputs, num_sampled, num_classes, num_true
     logits, labels = _compute_sampled_logits(
         weights, biases, labels, inputs, num_sampled, num_classes, num_true, sampled_values,
         True, remove_accidental_hits, partition_strategy, name)
-    sampled_losses = sigmoid_cross_entropy_with_logits(labels=labels, logits=logits,
-                                                       name="sampled_losses")
+    # (the logistic loss as one op, its gradient as one: same values as TF's composite)
+    sampled_losses = logistic_loss(labels=labels, logits=logits, name="sampled_losses")
     return reduce_sum(sampled_losses, 1)
 
 

@@ -3,6 +3,7 @@
 import numpy as np
 
 import minitf as tf
+from minitf.ops import nn_ops
 from tests.op_specs.spec import Arg, OpSpec
 
 SELU_ALPHA = 1.6732632423543772848170429916717
@@ -62,6 +63,10 @@ def grad_of(fn, wrt=0):
         *inputs, dy = args
         return tf.gradients(fn(*inputs), inputs[wrt], grad_ys=dy)[0]
     return build
+
+
+def logistic_loss(logits, labels):
+    return nn_ops.logistic_loss(labels=labels, logits=logits)
 
 
 def xent_v1(logits, labels):
@@ -164,6 +169,26 @@ SPECS = [
            [Arg((3, 4), static=(None, 4), low=-5, high=5), Arg((3, 4), low=0, high=1)]),
     OpSpec("sigmoid_xent/large_logits", sigmoid_xent, np_sigmoid_xent,
            [Arg((3, 4), values=BIG_LOGITS), Arg((3, 4), values=SOFT_LABELS)], grad=False),
+    # nce_loss's fused logistic loss (one op, its gradient one op: the composite's bits)
+    OpSpec("logistic_loss", logistic_loss, np_sigmoid_xent,
+           [Arg((3, 4), static=(None, 4), low=-5, high=5), Arg((3, 4), low=0, high=1)]),
+    OpSpec("logistic_loss/large_logits", logistic_loss, np_sigmoid_xent,
+           [Arg((3, 4), values=BIG_LOGITS), Arg((3, 4), values=SOFT_LABELS)], grad=False),
+    OpSpec("logistic_loss/scalar", logistic_loss, np_sigmoid_xent,
+           [Arg(()), Arg((), low=0, high=1)]),
+    OpSpec("logistic_loss/grad_scalar", grad_of(logistic_loss),
+           lambda x, z, dy: dy * (0.5 + 0.5 * np.tanh(x.astype(np.float64) / 2) - z),
+           [Arg(()), Arg((), low=0, high=1), Arg(())]),
+    OpSpec("logistic_loss/grad", grad_of(logistic_loss),
+           lambda x, z, dy: dy * (0.5 + 0.5 * np.tanh(x.astype(np.float64) / 2) - z),
+           [Arg((2, 5), static=(None, 5), low=-5, high=5), Arg((2, 5), low=0, high=1),
+            Arg((2, 5))]),
+    OpSpec("logistic_loss/grad_large_logits", grad_of(logistic_loss),
+           lambda x, z, dy: dy * (0.5 + 0.5 * np.tanh(x.astype(np.float64) / 2) - z),
+           [Arg((3, 4), values=BIG_LOGITS), Arg((3, 4), values=SOFT_LABELS), Arg((3, 4))],
+           grad=False),
+    OpSpec("logistic_loss/grad_labels", grad_of(logistic_loss, 1), lambda x, z, dy: -x * dy,
+           [Arg((2, 3)), Arg((2, 3), low=0, high=1), Arg((2, 3))]),
     OpSpec("weighted_xent",
            lambda x, z: tf.nn.weighted_cross_entropy_with_logits(labels=z, logits=x,
                                                                  pos_weight=2.5),
