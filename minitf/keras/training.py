@@ -39,6 +39,13 @@ def _standardize(data, names, what):
 _TRAINING, _NOT_TRAINING = np.array(True), np.array(False)
 
 
+def _rows(array, a, b):
+    """Rows a:b of `array`: a view when they are contiguous in memory, else a copy (a
+    contiguous array, as a gathered batch is)."""
+    rows = array[a:b]
+    return rows if rows.flags.c_contiguous else np.ascontiguousarray(rows)
+
+
 def _batches(n, batch_size):
     return [(i, min(i + batch_size, n)) for i in range(0, n, batch_size)]
 
@@ -236,20 +243,28 @@ class Model(Network):
         n = len(xs[0])
         fn = self._make_function("train")
 
+        arrays = xs + ys + sws
+
         def epoch_batches(epoch):
-            index = np.arange(n)
-            if shuffle == "batch":
-                blocks = _batches(n, batch_size)
-                np.random.shuffle(blocks)
-                index = np.concatenate([index[a:b] for a, b in blocks])
-            elif shuffle:
-                np.random.shuffle(index)
             steps = _batches(n, batch_size)
+            index = None
+            if shuffle == "batch":
+                # Keras's batch_shuffle: the whole batches in random order, the partial one
+                # last; each batch is then a run of samples, fed as slices (no copy)
+                full = steps[:n // batch_size]
+                np.random.shuffle(full)
+                steps = full + steps[len(full):]
+            elif shuffle:
+                index = np.arange(n)
+                np.random.shuffle(index)
             if steps_per_epoch:
                 steps = [steps[i % len(steps)] for i in range(steps_per_epoch)]
             for a, b in steps:
-                sel = index[a:b]
-                yield [arr[sel] for arr in xs + ys + sws], b - a
+                if index is None:
+                    yield [_rows(arr, a, b) for arr in arrays], b - a
+                else:  # (take: numpy's row gather, a fifth faster than x[sel] here)
+                    sel = index[a:b]
+                    yield [arr.take(sel, axis=0) for arr in arrays], b - a
 
         return self._train_loop(fn, epoch_batches, epochs, verbose, callbacks, val,
                                 batch_size, initial_epoch, n if not steps_per_epoch else None,

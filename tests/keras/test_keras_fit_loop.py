@@ -142,3 +142,43 @@ def test_k_function_feed_dict_and_sessions():
     sess.close()
     K.set_session(None)
     np.testing.assert_array_equal(f([np.ones((1, 2))])[0], [[4.0, 5.0]])
+
+
+def _batch_losses(shuffle, n=10, batch_size=4, seed=3):
+    """The batch losses of one epoch whose batch loss is the mean of y^2 over its samples
+    (the model predicts 0 and never learns), with y the sample's number: they say which
+    samples each batch held."""
+    model = keras.Sequential([L.Dense(1, input_shape=(1,), kernel_initializer="zeros")])
+    model.compile(keras.optimizers.SGD(0.0), "mse")
+    seen = []
+    np.random.seed(seed)
+    model.fit(np.zeros((n, 1), "float32"), np.arange(n, dtype="float32").reshape(n, 1),
+              batch_size=batch_size, epochs=1, verbose=0, shuffle=shuffle,
+              callbacks=[keras.callbacks.LambdaCallback(
+                  on_batch_end=lambda b, logs: seen.append(logs["loss"]))])
+    return seen
+
+
+def _losses_of(index, batch_size=4):
+    return [float(np.mean(np.square(index[a:a + batch_size], dtype="float64")))
+            for a in range(0, len(index), batch_size)]
+
+
+@pytest.mark.parametrize("seed", [0, 3])
+def test_shuffle_orders_as_keras(seed):
+    # shuffle=False: the samples in order
+    np.testing.assert_allclose(_batch_losses(False, seed=seed),
+                               _losses_of(np.arange(10)), rtol=1e-6)
+    # shuffle=True: np.random.shuffle of the sample numbers, then batches of it
+    np.random.seed(seed)
+    index = np.arange(10)
+    np.random.shuffle(index)
+    np.testing.assert_allclose(_batch_losses(True, seed=seed), _losses_of(index), rtol=1e-6)
+    # shuffle='batch': Keras's batch_shuffle, whole batches shuffled, the partial one last
+    np.random.seed(seed)
+    blocks = np.arange(8).reshape(2, 4)
+    np.random.shuffle(blocks)
+    index = np.append(blocks.ravel(), [8, 9])
+    got = _batch_losses("batch", seed=seed)
+    np.testing.assert_allclose(got, _losses_of(index), rtol=1e-6)
+    assert got[-1] == pytest.approx((64 + 81) / 2)
