@@ -12,7 +12,10 @@ Workloads (each one its own MPI job of --ranks processes, started by this script
               over the ranks (run it with --ranks 1 and --ranks 2 for the scaling).
 The variants of a workload are timed in short rounds taken in turn (raw, minitf, ..., then
 ..., minitf, raw), so load on a shared machine hits them alike; the script prints the median and
-range of the per-call time (rank 0's clock, after a barrier) and of the per-round ratio to raw.
+range of the per-call time (rank 0's clock, after a barrier) and of the per-round ratio to raw,
+then the 10th percentile and median of single calls (the 10th percentile: a call no other
+process interrupted) and the median per-round ratio of rank 0's CPU time (a rank waiting for
+its peer spins, so CPU time counts the waits too, but not the time the rank was off the core).
 
     python benchmarks/allreduce.py [--ranks 2] [--repeat 5]
 """
@@ -48,19 +51,27 @@ def alternating(variants, comm, rounds, inner):
     """Per-call times of each variant over `rounds` short rounds taken in turn, in alternating
     order (ABC, CBA, ABC...), so that a burst of load on a shared machine, or the one variant
     that warms the caches for the next, hits every variant alike: compare them round by
-    round."""
+    round. Also each call's own time (its 10th percentile is what a call costs when no other
+    process takes the core meanwhile) and the CPU time of each round (this thread's)."""
     for fn in variants.values():
         fn()
     samples = {name: [] for name in variants}
+    calls = {name: [] for name in variants}
+    cpu = {name: [] for name in variants}
+    clock, thread_time = time.perf_counter, time.thread_time
     for k in range(rounds):
         for name, fn in (list(variants.items()) if k % 2 == 0
                          else list(variants.items())[::-1]):
+            took = calls[name]
             comm.Barrier()
-            t0 = time.perf_counter()
+            t0, c0 = clock(), thread_time()
             for _ in range(inner):
+                t1 = clock()
                 fn()
-            samples[name].append((time.perf_counter() - t0) / inner)
-    return samples
+                took.append(clock() - t1)
+            samples[name].append((clock() - t0) / inner)
+            cpu[name].append((thread_time() - c0) / inner)
+    return samples, calls, cpu
 
 
 def worker(workload, repeat):
@@ -93,8 +104,11 @@ def worker(workload, repeat):
                 for a, o in zip(arrays, outs):
                     comm.Allreduce(a, o)
             variants["raw, one call per tensor"] = one_call_each
-        results.update(alternating(variants, comm, repeat * (10 if workload == "mlp-grads"
-                                                             else 2), inner))
+        samples, calls, cpu = alternating(variants, comm, repeat * (10 if workload == "mlp-grads"
+                                                                    else 2), inner)
+        results.update(samples)
+        results["calls"] = calls
+        results["cpu"] = cpu
         results["floats"] = int(flat.size)
     elif workload == "mlp-step":
         share = 512 // hvd.size()
@@ -142,6 +156,8 @@ def main():
             continue
         results = json.loads(line[0][len("RESULT "):])
         floats = results.pop("floats", None)
+        calls = results.pop("calls", {})
+        cpu = results.pop("cpu", {})
         print("\n%s%s   (load average now %.1f)" % (workload, " (%d float32)" % floats
                                                    if floats else "", os.getloadavg()[0]))
         base = results.get("raw, one buffer")
@@ -155,6 +171,16 @@ def main():
                     statistics.median(ratios), ratios[0], ratios[-1], ratios[quarter],
                     ratios[-1 - quarter])
             print(line)
+            if name in calls:
+                p10, p50 = (np.percentile(calls[name], q) * 1e3 for q in (10, 50))
+                line = "  %26s per call %.3f ms (10th pct), %.3f ms (median)" % ("", p10, p50)
+                if base and name != "raw, one buffer":
+                    base10, base50 = (np.percentile(calls["raw, one buffer"], q) * 1e3
+                                      for q in (10, 50))
+                    cpu_ratios = sorted(c / b for c, b in zip(cpu[name], cpu["raw, one buffer"]))
+                    line += ": %.2fx, %.2fx raw; CPU per round %.2fx raw" % (
+                        p10 / base10, p50 / base50, statistics.median(cpu_ratios))
+                print(line)
 
 if __name__ == "__main__":
     main()

@@ -33,13 +33,14 @@ def _host_kernel(op, collective):
     to_numpy = backend.to_numpy
     if xp is backend.HOST.xp:  # the results are host arrays already
         def run(*arrays):
+            # (a grouped reduction's outputs are a tuple already)
             result = collective(name, *[to_numpy(a) for a in arrays])
             return tuple(result) if isinstance(result, list) else result
         return run
 
     def run(*arrays):
         result = collective(name, *[to_numpy(a) for a in arrays])
-        if isinstance(result, list):
+        if isinstance(result, (list, tuple)):
             return tuple(backend.to_module(r, xp) for r in result)
         return backend.to_module(result, xp)
     return run
