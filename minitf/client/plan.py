@@ -40,6 +40,7 @@ session's BufferPool (client/buffers.py) at their last use, and kernels that acc
 write into a pooled array of the right shape and dtype instead of allocating.
 """
 
+import collections
 import dataclasses
 import functools
 import heapq
@@ -84,13 +85,14 @@ class Step:
     input's slot (no code). `frees`: the slots deleted after the step."""
 
     CALL, MOVE, FORWARD = "call", "move", "forward"
-    __slots__ = ("kind", "op", "args", "outs", "device", "frees", "group")
+    __slots__ = ("kind", "op", "args", "outs", "device", "frees", "group", "producers")
 
     def __init__(self, kind, op, args, outs, device=None):
         self.kind, self.op, self.args, self.outs = kind, op, list(args), list(outs)
         self.device = device
         self.frees = []
         self.group = None  # the ops of a CALL that runs several updates (`op` is the first)
+        self.producers = None  # the ops computing their gradients, batched in the same call
 
     def __repr__(self):
         return "<Step %s %s(%s) -> %s>" % (self.kind, self.op.name,
@@ -434,11 +436,17 @@ def group_updates(steps, wanted):
     host, whose outputs neither a step reads nor the run fetches: `wanted`) made one CALL per
     key, whose kernel is OpDef.bind_group. A run in which two updates write one variable is
     left as it is (their order would matter); otherwise the order of updates of different
-    variables does not."""
+    variables does not. The steps making the updates' gradients move into the group where
+    they may (`_batched_producers`): its kernel computes them batched."""
     read = set(wanted)
-    for step in steps:
+    readers = collections.Counter(wanted)
+    made_by, position = {}, {}
+    for i, step in enumerate(steps):
         read.update(step.args)
-    grouped, run = [], []
+        readers.update(step.args)
+        made_by.update((slot, step) for slot in step.outs)
+        position[step] = i
+    grouped, run, absorbed, last_write = [], [], set(), -1
     for step in steps + [None]:
         if step is not None and step.kind == Step.CALL and step.op.opdef.group_key(
                 step.op) is not None and (step.device is None or step.device is backend.HOST) \
@@ -460,11 +468,47 @@ def group_updates(steps, wanted):
                 group = Step(Step.CALL, first.op, [a for m in members for a in m.args], [],
                              first.device)
                 group.group = [m.op for m in members]
+                producers = _batched_producers(members, made_by, readers, position,
+                                               last_write)
+                if producers is not None:
+                    k = first.op.opdef.batch_input
+                    group.args = [a for i, a in enumerate(first.args) if i != k] + [
+                        a for p in producers for a in p.args]
+                    group.producers = [p.op for p in producers]
+                    absorbed.update(producers)
                 grouped.append(group)
         run = []
         if step is not None:
+            if step.kind == Step.CALL and step.op.opdef.ref_inputs:
+                last_write = position[step]
             grouped.append(step)
-    return grouped
+    return [step for step in grouped if step not in absorbed]
+
+
+def _batched_producers(members, made_by, readers, position, last_write):
+    """The steps making the `batch_input` of each of the updates `members` (one group), when
+    the group's kernel may compute them itself, batched (OpDef.batch_key): each of them read
+    by its update alone, from values no write before the group changes (not a variable's,
+    made after the last write before the group, not pooled), of the static shape of the
+    variable updated; the members' other inputs the same. Else None."""
+    k = members[0].op.opdef.batch_input
+    if k is None or len({tuple(a for i, a in enumerate(m.args) if i != k)
+                         for m in members}) != 1:
+        return None
+    producers = []
+    for member in members:
+        slot = member.args[k]
+        p = made_by.get(slot)
+        if (p is None or p.kind != Step.CALL or p.group or len(p.outs) != 1
+                or slot.kind != Slot.TEMP or slot.pooled or readers[slot] != 1
+                or position[p] < last_write or p.op.opdef.batch_key(p.op) is None
+                or not (p.device is None or p.device is backend.HOST)
+                or any(a.kind == Slot.STATE or a.pooled for a in p.args)
+                or not member.op.inputs[0].shape.is_fully_defined()
+                or p.op.outputs[0].shape.as_tuple() != member.op.inputs[0].shape.as_tuple()):
+            return None
+        producers.append(p)
+    return producers
 
 
 def _written_variables(op):
@@ -551,7 +595,7 @@ def emit(steps, feed_slots, elements, slot_of, state, trace=False, nested=False,
             lines.append("    %s = %s" % (step.outs[0].name, expression))
             line_to_op[len(lines)] = (op, [a.name for a in step.args])
         elif step.kind == Step.CALL:
-            fn = (op.opdef.bind_group(state, step.group) if step.group
+            fn = (op.opdef.bind_group(state, step.group, step.producers) if step.group
                   else op.opdef.bind(state, op))
             wrapped = (step.outs and step.outs[0].pooled) or trace or (
                 step.device is not None and step.device.index and step.device.kind == "GPU")

@@ -143,9 +143,27 @@ class OpDef:
         their outputs and no two of them write the same variable. None (the default): never."""
         return None
 
-    def bind_group(self, ctx, ops):
+    # The index (among the values a plan passes) of an update's input whose producer the group's
+    # kernel may compute itself (the gradient), or None.
+    batch_input: ClassVar = None
+
+    def bind_group(self, ctx, ops, producers=None):
         """The one kernel running the updates `ops` (of one `group_key`, in that order): it
-        takes their value inputs one op after the other and returns nothing."""
+        takes their value inputs one op after the other and returns nothing. With
+        `producers` (the ops making each update's `batch_input`, see OpDef.batch_key), it
+        takes the inputs the updates share, then each producer's inputs, and computes
+        those values itself."""
+        raise NotImplementedError
+
+    def batch_key(self, op):
+        """A key under which ops of this kind may run batched (`bind_batch`): equal keys, same
+        computation on inputs of the same static shapes and dtypes. None (the default): never."""
+        return None
+
+    def bind_batch(self, xp, ops):
+        """`fn(out, *columns)` computing each of `ops` (of one `batch_key`) into `out[i]`
+        (stacked: (len(ops),) + the output shape), bit for bit as its own kernel would;
+        `columns[j]` holds the ops' j-th inputs."""
         raise NotImplementedError
 
     def static_value(self, op):

@@ -11,7 +11,7 @@ import numpy as np
 
 from minitf import backend, dtypes
 from minitf.framework.graph import get_default_graph, name_scope
-from minitf.framework.registry import OpDef, TFSignature, lookup, register
+from minitf.framework.registry import Call, OpDef, TFSignature, lookup, register
 from minitf.framework.shapes import (TensorShape, as_shape, broadcast_dims, format_dims,
                                      merge_dims, normalize_axis, num_elements, reduce_dims)
 from minitf.framework.tensor import Tensor, TensorSpec
@@ -573,19 +573,44 @@ class SumTo(OpDef):
             i + lead for i, d in enumerate(target) if d == 1 and g.shape[i + lead] != 1)
         return xp.sum(g, axis=axes, keepdims=True).reshape(target)
 
-    def specialize(self, xp, op):
-        # Every bias of a network gets its gradient through here, once per layer per step:
-        # with both shapes known when the plan is built, the axes are worked out once.
-        general = super().specialize(xp, op)
+    def _static_axes(self, op):
+        """(input dims, target, summed axes, whether the sum needs a reshape) when both
+        shapes are known when the plan is built and differ, else None."""
         g, target = op.inputs
         dims, to = g.shape.as_tuple(), constant_value(target)
         if dims is None or None in dims or to is None or dims == tuple(to.tolist()):
-            return general
+            return None
         to = tuple(to.tolist())
         lead = len(dims) - len(to)
         axes = tuple(range(lead)) + tuple(
             i + lead for i, d in enumerate(to) if d == 1 and dims[i + lead] != 1)
-        reshape = tuple(d for i, d in enumerate(dims) if i not in axes) != to
+        return dims, to, axes, tuple(d for i, d in enumerate(dims) if i not in axes) != to
+
+    def batch_key(self, op):
+        static = self._static_axes(op)
+        if static is None or static[3]:
+            return None
+        return self, static, op.inputs[0].dtype
+
+    def bind_batch(self, xp, ops):
+        # One sum over the stacked gradients, each summed in the same order as alone.
+        n = len(ops)
+        dims, _, axes, _ = self._static_axes(ops[0])
+        axes = tuple(a + 1 for a in axes)
+        concatenate, total = xp.concatenate, getattr(xp.add, "reduce", xp.sum)
+
+        def sums(out, g_column, target_column):
+            return total(concatenate(g_column).reshape((n,) + dims), axes, None, out)
+        return sums
+
+    def specialize(self, xp, op):
+        # Every bias of a network gets its gradient through here, once per layer per step:
+        # with both shapes known when the plan is built, the axes are worked out once.
+        general = super().specialize(xp, op)
+        static = self._static_axes(op)
+        if static is None:
+            return general
+        dims, to, axes, reshape = static
         total = getattr(xp.add, "reduce", xp.sum)  # numpy's sum is this call, less a wrapper
 
         def sum_to(g, target):
@@ -593,7 +618,9 @@ class SumTo(OpDef):
                 return general(g, target)
             summed = total(g, axis=axes)
             return summed.reshape(to) if reshape else summed
-        return sum_to
+        if reshape:
+            return sum_to
+        return Call(total, "{0}, %r" % (axes,), sum_to)  # `k(g, (0,))`: no frame around it
 
     def grad(self, op, dy):
         return [broadcast_to(dy, shape(op.inputs[0])), None]

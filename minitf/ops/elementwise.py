@@ -783,6 +783,11 @@ class PairGrad(OpDef):
                                                a.dtype.name, self.names[0]))
         return TensorSpec(merge_dims(a.shape.as_tuple(), b.shape.as_tuple()), a.dtype)
 
+    def _arrays_only(self, op):
+        """Whether both inputs have a static rank >= 1: the ufuncs of the kernel then return
+        arrays (a 0-d product is a numpy scalar, which a later call cannot write into)."""
+        return all(t.shape.ndims for t in op.inputs)
+
 
 @register
 class TanhGrad(PairGrad):
@@ -795,6 +800,19 @@ class TanhGrad(PairGrad):
         t = xp.multiply(y, y, out=out)
         xp.subtract(1, t, out=t)
         return xp.multiply(dy, t, out=t)
+
+    def specialize(self, xp, op):
+        if not self._arrays_only(op):
+            return super().specialize(xp, op)
+        # compute's float operations in one frame, `out` passed by position (a keyword costs
+        # a ufunc call about 100 ns): 1,340 -> 1,030 ns for 4x16 arrays.
+        one, multiply, subtract = op.inputs[0].dtype.as_numpy_dtype(1), xp.multiply, xp.subtract
+
+        def tanh_grad(y, dy, out=None):
+            t = multiply(y, y, out)
+            subtract(one, t, t)
+            return multiply(dy, t, t)
+        return tanh_grad
 
     def grad(self, op, ddx):
         # TF's _TanhGradGrad: d/dy = ddx * -2 * dy * y, d/d(dy) = the same op on ddx.
@@ -812,6 +830,17 @@ class SigmoidGrad(PairGrad):
         t = xp.subtract(1, y, out=out)
         xp.multiply(y, t, out=t)
         return xp.multiply(dy, t, out=t)
+
+    def specialize(self, xp, op):
+        if not self._arrays_only(op):
+            return super().specialize(xp, op)
+        one, multiply, subtract = op.inputs[0].dtype.as_numpy_dtype(1), xp.multiply, xp.subtract
+
+        def sigmoid_grad(y, dy, out=None):  # (as TanhGrad's)
+            t = subtract(one, y, out)
+            multiply(y, t, t)
+            return multiply(dy, t, t)
+        return sigmoid_grad
 
     def grad(self, op, ddx):
         # TF's _SigmoidGradGrad: d/dy = g - 2 * g * y with g = ddx * dy, d/d(dy) = the same

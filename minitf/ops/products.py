@@ -99,6 +99,26 @@ class MatMul(OpDef):
         ta, tb = ".T" if self.transpose_a else "", ".T" if self.transpose_b else ""
         return Call(matmul, "{0}%s, {1}%s" % (ta, tb), _transposing(matmul, ta, tb))
 
+    def batch_key(self, op):
+        a, b = (t.shape.as_tuple() for t in op.inputs)
+        if a is None or b is None or not _tiny_blas_product(op, a, b):
+            return None
+        return self, a, b, op.inputs[0].dtype
+
+    def bind_batch(self, xp, ops):
+        # One matmul over the stacked operands: numpy's batched matmul makes the BLAS call of
+        # each 2-D product (bit for bit as dot), without a Python call per product.
+        n = len(ops)
+        a, b = (t.shape.as_tuple() for t in ops[0].inputs)
+        concatenate, matmul = xp.concatenate, xp.matmul
+
+        def products(out, a_column, b_column):
+            x = concatenate(a_column).reshape((n,) + a)
+            y = concatenate(b_column).reshape((n,) + b)
+            return matmul(x.transpose(0, 2, 1) if self.transpose_a else x,
+                          y.transpose(0, 2, 1) if self.transpose_b else y, out=out)
+        return products
+
     def grad(self, op, dy):
         a, b = op.inputs
         return list(_matmul_grads(a, b, dy, self.transpose_a, self.transpose_b))

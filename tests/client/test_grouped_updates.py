@@ -8,6 +8,8 @@ import pytest
 
 import minitf as tf
 from minitf import errors
+from minitf.framework.tensor_util import constant_value
+from minitf.ops.core import SumTo
 
 pytestmark = pytest.mark.usefixtures("fresh_graph")
 
@@ -123,3 +125,83 @@ def test_an_uninitialized_variable_is_named():
     with pytest.raises(errors.FailedPreconditionError, match="uninitialized value second"):
         sess.run(step, {g: np.ones(3, np.float32)})
     np.testing.assert_array_equal(sess.run(v1), [1, 1, 1])  # nothing written
+
+
+def chain(layers=6, seed=2):
+    """tanh(h @ w + b) layers of 4x5 tensors and one GradientDescent step (run.py's chain)."""
+    rng = np.random.default_rng(seed)
+    x = tf.placeholder(tf.float32, (4, 5))
+    h = x
+    for i in range(layers):
+        w = tf.Variable((rng.standard_normal((5, 5)) * 0.5).astype(np.float32))
+        b = tf.Variable(rng.standard_normal(5).astype(np.float32))
+        h = tf.tanh(tf.matmul(h, w) + b)
+    loss = tf.reduce_sum(h)
+    return loss, {x: rng.standard_normal((4, 5)).astype(np.float32)}
+
+
+def test_the_gradients_an_update_alone_reads_are_computed_batched_in_its_kernel():
+    loss, feed = chain()
+    step = tf.train.GradientDescentOptimizer(0.1).minimize(loss)
+    grouped, traced = tf.Session(), tf.Session()
+    for sess in (grouped, traced):
+        sess.run(tf.global_variables_initializer())
+    for _ in range(3):
+        grouped.run(step, feed)
+        traced.run(step, feed, **TRACED)
+        for v in tf.global_variables():
+            assert grouped.run(v).tobytes() == traced.run(v).tobytes(), v.name
+    group, = update_steps(grouped)
+    assert sorted(p.type for p in group.producers) == ["MatMul"] * 6 + ["SumTo"] * 6
+    plan = max(grouped._plans.values(), key=lambda p: p.num_kernels)
+    matmuls = [s for s in plan.steps if s.kind == "call" and s.op.type == "MatMul"]
+    assert len(matmuls) == 6 + 5  # forward, and the input gradients (not the first layer's)
+
+
+def test_a_gradient_also_read_elsewhere_is_not_batched():
+    loss, feed = chain(layers=2)
+    opt = tf.train.GradientDescentOptimizer(0.1)
+    pairs = opt.compute_gradients(loss)
+    step = opt.apply_gradients(pairs)
+    grad = pairs[0][0]
+    grouped, traced = tf.Session(), tf.Session()
+    for sess in (grouped, traced):
+        sess.run(tf.global_variables_initializer())
+    for _ in range(2):
+        got = grouped.run([step, grad], feed)[1]
+        want = traced.run([step, grad], feed, **TRACED)[1]
+        assert got.tobytes() == want.tobytes()
+        for v in tf.global_variables():
+            assert grouped.run(v).tobytes() == traced.run(v).tobytes(), v.name
+    group, = update_steps(grouped)
+    assert group.producers is None  # (one gradient is fetched: the group takes the values)
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_batched_products_and_sums_equal_each_alone_bit_for_bit(dtype):
+    rng = np.random.default_rng(3)
+    cases = []
+    for m, k, n in [(1, 4, 3), (4, 16, 16), (5, 1, 2), (3, 7, 1), (16, 4, 16)]:
+        for ta in (False, True):
+            for tb in (False, True):
+                a = tf.placeholder(dtype, (k, m) if ta else (m, k))
+                b = tf.placeholder(dtype, (n, k) if tb else (k, n))
+                cases.append(tf.matmul(a, b, transpose_a=ta, transpose_b=tb).op)
+    for dims, target in [((4, 16), (16,)), ((3, 5, 7), (7,)), ((17, 9), (9,)),
+                         ((2, 300), (300,)), ((300, 2), (2,))]:
+        g = tf.placeholder(dtype, dims)
+        cases.append(SumTo()(g, tf.constant(np.array(target, np.int32))).op)
+    kept = SumTo()(tf.placeholder(dtype, (3, 5)), tf.constant(np.array([3, 1], np.int32)))
+    assert kept.op.opdef.batch_key(kept.op) is None  # (a sum to keep dimensions: not batched)
+    for op in cases:
+        opdef = op.opdef
+        assert opdef.batch_key(op) is not None, op
+        columns = [[rng.standard_normal(t.shape.as_tuple()).astype(dtype) if t.op.type ==
+                    "Placeholder" else constant_value(t) for _ in range(5)]
+                   for t in op.inputs]
+        out = np.empty((5,) + op.outputs[0].shape.as_tuple(), dtype)
+        opdef.bind_batch(np, [op] * 5)(out, *columns)
+        kernel = opdef.specialize(np, op)
+        for i in range(5):
+            alone = kernel(*[c[i] for c in columns])
+            assert alone.shape == out[i].shape and alone.tobytes() == out[i].tobytes(), op
