@@ -485,12 +485,18 @@ def group_updates(steps, wanted):
     return [step for step in grouped if step not in absorbed]
 
 
+# Batching pays where a call costs more than its arithmetic; the inputs of a batched producer
+# stay alive until the group runs, so only small ones are.
+_BATCHED_INPUT_MAX = 4096  # elements
+
+
 def _batched_producers(members, made_by, readers, position, last_write):
     """The steps making the `batch_input` of each of the updates `members` (one group), when
     the group's kernel may compute them itself, batched (OpDef.batch_key): each of them read
     by its update alone, from values no write before the group changes (not a variable's,
     made after the last write before the group, not pooled), of the static shape of the
-    variable updated; the members' other inputs the same. Else None."""
+    variable updated, small (_BATCHED_INPUT_MAX); the members' other inputs the same. Else
+    None."""
     k = members[0].op.opdef.batch_input
     if k is None or len({tuple(a for i, a in enumerate(m.args) if i != k)
                          for m in members}) != 1:
@@ -504,6 +510,8 @@ def _batched_producers(members, made_by, readers, position, last_write):
                 or position[p] < last_write or p.op.opdef.batch_key(p.op) is None
                 or not (p.device is None or p.device is backend.HOST)
                 or any(a.kind == Slot.STATE or a.pooled for a in p.args)
+                or not all(0 <= (t.shape.num_elements() or -1) <= _BATCHED_INPUT_MAX
+                           for t in data_inputs(p.op))
                 or not member.op.inputs[0].shape.is_fully_defined()
                 or p.op.outputs[0].shape.as_tuple() != member.op.inputs[0].shape.as_tuple()):
             return None
