@@ -1,12 +1,12 @@
-"""TF1 programs using the segment reductions (tf.math.segment_*, tf.sparse.segment_*) and
-tf.nn.embedding_lookup_sparse, each a function of the `tf` module it runs on (minitf, or
+"""TF1 programs using the segment reductions (tf.math.segment_*, tf.sparse.segment_*),
+tf.nn.embedding_lookup_sparse and tf.nn.raw_rnn, each a function of the `tf` module it runs on (minitf, or
 TensorFlow's `tensorflow.compat.v1`) returning what a user observes: values, gradients, op
 names and types, static shapes, and the class and message of errors.
 
 tests/test_tf1_sparse_parity.py runs them with minitf and compares with what TensorFlow 2.21
 gave, recorded by running this file in a TensorFlow venv (TF is never a minitf dependency):
 
-    python tests/tf1_sparse_programs.py > recorded.txt
+    TF_USE_LEGACY_KERAS=1 python tests/tf1_sparse_programs.py > recorded.txt
 """
 
 import os
@@ -144,7 +144,58 @@ def embedding_lookup_sparse(tf):
     return obs
 
 
-PROGRAMS = [segment_reductions, sparse_segment_reductions, embedding_lookup_sparse]
+def raw_rnn(tf):
+    """TF's raw_rnn example: a loop_fn feeding an LSTMCell the inputs of each step until every
+    sequence has ended reproduces dynamic_rnn with the same weights (outputs zero past each
+    length, states copied through); a loop_state counts the steps; gradients flow."""
+    obs = {}
+    rng = np.random.RandomState(3)
+    max_time, batch, depth, units = 5, 3, 4, 6
+    x = rng.randn(max_time, batch, depth).astype(np.float32)
+    inputs = tf.placeholder(tf.float32, [max_time, batch, depth], name="inputs")
+    lengths = tf.placeholder(tf.int32, [batch], name="lengths")
+    cell = tf.nn.rnn_cell.LSTMCell(units)
+
+    def loop_fn(time, cell_output, cell_state, loop_state):
+        if cell_output is None:
+            state = cell.zero_state(batch, tf.float32)
+            emit, count = tf.zeros([units]), tf.constant(0)
+        else:
+            state, emit, count = cell_state, 2.0 * cell_output, loop_state + 1
+        finished = time >= lengths
+        next_input = tf.cond(tf.reduce_all(finished), lambda: tf.zeros([batch, depth]),
+                             lambda: tf.gather(inputs, time))
+        return finished, next_input, state, emit, count
+
+    emit_ta, final_state, steps = tf.nn.raw_rnn(cell, loop_fn)
+    outputs = emit_ta.stack()
+    dyn_outputs, dyn_state = tf.nn.dynamic_rnn(cell, inputs, sequence_length=lengths,
+                                               time_major=True, dtype=tf.float32)
+    variables = tf.trainable_variables()
+    obs["variables"] = [v.name for v in variables]
+    obs["shapes"] = [_static(outputs), _static(final_state.c), _static(dyn_outputs)]
+    weight = rng.randn(max_time, batch, units).astype(np.float32)
+    grads = [tf.convert_to_tensor(g) for g in  # TF: inputs' gradient is an IndexedSlices
+             tf.gradients(tf.reduce_sum(outputs * weight), [inputs] + variables)]
+    dyn_grads = tf.gradients(tf.reduce_sum(2.0 * dyn_outputs * weight), [inputs] + variables)
+    feed = {inputs: x, lengths: [5, 2, 3]}
+    with tf.Session() as sess:
+        for v in variables:
+            sess.run(tf.assign(v, rng.uniform(-0.5, 0.5, v.shape.as_list()).astype(np.float32)))
+        got = sess.run([outputs, final_state, steps, dyn_outputs, dyn_state, grads, dyn_grads],
+                       feed)
+        obs["outputs"], obs["final_c"], obs["final_h"] = (value(got[0]), value(got[1].c),
+                                                          value(got[1].h))
+        obs["steps"] = value(got[2])
+        obs["dynamic_outputs"], obs["dynamic_c"] = value(got[3]), value(got[4].c)
+        obs["grads"] = [value(g) for g in got[5]]
+        obs["dynamic_grads"] = [value(g) for g in got[6]]
+        short = sess.run([outputs, steps], {inputs: x, lengths: [1, 2, 1]})
+        obs["short"] = [value(v) for v in short]
+    return obs
+
+
+PROGRAMS = [segment_reductions, sparse_segment_reductions, embedding_lookup_sparse, raw_rnn]
 
 
 def run_program(tf, program):

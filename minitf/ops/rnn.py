@@ -1,6 +1,7 @@
 """Running a cell over a sequence: tf.nn.static_rnn (one copy of the cell per time step, sharing
-its variables), tf.nn.dynamic_rnn (a tf.while_loop over the time axis), and the sequence
-helpers tf.sequence_mask and tf.reverse_sequence."""
+its variables), tf.nn.dynamic_rnn (a tf.while_loop over the time axis), tf.nn.raw_rnn (a
+while_loop driven by a user's loop_fn), and the sequence helpers tf.sequence_mask and
+tf.reverse_sequence."""
 
 from minitf import dtypes
 from minitf.framework import nest
@@ -13,12 +14,12 @@ from minitf.ops.array_ops import (concat, expand_dims, gather, identity, reverse
 from minitf.ops.constant_op import constant, convert_to_tensor
 from minitf.ops.control_flow_ops import build_while_loop
 from minitf.ops.logging_ops import Assert
-from minitf.ops.math_ops import (cast, equal, less, less_equal, maximum, range as range_,
-                                 reduce_all, reduce_max, where)
+from minitf.ops.math_ops import (cast, equal, less, less_equal, logical_not, logical_or, maximum,
+                                 range as range_, reduce_all, reduce_max, where)
 from minitf.ops.op_util import check_int_dtype, rank_error
 from minitf.ops.variable_scope import variable_scope
 
-__all__ = ["static_rnn", "dynamic_rnn", "bidirectional_dynamic_rnn", "sequence_mask",
+__all__ = ["static_rnn", "dynamic_rnn", "bidirectional_dynamic_rnn", "raw_rnn", "sequence_mask",
            "reverse_sequence"]
 
 
@@ -325,3 +326,113 @@ def bidirectional_dynamic_rnn(cell_fw, cell_bw, inputs, sequence_length=None,
                 parallel_iterations, swap_memory, time_major, scope=bw_scope)
     output_bw = nest.map_structure(backwards, reversed_out)
     return (output_fw, output_bw), (state_fw, state_bw)
+
+
+# -- raw_rnn -----------------------------------------------------------------------------------
+
+class EmitArray:
+    """What tf.nn.raw_rnn returns in place of each of TF's emit TensorArrays (minitf has no
+    TensorArray): the outputs the loop emitted, one per step, with the part of TensorArray's
+    interface that reads them: stack() ([steps, batch, ...]), read(t), gather(steps), size()."""
+
+    def __init__(self, stacked):
+        self._stacked = stacked
+        self.dtype = stacked.dtype
+
+    def stack(self, name=None):
+        return identity(self._stacked, name=name)
+
+    def read(self, index, name=None):
+        return gather(self._stacked, index, name=name)
+
+    def gather(self, indices, name=None):
+        return gather(self._stacked, indices, name=name)
+
+    def size(self, name=None):
+        return shape(self._stacked, name=name)[0]
+
+    @property
+    def element_shape(self):
+        return self._stacked.shape[1:]
+
+    def __repr__(self):
+        return "<EmitArray of %s>" % self._stacked
+
+
+def raw_rnn(cell, loop_fn, parallel_iterations=None, swap_memory=False, scope=None):
+    """tf.nn.raw_rnn: runs `cell` in a tf.while_loop driven by `loop_fn(time, cell_output,
+    cell_state, loop_state) -> (finished, next_input, next_cell_state, emit_output,
+    next_loop_state)`, called once with (0, None, None, None) for the initial values (its
+    emit_output there gives the emit structure; None means cell.output_size) and after each
+    cell step with the step's output and state. The loop stops when every batch entry has
+    finished; a finished entry emits zeros and keeps its state. Returns (emit_ta, final_state,
+    final_loop_state): emit_ta has the emit structure, each leaf an EmitArray whose stack()
+    gives the [time, batch, ...] outputs (TF returns TensorArrays)."""
+    if not callable(cell):
+        raise TypeError("cell must be an instance of RNNCell")
+    if not callable(loop_fn):
+        raise TypeError("loop_fn must be a callable")
+    with variable_scope(scope or "rnn"):
+        time = constant(0, dtype=dtypes.int32)
+        finished, next_input, state, emit_structure, loop_state = loop_fn(time, None, None, None)
+        flat_input = [convert_to_tensor(x) for x in nest.flatten(next_input)]
+        batch_size = flat_input[0].shape[0].value if flat_input[0].shape.ndims else None
+        if batch_size is None:
+            batch_size = shape(flat_input[0])[0]
+        state = check_initial_state(cell, state)
+        flat_state = [convert_to_tensor(s) for s in nest.flatten(state)]
+        state = nest.pack_sequence_as(state, flat_state)
+        if emit_structure is not None:
+            # Its leaves give each emitted value's shape without the batch axis, and dtype.
+            zero_emit = [zeros(concat([expand_dims(convert_to_tensor(batch_size), 0),
+                                       shape(e)], 0), e.dtype)
+                         for e in map(convert_to_tensor, nest.flatten(emit_structure))]
+        else:
+            emit_structure = cell.output_size
+            zero_emit = nest.flatten(_zero_output(emit_structure, batch_size,
+                                                  flat_state[0].dtype))
+        flat_loop = [] if loop_state is None else \
+            [convert_to_tensor(s) for s in nest.flatten(loop_state)]
+        # Variables cannot be created inside the loop's sub-graph: one call outside builds the
+        # cell (its ops are never run), as dynamic_rnn does.
+        cell(next_input, state)
+        sizes = [1, 1, len(flat_input), len(flat_state), len(flat_loop)]
+        ends = [sum(sizes[:i + 1]) for i in range(len(sizes))]
+
+        def split(values):
+            return [values[a:b] for a, b in zip([0] + ends[:-1], ends)]
+
+        def cond(time, done, *rest):
+            return logical_not(reduce_all(done))
+
+        def body(time, done, *rest):
+            _, _, inputs, states, loops = split([time, done] + list(rest))
+            old_state = nest.pack_sequence_as(state, states)
+            output, cell_state = cell(nest.pack_sequence_as(next_input, inputs), old_state)
+            nest.assert_same_structure(state, cell_state)
+            nest.assert_same_structure(cell.output_size, output)
+            new_time = time + 1
+            (new_finished, new_input, new_state, emit, new_loop) = loop_fn(
+                new_time, output, cell_state,
+                None if loop_state is None else nest.pack_sequence_as(loop_state, loops))
+            nest.assert_same_structure(state, new_state)
+            nest.assert_same_structure(next_input, new_input)
+            nest.assert_same_structure(emit_structure, emit)
+            emit = [where(done, z, e) for z, e in zip(zero_emit, nest.flatten(emit))]
+            new_states = [s if s.shape.ndims == 0 else where(done, s, convert_to_tensor(n))
+                          for s, n in zip(states, nest.flatten(new_state))]
+            new_loops = loops if new_loop is None else \
+                [convert_to_tensor(x) for x in nest.flatten(new_loop)]
+            new_inputs = [convert_to_tensor(x) for x in nest.flatten(new_input)]
+            for old, new in zip(states + inputs, new_states + new_inputs):
+                new.set_shape(old.shape)
+            return ([new_time, logical_or(done, new_finished)] + new_inputs + new_states
+                    + new_loops, emit)
+
+        exits, stacked = build_while_loop(
+            cond, body, [time, convert_to_tensor(finished)] + flat_input + flat_state + flat_loop,
+            None, "while", None, True, parallel_iterations or 32, n_stacked=True)
+        _, _, _, final_state, final_loop = split(exits)
+        emit_ta = nest.pack_sequence_as(emit_structure, [EmitArray(s) for s in stacked])
+        return (emit_ta, nest.pack_sequence_as(state, final_state),
+                None if loop_state is None else nest.pack_sequence_as(loop_state, final_loop))
