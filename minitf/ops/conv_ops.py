@@ -248,9 +248,36 @@ def _tiles(n, bytes_per_item):
     return [slice(b, min(b + step, n)) for b in range(0, n, step)] or [slice(0, 0)]
 
 
+def _im2col_tiles(xp, work, xpad, kh, kw, oh, ow, strides, dilations):
+    """Yields (batch slice, im2col matrix) for each tile of whole images of the padded NHWC
+    input: the (pixels, kh*kw*c) matrix of the tile's windows, in the Workspace's array 1
+    (the next tile overwrites it). With one input channel the matrix is built transposed, a
+    row per filter tap (each row a shifted copy of the images, read in runs of a whole image
+    row instead of windows of kw numbers), and the view yielded is its transpose, which matmul
+    reads as it is (LeNet's first layer, 1 -> 32 channels 5x5 on 28x28: forward 4.0 -> 1.7 ms,
+    filter gradient 3.5 -> 2.1 ms at one thread; with 2 or more channels the window-major
+    matrix is as fast or faster)."""
+    n, _, _, c = xpad.shape
+    k = kh * kw * c
+    patches = _patches(xp, xpad, kh, kw, oh, ow, strides, dilations)
+    tiles = _tiles(n, oh * ow * k * xpad.itemsize)
+    flat = _array(xp, work, 1, (tiles[0].stop * oh * ow * k,), xpad.dtype)
+    for t in tiles:
+        rows = (t.stop - t.start) * oh * ow
+        if c == 1:
+            tile = flat[:rows * k].reshape(k, rows)
+            tile.reshape(kh, kw, 1, t.stop - t.start, oh, ow)[...] = \
+                patches[t].transpose(3, 4, 5, 0, 1, 2)
+            yield t, tile.T
+        else:
+            tile = flat[:rows * k].reshape(rows, k)
+            tile.reshape(patches[t].shape)[...] = patches[t]
+            yield t, tile
+
+
 def _im2col_conv(xp, work, x, w, pads, strides, dilations, out):
     """Writes into `out` (n, oh, ow, o) the convolution of NHWC x, padded by pads = (pad_h,
-    pad_w), with HWIO w: per tile of images, its im2col matrix (Workspace array 1) times the
+    pad_w), with HWIO w: per tile of images, its im2col matrix (_im2col_tiles) times the
     filter matrix. A 1x1 filter of stride 1 over unpadded x is one matmul of x itself."""
     n, _, _, c = x.shape
     kh, kw, _, o = w.shape
@@ -259,13 +286,8 @@ def _im2col_conv(xp, work, x, w, pads, strides, dilations, out):
     if kh == kw == 1 and not any(pads[0] + pads[1]) and tuple(strides) == (1, 1):
         xp.matmul(x.reshape(-1, c), wmat, out=out.reshape(-1, o))
         return out
-    patches = _patches(xp, _pad_hw(xp, x, pads[0], pads[1], work=work), kh, kw, oh, ow,
-                       strides, dilations)
-    tiles = _tiles(n, oh * ow * kh * kw * c * x.itemsize)
-    cols = _array(xp, work, 1, (tiles[0].stop * oh * ow, kh * kw * c), x.dtype)
-    for t in tiles:
-        tile = cols[:(t.stop - t.start) * oh * ow]
-        tile.reshape(patches[t].shape)[...] = patches[t]
+    xpad = _pad_hw(xp, x, pads[0], pads[1], work=work)
+    for t, tile in _im2col_tiles(xp, work, xpad, kh, kw, oh, ow, strides, dilations):
         xp.matmul(tile, wmat, out=out[t].reshape(-1, o))
     return out
 
@@ -400,14 +422,10 @@ class _ConvBase(_ConvAttrs):
         (n, h, wd, c), (kh, kw, o), (oh, ow), (pad_h, pad_w) = self._runtime_geometry(
             _from_nhwc_dims(*x.shape, self.data_format), w_shape,
             _from_nhwc_dims(*dy.shape, self.data_format))
-        patches = _patches(xp, _pad_hw(xp, x, pad_h, pad_w, work=work), kh, kw, oh, ow,
-                           self._strides_hw(), self._dilations_hw())
-        tiles = _tiles(n, oh * ow * kh * kw * c * x.itemsize)
-        cols = _array(xp, work, 1, (tiles[0].stop * oh * ow, kh * kw * c), x.dtype)
+        xpad = _pad_hw(xp, x, pad_h, pad_w, work=work)
         dw = None
-        for t in tiles:
-            tile = cols[:(t.stop - t.start) * oh * ow]
-            tile.reshape(patches[t].shape)[...] = patches[t]
+        for t, tile in _im2col_tiles(xp, work, xpad, kh, kw, oh, ow, self._strides_hw(),
+                                     self._dilations_hw()):
             part = xp.matmul(tile.T, dy[t].reshape(-1, o))
             if dw is None:
                 dw = part

@@ -14,7 +14,7 @@ from minitf.framework.tensor import TensorSpec
 from minitf.ops.array_ops import reshape, size
 from minitf.ops.constant_op import constant, convert_to_tensor
 from minitf.ops.math_ops import cast, matmul, pow, reduce_mean, reduce_sum, rsqrt, square
-from minitf.ops.op_util import dtype_error, rank_error, type_mismatch_error
+from minitf.ops.op_util import channel_sums, dtype_error, rank_error, type_mismatch_error
 
 __all__ = ["fused_batch_norm", "batch_normalization", "local_response_normalization", "lrn"]
 
@@ -65,25 +65,33 @@ class _BatchNormBase(OpDef):
                             "dtype), got %s" % (self.type_name, u.name))
         return channels, u
 
+    def _sums(self, xp, a, b=None):
+        """Per channel, the sum of a (or of a * b) over the other axes."""
+        if self.data_format == "NHWC":
+            return channel_sums(xp, a, b)
+        return xp.sum(a if b is None else a * b, axis=self._axes())
+
     def _stats(self, xp, x, scale, mean, variance, batch=None):
-        """x in the statistics dtype, the mean and 1/sqrt(variance + epsilon) used, each shaped
-        to broadcast against x, and the number of values per channel. In training the batch's
-        statistics: computed from x, or `batch` = (mean, variance) when they are known."""
+        """x in the statistics dtype, the mean and variance used, 1/sqrt(variance + epsilon),
+        the number of values per channel, and x - mean when it was computed (else None). In
+        training the batch's statistics: computed from x (the variance as the mean square of
+        x - mean), or `batch` = (mean, variance) when they are known."""
         xf = x.astype(scale.dtype, copy=False)
         count = x.size // max(x.shape[self._channel()], 1)
+        centered = None
         if self.is_training and batch is not None:
             mean, variance = batch
         elif self.is_training:
-            mean = xp.mean(xf, axis=self._axes())
+            mean = self._sums(xp, xf) / count
             centered = xp.subtract(xf, mean.reshape(self._param_shape()))
-            variance = xp.mean(xp.square(centered, out=centered), axis=self._axes())
+            variance = self._sums(xp, centered, centered) / count
         for arg, t in (("scale", scale), ("mean", mean), ("variance", variance)):
             if t.shape != (x.shape[self._channel()],):
                 raise ValueError("%s: %s must have shape [%d] (x's channels), got %s"
                                  % (self.type_name, arg, x.shape[self._channel()],
                                     list(t.shape)))
         inv = 1 / xp.sqrt(variance + self.epsilon)
-        return xf, mean, variance, inv, count
+        return xf, mean, variance, inv, count, centered
 
 
 @register
@@ -107,9 +115,10 @@ class FusedBatchNormV3(_BatchNormBase):
         return [TensorSpec(x.shape, x.dtype), vec, vec, vec, vec, TensorSpec([0], u)]
 
     def compute(self, xp, x, scale, offset, mean, variance):
-        xf, used_mean, used_var, inv, count = self._stats(xp, x, scale, mean, variance)
+        xf, used_mean, used_var, inv, count, y = self._stats(xp, x, scale, mean, variance)
         shape = self._param_shape()
-        y = xp.subtract(xf, used_mean.reshape(shape))
+        if y is None:
+            y = xp.subtract(xf, used_mean.reshape(shape))
         y *= (inv * scale).reshape(shape)
         y += offset.reshape(shape)
         if not self.is_training:  # the inputs themselves: outputs must be fresh arrays
@@ -160,16 +169,16 @@ class FusedBatchNormGradV3(_BatchNormBase):
     def compute(self, xp, dy, x, scale, r1, r2, r3):
         # In training r1 and r2 are the batch mean and biased variance the forward op used
         # (its reserve spaces), as in TF: not computed again from x.
-        xf, mean, _, inv, count = self._stats(xp, x, scale, r1, r2, (r1, r2))
+        xf, mean, _, inv, count, _ = self._stats(xp, x, scale, r1, r2, (r1, r2))
         if dy.shape != x.shape:
             raise ValueError("%s: y_backprop has shape %s but x has %s"
                              % (self.type_name, list(dy.shape), list(x.shape)))
-        shape, axes = self._param_shape(), self._axes()
+        shape = self._param_shape()
         dyf = dy.astype(scale.dtype, copy=False)
         xhat = xp.subtract(xf, mean.reshape(shape))
         xhat *= inv.reshape(shape)
-        doffset = xp.sum(dyf, axis=axes)
-        dscale = xp.sum(dyf * xhat, axis=axes)
+        doffset = self._sums(xp, dyf)
+        dscale = self._sums(xp, dyf, xhat)
         if self.is_training:
             xhat *= (dscale / count).reshape(shape)
             dx = xp.subtract(dyf, (doffset / count).reshape(shape))

@@ -129,3 +129,32 @@ def out_array(xp, like, out):
     that write each step into the first one's result. (numpy returns a scalar, not an array,
     for a 0-d result, which cannot be passed on as `out=`.)"""
     return xp.empty_like(like) if out is None else out
+
+
+# Row width that channel_sums folds rows into: long enough that numpy adds long vectors.
+_FOLD_WIDTH = 1024
+
+
+def channel_sums(xp, a, b=None):
+    """Per channel (the last axis), the sum of `a`, or of a * b (b of a's shape), over every
+    other axis: the bias gradient and batch-norm statistics of NHWC tensors. numpy sums a
+    (rows, c) array over its rows one short vector of c at a time; here rows are first folded
+    into rows of up to _FOLD_WIDTH values (k consecutive rows side by side, k a power of two
+    dividing the row count), summed as long vectors, and the k partial sums added. Measured at
+    one thread: (100352, 32) 1.77 -> 0.20 ms, (25088, 64) dy * x 1.19 -> 0.20 ms. The sums run
+    over k accumulators instead of one, so they differ from xp.sum's in the last bits (and are
+    closer to the exact sum). Float32/float64 only; other dtypes sum as xp.sum does."""
+    c = a.shape[-1]
+    rows = a.size // c if c else 0
+    if a.dtype not in (np.float32, np.float64) or not c:
+        s = a if b is None else a * b
+        return xp.sum(s.reshape(rows, c), axis=0)
+    k = 1
+    while k * 2 * c <= _FOLD_WIDTH and rows % (k * 2) == 0 and rows:
+        k *= 2
+    a2 = a.reshape(rows // k, k * c)
+    if b is None:
+        s = xp.sum(a2, axis=0)
+    else:
+        s = xp.einsum("ij,ij->j", a2, b.reshape(rows // k, k * c))
+    return s.reshape(k, c).sum(axis=0) if k > 1 else s

@@ -9,7 +9,8 @@ import minitf as tf
 from minitf.framework.graph_def import from_attr_value
 from minitf.ops import conv_ops
 from tests.nn.tf_conv_shapes import CASES
-from tests.op_specs.conv_specs import ref_conv2d, ref_conv2d_backprop_input
+from tests.op_specs.conv_specs import (ref_conv2d, ref_conv2d_backprop_filter,
+                                      ref_conv2d_backprop_input)
 
 pytestmark = pytest.mark.usefixtures("fresh_graph")
 
@@ -183,6 +184,32 @@ def test_the_im2col_buffer_is_tiled_over_the_batch(monkeypatch):
     for a, b in zip(untiled, tiled):
         np.testing.assert_allclose(a, b, rtol=1e-12)
     np.testing.assert_allclose(untiled[0], ref_conv2d(xv, wv, padding="SAME"), rtol=1e-10)
+
+
+@pytest.mark.parametrize("strides,padding,dilations", [
+    ((1, 1), "SAME", (1, 1)), ((1, 1), "VALID", (1, 1)), ((2, 1), "SAME", (1, 1)),
+    ((1, 2), [[0, 0], [2, 0], [1, 3], [0, 0]], (2, 1))])
+def test_single_channel_convolutions_build_the_im2col_matrix_by_taps(
+        monkeypatch, strides, padding, dilations):
+    # One input channel: the im2col tile is built transposed (a row per filter tap); forward
+    # and filter gradient against the direct loops, in tiles of 2 images (2 + 2 + 1).
+    rng = np.random.default_rng(3)
+    xv, wv = rng.standard_normal((5, 7, 6, 1)), rng.standard_normal((3, 2, 1, 4))
+    x, w = tf.constant(xv), tf.constant(wv)
+    y = tf.nn.conv2d(x, w, [1, *strides, 1], padding, dilations=[1, *dilations, 1])
+    dy = rng.standard_normal(y.shape.as_list())
+    gw, = tf.gradients(y, [w], grad_ys=tf.constant(dy))
+    oh, ow = y.shape.as_list()[1:3]
+    monkeypatch.setattr(conv_ops, "COL_BYTES", 2 * oh * ow * 6 * 8)
+    with tf.Session() as sess:
+        got_y, got_gw = sess.run([y, gw])
+    if isinstance(padding, list):  # the reference takes [(top, bottom), (left, right)]
+        padding = [tuple(padding[1]), tuple(padding[2])]
+    np.testing.assert_allclose(got_y, ref_conv2d(xv, wv, strides, padding, dilations),
+                               rtol=1e-10, atol=1e-12)
+    np.testing.assert_allclose(
+        got_gw, ref_conv2d_backprop_filter(xv, wv.shape, dy, strides, padding, dilations),
+        rtol=1e-10, atol=1e-12)
 
 
 def test_exported_graph_uses_tfs_op_types_and_attrs():
