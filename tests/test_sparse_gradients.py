@@ -328,6 +328,21 @@ def test_log_uniform_sampler_is_seeded_unique_and_zipfian():
         tf.nn.uniform_candidate_sampler(tf.constant([[1]]), 1, 2, True, 5)
 
 
+@pytest.mark.parametrize("sampler", ["LogUniformCandidateSampler", "UniformCandidateSampler"])
+def test_sampler_expected_counts_from_its_table_are_the_computed_ones(sampler):
+    # The expected counts use a table of log1p(-P(k)) over the whole range: the same bits as
+    # computing them for the classes drawn; a true class outside the range is computed.
+    from minitf.framework.registry import REGISTRY
+    op = REGISTRY[sampler](num_true=1, num_sampled=3, unique=True, range_max=1000)
+    ids = np.array([0, 1, 2, 999, 500, 7, 7, 123], np.int64)
+    want = np.log1p(-op.probability(ids.astype(np.float64)))
+    np.testing.assert_array_equal(op.log1p_neg_p(ids).view(np.uint64), want.view(np.uint64))
+    outside = np.array([3, 1000, -2], np.int64)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        np.testing.assert_array_equal(op.log1p_neg_p(outside),
+                                      np.log1p(-op.probability(outside.astype(np.float64))))
+
+
 def test_word2vec_with_nce_loss_trains_and_updates_only_rows_it_touched():
     rng = np.random.default_rng(0)
     vocab, dim = 200, 16

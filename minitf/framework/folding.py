@@ -36,6 +36,8 @@ def op_values(op, value_of, fed=None, limit=None):
     if limit is not None and any(_larger(t, limit) for t in op.inputs + tuple(op.outputs)):
         return None
     args = [value_of(t) for t in op.inputs]
+    if fed is not None and opdef.value_from_shape:  # (in a plan: any value of the shape)
+        args = [_stand_in(t) if a is None else a for t, a in zip(op.inputs, args)]
     if any(a is None for a in args):
         return None
     try:
@@ -44,6 +46,21 @@ def op_values(op, value_of, fed=None, limit=None):
     except Exception:  # a bad value: leave it to run time, which reports it against the op
         return None
     return list(value) if len(op.outputs) > 1 else [value]
+
+
+def _stand_in(t):
+    """An array of `t`'s static shape and dtype when both are known, numeric and the array is
+    small (a folded value the plan keeps for the session), else None."""
+    dims, dtype = t.shape.as_tuple(), t.dtype
+    if dims is None or None in dims or not (dtype.is_floating or dtype.is_integer or
+                                            dtype.is_complex or dtype.is_bool):
+        return None
+    if num_elements(dims) * dtype.size > STAND_IN_BYTES:
+        return None
+    return numpy.empty(dims, dtype.as_numpy_dtype)
+
+
+STAND_IN_BYTES = 1 << 20
 
 
 def _larger(t, limit):

@@ -106,6 +106,9 @@ class OpDef:
     is_identity: ClassVar[bool] = False       # output == input 0: the plan forwards, no call
     is_variable: ClassVar[bool] = False       # its output is a variable's storage (VariableV2)
     is_constant: ClassVar[bool] = False       # its output is a value stored in the graph (Const)
+    # Its output depends on its inputs' shapes and dtypes only (zeros_like): a plan folds it
+    # when they are static, as TF's Grappler does.
+    value_from_shape: ClassVar[bool] = False
     must_be_fed: ClassVar[bool] = False       # a run that needs it must feed it (Placeholder)
     may_be_fed: ClassVar[bool] = False        # usually fed: its value is unknown while building
     # Host memory (TF's HostMemory): shape-valued values stay on the host, so a GPU plan never

@@ -75,15 +75,36 @@ class _CandidateSampler(RandomOp):
                             break
             sampled = np.asarray(chosen, np.int64)
         true_classes = np.asarray(true_classes)  # (the expected counts of both, in one pass)
-        p = self.probability(np.concatenate([true_classes.reshape(-1), sampled]).astype(
-            np.float64))
+        ids = np.concatenate([true_classes.reshape(-1), sampled])
         if tries == n:
-            expected = (p * n).astype(np.float32)
+            expected = (self.probability(ids.astype(np.float64)) * n).astype(np.float32)
         else:
-            expected = (-np.expm1(tries * np.log1p(-p))).astype(np.float32)
+            expected = (-np.expm1(tries * self.log1p_neg_p(ids))).astype(np.float32)
         k = true_classes.size
         return (xp.asarray(sampled), xp.asarray(expected[:k].reshape(true_classes.shape)),
                 xp.asarray(expected[k:]))
+
+
+    def log1p_neg_p(self, ids):
+        """log1p(-P(k)) of each class k in `ids`: looked up in a table of the whole range when
+        it has at most 2^20 classes (computed once: the same values, as numpy's log and log1p
+        give each element the same bits wherever it sits in an array), else computed. `ids`:
+        int64."""
+        if self.range_max > _TABLE_MAX_CLASSES or not ids.size or \
+                ids.view(np.uint64).max() >= self.range_max:  # (a true class out of range)
+            return np.log1p(-self.probability(ids.astype(np.float64)))
+        key = (type(self), self.range_max)
+        table = _TABLES.get(key)
+        if table is None:
+            if len(_TABLES) >= 8:
+                _TABLES.clear()
+            table = _TABLES[key] = np.log1p(-self.probability(
+                np.arange(self.range_max, dtype=np.float64)))
+        return table.take(ids)
+
+
+_TABLE_MAX_CLASSES = 1 << 20
+_TABLES = {}  # {(sampler class, range_max): log1p(-P(k)) for every class k}
 
 
 @register

@@ -438,6 +438,7 @@ def ones(shape, dtype=dtypes.float32, name=None):
 @register
 class ZerosLike(OpDef):
     differentiable = False
+    value_from_shape = True
 
     def infer(self, x):
         return TensorSpec(x.shape, x.dtype)
@@ -459,6 +460,7 @@ def zeros_like(tensor, dtype=None, name=None, optimize=True):
 @register
 class OnesLike(OpDef):
     differentiable = False
+    value_from_shape = True
 
     def infer(self, x):
         return TensorSpec(x.shape, x.dtype)

@@ -69,6 +69,25 @@ def test_fold_computes_what_needs_neither_feeds_nor_state():
     assert c not in fed_known  # a fed tensor is the feed's value, not its folded one
 
 
+def test_fold_makes_zeros_like_and_ones_like_of_a_static_shape_constants():
+    # (as Grappler does): the value depends on the shape alone, so x is not even read
+    x = tf.placeholder(tf.float32, (2, 3))
+    v = tf.Variable(np.ones(4, np.int32))
+    z, o, zv = tf.zeros_like(x), tf.ones_like(x) / 2.0, tf.zeros_like(v)
+    dynamic = tf.placeholder(tf.float32, (None, 3))
+    zd = tf.zeros_like(dynamic)
+    known = P.fold(P.prune([z, o, zv, zd], {x, dynamic}), {x, dynamic})
+    np.testing.assert_array_equal(known[z], np.zeros((2, 3), np.float32))
+    np.testing.assert_array_equal(known[o], np.full((2, 3), 0.5, np.float32))
+    assert known[zv].dtype == np.int32 and known[zv].shape == (4,)
+    assert zd not in known  # the shape is known when it runs
+    steps, _, _ = steps_for([z, o, zd], [x, dynamic])
+    assert [s.op.type for s in steps if s.kind == P.Step.CALL] == ["ZerosLike"]
+    with tf.Session() as sess:
+        got = sess.run([z, o, zd], {x: np.ones((2, 3)), dynamic: np.ones((5, 3))})
+    assert got[2].shape == (5, 3) and not got[2].any() and got[1][1, 2] == 0.5
+
+
 def test_pruning_again_drops_forward_ops_only_folded_values_needed():
     x = tf.placeholder(tf.float32, (4, 3))
     w = tf.Variable(np.ones((3, 2), np.float32))
