@@ -7,8 +7,9 @@ time, which a busy machine disturbs less), the number of kernels a run executes 
 per kernel; the hand-written numpy step of run.py for the same math; then, per op type, the
 CPU time of the plan's bound kernel called alone (with the arguments it gets in a run) next to
 the bare numpy call it ends in, so the Python around each kernel shows. Timing the kernels one
-by one calls each 50 times in a row; updates of variables then apply 50 times, which changes
-no cost.
+by one calls each several times in a row; updates of variables then apply several times,
+which changes no cost. A grouped update (plan.group_updates) shows as one kernel,
+`ApplyGradientDescent xN+M`: N updates and the M gradients computed in it.
 """
 
 import argparse
@@ -74,8 +75,11 @@ def kernel_costs(plan, feeds):
     costs = collections.defaultdict(list)
 
     def wrap(kernel, step):
+        name = step.op.type if not step.group else "%s x%d+%d" % (
+            step.op.type, len(step.group), len(step.producers or ()))  # (updates+gradients)
+
         def timed(*args):
-            costs[step.op.type].append(per_call(kernel, args, calls=5))
+            costs[name].append(per_call(kernel, args, calls=5))
             return kernel(*args)
         return timed
     run_wrapped(plan, feeds, wrap)
@@ -135,12 +139,12 @@ def main(argv=None):
           % (wall * 1e3, wall_min * 1e3, cpu * 1e3, cpu_min * 1e3))
     costs = kernel_costs(plan, feeds)
     floor = numpy_floor()
-    print("%-22s %6s %12s %12s %12s" % ("op type", "count", "mean ns", "numpy ns", "total ms"))
+    print("%-32s %6s %12s %12s %12s" % ("op type", "count", "mean ns", "numpy ns", "total ms"))
     total = 0
     for op_type, values in sorted(costs.items(), key=lambda kv: -sum(kv[1])):
         total += sum(values)
-        print("%-22s %6d %12.0f %12s %12.2f" % (
-            op_type[:22], len(values), statistics.mean(values),
+        print("%-32s %6d %12.0f %12s %12.2f" % (
+            op_type[:32], len(values), statistics.mean(values),
             "%.0f" % floor[op_type] if op_type in floor else "-", sum(values) / 1e6))
     print("sum of the kernels alone: %.2f ms" % (total / 1e6))
     return 0
