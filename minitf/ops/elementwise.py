@@ -809,7 +809,7 @@ class TanhGrad(PairGrad):
         one, multiply, subtract = op.inputs[0].dtype.as_numpy_dtype(1), xp.multiply, xp.subtract
 
         def tanh_grad(y, dy, out=None):
-            t = multiply(y, y, out)
+            t = multiply(y, y) if out is None else multiply(y, y, out)
             subtract(one, t, t)
             return multiply(dy, t, t)
         return tanh_grad
@@ -837,7 +837,7 @@ class SigmoidGrad(PairGrad):
         one, multiply, subtract = op.inputs[0].dtype.as_numpy_dtype(1), xp.multiply, xp.subtract
 
         def sigmoid_grad(y, dy, out=None):  # (as TanhGrad's)
-            t = subtract(one, y, out)
+            t = subtract(one, y) if out is None else subtract(one, y, out)
             multiply(y, t, t)
             return multiply(dy, t, t)
         return sigmoid_grad
