@@ -1,5 +1,5 @@
 """TF1 programs using the segment reductions (tf.math.segment_*, tf.sparse.segment_*),
-tf.nn.embedding_lookup_sparse and tf.nn.raw_rnn, each a function of the `tf` module it runs on (minitf, or
+tf.nn.embedding_lookup_sparse, tf.nn.safe_embedding_lookup_sparse and tf.nn.raw_rnn, each a function of the `tf` module it runs on (minitf, or
 TensorFlow's `tensorflow.compat.v1`) returning what a user observes: values, gradients, op
 names and types, static shapes, and the class and message of errors.
 
@@ -195,7 +195,40 @@ def raw_rnn(tf):
     return obs
 
 
-PROGRAMS = [segment_reductions, sparse_segment_reductions, embedding_lookup_sparse, raw_rnn]
+def safe_embedding_lookup_sparse(tf):
+    """tf.nn.safe_embedding_lookup_sparse: negative ids and (unless summing) weights <= 0 are
+    dropped, rows left empty give zeros or the default_id's embedding, every row of the
+    SparseTensor (of rank 2 or 3) gets a result; the table's gradient is an IndexedSlices."""
+    obs = {}
+    params = tf.constant(RNG.randn(6, 3), name="params")
+    where = [[0, 0], [0, 1], [1, 0], [3, 0], [3, 1], [3, 2], [4, 0]]
+    sp_ids = tf.SparseTensor(where, tf.constant([1, -1, 0, 1, 1, 5, -3], tf.int64), [6, 3])
+    sp_weights = tf.SparseTensor(where, tf.constant([2.0, 0.5, 1.0, 3.0, -1.0, 0.25, 1.0],
+                                                    tf.float64), [6, 3])
+    ids3 = tf.SparseTensor([[0, 0, 0], [0, 1, 1], [1, 0, 0], [1, 1, 0]],
+                           tf.constant([2, 3, -1, 4], tf.int64), [2, 3, 2])
+    outs = {}
+    for combiner in ("sum", "mean", "sqrtn"):
+        for weights in (None, sp_weights):
+            for default_id in (None, 2):
+                y = tf.nn.safe_embedding_lookup_sparse(params, sp_ids, weights, combiner,
+                                                       default_id)
+                grad = tf.gradients(tf.reduce_sum(y * y), params)[0]
+                outs["%s_%s_%s" % (combiner, "ones" if weights is None else "weighted",
+                                   default_id)] = (y, grad)
+    outs["rank3"] = (tf.nn.safe_embedding_lookup_sparse(params, ids3, None, default_id=0), None)
+    with tf.Session() as sess:
+        for n, (y, grad) in outs.items():
+            obs[n] = [_static(y), y.dtype.name, value(sess.run(y))]
+            if grad is not None:
+                obs[n] += [type(grad).__name__, value(sess.run(tf.convert_to_tensor(grad)))]
+    obs["bad_combiner"] = error(lambda: tf.nn.safe_embedding_lookup_sparse(
+        params, sp_ids, None, combiner="max"))
+    return obs
+
+
+PROGRAMS = [segment_reductions, sparse_segment_reductions, embedding_lookup_sparse, raw_rnn,
+            safe_embedding_lookup_sparse]
 
 
 def run_program(tf, program):

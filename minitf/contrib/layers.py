@@ -11,10 +11,11 @@ from minitf.ops.constant_op import constant, convert_to_tensor
 from minitf.ops.init_ops import _dims
 from minitf.ops.math_ops import abs, add_n, multiply, reduce_sum
 from minitf.ops.nn_ops import l2_loss
+from minitf.ops.embedding_ops import safe_embedding_lookup_sparse
 
 __all__ = ["l1_regularizer", "l2_regularizer", "l1_l2_regularizer", "sum_regularizer",
            "apply_regularization", "xavier_initializer", "xavier_initializer_conv2d",
-           "variance_scaling_initializer"]
+           "variance_scaling_initializer", "safe_embedding_lookup_sparse"]
 
 
 def _check_scale(scale):

@@ -7,13 +7,16 @@ import logging
 from minitf import dtypes
 from minitf.framework.graph import name_scope
 from minitf.framework.sparse_tensor import SparseTensor
-from minitf.ops.array_ops import gather, identity
+from minitf.ops.array_ops import (boolean_mask, concat, gather, identity, ones_like, reshape,
+                                  shape, zeros_like)
 from minitf.ops.constant_op import convert_to_tensor
-from minitf.ops.math_ops import cast, clip_by_norm, div_no_nan, pow, sqrt
+from minitf.ops.math_ops import (cast, clip_by_norm, div_no_nan, equal, greater, greater_equal,
+                                 logical_and, pow, reduce_prod, sqrt, where)
 from minitf.ops.segment_ops import (rows_of, segment_sum, sparse_segment_mean,
-                                    sparse_segment_sqrt_n, sparse_segment_sum, unique)
+                                    sparse_segment_sqrt_n, sparse_segment_sum, unique,
+                                    unsorted_segment_sum)
 
-__all__ = ["embedding_lookup", "embedding_lookup_sparse"]
+__all__ = ["embedding_lookup", "embedding_lookup_sparse", "safe_embedding_lookup_sparse"]
 
 _logger = logging.getLogger("minitf")
 
@@ -50,6 +53,17 @@ def embedding_lookup(params, ids, partition_strategy="mod", name=None, validate_
         return identity(result)
 
 
+def _checked_combiner(combiner):
+    """TF1's rule: None means "mean" (with TF1's warning); anything else must be a combiner."""
+    if combiner is None:
+        _logger.warning('The default value of combiner will change from "mean" to "sqrtn" '
+                        'after 2016/11/01.')
+        combiner = "mean"
+    if combiner not in ("mean", "sqrtn", "sum"):
+        raise ValueError("combiner must be one of 'mean', 'sqrtn' or 'sum', got %s" % combiner)
+    return combiner
+
+
 def embedding_lookup_sparse(params, sp_ids, sp_weights, partition_strategy="mod", name=None,
                             combiner=None, max_norm=None):
     """tf.nn.embedding_lookup_sparse: for each row r of the SparseTensor `sp_ids` (rank 2, rows
@@ -61,12 +75,7 @@ def embedding_lookup_sparse(params, sp_ids, sp_weights, partition_strategy="mod"
     row per index up to the last row holding an id (TF1 drops trailing empty rows) and
     params.shape[1:] after. TF1's ops: the distinct ids (Unique) are looked up once, and the
     table's gradient is an IndexedSlices of those rows."""
-    if combiner is None:
-        _logger.warning('The default value of combiner will change from "mean" to "sqrtn" '
-                        'after 2016/11/01.')
-        combiner = "mean"
-    if combiner not in ("mean", "sqrtn", "sum"):
-        raise ValueError("combiner must be one of 'mean', 'sqrtn' or 'sum', got %s" % combiner)
+    combiner = _checked_combiner(combiner)
     if not isinstance(params, (list, tuple)):
         params = [params]
     if not isinstance(sp_ids, SparseTensor):
@@ -106,3 +115,66 @@ def embedding_lookup_sparse(params, sp_ids, sp_weights, partition_strategy="mod"
         # TF 2's div_no_nan (TF 1.x divides: a row without ids, between rows with ids, is NaN)
         return div_no_nan(segment_sum(embeddings, segment_ids),
                           total if combiner == "mean" else sqrt(total), name=name)
+
+
+def safe_embedding_lookup_sparse(embedding_weights, sparse_ids, sparse_weights=None,
+                                 combiner="mean", default_id=None, name=None,
+                                 partition_strategy="div", max_norm=None):
+    """tf.nn.safe_embedding_lookup_sparse (tf.contrib.layers.safe_embedding_lookup_sparse):
+    embedding_lookup_sparse made safe for feature columns: ids < 0 are dropped (and, unless the
+    combiner is "sum", entries whose weight is <= 0), a row left without ids gives zeros (or
+    the embedding of `default_id`), and every row of `sparse_ids` gets a result: the output
+    has shape dense_shape[:-1] + params.shape[1:] (sparse_ids of any rank >= 2). combiner
+    None is "mean" with TF1's warning. The table's gradient is an IndexedSlices."""
+    combiner = _checked_combiner(combiner)
+    if embedding_weights is None or (isinstance(embedding_weights, (list, tuple))
+                                     and not embedding_weights):
+        raise ValueError("Missing embedding_weights %s." % (embedding_weights,))
+    if not isinstance(sparse_ids, SparseTensor):
+        raise TypeError("sparse_ids must be SparseTensor, got %s" % type(sparse_ids))
+    params = embedding_weights[0] if isinstance(embedding_weights, (list, tuple)) and \
+        len(embedding_weights) == 1 else embedding_weights
+    with name_scope(name, "embedding_lookup", [params, sparse_ids]) as scope:
+        table = convert_to_tensor(params, name="params")
+        if sparse_weights is not None and sparse_weights.values.dtype is not table.dtype:
+            raise ValueError("Expected %s, got %s of dtype %s." % (
+                table.dtype.name, sparse_weights.values, sparse_weights.values.dtype.name))
+        rank = sparse_ids.indices.shape[1].value
+        if rank is None:
+            raise ValueError("safe_embedding_lookup_sparse needs the rank of sparse_ids at "
+                             "graph-build time")
+        dense_shape = cast(sparse_ids.dense_shape, dtypes.int32)
+        # Entry -> row of the [rows, last] matrix the leading axes flatten into (TF reshapes).
+        index = cast(sparse_ids.indices, dtypes.int32)
+        row = index[:, 0]
+        for axis in range(1, rank - 1):
+            row = row * dense_shape[axis] + index[:, axis]
+        rows = reduce_prod(dense_shape[:rank - 1])
+        ids = sparse_ids.values
+        keep = greater_equal(ids, 0)
+        weights = None if sparse_weights is None else sparse_weights.values
+        if weights is not None and combiner != "sum":
+            keep = logical_and(keep, greater(weights, 0))
+        row, ids = boolean_mask(row, keep), boolean_mask(ids, keep)
+        if weights is None:
+            weights = cast(ones_like(ids), table.dtype)
+        else:
+            weights = boolean_mask(weights, keep)
+        unique_ids, idx = unique(ids)
+        looked_up = embedding_lookup(table, unique_ids, partition_strategy=partition_strategy,
+                                     max_norm=max_norm)
+        rows_in = gather(looked_up, idx)
+        result = unsorted_segment_sum(rows_in * rows_of(weights, rows_in), row, rows)
+        if combiner != "sum":
+            total = unsorted_segment_sum(weights if combiner == "mean" else weights * weights,
+                                         row, rows)
+            result = div_no_nan(result, rows_of(total if combiner == "mean" else sqrt(total),
+                                                result))
+        if default_id is not None:
+            empty = equal(unsorted_segment_sum(ones_like(row), row, rows), 0)
+            default = embedding_lookup(table, [default_id], partition_strategy=partition_strategy,
+                                       max_norm=max_norm)
+            result = where(empty, zeros_like(result) + default, result)
+        out = reshape(result, concat([dense_shape[:rank - 1], shape(result)[1:]], 0), name=scope)
+        out.set_shape([None] * (rank - 1) + result.shape.as_list()[1:])
+        return out
