@@ -143,10 +143,7 @@ class ReluGrad(_ActivationGrad):
     elementwise = True
 
     def compute(self, xp, dy, features, out=None):
-        # The mask converted to dy's dtype first: a multiply that casts a bool operand as it
-        # goes runs at a third of the speed (a (128, 28, 28, 32) float32 gradient: 1.27 ->
-        # 0.78 ms at one thread). The same products, bit for bit.
-        return xp.multiply(dy, (features > 0).astype(dy.dtype), out=out)
+        return xp.multiply(dy, features > 0, out=out)
 
 
 @register

@@ -288,16 +288,20 @@ def test_kernel_temporaries_are_reused_and_never_escape():
     ((2, 2), (3, 2), "VALID"),   # disjoint, with rows in no window
     ((2, 2), (2, 2), "SAME"),    # disjoint, padded (odd sizes)
     ((3, 3), (2, 1), "SAME")])   # overlapping windows: added
-def test_max_pool_gradient_goes_to_the_first_of_tied_maxima(k, strides, padding):
-    from tests.op_specs.conv_specs import ref_max_pool_grad
+@pytest.mark.parametrize("tile_images", [1, 2, 10])  # the batch of 5 in tiles: 1 x 5, 2+2+1, 5
+def test_max_pool_gradient_goes_to_the_first_of_tied_maxima(monkeypatch, k, strides, padding,
+                                                             tile_images):
+    from tests.op_specs.conv_specs import ref_max_pool_grad, ref_pool
     rng = np.random.default_rng(4)
-    xv = rng.integers(0, 3, (2, 7, 5, 3)).astype(np.float32)  # many ties
+    xv = rng.integers(0, 3, (5, 7, 5, 3)).astype(np.float32)  # many ties
+    monkeypatch.setattr(conv_ops, "POOL_TILE_BYTES", tile_images * 8 * 6 * 3 * 4)  # padded
     x = tf.constant(xv)
     y = tf.nn.max_pool(x, [1, *k, 1], [1, *strides, 1], padding)
     dyv = rng.standard_normal(y.shape.as_list()).astype(np.float32)
     (dx,) = tf.gradients(y, [x], grad_ys=tf.constant(dyv))
     with tf.Session() as sess:
-        got = sess.run(dx)
+        got_y, got = sess.run([y, dx])
+    np.testing.assert_array_equal(got_y, ref_pool(xv, k, strides, padding, "MAX"))
     want = ref_max_pool_grad(xv, dyv, k, strides, padding)
     np.testing.assert_allclose(got, want, rtol=1e-6, atol=1e-6)
 

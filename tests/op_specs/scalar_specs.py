@@ -14,7 +14,7 @@ F = "float32"
 # Out-taking kernels of ops that need inputs of rank >= 1 (or 2), so have no 0-d row.
 OUT_KERNELS_NEEDING_RANK = {"MatMul", "BatchMatMulV2", "BiasAdd", "BiasAddGrad", "ConcatV2",
                             "Softmax", "LogSoftmax", "Conv2D", "Conv2DBackpropInput",
-                            "MaxPoolGrad"}
+                            "MaxPool", "MaxPoolGrad"}
 
 
 def _scalar(low=-2.0, high=2.0, dtype=F):
