@@ -324,6 +324,14 @@ class Reshape(OpDef):
     def compute(self, xp, x, new_shape):
         return x.reshape(tuple(new_shape.tolist()))
 
+    def specialize(self, xp, op):
+        # A constant target shape (as a gradient's reshapes have): the tuple made once.
+        value = constant_value(op.inputs[1])
+        if value is None:
+            return super().specialize(xp, op)
+        target = tuple(value.tolist())
+        return lambda x, new_shape: x.reshape(target)
+
     def grad(self, op, dy):
         return [reshape(dy, shape(op.inputs[0])), None]
 
@@ -919,6 +927,17 @@ def restore_reduced_dims(dy, x, axis, keepdims):
 class Sum(Reduction):
     kernel = "sum"
     keeps_dtype = True
+
+    def specialize(self, xp, op):
+        # A static input shape with elements: numpy's sum is add.reduce behind a wrapper.
+        dims, reduce = known_dims(op.inputs[0]), getattr(xp.add, "reduce", None)
+        if dims is None or 0 in dims or reduce is None:
+            return super().specialize(xp, op)
+        axis, dtype, keepdims = self.axis, op.inputs[0].dtype.as_numpy_dtype, self.keepdims
+
+        def total(x, out=None):
+            return reduce(x, axis=axis, dtype=dtype, out=out, keepdims=keepdims)
+        return total
 
     def grad(self, op, dy):
         (x,) = op.inputs

@@ -59,7 +59,7 @@ class GatherV2(OpDef):
         if bad is not None:
             raise ValueError("indices%s = %d is not in [0, %d)"
                              % (format_index(bad), int(indices[bad]), n))
-        return xp.take(params, indices, axis=self.axis)
+        return params.take(indices, axis=self.axis)  # (the method: xp.take is a wrapper of it)
 
     def grad(self, op, dy):
         # Along axis 0, an IndexedSlices; along another axis, scatter-add dy into zeros of

@@ -243,6 +243,24 @@ class Slice(OpDef):
             key.append(_pyslice(b, d if s == -1 else b + s))
         return x[tuple(key)]
 
+    def specialize(self, xp, op):
+        # Static shape, begin and size (nce_loss's four slices): the index made once.
+        general = super().specialize(xp, op)
+        x, begin, size = op.inputs
+        dims, b, s = known_dims(x), constant_value(begin), constant_value(size)
+        if dims is None or b is None or s is None or len(b) != len(dims) or len(s) != len(dims):
+            return general
+        key = []
+        for d, bi, si in zip(dims, b.tolist(), s.tolist()):
+            if not (0 <= bi <= d and -1 <= si <= d - bi):
+                return general  # (its error, at run time)
+            key.append(_pyslice(bi, d if si == -1 else bi + si))
+        key = tuple(key)
+
+        def slice_(value, begin, size):
+            return value[key] if value.shape == dims else general(value, begin, size)
+        return slice_
+
     def grad(self, op, dy):
         x, begin, _ = op.inputs
         after = shape(x, out_type=begin.dtype) - begin - shape(dy, out_type=begin.dtype)
