@@ -244,6 +244,10 @@ class Model(Network):
         fn = self._make_function("train")
 
         arrays = xs + ys + sws
+        # shuffled batches are gathered into the same arrays every step (allocated once: a
+        # fresh batch-sized array each step cost ~2% of the MLP's epoch, in page faults and
+        # cache misses); the graph's outputs are reductions, so none is a view of them
+        gathered = []
 
         def epoch_batches(epoch):
             steps = _batches(n, batch_size)
@@ -262,9 +266,15 @@ class Model(Network):
             for a, b in steps:
                 if index is None:
                     yield [_rows(arr, a, b) for arr in arrays], b - a
-                else:  # (take: numpy's row gather, a fifth faster than x[sel] here)
+                else:
+                    if not gathered:
+                        gathered.extend(np.empty((batch_size,) + arr.shape[1:], arr.dtype)
+                                        for arr in arrays)
+                    # (take with mode="clip": the mode that writes into `out` directly; the
+                    # indices are in range anyway)
                     sel = index[a:b]
-                    yield [arr.take(sel, axis=0) for arr in arrays], b - a
+                    yield [arr.take(sel, axis=0, out=out[:b - a], mode="clip")
+                           for arr, out in zip(arrays, gathered)], b - a
 
         return self._train_loop(fn, epoch_batches, epochs, verbose, callbacks, val,
                                 batch_size, initial_epoch, n if not steps_per_epoch else None,
