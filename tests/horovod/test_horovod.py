@@ -98,24 +98,31 @@ def test_a_rank_that_raises_ends_the_whole_job():
 
 
 @needs_mpi
-def test_mismatched_tensors_are_an_error_naming_the_tensor_and_ranks():
-    status, out, err, _ = job(2, "failures.py", "mismatch")
+@pytest.mark.parametrize("ranks", [2, 3])
+def test_mismatched_tensors_are_an_error_naming_the_tensor_and_ranks(ranks):
+    status, out, err, _ = job(ranks, "failures.py", "mismatch")
     assert status == 0, err
-    for r, other in ((0, 1), (1, 0)):
-        assert ("rank %d caught: Mismatched Horovod collectives: ranks [%d] submitted something "
-                "different from rank %d" % (r, other, r)) in out
-    assert "rank 0: allreduce 'grads' with float32[3]" in out
-    assert "rank 1: allreduce 'grads' with float32[4]" in out
-    # the same once the ranks expect the collective and send its data without agreeing first
-    for r, other in ((0, 1), (1, 0)):
-        for attempt in ("shape", "collective"):
-            assert ("rank %d caught when expected (%s): Mismatched Horovod collectives: ranks [%d] "
-                    "submitted something different from rank %d" % (r, attempt, other, r)) in out
-    assert "rank 0: allreduce 'late' with float32[3], float32[3]\n  " \
-        "rank 1: allreduce 'late' with float32[4], float32[4]" in out
-    assert "rank 0: allreduce 'late' with float32[3], float32[3]\n  " \
-        "rank 1: broadcast 'other' with float32[3]" in out
-    assert out.count("mismatch scenario done") == 2
+    everyone = range(ranks)
+    for r in everyone:
+        assert ("rank %d caught: Mismatched Horovod collectives: ranks %s submitted something "
+                "different from rank %d" % (r, [k for k in everyone if k != r], r)) in out
+        assert "rank %d: allreduce 'grads' with float32[%d]" % (r, 3 + r) in out
+    # The same once the ranks expect the collective and send its data without agreeing first:
+    # rank 0 stays at the expected op (sends data) while the others feed other shapes, then
+    # while they run another collective (they send the flag of a rank elsewhere).
+    for r in everyone:
+        assert ("rank %d caught when expected (shape): Mismatched Horovod collectives: ranks %s "
+                "submitted something different from rank %d"
+                % (r, [k for k in everyone if k != r], r)) in out
+        assert ("rank %d caught when expected (collective): Mismatched Horovod collectives: "
+                "ranks %s submitted something different from rank %d"
+                % (r, [k for k in everyone if (k == 0) != (r == 0)], r)) in out
+    assert "\n  ".join("rank %d: allreduce 'late' with float32[%d], float32[%d]" % (r, 3 + r, 3 + r)
+                       for r in everyone) in out
+    assert "\n  ".join(["rank 0: allreduce 'late' with float32[3], float32[3]"] +
+                       ["rank %d: broadcast 'other' with float32[3]" % r
+                        for r in everyone if r]) in out
+    assert out.count("mismatch scenario done") == ranks
 
 
 @needs_mpi
