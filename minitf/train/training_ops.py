@@ -126,16 +126,22 @@ class _Scratch:
         return buf
 
 
+# A group whose variables keep leaving its arena (another group moved them: two train ops
+# updating overlapping variables in turn) stops moving them after this many times and updates
+# them one by one, as an update per kernel would.
+_REBUILDS = 3
+
+
 class _Arena:
     """Variables (of one dtype) moved into one array: `store[ref]` becomes a view of `values`,
     holding the variable's current value. `grads` are views of `grad_values` of the same
     layout. A variable whose storage is replaced later (an assignment of another shape, a
     restore that does not write in place) is no longer in the arena: `holds` says so."""
 
-    def __init__(self, xp, store, refs, states):
+    def __init__(self, xp, store, refs, states, grad_values=None):
         total = sum(v.size for v in states)
         self.values = xp.empty(total, states[0].dtype if states else None)
-        self.grad_values = xp.empty_like(self.values)
+        self.grad_values = xp.empty_like(self.values) if grad_values is None else grad_values
         self.views, self.grads, self.shapes, start = [], [], [], 0
         for ref, var in zip(refs, states):
             end = start + var.size
@@ -223,10 +229,10 @@ class ApplyGradientDescent(ApplyOp):
         store = ctx.variables
         refs = [variable_storage(ctx, op) for op in ops]
         multiply, subtract = xp.multiply, xp.subtract
-        arena = None
+        arena, rebuilds = None, 0
 
         def apply_all(*values):
-            nonlocal arena
+            nonlocal arena, rebuilds
             try:
                 states = [*map(store.__getitem__, refs)]
             except KeyError:
@@ -244,7 +250,9 @@ class ApplyGradientDescent(ApplyOp):
             for var, alpha, delta in zip(states, alphas, deltas):
                 var -= multiply(delta, alpha)
             # (the arrays this run read keep their updated values: what it fetches is right)
-            arena = _Arena(xp, store, refs, states)
+            rebuilds += 1
+            if rebuilds <= _REBUILDS:
+                arena = _Arena(xp, store, refs, states)
         return apply_all
 
     def _bind_batched(self, ctx, ops, producers):
@@ -277,10 +285,10 @@ class ApplyGradientDescent(ApplyOp):
                          grads[start:end].reshape((len(members),) + shape), columns))
             start = end
         multiply, subtract = xp.multiply, xp.subtract
-        arena = None
+        arena, rebuilds = None, 0
 
         def apply_all(alpha, *inputs):
-            nonlocal arena
+            nonlocal arena, rebuilds
             values = (alpha,) + inputs
             for batch, out, columns in runs:
                 batch(out, *[column(values) for column in columns])
@@ -299,7 +307,9 @@ class ApplyGradientDescent(ApplyOp):
                     raise self._shape_error(ops[i], [var], delta)
             for var, delta in zip(states, deltas):
                 var -= multiply(delta, alpha)
-            arena = _Arena(xp, store, refs, states)
+            rebuilds += 1
+            if rebuilds <= _REBUILDS:
+                arena = _Arena(xp, store, refs, states, grads)
         return apply_all
 
 

@@ -88,12 +88,12 @@ def test_two_steps_sharing_variables_alternate():
     grouped, traced = tf.Session(), tf.Session()
     for sess in (grouped, traced):
         sess.run(tf.global_variables_initializer())
-    for _ in range(3):
+    for _ in range(6):  # (each takes b from the other's array; after 3 times, one by one)
         for train in (first, second):
             grouped.run(train)
             traced.run(train, **TRACED)
-    for v in (a, b, c):
-        assert grouped.run(v).tobytes() == traced.run(v).tobytes()
+        for v in (a, b, c):
+            assert grouped.run(v).tobytes() == traced.run(v).tobytes()
 
 
 def test_a_bad_gradient_shape_fails_before_any_variable_is_written():
