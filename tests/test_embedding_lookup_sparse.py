@@ -1,6 +1,7 @@
 """tf.nn.embedding_lookup_sparse and safe_embedding_lookup_sparse beyond the TF parity programs
 (tests/tf1_sparse_programs.py): TF1's warning for the default combiner, the sparse optimizer
-path (rows not looked up stay bit-identical), and ids outside the table."""
+path (rows not looked up stay bit-identical), ids outside the table; and the segment ops'
+TF type attrs in an exported GraphDef."""
 
 import logging
 
@@ -46,3 +47,22 @@ def test_an_id_outside_the_table_is_an_invalid_argument_error():
     y = tf.nn.embedding_lookup_sparse(tf.zeros([5, 2]), _ids(), None, combiner="sum")
     with tf.Session() as sess, pytest.raises(tf.errors.InvalidArgumentError, match="not in"):
         sess.run(y)
+
+
+def test_segment_ops_export_with_tfs_type_attrs():
+    from minitf.framework.graph_def import from_attr_value
+    data = tf.placeholder(tf.float32, [None, 2])
+    ids = tf.placeholder(tf.int64, [None])
+    tf.math.segment_max(data, ids, name="smax")
+    y = tf.sparse.segment_mean(data, tf.constant([0, 1]), ids, num_segments=3, name="smean")
+    tf.gradients(y, data)
+    nodes = {n.op: n for n in tf.get_default_graph().as_graph_def().node}
+    want = {"SegmentMax": {"T": tf.float32, "Tindices": tf.int64},
+            "SparseSegmentMeanWithNumSegments": {"T": tf.float32, "Tidx": tf.int32,
+                                                 "Tsegmentids": tf.int64,
+                                                 "Tnumsegments": tf.int32},
+            "SparseSegmentMeanGrad": {"T": tf.float32, "Tidx": tf.int32,
+                                      "Tsegmentids": tf.int64}}
+    for op, attrs in want.items():
+        got = {k: from_attr_value(v) for k, v in nodes[op].attr.items() if k in attrs}
+        assert got == attrs, op

@@ -11,7 +11,7 @@ import numpy as np
 from minitf import dtypes
 from minitf.framework.graph import get_default_graph, name_scope
 from minitf.framework.indexed_slices import IndexedSlices, register_dense_conversion
-from minitf.framework.registry import OpDef, register
+from minitf.framework.registry import OpDef, TFSignature, register
 from minitf.framework.shapes import format_dims
 from minitf.framework.tensor import TensorSpec
 from minitf.framework.tensor_util import constant_value
@@ -173,6 +173,7 @@ class _SegmentReduction(OpDef):
 
     reduction = None  # set by each op: "sum", "mean", "max", "min" or "prod"
     dtype_kind = "numeric"
+    tf_signature = TFSignature(type_attrs=(("T", 0), ("Tindices", 1)))
 
     def infer(self, data, segment_ids):
         check_dtype(self.type_name, data.dtype, self.dtype_kind, arg="data")
@@ -297,6 +298,7 @@ class _SparseSegmentReduction(OpDef):
     segment id names are 0."""
 
     reduction = None  # "sum", "mean" or "sqrtn"
+    tf_signature = TFSignature(type_attrs=(("T", 0), ("Tidx", 1), ("Tsegmentids", 2)))
 
     def infer(self, data, indices, segment_ids, num_segments=None):
         if self.reduction == "sum":
@@ -363,16 +365,22 @@ class SparseSegmentSqrtN(_SparseSegmentReduction):
 @register
 class SparseSegmentSumWithNumSegments(_SparseSegmentReduction):
     reduction = "sum"
+    tf_signature = TFSignature(type_attrs=(("T", 0), ("Tidx", 1), ("Tsegmentids", 2),
+                                           ("Tnumsegments", 3)))
 
 
 @register
 class SparseSegmentMeanWithNumSegments(_SparseSegmentReduction):
     reduction = "mean"
+    tf_signature = TFSignature(type_attrs=(("T", 0), ("Tidx", 1), ("Tsegmentids", 2),
+                                           ("Tnumsegments", 3)))
 
 
 @register
 class SparseSegmentSqrtNWithNumSegments(_SparseSegmentReduction):
     reduction = "sqrtn"
+    tf_signature = TFSignature(type_attrs=(("T", 0), ("Tidx", 1), ("Tsegmentids", 2),
+                                           ("Tnumsegments", 3)))
 
 
 class _SparseSegmentGrad(OpDef):
@@ -382,6 +390,7 @@ class _SparseSegmentGrad(OpDef):
     the forward reduction (with num_segments = grad's row count)."""
 
     reduction = None
+    tf_signature = TFSignature(type_attrs=(("T", 0), ("Tidx", 1), ("Tsegmentids", 2)))
 
     def infer(self, grad, indices, segment_ids, output_dim0):
         check_dtype(self.type_name, grad.dtype, "real", arg="grad")
