@@ -175,14 +175,16 @@ class FusedBatchNormGradV3(_BatchNormBase):
                              % (self.type_name, list(dy.shape), list(x.shape)))
         shape = self._param_shape()
         dyf = dy.astype(scale.dtype, copy=False)
-        xhat = xp.subtract(xf, mean.reshape(shape))
-        xhat *= inv.reshape(shape)
+        # xhat = (x - mean) * inv is never formed: dscale = sum(dy * xhat) = inv * sum(dy *
+        # (x - mean)), and its term in dx is (x - mean) times one per-channel factor (a pass
+        # over x fewer; the products round differently in the last bits).
+        centered = xp.subtract(xf, mean.reshape(shape))
         doffset = self._sums(xp, dyf)
-        dscale = self._sums(xp, dyf, xhat)
+        dscale = self._sums(xp, dyf, centered) * inv
         if self.is_training:
-            xhat *= (dscale / count).reshape(shape)
+            centered *= (inv * dscale / count).reshape(shape)
             dx = xp.subtract(dyf, (doffset / count).reshape(shape))
-            dx -= xhat
+            dx -= centered
             dx *= (scale * inv).reshape(shape)
         else:
             dx = dyf * (scale * inv).reshape(shape)
