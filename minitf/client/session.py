@@ -2,6 +2,7 @@
 signature, and own the state (variable values, random generators) of one graph execution."""
 
 import collections
+import functools
 import random
 import sys
 import threading
@@ -533,6 +534,11 @@ def _check_bool_feed(tensor, value):
            "a %s array" % raw.dtype.name, tensor.name))
 
 
+@functools.lru_cache(maxsize=None)
+def _iinfo(np_dtype):
+    return numpy.iinfo(np_dtype)  # (~1 us to build: once per feed of an int array otherwise)
+
+
 def _check_integer_range(tensor, value, np_dtype):
     """An integer array fed to a narrower integer dtype would wrap around silently (numpy's
     cast, and TF1's): InvalidArgumentError naming the feed and the dtype instead."""
@@ -541,7 +547,7 @@ def _check_integer_range(tensor, value, np_dtype):
     value = numpy.asarray(value)
     if not (value.dtype.kind in "iu" and value.size and numpy.dtype(np_dtype).kind in "iu"):
         return
-    info = numpy.iinfo(np_dtype)
+    info = _iinfo(np_dtype)
     low, high = int(value.min()), int(value.max())
     if low < info.min or high > info.max:
         raise errors.InvalidArgumentError(
