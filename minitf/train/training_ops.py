@@ -212,7 +212,14 @@ class ApplyGradientDescent(ApplyOp):
     def update(self, xp, scratch, var, alpha, delta):
         var -= xp.multiply(delta, alpha, out=scratch(0))
 
+    # Only small variables are grouped: the call a group saves per update matters for them,
+    # and the arena's second array (the gradients') costs as much memory as the variables.
+    GROUP_MAX_ELEMENTS = 16384
+
     def group_key(self, op):
+        size = op.inputs[0].shape.num_elements()
+        if size is None or size > self.GROUP_MAX_ELEMENTS:
+            return None
         return type(self), op.inputs[0].dtype
 
     batch_input = 1  # delta

@@ -205,3 +205,22 @@ def test_batched_products_and_sums_equal_each_alone_bit_for_bit(dtype):
         for i in range(5):
             alone = kernel(*[c[i] for c in columns])
             assert alone.shape == out[i].shape and alone.tobytes() == out[i].tobytes(), op
+
+
+def test_large_variables_are_not_grouped():
+    """The arena doubles the memory of what it holds: only small variables go there."""
+    from minitf.train.training_ops import ApplyGradientDescent
+    limit = ApplyGradientDescent.GROUP_MAX_ELEMENTS
+    x = tf.placeholder(tf.float32, (2, limit + 1))
+    big = tf.Variable(np.ones((limit + 1, 1), np.float32), name="big")
+    big2 = tf.Variable(np.ones((limit + 1, 1), np.float32), name="big2")
+    small = tf.Variable(np.ones(3, np.float32), name="small")
+    small2 = tf.Variable(np.ones(3, np.float32), name="small2")
+    loss = (tf.reduce_sum(tf.matmul(x, big)) + tf.reduce_sum(tf.matmul(x, big2))
+            + tf.reduce_sum(small * small2))
+    step = tf.train.GradientDescentOptimizer(0.1).minimize(loss)
+    sess = tf.Session()
+    sess.run(tf.global_variables_initializer())
+    sess.run(step, {x: np.ones((2, limit + 1), np.float32)})
+    groups = [[op.inputs[0].op.name for op in (s.group or [s.op])] for s in update_steps(sess)]
+    assert sorted(map(sorted, groups)) == [["big"], ["big2"], ["small", "small2"]]
