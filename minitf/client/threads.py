@@ -38,7 +38,7 @@ BLAS_OP_TYPES = frozenset((
     "If", "While", "WhileGrad", "StatelessIf", "StatelessWhile",
 ))
 ENV_VARS = ("OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS", "OMP_NUM_THREADS")
-SMALL_RUN_SECONDS = 0.002
+SMALL_RUN_SECONDS = 0.0005
 SAMPLE_SECONDS = 0.25
 FIRST_SAMPLE_SECONDS = 0.05  # (/proc/stat counts 10 ms ticks: a coarse but usable first look)
 MULTI_GAIN = 0.85      # more threads are kept only while a run takes < 0.85x one thread's time
