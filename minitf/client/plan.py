@@ -438,11 +438,9 @@ def group_updates(steps, wanted):
     left as it is (their order would matter); otherwise the order of updates of different
     variables does not. The steps making the updates' gradients move into the group where
     they may (`_batched_producers`): its kernel computes them batched."""
-    read = set(wanted)
-    readers = collections.Counter(wanted)
+    readers = collections.Counter(wanted)  # slot -> how many steps read it (a fetch counts)
     made_by, position = {}, {}
     for i, step in enumerate(steps):
-        read.update(step.args)
         readers.update(step.args)
         made_by.update((slot, step) for slot in step.outs)
         position[step] = i
@@ -450,7 +448,7 @@ def group_updates(steps, wanted):
     for step in steps + [None]:
         if step is not None and step.kind == Step.CALL and step.op.opdef.group_key(
                 step.op) is not None and (step.device is None or step.device is backend.HOST) \
-                and not any(slot in read for slot in step.outs):
+                and not any(slot in readers for slot in step.outs):
             run.append(step)
             continue
         written = [_written_variables(s.op) for s in run]

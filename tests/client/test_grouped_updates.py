@@ -37,16 +37,27 @@ def update_steps(sess):
     return [s for s in plan.steps if s.kind == "call" and s.op.type == "ApplyGradientDescent"]
 
 
-def test_updates_run_as_one_kernel_per_dtype_with_the_values_of_one_kernel_each():
-    step, variables, feed = network()
+def sessions():
+    """A session that groups updates and one whose runs are traced (never grouped), both
+    initialised."""
     grouped, traced = tf.Session(), tf.Session()
     for sess in (grouped, traced):
         sess.run(tf.global_variables_initializer())
+    return grouped, traced
+
+
+def assert_same_bytes(grouped, traced, variables):
+    for v in variables:
+        assert grouped.run(v).tobytes() == traced.run(v).tobytes(), v.name
+
+
+def test_updates_run_as_one_kernel_per_dtype_with_the_values_of_one_kernel_each():
+    step, variables, feed = network()
+    grouped, traced = sessions()
     for _ in range(3):
         grouped.run(step, feed)
         traced.run(step, feed, **TRACED)
-        for v in variables:
-            assert grouped.run(v).tobytes() == traced.run(v).tobytes(), v.name
+        assert_same_bytes(grouped, traced, variables)
     # float32: one kernel for three updates; the float64 update alone
     assert sorted(len(s.group or [s.op]) for s in update_steps(grouped)) == [1, 3]
     assert len(update_steps(traced)) == 4
@@ -64,10 +75,9 @@ def test_a_variable_fetched_with_the_step_is_the_updated_value_on_the_first_runs
 
 def test_storage_replaced_after_the_first_run_is_followed():
     step, variables, feed = network()
-    grouped, traced = tf.Session(), tf.Session()
-    for sess in (grouped, traced):
-        sess.run(tf.global_variables_initializer())
-        sess.run(step, feed, **({} if sess is grouped else TRACED))
+    grouped, traced = sessions()
+    grouped.run(step, feed)
+    traced.run(step, feed, **TRACED)
     w = variables[0]
     new = np.arange(15, dtype=np.float32).reshape(3, 5) / 10
     for sess in (grouped, traced):
@@ -76,8 +86,7 @@ def test_storage_replaced_after_the_first_run_is_followed():
     for _ in range(2):
         grouped.run(step, feed)
         traced.run(step, feed, **TRACED)
-        for v in variables:
-            assert grouped.run(v).tobytes() == traced.run(v).tobytes(), v.name
+        assert_same_bytes(grouped, traced, variables)
 
 
 def test_two_steps_sharing_variables_alternate():
@@ -85,15 +94,12 @@ def test_two_steps_sharing_variables_alternate():
     a, b, c = (tf.Variable(rng.standard_normal(3).astype(np.float32)) for _ in range(3))
     first = tf.train.GradientDescentOptimizer(0.1).minimize(tf.reduce_sum(a * b))
     second = tf.train.GradientDescentOptimizer(0.2).minimize(tf.reduce_sum(tf.sin(b) * c))
-    grouped, traced = tf.Session(), tf.Session()
-    for sess in (grouped, traced):
-        sess.run(tf.global_variables_initializer())
+    grouped, traced = sessions()
     for _ in range(6):  # (each takes b from the other's array; after 3 times, one by one)
         for train in (first, second):
             grouped.run(train)
             traced.run(train, **TRACED)
-        for v in (a, b, c):
-            assert grouped.run(v).tobytes() == traced.run(v).tobytes()
+        assert_same_bytes(grouped, traced, (a, b, c))
 
 
 def test_a_bad_gradient_shape_fails_before_any_variable_is_written():
@@ -143,14 +149,11 @@ def chain(layers=6, seed=2):
 def test_the_gradients_an_update_alone_reads_are_computed_batched_in_its_kernel():
     loss, feed = chain()
     step = tf.train.GradientDescentOptimizer(0.1).minimize(loss)
-    grouped, traced = tf.Session(), tf.Session()
-    for sess in (grouped, traced):
-        sess.run(tf.global_variables_initializer())
+    grouped, traced = sessions()
     for _ in range(3):
         grouped.run(step, feed)
         traced.run(step, feed, **TRACED)
-        for v in tf.global_variables():
-            assert grouped.run(v).tobytes() == traced.run(v).tobytes(), v.name
+        assert_same_bytes(grouped, traced, tf.global_variables())
     group, = update_steps(grouped)
     assert sorted(p.type for p in group.producers) == ["MatMul"] * 6 + ["SumTo"] * 6
     plan = max(grouped._plans.values(), key=lambda p: p.num_kernels)
@@ -164,15 +167,12 @@ def test_a_gradient_also_read_elsewhere_is_not_batched():
     pairs = opt.compute_gradients(loss)
     step = opt.apply_gradients(pairs)
     grad = pairs[0][0]
-    grouped, traced = tf.Session(), tf.Session()
-    for sess in (grouped, traced):
-        sess.run(tf.global_variables_initializer())
+    grouped, traced = sessions()
     for _ in range(2):
         got = grouped.run([step, grad], feed)[1]
         want = traced.run([step, grad], feed, **TRACED)[1]
         assert got.tobytes() == want.tobytes()
-        for v in tf.global_variables():
-            assert grouped.run(v).tobytes() == traced.run(v).tobytes(), v.name
+        assert_same_bytes(grouped, traced, tf.global_variables())
     group, = update_steps(grouped)
     assert group.producers is None  # (one gradient is fetched: the group takes the values)
 
