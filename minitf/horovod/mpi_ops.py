@@ -25,13 +25,19 @@ def _check_reducible(x):
                         "(%s)" % (x.dtype.name, x.name, ", ".join(basics._SUMMABLE)))
 
 
+def _on_host(op):
+    """Whether `op` runs on the host: its kernel then gets numpy arrays (the plan moves values
+    made on a device to the host first) and returns them as they are."""
+    return backend.array_module_for(op.device) is backend.HOST.xp
+
+
 def _host_kernel(op, collective):
     """A kernel that runs `collective(name, *host arrays)` and returns arrays of the op's
     device: MPI moves host buffers, so device arrays are staged through the host."""
     xp = backend.array_module_for(op.device)
     name = op.name
     to_numpy = backend.to_numpy
-    if xp is backend.HOST.xp:  # the results are host arrays already
+    if _on_host(op):  # the results are host arrays already
         def run(*arrays):
             # (a grouped reduction's outputs are a tuple already)
             result = collective(name, *[to_numpy(a) for a in arrays])
@@ -59,8 +65,10 @@ class HorovodAllreduce(OpDef):
         return TensorSpec(x.shape, x.dtype)
 
     def bind(self, ctx, op):
-        reduce = basics.FusedAllreduce(op.name)
-        return _host_kernel(op, lambda name, x: reduce([x])[0])
+        step = basics.FusedAllreduce(op.name).step
+        if _on_host(op):
+            return lambda x: step(x)[0]
+        return _host_kernel(op, lambda name, x: step(x)[0])
 
     def grad(self, op, dy):
         return [_allreduce(dy)]
@@ -81,8 +89,10 @@ class HorovodGroupedAllreduce(OpDef):
         return [TensorSpec(x.shape, x.dtype) for x in xs]
 
     def bind(self, ctx, op):
-        reduce = basics.FusedAllreduce(op.name, self.postscale)
-        return _host_kernel(op, lambda name, *xs: reduce(xs))
+        step = basics.FusedAllreduce(op.name, self.postscale).step
+        if _on_host(op):
+            return step  # the kernel itself: a layer less in every training step
+        return _host_kernel(op, lambda name, *xs: step(*xs))
 
     def grad(self, op, *dys):
         dys = [dy if dy is not None else zeros_like(y) for dy, y in zip(dys, op.outputs)]
