@@ -10,12 +10,14 @@ Workloads (each one its own MPI job of --ranks processes, started by this script
   big         one 64 MiB float32 tensor, minitf against raw;
   mlp-step    one Adam step of the MLP with hvd.DistributedOptimizer, global batch 512 split
               over the ranks (run it with --ranks 1 and --ranks 2 for the scaling).
-The variants of a workload are timed in short rounds taken in turn (raw, minitf, ..., then
-..., minitf, raw), so load on a shared machine hits them alike; the script prints the median and
-range of the per-call time (rank 0's clock, after a barrier) and of the per-round ratio to raw,
-then the 10th percentile and median of single calls (the 10th percentile: a call no other
-process interrupted) and the median per-round ratio of rank 0's CPU time (a rank waiting for
-its peer spins, so CPU time counts the waits too, but not the time the rank was off the core).
+The variants of a workload take turns call by call (raw, minitf, ..., then ..., minitf, raw),
+in rounds of 20 calls each (1 for 64 MiB) that start at a barrier, so load on a shared machine
+hits them alike; the script prints the median and range of the per-call time of a round
+(rank 0's clock) and of the per-round ratio to raw, then the 10th percentile and median of
+single calls (the 10th percentile: a call no other process interrupted), the median per-round
+ratio of rank 0's CPU time (a rank waiting for its peer spins, so CPU time counts the waits
+too, but not the time the rank was off the core), and the median ratio of each call to the
+raw call made next to it.
 
     python benchmarks/allreduce.py [--ranks 2] [--repeat 5]
 """
@@ -48,29 +50,36 @@ def per_call(fn, comm, repeat, inner):
 
 
 def alternating(variants, comm, rounds, inner):
-    """Per-call times of each variant over `rounds` short rounds taken in turn, in alternating
-    order (ABC, CBA, ABC...), so that a burst of load on a shared machine, or the one variant
-    that warms the caches for the next, hits every variant alike: compare them round by
-    round. Also each call's own time (its 10th percentile is what a call costs when no other
-    process takes the core meanwhile) and the CPU time of each round (this thread's)."""
+    """Per-call times of each variant over `rounds` rounds. Within a round the variants take
+    turns call by call (raw, minitf, ..., then ..., minitf, raw, ...), so whatever else runs on
+    a shared machine meets each variant alike down to a single call: compare them round by
+    round, or call by call (`pairs`: each call's time over the raw call next to it). Also
+    each call's own time (its 10th percentile is what a call costs when no other process
+    takes the core meanwhile) and the CPU time of each round (this thread's)."""
     for fn in variants.values():
         fn()
+    names = list(variants)
+    orders = [list(variants.items()), list(variants.items())[::-1]]
     samples = {name: [] for name in variants}
     calls = {name: [] for name in variants}
     cpu = {name: [] for name in variants}
     clock, thread_time = time.perf_counter, time.thread_time
     for k in range(rounds):
-        for name, fn in (list(variants.items()) if k % 2 == 0
-                         else list(variants.items())[::-1]):
-            took = calls[name]
-            comm.Barrier()
-            t0, c0 = clock(), thread_time()
-            for _ in range(inner):
-                t1 = clock()
+        took = {name: 0.0 for name in names}
+        used = {name: 0.0 for name in names}
+        comm.Barrier()
+        for j in range(inner):
+            for name, fn in orders[(j + k) % 2]:
+                c0 = thread_time()
+                t0 = clock()
                 fn()
-                took.append(clock() - t1)
-            samples[name].append((clock() - t0) / inner)
-            cpu[name].append((thread_time() - c0) / inner)
+                t1 = clock()
+                used[name] += thread_time() - c0
+                took[name] += t1 - t0
+                calls[name].append(t1 - t0)
+        for name in names:
+            samples[name].append(took[name] / inner)
+            cpu[name].append(used[name] / inner)
     return samples, calls, cpu
 
 
@@ -180,6 +189,11 @@ def main():
                     cpu_ratios = sorted(c / b for c, b in zip(cpu[name], cpu["raw, one buffer"]))
                     line += ": %.2fx, %.2fx raw; CPU per round %.2fx raw" % (
                         p10 / base10, p50 / base50, statistics.median(cpu_ratios))
+                    # each call against the raw call made next to it (same moment's load)
+                    pairs = sorted(c / b for c, b in zip(calls[name], calls["raw, one buffer"]))
+                    quarter = len(pairs) // 4
+                    line += "\n  %26s call by call %.2fx raw (middle half %.2f-%.2f)" % (
+                        "", statistics.median(pairs), pairs[quarter], pairs[-1 - quarter])
                 print(line)
 
 if __name__ == "__main__":
