@@ -343,6 +343,59 @@ def test_sampler_expected_counts_from_its_table_are_the_computed_ones(sampler):
                                       np.log1p(-op.probability(outside.astype(np.float64))))
 
 
+def _reference_distinct(draw, rng, n):
+    # The samplers' unique draws written the plain way (what they did before one sort found
+    # the first occurrences): draw 2 * (n - found) + 8 values at a time, keep each class the
+    # first time it is drawn, count every draw up to the n-th class.
+    chosen, tries = [], 0
+    while len(chosen) < n:
+        for v in draw(rng, 2 * (n - len(chosen)) + 8).tolist():
+            tries += 1
+            if v not in chosen:
+                chosen.append(v)
+                if len(chosen) == n:
+                    break
+    return chosen, tries
+
+
+@pytest.mark.parametrize("sampler", ["LogUniformCandidateSampler", "UniformCandidateSampler"])
+def test_unique_sampler_draws_the_same_classes_as_the_plain_loop(sampler):
+    # Same seed, same classes in the same order and the same number of tries (which the
+    # expected counts use), including ranges so small that one round of draws is not enough.
+    from minitf.framework.registry import REGISTRY
+    for num_sampled, range_max in [(64, 50000), (8, 200), (64, 80), (60, 64), (10, 10), (1, 1)]:
+        op = REGISTRY[sampler](num_true=1, num_sampled=num_sampled, unique=True,
+                               range_max=range_max)
+        ours, theirs = np.random.default_rng(5), np.random.default_rng(5)
+        for _ in range(40):
+            sampled, tries = op.draw_distinct(ours, num_sampled)
+            want, want_tries = _reference_distinct(op.draw, theirs, num_sampled)
+            assert sampled.dtype == np.int64
+            assert sampled.tolist() == want and tries == want_tries
+        sampled, true_count, sampled_count = op.sample(np, ours, np.array([[0], [range_max - 1]]))
+        want, tries = _reference_distinct(op.draw, theirs, num_sampled)
+        assert sampled.tolist() == want
+        p = op.probability(np.asarray(want + [0, range_max - 1], np.float64))
+        # (-expm1(tries * log1p(-p)), the chance of being drawn at least once; with no
+        # repeat drawn, p * num_sampled, as TF's samplers)
+        expected = ((p * num_sampled) if tries == num_sampled else
+                    -np.expm1(tries * np.log1p(-p))).astype(np.float32)
+        np.testing.assert_array_equal(sampled_count, expected[:-2])
+        np.testing.assert_array_equal(true_count.ravel(), expected[-2:])
+
+
+def test_log_uniform_sampler_follows_zipfs_law():
+    # Without unique, the classes drawn follow P(k) = log((k + 2) / (k + 1)) / log(range + 1).
+    from minitf.framework.registry import REGISTRY
+    op = REGISTRY["LogUniformCandidateSampler"](num_true=1, num_sampled=1, unique=False,
+                                                  range_max=20)
+    draws = op.draw(np.random.default_rng(2), 200_000)
+    freq = np.bincount(draws, minlength=20) / draws.size
+    p = op.probability(np.arange(20, dtype=np.float64))
+    assert draws.min() >= 0 and draws.max() < 20
+    np.testing.assert_allclose(freq, p, atol=4 * np.sqrt(p * (1 - p) / draws.size).max())
+
+
 def test_word2vec_with_nce_loss_trains_and_updates_only_rows_it_touched():
     rng = np.random.default_rng(0)
     vocab, dim = 200, 16

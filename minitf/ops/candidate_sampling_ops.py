@@ -55,35 +55,42 @@ class _CandidateSampler(RandomOp):
 
     def sample(self, xp, rng, true_classes):
         n = self.num_sampled
-        if not self.unique:
-            sampled, tries = self.draw(rng, n), n
+        if self.unique:
+            sampled, tries = self.draw_distinct(rng, n)
         else:
-            chosen, seen, tries = [], set(), 0
-            while len(chosen) < n:
-                batch = self.draw(rng, 2 * (n - len(chosen)) + 8).tolist()
-                if not chosen:  # the first draws (usually enough): distinct values in order
-                    distinct = list(dict.fromkeys(batch))
-                    if len(distinct) >= n:
-                        chosen, tries = distinct[:n], batch.index(distinct[n - 1]) + 1
-                        break
-                for v in batch:
-                    tries += 1
-                    if v not in seen:
-                        seen.add(v)
-                        chosen.append(v)
-                        if len(chosen) == n:
-                            break
-            sampled = np.asarray(chosen, np.int64)
+            sampled, tries = self.draw(rng, n), n
         true_classes = np.asarray(true_classes)  # (the expected counts of both, in one pass)
         ids = np.concatenate([true_classes.reshape(-1), sampled])
         if tries == n:
             expected = (self.probability(ids.astype(np.float64)) * n).astype(np.float32)
-        else:
-            expected = (-np.expm1(tries * self.log1p_neg_p(ids))).astype(np.float32)
+        else:  # -expm1(tries * log1p(-p)), in place (the same bits: negation is exact)
+            scaled = self.log1p_neg_p(ids)
+            scaled *= tries
+            expected = np.expm1(scaled, out=scaled).astype(np.float32)
+            np.negative(expected, out=expected)
         k = true_classes.size
         return (xp.asarray(sampled), xp.asarray(expected[:k].reshape(true_classes.shape)),
                 xp.asarray(expected[k:]))
 
+    def draw_distinct(self, rng, n):
+        """(n distinct classes in the order first drawn, int64; how many draws that took):
+        draws 2n + 8 values and keeps the first occurrences (one sort); in the rare case that
+        they hold fewer than n classes, goes on drawing 2 * (n - found) + 8 at a time."""
+        draws = self.draw(rng, 2 * n + 8)
+        first = first_occurrences(draws)
+        if first.size >= n:
+            return draws[first[:n]], int(first[n - 1]) + 1
+        chosen = draws[first].tolist()
+        seen, tries = set(chosen), draws.size
+        while len(chosen) < n:
+            for v in self.draw(rng, 2 * (n - len(chosen)) + 8).tolist():
+                tries += 1
+                if v not in seen:
+                    seen.add(v)
+                    chosen.append(v)
+                    if len(chosen) == n:
+                        break
+        return np.asarray(chosen, np.int64), tries
 
     def log1p_neg_p(self, ids):
         """log1p(-P(k)) of each class k in `ids`: looked up in a table of the whole range when
@@ -103,6 +110,19 @@ class _CandidateSampler(RandomOp):
         return table.take(ids)
 
 
+def first_occurrences(values):
+    """The positions of the first occurrence of each distinct value of the 1-D array `values`,
+    in increasing order (a stable sort puts each value's first occurrence first in its run)."""
+    order = values.argsort(kind="stable")
+    ordered = values[order]
+    starts = np.empty(values.shape, bool)
+    starts[:1] = True
+    np.not_equal(ordered[1:], ordered[:-1], out=starts[1:])
+    first = order[starts]
+    first.sort()
+    return first
+
+
 _TABLE_MAX_CLASSES = 1 << 20
 _TABLES = {}  # {(sampler class, range_max): log1p(-P(k)) for every class k}
 
@@ -113,9 +133,11 @@ class LogUniformCandidateSampler(_CandidateSampler):
     vocabularies sorted by decreasing frequency."""
 
     def draw(self, rng, count):
-        log_range = math.log(self.range_max + 1)
-        values = np.exp(rng.random(count) * log_range).astype(np.int64) - 1
-        return values % self.range_max
+        values = rng.random(count)
+        values *= math.log(self.range_max + 1)
+        values = np.exp(values, out=values).astype(np.int64)
+        values -= 1
+        return np.remainder(values, self.range_max, out=values)
 
     def probability(self, k):
         return (np.log(k + 2.0) - np.log(k + 1.0)) / math.log(self.range_max + 1)
@@ -126,7 +148,9 @@ class UniformCandidateSampler(_CandidateSampler):
     """Classes drawn uniformly from [0, range_max)."""
 
     def draw(self, rng, count):
-        return (rng.random(count) * self.range_max).astype(np.int64)
+        values = rng.random(count)
+        values *= self.range_max
+        return values.astype(np.int64)
 
     def probability(self, k):
         return np.full(k.shape, 1.0 / self.range_max)
