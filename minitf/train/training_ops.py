@@ -1,12 +1,14 @@
 """Fused optimizer update ops (ApplyGradientDescent, ApplyAdam, ...): each updates its variable
 and slots in place with the formulas of TF1's training_ops kernels."""
 
+import functools
 import operator
 from typing import ClassVar
 
 from minitf import dtypes, errors
 from minitf.framework.registry import OpDef, register
 from minitf.framework.shapes import TensorShape, format_dims
+from minitf.framework.tensor_util import constant_value
 from minitf.framework.tensor import TensorSpec
 from minitf.ops.op_util import dtype_error, type_mismatch_error
 from minitf.ops.scatter_ops import check_row_indices
@@ -88,6 +90,98 @@ class ApplyOp(OpDef):
     def update(self, xp, scratch, var, *args):
         raise NotImplementedError
 
+    # Updates of small variables of one kind (and dtype) with the same hyperparameters run as
+    # one kernel: a dozen ufunc calls cost the same on a bias of 10 elements as on one of
+    # 16,384, so on all the small variables together they cost what they cost on one. Only
+    # small ones: the arena's gradients' array costs as much memory as the variables it holds.
+    GROUP_MAX_ELEMENTS = 16384
+
+    def group_key(self, op):
+        size = op.inputs[0].shape.num_elements()
+        if size is None:
+            return None
+        if size > self.GROUP_MAX_ELEMENTS:
+            return op  # a key of its own: it runs alone, but does not part the small ones
+        return self, op.inputs[0].dtype, self.hyperparameters_key(op)
+
+    def hyperparameters_key(self, op):
+        """The part of group_key that updates run as one kernel must share: their
+        hyperparameters, the same tensors or constants of the same value (Keras gives each
+        update its own constant beta_1). The kernel checks the values again as it runs."""
+        return tuple(_value_key(t) for i, (name, t) in enumerate(zip(self.input_names,
+                                                                   op.inputs))
+                     if i > self.num_slots and name != self.grad_name)
+
+    def bind_group(self, ctx, ops, producers=None):
+        # The variables and their slots move into one array on the first run (`_Arena`: the
+        # variables, then each kind of slot), so that from the second run on the gradients are
+        # copied into one array and `update` runs once on the whole: the same float operations
+        # on each element as one kernel per variable, with the same hyperparameter values (all
+        # elementwise). Every shape is checked before the first write.
+        xp = ctx.xp_for(ops[0])
+        store = ctx.variables
+        count, kinds = len(ops), len(self.ref_inputs)
+        refs = [variable_storage(ctx, op, i) for i in self.ref_inputs for op in ops]
+        n = len(self.input_names) - kinds  # values per update
+        grad_at = self.input_names.index(self.grad_name) - kinds
+        at = [i * n + j for i in range(count) for j in range(n) if j != grad_at]
+        hyper = operator.itemgetter(*at)  # (at least two: two updates, a hyperparameter each)
+        per = len(at) // count
+        update, concatenate = self.update, xp.concatenate
+        scratch, alone = _Scratch(xp), [_Scratch(xp) for _ in ops]
+        arena, rebuilds, agreed = None, 0, None
+
+        def same_hyperparameters(values):
+            # (each run passes the same objects for a plan's constants and variables' reads
+            # of one tensor: compared by value once, then by identity)
+            nonlocal agreed
+            given = hyper(values)
+            firsts = given[:per] * (count - 1)
+            if all(map(operator.is_, given[per:], firsts)) or (
+                    agreed is not None and all(map(operator.is_, given, agreed))):
+                return True
+            if all(map(functools.partial(_same_value, xp), given[per:], firsts)):
+                agreed = given
+                return True
+            return False
+
+        def apply_all(*values):
+            nonlocal arena, rebuilds
+            states = _read_states(store, refs, lambda i: ops[i % count])
+            grads = values[grad_at::n]
+            held = arena is not None and arena.holds(states, grads)
+            if held and same_hyperparameters(values):
+                concatenate(grads, None, arena.grad_values)
+                args = [*values[:n]]
+                args[grad_at] = arena.grad_values
+                update(xp, scratch.like(arena.grad_values), *arena.parts, *args)
+                return
+            if not held:
+                for i, op in enumerate(ops):
+                    mine = states[i::count]
+                    shape = mine[0].shape
+                    if grads[i].shape != shape or any(s.shape != shape for s in mine):
+                        raise self._shape_error(op, mine, grads[i])
+            for i in range(count):
+                mine = states[i::count]
+                update(xp, alone[i].like(mine[0]), *mine, *values[i * n:(i + 1) * n])
+            # (the arrays this run read keep their updated values: what it fetches is right)
+            if not held:
+                rebuilds += 1
+                if rebuilds <= _REBUILDS:
+                    arena = _Arena(xp, store, refs, states, kinds=kinds)
+        return apply_all
+
+
+def _read_states(store, refs, op_of):
+    """The arrays of the variables `refs`, for in-place updates; FailedPreconditionError for
+    the first one not initialized, against `op_of(i)`, the update that reads refs[i]."""
+    try:
+        return [*map(store.__getitem__, refs)]
+    except KeyError:
+        i = next(i for i, r in enumerate(refs) if r not in store)
+        raise uninitialized_error(refs[i], op_of(i)) from None
+
 
 def _state_reader(ctx, op, ref_inputs):
     """A function returning the arrays of the variables behind `ref_inputs` (for in-place
@@ -136,22 +230,29 @@ class _Arena:
     """Variables (of one dtype) moved into one array: `store[ref]` becomes a view of `values`,
     holding the variable's current value. `grads` are views of `grad_values` of the same
     layout. A variable whose storage is replaced later (an assignment of another shape, a
-    restore that does not write in place) is no longer in the arena: `holds` says so."""
+    restore that does not write in place) is no longer in the arena: `holds` says so.
 
-    def __init__(self, xp, store, refs, states, grad_values=None):
+    With `kinds` > 1, `states` are that many runs of the same shapes (the variables, then each
+    kind of slot: m of each, then v of each): `parts` are the runs' pieces of `values`, and
+    `grad_values` is laid out as the first run."""
+
+    def __init__(self, xp, store, refs, states, grad_values=None, kinds=1):
         total = sum(v.size for v in states)
         self.values = xp.empty(total, states[0].dtype if states else None)
-        self.grad_values = xp.empty_like(self.values) if grad_values is None else grad_values
-        self.views, self.grads, self.shapes, start = [], [], [], 0
+        size = total // kinds
+        self.parts = [self.values[i * size:(i + 1) * size] for i in range(kinds)]
+        self.grad_values = xp.empty_like(self.parts[0]) if grad_values is None else grad_values
+        self.views, self.grads, start = [], [], 0
         for ref, var in zip(refs, states):
             end = start + var.size
             view = self.values[start:end].reshape(var.shape)
             view[...] = var
             store[ref] = view
             self.views.append(view)
-            self.grads.append(self.grad_values[start:end].reshape(var.shape))
-            self.shapes.append(var.shape)
+            if start < size:
+                self.grads.append(self.grad_values[start:end].reshape(var.shape))
             start = end
+        self.shapes = [*map(_shape, self.grads)]
 
     def holds(self, states, deltas):
         """Whether `states` are still the arena's views and `deltas` have their shapes."""
@@ -172,6 +273,23 @@ def _size(shape):
 def _one(index):
     """A getter of one argument as a one-element tuple (as itemgetter of several gives)."""
     return lambda values: (values[index],)
+
+
+def _value_key(tensor):
+    """A group key part for a hyperparameter: its value when known at build time, else the
+    tensor."""
+    value = constant_value(tensor)
+    if value is None:
+        return tensor
+    return value.dtype.str, value.shape, value.tobytes()
+
+
+def _same_value(xp, a, b):
+    """Whether hyperparameter values `a` and `b` are the same bits (a -0.0 is not 0.0)."""
+    if a is b:
+        return True
+    a, b = xp.asarray(a), xp.asarray(b)
+    return a.dtype == b.dtype and a.shape == b.shape and a.tobytes() == b.tobytes()
 
 
 def _split(flat, shapes):
@@ -212,15 +330,8 @@ class ApplyGradientDescent(ApplyOp):
     def update(self, xp, scratch, var, alpha, delta):
         var -= xp.multiply(delta, alpha, out=scratch(0))
 
-    # Only small variables are grouped: the call a group saves per update matters for them,
-    # and the arena's second array (the gradients') costs as much memory as the variables.
-    GROUP_MAX_ELEMENTS = 16384
-
-    def group_key(self, op):
-        size = op.inputs[0].shape.num_elements()
-        if size is None or size > self.GROUP_MAX_ELEMENTS:
-            return None
-        return type(self), op.inputs[0].dtype
+    def hyperparameters_key(self, op):
+        return ()  # (any alpha: its kernel multiplies each gradient by its own)
 
     batch_input = 1  # delta
 
@@ -240,11 +351,7 @@ class ApplyGradientDescent(ApplyOp):
 
         def apply_all(*values):
             nonlocal arena, rebuilds
-            try:
-                states = [*map(store.__getitem__, refs)]
-            except KeyError:
-                i = next(i for i, r in enumerate(refs) if r not in store)
-                raise uninitialized_error(refs[i], ops[i]) from None
+            states = _read_states(store, refs, lambda i: ops[i])
             alphas, deltas = values[::2], values[1::2]
             if arena is not None and arena.holds(states, deltas):
                 for delta, alpha, g in zip(deltas, alphas, arena.grads):
@@ -299,11 +406,7 @@ class ApplyGradientDescent(ApplyOp):
             values = (alpha,) + inputs
             for batch, out, columns in runs:
                 batch(out, *[column(values) for column in columns])
-            try:
-                states = [*map(store.__getitem__, refs)]
-            except KeyError:
-                i = next(i for i, r in enumerate(refs) if r not in store)
-                raise uninitialized_error(refs[i], ops[order[i]]) from None
+            states = _read_states(store, refs, lambda i: ops[order[i]])
             if arena is not None and all(map(operator.is_, states, arena.views)):
                 multiply(grads, alpha, grads)
                 subtract(arena.values, grads, arena.values)
@@ -484,6 +587,9 @@ class SparseApplyOp(ApplyOp):
                              "index)" % (self.grad_name, format_dims(var.shape.as_tuple()),
                                          format_dims(grad.shape.as_tuple())))
         return TensorSpec(var.shape, var.dtype)
+
+    def group_key(self, op):
+        return None
 
     def bind(self, ctx, op):
         xp = ctx.xp_for(op)

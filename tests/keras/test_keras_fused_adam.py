@@ -7,6 +7,7 @@ import minitf as tf
 from minitf import keras
 from minitf.keras import backend as K
 from minitf.keras import layers as L
+from minitf.train.training_ops import ApplyAdam
 
 
 def _trajectory(constraint):
@@ -33,3 +34,30 @@ def test_fused_adam_follows_the_rule():
     for a, b in zip(fused_weights, rule_weights):
         np.testing.assert_allclose(a, b, rtol=1e-5, atol=1e-6)
     assert abs(fused_weights[0] - 0.1).max() > 0.05  # it did move
+
+
+def _fit_weights():
+    """A small Keras model's weights and Adam state after two epochs of fit."""
+    K.clear_session()
+    tf.set_random_seed(0)
+    rng = np.random.RandomState(0)
+    x = rng.normal(size=(96, 6)).astype("float32")
+    y = rng.randint(0, 3, 96)
+    model = keras.Sequential([keras.layers.Dense(8, activation="relu", input_shape=(6,)),
+                              keras.layers.Dense(3, activation="softmax")])
+    model.compile(keras.optimizers.Adam(0.01), "sparse_categorical_crossentropy")
+    model.fit(x, y, batch_size=16, epochs=2, verbose=0, shuffle=False)
+    state = model.get_weights() + K.batch_get_value(model.optimizer.keras_weights())
+    assert len(state) == 4 + 1 + 8  # (weights, iterations, m and v of each)
+    return [w.tobytes() for w in state]
+
+
+def test_the_weights_updates_grouped_give_the_bytes_of_one_kernel_each(monkeypatch):
+    groups, bind_group = [], ApplyAdam.bind_group
+    monkeypatch.setattr(ApplyAdam, "bind_group", lambda self, ctx, ops, producers=None: (
+        groups.append(len(ops)), bind_group(self, ctx, ops, producers))[1])
+    grouped = _fit_weights()
+    assert groups == [4]  # the train function's plan: the four weights' updates as one
+    monkeypatch.setattr(ApplyAdam, "group_key", lambda self, op: None)
+    assert _fit_weights() == grouped
+    assert groups == [4]
