@@ -27,6 +27,8 @@ time, in one thread (TF's inter-op pool of size 1).
 import os
 import time
 
+from minitf.client.workers import available_cores
+
 # Op types whose kernels call BLAS / LAPACK (numpy's matmul, tensordot, einsum, linalg), and
 # the ops that run sub-graphs (If, While), which may.
 BLAS_OP_TYPES = frozenset((
@@ -55,13 +57,6 @@ def env_threads(environ=None):
         if value.isdigit() and int(value) > 0:
             return int(value)
     return None
-
-
-def available_cores():
-    try:
-        return len(os.sched_getaffinity(0))
-    except (AttributeError, OSError):
-        return os.cpu_count() or 1
 
 
 def decide(uses_blas, config_threads=0, env=None, single_run_seconds=None, free_cores=1.0,
