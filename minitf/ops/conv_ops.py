@@ -29,7 +29,8 @@ from minitf.framework.tensor import TensorSpec
 from minitf.framework.tensor_util import constant_value, constant_value_as_shape
 from minitf.ops.array_ops import expand_dims, shape, squeeze, zeros_like
 from minitf.ops.constant_op import convert_to_tensor
-from minitf.ops.op_util import dtype_error, rank_error, type_mismatch_error
+from minitf.ops.op_util import (SHARED_ARRAY, batch_tiles, dtype_error, each_tile, kernel_splitter,
+                               rank_error, type_mismatch_error, work_array)
 
 __all__ = ["conv2d", "conv2d_transpose", "conv2d_backprop_input", "conv2d_backprop_filter",
            "depthwise_conv2d", "depthwise_conv2d_native", "separable_conv2d", "conv1d",
@@ -40,6 +41,11 @@ __all__ = ["conv2d", "conv2d_transpose", "conv2d_backprop_input", "conv2d_backpr
 # array stays small. Measured (docs/performance.md): tiles of 1-8 MiB took 20-25% less CPU time
 # than one matrix for the whole batch; 4 MiB keeps the matmuls few for two BLAS threads.
 COL_BYTES = 4 << 20
+
+# The filter gradient sums a partial product per tile group (_filter_groups): one group per
+# tile while their partial sums take at most PARTS_BYTES, else FILTER_GROUPS groups.
+PARTS_BYTES = 16 << 20
+FILTER_GROUPS = 8
 
 # MaxPoolGrad runs in tiles of whole images of at most this many bytes of input, so that the
 # window taps, which read the input and write the gradient one tap at a time, find the cache
@@ -206,14 +212,35 @@ class _Windowed(OpDef):
         return out if self.data_format == "NHWC" else None
 
     def bind(self, ctx, op):
-        """The kernel, with the session's Workspace for its temporaries."""
+        """The kernel, with the session's Workspace for its temporaries and the run's splitter
+        (None: run every tile in this thread)."""
         xp = ctx.xp_for(op)
-        return functools.partial(self.compute, xp, work=ctx.buffers.workspace(xp))
+        return functools.partial(self.compute, xp, work=ctx.buffers.workspace(xp),
+                                 split=kernel_splitter(ctx, xp))
 
 
-def _array(xp, work, index, shape, dtype):
-    """A temporary for a kernel: the Workspace's index-th array, or a fresh one without one."""
-    return xp.empty(shape, dtype) if work is None else work.array(index, shape, dtype)
+def _fill_pad(x, pad_h, pad_w, value, into):
+    """Writes x (NHWC) padded with `value` on height and width into `into`. When the border is
+    at least a quarter of the padded array, the whole array is filled first (one contiguous
+    fill instead of strided runs of a few pixels at each row's ends) and the interior copied
+    over it."""
+    n, h, w, c = x.shape
+    (top, bottom), (left, right) = pad_h, pad_w
+    hp, wp = into.shape[1:3]
+    if 4 * (hp * wp - h * w) >= hp * wp:
+        into[...] = value
+    else:
+        into[:, :top] = value
+        into[:, top + h:] = value
+        into[:, top:top + h, :left] = value
+        into[:, top:top + h, left + w:] = value
+    into[:, top:top + h, left:left + w] = x
+    return into
+
+
+def _padded_shape(x_shape, pad_h, pad_w):
+    n, h, w, c = x_shape
+    return (n, h + sum(pad_h), w + sum(pad_w), c)
 
 
 def _pad_hw(xp, x, pad_h, pad_w, value=0, work=None):
@@ -221,15 +248,8 @@ def _pad_hw(xp, x, pad_h, pad_w, value=0, work=None):
     given (x itself when there is no padding)."""
     if not any(pad_h) and not any(pad_w):
         return x
-    n, h, w, c = x.shape
-    (top, bottom), (left, right) = pad_h, pad_w
-    out = _array(xp, work, 0, (n, h + top + bottom, w + left + right, c), x.dtype)
-    out[:, :top] = value
-    out[:, top + h:] = value
-    out[:, top:top + h, :left] = value
-    out[:, top:top + h, left + w:] = value
-    out[:, top:top + h, left:left + w] = x
-    return out
+    out = work_array(xp, work, 0, _padded_shape(x.shape, pad_h, pad_w), x.dtype)
+    return _fill_pad(x, pad_h, pad_w, value, out)
 
 
 def _crop_hw(x, pad_h, pad_w, h, w):
@@ -249,41 +269,59 @@ def _patches(xp, xpad, kh, kw, oh, ow, strides, dilations):
 def _tiles(n, bytes_per_item, limit=None):
     """Slices of the batch whose im2col matrices stay under COL_BYTES (or `limit`; whole images
     only); one empty slice for an empty batch."""
-    step = max(1, (COL_BYTES if limit is None else limit) // max(bytes_per_item, 1))
-    return [slice(b, min(b + step, n)) for b in range(0, n, step)] or [slice(0, 0)]
+    return batch_tiles(n, bytes_per_item, COL_BYTES if limit is None else limit)
 
 
-def _im2col_tiles(xp, work, xpad, kh, kw, oh, ow, strides, dilations):
-    """Yields (batch slice, im2col matrix) for each tile of whole images of the padded NHWC
-    input: the (pixels, kh*kw*c) matrix of the tile's windows, in the Workspace's array 1
-    (the next tile overwrites it). With one input channel the matrix is built transposed, a
-    row per filter tap (each row a shifted copy of the images, read in runs of a whole image
-    row instead of windows of kw numbers), and the view yielded is its transpose, which matmul
-    reads as it is (LeNet's first layer, 1 -> 32 channels 5x5 on 28x28: forward 4.0 -> 1.7 ms,
-    filter gradient 3.5 -> 2.1 ms at one thread; with 2 or more channels the window-major
-    matrix is as fast or faster)."""
-    n, _, _, c = xpad.shape
-    k = kh * kw * c
-    patches = _patches(xp, xpad, kh, kw, oh, ow, strides, dilations)
-    tiles = _tiles(n, oh * ow * k * xpad.itemsize)
-    flat = _array(xp, work, 1, (tiles[0].stop * oh * ow * k,), xpad.dtype)
-    for t in tiles:
-        rows = (t.stop - t.start) * oh * ow
-        if c == 1:
-            tile = flat[:rows * k].reshape(k, rows)
-            tile.reshape(kh, kw, 1, t.stop - t.start, oh, ow)[...] = \
-                patches[t].transpose(3, 4, 5, 0, 1, 2)
-            yield t, tile.T
-        else:
-            tile = flat[:rows * k].reshape(rows, k)
-            tile.reshape(patches[t].shape)[...] = patches[t]
-            yield t, tile
+class _Im2col:
+    """The im2col matrices of one convolution, built a tile of whole images at a time: for the
+    images of a tile, their padded copy and the (pixels, kh*kw*c) matrix of their windows, both
+    in the caller's scratch arrays (small enough to stay in cache for the matmul that reads
+    them). With one input channel the matrix is built transposed, a row per filter tap (each
+    row a shifted copy of the images, read in runs of a whole image row instead of windows of
+    kw numbers), and the view returned is its transpose, which matmul reads as it is (LeNet's
+    first layer, 1 -> 32 channels 5x5 on 28x28: forward 4.0 -> 1.7 ms, filter gradient 3.5 ->
+    2.1 ms at one thread; with 2 or more channels the window-major matrix is as fast or
+    faster)."""
+
+    def __init__(self, xp, x, kh, kw, pads, oh, ow, strides, dilations):
+        self.xp, self.x, self.pads = xp, x, pads
+        self.geometry = (kh, kw, oh, ow, strides, dilations)
+        self.padded = any(pads[0] + pads[1])
+        n, _, _, c = x.shape
+        self.k = kh * kw * c
+        self.tiles = _tiles(n, oh * ow * self.k * x.itemsize)
+
+    def scratch(self):
+        """(shape, dtype) of the scratch arrays `tile` needs: padded images, then the matrix."""
+        m = self.tiles[0].stop - self.tiles[0].start
+        kh, kw, oh, ow, _, _ = self.geometry
+        pad = _padded_shape((m,) + self.x.shape[1:], *self.pads) if self.padded else (0,)
+        return [(pad, self.x.dtype), ((m * oh * ow * self.k,), self.x.dtype)]
+
+    def tile(self, arrays, t):
+        """The im2col matrix (pixels, k) of the images in slice t, in arrays[1]."""
+        kh, kw, oh, ow, strides, dilations = self.geometry
+        x = self.x[t]
+        m = x.shape[0]
+        if self.padded:
+            x = _fill_pad(x, *self.pads, 0, arrays[0][:m])
+        patches = _patches(self.xp, x, kh, kw, oh, ow, strides, dilations)
+        rows, k = m * oh * ow, self.k
+        flat = arrays[1][:rows * k]
+        if x.shape[3] == 1:
+            tile = flat.reshape(k, rows)
+            tile.reshape(kh, kw, 1, m, oh, ow)[...] = patches.transpose(3, 4, 5, 0, 1, 2)
+            return tile.T
+        tile = flat.reshape(rows, k)
+        tile.reshape(patches.shape)[...] = patches
+        return tile
 
 
-def _im2col_conv(xp, work, x, w, pads, strides, dilations, out):
+def _im2col_conv(xp, work, split, x, w, pads, strides, dilations, out):
     """Writes into `out` (n, oh, ow, o) the convolution of NHWC x, padded by pads = (pad_h,
-    pad_w), with HWIO w: per tile of images, its im2col matrix (_im2col_tiles) times the
-    filter matrix. A 1x1 filter of stride 1 over unpadded x is one matmul of x itself."""
+    pad_w), with HWIO w: per tile of images, its im2col matrix (_Im2col) times the filter
+    matrix, the tiles split over the workers. A 1x1 filter of stride 1 over unpadded x is one
+    matmul of x itself."""
     n, _, _, c = x.shape
     kh, kw, _, o = w.shape
     _, oh, ow, _ = out.shape
@@ -291,9 +329,11 @@ def _im2col_conv(xp, work, x, w, pads, strides, dilations, out):
     if kh == kw == 1 and not any(pads[0] + pads[1]) and tuple(strides) == (1, 1):
         xp.matmul(x.reshape(-1, c), wmat, out=out.reshape(-1, o))
         return out
-    xpad = _pad_hw(xp, x, pads[0], pads[1], work=work)
-    for t, tile in _im2col_tiles(xp, work, xpad, kh, kw, oh, ow, strides, dilations):
-        xp.matmul(tile, wmat, out=out[t].reshape(-1, o))
+    cols = _Im2col(xp, x, kh, kw, pads, oh, ow, strides, dilations)
+
+    def tile(arrays, t):
+        xp.matmul(cols.tile(arrays, t), wmat, out=out[t].reshape(-1, o))
+    each_tile(xp, work, split, cols.tiles, cols.scratch(), tile)
     return out
 
 
@@ -320,18 +360,19 @@ class _ConvAttrs(_Windowed):
         x, w = op.inputs
         return [self._family_op(1, [shape(x), w, dy]), self._family_op(2, [x, shape(w), dy])]
 
-    def _backprop_input_compute(self, xp, input_sizes, w, dy, out=None, work=None):
+    def _backprop_input_compute(self, xp, input_sizes, w, dy, out=None, work=None,
+                                split=None):
         sizes = _nhwc_dims(_runtime_sizes(input_sizes), self.data_format)
         return self.from_nhwc(xp, self._backprop_input(xp, sizes, w, self.to_nhwc(xp, dy),
-                                                       self.nhwc_out(out), work), out)
+                                                       self.nhwc_out(out), work, split), out)
 
     def _backprop_input_grad(self, op, ddx):
         _, w, dy = op.inputs
         return [None, self._family_op(2, [ddx, shape(w), dy]), self._family_op(0, [ddx, w])]
 
-    def _backprop_filter_compute(self, xp, x, filter_sizes, dy, work=None):
+    def _backprop_filter_compute(self, xp, x, filter_sizes, dy, work=None, split=None):
         return self._backprop_filter(xp, self.to_nhwc(xp, x), _runtime_sizes(filter_sizes),
-                                     self.to_nhwc(xp, dy), work)
+                                     self.to_nhwc(xp, dy), work, split)
 
     def _backprop_filter_grad(self, op, ddw):
         x, _, dy = op.inputs
@@ -376,20 +417,22 @@ class _ConvBase(_ConvAttrs):
             oh, ow, _, _ = self.geometry(h, w, kh, kw)
         return TensorSpec(_from_nhwc_dims(n, oh, ow, o, self.data_format), dtype)
 
-    def _conv(self, xp, x, w, out=None, work=None):
+    def _conv(self, xp, x, w, out=None, work=None, split=None):
         """The forward convolution of NHWC x with HWIO w (into `out` when given)."""
         (n, h, wd, c), (kh, kw, o), (oh, ow), pads = self._runtime_geometry(
             _from_nhwc_dims(*x.shape, self.data_format), w.shape)
         if out is None:
             out = xp.empty((n, oh, ow, o), dtype=x.dtype)
-        return _im2col_conv(xp, work, x, w, pads, self._strides_hw(), self._dilations_hw(), out)
+        return _im2col_conv(xp, work, split, x, w, pads, self._strides_hw(),
+                            self._dilations_hw(), out)
 
-    def _backprop_input(self, xp, x_shape, w, dy, out=None, work=None):
+    def _backprop_input(self, xp, x_shape, w, dy, out=None, work=None, split=None):
         """d(conv)/d(input) for an NHWC input of x_shape (into `out` when given). Stride 1:
         the convolution of dy, padded by (effective filter size - 1 - the forward's padding)
         on each side, with the filter rotated by 180 degrees and its in/out channels swapped.
-        Otherwise (or when the forward padding exceeds the filter): one matmul into the
-        im2col layout per tile, then one strided scatter-add per filter tap."""
+        Otherwise (or when the forward padding exceeds the filter): per tile of images, one
+        matmul into the im2col layout, then one strided scatter-add per filter tap into the
+        tile's padded gradient."""
         n, h, wd, c = x_shape
         kh, kw, _, o = w.shape
         _, _, (oh, ow), (pad_h, pad_w) = self._runtime_geometry(
@@ -402,41 +445,73 @@ class _ConvBase(_ConvAttrs):
         full = ((eh - 1 - pad_h[0], eh - 1 - pad_h[1]), (ew - 1 - pad_w[0], ew - 1 - pad_w[1]))
         if strides == (1, 1) and min(full[0] + full[1]) >= 0 and c >= AS_CONV_MIN_CHANNELS:
             flipped = xp.transpose(w[::-1, ::-1], (0, 1, 3, 2))
-            return _im2col_conv(xp, work, dy, flipped, full, (1, 1), (dh, dw), out)
+            return _im2col_conv(xp, work, split, dy, flipped, full, (1, 1), (dh, dw), out)
         padded = any(pad_h + pad_w)
-        dxpad = _array(xp, work, 0, (n, h + sum(pad_h), wd + sum(pad_w), c), dy.dtype) \
-            if padded else out
-        dxpad[...] = 0
         wmat_t = w.reshape(kh * kw * c, o).T
         taps = self.taps(kh, kw, oh, ow)
         tiles = _tiles(n, oh * ow * kh * kw * c * dy.itemsize)
-        dcols = _array(xp, work, 1, (tiles[0].stop * oh * ow, kh * kw * c), dy.dtype)
-        for t in tiles:
-            tile = dcols[:(t.stop - t.start) * oh * ow]
-            xp.matmul(dy[t].reshape(-1, o), wmat_t, out=tile)
-            tile = tile.reshape(-1, oh, ow, kh, kw, c)
-            for k, (rows, cols) in enumerate(taps):
-                dxpad[t, rows, cols] += tile[:, :, :, k // kw, k % kw]
-        if padded:
-            out[...] = _crop_hw(dxpad, pad_h, pad_w, h, wd)
+        m = tiles[0].stop - tiles[0].start
+        scratch = [(_padded_shape((m, h, wd, c), pad_h, pad_w) if padded else (0,), dy.dtype),
+                   ((m * oh * ow, kh * kw * c), dy.dtype)]
+
+        def tile(arrays, t):
+            mt = t.stop - t.start
+            dxpad = arrays[0][:mt] if padded else out[t]
+            dxpad[...] = 0
+            cols = arrays[1][:mt * oh * ow]
+            xp.matmul(dy[t].reshape(-1, o), wmat_t, out=cols)
+            cols = cols.reshape(-1, oh, ow, kh, kw, c)
+            for k, (rows, columns) in enumerate(taps):
+                dxpad[:, rows, columns] += cols[:, :, :, k // kw, k % kw]
+            if padded:
+                out[t] = _crop_hw(dxpad, pad_h, pad_w, h, wd)
+        each_tile(xp, work, split, tiles, scratch, tile)
         return out
 
-    def _backprop_filter(self, xp, x, w_shape, dy, work=None):
+    def _backprop_filter(self, xp, x, w_shape, dy, work=None, split=None):
         """d(conv)/d(filter): the im2col matrix's transpose times the output gradient, summed
-        over the tiles."""
-        (n, h, wd, c), (kh, kw, o), (oh, ow), (pad_h, pad_w) = self._runtime_geometry(
+        over the tiles. The tiles form groups of consecutive tiles (`_filter_groups`, fixed by
+        the shapes alone); each group sums its tiles' products in order into its own partial
+        sum, and the partial sums are added in group order: the same result however many
+        threads ran the groups."""
+        (n, h, wd, c), (kh, kw, o), (oh, ow), pads = self._runtime_geometry(
             _from_nhwc_dims(*x.shape, self.data_format), w_shape,
             _from_nhwc_dims(*dy.shape, self.data_format))
-        xpad = _pad_hw(xp, x, pad_h, pad_w, work=work)
-        dw = None
-        for t, tile in _im2col_tiles(xp, work, xpad, kh, kw, oh, ow, self._strides_hw(),
-                                     self._dilations_hw()):
-            part = xp.matmul(tile.T, dy[t].reshape(-1, o))
-            if dw is None:
-                dw = part
-            else:
+        cols = _Im2col(xp, x, kh, kw, pads, oh, ow, self._strides_hw(), self._dilations_hw())
+        k = cols.k
+        groups = _filter_groups(cols.tiles, k * o * x.itemsize)
+        dw = xp.empty((k, o), dtype=x.dtype)
+        parts = dw[None] if len(groups) == 1 else \
+            work_array(xp, work, SHARED_ARRAY, (len(groups), k, o), x.dtype)
+
+        def group(arrays, item):
+            g, tiles = item
+            for i, t in enumerate(tiles):
+                a = cols.tile(arrays, t).T
+                d = dy[t].reshape(-1, o)
+                if i == 0:
+                    xp.matmul(a, d, out=parts[g])
+                else:
+                    parts[g] += xp.matmul(a, d, out=arrays[2])
+        each_tile(xp, work, split, list(enumerate(groups)),
+                   cols.scratch() + [((k, o) if max(map(len, groups)) > 1 else (0,), x.dtype)],
+                   group)
+        if len(groups) > 1:
+            xp.add(parts[0], parts[1], out=dw)
+            for part in parts[2:]:
                 dw += part
         return dw.reshape(kh, kw, c, o)
+
+
+def _filter_groups(tiles, part_bytes):
+    """The filter gradient's tiles in groups of consecutive tiles, one partial sum each: one
+    tile per group while the partial sums take at most PARTS_BYTES, else FILTER_GROUPS groups
+    as even as possible (fixed by the shapes, never by the thread count)."""
+    count = len(tiles)
+    g = min(count, max(FILTER_GROUPS, PARTS_BYTES // max(part_bytes, 1)))
+    size, extra = divmod(count, g)
+    bounds = [i * size + min(i, extra) for i in range(g + 1)]
+    return [tiles[bounds[i]:bounds[i + 1]] for i in range(g)]
 
 
 def _sizes_spec(op_type, sizes, arg, rank=4):
@@ -475,9 +550,9 @@ class Conv2D(_ConvBase):
         self._check_attrs()
         return self._out_spec(x.shape.as_tuple(), w.shape.as_tuple(), x.dtype)
 
-    def compute(self, xp, x, w, out=None, work=None):
+    def compute(self, xp, x, w, out=None, work=None, split=None):
         return self.from_nhwc(xp, self._conv(xp, self.to_nhwc(xp, x), w, self.nhwc_out(out),
-                                             work), out)
+                                             work, split), out)
 
     grad = _ConvAttrs._forward_grad
 
@@ -580,7 +655,7 @@ class _DepthwiseBase(_ConvAttrs):
                              % (self.type_name, list(dy_shape), [n, oh, ow, c * m]))
         return oh, ow, pad_h, pad_w
 
-    def _forward(self, xp, x, w, work=None):
+    def _forward(self, xp, x, w, work=None, split=None):
         n, h, wd, c = x.shape
         kh, kw, _, m = w.shape
         oh, ow, pad_h, pad_w = self._runtime(x.shape, w.shape)
@@ -590,7 +665,7 @@ class _DepthwiseBase(_ConvAttrs):
             out += xpad[:, rows, cols, :, None] * w[k // kw, k % kw]
         return out.reshape(n, oh, ow, c * m)
 
-    def _backprop_input(self, xp, x_shape, w, dy, out=None, work=None):
+    def _backprop_input(self, xp, x_shape, w, dy, out=None, work=None, split=None):
         n, h, wd, c = x_shape
         kh, kw, _, m = w.shape
         oh, ow, pad_h, pad_w = self._runtime(x_shape, w.shape, dy.shape)
@@ -600,7 +675,7 @@ class _DepthwiseBase(_ConvAttrs):
             dxpad[:, rows, cols] += xp.sum(dy * w[k // kw, k % kw], axis=-1)
         return xp.ascontiguousarray(_crop_hw(dxpad, pad_h, pad_w, h, wd))
 
-    def _backprop_filter(self, xp, x, w_shape, dy, work=None):
+    def _backprop_filter(self, xp, x, w_shape, dy, work=None, split=None):
         n, h, wd, c = x.shape
         kh, kw, _, m = w_shape
         oh, ow, pad_h, pad_w = self._runtime(x.shape, w_shape, dy.shape)
@@ -624,7 +699,7 @@ class DepthwiseConv2dNative(_DepthwiseBase):
         self._check_attrs()
         return self._out_spec(x.shape.as_tuple(), w.shape.as_tuple(), x.dtype)
 
-    def compute(self, xp, x, w, work=None):
+    def compute(self, xp, x, w, work=None, split=None):
         return self.from_nhwc(xp, self._forward(xp, self.to_nhwc(xp, x), w, work))
 
     grad = _ConvAttrs._forward_grad
@@ -706,6 +781,25 @@ class _PoolBase(_Windowed):
         return (kh, kw), (oh, ow), (pad_h, pad_w)
 
 
+def _pool_tiles(x, pads, scratch):
+    """(tiles of POOL_TILE_BYTES of padded input, scratch) for a pooling kernel over NHWC x:
+    the scratch arrays `scratch` preceded by the tile's padded input (_padded_tile)."""
+    shape = _padded_shape(x.shape, *pads)
+    tiles = _tiles(x.shape[0], x.itemsize * shape[1] * shape[2] * shape[3], POOL_TILE_BYTES)
+    m = tiles[0].stop - tiles[0].start
+    padded = any(pads[0] + pads[1])
+    return tiles, [((m,) + shape[1:] if padded else (0,), x.dtype)] + scratch
+
+
+def _padded_tile(xp, x, t, pads, arrays):
+    """The images t of NHWC x padded with the dtype's lowest value, in arrays[0] (the images
+    themselves when there is no padding)."""
+    if not any(pads[0] + pads[1]):
+        return x[t]
+    xs = x[t]
+    return _fill_pad(xs, *pads, _lowest(xp, x.dtype), arrays[0][:xs.shape[0]])
+
+
 def _lowest(xp, dtype):
     return -xp.inf if dtype.kind == "f" else xp.iinfo(dtype).min
 
@@ -738,21 +832,23 @@ class MaxPool(_PoolBase):
 
     supports_out = True
 
-    def compute(self, xp, x, out=None, work=None):
+    def compute(self, xp, x, out=None, work=None, split=None):
         """The maximum of the window taps, one tap at a time, in tiles of POOL_TILE_BYTES of
-        input (as MaxPoolGrad)."""
+        input (as MaxPoolGrad), split over the workers."""
         x = self.to_nhwc(xp, x)
-        (kh, kw), (oh, ow), (pad_h, pad_w) = self._runtime(x.shape)
-        xpad = _pad_hw(xp, x, pad_h, pad_w, _lowest(xp, x.dtype), work)
+        (kh, kw), (oh, ow), pads = self._runtime(x.shape)
         y = self.nhwc_out(out)
         if y is None:
             y = xp.empty((x.shape[0], oh, ow, x.shape[3]), dtype=x.dtype)
         taps = self.taps(kh, kw, oh, ow)
-        for t in _tiles(x.shape[0], xpad[:1].nbytes, POOL_TILE_BYTES):
-            xs, ys = xpad[t], y[t]
+        tiles, scratch = _pool_tiles(x, pads, [])
+
+        def tile(arrays, t):
+            xs, ys = _padded_tile(xp, x, t, pads, arrays), y[t]
             ys[...] = xs[:, taps[0][0], taps[0][1]]
             for rows, cols in taps[1:]:
                 xp.maximum(ys, xs[:, rows, cols], out=ys)
+        each_tile(xp, work, split, tiles, scratch, tile)
         return self.from_nhwc(xp, y, out)
 
     def grad(self, op, dy):
@@ -778,51 +874,56 @@ class MaxPoolGrad(_PoolBase):
 
     supports_out = True
 
-    def compute(self, xp, x, y, dy, out=None, work=None):
+    def compute(self, xp, x, y, dy, out=None, work=None, split=None):
         """Per window tap: where it holds its window's maximum and no earlier tap did, it gets
         the window's gradient. Windows that do not overlap (stride >= window) assign each
-        input position at most once, so the taps write straight into the result."""
+        input position at most once, so the taps write straight into the result. In tiles of
+        POOL_TILE_BYTES of input, split over the workers."""
         x, y, dy = (self.to_nhwc(xp, t) for t in (x, y, dy))
         if dy.shape != y.shape:
             raise ValueError("%s: grad has shape %s but orig_output has %s"
                              % (self.type_name, list(dy.shape), list(y.shape)))
-        (kh, kw), (oh, ow), (pad_h, pad_w) = self._runtime(x.shape, y.shape, "orig_output")
+        (kh, kw), (oh, ow), pads = self._runtime(x.shape, y.shape, "orig_output")
         n, h, w, c = x.shape
         sh, sw = _hw(self.strides, self.data_format)
-        xpad = _pad_hw(xp, x, pad_h, pad_w, _lowest(xp, x.dtype), work)
         dx = self.nhwc_out(out)
         if dx is None:
             dx = xp.empty((n, h, w, c), dtype=dy.dtype)
-        padded = any(pad_h + pad_w)
-        dxpad = _array(xp, work, 1, xpad.shape, dy.dtype) if padded else dx
+        padded = any(pads[0] + pads[1])
         disjoint = sh >= kh and sw >= kw
-        covered = disjoint and (oh * sh, ow * sw) == dxpad.shape[1:3] and (sh, sw) == (kh, kw)
-        tiles = _tiles(n, xpad[:1].nbytes, POOL_TILE_BYTES)
-        shape = (tiles[0].stop,) + y.shape[1:]
-        hit = _array(xp, work, 2, shape, bool)
-        free = _array(xp, work, 3, shape, bool)  # windows whose maximum is not found yet
-        part = None if disjoint else _array(xp, work, 4, shape, dy.dtype)
+        hp, wp = h + sum(pads[0]), w + sum(pads[1])
+        covered = disjoint and (oh * sh, ow * sw) == (hp, wp) and (sh, sw) == (kh, kw)
+        tiles, _ = _pool_tiles(x, pads, [])
+        m = tiles[0].stop - tiles[0].start
+        shape = (m,) + y.shape[1:]
+        tiles, scratch = _pool_tiles(x, pads, [
+            ((m, hp, wp, c) if padded else (0,), dy.dtype),  # the tile's padded gradient
+            (shape, bool), (shape, bool),  # hit; windows whose maximum is not found yet
+            (shape if not disjoint else (0,), dy.dtype)])
         taps = self.taps(kh, kw, oh, ow)
-        for t in tiles:
-            m = t.stop - t.start
-            xs, ys, dys, dxs = xpad[t], y[t], dy[t], dxpad[t]
-            hit_t, free_t = hit[:m], free[:m]
+
+        def tile(arrays, t):
+            mt = t.stop - t.start
+            xs, ys, dys = _padded_tile(xp, x, t, pads, arrays), y[t], dy[t]
+            dxs = arrays[1][:mt] if padded else dx[t]
+            hit, free = arrays[2][:mt], arrays[3][:mt]
             if not covered:
                 dxs[...] = 0  # some positions are in no window (or in several)
             for k, (rows, cols) in enumerate(taps):
-                xp.equal(xs[:, rows, cols], ys, out=hit_t)
+                xp.equal(xs[:, rows, cols], ys, out=hit)
                 if k:
-                    xp.logical_and(hit_t, free_t, out=hit_t)
+                    xp.logical_and(hit, free, out=hit)
                 if disjoint:
-                    xp.multiply(dys, hit_t, out=dxs[:, rows, cols])
+                    xp.multiply(dys, hit, out=dxs[:, rows, cols])
                 else:
-                    dxs[:, rows, cols] += xp.multiply(dys, hit_t, out=part[:m])
+                    dxs[:, rows, cols] += xp.multiply(dys, hit, out=arrays[4][:mt])
                 if k == 0:
-                    xp.logical_not(hit_t, out=free_t)
+                    xp.logical_not(hit, out=free)
                 elif k < len(taps) - 1:
-                    xp.greater(free_t, hit_t, out=free_t)  # free and not hit
-        if padded:
-            dx[...] = _crop_hw(dxpad, pad_h, pad_w, h, w)
+                    xp.greater(free, hit, out=free)  # free and not hit
+            if padded:
+                dx[t] = _crop_hw(dxs, pads[0], pads[1], h, w)
+        each_tile(xp, work, split, tiles, scratch, tile)
         return self.from_nhwc(xp, dx, out)
 
     def grad(self, op, ddx):
@@ -849,7 +950,7 @@ class MaxPoolGradGrad(_PoolBase):
                              % (self.type_name, x.shape, out.shape, ddx.shape, y.shape))
         return out
 
-    def compute(self, xp, x, y, ddx, work=None):
+    def compute(self, xp, x, y, ddx, work=None, split=None):
         x, y, ddx = (self.to_nhwc(xp, t) for t in (x, y, ddx))
         if ddx.shape != x.shape:
             raise ValueError("%s: grad has shape %s but orig_input has %s"
@@ -890,7 +991,7 @@ class AvgPool(_PoolBase):
         _check_dtype_float(self.type_name, x.dtype)
         return self._out_spec(x)
 
-    def compute(self, xp, x, work=None):
+    def compute(self, xp, x, work=None, split=None):
         x = self.to_nhwc(xp, x)
         (kh, kw), (oh, ow), (pad_h, pad_w) = self._runtime(x.shape)
         xpad = _pad_hw(xp, x, pad_h, pad_w)
@@ -925,7 +1026,7 @@ class AvgPoolGrad(_PoolBase):
                              % (self.type_name, dy.shape, list(dims), out))
         return TensorSpec(dims, dy.dtype)
 
-    def compute(self, xp, orig_input_shape, dy, work=None):
+    def compute(self, xp, orig_input_shape, dy, work=None, split=None):
         x_shape = _nhwc_dims(_runtime_sizes(orig_input_shape), self.data_format)
         dy = self.to_nhwc(xp, dy)
         n, h, w, c = x_shape

@@ -5,6 +5,8 @@ The backprop ops are linear in the incoming gradient but not in x, so their own 
 built by differentiating, with tf.gradients, the same backprop written in elementary ops (TF
 builds its FusedBatchNormGradGrad the same way)."""
 
+import functools
+
 import numpy as np
 
 from minitf import dtypes
@@ -14,7 +16,8 @@ from minitf.framework.tensor import TensorSpec
 from minitf.ops.array_ops import reshape, size
 from minitf.ops.constant_op import constant, convert_to_tensor
 from minitf.ops.math_ops import cast, matmul, pow, reduce_mean, reduce_sum, rsqrt, square
-from minitf.ops.op_util import channel_sums, dtype_error, rank_error, type_mismatch_error
+from minitf.ops.op_util import (SHARED_ARRAY, batch_tiles, channel_sums, dtype_error, each_tile,
+                               kernel_splitter, rank_error, type_mismatch_error, work_array)
 
 __all__ = ["fused_batch_norm", "batch_normalization", "local_response_normalization", "lrn"]
 
@@ -30,7 +33,35 @@ def _second_order(backprop, inputs, output_grads):
 
 # -- fused batch norm -----------------------------------------------------------------------------
 
+# Training-mode batch norm of NHWC x runs in tiles of whole images of at most this many bytes of
+# x, split over the session's workers: per-channel sums per tile, added in tile order, and the
+# elementwise passes a tile at a time (so that they find the tile in cache).
+NORM_TILE_BYTES = 512 << 10
+
+
+def _ordered_sum(parts):
+    """parts[0] + parts[1] + ... in that order (the same result whichever thread made each)."""
+    total = parts[0].copy()
+    for part in parts[1:]:
+        total += part
+    return total
+
+
 class _BatchNormBase(OpDef):
+    def bind(self, ctx, op):
+        """The kernel, with the session's Workspace and the run's splitter (op_util.each_tile)."""
+        xp = ctx.xp_for(op)
+        return functools.partial(self.compute, xp, work=ctx.buffers.workspace(xp),
+                                 split=kernel_splitter(ctx, xp))
+
+    def _tiled(self, x, scale):
+        """The tiles (slices of the batch) of a training-mode kernel over x, or None when it
+        runs whole (NCHW, or x converted to another dtype for the statistics)."""
+        if not self.is_training or self.data_format != "NHWC" or x.dtype != scale.dtype \
+                or x.dtype not in (np.float32, np.float64) or scale.shape != x.shape[3:]:
+            return None  # (a wrong scale gets the whole-array kernel's message)
+        return batch_tiles(x.shape[0], x[:1].nbytes, NORM_TILE_BYTES)
+
     def _axes(self, rank=4):
         return (0, 2, 3) if self.data_format == "NCHW" else (0, 1, 2)
 
@@ -114,13 +145,18 @@ class FusedBatchNormV3(_BatchNormBase):
         vec = TensorSpec([channels], u)
         return [TensorSpec(x.shape, x.dtype), vec, vec, vec, vec, TensorSpec([0], u)]
 
-    def compute(self, xp, x, scale, offset, mean, variance):
-        xf, used_mean, used_var, inv, count, y = self._stats(xp, x, scale, mean, variance)
-        shape = self._param_shape()
-        if y is None:
-            y = xp.subtract(xf, used_mean.reshape(shape))
-        y *= (inv * scale).reshape(shape)
-        y += offset.reshape(shape)
+    def compute(self, xp, x, scale, offset, mean, variance, work=None, split=None):
+        tiles = self._tiled(x, scale) if offset.shape == scale.shape else None
+        if tiles is not None:
+            y, used_mean, used_var, inv, count = self._tiled_forward(
+                xp, x, scale, offset, tiles, work, split)
+        else:
+            xf, used_mean, used_var, inv, count, y = self._stats(xp, x, scale, mean, variance)
+            shape = self._param_shape()
+            if y is None:
+                y = xp.subtract(xf, used_mean.reshape(shape))
+            y *= (inv * scale).reshape(shape)
+            y += offset.reshape(shape)
         if not self.is_training:  # the inputs themselves: outputs must be fresh arrays
             used_mean, used_var = used_mean.copy(), used_var.copy()
         batch_mean, batch_var = used_mean, used_var
@@ -132,6 +168,39 @@ class FusedBatchNormV3(_BatchNormBase):
                 batch_var = (1 - f) * variance + f * batch_var
         return (y.astype(x.dtype, copy=False), batch_mean, batch_var, used_mean.copy(),
                 used_var.copy(), xp.zeros(0, dtype=scale.dtype))
+
+    def _tiled_forward(self, xp, x, scale, offset, tiles, work, split):
+        """Training mode over NHWC x in tiles: (y, mean, biased variance, 1/sqrt(variance +
+        epsilon), count). The same passes as the whole-array kernel (the sum of x, then y = x -
+        mean and the sum of its squares, then y scaled and offset), a tile at a time; the
+        per-channel sums are the tiles' sums added in tile order."""
+        c = x.shape[3]
+        count = x.size // max(c, 1)
+        y = xp.empty_like(x)
+        sums = work_array(xp, work, SHARED_ARRAY, (2, len(tiles), c), x.dtype)
+        items = list(enumerate(tiles))
+
+        def total(arrays, item):
+            i, t = item
+            sums[0, i] = channel_sums(xp, x[t])
+        each_tile(xp, work, split, items, [], total)
+        mean = _ordered_sum(sums[0]) / count
+
+        def centre(arrays, item):
+            i, t = item
+            yt = xp.subtract(x[t], mean, out=y[t])
+            sums[1, i] = channel_sums(xp, yt, yt)
+        each_tile(xp, work, split, items, [], centre)
+        variance = _ordered_sum(sums[1]) / count
+        inv = 1 / xp.sqrt(variance + self.epsilon)
+        factor = inv * scale
+
+        def scale_tile(arrays, item):
+            yt = y[item[1]]
+            yt *= factor
+            yt += offset
+        each_tile(xp, work, split, items, [], scale_tile)
+        return y, mean, variance, inv, count
 
     def grad(self, op, dy, *unused):
         x, scale, _, _, _ = op.inputs
@@ -166,13 +235,16 @@ class FusedBatchNormGradV3(_BatchNormBase):
         return [TensorSpec(x.shape.merge_with(dy.shape), x.dtype), vec, vec, TensorSpec([0], u),
                 TensorSpec([0], u)]
 
-    def compute(self, xp, dy, x, scale, r1, r2, r3):
+    def compute(self, xp, dy, x, scale, r1, r2, r3, work=None, split=None):
         # In training r1 and r2 are the batch mean and biased variance the forward op used
         # (its reserve spaces), as in TF: not computed again from x.
         xf, mean, _, inv, count, _ = self._stats(xp, x, scale, r1, r2, (r1, r2))
         if dy.shape != x.shape:
             raise ValueError("%s: y_backprop has shape %s but x has %s"
                              % (self.type_name, list(dy.shape), list(x.shape)))
+        tiles = self._tiled(x, scale) if dy.dtype == x.dtype else None
+        if tiles is not None:
+            return self._tiled_backprop(xp, dy, x, scale, mean, inv, count, tiles, work, split)
         shape = self._param_shape()
         dyf = dy.astype(scale.dtype, copy=False)
         # xhat = (x - mean) * inv is never formed: dscale = sum(dy * xhat) = inv * sum(dy *
@@ -190,6 +262,39 @@ class FusedBatchNormGradV3(_BatchNormBase):
             dx = dyf * (scale * inv).reshape(shape)
         empty = xp.zeros(0, dtype=scale.dtype)
         return dx.astype(x.dtype, copy=False), dscale, doffset, empty, empty
+
+    def _tiled_backprop(self, xp, dy, x, scale, mean, inv, count, tiles, work, split):
+        """Training mode over NHWC x in tiles: the whole-array kernel's passes a tile at a
+        time (x - mean is formed twice, once per pass, in the tile's scratch array, instead of
+        written out and read back); the per-channel sums are the tiles' sums added in tile
+        order."""
+        c = x.shape[3]
+        m = tiles[0].stop - tiles[0].start
+        scratch = [((m,) + x.shape[1:], x.dtype)]
+        sums = work_array(xp, work, SHARED_ARRAY, (2, len(tiles), c), x.dtype)
+        items = list(enumerate(tiles))
+
+        def totals(arrays, item):
+            i, t = item
+            centered = xp.subtract(x[t], mean, out=arrays[0][:t.stop - t.start])
+            sums[0, i] = channel_sums(xp, dy[t])
+            sums[1, i] = channel_sums(xp, dy[t], centered)
+        each_tile(xp, work, split, items, scratch, totals)
+        doffset = _ordered_sum(sums[0])
+        dscale = _ordered_sum(sums[1]) * inv
+        factor, shift, dx_scale = inv * dscale / count, doffset / count, scale * inv
+        dx = xp.empty_like(x)
+
+        def backprop(arrays, item):
+            t = item[1]
+            centered = xp.subtract(x[t], mean, out=arrays[0][:t.stop - t.start])
+            centered *= factor
+            dxt = xp.subtract(dy[t], shift, out=dx[t])
+            dxt -= centered
+            dxt *= dx_scale
+        each_tile(xp, work, split, items, scratch, backprop)
+        empty = xp.zeros(0, dtype=scale.dtype)
+        return dx, dscale, doffset, empty, empty
 
     def _composed(self, dy, x, scale, r1, r2):
         """The same backprop in elementary ops (training: the statistics recomputed from x)."""

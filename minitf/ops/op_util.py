@@ -158,3 +158,55 @@ def channel_sums(xp, a, b=None):
     else:
         s = xp.einsum("ij,ij->j", a2, b.reshape(rows // k, k * c))
     return s.reshape(k, c).sum(axis=0) if k > 1 else s
+
+
+# -- kernels split over the session's workers -----------------------------------------------------
+
+# Workspace arrays of a kernel run by each_tile: each concurrent caller has its own set of
+# SLOT_ARRAYS indices (slot s owns s * SLOT_ARRAYS .. + SLOT_ARRAYS - 2); SHARED_ARRAY, the last
+# index of slot 0's range, holds an array the whole kernel shares (partial sums).
+SLOT_ARRAYS = 8
+SHARED_ARRAY = SLOT_ARRAYS - 1
+
+
+def kernel_splitter(ctx, xp):
+    """What a kernel bound in `ctx` hands its tiles to (each_tile): the session's workers for
+    numpy kernels, None (one thread) otherwise."""
+    return None
+
+
+def work_array(xp, work, index, shape, dtype):
+    """A temporary for a kernel: the Workspace's index-th array, or a fresh one without one."""
+    return xp.empty(shape, dtype) if work is None else work.array(index, shape, dtype)
+
+
+def batch_tiles(n, bytes_per_item, limit):
+    """Slices of a batch of n items, each of at most `limit` bytes (at least one item); one
+    empty slice for an empty batch."""
+    step = max(1, limit // max(bytes_per_item, 1))
+    return [slice(b, min(b + step, n)) for b in range(0, n, step)] or [slice(0, 0)]
+
+
+def each_tile(xp, work, split, items, scratch, fn):
+    """Runs fn(arrays, item) for every item of `items` (tiles of a kernel's work: slices of
+    the batch), where `arrays` are temporaries of the (shape, dtype) pairs in `scratch`, one
+    set per concurrent caller, from the Workspace `work`. With a splitter (kernel_splitter)
+    whose run allows several threads, the items are split over them; items must be
+    independent (each writes only its own part of the outputs, or its own partial sum), so
+    that the results depend neither on which thread ran which item nor in which order."""
+    width = 1 if split is None or len(items) < 2 else min(split.participants(), len(items))
+    sets = [[work_array(xp, work, s * SLOT_ARRAYS + i, shape, dtype)
+             for i, (shape, dtype) in enumerate(scratch)] for s in range(max(width, 1))]
+    if width < 2:
+        for item in items:
+            fn(sets[0], item)
+        return
+
+    def run(start, stop):
+        arrays = sets.pop()  # (atomic: two concurrent callers never get one set)
+        try:
+            for i in range(start, stop):
+                fn(arrays, items[i])
+        finally:
+            sets.append(arrays)
+    split.split(len(items), run, 1)

@@ -1,0 +1,194 @@
+"""Convolution, pooling and batch-norm kernels split over workers (op_util.each_tile) give
+bit for bit the results of the same kernels run in one thread: odd batch sizes, tile
+boundaries (tiny tile bounds, so a batch makes many tiles), NHWC and NCHW, strides,
+dilations, SAME/VALID/explicit padding, several filter-gradient groups. The splitter here runs
+the chunks in threads and in a scrambled order, so that nothing may depend on which thread
+ran a tile, nor when."""
+
+import threading
+
+import numpy as np
+import pytest
+
+from minitf.client.buffers import BufferPool, Workspace
+from minitf.ops import conv_ops, norm_ops
+from minitf.ops.op_util import each_tile
+
+
+class Scrambled:
+    """A splitter (the interface each_tile uses): `participants()` threads, the chunks of
+    size `grain` handed out in reverse order to three threads."""
+
+    def __init__(self, participants=3):
+        self.n = participants
+        self.calls = 0
+
+    def participants(self):
+        return self.n
+
+    def split(self, count, fn, grain=1):
+        self.calls += 1
+        chunks = [(s, min(s + grain, count)) for s in range(0, count, grain)][::-1]
+        lock, errors = threading.Lock(), []
+
+        def worker():
+            while True:
+                with lock:
+                    if not chunks:
+                        return
+                    start, stop = chunks.pop(0)
+                try:
+                    fn(start, stop)
+                except BaseException as e:  # (re-raised below)
+                    errors.append(e)
+        threads = [threading.Thread(target=worker) for _ in range(self.n - 1)]
+        for t in threads:
+            t.start()
+        worker()
+        for t in threads:
+            t.join()
+        if errors:
+            raise errors[0]
+
+
+def workspace():
+    return Workspace(np, BufferPool())
+
+
+def both(kernel, *args, **kwargs):
+    """(one thread, split) results of kernel(np, *args, work=..., split=...)."""
+    alone = kernel(np, *args, work=workspace(), split=None, **kwargs)
+    splitter = Scrambled()
+    split = kernel(np, *args, work=workspace(), split=splitter, **kwargs)
+    return alone, split, splitter.calls
+
+
+def assert_identical(a, b):
+    for x, y in zip(a if isinstance(a, tuple) else (a,), b if isinstance(b, tuple) else (b,)):
+        assert x.shape == y.shape and x.dtype == y.dtype
+        np.testing.assert_array_equal(x, y)
+
+
+CONV_CASES = [  # (x NHWC shape, filter, strides, padding, dilations)
+    ((7, 9, 8, 5), (3, 3, 5, 4), (1, 1), "SAME", (1, 1)),    # as a conv: backprop input
+    ((5, 9, 7, 1), (3, 2, 1, 6), (1, 1), "SAME", (1, 1)),    # one channel: transposed tiles
+    ((6, 10, 9, 3), (3, 3, 3, 4), (2, 1), "VALID", (1, 1)),  # strides: scatter-add backprop
+    ((5, 11, 8, 4), (2, 3, 4, 2), (1, 1), "SAME", (2, 1)),   # dilations
+    ((3, 8, 7, 6), (3, 2, 6, 5), (1, 2), "EXPLICIT", (1, 1)),
+]
+
+
+@pytest.mark.parametrize("data_format", ["NHWC", "NCHW"])
+@pytest.mark.parametrize("case", CONV_CASES, ids=lambda c: "x%s-w%s-%s" % (c[0], c[1], c[3]))
+def test_convolution_kernels_split_give_the_one_thread_results(monkeypatch, case,
+                                                               data_format):
+    x_shape, w_shape, strides, padding, dilations = case
+    monkeypatch.setattr(conv_ops, "PARTS_BYTES", 0)  # filter gradient: FILTER_GROUPS groups
+    monkeypatch.setattr(conv_ops, "FILTER_GROUPS", 2)
+    rng = np.random.default_rng(0)
+    x = rng.standard_normal(x_shape)
+    w = rng.standard_normal(w_shape)
+    explicit = (0, 0, 1, 2, 0, 1, 0, 0) if padding == "EXPLICIT" else ()
+    to_fmt = (lambda a: a.transpose(0, 3, 1, 2).copy()) if data_format == "NCHW" else \
+        (lambda a: a)
+    four = (lambda h, v: (1, 1, h, v)) if data_format == "NCHW" else (lambda h, v: (1, h, v, 1))
+    if explicit and data_format == "NCHW":
+        explicit = (0, 0, 0, 0, 1, 2, 0, 1)
+    attrs = dict(strides=four(*strides), padding=padding, explicit_paddings=explicit,
+                 dilations=four(*dilations), data_format=data_format)
+    xf = to_fmt(x)
+    oh, ow = conv_ops.Conv2D(**attrs).compute(np, xf, w).shape[1:3] if data_format == "NHWC" \
+        else conv_ops.Conv2D(**attrs).compute(np, xf, w).shape[2:4]
+    one = oh * ow * w_shape[0] * w_shape[1] * w_shape[2] * 8  # an image's im2col matrix
+    monkeypatch.setattr(conv_ops, "COL_BYTES", 2 * one)  # tiles of 2 images: 2 + 2 + ...
+    y, y_split, calls = both(conv_ops.Conv2D(**attrs).compute, xf, w)
+    assert_identical(y, y_split)
+    assert calls == 1  # (a 1x1 product would not split; these all make several tiles)
+    dy = rng.standard_normal(y.shape)
+    sizes = np.array(xf.shape, np.int32)
+    assert_identical(*both(conv_ops.Conv2DBackpropInput(**attrs).compute, sizes, w, dy)[:2])
+    dw, dw_split, _ = both(conv_ops.Conv2DBackpropFilter(**attrs).compute, xf,
+                           np.array(w_shape, np.int32), dy)
+    assert_identical(dw, dw_split)
+    # and against the one matrix of the whole batch, to the last bits of the summation order
+    monkeypatch.setattr(conv_ops, "COL_BYTES", 1 << 40)
+    whole = conv_ops.Conv2DBackpropFilter(**attrs).compute(np, xf, np.array(w_shape, np.int32),
+                                                           dy, work=workspace())
+    np.testing.assert_allclose(dw, whole, rtol=1e-12, atol=1e-12)
+
+
+def test_filter_gradient_groups_are_fixed_by_the_shapes():
+    tiles = [slice(i, i + 1) for i in range(22)]
+    # partial sums of PARTS_BYTES in all: one group per tile (the one-thread order of old)
+    small = conv_ops._filter_groups(tiles, conv_ops.PARTS_BYTES // 22)
+    assert small == [[t] for t in tiles]
+    # larger ones: FILTER_GROUPS runs of consecutive tiles, as even as possible
+    big = conv_ops._filter_groups(tiles, conv_ops.PARTS_BYTES // 2)
+    assert [len(g) for g in big] == [3, 3, 3, 3, 3, 3, 2, 2]
+    assert [t for g in big for t in g] == tiles
+    assert conv_ops._filter_groups(tiles[:3], conv_ops.PARTS_BYTES) == [[t] for t in tiles[:3]]
+
+
+@pytest.mark.parametrize("data_format", ["NHWC", "NCHW"])
+@pytest.mark.parametrize("k,strides,padding", [
+    ((2, 2), (2, 2), "VALID"), ((3, 3), (2, 2), "SAME"), ((3, 2), (1, 1), "SAME")])
+def test_pooling_kernels_split_give_the_one_thread_results(monkeypatch, k, strides, padding,
+                                                           data_format):
+    monkeypatch.setattr(conv_ops, "POOL_TILE_BYTES", 2 * 9 * 8 * 3 * 4)  # about 2 images
+    rng = np.random.default_rng(1)
+    x = rng.integers(0, 4, (7, 7, 6, 3)).astype(np.float32)  # ties
+    if data_format == "NCHW":
+        x = x.transpose(0, 3, 1, 2).copy()
+        attrs = dict(ksize=(1, 1, *k), strides=(1, 1, *strides))
+    else:
+        attrs = dict(ksize=(1, *k, 1), strides=(1, *strides, 1))
+    attrs.update(padding=padding, data_format=data_format)
+    y, y_split, calls = both(conv_ops.MaxPool(**attrs).compute, x)
+    assert_identical(y, y_split)
+    assert calls == 1
+    dy = rng.standard_normal(y.shape).astype(np.float32)
+    assert_identical(*both(conv_ops.MaxPoolGrad(**attrs).compute, x, y, dy)[:2])
+
+
+@pytest.mark.parametrize("n", [1, 7, 20])
+def test_batch_norm_kernels_split_give_the_one_thread_results(monkeypatch, n):
+    monkeypatch.setattr(norm_ops, "NORM_TILE_BYTES", 3 * 5 * 6 * 4 * 8)  # 3 images a tile
+    rng = np.random.default_rng(2)
+    x = rng.standard_normal((n, 5, 6, 4)) * 3 + 1
+    scale, offset = rng.standard_normal(4), rng.standard_normal(4)
+    empty = np.zeros(0)
+    forward = norm_ops.FusedBatchNormV3(epsilon=0.001)
+    out, out_split, _ = both(forward.compute, x, scale, offset, empty, empty)
+    assert_identical(out, out_split)
+    dy = rng.standard_normal(x.shape)
+    backprop = norm_ops.FusedBatchNormGradV3(epsilon=0.001)
+    grads, grads_split, _ = both(backprop.compute, dy, x, scale, out[3], out[4], out[5])
+    assert_identical(grads, grads_split)
+    # the tiles' sums, added in order, are the batch's sums to rounding
+    mean = x.mean(axis=(0, 1, 2))
+    np.testing.assert_allclose(out[3], mean, rtol=1e-12, atol=1e-12)
+    np.testing.assert_allclose(out[4], x.var(axis=(0, 1, 2)), rtol=1e-12)
+    np.testing.assert_allclose(grads[2], dy.sum(axis=(0, 1, 2)), rtol=1e-12, atol=1e-12)
+    inv = 1 / np.sqrt(out[4] + 0.001)
+    np.testing.assert_allclose(grads[1], ((x - mean) * inv * dy).sum(axis=(0, 1, 2)),
+                               rtol=1e-10)
+
+
+def test_each_tile_gives_each_concurrent_caller_its_own_scratch():
+    seen = {}
+    guard = threading.Lock()
+    barrier = threading.Barrier(3, timeout=10)
+
+    def fn(arrays, item):
+        if item < 3:
+            barrier.wait()  # three tiles at once: three sets in use together
+        with guard:
+            seen.setdefault(item, arrays[0].__array_interface__["data"][0])
+        arrays[0][...] = item
+        assert (arrays[0] == item).all()
+
+    split = Scrambled(3)
+    split.split = lambda count, run, grain=1: Scrambled.split(split, count, run, grain)
+    each_tile(np, workspace(), split, [2, 1, 0, 5, 4, 3], [((64,), np.int64)], fn)
+    assert len({seen[i] for i in range(3)}) == 3
+    assert sorted(seen) == list(range(6))
