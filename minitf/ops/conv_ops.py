@@ -30,7 +30,7 @@ from minitf.framework.tensor_util import constant_value, constant_value_as_shape
 from minitf.ops.array_ops import expand_dims, shape, squeeze, zeros_like
 from minitf.ops.constant_op import convert_to_tensor
 from minitf.ops.op_util import (SHARED_ARRAY, batch_tiles, dtype_error, each_tile, kernel_splitter,
-                               rank_error, type_mismatch_error, work_array)
+                               ordered_sum, rank_error, type_mismatch_error, work_array)
 
 __all__ = ["conv2d", "conv2d_transpose", "conv2d_backprop_input", "conv2d_backprop_filter",
            "depthwise_conv2d", "depthwise_conv2d_native", "separable_conv2d", "conv1d",
@@ -480,8 +480,7 @@ class _ConvBase(_ConvAttrs):
         cols = _Im2col(xp, x, kh, kw, pads, oh, ow, self._strides_hw(), self._dilations_hw())
         k = cols.k
         groups = _filter_groups(cols.tiles, k * o * x.itemsize)
-        dw = xp.empty((k, o), dtype=x.dtype)
-        parts = dw[None] if len(groups) == 1 else \
+        parts = xp.empty((1, k, o), dtype=x.dtype) if len(groups) == 1 else \
             work_array(xp, work, SHARED_ARRAY, (len(groups), k, o), x.dtype)
 
         def group(arrays, item):
@@ -496,10 +495,7 @@ class _ConvBase(_ConvAttrs):
         each_tile(xp, work, split, list(enumerate(groups)),
                    cols.scratch() + [((k, o) if max(map(len, groups)) > 1 else (0,), x.dtype)],
                    group)
-        if len(groups) > 1:
-            xp.add(parts[0], parts[1], out=dw)
-            for part in parts[2:]:
-                dw += part
+        dw = parts[0] if len(groups) == 1 else ordered_sum(parts)
         return dw.reshape(kh, kw, c, o)
 
 

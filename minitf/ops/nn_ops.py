@@ -1,6 +1,7 @@
 """Neural-network ops: activations, softmax, the fused cross-entropy losses, bias_add, l2_loss and
 in_top_k, and the tf.nn functions composed from ops (moments, l2_normalize, dropout...)."""
 
+import functools
 import numbers
 
 import numpy as np
@@ -20,8 +21,10 @@ from minitf.ops.elementwise import PairGrad, UnaryOp, binary_operands
 from minitf.ops.math_ops import (cast, exp, greater_equal, less, log1p, maximum, multiply,
                                  negative, reduce_mean, reduce_sum, rsqrt, sigmoid, square,
                                  squared_difference, where)
-from minitf.ops.op_util import (channel_sums, check_dtype, check_same_shape, dtype_error,
-                                out_array, rank_error, type_mismatch_error)
+from minitf.ops.op_util import (SHARED_ARRAY, batch_tiles, channel_sums, check_dtype,
+                                check_same_shape, dtype_error, each_tile, kernel_splitter,
+                                ordered_sum, out_array, rank_error, type_mismatch_error,
+                                work_array)
 from minitf.ops.random_ops import random_uniform
 
 __all__ = ["relu", "relu6", "elu", "selu", "leaky_relu", "softplus", "softsign", "softmax",
@@ -37,6 +40,11 @@ SELU_SCALE = 1.0507009873554804934193349852946
 
 def _channel_axis(ndims, data_format):
     return 1 if data_format == "NCHW" else ndims - 1
+
+
+# BiasAddGrad of a channels-last gradient sums tiles of this many bytes along its first axis
+# (split over the session's workers), and adds the tiles' sums in order.
+BIAS_TILE_BYTES = 512 << 10
 
 
 # -- activations ----------------------------------------------------------------------------------
@@ -583,10 +591,27 @@ class BiasAddGrad(OpDef):
             raise rank_error(least, len(dims), at_least=True)
         return TensorSpec([dims[_channel_axis(len(dims), self.data_format)]], dy.dtype)
 
-    def compute(self, xp, dy, out=None):
+    def bind(self, ctx, op):
+        """The kernel, with the session's Workspace and the run's splitter (each_tile)."""
+        xp = ctx.xp_for(op)
+        return functools.partial(self.compute, xp, work=ctx.buffers.workspace(xp),
+                                 split=kernel_splitter(ctx, xp))
+
+    def compute(self, xp, dy, out=None, work=None, split=None):
         channel = _channel_axis(dy.ndim, self.data_format)
         if channel == dy.ndim - 1:
-            sums = channel_sums(xp, dy)
+            # in tiles of BIAS_TILE_BYTES along the first axis (split over the workers): the
+            # tiles' sums added in tile order
+            tiles = batch_tiles(dy.shape[0], dy[:1].nbytes, BIAS_TILE_BYTES)
+            if len(tiles) == 1:
+                sums = channel_sums(xp, dy)
+            else:
+                parts = work_array(xp, work, SHARED_ARRAY, (len(tiles), dy.shape[-1]), dy.dtype)
+
+                def tile(arrays, item):
+                    parts[item[0]] = channel_sums(xp, dy[item[1]])
+                each_tile(xp, work, split, list(enumerate(tiles)), [], tile)
+                sums = ordered_sum(parts)
             if out is None:
                 return sums
             out[...] = sums

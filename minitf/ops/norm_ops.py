@@ -17,7 +17,8 @@ from minitf.ops.array_ops import reshape, size
 from minitf.ops.constant_op import constant, convert_to_tensor
 from minitf.ops.math_ops import cast, matmul, pow, reduce_mean, reduce_sum, rsqrt, square
 from minitf.ops.op_util import (SHARED_ARRAY, batch_tiles, channel_sums, dtype_error, each_tile,
-                               kernel_splitter, rank_error, type_mismatch_error, work_array)
+                               kernel_splitter, ordered_sum, rank_error, type_mismatch_error,
+                               work_array)
 
 __all__ = ["fused_batch_norm", "batch_normalization", "local_response_normalization", "lrn"]
 
@@ -37,14 +38,6 @@ def _second_order(backprop, inputs, output_grads):
 # x, split over the session's workers: per-channel sums per tile, added in tile order, and the
 # elementwise passes a tile at a time (so that they find the tile in cache).
 NORM_TILE_BYTES = 512 << 10
-
-
-def _ordered_sum(parts):
-    """parts[0] + parts[1] + ... in that order (the same result whichever thread made each)."""
-    total = parts[0].copy()
-    for part in parts[1:]:
-        total += part
-    return total
 
 
 class _BatchNormBase(OpDef):
@@ -184,14 +177,14 @@ class FusedBatchNormV3(_BatchNormBase):
             i, t = item
             sums[0, i] = channel_sums(xp, x[t])
         each_tile(xp, work, split, items, [], total)
-        mean = _ordered_sum(sums[0]) / count
+        mean = ordered_sum(sums[0]) / count
 
         def centre(arrays, item):
             i, t = item
             yt = xp.subtract(x[t], mean, out=y[t])
             sums[1, i] = channel_sums(xp, yt, yt)
         each_tile(xp, work, split, items, [], centre)
-        variance = _ordered_sum(sums[1]) / count
+        variance = ordered_sum(sums[1]) / count
         inv = 1 / xp.sqrt(variance + self.epsilon)
         factor = inv * scale
 
@@ -280,8 +273,8 @@ class FusedBatchNormGradV3(_BatchNormBase):
             sums[0, i] = channel_sums(xp, dy[t])
             sums[1, i] = channel_sums(xp, dy[t], centered)
         each_tile(xp, work, split, items, scratch, totals)
-        doffset = _ordered_sum(sums[0])
-        dscale = _ordered_sum(sums[1]) * inv
+        doffset = ordered_sum(sums[0])
+        dscale = ordered_sum(sums[1]) * inv
         factor, shift, dx_scale = inv * dscale / count, doffset / count, scale * inv
         dx = xp.empty_like(x)
 

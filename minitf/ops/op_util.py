@@ -180,6 +180,14 @@ def work_array(xp, work, index, shape, dtype):
     return xp.empty(shape, dtype) if work is None else work.array(index, shape, dtype)
 
 
+def ordered_sum(parts):
+    """parts[0] + parts[1] + ... in that order (the same result whichever thread made each)."""
+    total = parts[0].copy()
+    for part in parts[1:]:
+        total += part
+    return total
+
+
 def batch_tiles(n, bytes_per_item, limit):
     """Slices of a batch of n items, each of at most `limit` bytes (at least one item); one
     empty slice for an empty batch."""

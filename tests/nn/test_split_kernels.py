@@ -192,3 +192,15 @@ def test_each_tile_gives_each_concurrent_caller_its_own_scratch():
     each_tile(np, workspace(), split, [2, 1, 0, 5, 4, 3], [((64,), np.int64)], fn)
     assert len({seen[i] for i in range(3)}) == 3
     assert sorted(seen) == list(range(6))
+
+
+@pytest.mark.parametrize("shape", [(9, 5, 3, 8), (37, 16), (1, 4, 4)])
+def test_bias_gradient_split_gives_the_one_thread_result(monkeypatch, shape):
+    from minitf.ops import nn_ops
+    monkeypatch.setattr(nn_ops, "BIAS_TILE_BYTES", 2 * int(np.prod(shape[1:])) * 4)  # 2 rows
+    dy = np.random.default_rng(3).standard_normal(shape).astype(np.float32)
+    alone, split, calls = both(nn_ops.BiasAddGrad().compute, dy)
+    assert_identical(alone, split)
+    assert calls == (shape[0] > 2)
+    np.testing.assert_allclose(alone, dy.astype(np.float64).reshape(-1, shape[-1]).sum(0),
+                               rtol=1e-5, atol=1e-5)
