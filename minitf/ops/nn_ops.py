@@ -44,7 +44,7 @@ def _channel_axis(ndims, data_format):
 
 # BiasAddGrad of a channels-last gradient sums tiles of this many bytes along its first axis
 # (split over the session's workers), and adds the tiles' sums in order.
-BIAS_TILE_BYTES = 512 << 10
+BIAS_TILE_BYTES = 1 << 20
 
 
 # -- activations ----------------------------------------------------------------------------------

@@ -37,7 +37,7 @@ def _second_order(backprop, inputs, output_grads):
 # Training-mode batch norm of NHWC x runs in tiles of whole images of at most this many bytes of
 # x, split over the session's workers: per-channel sums per tile, added in tile order, and the
 # elementwise passes a tile at a time (so that they find the tile in cache).
-NORM_TILE_BYTES = 512 << 10
+NORM_TILE_BYTES = 1 << 20
 
 
 class _BatchNormBase(OpDef):
@@ -258,34 +258,32 @@ class FusedBatchNormGradV3(_BatchNormBase):
 
     def _tiled_backprop(self, xp, dy, x, scale, mean, inv, count, tiles, work, split):
         """Training mode over NHWC x in tiles: the whole-array kernel's passes a tile at a
-        time (x - mean is formed twice, once per pass, in the tile's scratch array, instead of
-        written out and read back); the per-channel sums are the tiles' sums added in tile
-        order."""
+        time (x - mean is kept in dx until the second pass overwrites it); the per-channel
+        sums are the tiles' sums added in tile order."""
         c = x.shape[3]
         m = tiles[0].stop - tiles[0].start
-        scratch = [((m,) + x.shape[1:], x.dtype)]
         sums = work_array(xp, work, SHARED_ARRAY, (2, len(tiles), c), x.dtype)
         items = list(enumerate(tiles))
+        dx = xp.empty_like(x)
 
         def totals(arrays, item):
             i, t = item
-            centered = xp.subtract(x[t], mean, out=arrays[0][:t.stop - t.start])
+            centered = xp.subtract(x[t], mean, out=dx[t])
             sums[0, i] = channel_sums(xp, dy[t])
             sums[1, i] = channel_sums(xp, dy[t], centered)
-        each_tile(xp, work, split, items, scratch, totals)
+        each_tile(xp, work, split, items, [], totals)
         doffset = ordered_sum(sums[0])
         dscale = ordered_sum(sums[1]) * inv
         factor, shift, dx_scale = inv * dscale / count, doffset / count, scale * inv
-        dx = xp.empty_like(x)
 
         def backprop(arrays, item):
             t = item[1]
-            centered = xp.subtract(x[t], mean, out=arrays[0][:t.stop - t.start])
+            centered = dx[t]
             centered *= factor
-            dxt = xp.subtract(dy[t], shift, out=dx[t])
-            dxt -= centered
-            dxt *= dx_scale
-        each_tile(xp, work, split, items, scratch, backprop)
+            part = xp.subtract(dy[t], shift, out=arrays[0][:t.stop - t.start])
+            part -= centered
+            xp.multiply(part, dx_scale, out=centered)
+        each_tile(xp, work, split, items, [((m,) + x.shape[1:], x.dtype)], backprop)
         empty = xp.zeros(0, dtype=scale.dtype)
         return dx, dscale, doffset, empty, empty
 

@@ -168,6 +168,10 @@ def channel_sums(xp, a, b=None):
 SLOT_ARRAYS = 8
 SHARED_ARRAY = SLOT_ARRAYS - 1
 
+# batch_tiles makes at least MIN_TILES tiles of a batch of MIN_TILES * MIN_TILE_BYTES or more.
+MIN_TILES = 8
+MIN_TILE_BYTES = 256 << 10
+
 
 def kernel_splitter(ctx, xp):
     """What a kernel bound in `ctx` hands its tiles to (each_tile): the session's workers for
@@ -190,8 +194,13 @@ def ordered_sum(parts):
 
 def batch_tiles(n, bytes_per_item, limit):
     """Slices of a batch of n items, each of at most `limit` bytes (at least one item); one
-    empty slice for an empty batch."""
+    empty slice for an empty batch. A batch of MIN_TILES * MIN_TILE_BYTES or more makes at
+    least MIN_TILES tiles, so that a split over a few threads keeps them all busy to the end
+    (the tiles depend on the shapes only, never on the threads)."""
     step = max(1, limit // max(bytes_per_item, 1))
+    want = min(MIN_TILES, n * bytes_per_item // MIN_TILE_BYTES)
+    if want > 1:
+        step = min(step, -(-n // want))
     return [slice(b, min(b + step, n)) for b in range(0, n, step)] or [slice(0, 0)]
 
 

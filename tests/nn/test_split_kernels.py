@@ -204,3 +204,13 @@ def test_bias_gradient_split_gives_the_one_thread_result(monkeypatch, shape):
     assert calls == (shape[0] > 2)
     np.testing.assert_allclose(alone, dy.astype(np.float64).reshape(-1, shape[-1]).sum(0),
                                rtol=1e-5, atol=1e-5)
+
+
+def test_a_large_batch_makes_enough_tiles_to_split_evenly():
+    from minitf.ops import op_util
+    big = op_util.MIN_TILE_BYTES
+    assert len(op_util.batch_tiles(128, big // 2, 1 << 40)) == op_util.MIN_TILES  # 16 a tile
+    assert op_util.batch_tiles(128, big // 2, big) == [slice(i, i + 2) for i in range(0, 128, 2)]
+    assert op_util.batch_tiles(5, big // 4, 1 << 40) == [slice(0, 5)]  # small: one tile
+    assert op_util.batch_tiles(3, 10 * big, 1 << 40) == [slice(0, 1), slice(1, 2), slice(2, 3)]
+    assert op_util.batch_tiles(0, big, big) == [slice(0, 0)]
