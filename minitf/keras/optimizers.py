@@ -6,6 +6,7 @@ with it, as TF's kernels do). `get_updates(loss, params)` returns the update ops
 import minitf as tf
 from minitf.keras import backend as K
 from minitf.train.training_ops import ApplyAdam as _ApplyAdam
+from minitf.train.training_ops import ApplyGradientDescent as _ApplyGradientDescent
 
 
 class Optimizer:
@@ -137,6 +138,14 @@ class Optimizer:
 class SGD(Optimizer):
     _defaults = {"learning_rate": 0.01, "momentum": 0.0, "nesterov": False}
     _slot_order = ("momentum",)
+
+    def _apply(self, p, g, lr, t):
+        """Without momentum or a constraint, TF's fused ApplyGradientDescent kernel, as
+        tf.keras's SGD runs it (ResourceApplyGradientDescent): `_rule`'s p - lr * g in place,
+        bit for bit, and small weights' updates run as one kernel."""
+        if self._config["momentum"] or getattr(p, "constraint", None) is not None:
+            return super()._apply(p, g, lr, t)
+        return [tf.train.Optimizer._fused_update(_ApplyGradientDescent(), p, lr, g)]
 
     def _rule(self, p, g, lr, t):
         momentum = self._config["momentum"]

@@ -1,5 +1,6 @@
-"""Keras's Adam runs TF's fused ApplyAdam kernel (as tf.keras's OptimizerV2 does) unless amsgrad
-or a weight constraint needs the op-by-op rule; both paths give the same trajectory."""
+"""Keras's Adam runs TF's fused ApplyAdam kernel and SGD without momentum ApplyGradientDescent
+(as tf.keras's OptimizerV2 does) unless amsgrad or a weight constraint needs the op-by-op rule;
+both paths give the same trajectory (SGD's bit for bit)."""
 
 import numpy as np
 
@@ -10,7 +11,7 @@ from minitf.keras import layers as L
 from minitf.train.training_ops import ApplyAdam
 
 
-def _trajectory(constraint):
+def _trajectory(constraint, optimizer=None):
     K.clear_session()
     rng = np.random.RandomState(0)
     x = rng.normal(size=(64, 5)).astype("float32")
@@ -20,7 +21,7 @@ def _trajectory(constraint):
                 bias_constraint=constraint, kernel_initializer=keras.initializers.Constant(0.1)),
         L.Dense(3, activation="softmax", kernel_constraint=constraint,
                 bias_constraint=constraint, kernel_initializer=keras.initializers.Constant(-0.1))])
-    model.compile(keras.optimizers.Adam(0.05), "sparse_categorical_crossentropy")
+    model.compile(optimizer or keras.optimizers.Adam(0.05), "sparse_categorical_crossentropy")
     losses = [model.train_on_batch(x[i::4], y[i::4]) for i in range(4)]
     ops = {op.type for op in tf.get_default_graph().get_operations()}
     return losses, model.get_weights(), ops
@@ -34,6 +35,17 @@ def test_fused_adam_follows_the_rule():
     for a, b in zip(fused_weights, rule_weights):
         np.testing.assert_allclose(a, b, rtol=1e-5, atol=1e-6)
     assert abs(fused_weights[0] - 0.1).max() > 0.05  # it did move
+
+
+def test_sgd_without_momentum_runs_apply_gradient_descent_bit_for_bit():
+    fused_losses, fused_weights, fused_ops = _trajectory(None, keras.optimizers.SGD(0.5))
+    rule_losses, rule_weights, rule_ops = _trajectory(lambda w: w, keras.optimizers.SGD(0.5))
+    assert "ApplyGradientDescent" in fused_ops and "ApplyGradientDescent" not in rule_ops
+    assert fused_losses == rule_losses
+    assert [w.tobytes() for w in fused_weights] == [w.tobytes() for w in rule_weights]
+    assert abs(fused_weights[0] - 0.1).max() > 0.003  # it did move
+    _, _, momentum_ops = _trajectory(None, keras.optimizers.SGD(0.5, momentum=0.5))
+    assert "ApplyGradientDescent" not in momentum_ops
 
 
 def _fit_weights():
