@@ -157,6 +157,8 @@ class Graph:
 
     def as_graph_element(self, obj, allow_tensor=True, allow_operation=True):
         """The Tensor or Operation `obj` names or is (TF1's rules and error classes)."""
+        if type(obj) is Tensor and allow_tensor and obj.graph is self:
+            return obj  # (the common case first: a feed_dict key, run once per key per run)
         if hasattr(obj, "_as_graph_element") and not isinstance(obj, (Tensor, Operation)):
             obj = obj._as_graph_element()
         kinds = " or ".join(k for k, ok in (("Tensor", allow_tensor), ("Operation", allow_operation)) if ok)

@@ -792,13 +792,13 @@ class SigmoidCrossEntropyWithLogitsGrad(OpDef):
         xp.divide(dy, g, out=g)
         g *= e
         g = xp.bitwise_xor(g.view(itype), sign, out=g.view(itype)).view(logits.dtype)
-        out = xp.negative(dy)
-        out *= labels
-        # (the composite adds where(x >= 0, 0, g) here, then -where(x >= 0, g, 0): both at once
-        # is the same sum but where x >= 0, when it reads (-0 + 0) - g: -0 instead of +0 only
-        # for g = +0 and -dy * z = -0, which then gets + dy. A -0 there needs dy = -0, and
-        # then g is -0.)
-        out += g
+        # -dy * z + g, as g - dy * z (the same bits: IEEE's a - b is a + -b, the sum commutes
+        # and (-a) * b is -(a * b)). (The composite adds where(x >= 0, 0, g) here, then
+        # -where(x >= 0, g, 0): both at once is the same sum but where x >= 0, when it reads
+        # (-0 + 0) - g: -0 instead of +0 only for g = +0 and -dy * z = -0, which then gets
+        # + dy. A -0 there needs dy = -0, and then g is -0.)
+        out = xp.multiply(dy, labels)
+        xp.subtract(g, out, out=out)
         out += xp.bitwise_and(dy.view(itype), keep, out=keep).view(logits.dtype)
         return out
 

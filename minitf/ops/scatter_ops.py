@@ -56,11 +56,15 @@ def all_distinct(xp, idx):
     argsort the passes of apply_at need)."""
     if idx.size < 2:
         return True
-    ordered = xp.sort(idx)
+    ordered = idx.copy()
+    ordered.sort()
     return not (ordered[1:] == ordered[:-1]).any()
 
 
 def _apply_rows(ufunc, target, distinct, updates):
+    # (indices made intp once: numpy converts others in both the take and the assignment,
+    # where the assignment's conversion alone costs more than this one)
+    distinct = distinct.astype("intp", copy=False)
     rows = target.take(distinct, axis=0)
     ufunc(rows, updates, out=rows)
     target[distinct] = rows
@@ -71,7 +75,8 @@ def check_row_indices(xp, op, indices, rows, distinct=False):
     anything is written, so a failed run leaves the variable as it was. With `distinct`, also
     says whether the indices are all distinct (one sort answers both), else returns None."""
     if distinct and indices.size:
-        ordered = xp.sort(indices.reshape(-1))
+        ordered = indices.reshape(-1).copy()  # (sorted in place: xp.sort's wrapper costs more)
+        ordered.sort()
         if 0 <= ordered[0] and ordered[-1] < rows:
             return ordered.size < 2 or not (ordered[1:] == ordered[:-1]).any()
     bad = first_bad_index(xp, indices, rows)
