@@ -12,7 +12,7 @@ from minitf.framework.graph import get_default_graph, name_scope
 from minitf.framework.registry import register
 from minitf.framework.shapes import format_dims
 from minitf.framework.tensor import TensorSpec
-from minitf.ops.array_ops import (concat, expand_dims, ones_like, reshape, shape, slice as slice_,
+from minitf.ops.array_ops import (concat, expand_dims, ones_like, reshape, shape, split,
                                   stop_gradient, zeros_like)
 from minitf.ops.constant_op import convert_to_tensor
 from minitf.ops.embedding_ops import embedding_lookup
@@ -205,15 +205,15 @@ def _compute_sampled_logits(weights, biases, labels, inputs, num_sampled, num_cl
         inputs = convert_to_tensor(inputs)
         if all_w.dtype is not inputs.dtype:
             all_w = cast(all_w, inputs.dtype)
-        n_true = shape(labels_flat)[0]
-        true_w = slice_(all_w, [0, 0], concat([expand_dims(n_true, 0), [-1]], 0))
-        sampled_w = slice_(all_w, concat([expand_dims(n_true, 0), [0]], 0), [-1, -1])
+        # The true classes' rows and the sampled ones: one split where TF slices twice, so
+        # that the gradient is one concat, not two pads and their sum (docs/differences.md).
+        sizes = concat([expand_dims(shape(labels_flat)[0], 0), [-1]], 0)
+        true_w, sampled_w = split(all_w, sizes)
         sampled_logits = matmul(inputs, sampled_w, transpose_b=True)
         all_b = embedding_lookup(biases, all_ids, partition_strategy=partition_strategy)
         if all_b.dtype is not inputs.dtype:
             all_b = cast(all_b, inputs.dtype)
-        true_b = slice_(all_b, [0], expand_dims(n_true, 0))
-        sampled_b = slice_(all_b, expand_dims(n_true, 0), [-1])
+        true_b, sampled_b = split(all_b, sizes)
         dim = shape(true_w)[1:2]
         row_wise_dots = expand_dims(inputs, 1) * reshape(true_w, concat([[-1, num_true], dim], 0))
         true_logits = reduce_sum(row_wise_dots, 2) + reshape(true_b, [-1, num_true])
