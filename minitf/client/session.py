@@ -12,7 +12,7 @@ import warnings
 import numpy
 
 from minitf import backend, errors
-from minitf.client import threads
+from minitf.client import threads, workers
 from minitf.client.buffers import BufferPool
 from minitf.client.loops import Loop
 from minitf.client.plan import Plan, prune
@@ -53,6 +53,7 @@ class SessionState:
         self.op_state = {}
         self.resources = {}
         self.buffers = BufferPool()
+        self.workers = workers  # the intra-op pool tiled kernels split over (op_util.each_tile)
         self.lock = lock if lock is not None else threading.RLock()
         self.closed = False
         self._rngs = {}

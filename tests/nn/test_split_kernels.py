@@ -214,3 +214,33 @@ def test_a_large_batch_makes_enough_tiles_to_split_evenly():
     assert op_util.batch_tiles(5, big // 4, 1 << 40) == [slice(0, 5)]  # small: one tile
     assert op_util.batch_tiles(3, 10 * big, 1 << 40) == [slice(0, 1), slice(1, 2), slice(2, 3)]
     assert op_util.batch_tiles(0, big, big) == [slice(0, 0)]
+
+
+def test_a_cnn_step_split_over_the_session_workers_gives_the_one_thread_results(monkeypatch):
+    # The kernels of a real session take the workers the thread policy allows the run
+    # (workers.using); a batch-norm CNN's forward and gradients, bit for bit.
+    import minitf as tf
+    from minitf.client import workers
+    splits = []
+    real = workers.split
+    monkeypatch.setattr(workers, "split", lambda count, fn, grain=1: (
+        splits.append(count), real(count, fn, grain)))
+    tf.reset_default_graph()
+    rng = np.random.default_rng(5)
+    x = tf.constant(rng.random((37, 20, 20, 1), dtype=np.float32))
+    h = tf.layers.conv2d(x, 16, 5, padding="same", activation=tf.nn.relu)
+    h = tf.layers.max_pooling2d(h, 2, 2)
+    h = tf.layers.conv2d(h, 32, 3, padding="same", use_bias=False)
+    h = tf.nn.relu(tf.layers.batch_normalization(h, training=True))
+    h = tf.layers.max_pooling2d(h, 2, 2, padding="same")
+    loss = tf.reduce_sum(tf.square(h))
+    fetches = [loss] + tf.gradients(loss, tf.trainable_variables())
+    with tf.Session() as sess:
+        sess.run(tf.global_variables_initializer())
+        alone = sess.run(fetches)
+        assert not splits
+        with workers.using(2):
+            split = sess.run(fetches)
+    assert len(splits) >= 8  # conv, pooling and batch-norm kernels and their gradients
+    for a, b in zip(alone, split):
+        np.testing.assert_array_equal(a, b)
