@@ -10,6 +10,7 @@ TF_OUTPUT_ARGS = {
     'AddV2': ('z',),
     'ApplyAdadelta': ('out',),
     'ApplyAdagrad': ('out',),
+    'ApplyAdagradV2': ('out',),
     'ApplyAdam': ('out',),
     'ApplyCenteredRMSProp': ('out',),
     'ApplyGradientDescent': ('out',),

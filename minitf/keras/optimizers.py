@@ -5,8 +5,7 @@ with it, as TF's kernels do). `get_updates(loss, params)` returns the update ops
 
 import minitf as tf
 from minitf.keras import backend as K
-from minitf.train.training_ops import ApplyAdam as _ApplyAdam
-from minitf.train.training_ops import ApplyGradientDescent as _ApplyGradientDescent
+from minitf.train import training_ops as _training_ops
 
 
 class Optimizer:
@@ -120,13 +119,28 @@ class Optimizer:
         return updates
 
     def _apply(self, p, g, lr, t):
-        """The update ops of one parameter: `_rule`'s new value (through the parameter's
-        constraint) assigned, with the rule's slot updates."""
+        """The update ops of one parameter: `_fused`'s op, else `_rule`'s new value (through
+        the parameter's constraint) assigned, with the rule's slot updates."""
+        if getattr(p, "constraint", None) is None:
+            fused = self._fused(p, g, lr, t)
+            if fused is not None:
+                return [fused]
         new_p, slot_updates = self._rule(p, g, lr, t)
         constraint = getattr(p, "constraint", None)
         if constraint is not None:
             new_p = constraint(new_p)
         return slot_updates + [tf.assign(p, new_p)]
+
+    def _fused(self, p, g, lr, t):
+        """Without a constraint: the update of `p` as the TF kernel tf.keras runs for it, when
+        that kernel's formula is `_rule`'s (the same float operations, bit for bit, but where
+        a subclass says TF's kernel orders them otherwise), done in place in a few passes
+        instead of ops that each allocate a result, the assignment's copy saved and small
+        weights' updates grouped into one kernel; None for the rule op by op."""
+        return None
+
+    def _update(self, opdef, *inputs):
+        return tf.train.Optimizer._fused_update(opdef, *inputs)
 
     def minimize(self, loss, var_list=None):
         """Convenience for TF1 loops: one op running get_updates."""
@@ -139,13 +153,16 @@ class SGD(Optimizer):
     _defaults = {"learning_rate": 0.01, "momentum": 0.0, "nesterov": False}
     _slot_order = ("momentum",)
 
-    def _apply(self, p, g, lr, t):
-        """Without momentum or a constraint, TF's fused ApplyGradientDescent kernel, as
-        tf.keras's SGD runs it (ResourceApplyGradientDescent): `_rule`'s p - lr * g in place,
-        bit for bit, and small weights' updates run as one kernel."""
-        if self._config["momentum"] or getattr(p, "constraint", None) is not None:
-            return super()._apply(p, g, lr, t)
-        return [tf.train.Optimizer._fused_update(_ApplyGradientDescent(), p, lr, g)]
+    def _fused(self, p, g, lr, t):
+        # TF's (Resource)ApplyGradientDescent, or ResourceApplyKerasMomentum: its Nesterov
+        # step var += accum * momentum - grad * lr rounds as TF's kernel does, where `_rule`'s
+        # p + momentum * accum - lr * g adds the terms to p one at a time
+        momentum = self._config["momentum"]
+        if not momentum:
+            return self._update(_training_ops.ApplyGradientDescent(), p, lr, g)
+        return self._update(_training_ops.ApplyKerasMomentum(
+            use_nesterov=bool(self._config["nesterov"])), p, self._slot(p, "momentum"), lr, g,
+            momentum)
 
     def _rule(self, p, g, lr, t):
         momentum = self._config["momentum"]
@@ -187,6 +204,11 @@ class Adagrad(Optimizer):
     _defaults = {"learning_rate": 0.001, "initial_accumulator_value": 0.1, "epsilon": 1e-7}
     _slot_order = ("accumulator",)
 
+    def _fused(self, p, g, lr, t):  # (TF's ApplyAdagradV2)
+        acc = self._slot(p, "accumulator", self._config["initial_accumulator_value"])
+        return self._update(_training_ops.ApplyAdagradV2(), p, acc, lr, self._config["epsilon"],
+                            g)
+
     def _rule(self, p, g, lr, t):
         acc = self._slot(p, "accumulator", self._config["initial_accumulator_value"])
         new_acc = acc + tf.square(g)
@@ -213,19 +235,18 @@ class Adam(Optimizer):
                  "amsgrad": False}
     _slot_order = ("m", "v", "vhat")
 
-    def _apply(self, p, g, lr, t):
-        """Without amsgrad or a constraint, TF's fused ApplyAdam kernel, as tf.keras's Adam
-        runs it (ResourceApplyAdam with beta^t and epsilon): the same formula as `_rule`, done
-        in place in a few passes instead of a dozen ops that each allocate a result."""
-        if self._config["amsgrad"] or getattr(p, "constraint", None) is not None:
-            return super()._apply(p, g, lr, t)
+    def _fused(self, p, g, lr, t):
+        # Without amsgrad: TF's ApplyAdam, as tf.keras's Adam runs it (ResourceApplyAdam with
+        # beta^t and epsilon): `_rule`'s formula, in TF's order of operations
+        if self._config["amsgrad"]:
+            return None
         if getattr(self, "_powers_of", None) is not t:
             self._powers_of = t
             self._powers = tf.pow(self._config["beta_1"], t), tf.pow(self._config["beta_2"], t)
         m, v = self._slot(p, "m"), self._slot(p, "v")
-        return [tf.train.Optimizer._fused_update(
-            _ApplyAdam(), p, m, v, *self._powers, lr, self._config["beta_1"],
-            self._config["beta_2"], self._config["epsilon"], g)]
+        return self._update(_training_ops.ApplyAdam(), p, m, v, *self._powers, lr,
+                            self._config["beta_1"], self._config["beta_2"],
+                            self._config["epsilon"], g)
 
     def _rule(self, p, g, lr, t):
         b1, b2, eps = self._config["beta_1"], self._config["beta_2"], self._config["epsilon"]

@@ -14,8 +14,8 @@ from minitf.ops.op_util import dtype_error, type_mismatch_error
 from minitf.ops.scatter_ops import check_row_indices
 from minitf.ops.state_ops import uninitialized_error, variable_storage
 
-__all__ = ["ApplyOp", "ApplyGradientDescent", "ApplyMomentum", "ApplyAdam", "ApplyAdagrad",
-           "ApplyRMSProp", "ApplyCenteredRMSProp", "ApplyAdadelta", "SparseApplyOp",
+__all__ = ["ApplyOp", "ApplyGradientDescent", "ApplyMomentum", "ApplyKerasMomentum", "ApplyAdam",
+           "ApplyAdagrad", "ApplyAdagradV2", "ApplyRMSProp", "ApplyCenteredRMSProp", "ApplyAdadelta", "SparseApplyOp",
            "SparseApplyMomentum", "SparseApplyAdagrad", "SparseApplyRMSProp",
            "SparseApplyCenteredRMSProp", "SparseApplyAdadelta"]
 
@@ -443,6 +443,24 @@ class ApplyMomentum(ApplyOp):
 
 
 @register
+class ApplyKerasMomentum(ApplyMomentum):
+    """The momentum update of Keras's SGD (TF's ResourceApplyKerasMomentum, here on a reference
+    variable as minitf's other Apply ops): accum = accum * momentum - grad * lr; var += accum,
+    or with Nesterov var += accum * momentum - grad * lr."""
+
+    def update(self, xp, scratch, var, accum, lr, grad, momentum):
+        accum *= momentum
+        step = xp.multiply(grad, lr, out=scratch(0))
+        accum -= step
+        if self.use_nesterov:
+            t = xp.multiply(accum, momentum, out=scratch(1))
+            t -= step
+            var += t
+        else:
+            var += accum
+
+
+@register
 class ApplyAdam(ApplyOp):
     use_nesterov: bool = False
     input_names = ("var", "m", "v", "beta1_power", "beta2_power", "lr", "beta1", "beta2",
@@ -483,6 +501,26 @@ class ApplyAdagrad(ApplyOp):
         if self.update_slots:                         # accum += grad^2
             accum += xp.square(grad, out=t)
         _scaled_step(xp, var, lr, grad, accum, t)     # var -= lr * grad / sqrt(accum)
+
+
+@register
+class ApplyAdagradV2(ApplyOp):
+    """Adagrad with epsilon (TF 1.15's ApplyAdagradV2, which Keras's Adagrad runs):
+    accum += grad^2; var -= grad * lr / (sqrt(accum) + epsilon)."""
+
+    update_slots: bool = True
+    input_names = ("var", "accum", "lr", "epsilon", "grad")
+    num_slots = 1
+
+    def update(self, xp, scratch, var, accum, lr, epsilon, grad):
+        t, u = scratch(0), scratch(1)
+        if self.update_slots:
+            accum += xp.square(grad, out=t)
+        xp.sqrt(accum, out=u)
+        u += epsilon
+        xp.multiply(grad, lr, out=t)
+        t /= u
+        var -= t
 
 
 @register

@@ -5,9 +5,10 @@ import numpy as np
 import pytest
 
 import minitf as tf
-from minitf.train.training_ops import (ApplyAdadelta, ApplyAdagrad, ApplyAdam,
+from minitf.train.optimizer import Optimizer
+from minitf.train.training_ops import (ApplyAdadelta, ApplyAdagrad, ApplyAdagradV2, ApplyAdam,
                                        ApplyCenteredRMSProp, ApplyGradientDescent,
-                                       ApplyMomentum, ApplyRMSProp)
+                                       ApplyKerasMomentum, ApplyMomentum, ApplyRMSProp)
 
 
 def f32(value):
@@ -595,6 +596,8 @@ def test_runtime_gradient_shape_mismatch_raises_invalid_argument():
     (ApplyAdam(), ["var", "m", "v", "beta1_power", "beta2_power", "lr", "beta1", "beta2",
                    "epsilon", "grad"]),
     (ApplyAdagrad(), ["var", "accum", "lr", "grad"]),
+    (ApplyKerasMomentum(), ["var", "accum", "lr", "grad", "momentum"]),
+    (ApplyAdagradV2(), ["var", "accum", "lr", "epsilon", "grad"]),
     (ApplyRMSProp(), ["var", "ms", "mom", "lr", "rho", "momentum", "epsilon", "grad"]),
     (ApplyCenteredRMSProp(), ["var", "mg", "ms", "mom", "lr", "rho", "momentum", "epsilon",
                               "grad"]),
@@ -697,3 +700,75 @@ def test_slots_need_a_fully_defined_variable_shape():
                         name="v")
         with pytest.raises(ValueError, match="slot for variable v:0.*not fully defined"):
             tf.train.AdamOptimizer().apply_gradients([(tf.ones_like(v.value()), v)])
+
+
+# -- the kernels Keras's SGD (with momentum) and Adagrad run: TF's, bit for bit -------------------
+
+KERAS_KERNELS = {  # float32 arrays as hex bytes (tests/record_tf_keras_kernels.py)
+    'var': (
+        '614b4dbf9884a9bf82527ebe9944d73ef969913fc0ade03d4b7a0dbf5ee748bfcead3f3f9240d13f'
+        '59a88b3eb7dd9dbfde5075bf6dcdcc3f6ac04f3e98b6ddbf',
+    ),
+    'accum': (
+        'e968abbd97e494bf061921bfe6dbf9beb59b36bf36aa0d3f383381bdf8e416bf0dbcd13e6671543f'
+        '974ed2bf227283be42127bbf9a4f31beac0ba5bfe77ea93c',
+    ),
+    'grad': (
+        '142e1bbd28d29bbe752286bf76d9cabeaab08bbf7b77adbf3b2e663e2eff8dbf43cc953f4a72373f'
+        '75b8ffbf7a548b3e0d058dbf0267073d76b7323dde84febf',
+    ),
+    'momentum_nesterov_0': (
+        'b19b5fbf22d015c0dcbd35bf90e0aa3c256b1a3fce463e3f69c421bf9a279abfca0c803ff1d61340'
+        '33ca80bfb5ecbebfbe89ddbf8c6eb83fda4276bfb9e0c1bf',
+        '838292bdad1b82bf7652ecbe9096ccbecd6808bf1631223ff150a2bdabcfd6be8ad7803ea0da2c3f'
+        '49b4a3bff83b84be9fc245bf04f722be7a1995bff9ae5e3e',
+    ),
+    'momentum_nesterov_1': (
+        '93ce5cbf205c0dc03e190fbfc0b1cd3d5cff433f31c0503f287e25bfb19586bfbeb25b3f9eee0a40'
+        'dab12dbf1e1abfbf4e8cc5bfb70bba3fe68e59bfa035abbf',
+        '838292bdad1b82bf7652ecbe9096ccbecd6808bf1631223ff150a2bdabcfd6be8ad7803ea0da2c3f'
+        '49b4a3bff83b84be9fc245bf04f722be7a1995bff9ae5e3e',
+    ),
+    'adagrad_v2': (
+        '6bf849bfb40aa6bf64ad2cbeb586f03e62899b3fde1a4a3ecc8c1ebf71da33bfea37293fa456c93f'
+        '22c0b63e25eca3bff04662bfeec9cb3fe2d14b3e56f2d0bf',
+        '7059ae3d9cbfa03fb11cdd3fed1c253f80c0f33f42f51840c5aee83daaf8e83fd5bde33f00f3ab3f'
+        '254cb4408e5ca93e21730c40116e323e0e4aa53feb5e7e40',
+    ),
+}
+
+
+def _f32(key, i=0):
+    """The i-th array recorded under `key`."""
+    return np.frombuffer(bytes.fromhex(KERAS_KERNELS[key][i]), np.float32)
+
+
+def _run_float32(opdef, accum, *scalars):
+    with tf.Graph().as_default():
+        var, acc = tf.Variable(_f32("var")), tf.Variable(accum)
+        op = Optimizer._fused_update(opdef, var, acc, *scalars)
+        with tf.Session() as sess:
+            sess.run(tf.global_variables_initializer())
+            sess.run(op)
+            return [a.tobytes().hex() for a in sess.run([var, acc])]
+
+
+@pytest.mark.parametrize("nesterov", [False, True])
+def test_keras_momentum_is_tfs_kernel_bit_for_bit(nesterov):
+    got = _run_float32(ApplyKerasMomentum(use_nesterov=nesterov), _f32("accum"),
+                       np.float32(0.1), _f32("grad"), np.float32(0.9))
+    assert got == list(KERAS_KERNELS["momentum_nesterov_%d" % nesterov])  # var, accum
+
+
+@pytest.mark.parametrize("update_slots", [True, False])
+def test_adagrad_v2_is_tfs_kernel_bit_for_bit(update_slots):
+    accum = np.abs(_f32("accum"))
+    got = _run_float32(ApplyAdagradV2(update_slots=update_slots), accum, np.float32(0.1),
+                       np.float32(1e-7), _f32("grad"))
+    if update_slots:
+        assert got == list(KERAS_KERNELS["adagrad_v2"])
+    else:
+        assert got[1] == accum.tobytes().hex()
+        var, grad = _f32("var"), _f32("grad")
+        want = var - grad * np.float32(0.1) / (np.sqrt(accum) + np.float32(1e-7))
+        assert got[0] == want.tobytes().hex()
