@@ -172,6 +172,7 @@ def test_scatter_ops(fn, want):
     ((50,), [1, 1, 2]),                          # 1-D: ufunc.at itself
     ((50, 8), [[5]]),
     ((6, 3), []),
+    ((6, 0), [1, 3]),                            # rows of no elements
 ])
 @pytest.mark.parametrize("ufunc", [np.add, np.subtract])
 def test_apply_at_is_ufunc_at_bit_for_bit(target_shape, indices, ufunc):
@@ -187,6 +188,26 @@ def test_apply_at_is_ufunc_at_bit_for_bit(target_shape, indices, ufunc):
     told = target.copy()  # the caller's answer to "distinct?" (ScatterSub's index check)
     apply_at(np, ufunc, told, indices, updates, len(set(indices.ravel().tolist())) == indices.size)
     np.testing.assert_array_equal(told, want)
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float16, np.int32, np.complex64])
+def test_apply_at_writes_distinct_rows_of_any_dtype_and_layout(dtype):
+    # Distinct rows of a C-contiguous numpy target are written back as whole opaque rows
+    # (`put`); other layouts by fancy indexing: both give ufunc.at's bits.
+    from minitf.ops.scatter_ops import apply_at
+    rng = np.random.default_rng(2)
+    indices = np.array([7, 0, 3, 11], np.int32)
+    values = (rng.standard_normal((12, 10, 3)) * 100).astype(dtype)
+    layouts = [lambda: values.copy(),
+               lambda: values.copy()[:, ::3, 0],  # strided rows
+               lambda: np.asfortranarray(values[:, :5, 1])]
+    for make in layouts:
+        want, got = make(), make()
+        assert got.flags.c_contiguous == (make is layouts[0])
+        updates = (rng.standard_normal(indices.shape + got.shape[1:]) * 100).astype(dtype)
+        np.subtract.at(want, indices, updates)
+        apply_at(np, np.subtract, got, indices, updates, True)
+        np.testing.assert_array_equal(got, want)
 
 
 @pytest.mark.parametrize("indices, rows, want", [
