@@ -38,15 +38,18 @@ MLP_SHAPES = [(784, 256), (256,), (256, 256), (256,), (256, 10), (10,)]
 
 
 def per_call(fn, comm, repeat, inner):
+    """Wall time per call of `repeat` rounds of `inner` calls, and the CPU time of this
+    process per call (BLAS threads included) in the same rounds."""
     fn()
-    samples = []
+    samples, cpu = [], []
     for _ in range(repeat):
         comm.Barrier()
-        t0 = time.perf_counter()
+        t0, c0 = time.perf_counter(), time.process_time()
         for _ in range(inner):
             fn()
         samples.append((time.perf_counter() - t0) / inner)
-    return samples
+        cpu.append((time.process_time() - c0) / inner)
+    return samples, cpu
 
 
 def alternating(variants, comm, rounds, inner):
@@ -119,6 +122,9 @@ def worker(workload, repeat):
         results["calls"] = calls
         results["cpu"] = cpu
         results["floats"] = int(flat.size)
+        from minitf.horovod import basics  # (the job's count of steps made without agreement)
+        results["fast"] = [basics._job.fast_steps,
+                           len(calls["minitf"]) + len(calls["minitf, outputs fetched"])]
     elif workload == "mlp-step":
         share = 512 // hvd.size()
         x = tf.placeholder(tf.float32, [None, 784])
@@ -135,7 +141,8 @@ def worker(workload, repeat):
         sess.run(hvd.broadcast_global_variables(0))
         feed = {x: rng.standard_normal((share, 784)).astype("float32"),
                 y: rng.integers(0, 10, share).astype("int32")}
-        results["minitf step"] = per_call(lambda: sess.run(step, feed), comm, repeat, 20)
+        results["minitf step"], results["  CPU of rank 0's process"] = per_call(
+            lambda: sess.run(step, feed), comm, repeat, 20)
     if hvd.rank() == 0:
         print("RESULT " + json.dumps(results))
 
@@ -165,10 +172,13 @@ def main():
             continue
         results = json.loads(line[0][len("RESULT "):])
         floats = results.pop("floats", None)
+        fast = results.pop("fast", None)
         calls = results.pop("calls", {})
         cpu = results.pop("cpu", {})
         print("\n%s%s   (load average now %.1f)" % (workload, " (%d float32)" % floats
                                                    if floats else "", os.getloadavg()[0]))
+        if fast and args.ranks > 1:
+            print("  (%d of the %d minitf calls were expected: no agreement round)" % tuple(fast))
         base = results.get("raw, one buffer")
         for name, samples in results.items():
             line = "  %-26s %9.3f ms  (%.3f-%.3f)" % (name, statistics.median(samples) * 1e3,
