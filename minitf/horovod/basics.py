@@ -167,6 +167,9 @@ def _abort_on_uncaught_exceptions():
             sys.stderr.flush()
             previous(kind, value, tb)
             sys.stderr.flush()
+            sys.stdout.flush()
+            for stream in (sys.stdout, sys.stderr):
+                _drain(stream)
         finally:
             _mpi().COMM_WORLD.Abort(1)
     if getattr(previous, "_minitf_aborts", False):
@@ -178,6 +181,30 @@ def _abort_on_uncaught_exceptions():
 def _mpi():
     from mpi4py import MPI
     return MPI
+
+
+def _drain(stream, limit=2.0):
+    """Waits, at most `limit` seconds, until whoever reads `stream` through a pipe (the MPI
+    launcher, forwarding a rank's output) has read all that was written to it. An abort makes
+    the launcher tear the job down at once, and what it had not read yet was lost: under load
+    a failed rank's message sometimes never appeared. Not a pipe: returns at once."""
+    try:
+        import array
+        import fcntl
+        import stat
+        import termios
+        fd = stream.fileno()
+        if not stat.S_ISFIFO(os.fstat(fd).st_mode):
+            return
+        unread = array.array("i", [0])
+        deadline = time.monotonic() + limit
+        while True:
+            fcntl.ioctl(fd, termios.FIONREAD, unread, True)  # bytes still in the pipe
+            if unread[0] == 0 or time.monotonic() > deadline:
+                return
+            time.sleep(0.001)
+    except (ImportError, OSError, ValueError, AttributeError):
+        return  # no pipe to wait for (a closed or replaced stream, another platform)
 
 
 # -- agreement between ranks --------------------------------------------------------------------

@@ -88,6 +88,35 @@ def test_data_parallel_training_equals_one_process_on_the_global_batch(ranks, tm
                                             "model.index", "model.meta"]
 
 
+@pytest.mark.skipif(sys.platform == "win32", reason="pipes' unread bytes: a POSIX ioctl")
+def test_before_aborting_a_rank_waits_until_its_output_was_read():
+    # (the launcher tears the job down at the abort: output it had not read yet was lost)
+    import threading
+    read_end, write_end = os.pipe()
+    with os.fdopen(read_end, "rb") as reader, os.fdopen(write_end, "w") as writer:
+        writer.write("rank 1 raised\n" * 100)
+        writer.flush()
+        got = []
+        later = threading.Timer(0.2, lambda: got.append(os.read(read_end, 1 << 16)))
+        start = time.monotonic()
+        later.start()
+        basics._drain(writer)
+        waited = time.monotonic() - start
+        later.join()
+        assert got and len(got[0]) == 1400
+        assert 0.15 < waited < 1.5, waited  # returned once the reader had it all
+        writer.write("never read\n")
+        writer.flush()
+        start = time.monotonic()
+        basics._drain(writer, limit=0.1)  # nobody reads: gives up after the limit
+        assert 0.05 < time.monotonic() - start < 1.0
+        assert reader.read1(100) == b"never read\n"
+    with open(os.devnull, "w") as not_a_pipe:
+        start = time.monotonic()
+        basics._drain(not_a_pipe)
+        assert time.monotonic() - start < 0.05
+
+
 @needs_mpi
 def test_a_rank_that_raises_ends_the_whole_job():
     status, out, err, seconds = job(2, "failures.py", "raise", timeout=60)
