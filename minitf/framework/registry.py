@@ -143,7 +143,9 @@ class OpDef:
     def group_key(self, op):
         """For a variable update: a key under which the plan may run it as one kernel with the
         other updates of the same key that stand next to it (`bind_group`), when no op reads
-        their outputs and no two of them write the same variable. None (the default): never."""
+        their outputs and no two of them write the same variable. None (the default): never,
+        and the update ends the run of updates around it; a key no other update has (the op
+        itself): it runs alone, but the updates either side of it may still group."""
         return None
 
     # The index (among the values a plan passes) of an update's input whose producer the group's
