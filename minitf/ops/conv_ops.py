@@ -290,31 +290,52 @@ class _Im2col:
         n, _, _, c = x.shape
         self.k = kh * kw * c
         self.tiles = _tiles(n, oh * ow * self.k * x.itemsize)
+        self.full = self.tiles[0].stop - self.tiles[0].start  # images in a full tile
+        self._views = {}  # id(scratch list) -> views of it for a full tile (made once)
 
     def scratch(self):
         """(shape, dtype) of the scratch arrays `tile` needs: padded images, then the matrix."""
-        m = self.tiles[0].stop - self.tiles[0].start
         kh, kw, oh, ow, _, _ = self.geometry
-        pad = _padded_shape((m,) + self.x.shape[1:], *self.pads) if self.padded else (0,)
-        return [(pad, self.x.dtype), ((m * oh * ow * self.k,), self.x.dtype)]
+        pad = _padded_shape((self.full,) + self.x.shape[1:], *self.pads) if self.padded \
+            else (0,)
+        return [(pad, self.x.dtype), ((self.full * oh * ow * self.k,), self.x.dtype)]
 
-    def tile(self, arrays, t):
-        """The im2col matrix (pixels, k) of the images in slice t, in arrays[1]."""
+    def _views_of(self, arrays, m):
+        """(padded images, their windows, the matrix as yielded, its window-shaped view) for a
+        tile of m images in `arrays`."""
         kh, kw, oh, ow, strides, dilations = self.geometry
-        x = self.x[t]
-        m = x.shape[0]
-        if self.padded:
-            x = _fill_pad(x, *self.pads, 0, arrays[0][:m])
-        patches = _patches(self.xp, x, kh, kw, oh, ow, strides, dilations)
+        x = arrays[0][:m] if self.padded else None
+        patches = None if x is None else _patches(self.xp, x, kh, kw, oh, ow, strides,
+                                                   dilations)
         rows, k = m * oh * ow, self.k
         flat = arrays[1][:rows * k]
-        if x.shape[3] == 1:
+        if self.x.shape[3] == 1:
             tile = flat.reshape(k, rows)
-            tile.reshape(kh, kw, 1, m, oh, ow)[...] = patches.transpose(3, 4, 5, 0, 1, 2)
-            return tile.T
+            return x, patches, tile.T, tile.reshape(kh, kw, 1, m, oh, ow)
         tile = flat.reshape(rows, k)
-        tile.reshape(patches.shape)[...] = patches
-        return tile
+        return x, patches, tile, tile.reshape(m, oh, ow, kh, kw, self.x.shape[3])
+
+    def tile(self, arrays, t):
+        """The im2col matrix (pixels, k) of the images in slice t, in arrays[1]. The views of
+        a slot's arrays are made once per kernel call (they cost more than a small tile's
+        copy)."""
+        m = t.stop - t.start
+        views = self._views.get(id(arrays)) if m == self.full else None
+        if views is None:
+            views = self._views_of(arrays, m)
+            if m == self.full:
+                self._views[id(arrays)] = views
+        xpad, patches, matrix, windows = views
+        if self.padded:
+            _fill_pad(self.x[t], *self.pads, 0, xpad)
+        else:
+            kh, kw, oh, ow, strides, dilations = self.geometry
+            patches = _patches(self.xp, self.x[t], kh, kw, oh, ow, strides, dilations)
+        if self.x.shape[3] == 1:
+            windows[...] = patches.transpose(3, 4, 5, 0, 1, 2)
+        else:
+            windows[...] = patches
+        return matrix
 
 
 def _im2col_conv(xp, work, split, x, w, pads, strides, dilations, out):
