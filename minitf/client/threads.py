@@ -1,33 +1,36 @@
-"""How many threads the BLAS library uses while a plan runs (docs/performance.md, "Threads").
+"""How many threads a plan's kernels use (docs/performance.md, "Threads"): the BLAS library's
+own threads, and the participants of minitf's intra-op splits (client/workers.py).
 
 OpenBLAS's worker threads spin-wait for a core between calls; on a 2-core machine with other
 processes busy, a small matrix product run on two threads waits for the second one and takes
-100x longer than on one. minitf therefore decides the BLAS thread count itself, once per run
-(never per op), for the plans that contain an op calling BLAS:
+100x longer than on one, and a large one gets no more than a third of the machine. minitf's
+own workers block instead: a large kernel (a big matrix product, client/workers.py's users)
+is cut into chunks that the calling thread and a worker take from one counter, so a worker that
+gets no core costs only its wake-up, and each chunk is a one-thread BLAS call, giving the same
+bits as the whole product at one thread. The policy, for the plans that contain an op calling
+BLAS, as (BLAS threads, split participants):
 
-1. `tf.ConfigProto(intra_op_parallelism_threads=N)`, N > 0: N threads, always.
+1. `tf.ConfigProto(intra_op_parallelism_threads=N)`, N > 0: (1, N): N threads in splits
+   (N = 1: nothing is split), BLAS at one thread.
 2. else OPENBLAS_NUM_THREADS, MKL_NUM_THREADS or OMP_NUM_THREADS (the first one set, read when
-   the Session is made): that many threads, always.
-3. else (automatic): one thread while a one-thread run of the plan takes under
-   `SMALL_RUN_SECONDS` (a second thread gains at most that much, and costs 100x under
-   contention); for bigger plans, as many threads as there are free cores, measured from
-   /proc/stat every `SAMPLE_SECONDS` (the CPU time other processes used; this process's own is
-   subtracted), never more than the library's count when the run starts (so an enclosing
-   `threadpoolctl.threadpool_limits` is obeyed). A multi-thread run that does not take under
-   MULTI_GAIN of the plan's one-thread time, SLOW_RUNS times in a row, sends it back to one
-   thread for BACKOFF_SECONDS.
+   the Session is made): (N, 1): the BLAS library at that count, as the user asked, no splits.
+3. else (automatic): (1, cores): the cores this process may run on, never more than the
+   library's count when the run starts (so an enclosing `threadpoolctl.threadpool_limits(1)`
+   means one thread).
 
-The count stays set between runs (switching around every run costs ~5 us); a count the user
-sets meanwhile is noticed at the next run, and Session.close() gives the library back the
-user's count. Plans with no BLAS op (the lecture's step) touch nothing: their hot path gains one None check.
+The kernels decide whether an op is large enough to split (ops/products.py: SPLIT_PRODUCT).
+The BLAS count stays set between runs (switching around every run costs ~5 us); a count the
+user sets meanwhile is noticed at the next run, and Session.close() gives the library back the
+user's count. Participants are set for the thread that runs the plan. Plans with no BLAS op
+(the lecture's step) touch nothing: their hot path gains one None check.
 ConfigProto's inter_op_parallelism_threads is obeyed trivially: a plan runs its ops one at a
 time, in one thread (TF's inter-op pool of size 1).
 """
 
 import os
-import time
 
-from minitf.client.workers import available_cores
+from minitf.client import workers
+from minitf.client.workers import available_cores  # noqa: F401 - one definition, used here too
 
 # Op types whose kernels call BLAS / LAPACK (numpy's matmul, tensordot, einsum, linalg), and
 # the ops that run sub-graphs (If, While), which may.
@@ -40,12 +43,6 @@ BLAS_OP_TYPES = frozenset((
     "If", "While", "WhileGrad", "StatelessIf", "StatelessWhile",
 ))
 ENV_VARS = ("OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS", "OMP_NUM_THREADS")
-SMALL_RUN_SECONDS = 0.0005
-SAMPLE_SECONDS = 0.25
-FIRST_SAMPLE_SECONDS = 0.05  # (/proc/stat counts 10 ms ticks: a coarse but usable first look)
-MULTI_GAIN = 0.85      # more threads are kept only while a run takes < 0.85x one thread's time
-BACKOFF_SECONDS = 1.0  # after multi-thread runs that did not pay: one thread this long
-SLOW_RUNS = 3          # ... that many in a row
 
 
 def env_threads(environ=None):
@@ -59,74 +56,26 @@ def env_threads(environ=None):
     return None
 
 
-def decide(uses_blas, config_threads=0, env=None, single_run_seconds=None, free_cores=1.0,
-           cores=1, library_threads=None):
-    """The BLAS thread count for one run of a plan, or None to leave the library alone.
+def decide(uses_blas, config_threads=0, env=None, cores=1, library_threads=None):
+    """(BLAS threads, split participants) for the runs of a plan, or None to leave both alone.
 
     `config_threads`: ConfigProto's intra_op_parallelism_threads; `env`: env_threads();
-    `single_run_seconds`: the plan's last one-thread run time (None: not run yet);
-    `free_cores`: cores other processes left idle lately; `cores`: cores this process may use;
-    `library_threads`: the library's count when the run starts (an upper bound in auto mode)."""
+    `cores`: cores this process may use; `library_threads`: the BLAS library's count as the
+    user left it (an upper bound in auto mode, so that threadpool_limits is obeyed)."""
     if not uses_blas:
         return None
     if config_threads > 0:
-        return config_threads
+        return 1, config_threads
     if env is not None:
-        return env
-    if single_run_seconds is None or single_run_seconds < SMALL_RUN_SECONDS:
-        return 1
-    n = max(1, min(cores, int(free_cores + 0.5)))
-    if library_threads is not None:
-        n = min(n, library_threads)
-    return max(1, n)
+        return env, 1
+    n = cores if library_threads is None else min(cores, library_threads)
+    return 1, max(1, n)
 
 
-class _Load:
-    """Free cores, from /proc/stat's busy time minus this process's own CPU time, re-sampled at
-    most every SAMPLE_SECONDS. Until two samples exist (or without /proc/stat) it says one."""
-
-    def __init__(self):
-        self.cores = available_cores()
-        self.total_cores = os.cpu_count() or self.cores
-        self.free = 1.0
-        self.sampled = False  # whether `free` comes from two samples yet
-        self.last = None  # (monotonic, busy seconds of all CPUs, own CPU seconds)
-        try:
-            self.tick = float(os.sysconf("SC_CLK_TCK"))
-        except (AttributeError, ValueError, OSError):
-            self.tick = 100.0
-
-    def _busy_seconds(self):
-        with open("/proc/stat", "rb") as f:
-            fields = f.readline().split()[1:]
-        ticks = [int(v) for v in fields[:8]]
-        return (sum(ticks) - ticks[3] - ticks[4]) / self.tick  # minus idle and iowait
-
-    def free_cores(self, now):
-        last = self.last
-        # the first estimate comes after FIRST_SAMPLE_SECONDS, not SAMPLE_SECONDS: a plan's
-        # first quarter second ran on one thread on an idle machine
-        wait = SAMPLE_SECONDS if self.sampled else FIRST_SAMPLE_SECONDS
-        if last is not None and now - last[0] < wait:
-            return self.free
-        try:
-            busy = self._busy_seconds()
-        except (OSError, ValueError, IndexError):
-            return self.free
-        own = time.process_time()
-        if last is not None:
-            others = ((busy - last[1]) - (own - last[2])) / (now - last[0])
-            # other processes' busy cores, spread over the whole machine
-            self.free = max(0.0, self.cores - max(0.0, others) * self.cores / self.total_cores)
-            self.sampled = True
-        self.last = (now, busy, own)
-        return self.free
-
-
-_load = None
-_controller = None
 _ours = None      # the count minitf last set (None: it has not set one)
 _baseline = None  # the library's count as the user left it (minitf's upper bound in auto mode)
+_controller = None
+_cores = None
 
 
 def _blas():
@@ -139,7 +88,7 @@ def _blas():
 
 
 def _enter():
-    """The library's count as the user left it: the current one, unless minitf set it."""
+    """The library's count now, noting it as the user's when minitf did not set it."""
     global _baseline
     libs = _controller if _controller is not None else _blas()
     if not libs:
@@ -170,58 +119,28 @@ def restore():
 
 class PlanThreads:
     """The thread policy of one plan in one session: `run(plan, feeds)` runs the plan with the
-    count decide() chose. The count stays set after the run (switching back and forth around
-    every run costs about 5 us with OpenBLAS); a count the user sets in between
-    (threadpool_limits, or leaving its block) is noticed and becomes the upper bound again, and
-    Session.close() restores it."""
+    BLAS count and split participants decide() chose. The BLAS count stays set after the run
+    (switching back and forth around every run costs about 5 us with OpenBLAS); a count the
+    user sets in between (threadpool_limits, or leaving its block) is noticed and becomes the
+    upper bound again, and Session.close() restores it."""
 
     def __init__(self, config_threads=0, env=None):
-        global _load
-        if _load is None:
-            _load = _Load()
+        global _cores
+        if _cores is None:
+            _cores = workers.available_cores()
         self.config_threads = config_threads
         self.env = env
-        self.single_run_seconds = None
-        self.backoff_until = 0.0
-        self.slow_runs = 0  # multi-thread runs in a row that were not faster
         self.last_threads = None  # what the last run used (for tests and the benchmark)
-
-    def threads_for_run(self, now, library_threads):
-        free = 1.0
-        big = (self.config_threads <= 0 and self.env is None and self.single_run_seconds is not None
-               and self.single_run_seconds >= SMALL_RUN_SECONDS)
-        if big and now >= self.backoff_until:
-            free = _load.free_cores(now)
-        return decide(True, self.config_threads, self.env, self.single_run_seconds, free,
-                      _load.cores, library_threads)
+        self.last_participants = None
 
     def run(self, plan, feeds):
         current = _enter()
-        if current is None:  # no BLAS library found: nothing to manage
-            return plan.run(feeds)
-        n = self.threads_for_run(time.monotonic(), _baseline)
-        if n != current:
-            _set(n)
-        self.last_threads = n
-        t0 = time.perf_counter()
-        values = plan.run(feeds)
-        elapsed = time.perf_counter() - t0
-        if n == 1:  # a low estimate: follows faster runs at once, slower ones slowly
-            est = self.single_run_seconds
-            self.single_run_seconds = elapsed if est is None or elapsed < est else (
-                est + 0.25 * (elapsed - est))
-        elif self.single_run_seconds is not None and (
-                elapsed >= MULTI_GAIN * self.single_run_seconds):
-            # more threads did not pay (the load estimate lags): one thread for a while, once
-            # it happens SLOW_RUNS times in a row (the first run after BLAS threads slept is
-            # slow by itself: backing off after it kept a quiet machine on one thread)
-            self.slow_runs += 1
-            if self.slow_runs >= SLOW_RUNS:
-                self.backoff_until = time.monotonic() + BACKOFF_SECONDS
-                self.slow_runs = 0
-        else:
-            self.slow_runs = 0
-        return values
+        blas, parts = decide(True, self.config_threads, self.env, _cores, _baseline)
+        if current is not None and blas != current:
+            _set(blas)
+        self.last_threads, self.last_participants = blas, parts
+        workers.set_participants(parts)
+        return plan.run(feeds)
 
 
 def uses_blas(plan):

@@ -15,7 +15,7 @@ chunk itself and the split cost only the wake-up (a lock release, ~1 us). The ca
 for chunks a worker has actually started (it spins briefly, then blocks).
 
 How many threads take part is `participants()`: set per calling thread by the thread policy
-(client/threads.py, `using(n)`) for the run of a plan; 1 (the default) means `split` runs
+(client/threads.py, `set_participants`) for the runs of a plan; 1 (the default) means `split` runs
 `fn(0, count)` inline. The pool has `available_cores() - 1` workers, started at first use;
 a split with fewer participants wakes fewer. Calls made while the pool is busy (another
 thread's split, or a chunk that splits again) run inline. After fork() the child makes a new

@@ -2,9 +2,11 @@
 
 import builtins
 import collections
+import functools
 
 import numpy as np
 
+from minitf.client.workers import participants, split
 from minitf.framework.graph import name_scope
 from minitf.framework.registry import Call, OpDef, TFSignature, register
 from minitf.framework.shapes import broadcast_dims, num_elements
@@ -52,6 +54,90 @@ def _tiny_blas_product(op, a, b):
             and a[0] * a[1] * b[1 - op.opdef.transpose_b] <= _TINY_PRODUCT)
 
 
+# Products of at least SPLIT_PRODUCT multiply-adds split over the calling thread and the
+# intra-op workers (client/workers.py) when the thread policy allows more than one participant
+# (it then keeps the BLAS library at one thread): each chunk is a one-thread BLAS call on a
+# block of the output's rows, and gives the same bits as the whole product at one thread,
+# because a block of rows leaves each element's sum over K as it was, provided that blocks
+# start at multiples of _ALIGN rows (OpenBLAS's kernels tile rows by 4 to 32, and the rows of
+# a partial tile are summed in another order: blocks of 16 or 64 rows changed float64
+# results) and no block is small enough for another BLAS path (one row: a matrix-vector
+# product; up to a million multiply-adds: OpenBLAS's small-matrix kernels, which changed
+# float32 results). Splitting over
+# columns changed results, so products with few rows do not split. CHUNK_PRODUCT
+# multiply-adds make one chunk, with participants to 2x participants chunks per product (a
+# worker that starts late still finds one); every extra chunk packs the right-hand matrix
+# again.
+SPLIT_PRODUCT = 1 << 24
+CHUNK_PRODUCT = 1 << 27
+_ALIGN = 96
+_MIN_CHUNK = 1 << 22
+
+
+def _round_up(value, multiple):
+    return -(-value // multiple) * multiple
+
+
+def row_blocks(rows, n, macs):
+    """The row boundaries [0, ..., rows] of the blocks in which a product of `rows` rows and
+    `macs` multiply-adds splits for `n` participants; [0, rows] when it does not split. Blocks
+    start at multiples of _ALIGN; the last one ends where the product does, so it may have any
+    length, above _MIN_CHUNK multiply-adds like the others (and a quarter of the others: a
+    sliver would leave its thread waiting for the rest)."""
+    least = builtins.max(2, -(-_MIN_CHUNK // builtins.max(macs // rows, 1)))
+    chunks = builtins.max(n, builtins.min(2 * n, macs // CHUNK_PRODUCT))
+    # about rows / chunks, to the nearest multiple of _ALIGN
+    step = builtins.max(_round_up(least, _ALIGN),
+                        (2 * rows + chunks * _ALIGN) // (2 * chunks * _ALIGN) * _ALIGN)
+    bounds = list(builtins.range(0, rows, step))
+    if len(bounds) > 1 and rows - bounds[-1] < builtins.max(least, step // 4):
+        bounds.pop()  # the last block joins the one before
+    return bounds + [rows]
+
+
+def split_product(xp, matmul, x, y, out=None):
+    """matmul(x, y, out=out), split over the intra-op workers when it is big enough and the
+    thread policy allows (see SPLIT_PRODUCT); `x` and `y` are matrices, or stacks of them with
+    the same leading axes (split over whole matrices)."""
+    n = participants()
+    if n < 2:
+        return matmul(x, y, out=out)
+    shape_x, shape_y = x.shape, y.shape
+    if len(shape_x) != len(shape_y) or shape_x[:-2] != shape_y[:-2] or \
+            x.dtype != y.dtype or x.dtype.name not in _BLAS_DTYPES:
+        return matmul(x, y, out=out)
+    cols = shape_y[-1]
+    macs = num_elements(shape_x) * cols
+    if macs < SPLIT_PRODUCT or shape_y[-2] != shape_x[-1] or \
+            x.__array_interface__["data"][0] == y.__array_interface__["data"][0]:
+        # (numpy makes x @ x.T one symmetric-product call, which sums in another order)
+        return matmul(x, y, out=out)
+    if len(shape_x) > 2:  # a stack: each chunk takes whole matrices
+        count = shape_x[0]
+        if count < 2:
+            return matmul(x, y, out=out)
+        if out is None:
+            out = xp.empty(shape_x[:-1] + (cols,), x.dtype)
+
+        def matrices(start, stop):
+            matmul(x[start:stop], y[start:stop], out=out[start:stop])
+        split(count, matrices, -(-count // builtins.min(count, builtins.max(
+            n, macs // CHUNK_PRODUCT))))
+        return out
+    bounds = row_blocks(shape_x[0], n, macs)
+    if len(bounds) < 3:
+        return matmul(x, y, out=out)
+    if out is None:
+        out = xp.empty((shape_x[0], cols), x.dtype)
+
+    def blocks(start, stop):
+        for i in builtins.range(start, stop):
+            a, b = bounds[i], bounds[i + 1]
+            matmul(x[a:b], y, out=out[a:b])
+    split(len(bounds) - 1, blocks, 1)
+    return out
+
+
 def _transposing(matmul, ta, tb):
     """matmul(a, b) of the inputs transposed where `ta` / `tb` say '.T'."""
     if not ta:
@@ -59,6 +145,10 @@ def _transposing(matmul, ta, tb):
     if not tb:
         return lambda a, b, out=None: matmul(a.T, b, out=out)
     return lambda a, b, out=None: matmul(a.T, b.T, out=out)
+
+
+def _split_transposed(xp, ta, tb, a, b, out=None):
+    return split_product(xp, xp.matmul, a.T if ta else a, b.T if tb else b, out)
 
 
 @register
@@ -85,6 +175,8 @@ class MatMul(OpDef):
         a = a.T if self.transpose_a else a
         b = b.T if self.transpose_b else b
         _check_contraction(a, b)
+        if xp is np:
+            return split_product(xp, xp.matmul, a, b, out)
         return xp.matmul(a, b, out=out)
 
     def specialize(self, xp, op):
@@ -93,7 +185,11 @@ class MatMul(OpDef):
                                               b[1 if self.transpose_b else 0]):
             return super().specialize(xp, op)
         # The inner dimensions are known (and equal: infer checked): no run-time check needed.
-        matmul = xp.dot if _tiny_blas_product(op, a, b) else xp.matmul
+        tiny = _tiny_blas_product(op, a, b)
+        matmul = xp.dot if tiny else xp.matmul
+        if xp is np and not tiny and (None in a + b or a[0] * a[1] * b[1 - self.transpose_b]
+                                      >= SPLIT_PRODUCT):  # may be big enough to split
+            return functools.partial(_split_transposed, xp, self.transpose_a, self.transpose_b)
         if not (self.transpose_a or self.transpose_b):
             return matmul
         ta, tb = ".T" if self.transpose_a else "", ".T" if self.transpose_b else ""
@@ -149,6 +245,8 @@ class BatchMatMulV2(OpDef):
         x = xp.swapaxes(x, -1, -2) if self.adj_x else x
         y = xp.swapaxes(y, -1, -2) if self.adj_y else y
         _check_contraction(x, y)
+        if xp is np:
+            return split_product(xp, xp.matmul, x, y, out)
         return xp.matmul(x, y, out=out)
 
     def grad(self, op, dz):
