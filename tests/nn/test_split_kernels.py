@@ -218,7 +218,8 @@ def test_a_large_batch_makes_enough_tiles_to_split_evenly():
 
 def test_a_cnn_step_split_over_the_session_workers_gives_the_one_thread_results(monkeypatch):
     # The kernels of a real session take the workers the thread policy allows the run
-    # (workers.using); a batch-norm CNN's forward and gradients, bit for bit.
+    # (ConfigProto's intra_op_parallelism_threads, here); a batch-norm CNN's forward and
+    # gradients, bit for bit.
     import minitf as tf
     from minitf.client import workers
     splits = []
@@ -226,6 +227,7 @@ def test_a_cnn_step_split_over_the_session_workers_gives_the_one_thread_results(
     monkeypatch.setattr(workers, "split", lambda count, fn, grain=1: (
         splits.append(count), real(count, fn, grain)))
     tf.reset_default_graph()
+    tf.set_random_seed(7)
     rng = np.random.default_rng(5)
     x = tf.constant(rng.random((37, 20, 20, 1), dtype=np.float32))
     h = tf.layers.conv2d(x, 16, 5, padding="same", activation=tf.nn.relu)
@@ -235,12 +237,14 @@ def test_a_cnn_step_split_over_the_session_workers_gives_the_one_thread_results(
     h = tf.layers.max_pooling2d(h, 2, 2, padding="same")
     loss = tf.reduce_sum(tf.square(h))
     fetches = [loss] + tf.gradients(loss, tf.trainable_variables())
-    with tf.Session() as sess:
-        sess.run(tf.global_variables_initializer())
-        alone = sess.run(fetches)
-        assert not splits
-        with workers.using(2):
-            split = sess.run(fetches)
+    results = []
+    for threads in (1, 2):
+        config = tf.ConfigProto(intra_op_parallelism_threads=threads)
+        with tf.Session(config=config) as sess:
+            sess.run(tf.global_variables_initializer())
+            results.append(sess.run(fetches))
+        if threads == 1:
+            assert not splits
     assert len(splits) >= 8  # conv, pooling and batch-norm kernels and their gradients
-    for a, b in zip(alone, split):
+    for a, b in zip(*results):
         np.testing.assert_array_equal(a, b)
