@@ -107,6 +107,10 @@ class _Pool:
             job.work()
         finally:
             _wait(job)
+            # A worker keeps its last job until the next one: it must not keep the chunks'
+            # arrays alive too (the buffer pool reuses only arrays nothing else refers to).
+            # One that wakes late finds no chunk left and never calls fn.
+            job.fn = None
         if job.error is not None:
             raise job.error
 

@@ -170,3 +170,19 @@ def test_after_fork_the_child_makes_its_own_pool(pool):
     assert child.exitcode == 0
     assert values == list(range(64))
     assert own_pool and alive
+
+
+def _fill(out):
+    def fn(start, stop):
+        out[start:stop] = 1
+    workers.split(len(out), fn, 100)
+
+
+def test_the_pool_keeps_no_reference_to_a_finished_split(pool):
+    # (the buffer pool reuses an array only when nothing else refers to it)
+    import sys
+    out = np.zeros(1000)
+    before = sys.getrefcount(out)
+    _fill(out)
+    assert sys.getrefcount(out) == before
+    assert out.sum() == 1000
