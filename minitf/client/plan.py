@@ -49,7 +49,7 @@ import time
 import numpy
 
 from minitf import backend, dtypes, errors
-from minitf.client import interrupts
+from minitf.client import interrupts, workers
 from minitf.client.buffers import (NESTED_POOL_MIN_ELEMENTS, drawing_from, kept_for_next_run,
                                    worth_pooling)
 from minitf.framework.folding import op_values
@@ -612,6 +612,8 @@ def emit(steps, feed_slots, elements, slot_of, state, trace=False, nested=False,
                 else:  # the call written out: `k3(t1, t2.T)`
                     fn, arguments = fn.fn, fn.arguments([a.name for a in step.args])
             if step.outs and step.outs[0].pooled:
+                if op.opdef.elementwise and splits_elementwise(step):
+                    fn = workers.elementwise(fn)
                 fn = drawing_from(state.buffers, fn)
             if step.device is not None and step.device.index and step.device.kind == "GPU":
                 fn = _on(step.device, fn)
@@ -665,6 +667,15 @@ def emit(steps, feed_slots, elements, slot_of, state, trace=False, nested=False,
     lines.append("    return [%s]" % ", ".join(results))
     namespace["_results"] = results
     return "\n".join(lines) + "\n", namespace, line_to_op
+
+
+def splits_elementwise(step):
+    """Whether the kernel of `step`, an elementwise op drawing its output from the pool, may be
+    large enough to split over the intra-op workers (workers.elementwise): a numpy kernel whose
+    output may have workers.ELEMENTWISE_SPLIT elements."""
+    n = step.outs[0].tensor.shape.num_elements()
+    return (step.device is None or step.device is backend.HOST) and (
+        n is None or n >= workers.ELEMENTWISE_SPLIT)
 
 
 def _drawn_later(steps):

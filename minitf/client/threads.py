@@ -148,6 +148,16 @@ def uses_blas(plan):
     return any(step.op is not None and step.op.type in BLAS_OP_TYPES for step in plan.steps)
 
 
+def splits(plan):
+    """Whether `plan` may split a kernel over the workers: an op that may call BLAS, or an
+    elementwise kernel the plan splits when it is large (plan.splits_elementwise)."""
+    from minitf.client.plan import splits_elementwise
+    return uses_blas(plan) or any(
+        step.op is not None and step.op.opdef.elementwise and step.outs and
+        step.outs[0].pooled and splits_elementwise(step) for step in plan.steps)
+
+
 def for_plan(plan, config_threads, env):
-    """The PlanThreads of a new plan, or None when it calls no BLAS (nothing to manage)."""
-    return PlanThreads(config_threads, env) if uses_blas(plan) else None
+    """The PlanThreads of a new plan, or None when it neither calls BLAS nor splits a kernel
+    (nothing to manage)."""
+    return PlanThreads(config_threads, env) if splits(plan) else None

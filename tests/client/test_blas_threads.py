@@ -144,7 +144,8 @@ def test_session_obeys_env(library_at_two, monkeypatch, value):
 
 
 def test_plans_without_blas_are_not_managed():
-    x = tf.placeholder(tf.float32, (None,))
+    # (an elementwise op of unknown size may be large enough to split: that plan is managed)
+    x = tf.placeholder(tf.float32, (3,))
     y = tf.tanh(x) * 2.0
     with tf.Session() as sess:
         sess.run(y, {x: np.ones(3, np.float32)})
@@ -178,3 +179,20 @@ def test_results_are_the_same_bits_for_every_count(library_at_two, monkeypatch):
                 0].last_participants
         assert bool(splits) == (parts > 1)  # x @ w1 and w1's gradient, 600 x 512 x 256
     assert all(r == results[0] for r in results)
+
+
+def test_large_elementwise_kernels_split_and_keep_their_bits(library_at_two, monkeypatch):
+    calls = []
+    real = workers.split
+    monkeypatch.setattr(workers, "split", lambda *a: calls.append(a[0]) or real(*a))
+    x = tf.placeholder(tf.float32, (None, 1024))
+    b = tf.constant(np.linspace(-1, 1, 1024, dtype=np.float32))
+    y = tf.reduce_sum(tf.tanh(tf.nn.bias_add(x * 3.0, b)))  # no BLAS op: managed for the split
+    value = np.random.default_rng(0).standard_normal((2048, 1024)).astype(np.float32)
+    results = []
+    for threads_ in (1, 2):
+        config = tf.ConfigProto(intra_op_parallelism_threads=threads_)
+        with tf.Session(config=config) as sess:
+            results.append([sess.run(y, {x: value}) for _ in range(3)])
+        assert bool(calls) == (threads_ == 2)
+    assert results[0] == results[1]

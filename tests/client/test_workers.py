@@ -186,3 +186,25 @@ def test_the_pool_keeps_no_reference_to_a_finished_split(pool):
     _fill(out)
     assert sys.getrefcount(out) == before
     assert out.sum() == 1000
+
+
+@pytest.mark.parametrize("shapes", [[(2048, 1100), (2048, 1100)], [(2048, 1100), (1100,)],
+                                    [(2048, 1100), (2048, 1)], [(1, 1100), (2048, 1100)],
+                                    [(3000000,), ()]])
+def test_elementwise_kernels_split_over_rows_with_the_same_bits(pool, monkeypatch, shapes):
+    calls = []
+    real = workers.split
+    monkeypatch.setattr(workers, "split", lambda *a: calls.append(a[0]) or real(*a))
+    rng = np.random.default_rng(0)
+    args = [rng.standard_normal(s).astype(np.float32) for s in shapes]
+    kernel = workers.elementwise(lambda x, y, out=None: np.add(np.tanh(x, out=out), y, out=out))
+    out_shape = np.broadcast_shapes(*shapes)
+    expected = np.add(np.tanh(np.broadcast_to(args[0], out_shape)), args[1])
+    out = np.empty(out_shape, np.float32)
+    assert kernel(*args, out=out) is out
+    assert out.tobytes() == expected.tobytes()
+    assert calls == [out_shape[0]]
+    with workers.using(1):  # one participant, or no out=: one call
+        kernel(*args, out=out)
+    assert kernel(*args).tobytes() == expected.tobytes()
+    assert calls == [out_shape[0]]
