@@ -11,13 +11,13 @@ Workloads (each one its own MPI job of --ranks processes, started by this script
   mlp-step    one Adam step of the MLP with hvd.DistributedOptimizer, global batch 512 split
               over the ranks (run it with --ranks 1 and --ranks 2 for the scaling).
 The variants of a workload take turns call by call (raw, minitf, ..., then ..., minitf, raw),
-in rounds of 20 calls each (1 for 64 MiB) that start at a barrier, so load on a shared machine
-hits them alike; the script prints the median and range of the per-call time of a round
-(rank 0's clock) and of the per-round ratio to raw, then the 10th percentile and median of
-single calls (the 10th percentile: a call no other process interrupted), the median per-round
-ratio of rank 0's CPU time (a rank waiting for its peer spins, so CPU time counts the waits
-too, but not the time the rank was off the core), and the median ratio of each call to the
-raw call made next to it.
+in rounds of 20 calls each (20 x --repeat rounds; for 64 MiB 2 x --repeat rounds of one call)
+that start at a barrier, so load on a shared machine hits them alike; the script prints the
+median and range of the per-call time of a round (rank 0's clock) and of the per-round ratio to
+raw, then the 10th percentile and median of single calls (the 10th percentile: a call no other
+process interrupted), the median per-round ratio of rank 0's CPU time (a rank waiting for its
+peer spins, so CPU time counts the waits too, but not the time the rank was off the core), and
+the median ratio of each call to the raw call made next to it.
 
     python benchmarks/allreduce.py [--ranks 2] [--repeat 5]
 """
@@ -116,7 +116,7 @@ def worker(workload, repeat):
                 for a, o in zip(arrays, outs):
                     comm.Allreduce(a, o)
             variants["raw, one call per tensor"] = one_call_each
-        samples, calls, cpu = alternating(variants, comm, repeat * (10 if workload == "mlp-grads"
+        samples, calls, cpu = alternating(variants, comm, repeat * (20 if workload == "mlp-grads"
                                                                     else 2), inner)
         results.update(samples)
         results["calls"] = calls
