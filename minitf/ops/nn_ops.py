@@ -53,11 +53,9 @@ ELEMENTWISE_TILE_BYTES = 1 << 20
 
 
 def _elementwise_tiles(a, b, out):
-    """The tiles (slices of the first axis) of an elementwise kernel over `a` (and `b`, unless
-    None; and `out`) of one shape, or None when it runs whole: one tile, a 0-d array, or
-    shapes that differ."""
-    if a.ndim == 0 or (b is not None and a.shape != b.shape) or \
-            (out is not None and out.shape != a.shape):
+    """The tiles (slices of the first axis) of an elementwise kernel over a and b (and `out`)
+    of one shape, or None when it runs whole: one tile, a 0-d array, or shapes that differ."""
+    if a.ndim == 0 or a.shape != b.shape or (out is not None and out.shape != a.shape):
         return None
     tiles = batch_tiles(a.shape[0], a[:1].nbytes, ELEMENTWISE_TILE_BYTES)
     return tiles if len(tiles) > 1 else None
@@ -70,22 +68,8 @@ class Relu(UnaryOp):
     allowed = "numeric"
     elementwise = True
 
-    def bind(self, ctx, op):
-        """The kernel, with the run's splitter (op_util.each_tile)."""
-        xp = ctx.xp_for(op)
-        return functools.partial(self.compute, xp, split=kernel_splitter(ctx, xp))
-
-    def compute(self, xp, x, out=None, split=None):
-        """max(x, 0); over 1 MiB in tiles split over the workers (as ReluGrad)."""
-        tiles = _elementwise_tiles(x, None, out)
-        if tiles is None:
-            return xp.maximum(x, 0, out=out)
-        out = out_array(xp, x, out)
-
-        def tile(arrays, t):
-            xp.maximum(x[t], 0, out=out[t])
-        each_tile(xp, None, split, tiles, [], tile)
-        return out
+    def compute(self, xp, x, out=None):
+        return xp.maximum(x, 0, out=out)
 
     def grad(self, op, dy):
         return [ReluGrad()(dy, op.outputs[0], name="ReluGrad")]
@@ -608,28 +592,13 @@ class BiasAdd(OpDef):
         channels = channels if channels is not None else b
         return TensorSpec(dims[:axis] + (channels,) + dims[axis + 1:], value.dtype)
 
-    def bind(self, ctx, op):
-        """The kernel, with the run's splitter (op_util.each_tile)."""
-        xp = ctx.xp_for(op)
-        return functools.partial(self.compute, xp, split=kernel_splitter(ctx, xp))
-
-    def compute(self, xp, value, bias, out=None, split=None):
-        """value + bias along the channel axis; over 1 MiB in tiles split over the workers
-        (as ReluGrad)."""
+    def compute(self, xp, value, bias, out=None):
         if bias.shape[0] != value.shape[_channel_axis(value.ndim, self.data_format)]:
             raise ValueError("Must provide as many biases as the channel dimension of the input "
                              "tensor: %s vs. %s" % (list(bias.shape), list(value.shape)))
         if self.data_format == "NCHW":
             bias = bias.reshape((-1,) + (1,) * (value.ndim - 2))
-        tiles = _elementwise_tiles(value, None, out)
-        if tiles is None:
-            return xp.add(value, bias, out=out)
-        out = out_array(xp, value, out)
-
-        def tile(arrays, t):
-            xp.add(value[t], bias, out=out[t])
-        each_tile(xp, None, split, tiles, [], tile)
-        return out
+        return xp.add(value, bias, out=out)
 
     def grad(self, op, dy):
         return [dy, BiasAddGrad(self.data_format)(dy, name="BiasAddGrad")]

@@ -265,23 +265,3 @@ def test_relu_gradient_split_gives_the_one_thread_result(monkeypatch, shape, in_
     got = nn_ops.ReluGrad().compute(np, out if in_place else dy, y, out=out, split=splitter)
     np.testing.assert_array_equal(got, want)
     assert splitter.calls == (len(shape) > 0 and shape[0] > 2)
-
-
-@pytest.mark.parametrize("shape,data_format", [((9, 5, 3, 8), "NHWC"), ((9, 8, 5, 3), "NCHW"),
-                                               ((37, 16), "NHWC")])
-def test_relu_and_bias_add_split_give_the_one_thread_results(monkeypatch, shape, data_format):
-    from minitf.ops import nn_ops
-    monkeypatch.setattr(nn_ops, "ELEMENTWISE_TILE_BYTES", 2 * int(np.prod(shape[1:])) * 4)
-    rng = np.random.default_rng(6)
-    x = rng.standard_normal(shape).astype(np.float32)
-    bias = rng.standard_normal(shape[1] if data_format == "NCHW" else shape[-1]) \
-        .astype(np.float32)
-    splitter = Scrambled()
-    np.testing.assert_array_equal(nn_ops.Relu().compute(np, x, split=splitter),
-                                  np.maximum(x, 0))
-    b = bias.reshape(-1, 1, 1) if data_format == "NCHW" else bias
-    out = x.copy()  # in place, as the plan runs it
-    got = nn_ops.BiasAdd(data_format).compute(np, out, bias, out=out, split=splitter)
-    assert got is out
-    np.testing.assert_array_equal(got, x + b)
-    assert splitter.calls == 2
