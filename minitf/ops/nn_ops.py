@@ -47,20 +47,6 @@ def _channel_axis(ndims, data_format):
 BIAS_TILE_BYTES = 1 << 20
 
 
-# Activation gradients of large tensors run in tiles of this many bytes along the first axis,
-# split over the session's workers (elementwise: the same bits).
-ELEMENTWISE_TILE_BYTES = 1 << 20
-
-
-def _elementwise_tiles(a, b, out):
-    """The tiles (slices of the first axis) of an elementwise kernel over a and b (and `out`)
-    of one shape, or None when it runs whole: one tile, a 0-d array, or shapes that differ."""
-    if a.ndim == 0 or a.shape != b.shape or (out is not None and out.shape != a.shape):
-        return None
-    tiles = batch_tiles(a.shape[0], a[:1].nbytes, ELEMENTWISE_TILE_BYTES)
-    return tiles if len(tiles) > 1 else None
-
-
 # -- activations ----------------------------------------------------------------------------------
 
 @register
@@ -164,23 +150,8 @@ class ReluGrad(_ActivationGrad):
 
     elementwise = True
 
-    def bind(self, ctx, op):
-        """The kernel, with the run's splitter (op_util.each_tile)."""
-        xp = ctx.xp_for(op)
-        return functools.partial(self.compute, xp, split=kernel_splitter(ctx, xp))
-
-    def compute(self, xp, dy, features, out=None, split=None):
-        """dy where features > 0, else 0: in tiles of ELEMENTWISE_TILE_BYTES along the first
-        axis (split over the workers; the mask of a tile stays in cache), the same bits."""
-        tiles = _elementwise_tiles(dy, features, out)
-        if tiles is None:
-            return xp.multiply(dy, features > 0, out=out)
-        out = out_array(xp, dy, out)
-
-        def tile(arrays, t):
-            xp.multiply(dy[t], features[t] > 0, out=out[t])
-        each_tile(xp, None, split, tiles, [], tile)
-        return out
+    def compute(self, xp, dy, features, out=None):
+        return xp.multiply(dy, features > 0, out=out)
 
 
 @register

@@ -248,20 +248,3 @@ def test_a_cnn_step_split_over_the_session_workers_gives_the_one_thread_results(
     assert len(splits) >= 8  # conv, pooling and batch-norm kernels and their gradients
     for a, b in zip(*results):
         np.testing.assert_array_equal(a, b)
-
-
-@pytest.mark.parametrize("shape", [(9, 5, 3, 8), (37, 16), (1, 4, 4), ()])
-@pytest.mark.parametrize("in_place", [False, True])
-def test_relu_gradient_split_gives_the_one_thread_result(monkeypatch, shape, in_place):
-    from minitf.ops import nn_ops
-    size = int(np.prod(shape[1:])) * 4 if shape else 4
-    monkeypatch.setattr(nn_ops, "ELEMENTWISE_TILE_BYTES", 2 * size)  # rows of 2
-    rng = np.random.default_rng(4)
-    dy = rng.standard_normal(shape).astype(np.float32)
-    y = np.maximum(rng.standard_normal(shape).astype(np.float32), 0)
-    want = dy * (y > 0)
-    splitter = Scrambled()
-    out = dy.copy() if in_place else None  # the plan runs it in place on dy's array
-    got = nn_ops.ReluGrad().compute(np, out if in_place else dy, y, out=out, split=splitter)
-    np.testing.assert_array_equal(got, want)
-    assert splitter.calls == (len(shape) > 0 and shape[0] > 2)
