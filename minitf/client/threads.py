@@ -14,9 +14,20 @@ BLAS, as (BLAS threads, split participants):
    (N = 1: nothing is split), BLAS at one thread.
 2. else OPENBLAS_NUM_THREADS, MKL_NUM_THREADS or OMP_NUM_THREADS (the first one set, read when
    the Session is made): (N, 1): the BLAS library at that count, as the user asked, no splits.
-3. else (automatic): (1, cores): the cores this process may run on, never more than the
-   library's count when the run starts (so an enclosing `threadpoolctl.threadpool_limits(1)`
-   means one thread).
+3. else (automatic): one thread while a one-thread run of the plan takes under
+   `SMALL_RUN_SECONDS` (a second thread gains at most that much); for bigger plans, as many
+   threads as there are free cores, measured from /proc/stat every `SAMPLE_SECONDS` (the CPU
+   time other processes used; this process's own is subtracted), never more than this
+   process's cores or the library's count when the run starts (so an enclosing
+   `threadpoolctl.threadpool_limits(1)` means one thread). A multi-thread run that does not
+   take under MULTI_GAIN of the plan's one-thread time, SLOW_RUNS times in a row, sends the
+   plan back to one thread for BACKOFF_SECONDS. The threads go to minitf's splits, (1, n),
+   when the plan has a tiled kernel (convolution, pooling, batch norm: ops/op_util.TiledKernel,
+   whose tiles each make one-thread BLAS calls) or a large elementwise kernel; to the BLAS
+   library, (n, 1), when its large work is matrix products alone: on two idle cores
+   OpenBLAS's own threads run the MLP's 512x784x256 product in 566 us against 674 us for two
+   row blocks (each block packs the whole right-hand matrix again), and the free-core
+   estimate keeps its spinning threads away from a busy machine.
 
 The kernels decide whether an op is large enough to split (ops/products.py: SPLIT_PRODUCT).
 The BLAS count stays set between runs (switching around every run costs ~5 us); a count the
@@ -28,9 +39,11 @@ time, in one thread (TF's inter-op pool of size 1).
 """
 
 import os
+import time
 
 from minitf.client import workers
 from minitf.client.workers import available_cores  # noqa: F401 - one definition, used here too
+from minitf.ops.op_util import TiledKernel
 
 # Op types whose kernels call BLAS / LAPACK (numpy's matmul, tensordot, einsum, linalg), and
 # the ops that run sub-graphs (If, While), which may.
@@ -43,6 +56,12 @@ BLAS_OP_TYPES = frozenset((
     "If", "While", "WhileGrad", "StatelessIf", "StatelessWhile",
 ))
 ENV_VARS = ("OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS", "OMP_NUM_THREADS")
+SMALL_RUN_SECONDS = 0.0005
+SAMPLE_SECONDS = 0.25
+FIRST_SAMPLE_SECONDS = 0.05  # (/proc/stat counts 10 ms ticks: a coarse but usable first look)
+MULTI_GAIN = 0.85      # more threads are kept only while a run takes < 0.85x one thread's time
+BACKOFF_SECONDS = 1.0  # after multi-thread runs that did not pay: one thread this long
+SLOW_RUNS = 3          # ... that many in a row
 
 
 def env_threads(environ=None):
@@ -56,26 +75,77 @@ def env_threads(environ=None):
     return None
 
 
-def decide(uses_blas, config_threads=0, env=None, cores=1, library_threads=None):
-    """(BLAS threads, split participants) for the runs of a plan, or None to leave both alone.
+def decide(uses_blas, config_threads=0, env=None, cores=1, library_threads=None,
+           single_run_seconds=None, free_cores=None, tiled=True):
+    """(BLAS threads, split participants) for one run of a plan, or None to leave both alone.
 
     `config_threads`: ConfigProto's intra_op_parallelism_threads; `env`: env_threads();
     `cores`: cores this process may use; `library_threads`: the BLAS library's count as the
-    user left it (an upper bound in auto mode, so that threadpool_limits is obeyed)."""
+    user left it (an upper bound in auto mode, so that threadpool_limits is obeyed);
+    `single_run_seconds`: the plan's last one-thread run time (None: not run yet);
+    `free_cores`: cores other processes left idle lately (None: all of them); `tiled`: whether
+    the plan's threads go to splits (a tiled or large elementwise kernel) or to BLAS."""
     if not uses_blas:
         return None
     if config_threads > 0:
         return 1, config_threads
     if env is not None:
         return env, 1
-    n = cores if library_threads is None else min(cores, library_threads)
-    return 1, max(1, n)
+    if single_run_seconds is None or single_run_seconds < SMALL_RUN_SECONDS:
+        return 1, 1
+    n = cores if free_cores is None else min(cores, int(free_cores + 0.5))
+    if library_threads is not None:
+        n = min(n, library_threads)
+    n = max(1, n)
+    return (1, n) if tiled else (n, 1)
 
 
+class _Load:
+    """Free cores, from /proc/stat's busy time minus this process's own CPU time, re-sampled at
+    most every SAMPLE_SECONDS. Until two samples exist (or without /proc/stat) it says one."""
+
+    def __init__(self):
+        self.cores = workers.available_cores()
+        self.total_cores = os.cpu_count() or self.cores
+        self.free = 1.0
+        self.sampled = False  # whether `free` comes from two samples yet
+        self.last = None  # (monotonic, busy seconds of all CPUs, own CPU seconds)
+        try:
+            self.tick = float(os.sysconf("SC_CLK_TCK"))
+        except (AttributeError, ValueError, OSError):
+            self.tick = 100.0
+
+    def _busy_seconds(self):
+        with open("/proc/stat", "rb") as f:
+            fields = f.readline().split()[1:]
+        ticks = [int(v) for v in fields[:8]]
+        return (sum(ticks) - ticks[3] - ticks[4]) / self.tick  # minus idle and iowait
+
+    def free_cores(self, now):
+        last = self.last
+        # the first estimate comes after FIRST_SAMPLE_SECONDS, not SAMPLE_SECONDS: a plan's
+        # first quarter second ran on one thread on an idle machine
+        wait = SAMPLE_SECONDS if self.sampled else FIRST_SAMPLE_SECONDS
+        if last is not None and now - last[0] < wait:
+            return self.free
+        try:
+            busy = self._busy_seconds()
+        except (OSError, ValueError, IndexError):
+            return self.free
+        own = time.process_time()
+        if last is not None:
+            others = ((busy - last[1]) - (own - last[2])) / (now - last[0])
+            # other processes' busy cores, spread over the whole machine
+            self.free = max(0.0, self.cores - max(0.0, others) * self.cores / self.total_cores)
+            self.sampled = True
+        self.last = (now, busy, own)
+        return self.free
+
+
+_load = None
 _ours = None      # the count minitf last set (None: it has not set one)
 _baseline = None  # the library's count as the user left it (minitf's upper bound in auto mode)
 _controller = None
-_cores = None
 
 
 def _blas():
@@ -124,23 +194,54 @@ class PlanThreads:
     user sets in between (threadpool_limits, or leaving its block) is noticed and becomes the
     upper bound again, and Session.close() restores it."""
 
-    def __init__(self, config_threads=0, env=None):
-        global _cores
-        if _cores is None:
-            _cores = workers.available_cores()
+    def __init__(self, config_threads=0, env=None, tiled=True):
+        global _load
+        if _load is None:
+            _load = _Load()
         self.config_threads = config_threads
         self.env = env
+        self.tiled = tiled
+        self.single_run_seconds = None
+        self.backoff_until = 0.0
+        self.slow_runs = 0  # multi-thread runs in a row that were not faster
         self.last_threads = None  # what the last run used (for tests and the benchmark)
         self.last_participants = None
 
+    def counts_for_run(self, now, library_threads):
+        free = 1.0
+        big = (self.config_threads <= 0 and self.env is None and self.single_run_seconds is not None
+               and self.single_run_seconds >= SMALL_RUN_SECONDS)
+        if big and now >= self.backoff_until:
+            free = _load.free_cores(now)
+        return decide(True, self.config_threads, self.env, _load.cores, library_threads,
+                      self.single_run_seconds, free, self.tiled)
+
     def run(self, plan, feeds):
         current = _enter()
-        blas, parts = decide(True, self.config_threads, self.env, _cores, _baseline)
+        blas, parts = self.counts_for_run(time.monotonic(), _baseline)
         if current is not None and blas != current:
             _set(blas)
         self.last_threads, self.last_participants = blas, parts
         workers.set_participants(parts)
-        return plan.run(feeds)
+        t0 = time.perf_counter()
+        values = plan.run(feeds)
+        elapsed = time.perf_counter() - t0
+        if blas == parts == 1:  # a low estimate: follows faster runs at once, slower ones slowly
+            est = self.single_run_seconds
+            self.single_run_seconds = elapsed if est is None or elapsed < est else (
+                est + 0.25 * (elapsed - est))
+        elif self.single_run_seconds is not None and (
+                elapsed >= MULTI_GAIN * self.single_run_seconds):
+            # more threads did not pay (the load estimate lags): one thread for a while, once
+            # it happens SLOW_RUNS times in a row (the first run after BLAS threads slept is
+            # slow by itself: backing off after it kept a quiet machine on one thread)
+            self.slow_runs += 1
+            if self.slow_runs >= SLOW_RUNS:
+                self.backoff_until = time.monotonic() + BACKOFF_SECONDS
+                self.slow_runs = 0
+        else:
+            self.slow_runs = 0
+        return values
 
 
 def uses_blas(plan):
@@ -148,16 +249,27 @@ def uses_blas(plan):
     return any(step.op is not None and step.op.type in BLAS_OP_TYPES for step in plan.steps)
 
 
-def splits(plan):
-    """Whether `plan` may split a kernel over the workers: an op that may call BLAS, or an
-    elementwise kernel the plan splits when it is large (plan.splits_elementwise)."""
+def _large_elementwise(plan):
+    """Whether `plan` has an elementwise kernel it splits when large (plan.splits_elementwise)."""
     from minitf.client.plan import splits_elementwise
-    return uses_blas(plan) or any(
-        step.op is not None and step.op.opdef.elementwise and step.outs and
-        step.outs[0].pooled and splits_elementwise(step) for step in plan.steps)
+    return any(step.op is not None and step.op.opdef.elementwise and step.outs and
+               step.outs[0].pooled and splits_elementwise(step) for step in plan.steps)
+
+
+def threads_to_splits(plan):
+    """Whether `plan`'s threads go to minitf's splits rather than to BLAS: it has a tiled kernel
+    (op_util.TiledKernel) or a large elementwise one."""
+    return any(step.op is not None and isinstance(step.op.opdef, TiledKernel)
+               for step in plan.steps) or _large_elementwise(plan)
+
+
+def splits(plan):
+    """Whether `plan` may use more than one thread: an op that may call BLAS, or an elementwise
+    kernel the plan splits when it is large."""
+    return uses_blas(plan) or _large_elementwise(plan)
 
 
 def for_plan(plan, config_threads, env):
     """The PlanThreads of a new plan, or None when it neither calls BLAS nor splits a kernel
     (nothing to manage)."""
-    return PlanThreads(config_threads, env) if splits(plan) else None
+    return PlanThreads(config_threads, env, threads_to_splits(plan)) if splits(plan) else None

@@ -15,7 +15,6 @@ Pooling is one vectorised max/add per window tap.
 """
 
 import dataclasses
-import functools
 import numbers
 from typing import ClassVar
 
@@ -29,7 +28,7 @@ from minitf.framework.tensor import TensorSpec
 from minitf.framework.tensor_util import constant_value, constant_value_as_shape
 from minitf.ops.array_ops import expand_dims, shape, squeeze, zeros_like
 from minitf.ops.constant_op import convert_to_tensor
-from minitf.ops.op_util import (SHARED_ARRAY, batch_tiles, dtype_error, each_tile, kernel_splitter,
+from minitf.ops.op_util import (SHARED_ARRAY, batch_tiles, dtype_error, each_tile, TiledKernel,
                                ordered_sum, rank_error, type_mismatch_error, work_array)
 
 __all__ = ["conv2d", "conv2d_transpose", "conv2d_backprop_input", "conv2d_backprop_filter",
@@ -117,7 +116,7 @@ def _channels_match(op_type, c, filter_c, what="input depth of filter"):
                          % (op_type, c, what, filter_c))
 
 
-class _Windowed(OpDef):
+class _Windowed(TiledKernel, OpDef):
     """Shared by the convolution and pooling ops: checks strides, dilations, padding and data
     format (TF's messages), and computes output sizes and paddings."""
 
@@ -210,13 +209,6 @@ class _Windowed(OpDef):
     def nhwc_out(self, out):
         """`out` when the kernel can write its NHWC result into it directly, else None."""
         return out if self.data_format == "NHWC" else None
-
-    def bind(self, ctx, op):
-        """The kernel, with the session's Workspace for its temporaries and the run's splitter
-        (None: run every tile in this thread)."""
-        xp = ctx.xp_for(op)
-        return functools.partial(self.compute, xp, work=ctx.buffers.workspace(xp),
-                                 split=kernel_splitter(ctx, xp))
 
 
 def _fill_pad(x, pad_h, pad_w, value, into):

@@ -1,7 +1,6 @@
 """Neural-network ops: activations, softmax, the fused cross-entropy losses, bias_add, l2_loss and
 in_top_k, and the tf.nn functions composed from ops (moments, l2_normalize, dropout...)."""
 
-import functools
 import numbers
 
 import numpy as np
@@ -22,7 +21,7 @@ from minitf.ops.math_ops import (cast, exp, greater_equal, less, log1p, maximum,
                                  negative, reduce_mean, reduce_sum, rsqrt, sigmoid, square,
                                  squared_difference, where)
 from minitf.ops.op_util import (SHARED_ARRAY, batch_tiles, channel_sums, check_dtype,
-                                check_same_shape, dtype_error, each_tile, kernel_splitter,
+                                check_same_shape, dtype_error, each_tile, TiledKernel,
                                 ordered_sum, out_array, rank_error, type_mismatch_error,
                                 work_array)
 from minitf.ops.random_ops import random_uniform
@@ -576,7 +575,7 @@ class BiasAdd(OpDef):
 
 
 @register
-class BiasAddGrad(OpDef):
+class BiasAddGrad(TiledKernel, OpDef):
     """The bias gradient of BiasAdd: out_backprop summed over every axis but the channels."""
 
     data_format: str = "NHWC"
@@ -590,12 +589,6 @@ class BiasAddGrad(OpDef):
         if len(dims) < least:
             raise rank_error(least, len(dims), at_least=True)
         return TensorSpec([dims[_channel_axis(len(dims), self.data_format)]], dy.dtype)
-
-    def bind(self, ctx, op):
-        """The kernel, with the session's Workspace and the run's splitter (each_tile)."""
-        xp = ctx.xp_for(op)
-        return functools.partial(self.compute, xp, work=ctx.buffers.workspace(xp),
-                                 split=kernel_splitter(ctx, xp))
 
     def compute(self, xp, dy, out=None, work=None, split=None):
         channel = _channel_axis(dy.ndim, self.data_format)

@@ -5,7 +5,6 @@ The backprop ops are linear in the incoming gradient but not in x, so their own 
 built by differentiating, with tf.gradients, the same backprop written in elementary ops (TF
 builds its FusedBatchNormGradGrad the same way)."""
 
-import functools
 
 import numpy as np
 
@@ -17,7 +16,7 @@ from minitf.ops.array_ops import reshape, size
 from minitf.ops.constant_op import constant, convert_to_tensor
 from minitf.ops.math_ops import cast, matmul, pow, reduce_mean, reduce_sum, rsqrt, square
 from minitf.ops.op_util import (SHARED_ARRAY, batch_tiles, channel_sums, dtype_error, each_tile,
-                               kernel_splitter, ordered_sum, rank_error, type_mismatch_error,
+                               TiledKernel, ordered_sum, rank_error, type_mismatch_error,
                                work_array)
 
 __all__ = ["fused_batch_norm", "batch_normalization", "local_response_normalization", "lrn"]
@@ -40,13 +39,7 @@ def _second_order(backprop, inputs, output_grads):
 NORM_TILE_BYTES = 1 << 20
 
 
-class _BatchNormBase(OpDef):
-    def bind(self, ctx, op):
-        """The kernel, with the session's Workspace and the run's splitter (op_util.each_tile)."""
-        xp = ctx.xp_for(op)
-        return functools.partial(self.compute, xp, work=ctx.buffers.workspace(xp),
-                                 split=kernel_splitter(ctx, xp))
-
+class _BatchNormBase(TiledKernel, OpDef):
     def _tiled(self, x, scale):
         """The tiles (slices of the batch) of a training-mode kernel over x, or None when it
         runs whole (NCHW, or x converted to another dtype for the statistics)."""

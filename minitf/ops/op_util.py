@@ -1,6 +1,8 @@
 """Helpers the op modules share: the dtype checks that produce TF's op-def messages,
 arguments needed at graph-build time (static ints), and `is_tensor_like`."""
 
+import functools
+
 import numpy as np
 
 from minitf import dtypes
@@ -178,6 +180,18 @@ def kernel_splitter(ctx, xp):
     intra-op workers (client/workers.py: `participants()`, set by the thread policy for the
     run, and `split`) for numpy kernels, None (one thread) otherwise."""
     return getattr(ctx, "workers", None) if xp is np else None
+
+
+class TiledKernel:
+    """Base of the OpDefs whose kernels run in tiles that may split over the intra-op workers
+    (each_tile): bound with the session's Workspace for their temporaries and the run's
+    splitter. The thread policy (client/threads.py) gives a plan with one of them its threads
+    as split participants rather than as BLAS threads."""
+
+    def bind(self, ctx, op):
+        xp = ctx.xp_for(op)
+        return functools.partial(self.compute, xp, work=ctx.buffers.workspace(xp),
+                                 split=kernel_splitter(ctx, xp))
 
 
 def work_array(xp, work, index, shape, dtype):

@@ -3,6 +3,8 @@ gets for a ConfigProto, environment and core count; that they are the ones in fo
 plan runs (threadpoolctl.threadpool_info(), workers.participants()); and that results are the
 same bits for every count."""
 
+import time
+
 import numpy as np
 import pytest
 from threadpoolctl import threadpool_info, threadpool_limits
@@ -13,20 +15,28 @@ from minitf.ops import products
 
 pytestmark = pytest.mark.usefixtures("fresh_graph")
 
-# (uses_blas, config_threads, env, cores, library) -> (BLAS threads, split participants)
+# (uses_blas, config_threads, env, cores, library, one-thread run seconds, free cores, tiled)
+# -> (BLAS threads, split participants)
+BIG, SMALL = 0.01, 0.0001
 DECISIONS = [
-    ("no BLAS op: library left alone", (False, 0, None, 2, 2), None),
-    ("no BLAS op, even with a config", (False, 3, 4, 2, 2), None),
-    ("config wins over env", (True, 3, 1, 2, 2), (1, 3)),
-    ("config 1: no split", (True, 1, None, 2, 2), (1, 1)),
-    ("env when no config: the library's own threads", (True, 0, 2, 2, 2), (2, 1)),
-    ("env 1", (True, 0, 1, 2, 2), (1, 1)),
-    ("auto, 2 cores", (True, 0, None, 2, 2), (1, 2)),
-    ("auto, 16 cores", (True, 0, None, 16, 16), (1, 16)),
-    ("auto never exceeds the library's count", (True, 0, None, 4, 2), (1, 2)),
-    ("auto under threadpool_limits(1)", (True, 0, None, 2, 1), (1, 1)),
-    ("auto never exceeds this process's cores", (True, 0, None, 4, 8), (1, 4)),
-    ("auto, library count unknown", (True, 0, None, 2, None), (1, 2)),
+    ("no BLAS op: library left alone", (False, 0, None, 2, 2, BIG, 2, True), None),
+    ("no BLAS op, even with a config", (False, 3, 4, 2, 2, BIG, 2, True), None),
+    ("config wins over env", (True, 3, 1, 2, 2, None, 0, False), (1, 3)),
+    ("config 1: no split", (True, 1, None, 2, 2, BIG, 2, True), (1, 1)),
+    ("env when no config: the library's own threads", (True, 0, 2, 2, 2, None, 0, True), (2, 1)),
+    ("env 1", (True, 0, 1, 2, 2, BIG, 2, True), (1, 1)),
+    ("auto, not run yet", (True, 0, None, 2, 2, None, 2, True), (1, 1)),
+    ("auto, a small plan", (True, 0, None, 2, 2, SMALL, 2, True), (1, 1)),
+    ("auto, big tiled plan, 2 idle cores: splits", (True, 0, None, 2, 2, BIG, 2, True), (1, 2)),
+    ("auto, big product plan, 2 idle cores: BLAS threads", (True, 0, None, 2, 2, BIG, 2, False),
+     (2, 1)),
+    ("auto, one free core", (True, 0, None, 2, 2, BIG, 1.2, True), (1, 1)),
+    ("auto, no free core", (True, 0, None, 2, 2, BIG, 0, False), (1, 1)),
+    ("auto, 16 cores", (True, 0, None, 16, 16, BIG, 16, True), (1, 16)),
+    ("auto never exceeds the library's count", (True, 0, None, 4, 2, BIG, 4, True), (1, 2)),
+    ("auto under threadpool_limits(1)", (True, 0, None, 2, 1, BIG, 2, False), (1, 1)),
+    ("auto never exceeds this process's cores", (True, 0, None, 4, 8, BIG, 8, True), (1, 4)),
+    ("auto, library count unknown", (True, 0, None, 2, None, BIG, 2, False), (2, 1)),
 ]
 
 
@@ -83,7 +93,7 @@ AUTO = min(2, threads.available_cores())
 
 @pytest.mark.parametrize("config, env, blas, participants", [
     (1, None, 1, 1), (2, None, 1, 2), (0, 1, 1, 1), (0, 2, 2, 1), (2, 1, 1, 2),
-    (0, None, 1, AUTO)])
+    (0, None, 1, 1)])  # (auto: a plan this small stays on one thread)
 def test_counts_in_force_while_the_plan_runs(library_at_two, config, env, blas, participants):
     policy = threads.PlanThreads(config, env)
     plan = RecordingPlan()
@@ -153,8 +163,9 @@ def test_plans_without_blas_are_not_managed():
 
 
 def test_results_are_the_same_bits_for_every_count(library_at_two, monkeypatch):
-    """Splits give the bits of a one-thread product: a config of 1 or 2 threads, or auto mode,
-    give the same gradients; with two participants, the big products did split."""
+    """Splits give the bits of a one-thread product: a config of 1 or 2 threads gives the same
+    gradients; with two participants, the big products did split. (Auto mode gives a plan of
+    products alone OpenBLAS's own threads on idle cores, whose float32 sums may differ.)"""
     splits = []
     real_split = products.split
     monkeypatch.setattr(products, "split", lambda *a: splits.append(a[0]) or real_split(*a))
@@ -169,7 +180,7 @@ def test_results_are_the_same_bits_for_every_count(library_at_two, monkeypatch):
     feed = {x: rng.standard_normal((600, 512)).astype(np.float32)}
     results = []
     for config in (tf.ConfigProto(intra_op_parallelism_threads=1),
-                   tf.ConfigProto(intra_op_parallelism_threads=2), None):
+                   tf.ConfigProto(intra_op_parallelism_threads=2)):
         splits.clear()
         with tf.Session(config=config) as sess:
             sess.run(tf.global_variables_initializer())
@@ -196,3 +207,60 @@ def test_large_elementwise_kernels_split_and_keep_their_bits(library_at_two, mon
             results.append([sess.run(y, {x: value}) for _ in range(3)])
         assert bool(calls) == (threads_ == 2)
     assert results[0] == results[1]
+
+
+class TimedPlan:
+    """A plan whose runs take `seconds` of wall time; records the counts in force."""
+
+    def __init__(self, seconds):
+        self.seconds, self.seen = seconds, []
+
+    def run(self, feeds):
+        self.seen.append((blas_threads(), workers.participants()))
+        end = time.perf_counter() + self.seconds
+        while time.perf_counter() < end:
+            pass
+        return feeds
+
+
+@pytest.mark.parametrize("tiled, expected", [(True, (1, AUTO)), (False, (AUTO, 1))])
+def test_a_big_plan_gets_the_free_cores_as_splits_or_blas_threads(library_at_two, monkeypatch,
+                                                                   tiled, expected):
+    for name in threads.ENV_VARS:
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setattr(threads._Load, "free_cores", lambda self, now: 2.0)
+    policy = threads.PlanThreads(tiled=tiled)
+    plan = TimedPlan(0.002)
+    policy.run(plan, None)  # the first run measures the one-thread time
+    assert plan.seen[0] == ([1], 1)
+    policy.run(plan, None)
+    counts, parts = plan.seen[1]
+    assert (counts[0], parts) == expected
+
+
+def test_more_threads_that_do_not_pay_go_back_to_one(library_at_two, monkeypatch):
+    if AUTO < 2:
+        pytest.skip("one core")
+    for name in threads.ENV_VARS:
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setattr(threads._Load, "free_cores", lambda self, now: 2.0)
+    policy = threads.PlanThreads(tiled=True)
+    plan = TimedPlan(0.002)  # as slow on two threads as on one
+    for _ in range(1 + threads.SLOW_RUNS):
+        policy.run(plan, None)
+    assert [parts for _, parts in plan.seen] == [1] + [2] * threads.SLOW_RUNS
+    policy.run(plan, None)
+    assert plan.seen[-1][1] == 1  # backed off for BACKOFF_SECONDS
+
+
+def test_product_plans_and_tiled_plans_are_told_apart():
+    x = tf.placeholder(tf.float32, (None, 8, 8, 3))
+    w = tf.constant(np.ones((3, 3, 3, 4), np.float32))
+    conv = tf.nn.conv2d(x, w, [1, 1, 1, 1], "SAME")
+    m = tf.placeholder(tf.float32, (16, 16))
+    product = tf.matmul(m, m)
+    with tf.Session() as sess:
+        sess.run(conv, {x: np.ones((2, 8, 8, 3), np.float32)})
+        sess.run(product, {m: np.ones((16, 16), np.float32)})
+        policies = [p for p in sess._plan_threads.values() if p is not None]
+        assert sorted(p.tiled for p in policies) == [False, True]
