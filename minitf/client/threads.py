@@ -23,8 +23,8 @@ BLAS, as (BLAS threads, split participants):
    take under MULTI_GAIN of the plan's one-thread time, SLOW_RUNS times in a row, sends the
    plan back to one thread for BACKOFF_SECONDS. The threads go to minitf's splits, (1, n),
    when the plan has a tiled kernel (convolution, pooling, batch norm: ops/op_util.TiledKernel,
-   whose tiles each make one-thread BLAS calls) or a large elementwise kernel; to the BLAS
-   library, (n, 1), when its large work is matrix products alone: on two idle cores
+   whose tiles each make one-thread BLAS calls), or no BLAS op but a large elementwise
+   kernel; to the BLAS library, (n, 1), when its BLAS ops are matrix products: on two idle cores
    OpenBLAS's own threads run the MLP's 512x784x256 product in 566 us against 674 us for two
    row blocks (each block packs the whole right-hand matrix again), and the free-core
    estimate keeps its spinning threads away from a busy machine.
@@ -258,9 +258,12 @@ def _large_elementwise(plan):
 
 def threads_to_splits(plan):
     """Whether `plan`'s threads go to minitf's splits rather than to BLAS: it has a tiled kernel
-    (op_util.TiledKernel) or a large elementwise one."""
+    (op_util.TiledKernel), or no BLAS op but a large elementwise kernel. (A plan of products
+    whose elementwise kernels may be large, as any with a batch size of None, gives its threads
+    to BLAS: for the MLP step OpenBLAS's two threads beat splitting products and elementwise
+    kernels.)"""
     return any(step.op is not None and isinstance(step.op.opdef, TiledKernel)
-               for step in plan.steps) or _large_elementwise(plan)
+               for step in plan.steps) or not uses_blas(plan)
 
 
 def splits(plan):
