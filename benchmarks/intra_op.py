@@ -5,7 +5,7 @@
 
 Modes, each in its own fresh process per round, alternating:
   split   the default policy: BLAS at one thread, large products split over the calling
-          thread and minitf's blocking worker (client/workers.py)
+          thread and minitf's blocking worker (minitf/workers.py)
   blas1   OPENBLAS_NUM_THREADS=1: one thread, no split
   blas2   OPENBLAS_NUM_THREADS=2: OpenBLAS's own two threads, no split
   tf      real TF1 (run.py's --tf-python rule), for scale

@@ -69,3 +69,19 @@ def test_tf_signatures_name_real_fields_and_inputs():
             assert sig.implied[0] in fields, name
         for attr, index in sig.type_attrs:
             assert isinstance(attr, str) and isinstance(index, (int, slice)), name
+
+
+def test_ops_and_framework_never_import_the_client():
+    # DESIGN's dependency rule: framework/ and ops/ sit below client/, which runs graphs
+    # (the intra-op workers are minitf/workers.py, a module of no dependencies, for that reason)
+    offenders = []
+    for path in SOURCES:
+        rel = os.path.relpath(path, ROOT)
+        if not rel.startswith((os.path.join("minitf", "ops"), os.path.join("minitf", "framework"))):
+            continue
+        for node in ast.walk(ast.parse(open(path, encoding="utf-8").read())):
+            names = [node.module or ""] if isinstance(node, ast.ImportFrom) else \
+                [a.name for a in node.names] if isinstance(node, ast.Import) else []
+            offenders += ["%s:%d %s" % (rel, node.lineno, n) for n in names
+                          if n == "minitf.client" or n.startswith("minitf.client.")]
+    assert not offenders

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 from threadpoolctl import threadpool_limits
 
-from minitf.client import workers
+from minitf import workers
 from minitf.ops import products
 
 

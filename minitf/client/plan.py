@@ -48,8 +48,8 @@ import time
 
 import numpy
 
-from minitf import backend, dtypes, errors
-from minitf.client import interrupts, workers
+from minitf import backend, dtypes, errors, workers
+from minitf.client import interrupts
 from minitf.client.buffers import (NESTED_POOL_MIN_ELEMENTS, drawing_from, kept_for_next_run,
                                    worth_pooling)
 from minitf.framework.folding import op_values

@@ -11,8 +11,8 @@ import warnings
 
 import numpy
 
-from minitf import backend, errors
-from minitf.client import threads, workers
+from minitf import backend, errors, workers
+from minitf.client import threads
 from minitf.client.buffers import BufferPool
 from minitf.client.loops import Loop
 from minitf.client.plan import Plan, prune

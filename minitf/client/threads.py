@@ -1,10 +1,10 @@
 """How many threads a plan's kernels use (docs/performance.md, "Threads"): the BLAS library's
-own threads, and the participants of minitf's intra-op splits (client/workers.py).
+own threads, and the participants of minitf's intra-op splits (minitf/workers.py).
 
 OpenBLAS's worker threads spin-wait for a core between calls; on a 2-core machine with other
 processes busy, a small matrix product run on two threads waits for the second one and takes
 100x longer than on one, and a large one gets no more than a third of the machine. minitf's
-own workers block instead: a large kernel (a big matrix product, client/workers.py's users)
+own workers block instead: a large kernel (a big matrix product, minitf/workers.py's users)
 is cut into chunks that the calling thread and a worker take from one counter, so a worker that
 gets no core costs only its wake-up, and each chunk is a one-thread BLAS call, giving the same
 bits as the whole product at one thread. The policy, for the plans that contain an op calling
@@ -41,8 +41,8 @@ time, in one thread (TF's inter-op pool of size 1).
 import os
 import time
 
-from minitf.client import workers
-from minitf.client.workers import available_cores  # noqa: F401 - one definition, used here too
+from minitf import workers
+from minitf.workers import available_cores  # noqa: F401 - one definition, used here too
 from minitf.ops.op_util import TiledKernel
 
 # Op types whose kernels call BLAS / LAPACK (numpy's matmul, tensordot, einsum, linalg), and

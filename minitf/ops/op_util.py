@@ -177,7 +177,7 @@ MIN_TILE_BYTES = 256 << 10
 
 def kernel_splitter(ctx, xp):
     """What a kernel bound in `ctx` (the session's state) hands its tiles to (each_tile): the
-    intra-op workers (client/workers.py: `participants()`, set by the thread policy for the
+    intra-op workers (minitf/workers.py: `participants()`, set by the thread policy for the
     run, and `split`) for numpy kernels, None (one thread) otherwise."""
     return getattr(ctx, "workers", None) if xp is np else None
 

@@ -6,7 +6,7 @@ import functools
 
 import numpy as np
 
-from minitf.client.workers import participants, split
+from minitf.workers import participants, split
 from minitf.framework.graph import name_scope
 from minitf.framework.registry import Call, OpDef, TFSignature, register
 from minitf.framework.shapes import broadcast_dims, num_elements
@@ -55,7 +55,7 @@ def _tiny_blas_product(op, a, b):
 
 
 # Products of at least SPLIT_PRODUCT multiply-adds split over the calling thread and the
-# intra-op workers (client/workers.py) when the thread policy allows more than one participant
+# intra-op workers (minitf/workers.py) when the thread policy allows more than one participant
 # (it then keeps the BLAS library at one thread): each chunk is a one-thread BLAS call on a
 # block of the output's rows, and gives the same bits as the whole product at one thread,
 # because a block of rows leaves each element's sum over K as it was, provided that blocks

@@ -10,7 +10,8 @@ import pytest
 from threadpoolctl import threadpool_info, threadpool_limits
 
 import minitf as tf
-from minitf.client import threads, workers
+from minitf import workers
+from minitf.client import threads
 from minitf.ops import products
 
 pytestmark = pytest.mark.usefixtures("fresh_graph")

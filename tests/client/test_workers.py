@@ -1,4 +1,4 @@
-"""The intra-op worker pool (minitf/client/workers.py): chunks cover the range exactly once,
+"""The intra-op worker pool (minitf/workers.py): chunks cover the range exactly once,
 in the caller and the workers; the caller waits for every started chunk; exceptions reach the
 caller; inline fallbacks (one participant, nested or concurrent splits, a worker that never
 wakes); fork; no thread leak."""
@@ -10,7 +10,7 @@ import time
 import numpy as np
 import pytest
 
-from minitf.client import workers
+from minitf import workers
 
 
 @pytest.fixture

@@ -221,7 +221,7 @@ def test_a_cnn_step_split_over_the_session_workers_gives_the_one_thread_results(
     # (ConfigProto's intra_op_parallelism_threads, here); a batch-norm CNN's forward and
     # gradients, bit for bit.
     import minitf as tf
-    from minitf.client import workers
+    from minitf import workers
     splits = []
     real = workers.split
     monkeypatch.setattr(workers, "split", lambda count, fn, grain=1: (

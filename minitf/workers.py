@@ -1,6 +1,6 @@
 """A tiny intra-op pool of blocking worker threads (docs/performance.md, "Threads").
 
-    from minitf.client import workers
+    from minitf import workers
     workers.split(count, fn, grain)   # fn(start, stop) over [0, count), in chunks of `grain`
 
 A kernel that is large enough (a big matrix product, a multi-million-element ufunc) hands its
