@@ -1,11 +1,11 @@
 """minitf's intra-op thread modes side by side on run.py's MLP workloads (issue 11), with TF1.
 
     env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE python benchmarks/intra_op.py \
-        [--only mlp,forward,big-mlp] [--modes split,blas1,blas2,tf] [--rounds 3] [--load N]
+        [--only mlp,forward,big-mlp] [--modes policy,blas1,blas2,tf] [--rounds 3] [--load N]
 
 Modes, each in its own fresh process per round, alternating:
-  split   the default policy: BLAS at one thread, large products split over the calling
-          thread and minitf's blocking worker (minitf/workers.py)
+  policy  the default policy (docs/performance.md, "Threads"): for these plans of products,
+          OpenBLAS's own threads on the free cores, one thread on a busy machine
   blas1   OPENBLAS_NUM_THREADS=1: one thread, no split
   blas2   OPENBLAS_NUM_THREADS=2: OpenBLAS's own two threads, no split
   tf      real TF1 (run.py's --tf-python rule), for scale
@@ -16,31 +16,20 @@ threads), then each mode's range over the rounds. `--load N` adds N busy loops (
 import argparse
 import json
 import os
-import statistics
 import subprocess
 import sys
-import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import run  # noqa: E402 - the workloads and the load helpers
 
-MODES = {"split": {}, "blas1": {"OPENBLAS_NUM_THREADS": "1"},
+MODES = {"policy": {}, "blas1": {"OPENBLAS_NUM_THREADS": "1"},
          "blas2": {"OPENBLAS_NUM_THREADS": "2"}, "tf": {}}
 
 
 def child(name, framework, repeat):
     graph, _, inner, _, _ = run.WORKLOADS[name]
-    fn = graph(run.import_framework(framework))
-    fn()
-    fn()
-    walls, cpus = [], []
-    for _ in range(repeat):
-        t0, c0 = time.perf_counter(), time.process_time()
-        for _ in range(inner):
-            fn()
-        walls.append((time.perf_counter() - t0) / inner)
-        cpus.append((time.process_time() - c0) / inner)
-    print(json.dumps({"wall": statistics.median(walls), "cpu": statistics.median(cpus)}))
+    r = run.timed(graph(run.import_framework(framework)), repeat, inner)
+    print(json.dumps({"wall": r["median"], "cpu": r["cpu"]}))
 
 
 threads_env = ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS")
@@ -59,7 +48,7 @@ def measure(name, mode, tf_python, repeat):
 def main(argv=None):
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--only", default="mlp,forward,big-mlp")
-    p.add_argument("--modes", default="split,blas1,blas2,tf")
+    p.add_argument("--modes", default="policy,blas1,blas2,tf")
     p.add_argument("--rounds", type=int, default=3)
     p.add_argument("--repeat", type=int, default=5)
     p.add_argument("--load", type=int, default=0)

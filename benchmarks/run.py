@@ -59,16 +59,18 @@ def import_framework(kind):
 
 
 def timed(fn, repeat, inner, memory=False):
-    """Median, min and max seconds per call over `repeat` batches of `inner` calls, and (with
-    `memory`) the peak bytes allocated while running one more batch."""
+    """Median, min and max seconds per call over `repeat` batches of `inner` calls, the median
+    CPU seconds of the process per call (all its threads), and (with `memory`) the peak bytes
+    allocated while running one more batch."""
     fn()  # warm up: plans compile, buffers are allocated
     fn()
-    samples = []
+    samples, cpu = [], []
     for _ in range(repeat):
-        t0 = time.perf_counter()
+        t0, c0 = time.perf_counter(), time.process_time()
         for _ in range(inner):
             fn()
         samples.append((time.perf_counter() - t0) / inner)
+        cpu.append((time.process_time() - c0) / inner)
     peak = None
     if memory:
         tracemalloc.start()
@@ -77,7 +79,7 @@ def timed(fn, repeat, inner, memory=False):
         peak = tracemalloc.get_traced_memory()[1]
         tracemalloc.stop()
     return {"median": statistics.median(samples), "min": min(samples), "max": max(samples),
-            "peak": peak}
+            "cpu": statistics.median(cpu), "peak": peak}
 
 
 # -- the lecture's x**2 step ---------------------------------------------------------------------
