@@ -22,9 +22,10 @@ BLAS, as (BLAS threads, split participants):
    `threadpoolctl.threadpool_limits(1)` means one thread). A multi-thread run that does not
    take under MULTI_GAIN of the plan's one-thread time, SLOW_RUNS times in a row, sends the
    plan back to one thread for BACKOFF_SECONDS. The threads go to minitf's splits, (1, n),
-   when the plan has a tiled kernel (convolution, pooling, batch norm: ops/op_util.TiledKernel,
-   whose tiles each make one-thread BLAS calls), or no BLAS op but a large elementwise
-   kernel; to the BLAS library, (n, 1), when its BLAS ops are matrix products: on two idle cores
+   when the plan has a convolution (a tiled kernel, ops/op_util.TiledKernel, that calls BLAS:
+   its tiles each make one-thread BLAS calls), or no BLAS op but a large elementwise kernel;
+   to the BLAS library, (n, 1), when its BLAS ops are matrix products (tiled kernels that call
+   no BLAS, as a bias gradient, then run on one thread): on two idle cores
    OpenBLAS's own threads run the MLP's 512x784x256 product in 566 us against 674 us for two
    row blocks (each block packs the whole right-hand matrix again), and the free-core
    estimate keeps its spinning threads away from a busy machine.
@@ -258,12 +259,14 @@ def _large_elementwise(plan):
 
 def threads_to_splits(plan):
     """Whether `plan`'s threads go to minitf's splits rather than to BLAS: it has a tiled kernel
-    (op_util.TiledKernel), or no BLAS op but a large elementwise kernel. (A plan of products
-    whose elementwise kernels may be large, as any with a batch size of None, gives its threads
-    to BLAS: for the MLP step OpenBLAS's two threads beat splitting products and elementwise
-    kernels.)"""
-    return any(step.op is not None and isinstance(step.op.opdef, TiledKernel)
-               for step in plan.steps) or not uses_blas(plan)
+    that calls BLAS (a convolution: op_util.TiledKernel, in BLAS_OP_TYPES), or no BLAS op but a
+    large elementwise kernel. A plan of matrix products gives its threads to BLAS even when it
+    has other tiled kernels (a bias gradient, pooling, batch norm: they then run on one
+    thread) or elementwise kernels that may be large (any with a batch size of None): for the
+    MLP step OpenBLAS's two threads take 2.3 ms on two idle cores against 3.6-4.2 ms for
+    splits, whose products are one-thread BLAS calls and split only when very large."""
+    return any(step.op is not None and isinstance(step.op.opdef, TiledKernel) and
+               step.op.type in BLAS_OP_TYPES for step in plan.steps) or not uses_blas(plan)
 
 
 def splits(plan):

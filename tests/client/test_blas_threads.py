@@ -260,8 +260,12 @@ def test_product_plans_and_tiled_plans_are_told_apart():
     x = tf.placeholder(tf.float32, (None, 8, 8, 3))
     w = tf.constant(np.ones((3, 3, 3, 4), np.float32))
     conv = tf.nn.conv2d(x, w, [1, 1, 1, 1], "SAME")
-    m = tf.placeholder(tf.float32, (None, 16))  # (relu's output may be large: no matter)
-    product = tf.nn.relu(tf.matmul(m, tf.ones((16, 16))))
+    m = tf.placeholder(tf.float32, (None, 16))
+    # (relu's output may be large, and BiasAddGrad is a tiled kernel that calls no BLAS: the
+    # MLP step's plan, which gives its threads to BLAS)
+    bias = tf.zeros(16)
+    product = tf.gradients(tf.nn.relu(tf.nn.bias_add(tf.matmul(m, tf.ones((16, 16))), bias)),
+                           [m, bias])
     big = tf.placeholder(tf.float32, (None, 16))
     elementwise = tf.tanh(big)  # no BLAS op, may be large: splits
     with tf.Session() as sess:
