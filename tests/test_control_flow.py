@@ -662,3 +662,29 @@ def test_error_inside_a_loop_body_names_the_inner_op_and_the_session_goes_on(gra
                            match=r"indices\[\] = 5 is not in \[0, 5\).*'while/GatherV2'"):
             sess.run(total)
         assert sess.run(ok) == 10.0
+
+
+def test_cond_gradient_keeps_the_forward_values_instead_of_recomputing_them(graph):
+    # As TF's cond_v2: what the gradient reads (a fused batch norm's reserve spaces) is output
+    # by the forward If, so the gradient branch does not run the branch's forward ops again.
+    from minitf.ops.control_flow_ops import _reached
+    x = tf.placeholder(tf.float32, [2, 3, 3, 2])
+    training = tf.placeholder(tf.bool, [])
+    gamma = tf.constant([1.0, 2.0])
+    beta = tf.constant([0.5, 0.0])
+    y = tf.cond(training, lambda: tf.nn.fused_batch_norm(x, gamma, beta)[0],
+                lambda: x * 2.0)
+    dx = tf.gradients(tf.reduce_sum(y * y), x)[0]
+    (grad_op,) = [op for op in graph.get_operations()
+                  if op.type == "If" and op.opdef.token_input]
+    fn = grad_op.opdef.then_branch
+    ops, _ = _reached(fn.outputs, set(fn.args) | set(fn.residuals))
+    types = [op.type for op in ops]
+    assert "FusedBatchNormGradV3" in types and "FusedBatchNormV3" not in types
+    xv = np.random.default_rng(0).standard_normal((2, 3, 3, 2)).astype(np.float32)
+    with tf.Session() as s:
+        got = s.run(dx, {x: xv, training: True})
+        want = s.run(tf.gradients(tf.reduce_sum(tf.square(
+            tf.nn.fused_batch_norm(x, gamma, beta)[0])), x)[0], {x: xv})
+        np.testing.assert_array_equal(got, want)
+        np.testing.assert_allclose(s.run(dx, {x: xv, training: False}), 8 * xv, rtol=1e-6)

@@ -279,7 +279,11 @@ class If(_FunctionalOp):
                if a.dtype.is_floating and (i + 1) not in self.ref_inputs]
         if not wrt:
             return [None] * len(op.inputs)
-        fns = [_gradient_function(fn, wrt) for fn in (self.then_branch, self.else_branch)]
+        # The values the gradient reads are kept from the forward run, not recomputed (as
+        # TF's cond_v2 outputs its intermediates): a branch's fused batch norm or convolution
+        # would otherwise run twice per training step.
+        fns = [_gradient_function(fn, wrt, keep_forward=True)
+               for fn in (self.then_branch, self.else_branch)]
         dys = list(dys[:-1])
         opdef = If(fns[0], fns[1], ref_inputs=self.ref_inputs, stateful=_stateful(fns),
                    token_input=True)

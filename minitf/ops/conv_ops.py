@@ -211,15 +211,18 @@ class _Windowed(TiledKernel, OpDef):
         return out if self.data_format == "NHWC" else None
 
 
-def _fill_pad(x, pad_h, pad_w, value, into):
+def _fill_pad(x, pad_h, pad_w, value, into, border=True):
     """Writes x (NHWC) padded with `value` on height and width into `into`. When the border is
     at least a quarter of the padded array, the whole array is filled first (one contiguous
     fill instead of strided runs of a few pixels at each row's ends) and the interior copied
-    over it."""
+    over it. `border=False`: only the interior is written (`into`'s border holds the padding
+    from an earlier call already)."""
     n, h, w, c = x.shape
     (top, bottom), (left, right) = pad_h, pad_w
     hp, wp = into.shape[1:3]
-    if 4 * (hp * wp - h * w) >= hp * wp:
+    if not border:
+        pass
+    elif 4 * (hp * wp - h * w) >= hp * wp:
         into[...] = value
     else:
         into[:, :top] = value
@@ -284,6 +287,10 @@ class _Im2col:
         self.tiles = _tiles(n, oh * ow * self.k * x.itemsize)
         self.full = self.tiles[0].stop - self.tiles[0].start  # images in a full tile
         self._views = {}  # id(scratch list) -> views of it for a full tile (made once)
+        # id(scratch list) whose padded images have their zero border from an earlier full
+        # tile of this call: later tiles in it copy only their interior (a shorter last tile
+        # uses the first images of the same array)
+        self._bordered = set()
 
     def scratch(self):
         """(shape, dtype) of the scratch arrays `tile` needs: padded images, then the matrix."""
@@ -319,7 +326,10 @@ class _Im2col:
                 self._views[id(arrays)] = views
         xpad, patches, matrix, windows = views
         if self.padded:
-            _fill_pad(self.x[t], *self.pads, 0, xpad)
+            key = id(arrays)
+            _fill_pad(self.x[t], *self.pads, 0, xpad, key not in self._bordered)
+            if m == self.full:
+                self._bordered.add(key)
         else:
             kh, kw, oh, ow, strides, dilations = self.geometry
             patches = _patches(self.xp, self.x[t], kh, kw, oh, ow, strides, dilations)

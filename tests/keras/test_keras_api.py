@@ -50,6 +50,37 @@ def test_batchnorm_moving_moments_move_only_in_fit():
     np.testing.assert_allclose(K.get_value(model.layers[0].moving_variance), [1.5, 4.5])
 
 
+@pytest.mark.parametrize("fused", [None, False])
+def test_batchnorm_of_images_fused_as_tf_keras(fused):
+    # A 4-D input normalised over its channels runs as FusedBatchNormV3 (tf.keras's fused=None
+    # choice); fused=False keeps the elementary ops; both normalise and move alike.
+    x = L.Input(shape=(5, 5, 3))
+    bn = L.BatchNormalization(momentum=0.25, fused=fused)
+    L.BatchNormalization(fused=fused)(x, training=True)  # (the cond's branches are functions)
+    types = {op.type for op in tf.get_default_graph().get_operations()}
+    assert ("FusedBatchNormV3" in types) == (fused is None)
+    y = bn(x)
+    f = K.function([x, K.learning_phase()], [y], updates=bn.updates)
+    data = np.random.RandomState(1).normal(2.0, 3.0, (4, 5, 5, 3)).astype("float32")
+    flat = data.reshape(-1, 3)
+    (y_train,) = f([data, True])
+    want = (data - flat.mean(0)) / np.sqrt(flat.var(0) + 1e-3)
+    np.testing.assert_allclose(y_train, want, rtol=1e-4, atol=1e-4)
+    np.testing.assert_allclose(K.get_value(bn.moving_mean), 0.75 * flat.mean(0), rtol=1e-5)
+    np.testing.assert_allclose(K.get_value(bn.moving_variance),
+                               0.25 + 0.75 * flat.var(0, ddof=1), rtol=1e-5)
+    moving = K.get_value(bn.moving_mean), K.get_value(bn.moving_variance)
+    (y_test,) = f([data, False])
+    np.testing.assert_allclose(y_test, (data - moving[0]) / np.sqrt(moving[1] + 1e-3),
+                               rtol=1e-4, atol=1e-4)
+    np.testing.assert_array_equal(K.get_value(bn.moving_mean), moving[0])
+
+
+def test_batchnorm_fused_needs_images():
+    with pytest.raises(ValueError, match="fused BatchNormalization needs a 4-D input"):
+        L.BatchNormalization(fused=True)(L.Input(shape=(3,)))
+
+
 def test_keras_layers_in_a_tf1_adam_loop():
     rng = np.random.RandomState(0)
     xs = rng.normal(size=(64, 2)).astype("float32")

@@ -117,6 +117,44 @@ def test_convolution_kernels_split_give_the_one_thread_results(monkeypatch, case
     np.testing.assert_allclose(dw, whole, rtol=1e-12, atol=1e-12)
 
 
+class StaleWorkspace:
+    """A Workspace whose arrays start full of NaN (as a kernel before may leave them) and are
+    kept from call to call, as the session's are."""
+
+    def __init__(self):
+        self.arrays = {}
+
+    def array(self, index, shape, dtype):
+        size = int(np.prod(shape)) * np.dtype(dtype).itemsize
+        if index not in self.arrays or self.arrays[index].size < size:
+            self.arrays[index] = np.full(size // 8 + 1, np.nan).view(np.uint8)
+        return self.arrays[index][:size].view(dtype).reshape(shape)
+
+
+@pytest.mark.parametrize("splitter", [None, Scrambled], ids=["one-thread", "split"])
+def test_padded_tiles_write_their_border_once_per_scratch_set(monkeypatch, splitter):
+    # Later tiles in a scratch set copy only their images into the padded buffer, relying on
+    # the border a first full tile wrote: with stale NaN scratch, tiles of 2 + 2 + 1 images
+    # (the short last one reusing the first images of the buffer) give the whole batch's
+    # results.
+    rng = np.random.default_rng(3)
+    x = rng.standard_normal((5, 6, 7, 4))
+    w = rng.standard_normal((3, 3, 4, 5))
+    attrs = dict(strides=(1, 1, 1, 1), padding="SAME")
+    dy = rng.standard_normal((5, 6, 7, 5))
+    sizes, w_sizes = np.array(x.shape, np.int32), np.array(w.shape, np.int32)
+    kernels = [(conv_ops.Conv2D(**attrs).compute, (x, w)),
+               (conv_ops.Conv2DBackpropInput(**attrs).compute, (sizes, w, dy)),
+               (conv_ops.Conv2DBackpropFilter(**attrs).compute, (x, w_sizes, dy))]
+    whole = [fn(np, *args, work=workspace()) for fn, args in kernels]
+    monkeypatch.setattr(conv_ops, "COL_BYTES", 2 * 6 * 7 * 9 * 5 * 8)  # 2 + 2 + 1 images
+    stale = StaleWorkspace()
+    for (fn, args), want in zip(kernels, whole):
+        got = fn(np, *args, work=stale, split=splitter and splitter())
+        assert not np.isnan(got).any()
+        np.testing.assert_allclose(got, want, rtol=1e-12, atol=1e-12)
+
+
 def test_filter_gradient_groups_are_fixed_by_the_shapes():
     tiles = [slice(i, i + 1) for i in range(22)]
     # partial sums of PARTS_BYTES in all: one group per tile (the one-thread order of old)

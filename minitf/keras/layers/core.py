@@ -306,7 +306,9 @@ class Embedding(Layer):
 class BatchNormalization(Layer):
     """Normalises with the batch's moments while training (moving the moving moments by
     `momentum`, with the unbiased variance as Keras does) and with the moving moments at
-    inference; the learning phase (or `training`) decides."""
+    inference; the learning phase (or `training`) decides. A 4-D input normalised over its
+    last axis (or axis 1) runs as one FusedBatchNormV3 op (and its gradient), as tf.keras
+    does with `fused=None`; `fused=False` keeps the elementary ops."""
 
     _config_keys = ("axis", "momentum", "epsilon", "center", "scale", "beta_initializer",
                     "gamma_initializer", "moving_mean_initializer", "moving_variance_initializer",
@@ -316,9 +318,10 @@ class BatchNormalization(Layer):
                  beta_initializer="zeros", gamma_initializer="ones",
                  moving_mean_initializer="zeros", moving_variance_initializer="ones",
                  beta_regularizer=None, gamma_regularizer=None, beta_constraint=None,
-                 gamma_constraint=None, **kwargs):
+                 gamma_constraint=None, fused=None, **kwargs):
         super().__init__(**kwargs)
         self.axis, self.momentum, self.epsilon = axis, float(momentum), float(epsilon)
+        self.fused = fused
         self.center, self.scale = center, scale
         self.beta_initializer, self.gamma_initializer = beta_initializer, gamma_initializer
         self.moving_mean_initializer = moving_mean_initializer
@@ -359,6 +362,14 @@ class BatchNormalization(Layer):
 
     def call(self, inputs, training=None):
         rank = inputs.shape.ndims
+        fused = rank == 4 and self._axis in (1, 3)
+        if self.fused and not fused:
+            raise ValueError("fused BatchNormalization needs a 4-D input normalized over axis 1 "
+                             "or 3 (got rank %s, axis %d)" % (rank, self._axis))
+        if training is None:
+            training = K.learning_phase()
+        if fused and self.fused is not False:
+            return self._fused_call(inputs, training)
         reduce_axes = [i for i in range(rank) if i != self._axis]
         gamma, beta = self._shaped(self.gamma, rank), self._shaped(self.beta, rank)
 
@@ -369,8 +380,6 @@ class BatchNormalization(Layer):
         def infer():
             return normalize(self.moving_mean, self.moving_variance)
 
-        if training is None:
-            training = K.learning_phase()
         if isinstance(training, (bool, int)) and not training:
             return infer()
         mean, var = tf.nn.moments(inputs, reduce_axes)
@@ -388,6 +397,37 @@ class BatchNormalization(Layer):
             out = tf.cond(training, lambda: normalize(mean, var), infer)
         self.add_update([K.moving_average_update(self.moving_mean, new_mean, self.momentum),
                          K.moving_average_update(self.moving_variance, new_var, self.momentum)])
+        return out
+
+    def _fused_call(self, inputs, training):
+        """FusedBatchNormV3 in training (its batch variance is the unbiased one the moving
+        variance follows) or at inference, one cond choosing for a learning-phase tensor."""
+        fmt = "NCHW" if self._axis == 1 else "NHWC"
+        channels = inputs.shape[self._axis].value
+        gamma = self.gamma if self.gamma is not None else \
+            tf.constant([1.0] * channels, self.moving_mean.dtype)
+        beta = self.beta if self.beta is not None else \
+            tf.constant([0.0] * channels, self.moving_mean.dtype)
+
+        def train():
+            return tf.nn.fused_batch_norm(inputs, gamma, beta, epsilon=self.epsilon,
+                                          data_format=fmt)
+
+        def infer():
+            return tf.nn.fused_batch_norm(inputs, gamma, beta, self.moving_mean,
+                                          self.moving_variance, epsilon=self.epsilon,
+                                          data_format=fmt, is_training=False)[0]
+
+        if isinstance(training, (bool, int)):
+            if not training:
+                return infer()
+            out, mean, var = train()
+        else:
+            # The moving moments stay put outside the training phase.
+            out, mean, var = tf.cond(training, train, lambda: (
+                infer(), tf.identity(self.moving_mean), tf.identity(self.moving_variance)))
+        self.add_update([K.moving_average_update(self.moving_mean, mean, self.momentum),
+                         K.moving_average_update(self.moving_variance, var, self.momentum)])
         return out
 
 
