@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 
 import minitf as tf
+from minitf.client import buffers
 
 pytestmark = pytest.mark.usefixtures("fresh_graph")
 
@@ -158,3 +159,57 @@ def test_arrays_from_4_mib_are_kept_for_the_next_run():
             assert sess.run(total, {x: np.ones(big, np.float32)}) == pytest.approx(
                 2 * np.exp(1.0) * big, rel=1e-4)
         assert pooled_bytes(sess) == 4 * big  # one array, in place through the whole run
+
+
+def address(a):
+    return a.__array_interface__["data"][0]
+
+
+def test_large_pooled_arrays_start_on_a_cache_line():
+    x = tf.placeholder(tf.float32, (None, 1024))
+    w = tf.constant(np.full((1024, 1024), 1e-3, np.float32))
+    h = tf.nn.relu(tf.matmul(x, w) + 1.0)
+    total = tf.reduce_sum(h)
+    value = np.ones((1024, 1024), np.float32)
+    with tf.Session() as sess:
+        pool = sess._state.buffers
+        seen = []
+        take = pool.take
+
+        def spy(key):
+            buf = take(key)
+            if buf is not None:
+                seen.append(address(buf))  # (not the array: the pool keeps only unshared ones)
+            return buf
+        pool.take = spy
+        for run in range(4):
+            assert sess.run(total, {x: value}) == pytest.approx(2.024 * 1024 * 1024, rel=1e-4)
+            kept = [a for free in pool._free.values() for a in free]
+            if run:  # the first run's own arrays were left to malloc, the second drew aligned
+                assert kept and all(address(a) % buffers.ALIGN == 0 for a in kept)
+        assert seen and all(a % buffers.ALIGN == 0 for a in seen)
+
+
+def test_an_aligned_array_is_kept_only_while_nothing_else_sees_its_memory():
+    pool = buffers.BufferPool()
+    a = buffers.aligned_empty((1024, 1024), np.float32)
+    assert address(a) % buffers.ALIGN == 0 and a.base is not None
+    other = a.reshape(-1)  # another view of the same memory, alive
+    pool.give(a)
+    assert pool.take(((1024, 1024), np.dtype(np.float32))) is None
+    del other
+    pool.give(a)
+    assert pool.take(((1024, 1024), np.dtype(np.float32))) is a
+    part = a[:10]  # a view of part of an array: its memory is not all its own
+    del a
+    pool.give(part)
+    assert pool.take(((10, 1024), np.dtype(np.float32))) is None
+    # an unaligned array of 4 MiB or more is left to malloc, a smaller one kept
+    bigs = [np.empty(N, np.float32) for _ in range(3)]  # (malloc maps each 16 bytes past a page)
+    big = next(b for b in bigs if address(b) % buffers.ALIGN)
+    del bigs
+    pool.give(big)
+    assert pool.take(((N,), np.dtype(np.float32))) is None
+    small = np.empty(1000, np.float32)
+    pool.give(small)
+    assert pool.take(((1000,), np.dtype(np.float32))) is small

