@@ -217,7 +217,9 @@ def split(count, fn, grain=1):
 # Elementwise kernels with outputs of at least this many elements split over their first axis
 # (plan.py wraps the pooled outputs' kernels of elementwise ops, `OpDef.elementwise`): a
 # 3.2M-element float32 multiply took 1.72 -> 1.05 ms on two idle threads, a 131K one was slower.
-ELEMENTWISE_SPLIT = 1 << 21
+# From 2^20 (was 2^21), the 1.6M-element Relu and ReluGrad after LeNet's batch norm split too:
+# its step 0.5-1.5 ms faster on two idle cores (in-process alternation, medians).
+ELEMENTWISE_SPLIT = 1 << 20
 
 
 def elementwise(fn):
