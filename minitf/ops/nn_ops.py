@@ -638,6 +638,12 @@ class BiasAddGrad(TiledKernel, OpDef):
             tiles = batch_tiles(dy.shape[0], dy[:1].nbytes, BIAS_TILE_BYTES)
             if len(tiles) == 1:
                 sums = channel_sums(xp, dy)
+            elif split is None or split.participants() < 2:
+                # (one thread: the same sums in the same order, without the tiles' machinery,
+                # which cost 9 of the 22 us of a 512x256 gradient)
+                sums = channel_sums(xp, dy[tiles[0]])
+                for t in tiles[1:]:
+                    sums += channel_sums(xp, dy[t])
             else:
                 parts = work_array(xp, work, SHARED_ARRAY, (len(tiles), dy.shape[-1]), dy.dtype)
 

@@ -10,7 +10,7 @@ from minitf.framework.registry import OpDef, register
 from minitf.framework.shapes import TensorShape, format_dims
 from minitf.framework.tensor_util import constant_value
 from minitf.framework.tensor import TensorSpec
-from minitf.ops.op_util import dtype_error, type_mismatch_error
+from minitf.ops.op_util import dtype_error, kernel_splitter, type_mismatch_error
 from minitf.ops.scatter_ops import check_row_indices
 from minitf.ops.state_ops import uninitialized_error, variable_storage
 
@@ -59,6 +59,8 @@ class ApplyOp(OpDef):
         grad_at = self.input_names.index(self.grad_name) - len(self.ref_inputs)  # among values
         update = self.update
         scratch = _Scratch(xp)
+        size = op.inputs[0].shape.num_elements()
+        split = kernel_splitter(ctx, xp) if (size or 0) >= 2 * self.SPLIT_MIN_ELEMENTS else None
 
         read = store.__getitem__
 
@@ -75,9 +77,35 @@ class ApplyOp(OpDef):
             for slot in states:
                 if slot.shape != shape:
                     raise self._shape_error(op, states, values[grad_at])
-            update(xp, scratch.like(var), *states, *values)
+            if split is not None and split.participants() > 1:
+                self._split_update(xp, split, scratch.like(var), states, values, grad_at)
+            else:
+                update(xp, scratch.like(var), *states, *values)
             return var
         return apply
+
+    # A large update splits over the run's intra-op workers (client/workers.py), in at most
+    # SPLIT_CHUNKS chunks of at least SPLIT_MIN_ELEMENTS: the formula is elementwise, so every
+    # element gets the same float operations, whichever thread runs its chunk.
+    SPLIT_MIN_ELEMENTS = 1 << 18
+    SPLIT_CHUNKS = 4
+
+    def _split_update(self, xp, split, scratch, states, values, grad_at):
+        arrays = states + [values[grad_at]]
+        if not all(a.flags.c_contiguous for a in arrays):  # (a flat view of each is needed)
+            self.update(xp, scratch, *states, *values)
+            return
+        flat = [a.reshape(-1) for a in arrays]
+        size = flat[0].size
+        grain = -(-size // min(self.SPLIT_CHUNKS, size // self.SPLIT_MIN_ELEMENTS))
+        grain += -grain % 16  # (chunks start 64-byte aligned: the same vector loops)
+        before, after = values[:grad_at], values[grad_at + 1:]
+        update = self.update
+
+        def chunk(start, stop):
+            pieces = [a[start:stop] for a in flat]
+            update(xp, _Piece(scratch, start, stop), *pieces[:-1], *before, pieces[-1], *after)
+        split.split(size, chunk, grain)
 
     def _shape_error(self, op, states, grad):
         names = self.input_names[:len(states)] + (self.grad_name,)
@@ -218,6 +246,24 @@ class _Scratch:
         if buf is None or buf.shape != a.shape or buf.dtype != a.dtype:
             buf = self.buffers[i] = self.xp.empty_like(a)
         return buf
+
+
+class _Piece:
+    """The [start, stop) piece of each flattened work array of a _Scratch (set `like` the whole
+    variable), for one chunk of a split update. Chunks may ask for an array the first time
+    together: each may then make one, and each keeps using the one it got (writing only its
+    own piece), so the result is right; later runs find the one kept."""
+
+    __slots__ = ("scratch", "start", "stop", "got")
+
+    def __init__(self, scratch, start, stop):
+        self.scratch, self.start, self.stop, self.got = scratch, start, stop, {}
+
+    def __call__(self, i):
+        piece = self.got.get(i)
+        if piece is None:
+            piece = self.got[i] = self.scratch(i).reshape(-1)[self.start:self.stop]
+        return piece
 
 
 # A group whose variables keep leaving its arena (another group moved them: two train ops

@@ -104,3 +104,19 @@ def test_sparse_xent_labels_out_of_range_still_named(bad):
             labels[37] = bad
             with pytest.raises(tf.errors.InvalidArgumentError, match="label value of %d" % bad):
                 sess.run(loss, {x: np.zeros((100, 10), np.float32), y: labels})
+
+
+@pytest.mark.parametrize("shape", [(512, 256), (4096, 1024), (3000, 100), (64, 7, 7, 64)])
+def test_bias_grad_one_thread_sums_tiles_in_the_same_order(shape):
+    from minitf import workers
+    from minitf.client.buffers import BufferPool
+    from minitf.ops.op_util import batch_tiles, channel_sums, ordered_sum
+    dy = np.random.default_rng(1).standard_normal(shape).astype(np.float32)
+    kernel = nn_ops.BiasAddGrad()
+    tiles = batch_tiles(dy.shape[0], dy[:1].nbytes, nn_ops.BIAS_TILE_BYTES)
+    want = ordered_sum([channel_sums(np, dy[t]) for t in tiles])
+    one = kernel.compute(np, dy, work=BufferPool().workspace(np), split=None)
+    with workers.using(2):
+        two = kernel.compute(np, dy, work=BufferPool().workspace(np), split=workers)
+    assert one.tobytes() == want.tobytes() == two.tobytes()
+    assert len(tiles) > 1 or shape == (64, 7, 7, 64)
