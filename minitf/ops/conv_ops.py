@@ -945,6 +945,14 @@ class MaxPoolGrad(_PoolBase):
         each_tile(xp, work, split, tiles, scratch, tile)
         return self.from_nhwc(xp, dx, out)
 
+    def masks_commute(self):
+        """Whether windows do not overlap, so that masking the gradient (ReLU's) at the input
+        positions or at the windows' maxima gives the same bits (plan.py,
+        mask_before_pooling_gradient)."""
+        (kh, kw), (sh, sw) = _hw(self.ksize, self.data_format), _hw(self.strides,
+                                                                   self.data_format)
+        return sh >= kh and sw >= kw
+
     def grad(self, op, ddx):
         x, y, _ = op.inputs
         return [zeros_like(x), zeros_like(y),

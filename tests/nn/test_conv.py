@@ -319,3 +319,34 @@ def test_an_empty_batch_gives_empty_results_and_a_zero_filter_gradient():
     assert [a.shape for a in got] == [(0, 6, 6, 4), (0, 3, 3, 4), (0, 6, 6, 5), (3, 3, 5, 4),
                                       (0, 6, 6, 5)]
     assert not got[3].any()
+
+
+@pytest.mark.parametrize("ksize,strides,padding,rewritten", [
+    (2, 2, "VALID", True), (3, 3, "SAME", True), ((2, 3), (2, 3), "SAME", True),
+    (3, 2, "SAME", False)])  # overlapping windows keep ReLU's own gradient pass
+def test_relu_gradient_of_a_max_pool_gradient_is_applied_to_the_pooled_gradient(
+        ksize, strides, padding, rewritten):
+    # conv -> relu -> max_pool's backward pass: the plan runs ReluGrad on the pooled gradient
+    # (where a window's gradient lands, the input equals its maximum) and MaxPoolGrad after
+    # it; the results are the same bits as the two kernels in TF's order (forced here by
+    # fetching the pooling gradient too), with ties (ReLU's zeros, equal integers).
+    rng = np.random.default_rng(4)
+    xv = rng.integers(-3, 4, (3, 7, 8, 2)).astype(np.float32)
+    x = tf.placeholder(tf.float32, [None, 7, 8, 2])
+    r = tf.nn.relu(x)
+    p = tf.nn.max_pool(r, ksize, strides, padding)
+    loss = tf.reduce_sum(p * tf.constant(rng.standard_normal((1,) + tuple(
+        p.shape.as_list()[1:])).astype(np.float32)))
+    dx = tf.gradients(loss, x)[0] * 1.0  # (the ReLU gradient itself is not fetched)
+    (pool_grad,) = [op.outputs[0] for op in tf.get_default_graph().get_operations()
+                    if op.type == "MaxPoolGrad"]
+    with tf.Session() as sess:
+        got = sess.run(dx, {x: xv})
+        plan = max(sess._plans.values(), key=lambda q: q.num_kernels)
+        types = [s.op.type for s in plan.steps if s.op.type in ("ReluGrad", "MaxPoolGrad")]
+        assert types == (["ReluGrad", "MaxPoolGrad"] if rewritten else
+                         ["MaxPoolGrad", "ReluGrad"])
+        want, g = sess.run([dx, pool_grad], {x: xv})
+    np.testing.assert_array_equal(got, want)
+    np.testing.assert_array_equal(got, g * (xv > 0))
+    assert np.signbit(got).tolist() == np.signbit(want).tolist()
