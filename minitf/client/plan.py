@@ -465,6 +465,56 @@ def mask_before_pooling_gradient(steps, wanted):
         r.args, r.outs, p.args, p.outs = [dy, y], [masked], [x, y, masked], r.outs
         order.remove(r)
         order.insert(order.index(p), r)
+    return _pool_before_relu(order, wanted)
+
+
+def _pool_before_relu(steps, wanted):
+    """The forward half of mask_before_pooling_gradient: `MaxPool(Relu(z))` runs as
+    `Relu(MaxPool(z))` (the maximum of max(z, 0) over a window is max(max z, 0)), on the
+    pooled grid instead of the input-sized one, when the ReLU's output is read only by the
+    pool and by the pooling gradient (as x, with the pool's output as y, and as its pooled
+    gradient ReluGrad(dy, y), as mask_before_pooling_gradient leaves it: that gradient then
+    reads z and MaxPool(z), whose first maximum is the same position wherever the window's
+    maximum is positive, and the pooled gradient is zero elsewhere),
+    nothing of it fetched, and the windows do not overlap. Same values; a zero's sign may
+    differ where a window holds no positive value."""
+    readers = collections.Counter(a for step in steps for a in step.args)
+    made_by = {o: step for step in steps for o in step.outs}
+    host = lambda step: step.device is None or step.device is backend.HOST  # noqa: E731
+    by_first_arg = collections.defaultdict(list)
+    for step in steps:
+        if step.kind == Step.CALL and step.args:
+            by_first_arg[step.args[0]].append(step)
+    order = list(steps)
+    for relu in steps:
+        if relu.kind != Step.CALL or relu.op.type != "Relu" or not host(relu) or \
+                len(relu.args) != 1 or len(relu.outs) != 1:
+            continue
+        r = relu.outs[0]
+        users = by_first_arg.get(r, [])
+        pools = [s for s in users if s.op.type == "MaxPool"]
+        if len(pools) != 1 or r.kind != Slot.TEMP or r in wanted or readers[r] != 2:
+            continue
+        pool = pools[0]
+        y = pool.outs[0]
+        grads = [s for s in users if s.op.type == "MaxPoolGrad" and s.args[1] is y]
+        if (len(grads) != 1 or len(pool.args) != 1 or not host(pool) or not host(grads[0])
+                or y in wanted or not grads[0].op.opdef.masks_commute()
+                or pool.op.opdef.attrs() != grads[0].op.opdef.attrs()):
+            continue
+        grad = grads[0]
+        mask = made_by.get(grad.args[2])  # the pooled gradient must be ReLU's, masked by y
+        if mask is None or mask.kind != Step.CALL or mask.op.type != "ReluGrad" or \
+                mask.args[1] is not y:
+            continue
+        pooled = Slot(r.name + "_pooled", Slot.TEMP)
+        pooled.pooled, pooled.tensor = y.pooled, y.tensor  # (MaxPool's output: its shape)
+        z = relu.args[0]
+        pool.args, pool.outs = [z], [pooled]
+        relu.args, relu.outs = [pooled], [y]
+        grad.args = [z, pooled] + grad.args[2:]
+        order.remove(relu)
+        order.insert(order.index(pool) + 1, relu)
     return order
 
 

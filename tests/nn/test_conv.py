@@ -350,3 +350,36 @@ def test_relu_gradient_of_a_max_pool_gradient_is_applied_to_the_pooled_gradient(
     np.testing.assert_array_equal(got, want)
     np.testing.assert_array_equal(got, g * (xv > 0))
     assert np.signbit(got).tolist() == np.signbit(want).tolist()
+
+
+@pytest.mark.parametrize("ksize,strides,padding,rewritten", [
+    (2, 2, "VALID", True), (3, 3, "SAME", True), (3, 2, "SAME", False)])
+def test_max_pool_of_a_relu_runs_as_relu_of_the_max_pool_when_only_the_pool_reads_it(
+        ksize, strides, padding, rewritten):
+    # The forward twin: Relu(z) read only by MaxPool and its gradient runs as Relu(MaxPool(z))
+    # on the pooled grid, the gradient reading z and MaxPool(z); the values are those of TF's
+    # order (forced by fetching the ReLU's output too), the gradient included.
+    rng = np.random.default_rng(5)
+    xv = rng.integers(-3, 4, (3, 7, 8, 2)).astype(np.float32)
+    x = tf.placeholder(tf.float32, [None, 7, 8, 2])
+    r = tf.nn.relu(x * 1.0)
+    p = tf.nn.max_pool(r, ksize, strides, padding)
+    w = tf.constant(rng.standard_normal((1,) + tuple(p.shape.as_list()[1:])).astype(np.float32))
+    loss = tf.reduce_sum(p * w)
+    dx = tf.gradients(loss, x)[0] * 1.0
+    with tf.Session() as sess:
+        got_loss, got_dx = sess.run([loss, dx], {x: xv})
+        plan = max(sess._plans.values(), key=lambda q: q.num_kernels)
+        types = [s.op.type for s in plan.steps if s.op.type in ("Relu", "MaxPool")]
+        assert types == (["MaxPool", "Relu"] if rewritten else ["Relu", "MaxPool"])
+        want_loss, want_dx, _ = sess.run([loss, dx, r], {x: xv})
+        # the gradient with respect to the ReLU's output itself is not masked: no rewrite
+        dr = tf.gradients(loss, r)[0] * 1.0
+        got_dr = sess.run(dr, {x: xv})
+        plan = [q for q in sess._plans.values() if q.num_kernels][-1]
+        assert [s.op.type for s in plan.steps if s.op.type in ("Relu", "MaxPool")] == \
+            ["Relu", "MaxPool"]
+        want_dr, _ = sess.run([dr, r], {x: xv})
+    np.testing.assert_array_equal(got_loss, want_loss)
+    np.testing.assert_array_equal(got_dx, want_dx)
+    np.testing.assert_array_equal(got_dr, want_dr)
