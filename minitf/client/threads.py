@@ -20,8 +20,9 @@ BLAS, as (BLAS threads, split participants):
    time other processes used; this process's own is subtracted), never more than this
    process's cores or the library's count when the run starts (so an enclosing
    `threadpoolctl.threadpool_limits(1)` means one thread). A multi-thread run that does not
-   take under MULTI_GAIN of the plan's one-thread time, SLOW_RUNS times in a row, sends the
-   plan back to one thread for BACKOFF_SECONDS. The threads go to minitf's splits, (1, n),
+   take under MULTI_GAIN of the plan's one-thread time, SLOW_RUNS times in a row (not counting
+   the first WARMUP_RUNS after one-thread runs), sends the plan back to one thread for
+   BACKOFF_SECONDS. The threads go to minitf's splits, (1, n),
    when the plan has a convolution (a tiled kernel, ops/op_util.TiledKernel, that calls BLAS:
    its tiles each make one-thread BLAS calls), or no BLAS op but a large elementwise kernel;
    to the BLAS library, (n, 1), when its BLAS ops are matrix products (tiled kernels that call
@@ -63,6 +64,7 @@ FIRST_SAMPLE_SECONDS = 0.05  # (/proc/stat counts 10 ms ticks: a coarse but usab
 MULTI_GAIN = 0.85      # more threads are kept only while a run takes < 0.85x one thread's time
 BACKOFF_SECONDS = 1.0  # after multi-thread runs that did not pay: one thread this long
 SLOW_RUNS = 3          # ... that many in a row
+WARMUP_RUNS = 3        # multi-thread runs after one-thread runs that do not count as slow
 
 
 def env_threads(environ=None):
@@ -205,6 +207,7 @@ class PlanThreads:
         self.single_run_seconds = None
         self.backoff_until = 0.0
         self.slow_runs = 0  # multi-thread runs in a row that were not faster
+        self.warmup = WARMUP_RUNS  # multi-thread runs left before slow ones count
         self.last_threads = None  # what the last run used (for tests and the benchmark)
         self.last_participants = None
 
@@ -231,11 +234,17 @@ class PlanThreads:
             est = self.single_run_seconds
             self.single_run_seconds = elapsed if est is None or elapsed < est else (
                 est + 0.25 * (elapsed - est))
+            self.warmup = WARMUP_RUNS
+        elif self.warmup > 0:
+            # the first runs on more threads are slow by themselves (OpenBLAS starts or wakes
+            # its threads, which then touch their buffers): counting them, the MLP's first
+            # three two-thread runs (9.7, 4.5, 4.3 ms against 4.0 on one thread) backed a
+            # Keras fit off to one thread for its whole second
+            self.warmup -= 1
         elif self.single_run_seconds is not None and (
                 elapsed >= MULTI_GAIN * self.single_run_seconds):
             # more threads did not pay (the load estimate lags): one thread for a while, once
-            # it happens SLOW_RUNS times in a row (the first run after BLAS threads slept is
-            # slow by itself: backing off after it kept a quiet machine on one thread)
+            # it happens SLOW_RUNS times in a row after the warm-up runs
             self.slow_runs += 1
             if self.slow_runs >= SLOW_RUNS:
                 self.backoff_until = time.monotonic() + BACKOFF_SECONDS

@@ -249,11 +249,34 @@ def test_more_threads_that_do_not_pay_go_back_to_one(library_at_two, monkeypatch
     plan = TimedPlan(0.002)  # as slow on two threads as on one
     policy.run(plan, None)
     policy.single_run_seconds = 0.002  # (the first run's time, without a busy machine's noise)
-    for _ in range(threads.SLOW_RUNS):
+    multi = threads.WARMUP_RUNS + threads.SLOW_RUNS
+    for _ in range(multi):
         policy.run(plan, None)
-    assert [parts for _, parts in plan.seen] == [1] + [2] * threads.SLOW_RUNS
+    assert [parts for _, parts in plan.seen] == [1] + [2] * multi
     policy.run(plan, None)
     assert plan.seen[-1][1] == 1  # backed off for BACKOFF_SECONDS
+
+
+def test_the_first_runs_on_more_threads_do_not_count_as_slow(library_at_two, monkeypatch):
+    # Starting or waking OpenBLAS's threads makes the first multi-thread runs slow by
+    # themselves; they must not send a plan that gains from threads back to one thread.
+    # (Times far apart, so that another test's spinning BLAS threads cannot blur them.)
+    if AUTO < 2:
+        pytest.skip("one core")
+    for name in threads.ENV_VARS:
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setattr(threads._Load, "free_cores", lambda self, now: 2.0)
+    policy = threads.PlanThreads(tiled=True)
+    plan = TimedPlan(0.010)
+    policy.run(plan, None)
+    policy.single_run_seconds = 0.010
+    for _ in range(threads.WARMUP_RUNS):  # slow: as long as one thread
+        policy.run(plan, None)
+    plan.seconds = 0.001  # then ten times as fast
+    for _ in range(threads.SLOW_RUNS + 2):
+        policy.run(plan, None)
+    assert [parts for _, parts in plan.seen][1:] == [2] * (
+        threads.WARMUP_RUNS + threads.SLOW_RUNS + 2)
 
 
 def test_product_plans_and_tiled_plans_are_told_apart():
