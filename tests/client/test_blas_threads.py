@@ -224,12 +224,17 @@ class TimedPlan:
         return feeds
 
 
-@pytest.mark.parametrize("tiled, expected", [(True, (1, AUTO)), (False, (AUTO, 1))])
-def test_a_big_plan_gets_the_free_cores_as_splits_or_blas_threads(library_at_two, monkeypatch,
-                                                                   tiled, expected):
+@pytest.fixture
+def auto_on_two_free_cores(library_at_two, monkeypatch):
+    """The automatic policy (no thread variable in the environment), with two cores free."""
     for name in threads.ENV_VARS:
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setattr(threads._Load, "free_cores", lambda self, now: 2.0)
+
+
+@pytest.mark.parametrize("tiled, expected", [(True, (1, AUTO)), (False, (AUTO, 1))])
+def test_a_big_plan_gets_the_free_cores_as_splits_or_blas_threads(auto_on_two_free_cores,
+                                                                   tiled, expected):
     policy = threads.PlanThreads(tiled=tiled)
     plan = TimedPlan(0.002)
     policy.run(plan, None)  # the first run measures the one-thread time
@@ -239,12 +244,9 @@ def test_a_big_plan_gets_the_free_cores_as_splits_or_blas_threads(library_at_two
     assert (counts[0], parts) == expected
 
 
-def test_more_threads_that_do_not_pay_go_back_to_one(library_at_two, monkeypatch):
+def test_more_threads_that_do_not_pay_go_back_to_one(auto_on_two_free_cores):
     if AUTO < 2:
         pytest.skip("one core")
-    for name in threads.ENV_VARS:
-        monkeypatch.delenv(name, raising=False)
-    monkeypatch.setattr(threads._Load, "free_cores", lambda self, now: 2.0)
     policy = threads.PlanThreads(tiled=True)
     plan = TimedPlan(0.002)  # as slow on two threads as on one
     policy.run(plan, None)
@@ -257,15 +259,12 @@ def test_more_threads_that_do_not_pay_go_back_to_one(library_at_two, monkeypatch
     assert plan.seen[-1][1] == 1  # backed off for BACKOFF_SECONDS
 
 
-def test_the_first_runs_on_more_threads_do_not_count_as_slow(library_at_two, monkeypatch):
+def test_the_first_runs_on_more_threads_do_not_count_as_slow(auto_on_two_free_cores):
     # Starting or waking OpenBLAS's threads makes the first multi-thread runs slow by
     # themselves; they must not send a plan that gains from threads back to one thread.
     # (Times far apart, so that another test's spinning BLAS threads cannot blur them.)
     if AUTO < 2:
         pytest.skip("one core")
-    for name in threads.ENV_VARS:
-        monkeypatch.delenv(name, raising=False)
-    monkeypatch.setattr(threads._Load, "free_cores", lambda self, now: 2.0)
     policy = threads.PlanThreads(tiled=True)
     plan = TimedPlan(0.010)
     policy.run(plan, None)
