@@ -22,6 +22,7 @@ BLAS, as (BLAS threads, split participants):
    `threadpoolctl.threadpool_limits(1)` means one thread). A multi-thread run that does not
    take under MULTI_GAIN of the plan's one-thread time, SLOW_RUNS times in a row (not counting
    the first WARMUP_RUNS after one-thread runs), sends the plan back to one thread for
+   FIRST_BACKOFF_SECONDS, twice that each time again until a multi-thread run pays, at most
    BACKOFF_SECONDS. The threads go to minitf's splits, (1, n),
    when the plan has a convolution (a tiled kernel, ops/op_util.TiledKernel, that calls BLAS:
    its tiles each make one-thread BLAS calls), or no BLAS op but a large elementwise kernel;
@@ -62,7 +63,8 @@ SMALL_RUN_SECONDS = 0.0005
 SAMPLE_SECONDS = 0.25
 FIRST_SAMPLE_SECONDS = 0.05  # (/proc/stat counts 10 ms ticks: a coarse but usable first look)
 MULTI_GAIN = 0.85      # more threads are kept only while a run takes < 0.85x one thread's time
-BACKOFF_SECONDS = 1.0  # after multi-thread runs that did not pay: one thread this long
+BACKOFF_SECONDS = 1.0  # after multi-thread runs that did not pay: one thread this long at most
+FIRST_BACKOFF_SECONDS = 0.125  # the first time; doubled at each back-off until one pays
 SLOW_RUNS = 3          # ... that many in a row
 WARMUP_RUNS = 3        # multi-thread runs after one-thread runs that do not count as slow
 
@@ -208,6 +210,7 @@ class PlanThreads:
         self.backoff_until = 0.0
         self.slow_runs = 0  # multi-thread runs in a row that were not faster
         self.warmup = WARMUP_RUNS  # multi-thread runs left before slow ones count
+        self.backoff = FIRST_BACKOFF_SECONDS  # the next back-off's length
         self.last_threads = None  # what the last run used (for tests and the benchmark)
         self.last_participants = None
 
@@ -244,13 +247,17 @@ class PlanThreads:
         elif self.single_run_seconds is not None and (
                 elapsed >= MULTI_GAIN * self.single_run_seconds):
             # more threads did not pay (the load estimate lags): one thread for a while, once
-            # it happens SLOW_RUNS times in a row after the warm-up runs
+            # it happens SLOW_RUNS times in a row after the warm-up runs; short the first time
+            # (a fresh process's BLAS threads sometimes took six runs, ~25 ms, to pay),
+            # longer each time again while the machine stays busy
             self.slow_runs += 1
             if self.slow_runs >= SLOW_RUNS:
-                self.backoff_until = time.monotonic() + BACKOFF_SECONDS
+                self.backoff_until = time.monotonic() + self.backoff
+                self.backoff = min(2 * self.backoff, BACKOFF_SECONDS)
                 self.slow_runs = 0
         else:
             self.slow_runs = 0
+            self.backoff = FIRST_BACKOFF_SECONDS
         return values
 
 

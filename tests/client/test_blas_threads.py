@@ -296,3 +296,31 @@ def test_product_plans_and_tiled_plans_are_told_apart():
         sess.run(elementwise, {big: np.ones((16, 16), np.float32)})
         policies = [p for p in sess._plan_threads.values() if p is not None]
         assert sorted(p.tiled for p in policies) == [False, True, True]
+
+
+def test_back_offs_start_short_and_grow_while_threads_do_not_pay(auto_on_two_free_cores,
+                                                                   monkeypatch):
+    if AUTO < 2:
+        pytest.skip("one core")
+    clock = [1000.0]
+    monkeypatch.setattr(threads.time, "monotonic", lambda: clock[0])
+    policy = threads.PlanThreads(tiled=True)
+    plan = TimedPlan(0.002)  # as slow on two threads as on one
+    policy.run(plan, None)
+    policy.single_run_seconds = 0.002
+    lengths = []
+    for _ in range(5):
+        for _ in range(threads.WARMUP_RUNS + threads.SLOW_RUNS):
+            policy.run(plan, None)
+        assert plan.seen[-1][1] == 2
+        lengths.append(policy.backoff_until - clock[0])
+        policy.run(plan, None)
+        assert plan.seen[-1][1] == 1  # backed off
+        clock[0] = policy.backoff_until  # the back-off is over
+    first = threads.FIRST_BACKOFF_SECONDS
+    assert lengths == [min(first * 2 ** i, threads.BACKOFF_SECONDS) for i in range(5)]
+    # a multi-thread run that pays makes the next back-off short again
+    plan.seconds = 0.0005
+    for _ in range(threads.WARMUP_RUNS + 1):
+        policy.run(plan, None)
+    assert policy.backoff == first
