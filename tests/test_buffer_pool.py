@@ -17,7 +17,8 @@ def pooled_bytes(sess):
     return sum(a.nbytes for free in sess._state.buffers._free.values() for a in free)
 
 
-def count_takes(sess):
+def count_takes(sess, record=lambda key, buf: key):
+    """The list of record(key, array) of each array the session's pool hands out, from now."""
     pool = sess._state.buffers
     taken = []
     original = pool.take
@@ -25,7 +26,7 @@ def count_takes(sess):
     def take(key):
         buf = original(key)
         if buf is not None:
-            taken.append(key)
+            taken.append(record(key, buf))
         return buf
     pool.take = take
     return taken
@@ -173,15 +174,8 @@ def test_large_pooled_arrays_start_on_a_cache_line():
     value = np.ones((1024, 1024), np.float32)
     with tf.Session() as sess:
         pool = sess._state.buffers
-        seen = []
-        take = pool.take
-
-        def spy(key):
-            buf = take(key)
-            if buf is not None:
-                seen.append(address(buf))  # (not the array: the pool keeps only unshared ones)
-            return buf
-        pool.take = spy
+        # (addresses, not the arrays: the pool keeps only unshared ones)
+        seen = count_takes(sess, lambda key, buf: address(buf))
         for run in range(4):
             assert sess.run(total, {x: value}) == pytest.approx(2.024 * 1024 * 1024, rel=1e-4)
             kept = [a for free in pool._free.values() for a in free]
