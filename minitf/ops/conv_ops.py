@@ -11,11 +11,15 @@ scatter-add per filter tap (kh*kw vectorised adds, never a loop over pixels or b
 The im2col matrix is built in tiles of whole images of at most `COL_BYTES`, each multiplied
 while it is still in cache, and it and the padded copies live in the session's Workspace
 (client/buffers.py), reused from call to call instead of faulting in fresh pages.
+Stride-1 5x5 float32 convolutions with enough channels run as Winograd's minimal filtering
+F(4x4, 5x5) instead (`_Winograd`; `WINOGRAD` turns it off).
 Pooling is one vectorised max/add per window tap.
 """
 
 import dataclasses
+import functools
 import numbers
+from fractions import Fraction
 from typing import ClassVar
 
 import numpy as np
@@ -360,6 +364,251 @@ def _im2col_conv(xp, work, split, x, w, pads, strides, dilations, out):
     return out
 
 
+# -- Winograd minimal filtering -------------------------------------------------------------------
+
+# Stride-1, dilation-1 float32 convolutions with a square filter of a size in WINOGRAD_TILE run
+# as Winograd's minimal filtering F(m x m, r x r) (Lavin & Gray, "Fast algorithms for
+# convolutional neural networks", 2016): each a x a tile (a = m + r - 1, step m) of the padded
+# input is transformed (B^T d B), multiplied channel-wise with the transformed filter (G g G^T)
+# as a*a matrix products (tiles, c) x (c, o), and the products transformed back (A^T M A) to
+# m x m outputs. F(4x4, 5x5) needs 64 products per 16 outputs where im2col needs 25 x 16: 6.25x
+# fewer multiplications in the matrix products, against transforms that are memory passes.
+# Results differ from im2col's in the last bits (docs/cnn.md, "Sixth session: Winograd":
+# measured errors). False turns it off (every convolution runs as im2col).
+WINOGRAD = True
+
+# Filter size -> output tile size m and the interpolation points of F(m, r) (m + r - 2 finite
+# points, then infinity): 0, +-1, +-2, +-1/2 are the points with the smallest errors for
+# 8-point transforms (measured: docs/cnn.md).
+WINOGRAD_TILE = {5: (4, (0, 1, -1, 2, -2, 0.5, -0.5))}
+
+# Winograd runs only with at least this many input and output channels (below it the a*a
+# products are too thin to pay for the transforms) and outputs of at least WINOGRAD_MIN_SIZE
+# on each side.
+WINOGRAD_MIN_CHANNELS = 8
+WINOGRAD_MIN_SIZE = 4
+
+# The batch runs in tiles of whole images whose transformed products (a*a, tiles, o) take at
+# most WINOGRAD_TILE_BYTES, so that the transforms' passes stay in cache.
+WINOGRAD_TILE_BYTES = 1 << 20
+
+_WINOGRAD_DTYPES = (dtypes.float32,)
+
+
+@functools.lru_cache(maxsize=None)
+def winograd_matrices(m, r, points):
+    """(A^T (m, a), G (a, r), B^T (a, a)) of F(m, r) over `points` (a - 1 finite points, then
+    infinity), exact rationals as tuples of Python floats. A^T and G are Cook-Toom's
+    (Vandermonde rows; G divided by each point's product of differences); B^T is the solution
+    of sum_j A^T[i, j] G[j, k] B^T[j, l] = [l == i + k], solved in floats and rounded to the
+    nearest fraction of denominator at most 1024, then checked exactly."""
+    a = m + r - 1
+    p = [Fraction(v).limit_denominator(64) for v in points]
+    at = [[p[j] ** i for j in range(a - 1)] + [Fraction(int(i == m - 1))] for i in range(m)]
+    g = []
+    for j in range(a - 1):
+        f = Fraction(1)
+        for l in range(a - 1):
+            if l != j:
+                f *= p[j] - p[l]
+        g.append([p[j] ** k / f for k in range(r)])
+    g.append([Fraction(int(k == r - 1)) for k in range(r)])
+    rows = [[at[i][j] * g[j][k] for j in range(a)] for i in range(m) for k in range(r)]
+    rhs = [[float(l == i + k) for l in range(a)] for i in range(m) for k in range(r)]
+    solved = np.linalg.lstsq(np.array(rows, dtype=np.float64), np.array(rhs), rcond=None)[0]
+    bt = [[Fraction(float(v)).limit_denominator(1024) for v in row] for row in solved]
+    for row, want in zip(rows, rhs):
+        for l in range(a):
+            if sum(row[j] * bt[j][l] for j in range(a)) != want[l]:
+                raise ArithmeticError("F(%d, %d) over %s has no exact transform" % (m, r, points))
+    return tuple(tuple(tuple(float(v) for v in row) for row in mat) for mat in (at, g, bt))
+
+
+def winograd_applies(dtype, w_shape, strides, dilations, out_hw):
+    """Whether the convolution runs as Winograd: WINOGRAD on, a dtype of _WINOGRAD_DTYPES,
+    stride and dilation 1, a square filter of a size in WINOGRAD_TILE, at least
+    WINOGRAD_MIN_CHANNELS input and output channels and outputs of at least WINOGRAD_MIN_SIZE
+    on each side."""
+    kh, kw, c, o = w_shape
+    return (WINOGRAD and dtypes.as_dtype(dtype) in _WINOGRAD_DTYPES and kh == kw
+            and kh in WINOGRAD_TILE and tuple(strides) == (1, 1) and tuple(dilations) == (1, 1)
+            and min(c, o) >= WINOGRAD_MIN_CHANNELS and min(out_hw) >= WINOGRAD_MIN_SIZE)
+
+
+class _Winograd:
+    """The tiles of one Winograd convolution geometry: an NHWC input of n images padded by
+    pads (and with zeros up to whole tiles), transformed in tiles of whole images, each in the
+    caller's scratch arrays (flat, viewed per tile: 0 the padded images, 1-3 the input's
+    transforms, which 1 ends in, 4 the products or the output gradient's transform, 5 the
+    padded output (gradient) when the outputs do not make whole tiles, 6 a product of the
+    filter gradient)."""
+
+    def __init__(self, xp, x_shape, r, pads, oh, ow, o, dtype, itemsize):
+        n, h, wd, c = x_shape
+        self.xp, self.r, self.pads, self.oh, self.ow = xp, r, pads, oh, ow
+        self.m, points = WINOGRAD_TILE[r]
+        m = self.m
+        self.a = a = m + r - 1
+        self.th, self.tw = -(-oh // m), -(-ow // m)
+        self.hp, self.wp = self.th * m + r - 1, self.tw * m + r - 1
+        at, g, bt = winograd_matrices(m, r, points)
+        self.at, self.g, self.bt = (xp.asarray(v, dtype=dtype) for v in (at, g, bt))
+        self.c, self.o, self.dtype, self.h, self.wd = c, o, dtype, h, wd
+        per_image = a * a * self.th * self.tw * max(c, o) * itemsize
+        self.tiles = batch_tiles(n, per_image, WINOGRAD_TILE_BYTES)
+        self.full = self.tiles[0].stop - self.tiles[0].start
+        self.whole = (oh, ow) == (self.th * m, self.tw * m)
+        self._bordered = set()  # id(scratch list) whose padded arrays have their zero border
+
+    def scratch(self, filter_gradient=False):
+        """(shape, dtype) of the scratch arrays (see the class)."""
+        k, a, m, c, o = self.full, self.a, self.m, self.c, self.o
+        rows = k * a * self.th * self.wp * c
+        tiles = k * self.th * self.tw
+        big = max(a * a * tiles * c, m * m * tiles * o)
+        sizes = [(k, self.hp, self.wp, c), (big,), (max(rows, a * m * tiles * o),), (big,),
+                 (a * a * tiles * o,), (k, self.th * m, self.tw * m, o)]
+        if filter_gradient:
+            sizes.append((a * a * c * o,))
+        return [(shape, self.dtype) for shape in sizes]
+
+    def _border(self, arrays, k):
+        """Whether the padded arrays of `arrays` need their zero border written (not yet for
+        this call); a tile of full size gives them one."""
+        key = id(arrays)
+        if key in self._bordered:
+            return False
+        if k == self.full:
+            self._bordered.add(key)
+        return True
+
+    def transform_input(self, arrays, x, t, border):
+        """B^T d B of every tile of the images x[t], as (a*a, tiles, c) in arrays[1]: the
+        padded images' row tiles are gathered and transformed (B^T on the left), then their
+        column tiles (B on the right)."""
+        xp, a, m, c = self.xp, self.a, self.m, self.c
+        k = t.stop - t.start
+        th, tw, wp = self.th, self.tw, self.wp
+        xpad = arrays[0][:k]
+        (top, _), (left, _) = self.pads
+        _fill_pad(x[t], (top, self.hp - top - self.h), (left, wp - left - self.wd), 0, xpad,
+                  border)
+        s = xpad.strides
+        rows = _flat(arrays[1], (a, k, th, wp, c))
+        rows[...] = xp.lib.stride_tricks.as_strided(xpad, rows.shape,
+                                                    (s[1], s[0], m * s[1], s[2], s[3]))
+        once = _flat(arrays[2], rows.shape)
+        xp.matmul(self.bt, rows.reshape(a, -1), out=once.reshape(a, -1))
+        s = once.strides
+        tiles = _flat(arrays[3], (a, a, k, th, tw, c))
+        tiles[...] = xp.lib.stride_tricks.as_strided(
+            once, tiles.shape, (s[0], s[3], s[1], s[2], m * s[3], s[4]))
+        done = _flat(arrays[1], (a, a, k * th * tw * c))
+        xp.matmul(self.bt, tiles.reshape(done.shape), out=done)
+        return done.reshape(a * a, -1, c)
+
+    def transform_filter(self, w):
+        """G w G^T of the (r, r, c, o) filter w, as (a*a, c, o)."""
+        xp, a, r = self.xp, self.a, self.r
+        once = xp.matmul(self.g, w.reshape(r, -1))
+        return xp.matmul(self.g, once.reshape(a, r, -1)).reshape(a * a, self.c, self.o)
+
+    def conv_tile(self, arrays, x, v, out, t):
+        """out[t] = the convolution of x[t]: the transformed tiles times the transformed filter
+        v (a*a products), then A^T M A of each tile (A on the right first)."""
+        xp, a, m, o = self.xp, self.a, self.m, self.o
+        k = t.stop - t.start
+        th, tw = self.th, self.tw
+        u = self.transform_input(arrays, x, t, self._border(arrays, k))
+        prod = _flat(arrays[4], (a * a, u.shape[1], o))
+        xp.matmul(u, v, out=prod)
+        once = _flat(arrays[2], (a, m, u.shape[1] * o))
+        xp.matmul(self.at, prod.reshape(a, a, -1), out=once)
+        y = _flat(arrays[3], (m, m, k, th, tw, o))
+        xp.matmul(self.at, once.reshape(a, -1), out=y.reshape(m, -1))
+        tiled = y.transpose(2, 3, 0, 4, 1, 5)
+        if self.whole and out.flags.c_contiguous:
+            out[t].reshape(k, th, m, tw, m, o)[...] = tiled
+        else:
+            whole = arrays[5][:k]
+            whole.reshape(tiled.shape)[...] = tiled
+            out[t] = whole[:, :self.oh, :self.ow]
+
+    def transform_gradient(self, arrays, dy, t, border):
+        """A dy A^T of every m x m tile of dy[t] (zeros past its edges), as (a*a, tiles, o) in
+        arrays[4]."""
+        xp, a, m, o = self.xp, self.a, self.m, self.o
+        k = t.stop - t.start
+        th, tw = self.th, self.tw
+        src = dy[t]
+        if not self.whole:
+            src = arrays[5][:k]
+            _fill_pad(dy[t], (0, th * m - self.oh), (0, tw * m - self.ow), 0, src, border)
+        tiles = _flat(arrays[3], (m, m, k, th, tw, o))
+        tiles[...] = src.reshape(k, th, m, tw, m, o).transpose(2, 4, 0, 1, 3, 5)
+        once = _flat(arrays[2], (a, m, k * th * tw * o))
+        xp.matmul(self.at.T, tiles.reshape(m, -1), out=once.reshape(a, -1))
+        done = _flat(arrays[4], (a, a, k * th * tw * o))
+        xp.matmul(self.at.T, once, out=done)
+        return done.reshape(a * a, -1, o)
+
+    def filter_from(self, acc):
+        """G^T M G of the summed products M (a*a, c, o), as the (r, r, c, o) filter
+        gradient."""
+        xp, a, r = self.xp, self.a, self.r
+        once = xp.matmul(self.g.T, acc.reshape(a, -1))
+        return xp.matmul(self.g.T, once.reshape(r, a, -1)).reshape(r, r, self.c, self.o)
+
+
+def _flat(array, shape):
+    """The first elements of the flat scratch `array`, viewed as `shape`."""
+    size = 1
+    for d in shape:
+        size *= d
+    return array[:size].reshape(shape)
+
+
+def _winograd_conv(xp, work, split, x, w, pads, out):
+    """Writes into `out` (n, oh, ow, o) the stride-1 convolution of NHWC x, padded by pads,
+    with the square HWIO filter w, as Winograd's F(m x m, r x r) (winograd_applies), the tiles
+    of images split over the workers."""
+    _, oh, ow, o = out.shape
+    plan = _Winograd(xp, x.shape, w.shape[0], pads, oh, ow, o, x.dtype, x.itemsize)
+    v = plan.transform_filter(w)
+
+    def tile(arrays, t):
+        plan.conv_tile(arrays, x, v, out, t)
+    each_tile(xp, work, split, plan.tiles, plan.scratch(), tile)
+    return out
+
+
+def _winograd_filter(xp, work, split, x, w_shape, dy, pads):
+    """The filter gradient of a Winograd convolution (its transpose): per tile, the input's
+    transformed tiles times the output gradient's (A dy A^T), summed as _backprop_filter sums
+    im2col products (groups of tiles in order, then the groups in order), then G^T M G."""
+    r, _, c, o = w_shape
+    _, oh, ow, _ = dy.shape
+    plan = _Winograd(xp, x.shape, r, pads, oh, ow, o, x.dtype, x.itemsize)
+    a2 = plan.a * plan.a
+    groups = _filter_groups(plan.tiles, a2 * c * o * x.itemsize)
+    parts = xp.empty((1, a2, c, o), dtype=x.dtype) if len(groups) == 1 else \
+        work_array(xp, work, SHARED_ARRAY, (len(groups), a2, c, o), x.dtype)
+
+    def group(arrays, item):
+        g, tiles = item
+        for i, t in enumerate(tiles):
+            border = plan._border(arrays, t.stop - t.start)
+            e = plan.transform_gradient(arrays, dy, t, border)
+            u = plan.transform_input(arrays, x, t, border).transpose(0, 2, 1)
+            if i == 0:
+                xp.matmul(u, e, out=parts[g])
+            else:
+                parts[g] += xp.matmul(u, e, out=arrays[6].reshape(a2, c, o))
+    each_tile(xp, work, split, list(enumerate(groups)), plan.scratch(True), group)
+    acc = parts[0] if len(groups) == 1 else ordered_sum(parts)
+    return plan.filter_from(acc)
+
+
 # -- Conv2D and its backprop ops ------------------------------------------------------------------
 
 @dataclasses.dataclass(frozen=True)
@@ -446,6 +695,9 @@ class _ConvBase(_ConvAttrs):
             _from_nhwc_dims(*x.shape, self.data_format), w.shape)
         if out is None:
             out = xp.empty((n, oh, ow, o), dtype=x.dtype)
+        if winograd_applies(x.dtype, w.shape, self._strides_hw(), self._dilations_hw(),
+                            (oh, ow)):
+            return _winograd_conv(xp, work, split, x, w, pads, out)
         return _im2col_conv(xp, work, split, x, w, pads, self._strides_hw(),
                             self._dilations_hw(), out)
 
@@ -468,6 +720,8 @@ class _ConvBase(_ConvAttrs):
         full = ((eh - 1 - pad_h[0], eh - 1 - pad_h[1]), (ew - 1 - pad_w[0], ew - 1 - pad_w[1]))
         if strides == (1, 1) and min(full[0] + full[1]) >= 0 and c >= AS_CONV_MIN_CHANNELS:
             flipped = xp.transpose(w[::-1, ::-1], (0, 1, 3, 2))
+            if winograd_applies(dy.dtype, flipped.shape, strides, (dh, dw), (h, wd)):
+                return _winograd_conv(xp, work, split, dy, flipped, full, out)
             return _im2col_conv(xp, work, split, dy, flipped, full, (1, 1), (dh, dw), out)
         padded = any(pad_h + pad_w)
         wmat_t = w.reshape(kh * kw * c, o).T
@@ -500,6 +754,9 @@ class _ConvBase(_ConvAttrs):
         (n, h, wd, c), (kh, kw, o), (oh, ow), pads = self._runtime_geometry(
             _from_nhwc_dims(*x.shape, self.data_format), w_shape,
             _from_nhwc_dims(*dy.shape, self.data_format))
+        if winograd_applies(x.dtype, (kh, kw, c, o), self._strides_hw(), self._dilations_hw(),
+                            (oh, ow)):
+            return _winograd_filter(xp, work, split, x, (kh, kw, c, o), dy, pads)
         cols = _Im2col(xp, x, kh, kw, pads, oh, ow, self._strides_hw(), self._dilations_hw())
         k = cols.k
         groups = _filter_groups(cols.tiles, k * o * x.itemsize)
