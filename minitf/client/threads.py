@@ -53,7 +53,8 @@ from minitf.ops.op_util import TiledKernel
 BLAS_OP_TYPES = frozenset((
     "MatMul", "BatchMatMul", "BatchMatMulV2", "Einsum", "Conv2D", "Conv2DBackpropInput",
     "Conv2DBackpropFilter", "DepthwiseConv2dNative", "DepthwiseConv2dNativeBackpropInput",
-    "DepthwiseConv2dNativeBackpropFilter", "Qr", "MatrixInverse", "MatrixSolve",
+    "DepthwiseConv2dNativeBackpropFilter", "Conv3D", "Conv3DBackpropInputV2",
+    "Conv3DBackpropFilterV2", "Qr", "MatrixInverse", "MatrixSolve",
     "MatrixDeterminant", "LogMatrixDeterminant", "Cholesky", "MatrixTriangularSolve",
     "SelfAdjointEigV2", "Svd", "ResizeBilinear", "ResizeBilinearGrad",
     "If", "While", "WhileGrad", "StatelessIf", "StatelessWhile",

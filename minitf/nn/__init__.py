@@ -1,9 +1,11 @@
 """tf.nn: activations, losses and other neural-network ops."""
 
+from minitf.ops import conv3d_ops as _conv3d_ops
 from minitf.ops import conv_ops as _conv_ops
 from minitf.ops import nn_ops as _nn_ops
 from minitf.ops import norm_ops as _norm_ops
 from minitf.ops.conv_ops import *  # noqa: F401,F403
+from minitf.ops.conv3d_ops import *  # noqa: F401,F403
 from minitf.ops.math_ops import sigmoid, tanh
 from minitf.ops.reductions import top_k
 from minitf.ops.nn_ops import *  # noqa: F401,F403
@@ -15,7 +17,8 @@ from minitf.ops.candidate_sampling_ops import (log_uniform_candidate_sampler, nc
 from minitf.ops.rnn import bidirectional_dynamic_rnn, dynamic_rnn, raw_rnn, static_rnn
 from minitf.nn import rnn_cell
 
-__all__ = (list(_nn_ops.__all__) + list(_conv_ops.__all__) + list(_norm_ops.__all__)
+__all__ = (list(_nn_ops.__all__) + list(_conv_ops.__all__) + list(_conv3d_ops.__all__)
+           + list(_norm_ops.__all__)
            + ["sigmoid", "tanh", "top_k", "embedding_lookup", "embedding_lookup_sparse",
               "safe_embedding_lookup_sparse", "static_rnn", "dynamic_rnn", "nce_loss",
               "sampled_softmax_loss", "log_uniform_candidate_sampler", "uniform_candidate_sampler",

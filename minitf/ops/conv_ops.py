@@ -16,6 +16,7 @@ F(4x4, 5x5) instead (`_Winograd`; `WINOGRAD` turns it off).
 Pooling is one vectorised max/add per window tap.
 """
 
+import collections
 import dataclasses
 import functools
 import numbers
@@ -37,7 +38,7 @@ from minitf.ops.op_util import (SHARED_ARRAY, batch_tiles, dtype_error, each_til
 
 __all__ = ["conv2d", "conv2d_transpose", "conv2d_backprop_input", "conv2d_backprop_filter",
            "depthwise_conv2d", "depthwise_conv2d_native", "separable_conv2d", "conv1d",
-           "atrous_conv2d", "max_pool", "avg_pool", "pool"]
+           "atrous_conv2d", "max_pool", "avg_pool", "pool", "max_pool_with_argmax"]
 
 # Upper bound of one im2col tile, in bytes: the batch runs in tiles of whole images (at least
 # one per tile) whose matrix stays under it, so that the matmul reads it from cache and the work
@@ -747,10 +748,7 @@ class _ConvBase(_ConvAttrs):
 
     def _backprop_filter(self, xp, x, w_shape, dy, work=None, split=None):
         """d(conv)/d(filter): the im2col matrix's transpose times the output gradient, summed
-        over the tiles. The tiles form groups of consecutive tiles (`_filter_groups`, fixed by
-        the shapes alone); each group sums its tiles' products in order into its own partial
-        sum, and the partial sums are added in group order: the same result however many
-        threads ran the groups."""
+        over the tiles in a fixed order (_summed_tile_products)."""
         (n, h, wd, c), (kh, kw, o), (oh, ow), pads = self._runtime_geometry(
             _from_nhwc_dims(*x.shape, self.data_format), w_shape,
             _from_nhwc_dims(*dy.shape, self.data_format))
@@ -758,25 +756,32 @@ class _ConvBase(_ConvAttrs):
                             (oh, ow)):
             return _winograd_filter(xp, work, split, x, (kh, kw, c, o), dy, pads)
         cols = _Im2col(xp, x, kh, kw, pads, oh, ow, self._strides_hw(), self._dilations_hw())
-        k = cols.k
-        groups = _filter_groups(cols.tiles, k * o * x.itemsize)
-        parts = xp.empty((1, k, o), dtype=x.dtype) if len(groups) == 1 else \
-            work_array(xp, work, SHARED_ARRAY, (len(groups), k, o), x.dtype)
+        return _summed_tile_products(xp, work, split, cols, dy).reshape(kh, kw, c, o)
 
-        def group(arrays, item):
-            g, tiles = item
-            for i, t in enumerate(tiles):
-                a = cols.tile(arrays, t).T
-                d = dy[t].reshape(-1, o)
-                if i == 0:
-                    xp.matmul(a, d, out=parts[g])
-                else:
-                    parts[g] += xp.matmul(a, d, out=arrays[2])
-        each_tile(xp, work, split, list(enumerate(groups)),
-                   cols.scratch() + [((k, o) if max(map(len, groups)) > 1 else (0,), x.dtype)],
-                   group)
-        dw = parts[0] if len(groups) == 1 else ordered_sum(parts)
-        return dw.reshape(kh, kw, c, o)
+
+def _summed_tile_products(xp, work, split, cols, dy):
+    """The sum over the tiles of `cols` (an im2col builder: .tiles, .k, .scratch(), .tile) of
+    each tile matrix's transpose times the tile's rows of dy (the filter gradient, (k, o)).
+    The tiles form groups of consecutive tiles (`_filter_groups`, fixed by the shapes alone);
+    each group sums its tiles' products in order into its own partial sum, and the partial
+    sums are added in group order: the same result however many threads ran the groups."""
+    k, o, dtype = cols.k, dy.shape[-1], dy.dtype
+    groups = _filter_groups(cols.tiles, k * o * dy.itemsize)
+    parts = xp.empty((1, k, o), dtype=dtype) if len(groups) == 1 else \
+        work_array(xp, work, SHARED_ARRAY, (len(groups), k, o), dtype)
+
+    def group(arrays, item):
+        g, tiles = item
+        for i, t in enumerate(tiles):
+            a = cols.tile(arrays, t).T
+            d = dy[t].reshape(-1, o)
+            if i == 0:
+                xp.matmul(a, d, out=parts[g])
+            else:
+                parts[g] += xp.matmul(a, d, out=arrays[2])
+    each_tile(xp, work, split, list(enumerate(groups)),
+              cols.scratch() + [((k, o) if max(map(len, groups)) > 1 else (0,), dtype)], group)
+    return parts[0] if len(groups) == 1 else ordered_sum(parts)
 
 
 def _filter_groups(tiles, part_bytes):
@@ -800,6 +805,16 @@ def _sizes_spec(op_type, sizes, arg, rank=4):
                          % (op_type, arg, rank, sizes.shape[0].value))
     dims = constant_value_as_shape(sizes)
     return (None,) * rank if dims.ndims is None else dims.as_tuple()
+
+
+def _check_out_backprop(op, expected, dy_dims, x_dims, w_dims):
+    """Fails a backprop op whose out_backprop's static shape `dy_dims` is not the `expected`
+    spec of the convolution of an input of `x_dims` with a filter of `w_dims`."""
+    if not expected.shape.is_compatible_with(dy_dims):
+        raise ValueError("%s: out_backprop has shape %s, but a convolution of an input of shape "
+                         "%s with a filter of shape %s gives %s"
+                         % (op.type_name, list(dy_dims), list(x_dims), list(w_dims),
+                            list(expected.shape.as_tuple())))
 
 
 def _merge(a, b):
@@ -854,13 +869,9 @@ class Conv2DBackpropInput(_ConvBase):
         dy_dims = dy.shape.as_tuple() or (None,) * 4
         n, h, wd, c = _nhwc_dims(dims, self.data_format)
         c = _merge(c, w_dims[2])
-        expected = self._out_spec(_from_nhwc_dims(n, h, wd, c, self.data_format), w_dims,
-                                  dy.dtype).shape.as_tuple()
-        if not TensorSpec(expected, dy.dtype).shape.is_compatible_with(dy_dims):
-            raise ValueError("%s: out_backprop has shape %s, but a convolution of an input of "
-                             "shape %s with a filter of shape %s gives %s"
-                             % (self.type_name, list(dy_dims), list(dims), list(w_dims),
-                                list(expected)))
+        _check_out_backprop(self, self._out_spec(
+            _from_nhwc_dims(n, h, wd, c, self.data_format), w_dims, dy.dtype), dy_dims, dims,
+            w_dims)
         n = _merge(n, _nhwc_dims(dy_dims, self.data_format)[0])
         return TensorSpec(_from_nhwc_dims(n, h, wd, c, self.data_format), dy.dtype)
 
@@ -881,12 +892,7 @@ class Conv2DBackpropFilter(_ConvBase):
         dims = _sizes_spec(self.type_name, filter_sizes, "filter_sizes")
         x_dims = x.shape.as_tuple() or (None,) * 4
         dy_dims = dy.shape.as_tuple() or (None,) * 4
-        expected = self._out_spec(x_dims, dims, x.dtype).shape
-        if not expected.is_compatible_with(dy_dims):
-            raise ValueError("%s: out_backprop has shape %s, but a convolution of an input of "
-                             "shape %s with a filter of shape %s gives %s"
-                             % (self.type_name, list(dy_dims), list(x_dims), list(dims),
-                                expected))
+        _check_out_backprop(self, self._out_spec(x_dims, dims, x.dtype), dy_dims, x_dims, dims)
         kh, kw, c, o = dims
         c = _merge(c, _nhwc_dims(x_dims, self.data_format)[3])
         o = _merge(o, _nhwc_dims(dy_dims, self.data_format)[3])
@@ -1253,6 +1259,165 @@ class MaxPoolGradGrad(_PoolBase):
                 MaxPoolGrad(**self.attrs())(x, y, ddy, name="MaxPoolGrad")]
 
 
+# -- max pooling with the positions of the maxima (tf.nn.max_pool_with_argmax) ------------------
+
+def _argmax_taps(xp, op, x_shape):
+    """Per window tap, in row-major window order: (the tap's (height, width) slices of the
+    padded input, for every window; the windows whose tap lies inside the input, shaped
+    (1, oh, ow, 1); the flat index in its image of the tap's position for every window and
+    channel, (1, oh, ow, c))."""
+    _, h, w, c = x_shape
+    (kh, kw), (oh, ow), (pad_h, pad_w) = op._runtime(tuple(x_shape))
+    sh, sw = op.strides[1], op.strides[2]
+    channels = xp.arange(c).reshape(1, 1, 1, c)
+    for k, (rows, cols) in enumerate(op.taps(kh, kw, oh, ow)):
+        row = xp.arange(oh).reshape(1, oh, 1, 1) * sh + (k // kw - pad_h[0])
+        col = xp.arange(ow).reshape(1, 1, ow, 1) * sw + (k % kw - pad_w[0])
+        inside = (row >= 0) & (row < h) & (col >= 0) & (col < w)
+        yield (rows, cols), inside, (row * w + col) * c + channels
+
+
+def _image_offsets(xp, n, image_size, dtype):
+    """(n, 1, 1, 1): where each image starts in the flattened batch."""
+    return (xp.arange(n) * image_size).astype(dtype).reshape(n, 1, 1, 1)
+
+
+class _ArgmaxPool(_PoolBase):
+    """Attributes shared by MaxPoolWithArgmax and the ops of its gradients (NHWC only: TF's
+    ops have no data_format)."""
+
+    tf_signature = TFSignature(type_attrs=(("T", 0), ("Targmax", 2)),
+                               implied=("data_format", "NHWC"))
+    include_batch_in_index: bool = False
+
+    def _check_format(self):
+        if self.data_format != "NHWC":
+            raise ValueError("%s: data_format must be NHWC, got %r"
+                             % (self.type_name, self.data_format))
+
+    def _flat_indices(self, xp, argmax, shape):
+        """argmax as indices into the flattened batch of NHWC `shape`, checked to be in it."""
+        n, h, w, c = shape
+        flat = argmax if self.include_batch_in_index else \
+            argmax + _image_offsets(xp, argmax.shape[0], h * w * c, argmax.dtype)
+        if flat.size and (int(flat.min()) < 0 or int(flat.max()) >= n * h * w * c):
+            raise ValueError("%s: argmax holds an index outside the input of shape %s (with "
+                             "include_batch_in_index=%s)" % (self.type_name, list(shape),
+                                                             self.include_batch_in_index))
+        return flat
+
+
+@register
+class MaxPoolWithArgmax(_ArgmaxPool):
+    """The maximum of each window and the flat index of where it is: ((y * width + x) *
+    channels + c), plus batch * height * width * channels with include_batch_in_index. As TF's
+    kernel: only positions inside the input count (SAME padding never wins), and a tie goes to
+    the first in row-major window order."""
+
+    tf_signature = TFSignature(type_attrs=(("T", 0),), implied=("data_format", "NHWC"))
+    Targmax: dtypes.DType = dtypes.int64
+
+    def infer(self, x):
+        self._check_format()
+        if self.Targmax not in (dtypes.int32, dtypes.int64):
+            raise TypeError("%s: Targmax must be int32 or int64, got %s"
+                            % (self.type_name, self.Targmax.name))
+        _check_pool_dtype(self.type_name, x.dtype)
+        y = self._out_spec(x)
+        return [y, TensorSpec(y.shape, self.Targmax)]
+
+    def compute(self, xp, x, work=None, split=None):
+        n, h, w, c = x.shape
+        (kh, kw), (oh, ow), (pad_h, pad_w) = self._runtime(x.shape)
+        index_dtype = self.Targmax.as_numpy_dtype
+        xpad = _pad_hw(xp, x, pad_h, pad_w, _lowest(xp, x.dtype))
+        y = xp.full((n, oh, ow, c), _lowest(xp, x.dtype), dtype=x.dtype)
+        argmax = xp.zeros((n, oh, ow, c), dtype=index_dtype)
+        have = xp.zeros((1, oh, ow, 1), dtype=bool)  # windows that took a position already
+        for (rows, cols), inside, index in _argmax_taps(xp, self, x.shape):
+            values = xpad[:, rows, cols]
+            take = inside & (~have | (values > y))
+            xp.copyto(y, values, where=take)
+            xp.copyto(argmax, index.astype(index_dtype), where=take)
+            have |= inside
+        if self.include_batch_in_index:
+            argmax += _image_offsets(xp, n, h * w * c, index_dtype)
+        return y, argmax
+
+    def grad(self, op, dy, dargmax):
+        attrs = self.attrs()
+        attrs.pop("Targmax")
+        return [MaxPoolGradWithArgmax(**attrs)(op.inputs[0], dy, op.outputs[1],
+                                               name="MaxPoolGradWithArgmax")]
+
+
+@register
+class MaxPoolGradWithArgmax(_ArgmaxPool):
+    """Adds each window's gradient at the input position argmax names (input: for its shape)."""
+
+    def infer(self, x, dy, argmax):
+        self._check_format()
+        _check_same_dtype(self.type_name, x, dy, "grad")
+        _check_pool_dtype(self.type_name, x.dtype)
+        if argmax.dtype not in (dtypes.int32, dtypes.int64):
+            raise TypeError("%s: argmax must be int32 or int64, got %s"
+                            % (self.type_name, argmax.dtype.name))
+        out = self._out_spec(x).shape
+        for t, arg in ((dy, "grad"), (argmax, "argmax")):
+            _check_rank(t, 4, arg)
+            if not out.is_compatible_with(t.shape):
+                raise ValueError("%s: %s has shape %s but pooling input gives %s"
+                                 % (self.type_name, arg, t.shape, out))
+        return TensorSpec(x.shape, x.dtype)
+
+    def compute(self, xp, x, dy, argmax, work=None, split=None):
+        if dy.shape != argmax.shape:
+            raise ValueError("%s: grad has shape %s but argmax has %s"
+                             % (self.type_name, list(dy.shape), list(argmax.shape)))
+        self._runtime(x.shape, dy.shape)
+        flat = self._flat_indices(xp, argmax, x.shape)
+        sums = xp.bincount(flat.ravel(), weights=dy.ravel(), minlength=x.size)
+        return sums.astype(dy.dtype).reshape(x.shape)
+
+    def grad(self, op, ddx):
+        x, _, argmax = op.inputs
+        return [zeros_like(x), MaxPoolGradGradWithArgmax(**self.attrs())(
+            x, ddx, argmax, name="MaxPoolGradGradWithArgmax"), None]
+
+
+@register
+class MaxPoolGradGradWithArgmax(_ArgmaxPool):
+    """Picks, for each window, the incoming gradient at the position argmax names (the
+    gradient of MaxPoolGradWithArgmax with respect to its `grad` input)."""
+
+    def infer(self, x, ddx, argmax):
+        self._check_format()
+        _check_same_dtype(self.type_name, x, ddx, "grad")
+        _check_pool_dtype(self.type_name, x.dtype)
+        _check_rank(argmax, 4, "argmax")
+        if not x.shape.is_compatible_with(ddx.shape):
+            raise ValueError("%s: grad has shape %s but input has %s"
+                             % (self.type_name, ddx.shape, x.shape))
+        out = self._out_spec(x)
+        if not out.shape.is_compatible_with(argmax.shape):
+            raise ValueError("%s: argmax has shape %s but pooling input gives %s"
+                             % (self.type_name, argmax.shape, out.shape))
+        return out
+
+    def compute(self, xp, x, ddx, argmax, work=None, split=None):
+        if ddx.shape != x.shape:
+            raise ValueError("%s: grad has shape %s but input has %s"
+                             % (self.type_name, list(ddx.shape), list(x.shape)))
+        self._runtime(x.shape, argmax.shape, "argmax")
+        flat = self._flat_indices(xp, argmax, x.shape)
+        return ddx.reshape(-1)[flat]
+
+    def grad(self, op, ddy):
+        x, _, argmax = op.inputs
+        return [zeros_like(x), MaxPoolGradWithArgmax(**self.attrs())(
+            x, ddy, argmax, name="MaxPoolGradWithArgmax"), None]
+
+
 def _avg_counts(xp, op, x_shape, dtype):
     """How many real (unpadded) inputs each output window averages, shaped (1, oh, ow, 1): TF's
     SAME average pooling leaves the padding out of the average."""
@@ -1566,6 +1731,30 @@ def max_pool(value, ksize, strides, padding, data_format="NHWC", name=None, inpu
         x = convert_to_tensor(value, name="input")
         return MaxPool(ksize=ksize, strides=strides, padding=str(padding),
                        data_format=data_format)(x, name=scope)
+
+
+_PoolWithArgmax = collections.namedtuple("MaxPoolWithArgmax", ["output", "argmax"])
+
+
+def max_pool_with_argmax(input, ksize, strides, padding, data_format="NHWC", Targmax=None,
+                         name=None, output_dtype=None, include_batch_in_index=False):
+    """tf.nn.max_pool_with_argmax: (the max pool of NHWC `input`, the flat index of each
+    maximum: (y * width + x) * channels + c, plus the image's offset batch * height * width *
+    channels when include_batch_in_index). The index dtype is Targmax (or its newer name
+    output_dtype), int64 by default. Ties go to the first position in the window."""
+    if data_format != "NHWC":
+        raise ValueError("`data_format` values other than 'NHWC' are not supported. Received: "
+                         "data_format=%s" % (data_format,))
+    if Targmax is not None and output_dtype is not None and \
+            dtypes.as_dtype(Targmax) is not dtypes.as_dtype(output_dtype):
+        raise ValueError("Targmax and output_dtype are the same argument: give one")
+    index_dtype = dtypes.as_dtype(Targmax or output_dtype or dtypes.int64)
+    ksize, strides, _ = _pool_attrs(ksize, strides, "NHWC")
+    with name_scope(name, "MaxPoolWithArgmax", [input]) as scope:
+        x = convert_to_tensor(input, name="input")
+        return _PoolWithArgmax(*MaxPoolWithArgmax(
+            ksize=ksize, strides=strides, padding=str(padding), Targmax=index_dtype,
+            include_batch_in_index=bool(include_batch_in_index))(x, name=scope))
 
 
 def avg_pool(value, ksize, strides, padding, data_format="NHWC", name=None, input=None):

@@ -112,6 +112,82 @@ def ref_max_pool_grad(x, dy, k, strides, padding):
     return dx
 
 
+def _geometry3(x_shape, k, strides, padding, dilations):
+    """((pad before, after) per spatial dim, output sizes) of an NDHWC 3-D convolution."""
+    pads = [_pads(size, kk, st, d, padding)
+            for size, kk, st, d in zip(x_shape[1:4], k, strides, dilations)]
+    out = [(size + sum(p) - (kk - 1) * d - 1) // st + 1
+           for size, p, kk, st, d in zip(x_shape[1:4], pads, k, strides, dilations)]
+    return pads, out
+
+
+def _windows3(out, k, strides, dilations):
+    """(output voxel, filter tap, padded input voxel) for every pair."""
+    for o in np.ndindex(*out):
+        for t in np.ndindex(*k):
+            yield o, t, tuple(o[i] * strides[i] + t[i] * dilations[i] for i in range(3))
+
+
+def ref_conv3d(x, w, strides=(1, 1, 1), padding="VALID", dilations=(1, 1, 1)):
+    pads, out = _geometry3(x.shape, w.shape[:3], strides, padding, dilations)
+    xp = np.pad(x.astype(np.float64), [(0, 0)] + pads + [(0, 0)])
+    y = np.zeros([x.shape[0]] + out + [w.shape[4]])
+    for o, t, i in _windows3(out, w.shape[:3], strides, dilations):
+        y[(slice(None),) + o] += xp[(slice(None),) + i] @ w[t]
+    return y
+
+
+def ref_conv3d_backprop_input(x_shape, w, dy, strides=(1, 1, 1), padding="VALID",
+                              dilations=(1, 1, 1)):
+    pads, out = _geometry3(x_shape, w.shape[:3], strides, padding, dilations)
+    dxp = np.zeros([x_shape[0]] + [s + sum(p) for s, p in zip(x_shape[1:4], pads)]
+                   + [x_shape[4]])
+    for o, t, i in _windows3(out, w.shape[:3], strides, dilations):
+        dxp[(slice(None),) + i] += dy[(slice(None),) + o] @ w[t].T
+    return dxp[(slice(None),) + tuple(slice(p[0], p[0] + s)
+                                      for p, s in zip(pads, x_shape[1:4]))]
+
+
+def ref_conv3d_backprop_filter(x, w_shape, dy, strides=(1, 1, 1), padding="VALID",
+                               dilations=(1, 1, 1)):
+    pads, out = _geometry3(x.shape, w_shape[:3], strides, padding, dilations)
+    xp = np.pad(x.astype(np.float64), [(0, 0)] + pads + [(0, 0)])
+    dw = np.zeros(w_shape)
+    for o, t, i in _windows3(out, w_shape[:3], strides, dilations):
+        dw[t] += xp[(slice(None),) + i].T @ dy[(slice(None),) + o]
+    return dw
+
+
+def ncdhw(fn):
+    """A reference on NDHWC arrays applied to NCDHW ones."""
+    def ref(x, *rest):
+        return fn(x.transpose(0, 2, 3, 4, 1), *rest).transpose(0, 4, 1, 2, 3)
+    return ref
+
+
+def conv3d(strides=(1, 1, 1), padding="VALID", dilations=(1, 1, 1), data_format="NDHWC"):
+    first = data_format == "NCDHW"
+    s = [1, 1] + list(strides) if first else [1] + list(strides) + [1]
+    d = [1, 1] + list(dilations) if first else [1] + list(dilations) + [1]
+    return lambda x, w: tf.nn.conv3d(x, w, s, padding, data_format=data_format, dilations=d)
+
+
+def ref_max_pool_with_argmax(x, k, strides, padding, include_batch=False):
+    """(the max pool, TF's flat index of each maximum: the first in row-major window order,
+    among the positions inside the input)."""
+    n, h, w, c = x.shape
+    ph, pw, oh, ow = _geometry(x.shape, k[0], k[1], strides, padding, (1, 1))
+    out, index = np.zeros((n, oh, ow, c)), np.zeros((n, oh, ow, c), np.int64)
+    for b, i, j, ch in np.ndindex(n, oh, ow, c):
+        r0, c0 = max(i * strides[0] - ph[0], 0), max(j * strides[1] - pw[0], 0)
+        win = x[b, r0:i * strides[0] - ph[0] + k[0], c0:j * strides[1] - pw[0] + k[1], ch]
+        r, cc = np.unravel_index(np.argmax(win), win.shape)
+        out[b, i, j, ch] = win[r, cc]
+        index[b, i, j, ch] = ((r0 + r) * w + c0 + cc) * c + ch + (b * h * w * c if include_batch
+                                                                 else 0)
+    return [out, index]
+
+
 def nchw(fn):
     """A reference on NHWC arrays applied to NCHW ones."""
     def ref(x, *rest):
@@ -148,6 +224,23 @@ def pool_fn(kind, k, strides, padding, data_format="NHWC"):
     return lambda x: fn(x, [1] + list(k) + [1], [1] + list(strides) + [1], padding)
 
 
+def argmax_pool_fn(k, strides, padding, **kwargs):
+    return lambda x: list(tf.nn.max_pool_with_argmax(x, [1] + list(k) + [1],
+                                                     [1] + list(strides) + [1], padding,
+                                                     **kwargs))
+
+
+def argmax_pool_grad_grad(k, strides, padding):
+    """MaxPoolGradGradWithArgmax: the gradient of MaxPoolGradWithArgmax with respect to its
+    `grad` input."""
+    pool = argmax_pool_fn(k, strides, padding)
+
+    def build(x, dy, ddx):
+        dx = tf.gradients(pool(x)[0], x, grad_ys=dy)[0]
+        return tf.gradients(dx, dy, grad_ys=ddx)[0]
+    return build
+
+
 def max_pool_grad_grad(k, strides, padding):
     """MaxPoolGradGrad built as the gradient of MaxPoolGrad with respect to its `grad` input."""
     pool = pool_fn("MAX", k, strides, padding)
@@ -174,6 +267,8 @@ def ref_max_pool_grad_grad(k, strides, padding):
 
 X = (2, 5, 6, 3)          # odd sizes so that SAME pads unevenly
 W = (3, 2, 3, 4)
+X3 = (2, 4, 5, 3, 2)      # NDHWC
+W3 = (2, 3, 2, 2, 3)      # DHWIO
 
 SPECS = [
     # -- Conv2D
@@ -273,6 +368,53 @@ SPECS = [
            lambda x, dy: ref_max_pool_grad(x, dy, (3, 3), (2, 2), "SAME"),
            [Arg(X, static=(None, 5, 6, 3)), Arg((2, 3, 3, 3))]),
     OpSpec("max_pool/grad_grad_op", max_pool_grad_grad((2, 3), (1, 2), "SAME"),
+           ref_max_pool_grad_grad((2, 3), (1, 2), "SAME"),
+           [Arg((1, 3, 4, 2)), Arg((1, 3, 2, 2)), Arg((1, 3, 4, 2))], wrt=[1, 2]),
+    # -- Conv3D and its backprop ops
+    OpSpec("conv3d/valid", conv3d(), ref_conv3d,
+           [Arg(X3, static=(None, 4, 5, 3, 2)), Arg(W3)]),
+    OpSpec("conv3d/same_strided_unknown_dims", conv3d((2, 1, 2), "SAME"),
+           lambda x, w: ref_conv3d(x, w, (2, 1, 2), "SAME"),
+           [Arg(X3, static=(None, None, None, None, 2)), Arg(W3)]),
+    OpSpec("conv3d/same_dilated", conv3d((1, 1, 1), "SAME", (2, 1, 2)),
+           lambda x, w: ref_conv3d(x, w, (1, 1, 1), "SAME", (2, 1, 2)), [Arg(X3), Arg(W3)]),
+    OpSpec("conv3d/ncdhw", conv3d((1, 2, 1), "SAME", data_format="NCDHW"),
+           ncdhw(lambda x, w: ref_conv3d(x, w, (1, 2, 1), "SAME")),
+           [Arg((2, 2, 4, 5, 3)), Arg(W3)]),
+    OpSpec("conv3d/input_grad_op", grad_of(conv3d((2, 2, 1), "SAME")),
+           lambda x, w, dy: ref_conv3d_backprop_input(x.shape, w, dy, (2, 2, 1), "SAME"),
+           [Arg(X3, static=(None, None, None, None, 2)), Arg(W3), Arg((2, 2, 3, 3, 3))]),
+    OpSpec("conv3d/filter_grad_op", grad_of(conv3d((2, 2, 1), "SAME"), wrt=1),
+           lambda x, w, dy: ref_conv3d_backprop_filter(x, w.shape, dy, (2, 2, 1), "SAME"),
+           [Arg(X3), Arg(W3), Arg((2, 2, 3, 3, 3))]),
+    OpSpec("conv3d_backprop_filter_v2/dilated", lambda x, dy: tf.nn.conv3d_backprop_filter_v2(
+        x, [2, 3, 2, 2, 3], dy, [1, 1, 1, 1, 1], "VALID", dilations=[1, 1, 2, 1, 1]),
+        lambda x, dy: ref_conv3d_backprop_filter(x, (2, 3, 2, 2, 3), dy, (1, 1, 1), "VALID",
+                                                 (1, 2, 1)),
+        [Arg(X3), Arg((2, 3, 1, 2, 3))]),
+    OpSpec("conv3d_transpose", lambda v, w: tf.nn.conv3d_transpose(
+        v, w, [2, 4, 5, 3, 2], [1, 2, 1, 2, 1], "SAME"),
+        lambda v, w: ref_conv3d_backprop_input((2, 4, 5, 3, 2), w, v, (2, 1, 2), "SAME"),
+        [Arg((2, 2, 5, 2, 3)), Arg(W3)]),
+    OpSpec("conv3d_transpose/ncdhw_valid", lambda v, w: tf.nn.conv3d_transpose(
+        v, w, [2, 2, 4, 5, 3], [1, 1, 1, 1, 1], "VALID", data_format="NCDHW"),
+        lambda v, w: ref_conv3d_backprop_input((2, 4, 5, 3, 2), w, v.transpose(0, 2, 3, 4, 1))
+        .transpose(0, 4, 1, 2, 3), [Arg((2, 3, 3, 3, 2)), Arg(W3)]),
+    OpSpec("max_pool_with_argmax/same", argmax_pool_fn((3, 2), (2, 2), "SAME"),
+           lambda x: ref_max_pool_with_argmax(x, (3, 2), (2, 2), "SAME"),
+           [Arg(X, static=(None, None, None, 3))]),
+    OpSpec("max_pool_with_argmax/valid_overlapping_batch_index_int32",
+           argmax_pool_fn((3, 3), (1, 2), "VALID", include_batch_in_index=True,
+                          Targmax=tf.int32),
+           lambda x: ref_max_pool_with_argmax(x, (3, 3), (1, 2), "VALID", True), [Arg(X)]),
+    OpSpec("max_pool_with_argmax/int32_input", argmax_pool_fn((2, 2), (2, 2), "SAME"),
+           lambda x: ref_max_pool_with_argmax(x, (2, 2), (2, 2), "SAME"),
+           [Arg((2, 5, 6, 3), "int32", low=-50, high=50)], grad=False),
+    OpSpec("max_pool_with_argmax/grad_op",
+           grad_of(lambda x: argmax_pool_fn((3, 3), (2, 2), "SAME")(x)[0]),
+           lambda x, dy: ref_max_pool_grad(x, dy, (3, 3), (2, 2), "SAME"),
+           [Arg(X, static=(None, 5, 6, 3)), Arg((2, 3, 3, 3))]),
+    OpSpec("max_pool_with_argmax/grad_grad_op", argmax_pool_grad_grad((2, 3), (1, 2), "SAME"),
            ref_max_pool_grad_grad((2, 3), (1, 2), "SAME"),
            [Arg((1, 3, 4, 2)), Arg((1, 3, 2, 2)), Arg((1, 3, 4, 2))], wrt=[1, 2]),
     OpSpec("avg_pool/same_excludes_padding", pool_fn("AVG", (3, 2), (2, 2), "SAME"),
