@@ -1,11 +1,12 @@
 """Winograd against im2col for the LeNet step's 5x5 32->64 convolution (batch 128, 14x14,
-SAME, float32): the three kernels (Conv2D, Conv2DBackpropInput, Conv2DBackpropFilter) timed
+SAME, float32; `--filter 3 --shape 64,28,28,32,64`: benchmarks/cnn.py's 3x3 one): the three kernels (Conv2D, Conv2DBackpropInput, Conv2DBackpropFilter) timed
 in one process at one thread (threadpoolctl), conv_ops.WINOGRAD switched on and off in
 alternation, median of each; then each one's error against a float64 direct convolution
 (max |error| / max |reference|), and TF 2.21 compat.v1's (oneDNN) when a TF venv is there.
 
     env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE python benchmarks/winograd.py [--rounds 15]
-        [--threads 1] [--shape 128,14,14,32,64] [--tf-python /work/tfvenv/bin/python]
+        [--threads 1] [--shape 128,14,14,32,64] [--filter 5] [--dtype float32]
+        [--tf-python /work/tfvenv/bin/python]
 """
 
 import argparse
@@ -20,30 +21,32 @@ import numpy as np
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 
-def inputs(n, h, c, o, seed=0):
+def inputs(n, h, c, o, r=5, dtype=np.float32, seed=0):
     rng = np.random.default_rng(seed)
-    x = rng.standard_normal((n, h, h, c)).astype(np.float32)
-    w = (rng.standard_normal((5, 5, c, o)) * 0.05).astype(np.float32)
-    dy = rng.standard_normal((n, h, h, o)).astype(np.float32)
+    x = rng.standard_normal((n, h, h, c)).astype(dtype)
+    w = (rng.standard_normal((r, r, c, o)) * 0.05).astype(dtype)
+    dy = rng.standard_normal((n, h, h, o)).astype(dtype)
     return x, w, dy
 
 
 def references(x, w, dy):
-    """float64 forward, input gradient and filter gradient of the SAME 5x5 convolution, one
-    filter tap at a time."""
+    """float64 forward, input gradient and filter gradient of the SAME r x r convolution (r
+    odd), one filter tap at a time."""
     x, w, dy = (a.astype(np.float64) for a in (x, w, dy))
     n, h, wd, c = x.shape
-    xp = np.pad(x, ((0, 0), (2, 2), (2, 2), (0, 0)))
+    r = w.shape[0]
+    p = r // 2
+    xp = np.pad(x, ((0, 0), (p, p), (p, p), (0, 0)))
     y = np.zeros(dy.shape)
     dxp = np.zeros(xp.shape)
     dw = np.zeros(w.shape)
-    for i in range(5):
-        for j in range(5):
+    for i in range(r):
+        for j in range(r):
             window = xp[:, i:i + h, j:j + wd]
             y += window @ w[i, j]
             dxp[:, i:i + h, j:j + wd] += dy @ w[i, j].T
             dw[i, j] = window.reshape(-1, c).T @ dy.reshape(-1, dy.shape[3])
-    return y, dxp[:, 2:2 + h, 2:2 + wd], dw
+    return y, dxp[:, p:p + h, p:p + wd], dw
 
 
 def error(got, want):
@@ -54,9 +57,9 @@ def tf_results(x, w, dy):
     """The worker run in the TF venv: TF's three kernels on the same arrays."""
     import tensorflow.compat.v1 as tf
     tf.disable_v2_behavior()
-    xt = tf.placeholder(tf.float32, x.shape)
-    wt = tf.placeholder(tf.float32, w.shape)
-    dyt = tf.placeholder(tf.float32, dy.shape)
+    xt = tf.placeholder(x.dtype, x.shape)
+    wt = tf.placeholder(x.dtype, w.shape)
+    dyt = tf.placeholder(x.dtype, dy.shape)
     y = tf.nn.conv2d(xt, wt, [1, 1, 1, 1], "SAME")
     dx = tf.nn.conv2d_backprop_input(x.shape, wt, dyt, [1, 1, 1, 1], "SAME")
     dw = tf.nn.conv2d_backprop_filter(xt, w.shape, dyt, [1, 1, 1, 1], "SAME")
@@ -69,11 +72,13 @@ def main():
     parser.add_argument("--rounds", type=int, default=15)
     parser.add_argument("--threads", type=int, default=1)
     parser.add_argument("--shape", default="128,14,14,32,64", help="n,h,w,c,o (h == w)")
+    parser.add_argument("--filter", type=int, default=5, help="filter size (odd)")
+    parser.add_argument("--dtype", default="float32")
     parser.add_argument("--tf-python", default="/work/tfvenv/bin/python")
     parser.add_argument("--tf-worker", help=argparse.SUPPRESS)
     args = parser.parse_args()
     n, h, _, c, o = (int(v) for v in args.shape.split(","))
-    x, w, dy = inputs(n, h, c, o)
+    x, w, dy = inputs(n, h, c, o, args.filter, np.dtype(args.dtype))
     if args.tf_worker:
         np.savez(args.tf_worker, *tf_results(x, w, dy))
         return
@@ -122,6 +127,7 @@ def main():
     if os.path.exists(args.tf_python):
         path = os.path.join("/tmp", "winograd_tf_%d.npz" % os.getpid())
         done = subprocess.run([args.tf_python, os.path.abspath(__file__), "--shape", args.shape,
+                               "--filter", str(args.filter), "--dtype", args.dtype,
                                "--tf-worker", path], capture_output=True, text=True)
         if done.returncode == 0:
             with np.load(path) as got:

@@ -11,8 +11,8 @@ scatter-add per filter tap (kh*kw vectorised adds, never a loop over pixels or b
 The im2col matrix is built in tiles of whole images of at most `COL_BYTES`, each multiplied
 while it is still in cache, and it and the padded copies live in the session's Workspace
 (client/buffers.py), reused from call to call instead of faulting in fresh pages.
-Stride-1 5x5 float32 convolutions with enough channels run as Winograd's minimal filtering
-F(4x4, 5x5) instead (`_Winograd`; `WINOGRAD` turns it off).
+Stride-1 3x3 and 5x5 float32/float64 convolutions with enough channels run as Winograd's
+minimal filtering F(4x4, r x r) instead (`_Winograd`; `WINOGRAD` turns it off).
 Pooling is one vectorised max/add per window tap.
 """
 
@@ -367,33 +367,39 @@ def _im2col_conv(xp, work, split, x, w, pads, strides, dilations, out):
 
 # -- Winograd minimal filtering -------------------------------------------------------------------
 
-# Stride-1, dilation-1 float32 convolutions with a square filter of a size in WINOGRAD_TILE run
-# as Winograd's minimal filtering F(m x m, r x r) (Lavin & Gray, "Fast algorithms for
-# convolutional neural networks", 2016): each a x a tile (a = m + r - 1, step m) of the padded
-# input is transformed (B^T d B), multiplied channel-wise with the transformed filter (G g G^T)
-# as a*a matrix products (tiles, c) x (c, o), and the products transformed back (A^T M A) to
-# m x m outputs. F(4x4, 5x5) needs 64 products per 16 outputs where im2col needs 25 x 16: 6.25x
-# fewer multiplications in the matrix products, against transforms that are memory passes.
-# Results differ from im2col's in the last bits (docs/cnn.md, "Sixth session: Winograd":
-# measured errors). False turns it off (every convolution runs as im2col).
+# Stride-1, dilation-1 float32 and float64 convolutions with a square filter of a size in
+# WINOGRAD_TILE run as Winograd's minimal filtering F(m x m, r x r) (Lavin & Gray, "Fast
+# algorithms for convolutional neural networks", 2016): each a x a tile (a = m + r - 1, step m)
+# of the padded input is transformed (B^T d B), multiplied channel-wise with the transformed
+# filter (G g G^T) as a*a matrix products (tiles, c) x (c, o), and the products transformed
+# back (A^T M A) to m x m outputs. F(4x4, 5x5) needs 64 products per 16 outputs where im2col
+# needs 25 x 16 (6.25x fewer multiplications), F(4x4, 3x3) 36 where im2col needs 9 x 16 (4x
+# fewer), against transforms that are memory passes. Results differ from im2col's in the last
+# bits (docs/cnn.md, "Sixth session: Winograd": measured errors). False turns it off (every
+# convolution runs as im2col).
 WINOGRAD = True
 
-# Filter size -> output tile size m and the interpolation points of F(m, r) (m + r - 2 finite
-# points, then infinity): 0, +-1, +-2, +-1/2 are the points with the smallest errors for
-# 8-point transforms (measured: docs/cnn.md).
-WINOGRAD_TILE = {5: (4, (0, 1, -1, 2, -2, 0.5, -0.5))}
+# Filter size -> (output tile size m, the interpolation points of F(m, r): m + r - 2 finite
+# points, then infinity, the largest share of padding past the outputs that whole tiles may
+# add: tiles of th*m x tw*m outputs for oh x ow). The points are those with the smallest
+# errors measured (docs/cnn.md): 0, +-1, +-2, +-1/2 for 8-point transforms, 0, +-1, 2, -1/2
+# for 6-point ones.
+WINOGRAD_TILE = {3: (4, (0, 1, -1, 2, -0.5), 1.5), 5: (4, (0, 1, -1, 2, -2, 0.5, -0.5), 2.0)}
 
-# Winograd runs only with at least this many input and output channels (below it the a*a
-# products are too thin to pay for the transforms) and outputs of at least WINOGRAD_MIN_SIZE
-# on each side.
-WINOGRAD_MIN_CHANNELS = 8
-WINOGRAD_MIN_SIZE = 4
+# Winograd runs with at least WINOGRAD_MIN_CHANNELS input channels (the side whose tiles are
+# transformed; below it the products are too thin to pay for the transforms), half as many
+# output channels, and WINOGRAD_MIN_MACS multiply-adds as im2col would make (below it the
+# transforms' dozen numpy calls a tile cost more than they save). Measured at one thread
+# (docs/cnn.md): 5x5 8 -> 8 channels 1.06x, 16 -> 16 1.27x; 3x3 16 -> 16 on 14x14 (14M) 0.83x,
+# 16 -> 8 on 28x28 (29M) 1.19x.
+WINOGRAD_MIN_CHANNELS = 16
+WINOGRAD_MIN_MACS = 1 << 24
 
 # The batch runs in tiles of whole images whose transformed products (a*a, tiles, o) take at
 # most WINOGRAD_TILE_BYTES, so that the transforms' passes stay in cache.
 WINOGRAD_TILE_BYTES = 1 << 20
 
-_WINOGRAD_DTYPES = (dtypes.float32,)
+_WINOGRAD_DTYPES = (dtypes.float32, dtypes.float64)
 
 
 @functools.lru_cache(maxsize=None)
@@ -425,15 +431,21 @@ def winograd_matrices(m, r, points):
     return tuple(tuple(tuple(float(v) for v in row) for row in mat) for mat in (at, g, bt))
 
 
-def winograd_applies(dtype, w_shape, strides, dilations, out_hw):
-    """Whether the convolution runs as Winograd: WINOGRAD on, a dtype of _WINOGRAD_DTYPES,
-    stride and dilation 1, a square filter of a size in WINOGRAD_TILE, at least
-    WINOGRAD_MIN_CHANNELS input and output channels and outputs of at least WINOGRAD_MIN_SIZE
-    on each side."""
+def winograd_applies(dtype, n, w_shape, strides, dilations, out_hw):
+    """Whether a convolution of n images, HWIO filter shape w_shape and outputs of out_hw runs
+    as Winograd: WINOGRAD on, a dtype of _WINOGRAD_DTYPES, stride and dilation 1, a square
+    filter of a size in WINOGRAD_TILE, whole tiles adding at most its share of padding, at
+    least WINOGRAD_MIN_CHANNELS input channels and half as many output channels, and at least
+    WINOGRAD_MIN_MACS multiply-adds."""
     kh, kw, c, o = w_shape
-    return (WINOGRAD and dtypes.as_dtype(dtype) in _WINOGRAD_DTYPES and kh == kw
+    if not (WINOGRAD and dtypes.as_dtype(dtype) in _WINOGRAD_DTYPES and kh == kw
             and kh in WINOGRAD_TILE and tuple(strides) == (1, 1) and tuple(dilations) == (1, 1)
-            and min(c, o) >= WINOGRAD_MIN_CHANNELS and min(out_hw) >= WINOGRAD_MIN_SIZE)
+            and c >= WINOGRAD_MIN_CHANNELS and 2 * o >= WINOGRAD_MIN_CHANNELS):
+        return False
+    m, _, waste = WINOGRAD_TILE[kh]
+    oh, ow = out_hw
+    tiled = -(-oh // m) * m * -(-ow // m) * m
+    return 0 < tiled <= waste * oh * ow and n * oh * ow * kh * kw * c * o >= WINOGRAD_MIN_MACS
 
 
 class _Winograd:
@@ -447,7 +459,7 @@ class _Winograd:
     def __init__(self, xp, x_shape, r, pads, oh, ow, o, dtype, itemsize):
         n, h, wd, c = x_shape
         self.xp, self.r, self.pads, self.oh, self.ow = xp, r, pads, oh, ow
-        self.m, points = WINOGRAD_TILE[r]
+        self.m, points, _ = WINOGRAD_TILE[r]
         m = self.m
         self.a = a = m + r - 1
         self.th, self.tw = -(-oh // m), -(-ow // m)
@@ -696,7 +708,7 @@ class _ConvBase(_ConvAttrs):
             _from_nhwc_dims(*x.shape, self.data_format), w.shape)
         if out is None:
             out = xp.empty((n, oh, ow, o), dtype=x.dtype)
-        if winograd_applies(x.dtype, w.shape, self._strides_hw(), self._dilations_hw(),
+        if winograd_applies(x.dtype, n, w.shape, self._strides_hw(), self._dilations_hw(),
                             (oh, ow)):
             return _winograd_conv(xp, work, split, x, w, pads, out)
         return _im2col_conv(xp, work, split, x, w, pads, self._strides_hw(),
@@ -721,7 +733,7 @@ class _ConvBase(_ConvAttrs):
         full = ((eh - 1 - pad_h[0], eh - 1 - pad_h[1]), (ew - 1 - pad_w[0], ew - 1 - pad_w[1]))
         if strides == (1, 1) and min(full[0] + full[1]) >= 0 and c >= AS_CONV_MIN_CHANNELS:
             flipped = xp.transpose(w[::-1, ::-1], (0, 1, 3, 2))
-            if winograd_applies(dy.dtype, flipped.shape, strides, (dh, dw), (h, wd)):
+            if winograd_applies(dy.dtype, n, flipped.shape, strides, (dh, dw), (h, wd)):
                 return _winograd_conv(xp, work, split, dy, flipped, full, out)
             return _im2col_conv(xp, work, split, dy, flipped, full, (1, 1), (dh, dw), out)
         padded = any(pad_h + pad_w)
@@ -752,8 +764,8 @@ class _ConvBase(_ConvAttrs):
         (n, h, wd, c), (kh, kw, o), (oh, ow), pads = self._runtime_geometry(
             _from_nhwc_dims(*x.shape, self.data_format), w_shape,
             _from_nhwc_dims(*dy.shape, self.data_format))
-        if winograd_applies(x.dtype, (kh, kw, c, o), self._strides_hw(), self._dilations_hw(),
-                            (oh, ow)):
+        if winograd_applies(x.dtype, n, (kh, kw, c, o), self._strides_hw(),
+                            self._dilations_hw(), (oh, ow)):
             return _winograd_filter(xp, work, split, x, (kh, kw, c, o), dy, pads)
         cols = _Im2col(xp, x, kh, kw, pads, oh, ow, self._strides_hw(), self._dilations_hw())
         return _summed_tile_products(xp, work, split, cols, dy).reshape(kh, kw, c, o)
