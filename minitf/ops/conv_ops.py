@@ -452,8 +452,8 @@ class _Winograd:
     """The tiles of one Winograd convolution geometry: an NHWC input of n images padded by
     pads (and with zeros up to whole tiles), transformed in tiles of whole images, each in the
     caller's scratch arrays (flat, viewed per tile: 0 the padded images, 1-3 the input's
-    transforms, which 1 ends in, 4 the products or the output gradient's transform, 5 the
-    padded output (gradient) when the outputs do not make whole tiles, 6 a product of the
+    transforms, which 1 ends in, 4 the products or the output gradient's transform, 5
+    the padded output gradient when the outputs do not make whole tiles, 6 a product of the
     filter gradient)."""
 
     def __init__(self, xp, x_shape, r, pads, oh, ow, o, dtype, itemsize):
@@ -476,11 +476,11 @@ class _Winograd:
     def scratch(self, filter_gradient=False):
         """(shape, dtype) of the scratch arrays (see the class)."""
         k, a, m, c, o = self.full, self.a, self.m, self.c, self.o
-        rows = k * a * self.th * self.wp * c
         tiles = k * self.th * self.tw
         big = max(a * a * tiles * c, m * m * tiles * o)
-        sizes = [(k, self.hp, self.wp, c), (big,), (max(rows, a * m * tiles * o),), (big,),
-                 (a * a * tiles * o,), (k, self.th * m, self.tw * m, o)]
+        sizes = [(k, self.hp, self.wp, c), (big,), (max(k * a * self.th * self.wp * c, a * m * tiles * o),), (big,),
+                 (a * a * tiles * o,),
+                 (k, self.th * m, self.tw * m, o) if filter_gradient and not self.whole else (0,)]
         if filter_gradient:
             sizes.append((a * a * c * o,))
         return [(shape, self.dtype) for shape in sizes]
@@ -497,8 +497,10 @@ class _Winograd:
 
     def transform_input(self, arrays, x, t, border):
         """B^T d B of every tile of the images x[t], as (a*a, tiles, c) in arrays[1]: the
-        padded images' row tiles are gathered and transformed (B^T on the left), then their
-        column tiles (B on the right)."""
+        images padded into arrays[0] (its zeros stay from the set's first full tile when
+        `border` is False), B^T applied to the a rows of every row of tiles in place (a
+        strided view: one small product per image and row of tiles), then the column tiles
+        gathered and B applied on the right."""
         xp, a, m, c = self.xp, self.a, self.m, self.c
         k = t.stop - t.start
         th, tw, wp = self.th, self.tw, self.wp
@@ -507,15 +509,13 @@ class _Winograd:
         _fill_pad(x[t], (top, self.hp - top - self.h), (left, wp - left - self.wd), 0, xpad,
                   border)
         s = xpad.strides
-        rows = _flat(arrays[1], (a, k, th, wp, c))
-        rows[...] = xp.lib.stride_tricks.as_strided(xpad, rows.shape,
-                                                    (s[1], s[0], m * s[1], s[2], s[3]))
-        once = _flat(arrays[2], rows.shape)
-        xp.matmul(self.bt, rows.reshape(a, -1), out=once.reshape(a, -1))
+        once = _flat(arrays[2], (k, th, a, wp * c))
+        xp.matmul(self.bt, xp.lib.stride_tricks.as_strided(
+            xpad, once.shape, (s[0], m * s[1], s[1], s[3])), out=once)
         s = once.strides
         tiles = _flat(arrays[3], (a, a, k, th, tw, c))
         tiles[...] = xp.lib.stride_tricks.as_strided(
-            once, tiles.shape, (s[0], s[3], s[1], s[2], m * s[3], s[4]))
+            once, tiles.shape, (s[2], c * s[3], s[0], s[1], m * c * s[3], s[3]))
         done = _flat(arrays[1], (a, a, k * th * tw * c))
         xp.matmul(self.bt, tiles.reshape(done.shape), out=done)
         return done.reshape(a * a, -1, c)
@@ -539,13 +539,19 @@ class _Winograd:
         xp.matmul(self.at, prod.reshape(a, a, -1), out=once)
         y = _flat(arrays[3], (m, m, k, th, tw, o))
         xp.matmul(self.at, once.reshape(a, -1), out=y.reshape(m, -1))
-        tiled = y.transpose(2, 3, 0, 4, 1, 5)
-        if self.whole and out.flags.c_contiguous:
-            out[t].reshape(k, th, m, tw, m, o)[...] = tiled
-        else:
-            whole = arrays[5][:k]
-            whole.reshape(tiled.shape)[...] = tiled
-            out[t] = whole[:, :self.oh, :self.ow]
+        # whole tiles, then the partial last row and column of tiles, straight into out
+        fh, fw = self.oh // m, self.ow // m
+        parts_h = [(0, fh, m)] + ([(fh, 1, self.oh - fh * m)] if fh < th else [])
+        parts_w = [(0, fw, m)] + ([(fw, 1, self.ow - fw * m)] if fw < tw else [])
+        target = out[t]
+        s = target.strides
+        for r0, nr, mr in parts_h:
+            for c0, nc, mc in parts_w:
+                if nr and nc:
+                    xp.lib.stride_tricks.as_strided(
+                        target[:, r0 * m:, c0 * m:], (k, nr, mr, nc, mc, o),
+                        (s[0], m * s[1], s[1], m * s[2], s[2], s[3]))[...] = \
+                        y[:mr, :mc, :, r0:r0 + nr, c0:c0 + nc].transpose(2, 3, 0, 4, 1, 5)
 
     def transform_gradient(self, arrays, dy, t, border):
         """A dy A^T of every m x m tile of dy[t] (zeros past its edges), as (a*a, tiles, o) in
