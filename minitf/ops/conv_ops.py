@@ -451,10 +451,13 @@ def winograd_applies(dtype, n, w_shape, strides, dilations, out_hw):
 class _Winograd:
     """The tiles of one Winograd convolution geometry: an NHWC input of n images padded by
     pads (and with zeros up to whole tiles), transformed in tiles of whole images, each in the
-    caller's scratch arrays (flat, viewed per tile: 0 the padded images, 1-3 the input's
-    transforms, which 1 ends in, 4 the products or the output gradient's transform, 5
-    the padded output gradient when the outputs do not make whole tiles, 6 a product of the
-    filter gradient)."""
+    caller's scratch arrays (flat: 0 the padded images, 1-3 the input's transforms, which 1
+    ends in, 4 the products or the output gradient's transform, 5 the padded output gradient
+    when the outputs do not make whole tiles, 6 a product of the filter gradient). The views
+    of a scratch set are made once per kernel call and tile size (`views`): as_strided and
+    reshapes cost more than a small tile's passes, and they hold the GIL, which the other
+    participants of a split need (with views made per tile, two participants were slower than
+    one on tiles of one image)."""
 
     def __init__(self, xp, x_shape, r, pads, oh, ow, o, dtype, itemsize):
         n, h, wd, c = x_shape
@@ -471,18 +474,25 @@ class _Winograd:
         self.tiles = batch_tiles(n, per_image, WINOGRAD_TILE_BYTES)
         self.full = self.tiles[0].stop - self.tiles[0].start
         self.whole = (oh, ow) == (self.th * m, self.tw * m)
+        # the outputs' parts: whole tiles, then the partial last row and column of tiles, as
+        # (first tile row, tile rows, rows of each; the same for columns)
+        fh, fw = oh // m, ow // m
+        rows = [(0, fh, m)] + ([(fh, 1, oh - fh * m)] if fh < self.th else [])
+        cols = [(0, fw, m)] + ([(fw, 1, ow - fw * m)] if fw < self.tw else [])
+        self.parts = [r_ + c_ for r_ in rows for c_ in cols if r_[1] and c_[1]]
         self._bordered = set()  # id(scratch list) whose padded arrays have their zero border
+        self._views = {}
 
     def scratch(self, filter_gradient=False):
         """(shape, dtype) of the scratch arrays (see the class)."""
         k, a, m, c, o = self.full, self.a, self.m, self.c, self.o
         tiles = k * self.th * self.tw
         big = max(a * a * tiles * c, m * m * tiles * o)
-        sizes = [(k, self.hp, self.wp, c), (big,), (max(k * a * self.th * self.wp * c, a * m * tiles * o),), (big,),
-                 (a * a * tiles * o,),
-                 (k, self.th * m, self.tw * m, o) if filter_gradient and not self.whole else (0,)]
-        if filter_gradient:
-            sizes.append((a * a * c * o,))
+        once = max(k * a * self.th * self.wp * c, a * m * tiles * o)
+        padded_dy = (k, self.th * m, self.tw * m, o) if filter_gradient and not self.whole \
+            else (0,)
+        sizes = [(k, self.hp, self.wp, c), (big,), (once,), (big,), (a * a * tiles * o,),
+                 padded_dy] + ([(a * a * c * o,)] if filter_gradient else [])
         return [(shape, self.dtype) for shape in sizes]
 
     def _border(self, arrays, k):
@@ -495,30 +505,73 @@ class _Winograd:
             self._bordered.add(key)
         return True
 
-    def transform_input(self, arrays, x, t, border):
-        """B^T d B of every tile of the images x[t], as (a*a, tiles, c) in arrays[1]: the
-        images padded into arrays[0] (its zeros stay from the set's first full tile when
-        `border` is False), B^T applied to the a rows of every row of tiles in place (a
-        strided view: one small product per image and row of tiles), then the column tiles
-        gathered and B applied on the right."""
-        xp, a, m, c = self.xp, self.a, self.m, self.c
-        k = t.stop - t.start
+    def views(self, arrays, k, filter_gradient=False):
+        """The views of the scratch set `arrays` for a tile of k images (see the class)."""
+        key = (id(arrays), k)
+        views = self._views.get(key)
+        if views is None:
+            views = self._views[key] = self._make_views(arrays, k, filter_gradient)
+        return views
+
+    def _make_views(self, arrays, k, filter_gradient):
+        xp, a, m, c, o = self.xp, self.a, self.m, self.c, self.o
         th, tw, wp = self.th, self.tw, self.wp
-        xpad = arrays[0][:k]
+        count = k * th * tw
+        strided = xp.lib.stride_tricks.as_strided
         (top, _), (left, _) = self.pads
-        _fill_pad(x[t], (top, self.hp - top - self.h), (left, wp - left - self.wd), 0, xpad,
-                  border)
-        s = xpad.strides
-        once = _flat(arrays[2], (k, th, a, wp * c))
-        xp.matmul(self.bt, xp.lib.stride_tricks.as_strided(
-            xpad, once.shape, (s[0], m * s[1], s[1], s[3])), out=once)
-        s = once.strides
+        v = {"padded": arrays[0][:k]}
+        v["interior"] = v["padded"][:, top:top + self.h, left:left + self.wd]
+        # the input: B^T on the a rows of each row of tiles, read in place from the padded
+        # images; then the column tiles gathered, B on the right
+        s = v["padded"].strides
+        v["once"] = _flat(arrays[2], (k, th, a, wp * c))
+        v["rows"] = strided(v["padded"], v["once"].shape, (s[0], m * s[1], s[1], s[3]))
+        s = v["once"].strides
         tiles = _flat(arrays[3], (a, a, k, th, tw, c))
-        tiles[...] = xp.lib.stride_tricks.as_strided(
-            once, tiles.shape, (s[2], c * s[3], s[0], s[1], m * c * s[3], s[3]))
-        done = _flat(arrays[1], (a, a, k * th * tw * c))
-        xp.matmul(self.bt, tiles.reshape(done.shape), out=done)
-        return done.reshape(a * a, -1, c)
+        v["tiles"] = tiles
+        v["columns"] = strided(v["once"], tiles.shape,
+                               (s[2], c * s[3], s[0], s[1], m * c * s[3], s[3]))
+        v["tiles3"] = tiles.reshape(a, a, -1)
+        v["done"] = _flat(arrays[1], (a, a, count * c))
+        v["u"] = v["done"].reshape(a * a, count, c)
+        if not filter_gradient:  # the products, A on the right, then on the left
+            v["products"] = _flat(arrays[4], (a * a, count, o))
+            v["products3"] = v["products"].reshape(a, a, -1)
+            v["right"] = _flat(arrays[2], (a, m, count * o))
+            v["right2"] = v["right"].reshape(a, -1)
+            y = _flat(arrays[3], (m, m, k, th, tw, o))
+            v["y2"] = y.reshape(m, -1)
+            v["y_parts"] = [y[:mr, :mc, :, r0:r0 + nr, c0:c0 + nc].transpose(2, 3, 0, 4, 1, 5)
+                            for r0, nr, mr, c0, nc, mc in self.parts]
+            return v
+        # the output gradient: its m x m tiles gathered, A on the left, then on the right
+        if not self.whole:
+            v["padded_dy"] = arrays[5][:k]
+            v["dy_interior"] = v["padded_dy"][:, :self.oh, :self.ow]
+            v["dy_tiles"] = v["padded_dy"].reshape(k, th, m, tw, m, o).transpose(
+                2, 4, 0, 1, 3, 5)
+        v["g_tiles"] = _flat(arrays[3], (m, m, k, th, tw, o))
+        v["g_tiles2"] = v["g_tiles"].reshape(m, -1)
+        v["g_left"] = _flat(arrays[2], (a, m, count * o))
+        v["g_left2"] = v["g_left"].reshape(a, -1)
+        v["g_done"] = _flat(arrays[4], (a, a, count * o))
+        v["e"] = v["g_done"].reshape(a * a, count, o)
+        v["ut"] = v["u"].transpose(0, 2, 1)
+        v["part"] = arrays[6].reshape(a * a, c, o)
+        return v
+
+    def transform_input(self, views, x, t, border):
+        """B^T d B of every tile of the images x[t], as (a*a, tiles, c): the images padded
+        (the padding stays from the set's first full tile when `border` is False), B^T applied
+        to each row of tiles in place, the column tiles gathered and B applied."""
+        xp = self.xp
+        if border:
+            views["padded"][...] = 0
+        views["interior"][...] = x[t]
+        xp.matmul(self.bt, views["rows"], out=views["once"])
+        views["tiles"][...] = views["columns"]
+        xp.matmul(self.bt, views["tiles3"], out=views["done"])
+        return views["u"]
 
     def transform_filter(self, w):
         """G w G^T of the (r, r, c, o) filter w, as (a*a, c, o)."""
@@ -526,50 +579,54 @@ class _Winograd:
         once = xp.matmul(self.g, w.reshape(r, -1))
         return xp.matmul(self.g, once.reshape(a, r, -1)).reshape(a * a, self.c, self.o)
 
-    def conv_tile(self, arrays, x, v, out, t):
-        """out[t] = the convolution of x[t]: the transformed tiles times the transformed filter
-        v (a*a products), then A^T M A of each tile (A on the right first)."""
-        xp, a, m, o = self.xp, self.a, self.m, self.o
-        k = t.stop - t.start
-        th, tw = self.th, self.tw
-        u = self.transform_input(arrays, x, t, self._border(arrays, k))
-        prod = _flat(arrays[4], (a * a, u.shape[1], o))
-        xp.matmul(u, v, out=prod)
-        once = _flat(arrays[2], (a, m, u.shape[1] * o))
-        xp.matmul(self.at, prod.reshape(a, a, -1), out=once)
-        y = _flat(arrays[3], (m, m, k, th, tw, o))
-        xp.matmul(self.at, once.reshape(a, -1), out=y.reshape(m, -1))
-        # whole tiles, then the partial last row and column of tiles, straight into out
-        fh, fw = self.oh // m, self.ow // m
-        parts_h = [(0, fh, m)] + ([(fh, 1, self.oh - fh * m)] if fh < th else [])
-        parts_w = [(0, fw, m)] + ([(fw, 1, self.ow - fw * m)] if fw < tw else [])
-        target = out[t]
-        s = target.strides
-        for r0, nr, mr in parts_h:
-            for c0, nc, mc in parts_w:
-                if nr and nc:
-                    xp.lib.stride_tricks.as_strided(
-                        target[:, r0 * m:, c0 * m:], (k, nr, mr, nc, mc, o),
-                        (s[0], m * s[1], s[1], m * s[2], s[2], s[3]))[...] = \
-                        y[:mr, :mc, :, r0:r0 + nr, c0:c0 + nc].transpose(2, 3, 0, 4, 1, 5)
+    def output_parts(self, out):
+        """Views of `out` (n, oh, ow, o), one per part of the outputs (self.parts), as
+        (n, tile rows, rows, tile columns, columns, o)."""
+        m, s = self.m, out.strides
+        return [self.xp.lib.stride_tricks.as_strided(
+            out[:, r0 * m:, c0 * m:], (out.shape[0], nr, mr, nc, mc, self.o),
+            (s[0], m * s[1], s[1], m * s[2], s[2], s[3]))
+            for r0, nr, mr, c0, nc, mc in self.parts]
 
-    def transform_gradient(self, arrays, dy, t, border):
-        """A dy A^T of every m x m tile of dy[t] (zeros past its edges), as (a*a, tiles, o) in
-        arrays[4]."""
-        xp, a, m, o = self.xp, self.a, self.m, self.o
+    def conv_tile(self, arrays, x, v, out_parts, t):
+        """The convolution of x[t] into out_parts (output_parts): the transformed tiles times
+        the transformed filter v (a*a products), then A^T M A of each tile (A on the right
+        first), each part of the tiles written straight into its part of the outputs."""
+        xp = self.xp
         k = t.stop - t.start
-        th, tw = self.th, self.tw
-        src = dy[t]
-        if not self.whole:
-            src = arrays[5][:k]
-            _fill_pad(dy[t], (0, th * m - self.oh), (0, tw * m - self.ow), 0, src, border)
-        tiles = _flat(arrays[3], (m, m, k, th, tw, o))
-        tiles[...] = src.reshape(k, th, m, tw, m, o).transpose(2, 4, 0, 1, 3, 5)
-        once = _flat(arrays[2], (a, m, k * th * tw * o))
-        xp.matmul(self.at.T, tiles.reshape(m, -1), out=once.reshape(a, -1))
-        done = _flat(arrays[4], (a, a, k * th * tw * o))
-        xp.matmul(self.at.T, once, out=done)
-        return done.reshape(a * a, -1, o)
+        views = self.views(arrays, k)
+        u = self.transform_input(views, x, t, self._border(arrays, k))
+        xp.matmul(u, v, out=views["products"])
+        xp.matmul(self.at, views["products3"], out=views["right"])
+        xp.matmul(self.at, views["right2"], out=views["y2"])
+        for target, part in zip(out_parts, views["y_parts"]):
+            target[t] = part
+
+    def transform_gradient(self, views, dy, t, border):
+        """A dy A^T of every m x m tile of dy[t] (zeros past its edges), as (a*a, tiles, o)."""
+        xp, m = self.xp, self.m
+        if self.whole:
+            k = t.stop - t.start
+            views["g_tiles"][...] = dy[t].reshape(k, self.th, m, self.tw, m, self.o).transpose(
+                2, 4, 0, 1, 3, 5)
+        else:
+            if border:
+                views["padded_dy"][...] = 0
+            views["dy_interior"][...] = dy[t]
+            views["g_tiles"][...] = views["dy_tiles"]
+        xp.matmul(self.at.T, views["g_tiles2"], out=views["g_left2"])
+        xp.matmul(self.at.T, views["g_left"], out=views["g_done"])
+        return views["e"]
+
+    def filter_tile(self, arrays, x, dy, t, out=None):
+        """The filter gradient's a*a products (c, o) of the images x[t], into `out` when
+        given, else into the scratch set's product (returned)."""
+        k = t.stop - t.start
+        views = self.views(arrays, k, True)
+        border = self._border(arrays, k)
+        e = self.transform_gradient(views, dy, t, border)
+        self.transform_input(views, x, t, border)
+        return self.xp.matmul(views["ut"], e, out=views["part"] if out is None else out)
 
     def filter_from(self, acc):
         """G^T M G of the summed products M (a*a, c, o), as the (r, r, c, o) filter
@@ -594,9 +651,10 @@ def _winograd_conv(xp, work, split, x, w, pads, out):
     _, oh, ow, o = out.shape
     plan = _Winograd(xp, x.shape, w.shape[0], pads, oh, ow, o, x.dtype, x.itemsize)
     v = plan.transform_filter(w)
+    parts = plan.output_parts(out)
 
     def tile(arrays, t):
-        plan.conv_tile(arrays, x, v, out, t)
+        plan.conv_tile(arrays, x, v, parts, t)
     each_tile(xp, work, split, plan.tiles, plan.scratch(), tile)
     return out
 
@@ -615,14 +673,9 @@ def _winograd_filter(xp, work, split, x, w_shape, dy, pads):
 
     def group(arrays, item):
         g, tiles = item
-        for i, t in enumerate(tiles):
-            border = plan._border(arrays, t.stop - t.start)
-            e = plan.transform_gradient(arrays, dy, t, border)
-            u = plan.transform_input(arrays, x, t, border).transpose(0, 2, 1)
-            if i == 0:
-                xp.matmul(u, e, out=parts[g])
-            else:
-                parts[g] += xp.matmul(u, e, out=arrays[6].reshape(a2, c, o))
+        plan.filter_tile(arrays, x, dy, tiles[0], out=parts[g])
+        for t in tiles[1:]:
+            parts[g] += plan.filter_tile(arrays, x, dy, t)
     each_tile(xp, work, split, list(enumerate(groups)), plan.scratch(True), group)
     acc = parts[0] if len(groups) == 1 else ordered_sum(parts)
     return plan.filter_from(acc)
