@@ -88,7 +88,7 @@ def main():
     from minitf.ops import conv_ops
     attrs = dict(strides=(1, 1, 1, 1), padding="SAME")
     sizes, w_sizes = np.array(x.shape, np.int32), np.array(w.shape, np.int32)
-    y_out, dx_out = np.empty(dy.shape, np.float32), np.empty(x.shape, np.float32)
+    y_out, dx_out = np.empty(dy.shape, x.dtype), np.empty(x.shape, x.dtype)
     kernels = {
         "forward": lambda: conv_ops.Conv2D(**attrs).compute(np, x, w, out=y_out),
         "input gradient": lambda: conv_ops.Conv2DBackpropInput(**attrs).compute(
