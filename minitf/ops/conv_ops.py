@@ -431,14 +431,15 @@ def winograd_matrices(m, r, points):
     return tuple(tuple(tuple(float(v) for v in row) for row in mat) for mat in (at, g, bt))
 
 
-def winograd_applies(dtype, n, w_shape, strides, dilations, out_hw):
+def winograd_applies(xp, dtype, n, w_shape, strides, dilations, out_hw):
     """Whether a convolution of n images, HWIO filter shape w_shape and outputs of out_hw runs
-    as Winograd: WINOGRAD on, a dtype of _WINOGRAD_DTYPES, stride and dilation 1, a square
+    as Winograd: WINOGRAD on, on numpy (on cupy, where it was never measured, im2col's
+    products are cuBLAS's), a dtype of _WINOGRAD_DTYPES, stride and dilation 1, a square
     filter of a size in WINOGRAD_TILE, whole tiles adding at most its share of padding, at
     least WINOGRAD_MIN_CHANNELS input channels and half as many output channels, and at least
     WINOGRAD_MIN_MACS multiply-adds."""
     kh, kw, c, o = w_shape
-    if not (WINOGRAD and dtypes.as_dtype(dtype) in _WINOGRAD_DTYPES and kh == kw
+    if not (WINOGRAD and xp is np and dtypes.as_dtype(dtype) in _WINOGRAD_DTYPES and kh == kw
             and kh in WINOGRAD_TILE and tuple(strides) == (1, 1) and tuple(dilations) == (1, 1)
             and c >= WINOGRAD_MIN_CHANNELS and 2 * o >= WINOGRAD_MIN_CHANNELS):
         return False
@@ -767,7 +768,7 @@ class _ConvBase(_ConvAttrs):
             _from_nhwc_dims(*x.shape, self.data_format), w.shape)
         if out is None:
             out = xp.empty((n, oh, ow, o), dtype=x.dtype)
-        if winograd_applies(x.dtype, n, w.shape, self._strides_hw(), self._dilations_hw(),
+        if winograd_applies(xp, x.dtype, n, w.shape, self._strides_hw(), self._dilations_hw(),
                             (oh, ow)):
             return _winograd_conv(xp, work, split, x, w, pads, out)
         return _im2col_conv(xp, work, split, x, w, pads, self._strides_hw(),
@@ -792,7 +793,7 @@ class _ConvBase(_ConvAttrs):
         full = ((eh - 1 - pad_h[0], eh - 1 - pad_h[1]), (ew - 1 - pad_w[0], ew - 1 - pad_w[1]))
         if strides == (1, 1) and min(full[0] + full[1]) >= 0 and c >= AS_CONV_MIN_CHANNELS:
             flipped = xp.transpose(w[::-1, ::-1], (0, 1, 3, 2))
-            if winograd_applies(dy.dtype, n, flipped.shape, strides, (dh, dw), (h, wd)):
+            if winograd_applies(xp, dy.dtype, n, flipped.shape, strides, (dh, dw), (h, wd)):
                 return _winograd_conv(xp, work, split, dy, flipped, full, out)
             return _im2col_conv(xp, work, split, dy, flipped, full, (1, 1), (dh, dw), out)
         padded = any(pad_h + pad_w)
@@ -823,7 +824,7 @@ class _ConvBase(_ConvAttrs):
         (n, h, wd, c), (kh, kw, o), (oh, ow), pads = self._runtime_geometry(
             _from_nhwc_dims(*x.shape, self.data_format), w_shape,
             _from_nhwc_dims(*dy.shape, self.data_format))
-        if winograd_applies(x.dtype, n, (kh, kw, c, o), self._strides_hw(),
+        if winograd_applies(xp, x.dtype, n, (kh, kw, c, o), self._strides_hw(),
                             self._dilations_hw(), (oh, ow)):
             return _winograd_filter(xp, work, split, x, (kh, kw, c, o), dy, pads)
         cols = _Im2col(xp, x, kh, kw, pads, oh, ow, self._strides_hw(), self._dilations_hw())
