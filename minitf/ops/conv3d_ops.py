@@ -68,7 +68,7 @@ class _Conv3DBase(TiledKernel, OpDef):
                 raise ValueError("%s, but got %s=%s" % (message, arg, list(values)))
             n, _, c = _to_ndhwc_dims(values, self.data_format)
             if n != 1 or c != 1:
-                raise ValueError("%s: %s of the batch and depth dimensions must be 1 (windows "
+                raise ValueError("%s: %s of the batch and channel dimensions must be 1 (windows "
                                  "slide over depth, height and width only), got %s"
                                  % (self.type_name, arg, list(values)))
 

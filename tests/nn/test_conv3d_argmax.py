@@ -57,7 +57,7 @@ def test_conv3d_names_and_shapes_are_tensorflows():
     (lambda x, w: tf.nn.conv3d(x, w, [1, 1, 1, 1], "SAME"), ValueError,
      "Attr 'strides' of 'Conv3D' Op passed list of length 4 less than minimum 5"),
     (lambda x, w: tf.nn.conv3d(x, w, [2, 1, 1, 1, 1], "SAME"), ValueError,
-     "strides of the batch and depth dimensions must be 1"),
+     "strides of the batch and channel dimensions must be 1"),
     (lambda x, w: tf.nn.conv3d(x, w, [1, 1, 1, 1, 1], "EXPLICIT"), ValueError,
      "Attr 'padding' of 'Conv3D' Op passed string 'EXPLICIT' not in"),
     (lambda x, w: tf.nn.conv3d(tf.placeholder(tf.float32, (2, 5, 6, 3)), w, [1] * 5, "SAME"),
