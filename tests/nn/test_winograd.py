@@ -73,6 +73,12 @@ def _attrs(padding, data_format="NHWC"):
                          % (c[0], c[1], c[1], c[2], c[3]))
 def test_winograd_kernels_match_a_float64_direct_convolution(case, data_format, dtype, used,
                                                              any_size):
+    check_against_direct(case, data_format, dtype)
+    assert used == {"conv": 2, "filter": 1}
+
+
+def check_against_direct(case, data_format, dtype):
+    """The three kernels of `case` against the float64 direct-loop references."""
     x_shape, r, o, padding = case
     rng = np.random.default_rng(5)
     x = rng.standard_normal(x_shape).astype(dtype)
@@ -88,7 +94,6 @@ def test_winograd_kernels_match_a_float64_direct_convolution(case, data_format, 
         np, np.array(fmt(x).shape, np.int32), w, fmt(dy), work=workspace()))
     dw = conv_ops.Conv2DBackpropFilter(**attrs).compute(
         np, fmt(x), np.array(w.shape, np.int32), fmt(dy), work=workspace())
-    assert used == {"conv": 2, "filter": 1}
     assert y.dtype == dx.dtype == dw.dtype == dtype
     tolerance = TOLERANCE[dtype]
     assert relative_error(y, want) < tolerance
@@ -97,6 +102,16 @@ def test_winograd_kernels_match_a_float64_direct_convolution(case, data_format, 
                                                         padding=padding)) < tolerance
     assert relative_error(dw, ref_conv2d_backprop_filter(x, w.shape, dy64,
                                                          padding=padding)) < tolerance
+
+
+@pytest.mark.parametrize("r, tile", [(5, (2, (0, 1, -1, 2, -0.5), 2.0)),
+                                     (3, (2, (0, 1, -1), 1.5))], ids=["F(2,5)", "F(2,3)"])
+def test_smaller_output_tiles_are_a_setting(monkeypatch, r, tile, used, any_size):
+    # F(2x2, r x r) instead of F(4x4, r x r) (docs/cnn.md: more accurate, less fast): the
+    # kernels are generic in the tile size.
+    monkeypatch.setitem(conv_ops.WINOGRAD_TILE, r, tile)
+    check_against_direct(((2, 7, 9, 16), r, 17, "SAME"), "NHWC", np.float32)
+    assert used == {"conv": 2, "filter": 1}
 
 
 @pytest.mark.parametrize("splitter", [None, Scrambled], ids=["one-thread", "split"])
