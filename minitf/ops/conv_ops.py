@@ -675,17 +675,11 @@ def _winograd_filter(xp, work, split, x, w_shape, dy, pads):
     plan = _Winograd(xp, x.shape, r, pads, oh, ow, o, x.dtype, x.itemsize)
     a2 = plan.a * plan.a
     groups = _filter_groups(plan.tiles, a2 * c * o * x.itemsize, WINOGRAD_PARTS_BYTES)
-    parts = xp.empty((1, a2, c, o), dtype=x.dtype) if len(groups) == 1 else \
-        work_array(xp, work, SHARED_ARRAY, (len(groups), a2, c, o), x.dtype)
 
-    def group(arrays, item):
-        g, tiles = item
-        plan.filter_tile(arrays, x, dy, tiles[0], out=parts[g])
-        for t in tiles[1:]:
-            parts[g] += plan.filter_tile(arrays, x, dy, t)
-    each_tile(xp, work, split, list(enumerate(groups)), plan.scratch(True), group)
-    acc = parts[0] if len(groups) == 1 else ordered_sum(parts)
-    return plan.filter_from(acc)
+    def product(arrays, t, out=None):
+        return plan.filter_tile(arrays, x, dy, t, out=out)
+    return plan.filter_from(_sum_in_groups(xp, work, split, groups, (a2, c, o), x.dtype,
+                                           plan.scratch(True), product))
 
 
 # -- Conv2D and its backprop ops ------------------------------------------------------------------
@@ -839,26 +833,33 @@ class _ConvBase(_ConvAttrs):
 
 def _summed_tile_products(xp, work, split, cols, dy):
     """The sum over the tiles of `cols` (an im2col builder: .tiles, .k, .scratch(), .tile) of
-    each tile matrix's transpose times the tile's rows of dy (the filter gradient, (k, o)).
-    The tiles form groups of consecutive tiles (`_filter_groups`, fixed by the shapes alone);
-    each group sums its tiles' products in order into its own partial sum, and the partial
-    sums are added in group order: the same result however many threads ran the groups."""
+    each tile matrix's transpose times the tile's rows of dy (the filter gradient, (k, o)),
+    summed in fixed groups (_sum_in_groups)."""
     k, o, dtype = cols.k, dy.shape[-1], dy.dtype
     groups = _filter_groups(cols.tiles, k * o * dy.itemsize)
-    parts = xp.empty((1, k, o), dtype=dtype) if len(groups) == 1 else \
-        work_array(xp, work, SHARED_ARRAY, (len(groups), k, o), dtype)
+
+    def product(arrays, t, out=None):
+        return xp.matmul(cols.tile(arrays, t).T, dy[t].reshape(-1, o),
+                         out=arrays[2] if out is None else out)
+    scratch = cols.scratch() + [((k, o) if max(map(len, groups)) > 1 else (0,), dtype)]
+    return _sum_in_groups(xp, work, split, groups, (k, o), dtype, scratch, product)
+
+
+def _sum_in_groups(xp, work, split, groups, shape, dtype, scratch, product):
+    """The sum of product(arrays, t) over the tiles t of `groups` (groups of consecutive tiles,
+    _filter_groups, fixed by the shapes alone): each group sums its tiles' products in order
+    into its own partial sum (product(arrays, t, out=) writes the first there), and the
+    partial sums are added in group order: the same result however many threads ran the
+    groups (each_tile, with the scratch arrays `scratch`)."""
+    parts = xp.empty((1,) + shape, dtype=dtype) if len(groups) == 1 else \
+        work_array(xp, work, SHARED_ARRAY, (len(groups),) + shape, dtype)
 
     def group(arrays, item):
         g, tiles = item
-        for i, t in enumerate(tiles):
-            a = cols.tile(arrays, t).T
-            d = dy[t].reshape(-1, o)
-            if i == 0:
-                xp.matmul(a, d, out=parts[g])
-            else:
-                parts[g] += xp.matmul(a, d, out=arrays[2])
-    each_tile(xp, work, split, list(enumerate(groups)),
-              cols.scratch() + [((k, o) if max(map(len, groups)) > 1 else (0,), dtype)], group)
+        product(arrays, tiles[0], out=parts[g])
+        for t in tiles[1:]:
+            parts[g] += product(arrays, t)
+    each_tile(xp, work, split, list(enumerate(groups)), scratch, group)
     return parts[0] if len(groups) == 1 else ordered_sum(parts)
 
 
