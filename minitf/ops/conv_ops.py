@@ -1163,6 +1163,22 @@ def _padded_tile(xp, x, t, pads, arrays):
     return _fill_pad(xs, *pads, _lowest(xp, x.dtype), arrays[0][:xs.shape[0]])
 
 
+def _one_hit_per_window(xp, x, y, dy, dx, hits):
+    """For pooling windows that tile NHWC x exactly (y, dy: (n, oh, ow, c)): writes into dx
+    each window's gradient at the position of its maximum and returns True, when every window
+    holds its maximum at exactly one position (then "the first" is that one); returns False,
+    with dx untouched, when some window holds it twice or not at all (a tie, or a NaN): the
+    caller then goes tap by tap."""
+    n, oh, ow, c = y.shape
+    windows = (n, oh, x.shape[1] // oh, ow, x.shape[2] // ow, c)
+    xp.equal(x.reshape(windows), y[:, :, None, :, None], out=hits)
+    if int(xp.count_nonzero(hits)) != y.size or \
+            (y.dtype.kind == "f" and bool(xp.isnan(y).any())):
+        return False
+    xp.multiply(dy[:, :, None, :, None], hits, out=dx.reshape(windows))
+    return True
+
+
 def _lowest(xp, dtype):
     return -xp.inf if dtype.kind == "f" else xp.iinfo(dtype).min
 
@@ -1256,18 +1272,24 @@ class MaxPoolGrad(_PoolBase):
         disjoint = sh >= kh and sw >= kw
         hp, wp = h + sum(pads[0]), w + sum(pads[1])
         covered = disjoint and (oh * sh, ow * sw) == (hp, wp) and (sh, sw) == (kh, kw)
+        # windows that tile the unpadded input exactly (2x2 pools of stride 2 on even sizes):
+        # every tap at once, as one comparison with the window's maximum broadcast over it
+        tiled = covered and not padded and dx.flags.c_contiguous
         tiles, _ = _pool_tiles(x, pads, [])
         m = tiles[0].stop - tiles[0].start
         shape = (m,) + y.shape[1:]
         tiles, scratch = _pool_tiles(x, pads, [
             ((m, hp, wp, c) if padded else (0,), dy.dtype),  # the tile's padded gradient
             (shape, bool), (shape, bool),  # hit; windows whose maximum is not found yet
-            (shape if not disjoint else (0,), dy.dtype)])
+            (shape if not disjoint else (0,), dy.dtype),
+            ((m, oh, kh, ow, kw, c) if tiled else (0,), bool)])  # every tap's hit
         taps = self.taps(kh, kw, oh, ow)
 
         def tile(arrays, t):
             mt = t.stop - t.start
             xs, ys, dys = _padded_tile(xp, x, t, pads, arrays), y[t], dy[t]
+            if tiled and _one_hit_per_window(xp, xs, ys, dys, dx[t], arrays[5][:mt]):
+                return
             dxs = arrays[1][:mt] if padded else dx[t]
             hit, free = arrays[2][:mt], arrays[3][:mt]
             if not covered:

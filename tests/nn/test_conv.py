@@ -306,6 +306,43 @@ def test_max_pool_gradient_goes_to_the_first_of_tied_maxima(monkeypatch, k, stri
     np.testing.assert_allclose(got, want, rtol=1e-6, atol=1e-6)
 
 
+@pytest.mark.parametrize("values", ["continuous", "ties", "nan"])
+@pytest.mark.parametrize("tile_images", [1, 2, 10])  # the batch of 5 in tiles: 1 x 5, 2+2+1, 5
+def test_max_pool_gradient_of_windows_tiling_the_input_takes_every_tap_at_once(
+        monkeypatch, values, tile_images):
+    # 2x2 windows of stride 2 on even sizes compare every tap with the window's maximum in
+    # one pass (_one_hit_per_window) when each window holds its maximum once; a tile with a
+    # tie or a NaN goes tap by tap: the same bits as tap by tap everywhere, ties to the first
+    from tests.op_specs.conv_specs import ref_max_pool_grad
+    rng = np.random.default_rng(5)
+    xv = rng.standard_normal((5, 6, 8, 3)).astype(np.float32)
+    if values == "ties":
+        xv[3] = rng.integers(0, 3, xv[3].shape)  # one image of many ties
+    if values == "nan":
+        xv[1, 2, 5, 0] = np.nan
+    monkeypatch.setattr(conv_ops, "POOL_TILE_BYTES", tile_images * 6 * 8 * 3 * 4)
+    x = tf.placeholder(tf.float32, [None, 6, 8, 3])
+    y = tf.nn.max_pool(x, [1, 2, 2, 1], [1, 2, 2, 1], "VALID")
+    dyv = rng.standard_normal((5, 3, 4, 3)).astype(np.float32)
+    (dx,) = tf.gradients(y, [x], grad_ys=tf.constant(dyv))
+    at_once = []
+    one_hit = conv_ops._one_hit_per_window
+    monkeypatch.setattr(conv_ops, "_one_hit_per_window",
+                        lambda *a: at_once.append(one_hit(*a)) or at_once[-1])
+    with tf.Session() as sess:
+        got = sess.run(dx, {x: xv})
+    bad = {"continuous": None, "ties": 3, "nan": 1}[values]  # the image that has one
+    step = min(tile_images, 5)
+    assert at_once == [not (start <= (bad if bad is not None else -1) < start + step)
+                       for start in range(0, 5, step)]
+    monkeypatch.setattr(conv_ops, "_one_hit_per_window", lambda *a: False)
+    with tf.Session() as sess:
+        tap_by_tap = sess.run(dx, {x: xv})
+    assert got.tobytes() == tap_by_tap.tobytes()
+    if values != "nan":
+        np.testing.assert_array_equal(got, ref_max_pool_grad(xv, dyv, (2, 2), (2, 2), "VALID"))
+
+
 def test_an_empty_batch_gives_empty_results_and_a_zero_filter_gradient():
     x = tf.placeholder(tf.float32, [None, 6, 6, 5])
     w = tf.constant(np.ones((3, 3, 5, 4), np.float32))
