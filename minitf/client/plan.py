@@ -462,6 +462,8 @@ def mask_before_pooling_gradient(steps, wanted):
             continue
         x, y, dy = p.args
         masked = Slot(g.name + "_masked", Slot.TEMP)
+        # (drawn from the pool as ReluGrad's output was: of the pooled gradient's shape now)
+        masked.pooled, masked.tensor = r.outs[0].pooled, data_inputs(p.op)[2]
         r.args, r.outs, p.args, p.outs = [dy, y], [masked], [x, y, masked], r.outs
         order.remove(r)
         order.insert(order.index(p), r)

@@ -20,10 +20,10 @@ from minitf.ops.elementwise import PairGrad, UnaryOp, binary_operands
 from minitf.ops.math_ops import (cast, exp, greater_equal, less, log1p, maximum, multiply,
                                  negative, reduce_mean, reduce_sum, rsqrt, sigmoid, square,
                                  squared_difference, where)
-from minitf.ops.op_util import (SHARED_ARRAY, batch_tiles, channel_sums, check_dtype,
-                                check_same_shape, dtype_error, each_tile, TiledKernel,
-                                ordered_sum, out_array, rank_error, type_mismatch_error,
-                                work_array)
+from minitf.ops.op_util import (SHARED_ARRAY, batch_tiles, broadcast_fold, channel_sums,
+                                check_dtype, check_same_shape, dtype_error, each_tile,
+                                TiledKernel, ordered_sum, out_array, per_channel, rank_error,
+                                type_mismatch_error, work_array)
 from minitf.ops.random_ops import random_uniform
 
 __all__ = ["relu", "relu6", "elu", "selu", "leaky_relu", "softplus", "softsign", "softmax",
@@ -60,20 +60,21 @@ class Relu(UnaryOp):
         # numpy's maximum of an array and a scalar runs a loop without SIMD; against a row of
         # zeros broadcast over the rows it takes its vector loop, 2-2.5x faster (512x256
         # float32: 43 -> 19 us; 4096x1024 in place: 1.45 -> 0.58 ms), the same bits (every
-        # element is maximum(x, 0) either way). Narrow rows (under RELU_ROW elements) keep the
-        # scalar: a loop per short row costs more.
+        # element is maximum(x, 0) either way). Contiguous values run as long rows
+        # (per_channel: 128x14x14x32 0.31 -> 0.13 ms); narrow rows that cannot be folded to
+        # RELU_ROW elements keep the scalar: a loop per short row costs more.
         if xp is not np:
             return super().specialize(xp, op)
         maximum, zeros = xp.maximum, {}
 
         def relu(x, out=None):
             n = x.shape[-1] if x.ndim else 0
-            if n < RELU_ROW:
+            repeats = zeros.get(n)
+            if repeats is None:  # (one dtype per op)
+                repeats = zeros[n] = {1: xp.zeros(n, x.dtype)}
+            if n * broadcast_fold(x, repeats[1], out) < RELU_ROW:
                 return maximum(x, 0, out=out)
-            row = zeros.get(n)
-            if row is None:
-                row = zeros[n] = xp.zeros(n, x.dtype)  # (one dtype per op)
-            return maximum(x, row, out=out)
+            return per_channel(xp, maximum, x, repeats[1], out, repeats)
         return relu
 
     def grad(self, op, dy):
@@ -608,7 +609,8 @@ class BiasAdd(OpDef):
                              "tensor: %s vs. %s" % (list(bias.shape), list(value.shape)))
         if self.data_format == "NCHW":
             bias = bias.reshape((-1,) + (1,) * (value.ndim - 2))
-        return xp.add(value, bias, out=out)
+            return xp.add(value, bias, out=out)
+        return per_channel(xp, xp.add, value, bias, out)
 
     def grad(self, op, dy):
         return [dy, BiasAddGrad(self.data_format)(dy, name="BiasAddGrad")]

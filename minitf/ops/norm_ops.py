@@ -16,8 +16,8 @@ from minitf.ops.array_ops import reshape, size
 from minitf.ops.constant_op import constant, convert_to_tensor
 from minitf.ops.math_ops import cast, matmul, pow, reduce_mean, reduce_sum, rsqrt, square
 from minitf.ops.op_util import (SHARED_ARRAY, batch_tiles, channel_sums, dtype_error, each_tile,
-                               TiledKernel, ordered_sum, rank_error, type_mismatch_error,
-                               work_array)
+                               TiledKernel, ordered_sum, per_channel, rank_error,
+                               type_mismatch_error, work_array)
 
 __all__ = ["fused_batch_norm", "batch_normalization", "local_response_normalization", "lrn"]
 
@@ -174,7 +174,7 @@ class FusedBatchNormV3(_BatchNormBase):
 
         def centre(arrays, item):
             i, t = item
-            yt = xp.subtract(x[t], mean, out=y[t])
+            yt = per_channel(xp, xp.subtract, x[t], mean, y[t])
             sums[1, i] = channel_sums(xp, yt, yt)
         each_tile(xp, work, split, items, [], centre)
         variance = ordered_sum(sums[1]) / count
@@ -183,8 +183,8 @@ class FusedBatchNormV3(_BatchNormBase):
 
         def scale_tile(arrays, item):
             yt = y[item[1]]
-            yt *= factor
-            yt += offset
+            per_channel(xp, xp.multiply, yt, factor, yt)
+            per_channel(xp, xp.add, yt, offset, yt)
         each_tile(xp, work, split, items, [], scale_tile)
         return y, mean, variance, inv, count
 
@@ -261,7 +261,7 @@ class FusedBatchNormGradV3(_BatchNormBase):
 
         def totals(arrays, item):
             i, t = item
-            centered = xp.subtract(x[t], mean, out=dx[t])
+            centered = per_channel(xp, xp.subtract, x[t], mean, dx[t])
             sums[0, i] = channel_sums(xp, dy[t])
             sums[1, i] = channel_sums(xp, dy[t], centered)
         each_tile(xp, work, split, items, [], totals)
@@ -271,11 +271,10 @@ class FusedBatchNormGradV3(_BatchNormBase):
 
         def backprop(arrays, item):
             t = item[1]
-            centered = dx[t]
-            centered *= factor
-            part = xp.subtract(dy[t], shift, out=arrays[0][:t.stop - t.start])
+            centered = per_channel(xp, xp.multiply, dx[t], factor, dx[t])
+            part = per_channel(xp, xp.subtract, dy[t], shift, arrays[0][:t.stop - t.start])
             part -= centered
-            xp.multiply(part, dx_scale, out=centered)
+            per_channel(xp, xp.multiply, part, dx_scale, centered)
         each_tile(xp, work, split, items, [((m,) + x.shape[1:], x.dtype)], backprop)
         empty = xp.zeros(0, dtype=scale.dtype)
         return dx, dscale, doffset, empty, empty

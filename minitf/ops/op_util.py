@@ -137,6 +137,53 @@ def out_array(xp, like, out):
 _FOLD_WIDTH = 1024
 
 
+def fold_factor(rows, c, width):
+    """The largest power of two k dividing `rows` with k * c <= width (at least 1): (rows, c)
+    viewed as (rows / k, k * c) has rows of up to `width` values."""
+    k = 1
+    while k * 2 * c <= width and rows % (k * 2) == 0 and rows:
+        k *= 2
+    return k
+
+
+# Row width that per_channel folds rows into. numpy runs a broadcast operation a row at a time
+# and each row costs ~0.1-0.2 us beyond its values: rows of 32 channels run at a third of the
+# speed of rows of thousands of values.
+_BROADCAST_WIDTH = 16384
+
+
+def broadcast_fold(a, v, out=None):
+    """The k per_channel folds rows by (1: it runs the operation as it is)."""
+    c = a.shape[-1] if a.ndim else 0
+    rows = a.size // c if c else 0
+    if rows < 2 or v.shape != (c,) or not a.flags.c_contiguous or (
+            out is not None and (not out.flags.c_contiguous or out.shape != a.shape)):
+        return 1
+    return fold_factor(rows, c, _BROADCAST_WIDTH)
+
+
+def per_channel(xp, ufunc, a, v, out=None, repeats=None):
+    """ufunc(a, v, out=out) for a vector v of a's last dimension, broadcast over a's other axes
+    (a bias, a batch-norm mean or scale over NHWC values): with a (and out) C-contiguous, as
+    (rows / k, k * c) views against v repeated k times (fold_factor), so that numpy loops over
+    long rows instead of rows of c values. Every element is the same ufunc of the same two
+    numbers: the same bits. Measured at one thread, 128x28x28x32 float32 + bias: 0.98 -> 0.58
+    ms (two full arrays added: 0.58); 128x14x14x64: 0.32 -> 0.19 ms. `repeats`: a dict the
+    caller keeps, {k: v repeated k times}, when v never changes (ReLU's zeros)."""
+    k = broadcast_fold(a, v, out)
+    if k == 1:
+        return ufunc(a, v, out=out)
+    shape = (a.size // (k * v.shape[0]), k * v.shape[0])
+    if repeats is None:
+        row = xp.tile(v, k)
+    else:
+        row = repeats.get(k)
+        if row is None:
+            row = repeats[k] = xp.tile(v, k)
+    result = ufunc(a.reshape(shape), row, out=None if out is None else out.reshape(shape))
+    return result.reshape(a.shape) if out is None else out
+
+
 def channel_sums(xp, a, b=None):
     """Per channel (the last axis), the sum of `a`, or of a * b (b of a's shape), over every
     other axis: the bias gradient and batch-norm statistics of NHWC tensors. numpy sums a
@@ -151,9 +198,7 @@ def channel_sums(xp, a, b=None):
     if a.dtype not in (np.float32, np.float64) or not c:
         s = a if b is None else a * b
         return xp.sum(s.reshape(rows, c), axis=0)
-    k = 1
-    while k * 2 * c <= _FOLD_WIDTH and rows % (k * 2) == 0 and rows:
-        k *= 2
+    k = fold_factor(rows, c, _FOLD_WIDTH)
     a2 = a.reshape(rows // k, k * c)
     if b is None:
         s = xp.sum(a2, axis=0)
