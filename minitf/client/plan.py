@@ -92,7 +92,9 @@ class Step:
         self.kind, self.op, self.args, self.outs = kind, op, list(args), list(outs)
         self.device = device
         self.frees = []
-        self.group = None  # the ops of a CALL that runs several updates (`op` is the first)
+        # the ops of a CALL that runs several ops as one kernel (OpDef.bind_group; `op` is the
+        # first): updates (group_updates), or a convolution and its bias op (fuse_conv_bias)
+        self.group = None
         self.producers = None  # the ops computing their gradients, batched in the same call
 
     def __repr__(self):
@@ -117,6 +119,8 @@ class Plan:
         steps = place(steps, state.device_for, backend.HOST)
         steps = mask_before_pooling_gradient(steps, {slot_of[e] for e in elements
                                                      if e in slot_of})
+        if not trace:
+            steps = fuse_conv_bias(steps, {slot_of[e] for e in elements if e in slot_of})
         if not (nested or trace):
             steps = group_updates(steps, {slot_of[e] for e in elements if e in slot_of})
         mark_frees(steps)
@@ -518,6 +522,70 @@ def _pool_before_relu(steps, wanted):
         order.remove(relu)
         order.insert(order.index(pool) + 1, relu)
     return order
+
+
+def fuse_conv_bias(steps, wanted):
+    """Each convolution with its bias op as one CALL whose kernel is the convolution's
+    bind_group (ops/conv_ops.py: FUSE_BIAS), where the convolution says it may take the bias
+    (fuses_bias): `BiasAdd(Conv2D(x, w), b)`, the Conv2D's output read by the BiasAdd alone,
+    runs as one step writing the BiasAdd's output slot (the bias added by the convolution's
+    product instead of in a pass of its own); `Conv2DBackpropFilter(x, sizes, dz)` and
+    `BiasAddGrad(dz)` run as one step with both outputs (the bias gradient a row of the filter
+    gradient's product). The step keeps the convolution as its op, which errors name. Left
+    alone: steps off the host, values fetched (a fetch is snapshotted by the op making it),
+    and pairs with a variable update between them."""
+    readers = collections.Counter(a for step in steps for a in step.args)
+    made_by = {o: step for step in steps for o in step.outs}
+    position = {step: i for i, step in enumerate(steps)}
+    writes = [i for i, step in enumerate(steps)
+              if step.kind == Step.CALL and step.op.opdef.ref_inputs]
+    host = lambda step: step.device is None or step.device is backend.HOST  # noqa: E731
+
+    def fusable(first, second):
+        a, b = sorted((position[first], position[second]))
+        return (first.kind == second.kind == Step.CALL and host(first) and host(second)
+                and not (first.group or second.group)
+                and not any(a < i < b for i in writes)
+                and not any(o in wanted or o.kind != Slot.TEMP for o in first.outs + second.outs)
+                and first.op.opdef.fuses_bias(first.op, second.op))
+    replace = {}  # step -> the fused step in its place (None: dropped)
+    by_dy = collections.defaultdict(list)
+    for step in steps:
+        if step.kind != Step.CALL:
+            continue
+        if step.op.type == "BiasAdd" and len(step.args) == 2:
+            conv = made_by.get(step.args[0])
+            if (conv is not None and conv.op.type == "Conv2D" and len(conv.args) == 2
+                    and readers[step.args[0]] == 1 and step.args[1] is not step.args[0]
+                    and conv not in replace and fusable(conv, step)):
+                fused = Step(Step.CALL, conv.op, conv.args + step.args[1:], step.outs,
+                             conv.device)
+                fused.group = [conv.op, step.op]
+                replace[conv], replace[step] = None, fused
+        elif step.op.type in ("Conv2DBackpropFilter", "BiasAddGrad"):
+            by_dy[step.args[-1]].append(step)
+    for pair in by_dy.values():
+        filters = [s for s in pair if s.op.type == "Conv2DBackpropFilter" and len(s.args) == 3]
+        grads = [s for s in pair if s.op.type == "BiasAddGrad" and len(s.args) == 1]
+        if (len(filters) != 1 or len(grads) != 1 or grads[0].outs[0].pooled
+                or not fusable(filters[0], grads[0])):
+            continue
+        f, g = filters[0], grads[0]
+        first, later = sorted((f, g), key=position.get)
+        between = steps[position[first] + 1:position[later]]
+        if any(position.get(made_by.get(a), -1) > position[first] for a in f.args):
+            # an input of the filter gradient is made after the bias gradient (its
+            # filter_sizes): the fused step goes in the later one's place, if nothing
+            # between them reads what the earlier one makes
+            if any(a in first.outs for step in between for a in step.args):
+                continue
+            first, later = later, first
+        fused = Step(Step.CALL, f.op, f.args, f.outs + g.outs, f.device)
+        fused.group = [f.op, g.op]
+        replace[first], replace[later] = fused, None
+    if not replace:
+        return steps
+    return [replace.get(step, step) for step in steps if replace.get(step, step) is not None]
 
 
 def group_updates(steps, wanted):

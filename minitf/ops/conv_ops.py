@@ -33,8 +33,9 @@ from minitf.framework.tensor import TensorSpec
 from minitf.framework.tensor_util import constant_value, constant_value_as_shape
 from minitf.ops.array_ops import expand_dims, shape, squeeze, zeros_like
 from minitf.ops.constant_op import convert_to_tensor
-from minitf.ops.op_util import (SHARED_ARRAY, batch_tiles, dtype_error, each_tile, TiledKernel,
-                               ordered_sum, rank_error, type_mismatch_error, work_array)
+from minitf.ops.op_util import (SHARED_ARRAY, batch_tiles, dtype_error, each_tile,
+                               kernel_splitter, TiledKernel, ordered_sum, rank_error,
+                               type_mismatch_error, work_array)
 
 __all__ = ["conv2d", "conv2d_transpose", "conv2d_backprop_input", "conv2d_backprop_filter",
            "depthwise_conv2d", "depthwise_conv2d_native", "separable_conv2d", "conv1d",
@@ -60,6 +61,18 @@ POOL_TILE_BYTES = 1 << 20
 # input has at least this many channels: below it the matmul's output is too narrow to pay
 # (measured: 1 channel 2-4x slower as a convolution, 8 or more 1.05-3.9x faster).
 AS_CONV_MIN_CHANNELS = 4
+
+# A Conv2D whose output only a BiasAdd reads runs with it as one kernel, the bias added by the
+# im2col product (a column of ones in the matrix, the bias a row of the filter matrix), and a
+# Conv2DBackpropFilter with the BiasAddGrad of its out_backprop as one kernel whose product
+# gives the bias gradient as its last row (client/plan.py: fuse_conv_bias; _ConvBase.fuses_bias
+# says when). LeNet's first block, 1 -> 32 channels 5x5 on 28x28, batch 128: forward 2.35 ->
+# 1.74 ms, filter and bias gradients 3.47 -> 2.03 ms at one thread; at two participants
+# ~1.57 -> 1.12 ms and ~1.57 -> 1.29 ms (docs/cnn.md, "Seventh session"). The sums round
+# differently in the last bits (the product's own order of summation; TF's fused kernel's
+# differ too), no less accurately. False turns it off for plans made from then on.
+FUSE_BIAS = True
+_FUSED_BIAS_DTYPES = (dtypes.float32, dtypes.float64)
 
 _PADDINGS = ("SAME", "VALID", "EXPLICIT")
 _CONV_DTYPES = (dtypes.float16, dtypes.float32, dtypes.float64, dtypes.int32)
@@ -283,12 +296,16 @@ class _Im2col:
     2.1 ms at one thread; with 2 or more channels the window-major matrix is as fast or
     faster)."""
 
-    def __init__(self, xp, x, kh, kw, pads, oh, ow, strides, dilations):
+    def __init__(self, xp, x, kh, kw, pads, oh, ow, strides, dilations, ones=False):
         self.xp, self.x, self.pads = xp, x, pads
         self.geometry = (kh, kw, oh, ow, strides, dilations)
         self.padded = any(pads[0] + pads[1])
         n, _, _, c = x.shape
-        self.k = kh * kw * c
+        # the matrix's width: a column per filter tap and channel, and with `ones` one more
+        # column of ones after them (a bias row of the filter matrix then adds the bias in the
+        # same product; the filter gradient's product gets the bias gradient as its last row)
+        self.ones = ones
+        self.k = kh * kw * c + ones
         self.tiles = _tiles(n, oh * ow * self.k * x.itemsize)
         self.full = self.tiles[0].stop - self.tiles[0].start  # images in a full tile
         self._views = {}  # id(scratch list) -> views of it for a full tile (made once)
@@ -311,13 +328,15 @@ class _Im2col:
         x = arrays[0][:m] if self.padded else None
         patches = None if x is None else _patches(self.xp, x, kh, kw, oh, ow, strides,
                                                    dilations)
-        rows, k = m * oh * ow, self.k
+        rows, k, taps = m * oh * ow, self.k, self.k - self.ones
         flat = arrays[1][:rows * k]
         if self.x.shape[3] == 1:
             tile = flat.reshape(k, rows)
-            return x, patches, tile.T, tile.reshape(kh, kw, 1, m, oh, ow)
+            return x, patches, tile.T, tile[:taps].reshape(kh, kw, 1, m, oh, ow)
         tile = flat.reshape(rows, k)
-        return x, patches, tile, tile.reshape(m, oh, ow, kh, kw, self.x.shape[3])
+        windows = tile[:, :taps].view()
+        windows.shape = (m, oh, ow, kh, kw, self.x.shape[3])  # (a view, never a copy)
+        return x, patches, tile, windows
 
     def tile(self, arrays, t):
         """The im2col matrix (pixels, k) of the images in slice t, in arrays[1]. The views of
@@ -342,22 +361,28 @@ class _Im2col:
             windows[...] = patches.transpose(3, 4, 5, 0, 1, 2)
         else:
             windows[...] = patches
+        if self.ones:  # (every tile: the scratch arrays are shared with other kernels)
+            matrix[:, -1] = 1
         return matrix
 
 
-def _im2col_conv(xp, work, split, x, w, pads, strides, dilations, out):
+def _im2col_conv(xp, work, split, x, w, pads, strides, dilations, out, bias=None):
     """Writes into `out` (n, oh, ow, o) the convolution of NHWC x, padded by pads = (pad_h,
     pad_w), with HWIO w: per tile of images, its im2col matrix (_Im2col) times the filter
     matrix, the tiles split over the workers. A 1x1 filter of stride 1 over unpadded x is one
-    matmul of x itself."""
+    matmul of x itself. With a `bias` (o,), the result is the convolution plus the bias: the
+    matrix has a column of ones and the filter matrix the bias as its last row, so the
+    product adds it (conv_bias)."""
     n, _, _, c = x.shape
     kh, kw, _, o = w.shape
     _, oh, ow, _ = out.shape
     wmat = w.reshape(kh * kw * c, o)
     if kh == kw == 1 and not any(pads[0] + pads[1]) and tuple(strides) == (1, 1):
         xp.matmul(x.reshape(-1, c), wmat, out=out.reshape(-1, o))
-        return out
-    cols = _Im2col(xp, x, kh, kw, pads, oh, ow, strides, dilations)
+        return out if bias is None else xp.add(out, bias, out=out)
+    if bias is not None:
+        wmat = xp.concatenate([wmat, bias.reshape(1, o)])
+    cols = _Im2col(xp, x, kh, kw, pads, oh, ow, strides, dilations, ones=bias is not None)
 
     def tile(arrays, t):
         xp.matmul(cols.tile(arrays, t), wmat, out=out[t].reshape(-1, o))
@@ -762,17 +787,42 @@ class _ConvBase(_ConvAttrs):
             oh, ow, _, _ = self.geometry(h, w, kh, kw)
         return TensorSpec(_from_nhwc_dims(n, oh, ow, o, self.data_format), dtype)
 
-    def _conv(self, xp, x, w, out=None, work=None, split=None):
-        """The forward convolution of NHWC x with HWIO w (into `out` when given)."""
+    def fuses_bias(self, op, bias_op):
+        """Whether a plan may run `op` (this op's Conv2D, or Conv2DBackpropFilter) with
+        `bias_op` (the BiasAdd reading its output; the BiasAddGrad of its out_backprop) as one
+        kernel (bind_group): FUSE_BIAS on, both NHWC, float32 or float64, and static shapes for
+        which the convolution takes the im2col path whatever the batch size (not Winograd, not
+        a 1x1 filter), with a bias of the filter's output channels."""
+        if not (FUSE_BIAS and self.data_format == "NHWC" and
+                getattr(bias_op.opdef, "data_format", None) == "NHWC"):
+            return False
+        x = op.inputs[0]
+        w_shape = (op.inputs[1] if op.type == "Conv2D" else op.outputs[0]).shape
+        dims = x.shape.as_tuple()
+        bias_dims = (bias_op.inputs[1] if bias_op.type == "BiasAdd"
+                     else bias_op.outputs[0]).shape.as_tuple()
+        if (x.dtype not in _FUSED_BIAS_DTYPES or dims is None or len(dims) != 4
+                or None in dims[1:3] or not w_shape.is_fully_defined()):
+            return False
+        kh, kw, c, o = w_shape.as_tuple()
+        oh, ow, _, _ = self.geometry(dims[1], dims[2], kh, kw)
+        return (bias_dims == (o,) and not kh == kw == 1 and not winograd_applies(
+            np, x.dtype, dims[0] or 1 << 40, (kh, kw, c, o), self._strides_hw(),
+            self._dilations_hw(), (oh, ow)))
+
+    def _conv(self, xp, x, w, out=None, work=None, split=None, bias=None):
+        """The forward convolution of NHWC x with HWIO w (into `out` when given), plus `bias`
+        (o,) when given: in the im2col product (_im2col_conv), else added after it."""
         (n, h, wd, c), (kh, kw, o), (oh, ow), pads = self._runtime_geometry(
             _from_nhwc_dims(*x.shape, self.data_format), w.shape)
         if out is None:
             out = xp.empty((n, oh, ow, o), dtype=x.dtype)
         if winograd_applies(xp, x.dtype, n, w.shape, self._strides_hw(), self._dilations_hw(),
                             (oh, ow)):
-            return _winograd_conv(xp, work, split, x, w, pads, out)
+            out = _winograd_conv(xp, work, split, x, w, pads, out)
+            return out if bias is None else xp.add(out, bias, out=out)
         return _im2col_conv(xp, work, split, x, w, pads, self._strides_hw(),
-                            self._dilations_hw(), out)
+                            self._dilations_hw(), out, bias)
 
     def _backprop_input(self, xp, x_shape, w, dy, out=None, work=None, split=None):
         """d(conv)/d(input) for an NHWC input of x_shape (into `out` when given). Stride 1:
@@ -818,17 +868,25 @@ class _ConvBase(_ConvAttrs):
         each_tile(xp, work, split, tiles, scratch, tile)
         return out
 
-    def _backprop_filter(self, xp, x, w_shape, dy, work=None, split=None):
+    def _backprop_filter(self, xp, x, w_shape, dy, work=None, split=None, bias_grad=None):
         """d(conv)/d(filter): the im2col matrix's transpose times the output gradient, summed
-        over the tiles in a fixed order (_summed_tile_products)."""
+        over the tiles in a fixed order (_summed_tile_products). With `bias_grad` (a kernel
+        summing dy over all axes but the channels, the bias gradient's own), the pair
+        (filter gradient, bias gradient): on the im2col path from the same products, the
+        matrix having a column of ones (the product's last row is then dy's sum)."""
         (n, h, wd, c), (kh, kw, o), (oh, ow), pads = self._runtime_geometry(
             _from_nhwc_dims(*x.shape, self.data_format), w_shape,
             _from_nhwc_dims(*dy.shape, self.data_format))
         if winograd_applies(xp, x.dtype, n, (kh, kw, c, o), self._strides_hw(),
                             self._dilations_hw(), (oh, ow)):
-            return _winograd_filter(xp, work, split, x, (kh, kw, c, o), dy, pads)
-        cols = _Im2col(xp, x, kh, kw, pads, oh, ow, self._strides_hw(), self._dilations_hw())
-        return _summed_tile_products(xp, work, split, cols, dy).reshape(kh, kw, c, o)
+            dw = _winograd_filter(xp, work, split, x, (kh, kw, c, o), dy, pads)
+            return dw if bias_grad is None else (dw, bias_grad(dy))
+        cols = _Im2col(xp, x, kh, kw, pads, oh, ow, self._strides_hw(), self._dilations_hw(),
+                       ones=bias_grad is not None)
+        sums = _summed_tile_products(xp, work, split, cols, dy)
+        if bias_grad is None:
+            return sums.reshape(kh, kw, c, o)
+        return sums[:-1].reshape(kh, kw, c, o), sums[-1].copy()
 
 
 def _summed_tile_products(xp, work, split, cols, dy):
@@ -926,6 +984,16 @@ class Conv2D(_ConvBase):
         return self.from_nhwc(xp, self._conv(xp, self.to_nhwc(xp, x), w, self.nhwc_out(out),
                                              work, split), out)
 
+    def bind_group(self, ctx, ops, producers=None):
+        """The kernel of [this Conv2D, the BiasAdd reading its output] (fuses_bias; NHWC):
+        `(x, w, bias, out=None)` -> the convolution plus the bias."""
+        xp = ctx.xp_for(ops[0])
+        work, split = ctx.buffers.workspace(xp), kernel_splitter(ctx, xp)
+
+        def conv_bias(x, w, bias, out=None):
+            return self._conv(xp, x, w, out, work, split, bias)
+        return conv_bias
+
     grad = _ConvAttrs._forward_grad
 
 
@@ -981,6 +1049,20 @@ class Conv2DBackpropFilter(_ConvBase):
 
     compute = _ConvAttrs._backprop_filter_compute
     grad = _ConvAttrs._backprop_filter_grad
+
+    def bind_group(self, ctx, ops, producers=None):
+        """The kernel of [this op, the BiasAddGrad of its out_backprop] (fuses_bias; NHWC):
+        `(x, filter_sizes, dy)` -> (filter gradient, bias gradient), the bias gradient from
+        the filter gradient's products (the BiasAddGrad's own kernel where those are not
+        im2col's)."""
+        xp = ctx.xp_for(ops[0])
+        work, split = ctx.buffers.workspace(xp), kernel_splitter(ctx, xp)
+        bias_grad = ops[1].opdef.bind(ctx, ops[1])
+
+        def filter_and_bias_grad(x, filter_sizes, dy):
+            return self._backprop_filter(xp, x, _runtime_sizes(filter_sizes), dy, work, split,
+                                         bias_grad)
+        return filter_and_bias_grad
 
 
 _ConvBase.family = (Conv2D, Conv2DBackpropInput, Conv2DBackpropFilter)
