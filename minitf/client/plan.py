@@ -860,9 +860,11 @@ def shape_values(steps, fetched):
         else:
             continue
         derived.add(step.outs[0])
-    # (a stateful reader, a queue or a py_func, might keep or change the object it was given)
+    # (a stateful reader, a queue or a py_func, might keep or change the object it was given;
+    # a group of updates is led by an update, which has ref_inputs: a fused convolution and
+    # bias (fuse_conv_bias) keeps nothing, and its filter_sizes stay memoized)
     kept = {a for step in steps if step.kind == Step.CALL and (
-        step.group or step.op.opdef.stateful or step.op.opdef.ref_inputs) for a in step.args}
+        step.op.opdef.stateful or step.op.opdef.ref_inputs) for a in step.args}
     return {step: wrap for step, wrap in memo.items() if step.outs[0] not in kept}
 
 
