@@ -34,8 +34,9 @@ def conv_bias_block(dtype, shape, filt, strides, padding, dilations=(1, 1)):
     y = tf.nn.relu(tf.nn.bias_add(tf.nn.conv2d(x, w, [1, *strides, 1], padding,
                                                dilations=[1, *dilations, 1]), b))
     weights = tf.constant(rng.standard_normal([1] + y.shape.as_list()[1:]).astype(dtype))
-    dw, db = tf.gradients(tf.reduce_sum(y * weights), [w, b])
-    return x, xv, [y * 1, dw * 1, db * 1]
+    # (the input gradient reads dz too: the fused gradients leave it to Conv2DBackpropInput)
+    dx, dw, db = tf.gradients(tf.reduce_sum(y * weights), [x, w, b])
+    return x, xv, [y * 1, dx * 1, dw * 1, db * 1]
 
 
 @pytest.mark.parametrize("dtype,tolerance", [(np.float32, 2e-5), (np.float64, 1e-12)])
