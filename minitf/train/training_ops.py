@@ -519,11 +519,19 @@ class ApplyAdam(ApplyOp):
         t = scratch(0)
         _moving_average(xp, m, grad, beta1, t)
         _moving_average(xp, v, xp.square(grad, out=t), beta2, t)
-        numerator = m                                 # var -= alpha * m' / (sqrt(v) + epsilon)
-        if self.use_nesterov:                         # m' = grad * (1 - beta1) + beta1 * m
-            numerator = xp.multiply(m, beta1, out=scratch(1))
-            numerator += xp.multiply(grad, 1 - beta1, out=t)
-        _scaled_step(xp, var, alpha, numerator, v, t, epsilon)
+        # var -= (m' * alpha) / (sqrt(v) + epsilon), m' = grad * (1 - beta1) + beta1 * m
+        # with Nesterov, else m: TF's order of operations, so that the same bits come out
+        u = scratch(1)
+        if self.use_nesterov:
+            xp.multiply(grad, 1 - beta1, out=u)
+            u += xp.multiply(beta1, m, out=t)
+            u *= alpha
+        else:
+            xp.multiply(m, alpha, out=u)
+        xp.sqrt(v, out=t)
+        t += epsilon
+        u /= t
+        var -= u
 
 
 def _scaled_step(xp, var, rate, numerator, accum, t, epsilon=None):

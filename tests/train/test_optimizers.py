@@ -1,6 +1,8 @@
 """tf.train optimizers: every variable and slot after each step against numpy versions of TF1's
 update formulas, TF1's slot and op names, the global step, the fused Apply* ops, and errors."""
 
+import hashlib
+
 import numpy as np
 import pytest
 
@@ -772,3 +774,62 @@ def test_adagrad_v2_is_tfs_kernel_bit_for_bit(update_slots):
         var, grad = _f32("var"), _f32("grad")
         want = var - grad * np.float32(0.1) / (np.sqrt(accum) + np.float32(1e-7))
         assert got[0] == want.tobytes().hex()
+
+
+ADAM_SHA256 = {  # of TF's var, m, v after one ApplyAdam (tests/record_tf_keras_kernels.py)
+    False: '1ff2828159bdefa67f76ede6bb9d097cf277daa8595086f683f1b822e6134e71',
+    True: '4455ce659f09fb09e6f23af03a2f6c79fa364c2c9aa6ca61bfd82a5dfa058f66',
+}
+
+ADAM_SCALARS = dict(beta1_power=0.9 ** 3, beta2_power=0.999 ** 3, lr=0.01, beta1=0.9,
+                    beta2=0.999, epsilon=1e-7)
+
+
+def _adam_inputs(n=4096):
+    """tests/record_tf_keras_kernels.py's adam_inputs: exact rational values, no random stream."""
+    i = np.arange(n, dtype=np.float64)
+    var, m, v, grad = [((i * a) % b - b / 2).astype(np.float32) / np.float32(c) for a, b, c in
+                       ((7, 97, 13), (11, 89, 170), (13, 83, 9000), (17, 79, 5))]
+    return var, m, np.abs(v), grad
+
+
+def _adam_in_numpy(nesterov, tf_order=True):
+    """TF's ApplyAdam kernel in float32 numpy: alpha = lr sqrt(1 - beta2^t) / (1 - beta1^t);
+    m += (g - m)(1 - beta1); v += (g^2 - v)(1 - beta2); var -= (m' alpha) / (sqrt(v) + eps),
+    m' = g (1 - beta1) + beta1 m with Nesterov, else m (tf_order=False: (m' / (sqrt(v) + eps))
+    alpha, the order minitf had before)."""
+    var, m, v, g = _adam_inputs()
+    k = {name: np.float32(x) for name, x in ADAM_SCALARS.items()}
+    one = np.float32(1)
+    alpha = k["lr"] * np.sqrt(one - k["beta2_power"]) / (one - k["beta1_power"])
+    m = m + (g - m) * (one - k["beta1"])
+    v = v + (g * g - v) * (one - k["beta2"])
+    step = g * (one - k["beta1"]) + k["beta1"] * m if nesterov else m
+    denominator = np.sqrt(v) + k["epsilon"]
+    var = var - (step * alpha / denominator if tf_order else step / denominator * alpha)
+    return var, m, v
+
+
+def _sha256(arrays):
+    return hashlib.sha256(b"".join(np.asarray(a).tobytes() for a in arrays)).hexdigest()
+
+
+@pytest.mark.parametrize("nesterov", [False, True])
+def test_adam_is_tfs_kernel_bit_for_bit(nesterov):
+    want = _adam_in_numpy(nesterov)
+    assert _sha256(want) == ADAM_SHA256[nesterov]  # the numpy formula is TF's, bit for bit
+    other = _adam_in_numpy(nesterov, tf_order=False)
+    assert (other[0] != want[0]).sum() > 0  # (these values tell the two orders apart)
+    var, m, v, grad = _adam_inputs()
+    with tf.Graph().as_default():
+        tensors = [tf.Variable(a) for a in (var, m, v)]
+        op = Optimizer._fused_update(
+            ApplyAdam(use_nesterov=nesterov), *tensors,
+            *[np.float32(x) for x in ADAM_SCALARS.values()], grad)
+        with tf.Session() as sess:
+            sess.run(tf.global_variables_initializer())
+            sess.run(op)
+            got = sess.run(tensors)
+    for name, g, w in zip(("var", "m", "v"), got, want):
+        assert g.dtype == np.float32
+        np.testing.assert_array_equal(g, w, err_msg=name)
