@@ -189,3 +189,15 @@ def test_a_loop_body_runs_fused_and_gives_the_unfused_values(monkeypatch):
             got[fuse] = sess.run(out * 1, {x: xv})
         assert [[op.type for op in ops] for ops in bound] == [["Conv2D", "BiasAdd"]]
     np.testing.assert_allclose(got[True], got[False], rtol=1e-12, atol=1e-12)
+
+
+@pytest.mark.parametrize("channels", [1, 3])
+def test_an_empty_batch_gives_empty_values_and_zero_gradients_fused(channels):
+    x, xv, fetches = conv_bias_block(np.float32, (0, 6, 6, channels), (3, 3, channels, 4),
+                                     (1, 1), "SAME")
+    with tf.Session() as sess:
+        sess.run(tf.global_variables_initializer())
+        y, dx, dw, db = sess.run(fetches, {x: xv})
+        assert fused_groups(sess) == [FORWARD, BACKWARD]
+    assert y.shape == (0, 6, 6, 4) and dx.shape == (0, 6, 6, channels)
+    assert dw.shape == (3, 3, channels, 4) and not dw.any() and db.shape == (4,) and not db.any()
