@@ -480,9 +480,9 @@ class ApplyMomentum(ApplyOp):
         accum += grad
         t = scratch(0)
         if self.use_nesterov:                         # var -= grad * lr + accum * momentum * lr
-            var -= xp.multiply(grad, lr, out=t)
-            xp.multiply(accum, momentum, out=t)
+            xp.multiply(accum, momentum, out=t)       # (the sum first, as TF: the same bits)
             t *= lr
+            t += xp.multiply(grad, lr, out=scratch(1))
         else:                                         # var -= accum * lr
             xp.multiply(accum, lr, out=t)
         var -= t
@@ -586,7 +586,7 @@ class ApplyRMSProp(ApplyOp):
         t = scratch(0)
         _moving_average(xp, ms, xp.square(grad, out=t), rho, t)
         xp.add(ms, epsilon, out=t)                    # denominator: ms + epsilon
-        _momentum_step(xp, var, mom, lr, momentum, grad, t)
+        _momentum_step(xp, var, mom, lr, momentum, grad, t, scratch(1))
 
 
 @register
@@ -601,7 +601,7 @@ class ApplyCenteredRMSProp(ApplyOp):
         xp.square(mg, out=t)                          # denominator: ms - mg^2 + epsilon
         xp.subtract(ms, t, out=t)
         t += epsilon
-        _momentum_step(xp, var, mom, lr, momentum, grad, t)
+        _momentum_step(xp, var, mom, lr, momentum, grad, t, scratch(1))
 
 
 def _moving_average(xp, average, value, decay, t):
@@ -612,14 +612,14 @@ def _moving_average(xp, average, value, decay, t):
     average += t
 
 
-def _momentum_step(xp, var, mom, lr, momentum, grad, t):
-    """RMSProp's tail, given the denominator in the work array `t` (overwritten):
-    mom = mom * momentum + grad * lr / sqrt(t); var -= mom."""
+def _momentum_step(xp, var, mom, lr, momentum, grad, t, u):
+    """RMSProp's tail, given the denominator in the work array `t` (overwritten; `u` another):
+    mom = mom * momentum + (grad * lr) / sqrt(t); var -= mom, in TF's order (the same bits)."""
     xp.sqrt(t, out=t)
-    xp.divide(grad, t, out=t)
-    t *= lr
+    xp.multiply(grad, lr, out=u)
+    u /= t
     mom *= momentum
-    mom += t
+    mom += u
     var -= mom
 
 

@@ -776,21 +776,26 @@ def test_adagrad_v2_is_tfs_kernel_bit_for_bit(update_slots):
         assert got[0] == want.tobytes().hex()
 
 
-ADAM_SHA256 = {  # of TF's var, m, v after one ApplyAdam (tests/record_tf_keras_kernels.py)
-    False: '1ff2828159bdefa67f76ede6bb9d097cf277daa8595086f683f1b822e6134e71',
-    True: '4455ce659f09fb09e6f23af03a2f6c79fa364c2c9aa6ca61bfd82a5dfa058f66',
+KERNEL_SHA256 = {  # of TF's variable and slots after one update (tests/record_tf_keras_kernels.py)
+    'adam': '1ff2828159bdefa67f76ede6bb9d097cf277daa8595086f683f1b822e6134e71',
+    'adam_nesterov': '4455ce659f09fb09e6f23af03a2f6c79fa364c2c9aa6ca61bfd82a5dfa058f66',
+    'momentum_nesterov': 'f10f2802fc93086a6e794e45ca00c058cd430df4a3dd067fc8b7e28b6bf3ecca',
+    'rmsprop': '7d7f51d6777813ef60401d22df4696eacb9497a29103bd3518783d50ca0cdd55',
+    'centered_rmsprop': '607820d91e120b3b79e829e1c10502de068be3e56da054a67ce3a33629120649',
 }
 
 ADAM_SCALARS = dict(beta1_power=0.9 ** 3, beta2_power=0.999 ** 3, lr=0.01, beta1=0.9,
                     beta2=0.999, epsilon=1e-7)
+RMSPROP_SCALARS = dict(lr=0.01, rho=0.9, momentum=0.9, epsilon=1e-7)
 
 
-def _adam_inputs(n=4096):
-    """tests/record_tf_keras_kernels.py's adam_inputs: exact rational values, no random stream."""
+def _exact_inputs(n=4096):
+    """tests/record_tf_keras_kernels.py's exact_inputs: var, a slot of either sign, a slot >= 0,
+    grad; exact rational values, no random stream."""
     i = np.arange(n, dtype=np.float64)
-    var, m, v, grad = [((i * a) % b - b / 2).astype(np.float32) / np.float32(c) for a, b, c in
+    var, a, b, grad = [((i * k) % m - m / 2).astype(np.float32) / np.float32(c) for k, m, c in
                        ((7, 97, 13), (11, 89, 170), (13, 83, 9000), (17, 79, 5))]
-    return var, m, np.abs(v), grad
+    return var, a, np.abs(b), grad
 
 
 def _adam_in_numpy(nesterov, tf_order=True):
@@ -798,7 +803,7 @@ def _adam_in_numpy(nesterov, tf_order=True):
     m += (g - m)(1 - beta1); v += (g^2 - v)(1 - beta2); var -= (m' alpha) / (sqrt(v) + eps),
     m' = g (1 - beta1) + beta1 m with Nesterov, else m (tf_order=False: (m' / (sqrt(v) + eps))
     alpha, the order minitf had before)."""
-    var, m, v, g = _adam_inputs()
+    var, m, v, g = _exact_inputs()
     k = {name: np.float32(x) for name, x in ADAM_SCALARS.items()}
     one = np.float32(1)
     alpha = k["lr"] * np.sqrt(one - k["beta2_power"]) / (one - k["beta1_power"])
@@ -814,22 +819,44 @@ def _sha256(arrays):
     return hashlib.sha256(b"".join(np.asarray(a).tobytes() for a in arrays)).hexdigest()
 
 
-@pytest.mark.parametrize("nesterov", [False, True])
-def test_adam_is_tfs_kernel_bit_for_bit(nesterov):
-    want = _adam_in_numpy(nesterov)
-    assert _sha256(want) == ADAM_SHA256[nesterov]  # the numpy formula is TF's, bit for bit
-    other = _adam_in_numpy(nesterov, tf_order=False)
-    assert (other[0] != want[0]).sum() > 0  # (these values tell the two orders apart)
-    var, m, v, grad = _adam_inputs()
+def _kernel_case(key):
+    """(opdef, slot values, scalar inputs in the op's order) of KERNEL_SHA256's `key`."""
+    _, a, b, _ = _exact_inputs()
+    f = np.float32
+    adam = [f(x) for x in ADAM_SCALARS.values()]
+    rms = [f(x) for x in RMSPROP_SCALARS.values()]
+    return {"adam": (ApplyAdam(), [a, b], adam),
+            "adam_nesterov": (ApplyAdam(use_nesterov=True), [a, b], adam),
+            "momentum_nesterov": (ApplyMomentum(use_nesterov=True), [a], [f(0.01)]),
+            "rmsprop": (ApplyRMSProp(), [b, a], rms),
+            "centered_rmsprop": (ApplyCenteredRMSProp(), [a * f(0.01), b + f(0.01), a], rms),
+            }[key]
+
+
+@pytest.mark.parametrize("key", sorted(KERNEL_SHA256))
+def test_update_kernels_are_tfs_bit_for_bit(key):
+    # TF's order of operations (Adam: var -= (m' * alpha) / (sqrt(v) + epsilon); Nesterov
+    # momentum subtracts grad * lr + accum * momentum * lr at once; RMSProp's step is
+    # (grad * lr) / sqrt(denominator)), so that every bit is TF's
+    opdef, slots, scalars = _kernel_case(key)
+    var, _, _, grad = _exact_inputs()
     with tf.Graph().as_default():
-        tensors = [tf.Variable(a) for a in (var, m, v)]
-        op = Optimizer._fused_update(
-            ApplyAdam(use_nesterov=nesterov), *tensors,
-            *[np.float32(x) for x in ADAM_SCALARS.values()], grad)
+        variables = [tf.Variable(x) for x in [var] + slots]
+        inputs = variables + scalars + [grad]
+        if key == "momentum_nesterov":  # (var, accum, lr, grad, momentum)
+            inputs = variables + scalars + [grad, np.float32(0.9)]
+        op = Optimizer._fused_update(opdef, *inputs)
         with tf.Session() as sess:
             sess.run(tf.global_variables_initializer())
             sess.run(op)
-            got = sess.run(tensors)
-    for name, g, w in zip(("var", "m", "v"), got, want):
-        assert g.dtype == np.float32
-        np.testing.assert_array_equal(g, w, err_msg=name)
+            got = sess.run(variables)
+    assert all(g.dtype == np.float32 for g in got)
+    assert _sha256(got) == KERNEL_SHA256[key]
+
+
+@pytest.mark.parametrize("nesterov", [False, True])
+def test_adams_formula_in_numpy_is_tfs_and_tells_the_orders_apart(nesterov):
+    want = _adam_in_numpy(nesterov)
+    assert _sha256(want) == KERNEL_SHA256["adam_nesterov" if nesterov else "adam"]
+    other = _adam_in_numpy(nesterov, tf_order=False)
+    assert (other[0] != want[0]).sum() > 0
