@@ -218,8 +218,11 @@ def split(count, fn, grain=1):
 # (plan.py wraps the pooled outputs' kernels of elementwise ops, `OpDef.elementwise`): a
 # 3.2M-element float32 multiply took 1.72 -> 1.05 ms on two idle threads, a 131K one was slower.
 # From 2^20 (was 2^21), the 1.6M-element Relu and ReluGrad after LeNet's batch norm split too:
-# its step 0.5-1.5 ms faster on two idle cores (in-process alternation, medians).
-ELEMENTWISE_SPLIT = 1 << 20
+# its step 0.5-1.5 ms faster on two idle cores (in-process alternation, medians). From 2^19
+# (seventh session), the 0.8M-element ReLU and ReLU gradients of LeNet's first pooled grid too:
+# 24.38 -> 24.10 and 23.59 -> 23.46 ms a step (25 in-process alternations, medians; 2^18 the
+# same as 2^19: no tensor of these steps lies between).
+ELEMENTWISE_SPLIT = 1 << 19
 
 
 def elementwise(fn):
