@@ -16,7 +16,7 @@ from minitf.ops.state_ops import (Assign, InitializedValue, UninitializedNames, 
                                   assign_sub, is_variable_initialized)
 
 __all__ = ["Variable", "global_variables", "trainable_variables", "local_variables",
-           "model_variables", "global_variables_initializer", "variables_initializer",
+           "model_variables", "moving_average_variables", "global_variables_initializer", "variables_initializer",
            "local_variables_initializer", "assign", "assign_add", "assign_sub",
            "is_variable_initialized", "report_uninitialized_variables"]
 
@@ -281,6 +281,12 @@ def local_variables(scope=None):
 def model_variables(scope=None):
     """The variables of the MODEL_VARIABLES collection."""
     return get_default_graph().get_collection(GraphKeys.MODEL_VARIABLES, scope)
+
+
+def moving_average_variables(scope=None):
+    """The variables an ExponentialMovingAverage keeps averages of (MOVING_AVERAGE_VARIABLES:
+    the variables themselves, not their averages)."""
+    return get_default_graph().get_collection(GraphKeys.MOVING_AVERAGE_VARIABLES, scope)
 
 
 def variables_initializer(var_list, name="init"):

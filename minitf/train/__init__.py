@@ -7,6 +7,7 @@ from minitf.train.adam import AdamOptimizer
 from minitf.train.adagrad import AdagradOptimizer
 from minitf.train.rmsprop import RMSPropOptimizer
 from minitf.train.adadelta import AdadeltaOptimizer
+from minitf.train.moving_averages import ExponentialMovingAverage
 from minitf.train.learning_rate_decay import (exponential_decay, inverse_time_decay,
                                               natural_exp_decay, piecewise_constant,
                                               polynomial_decay)

@@ -190,12 +190,7 @@ class Optimizer:
         building it under `<var>/<op_name>/Initializer`) when it does not exist yet."""
         slots = self._slots.setdefault(slot_name, {})
         if var not in slots:
-            # TF names a slot in the current variable scope (not the name scope): 'w/Adam' at
-            # the top, 'scope/w/Adam' inside tf.variable_scope('scope').
-            prefix = "/".join(p for p in (get_variable_scope().name, var.op.name) if p)
-            with name_scope(None), name_scope(prefix + "/"), var.graph.device(var.device):
-                slots[var] = variables_module.Variable(
-                    initial_value, trainable=False, name=op_name, dtype=var.dtype)
+            slots[var] = make_slot(var, initial_value, op_name)
         return slots[var]
 
     def get_slot(self, var, name):
@@ -245,6 +240,18 @@ def _check_dtype(t, what):
     if t.dtype not in _VALID_DTYPES:
         raise ValueError("Invalid type %s for %s, expected: %s."
                          % (t.dtype.name, what, ", ".join(d.name for d in _VALID_DTYPES)))
+
+
+def make_slot(primary, initial_value, op_name):
+    """A variable kept for `primary` (a variable or tensor: an optimizer's slot, a moving
+    average), not trainable, named `<primary>/<op_name>` on primary's device, from
+    `initial_value` (a value, or a callable building it under `<primary>/<op_name>/Initializer`).
+    TF names it in the current variable scope (not the name scope): 'w/Adam' at the top,
+    'scope/w/Adam' inside tf.variable_scope('scope')."""
+    prefix = "/".join(p for p in (get_variable_scope().name, primary.op.name) if p)
+    with name_scope(None), name_scope(prefix + "/"), primary.graph.device(primary.device):
+        return variables_module.Variable(initial_value, trainable=False, name=op_name,
+                                         dtype=primary.dtype.base_dtype)
 
 
 def slot_shape(var):
