@@ -2,6 +2,7 @@
 tf.io.gfile. Further readers and writers are added here, one import line each."""
 
 from minitf.io import gfile  # noqa: F401
+from minitf.framework.graph_io import write_graph
 from minitf.lib.io.tf_record import (TFRecordCompressionType, TFRecordOptions, TFRecordWriter,
                                      tf_record_iterator)
 from minitf.ops.parsing_ops import (FixedLenFeature, VarLenFeature, decode_csv, decode_raw,
@@ -9,4 +10,4 @@ from minitf.ops.parsing_ops import (FixedLenFeature, VarLenFeature, decode_csv, 
 
 __all__ = ["FixedLenFeature", "VarLenFeature", "TFRecordCompressionType", "TFRecordOptions", "TFRecordWriter",
            "decode_csv", "decode_raw", "parse_example", "parse_single_example",
-           "tf_record_iterator"]
+           "tf_record_iterator", "write_graph"]

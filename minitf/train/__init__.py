@@ -8,6 +8,7 @@ from minitf.train.adagrad import AdagradOptimizer
 from minitf.train.rmsprop import RMSPropOptimizer
 from minitf.train.adadelta import AdadeltaOptimizer
 from minitf.train.moving_averages import ExponentialMovingAverage
+from minitf.framework.graph_io import write_graph
 from minitf.train.learning_rate_decay import (exponential_decay, inverse_time_decay,
                                               natural_exp_decay, piecewise_constant,
                                               polynomial_decay)
