@@ -9,8 +9,10 @@ from minitf.train.rmsprop import RMSPropOptimizer
 from minitf.train.adadelta import AdadeltaOptimizer
 from minitf.train.moving_averages import ExponentialMovingAverage
 from minitf.framework.graph_io import write_graph
-from minitf.train.learning_rate_decay import (exponential_decay, inverse_time_decay,
-                                              natural_exp_decay, piecewise_constant,
+from minitf.train.learning_rate_decay import (cosine_decay, cosine_decay_restarts,
+                                              exponential_decay, inverse_time_decay,
+                                              linear_cosine_decay, natural_exp_decay,
+                                              piecewise_constant, piecewise_constant_decay,
                                               polynomial_decay)
 from minitf.train.training_util import (assert_global_step, create_global_step,
                                         get_global_step, get_or_create_global_step,

@@ -2,13 +2,17 @@
 computed from the global step, so it changes as the step is incremented, and can be passed to
 an optimizer as its learning rate."""
 
+import math
+
 from minitf import dtypes
 from minitf.framework.graph import name_scope
+from minitf.ops.constant_op import constant
 from minitf.ops import math_ops
 from minitf.ops.constant_op import convert_to_tensor
 
 __all__ = ["exponential_decay", "natural_exp_decay", "inverse_time_decay", "polynomial_decay",
-           "piecewise_constant"]
+           "piecewise_constant", "piecewise_constant_decay", "cosine_decay",
+           "cosine_decay_restarts", "linear_cosine_decay"]
 
 
 def _initial_rate(learning_rate, global_step, what):
@@ -124,3 +128,71 @@ def piecewise_constant(x, boundaries, values, name=None):
         for b, v in zip(reversed(bounds), reversed(values[:-1])):
             result = math_ops.where(math_ops.greater(x, b), result, v)
         return result
+
+
+# (TF 1.13+'s name for it)
+piecewise_constant_decay = piecewise_constant
+
+
+def _cosine(fraction):
+    """0.5 * (1 + cos(pi * fraction)), pi a float32 constant as in TF."""
+    return 0.5 * (1.0 + math_ops.cos(constant(math.pi) * fraction))
+
+
+def cosine_decay(learning_rate, global_step, decay_steps, alpha=0.0, name=None):
+    """learning_rate * ((1 - alpha) * 0.5 * (1 + cos(pi * t)) + alpha), t = min(global_step,
+    decay_steps) / decay_steps: a half cosine from learning_rate down to alpha * learning_rate
+    (Loshchilov & Hutter's SGDR without restarts)."""
+    with name_scope(name, "CosineDecay"):
+        learning_rate = _initial_rate(learning_rate, global_step, "cosine_decay")
+        dtype = learning_rate.dtype
+        decay_steps = math_ops.cast(decay_steps, dtype)
+        step = math_ops.minimum(math_ops.cast(global_step, dtype), decay_steps)
+        decayed = (1 - alpha) * _cosine(step / decay_steps) + alpha
+        return math_ops.multiply(learning_rate, decayed)
+
+
+def cosine_decay_restarts(learning_rate, global_step, first_decay_steps, t_mul=2.0, m_mul=1.0,
+                          alpha=0.0, name=None):
+    """Cosine decay with warm restarts (SGDR): the first period lasts first_decay_steps, each
+    next one t_mul times longer, and restarts at m_mul times the previous peak. (TF picks the
+    geometric or the plain period count with a tf.cond on t_mul == 1; here t_mul is a number and
+    Python picks: the same values, a graph without that cond.)"""
+    with name_scope(name, "SGDRDecay") as scope:
+        learning_rate = _initial_rate(learning_rate, global_step, "cosine_decay_restarts")
+        dtype = learning_rate.dtype
+        first_decay_steps = math_ops.cast(first_decay_steps, dtype)
+        alpha_t = math_ops.cast(alpha, dtype)
+        t_mul_t = math_ops.cast(t_mul, dtype)
+        m_mul_t = math_ops.cast(m_mul, dtype)
+        fraction = math_ops.cast(global_step, dtype) / first_decay_steps
+        if t_mul == 1.0:
+            i_restart = math_ops.floor(fraction)
+            fraction = fraction - i_restart
+        else:
+            i_restart = math_ops.floor(math_ops.log(1.0 - fraction * (1.0 - t_mul_t))
+                                       / math_ops.log(t_mul_t))
+            sum_r = (1.0 - t_mul_t ** i_restart) / (1.0 - t_mul_t)
+            fraction = (fraction - sum_r) / t_mul_t ** i_restart
+        cosine_decayed = 0.5 * m_mul_t ** i_restart * (
+            1.0 + math_ops.cos(constant(math.pi) * fraction))
+        decayed = (1 - alpha_t) * cosine_decayed + alpha_t
+        return math_ops.multiply(learning_rate, decayed, name=scope)
+
+
+def linear_cosine_decay(learning_rate, global_step, decay_steps, num_periods=0.5, alpha=0.0,
+                        beta=0.001, name=None):
+    """learning_rate * ((alpha + (1 - t)) * 0.5 * (1 + cos(2 pi num_periods t)) + beta), t =
+    min(global_step, decay_steps) / decay_steps (Bello et al.'s linear cosine decay)."""
+    with name_scope(name, "LinearCosineDecay") as scope:
+        learning_rate = _initial_rate(learning_rate, global_step, "linear_cosine_decay")
+        dtype = learning_rate.dtype
+        decay_steps = math_ops.cast(decay_steps, dtype)
+        num_periods = math_ops.cast(num_periods, dtype)
+        alpha = math_ops.cast(alpha, dtype)
+        beta = math_ops.cast(beta, dtype)
+        step = math_ops.minimum(math_ops.cast(global_step, dtype), decay_steps)
+        linear_decayed = (decay_steps - step) / decay_steps
+        fraction = 2.0 * num_periods * (step / decay_steps)
+        decayed = (alpha + linear_decayed) * _cosine(fraction) + beta
+        return math_ops.multiply(learning_rate, decayed, name=scope)

@@ -24,7 +24,32 @@ def _schedules(gs):
         "poly_cycle": tf.train.polynomial_decay(0.1, gs, 10, end_learning_rate=0.01, power=2.0,
                                                 cycle=True),
         "piecewise": tf.train.piecewise_constant(gs, [5, 10], [1.0, 0.5, 0.1]),
+        "piecewise_decay": tf.train.piecewise_constant_decay(gs, [5, 10], [1.0, 0.5, 0.1]),
+        "cosine": tf.train.cosine_decay(0.1, gs, 10, alpha=0.1),
+        "cosine_restarts": tf.train.cosine_decay_restarts(0.1, gs, 4),
+        "cosine_restarts_flat": tf.train.cosine_decay_restarts(0.1, gs, 4, t_mul=1.0,
+                                                               m_mul=0.5, alpha=0.01),
+        "linear_cosine": tf.train.linear_cosine_decay(0.1, gs, 10),
+        "linear_cosine_2": tf.train.linear_cosine_decay(0.1, gs, 10, num_periods=2.0,
+                                                        alpha=0.1, beta=0.0),
     }
+
+
+def _cos(t):
+    return 0.5 * (1 + math.cos(math.pi * t))
+
+
+def _sgdr(step, first, t_mul, m_mul, alpha):
+    """Cosine decay with restarts, period by period."""
+    start, period, peak = 0, first, 1.0
+    while step >= start + period:
+        start, period, peak = start + period, period * t_mul, peak * m_mul
+    return 0.1 * ((1 - alpha) * peak * _cos((step - start) / period) + alpha)
+
+
+def _linear_cosine(step, periods, alpha, beta):
+    t = min(step, 10) / 10
+    return 0.1 * ((alpha + 1 - t) * _cos(2 * periods * t) + beta)
 
 
 def _poly(step, decay_steps, end, power, cycle):
@@ -46,6 +71,12 @@ FORMULAS = {
     "poly_sqrt": lambda s: _poly(s, 10, 0.01, 0.5, False),
     "poly_cycle": lambda s: _poly(s, 10, 0.01, 2.0, True),
     "piecewise": lambda s: 1.0 if s <= 5 else 0.5 if s <= 10 else 0.1,
+    "piecewise_decay": lambda s: 1.0 if s <= 5 else 0.5 if s <= 10 else 0.1,
+    "cosine": lambda s: 0.1 * (0.9 * _cos(min(s, 10) / 10) + 0.1),
+    "cosine_restarts": lambda s: _sgdr(s, 4, 2, 1.0, 0.0),
+    "cosine_restarts_flat": lambda s: _sgdr(s, 4, 1, 0.5, 0.01),
+    "linear_cosine": lambda s: _linear_cosine(s, 0.5, 0.0, 0.001),
+    "linear_cosine_2": lambda s: _linear_cosine(s, 2.0, 0.1, 0.0),
 }
 
 # The same schedules at STEPS, recorded once with TensorFlow 2.21's tf.compat.v1 in graph mode
@@ -81,6 +112,23 @@ RECORDED_FROM_TF = {
                    0.012500000186264515, 0.009999999776482582],
     'piecewise': [1.0, 1.0, 1.0, 1.0, 0.5, 0.5, 0.10000000149011612, 0.10000000149011612,
                   0.10000000149011612],
+    'piecewise_decay': [1.0, 1.0, 1.0, 1.0, 0.5, 0.5, 0.10000000149011612, 0.10000000149011612,
+                        0.10000000149011612],
+    'cosine': [0.10000000149011612, 0.09779754281044006, 0.08145033568143845, 0.05499999597668648,
+               0.04109422490000725, 0.010000000707805157, 0.010000000707805157,
+               0.010000000707805157, 0.010000000707805157],
+    'cosine_restarts': [0.10000000149011612, 0.08535534143447876, 0.014644661918282509,
+                        0.09619397670030594, 0.08535534143447876, 0.014644661918282509,
+                        0.09157347679138184, 0.008426517248153687, 0.030865823850035667],
+    'cosine_restarts_flat': [0.10000000149011612, 0.0855017900466919, 0.015498215332627296,
+                             0.04325089603662491, 0.025750000029802322, 0.013374999165534973,
+                             0.002812276827171445, 0.0023203406017273664, 0.001000002957880497],
+    'linear_cosine': [0.10010000318288803, 0.08789754658937454, 0.055672477930784225,
+                      0.025099998340010643, 0.013919658027589321, 0.00010000000474974513,
+                      0.00010000000474974513, 0.00010000000474974513, 0.00010000000474974513],
+    'linear_cosine_2': [0.11000000685453415, 0.06545084714889526, 0.007639329880475998,
+                        0.06000000238418579, 0.03272540867328644, 0.010000000707805157,
+                        0.010000000707805157, 0.010000000707805157, 0.010000000707805157],
 }
 
 
@@ -189,3 +237,22 @@ def test_argument_errors():
             tf.train.piecewise_constant(step, [1.5], [1.0, 2.0])
         with pytest.raises(ValueError, match="same dtype \\(float32 vs int32\\)"):
             tf.train.piecewise_constant(step, [1], [1.0, 2])
+
+
+def test_cosine_schedules_are_named_as_tf_names_them():
+    # recorded from TF 2.21's compat.v1, the five schedules built in this order
+    with tf.Graph().as_default():
+        gs = tf.train.get_or_create_global_step()
+        names = [t.name for t in (
+            tf.train.cosine_decay(0.1, gs, 10, alpha=0.1),
+            tf.train.cosine_decay_restarts(0.1, gs, 4),
+            tf.train.cosine_decay_restarts(0.1, gs, 4, t_mul=1.0, m_mul=0.5, alpha=0.01),
+            tf.train.linear_cosine_decay(0.1, gs, 10),
+            tf.train.linear_cosine_decay(0.1, gs, 10, num_periods=2.0, alpha=0.1, beta=0.0))]
+        assert names == ["CosineDecay/Mul_3:0", "SGDRDecay:0", "SGDRDecay_1:0",
+                         "LinearCosineDecay:0", "LinearCosineDecay_1:0"]
+        for schedule in (tf.train.cosine_decay, tf.train.cosine_decay_restarts,
+                         tf.train.linear_cosine_decay):
+            with pytest.raises(ValueError, match="global_step is required for %s"
+                               % schedule.__name__):
+                schedule(0.1, None, 10)
