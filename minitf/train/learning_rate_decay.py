@@ -134,6 +134,11 @@ def piecewise_constant(x, boundaries, values, name=None):
 piecewise_constant_decay = piecewise_constant
 
 
+def _in_dtype(dtype, *values):
+    """`values` cast to the schedule's dtype, one Cast each in order (TF's op names)."""
+    return [math_ops.cast(v, dtype) for v in values]
+
+
 def _cosine(fraction):
     """0.5 * (1 + cos(pi * fraction)), pi a float32 constant as in TF."""
     return 0.5 * (1.0 + math_ops.cos(constant(math.pi) * fraction))
@@ -161,10 +166,8 @@ def cosine_decay_restarts(learning_rate, global_step, first_decay_steps, t_mul=2
     with name_scope(name, "SGDRDecay") as scope:
         learning_rate = _initial_rate(learning_rate, global_step, "cosine_decay_restarts")
         dtype = learning_rate.dtype
-        first_decay_steps = math_ops.cast(first_decay_steps, dtype)
-        alpha_t = math_ops.cast(alpha, dtype)
-        t_mul_t = math_ops.cast(t_mul, dtype)
-        m_mul_t = math_ops.cast(m_mul, dtype)
+        first_decay_steps, alpha_t, t_mul_t, m_mul_t = _in_dtype(
+            dtype, first_decay_steps, alpha, t_mul, m_mul)
         fraction = math_ops.cast(global_step, dtype) / first_decay_steps
         if t_mul == 1.0:
             i_restart = math_ops.floor(fraction)
@@ -187,10 +190,8 @@ def linear_cosine_decay(learning_rate, global_step, decay_steps, num_periods=0.5
     with name_scope(name, "LinearCosineDecay") as scope:
         learning_rate = _initial_rate(learning_rate, global_step, "linear_cosine_decay")
         dtype = learning_rate.dtype
-        decay_steps = math_ops.cast(decay_steps, dtype)
-        num_periods = math_ops.cast(num_periods, dtype)
-        alpha = math_ops.cast(alpha, dtype)
-        beta = math_ops.cast(beta, dtype)
+        decay_steps, num_periods, alpha, beta = _in_dtype(dtype, decay_steps, num_periods,
+                                                          alpha, beta)
         step = math_ops.minimum(math_ops.cast(global_step, dtype), decay_steps)
         linear_decayed = (decay_steps - step) / decay_steps
         fraction = 2.0 * num_periods * (step / decay_steps)
