@@ -10,6 +10,7 @@ from minitf.train.adadelta import AdadeltaOptimizer
 from minitf.train.moving_averages import ExponentialMovingAverage
 from minitf.framework.graph_io import write_graph
 from minitf.summary.reader import summary_iterator
+from minitf.train.checkpoint_utils import init_from_checkpoint
 from minitf.train.learning_rate_decay import (cosine_decay, cosine_decay_restarts,
                                               exponential_decay, inverse_time_decay,
                                               linear_cosine_decay, natural_exp_decay,

@@ -122,6 +122,17 @@ class SaveV2(OpDef):
         return save
 
 
+def checkpoint_op(graph, opdef, filename, keys, tensors, name=None):
+    """A SaveV2 or RestoreV2 op (named `name`, default its type) reading or writing `keys` of
+    the checkpoint `filename` (a string tensor), on the host, with TF's input names."""
+    with name_scope(name or opdef.type_name) as scope:
+        names = constant(keys, dtypes.string, name="tensor_names")
+        slices = constant([""] * len(keys), dtypes.string, name="shape_and_slices")
+        # File I/O and string inputs live on the host; the plan moves values across.
+        return graph.create_op(opdef, [filename, names, slices] + list(tensors), name=scope,
+                               device=HOST_DEVICE)
+
+
 @register
 class RestoreV2(OpDef):
     """Reads `tensor_names` from the V2 checkpoint `prefix`, one output per name (TF's
@@ -301,12 +312,12 @@ class Saver:
                 filename = placeholder_with_default(default, [], name=filename_scope)
             # TF keeps the name "Const" for the prefix tensor; SaverDefs refer to it.
             filename = placeholder_with_default(filename, [], name="Const")
-            save_op = self._add_string_op(graph, SaveV2(tuple(r.dtype for r in refs)),
-                                          filename, keys, refs)
+            save_op = checkpoint_op(graph, SaveV2(tuple(r.dtype for r in refs)), filename,
+                                    keys, refs)
             with control_dependencies([save_op]):
                 save_tensor = identity(filename, name="control_dependency")
-            restore_op = self._add_string_op(graph, RestoreV2(tuple(r.dtype for r in refs)),
-                                             filename, keys, [])
+            restore_op = checkpoint_op(graph, RestoreV2(tuple(r.dtype for r in refs)),
+                                       filename, keys, [])
             assigns = []
             for ref, value in zip(refs, restore_op.outputs):
                 validate = ref.shape.is_fully_defined()
@@ -319,15 +330,6 @@ class Saver:
             sharded=False, keep_checkpoint_every_n_hours=self._keep_checkpoint_every_n_hours,
             version=saver_pb2.SaverDef.V2)
         self._start_keep_period()
-
-    @staticmethod
-    def _add_string_op(graph, opdef, filename, keys, tensors):
-        with name_scope(opdef.type_name) as scope:
-            names = constant(keys, dtypes.string, name="tensor_names")
-            slices = constant([""] * len(keys), dtypes.string, name="shape_and_slices")
-            # File I/O and string inputs live on the host; the plan moves values across.
-            return graph.create_op(opdef, [filename, names, slices] + list(tensors), name=scope,
-                                   device=HOST_DEVICE)
 
     def as_saver_def(self):
         """The SaverDef that describes this saver's ops (what a MetaGraph stores)."""
