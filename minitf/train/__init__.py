@@ -22,8 +22,11 @@ from minitf.train.training_util import (assert_global_step, create_global_step,
 from minitf.train.saver import Saver, export_meta_graph, import_meta_graph
 from minitf.train.checkpoint_reader import (NewCheckpointReader, list_variables, load_checkpoint,
                                             load_variable)
-from minitf.train.checkpoint_state import (checkpoint_exists, get_checkpoint_state,
-                                           latest_checkpoint, update_checkpoint_state)
+from minitf.train.checkpoint_state import (checkpoint_exists, checkpoints_iterator,
+                                           get_checkpoint_mtimes, get_checkpoint_state,
+                                           latest_checkpoint, remove_checkpoint,
+                                           update_checkpoint_state)
+from minitf.protos.saver_pb2 import SaverDef
 from minitf.protos.example_pb2 import (BytesList, Example, Feature, FeatureList, FeatureLists,
                                        Features, FloatList, Int64List, SequenceExample)
 from minitf.train.coordinator import Coordinator

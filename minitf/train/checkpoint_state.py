@@ -13,15 +13,20 @@ so the directory can be moved) or absolute; readers join relative ones with the 
 import glob
 import logging
 import os
+import time
 
 from google.protobuf import text_format
 
 from minitf import errors
 from minitf.protos.checkpoint_state_pb2 import CheckpointState
+from minitf.protos.saver_pb2 import SaverDef
 from minitf.train import bundle
 
 __all__ = ["CheckpointState", "update_checkpoint_state", "get_checkpoint_state",
-           "latest_checkpoint", "checkpoint_exists", "remove_checkpoint"]
+           "latest_checkpoint", "checkpoint_exists", "remove_checkpoint", "get_checkpoint_mtimes",
+           "checkpoints_iterator"]
+
+V2 = SaverDef.V2
 
 _logger = logging.getLogger(__name__)
 
@@ -132,14 +137,72 @@ def latest_checkpoint(checkpoint_dir, latest_filename=None):
     return None
 
 
-def remove_checkpoint(checkpoint_prefix, meta_graph_suffix="meta"):
-    """Deletes a V2 checkpoint's files (`.index`, every `.data-*` shard and the `.meta`
-    graph); files already gone are skipped."""
+def remove_checkpoint(checkpoint_prefix, checkpoint_format_version=V2, meta_graph_suffix="meta"):
+    """Deletes a checkpoint's files: for the V2 format (SaverDef.V2, the default) the `.index`,
+    every `.data-*` shard and the `.meta` graph; for V1 the files the prefix (a pattern)
+    matches and the `.meta`. Files already gone are skipped."""
     checkpoint_prefix = os.fspath(checkpoint_prefix)
-    data_files = glob.glob(glob.escape(checkpoint_prefix) + ".data-?????-of-?????")
-    for path in [bundle.index_filename(checkpoint_prefix), *data_files,
-                 checkpoint_prefix + "." + meta_graph_suffix]:
+    if checkpoint_format_version == V2:
+        files = [bundle.index_filename(checkpoint_prefix)] + glob.glob(
+            glob.escape(checkpoint_prefix) + ".data-?????-of-?????")
+    else:
+        files = glob.glob(checkpoint_prefix)
+    for path in files + [checkpoint_prefix + "." + meta_graph_suffix]:
         try:
             os.remove(path)
         except FileNotFoundError:
             pass
+
+
+def get_checkpoint_mtimes(checkpoint_prefixes):
+    """The modification times (seconds since the epoch) of the checkpoints `checkpoint_prefixes`
+    name: a V2 checkpoint's `.index` file, else the first file a V1 prefix matches; prefixes
+    with neither are skipped."""
+    mtimes = []
+    for prefix in checkpoint_prefixes:
+        prefix = os.fspath(prefix)
+        for pattern in (glob.escape(bundle.index_filename(prefix)), prefix):
+            found = sorted(glob.glob(pattern))
+            if found:
+                mtimes.append(os.stat(found[0]).st_mtime_ns / 1e9)
+                break
+    return mtimes
+
+
+def _wait_for_new_checkpoint(checkpoint_dir, last_checkpoint=None, seconds_to_sleep=1,
+                             timeout=None):
+    """The directory's latest checkpoint once it is not `last_checkpoint`, polled every
+    `seconds_to_sleep`; None after `timeout` seconds."""
+    _logger.info("Waiting for new checkpoint at %s", checkpoint_dir)
+    stop_time = time.time() + timeout if timeout is not None else None
+    while True:
+        path = latest_checkpoint(checkpoint_dir)
+        if path is not None and path != last_checkpoint:
+            _logger.info("Found new checkpoint at %s", path)
+            return path
+        if stop_time is not None and time.time() + seconds_to_sleep > stop_time:
+            return None
+        time.sleep(seconds_to_sleep)
+
+
+def checkpoints_iterator(checkpoint_dir, min_interval_secs=0, timeout=None, timeout_fn=None):
+    """Yields each new latest checkpoint of `checkpoint_dir` as training writes it (an
+    evaluation loop beside a training job), at most one every `min_interval_secs`. With
+    `timeout`, after that many seconds without a new one it stops, or asks `timeout_fn()`:
+    True stops, False waits again."""
+    checkpoint_path = None
+    while True:
+        new_path = _wait_for_new_checkpoint(checkpoint_dir, checkpoint_path, timeout=timeout)
+        if new_path is None:
+            if not timeout_fn:
+                _logger.info("Timed-out waiting for a checkpoint.")
+                return
+            if timeout_fn():
+                return
+            continue
+        start = time.time()
+        checkpoint_path = new_path
+        yield checkpoint_path
+        wait = start + min_interval_secs - time.time()
+        if wait > 0:
+            time.sleep(wait)

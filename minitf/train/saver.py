@@ -396,7 +396,7 @@ class Saver:
                 self._next_checkpoint_time += self.saver_def.keep_checkpoint_every_n_hours * 3600
                 continue
             try:
-                checkpoint_state.remove_checkpoint(prefix, meta_graph_suffix)
+                checkpoint_state.remove_checkpoint(prefix, meta_graph_suffix=meta_graph_suffix)
             except OSError as e:  # a checkpoint someone else removed or locked: not fatal
                 _logger.warning("Ignoring: %s", e)
 

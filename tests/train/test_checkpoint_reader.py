@@ -208,3 +208,48 @@ def test_remove_checkpoint(tmp_path):
     assert sorted(os.listdir(tmp_path)) == ["m-10.data-00000-of-00001", "m-10.index"]
     checkpoint_state.remove_checkpoint(gone)  # already gone: no error
     assert checkpoint_state.checkpoint_exists(keep)
+
+
+def test_remove_checkpoint_with_tfs_signature_and_the_v1_format(tmp_path):
+    import minitf as tf
+    v2 = bundle.write_bundle(str(tmp_path / "a"), {"w": np.ones(2)})
+    Path(v2 + ".meta").write_bytes(b"graph")
+    tf.train.remove_checkpoint(v2, tf.train.SaverDef.V2, meta_graph_suffix="meta")
+    assert os.listdir(tmp_path) == []
+    v1 = tmp_path / "old.ckpt-00000-of-00002"  # a V1 prefix is a pattern over its shards
+    for name in ("old.ckpt-00000-of-00002", "old.ckpt-00001-of-00002", "old.ckpt.meta"):
+        (tmp_path / name).write_bytes(b"x")
+    tf.train.remove_checkpoint(str(tmp_path / "old.ckpt-?????-of-00002"), tf.train.SaverDef.V1)
+    assert os.listdir(tmp_path) == ["old.ckpt.meta"]  # (the .meta of the pattern's name)
+    assert not v1.exists()
+
+
+def test_checkpoint_mtimes_follow_the_index_files(tmp_path):
+    import minitf as tf
+    first = bundle.write_bundle(str(tmp_path / "m-1"), {"w": np.ones(2)})
+    second = bundle.write_bundle(str(tmp_path / "m-2"), {"w": np.ones(2)})
+    os.utime(first + ".index", ns=(10**18, 10**18))
+    os.utime(second + ".index", ns=(2 * 10**18, 2 * 10**18))
+    (tmp_path / "v1.ckpt").write_bytes(b"x")
+    os.utime(tmp_path / "v1.ckpt", ns=(3 * 10**18, 3 * 10**18))
+    assert tf.train.get_checkpoint_mtimes(
+        [first, str(tmp_path / "missing"), second, str(tmp_path / "v1.ckpt")]) == [1e9, 2e9, 3e9]
+
+
+def test_checkpoints_iterator_yields_each_new_latest_checkpoint(tmp_path):
+    import minitf as tf
+    directory = str(tmp_path)
+    assert list(tf.train.checkpoints_iterator(directory, timeout=0.01)) == []  # none yet
+    first = bundle.write_bundle(str(tmp_path / "m-1"), {"w": np.ones(2)})
+    checkpoint_state.update_checkpoint_state(directory, first)
+    calls = []
+
+    def timeout_fn():  # a second checkpoint after the first time-out, then stop
+        calls.append(1)
+        if len(calls) == 1:
+            second = bundle.write_bundle(str(tmp_path / "m-2"), {"w": np.ones(2)})
+            checkpoint_state.update_checkpoint_state(directory, second)
+            return False
+        return True
+    seen = list(tf.train.checkpoints_iterator(directory, timeout=0.01, timeout_fn=timeout_fn))
+    assert seen == [first, str(tmp_path / "m-2")] and len(calls) == 2
