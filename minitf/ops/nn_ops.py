@@ -72,9 +72,10 @@ class Relu(UnaryOp):
             repeats = zeros.get(n)
             if repeats is None:  # (one dtype per op)
                 repeats = zeros[n] = {1: xp.zeros(n, x.dtype)}
-            if n * broadcast_fold(x, repeats[1], out) < RELU_ROW:
+            k = broadcast_fold(x, repeats[1], out)
+            if n * k < RELU_ROW:
                 return maximum(x, 0, out=out)
-            return per_channel(xp, maximum, x, repeats[1], out, repeats)
+            return per_channel(xp, maximum, x, repeats[1], out, repeats, k)
         return relu
 
     def grad(self, op, dy):

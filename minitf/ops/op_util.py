@@ -162,15 +162,17 @@ def broadcast_fold(a, v, out=None):
     return fold_factor(rows, c, _BROADCAST_WIDTH)
 
 
-def per_channel(xp, ufunc, a, v, out=None, repeats=None):
+def per_channel(xp, ufunc, a, v, out=None, repeats=None, k=None):
     """ufunc(a, v, out=out) for a vector v of a's last dimension, broadcast over a's other axes
     (a bias, a batch-norm mean or scale over NHWC values): with a (and out) C-contiguous, as
     (rows / k, k * c) views against v repeated k times (fold_factor), so that numpy loops over
     long rows instead of rows of c values. Every element is the same ufunc of the same two
     numbers: the same bits. Measured at one thread, 128x28x28x32 float32 + bias: 0.98 -> 0.58
     ms (two full arrays added: 0.58); 128x14x14x64: 0.32 -> 0.19 ms. `repeats`: a dict the
-    caller keeps, {k: v repeated k times}, when v never changes (ReLU's zeros)."""
-    k = broadcast_fold(a, v, out)
+    caller keeps, {k: v repeated k times}, when v never changes (ReLU's zeros); `k`: the
+    caller's broadcast_fold(a, v, out), when it computed it already."""
+    if k is None:
+        k = broadcast_fold(a, v, out)
     if k == 1:
         return ufunc(a, v, out=out)
     shape = (a.size // (k * v.shape[0]), k * v.shape[0])
