@@ -58,9 +58,13 @@ class Device:
         return self.xp.cuda.Device(self.index)
 
     def put(self, value):
-        """`value` as an array on this device (a copy only when it is elsewhere)."""
+        """`value` as an array on this device (a copy only when it is elsewhere). A tuple is a
+        control-flow op's per-run token (the residuals its gradient reads): it stays as it is, as
+        does None (no value)."""
         if self.kind == "CPU":
             return to_numpy(value)
+        if value is None or isinstance(value, tuple):
+            return value
         if not isinstance(value, self.xp.ndarray):
             with self.activate():
                 return self.xp.asarray(value)
@@ -145,6 +149,30 @@ def to_numpy(value):
     return value
 
 
+# What numpy's and cupy's solvers raise for a singular or non-positive-definite input.
+LinAlgError = numpy.linalg.LinAlgError
+
+
+def linalg_errors(xp):
+    """A context in which `xp`'s solvers raise LinAlgError for a singular input, as numpy's
+    do: cupy's, by default, return NaNs and infinities without reading the solver's status
+    back from the GPU."""
+    if getattr(xp, "__name__", None) != "cupy":
+        return contextlib.nullcontext()
+    import cupyx
+    return cupyx.errstate(linalg="raise")
+
+
+def elementwise_kernel(xp, in_params, out_params, body, name):
+    """One fused GPU kernel (cupy.ElementwiseKernel) for a formula that would otherwise launch a
+    kernel per operation, or None where `xp` has none (numpy, the CPU stand-in). Compiled
+    without fused multiply-adds, so each operation rounds as numpy's does: the same bits."""
+    make = getattr(xp, "ElementwiseKernel", None)
+    if make is None:
+        return None
+    return make(in_params, out_params, body, name, options=("--fmad=false",))
+
+
 def to_module(value, xp):
     """`value` as an array of module `xp` (a copy only when it has to cross devices)."""
     if xp is numpy:
@@ -173,15 +201,17 @@ def check_allocation(xp, shape, dtype):  # xp None: the host
     """Raises MemoryError (a run reports it as ResourceExhaustedError naming the op) when an
     array of `shape` and `dtype` cannot fit in host memory, before trying: with the kernel's
     usual overcommit a too-large allocation can succeed and then get the process killed when
-    its pages are touched. On a GPU, cupy raises its own out-of-memory error."""
-    if xp is not None and xp is not numpy:
-        return
+    its pages are touched. On a GPU the limit is the device's memory (a broadcast view would
+    otherwise pass, and fail only when it is copied back)."""
     count = 1
     for d in shape:
         count *= int(d)
     nbytes = count * numpy.dtype(dtype).itemsize
-    limit = host_memory_bytes()
+    if xp is not None and xp is not numpy:
+        limit, where = xp.cuda.runtime.memGetInfo()[1], "this GPU has"
+    else:
+        limit, where = host_memory_bytes(), "this machine has"
     if limit is not None and nbytes > limit:
         raise MemoryError("OOM: cannot allocate %d bytes for a tensor of shape %s and dtype %s "
-                          "(this machine has %d bytes of memory)"
-                          % (nbytes, list(shape), numpy.dtype(dtype).name, limit))
+                          "(%s %d bytes of memory)"
+                          % (nbytes, list(shape), numpy.dtype(dtype).name, where, limit))

@@ -35,3 +35,16 @@ def _isolated_defaults():
             break
         leftover.close()
     tf.reset_default_graph()
+
+
+@pytest.fixture(autouse=True)
+def _numpy_engine(request):
+    """Tests marked `numpy_engine` check the numpy engine itself (its exact bits, the buffer
+    pool, BLAS threads, plan passes that only the host plan makes, TF1's exact printed
+    digits): they run with the GPU hidden, in this process and in the processes they start."""
+    if "numpy_engine" in request.keywords and backend.gpu_available():
+        # (asked for only here: an autouse monkeypatch would be undone after the test's own
+        # fixtures' teardowns, not before them)
+        monkeypatch = request.getfixturevalue("monkeypatch")
+        monkeypatch.setattr(backend, "_cupy", None)
+        monkeypatch.setenv("MINITF_DISABLE_GPU", "1")

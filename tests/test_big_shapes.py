@@ -43,6 +43,7 @@ def test_an_impossible_allocation_is_resource_exhausted_naming_op_and_bytes():
                 sess.run(z)
 
 
+@pytest.mark.numpy_engine
 @pytest.mark.parametrize("build, nbytes", [
     (lambda: tf.zeros([3 * 10 ** 9]), 12 * 10 ** 9),
     (lambda: tf.random_normal([2 ** 31]), 2 ** 33),

@@ -8,7 +8,7 @@ import pytest
 import minitf as tf
 from minitf.client import buffers
 
-pytestmark = pytest.mark.usefixtures("fresh_graph")
+pytestmark = [pytest.mark.usefixtures("fresh_graph"), pytest.mark.numpy_engine]
 
 N = 1 << 20  # 4 MB of float32: above the pooling threshold
 

@@ -113,7 +113,8 @@ def test_log_device_placement_prints_each_op_once(capsys):
     assert capsys.readouterr().out == ""
     s.run(c)  # only the new ops
     assert capsys.readouterr().out.splitlines() == [
-        "c: (Mul): /job:localhost/replica:0/task:0/device:CPU:0", "c/y: (Const): %s" % device]
+        "c: (Mul): /job:localhost/replica:0/task:0/device:CPU:0",
+        "c/y: (Const): /job:localhost/replica:0/task:0/device:CPU:0"]  # made in the CPU scope
     tf.Session().run(c)  # no config: no log
     assert capsys.readouterr().out == ""
 

@@ -627,6 +627,7 @@ def _lstm_steps(steps=3):
     return losses, weights, pooled
 
 
+@pytest.mark.numpy_engine
 def test_loop_bodies_draw_from_the_pool_and_results_stay_the_same(monkeypatch):
     from minitf.client import plan
     losses, weights, pooled = _lstm_steps()
@@ -639,6 +640,7 @@ def test_loop_bodies_draw_from_the_pool_and_results_stay_the_same(monkeypatch):
         np.testing.assert_array_equal(w, want)
 
 
+@pytest.mark.numpy_engine
 def test_a_forward_loop_over_pooled_arrays_repeats_its_results(graph):
     h0 = np.random.default_rng(1).standard_normal(10000).astype(np.float32)
     _, h = tf.while_loop(lambda i, h: i < 6, lambda i, h: (i + 1, tf.tanh(h) * 0.5 + h),

@@ -101,6 +101,7 @@ def test_first_model_values():
         assert s.run(x) == pytest.approx(x0, rel=1e-6)
 
 
+@pytest.mark.numpy_engine
 def test_lecture_step_prints_what_tf1_prints():
     """Recorded with tensorflow.compat.v1 (2.21, v2 behaviour disabled) from X = 3.0:
     s.run([step, x, f]) gave [None, 2.4, 9.0], [None, 1.9200001, 5.76], [None, 1.536, 3.6864002]."""

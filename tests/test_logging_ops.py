@@ -13,6 +13,7 @@ from minitf.testing import check_gradients
 
 # -- tf.Print ------------------------------------------------------------------------------------
 
+@pytest.mark.numpy_engine
 def test_lecture_print_loop(capsys):
     x = tf.Variable(3.0, name="X")
     f = x ** 2

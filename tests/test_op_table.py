@@ -14,9 +14,9 @@ def _as_list(x):
     return list(x) if isinstance(x, (list, tuple)) else [x]
 
 
-def _run(spec, values, dtype_override=None):
+def _run(spec, values, device=None):
     g = tf.Graph()
-    with g.as_default():
+    with g.as_default(), g.device(device):
         phs = [tf.placeholder(tf.as_dtype(v.dtype), a.static_shape, name="in%d" % i)
                for i, (v, a) in enumerate(zip(values, spec.inputs))]
         outs = _as_list(spec.build(*phs))
@@ -63,9 +63,10 @@ def test_gradient_float64(spec):
 @pytest.mark.parametrize("spec", SPECS, ids=repr)
 def test_cupy_matches_numpy(spec):
     values = _values(spec)
-    _, on_gpu = _run(spec, values)
-    with tf.device("/cpu:0"):
-        _, on_cpu = _run(spec, values)
+    # Device scopes belong to a graph (as in TF): each run places its own new graph.
+    outs, on_gpu = _run(spec, values, "/gpu:0")
+    assert any(op.device.endswith("GPU:0") for op in outs[0].graph.get_operations()), outs
+    _, on_cpu = _run(spec, values, "/cpu:0")
     for a, b in zip(on_gpu, on_cpu):
         np.testing.assert_allclose(np.asarray(a), np.asarray(b), rtol=1e-4, atol=1e-5)
 

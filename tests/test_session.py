@@ -356,6 +356,7 @@ def test_a_constant_under_control_dependencies_waits_for_them():
             assert sess.run(v) == 2.0
 
 
+@pytest.mark.numpy_engine
 def test_unused_outputs_of_a_multi_output_op_are_freed_right_away():
     g = tf.Graph()
     with g.as_default():

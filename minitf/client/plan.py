@@ -116,7 +116,7 @@ class Plan:
         order, same = merge_duplicates(order, fed.union(elements), known)
         steps, slot_of = make_steps(order, fed_tensors, known, NESTED_POOL_MIN_ELEMENTS
                                     if nested else None, same)
-        steps = place(steps, state.device_for, backend.HOST)
+        steps = place(steps, state.device_for, backend.HOST, feeds_anywhere=nested)
         steps = mask_before_pooling_gradient(steps, {slot_of[e] for e in elements
                                                      if e in slot_of})
         if not trace:
@@ -394,12 +394,15 @@ def make_steps(order, fed_tensors, known, pool_min=None, same=None):
     return steps, slot_of
 
 
-def place(steps, device_of, host):
+def place(steps, device_of, host, feeds_anywhere=False):
     """Sets each CALL step's device (`device_of(op)`); where a step reads a value whose home is
     another device, inserts a MOVE step before the first such reader on that device (a
     constant is moved now, once). Feeds and constants live on `host`, and so do shape-valued
     values: an op's `host_inputs` are read on the host, and an op with `host_outputs` reads
-    only its inputs' shapes, wherever they are. Returns the steps."""
+    only its inputs' shapes, wherever they are. With `feeds_anywhere` (a branch or loop body:
+    its arguments come from the ops around it, a loop's from its own last iteration), a feed
+    may be on any device: every device that reads it gets a MOVE, which costs nothing when the
+    value is there already. Returns the steps."""
     for step in steps:
         if step.kind == Step.CALL:
             step.device = device_of(step.op)
@@ -408,12 +411,14 @@ def place(steps, device_of, host):
     home = {}
     copies = {}  # (slot, device) -> the slot of its copy there
     placed = []
+    anywhere = object()  # the home of a feed that may be on any device
     for step in steps:
         if step.kind == Step.CALL and not step.op.opdef.host_outputs:
             on_host = step.op.opdef.host_inputs
             for k, slot in enumerate(step.args):
                 where = host if k in on_host else step.device
-                if home.get(slot, host) is not where:
+                default = anywhere if feeds_anywhere and slot.kind == Slot.FEED else host
+                if home.get(slot, default) is not where:
                     step.args[k] = _copy_on(step, slot, where, copies, placed)
             for slot in step.outs:
                 home[slot] = step.device

@@ -11,7 +11,7 @@ import warnings
 
 import numpy
 
-from minitf import backend, errors, workers
+from minitf import backend, dtypes, errors, workers
 from minitf.client import threads
 from minitf.client.buffers import BufferPool
 from minitf.client.loops import Loop
@@ -95,9 +95,16 @@ class SessionState:
                 close()
 
     def device_for(self, op):
-        """The Device `op` runs on: its placement, except that ops whose outputs are shapes
-        (host memory) run on the host."""
-        if op.opdef.host_outputs:
+        """The Device `op` runs on: its placement, except that these run on the host: ops
+        whose outputs are shapes (host memory), ops whose kernels need numpy, ops that read or
+        make strings (TF has no GPU kernels for them: soft placement puts them on the CPU),
+        and ops on int32 values alone (TF keeps int32 tensors of a GPU in host memory: shape
+        arithmetic such as a mean's gradient never syncs with the device)."""
+        opdef = op.opdef
+        if opdef.host_outputs or opdef.host_only:
+            return backend.HOST
+        kinds = {t.dtype for t in (*op.inputs, *op.outputs)}
+        if dtypes.string in kinds or kinds == {dtypes.int32}:
             return backend.HOST
         return backend.device_for(op.device, max_gpus=self.max_gpus)
 

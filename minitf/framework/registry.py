@@ -117,6 +117,10 @@ class OpDef:
     # `host_inputs`: the indices of inputs (shapes, begins, sizes) its kernel reads on the host.
     host_outputs: ClassVar[bool] = False
     host_inputs: ClassVar[tuple] = ()
+    # Its kernel needs numpy (a numpy function cupy lacks, a host random stream, Python
+    # objects): it runs on the host wherever it is placed, as TF places an op with no GPU
+    # kernel on the CPU, and the plan moves its inputs and outputs across.
+    host_only: ClassVar[bool] = False
 
     def infer(self, *inputs):
         raise NotImplementedError

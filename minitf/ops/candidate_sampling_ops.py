@@ -37,6 +37,7 @@ class _CandidateSampler(RandomOp):
     num_sampled: int = 1
     unique: bool = True
     range_max: int = 1
+    host_only = True  # drawn and counted with numpy on the host; the outputs are small
 
     def infer(self, true_classes):
         if true_classes.dtype is not dtypes.int64:

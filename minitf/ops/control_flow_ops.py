@@ -19,7 +19,7 @@ builds the gradients of only the captured tensors that lead to a requested x.
 
 import dataclasses
 
-from minitf import dtypes, errors
+from minitf import backend, dtypes, errors
 from minitf.framework import nest
 from minitf.framework.func_graph import FuncGraph, Function, reached as _reached
 from minitf.framework.graph import control_dependencies, get_default_graph, name_scope
@@ -184,6 +184,16 @@ def _compile(ctx, fn, data_args):
     return ctx.compile(*_signature(fn, data_args))
 
 
+def _results_on(ctx, op):
+    """A function that leaves a sub-graph's results on the device `op` runs on, where the plan
+    around it expects them: they come back from wherever the sub-graph's ops ran (a folded
+    constant from the host, a scalar loop's values as numpy scalars)."""
+    device = ctx.device_for(op)
+    if device.kind == "CPU" and not backend.gpus():
+        return lambda values: values  # every value is on the host already
+    return lambda values: [device.put(v) for v in values]
+
+
 # -- If ----------------------------------------------------------------------------------------------
 
 class _FunctionalOp(OpDef):
@@ -260,6 +270,7 @@ class If(_FunctionalOp):
         index = [getattr(fn, "residual_index", []) for fn in branches]
         n_out = len(self.then_branch.outputs)
         token_input = self.token_input
+        placed = _results_on(ctx, op)
 
         def run(pred, *args):
             k = 0 if pred else 1
@@ -269,7 +280,7 @@ class If(_FunctionalOp):
             values = plans[k].call(args)
             if not n_out:
                 return (k, values)
-            return (*values[:n_out], (k, values[n_out:]))
+            return (*placed(values[:n_out]), (k, values[n_out:]))
         return run
 
     def grad(self, op, *dys):
@@ -421,6 +432,7 @@ class While(_FunctionalOp):
                                 n_stacked, keep, has_maximum)
         xp = ctx.xp_for(op)
         stacked_specs = op.outputs[n:n + n_stacked]
+        placed = _results_on(ctx, op)
 
         def run(*values):
             limit = None
@@ -430,8 +442,9 @@ class While(_FunctionalOp):
             history = [] if keep else None
             stacks = [[] for _ in range(n_stacked)]
             loop_vars, i = loop.run(args, limit, history, stacks)
-            stacked = [xp.stack(s) if s else _empty(xp, t) for s, t in zip(stacks, stacked_specs)]
-            return (*loop_vars, *stacked, (i, history))
+            stacked = [xp.stack(placed(s)) if s else _empty(xp, t)
+                       for s, t in zip(stacks, stacked_specs)]
+            return (*placed(loop_vars), *stacked, (i, history))
         return run
 
     grad_prunes = True
@@ -526,6 +539,7 @@ class WhileGrad(_FunctionalOp):
             position.append(k)
             k += 2 if is_sparse else 1
         sparse = [s and hasattr(xp.add, "at") for s in fn.sparse]
+        placed = _results_on(ctx, op)
 
         def run(*values):
             captured = [_dense(v) for v in values[:len(data_caps)]]
@@ -536,7 +550,7 @@ class WhileGrad(_FunctionalOp):
             for it in range(len(history) - 1, -1, -1):
                 loop_vars, kept = history[it]
                 dy = dvars + [d[it] for d in dstacked]
-                out = plan.call(list(loop_vars) + captured + dy + [kept[j] for j in index])
+                out = placed(plan.call(list(loop_vars) + captured + dy + [kept[j] for j in index]))
                 for k, i in enumerate(wrt):
                     g = out[position[k]]
                     if i < n:

@@ -3,7 +3,7 @@ tf.qr, band parts, inverses, determinants, solves and Cholesky factors (each wit
 gradient), and the compositions built on them (matrix_transpose, trace, eye, logdet,
 cholesky_solve)."""
 
-from minitf import dtypes
+from minitf import backend, dtypes
 from minitf.framework.graph import name_scope
 from minitf.framework.registry import OpDef, TFSignature, register
 from minitf.framework.shapes import TensorShape, format_dims
@@ -306,8 +306,9 @@ class MatrixInverse(OpDef):
     def compute(self, xp, x):
         _check_square_kernel(x)
         try:
-            y = xp.linalg.inv(x)
-        except xp.linalg.LinAlgError:
+            with backend.linalg_errors(xp):
+                y = xp.linalg.inv(x)
+        except backend.LinAlgError:
             raise ValueError("Input is not invertible.") from None
         y = y.astype(x.dtype, copy=False)
         return xp.swapaxes(y, -1, -2) if self.adjoint else y
@@ -405,8 +406,9 @@ class _Solve(OpDef):
         if self.adjoint:
             a = xp.swapaxes(a, -1, -2)
         try:
-            return xp.linalg.solve(a, rhs).astype(rhs.dtype, copy=False)
-        except xp.linalg.LinAlgError:
+            with backend.linalg_errors(xp):
+                return xp.linalg.solve(a, rhs).astype(rhs.dtype, copy=False)
+        except backend.LinAlgError:
             raise ValueError("Input matrix is not invertible.") from None
 
     def grad(self, op, dy):
@@ -462,8 +464,9 @@ class Cholesky(OpDef):
         lower = xp.tril(x)
         symmetric = lower + xp.swapaxes(xp.tril(x, -1), -1, -2)
         try:
-            result = xp.linalg.cholesky(symmetric)
-        except xp.linalg.LinAlgError:
+            with backend.linalg_errors(xp):
+                result = xp.linalg.cholesky(symmetric)
+        except backend.LinAlgError:
             raise ValueError("Cholesky decomposition was not successful. The input might not "
                              "be valid.") from None
         if not bool(xp.all(xp.isfinite(result))):  # cupy reports failure as NaNs

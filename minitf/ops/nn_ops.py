@@ -436,6 +436,8 @@ class SparseSoftmaxCrossEntropyWithLogits(OpDef):
             raise dtype_error("labels", labels.dtype, (dtypes.int32, dtypes.int64))
         return [TensorSpec(ldims, features.dtype), TensorSpec(fdims, features.dtype)]
 
+    host_inputs = (1,)  # the labels' range is checked on the host: no device sync per step
+
     def compute(self, xp, logits, labels):
         if labels.shape != logits.shape[:-1]:
             raise ValueError("logits and labels must have the same first dimensions, got logits "
@@ -454,7 +456,7 @@ class SparseSoftmaxCrossEntropyWithLogits(OpDef):
         shifted = logits - _max_over_last_axis(xp, logits)
         backprop = xp.exp(shifted)
         total = xp.sum(backprop, axis=-1, keepdims=True)
-        at = xp.arange(flat_labels.size) * classes + flat_labels  # (flat positions)
+        at = xp.arange(flat_labels.size) * classes + xp.asarray(flat_labels)  # (flat positions)
         picked = shifted.reshape(-1)[at].reshape(labels.shape)
         loss = xp.log(total[..., 0]) - picked
         backprop /= total

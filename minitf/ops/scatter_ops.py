@@ -29,7 +29,7 @@ def apply_at(xp, ufunc, target, indices, updates, distinct=None):
     so on; after a few passes (an index repeated many times) ufunc.at takes the rest. A 1-D
     target keeps ufunc.at (numpy's fast path there). Indices must be in [0, target.shape[0])."""
     if target.ndim < 2:
-        ufunc.at(target, indices, updates)
+        _at(xp, ufunc, target, indices, updates)
         return
     idx = indices.reshape(-1)
     upd = updates.reshape(idx.shape + target.shape[1:])
@@ -50,7 +50,16 @@ def apply_at(xp, ufunc, target, indices, updates, distinct=None):
         _apply_rows(ufunc, target, idx[first], upd[first])
         later = ~first
         idx, upd = idx[later], upd[later]
-    ufunc.at(target, idx, upd)
+    _at(xp, ufunc, target, idx, upd)
+
+
+def _at(xp, ufunc, target, idx, upd):
+    """ufunc.at; cupy's subtract.at takes integers only, and adding the negated updates gives
+    the same bits (a - b is a + -b exactly)."""
+    if ufunc is xp.subtract and target.dtype.kind in "fc" and xp.__name__ != "numpy":
+        xp.add.at(target, idx, -upd)
+    else:
+        ufunc.at(target, idx, upd)
 
 
 def all_distinct(xp, idx):

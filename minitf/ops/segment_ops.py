@@ -231,16 +231,19 @@ class _SegmentExtremum(_SegmentReduction):
 @register
 class SegmentMax(_SegmentExtremum):
     reduction = "max"
+    host_only = True  # cupy has no maximum.reduceat
 
 
 @register
 class SegmentMin(_SegmentExtremum):
     reduction = "min"
+    host_only = True  # cupy has no minimum.reduceat
 
 
 @register
 class SegmentProd(_SegmentReduction):
     reduction = "prod"
+    host_only = True  # cupy has no multiply.reduceat
 
     def grad(self, op, dy):
         # d prod / d x_i is the product of the segment's other elements: prod / x_i, except

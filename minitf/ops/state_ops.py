@@ -149,6 +149,7 @@ class IsVariableInitialized(OpDef):
     dtype: dtypes.DType
     stateful = True
     ref_inputs = (0,)
+    host_outputs = True  # a host flag made without reading the variable's value
 
     def infer(self, ref):
         return TensorSpec([], dtypes.bool)

@@ -14,7 +14,7 @@ from minitf import workers
 from minitf.client import threads
 from minitf.ops import products
 
-pytestmark = pytest.mark.usefixtures("fresh_graph")
+pytestmark = [pytest.mark.usefixtures("fresh_graph"), pytest.mark.numpy_engine]
 
 # (uses_blas, config_threads, env, cores, library, one-thread run seconds, free cores, tiled)
 # -> (BLAS threads, split participants)

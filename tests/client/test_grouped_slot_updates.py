@@ -14,7 +14,7 @@ from minitf.train.training_ops import ApplyMomentum, ApplyOp
 
 from tests.client.test_grouped_updates import TRACED, assert_same_bytes, sessions
 
-pytestmark = pytest.mark.usefixtures("fresh_graph")
+pytestmark = [pytest.mark.usefixtures("fresh_graph"), pytest.mark.numpy_engine]
 
 OPTIMIZERS = {
     "adam": lambda: tf.train.AdamOptimizer(0.01),

@@ -11,7 +11,7 @@ from minitf import errors
 from minitf.framework.tensor_util import constant_value
 from minitf.ops.core import SumTo
 
-pytestmark = pytest.mark.usefixtures("fresh_graph")
+pytestmark = [pytest.mark.usefixtures("fresh_graph"), pytest.mark.numpy_engine]
 
 TRACED = dict(options=tf.RunOptions(trace_level=tf.RunOptions.FULL_TRACE),
               run_metadata=tf.RunMetadata())

@@ -254,6 +254,7 @@ def test_emit_writes_straight_line_code_with_snapshots_and_frees():
     assert namespace["c0"] == 2.0
 
 
+@pytest.mark.numpy_engine
 def test_a_nested_plan_writes_scalar_arithmetic_as_python_operators_with_numpy_results():
     a = tf.placeholder(tf.int32, [], name="a")
     b = tf.placeholder(tf.int32, [], name="b")

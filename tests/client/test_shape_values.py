@@ -17,6 +17,7 @@ def memoized_types(sess):
                   for step in plan_module.shape_values(p.steps, set()))
 
 
+@pytest.mark.numpy_engine
 def test_mean_gradient_follows_the_batch_size():
     x = tf.placeholder(tf.float32, (None, 3))
     w = tf.Variable(np.ones((3, 2), np.float32))

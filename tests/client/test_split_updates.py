@@ -11,7 +11,7 @@ from minitf.train.training_ops import ApplyOp
 
 from tests.client.test_grouped_slot_updates import OPTIMIZERS
 
-pytestmark = pytest.mark.usefixtures("fresh_graph")
+pytestmark = [pytest.mark.usefixtures("fresh_graph"), pytest.mark.numpy_engine]
 
 OPTIMIZERS = dict(OPTIMIZERS, sgd=lambda: tf.train.GradientDescentOptimizer(0.1))
 ROWS, COLS = 700, 1000  # 700,000 elements: two chunks

@@ -9,7 +9,7 @@ import os
 import numpy as np
 import pytest
 
-from minitf import keras
+from minitf import backend, keras
 from tests.keras import applications_programs as programs
 
 with open(os.path.join(os.path.dirname(__file__), "..", "fixtures",
@@ -56,7 +56,9 @@ def test_fine_tuning_a_mobilenet_matches_tf_keras():
     # norms over 8 samples): float32 differences grow to ~1e-3 of the loss by the 6th step
     assert sorted(ours["history"]) == sorted(theirs["history"])
     assert ours["history"]["acc"] == theirs["history"]["acc"]
-    close(ours["history"]["loss"], theirs["history"]["loss"], rtol=2e-3)
+    # (on a GPU, cuBLAS and cupy's reductions add in other orders than numpy: ~3e-3 by then)
+    close(ours["history"]["loss"], theirs["history"]["loss"],
+          rtol=5e-3 if backend.gpu_available() else 2e-3)
     close(ours["pred"], theirs["pred"])
 
 

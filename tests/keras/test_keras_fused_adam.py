@@ -76,6 +76,7 @@ def _fit_weights(optimizer):
     return [w.tobytes() for w in state]
 
 
+@pytest.mark.numpy_engine
 @pytest.mark.parametrize("make, opdef", [
     (lambda: keras.optimizers.Adam(0.01), ApplyAdam),
     (lambda: keras.optimizers.SGD(0.1, momentum=0.9, nesterov=True), ApplyKerasMomentum),

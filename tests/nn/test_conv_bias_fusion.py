@@ -10,7 +10,7 @@ import pytest
 import minitf as tf
 from minitf.ops import conv_ops
 
-pytestmark = pytest.mark.usefixtures("fresh_graph")
+pytestmark = [pytest.mark.usefixtures("fresh_graph"), pytest.mark.numpy_engine]
 
 
 def fused_groups(sess):

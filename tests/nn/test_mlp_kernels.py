@@ -7,6 +7,8 @@ import pytest
 import minitf as tf
 from minitf.ops import nn_ops
 
+pytestmark = pytest.mark.numpy_engine  # the numpy engine's own bits and plan passes
+
 SPECIAL = [-0.0, 0.0, np.nan, -np.nan, np.inf, -np.inf, 1e-45, -1e-45, 1e-40, -1e-40, 3.0, -3.0,
            65504.0, -2.5e-8]
 

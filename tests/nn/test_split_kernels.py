@@ -254,6 +254,7 @@ def test_a_large_batch_makes_enough_tiles_to_split_evenly():
     assert op_util.batch_tiles(0, big, big) == [slice(0, 0)]
 
 
+@pytest.mark.numpy_engine
 def test_a_cnn_step_split_over_the_session_workers_gives_the_one_thread_results(monkeypatch):
     # The kernels of a real session take the workers the thread policy allows the run
     # (ConfigProto's intra_op_parallelism_threads, here); a batch-norm CNN's forward and

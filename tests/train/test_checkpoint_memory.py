@@ -35,6 +35,7 @@ def _peak(fn):
         tracemalloc.stop()
 
 
+@pytest.mark.numpy_engine
 def test_save_and_restore_allocate_a_fraction_of_the_largest_tensor(model, tmp_path):
     saver, sess, big, half = model
     sess.run(big.assign_add(tf.fill([LARGEST], 2.0)))

@@ -35,6 +35,7 @@ def check_consistent(directory, graph, saver, variables):
     return step
 
 
+@pytest.mark.numpy_engine
 @pytest.mark.skipif(not hasattr(os, "fork"), reason="needs os.fork")
 def test_sigkill_during_saves_never_breaks_the_latest_checkpoint(tmp_path):
     directory = str(tmp_path)
