@@ -5,7 +5,7 @@ import functools
 import operator
 from typing import ClassVar
 
-from minitf import dtypes, errors
+from minitf import backend, dtypes, errors
 from minitf.framework.registry import OpDef, register
 from minitf.framework.shapes import TensorShape, format_dims
 from minitf.framework.tensor_util import constant_value
@@ -37,6 +37,12 @@ class ApplyOp(OpDef):
     num_slots: ClassVar[int] = 0
     grad_name: ClassVar[str] = "grad"
     use_locking: bool = False  # TF's attr (minitf's updates run one at a time anyway)
+    # On a GPU, `update`'s dozen kernel launches per variable cost more than the arithmetic:
+    # `fused(self)` may give (input params, output params, body) of one elementwise kernel
+    # doing the same float operations in the same order (backend.elementwise_kernel), called
+    # with the inputs that are not state, then the variable and its slots.
+    def fused(self):
+        return None
 
     def __init_subclass__(cls, **kwargs):
         super().__init_subclass__(**kwargs)
@@ -63,6 +69,13 @@ class ApplyOp(OpDef):
         split = kernel_splitter(ctx, xp) if (size or 0) >= 2 * self.SPLIT_MIN_ELEMENTS else None
 
         read = store.__getitem__
+        kernel = _fused_kernel(self, xp)
+        if kernel is not None:
+            def update(xp, scratch, *arrays):
+                states, values = arrays[:len(refs)], arrays[len(refs):]
+                if states[0].dtype.kind != "f" or states[0].dtype.itemsize < 4:
+                    return self.update(xp, scratch, *arrays)
+                kernel(*values, *states)
 
         def apply(*values):
             try:
@@ -224,6 +237,19 @@ def _state_reader(ctx, op, ref_inputs):
             missing = next(r for r in refs if r not in store)
             raise uninitialized_error(missing, op) from None
     return read
+
+
+@functools.lru_cache(maxsize=None)
+def _fused_kernels(opdef_type, source, xp):
+    return backend.elementwise_kernel(xp, *source, "minitf_" + opdef_type.lower())
+
+
+def _fused_kernel(opdef, xp):
+    """The op's fused GPU kernel on `xp` (one per formula and module, compiled once), or None."""
+    source = opdef.fused()
+    if source is None or xp.__name__ == "numpy":
+        return None
+    return _fused_kernels(opdef.type_name, source, xp)
 
 
 class _Scratch:
@@ -512,6 +538,17 @@ class ApplyAdam(ApplyOp):
     input_names = ("var", "m", "v", "beta1_power", "beta2_power", "lr", "beta1", "beta2",
                    "epsilon", "grad")
     num_slots = 2
+
+    def fused(self):
+        # the operations and order of `update` below (and of _moving_average)
+        nesterov = ("T u = g * (T(1) - b1); u = u + b1 * m; u = u * alpha;" if self.use_nesterov
+                    else "T u = m * alpha;")
+        return ("T b1p, T b2p, T lr, T b1, T b2, T eps, T g", "T var, T m, T v",
+                "T alpha = lr * sqrt(T(1) - b2p) / (T(1) - b1p);"
+                "m = m + (g - m) * (T(1) - b1);"
+                "v = v + (g * g - v) * (T(1) - b2);"
+                + nesterov +
+                "var = var - u / (sqrt(v) + eps);")
 
     def update(self, xp, scratch, var, m, v, beta1_power, beta2_power, lr, beta1, beta2,
                epsilon, grad):
