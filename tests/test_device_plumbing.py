@@ -149,8 +149,9 @@ class DeviceModule:
         if isinstance(value, np.ufunc) or not callable(value) or isinstance(value, type):
             return value  # ufuncs dispatch through DeviceArray; dtypes pass through
 
-        def call(*args, **kwargs):
-            return _on_device(value(*args, **kwargs))
+        def call(*args, **kwargs):  # a cupy function: device arrays in, a device array out
+            _refuse_host_arrays(args + tuple(kwargs.values()), name)
+            return _on_device(value(*_unwrap(args), **{k: _unwrap(v) for k, v in kwargs.items()}))
         return call
 
 
@@ -212,6 +213,48 @@ def test_a_training_step_on_the_device_matches_numpy(fake_gpu, capsys):
     assert tf.Summary.FromString(on_device[2]).value[0].simple_value == \
         pytest.approx(float(on_host[0][-1]), rel=0.2)
     assert capsys.readouterr().out.count("loss: ") == 2 * 4  # tf.Print ran on the host
+
+
+def train_cnn(device, steps=2):
+    rng = np.random.default_rng(2)
+    x_value = rng.random((12, 12, 12, 1), dtype=np.float32)
+    y_value = rng.integers(0, 4, 12)
+    g = tf.Graph()
+    with g.as_default(), tf.device(device):
+        tf.set_random_seed(3)
+        x = tf.placeholder(tf.float32, (None, 12, 12, 1))
+        y = tf.placeholder(tf.int64, (None,))
+        h = tf.layers.conv2d(x, 8, 5, padding="same", activation=tf.nn.relu)
+        h = tf.layers.max_pooling2d(h, 2, 2)
+        h = tf.layers.conv2d(h, 16, 3, padding="same", use_bias=False)
+        h = tf.nn.relu(tf.layers.batch_normalization(h, training=True))
+        h = tf.layers.max_pooling2d(h, 2, 2)
+        logits = tf.layers.dense(tf.layers.flatten(h), 4)
+        loss = tf.reduce_mean(tf.nn.sparse_softmax_cross_entropy_with_logits(labels=y,
+                                                                             logits=logits))
+        with tf.control_dependencies(tf.get_collection(tf.GraphKeys.UPDATE_OPS)):
+            step = tf.train.AdamOptimizer(0.01).minimize(loss)
+        with tf.Session() as sess:
+            sess.run(tf.global_variables_initializer())
+            losses = [sess.run([step, loss], {x: x_value, y: y_value})[1] for _ in range(steps)]
+            return losses, sess.run(tf.trainable_variables())
+
+
+def test_a_cnn_step_on_the_device_runs_untiled_and_matches_numpy(fake_gpu, monkeypatch):
+    # On a GPU the convolutions and pools run the whole batch as one tile; on the host, tiles
+    # of 2 images here: the results agree.
+    from minitf.ops import conv_ops
+    monkeypatch.setattr(conv_ops, "COL_BYTES", 2 * 12 * 12 * 25 * 4)
+    monkeypatch.setattr(conv_ops, "POOL_TILE_BYTES", 2 * 12 * 12 * 8 * 4)
+    assert len(conv_ops._tiles(np, 12, 12 * 12 * 25 * 4)) == 6
+    assert conv_ops._tiles(fake_gpu, 12, 12 * 12 * 25 * 4) == [slice(0, 12)]
+    on_device = train_cnn("/gpu:0")
+    calls = DeviceArray.kernel_calls
+    on_host = train_cnn("/cpu:0")
+    assert calls > 100
+    np.testing.assert_allclose(on_device[0], on_host[0], rtol=1e-5)
+    for a, b in zip(on_device[1], on_host[1]):
+        np.testing.assert_allclose(a, b, rtol=1e-4, atol=1e-6)
 
 
 def test_checkpoints_of_device_variables(fake_gpu, tmp_path):

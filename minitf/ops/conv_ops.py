@@ -279,9 +279,13 @@ def _patches(xp, xpad, kh, kw, oh, ow, strides, dilations):
         xpad, (n, oh, ow, kh, kw, c), (s[0], s[1] * sh, s[2] * sw, s[1] * dh, s[2] * dw, s[3]))
 
 
-def _tiles(n, bytes_per_item, limit=None):
+def _tiles(xp, n, bytes_per_item, limit=None):
     """Slices of the batch whose im2col matrices stay under COL_BYTES (or `limit`; whole images
-    only); one empty slice for an empty batch."""
+    only); one empty slice for an empty batch. On a GPU, one slice: tiles that fit a CPU's
+    cache only multiply the kernel launches (LeNet's step on an H200: 22 tiles of its second
+    convolution, each a few launches, made it 7.6x a hand-written cupy step)."""
+    if xp is not np:
+        return [slice(0, n)]
     return batch_tiles(n, bytes_per_item, COL_BYTES if limit is None else limit)
 
 
@@ -306,7 +310,7 @@ class _Im2col:
         # same product; the filter gradient's product gets the bias gradient as its last row)
         self.ones = ones
         self.k = kh * kw * c + ones
-        self.tiles = _tiles(n, oh * ow * self.k * x.itemsize)
+        self.tiles = _tiles(xp, n, oh * ow * self.k * x.itemsize)
         self.full = self.tiles[0].stop - self.tiles[0].start  # images in a full tile
         self._views = {}  # id(scratch list) -> views of it for a full tile (made once)
         # id(scratch list) whose padded images have their zero border from an earlier full
@@ -849,7 +853,7 @@ class _ConvBase(_ConvAttrs):
         padded = any(pad_h + pad_w)
         wmat_t = w.reshape(kh * kw * c, o).T
         taps = self.taps(kh, kw, oh, ow)
-        tiles = _tiles(n, oh * ow * kh * kw * c * dy.itemsize)
+        tiles = _tiles(xp, n, oh * ow * kh * kw * c * dy.itemsize)
         m = tiles[0].stop - tiles[0].start
         scratch = [(_padded_shape((m, h, wd, c), pad_h, pad_w) if padded else (0,), dy.dtype),
                    ((m * oh * ow, kh * kw * c), dy.dtype)]
@@ -1226,11 +1230,11 @@ class _PoolBase(_Windowed):
         return (kh, kw), (oh, ow), (pad_h, pad_w)
 
 
-def _pool_tiles(x, pads, scratch):
+def _pool_tiles(xp, x, pads, scratch):
     """(tiles of POOL_TILE_BYTES of padded input, scratch) for a pooling kernel over NHWC x:
     the scratch arrays `scratch` preceded by the tile's padded input (_padded_tile)."""
     shape = _padded_shape(x.shape, *pads)
-    tiles = _tiles(x.shape[0], x.itemsize * shape[1] * shape[2] * shape[3], POOL_TILE_BYTES)
+    tiles = _tiles(xp, x.shape[0], x.itemsize * shape[1] * shape[2] * shape[3], POOL_TILE_BYTES)
     m = tiles[0].stop - tiles[0].start
     padded = any(pads[0] + pads[1])
     return tiles, [((m,) + shape[1:] if padded else (0,), x.dtype)] + scratch
@@ -1309,7 +1313,7 @@ class MaxPool(_PoolBase):
         if y is None:
             y = xp.empty((x.shape[0], oh, ow, x.shape[3]), dtype=x.dtype)
         taps = self.taps(kh, kw, oh, ow)
-        tiles, scratch = _pool_tiles(x, pads, [])
+        tiles, scratch = _pool_tiles(xp, x, pads, [])
 
         def tile(arrays, t):
             xs, ys = _padded_tile(xp, x, t, pads, arrays), y[t]
@@ -1364,10 +1368,10 @@ class MaxPoolGrad(_PoolBase):
         # windows that tile the unpadded input exactly (2x2 pools of stride 2 on even sizes):
         # every tap at once, as one comparison with the window's maximum broadcast over it
         tiled = covered and not padded and dx.flags.c_contiguous
-        tiles, _ = _pool_tiles(x, pads, [])
+        tiles, _ = _pool_tiles(xp, x, pads, [])
         m = tiles[0].stop - tiles[0].start
         shape = (m,) + y.shape[1:]
-        tiles, scratch = _pool_tiles(x, pads, [
+        tiles, scratch = _pool_tiles(xp, x, pads, [
             ((m, hp, wp, c) if padded else (0,), dy.dtype),  # the tile's padded gradient
             (shape, bool), (shape, bool),  # hit; windows whose maximum is not found yet
             (shape if not disjoint else (0,), dy.dtype),

@@ -178,7 +178,7 @@ def test_the_im2col_buffer_is_tiled_over_the_batch(monkeypatch):
         untiled = sess.run([y, gx, gw])
     one_image = 6 * 7 * 9 * 3 * 8
     monkeypatch.setattr(conv_ops, "COL_BYTES", 2 * one_image)  # tiles of 2 images: 2 + 2 + 1
-    assert conv_ops._tiles(5, one_image) == [slice(0, 2), slice(2, 4), slice(4, 5)]
+    assert conv_ops._tiles(np, 5, one_image) == [slice(0, 2), slice(2, 4), slice(4, 5)]
     with tf.Session() as sess:
         tiled = sess.run([y, gx, gw])
     for a, b in zip(untiled, tiled):
@@ -257,6 +257,7 @@ def test_both_ways_of_the_input_gradient_agree_with_the_reference(
     np.testing.assert_allclose(got, want, rtol=1e-10, atol=1e-12)
 
 
+@pytest.mark.numpy_engine
 def test_kernel_temporaries_are_reused_and_never_escape():
     """The padded input and im2col tiles live in the session's Workspace: the same arrays from
     run to run, dropped after a run that needs none, and never part of a result."""
@@ -358,6 +359,7 @@ def test_an_empty_batch_gives_empty_results_and_a_zero_filter_gradient():
     assert not got[3].any()
 
 
+@pytest.mark.numpy_engine
 @pytest.mark.parametrize("ksize,strides,padding,rewritten", [
     (2, 2, "VALID", True), (3, 3, "SAME", True), ((2, 3), (2, 3), "SAME", True),
     (3, 2, "SAME", False)])  # overlapping windows keep ReLU's own gradient pass
@@ -392,6 +394,7 @@ def test_relu_gradient_of_a_max_pool_gradient_is_applied_to_the_pooled_gradient(
     assert np.signbit(got).tolist() == np.signbit(want).tolist()
 
 
+@pytest.mark.numpy_engine
 @pytest.mark.parametrize("ksize,strides,padding,rewritten", [
     (2, 2, "VALID", True), (3, 3, "SAME", True), (3, 2, "SAME", False)])
 def test_max_pool_of_a_relu_runs_as_relu_of_the_max_pool_when_only_the_pool_reads_it(
