@@ -38,9 +38,9 @@ def _framework(name):
 
 def _numpy_lstm(np, rng, x):
     """Forward and backward (BPTT) of the same LSTM in numpy, then the SGD update."""
-    w = (rng.standard_normal((DEPTH + HIDDEN, 4 * HIDDEN)) * 0.05).astype(np.float32)
+    w = np.asarray((rng.standard_normal((DEPTH + HIDDEN, 4 * HIDDEN)) * 0.05).astype("float32"))
     b = np.zeros(4 * HIDDEN, np.float32)
-    xt = np.ascontiguousarray(x.transpose(1, 0, 2))
+    xt = np.ascontiguousarray(np.asarray(x).transpose(1, 0, 2))  # (np may be cupy: uploads)
 
     def sig(v):
         return 1 / (1 + np.exp(-v))
