@@ -338,8 +338,9 @@ class _Im2col:
             tile = flat.reshape(k, rows)
             return x, patches, tile.T, tile[:taps].reshape(kh, kw, 1, m, oh, ow)
         tile = flat.reshape(rows, k)
-        windows = tile[:, :taps].view()
-        windows.shape = (m, oh, ow, kh, kw, self.x.shape[3])  # (a view, never a copy)
+        # (each axis splits into several: a view, never a copy; numpy 2.5 deprecates setting
+        # .shape, which said so by raising)
+        windows = tile[:, :taps].reshape(m, oh, ow, kh, kw, self.x.shape[3])
         return x, patches, tile, windows
 
     def tile(self, arrays, t):
