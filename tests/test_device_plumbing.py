@@ -403,3 +403,29 @@ def test_a_gpu_hidden_by_device_count_is_not_there_for_hard_placement(two_fake_g
                        match=r"explicitly assigned to /device:GPU:1 but available devices are "
                              r"\[ .*CPU:0, .*GPU:0 \]"):
         towers(config)
+
+
+def test_strings_int32_values_and_numpy_only_kernels_run_on_the_host(fake_gpu):
+    """As TF's soft placement: ops without a GPU kernel (strings, SegmentMax) and ops on int32
+    values alone (TF keeps int32 in host memory) run on the host; the rest on the GPU."""
+    g = tf.Graph()
+    with g.as_default():
+        i = tf.placeholder(tf.int32, [])
+        x = tf.placeholder(tf.float32, [None, 3])
+        ops = {
+            "int32 add": (i + 1).op, "int32 compare": (i < 5).op,
+            "shape arithmetic": (tf.shape(x)[0] // 2).op,
+            "string const": tf.constant(["a", "b"]).op,
+            "segment max": tf.segment_max(x, [0, 0, 1]).op,
+            "float add": (x + 1.0).op, "float compare": (x < 1.0).op,
+            "int32 to float": tf.cast(i, tf.float32).op,
+        }
+        # a loop whose counter lives on the host and whose values on the device
+        r = tf.while_loop(lambda k, v: k < 4, lambda k, v: (k + 1, v * 2.0),
+                          [tf.constant(0), tf.ones([2])])[1]
+        with tf.Session() as sess:
+            where = {k: sess._state.device_for(op).kind for k, op in ops.items()}
+            np.testing.assert_array_equal(sess.run(r), [16.0, 16.0])
+    assert where == {"int32 add": "CPU", "int32 compare": "CPU", "shape arithmetic": "CPU",
+                     "string const": "CPU", "segment max": "CPU", "float add": "GPU",
+                     "float compare": "GPU", "int32 to float": "GPU"}

@@ -98,13 +98,17 @@ class SessionState:
         """The Device `op` runs on: its placement, except that these run on the host: ops
         whose outputs are shapes (host memory), ops whose kernels need numpy, ops that read or
         make strings (TF has no GPU kernels for them: soft placement puts them on the CPU),
-        and ops on int32 values alone (TF keeps int32 tensors of a GPU in host memory: shape
-        arithmetic such as a mean's gradient never syncs with the device)."""
+        and ops on int32 values alone: int32 in, int32 or bool out (TF keeps int32 tensors of
+        a GPU in host memory: shape arithmetic such as a mean's gradient, and a while loop's
+        `i < n`, never sync with the device)."""
         opdef = op.opdef
         if opdef.host_outputs or opdef.host_only:
             return backend.HOST
-        kinds = {t.dtype for t in (*op.inputs, *op.outputs)}
-        if dtypes.string in kinds or kinds == {dtypes.int32}:
+        ins, outs = {t.dtype for t in op.inputs}, {t.dtype for t in op.outputs}
+        if dtypes.string in ins or dtypes.string in outs:
+            return backend.HOST
+        if ins <= {dtypes.int32} and outs and outs <= ({dtypes.int32, dtypes.bool} if ins
+                                                        else {dtypes.int32}):
             return backend.HOST
         return backend.device_for(op.device, max_gpus=self.max_gpus)
 
