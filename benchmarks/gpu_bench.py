@@ -49,7 +49,9 @@ def live_bytes(sizes, batch):
         return None  # (counted for the MLPs only)
     params = sum(a * b + b for a, b in zip(sizes[:-1], sizes[1:]))
     activations = batch * sum(sizes[1:]) * 2  # pre-activations and activations
-    return 4 * (3 * params + params + activations * 2)  # params, 2 slots, grads; acts + grads
+    fed = batch * sizes[0] + batch  # the batch and its labels (int32), alive all step long
+    # params, 2 slots, grads; the fed batch; activations and their gradients
+    return 4 * (3 * params + params + fed + activations * 2)
 
 
 def synchronize(xp):
