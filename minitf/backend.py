@@ -9,6 +9,7 @@ there means the first GPU, or the host when there is none (a Session with
 """
 
 import contextlib
+import functools
 import os
 import re
 
@@ -197,6 +198,12 @@ def host_memory_bytes():
     return total
 
 
+@functools.lru_cache(maxsize=None)
+def _gpu_memory_bytes(xp):
+    """The total memory of the GPU current when first asked (once: Fill checks it every run)."""
+    return xp.cuda.runtime.memGetInfo()[1]
+
+
 def check_allocation(xp, shape, dtype):  # xp None: the host
     """Raises MemoryError (a run reports it as ResourceExhaustedError naming the op) when an
     array of `shape` and `dtype` cannot fit in host memory, before trying: with the kernel's
@@ -208,7 +215,7 @@ def check_allocation(xp, shape, dtype):  # xp None: the host
         count *= int(d)
     nbytes = count * numpy.dtype(dtype).itemsize
     if xp is not None and xp is not numpy:
-        limit, where = xp.cuda.runtime.memGetInfo()[1], "this GPU has"
+        limit, where = _gpu_memory_bytes(xp), "this GPU has"
     else:
         limit, where = host_memory_bytes(), "this machine has"
     if limit is not None and nbytes > limit:
