@@ -7,6 +7,7 @@ from minitf.train.adam import AdamOptimizer
 from minitf.train.adagrad import AdagradOptimizer
 from minitf.train.rmsprop import RMSPropOptimizer
 from minitf.train.adadelta import AdadeltaOptimizer
+from minitf.train.ftrl import FtrlOptimizer
 from minitf.train.moving_averages import ExponentialMovingAverage
 from minitf.framework.graph_io import write_graph
 from minitf.summary.reader import summary_iterator

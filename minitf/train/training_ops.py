@@ -753,6 +753,62 @@ class SparseApplyMomentum(SparseApplyOp, ApplyMomentum):
 
 
 @register
+class ApplyFtrl(ApplyOp):
+    """FTRL-Proximal (TF's ApplyFtrl): accum' = accum + g^2; linear += g - sigma * var with
+    sigma = (accum'^-p - accum^-p) / lr; var = (l1 sign(linear) - linear) / (accum'^-p / lr +
+    2 l2) where |linear| > l1, else 0. With p = -0.5 (the default) the powers are square roots
+    and every bit is TF's; other powers go through numpy's pow, a few ulps from Eigen's."""
+
+    input_names = ("var", "accum", "linear", "grad", "lr", "l1", "l2", "lr_power")
+    num_slots = 2
+
+    def update(self, xp, scratch, var, accum, linear, grad, lr, l1, l2, lr_power):
+        _ftrl(xp, scratch, var, accum, linear, grad, grad, lr, l1, l2, lr_power)
+
+
+@register
+class ApplyFtrlV2(ApplyOp):
+    """ApplyFtrl with L2 shrinkage: the linear term sees g + 2 l2_shrinkage var (TF's
+    ApplyFtrlV2; the accumulator still sums g^2)."""
+
+    input_names = ("var", "accum", "linear", "grad", "lr", "l1", "l2", "l2_shrinkage",
+                   "lr_power")
+    num_slots = 2
+
+    def update(self, xp, scratch, var, accum, linear, grad, lr, l1, l2, l2_shrinkage, lr_power):
+        shrunk = xp.multiply(var, 2 * l2_shrinkage, out=scratch(2))
+        shrunk += grad
+        _ftrl(xp, scratch, var, accum, linear, grad, shrunk, lr, l1, l2, lr_power)
+
+
+def _ftrl(xp, scratch, var, accum, linear, grad, linear_grad, lr, l1, l2, lr_power):
+    """FTRL's update in TF's order of operations, in place; `linear_grad` (the gradient the
+    linear term sees) may be scratch(2), which this overwrites only after reading it."""
+    new_accum = xp.multiply(grad, grad, out=scratch(0))
+    new_accum += accum
+    if lr_power == -0.5:
+        root = xp.sqrt(new_accum, out=scratch(1))
+        sigma = xp.sqrt(accum, out=scratch(3))
+    else:
+        root = xp.power(new_accum, -lr_power, out=scratch(1))
+        sigma = xp.power(accum, -lr_power, out=scratch(3))
+    xp.subtract(root, sigma, out=sigma)
+    sigma /= lr
+    sigma *= var
+    xp.subtract(linear_grad, sigma, out=sigma)
+    linear += sigma
+    root /= lr                                   # the denominator: accum'^-p / lr + 2 l2
+    root += 2 * l2
+    shrunk = xp.sign(linear, out=sigma)          # (l1 sign(linear) - linear) / denominator
+    shrunk *= l1
+    shrunk -= linear
+    shrunk /= root
+    var[...] = 0                                 # TF's select: +0.0 where |linear| <= l1 (or
+    xp.copyto(var, shrunk, where=xp.abs(linear, out=root) > l1)  # NaN), whatever the sign
+    accum[...] = new_accum
+
+
+@register
 class SparseApplyAdagrad(SparseApplyOp, ApplyAdagrad):
     input_names = ("var", "accum", "lr", "grad", "indices")
 
@@ -771,3 +827,14 @@ class SparseApplyCenteredRMSProp(SparseApplyOp, ApplyCenteredRMSProp):
 @register
 class SparseApplyAdadelta(SparseApplyOp, ApplyAdadelta):
     input_names = ("var", "accum", "accum_update", "lr", "rho", "epsilon", "grad", "indices")
+
+
+@register
+class SparseApplyFtrl(SparseApplyOp, ApplyFtrl):
+    input_names = ("var", "accum", "linear", "grad", "indices", "lr", "l1", "l2", "lr_power")
+
+
+@register
+class SparseApplyFtrlV2(SparseApplyOp, ApplyFtrlV2):
+    input_names = ("var", "accum", "linear", "grad", "indices", "lr", "l1", "l2",
+                   "l2_shrinkage", "lr_power")

@@ -37,6 +37,8 @@ TESTED_ELSEWHERE = {
     "ApplyMomentum": "tests/train/test_optimizers.py",
     "ApplyAdam": "tests/train/test_optimizers.py",
     "ApplyAdagrad": "tests/train/test_optimizers.py",
+    **dict.fromkeys(("ApplyFtrl", "ApplyFtrlV2", "SparseApplyFtrl", "SparseApplyFtrlV2"),
+                    "tests/train/test_ftrl.py"),
     "ApplyKerasMomentum": "tests/train/test_optimizers.py",
     "ApplyAdagradV2": "tests/train/test_optimizers.py",
     "ApplyRMSProp": "tests/train/test_optimizers.py",

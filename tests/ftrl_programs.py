@@ -1,0 +1,43 @@
+"""FtrlOptimizer programs run by both TensorFlow (tests/record_tf_ftrl.py records them) and
+minitf (tests/train/test_ftrl.py compares): each a function of the `tf` module it runs on."""
+
+import numpy as np
+
+PROGRAMS = {  # name: FtrlOptimizer kwargs
+    "default": dict(learning_rate=0.1),
+    "l1_l2": dict(learning_rate=0.2, l1_regularization_strength=0.01,
+                  l2_regularization_strength=0.05, initial_accumulator_value=0.5),
+    "power_beta": dict(learning_rate=0.1, learning_rate_power=-0.8, beta=0.3,
+                       l1_regularization_strength=0.001),
+    "shrinkage": dict(learning_rate=0.1, l2_shrinkage_regularization_strength=0.1,
+                      l2_regularization_strength=0.01),
+}
+
+
+def program(tf, kwargs):
+    rng = np.random.RandomState(5)
+    x = rng.randn(8, 3).astype(np.float32)
+    t = rng.randn(8, 1).astype(np.float32)
+    ids = np.array([0, 2, 2, 5, 1, 2], np.int64)
+    with tf.Graph().as_default() as g:
+        w = tf.Variable(rng.randn(3, 1).astype(np.float32), name="w")
+        b = tf.Variable(0.5, name="b")
+        emb = tf.Variable(rng.randn(6, 2).astype(np.float32), name="emb")
+        loss = (tf.reduce_mean(tf.square(tf.matmul(x, w) + b - t))
+                + tf.reduce_sum(tf.square(tf.nn.embedding_lookup(emb, ids) - 1.0)))
+        opt = tf.train.FtrlOptimizer(**kwargs)
+        train = opt.minimize(loss)
+        names = {"slots": opt.get_slot_names(),
+                 "slot_ops": sorted(opt.get_slot(v, n).op.name for v in (w, b, emb)
+                                    for n in opt.get_slot_names()),
+                 "update_types": sorted(op.type for op in g.get_operations()
+                                        if op.name.startswith("Ftrl/update_")
+                                        and op.type.startswith(("Apply", "SparseApply")))}
+        with tf.Session() as s:
+            s.run(tf.global_variables_initializer())
+            losses = []
+            for _ in range(5):
+                losses.append(float(s.run([train, loss])[1]))
+            values = [a.tolist() for a in s.run([w, b, emb] + [opt.get_slot(emb, "accum"),
+                                                               opt.get_slot(emb, "linear")])]
+    return dict(names, losses=losses, values=values)
