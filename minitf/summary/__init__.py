@@ -5,7 +5,7 @@ from tensorboardX.proto.summary_pb2 import Summary
 
 from minitf.summary.summary_ops import (audio, histogram, image, merge, merge_all, scalar,
                                         tensor_summary, text)
-from minitf.summary.writer import FileWriter
+from minitf.summary.writer import FileWriter, FileWriterCache
 
 __all__ = ["scalar", "histogram", "image", "audio", "text", "tensor_summary", "merge",
-           "merge_all", "FileWriter", "Summary", "Event", "SessionLog"]
+           "merge_all", "FileWriter", "FileWriterCache", "Summary", "Event", "SessionLog"]

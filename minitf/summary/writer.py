@@ -17,7 +17,7 @@ from minitf import errors
 from minitf.framework.graph import Graph
 from minitf.framework.tensor import Tensor
 
-__all__ = ["FileWriter"]
+__all__ = ["FileWriter", "FileWriterCache"]
 
 _file_numbers = itertools.count()  # with the pid, makes event file names unique
 
@@ -116,6 +116,12 @@ class FileWriter:
         self._open()
         if graph is not None or graph_def is not None:
             self.add_graph(graph, graph_def=graph_def)
+            # TF writes the MetaGraphDef too (TensorBoard reads op attributes from it)
+            from minitf.framework.meta_graph import create_meta_graph_def
+            if graph is not None and not isinstance(graph, Graph):
+                graph, graph_def = None, graph
+            self.add_meta_graph(create_meta_graph_def(
+                graph=graph, graph_def=graph_def if graph is None else None))
 
     def _open(self):
         try:
@@ -270,3 +276,27 @@ class FileWriter:
     def __repr__(self):
         return "<tf.summary.FileWriter logdir=%r%s>" % (self._logdir,
                                                         " closed" if self._closed else "")
+
+
+class FileWriterCache:
+    """tf.summary.FileWriterCache: one FileWriter per directory for the whole process (made with
+    the default graph when first asked for), so the session hooks that write to the same
+    directory share one event file. clear() closes them all."""
+
+    _cache = {}
+    _lock = threading.RLock()
+
+    @staticmethod
+    def get(logdir):
+        with FileWriterCache._lock:
+            if logdir not in FileWriterCache._cache:
+                from minitf.framework.graph import get_default_graph
+                FileWriterCache._cache[logdir] = FileWriter(logdir, graph=get_default_graph())
+            return FileWriterCache._cache[logdir]
+
+    @staticmethod
+    def clear():
+        with FileWriterCache._lock:
+            for writer in FileWriterCache._cache.values():
+                writer.close()
+            FileWriterCache._cache = {}

@@ -250,3 +250,22 @@ def test_events_are_flushed_when_the_program_dies(tmp_path):
                             capture_output=True, text=True, timeout=60)
     assert result.returncode == 1 and "crashed" in result.stderr
     assert [e.step for e in accumulate(tmp_path).Scalars("before_crash")] == [5]
+
+
+def test_writer_made_with_a_graph_also_writes_its_meta_graph(tmp_path):
+    tf.constant(1.0, name="c")
+    with tf.summary.FileWriter(str(tmp_path), tf.get_default_graph()):
+        pass
+    acc = accumulate(tmp_path)
+    assert acc.Tags()["graph"] is True and acc.Tags()["meta_graph"] is True  # as TF's
+    assert [n.name for n in acc.MetaGraph().graph_def.node] == ["c"]
+
+
+def test_file_writer_cache_shares_one_writer_per_directory(tmp_path):
+    a = tf.summary.FileWriterCache.get(str(tmp_path))
+    assert tf.summary.FileWriterCache.get(str(tmp_path)) is a
+    tf.summary.FileWriterCache.clear()
+    assert repr(a).endswith("closed>")
+    b = tf.summary.FileWriterCache.get(str(tmp_path))
+    assert b is not a
+    tf.summary.FileWriterCache.clear()
