@@ -352,6 +352,11 @@ class Graph:
     def finalize(self):
         self._finalized = True
 
+    def _unsafe_unfinalize(self):
+        """Makes a finalized graph editable again: a MonitoredSession does this when it
+        closes, if the graph was not finalized before it (TF's private method of that name)."""
+        self._finalized = False
+
     @property
     def finalized(self):
         return self._finalized

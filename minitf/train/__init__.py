@@ -1,4 +1,5 @@
-"""tf.train: optimizers, learning-rate schedules, global step, and checkpoints."""
+"""tf.train: optimizers, learning-rate schedules, global step, checkpoints, and
+MonitoredTrainingSession with its session hooks."""
 
 from minitf.train.optimizer import Optimizer
 from minitf.train.gradient_descent import GradientDescentOptimizer
@@ -35,3 +36,14 @@ from minitf.train.queue_runner import QueueRunner, add_queue_runner, start_queue
 from minitf.train.input import (batch, batch_join, input_producer, limit_epochs,
                                 range_input_producer, shuffle_batch, shuffle_batch_join,
                                 slice_input_producer, string_input_producer)
+from minitf.train.session_run_hook import (SessionRunArgs, SessionRunContext, SessionRunHook,
+                                           SessionRunValues)
+from minitf.train.basic_session_run_hooks import (CheckpointSaverHook, CheckpointSaverListener,
+                                                  FeedFnHook, FinalOpsHook, GlobalStepWaiterHook,
+                                                  LoggingTensorHook, NanLossDuringTrainingError,
+                                                  NanTensorHook, SecondOrStepTimer,
+                                                  StepCounterHook, StopAtStepHook,
+                                                  SummarySaverHook)
+from minitf.train.monitored_session import (ChiefSessionCreator, MonitoredSession,
+                                            MonitoredTrainingSession, Scaffold, SessionCreator,
+                                            SingularMonitoredSession, WorkerSessionCreator)

@@ -490,6 +490,20 @@ class Saver:
                  {self.saver_def.filename_tensor_name: save_path})
 
 
+def _get_saver_or_default():
+    """The Saver in the default graph's SAVERS collection, or a new one over every variable
+    (allow_empty) added to it: the saver a Scaffold and the checkpoint hooks share, as TF's."""
+    savers = get_default_graph().get_collection(GraphKeys.SAVERS)
+    if savers:
+        if len(savers) > 1:
+            raise RuntimeError("More than one item in collection {}. Please indicate which one to "
+                               "use by passing it to the constructor.".format(GraphKeys.SAVERS))
+        return savers[0]
+    saver = Saver(sharded=True, allow_empty=True)
+    get_default_graph().add_to_collection(GraphKeys.SAVERS, saver)
+    return saver
+
+
 def _check_saver_def(saver_def):
     if not isinstance(saver_def, saver_pb2.SaverDef):
         raise ValueError("saver_def must be a saver_pb2.SaverDef: %r" % (saver_def,))

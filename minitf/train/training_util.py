@@ -73,3 +73,27 @@ def assert_global_step(global_step_tensor):
     shape = global_step_tensor.shape
     if shape.ndims != 0 and shape.is_fully_defined():
         raise TypeError('Existing "global_step" is not scalar: %s' % shape)
+
+
+GLOBAL_STEP_READ_KEY = "global_step_read_op_cache"
+
+
+def _get_or_create_global_step_read(graph=None):
+    """A tensor reading the global step (`global_step/add:0`, the step + 0), made
+    once per graph and cached in the 'global_step_read_op_cache' collection, as TF's hooks use;
+    None if the graph has no global step."""
+    graph = graph or get_default_graph()
+    cached = graph.get_collection(GLOBAL_STEP_READ_KEY)
+    if cached:
+        return cached[0]
+    step = get_global_step(graph)
+    if step is None:
+        return None
+    with graph.as_default(), name_scope(None), name_scope(step.op.name + "/"):
+        # TF adds 0 to `initialized_value()`; minitf adds 0 to the variable itself: its plans
+        # run this read before a train op's increment in the same run (the value the hooks
+        # expect), whereas InitializedValue forwards the variable's slot and would show the
+        # incremented value. The hooks only read it in an initialized session.
+        read = step + 0
+    graph.add_to_collection(GLOBAL_STEP_READ_KEY, read)
+    return read
