@@ -19,6 +19,7 @@ from minitf.horovod.mpi_ops import (_allreduce, allgather, broadcast, grouped_al
 from minitf.ops.control_ops import group
 from minitf.ops.constant_op import convert_to_tensor
 from minitf.train.optimizer import Optimizer as _Optimizer
+from minitf.train.session_run_hook import SessionRunHook as _SessionRunHook
 
 __all__ = ["init", "shutdown", "is_initialized", "rank", "size", "local_rank", "local_size",
            "mpi_threads_supported", "mpi_enabled", "mpi_built", "gloo_enabled", "gloo_built",
@@ -96,13 +97,14 @@ def broadcast_global_variables(root_rank):
                                root_rank)
 
 
-class BroadcastGlobalVariablesHook:
+class BroadcastGlobalVariablesHook(_SessionRunHook):
     """Horovod's hook that broadcasts the global variables from `root_rank` once the session
-    exists. minitf has no MonitoredTrainingSession, so call the two hook methods yourself:
-    `hook.begin()` after building the model, `hook.after_create_session(sess, None)` after
-    running the initializer."""
+    exists, so every rank starts from the same weights: pass it to
+    tf.train.MonitoredTrainingSession(hooks=[...]) (or call `hook.begin()` after building the
+    model and `hook.after_create_session(sess, None)` after running the initializer)."""
 
     def __init__(self, root_rank, device=""):
+        super().__init__()
         self.root_rank = root_rank
         self.device = device
         self.bcast_op = None

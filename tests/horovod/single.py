@@ -54,6 +54,22 @@ def main():
     nodes = {n.name: n.op for n in tf.get_default_graph().as_graph_def().node}
     assert nodes["HorovodAllreduce_x_0"] == "HorovodAllreduce"
     assert nodes["HorovodBroadcast_x_0"] == "HorovodBroadcast"
+
+    # BroadcastGlobalVariablesHook is a SessionRunHook: MonitoredTrainingSession runs it
+    # after initializing, as in Horovod's TF1 examples
+    hook = hvd.BroadcastGlobalVariablesHook(0)
+    assert isinstance(hook, tf.train.SessionRunHook)
+    gstep = tf.train.get_or_create_global_step()
+    train = tf.train.GradientDescentOptimizer(0.1).minimize(tf.reduce_sum(w * w),
+                                                            global_step=gstep)
+    with tf.train.MonitoredTrainingSession(hooks=[hook, tf.train.StopAtStepHook(last_step=2)],
+                                           log_step_count_steps=None) as mon:
+        assert hook.bcast_op is not None and hook.bcast_op.graph is tf.get_default_graph()
+        runs = 0
+        while not mon.should_stop():
+            mon.run(train)
+            runs += 1
+    assert runs == 2, runs
     hvd.shutdown()
     expect(ValueError, hvd.rank, "use hvd.init()")
     print("single OK")
