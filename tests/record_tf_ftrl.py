@@ -20,7 +20,7 @@ import numpy as np
 import tensorflow.compat.v1 as tf
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from ftrl_programs import PROGRAMS, program  # noqa: E402
+from optimizer_programs import PROGRAMS, program  # noqa: E402
 
 tf.disable_v2_behavior()
 

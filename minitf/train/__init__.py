@@ -9,6 +9,7 @@ from minitf.train.adagrad import AdagradOptimizer
 from minitf.train.rmsprop import RMSPropOptimizer
 from minitf.train.adadelta import AdadeltaOptimizer
 from minitf.train.ftrl import FtrlOptimizer
+from minitf.train.proximal import ProximalAdagradOptimizer, ProximalGradientDescentOptimizer
 from minitf.train.moving_averages import ExponentialMovingAverage
 from minitf.framework.graph_io import write_graph
 from minitf.summary.reader import summary_iterator

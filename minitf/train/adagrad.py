@@ -21,10 +21,7 @@ class AdagradOptimizer(Optimizer):
         self._initial_accumulator_value = initial_accumulator_value
 
     def _create_slots(self, var_list):
-        for v in var_list:
-            self._get_or_make_slot(
-                v, lambda v=v: constant(self._initial_accumulator_value, v.dtype, slot_shape(v)),
-                "accumulator", self._name)
+        accumulator_slots(self, var_list, self._initial_accumulator_value)
 
     def _prepare(self):
         self._learning_rate_tensor = self._hyper(self._learning_rate, "learning_rate")
@@ -38,3 +35,12 @@ class AdagradOptimizer(Optimizer):
         return self._fused_update(SparseApplyAdagrad(use_locking=self._use_locking), var,
                                   self.get_slot(var, "accumulator"),
                                   self._learning_rate_tensor, grad.values, grad.indices)
+
+
+def accumulator_slots(optimizer, var_list, initial_value):
+    """Adagrad's `accumulator` slot of each variable, `<var>/<optimizer name>`, starting at
+    `initial_value` (also ProximalAdagrad's)."""
+    for v in var_list:
+        optimizer._get_or_make_slot(
+            v, lambda v=v: constant(initial_value, v.dtype, slot_shape(v)), "accumulator",
+            optimizer._name)

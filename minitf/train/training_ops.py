@@ -809,6 +809,54 @@ def _ftrl(xp, scratch, var, accum, linear, grad, linear_grad, lr, l1, l2, lr_pow
 
 
 @register
+class ApplyProximalGradientDescent(ApplyOp):
+    """FOBOS with a fixed rate (TF's ApplyProximalGradientDescent): v = var - alpha delta;
+    var = sign(v) max(|v| - alpha l1, 0) / (1 + alpha l2), or v / (1 + alpha l2) without l1.
+    TF's order of operations: the same bits."""
+
+    input_names = ("var", "alpha", "l1", "l2", "delta")
+    grad_name = "delta"
+
+    def update(self, xp, scratch, var, alpha, l1, l2, delta):
+        prox = xp.multiply(delta, alpha, out=scratch(0))
+        xp.subtract(var, prox, out=prox)
+        _proximal_step(xp, scratch, var, prox, alpha, l1, 1 + l2 * alpha)
+
+
+@register
+class ApplyProximalAdagrad(ApplyOp):
+    """FOBOS with Adagrad's rate (TF's ApplyProximalAdagrad): accum += g^2, rate = lr /
+    sqrt(accum), then ApplyProximalGradientDescent's step with that rate. TF's CPU kernel takes
+    Eigen's fast rsqrt (as ApplyAdagrad): about 4% of the values differ in the last bit."""
+
+    input_names = ("var", "accum", "lr", "l1", "l2", "grad")
+    num_slots = 1
+
+    def update(self, xp, scratch, var, accum, lr, l1, l2, grad):
+        accum += xp.multiply(grad, grad, out=scratch(0))
+        rate = xp.sqrt(accum, out=scratch(1))
+        xp.divide(1, rate, out=rate)
+        rate *= lr
+        prox = xp.multiply(grad, rate, out=scratch(0))
+        xp.subtract(var, prox, out=prox)
+        denominator = xp.multiply(rate, l2, out=scratch(2))
+        denominator += 1
+        _proximal_step(xp, scratch, var, prox, rate, l1, denominator)
+
+
+def _proximal_step(xp, scratch, var, prox, rate, l1, denominator):
+    """var = sign(prox) max(|prox| - rate l1, 0) / denominator (prox / denominator when l1 is
+    0), in TF's order; `prox` is scratch(0), overwritten."""
+    if l1 > 0:
+        shrunk = xp.multiply(rate, l1, out=scratch(3))
+        xp.subtract(xp.abs(prox, out=scratch(4)), shrunk, out=shrunk)
+        xp.maximum(shrunk, 0, out=shrunk)
+        xp.sign(prox, out=prox)
+        prox *= shrunk
+    xp.divide(prox, denominator, out=var)
+
+
+@register
 class SparseApplyAdagrad(SparseApplyOp, ApplyAdagrad):
     input_names = ("var", "accum", "lr", "grad", "indices")
 
@@ -827,6 +875,17 @@ class SparseApplyCenteredRMSProp(SparseApplyOp, ApplyCenteredRMSProp):
 @register
 class SparseApplyAdadelta(SparseApplyOp, ApplyAdadelta):
     input_names = ("var", "accum", "accum_update", "lr", "rho", "epsilon", "grad", "indices")
+
+
+@register
+class SparseApplyProximalGradientDescent(SparseApplyOp, ApplyProximalGradientDescent):
+    input_names = ("var", "alpha", "l1", "l2", "grad", "indices")
+    grad_name = "grad"
+
+
+@register
+class SparseApplyProximalAdagrad(SparseApplyOp, ApplyProximalAdagrad):
+    input_names = ("var", "accum", "lr", "l1", "l2", "grad", "indices")
 
 
 @register

@@ -12,7 +12,7 @@ import pytest
 import minitf as tf
 from minitf.train.optimizer import Optimizer
 from minitf.train.training_ops import ApplyFtrl, ApplyFtrlV2
-from tests.ftrl_programs import PROGRAMS, program
+from tests.optimizer_programs import PROGRAMS, program
 from tests.train.test_optimizers import _exact_inputs, _sha256
 
 with open(os.path.join(os.path.dirname(__file__), "..", "fixtures", "tf_ftrl.json")) as f:

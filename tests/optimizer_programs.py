@@ -1,5 +1,7 @@
-"""FtrlOptimizer programs run by both TensorFlow (tests/record_tf_ftrl.py records them) and
-minitf (tests/train/test_ftrl.py compares): each a function of the `tf` module it runs on."""
+"""Optimizer programs run by both TensorFlow (tests/record_tf_ftrl.py and
+tests/record_tf_proximal.py record them) and minitf (tests/train/test_ftrl.py and
+test_proximal.py compare): a small regression plus an embedding looked up with repeated ids
+(so the sparse update runs), trained five steps, as a function of the `tf` module."""
 
 import numpy as np
 
@@ -14,7 +16,19 @@ PROGRAMS = {  # name: FtrlOptimizer kwargs
 }
 
 
-def program(tf, kwargs):
+PROXIMAL_PROGRAMS = {  # name: (optimizer, kwargs)
+    "pgd": ("ProximalGradientDescentOptimizer", dict(learning_rate=0.1)),
+    "pgd_l1_l2": ("ProximalGradientDescentOptimizer",
+                  dict(learning_rate=0.1, l1_regularization_strength=0.05,
+                       l2_regularization_strength=0.1)),
+    "padagrad": ("ProximalAdagradOptimizer", dict(learning_rate=0.3)),
+    "padagrad_l1_l2": ("ProximalAdagradOptimizer",
+                       dict(learning_rate=0.3, initial_accumulator_value=0.5,
+                            l1_regularization_strength=0.05, l2_regularization_strength=0.1)),
+}
+
+
+def program(tf, kwargs, optimizer="FtrlOptimizer"):
     rng = np.random.RandomState(5)
     x = rng.randn(8, 3).astype(np.float32)
     t = rng.randn(8, 1).astype(np.float32)
@@ -25,19 +39,19 @@ def program(tf, kwargs):
         emb = tf.Variable(rng.randn(6, 2).astype(np.float32), name="emb")
         loss = (tf.reduce_mean(tf.square(tf.matmul(x, w) + b - t))
                 + tf.reduce_sum(tf.square(tf.nn.embedding_lookup(emb, ids) - 1.0)))
-        opt = tf.train.FtrlOptimizer(**kwargs)
+        opt = getattr(tf.train, optimizer)(**kwargs)
         train = opt.minimize(loss)
         names = {"slots": opt.get_slot_names(),
                  "slot_ops": sorted(opt.get_slot(v, n).op.name for v in (w, b, emb)
                                     for n in opt.get_slot_names()),
                  "update_types": sorted(op.type for op in g.get_operations()
-                                        if op.name.startswith("Ftrl/update_")
+                                        if op.name.startswith(opt.get_name() + "/update_")
                                         and op.type.startswith(("Apply", "SparseApply")))}
         with tf.Session() as s:
             s.run(tf.global_variables_initializer())
             losses = []
             for _ in range(5):
                 losses.append(float(s.run([train, loss])[1]))
-            values = [a.tolist() for a in s.run([w, b, emb] + [opt.get_slot(emb, "accum"),
-                                                               opt.get_slot(emb, "linear")])]
+            values = [a.tolist() for a in s.run(
+                [w, b, emb] + [opt.get_slot(emb, n) for n in opt.get_slot_names()])]
     return dict(names, losses=losses, values=values)
