@@ -5,10 +5,11 @@
 # tensorboardX as a wheel. Here, once, in the repo root (/.whl/ is in .gitignore):
 #   python3 -m pip download --no-deps --only-binary=:all: --python-version 3.12 -d .whl tensorboardX
 # then call the device tool with: command="bash benchmarks/gpu_check.sh", carry=[".whl"],
-# timeout_s=480. Logs come back in $OUT; stages can be chosen: STAGES="gpu bench suite mpi".
+# timeout_s=540 (about 6 minutes of work). Logs come back in $OUT; stages can be chosen:
+# STAGES="bench gpu suite mpi" (each with its limit: BENCH_S, GPU_S, SUITE_S, MPI_S).
 set -u
 OUT=${OUT:-/tmp/out}; mkdir -p "$OUT"
-STAGES=${STAGES:-"gpu bench suite mpi"}
+STAGES=${STAGES:-"bench gpu suite mpi"}  # the figures first: they are what a session most needs
 # (into the machine's Python itself: the tests' own subprocesses and MPI ranks import it too)
 python3 -m pip install -q --no-index --no-deps --no-compile .whl/*.whl && export PYTHONPATH=$PWD \
   || exit 1
