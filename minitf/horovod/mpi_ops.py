@@ -90,6 +90,9 @@ class HorovodGroupedAllreduce(OpDef):
 
     def bind(self, ctx, op):
         step = basics.FusedAllreduce(op.name, self.postscale).step
+        if len(op.outputs) == 1:  # a one-output kernel returns its array, not a 1-tuple (a
+            fused = step          # model of one variable under DistributedOptimizer)
+            step = lambda x: fused(x)[0]  # noqa: E731
         if _on_host(op):
             return step  # the kernel itself: a layer less in every training step
         return _host_kernel(op, lambda name, *xs: step(*xs))

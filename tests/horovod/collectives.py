@@ -29,6 +29,8 @@ def main():
                 checks.append(("allgather", dtype, shape, x, hvd.allgather(x)))
     grouped_in = [tf.placeholder("float32", s) for s in ((3,), (2, 2), ())]
     grouped = hvd.grouped_allreduce(grouped_in)
+    lone_in = tf.placeholder("float32", (2, 3))  # a group of one (a one-variable model's)
+    lone_group = hvd.grouped_allreduce([lone_in])
     fp16_in = tf.placeholder("float32", (1000,))
     fp16_out = hvd.allreduce(fp16_in, compression=hvd.Compression.fp16)
     ragged = tf.placeholder("float64", (None, 2))
@@ -76,6 +78,10 @@ def main():
             want = sum(value(k, grouped_in[i].shape.as_list(), "float32").astype("float64")
                        for k in range(n)) / n
             np.testing.assert_allclose(g, want, rtol=1e-6, atol=1e-6)
+        lone_got = sess.run(lone_group, {lone_in: value(r, (2, 3), "float32")})
+        assert len(lone_got) == 1 and lone_got[0].shape == (2, 3)
+        np.testing.assert_allclose(lone_got[0], sum(value(k, (2, 3), "float32").astype(
+            "float64") for k in range(n)) / n, rtol=1e-6, atol=1e-6)
 
         base = np.linspace(-3, 3, 1000).astype("float32")
         got16 = sess.run(fp16_out, {fp16_in: base * (r + 1)})

@@ -10,6 +10,7 @@ import time
 
 import pytest
 
+import minitf as tf
 import minitf.horovod as hvd
 from minitf.horovod import basics, launch
 
@@ -86,6 +87,17 @@ def test_data_parallel_training_equals_one_process_on_the_global_batch(ranks, tm
     # only rank 0 wrote the checkpoint: one data file, one index, one state file
     assert sorted(os.listdir(tmp_path)) == ["checkpoint", "model.data-00000-of-00001",
                                             "model.index", "model.meta"]
+
+
+@needs_mpi
+def test_monitored_training_session_with_the_broadcast_hook(tmp_path):
+    status, out, err, _ = job(2, "monitored.py", str(tmp_path))
+    assert status == 0, err
+    weights = re.findall(r"monitored OK on rank (\d): (\[.*?\])", out)
+    assert sorted(r for r, _ in weights) == ["0", "1"]
+    assert weights[0][1] == weights[1][1]  # the same bits on both ranks
+    # rank 0 alone checkpointed: at the start and at the last step
+    assert tf.train.latest_checkpoint(str(tmp_path)).endswith("model.ckpt-150")
 
 
 @pytest.mark.skipif(sys.platform == "win32", reason="pipes' unread bytes: a POSIX ioctl")
