@@ -10,10 +10,9 @@ import numpy as np
 import pytest
 
 import minitf as tf
-from minitf.train.optimizer import Optimizer
 from minitf.train.training_ops import ApplyFtrl, ApplyFtrlV2
 from tests.optimizer_programs import PROGRAMS, program
-from tests.train.test_optimizers import _exact_inputs, _sha256
+from tests.train.test_optimizers import _exact_inputs, _sha256, apply_once
 
 with open(os.path.join(os.path.dirname(__file__), "..", "fixtures", "tf_ftrl.json")) as f:
     RECORDED = json.load(f)
@@ -30,18 +29,10 @@ KERNELS = {  # as tests/record_tf_ftrl.py: (lr, l1, l2, l2_shrinkage or None, lr
 def one_update(lr, l1, l2, shrink, power):
     var, a, b, grad = _exact_inputs()
     f = np.float32
-    with tf.Graph().as_default():
-        states = [tf.Variable(var), tf.Variable(b + f(0.1)), tf.Variable(a)]
-        if shrink is None:
-            op = Optimizer._fused_update(ApplyFtrl(), *states, grad, f(lr), f(l1), f(l2),
-                                         f(power))
-        else:
-            op = Optimizer._fused_update(ApplyFtrlV2(), *states, grad, f(lr), f(l1), f(l2),
-                                         f(shrink), f(power))
-        with tf.Session() as sess:
-            sess.run(tf.global_variables_initializer())
-            sess.run(op)
-            return sess.run(states)
+    states = [var, b + f(0.1), a]
+    if shrink is None:
+        return apply_once(ApplyFtrl(), states, grad, f(lr), f(l1), f(l2), f(power))
+    return apply_once(ApplyFtrlV2(), states, grad, f(lr), f(l1), f(l2), f(shrink), f(power))
 
 
 @pytest.mark.parametrize("name", sorted(KERNELS))

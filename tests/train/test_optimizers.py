@@ -798,6 +798,18 @@ def _exact_inputs(n=4096):
     return var, a, np.abs(b), grad
 
 
+def apply_once(opdef, states, *inputs):
+    """The variable and slot values (`states`, in the op's order) after one `opdef` update
+    with the other `inputs` (in the op's order after the states)."""
+    with tf.Graph().as_default():
+        variables = [tf.Variable(x) for x in states]
+        op = Optimizer._fused_update(opdef, *variables, *inputs)
+        with tf.Session() as sess:
+            sess.run(tf.global_variables_initializer())
+            sess.run(op)
+            return sess.run(variables)
+
+
 def _adam_in_numpy(nesterov, tf_order=True):
     """TF's ApplyAdam kernel in float32 numpy: alpha = lr sqrt(1 - beta2^t) / (1 - beta1^t);
     m += (g - m)(1 - beta1); v += (g^2 - v)(1 - beta2); var -= (m' alpha) / (sqrt(v) + eps),

@@ -11,10 +11,9 @@ import numpy as np
 import pytest
 
 import minitf as tf
-from minitf.train.optimizer import Optimizer
 from minitf.train.training_ops import ApplyProximalAdagrad, ApplyProximalGradientDescent
 from tests.optimizer_programs import PROXIMAL_PROGRAMS, program
-from tests.train.test_optimizers import _exact_inputs, _sha256
+from tests.train.test_optimizers import _exact_inputs, _sha256, apply_once
 
 with open(os.path.join(os.path.dirname(__file__), "..", "fixtures", "tf_proximal.json")) as f:
     RECORDED = json.load(f)
@@ -30,19 +29,9 @@ KERNELS = {  # as tests/record_tf_proximal.py: (op, lr, l1, l2)
 def one_update(kind, lr, l1, l2):
     var, _, b, grad = _exact_inputs()
     f = np.float32
-    with tf.Graph().as_default():
-        states = [tf.Variable(var)]
-        if kind == "ProximalGradientDescent":
-            op = Optimizer._fused_update(ApplyProximalGradientDescent(), *states, f(lr), f(l1),
-                                         f(l2), grad)
-        else:
-            states.append(tf.Variable(b + f(0.1)))
-            op = Optimizer._fused_update(ApplyProximalAdagrad(), *states, f(lr), f(l1), f(l2),
-                                         grad)
-        with tf.Session() as sess:
-            sess.run(tf.global_variables_initializer())
-            sess.run(op)
-            return sess.run(states)
+    if kind == "ProximalGradientDescent":
+        return apply_once(ApplyProximalGradientDescent(), [var], f(lr), f(l1), f(l2), grad)
+    return apply_once(ApplyProximalAdagrad(), [var, b + f(0.1)], f(lr), f(l1), f(l2), grad)
 
 
 @pytest.mark.parametrize("name", sorted(KERNELS))
