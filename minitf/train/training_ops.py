@@ -63,19 +63,12 @@ class ApplyOp(OpDef):
         store = ctx.variables
         refs = [variable_storage(ctx, op, i) for i in self.ref_inputs]
         grad_at = self.input_names.index(self.grad_name) - len(self.ref_inputs)  # among values
-        update = self.update
+        update = _fused_or_plain_update(self, xp, len(refs))
         scratch = _Scratch(xp)
         size = op.inputs[0].shape.num_elements()
         split = kernel_splitter(ctx, xp) if (size or 0) >= 2 * self.SPLIT_MIN_ELEMENTS else None
 
         read = store.__getitem__
-        kernel = _fused_kernel(self, xp)
-        if kernel is not None:
-            def update(xp, scratch, *arrays):
-                states, values = arrays[:len(refs)], arrays[len(refs):]
-                if states[0].dtype.kind != "f" or states[0].dtype.itemsize < 4:
-                    return self.update(xp, scratch, *arrays)
-                kernel(*values, *states)
 
         def apply(*values):
             try:
@@ -244,12 +237,22 @@ def _fused_kernels(opdef_type, source, xp):
     return backend.elementwise_kernel(xp, *source, "minitf_" + opdef_type.lower())
 
 
-def _fused_kernel(opdef, xp):
-    """The op's fused GPU kernel on `xp` (one per formula and module, compiled once), or None."""
+def _fused_or_plain_update(opdef, xp, n_states):
+    """`opdef.update`, or on a GPU a function of the same arguments calling its fused kernel
+    (one per formula and module, compiled once) for float32 and float64 variables."""
     source = opdef.fused()
     if source is None or xp.__name__ == "numpy":
-        return None
-    return _fused_kernels(opdef.type_name, source, xp)
+        return opdef.update
+    kernel = _fused_kernels(opdef.type_name, source, xp)
+    if kernel is None:
+        return opdef.update
+
+    def update(xp, scratch, *arrays):
+        states, values = arrays[:n_states], arrays[n_states:]
+        if states[0].dtype.kind != "f" or states[0].dtype.itemsize < 4:
+            return opdef.update(xp, scratch, *arrays)
+        kernel(*values, *states)
+    return update
 
 
 class _Scratch:
