@@ -154,6 +154,17 @@ def outer_of(t):
     return graph.outer_of(t) if isinstance(graph, FuncGraph) else None
 
 
+def captured_origin(op):
+    """The op of the outermost graph whose output `op` (a captured placeholder of a branch or
+    loop body, nested to any depth) stands for; `op` itself when it is not a capture. Ops using
+    a variable or a resource (a queue, a reader) find its owner through this."""
+    outer = outer_of(op.outputs[0]) if op.outputs else None
+    while outer is not None:
+        op = outer.op
+        outer = outer_of(op.outputs[0])
+    return op
+
+
 def function_graphs(ops):
     """The graphs of the Functions `ops` call (through their OpDefs' fields), and of the
     Functions their ops call, each once, outermost first."""

@@ -6,6 +6,7 @@ take that handle as a reference input and find the resource with `resource_of`."
 import numpy
 
 from minitf import dtypes
+from minitf.framework.func_graph import captured_origin
 from minitf.framework.registry import OpDef
 from minitf.framework.shapes import TensorShape
 from minitf.framework.tensor import TensorSpec
@@ -31,5 +32,7 @@ class ResourceOp(OpDef):
 
 
 def resource_of(ctx, handle_op):
-    """The resource `handle_op` (a ResourceOp) made in the session `ctx`, made now if new."""
+    """The resource `handle_op` (a ResourceOp, or a branch's or loop body's capture of one)
+    made in the session `ctx`, made now if new."""
+    handle_op = captured_origin(handle_op)
     return ctx.resource(handle_op, lambda: handle_op.opdef.create(ctx, handle_op))

@@ -5,6 +5,7 @@ the Session, keyed by its VariableV2 op."""
 import numpy as np
 
 from minitf import dtypes, errors
+from minitf.framework.func_graph import captured_origin
 from minitf.framework.graph import get_default_graph, name_scope
 from minitf.framework.registry import OpDef, TFSignature, register
 from minitf.framework.shapes import TensorShape, format_dims
@@ -50,8 +51,8 @@ def variable_storage(ctx, op, ref_index=0):
     while True:
         if ref.opdef.is_identity:  # a ref passed through tf.identity still names the variable
             ref = ref.inputs[0].op
-        elif hasattr(ref.graph, "outer_of") and ref.graph.outer_of(ref.outputs[0]) is not None:
-            ref = ref.graph.outer_of(ref.outputs[0]).op  # captured by a branch or loop body
+        elif captured_origin(ref) is not ref:  # captured by a branch or loop body
+            ref = captured_origin(ref)
         else:
             break
     if not ref.opdef.is_variable:
