@@ -1,18 +1,22 @@
 """TF1's queue-based input functions: string_input_producer, input_producer,
 range_input_producer, slice_input_producer, limit_epochs, batch and shuffle_batch (and their
-_join forms). Each builds a queue, the ops that fill it, and a QueueRunner in the graph's
+_join and maybe_ forms). Each builds a queue, the ops that fill it, and a QueueRunner in the graph's
 QUEUE_RUNNERS collection; tf.train.start_queue_runners starts the threads."""
 
 from minitf import dtypes
 from minitf.framework.graph import GraphKeys, control_dependencies, name_scope
 from minitf.framework.shapes import TensorShape
 from minitf.framework.tensor import Tensor
-from minitf.ops import array_ops, data_flow_ops, math_ops, random_ops, variables
+from minitf.framework.tensor_util import constant_value
+from minitf.ops import (array_ops, control_flow_ops, control_ops, data_flow_ops, math_ops,
+                        random_ops, variables)
 from minitf.ops.constant_op import constant, convert_to_tensor
+from minitf.ops.gather_scatter import boolean_mask
 from minitf.train.queue_runner import QueueRunner, add_queue_runner
 
 __all__ = ["limit_epochs", "input_producer", "string_input_producer", "range_input_producer",
-           "slice_input_producer", "batch", "shuffle_batch", "batch_join", "shuffle_batch_join"]
+           "slice_input_producer", "batch", "shuffle_batch", "batch_join", "shuffle_batch_join",
+           "maybe_batch", "maybe_shuffle_batch", "maybe_batch_join", "maybe_shuffle_batch_join"]
 
 
 def _fill_summary(queue, tag, capacity, keep=0):
@@ -113,7 +117,9 @@ def _flatten(tensors):
         keys = sorted(tensors)
         return [tensors[k] for k in keys], lambda out: dict(zip(keys, out))
     if isinstance(tensors, (list, tuple)):
-        return list(tensors), lambda out: list(out)
+        # As TF1: a list of one tensor gives its batch as a tensor, not a list of one (real
+        # programs write `images = tf.train.batch([image], 32)` and use `images` as a tensor)
+        return list(tensors), lambda out: out[0] if len(out) == 1 else list(out)
     return [tensors], lambda out: out[0]
 
 
@@ -129,12 +135,39 @@ def _shapes(tensors, shapes, enqueue_many):
     return out
 
 
+def _checked_keep_input(keep_input, enqueue_many):
+    keep_input = convert_to_tensor(keep_input, dtype=dtypes.bool)
+    ndims = keep_input.shape.ndims
+    if ndims is None:
+        raise ValueError("`keep_input` dimensions must be known at graph construction.")
+    if ndims == 1 and not enqueue_many:
+        raise ValueError("`keep_input` cannot be a vector when `enqueue_many=False`.")
+    if ndims > 1:
+        raise ValueError("`keep_input` must be 0 or 1 dimensions.")
+    return keep_input
+
+
+def _enqueue_op(queue, tensors, enqueue_many, keep_input):
+    """The op enqueueing `tensors` (a batch of them with `enqueue_many`) where `keep_input` is
+    true: a vector picks the batch's elements to keep; a scalar known when the graph is built
+    picks the op there (what tf.train.batch builds), any other scalar through tf.cond."""
+    enqueue = queue.enqueue_many if enqueue_many else queue.enqueue
+    if keep_input.shape.ndims == 1:
+        return enqueue([boolean_mask(t, keep_input) for t in tensors])
+    keep = constant_value(keep_input)
+    if keep is not None:
+        return enqueue(tensors) if keep else control_ops.no_op()
+    return control_flow_ops.cond(keep_input, lambda: enqueue(tensors), control_ops.no_op)
+
+
 def _batch(tensor_lists, batch_size, capacity, enqueue_many, shapes, dynamic_pad,
            allow_smaller_final_batch, shared_name, name, shuffle=False, min_after_dequeue=0,
-           seed=None, num_threads=1):
+           seed=None, num_threads=1, keep_input=True, join=False):
     first = tensor_lists[0]
     flat, pack = _flatten(first)
-    with name_scope(name, "shuffle_batch" if shuffle else "batch", flat) as scope:
+    default_name = ("shuffle_batch" if shuffle else "batch") + ("_join" if join else "")
+    with name_scope(name, default_name, flat + [keep_input]) as scope:
+        keep_input = _checked_keep_input(keep_input, enqueue_many)
         lists = [[convert_to_tensor(t) for t in _flatten(tl)[0]] for tl in tensor_lists]
         types = [t.dtype for t in lists[0]]
         element_shapes = _shapes(lists[0], shapes, enqueue_many)
@@ -148,8 +181,7 @@ def _batch(tensor_lists, batch_size, capacity, enqueue_many, shapes, dynamic_pad
         else:
             queue = data_flow_ops.FIFOQueue(capacity, types, element_shapes,
                                             shared_name=shared_name)
-        enqueue = queue.enqueue_many if enqueue_many else queue.enqueue
-        ops = [enqueue(tl) for tl in lists]
+        ops = [_enqueue_op(queue, tl, enqueue_many, keep_input) for tl in lists]
         if len(ops) == 1:
             ops = ops * num_threads  # as TF1: one op, run by several threads
         add_queue_runner(QueueRunner(queue, ops))
@@ -177,7 +209,7 @@ def batch_join(tensors_list, batch_size, capacity=32, enqueue_many=False, shapes
     """tf.train.batch_join: like batch, with one enqueueing thread per entry of
     `tensors_list`."""
     return _batch(list(tensors_list), batch_size, capacity, enqueue_many, shapes, dynamic_pad,
-                  allow_smaller_final_batch, shared_name, name)
+                  allow_smaller_final_batch, shared_name, name, join=True)
 
 
 def shuffle_batch(tensors, batch_size, capacity, min_after_dequeue, num_threads=1, seed=None,
@@ -197,4 +229,43 @@ def shuffle_batch_join(tensors_list, batch_size, capacity, min_after_dequeue, se
     `tensors_list`."""
     return _batch(list(tensors_list), batch_size, capacity, enqueue_many, shapes, False,
                   allow_smaller_final_batch, shared_name, name, shuffle=True,
-                  min_after_dequeue=min_after_dequeue, seed=seed)
+                  min_after_dequeue=min_after_dequeue, seed=seed, join=True)
+
+
+def maybe_batch(tensors, keep_input, batch_size, num_threads=1, capacity=32, enqueue_many=False,
+                shapes=None, dynamic_pad=False, allow_smaller_final_batch=False,
+                shared_name=None, name=None):
+    """tf.train.maybe_batch: tf.train.batch of only the elements for which `keep_input` (a
+    bool scalar, or with `enqueue_many` a vector over the batch) is true."""
+    return _batch([tensors], batch_size, capacity, enqueue_many, shapes, dynamic_pad,
+                  allow_smaller_final_batch, shared_name, name, num_threads=num_threads,
+                  keep_input=keep_input)
+
+
+def maybe_batch_join(tensors_list, keep_input, batch_size, capacity=32, enqueue_many=False,
+                     shapes=None, dynamic_pad=False, allow_smaller_final_batch=False,
+                     shared_name=None, name=None):
+    """tf.train.maybe_batch_join: batch_join keeping only what `keep_input` selects."""
+    return _batch(list(tensors_list), batch_size, capacity, enqueue_many, shapes, dynamic_pad,
+                  allow_smaller_final_batch, shared_name, name, keep_input=keep_input, join=True)
+
+
+def maybe_shuffle_batch(tensors, batch_size, capacity, min_after_dequeue, keep_input,
+                        num_threads=1, seed=None, enqueue_many=False, shapes=None,
+                        allow_smaller_final_batch=False, shared_name=None, name=None):
+    """tf.train.maybe_shuffle_batch: shuffle_batch keeping only what `keep_input` selects."""
+    return _batch([tensors], batch_size, capacity, enqueue_many, shapes, False,
+                  allow_smaller_final_batch, shared_name, name, shuffle=True,
+                  min_after_dequeue=min_after_dequeue, seed=seed, num_threads=num_threads,
+                  keep_input=keep_input)
+
+
+def maybe_shuffle_batch_join(tensors_list, batch_size, capacity, min_after_dequeue, keep_input,
+                             seed=None, enqueue_many=False, shapes=None,
+                             allow_smaller_final_batch=False, shared_name=None, name=None):
+    """tf.train.maybe_shuffle_batch_join: shuffle_batch_join keeping only what `keep_input`
+    selects."""
+    return _batch(list(tensors_list), batch_size, capacity, enqueue_many, shapes, False,
+                  allow_smaller_final_batch, shared_name, name, shuffle=True,
+                  min_after_dequeue=min_after_dequeue, seed=seed, keep_input=keep_input,
+                  join=True)
