@@ -335,3 +335,17 @@ def test_closing_the_session_ends_queue_runner_threads_without_a_coordinator():
 def test_start_queue_runners_needs_a_session():
     with pytest.raises(ValueError, match="No default session"):
         tf.train.start_queue_runners()
+
+
+def test_a_queue_used_inside_a_cond_branch_and_a_while_body():
+    q = tf.FIFOQueue(10, [tf.int32], shapes=[[]])
+    keep, x = tf.placeholder(tf.bool, []), tf.placeholder(tf.int32, [])
+    maybe_enqueue = tf.cond(keep, lambda: q.enqueue([x]), tf.no_op)
+    # a loop draining three elements, summing them
+    _, total = tf.while_loop(lambda i, s: i < 3, lambda i, s: (i + 1, s + q.dequeue()), [0, 0])
+    with tf.Session() as sess:
+        for i in range(8):
+            sess.run(maybe_enqueue, {keep: i % 2 == 0, x: i})
+        assert sess.run(q.size()) == 4
+        assert sess.run(total) == 0 + 2 + 4
+        assert sess.run(q.dequeue()) == 6
