@@ -26,6 +26,7 @@ from minitf.train.saver import Saver, export_meta_graph, import_meta_graph
 from minitf.train.checkpoint_reader import (NewCheckpointReader, list_variables, load_checkpoint,
                                             load_variable)
 from minitf.train.checkpoint_state import (checkpoint_exists, checkpoints_iterator,
+                                           generate_checkpoint_state_proto,
                                            get_checkpoint_mtimes, get_checkpoint_state,
                                            latest_checkpoint, remove_checkpoint,
                                            update_checkpoint_state)

@@ -22,7 +22,7 @@ from minitf.protos.checkpoint_state_pb2 import CheckpointState
 from minitf.protos.saver_pb2 import SaverDef
 from minitf.train import bundle
 
-__all__ = ["CheckpointState", "update_checkpoint_state", "get_checkpoint_state",
+__all__ = ["CheckpointState", "generate_checkpoint_state_proto", "update_checkpoint_state", "get_checkpoint_state",
            "latest_checkpoint", "checkpoint_exists", "remove_checkpoint", "get_checkpoint_mtimes",
            "checkpoints_iterator"]
 
@@ -39,25 +39,18 @@ def _relative_to(path, directory):
     return os.path.relpath(path, directory) if os.path.isabs(path) else path
 
 
-def update_checkpoint_state(save_dir, model_checkpoint_path, all_model_checkpoint_paths=None,
-                            latest_filename=None, all_model_checkpoint_timestamps=None,
-                            last_preserved_timestamp=None, save_relative_paths=False):
-    """Atomically rewrites `<save_dir>/checkpoint` (or `latest_filename`) to name
-    `model_checkpoint_path` as the latest checkpoint.
-
-    `all_model_checkpoint_paths` lists the kept checkpoints, oldest first; the latest is
-    appended when it is not already last. With `save_relative_paths`, absolute paths are
-    written relative to `save_dir`. As in TF, when `save_dir` itself is relative, relative
-    paths (taken to include `save_dir`, as a Saver's prefixes do) are rewritten relative to
-    it. Timestamps (seconds since the epoch), when given, must match the paths one to one.
-    Raises RuntimeError when the latest checkpoint path is the state file itself.
-    """
+def generate_checkpoint_state_proto(save_dir, model_checkpoint_path,
+                                    all_model_checkpoint_paths=None,
+                                    all_model_checkpoint_timestamps=None,
+                                    last_preserved_timestamp=None):
+    """tf.train.generate_checkpoint_state_proto: the CheckpointState that
+    update_checkpoint_state writes. The latest path is appended to the kept ones when it is
+    not already last; when `save_dir` is relative, relative paths (which then include it, as
+    a Saver's prefixes do) are rewritten relative to it. Timestamps (seconds since the epoch),
+    when given, must match the paths one to one (ValueError)."""
     save_dir = os.fspath(save_dir)
     model_checkpoint_path = os.fspath(model_checkpoint_path)
     paths = [os.fspath(p) for p in (all_model_checkpoint_paths or [])]
-    if save_relative_paths:
-        model_checkpoint_path = _relative_to(model_checkpoint_path, save_dir)
-        paths = [_relative_to(p, save_dir) for p in paths]
     if not paths or paths[-1] != model_checkpoint_path:
         paths.append(model_checkpoint_path)
     if all_model_checkpoint_timestamps and len(all_model_checkpoint_timestamps) != len(paths):
@@ -69,11 +62,32 @@ def update_checkpoint_state(save_dir, model_checkpoint_path, all_model_checkpoin
         if not os.path.isabs(model_checkpoint_path):
             model_checkpoint_path = os.path.relpath(model_checkpoint_path, save_dir)
         paths = [p if os.path.isabs(p) else os.path.relpath(p, save_dir) for p in paths]
+    return CheckpointState(model_checkpoint_path=model_checkpoint_path,
+                           all_model_checkpoint_paths=paths,
+                           all_model_checkpoint_timestamps=all_model_checkpoint_timestamps or [],
+                           last_preserved_timestamp=last_preserved_timestamp or 0.0)
 
-    state = CheckpointState(model_checkpoint_path=model_checkpoint_path,
-                            all_model_checkpoint_paths=paths,
-                            all_model_checkpoint_timestamps=all_model_checkpoint_timestamps or [],
-                            last_preserved_timestamp=last_preserved_timestamp or 0.0)
+
+def update_checkpoint_state(save_dir, model_checkpoint_path, all_model_checkpoint_paths=None,
+                            latest_filename=None, all_model_checkpoint_timestamps=None,
+                            last_preserved_timestamp=None, save_relative_paths=False):
+    """Atomically rewrites `<save_dir>/checkpoint` (or `latest_filename`) to name
+    `model_checkpoint_path` as the latest checkpoint.
+
+    `all_model_checkpoint_paths` lists the kept checkpoints, oldest first; the state is
+    generate_checkpoint_state_proto's. With `save_relative_paths`, absolute paths are written
+    relative to `save_dir`. Raises RuntimeError when the latest checkpoint path is the state
+    file itself.
+    """
+    save_dir = os.fspath(save_dir)
+    model_checkpoint_path = os.fspath(model_checkpoint_path)
+    paths = [os.fspath(p) for p in (all_model_checkpoint_paths or [])]
+    if save_relative_paths:
+        model_checkpoint_path = _relative_to(model_checkpoint_path, save_dir)
+        paths = [_relative_to(p, save_dir) for p in paths]
+    state = generate_checkpoint_state_proto(save_dir, model_checkpoint_path, paths,
+                                            all_model_checkpoint_timestamps,
+                                            last_preserved_timestamp)
     filename = _state_filename(save_dir, latest_filename)
     if filename == state.model_checkpoint_path:
         raise RuntimeError("Save path '%s' conflicts with path used for checkpoint state.  "
