@@ -43,6 +43,8 @@ NAMESPACES = [
     ("tf.data.experimental", tf.data.experimental, ""),
     ("minitf.horovod", horovod, "Data-parallel training on MPI with Horovod's API "
                                 "(docs/distributed.md)."),
+    ("tf.image", tf.image, "Resizing, flips, crops and pads, colour and brightness, augmentation "
+                           "and image quality (see cnn.md, \"tf.image\")."),
     ("tf.io", tf.io, "TFRecord files, Example parsing, CSV and raw bytes (TF 1.13+ names)."),
     ("tf.python_io", tf.python_io, "TFRecord files (TF1 names)."),
     ("tf.keras", tf.keras, "Keras 2 on the minitf graph: Model, Sequential, Input (docs/keras.md)."),

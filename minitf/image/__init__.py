@@ -1,6 +1,14 @@
-"""tf.image: resizing, flips, standardization, crops, pads and dtype conversion."""
+"""tf.image: resizing, flips, standardization, crops, pads, dtype conversion, and the
+augmentation, colour and quality functions of minitf/ops/image_adjust.py."""
 
+from minitf.ops import image_adjust as _image_adjust
 from minitf.ops import image_ops as _image_ops
+from minitf.ops.image_adjust import *  # noqa: F401,F403
 from minitf.ops.image_ops import *  # noqa: F401,F403
 
-__all__ = list(_image_ops.__all__)
+# TF1's second names for the same functions.
+resize_with_crop_or_pad = _image_adjust.resize_image_with_crop_or_pad
+transpose = _image_adjust.transpose_image
+
+__all__ = (list(_image_ops.__all__) + list(_image_adjust.__all__)
+           + ["resize_with_crop_or_pad", "transpose"])

@@ -435,13 +435,13 @@ def convert_image_dtype(image, dtype, saturate=False, name=None):
     dtype = dtypes.as_dtype(dtype)
     if not (dtype.is_floating or dtype.is_integer):
         raise AttributeError("dtype must be either floating point or integer")
+    image = convert_to_tensor(image, name="image")
+    src = image.dtype
+    if not (src.is_floating or src.is_integer):
+        raise AttributeError("image dtype must be either floating point or integer")
+    if src is dtype:  # outside the scope, as TF: 'Identity' unless named
+        return identity(image, name=name)
     with name_scope(name, "convert_image", [image]) as scope:
-        image = convert_to_tensor(image, name="image")
-        src = image.dtype
-        if not (src.is_floating or src.is_integer):
-            raise AttributeError("image dtype must be either floating point or integer")
-        if src is dtype:
-            return identity(image, name=scope)
         if src.is_integer and dtype.is_integer:
             src_max, dst_max = int(src.max), int(dtype.max)
             if src_max > dst_max:

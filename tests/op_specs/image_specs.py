@@ -1,5 +1,5 @@
 """Op table entries for the tf.image resize ops and their gradient ops, against per-pixel
-references written from TF's kernel formulas."""
+references written from TF's kernel formulas, and AdjustContrastv2 (no gradient in TF)."""
 
 import math
 
@@ -85,4 +85,19 @@ SPECS = [
         lambda x: tf.image.resize_nearest_neighbor(x, (2, 7), align_corners=True)),
         ref_adjoint(ref_nearest, IMG, (2, 7), align=True),
         [Arg(IMG, static=(None, None, None, 2)), Arg((2, 2, 7, 2))]),
+]
+
+
+def ref_contrast(x, factor):
+    mean = x.mean(axis=(-3, -2), keepdims=True)
+    return ((x - mean) * factor + mean).astype(x.dtype)
+
+
+SPECS += [
+    OpSpec("adjust_contrast", lambda x, f: tf.image.adjust_contrast(x, f), ref_contrast,
+           [Arg((2, 3, 4, 2), static=(None, None, None, 2)), Arg((), low=0.2, high=1.8)],
+           grad=False),
+    OpSpec("adjust_contrast/3d_float16", lambda x: tf.image.adjust_contrast(x, 0.5),
+           lambda x: ref_contrast(x, np.float16(0.5)), [Arg((3, 5, 3), "float16")], grad=False,
+           rtol=2e-3, atol=2e-3),
 ]

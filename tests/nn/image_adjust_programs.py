@@ -1,0 +1,133 @@
+"""The tf.image colour, geometry and augmentation programs that tests/nn/record_image_adjust.py
+runs in TensorFlow and tests/nn/test_image_adjust.py runs in minitf: the same builders, given
+either module as `tf`."""
+
+import numpy as np
+
+
+def rgb(shape=(2, 3, 4, 3)):
+    """Deterministic pixel values in [0, 1] with distinct channels (no ties in max/min)."""
+    n = int(np.prod(shape))
+    return ((np.arange(n, dtype=np.float64) * 37 % 101) / 100.0).reshape(shape).astype(np.float32)
+
+
+def rgb_uint8(shape=(3, 4, 3)):
+    n = int(np.prod(shape))
+    return (np.arange(n) * 53 % 256).reshape(shape).astype(np.uint8)
+
+
+def deterministic(tf):
+    """name -> tensor: values, dtypes, static shapes and tensor names to compare with TF."""
+    x = tf.constant(rgb(), name="x")
+    x3 = tf.constant(rgb((3, 4, 3)), name="x3")
+    u8 = tf.constant(rgb_uint8(), name="u8")
+    x64 = tf.constant(rgb((3, 4, 3)).astype(np.float64), name="x64")
+    out = {}
+    out["adjust_brightness"] = tf.image.adjust_brightness(x, 0.25)
+    out["adjust_brightness_uint8"] = tf.image.adjust_brightness(u8, 0.3)
+    out["adjust_brightness_float64"] = tf.image.adjust_brightness(x64, -0.1)
+    out["adjust_contrast"] = tf.image.adjust_contrast(x, 1.7)
+    out["adjust_contrast_3d"] = tf.image.adjust_contrast(x3, 0.4)
+    out["adjust_contrast_uint8"] = tf.image.adjust_contrast(u8, 1.8)
+    out["adjust_gamma"] = tf.image.adjust_gamma(x, 0.5, 2.0)
+    out["adjust_gamma_uint8"] = tf.image.adjust_gamma(u8, 1.5)
+    out["rgb_to_grayscale"] = tf.image.rgb_to_grayscale(x)
+    out["rgb_to_grayscale_uint8"] = tf.image.rgb_to_grayscale(u8)
+    gray = tf.constant(rgb((2, 3, 1)), name="gray")
+    out["grayscale_to_rgb"] = tf.image.grayscale_to_rgb(gray)
+    for k in (0, 1, 2, 3, -1, 6):
+        out["rot90_3d_k%d" % k] = tf.image.rot90(x3, k)
+    out["rot90_4d"] = tf.image.rot90(x)
+    out["rot90_4d_k3"] = tf.image.rot90(x, 3)
+    out["rot90_square"] = tf.image.rot90(tf.constant(rgb((2, 2, 1))), 2)
+    out["transpose_image"] = tf.image.transpose_image(x)
+    out["transpose_3d"] = tf.image.transpose(x3)
+    out["crop_or_pad_crop"] = tf.image.resize_image_with_crop_or_pad(x, 2, 3)
+    out["crop_or_pad_pad"] = tf.image.resize_image_with_crop_or_pad(x3, 6, 7)
+    out["crop_or_pad_mixed"] = tf.image.resize_with_crop_or_pad(x3, 1, 6)
+    out["crop_or_pad_same"] = tf.image.resize_with_crop_or_pad(x, 3, 4)
+    out["total_variation"] = tf.image.total_variation(x)
+    out["total_variation_3d"] = tf.image.total_variation(x3)
+    dy, dx = tf.image.image_gradients(x)
+    out["image_gradients_dy"], out["image_gradients_dx"] = dy, dx
+    out["sobel_edges"] = tf.image.sobel_edges(x)
+    y = tf.constant(rgb()[:, ::-1] * 0.9, name="y")
+    out["psnr"] = tf.image.psnr(x, y, 1.0)
+    out["psnr_uint8"] = tf.image.psnr(u8, tf.constant(rgb_uint8()[::-1]), 255)
+    return out
+
+
+def gradients(tf):
+    """name -> d sum(w * f(x)) / dx for the differentiable ones (w fixed, non-uniform)."""
+    x = tf.constant(rgb(), name="x")
+    builders = {
+        "adjust_brightness": lambda t: tf.image.adjust_brightness(t, 0.2),
+        "adjust_gamma": lambda t: tf.image.adjust_gamma(t + 0.1, 0.5, 2.0),
+        "rgb_to_grayscale": tf.image.rgb_to_grayscale,
+        "rot90": lambda t: tf.image.rot90(t, 1),
+        "transpose_image": tf.image.transpose_image,
+        "crop_or_pad": lambda t: tf.image.resize_image_with_crop_or_pad(t, 2, 6),
+        "total_variation": tf.image.total_variation,
+        "sobel_edges": tf.image.sobel_edges,
+        "psnr": lambda t: tf.image.psnr(t, tf.zeros_like(t) + 0.5, 1.0),
+    }
+    out = {}
+    for name, build in builders.items():
+        y = build(x)
+        w = tf.reshape(tf.cast(tf.range(tf.size(y)) % 7, tf.float32), tf.shape(y)) + 0.5
+        out[name] = tf.gradients(tf.reduce_sum(y * w), x)[0]
+    return out
+
+
+def errors(tf):
+    """name -> a call that must raise at graph-build time."""
+    x = tf.constant(rgb(), name="x")
+    return {
+        "grayscale_to_rgb_channels": lambda: tf.image.grayscale_to_rgb(x),
+        "rgb_to_grayscale_channels": lambda: tf.image.rgb_to_grayscale(x[..., :2]),
+        "rot90_rank2": lambda: tf.image.rot90(x[0, 0]),
+        "rot90_rank5": lambda: tf.image.rot90(tf.expand_dims(x, 0)),
+        "transpose_rank2": lambda: tf.image.transpose_image(x[0, 0]),
+        "crop_or_pad_rank2": lambda: tf.image.resize_image_with_crop_or_pad(x[0, 0], 2, 2),
+        "crop_or_pad_target0": lambda: tf.image.resize_image_with_crop_or_pad(x, 0, 2),
+        "total_variation_rank2": lambda: tf.image.total_variation(x[0, 0]),
+        "image_gradients_rank3": lambda: tf.image.image_gradients(x[0]),
+        "psnr_shapes": lambda: tf.image.psnr(x, x[:, :2], 1.0),
+        "random_crop_too_big": lambda: tf.random_crop(x[0], [4, 4, 3]),
+        "random_crop_rank": lambda: tf.random_crop(x[0], [2, 2]),
+        "random_brightness_negative": lambda: tf.image.random_brightness(x, -0.1),
+        "random_contrast_order": lambda: tf.image.random_contrast(x, 0.5, 0.5),
+        "random_contrast_negative": lambda: tf.image.random_contrast(x, -0.5, 0.5),
+        "adjust_contrast_rank2": lambda: tf.image.adjust_contrast(x[0, 0], 2.0),
+        "adjust_gamma_negative": lambda: tf.image.adjust_gamma(x, -1.0),
+    }
+
+
+def static_shapes(tf):
+    """name -> tensor built on placeholders with unknown dims: the static shapes TF infers."""
+    batch = tf.placeholder(tf.float32, [None, 5, 6, 3])
+    hw = tf.placeholder(tf.float32, [2, None, None, 3])
+    one = tf.placeholder(tf.float32, [None, None, 3])
+    out = {
+        "random_crop": tf.random_crop(one, [2, 3, 3]),
+        "random_brightness": tf.image.random_brightness(batch, 0.2),
+        "random_contrast": tf.image.random_contrast(hw, 0.2, 1.8),
+        "crop_or_pad_batch": tf.image.resize_image_with_crop_or_pad(batch, 4, 8),
+        "crop_or_pad_hw": tf.image.resize_image_with_crop_or_pad(hw, 4, 8),
+        "crop_or_pad_one": tf.image.resize_image_with_crop_or_pad(one, 4, 8),
+        "rot90_batch": tf.image.rot90(batch),
+        "rot90_hw": tf.image.rot90(hw, 2),
+        "rot90_one": tf.image.rot90(one),
+        "transpose_batch": tf.image.transpose_image(batch),
+        "grayscale_batch": tf.image.rgb_to_grayscale(batch),
+        "grayscale_one": tf.image.rgb_to_grayscale(one),
+        "gray_to_rgb_one": tf.image.grayscale_to_rgb(tf.placeholder(tf.float32, [None, 4, 1])),
+        "total_variation_batch": tf.image.total_variation(batch),
+        "total_variation_one": tf.image.total_variation(one),
+        "sobel_batch": tf.image.sobel_edges(batch),
+        "psnr_batch": tf.image.psnr(batch, batch, 1.0),
+        "adjust_gamma_hw": tf.image.adjust_gamma(hw, 2.0),
+    }
+    dy, dx = tf.image.image_gradients(hw)
+    out["image_gradients_dy"], out["image_gradients_dx"] = dy, dx
+    return out

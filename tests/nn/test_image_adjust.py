@@ -1,0 +1,234 @@
+"""tf.image augmentation, geometry and quality functions against TensorFlow's recorded values,
+gradients, static shapes, names and errors (tests/nn/record_image_adjust.py wrote
+tests/fixtures/tf_image_adjust.json); the random ones by their ranges and seeds; and a CIFAR-10
+style input function feeding tf.train.shuffle_batch."""
+
+import json
+import os
+
+import numpy as np
+import pytest
+
+import minitf as tf
+from tests.nn import image_adjust_programs as programs
+
+pytestmark = pytest.mark.usefixtures("fresh_graph")
+
+with open(os.path.join(os.path.dirname(__file__), "..", "fixtures", "tf_image_adjust.json")) as f:
+    TF = json.load(f)
+
+# Output names that are artifacts of how TF wires its checks: TF returns the crop-or-pad of a
+# batch through with_dependencies (an Identity named 'control_dependency_1' even when the
+# checks were static and there is nothing to depend on); minitf returns the Pad itself.
+NAME_DIFFERENCES = {
+    "crop_or_pad_crop": "resize_image_with_crop_or_pad/Pad:0",
+    "crop_or_pad_same": "resize_image_with_crop_or_pad_3/Pad:0",
+    "crop_or_pad_batch": "resize_image_with_crop_or_pad/Pad:0",
+    "crop_or_pad_hw": "resize_image_with_crop_or_pad_1/Pad:0",
+}
+
+
+def _static(t):
+    return None if t.shape.ndims is None else t.shape.as_list()
+
+
+def test_values_dtypes_shapes_and_names_match_tensorflow():
+    out = programs.deterministic(tf)
+    assert set(out) == set(TF["deterministic"])
+    with tf.Session() as sess:
+        got = sess.run(out)
+    for key, want in TF["deterministic"].items():
+        assert out[key].name == NAME_DIFFERENCES.get(key, want["name"]), key
+        assert _static(out[key]) == want["static_shape"], key
+        assert got[key].dtype.name == want["dtype"], key
+        assert list(got[key].shape) == want["shape"], key
+        np.testing.assert_allclose(got[key].astype(np.float64).ravel(), want["values"],
+                                   rtol=1e-5, atol=1e-6, err_msg=key)
+
+
+def test_gradients_match_tensorflow():
+    out = programs.gradients(tf)
+    assert set(out) == set(TF["gradients"])
+    with tf.Session() as sess:
+        got = sess.run(out)
+    for key, want in TF["gradients"].items():
+        np.testing.assert_allclose(got[key].ravel(), want, rtol=1e-5, atol=1e-5, err_msg=key)
+
+
+def test_adjust_contrast_has_no_gradient_as_in_tensorflow():
+    assert TF["not_differentiable"]["adjust_contrast"].startswith("No gradient defined")
+    x = tf.constant(programs.rgb())
+    y = tf.image.adjust_contrast(x, 1.5)
+    assert y.op.inputs[0].op.type == "AdjustContrastv2"
+    with pytest.raises(LookupError, match="No gradient defined for operation 'adjust_contrast' "
+                                          r"\(op type: AdjustContrastv2\)"):
+        tf.gradients(y, x)
+
+
+# Messages TF's shape functions write (C++), which minitf words its own way: the class is
+# compared, not the text.
+_SHAPE_FUNCTION_MESSAGES = ("Dimensions must be equal", "Shape must be at least rank")
+
+
+@pytest.mark.parametrize("key", sorted(k for k, v in TF["errors"].items() if v))
+def test_build_time_errors_match_tensorflow(key):
+    cls, message = TF["errors"][key]
+    call = programs.errors(tf)[key]
+    with pytest.raises(getattr(tf.errors, cls, None) or eval(cls)) as info:
+        call()
+    if not message.startswith(_SHAPE_FUNCTION_MESSAGES):
+        assert str(info.value) == message
+
+
+def test_static_shapes_and_names_with_unknown_dims_match_tensorflow():
+    out = programs.static_shapes(tf)
+    assert set(out) == set(TF["static"])
+    for key, want in TF["static"].items():
+        assert _static(out[key]) == want["static_shape"], key
+        assert out[key].dtype.name == want["dtype"], key
+        assert out[key].name == NAME_DIFFERENCES.get(key, want["name"]), key
+
+
+def test_crop_or_pad_with_height_and_width_known_at_run_time():
+    x = tf.placeholder(tf.float32, [2, None, None, 3])
+    y = tf.image.resize_image_with_crop_or_pad(x, 4, 5)
+    value = programs.rgb((2, 3, 6, 3))
+    with tf.Session() as sess:
+        got = sess.run(y, {x: value})
+    want = np.zeros((2, 4, 5, 3), np.float32)
+    want[:, 0:3] = value[:, :, 0:5]  # pad top 0 (1 // 2), crop left 0 (1 // 2)
+    np.testing.assert_array_equal(got, want)
+
+
+def test_rot90_by_a_tensor_k():
+    k = tf.placeholder(tf.int32, [])
+    x = programs.rgb((3, 4, 2))
+    y = tf.image.rot90(tf.constant(x), k)
+    with tf.Session() as sess:
+        for turns in range(-2, 6):
+            np.testing.assert_array_equal(sess.run(y, {k: turns}), np.rot90(x, turns))
+
+
+def test_grayscale_to_rgb_checks_a_partly_known_shape_at_run_time():
+    x = tf.placeholder(tf.float32, [None, 2, None])
+    y = tf.image.grayscale_to_rgb(x)
+    assert y.shape.as_list() == [None, 2, 3]
+    with tf.Session() as sess:
+        np.testing.assert_array_equal(sess.run(y, {x: np.ones((1, 2, 1))}), np.ones((1, 2, 3)))
+        with pytest.raises(tf.errors.InvalidArgumentError, match="should be size 1"):
+            sess.run(y, {x: np.ones((1, 2, 2))})
+
+
+def test_psnr_checks_shapes_at_run_time():
+    a = tf.placeholder(tf.float32, [None, None, None])
+    b = tf.placeholder(tf.float32, [None, None, None])
+    db = tf.image.psnr(a, b, 1.0)
+    with tf.Session() as sess:
+        x = programs.rgb((3, 4, 3))
+        assert sess.run(db, {a: x, b: x * 0.5}) == pytest.approx(
+            -10 * np.log10(np.mean((x * 0.5) ** 2)), rel=1e-5)
+        with pytest.raises(tf.errors.InvalidArgumentError):
+            sess.run(db, {a: x, b: x[:2, :, :3]})
+
+
+# -- random ones: ranges, seeds (TF's random draws cannot be matched bit for bit) -----------------
+
+def _windows(image, size):
+    """Every size[0] x size[1] window of an h, w, c image, by offset."""
+    h, w = image.shape[:2]
+    return {(i, j): image[i:i + size[0], j:j + size[1]]
+            for i in range(h - size[0] + 1) for j in range(w - size[1] + 1)}
+
+
+def test_random_crop_is_a_uniform_seeded_window():
+    x = programs.rgb((5, 6, 3))
+    tf.set_random_seed(11)
+    crop = tf.random_crop(tf.constant(x), [3, 4, 3], seed=5)
+    assert crop.name == "random_crop:0" and crop.shape.as_list() == [3, 4, 3]
+    assert tf.image.random_crop is tf.random_crop
+    windows = _windows(x, (3, 4))
+    runs = []
+    for _ in range(2):
+        with tf.Session() as sess:
+            runs.append([sess.run(crop) for _ in range(120)])
+    for a, b in zip(*runs):
+        np.testing.assert_array_equal(a, b)  # same seeds: the same crops in a new session
+    counts = dict.fromkeys(windows, 0)
+    for value in runs[0]:
+        (offset,) = [o for o, w in windows.items() if np.array_equal(w, value)]
+        counts[offset] += 1
+    assert min(counts.values()) >= 5  # 12 offsets, 120 draws: each about 10 times
+
+
+def test_random_crop_of_a_too_small_value_fails_at_run_time():
+    x = tf.placeholder(tf.float32, [None, None, 3])
+    crop = tf.random_crop(x, [4, 4, 3])
+    with tf.Session() as sess:
+        assert sess.run(crop, {x: np.zeros((4, 5, 3))}).shape == (4, 4, 3)
+        with pytest.raises(tf.errors.InvalidArgumentError, match="Need value.shape >= size"):
+            sess.run(crop, {x: np.zeros((3, 5, 3))})
+
+
+def test_random_brightness_and_contrast_draw_one_factor_per_run_in_range():
+    x = programs.rgb()
+    bright = tf.image.random_brightness(tf.constant(x), 0.3, seed=1)
+    contrast = tf.image.random_contrast(tf.constant(x), 0.2, 1.8, seed=2)
+    mean = x.mean(axis=(1, 2), keepdims=True)
+    deltas, factors = [], []
+    with tf.Session() as sess:
+        for _ in range(60):
+            b, c = sess.run([bright, contrast])
+            delta = b - x
+            assert np.ptp(delta) < 1e-6  # one delta for the whole batch
+            deltas.append(delta.flat[0])
+            factor = (c - mean) / (x - mean)
+            assert np.ptp(factor) < 1e-4  # one factor for every image and channel
+            factors.append(factor.flat[0])
+    assert -0.3 <= min(deltas) < -0.1 and 0.1 < max(deltas) <= 0.3
+    assert 0.2 <= min(factors) < 0.6 and 1.4 < max(factors) <= 1.8
+    with tf.Session() as sess:  # seeded: a new session repeats the first draw
+        np.testing.assert_allclose(sess.run(bright) - x, deltas[0], atol=1e-6)
+
+
+def test_random_brightness_saturates_uint8():
+    u8 = programs.rgb_uint8()
+    y = tf.image.random_brightness(tf.constant(u8), 0.9, seed=3)
+    with tf.Session() as sess:
+        values = [sess.run(y) for _ in range(10)]
+    assert all(v.dtype == np.uint8 for v in values)
+    assert any((v == 255).sum() > (u8 == 255).sum() for v in values)  # clipped, not wrapped
+    assert any((v == 0).sum() > (u8 == 0).sum() for v in values)
+
+
+# -- a CIFAR-10 style input function ---------------------------------------------------------------
+
+def test_cifar10_style_distorted_inputs_through_shuffle_batch():
+    """cifar10_input.distorted_inputs' preprocessing on a queue of 32x32 uint8 images."""
+    rng = np.random.default_rng(0)
+    images = rng.integers(0, 256, (16, 32, 32, 3)).astype(np.uint8)
+    labels = np.arange(16, dtype=np.int32)
+    tf.set_random_seed(1)
+    image, label = tf.train.slice_input_producer([images, labels], shuffle=False)
+    reshaped = tf.cast(image, tf.float32)
+    distorted = tf.random_crop(reshaped, [24, 24, 3])
+    distorted = tf.image.random_flip_left_right(distorted)
+    distorted = tf.image.random_brightness(distorted, max_delta=63)
+    distorted = tf.image.random_contrast(distorted, lower=0.2, upper=1.8)
+    standardized = tf.image.per_image_standardization(distorted)
+    standardized.set_shape([24, 24, 3])
+    batch, batch_labels = tf.train.shuffle_batch([standardized, label], batch_size=8,
+                                                 capacity=40, min_after_dequeue=10,
+                                                 num_threads=2)
+    assert batch.shape.as_list() == [8, 24, 24, 3]
+    with tf.Session() as sess:
+        coord = tf.train.Coordinator()
+        threads = tf.train.start_queue_runners(sess, coord)
+        try:
+            for _ in range(3):
+                x, y = sess.run([batch, batch_labels])
+                assert x.dtype == np.float32 and y.shape == (8,)
+                np.testing.assert_allclose(x.mean(axis=(1, 2, 3)), 0, atol=1e-4)
+                np.testing.assert_allclose(x.std(axis=(1, 2, 3)), 1, rtol=1e-3)
+        finally:
+            coord.request_stop()
+            coord.join(threads)
