@@ -10,6 +10,7 @@ import minitf as tf
 from minitf import datasets, horovod, visualize
 from minitf.datasets import cifar10, digits, fashion_mnist, mnist
 from minitf.examples.tutorials.mnist import input_data
+from minitf.python.client import timeline
 
 NAMESPACES = [
     ("tf", tf, "The top level: graphs, sessions, tensors, variables and the core ops."),
@@ -39,6 +40,9 @@ NAMESPACES = [
     ("minitf.examples.tutorials.mnist.input_data", input_data,
      "TF1's tutorial helper: read_data_sets and DataSet.next_batch."),
     ("minitf.visualize", visualize, "Graph drawing (see graph_drawing.md)."),
+    ("minitf.python.client.timeline", timeline,
+     "TF1's `tensorflow.python.client.timeline`: a traced run as a Chrome trace "
+     "(docs/performance.md)."),
     ("tf.data", tf.data, "Input pipelines: datasets and iterators (see input_pipelines.md)."),
     ("tf.data.experimental", tf.data.experimental, ""),
     ("minitf.horovod", horovod, "Data-parallel training on MPI with Horovod's API "

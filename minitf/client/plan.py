@@ -720,8 +720,9 @@ def emit(steps, feed_slots, elements, slot_of, state, trace=False, nested=False,
          memo=None):
     """The source of `run(_feeds)`, the namespace it runs in (kernels bound to `state`,
     constants, helpers), and {line number: (op, argument names)} for error messages. With
-    `trace`, each kernel call appends (op, start, end) in perf_counter nanoseconds to
-    `state.trace` (a run traced through RunOptions.trace_level).
+    `trace`, each kernel call appends (op, start, end, outputs) (perf_counter nanoseconds, the
+    (shape, bytes) of each output) to `state.trace` (a run traced through
+    RunOptions.trace_level).
 
     A fetched value is copied right after the step that makes it (a pooled array must not
     escape or change); a fetched variable at the end of the run, after the run's updates, as
@@ -928,14 +929,25 @@ def _fits(a, b):
 
 
 def _timed(state, op, fn):
+    """`fn` appending (op, start, end, [(shape, bytes) per output]) to `state.trace`."""
     clock = time.perf_counter_ns
 
     def call(*args, **kwargs):
         start = clock()
         result = fn(*args, **kwargs)
-        state.trace.append((op, start, clock()))
+        end = clock()
+        values = result if len(op.outputs) > 1 else () if not op.outputs else (result,)
+        state.trace.append((op, start, end, [_described(v) for v in values]))
         return result
     return call
+
+
+def _described(value):
+    """(shape, bytes) of a kernel's output; ((), 0) for what is not an array."""
+    shape = getattr(value, "shape", None)
+    if shape is None:
+        return (), 0
+    return tuple(shape), int(getattr(value, "nbytes", 0))
 
 
 def _emit_call(lines, kernel, step, arguments=None):

@@ -18,6 +18,7 @@ from minitf.client.loops import Loop
 from minitf.client.plan import Plan, prune
 from minitf.framework import context
 from minitf.framework import graph as graph_module
+from minitf.framework.graph_def import shape_to_proto
 from minitf.framework.indexed_slices import IndexedSlices, IndexedSlicesValue
 from minitf.framework.operation import Operation
 from minitf.framework.sparse_tensor import SparseTensor, SparseTensorValue
@@ -60,7 +61,7 @@ class SessionState:
         self.intra_op_threads = config.intra_op_parallelism_threads if config else 0
         self.inter_op_threads = config.inter_op_parallelism_threads if config else 0
         self.deadline = None
-        self.trace = None  # a list of (op, start_ns, end_ns) while a traced run runs
+        self.trace = None  # (op, start_ns, end_ns, outputs) per kernel while a traced run runs
         # ConfigProto(device_count={"GPU": n}) hides the GPUs past n, as in TF (n = 0: CPU only)
         self.max_gpus = config.device_count["GPU"] if config and "GPU" in config.device_count \
             else None
@@ -505,21 +506,37 @@ class DeviceAttributes:
 
 
 def _record_step_stats(run_metadata, records, start, state):
-    """Fills run_metadata.step_stats with one NodeExecStats per kernel the traced run called
-    (times relative to the run's start, as TF's timeline reads them)."""
+    """Fills run_metadata.step_stats with one NodeExecStats per kernel the traced run called:
+    times relative to the run's start, TF's label `name = Type(input, input:1, ^control)` and
+    each output's dtype, shape and bytes, which tf.python.client.timeline reads for its
+    dataflow arrows and memory view."""
     by_device = {}
-    for op, t0, t1 in records:
+    for op, t0, t1, outputs in records:
         device = by_device.get(state.device_for(op))
         if device is None:
             device = by_device[state.device_for(op)] = run_metadata.step_stats.dev_stats.add()
             device.device = _device_name(state.device_for(op))
         stats = device.node_stats.add()
         stats.node_name = op.name
-        stats.timeline_label = "%s = %s()" % (op.name, op.type)
+        stats.timeline_label = "%s = %s(%s)" % (op.name, op.type, ", ".join(
+            [t.op.name if t.value_index == 0 else t.name for t in op.inputs]
+            + ["^" + c.name for c in op.control_inputs]))
         stats.all_start_nanos = start[0] + (t0 - start[1])
         stats.all_start_micros = stats.all_start_nanos // 1000
         stats.op_end_rel_nanos = stats.all_end_rel_nanos = t1 - t0
         stats.op_end_rel_micros = stats.all_end_rel_micros = (t1 - t0) // 1000
+        allocator = _allocator_name(state.device_for(op))
+        for slot, (tensor, (shape, nbytes)) in enumerate(zip(op.outputs, outputs)):
+            description = stats.output.add(slot=slot).tensor_description
+            description.dtype = tensor.dtype.as_datatype_enum
+            description.shape.CopyFrom(shape_to_proto(shape))
+            description.allocation_description.requested_bytes = nbytes
+            description.allocation_description.allocator_name = allocator
+
+
+def _allocator_name(device):
+    """The allocator TF names in a trace: "cpu" for the host, "GPU_<n>_bfc" for a GPU."""
+    return "cpu" if device.kind == "CPU" else "GPU_%d_bfc" % device.index
 
 
 class InteractiveSession(Session):

@@ -13,9 +13,11 @@ _sym_db = _symbol_database.Default()
 
 
 from tensorboardX.proto import graph_pb2 as tensorboardX_dot_proto_dot_graph__pb2
+from tensorboardX.proto import tensor_shape_pb2 as tensorboardX_dot_proto_dot_tensor__shape__pb2
+from tensorboardX.proto import types_pb2 as tensorboardX_dot_proto_dot_types__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x1aminitf/protos/config.proto\x12\x06minitf\x1a\x1etensorboardX/proto/graph.proto\"A\n\x15ThreadPoolOptionProto\x12\x13\n\x0bnum_threads\x18\x01 \x01(\x05\x12\x13\n\x0bglobal_name\x18\x02 \x01(\t\"\x89\x02\n\nGPUOptions\x12\'\n\x1fper_process_gpu_memory_fraction\x18\x01 \x01(\x01\x12\x14\n\x0c\x61llow_growth\x18\x04 \x01(\x08\x12\x16\n\x0e\x61llocator_type\x18\x02 \x01(\t\x12\x1f\n\x17\x64\x65\x66\x65rred_deletion_bytes\x18\x03 \x01(\x03\x12\x1b\n\x13visible_device_list\x18\x05 \x01(\t\x12\"\n\x1apolling_active_delay_usecs\x18\x06 \x01(\x05\x12$\n\x1cpolling_inactive_delay_msecs\x18\x07 \x01(\x05\x12\x1c\n\x14\x66orce_gpu_compatible\x18\x08 \x01(\x08\"\x95\x03\n\x10OptimizerOptions\x12+\n#do_common_subexpression_elimination\x18\x01 \x01(\x08\x12\x1b\n\x13\x64o_constant_folding\x18\x02 \x01(\x08\x12$\n\x1cmax_folded_constant_in_bytes\x18\x06 \x01(\x03\x12\x1c\n\x14\x64o_function_inlining\x18\x04 \x01(\x08\x12\x31\n\topt_level\x18\x03 \x01(\x0e\x32\x1e.minitf.OptimizerOptions.Level\x12\x41\n\x10global_jit_level\x18\x05 \x01(\x0e\x32\'.minitf.OptimizerOptions.GlobalJitLevel\x12\x16\n\x0e\x63pu_global_jit\x18\x07 \x01(\x08\" \n\x05Level\x12\x06\n\x02L1\x10\x00\x12\x0f\n\x02L0\x10\xff\xff\xff\xff\xff\xff\xff\xff\xff\x01\"C\n\x0eGlobalJitLevel\x12\x0b\n\x07\x44\x45\x46\x41ULT\x10\x00\x12\x10\n\x03OFF\x10\xff\xff\xff\xff\xff\xff\xff\xff\xff\x01\x12\x08\n\x04ON_1\x10\x01\x12\x08\n\x04ON_2\x10\x02\"\x88\x02\n\x0cGraphOptions\x12\x1e\n\x16\x65nable_recv_scheduling\x18\x02 \x01(\x08\x12\x33\n\x11optimizer_options\x18\x03 \x01(\x0b\x32\x18.minitf.OptimizerOptions\x12\x18\n\x10\x62uild_cost_model\x18\x04 \x01(\x03\x12\x1e\n\x16\x62uild_cost_model_after\x18\t \x01(\x03\x12\x14\n\x0cinfer_shapes\x18\x05 \x01(\x08\x12\x1a\n\x12place_pruned_graph\x18\x06 \x01(\x08\x12 \n\x18\x65nable_bfloat16_sendrecv\x18\x07 \x01(\x08\x12\x15\n\rtimeline_step\x18\x08 \x01(\x05\"\xdd\x04\n\x0b\x43onfigProto\x12:\n\x0c\x64\x65vice_count\x18\x01 \x03(\x0b\x32$.minitf.ConfigProto.DeviceCountEntry\x12$\n\x1cintra_op_parallelism_threads\x18\x02 \x01(\x05\x12$\n\x1cinter_op_parallelism_threads\x18\x05 \x01(\x05\x12\x1f\n\x17use_per_session_threads\x18\t \x01(\x08\x12\x43\n\x1csession_inter_op_thread_pool\x18\x0c \x03(\x0b\x32\x1d.minitf.ThreadPoolOptionProto\x12\x18\n\x10placement_period\x18\x03 \x01(\x05\x12\x16\n\x0e\x64\x65vice_filters\x18\x04 \x03(\t\x12\'\n\x0bgpu_options\x18\x06 \x01(\x0b\x32\x12.minitf.GPUOptions\x12\x1c\n\x14\x61llow_soft_placement\x18\x07 \x01(\x08\x12\x1c\n\x14log_device_placement\x18\x08 \x01(\x08\x12+\n\rgraph_options\x18\n \x01(\x0b\x32\x14.minitf.GraphOptions\x12\x1f\n\x17operation_timeout_in_ms\x18\x0b \x01(\x03\x12\x1d\n\x15isolate_session_state\x18\x0f \x01(\x08\x12(\n share_cluster_devices_in_session\x18\x11 \x01(\x08\x1a\x32\n\x10\x44\x65viceCountEntry\x12\x0b\n\x03key\x18\x01 \x01(\t\x12\r\n\x05value\x18\x02 \x01(\x05:\x02\x38\x01\"\x96\x02\n\nRunOptions\x12\x32\n\x0btrace_level\x18\x01 \x01(\x0e\x32\x1d.minitf.RunOptions.TraceLevel\x12\x15\n\rtimeout_in_ms\x18\x02 \x01(\x03\x12\x1c\n\x14inter_op_thread_pool\x18\x03 \x01(\x05\x12\x1f\n\x17output_partition_graphs\x18\x05 \x01(\x08\x12*\n\"report_tensor_allocations_upon_oom\x18\x07 \x01(\x08\"R\n\nTraceLevel\x12\x0c\n\x08NO_TRACE\x10\x00\x12\x12\n\x0eSOFTWARE_TRACE\x10\x01\x12\x12\n\x0eHARDWARE_TRACE\x10\x02\x12\x0e\n\nFULL_TRACE\x10\x03\"\xd8\x02\n\rNodeExecStats\x12\x11\n\tnode_name\x18\x01 \x01(\t\x12\x18\n\x10\x61ll_start_micros\x18\x02 \x01(\x03\x12\x1b\n\x13op_start_rel_micros\x18\x03 \x01(\x03\x12\x19\n\x11op_end_rel_micros\x18\x04 \x01(\x03\x12\x1a\n\x12\x61ll_end_rel_micros\x18\x05 \x01(\x03\x12\x16\n\x0etimeline_label\x18\x08 \x01(\t\x12\x18\n\x10scheduled_micros\x18\t \x01(\x03\x12\x11\n\tthread_id\x18\n \x01(\r\x12\x17\n\x0f\x61ll_start_nanos\x18\r \x01(\x03\x12\x1a\n\x12op_start_rel_nanos\x18\x0e \x01(\x03\x12\x18\n\x10op_end_rel_nanos\x18\x0f \x01(\x03\x12\x19\n\x11\x61ll_end_rel_nanos\x18\x10 \x01(\x03\x12\x17\n\x0fscheduled_nanos\x18\x11 \x01(\x03\"\xc0\x01\n\x0f\x44\x65viceStepStats\x12\x0e\n\x06\x64\x65vice\x18\x01 \x01(\t\x12)\n\nnode_stats\x18\x02 \x03(\x0b\x32\x15.minitf.NodeExecStats\x12>\n\x0cthread_names\x18\x03 \x03(\x0b\x32(.minitf.DeviceStepStats.ThreadNamesEntry\x1a\x32\n\x10ThreadNamesEntry\x12\x0b\n\x03key\x18\x01 \x01(\r\x12\r\n\x05value\x18\x02 \x01(\t:\x02\x38\x01\"7\n\tStepStats\x12*\n\tdev_stats\x18\x01 \x03(\x0b\x32\x17.minitf.DeviceStepStats\"f\n\x0bRunMetadata\x12%\n\nstep_stats\x18\x01 \x01(\x0b\x32\x11.minitf.StepStats\x12\x30\n\x10partition_graphs\x18\x03 \x03(\x0b\x32\x16.tensorboardX.GraphDefb\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x1aminitf/protos/config.proto\x12\x06minitf\x1a\x1etensorboardX/proto/graph.proto\x1a%tensorboardX/proto/tensor_shape.proto\x1a\x1etensorboardX/proto/types.proto\"A\n\x15ThreadPoolOptionProto\x12\x13\n\x0bnum_threads\x18\x01 \x01(\x05\x12\x13\n\x0bglobal_name\x18\x02 \x01(\t\"\x89\x02\n\nGPUOptions\x12\'\n\x1fper_process_gpu_memory_fraction\x18\x01 \x01(\x01\x12\x14\n\x0c\x61llow_growth\x18\x04 \x01(\x08\x12\x16\n\x0e\x61llocator_type\x18\x02 \x01(\t\x12\x1f\n\x17\x64\x65\x66\x65rred_deletion_bytes\x18\x03 \x01(\x03\x12\x1b\n\x13visible_device_list\x18\x05 \x01(\t\x12\"\n\x1apolling_active_delay_usecs\x18\x06 \x01(\x05\x12$\n\x1cpolling_inactive_delay_msecs\x18\x07 \x01(\x05\x12\x1c\n\x14\x66orce_gpu_compatible\x18\x08 \x01(\x08\"\x95\x03\n\x10OptimizerOptions\x12+\n#do_common_subexpression_elimination\x18\x01 \x01(\x08\x12\x1b\n\x13\x64o_constant_folding\x18\x02 \x01(\x08\x12$\n\x1cmax_folded_constant_in_bytes\x18\x06 \x01(\x03\x12\x1c\n\x14\x64o_function_inlining\x18\x04 \x01(\x08\x12\x31\n\topt_level\x18\x03 \x01(\x0e\x32\x1e.minitf.OptimizerOptions.Level\x12\x41\n\x10global_jit_level\x18\x05 \x01(\x0e\x32\'.minitf.OptimizerOptions.GlobalJitLevel\x12\x16\n\x0e\x63pu_global_jit\x18\x07 \x01(\x08\" \n\x05Level\x12\x06\n\x02L1\x10\x00\x12\x0f\n\x02L0\x10\xff\xff\xff\xff\xff\xff\xff\xff\xff\x01\"C\n\x0eGlobalJitLevel\x12\x0b\n\x07\x44\x45\x46\x41ULT\x10\x00\x12\x10\n\x03OFF\x10\xff\xff\xff\xff\xff\xff\xff\xff\xff\x01\x12\x08\n\x04ON_1\x10\x01\x12\x08\n\x04ON_2\x10\x02\"\x88\x02\n\x0cGraphOptions\x12\x1e\n\x16\x65nable_recv_scheduling\x18\x02 \x01(\x08\x12\x33\n\x11optimizer_options\x18\x03 \x01(\x0b\x32\x18.minitf.OptimizerOptions\x12\x18\n\x10\x62uild_cost_model\x18\x04 \x01(\x03\x12\x1e\n\x16\x62uild_cost_model_after\x18\t \x01(\x03\x12\x14\n\x0cinfer_shapes\x18\x05 \x01(\x08\x12\x1a\n\x12place_pruned_graph\x18\x06 \x01(\x08\x12 \n\x18\x65nable_bfloat16_sendrecv\x18\x07 \x01(\x08\x12\x15\n\rtimeline_step\x18\x08 \x01(\x05\"\xdd\x04\n\x0b\x43onfigProto\x12:\n\x0c\x64\x65vice_count\x18\x01 \x03(\x0b\x32$.minitf.ConfigProto.DeviceCountEntry\x12$\n\x1cintra_op_parallelism_threads\x18\x02 \x01(\x05\x12$\n\x1cinter_op_parallelism_threads\x18\x05 \x01(\x05\x12\x1f\n\x17use_per_session_threads\x18\t \x01(\x08\x12\x43\n\x1csession_inter_op_thread_pool\x18\x0c \x03(\x0b\x32\x1d.minitf.ThreadPoolOptionProto\x12\x18\n\x10placement_period\x18\x03 \x01(\x05\x12\x16\n\x0e\x64\x65vice_filters\x18\x04 \x03(\t\x12\'\n\x0bgpu_options\x18\x06 \x01(\x0b\x32\x12.minitf.GPUOptions\x12\x1c\n\x14\x61llow_soft_placement\x18\x07 \x01(\x08\x12\x1c\n\x14log_device_placement\x18\x08 \x01(\x08\x12+\n\rgraph_options\x18\n \x01(\x0b\x32\x14.minitf.GraphOptions\x12\x1f\n\x17operation_timeout_in_ms\x18\x0b \x01(\x03\x12\x1d\n\x15isolate_session_state\x18\x0f \x01(\x08\x12(\n share_cluster_devices_in_session\x18\x11 \x01(\x08\x1a\x32\n\x10\x44\x65viceCountEntry\x12\x0b\n\x03key\x18\x01 \x01(\t\x12\r\n\x05value\x18\x02 \x01(\x05:\x02\x38\x01\"\x96\x02\n\nRunOptions\x12\x32\n\x0btrace_level\x18\x01 \x01(\x0e\x32\x1d.minitf.RunOptions.TraceLevel\x12\x15\n\rtimeout_in_ms\x18\x02 \x01(\x03\x12\x1c\n\x14inter_op_thread_pool\x18\x03 \x01(\x05\x12\x1f\n\x17output_partition_graphs\x18\x05 \x01(\x08\x12*\n\"report_tensor_allocations_upon_oom\x18\x07 \x01(\x08\"R\n\nTraceLevel\x12\x0c\n\x08NO_TRACE\x10\x00\x12\x12\n\x0eSOFTWARE_TRACE\x10\x01\x12\x12\n\x0eHARDWARE_TRACE\x10\x02\x12\x0e\n\nFULL_TRACE\x10\x03\"\xa3\x01\n\x15\x41llocationDescription\x12\x17\n\x0frequested_bytes\x18\x01 \x01(\x03\x12\x17\n\x0f\x61llocated_bytes\x18\x02 \x01(\x03\x12\x16\n\x0e\x61llocator_name\x18\x03 \x01(\t\x12\x15\n\rallocation_id\x18\x04 \x01(\x03\x12\x1c\n\x14has_single_reference\x18\x05 \x01(\x08\x12\x0b\n\x03ptr\x18\x06 \x01(\x04\"\xa8\x01\n\x11TensorDescription\x12%\n\x05\x64type\x18\x01 \x01(\x0e\x32\x16.tensorboardX.DataType\x12-\n\x05shape\x18\x02 \x01(\x0b\x32\x1e.tensorboardX.TensorShapeProto\x12=\n\x16\x61llocation_description\x18\x04 \x01(\x0b\x32\x1d.minitf.AllocationDescription\"Q\n\nNodeOutput\x12\x0c\n\x04slot\x18\x01 \x01(\x05\x12\x35\n\x12tensor_description\x18\x03 \x01(\x0b\x32\x19.minitf.TensorDescription\"\xfc\x02\n\rNodeExecStats\x12\x11\n\tnode_name\x18\x01 \x01(\t\x12\x18\n\x10\x61ll_start_micros\x18\x02 \x01(\x03\x12\x1b\n\x13op_start_rel_micros\x18\x03 \x01(\x03\x12\x19\n\x11op_end_rel_micros\x18\x04 \x01(\x03\x12\x1a\n\x12\x61ll_end_rel_micros\x18\x05 \x01(\x03\x12\"\n\x06output\x18\x07 \x03(\x0b\x32\x12.minitf.NodeOutput\x12\x16\n\x0etimeline_label\x18\x08 \x01(\t\x12\x18\n\x10scheduled_micros\x18\t \x01(\x03\x12\x11\n\tthread_id\x18\n \x01(\r\x12\x17\n\x0f\x61ll_start_nanos\x18\r \x01(\x03\x12\x1a\n\x12op_start_rel_nanos\x18\x0e \x01(\x03\x12\x18\n\x10op_end_rel_nanos\x18\x0f \x01(\x03\x12\x19\n\x11\x61ll_end_rel_nanos\x18\x10 \x01(\x03\x12\x17\n\x0fscheduled_nanos\x18\x11 \x01(\x03\"\xc0\x01\n\x0f\x44\x65viceStepStats\x12\x0e\n\x06\x64\x65vice\x18\x01 \x01(\t\x12)\n\nnode_stats\x18\x02 \x03(\x0b\x32\x15.minitf.NodeExecStats\x12>\n\x0cthread_names\x18\x03 \x03(\x0b\x32(.minitf.DeviceStepStats.ThreadNamesEntry\x1a\x32\n\x10ThreadNamesEntry\x12\x0b\n\x03key\x18\x01 \x01(\r\x12\r\n\x05value\x18\x02 \x01(\t:\x02\x38\x01\"7\n\tStepStats\x12*\n\tdev_stats\x18\x01 \x03(\x0b\x32\x17.minitf.DeviceStepStats\"f\n\x0bRunMetadata\x12%\n\nstep_stats\x18\x01 \x01(\x0b\x32\x11.minitf.StepStats\x12\x30\n\x10partition_graphs\x18\x03 \x03(\x0b\x32\x16.tensorboardX.GraphDefb\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
@@ -26,34 +28,40 @@ if _descriptor._USE_C_DESCRIPTORS == False:
   _globals['_CONFIGPROTO_DEVICECOUNTENTRY']._serialized_options = b'8\001'
   _globals['_DEVICESTEPSTATS_THREADNAMESENTRY']._options = None
   _globals['_DEVICESTEPSTATS_THREADNAMESENTRY']._serialized_options = b'8\001'
-  _globals['_THREADPOOLOPTIONPROTO']._serialized_start=70
-  _globals['_THREADPOOLOPTIONPROTO']._serialized_end=135
-  _globals['_GPUOPTIONS']._serialized_start=138
-  _globals['_GPUOPTIONS']._serialized_end=403
-  _globals['_OPTIMIZEROPTIONS']._serialized_start=406
-  _globals['_OPTIMIZEROPTIONS']._serialized_end=811
-  _globals['_OPTIMIZEROPTIONS_LEVEL']._serialized_start=710
-  _globals['_OPTIMIZEROPTIONS_LEVEL']._serialized_end=742
-  _globals['_OPTIMIZEROPTIONS_GLOBALJITLEVEL']._serialized_start=744
-  _globals['_OPTIMIZEROPTIONS_GLOBALJITLEVEL']._serialized_end=811
-  _globals['_GRAPHOPTIONS']._serialized_start=814
-  _globals['_GRAPHOPTIONS']._serialized_end=1078
-  _globals['_CONFIGPROTO']._serialized_start=1081
-  _globals['_CONFIGPROTO']._serialized_end=1686
-  _globals['_CONFIGPROTO_DEVICECOUNTENTRY']._serialized_start=1636
-  _globals['_CONFIGPROTO_DEVICECOUNTENTRY']._serialized_end=1686
-  _globals['_RUNOPTIONS']._serialized_start=1689
-  _globals['_RUNOPTIONS']._serialized_end=1967
-  _globals['_RUNOPTIONS_TRACELEVEL']._serialized_start=1885
-  _globals['_RUNOPTIONS_TRACELEVEL']._serialized_end=1967
-  _globals['_NODEEXECSTATS']._serialized_start=1970
-  _globals['_NODEEXECSTATS']._serialized_end=2314
-  _globals['_DEVICESTEPSTATS']._serialized_start=2317
-  _globals['_DEVICESTEPSTATS']._serialized_end=2509
-  _globals['_DEVICESTEPSTATS_THREADNAMESENTRY']._serialized_start=2459
-  _globals['_DEVICESTEPSTATS_THREADNAMESENTRY']._serialized_end=2509
-  _globals['_STEPSTATS']._serialized_start=2511
-  _globals['_STEPSTATS']._serialized_end=2566
-  _globals['_RUNMETADATA']._serialized_start=2568
-  _globals['_RUNMETADATA']._serialized_end=2670
+  _globals['_THREADPOOLOPTIONPROTO']._serialized_start=141
+  _globals['_THREADPOOLOPTIONPROTO']._serialized_end=206
+  _globals['_GPUOPTIONS']._serialized_start=209
+  _globals['_GPUOPTIONS']._serialized_end=474
+  _globals['_OPTIMIZEROPTIONS']._serialized_start=477
+  _globals['_OPTIMIZEROPTIONS']._serialized_end=882
+  _globals['_OPTIMIZEROPTIONS_LEVEL']._serialized_start=781
+  _globals['_OPTIMIZEROPTIONS_LEVEL']._serialized_end=813
+  _globals['_OPTIMIZEROPTIONS_GLOBALJITLEVEL']._serialized_start=815
+  _globals['_OPTIMIZEROPTIONS_GLOBALJITLEVEL']._serialized_end=882
+  _globals['_GRAPHOPTIONS']._serialized_start=885
+  _globals['_GRAPHOPTIONS']._serialized_end=1149
+  _globals['_CONFIGPROTO']._serialized_start=1152
+  _globals['_CONFIGPROTO']._serialized_end=1757
+  _globals['_CONFIGPROTO_DEVICECOUNTENTRY']._serialized_start=1707
+  _globals['_CONFIGPROTO_DEVICECOUNTENTRY']._serialized_end=1757
+  _globals['_RUNOPTIONS']._serialized_start=1760
+  _globals['_RUNOPTIONS']._serialized_end=2038
+  _globals['_RUNOPTIONS_TRACELEVEL']._serialized_start=1956
+  _globals['_RUNOPTIONS_TRACELEVEL']._serialized_end=2038
+  _globals['_ALLOCATIONDESCRIPTION']._serialized_start=2041
+  _globals['_ALLOCATIONDESCRIPTION']._serialized_end=2204
+  _globals['_TENSORDESCRIPTION']._serialized_start=2207
+  _globals['_TENSORDESCRIPTION']._serialized_end=2375
+  _globals['_NODEOUTPUT']._serialized_start=2377
+  _globals['_NODEOUTPUT']._serialized_end=2458
+  _globals['_NODEEXECSTATS']._serialized_start=2461
+  _globals['_NODEEXECSTATS']._serialized_end=2841
+  _globals['_DEVICESTEPSTATS']._serialized_start=2844
+  _globals['_DEVICESTEPSTATS']._serialized_end=3036
+  _globals['_DEVICESTEPSTATS_THREADNAMESENTRY']._serialized_start=2986
+  _globals['_DEVICESTEPSTATS_THREADNAMESENTRY']._serialized_end=3036
+  _globals['_STEPSTATS']._serialized_start=3038
+  _globals['_STEPSTATS']._serialized_end=3093
+  _globals['_RUNMETADATA']._serialized_start=3095
+  _globals['_RUNMETADATA']._serialized_end=3197
 # @@protoc_insertion_point(module_scope)

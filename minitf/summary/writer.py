@@ -16,6 +16,7 @@ from tensorboardX.record_writer import RecordWriter
 from minitf import errors
 from minitf.framework.graph import Graph
 from minitf.framework.tensor import Tensor
+from minitf.protos.config_pb2 import RunMetadata
 
 __all__ = ["FileWriter", "FileWriterCache"]
 
@@ -111,6 +112,7 @@ class FileWriter:
         self._suffix = filename_suffix or ""
         self._lock = threading.RLock()
         self._seen_tags = set()
+        self._run_metadata_tags = set()
         self._closed = True
         self._background_error = None
         self._open()
@@ -239,6 +241,16 @@ class FileWriter:
                             % type(meta_graph_def).__name__)
         self._add_event(event_pb2.Event(meta_graph_def=meta_graph_def.SerializeToString()),
                         global_step)
+
+    def add_run_metadata(self, run_metadata, tag, global_step=None):
+        """Writes a traced run's RunMetadata under `tag` (TensorBoard's Graphs tab shows its
+        compute time and memory per node); a tag can be used once per writer."""
+        if tag in self._run_metadata_tags:
+            raise ValueError("The provided tag was already used for this event type")
+        self._run_metadata_tags.add(tag)
+        run_metadata = self._parse(run_metadata, RunMetadata, "add_run_metadata")
+        self._add_event(event_pb2.Event(tagged_run_metadata=event_pb2.TaggedRunMetadata(
+            tag=tag, run_metadata=run_metadata.SerializeToString())), global_step)
 
     # -- lifecycle -----------------------------------------------------------------------------
     def get_logdir(self):

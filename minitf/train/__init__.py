@@ -44,7 +44,7 @@ from minitf.train.session_run_hook import (SessionRunArgs, SessionRunContext, Se
 from minitf.train.basic_session_run_hooks import (CheckpointSaverHook, CheckpointSaverListener,
                                                   FeedFnHook, FinalOpsHook, GlobalStepWaiterHook,
                                                   LoggingTensorHook, NanLossDuringTrainingError,
-                                                  NanTensorHook, SecondOrStepTimer,
+                                                  NanTensorHook, ProfilerHook, SecondOrStepTimer,
                                                   StepCounterHook, StopAtStepHook,
                                                   SummarySaverHook)
 from minitf.train.monitored_session import (ChiefSessionCreator, MonitoredSession,

@@ -18,6 +18,8 @@ from minitf import errors
 from minitf.framework import meta_graph
 from minitf.framework.graph import GraphKeys, get_default_graph
 from minitf.framework.graph_io import write_graph
+from minitf.protos.config_pb2 import RunOptions
+from minitf.python.client import timeline
 from minitf.summary.writer import FileWriterCache
 from minitf.train import training_util
 from minitf.train.session_run_hook import SessionRunArgs, SessionRunHook
@@ -25,7 +27,7 @@ from minitf.train.session_run_hook import SessionRunArgs, SessionRunHook
 __all__ = ["SecondOrStepTimer", "LoggingTensorHook", "StopAtStepHook", "CheckpointSaverListener",
            "CheckpointSaverHook", "StepCounterHook", "NanLossDuringTrainingError",
            "NanTensorHook", "SummarySaverHook", "GlobalStepWaiterHook", "FinalOpsHook",
-           "FeedFnHook"]
+           "FeedFnHook", "ProfilerHook"]
 
 _logger = logging.getLogger("minitf")
 
@@ -499,3 +501,48 @@ class FeedFnHook(SessionRunHook):
 
     def before_run(self, run_context):
         return SessionRunArgs(fetches=None, feed_dict=self.feed_fn())
+
+
+class ProfilerHook(SessionRunHook):
+    """Traces one run every `save_steps` steps or `save_secs` seconds (exactly one; never the
+    first run) and writes it as the Chrome trace `output_dir/timeline-STEP.json` (open it in
+    chrome://tracing or ui.perfetto.dev), plus its RunMetadata as a `step_STEP` event in
+    output_dir's event file."""
+
+    def __init__(self, save_steps=None, save_secs=None, output_dir="", show_dataflow=True,
+                 show_memory=False):
+        self._output_file = os.path.join(output_dir, "timeline-{}.json")
+        self._file_writer = FileWriterCache.get(output_dir)
+        self._show_dataflow = show_dataflow
+        self._show_memory = show_memory
+        self._timer = SecondOrStepTimer(every_secs=save_secs, every_steps=save_steps)
+
+    def begin(self):
+        self._next_step = None
+        self._global_step_tensor = _global_step_read("ProfilerHook")
+
+    def before_run(self, run_context):
+        self._request_trace = (self._next_step is not None
+                               and self._timer.should_trigger_for_step(self._next_step))
+        options = RunOptions(trace_level=RunOptions.FULL_TRACE) if self._request_trace else None
+        return SessionRunArgs({"global_step": self._global_step_tensor}, options=options)
+
+    def after_run(self, run_context, run_values):
+        stale_global_step = run_values.results["global_step"]
+        if self._next_step is None:  # the first trace comes N steps (or seconds) from here
+            self._timer.update_last_triggered_step(stale_global_step)
+        global_step = stale_global_step + 1
+        if self._request_trace:
+            global_step = run_context.session.run(self._global_step_tensor)
+            self._timer.update_last_triggered_step(global_step)
+            self._save(global_step, run_values.run_metadata.step_stats)
+            self._file_writer.add_run_metadata(run_values.run_metadata, "step_%d" % global_step)
+        self._next_step = global_step + 1
+
+    def _save(self, step, step_stats):
+        path = self._output_file.format(step)
+        _logger.info("Saving timeline for %d into '%s'.", step, path)
+        trace = timeline.Timeline(step_stats).generate_chrome_trace_format(
+            show_dataflow=self._show_dataflow, show_memory=self._show_memory)
+        with open(path, "w") as f:
+            f.write(trace)

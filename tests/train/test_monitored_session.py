@@ -5,11 +5,8 @@ TensorFlow gave (tests/fixtures/tf_monitored_session.json): the steps hooks act 
 checkpoints and summary events in checkpoint_dir, hook call order, errors and messages. The
 other tests cover what that record cannot (timing, logging text, recovery, options)."""
 
-import importlib.util
-import json
 import logging
 import os
-from pathlib import Path
 
 import numpy as np
 import pytest
@@ -17,36 +14,16 @@ import pytest
 import minitf as tf
 from minitf import errors
 from minitf.train import basic_session_run_hooks, monitored_session
+from tests.helpers import recorded_program_tests
 
-TESTS = Path(__file__).resolve().parent.parent
-RECORDED = json.loads((TESTS / "fixtures" / "tf_monitored_session.json").read_text())
-
-
-def _recorder():
-    spec = importlib.util.spec_from_file_location(
-        "record_tf_monitored_session", TESTS / "record_tf_monitored_session.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-RECORDER = _recorder()
+RECORDER, test_programs_do_what_tensorflow_did, test_every_recorded_program_is_run = (
+    recorded_program_tests("tf_monitored_session"))
 
 
 @pytest.fixture(autouse=True)
 def _close_cached_writers():
     yield
     tf.summary.FileWriterCache.clear()  # writers for tmp dirs must not outlive the test
-
-
-@pytest.mark.parametrize("program", RECORDER.PROGRAMS, ids=lambda p: p.__name__)
-def test_programs_do_what_tensorflow_did(program, tmp_path):
-    got = json.loads(json.dumps(program(tf, str(tmp_path)), default=str))
-    assert got == RECORDED[program.__name__]
-
-
-def test_every_recorded_program_is_run():
-    assert sorted(RECORDED) == sorted(p.__name__ for p in RECORDER.PROGRAMS)
 
 
 def _counter():
