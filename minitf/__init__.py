@@ -9,7 +9,11 @@ from minitf.framework.graph import (Graph, GraphKeys, add_to_collection, add_to_
                                     get_collection, get_collection_ref, get_default_graph,
                                     get_default_session, name_scope, reset_default_graph)
 from minitf.framework.operation import Operation
-from minitf.framework.shapes import Dimension, TensorShape
+from minitf.framework.shapes import Dimension, TensorShape, dimension_at_index, dimension_value
+from minitf.framework.versions import (COMPILER_VERSION, GIT_VERSION, GRAPH_DEF_VERSION,
+                                       GRAPH_DEF_VERSION_MIN_CONSUMER,
+                                       GRAPH_DEF_VERSION_MIN_PRODUCER, VERSION)
+from minitf.framework.versions import PACKAGE_VERSION as __version__
 from minitf.framework.tensor import Tensor
 from minitf.ops.constant_op import *  # noqa: F401,F403
 from minitf.ops.array_ops import *  # noqa: F401,F403
@@ -26,6 +30,7 @@ from minitf.ops.linalg_ops import *  # noqa: F401,F403
 from minitf.ops.clip_ops import *  # noqa: F401,F403
 from minitf.ops.sparse_ops import *  # noqa: F401,F403
 from minitf.ops.nn_ops import log_sigmoid
+from minitf.ops.op_util import get_static_value, is_tensor
 from minitf.ops import variables as _variables
 from minitf.gradients import UnconnectedGradients, gradients
 from minitf.framework.indexed_slices import IndexedSlices
@@ -56,5 +61,3 @@ from minitf.summary import Summary
 _variables.install_tensor_operators()
 _make_namespaces(__import__(__name__))  # tf.math, tf.linalg, tf.random, tf.sparse, tf.gfile, tf.compat
 from minitf import keras  # tf.keras (after the rest: it builds on all of it)
-
-__version__ = "0.1.0"

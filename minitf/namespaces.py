@@ -23,7 +23,8 @@ reduce_any reduce_logsumexp reduce_max reduce_mean reduce_min reduce_prod reduce
 rsqrt scalar_mul sigmoid sign sin sinh sqrt square squared_difference subtract tan tanh
 truediv truncatediv truncatemod unsorted_segment_sum segment_sum segment_mean segment_max
 segment_min segment_prod""".split()
-_MATH_FROM_NN = "in_top_k l2_normalize log_softmax softmax softplus softsign top_k".split()
+_MATH_FROM_NN = """in_top_k l2_normalize log_softmax softmax softplus softsign top_k
+zero_fraction""".split()
 
 
 def _module(name, doc, entries):

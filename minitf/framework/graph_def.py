@@ -57,6 +57,7 @@ from minitf.framework.func_graph import Function, function_graphs, outer_of, rea
 from minitf.framework.registry import REGISTRY, lookup
 from minitf.framework.shapes import TensorShape
 from minitf.framework.tf_output_args import TF_OUTPUT_ARGS
+from minitf.framework.versions import GRAPH_DEF_VERSION
 from minitf.protos import function_pb2
 
 __all__ = ["graph_to_graph_def", "op_to_node_defs", "node_def_to_opdef", "fold_const_inputs",
@@ -64,8 +65,8 @@ __all__ = ["graph_to_graph_def", "op_to_node_defs", "node_def_to_opdef", "fold_c
            "tensor_proto_to_ndarray", "shape_to_proto", "shape_from_proto", "parse_input"]
 
 # The GraphDef producer version tensorboardX's own graph exports use (a TF 1.x-era one); TF and
-# TensorBoard read any producer >= 0.
-PRODUCER_VERSION = 22
+# TensorBoard read any producer >= 0. It is tf.GRAPH_DEF_VERSION.
+PRODUCER_VERSION = GRAPH_DEF_VERSION
 
 # OpDef field name -> TF attr name, where they differ (TF spells keepdims "keep_dims" on every
 # reduction op, and has no attr called "keepdims").

@@ -226,6 +226,20 @@ def as_shape(shape):
     return shape if isinstance(shape, TensorShape) else TensorShape(shape)
 
 
+def dimension_value(dimension):
+    """tf.dimension_value: the int (or None) of a Dimension; an int or None unchanged."""
+    return dimension.value if isinstance(dimension, Dimension) else dimension
+
+
+def dimension_at_index(shape, index):
+    """tf.dimension_at_index: the Dimension at `index` of `shape` (Dimension(None) for every
+    index of an unknown rank; IndexError past a known rank)."""
+    shape = as_shape(shape)
+    if shape.ndims is None:
+        return Dimension(None)
+    return shape.dims[index]
+
+
 def unknown_shape(rank=None):
     return TensorShape(None) if rank is None else TensorShape([None] * rank)
 

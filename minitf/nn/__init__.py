@@ -2,6 +2,7 @@
 
 from minitf.ops import conv3d_ops as _conv3d_ops
 from minitf.ops import conv_ops as _conv_ops
+from minitf.ops import nn_impl as _nn_impl
 from minitf.ops import nn_ops as _nn_ops
 from minitf.ops import norm_ops as _norm_ops
 from minitf.ops.conv_ops import *  # noqa: F401,F403
@@ -9,6 +10,7 @@ from minitf.ops.conv3d_ops import *  # noqa: F401,F403
 from minitf.ops.math_ops import sigmoid, tanh
 from minitf.ops.reductions import top_k
 from minitf.ops.nn_ops import *  # noqa: F401,F403
+from minitf.ops.nn_impl import *  # noqa: F401,F403
 from minitf.ops.norm_ops import *  # noqa: F401,F403
 from minitf.ops.embedding_ops import (embedding_lookup, embedding_lookup_sparse,
                                       safe_embedding_lookup_sparse)
@@ -18,7 +20,7 @@ from minitf.ops.rnn import bidirectional_dynamic_rnn, dynamic_rnn, raw_rnn, stat
 from minitf.nn import rnn_cell
 
 __all__ = (list(_nn_ops.__all__) + list(_conv_ops.__all__) + list(_conv3d_ops.__all__)
-           + list(_norm_ops.__all__)
+           + list(_norm_ops.__all__) + list(_nn_impl.__all__)
            + ["sigmoid", "tanh", "top_k", "embedding_lookup", "embedding_lookup_sparse",
               "safe_embedding_lookup_sparse", "static_rnn", "dynamic_rnn", "nce_loss",
               "sampled_softmax_loss", "log_uniform_candidate_sampler", "uniform_candidate_sampler",

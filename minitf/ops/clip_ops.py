@@ -1,16 +1,18 @@
-"""tf.global_norm and tf.clip_by_global_norm (TF1's clip_ops; clip_by_value and clip_by_norm
-are in math_ops)."""
+"""tf.global_norm, tf.clip_by_global_norm and tf.clip_by_average_norm (TF1's clip_ops;
+clip_by_value and clip_by_norm are in math_ops)."""
 
 import collections.abc
 
+from minitf import dtypes
+from minitf.framework.deprecation import deprecated
 from minitf.framework.graph import name_scope
 from minitf.framework.indexed_slices import IndexedSlices
-from minitf.ops.array_ops import identity, stack
-from minitf.ops.constant_op import convert_to_tensor
-from minitf.ops.math_ops import cast, minimum, reduce_sum, sqrt
+from minitf.ops.array_ops import identity, rank, size, stack
+from minitf.ops.constant_op import constant, convert_to_tensor
+from minitf.ops.math_ops import cast, minimum, range, reduce_sum, rsqrt, sqrt
 from minitf.ops.nn_ops import l2_loss
 
-__all__ = ["global_norm", "clip_by_global_norm"]
+__all__ = ["global_norm", "clip_by_global_norm", "clip_by_average_norm"]
 
 
 def global_norm(t_list, name=None):
@@ -56,3 +58,17 @@ def clip_by_global_norm(t_list, clip_norm, use_norm=None, name=None):
 def _values(t, i):
     """The dense values of `t` (an IndexedSlices' rows: sparse gradients stay sparse)."""
     return convert_to_tensor(t.values if isinstance(t, IndexedSlices) else t, name="t_%d" % i)
+
+
+@deprecated(None, "clip_by_average_norm is deprecated in TensorFlow 2.0. Please use "
+                  "clip_by_norm(t, clip_norm * tf.cast(tf.size(t), tf.float32), name) instead.")
+def clip_by_average_norm(t, clip_norm, name=None):
+    """tf.clip_by_average_norm: t * clip_norm / max(l2norm(t) / size(t), clip_norm), so that
+    the L2 norm divided by the number of elements is at most clip_norm. As in TF the count is
+    a float32 (a float64 `t` is a TypeError)."""
+    with name_scope(name, "clip_by_average_norm", [t, clip_norm]) as name:
+        t = convert_to_tensor(t, name="t")
+        n_element = cast(size(t), dtypes.float32)
+        l2norm_inv = rsqrt(reduce_sum(t * t, range(rank(t))))
+        return identity(t * clip_norm * minimum(l2norm_inv * n_element,
+                                                constant(1.0) / clip_norm), name=name)

@@ -1,4 +1,5 @@
-"""3-D convolutions (tf.nn.conv3d, conv3d_transpose, conv3d_backprop_filter_v2): the ops
+"""3-D convolutions (tf.nn.conv3d, conv3d_transpose, conv3d_backprop_filter_v2), and
+tf.nn.convolution over 1, 2 or 3 spatial dims. The ops are
 Conv3D, Conv3DBackpropInputV2 and Conv3DBackpropFilterV2, each linear in two of its inputs, so
 the gradients of each are the other two and second derivatives work.
 
@@ -16,13 +17,14 @@ from minitf import dtypes
 from minitf.framework.graph import name_scope
 from minitf.framework.registry import OpDef, TFSignature, register
 from minitf.framework.tensor import TensorSpec
-from minitf.ops.array_ops import shape
+from minitf.ops.array_ops import expand_dims, shape, squeeze
 from minitf.ops.constant_op import convert_to_tensor
 from minitf.ops.conv_ops import (COL_BYTES, _check_out_backprop, _check_rank, _check_same_dtype,
-                                 _merge, _runtime_sizes, _sizes_spec, _summed_tile_products, _window)
+                                 _merge, _runtime_sizes, _sizes_spec, _spatial_rank,
+                                 _summed_tile_products, _window, conv2d)
 from minitf.ops.op_util import TiledKernel, batch_tiles, dtype_error, each_tile
 
-__all__ = ["conv3d", "conv3d_transpose", "conv3d_backprop_filter_v2"]
+__all__ = ["conv3d", "conv3d_transpose", "conv3d_backprop_filter_v2", "convolution"]
 
 _FORMATS = ("NDHWC", "NCDHW")
 _DTYPES = (dtypes.float16, dtypes.float32, dtypes.float64)
@@ -357,3 +359,39 @@ def conv3d_backprop_filter_v2(input, filter_sizes, out_backprop, strides, paddin
         dy = convert_to_tensor(out_backprop, dtype=x.dtype, name="out_backprop")
         sizes = convert_to_tensor(filter_sizes, dtype=dtypes.int32, name="filter_sizes")
         return Conv3DBackpropFilterV2(**attrs)(x, sizes, dy, name=scope)
+
+
+def convolution(input, filter, padding, strides=None, dilation_rate=None, name=None,
+                data_format=None, filters=None, dilations=None):
+    """tf.nn.convolution: an N-D convolution (N = 1, 2 or 3, from the input's rank) named
+    "convolution": conv2d or conv3d, and for 1-D a conv2d over a height of 1 ("<name>/Squeeze").
+    `strides` and `dilation_rate` (or `dilations`) have one entry per spatial dim; the data
+    format is channels last unless it starts with "NC". TF computes a dilated convolution with
+    SpaceToBatchND / BatchToSpaceND around the Conv2D; minitf gives the Conv2D its dilations
+    (the same values)."""
+    filter = filters if filter is None else filter
+    dilation_rate = dilations if dilation_rate is None else dilation_rate
+    with name_scope(name, "convolution", [input, filter]) as scope:
+        x = convert_to_tensor(input, name="input")
+        w = convert_to_tensor(filter, name="filter")
+        n = _spatial_rank(x, data_format)
+        strides = [1] * n if strides is None else [int(v) for v in strides]
+        rates = [1] * n if dilation_rate is None else [int(v) for v in dilation_rate]
+        if len(strides) != n or len(rates) != n:
+            raise ValueError("strides and dilation_rate must have %d entries (one per spatial "
+                             "dimension), got %s and %s" % (n, strides, rates))
+        if any(r != 1 for r in rates) and any(s != 1 for s in strides):
+            raise ValueError("strides > 1 not supported in conjunction with dilation_rate > 1")
+        channels_first = data_format is not None and data_format.startswith("NC")
+        if n == 3:
+            fmt = "NCDHW" if channels_first else "NDHWC"
+            full = (lambda v: [1, 1] + v) if channels_first else (lambda v: [1] + v + [1])
+            return conv3d(x, w, full(strides), padding, data_format=fmt,
+                          dilations=full(rates), name=scope)
+        fmt = "NCHW" if channels_first else "NHWC"
+        if n == 2:
+            return conv2d(x, w, strides, padding, data_format=fmt, dilations=rates, name=scope)
+        axis = 2 if channels_first else 1
+        y = conv2d(expand_dims(x, axis), expand_dims(w, 0), [1] + strides, padding,
+                   data_format=fmt, dilations=[1] + rates, name=scope)
+        return squeeze(y, [axis])

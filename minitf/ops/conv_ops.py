@@ -39,7 +39,8 @@ from minitf.ops.op_util import (SHARED_ARRAY, batch_tiles, dtype_error, each_til
 
 __all__ = ["conv2d", "conv2d_transpose", "conv2d_backprop_input", "conv2d_backprop_filter",
            "depthwise_conv2d", "depthwise_conv2d_native", "separable_conv2d", "conv1d",
-           "atrous_conv2d", "max_pool", "avg_pool", "pool", "max_pool_with_argmax"]
+           "atrous_conv2d", "max_pool", "avg_pool", "pool", "max_pool_with_argmax",
+           "max_pool2d", "avg_pool2d", "max_pool1d", "avg_pool1d", "max_pool_v2", "avg_pool_v2"]
 
 # Upper bound of one im2col tile, in bytes: the batch runs in tiles of whole images (at least
 # one per tile) whose matrix stays under it, so that the matmul reads it from cache and the work
@@ -1965,6 +1966,90 @@ def avg_pool(value, ksize, strides, padding, data_format="NHWC", name=None, inpu
         x = convert_to_tensor(value, name="value")
         return AvgPool(ksize=ksize, strides=strides, padding=str(padding),
                        data_format=data_format)(x, name=scope)
+
+
+avg_pool2d = avg_pool  # TF1's tf.nn.avg_pool2d is tf.nn.avg_pool itself
+
+
+def max_pool2d(input, ksize, strides, padding, data_format="NHWC", name=None):
+    """tf.nn.max_pool2d: tf.nn.max_pool under the default name "MaxPool2d"."""
+    return max_pool(input, ksize, strides, padding, data_format=data_format,
+                    name=name or "MaxPool2d")
+
+
+def _pool1d(pool2d, default_name, input, ksize, strides, padding, data_format, name):
+    """A 1-D pooling of (batch, width, channels) ("NWC", or "NCW") as TF builds it: the 2-D
+    pooling (named `name`) of the input with a height of 1, squeezed ("<name>/Squeeze")."""
+    if data_format not in ("NWC", "NCW"):
+        raise ValueError("`data_format` must be 'NWC' or 'NCW'. Received: data_format=%s"
+                         % (data_format,))
+    axis, fmt = (1, "NHWC") if data_format == "NWC" else (2, "NCHW")
+
+    def spatial(value, what):  # an int, or a list of 1 or 3 (batch, width, channels)
+        value = [value] if isinstance(value, numbers.Integral) else [int(v) for v in value]
+        if len(value) not in (1, 3):
+            raise ValueError("%s should be of length 1 or 3. Received: %s=%s of length %d"
+                             % (what, what, value, len(value)))
+        return [1, value[0] if len(value) == 1 else value[axis]]
+
+    with name_scope(name, default_name, [input]) as scope:
+        x = expand_dims(convert_to_tensor(input, name="input"), axis)
+        y = pool2d(x, spatial(ksize, "ksize"), spatial(strides, "strides"), padding,
+                   data_format=fmt, name=scope)
+        return squeeze(y, [axis])
+
+
+def max_pool1d(input, ksize, strides, padding, data_format="NWC", name=None):
+    """tf.nn.max_pool1d: the maximum of each ksize window along the width (TF's MaxPool over
+    a height of 1, "MaxPool1d")."""
+    return _pool1d(max_pool, "MaxPool1d", input, ksize, strides, padding, data_format, name)
+
+
+def avg_pool1d(input, ksize, strides, padding, data_format="NWC", name=None):
+    """tf.nn.avg_pool1d: the mean of each ksize window along the width (TF's AvgPool over a
+    height of 1, "AvgPool1D")."""
+    return _pool1d(avg_pool, "AvgPool1D", input, ksize, strides, padding, data_format, name)
+
+
+def _spatial_rank(input, data_format):
+    """The number of spatial dims of a pooling or convolution input, as TF's v2 functions
+    find it: from the static rank, else from the data format's length."""
+    if input.shape.ndims is not None:
+        n = input.shape.ndims - 2
+    elif data_format is not None:
+        n = len(data_format) - 2
+    else:
+        raise ValueError("`input` must have a static shape or a data format.")
+    if not 1 <= n <= 3:
+        raise ValueError("`input.shape.rank` must be 3, 4 or 5. Received: input.shape=%s of "
+                         "rank %d." % (input.shape, n + 2))
+    return n
+
+
+def _pool_v2(one_d, two_d, what, input, ksize, strides, padding, data_format, name):
+    input = convert_to_tensor(input, name="input")
+    n = _spatial_rank(input, data_format)
+    if n == 3:
+        raise ValueError("minitf has no 3-D pooling: %s needs an input of rank 3 or 4, got "
+                         "shape %s" % (what, input.shape))
+    if n == 1:
+        return one_d(input, ksize, strides, padding, data_format=data_format or "NWC",
+                     name=name)
+    return two_d(input, ksize, strides, padding, data_format=data_format or "NHWC", name=name)
+
+
+def max_pool_v2(input, ksize, strides, padding, data_format=None, name=None):
+    """tf.nn.max_pool_v2 (TF 2's tf.nn.max_pool): max_pool1d or max_pool2d by the input's
+    rank (minitf has no 3-D pooling: a rank-5 input is a ValueError)."""
+    return _pool_v2(max_pool1d, max_pool2d, "max_pool_v2", input, ksize, strides, padding,
+                    data_format, name)
+
+
+def avg_pool_v2(input, ksize, strides, padding, data_format=None, name=None):
+    """tf.nn.avg_pool_v2 (TF 2's tf.nn.avg_pool): avg_pool1d or avg_pool by the input's
+    rank (minitf has no 3-D pooling: a rank-5 input is a ValueError)."""
+    return _pool_v2(avg_pool1d, avg_pool, "avg_pool_v2", input, ksize, strides, padding,
+                    data_format, name)
 
 
 def pool(input, window_shape, pooling_type, padding, dilation_rate=None, strides=None,

@@ -17,9 +17,11 @@ import re
 import struct
 import sys
 
+import numpy as np
+
 from minitf import dtypes, errors
 from minitf.backend import HOST_DEVICE
-from minitf.framework.graph import name_scope
+from minitf.framework.graph import control_dependencies, name_scope
 from minitf.framework.registry import OpDef, TFSignature, register
 from minitf.framework.shapes import format_dims
 from minitf.framework.tensor import Tensor, TensorSpec
@@ -34,7 +36,7 @@ __all__ = ["Print", "print", "Assert", "check_numerics", "assert_equal", "assert
            "assert_less", "assert_less_equal", "assert_greater", "assert_greater_equal",
            "assert_positive", "assert_negative", "assert_non_negative", "assert_non_positive",
            "assert_rank", "assert_rank_at_least", "assert_type", "assert_integer",
-           "assert_scalar"]
+           "assert_scalar", "assert_near", "assert_rank_in", "assert_same_float_dtype"]
 
 
 
@@ -542,3 +544,85 @@ def assert_scalar(tensor, name=None, message=None):
             raise ValueError("%sExpected scalar shape for %s, saw shape: %s."
                              % (message or "", tensor.name, tensor.shape))
         return tensor
+
+
+def assert_near(x, y, rtol=None, atol=None, data=None, summarize=None, message=None, name=None):
+    """tf.assert_near: an Assert op checking |x - y| < atol + rtol * |y| element-wise.
+
+    x is float (an integer dtype is numpy's ValueError, as in TF) and y is converted to its
+    dtype; rtol and atol default to 10 * the dtype's machine epsilon. Never checked at build
+    time (TF neither)."""
+    with name_scope(name, "assert_near", [x, y, rtol, atol] + list(data or [])):
+        x = convert_to_tensor(x, name="x")
+        y = convert_to_tensor(y, dtype=x.dtype, name="y")
+        eps = np.finfo(x.dtype.as_numpy_dtype).eps  # ValueError "not inexact" for integers
+        rtol = convert_to_tensor(10 * eps if rtol is None else rtol, dtype=x.dtype, name="rtol")
+        atol = convert_to_tensor(10 * eps if atol is None else atol, dtype=x.dtype, name="atol")
+        if data is None:
+            data = [message or "",
+                    "x and y not equal to tolerance rtol = %s, atol = %s" % (rtol, atol),
+                    "x (%s) = " % x.name, x, "y (%s) = " % y.name, y]
+        tolerance = atol + rtol * math_ops.abs(y)
+        difference = math_ops.abs(x - y)
+        condition = math_ops.reduce_all(math_ops.less(difference, tolerance))
+        return Assert(condition, data, summarize=summarize)
+
+
+def assert_rank_in(x, ranks, data=None, summarize=None, message=None, name=None):
+    """tf.assert_rank_in: checks that x's rank is one of `ranks` (int32 scalars): a NoOp when
+    x's rank and the ranks are known now (ValueError when it is not among them), else an
+    Assert op on tf.rank(x)."""
+    with name_scope(name, "assert_rank_in", [x] + list(ranks) + list(data or [])):
+        x = convert_to_tensor(x, name="x")
+        ranks = [convert_to_tensor(r, name="rank") for r in ranks]
+        prefix = "%s.  " % message if message else ""
+        if data is None:
+            data = [prefix, "Tensor %s must have rank in" % x.name] + ranks + [
+                "Received shape: ", array_ops.shape(x)]
+        for r in ranks:
+            assert_type(r, dtypes.int32)
+        known = [constant_value(r) for r in ranks]
+        if all(k is not None for k in known):
+            if any(k.ndim != 0 for k in known):
+                raise ValueError("Rank must be a scalar.")
+            if x.shape.ndims is not None:
+                if x.shape.ndims not in [int(k) for k in known]:
+                    raise ValueError("%sTensor %s must have rank in %s.  Received rank %d, shape %s"
+                                     % (prefix, x.name, tuple(int(k) for k in known),
+                                        x.shape.ndims, x.shape))
+                return no_op(name="static_checks_determined_all_ok")
+        rank = array_ops.rank(x)
+        condition = None
+        for r in ranks:
+            equal = math_ops.equal(r, rank)
+            condition = equal if condition is None else math_ops.logical_or(condition, equal)
+        if condition is None:
+            condition = convert_to_tensor(False)
+        for r, k in zip(ranks, known):
+            if k is None:  # assert_rank_in(x, [n]) for assert_rank_in(x, (n,)) fails at run time
+                check = assert_rank(r, 0, data=["Rank must be a scalar. Received rank: ", r])
+                with control_dependencies([check]):
+                    condition = array_ops.identity(condition)
+        return Assert(condition, data, summarize=summarize)
+
+
+def assert_same_float_dtype(tensors=None, dtype=None):
+    """tf.assert_same_float_dtype: the one float dtype of `tensors` (None entries skipped) and
+    `dtype`, float32 when neither says; ValueError naming the first tensor that differs, or
+    when the dtype is not floating."""
+    expected = dtypes.as_dtype(dtype) if dtype else None
+    first = None
+    for t in tensors or []:
+        if t is None:
+            continue
+        if expected is None:
+            expected, first = t.dtype.base_dtype, t
+        elif t.dtype.base_dtype is not expected:
+            raise ValueError("%s, type=%s, must be of the same type (%s)%s."
+                             % (t.name, t.dtype.base_dtype, expected,
+                                " as %s" % first.name if first is not None else ""))
+    if expected is None:
+        return dtypes.float32
+    if not expected.is_floating:
+        raise ValueError("Expected floating point type, got %s." % expected)
+    return expected

@@ -2,6 +2,8 @@
 modules that hold each op family (see docs/architecture.md, "The ops layer"), and the Tensor
 operators (`+`, `//`, `@`, `<`, `&`...) that build them."""
 
+from minitf import dtypes
+from minitf.framework.deprecation import deprecated
 from minitf.framework.graph import name_scope
 from minitf.framework.tensor import Tensor
 from minitf.ops.core import cast, reduce_sum
@@ -34,6 +36,24 @@ __all__ = ["add", "subtract", "multiply", "divide", "truediv", "realdiv", "div",
            "argmin", "cumsum", "cumprod", "arg_max", "arg_min", "count_nonzero", "matmul",
            "tensordot", "einsum", "range", "linspace", "clip_by_value", "clip_by_norm", "norm"]
 # top_k is public as tf.nn.top_k (TF1 has no tf.top_k).
+__all__ += ["to_float", "to_double", "to_int32", "to_int64"]
+
+
+# -- TF1's deprecated casts (tf.cast with a default name; no op when x has the dtype) -----------
+
+def _deprecated_cast(fn_name, dtype, default_name):
+    def cast_to(x, name=default_name):
+        return cast(x, dtype, name=name)
+    cast_to.__name__ = cast_to.__qualname__ = fn_name
+    cast_to.__doc__ = ('tf.%s: tf.cast(x, tf.%s), the op named "%s".'
+                       % (fn_name, dtype.name, default_name))
+    return deprecated(None, "Use `tf.cast` instead.")(cast_to)
+
+
+to_float = _deprecated_cast("to_float", dtypes.float32, "ToFloat")
+to_double = _deprecated_cast("to_double", dtypes.float64, "ToDouble")
+to_int32 = _deprecated_cast("to_int32", dtypes.int32, "ToInt32")
+to_int64 = _deprecated_cast("to_int64", dtypes.int64, "ToInt64")
 
 
 # -- Tensor operators ----------------------------------------------------------------------------

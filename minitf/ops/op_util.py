@@ -1,11 +1,14 @@
 """Helpers the op modules share: the dtype checks that produce TF's op-def messages,
-arguments needed at graph-build time (static ints), and `is_tensor_like`."""
+arguments needed at graph-build time (static ints), `is_tensor_like`, and the public
+tf.is_tensor and tf.get_static_value."""
 
 import functools
 
 import numpy as np
 
 from minitf import dtypes
+from minitf.framework.indexed_slices import IndexedSlices
+from minitf.framework.sparse_tensor import SparseTensor
 from minitf.framework.tensor import Tensor
 from minitf.framework.tensor_util import constant_value
 
@@ -13,6 +16,29 @@ from minitf.framework.tensor_util import constant_value
 def is_tensor_like(v):
     """Whether `v` is a Tensor or converts to one by itself (a Variable: `_as_tensor`)."""
     return isinstance(v, Tensor) or hasattr(v, "_as_tensor")
+
+
+def is_tensor(x):
+    """tf.is_tensor: whether `x` is one of the graph's tensor types (a Tensor, Variable,
+    SparseTensor or IndexedSlices), not a value that would convert to one (a numpy array, a
+    Python number or list)."""
+    return is_tensor_like(x) or isinstance(x, (SparseTensor, IndexedSlices))
+
+
+def get_static_value(tensor, partial=False):
+    """tf.get_static_value: the numpy value of `tensor` when it is known without running the
+    graph (a constant, the shape of a fully known static shape, arithmetic on those), else None;
+    a value that is not a tensor comes back unchanged. `partial` is accepted for TF's
+    signature: where TF would give an object array with None entries (tf.stack of partly
+    known scalars), minitf gives None."""
+    del partial
+    if not is_tensor(tensor):
+        return tensor
+    if hasattr(tensor, "_as_tensor"):  # a variable's value is only known when it runs
+        return None
+    if not isinstance(tensor, Tensor):
+        return None
+    return constant_value(tensor)
 
 
 def static_ints(value, what):

@@ -5,6 +5,7 @@ import numpy as np
 
 from minitf import dtypes
 from minitf.framework.context import default_session_for
+from minitf.framework.deprecation import deprecated
 from minitf.framework.func_graph import lifted
 from minitf.framework.graph import GraphKeys, get_default_graph, name_scope
 from minitf.framework.shapes import unknown_shape
@@ -18,7 +19,8 @@ from minitf.ops.state_ops import (Assign, InitializedValue, UninitializedNames, 
 __all__ = ["Variable", "global_variables", "trainable_variables", "local_variables",
            "model_variables", "moving_average_variables", "global_variables_initializer", "variables_initializer",
            "local_variables_initializer", "assign", "assign_add", "assign_sub",
-           "is_variable_initialized", "report_uninitialized_variables"]
+           "is_variable_initialized", "report_uninitialized_variables", "all_variables",
+           "initialize_all_variables", "initialize_local_variables", "initialize_variables"]
 
 
 class Variable:
@@ -307,6 +309,32 @@ def global_variables_initializer():
 def local_variables_initializer():
     """One op that initializes every local variable."""
     return variables_initializer(local_variables())
+
+
+# TF1's names from before 0.12, deprecated there (a warning on first use) and kept in TF 1.x.
+
+@deprecated("2017-03-02", "Please use tf.global_variables instead.")
+def all_variables():
+    """tf.all_variables: tf.global_variables()."""
+    return global_variables()
+
+
+@deprecated("2017-03-02", "Use `tf.global_variables_initializer` instead.")
+def initialize_all_variables():
+    """tf.initialize_all_variables: tf.global_variables_initializer()."""
+    return global_variables_initializer()
+
+
+@deprecated("2017-03-02", "Use `tf.local_variables_initializer` instead.")
+def initialize_local_variables():
+    """tf.initialize_local_variables: tf.local_variables_initializer()."""
+    return local_variables_initializer()
+
+
+@deprecated("2017-03-02", "Use `tf.variables_initializer` instead.")
+def initialize_variables(var_list, name="init"):
+    """tf.initialize_variables: tf.variables_initializer(var_list, name)."""
+    return variables_initializer(var_list, name=name)
 
 
 def report_uninitialized_variables(var_list=None, name="report_uninitialized_variables"):
