@@ -23,6 +23,7 @@ from minitf.ops.control_flow_ops import *  # noqa: F401,F403
 from minitf.ops.functional_ops import *  # noqa: F401,F403
 from minitf.ops.variables import *  # noqa: F401,F403
 from minitf.ops.variable_scope import *  # noqa: F401,F403
+from minitf.ops.template import make_template
 from minitf.ops.init_ops import *  # noqa: F401,F403
 from minitf.ops.random_ops import *  # noqa: F401,F403
 from minitf.ops.logging_ops import *  # noqa: F401,F403
@@ -32,7 +33,9 @@ from minitf.ops.sparse_ops import *  # noqa: F401,F403
 from minitf.ops.nn_ops import log_sigmoid
 from minitf.ops.op_util import get_static_value, is_tensor
 from minitf.ops import variables as _variables
-from minitf.gradients import UnconnectedGradients, gradients
+from minitf.gradients import UnconnectedGradients, gradients, hessians
+from minitf.framework.registry import NotDifferentiable, RegisterGradient, no_gradient
+from minitf.custom_gradient import custom_gradient
 from minitf.framework.indexed_slices import IndexedSlices
 from minitf.ops.segment_ops import (unique, unsorted_segment_sum, segment_sum, segment_mean,
                                     segment_max, segment_min, segment_prod, sparse_segment_sum,

@@ -7,15 +7,16 @@ from minitf import dtypes
 from minitf.framework.graph import name_scope
 from minitf.framework.indexed_slices import IndexedSlices
 from minitf.framework.operation import data_inputs
+from minitf.framework.registry import gradient_function
 from minitf.framework.tensor import Tensor
-from minitf.ops.array_ops import concat, fill, shape, zeros_like
+from minitf.ops.array_ops import concat, fill, reshape, shape, stack, zeros_like
 from minitf.ops.constant_op import constant, convert_to_tensor
 from minitf.ops.math_ops import add_n, cast
 from minitf.ops.math_ops import range as range_
 from minitf.ops.op_util import is_tensor_like
 from minitf.ops import segment_ops  # noqa: F401 - registers the dense conversion of IndexedSlices
 
-__all__ = ["gradients"]
+__all__ = ["gradients", "hessians"]
 
 
 def _backprop_dtype(dtype):
@@ -82,19 +83,24 @@ def gradients(ys, xs, grad_ys=None, name="gradients", colocate_gradients_with_op
 
         for op in sorted(between, key=lambda o: o.index, reverse=True):
             out_grads = [_aggregate(grads.get(t)) for t in op.outputs]
-            if all(g is None for g in out_grads) or not op.opdef.differentiable:
+            if all(g is None for g in out_grads):
                 continue
-            if not op.opdef.sparse_grads:
+            grad_fn = gradient_function(op)
+            if grad_fn is None:
+                continue
+            own_rule = op._gradient_op_type is None and grad_fn == op.opdef.grad
+            if not (own_rule and op.opdef.sparse_grads):
                 out_grads = [convert_to_tensor(g) if isinstance(g, IndexedSlices) else g
                              for g in out_grads]
             out_grads = [zeros_like(t) if g is None else g for t, g in zip(op.outputs, out_grads)]
             with name_scope(op.name + "_grad"):
-                if op.opdef.grad_prunes:  # told which inputs lead to an x (While: skip the rest)
-                    in_grads = op.opdef.grad(op, *out_grads, needed=tuple(
+                if own_rule and op.opdef.grad_prunes:  # told which inputs lead to an x (While)
+                    in_grads = grad_fn(op, *out_grads, needed=tuple(
                         t.op in between or t in xs for t in op.inputs))
                 else:
-                    in_grads = op.opdef.grad(op, *out_grads)
-            in_grads = list(in_grads)
+                    in_grads = grad_fn(op, *out_grads)
+            # (a registered function may return the one gradient of a one-input op itself)
+            in_grads = [in_grads] if isinstance(in_grads, (Tensor, IndexedSlices)) else list(in_grads)
             if len(in_grads) != len(op.inputs):
                 raise ValueError("The gradient rule of %s '%s' returned %d gradients for %d inputs"
                                  % (op.type, op.name, len(in_grads), len(op.inputs)))
@@ -114,6 +120,36 @@ def gradients(ys, xs, grad_ys=None, name="gradients", colocate_gradients_with_op
         if unconnected_gradients is UnconnectedGradients.ZERO:
             results = [zeros_like(x) if g is None else g for x, g in zip(xs, results)]
         return results
+
+
+def hessians(ys, xs, name="hessians", colocate_gradients_with_ops=False, gate_gradients=False,
+             aggregation_method=None):
+    """For each x of `xs`, the second derivatives of sum(ys) with respect to x, shaped
+    x.shape + x.shape: row j is tf.gradients of the j-th entry of the (flattened) gradient,
+    as TF builds it. TF computes the rows in a while loop; minitf's loop bodies cannot
+    differentiate tensors of the graph around them, so it builds one gradient per entry of x,
+    and x's size must be known when building."""
+    xs = _as_list(xs)
+    results = []
+    for x, grad in zip(xs, gradients(ys, xs, name=name)):
+        source = _as_source(x)
+        size = source.shape.num_elements()
+        if size is None:
+            raise ValueError("tf.hessians needs the size of %s known when the graph is built "
+                             "(its shape is %s)" % (source.name, source.shape))
+        if grad is None:
+            raise ValueError("tf.hessians: ys do not depend on %s" % source.name)
+        grad = reshape(convert_to_tensor(grad), [-1])
+        rows = []
+        for j in range(size):
+            row = gradients(grad[j], x, name=name)[0]
+            if row is None:
+                raise ValueError("tf.hessians: the gradient with respect to %s is constant in "
+                                 "it (entry %d), so its derivative is None" % (source.name, j))
+            rows.append(convert_to_tensor(row))
+        dims = source.shape.as_list()
+        results.append(reshape(stack(rows), dims + dims))
+    return results
 
 
 def _aggregate(contributions):

@@ -39,6 +39,8 @@ class FuncGraph(Graph):
         self._contexts.name_stack = outer_graph.get_name_scope()
         if outer_graph._contexts.device_stack:
             self._contexts.device_stack.append(outer_graph._contexts.device_stack[-1])
+        # Gradient overrides reach a branch's or a loop body's ops, as TF1 builds them in place.
+        self._contexts.gradient_override = outer_graph._contexts.gradient_override
 
     def add_input(self, dtype, shape, name="arg"):
         """A new placeholder input of the function."""

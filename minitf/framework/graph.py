@@ -59,6 +59,7 @@ class _BuildContexts(threading.local):
         self.name_stack = ""
         self.control_stack = []
         self.device_stack = []
+        self.gradient_override = {}  # op type -> the gradient name its new ops are given
 
 
 class Graph:
@@ -121,6 +122,8 @@ class Graph:
             if device is None:
                 device = self._contexts.device_stack[-1] if self._contexts.device_stack else ""
             op = Operation(self, op_name, opdef, inputs, specs, controls, device or "", len(self._ops))
+            if self._contexts.gradient_override:
+                op._gradient_op_type = self._contexts.gradient_override.get(opdef.type_name)
             self._ops.append(op)
             self._by_name[op_name] = op
             for t in op.inputs:
@@ -317,6 +320,21 @@ class Graph:
             yield
         finally:
             self._contexts.device_stack.pop()
+
+    @contextlib.contextmanager
+    def gradient_override_map(self, op_type_map):
+        """Ops of the types in `op_type_map` created inside get their gradient from the function
+        registered (tf.RegisterGradient) under the mapped name instead of their own: TF1's
+        `{"Relu": "GuidedRelu"}`. Inner maps add to the outer ones."""
+        if not isinstance(op_type_map, dict) or not all(
+                isinstance(k, str) and isinstance(v, str) for k, v in op_type_map.items()):
+            raise TypeError("op_type_map must be a dictionary mapping strings to strings")
+        saved = self._contexts.gradient_override
+        self._contexts.gradient_override = {**saved, **op_type_map}
+        try:
+            yield
+        finally:
+            self._contexts.gradient_override = saved
 
     @contextlib.contextmanager
     def colocate_with(self, op, ignore_existing=False):

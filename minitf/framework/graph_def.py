@@ -441,6 +441,8 @@ def op_to_node_defs(op, add_shapes=False, taken=None, functions=None):
         node.input.append(const.name)
     node.input.extend("^" + c.name for c in op.control_inputs)
     _set_attrs(node, attrs, "op '%s' (%s)" % (op.name, op.type))
+    if op._gradient_op_type is not None:  # made under Graph.gradient_override_map
+        node.attr["_gradient_op_type"].s = op._gradient_op_type.encode()
     if add_shapes and tf_type == op.type:  # (TF's If / While have other outputs than minitf's)
         node.attr["_output_shapes"].list.shape.extend(shape_to_proto(t.shape) for t in op.outputs)
     nodes.append(node)

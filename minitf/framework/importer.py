@@ -311,6 +311,8 @@ def _import_node(graph, node, scope, imported, mapped, functions=None):
         inputs.append(tensor)
     op = graph.create_op(opdef, inputs, name=scope + node.name + "/", control_inputs=controls,
                          device=node.device or None)
+    if "_gradient_op_type" in node.attr:
+        op._gradient_op_type = node.attr["_gradient_op_type"].s.decode()
     if "_output_shapes" in node.attr:
         _refine_shapes(op, node.attr["_output_shapes"].list.shape)
     return op

@@ -34,7 +34,7 @@ class Operation:
     """A graph node. `type` is TF's op type name (`MatMul`); attributes live on `opdef`."""
 
     __slots__ = ("graph", "name", "opdef", "inputs", "outputs", "control_inputs", "device",
-                 "created_at", "index", "__weakref__")
+                 "created_at", "index", "_gradient_op_type", "__weakref__")
 
     def __init__(self, graph, name, opdef, inputs, specs, control_inputs, device, index):
         self.graph = graph
@@ -46,6 +46,9 @@ class Operation:
         self.device = device
         self.created_at = user_call_site()
         self.index = index  # its position in the graph's creation order (a topological order)
+        # The name tf.gradients looks its gradient function up by instead of its type (set by
+        # Graph.gradient_override_map; TF's `_gradient_op_type` attr), or None.
+        self._gradient_op_type = None
 
     @property
     def type(self):
@@ -60,6 +63,8 @@ class Operation:
 
     def get_attr(self, name):
         """An attribute of the op (a field of its OpDef), as TF's Operation.get_attr."""
+        if name == "_gradient_op_type" and self._gradient_op_type is not None:
+            return self._gradient_op_type.encode()  # a string attr: bytes, as TF's
         try:
             return getattr(self.opdef, name)
         except AttributeError:

@@ -243,3 +243,85 @@ def lookup(type_name):
         return REGISTRY[type_name]
     except KeyError:
         raise KeyError("No op type named %r is registered in minitf" % type_name) from None
+
+
+# -- gradient functions by name ------------------------------------------------------------------
+# An op's gradient is its OpDef's `grad`. Users add gradients by name, as TF1's
+# tf.RegisterGradient does: for an op type minitf has no rule for, or for a name that
+# Graph.gradient_override_map gives ops instead of their type. Like TF's, this registry is
+# the process's, and a name is registered once.
+
+_GRADIENTS = {}  # name -> fn(op, *output_grads), or None: tf.NotDifferentiable
+
+
+def _has_own_gradient(cls):
+    return not cls.differentiable or cls.grad is not OpDef.grad
+
+
+def _register_gradient(name, fn):
+    if not isinstance(name, str):
+        raise TypeError("op_type must be a string")
+    if name in _GRADIENTS:
+        previous = _GRADIENTS[name]
+        where = ("tf.NotDifferentiable" if previous is None else "%s %s:%d" % (
+            previous.__name__, previous.__code__.co_filename, previous.__code__.co_firstlineno)
+            if hasattr(previous, "__code__") else repr(previous))
+    elif name in REGISTRY and _has_own_gradient(REGISTRY[name]):
+        where = "minitf's op %s" % name
+    else:
+        _GRADIENTS[name] = fn
+        return
+    raise KeyError("Registering two gradient with name '%s'! (Previous registration was in %s)"
+                   % (name, where))
+
+
+class RegisterGradient:
+    """Decorator `@tf.RegisterGradient("Name")`: registers `fn(op, *output_grads)`, which
+    returns one gradient per input of `op` (a list, or the gradient itself for one input; None
+    where an input gets none), built from minitf ops. It becomes the gradient of ops of type
+    "Name" (one minitf has no rule for) and of the ops that Graph.gradient_override_map maps
+    to "Name". A name already registered (minitf's op types with a gradient included) raises
+    KeyError, as in TF."""
+
+    def __init__(self, op_type):
+        if not isinstance(op_type, str):
+            raise TypeError("op_type must be a string")
+        self._op_type = op_type
+
+    def __call__(self, f):
+        _register_gradient(self._op_type, f)
+        return f
+
+
+def NotDifferentiable(op_type):  # noqa: N802 - TF's public name
+    """Registers `op_type` (an op type or a gradient_override_map name) as having no gradient:
+    tf.gradients passes None to its inputs. KeyError if the name is registered already."""
+    _register_gradient(op_type, None)
+
+
+def no_gradient(op_type):
+    """TF 1.15's name for tf.NotDifferentiable."""
+    _register_gradient(op_type, None)
+
+
+def gradient_function(op):
+    """The function giving `op`'s input gradients from its output gradients, called as
+    `fn(op, *output_grads)`, or None when no gradient flows through `op`. An op made under
+    Graph.gradient_override_map uses the gradient registered under its mapped name: a
+    tf.RegisterGradient function, or a minitf op type's rule applied to this op (its
+    attributes are this op's, as TF's override reads the op's attrs)."""
+    name = op._gradient_op_type
+    if name is None:
+        if op.type in _GRADIENTS:
+            return _GRADIENTS[op.type]
+        return op.opdef.grad if op.opdef.differentiable else None
+    if name in _GRADIENTS:
+        return _GRADIENTS[name]
+    cls = REGISTRY.get(name)
+    if cls is None or not _has_own_gradient(cls):
+        raise LookupError("No gradient defined for operation '%s' (op type: %s): its gradient "
+                          "is overridden to '%s', which is not registered (tf.RegisterGradient)"
+                          % (op.name, op.type, name))
+    if not cls.differentiable:
+        return None
+    return functools.partial(cls.grad, op.opdef)

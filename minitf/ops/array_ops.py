@@ -1,7 +1,8 @@
 """Array ops under TF's module name (`array_ops`): the public functions, re-exported from the
 modules that hold each op family (see docs/architecture.md, "The ops layer")."""
 
-from minitf.ops.core import (placeholder, placeholder_with_default, identity, stop_gradient, shape,
+from minitf.ops.core import (placeholder, placeholder_with_default, identity, identity_n,
+                             stop_gradient, shape,
                              reshape, fill, zeros, ones, zeros_like, ones_like, broadcast_to,
                              expand_dims, stack, unstack)
 from minitf.ops.shape_ops import shape_n, size, rank, squeeze, transpose, reverse
@@ -10,7 +11,7 @@ from minitf.ops.join_split import concat, split, tile
 from minitf.ops.gather_scatter import gather, gather_nd, scatter_nd, boolean_mask
 from minitf.ops.slicing import pad, slice, strided_slice, newaxis
 
-__all__ = ["placeholder", "placeholder_with_default", "identity", "stop_gradient", "shape",
+__all__ = ["placeholder", "placeholder_with_default", "identity", "identity_n", "stop_gradient", "shape",
            "shape_n", "size", "rank", "reshape", "fill", "zeros", "ones", "zeros_like",
            "ones_like", "broadcast_to", "expand_dims", "squeeze", "stack", "unstack", "concat",
            "split", "transpose", "reverse", "tile", "pad", "gather", "gather_nd", "scatter_nd",

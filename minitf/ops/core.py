@@ -20,7 +20,7 @@ from minitf.ops.op_util import (check_dtype, check_int_dtype, check_shape_tensor
                                 kernel_outputs, known_dims, static_ints)
 
 __all__ = ["constant", "convert_to_tensor", "placeholder", "placeholder_with_default", "identity",
-           "stop_gradient", "shape", "reshape", "fill", "zeros", "ones", "zeros_like", "ones_like",
+           "identity_n", "stop_gradient", "shape", "reshape", "fill", "zeros", "ones", "zeros_like", "ones_like",
            "broadcast_to", "expand_dims", "stack", "unstack", "cast", "reduce_sum"]
 
 # Below this size a static-shape kernel writes out a result it could return as a view
@@ -249,6 +249,33 @@ class StopGradient(OpDef):
 
     def compute(self, xp, x):
         return x
+
+
+@register
+class IdentityN(OpDef):
+    """The identity of several tensors at once: one op, so one gradient function sees them all
+    (tf.custom_gradient overrides it)."""
+
+    fresh_output = False
+    tf_signature = TFSignature(type_attrs=(("T", slice(0, None)),))
+
+    def infer(self, *xs):
+        if not xs:
+            raise ValueError("IdentityN takes at least one tensor, got none")
+        return [TensorSpec(x.shape, x.dtype) for x in xs]
+
+    def compute(self, xp, *xs):
+        return xs
+
+    def grad(self, op, *dys):
+        return list(dys)
+
+
+def identity_n(input, name=None):
+    """tf.identity_n: a list of tensors with the values of the list `input`, made by one op."""
+    with name_scope(name, "IdentityN", input) as scope:
+        tensors = [convert_to_tensor(x) for x in input]
+        return list(get_default_graph().create_op(IdentityN(), tensors, name=scope).outputs)
 
 
 def stop_gradient(input, name=None):

@@ -7,6 +7,8 @@ from tests.op_specs.spec import Arg, OpSpec
 
 SPECS = [
     OpSpec("identity", tf.identity, lambda x: x, [Arg((2, 3))]),
+    OpSpec("identity_n", lambda a, b: tf.identity_n([a, b]), lambda a, b: [a, b],
+           [Arg((2, 3)), Arg((4,), static=(None,))]),
     OpSpec("stop_gradient", lambda x: tf.stop_gradient(x) * x, lambda x: x * x, [Arg((3,))],
            grad=False),
     OpSpec("placeholder_with_default", lambda x: tf.placeholder_with_default(x, (None, 3)) * 2.0,
