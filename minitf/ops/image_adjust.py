@@ -55,7 +55,7 @@ def _rank_3_or_4(image):
     return rank
 
 
-def _as_float(image):
+def as_float_image(image):
     """The image as TF's adjust_* functions compute on it: float16 and float32 as they are,
     anything else through convert_image_dtype to float32."""
     if image.dtype in (dtypes.float16, dtypes.float32):
@@ -90,7 +90,7 @@ def adjust_brightness(image, delta):
     fractions of their maximum), saturated back into the input's dtype."""
     with name_scope(None, "adjust_brightness", [image, delta]) as scope:
         image = convert_to_tensor(image, name="image")
-        flt = _as_float(image)
+        flt = as_float_image(image)
         adjusted = add(flt, cast(delta, flt.dtype), name=scope)
         return convert_image_dtype(adjusted, image.dtype, saturate=True)
 
@@ -104,23 +104,31 @@ def random_brightness(image, max_delta, seed=None):
     return adjust_brightness(image, delta)
 
 
-@register
-class AdjustContrastv2(OpDef):
-    """(x - mean) * contrast_factor + mean, the mean taken per image and channel over height and
-    width (the last three axes are height, width, channels). TF has no gradient for it."""
+class ImageAdjustOp(OpDef):
+    """Base of TF's image adjustment ops (AdjustContrastv2, AdjustHue, AdjustSaturation):
+    float16 or float32 images of rank >= 3 and one float32 scalar, named `factor_arg`; the
+    output has the images' shape and dtype. None has a gradient in TF."""
 
-    def infer(self, images, contrast_factor):
+    factor_arg = "contrast_factor"
+
+    def infer(self, images, factor):
         if images.shape.ndims is not None and images.shape.ndims < 3:
             raise ValueError("Shape must be at least rank 3 but is rank %d (argument 'images')"
                              % images.shape.ndims)
         if images.dtype not in (dtypes.float16, dtypes.float32):
             raise dtype_error("images", images.dtype, (dtypes.float16, dtypes.float32))
-        if contrast_factor.dtype is not dtypes.float32:
-            raise dtype_error("contrast_factor", contrast_factor.dtype, (dtypes.float32,))
-        if contrast_factor.shape.ndims not in (None, 0):
-            raise ValueError("Shape must be rank 0 but is rank %d (argument 'contrast_factor')"
-                             % contrast_factor.shape.ndims)
+        if factor.dtype is not dtypes.float32:
+            raise dtype_error(self.factor_arg, factor.dtype, (dtypes.float32,))
+        if factor.shape.ndims not in (None, 0):
+            raise ValueError("Shape must be rank 0 but is rank %d (argument '%s')"
+                             % (factor.shape.ndims, self.factor_arg))
         return TensorSpec(images.shape, images.dtype)
+
+
+@register
+class AdjustContrastv2(ImageAdjustOp):
+    """(x - mean) * contrast_factor + mean, the mean taken per image and channel over height and
+    width (the last three axes are height, width, channels)."""
 
     def compute(self, xp, images, contrast_factor):
         x = images.astype(xp.float32, copy=False)
@@ -134,7 +142,7 @@ def adjust_contrast(images, contrast_factor):
     towards its mean over height and width; integer images saturate back into their dtype."""
     with name_scope(None, "adjust_contrast", [images, contrast_factor]) as scope:
         images = convert_to_tensor(images, name="images")
-        flt = _as_float(images)
+        flt = as_float_image(images)
         factor = convert_to_tensor(contrast_factor, dtypes.float32, name="contrast_factor")
         adjusted = AdjustContrastv2()(flt, factor, name=scope)
         return convert_image_dtype(adjusted, images.dtype, saturate=True)
@@ -143,12 +151,17 @@ def adjust_contrast(images, contrast_factor):
 def random_contrast(image, lower, upper, seed=None):
     """tf.image.random_contrast: adjust_contrast by one factor drawn uniformly from
     [lower, upper) per run."""
+    return adjust_contrast(image, random_factor(lower, upper, seed))
+
+
+def random_factor(lower, upper, seed):
+    """One factor uniform in [lower, upper) per run, with TF's checks of the bounds (the
+    random_contrast / random_saturation draw)."""
     if upper <= lower:
         raise ValueError("upper must be > lower.")
     if lower < 0:
         raise ValueError("lower must be non-negative.")
-    factor = random_uniform([], lower, upper, seed=seed)
-    return adjust_contrast(image, factor)
+    return random_uniform([], lower, upper, seed=seed)
 
 
 def adjust_gamma(image, gamma=1, gain=1):
@@ -156,7 +169,7 @@ def adjust_gamma(image, gamma=1, gain=1):
     (saturated). A negative Python `gamma` is a ValueError; a tensor one fails at run time."""
     with name_scope(None, "adjust_gamma", [image, gamma, gain]):
         image = convert_to_tensor(image, name="image")
-        flt = _as_float(image)
+        flt = as_float_image(image)
         if isinstance(gamma, Tensor):
             check = Assert(gamma >= 0, ["Gamma should be a non-negative real number."])
             with control_dependencies([check]):

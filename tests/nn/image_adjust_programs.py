@@ -16,12 +16,17 @@ def rgb_uint8(shape=(3, 4, 3)):
     return (np.arange(n) * 53 % 256).reshape(shape).astype(np.uint8)
 
 
+def images(tf):
+    """The inputs of the value programs: a float32 batch, a float32 image, a uint8 image and a
+    float64 image."""
+    return (tf.constant(rgb(), name="x"), tf.constant(rgb((3, 4, 3)), name="x3"),
+            tf.constant(rgb_uint8(), name="u8"),
+            tf.constant(rgb((3, 4, 3)).astype(np.float64), name="x64"))
+
+
 def deterministic(tf):
     """name -> tensor: values, dtypes, static shapes and tensor names to compare with TF."""
-    x = tf.constant(rgb(), name="x")
-    x3 = tf.constant(rgb((3, 4, 3)), name="x3")
-    u8 = tf.constant(rgb_uint8(), name="u8")
-    x64 = tf.constant(rgb((3, 4, 3)).astype(np.float64), name="x64")
+    x, x3, u8, x64 = images(tf)
     out = {}
     out["adjust_brightness"] = tf.image.adjust_brightness(x, 0.25)
     out["adjust_brightness_uint8"] = tf.image.adjust_brightness(u8, 0.3)
@@ -131,3 +136,78 @@ def static_shapes(tf):
     dy, dx = tf.image.image_gradients(hw)
     out["image_gradients_dy"], out["image_gradients_dx"] = dy, dx
     return out
+
+
+def hsv():
+    """Hue, saturation and value triples: every sixth of the hue circle, its ends (0 and 1),
+    grays (saturation 0) and black."""
+    h = np.array([0.0, 0.05, 0.2, 0.3, 0.45, 0.55, 0.7, 0.8, 0.95, 1.0, 0.5, 0.1])
+    s = np.array([0.5, 1.0, 0.3, 0.8, 0.0, 0.6, 0.9, 0.2, 0.4, 0.7, 1.0, 0.25])
+    v = np.array([0.9, 0.6, 1.0, 0.4, 0.7, 0.0, 0.8, 0.5, 0.3, 0.6, 1.0, 0.75])
+    return np.stack([h, s, v], -1).reshape(2, 2, 3, 3).astype(np.float32)
+
+
+def color(tf):
+    """name -> tensor: colour-space conversions and hue / saturation adjustments."""
+    x, x3, u8, x64 = images(tf)
+    out = {}
+    out["rgb_to_hsv"] = tf.image.rgb_to_hsv(x)
+    out["rgb_to_hsv_float64"] = tf.image.rgb_to_hsv(x64)
+    out["rgb_to_hsv_grays"] = tf.image.rgb_to_hsv(
+        tf.constant([[[0.0, 0.0, 0.0], [0.5, 0.5, 0.5], [1.0, 1.0, 1.0], [0.2, 0.2, 0.6]]]))
+    out["hsv_to_rgb"] = tf.image.hsv_to_rgb(tf.constant(hsv()))
+    out["hsv_to_rgb_float64"] = tf.image.hsv_to_rgb(tf.constant(hsv()[0].astype(np.float64)))
+    out["hsv_round_trip"] = tf.image.hsv_to_rgb(tf.image.rgb_to_hsv(x))
+    for delta in (0.0, 0.1, -0.35, 0.5, 1.0):
+        out["adjust_hue_%g" % delta] = tf.image.adjust_hue(x, delta)
+    out["adjust_hue_3d"] = tf.image.adjust_hue(x3, 0.25)
+    out["adjust_hue_uint8"] = tf.image.adjust_hue(u8, 0.2)
+    out["adjust_hue_float64"] = tf.image.adjust_hue(x64, -0.1)
+    for factor in (0.0, 0.5, 1.0, 2.5):
+        out["adjust_saturation_%g" % factor] = tf.image.adjust_saturation(x, factor)
+    out["adjust_saturation_uint8"] = tf.image.adjust_saturation(u8, 1.7)
+    out["adjust_saturation_3d"] = tf.image.adjust_saturation(x3, 0.3)
+    for name in ("rgb_to_yiq", "yiq_to_rgb", "rgb_to_yuv", "yuv_to_rgb"):
+        out[name] = getattr(tf.image, name)(x)
+    out["yiq_round_trip"] = tf.image.yiq_to_rgb(tf.image.rgb_to_yiq(x3))
+    out["rgb_to_yuv_float64"] = tf.image.rgb_to_yuv(x64)
+    return out
+
+
+def color_gradients(tf):
+    """name -> d sum(w * f(x)) / dx for the colour functions TF can differentiate."""
+    x = tf.constant(rgb().astype(np.float64), name="x")
+    out = {}
+    for name in ("rgb_to_hsv", "rgb_to_yiq", "yuv_to_rgb"):
+        y = getattr(tf.image, name)(x)
+        w = tf.reshape(tf.cast(tf.range(tf.size(y)) % 5, tf.float64), tf.shape(y)) + 0.5
+        out[name] = tf.gradients(tf.reduce_sum(y * w), x)[0]
+    return out
+
+
+def color_errors(tf):
+    """name -> a call that must raise at graph-build time."""
+    x = tf.constant(rgb(), name="x")
+    two = x[..., :2]
+    return {
+        "rgb_to_hsv_channels": lambda: tf.image.rgb_to_hsv(two),
+        "hsv_to_rgb_channels": lambda: tf.image.hsv_to_rgb(two),
+        "rgb_to_hsv_int": lambda: tf.image.rgb_to_hsv(tf.constant(rgb_uint8())),
+        "adjust_hue_rank2": lambda: tf.image.adjust_hue(x[0, 0], 0.1),
+        "adjust_saturation_rank2": lambda: tf.image.adjust_saturation(x[0, 0], 0.1),
+        "random_hue_big": lambda: tf.image.random_hue(x, 0.6),
+        "random_hue_negative": lambda: tf.image.random_hue(x, -0.1),
+        "random_saturation_order": lambda: tf.image.random_saturation(x, 1.0, 0.5),
+        "random_saturation_negative": lambda: tf.image.random_saturation(x, -1.0, 0.5),
+        "rgb_to_yiq_channels": lambda: tf.image.rgb_to_yiq(two),
+    }
+
+
+def color_run_errors(tf):
+    """name -> a tensor whose run must fail (TF checks these in the kernel)."""
+    x = tf.constant(rgb(), name="x")
+    two = x[..., :2]
+    return {
+        "adjust_hue_channels": tf.image.adjust_hue(two, 0.1),
+        "adjust_saturation_channels": tf.image.adjust_saturation(two, 0.5),
+    }

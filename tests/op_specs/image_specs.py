@@ -1,6 +1,8 @@
 """Op table entries for the tf.image resize ops and their gradient ops, against per-pixel
-references written from TF's kernel formulas, and AdjustContrastv2 (no gradient in TF)."""
+references written from TF's kernel formulas, AdjustContrastv2 (no gradient in TF), and the
+HSV ops against Python's colorsys."""
 
+import colorsys
 import math
 
 import numpy as np
@@ -100,4 +102,42 @@ SPECS += [
     OpSpec("adjust_contrast/3d_float16", lambda x: tf.image.adjust_contrast(x, 0.5),
            lambda x: ref_contrast(x, np.float16(0.5)), [Arg((3, 5, 3), "float16")], grad=False,
            rtol=2e-3, atol=2e-3),
+]
+
+
+def per_pixel(fn):
+    """A reference applying fn(r, g, b) -> 3 values to each pixel of the last axis."""
+    def ref(x):
+        flat = x.reshape(-1, 3).astype(np.float64)
+        return np.array([fn(*p) for p in flat]).reshape(x.shape).astype(x.dtype)
+    return ref
+
+
+def shifted_hue(delta):
+    def fn(r, g, b):
+        h, s, v = colorsys.rgb_to_hsv(r, g, b)
+        return colorsys.hsv_to_rgb((h + delta) % 1.0, s, v)
+    return fn
+
+
+def scaled_saturation(factor):
+    def fn(r, g, b):
+        h, s, v = colorsys.rgb_to_hsv(r, g, b)
+        return colorsys.hsv_to_rgb(h, min(max(s * factor, 0.0), 1.0), v)
+    return fn
+
+
+PIXELS = Arg((2, 3, 4, 3), static=(None, None, None, 3), low=0.05, high=0.95)
+SPECS += [
+    OpSpec("rgb_to_hsv", tf.image.rgb_to_hsv, per_pixel(colorsys.rgb_to_hsv), [PIXELS]),
+    OpSpec("rgb_to_hsv/2d", tf.image.rgb_to_hsv, per_pixel(colorsys.rgb_to_hsv),
+           [Arg((5, 3), "float64", low=0.0, high=1.0)]),
+    OpSpec("hsv_to_rgb", tf.image.hsv_to_rgb, per_pixel(colorsys.hsv_to_rgb),
+           [Arg((3, 4, 3), static=(3, None, 3), low=0.0, high=1.0)], grad=False),
+    OpSpec("adjust_hue", lambda x: tf.image.adjust_hue(x, 0.3), per_pixel(shifted_hue(0.3)),
+           [PIXELS], grad=False),
+    OpSpec("adjust_hue/negative", lambda x: tf.image.adjust_hue(x, -0.85),
+           per_pixel(shifted_hue(-0.85)), [Arg((4, 2, 3), low=0.0, high=1.0)], grad=False),
+    OpSpec("adjust_saturation", lambda x: tf.image.adjust_saturation(x, 1.6),
+           per_pixel(scaled_saturation(1.6)), [PIXELS], grad=False),
 ]
