@@ -1,5 +1,5 @@
-"""tf.train: optimizers, learning-rate schedules, global step, checkpoints, and
-MonitoredTrainingSession with its session hooks."""
+"""tf.train: optimizers, learning-rate schedules, global step, checkpoints,
+MonitoredTrainingSession with its session hooks, and TF1's Supervisor and SessionManager."""
 
 from minitf.train.optimizer import Optimizer
 from minitf.train.gradient_descent import GradientDescentOptimizer
@@ -33,7 +33,7 @@ from minitf.train.checkpoint_state import (checkpoint_exists, checkpoints_iterat
 from minitf.protos.saver_pb2 import SaverDef
 from minitf.protos.example_pb2 import (BytesList, Example, Feature, FeatureList, FeatureLists,
                                        Features, FloatList, Int64List, SequenceExample)
-from minitf.train.coordinator import Coordinator
+from minitf.train.coordinator import Coordinator, LooperThread
 from minitf.train.queue_runner import QueueRunner, add_queue_runner, start_queue_runners
 from minitf.train.input import (batch, batch_join, input_producer, limit_epochs, maybe_batch,
                                 maybe_batch_join, maybe_shuffle_batch, maybe_shuffle_batch_join,
@@ -47,6 +47,8 @@ from minitf.train.basic_session_run_hooks import (CheckpointSaverHook, Checkpoin
                                                   NanTensorHook, ProfilerHook, SecondOrStepTimer,
                                                   StepCounterHook, StopAtStepHook,
                                                   SummarySaverHook)
+from minitf.train.session_manager import SessionManager
+from minitf.train.supervisor import Supervisor
 from minitf.train.monitored_session import (ChiefSessionCreator, MonitoredSession,
                                             MonitoredTrainingSession, Scaffold, SessionCreator,
                                             SingularMonitoredSession, WorkerSessionCreator)

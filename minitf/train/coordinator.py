@@ -29,15 +29,19 @@ class Coordinator:
 
     def request_stop(self, ex=None):
         """Asks every thread to stop; `ex` (an exception or sys.exc_info()) is kept to be
-        re-raised by join(), unless an earlier one was."""
+        re-raised by join() if this call is the one that stops them (TF drops an error
+        reported after the stop). After join() it is raised at once: nothing would."""
         with self._lock:
             ex = self._filter(ex)
-            if ex is not None and self._exc_info is None:
-                if isinstance(ex, tuple):
-                    self._exc_info = ex
-                else:
-                    self._exc_info = (type(ex), ex, ex.__traceback__)
-            self._stop.set()
+            if self._joined and ex is not None:
+                raise ex[1] if isinstance(ex, tuple) else ex
+            if not self._stop.is_set():
+                if ex is not None and self._exc_info is None:
+                    if isinstance(ex, tuple):
+                        self._exc_info = ex
+                    else:
+                        self._exc_info = (type(ex), ex, ex.__traceback__)
+                self._stop.set()
 
     def clear_stop(self):
         with self._lock:
@@ -97,3 +101,55 @@ class Coordinator:
             exc_info = self._exc_info
         if exc_info is not None:
             raise exc_info[1].with_traceback(exc_info[2])
+
+
+class LooperThread(threading.Thread):
+    """A daemon thread registered with `coord` that calls run_loop() (by default
+    `target(*args, **kwargs)`) at once and then every `timer_interval_secs` seconds (back to
+    back when None) until the coordinator stops; an exception it raises requests the stop and
+    reaches coord.join(). Subclasses may define start_loop() and stop_loop() too."""
+
+    def __init__(self, coord, timer_interval_secs, target=None, args=None, kwargs=None):
+        if not isinstance(coord, Coordinator):
+            raise ValueError("'coord' argument must be a Coordinator: %s" % coord)
+        super().__init__(daemon=True)
+        self._coord = coord
+        self._timer_interval_secs = timer_interval_secs
+        self._target = target
+        if target:
+            self._args, self._kwargs = args or (), kwargs or {}
+        elif args or kwargs:
+            raise ValueError("'args' and 'kwargs' argument require that you also pass 'target'")
+        coord.register_thread(self)
+
+    @staticmethod
+    def loop(coord, timer_interval_secs, target, args=None, kwargs=None):
+        """A started LooperThread calling `target(*args, **kwargs)`."""
+        looper = LooperThread(coord, timer_interval_secs, target=target, args=args,
+                              kwargs=kwargs)
+        looper.start()
+        return looper
+
+    def run(self):
+        with self._coord.stop_on_exception():
+            self.start_loop()
+            if self._timer_interval_secs is None:
+                while not self._coord.should_stop():
+                    self.run_loop()
+            else:
+                # calls keep to a fixed schedule from now: a slow call does not shift the next
+                due = time.time()
+                while not self._coord.wait_for_stop(due - time.time()):
+                    due += self._timer_interval_secs
+                    self.run_loop()
+            self.stop_loop()
+
+    def start_loop(self):
+        """Called once in the thread before the first run_loop()."""
+
+    def stop_loop(self):
+        """Called once in the thread after the coordinator stopped the loop."""
+
+    def run_loop(self):
+        if self._target:
+            self._target(*self._args, **self._kwargs)

@@ -20,21 +20,18 @@ import inspect
 import logging
 import sys
 
-import numpy as np
-
 from minitf import errors
-from minitf.client.session import Session
 from minitf.framework.graph import GraphKeys, get_default_graph
 from minitf.ops import variables as variables_module
 from minitf.ops.control_ops import group
 from minitf.protos.config_pb2 import RunMetadata, RunOptions
 from minitf.summary.summary_ops import merge_all
-from minitf.train import checkpoint_state
 from minitf.train.basic_session_run_hooks import (CheckpointSaverHook, StepCounterHook,
                                                   SummarySaverHook)
 from minitf.train.coordinator import Coordinator
 from minitf.train.queue_runner import start_queue_runners
 from minitf.train.saver import _get_saver_or_default
+from minitf.train.session_manager import SessionManager
 from minitf.train.session_run_hook import SessionRunArgs, SessionRunContext, SessionRunValues
 
 __all__ = ["Scaffold", "SessionCreator", "ChiefSessionCreator", "WorkerSessionCreator",
@@ -177,86 +174,8 @@ class Scaffold:
 
 
 # --------------------------------------------------------------------------------------------
-# Making the session: restore or initialize, then check it is ready
+# The session creators: a SessionManager (session_manager.py) restores or initializes
 # --------------------------------------------------------------------------------------------
-
-def _ready(op, sess, msg):
-    """(True, None) if `op` reports nothing uninitialized, else (False, why)."""
-    if op is None:
-        return True, None
-    try:
-        value = sess.run(op)
-    except errors.FailedPreconditionError as e:
-        if "uninitialized" not in str(e):
-            _logger.warning("%s : error [%s]", msg, e)
-            raise
-        return False, str(e)
-    if value is None or value.dtype == np.int32 or value.size == 0:
-        return True, None
-    names = ", ".join(v.decode("utf-8") if isinstance(v, bytes) else str(v)
-                      for v in value.reshape(-1))
-    return False, "Variables not initialized: " + names
-
-
-class _SessionPreparer:
-    """TF's SessionManager.prepare_session for one graph and one Scaffold: a new Session,
-    restored from a checkpoint when there is one, else initialized; then the local init op, if
-    the globals are ready for it; then the ready op must report nothing."""
-
-    def __init__(self, scaffold, graph):
-        self._scaffold = scaffold
-        self._graph = graph
-
-    def prepare(self, master, config, checkpoint_dir=None, checkpoint_filename_with_path=None,
-                initialize=True):
-        scaffold = self._scaffold
-        sess = Session(master, graph=self._graph, config=config)
-        if checkpoint_dir and checkpoint_filename_with_path:
-            raise ValueError("Can not provide both checkpoint_dir and "
-                             "checkpoint_filename_with_path.")
-        if not self._restore(sess, checkpoint_dir, checkpoint_filename_with_path) and initialize:
-            if scaffold.init_op is None and not scaffold.init_fn and \
-                    scaffold.local_init_op is None:
-                raise RuntimeError("Model is not initialized and no init_op or init_fn or "
-                                   "local_init_op was given")
-            if scaffold.init_op is not None:
-                sess.run(scaffold.init_op, feed_dict=scaffold.init_feed_dict)
-            if scaffold.init_fn:
-                scaffold.init_fn(sess)
-        if scaffold.local_init_op is not None:
-            ok, msg = _ready(scaffold.ready_for_local_init_op, sess,
-                             "Model not ready for local init")
-            if not ok:
-                raise RuntimeError("Init operations did not make model ready for local_init.  "
-                                   "Init op: %s, init fn: %s, error: %s"
-                                   % (_name(scaffold.init_op), scaffold.init_fn, msg))
-            sess.run(scaffold.local_init_op, feed_dict=scaffold.local_init_feed_dict)
-        ok, msg = _ready(scaffold.ready_op, sess, "Model not ready")
-        if not ok:
-            raise RuntimeError("Init operations did not make model ready.  Init op: %s, init fn: "
-                               "%s, local_init_op: %s, error: %s"
-                               % (_name(scaffold.init_op), scaffold.init_fn,
-                                  scaffold.local_init_op, msg))
-        return sess
-
-    def _restore(self, sess, checkpoint_dir, checkpoint_filename_with_path):
-        saver = self._scaffold.saver
-        if not saver or not (checkpoint_dir or checkpoint_filename_with_path):
-            return False
-        if checkpoint_filename_with_path:
-            saver.restore(sess, checkpoint_filename_with_path)
-            return True
-        ckpt = checkpoint_state.get_checkpoint_state(checkpoint_dir)
-        if not ckpt or not ckpt.model_checkpoint_path:
-            return False
-        saver.restore(sess, ckpt.model_checkpoint_path)
-        saver.recover_last_checkpoints(ckpt.all_model_checkpoint_paths)
-        return True
-
-
-def _name(op):
-    return op.name if op is not None else None
-
 
 class SessionCreator:
     """Makes the tf.Session a MonitoredSession runs (subclasses define create_session)."""
@@ -279,9 +198,10 @@ class ChiefSessionCreator(SessionCreator):
 
     def create_session(self):
         self._scaffold.finalize()
-        return _SessionPreparer(self._scaffold, get_default_graph()).prepare(
-            self._master, self._config, self._checkpoint_dir,
-            self._checkpoint_filename_with_path)
+        return _session_manager(self._scaffold).prepare_session(
+            self._master, saver=self._scaffold.saver, checkpoint_dir=self._checkpoint_dir,
+            checkpoint_filename_with_path=self._checkpoint_filename_with_path,
+            config=self._config, **_init_arguments(self._scaffold))
 
 
 class WorkerSessionCreator(SessionCreator):
@@ -297,8 +217,21 @@ class WorkerSessionCreator(SessionCreator):
 
     def create_session(self):
         self._scaffold.finalize()
-        return _SessionPreparer(self._scaffold, get_default_graph()).prepare(
-            self._master, self._config)
+        return _session_manager(self._scaffold).prepare_session(
+            self._master, config=self._config, **_init_arguments(self._scaffold))
+
+
+def _session_manager(scaffold):
+    """The SessionManager of a finalized Scaffold's local init and ready ops."""
+    return SessionManager(local_init_op=scaffold.local_init_op,
+                          local_init_feed_dict=scaffold.local_init_feed_dict,
+                          ready_for_local_init_op=scaffold.ready_for_local_init_op,
+                          ready_op=scaffold.ready_op, graph=get_default_graph())
+
+
+def _init_arguments(scaffold):
+    return dict(init_op=scaffold.init_op, init_feed_dict=scaffold.init_feed_dict,
+                init_fn=scaffold.init_fn)
 
 
 # --------------------------------------------------------------------------------------------
