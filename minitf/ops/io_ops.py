@@ -1,5 +1,6 @@
 """TF1's readers: tf.TextLineReader, tf.WholeFileReader, tf.TFRecordReader and
-tf.FixedLengthRecordReader. A reader takes
+tf.FixedLengthRecordReader, and tf.matching_files (the file names a glob pattern matches, for
+their queues). A reader takes
 file names from a queue (usually tf.train.string_input_producer's) and returns one record at a
 time as (key, value) strings; like queues, its state lives in the session."""
 
@@ -9,7 +10,7 @@ import numpy
 
 from minitf import dtypes, errors
 from minitf.backend import HOST_DEVICE
-from minitf.framework.graph import get_default_graph
+from minitf.framework.graph import get_default_graph, name_scope
 from minitf.framework.registry import OpDef, register
 from minitf.framework.resources import ResourceOp, resource_of
 from minitf.framework.shapes import TensorShape
@@ -19,7 +20,7 @@ from minitf.lib.io.tf_record import open_for_reading, read_records
 from minitf.ops.constant_op import convert_to_tensor
 
 __all__ = ["ReaderBase", "TextLineReader", "WholeFileReader", "TFRecordReader",
-           "FixedLengthRecordReader"]
+           "FixedLengthRecordReader", "matching_files"]
 
 
 class ReaderResource:
@@ -278,3 +279,36 @@ class FixedLengthRecordReader(ReaderBase):
             footer_bytes=int(footer_bytes or 0), hop_bytes=int(hop_bytes or 0),
             encoding=encoding or "")
         super().__init__(_create(opdef, [], name or "FixedLengthRecordReaderV2").outputs[0])
+
+
+@register
+class MatchingFiles(OpDef):
+    """The files matching a glob pattern, or each of a vector of patterns in turn, each
+    pattern's sorted, as a vector of strings (empty when none match, as TF)."""
+
+    stateful = True  # (it reads the file system: never folded into a constant)
+    differentiable = False
+
+    def infer(self, pattern):
+        if pattern.dtype is not dtypes.string:
+            raise TypeError("MatchingFiles: pattern must be a string tensor, got %s"
+                            % pattern.dtype.name)
+        if pattern.shape.ndims is not None and pattern.shape.ndims > 1:
+            raise ValueError("MatchingFiles: pattern must be at most rank 1 (a pattern or a "
+                             "vector of them), but has rank %d" % pattern.shape.ndims)
+        return TensorSpec(TensorShape([None]), dtypes.string)
+
+    def compute(self, xp, pattern):
+        from minitf.io import gfile  # (minitf.io imports this module)
+        names = [name.encode() for p in pattern.reshape(-1).tolist()
+                 for name in gfile.glob(p.decode() if isinstance(p, bytes) else p)]
+        return _strings(names)
+
+
+def matching_files(pattern, name=None):
+    """tf.matching_files / tf.io.matching_files: the file names `pattern` (a glob, or a
+    vector of globs) matches, sorted per pattern, as a 1-D string tensor. It reads the file
+    system each time it runs."""
+    with name_scope(name, "MatchingFiles") as scope:
+        pattern = convert_to_tensor(pattern, dtype=dtypes.string, name="pattern")
+        return _create(MatchingFiles(), [pattern], scope).outputs[0]

@@ -35,7 +35,8 @@ from minitf.protos.example_pb2 import (BytesList, Example, Feature, FeatureList,
                                        Features, FloatList, Int64List, SequenceExample)
 from minitf.train.coordinator import Coordinator, LooperThread
 from minitf.train.queue_runner import QueueRunner, add_queue_runner, start_queue_runners
-from minitf.train.input import (batch, batch_join, input_producer, limit_epochs, maybe_batch,
+from minitf.train.input import (batch, batch_join, input_producer, limit_epochs,
+                                match_filenames_once, maybe_batch,
                                 maybe_batch_join, maybe_shuffle_batch, maybe_shuffle_batch_join,
                                 range_input_producer, shuffle_batch, shuffle_batch_join,
                                 slice_input_producer, string_input_producer)

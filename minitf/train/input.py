@@ -6,15 +6,16 @@ QUEUE_RUNNERS collection; tf.train.start_queue_runners starts the threads."""
 from minitf import dtypes
 from minitf.framework.graph import GraphKeys, control_dependencies, name_scope
 from minitf.framework.shapes import TensorShape
-from minitf.framework.tensor import Tensor
 from minitf.framework.tensor_util import constant_value
 from minitf.ops import (array_ops, control_flow_ops, control_ops, data_flow_ops, math_ops,
                         random_ops, variables)
 from minitf.ops.constant_op import constant, convert_to_tensor
 from minitf.ops.gather_scatter import boolean_mask
+from minitf.ops.io_ops import matching_files
+from minitf.ops.op_util import is_tensor_like
 from minitf.train.queue_runner import QueueRunner, add_queue_runner
 
-__all__ = ["limit_epochs", "input_producer", "string_input_producer", "range_input_producer",
+__all__ = ["match_filenames_once", "limit_epochs", "input_producer", "string_input_producer", "range_input_producer",
            "slice_input_producer", "batch", "shuffle_batch", "batch_join", "shuffle_batch_join",
            "maybe_batch", "maybe_shuffle_batch", "maybe_batch_join", "maybe_shuffle_batch_join"]
 
@@ -26,6 +27,16 @@ def _fill_summary(queue, tag, capacity, keep=0):
     if keep:
         size = math_ops.maximum(0, size - keep)
     summary.scalar(tag, math_ops.cast(size, dtypes.float32) * (1.0 / (capacity - keep)))
+
+
+def match_filenames_once(pattern, name=None):
+    """tf.train.match_filenames_once: a local variable (`matching_filenames`) holding the file
+    names `pattern` matches when it is initialized (tf.local_variables_initializer()), for
+    string_input_producer; its shape is known only then."""
+    with name_scope(name, "matching_filenames", [pattern]) as name:
+        return variables.Variable(matching_files(pattern), name=name, trainable=False,
+                                  validate_shape=False,
+                                  collections=[GraphKeys.LOCAL_VARIABLES])
 
 
 def limit_epochs(tensor, num_epochs=None, name=None):
@@ -74,7 +85,7 @@ def string_input_producer(string_tensor, num_epochs=None, shuffle=True, seed=Non
                          shared_name=None, name=None, cancel_op=None):
     """A queue of the strings (usually file names) of `string_tensor`, repeated `num_epochs`
     times (forever if None), shuffled each epoch unless `shuffle=False`."""
-    if not isinstance(string_tensor, Tensor) and not string_tensor:
+    if not is_tensor_like(string_tensor) and not string_tensor:
         raise ValueError("string_input_producer requires a non-null input tensor")
     with name_scope(name, "input_producer", [string_tensor]) as scope:
         string_tensor = convert_to_tensor(string_tensor, dtype=dtypes.string)

@@ -101,4 +101,5 @@ TESTED_ELSEWHERE = {
     "ReaderReadUpToV2": "tests/data/test_queues.py",
     "ReaderResetV2": "tests/data/test_queues.py",
     "ReaderNumRecordsProducedV2": "tests/data/test_queues.py",
+    "MatchingFiles": "tests/data/test_matching_files.py",
 }
