@@ -11,12 +11,14 @@ prefix `import/` (the `name` argument) under the current name scope, as in TF.
 
 A graph file is a program, so the import refuses ops that would write files where the file
 says (`_check_file_writes`) unless the caller passes `allow_file_writes=True`: a `PrintV2`
-whose output stream is not stdout/stderr, and a `SaveV2` whose prefix is not fed by the
-caller (see docs/security.md).
+whose output stream is not stdout/stderr, and a `SaveV2` or `MergeV2Checkpoints` whose
+prefixes are not fed by the caller (TF's sharded Saver's shard names, the fed prefix plus
+`_temp/part-00000-of-00001`, are accepted; see docs/security.md).
 """
 
 import heapq
 import os
+import re
 
 from tensorboardX.proto.graph_pb2 import GraphDef
 from tensorboardX.proto.node_def_pb2 import NodeDef
@@ -102,11 +104,21 @@ def _refuse(node, what):
         "(see docs/security.md)." % (node.name, node.op, what))
 
 
-def _default_prefix(node, nodes, mapped):
-    """Checks that a SaveV2 node's prefix comes from a tensor the caller feeds (a Placeholder,
-    or a PlaceholderWithDefault whose default is a bare file name, which writes in the current
-    directory as TF's Saver's "model" does) or from `input_map`; refuses it otherwise."""
-    source, fed, seen = node.input[0] if node.input else "", False, set()
+# TF's sharded Saver writes each shard under `<prefix>_temp/part-...` (TF 1.x:
+# `<prefix>_temp_<uuid hex>/part-...`; on s3://, `<prefix>.part-...`) and merges them into
+# `<prefix>`: the only suffixes a file may add to the prefix the caller feeds.
+_SHARD_SUFFIX = re.compile(r"_temp(_[0-9a-f]{32})?/part|\.part")
+
+
+def _default_prefix(node, nodes, mapped, source=None):
+    """Checks that a SaveV2 (or MergeV2Checkpoints) node's prefix `source` (default: its
+    input 0) comes from a tensor the caller feeds (a Placeholder, or a PlaceholderWithDefault
+    whose default is a bare file name, which writes in the current directory as TF's Saver's
+    "model" does) or from `input_map`, or is the shard file name TF's sharded Saver makes of
+    such a prefix; refuses it otherwise."""
+    if source is None:
+        source = node.input[0] if node.input else ""
+    fed, seen = False, set()
     while True:
         op_name = parse_input(source)[0]
         if _canonical_input(source) in mapped:
@@ -122,15 +134,56 @@ def _default_prefix(node, nodes, mapped):
         if producer.op in _PASS_THROUGH and producer.input:
             source = producer.input[0]
             continue
+        if producer.op == "ShardedFilename" and not fed and producer.input:
+            _shard_basename(node, producer.input[0], nodes, mapped)
+            return
         if producer.op == "Const" and "value" in producer.attr:
-            values = producer.attr["value"].tensor.string_val
-            path = values[0].decode("utf-8", "replace") if len(values) == 1 else ""
+            path = _const_string(producer)
             if fed and path and path not in (".", "..") and os.path.basename(path) == path:
                 return
             _refuse(node, "checkpoint files under the prefix %r that the file chooses" % path)
         break
     _refuse(node, "checkpoint files under a prefix computed by '%s', not one the caller "
                   "feeds" % op_name)
+
+
+def _const_string(node):
+    """The string a scalar string Const node holds, or ''."""
+    values = node.attr["value"].tensor.string_val if "value" in node.attr else ()
+    return values[0].decode("utf-8", "replace") if len(values) == 1 else ""
+
+
+def _shard_basename(node, source, nodes, mapped):
+    """Checks a ShardedFilename's basename: StringJoin(a prefix the caller feeds, TF's shard
+    suffix as a Const or a Select between two such Consts)."""
+    join = nodes.get(parse_input(source)[0])
+    if (join is None or join.op != "StringJoin" or len(join.input) < 2
+            or ("separator" in join.attr and join.attr["separator"].s)):
+        _refuse(node, "checkpoint shards under a name computed by '%s'" % source)
+    _default_prefix(node, nodes, mapped, join.input[0])
+    for suffix in join.input[1:]:
+        producer = nodes.get(parse_input(suffix)[0])
+        choices = [producer] if producer is not None and producer.op == "Const" else (
+            [nodes.get(parse_input(x)[0]) for x in producer.input[1:]]
+            if producer is not None and producer.op == "Select" and len(producer.input) == 3
+            else [None])
+        for choice in choices:
+            text = _const_string(choice) if choice is not None and choice.op == "Const" else None
+            if text is None or not _SHARD_SUFFIX.fullmatch(text):
+                _refuse(node, "checkpoint shards under the prefix plus %r, which is not TF's "
+                        "shard suffix" % (text if text is not None else suffix))
+
+
+def _merged_prefixes(node, nodes, mapped):
+    """Checks a MergeV2Checkpoints node: it deletes the checkpoints its input 0 names after
+    writing input 1, so both must be prefixes the caller feeds (or their shards)."""
+    if len(node.input) < 2:
+        _refuse(node, "checkpoints it names itself")
+    _default_prefix(node, nodes, mapped, node.input[1])
+    source = nodes.get(parse_input(node.input[0])[0])
+    for prefix in (source.input if source is not None and source.op == "Pack"
+                   else [node.input[0]]):
+        _default_prefix(node, nodes, mapped, prefix)
 
 
 def _check_file_writes(nodes, mapped):
@@ -145,6 +198,8 @@ def _check_file_writes(nodes, mapped):
                         if stream.startswith("file://") else "to the stream %r" % stream)
         elif node.op == "SaveV2":
             _default_prefix(node, by_name, mapped)
+        elif node.op == "MergeV2Checkpoints":
+            _merged_prefixes(node, by_name, mapped)
 
 
 def import_nodes(graph_def, input_map=None, name=None, allow_file_writes=False):

@@ -7,7 +7,8 @@ Collections are stored as TF stores them:
   protos; on import each proto becomes an object again (a tf.Variable wrapping the imported
   ops), and a variable in several collections is one object;
 * Operations and Tensors (and anything else with a graph `name`) as a node_list of names;
-* Python ints as int64_list, floats as float_list, strings as bytes_list.
+* Python ints as int64_list, floats as float_list, strings as bytes_list, protobuf Any
+  messages as any_list.
 
 The module registers no functions itself: the modules that own those classes do
 (minitf.train.saver registers Variable and Saver), since framework/ imports nothing above it.
@@ -17,7 +18,7 @@ import copy
 import dataclasses
 import logging
 
-from google.protobuf import descriptor_pb2, descriptor_pool, message_factory, text_format
+from google.protobuf import any_pb2, descriptor_pb2, descriptor_pool, message_factory, text_format
 
 from minitf import errors
 from minitf.framework.graph import GraphKeys, get_default_graph
@@ -143,6 +144,8 @@ def _add_collection_def(meta_graph_def, graph, key, export_scope):
                 proto = to_proto(item, export_scope=export_scope)
                 if proto is not None:
                     collection.bytes_list.value.append(proto.SerializeToString())
+        elif isinstance(items[0], any_pb2.Any):  # e.g. a SavedModel's AssetFileDefs
+            collection.any_list.value.extend(items)
         elif isinstance(items[0], (str, bytes)):
             collection.bytes_list.value.extend(
                 x.encode("utf-8") if isinstance(x, str) else x for x in items)

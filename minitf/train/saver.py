@@ -49,6 +49,7 @@ from minitf.ops.control_ops import group
 from minitf.ops.state_ops import Assign
 from minitf.protos import saver_pb2
 from minitf.train import bundle, checkpoint_state
+from minitf.ops import string_ops  # noqa: F401 - StringJoin etc., in TF's sharded Saver's graphs
 
 __all__ = ["Saver", "export_meta_graph", "import_meta_graph"]
 
@@ -182,6 +183,74 @@ class RestoreV2(OpDef):
                       for v, dtype in zip(values, self.dtypes)]
             return values[0] if len(values) == 1 else tuple(values)
         return restore
+
+
+@register
+class ShardedFilename(OpDef):
+    """The name of shard `shard` of `num_shards` of the checkpoint `basename`:
+    basename-00000-of-00001 (TF's ShardedFilename, in TF's sharded Saver's graphs)."""
+    tf_signature = TFSignature(type_attrs=())
+
+    differentiable = False
+    host_only = True
+
+    def infer(self, basename, shard, num_shards):
+        _check_string_input(basename, "ShardedFilename's basename", 0)
+        for t, what in ((shard, "shard"), (num_shards, "num_shards")):
+            if t.dtype is not dtypes.int32 or t.shape.ndims not in (None, 0):
+                raise TypeError("ShardedFilename's %s must be an int32 scalar, got %s %s"
+                                % (what, t.dtype.name, t.shape))
+        return TensorSpec((), dtypes.string)
+
+    def compute(self, xp, basename, shard, num_shards):
+        name = "%s-%05d-of-%05d" % (_as_str(basename), int(shard), int(num_shards))
+        return xp.array(name.encode("utf-8"), dtype=object)
+
+
+@register
+class MergeV2Checkpoints(OpDef):
+    """Merges the V2 checkpoints `checkpoint_prefixes` (the shards a sharded SaveV2 wrote)
+    into one checkpoint `destination_prefix`, then deletes them, and their directories when
+    `delete_old_dirs` leaves them empty (TF's MergeV2Checkpoints). The merged checkpoint is
+    written atomically before anything is deleted."""
+    tf_signature = TFSignature(type_attrs=())
+
+    delete_old_dirs: bool = True
+    allow_missing_files: bool = False
+    stateful = True
+    differentiable = False
+
+    def infer(self, checkpoint_prefixes, destination_prefix):
+        _check_string_input(checkpoint_prefixes, "MergeV2Checkpoints' checkpoint_prefixes", 1)
+        _check_string_input(destination_prefix, "MergeV2Checkpoints' destination_prefix", 0)
+        return []
+
+    def bind(self, ctx, op):
+        def merge(checkpoint_prefixes, destination_prefix):
+            destination = _as_str(destination_prefix)
+            sources = [_as_str(p) for p in checkpoint_prefixes.reshape(-1)]
+            tensors = {}
+            for prefix in sources:
+                if self.allow_missing_files and not os.path.exists(
+                        bundle.index_filename(prefix)):
+                    continue
+                reader = open_checkpoint(prefix, op)
+                for key in reader.dtype_map():
+                    tensors[key] = reader.get_tensor(key)
+            try:
+                bundle.write_bundle(destination, tensors)
+            except OSError as e:
+                raise errors._from_os_error(e, op, e.filename or destination) from None
+            for prefix in sources:
+                if prefix == destination:
+                    continue
+                checkpoint_state.remove_checkpoint(prefix)
+                if self.delete_old_dirs:
+                    try:
+                        os.rmdir(os.path.dirname(prefix))
+                    except OSError:  # not empty, or already gone: left as it is, as TF
+                        pass
+        return merge
 
 
 def open_checkpoint(prefix, op=None):

@@ -58,6 +58,9 @@ TESTED_ELSEWHERE = {
     # Checkpoint I/O: files on disk, checked against TensorFlow's own checkpoints.
     "SaveV2": "tests/train/test_saver.py",
     "RestoreV2": "tests/train/test_saver.py",
+    # TF's sharded Saver's ops (string inputs, files): checked against TF's recorded values.
+    **dict.fromkeys(("StringJoin", "StaticRegexFullMatch", "ShardedFilename",
+                     "MergeV2Checkpoints"), "tests/saved_model/test_sharded_saver_ops.py"),
     # Summary ops return serialized protocol buffers, checked field by field against TF's.
     "ScalarSummary": "tests/summary/test_summary_ops.py",
     "HistogramSummary": "tests/summary/test_summary_ops.py",
