@@ -6,7 +6,8 @@ from minitf.ops.logging_ops import (Assert, assert_equal, assert_greater, assert
                                     assert_none_equal, assert_positive, assert_rank,
                                     assert_rank_at_least, assert_scalar, assert_type,
                                     check_numerics, assert_near, assert_rank_in,
-                                    assert_same_float_dtype)
+                                    assert_same_float_dtype, is_non_decreasing,
+                                    is_strictly_increasing)
 from minitf.ops.math_ops import is_finite, is_inf, is_nan
 
 __all__ = ["Assert", "assert_equal", "assert_greater", "assert_greater_equal", "assert_integer",
@@ -14,4 +15,4 @@ __all__ = ["Assert", "assert_equal", "assert_greater", "assert_greater_equal", "
            "assert_non_positive", "assert_none_equal", "assert_positive", "assert_rank",
            "assert_rank_at_least", "assert_scalar", "assert_type", "check_numerics",
            "is_finite", "is_inf", "is_nan", "assert_near", "assert_rank_in",
-           "assert_same_float_dtype"]
+           "assert_same_float_dtype", "is_non_decreasing", "is_strictly_increasing"]

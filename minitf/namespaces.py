@@ -22,7 +22,7 @@ logical_xor maximum minimum mod multiply negative not_equal pow realdiv reciproc
 reduce_any reduce_logsumexp reduce_max reduce_mean reduce_min reduce_prod reduce_sum round
 rsqrt scalar_mul sigmoid sign sin sinh sqrt square squared_difference subtract tan tanh
 truediv truncatediv truncatemod unsorted_segment_sum segment_sum segment_mean segment_max
-segment_min segment_prod""".split()
+segment_min segment_prod acosh asinh atanh erfc""".split()
 _MATH_FROM_NN = """in_top_k l2_normalize log_softmax softmax softplus softsign top_k
 zero_fraction""".split()
 
@@ -40,7 +40,13 @@ def make_namespaces(tf):
     math = {n: getattr(tf, n) for n in _MATH_SAME}
     math.update({n: getattr(tf.nn, n) for n in _MATH_FROM_NN})
     math.update(divide_no_nan=math_ops.div_no_nan, log_sigmoid=nn_ops.log_sigmoid,
-                reduce_variance=math_ops.reduce_variance, reduce_std=math_ops.reduce_std)
+                reduce_variance=math_ops.reduce_variance, reduce_std=math_ops.reduce_std,
+                xlogy=math_ops.xlogy, xdivy=math_ops.xdivy,
+                multiply_no_nan=math_ops.multiply_no_nan,
+                reciprocal_no_nan=math_ops.reciprocal_no_nan, polyval=math_ops.polyval,
+                reduce_euclidean_norm=math_ops.reduce_euclidean_norm,
+                is_non_decreasing=tf.is_non_decreasing,
+                is_strictly_increasing=tf.is_strictly_increasing)
     tf.math = _module("math", "tf.math: the math ops under their TF 1.13+ names.", math)
 
     tf.linalg = _module("linalg", "tf.linalg: matrix ops under their TF 1.13+ names.", dict(

@@ -243,3 +243,72 @@ def test_log_poisson_loss_and_zero_fraction(nn):
     _close(got["log_poisson_loss"], want["log_poisson_loss"])
     assert got["log_poisson_loss_error"] == want["log_poisson_loss_error"]
     assert got["zero_fraction"] == want["zero_fraction"]
+
+
+# -- tf.math ------------------------------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def math():
+    return _run_program("math"), TF["math"]
+
+
+def test_xlogy_xdivy_multiply_no_nan(math):
+    got, want = math
+    assert got["binary_ops"] == want["binary_ops"]
+    for g, w in zip(got["binary"], want["binary"]):  # NaN, inf and 0 where TF has them
+        np.testing.assert_allclose(np.asarray(g, np.float32), np.asarray(w, np.float32),
+                                   rtol=1e-6)
+    _close(got["binary_grads"], want["binary_grads"], rtol=1e-14)
+    for key in ("int_xlogy", "int_multiply_no_nan"):
+        assert got[key][0] == want[key][0] == "TypeError"
+
+
+def test_reduce_euclidean_norm(math):
+    got, want = math
+    # the reduction axes: a Const input in TF, an attribute in minitf
+    assert got["norm_ops"] == [o for o in want["norm_ops"] if o[1] != "Const"]
+    assert got["norm"][:4] == want["norm"][:4]
+    _close(got["norm"][4:], want["norm"][4:])
+
+
+def test_monotone_checks(math):
+    got, want = math
+    assert got["monotone_names"] == want["monotone_names"]
+    assert got["monotone"] == want["monotone"]
+    assert got["monotone_string"] == want["monotone_string"]
+
+
+def test_polyval_and_meshgrid(math):
+    got, want = math
+    # TF folds zeros_like of a constant to a Const, minitf has a ZerosLike op
+    assert got["polyval_ops"][1:] == _tf1([[n, "ZerosLike" if n == "polyval_1" else k]
+                                           for n, k in want["polyval_ops"][1:]])
+    assert got["polyval"] == want["polyval"]
+    kind, message = got["polyval_error"]
+    assert [kind, message.split("<")[0]] == [want["polyval_error"][0],
+                                             want["polyval_error"][1].split("<")[0]]
+    assert got["meshgrid"] == want["meshgrid"]
+    assert got["meshgrid_error"] == want["meshgrid_error"]
+
+
+def test_sort_and_argsort(math):
+    got, want = math
+    assert got["sort"] == want["sort"]
+    assert got["sort_error"] == want["sort_error"]
+    # TF computes k from tf.shape and transposes by a constant permutation; minitf's top_k
+    # takes k (and Transpose its perm) as attributes
+    ops = [o for o in want["sort_ops"] if o[1] not in ("Const", "StridedSlice")]
+    assert [o for o in got["sort_ops"] if o[1] != "Const"] == ops
+    with tf.Graph().as_default():
+        with pytest.raises(ValueError, match="known when the graph is built"):
+            tf.sort(tf.placeholder(tf.float32, [2, None]))
+
+
+def test_inverse_hyperbolic_functions_and_erfc(math):
+    got, want = math
+    assert got["unary_ops"] == want["unary_ops"]
+    _close(got["unary"][:5], want["unary"][:5], rtol=1e-14, atol=0)
+    _close(got["unary"][5:6], want["unary"][5:6], rtol=3e-7, atol=0)  # float32 erfc: 2 ulp
+    _close(got["unary"][6:], want["unary"][6:], rtol=1e-14, atol=0)
+    assert got["unary_int"][0] == want["unary_int"][0] == "TypeError"
+    assert tf.math.erfc is tf.erfc and tf.math.acosh is tf.acosh

@@ -279,9 +279,83 @@ def nn(tf):
     return out
 
 
+def math(tf):
+    out = {}
+    special = np.array([0.0, 1.0, -2.0, 0.0, np.inf, np.nan, 3.0, 0.0], np.float32)
+    other = np.array([0.0, 0.0, 0.5, np.nan, 2.0, 0.0, -1.0, np.inf], np.float32)
+    with tf.Graph().as_default() as g:
+        x = tf.constant(special, name="x")
+        y = tf.constant(other, name="y")
+        n = len(g.get_operations())
+        binaries = [tf.math.xlogy(x, y), tf.math.xdivy(x, y), tf.math.multiply_no_nan(x, y),
+                    tf.math.reciprocal_no_nan(x), tf.math.xlogy(x, 2.0)]
+        out["binary_ops"] = new_ops(g, n)
+        out["binary"] = [listed(v) for v in run(tf, binaries)]
+        a = tf.constant([[0.0, 1.5, 2.0], [0.5, 0.0, 3.0]], tf.float64, name="a")
+        b = tf.constant([0.5, 0.0, 2.0], tf.float64, name="b")
+        grads = []
+        for fn in (tf.math.xlogy, tf.math.xdivy, tf.math.multiply_no_nan):
+            grads += tf.gradients(fn(a, b), [a, b])
+        out["binary_grads"] = [listed(v) for v in run(tf, grads)]
+        out["int_xlogy"] = error(lambda: tf.math.xlogy(tf.constant([1]), tf.constant([1])))
+        out["int_multiply_no_nan"] = error(lambda: tf.math.multiply_no_nan(tf.constant([1]),
+                                                                           tf.constant([1])))
+        m = tf.constant([[3.0, -4.0, 0.0], [1.0, 2.0, 2.0]], name="m")
+        n = len(g.get_operations())
+        norms = [tf.math.reduce_euclidean_norm(m), tf.math.reduce_euclidean_norm(m, 1),
+                 tf.math.reduce_euclidean_norm(m, [0], keepdims=True, name="en")]
+        out["norm_ops"] = new_ops(g, n)
+        norms.append(tf.math.reduce_euclidean_norm(tf.constant([[3, 4], [2, 2]]), 1))
+        norm_grad = tf.gradients(tf.math.reduce_euclidean_norm(m, 1), m)[0]
+        out["norm"] = [[t.name, t.shape.as_list(), t.dtype.name] for t in norms] + [
+            listed(v) for v in run(tf, norms + [norm_grad])]
+        checks = []
+        for v in ([1, 2, 2, 3], [1, 2, 3], [3, 1], [], [5], [[1, 2], [2, 3]], [[1, 2], [3, 3]]):
+            checks += [tf.is_non_decreasing(v), tf.math.is_strictly_increasing(v)]
+        out["monotone_names"] = [t.name for t in checks[:2]]
+        out["monotone"] = [listed(v) for v in run(tf, checks)]
+        out["monotone_string"] = error(lambda: tf.is_non_decreasing(tf.constant(["a"])))
+        t = tf.constant([0.5, -1.0, 2.0], name="t")
+        n = len(g.get_operations())
+        polys = [tf.math.polyval([1.0, 2.0, tf.constant(3.0)], t), tf.math.polyval([], t),
+                 tf.math.polyval([2.0], t, name="p1")]
+        out["polyval_ops"] = new_ops(g, n)
+        out["polyval"] = [[p.name, p.shape.as_list()] for p in polys] + [
+            listed(v) for v in run(tf, polys)]
+        out["polyval_error"] = error(lambda: tf.math.polyval(tf.constant([1.0]), t))
+        u = tf.constant([1, 2, 3], name="u")
+        w = tf.constant([10, 20], name="w")
+        grids = tf.meshgrid(u, w) + tf.meshgrid(u, w, indexing="ij", name="ij")
+        out["meshgrid"] = [[m.name, m.shape.as_list()] for m in grids] + [
+            listed(v) for v in run(tf, grids)]
+        out["meshgrid_error"] = error(lambda: tf.meshgrid(u, w, indexing="xx"))
+        vals = tf.constant([[3.0, -1.0, 3.0, 0.5], [2.0, 2.0, -7.0, 1.0]], name="vals")
+        ints = tf.constant([5, -2147483648, 7, 5, 2147483647], name="ints")
+        n = len(g.get_operations())
+        sorts = [tf.sort(vals), tf.argsort(vals), tf.sort(vals, direction="DESCENDING"),
+                 tf.argsort(vals, axis=0, direction="DESCENDING", name="as0"),
+                 tf.sort(vals, axis=0), tf.sort(ints), tf.argsort(ints)]
+        out["sort_ops"] = new_ops(g, n)
+        out["sort"] = [[t.name, t.dtype.name] for t in sorts] + [listed(v)
+                                                                  for v in run(tf, sorts)]
+        out["sort_error"] = error(lambda: tf.sort(vals, direction="UP"))
+        z = tf.constant([1.0, 1.5, 3.0, 10.0], tf.float64, name="z")
+        h = tf.constant([-0.9, -0.25, 0.0, 0.5, 0.99], tf.float64, name="h")
+        e = tf.constant([-3.0, -0.5, 0.0, 0.25, 1.0, 4.0, 9.0], tf.float64, name="e")
+        n = len(g.get_operations())
+        unary = [tf.acosh(z), tf.asinh(h), tf.atanh(h), tf.erfc(e), tf.math.acosh(z),
+                 tf.erfc(tf.cast(e, tf.float32))]
+        out["unary_ops"] = new_ops(g, n)
+        unary_grads = [tf.gradients(f(v), v)[0] for f, v in
+                       ((tf.acosh, z), (tf.asinh, h), (tf.atanh, h), (tf.erfc, e))]
+        out["unary"] = [listed(v) for v in run(tf, unary + unary_grads)]
+        out["unary_int"] = error(lambda: tf.acosh(tf.constant([1])))
+    return out
+
+
 PROGRAMS = {"casts": casts, "initializers": initializers, "is_tensor": is_tensor,
             "asserts": asserts, "shapes": shapes_and_values,
-            "clip_by_average_norm": clip_by_average_norm, "nn": nn}
+            "clip_by_average_norm": clip_by_average_norm, "nn": nn, "math": math}
 
 
 def run_program(tf, name, log):

@@ -6,7 +6,7 @@ from minitf.ops.core import (placeholder, placeholder_with_default, identity, id
                              reshape, fill, zeros, ones, zeros_like, ones_like, broadcast_to,
                              expand_dims, stack, unstack)
 from minitf.ops.shape_ops import shape_n, size, rank, squeeze, transpose, reverse
-from minitf.ops.ranges import one_hot
+from minitf.ops.ranges import meshgrid, one_hot
 from minitf.ops.join_split import concat, split, tile
 from minitf.ops.gather_scatter import gather, gather_nd, scatter_nd, boolean_mask
 from minitf.ops.slicing import pad, slice, strided_slice, newaxis
@@ -15,4 +15,4 @@ __all__ = ["placeholder", "placeholder_with_default", "identity", "identity_n", 
            "shape_n", "size", "rank", "reshape", "fill", "zeros", "ones", "zeros_like",
            "ones_like", "broadcast_to", "expand_dims", "squeeze", "stack", "unstack", "concat",
            "split", "transpose", "reverse", "tile", "pad", "gather", "gather_nd", "scatter_nd",
-           "slice", "strided_slice", "one_hot", "boolean_mask", "newaxis"]
+           "slice", "strided_slice", "one_hot", "boolean_mask", "newaxis", "meshgrid"]

@@ -18,6 +18,8 @@ from minitf.ops.op_util import (check_dtype, check_same_shape, is_tensor_like, k
                                 out_array, type_mismatch_error)
 
 __all__ = ["add", "subtract", "multiply", "divide", "truediv", "realdiv", "div", "div_no_nan",
+           "xlogy", "xdivy", "multiply_no_nan", "reciprocal_no_nan", "acosh", "asinh", "atanh",
+           "erfc",
            "floordiv", "floormod", "mod", "truncatediv", "truncatemod", "pow", "maximum",
            "minimum", "squared_difference", "atan2", "scalar_mul", "negative", "square", "exp",
            "log", "log1p", "expm1", "sqrt", "rsqrt", "reciprocal", "abs", "sign", "sin", "cos",
@@ -267,6 +269,98 @@ class DivNoNan(BinaryOp):
 def div_no_nan(x, y, name=None):
     """tf.div_no_nan: x / y, and 0 where y is 0 (also in the gradient)."""
     return binary_op(DivNoNan(), x, y, name, "div_no_nan")
+
+
+def reciprocal_no_nan(x, name=None):
+    """tf.math.reciprocal_no_nan: 1 / x, and 0 where x is 0 (a DivNoNan of a constant one)."""
+    with name_scope(name, "reciprocal_no_nan", [x]) as scope:
+        x = convert_to_tensor(x, name="x")
+        one = convert_to_tensor(1, dtype=x.dtype, name="one")
+        return DivNoNan()(one, x, name=scope)
+
+
+class _ZeroWhere(BinaryOp):
+    """x <op> y, and 0 wherever `zero_where` (x == 0, or y == 0) holds, whatever the other
+    operand (NaN and inf included): TF's Xlogy, Xdivy and MulNoNan."""
+
+    supports_out = False
+    allowed = "float"
+
+    def compute(self, xp, x, y):
+        zero = self.zero_where(x, y)
+        return xp.where(zero, x.dtype.type(0), self.value(xp, x, y))
+
+
+@register
+class Xlogy(_ZeroWhere):
+    """x * log(y), and 0 where x is 0."""
+
+    @staticmethod
+    def zero_where(x, y):
+        return x == 0
+
+    @staticmethod
+    def value(xp, x, y):
+        return x * xp.log(y)
+
+    def grad(self, op, dy):  # TF's: x != 0 selects log(y), x / y is 0 where x is
+        x, y = op.inputs
+        nonzero_x = cast(not_equal(x, zeros_like(x)), x.dtype)
+        return [sum_to(xlogy(nonzero_x, y) * dy, x), sum_to(xdivy(x, y) * dy, y)]
+
+
+def xlogy(x, y, name=None):
+    """tf.math.xlogy: x * log(y), and 0 where x is 0 (even where y is 0 or NaN)."""
+    return binary_op(Xlogy(), x, y, name, "Xlogy")
+
+
+@register
+class Xdivy(_ZeroWhere):
+    """x / y, and 0 where x is 0."""
+
+    @staticmethod
+    def zero_where(x, y):
+        return x == 0
+
+    @staticmethod
+    def value(xp, x, y):
+        return x / y
+
+    def grad(self, op, dy):
+        x, y = op.inputs
+        nonzero_x = cast(not_equal(x, zeros_like(x)), x.dtype)
+        return [sum_to(xdivy(nonzero_x, y) * dy, x),
+                sum_to(xdivy(negative(x), square(y)) * dy, y)]
+
+
+def xdivy(x, y, name=None):
+    """tf.math.xdivy: x / y, and 0 where x is 0 (even where y is 0 or NaN); the op is
+    "<scope>/Xdivy" under the scope "xdivy", as in TF."""
+    with name_scope(name, "xdivy", [x, y]):
+        x, y = binary_operands(x, y)
+        return Xdivy()(x, y, name="Xdivy")
+
+
+@register
+class MulNoNan(_ZeroWhere):
+    """x * y, and 0 where y is 0."""
+
+    @staticmethod
+    def zero_where(x, y):
+        return y == 0
+
+    @staticmethod
+    def value(xp, x, y):
+        return x * y
+
+    def grad(self, op, dy):
+        x, y = op.inputs
+        return [sum_to(MulNoNan()(dy, y), x), sum_to(MulNoNan()(x, dy), y)]
+
+
+def multiply_no_nan(x, y, name=None):
+    """tf.math.multiply_no_nan: x * y, and 0 where y is 0 (even where x is NaN or inf)."""
+    return binary_op(MulNoNan(), x, y, name, "multiply_no_nan")
 
 
 class _IntegerDivision(BinaryOp):
@@ -728,6 +822,46 @@ def cosh(x, name=None):
 
 
 @register
+class Acosh(UnaryOp):
+    kernel = "arccosh"
+
+    def grad(self, op, dy):
+        return [dy / sinh(op.outputs[0])]
+
+
+def acosh(x, name=None):
+    """tf.acosh: the inverse hyperbolic cosine (NaN below 1)."""
+    return unary_op(Acosh(), x, name, "Acosh")
+
+
+@register
+class Asinh(UnaryOp):
+    kernel = "arcsinh"
+
+    def grad(self, op, dy):
+        return [dy / cosh(op.outputs[0])]
+
+
+def asinh(x, name=None):
+    """tf.asinh: the inverse hyperbolic sine."""
+    return unary_op(Asinh(), x, name, "Asinh")
+
+
+@register
+class Atanh(UnaryOp):
+    kernel = "arctanh"
+
+    def grad(self, op, dy):
+        x = op.inputs[0]
+        return [dy * reciprocal(1 - square(x))]
+
+
+def atanh(x, name=None):
+    """tf.atanh: the inverse hyperbolic tangent (inf at +-1, NaN beyond)."""
+    return unary_op(Atanh(), x, name, "Atanh")
+
+
+@register
 class Tanh(UnaryOp):
     kernel = "tanh"
 
@@ -889,29 +1023,40 @@ def _polyval(coefficients, t):
     return result
 
 
+def _erf_parts(xp, work):
+    """Cody's three rational approximations (|x| <= 0.46875, <= 4, > 4) of erf, written against
+    xp so they run on numpy and cupy alike (neither has a vectorised erf): (|x|, erf(x) for
+    the small branch, erfc(|x|) for the other two)."""
+    ax = xp.abs(work)
+    # Each branch sees its argument clipped to its own interval, so the branches xp.where
+    # discards stay finite (no overflow warnings, no inf/inf).
+    small_x = xp.clip(work, -0.5, 0.5)
+    t = small_x * small_x
+    small = small_x * _polyval(_ERF_A, t) / _polyval(_ERF_B, t)
+    mid_x = xp.minimum(ax, 4)
+    mid = _polyval(_ERFC_C, mid_x) / _polyval(_ERFC_D, mid_x)
+    big_x = xp.clip(ax, 4, 30)  # erfc(30) is 0 even in float64
+    u = 1 / (big_x * big_x)
+    big = (_ONE_OVER_SQRT_PI - u * _polyval(_ERFC_P, u) / _polyval(_ERFC_Q, u)) / big_x
+    erfc_abs = xp.where(ax <= 4, mid, big) * xp.exp(-(xp.minimum(ax, 30) ** 2))
+    return ax, small, erfc_abs
+
+
+def _erf_work(xp, x):
+    return x.astype(xp.promote_types(x.dtype, xp.float32), copy=False)  # float16 overflows
+
+
 @register
 class Erf(UnaryOp):
-    """erf with Cody's three rational approximations (|x| <= 0.46875, <= 4, > 4), written
-    against xp so it runs on numpy and cupy alike (neither has a vectorised erf)."""
+    """erf by Cody's approximations (_erf_parts)."""
 
     supports_out = False
     allowed = "real"
 
     def compute(self, xp, x):
-        work = x.astype(xp.promote_types(x.dtype, xp.float32), copy=False)  # float16 overflows
-        ax = xp.abs(work)
-        # Each branch sees its argument clipped to its own interval, so the branches xp.where
-        # discards stay finite (no overflow warnings, no inf/inf).
-        small_x = xp.clip(work, -0.5, 0.5)
-        t = small_x * small_x
-        small = small_x * _polyval(_ERF_A, t) / _polyval(_ERF_B, t)
-        mid_x = xp.minimum(ax, 4)
-        mid = _polyval(_ERFC_C, mid_x) / _polyval(_ERFC_D, mid_x)
-        big_x = xp.clip(ax, 4, 30)  # erfc(30) is 0 even in float64
-        u = 1 / (big_x * big_x)
-        big = (_ONE_OVER_SQRT_PI - u * _polyval(_ERFC_P, u) / _polyval(_ERFC_Q, u)) / big_x
-        erfc = xp.where(ax <= 4, mid, big) * xp.exp(-(xp.minimum(ax, 30) ** 2))
-        result = xp.where(ax <= 0.46875, small, xp.copysign(1 - erfc, work))
+        work = _erf_work(xp, x)
+        ax, small, erfc_abs = _erf_parts(xp, work)
+        result = xp.where(ax <= 0.46875, small, xp.copysign(1 - erfc_abs, work))
         return result.astype(x.dtype, copy=False)
 
     def grad(self, op, dy):
@@ -922,6 +1067,30 @@ class Erf(UnaryOp):
 def erf(x, name=None):
     """tf.erf: the Gauss error function."""
     return unary_op(Erf(), x, name, "Erf")
+
+
+@register
+class Erfc(UnaryOp):
+    """erfc = 1 - erf, by the same approximations; for x > 0.46875 without the subtraction, so
+    the tail keeps its relative precision (erfc(9) is 4.1e-37)."""
+
+    supports_out = False
+    allowed = "real"
+
+    def compute(self, xp, x):
+        work = _erf_work(xp, x)
+        ax, small, erfc_abs = _erf_parts(xp, work)
+        result = xp.where(ax <= 0.46875, 1 - small, xp.where(work < 0, 2 - erfc_abs, erfc_abs))
+        return result.astype(x.dtype, copy=False)
+
+    def grad(self, op, dy):
+        x = op.inputs[0]
+        return [dy * ((-2 / math.sqrt(math.pi)) * exp(negative(square(x))))]
+
+
+def erfc(x, name=None):
+    """tf.erfc (also tf.math.erfc): the complementary error function 1 - erf(x)."""
+    return unary_op(Erfc(), x, name, "Erfc")
 
 
 @register

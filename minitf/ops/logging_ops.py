@@ -36,7 +36,8 @@ __all__ = ["Print", "print", "Assert", "check_numerics", "assert_equal", "assert
            "assert_less", "assert_less_equal", "assert_greater", "assert_greater_equal",
            "assert_positive", "assert_negative", "assert_non_negative", "assert_non_positive",
            "assert_rank", "assert_rank_at_least", "assert_type", "assert_integer",
-           "assert_scalar", "assert_near", "assert_rank_in", "assert_same_float_dtype"]
+           "assert_scalar", "assert_near", "assert_rank_in", "assert_same_float_dtype",
+           "is_non_decreasing", "is_strictly_increasing"]
 
 
 
@@ -626,3 +627,24 @@ def assert_same_float_dtype(tensors=None, dtype=None):
     if not expected.is_floating:
         raise ValueError("Expected floating point type, got %s." % expected)
     return expected
+
+
+def _monotonic(x, name, default_name, compare):
+    """reduce_all(compare(x[1:], x[:-1])) over x flattened: True for fewer than 2 entries."""
+    with name_scope(name, default_name, [x]):
+        x = array_ops.reshape(convert_to_tensor(x, name="x"), [-1])
+        if not (x.dtype.is_integer or x.dtype.is_floating or x.dtype.is_complex):
+            raise TypeError("Expected x to be numeric, instead found: %s" % x)
+        return math_ops.reduce_all(compare(x[1:], x[:-1]))
+
+
+def is_non_decreasing(x, name=None):
+    """tf.is_non_decreasing (also tf.math / tf.debugging): a bool scalar, whether x's entries
+    in row-major order never decrease (True when it has fewer than 2)."""
+    return _monotonic(x, name, "is_non_decreasing", math_ops.greater_equal)
+
+
+def is_strictly_increasing(x, name=None):
+    """tf.is_strictly_increasing (also tf.math / tf.debugging): whether x's entries in
+    row-major order always increase (True when it has fewer than 2)."""
+    return _monotonic(x, name, "is_strictly_increasing", math_ops.greater)

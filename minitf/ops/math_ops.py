@@ -6,7 +6,7 @@ from minitf import dtypes
 from minitf.framework.deprecation import deprecated
 from minitf.framework.graph import name_scope
 from minitf.framework.tensor import Tensor
-from minitf.ops.core import cast, reduce_sum
+from minitf.ops.core import cast, convert_to_tensor, reduce_sum, zeros_like
 from minitf.ops.elementwise import (add, subtract, multiply, divide, truediv, realdiv, div,
                                     div_no_nan, floordiv, floormod, mod, truncatediv, truncatemod,
                                     pow, maximum, minimum, squared_difference, atan2, scalar_mul,
@@ -15,11 +15,13 @@ from minitf.ops.elementwise import (add, subtract, multiply, divide, truediv, re
                                     cosh, tanh, sigmoid, erf, floor, ceil, round, is_finite,
                                     is_nan, is_inf, equal, not_equal, less, less_equal, greater,
                                     greater_equal, logical_and, logical_or, logical_not,
-                                    logical_xor, where, add_n, clip_by_value)
+                                    logical_xor, where, add_n, clip_by_value, xlogy, xdivy,
+                                    multiply_no_nan, reciprocal_no_nan, acosh, asinh, atanh, erfc)
 from minitf.ops.ranges import range, linspace
 from minitf.ops.reductions import (reduce_mean, reduce_max, reduce_min, reduce_prod, reduce_any,
                                    reduce_all, reduce_logsumexp, argmax, argmin, cumsum, cumprod,
-                                   arg_max, arg_min, count_nonzero, clip_by_norm, norm)
+                                   arg_max, arg_min, count_nonzero, clip_by_norm, norm,
+                                   reduce_euclidean_norm, sort, argsort)
 from minitf.ops.products import matmul, tensordot, einsum
 
 from minitf.ops.reductions import reduce_std, reduce_variance  # noqa: F401 - tf.math's
@@ -36,7 +38,10 @@ __all__ = ["add", "subtract", "multiply", "divide", "truediv", "realdiv", "div",
            "argmin", "cumsum", "cumprod", "arg_max", "arg_min", "count_nonzero", "matmul",
            "tensordot", "einsum", "range", "linspace", "clip_by_value", "clip_by_norm", "norm"]
 # top_k is public as tf.nn.top_k (TF1 has no tf.top_k).
-__all__ += ["to_float", "to_double", "to_int32", "to_int64"]
+__all__ += ["to_float", "to_double", "to_int32", "to_int64", "acosh", "asinh", "atanh", "erfc",
+            "sort", "argsort"]
+# xlogy, xdivy, multiply_no_nan, reciprocal_no_nan, polyval, reduce_euclidean_norm are tf.math's
+# only (TF 1.15 has no tf.xlogy)
 
 
 # -- TF1's deprecated casts (tf.cast with a default name; no op when x has the dtype) -----------
@@ -54,6 +59,22 @@ to_float = _deprecated_cast("to_float", dtypes.float32, "ToFloat")
 to_double = _deprecated_cast("to_double", dtypes.float64, "ToDouble")
 to_int32 = _deprecated_cast("to_int32", dtypes.int32, "ToInt32")
 to_int64 = _deprecated_cast("to_int64", dtypes.int64, "ToInt64")
+
+
+def polyval(coeffs, x, name=None):
+    """tf.math.polyval: coeffs[0] * x**(n-1) + ... + coeffs[n-1], by Horner's rule (a list of
+    coefficients, each converted as "coeff_<i>"; zeros_like(x) for an empty list)."""
+    if not isinstance(coeffs, list):
+        raise ValueError("Argument coeffs must be list type. Received type %s." % type(coeffs))
+    with name_scope(name, "polyval", coeffs + [x]) as name:
+        x = convert_to_tensor(x, name="x")
+        if not coeffs:
+            return zeros_like(x, name=name)
+        coeffs = [convert_to_tensor(c, name="coeff_%d" % i) for i, c in enumerate(coeffs)]
+        result = coeffs[0]
+        for c in coeffs[1:]:
+            result = c + result * x
+        return result
 
 
 # -- Tensor operators ----------------------------------------------------------------------------

@@ -1,4 +1,4 @@
-"""Tensors generated from a few scalars: range, linspace and one_hot."""
+"""Tensors generated from a few scalars or vectors: range, linspace, one_hot and meshgrid."""
 
 import builtins
 
@@ -9,10 +9,11 @@ from minitf.framework.graph import name_scope
 from minitf.framework.registry import OpDef, TFSignature, register
 from minitf.framework.tensor import TensorSpec
 from minitf.framework.tensor_util import constant_value
-from minitf.ops.core import cast, convert_to_tensor
+from minitf.ops.core import cast, convert_to_tensor, ones, reshape, stack
 from minitf.ops.op_util import check_dtype, check_int_dtype, is_tensor_like, static_int
+from minitf.ops.shape_ops import size
 
-__all__ = ["one_hot", "range", "linspace"]
+__all__ = ["one_hot", "range", "linspace", "meshgrid"]
 
 
 @register
@@ -162,3 +163,31 @@ def linspace(start, stop, num, name=None):
         stop = convert_to_tensor(stop, dtype=start.dtype, name="stop")
         num = convert_to_tensor(num, name="num")
         return LinSpace()(start, stop, num, name=scope)
+
+
+def meshgrid(*args, **kwargs):
+    """tf.meshgrid(*vectors, indexing="xy", name="meshgrid"): N coordinate grids from N
+    vectors, each the vector reshaped along its own axis times ones of the grid's shape.
+    With "xy" indexing (the default, as numpy's) the first two axes are swapped: the grids
+    have shape (len(v1), len(v0), ...); with "ij", (len(v0), len(v1), ...)."""
+    indexing = kwargs.pop("indexing", "xy")
+    name = kwargs.pop("name", "meshgrid")
+    for key in kwargs:
+        raise TypeError("'%s' is an invalid keyword argument for this function" % key)
+    if indexing not in ("xy", "ij"):
+        raise ValueError("Argument `indexing` parameter must be either 'xy' or 'ij', got '%s'"
+                         % indexing)
+    with name_scope(name, "meshgrid", list(args)):
+        n = len(args)
+        if not n:
+            return []
+        along = [reshape(stack(v), [1] * i + [-1] + [1] * (n - i - 1))
+                 for i, v in enumerate(args)]
+        sizes = [size(v) for v in args]
+        dtype = convert_to_tensor(args[0]).dtype.base_dtype
+        if indexing == "xy" and n > 1:
+            along[0] = reshape(along[0], [1, -1] + [1] * (n - 2))
+            along[1] = reshape(along[1], [-1, 1] + [1] * (n - 2))
+            sizes[0], sizes[1] = sizes[1], sizes[0]
+        grid = ones(sizes, dtype)
+        return [v * grid for v in along]

@@ -1,5 +1,5 @@
 """Reductions other than sum (mean, max, min, prod, any, all, over static or runtime axes),
-arg max/min, scans (cumsum, cumprod), top_k and norms."""
+arg max/min, scans (cumsum, cumprod), top_k and the sorts built on it, and norms."""
 
 import builtins
 import collections
@@ -20,11 +20,11 @@ from minitf.ops.elementwise import (NO_BROADCAST, abs, add, div_no_nan, equal, e
                                     sqrt, squared_difference, where)
 from minitf.ops.op_util import check_dtype, check_same_shape, dtype_error, static_int
 from minitf.ops.ranges import range
-from minitf.ops.shape_ops import size, squeeze
+from minitf.ops.shape_ops import size, squeeze, transpose
 
 __all__ = ["reduce_mean", "reduce_max", "reduce_min", "reduce_prod", "reduce_any", "reduce_all",
            "reduce_logsumexp", "argmax", "argmin", "cumsum", "cumprod", "arg_max", "arg_min",
-           "count_nonzero", "clip_by_norm", "norm"]
+           "count_nonzero", "clip_by_norm", "norm", "reduce_euclidean_norm", "sort", "argsort"]
 
 
 @register
@@ -488,6 +488,99 @@ def top_k(input, k=1, sorted=True, name=None):
     values, indices = get_default_graph().create_op(
         TopKV2(k, bool(sorted)), [x], name=name or "TopKV2").outputs
     return TopKResult(values, indices)
+
+
+_DIRECTIONS = ("ASCENDING", "DESCENDING")
+
+
+def _sort_or_argsort(values, axis, direction, indices):
+    """TF's sort: top_k over the whole axis (moved last by a transpose when it is not), of the
+    negated values for ASCENDING (-x - 1 for signed integers, so the smallest does not
+    overflow; max - x for unsigned ones). minitf's top_k needs k, the axis' length, known
+    when the graph is built."""
+    if direction not in _DIRECTIONS:
+        raise ValueError("Argument `direction` should be one of %s. Received: direction=%s"
+                         % (", ".join(_DIRECTIONS), direction))
+    axis = static_int(axis, "sort's axis")
+    x = convert_to_tensor(values, name="values")
+    rank = x.shape.ndims
+    if rank is None or not -rank <= axis < rank:
+        raise ValueError("minitf's sort needs the rank of `values` known and the axis in it, "
+                         "got axis %d for shape %s" % (axis, x.shape))
+    axis %= rank
+    k = x.shape[axis].value
+    if k is None:
+        raise ValueError("minitf's sort needs the length of axis %d known when the graph is "
+                         "built, got shape %s" % (axis, x.shape))
+    dtype = x.dtype
+    if direction == "ASCENDING":
+        if dtype.is_unsigned:
+            x = dtype.max - x
+        elif dtype.is_integer:
+            x = -x - 1
+        else:
+            x = -x
+    perm = None
+    if axis != rank - 1:
+        perm = list(builtins.range(rank))
+        perm[axis], perm[-1] = rank - 1, axis
+        x = transpose(x, perm)
+    result = top_k(x, k)[1 if indices else 0]
+    if perm is not None:
+        result = transpose(result, perm)
+    if indices or direction == "DESCENDING":
+        return result
+    if dtype.is_unsigned:
+        return dtype.max - result
+    return -result - 1 if dtype.is_integer else -result
+
+
+def sort(values, axis=-1, direction="ASCENDING", name=None):
+    """tf.sort: the values sorted along `axis` (the last by default), ASCENDING or
+    DESCENDING."""
+    with name_scope(name, "sort"):
+        return _sort_or_argsort(values, axis, direction, indices=False)
+
+
+def argsort(values, axis=-1, direction="ASCENDING", stable=False, name=None):
+    """tf.argsort: the int32 indices that sort `values` along `axis`; equal values keep their
+    order (TF's top_k is stable, so `stable` changes nothing, as in TF)."""
+    del stable
+    with name_scope(name, "argsort"):
+        return _sort_or_argsort(values, axis, direction, indices=True)
+
+
+@register
+class EuclideanNorm(Reduction):
+    """sqrt(sum(|x|^2)) over the axes; float16 squares are summed in float32 and integers in
+    int64, the root of an integer sum truncated (as TF's kernel)."""
+
+    supports_out = False
+
+    def compute(self, xp, x):
+        kind = x.dtype.kind
+        if kind in "iu":
+            work = x.astype(xp.int64)
+        elif kind == "c":
+            work = xp.abs(x)
+        else:
+            work = x.astype(xp.promote_types(x.dtype, xp.float32), copy=False)
+        total = xp.sum(work * work, axis=self.axis, keepdims=self.keepdims)
+        return xp.sqrt(total).astype(x.dtype)
+
+    def grad(self, op, dy):  # TF's x / (norm / dy)
+        (x,) = op.inputs
+        norm = restore_reduced_dims(op.outputs[0], x, self.axis, self.keepdims)
+        dy = restore_reduced_dims(dy, x, self.axis, self.keepdims)
+        return [x / (norm / dy)]
+
+
+def reduce_euclidean_norm(input_tensor, axis=None, keepdims=False, name=None):
+    """tf.math.reduce_euclidean_norm: sqrt of the sum of squares over `axis` (all when None).
+    The axes must be known when the graph is built."""
+    with name_scope(name, "EuclideanNorm", [input_tensor]) as scope:
+        x = convert_to_tensor(input_tensor, name="input")
+        return EuclideanNorm(static_reduction_axes(axis, None), bool(keepdims))(x, name=scope)
 
 
 def clip_by_norm(t, clip_norm, axes=None, name=None):

@@ -13,6 +13,7 @@ from tests.op_specs.spec import Arg, OpSpec
 F = "float32"
 ROWS = (None, 3)  # a None batch dim in the placeholder's static shape
 _erf = np.vectorize(math.erf, otypes=[np.float64])
+_erfc = np.vectorize(math.erfc, otypes=[np.float64])
 
 
 def _unary(name, fn, ref, low=-2.0, high=2.0, **kw):
@@ -71,6 +72,24 @@ SPECS = [
            lambda x, y: np.where(y == 0, 0, x / np.where(y == 0, 1, y)).astype(x.dtype),
            [Arg((2, 4), static=ROWS[:1] + (4,)), Arg((4,), values=[0.0, 2.0, 0.0, -1.5])],
            wrt=[0]),
+    OpSpec("xlogy", tf.math.xlogy, lambda x, y: x * np.log(y),
+           [Arg((3, 4), static=ROWS[:1] + (4,)), Arg((4,), low=0.5, high=2)]),
+    OpSpec("xlogy/zero_x", tf.math.xlogy,
+           lambda x, y: np.where(x == 0, 0, x * np.log(np.where(x == 0, 1, y))).astype(x.dtype),
+           [Arg((4,), values=[0.0, 1.5, 0.0, -2.0]), Arg((4,), values=[0.0, 0.5, np.nan, 3.0])],
+           grad=False),
+    OpSpec("xdivy", tf.math.xdivy, lambda x, y: x / y,
+           [Arg((2, 3)), Arg((2, 1), low=0.5, high=2)]),
+    OpSpec("xdivy/zero_x", tf.math.xdivy,
+           lambda x, y: np.where(x == 0, 0, x / np.where(x == 0, 1, y)).astype(x.dtype),
+           [Arg((4,), values=[0.0, 1.5, 0.0, -2.0]), Arg((4,), values=[0.0, 0.5, np.nan, 4.0])],
+           grad=False),
+    OpSpec("multiply_no_nan", tf.math.multiply_no_nan, np.multiply,
+           [Arg((3, 4), static=ROWS[:1] + (4,)), Arg((4,))]),
+    OpSpec("multiply_no_nan/zero_y", tf.math.multiply_no_nan,
+           lambda x, y: np.where(y == 0, 0, x * np.where(y == 0, 1, y)).astype(x.dtype),
+           [Arg((4,), values=[np.nan, np.inf, 2.0, -1.0]), Arg((4,), values=[0.0, 0.0, 0.5, 3.0])],
+           wrt=[0]),  # (the gradient into y is x: NaN where x is)
     OpSpec("floordiv/float", tf.floordiv, np.floor_divide,
            [Arg((3, 4), low=-9, high=9), Arg((4,), low=0.5, high=3)], grad=False),
     OpSpec("floordiv/int_operator", lambda x, y: x // y, np.floor_divide,
@@ -125,6 +144,9 @@ SPECS = [
     _unary("sinh", tf.sinh, np.sinh),
     _unary("cosh", tf.cosh, np.cosh),
     _unary("tanh", tf.tanh, np.tanh, low=-3, high=3),
+    _unary("acosh", tf.acosh, np.arccosh, low=1.2, high=4),
+    _unary("asinh", tf.asinh, np.arcsinh, low=-3, high=3),
+    _unary("atanh", tf.atanh, np.arctanh, low=-0.9, high=0.9),
     # The gradients as ops of their own (TanhGrad, SigmoidGrad): value, shape, and their own
     # (second-order) gradients through the numerical check.
     OpSpec("tanh/grad_op", grad_of(tf.tanh), lambda x, dy: dy * (1 - np.tanh(x) ** 2),
@@ -144,6 +166,10 @@ SPECS = [
     _values("erf/every_branch", tf.erf, _erf,
             [-30.0, -5.0, -1.0, -0.3, 0.0, 0.2, 0.46875, 0.5, 2.0, 3.99, 4.01, 6.0, np.inf],
             dtype="float64", rtol=1e-14, atol=1e-15),
+    _unary("erfc", tf.erfc, lambda x: 1 - _erf(x), low=-3, high=3),
+    _values("erfc/every_branch_and_the_tail", tf.erfc, _erfc,
+            [-30.0, -5.0, -1.0, -0.3, 0.0, 0.2, 0.46875, 0.5, 2.0, 3.99, 4.01, 6.0, 9.0, 26.0,
+             np.inf], dtype="float64", rtol=1e-14, atol=0),
     _unary("floor", tf.floor, np.floor, low=-5, high=5, grad=False),
     _unary("ceil", tf.ceil, np.ceil, low=-5, high=5, grad=False),
     _values("round/half_to_even", tf.round, np.round,
@@ -215,6 +241,15 @@ SPECS = [
     OpSpec("reduce_mean/uint8_does_not_wrap", tf.reduce_mean, lambda x: np.uint8(150),
            [Arg((2,), "uint8", values=[200, 100])], grad=False),
     OpSpec("reduce_max/all", tf.reduce_max, np.max, [Arg((3, 4), static=(None, None))]),
+    OpSpec("reduce_euclidean_norm/all", tf.math.reduce_euclidean_norm,
+           lambda x: np.sqrt((x * x).sum()), [Arg((3, 4), static=(None, None))]),
+    OpSpec("reduce_euclidean_norm/axis_keepdims",
+           lambda x: tf.math.reduce_euclidean_norm(x, [0, 2], keepdims=True),
+           lambda x: np.sqrt((x * x).sum((0, 2), keepdims=True)),
+           [Arg((2, 3, 4), static=(None, 3, 4))]),
+    OpSpec("reduce_euclidean_norm/int_truncates", lambda x: tf.math.reduce_euclidean_norm(x, 1),
+           lambda x: np.sqrt((x.astype(np.int64) ** 2).sum(1)).astype(x.dtype),
+           [Arg((3, 2), "int32", values=[[3, 4], [2, 2], [0, 0]])], grad=False),
     OpSpec("reduce_max/axis_none_dims", lambda x: tf.reduce_max(x, 1), lambda x: x.max(1),
            [Arg((3, 4, 2), static=(None, 4, None))]),
     OpSpec("reduce_max/neg_axis_keepdims", lambda x: tf.reduce_max(x, [-1, 0], keepdims=True),
