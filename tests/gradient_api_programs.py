@@ -226,6 +226,16 @@ def registry_rules(tf):
 
     tf.RegisterGradient(name)(fn)
     tf.NotDifferentiable(blocked)
+    matmul_name = _fresh("MatMulByHand")
+    seen = {}
+
+    @tf.RegisterGradient(matmul_name)
+    def _matmul_grad(op, grad):  # reads the op's attrs as TF's own gradient functions do
+        seen["attrs"] = [op.get_attr("T").name, op.get_attr("transpose_a"),
+                         op.get_attr("transpose_b")]
+        a, b = op.inputs  # y = a @ b.T
+        return [tf.matmul(grad, b), tf.matmul(grad, a, transpose_a=True)]
+
     with tf.Graph().as_default() as g:
         x = tf.constant([[1., -2., 3.]])
         with g.gradient_override_map({"Identity": blocked}):
@@ -244,6 +254,11 @@ def registry_rules(tf):
         with g.gradient_override_map({"Relu": name}):
             passed = tf.nn.relu(x)
         passed_grad = tf.gradients(passed * 2., x)[0]
+        m_a = tf.constant([[1., 2.], [3., -1.]])
+        m_b = tf.constant([[0.5, -2.], [1., 4.], [2., 0.]])
+        with g.gradient_override_map({"MatMul": matmul_name}):
+            product = tf.matmul(m_a, m_b, transpose_b=True)
+        matmul_grads = tf.gradients(product * [[1., 2., 3.], [-1., 0., 1.]], [m_a, m_b])
         # Ops a cond branch or a while body makes under the map are overridden too.
         with g.gradient_override_map({"Square": "Neg"}):
             in_cond = tf.cond(tf.constant(True), lambda: tf.square(x), lambda: x)
@@ -251,7 +266,8 @@ def registry_rules(tf):
                                     [0, x])[1]
         control_flow = [tf.gradients(in_cond, x)[0], tf.gradients(in_loop * 0.5, x)[0]]
         with tf.Session() as sess:
-            passed_v, control_flow_v = sess.run([passed_grad, control_flow])
+            passed_v, control_flow_v, matmul_v = sess.run([passed_grad, control_flow,
+                                                           matmul_grads])
 
         def attr(t):
             try:
@@ -280,7 +296,8 @@ def registry_rules(tf):
     return {"blocked_grad_is_none": blocked_grad is None, "errors": errors,
             "attrs": [None if v is None else v.replace(name, "<name>") for v in
                       (attr(inner), attr(inner_sign), attr(outer), attr(outer_sign), attr(plain))],
-            "passed": passed_v.tolist(), "control_flow": _lists(control_flow_v)}
+            "passed": passed_v.tolist(), "control_flow": _lists(control_flow_v),
+            "matmul_attrs": seen["attrs"], "matmul_grads": _lists(matmul_v)}
 
 
 def templates(tf):

@@ -89,6 +89,10 @@ def test_registry_rules_are_tfs(ran):
     assert got["errors"] == want["errors"]
     close(got["passed"], want["passed"])
     close(got["control_flow"], want["control_flow"])
+    # A gradient function reads TF's attr names: T (from the inputs) and MatMul's own.
+    assert got["matmul_attrs"] == want["matmul_attrs"] == ["float32", False, True]
+    for a, b in zip(got["matmul_grads"], want["matmul_grads"]):
+        close(a, b)
     assert got["control_flow"][1] == [[-0.5, -0.5, -0.5]]  # three Negs, not d(x**8)/dx
 
 

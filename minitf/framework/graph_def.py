@@ -352,6 +352,12 @@ def _const_input_value(op, field, value):
     return np.asarray(value, dtype=np.int32)
 
 
+def tf_attrs(op):
+    """The attrs of `op`'s NodeDef in TF's GraphDef (Operation.get_attr's names beyond the
+    OpDef's fields)."""
+    return _tf_form(op)[1]
+
+
 def _tf_form(op):
     """TF's inputs of `op` (Tensors, and (input name, int32 array) pairs for the Const input
     of its `const_input`) and its attrs: fields not moved to inputs, renamed, plus T, N..."""

@@ -62,14 +62,21 @@ class Operation:
         return tuple(self.outputs)
 
     def get_attr(self, name):
-        """An attribute of the op (a field of its OpDef), as TF's Operation.get_attr."""
+        """An attribute of the op, as TF's Operation.get_attr: a field of its OpDef, or an attr
+        of the NodeDef TF's GraphDef has for it (`T`, `N`, `keep_dims`...)."""
         if name == "_gradient_op_type" and self._gradient_op_type is not None:
             return self._gradient_op_type.encode()  # a string attr: bytes, as TF's
         try:
             return getattr(self.opdef, name)
         except AttributeError:
-            raise ValueError("Operation '%s' (type %s) has no attr named '%s'."
-                             % (self.name, self.type, name)) from None
+            pass
+        if not name.startswith("_") and not hasattr(self.opdef, "tf_form"):
+            from minitf.framework.graph_def import tf_attrs  # (it imports this module)
+            attrs = tf_attrs(self)
+            if name in attrs:
+                return attrs[name]
+        raise ValueError("Operation '%s' (type %s) has no attr named '%s'."
+                         % (self.name, self.type, name))
 
     def where(self):
         """'file:line' of the user code that created this op, for error messages."""
