@@ -193,6 +193,20 @@ def custom_gradient_forms(tf):
         scale_grads = tf.gradients(s, [x, w])
 
         @tf.custom_gradient
+        def makes_variable(x):  # TF 1.15's way: a resource variable made inside f
+            with tf.variable_scope("inside", use_resource=True):
+                v = tf.get_variable("v", initializer=3.0)
+
+            def grad(dy, variables=None):
+                seen["made"] = [v.name for v in variables]
+                return dy * 2., [tf.reduce_sum(dy) * 7.]
+            return x * v, grad
+
+        made = makes_variable(x)
+        (inside_v,) = [v for v in tf.global_variables() if v.name == "inside/v:0"]
+        made_grads = tf.gradients(made, [x, inside_v])
+
+        @tf.custom_gradient
         def no_variables_kwarg(x):
             def grad(dy):
                 return dy
@@ -209,10 +223,13 @@ def custom_gradient_forms(tf):
                   "too_few_variable_grads": _error(lambda: tf.gradients(too_few(x), x))}
         with tf.Session() as sess:
             sess.run(tf.global_variables_initializer())
-            values = sess.run({"r": r, "two_grads": two_grads, "scale_grads": scale_grads})
+            values = sess.run({"r": r, "two_grads": two_grads, "scale_grads": scale_grads,
+                               "made": [made, made_grads]})
     return {"r_names": [t.name for t in r], "r": _lists(values["r"]),
             "two_grads": _lists(values["two_grads"]), "scale_grads": _lists(values["scale_grads"]),
-            "scale_inputs": scale_inputs, "variables": seen["variables"], "errors": errors}
+            "scale_inputs": scale_inputs, "variables": seen["variables"], "errors": errors,
+            "made_variables": seen["made"], "made": _lists(values["made"][:1]),
+            "made_grads": _lists(values["made"][1])}
 
 
 def registry_rules(tf):

@@ -78,7 +78,10 @@ def test_custom_gradient_forms_and_errors_are_tfs(ran):
         close(got[key], want[key])
     close(got["scale_grads"][0], want["scale_grads"][0])
     close(got["scale_grads"][1], want["scale_grads"][1])
-    for key in ("r_names", "scale_inputs", "variables", "errors"):
+    close(got["made"], want["made"])
+    for a, b in zip(got["made_grads"], want["made_grads"]):
+        close(a, b)
+    for key in ("r_names", "scale_inputs", "variables", "errors", "made_variables"):
         assert got[key] == want[key], key
 
 
