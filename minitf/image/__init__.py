@@ -1,17 +1,19 @@
 """tf.image: resizing, flips, standardization, crops, pads, dtype conversion, and the
-augmentation, geometry and quality functions (minitf/ops/image_adjust.py) and colour spaces and
-adjustments (minitf/ops/image_color.py)."""
+augmentation and geometry functions (minitf/ops/image_adjust.py), colour spaces and adjustments
+(minitf/ops/image_color.py) and quality measures (minitf/ops/image_quality.py)."""
 
 from minitf.ops import image_adjust as _image_adjust
 from minitf.ops import image_color as _image_color
 from minitf.ops import image_ops as _image_ops
+from minitf.ops import image_quality as _image_quality
 from minitf.ops.image_adjust import *  # noqa: F401,F403
 from minitf.ops.image_color import *  # noqa: F401,F403
 from minitf.ops.image_ops import *  # noqa: F401,F403
+from minitf.ops.image_quality import *  # noqa: F401,F403
 
 # TF1's second names for the same functions.
 resize_with_crop_or_pad = _image_adjust.resize_image_with_crop_or_pad
 transpose = _image_adjust.transpose_image
 
 __all__ = (list(_image_ops.__all__) + list(_image_adjust.__all__) + list(_image_color.__all__)
-           + ["resize_with_crop_or_pad", "transpose"])
+           + list(_image_quality.__all__) + ["resize_with_crop_or_pad", "transpose"])

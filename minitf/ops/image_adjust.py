@@ -1,36 +1,32 @@
-"""tf.image augmentation, geometry and quality functions: random crops, brightness, contrast and
+"""tf.image augmentation and geometry functions: random crops, brightness, contrast and
 gamma, grayscale, rotations by quarter turns, transposes, crop-or-pad resizing, total variation,
-image gradients, Sobel edges and PSNR.
+image gradients and Sobel edges.
 
 Everything here but AdjustContrastv2 is composed of existing ops, the way TF composes it, so it
 has TF's gradients (and TF's lack of one for adjust_contrast). Functions that change pixel values
 work in float32 and convert back to the input's dtype as TF's do: integer images go through
 convert_image_dtype (uint8 255 is 1.0) and are saturated on the way back."""
 
-import math
-
 from minitf import dtypes
 from minitf.framework.graph import control_dependencies, name_scope
 from minitf.framework.registry import OpDef, register
 from minitf.framework.tensor import Tensor, TensorSpec
 from minitf.ops.array_ops import (concat, expand_dims, identity, pad, reshape, reverse, shape,
-                                  shape_n, size, slice, squeeze, stack, tile, transpose, unstack,
-                                  zeros)
+                                  slice, squeeze, stack, tile, transpose, unstack, zeros)
 from minitf.ops.constant_op import convert_to_tensor
 from minitf.ops.control_flow_ops import case
 from minitf.ops.conv_ops import depthwise_conv2d
 from minitf.ops.image_ops import convert_image_dtype
 from minitf.ops.logging_ops import Assert
-from minitf.ops.math_ops import (abs, add, cast, equal, greater_equal, log, maximum, minimum, mod,
-                                 reduce_all, reduce_mean, reduce_sum, squared_difference,
-                                 subtract, tensordot)
+from minitf.ops.math_ops import (abs, add, cast, equal, greater_equal, maximum, minimum, mod,
+                                 reduce_all, reduce_sum, tensordot)
 from minitf.ops.op_util import dtype_error
 from minitf.ops.random_ops import random_uniform
 
 __all__ = ["random_crop", "random_brightness", "random_contrast", "adjust_brightness",
            "adjust_contrast", "adjust_gamma", "rgb_to_grayscale", "grayscale_to_rgb", "rot90",
            "transpose_image", "resize_image_with_crop_or_pad", "total_variation",
-           "image_gradients", "sobel_edges", "psnr"]
+           "image_gradients", "sobel_edges"]
 
 
 # -- shape checks (TF's messages) ------------------------------------------------------------------
@@ -295,7 +291,7 @@ def resize_image_with_crop_or_pad(image, target_height, target_width):
         return resized if rank == 4 else squeeze(resized, [0])
 
 
-# -- total variation, gradients, edges, PSNR -------------------------------------------------------
+# -- total variation, gradients, edges -------------------------------------------------------------
 
 def total_variation(images, name=None):
     """tf.image.total_variation: the sum of absolute differences of neighbouring pixels, down and
@@ -348,25 +344,3 @@ def sobel_edges(image):
     if static.ndims is not None:
         out.set_shape(static.as_list() + [2])
     return out
-
-
-def psnr(a, b, max_val, name=None):
-    """tf.image.psnr: the peak signal-to-noise ratio of a and b in dB, over the last three axes,
-    computed in float32 (integer images as fractions of their maximum); runs with images of
-    different shapes fail with InvalidArgumentError."""
-    with name_scope(name, "PSNR", [a, b]):
-        max_val = convert_image_dtype(cast(max_val, a.dtype), dtypes.float32)
-        a = convert_image_dtype(a, dtypes.float32)
-        b = convert_image_dtype(b, dtypes.float32)
-        mse = reduce_mean(squared_difference(a, b), [-3, -2, -1])
-        db = subtract(20 * log(max_val) / log(10.0), (10 / math.log(10)) * log(mse),
-                      name="psnr")
-        for t in (a, b):
-            if t.shape.ndims is not None and t.shape.ndims < 3:
-                raise ValueError("Shape %s must have rank at least 3" % t.shape)
-        shape_a, shape_b = shape_n([a, b])
-        checks = [Assert(greater_equal(size(shape_a), 3), [shape_a, shape_b], summarize=10),
-                  Assert(reduce_all(equal(shape_a[-3:], shape_b[-3:])), [shape_a, shape_b],
-                         summarize=10)]
-        with control_dependencies(checks):
-            return identity(db)

@@ -6,8 +6,9 @@ import numbers
 from minitf import dtypes
 from minitf.framework.graph import get_default_graph, name_scope
 from minitf.framework.registry import OpDef, TFSignature, register
-from minitf.framework.shapes import format_dims, normalize_axis
+from minitf.framework.shapes import TensorShape, format_dims, normalize_axis
 from minitf.framework.tensor import TensorSpec
+from minitf.framework.tensor_util import constant_value_as_shape
 from minitf.ops.core import (constant, convert_to_tensor, identity, index_tensor, reduce_sum,
                              reshape, shape, stack, static_int_list)
 from minitf.ops.op_util import (check_shape_tensor, kernel_outputs, known_dims, rank_error,
@@ -70,6 +71,16 @@ class ConcatV2(OpDef):
 
     def compute(self, xp, *xs, out=None):
         return xp.concatenate(xs, axis=self.axis, out=out)
+
+    def shape_value(self, op):
+        # A concat of shape pieces (tf.concat([[-1], tf.shape(x)[1:]], 0)) describes a shape
+        # known where its pieces are, as TF's constant_value_as_shape reads it.
+        if op.outputs[0].shape.ndims != 1:
+            return None
+        parts = [constant_value_as_shape(t).as_tuple() for t in op.inputs]
+        if any(p is None for p in parts):
+            return None
+        return TensorShape([d for p in parts for d in p])
 
     def grad(self, op, dy):
         return split(dy, _dim_sizes(op.inputs, self.axis), axis=self.axis, num=len(op.inputs),

