@@ -56,6 +56,7 @@ from minitf import dtypes
 from minitf.framework.func_graph import Function, function_graphs, outer_of, reached
 from minitf.framework.registry import REGISTRY, lookup
 from minitf.framework.shapes import TensorShape
+from minitf.framework.tf_attr_defaults import TF_ATTR_DEFAULTS
 from minitf.framework.tf_output_args import TF_OUTPUT_ARGS
 from minitf.framework.versions import GRAPH_DEF_VERSION
 from minitf.protos import function_pb2
@@ -688,11 +689,15 @@ def node_def_to_opdef(node_def, functions=None):
     `functions(name)` gives the Function a `func` attr names (control-flow ops)."""
     cls = lookup(node_def.op)
     kwargs = {}
+    tf_defaults = TF_ATTR_DEFAULTS.get(node_def.op, {})
     for field in dataclasses.fields(cls):
         key = ATTR_RENAMES.get(field.name, field.name)
-        if key not in node_def.attr:
+        if key in node_def.attr:
+            value = from_attr_value(node_def.attr[key])
+        elif key in tf_defaults:  # stripped as equal to TF's default, which may not be ours
+            value = from_attr_value(attr_value_pb2.AttrValue.FromString(tf_defaults[key]))
+        else:
             continue
-        value = from_attr_value(node_def.attr[key])
         if isinstance(value, FunctionName):
             if functions is None:
                 raise ValueError("Node '%s' calls function '%s' but no function library was "

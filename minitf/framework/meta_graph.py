@@ -15,15 +15,15 @@ The module registers no functions itself: the modules that own those classes do
 """
 
 import copy
-import dataclasses
 import logging
 
 from google.protobuf import any_pb2, descriptor_pb2, descriptor_pool, message_factory, text_format
 
 from minitf import errors
 from minitf.framework.graph import GraphKeys, get_default_graph
-from minitf.framework.graph_def import ATTR_RENAMES, graph_to_graph_def, library_of
+from minitf.framework.graph_def import graph_to_graph_def, library_of
 from minitf.framework.importer import import_nodes, lookup_element
+from minitf.framework.tf_attr_defaults import TF_ATTR_DEFAULTS
 from minitf.protos import meta_graph_pb2
 from minitf.protos.function_pb2 import GraphDefLibrary
 
@@ -116,19 +116,14 @@ def _scoped_graph_def(graph_def, export_scope):
     return scoped
 
 
-def _strip_default_attrs(graph, graph_def):
-    """Drops attrs equal to the OpDef field's default (the importer fills them back in)."""
-    ops = {op.name: op for op in graph.get_operations()}
+def _strip_default_attrs(graph_def):
+    """Drops the attrs equal to TensorFlow's default for them (TF's rule: an attr TF's OpDef
+    requires, such as Const's dtype, always stays; importers fill the rest back in)."""
     for node in graph_def.node:
-        if node.name not in ops or node.op != ops[node.name].type:
-            continue  # a Const the export added for one of TF's inputs
-        opdef = ops[node.name].opdef
-        for field in dataclasses.fields(opdef):
-            attr = ATTR_RENAMES.get(field.name, field.name)
-            if field.default is dataclasses.MISSING or attr not in node.attr:
-                continue
-            value = getattr(opdef, field.name)
-            if type(value) is type(field.default) and value == field.default:
+        defaults = TF_ATTR_DEFAULTS.get(node.op, {})
+        for attr in list(node.attr):
+            if attr in defaults and (node.attr[attr].SerializeToString(deterministic=True)
+                                     == defaults[attr]):
                 del node.attr[attr]
 
 
@@ -179,7 +174,7 @@ def create_meta_graph_def(graph=None, meta_info_def=None, graph_def=None, saver_
     if graph_def is None:
         graph_def = graph_to_graph_def(graph, add_shapes=True)
         if strip_default_attrs:
-            _strip_default_attrs(graph, graph_def)
+            _strip_default_attrs(graph_def)
             meta_graph_def.meta_info_def.stripped_default_attrs = True
     meta_graph_def.graph_def.CopyFrom(_scoped_graph_def(graph_def, export_scope)
                                       if export_scope else graph_def)

@@ -271,7 +271,7 @@ def decode_csv_records(xp, op, records):
     """The columns of `records` (an array of CSV lines) as `op` (a DecodeCSV) describes them."""
     flat = records.reshape(-1).tolist()
     columns = [xp.empty(len(flat), dtype=t.as_numpy_dtype) for t in op.OUT_TYPE]
-    wanted = op.select_cols
+    wanted = op.select_cols or None  # TF writes an empty list for "every column"
     for r, record in enumerate(flat):
         fields = _split(record, op)
         if wanted is not None:

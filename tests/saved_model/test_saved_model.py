@@ -320,3 +320,37 @@ def test_a_failed_export_leaves_nothing_that_loads(tmp_path):
             tf.saved_model.loader.load(sess, ["serve"], directory)
     with pytest.raises(AssertionError, match="already exists, and isn't empty"):
         tf.saved_model.Builder(unfinished)  # as TF: start again in a fresh directory
+
+
+def test_strip_default_attrs_strips_only_tfs_defaults(tmp_path):
+    """TF's rule: an attr goes only when it equals the default in TF's OpDef, so an attr TF
+    requires (Const's dtype, Conv2D's strides) stays however minitf defaults it; a missing
+    attr comes back as TF's default."""
+    export_dir = str(tmp_path / "model")
+    images = np.arange(2 * 5 * 5 * 1, dtype=np.float32).reshape(2, 5, 5, 1) / 50
+    with tf.Graph().as_default(), tf.Session() as sess:
+        x = tf.placeholder(tf.float32, [None, 5, 5, 1], name="x")
+        k = tf.get_variable("k", [3, 3, 1, 2], initializer=tf.constant_initializer(0.5))
+        conv = tf.nn.conv2d(x, k, strides=[1, 1, 1, 1], padding="VALID")
+        flat = tf.reshape(conv, [-1, 18])
+        out = tf.reduce_sum(tf.matmul(flat, tf.ones([18, 3])), axis=1, name="out")
+        sess.run(tf.global_variables_initializer())
+        want = sess.run(out, {x: images})
+        builder = tf.saved_model.Builder(export_dir)
+        builder.add_meta_graph_and_variables(
+            sess, ["serve"], {"s": tf.saved_model.predict_signature_def({"x": x}, {"o": out})},
+            strip_default_attrs=True)
+        builder.save()
+    saved = saved_model_pb2.SavedModel.FromString(
+        open(os.path.join(export_dir, "saved_model.pb"), "rb").read())
+    meta = saved.meta_graphs[0]
+    assert meta.meta_info_def.stripped_default_attrs
+    nodes = {n.op: n for n in meta.graph_def.node}
+    assert {"dtype", "value"} <= set(nodes["Const"].attr)            # required by TF
+    assert {"strides", "padding"} <= set(nodes["Conv2D"].attr)        # required by TF
+    assert "data_format" not in nodes["Conv2D"].attr                  # TF's default, NHWC
+    assert not {"transpose_a", "transpose_b"} & set(nodes["MatMul"].attr)
+    assert "keep_dims" not in nodes["Sum"].attr
+    with tf.Session(graph=tf.Graph()) as sess:
+        tf.saved_model.loader.load(sess, ["serve"], export_dir)
+        np.testing.assert_array_equal(sess.run("out:0", {"x:0": images}), want)
