@@ -17,6 +17,7 @@ from minitf.train.checkpoint_utils import init_from_checkpoint
 from minitf.train.learning_rate_decay import (cosine_decay, cosine_decay_restarts,
                                               exponential_decay, inverse_time_decay,
                                               linear_cosine_decay, natural_exp_decay,
+                                              noisy_linear_cosine_decay,
                                               piecewise_constant, piecewise_constant_decay,
                                               polynomial_decay)
 from minitf.train.training_util import (assert_global_step, create_global_step,

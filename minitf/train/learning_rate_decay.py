@@ -7,12 +7,12 @@ import math
 from minitf import dtypes
 from minitf.framework.graph import name_scope
 from minitf.ops.constant_op import constant
-from minitf.ops import math_ops
+from minitf.ops import math_ops, random_ops
 from minitf.ops.constant_op import convert_to_tensor
 
 __all__ = ["exponential_decay", "natural_exp_decay", "inverse_time_decay", "polynomial_decay",
            "piecewise_constant", "piecewise_constant_decay", "cosine_decay",
-           "cosine_decay_restarts", "linear_cosine_decay"]
+           "cosine_decay_restarts", "linear_cosine_decay", "noisy_linear_cosine_decay"]
 
 
 def _initial_rate(learning_rate, global_step, what):
@@ -196,4 +196,28 @@ def linear_cosine_decay(learning_rate, global_step, decay_steps, num_periods=0.5
         linear_decayed = (decay_steps - step) / decay_steps
         fraction = 2.0 * num_periods * (step / decay_steps)
         decayed = (alpha + linear_decayed) * _cosine(fraction) + beta
+        return math_ops.multiply(learning_rate, decayed, name=scope)
+
+
+def noisy_linear_cosine_decay(learning_rate, global_step, decay_steps, initial_variance=1.0,
+                              variance_decay=0.55, num_periods=0.5, alpha=0.0, beta=0.001,
+                              name=None):
+    """linear_cosine_decay with Gaussian noise on its linear part: learning_rate * ((alpha +
+    (1 - t) + eps) * 0.5 * (1 + cos(2 pi num_periods t)) + beta), eps ~ N(0, initial_variance /
+    (1 + step)^variance_decay), drawn at every run; t and step as linear_cosine_decay's."""
+    with name_scope(name, "NoisyLinearCosineDecay") as scope:
+        learning_rate = _initial_rate(learning_rate, global_step, "noisy_linear_cosine_decay")
+        dtype = learning_rate.dtype
+        decay_steps, initial_variance, variance_decay, num_periods, alpha, beta = _in_dtype(
+            dtype, decay_steps, initial_variance, variance_decay, num_periods, alpha, beta)
+        step = math_ops.minimum(math_ops.cast(global_step, dtype), decay_steps)
+        linear_decayed = (decay_steps - step) / decay_steps
+        variance = initial_variance / math_ops.pow(1.0 + step, variance_decay)
+        # (TF draws the noise in float32 whatever the rate's dtype, so a float64 rate fails
+        # there; here the noise has the rate's dtype)
+        noise = random_ops.random_normal(linear_decayed.shape, stddev=math_ops.sqrt(variance),
+                                         dtype=dtype)
+        noisy_linear_decayed = linear_decayed + noise
+        fraction = 2.0 * num_periods * (step / decay_steps)
+        decayed = (alpha + noisy_linear_decayed) * _cosine(fraction) + beta
         return math_ops.multiply(learning_rate, decayed, name=scope)

@@ -256,3 +256,52 @@ def test_cosine_schedules_are_named_as_tf_names_them():
             with pytest.raises(ValueError, match="global_step is required for %s"
                                % schedule.__name__):
                 schedule(0.1, None, 10)
+
+
+# tf.train.noisy_linear_cosine_decay(0.1, gs, 10, initial_variance=0.0) and (..., variance_decay
+# =0.3, num_periods=2.0, alpha=0.1, beta=0.0) at STEPS, recorded from TF 2.21's compat.v1
+NOISELESS_FROM_TF = {
+    "default": [0.10010000318288803, 0.08789754658937454, 0.055672477930784225,
+                0.025099998340010643, 0.013919658958911896, 0.00010000000474974513,
+                0.00010000000474974513, 0.00010000000474974513, 0.00010000000474974513],
+    "periods": [0.11000000685453415, 0.06545084714889526, 0.007639322429895401,
+                0.06000000238418579, 0.03272541984915733, 0.010000000707805157,
+                0.010000000707805157, 0.010000000707805157, 0.010000000707805157],
+}
+
+
+def test_noisy_linear_cosine_decay_without_noise_is_tfs_and_named_as_tf():
+    gs = tf.placeholder(tf.int64, [])
+    schedules = {
+        "default": tf.train.noisy_linear_cosine_decay(0.1, gs, 10, initial_variance=0.0),
+        "periods": tf.train.noisy_linear_cosine_decay(0.1, gs, 10, initial_variance=0.0,
+                                                      variance_decay=0.3, num_periods=2.0,
+                                                      alpha=0.1, beta=0.0)}
+    assert [t.name for t in schedules.values()] == ["NoisyLinearCosineDecay:0",
+                                                    "NoisyLinearCosineDecay_1:0"]
+    with tf.Session() as sess:
+        for name, schedule in schedules.items():
+            got = [float(sess.run(schedule, {gs: step})) for step in STEPS]
+            # (Eigen's cos and numpy's differ in the last bit for some inputs)
+            np.testing.assert_allclose(got, NOISELESS_FROM_TF[name], rtol=1e-6)
+    with pytest.raises(ValueError, match="global_step is required for noisy_linear_cosine"):
+        tf.train.noisy_linear_cosine_decay(0.1, None, 10)
+
+
+def test_noisy_linear_cosine_decay_noise_has_the_scheduled_variance_and_follows_seeds():
+    step, decay_steps = 3, 10
+    tf.set_random_seed(7)
+    rate = tf.train.noisy_linear_cosine_decay(0.1, tf.constant(step), decay_steps)
+    with tf.Session() as sess:
+        draws = np.array([sess.run(rate) for _ in range(4000)])
+    cosine = 0.5 * (1 + math.cos(math.pi * 2 * 0.5 * step / decay_steps))
+    noise_std = math.sqrt(1.0 / (1.0 + step) ** 0.55)
+    mean = 0.1 * ((1 - step / decay_steps) * cosine + 0.001)
+    # 4000 draws: the mean within 5 standard errors, the deviation within 10%
+    assert abs(draws.mean() - mean) < 5 * 0.1 * cosine * noise_std / math.sqrt(4000)
+    assert draws.std() == pytest.approx(0.1 * cosine * noise_std, rel=0.1)
+    tf.reset_default_graph()
+    tf.set_random_seed(7)
+    again = tf.train.noisy_linear_cosine_decay(0.1, tf.constant(step), decay_steps)
+    with tf.Session() as sess:
+        assert [sess.run(again) for _ in range(5)] == list(draws[:5])
