@@ -14,7 +14,8 @@ from minitf.framework.tensor import Tensor, TensorSpec
 from minitf.ops.array_ops import (concat, expand_dims, identity, pad, reshape, reverse, shape,
                                   slice, squeeze, stack, tile, transpose, unstack, zeros)
 from minitf.ops.constant_op import convert_to_tensor
-from minitf.ops.control_flow_ops import case
+from minitf.ops.array_ops import rank as rank_of
+from minitf.ops.control_flow_ops import case, cond
 from minitf.ops.conv_ops import depthwise_conv2d
 from minitf.ops.image_ops import convert_image_dtype
 from minitf.ops.logging_ops import Assert
@@ -41,14 +42,15 @@ def _at_least_3d(image):
         raise ValueError("inner 3 dims of 'image.shape' must be > 0: %s" % image.shape)
 
 
-def _rank_3_or_4(image):
+def _by_rank(image, build):
+    """build(3) or build(4) for a single image or a batch; for an image of unknown rank, both,
+    one picked when the graph runs by a cond on the rank (as TF)."""
     rank = image.shape.ndims
     if rank is None:
-        raise ValueError("minitf needs the rank of 'image' known when the graph is built "
-                         "(TF picks 3 or 4 at run time with a cond)")
+        return cond(equal(rank_of(image), 3), lambda: build(3), lambda: build(4))
     if rank not in (3, 4):
         raise ValueError("'image' (shape %s) must have either 3 or 4 dimensions." % image.shape)
-    return rank
+    return build(rank)
 
 
 def as_float_image(image):
@@ -217,7 +219,7 @@ def grayscale_to_rgb(images, name=None):
 def rot90(image, k=1, name=None):
     """tf.image.rot90: (batches of) images rotated counter-clockwise by k quarter turns; `k`
     may be a tensor, so the result picks one of four branches (tf.case, as TF) and its height
-    and width are static only where all four agree."""
+    and width are static only where all four agree. The rank may be unknown until run time."""
     with name_scope(name, "rot90", [image, k]) as scope:
         image = convert_to_tensor(image, name="image")
         _at_least_3d(image)
@@ -225,24 +227,27 @@ def rot90(image, k=1, name=None):
         if k.shape.ndims not in (None, 0):
             raise ValueError("Shape %s must have rank 0" % k.shape)
         k = mod(k, 4)
-        rank = _rank_3_or_4(image)
-        h, w = rank - 3, rank - 2
-        swap = list(range(rank))
-        swap[h], swap[w] = w, h
-        turns = [(equal(k, 1), lambda: transpose(reverse(image, [w]), swap)),
-                 (equal(k, 2), lambda: reverse(image, [h, w])),
-                 (equal(k, 3), lambda: reverse(transpose(image, swap), [w]))]
-        return case(turns, default=lambda: image, exclusive=True, name=scope)
+
+        def turned(rank):
+            h, w = rank - 3, rank - 2
+            swap = list(range(rank))
+            swap[h], swap[w] = w, h
+            turns = [(equal(k, 1), lambda: transpose(reverse(image, [w]), swap)),
+                     (equal(k, 2), lambda: reverse(image, [h, w])),
+                     (equal(k, 3), lambda: reverse(transpose(image, swap), [w]))]
+            return case(turns, default=lambda: image, exclusive=True, name=scope)
+
+        return _by_rank(image, turned)
 
 
 def transpose_image(image, name=None):
-    """tf.image.transpose_image (tf.image.transpose): height and width swapped."""
+    """tf.image.transpose_image (tf.image.transpose): height and width swapped (of a single
+    image or a batch; the rank may be unknown until run time)."""
     with name_scope(name, "transpose", [image]):
         image = convert_to_tensor(image, name="image")
         _at_least_3d(image)
-        rank = _rank_3_or_4(image)
-        return transpose(image, [1, 0, 2] if rank == 3 else [0, 2, 1, 3],
-                         name=name or "transpose")
+        return _by_rank(image, lambda rank: transpose(
+            image, [1, 0, 2] if rank == 3 else [0, 2, 1, 3], name=name or "transpose"))
 
 
 # -- crop or pad -----------------------------------------------------------------------------------

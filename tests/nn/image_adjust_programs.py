@@ -143,6 +143,9 @@ def static_shapes(tf):
     out["reshape_to_concat_of_shape_pieces"] = tf.reshape(hw, tf.concat([[-1], dims[-3:]], 0))
     out["reshape_to_a_slice_of_a_shape"] = tf.reshape(tf.zeros([2]), dims[:-3])
     out["zeros_of_a_middle_slice"] = tf.zeros(dims[1:3])
+    anyrank = tf.placeholder(tf.float32)
+    out["rot90_unknown_rank"] = tf.image.rot90(anyrank, 3)
+    out["transpose_unknown_rank"] = tf.image.transpose_image(anyrank)
     return out
 
 

@@ -180,6 +180,17 @@ def test_rot90_by_a_tensor_k():
             np.testing.assert_array_equal(sess.run(y, {k: turns}), np.rot90(x, turns))
 
 
+def test_rot90_and_transpose_of_an_image_of_unknown_rank():
+    x = tf.placeholder(tf.float32)
+    turned, swapped = tf.image.rot90(x, 3), tf.image.transpose_image(x)
+    with tf.Session() as sess:
+        for value in (programs.rgb((3, 4, 2)), programs.rgb((2, 3, 4, 2))):
+            axes = (-3, -2)
+            got = sess.run([turned, swapped], {x: value})
+            np.testing.assert_array_equal(got[0], np.rot90(value, 3, axes))
+            np.testing.assert_array_equal(got[1], np.swapaxes(value, *axes))
+
+
 def test_grayscale_to_rgb_checks_a_partly_known_shape_at_run_time():
     x = tf.placeholder(tf.float32, [None, 2, None])
     y = tf.image.grayscale_to_rgb(x)
