@@ -263,16 +263,17 @@ def _min(x, y):
 def resize_image_with_crop_or_pad(image, target_height, target_width):
     """tf.image.resize_image_with_crop_or_pad (resize_with_crop_or_pad): each image centrally
     cropped where it is larger than the target and zero-padded around where it is smaller
-    (offsets rounded down, as TF). Height and width may be unknown until run time."""
+    (offsets rounded down, as TF). Height and width may be unknown until run time; an image
+    of unknown rank is taken for a single 3-D image, as TF does."""
     with name_scope(None, "resize_image_with_crop_or_pad", [image]):
         image = convert_to_tensor(image, name="image")
         rank = image.shape.ndims
         if rank not in (None, 3, 4):
             raise ValueError("'image' (shape %s) must have either 3 or 4 dimensions."
                              % image.shape)
-        if rank is None:
-            raise ValueError("minitf needs the rank of 'image' known when the graph is built")
         batch = image if rank == 4 else expand_dims(image, 0)
+        if rank is None:  # taken for a single image, as TF does
+            batch.set_shape([None] * 4)
         _at_least_3d(batch)
         for what, target in (("target_width", target_width), ("target_height", target_height)):
             if not isinstance(target, Tensor) and not target > 0:

@@ -180,7 +180,7 @@ def test_rot90_by_a_tensor_k():
             np.testing.assert_array_equal(sess.run(y, {k: turns}), np.rot90(x, turns))
 
 
-def test_rot90_and_transpose_of_an_image_of_unknown_rank():
+def test_rot90_transpose_and_crop_or_pad_of_an_image_of_unknown_rank():
     x = tf.placeholder(tf.float32)
     turned, swapped = tf.image.rot90(x, 3), tf.image.transpose_image(x)
     with tf.Session() as sess:
@@ -189,6 +189,10 @@ def test_rot90_and_transpose_of_an_image_of_unknown_rank():
             got = sess.run([turned, swapped], {x: value})
             np.testing.assert_array_equal(got[0], np.rot90(value, 3, axes))
             np.testing.assert_array_equal(got[1], np.swapaxes(value, *axes))
+        value = programs.rgb((4, 4, 2))
+        got = sess.run(tf.image.resize_image_with_crop_or_pad(x, 3, 6), {x: value})
+        np.testing.assert_array_equal(got[:, 1:5], value[0:3])  # crop top 0, pad left 1
+        assert not got[:, [0, 5]].any()
 
 
 def test_grayscale_to_rgb_checks_a_partly_known_shape_at_run_time():
