@@ -40,7 +40,6 @@ from minitf.framework.indexed_slices import IndexedSlices
 from minitf.ops.segment_ops import (unique, unsorted_segment_sum, segment_sum, segment_mean,
                                     segment_max, segment_min, segment_prod, sparse_segment_sum,
                                     sparse_segment_mean, sparse_segment_sqrt_n)
-from minitf.ops.scatter_ops import scatter_add, scatter_sub, scatter_update
 from minitf.ops.rnn import reverse_sequence, sequence_mask
 from minitf.framework.importer import import_graph_def
 from minitf.client.session import InteractiveSession, Session

@@ -8,11 +8,27 @@ from minitf.ops.core import (placeholder, placeholder_with_default, identity, id
 from minitf.ops.shape_ops import shape_n, size, rank, squeeze, transpose, reverse
 from minitf.ops.ranges import meshgrid, one_hot
 from minitf.ops.join_split import concat, split, tile
-from minitf.ops.gather_scatter import gather, gather_nd, scatter_nd, boolean_mask
+from minitf.ops.gather_scatter import (gather, gather_nd, scatter_nd, boolean_mask,
+                                      tensor_scatter_nd_update, tensor_scatter_nd_add,
+                                      tensor_scatter_nd_sub, tensor_scatter_nd_max,
+                                      tensor_scatter_nd_min)
+from minitf.ops.scatter_ops import (scatter_add, scatter_sub, scatter_update, scatter_mul,
+                                    scatter_div, scatter_max, scatter_min, scatter_nd_update,
+                                    scatter_nd_add, scatter_nd_sub)
 from minitf.ops.slicing import pad, slice, strided_slice, newaxis
 
 __all__ = ["placeholder", "placeholder_with_default", "identity", "identity_n", "stop_gradient", "shape",
            "shape_n", "size", "rank", "reshape", "fill", "zeros", "ones", "zeros_like",
            "ones_like", "broadcast_to", "expand_dims", "squeeze", "stack", "unstack", "concat",
            "split", "transpose", "reverse", "tile", "pad", "gather", "gather_nd", "scatter_nd",
-           "slice", "strided_slice", "one_hot", "boolean_mask", "newaxis", "meshgrid"]
+           "slice", "strided_slice", "one_hot", "boolean_mask", "newaxis", "meshgrid",
+           "tensor_scatter_nd_update", "tensor_scatter_nd_add", "tensor_scatter_nd_sub",
+           "tensor_scatter_nd_max", "tensor_scatter_nd_min", "tensor_scatter_update",
+           "tensor_scatter_add", "tensor_scatter_sub", "scatter_add", "scatter_sub",
+           "scatter_update", "scatter_mul", "scatter_div", "scatter_max", "scatter_min",
+           "scatter_nd_update", "scatter_nd_add", "scatter_nd_sub"]
+
+# TF 1.15's shorter names of the same functions
+tensor_scatter_update = tensor_scatter_nd_update
+tensor_scatter_add = tensor_scatter_nd_add
+tensor_scatter_sub = tensor_scatter_nd_sub

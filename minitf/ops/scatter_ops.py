@@ -1,5 +1,7 @@
-"""Row updates of a variable in place: ScatterAdd, ScatterSub, ScatterUpdate (tf.scatter_add,
-tf.scatter_sub, tf.scatter_update), what TF1's optimizers apply sparse gradients with."""
+"""Updates of a variable in place at indices: the row updates ScatterAdd, ScatterSub,
+ScatterUpdate (what TF1's optimizers apply sparse gradients with), ScatterMul, ScatterDiv,
+ScatterMax, ScatterMin, and the index-tuple updates ScatterNdUpdate, ScatterNdAdd,
+ScatterNdSub (tf.scatter_* and tf.scatter_nd_*)."""
 
 import numpy
 
@@ -10,11 +12,14 @@ from minitf.framework.shapes import TensorShape, format_dims
 from minitf.framework.tensor import TensorSpec
 from minitf.ops.constant_op import convert_to_tensor
 from minitf.ops.core import index_tensor
-from minitf.ops.gather_scatter import first_bad_index, format_index
-from minitf.ops.op_util import check_int_dtype, rank_error, type_mismatch_error
+from minitf.ops.elementwise import TruncateDiv
+from minitf.ops.gather_scatter import (check_nd_updates, first_bad_index, format_index,
+                                      scatter_nd_into)
+from minitf.ops.op_util import check_dtype, check_int_dtype, rank_error, type_mismatch_error
 from minitf.ops.state_ops import uninitialized_error, variable_ref, variable_storage
 
-__all__ = ["scatter_add", "scatter_sub", "scatter_update"]
+__all__ = ["scatter_add", "scatter_sub", "scatter_update", "scatter_mul", "scatter_div",
+           "scatter_max", "scatter_min", "scatter_nd_update", "scatter_nd_add", "scatter_nd_sub"]
 
 _ROUNDS = 4  # passes of distinct rows before apply_at leaves the rest to ufunc.at
 
@@ -115,8 +120,14 @@ class _ScatterBase(OpDef):
     differentiable = False
     ref_inputs = (0,)
     by_rows = True  # write() applies distinct rows at once (apply_at), if told they are
+    allowed = "numeric"
+    ufunc = None  # the array-module ufunc combining a row with its update (repeats in order)
+
+    def write(self, xp, current, indices, updates, distinct):
+        apply_at(xp, getattr(xp, self.ufunc), current, indices, updates, distinct)
 
     def infer(self, ref, indices, updates):
+        check_dtype(self.type_name, ref.dtype, self.allowed, "T")
         check_int_dtype(indices, "indices")
         if updates.dtype is not ref.dtype:
             raise type_mismatch_error(self.type_name, "updates", updates.dtype, "ref", ref.dtype)
@@ -157,33 +168,114 @@ class _ScatterBase(OpDef):
 @register
 class ScatterAdd(_ScatterBase):
     use_locking: bool = False
-
-    def write(self, xp, current, indices, updates, distinct):
-        apply_at(xp, xp.add, current, indices, updates, distinct)  # repeated indices add up
+    ufunc = "add"  # repeated indices add up
 
 
 @register
 class ScatterSub(_ScatterBase):
     use_locking: bool = False
-
-    def write(self, xp, current, indices, updates, distinct):
-        apply_at(xp, xp.subtract, current, indices, updates, distinct)
+    ufunc = "subtract"
 
 
 @register
 class ScatterUpdate(_ScatterBase):
     use_locking: bool = True
     by_rows = False
+    allowed = "any"
 
     def write(self, xp, current, indices, updates, distinct):
         current[indices] = updates  # a repeated index keeps one of its updates (TF: any)
+
+
+@register
+class ScatterMul(_ScatterBase):
+    use_locking: bool = False
+    ufunc = "multiply"
+
+
+@register
+class ScatterDiv(_ScatterBase):
+    use_locking: bool = False
+    ufunc = "true_divide"
+
+    def write(self, xp, current, indices, updates, distinct):
+        if current.dtype.kind not in "iu":
+            super().write(xp, current, indices, updates, distinct)
+            return
+        # integers divide as C does (toward zero: TruncateDiv's kernel), one update after the
+        # other: no ufunc.at does that, and integer variables divided by scatter are rare
+        rows, divide = updates.reshape((-1,) + current.shape[1:]), TruncateDiv().compute
+        for i, row in enumerate(indices.reshape(-1).tolist()):
+            current[row] = divide(xp, current[row], rows[i])
+
+
+@register
+class ScatterMax(_ScatterBase):
+    use_locking: bool = False
+    allowed = "ordered"
+    ufunc = "maximum"
+
+
+@register
+class ScatterMin(_ScatterBase):
+    use_locking: bool = False
+    allowed = "ordered"
+    ufunc = "minimum"
+
+
+class _ScatterNdBase(OpDef):
+    """ref[indices[..., :k]] (op)= updates, each index tuple along indices' last axis
+    addressing an element or slice of the variable. The output is the variable after it."""
+
+    stateful = True
+    fresh_output = False
+    differentiable = False
+    ref_inputs = (0,)
+    allowed = "numeric"
+    ufunc = None  # the array-module ufunc combining old and new values (None: replace)
+
+    def infer(self, ref, indices, updates):
+        check_dtype(self.type_name, ref.dtype, self.allowed, "T")
+        check_nd_updates(self.type_name, ref, indices, updates, "ref")
+        return TensorSpec(ref.shape, ref.dtype)
+
+    def bind(self, ctx, op):
+        store, var, xp = ctx.variables, variable_storage(ctx, op), ctx.xp_for(op)
+        ufunc = self.ufunc and getattr(xp, self.ufunc)
+
+        def scatter(indices, updates):
+            try:
+                current = store[var]
+            except KeyError:
+                raise uninitialized_error(var, op) from None
+            scatter_nd_into(xp, ufunc, current, indices, updates)
+            return current
+        return scatter
+
+
+@register
+class ScatterNdUpdate(_ScatterNdBase):
+    use_locking: bool = True
+    allowed = "any"
+
+
+@register
+class ScatterNdAdd(_ScatterNdBase):
+    use_locking: bool = False
+    ufunc = "add"
+
+
+@register
+class ScatterNdSub(_ScatterNdBase):
+    use_locking: bool = False
+    ufunc = "subtract"
 
 
 def _scatter(opdef, ref, indices, updates, name, default_name):
     ref = variable_ref(ref)
     with name_scope(name, default_name, [ref, indices, updates]) as scope:
         inputs = [ref, index_tensor(indices, name="indices"),
-                  convert_to_tensor(updates, dtype=ref.dtype, name="updates")]
+                  convert_to_tensor(updates, preferred_dtype=ref.dtype, name="updates")]
         return get_default_graph().create_op(opdef, inputs, name=scope).outputs[0]
 
 
@@ -204,3 +296,50 @@ def scatter_update(ref, indices, updates, use_locking=True, name=None):
     """tf.scatter_update: sets row indices[i] of the variable `ref` to updates[i]."""
     return _scatter(ScatterUpdate(use_locking=bool(use_locking)), ref, indices, updates, name,
                     "ScatterUpdate")
+
+
+def scatter_mul(ref, indices, updates, use_locking=False, name=None):
+    """tf.scatter_mul: multiplies row indices[i] of the variable `ref` by updates[i]."""
+    return _scatter(ScatterMul(use_locking=bool(use_locking)), ref, indices, updates, name,
+                    "ScatterMul")
+
+
+def scatter_div(ref, indices, updates, use_locking=False, name=None):
+    """tf.scatter_div: divides row indices[i] of the variable `ref` by updates[i] (integers
+    round toward zero)."""
+    return _scatter(ScatterDiv(use_locking=bool(use_locking)), ref, indices, updates, name,
+                    "ScatterDiv")
+
+
+def scatter_max(ref, indices, updates, use_locking=False, name=None):
+    """tf.scatter_max: row indices[i] of the variable `ref` becomes its elementwise maximum
+    with updates[i]."""
+    return _scatter(ScatterMax(use_locking=bool(use_locking)), ref, indices, updates, name,
+                    "ScatterMax")
+
+
+def scatter_min(ref, indices, updates, use_locking=False, name=None):
+    """tf.scatter_min: row indices[i] of the variable `ref` becomes its elementwise minimum
+    with updates[i]."""
+    return _scatter(ScatterMin(use_locking=bool(use_locking)), ref, indices, updates, name,
+                    "ScatterMin")
+
+
+def scatter_nd_update(ref, indices, updates, use_locking=True, name=None):
+    """tf.scatter_nd_update: sets the elements or slices of the variable `ref` at `indices`
+    (index tuples along the last axis) to `updates`; returns the variable's new value."""
+    return _scatter(ScatterNdUpdate(use_locking=bool(use_locking)), ref, indices, updates,
+                    name, "ScatterNdUpdate")
+
+
+def scatter_nd_add(ref, indices, updates, use_locking=False, name=None):
+    """tf.scatter_nd_add: adds `updates` to the variable `ref` at `indices` (repeated indices
+    add up)."""
+    return _scatter(ScatterNdAdd(use_locking=bool(use_locking)), ref, indices, updates, name,
+                    "ScatterNdAdd")
+
+
+def scatter_nd_sub(ref, indices, updates, use_locking=False, name=None):
+    """tf.scatter_nd_sub: subtracts `updates` from the variable `ref` at `indices`."""
+    return _scatter(ScatterNdSub(use_locking=bool(use_locking)), ref, indices, updates, name,
+                    "ScatterNdSub")

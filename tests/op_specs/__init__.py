@@ -52,6 +52,9 @@ TESTED_ELSEWHERE = {
                      "SparseApplyCenteredRMSProp", "SparseApplyAdadelta", "ScatterAdd",
                      "ScatterSub", "ScatterUpdate"),
                     "tests/test_sparse_gradients.py, tests/test_tf1_rnn_parity.py"),
+    # The other updates of variables at indices: checked against TF's recorded values.
+    **dict.fromkeys(("ScatterMul", "ScatterDiv", "ScatterMax", "ScatterMin", "ScatterNdUpdate",
+                     "ScatterNdAdd", "ScatterNdSub"), "tests/test_array_ops_tf1.py"),
     # Random candidate samplers: seeded draws and expected counts (vs TF's) tested there.
     "LogUniformCandidateSampler": "tests/test_sparse_gradients.py, tests/test_tf1_rnn_parity.py",
     "UniformCandidateSampler": "tests/test_sparse_gradients.py, tests/test_tf1_rnn_parity.py",

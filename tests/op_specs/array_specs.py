@@ -52,6 +52,17 @@ def _scatter_add(shape, index, updates):
     return out
 
 
+def _tensor_scatter(t, indices, updates, ufunc):
+    """numpy reference of tensor_scatter_nd_*: a copy of t, updates written in order at the
+    index tuples (`ufunc` None: replaced)."""
+    out = t.copy()
+    k = indices.shape[-1]
+    for i, u in zip(indices.reshape(-1, k), updates.reshape((-1,) + t.shape[k:])):
+        at = tuple(i)
+        out[at] = u if ufunc is None else ufunc(out[at], u)
+    return out
+
+
 def _ids(values):
     return Arg((len(values),), "int32", values=values)
 
@@ -135,6 +146,32 @@ SPECS += [
     OpSpec("scatter_nd/repeated", lambda i, u: tf.scatter_nd(i, u, [4, 2]),
            lambda i, u: _scatter_add((4, 2), i[:, 0], u),
            [Arg((3, 1), "int32", values=[[1], [3], [1]]), Arg((3, 2))], wrt=[1]),
+    # tensor_scatter_nd_*: a copy of the tensor with rows / elements written at index tuples
+    OpSpec("tensor_scatter_nd_update/rows_none_dims", tf.tensor_scatter_nd_update,
+           lambda t, i, u: _tensor_scatter(t, i, u, None),
+           [Arg((4, 3), static=(None, 3)), Arg((2, 1), "int32", values=[[3], [0]],
+                                               static=(None, 1)), Arg((2, 3), static=(None, 3))],
+           wrt=[0, 2]),
+    OpSpec("tensor_scatter_nd_add/repeated_elements", tf.tensor_scatter_nd_add,
+           lambda t, i, u: _tensor_scatter(t, i, u, np.add),
+           [Arg((3, 2, 2)), Arg((3, 2), "int64", values=[[1, 0], [2, 1], [1, 0]]),
+            Arg((3, 2), static=(None, 2))], wrt=[0, 2]),
+    OpSpec("tensor_scatter_nd_sub/unknown_rank_updates", tf.tensor_scatter_nd_sub,
+           lambda t, i, u: _tensor_scatter(t, i, u, np.subtract),
+           [Arg((4,)), Arg((3, 1), "int32", values=[[2], [0], [2]]), Arg((3,), static=None)],
+           wrt=[0, 2]),
+    OpSpec("tensor_scatter_nd_max/elements", tf.tensor_scatter_nd_max,
+           lambda t, i, u: _tensor_scatter(t, i, u, np.maximum),
+           [Arg((3, 4)), Arg((4, 2), "int32", values=[[0, 1], [2, 3], [1, 1], [0, 0]]),
+            Arg((4,), low=-1.0, high=1.0)], wrt=[0, 2]),
+    OpSpec("tensor_scatter_nd_min/rows", tf.tensor_scatter_nd_min,
+           lambda t, i, u: _tensor_scatter(t, i, u, np.minimum),
+           [Arg((3, 2), static=(None, 2)), Arg((2, 1), "int32", values=[[2], [1]]),
+            Arg((2, 2))], wrt=[0, 2]),
+    OpSpec("tensor_scatter_nd_update/int", tf.tensor_scatter_nd_update,
+           lambda t, i, u: _tensor_scatter(t, i, u, None),
+           [Arg((2, 3), "int32", low=-5, high=5), Arg((1, 2), "int32", values=[[1, 2]]),
+            Arg((1,), "int32", values=[9])], grad=False),
     # slice and strided_slice (Tensor.__getitem__)
     OpSpec("slice/minus_one_size", lambda x: tf.slice(x, [1, 0, 2], [-1, 2, 1]),
            lambda x: x[1:, 0:2, 2:3], [Arg((3, 4, 5), static=(None, 4, 5))]),

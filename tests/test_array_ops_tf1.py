@@ -1,0 +1,114 @@
+"""TF1's array ops minitf added from real programs' needs (tensor_scatter_nd_*, the variables'
+scatter_nd_* and scatter_mul/div/max/min): the programs of tests/array_ops_programs.py run with
+minitf against what TensorFlow gave (tests/record_tf_array_ops.py wrote
+tests/fixtures/tf_array_ops.json). Where minitf differs on purpose the test says so."""
+
+import json
+import os
+
+import numpy as np
+import pytest
+
+import minitf as tf
+from tests.array_ops_programs import TENSOR_SCATTERS, VARIABLE_SCATTERS, run_program
+
+with open(os.path.join(os.path.dirname(__file__), "fixtures", "tf_array_ops.json")) as f:
+    TF = json.load(f)
+
+
+@pytest.fixture(scope="module")
+def tensor_scatter():
+    return run_program(tf, "tensor_scatter")
+
+
+@pytest.fixture(scope="module")
+def variable_scatter():
+    return run_program(tf, "variable_scatter")
+
+
+def _same_error(got, want):
+    """The same class, and TF's message (minitf goes on to name the op and input shapes)."""
+    assert got[0] == want[0], (got, want)
+    assert got[1].startswith(want[1].rstrip(".")), (got, want)
+
+
+def _same_values(got, want):
+    """Values and gradients to the bit (NaN where TF has NaN, -0.0 as 0.0)."""
+    np.testing.assert_array_equal(np.asarray(got, np.float64), np.asarray(want, np.float64))
+
+
+@pytest.mark.parametrize("fname", TENSOR_SCATTERS)
+def test_tensor_scatter_matches_tf(tensor_scatter, fname):
+    got, want = tensor_scatter[fname], TF["tensor_scatter"][fname]
+    for case in ("rows", "elements"):  # [name, type, shape, dtype, value, d tensor, d updates]
+        assert got[case][:4] == want[case][:4], case
+        for g, w in zip(got[case][4:], want[case][4:]):
+            _same_values(g, w)
+    for key in ("named", "none_dims", "unknown_indices", "int32"):
+        assert got[key] == want[key], key
+    errs, tf_errs = got["errors"], want["errors"]
+    for key in ("updates_dtype", "negative", "out_of_range"):
+        _same_error(errs[key], tf_errs[key])
+    # TF 2's TensorScatterUpdate also takes int16/uint16 indices; TF 1.15's took int32, int64
+    assert errs["float_indices"][0] == "TypeError"
+    assert errs["float_indices"][1].split(": ")[0] == tf_errs["float_indices"][1].split(": ")[0]
+    # TF's message, up to where its shape function adds its own detail
+    assert errs["updates_shape"][0] == "ValueError"
+    assert errs["updates_shape"][1].startswith(tf_errs["updates_shape"][1].split(": ")[0])
+    # An index tuple longer than the tensor's rank: TF builds the op and its kernel refuses it;
+    # minitf knows at build time and says so there
+    assert tf_errs["index_depth"][0] == "InvalidArgumentError"
+    assert errs["index_depth"][0] == "ValueError"
+    assert "indices.shape[-1] = 3 is more than the rank 2 of tensor[shape=[4,3]]" in \
+        errs["index_depth"][1]
+
+
+@pytest.mark.parametrize("fname", VARIABLE_SCATTERS)
+def test_variable_scatter_matches_tf(variable_scatter, fname):
+    got, want = variable_scatter[fname], TF["variable_scatter"][fname]
+    for case in ("rows", "elements", "repeated"):  # [name, type, shape, dtype, value, after]
+        if case not in want:
+            continue
+        # minitf has no reference dtypes: a variable's update gives float32 for float32_ref
+        assert got[case][:4] == want[case][:3] + [want[case][3].replace("_ref", "")], case
+        for g, w in zip(got[case][4:], want[case][4:]):
+            _same_values(g, w)
+    assert got["int32"] == [want["int32"][0].replace("_ref", ""), want["int32"][1]]
+    assert got["use_locking"] == want["use_locking"]
+    # TF 2's scatter_nd_* pass name= positionally into a new bad_indices_policy argument and
+    # lose it; TF 1.15 names the op, as minitf does
+    assert got["named"] == "foo:0"
+    assert want["named"] == ("foo:0" if "_nd_" not in fname else want["named"])
+    errs, tf_errs = got["errors"], want["errors"]
+    _same_error(errs["updates_dtype"], tf_errs["updates_dtype"])
+    assert errs["updates_shape"][0] == tf_errs["updates_shape"][0] == "ValueError"
+    assert "[2,4]" in errs["updates_shape"][1]
+    assert errs["uninitialized"][0] == tf_errs["uninitialized"][0]
+    assert errs["uninitialized"][1].startswith(tf_errs["uninitialized"][1])
+    # TF 2's ScatterNdAdd/Sub on a reference variable skip an index out of range; TF 1.15 and
+    # every other scatter refuse it, as minitf does (the variable is left as it was)
+    tf_range = tf_errs["out_of_range"] or TF["variable_scatter"]["scatter_nd_update"]["errors"][
+        "out_of_range"]
+    _same_error(errs["out_of_range"], tf_range)
+
+
+def test_scatter_out_of_range_leaves_the_variable_alone():
+    with tf.Graph().as_default():
+        v = tf.Variable([[1.0, 2.0], [3.0, 4.0]])
+        bad = tf.scatter_nd_add(v, [[0, 0], [2, 0]], [5.0, 6.0])
+        with tf.Session() as s:
+            s.run(v.initializer)
+            with pytest.raises(tf.errors.InvalidArgumentError):
+                s.run(bad)
+            np.testing.assert_array_equal(s.run(v), [[1.0, 2.0], [3.0, 4.0]])
+
+
+def test_tensor_scatter_dtype_rules():
+    with tf.Graph().as_default():
+        with pytest.raises(TypeError, match="'T' has DataType bool not in list"):
+            tf.tensor_scatter_nd_add(tf.constant([True, False]), [[0]], [True])
+        with pytest.raises(TypeError, match="'T' has DataType complex64 not in list"):
+            tf.tensor_scatter_nd_max(tf.constant([1j]), [[0]], [2j])
+        y = tf.tensor_scatter_nd_update(tf.constant([True, False]), [[1]], [True])
+        with tf.Session() as s:
+            assert s.run(y).tolist() == [True, True]
