@@ -317,6 +317,34 @@ def registry_rules(tf):
             "matmul_attrs": seen["attrs"], "matmul_grads": _lists(matmul_v)}
 
 
+def py_func_gradient(tf):
+    """The TF1 idiom giving tf.py_func a gradient: register one under a fresh name and map the
+    PyFunc (stateful) or PyFuncStateless op to it."""
+    def cube(x):
+        return x ** 3
+
+    def cube_grad(op, grad):
+        (x,) = op.inputs
+        return grad * 3. * tf.square(x)
+
+    def py_func_with_grad(func, inp, tout, stateful=True, grad=None):
+        name = _fresh("PyFuncGrad")
+        tf.RegisterGradient(name)(grad)
+        with tf.get_default_graph().gradient_override_map({"PyFunc": name,
+                                                           "PyFuncStateless": name}):
+            return tf.py_func(func, inp, tout, stateful=stateful)
+
+    with tf.Graph().as_default():
+        x = tf.constant([1., -2., 0.5])
+        (y,) = py_func_with_grad(cube, [x], [tf.float32], grad=cube_grad)
+        (y2,) = py_func_with_grad(cube, [x], [tf.float32], stateful=False, grad=cube_grad)
+        grads = tf.gradients([y * 2., y2], x)
+        with tf.Session() as sess:
+            values = sess.run([y, grads])
+    return {"types": [y.op.type, y2.op.type], "y": values[0].tolist(),
+            "grads": _lists(values[1])}
+
+
 def templates(tf):
     """tf.make_template: variable names, sharing, op names of each call, scopes made now or at
     the first call, unique_name_, a custom getter, and the errors."""
@@ -407,5 +435,6 @@ def hessian_programs(tf):
 
 
 PROGRAMS = {f.__name__: f for f in (guided_backprop, gradient_reversal, straight_through,
-                                    custom_gradient_forms, registry_rules, templates,
+                                    custom_gradient_forms, registry_rules, py_func_gradient,
+                                    templates,
                                     hessian_programs)}

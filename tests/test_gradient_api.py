@@ -99,6 +99,13 @@ def test_registry_rules_are_tfs(ran):
     assert got["control_flow"][1] == [[-0.5, -0.5, -0.5]]  # three Negs, not d(x**8)/dx
 
 
+def test_py_func_gradient_idiom_is_tfs(ran):
+    got, want = run(ran, "py_func_gradient")
+    assert got["types"] == want["types"] == ["PyFunc", "PyFuncStateless"]
+    close(got["y"], want["y"])
+    close(got["grads"], want["grads"])
+
+
 def test_an_override_survives_graph_def_export_and_import():
     """The mapped name is the NodeDef's `_gradient_op_type` attr, as TF writes it; an imported
     op keeps it, so its gradient is still the registered one."""
