@@ -10,7 +10,8 @@ import types
 from minitf import dtypes
 from minitf.framework.sparse_tensor import SparseTensor
 from minitf.io import gfile as _gfile
-from minitf.ops import array_ops, linalg_ops, math_ops, nn_ops, random_ops, sparse_ops
+from minitf.ops import (array_ops, linalg_ops, math_ops, nn_ops, random_ops, sparse_manip,
+                        sparse_math, sparse_ops)
 
 __all__ = ["disable_v2_behavior", "disable_eager_execution", "executing_eagerly"]
 
@@ -74,7 +75,27 @@ def make_namespaces(tf):
                              reduce_sum=sparse_ops.sparse_reduce_sum, add=sparse_ops.sparse_add,
                              segment_sum=tf.sparse_segment_sum,
                              segment_mean=tf.sparse_segment_mean,
-                             segment_sqrt_n=tf.sparse_segment_sqrt_n))
+                             segment_sqrt_n=tf.sparse_segment_sqrt_n,
+                             matmul=sparse_math.sparse_tensor_dense_matmul,
+                             sparse_dense_matmul=sparse_math.sparse_tensor_dense_matmul,
+                             softmax=sparse_math.sparse_softmax,
+                             reduce_max=sparse_math.sparse_reduce_max,
+                             reduce_max_sparse=sparse_math.sparse_reduce_max_sparse,
+                             reduce_sum_sparse=sparse_math.sparse_reduce_sum_sparse,
+                             maximum=sparse_math.sparse_maximum,
+                             minimum=sparse_math.sparse_minimum,
+                             reorder=sparse_manip.sparse_reorder,
+                             reshape=sparse_manip.sparse_reshape,
+                             transpose=sparse_manip.sparse_transpose,
+                             concat=sparse_manip.sparse_concat, slice=sparse_manip.sparse_slice,
+                             split=sparse_manip.sparse_split,
+                             fill_empty_rows=sparse_manip.sparse_fill_empty_rows,
+                             retain=sparse_manip.sparse_retain,
+                             from_dense=sparse_manip.from_dense,
+                             expand_dims=sparse_manip.sparse_expand_dims,
+                             eye=sparse_manip.sparse_eye,
+                             to_indicator=sparse_manip.sparse_to_indicator,
+                             mask=sparse_manip.sparse_mask))
 
     tf.gfile = _module("gfile", "tf.gfile: TF1's file helpers (tf.io.gfile in CamelCase).", dict(
         GFile=_gfile.GFile, Open=_gfile.GFile, FastGFile=_gfile.GFile, Exists=_gfile.exists,

@@ -5,8 +5,8 @@ sparse placeholder is fed with."""
 import collections
 
 from minitf import dtypes
-from minitf.framework.shapes import TensorShape
-from minitf.framework.tensor_util import constant_value
+from minitf.framework.graph import name_scope
+from minitf.framework.tensor_util import constant_value_as_shape
 
 __all__ = ["SparseTensor", "SparseTensorValue"]
 
@@ -28,9 +28,10 @@ class SparseTensor:
     default value given to tf.sparse_tensor_to_dense). Indices are in row-major order."""
 
     def __init__(self, indices, values, dense_shape):
-        self._indices = _convert(indices, dtypes.int64, "indices")
-        self._values = _convert(values, None, "values")
-        self._dense_shape = _convert(dense_shape, dtypes.int64, "dense_shape")
+        with name_scope(None, "SparseTensor"):  # TF1's scope for the tensors it makes
+            self._indices = _convert(indices, dtypes.int64, "indices")
+            self._values = _convert(values, None, "values")
+            self._dense_shape = _convert(dense_shape, dtypes.int64, "dense_shape")
         for what, t, rank in (("indices", self._indices, 2), ("values", self._values, 1),
                               ("dense_shape", self._dense_shape, 1)):
             if t.shape.ndims is not None and t.shape.ndims != rank:
@@ -52,12 +53,9 @@ class SparseTensor:
 
     @property
     def shape(self):
-        """The static dense shape: dense_shape's value where known at build time."""
-        known = constant_value(self._dense_shape)
-        if known is not None:
-            return TensorShape([int(d) for d in known])
-        rank = self._dense_shape.shape.as_tuple()
-        return TensorShape(None if rank is None or rank[0] is None else [None] * rank[0])
+        """The static dense shape: dense_shape's entries where known at build time (TF's
+        constant_value_as_shape: tf.shape(x) gives x's known dims)."""
+        return constant_value_as_shape(self._dense_shape)
 
     def get_shape(self):
         return self.shape

@@ -135,3 +135,108 @@ SPECS += [
            lambda x, n: _reverse_sequence(x, n, 0, 1),
            [Arg((5, 2, 3)), Arg((2,), "int64", values=[3, 5])], wrt=[0]),
 ]
+
+
+# -- ops on SparseTensors (minitf/ops/sparse_math.py, sparse_manip.py): a 4x3 matrix with an
+# empty row; the builders make the SparseTensor from the value placeholders ---------------------
+
+_ROWMAJOR = [[0, 1], [1, 0], [1, 2], [3, 0], [3, 2]]
+_SHUFFLED = [[1, 2], [0, 1], [3, 0], [1, 0], [3, 2]]
+_SHUFFLE_ORDER = [1, 3, 0, 2, 4]
+
+
+def _sp(values, indices=_ROWMAJOR, shape=(4, 3)):
+    return tf.SparseTensor(indices, values, list(shape))
+
+
+def _parts(sp):
+    return [sp.indices, sp.values, sp.dense_shape]
+
+
+def _dense(values, indices=_ROWMAJOR, shape=(4, 3)):
+    out = np.zeros(shape, values.dtype)
+    out[tuple(np.array(indices).T)] = values
+    return out
+
+
+def _row_softmax(v):
+    out = np.empty_like(v)
+    rows = np.array(_ROWMAJOR)[:, 0]
+    for r in set(rows.tolist()):
+        e = np.exp(v[rows == r] - v[rows == r].max())
+        out[rows == r] = e / e.sum()
+    return out
+
+
+def _in_box(start, size):
+    idx = np.array(_ROWMAJOR)
+    return np.all((idx >= start) & (idx < np.add(start, size)), axis=1)
+
+
+_VALUES = Arg((5,), static=(None,))
+_KEEP = _in_box([1, 1], [3, 5])
+
+SPECS += [
+    OpSpec("sparse_tensor_dense_matmul/plain",
+           lambda v, b: tf.sparse_tensor_dense_matmul(_sp(v), b),
+           lambda v, b: _dense(v) @ b, [_VALUES, Arg((3, 2), static=(3, None))]),
+    OpSpec("sparse_tensor_dense_matmul/adjoint_both",
+           lambda v, b: tf.sparse.matmul(_sp(v), b, adjoint_a=True, adjoint_b=True),
+           lambda v, b: _dense(v).T @ b.T, [_VALUES, Arg((2, 4))]),
+    OpSpec("sparse_reorder/values_follow", lambda v: tf.sparse_reorder(_sp(v, _SHUFFLED)).values,
+           lambda v: v[_SHUFFLE_ORDER], [_VALUES]),
+    OpSpec("sparse_softmax/rows", lambda v: tf.sparse_softmax(_sp(v)).values, _row_softmax,
+           [_VALUES]),
+    OpSpec("sparse_slice/box_cut_to_shape",
+           lambda v: _parts(tf.sparse_slice(_sp(v), [1, 1], [3, 5])),
+           lambda v: [np.array(_ROWMAJOR)[_KEEP] - [1, 1], v[_KEEP], np.array([3, 2])],
+           [_VALUES]),
+    OpSpec("sparse_fill_empty_rows/default_filled",
+           lambda v, d: tf.sparse_fill_empty_rows(_sp(v), d)[0].values,
+           lambda v, d: np.concatenate([v[:3], [d], v[3:]]), [_VALUES, Arg(())]),
+    OpSpec("sparse_reshape/flat",
+           lambda i, v: _parts(tf.sparse_reshape(_sp(v, i), [2, -1]))[::2],
+           lambda i, v: [np.stack(np.unravel_index(i[:, 0] * 3 + i[:, 1], (2, 6)), 1),
+                         np.array([2, 6])],
+           [Arg((5, 2), "int64", values=_ROWMAJOR), _VALUES], grad=False),
+    OpSpec("sparse_concat/columns",
+           lambda v: _parts(tf.sparse_concat(1, [_sp(v), _sp(v * 2)])),
+           lambda v: [np.array([[0, 1], [0, 4], [1, 0], [1, 2], [1, 3], [1, 5], [3, 0], [3, 2],
+                                [3, 3], [3, 5]]),
+                      np.array([v[0], 2 * v[0], v[1], v[2], 2 * v[1], 2 * v[2], v[3], v[4],
+                                2 * v[3], 2 * v[4]]), np.array([4, 6])],
+           [_VALUES], grad=False),
+    OpSpec("sparse_split/rows_2_1_1",
+           lambda v: [t for sp in tf.sparse_split(sp_input=_sp(v), num_split=3, axis=0)
+                      for t in _parts(sp)],
+           lambda v: [np.array([[0, 1], [1, 0], [1, 2]]), v[:3], np.array([2, 3]),
+                      np.zeros((0, 2), np.int64), v[:0], np.array([1, 3]),
+                      np.array([[0, 0], [0, 2]]), v[3:], np.array([1, 3])],
+           [_VALUES], grad=False),
+    OpSpec("sparse_reduce_max/rows_empty_is_zero", lambda v: tf.sparse_reduce_max(_sp(v), 1),
+           lambda v: np.array([v[0], max(v[1], v[2]), 0, max(v[3], v[4])], v.dtype),
+           [_VALUES], grad=False),
+    OpSpec("sparse_reduce_max_sparse/columns_keepdims",
+           lambda v: _parts(tf.sparse_reduce_max_sparse(_sp(v), 0, keepdims=True)),
+           lambda v: [np.array([[0, 0], [0, 1], [0, 2]]),
+                      np.array([max(v[1], v[3]), v[0], max(v[2], v[4])]), np.array([1, 3])],
+           [_VALUES], grad=False),
+    OpSpec("sparse_reduce_sum_sparse/all_axes",
+           lambda v: _parts(tf.sparse_reduce_sum_sparse(_sp(v))),
+           lambda v: [np.zeros((1, 0), np.int64), np.array([v.sum()]), np.zeros(0, np.int64)],
+           [_VALUES], grad=False, rtol=1e-5),
+    OpSpec("sparse_maximum/union_with_zeros",
+           lambda a, b: _parts(tf.sparse_maximum(_sp(a), _sp(b, [[0, 0], [1, 2]])))[:2],
+           lambda a, b: [np.array([[0, 0], [0, 1], [1, 0], [1, 2], [3, 0], [3, 2]]),
+                         np.maximum([0, a[0], a[1], a[2], a[3], a[4]], [b[0], 0, 0, b[1], 0, 0])],
+           [_VALUES, Arg((2,))], grad=False),
+    OpSpec("sparse_minimum/union_with_zeros",
+           lambda a, b: _parts(tf.sparse.minimum(_sp(a), _sp(b, [[0, 0], [1, 2]])))[:2],
+           lambda a, b: [np.array([[0, 0], [0, 1], [1, 0], [1, 2], [3, 0], [3, 2]]),
+                         np.minimum([0, a[0], a[1], a[2], a[3], a[4]], [b[0], 0, 0, b[1], 0, 0])],
+           [_VALUES, Arg((2,))], grad=False),
+    OpSpec("setdiff1d/repeats_kept", lambda x, y: list(tf.setdiff1d(x, y)),
+           lambda x, y: [x[~np.isin(x, y)], np.nonzero(~np.isin(x, y))[0].astype(np.int32)],
+           [Arg((6,), "int64", values=[3, 1, 3, 7, 2, 1]), Arg((2,), "int64", values=[1, 9])],
+           grad=False),
+]
