@@ -11,8 +11,8 @@ from minitf import dtypes
 from minitf.framework.graph import control_dependencies, name_scope
 from minitf.framework.registry import OpDef, register
 from minitf.framework.tensor import Tensor, TensorSpec
-from minitf.ops.array_ops import (concat, expand_dims, identity, pad, reshape, reverse, shape,
-                                  slice, squeeze, stack, tile, transpose, unstack, zeros)
+from minitf.ops.array_ops import (concat, expand_dims, identity, ones, pad, reshape, reverse,
+                                  shape, slice, squeeze, stack, tile, transpose, unstack, zeros)
 from minitf.ops.constant_op import convert_to_tensor
 from minitf.ops.array_ops import rank as rank_of
 from minitf.ops.control_flow_ops import case, cond
@@ -193,22 +193,24 @@ def rgb_to_grayscale(images, name=None):
 
 
 def grayscale_to_rgb(images, name=None):
-    """tf.image.grayscale_to_rgb: the single channel repeated three times."""
+    """tf.image.grayscale_to_rgb: the single channel repeated three times (a last axis that is
+    not 1 fails while building when the shape is known, else when the graph runs)."""
     with name_scope(name, "grayscale_to_rgb", [images]) as scope:
         images = convert_to_tensor(images, name="images")
         dims = images.shape.as_tuple()
         if dims is not None and len(dims) < 2:
             raise ValueError("A grayscale image (shape %s) must be at least two-dimensional."
                              % images.shape)
-        if dims is None:
-            raise ValueError("minitf needs the rank of 'images' known when the graph is built")
-        if None not in dims and dims[-1] != 1:
+        if dims is not None and None not in dims and dims[-1] != 1:
             raise ValueError("Last dimension of a grayscale image should be size 1.")
-        if None in dims:  # TF checks a partly known shape at run time
+        if dims is None or None in dims:  # TF checks a partly known shape at run time
             check = Assert(equal(shape(images)[-1], 1),
                            ["Last dimension of a grayscale image should be size 1."])
             with control_dependencies([check]):
                 images = identity(images)
+        if dims is None:
+            multiples = concat([ones(expand_dims(rank_of(images) - 1, 0), dtypes.int32), [3]], 0)
+            return tile(images, multiples, name=scope)
         rgb = tile(images, [1] * (len(dims) - 1) + [3], name=scope)
         rgb.set_shape(list(dims[:-1]) + [3])
         return rgb

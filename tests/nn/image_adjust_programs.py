@@ -147,6 +147,7 @@ def static_shapes(tf):
     out["rot90_unknown_rank"] = tf.image.rot90(anyrank, 3)
     out["transpose_unknown_rank"] = tf.image.transpose_image(anyrank)
     out["crop_or_pad_unknown_rank"] = tf.image.resize_image_with_crop_or_pad(anyrank, 3, 5)
+    out["gray_to_rgb_unknown_rank"] = tf.image.grayscale_to_rgb(anyrank)
     return out
 
 

@@ -195,14 +195,24 @@ def test_rot90_transpose_and_crop_or_pad_of_an_image_of_unknown_rank():
         assert not got[:, [0, 5]].any()
 
 
-def test_grayscale_to_rgb_checks_a_partly_known_shape_at_run_time():
-    x = tf.placeholder(tf.float32, [None, 2, None])
+@pytest.mark.parametrize("static", [[None, 2, None], None])
+def test_grayscale_to_rgb_checks_a_partly_known_shape_at_run_time(static):
+    x = tf.placeholder(tf.float32, static)
     y = tf.image.grayscale_to_rgb(x)
-    assert y.shape.as_list() == [None, 2, 3]
+    assert _static(y) == (static and [None, 2, 3])
     with tf.Session() as sess:
         np.testing.assert_array_equal(sess.run(y, {x: np.ones((1, 2, 1))}), np.ones((1, 2, 3)))
         with pytest.raises(tf.errors.InvalidArgumentError, match="should be size 1"):
             sess.run(y, {x: np.ones((1, 2, 2))})
+
+
+def test_adjust_gamma_checks_a_tensor_gamma_at_run_time():
+    gamma = tf.placeholder(tf.float32, [])
+    y = tf.image.adjust_gamma(tf.constant(programs.rgb()), gamma, 2.0)
+    with tf.Session() as sess:
+        np.testing.assert_allclose(sess.run(y, {gamma: 2.0}), 2 * programs.rgb() ** 2, rtol=1e-6)
+        with pytest.raises(tf.errors.InvalidArgumentError, match="Gamma should be a non-negative"):
+            sess.run(y, {gamma: -0.5})
 
 
 def test_psnr_checks_shapes_at_run_time():
