@@ -1,12 +1,12 @@
 """tf.data (TF1): datasets, their transformations, and iterators over them."""
 
 from minitf.data import experimental
-from minitf.data.dataset_ops import (Dataset, FixedLengthRecordDataset, TextLineDataset,
-                                     TFRecordDataset)
+from minitf.data.dataset_ops import (AUTOTUNE, Dataset, FixedLengthRecordDataset,
+                                     TextLineDataset, TFRecordDataset)
 from minitf.data.iterator_ops import (Iterator, get_output_classes, get_output_shapes,
                                       get_output_types, make_initializable_iterator,
                                       make_one_shot_iterator)
 
-__all__ = ["Dataset", "FixedLengthRecordDataset", "Iterator", "TextLineDataset", "TFRecordDataset", "experimental",
+__all__ = ["AUTOTUNE", "Dataset", "FixedLengthRecordDataset", "Iterator", "TextLineDataset", "TFRecordDataset", "experimental",
            "get_output_classes", "get_output_shapes", "get_output_types",
            "make_initializable_iterator", "make_one_shot_iterator"]

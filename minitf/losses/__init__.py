@@ -10,16 +10,19 @@ Ops are named as TF names them (`softmax_cross_entropy_loss/value:0`).
 
 from minitf import dtypes
 from minitf.framework.graph import GraphKeys, add_to_collection, get_collection, name_scope
-from minitf.ops.array_ops import ones_like, shape, size, squeeze, stop_gradient, zeros_like
+from minitf.ops.array_ops import (ones_like, rank, shape, size, squeeze, stop_gradient,
+                                  zeros_like)
 from minitf.ops.constant_op import constant, convert_to_tensor
-from minitf.ops.math_ops import (abs, add, add_n, cast, div_no_nan, equal, log, minimum, multiply,
-                                 reduce_sum, squared_difference, subtract, where)
+from minitf.ops.math_ops import (abs, add, add_n, cast, div_no_nan, equal, greater, log, maximum,
+                                 minimum, multiply, range, reduce_sum, square, squared_difference,
+                                 subtract, where)
 from minitf.ops.nn_ops import (relu, sigmoid_cross_entropy_with_logits,
                                softmax_cross_entropy_with_logits_v2,
                                sparse_softmax_cross_entropy_with_logits)
 
 __all__ = ["Reduction", "compute_weighted_loss", "absolute_difference", "cosine_distance",
-           "hinge_loss", "huber_loss", "log_loss", "mean_squared_error",
+           "hinge_loss", "huber_loss", "log_loss", "mean_pairwise_squared_error",
+           "mean_squared_error",
            "sigmoid_cross_entropy", "softmax_cross_entropy", "sparse_softmax_cross_entropy",
            "add_loss", "get_losses", "get_regularization_losses", "get_regularization_loss",
            "get_total_loss"]
@@ -60,13 +63,16 @@ def _check_broadcastable(weights, values):
                          % (len(v), len(w), values.shape, weights.shape, weights, values))
 
 
-def _num_present(losses, weights):
-    """The number of losses whose (broadcast) weight is not zero, as a float32 scalar."""
+def _num_present(losses, weights, per_batch=False):
+    """The number of losses whose (broadcast) weight is not zero, as a float32 scalar (with
+    `per_batch`, for each entry of the first axis, keeping the other axes as 1s)."""
     with name_scope(None, "num_present", (losses, weights)) as scope:
         weights = cast(weights, dtypes.float32)
         present = where(equal(weights, 0.0), zeros_like(weights), ones_like(weights))
         with name_scope(None, "broadcast_weights", (present, losses)) as bscope:
             present = multiply(present, ones_like(losses), name=bscope)
+        if per_batch:
+            return reduce_sum(present, axis=range(1, rank(present)), keepdims=True, name=scope)
         return reduce_sum(present, name=scope)
 
 
@@ -185,6 +191,38 @@ def log_loss(labels, predictions, weights=1.0, epsilon=1e-7, scope=None,
         losses = -multiply(labels, log(predictions + epsilon)) - multiply(
             (1 - labels), log(1 - predictions + epsilon))
         return compute_weighted_loss(losses, weights, scope, loss_collection, reduction)
+
+
+def mean_pairwise_squared_error(labels, predictions, weights=1.0, scope=None,
+                                loss_collection=GraphKeys.LOSSES):
+    """tf.losses.mean_pairwise_squared_error: for each entry of the batch (axis 0), the mean
+    over pairs of its elements of ((p_i - p_j) - (l_i - l_j))^2, computed as TF does from the
+    sums of the differences and of their squares; times `weights` (one per batch entry, or
+    broadcastable to the inputs: zero-weighted elements leave the pairs) and summed over the
+    batch. No `reduction` argument, as in TF."""
+    _check_given(labels=labels, predictions=predictions)
+    with name_scope(scope, "mean_pairwise_squared_error",
+                    (predictions, labels, weights)) as scope:
+        weights = cast(weights, dtypes.float32)
+        labels = cast(labels, dtypes.float32)
+        predictions = cast(predictions, dtypes.float32)
+        _check_compatible(predictions, labels)
+        diffs = subtract(predictions, labels)
+        axis = range(1, rank(diffs))
+        sum_squares_diff_per_batch = reduce_sum(square(diffs), axis=axis, keepdims=True)
+        num_present_per_batch = _num_present(diffs, weights, per_batch=True)
+        term1 = 2.0 * div_no_nan(sum_squares_diff_per_batch,
+                                 maximum(num_present_per_batch - 1, 0), name="value")
+        sum_diff = reduce_sum(diffs, axis=axis, keepdims=True)
+        term2 = 2.0 * div_no_nan(
+            square(sum_diff),
+            maximum(multiply(num_present_per_batch, num_present_per_batch - 1), 0),
+            name="value")
+        loss = reduce_sum(multiply(term1 - term2, weights))
+        mean_loss = where(greater(reduce_sum(num_present_per_batch), 0), loss, zeros_like(loss),
+                          name="value")
+        add_loss(mean_loss, loss_collection)
+        return mean_loss
 
 
 def mean_squared_error(labels, predictions, weights=1.0, scope=None,

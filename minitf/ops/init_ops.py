@@ -10,7 +10,7 @@ from minitf import dtypes
 from minitf.framework.shapes import TensorShape
 from minitf.ops import random_ops, variables
 from minitf.ops.array_ops import ones, reshape, zeros
-from minitf.ops.linalg_ops import matrix_diag_part, matrix_transpose, qr
+from minitf.ops.linalg_ops import eye, matrix_diag_part, matrix_transpose, qr
 from minitf.ops.math_ops import sign
 from minitf.ops.constant_op import constant
 
@@ -18,7 +18,7 @@ __all__ = ["zeros_initializer", "ones_initializer", "constant_initializer",
            "random_normal_initializer", "random_uniform_initializer",
            "truncated_normal_initializer", "variance_scaling_initializer",
            "glorot_uniform_initializer", "glorot_normal_initializer", "orthogonal_initializer",
-           "initializers"]
+           "uniform_unit_scaling_initializer", "initializers"]
 
 
 class Initializer:
@@ -266,6 +266,44 @@ class orthogonal_initializer(Initializer):  # noqa: N801 - TF's public name
         return {"gain": self.gain, "seed": self.seed, "dtype": self.dtype.name}
 
 
+class uniform_unit_scaling_initializer(Initializer):  # noqa: N801 - TF's public name
+    """Uniform in [-m, m), m = factor * sqrt(3 / input size), the input size taken as the
+    product of every dimension but the last (right for products and convolutions), at least
+    1: TF1's older scale-preserving initializer (variance_scaling_initializer(factor ** 2,
+    'fan_in', 'uniform') is its successor)."""
+
+    def __init__(self, factor=1.0, seed=None, dtype=dtypes.float32):
+        self.factor = factor
+        self.seed = seed
+        self.dtype = _float_dtype(dtype)
+
+    def __call__(self, shape, dtype=None, partition_info=None):
+        input_size = max(float(np.prod(_dims(shape)[:-1])), 1.0)
+        bound = math.sqrt(3 / input_size) * self.factor
+        return random_ops.random_uniform(shape, -bound, bound, _float_dtype(dtype or self.dtype),
+                                         seed=self.seed)
+
+    def get_config(self):
+        return {"factor": self.factor, "seed": self.seed, "dtype": self.dtype.name}
+
+
+class identity_initializer(Initializer):  # noqa: N801 - tf.initializers.identity
+    """The identity matrix times `gain`, for 2-D variables only (recurrent kernels: IRNN)."""
+
+    def __init__(self, gain=1.0, dtype=dtypes.float32):
+        self.gain = gain
+        self.dtype = _float_dtype(dtype)
+
+    def __call__(self, shape, dtype=None, partition_info=None):
+        dims = _dims(shape)
+        if len(dims) != 2:
+            raise ValueError("Identity matrix initializer can only be used for 2D matrices.")
+        return self.gain * eye(*dims, dtype=_float_dtype(dtype or self.dtype))
+
+    def get_config(self):
+        return {"gain": self.gain, "dtype": self.dtype.name}
+
+
 def _fan_in_scaling(name, scale, distribution):
     """TF1's he_* / lecun_* initializer functions: variance_scaling on fan_in."""
     def make(seed=None):
@@ -282,7 +320,8 @@ initializers.__dict__.update(
     random_normal=random_normal_initializer, random_uniform=random_uniform_initializer,
     truncated_normal=truncated_normal_initializer, variance_scaling=variance_scaling_initializer,
     glorot_uniform=glorot_uniform_initializer, glorot_normal=glorot_normal_initializer,
-    orthogonal=orthogonal_initializer,
+    orthogonal=orthogonal_initializer, identity=identity_initializer,
+    uniform_unit_scaling=uniform_unit_scaling_initializer,
     he_normal=_fan_in_scaling("he_normal", 2.0, "truncated_normal"),
     he_uniform=_fan_in_scaling("he_uniform", 2.0, "uniform"),
     lecun_normal=_fan_in_scaling("lecun_normal", 1.0, "truncated_normal"),

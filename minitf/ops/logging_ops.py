@@ -21,14 +21,14 @@ import numpy as np
 
 from minitf import dtypes, errors
 from minitf.backend import HOST_DEVICE
-from minitf.framework.graph import control_dependencies, name_scope
+from minitf.framework.graph import control_dependencies, get_default_graph, name_scope
 from minitf.framework.registry import OpDef, TFSignature, register
 from minitf.framework.shapes import format_dims
 from minitf.framework.tensor import Tensor, TensorSpec
 from minitf.framework.tensor_util import constant_value
 from minitf.ops import array_ops, math_ops
 from minitf.ops.constant_op import convert_to_tensor
-from minitf.ops.control_ops import no_op
+from minitf.ops.control_ops import group, no_op
 from minitf.ops.elementwise import binary_operands
 from minitf.ops.op_util import dtype_error, is_tensor_like
 
@@ -37,7 +37,8 @@ __all__ = ["Print", "print", "Assert", "check_numerics", "assert_equal", "assert
            "assert_positive", "assert_negative", "assert_non_negative", "assert_non_positive",
            "assert_rank", "assert_rank_at_least", "assert_type", "assert_integer",
            "assert_scalar", "assert_near", "assert_rank_in", "assert_same_float_dtype",
-           "is_non_decreasing", "is_strictly_increasing"]
+           "is_non_decreasing", "is_strictly_increasing", "verify_tensor_all_finite",
+           "add_check_numerics_ops", "is_numeric_tensor"]
 
 
 
@@ -387,6 +388,41 @@ def check_numerics(tensor, message, name=None):
     checks the incoming gradient the same way."""
     x = convert_to_tensor(tensor)
     return CheckNumerics(str(message))(x, name=name or "CheckNumerics")
+
+
+def verify_tensor_all_finite(t, msg, name=None):
+    """tf.verify_tensor_all_finite / tf.debugging.assert_all_finite: `t`, after a CheckNumerics
+    of it with message `msg` (InvalidArgumentError "<msg> : Tensor had NaN values" at run
+    time)."""
+    with name_scope(name, "VerifyFinite", [t]):
+        t = convert_to_tensor(t, name="t")
+        with control_dependencies([check_numerics(t, message=msg)]):
+            return array_ops.identity(t, name="control_dependency")
+
+
+_CHECKED_DTYPES = (dtypes.float16, dtypes.float32, dtypes.float64)
+
+
+def add_check_numerics_ops():
+    """tf.add_check_numerics_ops: one op running a CheckNumerics on every float16/32/64 output
+    of every op in the default graph so far, each named "<op name>:<output index>" in its
+    message, chained so the first bad value in graph order is the one reported."""
+    checks = []
+    for op in get_default_graph().get_operations():
+        for output in op.outputs:
+            if output.dtype.base_dtype in _CHECKED_DTYPES:
+                with control_dependencies(checks):
+                    checks = [check_numerics(output, "%s:%d" % (op.name, output.value_index))]
+    return group(*checks)
+
+
+def is_numeric_tensor(tensor):
+    """tf.is_numeric_tensor: whether `tensor` is a Tensor of a number type (not bool, string,
+    resource)."""
+    if not isinstance(tensor, Tensor):
+        return False
+    dtype = tensor.dtype.base_dtype
+    return dtype.is_floating or dtype.is_integer or dtype.is_complex
 
 
 # -- tf.assert_* -----------------------------------------------------------------------------------
