@@ -142,7 +142,62 @@ def variable_scatter(tf):
     return out
 
 
-PROGRAMS = {f.__name__: f for f in (tensor_scatter, variable_scatter)}
+def ops_since(g, start):
+    return [[o.name, o.type] for o in g.get_operations()[start:]]
+
+
+DATA = (np.arange(24, dtype=np.float32).reshape(4, 2, 3) - 11) / 4
+PARTS = np.array([2, 0, 2, 1], np.int32)
+
+
+def partition_stitch(tf):
+    out = {}
+    with tf.Graph().as_default() as g:
+        d = tf.placeholder(tf.float32, [None, 2, 3], name="d")
+        p = tf.placeholder(tf.int32, [None], name="p")
+        feed = {d: DATA, p: PARTS}
+        parts = tf.dynamic_partition(d, p, 3)
+        out["partition"] = [described(t) for t in parts]
+        w = [tf.constant(np.full((n, 2, 3), k + 1, np.float32) * DATA[PARTS == k])
+             for k, n in enumerate([1, 1, 2])]
+        start = len(g.get_operations())
+        grad = tf.gradients(parts, d, grad_ys=w)[0]
+        out["partition_grad_ops"] = [t for _, t in ops_since(g, start)]
+        out["partition_values"] = [listed(v) for v in run(tf, parts + [grad], feed)]
+        p2 = tf.constant([[1, 0], [0, 1], [1, 1], [0, 0]])
+        parts2 = tf.dynamic_partition(d, p2, 2, name="two")
+        out["partition_2d"] = [described(t) for t in parts2] + [
+            listed(v) for v in run(tf, parts2 + tf.gradients(parts2[1], d), feed)]
+        out["partition_errors"] = {
+            "out_of_range": error(lambda: run(tf, tf.dynamic_partition(d, p, 2), feed)),
+            "float_partitions": error(lambda: tf.dynamic_partition(d, [0.5], 2)),
+            "shape": error(lambda: tf.dynamic_partition(d, tf.zeros([4, 3], tf.int32), 2)),
+        }
+        i0, i1 = tf.constant([0, 4]), tf.constant([[1], [3]])
+        d0 = tf.constant([[1.0, 2.0], [3.0, 4.0]])
+        d1 = tf.placeholder(tf.float32, [2, 1, None], name="d1")
+        st = tf.dynamic_stitch([i0, i1], [d0, d1])
+        out["stitch"] = described(st)
+        dv = np.array([[[5.0, 6.0]], [[7.0, 8.0]]], np.float32)
+        gw = tf.constant(np.arange(10, dtype=np.float32).reshape(5, 2))
+        out["stitch_values"] = [listed(v) for v in run(
+            tf, [st] + tf.gradients(st, [d0, d1], grad_ys=gw), {d1: dv})]
+        pi = tf.placeholder(tf.int32, [None], name="pi")
+        dup = tf.dynamic_stitch([pi, tf.constant([1])], [tf.constant([1.0, 2.0, 3.0]),
+                                                           tf.constant([9.0])], name="dup")
+        out["stitch_dup"] = [described(dup)] + [listed(v) for v in run(
+            tf, [dup], {pi: [0, 1, 1]})]
+        out["stitch_errors"] = {
+            "negative": error(lambda: run(tf, tf.dynamic_stitch([pi], [tf.constant([1.0])]),
+                                          {pi: [-1]})),
+            "dtypes": error(lambda: tf.dynamic_stitch([i0, i1], [d0, tf.constant([[1, 2]])])),
+            "shape": error(lambda: tf.dynamic_stitch([i0, i1], [d0, tf.zeros([2, 3])])),
+            "lengths": error(lambda: tf.dynamic_stitch([i0, i1], [d0])),
+        }
+    return out
+
+
+PROGRAMS = {f.__name__: f for f in (tensor_scatter, variable_scatter, partition_stitch)}
 
 
 def run_program(tf, name):

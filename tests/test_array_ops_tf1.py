@@ -112,3 +112,23 @@ def test_tensor_scatter_dtype_rules():
         y = tf.tensor_scatter_nd_update(tf.constant([True, False]), [[1]], [True])
         with tf.Session() as s:
             assert s.run(y).tolist() == [True, True]
+
+
+def test_dynamic_partition_and_stitch_match_tf():
+    got, want = run_program(tf, "partition_stitch"), TF["partition_stitch"]
+    for key in ("partition", "partition_values", "partition_2d", "stitch", "stitch_values",
+                "stitch_dup"):
+        assert got[key] == want[key], key
+    # TF 2 stitches the partition gradient with ParallelDynamicStitch (the same values for
+    # the disjoint positions it stitches), and its reductions take their axes as a Const
+    assert [t for t in want["partition_grad_ops"] if t not in ("Identity", "Const")] == [
+        "ParallelDynamicStitch" if t == "DynamicStitch" else t
+        for t in got["partition_grad_ops"] if t != "Const"]
+    errs, tf_errs = got["partition_errors"], want["partition_errors"]
+    _same_error(errs["out_of_range"], tf_errs["out_of_range"])
+    assert errs["float_partitions"][0] == tf_errs["float_partitions"][0] == "TypeError"
+    assert errs["shape"][0] == "ValueError" and "[?,2,3]" in errs["shape"][1]
+    errs, tf_errs = got["stitch_errors"], want["stitch_errors"]
+    for key in ("negative", "dtypes", "lengths"):
+        _same_error(errs[key], tf_errs[key])
+    assert errs["shape"][0] == "ValueError" and "[2,3]" in errs["shape"][1]

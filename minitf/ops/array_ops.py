@@ -12,6 +12,7 @@ from minitf.ops.gather_scatter import (gather, gather_nd, scatter_nd, boolean_ma
                                       tensor_scatter_nd_update, tensor_scatter_nd_add,
                                       tensor_scatter_nd_sub, tensor_scatter_nd_max,
                                       tensor_scatter_nd_min)
+from minitf.ops.partition_ops import dynamic_partition, dynamic_stitch
 from minitf.ops.scatter_ops import (scatter_add, scatter_sub, scatter_update, scatter_mul,
                                     scatter_div, scatter_max, scatter_min, scatter_nd_update,
                                     scatter_nd_add, scatter_nd_sub)
@@ -26,7 +27,8 @@ __all__ = ["placeholder", "placeholder_with_default", "identity", "identity_n", 
            "tensor_scatter_nd_max", "tensor_scatter_nd_min", "tensor_scatter_update",
            "tensor_scatter_add", "tensor_scatter_sub", "scatter_add", "scatter_sub",
            "scatter_update", "scatter_mul", "scatter_div", "scatter_max", "scatter_min",
-           "scatter_nd_update", "scatter_nd_add", "scatter_nd_sub"]
+           "scatter_nd_update", "scatter_nd_add", "scatter_nd_sub", "dynamic_partition",
+           "dynamic_stitch"]
 
 # TF 1.15's shorter names of the same functions
 tensor_scatter_update = tensor_scatter_nd_update

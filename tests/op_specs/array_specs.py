@@ -63,6 +63,14 @@ def _tensor_scatter(t, indices, updates, ufunc):
     return out
 
 
+def _stitch(indices, data):
+    rest = data[0].shape[indices[0].ndim:]
+    out = np.zeros((max(int(i.max()) for i in indices) + 1,) + rest, data[0].dtype)
+    for i, d in zip(indices, data):
+        out[i.reshape(-1)] = d.reshape((-1,) + rest)
+    return out
+
+
 def _ids(values):
     return Arg((len(values),), "int32", values=values)
 
@@ -172,6 +180,17 @@ SPECS += [
            lambda t, i, u: _tensor_scatter(t, i, u, None),
            [Arg((2, 3), "int32", low=-5, high=5), Arg((1, 2), "int32", values=[[1, 2]]),
             Arg((1,), "int32", values=[9])], grad=False),
+    # dynamic_partition, dynamic_stitch (each other's gradients)
+    OpSpec("dynamic_partition/rows_none_dims", lambda d, p: tf.dynamic_partition(d, p, 3),
+           lambda d, p: [d[p == i] for i in range(3)],
+           [Arg((5, 2), static=(None, 2)), _ids([2, 0, 2, 1, 0])], wrt=[0]),
+    OpSpec("dynamic_partition/matrix_partitions", lambda d, p: tf.dynamic_partition(d, p, 2),
+           lambda d, p: [d[p == i] for i in range(2)],
+           [Arg((2, 3, 2)), Arg((2, 3), "int32", values=[[1, 0, 1], [1, 1, 0]])], wrt=[0]),
+    OpSpec("dynamic_stitch/two_lists", lambda i, j, a, b: tf.dynamic_stitch([i, j], [a, b]),
+           lambda i, j, a, b: _stitch([i, j], [a, b]),
+           [_ids([0, 3]), Arg((2, 1), "int32", values=[[1], [2]]), Arg((2, 3)),
+            Arg((2, 1, 3), static=(None, 1, 3))], wrt=[2, 3]),
     # slice and strided_slice (Tensor.__getitem__)
     OpSpec("slice/minus_one_size", lambda x: tf.slice(x, [1, 0, 2], [-1, 2, 1]),
            lambda x: x[1:, 0:2, 2:3], [Arg((3, 4, 5), static=(None, 4, 5))]),
