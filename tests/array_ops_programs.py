@@ -197,7 +197,81 @@ def partition_stitch(tf):
     return out
 
 
-PROGRAMS = {f.__name__: f for f in (tensor_scatter, variable_scatter, partition_stitch)}
+def shapes_and_selects(tf):
+    """where_v2, ensure_shape, broadcast_static_shape / broadcast_dynamic_shape, saturate_cast,
+    unravel_index, reverse_v2, lin_space."""
+    out = {}
+    with tf.Graph().as_default() as g:
+        c = tf.placeholder(tf.bool, [None, 1], name="c")
+        x = tf.placeholder(tf.float32, [3], name="x")
+        y = tf.placeholder(tf.float32, [2, 1], name="y")
+        feed = {c: [[True], [False]], x: [1.0, -2.0, 3.0], y: [[0.5], [-0.25]]}
+        start = len(g.get_operations())
+        w = tf.where_v2(c, x, y)
+        out["where_v2"] = [described(w), ops_since(g, start)]
+        gw = tf.constant([[1.0, 2.0, 3.0], [4.0, 5.0, 6.0]])
+        out["where_v2_values"] = [listed(v) for v in run(
+            tf, [w] + tf.gradients(w, [x, y], grad_ys=gw), feed)]
+        s = tf.where_v2(c, x, 0.0, name="scalar")
+        out["where_v2_scalar"] = [described(s), listed(run(tf, s, feed))]
+        out["where_v2_coordinates"] = described(tf.where_v2(c))
+        out["where_v2_errors"] = {
+            "one_none": error(lambda: tf.where_v2(c, x)),
+            "broadcast": error(lambda: tf.where_v2(c, x, tf.zeros([4]))),
+            "dtypes": error(lambda: tf.where_v2(c, x, tf.zeros([3], tf.int32))),
+        }
+        ep = tf.placeholder(tf.float32, [None, None], name="e")
+        e = tf.ensure_shape(ep, [None, 3])
+        out["ensure_shape"] = described(e)
+        out["ensure_shape_value"] = listed(run(tf, e, {ep: np.ones((2, 3))}))
+        out["ensure_shape_grad"] = listed(run(tf, tf.gradients(e * 2.0, ep)[0],
+                                               {ep: np.ones((2, 3))}))
+        out["ensure_shape_errors"] = {
+            "run": error(lambda: run(tf, e, {ep: np.ones((2, 4))})),
+            "rank": error(lambda: run(tf, tf.ensure_shape(tf.placeholder(tf.float32), [None, 3]),
+                                      {"Placeholder:0": np.ones((1, 1, 3))})),
+            "static": error(lambda: tf.ensure_shape(x, [4])),
+        }
+        out["broadcast_static_shape"] = [
+            tf.broadcast_static_shape(tf.TensorShape([None, 3]),
+                                      tf.TensorShape([2, 1])).as_list(),
+            error(lambda: tf.broadcast_static_shape(tf.TensorShape([2, 3]),
+                                                    tf.TensorShape([4])))]
+        start = len(g.get_operations())
+        b = tf.broadcast_dynamic_shape(tf.shape(y), [3, 1, 4])
+        out["broadcast_dynamic_shape"] = [described(b), ops_since(g, start),
+                                          listed(run(tf, b, feed)),
+                                          error(lambda: run(tf, tf.broadcast_dynamic_shape(
+                                              tf.shape(y), [3, 4]), feed))]
+        start = len(g.get_operations())
+        v = tf.constant([-300.0, -1.5, 0.0, 2.7, 255.5, 1e6], name="v")
+        sc = tf.saturate_cast(v, tf.uint8)
+        out["saturate_cast"] = [described(sc), ops_since(g, start), listed(run(tf, sc))]
+        si = tf.saturate_cast(tf.constant([-70000, 5, 70000]), tf.int16, name="narrow")
+        out["saturate_cast_int"] = [described(si), listed(run(tf, si))]
+        sg = tf.saturate_cast(v, tf.float64)
+        out["saturate_cast_grad"] = listed(run(tf, tf.gradients(sg, v)[0]))
+        u = tf.unravel_index(tf.constant([5, 7, 0]), tf.constant([3, 4]))
+        out["unravel_index"] = [described(u), listed(run(tf, u))]
+        u0 = tf.unravel_index(tf.constant(11, tf.int64), tf.constant([3, 4], tf.int64))
+        out["unravel_scalar"] = [described(u0), listed(run(tf, u0))]
+        u2 = tf.unravel_index(tf.constant([[1, 2]]), tf.constant([2, 2]))
+        out["unravel_matrix"] = described(u2)
+        out["unravel_errors"] = {
+            "range": error(lambda: run(tf, tf.unravel_index(tf.constant([12]),
+                                                            tf.constant([3, 4])))),
+            "dtypes": error(lambda: tf.unravel_index(tf.constant([1]),
+                                                     tf.constant([3, 4], tf.int64))),
+            "float": error(lambda: tf.unravel_index(tf.constant([1.0]), tf.constant([3.0]))),
+        }
+        r = tf.reverse_v2(tf.constant([[1, 2], [3, 4]]), [1])
+        ls = tf.lin_space(0.0, 1.0, 5)
+        out["aliases"] = [described(r), listed(run(tf, r)), described(ls), listed(run(tf, ls))]
+    return out
+
+
+PROGRAMS = {f.__name__: f for f in (tensor_scatter, variable_scatter, partition_stitch,
+                                    shapes_and_selects)}
 
 
 def run_program(tf, name):

@@ -132,3 +132,36 @@ def test_dynamic_partition_and_stitch_match_tf():
     for key in ("negative", "dtypes", "lengths"):
         _same_error(errs[key], tf_errs[key])
     assert errs["shape"][0] == "ValueError" and "[2,3]" in errs["shape"][1]
+
+
+def test_selects_shapes_and_casts_match_tf():
+    got, want = run_program(tf, "shapes_and_selects"), TF["shapes_and_selects"]
+    for key in ("where_v2", "where_v2_values", "where_v2_scalar", "where_v2_coordinates",
+                "ensure_shape", "ensure_shape_value", "ensure_shape_grad",
+                "broadcast_static_shape", "saturate_cast_int", "saturate_cast_grad",
+                "unravel_index", "unravel_scalar", "unravel_matrix"):
+        assert got[key] == want[key], key
+    for key in ("where_v2_errors", "unravel_errors"):
+        for case in want[key]:
+            if want[key][case][1].startswith("Dimensions must be equal"):  # TF's node text
+                want[key][case][1] = want[key][case][1].split(" for '")[0]
+            _same_error(got[key][case], want[key][case])
+    # TF names the tensor after its executor's feed node (_arg_e_0_0); minitf after the input
+    for case, name in (("run", "e"), ("rank", "Placeholder")):
+        cls, message = want["ensure_shape_errors"][case]
+        assert got["ensure_shape_errors"][case] == [
+            cls, message.replace("_arg_%s_0_0" % name, name)]
+    assert got["ensure_shape_errors"]["static"][0] == "ValueError"
+    # (TF folds tf.shape of a fully known shape into a Const; minitf keeps the Shape op)
+    assert got["broadcast_dynamic_shape"][0] == want["broadcast_dynamic_shape"][0]
+    assert got["broadcast_dynamic_shape"][1][1:] == want["broadcast_dynamic_shape"][1][1:]
+    assert got["broadcast_dynamic_shape"][2:] == want["broadcast_dynamic_shape"][2:]
+    # TF 2 clamps with its ClipByValue op; TF 1.15 with Maximum and Minimum, as minitf does
+    assert got["saturate_cast"][0] == want["saturate_cast"][0]
+    assert got["saturate_cast"][2] == want["saturate_cast"][2]
+    assert [t for _, t in got["saturate_cast"][1]] == [
+        "Const", "Const", "Maximum", "Const", "Minimum", "Cast"]
+    # tf.lin_space: TF 1.15's LinSpace op (TF 2 slices a computed range), the same values
+    assert got["aliases"][:2] == want["aliases"][:2]
+    assert got["aliases"][3] == want["aliases"][3]
+    assert tf.reverse_v2 is tf.reverse and tf.lin_space is tf.linspace

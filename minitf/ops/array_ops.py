@@ -5,7 +5,8 @@ from minitf.ops.core import (placeholder, placeholder_with_default, identity, id
                              stop_gradient, shape,
                              reshape, fill, zeros, ones, zeros_like, ones_like, broadcast_to,
                              expand_dims, stack, unstack)
-from minitf.ops.shape_ops import shape_n, size, rank, squeeze, transpose, reverse
+from minitf.ops.shape_ops import (shape_n, size, rank, squeeze, transpose, reverse, reverse_v2,
+                                  ensure_shape, broadcast_static_shape, broadcast_dynamic_shape)
 from minitf.ops.ranges import meshgrid, one_hot
 from minitf.ops.join_split import concat, split, tile
 from minitf.ops.gather_scatter import (gather, gather_nd, scatter_nd, boolean_mask,
@@ -13,6 +14,7 @@ from minitf.ops.gather_scatter import (gather, gather_nd, scatter_nd, boolean_ma
                                       tensor_scatter_nd_sub, tensor_scatter_nd_max,
                                       tensor_scatter_nd_min)
 from minitf.ops.partition_ops import dynamic_partition, dynamic_stitch
+from minitf.ops.index_ops import unravel_index
 from minitf.ops.scatter_ops import (scatter_add, scatter_sub, scatter_update, scatter_mul,
                                     scatter_div, scatter_max, scatter_min, scatter_nd_update,
                                     scatter_nd_add, scatter_nd_sub)
@@ -28,7 +30,8 @@ __all__ = ["placeholder", "placeholder_with_default", "identity", "identity_n", 
            "tensor_scatter_add", "tensor_scatter_sub", "scatter_add", "scatter_sub",
            "scatter_update", "scatter_mul", "scatter_div", "scatter_max", "scatter_min",
            "scatter_nd_update", "scatter_nd_add", "scatter_nd_sub", "dynamic_partition",
-           "dynamic_stitch"]
+           "dynamic_stitch", "reverse_v2", "ensure_shape", "broadcast_static_shape",
+           "broadcast_dynamic_shape", "unravel_index"]
 
 # TF 1.15's shorter names of the same functions
 tensor_scatter_update = tensor_scatter_nd_update

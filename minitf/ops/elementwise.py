@@ -1332,6 +1332,40 @@ def where(condition, x=None, y=None, name=None):
 
 
 @register
+class SelectV2(OpDef):
+    """tf.where_v2(cond, x, y): elementwise select with numpy broadcasting of all three."""
+    tf_signature = TFSignature(type_attrs=(("T", 1),))
+
+    def infer(self, cond, x, y):
+        if cond.dtype is not dtypes.bool:
+            raise TypeError("condition must be a bool tensor, got %s" % cond.dtype.name)
+        if x.dtype is not y.dtype:
+            raise type_mismatch_error("SelectV2", "e", y.dtype, "t", x.dtype)
+        dims = broadcast_dims(x.shape.as_tuple(), y.shape.as_tuple())
+        return TensorSpec(broadcast_dims(cond.shape.as_tuple(), dims), x.dtype)
+
+    def compute(self, xp, cond, x, y):
+        return xp.where(cond, x, y)
+
+    def grad(self, op, dy):
+        cond, x, y = op.inputs
+        return [None, sum_to(where_v2(cond, dy, 0), like=x), sum_to(where_v2(cond, 0, dy), like=y)]
+
+
+def where_v2(condition, x=None, y=None, name=None):
+    """tf.where_v2: the coordinates of true elements (x and y None), else elementwise
+    `condition ? x : y` with condition, x and y broadcast together (TF's SelectV2)."""
+    if x is None and y is None:
+        return where_indices(condition, name=name)
+    if x is None or y is None:
+        raise ValueError("x and y must both be non-None or both be None.")
+    with name_scope(name, "SelectV2", [condition, x, y]) as scope:
+        cond = convert_to_tensor(condition, dtypes.bool, name="condition")
+        x, y = binary_operands(x, y, names=("t", "e"))
+        return SelectV2()(cond, x, y, name=scope)
+
+
+@register
 class Where(OpDef):
     """tf.where(condition) with one argument: the [N, rank] int64 coordinates of true (non-zero)
     elements, in row-major order."""

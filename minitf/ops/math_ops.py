@@ -18,6 +18,7 @@ from minitf.ops.elementwise import (add, subtract, multiply, divide, truediv, re
                                     logical_xor, where, add_n, clip_by_value, xlogy, xdivy,
                                     multiply_no_nan, reciprocal_no_nan, acosh, asinh, atanh, erfc)
 from minitf.ops.ranges import range, linspace
+from minitf.ops.elementwise import where_v2
 from minitf.ops.reductions import (reduce_mean, reduce_max, reduce_min, reduce_prod, reduce_any,
                                    reduce_all, reduce_logsumexp, argmax, argmin, cumsum, cumprod,
                                    arg_max, arg_min, count_nonzero, clip_by_norm, norm,
@@ -39,7 +40,7 @@ __all__ = ["add", "subtract", "multiply", "divide", "truediv", "realdiv", "div",
            "tensordot", "einsum", "range", "linspace", "clip_by_value", "clip_by_norm", "norm"]
 # top_k is public as tf.nn.top_k (TF1 has no tf.top_k).
 __all__ += ["to_float", "to_double", "to_int32", "to_int64", "acosh", "asinh", "atanh", "erfc",
-            "sort", "argsort"]
+            "sort", "argsort", "saturate_cast", "lin_space", "where_v2"]
 # xlogy, xdivy, multiply_no_nan, reciprocal_no_nan, polyval, reduce_euclidean_norm are tf.math's
 # only (TF 1.15 has no tf.xlogy)
 
@@ -59,6 +60,22 @@ to_float = _deprecated_cast("to_float", dtypes.float32, "ToFloat")
 to_double = _deprecated_cast("to_double", dtypes.float64, "ToDouble")
 to_int32 = _deprecated_cast("to_int32", dtypes.int32, "ToInt32")
 to_int64 = _deprecated_cast("to_int64", dtypes.int64, "ToInt64")
+
+
+lin_space = linspace  # TF1's other name for it
+
+
+def saturate_cast(value, dtype, name=None):
+    """tf.saturate_cast: `value` clamped to the range of `dtype` (with maximum and minimum, only
+    where value's own range is wider, as TF 1.15), then cast to it."""
+    with name_scope(name, "saturate_cast", [value]) as name:
+        value = convert_to_tensor(value, name="value")
+        dtype = dtypes.as_dtype(dtype)
+        if value.dtype.min < dtype.min:
+            value = maximum(value, convert_to_tensor(dtype.min, value.dtype, name="min"))
+        if value.dtype.max > dtype.max:
+            value = minimum(value, convert_to_tensor(dtype.max, value.dtype, name="max"))
+        return cast(value, dtype, name=name)
 
 
 def polyval(coeffs, x, name=None):

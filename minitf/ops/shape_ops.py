@@ -4,12 +4,16 @@ import numpy as np
 
 from minitf import dtypes
 from minitf.framework.graph import get_default_graph
+from minitf.framework.graph import name_scope
 from minitf.framework.registry import OpDef, TFSignature, register
+from minitf.framework.shapes import TensorShape, as_shape, broadcast_dims, format_dims
 from minitf.framework.tensor import TensorSpec
-from minitf.ops.core import constant, convert_to_tensor, reshape, shape
-from minitf.ops.op_util import kernel_outputs, static_ints
+from minitf.ops.core import constant, convert_to_tensor, identity, reshape, shape
+from minitf.ops.op_util import (check_int_dtype, is_tensor_like, kernel_outputs, rank_error, static_ints,
+                                type_mismatch_error)
 
-__all__ = ["shape_n", "size", "rank", "squeeze", "transpose", "reverse"]
+__all__ = ["shape_n", "size", "rank", "squeeze", "transpose", "reverse", "reverse_v2",
+           "ensure_shape", "broadcast_static_shape", "broadcast_dynamic_shape"]
 
 
 @register
@@ -215,3 +219,91 @@ def reverse(tensor, axis, name=None):
     """tf.reverse: reverses the order of elements along each axis in `axis` (a list)."""
     axes = tuple(static_ints(axis, "reverse axes"))
     return ReverseV2(axes)(convert_to_tensor(tensor), name=name or "ReverseV2")
+
+
+reverse_v2 = reverse  # TF1's other name for it (tf.reverse is ReverseV2 since TF 1.0)
+
+
+@register
+class EnsureShape(OpDef):
+    """x itself, its static shape merged with `shape`; a run whose x does not fit `shape`
+    fails (TF's EnsureShape)."""
+
+    shape: TensorShape
+    fresh_output = False
+
+    def infer(self, x):
+        if not x.shape.is_compatible_with(self.shape):
+            raise ValueError("Shapes %s and %s are not compatible (x has shape %s, ensure_shape "
+                             "expects %s)" % (x.shape, self.shape, format_dims(x.shape.as_tuple()),
+                                              format_dims(self.shape.as_tuple())))
+        return TensorSpec(x.shape.merge_with(self.shape), x.dtype)
+
+    def specialize(self, xp, op):
+        name, want = op.inputs[0].op.name, self.shape
+
+        def ensure(x):
+            if not want.is_compatible_with(x.shape):
+                raise ValueError("Shape of tensor %s %s is not compatible with expected shape %s."
+                                 % (name, format_dims(x.shape), format_dims(want.as_tuple())))
+            return x
+        return ensure
+
+    def grad(self, op, dy):
+        return [identity(dy)]
+
+
+def ensure_shape(x, shape, name=None):
+    """tf.ensure_shape: `x`, with its static shape updated to `shape` (None dims unknown), and
+    a check when the graph runs that its shape fits (InvalidArgumentError otherwise)."""
+    with name_scope(name, "EnsureShape", [x]) as scope:
+        return EnsureShape(as_shape(shape))(convert_to_tensor(x, name="x"), name=scope)
+
+
+def broadcast_static_shape(shape_x, shape_y):
+    """tf.broadcast_static_shape: the TensorShape two static shapes broadcast to (None where
+    unknown); ValueError, in TF's words, when they cannot."""
+    x, y = as_shape(shape_x), as_shape(shape_y)
+    try:
+        return TensorShape(broadcast_dims(x.as_tuple(), y.as_tuple()))
+    except ValueError:
+        raise ValueError("Incompatible shapes for broadcasting. Two shapes are compatible if for "
+                         "each dimension pair they are either equal or one of them is 1. "
+                         "Received: %s and %s." % (x, y)) from None
+
+
+@register
+class BroadcastArgs(OpDef):
+    """The shape two shapes (1-D integer tensors) broadcast to."""
+
+    differentiable = False
+    host_inputs = (0, 1)  # shapes stay on the host
+
+    def infer(self, s0, s1):
+        for what, t in (("s0", s0), ("s1", s1)):
+            check_int_dtype(t, what)
+            if t.shape.ndims not in (None, 1):
+                raise rank_error(1, t.shape.ndims, " (argument '%s')" % what)
+        if s1.dtype is not s0.dtype:
+            raise type_mismatch_error("BroadcastArgs", "s1", s1.dtype, "s0", s0.dtype)
+        n0, n1 = s0.shape.as_tuple(), s1.shape.as_tuple()
+        known = n0 is not None and n1 is not None and None not in n0 + n1
+        return TensorSpec([max(n0[0], n1[0]) if known else None], s0.dtype)
+
+    def compute(self, xp, s0, s1):
+        a, b = tuple(s0.tolist()), tuple(s1.tolist())
+        try:
+            return xp.asarray(broadcast_dims(a, b), dtype=s0.dtype).reshape(-1)
+        except ValueError:
+            raise ValueError("Incompatible shapes: %s vs. %s" % (format_dims(a), format_dims(b)))\
+                from None
+
+
+def broadcast_dynamic_shape(shape_x, shape_y):
+    """tf.broadcast_dynamic_shape: the shape (a 1-D integer tensor) two shapes broadcast to,
+    computed when the graph runs (TF's BroadcastArgs)."""
+    with name_scope(None, "BroadcastArgs", [shape_x, shape_y]) as scope:
+        s0 = convert_to_tensor(shape_x, name="s0")
+        s1 = convert_to_tensor(shape_y, dtype=None if is_tensor_like(shape_y) else s0.dtype,
+                               name="s1")
+        return BroadcastArgs()(s0, s1, name=scope)
