@@ -6,6 +6,7 @@ from minitf.train.gradient_descent import GradientDescentOptimizer
 from minitf.train.momentum import MomentumOptimizer
 from minitf.train.adam import AdamOptimizer
 from minitf.train.adagrad import AdagradOptimizer
+from minitf.train.adagrad_da import AdagradDAOptimizer
 from minitf.train.rmsprop import RMSPropOptimizer
 from minitf.train.adadelta import AdadeltaOptimizer
 from minitf.train.ftrl import FtrlOptimizer

@@ -171,10 +171,11 @@ class Optimizer:
     def _fused_update(opdef, *inputs):
         """Adds the Apply* op `opdef` with `inputs` in its order (the variable first): the
         variable and slots are passed by reference, every other input but a sparse update's
-        indices is cast to the variable's dtype, as TF does."""
+        indices and a global step is cast to the variable's dtype, as TF does."""
         dtype = inputs[0].dtype
         args = [x._ref() if i in opdef.ref_inputs else
-                x if opdef.input_names[i] == "indices" else cast(x, dtype)
+                convert_to_tensor(x) if opdef.input_names[i] in ("indices", "global_step") else
+                cast(x, dtype)
                 for i, x in enumerate(inputs)]
         return get_default_graph().create_op(opdef, args, name=opdef.type_name)
 

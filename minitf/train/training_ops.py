@@ -15,7 +15,7 @@ from minitf.ops.scatter_ops import check_row_indices
 from minitf.ops.state_ops import uninitialized_error, variable_storage
 
 __all__ = ["ApplyOp", "ApplyGradientDescent", "ApplyMomentum", "ApplyKerasMomentum", "ApplyAdam",
-           "ApplyAdagrad", "ApplyAdagradV2", "ApplyRMSProp", "ApplyCenteredRMSProp", "ApplyAdadelta", "SparseApplyOp",
+           "ApplyAdagrad", "ApplyAdagradV2", "ApplyAdagradDA", "SparseApplyAdagradDA", "ApplyRMSProp", "ApplyCenteredRMSProp", "ApplyAdadelta", "SparseApplyOp",
            "SparseApplyMomentum", "SparseApplyAdagrad", "SparseApplyRMSProp",
            "SparseApplyCenteredRMSProp", "SparseApplyAdadelta"]
 
@@ -378,10 +378,14 @@ def _split(flat, shapes):
 
 
 def _check_apply_inputs(type_name, names, inputs, num_slots, grad_name):
-    """Every input has var's dtype; slots and the gradient var's shape; the rest are scalars."""
+    """Every input has var's dtype (a global step: int64); slots and the gradient var's shape;
+    the rest are scalars."""
     var = inputs[0]
     for i, (name, t) in enumerate(zip(names, inputs)):
-        if t.dtype is not var.dtype:
+        if name == "global_step":
+            if t.dtype is not dtypes.int64:
+                raise dtype_error("global_step", t.dtype, (dtypes.int64,))
+        elif t.dtype is not var.dtype:
             raise type_mismatch_error(type_name, name, t.dtype, "var", var.dtype)
         if i <= num_slots or name == grad_name:
             if not var.shape.is_compatible_with(t.shape):
@@ -574,6 +578,38 @@ class ApplyAdam(ApplyOp):
         var -= u
 
 
+@register
+class ApplyAdagradDA(ApplyOp):
+    """Adagrad dual averaging (TF's ApplyAdagradDA): g += grad, gg += grad^2, then var =
+    -lr sign(g) max(|g| - T l1, 0) / (l2 T lr + sqrt(gg)) (-lr g / (...) when l1 is 0), T the
+    global step (through float, as TF's kernel), in TF's order of operations."""
+
+    input_names = ("var", "gradient_accumulator", "gradient_squared_accumulator", "grad", "lr",
+                   "l1", "l2", "global_step")
+    num_slots = 2
+
+    def group_key(self, op):
+        return None  # (the step is an int64 input: updates are not merged)
+
+    def update(self, xp, scratch, var, g, gg, grad, lr, l1, l2, global_step):
+        g += grad
+        gg += xp.multiply(grad, grad, out=scratch(0))
+        step = var.dtype.type(xp.float32(global_step))
+        denominator = xp.sqrt(gg, out=scratch(0))
+        denominator += l2 * (step * lr)
+        if l1 > 0:
+            shrunk = xp.abs(g, out=scratch(1))
+            shrunk -= step * l1
+            xp.maximum(shrunk, 0, out=shrunk)
+            xp.sign(g, out=var)
+            var *= -lr
+            var *= shrunk
+        else:
+            xp.multiply(g, lr, out=var)
+            xp.negative(var, out=var)
+        var /= denominator
+
+
 def _scaled_step(xp, var, rate, numerator, accum, t, epsilon=None):
     """var -= rate * numerator / (sqrt(accum) [+ epsilon]), in place, using scratch `t`."""
     xp.sqrt(accum, out=t)
@@ -748,6 +784,56 @@ class SparseApplyOp(ApplyOp):
                 s[indices] = r
             return var
         return apply
+
+
+@register
+class SparseApplyAdagradDA(SparseApplyOp, ApplyAdagradDA):
+    """ApplyAdagradDA on the rows named by `indices`. TF's sparse kernel rearranges the
+    formula: rows wider than one element compute -sign(g) max(|g| / T - l1, 0) / (l2 +
+    sqrt(gg) / (T lr)) in the variable's dtype, a vector's elements compute the dense formula
+    in float64 (the square root of gg in the variable's dtype); so does this, for the same
+    bits."""
+
+    input_names = ("var", "gradient_accumulator", "gradient_squared_accumulator", "grad",
+                   "indices", "lr", "l1", "l2", "global_step")
+
+    def update(self, xp, scratch, var, g, gg, grad, lr, l1, l2, global_step):
+        if var.size == var.shape[0]:  # one element a row: TF's scalar loop, in float64
+            self._update_elements(xp, var, g, gg, grad, lr, l1, l2, global_step)
+            return
+        g += grad
+        gg += xp.multiply(grad, grad, out=scratch(0))
+        step = var.dtype.type(global_step)
+        denominator = xp.sqrt(gg, out=scratch(0))
+        denominator /= step * lr
+        denominator += l2
+        scaled = xp.divide(g, step, out=scratch(1))
+        if l1 > 0:
+            xp.abs(scaled, out=scaled)
+            scaled -= l1
+            xp.maximum(scaled, 0, out=scaled)
+            xp.sign(g, out=var)
+            xp.negative(var, out=var)
+            var *= scaled
+        else:
+            xp.negative(scaled, out=var)
+        var /= denominator
+
+    @staticmethod
+    def _update_elements(xp, var, g, gg, grad, lr, l1, l2, global_step):
+        wide = xp.float64
+        grad = grad.astype(wide)
+        g[...] = g.astype(wide) + grad
+        gg[...] = gg.astype(wide) + grad * grad
+        lr, l1, l2 = wide(lr), wide(l1), wide(l2)
+        step = wide(global_step)
+        root = xp.sqrt(gg).astype(wide)  # (std::sqrt of the variable's type)
+        denominator = step * l2 * lr + root
+        if l1 > 0:
+            shrunk = xp.maximum(xp.abs(g).astype(wide) - step * l1, 0.0)
+            var[...] = xp.sign(-g).astype(wide) * lr * shrunk / denominator
+        else:
+            var[...] = (-g.astype(wide) * lr) / denominator
 
 
 @register

@@ -42,6 +42,7 @@ TESTED_ELSEWHERE = {
     **dict.fromkeys(("ApplyProximalGradientDescent", "SparseApplyProximalGradientDescent",
                      "ApplyProximalAdagrad", "SparseApplyProximalAdagrad"),
                     "tests/train/test_proximal.py"),
+    **dict.fromkeys(("ApplyAdagradDA", "SparseApplyAdagradDA"), "tests/train/test_adagrad_da.py"),
     "ApplyKerasMomentum": "tests/train/test_optimizers.py",
     "ApplyAdagradV2": "tests/train/test_optimizers.py",
     "ApplyRMSProp": "tests/train/test_optimizers.py",
