@@ -11,7 +11,7 @@ from minitf import dtypes
 from minitf.framework.sparse_tensor import SparseTensor
 from minitf.io import gfile as _gfile
 from minitf.ops import (array_ops, linalg_ops, math_ops, nn_ops, random_ops, sparse_manip,
-                        sparse_math, sparse_ops)
+                        sparse_math, sparse_ops, string_ops)
 
 __all__ = ["disable_v2_behavior", "disable_eager_execution", "executing_eagerly"]
 
@@ -96,6 +96,16 @@ def make_namespaces(tf):
                              eye=sparse_manip.sparse_eye,
                              to_indicator=sparse_manip.sparse_to_indicator,
                              mask=sparse_manip.sparse_mask))
+
+    tf.strings = _module("strings", "tf.strings: the string ops under their TF 1.13+ names.",
+                         dict(join=string_ops.string_join, split=string_ops.strings_split,
+                              substr=string_ops.substr, strip=string_ops.string_strip,
+                              to_number=string_ops.string_to_number,
+                              as_string=string_ops.as_string,
+                              reduce_join=string_ops.reduce_join,
+                              regex_replace=string_ops.regex_replace,
+                              length=string_ops.string_length, lower=string_ops.string_lower,
+                              upper=string_ops.string_upper))
 
     tf.gfile = _module("gfile", "tf.gfile: TF1's file helpers (tf.io.gfile in CamelCase).", dict(
         GFile=_gfile.GFile, Open=_gfile.GFile, FastGFile=_gfile.GFile, Exists=_gfile.exists,

@@ -6,9 +6,11 @@ from minitf.framework.graph_io import write_graph
 from minitf.ops.io_ops import matching_files
 from minitf.lib.io.tf_record import (TFRecordCompressionType, TFRecordOptions, TFRecordWriter,
                                      tf_record_iterator)
+from minitf.ops.string_ops import decode_base64, encode_base64, read_file, write_file
 from minitf.ops.parsing_ops import (FixedLenFeature, VarLenFeature, decode_csv, decode_raw,
                                     parse_example, parse_single_example)
 
 __all__ = ["FixedLenFeature", "VarLenFeature", "TFRecordCompressionType", "TFRecordOptions", "TFRecordWriter",
            "decode_csv", "decode_raw", "matching_files", "parse_example", "parse_single_example",
-           "tf_record_iterator", "write_graph"]
+           "tf_record_iterator", "write_graph", "read_file", "write_file", "decode_base64",
+           "encode_base64"]
