@@ -40,9 +40,14 @@ from minitf.gradients import UnconnectedGradients, gradients, hessians
 from minitf.framework.registry import NotDifferentiable, RegisterGradient, no_gradient
 from minitf.custom_gradient import custom_gradient
 from minitf.framework.indexed_slices import IndexedSlices
-from minitf.ops.segment_ops import (unique, unsorted_segment_sum, segment_sum, segment_mean,
+from minitf.ops.segment_ops import (unique, unique_with_counts,
+                                    unsorted_segment_sum, unsorted_segment_max,
+                                    unsorted_segment_min, unsorted_segment_prod,
+                                    unsorted_segment_mean, unsorted_segment_sqrt_n,
+                                    segment_sum, segment_mean,
                                     segment_max, segment_min, segment_prod, sparse_segment_sum,
                                     sparse_segment_mean, sparse_segment_sqrt_n)
+from minitf.ops.histogram_ops import bincount, confusion_matrix, histogram_fixed_width
 from minitf.ops.rnn import reverse_sequence, sequence_mask
 from minitf.framework.importer import import_graph_def
 from minitf.client.session import InteractiveSession, Session

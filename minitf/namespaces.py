@@ -23,7 +23,9 @@ logical_xor maximum minimum mod multiply negative not_equal pow realdiv reciproc
 reduce_any reduce_logsumexp reduce_max reduce_mean reduce_min reduce_prod reduce_sum round
 rsqrt scalar_mul sigmoid sign sin sinh sqrt square squared_difference subtract tan tanh
 truediv truncatediv truncatemod unsorted_segment_sum segment_sum segment_mean segment_max
-segment_min segment_prod acosh asinh atanh erfc""".split()
+segment_min segment_prod acosh asinh atanh erfc unsorted_segment_max unsorted_segment_min
+unsorted_segment_prod unsorted_segment_mean unsorted_segment_sqrt_n bincount confusion_matrix
+invert_permutation""".split()
 _MATH_FROM_NN = """in_top_k l2_normalize log_softmax softmax softplus softsign top_k
 zero_fraction""".split()
 

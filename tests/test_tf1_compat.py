@@ -312,3 +312,65 @@ def test_inverse_hyperbolic_functions_and_erfc(math):
     _close(got["unary"][6:], want["unary"][6:], rtol=1e-14, atol=0)
     assert got["unary_int"][0] == want["unary_int"][0] == "TypeError"
     assert tf.math.erfc is tf.erfc and tf.math.acosh is tf.acosh
+
+
+# -- array, segment and counting ops ------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def array():
+    return _run_program("array", tf.setdiff1d), TF["array"]
+
+
+def _same_error(got, want):
+    """The class and TF's message, up to where TF's shape functions add the node
+    (" for '{{node ...") and minitf its op (" for 'name' (op: ...", the message's own full
+    stop dropped)."""
+    assert got[0] == want[0]
+    assert got[1].split(" for '")[0].rstrip(".") == want[1].split(" for '")[0].rstrip(".")
+
+
+def test_roll(array):
+    got, want = array
+    assert got["roll_ops"] == want["roll_ops"]
+    assert got["roll"] == want["roll"]
+    _same_error(got["roll_error"], want["roll_error"])
+    assert got["roll_axis"] == want["roll_axis"]
+
+
+def test_unsorted_segment_reductions(array):
+    got, want = array
+    assert got["segment_names"] == want["segment_names"]
+    assert got["segment_ops"] == want["segment_ops"]
+    _close(got["segment"], want["segment"], rtol=1e-15, atol=0)
+    assert got["segment"][1][1] == want["segment"][1][1]  # an empty max: the lowest float64
+    assert got["segment_float32_empty"] == want["segment_float32_empty"]
+    assert got["segment_out_of_range"] == want["segment_out_of_range"]
+
+
+def test_confusion_matrix(array):
+    got, want = array
+    assert got["confusion_names"] == want["confusion_names"]
+    assert got["confusion"] == want["confusion"]
+    assert got["confusion_bound"] == want["confusion_bound"]
+    # TF 2 writes the message as a prefix ("... values.  "); TF 1.x and minitf as a line
+    kind, message = got["confusion_negative"]
+    assert [kind, message] == [want["confusion_negative"][0],
+                               want["confusion_negative"][1].rstrip(". ")]
+
+
+def test_bincount_and_histogram(array):
+    got, want = array
+    for key in ("bincount_names", "bincount", "bincount_negative", "histogram_names",
+                "histogram", "histogram_bad_range"):
+        assert got[key] == want[key], key
+    _same_error(got["histogram_bad_nbins"], want["histogram_bad_nbins"])
+
+
+def test_setdiff1d_unique_with_counts_and_invert_permutation(array):
+    got, want = array
+    for key in ("setdiff_names", "setdiff", "setdiff_types", "setdiff_deprecations",
+                "unique_with_counts_names", "unique_with_counts", "unique_with_counts_types",
+                "invert_permutation", "invert_permutation_repeat",
+                "invert_permutation_range"):
+        assert got[key] == want[key], key
+    _same_error(got["invert_permutation_rank"], want["invert_permutation_rank"])

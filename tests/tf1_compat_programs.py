@@ -35,7 +35,10 @@ def error(fn):
         fn()
     except Exception as e:  # noqa: BLE001 - the class and message are what is recorded
         lines = str(e).split("\n")
-        failed = [line for line in lines if line.startswith("assertion failed")]
+        # TF 2's run-time errors open with "Graph execution error:" and the kernel's message
+        # stands on the line before "\t [[{{node ...}}]]"
+        failed = [line for line in lines if line.startswith("assertion failed")] + [
+            lines[i - 1] for i, line in enumerate(lines) if line.startswith("\t [[")]
         # (minitf adds the failing op, its shapes and where it was created)
         return [type(e).__name__, re.sub(r" \(op \w+ '.*$", "", (failed or lines)[0])]
     return None
@@ -353,9 +356,104 @@ def math(tf):
     return out
 
 
+def array(tf, log):
+    out = {}
+    with tf.Graph().as_default() as g:
+        x = tf.constant([[1.0, 2.0, 3.0], [4.0, 5.0, 6.0]], tf.float64, name="x")
+        n = len(g.get_operations())
+        rolls = [tf.roll(x, 1, 1), tf.roll(x, [1, -1], [0, 1]), tf.roll(x, [2, 5], [1, 1]),
+                 tf.roll(x, -4, 0, name="r")]
+        out["roll_ops"] = new_ops(g, n)
+        roll_grad = tf.gradients(tf.roll(x, 1, 1) * tf.constant([1.0, 2.0, 3.0], tf.float64),
+                                 x)[0]
+        out["roll"] = [[r.name, r.shape.as_list()] for r in rolls] + [
+            listed(v) for v in run(tf, rolls + [roll_grad])]
+        out["roll_error"] = error(lambda: tf.roll(x, [1, 2], [0]))
+        out["roll_axis"] = error(lambda: run(tf, tf.roll(x, 1, tf.constant(3) + 0)))
+
+        d = tf.constant([[1.0, 2.0], [3.0, -4.0], [5.0, 2.0], [-1.0, 0.0], [7.0, 7.0]],
+                        tf.float64, name="d")
+        ids = tf.constant([0, 2, 0, 2, -1], name="ids")
+        n = len(g.get_operations())
+        segs = [tf.unsorted_segment_max(d, ids, 4), tf.unsorted_segment_min(d, ids, 4),
+                tf.unsorted_segment_prod(d, ids, 4), tf.unsorted_segment_mean(d, ids, 4),
+                tf.unsorted_segment_sqrt_n(d, ids, 4)]
+        out["segment_names"] = [[t.name, t.shape.as_list()] for t in segs]
+        out["segment_ops"] = new_ops(g, n)[:6]
+        weights = tf.constant(np.arange(8, dtype=np.float64).reshape(4, 2) - 3)
+        seg_grads = [tf.gradients(t * weights, d)[0] for t in segs]
+        ties = tf.constant([[2.0, 0.0], [2.0, 0.0], [1.0, 3.0]], tf.float64)
+        tie_ids = tf.constant([1, 1, 1])
+        tie_grads = [tf.gradients(f(ties, tie_ids, 2), ties)[0]
+                     for f in (tf.unsorted_segment_max, tf.unsorted_segment_prod)]
+        ints = tf.math.unsorted_segment_max(tf.constant([3, 1, 4]), tf.constant([1, 1, 0]), 3)
+        out["segment"] = [listed(v) for v in run(tf, segs + seg_grads + tie_grads + [ints])]
+        out["segment_float32_empty"] = listed(run(tf, [
+            tf.unsorted_segment_max(tf.constant([1.0]), tf.constant([0]), 2),
+            tf.unsorted_segment_min(tf.constant([1.0]), tf.constant([0]), 2)]))
+        out["segment_out_of_range"] = error(lambda: run(tf, tf.unsorted_segment_max(
+            d, tf.constant([0, 1, 4, 0, 0]), 4)))
+
+        n = len(g.get_operations())
+        cm = [tf.confusion_matrix([0, 1, 2, 1], [0, 2, 2, 1]),
+              tf.confusion_matrix(tf.constant([[1], [0]]), [1, 1], num_classes=3,
+                                  weights=[0.5, 2.0], dtype=tf.float32, name="cm")]
+        out["confusion_names"] = [[t.name, t.dtype.name, t.shape.as_list()] for t in cm]
+        out["confusion"] = [listed(v) for v in run(tf, cm)]
+        out["confusion_negative"] = error(lambda: run(tf, tf.confusion_matrix([0, -1], [0, 0])))
+        out["confusion_bound"] = error(lambda: run(tf, tf.confusion_matrix([0, 3], [0, 0],
+                                                                           num_classes=3)))
+
+        log.clear()
+        bins = [tf.bincount([1, 1, 3]), tf.bincount([[1, 4], [4, 4]], minlength=7),
+                tf.bincount([1, 2, 2], maxlength=2), tf.bincount([], dtype=tf.float32),
+                tf.bincount([0, 2, 2], weights=[0.5, 1.0, 2.0]),
+                tf.bincount([0, 1], dtype=tf.int64)]
+        out["bincount_names"] = [[t.dtype.name, t.shape.as_list()] for t in bins]
+        out["bincount"] = [listed(v) for v in run(tf, bins)]
+        out["bincount_negative"] = error(lambda: run(tf, tf.bincount([1, -1])))
+
+        h = tf.histogram_fixed_width([-1.0, 0.1, 0.5, 1.0, 1.99, 2.0, 3.0, 0.0], [0.0, 2.0],
+                                     nbins=4)
+        h64 = tf.histogram_fixed_width(tf.constant([1, 5, 9], tf.int64), [0, 10], nbins=3,
+                                       dtype=tf.int64, name="h64")
+        out["histogram_names"] = [[t.name, t.dtype.name, t.shape.as_list()] for t in (h, h64)]
+        out["histogram"] = [listed(v) for v in run(tf, [h, h64])]
+        out["histogram_bad_range"] = error(lambda: run(tf, tf.histogram_fixed_width(
+            [1.0], [2.0, 1.0], nbins=2)))
+        out["histogram_bad_nbins"] = error(lambda: run(tf, tf.histogram_fixed_width(
+            [1.0], [0.0, 1.0], nbins=0)))
+
+        sd = tf.setdiff1d([1, 2, 3, 4, 2, 6], [2, 4, 5])
+        sd64 = tf.setdiff1d(tf.constant([1.5, 2.5]), tf.constant([2.5]), index_dtype=tf.int64,
+                            name="sd")
+        out["setdiff_names"] = [[t.name, t.dtype.name, t.shape.as_list()]
+                                for t in list(sd) + list(sd64)]
+        out["setdiff"] = [listed(v) for v in run(tf, list(sd) + list(sd64))]
+        out["setdiff_types"] = [type(sd).__name__, list(sd._fields)]
+        out["setdiff_deprecations"] = deprecations(log)
+
+        uc = tf.unique_with_counts([4, 1, 1, 2, 4, 4])
+        uc64 = tf.unique_with_counts(tf.constant([0.5, 0.5]), out_idx=tf.int64, name="uc")
+        out["unique_with_counts_names"] = [[t.name, t.dtype.name, t.shape.as_list()]
+                                           for t in list(uc) + list(uc64)]
+        out["unique_with_counts"] = [listed(v) for v in run(tf, list(uc) + list(uc64))]
+        out["unique_with_counts_types"] = [type(uc).__name__, list(uc._fields)]
+
+        p = tf.invert_permutation([2, 0, 3, 1])
+        p64 = tf.invert_permutation(tf.constant([0, 1], tf.int64), name="p64")
+        out["invert_permutation"] = [[p.name, p.dtype.name, p64.name, p64.dtype.name]] + [
+            listed(v) for v in run(tf, [p, p64])]
+        out["invert_permutation_repeat"] = error(lambda: run(tf, tf.invert_permutation([0, 0])))
+        out["invert_permutation_range"] = error(lambda: run(tf, tf.invert_permutation([0, 2])))
+        out["invert_permutation_rank"] = error(lambda: tf.invert_permutation([[0]]))
+    return out
+
+
 PROGRAMS = {"casts": casts, "initializers": initializers, "is_tensor": is_tensor,
             "asserts": asserts, "shapes": shapes_and_values,
-            "clip_by_average_norm": clip_by_average_norm, "nn": nn, "math": math}
+            "clip_by_average_norm": clip_by_average_norm, "nn": nn, "math": math,
+            "array": array}
 
 
 def run_program(tf, name, log):

@@ -6,7 +6,8 @@ from minitf.ops.core import (placeholder, placeholder_with_default, identity, id
                              reshape, fill, zeros, ones, zeros_like, ones_like, broadcast_to,
                              expand_dims, stack, unstack)
 from minitf.ops.shape_ops import (shape_n, size, rank, squeeze, transpose, reverse, reverse_v2,
-                                  ensure_shape, broadcast_static_shape, broadcast_dynamic_shape)
+                                  ensure_shape, broadcast_static_shape, broadcast_dynamic_shape,
+                                  roll, invert_permutation)
 from minitf.ops.ranges import meshgrid, one_hot
 from minitf.ops.join_split import concat, split, tile
 from minitf.ops.gather_scatter import (gather, gather_nd, scatter_nd, boolean_mask,
@@ -31,7 +32,7 @@ __all__ = ["placeholder", "placeholder_with_default", "identity", "identity_n", 
            "scatter_update", "scatter_mul", "scatter_div", "scatter_max", "scatter_min",
            "scatter_nd_update", "scatter_nd_add", "scatter_nd_sub", "dynamic_partition",
            "dynamic_stitch", "reverse_v2", "ensure_shape", "broadcast_static_shape",
-           "broadcast_dynamic_shape", "unravel_index"]
+           "broadcast_dynamic_shape", "unravel_index", "roll", "invert_permutation"]
 
 # TF 1.15's shorter names of the same functions
 tensor_scatter_update = tensor_scatter_nd_update

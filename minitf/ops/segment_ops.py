@@ -1,9 +1,11 @@
 """Segment and set ops: tf.unsorted_segment_sum (which also densifies an IndexedSlices, as TF
-does), tf.unique (which optimizers use to sum repeated rows of a sparse gradient), the sorted
+does) and its max/min/prod/mean/sqrt_n siblings, tf.unique (which optimizers use to sum
+repeated rows of a sparse gradient) and tf.unique_with_counts, the sorted
 segment reductions (tf.math.segment_sum/mean/max/min/prod) and the sparse segment reductions
 (tf.sparse.segment_sum/mean/sqrt_n, which tf.nn.embedding_lookup_sparse combines rows with)
 with their gradient ops (SparseSegmentSumGrad...)."""
 
+import collections
 import warnings
 
 import numpy as np
@@ -20,11 +22,13 @@ from minitf.ops.array_ops import (concat, expand_dims, fill, gather, ones_like, 
 from minitf.ops.core import index_tensor
 from minitf.ops.op_util import check_dtype, check_int_dtype, dtype_error, rank_error
 from minitf.ops.constant_op import convert_to_tensor
-from minitf.ops.math_ops import (cast, equal, greater, greater_equal, maximum, realdiv, sqrt,
-                                 where)
+from minitf.ops.math_ops import (cast, equal, greater, greater_equal, logical_and, maximum,
+                                 realdiv, sqrt, where)
 from minitf.ops.scatter_ops import apply_at
 
-__all__ = ["unsorted_segment_sum", "unique", "segment_sum", "segment_mean", "segment_max",
+__all__ = ["unsorted_segment_sum", "unsorted_segment_max", "unsorted_segment_min",
+           "unsorted_segment_prod", "unsorted_segment_mean", "unsorted_segment_sqrt_n",
+           "unique", "unique_with_counts", "segment_sum", "segment_mean", "segment_max",
            "segment_min", "segment_prod", "sparse_segment_sum", "sparse_segment_mean",
            "sparse_segment_sqrt_n"]
 
@@ -32,10 +36,15 @@ __all__ = ["unsorted_segment_sum", "unique", "segment_sum", "segment_mean", "seg
 LARGE_SPARSE_NUM_ELEMENTS = 100000000
 
 
-@register
-class UnsortedSegmentSum(OpDef):
-    """out[k] = sum of data[i] over the i with segment_ids[i] == k, for k < num_segments;
-    negative ids are dropped (TF's rule), ids >= num_segments are an error."""
+class _UnsortedSegmentReduction(OpDef):
+    """out[k] = the `combine` (a ufunc's name) of data[i] over the i with segment_ids[i] == k,
+    for k < num_segments, starting from `initial` (what an empty segment gives); negative ids
+    are dropped (TF's rule), ids >= num_segments are an error."""
+
+    combine = "add"
+
+    def initial(self, xp, dtype):
+        return 0
 
     def infer(self, data, segment_ids, num_segments):
         check_int_dtype(segment_ids, "segment_ids")
@@ -55,7 +64,8 @@ class UnsortedSegmentSum(OpDef):
 
     def compute(self, xp, data, segment_ids, num_segments):
         n = int(num_segments)
-        out = xp.zeros((n,) + data.shape[segment_ids.ndim:], dtype=data.dtype)
+        out = xp.full((n,) + data.shape[segment_ids.ndim:], self.initial(xp, data.dtype),
+                      dtype=data.dtype)
         bad = segment_ids >= n
         if bad.any():
             at = tuple(int(i) for i in xp.argwhere(bad)[0])
@@ -64,15 +74,82 @@ class UnsortedSegmentSum(OpDef):
         keep = segment_ids >= 0
         if not keep.all():
             data, segment_ids = data[keep], segment_ids[keep]
-        apply_at(xp, xp.add, out, segment_ids, data)
+        apply_at(xp, getattr(xp, self.combine), out, segment_ids, data)
         return out
+
+
+@register
+class UnsortedSegmentSum(_UnsortedSegmentReduction):
+    """The sum of each segment (0 when empty)."""
 
     def grad(self, op, dy):
         # Each element of data went to one segment: gather the segment's gradient back (zero
         # for the dropped negative ids), as TF's _GatherDropNegatives.
         ids = op.inputs[1]
-        g = gather(dy, maximum(ids, 0))
-        return [g * rows_of(cast(greater_equal(ids, 0), dy.dtype), g), None, None]
+        return [_gather_drop_negatives(dy, ids), None, None]
+
+
+def _gather_drop_negatives(params, ids):
+    """params[ids], zero rows where the id is negative (a dropped element)."""
+    g = gather(params, maximum(ids, 0))
+    return g * rows_of(cast(greater_equal(ids, 0), params.dtype), g)
+
+
+class _UnsortedSegmentExtremum(_UnsortedSegmentReduction):
+    """The gradient goes to the elements equal to their segment's result, shared equally
+    among ties (TF's rule)."""
+
+    def grad(self, op, dy):
+        data, ids, num_segments = op.inputs
+        chosen = logical_and(equal(data, gather(op.outputs[0], maximum(ids, 0))),
+                             rows_of(greater_equal(ids, 0), data))
+        count = unsorted_segment_sum(cast(chosen, dy.dtype), ids, num_segments)
+        return [where(chosen, gather(dy / count, maximum(ids, 0)), zeros_like(data)),
+                None, None]
+
+
+@register
+class UnsortedSegmentMax(_UnsortedSegmentExtremum):
+    """The maximum of each segment (the dtype's lowest finite value when empty, as TF)."""
+
+    combine = "maximum"
+
+    def initial(self, xp, dtype):
+        return (xp.finfo if dtype.kind == "f" else xp.iinfo)(dtype).min
+
+
+@register
+class UnsortedSegmentMin(_UnsortedSegmentExtremum):
+    """The minimum of each segment (the dtype's highest finite value when empty, as TF)."""
+
+    combine = "minimum"
+
+    def initial(self, xp, dtype):
+        return (xp.finfo if dtype.kind == "f" else xp.iinfo)(dtype).max
+
+
+@register
+class UnsortedSegmentProd(_UnsortedSegmentReduction):
+    """The product of each segment (1 when empty)."""
+
+    combine = "multiply"
+
+    def initial(self, xp, dtype):
+        return 1
+
+    def grad(self, op, dy):
+        # TF's rule: the product of the others is prod / x where x != 0; at a zero it is the
+        # product of the segment's nonzero entries when that zero is the only one, and 0 when
+        # the segment has several zeros.
+        data, ids, num_segments = op.inputs
+        is_zero = equal(data, zeros_like(data))
+        zeros = unsorted_segment_sum(cast(is_zero, dtypes.int32), ids, num_segments)
+        dy = where(greater(zeros, 1), zeros_like(dy), dy)
+        nonzero_data = where(is_zero, ones_like(data), data)
+        nonzero_prod = unsorted_segment_prod(nonzero_data, ids, num_segments)
+        at = maximum(ids, 0)
+        others = where(is_zero, gather(nonzero_prod, at), gather(op.outputs[0], at) / nonzero_data)
+        return [_gather_drop_negatives(dy, ids) * others, None, None]
 
 
 def rows_of(v, x):
@@ -82,11 +159,65 @@ def rows_of(v, x):
     return reshape(v, concat([shape(v), ones], 0))
 
 
+def _unsorted_segment_op(opclass, data, segment_ids, num_segments, name):
+    with name_scope(name, opclass.type_name, [data, segment_ids, num_segments]) as scope:
+        return opclass()(convert_to_tensor(data, name="data"),
+                         index_tensor(segment_ids, name="segment_ids"),
+                         index_tensor(num_segments, name="num_segments"), name=scope)
+
+
 def unsorted_segment_sum(data, segment_ids, num_segments, name=None):
     """tf.unsorted_segment_sum: out[k] = sum of data[i] where segment_ids[i] == k; output shape
     [num_segments] + data.shape[segment_ids.rank:]."""
-    with name_scope(name, "UnsortedSegmentSum", [data, segment_ids, num_segments]) as scope:
-        return UnsortedSegmentSum()(convert_to_tensor(data, name="data"), index_tensor(segment_ids, name="segment_ids"), index_tensor(num_segments, name="num_segments"), name=scope)
+    return _unsorted_segment_op(UnsortedSegmentSum, data, segment_ids, num_segments, name)
+
+
+def unsorted_segment_max(data, segment_ids, num_segments, name=None):
+    """tf.unsorted_segment_max: the maximum of each segment, the lowest finite value of the
+    dtype for an empty one; the gradient is shared among ties."""
+    return _unsorted_segment_op(UnsortedSegmentMax, data, segment_ids, num_segments, name)
+
+
+def unsorted_segment_min(data, segment_ids, num_segments, name=None):
+    """tf.unsorted_segment_min: the minimum of each segment, the highest finite value of the
+    dtype for an empty one; the gradient is shared among ties."""
+    return _unsorted_segment_op(UnsortedSegmentMin, data, segment_ids, num_segments, name)
+
+
+def unsorted_segment_prod(data, segment_ids, num_segments, name=None):
+    """tf.unsorted_segment_prod: the product of each segment, 1 for an empty one."""
+    return _unsorted_segment_op(UnsortedSegmentProd, data, segment_ids, num_segments, name)
+
+
+def _segment_counts(data, segment_ids, num_segments):
+    """How many elements each segment has, at least 1, shaped to broadcast against the
+    segments' rows (TF's _unsorted_segment_N)."""
+    num_segments = index_tensor(num_segments, name="num_segments")
+    counts = unsorted_segment_sum(ones_like(segment_ids, dtype=data.dtype), segment_ids,
+                                  num_segments)
+    ones = fill(expand_dims(rank(data) - rank(segment_ids), 0), 1)
+    counts = reshape(counts, concat([expand_dims(cast(num_segments, dtypes.int32), 0), ones],
+                                    0))
+    return maximum(counts, 1)
+
+
+def unsorted_segment_mean(data, segment_ids, num_segments, name=None):
+    """tf.unsorted_segment_mean: the sum of each segment divided by its size (0 when empty)."""
+    with name_scope(name, "UnsortedSegmentMean"):
+        data = convert_to_tensor(data, name="data")
+        segment_ids = index_tensor(segment_ids, name="segment_ids")
+        counts = _segment_counts(data, segment_ids, num_segments)
+        return unsorted_segment_sum(data, segment_ids, num_segments) / counts
+
+
+def unsorted_segment_sqrt_n(data, segment_ids, num_segments, name=None):
+    """tf.unsorted_segment_sqrt_n: the sum of each segment divided by the square root of its
+    size (0 when empty)."""
+    with name_scope(name, "UnsortedSegmentSqrtN"):
+        data = convert_to_tensor(data, name="data")
+        segment_ids = index_tensor(segment_ids, name="segment_ids")
+        counts = _segment_counts(data, segment_ids, num_segments)
+        return unsorted_segment_sum(data, segment_ids, num_segments) / sqrt(counts)
 
 
 @register
@@ -104,11 +235,29 @@ class Unique(OpDef):
         return [TensorSpec([None], x.dtype), TensorSpec(x.shape, self.out_idx)]
 
     def compute(self, xp, x):
-        values, first, inverse = xp.unique(x, return_index=True, return_inverse=True)
+        return self._unique(xp, x)[:2]
+
+    def _unique(self, xp, x):
+        """(values in order of first appearance, each element's position among them, how many
+        times each value occurs)."""
+        values, first, inverse, counts = xp.unique(x, return_index=True, return_inverse=True,
+                                                   return_counts=True)
         order = xp.argsort(first, kind="stable")
         rank = xp.empty_like(order)
         rank[order] = xp.arange(order.size)
-        return values[order], rank[inverse.reshape(-1)].astype(self.out_idx.as_numpy_dtype)
+        idx = rank[inverse.reshape(-1)].astype(self.out_idx.as_numpy_dtype)
+        return values[order], idx, counts[order].astype(self.out_idx.as_numpy_dtype)
+
+
+@register
+class UniqueWithCounts(Unique):
+    """Unique's outputs and, third, how many times each distinct value occurs."""
+
+    def infer(self, x):
+        return super().infer(x) + [TensorSpec([None], self.out_idx)]
+
+    def compute(self, xp, x):
+        return self._unique(xp, x)
 
 
 def unique(x, out_idx=dtypes.int32, name=None):
@@ -118,6 +267,18 @@ def unique(x, out_idx=dtypes.int32, name=None):
         op = get_default_graph().create_op(Unique(dtypes.as_dtype(out_idx)),
                                            [convert_to_tensor(x, name="x")], name=scope)
     return tuple(op.outputs)
+
+
+UniqueWithCountsResult = collections.namedtuple("UniqueWithCounts", ["y", "idx", "count"])
+
+
+def unique_with_counts(x, out_idx=dtypes.int32, name=None):
+    """tf.unique_with_counts: tf.unique's (y, idx) and `count`, how many times each element of
+    y occurs in x (a namedtuple UniqueWithCounts(y, idx, count), as TF's)."""
+    with name_scope(name, "UniqueWithCounts", [x]) as scope:
+        op = get_default_graph().create_op(UniqueWithCounts(dtypes.as_dtype(out_idx)),
+                                           [convert_to_tensor(x, name="x")], name=scope)
+    return UniqueWithCountsResult(*op.outputs)
 
 
 # -- sorted segment reductions ---------------------------------------------------------------------

@@ -1,19 +1,20 @@
-"""Ops about dimensions: size, rank, shape_n, transpose, squeeze and reverse."""
+"""Ops about dimensions and orderings: size, rank, shape_n, transpose, squeeze, reverse,
+ensure_shape, the broadcast shapes, roll and invert_permutation."""
 
 import numpy as np
 
 from minitf import dtypes
-from minitf.framework.graph import get_default_graph
-from minitf.framework.graph import name_scope
+from minitf.framework.graph import get_default_graph, name_scope
 from minitf.framework.registry import OpDef, TFSignature, register
 from minitf.framework.shapes import TensorShape, as_shape, broadcast_dims, format_dims
 from minitf.framework.tensor import TensorSpec
 from minitf.ops.core import constant, convert_to_tensor, identity, reshape, shape
-from minitf.ops.op_util import (check_int_dtype, is_tensor_like, kernel_outputs, rank_error, static_ints,
-                                type_mismatch_error)
+from minitf.ops.op_util import (check_int_dtype, dtype_error, is_tensor_like, kernel_outputs,
+                                rank_error, static_ints, type_mismatch_error)
 
 __all__ = ["shape_n", "size", "rank", "squeeze", "transpose", "reverse", "reverse_v2",
-           "ensure_shape", "broadcast_static_shape", "broadcast_dynamic_shape"]
+           "ensure_shape", "broadcast_static_shape", "broadcast_dynamic_shape", "roll",
+           "invert_permutation"]
 
 
 @register
@@ -307,3 +308,83 @@ def broadcast_dynamic_shape(shape_x, shape_y):
         s1 = convert_to_tensor(shape_y, dtype=None if is_tensor_like(shape_y) else s0.dtype,
                                name="s1")
         return BroadcastArgs()(s0, s1, name=scope)
+
+
+@register
+class Roll(OpDef):
+    """x rolled by shift[i] along axis[i] (scalars or vectors of one length; an axis given
+    twice adds its shifts). Shift and axis are inputs, as TF's."""
+    tf_signature = TFSignature(type_attrs=(("T", 0), ("Tshift", 1), ("Taxis", 2)))
+
+    def infer(self, x, shift, axis):
+        check_int_dtype(shift, "shift")
+        check_int_dtype(axis, "axis")
+        for t, what in ((shift, "shift"), (axis, "axis")):
+            if t.shape.ndims not in (None, 0, 1):
+                raise ValueError("Roll: %s must be a scalar or a vector, got shape %s"
+                                 % (what, format_dims(t.shape.as_tuple())))
+        a, b = shift.shape.as_tuple(), axis.shape.as_tuple()
+        if a is not None and b is not None:  # TF's shape-function messages
+            if len(a) != len(b):
+                raise ValueError("Shapes must be equal rank, but are %d and %d" % (len(a), len(b)))
+            if a and None not in (a[0], b[0]) and a[0] != b[0]:
+                raise ValueError("Dimension 0 in both shapes must be equal, but are %d and %d. "
+                                 "Shapes are %s and %s." % (a[0], b[0], format_dims(a),
+                                                            format_dims(b)))
+        return TensorSpec(x.shape, x.dtype)
+
+    def compute(self, xp, x, shift, axis):
+        shifts, axes = shift.reshape(-1).tolist(), axis.reshape(-1).tolist()
+        if len(shifts) != len(axes):
+            raise ValueError("shift and axis must have the same size")
+        for a in axes:
+            if not -x.ndim <= a < x.ndim:
+                raise ValueError("axis %d is out of range" % a)
+        return xp.roll(x, tuple(shifts), tuple(axes))
+
+    def grad(self, op, dy):
+        _, shift, axis = op.inputs
+        return [Roll()(dy, -shift, axis, name="Roll"), None, None]
+
+
+def roll(input, shift, axis, name=None):
+    """tf.roll: `input` with its elements shifted by `shift` along `axis` (scalars or vectors
+    of one length), those pushed past the end coming back at the start."""
+    with name_scope(name, "Roll", [input, shift, axis]) as scope:
+        return Roll()(convert_to_tensor(input, name="input"),
+                      convert_to_tensor(shift, name="shift"),
+                      convert_to_tensor(axis, name="axis"), name=scope)
+
+
+@register
+class InvertPermutation(OpDef):
+    """y[x[i]] = i for a permutation x of 0..n-1."""
+    differentiable = False
+
+    def infer(self, x):
+        if x.dtype not in (dtypes.int32, dtypes.int64):
+            raise dtype_error("x", x.dtype, (dtypes.int32, dtypes.int64), "InvertPermutation")
+        if x.shape.ndims not in (None, 1):
+            raise rank_error(1, x.shape.ndims)
+        return TensorSpec(x.shape, x.dtype)
+
+    def compute(self, xp, x):
+        n = x.shape[0]
+        values = x.tolist()
+        seen = [False] * n
+        for v in values:  # TF's order: the first entry out of range or repeated is reported
+            if not 0 <= v < n:
+                raise ValueError("%d is not between 0 and %d" % (v, n))
+            if seen[v]:
+                raise ValueError("%d is duplicated in the input." % v)
+            seen[v] = True
+        y = xp.empty_like(x)
+        y[x] = xp.arange(n, dtype=x.dtype)
+        return y
+
+
+def invert_permutation(x, name=None):
+    """tf.invert_permutation: the inverse of the permutation x (int32 or int64): y[x[i]] = i.
+    An entry out of [0, n) or repeated is an InvalidArgumentError when run."""
+    with name_scope(name, "InvertPermutation", [x]) as scope:
+        return InvertPermutation()(convert_to_tensor(x, name="x"), name=scope)

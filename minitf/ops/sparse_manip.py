@@ -3,11 +3,13 @@ sparse_reshape, sparse_transpose, sparse_concat, sparse_slice, sparse_split,
 sparse_fill_empty_rows, sparse_retain, tf.sparse.from_dense / expand_dims / eye,
 sparse_to_indicator, sparse_mask and tf.setdiff1d (op ListDiff, which sparse_mask uses)."""
 
+import collections
 import math
 
 import numpy as np
 
 from minitf import dtypes
+from minitf.framework.deprecation import deprecated
 from minitf.framework.graph import name_scope
 from minitf.framework.indexed_slices import IndexedSlices
 from minitf.framework.registry import OpDef, register
@@ -524,18 +526,29 @@ class ListDiff(OpDef):
         return x[keep], keep.astype(self.out_idx.as_numpy_dtype)
 
 
+ListDiffResult = collections.namedtuple("ListDiff", ["out", "idx"])
+
+
+def _list_diff(x, y, index_dtype=dtypes.int32, name=None):
+    with name_scope(name, "ListDiff", [x, y]) as scope:
+        x = convert_to_tensor(x, name="x")
+        y = convert_to_tensor(y, dtype=x.dtype, name="y")
+        return ListDiffResult(*ListDiff(dtypes.as_dtype(index_dtype))(x, y, name=scope))
+
+
+@deprecated("2018-11-30", "This op will be removed after the deprecation date. Please switch "
+                          "to tf.sets.difference().")
 def setdiff1d(x, y, index_dtype=dtypes.int32, name=None):
     """tf.setdiff1d: (out, idx), the entries of the vector x not in y (in x's order, repeats
-    kept) and their positions in x."""
-    x = convert_to_tensor(x, name="x")
-    y = convert_to_tensor(y, dtype=x.dtype, name="y")
-    return tuple(ListDiff(dtypes.as_dtype(index_dtype))(x, y, name=name or "ListDiff"))
+    kept) and their positions in x, as TF's namedtuple ListDiff(out, idx). Deprecated in TF 1.x
+    for tf.sets.difference (which minitf does not have): the first call logs TF's warning."""
+    return _list_diff(x, y, index_dtype, name)
 
 
 def sparse_mask(a, mask_indices, name=None):
     """tf.sparse_mask: the tf.IndexedSlices `a` without the slices whose index is in
     mask_indices."""
     with name_scope(name, "sparse_mask", [a, mask_indices]) as scope:
-        out_indices, to_gather = setdiff1d(a.indices, mask_indices)
+        out_indices, to_gather = _list_diff(a.indices, mask_indices)
         return IndexedSlices(gather(a.values, to_gather, name=scope), out_indices, a.dense_shape)
 

@@ -76,6 +76,14 @@ def _ids(values):
 
 
 SPECS += [
+    # roll, invert_permutation
+    OpSpec("roll/two_axes", lambda x: tf.roll(x, [1, -2], [0, 2]),
+           lambda x: np.roll(x, (1, -2), (0, 2)), [Arg((2, 3, 4), static=(None, 3, 4))]),
+    OpSpec("roll/runtime_shift_same_axis_twice", lambda x, s: tf.roll(x, s, [1, 1]),
+           lambda x, s: np.roll(x, tuple(s), (1, 1)),
+           [Arg((2, 5)), Arg((2,), "int64", values=[3, 4])], wrt=[0]),
+    OpSpec("invert_permutation", tf.invert_permutation, np.argsort,
+           [Arg((5,), "int64", values=[2, 4, 0, 3, 1])], grad=False),
     # transpose, squeeze, reverse
     OpSpec("transpose/default_reverses", tf.transpose, np.transpose, [Arg((2, 3, 4))]),
     OpSpec("transpose/perm_none_dims", lambda x: tf.transpose(x, [1, 2, 0]),

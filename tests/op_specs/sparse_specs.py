@@ -1,5 +1,6 @@
-"""Op table rows for the ops sparse gradients use (UnsortedSegmentSum, Unique), the sorted and
-sparse segment reductions with their gradient ops, and ReverseSequence."""
+"""Op table rows for the ops sparse gradients use (UnsortedSegmentSum, Unique), the other
+unsorted segment reductions, UniqueWithCounts, the sorted and sparse segment
+reductions with their gradient ops, and ReverseSequence."""
 
 import numpy as np
 
@@ -12,6 +13,13 @@ def _segment_sum(data, ids, n):
     out = np.zeros((n,) + data.shape[ids.ndim:], data.dtype)
     keep = ids >= 0
     np.add.at(out, ids[keep], data[keep])
+    return out
+
+
+def _segment_reduce(data, ids, n, ufunc, empty):
+    out = np.full((n,) + data.shape[ids.ndim:], empty, data.dtype)
+    keep = ids >= 0
+    ufunc.at(out, ids[keep], data[keep])
     return out
 
 
@@ -33,6 +41,43 @@ SPECS = [
            [Arg((3, 2, 2)), Arg((3, 2), "int64", values=[[0, 2], [2, 2], [1, 0]])], wrt=[0]),
     OpSpec("unique/first_appearance_order", lambda x: list(tf.unique(x)), _unique,
            [Arg((6,), "int32", values=[5, 2, 5, 9, 2, 0])], grad=False),
+    OpSpec("unique_with_counts", lambda x: list(tf.unique_with_counts(x)),
+           lambda x: _unique(x) + [np.array([2, 2, 1, 1], np.int32)],
+           [Arg((6,), "int32", values=[5, 2, 5, 9, 2, 0])], grad=False),
+    # distinct maxima per segment (ties are tests/test_tf1_compat.py's), a dropped -1 id, no
+    # empty segment (its lowest float overflows the numerical gradient's sums)
+    OpSpec("unsorted_segment_max", lambda d, i: tf.unsorted_segment_max(d, i, 3),
+           lambda d, i: _segment_reduce(d, i, 3, np.maximum, np.finfo(d.dtype).min),
+           [Arg((5, 3), static=(None, 3)), Arg((5,), "int32", values=[2, 0, 2, -1, 1])],
+           wrt=[0]),
+    OpSpec("unsorted_segment_max/empty_segment", lambda d, i: tf.unsorted_segment_max(d, i, 3),
+           lambda d, i: _segment_reduce(d, i, 3, np.maximum, np.finfo(d.dtype).min),
+           [Arg((3,)), Arg((3,), "int32", values=[0, 2, 0])], grad=False),
+    OpSpec("unsorted_segment_min/matrix_ids", lambda d, i: tf.unsorted_segment_min(d, i, 3),
+           lambda d, i: _segment_reduce(d, i, 3, np.minimum, np.finfo(d.dtype).max),
+           [Arg((3, 2, 2)), Arg((3, 2), "int64", values=[[0, 2], [2, 2], [1, 0]])], wrt=[0]),
+    OpSpec("unsorted_segment_min/int", lambda d, i: tf.unsorted_segment_min(d, i, 3),
+           lambda d, i: _segment_reduce(d, i, 3, np.minimum, np.iinfo(d.dtype).max),
+           [Arg((4,), "int32", low=-9, high=9), Arg((4,), "int32", values=[0, 0, 2, 0])],
+           grad=False),
+    OpSpec("unsorted_segment_prod", lambda d, i: tf.unsorted_segment_prod(d, i, 4),
+           lambda d, i: _segment_reduce(d, i, 4, np.multiply, 1),
+           [Arg((5, 3), static=(None, 3), low=0.5, high=2),
+            Arg((5,), "int32", values=[3, 0, 3, -1, 1])], wrt=[0]),
+    OpSpec("unsorted_segment_prod/zeros", lambda d, i: tf.unsorted_segment_prod(d, i, 2),
+           lambda d, i: _segment_reduce(d, i, 2, np.multiply, 1),
+           [Arg((5,), values=[0.0, 2.0, 0.0, 3.0, 0.5]),
+            Arg((5,), "int32", values=[0, 0, 1, 1, 0])], wrt=[0]),
+    OpSpec("unsorted_segment_mean", lambda d, i: tf.unsorted_segment_mean(d, i, 4),
+           lambda d, i: _segment_sum(d, i, 4) / np.maximum(
+               np.bincount(i[i >= 0], minlength=4), 1)[:, None].astype(d.dtype),
+           [Arg((5, 3), static=(None, 3)), Arg((5,), "int32", values=[3, 0, 3, -1, 1])],
+           wrt=[0]),
+    OpSpec("unsorted_segment_sqrt_n", lambda d, i: tf.unsorted_segment_sqrt_n(d, i, 4),
+           lambda d, i: _segment_sum(d, i, 4) / np.sqrt(np.maximum(
+               np.bincount(i[i >= 0], minlength=4), 1))[:, None].astype(d.dtype),
+           [Arg((5, 3), static=(None, 3)), Arg((5,), "int32", values=[3, 0, 3, -1, 1])],
+           wrt=[0]),
 ]
 
 
