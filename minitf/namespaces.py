@@ -107,7 +107,8 @@ def make_namespaces(tf):
                               reduce_join=string_ops.reduce_join,
                               regex_replace=string_ops.regex_replace,
                               length=string_ops.string_length, lower=string_ops.string_lower,
-                              upper=string_ops.string_upper))
+                              upper=string_ops.string_upper,
+                              to_hash_bucket_fast=string_ops.string_to_hash_bucket_fast))
 
     tf.gfile = _module("gfile", "tf.gfile: TF1's file helpers (tf.io.gfile in CamelCase).", dict(
         GFile=_gfile.GFile, Open=_gfile.GFile, FastGFile=_gfile.GFile, Exists=_gfile.exists,

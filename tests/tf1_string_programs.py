@@ -167,7 +167,25 @@ def files(tf):
     return obs
 
 
-PROGRAMS = [split, join_substr_strip, numbers, reduce_join, regex_and_base64, files]
+def hash_buckets(tf):
+    """string_to_hash_bucket_fast (FarmHash Fingerprint64 modulo num_buckets) on strings of
+    every length class FarmHash treats apart (0, 1-3, 4-7, 8-16, 17-32, 33-64, longer)."""
+    obs = {}
+    text = tf.placeholder(tf.string, [None], name="text")
+    strings = [("x%d-" % n * 40)[:n] for n in (0, 1, 3, 4, 7, 8, 16, 17, 32, 33, 64, 65, 128,
+                                               129, 200)]
+    outs = {"big": tf.string_to_hash_bucket_fast(text, 2 ** 63 - 1),
+            "small": tf.strings.to_hash_bucket_fast(text, 10, name="ten"),
+            "prime": tf.string_to_hash_bucket_fast(text, 1000003)}
+    with tf.Session() as sess:
+        for k, y in outs.items():
+            obs[k] = _describe(y) + [value(sess.run(y, {text: strings}))]
+    obs["no_buckets"] = error(lambda: tf.string_to_hash_bucket_fast(text, 0))
+    return obs
+
+
+PROGRAMS = [split, join_substr_strip, numbers, reduce_join, regex_and_base64, files,
+            hash_buckets]
 
 
 if __name__ == "__main__":

@@ -18,12 +18,13 @@ from minitf.framework.shapes import (broadcast_dims, format_dims, merge_dims, no
                                      reduce_dims)
 from minitf.framework.sparse_tensor import SparseTensor
 from minitf.framework.tensor import TensorSpec
+from minitf.lib.farmhash import fingerprint64
 from minitf.ops.constant_op import convert_to_tensor
 from minitf.ops.op_util import static_ints
 
 __all__ = ["string_join", "string_split", "substr", "string_strip", "string_to_number",
            "as_string", "reduce_join", "regex_replace", "encode_base64", "decode_base64",
-           "read_file", "write_file"]
+           "read_file", "write_file", "string_to_hash_bucket_fast"]
 
 
 def _as_bytes(value):
@@ -260,6 +261,16 @@ class StringToNumber(_StringMap):
         except (ValueError, UnicodeDecodeError):
             raise ValueError("StringToNumberOp could not correctly convert string: %s"
                              % s.decode("utf-8", "replace")) from None
+
+
+@register
+class StringToHashBucketFast(_StringMap):
+    """Each string's bucket: FarmHash Fingerprint64 of its bytes modulo num_buckets."""
+    num_buckets: int = 1
+    out_dtype = dtypes.int64
+
+    def transform(self, s):
+        return fingerprint64(s) % self.num_buckets
 
 
 @register
@@ -618,6 +629,15 @@ def string_to_number(string_tensor=None, out_type=dtypes.float32, name=None, inp
                                                 ", ".join(t.name for t in _NUMBER_TYPES)))
     text = string_tensor if input is None else input
     return _string_map(StringToNumber(out_type), text, name)
+
+
+def string_to_hash_bucket_fast(input, num_buckets, name=None):
+    """tf.string_to_hash_bucket_fast (tf.strings.to_hash_bucket_fast): each string's bucket in
+    [0, num_buckets), TF's FarmHash Fingerprint64 modulo num_buckets (the same buckets)."""
+    if int(num_buckets) < 1:
+        raise ValueError("Attr 'num_buckets' of 'StringToHashBucketFast' Op passed %d less "
+                         "than minimum 1." % int(num_buckets))
+    return _string_map(StringToHashBucketFast(int(num_buckets)), input, name)
 
 
 def as_string(input, precision=-1, scientific=False, shortest=False, width=-1, fill="",
