@@ -49,6 +49,7 @@ from minitf.ops.segment_ops import (unique, unique_with_counts,
                                     sparse_segment_mean, sparse_segment_sqrt_n)
 from minitf.ops.histogram_ops import bincount, confusion_matrix, histogram_fixed_width
 from minitf.ops.rnn import reverse_sequence, sequence_mask
+from minitf.ops.composite_array_ops import batch_gather, repeat
 from minitf.framework.importer import import_graph_def
 from minitf.client.session import InteractiveSession, Session
 from minitf.protos.config_pb2 import (ConfigProto, GPUOptions, GraphOptions, OptimizerOptions,

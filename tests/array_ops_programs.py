@@ -270,9 +270,72 @@ def shapes_and_selects(tf):
     return out
 
 
+def searches_and_repeats(tf, log=None):
+    """searchsorted, repeat, batch_gather (names, static shapes, values, gradients, errors)."""
+    out = {}
+    with tf.Graph().as_default() as g:
+        seq = tf.placeholder(tf.float32, [None, 2, 5], name="seq")
+        val = tf.placeholder(tf.float32, [None, 2, 3], name="val")
+        feed = {seq: [[[1, 2, 2, 3, 5], [-1, 0, 0, 0, 4]]],
+                val: [[[2, 6, 0], [0, -3, 4]]]}
+        start = len(g.get_operations())
+        left = tf.searchsorted(seq, val)
+        out["searchsorted"] = [described(left), ops_since(g, start)]
+        right = tf.searchsorted(seq, val, side="right", out_type=tf.int64, name="r")
+        out["searchsorted_values"] = [described(right)] + [listed(v) for v in run(
+            tf, [left, right], feed)]
+        out["searchsorted_errors"] = {
+            "side": error(lambda: tf.searchsorted(seq, val, side="middle")),
+            "rows": error(lambda: run(tf, tf.searchsorted(seq, tf.zeros([3, 3])), feed)),
+        }
+        d = tf.placeholder(tf.float32, [None, 3], name="d")
+        dv = np.arange(6, dtype=np.float32).reshape(2, 3) - 2
+        cases = {"scalar_axis1": lambda: tf.repeat(d, 2, axis=1),
+                 "vector_axis1": lambda: tf.repeat(d, [1, 0, 3], axis=1),
+                 "vector_axis0": lambda: tf.repeat(d, [2, 1], axis=0),
+                 "flat": lambda: tf.repeat(d, 2),
+                 "negative_axis": lambda: tf.repeat(d, [3, 1, 1], axis=-1),
+                 "runtime_counts": lambda: tf.repeat(d, tf.placeholder_with_default(
+                     [1, 2, 0], [None]), axis=1)}
+        for case, build in cases.items():
+            y = build()
+            gy = tf.gradients(y, d, grad_ys=tf.reshape(tf.cast(tf.range(tf.size(y)),
+                                                               tf.float32), tf.shape(y)))[0]
+            out["repeat_" + case] = [described(y)] + [listed(v) for v in run(
+                tf, [y, gy], {d: dv})]
+        out["repeat_named"] = tf.repeat(d, 2, name="rep").name
+        out["repeat_errors"] = {
+            "count_length": error(lambda: tf.repeat(d, [1, 2], axis=1)),
+            "axis": error(lambda: tf.repeat(d, 2, axis=2)),
+        }
+        p = tf.placeholder(tf.float32, [None, 4, 2], name="p")
+        i = tf.placeholder(tf.int32, [None, 3], name="i")
+        pv = np.arange(16, dtype=np.float32).reshape(2, 4, 2) / 2
+        iv = np.array([[0, 3, 3], [1, 2, 0]], np.int32)
+        if log is not None:
+            log.clear()
+        bg = tf.batch_gather(p, i)
+        gw = tf.constant(np.arange(12, dtype=np.float32).reshape(2, 3, 2))
+        out["batch_gather"] = [described(bg)] + [listed(v) for v in run(
+            tf, [bg, tf.gradients(bg, p, grad_ys=gw)[0]], {p: pv, i: iv})]
+        if log is not None:
+            out["batch_gather_warning"] = [m.split("\n")[-1] for m in log]
+        b3 = tf.batch_gather(tf.constant(pv.reshape(2, 2, 2, 2)), [[[1], [0]], [[0], [1]]])
+        out["batch_gather_two_batch_axes"] = [shape_of(b3), listed(run(tf, b3))]
+        b1 = tf.batch_gather(tf.constant([5.0, 6.0, 7.0]), [2, 0])
+        out["batch_gather_vector"] = [described(b1), listed(run(tf, b1))]
+        out["batch_gather_errors"] = {
+            "range": error(lambda: run(tf, tf.batch_gather(p, i), {p: pv, i: iv + 2})),
+        }
+    return out
+
+
 PROGRAMS = {f.__name__: f for f in (tensor_scatter, variable_scatter, partition_stitch,
-                                    shapes_and_selects)}
+                                    shapes_and_selects, searches_and_repeats)}
 
 
-def run_program(tf, name):
-    return PROGRAMS[name](tf)
+def run_program(tf, name, log=None):
+    """Runs the program `name`; `log`, a list the framework's logger appends each message to,
+    is handed to programs that check warnings."""
+    fn = PROGRAMS[name]
+    return fn(tf, log) if fn.__code__.co_argcount == 2 else fn(tf)

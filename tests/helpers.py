@@ -2,6 +2,7 @@
 
 import importlib.util
 import json
+import logging
 from pathlib import Path
 
 import pytest
@@ -39,3 +40,14 @@ def recorded_program_tests(name):
         assert sorted(recorded) == sorted(p.__name__ for p in recorder.PROGRAMS)
 
     return recorder, test_programs_do_what_tensorflow_did, test_every_recorded_program_is_run
+
+
+class CapturedWarnings(logging.Handler):
+    """A logging handler keeping the messages (warnings and above) it receives in `log`."""
+
+    def __init__(self):
+        super().__init__(logging.WARNING)
+        self.log = []
+
+    def emit(self, record):
+        self.log.append(record.getMessage())

@@ -14,13 +14,16 @@ import tensorflow.compat.v1 as tf
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from array_ops_programs import PROGRAMS, run_program  # noqa: E402
+from record_tf_compat import Captured  # noqa: E402
 
 tf.disable_v2_behavior()
 
 
 def main():
+    log = []
+    tf.get_logger().addHandler(Captured(log))
     names = sys.argv[1:] or PROGRAMS
-    print(json.dumps({name: run_program(tf, name) for name in names}, indent=1,
+    print(json.dumps({name: run_program(tf, name, log) for name in names}, indent=1,
                      sort_keys=True))
 
 

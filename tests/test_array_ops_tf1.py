@@ -1,9 +1,11 @@
 """TF1's array ops minitf added from real programs' needs (tensor_scatter_nd_*, the variables'
-scatter_nd_* and scatter_mul/div/max/min): the programs of tests/array_ops_programs.py run with
+scatter_nd_* and scatter_mul/div/max/min, dynamic_partition/stitch, where_v2, ensure_shape,
+searchsorted, repeat, batch_gather...): the programs of tests/array_ops_programs.py run with
 minitf against what TensorFlow gave (tests/record_tf_array_ops.py wrote
 tests/fixtures/tf_array_ops.json). Where minitf differs on purpose the test says so."""
 
 import json
+import logging
 import os
 
 import numpy as np
@@ -11,6 +13,7 @@ import pytest
 
 import minitf as tf
 from tests.array_ops_programs import TENSOR_SCATTERS, VARIABLE_SCATTERS, run_program
+from tests.helpers import CapturedWarnings
 
 with open(os.path.join(os.path.dirname(__file__), "fixtures", "tf_array_ops.json")) as f:
     TF = json.load(f)
@@ -165,3 +168,23 @@ def test_selects_shapes_and_casts_match_tf():
     assert got["aliases"][:2] == want["aliases"][:2]
     assert got["aliases"][3] == want["aliases"][3]
     assert tf.reverse_v2 is tf.reverse and tf.lin_space is tf.linspace
+
+
+def test_searchsorted_repeat_and_batch_gather_match_tf():
+    tf.batch_gather._warned.clear()  # (TF warns once per process: forget earlier tests)
+    handler = CapturedWarnings()
+    logger = logging.getLogger("minitf")
+    logger.addHandler(handler)
+    try:
+        got = run_program(tf, "searches_and_repeats", handler.log)
+    finally:
+        logger.removeHandler(handler)
+    want = TF["searches_and_repeats"]
+    # names, op types, static shapes, values and gradients; TF's deprecation instructions
+    for key in want:
+        if key != "searchsorted_errors":
+            assert got[key] == want[key], key
+    _same_error(got["searchsorted_errors"]["rows"], want["searchsorted_errors"]["rows"])
+    # TF 1.15's words for a bad side (TF 2 reworded it)
+    assert got["searchsorted_errors"]["side"] == [
+        "ValueError", "side must be either 'right' or 'left'.  Saw: middle."]

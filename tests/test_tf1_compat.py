@@ -13,19 +13,11 @@ import pytest
 
 import minitf as tf
 from minitf.testing import gradcheck
+from tests.helpers import CapturedWarnings
 from tests.tf1_compat_programs import run_program
 
 with open(os.path.join(os.path.dirname(__file__), "fixtures", "tf_compat.json")) as f:
     TF = json.load(f)
-
-
-class _Captured(logging.Handler):
-    def __init__(self):
-        super().__init__(logging.WARNING)
-        self.log = []
-
-    def emit(self, record):
-        self.log.append(record.getMessage())
 
 
 def _run_program(name, *warners):
@@ -34,7 +26,7 @@ def _run_program(name, *warners):
     warned, so the result does not depend on the tests that ran before."""
     for fn in warners:
         fn._warned.clear()
-    handler = _Captured()
+    handler = CapturedWarnings()
     logger = logging.getLogger("minitf")
     logger.addHandler(handler)
     try:

@@ -15,7 +15,7 @@ from minitf.ops.gather_scatter import (gather, gather_nd, scatter_nd, boolean_ma
                                       tensor_scatter_nd_sub, tensor_scatter_nd_max,
                                       tensor_scatter_nd_min)
 from minitf.ops.partition_ops import dynamic_partition, dynamic_stitch
-from minitf.ops.index_ops import unravel_index
+from minitf.ops.index_ops import unravel_index, searchsorted
 from minitf.ops.scatter_ops import (scatter_add, scatter_sub, scatter_update, scatter_mul,
                                     scatter_div, scatter_max, scatter_min, scatter_nd_update,
                                     scatter_nd_add, scatter_nd_sub)
@@ -32,7 +32,8 @@ __all__ = ["placeholder", "placeholder_with_default", "identity", "identity_n", 
            "scatter_update", "scatter_mul", "scatter_div", "scatter_max", "scatter_min",
            "scatter_nd_update", "scatter_nd_add", "scatter_nd_sub", "dynamic_partition",
            "dynamic_stitch", "reverse_v2", "ensure_shape", "broadcast_static_shape",
-           "broadcast_dynamic_shape", "unravel_index", "roll", "invert_permutation"]
+           "broadcast_dynamic_shape", "unravel_index", "roll", "invert_permutation",
+           "searchsorted"]
 
 # TF 1.15's shorter names of the same functions
 tensor_scatter_update = tensor_scatter_nd_update
