@@ -366,3 +366,15 @@ def test_setdiff1d_unique_with_counts_and_invert_permutation(array):
                 "invert_permutation_range"):
         assert got[key] == want[key], key
     _same_error(got["invert_permutation_rank"], want["invert_permutation_rank"])
+
+
+def test_compute_average_loss_and_scale_regularization_loss():
+    got, want = _run_program("average_loss"), TF["average_loss"]
+    for key in ("names", "values", "fed"):
+        assert got[key] == want[key], key
+    # TF 2 doubles the full stop of the message it prefixes; the first sentence is TF's
+    for key in ("float_batch", "vector_batch", "negative_batch"):
+        assert got[key][0] == want[key][0]
+        assert got[key][1].split(".")[0] == want[key][1].split(".")[0], key
+    assert got["rank0"][0] == want["rank0"][0] == "ValueError"
+    assert got["rank0"][1].split("=Tensor")[0] == want["rank0"][1].split("=Tensor")[0]

@@ -450,10 +450,40 @@ def array(tf, log):
     return out
 
 
+def average_loss(tf):
+    out = {}
+    with tf.Graph().as_default():
+        per_example = tf.constant([1.0, 2.0, 4.0, 0.5], name="l")
+        losses = [tf.nn.compute_average_loss(per_example),
+                  tf.nn.compute_average_loss(per_example, global_batch_size=8),
+                  tf.nn.compute_average_loss(per_example, sample_weight=[1.0, 0.0, 2.0, 1.0]),
+                  tf.nn.compute_average_loss(tf.constant([[1.0, 2.0], [3.0, 4.0]]),
+                                             sample_weight=tf.constant([2.0, 0.5])),
+                  tf.nn.compute_average_loss(tf.constant([[1.0], [3.0]]),
+                                             sample_weight=tf.constant([[2.0], [0.5]])),
+                  tf.nn.compute_average_loss(tf.constant([1.0, 3.0]),
+                                             sample_weight=tf.constant([[2.0], [0.5]])),
+                  tf.nn.compute_average_loss(tf.zeros([0])),
+                  tf.nn.compute_average_loss(tf.constant([1.0, 2.0], tf.float64),
+                                             sample_weight=3),
+                  tf.nn.scale_regularization_loss(per_example),
+                  tf.nn.scale_regularization_loss(2.5)]
+        out["names"] = [[t.name, t.dtype.name, t.shape.as_list()] for t in losses]
+        out["values"] = [listed(v) for v in run(tf, losses)]
+        p = tf.placeholder(tf.float32, [None])
+        out["fed"] = listed(run(tf, tf.nn.compute_average_loss(p), {p: [3.0, 5.0, 1.0]}))
+        out["rank0"] = error(lambda: tf.nn.compute_average_loss(tf.constant(1.0)))
+        out["float_batch"] = error(lambda: tf.nn.compute_average_loss(per_example, None, 2.5))
+        out["vector_batch"] = error(lambda: tf.nn.compute_average_loss(
+            per_example, None, tf.constant([4])))
+        out["negative_batch"] = error(lambda: tf.nn.compute_average_loss(per_example, None, -1))
+    return out
+
+
 PROGRAMS = {"casts": casts, "initializers": initializers, "is_tensor": is_tensor,
             "asserts": asserts, "shapes": shapes_and_values,
             "clip_by_average_norm": clip_by_average_norm, "nn": nn, "math": math,
-            "array": array}
+            "array": array, "average_loss": average_loss}
 
 
 def run_program(tf, name, log):

@@ -1,22 +1,27 @@
 """tf.nn functions TF1 composes from other ops (its nn_impl.py): swish, relu_layer, xw_plus_b,
 crelu, the moment helpers (sufficient_statistics, normalize_moments, weighted_moments),
-log_poisson_loss and zero_fraction. Their gradients are those of the ops they build."""
+log_poisson_loss, zero_fraction, and the per-replica loss helpers (compute_average_loss,
+scale_regularization_loss) for minitf's one replica. Their gradients are those of the ops
+they build."""
 
 import math
 
 from minitf import dtypes
 from minitf.framework.graph import name_scope
-from minitf.ops.array_ops import concat, gather, identity, rank, shape, size, squeeze, stack
+from minitf.ops.array_ops import (concat, expand_dims, gather, identity, rank, shape, size,
+                                  squeeze, stack)
 from minitf.ops.constant_op import constant, convert_to_tensor
 from minitf.ops.core import ones_like, zeros_like
 from minitf.ops.math_ops import (add, cast, count_nonzero, div_no_nan, exp, greater_equal,
                                  less_equal, log, logical_and, matmul, multiply, reciprocal,
                                  reduce_prod, reduce_sum, sigmoid, square, squared_difference,
                                  subtract, where)
+from minitf.ops.logging_ops import assert_integer, assert_non_negative, assert_scalar
 from minitf.ops.nn_ops import bias_add, relu
 
 __all__ = ["swish", "silu", "relu_layer", "xw_plus_b", "crelu", "sufficient_statistics",
-           "normalize_moments", "weighted_moments", "log_poisson_loss", "zero_fraction"]
+           "normalize_moments", "weighted_moments", "log_poisson_loss", "zero_fraction",
+           "compute_average_loss", "scale_regularization_loss"]
 
 
 def swish(features, beta=1.0):
@@ -167,3 +172,39 @@ def zero_fraction(value, name=None):
             num_zero = n - num_nonzero
             fraction = cast(num_zero, dtypes.float32) / cast(n, dtypes.float32)
         return identity(fraction, name="fraction")
+
+
+def compute_average_loss(per_example_loss, sample_weight=None, global_batch_size=None):
+    """tf.nn.compute_average_loss: sum(per_example_loss * sample_weight) / global_batch_size,
+    0 for an empty batch (div_no_nan, as TF 2; TF 1.15 divided). global_batch_size defaults
+    to the batch's size, minitf running one replica; it must be a non-negative integer scalar
+    (TF's checks, decided when the graph is built). A weight of one rank less or more than the
+    loss gains or loses a last axis of 1 first, where the ranks are known then."""
+    per_example_loss = convert_to_tensor(per_example_loss)
+    dtype = per_example_loss.dtype
+    if per_example_loss.shape.ndims == 0:
+        raise ValueError("Invalid value passed for `per_example_loss`. Expected a tensor with "
+                         "at least rank 1. Received per_example_loss=%s with rank 0"
+                         % per_example_loss)
+    if sample_weight is not None:
+        weight = cast(convert_to_tensor(sample_weight), dtype)
+        lrank, wrank = per_example_loss.shape.ndims, weight.shape.ndims
+        if lrank is not None and wrank not in (None, 0):
+            if wrank == lrank + 1:
+                weight = squeeze(weight, [-1])
+            elif wrank == lrank - 1:
+                weight = expand_dims(weight, -1)
+        per_example_loss = multiply(per_example_loss, weight)
+    if global_batch_size is None:
+        global_batch_size = shape(per_example_loss)[0] * 1  # one replica
+    global_batch_size = convert_to_tensor(global_batch_size)
+    assert_scalar(global_batch_size, message="global_batch_size must be scalar.")
+    assert_integer(global_batch_size, message="global_batch_size must be an integer.")
+    assert_non_negative(global_batch_size, message="global_batch_size must be non-negative.")
+    return div_no_nan(reduce_sum(per_example_loss), cast(global_batch_size, dtype))
+
+
+def scale_regularization_loss(regularization_loss):
+    """tf.nn.scale_regularization_loss: the summed loss divided by the number of replicas
+    (minitf runs one, so the sum itself, as TF's `truediv`)."""
+    return reduce_sum(regularization_loss) / 1
