@@ -97,7 +97,8 @@ def make_namespaces(tf):
                              expand_dims=sparse_manip.sparse_expand_dims,
                              eye=sparse_manip.sparse_eye,
                              to_indicator=sparse_manip.sparse_to_indicator,
-                             mask=sparse_manip.sparse_mask))
+                             mask=sparse_manip.sparse_mask, merge=sparse_manip.sparse_merge,
+                             reset_shape=sparse_manip.sparse_reset_shape))
 
     tf.strings = _module("strings", "tf.strings: the string ops under their TF 1.13+ names.",
                          dict(join=string_ops.string_join, split=string_ops.strings_split,

@@ -24,9 +24,11 @@ RECORDED = load_fixture("tf_sparse_ops.json")
 
 # Static dense shapes where minitf knows more than TF: TF's expand_dims computes the position
 # of the new axis at run time (a Select), so its shape inference loses the dims either side;
-# minitf takes a Python int axis and keeps them. Compared for compatibility only.
+# minitf takes a Python int axis and keeps them. sparse_reset_shape's tightest shape of
+# constant indices is folded by minitf, not by TF. Compared for compatibility only.
 KNOWS_MORE = {("construct_and_filter", "expand_dims", 3),
-              ("construct_and_filter", "expand_dims_last", 3)}
+              ("construct_and_filter", "expand_dims_last", 3),
+              ("merge_and_reset_shape", "tight", 3)}
 
 
 def _restored(obs):

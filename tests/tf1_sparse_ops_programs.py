@@ -224,8 +224,37 @@ def construct_and_filter(tf):
     return obs
 
 
+def merge_and_reset_shape(tf):
+    """sparse_merge (sorted or not) and sparse_reset_shape (tightest shape, a larger static
+    shape, one given at run time, and the errors for a smaller one)."""
+    obs = {}
+    ids = tf.SparseTensor([[0, 0], [0, 1], [1, 0], [2, 0]], tf.constant([4, 1, 0, 2], tf.int64),
+                          [3, 2])
+    weights = tf.SparseTensor(ids.indices, tf.constant([0.5, 1.5, -1.0, 2.0]), [3, 2])
+    merged = tf.sparse_merge(ids, weights, 5)
+    kept = tf.sparse.merge(ids, weights, tf.constant(6, tf.int64), already_sorted=True,
+                           name="kept")
+    obs["merge"] = _sparse(merged) + [_static(merged)]
+    obs["merge_sorted"] = _sparse(kept) + [_static(kept)]
+    sp = tf.SparseTensor([[0, 1], [2, 0]], tf.constant([1.0, 2.0]), [5, 6])
+    tight = tf.sparse_reset_shape(sp)
+    bigger = tf.sparse.reset_shape(sp, [7, 6])
+    new_shape = tf.placeholder(tf.int64, [2], name="new_shape")
+    later = tf.sparse_reset_shape(sp, new_shape)
+    obs["tight"] = _sparse(tight) + [_static(tight)]
+    obs["bigger"] = _sparse(bigger) + [_static(bigger)]
+    obs["later"] = _sparse(later) + [_static(later)]
+    with tf.Session() as sess:
+        obs["values"] = [_fetched(sess.run(x)) for x in (merged, kept, tight, bigger)]
+        obs["later_value"] = _fetched(sess.run(later, {new_shape: [9, 9]}))
+        obs["later_smaller"] = error(lambda: sess.run(later, {new_shape: [4, 9]}))[0]
+    obs["smaller"] = error(lambda: tf.sparse_reset_shape(sp, [4, 6]))
+    obs["rank"] = error(lambda: tf.sparse_reset_shape(sp, [4, 6, 1]))
+    return obs
+
+
 PROGRAMS = [dense_matmul, reorder_reshape_transpose, concat_slice_split, reductions_softmax,
-            construct_and_filter]
+            construct_and_filter, merge_and_reset_shape]
 
 
 if __name__ == "__main__":

@@ -10,7 +10,7 @@ import numpy as np
 
 from minitf import dtypes
 from minitf.framework.deprecation import deprecated
-from minitf.framework.graph import name_scope
+from minitf.framework.graph import control_dependencies, name_scope
 from minitf.framework.indexed_slices import IndexedSlices
 from minitf.framework.registry import OpDef, register
 from minitf.framework.sparse_tensor import SparseTensor
@@ -19,15 +19,18 @@ from minitf.framework.tensor_util import constant_value
 from minitf.ops.array_ops import (concat, expand_dims, fill, gather, gather_nd, identity, ones,
                                   reshape, scatter_nd, shape, stack, zeros, zeros_like)
 from minitf.ops.constant_op import convert_to_tensor
-from minitf.ops.math_ops import (cast, greater_equal, less, logical_and, minimum, not_equal,
-                                 range as range_, reduce_all, reduce_max, reduce_sum, where)
+from minitf.ops.math_ops import (cast, greater_equal, less, logical_and, maximum, minimum,
+                                 not_equal, range as range_, reduce_all, reduce_max, reduce_sum,
+                                 where)
+from minitf.ops.logging_ops import assert_equal, assert_less_equal
 from minitf.ops.op_util import static_int
 from minitf.ops.sparse_math import _check_sparse, _dense_dims, linear_keys
 from minitf.ops.sparse_ops import sparse_to_dense
 
 __all__ = ["sparse_reorder", "sparse_reshape", "sparse_transpose", "sparse_concat",
            "sparse_slice", "sparse_split", "sparse_fill_empty_rows", "sparse_retain",
-           "sparse_to_indicator", "sparse_mask", "setdiff1d"]
+           "sparse_to_indicator", "sparse_mask", "setdiff1d", "sparse_merge",
+           "sparse_reset_shape"]
 
 
 def _rows_spec(indices, rank=None):
@@ -485,23 +488,78 @@ def sparse_eye(num_rows, num_columns=None, dtype=dtypes.float32, name=None):
                             [num_rows, num_columns])
 
 
+def _merged(sp_ids, vocab_size):
+    """The indices and dense shape of sp_ids with its last coordinate replaced by its ids and
+    its last dim by vocab_size (TF's sparse_merge)."""
+    if not sp_ids.values.dtype.is_integer:
+        raise TypeError("sp_ids.values must be int32 or int64, got %s"
+                        % sp_ids.values.dtype.name)
+    ids = reshape(cast(sp_ids.values, dtypes.int64), [-1, 1])
+    indices = concat([sp_ids.indices[:, :-1], ids], 1)
+    vocab = reshape(convert_to_tensor(vocab_size, dtype=dtypes.int64, name="vocab_size"), [1])
+    return indices, concat([sp_ids.dense_shape[:-1], vocab], 0)
+
+
 def sparse_to_indicator(sp_input, vocab_size, name=None):
     """tf.sparse_to_indicator (tf.sparse.to_indicator): the dense bool tensor with the last
     dim replaced by vocab_size, True at [batch..., id] for each id in the SparseTensor of
     int32/int64 ids (repeats allowed)."""
     _check_sparse(sp_input)
     with name_scope(name, "SparseToIndicator", [sp_input]) as scope:
-        if not sp_input.values.dtype.is_integer:
-            raise TypeError("sparse_to_indicator needs int32 or int64 ids, got %s"
-                            % sp_input.values.dtype.name)
-        ids = reshape(cast(sp_input.values, dtypes.int64), [-1, 1])
-        indices = concat([sp_input.indices[:, :-1], ids], 1)
-        vocab = reshape(convert_to_tensor(vocab_size, dtype=dtypes.int64, name="vocab_size"),
-                        [1])
-        dense_shape = concat([sp_input.dense_shape[:-1], vocab], 0)
+        indices, dense_shape = _merged(sp_input, vocab_size)
         flags = fill(expand_dims(shape(indices)[0], 0), True)
         return sparse_to_dense(indices, dense_shape, flags, False, validate_indices=False,
                                name=scope)
+
+
+def sparse_merge(sp_ids, sp_values, vocab_size, name=None, already_sorted=False):
+    """tf.sparse_merge (tf.sparse.merge): the SparseTensor with sp_values' values at
+    [batch..., id] for the ids of sp_ids (same indices), in a last dim of vocab_size;
+    reordered to row-major order unless already_sorted. minitf takes one SparseTensor of ids
+    (TF also takes a list of them)."""
+    if isinstance(sp_ids, (list, tuple)):
+        raise TypeError("minitf's sparse_merge takes one SparseTensor of ids, not a list")
+    _check_sparse(sp_ids, "sp_ids")
+    _check_sparse(sp_values, "sp_values")
+    with name_scope(name, "SparseMerge", [sp_ids, sp_values]):
+        indices, dense_shape = _merged(sp_ids, vocab_size)
+        merged = SparseTensor(indices, sp_values.values, dense_shape)
+        if already_sorted:
+            return merged
+        ordered = sparse_reorder(merged)
+        return SparseTensor(ordered.indices, ordered.values, dense_shape)
+
+
+def sparse_reset_shape(sp_input, new_shape=None):
+    """tf.sparse_reset_shape (tf.sparse.reset_shape): the SparseTensor with dense shape
+    new_shape (no smaller than the old one: checked when built if both are known, else when
+    run), or, without one, the tightest shape holding its indices."""
+    _check_sparse(sp_input)
+    indices, values = identity(sp_input.indices), identity(sp_input.values)
+    old = identity(sp_input.dense_shape)
+    if new_shape is None:
+        return SparseTensor(indices, values, maximum(
+            convert_to_tensor(0, dtype=dtypes.int64), reduce_max(indices, axis=0) + 1))
+    new = cast(convert_to_tensor(new_shape), dtypes.int64)
+    if new.shape.ndims != 1:
+        raise ValueError("Shape %s must have rank 1" % new.shape)
+    n, m = new.shape[0].value, old.shape[0].value
+    if n is not None and m is not None and n != m:
+        raise ValueError("Dimensions %d and %d are not compatible" % (n, m))
+    known = constant_value(new)
+    if known is not None and sp_input.shape.is_fully_defined():
+        old_dims = np.array(sp_input.shape.as_list())
+        if not np.all(old_dims <= known):
+            # TF 2's words, with the two shapes the other way round as TF prints them.
+            raise ValueError("Requested new_shape should have dimension sizes >= "
+                             "sp_input.shape.  Found new_shape (%s), sp_input.shape (%s)."
+                             % (old_dims, known))
+        return SparseTensor(indices, values, known)
+    with control_dependencies([assert_equal(shape(old), shape(new))]):
+        new = identity(new, name="control_dependency")
+    with control_dependencies([assert_less_equal(old, new)]):
+        new = identity(new, name="control_dependency")
+    return SparseTensor(indices, values, new)
 
 
 @register
