@@ -330,8 +330,66 @@ def searches_and_repeats(tf, log=None):
     return out
 
 
+IMAGES = (np.arange(2 * 4 * 6 * 3, dtype=np.float32).reshape(2, 4, 6, 3) - 70) / 8
+
+
+def space_depth_batch(tf):
+    """space_to_depth / depth_to_space, space_to_batch(_nd) / batch_to_space(_nd)."""
+    out = {}
+    with tf.Graph().as_default() as g:
+        x = tf.placeholder(tf.float32, [None, 4, 6, 3], name="x")
+        feed = {x: IMAGES}
+
+        def case(key, y, source=x, value=IMAGES):
+            w = tf.reshape(tf.cast(tf.range(tf.size(y)), tf.float32) / 16, tf.shape(y))
+            got = run(tf, [y, tf.gradients(y, source, grad_ys=w)[0]], {source: value})
+            out[key] = [described(y)] + [listed(v) for v in got]
+
+        start = len(g.get_operations())
+        case("space_to_depth", tf.space_to_depth(x, 2))
+        out["space_to_depth_ops"] = ops_since(g, start)[:1]
+        d = tf.placeholder(tf.float32, [None, 2, 3, 12], name="d")
+        case("depth_to_space", tf.depth_to_space(d, 2), d, IMAGES.reshape(2, 2, 3, 12))
+        case("nn_space_to_depth", tf.nn.space_to_depth(x, 2, name="s2d"))
+        case("nn_depth_to_space", tf.nn.depth_to_space(d, 2, name="d2s"), d,
+             IMAGES.reshape(2, 2, 3, 12))
+        out["depth_errors"] = {
+            "not_divisible": error(lambda: tf.space_to_depth(x, 4)),
+            "depth": error(lambda: tf.depth_to_space(x, 2)),
+            "block_1": error(lambda: tf.space_to_depth(x, 1)),
+            "rank": error(lambda: tf.space_to_depth(tf.zeros([4, 4, 3]), 2)),
+            "runtime": error(lambda: run(tf, tf.space_to_depth(
+                tf.placeholder(tf.float32, [None, None, None, 3], name="u"), 2),
+                {"u:0": np.zeros((1, 3, 4, 3))})),
+        }
+        start = len(g.get_operations())
+        case("space_to_batch_nd", tf.space_to_batch_nd(x, [2, 3], [[0, 2], [1, 2]]))
+        out["space_to_batch_nd_ops"] = ops_since(g, start)[:3]
+        b = tf.placeholder(tf.float32, [12, None, 2, 3], name="b")
+        bv = IMAGES.reshape(12, 2, 2, 3)
+        case("batch_to_space_nd", tf.batch_to_space_nd(b, [2, 3], [[1, 0], [2, 1]]), b, bv)
+        case("space_to_batch_nd_1d", tf.space_to_batch_nd(x, [2], [[1, 1]], name="one"))
+        start = len(g.get_operations())
+        case("space_to_batch", tf.space_to_batch(x, [[0, 0], [1, 1]], 2))
+        out["space_to_batch_ops"] = ops_since(g, start)[:3]
+        b2 = tf.placeholder(tf.float32, [8, 2, 3, 3], name="b2")
+        case("batch_to_space", tf.batch_to_space(b2, [[0, 1], [1, 0]], 2), b2,
+             IMAGES.reshape(8, 2, 3, 3))
+        out["batch_errors"] = {
+            "not_divisible": error(lambda: tf.space_to_batch_nd(x, [3, 2], [[0, 0], [0, 0]])),
+            "batch": error(lambda: tf.batch_to_space_nd(tf.zeros([5, 2, 2, 1]), [2, 2],
+                                                        [[0, 0], [0, 0]])),
+            "negative_pad": error(lambda: tf.space_to_batch_nd(x, [2, 2], [[-1, 1], [0, 0]])),
+            "crop_too_much": error(lambda: tf.batch_to_space_nd(tf.zeros([4, 1, 1, 1]), [2, 2],
+                                                                [[1, 2], [0, 0]])),
+            "paddings_shape": error(lambda: tf.space_to_batch_nd(x, [2, 2], [[0, 0]])),
+        }
+    return out
+
+
 PROGRAMS = {f.__name__: f for f in (tensor_scatter, variable_scatter, partition_stitch,
-                                    shapes_and_selects, searches_and_repeats)}
+                                    shapes_and_selects, searches_and_repeats,
+                                    space_depth_batch)}
 
 
 def run_program(tf, name, log=None):

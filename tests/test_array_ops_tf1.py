@@ -188,3 +188,20 @@ def test_searchsorted_repeat_and_batch_gather_match_tf():
     # TF 1.15's words for a bad side (TF 2 reworded it)
     assert got["searchsorted_errors"]["side"] == [
         "ValueError", "side must be either 'right' or 'left'.  Saw: middle."]
+
+
+def test_space_depth_and_batch_ops_match_tf():
+    got, want = run_program(tf, "space_depth_batch"), TF["space_depth_batch"]
+    for key in want:  # names, op types, static shapes, values and gradients
+        if not key.endswith(("errors", "_ops")):
+            assert got[key] == want[key], key
+    assert got["space_to_depth_ops"] == want["space_to_depth_ops"]
+    # TF takes block_shape and paddings as Const inputs; minitf holds them as attributes
+    for key in ("space_to_batch_nd_ops", "space_to_batch_ops"):
+        assert got[key][0] == want[key][2]
+    for key in ("depth_errors", "batch_errors"):
+        for case, (cls, message) in want[key].items():
+            if case == "paddings_shape":  # minitf says what it needs; TF its shape algebra
+                assert got[key][case][0] == cls
+                continue
+            _same_error(got[key][case], [cls, message.split(" for '{{node")[0]])

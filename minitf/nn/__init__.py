@@ -9,6 +9,7 @@ from minitf.ops.conv_ops import *  # noqa: F401,F403
 from minitf.ops.conv3d_ops import *  # noqa: F401,F403
 from minitf.ops.math_ops import sigmoid, tanh
 from minitf.ops.reductions import top_k
+from minitf.ops.space_batch_ops import depth_to_space, space_to_batch, space_to_depth
 from minitf.ops.nn_ops import *  # noqa: F401,F403
 from minitf.ops.nn_impl import *  # noqa: F401,F403
 from minitf.ops.norm_ops import *  # noqa: F401,F403

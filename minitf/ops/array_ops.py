@@ -15,6 +15,8 @@ from minitf.ops.gather_scatter import (gather, gather_nd, scatter_nd, boolean_ma
                                       tensor_scatter_nd_sub, tensor_scatter_nd_max,
                                       tensor_scatter_nd_min)
 from minitf.ops.partition_ops import dynamic_partition, dynamic_stitch
+from minitf.ops.space_batch_ops import (space_to_depth, depth_to_space, space_to_batch_nd,
+                                       batch_to_space_nd, space_to_batch, batch_to_space)
 from minitf.ops.index_ops import unravel_index, searchsorted
 from minitf.ops.scatter_ops import (scatter_add, scatter_sub, scatter_update, scatter_mul,
                                     scatter_div, scatter_max, scatter_min, scatter_nd_update,
@@ -33,7 +35,8 @@ __all__ = ["placeholder", "placeholder_with_default", "identity", "identity_n", 
            "scatter_nd_update", "scatter_nd_add", "scatter_nd_sub", "dynamic_partition",
            "dynamic_stitch", "reverse_v2", "ensure_shape", "broadcast_static_shape",
            "broadcast_dynamic_shape", "unravel_index", "roll", "invert_permutation",
-           "searchsorted"]
+           "searchsorted", "space_to_depth", "depth_to_space", "space_to_batch_nd",
+           "batch_to_space_nd", "space_to_batch", "batch_to_space"]
 
 # TF 1.15's shorter names of the same functions
 tensor_scatter_update = tensor_scatter_nd_update

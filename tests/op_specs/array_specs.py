@@ -71,6 +71,23 @@ def _stitch(indices, data):
     return out
 
 
+def _space_to_batch(x, block, pads):
+    """Reference by loops: output batch (i * block[1] + j) * N + n holds x[n] padded, rows
+    i::block[0], columns j::block[1]."""
+    x = np.pad(x, ((0, 0),) + pads + ((0, 0),))
+    return np.concatenate([x[:, i::block[0], j::block[1]] for i in range(block[0])
+                           for j in range(block[1])])
+
+
+def _batch_to_space(x, block, crops):
+    n = x.shape[0] // (block[0] * block[1])
+    out = np.zeros((n, x.shape[1] * block[0], x.shape[2] * block[1]) + x.shape[3:], x.dtype)
+    for k in range(block[0] * block[1]):
+        i, j = divmod(k, block[1])
+        out[:, i::block[0], j::block[1]] = x[k * n:(k + 1) * n]
+    return out[:, crops[0][0]:out.shape[1] - crops[0][1], crops[1][0]:out.shape[2] - crops[1][1]]
+
+
 def _ids(values):
     return Arg((len(values),), "int32", values=values)
 
@@ -237,6 +254,21 @@ SPECS += [
            [Arg((2, 4, 2), static=(None, 4, 2)), Arg((2, 3), "int32", values=[[0, 3, 3],
                                                                             [1, 2, 0]])],
            wrt=[0]),
+    # space_to_depth / depth_to_space, space_to_batch_nd / batch_to_space_nd
+    OpSpec("space_to_depth", lambda x: tf.space_to_depth(x, 2),
+           lambda x: x.reshape(2, 2, 2, 3, 2, 3).transpose(0, 1, 3, 2, 4, 5).reshape(2, 2, 3, 12),
+           [Arg((2, 4, 6, 3), static=(None, 4, 6, 3))]),
+    OpSpec("depth_to_space", lambda x: tf.depth_to_space(x, 2),
+           lambda x: x.reshape(1, 2, 3, 2, 2, 2).transpose(0, 1, 3, 2, 4, 5).reshape(1, 4, 6, 2),
+           [Arg((1, 2, 3, 8), static=(None, None, 3, 8))]),
+    OpSpec("space_to_batch_nd/padded", lambda x: tf.space_to_batch_nd(x, [2, 3],
+                                                                      [[1, 1], [0, 2]]),
+           lambda x: _space_to_batch(x, (2, 3), ((1, 1), (0, 2))),
+           [Arg((2, 2, 4, 1), static=(None, 2, 4, 1))]),
+    OpSpec("batch_to_space_nd/cropped", lambda x: tf.batch_to_space_nd(x, [2, 2],
+                                                                       [[1, 0], [0, 1]]),
+           lambda x: _batch_to_space(x, (2, 2), ((1, 0), (0, 1))),
+           [Arg((8, 2, 2, 1), static=(8, None, 2, 1))]),
     # slice and strided_slice (Tensor.__getitem__)
     OpSpec("slice/minus_one_size", lambda x: tf.slice(x, [1, 0, 2], [-1, 2, 1]),
            lambda x: x[1:, 0:2, 2:3], [Arg((3, 4, 5), static=(None, 4, 5))]),

@@ -1,0 +1,259 @@
+"""Moving blocks of space between axes: SpaceToDepth / DepthToSpace (tf.space_to_depth,
+tf.depth_to_space) and SpaceToBatchND / BatchToSpaceND (tf.space_to_batch_nd,
+tf.batch_to_space_nd, TF1's 2-D tf.space_to_batch / tf.batch_to_space). Each pair is the
+other's gradient. Block sizes, paddings and crops must be known when the graph is built."""
+
+import math
+
+import numpy as np
+
+from minitf.framework.registry import OpDef, register
+from minitf.framework.shapes import TensorShape, format_dims
+from minitf.framework.tensor import TensorSpec
+from minitf.ops.core import convert_to_tensor
+from minitf.ops.op_util import get_static_value, rank_error
+
+__all__ = ["space_to_depth", "depth_to_space", "space_to_batch_nd", "batch_to_space_nd",
+           "space_to_batch", "batch_to_space"]
+
+
+def _divisible(dim, by):
+    if dim is not None and dim % by:
+        raise ValueError("Dimension size must be evenly divisible by %d but is %d" % (by, dim))
+
+
+class _DepthOp(OpDef):
+    block_size: int
+    data_format: str = "NHWC"
+
+    def infer(self, x):
+        if self.block_size < 2:
+            raise ValueError("Attr 'block_size' of '%s' Op passed %d less than minimum 2."
+                             % (self.type_name, self.block_size))
+        if self.data_format != "NHWC":
+            raise ValueError("minitf's %s takes data_format 'NHWC' only (TF's CPU kernel too), "
+                             "got %r" % (self.type_name, self.data_format))
+        if x.shape.ndims is None:
+            return TensorSpec([None] * 4, x.dtype)
+        if x.shape.ndims != 4:
+            raise rank_error(4, x.shape.ndims)
+        return TensorSpec(self.out_dims(x.shape.as_tuple()), x.dtype)
+
+
+@register
+class SpaceToDepth(_DepthOp):
+    """Each block_size x block_size block of (height, width) becomes one pixel of depth
+    block_size**2 * C (row of the block, column of the block, channel)."""
+
+    def out_dims(self, dims):
+        n, h, w, c = dims
+        b = self.block_size
+        _divisible(h, b)
+        _divisible(w, b)
+        return [n, h and h // b, w and w // b, c and c * b * b]
+
+    def compute(self, xp, x):
+        n, h, w, c = x.shape
+        b = self.block_size
+        if h % b or w % b:
+            raise ValueError("Image width %d and height %d should be divisible by block_size: %d"
+                             % (w, h, b))
+        blocks = x.reshape(n, h // b, b, w // b, b, c).transpose(0, 1, 3, 2, 4, 5)
+        return blocks.reshape(n, h // b, w // b, b * b * c)
+
+    def grad(self, op, dy):
+        return [depth_to_space(dy, self.block_size)]
+
+
+@register
+class DepthToSpace(_DepthOp):
+    """The inverse of SpaceToDepth: depth block_size**2 * C becomes block_size x block_size
+    pixels of depth C."""
+
+    def out_dims(self, dims):
+        n, h, w, c = dims
+        b = self.block_size
+        _divisible(c, b * b)
+        return [n, h and h * b, w and w * b, c and c // (b * b)]
+
+    def compute(self, xp, x):
+        n, h, w, c = x.shape
+        b = self.block_size
+        if c % (b * b):
+            raise ValueError("Input depth dimension %d should be divisible by: %d" % (c, b * b))
+        pixels = x.reshape(n, h, w, b, b, c // (b * b)).transpose(0, 1, 3, 2, 4, 5)
+        return pixels.reshape(n, h * b, w * b, c // (b * b))
+
+    def grad(self, op, dy):
+        return [space_to_depth(dy, self.block_size)]
+
+
+def space_to_depth(input, block_size, name=None, data_format="NHWC"):  # noqa: A002
+    """tf.space_to_depth (also tf.nn): [N, H, W, C] -> [N, H/b, W/b, C*b*b], each b x b block
+    of pixels stacked into the depth."""
+    return SpaceToDepth(int(block_size), data_format)(convert_to_tensor(input),
+                                                      name=name or "SpaceToDepth")
+
+
+def depth_to_space(input, block_size, name=None, data_format="NHWC"):  # noqa: A002
+    """tf.depth_to_space (also tf.nn): [N, H, W, C*b*b] -> [N, H*b, W*b, C], the inverse of
+    space_to_depth."""
+    return DepthToSpace(int(block_size), data_format)(convert_to_tensor(input),
+                                                      name=name or "DepthToSpace")
+
+
+class _BlockBatchOp(OpDef):
+    """Fields: block_shape (one block size per spatial axis, the axes after the batch) and
+    `edges`, (before, after) per spatial axis: paddings added (SpaceToBatchND) or crops
+    removed (BatchToSpaceND)."""
+
+    block_shape: tuple
+    edges: tuple
+
+    def infer(self, x):
+        m = len(self.block_shape)
+        if any(b < 1 for b in self.block_shape):
+            raise ValueError("block_shape must be positive, got %s" % list(self.block_shape))
+        if any(e < 0 for pair in self.edges for e in pair):
+            raise ValueError("%s cannot be negative" % self.edges_name)
+        dims = x.shape.as_tuple()
+        if dims is None:
+            return TensorSpec(None, x.dtype)
+        if len(dims) < m + 1:
+            raise rank_error(m + 1, len(dims), at_least=True)
+        return TensorSpec(TensorShape(self.out_dims(dims, m)), x.dtype)
+
+
+@register
+class SpaceToBatchND(_BlockBatchOp):
+    """Pads the spatial axes, then moves each block offset to the batch axis: output batch
+    index = block offset (row-major over the block) * batch + input batch index."""
+
+    edges_name = "paddings"
+
+    def out_dims(self, dims, m):
+        out = [None if dims[0] is None else dims[0] * math.prod(self.block_shape)]
+        for d, b, (lo, hi) in zip(dims[1:m + 1], self.block_shape, self.edges):
+            padded = None if d is None else d + lo + hi
+            _divisible(padded, b)
+            out.append(None if padded is None else padded // b)
+        return out + list(dims[m + 1:])
+
+    def compute(self, xp, x):
+        m, block = len(self.block_shape), self.block_shape
+        rest = x.shape[m + 1:]
+        x = xp.pad(x, [(0, 0)] + [tuple(e) for e in self.edges] + [(0, 0)] * len(rest))
+        for d, b in zip(x.shape[1:m + 1], block):
+            if d % b:
+                raise ValueError("padded_shape %s is not divisible by block_shape %s"
+                                 % (format_dims(x.shape[1:m + 1]), format_dims(block)))
+        split = [x.shape[0]]
+        for d, b in zip(x.shape[1:m + 1], block):
+            split += [d // b, b]
+        perm = ([2 + 2 * i for i in range(m)] + [0] + [1 + 2 * i for i in range(m)]
+                + list(range(2 * m + 1, 2 * m + 1 + len(rest))))
+        out = x.reshape(split + list(rest)).transpose(perm)
+        return out.reshape([x.shape[0] * math.prod(block)]
+                           + [d // b for d, b in zip(x.shape[1:m + 1], block)] + list(rest))
+
+    def grad(self, op, dy):
+        return [batch_to_space_nd(dy, self.block_shape, self.edges)]
+
+
+@register
+class BatchToSpaceND(_BlockBatchOp):
+    """The inverse of SpaceToBatchND: batch entries become block offsets of the spatial axes,
+    which are then cropped."""
+
+    edges_name = "crops"
+
+    def out_dims(self, dims, m):
+        batch = dims[0]
+        for b in self.block_shape:  # (one block size after the other, as TF's checks)
+            _divisible(batch, b)
+            batch = None if batch is None else batch // b
+        out = [batch]
+        for d, b, (lo, hi) in zip(dims[1:m + 1], self.block_shape, self.edges):
+            size = None if d is None else d * b
+            for crop in (lo, hi):
+                if size is not None and size < crop:
+                    raise ValueError("Negative dimension size caused by subtracting %d from %d"
+                                     % (crop, size))
+                size = None if size is None else size - crop
+            out.append(size)
+        return out + list(dims[m + 1:])
+
+    def compute(self, xp, x):
+        m, block = len(self.block_shape), self.block_shape
+        blocks, rest = math.prod(block), x.shape[m + 1:]
+        if x.shape[0] % blocks:
+            raise ValueError("Input batch dimension (%d) is not divisible by product of block "
+                             "sizes (%d)" % (x.shape[0], blocks))
+        batch, spatial = x.shape[0] // blocks, x.shape[1:m + 1]
+        for d, b, (lo, hi) in zip(spatial, block, self.edges):
+            if d * b < lo + hi:
+                raise ValueError("Crops must be less than or equal to the cropped dimension: "
+                                 "%d + %d > %d" % (lo, hi, d * b))
+        perm = [m] + [j for i in range(m) for j in (m + 1 + i, i)] + list(
+            range(2 * m + 1, 2 * m + 1 + len(rest)))
+        out = x.reshape(list(block) + [batch] + list(spatial) + list(rest)).transpose(perm)
+        out = out.reshape([batch] + [d * b for d, b in zip(spatial, block)] + list(rest))
+        crop = tuple(slice(lo, d * b - hi) for d, b, (lo, hi) in zip(spatial, block, self.edges))
+        return out[(slice(None),) + crop]
+
+    def grad(self, op, dy):
+        return [space_to_batch_nd(dy, self.block_shape, self.edges)]
+
+
+def _static_blocks(block_shape, edges, what):
+    block = get_static_value(block_shape)
+    pairs = get_static_value(edges)
+    if block is None or pairs is None:
+        raise NotImplementedError("minitf needs block_shape and %s known when the graph is "
+                                  "built" % what)
+    block = np.asarray(block).reshape(-1)
+    pairs = np.asarray(pairs)
+    if pairs.shape != (len(block), 2):
+        raise ValueError("%s must have shape [%d, 2] (one pair per block dimension), got %s"
+                         % (what, len(block), format_dims(pairs.shape)))
+    return tuple(int(b) for b in block), tuple((int(a), int(b)) for a, b in pairs)
+
+
+def space_to_batch_nd(input, block_shape, paddings, name=None):  # noqa: A002
+    """tf.space_to_batch_nd: pads the spatial axes (those after the batch, one per block_shape
+    entry) by `paddings`, then moves each block offset into the batch axis."""
+    block, pairs = _static_blocks(block_shape, paddings, "paddings")
+    return SpaceToBatchND(block, pairs)(convert_to_tensor(input),
+                                        name=name or "SpaceToBatchND")
+
+
+def batch_to_space_nd(input, block_shape, crops, name=None):  # noqa: A002
+    """tf.batch_to_space_nd: the inverse of space_to_batch_nd; `crops` are removed from the
+    spatial axes afterwards."""
+    block, pairs = _static_blocks(block_shape, crops, "crops")
+    return BatchToSpaceND(block, pairs)(convert_to_tensor(input),
+                                        name=name or "BatchToSpaceND")
+
+
+def _square(block_size, block_shape):
+    if block_shape is not None:
+        if block_size is not None:
+            raise ValueError("Cannot specify both 'block_shape' and 'block_size'.")
+        block_size = block_shape
+    return [int(block_size)] * 2
+
+
+def space_to_batch(input, paddings, block_size=None, name=None, block_shape=None):  # noqa: A002
+    """tf.space_to_batch (TF1, also tf.nn): space_to_batch_nd of a 4-D input over its two
+    spatial axes with the square block `block_size`."""
+    result = space_to_batch_nd(input, _square(block_size, block_shape), paddings, name=name)
+    result.set_shape(result.shape.with_rank(4))
+    return result
+
+
+def batch_to_space(input, crops, block_size, name=None, block_shape=None):  # noqa: A002
+    """tf.batch_to_space (TF1): batch_to_space_nd of a 4-D input with the square block
+    `block_size`."""
+    result = batch_to_space_nd(input, _square(block_size, block_shape), crops, name=name)
+    result.set_shape(result.shape.with_rank(4))
+    return result
