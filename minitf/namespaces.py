@@ -74,7 +74,7 @@ def make_namespaces(tf):
     tf.sparse = _module("sparse", "tf.sparse: SparseTensor basics under their TF 1.13+ names.",
                         dict(SparseTensor=SparseTensor, to_dense=sparse_ops.sparse_tensor_to_dense,
                              placeholder=sparse_ops.sparse_placeholder,
-                             reduce_sum=sparse_ops.sparse_reduce_sum, add=sparse_ops.sparse_add,
+                             reduce_sum=sparse_ops.sparse_reduce_sum, add=sparse_math.sparse_add,
                              segment_sum=tf.sparse_segment_sum,
                              segment_mean=tf.sparse_segment_mean,
                              segment_sqrt_n=tf.sparse_segment_sqrt_n,

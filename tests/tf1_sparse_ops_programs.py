@@ -253,8 +253,31 @@ def merge_and_reset_shape(tf):
     return obs
 
 
+def sparse_sparse_add(tf):
+    """tf.sparse_add of two SparseTensors (with a threshold dropping small sums), its gradients
+    into both values, and the static shape check."""
+    obs = {}
+    values = tf.placeholder(tf.float64, [None], name="values")
+    a = tf.SparseTensor([[0, 1], [1, 0], [2, 2]], values, [3, 3])
+    b = tf.SparseTensor([[0, 0], [1, 0], [2, 2]], tf.constant([1.0, -2.0, 5.0], tf.float64),
+                        [3, 3])
+    total = tf.sparse_add(a, b)
+    kept = tf.sparse.add(a, b, threshold=0.5)
+    obs["add"] = _sparse(total) + [_static(total)]
+    obs["add_threshold"] = _sparse(kept) + [_static(kept)]
+    grads = tf.gradients(tf.reduce_sum(kept.values * kept.values), [values, b.values])
+    feed = {values: [3.0, 2.0, -5.2]}
+    with tf.Session() as sess:
+        obs["values"] = [_fetched(sess.run(x, feed)) for x in (total, kept)]
+        obs["grads"] = [value(g) for g in sess.run(grads, feed)]
+    obs["shapes"] = error(lambda: tf.sparse_add(a, tf.SparseTensor([[0, 0]], tf.constant(
+        [1.0], tf.float64), [3, 4])))
+    obs["dense"] = error(lambda: tf.sparse_add(tf.ones([2]), tf.ones([2])))
+    return obs
+
+
 PROGRAMS = [dense_matmul, reorder_reshape_transpose, concat_slice_split, reductions_softmax,
-            construct_and_filter, merge_and_reset_shape]
+            construct_and_filter, merge_and_reset_shape, sparse_sparse_add]
 
 
 if __name__ == "__main__":

@@ -11,10 +11,10 @@ from minitf.framework.tensor import TensorSpec
 from minitf.framework.tensor_util import constant_value
 from minitf.ops.array_ops import gather, gather_nd, transpose
 from minitf.ops.constant_op import convert_to_tensor
-from minitf.ops.math_ops import multiply, reduce_sum, subtract
-from minitf.ops.sparse_ops import sparse_reduce_sum
+from minitf.ops.math_ops import add, multiply, reduce_sum, subtract
+from minitf.ops.sparse_ops import sparse_reduce_sum, sparse_tensor_to_dense
 
-__all__ = ["sparse_tensor_dense_matmul", "sparse_softmax", "sparse_reduce_max",
+__all__ = ["sparse_add", "sparse_tensor_dense_matmul", "sparse_softmax", "sparse_reduce_max",
            "sparse_reduce_max_sparse", "sparse_reduce_sum_sparse", "sparse_maximum",
            "sparse_minimum"]
 
@@ -293,6 +293,111 @@ def sparse_reduce_sum_sparse(sp_input, axis=None, keepdims=None, reduction_axes=
     """tf.sparse_reduce_sum_sparse: the sums over `axis` as a SparseTensor of the non-empty
     groups."""
     return _reduce(SparseReduceSumSparse, sp_input, axis, keepdims, reduction_axes, keep_dims)
+
+
+# -- the sum of two SparseTensors --------------------------------------------------------------
+
+def _union(xp, a_indices, b_indices, shape):
+    """The sorted row-major keys of the union of two index sets, and where each set's entries
+    sit among them."""
+    ka, kb = linear_keys(xp, a_indices, shape), linear_keys(xp, b_indices, shape)
+    keys = xp.union1d(ka, kb)
+    return keys, xp.searchsorted(keys, ka), xp.searchsorted(keys, kb)
+
+
+@register
+class SparseAdd(OpDef):
+    """The sum of two SparseTensors of one dense shape over the union of their indices (in
+    row-major order); an entry both have is dropped when its sum's magnitude is below
+    thresh."""
+
+    def infer(self, a_indices, a_values, a_shape, b_indices, b_values, b_shape, thresh):
+        if b_values.dtype is not a_values.dtype:
+            raise TypeError("Input 'b_values' of 'SparseAdd' Op has type %s that does not match "
+                            "type %s of argument 'a_values'." % (b_values.dtype.name,
+                                                                 a_values.dtype.name))
+        rank = a_indices.shape.as_tuple()
+        return [TensorSpec([None, None if rank is None else rank[1]], dtypes.int64),
+                TensorSpec([None], a_values.dtype), TensorSpec(a_shape.shape, dtypes.int64)]
+
+    def compute(self, xp, a_indices, a_values, a_shape, b_indices, b_values, b_shape, thresh):
+        if a_shape.shape != b_shape.shape or bool((a_shape != b_shape).any()):
+            raise ValueError("Operands do not have the same ranks; got shapes: [%s] and [%s]"
+                             % (",".join(map(str, a_shape.tolist())),
+                                ",".join(map(str, b_shape.tolist()))))
+        dims = [int(d) for d in a_shape]
+        keys, at_a, at_b = _union(xp, a_indices, b_indices, dims)
+        sums = xp.zeros(keys.shape, a_values.dtype)
+        sums[at_a] = a_values
+        sums[at_b] += b_values
+        both = xp.zeros(keys.shape, dtype=bool)
+        both[at_a] = True
+        in_b = xp.zeros(keys.shape, dtype=bool)
+        in_b[at_b] = True
+        keep = ~(both & in_b) | (xp.abs(sums) >= thresh)
+        coords = xp.stack(xp.unravel_index(keys[keep], dims), axis=1).astype(xp.int64)
+        return coords.reshape(-1, len(dims)), sums[keep], a_shape.copy()
+
+    def grad(self, op, d_indices, d_values, d_shape):
+        a_indices, _, _, b_indices = op.inputs[:4]
+        a_grad, b_grad = SparseAddGrad()(d_values, a_indices, b_indices, op.outputs[0])
+        return [None, a_grad, None, None, b_grad, None, None]
+
+
+@register
+class SparseAddGrad(OpDef):
+    """SparseAdd's gradient: each input entry gets the gradient of the sum's entry at its
+    index (0 where that entry was dropped by the threshold)."""
+
+    differentiable = False
+
+    def infer(self, grad, a_indices, b_indices, sum_indices):
+        return [TensorSpec([a_indices.shape.as_tuple()[0] if a_indices.shape.ndims else None],
+                           grad.dtype),
+                TensorSpec([b_indices.shape.as_tuple()[0] if b_indices.shape.ndims else None],
+                           grad.dtype)]
+
+    def compute(self, xp, grad, a_indices, b_indices, sum_indices):
+        every = xp.concatenate([a_indices, b_indices, sum_indices])
+        dims = (every.max(axis=0) + 1).tolist() if every.size else [1] * a_indices.shape[1]
+        keys = linear_keys(xp, sum_indices, dims)
+        order = xp.argsort(keys)
+        keys = keys[order]
+        out = []
+        for indices in (a_indices, b_indices):
+            k = linear_keys(xp, indices, dims)
+            at = xp.minimum(xp.searchsorted(keys, k), max(keys.size - 1, 0))
+            found = (keys[at] == k) if keys.size else xp.zeros(k.shape, dtype=bool)
+            g = grad[order][at] if keys.size else xp.zeros(k.shape, grad.dtype)
+            out.append(xp.where(found, g, 0).astype(grad.dtype))
+        return tuple(out)
+
+
+def sparse_add(a, b, threshold=0, thresh=None):
+    """tf.sparse_add (tf.sparse.add): of two SparseTensors, their SparseTensor sum (op
+    SparseAdd; an entry both have is dropped when its sum's magnitude is below threshold); of a
+    SparseTensor and a dense tensor (either order), the dense sum."""
+    if thresh is not None:
+        if threshold != 0:
+            raise ValueError("Cannot specify both 'threshold' and 'thresh'.")
+        threshold = thresh
+    a_sparse, b_sparse = isinstance(a, SparseTensor), isinstance(b, SparseTensor)
+    if not (a_sparse or b_sparse):
+        raise TypeError("At least one input should be SparseTensor; do you mean to use "
+                        "tf.add()?")
+    if not (a_sparse and b_sparse):
+        sparse, dense = (a, b) if a_sparse else (b, a)
+        with name_scope(None, "SparseTensorDenseAdd"):
+            return add(sparse_tensor_to_dense(sparse), dense)
+    threshold = convert_to_tensor(threshold, dtype=a.values.dtype.real_dtype, name="threshold")
+    indices, values, dense_shape = SparseAdd()(a.indices, a.values, a.dense_shape, b.indices,
+                                               b.values, b.dense_shape, threshold,
+                                               name="SparseAdd")
+    if not a.shape.is_compatible_with(b.shape):
+        raise ValueError("Shapes %s and %s are incompatible" % (a.shape, b.shape))
+    static = a.shape.merge_with(b.shape)
+    return SparseTensor(indices, values,
+                        static.as_list() if static.is_fully_defined() else dense_shape)
 
 
 # -- element-wise maximum / minimum of two SparseTensors ----------------------------------------

@@ -1,5 +1,5 @@
 """Sparse tensor basics: tf.sparse_placeholder, tf.sparse_tensor_to_dense (op SparseToDense),
-tf.sparse_reduce_sum and tf.sparse_add of a sparse and a dense tensor."""
+tf.sparse_reduce_sum (tf.sparse_add is in sparse_math.py)."""
 
 from minitf import dtypes
 from minitf.framework.graph import get_default_graph, name_scope
@@ -10,10 +10,10 @@ from minitf.framework.tensor import TensorSpec
 from minitf.framework.tensor_util import constant_value
 from minitf.ops.array_ops import gather_nd, placeholder
 from minitf.ops.constant_op import convert_to_tensor
-from minitf.ops.math_ops import add, reduce_sum
+from minitf.ops.math_ops import reduce_sum
 
 __all__ = ["SparseTensor", "SparseTensorValue", "sparse_placeholder", "sparse_tensor_to_dense",
-           "sparse_to_dense", "sparse_reduce_sum", "sparse_add"]
+           "sparse_to_dense", "sparse_reduce_sum"]
 
 register_conversion(lambda value, dtype, name: convert_to_tensor(value, dtype=dtype, name=name))
 
@@ -128,17 +128,3 @@ def sparse_reduce_sum(sp_input, axis=None, keepdims=None, reduction_axes=None, k
     axis = reduction_axes if axis is None else axis
     keepdims = keep_dims if keepdims is None else keepdims
     return reduce_sum(sparse_tensor_to_dense(sp_input), axis=axis, keepdims=keepdims)
-
-
-def sparse_add(a, b, threshold=0, thresh=None):
-    """tf.sparse_add of a SparseTensor and a dense tensor (either order): the dense sum. Two
-    SparseTensors are not supported (a TypeError says so)."""
-    a_sparse, b_sparse = isinstance(a, SparseTensor), isinstance(b, SparseTensor)
-    if a_sparse and b_sparse:
-        raise TypeError("minitf's sparse_add adds a SparseTensor and a dense tensor; to add two "
-                        "SparseTensors, convert one with tf.sparse_tensor_to_dense")
-    if not (a_sparse or b_sparse):
-        raise TypeError("sparse_add needs at least one SparseTensor")
-    sparse, dense = (a, b) if a_sparse else (b, a)
-    with name_scope(None, "SparseTensorDenseAdd"):
-        return add(sparse_tensor_to_dense(sparse), dense)
