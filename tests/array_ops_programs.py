@@ -387,9 +387,35 @@ def space_depth_batch(tf):
     return out
 
 
+def image_patches(tf):
+    """extract_image_patches: VALID and SAME, strides and rates; names, shapes, values,
+    gradients, errors."""
+    out = {}
+    with tf.Graph().as_default():
+        x = tf.placeholder(tf.float32, [None, 5, 6, 2], name="x")
+        xv = (np.arange(60, dtype=np.float32).reshape(1, 5, 6, 2) - 30) / 8
+        for key, kwargs in (("valid", dict(ksizes=[1, 2, 3, 1], strides=[1, 2, 1, 1],
+                                           rates=[1, 1, 1, 1], padding="VALID")),
+                            ("same_rates", dict(ksizes=[1, 3, 2, 1], strides=[1, 2, 3, 1],
+                                                rates=[1, 2, 2, 1], padding="SAME"))):
+            y = tf.extract_image_patches(x, **kwargs)
+            w = tf.reshape(tf.cast(tf.range(tf.size(y)), tf.float32) / 16, tf.shape(y))
+            out[key] = [described(y)] + [listed(v) for v in run(
+                tf, [y, tf.gradients(y, x, grad_ys=w)[0]], {x: xv})]
+        out["named"] = tf.extract_image_patches(x, [1, 2, 2, 1], [1, 1, 1, 1], [1, 1, 1, 1],
+                                                "VALID", name="p").name
+        out["errors"] = {
+            "padding": error(lambda: tf.extract_image_patches(x, [1, 2, 2, 1], [1, 1, 1, 1],
+                                                              [1, 1, 1, 1], "FULL")),
+        }
+        out["too_big"] = shape_of(tf.extract_image_patches(x, [1, 6, 2, 1], [1, 1, 1, 1],
+                                                           [1, 1, 1, 1], "VALID"))
+    return out
+
+
 PROGRAMS = {f.__name__: f for f in (tensor_scatter, variable_scatter, partition_stitch,
                                     shapes_and_selects, searches_and_repeats,
-                                    space_depth_batch)}
+                                    space_depth_batch, image_patches)}
 
 
 def run_program(tf, name, log=None):

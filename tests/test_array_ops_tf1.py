@@ -205,3 +205,10 @@ def test_space_depth_and_batch_ops_match_tf():
                 assert got[key][case][0] == cls
                 continue
             _same_error(got[key][case], [cls, message.split(" for '{{node")[0]])
+
+
+def test_extract_image_patches_matches_tf():
+    got, want = run_program(tf, "image_patches"), TF["image_patches"]
+    for key in ("valid", "same_rates", "named", "too_big"):  # shapes, values, gradients
+        assert got[key] == want[key], key
+    _same_error(got["errors"]["padding"], want["errors"]["padding"])

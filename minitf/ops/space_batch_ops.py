@@ -10,11 +10,15 @@ import numpy as np
 from minitf.framework.registry import OpDef, register
 from minitf.framework.shapes import TensorShape, format_dims
 from minitf.framework.tensor import TensorSpec
-from minitf.ops.core import convert_to_tensor
+from minitf import dtypes
+from minitf.ops.core import cast, convert_to_tensor, reshape, shape, stack
 from minitf.ops.op_util import get_static_value, rank_error
+from minitf.ops.ranges import range as range_
+from minitf.ops.segment_ops import unsorted_segment_sum
+from minitf.ops.shape_ops import transpose
 
 __all__ = ["space_to_depth", "depth_to_space", "space_to_batch_nd", "batch_to_space_nd",
-           "space_to_batch", "batch_to_space"]
+           "space_to_batch", "batch_to_space", "extract_image_patches"]
 
 
 def _divisible(dim, by):
@@ -257,3 +261,96 @@ def batch_to_space(input, crops, block_size, name=None, block_shape=None):  # no
     result = batch_to_space_nd(input, _square(block_size, block_shape), crops, name=name)
     result.set_shape(result.shape.with_rank(4))
     return result
+
+
+def _patch_geometry(size, k, stride, rate, padding):
+    """(output size, padding before) of one spatial axis, as TF's conv windows: the dilated
+    window k + (k - 1)(rate - 1); SAME pads evenly, the extra one after."""
+    window = k + (k - 1) * (rate - 1)
+    if padding == "VALID":
+        return max(-(-(size - window + 1) // stride), 0), 0
+    out = -(-size // stride)
+    return out, max((out - 1) * stride + window - size, 0) // 2
+
+
+@register
+class ExtractImagePatches(OpDef):
+    """[N, H, W, C] -> [N, rows, cols, kr * kc * C]: each output pixel holds the (dilated)
+    kr x kc window at its position, ordered (window row, window column, channel); windows
+    reaching past a SAME-padded edge see zeros."""
+
+    ksizes: tuple
+    strides: tuple
+    rates: tuple
+    padding: str
+
+    def infer(self, images):
+        if self.padding not in ("SAME", "VALID"):
+            raise ValueError("Attr 'padding' of 'ExtractImagePatches' Op passed string '%s' not "
+                             "in: \"SAME\", \"VALID\"." % self.padding)
+        for what, v in (("ksizes", self.ksizes), ("strides", self.strides),
+                        ("rates", self.rates)):
+            if len(v) != 4 or v[0] != 1 or v[3] != 1:
+                raise ValueError("%s must be [1, rows, cols, 1], got %s" % (what, list(v)))
+        dims = images.shape.as_tuple()
+        if dims is None:
+            return TensorSpec([None] * 4, images.dtype)
+        if len(dims) != 4:
+            raise rank_error(4, len(dims))
+        n, h, w, c = dims
+        rows = None if h is None else self._geometry(h, 1)[0]
+        cols = None if w is None else self._geometry(w, 2)[0]
+        depth = None if c is None else c * self.ksizes[1] * self.ksizes[2]
+        return TensorSpec([n, rows, cols, depth], images.dtype)
+
+    def _geometry(self, size, axis):
+        return _patch_geometry(size, self.ksizes[axis], self.strides[axis], self.rates[axis],
+                               self.padding)
+
+    def compute(self, xp, images):
+        n, h, w, c = images.shape
+        (rows, top), (cols, left) = self._geometry(h, 1), self._geometry(w, 2)
+        kr, kc = self.ksizes[1:3]
+        sr, sc = self.strides[1:3]
+        rr, rc = self.rates[1:3]
+        bottom = max((rows - 1) * sr + (kr - 1) * rr + 1 - h - top, 0)
+        right = max((cols - 1) * sc + (kc - 1) * rc + 1 - w - left, 0)
+        padded = xp.pad(images, ((0, 0), (top, bottom), (left, right), (0, 0)))
+        windows = [padded[:, i * rr:i * rr + (rows - 1) * sr + 1:sr,
+                          j * rc:j * rc + (cols - 1) * sc + 1:sc]
+                   for i in range(kr) for j in range(kc)]
+        if not windows or rows <= 0 or cols <= 0:
+            return xp.zeros((n, max(rows, 0), max(cols, 0), kr * kc * c), images.dtype)
+        return xp.stack(windows, axis=3).reshape(n, rows, cols, kr * kc * c)
+
+    def grad(self, op, dy):
+        # Each window entry's gradient goes back to the pixel it copied: the patches of an
+        # image of pixel numbers (1..H*W; 0 where a window sees padding) name the pixel, and
+        # one segment sum adds the entries per pixel (TF's construction).
+        images = op.inputs[0]
+        dims = shape(images)
+        n, h, w, c = dims[0], dims[1], dims[2], dims[3]
+        pixels = reshape(range_(1, h * w + 1), stack([1, h, w, 1]))
+        numbers = ExtractImagePatches(self.ksizes, self.strides, self.rates, self.padding)(
+            pixels, name="pixel_numbers")
+        k = self.ksizes[1] * self.ksizes[2]
+        out = shape(dy)
+        entries = reshape(dy, stack([n, out[1], out[2], k, c]))
+        entries = reshape(transpose(entries, [1, 2, 3, 0, 4]), stack([-1, n * c]))
+        sums = unsorted_segment_sum(entries, reshape(numbers, [-1]), h * w + 1)
+        return [transpose(reshape(sums[1:], stack([h, w, n, c])), [2, 0, 1, 3])]
+
+
+def extract_image_patches(images, ksizes=None, strides=None, rates=None, padding=None,
+                          name=None, sizes=None):
+    """tf.extract_image_patches: the kr x kc windows (`ksizes` [1, kr, kc, 1], or TF 2's name
+    `sizes`) of `images` [N, H, W, C] at `strides`, dilated by `rates`, with "SAME" or "VALID"
+    padding, each flattened into the depth of one output pixel."""
+    if sizes is not None:
+        if ksizes is not None:
+            raise ValueError("Cannot specify both 'sizes' and 'ksizes'.")
+        ksizes = sizes
+    as_tuple = lambda v: tuple(int(i) for i in v)  # noqa: E731
+    opdef = ExtractImagePatches(as_tuple(ksizes), as_tuple(strides), as_tuple(rates),
+                                padding if isinstance(padding, str) else str(padding))
+    return opdef(convert_to_tensor(images, name="images"), name=name or "ExtractImagePatches")

@@ -88,6 +88,27 @@ def _batch_to_space(x, block, crops):
     return out[:, crops[0][0]:out.shape[1] - crops[0][1], crops[1][0]:out.shape[2] - crops[1][1]]
 
 
+def _patches(x, k, stride, rate):
+    """SAME-padded windows by loops: output pixel (r, c) holds x at rows r*stride + i*rate -
+    top for window row i (zero outside), likewise for columns; depth (i, j, channel)."""
+    n, h, w, ch = x.shape
+    out_hw, before = [], []
+    for size, kk, s, r in zip((h, w), k, stride, rate):
+        out = -(-size // s)
+        out_hw.append(out)
+        before.append(max((out - 1) * s + kk + (kk - 1) * (r - 1) - size, 0) // 2)
+    res = np.zeros((n, out_hw[0], out_hw[1], k[0], k[1], ch), x.dtype)
+    for a in range(out_hw[0]):
+        for b in range(out_hw[1]):
+            for i in range(k[0]):
+                for j in range(k[1]):
+                    y = a * stride[0] + i * rate[0] - before[0]
+                    z = b * stride[1] + j * rate[1] - before[1]
+                    if 0 <= y < h and 0 <= z < w:
+                        res[:, a, b, i, j] = x[:, y, z]
+    return res.reshape(n, out_hw[0], out_hw[1], -1)
+
+
 def _ids(values):
     return Arg((len(values),), "int32", values=values)
 
@@ -269,6 +290,11 @@ SPECS += [
                                                                        [[1, 0], [0, 1]]),
            lambda x: _batch_to_space(x, (2, 2), ((1, 0), (0, 1))),
            [Arg((8, 2, 2, 1), static=(8, None, 2, 1))]),
+    OpSpec("extract_image_patches/same_strided_dilated",
+           lambda x: tf.extract_image_patches(x, [1, 2, 2, 1], [1, 2, 1, 1], [1, 1, 2, 1],
+                                              "SAME"),
+           lambda x: _patches(x, (2, 2), (2, 1), (1, 2)),
+           [Arg((2, 4, 5, 2), static=(None, 4, None, 2))]),
     # slice and strided_slice (Tensor.__getitem__)
     OpSpec("slice/minus_one_size", lambda x: tf.slice(x, [1, 0, 2], [-1, 2, 1]),
            lambda x: x[1:, 0:2, 2:3], [Arg((3, 4, 5), static=(None, 4, 5))]),
