@@ -109,7 +109,8 @@ def make_namespaces(tf):
                               regex_replace=string_ops.regex_replace,
                               length=string_ops.string_length, lower=string_ops.string_lower,
                               upper=string_ops.string_upper,
-                              to_hash_bucket_fast=string_ops.string_to_hash_bucket_fast))
+                              to_hash_bucket_fast=string_ops.string_to_hash_bucket_fast,
+                              regex_full_match=string_ops.regex_full_match))
 
     tf.gfile = _module("gfile", "tf.gfile: TF1's file helpers (tf.io.gfile in CamelCase).", dict(
         GFile=_gfile.GFile, Open=_gfile.GFile, FastGFile=_gfile.GFile, Exists=_gfile.exists,

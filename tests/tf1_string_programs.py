@@ -184,8 +184,22 @@ def hash_buckets(tf):
     return obs
 
 
+def full_match(tf):
+    """tf.strings.regex_full_match with a Python pattern and with a tensor one."""
+    obs = {}
+    text = tf.placeholder(tf.string, [None], name="text")
+    pattern = tf.placeholder(tf.string, [], name="pattern")
+    outs = {"static": tf.strings.regex_full_match(text, r"[a-z]+\d?"),
+            "tensor": tf.strings.regex_full_match(text, pattern, name="dyn")}
+    feed = {text: ["abc", "abc1", "abc12", "", "Abc"], pattern: "a.*"}
+    with tf.Session() as sess:
+        for k, y in outs.items():
+            obs[k] = _describe(y) + [value(sess.run(y, feed))]
+    return obs
+
+
 PROGRAMS = [split, join_substr_strip, numbers, reduce_join, regex_and_base64, files,
-            hash_buckets]
+            hash_buckets, full_match]
 
 
 if __name__ == "__main__":

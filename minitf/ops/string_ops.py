@@ -264,6 +264,24 @@ class StringToNumber(_StringMap):
 
 
 @register
+class RegexFullMatch(OpDef):
+    """StaticRegexFullMatch with the pattern given as a scalar string tensor."""
+    tf_signature = TFSignature(type_attrs=())
+    differentiable = False
+    host_only = True
+
+    def infer(self, input, pattern):
+        _check_strings("RegexFullMatch", [input, pattern])
+        if pattern.shape.ndims not in (None, 0):
+            raise ValueError("Shape must be rank 0 but is rank %d" % pattern.shape.ndims)
+        return TensorSpec(input.shape, dtypes.bool)
+
+    def compute(self, xp, input, pattern):
+        regex = re.compile(_as_bytes(pattern.item()))
+        return _map(xp, input, lambda s: regex.fullmatch(s) is not None, bool)
+
+
+@register
 class StringToHashBucketFast(_StringMap):
     """Each string's bucket: FarmHash Fingerprint64 of its bytes modulo num_buckets."""
     num_buckets: int = 1
@@ -611,6 +629,17 @@ def regex_replace(input, pattern, rewrite, replace_global=True, name=None):
     return RegexReplace(bool(replace_global))(
         _strings(input, "input"), _strings(pattern, "pattern"), _strings(rewrite, "rewrite"),
         name=name or "RegexReplace")
+
+
+def regex_full_match(input, pattern, name=None):
+    """tf.strings.regex_full_match: whether each string matches `pattern` as a whole
+    (StaticRegexFullMatch when it is a Python string, RegexFullMatch for a tensor)."""
+    if isinstance(pattern, (str, bytes)):
+        text = pattern.decode("utf-8") if isinstance(pattern, bytes) else pattern
+        return StaticRegexFullMatch(text)(_strings(input, "input"),
+                                          name=name or "StaticRegexFullMatch")
+    return RegexFullMatch()(_strings(input, "input"), _strings(pattern, "pattern"),
+                            name=name or "RegexFullMatch")
 
 
 _NUMBER_TYPES = (dtypes.float32, dtypes.float64, dtypes.int32, dtypes.int64, dtypes.uint32,

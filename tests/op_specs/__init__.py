@@ -70,7 +70,8 @@ TESTED_ELSEWHERE = {
     **dict.fromkeys(("StringStrip", "StringLower", "StringUpper", "StringLength",
                      "EncodeBase64", "DecodeBase64", "StaticRegexReplace", "RegexReplace",
                      "StringToNumber", "AsString", "Substr", "ReduceJoin", "StringSplit",
-                     "StringSplitV2", "ReadFile", "WriteFile", "StringToHashBucketFast"),
+                     "StringSplitV2", "ReadFile", "WriteFile", "StringToHashBucketFast",
+                     "RegexFullMatch"),
                     "tests/test_tf1_string_ops.py"),
     # Summary ops return serialized protocol buffers, checked field by field against TF's.
     "ScalarSummary": "tests/summary/test_summary_ops.py",
