@@ -482,10 +482,39 @@ def supervisor_signature(tf, d):
             "ProfilerHook": described(tf.train.ProfilerHook.__init__)}
 
 
+def basic_train_loop(tf, d):
+    """tf.train.basic_train_loop: steps until the supervisor stops; an AbortedError starts a
+    new managed session (here without a checkpoint: the step starts over); other errors
+    propagate."""
+    with tf.Graph().as_default():
+        step = tf.train.get_or_create_global_step()
+        increment = tf.assign_add(step, 1)
+        sv = tf.train.Supervisor(logdir=d, save_summaries_secs=0, save_model_secs=0)
+        seen, aborted = [], []
+
+        def train_step(sess, stop_at, log):
+            log.append(int(sess.run(increment)))
+            if len(log) == 2 and not aborted:
+                aborted.append(True)
+                raise tf.errors.AbortedError(None, None, "a server restarted")
+            if log[-1] >= stop_at:
+                sv.request_stop()
+        tf.train.basic_train_loop(sv, train_step, args=[5], kwargs={"log": seen})
+
+        def failing_step(sess):
+            raise ValueError("not an AbortedError")
+        try:
+            tf.train.basic_train_loop(sv, failing_step)
+            other = None
+        except ValueError as e:
+            other = _err(e)
+    return {"steps": seen, "other_error": other}
+
+
 PROGRAMS = [timeline_of_fixed_step_stats, timeline_of_a_traced_run, profiler_hook,
             profiler_hook_errors, session_manager_prepare, session_manager_errors,
             session_manager_recover_and_wait, supervisor_ptb_loop, supervisor_resume,
-            supervisor_exceptions, supervisor_services, supervisor_signature]
+            supervisor_exceptions, supervisor_services, supervisor_signature, basic_train_loop]
 
 
 if __name__ == "__main__":

@@ -146,3 +146,20 @@ def test_gfile(tmp_path):
         tf.gfile.GFile(path).read()
     with pytest.raises(tf.errors.NotFoundError):
         tf.io.gfile.listdir(root)
+
+
+def test_tf1s_second_image_names_run_the_same_functions():
+    # TF 1.15: tf.image.resize is resize_images (TF 2 changed its meaning);
+    # tf.image.extract_image_patches is tf.extract_image_patches
+    x = np.arange(2 * 3 * 3 * 2, dtype=np.float32).reshape(2, 3, 3, 2)
+    resized = tf.image.resize(x, [5, 4])
+    patches = tf.image.extract_image_patches(x, [1, 2, 2, 1], [1, 1, 1, 1], [1, 1, 1, 1],
+                                             "VALID")
+    with tf.Session() as sess:
+        got = sess.run([resized, patches])
+        want = sess.run([tf.image.resize_images(x, [5, 4]),
+                         tf.extract_image_patches(x, [1, 2, 2, 1], [1, 1, 1, 1], [1, 1, 1, 1],
+                                                  "VALID")])
+    assert resized.shape.as_list() == [2, 5, 4, 2] and patches.shape.as_list() == [2, 2, 2, 8]
+    np.testing.assert_array_equal(got[0], want[0])
+    np.testing.assert_array_equal(got[1], want[1])

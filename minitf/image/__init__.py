@@ -10,10 +10,13 @@ from minitf.ops.image_adjust import *  # noqa: F401,F403
 from minitf.ops.image_color import *  # noqa: F401,F403
 from minitf.ops.image_ops import *  # noqa: F401,F403
 from minitf.ops.image_quality import *  # noqa: F401,F403
+from minitf.ops.space_batch_ops import extract_image_patches
 
-# TF1's second names for the same functions.
+# TF1's second names for the same functions (in TF 1.15, tf.image.resize is resize_images).
 resize_with_crop_or_pad = _image_adjust.resize_image_with_crop_or_pad
 transpose = _image_adjust.transpose_image
+resize = _image_ops.resize_images
 
 __all__ = (list(_image_ops.__all__) + list(_image_adjust.__all__) + list(_image_color.__all__)
-           + list(_image_quality.__all__) + ["resize_with_crop_or_pad", "transpose"])
+           + list(_image_quality.__all__)
+           + ["resize_with_crop_or_pad", "transpose", "resize", "extract_image_patches"])

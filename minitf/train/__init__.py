@@ -51,7 +51,7 @@ from minitf.train.basic_session_run_hooks import (CheckpointSaverHook, Checkpoin
                                                   StepCounterHook, StopAtStepHook,
                                                   SummarySaverHook)
 from minitf.train.session_manager import SessionManager
-from minitf.train.supervisor import Supervisor
+from minitf.train.supervisor import Supervisor, basic_train_loop
 from minitf.train.monitored_session import (ChiefSessionCreator, MonitoredSession,
                                             MonitoredTrainingSession, Scaffold, SessionCreator,
                                             SingularMonitoredSession, WorkerSessionCreator)

@@ -26,7 +26,7 @@ import time
 from tensorboardX.proto.event_pb2 import SessionLog
 from tensorboardX.proto.summary_pb2 import Summary
 
-from minitf import dtypes
+from minitf import dtypes, errors
 from minitf.framework import meta_graph
 from minitf.framework.graph import GraphKeys, get_default_graph
 from minitf.framework.graph_io import write_graph
@@ -39,7 +39,7 @@ from minitf.train.monitored_session import Scaffold
 from minitf.train.saver import Saver
 from minitf.train.session_manager import SessionManager
 
-__all__ = ["Supervisor"]
+__all__ = ["Supervisor", "basic_train_loop"]
 
 _logger = logging.getLogger("minitf")
 
@@ -397,3 +397,19 @@ class _CheckpointThread(LooperThread):
             step = training_util.global_step(self._sess, sv.global_step)
             sv.summary_writer.add_session_log(
                 SessionLog(status=SessionLog.CHECKPOINT, checkpoint_path=sv.save_path), step)
+
+
+def basic_train_loop(supervisor, train_step_fn, args=None, kwargs=None, master=""):
+    """tf.train.basic_train_loop: `train_step_fn(sess, *args, **kwargs)` in a managed session
+    of `supervisor` until it should stop; a run that ends in AbortedError (TF: a restarted
+    distributed server) starts over in a new managed session."""
+    args = [] if args is None else args
+    kwargs = {} if kwargs is None else kwargs
+    while True:
+        try:
+            with supervisor.managed_session(master) as sess:
+                while not supervisor.should_stop():
+                    train_step_fn(sess, *args, **kwargs)
+            return
+        except errors.AbortedError:
+            continue
