@@ -2,7 +2,8 @@
 
 from minitf.nn.rnn_cell import (BasicLSTMCell, BasicRNNCell, DropoutWrapper, GRUCell, LSTMCell,
                                 LSTMStateTuple, MultiRNNCell, ResidualWrapper, RNNCell)
-from minitf.ops.rnn import static_rnn
+from minitf.ops.rnn import static_bidirectional_rnn, static_rnn
 
 __all__ = ["RNNCell", "BasicRNNCell", "BasicLSTMCell", "LSTMCell", "GRUCell", "MultiRNNCell",
-           "DropoutWrapper", "ResidualWrapper", "LSTMStateTuple", "static_rnn"]
+           "DropoutWrapper", "ResidualWrapper", "LSTMStateTuple", "static_rnn",
+           "static_bidirectional_rnn"]

@@ -17,12 +17,13 @@ from minitf.ops.embedding_ops import (embedding_lookup, embedding_lookup_sparse,
                                       safe_embedding_lookup_sparse)
 from minitf.ops.candidate_sampling_ops import (log_uniform_candidate_sampler, nce_loss,
                                               sampled_softmax_loss, uniform_candidate_sampler)
-from minitf.ops.rnn import bidirectional_dynamic_rnn, dynamic_rnn, raw_rnn, static_rnn
+from minitf.ops.rnn import (bidirectional_dynamic_rnn, dynamic_rnn, raw_rnn,
+                            static_bidirectional_rnn, static_rnn)
 from minitf.nn import rnn_cell
 
 __all__ = (list(_nn_ops.__all__) + list(_conv_ops.__all__) + list(_conv3d_ops.__all__)
            + list(_norm_ops.__all__) + list(_nn_impl.__all__)
            + ["sigmoid", "tanh", "top_k", "embedding_lookup", "embedding_lookup_sparse",
-              "safe_embedding_lookup_sparse", "static_rnn", "dynamic_rnn", "nce_loss",
+              "safe_embedding_lookup_sparse", "static_rnn", "static_bidirectional_rnn", "dynamic_rnn", "nce_loss",
               "sampled_softmax_loss", "log_uniform_candidate_sampler", "uniform_candidate_sampler",
               "bidirectional_dynamic_rnn", "raw_rnn", "rnn_cell"])

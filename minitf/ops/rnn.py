@@ -9,8 +9,8 @@ from minitf.framework.graph import control_dependencies, name_scope
 from minitf.framework.registry import OpDef, register
 from minitf.framework.shapes import format_dims
 from minitf.framework.tensor import TensorSpec
-from minitf.ops.array_ops import (concat, expand_dims, gather, identity, reverse, shape, transpose,
-                                  zeros)
+from minitf.ops.array_ops import (concat, expand_dims, gather, identity, reverse, shape, stack,
+                                  transpose, unstack, zeros)
 from minitf.ops.constant_op import constant, convert_to_tensor
 from minitf.ops.control_flow_ops import build_while_loop
 from minitf.ops.logging_ops import Assert
@@ -19,7 +19,7 @@ from minitf.ops.math_ops import (cast, equal, less, less_equal, logical_not, log
 from minitf.ops.op_util import check_int_dtype, rank_error
 from minitf.ops.variable_scope import variable_scope
 
-__all__ = ["static_rnn", "dynamic_rnn", "bidirectional_dynamic_rnn", "raw_rnn", "sequence_mask",
+__all__ = ["static_rnn", "static_bidirectional_rnn", "dynamic_rnn", "bidirectional_dynamic_rnn", "raw_rnn", "sequence_mask",
            "reverse_sequence"]
 
 
@@ -195,6 +195,55 @@ def static_rnn(cell, inputs, initial_state=None, dtype=None, sequence_length=Non
             state = new_state
             outputs.append(output)
     return outputs, state
+
+
+def _reverse_steps(steps, lengths):
+    """The list of per-step tensors (or structures of them) in reverse order; with `lengths`,
+    each batch entry's first `lengths` steps reversed and the rest left in place (TF's
+    _reverse_seq: one reverse_sequence over the stacked steps)."""
+    if lengths is None:
+        return list(reversed(steps))
+    flat_steps = [nest.flatten(step) for step in steps]
+    reversed_parts = []
+    for part in zip(*flat_steps):  # each flattened component over the time steps
+        for x in part:
+            x.set_shape(part[0].shape)
+        r = reverse_sequence(stack(part), lengths, seq_axis=0, batch_axis=1)
+        pieces = unstack(r)
+        for x in pieces:
+            x.set_shape(part[0].shape)
+        reversed_parts.append(pieces)
+    return [nest.pack_sequence_as(steps[0], list(step)) for step in zip(*reversed_parts)]
+
+
+def static_bidirectional_rnn(cell_fw, cell_bw, inputs, initial_state_fw=None,
+                             initial_state_bw=None, dtype=None, sequence_length=None,
+                             scope=None):
+    """tf.nn.static_bidirectional_rnn: static_rnn forward (scope `fw`) and over the reversed
+    steps (scope `bw`, each entry reversed within its length), under `scope` (default
+    "bidirectional_rnn"); returns (outputs, state_fw, state_bw), each output the forward and
+    backward outputs of its step concatenated along depth."""
+    if not callable(cell_fw):
+        raise TypeError("cell_fw must be an instance of RNNCell")
+    if not callable(cell_bw):
+        raise TypeError("cell_bw must be an instance of RNNCell")
+    if not nest.is_sequence(inputs):
+        raise TypeError("inputs must be a sequence")
+    if not inputs:
+        raise ValueError("inputs must not be empty")
+    with variable_scope(scope or "bidirectional_rnn"):
+        with variable_scope("fw") as fw_scope:
+            output_fw, state_fw = static_rnn(cell_fw, inputs, initial_state_fw, dtype,
+                                             sequence_length, scope=fw_scope)
+        with variable_scope("bw") as bw_scope:
+            reversed_inputs = _reverse_steps(inputs, sequence_length)
+            reversed_output, state_bw = static_rnn(cell_bw, reversed_inputs, initial_state_bw,
+                                                   dtype, sequence_length, scope=bw_scope)
+    output_bw = _reverse_steps(reversed_output, sequence_length)
+    outputs = [nest.pack_sequence_as(fw, [concat([a, b], 1) for a, b in
+                                          zip(nest.flatten(fw), nest.flatten(bw))])
+               for fw, bw in zip(output_fw, output_bw)]
+    return outputs, state_fw, state_bw
 
 
 # -- dynamic_rnn -------------------------------------------------------------------------------
