@@ -1,16 +1,12 @@
 """Records TF 1.x's tf.matching_files and tf.train.match_filenames_once on a small tree of
 files, into tests/fixtures/tf_matching_files.json (for tests/data/test_matching_files.py):
 results relative to the tree's root, op and variable names, and the pipeline's records.
-Run with a Python that has TensorFlow: python tests/record_tf_matching_files.py"""
+Run with a Python that has TensorFlow: python tests/record_tf_matching_files.py (only
+__main__ imports TensorFlow; the test runs `record` on minitf)."""
 
 import json
 import os
 import tempfile
-
-os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
-import tensorflow.compat.v1 as tf  # noqa: E402
-
-tf.disable_v2_behavior()
 
 FILES = {"d/b.csv": "5,6\n", "d/a.csv": "1,2\n3,4\n", "d/c.txt": "x\n", "e/a.csv": "7,8\n"}
 PATTERNS = [["d/*.csv"], ["d/*.csv", "d/*.txt"], ["*/a.csv"], ["d/a.csv"], ["nothing/*"],
@@ -24,7 +20,7 @@ def make_tree(root):
             f.write(text)
 
 
-def record(root):
+def record(tf, root):
     def rel(values):
         return [os.path.relpath(v.decode(), root) for v in values]
     out = {"matches": {}}
@@ -58,9 +54,12 @@ def record(root):
 
 
 if __name__ == "__main__":
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+    import tensorflow.compat.v1 as tf
+    tf.disable_v2_behavior()
     with tempfile.TemporaryDirectory() as root:
         make_tree(root)
-        rec = record(root)
+        rec = record(tf, root)
     path = os.path.join(os.path.dirname(os.path.abspath(__file__)), "fixtures",
                         "tf_matching_files.json")
     with open(path, "w") as f:

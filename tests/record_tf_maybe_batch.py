@@ -1,19 +1,23 @@
 """Records what TF 1.x's tf.train.maybe_batch family and the batch functions' return types do,
-into tests/fixtures/tf_maybe_batch.json (for tests/data/test_maybe_batch.py). Run with a Python
-that has TensorFlow: python tests/record_tf_maybe_batch.py"""
+into tests/fixtures/tf_maybe_batch.json (for tests/data/test_maybe_batch.py, which runs
+`drain` on minitf). Run with a Python that has TensorFlow: python tests/record_tf_maybe_batch.py
+(only __main__ imports TensorFlow)."""
 
 import json
 import os
 
-os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
-import numpy as np  # noqa: E402
-import tensorflow.compat.v1 as tf  # noqa: E402
+import numpy as np
 
-tf.disable_v2_behavior()
 KEEP = [True, False, True, True, False, False, True, True]
 
 
-def drain(fetch, limit=20):
+def _as_lists(value):
+    """A fetched batch (an array, or a list of them) as lists."""
+    return value.tolist() if hasattr(value, "tolist") else [a.tolist() for a in value]
+
+
+def drain(tf, fetch, limit=20):
+    """Up to `limit` runs of `fetch` under queue runners, until the input ends."""
     out = []
     with tf.Session() as sess:
         sess.run(tf.local_variables_initializer())
@@ -21,7 +25,7 @@ def drain(fetch, limit=20):
         threads = tf.train.start_queue_runners(sess, coord)
         try:
             for _ in range(limit):
-                out.append(tf.nest.map_structure(lambda a: a.tolist(), sess.run(fetch)))
+                out.append(_as_lists(sess.run(fetch)))
         except tf.errors.OutOfRangeError:
             pass
         coord.request_stop()
@@ -29,15 +33,15 @@ def drain(fetch, limit=20):
     return out
 
 
-def record():
+def record(tf):
     rec = {}
     tf.reset_default_graph()
     x = tf.train.range_input_producer(10, num_epochs=1, shuffle=False).dequeue()
     b = tf.train.maybe_batch([x, x * 10], tf.equal(x % 3, 0), 2, allow_smaller_final_batch=True)
-    rec["scalar"] = {"names": [t.name for t in b], "values": drain(b)}
+    rec["scalar"] = {"names": [t.name for t in b], "values": drain(tf, b)}
     tf.reset_default_graph()
     b = tf.train.maybe_batch([tf.constant(np.arange(8))], tf.constant(KEEP), 3, enqueue_many=True)
-    rec["vector"] = {"name": b.name, "values": drain(b, 3)}
+    rec["vector"] = {"name": b.name, "values": drain(tf, b, 3)}
     errors = {}
     for case, kwargs in [("vector_without_enqueue_many", lambda: dict(
                              keep_input=tf.constant([True, False]))),
@@ -68,8 +72,11 @@ def record():
 
 
 if __name__ == "__main__":
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+    import tensorflow.compat.v1 as tf
+    tf.disable_v2_behavior()
     path = os.path.join(os.path.dirname(os.path.abspath(__file__)), "fixtures",
                         "tf_maybe_batch.json")
     with open(path, "w") as f:
-        json.dump({"tf_version": tf.__version__, **record()}, f, indent=1, sort_keys=True)
+        json.dump({"tf_version": tf.__version__, **record(tf)}, f, indent=1, sort_keys=True)
     print("wrote", path)

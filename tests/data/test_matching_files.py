@@ -1,5 +1,6 @@
 """tf.matching_files and tf.train.match_filenames_once against TF 1.x on the same tree of files
-(tests/fixtures/tf_matching_files.json, written by tests/record_tf_matching_files.py)."""
+(tests/record_tf_matching_files.py runs the same `record` on TF into
+tests/fixtures/tf_matching_files.json)."""
 
 import json
 import os
@@ -7,30 +8,29 @@ import os
 import pytest
 
 import minitf as tf
+from tests.record_tf_matching_files import FILES, PATTERNS, make_tree, record
 
 with open(os.path.join(os.path.dirname(os.path.dirname(__file__)), "fixtures",
                        "tf_matching_files.json")) as f:
     TF = json.load(f)
-PATTERNS = TF["patterns"]
 
 
 @pytest.fixture
 def root(tmp_path):
     """The recorder's tree of files."""
-    for name, text in TF["files"].items():
-        (tmp_path / name).parent.mkdir(exist_ok=True)
-        (tmp_path / name).write_text(text)
+    make_tree(str(tmp_path))
     return str(tmp_path)
 
 
-def test_matches_are_tf1s_sorted_per_pattern_and_empty_for_none(root):
-    got = {}
-    with tf.Session() as s:
-        for patterns in PATTERNS:
-            full = [os.path.join(root, p) for p in patterns]
-            found = s.run(tf.matching_files(full if len(full) > 1 else full[0]))
-            got[" ".join(patterns)] = [os.path.relpath(v.decode(), root) for v in found]
-    assert got == TF["matches"]
+def test_the_recorded_tree_and_patterns_are_the_recorders():
+    assert (TF["files"], TF["patterns"]) == (FILES, PATTERNS)
+
+
+def test_matches_names_and_a_string_input_producer_pipeline_are_tf1s(root):
+    # each pattern's matches sorted and an empty vector for none; match_filenames_once's local
+    # variable and op names; the CSV records a string_input_producer over it reads
+    got = record(tf, root)
+    assert got == {key: TF[key] for key in ("matches", "variable", "records")}
 
 
 def test_it_reads_the_file_system_each_run(root):
@@ -42,26 +42,10 @@ def test_it_reads_the_file_system_each_run(root):
         assert len(s.run(found)) == 3
 
 
-def test_match_filenames_once_feeds_a_string_input_producer(root):
+def test_match_filenames_once_is_a_local_variable_of_unknown_shape(root):
     files = tf.train.match_filenames_once(os.path.join(root, "d/*.csv"))
-    assert {"name": files.name, "local": [v.name for v in tf.local_variables()],
-            "initial_value": files.initial_value.name,
-            "op_name": tf.matching_files("x").name} == TF["variable"]
     assert files.shape.ndims is None and not tf.trainable_variables()
-    queue = tf.train.string_input_producer(files, num_epochs=1, shuffle=False)
-    _, line = tf.TextLineReader().read(queue)
-    a, b = tf.decode_csv(line, [[0], [0]])
-    with tf.Session() as s:
-        s.run([tf.global_variables_initializer(), tf.local_variables_initializer()])
-        coord = tf.train.Coordinator()
-        threads = tf.train.start_queue_runners(s, coord)
-        records = []
-        with pytest.raises(tf.errors.OutOfRangeError):
-            while True:
-                records.append([int(v) for v in s.run([a, b])])
-        coord.request_stop()
-        coord.join(threads)
-    assert records == TF["records"]
+    assert tf.local_variables() == [files]
 
 
 def test_bad_patterns_fail_when_the_graph_is_built():

@@ -8,28 +8,16 @@ import numpy as np
 import pytest
 
 import minitf as tf
-from minitf.framework import nest
+from tests.record_tf_maybe_batch import KEEP
+from tests.record_tf_maybe_batch import drain as drain_on
 
 with open(os.path.join(os.path.dirname(os.path.dirname(__file__)), "fixtures",
                        "tf_maybe_batch.json")) as f:
     TF = json.load(f)
-KEEP = [True, False, True, True, False, False, True, True]
 
 
 def drain(fetch, limit=20):
-    out = []
-    with tf.Session() as sess:
-        sess.run(tf.local_variables_initializer())
-        coord = tf.train.Coordinator()
-        threads = tf.train.start_queue_runners(sess, coord)
-        try:
-            for _ in range(limit):
-                out.append(nest.map_structure(lambda a: a.tolist(), sess.run(fetch)))
-        except tf.errors.OutOfRangeError:
-            pass
-        coord.request_stop()
-        coord.join(threads, stop_grace_period_secs=2)
-    return out
+    return drain_on(tf, fetch, limit)
 
 
 def test_a_scalar_keep_input_batches_only_the_kept_elements():
