@@ -63,7 +63,16 @@ def make_namespaces(tf):
         triangular_solve=linalg_ops.matrix_triangular_solve, cholesky=linalg_ops.cholesky,
         cholesky_solve=linalg_ops.cholesky_solve,
         matmul=math_ops.matmul, einsum=math_ops.einsum, tensordot=math_ops.tensordot,
-        norm=math_ops.norm, l2_normalize=nn_ops.l2_normalize))
+        norm=math_ops.norm, l2_normalize=nn_ops.l2_normalize,
+        svd=linalg_ops.svd, eigh=linalg_ops.self_adjoint_eig,
+        eigvalsh=linalg_ops.self_adjoint_eigvals, lstsq=linalg_ops.matrix_solve_ls,
+        sqrtm=linalg_ops.matrix_square_root, expm=linalg_ops.matrix_exponential,
+        lu=linalg_ops.lu, lu_solve=linalg_ops.lu_solve,
+        lu_reconstruct=linalg_ops.lu_reconstruct,
+        lu_matrix_inverse=linalg_ops.lu_matrix_inverse, pinv=linalg_ops.pinv,
+        matrix_rank=linalg_ops.matrix_rank, adjoint=linalg_ops.adjoint,
+        matvec=linalg_ops.matvec, normalize=linalg_ops.normalize,
+        global_norm=tf.global_norm, matrix_transpose=linalg_ops.matrix_transpose))
 
     tf.random = _module("random", "tf.random: random ops under their TF 1.13+ names.", dict(
         normal=random_ops.random_normal, uniform=random_ops.random_uniform,

@@ -3,21 +3,33 @@ tf.qr, band parts, inverses, determinants, solves and Cholesky factors (each wit
 gradient), and the compositions built on them (matrix_transpose, trace, eye, logdet,
 cholesky_solve)."""
 
+from collections import namedtuple
+
+import numpy as np
+
 from minitf import backend, dtypes
 from minitf.framework.graph import name_scope
 from minitf.framework.registry import OpDef, TFSignature, register
 from minitf.framework.shapes import TensorShape, format_dims
 from minitf.framework.tensor import TensorSpec
-from minitf.ops.array_ops import expand_dims, ones, transpose, zeros, zeros_like
+from minitf.framework.tensor import Tensor
+from minitf.ops.array_ops import (expand_dims, ones, ones_like, reshape, squeeze, transpose,
+                                  zeros, zeros_like)
 from minitf.ops.constant_op import convert_to_tensor
-from minitf.ops.math_ops import log, matmul, reduce_sum
+from minitf.ops.elementwise import where
+from minitf.ops.join_split import concat
+from minitf.ops.math_ops import cast, log, matmul, reduce_max, reduce_sum
+from minitf.ops.ranges import one_hot
+from minitf.ops.reductions import norm
 from minitf.ops.op_util import check_dtype, rank_error, type_mismatch_error
 
 __all__ = ["diag", "diag_part", "matrix_diag", "matrix_diag_part", "matrix_set_diag",
            "matrix_transpose", "trace",
            "cross", "qr", "eye",
            "matrix_band_part", "matrix_inverse", "matrix_determinant", "log_matrix_determinant",
-           "matrix_solve", "matrix_triangular_solve", "cholesky", "cholesky_solve"]
+           "matrix_solve", "matrix_triangular_solve", "cholesky", "cholesky_solve",
+           "svd", "self_adjoint_eig", "self_adjoint_eigvals", "matrix_solve_ls",
+           "matrix_square_root"]  # (the rest are tf.linalg's alone: minitf/namespaces.py)
 
 
 def _rank_at_least(op_type, x, rank):
@@ -252,6 +264,14 @@ def _check_square_kernel(x):
         raise ValueError("Input matrix must be square, got shape %s" % (list(x.shape),))
 
 
+class _SquareFunction(OpDef):
+    """An op from each float [..., n, n] matrix to another of the same shape."""
+
+    def infer(self, x):
+        check_dtype(None, x.dtype, "float", arg="input")
+        return TensorSpec(_square(self.type_name, x), x.dtype)
+
+
 @register
 class MatrixBandPart(OpDef):
     """tf.matrix_band_part(input, num_lower, num_upper): each inner matrix with the entries
@@ -293,15 +313,11 @@ class MatrixBandPart(OpDef):
 
 
 @register
-class MatrixInverse(OpDef):
+class MatrixInverse(_SquareFunction):
     """tf.matrix_inverse / tf.linalg.inv: the inverse of each [..., n, n] matrix (of its
     adjoint when `adjoint`); a singular one is TF's InvalidArgumentError."""
 
     adjoint: bool = False
-
-    def infer(self, x):
-        check_dtype(None, x.dtype, "float", arg="input")
-        return TensorSpec(_square(self.type_name, x), x.dtype)
 
     def compute(self, xp, x):
         _check_square_kernel(x)
@@ -450,14 +466,10 @@ class MatrixTriangularSolve(_Solve):
 
 
 @register
-class Cholesky(OpDef):
+class Cholesky(_SquareFunction):
     """tf.cholesky / tf.linalg.cholesky: the lower-triangular L with L @ L^T = A for each
     symmetric positive-definite [..., n, n] matrix (only A's lower triangle is read). A matrix
     that is not positive definite is TF 1.x's InvalidArgumentError."""
-
-    def infer(self, x):
-        check_dtype(None, x.dtype, "float", arg="input")
-        return TensorSpec(_square(self.type_name, x), x.dtype)
 
     def compute(self, xp, x):
         _check_square_kernel(x)
@@ -624,3 +636,525 @@ def cholesky_solve(chol, rhs, name=None):
         y = MatrixTriangularSolve(lower=True)(chol, rhs, name="MatrixTriangularSolve")
         return MatrixTriangularSolve(lower=True, adjoint=True)(chol, y,
                                                                name="MatrixTriangularSolve")
+
+
+# ---- decompositions, least squares and the functions built on them ------------------------
+
+def _float_kernel_dtype(x):
+    """The dtype a LAPACK-backed kernel computes in: float16 has no solver (TF's Eigen
+    kernels compute half in float32 too)."""
+    return "float32" if x.dtype.name == "float16" else x.dtype
+
+
+@register
+class Svd(OpDef):
+    """tf.svd / tf.linalg.svd: (s, u, v) with tensor = u @ diag(s) @ v^T for each [..., m, n]
+    matrix, s descending. Without compute_uv, u and v are empty ([0]) and only s is
+    returned to the user. Singular vectors are defined up to sign: LAPACK's (numpy's) signs
+    may differ from Eigen's (TF's)."""
+
+    compute_uv: bool = True
+    full_matrices: bool = False
+
+    def infer(self, x):
+        dims = _rank_at_least(self.type_name, x, 2)
+        check_dtype(None, x.dtype, "float", arg="input")
+        if not self.compute_uv:
+            s = None if dims is None else dims[:-2] + (
+                None if None in dims[-2:] else min(dims[-2:]),)
+            return [TensorSpec(s, x.dtype), TensorSpec((0,), x.dtype),
+                    TensorSpec((0,), x.dtype)]
+        if dims is None:
+            return [TensorSpec(None, x.dtype)] * 3
+        batch, (m, n) = dims[:-2], dims[-2:]
+        p = None if m is None or n is None else min(m, n)
+        return [TensorSpec(batch + (p,), x.dtype),
+                TensorSpec(batch + (m, m if self.full_matrices else p), x.dtype),
+                TensorSpec(batch + (n, n if self.full_matrices else p), x.dtype)]
+
+    def compute(self, xp, x):
+        work = x.astype(_float_kernel_dtype(x), copy=False)
+        if not self.compute_uv:
+            s = xp.linalg.svd(work, compute_uv=False)
+            empty = xp.zeros((0,), x.dtype)
+            return s.astype(x.dtype, copy=False), empty, empty
+        u, s, vh = xp.linalg.svd(work, full_matrices=self.full_matrices)
+        return (s.astype(x.dtype, copy=False), u.astype(x.dtype, copy=False),
+                xp.swapaxes(vh, -1, -2).astype(x.dtype))
+
+    def grad(self, op, ds, du, dv):
+        a = op.inputs[0]
+        if not self.compute_uv:  # recompute the vectors; ds lives on the diagonal
+            s, u, v = svd(a, compute_uv=True)
+            return [matmul(u, matmul(matrix_diag(ds), v, transpose_b=True))]
+        dims = a.shape.as_tuple()
+        m, n = (None, None) if dims is None else dims[-2:]
+        if m is None or n is None:
+            raise NotImplementedError("SVD gradient has not been implemented for input with "
+                                      "unknown inner matrix shape.")
+        s, u, v = op.outputs
+        ds = zeros_like(s) if ds is None else ds
+        du = zeros_like(u) if du is None else du
+        dv = zeros_like(v) if dv is None else dv
+        wide_as_tall = m > n  # work on A^T = V S U^T, whose rows are the fewer
+        if wide_as_tall:
+            m, n, u, v, du, dv = n, m, v, u, dv, du
+        if self.full_matrices and abs(m - n) > 1:
+            raise NotImplementedError(
+                "svd gradient is not implemented for abs(m - n) > 1 when full_matrices is "
+                "True. Received: m=%d and n=%d from op input=%s with shape=%s."
+                % (m, n, a, tuple(dims)))
+        # Townsend's derivative of the reduced SVD: f holds 1 / (s_j^2 - s_i^2) off the
+        # diagonal (0 where singular values repeat, where the vectors are not unique)
+        s_mat = matrix_diag(s)
+        s2 = s * s
+        f = matrix_set_diag(_safe_reciprocal(expand_dims(s2, -2) - expand_dims(s2, -1)),
+                            zeros_like(s))
+        v1, dv1 = v[..., :, :m], dv[..., :, :m]
+        f_u = f * matmul(u, du, transpose_a=True)
+        f_v = f * matmul(v1, dv1, transpose_a=True)
+        inner = (matrix_diag(ds) + matmul(f_u + matrix_transpose(f_u), s_mat)
+                 + matmul(s_mat, f_v + matrix_transpose(f_v)))
+        grad = matmul(u, matmul(inner, v1, transpose_b=True))
+        if m != n:  # the part of dv outside v1's span
+            dv1_t = matrix_transpose(dv1)
+            rest = dv1_t - matmul(matmul(dv1_t, v1), v1, transpose_b=True)
+            if self.full_matrices:
+                v2, dv2 = v[..., :, m:n], dv[..., :, m:n]
+                rest = rest - matmul(matmul(v1, dv2, transpose_a=True), v2, transpose_b=True)
+            grad = grad + matmul(matmul(u, matrix_diag(_safe_reciprocal(s))), rest)
+        return [matrix_transpose(grad) if wide_as_tall else grad]
+
+
+def _safe_reciprocal(x, epsilon=1e-20):
+    """x / (x^2 + epsilon): 1 / x except near 0, where it goes to 0 (TF's choice for the
+    terms of repeated singular values and eigenvalues)."""
+    return x / (x * x + epsilon)
+
+
+@register
+class SelfAdjointEigV2(OpDef):
+    """tf.self_adjoint_eig / tf.linalg.eigh: (e, v), the eigenvalues ascending and the
+    eigenvectors as columns, of each symmetric [..., n, n] matrix; only its lower triangle
+    is read. Eigenvectors are defined up to sign (LAPACK's may differ from Eigen's)."""
+
+    compute_v: bool = True
+
+    def infer(self, x):
+        check_dtype(None, x.dtype, "float", arg="input")
+        dims = _square(self.type_name, x)
+        if dims is None:
+            return [TensorSpec(None, x.dtype), TensorSpec(None if self.compute_v else (0,),
+                                                          x.dtype)]
+        return [TensorSpec(dims[:-1], x.dtype),
+                TensorSpec(dims if self.compute_v else (0,), x.dtype)]
+
+    def compute(self, xp, x):
+        _check_square_kernel(x)
+        work = x.astype(_float_kernel_dtype(x), copy=False)
+        if not self.compute_v:
+            return xp.linalg.eigvalsh(work, UPLO="L").astype(x.dtype), xp.zeros((0,), x.dtype)
+        e, v = xp.linalg.eigh(work, UPLO="L")
+        return e.astype(x.dtype, copy=False), v.astype(x.dtype, copy=False)
+
+    def grad(self, op, de, dv):
+        e = op.outputs[0]
+        de = zeros_like(e) if de is None else de
+        if self.compute_v and dv is not None:
+            v = op.outputs[1]
+            f = matrix_set_diag(_safe_reciprocal(expand_dims(e, -2) - expand_dims(e, -1)),
+                                zeros_like(e))
+            inner = matrix_diag(de) + f * matmul(v, dv, transpose_a=True)
+        else:
+            v = op.outputs[1] if self.compute_v else self_adjoint_eig(op.inputs[0])[1]
+            inner = matrix_diag(de)
+        grad = matmul(v, matmul(inner, v, transpose_b=True))
+        # the kernel reads the lower triangle only: the symmetric gradient folded onto it
+        grad = matrix_band_part(grad + matrix_transpose(grad), -1, 0)
+        return [matrix_set_diag(grad, 0.5 * matrix_diag_part(grad))]
+
+
+@register
+class MatrixSolveLs(OpDef):
+    """tf.matrix_solve_ls(fast=False): the minimum-norm least-squares solution of each
+    matrix @ X = rhs (l2_regularizer is ignored, as in TF). fast=True is a composite."""
+
+    fast: bool = False
+
+    def infer(self, matrix, rhs, l2):
+        if matrix.dtype is not rhs.dtype:
+            raise type_mismatch_error(self.type_name, "rhs", rhs.dtype, "matrix", matrix.dtype)
+        check_dtype(None, matrix.dtype, "float", arg="matrix")
+        dims = _rank_at_least(self.type_name, matrix, 2)
+        rdims = _rank_at_least(self.type_name, rhs, 2)
+        if dims is None or rdims is None:
+            return TensorSpec(None, rhs.dtype)
+        if None not in (dims[-2], rdims[-2]) and dims[-2] != rdims[-2]:
+            raise ValueError("Dimensions must be equal, but are %d and %d"
+                             % (dims[-2], rdims[-2]))
+        return TensorSpec(rdims[:-2] + (dims[-1], rdims[-1]), rhs.dtype)
+
+    def compute(self, xp, matrix, rhs, l2):
+        if rhs.ndim != matrix.ndim or rhs.shape[-2] != matrix.shape[-2]:
+            raise ValueError("Input matrix and right-hand side must have the same number of "
+                             "rows, got shapes %s and %s"
+                             % (list(matrix.shape), list(rhs.shape)))
+        work = matrix.astype(_float_kernel_dtype(matrix), copy=False)
+        return (xp.linalg.pinv(work) @ rhs.astype(work.dtype, copy=False)).astype(rhs.dtype)
+
+    def grad(self, op, dy):
+        raise ValueError("Gradient not defined for fast=False")
+
+
+@register
+class MatrixSquareRoot(_SquareFunction):
+    """tf.linalg.sqrtm / tf.matrix_square_root: the principal square root R (R @ R = A) of
+    each [..., n, n] matrix, by the Denman-Beavers iteration in float64. Where it has no real
+    principal root (an eigenvalue <= 0) or the iteration does not converge, NaNs, as TF's
+    Schur kernel gives there."""
+
+    def compute(self, xp, x):
+        _check_square_kernel(x)
+        a = x.astype("float64")
+        n = a.shape[-1]
+        flat = a.reshape((-1, n, n))
+        roots = xp.full(flat.shape, xp.nan)
+        for i in range(flat.shape[0]):  # each matrix converges in its own number of steps
+            roots[i] = _denman_beavers(xp, flat[i])
+        return roots.reshape(a.shape).astype(x.dtype)
+
+    def grad(self, op, dy):
+        # R @ dR + dR @ R = dA is a Sylvester equation; its adjoint gives dA from dR:
+        # R^T @ G + G @ R^T = dy, solved as one linear system in vec(G)
+        r = op.outputs[0]
+        dims = r.shape.as_tuple()
+        if dims is None or None in dims:
+            raise NotImplementedError("The gradient of MatrixSquareRoot needs static shapes, "
+                                      "got %s" % format_dims(dims))
+        n = dims[-1]
+        eye_n = eye(n, dtype=r.dtype)
+        r_t = matrix_transpose(r)
+        # vec_row(R^T G) = kron(R^T, I) vec_row(G); vec_row(G R^T) = kron(I, R) vec_row(G)
+        system = _kron(r_t, eye_n) + _kron(eye_n, r)
+        flat_dy = reshape(dy, list(dims[:-2]) + [n * n, 1])
+        g = matrix_solve(system, flat_dy)
+        return [reshape(g, list(dims))]
+
+
+def _kron(a, b):
+    """The Kronecker products of two [..., n, n] batches (one broadcast as needed)."""
+    n = a.shape.as_tuple()[-1]
+    k = b.shape.as_tuple()[-1]
+    prod = expand_dims(expand_dims(a, -1), -3) * expand_dims(expand_dims(b, -3), -2)
+    return reshape(prod, list(prod.shape.as_tuple()[:-4]) + [n * k, n * k])
+
+
+def _denman_beavers(xp, a):
+    n = a.shape[-1]
+    y, z = a, xp.eye(n)
+    tolerance = 1e-14 * max(1.0, float(xp.abs(a).max()))
+    for _ in range(100):
+        try:
+            with backend.linalg_errors(xp):
+                y_inv, z_inv = xp.linalg.inv(y), xp.linalg.inv(z)
+        except backend.LinAlgError:
+            return xp.full((n, n), xp.nan)
+        y_next = 0.5 * (y + z_inv)
+        z = 0.5 * (z + y_inv)
+        step = float(xp.abs(y_next - y).max())
+        y = y_next
+        if not step == step or step > 1e300:
+            break
+        if step <= tolerance:
+            residual = float(xp.abs(y @ y - a).max())
+            return y if residual <= 1e-8 * max(1.0, float(xp.abs(a).max())) \
+                else xp.full((n, n), xp.nan)
+    return xp.full((n, n), xp.nan)
+
+
+# Pade(13) of exp and the largest 1-norm it is accurate for in float64 (Higham 2005)
+_PADE13 = (64764752532480000.0, 32382376266240000.0, 7771770303897600.0,
+           1187353796428800.0, 129060195264000.0, 10559470521600.0, 670442572800.0,
+           33522128640.0, 1323241920.0, 40840800.0, 960960.0, 16380.0, 182.0, 1.0)
+_THETA13 = 5.371920351148152
+
+
+@register
+class MatrixExponential(_SquareFunction):
+    """tf.linalg.expm: exp of each [..., n, n] matrix by scaling and squaring with a
+    degree-13 Pade approximant, in float64 (TF builds the same method out of many small
+    ops, under the scope matrix_exponential; minitf runs it as one kernel)."""
+
+    def compute(self, xp, x):
+        _check_square_kernel(x)
+        a = x.astype("float64")
+        n = a.shape[-1]
+        norm = xp.abs(a).sum(axis=-2).max(axis=-1) if a.size else xp.zeros(a.shape[:-2])
+        squarings = xp.maximum(0, xp.ceil(xp.log2(xp.maximum(norm, 1e-300) / _THETA13)))
+        squarings = xp.where(xp.isfinite(squarings), squarings, 0).astype("int64")
+        a = a / (2.0 ** squarings)[..., None, None]
+        eye_n = xp.eye(n)
+        a2 = a @ a
+        a4 = a2 @ a2
+        a6 = a4 @ a2
+        c = _PADE13
+        u = a @ (a6 @ (c[13] * a6 + c[11] * a4 + c[9] * a2)
+                 + c[7] * a6 + c[5] * a4 + c[3] * a2 + c[1] * eye_n)
+        v = a6 @ (c[12] * a6 + c[10] * a4 + c[8] * a2) + c[6] * a6 + c[4] * a4 + \
+            c[2] * a2 + c[0] * eye_n
+        with backend.linalg_errors(xp):
+            r = xp.linalg.solve(v - u, v + u)
+        most = int(squarings.max()) if squarings.size else 0
+        for k in range(most):  # each matrix squared its own number of times
+            square = r @ r
+            r = xp.where((squarings > k)[..., None, None], square, r)
+        return r.astype(x.dtype)
+
+    def grad(self, op, dy):
+        # d/dt exp(A + t E) pairs with dy as the top-right block of exp([[A^T, dy], [0, A^T]])
+        a = op.inputs[0]
+        a_t = matrix_transpose(a)
+        top = concat([a_t, dy], axis=-1)
+        bottom = concat([zeros_like(a_t), a_t], axis=-1)
+        block = MatrixExponential()(concat([top, bottom], axis=-2))
+        n = a.shape.as_tuple()[-1] if a.shape.as_tuple() is not None else None
+        if n is None:
+            raise NotImplementedError("The gradient of tf.linalg.expm needs the matrices' "
+                                      "static size, got %s" % a.shape)
+        return [block[..., :n, n:]]
+
+
+@register
+class Lu(OpDef):
+    """tf.linalg.lu: (lu, p): L (unit lower, below the diagonal) and U packed in one matrix,
+    and the row permutation p with input[p] = L @ U, by partial pivoting (the first largest
+    pivot, as Eigen's and LAPACK's). A singular matrix is TF's InvalidArgumentError. No
+    gradient, as in TF."""
+
+    output_idx_type: dtypes.DType = dtypes.int32
+
+    def infer(self, x):
+        check_dtype(None, x.dtype, "float", arg="input")
+        dims = _square(self.type_name, x)
+        return [TensorSpec(dims, x.dtype),
+                TensorSpec(None if dims is None else dims[:-1], self.output_idx_type)]
+
+    def compute(self, xp, x):
+        _check_square_kernel(x)
+        n = x.shape[-1]
+        lu = x.reshape((-1, n, n)).astype(_float_kernel_dtype(x), copy=True)
+        count = lu.shape[0]
+        perm = xp.tile(xp.arange(n), (count, 1))
+        rows = xp.arange(count)
+        for k in range(n):
+            pivot = k + xp.argmax(xp.abs(lu[:, k:, k]), axis=1)
+            for arr in (lu, perm):
+                kept = arr[rows, k].copy()
+                arr[rows, k] = arr[rows, pivot]
+                arr[rows, pivot] = kept
+            diagonal = lu[:, k, k]
+            if bool(xp.any(diagonal == 0)):
+                raise ValueError("Input is not invertible.")
+            lu[:, k + 1:, k] /= diagonal[:, None]
+            lu[:, k + 1:, k + 1:] -= lu[:, k + 1:, k:k + 1] * lu[:, k:k + 1, k + 1:]
+        return (lu.reshape(x.shape).astype(x.dtype, copy=False),
+                perm.reshape(x.shape[:-1]).astype(self.output_idx_type.as_numpy_dtype))
+
+
+def svd(tensor, full_matrices=False, compute_uv=True, name=None):
+    """tf.svd / tf.linalg.svd: (s, u, v) of each [..., m, n] matrix (v, not its transpose),
+    or s alone without compute_uv."""
+    s, u, v = Svd(compute_uv=bool(compute_uv), full_matrices=bool(full_matrices))(
+        convert_to_tensor(tensor, name="tensor"), name=name or "Svd")
+    return (s, u, v) if compute_uv else s
+
+
+def self_adjoint_eig(tensor, name=None):
+    """tf.self_adjoint_eig / tf.linalg.eigh: (e, v) of symmetric matrices."""
+    e, v = SelfAdjointEigV2(compute_v=True)(convert_to_tensor(tensor, name="tensor"),
+                                            name=name or "SelfAdjointEigV2")
+    return e, v
+
+
+def self_adjoint_eigvals(tensor, name=None):
+    """tf.self_adjoint_eigvals / tf.linalg.eigvalsh: the eigenvalues alone, ascending."""
+    e, _ = SelfAdjointEigV2(compute_v=False)(convert_to_tensor(tensor, name="tensor"),
+                                             name=name or "SelfAdjointEigV2")
+    return e
+
+
+def _regularized_gramian_cholesky(matrix, l2_regularizer, first_kind):
+    """The Cholesky factor of A^T A + l2 I (first kind) or A A^T + l2 I."""
+    gramian = matmul(matrix, matrix, transpose_a=first_kind, transpose_b=not first_kind)
+    if isinstance(l2_regularizer, Tensor) or l2_regularizer != 0:
+        dims = matrix.shape.as_tuple()
+        small = dims[-1] if first_kind else dims[-2]
+        gramian = gramian + l2_regularizer * eye(small, dtype=matrix.dtype)
+    return cholesky(gramian)
+
+
+def matrix_solve_ls(matrix, rhs, l2_regularizer=0.0, fast=True, name=None):
+    """tf.matrix_solve_ls / tf.linalg.lstsq: least-squares solutions X of matrix @ X = rhs.
+    fast (the default): through the Cholesky factor of the regularised normal equations,
+    built from ops as TF builds it (differentiable; needs the matrices' static sizes here,
+    where TF switches with a tf.cond); fast=False: one MatrixSolveLs op (the minimum-norm
+    solution, no gradient, l2_regularizer ignored, as in TF)."""
+    matrix = convert_to_tensor(matrix, name="matrix")
+    if not fast:
+        rhs = convert_to_tensor(rhs, name="rhs")
+        l2 = convert_to_tensor(l2_regularizer, dtype=dtypes.float64, name="l2_regularizer")
+        return MatrixSolveLs(fast=False)(matrix, rhs, l2, name=name or "MatrixSolveLs")
+    with name_scope(name, "matrix_solve_ls", [matrix, rhs, l2_regularizer]):
+        rhs = convert_to_tensor(rhs, name="rhs")
+        dims = matrix.shape.as_tuple()
+        if dims is None or len(dims) < 2 or None in dims[-2:]:
+            raise ValueError("tf.matrix_solve_ls(fast=True) needs the matrices' static size "
+                             "in minitf (TF picks the normal equations with a tf.cond); got "
+                             "shape %s for %s" % (matrix.shape, matrix.name))
+        if dims[-2] >= dims[-1]:  # (A^T A + l2 I)^-1 A^T b
+            chol = _regularized_gramian_cholesky(matrix, l2_regularizer, True)
+            return cholesky_solve(chol, matmul(matrix, rhs, transpose_a=True))
+        chol = _regularized_gramian_cholesky(matrix, l2_regularizer, False)
+        return matmul(matrix, cholesky_solve(chol, rhs), transpose_a=True)
+
+
+def matrix_square_root(input, name=None):
+    """tf.matrix_square_root / tf.linalg.sqrtm."""
+    return MatrixSquareRoot()(convert_to_tensor(input, name="input"),
+                              name=name or "MatrixSquareRoot")
+
+
+def matrix_exponential(input, name=None):
+    """tf.linalg.expm."""
+    with name_scope(name, "matrix_exponential", [input]):
+        return MatrixExponential()(convert_to_tensor(input, name="input"))
+
+
+def lu(input, output_idx_type=dtypes.int32, name=None):
+    """tf.linalg.lu: (lu, p)."""
+    output_idx_type = dtypes.as_dtype(output_idx_type)
+    if output_idx_type not in (dtypes.int32, dtypes.int64):
+        raise TypeError("Value passed to parameter 'output_idx_type' has DataType %s not in "
+                        "list of allowed values: int32, int64" % output_idx_type.name)
+    packed, perm = Lu(output_idx_type=output_idx_type)(convert_to_tensor(input, name="input"),
+                                                       name=name or "Lu")
+    return LuResult(packed, perm)
+
+
+def _unpack_lu(lower_upper):
+    """(L, U) from tf.linalg.lu's packed matrix: L's unit diagonal is implied."""
+    lower = matrix_band_part(lower_upper, -1, 0)
+    lower = matrix_set_diag(lower, ones_like(matrix_diag_part(lower_upper)))
+    return lower, matrix_band_part(lower_upper, 0, -1)
+
+
+def _permutation_matrix(perm, like):
+    """P with P @ x = x[perm] (rows), in like's dtype: products with 0 and 1 are exact."""
+    dims = like.shape.as_tuple()
+    if dims is None or dims[-1] is None:
+        raise ValueError("tf.linalg's LU functions need the matrices' static size in minitf, "
+                         "got shape %s" % like.shape)
+    return one_hot(perm, dims[-1], dtype=like.dtype)
+
+
+def lu_solve(lower_upper, perm, rhs, validate_args=False, name=None):
+    """tf.linalg.lu_solve: X with A @ X = rhs from tf.linalg.lu's factors of A."""
+    with name_scope(name, "lu_solve", [lower_upper, perm, rhs]):
+        lower_upper = convert_to_tensor(lower_upper, name="lower_upper")
+        perm = convert_to_tensor(perm, name="perm")
+        rhs = convert_to_tensor(rhs, dtype=lower_upper.dtype, name="rhs")
+        permuted = matmul(_permutation_matrix(perm, lower_upper), rhs)
+        lower, upper = _unpack_lu(lower_upper)
+        y = matrix_triangular_solve(lower, permuted, lower=True)
+        return matrix_triangular_solve(upper, y, lower=False)
+
+
+def lu_reconstruct(lower_upper, perm, validate_args=False, name=None):
+    """tf.linalg.lu_reconstruct: A = P^T @ L @ U from tf.linalg.lu's factors."""
+    with name_scope(name, "lu_reconstruct", [lower_upper, perm]):
+        lower_upper = convert_to_tensor(lower_upper, name="lower_upper")
+        perm = convert_to_tensor(perm, name="perm")
+        lower, upper = _unpack_lu(lower_upper)
+        return matmul(_permutation_matrix(perm, lower_upper), matmul(lower, upper),
+                      transpose_a=True)
+
+
+def lu_matrix_inverse(lower_upper, perm, validate_args=False, name=None):
+    """tf.linalg.lu_matrix_inverse: inv(A) from tf.linalg.lu's factors of A."""
+    with name_scope(name, "lu_matrix_inverse", [lower_upper, perm]):
+        lower_upper = convert_to_tensor(lower_upper, name="lower_upper")
+        dims = lower_upper.shape.as_tuple()
+        if dims is None or None in dims:
+            raise ValueError("tf.linalg.lu_matrix_inverse needs static shapes in minitf, got "
+                             "%s" % lower_upper.shape)
+        identity = eye(dims[-1], batch_shape=dims[:-2], dtype=lower_upper.dtype)
+        return lu_solve(lower_upper, perm, identity)
+
+
+def pinv(a, rcond=None, validate_args=False, name=None):
+    """tf.linalg.pinv: the Moore-Penrose pseudo-inverse of each [..., m, n] matrix through
+    its SVD; singular values at most rcond * the largest count as zero (default rcond:
+    10 * max(m, n) * the dtype's epsilon, as TF)."""
+    with name_scope(name, "pinv", [a, rcond]):
+        a = convert_to_tensor(a, name="a")
+        dims = a.shape.as_tuple()
+        if rcond is None:
+            if dims is None or None in dims[-2:]:
+                raise ValueError("tf.linalg.pinv needs the matrices' static size for its "
+                                 "default rcond in minitf; pass rcond= (got shape %s)"
+                                 % a.shape)
+            rcond = 10.0 * max(dims[-2:]) * float(np.finfo(a.dtype.as_numpy_dtype).eps)
+        rcond = convert_to_tensor(rcond, dtype=a.dtype, name="rcond")
+        s, u, v = svd(a, full_matrices=False, compute_uv=True)
+        cutoff = rcond * reduce_max(s, axis=-1)
+        # a singular value at or below the cutoff becomes infinite: its reciprocal is 0
+        s = where(s > expand_dims(cutoff, -1), s, np.inf * ones_like(s))
+        return matmul(v / expand_dims(s, -2), u, transpose_b=True)
+
+
+def matrix_rank(a, tol=None, validate_args=False, name=None):
+    """tf.linalg.matrix_rank: the number of singular values above tol (default:
+    epsilon * max(m, n) * the largest), as int32."""
+    with name_scope(name, "matrix_rank", [a, tol]):
+        a = convert_to_tensor(a, name="a")
+        s = svd(a, compute_uv=False)
+        if tol is None:
+            dims = a.shape.as_tuple()
+            if dims is None or None in dims[-2:]:
+                raise ValueError("tf.linalg.matrix_rank needs the matrices' static size for "
+                                 "its default tol in minitf; pass tol= (got shape %s)"
+                                 % a.shape)
+            eps = float(np.finfo(a.dtype.as_numpy_dtype).eps)
+            tol = expand_dims(reduce_max(s, axis=-1) * (eps * max(dims[-2:])), -1)
+        else:
+            tol = convert_to_tensor(tol, dtype=a.dtype, name="tol")
+        return reduce_sum(cast(s > tol, dtypes.int32), axis=-1)
+
+
+def adjoint(matrix, name=None):
+    """tf.linalg.adjoint: the conjugate transpose of each matrix (the transpose, for the
+    real dtypes minitf has)."""
+    with name_scope(name, "adjoint", [matrix]):
+        return matrix_transpose(convert_to_tensor(matrix, name="matrix"), conjugate=True)
+
+
+def matvec(a, b, transpose_a=False, adjoint_a=False, a_is_sparse=False, b_is_sparse=False,
+           name=None):
+    """tf.linalg.matvec: a @ b for matrices a [..., m, n] and vectors b [..., n]."""
+    with name_scope(name, "MatVec", [a, b]):
+        a = convert_to_tensor(a, name="a")
+        b = convert_to_tensor(b, name="b")
+        product = matmul(a, expand_dims(b, -1), transpose_a=transpose_a or adjoint_a,
+                         a_is_sparse=a_is_sparse, b_is_sparse=b_is_sparse)
+        return squeeze(product, axis=-1)
+
+
+def normalize(tensor, ord="euclidean", axis=None, name=None):
+    """tf.linalg.normalize: (tensor / its norm, the norm with the reduced axes kept)."""
+    with name_scope(name, "normalize", [tensor]):
+        tensor = convert_to_tensor(tensor, name="tensor")
+        magnitude = norm(tensor, ord=ord, axis=axis, keepdims=True)
+        return tensor / magnitude, magnitude
+
+
+LuResult = namedtuple("Lu", ["lu", "p"])

@@ -70,7 +70,86 @@ def _np_truncatediv(x, y):
     return (np.trunc(x / y)).astype(x.dtype) if x.dtype.kind in "iu" else x / y
 
 
+def _np_svd_squares(x, full=False):
+    u, s, vh = np.linalg.svd(x, full_matrices=full)
+    return [s, u * u, np.swapaxes(vh, -1, -2) ** 2]
+
+
+def _tf_svd_squares(x, full=False):
+    s, u, v = tf.svd(x, full_matrices=full)
+    return [s, u * u, v * v]
+
+
+def _np_eigh_squares(x):
+    e, v = np.linalg.eigh(_spd(x))
+    return [e, v * v]
+
+
+def _tf_eigh_squares(x):
+    e, v = tf.self_adjoint_eig(_tf_spd(x))
+    return [e, v * v]
+
+
+def _np_sqrtm(x):
+    e, v = np.linalg.eigh(_spd(x))
+    return (v * np.sqrt(e)[..., None, :]) @ np.swapaxes(v, -1, -2)
+
+
+def _np_expm(x):  # (a second method: the eigendecomposition; these matrices have one)
+    w, v = np.linalg.eig(x.astype(np.float64))
+    return np.real((v * np.exp(w)[..., None, :]) @ np.linalg.inv(v)).astype(x.dtype)
+
+
+def _np_lu(x):  # Doolittle with partial pivoting, one matrix at a time
+    a = x.astype(np.float64).copy()
+    n = a.shape[-1]
+    perm = np.arange(n)
+    for k in range(n):
+        p = k + int(np.argmax(np.abs(a[k:, k])))
+        a[[k, p]], perm[[k, p]] = a[[p, k]], perm[[p, k]]
+        a[k + 1:, k] /= a[k, k]
+        a[k + 1:, k + 1:] -= np.outer(a[k + 1:, k], a[k, k + 1:])
+    return [a.astype(x.dtype), perm.astype(np.int32)]
+
+
+_LU_MATRIX = np.array([[1.0, 4.0, -2.0], [3.0, 0.5, 1.0], [-2.0, 1.0, 5.0]])
+
+
+def _np_lstsq(a, b):
+    return np.linalg.lstsq(a.astype(np.float64), b.astype(np.float64), rcond=None)[0].astype(
+        a.dtype)
+
+
 SPECS = [
+    OpSpec("svd/tall", _tf_svd_squares, _np_svd_squares, [Arg((4, 3))], rtol=1e-4, atol=1e-5),
+    OpSpec("svd/wide_batched", _tf_svd_squares, _np_svd_squares,
+           [Arg((2, 3, 4), static=(None, 3, 4))], rtol=1e-4, atol=1e-5),
+    OpSpec("svd/full_matrices", lambda x: _tf_svd_squares(x, True),
+           lambda x: _np_svd_squares(x, True), [Arg((3, 2))], rtol=1e-4, atol=1e-5),
+    OpSpec("svd/values_only", lambda x: tf.svd(x, compute_uv=False),
+           lambda x: np.linalg.svd(x, compute_uv=False), [Arg((2, 3, 3))], rtol=1e-4,
+           atol=1e-5),
+    OpSpec("self_adjoint_eig", _tf_eigh_squares, _np_eigh_squares,
+           [Arg((2, 3, 3), static=(None, 3, 3))], rtol=1e-4, atol=1e-5),
+    OpSpec("self_adjoint_eigvals", lambda x: tf.self_adjoint_eigvals(_tf_spd(x)),
+           lambda x: np.linalg.eigvalsh(_spd(x)), [Arg((4, 4))], rtol=1e-4, atol=1e-5),
+    OpSpec("matrix_solve_ls/fast", tf.matrix_solve_ls, _np_lstsq, [Arg((5, 3)), Arg((5, 2))],
+           rtol=1e-4, atol=1e-5),
+    OpSpec("matrix_solve_ls/minimum_norm", lambda a, b: tf.matrix_solve_ls(a, b, fast=False),
+           lambda a, b: (np.linalg.pinv(a.astype(np.float64)) @ b).astype(a.dtype),
+           [Arg((2, 3, 5)), Arg((2, 3, 2))], grad=False, rtol=1e-4, atol=1e-5),
+    OpSpec("matrix_square_root", lambda x: tf.linalg.sqrtm(_tf_spd(x)), _np_sqrtm,
+           [Arg((2, 3, 3))], rtol=1e-4, atol=1e-5),
+    OpSpec("matrix_exponential", tf.linalg.expm, _np_expm, [Arg((2, 3, 3),
+                                                                static=(None, 3, 3))],
+           rtol=1e-4, atol=1e-5),
+    OpSpec("lu", lambda x: list(tf.linalg.lu(x)), _np_lu, [Arg((4, 4))], grad=False,
+           rtol=1e-5, atol=1e-6),
+    OpSpec("lu_solve", lambda b: tf.linalg.lu_solve(*tf.linalg.lu(tf.constant(
+        _LU_MATRIX, b.dtype)), b), lambda b: np.linalg.solve(_LU_MATRIX, b).astype(b.dtype),
+           [Arg((3, 2))], rtol=1e-4, atol=1e-5),
+    OpSpec("pinv", tf.linalg.pinv, lambda x: np.linalg.pinv(x), [Arg((4, 3))], rtol=1e-4,
+           atol=1e-5),
     OpSpec("matrix_diag", tf.matrix_diag, _np_matrix_diag, [Arg((2, 3), static=(None, 3))]),
     OpSpec("matrix_diag/vector", tf.matrix_diag, _np_matrix_diag, [Arg((4,))]),
     OpSpec("matrix_diag/eye_rectangular", lambda x: tf.eye(2, 3, batch_shape=[2], dtype=x.dtype) * x,
