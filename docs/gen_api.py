@@ -24,6 +24,8 @@ NAMESPACES = [
     ("tf.linalg", tf.linalg, "Matrix ops under TF 1.13+'s names."),
     ("tf.random", tf.random, "Random ops under TF 1.13+'s names."),
     ("tf.sparse", tf.sparse, "SparseTensor basics under TF 1.13+'s names."),
+    ("tf.distributions", tf.distributions, "TF 1.15's probability distributions and KL "
+                                           "divergences (docs/distributions.md)."),
     ("tf.io.gfile", tf.io.gfile, "File helpers raising tf.errors classes."),
     ("tf.gfile", tf.gfile, "TF1's CamelCase file helpers."),
     ("tf.compat", tf.compat, "tf.compat.v1 (minitf itself) and str/bytes helpers."),

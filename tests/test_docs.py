@@ -26,7 +26,8 @@ def public_names():
                            ("tf.data", tf.data), ("tf.data.experimental", tf.data.experimental),
                            ("minitf.horovod", horovod),
                            ("tf.io", tf.io), ("tf.python_io", tf.python_io),
-                           ("tf.saved_model", tf.saved_model)] + [
+                           ("tf.saved_model", tf.saved_model),
+                           ("tf.distributions", tf.distributions)] + [
             ("tf.saved_model." + sub, getattr(tf.saved_model, sub))
             for sub in ("builder", "loader", "signature_def_utils", "utils", "tag_constants",
                         "signature_constants", "constants")] + [
