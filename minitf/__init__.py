@@ -50,6 +50,7 @@ from minitf.ops.segment_ops import (unique, unique_with_counts,
 from minitf.ops.histogram_ops import bincount, confusion_matrix, histogram_fixed_width
 from minitf.ops.rnn import reverse_sequence, sequence_mask
 from minitf.ops.composite_array_ops import batch_gather, repeat
+from minitf.ops.ctc_ops import edit_distance
 from minitf.framework.importer import import_graph_def
 from minitf.client.session import InteractiveSession, Session
 from minitf.protos.config_pb2 import (ConfigProto, GPUOptions, GraphOptions, OptimizerOptions,

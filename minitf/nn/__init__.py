@@ -19,6 +19,7 @@ from minitf.ops.candidate_sampling_ops import (log_uniform_candidate_sampler, nc
                                               sampled_softmax_loss, uniform_candidate_sampler)
 from minitf.ops.rnn import (bidirectional_dynamic_rnn, dynamic_rnn, raw_rnn,
                             static_bidirectional_rnn, static_rnn)
+from minitf.ops.ctc_ops import ctc_greedy_decoder, ctc_loss
 from minitf.nn import rnn_cell
 
 __all__ = (list(_nn_ops.__all__) + list(_conv_ops.__all__) + list(_conv3d_ops.__all__)
@@ -26,4 +27,5 @@ __all__ = (list(_nn_ops.__all__) + list(_conv_ops.__all__) + list(_conv3d_ops.__
            + ["sigmoid", "tanh", "top_k", "embedding_lookup", "embedding_lookup_sparse",
               "safe_embedding_lookup_sparse", "static_rnn", "static_bidirectional_rnn", "dynamic_rnn", "nce_loss",
               "sampled_softmax_loss", "log_uniform_candidate_sampler", "uniform_candidate_sampler",
-              "bidirectional_dynamic_rnn", "raw_rnn", "rnn_cell"])
+              "bidirectional_dynamic_rnn", "raw_rnn", "rnn_cell", "ctc_loss",
+              "ctc_greedy_decoder"])

@@ -252,6 +252,32 @@ class StopGradient(OpDef):
 
 
 @register
+class PreventGradient(OpDef):
+    """The identity whose gradient is an error (TF's array_ops.prevent_gradient): a fused op's
+    gradient output passes through it, so asking for a second derivative fails while the graph
+    is built instead of silently giving zeros."""
+
+    fresh_output = False
+    is_identity = True
+    message: str = ""
+
+    def infer(self, x):
+        return TensorSpec(x.shape, x.dtype)
+
+    def compute(self, xp, x):
+        return x
+
+    def grad(self, op, dy):
+        raise LookupError("Gradient explicitly disabled. Reason: %s" % self.message.encode())
+
+
+def prevent_gradient(input, message="", name=None):
+    """TF's array_ops.prevent_gradient (internal to TF, not exported): `input` unchanged, but
+    tf.gradients through it raises LookupError with `message`."""
+    return PreventGradient(message)(convert_to_tensor(input), name=name or "PreventGradient")
+
+
+@register
 class IdentityN(OpDef):
     """The identity of several tensors at once: one op, so one gradient function sees them all
     (tf.custom_gradient overrides it)."""
