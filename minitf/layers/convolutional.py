@@ -1,16 +1,18 @@
-"""tf.layers convolution layers (Conv1D, Conv2D, Conv2DTranspose, SeparableConv2D) and their
-function forms, with TF1's variable names (`conv2d/kernel`, `conv2d/bias`...)."""
+"""tf.layers convolution layers (Conv1D, Conv2D, Conv3D, Conv2DTranspose, Conv3DTranspose,
+SeparableConv1D, SeparableConv2D) and their function forms, with TF1's variable names
+(`conv2d/kernel`, `conv2d/bias`...)."""
 
 import re
 
 from minitf.layers.base import Layer, check_floating
-from minitf.ops import conv_ops
-from minitf.ops.array_ops import shape, stack
+from minitf.ops import conv3d_ops, conv_ops
+from minitf.ops.array_ops import expand_dims, shape, squeeze, stack
 from minitf.ops.init_ops import zeros_initializer
 from minitf.ops.nn_ops import bias_add
 
-__all__ = ["Conv1D", "Conv2D", "Conv2DTranspose", "SeparableConv2D", "conv1d", "conv2d",
-           "conv2d_transpose", "separable_conv2d"]
+__all__ = ["Conv1D", "Conv2D", "Conv3D", "Conv2DTranspose", "Conv3DTranspose",
+           "SeparableConv1D", "SeparableConv2D", "conv1d", "conv2d", "conv3d",
+           "conv2d_transpose", "conv3d_transpose", "separable_conv1d", "separable_conv2d"]
 
 
 def _tuple(value, n, what):
@@ -39,7 +41,8 @@ def _channels_first(data_format):
 
 
 class _Conv(Layer):
-    """The N-D convolution layer (N = 1 or 2): kernel (*kernel_size, in_channels, filters)."""
+    """The N-D convolution layer (N = 1, 2 or 3): kernel (*kernel_size, in_channels,
+    filters)."""
 
     _rank = 2
 
@@ -98,8 +101,16 @@ class _Conv(Layer):
             return conv_ops.conv1d(inputs, self.kernel, self.strides[0], self.padding,
                                    data_format="NCW" if self._channels_first else "NWC",
                                    dilations=self.dilation_rate[0])
+        if self._rank == 3:
+            return conv3d_ops.conv3d(inputs, self.kernel, _full(self.strides, self),
+                                     self.padding, data_format=self._format(),
+                                     dilations=_full(self.dilation_rate, self))
         return conv_ops.conv2d(inputs, self.kernel, list(self.strides), self.padding,
                                data_format=fmt, dilations=list(self.dilation_rate))
+
+    def _format(self):
+        return {(2, False): "NHWC", (2, True): "NCHW", (3, False): "NDHWC",
+                (3, True): "NCDHW"}[self._rank, self._channels_first]
 
     def call(self, inputs):
         outputs = self._convolve(inputs)
@@ -124,6 +135,19 @@ class Conv2D(_Conv):
     _default_name = "conv2d"
 
 
+class Conv3D(_Conv):
+    """tf.layers.Conv3D: 3-D convolution over (depth, height, width); kernel (kd, kh, kw,
+    in_channels, filters)."""
+
+    _rank = 3
+    _default_name = "conv3d"
+
+
+def _full(values, layer):
+    """A layer's spatial strides or rates as the op's 5 (or 4) values in its data format."""
+    return [1, 1] + list(values) if layer._channels_first else [1] + list(values) + [1]
+
+
 def _deconv_length(size, k, stride, padding):
     """The output length of a transposed convolution (TF's deconv_output_length)."""
     if padding == "SAME":
@@ -137,7 +161,7 @@ class Conv2DTranspose(_Conv):
 
     _default_name = "conv2d_transpose"
 
-    def __init__(self, filters, kernel_size, strides=(1, 1), padding="valid",
+    def __init__(self, filters, kernel_size, strides=1, padding="valid",
                  data_format="channels_last", activation=None, use_bias=True,
                  kernel_initializer=None, bias_initializer=zeros_initializer(),
                  kernel_regularizer=None, bias_regularizer=None, activity_regularizer=None,
@@ -152,10 +176,10 @@ class Conv2DTranspose(_Conv):
         return list(self.kernel_size) + [self.filters, channels]
 
     def _convolve(self, inputs):
-        h_axis, w_axis = (2, 3) if self._channels_first else (1, 2)
+        first = 2 if self._channels_first else 1
         dims = shape(inputs)
         sizes = []
-        for axis, k, s in zip((h_axis, w_axis), self.kernel_size, self.strides):
+        for axis, k, s in zip(range(first, first + self._rank), self.kernel_size, self.strides):
             static = inputs.shape[axis].value
             sizes.append(_deconv_length(static if static is not None else dims[axis], k, s,
                                         self.padding))
@@ -163,9 +187,21 @@ class Conv2DTranspose(_Conv):
         out = [batch, self.filters] + sizes if self._channels_first else \
             [batch] + sizes + [self.filters]
         output_shape = stack(out) if any(hasattr(d, "op") for d in out) else out
-        return conv_ops.conv2d_transpose(
-            inputs, self.kernel, output_shape, list(self.strides), self.padding,
-            data_format="NCHW" if self._channels_first else "NHWC")
+        if self._rank == 3:
+            return conv3d_ops.conv3d_transpose(inputs, self.kernel, output_shape,
+                                               _full(self.strides, self), self.padding,
+                                               data_format=self._format())
+        return conv_ops.conv2d_transpose(inputs, self.kernel, output_shape,
+                                         _full(self.strides, self), self.padding,
+                                         data_format=self._format())
+
+
+class Conv3DTranspose(Conv2DTranspose):
+    """tf.layers.Conv3DTranspose: the transpose of Conv3D; kernel (kd, kh, kw, filters,
+    in_channels)."""
+
+    _rank = 3
+    _default_name = "conv3d_transpose"
 
 
 class SeparableConv2D(_Conv):
@@ -201,7 +237,8 @@ class SeparableConv2D(_Conv):
             inputs.dtype, self.depthwise_initializer, self.depthwise_regularizer,
             constraint=self.depthwise_constraint)
         self.pointwise_kernel = self.add_weight(
-            "pointwise_kernel", [1, 1, channels * self.depth_multiplier, self.filters],
+            "pointwise_kernel", [1] * self._rank + [channels * self.depth_multiplier,
+                                                    self.filters],
             inputs.dtype, self.pointwise_initializer, self.pointwise_regularizer,
             constraint=self.pointwise_constraint)
         self._build_bias(inputs)
@@ -213,6 +250,34 @@ class SeparableConv2D(_Conv):
         return conv_ops.separable_conv2d(inputs, self.depthwise_kernel, self.pointwise_kernel,
                                          strides, self.padding, rate=list(self.dilation_rate),
                                          data_format=fmt)
+
+
+class SeparableConv1D(SeparableConv2D):
+    """tf.layers.SeparableConv1D: SeparableConv2D over (batch, width, channels), run as TF
+    runs it: the input, both kernels and the rates gain a height of 1, then lose it."""
+
+    _rank = 1
+    _default_name = "separable_conv1d"
+
+    def __init__(self, filters, kernel_size, strides=1, padding="valid",
+                 data_format="channels_last", dilation_rate=1, depth_multiplier=1, **kwargs):
+        super().__init__(filters, kernel_size, strides, padding, data_format, dilation_rate,
+                         depth_multiplier, **kwargs)
+
+    def call(self, inputs):
+        # TF adds the bias before it drops the height again: the output is .../Squeeze
+        axis = 2 if self._channels_first else 1
+        fmt = "NCHW" if self._channels_first else "NHWC"
+        strides = [1, 1, 1] + list(self.strides) if self._channels_first else \
+            [1, 1] + list(self.strides) + [1]
+        outputs = conv_ops.separable_conv2d(
+            expand_dims(inputs, axis), expand_dims(self.depthwise_kernel, 0),
+            expand_dims(self.pointwise_kernel, 0), strides, self.padding,
+            rate=[1] + list(self.dilation_rate), data_format=fmt)
+        if self.use_bias:
+            outputs = bias_add(outputs, self.bias, data_format=fmt)
+        outputs = squeeze(outputs, [axis])
+        return self.activation(outputs) if self.activation is not None else outputs
 
 
 def _layer_function(cls, name, doc):
@@ -235,6 +300,14 @@ conv1d = _layer_function(Conv1D, "conv1d", "tf.layers.conv1d(inputs, filters, ke
                                            "...): Conv1D applied to inputs.")
 conv2d = _layer_function(Conv2D, "conv2d", "tf.layers.conv2d(inputs, filters, kernel_size, "
                                            "...): Conv2D applied to inputs.")
+conv3d = _layer_function(Conv3D, "conv3d", "tf.layers.conv3d(inputs, filters, kernel_size, "
+                                           "...): Conv3D applied to inputs.")
+conv3d_transpose = _layer_function(Conv3DTranspose, "conv3d_transpose",
+                                   "tf.layers.conv3d_transpose(inputs, filters, kernel_size, "
+                                   "...).")
+separable_conv1d = _layer_function(SeparableConv1D, "separable_conv1d",
+                                   "tf.layers.separable_conv1d(inputs, filters, kernel_size, "
+                                   "...).")
 conv2d_transpose = _layer_function(Conv2DTranspose, "conv2d_transpose",
                                    "tf.layers.conv2d_transpose(inputs, filters, kernel_size, "
                                    "...).")

@@ -5,8 +5,11 @@ from minitf.ops import conv_ops as _conv_ops
 from minitf.ops import nn_impl as _nn_impl
 from minitf.ops import nn_ops as _nn_ops
 from minitf.ops import norm_ops as _norm_ops
+from minitf.ops import pool3d_ops as _pool3d_ops
 from minitf.ops.conv_ops import *  # noqa: F401,F403
 from minitf.ops.conv3d_ops import *  # noqa: F401,F403
+from minitf.ops.conv3d_ops import conv3d_backprop_filter_v2 as conv3d_backprop_filter
+from minitf.ops.pool3d_ops import *  # noqa: F401,F403
 from minitf.ops.math_ops import sigmoid, tanh
 from minitf.ops.reductions import top_k
 from minitf.ops.space_batch_ops import depth_to_space, space_to_batch, space_to_depth
@@ -22,9 +25,9 @@ from minitf.ops.rnn import (bidirectional_dynamic_rnn, dynamic_rnn, raw_rnn,
 from minitf.ops.ctc_ops import ctc_greedy_decoder, ctc_loss
 from minitf.nn import rnn_cell
 
-__all__ = (list(_nn_ops.__all__) + list(_conv_ops.__all__) + list(_conv3d_ops.__all__)
+__all__ = (list(_nn_ops.__all__) + list(_conv_ops.__all__) + list(_conv3d_ops.__all__) + list(_pool3d_ops.__all__)
            + list(_norm_ops.__all__) + list(_nn_impl.__all__)
-           + ["sigmoid", "tanh", "top_k", "embedding_lookup", "embedding_lookup_sparse",
+           + ["conv3d_backprop_filter", "sigmoid", "tanh", "top_k", "embedding_lookup", "embedding_lookup_sparse",
               "safe_embedding_lookup_sparse", "static_rnn", "static_bidirectional_rnn", "dynamic_rnn", "nce_loss",
               "sampled_softmax_loss", "log_uniform_candidate_sampler", "uniform_candidate_sampler",
               "bidirectional_dynamic_rnn", "raw_rnn", "rnn_cell", "ctc_loss",

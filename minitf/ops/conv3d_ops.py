@@ -45,7 +45,19 @@ def _from_ndhwc_dims(n, spatial, c, data_format):
     return (n, c) + tuple(spatial) if data_format == "NCDHW" else (n,) + tuple(spatial) + (c,)
 
 
-class _Conv3DBase(TiledKernel, OpDef):
+class NDHWCLayout:
+    """Kernels that work in NDHWC: an NCDHW op's arrays are viewed so and transposed back."""
+
+    def to_ndhwc(self, xp, x):
+        return xp.transpose(x, (0, 2, 3, 4, 1)) if self.data_format == "NCDHW" else x
+
+    def from_ndhwc(self, xp, y):
+        if self.data_format == "NCDHW":
+            return xp.ascontiguousarray(xp.transpose(y, (0, 4, 1, 2, 3)))
+        return y
+
+
+class _Conv3DBase(NDHWCLayout, TiledKernel, OpDef):
     """Attributes (TF's names), their checks and the geometry shared by the three ops."""
 
     strides: tuple = (1, 1, 1, 1, 1)
@@ -111,14 +123,6 @@ class _Conv3DBase(TiledKernel, OpDef):
                              % (self.type_name, list(dy_shape), list(x_shape), list(w_shape),
                                 [n] + list(out) + [o]))
         return (n, spatial, c), kernel, o, out, pads
-
-    def to_ndhwc(self, xp, x):
-        return xp.transpose(x, (0, 2, 3, 4, 1)) if self.data_format == "NCDHW" else x
-
-    def from_ndhwc(self, xp, y):
-        if self.data_format == "NCDHW":
-            return xp.ascontiguousarray(xp.transpose(y, (0, 4, 1, 2, 3)))
-        return y
 
     def _family_op(self, cls, *inputs):
         return cls(**self.attrs())(*inputs, name=cls.type_name)

@@ -189,9 +189,11 @@ def ref_max_pool_with_argmax(x, k, strides, padding, include_batch=False):
 
 
 def nchw(fn):
-    """A reference on NHWC arrays applied to NCHW ones."""
+    """A reference on channels-last arrays applied to channels-first ones (NCHW, NCDHW)."""
     def ref(x, *rest):
-        return fn(x.transpose(0, 2, 3, 1), *rest).transpose(0, 3, 1, 2)
+        last = (0,) + tuple(range(2, x.ndim)) + (1,)
+        first = (0, x.ndim - 1) + tuple(range(1, x.ndim - 1))
+        return fn(x.transpose(last), *rest).transpose(first)
     return ref
 
 
@@ -263,6 +265,76 @@ def ref_max_pool_grad_grad(k, strides, padding):
             out[idx] = (ref_max_pool_grad(x, e, k, strides, padding) * ddx).sum()
         return out
     return ref
+
+
+def _pool3d_geometry(shape, k, strides, padding):
+    """Per spatial dim of an NDHWC shape: (output size, pad before)."""
+    out = []
+    for size, kk, ss in zip(shape[1:4], k, strides):
+        if padding == "SAME":
+            o = -(-size // ss)
+            out.append((o, max((o - 1) * ss + kk - size, 0) // 2))
+        else:
+            out.append(((size - kk) // ss + 1, 0))
+    return out
+
+
+def _pool3d_windows(shape, k, strides, padding):
+    """(output index, the input indices its window covers) of every output position."""
+    geo = _pool3d_geometry(shape, k, strides, padding)
+    for o in np.ndindex(*[g[0] for g in geo]):
+        ranges = [range(max(i * s - p, 0), min(i * s - p + kk, size))
+                  for i, s, (_, p), kk, size in zip(o, strides, geo, k, shape[1:4])]
+        yield o, [(a, b, c) for a in ranges[0] for b in ranges[1] for c in ranges[2]]
+
+
+def ref_pool3d(x, k, strides, padding, kind):
+    geo = _pool3d_geometry(x.shape, k, strides, padding)
+    out = np.zeros((x.shape[0],) + tuple(g[0] for g in geo) + (x.shape[4],), x.dtype)
+    for o, cells in _pool3d_windows(x.shape, k, strides, padding):
+        values = np.stack([x[:, a, b, c] for a, b, c in cells])
+        out[(slice(None),) + o] = values.max(0) if kind == "MAX" else values.mean(0)
+    return out
+
+
+def ref_max_pool3d_grad(x, dy, k, strides, padding):
+    """Each window's gradient to every input equal to its maximum (TF's MaxPool3DGrad)."""
+    dx = np.zeros(x.shape, dy.dtype)
+    for o, cells in _pool3d_windows(x.shape, k, strides, padding):
+        values = np.stack([x[:, a, b, c] for a, b, c in cells])
+        for (a, b, c), v in zip(cells, values):
+            dx[:, a, b, c] += np.where(v == values.max(0), dy[(slice(None),) + o], 0)
+    return dx
+
+
+def ref_max_pool3d_grad_grad(x, g, k, strides, padding):
+    """Per window, g at the first input equal to its maximum (TF's MaxPool3DGradGrad)."""
+    geo = _pool3d_geometry(x.shape, k, strides, padding)
+    out = np.zeros((x.shape[0],) + tuple(gg[0] for gg in geo) + (x.shape[4],), g.dtype)
+    for o, cells in _pool3d_windows(x.shape, k, strides, padding):
+        values = np.stack([x[:, a, b, c] for a, b, c in cells])
+        first = np.argmax(values == values.max(0), axis=0)
+        picked = np.stack([g[:, a, b, c] for a, b, c in cells])
+        out[(slice(None),) + o] = np.take_along_axis(picked, first[None], 0)[0]
+    return out
+
+
+def pool3d_fn(kind, k, strides, padding, data_format="NDHWC"):
+    fn = tf.nn.max_pool3d if kind == "MAX" else tf.nn.avg_pool3d
+    if data_format == "NCDHW":
+        return lambda x: fn(x, [1, 1] + list(k), [1, 1] + list(strides), padding,
+                            data_format="NCDHW")
+    return lambda x: fn(x, [1] + list(k) + [1], [1] + list(strides) + [1], padding)
+
+
+def max_pool3d_grad_grad(k, strides, padding):
+    """MaxPool3DGradGrad as the gradient of MaxPool3DGrad with respect to its `grad` input."""
+    pool = pool3d_fn("MAX", k, strides, padding)
+
+    def build(x, dy, ddx):
+        dx = tf.gradients(pool(x), x, grad_ys=dy)[0]
+        return tf.gradients(dx, dy, grad_ys=ddx)[0]
+    return build
 
 
 X = (2, 5, 6, 3)          # odd sizes so that SAME pads unevenly
@@ -370,6 +442,29 @@ SPECS = [
     OpSpec("max_pool/grad_grad_op", max_pool_grad_grad((2, 3), (1, 2), "SAME"),
            ref_max_pool_grad_grad((2, 3), (1, 2), "SAME"),
            [Arg((1, 3, 4, 2)), Arg((1, 3, 2, 2)), Arg((1, 3, 4, 2))], wrt=[1, 2]),
+    # -- 3-D pooling (continuous values: no ties) and its gradient ops
+    OpSpec("max_pool3d/valid_overlapping", pool3d_fn("MAX", (2, 3, 2), (1, 2, 1), "VALID"),
+           lambda x: ref_pool3d(x, (2, 3, 2), (1, 2, 1), "VALID", "MAX"), [Arg(X3)]),
+    OpSpec("max_pool3d/same_unknown_dims", pool3d_fn("MAX", (3, 2, 2), (2, 2, 1), "SAME"),
+           lambda x: ref_pool3d(x, (3, 2, 2), (2, 2, 1), "SAME", "MAX"),
+           [Arg(X3, static=(None, None, 5, None, 2))]),
+    OpSpec("max_pool3d/ncdhw", pool3d_fn("MAX", (2, 2, 2), (2, 2, 2), "SAME", "NCDHW"),
+           nchw(lambda x: ref_pool3d(x, (2, 2, 2), (2, 2, 2), "SAME", "MAX")),
+           [Arg((2, 2, 4, 5, 3))]),
+    OpSpec("avg_pool3d/valid", pool3d_fn("AVG", (2, 2, 3), (2, 1, 1), "VALID"),
+           lambda x: ref_pool3d(x, (2, 2, 3), (2, 1, 1), "VALID", "AVG"), [Arg(X3)]),
+    OpSpec("avg_pool3d/same", pool3d_fn("AVG", (3, 3, 2), (2, 2, 2), "SAME"),
+           lambda x: ref_pool3d(x, (3, 3, 2), (2, 2, 2), "SAME", "AVG"),
+           [Arg(X3, static=(None, 4, 5, 3, 2))]),
+    OpSpec("avg_pool3d/ncdhw", pool3d_fn("AVG", (1, 2, 2), (1, 2, 1), "SAME", "NCDHW"),
+           nchw(lambda x: ref_pool3d(x, (1, 2, 2), (1, 2, 1), "SAME", "AVG")),
+           [Arg((2, 2, 4, 5, 3))]),
+    OpSpec("max_pool3d/grad_op", grad_of(pool3d_fn("MAX", (2, 2, 2), (2, 1, 2), "SAME")),
+           lambda x, dy: ref_max_pool3d_grad(x, dy, (2, 2, 2), (2, 1, 2), "SAME"),
+           [Arg(X3), Arg((2, 2, 5, 2, 2))], wrt=[1]),
+    OpSpec("max_pool3d/grad_grad_op", max_pool3d_grad_grad((2, 2, 2), (1, 2, 1), "SAME"),
+           lambda x, dy, ddx: ref_max_pool3d_grad_grad(x, ddx, (2, 2, 2), (1, 2, 1), "SAME"),
+           [Arg(X3), Arg((2, 4, 3, 3, 2)), Arg(X3)], wrt=[1, 2]),
     # -- Conv3D and its backprop ops
     OpSpec("conv3d/valid", conv3d(), ref_conv3d,
            [Arg(X3, static=(None, 4, 5, 3, 2)), Arg(W3)]),
@@ -379,7 +474,7 @@ SPECS = [
     OpSpec("conv3d/same_dilated", conv3d((1, 1, 1), "SAME", (2, 1, 2)),
            lambda x, w: ref_conv3d(x, w, (1, 1, 1), "SAME", (2, 1, 2)), [Arg(X3), Arg(W3)]),
     OpSpec("conv3d/ncdhw", conv3d((1, 2, 1), "SAME", data_format="NCDHW"),
-           ncdhw(lambda x, w: ref_conv3d(x, w, (1, 2, 1), "SAME")),
+           nchw(lambda x, w: ref_conv3d(x, w, (1, 2, 1), "SAME")),
            [Arg((2, 2, 4, 5, 3)), Arg(W3)]),
     OpSpec("conv3d/input_grad_op", grad_of(conv3d((2, 2, 1), "SAME")),
            lambda x, w, dy: ref_conv3d_backprop_input(x.shape, w, dy, (2, 2, 1), "SAME"),
