@@ -62,6 +62,8 @@ from minitf import io, python_io
 from minitf.ops.parsing_ops import *  # noqa: F401,F403
 from minitf.ops.data_flow_ops import *  # noqa: F401,F403
 from minitf.ops.io_ops import *  # noqa: F401,F403
+from minitf.ops.lookup_ops import *  # noqa: F401,F403
+from minitf import lookup  # tf.lookup
 from minitf.ops.script_ops import *  # noqa: F401,F403
 from minitf.train.queue_runner import start_queue_runners
 from minitf import image  # tf.image

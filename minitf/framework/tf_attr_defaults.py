@@ -127,6 +127,11 @@ TF_ATTR_DEFAULTS = {
     'GatherNd': {'bad_indices_policy': b'\x12\x00'},
     'GatherV2': {'batch_dims': b'\x18\x00'},
     'HSVToRGB': {'T': b'0\x01'},
+    'HashTableV2': {
+        'container': b'\x12\x00',
+        'shared_name': b'\x12\x00',
+        'use_node_name_sharing': b'(\x00',
+    },
     'HistogramSummary': {'T': b'0\x01'},
     'If': {'output_shapes': b'\n\x00'},
     'ImageSummary': {
@@ -135,6 +140,11 @@ TF_ATTR_DEFAULTS = {
         'bad_color': b'B\x10\x08\x04\x12\x04\x12\x02\x08\x04:\x06\xff\x01\x00\x00\xff\x01',
     },
     'InTopKV2': {'T': b'0\x03'},
+    'InitializeTableFromTextFileV2': {
+        'vocab_size': b'\x18\xff\xff\xff\xff\xff\xff\xff\xff\xff\x01',
+        'delimiter': b'\x12\x01\t',
+        'offset': b'\x18\x00',
+    },
     'IteratorFromStringHandle': {'output_types': b'\n\x00', 'output_shapes': b'\n\x00'},
     'LRN': {
         'depth_radius': b'\x18\x05',
@@ -177,6 +187,17 @@ TF_ATTR_DEFAULTS = {
     'MirrorPad': {'Tpaddings': b'0\x03'},
     'MirrorPadGrad': {'Tpaddings': b'0\x03'},
     'Multinomial': {'seed': b'\x18\x00', 'seed2': b'\x18\x00', 'output_dtype': b'0\t'},
+    'MutableHashTableOfTensorsV2': {
+        'container': b'\x12\x00',
+        'shared_name': b'\x12\x00',
+        'use_node_name_sharing': b'(\x00',
+        'value_shape': b':\x00',
+    },
+    'MutableHashTableV2': {
+        'container': b'\x12\x00',
+        'shared_name': b'\x12\x00',
+        'use_node_name_sharing': b'(\x00',
+    },
     'NotEqual': {'incompatible_shape_error': b'(\x01'},
     'OneHot': {'axis': b'\x18\xff\xff\xff\xff\xff\xff\xff\xff\xff\x01', 'TI': b'0\t'},
     'OneShotIterator': {'container': b'\x12\x00', 'shared_name': b'\x12\x00'},

@@ -13,6 +13,7 @@ from minitf.ops.array_ops import ones, reshape, zeros
 from minitf.ops.linalg_ops import eye, matrix_diag_part, matrix_transpose, qr
 from minitf.ops.math_ops import sign
 from minitf.ops.constant_op import constant
+from minitf.ops.lookup_ops import tables_initializer
 
 __all__ = ["zeros_initializer", "ones_initializer", "constant_initializer",
            "random_normal_initializer", "random_uniform_initializer",
@@ -328,4 +329,4 @@ initializers.__dict__.update(
     lecun_uniform=_fan_in_scaling("lecun_uniform", 1.0, "uniform"),
     global_variables=variables.global_variables_initializer,
     local_variables=variables.local_variables_initializer,
-    variables=variables.variables_initializer)
+    variables=variables.variables_initializer, tables_initializer=tables_initializer)

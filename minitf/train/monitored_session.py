@@ -24,6 +24,7 @@ from minitf import errors
 from minitf.framework.graph import GraphKeys, get_default_graph
 from minitf.ops import variables as variables_module
 from minitf.ops.control_ops import group
+from minitf.ops.lookup_ops import tables_initializer
 from minitf.protos.config_pb2 import RunMetadata, RunOptions
 from minitf.summary.summary_ops import merge_all
 from minitf.train.basic_session_run_hooks import (CheckpointSaverHook, StepCounterHook,
@@ -169,8 +170,8 @@ class Scaffold:
 
     @staticmethod
     def default_local_init_op():
-        """Initializes the local variables (minitf has no lookup tables to initialize)."""
-        return group(variables_module.local_variables_initializer())
+        """Initializes the local variables and the lookup tables (TF's group of both)."""
+        return group(variables_module.local_variables_initializer(), tables_initializer())
 
 
 # --------------------------------------------------------------------------------------------

@@ -273,6 +273,13 @@ def _is_variable_tensor(t):
     return isinstance(t, Tensor) and t.op.opdef.is_variable
 
 
+def _is_saveable(obj):
+    """Whether `obj` is a saveable object (GraphKeys.SAVEABLE_OBJECTS: a mutable lookup
+    table's): `specs`, its (checkpoint key, tensor) pairs, and `restore(tensors)`, the op
+    that puts the restored tensors back."""
+    return hasattr(obj, "specs") and hasattr(obj, "restore")
+
+
 def _names_to_variables(var_list):
     """{checkpoint key: Variable or variable Tensor} from a Saver's var_list (TF's rules:
     a list keys each variable by its op name; a dict gives the keys)."""
@@ -371,7 +378,15 @@ class Saver:
                 self._is_empty = True
                 return
             raise ValueError("No variables to save")
-        names_to_vars = _names_to_variables(var_list)
+        saveables = [v for v in var_list if _is_saveable(v)] if isinstance(
+            var_list, (list, tuple, set)) else []
+        names_to_vars = _names_to_variables([v for v in var_list if not _is_saveable(v)]
+                                            if saveables else var_list)
+        for saveable in saveables:  # a lookup table's contents: a tensor per spec
+            for key, tensor in saveable.specs:
+                if key in names_to_vars:
+                    raise ValueError("At least two variables have the same name: %s" % key)
+                names_to_vars[key] = tensor
         keys = sorted(names_to_vars)
         refs = [_ref(names_to_vars[k]) for k in keys]
         graph = refs[0].graph
@@ -388,7 +403,13 @@ class Saver:
             restore_op = checkpoint_op(graph, RestoreV2(tuple(r.dtype for r in refs)),
                                        filename, keys, [])
             assigns = []
+            restored = dict(zip(keys, restore_op.outputs))
+            for saveable in saveables:
+                assigns.append(saveable.restore([restored[k] for k, _ in saveable.specs]))
+            saved_by_spec = {id(t) for s in saveables for _, t in s.specs}
             for ref, value in zip(refs, restore_op.outputs):
+                if id(ref) in saved_by_spec:
+                    continue
                 validate = ref.shape.is_fully_defined()
                 assigns.append(graph.create_op(Assign(validate_shape=validate), [ref, value],
                                                name="Assign"))

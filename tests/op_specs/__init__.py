@@ -117,4 +117,8 @@ TESTED_ELSEWHERE = {
     "ReaderResetV2": "tests/data/test_queues.py",
     "ReaderNumRecordsProducedV2": "tests/data/test_queues.py",
     "MatchingFiles": "tests/data/test_matching_files.py",
+    **dict.fromkeys(("HashTableV2", "MutableHashTableV2", "MutableHashTableOfTensorsV2",
+                     "InitializeTableFromTextFileV2", "LookupTableExportV2", "LookupTableFindV2",
+                     "LookupTableImportV2", "LookupTableInsertV2", "LookupTableRemoveV2",
+                     "LookupTableSizeV2"), "tests/test_lookup_tables.py"),
 }
