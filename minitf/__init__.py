@@ -56,6 +56,8 @@ from minitf.client.session import InteractiveSession, Session
 from minitf.protos.config_pb2 import (ConfigProto, GPUOptions, GraphOptions, OptimizerOptions,
                                       RunMetadata, RunOptions)
 from minitf import app, contrib, debugging, flags, layers, losses, nn, summary, test, testing
+from minitf import tf_logging as logging  # tf.logging
+from minitf.tf_logging import get_logger
 from minitf import train
 from minitf import data  # tf.data
 from minitf import io, python_io
