@@ -3,7 +3,7 @@
 from minitf import dtypes, errors
 from minitf.dtypes import (DType, as_dtype, bool, complex64, complex128, double, float16,
                            float32, float64, half, int8, int16, int32, int64, resource, string, uint8,
-                           uint16, uint32, uint64)
+                           uint16, uint32, uint64, variant)
 from minitf.framework.graph import (Graph, GraphKeys, add_to_collection, add_to_collections,
                                     colocate_with, control_dependencies, device,
                                     get_collection, get_collection_ref, get_default_graph,
@@ -63,6 +63,7 @@ from minitf import data  # tf.data
 from minitf import io, python_io
 from minitf.ops.parsing_ops import *  # noqa: F401,F403
 from minitf.ops.data_flow_ops import *  # noqa: F401,F403
+from minitf.ops.tensor_array_ops import *  # noqa: F401,F403
 from minitf.ops.io_ops import *  # noqa: F401,F403
 from minitf.ops.lookup_ops import *  # noqa: F401,F403
 from minitf import lookup  # tf.lookup

@@ -107,17 +107,18 @@ complex64 = DType("complex64", np.complex64, 8)
 complex128 = DType("complex128", np.complex128, 18)
 string = DType("string", np.object_, 7)
 resource = DType("resource", np.object_, 20)  # a handle to a queue, iterator or reader
+variant = DType("variant", np.object_, 21)  # a TensorArray's flow (a TensorArrayValue)
 
 _FLOATING = (float16, float32, float64)
 _INTEGER = (int8, int16, int32, int64, uint8, uint16, uint32, uint64)
 _ALL = (float16, float32, float64, int8, int16, int32, int64, uint8, uint16, uint32, uint64,
-        bool, complex64, complex128, string, resource)
+        bool, complex64, complex128, string, resource, variant)
 
 _C_NAMES = {"half": float16, "float": float32, "double": float64}
 _BY_NAME = {d.name: d for d in _ALL}
 _BY_NAME.update(_C_NAMES)
 _BY_ENUM = {d.as_datatype_enum: d for d in _ALL}
-_BY_NP = {np.dtype(d._np): d for d in _ALL if d not in (string, resource)}
+_BY_NP = {np.dtype(d._np): d for d in _ALL if d not in (string, resource, variant)}
 _BY_NP[np.dtype(object)] = string
 _BY_PY = {float: float32, int: int32, builtins.bool: bool, str: string, bytes: string}
 

@@ -23,6 +23,12 @@ def _backprop_dtype(dtype):
     return dtype.is_floating or dtype.is_complex
 
 
+def _carries_gradient(dtype):
+    """Whether a gradient may flow through a tensor of `dtype`: a float one, or a variant (a
+    TensorArray's flow, whose gradient is a gradient array)."""
+    return dtype.is_floating or dtype.is_complex or dtype is dtypes.variant
+
+
 def _as_list(x):
     return list(x) if isinstance(x, (list, tuple)) else [x]
 
@@ -176,7 +182,7 @@ def _ops_between(graph, xs, ys, stop_ops):
     stack = [x for x in xs]
     while stack:
         t = stack.pop()
-        if not _backprop_dtype(t.dtype):
+        if not _carries_gradient(t.dtype):
             continue
         for op in graph.consumers_of(t):
             if op not in forward and op not in stop_ops and t in data_inputs(op):

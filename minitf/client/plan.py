@@ -323,14 +323,15 @@ def merge_duplicates(order, keep, known):
     OpDef, same inputs once merged or same small folded values, same device), and {output of
     a dropped op: the output standing for it}. Kept as they are: stateful ops, ops ordered by control dependencies
     (either way), identities, ops with an output in `keep` (fed or fetched tensors) or folded,
-    and OpDefs whose equality leaves a field out or that do not hash."""
+    ops making a variant (two equal tf.TensorArray ops make two arrays), and OpDefs whose
+    equality leaves a field out or that do not hash."""
     ordered = {c for op in order for c in op.control_inputs}
     first_of, same, kept = {}, {}, []
     for op in order:
         opdef = op.opdef
         if (opdef.stateful or opdef.is_identity or not op.outputs or op.control_inputs
                 or op in ordered or not _compares_every_field(type(opdef))
-                or any(t in keep or t in known for t in op.outputs)):
+                or any(t in keep or t in known or t.dtype is dtypes.variant for t in op.outputs)):
             kept.append(op)
             continue
         key = (opdef, tuple(_input_key(same.get(t, t), known) for t in op.inputs), op.device)

@@ -8,6 +8,8 @@ so a chain of thousands of ops (`shape = shape + 0`, repeated) folds without a R
 
 import numpy
 
+from minitf import dtypes
+
 from minitf.framework.shapes import num_elements
 
 BUILD_TIME_LIMIT = 1024  # elements: only shape-like tensors are evaluated while building
@@ -23,8 +25,8 @@ def op_values(op, value_of, fed=None, limit=None):
     (`OpDef.static_value`: Const, the Shape of a known shape...); any other op is computed with
     numpy when all its inputs are known and, with a `limit`, no tensor it touches is larger."""
     opdef = op.opdef
-    if opdef.stateful or not op.outputs:
-        return None
+    if opdef.stateful or not op.outputs or any(t.dtype is dtypes.variant for t in op.outputs):
+        return None  # (a variant, a TensorArray's flow, is made anew by each run)
     if fed is None:
         if opdef.may_be_fed:
             return None

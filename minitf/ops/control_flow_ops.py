@@ -35,6 +35,7 @@ from minitf.ops.logging_ops import Assert
 from minitf.ops.math_ops import cast, reduce_sum
 from minitf.ops.op_util import rank_error
 from minitf.ops.scatter_ops import apply_at
+from minitf.ops.tensor_array_ops import TensorArray, TensorArrayValue, from_flows, to_flows
 
 __all__ = ["cond", "case", "while_loop"]
 
@@ -287,7 +288,7 @@ class If(_FunctionalOp):
         n_args = len(op.inputs) - 1 - int(self.token_input)
         args = list(op.inputs[1:1 + n_args])
         wrt = [i for i, a in enumerate(args)
-               if a.dtype.is_floating and (i + 1) not in self.ref_inputs]
+               if _differentiable(a.dtype) and (i + 1) not in self.ref_inputs]
         if not wrt:
             return [None] * len(op.inputs)
         # The values the gradient reads are kept from the forward run, not recomputed (as
@@ -334,6 +335,8 @@ def cond(pred, true_fn=None, false_fn=None, strict=False, name=None, fn1=None, f
         if not strict:
             then_res, else_res = _unpack_singleton(then_res), _unpack_singleton(else_res)
         nest.assert_same_structure(then_res, else_res)
+        arrays = then_res  # (TensorArrays return as their flows, and come back as arrays)
+        then_res, else_res = to_flows(then_res), to_flows(else_res)
         then_out = _flat_outputs(then_g, then_res, "true_fn")
         else_out = _flat_outputs(else_g, else_res, "false_fn")
         for a, b in zip(then_out, else_out):
@@ -349,7 +352,7 @@ def cond(pred, true_fn=None, false_fn=None, strict=False, name=None, fn1=None, f
                              [pred] + captured, name="If", control_inputs=controls)
         merged = [graph.create_op(Identity(), [t], name="Merge").outputs[0]
                   for t in op.outputs[:-1]]
-        return nest.pack_sequence_as(then_res, merged)
+        return from_flows(arrays, merged)
 
 
 def _unpack_singleton(x):
@@ -459,7 +462,7 @@ class While(_FunctionalOp):
         # gradient (e.g. dynamic_rnn's whole input sequence) is built only when it leads to a
         # requested x (`needed`, from tf.gradients), as TF's while_v2 prunes its gradient.
         wrt = [i for i in range(n_args)
-               if args[i].dtype.is_floating and i not in self.ref_inputs
+               if _differentiable(args[i].dtype) and i not in self.ref_inputs
                and (i < n or needed is None or needed[i])]
         if not any(i >= n for i in wrt) and needed is not None and not any(needed[:n]):
             return [None] * len(op.inputs)
@@ -476,6 +479,16 @@ class While(_FunctionalOp):
         for k, i in enumerate(wrt):
             result[i] = grad_op.outputs[k]
         return result
+
+
+def _differentiable(dtype):
+    """Whether a loop variable or captured tensor of `dtype` gets a gradient: a float one, or
+    a TensorArray's flow (variant; its gradient is a gradient array)."""
+    return dtype.is_floating or dtype is dtypes.variant
+
+
+def _zeros(xp, value):
+    return value.zeros() if type(value) is TensorArrayValue else xp.zeros_like(value)
 
 
 def _scalar(value):
@@ -557,7 +570,7 @@ class WhileGrad(_FunctionalOp):
                         dvars[i] = g
                     elif fn.sparse[k]:  # rows of a gathered tensor: add them in place
                         if i not in sums:
-                            sums[i] = xp.zeros_like(captured[cap_pos[i]])
+                            sums[i] = _zeros(xp, captured[cap_pos[i]])
                         if sparse[k]:
                             apply_at(xp, xp.add, sums[i], out[position[k] + 1], g)
                         else:
@@ -567,7 +580,7 @@ class WhileGrad(_FunctionalOp):
                     else:
                         sums[i] += g  # in place: no new [captured] array per iteration
             grads = tuple(dvars[i] if i < n else
-                          sums[i] if i in sums else xp.zeros_like(captured[cap_pos[i]])
+                          sums[i] if i in sums else _zeros(xp, captured[cap_pos[i]])
                           for i in wrt)
             return grads if len(grads) > 1 else grads[0]
         return run
@@ -600,12 +613,14 @@ def build_while_loop(cond, body, loop_vars, shape_invariants, name, maximum_iter
     """Builds a While op; returns (the final loop variables flat, the stacked outputs). With
     `n_stacked`, body returns (loop variables, list of per-iteration outputs to stack)."""
     graph = get_default_graph()
+    arrays, loop_vars = loop_vars, to_flows(loop_vars)  # a TensorArray travels as its flow
     flat = [convert_to_tensor(v) for v in nest.flatten(loop_vars)]
     if shape_invariants is None:
         invariants = [t.shape for t in flat]
     else:
         nest.assert_same_structure(loop_vars, shape_invariants)
-        invariants = [as_shape(s) for s in nest.flatten(shape_invariants)]
+        invariants = [TensorShape([]) if isinstance(a, TensorArray) else as_shape(s)
+                      for a, s in zip(nest.flatten(arrays), nest.flatten(shape_invariants))]
         for t, inv in zip(flat, invariants):
             if not _shape_fits(t.shape, inv):
                 raise ValueError(
@@ -616,8 +631,9 @@ def build_while_loop(cond, body, loop_vars, shape_invariants, name, maximum_iter
     specs = [(t.dtype, inv, "loop_var") for t, inv in zip(flat, invariants)]
 
     def call(fn, args):
-        packed = nest.pack_sequence_as(loop_vars, args)
-        return fn(*packed) if isinstance(packed, (list, tuple)) else fn(packed)
+        packed = from_flows(arrays, args)
+        result = fn(*packed) if isinstance(packed, (list, tuple)) else fn(packed)
+        return to_flows(result)
 
     scope = graph.get_name_scope() + "/"
     cond_g, cond_args, cond_res = _build_function(scope + "cond", lambda *a: call(cond, a),
@@ -697,6 +713,7 @@ def while_loop(cond, body, loop_vars, shape_invariants=None, parallel_iterations
     with name_scope(name, "while", nest.flatten(loop_vars)):
         exits, _ = build_while_loop(cond, body, loop_vars, shape_invariants, name,
                                     maximum_iterations, back_prop, parallel_iterations)
+        result = from_flows(loop_vars, exits)
         if not return_same_structure and len(exits) == 1:
-            return exits[0]
-        return nest.pack_sequence_as(loop_vars, exits)
+            return nest.flatten(result)[0]
+        return result

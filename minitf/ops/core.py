@@ -508,6 +508,8 @@ class ZerosLike(OpDef):
         return xp.zeros_like(x)
 
     def specialize(self, xp, op):
+        if op.inputs[0].dtype is dtypes.variant:  # a TensorArray's flow: a zero gradient array
+            return lambda x: x.zeros()
         return _filled_like(xp, op, xp.zeros) or super().specialize(xp, op)
 
 

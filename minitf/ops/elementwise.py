@@ -2,6 +2,7 @@
 logic, select (`tf.where`), add_n and clip_by_value; each public function sits under
 its op class."""
 
+import functools
 import math
 import operator
 from typing import ClassVar
@@ -1428,6 +1429,8 @@ class AddN(OpDef):
         return [dy] * len(op.inputs)
 
     def specialize(self, xp, op):
+        if op.outputs[0].dtype is dtypes.variant:  # gradients of a TensorArray's flow
+            return lambda *xs: functools.reduce(operator.add, xs)
         # Inputs of one static shape of rank >= 1 (a gradient's sums): the adds alone, in order.
         dims = [known_dims(t) for t in op.inputs]
         if len(dims) < 2 or dims[0] is None or not dims[0] or dims.count(dims[0]) != len(dims):

@@ -90,3 +90,39 @@ def _np_foldl(x):
     for r in x[1:]:
         a = a * 0.5 + r
     return a
+
+
+# -- tf.TensorArray: its ops (TensorArrayV3 and the reads and writes on its flow) built as a
+# user does, checked against numpy and by float64 numerical gradients through each gradient
+# rule (TensorArrayGradV3 included).
+
+def _ta_write_read(x, y):
+    ta = tf.TensorArray(x.dtype, size=2).write(0, x).write(1, y)
+    return ta.read(0) * ta.read(1)
+
+
+def _ta_loop(x):
+    """Writes tanh of each row in a while loop into a growing array; adds the array's size."""
+    ta = tf.TensorArray(x.dtype, size=1, dynamic_size=True)
+    _, ta = tf.while_loop(lambda i, ta: i < 4,
+                          lambda i, ta: (i + 1, ta.write(i, tf.tanh(x[i]) * x[3 - i])), [0, ta])
+    return ta.stack() + tf.cast(ta.size(), x.dtype)
+
+
+SPECS += [
+    OpSpec("tensor_array_unstack_stack",
+           lambda x: tf.TensorArray(x.dtype, size=3).unstack(x).stack() * x,
+           lambda x: x * x, [Arg((3, 2))]),
+    OpSpec("tensor_array_write_read", _ta_write_read, lambda x, y: x * y,
+           [Arg((2, 3)), Arg((2, 3))]),
+    OpSpec("tensor_array_scatter_gather",
+           lambda x: tf.TensorArray(x.dtype, size=4, clear_after_read=False).scatter(
+               [3, 0, 1, 2], x).gather([0, 0, 2]),
+           lambda x: x[[1, 1, 3]], [Arg((4, 2))]),
+    OpSpec("tensor_array_split_concat",
+           lambda x: tf.TensorArray(x.dtype, size=2, infer_shape=False).split(
+               x, [2, 3]).concat() ** 2,
+           lambda x: x ** 2, [Arg((5, 2))]),
+    OpSpec("tensor_array_while_dynamic_size", _ta_loop,
+           lambda x: np.tanh(x) * x[::-1] + 4, [Arg((4, 3))]),
+]
