@@ -17,6 +17,7 @@ _Book shared by the values of one array in one run; the `handle` output of Tenso
 that book.
 """
 
+import functools
 import itertools
 
 from minitf import dtypes, errors
@@ -215,16 +216,15 @@ class TensorArrayV3(OpDef):
                             "expected type of int32." % size.dtype.name)
         return [_HANDLE, _FLOW]
 
-    def specialize(self, xp, op):
-        dims = self.element_shape.as_tuple()
-        np_dtype = self.dtype.as_numpy_dtype
+    def compute(self, xp, size, op=None):
+        name = self.tensor_array_name or (op.name if op is not None else "TensorArray")
+        book = _Book("%s_%d" % (name, next(_ids)), self.dtype.as_numpy_dtype,
+                     self.dynamic_size, self.clear_after_read, self.identical_element_shapes,
+                     self.element_shape.as_tuple())
+        return book, TensorArrayValue({}, int(size), book)
 
-        def make(size):
-            book = _Book("%s_%d" % (self.tensor_array_name or op.name, next(_ids)), np_dtype,
-                         self.dynamic_size, self.clear_after_read,
-                         self.identical_element_shapes, dims)
-            return book, TensorArrayValue({}, int(size), book)
-        return make
+    def specialize(self, xp, op):
+        return functools.partial(self.compute, xp, op=op)  # (the op names the array)
 
     def grad(self, op, *dys):
         return [None]
