@@ -61,10 +61,11 @@ class Device:
     def put(self, value):
         """`value` as an array on this device (a copy only when it is elsewhere). A tuple is a
         control-flow op's per-run token (the residuals its gradient reads): it stays as it is, as
-        does None (no value)."""
+        do None (no value) and an object marked `device_free` (a TensorArray's flow or handle,
+        whose elements stay where they were written)."""
         if self.kind == "CPU":
             return to_numpy(value)
-        if value is None or isinstance(value, tuple):
+        if value is None or isinstance(value, tuple) or getattr(value, "device_free", False):
             return value
         if not isinstance(value, self.xp.ndarray):
             with self.activate():

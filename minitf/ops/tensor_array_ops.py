@@ -68,6 +68,7 @@ class _Book:
 
     __slots__ = ("name", "dtype", "dynamic_size", "clear_after_read", "identical_shapes",
                  "element_shape", "cleared", "gradient", "shapes")
+    device_free = True  # (backend: a device leaves it as it is)
 
     def __init__(self, name, dtype, dynamic_size, clear_after_read, identical_shapes,
                  element_shape, gradient=False, shapes=None):
@@ -88,6 +89,7 @@ class TensorArrayValue:
 
     __slots__ = ("elements", "size", "book")
     base = None  # (a plan snapshots fetched values that are views: this one never is)
+    device_free = True  # (backend: a device leaves it as it is)
 
     def __init__(self, elements, size, book):
         self.elements, self.size, self.book = elements, size, book
@@ -209,6 +211,7 @@ class TensorArrayV3(OpDef):
     tensor_array_name: str = ""
 
     tf_signature = TFSignature(type_attrs=())
+    host_inputs = (0,)  # the size
 
     def infer(self, size):
         if size.dtype is not dtypes.int32:
@@ -253,6 +256,8 @@ class TensorArrayGradV3(_ArrayOp):
 
 @register
 class TensorArrayWriteV3(_ArrayOp):
+    host_inputs = (1,)  # the index
+
     def infer(self, handle, index, value, flow):
         self._check(handle, flow)
         return _FLOW
@@ -270,6 +275,7 @@ class TensorArrayWriteV3(_ArrayOp):
 
 @register
 class TensorArrayReadV3(_ArrayOp):
+    host_inputs = (1,)
     dtype: dtypes.DType
     element_shape: TensorShape = unknown_shape()  # (minitf: the static shape of the result)
 
@@ -309,6 +315,7 @@ def _gathered(xp, op, flow, indices, dims):
 
 @register
 class TensorArrayGatherV3(_ArrayOp):
+    host_inputs = (1,)
     dtype: dtypes.DType
     element_shape: TensorShape = unknown_shape()
 
@@ -335,6 +342,8 @@ class TensorArrayGatherV3(_ArrayOp):
 
 @register
 class TensorArrayScatterV3(_ArrayOp):
+    host_inputs = (1,)
+
     def infer(self, handle, indices, value, flow):
         self._check(handle, flow)
         return _FLOW
@@ -416,6 +425,8 @@ class TensorArrayConcatV3(_ArrayOp):
 
 @register
 class TensorArraySplitV3(_ArrayOp):
+    host_inputs = (2,)  # the lengths
+
     def infer(self, handle, value, lengths, flow):
         self._check(handle, flow)
         if lengths.dtype is not dtypes.int64:
