@@ -31,6 +31,7 @@ from minitf.ops.linalg_ops import *  # noqa: F401,F403
 from minitf.ops.clip_ops import *  # noqa: F401,F403
 from minitf.ops.sparse_ops import *  # noqa: F401,F403
 from minitf.ops.sparse_math import *  # noqa: F401,F403
+from minitf.ops.special_math import *  # noqa: F401,F403
 from minitf.ops.sparse_manip import *  # noqa: F401,F403
 from minitf.ops.string_ops import *  # noqa: F401,F403
 from minitf.ops.nn_ops import log_sigmoid

@@ -25,7 +25,7 @@ rsqrt scalar_mul sigmoid sign sin sinh sqrt square squared_difference subtract t
 truediv truncatediv truncatemod unsorted_segment_sum segment_sum segment_mean segment_max
 segment_min segment_prod acosh asinh atanh erfc unsorted_segment_max unsorted_segment_min
 unsorted_segment_prod unsorted_segment_mean unsorted_segment_sqrt_n bincount confusion_matrix
-invert_permutation""".split()
+invert_permutation lgamma digamma polygamma zeta igamma igammac""".split()
 _MATH_FROM_NN = """in_top_k l2_normalize log_softmax softmax softplus softsign top_k
 zero_fraction""".split()
 
@@ -78,6 +78,7 @@ def make_namespaces(tf):
         normal=random_ops.random_normal, uniform=random_ops.random_uniform,
         truncated_normal=random_ops.truncated_normal, shuffle=random_ops.random_shuffle,
         multinomial=random_ops.multinomial, categorical=random_ops.categorical,
+        gamma=random_ops.random_gamma,
         set_random_seed=random_ops.set_random_seed))
 
     tf.sparse = _module("sparse", "tf.sparse: SparseTensor basics under their TF 1.13+ names.",

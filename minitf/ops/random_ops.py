@@ -1,4 +1,5 @@
-"""Random ops (normal, uniform, truncated normal, shuffle, multinomial) and TF1's seed rules.
+"""Random ops (normal, uniform, truncated normal, shuffle, multinomial, gamma) and TF1's seed
+rules.
 
 Each random op owns a generator in the Session (``SessionState.rng_for``), seeded from the op's
 ``seed`` / ``seed2`` attributes: the same program gives the same numbers, successive runs of one
@@ -17,11 +18,13 @@ from minitf.framework.shapes import Dimension, TensorShape, format_dims
 from minitf.framework.tensor import TensorSpec
 from minitf.framework.tensor_util import constant_value, constant_value_as_shape
 from minitf.ops.constant_op import convert_to_tensor
-from minitf.ops.math_ops import add
+from minitf.ops.core import expand_dims, reduce_sum, zeros_like
+from minitf.ops.math_ops import add, maximum
 from minitf.ops.op_util import check_dtype, dtype_error, rank_error
+from minitf.ops.special_math import RandomGammaGrad
 
 __all__ = ["random_normal", "random_uniform", "truncated_normal", "random_shuffle",
-           "multinomial", "set_random_seed"]
+           "multinomial", "set_random_seed", "random_gamma"]
 
 DEFAULT_GRAPH_SEED = 87654321
 _MAXINT32 = 2 ** 31 - 1
@@ -226,6 +229,67 @@ class Multinomial(RandomOp):
         return xp.clip(idx, 0, classes - 1).astype(self.output_dtype.as_numpy_dtype)
 
 
+def _gamma_samples(xp, rng, alpha):
+    """Gamma(alpha, 1) samples (float64, alpha's shape) by Marsaglia and Tsang's method: for
+    alpha >= 1, d (1 + c z)^3 with z standard normal, accepted when log u < z^2 / 2 + d (1 - v +
+    log v) (d = alpha - 1/3, c = 1 / sqrt(9 d), v = (1 + c z)^3); the rejected ones drawn
+    again. Below alpha = 1 a sample for alpha + 1 times u^(1 / alpha). alpha <= 0 or nan gives
+    nan."""
+    valid = (alpha > 0) & (alpha < xp.inf)
+    boost = valid & (alpha < 1)
+    a = xp.where(valid, xp.where(boost, alpha + 1, alpha), 1.0).reshape(-1)
+    d = a - 1 / 3
+    c = 1 / xp.sqrt(9 * d)
+    out = xp.empty_like(a)
+    pending = xp.arange(a.size)
+    while pending.size:
+        z = xp.asarray(rng.standard_normal(pending.size))
+        u = xp.asarray(rng.random(pending.size))
+        dp, v = d[pending], (1 + c[pending] * z) ** 3
+        log_v = xp.log(xp.where(v > 0, v, 1.0))
+        accept = (v > 0) & (xp.log(u) < 0.5 * z * z + dp * (1 - v + log_v))
+        out[pending[accept]] = (dp * v)[accept]
+        pending = pending[~accept]
+    out = out.reshape(alpha.shape)
+    if bool(xp.any(boost)):
+        u = 1 - xp.asarray(rng.random(alpha.shape))  # in (0, 1]
+        out = xp.where(boost, out * u ** (1 / xp.where(boost, alpha, 1.0)), out)
+    return xp.where(valid, out, xp.where(alpha == xp.inf, xp.inf, xp.nan))
+
+
+@register
+class RandomGamma(RandomOp):
+    """Gamma(alpha, 1) samples of shape `shape` + alpha's shape (_gamma_samples), in alpha's
+    dtype; differentiable in alpha, as TF: the implicit derivative of each sample with its CDF
+    held fixed (RandomGammaGrad)."""
+
+    differentiable = True
+    tf_signature = TFSignature(type_attrs=(("S", 0), ("T", 1)))
+
+    def infer(self, shape, alpha):
+        check_dtype("RandomGamma", alpha.dtype, "real", "alpha")
+        return TensorSpec(_output_shape(shape).concatenate(alpha.shape), alpha.dtype)
+
+    def sample(self, xp, rng, shape, alpha):
+        dims = tuple(shape.tolist())
+        backend.check_allocation(None, dims + alpha.shape, "float64")
+        wide = xp.broadcast_to(alpha.astype(xp.float64), dims + alpha.shape)
+        return _gamma_samples(xp, rng, wide).astype(alpha.dtype, copy=False)
+
+    def grad(self, op, dy):
+        """TF's: RandomGammaGrad(alpha, sample) summed over the sample dimensions."""
+        shape, alpha = op.inputs
+        k = shape.shape[0].value
+        if k is None:
+            raise ValueError("minitf needs the length of random_gamma's shape known when the "
+                             "gradient is built")
+        alpha_b = alpha
+        for _ in range(k):
+            alpha_b = expand_dims(alpha_b, 0)
+        partial = RandomGammaGrad()(alpha_b, op.outputs[0])
+        return [None, reduce_sum(dy * partial, axis=list(range(k))) if k else dy * partial]
+
+
 # -- public functions ------------------------------------------------------------------------------
 
 def _shape_tensor(shape):
@@ -279,6 +343,20 @@ def random_uniform(shape, minval=0, maxval=None, dtype=dtypes.float32, seed=None
             return RandomUniformInt(**_seed_attrs(seed))(shape_t, lo, hi, name=scope)
         rnd = RandomUniform(dtype=dtype, **_seed_attrs(seed))(shape_t)
         return add(rnd * (hi - lo), lo, name=scope)
+
+
+def random_gamma(shape, alpha, beta=None, dtype=dtypes.float32, seed=None, name=None):
+    """tf.random_gamma (also tf.random.gamma): Gamma(alpha, beta) samples (beta a rate) of
+    shape `shape` + the broadcast shape of alpha and beta, at least the dtype's smallest
+    normal number (as TF)."""
+    dtype = dtypes.as_dtype(dtype)
+    with name_scope(name, "random_gamma", [shape, alpha, beta]):
+        shape_t = _shape_tensor(shape)
+        alpha = convert_to_tensor(alpha, dtype, name="alpha")
+        beta = convert_to_tensor(1 if beta is None else beta, dtype, name="beta")
+        alpha_broadcast = alpha + zeros_like(beta)
+        sample = RandomGamma(**_seed_attrs(seed))(shape_t, alpha_broadcast)
+        return maximum(np.finfo(dtype.as_numpy_dtype).tiny, sample / beta)
 
 
 def random_shuffle(value, seed=None, name=None):

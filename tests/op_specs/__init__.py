@@ -6,11 +6,12 @@ when a registered op type appears in no entry and is not in TESTED_ELSEWHERE.
 """
 
 from tests.op_specs import (array_specs, control_specs, conv_specs, ctc_specs, image_specs,
-                            linalg_specs, math_specs, nn_specs, scalar_specs, sparse_specs)
+                            linalg_specs, math_specs, nn_specs, scalar_specs, sparse_specs,
+                            special_specs)
 
 SPECS = (array_specs.SPECS + math_specs.SPECS + nn_specs.SPECS + conv_specs.SPECS
          + image_specs.SPECS + control_specs.SPECS + sparse_specs.SPECS + linalg_specs.SPECS
-         + scalar_specs.SPECS + ctc_specs.SPECS)
+         + scalar_specs.SPECS + ctc_specs.SPECS + special_specs.SPECS)
 
 # Stateful ops cannot be checked against a pure numpy reference; each is tested in the file named.
 TESTED_ELSEWHERE = {
@@ -28,6 +29,7 @@ TESTED_ELSEWHERE = {
     "RandomUniformInt": "tests/test_random_ops.py",
     "RandomShuffle": "tests/test_random_ops.py",
     "Multinomial": "tests/test_random_ops.py",
+    "RandomGamma": "tests/test_special_math.py",
     "NoOp": "tests/test_graph.py",
     "TensorArrayCloseV3": "tests/test_tensor_array.py",  # no output: nothing to compare
     "Print": "tests/test_logging_ops.py",
