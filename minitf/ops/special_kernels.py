@@ -68,26 +68,27 @@ def tanpi(xp, x):
 
 # -- Hurwitz zeta ------------------------------------------------------------------------------
 
+_DIRECT_NEGATIVE = 64  # negative q down to -64 are summed term by term, as TF sums them
+
+
 def zeta(xp, s, q):
-    """The Hurwitz zeta function sum_k (q + k)^-s: at least nine terms summed directly (more
-    for a negative q, until q + n > 9), the rest by Euler-Maclaurin summation with twelve
-    Bernoulli terms. TF's edge cases: s == 1 gives inf, s < 1 nan; a non-positive integer q
-    gives inf for an even integer s and nan otherwise; a negative q needs an integer s."""
+    """The Hurwitz zeta function sum_k (q + k)^-s. TF's edge cases: s == 1 gives inf, s < 1
+    nan; a non-positive integer q gives inf for an even integer s and nan otherwise; a
+    negative q needs an integer s. The terms are summed directly until q + n > 9 (at least
+    nine), the rest by Euler-Maclaurin summation with twelve Bernoulli terms. Below q = -64 the
+    m = ceil(-q) terms below 0 are the first terms of zeta(s, f), f = 1 - (q + m), so
+    zeta(s, q) = (-1)^s (zeta(s, f) - zeta(s, f + m)) + zeta(s, q + m), each with a positive q
+    (however negative q is, a bounded number of terms)."""
     s, q = xp.broadcast_arrays(work(xp, s), work(xp, q))
     finite_q = xp.where(xp.isfinite(q), q, 1.0)
     s_ok = xp.where(xp.isfinite(s) & (s > 1), s, 2.0)
-    n = xp.maximum(9, xp.floor(9 - finite_q) + 1)
-    total = xp.zeros_like(s_ok)
-    steps = int(n.max()) if n.size else 0
-    for k in range(steps):
-        total = total + xp.where(k < n, (finite_q + k) ** -s_ok, 0.0)
-    a = finite_q + n
-    b = a ** -s_ok
-    total = total + b / 2 + b * a / (s_ok - 1)
-    term = b * s_ok / a
-    for j, c in enumerate(_EULER_MACLAURIN):
-        total = total + c * term
-        term = term * (s_ok + 2 * j + 1) * (s_ok + 2 * j + 2) / (a * a)
+    far = finite_q < -_DIRECT_NEGATIVE
+    m = xp.where(far, xp.ceil(-finite_q), 0.0)
+    near = xp.where(far, finite_q + m, finite_q)  # in (0, 1] where q was far below 0
+    f = xp.where(far & (near < 1), 1 - near, 1.0)
+    parity = 1 - 2 * xp.remainder(s_ok, 2)
+    total = _zeta_summed(xp, s_ok, near) + xp.where(
+        far, parity * (_zeta_summed(xp, s_ok, f) - _zeta_summed(xp, s_ok, f + m)), 0.0)
     integer_q = (q <= 0) & (q == xp.floor(q))
     even_s = (s == xp.floor(s)) & (xp.remainder(s, 2) == 0)
     result = xp.where(xp.isinf(q) & (q > 0), 0.0, total)
@@ -97,6 +98,23 @@ def zeta(xp, s, q):
     result = xp.where(integer_q, xp.where(even_s | xp.isinf(s), xp.inf, xp.nan), result)
     result = xp.where(xp.isnan(q) | (s < 1) | xp.isnan(s), xp.nan, result)
     return xp.where(s == 1, xp.inf, result)
+
+
+def _zeta_summed(xp, s, q):
+    """zeta(s, q) for s > 1 and q > -65, not a non-positive integer: the terms summed in order
+    until q + n > 9 (at least nine), the tail from there by Euler-Maclaurin summation."""
+    n = xp.maximum(9, xp.floor(9 - q) + 1)
+    total = xp.zeros_like(q)
+    for k in range(int(n.max()) if n.size else 0):
+        total = total + xp.where(k < n, (q + k) ** -s, 0.0)
+    a = q + n
+    b = a ** -s
+    total = total + b / 2 + b * a / (s - 1)
+    term = b * s / a
+    for j, c in enumerate(_EULER_MACLAURIN):
+        total = total + c * term
+        term = term * (s + 2 * j + 1) * (s + 2 * j + 2) / (a * a)
+    return total
 
 
 def _zeta_constants(count):
