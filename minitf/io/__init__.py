@@ -1,4 +1,4 @@
-"""tf.io (TF 1.13+ names): TFRecord files, Example parsing, CSV and raw-byte decoding, and
+"""tf.io (TF 1.13+ names): TFRecord files, Example parsing, CSV and raw-byte decoding, image codecs, and
 tf.io.gfile. Further readers and writers are added here, one import line each."""
 
 from minitf.io import gfile  # noqa: F401
@@ -6,6 +6,8 @@ from minitf.framework.graph_io import write_graph
 from minitf.ops.io_ops import matching_files
 from minitf.lib.io.tf_record import (TFRecordCompressionType, TFRecordOptions, TFRecordWriter,
                                      tf_record_iterator)
+from minitf.ops.image_codec_ops import *  # noqa: F401,F403
+from minitf.ops import image_codec_ops as _image_codec_ops
 from minitf.ops.string_ops import decode_base64, encode_base64, read_file, write_file
 from minitf.ops.parsing_ops import (FixedLenFeature, VarLenFeature, decode_csv, decode_raw,
                                     parse_example, parse_single_example)
@@ -13,4 +15,4 @@ from minitf.ops.parsing_ops import (FixedLenFeature, VarLenFeature, decode_csv, 
 __all__ = ["FixedLenFeature", "VarLenFeature", "TFRecordCompressionType", "TFRecordOptions", "TFRecordWriter",
            "decode_csv", "decode_raw", "matching_files", "parse_example", "parse_single_example",
            "tf_record_iterator", "write_graph", "read_file", "write_file", "decode_base64",
-           "encode_base64"]
+           "encode_base64"] + list(_image_codec_ops.__all__)

@@ -12,7 +12,6 @@ import dataclasses
 import re
 import struct
 import sys
-import zlib
 
 import numpy as np
 from google.protobuf.message import DecodeError
@@ -26,6 +25,7 @@ from minitf.framework.registry import OpDef, TFSignature, register
 from minitf.framework.shapes import format_dims
 from minitf.framework.tensor import TensorSpec
 from minitf.framework.tensor_util import constant_value
+from minitf.lib.image import png
 from minitf.ops.constant_op import constant, convert_to_tensor
 from minitf.ops.op_util import dtype_error
 
@@ -85,17 +85,7 @@ def _check_scalar_tag(tag):
 
 def _png(pixels):
     """PNG bytes of a host uint8 image [height, width, channels] with 1, 3 or 4 channels."""
-    height, width, channels = pixels.shape
-    color_type = {1: 0, 3: 2, 4: 6}[channels]  # gray, RGB, RGBA
-    rows = pixels.reshape(height, width * channels)
-    raw = b"".join(b"\x00" + row.tobytes() for row in rows)  # filter 0 on every row
-
-    def chunk(kind, data):
-        return (struct.pack(">I", len(data)) + kind + data
-                + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF))
-    return (b"\x89PNG\r\n\x1a\n"
-            + chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, color_type, 0, 0, 0))
-            + chunk(b"IDAT", zlib.compress(raw)) + chunk(b"IEND", b""))
+    return png.encode(pixels)
 
 
 def _wav(samples, sample_rate):
