@@ -37,9 +37,11 @@ from minitf.ops.string_ops import *  # noqa: F401,F403
 from minitf.ops.nn_ops import log_sigmoid
 from minitf.ops.op_util import get_static_value, is_tensor
 from minitf.ops import variables as _variables
-from minitf.gradients import UnconnectedGradients, gradients, hessians
+from minitf.gradients import AggregationMethod, UnconnectedGradients, gradients, hessians
 from minitf.framework.registry import NotDifferentiable, RegisterGradient, no_gradient
-from minitf.custom_gradient import custom_gradient
+from minitf.framework.registry import NotDifferentiable as NoGradient
+from minitf.errors import OpError
+from minitf.custom_gradient import custom_gradient, grad_pass_through
 from minitf.framework.indexed_slices import IndexedSlices
 from minitf.ops.segment_ops import (unique, unique_with_counts,
                                     unsorted_segment_sum, unsorted_segment_max,
@@ -48,7 +50,8 @@ from minitf.ops.segment_ops import (unique, unique_with_counts,
                                     segment_sum, segment_mean,
                                     segment_max, segment_min, segment_prod, sparse_segment_sum,
                                     sparse_segment_mean, sparse_segment_sqrt_n)
-from minitf.ops.histogram_ops import bincount, confusion_matrix, histogram_fixed_width
+from minitf.ops.histogram_ops import (bincount, confusion_matrix, histogram_fixed_width,
+                                     histogram_fixed_width_bins)
 from minitf.ops.rnn import reverse_sequence, sequence_mask
 from minitf.ops.composite_array_ops import batch_gather, repeat
 from minitf.ops.ctc_ops import edit_distance

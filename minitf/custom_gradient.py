@@ -11,7 +11,7 @@ from minitf.framework.registry import RegisterGradient
 from minitf.ops.constant_op import convert_to_tensor
 from minitf.ops.core import identity_n
 
-__all__ = ["custom_gradient"]
+__all__ = ["custom_gradient", "grad_pass_through"]
 
 _names = itertools.count(1)
 
@@ -31,6 +31,20 @@ def custom_gradient(f):
                              "arguments only when eager execution is enabled.")
         return _custom_gradient_call(f, [convert_to_tensor(a) for a in args])
     return decorated
+
+
+def grad_pass_through(f):
+    """tf.grad_pass_through: f's forward pass, with the gradient of its output passed to its
+    input unchanged (a straight-through estimator: `tf.grad_pass_through(tf.round)(x)`).
+    Variables f reads get no gradient."""
+    @custom_gradient
+    def pass_through(*args):
+        def grad(*dys, variables=None):
+            if variables is not None:
+                return list(dys), [None] * len(variables)
+            return dys[0] if len(dys) == 1 else list(dys)
+        return f(*args), grad
+    return functools.wraps(f)(pass_through)
 
 
 def _custom_gradient_call(f, args):

@@ -50,6 +50,17 @@ class UnconnectedGradients(enum.Enum):
     ZERO = "zero"
 
 
+class AggregationMethod:
+    """tf.AggregationMethod: how tf.gradients sums the gradients an op's output receives from
+    several consumers (`aggregation_method=`). minitf accepts each and sums with AddN, which
+    gives the same values (TF's other methods trade memory for order of summation)."""
+
+    ADD_N = 0
+    DEFAULT = ADD_N
+    EXPERIMENTAL_TREE = 1
+    EXPERIMENTAL_ACCUMULATE_N = 2
+
+
 def gradients(ys, xs, grad_ys=None, name="gradients", colocate_gradients_with_ops=False,
               gate_gradients=False, aggregation_method=None, stop_gradients=None,
               unconnected_gradients=UnconnectedGradients.NONE):

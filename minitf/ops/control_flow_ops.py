@@ -32,12 +32,12 @@ from minitf.gradients import gradients
 from minitf.ops.constant_op import constant, convert_to_tensor
 from minitf.ops.core import Identity, identity, stack, zeros_like
 from minitf.ops.logging_ops import Assert
-from minitf.ops.math_ops import cast, reduce_sum
+from minitf.ops.math_ops import cast, equal, reduce_sum
 from minitf.ops.op_util import rank_error
 from minitf.ops.scatter_ops import apply_at
 from minitf.ops.tensor_array_ops import TensorArray, TensorArrayValue, from_flows, to_flows
 
-__all__ = ["cond", "case", "while_loop"]
+__all__ = ["cond", "case", "switch_case", "while_loop"]
 
 _TOKEN = TensorSpec([], dtypes.int32)  # the per-run token output: what a gradient needs
 
@@ -395,6 +395,47 @@ def case(pred_fn_pairs, default=None, exclusive=False, strict=False, name="case"
 
 
 # -- While ---------------------------------------------------------------------------------------
+
+def switch_case(branch_index, branch_fns, default=None, name="switch_case"):
+    """tf.switch_case: the branch_fns[branch_index]() of a list of callables (or of (int,
+    callable) pairs, or a dict, whose keys are 0..n-1), `default` (else the last branch) when
+    the index is out of range. Built as nested tf.cond on the index (TF builds one n-way Case
+    op): the same values and gradients; only the taken branch runs."""
+    if not isinstance(branch_index, Tensor):
+        raise TypeError("'branch_index' must be a Tensor, got %s" % type(branch_index))
+    if not branch_index.dtype.is_integer:
+        raise TypeError("'branch_index' must be an integer Tensor, got %r" % branch_index.dtype)
+    if not branch_fns:
+        raise ValueError("Must provide at least one item in 'branch_fns'")
+    if not isinstance(branch_fns, (list, tuple, dict)):
+        raise TypeError("'branch_fns' must be a list, tuple, or dict")
+    pairs = list(branch_fns.items()) if isinstance(branch_fns, dict) else list(branch_fns)
+    if all(callable(fn) for fn in pairs):
+        pairs = list(enumerate(pairs))
+    for pair in pairs:
+        if not isinstance(pair, tuple) or len(pair) != 2:
+            raise TypeError("Each entry in 'branch_fns' must be a 2-tuple. Received %s."
+                            % (pair,))
+        if not isinstance(pair[0], int):
+            raise TypeError("key must be a Python `int`, got %s" % type(pair[0]))
+        if not callable(pair[1]):
+            raise TypeError("fn for key %d must be callable." % pair[0])
+    keys = sorted(key for key, _ in pairs)
+    if keys != list(range(len(keys))):
+        raise ValueError("branch indices (keys) must form contiguous range of [0 to %d) but "
+                         "found {%s}" % (len(keys), ",".join(map(str, keys))))
+    fns = [fn for _, fn in sorted(pairs, key=lambda p: p[0])]
+    if default is not None:
+        fns.append(default)
+    with name_scope(name, "switch_case", [branch_index]):
+        last = len(fns) - 1
+
+        def chain(k):
+            if k == last:
+                return fns[k]
+            return lambda: cond(equal(branch_index, k), fns[k], chain(k + 1))
+        return chain(0)()
+
 
 @register
 class While(_FunctionalOp):

@@ -16,7 +16,8 @@ from minitf.framework.shapes import (TensorShape, as_shape, broadcast_dims, form
                                      merge_dims, normalize_axis, num_elements, reduce_dims)
 from minitf.framework.tensor import Tensor, TensorSpec
 from minitf.framework.tensor_util import constant_value, constant_value_as_shape
-from minitf.ops.op_util import (check_dtype, check_int_dtype, check_shape_tensor, is_tensor_like,
+from minitf.ops.op_util import (check_dtype, check_int_dtype, check_shape_tensor, dtype_error,
+                                is_tensor_like,
                                 kernel_outputs, known_dims, static_ints)
 
 __all__ = ["constant", "convert_to_tensor", "placeholder", "placeholder_with_default", "identity",
@@ -898,6 +899,56 @@ def cast(x, dtype, name=None):
         if x.dtype is dtype:
             return x
         return Cast(dtype)(x, name=scope)
+
+
+_BITCAST_DTYPES = (dtypes.float16, dtypes.float32, dtypes.float64, dtypes.int64, dtypes.int32,
+                   dtypes.uint8, dtypes.uint16, dtypes.uint32, dtypes.uint64, dtypes.int8,
+                   dtypes.int16, dtypes.complex64, dtypes.complex128)
+
+
+@register
+class Bitcast(OpDef):
+    """tf.bitcast: the same bytes read as another type. Equal sizes keep the shape; a larger
+    input type gains a last dim of (input size / type size); a smaller one needs a last dim
+    of (type size / input size) and loses it."""
+
+    type: dtypes.DType = dtypes.int32
+    differentiable = False  # TF registers no gradient for Bitcast
+
+    def infer(self, x):
+        for dtype, arg in ((x.dtype, "input"), (self.type, "type")):
+            if dtype not in _BITCAST_DTYPES:
+                raise dtype_error(arg, dtype, _BITCAST_DTYPES)
+        source, target = x.dtype.size, self.type.size
+        dims = x.shape.as_tuple()
+        if dims is None or source == target:
+            return TensorSpec(dims, self.type)
+        if source > target:
+            return TensorSpec(dims + (source // target,), self.type)
+        if not dims or dims[-1] not in (None, target // source):
+            raise ValueError("Cannot bitcast from %d to %d due to shape. %s does not match %d"
+                             % (x.dtype.as_datatype_enum, self.type.as_datatype_enum,
+                                dims[-1] if dims else "a scalar", target // source))
+        return TensorSpec(dims[:-1], self.type)
+
+    def compute(self, xp, x):
+        out_shape = x.shape
+        source, target = x.dtype.itemsize, self.type.size
+        if source > target:
+            out_shape = x.shape + (source // target,)
+        elif source < target:
+            if not x.shape or x.shape[-1] != target // source:
+                raise ValueError("Cannot bitcast from %s to %s: the last dimension of an input "
+                                 "of shape %s must be %d"
+                                 % (x.dtype, self.type.name, list(x.shape), target // source))
+            out_shape = x.shape[:-1]
+        return xp.ascontiguousarray(x).view(self.type.as_numpy_dtype).reshape(out_shape)
+
+
+def bitcast(input, type, name=None):
+    """tf.bitcast(input, type): `input`'s bytes as `type` (no copy of the values' bits)."""
+    return Bitcast(type=dtypes.as_dtype(type))(convert_to_tensor(input, name="input"),
+                                               name=name or "Bitcast")
 
 
 # -- sums --------------------------------------------------------------------------------------

@@ -388,6 +388,11 @@ def floordiv(x, y, name=None):
     return binary_op(FloorDiv(), x, y, name, "floordiv")
 
 
+def floor_div(x, y, name=None):
+    """tf.floor_div: the FloorDiv op itself (named FloorDiv, as TF's generated function)."""
+    return binary_op(FloorDiv(), x, y, name, "FloorDiv")
+
+
 @register
 class FloorMod(_IntegerDivision):
     kernel = "remainder"  # Python's %: the result has the divisor's sign, as TF's FloorMod

@@ -8,14 +8,17 @@ from minitf.framework.registry import OpDef, TFSignature, register
 from minitf.framework.shapes import format_dims
 from minitf.framework.tensor import TensorSpec
 from minitf.framework.tensor_util import constant_value
-from minitf.ops.array_ops import identity, ones_like, scatter_nd, shape, squeeze, stack
+from minitf.ops.array_ops import (identity, ones_like, reshape, scatter_nd, shape, squeeze,
+                                  stack)
+from minitf.ops.elementwise import clip_by_value
 from minitf.ops.constant_op import constant, convert_to_tensor
 from minitf.ops.logging_ops import assert_less, assert_non_negative
-from minitf.ops.math_ops import (cast, greater, maximum, minimum, reduce_max, reduce_prod)
+from minitf.ops.math_ops import (cast, floor, greater, maximum, minimum, reduce_max, reduce_prod,
+                                 truediv)
 from minitf.ops.op_util import check_dtype, dtype_error, rank_error
 from minitf.ops.segment_ops import unsorted_segment_sum
 
-__all__ = ["bincount", "histogram_fixed_width", "confusion_matrix"]
+__all__ = ["bincount", "histogram_fixed_width", "histogram_fixed_width_bins", "confusion_matrix"]
 
 
 def _static_size(size, what):
@@ -130,6 +133,24 @@ def histogram_fixed_width(values, value_range, nbins=100, dtype=dtypes.int32, na
         nbins = convert_to_tensor(nbins, dtype=dtypes.int32, name="nbins")
         return HistogramFixedWidth(dtypes.as_dtype(dtype))(values, value_range, nbins,
                                                            name=scope)
+
+
+def histogram_fixed_width_bins(values, value_range, nbins=100, dtype=dtypes.int32, name=None):
+    """tf.histogram_fixed_width_bins: for each value, the index of its bin among `nbins` equal
+    bins over value_range (values below or above it go to the first or last bin), in
+    `values`' shape; built from ops as TF builds it."""
+    with name_scope(name, "histogram_fixed_width_bins", [values, value_range, nbins]):
+        values = convert_to_tensor(values, name="values")
+        flat_shape = shape(values)
+        values = reshape(values, [-1])
+        value_range = convert_to_tensor(value_range, dtype=values.dtype, name="value_range")
+        nbins = convert_to_tensor(nbins, dtype=dtypes.int32, name="nbins")
+        nbins_float = cast(nbins, values.dtype)
+        scaled = truediv(values - value_range[0], value_range[1] - value_range[0],
+                         name="scaled_values")
+        indices = floor(nbins_float * scaled, name="indices")
+        indices = cast(clip_by_value(indices, 0, nbins_float - 1), dtypes.as_dtype(dtype))
+        return reshape(indices, flat_shape)
 
 
 def _squeeze_labels_or_predictions(labels, predictions):

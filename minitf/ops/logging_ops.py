@@ -24,6 +24,7 @@ from minitf.backend import HOST_DEVICE
 from minitf.framework.graph import control_dependencies, get_default_graph, name_scope
 from minitf.framework.registry import OpDef, TFSignature, register
 from minitf.framework.shapes import format_dims
+from minitf.framework.sparse_tensor import SparseTensor
 from minitf.framework.tensor import Tensor, TensorSpec
 from minitf.framework.tensor_util import constant_value
 from minitf.ops import array_ops, math_ops
@@ -32,7 +33,8 @@ from minitf.ops.control_ops import group, no_op
 from minitf.ops.elementwise import binary_operands
 from minitf.ops.op_util import dtype_error, is_tensor_like
 
-__all__ = ["Print", "print", "Assert", "check_numerics", "assert_equal", "assert_none_equal",
+__all__ = ["Print", "print", "Assert", "check_numerics", "assert_proper_iterable",
+           "assert_equal", "assert_none_equal",
            "assert_less", "assert_less_equal", "assert_greater", "assert_greater_equal",
            "assert_positive", "assert_negative", "assert_non_negative", "assert_non_positive",
            "assert_rank", "assert_rank_at_least", "assert_type", "assert_integer",
@@ -477,6 +479,16 @@ def _binary_assert(kind):
         % (kind, sym, kind))
     return assert_fn
 
+
+
+def assert_proper_iterable(values):
+    """tf.assert_proper_iterable: TypeError unless `values` is an iterable of values (a list,
+    a tuple, a generator...) rather than one value that happens to iterate (a Tensor, a numpy
+    array, a string)."""
+    if isinstance(values, (Tensor, SparseTensor, np.ndarray, str, bytes)) or \
+            not hasattr(values, "__iter__"):
+        raise TypeError('Expected argument "values" to be a "proper" iterable.  Found: %s'
+                        % type(values))
 
 assert_equal = _binary_assert("equal")
 assert_none_equal = _binary_assert("none_equal")

@@ -8,7 +8,7 @@ from minitf.framework.graph import name_scope
 from minitf.framework.tensor import Tensor
 from minitf.ops.core import cast, convert_to_tensor, reduce_sum, zeros_like
 from minitf.ops.elementwise import (add, subtract, multiply, divide, truediv, realdiv, div,
-                                    div_no_nan, floordiv, floormod, mod, truncatediv, truncatemod,
+                                    div_no_nan, floordiv, floor_div, floormod, mod, truncatediv, truncatemod,
                                     pow, maximum, minimum, squared_difference, atan2, scalar_mul,
                                     negative, square, exp, log, log1p, expm1, sqrt, rsqrt,
                                     reciprocal, abs, sign, sin, cos, tan, asin, acos, atan, sinh,
@@ -28,7 +28,7 @@ from minitf.ops.products import matmul, tensordot, einsum
 from minitf.ops.reductions import reduce_std, reduce_variance  # noqa: F401 - tf.math's
 
 __all__ = ["add", "subtract", "multiply", "divide", "truediv", "realdiv", "div", "div_no_nan",
-           "floordiv", "floormod", "mod", "truncatediv", "truncatemod", "pow", "maximum",
+           "floordiv", "floor_div", "floormod", "mod", "truncatediv", "truncatemod", "pow", "maximum",
            "minimum", "squared_difference", "atan2", "scalar_mul", "negative", "square", "exp",
            "log", "log1p", "expm1", "sqrt", "rsqrt", "reciprocal", "abs", "sign", "sin", "cos",
            "tan", "asin", "acos", "atan", "sinh", "cosh", "tanh", "sigmoid", "erf", "floor",

@@ -11,7 +11,8 @@ from minitf.framework.registry import OpDef, register
 from minitf.framework.shapes import TensorShape, format_dims
 from minitf.framework.tensor import TensorSpec
 from minitf.ops.constant_op import convert_to_tensor
-from minitf.ops.core import index_tensor
+from minitf.ops.core import broadcast_to, index_tensor, reshape, shape, stack
+from minitf.ops.ranges import range as range_
 from minitf.ops.elementwise import TruncateDiv
 from minitf.ops.gather_scatter import (check_nd_updates, first_bad_index, format_index,
                                       scatter_nd_into)
@@ -19,7 +20,8 @@ from minitf.ops.op_util import check_dtype, check_int_dtype, rank_error, type_mi
 from minitf.ops.state_ops import uninitialized_error, variable_ref, variable_storage
 
 __all__ = ["scatter_add", "scatter_sub", "scatter_update", "scatter_mul", "scatter_div",
-           "scatter_max", "scatter_min", "scatter_nd_update", "scatter_nd_add", "scatter_nd_sub"]
+           "scatter_max", "scatter_min", "scatter_nd_update", "scatter_nd_add", "scatter_nd_sub",
+           "batch_scatter_update"]
 
 _ROUNDS = 4  # passes of distinct rows before apply_at leaves the rest to ufunc.at
 
@@ -330,6 +332,28 @@ def scatter_nd_update(ref, indices, updates, use_locking=True, name=None):
     (index tuples along the last axis) to `updates`; returns the variable's new value."""
     return _scatter(ScatterNdUpdate(use_locking=bool(use_locking)), ref, indices, updates,
                     name, "ScatterNdUpdate")
+
+
+def batch_scatter_update(ref, indices, updates, use_locking=True, name=None):
+    """tf.batch_scatter_update: for indices of shape batch + [k], sets
+    ref[b..., indices[b..., j]] = updates[b..., j] for every batch position b (ref is batch +
+    [n] + the rest), as one ScatterNdUpdate over the (b..., index) tuples, as TF builds it."""
+    with name_scope(name):
+        indices = convert_to_tensor(indices, name="indices")
+        check_int_dtype(indices, "indices")
+        batch_dims = indices.shape.ndims
+        if batch_dims is None:
+            raise ValueError("batch_scatter_update needs indices of known rank, got %s"
+                             % indices.name)
+        batch_dims -= 1
+        dims = shape(indices, out_type=indices.dtype)
+        coords = []
+        for axis in range(batch_dims):
+            view = [1] * (batch_dims + 1)
+            view[axis] = -1
+            coords.append(broadcast_to(reshape(range_(dims[axis]), view), dims))
+        nd_indices = stack(coords + [indices], axis=-1)
+        return scatter_nd_update(ref, nd_indices, updates, use_locking=use_locking)
 
 
 def scatter_nd_add(ref, indices, updates, use_locking=False, name=None):

@@ -7,18 +7,20 @@ import math
 
 import numpy as np
 
+from minitf.framework.graph import name_scope
 from minitf.framework.registry import OpDef, register
 from minitf.framework.shapes import TensorShape, format_dims
 from minitf.framework.tensor import TensorSpec
 from minitf import dtypes
-from minitf.ops.core import cast, convert_to_tensor, reshape, shape, stack
+from minitf.ops.core import cast, constant, convert_to_tensor, reshape, shape, stack
 from minitf.ops.op_util import get_static_value, rank_error
 from minitf.ops.ranges import range as range_
 from minitf.ops.segment_ops import unsorted_segment_sum
 from minitf.ops.shape_ops import transpose
 
 __all__ = ["space_to_depth", "depth_to_space", "space_to_batch_nd", "batch_to_space_nd",
-           "space_to_batch", "batch_to_space", "extract_image_patches"]
+           "space_to_batch", "batch_to_space", "extract_image_patches",
+           "required_space_to_batch_paddings"]
 
 
 def _divisible(dim, by):
@@ -221,6 +223,38 @@ def _static_blocks(block_shape, edges, what):
         raise ValueError("%s must have shape [%d, 2] (one pair per block dimension), got %s"
                          % (what, len(block), format_dims(pairs.shape)))
     return tuple(int(b) for b in block), tuple((int(a), int(b)) for a, b in pairs)
+
+
+def required_space_to_batch_paddings(input_shape, block_shape, base_paddings=None, name=None):
+    """tf.required_space_to_batch_paddings: (paddings, crops), each [n, 2] int32, that extend
+    base_paddings (default zeros) at the end of each of the n dims of input_shape so that the
+    padded size divides by block_shape, and the crops that undo that extension after
+    batch_to_space_nd. Constants when every input is known when building, as in TF."""
+    with name_scope(name, "required_space_to_batch_paddings", [input_shape, block_shape]):
+        input_shape = convert_to_tensor(input_shape, dtype=dtypes.int32, name="input_shape")
+        block_shape = convert_to_tensor(block_shape, dtype=dtypes.int32, name="block_shape")
+        n = block_shape.shape[0].value if block_shape.shape.ndims == 1 else None
+        if n is None:
+            raise ValueError("block_shape must be a 1-D tensor of known length, got %s"
+                             % block_shape.shape)
+        if base_paddings is None:
+            base_paddings = np.zeros([n, 2], np.int32)
+        base_paddings = convert_to_tensor(base_paddings, dtype=dtypes.int32,
+                                          name="base_paddings")
+        known = [get_static_value(t) for t in (input_shape, block_shape, base_paddings)]
+        if all(v is not None for v in known):
+            shape_v, block_v, base_v = (np.asarray(v, np.int64) for v in known)
+            full = shape_v + base_v[:, 0] + base_v[:, 1]
+            extra = (block_v - full % block_v) % block_v
+            paddings = np.stack([base_v[:, 0], base_v[:, 1] + extra], 1).astype(np.int32)
+            crops = np.stack([np.zeros_like(extra), extra], 1).astype(np.int32)
+            return (constant(paddings, name="paddings"), constant(crops, name="crops"))
+        start, end = base_paddings[:, 0], base_paddings[:, 1]
+        extra = (block_shape - (input_shape + start + end) % block_shape) % block_shape
+        end = end + extra
+        paddings = stack([stack([start[i], end[i]]) for i in range(n)], name="paddings")
+        crops = stack([stack([0, extra[i]]) for i in range(n)], name="crops")
+        return paddings, crops
 
 
 def space_to_batch_nd(input, block_shape, paddings, name=None):  # noqa: A002

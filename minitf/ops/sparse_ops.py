@@ -3,6 +3,7 @@ tf.sparse_reduce_sum (tf.sparse_add is in sparse_math.py)."""
 
 from minitf import dtypes
 from minitf.framework.graph import get_default_graph, name_scope
+from minitf.framework.indexed_slices import IndexedSlices
 from minitf.framework.registry import OpDef, register
 from minitf.framework.shapes import TensorShape
 from minitf.framework.sparse_tensor import SparseTensor, SparseTensorValue, register_conversion
@@ -13,7 +14,8 @@ from minitf.ops.constant_op import convert_to_tensor
 from minitf.ops.math_ops import reduce_sum
 
 __all__ = ["SparseTensor", "SparseTensorValue", "sparse_placeholder", "sparse_tensor_to_dense",
-           "sparse_to_dense", "sparse_reduce_sum"]
+           "sparse_to_dense", "sparse_reduce_sum", "convert_to_tensor_or_sparse_tensor",
+           "convert_to_tensor_or_indexed_slices"]
 
 register_conversion(lambda value, dtype, name: convert_to_tensor(value, dtype=dtype, name=name))
 
@@ -128,3 +130,30 @@ def sparse_reduce_sum(sp_input, axis=None, keepdims=None, reduction_axes=None, k
     axis = reduction_axes if axis is None else axis
     keepdims = keep_dims if keepdims is None else keepdims
     return reduce_sum(sparse_tensor_to_dense(sp_input), axis=axis, keepdims=keepdims)
+
+
+def convert_to_tensor_or_sparse_tensor(value, dtype=None, name=None):
+    """tf.convert_to_tensor_or_sparse_tensor: a SparseTensor (or SparseTensorValue) as a
+    SparseTensor, anything else through tf.convert_to_tensor."""
+    dtype = None if dtype is None else dtypes.as_dtype(dtype)
+    if isinstance(value, SparseTensorValue):
+        value = SparseTensor.from_value(value)
+    if isinstance(value, SparseTensor):
+        if dtype is not None and dtype is not value.dtype:
+            raise ValueError("Sparse dtype: requested = %s, actual = %s"
+                             % (dtype.name, value.dtype.name))
+        return value
+    return convert_to_tensor(value, dtype=dtype, name=name)
+
+
+def convert_to_tensor_or_indexed_slices(value, dtype=None, name=None):
+    """tf.convert_to_tensor_or_indexed_slices: an IndexedSlices as it is, anything else
+    through tf.convert_to_tensor."""
+    dtype = None if dtype is None else dtypes.as_dtype(dtype)
+    if isinstance(value, IndexedSlices):
+        if dtype is not None and dtype is not value.dtype:
+            raise ValueError("Incompatible tensor conversion requested to `dtype` %s for "
+                             "IndexedSlices (%s) with dtype %s" % (dtype.name, value,
+                                                                   value.dtype.name))
+        return value
+    return convert_to_tensor(value, dtype=dtype, name=name)

@@ -11,6 +11,7 @@ from minitf.framework.graph import GraphKeys, get_default_graph, name_scope
 from minitf.framework.shapes import unknown_shape
 from minitf.framework.tensor import Tensor
 from minitf.ops.core import Identity, stack
+from minitf.ops.shape_ops import rank
 from minitf.ops.constant_op import constant, convert_to_tensor
 from minitf.ops.control_ops import group, no_op
 from minitf.ops.state_ops import (Assign, InitializedValue, UninitializedNames, VariableV2, assign, assign_add,
@@ -20,7 +21,8 @@ __all__ = ["Variable", "global_variables", "trainable_variables", "local_variabl
            "model_variables", "moving_average_variables", "global_variables_initializer", "variables_initializer",
            "local_variables_initializer", "assign", "assign_add", "assign_sub",
            "is_variable_initialized", "report_uninitialized_variables", "all_variables",
-           "initialize_all_variables", "initialize_local_variables", "initialize_variables"]
+           "initialize_all_variables", "initialize_local_variables", "initialize_variables",
+           "assert_variables_initialized"]
 
 
 class Variable:
@@ -337,14 +339,38 @@ def initialize_variables(var_list, name="init"):
     return variables_initializer(var_list, name=name)
 
 
+def _default_var_list(var_list):
+    """var_list, or every global and local variable (variables made without tf.Variable when
+    there are none, as TF counts them)."""
+    if var_list is None:
+        var_list = global_variables() + local_variables()
+        if not var_list:
+            var_list = [op.outputs[0] for op in get_default_graph().get_operations()
+                        if op.opdef.is_variable]
+    return var_list
+
+
+def assert_variables_initialized(var_list=None):
+    """tf.assert_variables_initialized: a tensor whose run reads every variable of var_list
+    (default: all), so that an uninitialized one fails it with TF's FailedPreconditionError
+    "Attempting to use uninitialized value ..."; its value is the variables' ranks (one
+    rank when var_list has one variable); None when there are no variables."""
+    var_list = _default_var_list(var_list)
+    if not var_list:
+        return None
+    ranks = []
+    for var in var_list:
+        # the read is a control input: a static rank alone would be folded, reading nothing
+        var = convert_to_tensor(var)
+        with get_default_graph().control_dependencies([Identity()(var, name="Identity")]):
+            ranks.append(rank(var))
+    return ranks[0] if len(ranks) == 1 else stack(ranks)
+
+
 def report_uninitialized_variables(var_list=None, name="report_uninitialized_variables"):
     """A 1-D string tensor with the names of the variables in `var_list` (default: all global and
     local variables) that have no value yet in the session that runs it."""
-    if var_list is None:
-        var_list = global_variables() + local_variables()
-        if not var_list:  # variables made without tf.Variable still count, as in TF
-            var_list = [op.outputs[0] for op in get_default_graph().get_operations()
-                        if op.opdef.is_variable]
+    var_list = _default_var_list(var_list)
     with name_scope(name):
         if not var_list:
             return constant(np.zeros([0], object), dtype=dtypes.string)

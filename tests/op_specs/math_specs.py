@@ -211,6 +211,13 @@ SPECS = [
            [Arg((3,), "bool"), Arg((3, 2)), Arg((3, 2))], wrt=[1, 2]),
 
     # -- casts -------------------------------------------------------------------------------------
+    OpSpec("bitcast/to_smaller", lambda x: tf.bitcast(x, tf.int16),
+           lambda x: x.view(np.int16).reshape(x.shape + (2,)), [Arg((2, 3))], grad=False),
+    OpSpec("bitcast/to_larger", lambda x: tf.bitcast(x, tf.float64),
+           lambda x: x.view(np.float64).reshape(x.shape[:-1]),
+           [Arg((3, 2), static=(None, 2))], grad=False),
+    OpSpec("bitcast/same_size", lambda x: tf.bitcast(x, tf.uint32), lambda x: x.view(np.uint32),
+           [Arg((4,), "int32", low=-50, high=50)], grad=False),
     OpSpec("cast/float_to_int", lambda x: tf.cast(x, tf.int32), lambda x: x.astype(np.int32),
            [Arg((5,), low=-3, high=3)], grad=False),
     OpSpec("cast/float32_to_float64", lambda x: tf.cast(x, tf.float64),
