@@ -45,7 +45,9 @@ def run_error(program):
             try:
                 value = sess.run(fetch, feed)
             except tf.errors.OpError as e:
-                return {"class": type(e).__name__, "message": e.message}
+                # (the message alone: TF 2 adds where the node was defined, then "[[node]]")
+                message = e.message.split("\n\t [[")[0].split("\n")[-1]
+                return {"class": type(e).__name__, "message": message}
             return {"class": None, "value": np.asarray(value).tolist()}
 
 

@@ -297,3 +297,27 @@ BUILD_ERRORS = {"incompatible": _build_incompatible, "dtype": _build_dtype,
 def shape_of(t):
     dims = t.shape.as_list() if t.shape.ndims is not None else None
     return dims
+
+
+def loop_cond_mixed(tf):
+    """A captured array read in tf.cond branches inside a loop, a float and an int32 array
+    carried as a tuple, shape invariants; the gradient through all of it; a grad() array."""
+    x = tf.constant(np.arange(6, dtype=np.float32).reshape(3, 2) / 6)
+    ta = tf.TensorArray(tf.float32, size=3)
+    tb = tf.TensorArray(tf.int32, size=3)
+    src = tf.TensorArray(tf.float32, size=3).unstack(x)
+
+    def body(i, h, tas):
+        a, b = tas
+        v = tf.cond(i > 0, lambda: src.read(i) * h, lambda: src.read(i) + h)
+        return i + 1, v, (a.write(i, v), b.write(i, i))
+    _, h, (a, b) = tf.while_loop(
+        lambda i, h, t: i < 3, body, [0, tf.ones([2]), (ta, tb)],
+        shape_invariants=[tf.TensorShape([]), tf.TensorShape([2]),
+                          (tf.TensorShape(None), tf.TensorShape(None))])
+    loss = tf.reduce_sum(a.stack()) + tf.reduce_sum(h)
+    return {"loss": loss, "dx": tf.gradients(loss, x)[0], "ints": b.stack(),
+            "grad_flow": ta.grad("x").flow}
+
+
+VALUE_PROGRAMS["loop_cond_mixed"] = loop_cond_mixed

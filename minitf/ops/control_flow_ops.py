@@ -528,6 +528,14 @@ def _differentiable(dtype):
     return dtype.is_floating or dtype is dtypes.variant
 
 
+def _owned(value):
+    """A first gradient contribution that WhileGrad may add the next ones into, in place (a
+    copy: the value may alias an input)."""
+    if type(value) is TensorArrayValue:
+        return value.owned_copy()
+    return value.copy() if hasattr(value, "copy") else value
+
+
 def _zeros(xp, value):
     return value.zeros() if type(value) is TensorArrayValue else xp.zeros_like(value)
 
@@ -617,7 +625,7 @@ class WhileGrad(_FunctionalOp):
                         else:
                             sums[i][out[position[k] + 1]] += g  # (unique rows only)
                     elif i not in sums:
-                        sums[i] = g.copy() if hasattr(g, "copy") else g  # (g may alias an input)
+                        sums[i] = _owned(g)
                     else:
                         sums[i] += g  # in place: no new [captured] array per iteration
             grads = tuple(dvars[i] if i < n else

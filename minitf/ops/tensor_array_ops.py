@@ -175,6 +175,22 @@ class TensorArrayValue:
         book = self.book if len(self.book.shapes) >= len(other.book.shapes) else other.book
         return TensorArrayValue(out, max(self.size, other.size), book)
 
+    def owned_copy(self):
+        """A value of its own (a new dict of the same elements), which `+=` may change. (Not
+        `copy`: a plan would then copy each flow it hands out of a loop body.)"""
+        return TensorArrayValue(dict(self.elements), self.size, self.book)
+
+    def __iadd__(self, other):
+        """Adds `other` into this value's own elements, in O(len(other)): WhileGrad sums the
+        gradient arrays of a captured flow over the iterations so, into a copy it owns."""
+        out = self.elements
+        for i, v in other.elements.items():
+            out[i] = out[i] + v if i in out else v
+        self.size = max(self.size, other.size)
+        if len(other.book.shapes) > len(self.book.shapes):
+            self.book = other.book
+        return self
+
 
 def is_variant_value(value):
     return type(value) is TensorArrayValue
@@ -649,7 +665,8 @@ class TensorArray:
         with name_scope(name, "TensorArrayGrad", [self._handle]):
             op = _create(TensorArrayGradV3(source=str(source)), [self._handle, flow],
                          "TensorArrayGradV3")
-        g = TensorArray(self._dtype, handle=op.outputs[0], flow=op.outputs[1],
+            grad_flow = identity(op.outputs[1], name="gradient_flow")  # (TF's name)
+        g = TensorArray(self._dtype, handle=op.outputs[0], flow=grad_flow,
                         infer_shape=self._infer_shape)
         g._element_shape = self._element_shape
         g._size = self._size
@@ -686,9 +703,11 @@ class TensorArray:
         rest = shape[1:] if shape.ndims else unknown_shape()
         value = _create(TensorArrayConcatV3(self._dtype, rest), [self._handle, self._flow],
                         name or "TensorArrayConcatV3").outputs[0]
-        size = self._static_size()
+        size = None
+        if shape.ndims:  # (TF asks for the size here, making its Const)
+            size = constant_value(self.size())
         if shape.ndims and shape.as_tuple()[0] is not None and size is not None:
-            value.set_shape(TensorShape([size * shape.as_tuple()[0]]).concatenate(rest))
+            value.set_shape(TensorShape([int(size) * shape.as_tuple()[0]]).concatenate(rest))
         return value
 
     def unstack(self, value, name=None):
