@@ -162,8 +162,42 @@ def jpeg_variants():
     return files
 
 
+def gif_bmp_variants():
+    import io
+    from PIL import Image
+    files = {}
+    rgb = pattern(13, 11, 3, 33).astype(np.uint8)
+    rgba = pattern(13, 11, 4, 34).astype(np.uint8)
+    for name, im in (("rgb24.bmp", Image.fromarray(rgb)), ("rgba32.bmp", Image.fromarray(rgba)),
+                     ("pal8.bmp", Image.fromarray(rgb).quantize(16)),
+                     ("gray8.bmp", Image.fromarray(rgb[..., 0]))):
+        buf = io.BytesIO()
+        im.save(buf, "BMP")
+        files[name] = buf.getvalue()
+    frames = [Image.fromarray(pattern(12, 10, 3, 35 + k).astype(np.uint8)).quantize(32)
+              for k in range(3)]
+    buf = io.BytesIO()
+    frames[0].save(buf, "GIF")
+    files["one.gif"] = buf.getvalue()
+    buf = io.BytesIO()
+    frames[0].save(buf, "GIF", save_all=True, append_images=frames[1:], duration=50, loop=0)
+    files["anim3.gif"] = buf.getvalue()
+    # frames smaller than the screen, transparency and disposal methods
+    small = [Image.fromarray(pattern(12, 10, 3, 40).astype(np.uint8)).quantize(8)]
+    for k in range(3):
+        im = Image.fromarray(pattern(12, 10, 3, 41 + k).astype(np.uint8))
+        arr = np.asarray(im).copy()
+        arr[: 3 + 2 * k, : 4 + k] = 0  # changing only part of the frame lets Pillow crop it
+        small.append(Image.fromarray(arr).quantize(8))
+    buf = io.BytesIO()
+    small[0].save(buf, "GIF", save_all=True, append_images=small[1:], duration=40,
+                  disposal=[0, 1, 2, 1], transparency=0, optimize=False)
+    files["anim_disposal.gif"] = buf.getvalue()
+    return files
+
+
 if __name__ == "__main__":
     os.makedirs(HERE, exist_ok=True)
-    for name, data in {**png_variants(), **jpeg_variants()}.items():
+    for name, data in {**png_variants(), **jpeg_variants(), **gif_bmp_variants()}.items():
         with open(os.path.join(HERE, name), "wb") as f:
             f.write(data)

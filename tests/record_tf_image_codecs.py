@@ -55,6 +55,34 @@ for _f in ("pil_420_big.jpg", "pil_444.jpg", "pil_gray.jpg", "pil_420_restart.jp
                    dict(try_recover_truncated=True, acceptable_fraction=0.3)):
             CASES.append(("decode_jpeg", "%s|cut=%d" % (_f, _cut), _o))
     CASES += [("decode_jpeg", "%s|flip=%d" % (_f, _i), {}) for _i in (3, 30, 200, _n // 2)]
+OTHER = ["rgb24.bmp", "rgba32.bmp", "pal8.bmp", "gray8.bmp", "one.gif", "anim3.gif",
+         "anim_disposal.gif"]
+CASES += [(fn, f, o) for f in OTHER for fn in ("decode_bmp", "decode_gif", "decode_png",
+                                                 "decode_jpeg") for o in ({}, )]
+CASES += [("decode_bmp", f, dict(channels=c)) for f in OTHER[:4] for c in (1, 3, 4)]
+CASES += [("decode_bmp", f, {}) for f in ("rgb8.png", "pil_420.jpg")]
+CASES += [("decode_gif", f, {}) for f in ("rgb8.png", "pil_420.jpg")]
+CASES += [("decode_image", f, o) for f in ("rgb8.png", "rgba16.png", "palette4_trns.png",
+                                            "pil_420.jpg", "pil_gray.jpg", "rgb24.bmp",
+                                            "rgba32.bmp", "one.gif", "anim3.gif")
+          for o in ({}, dict(channels=3), dict(channels=1), dict(expand_animations=False),
+                    dict(dtype="uint16"), dict(dtype="float32"),
+                    dict(channels=4, expand_animations=False))]
+CASES += [("decode_image", "rgb8.png|cut=0", {}), ("decode_image", "rgb8.png|flip=0", {}),
+          ("decode_image", "rgb8.png", dict(channels=2)),
+          ("decode_image", "rgb8.png", dict(dtype="int32"))]
+CASES += [("is_jpeg", f, {}) for f in ("pil_420.jpg", "rgb8.png", "one.gif", "rgb8.png|cut=0")]
+CASES += [("extract_jpeg_shape", f, o) for f in ("pil_420.jpg", "pil_gray.jpg",
+                                                  "pil_420_progressive.jpg", "rgb8.png",
+                                                  "pil_420.jpg|cut=100")
+          for o in ({}, dict(output_type="int64"))]
+CASES += [("decode_and_crop_jpeg", f, dict(crop_window=w, **o))
+          for f in ("pil_420.jpg", "pil_444.jpg", "pil_422_odd.jpg", "pil_gray.jpg",
+                    "pil_420_big.jpg", "pil_420_progressive.jpg")
+          for w in ([0, 0, 29, 37], [3, 5, 10, 12], [8, 16, 13, 17], [1, 1, 1, 1])
+          for o in ({}, dict(channels=1), dict(fancy_upscaling=False))]
+CASES += [("decode_and_crop_jpeg", "pil_420.jpg", dict(crop_window=w))
+          for w in ([20, 30, 10, 10], [0, 0, 0, 5], [-1, 0, 5, 5])]
 CASES += [  # damaged files ("name|how"), other formats, misuse at build time
     ("decode_png", "tf_c3.png|cut=60", {}), ("decode_png", "tf_c3.png|cut=20", {}),
     ("decode_png", "tf_c3.png|flip=40", {}), ("decode_png", "tf_c3.png|cut=0", {}),
@@ -122,8 +150,9 @@ def run(tf, case):
     fn, name, kwargs = case
     data = _data(name)
     kwargs = dict(kwargs)
-    if "dtype" in kwargs:
-        kwargs["dtype"] = getattr(tf, kwargs["dtype"])
+    for key in ("dtype", "output_type"):
+        if key in kwargs:
+            kwargs[key] = getattr(tf, kwargs[key])
     with tf.Graph().as_default():
         contents = tf.placeholder(tf.string, [None] if name.endswith("|rank1") else [])
         if name.endswith("|rank1"):

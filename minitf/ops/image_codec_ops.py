@@ -9,11 +9,16 @@ from minitf.framework.graph import get_default_graph, name_scope
 from minitf.framework.registry import OpDef, TFSignature, register
 from minitf.framework.shapes import TensorShape
 from minitf.framework.tensor import TensorSpec
-from minitf.lib.image import DecodeError, jpeg, png
+from minitf.framework.tensor_util import constant_value
+from minitf.lib.image import DecodeError, bmp, gif, jpeg, png
 from minitf.ops.constant_op import convert_to_tensor
+from minitf.ops.image_ops import convert_image_dtype
+from minitf.ops.math_ops import equal
 from minitf.ops.op_util import dtype_error, rank_error
+from minitf.ops.string_ops import substr
 
-__all__ = ["decode_png", "encode_png", "decode_jpeg"]
+__all__ = ["decode_png", "encode_png", "decode_jpeg", "decode_bmp", "decode_gif", "decode_image",
+           "is_jpeg", "extract_jpeg_shape", "decode_and_crop_jpeg"]
 
 
 def _scalar_string(op_type, arg, t):
@@ -61,23 +66,64 @@ _JPEG_DEFAULTS = dict(ratio=1, fancy_upscaling=True, try_recover_truncated=False
                       acceptable_fraction=1.0, dct_method="")
 
 
-def _decode(data, channels, dtype, jpeg_options=_JPEG_DEFAULTS):
-    """The image in `data`, whichever format its first bytes name (TF's decoders share one
-    kernel that looks at them; a JPEG read by another decoder gets DecodeJpeg's defaults)."""
+_FORMATS = ((png.is_png, "PNG", "decode_png"), (jpeg.is_jpeg, "JPEG", "decode_jpeg"),
+            (gif.is_gif, "GIF", "decode_gif"), (bmp.is_bmp, "BMP", "decode_bmp"))
+
+
+def _decode(op_type, data, channels, dtype, jpeg_options=_JPEG_DEFAULTS, animated=False,
+            crop=None):
+    """The image in `data`, whichever format its first bytes name, as TF 2's one kernel behind
+    every decoder gives it: a JPEG read by another decoder gets DecodeJpeg's defaults, only
+    DecodeBmp and DecodeImage read BMPs, only DecodeBmp refuses the others, and a GIF is
+    [frames, height, width, 3] when `animated` (DecodeGif, DecodeImage expanding
+    animations), else its one frame (DecodeImage: the first)."""
     if not data:
         raise DecodeError("Input is empty.")
-    if png.is_png(data):
-        return png.decode(data, channels, dtype)
-    if jpeg.is_jpeg(data):
+    kind = next((k for k in _FORMATS if k[0](data)), None)
+    if kind is None:
+        raise DecodeError("Unknown image file format. One of JPEG, JPEG XL, PNG, GIF, BMP, "
+                          "WebP required.")
+    name = kind[1]
+    if op_type == "DecodeBmp" and name != "BMP":
+        raise DecodeError("Trying to decode %s format using DecodeBmp op. Use `%s` or "
+                          "`decode_image` instead." % (name, kind[2]))
+    if name == "BMP":
+        if op_type not in ("DecodeBmp", "DecodeImage"):
+            raise DecodeError("Trying to decode BMP format using a wrong op. Use `decode_bmp` "
+                              "or `decode_image` instead. Op used: %s" % op_type)
+        if channels not in (0, 3, 4):
+            raise DecodeError("`channels` must be 0, 3 or 4 for BMP, but got %d" % channels)
+        image = bmp.decode(data, channels)
+    elif name == "GIF":
+        if channels not in (0, 3):
+            raise DecodeError("channels must be 0 or 3 for GIF, got %d" % channels)
+        image = gif.decode(data)
+        if not animated:
+            if len(image) > 1 and op_type != "DecodeImage":
+                raise DecodeError("Got %d frames, but animated gifs can only be decoded by "
+                                  "tf.io.decode_gif or tf.io.decode_image" % len(image))
+            image = image[0]
+        return _convert(image, dtype)
+    elif name == "PNG":
+        image = png.decode(data, channels, np.uint8 if dtype == np.uint8 else np.uint16)
+    else:
         if channels == 4:
             raise DecodeError("JPEG does not support 4 channels")
-        return _widen(jpeg.decode(data, channels, **jpeg_options), dtype)
-    raise DecodeError("Unknown image file format. One of JPEG, PNG, GIF, BMP required.")
+        image = jpeg.decode(data, channels, crop=crop, **jpeg_options)
+    image = _convert(image, dtype)
+    return image[None] if animated and op_type == "DecodeGif" else image
 
 
-def _widen(image, dtype):
-    """A uint8 image as `dtype` (uint16: times 257, as TF converts)."""
-    return image.astype(np.uint16) * np.uint16(257) if dtype == np.uint16 else image
+def _convert(image, dtype):
+    """A decoded image (uint8, or uint16 from a PNG, whose decoder widens 8-bit samples by
+    257) as `dtype`: uint16 from 8 bits shifted left by 8, float32 times float32(1 / 255) or
+    float32(1 / 65535), as TF's kernel converts."""
+    if dtype == np.uint16 and image.dtype == np.uint8:
+        return image.astype(np.uint16) << 8
+    if dtype == np.float32:
+        scale = np.float32(1 / (65535 if image.dtype == np.uint16 else 255))
+        return image.astype(np.float32) * scale
+    return image
 
 
 @register
@@ -96,7 +142,7 @@ class DecodePng(_Decode):
             raise dtype_error("dtype", self.dtype, [dtypes.uint8, dtypes.uint16])
 
     def decode(self, data):
-        return _decode(data, self.channels, self.dtype.as_numpy_dtype)
+        return _decode("DecodePng", data, self.channels, self.dtype.as_numpy_dtype)
 
 
 @register
@@ -119,11 +165,113 @@ class DecodeJpeg(_Decode):
             return "dct_method must be one of {'', 'INTEGER_FAST', 'INTEGER_ACCURATE'}"
         return None
 
+    def options(self):
+        return dict(ratio=self.ratio, fancy_upscaling=self.fancy_upscaling,
+                    try_recover_truncated=self.try_recover_truncated,
+                    acceptable_fraction=self.acceptable_fraction, dct_method=self.dct_method)
+
     def decode(self, data):
-        options = dict(ratio=self.ratio, fancy_upscaling=self.fancy_upscaling,
-                       try_recover_truncated=self.try_recover_truncated,
-                       acceptable_fraction=self.acceptable_fraction, dct_method=self.dct_method)
-        return _decode(data, self.channels, np.uint8, options)
+        return _decode("DecodeJpeg", data, self.channels, np.uint8, self.options())
+
+
+@register
+class DecodeAndCropJpeg(DecodeJpeg):
+    """The window [y, x, height, width] (a second input) of a JPEG file's pixels, decoding only
+    the iMCU columns it needs, as TF's libjpeg-turbo does."""
+
+    def infer(self, contents, crop_window):
+        _scalar_string(self.type_name, "contents", contents)
+        if crop_window.shape.ndims not in (None, 1):
+            raise rank_error(1, crop_window.shape.ndims, " for DecodeAndCropJpeg with input "
+                             "shapes: %s." % crop_window.shape)
+        window = constant_value(crop_window)
+        h, w = (None, None) if window is None else (int(window[2]), int(window[3]))
+        return TensorSpec([h, w, self.channels or None], dtypes.uint8)
+
+    def specialize(self, xp, op):
+        def decode(contents, crop_window):
+            message = self.check()
+            if message is None:
+                window = [int(v) for v in np.asarray(crop_window).reshape(-1)]
+                if len(window) != 4:
+                    message = "crop_window must have four elements: %s" % window
+                else:
+                    try:
+                        return _decode("DecodeJpeg", _bytes(contents), self.channels,
+                                       np.uint8, self.options(), crop=window)
+                    except DecodeError as e:
+                        message = str(e)
+            raise errors.InvalidArgumentError(None, op, message)
+        return decode
+
+
+@register
+class DecodeBmp(_Decode):
+    """A BMP file's pixels (uint8); `channels` 0, 3 or 4."""
+    channels: int = 0
+    dtype = dtypes.uint8
+
+    def decode(self, data):
+        return _decode("DecodeBmp", data, self.channels, np.uint8)
+
+
+@register
+class DecodeGif(_Decode):
+    """A GIF file's frames [frames, height, width, 3] (uint8)."""
+    dtype = dtypes.uint8
+
+    def out_shape(self):
+        return TensorShape([None, None, None, 3])
+
+    def decode(self, data):
+        return _decode("DecodeGif", data, 0, np.uint8, animated=True)
+
+
+@register
+class DecodeImage(_Decode):
+    """Any of the four formats (TF 2's DecodeImage, which TF 1.15's decode_image became):
+    [height, width, channels], or a GIF's frames [frames, ...] with `expand_animations`;
+    uint8, uint16 or float32 in [0, 1]."""
+    channels: int = 0
+    dtype: dtypes.DType = dtypes.uint8
+    expand_animations: bool = True
+
+    def out_shape(self):
+        return TensorShape(None) if self.expand_animations else super().out_shape()
+
+    def check(self):
+        if self.channels not in (0, 1, 3, 4):
+            return "`channels` must be 0, 1, 3 or 4 but got %d" % self.channels
+        return None
+
+    def decode(self, data):
+        return _decode("DecodeImage", data, self.channels, self.dtype.as_numpy_dtype,
+                       animated=self.expand_animations)
+
+
+@register
+class ExtractJpegShape(OpDef):
+    """[height, width, channels] of a JPEG file, from its frame header."""
+    output_type: dtypes.DType = dtypes.int32
+    tf_signature = TFSignature(type_attrs=())
+    differentiable = False
+    host_only = True
+
+    def infer(self, contents):
+        _scalar_string("ExtractJpegShape", "contents", contents)
+        return TensorSpec([3], self.output_type)
+
+    def specialize(self, xp, op):
+        def shape(contents):
+            data = _bytes(contents)
+            try:
+                frame = jpeg.Frame(data, header_only=True)
+            except DecodeError:
+                raise errors.InvalidArgumentError(
+                    None, op, "Invalid JPEG data, size %d" % len(data)) from None
+            return np.array([frame.height, frame.width, len(frame.components)],
+                            self.output_type.as_numpy_dtype)
+        return shape
 
 
 @register
@@ -183,6 +331,60 @@ def decode_jpeg(contents, channels=0, ratio=1, fancy_upscaling=True,
     opdef = DecodeJpeg(int(channels), int(ratio), bool(fancy_upscaling),
                        bool(try_recover_truncated), float(acceptable_fraction), str(dct_method))
     return _create(opdef, [_contents(contents)], name, "DecodeJpeg")
+
+
+def decode_and_crop_jpeg(contents, crop_window, channels=0, ratio=1, fancy_upscaling=True,
+                         try_recover_truncated=False, acceptable_fraction=1, dct_method="",
+                         name=None):
+    """tf.image.decode_and_crop_jpeg: the window `crop_window` [y, x, height, width] of a JPEG
+    file's pixels, with decode_jpeg's options."""
+    opdef = DecodeAndCropJpeg(int(channels), int(ratio), bool(fancy_upscaling),
+                              bool(try_recover_truncated), float(acceptable_fraction),
+                              str(dct_method))
+    return _create(opdef, [_contents(contents), (crop_window, dtypes.int32, "crop_window")],
+                   name, "DecodeAndCropJpeg")
+
+
+def decode_bmp(contents, channels=0, name=None):
+    """tf.image.decode_bmp: the pixels [height, width, channels] (uint8) of a BMP file;
+    `channels` 0 (the file's), 3 or 4."""
+    return _create(DecodeBmp(int(channels)), [_contents(contents)], name, "DecodeBmp")
+
+
+def decode_gif(contents, name=None):
+    """tf.image.decode_gif: the frames [frames, height, width, 3] (uint8) of a GIF file."""
+    return _create(DecodeGif(), [_contents(contents)], name, "DecodeGif")
+
+
+def decode_image(contents, channels=None, dtype=dtypes.uint8, name=None,
+                 expand_animations=True):
+    """tf.image.decode_image: a BMP, GIF, JPEG or PNG file's pixels, the format read from its
+    first bytes: [height, width, channels], or a GIF's [frames, height, width, 3] unless
+    `expand_animations` is False (then its first frame); dtype uint8, uint16 or float32 in
+    [0, 1] from the op, any other through convert_image_dtype of uint16."""
+    dtype = dtypes.as_dtype(dtype)
+    with name_scope(name, "decode_image"):
+        if dtype in (dtypes.uint8, dtypes.uint16, dtypes.float32):
+            return _create(DecodeImage(int(channels or 0), dtype, bool(expand_animations)),
+                           [_contents(contents)], None, "DecodeImage")
+        image = _create(DecodeImage(int(channels or 0), dtypes.uint16,
+                                    bool(expand_animations)), [_contents(contents)], None,
+                        "DecodeImage")  # as TF 2: through uint16
+        return convert_image_dtype(image, dtype)
+
+
+def is_jpeg(contents, name=None):
+    """tf.image.is_jpeg: whether a string starts with JPEG's first three bytes (a bool
+    scalar; TF's Substr and Equal)."""
+    with name_scope(name, "is_jpeg"):
+        return equal(substr(contents, 0, 3), b"\xff\xd8\xff", name=name)
+
+
+def extract_jpeg_shape(contents, output_type=dtypes.int32, name=None):
+    """tf.image.extract_jpeg_shape: [height, width, channels] of a JPEG file from its header,
+    without decoding it."""
+    return _create(ExtractJpegShape(dtypes.as_dtype(output_type)), [_contents(contents)], name,
+                   "ExtractJpegShape")
 
 
 def encode_png(image, compression=-1, name=None):

@@ -637,8 +637,11 @@ def _scaled_sizes(frame, ratio):
 
 
 def decode(data, channels=0, ratio=1, fancy_upscaling=True, try_recover_truncated=False,
-           acceptable_fraction=1.0, dct_method=""):
-    """The image [height, width, channels] (uint8) as TF's DecodeJpeg gives it."""
+           acceptable_fraction=1.0, dct_method="", crop=None):
+    """The image [height, width, channels] (uint8) as TF's DecodeJpeg gives it; with `crop`
+    (y, x, height, width) the window TF's DecodeAndCropJpeg gives: libjpeg-turbo decodes the
+    columns from x rounded down to a whole iMCU, and upsamples chroma as if they were the
+    whole image (edges repeated), before the window is cut out."""
     frame = Frame(data)
     truncated = None
     for scan in frame.scans:
@@ -650,6 +653,14 @@ def decode(data, channels=0, ratio=1, fancy_upscaling=True, try_recover_truncate
     out_h, out_w = -(-frame.height * smin // 8), -(-frame.width * smin // 8)
     color = ncomp == 3 and not _is_rgb(frame)
     wanted = frame.components[:1] if channels == 1 and color else frame.components
+    x0, region_w = 0, out_w
+    if crop is not None:
+        cy, cx, ch, cw = crop
+        if min(cy, cx) < 0 or ch <= 0 or cw <= 0 or cy + ch > out_h or cx + cw > out_w:
+            raise frame.error()
+        align = smin * frame.hmax if ncomp > 1 else smin
+        x0 = cx // align * align
+        region_w = cw + cx - x0
     planes = []
     context = False  # a triangle filter over rows: the upsampler needs the row group below
     for c, s in zip(wanted, sizes):
@@ -666,6 +677,10 @@ def decode(data, channels=0, ratio=1, fancy_upscaling=True, try_recover_truncate
         dh = -(-frame.height * c.v * s // (frame.vmax * 8))
         dw = -(-frame.width * c.h * s // (frame.hmax * 8))
         plane = plane[:dh, :dw]
+        if crop is not None:
+            first = x0 * c.h * s // (frame.hmax * smin)
+            dw = -(-region_w * c.h * s // (frame.hmax * smin))
+            plane = plane[:, first:first + dw]
         fh, fv = frame.hmax * smin // (c.h * s), frame.vmax * smin // (c.v * s)
         fancy = fancy_upscaling and smin > 1 and dw > 2
         if fh == 2 and fv == 1 and fancy:
@@ -675,7 +690,7 @@ def decode(data, channels=0, ratio=1, fancy_upscaling=True, try_recover_truncate
             context = True
         elif fh > 1 or fv > 1:
             plane = np.repeat(np.repeat(plane, fv, 0), fh, 1)
-        planes.append(plane[:out_h, :out_w])
+        planes.append(plane[:out_h, :region_w])
     if color and channels != 1:
         image = ycc_to_rgb(*planes)
     else:
@@ -687,6 +702,8 @@ def decode(data, channels=0, ratio=1, fancy_upscaling=True, try_recover_truncate
         if lines < min(1.0, acceptable_fraction) * out_h:
             raise frame.error()
         image[lines:] = 0
+    if crop is not None:
+        image = image[cy:cy + ch, cx - x0:cx - x0 + cw]
     return image
 
 
