@@ -9,23 +9,9 @@ import json
 import os
 import sys
 
-import numpy as np
-
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from pool3d_programs import run_all  # noqa: E402
-
-
-
-def short(value):
-    """Float32 results written in float32's shortest digits (half the fixture's size)."""
-    if isinstance(value, float):
-        return float(str(np.float32(value)))
-    if isinstance(value, list):
-        return [short(v) for v in value]
-    if isinstance(value, dict):
-        return {k: short(v) for k, v in value.items()}
-    return value
-
+from recording import short  # noqa: E402
 
 if __name__ == "__main__":
     import tensorflow.compat.v1 as tf

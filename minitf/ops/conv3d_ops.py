@@ -21,10 +21,12 @@ from minitf.ops.array_ops import expand_dims, shape, squeeze
 from minitf.ops.constant_op import convert_to_tensor
 from minitf.ops.conv_ops import (COL_BYTES, _check_out_backprop, _check_rank, _check_same_dtype,
                                  _merge, _runtime_sizes, _sizes_spec, _spatial_rank,
-                                 _summed_tile_products, _window, conv2d)
+                                 _summed_tile_products, _window, conv2d, conv2d_transpose)
+from minitf.ops.join_split import concat
 from minitf.ops.op_util import TiledKernel, batch_tiles, dtype_error, each_tile
 
-__all__ = ["conv3d", "conv3d_transpose", "conv3d_backprop_filter_v2", "convolution"]
+__all__ = ["conv3d", "conv3d_transpose", "conv3d_backprop_filter_v2", "convolution",
+           "conv1d_transpose", "conv_transpose"]
 
 _FORMATS = ("NDHWC", "NCDHW")
 _DTYPES = (dtypes.float16, dtypes.float32, dtypes.float64)
@@ -399,3 +401,77 @@ def convolution(input, filter, padding, strides=None, dilation_rate=None, name=N
         y = conv2d(expand_dims(x, axis), expand_dims(w, 0), [1] + strides, padding,
                    data_format=fmt, dilations=[1] + rates, name=scope)
         return squeeze(y, [axis])
+
+
+def conv1d_transpose(input, filters, output_shape, strides, padding="SAME", data_format="NWC",
+                     dilations=None, name=None):
+    """tf.nn.conv1d_transpose: conv2d_transpose over a height of 1, as TF builds it (the
+    result is "<name>/Squeeze"); filters (width, output_channels, in_channels)."""
+    if data_format not in (None, "NWC", "NCW"):
+        raise ValueError("`data_format` must be 'NWC' or 'NCW'. Received: data_format=%s"
+                         % (data_format,))
+    channels_first = data_format == "NCW"
+    axis = 2 if channels_first else 1
+    with name_scope(name, "conv1d_transpose", [input, filters, output_shape]) as scope:
+        x = expand_dims(convert_to_tensor(input, name="input"), axis)
+        w = expand_dims(convert_to_tensor(filters, name="filters"), 0)
+        if isinstance(output_shape, (list, tuple)):
+            shape = list(output_shape[:axis]) + [1] + list(output_shape[axis:])
+        else:
+            sizes = convert_to_tensor(output_shape, dtype=dtypes.int32, name="output_shape")
+            shape = concat([sizes[:axis], [1], sizes[axis:]], 0)
+        one = (lambda v: [1, 1, 1, v]) if channels_first else (lambda v: [1, 1, v, 1])
+        stride = _single(strides, "strides")
+        rate = 1 if dilations is None else _single(dilations, "dilations")
+        y = conv2d_transpose(x, w, shape, one(stride), padding,
+                             data_format="NCHW" if channels_first else "NHWC",
+                             dilations=one(rate), name=scope)
+        return squeeze(y, [axis])
+
+
+def _single(value, what):
+    """The one spatial entry of a 1-D stride or rate given as an int or a list of 1 or 3."""
+    values = [value] if isinstance(value, int) else [int(v) for v in value]
+    if len(values) == 3:
+        values = values[1:2] if values[0] == values[2] == 1 else values
+    if len(values) != 1:
+        raise ValueError("%s must be an int or a list of 1 or 3 ints with 1 for the batch and "
+                         "channels, got %s" % (what, value))
+    return values[0]
+
+
+def conv_transpose(input, filters, output_shape, strides, padding="SAME", data_format=None,
+                   dilations=None, name=None):
+    """tf.nn.conv_transpose: conv1d_transpose, conv2d_transpose or conv3d_transpose by the
+    length of output_shape (3, 4 or 5)."""
+    with name_scope(name, "conv_transpose", [input, filters, output_shape]) as scope:
+        if isinstance(output_shape, (list, tuple)):
+            n = len(output_shape) - 2
+        else:
+            dims = convert_to_tensor(output_shape, dtype=dtypes.int32).shape
+            n = dims[0].value - 2 if dims.ndims == 1 and dims[0].value is not None else None
+        if n not in (1, 2, 3):
+            raise ValueError("output_shape must have 3, 4 or 5 entries (a known length), got "
+                             "%s" % (output_shape,))
+        if n == 1:
+            return conv1d_transpose(input, filters, output_shape, strides, padding,
+                                    data_format or "NWC", dilations, name=scope)
+        if n == 2:
+            return conv2d_transpose(input, filters, output_shape, strides, padding,
+                                    data_format=data_format or "NHWC", dilations=dilations,
+                                    name=scope)
+        fmt = data_format or "NDHWC"
+        return conv3d_transpose(input, filters, output_shape, _five(strides, fmt), padding,
+                                data_format=fmt,
+                                dilations=None if dilations is None else _five(dilations, fmt),
+                                name=scope)
+
+
+def _five(value, data_format):
+    """A 3-D stride or rate given as an int or 1, 3 or 5 ints, as the 5 values of the op."""
+    values = [value] if isinstance(value, int) else [int(v) for v in value]
+    if len(values) == 1:
+        values = values * 3
+    if len(values) == 3:
+        values = [1, 1] + values if data_format == "NCDHW" else [1] + values + [1]
+    return values

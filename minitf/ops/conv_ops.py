@@ -40,7 +40,10 @@ from minitf.ops.op_util import (SHARED_ARRAY, batch_tiles, dtype_error, each_til
 __all__ = ["conv2d", "conv2d_transpose", "conv2d_backprop_input", "conv2d_backprop_filter",
            "depthwise_conv2d", "depthwise_conv2d_native", "separable_conv2d", "conv1d",
            "atrous_conv2d", "max_pool", "avg_pool", "pool", "max_pool_with_argmax",
-           "max_pool2d", "avg_pool2d", "max_pool1d", "avg_pool1d", "max_pool_v2", "avg_pool_v2"]
+           "max_pool2d", "avg_pool2d", "max_pool1d", "avg_pool1d", "max_pool_v2", "avg_pool_v2",
+           "depthwise_conv2d_native_backprop_input", "depthwise_conv2d_native_backprop_filter",
+           "depthwise_conv2d_backprop_input", "depthwise_conv2d_backprop_filter",
+           "atrous_conv2d_transpose"]
 
 # Upper bound of one im2col tile, in bytes: the batch runs in tiles of whole images (at least
 # one per tile) whose matrix stays under it, so that the matmul reads it from cache and the work
@@ -1844,6 +1847,44 @@ def depthwise_conv2d_native(input, filter, strides, padding, data_format="NHWC",
         return opdef(x, w, name=scope)
 
 
+def depthwise_conv2d_native_backprop_input(input_sizes, filter, out_backprop, strides, padding,
+                                           data_format="NHWC", dilations=None, name=None):
+    """tf.nn.depthwise_conv2d_native_backprop_input (also depthwise_conv2d_backprop_input):
+    the gradient of depthwise_conv2d_native with respect to an input of shape input_sizes."""
+    data_format = _data_format(data_format)
+    padding, explicit = _padding(padding, data_format)
+    with name_scope(name, "DepthwiseConv2dNativeBackpropInput", [filter, out_backprop]) as scope:
+        dy = convert_to_tensor(out_backprop, name="out_backprop")
+        w = convert_to_tensor(filter, dtype=dy.dtype, name="filter")
+        sizes = convert_to_tensor(input_sizes, dtype=dtypes.int32, name="input_sizes")
+        opdef = DepthwiseConv2dNativeBackpropInput(
+            strides=_expand4(strides, "strides", data_format), padding=padding,
+            explicit_paddings=explicit, data_format=data_format,
+            dilations=_expand4(dilations, "dilations", data_format))
+        return opdef(sizes, w, dy, name=scope)
+
+
+def depthwise_conv2d_native_backprop_filter(input, filter_sizes, out_backprop, strides, padding,
+                                            data_format="NHWC", dilations=None, name=None):
+    """tf.nn.depthwise_conv2d_native_backprop_filter (also depthwise_conv2d_backprop_filter):
+    the gradient of depthwise_conv2d_native with respect to a filter of shape filter_sizes."""
+    data_format = _data_format(data_format)
+    padding, explicit = _padding(padding, data_format)
+    with name_scope(name, "DepthwiseConv2dNativeBackpropFilter", [input, out_backprop]) as scope:
+        x = convert_to_tensor(input, name="input")
+        dy = convert_to_tensor(out_backprop, dtype=x.dtype, name="out_backprop")
+        sizes = convert_to_tensor(filter_sizes, dtype=dtypes.int32, name="filter_sizes")
+        opdef = DepthwiseConv2dNativeBackpropFilter(
+            strides=_expand4(strides, "strides", data_format), padding=padding,
+            explicit_paddings=explicit, data_format=data_format,
+            dilations=_expand4(dilations, "dilations", data_format))
+        return opdef(x, sizes, dy, name=scope)
+
+
+depthwise_conv2d_backprop_input = depthwise_conv2d_native_backprop_input
+depthwise_conv2d_backprop_filter = depthwise_conv2d_native_backprop_filter
+
+
 def _rate(rate, dilations):
     if rate is not None and dilations is not None:
         raise ValueError("Cannot specify both 'rate' and 'dilations'.")
@@ -1913,6 +1954,18 @@ def atrous_conv2d(value, filters, rate, padding, name=None):
     with name_scope(name, "atrous_conv2d", [value, filters]) as scope:
         return conv2d(value, filters, [1, 1, 1, 1], padding, dilations=[1, rate, rate, 1],
                       name=scope)
+
+
+def atrous_conv2d_transpose(value, filters, output_shape, rate, padding, name=None):
+    """tf.nn.atrous_conv2d_transpose: the transpose of atrous_conv2d (NHWC; filters (height,
+    width, out_channels, in_channels)). TF builds it from SpaceToBatchND, Conv2DBackpropInput
+    and BatchToSpaceND; minitf gives the one Conv2DBackpropInput the rate as its dilations
+    (the same values)."""
+    if int(rate) < 1:
+        raise ValueError("`rate` cannot be less than one. Received: rate=%s" % rate)
+    with name_scope(name, "atrous_conv2d_transpose", [value, filters, output_shape]) as scope:
+        return conv2d_transpose(value, filters, output_shape, [1, 1, 1, 1], padding,
+                                dilations=[1, int(rate), int(rate), 1], name=scope)
 
 
 def _pool_attrs(ksize, strides, data_format):

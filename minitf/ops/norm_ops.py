@@ -19,7 +19,8 @@ from minitf.ops.op_util import (SHARED_ARRAY, batch_tiles, channel_sums, dtype_e
                                TiledKernel, ordered_sum, per_channel, rank_error,
                                type_mismatch_error, work_array)
 
-__all__ = ["fused_batch_norm", "batch_normalization", "local_response_normalization", "lrn"]
+__all__ = ["fused_batch_norm", "batch_normalization", "batch_norm_with_global_normalization",
+           "local_response_normalization", "lrn"]
 
 
 def _second_order(backprop, inputs, output_grads):
@@ -344,13 +345,32 @@ def batch_normalization(x, mean, variance, offset, scale, variance_epsilon, name
         inv = rsqrt(convert_to_tensor(variance, dtype=x.dtype) + variance_epsilon)
         if scale is not None:
             inv = inv * convert_to_tensor(scale, dtype=x.dtype)
-        shift = -convert_to_tensor(mean, dtype=x.dtype) * inv
-        if offset is not None:
-            shift = convert_to_tensor(offset, dtype=x.dtype) + shift
-        return x * inv + shift
+        # TF's order of ops (and so its names: .../mul_1, .../sub, .../add_1)
+        scaled = x * inv
+        mean = convert_to_tensor(mean, dtype=x.dtype)
+        shift = (convert_to_tensor(offset, dtype=x.dtype) - mean * inv if offset is not None
+                 else -mean * inv)
+        return scaled + shift
 
 
 # -- local response normalization -----------------------------------------------------------------
+
+
+def batch_norm_with_global_normalization(t=None, m=None, v=None, beta=None, gamma=None,
+                                         variance_epsilon=None, scale_after_normalization=None,
+                                         name=None, input=None, mean=None, variance=None):
+    """tf.nn.batch_norm_with_global_normalization (TF 0.x's batch norm, still in TF 1.x):
+    batch_normalization with gamma applied only when scale_after_normalization; `input`,
+    `mean`, `variance` are the newer names of t, m, v."""
+    def one(new, old, what):
+        if new is not None and old is not None:
+            raise ValueError("Cannot specify both '%s' and '%s'" % (what[0], what[1]))
+        return new if new is not None else old
+    t = one(input, t, ("input", "t"))
+    m = one(mean, m, ("mean", "m"))
+    v = one(variance, v, ("variance", "v"))
+    return batch_normalization(t, m, v, beta, gamma if scale_after_normalization else None,
+                               variance_epsilon, name)
 
 def _band(xp, channels, radius, dtype):
     """The (channels, channels) 0/1 matrix summing a window of +-radius channels."""
