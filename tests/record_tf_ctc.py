@@ -227,6 +227,143 @@ def ctc_greedy(tf, _):
     return out
 
 
+def _beam_cases():
+    rng = np.random.RandomState(21)
+    quantized = rng.randint(0, 2, (6, 3, 4)).astype(np.float32)
+    log_softmax = np.log(rng.dirichlet(np.ones(5), (6, 3))).astype(np.float32)
+    # (name, logits, lengths, beam_width, top_paths)
+    return [
+        ("log_probs", log_softmax, [6, 4, 5], 4, 3),
+        ("raw_logits_default_width", _logits((7, 2, 6), 22), [7, 5], 100, 1),
+        ("all_equal", np.zeros((3, 2, 3), np.float32), [3, 2], 3, 3),
+        ("quantized_ties", quantized, [6, 5, 6], 5, 5),
+        ("wide_beam", _logits((8, 2, 12), 23) * 0.3, [8, 7], 40, 20),
+        ("zero_length", _logits((4, 2, 4), 24), [4, 0], 2, 1),
+        ("float64", _logits((5, 2, 4), 25, np.float64), [5, 3], 3, 2),
+    ]
+
+
+def ctc_beam_search(tf, _):
+    """Beam search decodings: merged and not (v2), ties, several paths, errors."""
+    out = {}
+    for name, logits, lengths, width, paths in _beam_cases():
+        for merge in (True, False):
+            with tf.Graph().as_default():
+                x = tf.placeholder(tf.as_dtype(logits.dtype), [None, None, logits.shape[2]])
+                seq = tf.placeholder(tf.int32, [None])
+                if merge:
+                    decoded, log_prob = tf.nn.ctc_beam_search_decoder(
+                        x, seq, beam_width=width, top_paths=paths)
+                else:
+                    decoded, log_prob = tf.nn.ctc_beam_search_decoder_v2(
+                        x, seq, beam_width=width, top_paths=paths)
+                with tf.Session() as sess:
+                    d, lp = sess.run([decoded, log_prob], {x: logits, seq: lengths})
+            out["%s_merge_%s" % (name, merge)] = {
+                "paths": [[p.indices.tolist(), p.values.tolist(), p.dense_shape.tolist()]
+                          for p in d],
+                "log_probability": _floats(lp), "shape": list(lp.shape), "dtype": str(lp.dtype)}
+    with tf.Graph().as_default():
+        decoded, log_prob = tf.nn.ctc_beam_search_decoder(
+            tf.placeholder(tf.float32, [5, 3, 4]), tf.placeholder(tf.int32, [None]),
+            top_paths=2)
+        out["static"] = {"names": [[p.indices.name, p.values.name, p.dense_shape.name]
+                                   for p in decoded] + [log_prob.name],
+                         "shapes": [[t.shape.as_list() for t in (p.indices, p.values,
+                                                                 p.dense_shape)]
+                                    for p in decoded] + [log_prob.shape.as_list()]}
+
+    def fed(lengths, **kwargs):
+        def build():
+            x = tf.placeholder(tf.float32, [None, None, 3])
+            seq = tf.placeholder(tf.int32, [None])
+            return tf.nn.ctc_beam_search_decoder(x, seq, **kwargs)[1], [x, seq]
+        return _run_error(tf, build, [GREEDY_TIES, lengths])
+    out["errors"] = {
+        "more_paths_than_width": fed([4, 3], beam_width=2, top_paths=3),
+        "more_paths_than_leaves": fed([4, 0], beam_width=3, top_paths=2),
+        "length_over_max_time": fed([4, 5]),
+        "top_paths_0": _run_error(tf, lambda: (tf.nn.ctc_beam_search_decoder(
+            tf.zeros([3, 2, 5]), [3, 3], top_paths=0), []), []),
+        "beam_width_0": _run_error(tf, lambda: (tf.nn.ctc_beam_search_decoder(
+            tf.zeros([3, 2, 5]), [3, 3], beam_width=0), []), []),
+        "rank2": _run_error(tf, lambda: (tf.nn.ctc_beam_search_decoder(
+            tf.zeros([2, 5]), [3, 3]), []), []),
+    }
+    return out
+
+
+def ctc_loss_v2_values(tf, _):
+    """tf.nn.ctc_loss_v2 with sparse and dense labels, blank indices 0, -1, 2 and the default,
+    batch-major logits: losses and gradients."""
+    logits = _logits((6, 3, 5), 31)
+    base = np.array([[0, 1, 1, 0], [2, 0, 0, 0], [3, 3, 0, 1]], np.int32)  # four labels
+    lengths = np.array([3, 2, 4], np.int32)
+    frames = np.array([6, 5, 6], np.int32)
+    out = {}
+    cases = [("dense_default", None, True, True), ("dense_blank_last", -1, True, True),
+             ("dense_blank_2", 2, True, True), ("dense_batch_major", None, True, False),
+             ("sparse_blank_0", 0, False, True), ("sparse_blank_minus_1", -1, False, True),
+             ("sparse_blank_2", 2, False, True), ("sparse_batch_major", 0, False, False)]
+    for name, blank, is_dense, time_major in cases:
+        with tf.Graph().as_default():
+            x = tf.placeholder(tf.float32, [None, None, 5])
+            value = logits if time_major else logits.transpose(1, 0, 2)
+            skip = (0 if blank is None else blank) % 5  # the labels avoid the blank class
+            dense = np.where(base < skip, base, base + 1)
+            if is_dense:
+                labels = tf.constant(dense)
+            else:
+                labels = tf.SparseTensor(*_sparse(tf, [[int(v) for v in dense[b, :lengths[b]]]
+                                                       for b in range(3)]))
+            loss = tf.nn.ctc_loss_v2(labels, x, tf.constant(lengths), tf.constant(frames),
+                                     logits_time_major=time_major, blank_index=blank)
+            grad = tf.gradients(loss, x)[0]
+            with tf.Session() as sess:
+                got = sess.run([loss, grad], {x: value})
+        out[name] = {"loss": _floats(got[0]), "grad": _floats(got[1]),
+                     "shape": loss.shape.as_list()}
+    with tf.Graph().as_default():
+        try:
+            tf.nn.ctc_loss_v2(tf.SparseTensor(*_sparse(tf, [[1]])), tf.zeros([2, 1, 3]), None,
+                              [2])
+            out["sparse_without_blank"] = None
+        except Exception as e:  # noqa: BLE001
+            out["sparse_without_blank"] = _error(e)
+    return out
+
+
+def ctc_label_helpers(tf, _):
+    """tf.nn.collapse_repeated and tf.nn.ctc_unique_labels: values, dtypes, static shapes."""
+    labels = np.array([[1, 1, 2, 2, 1, 0], [3, 3, 3, 0, 0, 0], [4, 5, 5, 4, 4, 2]], np.int32)
+    out = {}
+    for lengths in ([6, 3, 4], [2, 1, 6]):
+        with tf.Graph().as_default():
+            collapsed, new_lengths = tf.nn.collapse_repeated(tf.constant(labels),
+                                                             tf.constant(lengths))
+            with tf.Session() as sess:
+                c, n = sess.run([collapsed, new_lengths])
+            out["collapse_%s" % lengths] = {
+                "labels": c.tolist(), "lengths": n.tolist(), "dtypes": [str(c.dtype),
+                                                                        str(n.dtype)],
+                "static": [collapsed.shape.as_list(), new_lengths.shape.as_list()]}
+    with tf.Graph().as_default():
+        x = tf.placeholder(tf.int32, [None, 6])
+        collapsed, _ = tf.nn.collapse_repeated(x, tf.placeholder(tf.int64, [None]))
+        out["collapse_static_placeholder"] = collapsed.shape.as_list()
+    for name, value in (("unique", labels), ("unique_padded", np.array(
+            [[3, 4, 4, 3, 0, 0], [0, 0, 0, 0, 0, 0], [2, 1, 2, 1, 7, 0]], np.int64))):
+        with tf.Graph().as_default():
+            result = tf.nn.ctc_unique_labels(tf.constant(value))
+            with tf.Session() as sess:
+                y, idx = sess.run(list(result))
+            out[name] = {"y": y.tolist(), "idx": idx.tolist(),
+                         "dtypes": [str(y.dtype), str(idx.dtype)],
+                         "type": type(result).__name__,
+                         "static": [t.shape.as_list() for t in result]}
+    return out
+
+
 def _st(tf, indices, values, shape):
     return tf.SparseTensor(np.array(indices, np.int64).reshape(-1, len(shape)), values,
                            np.array(shape, np.int64))
@@ -319,8 +456,8 @@ def ctc_training(tf, _):
     return {"curve": curve}
 
 
-PROGRAMS = [ctc_loss_values, ctc_loss_graph, ctc_loss_errors, ctc_greedy, edit_distances,
-            ctc_training]
+PROGRAMS = [ctc_loss_values, ctc_loss_graph, ctc_loss_errors, ctc_greedy, ctc_beam_search,
+            ctc_loss_v2_values, ctc_label_helpers, edit_distances, ctc_training]
 
 
 def run_all(tf, programs=PROGRAMS):

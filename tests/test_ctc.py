@@ -129,3 +129,58 @@ def test_float16_logits_are_computed_in_float32_and_cast_back():
     with tf.Session() as sess:
         a, b = sess.run([loss16, loss32])
     assert a[0] == np.float16(b[0])
+
+
+def test_beam_search_paths_order_and_scores_are_tfs_to_the_bit():
+    got, want = RECORDER.ctc_beam_search(tf, None), RECORDED["ctc_beam_search"]
+    assert got["static"] == want["static"]
+    for case in sorted(k for k in want if k not in ("static", "errors")):
+        g, w = got[case], want[case]
+        assert g["paths"] == w["paths"], case              # indices, values, dense shapes
+        assert (g["shape"], g["dtype"]) == (w["shape"], w["dtype"]), case
+        if w["dtype"] == "float32":  # the kernel's float operations, rounded as TF's are
+            assert g["log_probability"] == w["log_probability"], case
+        else:
+            np.testing.assert_allclose(g["log_probability"], w["log_probability"], rtol=1e-6)
+    for case, error in want["errors"].items():
+        _same_error(got["errors"][case], error, case)
+
+
+def test_beam_search_ties_keep_tfs_order():
+    # every prefix equally likely: which survive and their order come from TF's top-N heap
+    want = RECORDED["ctc_beam_search"]["all_equal_merge_True"]
+    values = [p[1] for p in want["paths"]]
+    assert values == [[1, 0], [0, 1], [0, 1]]
+    got = RECORDER.ctc_beam_search(tf, None)["all_equal_merge_True"]
+    assert got == want
+
+
+def test_beam_search_merges_repeats_of_the_decoded_path():
+    # "1 - 1" is the sequence [1, 1]; TF 1.x's merge_repeated=True reports it as [1]
+    x = np.log(np.array([[[0.1, 0.8, 0.1]], [[0.1, 0.1, 0.8]], [[0.1, 0.8, 0.1]]], np.float32))
+    decoded = {}
+    for merge in (True, False):
+        (d,), _ = tf.nn.ctc_beam_search_decoder(x, [3], beam_width=4, merge_repeated=merge)
+        with tf.Session() as sess:
+            decoded[merge] = sess.run(d).values.tolist()
+    assert decoded == {True: [1], False: [1, 1]}
+
+
+def test_ctc_loss_v2_is_tfs_for_dense_and_sparse_labels_and_every_blank():
+    got, want = RECORDER.ctc_loss_v2_values(tf, None), RECORDED["ctc_loss_v2_values"]
+    for case in sorted(k for k in want if k != "sparse_without_blank"):
+        assert got[case]["shape"] == want[case]["shape"], case
+        _close(got[case]["loss"], want[case]["loss"], rtol=2e-6, atol=2e-6)
+        _close(got[case]["grad"], want[case]["grad"], rtol=2e-6, atol=4e-6)
+    assert got["sparse_without_blank"] == want["sparse_without_blank"]
+
+
+def test_collapse_repeated_and_unique_labels_are_tfs():
+    got, want = RECORDER.ctc_label_helpers(tf, None), RECORDED["ctc_label_helpers"]
+    for case in want:
+        g, w = got[case], want[case]
+        if case.startswith("unique"):
+            # TF pads inside a map_fn, so its static shape forgets the length; minitf keeps it
+            assert w["static"][0] == [3, None] and g["static"][0] == [3, 6]
+            g, w = dict(g, static=None), dict(w, static=None)
+        assert g == w, case

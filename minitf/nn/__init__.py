@@ -22,7 +22,9 @@ from minitf.ops.candidate_sampling_ops import (log_uniform_candidate_sampler, nc
                                               sampled_softmax_loss, uniform_candidate_sampler)
 from minitf.ops.rnn import (bidirectional_dynamic_rnn, dynamic_rnn, raw_rnn,
                             static_bidirectional_rnn, static_rnn)
-from minitf.ops.ctc_ops import ctc_greedy_decoder, ctc_loss
+from minitf.ops.ctc_ops import (collapse_repeated, ctc_beam_search_decoder,
+                                ctc_beam_search_decoder_v2, ctc_greedy_decoder, ctc_loss,
+                                ctc_loss_v2, ctc_unique_labels)
 from minitf.nn import rnn_cell
 
 __all__ = (list(_nn_ops.__all__) + list(_conv_ops.__all__) + list(_conv3d_ops.__all__) + list(_pool3d_ops.__all__)
@@ -31,4 +33,5 @@ __all__ = (list(_nn_ops.__all__) + list(_conv_ops.__all__) + list(_conv3d_ops.__
               "safe_embedding_lookup_sparse", "static_rnn", "static_bidirectional_rnn", "dynamic_rnn", "nce_loss",
               "sampled_softmax_loss", "log_uniform_candidate_sampler", "uniform_candidate_sampler",
               "bidirectional_dynamic_rnn", "raw_rnn", "rnn_cell", "ctc_loss",
-              "ctc_greedy_decoder"])
+              "ctc_greedy_decoder", "ctc_beam_search_decoder", "ctc_beam_search_decoder_v2",
+              "ctc_loss_v2", "collapse_repeated", "ctc_unique_labels"])

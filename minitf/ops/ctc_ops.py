@@ -9,13 +9,23 @@ from minitf.framework.registry import OpDef, TFSignature, register
 from minitf.framework.shapes import Dimension
 from minitf.framework.sparse_tensor import SparseTensor, SparseTensorValue
 from minitf.framework.tensor import TensorSpec
+from minitf.ops.ctc_beam import Arithmetic, beam_search
 from minitf.ops.constant_op import convert_to_tensor
-from minitf.ops.core import cast, expand_dims, prevent_gradient
+from minitf.ops.core import (cast, expand_dims, ones_like, prevent_gradient, reduce_sum, shape,
+                             stack, zeros_like)
+from minitf.ops.elementwise import equal, less, logical_and, not_equal, where
+from minitf.ops.gather_scatter import gather_nd, scatter_nd
+from minitf.ops.join_split import concat
+from minitf.ops.ranges import range as range_
+from minitf.ops.reductions import argmax, cumsum, reduce_max
+from minitf.ops.rnn import sequence_mask
 from minitf.ops.op_util import dtype_error, rank_error, type_mismatch_error
 from minitf.ops.shape_ops import transpose
 from minitf.ops.sparse_math import _dense_dims
 
-__all__ = ["ctc_loss", "ctc_greedy_decoder", "edit_distance"]
+__all__ = ["ctc_loss", "ctc_loss_v2", "ctc_greedy_decoder", "ctc_beam_search_decoder",
+           "ctc_beam_search_decoder_v2", "collapse_repeated", "ctc_unique_labels",
+           "edit_distance"]
 
 _FLOATS = (dtypes.float32, dtypes.float64)
 
@@ -470,3 +480,171 @@ def edit_distance(hypothesis, truth, normalize=True, name="edit_distance"):
     return EditDistance(bool(normalize))(
         hypothesis.indices, hypothesis.values, hypothesis.dense_shape, truth.indices,
         truth.values, truth.dense_shape, name=name)
+
+
+# -- beam search -------------------------------------------------------------------------------
+
+def _sparse_from_lists(xp, sequences, batch):
+    """(indices, values, dense_shape) of the SparseTensor whose row b is sequences[b]."""
+    indices = [[b, i] for b, seq in enumerate(sequences) for i in range(len(seq))]
+    values = [v for seq in sequences for v in seq]
+    longest = max([len(seq) for seq in sequences] + [0])
+    return (xp.asarray(indices, dtype=xp.int64).reshape(-1, 2),
+            xp.asarray(values, dtype=xp.int64), xp.asarray([batch, longest], dtype=xp.int64))
+
+
+@register
+class CTCBeamSearchDecoder(OpDef):
+    """Prefix beam search over the logits (TF's kernel: each step's scores are the logits less
+    their maximum, unnormalized), keeping beam_width prefixes; the top_paths best label
+    sequences (repeats merged with merge_repeated) and their scores."""
+
+    differentiable = False
+    host_only = True  # a prefix tree searched step by step in Python, as TF's kernel does
+    beam_width: int = 100
+    top_paths: int = 1
+    merge_repeated: bool = True
+
+    def infer(self, inputs, sequence_length):
+        return _decoded_specs(_batch("CTCBeamSearchDecoder", inputs, sequence_length),
+                              self.top_paths, inputs.dtype)
+
+    def compute(self, xp, inputs, sequence_length):
+        _check_decoder_inputs(xp, inputs, sequence_length)
+        max_time, batch, classes = inputs.shape
+        arithmetic = Arithmetic(single=inputs.dtype == xp.float32)
+        paths, scores = [], []
+        for b in range(batch):
+            steps = inputs[:int(sequence_length[b]), b].tolist()
+            best, log_probs = beam_search(steps, classes - 1, self.beam_width, self.top_paths,
+                                          self.merge_repeated, arithmetic)
+            paths.append(best)
+            scores.append(log_probs)
+        parts = [_sparse_from_lists(xp, [p[k] for p in paths], batch)
+                 for k in range(self.top_paths)]
+        return tuple([p[0] for p in parts] + [p[1] for p in parts] + [p[2] for p in parts]
+                     + [xp.asarray(scores, dtype=inputs.dtype).reshape(batch, self.top_paths)])
+
+
+def ctc_beam_search_decoder(inputs, sequence_length, beam_width=100, top_paths=1,
+                            merge_repeated=True):
+    """tf.nn.ctc_beam_search_decoder (TF 1.x's): ([top_paths SparseTensors of decoded int64
+    classes], log probabilities [batch, top_paths]), best path first. The scores are TF's:
+    sums of logits less each step's maximum, so softmax-normalized only for log-probability
+    inputs. merge_repeated merges equal neighbours of the decoded paths (`A B B * B` gives
+    `A B`)."""
+    for attr, value in (("beam_width", beam_width), ("top_paths", top_paths)):
+        if int(value) < 1:
+            raise ValueError("Attr '%s' of 'CTCBeamSearchDecoder' Op passed %d less than "
+                             "minimum 1." % (attr, value))
+    with name_scope(None, "CTCBeamSearchDecoder") as scope:
+        inputs = convert_to_tensor(inputs, name="inputs")
+        sequence_length = convert_to_tensor(sequence_length, name="sequence_length")
+        outputs = CTCBeamSearchDecoder(int(beam_width), int(top_paths), bool(merge_repeated))(
+            inputs, sequence_length, name=scope)
+    k = int(top_paths)
+    return ([SparseTensor(outputs[i], outputs[k + i], outputs[2 * k + i]) for i in range(k)],
+            outputs[3 * k])
+
+
+def ctc_beam_search_decoder_v2(inputs, sequence_length, beam_width=100, top_paths=1):
+    """tf.nn.ctc_beam_search_decoder_v2 (TF 2's ctc_beam_search_decoder): the beam search
+    without merging repeated labels of the decoded paths."""
+    return ctc_beam_search_decoder(inputs, sequence_length, beam_width=beam_width,
+                                   top_paths=top_paths, merge_repeated=False)
+
+
+# -- TF 1.15's second loss and the label helpers -----------------------------------------------
+
+def _blank_last(logits, labels_values, blank_index):
+    """Logits with class `blank_index` moved to the end (where CTCLoss wants the blank), and
+    label values renumbered to match; the loss is the same, the softmax being unchanged by the
+    order of the classes."""
+    classes = logits.shape[2].value if logits.shape.ndims == 3 else None
+    if blank_index < 0:
+        if classes is None:
+            raise ValueError("a negative blank_index needs the number of classes (the last "
+                             "dimension of logits) known when the graph is built")
+        blank_index += classes
+    if classes is not None and blank_index == classes - 1:
+        return logits, labels_values
+    logits = concat([logits[:, :, :blank_index], logits[:, :, blank_index + 1:],
+                     logits[:, :, blank_index:blank_index + 1]], axis=2)
+    labels_values = where(less(labels_values, blank_index), labels_values, labels_values - 1)
+    return logits, labels_values
+
+
+def ctc_loss_v2(labels, logits, label_length, logit_length, logits_time_major=True, unique=None,
+                blank_index=None, name=None):
+    """tf.nn.ctc_loss_v2 (TF 1.15's, TF 2's ctc_loss): the CTC loss of `labels`, either a
+    SparseTensor (blank_index then required) or dense [batch, max label length] with
+    `label_length`; `logits` [frames, batch, classes] (batch-major unless logits_time_major),
+    `logit_length` [batch]. The blank is class 0 for dense labels unless blank_index says
+    otherwise (negative: counted from the end). `unique` (from ctc_unique_labels) only makes
+    TF's TPU implementation faster and is not needed here."""
+    del unique  # a speed-up of TF's dense implementation; the loss is the same without it
+    if isinstance(labels, SparseTensor):
+        if blank_index is None:
+            raise ValueError("Argument `blank_index` must be provided when labels is a "
+                             "SparseTensor.")
+        logits = convert_to_tensor(logits, name="logits")
+        if not logits_time_major:
+            logits = transpose(logits, [1, 0, 2])
+        logits, values = _blank_last(logits, labels.values, blank_index)
+        return ctc_loss(SparseTensor(labels.indices, values, labels.dense_shape), logits,
+                        logit_length)
+    with name_scope(name, "ctc_loss_dense", [logits, labels, label_length, logit_length]):
+        logits = convert_to_tensor(logits, name="logits")
+        labels = convert_to_tensor(labels, name="labels")
+        label_length = convert_to_tensor(label_length, name="label_length")
+        logit_length = convert_to_tensor(logit_length, name="logit_length")
+        if not logits_time_major:
+            logits = transpose(logits, [1, 0, 2])
+        mask = sequence_mask(label_length, shape(labels)[1])
+        indices = where(mask)
+        values = cast(gather_nd(labels, indices), dtypes.int32)
+        logits, values = _blank_last(logits, values, 0 if blank_index is None else blank_index)
+        sparse = SparseTensor(indices, values, cast(shape(labels), dtypes.int64))
+        return ctc_loss(sparse, logits, cast(logit_length, dtypes.int32))
+
+
+def collapse_repeated(labels, seq_length, name=None):
+    """tf.nn.collapse_repeated: each row's runs of equal labels (within its seq_length) merged
+    into one, packed to the left and zero-padded to the longest result; returns
+    (collapsed labels [batch, new max length], new lengths, of seq_length's dtype)."""
+    with name_scope(name, "collapse_repeated_labels", [labels, seq_length]):
+        labels = convert_to_tensor(labels, name="labels")
+        seq_length = convert_to_tensor(seq_length, name="seq_length")
+        starts = concat([ones_like(labels[:, :1], dtype=dtypes.bool),
+                         not_equal(labels[:, 1:], labels[:, :-1])], axis=1)
+        keep = logical_and(starts, sequence_mask(seq_length, shape(labels)[1]))
+        kept = cast(keep, dtypes.int32)
+        new_length = reduce_sum(kept, axis=1)
+        at = where(keep)                                     # [n, 2]: (row, column) kept
+        column = cast(gather_nd(cumsum(kept, axis=1) - 1, at), dtypes.int64)
+        batch = labels.shape[0].value if labels.shape.ndims else None
+        out_shape = stack([shape(labels, out_type=dtypes.int64)[0] if batch is None else batch,
+                           cast(reduce_max(new_length), dtypes.int64)])
+        collapsed = scatter_nd(stack([at[:, 0], column], axis=1), gather_nd(labels, at),
+                               out_shape)
+        return collapsed, cast(new_length, seq_length.dtype)
+
+
+def ctc_unique_labels(labels, name=None):
+    """tf.nn.ctc_unique_labels: per row of `labels` [batch, max length] (zero-padded), its
+    distinct labels in order of first appearance, zero-padded (int64), and for each position
+    the index of its label among them (int32)."""
+    with name_scope(name, "ctc_unique_labels", [labels]):
+        labels = convert_to_tensor(labels, name="labels")
+        same = equal(expand_dims(labels, 2), expand_dims(labels, 1))   # [b, i, j]
+        first = argmax(cast(same, dtypes.int32), axis=2, output_type=dtypes.int32)
+        is_first = equal(first, range_(shape(labels)[1]))
+        unique_id = cumsum(cast(is_first, dtypes.int32), axis=1) - 1
+        rows = zeros_like(first) + expand_dims(range_(shape(labels)[0]), 1)
+        idx = gather_nd(unique_id, stack([rows, first], axis=2))
+        at = where(is_first)
+        column = cast(gather_nd(unique_id, at), dtypes.int64)
+        unique = scatter_nd(stack([at[:, 0], column], axis=1),
+                            cast(gather_nd(labels, at), dtypes.int64),
+                            shape(labels, out_type=dtypes.int64))
+        return [unique, idx]

@@ -1,5 +1,7 @@
 """Op table rows for CTCLoss (a brute-force reference: every alignment of the steps summed),
-PreventGradient (on its gradient path), CTCGreedyDecoder and EditDistance."""
+PreventGradient (on its gradient path), CTCGreedyDecoder, CTCBeamSearchDecoder (a beam wide
+enough for every prefix finds the most probable labellings, checked by brute force) and
+EditDistance."""
 
 import itertools
 
@@ -42,6 +44,38 @@ def _greedy(x, lengths):
     return [indices, values, shape, log_prob]
 
 
+def _labellings(x, length, paths):
+    """The `paths` most probable labellings of one entry's steps and their log probabilities,
+    every alignment enumerated."""
+    e = np.exp(x - x.max(axis=1, keepdims=True))
+    p = e / e.sum(axis=1, keepdims=True)
+    total = {}
+    for path in itertools.product(range(x.shape[1]), repeat=length):
+        label = tuple(k for k, _ in itertools.groupby(path) if k != x.shape[1] - 1)
+        total[label] = total.get(label, 0.0) + np.prod([p[t, k] for t, k in enumerate(path)])
+    best = sorted(total.items(), key=lambda kv: -kv[1])[:paths]
+    return [list(k) for k, _ in best], [np.log(v) for _, v in best]
+
+
+def _beam_reference(x, lengths):
+    per_entry = [_labellings(x[:n, b], n, 2) for b, n in enumerate(lengths)]
+    out = [[], [], []]
+    for k in range(2):
+        rows = [entry[0][k] for entry in per_entry]
+        out[0].append(np.array([[b, i] for b, r in enumerate(rows) for i in range(len(r))],
+                               np.int64).reshape(-1, 2))
+        out[1].append(np.array([v for r in rows for v in r], np.int64))
+        out[2].append(np.array([len(rows), max(len(r) for r in rows)], np.int64))
+    scores = np.array([entry[1] for entry in per_entry], x.dtype)
+    return out[0] + out[1] + out[2] + [scores]
+
+
+def _beam(x, lengths):
+    decoded, scores = tf.nn.ctc_beam_search_decoder_v2(x, lengths, beam_width=20, top_paths=2)
+    return ([d.indices for d in decoded] + [d.values for d in decoded]
+            + [d.dense_shape for d in decoded] + [scores])
+
+
 def _distance(a, b):
     if not a or not b:
         return len(a) + len(b)
@@ -75,6 +109,9 @@ SPECS = [
             tf.nn.ctc_greedy_decoder(x, n)), _greedy,
            [Arg((5, 3, 4), static=(None, None, 4)), Arg((3,), "int32", values=[5, 2, 4])],
            grad=False),
+    OpSpec("ctc_beam_search_decoder/wide_beam_is_exact", _beam, _beam_reference,
+           [Arg((3, 2, 3), static=(None, 2, 3), low=-1.5, high=1.5),
+            Arg((2,), "int32", values=[3, 2])], grad=False, rtol=1e-5),
     OpSpec("edit_distance/normalized_with_empty_truth", lambda *a: tf.edit_distance(
         tf.SparseTensor(*a[:3]), tf.SparseTensor(*a[3:])), _edit_distance,
            [Arg((4, 2), "int64", values=[[0, 0], [0, 1], [1, 0], [2, 0]]),
