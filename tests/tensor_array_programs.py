@@ -321,3 +321,23 @@ def loop_cond_mixed(tf):
 
 
 VALUE_PROGRAMS["loop_cond_mixed"] = loop_cond_mixed
+
+
+def nested_loops(tf):
+    """An array made and stacked inside each iteration of an outer loop, written into the
+    outer loop's array; the gradient through both loops."""
+    x = tf.constant(np.arange(12, dtype=np.float32).reshape(3, 4) / 12)
+
+    def outer_body(i, ta):
+        def inner_body(j, t):
+            return j + 1, t.write(j, tf.sin(x[i, j]) * tf.cast(j + i, tf.float32))
+        _, inner = tf.while_loop(lambda j, t: j < 4, inner_body,
+                                 [0, tf.TensorArray(tf.float32, size=4)])
+        return i + 1, ta.write(i, inner.stack())
+    _, outer = tf.while_loop(lambda i, t: i < 3, outer_body,
+                             [0, tf.TensorArray(tf.float32, size=3)])
+    y = outer.stack()
+    return {"stack": y, "dx": tf.gradients(tf.reduce_sum(y * y), x)[0]}
+
+
+VALUE_PROGRAMS["nested_loops"] = nested_loops

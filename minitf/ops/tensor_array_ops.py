@@ -69,6 +69,7 @@ class _Book:
     __slots__ = ("name", "dtype", "dynamic_size", "clear_after_read", "identical_shapes",
                  "element_shape", "cleared", "gradient", "shapes")
     device_free = True  # (backend: a device leaves it as it is)
+    base = None  # (a plan snapshots fetched values that are views: this one never is)
 
     def __init__(self, name, dtype, dynamic_size, clear_after_read, identical_shapes,
                  element_shape, gradient=False, shapes=None):
