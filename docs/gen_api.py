@@ -19,6 +19,8 @@ NAMESPACES = [
     ("tf.train", tf.train, "Optimizers, learning-rate schedules, the global step, checkpoints."),
     ("tf.summary", tf.summary, "Summaries and FileWriter for TensorBoard."),
     ("tf.losses", tf.losses, "Loss functions with weights and reductions, and the loss collections."),
+    ("tf.metrics", tf.metrics, "TF1's streaming evaluation metrics: (value, update_op) pairs "
+                               "over local variables (docs/metrics.md)."),
     ("tf.contrib.layers", tf.contrib.layers, "Regularizers and the initializers TF1 code imports from contrib."),
     ("tf.math", tf.math, "TF 1.13+'s second names of the math ops (docs/namespaces.md)."),
     ("tf.linalg", tf.linalg, "Matrix ops under TF 1.13+'s names."),

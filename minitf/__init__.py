@@ -75,6 +75,7 @@ from minitf.ops.script_ops import *  # noqa: F401,F403
 from minitf.train.queue_runner import start_queue_runners
 from minitf import image  # tf.image
 from minitf import distributions  # tf.distributions
+from minitf import metrics  # tf.metrics
 from minitf.ops.image_adjust import random_crop
 from minitf.namespaces import *  # noqa: F401,F403 - tf.disable_v2_behavior and friends
 from minitf.namespaces import make_namespaces as _make_namespaces

@@ -240,7 +240,9 @@ def prune(elements, stop):
         for t in data_inputs(op):
             if t not in stop:
                 stack.append(t.op)
-        stack.extend(op.control_inputs)
+        # As in TF, a feed stands in for its op: waiting on a fed placeholder is satisfied.
+        stack.extend(c for c in op.control_inputs
+                     if not (c.outputs and all(t in stop for t in c.outputs)))
     return needed
 
 
