@@ -36,12 +36,32 @@ PREDICTED = _batches(lambda n: RNG.randint(0, 4, n).astype(np.int64))
 SEGMENT_LABELS = _batches(lambda n: RNG.randint(0, 3, (n, 2)).astype(np.int32))
 SEGMENT_PREDICTIONS = _batches(lambda n: RNG.randint(0, 3, (n, 2)).astype(np.int32))
 THRESHOLDS = [0.1, 0.3, 0.5, 0.7, 0.9]
+MULTI_LABELS = _batches(lambda n: RNG.randint(-1, 6, (n, 2)).astype(np.int64))  # -1, 4, 5: none
+# a class in the first column, possibly none in the second
+SOME_LABELS = [np.stack([c, RNG.randint(-1, 6, len(c))], 1) for c in CLASSES]
+
+
+def _sparse_rows(n):
+    """A SparseTensorValue's (indices, values, dense_shape) of 0 to 3 class ids per row."""
+    indices, values = [], []
+    for row in range(n):
+        ids = RNG.choice(5, RNG.randint(1, 4), replace=False)
+        for j, c in enumerate(ids):
+            indices.append([row, j])
+            values.append(c)
+    return (np.array(indices, np.int64).reshape(-1, 2), np.array(values, np.int64),
+            np.array([n, 3], np.int64))
+
+
+SPARSE_LABELS = _batches(_sparse_rows)
 
 INPUTS = {"classes": CLASSES, "logits": LOGITS, "probs": PROBS, "binary": BINARY,
           "bools": BOOLS, "targets": TARGETS, "outputs": OUTPUTS, "normalizer": NORMALIZER,
           "unit_a": UNIT_A, "unit_b": UNIT_B, "w": WEIGHTS, "w_col": WEIGHTS_COL,
           "w3": WEIGHTS_3, "predicted": PREDICTED, "seg_labels": SEGMENT_LABELS,
-          "seg_predictions": SEGMENT_PREDICTIONS}
+          "seg_predictions": SEGMENT_PREDICTIONS, "multi": MULTI_LABELS,
+          "some": SOME_LABELS}
+SPARSE_INPUTS = {"sparse": SPARSE_LABELS}
 
 
 def _core_cases(tf):
@@ -123,6 +143,39 @@ def _core_cases(tf):
     return cases
 
 
+def _top_k_cases(tf):
+    m = tf.metrics
+    return {
+        "recall_at_k": lambda p: m.recall_at_k(p["classes"], p["logits"], 2),
+        "recall_at_k_class": lambda p: m.recall_at_k(p["classes"], p["logits"], 2, class_id=1),
+        "recall_at_k_multi": lambda p: m.recall_at_k(p["multi"], p["logits"], 3,
+                                                     weights=p["w"]),
+        "recall_at_k_sparse": lambda p: m.recall_at_k(p["sparse"], p["logits"], 2),
+        "recall_at_top_k": lambda p: m.recall_at_top_k(
+            p["multi"], tf.nn.top_k(p["logits"], 2)[1], class_id=3),
+        "precision_at_k": lambda p: m.precision_at_k(p["classes"], p["logits"], 1),
+        "precision_at_k_multi": lambda p: m.precision_at_k(p["multi"], p["logits"], 2,
+                                                           weights=p["w"]),
+        "precision_at_k_class": lambda p: m.precision_at_k(p["sparse"], p["logits"], 3,
+                                                           class_id=2),
+        "precision_at_k_unseen_class": lambda p: m.precision_at_k(p["classes"], p["logits"],
+                                                                  1, class_id=7),
+        "precision_at_top_k": lambda p: m.precision_at_top_k(
+            p["sparse"], tf.nn.top_k(p["logits"], 3)[1], k=3, weights=p["w"]),
+        "sparse_precision_at_k": lambda p: m.sparse_precision_at_k(p["multi"], p["logits"], 2),
+        "average_precision_at_k": lambda p: m.average_precision_at_k(p["classes"],
+                                                                     p["logits"], 3),
+        "average_precision_at_k_multi": lambda p: m.average_precision_at_k(
+            p["some"], p["logits"], 2, weights=p["w"]),
+        "average_precision_at_k_no_labels": lambda p: m.average_precision_at_k(
+            p["multi"], p["logits"], 2),
+        "average_precision_at_k_sparse": lambda p: m.average_precision_at_k(
+            p["sparse"], p["logits"], 3),
+        "sparse_average_precision_at_k": lambda p: m.sparse_average_precision_at_k(
+            p["sparse"], p["logits"], 4, weights=p["w"]),
+    }
+
+
 def _names(tf, key):
     return [v.name for v in tf.get_collection(key)]
 
@@ -131,6 +184,8 @@ def _run_case(tf, build):
     with tf.Graph().as_default():
         placeholders = {k: tf.placeholder(tf.as_dtype(v[0].dtype), [None] + list(v[0].shape[1:]),
                                           name=k) for k, v in INPUTS.items()}
+        placeholders.update({k: tf.sparse_placeholder(tf.int64, name=k)
+                             for k in SPARSE_INPUTS})
         value, update = build(placeholders)
         out = {"value_name": value.name, "update_name": update.name,
                "value_shape": value.shape.as_list(), "value_dtype": value.dtype.name,
@@ -144,6 +199,8 @@ def _run_case(tf, build):
             out["initial"] = np.asarray(sess.run(value)).tolist()
             for b in range(len(SIZES)):
                 feed = {placeholders[k]: v[b] for k, v in INPUTS.items()}
+                feed.update({placeholders[k]: tf.SparseTensorValue(*v[b])
+                             for k, v in SPARSE_INPUTS.items()})
                 out["updates"].append(np.asarray(sess.run(update, feed)).tolist())
             out["value"] = np.asarray(sess.run(value)).tolist()
         return out
@@ -151,6 +208,10 @@ def _run_case(tf, build):
 
 def core(tf):
     return {key: _run_case(tf, build) for key, build in _core_cases(tf).items()}
+
+
+def top_k(tf):
+    return {key: _run_case(tf, build) for key, build in _top_k_cases(tf).items()}
 
 
 def _error(fn):
@@ -205,6 +266,10 @@ def errors(tf):
         tf.zeros([3]), tf.zeros([3]), -0.1))
     out["mean_iou_shapes"] = built(lambda: m.mean_iou(tf.zeros([3], tf.int32),
                                                       tf.zeros([4], tf.int32), 3))
+    out["average_precision_k"] = built(lambda: m.average_precision_at_k(
+        tf.constant([1]), tf.zeros([1, 4]), 0))
+    out["recall_at_k_labels_rank"] = built(lambda: m.recall_at_k(
+        tf.zeros([2, 2, 2], tf.int64), tf.zeros([2, 4]), 2))
     out["auc_static_out_of_range"] = built(lambda: m.auc(tf.constant([1, 0]),
                                                          tf.constant([0.5, 1.5])))
     out["auc_out_of_range"] = _run_error(
@@ -302,5 +367,5 @@ def eval_loop(tf):
 
 
 def run_all(tf):
-    return {"core": core(tf), "errors": errors(tf), "naming": naming(tf),
+    return {"core": core(tf), "top_k": top_k(tf), "errors": errors(tf), "naming": naming(tf),
             "eval_loop": eval_loop(tf)}

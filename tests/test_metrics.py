@@ -26,10 +26,11 @@ def core():
     return programs.core(tf)
 
 
-def test_every_core_metric_streams_tfs_values(recorded, core):
-    assert sorted(core) == sorted(recorded["core"])
-    for key, want in recorded["core"].items():
-        got = core[key]
+def _assert_streams_match(got_all, recorded, rtol, atol=0.0):
+    """Names, shapes, dtypes, variables by collection and every streamed value as TF's."""
+    assert sorted(got_all) == sorted(recorded)
+    for key, want in recorded.items():
+        got = got_all[key]
         for field in ("value_name", "update_name", "value_shape", "value_dtype", "local",
                       "metric", "global"):
             assert got[field] == want[field], (key, field)
@@ -39,7 +40,18 @@ def test_every_core_metric_streams_tfs_values(recorded, core):
         for field in ("initial", "updates", "value"):
             np.testing.assert_allclose(np.asarray(got[field], np.float64),
                                        np.asarray(want[field], np.float64),
-                                       rtol=2e-6, atol=1e-7, err_msg="%s %s" % (key, field))
+                                       rtol=rtol, atol=atol, err_msg="%s %s" % (key, field))
+
+
+def test_every_core_metric_streams_tfs_values(recorded, core):
+    _assert_streams_match(core, recorded["core"], rtol=2e-6, atol=1e-7)
+
+
+def test_every_top_k_metric_streams_tfs_values(recorded):
+    got = programs.top_k(tf)
+    # float64 sums of 0/1 counts, or of float32 weights, in TF's order
+    _assert_streams_match(got, recorded["top_k"], rtol=1e-12)
+    assert np.isnan(got["precision_at_k_unseen_class"]["value"])  # 0 / 0, as in TF
 
 
 def test_counts_and_means_of_exact_sums_are_bit_equal(recorded, core):

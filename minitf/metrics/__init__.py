@@ -14,21 +14,27 @@ from minitf import dtypes
 from minitf.framework.deprecation import deprecated
 from minitf.framework.graph import (GraphKeys, add_to_collections, control_dependencies,
                                     name_scope)
+from minitf.framework.sparse_tensor import SparseTensor
+from minitf.ops.control_flow_ops import cond
 from minitf.ops.core import (cast, convert_to_tensor, expand_dims, identity, ones, ones_like,
-                             reduce_sum, reshape, zeros, zeros_like)
-from minitf.ops.elementwise import (abs, divide, div_no_nan, equal, greater, less, log,
-                                    logical_and, logical_not, maximum, minimum, multiply,
-                                    not_equal, sqrt, squared_difference, subtract, where)
+                             reduce_sum, reshape, shape, zeros, zeros_like)
+from minitf.ops.elementwise import (abs, add, divide, div_no_nan, equal, greater,
+                                    greater_equal, less, log, logical_and, logical_not, maximum,
+                                    minimum, multiply, not_equal, sqrt, squared_difference,
+                                    subtract, where, where_v2)
 from minitf.ops.histogram_ops import _squeeze_labels_or_predictions, confusion_matrix
 from minitf.ops.linalg_ops import diag_part
 from minitf.ops.logging_ops import assert_greater_equal, assert_less_equal, assert_rank_in
-from minitf.ops.reductions import argmax, argmin, cumsum, reduce_mean, reduce_min
+from minitf.ops.ranges import range as tf_range
+from minitf.ops.reductions import (argmax, argmin, cumsum, reduce_any, reduce_max, reduce_mean,
+                                   reduce_min, top_k)
 from minitf.ops.scatter_ops import scatter_add
+from minitf.ops.sparse_ops import sparse_tensor_to_dense, sparse_to_dense
 from minitf.ops.shape_ops import rank, size, squeeze
 from minitf.ops.state_ops import assign_add
 from minitf.ops.variable_scope import variable_scope
 from minitf.ops.variables import Variable
-from minitf.ops.weights_broadcast_ops import broadcast_weights
+from minitf.ops.weights_broadcast_ops import assert_broadcastable, broadcast_weights
 
 _logger = logging.getLogger("minitf")
 
@@ -39,7 +45,9 @@ __all__ = ["accuracy", "mean", "mean_tensor", "mean_absolute_error", "mean_squar
            "true_negatives_at_thresholds", "false_negatives_at_thresholds", "precision",
            "recall", "precision_at_thresholds", "recall_at_thresholds", "auc",
            "sensitivity_at_specificity", "specificity_at_sensitivity", "mean_iou",
-           "mean_per_class_accuracy"]
+           "mean_per_class_accuracy", "recall_at_k", "recall_at_top_k", "precision_at_k",
+           "precision_at_top_k", "sparse_precision_at_k", "average_precision_at_k",
+           "sparse_average_precision_at_k"]
 
 
 # -- state and the shared rules -------------------------------------------------------------------
@@ -544,3 +552,232 @@ def mean_per_class_accuracy(labels, predictions, num_classes, weights=None,
         value = reduce_mean(per_class, name="mean_accuracy")
         update = div_no_nan(update_count, maximum(update_total, 0), name="update_op")
         return _collect(metrics_collections, value), _collect(updates_collections, update)
+
+
+# -- top-k: labels as sets of class ids -----------------------------------------------------------
+#
+# TF counts with its set ops (tf.sets): per row, tp = |predicted ∩ labels|, fp = |predicted -
+# labels|, fn = |labels - predicted|. minitf compares the rows' entries pairwise instead (a
+# row holds k predictions and a few labels): each entry is counted once, at its first
+# occurrence in the row, and looked up in the other row.
+
+def _id_rows(ids):
+    """(values, mask): a dense [..., n] int64 tensor of ids and which of its entries are
+    members; a SparseTensor's rows hold its values (absent entries are not members)."""
+    if isinstance(ids, SparseTensor):
+        values = sparse_tensor_to_dense(ids, default_value=0)
+        mask = sparse_to_dense(ids.indices, ids.dense_shape, ones_like(ids.values, dtypes.bool),
+                               default_value=False)
+        return cast(values, dtypes.int64), mask
+    ids = cast(ids, dtypes.int64)
+    return ids, ones_like(ids, dtypes.bool)
+
+
+def _matches(a, b, b_mask):
+    """For each entry of a: whether a member of b's row equals it ([..., n_a] bool)."""
+    return reduce_any(logical_and(equal(expand_dims(a, -1), expand_dims(b, -2)),
+                                  expand_dims(b_mask, -2)), -1)
+
+
+def _first_members(a, a_mask):
+    """a_mask without the repeats of an id in its row: the members counted by a set."""
+    n = shape(a)[-1]
+    positions = tf_range(n)
+    earlier = less(expand_dims(positions, 0), expand_dims(positions, 1))  # [i, j]: j < i
+    repeat = reduce_any(logical_and(logical_and(equal(expand_dims(a, -1), expand_dims(a, -2)),
+                                                expand_dims(a_mask, -2)), earlier), -1)
+    return logical_and(a_mask, logical_not(repeat))
+
+
+def _set_count(kind, labels, predictions_idx, class_id):
+    """Per row, as float64: 'tp' |predictions ∩ labels|, 'fp' |predictions - labels| or 'fn'
+    |labels - predictions|, of the sets restricted to {class_id} when it is given."""
+    label_ids, label_mask = labels
+    predicted, predicted_mask = _id_rows(predictions_idx)
+    if class_id is not None:
+        label_mask = logical_and(label_mask, equal(label_ids, class_id))
+        predicted_mask = logical_and(predicted_mask, equal(predicted, class_id))
+    if kind == "fn":
+        counted = logical_and(_first_members(label_ids, label_mask),
+                              logical_not(_matches(label_ids, predicted, predicted_mask)))
+    else:
+        found = _matches(predicted, label_ids, label_mask)
+        counted = logical_and(_first_members(predicted, predicted_mask),
+                              found if kind == "tp" else logical_not(found))
+    return cast(reduce_sum(cast(counted, dtypes.int32), -1), dtypes.float64)
+
+
+def _expand_labels(labels, predictions_idx):
+    """Labels of one rank less than the predictions gain a last dimension of 1 (a class id
+    per row); returned as _id_rows pairs."""
+    predictions_rank = predictions_idx.shape.ndims
+    if isinstance(labels, SparseTensor):
+        labels_rank = labels.dense_shape.shape.as_tuple()[0]
+        values, mask = _id_rows(labels)
+        if labels_rank is not None and predictions_rank == labels_rank + 1:
+            values, mask = expand_dims(values, -1), expand_dims(mask, -1)
+        return values, mask
+    labels = convert_to_tensor(labels)
+    labels_rank = labels.shape.ndims
+    if labels_rank is not None and predictions_rank is not None:
+        if predictions_rank == labels_rank + 1:
+            labels = expand_dims(labels, -1)
+        elif predictions_rank != labels_rank:
+            raise ValueError("Unexpected labels shape %s for predictions shape %s. Predictions "
+                             "rank should be the same rank as labels rank or labels rank plus "
+                             "one ." % (labels.shape, predictions_idx.shape))
+    return _id_rows(labels)
+
+
+def _at_k_name(name, k=None, class_id=None):
+    name = "%s_at_%d" % (name, k) if k is not None else "%s_at_k" % name
+    return name if class_id is None else "%s_class%d" % (name, class_id)
+
+
+def _streaming_set_count(kind, labels, predictions_idx, k, class_id, weights):
+    """A float64 variable summing a set count over the rows (weighted): (variable, update)."""
+    prefix = {"tp": "true_positive", "fp": "false_positive", "fn": "false_negative"}[kind]
+    with name_scope(None, _at_k_name(prefix, k, class_id),
+                    (predictions_idx, weights)) as scope:
+        inner = {"tp": "true_positives", "fp": "false_positives", "fn": "false_negatives"}[kind]
+        with name_scope(None, inner):
+            counts = _set_count(kind, labels, predictions_idx, class_id)
+            if weights is not None:
+                with control_dependencies([assert_broadcastable(weights, counts)]):
+                    counts = multiply(counts, cast(weights, dtypes.float64))
+        batch_total = cast(reduce_sum(counts), dtypes.float64)
+        variable = _metric_variable([], dtypes.float64, scope)
+        return variable, assign_add(variable, batch_total, name="update")
+
+
+def _top_k_ratio(labels, predictions_idx, k, class_id, weights, metrics_collections,
+                 updates_collections, scope, other):
+    """precision (other 'fp') or recall (other 'fn') at k: tp / (tp + other), float64."""
+    predictions_idx = convert_to_tensor(predictions_idx)
+    labels = _expand_labels(labels, predictions_idx)
+    top_k_idx = cast(predictions_idx, dtypes.int64)
+    tp, tp_update = _streaming_set_count("tp", labels, top_k_idx, k, class_id, weights)
+    rest, rest_update = _streaming_set_count(other, labels, top_k_idx, k, class_id, weights)
+    value = divide(tp, add(tp, rest), name=scope)
+    update = divide(tp_update, add(tp_update, rest_update), name="update")
+    return _collect(metrics_collections, value), _collect(updates_collections, update)
+
+
+def recall_at_top_k(labels, predictions_idx, k=None, class_id=None, weights=None,
+                    metrics_collections=None, updates_collections=None, name=None):
+    """tf.metrics.recall_at_top_k: over all rows, |labels ∩ predicted| / |labels| (float64),
+    for class ids already chosen (`predictions_idx` [..., k]); labels are [..., num_labels]
+    ids, [...] (one per row) or a SparseTensor. With `class_id`, only that class counts (NaN
+    while it never occurred)."""
+    with name_scope(name, _at_k_name("recall", k, class_id), (predictions_idx, weights)) as scope:
+        return _top_k_ratio(labels, predictions_idx, k, class_id, weights, metrics_collections,
+                            updates_collections, scope, "fn")
+
+
+def precision_at_top_k(labels, predictions_idx, k=None, class_id=None, weights=None,
+                       metrics_collections=None, updates_collections=None, name=None):
+    """tf.metrics.precision_at_top_k: over all rows, |labels ∩ predicted| / |predicted|
+    (float64) for class ids already chosen; see recall_at_top_k."""
+    with name_scope(name, _at_k_name("precision", k, class_id),
+                    (predictions_idx, weights)) as scope:
+        return _top_k_ratio(labels, predictions_idx, k, class_id, weights, metrics_collections,
+                            updates_collections, scope, "fp")
+
+
+def recall_at_k(labels, predictions, k, class_id=None, weights=None, metrics_collections=None,
+                updates_collections=None, name=None):
+    """tf.metrics.recall_at_k: recall_at_top_k of the k classes with the largest
+    `predictions` (logits or probabilities, [..., num_classes])."""
+    with name_scope(name, _at_k_name("recall", k, class_id), (predictions, weights)) as scope:
+        _, top_k_idx = top_k(predictions, k)
+        return recall_at_top_k(labels, top_k_idx, k, class_id, weights, metrics_collections,
+                               updates_collections, name=scope)
+
+
+def precision_at_k(labels, predictions, k, class_id=None, weights=None,
+                   metrics_collections=None, updates_collections=None, name=None):
+    """tf.metrics.precision_at_k: precision_at_top_k of the k classes with the largest
+    `predictions`."""
+    with name_scope(name, _at_k_name("precision", k, class_id),
+                    (predictions, weights)) as scope:
+        _, top_k_idx = top_k(predictions, k)
+        return precision_at_top_k(labels, top_k_idx, k, class_id, weights, metrics_collections,
+                                  updates_collections, name=scope)
+
+
+@deprecated(None, "Use precision_at_k instead")
+def sparse_precision_at_k(labels, predictions, k, class_id=None, weights=None,
+                          metrics_collections=None, updates_collections=None, name=None):
+    """tf.metrics.sparse_precision_at_k: TF's deprecated name of precision_at_k."""
+    return precision_at_k(labels, predictions, k, class_id, weights, metrics_collections,
+                          updates_collections, name)
+
+
+def average_precision_at_k(labels, predictions, k, weights=None, metrics_collections=None,
+                           updates_collections=None, name=None):
+    """tf.metrics.average_precision_at_k: the mean over rows (weighted) of the average
+    precision of the top k predicted classes: the sum of precision@i over the positions i that
+    hold a label, divided by min(number of labels, k); labels not below the number of classes
+    count as absent, as in TF."""
+    if k < 1:
+        raise ValueError("Invalid k=%s. `k` should be >= 1." % k)
+    with name_scope(name, _at_k_name("average_precision", k), (predictions, weights)) as scope:
+        predictions = convert_to_tensor(predictions)
+        _, predictions_idx = top_k(predictions, k)
+        labels = _out_of_range_absent(labels, cast(shape(predictions)[-1], dtypes.int64))
+        with name_scope(None, "average_precision", (predictions_idx,)):
+            predictions_idx = cast(predictions_idx, dtypes.int64, name="predictions_idx")
+            label_rows = _expand_labels(labels, predictions_idx)
+            label_ids, label_mask = label_rows
+            relevant = cast(_matches(predictions_idx, label_ids, label_mask), dtypes.float64)
+            tp_per_k = cumsum(relevant, axis=-1, name="tp_per_k")
+            retrieved_per_k = cumsum(ones_like(relevant), axis=-1, name="retrieved_per_k")
+            precision_per_k = divide(tp_per_k, retrieved_per_k, name="precision_per_k")
+            precision_sum = reduce_sum(multiply(precision_per_k, relevant), axis=(-1,),
+                                       name="precision_sum")
+            if isinstance(labels, SparseTensor):  # a sparse row counts its distinct ids
+                present = _first_members(label_ids, label_mask)
+            else:  # a dense row counts its non-negative entries
+                present = greater_equal(label_ids, 0)
+            num_labels = reduce_sum(cast(present, dtypes.int64), -1)
+            num_relevant = cast(minimum(num_labels, k), dtypes.float64)
+            average_precision = divide(precision_sum, num_relevant)
+        if weights is not None:
+            weights = broadcast_weights(cast(weights, dtypes.float64), average_precision)
+            average_precision = multiply(average_precision, weights)
+        with name_scope(None, "max", (average_precision,)) as max_scope:
+            max_var = _metric_variable([], dtypes.float64, max_scope)
+            if weights is None:
+                batch_max = cast(size(average_precision, name="batch_max"), dtypes.float64)
+            else:
+                batch_max = reduce_sum(weights, name="batch_max")
+            max_update = assign_add(max_var, batch_max, name="update")
+        with name_scope(None, "total", (average_precision,)) as total_scope:
+            total_var = _metric_variable([], dtypes.float64, total_scope)
+            batch_total = reduce_sum(average_precision, name="batch_total")
+            total_update = assign_add(total_var, batch_total, name="update")
+        value = div_no_nan(total_var, max_var, name="mean")
+        update = div_no_nan(total_update, max_update, name=scope)
+        return _collect(metrics_collections, value), _collect(updates_collections, update)
+
+
+def _out_of_range_absent(labels, num_classes):
+    """Label ids not below num_classes become -1 (never predicted; a dense row does not count
+    them), when the largest id shows there are some."""
+    sparse = isinstance(labels, SparseTensor)
+    ids = labels.values if sparse else convert_to_tensor(labels)
+    num_classes = cast(num_classes, ids.dtype)
+    ids = cond(greater_equal(reduce_max(ids), num_classes),
+               lambda: where_v2(greater_equal(ids, num_classes), -1 * ones_like(ids), ids),
+               lambda: ids)
+    return SparseTensor(labels.indices, ids, labels.dense_shape) if sparse else ids
+
+
+@deprecated(None, "Use average_precision_at_k instead")
+def sparse_average_precision_at_k(labels, predictions, k, weights=None,
+                                  metrics_collections=None, updates_collections=None,
+                                  name=None):
+    """tf.metrics.sparse_average_precision_at_k: TF's deprecated name of
+    average_precision_at_k."""
+    return average_precision_at_k(labels, predictions, k, weights, metrics_collections,
+                                  updates_collections, name)
