@@ -11,7 +11,7 @@ from minitf import dtypes
 from minitf.framework.sparse_tensor import SparseTensor
 from minitf.io import gfile as _gfile
 from minitf.ops import (array_ops, linalg_ops, math_ops, nn_ops, random_ops, sparse_manip,
-                        sparse_math, sparse_ops, string_ops)
+                        sparse_math, sparse_ops, special_math, string_ops)
 
 __all__ = ["disable_v2_behavior", "disable_eager_execution", "executing_eagerly"]
 
@@ -25,7 +25,10 @@ rsqrt scalar_mul sigmoid sign sin sinh sqrt square squared_difference subtract t
 truediv truncatediv truncatemod unsorted_segment_sum segment_sum segment_mean segment_max
 segment_min segment_prod acosh asinh atanh erfc unsorted_segment_max unsorted_segment_min
 unsorted_segment_prod unsorted_segment_mean unsorted_segment_sqrt_n bincount confusion_matrix
-invert_permutation lgamma digamma polygamma zeta igamma igammac""".split()
+invert_permutation lgamma digamma polygamma zeta igamma igammac betainc lbeta rint
+accumulate_n""".split()
+_MATH_SPECIAL = """erfinv erfcinv ndtri bessel_i0 bessel_i0e bessel_i1 bessel_i1e xlog1py
+nextafter""".split()  # tf.math's only
 _MATH_FROM_NN = """in_top_k l2_normalize log_softmax softmax softplus softsign top_k
 zero_fraction""".split()
 
@@ -49,7 +52,9 @@ def make_namespaces(tf):
                 reciprocal_no_nan=math_ops.reciprocal_no_nan, polyval=math_ops.polyval,
                 reduce_euclidean_norm=math_ops.reduce_euclidean_norm,
                 is_non_decreasing=tf.is_non_decreasing,
-                is_strictly_increasing=tf.is_strictly_increasing)
+                is_strictly_increasing=tf.is_strictly_increasing,
+                **{n: getattr(special_math, n) for n in _MATH_SPECIAL},
+                cumulative_logsumexp=math_ops.cumulative_logsumexp)
     tf.math = _module("math", "tf.math: the math ops under their TF 1.13+ names.", math)
 
     tf.linalg = _module("linalg", "tf.linalg: matrix ops under their TF 1.13+ names.", dict(
@@ -78,7 +83,7 @@ def make_namespaces(tf):
         normal=random_ops.random_normal, uniform=random_ops.random_uniform,
         truncated_normal=random_ops.truncated_normal, shuffle=random_ops.random_shuffle,
         multinomial=random_ops.multinomial, categorical=random_ops.categorical,
-        gamma=random_ops.random_gamma,
+        gamma=random_ops.random_gamma, poisson=random_ops.random_poisson,
         set_random_seed=random_ops.set_random_seed))
 
     tf.sparse = _module("sparse", "tf.sparse: SparseTensor basics under their TF 1.13+ names.",

@@ -260,6 +260,23 @@ def names(tf):
     return out
 
 
+def random_edges(tf):
+    """What random_gamma and random_poisson give for degenerate parameters (deterministic):
+    gamma alphas 0, -1, nan, inf, 1e-30; Poisson rates 0, -1, inf, 1e-30 in float32 and int32
+    (a nan rate never returns in TF); and the rate dtype a Python int list takes."""
+    g = tf.Graph()
+    with g.as_default():
+        gamma = tf.random_gamma([2], [0.0, -1.0, np.nan, np.inf, 1e-30], dtype=tf.float64,
+                                seed=1)
+        lam = [0.0, -1.0, np.inf, 1e-30]
+        poisson = [tf.random_poisson(lam, [2], dtype=d, seed=1) for d in (tf.float32, tf.int32)]
+        int_rate = tf.random_poisson([1, 2], [2]).op.inputs[1].dtype.name
+        with tf.Session(graph=g) as sess:
+            values = sess.run([gamma] + poisson)
+    return {"gamma": values[0].tolist(), "poisson_float32": values[1].tolist(),
+            "poisson_int32": values[2].tolist(), "int_rate_dtype": int_rate}
+
+
 def _finite(values):
     return [float(v) for v in values]
 
@@ -284,6 +301,7 @@ def main():
     for path in DTYPE_FUNCTIONS:
         out["dtypes"][path] = {d: dtype_outcome(tf, path, d) for d in DTYPES}
     out["names"] = names(tf)
+    out["random_edges"] = random_edges(tf)
     json.dump(out, sys.stdout, indent=0, sort_keys=True)
     sys.stdout.write("\n")
 

@@ -26,6 +26,7 @@ from minitf.ops.reductions import (reduce_mean, reduce_max, reduce_min, reduce_p
 from minitf.ops.products import matmul, tensordot, einsum
 
 from minitf.ops.reductions import reduce_std, reduce_variance  # noqa: F401 - tf.math's
+from minitf.ops.reductions import cumulative_logsumexp  # noqa: F401 - tf.math's
 
 __all__ = ["add", "subtract", "multiply", "divide", "truediv", "realdiv", "div", "div_no_nan",
            "floordiv", "floor_div", "floormod", "mod", "truncatediv", "truncatemod", "pow", "maximum",

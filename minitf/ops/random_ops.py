@@ -1,5 +1,5 @@
-"""Random ops (normal, uniform, truncated normal, shuffle, multinomial, gamma) and TF1's seed
-rules.
+"""Random ops (normal, uniform, truncated normal, shuffle, multinomial, gamma, Poisson) and
+TF1's seed rules.
 
 Each random op owns a generator in the Session (``SessionState.rng_for``), seeded from the op's
 ``seed`` / ``seed2`` attributes: the same program gives the same numbers, successive runs of one
@@ -24,7 +24,7 @@ from minitf.ops.op_util import check_dtype, dtype_error, rank_error
 from minitf.ops.special_math import RandomGammaGrad
 
 __all__ = ["random_normal", "random_uniform", "truncated_normal", "random_shuffle",
-           "multinomial", "set_random_seed", "random_gamma"]
+           "multinomial", "set_random_seed", "random_gamma", "random_poisson"]
 
 DEFAULT_GRAPH_SEED = 87654321
 _MAXINT32 = 2 ** 31 - 1
@@ -233,8 +233,8 @@ def _gamma_samples(xp, rng, alpha):
     """Gamma(alpha, 1) samples (float64, alpha's shape) by Marsaglia and Tsang's method: for
     alpha >= 1, d (1 + c z)^3 with z standard normal, accepted when log u < z^2 / 2 + d (1 - v +
     log v) (d = alpha - 1/3, c = 1 / sqrt(9 d), v = (1 + c z)^3); the rejected ones drawn
-    again. Below alpha = 1 a sample for alpha + 1 times u^(1 / alpha). alpha <= 0 or nan gives
-    nan."""
+    again. Below alpha = 1 a sample for alpha + 1 times u^(1 / alpha). As TF, alpha = 0 gives
+    0, alpha < 0 or nan gives nan."""
     valid = (alpha > 0) & (alpha < xp.inf)
     boost = valid & (alpha < 1)
     a = xp.where(valid, xp.where(boost, alpha + 1, alpha), 1.0).reshape(-1)
@@ -254,7 +254,8 @@ def _gamma_samples(xp, rng, alpha):
     if bool(xp.any(boost)):
         u = 1 - xp.asarray(rng.random(alpha.shape))  # in (0, 1]
         out = xp.where(boost, out * u ** (1 / xp.where(boost, alpha, 1.0)), out)
-    return xp.where(valid, out, xp.where(alpha == xp.inf, xp.inf, xp.nan))
+    edge = xp.where(alpha == xp.inf, xp.inf, xp.where(alpha == 0, 0.0, xp.nan))
+    return xp.where(valid, out, edge)
 
 
 @register
@@ -288,6 +289,40 @@ class RandomGamma(RandomOp):
             alpha_b = expand_dims(alpha_b, 0)
         partial = RandomGammaGrad()(alpha_b, op.outputs[0])
         return [None, reduce_sum(dy * partial, axis=list(range(k))) if k else dy * partial]
+
+
+_POISSON_DTYPES = (dtypes.float16, dtypes.float32, dtypes.float64, dtypes.int32, dtypes.int64)
+
+
+@register
+class RandomPoissonV2(RandomOp):
+    """Poisson(rate) counts of shape `shape` + rate's shape, in `dtype` (numpy's sampler on the
+    op's generator). As TF: a rate <= 0 gives 0, an infinite one inf (0 for integer dtypes);
+    a nan rate gives nan (0 for integer dtypes), where TF's sampler never returns. No
+    gradient: tf.gradients raises LookupError, as TF."""
+
+    dtype: dtypes.DType = dtypes.float32
+    differentiable = True  # but no rule: OpDef.grad raises TF's LookupError
+    tf_signature = TFSignature(type_attrs=(("S", 0), ("R", 1)))
+
+    def infer(self, shape, rate):
+        if rate.dtype not in _POISSON_DTYPES:
+            raise dtype_error("rate", rate.dtype, _POISSON_DTYPES)
+        if self.dtype not in _POISSON_DTYPES:
+            raise dtype_error("dtype", self.dtype, _POISSON_DTYPES)
+        return TensorSpec(_output_shape(shape).concatenate(rate.shape), self.dtype)
+
+    def sample(self, xp, rng, shape, rate):
+        dims = tuple(shape.tolist()) + rate.shape
+        backend.check_allocation(None, dims, self.dtype.as_numpy_dtype)
+        lam = rate.astype(xp.float64)
+        finite = xp.isfinite(lam) & (lam > 0)
+        drawn = rng.poisson(backend.to_numpy(xp.where(finite, lam, 0.0)), dims)
+        edge = xp.where(lam == xp.inf, xp.inf, xp.where(xp.isnan(lam), xp.nan, 0.0))
+        counts = xp.where(finite, xp.asarray(drawn).astype(xp.float64), edge)
+        if self.dtype.is_integer:
+            counts = xp.where(xp.isfinite(counts), counts, 0.0)
+        return counts.astype(self.dtype.as_numpy_dtype)
 
 
 # -- public functions ------------------------------------------------------------------------------
@@ -357,6 +392,17 @@ def random_gamma(shape, alpha, beta=None, dtype=dtypes.float32, seed=None, name=
         alpha_broadcast = alpha + zeros_like(beta)
         sample = RandomGamma(**_seed_attrs(seed))(shape_t, alpha_broadcast)
         return maximum(np.finfo(dtype.as_numpy_dtype).tiny, sample / beta)
+
+
+def random_poisson(lam, shape, dtype=dtypes.float32, seed=None, name=None):
+    """tf.random_poisson (also tf.random.poisson): Poisson(lam) counts of shape `shape` +
+    lam's shape, in `dtype` (float16, float32, float64, int32 or int64); lam may be a float or
+    an integer tensor."""
+    with name_scope(name, "random_poisson", [lam, shape]):
+        shape_t = _shape_tensor(shape)
+        lam = convert_to_tensor(lam, name="rate")
+        opdef = RandomPoissonV2(dtype=dtypes.as_dtype(dtype), **_seed_attrs(seed))
+        return opdef(shape_t, lam)
 
 
 def random_shuffle(value, seed=None, name=None):

@@ -13,11 +13,11 @@ from minitf.framework.shapes import format_dims, normalize_axis
 from minitf.framework.tensor import TensorSpec
 from minitf.ops.core import (Reduction, broadcast_to, cast, convert_to_tensor, expand_dims,
                              identity, keepdims_arg, ones_like, reduce_sum, reduction, reshape,
-                             restore_reduced_dims, runtime_reduction_axes, shape,
+                             restore_reduced_dims, runtime_reduction_axes, shape, fill,
                              static_reduction_axes, stop_gradient, zeros, zeros_like)
 from minitf.ops.elementwise import (NO_BROADCAST, abs, add, div_no_nan, equal, exp, floordiv,
-                                    floormod, is_finite, log, logical_and, maximum, not_equal, pow,
-                                    sqrt, squared_difference, where)
+                                    floormod, greater, is_finite, less, log, logical_and, maximum,
+                                    negative, not_equal, pow, sqrt, squared_difference, where)
 from minitf.ops.op_util import check_dtype, check_same_shape, dtype_error, static_int
 from minitf.ops.ranges import range
 from minitf.ops.shape_ops import size, squeeze, transpose
@@ -389,11 +389,14 @@ class _Scan(OpDef):
             normalize_axis(self.axis, rank, "%s axis" % self.type_name)
         return TensorSpec(x.shape, x.dtype)
 
+    def scan(self, xp, x, axis):
+        return getattr(xp, self.kernel)(x, axis=axis, dtype=x.dtype)
+
     def compute(self, xp, x):
         axis = self.axis % x.ndim
         if self.reverse:
             x = xp.flip(x, axis)
-        y = getattr(xp, self.kernel)(x, axis=axis, dtype=x.dtype)
+        y = self.scan(xp, x, axis)
         if self.exclusive:
             y = xp.roll(y, 1, axis=axis)
             y[(slice(None),) * axis + (slice(0, 1),)] = self.identity
@@ -433,6 +436,47 @@ def cumprod(x, axis=0, exclusive=False, reverse=False, name=None):
     x = convert_to_tensor(x)
     opdef = Cumprod(static_int(axis, "cumprod's axis"), bool(exclusive), bool(reverse))
     return opdef(x, name=name or "Cumprod")
+
+
+@register
+class CumulativeLogsumexp(_Scan):
+    """Running log(sum(exp(x))) along an axis (floats), each step log(e^a + e^b) in float64."""
+
+    identity = -np.inf
+
+    def infer(self, x):
+        check_dtype(self.type_name, x.dtype, "real", "x")
+        return super().infer(x)
+
+    def scan(self, xp, x, axis):
+        y = xp.moveaxis(x.astype(xp.float64), axis, 0).copy()
+        for i in builtins.range(1, y.shape[0]):
+            y[i] = xp.logaddexp(y[i - 1], y[i])
+        return xp.moveaxis(y, 0, axis).astype(x.dtype)
+
+    def grad(self, op, dy):
+        """TF's: the gradient's positive and negative parts in log space, each run back
+        through cumulative_logsumexp in the other direction."""
+        x, y = op.inputs[0], op.outputs[0]
+        lowest = dy.dtype.as_numpy_dtype(dy.dtype.min)
+        floor = fill(shape(dy), lowest)
+        zero = zeros_like(dy)
+        parts = []
+        for mask, magnitude in ((greater(dy, zero), dy), (less(dy, zero), negative(dy))):
+            log_part = where(mask, log(where(mask, magnitude, ones_like(dy))), floor)
+            parts.append(exp(cumulative_logsumexp(log_part - y, self.axis,
+                                                  exclusive=self.exclusive,
+                                                  reverse=not self.reverse) + x))
+        return [parts[0] - parts[1]]
+
+
+def cumulative_logsumexp(x, axis=0, exclusive=False, reverse=False, name=None):
+    """tf.math.cumulative_logsumexp: running log(sum(exp(x))) along `axis`."""
+    with name_scope(name, "CumulativeLogsumexp", [x]) as scope:
+        x = convert_to_tensor(x, name="x")
+        opdef = CumulativeLogsumexp(static_int(axis, "cumulative_logsumexp's axis"),
+                                    bool(exclusive), bool(reverse))
+        return opdef(x, name=scope)
 
 
 TopKResult = collections.namedtuple("TopKV2", ["values", "indices"])

@@ -14,6 +14,8 @@ Bessel functions. Where TensorFlow gives nan or inf at a pole or outside a domai
 import math
 from fractions import Fraction
 
+from minitf.ops.elementwise import _erf_parts
+
 EULER = 0.57721566490153286061
 HALF_LOG_2PI = 0.91893853320467274178
 LOG_PI = 1.14472988584940017414
@@ -313,3 +315,184 @@ def _igamma_edges(xp, a, x, want, result):
     if want == "Q":
         return xp.where((x == 0) & (a > 0), 1.0, result)
     return xp.where(x == 0, 0.0, result)
+
+
+_SQRT2 = math.sqrt(2.0)
+_SQRT_PI = math.sqrt(math.pi)
+
+
+# -- modified Bessel functions of order 0 and 1 --------------------------------------------------
+
+_BESSEL_SWITCH = 25.0  # power series below, asymptotic series above
+
+
+def _bessel_series(xp, ax, order):
+    """I0 or I1 of ax <= 25 by the power series sum (ax/2)^(2k+n) / (k! (k+n)!) (positive
+    terms: no cancellation)."""
+    q = ax * ax / 4
+    term = xp.ones_like(ax) if order == 0 else ax / 2
+    total = term
+    for k in range(1, 80):
+        term = term * q / (k * (k + order))
+        total = total + term
+    return total
+
+
+def _bessel_asymptotic(xp, ax, order):
+    """e^-x I_n(x) for x >= 25: (2 pi x)^-1/2 sum_k (-1)^k a_k(n) / x^k, a_k(n) =
+    prod_{j<=k} (4n^2 - (2j-1)^2) / (k! 8^k); 40 terms reach the series' smallest term there."""
+    inv = 1 / ax
+    term = xp.ones_like(ax)
+    total = term
+    mu = 4.0 * order * order
+    for k in range(1, 40):
+        term = term * (-(mu - (2 * k - 1) ** 2) / (8.0 * k)) * inv
+        total = total + term
+    return total / xp.sqrt(2 * math.pi * ax)
+
+
+def bessel_ie(xp, x, order):
+    """e^-|x| I_n(x), n = 0 or 1 (odd in x for n = 1)."""
+    x = work(xp, x)
+    ax = xp.abs(x)
+    small = xp.minimum(ax, _BESSEL_SWITCH)
+    big = xp.maximum(ax, _BESSEL_SWITCH)
+    value = xp.where(ax <= _BESSEL_SWITCH, _bessel_series(xp, small, order) * xp.exp(-small),
+                     _bessel_asymptotic(xp, big, order))
+    value = xp.where(ax == xp.inf, 0.0, value)
+    return xp.copysign(value, x) if order == 1 else value
+
+
+def bessel_i(xp, x, order):
+    """I_n(x) as TF computes it: e^|x| times e^-|x| I_n(x) (so inf where e^|x| overflows, nan
+    at the infinities)."""
+    x = work(xp, x)
+    return xp.exp(xp.abs(x)) * bessel_ie(xp, x, order)
+
+
+# -- inverse error functions ---------------------------------------------------------------------
+
+def _erfinv_center(xp, d):
+    """w with erf(w) = d for |d| <= 1/2 (|w| < 0.48): the series start, then Newton's steps on
+    erf (Cody's approximations, accurate relative to d)."""
+    d2 = d * d
+    w = d * (_SQRT_PI / 2) * (1 + d2 * (math.pi / 12 + d2 * (7 * math.pi ** 2 / 480)))
+    for _ in range(4):
+        ax, small, erfc_abs = _erf_parts(xp, w)
+        erf = xp.where(ax <= 0.46875, small, xp.copysign(1 - erfc_abs, w))
+        w = w - (erf - d) * (_SQRT_PI / 2) * xp.exp(w * w)
+    return w
+
+
+def _erfcinv_tail(xp, c):
+    """w > 0.47 with erfc(w) = c for 0 < c <= 1/2: Newton's steps on log erfc from
+    sqrt(-log c), which lies above the root (erfc(w) < e^-w^2), so they fall to it
+    monotonically (log erfc is concave)."""
+    log_c = xp.log(c)
+    w = xp.sqrt(-log_c)
+    for _ in range(12):
+        _, _, erfc_w = _erf_parts(xp, w)
+        # d log erfc / dw = -2/sqrt(pi) e^-w^2 / erfc(w)
+        slope = -(2 / _SQRT_PI) * xp.exp(-w * w) / erfc_w
+        w = w - (xp.log(erfc_w) - log_c) / slope
+    return w
+
+
+def erfinv(xp, x):
+    """The inverse of erf on [-1, 1]: Newton on erf for |x| <= 1/2, on log erfc(w) = log(1 - |x|)
+    (exact) beyond; +-inf at +-1, nan outside."""
+    x = work(xp, x)
+    ax = xp.abs(x)
+    center = _erfinv_center(xp, xp.where(ax <= 0.5, x, 0.0))
+    tail = xp.copysign(_erfcinv_tail(xp, xp.where((ax > 0.5) & (ax < 1), 1 - ax, 0.5)), x)
+    result = xp.where(ax <= 0.5, center, tail)
+    result = xp.where(ax == 1, xp.copysign(xp.inf, x), result)
+    return xp.where((ax > 1) | xp.isnan(x), xp.nan, result)
+
+
+def ndtri(xp, p):
+    """The inverse of the standard normal CDF: sqrt(2) erfinv(2p - 1) for p in [1/4, 3/4]
+    (2p - 1 exact), -sqrt(2) erfcinv(2p) below and sqrt(2) erfcinv(2 (1 - p)) above (1 - p
+    exact); -inf at 0, inf at 1, nan outside [0, 1]."""
+    p = work(xp, p)
+    center = (p >= 0.25) & (p <= 0.75)
+    z_center = _SQRT2 * _erfinv_center(xp, xp.where(center, 2 * (p - 0.5), 0.0))
+    q = xp.where(p < 0.5, p, 1 - p)
+    q = xp.where(center | (q <= 0) | ~(q == q), 0.25, q)
+    z_tail = _SQRT2 * _erfcinv_tail(xp, 2 * q)
+    result = xp.where(center, z_center, xp.where(p < 0.5, -z_tail, z_tail))
+    result = xp.where(p == 0, -xp.inf, xp.where(p == 1, xp.inf, result))
+    return xp.where((p < 0) | (p > 1) | xp.isnan(p), xp.nan, result)
+
+
+# -- incomplete beta function --------------------------------------------------------------------
+
+def _log_beta(xp, a, b):
+    """log B(a, b) without the cancellation of lgamma(a) + lgamma(b) - lgamma(a + b) for large
+    arguments. With s = min(a, b), l = max(a, b) and c(y) the remainder of Stirling's series:
+    s >= 8: (s - 1/2) log(s / (s + l)) + (l - 1/2) log(l / (s + l)) - log(s + l) / 2 +
+    log(2 pi) / 2 + c(s) + c(l) - c(s + l); only l >= 8: lgamma(s) - (l - 1/2) log1p(s / l)
+    - s log(s + l) + s + c(l) - c(s + l); else lgamma's."""
+    def remainder(y):
+        inv = 1 / y
+        return inv * polyval(xp, _STIRLING, inv * inv)
+
+    small, large = xp.minimum(a, b), xp.maximum(a, b)
+    ls = xp.maximum(large, 8.0)
+    both = xp.maximum(small, 8.0)
+    total = both + ls
+    symmetric = ((both - 0.5) * xp.log(both / total) + (ls - 0.5) * xp.log(ls / total)
+                 - 0.5 * xp.log(total) + HALF_LOG_2PI + remainder(both) + remainder(ls)
+                 - remainder(total))
+    s = xp.where(large >= 8, small, 1.0)
+    total = s + ls
+    one_sided = (lgamma(xp, s) - (ls - 0.5) * xp.log1p(s / ls) - s * xp.log(total) + s
+                 + remainder(ls) - remainder(total))
+    plain = lgamma(xp, a) + lgamma(xp, b) - lgamma(xp, a + b)
+    return xp.where(small >= 8, symmetric, xp.where(large >= 8, one_sided, plain))
+
+
+def _beta_fraction(xp, a, b, x):
+    """The continued fraction of I_x(a, b) (x below the mean): 1 / (1 + d1 / (1 + d2 / ...)),
+    d_2m+1 = -(a + m)(a + b + m) x / ((a + 2m)(a + 2m + 1)), d_2m = m (b - m) x /
+    ((a + 2m - 1)(a + 2m)), by the modified Lentz method."""
+    tiny = 1e-300
+
+    def guard(v):
+        return xp.where(xp.abs(v) < tiny, tiny, v)
+
+    c = xp.ones_like(x)
+    d = 1 / guard(1 - (a + b) * x / (a + 1))
+    h = d
+    for m in range(1, 3000):
+        num = m * (b - m) * x / ((a + 2 * m - 1) * (a + 2 * m))
+        d = 1 / guard(1 + num * d)
+        c = guard(1 + num / c)
+        h = h * d * c
+        num = -(a + m) * (a + b + m) * x / ((a + 2 * m) * (a + 2 * m + 1))
+        d = 1 / guard(1 + num * d)
+        c = guard(1 + num / c)
+        delta = d * c
+        h = h * delta
+        if m % 4 == 0 and not bool(xp.any(xp.abs(delta - 1) > _EPS)):
+            break
+    return h
+
+
+def betainc(xp, a, b, x):
+    """The regularized incomplete beta function I_x(a, b) = x^a (1-x)^b / (a B(a, b)) times the
+    continued fraction, used below the mean (a + 1) / (a + b + 2) and through
+    I_x(a, b) = 1 - I_1-x(b, a) above. nan for a or b not positive and finite, x outside
+    [0, 1] or nan (TF's edges); 0 at x = 0, 1 at x = 1."""
+    a, b, x = xp.broadcast_arrays(work(xp, a), work(xp, b), work(xp, x))
+    valid = (a > 0) & (b > 0) & (a < xp.inf) & (b < xp.inf) & (x > 0) & (x < 1)
+    swap = x > (a + 1) / (a + b + 2)
+    p = xp.where(valid, xp.where(swap, b, a), 1.0)
+    q = xp.where(valid, xp.where(swap, a, b), 1.0)
+    y = xp.where(valid, xp.where(swap, 1 - x, x), 0.5)
+    log_front = p * xp.log(y) + q * xp.log1p(-y) - _log_beta(xp, p, q) - xp.log(p)
+    value = xp.exp(log_front) * _beta_fraction(xp, p, q, y)
+    value = xp.where(swap, 1 - value, value)
+    value = xp.where(x == 0, 0.0, xp.where(x == 1, 1.0, value))
+    ok = (a > 0) & (b > 0) & (a < xp.inf) & (b < xp.inf) & (x >= 0) & (x <= 1)
+    return xp.where(ok, value, xp.nan)

@@ -30,6 +30,7 @@ TESTED_ELSEWHERE = {
     "RandomShuffle": "tests/test_random_ops.py",
     "Multinomial": "tests/test_random_ops.py",
     "RandomGamma": "tests/test_special_math.py",
+    "RandomPoissonV2": "tests/test_special_math.py",
     "NoOp": "tests/test_graph.py",
     "TensorArrayCloseV3": "tests/test_tensor_array.py",  # no output: nothing to compare
     "Print": "tests/test_logging_ops.py",

@@ -36,6 +36,7 @@ def _grad_of(activation):
 
 SPECS = [
     _unary("abs", tf.abs, np.abs),
+    _unary("rint", tf.rint, np.rint, -5.0, 5.0),
     _unary("acos", tf.acos, np.arccos, -0.9, 0.9),
     _unary("asin", tf.asin, np.arcsin, -0.9, 0.9),
     _unary("atan", tf.atan, np.arctan),
