@@ -83,6 +83,16 @@ CASES += [("decode_and_crop_jpeg", f, dict(crop_window=w, **o))
           for o in ({}, dict(channels=1), dict(fancy_upscaling=False))]
 CASES += [("decode_and_crop_jpeg", "pil_420.jpg", dict(crop_window=w))
           for w in ([20, 30, 10, 10], [0, 0, 0, 5], [-1, 0, 5, 5])]
+CASES += [("encode_jpeg", "pixels:19x23x3", o) for o in (
+    {}, dict(quality=50), dict(quality=0), dict(quality=100), dict(quality=101),
+    dict(chroma_downsampling=False), dict(optimize_size=True), dict(density_unit="cm"),
+    dict(x_density=72, y_density=96), dict(xmp_metadata="<x:xmpmeta/>"), dict(format="rgb"),
+    dict(format="grayscale"), dict(format="bogus"), dict(density_unit="px"),
+    dict(quality=30, optimize_size=True, chroma_downsampling=False))]
+CASES += [("encode_jpeg", "pixels:19x23x1", o) for o in (
+    {}, dict(format="grayscale"), dict(format="rgb"), dict(optimize_size=True, quality=20))]
+CASES += [("encode_jpeg", "pixels:70x90x3", o) for o in ({}, dict(quality=75, optimize_size=True))]
+CASES += [("encode_jpeg", "pixels:5x4x4", {}), ("encode_jpeg", "pixels:5x4x2", {})]
 CASES += [  # damaged files ("name|how"), other formats, misuse at build time
     ("decode_png", "tf_c3.png|cut=60", {}), ("decode_png", "tf_c3.png|cut=20", {}),
     ("decode_png", "tf_c3.png|flip=40", {}), ("decode_png", "tf_c3.png|cut=0", {}),
@@ -108,7 +118,11 @@ def encoded(tf, prefix):
 
 
 def _data(name):
-    """The bytes of a file of tests/fixtures/images, damaged as `name` says after a '|'."""
+    """The bytes of a file of tests/fixtures/images, damaged as `name` says after a '|'; or
+    for "pixels:HxWxC" a uint8 pattern of that shape."""
+    if name.startswith("pixels:"):
+        h, w, c = (int(v) for v in name[7:].split("x"))
+        return pattern(h, w, c, h + w + c).astype(np.uint8)
     name, _, how = name.partition("|")
     with open(os.path.join(IMAGES, name), "rb") as f:
         data = f.read()
@@ -125,6 +139,8 @@ def _sha(array):
 
 
 def _value(array):
+    if isinstance(array, bytes):  # an encoder's output: the bytes themselves
+        return {"size": len(array), "sha256": hashlib.sha256(array).hexdigest()}
     return {"shape": list(array.shape), "dtype": array.dtype.name, "sha256": _sha(array)}
 
 
@@ -155,7 +171,9 @@ def run(tf, case):
             kwargs[key] = getattr(tf, kwargs[key])
     with tf.Graph().as_default():
         contents = tf.placeholder(tf.string, [None] if name.endswith("|rank1") else [])
-        if name.endswith("|rank1"):
+        if name.startswith("pixels:"):
+            contents = tf.placeholder(tf.uint8, [None, None, None])
+        elif name.endswith("|rank1"):
             data = [data, data]
         elif "|pixels" in name:
             pixels = pattern(5, 4, 5 if name.endswith("5") else 3, 70).astype(np.uint8)

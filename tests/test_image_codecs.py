@@ -71,3 +71,9 @@ def test_encode_png_round_trips_and_names_as_tf():
         assert back.shape.as_list() == [None, None, None]
         with tf.Session() as sess:
             np.testing.assert_array_equal(sess.run(back), image)
+
+
+def test_encode_jpeg_refuses_progressive_files_it_cannot_write():
+    with tf.Graph().as_default():
+        with pytest.raises(tf.errors.UnimplementedError, match="baseline files only"):
+            tf.image.encode_jpeg(np.zeros((4, 4, 3), np.uint8), progressive=True)

@@ -10,7 +10,7 @@ from minitf.framework.registry import OpDef, TFSignature, register
 from minitf.framework.shapes import TensorShape
 from minitf.framework.tensor import TensorSpec
 from minitf.framework.tensor_util import constant_value
-from minitf.lib.image import DecodeError, bmp, gif, jpeg, png
+from minitf.lib.image import DecodeError, bmp, gif, jpeg, jpeg_encode, png
 from minitf.ops.constant_op import convert_to_tensor
 from minitf.ops.image_ops import convert_image_dtype
 from minitf.ops.math_ops import equal
@@ -18,7 +18,7 @@ from minitf.ops.op_util import dtype_error, rank_error
 from minitf.ops.string_ops import substr
 
 __all__ = ["decode_png", "encode_png", "decode_jpeg", "decode_bmp", "decode_gif", "decode_image",
-           "is_jpeg", "extract_jpeg_shape", "decode_and_crop_jpeg"]
+           "is_jpeg", "extract_jpeg_shape", "decode_and_crop_jpeg", "encode_jpeg"]
 
 
 def _scalar_string(op_type, arg, t):
@@ -274,6 +274,16 @@ class ExtractJpegShape(OpDef):
         return shape
 
 
+def _encoded_spec(op_type, image, allowed):
+    """An encoder's output spec (a scalar string) for an image [height, width, channels]."""
+    if image.dtype not in allowed:
+        raise dtype_error("image", image.dtype, allowed, op_type)
+    if image.shape.ndims not in (None, 3):
+        raise rank_error(3, image.shape.ndims, " for %s with input shapes: %s."
+                         % (op_type, image.shape))
+    return TensorSpec([], dtypes.string)
+
+
 @register
 class EncodePng(OpDef):
     """PNG bytes of an image [height, width, channels] (uint8 or uint16)."""
@@ -282,12 +292,7 @@ class EncodePng(OpDef):
     host_only = True
 
     def infer(self, image):
-        if image.dtype not in (dtypes.uint8, dtypes.uint16):
-            raise dtype_error("image", image.dtype, [dtypes.uint8, dtypes.uint16], "EncodePng")
-        if image.shape.ndims not in (None, 3):
-            raise rank_error(3, image.shape.ndims, " for EncodePng with input shapes: %s."
-                             % image.shape)
-        return TensorSpec([], dtypes.string)
+        return _encoded_spec("EncodePng", image, [dtypes.uint8, dtypes.uint16])
 
     def specialize(self, xp, op):
         def encode(image):
@@ -299,6 +304,57 @@ class EncodePng(OpDef):
                 raise errors.InvalidArgumentError(
                     None, op, "compression should be in [-1,9], got %d" % self.compression)
             return np.array(png.encode(image, self.compression), dtype=object)
+        return encode
+
+
+@register
+class EncodeJpeg(OpDef):
+    """JPEG bytes of a uint8 image [height, width, 1 or 3], as TF's libjpeg-turbo writes them
+    (baseline; standard or optimal Huffman tables)."""
+    format: str = ""
+    quality: int = 95
+    progressive: bool = False
+    optimize_size: bool = False
+    chroma_downsampling: bool = True
+    density_unit: str = "in"
+    x_density: int = 300
+    y_density: int = 300
+    xmp_metadata: str = ""
+    differentiable = False
+    host_only = True
+
+    def __post_init__(self):
+        for attr, allowed in (("format", ("", "grayscale", "rgb")), ("density_unit",
+                                                                      ("in", "cm"))):
+            if getattr(self, attr) not in allowed:
+                raise ValueError("Attr '%s' of 'EncodeJpeg' Op passed string '%s' not in: %s."
+                                 % (attr, getattr(self, attr),
+                                    ", ".join('"%s"' % a for a in allowed)))
+        if self.progressive:
+            raise errors.UnimplementedError(
+                None, None, "minitf's encode_jpeg writes baseline files only (progressive=False)")
+
+    def infer(self, image):
+        return _encoded_spec("EncodeJpeg", image, [dtypes.uint8])
+
+    def specialize(self, xp, op):
+        def encode(image):
+            image = np.asarray(image)
+            dims = "[%s]" % ",".join(str(d) for d in image.shape)
+            want = {"grayscale": 1, "rgb": 3}.get(self.format)
+            message = None
+            if not 0 <= self.quality <= 100:
+                message = "quality must be in [0,100], got %d" % self.quality
+            elif want is not None and image.shape[2] != want:
+                message = "format %s expects %d channels, got %s" % (self.format, want, dims)
+            elif image.shape[2] not in (1, 3):
+                message = "image must have 1 or 3 channels, got %s" % dims
+            if message:
+                raise errors.InvalidArgumentError(None, op, message)
+            return np.array(jpeg_encode.encode(
+                np.ascontiguousarray(image), self.quality, self.chroma_downsampling,
+                1 if self.density_unit == "in" else 2, self.x_density, self.y_density,
+                self.xmp_metadata.encode("utf-8"), self.optimize_size), dtype=object)
         return encode
 
 
@@ -385,6 +441,20 @@ def extract_jpeg_shape(contents, output_type=dtypes.int32, name=None):
     without decoding it."""
     return _create(ExtractJpegShape(dtypes.as_dtype(output_type)), [_contents(contents)], name,
                    "ExtractJpegShape")
+
+
+def encode_jpeg(image, format="", quality=95, progressive=False, optimize_size=False,
+                chroma_downsampling=True, density_unit="in", x_density=300, y_density=300,
+                xmp_metadata="", name=None):
+    """tf.image.encode_jpeg: JPEG bytes of a uint8 image [height, width, 1 or 3], byte for byte
+    TF's: libjpeg's quality-scaled standard tables, islow forward DCT, 2x2 chroma averaging
+    (unless `chroma_downsampling` is False), standard Huffman tables or, with
+    `optimize_size`, libjpeg's optimal ones; JFIF density and an XMP APP1 marker. Progressive
+    files are not written (UnimplementedError)."""
+    opdef = EncodeJpeg(str(format), int(quality), bool(progressive), bool(optimize_size),
+                       bool(chroma_downsampling), str(density_unit), int(x_density),
+                       int(y_density), str(xmp_metadata))
+    return _create(opdef, [(image, None, "image")], name, "EncodeJpeg")
 
 
 def encode_png(image, compression=-1, name=None):
