@@ -155,7 +155,7 @@ def _soft(xp, boxes, scores, limit, score_threshold, sigma):
     begin = [0] * scores.shape[0]
     kept, kept_scores = [], []
     while len(kept) < limit and bool(live.any()):
-        i = int(xp.argmax(xp.where(live, current, t(-np.inf))))
+        i = int(xp.argmax(xp.where(live, current, t(-float("inf")))))
         live[i] = False
         original = current[i]
         score = original
@@ -509,7 +509,7 @@ def _crop_axis(xp, low, high, size, crop, exact_scale=True):
             scale = (high - low) * (_F32(size - 1) / _F32(crop - 1))
         return low[:, None] * _F32(size - 1) + xp.arange(crop, dtype=_F32) * scale[:, None]
     # 0.5 is a double in TF's kernel: the centre is computed in float64 and rounded.
-    centre = 0.5 * (low + high).astype(np.float64) * (size - 1)
+    centre = 0.5 * (low + high).astype("float64") * (size - 1)
     return centre.astype(_F32)[:, None]
 
 
@@ -562,7 +562,7 @@ def _corner_values(image, box_ind, sampling):
     """The four float32 neighbours (top-left, top-right, bottom-left, bottom-right) of every
     crop pixel, (N, h, w, depth) each."""
     y, x = sampling.axes
-    b = box_ind.astype(np.int64)[:, None, None]
+    b = box_ind.astype("int64")[:, None, None]
     return [image[b, rows[:, :, None], cols[:, None, :]].astype(_F32, copy=False)
             for rows in (y.low, y.high) for cols in (x.low, x.high)]
 
@@ -614,7 +614,7 @@ class CropAndResize(OpDef):
             crops = top + (bottom - top) * y_lerp
         else:
             rows, cols = s.axes[0].nearest, s.axes[1].nearest
-            b = box_ind.astype(np.int64)[:, None, None]
+            b = box_ind.astype("int64")[:, None, None]
             crops = image[b, rows[:, :, None], cols[:, None, :]].astype(_F32)
         return xp.where(s.inside[..., None], crops, _F32(self.extrapolation_value))
 
@@ -657,7 +657,7 @@ class CropAndResizeGradImage(OpDef):
         image = xp.zeros((batch, height, width, depth), out_dtype)
         _check_crop(xp, image, boxes, box_ind, None)
         s = _Sampling(xp, boxes, (height, width), grads.shape[1:3])
-        b = xp.broadcast_to(box_ind.astype(np.int64)[:, None, None], s.inside.shape)[s.inside]
+        b = xp.broadcast_to(box_ind.astype("int64")[:, None, None], s.inside.shape)[s.inside]
         g = grads[s.inside]  # (pixels inside, depth), in TF's loop order
         y, x = s.axes
         rows = lambda a: xp.broadcast_to(a[:, :, None], s.inside.shape)[s.inside]  # noqa: E731
