@@ -70,6 +70,7 @@ from minitf.ops.data_flow_ops import *  # noqa: F401,F403
 from minitf.ops.tensor_array_ops import *  # noqa: F401,F403
 from minitf.ops.io_ops import *  # noqa: F401,F403
 from minitf.ops.lookup_ops import *  # noqa: F401,F403
+from minitf.ops.serialization_ops import *  # noqa: F401,F403
 from minitf import lookup  # tf.lookup
 from minitf.ops.script_ops import *  # noqa: F401,F403
 from minitf.train.queue_runner import start_queue_runners

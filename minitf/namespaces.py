@@ -4,6 +4,7 @@ compat-mode programs call first. Each namespace maps TF's names to minitf's exis
 functions (`make_namespaces` is called once by minitf/__init__.py); nothing is defined twice.
 """
 
+import logging
 import sys
 import types
 
@@ -13,7 +14,7 @@ from minitf.io import gfile as _gfile
 from minitf.ops import (array_ops, linalg_ops, math_ops, nn_ops, random_ops, sparse_manip,
                         sparse_math, sparse_ops, special_math, string_ops)
 
-__all__ = ["disable_v2_behavior", "disable_eager_execution", "executing_eagerly"]
+__all__ = ["disable_v2_behavior", "disable_eager_execution", "executing_eagerly", "get_logger"]
 
 # tf.math: TF's names that are the same function at the top level or in tf.nn.
 _MATH_SAME = """abs acos add add_n argmax argmin asin atan atan2 ceil cos cosh count_nonzero
@@ -125,6 +126,8 @@ def make_namespaces(tf):
                               length=string_ops.string_length, lower=string_ops.string_lower,
                               upper=string_ops.string_upper,
                               to_hash_bucket_fast=string_ops.string_to_hash_bucket_fast,
+                              to_hash_bucket=string_ops.string_to_hash_bucket,
+                              to_hash_bucket_strong=string_ops.string_to_hash_bucket_strong,
                               regex_full_match=string_ops.regex_full_match))
 
     tf.gfile = _module("gfile", "tf.gfile: TF1's file helpers (tf.io.gfile in CamelCase).", dict(
@@ -179,3 +182,9 @@ def disable_eager_execution():
 def executing_eagerly():
     """tf.executing_eagerly: False, always (minitf has no eager mode)."""
     return False
+
+
+def get_logger():
+    """tf.get_logger: the logger minitf's warnings go to ("minitf"; TF's is "tensorflow"), so
+    `tf.get_logger().setLevel("ERROR")` silences them as it silences TF's."""
+    return logging.getLogger("minitf")

@@ -27,10 +27,11 @@ from minitf.ops.constant_op import convert_to_tensor
 from minitf.ops.random_ops import get_seed
 from minitf.ops.state_ops import uninitialized_error, variable_ref, variable_storage
 
-__all__ = ["QueueBase", "FIFOQueue", "RandomShuffleQueue", "PaddingFIFOQueue", "count_up_to"]
+__all__ = ["QueueBase", "FIFOQueue", "RandomShuffleQueue", "PaddingFIFOQueue", "PriorityQueue",
+           "count_up_to"]
 
 _KINDS = {"FIFOQueueV2": "FIFOQueue", "RandomShuffleQueueV2": "RandomShuffleQueue",
-          "PaddingFIFOQueueV2": "PaddingFIFOQueue"}
+          "PaddingFIFOQueueV2": "PaddingFIFOQueue", "PriorityQueueV2": "PriorityQueue"}
 
 
 class QueueResource:
@@ -110,6 +111,12 @@ class QueueResource:
             return taken
 
     def _take(self):
+        if self.kind == "PriorityQueue":  # the lowest priority (component 0) first
+            i = min(range(len(self.items)), key=lambda j: int(self.items[j][0]))
+            self.items.rotate(-i)
+            element = self.items.popleft()
+            self.items.rotate(i)
+            return element
         if self.kind == "RandomShuffleQueue":
             i = int(self.rng.integers(len(self.items)))
             self.items.rotate(-i)
@@ -152,6 +159,11 @@ class FIFOQueueV2(_QueueOp):
 
 @register
 class PaddingFIFOQueueV2(_QueueOp):
+    pass
+
+
+@register
+class PriorityQueueV2(_QueueOp):
     pass
 
 
@@ -468,6 +480,21 @@ class RandomShuffleQueue(QueueBase):
                                            shared_name or "", int(min_after_dequeue),
                                            seed or 0, seed2 or 0), [], name).outputs[0]
         super().__init__(dtypes_, shapes, names, ref)
+
+
+class PriorityQueue(QueueBase):
+    """tf.PriorityQueue(capacity, types, shapes=None, names=None, shared_name=None,
+    name='priority_queue'): each element starts with an int64 priority (a scalar component
+    before `types`); dequeues give the lowest priority first."""
+
+    def __init__(self, capacity, types, shapes=None, names=None, shared_name=None,
+                 name="priority_queue"):
+        types, shapes, _ = _specs(types, shapes, None)
+        ref = _create(PriorityQueueV2(tuple(types), tuple(shapes), int(capacity), "",
+                                      shared_name or ""), [], name).outputs[0]
+        # `names`, when given, name the priority too
+        super().__init__([dtypes.int64] + types, [TensorShape([])] + shapes,
+                         None if names is None else _as_list(names), ref)
 
 
 # -- count_up_to -------------------------------------------------------------------------------

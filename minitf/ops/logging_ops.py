@@ -40,7 +40,7 @@ __all__ = ["Print", "print", "Assert", "check_numerics", "assert_proper_iterable
            "assert_rank", "assert_rank_at_least", "assert_type", "assert_integer",
            "assert_scalar", "assert_near", "assert_rank_in", "assert_same_float_dtype",
            "is_non_decreasing", "is_strictly_increasing", "verify_tensor_all_finite",
-           "add_check_numerics_ops", "is_numeric_tensor"]
+           "add_check_numerics_ops", "is_numeric_tensor", "timestamp"]
 
 
 
@@ -696,3 +696,24 @@ def is_strictly_increasing(x, name=None):
     """tf.is_strictly_increasing (also tf.math / tf.debugging): whether x's entries in
     row-major order always increase (True when it has fewer than 2)."""
     return _monotonic(x, name, "is_strictly_increasing", math_ops.greater)
+
+
+@register
+class Timestamp(OpDef):
+    """The time the op runs, in seconds since the epoch (float64)."""
+    tf_signature = TFSignature(type_attrs=())
+    stateful = True  # a new value each run: never folded or cached
+    differentiable = False
+    host_only = True
+
+    def infer(self):
+        return TensorSpec([], dtypes.float64)
+
+    def compute(self, xp):
+        import time
+        return xp.float64(time.time())
+
+
+def timestamp(name=None):
+    """tf.timestamp: the time the op runs, seconds since the epoch (a float64 scalar)."""
+    return Timestamp()(name=name or "Timestamp")

@@ -8,6 +8,8 @@ import base64
 import builtins
 import os
 import re
+import struct
+import zlib
 
 import numpy as np
 
@@ -19,12 +21,14 @@ from minitf.framework.shapes import (broadcast_dims, format_dims, merge_dims, no
 from minitf.framework.sparse_tensor import SparseTensor
 from minitf.framework.tensor import TensorSpec
 from minitf.lib.farmhash import fingerprint64
+from minitf.lib.string_hashes import hash64, siphash24
 from minitf.ops.constant_op import convert_to_tensor
 from minitf.ops.op_util import static_ints
 
 __all__ = ["string_join", "string_split", "substr", "string_strip", "string_to_number",
            "as_string", "reduce_join", "regex_replace", "encode_base64", "decode_base64",
-           "read_file", "write_file", "string_to_hash_bucket_fast"]
+           "read_file", "write_file", "string_to_hash_bucket_fast", "string_to_hash_bucket",
+           "string_to_hash_bucket_strong", "fingerprint", "decode_compressed"]
 
 
 def _as_bytes(value):
@@ -289,6 +293,84 @@ class StringToHashBucketFast(_StringMap):
 
     def transform(self, s):
         return fingerprint64(s) % self.num_buckets
+
+
+@register
+class StringToHashBucket(_StringMap):
+    """Each string's bucket: TF's Hash64 (MurmurHash64A) of its bytes modulo num_buckets."""
+    num_buckets: int = 1
+    out_dtype = dtypes.int64
+
+    def transform(self, s):
+        return hash64(s) % self.num_buckets
+
+
+_MASK64 = (1 << 64) - 1  # (a key attr is an int64: TF reads its bits as uint64)
+
+
+@register
+class StringToHashBucketStrong(_StringMap):
+    """Each string's bucket: SipHash-2-4 of its bytes under `key` modulo num_buckets."""
+    num_buckets: int = 1
+    key: tuple = ()
+    out_dtype = dtypes.int64
+
+    def transform(self, s):
+        return siphash24(self.key[0] & _MASK64, self.key[1] & _MASK64, s) % self.num_buckets
+
+
+@register
+class Fingerprint(OpDef):
+    """A FarmHash Fingerprint64 of each row (the slices along the first axis) of `data`, as
+    8 little-endian bytes: of a row's bytes for numbers; of each string, then of those
+    fingerprints together when a row holds several strings."""
+    tf_signature = TFSignature()
+    differentiable = False
+    host_only = True
+
+    def infer(self, data, method):
+        if data.shape.ndims == 0:
+            raise ValueError("Fingerprint: `data` should have at least one dimension, got a "
+                             "scalar")
+        if method.dtype is not dtypes.string or method.shape.ndims not in (None, 0):
+            raise ValueError("Fingerprint: `method` must be a string scalar")
+        return TensorSpec(data.shape[:1].concatenate([8]), dtypes.uint8)
+
+    def compute(self, xp, data, method):
+        if _as_bytes(method.item()) != b"farmhash64":
+            raise errors.InvalidArgumentError(
+                None, None, "Unsupported fingerprint method: %s"
+                % _as_bytes(method.item()).decode("utf-8", "replace"))
+        rows = data.reshape(len(data), -1) if len(data) else data.reshape(0, 0)
+        if data.dtype == object:
+            hashes = [[struct.pack("<Q", fingerprint64(_as_bytes(v))) for v in row]
+                      for row in rows]
+            digests = [h[0] if len(h) == 1 else struct.pack("<Q", fingerprint64(b"".join(h)))
+                       for h in hashes]
+        else:
+            rows = xp.ascontiguousarray(rows)
+            digests = [struct.pack("<Q", fingerprint64(row.tobytes())) for row in rows]
+        return xp.frombuffer(b"".join(digests), dtype=xp.uint8).reshape(len(data), 8)
+
+
+@register
+class DecodeCompressed(_StringMap):
+    """Each string decompressed: ZLIB or GZIP (compression_type), or as it is ('')."""
+    compression_type: str = ""
+
+    def transform(self, s):
+        if not self.compression_type:
+            return s
+        wbits = {"ZLIB": zlib.MAX_WBITS, "GZIP": 16 + zlib.MAX_WBITS}.get(self.compression_type)
+        if wbits is None:
+            raise errors.InvalidArgumentError(
+                None, None, "Only ZLIB, GZIP or NONE are supported compressions")
+        try:
+            return zlib.decompress(s, wbits)
+        except zlib.error as e:
+            match = re.match(r"Error (-?\d+) while \w+ data: (.*)", str(e))
+            raise errors.DataLossError(None, None, "inflate() failed with error %s: %s" % (
+                match.groups() if match else ("?", e))) from None
 
 
 @register
@@ -667,6 +749,45 @@ def string_to_hash_bucket_fast(input, num_buckets, name=None):
         raise ValueError("Attr 'num_buckets' of 'StringToHashBucketFast' Op passed %d less "
                          "than minimum 1." % int(num_buckets))
     return _string_map(StringToHashBucketFast(int(num_buckets)), input, name)
+
+
+def string_to_hash_bucket(string_tensor, num_buckets, name=None, input=None):
+    """tf.string_to_hash_bucket: each string's bucket in [0, num_buckets), TF's Hash64 of its
+    bytes (not Fingerprint64: use string_to_hash_bucket_fast for those buckets)."""
+    if int(num_buckets) < 1:
+        raise ValueError("Attr 'num_buckets' of 'StringToHashBucket' Op passed %d less than "
+                         "minimum 1." % int(num_buckets))
+    text = string_tensor if input is None else input
+    with name_scope(name, "StringToHashBucket", [text]) as scope:
+        return StringToHashBucket(int(num_buckets))(_strings(text, "string_tensor"),
+                                                    name=scope)
+
+
+def string_to_hash_bucket_strong(input, num_buckets, key, name=None):
+    """tf.string_to_hash_bucket_strong (tf.strings.to_hash_bucket_strong): each string's
+    bucket, SipHash-2-4 under `key` (two non-negative ints) modulo num_buckets, TF's buckets."""
+    if int(num_buckets) < 1:
+        raise ValueError("Attr 'num_buckets' of 'StringToHashBucketStrong' Op passed %d less "
+                         "than minimum 1." % int(num_buckets))
+    key = tuple(int(k) for k in key)
+    if len(key) != 2:
+        raise errors.InvalidArgumentError(None, None, "Key must have 2 elements")
+    return _string_map(StringToHashBucketStrong(int(num_buckets), key), input, name)
+
+
+def fingerprint(data, method="farmhash64", name=None):
+    """tf.fingerprint: a [rows, 8] uint8 fingerprint of each row of `data` (FarmHash
+    Fingerprint64, little-endian), the same bytes as TF's."""
+    with name_scope(name, "Fingerprint", [data]) as scope:
+        data = convert_to_tensor(data, name="data")
+        method = convert_to_tensor(method, dtype=dtypes.string, name="method")
+        return Fingerprint()(data, method, name=scope)
+
+
+def decode_compressed(bytes, compression_type="", name=None):  # noqa: A002 - TF's name
+    """tf.decode_compressed (tf.io.decode_compressed): each string decompressed ('ZLIB',
+    'GZIP', or '' for none); a damaged stream is TF's DataLossError."""
+    return _string_map(DecodeCompressed(compression_type or ""), bytes, name)
 
 
 def as_string(input, precision=-1, scientific=False, shortest=False, width=-1, fill="",

@@ -130,4 +130,8 @@ TESTED_ELSEWHERE = {
                      "InitializeTableFromTextFileV2", "LookupTableExportV2", "LookupTableFindV2",
                      "LookupTableImportV2", "LookupTableInsertV2", "LookupTableRemoveV2",
                      "LookupTableSizeV2"), "tests/test_lookup_tables.py"),
+    **dict.fromkeys(("StringToHashBucket", "StringToHashBucketStrong", "Fingerprint",
+                     "DecodeCompressed", "Timestamp", "SerializeTensor", "ParseTensor",
+                     "SerializeSparse", "SerializeManySparse", "DeserializeManySparse",
+                     "PriorityQueueV2"), "tests/test_io_names.py"),
 }
