@@ -45,6 +45,39 @@ def _distributions(tf, dtype):
     ]
 
 
+def _gamma_family(tf, dtype):
+    """(key, distribution, values to evaluate at) for the families built on lgamma, digamma,
+    igamma and random_gamma."""
+    f = np.dtype(dtype).type
+    d = tf.distributions
+    conc = np.array([[0.5, 1., 3.5]], dtype)
+    rate = np.array([[0.7], [2.]], dtype)
+    return [
+        ("gamma", d.Gamma(conc, rate), np.array([[0.3], [2.5]], dtype)),
+        ("gamma_mode", d.Gamma(np.array([0.5, 2., 4.], dtype), f(1.5)), np.array([1.], dtype)),
+        ("exponential", d.Exponential(np.array([0.5, 3.], dtype)), np.array([[0.2], [4.]],
+                                                                            dtype)),
+        ("beta", d.Beta(np.array([0.5, 2., 5.], dtype), np.array([[1.5], [3.]], dtype)),
+         np.array([[0.1], [0.85]], dtype)),
+        ("beta_mode", d.Beta(np.array([0.5, 2., 5.], dtype), f(3.)), np.array([0.5], dtype)),
+        ("student_t", d.StudentT(np.array([0.8, 1.5, 4.], dtype), f(1.), np.array([[0.5], [2.]],
+                                                                                 dtype)),
+         np.array([[-1.], [3.]], dtype)),
+        ("dirichlet", d.Dirichlet(np.array([[0.5, 2., 3.], [2., 2., 4.]], dtype)),
+         np.array([[0.2, 0.3, 0.5], [0.6, 0.3, 0.1]], dtype)),
+        ("dirichlet_mode", d.Dirichlet(np.array([2., 3., 1.5], dtype)),
+         np.array([0.2, 0.3, 0.5], dtype)),
+        ("dirichlet_multinomial", d.DirichletMultinomial(
+            f(5.), np.array([[0.5, 2., 3.], [2., 2., 4.]], dtype)),
+         np.array([[1., 2., 2.], [5., 0., 0.]], dtype)),
+        ("multinomial", d.Multinomial(np.array([4., 6.], dtype),
+                                      probs=np.array([0.2, 0.3, 0.5], dtype)),
+         np.array([[1., 1., 2.], [0., 6., 0.]], dtype)),
+        ("multinomial_logits", d.Multinomial(f(3.), logits=np.array([[0.1, -1., 2.]], dtype)),
+         np.array([[1., 1., 1.], [0., 0., 3.]], dtype)),
+    ]
+
+
 def _quantile_points(key, dtype):
     if key.startswith("normal"):
         return np.array([1e-30, 1e-8, 0.02, 0.3, 0.5, 0.9, 0.999999], dtype)
@@ -59,13 +92,13 @@ def _try(fn):
         return type(e).__name__
 
 
-def values(tf, _=None):
+def values(tf, _=None, families=_distributions):
     """Every method and statistic of each distribution, in float32 and float64."""
     out = {}
     for dtype in ("float32", "float64"):
         with tf.Graph().as_default():
             fetches = {}
-            for key, dist, x in _distributions(tf, dtype):
+            for key, dist, x in families(tf, dtype):
                 for method in METHODS:
                     arg = _quantile_points(key, dtype) if method == "quantile" else x
                     if method == "quantile" and arg is None:
@@ -84,6 +117,11 @@ def values(tf, _=None):
                 else:
                     out["%s.%s" % (dtype, k)] = v
     return out
+
+
+def gamma_values(tf, _=None):
+    """values() of the gamma family."""
+    return values(tf, families=_gamma_family)
 
 
 def gradients(tf, _=None):
@@ -107,10 +145,29 @@ def gradients(tf, _=None):
                                                                np.int32), [logits]),
             "categorical": (d.Categorical(logits=logits), np.array([2, 1], np.int32), [logits]),
         }
+        conc = tf.constant([[0.5, 1., 3.5]], tf.float64)
+        rate = tf.constant([[0.7], [2.]], tf.float64)
+        df = tf.constant([0.8, 1.5, 4.], tf.float64)
+        dir_c = tf.constant([[0.5, 2., 3.], [2., 2., 4.]], tf.float64)
+        total = tf.constant(5., tf.float64)
+        simplex = np.array([[0.2, 0.3, 0.5], [0.6, 0.3, 0.1]])
+        counts = np.array([[1., 2., 2.], [5., 0., 0.]])
+        cases.update({
+            "gamma": (d.Gamma(conc, rate), np.array([[0.3], [2.5]]), [conc, rate]),
+            "exponential": (d.Exponential(rate), np.array([0.2, 4.]), [rate]),
+            "beta": (d.Beta(conc, rate), np.array([[0.1], [0.85]]), [conc, rate]),
+            "student_t": (d.StudentT(df, loc, scale), np.array([[-1.], [3.]]),
+                          [df, loc, scale]),
+            "dirichlet": (d.Dirichlet(dir_c), simplex, [dir_c]),
+            "dirichlet_multinomial": (d.DirichletMultinomial(total, dir_c), counts, [dir_c]),
+            "multinomial": (d.Multinomial(total, logits=dir_c), counts, [dir_c]),
+        })
         fetches = {}
         for key, (dist, value, params) in cases.items():
-            terms = {"log_prob": dist.log_prob(value), "entropy": dist.entropy()}
-            if key in ("normal", "laplace", "uniform", "categorical"):
+            terms = {"log_prob": dist.log_prob(value)}
+            if key not in ("dirichlet_multinomial", "multinomial"):
+                terms["entropy"] = dist.entropy()
+            if key in ("normal", "laplace", "uniform", "categorical", "gamma", "exponential"):
                 terms["cdf"] = dist.cdf(value)
             for term, t in terms.items():
                 fetches["%s.%s" % (key, term)] = tf.gradients(tf.reduce_sum(t), params)
@@ -120,6 +177,10 @@ def gradients(tf, _=None):
                           [logits, logits2]),
             "categorical": (d.Categorical(logits=logits), d.Categorical(logits=logits2),
                             [logits, logits2]),
+            "gamma": (d.Gamma(conc, rate), d.Gamma(scale2, loc2 + 1.), [conc, rate, scale2,
+                                                                          loc2]),
+            "beta": (d.Beta(conc, rate), d.Beta(scale2, np.float64(2.)), [conc, rate, scale2]),
+            "dirichlet": (d.Dirichlet(dir_c), d.Dirichlet(dir_c[::-1] + 0.5), [dir_c]),
         }
         for key, (a, b, params) in kls.items():
             fetches["kl_%s" % key] = tf.gradients(tf.reduce_sum(d.kl_divergence(a, b)), params)
@@ -154,6 +215,12 @@ def kl_values(tf, _=None):
             "bernoulli": (d.Bernoulli(probs=[0.1, 0.5, 0.9]), d.Bernoulli(logits=[[0.], [2.]])),
             "categorical": (d.Categorical(logits=[[1., 2., 3.], [0., 0., 0.]]),
                             d.Categorical(probs=[0.7, 0.2, 0.1])),
+            "gamma": (d.Gamma([0.5, 2., 3.], [1., 0.5, 2.]), d.Gamma(1.5, [[2.], [0.3]])),
+            "exponential": (d.Exponential([0.5, 2.]), d.Exponential(1.)),
+            "exponential_gamma": (d.Exponential([0.5, 2.]), d.Gamma(2., 1.)),
+            "beta": (d.Beta([0.5, 2., 3.], [1., 0.5, 2.]), d.Beta(1.5, [[2.], [0.3]])),
+            "dirichlet": (d.Dirichlet([[1., 2., 3.], [0.5, 0.5, 0.5]]),
+                          d.Dirichlet([2., 2., 1.])),
         }
         fetches = {}
         for key, (a, b) in pairs.items():
@@ -332,7 +399,103 @@ def errors(tf, _=None):
     return out
 
 
-PROGRAMS = [values, gradients, kl_values, kl_registry, names_and_shapes, errors]
+def gamma_names_and_errors(tf, _=None):
+    """The gamma family's tensor names, static shapes and metadata, and its errors."""
+    d = tf.distributions
+    out = {}
+    with tf.Graph().as_default():
+        conc = tf.placeholder(tf.float32, [None, 3], name="conc")
+        dists = {"gamma": d.Gamma(conc, 2.), "exponential": d.Exponential(conc),
+                 "beta": d.Beta(conc, 1.), "student_t": d.StudentT(3., conc, 1.),
+                 "dirichlet": d.Dirichlet(conc),
+                 "dirichlet_multinomial": d.DirichletMultinomial(4., conc),
+                 "multinomial": d.Multinomial(4., probs=conc)}
+        tensors, meta = {}, {}
+        for key, dist in dists.items():
+            meta[key] = [dist.name, str(dist.batch_shape), str(dist.event_shape),
+                         dist.dtype.name, dist.reparameterization_type ==
+                         d.FULLY_REPARAMETERIZED, sorted(dist.parameters), repr(dist)]
+            tensors[key + ".sample"] = dist.sample([2], seed=3)
+            tensors[key + ".log_prob"] = dist.log_prob(dist.mean())
+            tensors[key + ".mean"] = dist.mean()
+            tensors[key + ".variance"] = dist.variance()
+            if key not in ("dirichlet_multinomial", "multinomial"):
+                tensors[key + ".entropy"] = dist.entropy()
+            tensors[key + ".batch_shape_tensor"] = dist.batch_shape_tensor()
+            tensors[key + ".event_shape_tensor"] = dist.event_shape_tensor()
+        exponential = dists["exponential"]
+        meta["exponential_rate"] = [exponential.rate.name, exponential.concentration.name,
+                                    str(exponential.parameters["rate"])]
+        tensors["kl_gamma"] = d.kl_divergence(dists["gamma"], d.Gamma(1., 1.))
+        tensors["kl_exponential"] = d.kl_divergence(exponential, d.Exponential(1.))
+        tensors["kl_beta"] = d.kl_divergence(dists["beta"], d.Beta(1., 1.))
+        tensors["kl_dirichlet"] = d.kl_divergence(dists["dirichlet"], d.Dirichlet([1., 1., 1.]))
+        out["meta"] = meta
+        out["tensors"] = {k: [t.name, t.dtype.name, str(t.shape)] for k, t in tensors.items()}
+        out["unregistered"] = [_try(lambda: d.kl_divergence(a, b)) for a, b in [
+            (d.StudentT(1., 0., 1.), d.StudentT(1., 0., 1.)),
+            (d.Multinomial(2., probs=[0.5, 0.5]), d.Multinomial(2., probs=[0.5, 0.5])),
+            (d.Gamma(1., 1.), d.Beta(1., 1.))]]
+        build = {
+            "gamma_negative": lambda: d.Gamma(-1., 1., validate_args=True),
+            "gamma_rate_zero": lambda: d.Gamma(1., 0., validate_args=True),
+            "gamma_int": lambda: d.Gamma(1, 2.),
+            "gamma_log_prob_float64": lambda: d.Gamma(1., 1.).log_prob(np.float64(1.)),
+            "exponential_int": lambda: d.Exponential(2),
+            "beta_negative": lambda: d.Beta(1., -2., validate_args=True),
+            "beta_mixed": lambda: d.Beta(np.float64(1.), np.float32(2.)),
+            "student_t_df": lambda: d.StudentT(0., 0., 1., validate_args=True),
+            "dirichlet_negative": lambda: d.Dirichlet([1., -1.], validate_args=True),
+            "dirichlet_one_class": lambda: d.Dirichlet([1.], validate_args=True),
+            "dirichlet_scalar": lambda: d.Dirichlet(1.).event_shape,
+            "dm_fraction": lambda: d.DirichletMultinomial(2.5, [1., 1.], validate_args=True),
+            "dm_one_class": lambda: d.DirichletMultinomial(2., [1.], validate_args=True),
+            "multinomial_both": lambda: d.Multinomial(2., logits=[0., 0.], probs=[.5, .5]),
+            "multinomial_negative": lambda: d.Multinomial(-1., probs=[.5, .5],
+                                                          validate_args=True),
+            "multinomial_entropy": lambda: d.Multinomial(2., probs=[.5, .5]).entropy(),
+            "multinomial_cdf": lambda: d.Multinomial(2., probs=[.5, .5]).cdf([1., 1.]),
+            "dirichlet_cdf": lambda: d.Dirichlet([1., 1.]).cdf([.5, .5]),
+            "gamma_quantile": lambda: d.Gamma(1., 1.).quantile(0.5),
+        }
+        for key, fn in build.items():
+            result = _try(fn)
+            out[key] = result if isinstance(result, str) else None
+        x = tf.placeholder(tf.float32, [None])
+        counts = tf.placeholder(tf.float32, [None, 2])
+        runs = {
+            "gamma_mode_undefined": (lambda: d.Gamma([0.5, 2.], 1., allow_nan_stats=False)
+                                     .mode(), {}),
+            "beta_mode_undefined": (lambda: d.Beta([0.5, 2.], 3., allow_nan_stats=False)
+                                    .mode(), {}),
+            "student_t_mean_undefined": (lambda: d.StudentT(
+                tf.constant([0.5, 2.]) * 1., 0., 1., allow_nan_stats=False).mean(), {}),
+            "gamma_negative_value": (lambda: d.Gamma(1., 1., validate_args=True).log_prob(x),
+                                     {x: [1., -1.]}),
+            "beta_value_above_one": (lambda: d.Beta(2., 2., validate_args=True).log_prob(x),
+                                     {x: [0.5, 1.5]}),
+            "dirichlet_not_simplex": (lambda: d.Dirichlet([1., 2.], validate_args=True)
+                                      .log_prob(counts), {counts: [[0.5, 0.6]]}),
+            "multinomial_wrong_total": (lambda: d.Multinomial(
+                3., probs=[0.5, 0.5], validate_args=True).log_prob(counts),
+                {counts: [[1., 1.]]}),
+            "multinomial_fraction": (lambda: d.Multinomial(
+                2., probs=[0.5, 0.5], validate_args=True).log_prob(counts),
+                {counts: [[0.5, 1.5]]}),
+            "dm_wrong_total": (lambda: d.DirichletMultinomial(
+                3., [1., 1.], validate_args=True).log_prob(counts), {counts: [[1., 1.]]}),
+            "dm_ok": (lambda: d.DirichletMultinomial(
+                2., [1., 1.], validate_args=True).log_prob(counts), {counts: [[1., 1.]]}),
+        }
+        with tf.Session() as sess:
+            for key, (fn, feed) in runs.items():
+                result = _try(lambda: sess.run(fn(), feed))
+                out[key] = result if isinstance(result, str) else None
+    return out
+
+
+PROGRAMS = [values, gradients, kl_values, kl_registry, names_and_shapes, errors, gamma_values,
+            gamma_names_and_errors]
 
 
 def run_all(tf):

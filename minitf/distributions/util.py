@@ -2,11 +2,13 @@
 validate_args=True adds as assert ops (InvalidArgumentError when run, or at once when the
 values are known at build time, as tf.assert_* do)."""
 
+import hashlib
+
 import numpy as np
 
 from minitf import dtypes
 from minitf.framework.graph import control_dependencies, name_scope
-from minitf.ops import array_ops, logging_ops, math_ops, nn_ops
+from minitf.ops import array_ops, logging_ops, math_ops, nn_ops, special_math
 from minitf.ops.core import convert_to_tensor
 
 
@@ -174,3 +176,49 @@ def same_shape_for_each(sample_shape, names):
     """param_shapes of a distribution whose parameters all have the sample's shape."""
     shape = convert_to_tensor(sample_shape, dtype=dtypes.int32)
     return {name: shape for name in names}
+
+
+def gen_new_seed(seed, salt):
+    """A second op seed derived from `seed` (None stays None), for a distribution that draws
+    from two random ops (Beta's two gammas, Student's t's normal and gamma)."""
+    if seed is None:
+        return None
+    digest = hashlib.md5(("%s%s" % (seed, salt)).encode("utf-8")).hexdigest()
+    return int(digest[:8], 16) & 0x7FFFFFFF
+
+
+def lbeta(x):
+    """log of the multivariate beta function over the last axis:
+    sum(lgamma(x), -1) - lgamma(sum(x, -1))."""
+    with name_scope("lbeta", values=[x]):
+        return (math_ops.reduce_sum(special_math.lgamma(x), -1)
+                - special_math.lgamma(math_ops.reduce_sum(x, -1)))
+
+
+def log_combinations(n, counts):
+    """log of the multinomial coefficient n! / prod(counts!), counts on the last axis."""
+    with name_scope("log_combinations", values=[n, counts]):
+        return (special_math.lgamma(n + 1.)
+                - math_ops.reduce_sum(special_math.lgamma(counts + 1.), -1))
+
+
+def embed_check_nonnegative_integer_form(x, name="embed_check_nonnegative_integer_form"):
+    """x, checked when run to be non-negative and (when a float) integer-valued."""
+    with name_scope(name, values=[x]):
+        x = convert_to_tensor(x, name="x")
+        checks = [logging_ops.assert_non_negative(x, message="'%s' must be non-negative." % x)]
+        if not x.dtype.is_integer:
+            checks.append(assert_integer_form(
+                x, message="'%s' cannot contain fractional components." % x))
+        return with_dependencies(checks, x)
+
+
+def where_defined(dist, value, defined, shape, lower_bounds):
+    """A statistic defined only where `defined`: NaN elsewhere when dist.allow_nan_stats, else
+    `value` after asserts that each (parameter, message) of `lower_bounds` is > 1."""
+    if dist.allow_nan_stats:
+        nan = array_ops.fill(shape, np.array(np.nan, dist.dtype.as_numpy_dtype), name="nan")
+        return math_ops.where_v2(defined, value, nan)
+    one = array_ops.ones([], dtype=dist.dtype)
+    return with_dependencies([logging_ops.assert_less(one, p, message=message)
+                              for p, message in lower_bounds], value)
