@@ -12,6 +12,10 @@ module, so the test builds the very same graphs on minitf and compares:
   static shapes and op names;
 - crop_and_resize (bilinear and nearest, boxes reaching outside the image, flipped boxes, one
   pixel crops, extrapolation_value, integer images) and its gradients w.r.t. image and boxes;
+- resize_bicubic (its gradient too) and resize_area with every align_corners /
+  half_pixel_centers combination, resize_images with BICUBIC and AREA (and an image already of
+  the size, for every method), resize_image_with_pad, draw_bounding_boxes (default colours for
+  1, 3 and 4 channels, given colours, inverted boxes and boxes outside) and extract_patches;
 - the errors (class and message) bad shapes raise, at build time and at run time."""
 
 import json
@@ -232,6 +236,13 @@ def error_cases(tf):
         "crop_run_box_ind_length": car_feed(box_ind=np.zeros(2, np.int32)),
         "crop_run_size_zero": car_feed(crop_size=np.array([2, 0], np.int32)),
         "crop_run_image_rank_3": car_feed(image=np.zeros((4, 4, 1), np.float32)),
+        "draw_boxes_rank_2": lambda: tf.image.draw_bounding_boxes(tf.zeros([1, 4, 4, 3]),
+                                                                  tf.zeros([1, 4])),
+        "draw_run_depth_2": lambda: (tf.image.draw_bounding_boxes(
+            tf.zeros([1, 4, 4, 2]), tf.zeros([1, 1, 4])), {}),
+        "draw_run_batch": lambda: (tf.image.draw_bounding_boxes(
+            tf.zeros([2, 4, 4, 3]), tf.placeholder(tf.float32, [None, 1, 4])),
+            {"Placeholder:0": np.zeros((1, 1, 4), np.float32)}),
         "crop_bad_method": lambda: car(tf.zeros([2, 4, 4, 1]), tf.zeros([3, 4]),
                                        tf.zeros([3], tf.int32), [2, 2], method="bicubic"),
     }
@@ -294,7 +305,77 @@ def run_errors(tf, cases):
     return {name: describe(raised(tf, build)) for name, build in cases.items()}
 
 
-CASES = (nms_cases, combined_cases, crop_cases)
+# -- resampling: bicubic and area resizes, resize_images, resize_image_with_pad, patches -------
+
+def resize_image(shape=(2, 5, 7, 3)):
+    return np.sin(np.arange(np.prod(shape), dtype=np.float32).reshape(shape) * 0.37) * 4
+
+
+RESIZE_SIZES = ((3, 4), (8, 11), (1, 1), (5, 7), (4, 2))
+
+
+def resize_cases(tf):
+    out = {}
+    x = tf.constant(resize_image())
+    for size in RESIZE_SIZES:
+        for align, half in ((False, False), (True, False), (False, True)):
+            key = "%dx%d_align%d_half%d" % (size + (align, half))
+            y = tf.image.resize_bicubic(x, size, align_corners=align, half_pixel_centers=half)
+            out["bicubic_" + key] = y
+            if not half:
+                out["area_" + key] = tf.image.resize_area(x, size, align_corners=align)
+            if size in ((3, 4), (8, 11)):
+                w = tf.constant(np.cos(np.arange(2 * size[0] * size[1] * 3)).reshape(
+                    (2,) + size + (3,)).astype(np.float32))
+                out["bicubic_grad_" + key] = tf.gradients(tf.reduce_sum(y * w), x)[0]
+    x64 = tf.constant(resize_image((1, 4, 6, 2)).astype(np.float64))
+    y64 = tf.image.resize_bicubic(x64, (7, 5), half_pixel_centers=True)
+    out["bicubic_float64"] = y64
+    out["bicubic_grad_float64"] = tf.gradients(tf.reduce_sum(y64 * y64), x64)[0]
+    u8 = tf.constant((np.arange(2 * 4 * 5 * 1) * 37 % 256).astype(np.uint8).reshape(2, 4, 5, 1))
+    out["bicubic_uint8"] = tf.image.resize_bicubic(u8, (7, 3))
+    out["area_uint8"] = tf.image.resize_area(u8, (3, 2))
+    out["area_float64"] = tf.image.resize_area(x64, (3, 4))
+    for method in (2, 3):
+        out["resize_images_%d" % method] = tf.image.resize_images(x, (6, 9), method=method)
+        out["resize_images_%d_3d" % method] = tf.image.resize_images(x[0], (4, 3), method=method,
+                                                                     align_corners=True)
+    for method in range(4):
+        out["resize_images_same_%d" % method] = tf.image.resize_images(u8, (4, 5),
+                                                                       method=method)
+    out["resize_with_pad_3d"] = tf.image.resize_image_with_pad(u8[0], 6, 8)
+    out["resize_with_pad_bicubic"] = tf.image.resize_image_with_pad(x, 9, 4, method=2)
+    out["resize_with_pad_nearest_align"] = tf.image.resize_image_with_pad(
+        x, 4, 12, method=1, align_corners=True)
+    return out
+
+
+def draw_cases(tf):
+    out = {}
+    boxes = tf.constant(np.array([
+        [[0.1, 0.2, 0.6, 0.7], [0.5, -0.3, 1.4, 0.5], [0.0, 0.0, 1.0, 1.0]],
+        [[0.7, 0.6, 0.2, 0.1], [1.2, 0.1, 1.5, 0.9], [0.3, 0.3, 0.3, 0.8]]], np.float32))
+    for depth in (1, 3, 4):
+        images = tf.constant(np.full((2, 6, 7, depth), 0.25, np.float32))
+        out["draw_depth%d" % depth] = tf.image.draw_bounding_boxes(images, boxes)
+    images = tf.constant(np.full((2, 6, 7, 3), 0.25, np.float32))
+    out["draw_colors"] = tf.image.draw_bounding_boxes(
+        images, boxes, colors=np.array([[0.9, 0.1, 0.2, 1], [0.3, 0.4, 0.5, 1]], np.float32))
+    out["draw_float16"] = tf.image.draw_bounding_boxes(tf.cast(images, tf.float16), boxes,
+                                                       name="drawn")
+    return out
+
+
+def patch_cases(tf):
+    x = tf.constant(resize_image((2, 6, 7, 2)))
+    return {"extract_patches": tf.image.extract_patches(x, [1, 3, 2, 1], [1, 2, 3, 1],
+                                                        [1, 1, 2, 1], "SAME"),
+            "extract_patches_valid": tf.image.extract_patches(x, [1, 2, 2, 1], [1, 1, 1, 1],
+                                                              [1, 2, 1, 1], "VALID",
+                                                              name="patches")}
+
+
+CASES = (nms_cases, combined_cases, crop_cases, resize_cases, draw_cases, patch_cases)
 FIXTURE = os.path.join(os.path.dirname(os.path.abspath(__file__)), "fixtures",
                        "tf_image_boxes.json")
 

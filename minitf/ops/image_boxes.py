@@ -1,5 +1,6 @@
 """tf.image's bounding-box ops: non-max suppression (greedy, soft, padded, on a matrix of
-overlaps, and per class over a batch) and crop_and_resize with its two gradient ops.
+overlaps, and per class over a batch), crop_and_resize with its two gradient ops, and boxes
+drawn on images (and extract_patches, TF 2's name for extract_image_patches).
 
 Non-max suppression is sequential: a box is kept when no box kept before it overlaps it by
 more than the threshold. The kernels walk the candidates sorted by score (ties: the lower index
@@ -23,10 +24,13 @@ from minitf.framework.tensor_util import constant_value
 from minitf.ops.array_ops import shape
 from minitf.ops.constant_op import convert_to_tensor
 from minitf.ops.op_util import dtype_error, rank_error, type_mismatch_error
+from minitf.ops.random_ops import RandomOp
+from minitf.ops.space_batch_ops import extract_image_patches
 
 __all__ = ["non_max_suppression", "non_max_suppression_with_scores",
            "non_max_suppression_padded", "non_max_suppression_overlaps",
-           "combined_non_max_suppression", "crop_and_resize"]
+           "combined_non_max_suppression", "crop_and_resize", "draw_bounding_boxes",
+           "extract_patches", "sample_distorted_bounding_box"]
 
 _F32 = np.float32
 
@@ -205,7 +209,7 @@ _BOX_TYPES = (dtypes.float16, dtypes.float32)
 
 
 class _NonMaxSuppression(OpDef):
-    """Base of the NMS ops: not differentiable (TF registers no gradient), indices out."""
+    """Base of the NMS ops: indices out, so not differentiable."""
 
     differentiable = False
 
@@ -268,6 +272,7 @@ class NonMaxSuppressionV5(_NonMaxSuppression):
     (tf.image.non_max_suppression_with_scores)."""
 
     pad_to_max_output_size: bool = False
+    differentiable = True  # but no gradient: TF defines none (LookupError)
 
     def infer(self, boxes, scores, max_output_size, iou_threshold, score_threshold,
               soft_nms_sigma):
@@ -337,8 +342,7 @@ class CombinedNonMaxSuppression(OpDef):
     """Greedy NMS per batch entry and class, the kept boxes of all classes merged best first
     into max_total_size rows padded with zeros (tf.image.combined_non_max_suppression)."""
 
-    tf_signature = TFSignature(type_attrs=())
-    differentiable = False
+    tf_signature = TFSignature(type_attrs=())  # no gradient: TF defines none (LookupError)
     pad_per_class: bool = False
     clip_boxes: bool = True
 
@@ -635,8 +639,7 @@ class CropAndResizeGradImage(OpDef):
     """The gradient of CropAndResize w.r.t. the image: each crop pixel's gradient added to the
     pixels it sampled, with their bilinear weights (or to the nearest one), in dtype T."""
 
-    tf_signature = TFSignature(type_attrs=())
-    differentiable = False
+    tf_signature = TFSignature(type_attrs=())  # no gradient: TF defines none (LookupError)
     method: str = "bilinear"
     T: object = dtypes.float32
 
@@ -679,8 +682,7 @@ class CropAndResizeGradImage(OpDef):
 class CropAndResizeGradBoxes(OpDef):
     """The gradient of a bilinear CropAndResize w.r.t. the boxes' corners (float32)."""
 
-    tf_signature = TFSignature(type_attrs=(("T", 1),))
-    differentiable = False
+    tf_signature = TFSignature(type_attrs=(("T", 1),))  # no gradient in TF either
     method: str = "bilinear"
 
     def infer(self, grads, image, boxes, box_ind):
@@ -733,3 +735,275 @@ def crop_and_resize(image, boxes, box_ind=None, crop_size=None, method="bilinear
     crop_size = convert_to_tensor(crop_size, dtype=dtypes.int32, name="crop_size")
     return CropAndResize(method, float(extrapolation_value))(
         image, boxes, box_ind, crop_size, name=name or "CropAndResize")
+
+
+# -- draw_bounding_boxes ---------------------------------------------------------------------------
+
+def _default_colors(depth):
+    """TF's table of box colours (RGBA; the first channel 1 for a single-channel image)."""
+    table = np.array([[1, 1, 0, 1], [0, 0, 1, 1], [1, 0, 0, 1], [0, 1, 0, 1], [0.5, 0, 0.5, 1],
+                      [0.5, 0.5, 0, 1], [0.5, 0, 0, 1], [0, 0, 0.5, 1], [0, 1, 1, 1],
+                      [1, 0, 1, 1]], _F32)
+    if depth == 1:
+        table[:, 0] = 1
+    return table
+
+
+@register
+class DrawBoundingBoxes(OpDef):
+    """Images with the outlines of the boxes (batch, boxes, 4: normalized y_min, x_min, y_max,
+    x_max) drawn one pixel wide in colours cycling through TF's table; later boxes drawn over
+    earlier ones, inverted boxes and boxes wholly outside skipped, as TF's kernel. No gradient
+    (TF marks it not differentiable)."""
+
+    differentiable = False
+
+    def infer(self, images, boxes, *colors):
+        _check_type("images", images, (dtypes.float16, dtypes.float32))
+        _check_type("boxes", boxes, (dtypes.float32,))
+        b, _, _, depth = _dims(images, 4)
+        b2, _, four = _dims(boxes, 3)
+        if depth not in (None, 1, 3, 4):
+            raise ValueError("Channel depth should be either 1 (GRY), 3 (RGB), or 4 (RGBA)")
+        for c in colors:
+            _check_type("colors", c, (dtypes.float32,))
+            _dims(c, 2)
+        _same_dim(b, b2)
+        return TensorSpec(images.shape, images.dtype)
+
+    def compute(self, xp, images, boxes, colors=None):
+        if images.ndim != 4:
+            raise ValueError("The rank of the images should be 4")
+        if boxes.ndim != 3:
+            raise ValueError("The rank of the boxes tensor should be 3")
+        if images.shape[0] != boxes.shape[0]:
+            raise ValueError("The batch sizes should be the same")
+        batch, height, width, depth = images.shape
+        if depth not in (1, 3, 4):
+            raise ValueError("Channel depth should be either 1 (GRY), 3 (RGB), or 4 (RGBA)")
+        if boxes.shape[2] != 4:
+            raise ValueError("The size of the third dimension of the box must be 4. Received: "
+                             "%d" % boxes.shape[2])
+        table = None
+        if colors is not None:
+            if colors.ndim != 2:
+                raise ValueError("colors must be a 2-D matrix%s" % _debug(colors.shape))
+            if colors.shape[1] < depth:
+                raise ValueError("colors must have equal or more channels than the image "
+                                 "provided: %s" % _debug(colors.shape))
+            if colors.size:
+                table = colors[:, :depth].astype(images.dtype)
+        if table is None:
+            table = xp.asarray(_default_colors(depth)[:, :depth], dtype=images.dtype)
+        canvas = images.copy()
+        # TF's corners: the box coordinate times (size - 1) in float32, truncated towards 0.
+        f = boxes.astype(_F32)
+        rows = (f[:, :, 0::2] * _F32(height - 1)).astype("int64").tolist()
+        cols = (f[:, :, 1::2] * _F32(width - 1)).astype("int64").tolist()
+        for b in range(batch):
+            for k in range(boxes.shape[1]):
+                (top, bottom), (left, right) = rows[b][k], cols[b][k]
+                if top > bottom or left > right or top >= height or bottom < 0 or \
+                        left >= width or right < 0:
+                    continue
+                color = table[k % table.shape[0]]
+                r0, r1 = max(top, 0), min(bottom, height - 1)
+                c0, c1 = max(left, 0), min(right, width - 1)
+                if top >= 0:
+                    canvas[b, top, c0:c1 + 1] = color
+                if bottom < height:
+                    canvas[b, bottom, c0:c1 + 1] = color
+                if left >= 0:
+                    canvas[b, r0:r1 + 1, left] = color
+                if right < width:
+                    canvas[b, r0:r1 + 1, right] = color
+        return canvas
+
+
+@register
+class DrawBoundingBoxesV2(DrawBoundingBoxes):
+    """DrawBoundingBoxes with the colours given (rows of RGBA; an empty matrix: TF's table).
+    TF defines no gradient for it."""
+
+    differentiable = True
+
+
+def draw_bounding_boxes(images, boxes, name=None, colors=None):
+    """tf.image.draw_bounding_boxes (TF1's argument order): the boxes' one-pixel outlines drawn
+    on float images, in the `colors` given (rows of RGBA) or TF's table of ten."""
+    images = convert_to_tensor(images, name="images")
+    boxes = convert_to_tensor(boxes, dtype=dtypes.float32, name="boxes")
+    if colors is None:
+        return DrawBoundingBoxes()(images, boxes, name=name or "DrawBoundingBoxes")
+    colors = convert_to_tensor(colors, dtype=dtypes.float32, name="colors")
+    return DrawBoundingBoxesV2()(images, boxes, colors, name=name or "DrawBoundingBoxesV2")
+
+
+def extract_patches(images, sizes, strides, rates, padding, name=None):
+    """tf.image.extract_patches (TF 2's name, also in TF 1.15): tf.extract_image_patches with
+    `sizes` for `ksizes`."""
+    return extract_image_patches(images, sizes, strides, rates, padding, name=name)
+
+
+# -- sample_distorted_bounding_box -----------------------------------------------------------------
+
+def _lrint(v):
+    return int(round(v))  # round half to even, as lrintf
+
+
+def _random_crop(rng, width, height, area_range, aspect):
+    """TF's GenerateRandomCrop: (x, y, w, h) of a crop of the given aspect ratio whose area is in
+    area_range of the image's, or None when the rounding leaves no such crop."""
+    lo = _F32(_F32(_F32(area_range[0]) * _F32(width)) * _F32(height))
+    hi = _F32(_F32(_F32(area_range[1]) * _F32(width)) * _F32(height))
+    if hi <= 0 or aspect <= 0 or width <= 0 or height <= 0 or lo > hi:
+        return None
+    h = _lrint(np.sqrt(_F32(lo / aspect)))
+    max_h = _lrint(np.sqrt(_F32(hi / aspect)))
+    if _lrint(_F32(max_h * aspect)) > width:
+        max_h = int((width + 0.5 - float(_F32(1e-7))) / float(aspect))
+        if _lrint(_F32(max_h * aspect)) > width:
+            max_h -= 1
+    max_h = min(max_h, height)
+    h = min(h, max_h)
+    if h < max_h:
+        h += int(rng.integers(max_h - h + 1))
+    w = _lrint(_F32(h * aspect))
+    area = _F32(w * h)
+    if area < lo:
+        h += 1
+        w = _lrint(_F32(h * aspect))
+        area = _F32(w * h)
+    if area > hi:
+        h -= 1
+        w = _lrint(_F32(h * aspect))
+        area = _F32(w * h)
+    if area < lo or area > hi or w > width or h > height or w <= 0 or h <= 0:
+        return None
+    y = int(rng.integers(height - h)) if h < height else 0
+    x = int(rng.integers(width - w)) if w < width else 0
+    return x, y, w, h
+
+
+def _covers(crop, boxes, min_covered):
+    """Whether the crop (x, y, w, h) has area >= 1 and covers at least min_covered of one of
+    the boxes (x0, y0, x1, y1) of area >= 1 (TF's SatisfiesOverlapConstraints)."""
+    x, y, w, h = crop
+    if w * h < 1:
+        return False
+    for x0, y0, x1, y1 in boxes:
+        area = (x1 - x0) * (y1 - y0)
+        if area < 1:
+            continue
+        ix0, iy0, ix1, iy1 = max(x, x0), max(y, y0), min(x + w, x1), min(y + h, y1)
+        inter = 0 if ix0 > ix1 or iy0 > iy1 else (ix1 - ix0) * (iy1 - iy0)
+        if _F32(_F32(inter) / _F32(area)) >= min_covered:
+            return True
+    return False
+
+
+_SIZE_TYPES = tuple(dtypes.as_dtype(n) for n in ("uint8", "int8", "int16", "int32", "int64"))
+
+
+@register
+class SampleDistortedBoundingBoxV2(RandomOp):
+    """A random crop (begin, size for tf.slice, and the crop as a normalized box [1, 1, 4]) of
+    an image of image_size [height, width, depth]: up to max_attempts draws of an aspect ratio
+    in aspect_ratio_range and an area in area_range of the image's, the first that covers at
+    least min_object_covered of one of the bounding boxes; else the whole image (TF's
+    kernel, drawing from minitf's seeded generator)."""
+
+    aspect_ratio_range: tuple = (0.75, 1.33)
+    area_range: tuple = (0.05, 1.0)
+    max_attempts: int = 100
+    use_image_if_no_bounding_boxes: bool = False
+
+    def infer(self, image_size, bounding_boxes, min_object_covered):
+        _check_type("image_size", image_size, _SIZE_TYPES)
+        _check_type("bounding_boxes", bounding_boxes, (dtypes.float32,))
+        _check_type("min_object_covered", min_object_covered, (dtypes.float32,))
+        (k,) = _dims(image_size, 1)
+        _dim_is(k, 3)
+        _dim_is(_dims(bounding_boxes, 3)[2], 4)
+        _scalars(min_object_covered)
+        return [TensorSpec((3,), image_size.dtype), TensorSpec((3,), image_size.dtype),
+                TensorSpec((1, 1, 4), dtypes.float32)]
+
+    def _check_attrs(self):
+        (a0, a1), (r0, r1) = self.aspect_ratio_range, self.area_range
+        if not (a0 > 0 and a1 > 0):
+            raise ValueError("Aspect ratio range must be non-negative: [%g, %g]" % (a0, a1))
+        if not (r0 > 0 and r1 > 0):
+            raise ValueError("Area range must be non-negative: [%g, %g]" % (r0, r1))
+        if not (r0 <= 1 and r1 <= 1):
+            raise ValueError("Area range must be less then or equal to 1.0: [%g, %g]" % (r0, r1))
+        if self.max_attempts <= 0:
+            raise ValueError("Max attempts must be non-negative: %d" % self.max_attempts)
+
+    def sample(self, xp, rng, image_size, bounding_boxes, min_object_covered):
+        self._check_attrs()
+        if image_size.ndim != 1 or image_size.shape[0] != 3:
+            raise ValueError("image_size must contain 3 elements%s" % _debug(image_size.shape))
+        if bounding_boxes.ndim != 3 or bounding_boxes.shape[2] != 4:
+            raise ValueError("input boxes must be 3-dimensional [batch, num_boxes, coords]: %s"
+                             % _debug(bounding_boxes.shape))
+        min_covered = _F32(min_object_covered)
+        if min_covered < 0:
+            raise ValueError("Min object covered must be non-negative: %g" % min_covered)
+        height, width = int(image_size[0]), int(image_size[1])
+        boxes = []
+        for y0, x0, y1, x1 in bounding_boxes.reshape(-1, 4).astype(_F32).tolist():
+            for v in (y0, x0, y1, x1):
+                if not 0.0 <= v <= 1.0:
+                    raise ValueError("All bounding box coordinates must be in [0.0, 1.0]: %g"
+                                     % v)
+            boxes.append(tuple(int(_F32(v) * _F32(size)) for v, size in
+                               ((x0, width), (y0, height), (x1, width), (y1, height))))
+        if not boxes:
+            if not self.use_image_if_no_bounding_boxes:
+                raise ValueError("No bounding boxes provided as input. One must enable "
+                                 "use_image_if_no_bounding_boxes if you wish to not provide "
+                                 "any bounding boxes.")
+            boxes.append((0, 0, width, height))
+        (a0, a1) = (_F32(a) for a in self.aspect_ratio_range)
+        crop = (0, 0, width, height)
+        for _ in range(self.max_attempts):
+            aspect = _F32(_F32(rng.random()) * (a1 - a0) + a0)
+            found = _random_crop(rng, width, height, self.area_range, aspect)
+            if found is not None and _covers(found, boxes, min_covered):
+                crop = found
+                break
+        x, y, w, h = crop
+        dtype = image_size.dtype
+        box = [_F32(y) / _F32(height), _F32(x) / _F32(width), _F32(y + h) / _F32(height),
+               _F32(x + w) / _F32(width)]
+        return (xp.asarray([y, x, 0], dtype=dtype), xp.asarray([h, w, -1], dtype=dtype),
+                xp.asarray(box, dtype=_F32).reshape(1, 1, 4))
+
+
+def sample_distorted_bounding_box(image_size, bounding_boxes, seed=None, seed2=None,
+                                  min_object_covered=0.1, aspect_ratio_range=None,
+                                  area_range=None, max_attempts=None,
+                                  use_image_if_no_bounding_boxes=None, name=None):
+    """tf.image.sample_distorted_bounding_box (TF1's): (begin, size, bboxes) of a random crop of
+    an image of image_size covering at least min_object_covered of one of the bounding_boxes
+    ([batch, N, 4] normalized), with an aspect ratio in aspect_ratio_range (default [0.75,
+    1.33]) and an area in area_range (default [0.05, 1]) of the image's; the whole image if
+    max_attempts (default 100) draws find none. The op's seeds are `seed` and `seed2` as given
+    (TF1's v1 function: the graph seed is not used); the draws are minitf's, not TF's."""
+    attrs = {"seed": int(seed or 0), "seed2": int(seed2 or 0)}
+    if aspect_ratio_range is not None:
+        attrs["aspect_ratio_range"] = tuple(float(v) for v in aspect_ratio_range)
+    if area_range is not None:
+        attrs["area_range"] = tuple(float(v) for v in area_range)
+    if max_attempts is not None:
+        attrs["max_attempts"] = int(max_attempts)
+    if use_image_if_no_bounding_boxes is not None:
+        attrs["use_image_if_no_bounding_boxes"] = bool(use_image_if_no_bounding_boxes)
+    with name_scope(name, "sample_distorted_bounding_box"):
+        return tuple(SampleDistortedBoundingBoxV2(**attrs)(
+            convert_to_tensor(image_size, name="image_size"),
+            convert_to_tensor(bounding_boxes, dtype=dtypes.float32, name="bounding_boxes"),
+            convert_to_tensor(min_object_covered, dtype=dtypes.float32,
+                              name="min_object_covered"),
+            name="SampleDistortedBoundingBoxV2"))

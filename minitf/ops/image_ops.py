@@ -1,11 +1,14 @@
-"""tf.image: resizing (bilinear and nearest-neighbour ops with their gradient ops, TF1's
-align_corners and half_pixel_centers), flips (also random, seeded), per-image standardization,
+"""tf.image: resizing (bilinear, nearest-neighbour and bicubic ops with their gradient ops, TF1's
+align_corners and half_pixel_centers; area resizes), flips (also random, seeded), per-image standardization,
 crops and pads, and dtype conversion.
 
 A resize is separable: each output row is a fixed mix of at most two input rows (bilinear) or
 one (nearest), and likewise for columns. The kernels build those two small interpolation
 matrices with the coordinates TF's kernels use and apply them with two tensordots; the gradient
-ops apply the transposed matrices, so gradients of gradients are resizes again."""
+ops apply the transposed matrices, so gradients of gradients are resizes again. Bicubic and
+area resizes take 4 (bicubic) or up to ceil(scale) + 1 (area) source pixels per output pixel
+along each axis, with TF's float32 weights, summed term by term in TF's order, so their values
+are TF's bits."""
 
 import numpy as np
 
@@ -24,6 +27,7 @@ from minitf.ops.op_util import dtype_error, rank_error
 from minitf.ops.random_ops import random_uniform
 
 __all__ = ["ResizeMethod", "resize_images", "resize_bilinear", "resize_nearest_neighbor",
+           "resize_bicubic", "resize_area", "resize_image_with_pad",
            "flip_left_right", "flip_up_down", "random_flip_left_right", "random_flip_up_down",
            "per_image_standardization", "central_crop", "pad_to_bounding_box",
            "crop_to_bounding_box", "convert_image_dtype"]
@@ -203,6 +207,181 @@ class ResizeNearestNeighborGrad(_Resize):
                 None]
 
 
+
+# -- bicubic and area resizes (TF1's kernels, arithmetic in TF's float32 order) -------------------
+
+_F32 = np.float32
+_CUBIC_STEPS = 1024  # TF's table of cubic weights at 1/1024 steps of the fractional offset
+
+
+def _cubic_table(a):
+    """TF's two weight tables of the cubic convolution kernel with parameter `a`: the weight of
+    the tap at distance t (t in [0, 1], every 1/1024) and of the one at t + 1; computed in
+    double and stored as float32, as TF's table."""
+    t = np.arange(_CUBIC_STEPS + 1, dtype=np.float64) / _CUBIC_STEPS
+    near = ((a + 2) * t - (a + 3)) * t * t + 1
+    t = t + 1
+    far = ((a * t - 5 * a) * t + 8 * a) * t - 4 * a
+    return near.astype(_F32), far.astype(_F32)
+
+
+_CUBIC_TABLES = {False: _cubic_table(-0.75), True: _cubic_table(-0.5)}
+
+
+def _f32_scale(in_size, out_size, align_corners):
+    if align_corners and out_size > 1:
+        return _F32(in_size - 1) / _F32(out_size - 1)
+    return _F32(in_size) / _F32(out_size)
+
+
+def _cubic_taps(in_size, out_size, align_corners, half_pixel):
+    """(out_size, 4) float32 weights and int64 source indices of TF's bicubic kernel along one
+    axis. The legacy kernel (a = -0.75) clamps taps outside the image to its edge; the
+    half-pixel one (Keys' a = -0.5) gives them no weight and renormalizes the others."""
+    scale = _f32_scale(in_size, out_size, align_corners)
+    out = np.arange(out_size, dtype=_F32)
+    at = (out + _F32(0.5)) * scale - _F32(0.5) if half_pixel else out * scale
+    start = np.floor(at)
+    offset = np.rint((at - start) * _F32(_CUBIC_STEPS)).astype(np.int64)  # lrintf
+    near, far = _CUBIC_TABLES[half_pixel]
+    weights = np.stack([far[offset], near[offset], near[_CUBIC_STEPS - offset],
+                        far[_CUBIC_STEPS - offset]], 1)
+    taps = start.astype(np.int64)[:, None] + np.arange(-1, 3)
+    index = np.clip(taps, 0, in_size - 1)
+    if half_pixel:
+        weights = np.where(index == taps, weights, _F32(0))
+        total = ((weights[:, 0] + weights[:, 1]) + weights[:, 2]) + weights[:, 3]
+        scale_by = np.where(np.abs(total) >= 1000 * np.finfo(_F32).tiny, _F32(1) / total,
+                            _F32(1))
+        weights = weights * scale_by[:, None]
+    return weights.astype(_F32), index
+
+
+def _area_taps(in_size, out_size, align_corners):
+    """(out_size, k) float32 weights and int64 indices of TF's area kernel along one axis: the
+    fraction of each source pixel the output pixel's footprint covers, in TF's order (first
+    pixel to last); unused slots have weight 0."""
+    scale = _f32_scale(in_size, out_size, align_corners)
+    rows = []
+    for k in range(out_size):
+        lo, hi = _F32(k) * scale, _F32(k + 1) * scale
+        row = []
+        for i in range(int(np.floor(lo)), int(np.ceil(hi))):
+            if i < lo:
+                w = scale if i + 1 > hi else _F32(i + 1) - lo
+            else:
+                w = hi - _F32(i) if i + 1 > hi else _F32(1)
+            row.append((min(max(i, 0), in_size - 1), w))
+        rows.append(row)
+    width = max(len(r) for r in rows)
+    index = np.array([[i for i, _ in r] + [r[-1][0]] * (width - len(r)) for r in rows])
+    weights = np.array([[w for _, w in r] + [0] * (width - len(r)) for r in rows], _F32)
+    return weights, index
+
+
+def _taps_sum(xp, x, weights, index, axis):
+    """sum_k x[..., index[:, k], ...] * weights[:, k] along `axis` (1: rows, 2: columns) in
+    float32, the terms added first to last as TF's kernels add them."""
+    shape = [1, 1, 1, 1]
+    shape[axis] = weights.shape[0]
+    out = None
+    for k in range(weights.shape[1]):
+        term = xp.take(x, xp.asarray(index[:, k]), axis=axis) * \
+            xp.asarray(weights[:, k]).reshape(shape)
+        out = term if out is None else out + term
+    return out
+
+
+def _adjoint_matrix(xp, weights, index, in_size, dtype):
+    """The (in_size, out_size) transpose of the resampling the taps describe (a tap hitting one
+    source pixel twice adds up), in `dtype`."""
+    m = np.zeros((weights.shape[0], in_size))
+    np.add.at(m, (np.repeat(np.arange(weights.shape[0]), weights.shape[1]), index.ravel()),
+              weights.astype(np.float64).ravel())
+    return xp.asarray(m.T, dtype=dtype)
+
+
+@register
+class ResizeBicubic(_Resize):
+    """Bicubic resize of NHWC images to `size` with TF1's kernels (4 taps per axis from a
+    table of cubic weights: the legacy a = -0.75 one, or Keys' a = -0.5 with
+    half_pixel_centers); float32 out."""
+
+    align_corners: bool = False
+    half_pixel_centers: bool = False
+
+    def infer(self, images, size):
+        self._check_attrs()
+        n, _, _, c = _check_images(self.type_name, images)
+        return TensorSpec((n,) + _size_spec(self.type_name, size) + (c,), dtypes.float32)
+
+    def _taps(self, in_hw, out_hw):
+        return [_cubic_taps(i, o, self.align_corners, self.half_pixel_centers)
+                for i, o in zip(in_hw, out_hw)]
+
+    def compute(self, xp, images, size):
+        (wy, iy), (wx, ix) = self._taps(images.shape[1:3], _runtime_size(size))
+        rows = _taps_sum(xp, images.astype(_F32, copy=False), wy, iy, 1)
+        return xp.ascontiguousarray(_taps_sum(xp, rows, wx, ix, 2))
+
+    def grad(self, op, dy):
+        images = op.inputs[0]
+        if images.dtype not in (dtypes.float32, dtypes.float64):
+            return [None, None]
+        return [ResizeBicubicGrad(**self.attrs())(dy, images, name="ResizeBicubicGrad"), None]
+
+
+@register
+class ResizeBicubicGrad(ResizeBicubic):
+    """The gradient of ResizeBicubic: grads mapped back through the transposed taps onto
+    original_image's shape and dtype (float32 or float64). TF defines no gradient for it."""
+
+    tf_signature = TFSignature(type_attrs=(("T", 1),))
+
+    def infer(self, grads, original_image):
+        self._check_attrs()
+        _check_images(self.type_name, grads, "grads")
+        if original_image.dtype not in (dtypes.float32, dtypes.float64):
+            raise dtype_error("original_image", original_image.dtype,
+                              (dtypes.float32, dtypes.float64))
+        return TensorSpec(_check_images(self.type_name, original_image, "original_image"),
+                          original_image.dtype)
+
+    def compute(self, xp, grads, original_image):
+        in_hw = original_image.shape[1:3]
+        (wy, iy), (wx, ix) = self._taps(in_hw, grads.shape[1:3])
+        dtype = original_image.dtype
+        return _apply(xp, grads.astype(dtype, copy=False),
+                      _adjoint_matrix(xp, wy, iy, in_hw[0], dtype),
+                      _adjoint_matrix(xp, wx, ix, in_hw[1], dtype))
+
+    grad = OpDef.grad  # none in TF: differentiating it raises LookupError
+
+
+@register
+class ResizeArea(_Resize):
+    """Area resize of NHWC images to `size` (each output pixel the mean of the source area it
+    covers, partly covered pixels weighted by the fraction covered); float32 out. TF defines
+    no gradient for it."""
+
+    align_corners: bool = False
+
+    def infer(self, images, size):
+        n, _, _, c = _check_images(self.type_name, images)
+        return TensorSpec((n,) + _size_spec(self.type_name, size) + (c,), dtypes.float32)
+
+    def compute(self, xp, images, size):
+        out_h, out_w = _runtime_size(size)
+        wy, iy = _area_taps(images.shape[1], out_h, self.align_corners)
+        wx, ix = _area_taps(images.shape[2], out_w, self.align_corners)
+        # TF's factor: 1 / (height scale * width scale), the product in float32.
+        scale = _F32(1.0 / float(_f32_scale(images.shape[1], out_h, self.align_corners)
+                                 * _f32_scale(images.shape[2], out_w, self.align_corners)))
+        # TF sums each source row over the columns first, then the rows.
+        cols = _taps_sum(xp, images.astype(_F32, copy=False), wx, ix, 2)
+        return xp.ascontiguousarray(_taps_sum(xp, cols, wy, iy, 1) * scale)
+
+
 def _batched(images):
     """(4-D images, whether a batch axis was added to a single 3-D image)."""
     images = convert_to_tensor(images, name="images")
@@ -245,6 +424,19 @@ def resize_nearest_neighbor(images, size, align_corners=False, name=None,
                    images, size, name, "ResizeNearestNeighbor")
 
 
+def resize_bicubic(images, size, align_corners=False, name=None, half_pixel_centers=False):
+    """tf.image.resize_bicubic: bicubic resize of (batch,) height, width, channels images to
+    `size` with TF1's kernels; float32 output."""
+    return _resize(ResizeBicubic(bool(align_corners), bool(half_pixel_centers)), images, size,
+                   name, "ResizeBicubic")
+
+
+def resize_area(images, size, align_corners=False, name=None):
+    """tf.image.resize_area: each output pixel the mean of the input area it covers (pixels
+    partly covered weighted by the part covered); float32 output, no gradient (as TF)."""
+    return _resize(ResizeArea(bool(align_corners)), images, size, name, "ResizeArea")
+
+
 class ResizeMethod:
     """tf.image.ResizeMethod (TF1's integer values)."""
 
@@ -256,27 +448,26 @@ class ResizeMethod:
 
 def resize_images(images, size, method=ResizeMethod.BILINEAR, align_corners=False,
                   preserve_aspect_ratio=False, name=None):
-    """tf.image.resize_images (TF1): bilinear (float32 output) or nearest-neighbour resize of
-    3-D or 4-D images to `size`; an image already of that size is returned unchanged (as
-    float32 for bilinear, as TF1)."""
-    if method not in (ResizeMethod.BILINEAR, ResizeMethod.NEAREST_NEIGHBOR):
-        raise NotImplementedError("minitf resizes with BILINEAR or NEAREST_NEIGHBOR only, got "
-                                  "method %r" % (method,))
+    """tf.image.resize_images (TF1): bilinear, nearest-neighbour, bicubic or area resize of 3-D
+    or 4-D images to `size` (float32 output but for nearest-neighbour); an image already of
+    that size is returned as it is, as TF1 does."""
+    ops = {ResizeMethod.BILINEAR: ResizeBilinear, ResizeMethod.NEAREST_NEIGHBOR:
+           ResizeNearestNeighbor, ResizeMethod.BICUBIC: ResizeBicubic,
+           ResizeMethod.AREA: ResizeArea}
+    if method not in ops:
+        raise ValueError("Resize method is not implemented: %r" % (method,))
     if preserve_aspect_ratio:
         raise NotImplementedError("minitf's resize_images has no preserve_aspect_ratio")
-    with name_scope(name, "resize", [images, size]) as scope:
+    with name_scope(name, "resize", [images, size]):
         images, single = _batched(images)
         size_t = _size_tensor(size)
         known = constant_value(size_t)
         hw = images.shape.as_tuple()[1:3]
-        if known is not None and tuple(int(v) for v in known) == hw:
-            out = images if method == ResizeMethod.NEAREST_NEIGHBOR else \
-                cast(images, dtypes.float32) if images.dtype is not dtypes.float64 else images
-        elif method == ResizeMethod.BILINEAR:
-            out = ResizeBilinear(bool(align_corners))(images, size_t, name="ResizeBilinear")
-        else:
-            out = ResizeNearestNeighbor(bool(align_corners))(images, size_t, name="ResizeNearestNeighbor")
-        return squeeze(out, [0], name=scope) if single else identity(out, name=scope)
+        if known is None or tuple(int(v) for v in known) != hw:
+            opdef = ops[method](bool(align_corners))
+            images = opdef(images, size_t, name=opdef.type_name)
+        return squeeze(images, [0]) if single else images
+
 
 
 # -- flips ----------------------------------------------------------------------------------------
@@ -457,3 +648,29 @@ def convert_image_dtype(image, dtype, saturate=False, name=None):
         if saturate:
             scaled = math_ops.clip_by_value(scaled, float(dtype.min), float(dtype.max))
         return cast(scaled, dtype, name=scope)
+
+
+def resize_image_with_pad(image, target_height, target_width, method=ResizeMethod.BILINEAR,
+                          align_corners=False):
+    """tf.image.resize_image_with_pad (TF1's): the image resized (resize_images, `method`) to
+    fit target_height x target_width with its aspect ratio kept, then padded with zeros around
+    it to that size; the sizes in TF's float32 arithmetic. minitf needs the image's height and
+    width and the targets known when the graph is built."""
+    with name_scope(None, "resize_image_with_pad", [image]):
+        image, single = _batched(image)
+        height, width = _static_hw(image, 4)
+        target_height = _int(target_height, "target_height")
+        target_width = _int(target_width, "target_width")
+        if target_width <= 0:
+            raise ValueError("target_width must be > 0.")
+        if target_height <= 0:
+            raise ValueError("target_height must be > 0.")
+        f = np.float32
+        ratio = max(f(width) / f(target_width), f(height) / f(target_height))
+        resized_h, resized_w = f(height) / ratio, f(width) / ratio
+        pad_h = max(0, int(np.floor((f(target_height) - resized_h) / f(2))))
+        pad_w = max(0, int(np.floor((f(target_width) - resized_w) / f(2))))
+        resized = resize_images(image, [int(np.floor(resized_h)), int(np.floor(resized_w))],
+                                method, align_corners=align_corners)
+        padded = pad_to_bounding_box(resized, pad_h, pad_w, target_height, target_width)
+        return squeeze(padded, [0]) if single else padded

@@ -29,6 +29,7 @@ TESTED_ELSEWHERE = {
     "RandomUniformInt": "tests/test_random_ops.py",
     "RandomShuffle": "tests/test_random_ops.py",
     "Multinomial": "tests/test_random_ops.py",
+    "SampleDistortedBoundingBoxV2": "tests/nn/test_image_boxes.py",
     "RandomGamma": "tests/test_special_math.py",
     "RandomPoissonV2": "tests/test_special_math.py",
     "NoOp": "tests/test_graph.py",

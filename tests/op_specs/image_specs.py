@@ -141,3 +141,116 @@ SPECS += [
     OpSpec("adjust_saturation", lambda x: tf.image.adjust_saturation(x, 1.6),
            per_pixel(scaled_saturation(1.6)), [PIXELS], grad=False),
 ]
+
+
+# -- bicubic and area resizes, drawn boxes ---------------------------------------------------------
+
+def _cubic(t, a):
+    t = abs(t)
+    if t <= 1:
+        return ((a + 2) * t - (a + 3)) * t * t + 1
+    if t < 2:
+        return ((a * t - 5 * a) * t + 8 * a) * t - 4 * a
+    return 0.0
+
+
+def _cubic_weights(in_size, out_size, align, half):
+    """(out_size, in_size) matrix of TF's bicubic kernel: the source offset quantized to
+    1/1024 as TF's weight table, edge taps clamped (legacy) or dropped and renormalized (half
+    pixel, Keys' a = -0.5)."""
+    a = -0.5 if half else -0.75
+    s = _scale(in_size, out_size, align)
+    m = np.zeros((out_size, in_size))
+    for o in range(out_size):
+        at = (o + 0.5) * s - 0.5 if half else o * s
+        start = math.floor(at)
+        frac = round((at - start) * 1024) / 1024
+        taps = [(start + k, _cubic(frac - k, a)) for k in (-1, 0, 1, 2)]
+        if half:
+            taps = [(i, w) for i, w in taps if 0 <= i < in_size]
+            total = sum(w for _, w in taps)
+            taps = [(i, w / total) for i, w in taps]
+        for i, w in taps:
+            m[o, min(max(i, 0), in_size - 1)] += w
+    return m
+
+
+def _area_weights(in_size, out_size, align):
+    """(out_size, in_size) matrix of the area kernel: the part of each source pixel inside the
+    output pixel's footprint [o * s, (o + 1) * s), divided by the footprint's length."""
+    s = _scale(in_size, out_size, align)
+    m = np.zeros((out_size, in_size))
+    for o in range(out_size):
+        lo, hi = o * s, (o + 1) * s
+        for i in range(math.floor(lo), math.ceil(hi)):
+            m[o, min(max(i, 0), in_size - 1)] += (min(i + 1, hi) - max(i, lo)) / s
+    return m
+
+
+def ref_separable(weights):
+    def ref(x, size, **kw):
+        my = weights(x.shape[1], size[0], **kw)
+        mx = weights(x.shape[2], size[1], **kw)
+        return np.einsum("ah,bw,nhwc->nabc", my, mx, x.astype(np.float64)).astype(np.float32)
+    return ref
+
+
+ref_bicubic = ref_separable(lambda i, o, align=False, half=False: _cubic_weights(i, o, align, half))
+ref_area = ref_separable(lambda i, o, align=False: _area_weights(i, o, align))
+
+
+def ref_draw(images, boxes, colors=None):
+    out = images.copy()
+    n, h, w, depth = images.shape
+    table = colors if colors is not None else np.array(
+        [[1, 1, 0, 1], [0, 0, 1, 1], [1, 0, 0, 1], [0, 1, 0, 1], [0.5, 0, 0.5, 1],
+         [0.5, 0.5, 0, 1], [0.5, 0, 0, 1], [0, 0, 0.5, 1], [0, 1, 1, 1], [1, 0, 1, 1]])
+    for b in range(n):
+        for k, (y0, x0, y1, x1) in enumerate(boxes[b].astype(np.float32)):
+            top, bottom = int(y0 * np.float32(h - 1)), int(y1 * np.float32(h - 1))
+            left, right = int(x0 * np.float32(w - 1)), int(x1 * np.float32(w - 1))
+            if top > bottom or left > right or top >= h or bottom < 0 or left >= w or right < 0:
+                continue
+            color = np.array(table[k % len(table)][:depth], images.dtype)
+            if depth == 1 and colors is None:
+                color = np.ones(1, images.dtype)
+            for i in range(max(top, 0), min(bottom, h - 1) + 1):
+                for j in range(max(left, 0), min(right, w - 1) + 1):
+                    if i in (top, bottom) or j in (left, right):
+                        out[b, i, j] = color
+    return out
+
+
+RIMG = (2, 4, 5, 2)
+DRAW_BOXES = np.array([[[0.1, 0.2, 0.7, 0.9], [-0.2, 0.5, 0.5, 1.3], [0.6, 0.1, 0.2, 0.5]],
+                       [[0.0, 0.0, 1.0, 1.0], [0.3, 0.3, 0.31, 0.8], [1.2, 0, 1.5, 1]]],
+                      np.float32)
+SPECS += [
+    OpSpec("resize_bicubic", lambda x: tf.image.resize_bicubic(x, (7, 3)),
+           lambda x: ref_bicubic(x, (7, 3)), [Arg(RIMG, static=(None, 4, 5, 2))],
+           rtol=1e-4, atol=1e-5, grad_delta=1e-3, grad_rtol=1e-3, grad_atol=1e-5),
+    OpSpec("resize_bicubic/align_corners", lambda x: tf.image.resize_bicubic(
+        x, (3, 8), align_corners=True), lambda x: ref_bicubic(x, (3, 8), align=True),
+        [Arg(RIMG, static=(None, None, None, 2))], rtol=1e-4, atol=1e-5, grad_delta=1e-3,
+        grad_rtol=1e-3, grad_atol=1e-5),
+    OpSpec("resize_bicubic/half_pixel_uint8", lambda x: tf.image.resize_bicubic(
+        x, (6, 4), half_pixel_centers=True), lambda x: ref_bicubic(x, (6, 4), half=True),
+        [Arg(RIMG, "uint8", low=0, high=255)], grad=False, rtol=1e-4, atol=1e-3),
+    OpSpec("resize_bicubic/grad_op", grad_of(lambda x: tf.image.resize_bicubic(
+        x, (6, 7), half_pixel_centers=True)),
+        ref_adjoint(ref_bicubic, RIMG, (6, 7), half=True), [Arg(RIMG), Arg((2, 6, 7, 2))],
+        grad=False, rtol=1e-4, atol=1e-5),
+    OpSpec("resize_area", lambda x: tf.image.resize_area(x, (3, 2)),
+           lambda x: ref_area(x, (3, 2)), [Arg(RIMG, static=(None, 4, 5, 2))], grad=False,
+           rtol=1e-5, atol=1e-5),
+    OpSpec("resize_area/align_corners_up_int32", lambda x: tf.image.resize_area(
+        x, (7, 6), align_corners=True), lambda x: ref_area(x, (7, 6), align=True),
+        [Arg(RIMG, "int32", low=-9, high=9)], grad=False, rtol=1e-5, atol=1e-5),
+    OpSpec("draw_bounding_boxes", lambda x: tf.image.draw_bounding_boxes(x, DRAW_BOXES),
+           lambda x: ref_draw(x, DRAW_BOXES), [Arg((2, 6, 7, 3), static=(None, 6, 7, 3))],
+           grad=False),
+    OpSpec("draw_bounding_boxes/colors_gray", lambda x: tf.image.draw_bounding_boxes(
+        x, DRAW_BOXES, colors=[[0.5, 0.2, 0.1, 1.0], [0.9, 0.9, 0.9, 1.0]]),
+        lambda x: ref_draw(x, DRAW_BOXES, [[0.5, 0.2, 0.1, 1.0], [0.9, 0.9, 0.9, 1.0]]),
+        [Arg((2, 5, 4, 1), "float16")], grad=False),
+]
