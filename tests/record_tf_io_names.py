@@ -178,6 +178,26 @@ def record(tf):
         priority["first"] = _lists(sess.run(first))
         priority["rest"] = _lists(sess.run(rest))
     rec["priority_queue"] = priority
+    tf.reset_default_graph()
+    stacked = tf.parallel_stack([tf.constant([1, 2]), tf.constant([3, 4]), [5, 6]], name="ps")
+    scalars = tf.parallel_stack([tf.constant(1.0), tf.constant(2.0)])
+    ops = [[op.name, op.type] for op in tf.get_default_graph().get_operations()
+           if op.type != "Const"]
+    with tf.Session() as sess:
+        values = _lists(sess.run([stacked, scalars]))
+    rec["parallel_stack"] = {
+        "names": [stacked.name, str(stacked.shape), scalars.name, str(scalars.shape)],
+        "ops": ops, "values": values,
+        "errors": [_raises(lambda: tf.parallel_stack([tf.placeholder(tf.float32, [None])]))[0],
+                   _raises(lambda: tf.parallel_stack([tf.constant([1.]),
+                                                      tf.constant([1., 2.])]))[0],
+                   _raises(lambda: tf.parallel_stack([tf.constant([1.]),
+                                                      tf.constant([1])]))[0]]}
+    try:
+        x = tf.constant([1.0])
+        tf.gradients(tf.parallel_stack([x]), [x])
+    except LookupError as e:
+        rec["parallel_stack"]["gradient"] = type(e).__name__  # (TF: no gradient registered)
     rec["io_aliases"] = [tf.io.PaddingFIFOQueue is tf.PaddingFIFOQueue,
                          tf.io.RandomShuffleQueue is tf.RandomShuffleQueue,
                          tf.io.QueueBase is tf.QueueBase,

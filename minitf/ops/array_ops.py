@@ -9,7 +9,7 @@ from minitf.ops.shape_ops import (shape_n, size, rank, squeeze, transpose, rever
                                   ensure_shape, broadcast_static_shape, broadcast_dynamic_shape,
                                   roll, invert_permutation)
 from minitf.ops.ranges import meshgrid, one_hot
-from minitf.ops.join_split import concat, split, tile
+from minitf.ops.join_split import concat, parallel_stack, split, tile
 from minitf.ops.gather_scatter import (gather, gather_nd, scatter_nd, boolean_mask,
                                       tensor_scatter_nd_update, tensor_scatter_nd_add,
                                       tensor_scatter_nd_sub, tensor_scatter_nd_max,
@@ -25,7 +25,7 @@ from minitf.ops.scatter_ops import (scatter_add, scatter_sub, scatter_update, sc
 from minitf.ops.slicing import pad, slice, strided_slice, newaxis
 from minitf.ops.core import bitcast
 
-__all__ = ["placeholder", "placeholder_with_default", "identity", "identity_n", "stop_gradient", "shape",
+__all__ = ["parallel_stack", "placeholder", "placeholder_with_default", "identity", "identity_n", "stop_gradient", "shape",
            "shape_n", "size", "rank", "reshape", "fill", "zeros", "ones", "zeros_like",
            "ones_like", "broadcast_to", "expand_dims", "squeeze", "stack", "unstack", "concat",
            "split", "transpose", "reverse", "tile", "pad", "gather", "gather_nd", "scatter_nd",

@@ -6,11 +6,11 @@ import numbers
 from minitf import dtypes
 from minitf.framework.graph import get_default_graph, name_scope
 from minitf.framework.registry import OpDef, TFSignature, register
-from minitf.framework.shapes import TensorShape, format_dims, normalize_axis
+from minitf.framework.shapes import TensorShape, format_dims, merge_dims, normalize_axis
 from minitf.framework.tensor import TensorSpec
 from minitf.framework.tensor_util import constant_value_as_shape
 from minitf.ops.core import (constant, convert_to_tensor, identity, index_tensor, reduce_sum,
-                             reshape, shape, stack, static_int_list)
+                             expand_dims, reshape, shape, stack, static_int_list)
 from minitf.ops.op_util import (check_shape_tensor, kernel_outputs, known_dims, rank_error,
                                 static_int)
 
@@ -252,3 +252,41 @@ def tile(input, multiples, name=None):
     with name_scope(name, "Tile", [input, multiples]) as scope:
         x = convert_to_tensor(input, name="input")
         return Tile()(x, index_tensor(multiples, name="multiples"), name=scope)
+
+
+@register
+class ParallelConcat(OpDef):
+    """tf.parallel_stack's op: inputs of shape [1, ...] concatenated along axis 0 into
+    `shape`, which must be fully defined. TF registers no gradient for it (LookupError)."""
+    shape: TensorShape = TensorShape(None)
+    tf_signature = TFSignature(n_list=0)
+
+    def infer(self, *xs):
+        if not self.shape.is_fully_defined():
+            raise ValueError("shape attr must be fully defined.")
+        types = [x.dtype for x in xs]
+        if any(t is not types[0] for t in types):
+            raise TypeError("Tensors in list passed to 'values' of 'ParallelConcat' Op have "
+                            "types [%s] that don't all match." % ", ".join(t.name for t in types))
+        part = (1,) + self.shape.as_tuple()[1:]
+        for x in xs:
+            try:
+                merge_dims(part, x.shape.as_tuple() if x.shape.ndims is not None
+                           else (None,) * len(part))
+            except ValueError as e:
+                raise ValueError("%s. From merging shape %d with other shapes."
+                                 % (e, xs.index(x))) from None
+        return TensorSpec(self.shape, types[0])
+
+    def compute(self, xp, *xs):
+        return xp.concatenate(xs, axis=0)
+
+
+def parallel_stack(values, name="parallel_stack"):
+    """tf.parallel_stack: the values (all of one fully known shape) stacked along a new first
+    axis, as TF builds it (each value expanded to [1, ...], then one ParallelConcat)."""
+    with name_scope(name):
+        first = convert_to_tensor(values[0])
+        shape = TensorShape([len(values)]).concatenate(first.shape)
+        parts = [expand_dims(first if i == 0 else v, 0) for i, v in enumerate(values)]
+        return ParallelConcat(shape)(*parts, name="ParallelConcat")

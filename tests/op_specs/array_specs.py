@@ -31,6 +31,8 @@ SPECS = [
            lambda x: np.broadcast_to(x, (3, 2, 4)), [Arg((2, 1))]),
     OpSpec("expand_dims", lambda x: tf.expand_dims(x, -1), lambda x: x[..., None],
            [Arg((2, 3), static=(None, 3))]),
+    OpSpec("parallel_stack", lambda a, b: tf.parallel_stack([a, b]), lambda a, b: np.stack([a, b]),
+           [Arg((2, 3)), Arg((2, 3))], grad=False),  # (TF registers no gradient for it)
     OpSpec("stack", lambda a, b: tf.stack([a, b], axis=1), lambda a, b: np.stack([a, b], 1),
            [Arg((2, 3)), Arg((2, 3))]),
 ]
