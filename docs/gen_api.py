@@ -26,6 +26,8 @@ NAMESPACES = [
     ("tf.linalg", tf.linalg, "Matrix ops under TF 1.13+'s names."),
     ("tf.random", tf.random, "Random ops under TF 1.13+'s names."),
     ("tf.sparse", tf.sparse, "SparseTensor basics under TF 1.13+'s names."),
+    ("tf.sets", tf.sets, "Set operations along the last dimension, TF 1.15's names "
+                         "(docs/namespaces.md, \"Sets: tf.sets\")."),
     ("tf.distributions", tf.distributions, "TF 1.15's probability distributions and KL "
                                            "divergences (docs/distributions.md)."),
     ("tf.io.gfile", tf.io.gfile, "File helpers raising tf.errors classes."),

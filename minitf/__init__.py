@@ -75,6 +75,7 @@ from minitf import lookup  # tf.lookup
 from minitf.ops.script_ops import *  # noqa: F401,F403
 from minitf.train.queue_runner import start_queue_runners
 from minitf import image  # tf.image
+from minitf import sets  # tf.sets
 from minitf import distributions  # tf.distributions
 from minitf import metrics  # tf.metrics
 from minitf.ops.image_adjust import random_crop

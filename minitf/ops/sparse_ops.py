@@ -20,6 +20,31 @@ __all__ = ["SparseTensor", "SparseTensorValue", "sparse_placeholder", "sparse_te
 register_conversion(lambda value, dtype, name: convert_to_tensor(value, dtype=dtype, name=name))
 
 
+def check_sparse_indices(xp, indices, shape):
+    """TF's check of a SparseTensor's indices ([n, rank] against the dense shape): each in
+    bounds, in strictly increasing row-major order, none repeated (a ValueError naming the
+    first bad index, with TF's message)."""
+    shape = tuple(int(d) for d in shape)
+    if not len(indices):
+        return
+    bounds = xp.asarray(shape)
+    bad = xp.nonzero(xp.any((indices < 0) | (indices >= bounds), axis=1))[0]
+    if bad.size:
+        i = int(bad[0])
+        raise ValueError("indices[%d] = [%s] is out of bounds: need 0 <= index < [%s]"
+                         % (i, ",".join(str(int(v)) for v in indices[i]),
+                            ",".join(map(str, shape))))
+    flat = xp.ravel_multi_index(tuple(indices.T), shape) if shape else xp.zeros(len(indices))
+    steps = flat[1:] - flat[:-1]
+    bad = xp.nonzero(steps <= 0)[0]
+    if bad.size:
+        i = int(bad[0]) + 1
+        raise ValueError("indices[%d] = [%s] is %s" % (
+            i, ",".join(str(int(v)) for v in indices[i]),
+            "repeated" if int(steps[i - 1]) == 0 else
+            "out of order. Many sparse ops require sorted indices."))
+
+
 @register
 class SparseToDense(OpDef):
     """dense = default_value everywhere, sparse_values at sparse_indices (row-major order, no
@@ -54,22 +79,8 @@ class SparseToDense(OpDef):
         if values.ndim and values.shape[0] != n:
             raise ValueError("sparse_values has %d entries but sparse_indices has %d"
                              % (values.shape[0], n))
-        if self.validate_indices and n:
-            bounds = xp.asarray(shape)
-            bad = xp.nonzero(xp.any((indices < 0) | (indices >= bounds), axis=1))[0]
-            if bad.size:
-                i = int(bad[0])
-                raise ValueError("indices[%d] = [%s] is out of bounds: need 0 <= index < [%s]"
-                                 % (i, ",".join(str(int(v)) for v in indices[i]),
-                                    ",".join(map(str, shape))))
-            flat = xp.ravel_multi_index(tuple(indices.T), shape) if rank else xp.zeros(n)
-            steps = flat[1:] - flat[:-1]
-            bad = xp.nonzero(steps <= 0)[0]
-            if bad.size:
-                i = int(bad[0]) + 1
-                raise ValueError("indices[%d] = [%s] is %s" % (
-                    i, ",".join(str(int(v)) for v in indices[i]),
-                    "repeated" if int(steps[i - 1]) == 0 else "out of order"))
+        if self.validate_indices:
+            check_sparse_indices(xp, indices, shape)
         out = xp.full(shape, default_value, dtype=values.dtype)
         out[tuple(indices.T)] = values
         return out

@@ -290,3 +290,43 @@ SPECS += [
            [Arg((6,), "int64", values=[3, 1, 3, 7, 2, 1]), Arg((2,), "int64", values=[1, 9])],
            grad=False),
 ]
+
+
+# -- set operations along the last dimension (minitf/ops/set_ops.py), against numpy's unique ----
+
+def _row_sets(a, b, combine):
+    """Reference for the set ops: the rows of a and b (dense [..., n]) combined with numpy's
+    set routines, as (indices, values, dense_shape) with the rows' results sorted."""
+    batch = a.shape[:-1]
+    rows = [combine(x, y) for x, y in zip(a.reshape(-1, a.shape[-1]), b.reshape(-1, b.shape[-1]))]
+    indices = [list(np.unravel_index(r, batch)) + [j] for r, row in enumerate(rows)
+               for j in range(len(row))]
+    return [np.array(indices, np.int64).reshape(-1, a.ndim), np.concatenate(rows).astype(a.dtype),
+            np.array(list(batch) + [max(len(row) for row in rows)], np.int64)]
+
+
+_SET_A = Arg((2, 3, 4), "int32", static=(None, 3, None), low=0, high=5)
+_SET_B = Arg((2, 3, 2), "int32", low=0, high=5)
+SPECS += [
+    OpSpec("set_intersection/dense_dense_rank3", lambda a, b: _parts(tf.sets.intersection(a, b)),
+           lambda a, b: _row_sets(a, b, np.intersect1d), [_SET_A, _SET_B], grad=False),
+    OpSpec("set_union/dense_dense_rank3", lambda a, b: _parts(tf.sets.set_union(a, b)),
+           lambda a, b: _row_sets(a, b, np.union1d), [_SET_A, _SET_B], grad=False),
+    OpSpec("set_difference/dense_dense_b_minus_a",
+           lambda a, b: _parts(tf.sets.set_difference(a, b, aminusb=False)),
+           lambda a, b: _row_sets(a, b, lambda x, y: np.setdiff1d(y, x)), [_SET_A, _SET_B],
+           grad=False),
+    OpSpec("set_difference/dense_sparse_a_minus_b",
+           lambda a, v: _parts(tf.sets.difference(a, _sp(v))),
+           lambda a, v: _row_sets(a, _dense(v), lambda x, y: np.setdiff1d(x, y[y != 0])),
+           [Arg((4, 3), "int64", low=0, high=4), Arg((5,), "int64", low=1, high=4)], grad=False),
+    OpSpec("set_union/sparse_sparse",
+           lambda v, w: _parts(tf.sets.union(_sp(v), _sp(w, [[0, 0], [0, 1], [2, 2]]))),
+           lambda v, w: _row_sets(_dense(v), _dense(w, [[0, 0], [0, 1], [2, 2]]),
+                                  lambda x, y: np.union1d(x[x != 0], y[y != 0])),
+           [Arg((5,), "int32", low=1, high=4), Arg((3,), "int32", low=1, high=4)], grad=False),
+    OpSpec("set_size/rows_with_repeats_and_empty", lambda v: tf.sets.set_size(_sp(v)),
+           lambda v: np.array([len(np.unique(v[np.array(_ROWMAJOR)[:, 0] == r]))
+                               for r in range(4)], np.int32),
+           [Arg((5,), "int16", low=1, high=2)], grad=False),
+]
