@@ -109,3 +109,23 @@ def test_namespace_names():
     assert tf.sets.union is tf.sets.set_union
     assert tf.sets.difference is tf.sets.set_difference
     assert tf.sets.size is tf.sets.set_size
+
+
+def test_graph_def_nodes_carry_tf_attrs():
+    """Exported as TF's NodeDefs: T is the values' dtype, set_operation and validate_indices
+    are attrs; importing gives back the same ops."""
+    with tf.Graph().as_default() as g:
+        sp = tf.SparseTensor([[0, 0], [1, 1]], tf.constant([3, 4], tf.int32), [2, 2])
+        tf.sets.union(sp, sp, validate_indices=False)
+        tf.sets.size(sp)
+        tf.sets.difference(tf.constant([[1, 2]], tf.int16), tf.constant([[2]], tf.int16))
+        nodes = {n.op: n for n in g.as_graph_def().node}
+    union, size = nodes["SparseToSparseSetOperation"], nodes["SetSize"]
+    assert union.attr["T"].type == size.attr["T"].type == tf.int32.as_datatype_enum
+    assert union.attr["set_operation"].s == b"union"
+    assert union.attr["validate_indices"].b is False and size.attr["validate_indices"].b
+    assert nodes["DenseToDenseSetOperation"].attr["T"].type == tf.int16.as_datatype_enum
+    with tf.Graph().as_default() as g2:
+        tf.import_graph_def(g.as_graph_def(), name="")
+        op = g2.get_operation_by_name("SparseToSparseSetOperation")
+        assert op.get_attr("set_operation") == "union" and not op.get_attr("validate_indices")

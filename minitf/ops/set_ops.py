@@ -13,7 +13,7 @@ import numpy as np
 
 from minitf import dtypes
 from minitf.backend import to_module, to_numpy
-from minitf.framework.registry import OpDef, register
+from minitf.framework.registry import OpDef, TFSignature, register
 from minitf.framework.sparse_tensor import SparseTensor
 from minitf.framework.tensor import TensorSpec
 from minitf.ops.sparse_ops import check_sparse_indices, convert_to_tensor_or_sparse_tensor
@@ -170,6 +170,8 @@ class DenseToSparseSetOperation(_SetOperation):
 class SparseToSparseSetOperation(_SetOperation):
     """The set operation of two SparseTensors' rows."""
 
+    tf_signature = TFSignature(type_attrs=(("T", 1),))  # T is the values' dtype
+
     def infer(self, a_indices, a_values, a_shape, b_indices, b_values, b_shape):
         _check_dtype(type(self).__name__, a_values, b_values)
         ra, rb = _sparse_rank(a_indices, a_shape), _sparse_rank(b_indices, b_shape)
@@ -191,6 +193,7 @@ class SetSize(OpDef):
 
     validate_indices: bool = True
     differentiable = False
+    tf_signature = TFSignature(type_attrs=(("T", 1),))
 
     def infer(self, indices, values, shape):
         return TensorSpec(None, dtypes.int32)
