@@ -67,6 +67,14 @@ def _result(xp, batch, rows, dtype):
     return tuple(to_module(x, xp) for x in (indices, values, shape))
 
 
+def _sizes(xp, batch, rows):
+    """SetSize's result on the host: each row's set size, int32, in the batch shape."""
+    sizes = np.zeros(int(np.prod(batch)), np.int32)
+    for r, elements in rows.items():
+        sizes[r] = len(elements)
+    return to_module(sizes.reshape(batch), xp)
+
+
 def _combine(xp, set_operation, a, b, dtype):
     (batch_a, rows_a), (batch_b, rows_b) = a, b
     if batch_a != batch_b:
@@ -199,11 +207,7 @@ class SetSize(OpDef):
         return TensorSpec(None, dtypes.int32)
 
     def compute(self, xp, indices, values, shape):
-        batch, rows = _sparse_rows(xp, indices, values, shape, self.validate_indices)
-        sizes = np.zeros(int(np.prod(batch)), np.int32)
-        for r, s in rows.items():
-            sizes[r] = len(s)
-        return to_module(sizes.reshape(batch), xp)
+        return _sizes(xp, *_sparse_rows(xp, indices, values, shape, self.validate_indices))
 
 
 def _tf_repr(dtype):
