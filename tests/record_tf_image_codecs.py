@@ -93,6 +93,11 @@ CASES += [("encode_jpeg", "pixels:19x23x1", o) for o in (
     {}, dict(format="grayscale"), dict(format="rgb"), dict(optimize_size=True, quality=20))]
 CASES += [("encode_jpeg", "pixels:70x90x3", o) for o in ({}, dict(quality=75, optimize_size=True))]
 CASES += [("encode_jpeg", "pixels:5x4x4", {}), ("encode_jpeg", "pixels:5x4x2", {})]
+CASES += [("adjust_jpeg_quality", "pixels:19x23x3", dict(jpeg_quality=q)) for q in (50, 10, 95)]
+CASES += [("adjust_jpeg_quality", "pixels:19x23x1", dict(jpeg_quality=30)),
+          ("adjust_jpeg_quality", "pixels:19x23x3", dict(jpeg_quality=101))]
+CASES += [("random_jpeg_quality", "pixels:5x4x3", dict(min_jpeg_quality=a, max_jpeg_quality=b))
+          for a, b in ((-1, 50), (60, 40), (50, 50), (0, 101))]
 CASES += [  # damaged files ("name|how"), other formats, misuse at build time
     ("decode_png", "tf_c3.png|cut=60", {}), ("decode_png", "tf_c3.png|cut=20", {}),
     ("decode_png", "tf_c3.png|flip=40", {}), ("decode_png", "tf_c3.png|cut=0", {}),

@@ -77,3 +77,20 @@ def test_encode_jpeg_refuses_progressive_files_it_cannot_write():
     with tf.Graph().as_default():
         with pytest.raises(tf.errors.UnimplementedError, match="baseline files only"):
             tf.image.encode_jpeg(np.zeros((4, 4, 3), np.uint8), progressive=True)
+
+
+def test_random_jpeg_quality_is_adjust_jpeg_quality_at_a_seeded_quality_in_range():
+    image = encoded(tf, "minitf")[1]["c3"]
+    with tf.Graph().as_default():
+        tf.set_random_seed(3)
+        out = tf.image.random_jpeg_quality(image, 40, 45, seed=7)
+        quality = tf.placeholder(tf.int32, [])
+        adjusted = tf.image.adjust_jpeg_quality(image, quality)
+        with tf.Session() as sess:
+            first, second = sess.run(out), sess.run(out)
+            candidates = [sess.run(adjusted, {quality: q}) for q in range(40, 45)]
+        with tf.Session() as sess:
+            assert (sess.run(out) == first).all()  # the same seed, the same first draw
+    assert out.shape.as_list() == [None, None, 3]
+    for value in (first, second):
+        assert any((value == c).all() for c in candidates)

@@ -15,10 +15,12 @@ from minitf.ops.constant_op import convert_to_tensor
 from minitf.ops.image_ops import convert_image_dtype
 from minitf.ops.math_ops import equal
 from minitf.ops.op_util import dtype_error, rank_error
+from minitf.ops.random_ops import random_uniform
 from minitf.ops.string_ops import substr
 
 __all__ = ["decode_png", "encode_png", "decode_jpeg", "decode_bmp", "decode_gif", "decode_image",
-           "is_jpeg", "extract_jpeg_shape", "decode_and_crop_jpeg", "encode_jpeg"]
+           "is_jpeg", "extract_jpeg_shape", "decode_and_crop_jpeg", "encode_jpeg",
+           "adjust_jpeg_quality", "random_jpeg_quality"]
 
 
 def _scalar_string(op_type, arg, t):
@@ -338,13 +340,14 @@ class EncodeJpeg(OpDef):
         return _encoded_spec("EncodeJpeg", image, [dtypes.uint8])
 
     def specialize(self, xp, op):
-        def encode(image):
+        def encode(image, quality=None):
+            quality = self.quality if quality is None else int(np.asarray(quality))
             image = np.asarray(image)
             dims = "[%s]" % ",".join(str(d) for d in image.shape)
             want = {"grayscale": 1, "rgb": 3}.get(self.format)
             message = None
-            if not 0 <= self.quality <= 100:
-                message = "quality must be in [0,100], got %d" % self.quality
+            if not 0 <= quality <= 100:
+                message = "quality must be in [0,100], got %d" % quality
             elif want is not None and image.shape[2] != want:
                 message = "format %s expects %d channels, got %s" % (self.format, want, dims)
             elif image.shape[2] not in (1, 3):
@@ -352,10 +355,21 @@ class EncodeJpeg(OpDef):
             if message:
                 raise errors.InvalidArgumentError(None, op, message)
             return np.array(jpeg_encode.encode(
-                np.ascontiguousarray(image), self.quality, self.chroma_downsampling,
+                np.ascontiguousarray(image), quality, self.chroma_downsampling,
                 1 if self.density_unit == "in" else 2, self.x_density, self.y_density,
                 self.xmp_metadata.encode("utf-8"), self.optimize_size), dtype=object)
         return encode
+
+
+@register
+class EncodeJpegVariableQuality(EncodeJpeg):
+    """EncodeJpeg with the quality a second input (a scalar int32), TF's defaults otherwise."""
+
+    def infer(self, images, quality):
+        if quality.shape.ndims not in (None, 0):
+            raise rank_error(0, quality.shape.ndims, " for EncodeJpegVariableQuality with "
+                             "input shapes: %s." % quality.shape)
+        return _encoded_spec("EncodeJpegVariableQuality", images, [dtypes.uint8])
 
 
 def _create(opdef, inputs, name, default):
@@ -455,6 +469,35 @@ def encode_jpeg(image, format="", quality=95, progressive=False, optimize_size=F
                        bool(chroma_downsampling), str(density_unit), int(x_density),
                        int(y_density), str(xmp_metadata))
     return _create(opdef, [(image, None, "image")], name, "EncodeJpeg")
+
+
+def adjust_jpeg_quality(image, jpeg_quality, name=None):
+    """tf.image.adjust_jpeg_quality: the image through JPEG at `jpeg_quality` (TF's
+    EncodeJpegVariableQuality then DecodeJpeg), in its own dtype."""
+    with name_scope(name, "adjust_jpeg_quality"):
+        image = convert_to_tensor(image, name="image")
+        channels = image.shape.as_list()[-1]
+        orig_dtype = image.dtype
+        image = convert_image_dtype(image, dtypes.uint8, saturate=True)
+        jpeg_quality = convert_to_tensor(jpeg_quality, dtype=dtypes.int32)
+        encoded = get_default_graph().create_op(
+            EncodeJpegVariableQuality(), [image, jpeg_quality],
+            name="EncodeJpegVariableQuality").outputs[0]
+        image = get_default_graph().create_op(DecodeJpeg(int(channels or 0)), [encoded],
+                                              name="DecodeJpeg").outputs[0]
+        return convert_image_dtype(image, orig_dtype, saturate=True)
+
+
+def random_jpeg_quality(image, min_jpeg_quality, max_jpeg_quality, seed=None):
+    """tf.image.random_jpeg_quality: adjust_jpeg_quality at a quality drawn uniformly from
+    [min_jpeg_quality, max_jpeg_quality) (minitf's random stream)."""
+    if not (0 <= min_jpeg_quality <= 100 and 0 <= max_jpeg_quality <= 100):
+        raise ValueError("jpeg encoding range must be between 0 and 100.")
+    if min_jpeg_quality >= max_jpeg_quality:
+        raise ValueError("`min_jpeg_quality` must be less than `max_jpeg_quality`.")
+    quality = random_uniform([], min_jpeg_quality, max_jpeg_quality, seed=seed,
+                             dtype=dtypes.int32)
+    return adjust_jpeg_quality(image, quality)
 
 
 def encode_png(image, compression=-1, name=None):

@@ -81,7 +81,8 @@ TESTED_ELSEWHERE = {
     # Image codecs (string inputs or outputs): TF's decoded arrays, names, static shapes and
     # errors for files of every variant, recorded.
     **dict.fromkeys(("DecodePng", "EncodePng", "DecodeJpeg", "DecodeAndCropJpeg", "DecodeBmp",
-                     "EncodeJpeg", "DecodeGif", "DecodeImage", "ExtractJpegShape"),
+                     "EncodeJpeg", "EncodeJpegVariableQuality", "DecodeGif", "DecodeImage",
+                     "ExtractJpegShape"),
                     "tests/test_image_codecs.py"),
     # Summary ops return serialized protocol buffers, checked field by field against TF's.
     "ScalarSummary": "tests/summary/test_summary_ops.py",
