@@ -19,8 +19,8 @@ def _valid_concentration(concentration, validate_args):
 class Beta(ScalarEventDistribution):
     """Beta(concentration1, concentration0): mean concentration1 / (concentration1 +
     concentration0). Samples are g1 / (g1 + g0) for gamma draws g1, g0, differentiable to
-    both concentrations (FULLY_REPARAMETERIZED). cdf needs the regularized incomplete beta
-    function, which minitf does not have: it raises NotImplementedError."""
+    both concentrations (FULLY_REPARAMETERIZED). cdf is tf.betainc (broadcast first: TF's
+    fails when the parameters' and the value's shapes differ)."""
 
     def __init__(self, concentration1=None, concentration0=None, validate_args=False,
                  allow_nan_stats=True, name="Beta"):
@@ -80,6 +80,10 @@ class Beta(ScalarEventDistribution):
     def _log_normalization(self):
         return (special_math.lgamma(self.concentration1) + special_math.lgamma(self.concentration0)
                 - special_math.lgamma(self.total_concentration))
+
+    def _cdf(self, x):
+        return util.betainc(self.concentration1, self.concentration0,
+                            convert_to_tensor(x, dtype=self.dtype))
 
     def _entropy(self):
         c1, c0, total = self.concentration1, self.concentration0, self.total_concentration

@@ -14,8 +14,8 @@ class StudentT(ScalarEventDistribution):
     """StudentT(df, loc, scale): density proportional to (1 + y**2 / df)**(-(df + 1) / 2),
     y = (x - loc) / scale. Samples are loc + scale * z / sqrt(g / df) for a normal z and a
     Gamma(df / 2, 1 / 2) draw g (FULLY_REPARAMETERIZED). validate_args=True checks df > 0.
-    cdf needs the regularized incomplete beta function, which minitf does not have: it raises
-    NotImplementedError."""
+    cdf is TF's formula through tf.betainc (broadcast first: TF's fails for broadcast
+    batches)."""
 
     def __init__(self, df, loc, scale, validate_args=False, allow_nan_stats=True,
                  name="StudentT"):
@@ -63,6 +63,13 @@ class StudentT(ScalarEventDistribution):
         y = (x - self.loc) / self.scale
         return (-0.5 * (self.df + 1.) * math_ops.log1p(y ** 2. / self.df)
                 - self._log_normalization())
+
+    def _cdf(self, x):
+        # abs(scale): the sign of y picks the tail
+        y = (x - self.loc) / math_ops.abs(self.scale)
+        x_t = self.df / (y ** 2. + self.df)
+        neg_cdf = 0.5 * util.betainc(0.5 * self.df, 0.5 * array_ops.ones_like(x_t), x_t)
+        return math_ops.where_v2(math_ops.less(y, 0.), neg_cdf, 1. - neg_cdf)
 
     def _log_normalization(self):
         return (math_ops.log(math_ops.abs(self.scale)) + 0.5 * math_ops.log(self.df)

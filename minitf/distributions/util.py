@@ -195,6 +195,19 @@ def lbeta(x):
                 - special_math.lgamma(math_ops.reduce_sum(x, -1)))
 
 
+def betainc(a, b, x):
+    """tf.betainc of a, b, x broadcast against each other first: TF's Betainc refuses unequal
+    shapes (so TF's Beta and StudentT cdfs fail for broadcast batches); equal static shapes
+    and scalars go straight in, as in TF."""
+    shapes = [t.shape for t in (a, b, x)]
+    same = all(s.is_fully_defined() for s in shapes) and len(
+        {tuple(s.as_list()) for s in shapes if s.ndims}) <= 1
+    if not same:
+        ones = array_ops.ones_like(a + b + x)
+        a, b, x = a * ones, b * ones, x * ones
+    return special_math.betainc(a, b, x)
+
+
 def log_combinations(n, counts):
     """log of the multinomial coefficient n! / prod(counts!), counts on the last axis."""
     with name_scope("log_combinations", values=[n, counts]):
