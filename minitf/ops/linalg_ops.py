@@ -1008,9 +1008,11 @@ def matrix_solve_ls(matrix, rhs, l2_regularizer=0.0, fast=True, name=None):
         rhs = convert_to_tensor(rhs, name="rhs")
         dims = matrix.shape.as_tuple()
         if dims is None or len(dims) < 2 or None in dims[-2:]:
-            raise ValueError("tf.matrix_solve_ls(fast=True) needs the matrices' static size "
-                             "in minitf (TF picks the normal equations with a tf.cond); got "
-                             "shape %s for %s" % (matrix.shape, matrix.name))
+            raise ValueError("tf.matrix_solve_ls(fast=True) got %s of shape %s: minitf needs "
+                             "the matrices' number of rows and columns when the graph is built "
+                             "(TF chooses the normal equations with a tf.cond). Give the "
+                             "placeholder static matrix dims, or pass fast=False."
+                             % (matrix.name, matrix.shape))
         if dims[-2] >= dims[-1]:  # (A^T A + l2 I)^-1 A^T b
             chol = _regularized_gramian_cholesky(matrix, l2_regularizer, True)
             return cholesky_solve(chol, matmul(matrix, rhs, transpose_a=True))

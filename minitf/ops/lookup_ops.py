@@ -476,6 +476,20 @@ class LookupInterface(_Typed):
             raise TypeError("Dtype of argument `keys` must be %s, received: %s"
                             % (self._key_dtype, keys.dtype))
 
+    @property
+    def resource_handle(self):
+        return self._resource_handle
+
+    @property
+    def default_value(self):
+        return self._default_value
+
+    def size(self, name=None):
+        """The number of entries (an int64 scalar)."""
+        with name_scope(name, "%s_Size" % self.name, [self._resource_handle]):
+            return _create(LookupTableSizeV2(), [self._resource_handle],
+                           "LookupTableSizeV2").outputs[0]
+
 
 def _key_values(keys):
     """(the keys' values tensor, a function that puts looked-up values back in keys' form)."""
@@ -503,21 +517,8 @@ class StaticHashTable(LookupInterface):
             self._init_op = initializer.initialize(self)
 
     @property
-    def resource_handle(self):
-        return self._resource_handle
-
-    @property
     def initializer(self):
         return self._init_op
-
-    @property
-    def default_value(self):
-        return self._default_value
-
-    def size(self, name=None):
-        """The number of entries (an int64 scalar)."""
-        with name_scope(name, "%s_Size" % self.name, [self._resource_handle]):
-            return _create(LookupTableSizeV2(), [self._resource_handle], "LookupTableSizeV2").outputs[0]
 
     def lookup(self, keys, name=None):
         """Each key's value, default_value where the table has none (keys' shape; a
@@ -668,17 +669,6 @@ class MutableHashTable(LookupInterface):
             get_default_graph().add_to_collection(GraphKeys.SAVEABLE_OBJECTS,
                                                   _TableSaveable(self, name))
 
-    @property
-    def resource_handle(self):
-        return self._resource_handle
-
-    @property
-    def default_value(self):
-        return self._default_value
-
-    def size(self, name=None):
-        with name_scope(name, "%s_Size" % self.name, [self._resource_handle]):
-            return _create(LookupTableSizeV2(), [self._resource_handle], "LookupTableSizeV2").outputs[0]
 
     def lookup(self, keys, dynamic_default_value=None, name=None):
         """Each key's value, the default value where it has none."""
