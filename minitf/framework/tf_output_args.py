@@ -155,7 +155,7 @@ TF_OUTPUT_ARGS = {
     'OneShotIterator': ('handle',),
     'OnesLike': ('y',),
     'PaddingFIFOQueueV2': ('handle',),
-    'ParseExample': ('sparse_indices', 'sparse_values', 'sparse_shapes', 'dense_values'),
+    'ParseExampleV2': ('sparse_indices', 'sparse_values', 'sparse_shapes', 'dense_values'),
     'Polygamma': ('z',),
     'Pow': ('z',),
     'PrintV2': (),

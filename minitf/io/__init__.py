@@ -16,10 +16,13 @@ from minitf.ops.string_ops import (decode_base64, decode_compressed, encode_base
 from minitf.ops.serialization_ops import (deserialize_many_sparse, parse_tensor,
                                           serialize_many_sparse, serialize_sparse,
                                           serialize_tensor)
-from minitf.ops.parsing_ops import (FixedLenFeature, VarLenFeature, decode_csv, decode_raw,
-                                    parse_example, parse_single_example)
+from minitf.ops.parsing_ops import (FixedLenFeature, FixedLenSequenceFeature, SparseFeature,
+                                    VarLenFeature, decode_csv, decode_json_example, decode_raw,
+                                    parse_example, parse_sequence_example, parse_single_example,
+                                    parse_single_sequence_example)
 
-__all__ = ["FixedLenFeature", "VarLenFeature", "TFRecordCompressionType", "TFRecordOptions", "TFRecordWriter",
+__all__ = ["FixedLenFeature", "FixedLenSequenceFeature", "SparseFeature", "VarLenFeature",
+           "decode_json_example", "parse_sequence_example", "parse_single_sequence_example", "TFRecordCompressionType", "TFRecordOptions", "TFRecordWriter",
            "decode_csv", "decode_raw", "matching_files", "parse_example", "parse_single_example",
            "tf_record_iterator", "write_graph", "read_file", "write_file", "decode_base64",
            "encode_base64", "decode_compressed", "serialize_tensor", "parse_tensor",

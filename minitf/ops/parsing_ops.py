@@ -1,6 +1,8 @@
-"""Parsing ops: tf.parse_single_example / tf.parse_example (tf.train.Example protos into dense
-tensors, described by tf.io.FixedLenFeature), tf.decode_csv and tf.decode_raw. They work on
-strings, so they run on the host."""
+"""Parsing ops: tf.parse_single_example / tf.parse_example (tf.train.Example protos into
+tensors, described by tf.io.FixedLenFeature, FixedLenSequenceFeature, VarLenFeature and
+SparseFeature), tf.io.parse_(single_)sequence_example (tf.train.SequenceExample protos),
+tf.io.decode_json_example, tf.decode_csv and tf.decode_raw. They work on strings, so they run
+on the host."""
 
 import collections
 import csv
@@ -13,8 +15,9 @@ from minitf.framework.shapes import TensorShape, as_shape
 from minitf.framework.tensor import TensorSpec
 from minitf.ops.constant_op import convert_to_tensor
 
-__all__ = ["FixedLenFeature", "VarLenFeature", "parse_single_example", "parse_example", "decode_csv",
-           "decode_raw"]
+__all__ = ["FixedLenFeature", "FixedLenSequenceFeature", "VarLenFeature", "SparseFeature",
+           "parse_single_example", "parse_example", "parse_single_sequence_example",
+           "decode_json_example", "decode_csv", "decode_raw"]  # parse_sequence_example: tf.io
 
 _EXAMPLE_TYPES = {dtypes.float32: "float_list", dtypes.int64: "int64_list",
                   dtypes.string: "bytes_list"}
@@ -30,209 +33,598 @@ class FixedLenFeature(collections.namedtuple("FixedLenFeature",
         return super().__new__(cls, shape, dtype, default_value)
 
 
+class FixedLenSequenceFeature(collections.namedtuple(
+        "FixedLenSequenceFeature", ["shape", "dtype", "allow_missing", "default_value"])):
+    """tf.io.FixedLenSequenceFeature(shape, dtype, allow_missing=False, default_value=None):
+    any number of values of `shape` each, parsed into a dense tensor [steps] + shape. In a
+    SequenceExample's feature lists a step is one Feature; in parse_example (allow_missing
+    must be True there) the feature's flat values are cut into steps, and examples are padded
+    to the longest with `default_value` (a scalar; zero by default)."""
+
+    def __new__(cls, shape, dtype, allow_missing=False, default_value=None):
+        return super().__new__(cls, shape, dtype, allow_missing, default_value)
+
+
 class VarLenFeature(collections.namedtuple("VarLenFeature", ["dtype"])):
     """tf.io.VarLenFeature(dtype): a feature with any number of values, parsed into a
     tf.SparseTensor (missing: no values)."""
+
+
+class SparseFeature(collections.namedtuple(
+        "SparseFeature", ["index_key", "value_key", "dtype", "size", "already_sorted"])):
+    """tf.io.SparseFeature(index_key, value_key, dtype, size, already_sorted=False): a
+    SparseTensor of dense shape [size] (a list of sizes for a list of index keys) whose values
+    are the `value_key` feature's, at the positions the `index_key` feature(s) give, reordered
+    to row-major order unless already_sorted. parse_example only, as in TF."""
+
+    def __new__(cls, index_key, value_key, dtype, size, already_sorted=False):
+        return super().__new__(cls, index_key, value_key, dtype, size, already_sorted)
 
 
 def _create(opdef, inputs, name):
     return get_default_graph().create_op(opdef, inputs, name=name, device=HOST_DEVICE)
 
 
+# -- the features a parse op reads --------------------------------------------------------------
+
+class _Spec(collections.namedtuple("_Spec", ["dense_keys", "dense_types", "dense_shapes",
+                                             "dense_defaults", "sparse_keys", "sparse_types",
+                                             "sparse_features"])):
+    """What one parse op reads from a features dict (TF's _ParseOpParams): dense keys with
+    their types, shapes (a FixedLenSequenceFeature's with a leading None) and defaults (None:
+    required; a sequence feature's: its one-element pad value), sparse keys (VarLenFeatures and
+    the SparseFeatures' keys) with their types, and the SparseFeatures to merge afterwards."""
+
+    @classmethod
+    def of(cls, features, allowed, sparse_param="sparse_types"):
+        spec = cls([], [], [], [], [], [], {})
+        for key in sorted(features or {}):
+            feature = features[key]
+            if not isinstance(feature, allowed):
+                raise ValueError("Unsupported %s %s for key '%s'"
+                                 % (type(feature).__name__, feature, key))
+            if isinstance(feature, VarLenFeature):
+                spec._add_sparse(key, feature.dtype, sparse_param)
+            elif isinstance(feature, SparseFeature):
+                index_keys = feature.index_key
+                index_keys = [index_keys] if isinstance(index_keys, str) else list(index_keys)
+                for index_key in sorted(index_keys):
+                    spec._add_sparse(index_key, dtypes.int64, sparse_param)
+                spec._add_sparse(feature.value_key, feature.dtype, sparse_param)
+                spec.sparse_features[key] = feature
+            elif isinstance(feature, FixedLenSequenceFeature):
+                spec._add_dense(key, feature, sequence=True)
+            else:
+                spec._add_dense(key, feature, sequence=False)
+        both = set(spec.dense_keys) & set(spec.sparse_keys)
+        if both:
+            raise ValueError("Dense and sparse keys must not intersect; dense_keys: %s, "
+                             "sparse_keys: %s, intersection: %s"
+                             % (spec.dense_keys, spec.sparse_keys, both))
+        return spec
+
+    def _add_sparse(self, key, dtype, param):
+        dtype = dtypes.as_dtype(dtype)
+        if dtype not in _EXAMPLE_TYPES:
+            raise TypeError("Value passed to parameter '%s' has DataType %s not in list of "
+                            "allowed values: float32, int64, string" % (param, dtype.name))
+        if key in self.sparse_keys:
+            known = self.sparse_types[self.sparse_keys.index(key)]
+            if known is not dtype:
+                raise ValueError("Conflicting type %s vs %s for feature %s."
+                                 % (known, dtype, key))
+            return
+        self.sparse_keys.append(key)
+        self.sparse_types.append(dtype)
+
+    def _add_dense(self, key, feature, sequence):
+        dtype = dtypes.as_dtype(feature.dtype)
+        if dtype not in _EXAMPLE_TYPES:
+            raise ValueError("Unsupported dtype %s for feature %r: an Example holds float32, "
+                             "int64 or string values" % (dtype.name, key))
+        shape = as_shape(feature.shape)
+        if not shape.is_fully_defined():
+            raise ValueError("All dimensions of shape for feature %s need to be known but "
+                             "received %s." % (key, shape))
+        size = shape.num_elements()
+        default = None
+        if feature.default_value is not None or sequence:
+            from minitf.framework.tensor_util import constant_value
+            value = feature.default_value
+            if value is None:  # a sequence feature pads with zeros
+                value = b"" if dtype is dtypes.string else 0
+                size = 1
+            elif sequence:
+                size = 1
+            array = constant_value(convert_to_tensor(value, dtype=dtype))
+            if array is None:
+                raise ValueError("The default value of feature %r must be known when the graph "
+                                 "is built" % key)
+            if array.size != size:
+                raise ValueError("Cannot reshape a tensor with %d elements to shape %s (%d "
+                                 "elements) for the default value of feature %r"
+                                 % (array.size, [] if sequence else shape.as_list(), size,
+                                    key))
+            default = tuple(array.reshape(-1).tolist())
+        self.dense_keys.append(key)
+        self.dense_types.append(dtype)
+        self.dense_shapes.append(TensorShape([None] + shape.as_list()) if sequence else shape)
+        self.dense_defaults.append(default)
+
+    def attrs(self):
+        """The op attributes (keys, types, shapes, defaults; sparse keys and types)."""
+        return (tuple(self.dense_keys), tuple(self.dense_types), tuple(self.dense_shapes),
+                tuple(self.dense_defaults), tuple(self.sparse_keys), tuple(self.sparse_types))
+
+
+def _output_specs(lead, sparse_types, dense_types, dense_shapes, sparse_rank):
+    """TF's output order for one group of features: sparse indices, values, dense shapes;
+    then the dense tensors (`lead` + each shape)."""
+    n = len(sparse_types)
+    return ([TensorSpec(TensorShape([None, sparse_rank]), dtypes.int64)] * n +
+            [TensorSpec(TensorShape([None]), t) for t in sparse_types] +
+            [TensorSpec(TensorShape([sparse_rank]), dtypes.int64)] * n +
+            [TensorSpec(TensorShape(lead + s.as_list()), t)
+             for t, s in zip(dense_types, dense_shapes)])
+
+
+def _lead(serialized):
+    """The static leading dims of a parse op's outputs: [] for a scalar input, [n] for a
+    vector; or an error naming the op's input."""
+    if serialized.dtype is not dtypes.string:
+        raise TypeError("Expected string passed to parameter 'serialized', got %s"
+                        % serialized.dtype.name)
+    if serialized.shape.ndims not in (0, 1, None):
+        raise ValueError("serialized must be a scalar or a vector, got shape %s"
+                         % serialized.shape)
+    lead = serialized.shape.as_tuple()
+    return [None] if lead is None else list(lead)
+
+
+# -- the kernels' readers -----------------------------------------------------------------------
+
+# TF's kernel messages: tf.train.Example features, SequenceExample context features, and
+# SequenceExample feature lists word the same errors differently.
+_EXAMPLE_ERRORS = {
+    "type": "Name: <unknown>, Key: {key}, Index: {i}.  Data types don't match. Data type: "
+            "{given} but expected type: {kind}",
+    "missing": "Name: <unknown>, Feature: {key} (data type: {kind}) is required but could not "
+               "be found.",
+    "size": "Name: <unknown>, Key: {key}, Index: {i}.  Number of {kind} values != expected.  "
+            "Values size: {n} but output shape: [{dims}]",
+    "stride": "Name: <unknown>, Key: {key}, Index: {i}.  Number of {kind} values is not a "
+              "multiple of stride length. Saw {n} values but output shape is: [?{tail}]",
+}
+_CONTEXT_ERRORS = {
+    "type": "Name: <unknown>, Context feature: {key}.  Data types don't match. Expected type: "
+            "{kind}",
+    "missing": "Inconsistent max number of elements for feature {key}: expected {size}, but "
+               "found 0",
+    "size": "Inconsistent max number of elements for feature {key}: expected {size}, but found "
+            "{n}",
+}
+_LIST_ERRORS = {
+    "type": "Name: <unknown>, Feature list: {key}, Index: {i}.  Data types don't match. "
+            "Expected type: {kind}",
+    "missing": "Name: <unknown>, Feature list '{key}' is required but could not be found.  "
+               "Did you mean to include it in feature_list_dense_missing_assumed_empty or "
+               "feature_list_dense_defaults?",
+    "size": "Name: <unknown>, Key: {key}, Index: {i}.  Number of values != expected.  values "
+            "size: {n} but output shape: [{dims}]",
+    "total": "Feature list '{key}' has an unexpected number of values.  Total values size: "
+             "{n} is not consistent with output shape: [?{tail}]",
+}
+
+
+def _fail(errors_, what, **fields):
+    raise errors.InvalidArgumentError(None, None, errors_[what].format(**fields))
+
+
+def _decode(serialized, proto, message):
+    """The protos of the `serialized` array, flat; `message(record)` words a bad record."""
+    out = []
+    for record in serialized.reshape(-1).tolist():
+        try:
+            out.append(proto.FromString(record))
+        except Exception:
+            raise errors.InvalidArgumentError(None, None, message(record)) from None
+    return out
+
+
+def _feature_values(feature, key, i, kind, errors_):
+    """The list of values of `feature` (None when absent), step or example `i`; a feature of
+    another kind than `kind` (e.g. "int64_list") is TF's InvalidArgumentError."""
+    given = feature.WhichOneof("kind") if feature is not None else None
+    if given is None:
+        return None
+    if given != kind:
+        _fail(errors_, "type", key=key, i=i, given=_PROTO_TYPE_NAMES[given],
+              kind=_PROTO_TYPE_NAMES[kind])
+    return list(getattr(feature, kind).value)
+
+
+def _sparse_tensor(xp, dtype, entries, dense_shape, batched):
+    """indices, values and dense_shape arrays from (index tuple, value) entries; without a
+    batch the first coordinate (always 0) is dropped."""
+    rank = len(dense_shape)
+    index = xp.array([e[0] for e in entries], dtype=xp.int64).reshape(len(entries), rank)
+    values = xp.empty(len(entries), dtype=dtype.as_numpy_dtype)
+    values[:] = [e[1] for e in entries]
+    shape = xp.array(dense_shape, dtype=xp.int64)
+    if not batched:
+        return index[:, 1:].copy(), values, shape[1:].copy()
+    return index, values, shape
+
+
+def _group(outputs, n_sparse):
+    """TF's output order from (indices, values, shape) triples and dense arrays."""
+    return ([t[0] for t in outputs[:n_sparse]] + [t[1] for t in outputs[:n_sparse]] +
+            [t[2] for t in outputs[:n_sparse]] + list(outputs[n_sparse:]))
+
+
+def _parse_features(xp, attrs, maps, lead, errors_):
+    """The outputs of one group of features (attrs as _Spec.attrs gives them) read from the
+    feature maps of the protos (one map per proto), in TF's output order."""
+    keys, types, shapes, defaults, sparse_keys, sparse_types = attrs
+    out = []
+    for key, dtype in zip(sparse_keys, sparse_types):
+        kind = _EXAMPLE_TYPES[dtype]
+        entries, longest = [], 0
+        for i, features in enumerate(maps):
+            values = _feature_values(features.get(key), key, i, kind, errors_) or []
+            entries += [((i, j), v) for j, v in enumerate(values)]
+            longest = max(longest, len(values))
+        out.append(_sparse_tensor(xp, dtype, entries, [len(maps), longest], bool(lead)))
+    for key, dtype, shape, default in zip(keys, types, shapes, defaults):
+        kind = _EXAMPLE_TYPES[dtype]
+        dims = shape.as_tuple()
+        rows = [_feature_values(features.get(key), key, i, kind, errors_)
+                for i, features in enumerate(maps)]
+        if dims and dims[0] is None:  # a FixedLenSequenceFeature: cut into steps, padded
+            step = dims[1:]
+            stride = _num_elements(step)
+            for i, values in enumerate(rows):
+                if values and len(values) % stride:
+                    _fail(errors_, "stride", key=key, i=i, kind=_PROTO_TYPE_NAMES[kind],
+                          n=len(values), tail="".join("," + str(d) for d in step))
+            out.append(_padded(xp, dtype, step, default[0], [r or [] for r in rows],
+                               lead)[0])
+            continue
+        size = _num_elements(dims)
+        for i, values in enumerate(rows):
+            if values is None:
+                if default is None:
+                    _fail(errors_, "missing", key=key, kind=_PROTO_TYPE_NAMES[kind], size=size)
+                rows[i] = list(default)
+            elif len(values) != size:
+                _fail(errors_, "size", key=key, i=i, kind=_PROTO_TYPE_NAMES[kind],
+                      n=len(values), size=size, dims=",".join(map(str, dims)))
+        array = xp.empty((len(rows), size), dtype=dtype.as_numpy_dtype)
+        for i, row in enumerate(rows):
+            array[i] = row
+        out.append(array.reshape(tuple(lead) + dims))
+    return _group(out, len(sparse_keys))
+
+
+def _num_elements(dims):
+    size = 1
+    for d in dims:
+        size *= d
+    return size
+
+
+def _padded(xp, dtype, step, pad, rows, lead):
+    """The dense [n, longest] + step array of each row's flat values (a whole number of
+    steps), padded with `pad`, and the number of steps of each row."""
+    stride = _num_elements(step)
+    lengths = [len(r) // stride if stride else 0 for r in rows]
+    longest = max(lengths, default=0)
+    array = xp.full((len(rows), longest * stride), pad, dtype=dtype.as_numpy_dtype)
+    for i, row in enumerate(rows):
+        array[i, :len(row)] = row
+    return (array.reshape(tuple(lead) + (longest,) + tuple(step)),
+            xp.array(lengths, dtype=xp.int64).reshape(tuple(lead)))
+
+
 # -- Example parsing ---------------------------------------------------------------------------
 
 @register
-class ParseExample(OpDef):
-    """Parses serialized tf.train.Example protos (a scalar, or a vector of them) into one dense
-    tensor per key (keys sorted, as TF orders them)."""
+class ParseExampleV2(OpDef):
+    """Parses serialized tf.train.Example protos (a scalar, or a vector of them): each sparse
+    key's indices, values and dense shape, then one dense tensor per dense key (keys sorted, as
+    TF orders them). A dense shape with a leading None is a FixedLenSequenceFeature's."""
 
     keys: tuple = ()
     Tdense: tuple = ()
     dense_shapes: tuple = ()
-    dense_defaults: tuple = ()  # per key: None (required) or the flat default values
+    dense_defaults: tuple = ()  # per key: None (required), the flat default, or the pad value
     sparse_keys: tuple = ()
     sparse_types: tuple = ()
     differentiable = False
 
     def infer(self, serialized):
-        if serialized.dtype is not dtypes.string:
-            raise TypeError("Expected string passed to parameter 'serialized', got %s"
-                            % serialized.dtype.name)
-        if serialized.shape.ndims not in (0, 1, None):
-            raise ValueError("serialized must be a scalar or a vector")
-        lead = serialized.shape.as_tuple()
-        lead = [None] if lead is None else list(lead)
-        rank = len(lead) + 1
-        n = len(self.sparse_keys)  # TF's order: sparse indices, values, shapes; then dense
-        return ([TensorSpec(TensorShape([None, rank]), dtypes.int64)] * n +
-                [TensorSpec(TensorShape([None]), t) for t in self.sparse_types] +
-                [TensorSpec(TensorShape([rank]), dtypes.int64)] * n +
-                [TensorSpec(TensorShape(lead + list(s.as_tuple())), t)
-                 for t, s in zip(self.Tdense, self.dense_shapes)])
+        lead = _lead(serialized)
+        return _output_specs(lead, self.sparse_types, self.Tdense, self.dense_shapes,
+                             len(lead) + 1)
 
     def compute(self, xp, serialized):
-        return parse_examples(xp, self, serialized)
+        from minitf.protos.example_pb2 import Example
+        maps = [e.features.feature for e in _decode(
+            serialized, Example,
+            lambda record: "Could not parse example input, value: '%r'" % (record[:64],))]
+        out = _parse_features(xp, (self.keys, self.Tdense, self.dense_shapes,
+                                   self.dense_defaults, self.sparse_keys, self.sparse_types),
+                              maps, serialized.shape, _EXAMPLE_ERRORS)
+        return tuple(out) if len(out) != 1 else out[0]
 
 
-def parse_examples(xp, opdef, serialized):
-    """The outputs of `opdef` (a ParseExample) for the `serialized` array of protos: each
-    VarLenFeature's indices, values and shape, then each FixedLenFeature's dense tensor."""
-    from minitf.protos.example_pb2 import Example
-    records = serialized.reshape(-1).tolist()
-    parsed = []
-    for i, record in enumerate(records):
-        try:
-            parsed.append(Example.FromString(record).features.feature)
-        except Exception:
-            raise errors.InvalidArgumentError(
-                None, None, "Could not parse example input, value: '%r'" % (record[:64],)) \
-                from None
-    out = _sparse_outputs(xp, opdef, parsed, serialized.ndim)
-    for key, dtype, shape, default in zip(opdef.keys, opdef.Tdense, opdef.dense_shapes,
-                                          opdef.dense_defaults):
-        dims = shape.as_tuple()
-        size = 1
-        for d in dims:
-            size *= d
-        kind = _EXAMPLE_TYPES[dtype]
-        rows = []
-        for i, features in enumerate(parsed):
-            values = _feature_values(features, key, i, kind)
-            if values is None:
-                if default is None:
-                    raise errors.InvalidArgumentError(
-                        None, None, "Name: <unknown>, Feature: %s (data type: %s) is required "
-                        "but could not be found." % (key, _PROTO_TYPE_NAMES[kind]))
-                rows.append(list(default))
-                continue
-            if len(values) != size:
-                raise errors.InvalidArgumentError(
-                    None, None, "Name: <unknown>, Key: %s, Index: %d.  Number of %s values != "
-                    "expected.  Values size: %d but output shape: [%s]"
-                    % (key, i, _PROTO_TYPE_NAMES[kind], len(values), ",".join(map(str, dims))))
-            rows.append(values)
-        array = xp.empty((len(rows), size), dtype=dtype.as_numpy_dtype)
-        for i, row in enumerate(rows):
-            array[i] = row
-        out.append(array.reshape(serialized.shape + dims))
-    return tuple(out) if len(out) != 1 else out[0]
+def _sparse_tensors(outputs, keys):
+    """{key: SparseTensor} from an op's indices, values and shapes outputs (in that order)."""
+    from minitf.framework.sparse_tensor import SparseTensor
+    n = len(keys)
+    return {key: SparseTensor(outputs[i], outputs[n + i], outputs[2 * n + i])
+            for i, key in enumerate(keys)}
 
 
-def _feature_values(features, key, i, kind):
-    """The list of values of feature `key` in example `i`, or None when it is absent; a feature
-    of another kind than `kind` (e.g. "int64_list") is TF's InvalidArgumentError."""
-    feature = features.get(key)
-    given = feature.WhichOneof("kind") if feature is not None else None
-    if given is None:
-        return None
-    if given != kind:
-        raise errors.InvalidArgumentError(
-            None, None, "Name: <unknown>, Key: %s, Index: %d.  Data types don't match. "
-            "Data type: %s but expected type: %s"
-            % (key, i, _PROTO_TYPE_NAMES[given], _PROTO_TYPE_NAMES[kind]))
-    return list(getattr(feature, kind).value)
-
-
-def _sparse_outputs(xp, opdef, parsed, batched):
-    """Each VarLenFeature's indices, values and dense_shape, in TF's output order."""
-    indices, values, shapes = [], [], []
-    for key, dtype in zip(opdef.sparse_keys, opdef.sparse_types):
-        kind = _EXAMPLE_TYPES[dtype]
-        rows, vals, longest = [], [], 0
-        for i, features in enumerate(parsed):
-            v = _feature_values(features, key, i, kind)
-            if v is None:
-                continue
-            rows += [(i, j) for j in range(len(v))]
-            vals += v
-            longest = max(longest, len(v))
-        index = xp.array(rows, dtype=xp.int64).reshape(len(rows), 2)
-        value = xp.empty(len(vals), dtype=dtype.as_numpy_dtype)
-        value[:] = vals
-        if batched:
-            indices.append(index)
-            shapes.append(xp.array([len(parsed), longest], dtype=xp.int64))
+def _merge_sparse_features(spec, sparse, features):
+    """The SparseFeatures' SparseTensors (tf.sparse_merge of their index and value keys' parsed
+    VarLen tensors); `sparse` keeps only the keys `features` asks for."""
+    from minitf.ops.sparse_manip import sparse_merge
+    out = {k: v for k, v in sparse.items() if k in features}
+    for key, feature in spec.sparse_features.items():
+        index_keys = feature.index_key
+        sizes = feature.size
+        if isinstance(index_keys, str):
+            ids, sizes = sparse[index_keys], sizes
         else:
-            indices.append(index[:, 1:].copy())
-            shapes.append(xp.array([longest], dtype=xp.int64))
-        values.append(value)
-    return indices + values + shapes
+            ids, sizes = [sparse[k] for k in index_keys], list(sizes)
+        out[key] = sparse_merge(ids, sparse[feature.value_key], sizes,
+                                already_sorted=feature.already_sorted)
+    return out
 
 
-def _features(features):
-    keys = sorted(k for k in features if isinstance(features[k], FixedLenFeature))
-    types, shapes, defaults = [], [], []
-    for key in sorted(features):
-        spec = features[key]
-        if isinstance(spec, VarLenFeature):
-            dtype = dtypes.as_dtype(spec.dtype)
-            if dtype not in _EXAMPLE_TYPES:
-                raise ValueError("Unsupported dtype %s for feature %r: an Example holds "
-                                 "float32, int64 or string values" % (dtype.name, key))
-            continue
-        if not isinstance(spec, FixedLenFeature):
-            raise ValueError("minitf parses FixedLenFeature and VarLenFeature features; %r is "
-                             "a %s" % (key, type(spec).__name__))
-        dtype = dtypes.as_dtype(spec.dtype)
-        if dtype not in _EXAMPLE_TYPES:
-            raise ValueError("Unsupported dtype %s for feature %r: an Example holds float32, "
-                             "int64 or string values" % (dtype.name, key))
-        shape = as_shape(spec.shape)
-        if not shape.is_fully_defined():
-            raise ValueError("All dimensions of shape for feature %s need to be known but "
-                             "received %s." % (key, shape))
-        default = None
-        if spec.default_value is not None:
-            value = convert_to_tensor(spec.default_value, dtype=dtype)
-            from minitf.framework.tensor_util import constant_value
-            array = constant_value(value)
-            if array is None:
-                raise ValueError("The default value of feature %r must be known when the graph "
-                                 "is built" % key)
-            size = shape.num_elements()
-            if array.size != size:
-                raise ValueError("Cannot reshape a tensor with %d elements to shape %s (%d "
-                                 "elements) for the default value of feature %r"
-                                 % (array.size, shape.as_list(), size, key))
-            default = tuple(array.reshape(-1).tolist())
-        types.append(dtype)
-        shapes.append(shape)
-        defaults.append(default)
-    return keys, tuple(types), tuple(shapes), tuple(defaults)
-
-
-def _parse(serialized, features, name, default_name, want_rank):
+def _check_features(features):
     if not features:
         raise ValueError("Missing: features was empty.")
-    keys, types, shapes, defaults = _features(features)
-    sparse = sorted(k for k in features if isinstance(features[k], VarLenFeature))
-    sparse_types = tuple(dtypes.as_dtype(features[k].dtype) for k in sparse)
-    with name_scope(name, default_name, [serialized]):
+    for feature in features.values():
+        if isinstance(feature, FixedLenSequenceFeature) and not feature.allow_missing:
+            raise ValueError("Unsupported: FixedLenSequenceFeature requires allow_missing to "
+                             "be True.")
+    return _Spec.of(features, (FixedLenFeature, FixedLenSequenceFeature, VarLenFeature,
+                               SparseFeature))
+
+
+def _parse_example_op(serialized, spec, name, want_rank):
+    """TF's names: the ParseExampleV2 op in a ParseExample scope (both called `name` if
+    given); its dense tensors and the SparseTensors of its sparse keys."""
+    with name_scope(name, "ParseExample", [serialized]):
         serialized = convert_to_tensor(serialized, dtype=dtypes.string, name="serialized")
         if serialized.shape.ndims is not None and serialized.shape.ndims != want_rank:
             raise ValueError("Input serialized must be a %s, got shape %s"
                              % ("scalar" if want_rank == 0 else "vector", serialized.shape))
-        op = _create(ParseExample(tuple(keys), types, shapes, defaults, tuple(sparse),
-                                  sparse_types), [serialized], default_name)
-    n = len(sparse)
-    out = dict(zip(keys, op.outputs[3 * n:]))
-    if n:
-        from minitf.framework.sparse_tensor import SparseTensor
-        for i, key in enumerate(sparse):
-            out[key] = SparseTensor(op.outputs[i], op.outputs[n + i], op.outputs[2 * n + i])
-    return out
+        op = _create(ParseExampleV2(*spec.attrs()), [serialized], name or "ParseExampleV2")
+    n = len(spec.sparse_keys)
+    return dict(zip(spec.dense_keys, op.outputs[3 * n:])), _sparse_tensors(op.outputs,
+                                                                            spec.sparse_keys)
 
 
 def parse_single_example(serialized, features, name=None, example_names=None):
-    """tf.parse_single_example: one serialized Example (a scalar string) into a dict of dense
-    tensors, one per FixedLenFeature of `features`."""
-    return _parse(serialized, features, name, "ParseSingleExample", 0)
+    """tf.parse_single_example: one serialized Example (a scalar string) into a dict of
+    tensors (dense for FixedLenFeatures, SparseTensors for VarLen and SparseFeatures)."""
+    spec = _check_features(features)
+    with name_scope(name, "ParseSingleExample", [serialized]):
+        serialized = convert_to_tensor(serialized, dtype=dtypes.string, name="serialized")
+        out, sparse = _parse_example_op(serialized, spec, name, 0)
+        out.update(_merge_sparse_features(spec, sparse, features))
+        return out
 
 
 def parse_example(serialized, features, name=None, example_names=None):
-    """tf.parse_example: a vector of serialized Examples into a dict of dense tensors with a
-    leading batch dimension."""
-    return _parse(serialized, features, name, "ParseExample", 1)
+    """tf.parse_example: a vector of serialized Examples into a dict of tensors with a leading
+    batch dimension."""
+    spec = _check_features(features)
+    out, sparse = _parse_example_op(serialized, spec, name, 1)
+    out.update(_merge_sparse_features(spec, sparse, features))
+    return out
+
+
+# -- SequenceExample parsing -------------------------------------------------------------------
+
+@register
+class ParseSequenceExampleV2(OpDef):
+    """Parses serialized tf.train.SequenceExample protos (a scalar, or a vector of them): the
+    context features as ParseExample reads an Example's, then the feature lists (sparse:
+    indices, values, shapes with a step dim; dense: [steps] + shape, padded), then the number
+    of steps of each dense feature list. Outputs in TF's order."""
+
+    context_dense_keys: tuple = ()
+    Tcontext_dense: tuple = ()
+    context_dense_shapes: tuple = ()
+    context_dense_defaults: tuple = ()
+    context_sparse_keys: tuple = ()
+    context_sparse_types: tuple = ()
+    feature_list_dense_keys: tuple = ()
+    feature_list_dense_types: tuple = ()
+    feature_list_dense_shapes: tuple = ()  # each step's shape
+    feature_list_dense_missing_assumed_empty: tuple = ()
+    feature_list_sparse_keys: tuple = ()
+    feature_list_sparse_types: tuple = ()
+    differentiable = False
+
+    def infer(self, serialized):
+        lead = _lead(serialized)
+        rank = len(lead) + 1
+        return (_output_specs(lead, self.context_sparse_types, self.Tcontext_dense,
+                              self.context_dense_shapes, rank) +
+                _output_specs(lead + [None], self.feature_list_sparse_types,
+                              self.feature_list_dense_types, self.feature_list_dense_shapes,
+                              rank + 1) +
+                [TensorSpec(TensorShape(lead), dtypes.int64)] * len(
+                    self.feature_list_dense_keys))
+
+    def compute(self, xp, serialized):
+        from minitf.protos.example_pb2 import SequenceExample
+        protos = _decode(serialized, SequenceExample,
+                         lambda record: "Invalid protocol message input, example id: <unknown>")
+        lead = serialized.shape
+        out = _parse_features(xp, (self.context_dense_keys, self.Tcontext_dense,
+                                   self.context_dense_shapes, self.context_dense_defaults,
+                                   self.context_sparse_keys, self.context_sparse_types),
+                              [p.context.feature for p in protos], lead, _CONTEXT_ERRORS)
+        lists = [p.feature_lists.feature_list for p in protos]
+        sparse = []
+        for key, dtype in zip(self.feature_list_sparse_keys, self.feature_list_sparse_types):
+            kind = _EXAMPLE_TYPES[dtype]
+            entries, steps, longest = [], 0, 0
+            for i, feature_lists in enumerate(lists):
+                found = feature_lists[key].feature if key in feature_lists else []
+                for t, feature in enumerate(found):
+                    values = _feature_values(feature, key, t, kind, _LIST_ERRORS) or []
+                    entries += [((i, t, j), v) for j, v in enumerate(values)]
+                    longest = max(longest, len(values))
+                steps = max(steps, len(found))
+            sparse.append(_sparse_tensor(xp, dtype, entries, [len(lists), steps, longest],
+                                         bool(lead)))
+        dense, lengths = [], []
+        for key, dtype, shape, empty in zip(
+                self.feature_list_dense_keys, self.feature_list_dense_types,
+                self.feature_list_dense_shapes, self.feature_list_dense_missing_assumed_empty):
+            values, length = _padded(xp, dtype, shape.as_tuple(),
+                                     b"" if dtype is dtypes.string else 0,
+                                     _dense_list_rows(lists, key, dtype, shape, empty, lead),
+                                     lead)
+            dense.append(values)
+            lengths.append(length)
+        out += _group(sparse + dense, len(sparse)) + lengths
+        return tuple(out) if len(out) != 1 else out[0]
+
+
+def _dense_list_rows(lists, key, dtype, shape, empty, lead):
+    """Each proto's flat values of the dense feature list `key` (every step `shape`), checked
+    as TF checks them: a single proto's total first, then each step."""
+    kind = _EXAMPLE_TYPES[dtype]
+    dims = shape.as_tuple()
+    stride = _num_elements(dims)
+    rows = []
+    for feature_lists in lists:
+        if key not in feature_lists:
+            if not empty:
+                _fail(_LIST_ERRORS, "missing", key=key)
+            rows.append([])
+            continue
+        steps = [_feature_values(f, key, t, kind, _LIST_ERRORS) or []
+                 for t, f in enumerate(feature_lists[key].feature)]
+        total = sum(len(s) for s in steps)
+        if not lead and stride and total % stride:
+            _fail(_LIST_ERRORS, "total", key=key, n=total,
+                  tail="".join("," + str(d) for d in dims))
+        for t, step in enumerate(steps):
+            if len(step) != stride:
+                _fail(_LIST_ERRORS, "size", key=key, i=t, n=len(step),
+                      dims=",".join(map(str, dims)))
+        rows.append([v for step in steps for v in step])
+    return rows
+
+
+def _parse_sequence(serialized, context_features, sequence_features, name):
+    """The ParseSequenceExampleV2 op for `serialized` and its
+    outputs as (context dict, feature list dict, lengths dict)."""
+    context = _Spec.of(context_features, (FixedLenFeature, VarLenFeature), "context_sparse_types")
+    lists = _Spec.of(sequence_features, (FixedLenSequenceFeature, VarLenFeature),
+                     "feature_list_sparse_types")
+    assumed_empty = []
+    for key in lists.dense_keys:
+        feature = sequence_features[key]
+        if feature.default_value is not None:
+            raise ValueError("Value feature_list.dense_defaults[%s] must be None" % key)
+        assumed_empty.append(bool(feature.allow_missing))
+    with name_scope(name, "ParseSequenceExample", [serialized]):
+        serialized = convert_to_tensor(serialized, dtype=dtypes.string, name="serialized")
+        if serialized.shape.ndims is None:
+            raise ValueError("serialized must have statically-known rank to parse sequence "
+                             "examples")
+        op = _create(ParseSequenceExampleV2(
+            tuple(context.dense_keys), tuple(context.dense_types),
+            tuple(context.dense_shapes), tuple(context.dense_defaults),
+            tuple(context.sparse_keys), tuple(context.sparse_types),
+            tuple(lists.dense_keys), tuple(lists.dense_types),
+            tuple(TensorShape(s.as_list()[1:]) for s in lists.dense_shapes),
+            tuple(assumed_empty), tuple(lists.sparse_keys), tuple(lists.sparse_types)),
+            [serialized], name or "ParseSequenceExampleV2")
+    outputs = op.outputs
+    n = len(context.sparse_keys)
+    context_out = dict(zip(context.dense_keys, outputs[3 * n:3 * n + len(context.dense_keys)]))
+    context_out.update(_sparse_tensors(outputs, context.sparse_keys))
+    outputs = outputs[3 * n + len(context.dense_keys):]
+    m = len(lists.sparse_keys)
+    list_out = dict(zip(lists.dense_keys, outputs[3 * m:3 * m + len(lists.dense_keys)]))
+    list_out.update(_sparse_tensors(outputs, lists.sparse_keys))
+    lengths = dict(zip(lists.dense_keys, outputs[3 * m + len(lists.dense_keys):]))
+    return context_out, list_out, lengths
+
+
+def parse_single_sequence_example(serialized, context_features=None, sequence_features=None,
+                                  example_name=None, name=None):
+    """tf.io.parse_single_sequence_example: one serialized tf.train.SequenceExample (a scalar
+    string) into (context dict, feature list dict): FixedLenFeature and VarLenFeature context
+    features, FixedLenSequenceFeature ([steps] + shape) and VarLenFeature feature lists."""
+    if not (context_features or sequence_features):
+        raise ValueError("Both context_features and sequence_features are None, but at least "
+                         "one should have values.")
+    with name_scope(name, "ParseSingleSequenceExample", [serialized]):
+        with name_scope(name, "ParseSingleExample", [serialized]):
+            serialized = convert_to_tensor(serialized, dtype=dtypes.string, name="serialized")
+            if serialized.shape.ndims is not None and serialized.shape.ndims != 0:
+                raise ValueError("Input serialized must be a scalar")
+        return _parse_sequence(serialized, context_features, sequence_features, name)[:2]
+
+
+def parse_sequence_example(serialized, context_features=None, sequence_features=None,
+                           example_names=None, name=None):
+    """tf.io.parse_sequence_example: a vector of serialized SequenceExamples (or one, a
+    scalar) into (context dict, feature list dict, lengths dict); dense feature lists are
+    padded with zeros to the longest, and lengths holds each one's number of steps."""
+    if not (context_features or sequence_features):
+        raise ValueError("Both `context_features` and `sequence_features` argument are None, "
+                         "but at least one should have values.")
+    with name_scope(name, "ParseSequenceExample", [serialized]):
+        return _parse_sequence(serialized, context_features, sequence_features, name)
+
+
+# -- JSON ---------------------------------------------------------------------------------------
+
+@register
+class DecodeJSONExample(OpDef):
+    """Each JSON-encoded tf.train.Example (protobuf's JSON mapping) as the serialized proto."""
+
+    differentiable = False
+
+    def infer(self, json_examples):
+        if json_examples.dtype is not dtypes.string:
+            raise TypeError("Input 'json_examples' of 'DecodeJSONExample' Op has type %s that "
+                            "does not match expected type of string." % json_examples.dtype.name)
+        return TensorSpec(json_examples.shape, dtypes.string)
+
+    def compute(self, xp, json_examples):
+        from google.protobuf import json_format
+        from minitf.protos.example_pb2 import Example
+        out = xp.empty(json_examples.shape, dtype=object)
+        flat = out.reshape(-1)
+        for i, text in enumerate(json_examples.reshape(-1).tolist()):
+            try:
+                flat[i] = json_format.Parse(text, Example()).SerializeToString()
+            except json_format.ParseError as e:
+                raise errors.InvalidArgumentError(
+                    None, None, "Error while parsing JSON: %s" % e) from None
+        return out
+
+
+def decode_json_example(json_examples, name=None):
+    """tf.io.decode_json_example: JSON-encoded Examples (strings of any shape) into
+    serialized tf.train.Example protos of the same shape."""
+    with name_scope(name, "DecodeJSONExample") as scope:
+        json_examples = convert_to_tensor(json_examples, name="json_examples")
+        return _create(DecodeJSONExample(), [json_examples], scope).outputs[0]
 
 
 # -- CSV --------------------------------------------------------------------------------------

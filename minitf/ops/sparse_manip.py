@@ -8,7 +8,7 @@ import math
 
 import numpy as np
 
-from minitf import dtypes
+from minitf import dtypes, errors
 from minitf.framework.deprecation import deprecated
 from minitf.framework.graph import control_dependencies, name_scope
 from minitf.framework.indexed_slices import IndexedSlices
@@ -53,6 +53,10 @@ class SparseReorder(OpDef):
         return [TensorSpec(indices.shape, dtypes.int64), TensorSpec(values.shape, values.dtype)]
 
     def compute(self, xp, indices, values, shape):
+        if len(indices) != len(values):  # e.g. a SparseFeature's index and value keys
+            raise errors.InvalidArgumentError(
+                None, None, "Number of elements in indices (%d) and values (%d) do not match"
+                % (len(indices), len(values)))
         order = xp.argsort(linear_keys(xp, indices, shape), kind="stable")
         return indices[order], values[order]
 
@@ -490,14 +494,24 @@ def sparse_eye(num_rows, num_columns=None, dtype=dtypes.float32, name=None):
 
 def _merged(sp_ids, vocab_size):
     """The indices and dense shape of sp_ids with its last coordinate replaced by its ids and
-    its last dim by vocab_size (TF's sparse_merge)."""
-    if not sp_ids.values.dtype.is_integer:
-        raise TypeError("sp_ids.values must be int32 or int64, got %s"
-                        % sp_ids.values.dtype.name)
-    ids = reshape(cast(sp_ids.values, dtypes.int64), [-1, 1])
-    indices = concat([sp_ids.indices[:, :-1], ids], 1)
-    vocab = reshape(convert_to_tensor(vocab_size, dtype=dtypes.int64, name="vocab_size"), [1])
-    return indices, concat([sp_ids.dense_shape[:-1], vocab], 0)
+    its last dim by vocab_size (TF's sparse_merge). With a list of SparseTensors of ids (one
+    per new dim, same indices) and a list of vocab sizes, each list's ids make one new
+    coordinate, after the first one's leading coordinates."""
+    many = isinstance(sp_ids, (list, tuple))
+    sp_ids = list(sp_ids) if many else [sp_ids]
+    sizes = list(vocab_size) if many else [vocab_size]
+    if len(sizes) != len(sp_ids):
+        raise ValueError("sp_ids and vocab_size have to have equal lengths.")
+    ids = []
+    for sp in sp_ids:
+        if not sp.values.dtype.is_integer:
+            raise TypeError("sp_ids.values must be int32 or int64, got %s"
+                            % sp.values.dtype.name)
+        ids.append(reshape(cast(sp.values, dtypes.int64), [-1, 1]))
+    indices = concat([sp_ids[0].indices[:, :-1]] + ids, 1)
+    vocab = [reshape(convert_to_tensor(v, dtype=dtypes.int64, name="vocab_size"), [1])
+             for v in sizes]
+    return indices, concat([sp_ids[0].dense_shape[:-1]] + vocab, 0)
 
 
 def sparse_to_indicator(sp_input, vocab_size, name=None):
@@ -515,11 +529,10 @@ def sparse_to_indicator(sp_input, vocab_size, name=None):
 def sparse_merge(sp_ids, sp_values, vocab_size, name=None, already_sorted=False):
     """tf.sparse_merge (tf.sparse.merge): the SparseTensor with sp_values' values at
     [batch..., id] for the ids of sp_ids (same indices), in a last dim of vocab_size;
-    reordered to row-major order unless already_sorted. minitf takes one SparseTensor of ids
-    (TF also takes a list of them)."""
-    if isinstance(sp_ids, (list, tuple)):
-        raise TypeError("minitf's sparse_merge takes one SparseTensor of ids, not a list")
-    _check_sparse(sp_ids, "sp_ids")
+    reordered to row-major order unless already_sorted. A list of SparseTensors of ids with a
+    list of vocab sizes gives one new dim each."""
+    for sp in (sp_ids if isinstance(sp_ids, (list, tuple)) else [sp_ids]):
+        _check_sparse(sp, "sp_ids")
     _check_sparse(sp_values, "sp_values")
     with name_scope(name, "SparseMerge", [sp_ids, sp_values]):
         indices, dense_shape = _merged(sp_ids, vocab_size)

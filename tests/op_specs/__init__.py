@@ -104,7 +104,10 @@ TESTED_ELSEWHERE = {
     "HorovodAllgather": "tests/horovod/test_horovod.py",
     "HorovodBroadcast": "tests/horovod/test_horovod.py",
     # String inputs (no table generator): checked against what TF parsed from the same bytes.
-    "ParseExample": "tests/data/test_tfrecord.py",
+    "ParseExampleV2": "tests/data/test_tfrecord.py",
+    # SequenceExamples and JSON Examples: against what TF parsed from the same protos.
+    "ParseSequenceExampleV2": "tests/test_seqex.py",
+    "DecodeJSONExample": "tests/test_seqex.py",
     "DecodeCSV": "tests/data/test_tfrecord.py",
     "DecodeRaw": "tests/data/test_tfrecord.py",
     # Queues and readers: session resources, exercised by threads.
