@@ -25,6 +25,7 @@ NAMESPACES = [
     ("tf.math", tf.math, "TF 1.13+'s second names of the math ops (docs/namespaces.md)."),
     ("tf.linalg", tf.linalg, "Matrix ops under TF 1.13+'s names."),
     ("tf.random", tf.random, "Random ops under TF 1.13+'s names."),
+    ("tf.quantization", tf.quantization, "TF 1.15's fake quantization ops (docs/cnn.md)."),
     ("tf.sparse", tf.sparse, "SparseTensor basics under TF 1.13+'s names."),
     ("tf.sets", tf.sets, "Set operations along the last dimension, TF 1.15's names "
                          "(docs/namespaces.md, \"Sets: tf.sets\")."),

@@ -34,6 +34,7 @@ from minitf.ops.sparse_math import *  # noqa: F401,F403
 from minitf.ops.special_math import *  # noqa: F401,F403
 from minitf.ops.sparse_manip import *  # noqa: F401,F403
 from minitf.ops.string_ops import *  # noqa: F401,F403
+from minitf.ops.fake_quant_ops import *  # noqa: F401,F403
 from minitf.ops.nn_ops import log_sigmoid
 from minitf.ops.op_util import get_static_value, is_tensor
 from minitf.ops import variables as _variables

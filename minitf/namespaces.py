@@ -11,8 +11,8 @@ import types
 from minitf import dtypes
 from minitf.framework.sparse_tensor import SparseTensor
 from minitf.io import gfile as _gfile
-from minitf.ops import (array_ops, linalg_ops, math_ops, nn_ops, random_ops, sparse_manip,
-                        sparse_math, sparse_ops, special_math, string_ops)
+from minitf.ops import (array_ops, fake_quant_ops, linalg_ops, math_ops, nn_ops, random_ops,
+                        sparse_manip, sparse_math, sparse_ops, special_math, string_ops)
 
 __all__ = ["disable_v2_behavior", "disable_eager_execution", "executing_eagerly", "get_logger"]
 
@@ -79,6 +79,10 @@ def make_namespaces(tf):
         matrix_rank=linalg_ops.matrix_rank, adjoint=linalg_ops.adjoint,
         matvec=linalg_ops.matvec, normalize=linalg_ops.normalize,
         global_norm=tf.global_norm, matrix_transpose=linalg_ops.matrix_transpose))
+
+    tf.quantization = _module(
+        "quantization", "tf.quantization: TF 1.15's fake quantization ops.",
+        {n: getattr(fake_quant_ops, n) for n in fake_quant_ops.__all__})
 
     tf.random = _module("random", "tf.random: random ops under their TF 1.13+ names.", dict(
         normal=random_ops.random_normal, uniform=random_ops.random_uniform,

@@ -240,6 +240,26 @@ def identity(input, name=None):
 
 
 @register
+class GuaranteeConst(OpDef):
+    """Its input, promised constant for the session's lifetime (a hint for TF's optimizer; in
+    minitf an identity). TF registers no gradient for it, so gradients() raises LookupError."""
+
+    fresh_output = False
+    is_identity = True
+
+    def infer(self, x):
+        return TensorSpec(x.shape, x.dtype)
+
+    def compute(self, xp, x):
+        return x
+
+
+def guarantee_const(input, name=None):  # noqa: A002
+    """tf.guarantee_const: `input` unchanged, marked as constant for the session's lifetime."""
+    return GuaranteeConst()(convert_to_tensor(input, name="input"), name=name or "GuaranteeConst")
+
+
+@register
 class StopGradient(OpDef):
     fresh_output = False
     is_identity = True

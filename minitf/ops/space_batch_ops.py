@@ -19,7 +19,7 @@ from minitf.ops.segment_ops import unsorted_segment_sum
 from minitf.ops.shape_ops import transpose
 
 __all__ = ["space_to_depth", "depth_to_space", "space_to_batch_nd", "batch_to_space_nd",
-           "space_to_batch", "batch_to_space", "extract_image_patches",
+           "space_to_batch", "batch_to_space", "extract_image_patches", "extract_volume_patches",
            "required_space_to_batch_paddings"]
 
 
@@ -273,6 +273,70 @@ def batch_to_space_nd(input, block_shape, crops, name=None):  # noqa: A002
                                         name=name or "BatchToSpaceND")
 
 
+def with_space_to_batch(input, dilation_rate, padding, op, filter_shape=None,  # noqa: A002
+                        spatial_dims=None, data_format=None):
+    """tf.nn.with_space_to_batch: runs op(input, num_spatial_dims, padding) on the
+    space-to-batch form of `input` (block `dilation_rate` over `spatial_dims`), so a windowed
+    op sees its input sampled at that rate, and moves the result back. minitf needs
+    dilation_rate, filter_shape (SAME) and the input's spatial sizes known when building (its
+    space_to_batch_nd takes static paddings)."""
+    input = convert_to_tensor(input, name="input")  # noqa: A001
+    rate = convert_to_tensor(dilation_rate, dtypes.int32, name="dilation_rate")
+    if rate.shape.ndims not in (None, 1):
+        raise ValueError("`dilation_rate.shape.rank` must be 1. Received: dilation_rate=%s of "
+                         "rank %d" % (rate, rate.shape.ndims))
+    if not rate.shape.is_fully_defined():
+        raise ValueError("`dilation_rate.shape` must be fully defined. Received: "
+                         "dilation_rate=%s with shape %s" % (rate, rate.shape))
+    num = rate.shape[0].value
+    first = 2 if data_format is not None and data_format.startswith("NC") else 1
+    spatial = list(range(first, num + first)) if spatial_dims is None else list(spatial_dims)
+    if sorted(set(int(d) for d in spatial)) != spatial or any(d < 1 for d in spatial):
+        raise ValueError("`spatial_dims` must be a monotonically increasing sequence of positive "
+                         "integers. Received: spatial_dims=%s" % spatial)
+    need = spatial[-1] + (0 if first == 2 else 1)
+    if input.shape.ndims is not None and input.shape.ndims < need:
+        raise ValueError("`input.shape.rank` must be at least %d. Received: input.shape=%s with "
+                         "rank %d" % (need, input.shape, input.shape.ndims))
+    rates = get_static_value(rate)
+    if rates is None:
+        raise NotImplementedError("minitf needs dilation_rate known when the graph is built")
+    rates = np.asarray(rates, np.int64).reshape(-1)
+    if np.any(rates < 1):
+        raise ValueError("`dilation_rate` must be positive. Received: dilation_rate=%s" % rates)
+    if np.all(rates == 1):
+        return op(input, num, padding)
+    if padding == "SAME":
+        if filter_shape is None:
+            raise ValueError("`filter_shape` must be specified for `padding='SAME'`. Received: "
+                             "filter_shape=None and padding=SAME")
+        window = get_static_value(convert_to_tensor(filter_shape, name="filter_shape"))
+        if window is None:
+            raise NotImplementedError("minitf needs filter_shape known when the graph is built")
+        extra = (np.asarray(window, np.int64).reshape(-1)[:num] - 1) * rates
+        base = np.stack([extra // 2, extra - extra // 2], 1)  # the odd one after, as conv2d
+    elif padding == "VALID":
+        base = np.zeros([num, 2], np.int64)
+    else:
+        raise ValueError("`padding` must be one of 'SAME' or 'VALID'. Received: padding=%s"
+                         % (padding,))
+    dims = input.shape.as_tuple()
+    sizes = None if dims is None else [dims[d] for d in spatial]
+    if sizes is None or None in sizes:
+        raise NotImplementedError("minitf's with_space_to_batch needs the input's spatial sizes "
+                                  "known when the graph is built, got %s" % input.shape)
+    paddings, crops = required_space_to_batch_paddings(sizes, rates, base)
+    # Block 1 and no padding on the dims between the batch and the last spatial dim that are
+    # not spatial (TF's _with_space_to_batch_adjust).
+    block, pads, cuts = [1] * spatial[-1], [(0, 0)] * spatial[-1], [(0, 0)] * spatial[-1]
+    for i, d in enumerate(spatial):
+        block[d - 1] = int(rates[i])
+        pads[d - 1] = tuple(get_static_value(paddings)[i])
+        cuts[d - 1] = tuple(get_static_value(crops)[i])
+    converted = space_to_batch_nd(input, block, pads)
+    return batch_to_space_nd(op(converted, num, "VALID"), block, cuts)
+
+
 def _square(block_size, block_shape):
     if block_shape is not None:
         if block_size is not None:
@@ -358,21 +422,94 @@ class ExtractImagePatches(OpDef):
         return xp.stack(windows, axis=3).reshape(n, rows, cols, kr * kc * c)
 
     def grad(self, op, dy):
-        # Each window entry's gradient goes back to the pixel it copied: the patches of an
-        # image of pixel numbers (1..H*W; 0 where a window sees padding) name the pixel, and
-        # one segment sum adds the entries per pixel (TF's construction).
-        images = op.inputs[0]
-        dims = shape(images)
-        n, h, w, c = dims[0], dims[1], dims[2], dims[3]
-        pixels = reshape(range_(1, h * w + 1), stack([1, h, w, 1]))
-        numbers = ExtractImagePatches(self.ksizes, self.strides, self.rates, self.padding)(
-            pixels, name="pixel_numbers")
-        k = self.ksizes[1] * self.ksizes[2]
-        out = shape(dy)
-        entries = reshape(dy, stack([n, out[1], out[2], k, c]))
-        entries = reshape(transpose(entries, [1, 2, 3, 0, 4]), stack([-1, n * c]))
-        sums = unsorted_segment_sum(entries, reshape(numbers, [-1]), h * w + 1)
-        return [transpose(reshape(sums[1:], stack([h, w, n, c])), [2, 0, 1, 3])]
+        return [_patches_grad(self, op.inputs[0], dy, self.ksizes[1] * self.ksizes[2])]
+
+
+def _patches_grad(opdef, images, dy, taps):
+    """The gradient of a patch op (`opdef`: its ExtractImagePatches or ExtractVolumePatches)
+    with respect to `images` [N, spatial..., C], given `dy` [N, out spatial..., taps * C]: each
+    window entry's gradient goes back to the pixel it copied. The patches of an image of
+    pixel numbers (1..pixels; 0 where a window sees padding) name the pixel, and one segment
+    sum adds the entries per pixel (TF's construction)."""
+    m = images.shape.ndims - 2
+    dims = shape(images)
+    n, spatial, c = dims[0], [dims[1 + i] for i in range(m)], dims[m + 1]
+    count = spatial[0]
+    for size in spatial[1:]:
+        count = count * size
+    pixels = reshape(range_(1, count + 1), stack([1] + spatial + [1]))
+    numbers = opdef(pixels, name="pixel_numbers")
+    out = shape(dy)
+    entries = reshape(dy, stack([n] + [out[1 + i] for i in range(m)] + [taps, c]))
+    entries = transpose(entries, list(range(1, m + 2)) + [0, m + 2])
+    sums = unsorted_segment_sum(reshape(entries, stack([-1, n * c])), reshape(numbers, [-1]),
+                                count + 1)
+    grad = transpose(reshape(sums[1:], stack(spatial + [n, c])), [m] + list(range(m)) + [m + 1])
+    grad.set_shape(images.shape)
+    return grad
+
+
+@register
+class ExtractVolumePatches(OpDef):
+    """[N, D, H, W, C] -> [N, planes, rows, cols, kd * kr * kc * C]: each output cell holds the
+    kd x kr x kc window at its position, ordered (plane, row, column, channel); windows reaching
+    past a SAME-padded edge see zeros."""
+
+    ksizes: tuple
+    strides: tuple
+    padding: str
+
+    def infer(self, x):
+        if self.padding not in ("SAME", "VALID"):
+            raise ValueError("Attr 'padding' of 'ExtractVolumePatches' Op passed string '%s' not "
+                             "in: \"SAME\", \"VALID\"." % self.padding)
+        for what, v in (("ksizes", self.ksizes), ("strides", self.strides)):
+            if len(v) != 5 or min(v) < 1:
+                raise ValueError("%s must be 5 positive integers, got %s" % (what, list(v)))
+        if self.ksizes[0] != 1 or self.ksizes[4] != 1:
+            raise ValueError("Only support ksizes across space.")
+        if self.strides[0] != 1 or self.strides[4] != 1:
+            raise ValueError("Only support strides across space.")
+        dims = x.shape.as_tuple()
+        if dims is None:
+            return TensorSpec([None] * 5, x.dtype)
+        if len(dims) != 5:
+            raise rank_error(5, len(dims))
+        out = [None if d is None else self._geometry(d, axis)[0]
+               for axis, d in enumerate(dims[1:4], 1)]
+        depth = None if dims[4] is None else dims[4] * math.prod(self.ksizes[1:4])
+        return TensorSpec([dims[0]] + out + [depth], x.dtype)
+
+    def _geometry(self, size, axis):
+        return _patch_geometry(size, self.ksizes[axis], self.strides[axis], 1, self.padding)
+
+    def compute(self, xp, x):
+        n, c = x.shape[0], x.shape[4]
+        geometry = [self._geometry(d, axis) for axis, d in enumerate(x.shape[1:4], 1)]
+        out = [o for o, _ in geometry]
+        k, strides = self.ksizes[1:4], self.strides[1:4]
+        if min(out) <= 0:
+            return xp.zeros([n] + [max(o, 0) for o in out] + [math.prod(k) * c], x.dtype)
+        pads = [(before, max((o - 1) * s + w - d - before, 0))
+                for (o, before), s, w, d in zip(geometry, strides, k, x.shape[1:4])]
+        padded = xp.pad(x, [(0, 0)] + pads + [(0, 0)])
+        windows = [padded[:, a:a + (out[0] - 1) * strides[0] + 1:strides[0],
+                          b:b + (out[1] - 1) * strides[1] + 1:strides[1],
+                          e:e + (out[2] - 1) * strides[2] + 1:strides[2]]
+                   for a in range(k[0]) for b in range(k[1]) for e in range(k[2])]
+        return xp.stack(windows, axis=4).reshape([n] + out + [math.prod(k) * c])
+
+    def grad(self, op, dy):
+        return [_patches_grad(self, op.inputs[0], dy, math.prod(self.ksizes[1:4]))]
+
+
+def extract_volume_patches(input, ksizes, strides, padding, name=None):  # noqa: A002
+    """tf.extract_volume_patches: the kd x kr x kc windows (`ksizes` [1, kd, kr, kc, 1]) of
+    `input` [N, D, H, W, C] at `strides`, with "SAME" or "VALID" padding, each flattened into
+    the depth of one output cell."""
+    as_tuple = lambda v: tuple(int(i) for i in v)  # noqa: E731
+    opdef = ExtractVolumePatches(as_tuple(ksizes), as_tuple(strides), str(padding))
+    return opdef(convert_to_tensor(input, name="input"), name=name or "ExtractVolumePatches")
 
 
 def extract_image_patches(images, ksizes=None, strides=None, rates=None, padding=None,
