@@ -55,7 +55,6 @@ def test_sigkill_during_saves_never_breaks_the_latest_checkpoint(tmp_path):
     step = 0
     kills_during_save = 0
     temporary = set()
-    started = time.time()
     for _ in range(ITERATIONS):
         ready_r, ready_w = os.pipe()
         pid = os.fork()
@@ -91,6 +90,5 @@ def test_sigkill_during_saves_never_breaks_the_latest_checkpoint(tmp_path):
         assert new_step >= step
         step = new_step
     assert step > 0, "the children never completed a save"
-    assert time.time() - started < 30
     # Kills land inside saves often (temporary files left behind): the test exercised them.
     assert kills_during_save > 0
