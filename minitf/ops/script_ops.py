@@ -1,17 +1,21 @@
-"""tf.py_func and tf.numpy_function: a Python function as an op of the graph. It runs on the
-host with numpy arrays, each time the op runs, and has no gradient (as in TF)."""
+"""tf.py_func, tf.numpy_function and tf.py_function: a Python function as an op of the graph. It
+runs on the host with numpy arrays, each time the op runs. py_func has no gradient (as in TF);
+py_function's gradient is TF's eager tape, which minitf does not have (see EagerPyFunc)."""
 
 import itertools
 import traceback
+
+import numpy
 
 from minitf import dtypes, errors
 from minitf.backend import HOST_DEVICE
 from minitf.framework.context import get_default_graph
 from minitf.framework.registry import OpDef, TFSignature, register
+from minitf.framework import tensor as graph_tensor
 from minitf.framework.tensor import TensorSpec
 from minitf.ops.constant_op import convert_to_tensor
 
-__all__ = ["py_func", "numpy_function"]
+__all__ = ["py_func", "numpy_function", "py_function"]
 
 _tokens = itertools.count()
 
@@ -43,9 +47,8 @@ class PyFunc(OpDef):
         wanted = self.Tout
 
         def call(*args):
-            args = [a.item() if a.dtype == object and a.ndim == 0 else a for a in args]
             try:
-                result = func(*args)
+                result = func(*self.arguments(args))
             except errors.OpError:
                 raise
             except Exception as e:
@@ -59,23 +62,86 @@ class PyFunc(OpDef):
                 raise errors.InvalidArgumentError(
                     None, op, "%s returns %d values, but expects to see %d values."
                     % (self.token, len(values), len(wanted)))
-            out = []
-            for i, (value, dtype) in enumerate(zip(values, wanted)):
-                if dtype is dtypes.string:
-                    array = xp.empty(xp.shape(value), dtype=object)
-                    array[...] = value
-                    array = xp.vectorize(_as_bytes, otypes=[object])(array) if array.size \
-                        else array
-                else:
-                    array = xp.asarray(value)
-                    if array.dtype != dtype.as_numpy_dtype:
-                        raise errors.InvalidArgumentError(
-                            None, op, "%d-th value returned by %s is %s, but expects %s"
-                            % (i, self.token, dtypes.runtime_name(dtypes.as_dtype(array.dtype)),
-                               dtypes.runtime_name(dtype)))
-                out.append(array)
+            out = [self.output(xp, op, i, value, dtype)
+                   for i, (value, dtype) in enumerate(zip(values, wanted))]
             return out[0] if len(out) == 1 else tuple(out)
         return call
+
+    def arguments(self, args):
+        """The function's arguments: the inputs' arrays, a scalar string as bytes."""
+        return [a.item() if a.dtype == object and a.ndim == 0 else a for a in args]
+
+    def output(self, xp, op, i, value, dtype):
+        """The i-th value the function returned as an array of `dtype`; py_func wants that
+        dtype exactly (TF's check)."""
+        if dtype is dtypes.string:
+            return _strings(xp, value)
+        array = xp.asarray(value)
+        if array.dtype != dtype.as_numpy_dtype:
+            raise errors.InvalidArgumentError(
+                None, op, "%d-th value returned by %s is %s, but expects %s"
+                % (i, self.token, dtypes.runtime_name(dtypes.as_dtype(array.dtype)),
+                   dtypes.runtime_name(dtype)))
+        return array
+
+
+class EagerValue(numpy.ndarray):
+    """What tf.py_function hands its function for each input: the input's numpy array (a view,
+    not a copy) with TF's EagerTensor method `numpy()`, which gives the plain array, or for a
+    scalar a numpy scalar (bytes for a string), as TF's does. Arithmetic on it gives
+    EagerValues again, as arithmetic on EagerTensors gives EagerTensors."""
+
+    def numpy(self):
+        array = self.view(numpy.ndarray)
+        return array[()] if array.ndim == 0 else array
+
+
+@register
+class EagerPyFunc(PyFunc):
+    """tf.py_function's op. TF runs the function eagerly on EagerTensors; minitf has no eager
+    mode and hands it EagerValues (numpy arrays with `numpy()`). The values returned are
+    converted to `Tout` as TF converts them: numpy arrays and Python numbers are cast (but a
+    Python float never becomes an integer, even 2.0), an input handed back must have its dtype."""
+
+    differentiable = True  # (its gradient is TF's tape: `grad` says so)
+
+    def arguments(self, args):
+        return [a.view(EagerValue) for a in args]
+
+    def output(self, xp, op, i, value, dtype):
+        if isinstance(value, graph_tensor.Tensor):
+            raise errors.InvalidArgumentError(
+                None, op, "%d-th value returned by %s is the graph tensor %s: minitf runs "
+                "tf.py_function's function on numpy values (it has no eager mode), so minitf "
+                "ops called inside it build graph ops instead of computing; compute with numpy "
+                "(each argument is a numpy array, `.numpy()` works)" % (i, self.token, value.name))
+        if value is None:
+            raise errors.InvalidArgumentError(
+                None, op, "%d-th value returned by %s is None, but expects %s"
+                % (i, self.token, dtypes.runtime_name(dtype)))
+        if dtype is dtypes.string:
+            return _strings(xp, value)
+        wanted = dtype.as_numpy_dtype
+        if isinstance(value, EagerValue):
+            if value.dtype != wanted:
+                raise errors.InvalidArgumentError(
+                    None, op, "ValueError: Tensor conversion requested dtype %s for Tensor with "
+                    "dtype %s" % (dtype.name, dtypes.as_dtype(value.dtype).name))
+            return value.view(xp.ndarray)
+        if not isinstance(value, (xp.ndarray, xp.generic)):
+            loose = xp.asarray(value)
+            if loose.dtype.kind in "fc" and xp.dtype(wanted).kind in "iub":
+                raise errors.InvalidArgumentError(
+                    None, op, "TypeError: Cannot convert %r to EagerTensor of dtype %s"
+                    % (value, dtype.name))
+        return xp.asarray(value, dtype=wanted)
+
+    def grad(self, op, *grads):
+        raise LookupError(
+            "No gradient defined for operation '%s' (op type: %s): TF differentiates "
+            "tf.py_function by running it under its eager gradient tape, which minitf does not "
+            "have. Register one with tf.RegisterGradient('EagerPyFunc') (or a "
+            "gradient_override_map), or write the function with minitf ops" % (op.name, op.type))
 
 
 @register
@@ -88,6 +154,13 @@ def _missing(token):
     def missing(*args):
         raise ValueError("callback %s is not found" % token)  # TF's words
     return missing
+
+
+def _strings(xp, value):
+    """`value` (bytes, str, or nested lists or arrays of them) as an object array of bytes."""
+    array = xp.empty(xp.shape(value), dtype=object)
+    array[...] = value
+    return xp.vectorize(_as_bytes, otypes=[object])(array) if array.size else array
 
 
 def _as_bytes(value):
@@ -105,6 +178,12 @@ def py_func(func, inp, Tout, stateful=True, name=None):
     NotImplementedError: UnimplementedError, others: UnknownError) and its traceback. Like TF,
     the function lives in the Python process: a graph exported and imported elsewhere cannot
     run it."""
+    return _add_op(PyFunc if stateful else PyFuncStateless, func, inp, Tout, name)
+
+
+def _add_op(opdef_class, func, inp, Tout, name):
+    """The op of class `opdef_class` calling `func` on `inp`: its output (one dtype), outputs
+    (a list of dtypes) or the op itself (an empty list)."""
     if not callable(func):
         raise TypeError("func must be callable, got %r" % (func,))
     single = not isinstance(Tout, (list, tuple))
@@ -115,7 +194,7 @@ def py_func(func, inp, Tout, stateful=True, name=None):
     if not hasattr(graph, "_py_funcs"):
         graph._py_funcs = {}
     graph._py_funcs[token] = func
-    opdef = (PyFunc if stateful else PyFuncStateless)(token=token, Tout=types)
+    opdef = opdef_class(token=token, Tout=types)
     op = graph.create_op(opdef, inputs, name=name or opdef.type_name, device=HOST_DEVICE)
     if single:
         return op.outputs[0]
@@ -125,3 +204,13 @@ def py_func(func, inp, Tout, stateful=True, name=None):
 def numpy_function(func, inp, Tout, name=None):
     """tf.numpy_function (TF 1.14+): tf.py_func with stateful=True."""
     return py_func(func, inp, Tout, stateful=True, name=name)
+
+
+def py_function(func, inp, Tout, name=None):
+    """tf.py_function(func, inp, Tout, name=None): like tf.py_func, but `func` receives each
+    input as an EagerValue (its numpy array, with TF's `.numpy()`), and its results are
+    converted to `Tout` as TF converts them (a float64 array or a Python number is cast to a
+    float32 Tout; py_func would refuse it). The op is TF's `EagerPyFunc`. TF differentiates it
+    with its eager tape; minitf has none, so tf.gradients through it raises LookupError unless a
+    gradient is registered for 'EagerPyFunc'."""
+    return _add_op(EagerPyFunc, func, inp, Tout, name)

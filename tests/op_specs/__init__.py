@@ -127,6 +127,7 @@ TESTED_ELSEWHERE = {
     "WholeFileReaderV2": "tests/data/test_queues.py",
     "TFRecordReaderV2": "tests/data/test_queues.py",
     "PyFunc": "tests/test_py_func.py", "PyFuncStateless": "tests/test_py_func.py",
+    "EagerPyFunc": "tests/test_py_function.py",
     "FixedLengthRecordReaderV2": "tests/data/test_fixed_length.py",
     "ReaderReadUpToV2": "tests/data/test_queues.py",
     "ReaderResetV2": "tests/data/test_queues.py",
