@@ -89,7 +89,9 @@ def make_namespaces(tf):
         truncated_normal=random_ops.truncated_normal, shuffle=random_ops.random_shuffle,
         multinomial=random_ops.multinomial, categorical=random_ops.categorical,
         gamma=random_ops.random_gamma, poisson=random_ops.random_poisson,
-        set_random_seed=random_ops.set_random_seed))
+        set_random_seed=random_ops.set_random_seed, get_seed=random_ops.get_seed,
+        log_uniform_candidate_sampler=tf.nn.log_uniform_candidate_sampler,
+        uniform_candidate_sampler=tf.nn.uniform_candidate_sampler))
 
     tf.sparse = _module("sparse", "tf.sparse: SparseTensor basics under their TF 1.13+ names.",
                         dict(SparseTensor=SparseTensor, to_dense=sparse_ops.sparse_tensor_to_dense,

@@ -93,6 +93,13 @@ def test_get_seed_rules():
         assert random_ops.get_seed(9) == (5, 9)
         tf.set_random_seed(0)
         assert random_ops.get_seed(0) == (0, 2 ** 31 - 1)  # (0, 0) would mean "no seed"
+        # the public names (TF 1.15: tf.get_seed and tf.random.get_seed); a large op seed is
+        # truncated as TF truncates it
+        assert tf.get_seed is tf.random.get_seed is random_ops.get_seed
+        assert tf.random.get_seed(2 ** 40) == (0, 2 ** 40 % (2 ** 31 - 1))
+    # TF 1.15's tf.random also has the samplers of tf.nn
+    assert tf.random.log_uniform_candidate_sampler is tf.nn.log_uniform_candidate_sampler
+    assert tf.random.uniform_candidate_sampler is tf.nn.uniform_candidate_sampler
 
 
 def test_seed_attributes_on_the_op():

@@ -24,7 +24,7 @@ from minitf.ops.op_util import check_dtype, dtype_error, rank_error
 from minitf.ops.special_math import RandomGammaGrad
 
 __all__ = ["random_normal", "random_uniform", "truncated_normal", "random_shuffle",
-           "multinomial", "set_random_seed", "random_gamma", "random_poisson"]
+           "multinomial", "set_random_seed", "get_seed", "random_gamma", "random_poisson"]
 
 DEFAULT_GRAPH_SEED = 87654321
 _MAXINT32 = 2 ** 31 - 1
