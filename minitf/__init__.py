@@ -23,6 +23,7 @@ from minitf.ops.control_flow_ops import *  # noqa: F401,F403
 from minitf.ops.functional_ops import *  # noqa: F401,F403
 from minitf.ops.variables import *  # noqa: F401,F403
 from minitf.ops.variable_scope import *  # noqa: F401,F403
+from minitf.ops.partitioned_variables import *  # noqa: F401,F403
 from minitf.ops.template import make_template
 from minitf.ops.init_ops import *  # noqa: F401,F403
 from minitf.ops.random_ops import *  # noqa: F401,F403

@@ -329,11 +329,6 @@ def test_custom_getters_compose():
         tf.get_variable("z", [1], custom_getter=3)
 
 
-def test_partitioners_are_refused():
-    with pytest.raises(NotImplementedError, match="partitioned"):
-        tf.get_variable("p", [4, 2], partitioner=lambda shape, dtype: [2, 1])
-
-
 def test_each_graph_has_its_own_store():
     v = tf.get_variable("v", [1])
     with tf.Graph().as_default():

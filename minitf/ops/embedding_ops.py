@@ -7,11 +7,13 @@ import logging
 from minitf import dtypes
 from minitf.framework.graph import name_scope
 from minitf.framework.sparse_tensor import SparseTensor
-from minitf.ops.array_ops import (boolean_mask, concat, gather, identity, ones_like, reshape,
-                                  shape, zeros_like)
+from minitf.ops.array_ops import (boolean_mask, concat, dynamic_partition, dynamic_stitch,
+                                  gather, identity, ones_like, reshape, shape, size, stack,
+                                  zeros_like)
 from minitf.ops.constant_op import convert_to_tensor
 from minitf.ops.math_ops import (cast, clip_by_norm, div_no_nan, equal, greater, greater_equal,
-                                 logical_and, pow, reduce_prod, sqrt, where)
+                                 logical_and, maximum, pow, range as range_, reduce_prod,
+                                 reduce_sum, sqrt, where)
 from minitf.ops.segment_ops import (rows_of, segment_sum, sparse_segment_mean,
                                     sparse_segment_sqrt_n, sparse_segment_sum, unique,
                                     unsorted_segment_sum)
@@ -27,30 +29,72 @@ def embedding_lookup(params, ids, partition_strategy="mod", name=None, validate_
                      max_norm=None):
     """tf.nn.embedding_lookup: params[ids] along axis 0 (output shape ids.shape +
     params.shape[1:]), TF's ops: a GatherV2 named like the scope and an Identity. `params` is
-    one table (or a list holding one; the partition strategy only matters for several).
-    With `max_norm`, each looked-up row whose L2 norm exceeds it is scaled down to it. An id
-    outside [0, rows) is an InvalidArgumentError at run time naming the id and the table size."""
+    one table, or a list of shards (a PartitionedVariable is its parts): id i lives in shard
+    i % n at row i // n ("mod"), or in contiguous blocks, the first shards one row larger when
+    the rows do not divide evenly ("div"); the rows are gathered per shard and stitched back
+    in order. With `max_norm`, each looked-up row whose L2 norm exceeds it is scaled down to
+    it. An id outside [0, rows) is an InvalidArgumentError at run time naming the id and the
+    table size."""
+    from minitf.ops.partitioned_variables import PartitionedVariable
     if params is None or (isinstance(params, (list, tuple)) and not params):
         raise ValueError("Need at least one param")
     if partition_strategy not in _STRATEGIES:
-        raise ValueError("Unrecognized partition strategy: " + str(partition_strategy))
-    if isinstance(params, (list, tuple)):
-        if len(params) != 1:
-            raise NotImplementedError(
-                "minitf's embedding_lookup takes one table; a table partitioned into %d shards "
-                "(partition_strategy=%r) is not supported" % (len(params), partition_strategy))
-        params = params[0]
-    with name_scope(name, "embedding_lookup", [params, ids]) as scope:
-        table = convert_to_tensor(params, name="params")
+        raise ValueError("Unrecognized partition strategy: %s.Must be one of either `mod` or "
+                         "`div`." % (partition_strategy,))
+    if isinstance(params, PartitionedVariable):
+        params = list(params)
+    if not isinstance(params, (list, tuple)):
+        params = [params]
+    with name_scope(name, "embedding_lookup", list(params) + [ids]) as scope:
+        tables = [convert_to_tensor(p, name="params") for p in params]
         ids = convert_to_tensor(ids, name="ids")
-        result = gather(table, ids, name=scope)
+        if len(tables) == 1:
+            result = gather(tables[0], ids, name=scope)
+        else:
+            result = _sharded_lookup(tables, ids, partition_strategy, scope)
         if max_norm is not None:
             ids_rank, rank = ids.shape.ndims, result.shape.ndims  # a row: the axes after ids
             if ids_rank is None or rank is None:
                 raise ValueError("embedding_lookup with max_norm needs the ranks of ids and "
                                  "params at graph-build time")
             result = clip_by_norm(result, max_norm, axes=list(range(ids_rank, rank)))
-        return identity(result)
+        return identity(result) if len(tables) == 1 else result
+
+
+def _sharded_lookup(tables, ids, partition_strategy, scope):
+    """TF's lookup in several shards: each id's shard and row in it, a DynamicPartition of the
+    rows and of their positions, a gather per shard, and the rows stitched back (the stitch
+    named like the scope), reshaped to ids.shape + a row's shape."""
+    n = len(tables)
+    flat_ids = reshape(ids, [-1])
+    positions = range_(size(flat_ids, out_type=dtypes.int32))
+    if partition_strategy == "mod":
+        shard = flat_ids % n
+        row = flat_ids // n
+    else:
+        sizes = [t.shape[0].value for t in tables]
+        if all(s is not None for s in sizes):
+            total = convert_to_tensor(sum(sizes), dtype=flat_ids.dtype)
+        else:
+            total = reduce_sum(cast(stack([s if s is not None else shape(t)[0]
+                                           for s, t in zip(sizes, tables)]), flat_ids.dtype))
+        per_shard = total // n
+        extras = total % n
+        shard = maximum(flat_ids // (per_shard + 1), (flat_ids - extras) // per_shard)
+        row = where(shard < extras, flat_ids % (per_shard + 1),
+                    (flat_ids - extras) % per_shard)
+    shard = cast(shard, dtypes.int32)
+    rows = dynamic_partition(row, shard, n)
+    where_from = dynamic_partition(positions, shard, n)
+    found = [gather(t, r) for t, r in zip(tables, rows)]
+    result = dynamic_stitch(where_from, found, name=scope)
+    element = tables[0].shape[1:]
+    for t in tables[1:]:
+        element = element.merge_with(t.shape[1:])
+    element_dims = element.as_list() if element.is_fully_defined() else shape(tables[0])[1:]
+    result = reshape(result, concat([shape(ids), element_dims], 0))
+    result.set_shape(ids.shape.concatenate(element))
+    return result
 
 
 def _checked_combiner(combiner):

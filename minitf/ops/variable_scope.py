@@ -222,13 +222,15 @@ def _get_variable(store, name, shape, dtype, initializer, regularizer, reuse, tr
     the real getter first, then get_variable's arguments by keyword)."""
     if custom_getter is not None and not callable(custom_getter):
         raise ValueError("Passed a custom_getter which is not callable: %s" % custom_getter)
-    if partitioner is not None and not (isinstance(shape, (list, tuple)) and not shape):
-        raise NotImplementedError("minitf has no partitioned variables (variable %s was given a "
-                                  "partitioner)." % name)
 
     def true_getter(name, shape=None, dtype=dtypes.float32, initializer=None, regularizer=None,
                     reuse=None, trainable=None, collections=None, validate_shape=True,
-                    constraint=None, **_):
+                    constraint=None, partitioner=None, **_):
+        # A scalar is never partitioned (TF ignores the partitioner for shape []).
+        if partitioner is not None and not (isinstance(shape, (list, tuple)) and not shape):
+            return _get_partitioned_variable(store, name, shape, dtype, initializer,
+                                             regularizer, reuse, trainable, collections,
+                                             validate_shape, constraint, partitioner)
         return _get_single_variable(store, name, shape, dtype, initializer, regularizer, reuse,
                                     trainable, collections, validate_shape, constraint)
 
@@ -237,7 +239,7 @@ def _get_variable(store, name, shape, dtype, initializer, regularizer, reuse, tr
                   trainable=True if trainable is None else trainable, collections=collections,
                   validate_shape=validate_shape, constraint=constraint)
     if custom_getter is None:
-        return true_getter(**kwargs)
+        return true_getter(partitioner=partitioner, **kwargs)
     kwargs.update(caching_device=caching_device, partitioner=partitioner,
                   use_resource=use_resource)
     if not _accepts(custom_getter, "constraint"):  # TF passes it only to getters that take it
@@ -254,8 +256,92 @@ def _accepts(fn, argument):
         p.kind is inspect.Parameter.VAR_KEYWORD for p in parameters.values())
 
 
+def _get_partitioned_variable(store, name, shape, dtype, initializer, regularizer, reuse,
+                              trainable, collections, validate_shape, constraint, partitioner):
+    """The PartitionedVariable `name` (TF's rules and messages): its parts `name/part_<i>`
+    are made with _get_single_variable, each initialized with its slice (a callable
+    initializer is told the full shape and the part's offset)."""
+    from minitf.framework.tensor import Tensor
+    from minitf.ops.constant_op import convert_to_tensor
+    from minitf.ops.partitioned_variables import (PartitionInfo, PartitionedVariable,
+                                                  call_partitioner, iter_slices)
+    from minitf.ops.slicing import slice as slice_
+    if not callable(partitioner):
+        raise ValueError("Partitioner must be callable, but received: %s" % (partitioner,))
+    found = store.get(name)
+    if found is not None and not isinstance(found, PartitionedVariable):
+        raise ValueError("A partitioner was provided, but an unpartitioned version of the "
+                         "variable was found: %s.  Perhaps a variable of the same name was "
+                         "already created without partitioning?" % name)
+    shape = as_shape(shape)
+    from_tensor = isinstance(initializer, Tensor)
+    if from_tensor:
+        shape = shape.merge_with(initializer.shape)
+    partitions = None
+    if not reuse or partitioner:
+        partitions = call_partitioner(partitioner, shape, dtype)
+    if found is not None:
+        if reuse is False:
+            raise ValueError("Partitioned variable with name %s already exists. Did you mean "
+                             "to set reuse=True or reuse=tf.AUTO_REUSE in VarScope?" % name)
+        if not shape.is_compatible_with(found.get_shape()):
+            raise ValueError("Trying to reuse partitioned variable %s, but specified shape %s "
+                             "and found shape %s." % (name, shape, found.get_shape()))
+        if dtype is not found.dtype:
+            raise ValueError("Trying to reuse partitioned variable %s, but specified dtype %s "
+                             "and found dtype %s." % (name, dtype.name, found.dtype.name))
+        if partitions is not None and found._get_partitions() != partitions:
+            raise ValueError("Trying to reuse partitioned variable %s, but specified partitions "
+                             "%s and found partitions %s."
+                             % (name, partitions, found._get_partitions()))
+        return found
+    if reuse is True:
+        raise ValueError("PartitionedVariable %s does not exist, or was not created with "
+                         "tf.get_variable(). Did you mean to set reuse=False or "
+                         "reuse=tf.AUTO_REUSE in VarScope?" % name)
+    full_shape = shape.as_list()
+    parts = []
+    for i, (offset, part_shape) in enumerate(iter_slices(full_shape, partitions)):
+        part_name = "%s/part_%d" % (name, i)
+        if part_name in store:
+            raise ValueError("Partitioned variable with name %s already exists (part %s). "
+                             "Did you mean to set reuse=True or reuse=tf.AUTO_REUSE in "
+                             "VarScope?" % (name, part_name))
+        init, init_shape, part_dtype = initializer, part_shape, dtype
+        if initializer is not None and not callable(initializer):
+            with name_scope(part_name + "/PartitionedInitializer"):
+                value = initializer if from_tensor else convert_to_tensor(initializer,
+                                                                          dtype=dtype)
+                init = slice_(value, offset, part_shape)
+            init_shape, part_dtype = None, init.dtype
+        var = _get_single_variable(store, part_name, init_shape, part_dtype, init, regularizer,
+                                   reuse, trainable, collections, validate_shape, constraint,
+                                   partition_info=PartitionInfo(full_shape, offset))
+        var._set_save_slice_info(Variable.SaveSliceInfo(name, full_shape, offset, part_shape))
+        parts.append(var)
+    store[name] = PartitionedVariable(name, shape, dtype, parts, partitions)
+    return store[name]
+
+
+def _get_partitioned_variable_in_scope(shape, dtype, initializer, trainable, partitioner,
+                                       collections):
+    """tf.create_partitioned_variables' getter: the partitioned variable named after the
+    current variable scope itself, with its reuse."""
+    scope = get_variable_scope()
+    with name_scope(None):
+        return _get_partitioned_variable(
+            _var_store(), scope.name, as_shape(shape), dtypes.as_dtype(dtype),
+            initializer if initializer is not None else scope.initializer,
+            scope.regularizer, scope.reuse, trainable, collections, True, scope.constraint,
+            partitioner)
+
+
 def _get_single_variable(store, name, shape, dtype, initializer, regularizer, reuse, trainable,
-                         collections, validate_shape, constraint):
+                         collections, validate_shape, constraint, partition_info=None):
+    from minitf.ops.partitioned_variables import PartitionedVariable
+    if isinstance(store.get(name), PartitionedVariable):
+        raise ValueError("Variable %s is a partitioned variable (its parts are %s/part_0...): "
+                         "get it with the same partitioner" % (name, name))
     from_value = initializer is not None and not callable(initializer)
     if shape is not None and from_value:
         raise ValueError("If initializer is a constant, do not specify shape.")
@@ -294,7 +380,8 @@ def _get_single_variable(store, name, shape, dtype, initializer, regularizer, re
             initializer = initializer()
         if shape.is_fully_defined():
             dims = shape.as_list()
-            init_val = functools.partial(initializer, dims, dtype=dtype, partition_info=None)
+            init_val = functools.partial(initializer, dims, dtype=dtype,
+                                         partition_info=partition_info)
             variable_dtype = dtype
         elif _takes_no_arguments(initializer):
             init_val, variable_dtype = initializer, None

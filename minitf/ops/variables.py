@@ -192,6 +192,29 @@ class Variable:
     def __bool__(self):
         return self._snapshot.__bool__()
 
+    class SaveSliceInfo:
+        """Where a part of a partitioned variable sits in the full variable: the full
+        variable's name (its checkpoint key) and shape, and this part's offset and shape.
+        `spec` is the slice as SaveV2's shape_and_slices spells it ("5 3 0,3:0,3")."""
+
+        def __init__(self, full_name=None, full_shape=None, var_offset=None, var_shape=None):
+            self.full_name = full_name
+            self.full_shape = full_shape
+            self.var_offset = var_offset
+            self.var_shape = var_shape
+
+        @property
+        def spec(self):
+            full = " ".join(str(d) for d in self.full_shape) + " "
+            return full + ":".join("%d,%d" % (o, n)
+                                   for o, n in zip(self.var_offset, self.var_shape))
+
+    def _set_save_slice_info(self, save_slice_info):
+        self._save_slice_info = save_slice_info
+
+    def _get_save_slice_info(self):
+        return self._save_slice_info
+
     def __iter__(self):
         raise TypeError("'Variable' object is not iterable: %s is one graph variable. Where a "
                         "list of variables is expected, pass [v]; to split its value, use "

@@ -28,9 +28,9 @@ reads them (`keys()`, `get_tensor(name)`, `dtype_map()`, `shape_map()`, `entry(n
 NotFoundError for a missing file or tensor, DataLossError (naming the file) for any damage.
 
 Supported: every numpy-representable TF dtype (float16/32/64, int8..64, uint8..64, bool,
-complex64/128) and strings. Not supported: bfloat16 and TF's quantized types (no numpy
-dtype), reading partitioned variables (entries with slices), and writing more than one shard
-(reading several shards works).
+complex64/128) and strings, and partitioned tensors (a full entry listing the slices, one entry
+per slice under an OrderedCode key, both ways). Not supported: bfloat16 and TF's quantized
+types (no numpy dtype), and writing more than one shard (reading several shards works).
 
 Only graph-independent numpy and protobuf code lives here; `checkpoint_reader.py` puts
 TensorFlow's public reader API on top, and the Saver writes with `write_bundle`.
@@ -46,7 +46,7 @@ import numpy as np
 from minitf import errors
 from minitf.protos import tensor_bundle_pb2
 
-__all__ = ["write_bundle", "BundleReader", "data_filename", "index_filename",
+__all__ = ["write_bundle", "Slices", "slice_key", "BundleReader", "data_filename", "index_filename",
            "write_file_atomically", "write_files_atomically", "crc32c", "masked_crc32c"]
 
 
@@ -497,9 +497,63 @@ def _sync_directory(directory):
         os.close(fd)
 
 
+class Slices:
+    """A partitioned variable's value for write_bundle: its full shape and its slices, each
+    ((start, length) per dimension, array), in the order they are written."""
+
+    def __init__(self, full_shape, slices):
+        self.full_shape = tuple(full_shape)
+        self.slices = list(slices)
+
+
+def _ordered_num(value):
+    """TF's OrderedCode for a non-negative number: a length byte, then big-endian bytes."""
+    raw = value.to_bytes((value.bit_length() + 7) // 8, "big") if value else b""
+    return bytes([len(raw)]) + raw
+
+
+def _ordered_signed(value):
+    """TF's OrderedCode for a signed number: its two's complement in the fewest bytes that
+    leave room for a unary length header, xored with that header."""
+    x = ~value if value < 0 else value
+    length = x.bit_length() // 7 + 1
+    raw = bytearray((value & ((1 << (8 * length)) - 1)).to_bytes(length, "big"))
+    header = (0xFF00 >> length) & 0xFF if length <= 8 else 0xFF
+    raw[0] ^= header
+    if length > 8:
+        raw[1] ^= (0xFF00 >> (length - 8)) & 0xFF
+    return bytes(raw)
+
+
+def slice_key(name, extents):
+    """The index key of one slice of tensor `name` (TF's EncodeTensorNameSlice): a 0, the
+    escaped name, the rank, then each dimension's start and length (-1: the whole one)."""
+    escaped = b"".join(b"\x00\xff" if c == 0 else b"\xff\x00" if c == 0xFF else bytes([c])
+                       for c in name.encode("utf-8"))
+    key = _ordered_num(0) + escaped + b"\x00\x01" + _ordered_num(len(extents))
+    for start, length in extents:
+        key += _ordered_signed(start) + _ordered_signed(length)
+    return key
+
+
+def _data_entry(array, name, offset):
+    """(BundleEntryProto, bytes) of one tensor's data written at `offset`."""
+    entry = tensor_bundle_pb2.BundleEntryProto(dtype=_datatype_of(array, name))
+    entry.shape.SetInParent()  # TF writes the shape even for a scalar (an empty message)
+    for dim in array.shape:
+        entry.shape.dim.add(size=dim)
+    raw, crc = _tensor_bytes(array, name)
+    entry.offset = offset
+    entry.size = len(raw)
+    entry.crc32c = _mask(crc)
+    return entry, raw
+
+
 def write_bundle(prefix, tensors):
-    """Writes `tensors` ({name: array-like}) as the V2 checkpoint `prefix`, as TensorFlow's
-    SaveV2 does for the same tensors given in sorted name order.
+    """Writes `tensors` ({name: array-like, or a Slices}) as the V2 checkpoint `prefix`, as
+    TensorFlow's SaveV2 does for the same tensors given in sorted name order (a Slices'
+    slices in their order): a sliced tensor is an entry holding its shape and the slices'
+    extents, and one entry per slice under slice_key.
 
     Values are converted with `np.asarray`; numeric and bool dtypes, and strings (bytes or str
     elements, or numpy 'S'/'U' arrays; str is written as UTF-8) are supported. The parent
@@ -513,22 +567,37 @@ def write_bundle(prefix, tensors):
     for name, value in tensors.items():
         if not isinstance(name, str) or not name:
             raise ValueError("Tensor names must be non-empty strings, got %r" % (name,))
-        entries.append((name.encode("utf-8"), name, np.asarray(value)))
+        entries.append((name.encode("utf-8"), name,
+                        value if isinstance(value, Slices) else np.asarray(value)))
     entries.sort(key=lambda e: e[0])  # LevelDB's bytewise order: UTF-8 bytes, not str order
 
     chunks, index_items, offset = [], [(b"", _header_bytes())], 0
-    for key, name, array in entries:
-        entry = tensor_bundle_pb2.BundleEntryProto(dtype=_datatype_of(array, name))
-        entry.shape.SetInParent()  # TF writes the shape even for a scalar (an empty message)
-        for dim in array.shape:
-            entry.shape.dim.add(size=dim)
-        raw, crc = _tensor_bytes(array, name)
-        entry.offset = offset
-        entry.size = len(raw)
-        entry.crc32c = _mask(crc)
-        offset += len(raw)
-        chunks.append(raw)
-        index_items.append((key, entry.SerializeToString()))
+    for key, name, value in entries:
+        if not isinstance(value, Slices):
+            entry, raw = _data_entry(value, name, offset)
+            offset += len(raw)
+            chunks.append(raw)
+            index_items.append((key, entry.SerializeToString()))
+            continue
+        full = None
+        for extents, part in value.slices:
+            part = np.asarray(part)
+            entry, raw = _data_entry(part, name, offset)
+            offset += len(raw)
+            chunks.append(raw)
+            index_items.append((slice_key(name, extents), entry.SerializeToString()))
+            if full is None:
+                full = tensor_bundle_pb2.BundleEntryProto(dtype=entry.dtype)
+                full.shape.SetInParent()
+                for dim in value.full_shape:
+                    full.shape.dim.add(size=dim)
+            extent_proto = full.slices.add()
+            for start, length in extents:
+                extent = extent_proto.extent.add(start=start)
+                if length >= 0:
+                    extent.length = length
+        index_items.append((key, full.SerializeToString()))
+    index_items.sort(key=lambda item: item[0])
 
     directory = os.path.dirname(prefix)
     if directory:
@@ -637,7 +706,8 @@ class BundleReader:
     The index is read and checked when the reader is made: a missing `<prefix>.index` or data
     file raises NotFoundError naming it; a damaged index raises DataLossError naming the file.
     Tensors are read on demand and their CRCs checked; a damaged or truncated data file
-    raises DataLossError naming it. Partitioned (sliced) variables are not supported.
+    raises DataLossError naming it. A partitioned (sliced) tensor is listed once, under its
+    full name and shape, and read whole.
     """
 
     def __init__(self, prefix):
@@ -659,18 +729,22 @@ class BundleReader:
                 None, None, "%s: checkpoint needs a newer reader (version %s)"
                 % (path, str(header.version).replace("\n", " ")))
         self._byte_order = "<" if header.endianness == header.LITTLE else ">"
-        self._entries = {}
+        self._entries, self._slices = {}, {}
         for key, value in items[1:]:
+            if key.startswith(b"\x00"):  # one slice of a partitioned tensor (see slice_key)
+                self._slices[key] = self._parse(tensor_bundle_pb2.BundleEntryProto, value,
+                                                path, repr(key))
+                continue
             name = key.decode("utf-8", errors="surrogateescape")
             self._entries[name] = self._parse(tensor_bundle_pb2.BundleEntryProto, value, path, name)
         # Every shard holds at least one tensor (an empty bundle has one, empty, shard), so a
         # header declaring more shards than entries is damaged: checked before naming them.
-        if not 1 <= header.num_shards <= max(1, len(self._entries)):
+        if not 1 <= header.num_shards <= max(1, len(self._entries) + len(self._slices)):
             raise _corrupt(path, "the header declares %d shards for %d tensors"
-                           % (header.num_shards, len(self._entries)))
+                           % (header.num_shards, len(self._entries) + len(self._slices)))
         self._data_files = [data_filename(self.prefix, i, header.num_shards)
                             for i in range(header.num_shards)]
-        for entry in self._entries.values():
+        for entry in list(self._entries.values()) + list(self._slices.values()):
             if not 0 <= entry.shard_id < header.num_shards:
                 raise _corrupt(path, "entry names shard %d of %d" % (entry.shard_id, header.num_shards))
         for data_file in self._data_files:
@@ -726,7 +800,8 @@ class BundleReader:
         self.get_tensor(name, _out=out)
 
     def get_tensor(self, name, _out=None, _check_only=False):
-        """The tensor `name` as a new numpy array (0-d for scalars, object of bytes for strings).
+        """The tensor `name` as a new numpy array (0-d for scalars, object of bytes for strings);
+        a partitioned tensor is put together from its slices.
 
         Raises NotFoundError when absent and DataLossError when its bytes are damaged."""
         try:
@@ -735,13 +810,36 @@ class BundleReader:
             raise errors.NotFoundError(
                 None, None, "Key %s not found in checkpoint %s" % (name, self.prefix)) from None
         if entry.slices:
-            raise errors.UnimplementedError(
-                None, None, "%s: tensor %r is partitioned into slices, which minitf cannot read"
-                % (index_filename(self.prefix), name))
+            return self._assemble(name, entry, _out, _check_only)
+        return self._read(name, entry, name, _out, _check_only)
+
+    def _assemble(self, name, entry, out, check_only):
+        """A sliced tensor: each slice's entry read and put in its place."""
+        shape = tuple(d.size for d in entry.shape.dim)
+        dtype = self._numpy_dtype(name, entry)
+        full = None if check_only else (out if out is not None else np.empty(shape, dtype))
+        for proto in entry.slices:
+            if len(proto.extent) != len(shape):
+                raise _corrupt(index_filename(self.prefix), "slice of %r has rank %d, not %d"
+                               % (name, len(proto.extent), len(shape)))
+            extents = [(e.start, e.length if e.HasField("length") else -1)
+                       for e in proto.extent]
+            key = slice_key(name, extents)
+            part = self._slices.get(key)
+            if part is None:
+                raise _corrupt(index_filename(self.prefix), "slice %s of %r has no entry"
+                               % (extents, name))
+            value = self._read(name, part, "%s%s" % (name, extents), None, check_only)
+            if full is not None:
+                full[tuple(slice(s, None if n < 0 else s + n) for s, n in extents)] = value
+        return full
+
+    def _read(self, name, entry, label, _out, _check_only):
+        """The array one (unsliced) entry holds."""
         dtype = self._numpy_dtype(name, entry)
         data_file = self._data_files[entry.shard_id]
-        where = "%s (tensor %r)" % (data_file, name)
-        in_index = "%s (tensor %r)" % (index_filename(self.prefix), name)
+        where = "%s (tensor %r)" % (data_file, label)
+        in_index = "%s (tensor %r)" % (index_filename(self.prefix), label)
         shape = tuple(d.size for d in entry.shape.dim)
         if any(d < 0 for d in shape):
             raise _corrupt(in_index, "negative dimension in shape %s" % list(shape))

@@ -78,7 +78,8 @@ class SaveV2(OpDef):
     """Writes `tensors` as the V2 checkpoint `prefix` under `tensor_names` (TF's SaveV2).
 
     Inputs: prefix (string scalar), tensor_names and shape_and_slices (string vectors, one
-    entry per tensor; slices must be empty: minitf writes whole tensors), then the tensors.
+    entry per tensor: "" for a whole tensor, or a slice spec "5 3 0,3:0,3" for one part of a
+    partitioned one, several parts sharing a name), then the tensors.
     Like TF's bundle writer it creates the prefix's directory, but not missing parents."""
     tf_signature = TFSignature(type_attrs=())
 
@@ -107,14 +108,24 @@ class SaveV2(OpDef):
                 raise errors.InvalidArgumentError(
                     None, op, "SaveV2 got %d tensors but %d names and %d shape_and_slices"
                     % (len(values), len(names), shape_and_slices.size))
-            if any(_as_str(s) for s in shape_and_slices.reshape(-1)):
-                raise errors.UnimplementedError(
-                    None, op, "minitf saves whole tensors only (shape_and_slices must be empty)")
+            tensors = {}
+            for name, spec, value in zip(names, shape_and_slices.reshape(-1), values):
+                value, spec = backend.to_numpy(value), _as_str(spec)
+                if not spec:
+                    tensors[name] = value
+                    continue
+                full_shape, extents = parse_slice_spec(spec, op)
+                sliced = tensors.setdefault(name, bundle.Slices(full_shape, []))
+                if not isinstance(sliced, bundle.Slices) or sliced.full_shape != full_shape:
+                    raise errors.InvalidArgumentError(
+                        None, op, "SaveV2: tensor %s is saved both whole and in slices, or in "
+                        "slices of different full shapes" % name)
+                sliced.slices.append((extents, value))
             directory = os.path.dirname(prefix)
             try:
                 if directory and not os.path.isdir(directory):
                     os.mkdir(directory)  # one level only, as TF's BundleWriter
-                bundle.write_bundle(prefix, {n: backend.to_numpy(v) for n, v in zip(names, values)})
+                bundle.write_bundle(prefix, tensors)
             except FileExistsError:
                 raise errors.FailedPreconditionError(
                     None, op, "%s exists and is not a directory" % directory) from None
@@ -123,12 +134,30 @@ class SaveV2(OpDef):
         return save
 
 
-def checkpoint_op(graph, opdef, filename, keys, tensors, name=None):
+def parse_slice_spec(spec, op=None):
+    """(full shape, [(start, length) per dim]) of a shape_and_slices entry such as
+    "5 3 0,3:0,3" ("-" for a whole dimension: length -1)."""
+    try:
+        *dims, extents = spec.split(" ")
+        full_shape = tuple(int(d) for d in dims)
+        parts = [(0, -1) if e == "-" else tuple(int(x) for x in e.split(","))
+                 for e in extents.split(":")]
+        if len(parts) != len(full_shape) or any(len(p) != 2 for p in parts):
+            raise ValueError
+    except ValueError:
+        raise errors.InvalidArgumentError(None, op, "Invalid shape_and_slices spec %r" % spec) \
+            from None
+    return full_shape, parts
+
+
+def checkpoint_op(graph, opdef, filename, keys, tensors, name=None, specs=None):
     """A SaveV2 or RestoreV2 op (named `name`, default its type) reading or writing `keys` of
-    the checkpoint `filename` (a string tensor), on the host, with TF's input names."""
+    the checkpoint `filename` (a string tensor), on the host, with TF's input names; `specs`
+    are the slice specs (default: whole tensors)."""
     with name_scope(name or opdef.type_name) as scope:
         names = constant(keys, dtypes.string, name="tensor_names")
-        slices = constant([""] * len(keys), dtypes.string, name="shape_and_slices")
+        slices = constant(list(specs) if specs else [""] * len(keys), dtypes.string,
+                          name="shape_and_slices")
         # File I/O and string inputs live on the host; the plan moves values across.
         return graph.create_op(opdef, [filename, names, slices] + list(tensors), name=scope,
                                device=HOST_DEVICE)
@@ -178,11 +207,26 @@ class RestoreV2(OpDef):
                         None, op, "tensor_name = %s; expected dtype %s does not equal original "
                         "dtype %s" % (name, dtype.name, dtypes.as_dtype(stored[name]).name))
             # Every tensor is read (and its checksum checked) before any is returned.
-            values = [reader.get_tensor(name) for name in names]
+            values = [_read_slice(reader, name, _as_str(spec), op)
+                      for name, spec in zip(names, shape_and_slices.reshape(-1))]
             values = [v if dtype is dtypes.string else xp.asarray(v)
                       for v, dtype in zip(values, self.dtypes)]
             return values[0] if len(values) == 1 else tuple(values)
         return restore
+
+
+def _read_slice(reader, name, spec, op):
+    """The tensor `name`, or the part of it a slice spec names (the stored tensor may be
+    whole or in slices: TF reads either)."""
+    value = reader.get_tensor(name)
+    if not spec:
+        return value
+    full_shape, extents = parse_slice_spec(spec, op)
+    if tuple(value.shape) != full_shape:
+        raise errors.InvalidArgumentError(
+            None, op, "tensor_name = %s; shape in shape_and_slice spec %s does not match the "
+            "shape stored in checkpoint: %s" % (name, list(full_shape), list(value.shape)))
+    return value[tuple(slice(s, None if n < 0 else s + n) for s, n in extents)].copy()
 
 
 @register
@@ -281,26 +325,43 @@ def _is_saveable(obj):
 
 
 def _names_to_variables(var_list):
-    """{checkpoint key: Variable or variable Tensor} from a Saver's var_list (TF's rules:
-    a list keys each variable by its op name; a dict gives the keys)."""
+    """{checkpoint key: Variable or variable Tensor, or a list of a partitioned variable's
+    parts} from a Saver's var_list (TF's rules: a list keys each variable by its op name and
+    each part by its full variable's name; a dict gives the keys)."""
+    from minitf.ops.partitioned_variables import PartitionedVariable
     if isinstance(var_list, dict):
         items = list(var_list.items())
     else:
         items = []
         for var in var_list:
-            if not isinstance(var, variables_module.Variable) and not _is_variable_tensor(var):
+            info = getattr(var, "_save_slice_info", None)
+            if isinstance(var, PartitionedVariable):
+                items.append((var.name, var))
+            elif isinstance(var, variables_module.Variable) and info is not None:
+                items.append((info.full_name, [var]))
+            elif not isinstance(var, variables_module.Variable) and not _is_variable_tensor(var):
                 raise TypeError("Variable to save is not a Variable: %r" % (var,))
-            items.append((var.op.name, var))
+            else:
+                items.append((var.op.name, var))
     result = {}
     for name, var in items:
         if not isinstance(name, str):
             raise TypeError("Checkpoint keys must be strings, got %r for %r" % (name, var))
-        if not isinstance(var, variables_module.Variable) and not _is_variable_tensor(var):
-            raise TypeError("The value for key %r is %r; a Saver saves tf.Variables (or the "
-                            "output of a variable op)" % (name, var))
+        if isinstance(var, PartitionedVariable):
+            var = list(var)
+        parts = var if isinstance(var, (list, tuple)) else None
+        for v in parts or [var]:
+            if not isinstance(v, variables_module.Variable) and not _is_variable_tensor(v):
+                raise TypeError("The value for key %r is %r; a Saver saves tf.Variables (or "
+                                "the output of a variable op)" % (name, v))
+        if parts is not None and isinstance(result.get(name), list):
+            result[name].extend(parts)  # another part of the same partitioned variable
+            continue
         if name in result:
+            if isinstance(result[name], list) or parts is not None:
+                raise ValueError("Mixing slices and non-slices with the same name: %s" % name)
             raise ValueError("At least two variables have the same name: %s" % name)
-        result[name] = var
+        result[name] = list(parts) if parts is not None else var
     return result
 
 
@@ -387,8 +448,14 @@ class Saver:
                 if key in names_to_vars:
                     raise ValueError("At least two variables have the same name: %s" % key)
                 names_to_vars[key] = tensor
-        keys = sorted(names_to_vars)
-        refs = [_ref(names_to_vars[k]) for k in keys]
+        keys, specs, refs = [], [], []
+        for key in sorted(names_to_vars):
+            value = names_to_vars[key]
+            for var in value if isinstance(value, list) else [value]:
+                info = getattr(var, "_save_slice_info", None)
+                keys.append(key)
+                specs.append(info.spec if isinstance(value, list) else "")
+                refs.append(_ref(var))
         graph = refs[0].graph
         with graph.as_default(), name_scope(self._name, "save"):
             with name_scope("filename") as filename_scope:
@@ -397,11 +464,11 @@ class Saver:
             # TF keeps the name "Const" for the prefix tensor; SaverDefs refer to it.
             filename = placeholder_with_default(filename, [], name="Const")
             save_op = checkpoint_op(graph, SaveV2(tuple(r.dtype for r in refs)), filename,
-                                    keys, refs)
+                                    keys, refs, specs=specs)
             with control_dependencies([save_op]):
                 save_tensor = identity(filename, name="control_dependency")
             restore_op = checkpoint_op(graph, RestoreV2(tuple(r.dtype for r in refs)),
-                                       filename, keys, [])
+                                       filename, keys, [], specs=specs)
             assigns = []
             restored = dict(zip(keys, restore_op.outputs))
             for saveable in saveables:
@@ -664,8 +731,9 @@ def _restore_targets(graph, restore_op_name):
         if not isinstance(value.op.opdef, RestoreV2):
             return None
         names = constant_value(value.op.inputs[1])
-        if names is None:
-            return None
+        specs = constant_value(value.op.inputs[2])
+        if names is None or specs is None or any(_as_str(x) for x in specs.reshape(-1)):
+            return None  # slices of partitioned variables: the restore op reads them
         key = _as_str(names.reshape(-1)[value.value_index])
         shape = ref.shape if assign.get_attr("validate_shape") else None
         plain = (ref.op.opdef.is_variable and not assign.control_inputs
