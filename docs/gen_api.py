@@ -21,7 +21,14 @@ NAMESPACES = [
     ("tf.losses", tf.losses, "Loss functions with weights and reductions, and the loss collections."),
     ("tf.metrics", tf.metrics, "TF1's streaming evaluation metrics: (value, update_op) pairs "
                                "over local variables (docs/metrics.md)."),
-    ("tf.contrib.layers", tf.contrib.layers, "Regularizers and the initializers TF1 code imports from contrib."),
+    ("tf.contrib.layers", tf.contrib.layers, "contrib's layer functions (fully_connected, conv2d, "
+                                           "batch_norm...; docs/slim.md), regularizers and the "
+                                           "initializers TF1 code imports from contrib."),
+    ("tf.contrib.framework", tf.contrib.framework, "arg_scope and the model-variable helpers "
+                                                   "of TF1's contrib.framework (docs/slim.md)."),
+    ("tf.contrib.slim", tf.contrib.slim, "TF-Slim: contrib.layers' layer functions, arg_scope "
+                                         "and the variable helpers in one namespace "
+                                         "(docs/slim.md)."),
     ("tf.math", tf.math, "TF 1.13+'s second names of the math ops (docs/namespaces.md)."),
     ("tf.linalg", tf.linalg, "Matrix ops under TF 1.13+'s names."),
     ("tf.random", tf.random, "Random ops under TF 1.13+'s names."),

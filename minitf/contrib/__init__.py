@@ -1,6 +1,8 @@
 """tf.contrib: the parts of TF1's contrib that tutorials import (one submodule per area)."""
 
+from minitf.contrib import framework  # noqa: F401
 from minitf.contrib import layers  # noqa: F401
 from minitf.contrib import lookup  # noqa: F401
 from minitf.contrib import rnn  # noqa: F401
 from minitf.contrib import seq2seq  # noqa: F401
+from minitf.contrib import slim  # noqa: F401

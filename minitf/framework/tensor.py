@@ -23,7 +23,8 @@ class Tensor:
     (`tf.equal` compares values); arithmetic operators build graph nodes (installed by the op
     modules)."""
 
-    __slots__ = ("op", "value_index", "_shape", "dtype", "__weakref__")
+    # `aliases` is set only by tf.contrib.layers' outputs_collections (TF's end-point names).
+    __slots__ = ("op", "value_index", "_shape", "dtype", "aliases", "__weakref__")
 
     # Make `ndarray + Tensor` defer to Tensor.__radd__ instead of numpy broadcasting over it.
     __array_ufunc__ = None

@@ -99,6 +99,17 @@ class Layer:
                 name_scope(self._scope.original_name_scope):
             return self._regularized(self.call(inputs, *args, **kwargs))
 
+    def _apply_in(self, scope, inputs, **kwargs):
+        """Builds (on the first call) and calls the layer in `scope`, a variable scope the
+        caller has entered already, its ops in the caller's name scope: how tf.contrib.layers'
+        functions run these layers (TF passes them `_scope`)."""
+        inputs = convert_to_tensor(inputs)
+        if self._scope is None:
+            self._scope = scope
+            self.name = scope.name.split("/")[-1]
+            self.build(inputs)
+        return self._regularized(self.call(inputs, **kwargs))
+
     def _regularized(self, outputs):
         if self.activity_regularizer is not None:
             with name_scope("ActivityRegularizer"):

@@ -1,0 +1,10 @@
+"""tf.contrib.layers: the layer functions of TF1's contrib (slim's layers: fully_connected,
+conv2d, batch_norm...), optimize_loss, and the regularizers and initializers TF1 code imports
+from here."""
+
+from minitf.contrib.layers.layers import *  # noqa: F401,F403
+from minitf.contrib.layers.regularizers import *  # noqa: F401,F403
+from minitf.contrib.layers import layers as _layers
+from minitf.contrib.layers import regularizers as _regularizers
+
+__all__ = list(_layers.__all__) + list(_regularizers.__all__)

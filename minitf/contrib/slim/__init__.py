@@ -1,0 +1,10 @@
+"""tf.contrib.slim (also `minitf.contrib.slim`): TF-Slim's one namespace for model code: the
+contrib.layers layer functions, arg_scope and the model-variable helpers of
+contrib.framework."""
+
+from minitf.contrib.framework import *  # noqa: F401,F403
+from minitf.contrib.layers import *  # noqa: F401,F403
+from minitf.contrib import framework as _framework
+from minitf.contrib import layers as _layers
+
+__all__ = list(_layers.__all__) + [n for n in _framework.__all__ if n not in _layers.__all__]
