@@ -12,7 +12,8 @@ from minitf import dtypes
 from minitf.framework.sparse_tensor import SparseTensor
 from minitf.io import gfile as _gfile
 from minitf.ops import (array_ops, fake_quant_ops, linalg_ops, math_ops, nn_ops, random_ops,
-                        sparse_manip, sparse_math, sparse_ops, special_math, string_ops)
+                        sparse_manip, sparse_math, sparse_ops, special_math, string_ops,
+                        tridiagonal_ops)
 
 __all__ = ["disable_v2_behavior", "disable_eager_execution", "executing_eagerly", "get_logger"]
 
@@ -78,7 +79,9 @@ def make_namespaces(tf):
         lu_matrix_inverse=linalg_ops.lu_matrix_inverse, pinv=linalg_ops.pinv,
         matrix_rank=linalg_ops.matrix_rank, adjoint=linalg_ops.adjoint,
         matvec=linalg_ops.matvec, normalize=linalg_ops.normalize,
-        global_norm=tf.global_norm, matrix_transpose=linalg_ops.matrix_transpose))
+        global_norm=tf.global_norm, matrix_transpose=linalg_ops.matrix_transpose,
+        tridiagonal_matmul=tridiagonal_ops.tridiagonal_matmul,
+        tridiagonal_solve=tridiagonal_ops.tridiagonal_solve))
 
     tf.quantization = _module(
         "quantization", "tf.quantization: TF 1.15's fake quantization ops.",

@@ -29,6 +29,8 @@ def bits(a):
 
 
 def error(fn):
+    """[TF's error class, its message's first line (the kernel's own line for run-time
+    errors)] when building and running fn()'s result fails, else None."""
     try:
         with tf.Graph().as_default():
             out = fn()
@@ -276,5 +278,7 @@ def guarantee_const():
         return dict(names=[[y.name, y.op.type, y.shape.as_list()], [y2.name]], grad=grad)
 
 
-print(json.dumps(dict(morphology=morphology(), volume=volume(), space_to_batch=space_to_batch(),
-                      fake_quant=fake_quant(), guarantee_const=guarantee_const())))
+if __name__ == "__main__":
+    print(json.dumps(dict(morphology=morphology(), volume=volume(),
+                          space_to_batch=space_to_batch(), fake_quant=fake_quant(),
+                          guarantee_const=guarantee_const())))

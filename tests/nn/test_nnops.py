@@ -207,7 +207,8 @@ FQ_X = np.asarray(FQ["x"], np.uint32).view(np.float32)
 FQ_G = np.asarray(FQ["g"], np.uint32).view(np.float32)
 
 
-@pytest.mark.parametrize("case", FQ["cases"], ids=lambda c: "%(min)g_%(max)g_%(num_bits)d_%(narrow_range)s" % c)
+@pytest.mark.parametrize("case", FQ["cases"],
+                         ids=lambda c: "%(min)g_%(max)g_%(num_bits)d_%(narrow_range)s" % c)
 def test_fake_quant_is_tfs_to_the_bit(case):
     args = (case["min"], case["max"], case["num_bits"], case["narrow_range"])
     low, high = f32(args[0]), f32(args[1])

@@ -177,3 +177,50 @@ SPECS = [
     OpSpec("guarantee_const", lambda x: tf.guarantee_const(x), lambda x: x,
            [Arg((2, 3), static=(None, 3))], grad=False),
 ]
+
+
+# -- tridiagonal matrices ----------------------------------------------------------------------
+
+def _dense_tridiagonal(d):
+    """[..., M, M] matrices from compact [..., 3, M] diagonals."""
+    m = d.shape[-1]
+    out = np.zeros(d.shape[:-2] + (m, m), d.dtype)
+    i = np.arange(m)
+    out[..., i, i] = d[..., 1, :]
+    out[..., i[:-1], i[1:]] = d[..., 0, :-1]
+    out[..., i[1:], i[:-1]] = d[..., 2, 1:]
+    return out
+
+
+def _diagonally_dominant(shape):
+    """Compact diagonals whose main diagonal dominates (well conditioned), some rows with a
+    small pivot so that partial pivoting swaps rows."""
+    return Arg(shape, values=np.stack([
+        np.linspace(-0.9, 0.8, np.prod(shape[:-2]) * shape[-1]).reshape(shape[:-2] + shape[-1:]),
+        3.0 + np.cos(np.arange(np.prod(shape[:-2]) * shape[-1])).reshape(
+            shape[:-2] + shape[-1:]),
+        np.linspace(0.7, -0.6, np.prod(shape[:-2]) * shape[-1]).reshape(shape[:-2] + shape[-1:]),
+    ], axis=-2))
+
+
+SPECS += [
+    OpSpec("tridiagonal_matmul/compact", lambda d, r: tf.linalg.tridiagonal_matmul(d, r),
+           lambda d, r: _dense_tridiagonal(d) @ r,
+           [Arg((2, 3, 5), static=(None, 3, 5)), Arg((2, 5, 3), static=(None, 5, None))]),
+    OpSpec("tridiagonal_solve/pivoting", lambda d, r: tf.linalg.tridiagonal_solve(d, r),
+           lambda d, r: np.linalg.solve(_dense_tridiagonal(d), r),
+           [Arg((2, 3, 5), static=(None, 3, 5), low=-1, high=1), Arg((2, 5, 2))],
+           rtol=1e-4, atol=1e-5),
+    OpSpec("tridiagonal_solve/thomas", lambda d, r: tf.linalg.tridiagonal_solve(
+        d, r, partial_pivoting=False),
+           lambda d, r: np.linalg.solve(_dense_tridiagonal(d), r),
+           [_diagonally_dominant((2, 3, 4)), Arg((2, 4, 3), static=(2, 4, None))],
+           rtol=1e-4, atol=1e-5),
+    # Offsets inside the image: no noise, a deterministic window (corner: the offset scaled
+    # by the size, halved, moved to the centre, less half the window, truncated: (1, 2) and
+    # (3, 0)). TF has no gradient for it.
+    OpSpec("extract_glimpse/inside", lambda x, o: tf.image.extract_glimpse(x, [3, 2], o),
+           lambda x, o: np.stack([x[0, 1:4, 2:4], x[1, 3:6, 0:2]]),
+           [Arg((2, 7, 6, 2), static=(None, 7, 6, 2)),
+            Arg((2, 2), values=[[-0.2, 0.3], [0.4, -0.5]])], grad=False),
+]
