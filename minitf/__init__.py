@@ -36,6 +36,7 @@ from minitf.ops.special_math import *  # noqa: F401,F403
 from minitf.ops.sparse_manip import *  # noqa: F401,F403
 from minitf.ops.string_ops import *  # noqa: F401,F403
 from minitf.ops.fake_quant_ops import *  # noqa: F401,F403
+from minitf.ops.fft_ops import *  # noqa: F401,F403 - tf.fft, tf.ifft, ... (TF1's top-level six)
 from minitf.ops.nn_ops import log_sigmoid
 from minitf.ops.op_util import get_static_value, is_tensor
 from minitf.ops import variables as _variables
@@ -80,6 +81,7 @@ from minitf import image  # tf.image
 from minitf import sets  # tf.sets
 from minitf import distributions  # tf.distributions
 from minitf import metrics  # tf.metrics
+from minitf import signal  # tf.signal
 from minitf.ops.image_adjust import random_crop
 from minitf.namespaces import *  # noqa: F401,F403 - tf.disable_v2_behavior and friends
 from minitf.namespaces import make_namespaces as _make_namespaces

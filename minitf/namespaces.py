@@ -28,9 +28,11 @@ truediv truncatediv truncatemod unsorted_segment_sum segment_sum segment_mean se
 segment_min segment_prod acosh asinh atanh erfc unsorted_segment_max unsorted_segment_min
 unsorted_segment_prod unsorted_segment_mean unsorted_segment_sqrt_n bincount confusion_matrix
 invert_permutation lgamma digamma polygamma zeta igamma igammac betainc lbeta rint
-accumulate_n""".split()
+accumulate_n complex real imag angle conj""".split()
 _MATH_SPECIAL = """erfinv erfcinv ndtri bessel_i0 bessel_i0e bessel_i1 bessel_i1e xlog1py
 nextafter""".split()  # tf.math's only
+_SPECTRAL = """fft ifft fft2d ifft2d fft3d ifft3d rfft irfft rfft2d irfft2d rfft3d
+irfft3d""".split()
 _MATH_FROM_NN = """in_top_k l2_normalize log_softmax softmax softplus softsign top_k
 zero_fraction""".split()
 
@@ -86,6 +88,10 @@ def make_namespaces(tf):
     tf.quantization = _module(
         "quantization", "tf.quantization: TF 1.15's fake quantization ops.",
         {n: getattr(fake_quant_ops, n) for n in fake_quant_ops.__all__})
+
+    # tf.spectral: TF1's first home of the transforms, the same functions as tf.signal's.
+    tf.spectral = _module("spectral", "tf.spectral: the Fourier transforms (tf.signal's).",
+                          {n: getattr(tf.signal, n) for n in _SPECTRAL})
 
     tf.random = _module("random", "tf.random: random ops under their TF 1.13+ names.", dict(
         normal=random_ops.random_normal, uniform=random_ops.random_uniform,

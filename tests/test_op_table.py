@@ -29,7 +29,10 @@ def _values(spec, float_dtype=None):
     rng = np.random.default_rng(spec.seed)
     out = []
     for a in spec.inputs:
-        dtype = float_dtype if (float_dtype and np.dtype(a.dtype).kind == "f") else None
+        kind = np.dtype(a.dtype).kind
+        dtype = None
+        if float_dtype and kind in "fc":  # complex inputs in the matching complex precision
+            dtype = float_dtype if kind == "f" else np.result_type(float_dtype, np.complex64)
         out.append(a.make(rng, dtype))
     return out
 
@@ -79,8 +82,9 @@ def test_every_registered_op_has_an_entry():
             phs = [tf.placeholder(tf.as_dtype(np.dtype(a.dtype)), a.static_shape) for a in spec.inputs]
             spec.build(*phs)
             if spec.grad:
-                outs = [o for o in _as_list(spec.build(*phs)) if o.dtype.is_floating]
-                tf.gradients(outs, [p for p in phs if p.dtype.is_floating])
+                outs = [tf.real(o) for o in _as_list(spec.build(*phs))
+                        if o.dtype.is_floating or o.dtype.is_complex]
+                tf.gradients(outs, [p for p in phs if p.dtype.is_floating or p.dtype.is_complex])
         covered.update(op.type for op in g.get_operations())
     missing = sorted(set(REGISTRY) - covered - set(TESTED_ELSEWHERE))
     assert not missing, "registered ops with no entry in tests/op_specs: %s" % missing

@@ -46,6 +46,7 @@ TF_OUTPUT_ARGS = {
     'Cast': ('y',),
     'Ceil': ('y',),
     'CombinedNonMaxSuppression': ('nmsed_boxes', 'nmsed_scores', 'nmsed_classes', 'valid_detections'),
+    'Complex': ('out',),
     'ComplexAbs': ('y',),
     'ConjugateTranspose': ('y',),
     'Cos': ('y',),

@@ -900,6 +900,8 @@ class Cast(OpDef):
         return TensorSpec(x.shape, self.DstT)
 
     def compute(self, xp, x):
+        if x.dtype.kind == "c" and not self.DstT.is_complex:
+            x = x.real  # TF's cast to a real type (bool too) reads the real part alone
         return x.astype(self.DstT.as_numpy_dtype)
 
     def grad(self, op, dy):

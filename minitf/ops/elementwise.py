@@ -13,14 +13,14 @@ from minitf import dtypes, errors
 from minitf.framework.graph import name_scope
 from minitf.framework.registry import OpDef, TFSignature, register
 from minitf.framework.shapes import broadcast_dims, format_dims, merge_dims
-from minitf.framework.tensor import TensorSpec
-from minitf.ops.core import cast, convert_to_tensor, sum_to, zeros_like
+from minitf.framework.tensor import Tensor, TensorSpec
+from minitf.ops.core import cast, convert_to_tensor, ones_like, sum_to, zeros_like
 from minitf.ops.op_util import (check_dtype, check_same_shape, is_tensor_like, known_dims,
                                 out_array, type_mismatch_error)
 
 __all__ = ["add", "subtract", "multiply", "divide", "truediv", "realdiv", "div", "div_no_nan",
            "xlogy", "xdivy", "multiply_no_nan", "reciprocal_no_nan", "acosh", "asinh", "atanh",
-           "erfc",
+           "erfc", "complex", "real", "imag", "angle", "conj",
            "floordiv", "floormod", "mod", "truncatediv", "truncatemod", "pow", "maximum",
            "minimum", "squared_difference", "atan2", "scalar_mul", "negative", "square", "exp",
            "log", "log1p", "expm1", "sqrt", "rsqrt", "reciprocal", "abs", "sign", "sin", "cos",
@@ -192,8 +192,8 @@ class Mul(BinaryOp):
     kernel = "multiply"
 
     def grad(self, op, dy):
-        x, y = op.inputs
-        return [sum_to(dy * y, x), sum_to(x * dy, y)]
+        x, y = op.inputs  # TF conjugates the factors of complex inputs
+        return [sum_to(dy * conj(y), x), sum_to(conj(x) * dy, y)]
 
 
 def multiply(x, y, name=None):
@@ -218,8 +218,8 @@ class RealDiv(BinaryOp):
     allowed = "float"  # TF has no integer kernel: truediv casts integers first, div floors
 
     def grad(self, op, dy):
-        x, y = op.inputs
-        return [sum_to(dy / y, x), sum_to(negative(dy) * x / (y * y), y)]
+        x, y = (conj(t) for t in op.inputs)
+        return [sum_to(dy / y, op.inputs[0]), sum_to(negative(dy) * x / (y * y), op.inputs[1])]
 
 
 def truediv(x, y, name=None):
@@ -457,12 +457,15 @@ class Pow(BinaryOp):
     kernel = "power"
 
     def grad(self, op, dy):
-        x, y = op.inputs
-        z = op.outputs[0]
+        x, y, z = conj(op.inputs[0]), conj(op.inputs[1]), conj(op.outputs[0])
         gx = dy * y * pow(x, y - 1)
-        log_x = where(greater(x, 0), log(x), zeros_like(x))
+        if x.dtype.is_complex:  # TF's: log(x) wherever x != 0
+            nonzero = not_equal(x, zeros_like(x))
+            log_x = where(nonzero, log(where(nonzero, x, ones_like(x))), zeros_like(x))
+        else:
+            log_x = where(greater(x, 0), log(x), zeros_like(x))
         gy = dy * z * log_x
-        return [sum_to(gx, x), sum_to(gy, y)]
+        return [sum_to(gx, op.inputs[0]), sum_to(gy, op.inputs[1])]
 
 
 def pow(x, y, name=None):  # noqa: A001 - TF's public name
@@ -568,7 +571,7 @@ class Square(UnaryOp):
 
     def grad(self, op, dy):
         (x,) = op.inputs
-        return [dy * (x * 2)]
+        return [dy * (conj(x) * 2)]
 
 
 def square(x, name=None):
@@ -615,6 +618,154 @@ def abs(x, name=None):  # noqa: A001 - TF's public name
     return unary_op(Abs(), x, name, "Abs")
 
 
+# -- complex parts ----------------------------------------------------------------------------
+
+class ComplexPart(UnaryOp):
+    """A real tensor from a complex one (Real, Imag, Angle): `Tout` is the real dtype of the
+    same precision, the result a fresh array (numpy's .real and .imag are views)."""
+
+    Tout: dtypes.DType = dtypes.float32
+    allowed = "complex"
+    supports_out = False
+    elementwise = False
+
+    def infer(self, x):
+        check_dtype(self.type_name, x.dtype, self.allowed, "input")
+        if self.Tout is not x.dtype.real_dtype:
+            raise TypeError("%s of %s gives %s, not %s" % (self.type_name, x.dtype.name,
+                                                            x.dtype.real_dtype.name,
+                                                            self.Tout.name))
+        return TensorSpec(x.shape, self.Tout)
+
+    def compute(self, xp, x):
+        return xp.array(getattr(xp, self.kernel)(x))
+
+
+@register
+class Real(ComplexPart):
+    kernel = "real"
+
+    def grad(self, op, dy):
+        return [complex(dy, zeros_like(dy))]  # TF's: the gradient is real
+
+
+@register
+class Imag(ComplexPart):
+    kernel = "imag"
+
+    def grad(self, op, dy):
+        return [complex(zeros_like(dy), dy)]
+
+
+@register
+class Angle(ComplexPart):
+    kernel = "angle"
+
+    def grad(self, op, dy):
+        # TF's rule: -dy / (Im(x) + i Re(x)), the conjugate of d(angle)/dz = -i / z.
+        (x,) = op.inputs
+        return [negative(complex(dy, zeros_like(dy))) * reciprocal(complex(Imag(dy.dtype)(x),
+                                                                          Real(dy.dtype)(x)))]
+
+
+@register
+class Conj(UnaryOp):
+    kernel = "conjugate"
+    allowed = "complex"
+
+    def grad(self, op, dy):
+        return [conj(dy)]
+
+
+@register
+class Complex(OpDef):
+    """real + i imag, broadcasting; both parts float32 (complex64) or float64 (complex128)."""
+
+    Tout: dtypes.DType = dtypes.complex64
+    tf_signature = TFSignature()
+
+    def infer(self, re, im):
+        if re.dtype is not im.dtype:
+            raise type_mismatch_error(self.type_name, "imag", im.dtype, "real", re.dtype)
+        check_dtype(self.type_name, re.dtype, "real", "real")
+        if re.dtype not in (dtypes.float32, dtypes.float64) or self.Tout.real_dtype is not re.dtype:
+            raise TypeError("Complex of %s parts cannot give %s" % (re.dtype.name,
+                                                                    self.Tout.name))
+        return TensorSpec(broadcast_dims(re.shape.as_tuple(), im.shape.as_tuple()), self.Tout)
+
+    def compute(self, xp, re, im):
+        # Filled part by part: re + 1j * im would make inf * 0 a NaN real part.
+        z = xp.empty(xp.broadcast(re, im).shape, self.Tout.as_numpy_dtype)
+        z.real = re
+        z.imag = im
+        return z
+
+    def grad(self, op, dz):
+        re, im = op.inputs
+        return [sum_to(Real(re.dtype)(dz), re), sum_to(Imag(im.dtype)(dz), im)]
+
+
+def complex(real, imag, name=None):  # noqa: A001 - TF's public name
+    """tf.complex: real + i imag (float32 parts give complex64, float64 ones complex128)."""
+    real = convert_to_tensor(real, name="real")
+    imag = convert_to_tensor(imag, name="imag")
+    with name_scope(name, "Complex", [real, imag]) as scope:
+        kinds = (real.dtype, imag.dtype)
+        if kinds not in ((dtypes.float32, dtypes.float32), (dtypes.float64, dtypes.float64)):
+            raise TypeError("The `real` and `imag` components have incorrect types: %s %s. They "
+                            "must be consistent, and one of [tf.float32, tf.float64]"
+                            % (real.dtype.name, imag.dtype.name))
+        tout = dtypes.complex64 if real.dtype is dtypes.float32 else dtypes.complex128
+        return Complex(tout)(real, imag, name=scope)
+
+
+def _complex_part(opdef_cls, input, name, default, otherwise):
+    with name_scope(name, default, [input]) as scope:
+        x = convert_to_tensor(input, name="input")
+        if x.dtype.is_complex:
+            return opdef_cls(x.dtype.real_dtype)(x, name=scope)
+        return otherwise(x)
+
+
+def _numeric_itself(x):
+    if x.dtype is dtypes.bool or x.dtype is dtypes.string:
+        raise TypeError("input must be a numeric tensor, but got tensor with dtype %r" % x.dtype)
+    return x
+
+
+def real(input, name=None):  # noqa: A002 - TF's argument name
+    """tf.real / tf.math.real: the real part of a complex tensor; a real tensor itself."""
+    return _complex_part(Real, input, name, "Real", _numeric_itself)
+
+
+def imag(input, name=None):  # noqa: A002
+    """tf.imag / tf.math.imag: the imaginary part of a complex tensor; zeros for a real one."""
+    return _complex_part(Imag, input, name, "Imag", zeros_like)
+
+
+def angle(input, name=None):  # noqa: A002
+    """tf.angle / tf.math.angle: the argument of a complex tensor, in [-pi, pi]; for a real
+    tensor pi where it is negative, else 0 (TF's where(x < 0, pi, 0))."""
+    def real_angle(x):
+        return where(x < 0, math.pi * ones_like(x), zeros_like(x))
+    return _complex_part(Angle, input, name, "Angle", real_angle)
+
+
+def conj(x, name=None):
+    """tf.conj / tf.math.conj: the complex conjugate; a real (float or integer) tensor is
+    returned itself, with no op. Gradient rules call it on the factors TF conjugates, so it
+    costs nothing in a real graph."""
+    if isinstance(x, Tensor) and (x.dtype.is_floating or x.dtype.is_integer):
+        return x
+    with name_scope(name, "Conj", [x]) as scope:
+        x = convert_to_tensor(x, name="x")
+        if x.dtype.is_complex:
+            return Conj()(x, name=scope)
+        if x.dtype.is_floating or x.dtype.is_integer:
+            return x
+        raise TypeError("Expected numeric or variant tensor, got dtype %r" % x.dtype)
+
+
 @register
 class Sign(UnaryOp):
     kernel = "sign"
@@ -634,7 +785,7 @@ class Exp(UnaryOp):
     kernel = "exp"
 
     def grad(self, op, dy):
-        return [dy * op.outputs[0]]
+        return [dy * conj(op.outputs[0])]
 
 
 def exp(x, name=None):
@@ -647,7 +798,7 @@ class Expm1(UnaryOp):
     kernel = "expm1"
 
     def grad(self, op, dy):
-        return [dy * exp(op.inputs[0])]
+        return [dy * conj(exp(op.inputs[0]))]
 
 
 def expm1(x, name=None):
@@ -660,7 +811,7 @@ class Log(UnaryOp):
     kernel = "log"
 
     def grad(self, op, dy):
-        return [dy / op.inputs[0]]
+        return [dy / conj(op.inputs[0])]
 
 
 def log(x, name=None):
@@ -673,7 +824,7 @@ class Log1p(UnaryOp):
     kernel = "log1p"
 
     def grad(self, op, dy):
-        return [dy / (op.inputs[0] + 1)]
+        return [dy / conj(op.inputs[0] + 1)]
 
 
 def log1p(x, name=None):
@@ -686,7 +837,7 @@ class Sqrt(UnaryOp):
     kernel = "sqrt"
 
     def grad(self, op, dy):
-        return [dy / (op.outputs[0] * 2)]
+        return [dy / (conj(op.outputs[0]) * 2)]
 
 
 def sqrt(x, name=None):
@@ -701,7 +852,7 @@ class Rsqrt(UnaryOp):
         return xp.divide(1, root, out=root)
 
     def grad(self, op, dy):
-        y = op.outputs[0]
+        y = conj(op.outputs[0])
         return [dy * (y * y * y) * -0.5]
 
 
@@ -715,7 +866,7 @@ class Reciprocal(UnaryOp):
     kernel = "reciprocal"
 
     def grad(self, op, dy):
-        return [negative(dy) * square(op.outputs[0])]
+        return [negative(dy) * square(conj(op.outputs[0]))]
 
 
 def reciprocal(x, name=None):
@@ -728,7 +879,7 @@ class Sin(UnaryOp):
     kernel = "sin"
 
     def grad(self, op, dy):
-        return [dy * cos(op.inputs[0])]
+        return [dy * conj(cos(op.inputs[0]))]
 
 
 def sin(x, name=None):
@@ -741,7 +892,7 @@ class Cos(UnaryOp):
     kernel = "cos"
 
     def grad(self, op, dy):
-        return [negative(dy) * sin(op.inputs[0])]
+        return [negative(dy) * conj(sin(op.inputs[0]))]
 
 
 def cos(x, name=None):
@@ -754,7 +905,7 @@ class Tan(UnaryOp):
     kernel = "tan"
 
     def grad(self, op, dy):
-        return [dy * square(reciprocal(cos(op.inputs[0])))]
+        return [dy * conj(square(reciprocal(cos(op.inputs[0]))))]
 
 
 def tan(x, name=None):
@@ -806,7 +957,7 @@ class Sinh(UnaryOp):
     kernel = "sinh"
 
     def grad(self, op, dy):
-        return [dy * cosh(op.inputs[0])]
+        return [dy * conj(cosh(op.inputs[0]))]
 
 
 def sinh(x, name=None):
@@ -819,7 +970,7 @@ class Cosh(UnaryOp):
     kernel = "cosh"
 
     def grad(self, op, dy):
-        return [dy * sinh(op.inputs[0])]
+        return [dy * conj(sinh(op.inputs[0]))]
 
 
 def cosh(x, name=None):
@@ -872,7 +1023,7 @@ class Tanh(UnaryOp):
     kernel = "tanh"
 
     def grad(self, op, dy):
-        return [TanhGrad()(op.outputs[0], dy, name="TanhGrad")]
+        return [TanhGrad()(conj(op.outputs[0]), dy, name="TanhGrad")]
 
 
 def tanh(x, name=None):
@@ -899,7 +1050,7 @@ class Sigmoid(UnaryOp):
         return xp.reciprocal(y, out=y)
 
     def grad(self, op, dy):
-        return [SigmoidGrad()(op.outputs[0], dy, name="SigmoidGrad")]
+        return [SigmoidGrad()(conj(op.outputs[0]), dy, name="SigmoidGrad")]
 
 
 def sigmoid(x, name=None):

@@ -16,7 +16,8 @@ from minitf.ops.elementwise import (add, subtract, multiply, divide, truediv, re
                                     is_nan, is_inf, equal, not_equal, less, less_equal, greater,
                                     greater_equal, logical_and, logical_or, logical_not,
                                     logical_xor, where, add_n, clip_by_value, xlogy, xdivy,
-                                    multiply_no_nan, reciprocal_no_nan, acosh, asinh, atanh, erfc)
+                                    multiply_no_nan, reciprocal_no_nan, acosh, asinh, atanh, erfc,
+                                    complex, real, imag, angle, conj)
 from minitf.ops.ranges import range, linspace
 from minitf.ops.elementwise import where_v2
 from minitf.ops.reductions import (reduce_mean, reduce_max, reduce_min, reduce_prod, reduce_any,
@@ -41,7 +42,8 @@ __all__ = ["add", "subtract", "multiply", "divide", "truediv", "realdiv", "div",
            "tensordot", "einsum", "range", "linspace", "clip_by_value", "clip_by_norm", "norm"]
 # top_k is public as tf.nn.top_k (TF1 has no tf.top_k).
 __all__ += ["to_float", "to_double", "to_int32", "to_int64", "acosh", "asinh", "atanh", "erfc",
-            "sort", "argsort", "saturate_cast", "lin_space", "where_v2"]
+            "sort", "argsort", "saturate_cast", "lin_space", "where_v2", "complex", "real",
+            "imag", "angle", "conj", "to_complex64", "to_complex128"]
 # xlogy, xdivy, multiply_no_nan, reciprocal_no_nan, polyval, reduce_euclidean_norm are tf.math's
 # only (TF 1.15 has no tf.xlogy)
 
@@ -61,6 +63,8 @@ to_float = _deprecated_cast("to_float", dtypes.float32, "ToFloat")
 to_double = _deprecated_cast("to_double", dtypes.float64, "ToDouble")
 to_int32 = _deprecated_cast("to_int32", dtypes.int32, "ToInt32")
 to_int64 = _deprecated_cast("to_int64", dtypes.int64, "ToInt64")
+to_complex64 = _deprecated_cast("to_complex64", dtypes.complex64, "ToComplex64")
+to_complex128 = _deprecated_cast("to_complex128", dtypes.complex128, "ToComplex128")
 
 
 lin_space = linspace  # TF1's other name for it

@@ -13,7 +13,7 @@ from minitf.framework.shapes import broadcast_dims, num_elements
 from minitf.framework.tensor import Tensor, TensorSpec
 from minitf.framework.tensor_util import constant_value
 from minitf.ops.core import convert_to_tensor, ones_like, reshape, shape, stack, sum_to
-from minitf.ops.elementwise import binary_operands
+from minitf.ops.elementwise import binary_operands, conj
 from minitf.ops.gather_scatter import gather
 from minitf.ops.join_split import concat
 from minitf.ops.op_util import check_same_dtype, rank_error
@@ -28,16 +28,23 @@ def _check_inner_dims(ka, kb):
         raise ValueError("Dimensions must be equal, but are %d and %d" % (ka, kb))
 
 
-def _matmul_grads(a, b, dy, ta, tb):
-    """TF's gradients of a @ b for the transpose (adjoint) flags ta, tb of either MatMul op."""
+def _matmul_grads(a, b, dy, ta, tb, adjoint=False):
+    """TF's gradients of a @ b for the flags ta, tb of either MatMul op: transposes (MatMul,
+    whose complex inputs TF conjugates first) or adjoints (BatchMatMulV2's adj_x, adj_y)."""
+    if adjoint:
+        flag = ("adjoint_a", "adjoint_b")
+    else:
+        a, b, flag = conj(a), conj(b), ("transpose_a", "transpose_b")
+
+    def mm(x, y, fx=False, fy=False):
+        return matmul(x, y, **{flag[0]: fx, flag[1]: fy})
     if not ta and not tb:
-        return matmul(dy, b, transpose_b=True), matmul(a, dy, transpose_a=True)
+        return mm(dy, b, fy=True), mm(a, dy, fx=True)
     if not ta and tb:
-        return matmul(dy, b), matmul(dy, a, transpose_a=True)
+        return mm(dy, b), mm(dy, a, fx=True)
     if ta and not tb:
-        return matmul(b, dy, transpose_b=True), matmul(a, dy)
-    return (matmul(b, dy, transpose_a=True, transpose_b=True),
-            matmul(dy, a, transpose_a=True, transpose_b=True))
+        return mm(b, dy, fy=True), mm(a, dy)
+    return mm(b, dy, True, True), mm(dy, a, True, True)
 
 
 # Products this small (a recurrent step, a chain of small layers) cost their call: numpy's
@@ -242,8 +249,8 @@ class BatchMatMulV2(OpDef):
         return TensorSpec(broadcast_dims(dx[:-2], dy[:-2]) + (m, n), x.dtype)
 
     def compute(self, xp, x, y, out=None):
-        x = xp.swapaxes(x, -1, -2) if self.adj_x else x
-        y = xp.swapaxes(y, -1, -2) if self.adj_y else y
+        x = _adjoint(xp, x) if self.adj_x else x
+        y = _adjoint(xp, y) if self.adj_y else y
         _check_contraction(x, y)
         if xp is np:
             return split_product(xp, xp.matmul, x, y, out)
@@ -251,8 +258,14 @@ class BatchMatMulV2(OpDef):
 
     def grad(self, op, dz):
         x, y = op.inputs
-        gx, gy = _matmul_grads(x, y, dz, self.adj_x, self.adj_y)
+        gx, gy = _matmul_grads(x, y, dz, self.adj_x, self.adj_y, adjoint=True)
         return [sum_to(gx, x), sum_to(gy, y)]
+
+
+def _adjoint(xp, x):
+    """The conjugate transpose of the last two axes (a view for real x)."""
+    x = xp.swapaxes(x, -1, -2)
+    return xp.conj(x) if x.dtype.kind == "c" else x
 
 
 def _check_contraction(a, b):
@@ -266,7 +279,7 @@ def _check_contraction(a, b):
 def matmul(a, b, transpose_a=False, transpose_b=False, adjoint_a=False, adjoint_b=False,
            a_is_sparse=False, b_is_sparse=False, name=None):
     """tf.matmul: MatMul for two matrices; BatchMatMulV2 (batch axes broadcast) when either
-    input has rank > 2 or an unknown rank, as TF1. Adjoints are transposes (real dtypes)."""
+    input has rank > 2 or an unknown rank, as TF1; adjoints conjugate complex inputs."""
     if transpose_a and adjoint_a:
         raise ValueError("Only one of transpose_a and adjoint_a can be True.")
     if transpose_b and adjoint_b:
@@ -275,8 +288,14 @@ def matmul(a, b, transpose_a=False, transpose_b=False, adjoint_a=False, adjoint_
         a, b = binary_operands(a, b, names=("a", "b"))
         ta, tb = bool(transpose_a or adjoint_a), bool(transpose_b or adjoint_b)
         ranks = (a.shape.ndims, b.shape.ndims)
+        # TF's: BatchMatMulV2 has adjoints only (a complex transpose conjugates first), MatMul
+        # transposes only (a complex adjoint conjugates first); conj of a real tensor is itself.
         if None in ranks or builtins.max(ranks) > 2:
+            a = conj(a) if transpose_a else a
+            b = conj(b) if transpose_b else b
             return BatchMatMulV2(ta, tb)(a, b, name=scope)
+        a = conj(a) if adjoint_a else a
+        b = conj(b) if adjoint_b else b
         return MatMul(ta, tb)(a, b, name=scope)
 
 

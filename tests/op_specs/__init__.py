@@ -5,14 +5,15 @@ shape/dtype, float64 numerical gradient check, numpy vs cupy when a GPU is there
 when a registered op type appears in no entry and is not in TESTED_ELSEWHERE.
 """
 
-from tests.op_specs import (array_specs, box_specs, control_specs, conv_specs, ctc_specs,
-                            image_specs, linalg_specs, math_specs, nn_specs, nnops_specs, scalar_specs,
+from tests.op_specs import (array_specs, box_specs, complex_specs, control_specs, conv_specs,
+                            ctc_specs, image_specs, linalg_specs, math_specs, nn_specs, nnops_specs,
+                            scalar_specs,
                             sparse_specs, special_specs)
 
 SPECS = (array_specs.SPECS + math_specs.SPECS + nn_specs.SPECS + conv_specs.SPECS
          + image_specs.SPECS + box_specs.SPECS + control_specs.SPECS + sparse_specs.SPECS
          + linalg_specs.SPECS + scalar_specs.SPECS + ctc_specs.SPECS + special_specs.SPECS
-         + nnops_specs.SPECS)
+         + nnops_specs.SPECS + complex_specs.SPECS)
 
 # Stateful ops cannot be checked against a pure numpy reference; each is tested in the file named.
 TESTED_ELSEWHERE = {

@@ -70,6 +70,7 @@ SPECS = [
     _unary("is_nan", tf.is_nan, np.isnan),
     _unary("logical_not", tf.logical_not, np.logical_not, dtype="bool"),
     _unary("complex_abs", tf.abs, lambda x: np.abs(x).astype(np.float32), dtype="complex64"),
+    _unary("conj", tf.conj, np.conj, dtype="complex64"),
     _unary("relu_grad", _grad_of(tf.nn.relu), lambda x: (x > 0).astype(np.float32)),
     _unary("tanh_grad", _grad_of(tf.tanh), lambda x: 1 - np.tanh(x) ** 2),
     _unary("sigmoid_grad", _grad_of(tf.sigmoid), lambda x: np.exp(-x) / (1 + np.exp(-x)) ** 2),

@@ -26,6 +26,9 @@ class Arg:
             return rng.random(self.shape) < 0.5
         if dtype.kind in "iu":
             return rng.integers(int(self.low), int(self.high) + 1, self.shape).astype(dtype)
+        if dtype.kind == "c":  # both parts drawn from the range
+            return (rng.uniform(self.low, self.high, self.shape)
+                    + 1j * rng.uniform(self.low, self.high, self.shape)).astype(dtype)
         return rng.uniform(self.low, self.high, self.shape).astype(dtype)
 
     @property
@@ -42,7 +45,7 @@ class OpSpec:
     ref: Callable            # (*numpy arrays) -> array or list of arrays
     inputs: list
     grad: bool = True        # float64 numerical gradient check of every float input
-    wrt: object = None       # input indices to check (default: all float inputs)
+    wrt: object = None       # input indices to check (default: all float and complex inputs)
     rtol: float = 1e-5
     atol: float = 1e-6
     grad_rtol: float = 1e-4
