@@ -696,8 +696,8 @@ class Complex(OpDef):
     def compute(self, xp, re, im):
         # Filled part by part: re + 1j * im would make inf * 0 a NaN real part.
         z = xp.empty(xp.broadcast(re, im).shape, self.Tout.as_numpy_dtype)
-        z.real = re
-        z.imag = im
+        z.real[...] = re  # (views of z: cupy sets parts through them as numpy does)
+        z.imag[...] = im
         return z
 
     def grad(self, op, dz):
