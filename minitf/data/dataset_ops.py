@@ -133,6 +133,11 @@ class Dataset:
     def _cursor(self, env):
         raise NotImplementedError
 
+    def _cardinality(self, env):
+        """The number of elements (the captured tensors' values in `env`), or -1 (infinite)
+        or -2 (unknown), by TF's rules: unknown unless a subclass knows better."""
+        return -2
+
     def __repr__(self):
         return "<%s shapes: %s, types: %s>" % (type(self).__name__, self.output_shapes,
                                                 self.output_types)
@@ -211,6 +216,50 @@ class Dataset:
     def interleave(self, map_func, cycle_length=None, block_length=1, num_parallel_calls=None):
         return _FlatMapDataset(self, map_func, cycle_length or 1, block_length)
 
+    def shard(self, num_shards, index):
+        """Every `num_shards`-th element, starting with element `index`."""
+        from minitf.data.transformations import _ShardDataset
+        return _ShardDataset(self, num_shards, index)
+
+    def window(self, size, shift=None, stride=1, drop_remainder=False):
+        """A dataset of windows, each a dataset (one per component) of `size` elements
+        `stride` apart; windows start `shift` (default `size`) elements apart."""
+        from minitf.data.transformations import _WindowDataset
+        return _WindowDataset(self, size, shift, stride, drop_remainder)
+
+    def enumerate(self, start=0):
+        """(int64 index from `start`, element) pairs."""
+        from minitf.data.transformations import enumerate_dataset
+        return enumerate_dataset(self, start)
+
+    def unbatch(self):
+        """Each element split along its first dimension into elements."""
+        return _UnbatchDataset(self)
+
+    def reduce(self, initial_state, reduce_func):
+        """Tensors: the state `reduce_func(state, element)` leaves after the last element."""
+        from minitf.data.transformations import reduce
+        return reduce(self, initial_state, reduce_func)
+
+    def options(self):
+        """The tf.data.Options of this pipeline: its inputs' merged, then its own."""
+        from minitf.data.options import Options
+        options = Options()
+        for d in self._inputs:
+            options = options.merge(d.options())
+        own = getattr(self, "_options", None)
+        return options.merge(own) if own is not None else options
+
+    def with_options(self, options):
+        """This dataset with `options` merged over its pipeline's (they change nothing in how
+        minitf runs it)."""
+        from minitf.data.options import Options
+        if not isinstance(options, Options):
+            raise TypeError("`options` must be a `tf.data.Options`, got %r" % (options,))
+        dataset = _PassThroughDataset(self)
+        dataset._options = options
+        return dataset
+
     def __iter__(self):
         raise RuntimeError("dataset.__iter__() is only supported when eager execution is "
                            "enabled. (minitf builds graphs: use make_one_shot_iterator() and "
@@ -272,6 +321,9 @@ class _TensorSliceDataset(Dataset):
                     "%d and %d slices" % (n, len(a)))
         return _SliceCursor(arrays)
 
+    def _cardinality(self, env):
+        return len(env.value(self._components[0]))
+
 
 class _SliceCursor(Cursor):
     def __init__(self, arrays):
@@ -295,18 +347,32 @@ class _TensorDataset(Dataset):
     def _cursor(self, env):
         return _SliceCursor([numpy.asarray(env.value(c))[None] for c in self._components])
 
+    def _cardinality(self, env):
+        return 1
+
 
 class _RangeDataset(Dataset):
     def __init__(self, *args):
         if not 1 <= len(args) <= 3:
             raise ValueError("Dataset.range takes 1 to 3 arguments (start, stop, step)")
-        self._args = tuple(int(a) for a in args)
-        if len(args) == 3 and self._args[2] == 0:
+        self._args = tuple(_count(a, "range argument") for a in args)
+        if len(args) == 3 and isinstance(self._args[2], int) and self._args[2] == 0:
             raise errors.InvalidArgumentError(None, None, "step must be a non-zero integer.")
-        super().__init__(TensorSpec(TensorShape([]), dtypes.int64))
+        super().__init__(TensorSpec(TensorShape([]), dtypes.int64),
+                         tensors=[a for a in self._args if isinstance(a, Tensor)])
+
+    def _range(self, env):
+        args = [_int(env, a) for a in self._args]
+        if len(args) == 3 and args[2] == 0:
+            raise errors.InvalidArgumentError(None, None, "step must be a non-zero integer.")
+        return range(*args)
 
     def _cursor(self, env):
-        return _SliceCursor([numpy.arange(*self._args, dtype=numpy.int64)])
+        r = self._range(env)
+        return _SliceCursor([numpy.arange(r.start, r.stop, r.step, dtype=numpy.int64)])
+
+    def _cardinality(self, env):
+        return len(self._range(env))
 
 
 class _ZipDataset(Dataset):
@@ -321,6 +387,13 @@ class _ZipDataset(Dataset):
 
     def _cursor(self, env):
         return _ZipCursor([d._cursor(env) for d in self._inputs])
+
+    def _cardinality(self, env):
+        counts = [d._cardinality(env) for d in self._inputs]
+        if -2 in counts:
+            return -2
+        finite = [n for n in counts if n >= 0]
+        return min(finite) if finite else -1
 
 
 class _ZipCursor(Cursor):
@@ -611,6 +684,9 @@ class _BatchDataset(_UnaryDataset):
             raise errors.InvalidArgumentError(None, None, "Batch size must be greater than zero.")
         return _BatchCursor(self._input._cursor(env), size, self._drop, self._combine)
 
+    def _cardinality(self, env):
+        return _batches(self._input._cardinality(env), _int(env, self._batch_size), self._drop)
+
     @staticmethod
     def _combine(blocks):
         if len(blocks) == 1:
@@ -627,6 +703,13 @@ class _BatchDataset(_UnaryDataset):
                         % (i, _dims(first), sum(len(q) for q in parts[:k]), _dims(p.shape[1:])))
             out.append(numpy.concatenate(parts)[None])
         return out
+
+
+def _batches(n, size, drop):
+    """The cardinality of batches of `size` of `n` elements."""
+    if n < 0:
+        return n
+    return n // size if drop else -(-n // size)
 
 
 def _dims(shape):
@@ -693,6 +776,9 @@ class _PaddedBatchDataset(_UnaryDataset):
         values = [numpy.asarray(env.value(v)) for v in self._values]
         return _BatchCursor(self._input._cursor(env), size, self._drop,
                             lambda blocks: self._combine(blocks, values))
+
+    def _cardinality(self, env):
+        return _batches(self._input._cardinality(env), _int(env, self._batch_size), self._drop)
 
     def _combine(self, blocks, values):
         out = []
@@ -770,6 +856,14 @@ class _RepeatDataset(_UnaryDataset):
     def _cursor(self, env):
         return _RepeatCursor(self._input, env, _int(env, self._count))
 
+    def _cardinality(self, env):
+        n, count = self._input._cardinality(env), _int(env, self._count)
+        if count < 0:
+            return 0 if n == 0 else -1
+        if count == 0:
+            return 0
+        return n if n < 0 else n * count
+
 
 class _RepeatCursor(Cursor):
     def __init__(self, dataset, env, count):
@@ -815,6 +909,9 @@ class _ShuffleDataset(_UnaryDataset):
         known = all(spec.shape.is_fully_defined() for spec in self._flat_specs)
         return _ShuffleCursor(self._input._cursor(env), size, _rng(self._seeds, salt),
                               one_at_a_time=not known)
+
+    def _cardinality(self, env):
+        return self._input._cardinality(env)
 
 
 class _ShuffleCursor(Cursor):
@@ -1089,9 +1186,13 @@ class _ParallelMapCursor(Cursor):
 
 
 class _FilterDataset(_UnaryDataset):
+    """filter (and take_while, a subclass): a predicate returning a scalar bool per element."""
+
+    _kind = "filter"
+
     def __init__(self, input_dataset, predicate):
         from minitf.data.function import TracedFunction
-        self._fn = TracedFunction(predicate, input_dataset._structure, "filter")
+        self._fn = TracedFunction(predicate, input_dataset._structure, self._kind)
         out = self._fn.output_structure
         if nest.is_sequence(out) or out.dtype is not dtypes.bool or out.shape.ndims not in (0, None):
             raise ValueError("`predicate` return type must be convertible to a scalar boolean "
@@ -1127,6 +1228,14 @@ class _TakeDataset(_UnaryDataset):
     def _cursor(self, env):
         return _TakeCursor(self._input._cursor(env), _int(env, self._count))
 
+    def _cardinality(self, env):
+        n, count = self._input._cardinality(env), _int(env, self._count)
+        if n == -2:
+            return -2
+        if count < 0:
+            return n
+        return count if n == -1 else min(n, count)
+
 
 class _TakeCursor(Cursor):
     def __init__(self, upstream, left):
@@ -1157,6 +1266,12 @@ class _SkipDataset(_UnaryDataset):
 
     def _cursor(self, env):
         return _SkipCursor(self._input._cursor(env), _int(env, self._count))
+
+    def _cardinality(self, env):
+        n, count = self._input._cardinality(env), _int(env, self._count)
+        if n < 0:
+            return n
+        return 0 if count < 0 else max(0, n - count)
 
 
 class _SkipCursor(Cursor):
@@ -1200,6 +1315,9 @@ class _CacheDataset(_UnaryDataset):
             return _SliceCursorBlocks(cache[:-1])
         cache.clear()
         return _CachingCursor(self._input._cursor(env), cache)
+
+    def _cardinality(self, env):
+        return self._input._cardinality(env)
 
 
 class _CachingCursor(Cursor):
@@ -1371,6 +1489,12 @@ class _ConcatenateDataset(Dataset):
     def _cursor(self, env):
         return _ChainCursor(iter(d._cursor(env) for d in self._inputs))
 
+    def _cardinality(self, env):
+        a, b = (d._cardinality(env) for d in self._inputs)
+        if -2 in (a, b):
+            return -2
+        return -1 if -1 in (a, b) else a + b
+
 
 class _ChainCursor(Cursor):
     def __init__(self, cursors):
@@ -1467,6 +1591,19 @@ class _PrefetchDataset(_UnaryDataset):
         if self._size == 0:
             return upstream
         return _PrefetchCursor(upstream, self._size, env)
+
+    def _cardinality(self, env):
+        return self._input._cardinality(env)
+
+
+class _PassThroughDataset(_UnaryDataset):
+    """The input's elements unchanged (with_options attaches its options to one)."""
+
+    def _cursor(self, env):
+        return self._input._cursor(env)
+
+    def _cardinality(self, env):
+        return self._input._cardinality(env)
 
 
 class _PrefetchCursor(Cursor):

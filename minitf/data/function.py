@@ -13,7 +13,7 @@ from minitf.data import structure as nest
 from minitf.framework.func_graph import FuncGraph
 from minitf.framework.graph import get_default_graph
 from minitf.framework.operation import data_inputs
-from minitf.framework.tensor import TensorSpec
+from minitf.framework.tensor import Tensor, TensorSpec
 from minitf.ops.constant_op import convert_to_tensor
 
 # Ops whose output element i depends only on input element i (with same-shaped inputs, or a
@@ -35,10 +35,18 @@ def _trace(fn, input_structure, kind):
     graph = FuncGraph("%s_fn" % kind, get_default_graph())
     graph._contexts.name_stack = ""  # the function's ops are named on their own
     with graph.as_default():
-        args = [graph.add_input(s.dtype, s.shape, name="args_%d" % i)
-                for i, s in enumerate(nest.flatten(input_structure))]
+        args = [_argument(graph, s, i) for i, s in enumerate(nest.flatten(input_structure))]
         result = _call(fn, nest.pack_as(input_structure, args))
     return graph, args, result
+
+
+def _argument(graph, spec, i):
+    """A placeholder for a tensor component; for a dataset-valued one (a window), a dataset
+    that reads the element's rows."""
+    from minitf.data.transformations import DatasetSpec, _DatasetArgument
+    if isinstance(spec, DatasetSpec):
+        return _DatasetArgument(spec.structure)
+    return graph.add_input(spec.dtype, spec.shape, name="args_%d" % i)
 
 
 def _outer_captures(graph):
@@ -76,6 +84,9 @@ class TracedFunction:
         if not callable(fn):
             raise TypeError("`%s_func` must be callable, got %r" % (kind, fn))
         graph, args, result = _trace(fn, input_structure, kind)
+        if any(not isinstance(a, Tensor) for a in args):
+            raise TypeError("minitf runs functions of datasets of datasets (window) only in "
+                            "flat_map, interleave and group_by_window, not in %s" % kind)
         if result is None:
             raise ValueError("The %s function returned None; it must return tensors." % kind)
         result = _as_tensors(result, graph, kind)
@@ -179,10 +190,12 @@ class DatasetFunction:
         self.dataset = dataset
         self.inner = dataset._captures()
         self.inner_values = inner
-        self.args = args
+        self.args = [a for a in args if isinstance(a, Tensor)]
+        self.positions = [i for i, a in enumerate(args) if isinstance(a, Tensor)]
+        self.dataset_args = [(i, a) for i, a in enumerate(args) if not isinstance(a, Tensor)]
         self.output_structure = dataset._structure
         self.captures, captured = _outer_captures(graph)
-        self._fed = args + captured
+        self._fed = self.args + captured
         graph.finalize()
 
     def cursor_for(self, element, env):
@@ -193,10 +206,13 @@ class DatasetFunction:
                 Plan(SessionState(), self.inner_values, self._fed),
                 [env.values[t] for t in self.captures])
         plan, captures = runner
-        values = plan.run([a[0, ...] for a in element] + captures) if self.inner_values else []
+        values = plan.run([element[i][0, ...] for i in self.positions] + captures) \
+            if self.inner_values else []
         sub = _Env({t: numpy.asarray(v, dtype=t.dtype.as_numpy_dtype) if t.dtype is not dtypes.string
                     else numpy.asarray(v, dtype=object)
                     for t, v in zip(self.inner, values)})
         sub.passes, sub.cursors, sub.caches, sub.functions = (env.passes, env.cursors, {}, {})
+        for i, a in self.dataset_args:
+            sub.values[a] = element[i][0]
         return self.dataset._cursor(sub)
 
