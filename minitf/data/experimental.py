@@ -4,24 +4,25 @@ Dataset.apply)."""
 from minitf.data.dataset_ops import AUTOTUNE, _FlatMapDataset, _UnbatchDataset
 from minitf.data.options import (DistributeOptions, MapVectorizationOptions,
                                  OptimizationOptions, StatsOptions, ThreadingOptions)
-from minitf.data.readers import CsvDataset, make_csv_dataset
+from minitf.data.readers import CsvDataset, make_batched_features_dataset, make_csv_dataset
 from minitf.data.transformations import INFINITE as INFINITE_CARDINALITY
 from minitf.data.transformations import UNKNOWN as UNKNOWN_CARDINALITY
 from minitf.data.transformations import (_CounterDataset,
                                          _DirectedInterleaveDataset, _IgnoreErrorsDataset,
                                          _ScanDataset, _TakeWhileDataset, _UniqueDataset,
                                          bucket_by_sequence_length, cardinality,
-                                         get_single_element, group_by_window)
+                                         get_single_element, group_by_window,
+                                         rejection_resample)
 from minitf import dtypes
 
 __all__ = ["AUTOTUNE", "Counter", "CsvDataset", "DistributeOptions", "INFINITE_CARDINALITY",
            "MapVectorizationOptions", "OptimizationOptions", "StatsOptions", "ThreadingOptions",
            "UNKNOWN_CARDINALITY", "bucket_by_sequence_length", "cardinality",
            "choose_from_datasets", "enumerate_dataset", "get_single_element", "group_by_window",
-           "ignore_errors", "make_csv_dataset", "map_and_batch", "parallel_interleave",
+           "ignore_errors", "make_batched_features_dataset", "make_csv_dataset",
+           "map_and_batch", "parallel_interleave", "rejection_resample",
            "sample_from_datasets", "scan", "shuffle_and_repeat", "take_while", "unbatch",
            "unique"]
-
 
 
 def shuffle_and_repeat(buffer_size, count=None, seed=None):

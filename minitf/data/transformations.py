@@ -443,6 +443,9 @@ class _DirectedInterleaveDataset(Dataset):
         self._selector = selector
         tensors = []
         if selector is None:
+            if isinstance(weights, Dataset):
+                raise TypeError("minitf's sample_from_datasets takes fixed weights (a list or "
+                                "a tensor), not a dataset of weights.")
             from minitf.ops.random_ops import get_seed
             self._seeds = get_seed(seed)
             self._weights = _component(weights if weights is not None
@@ -514,6 +517,77 @@ class _DirectedCursor(Cursor):
             c.close()
 
 
+# -- rejection_resample -------------------------------------------------------------------------
+
+class _RejectionResampleDataset(_UnaryDataset):
+    """(class, element) pairs whose classes follow `target_dist`: each element is kept with
+    probability (target / initial)[class] / max(target / initial), the initial distribution
+    given or, without one, the class frequencies seen so far."""
+
+    def __init__(self, input_dataset, class_func, target_dist, initial_dist, seed):
+        from minitf.data.function import TracedFunction
+        from minitf.ops.random_ops import get_seed
+        self._class = TracedFunction(class_func, input_dataset._structure, "class")
+        out = self._class.output_structure
+        if nest.is_sequence(out) or not out.dtype.is_integer or out.shape.ndims not in (0, None):
+            raise ValueError("`class_func` must return a scalar integer tensor, got %s" % (out,))
+        self._target = _component(target_dist)
+        self._initial = None if initial_dist is None else _component(initial_dist)
+        self._seeds = get_seed(seed)
+        super().__init__(input_dataset, (TensorSpec(TensorShape([]), out.dtype),
+                                         input_dataset._structure),
+                         tensors=list(self._class.captures) + [
+                             c for c in (self._target, self._initial) if isinstance(c, Tensor)])
+
+    def _cursor(self, env):
+        target = numpy.asarray(env.value(self._target), dtype=numpy.float64).reshape(-1)
+        initial = None if self._initial is None else numpy.asarray(
+            env.value(self._initial), dtype=numpy.float64).reshape(-1)
+        return _RejectionCursor(self._input._cursor(env), self._class.instantiate(env.values),
+                                target, initial, _rng(self._seeds, env.next_pass(self)))
+
+
+class _RejectionCursor(Cursor):
+    def __init__(self, upstream, class_fn, target, initial, rng):
+        self.upstream, self.class_fn, self.target, self.rng = upstream, class_fn, target, rng
+        self.dtype = class_fn.specs[0].dtype.as_numpy_dtype
+        self.initial = initial
+        self.counts = numpy.zeros(len(target))
+
+    def next(self, n):
+        while True:
+            block = self.upstream.next(n)
+            if block is None:
+                return None
+            classes = numpy.asarray(self.class_fn.apply_block(block)[0][0]).reshape(-1) \
+                if self.class_fn.fn.vectorized else numpy.array(
+                    [self.class_fn._run_one(block, i)[0] for i in range(len(block[0]))])
+            if ((classes < 0) | (classes >= len(self.target))).any():
+                raise errors.InvalidArgumentError(
+                    None, None, "class_func returned a class outside [0, %d)" % len(self.target))
+            keep = numpy.zeros(len(classes), dtype=bool)
+            draws = self.rng.random(len(classes))
+            for i, c in enumerate(classes.tolist()):
+                self.counts[c] += 1
+                initial = self.initial if self.initial is not None else \
+                    self.counts / self.counts.sum()
+                with numpy.errstate(divide="ignore", invalid="ignore"):
+                    ratio = numpy.where(initial > 0, self.target / initial, 0.0)
+                keep[i] = draws[i] < ratio[c] / ratio.max()
+            if keep.any():
+                return [classes[keep].astype(self.dtype)] + [a[keep] for a in block]
+
+    def close(self):
+        self.upstream.close()
+
+
+def rejection_resample(class_func, target_dist, initial_dist=None, seed=None):
+    """For Dataset.apply: (class, element) pairs resampled to the class distribution
+    `target_dist` by rejection (minitf's random stream)."""
+    return lambda dataset: _RejectionResampleDataset(dataset, class_func, target_dist,
+                                                     initial_dist, seed)
+
+
 # -- group_by_window / bucket_by_sequence_length ------------------------------------------------
 
 class _GroupByWindowDataset(_UnaryDataset):
@@ -557,13 +631,16 @@ class _GroupCursor(_ChainCursor):
     def __init__(self, upstream, key, window_size, reduce):
         self.upstream, self.key, self.window_size, self.reduce = upstream, key, window_size, reduce
         self.groups = {}  # key: [window size, [single-element blocks]]
+        self.rest = None  # the part of a block after the element that completed a window
         self.ended = False
         super().__init__(self._reduced())
 
     def _next_window(self):
         """The (key, elements) of the next complete group, or at the end a remaining one."""
         while not self.ended:
-            block = self.upstream.next(64)
+            block, self.rest = self.rest, None
+            if block is None:
+                block = self.upstream.next(64)
             if block is None:
                 self.ended = True
                 break
@@ -582,17 +659,13 @@ class _GroupCursor(_ChainCursor):
                 group[1].append([a[i:i + 1] for a in block])
                 if len(group[1]) == group[0]:
                     del self.groups[k]
-                    self._pushback([a[i + 1:] for a in block])
+                    if i + 1 < len(block[0]):  # the rest of the block, for the next window
+                        self.rest = [a[i + 1:] for a in block]
                     return k, group[1]
         if self.groups:
             k = min(self.groups)
             return k, self.groups.pop(k)[1]
         return None
-
-    def _pushback(self, rest):
-        if len(rest[0]):
-            upstream = self.upstream
-            self.upstream = _Prepend(rest, upstream)
 
     def _reduced(self):
         """The cursors of the reduced windows, in turn (the chain's sequence)."""
@@ -604,20 +677,6 @@ class _GroupCursor(_ChainCursor):
 
     def close(self):
         super().close()
-        self.upstream.close()
-
-
-class _Prepend(Cursor):
-    def __init__(self, block, upstream):
-        self.block, self.upstream = block, upstream
-
-    def next(self, n):
-        if self.block is not None:
-            block, self.block = self.block, None
-            return block
-        return self.upstream.next(n)
-
-    def close(self):
         self.upstream.close()
 
 

@@ -152,3 +152,29 @@ def test_make_csv_dataset_forever_batches_are_static(csv_dir):
         with tf.Session() as sess:
             labels = [sess.run(nxt)[1].tolist() for _ in range(3)]
         assert labels == [[1, 0], [1, 1], [0, 1]]
+
+
+def test_group_by_window_long_input():
+    with tf.Graph().as_default():
+        ds = tf.data.Dataset.range(6000).apply(tf.data.experimental.group_by_window(
+            lambda x: x % 3, lambda k, d: d.batch(2).map(lambda b: tf.reduce_sum(b)), 2))
+        got = tf.data.experimental.get_single_element(ds.batch(100000))
+        with tf.Session() as sess:
+            assert int(sess.run(got).sum()) == sum(range(6000))
+
+
+@pytest.mark.parametrize("initial", [[0.9, 0.1], None])
+def test_rejection_resample_reaches_target(initial):
+    def classes(seed):
+        with tf.Graph().as_default():
+            ds = tf.data.Dataset.range(20000).apply(tf.data.experimental.rejection_resample(
+                lambda x: tf.cast(tf.equal(x % 10, 0), tf.int32), [0.5, 0.5], initial,
+                seed=seed))
+            c, x = get_single = tf.data.experimental.get_single_element(ds.batch(100000))
+            assert c.dtype == tf.int32 and get_single[1].dtype == tf.int64
+            with tf.Session() as sess:
+                return sess.run([c, x])
+    c, x = classes(3)
+    assert (c == (x % 10 == 0)).all() and (np.diff(x) > 0).all()
+    assert len(c) > 3000 and 0.45 < c.mean() < 0.55
+    assert (classes(3)[1] == x).all()

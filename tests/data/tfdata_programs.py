@@ -20,6 +20,34 @@ CSV_INFER = ("id,score,name,flag,big\n"
              "3,2.5,cy,1,5\n")
 
 
+def write_examples(tf, tmp):
+    """Two TFRecord files of tf.train.Examples (id, score, word), written with `tf`'s writer."""
+    paths = []
+    for f, ids in (("ex0.tfrecord", [0, 1, 2]), ("ex1.tfrecord", [3, 4])):
+        path = os.path.join(tmp, f)
+        with tf.io.TFRecordWriter(path) as w:
+            for i in ids:
+                feature = {
+                    "id": tf.train.Feature(int64_list=tf.train.Int64List(value=[i])),
+                    "score": tf.train.Feature(float_list=tf.train.FloatList(
+                        value=[i * 0.5, -i])),
+                    "word": tf.train.Feature(bytes_list=tf.train.BytesList(
+                        value=[b"w%d" % i]))}
+                if i != 2:
+                    feature["opt"] = tf.train.Feature(int64_list=tf.train.Int64List(value=[7]))
+                w.write(tf.train.Example(features=tf.train.Features(
+                    feature=feature)).SerializeToString())
+        paths.append(path)
+    return os.path.join(tmp, "ex*.tfrecord")
+
+
+def _example_features(tf):
+    return {"id": tf.io.FixedLenFeature([], tf.int64),
+            "score": tf.io.FixedLenFeature([2], tf.float32),
+            "word": tf.io.FixedLenFeature([], tf.string),
+            "opt": tf.io.FixedLenFeature([], tf.int64, default_value=-1)}
+
+
 def write_csv(tmp):
     paths = {}
     for name, text in (("a.csv", CSV), ("b.csv", CSV_NO_HEADER), ("infer.csv", CSV_INFER)):
@@ -190,6 +218,9 @@ def dataset_programs(tmp):
         "sample_structure": lambda tf: tf.data.experimental.sample_from_datasets(
             [tf.data.Dataset.range(3), tf.data.Dataset.range(100, 103)], [0.5, 0.5],
             seed=1).take(0),
+        "rejection_structure": lambda tf: _pairs(tf).apply(
+            tf.data.experimental.rejection_resample(
+                lambda x, y: tf.cast(x % 2, tf.int32), [0.5, 0.5], [0.5, 0.5], seed=1)).take(0),
         # group_by_window / bucket_by_sequence_length
         "group_by_window": lambda tf: tf.data.Dataset.range(10).apply(
             tf.data.experimental.group_by_window(lambda x: x % 3, lambda k, ds: ds.batch(2),
@@ -248,6 +279,18 @@ def dataset_programs(tmp):
                 shuffle=False, num_epochs=1),
             "make_csv_bad_label": lambda tf: tf.data.experimental.make_csv_dataset(
                 infer, 2, label_name="nope", shuffle=False, num_epochs=1),
+            "make_csv_infer_missing": lambda tf: tf.data.experimental.make_csv_dataset(
+                a, 4, shuffle=False, num_epochs=1, na_value="N/A"),
+            "features": lambda tf: tf.data.experimental.make_batched_features_dataset(
+                write_examples(tf, tmp), 2, _example_features(tf), shuffle=False,
+                num_epochs=1),
+            "features_label": lambda tf: tf.data.experimental.make_batched_features_dataset(
+                write_examples(tf, tmp), 3, _example_features(tf), label_key="id",
+                shuffle=False, num_epochs=2),
+            "features_forever": lambda tf: tf.data.experimental.make_batched_features_dataset(
+                write_examples(tf, tmp), 2, _example_features(tf), shuffle=False).take(4),
+            "features_bad_label": lambda tf: tf.data.experimental.make_batched_features_dataset(
+                write_examples(tf, tmp), 2, _example_features(tf), label_key="nope"),
         })
     return P
 
