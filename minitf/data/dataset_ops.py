@@ -780,9 +780,10 @@ class _PaddedBatchDataset(_UnaryDataset):
     def _cardinality(self, env):
         return _batches(self._input._cardinality(env), _int(env, self._batch_size), self._drop)
 
-    def _combine(self, blocks, values):
+    def _combine(self, blocks, values, padded_shapes=None):
+        """One batch of `blocks`, padded to `padded_shapes` (default: the dataset's)."""
         out = []
-        for i, (padded, value) in enumerate(zip(self._padded, values)):
+        for i, (padded, value) in enumerate(zip(padded_shapes or self._padded, values)):
             parts = [b[i] for b in blocks]
             rank = parts[0].ndim - 1
             longest = [max(p.shape[1 + d] for p in parts) for d in range(rank)]

@@ -687,12 +687,8 @@ def group_by_window(key_func, reduce_func, window_size=None, window_size_func=No
                          "must be specified.")
     if window_size is not None:
         size = _component(window_size)
-        if isinstance(size, Tensor):
-            size_func = (lambda key: size)
-        else:
-            size = numpy.int64(size)
-            size_func = (lambda key: size)
-        window_size_func = size_func
+        size = size if isinstance(size, Tensor) else numpy.int64(size)
+        window_size_func = (lambda key: size)
     return lambda dataset: _GroupByWindowDataset(dataset, key_func, reduce_func,
                                                  window_size_func)
 
@@ -751,13 +747,7 @@ class _BucketDataset(_UnaryDataset):
                     "max(bucket_boundaries).")
             fill = self._boundaries[k] - 1
             padded = [tuple(fill if d is None or d < 0 else d for d in p) for p in padded]
-        batcher = self._batcher
-        saved = batcher._padded
-        try:
-            batcher._padded = padded
-            return batcher._combine(elements, values)
-        finally:
-            batcher._padded = saved
+        return self._batcher._combine(elements, values, padded)
 
 
 class _BucketKey:
