@@ -276,8 +276,39 @@ def train_partitioned_embedding(tf, d):
     return {"slots": slots, "losses": losses, "values": values}
 
 
+def init_from_partitioned_checkpoint(tf, d):
+    """tf.train.init_from_checkpoint from the committed TF checkpoint: a name mapped to a
+    partitioned variable (each part from its slice), a scope mapping whose variables include
+    partitioned ones (counted once, by name), and a list of parts; the initializers' op names
+    and the initialized values."""
+    prefix = os.path.join(FIXTURE, "model.ckpt")
+    with tf.Graph().as_default():
+        w = tf.get_variable("new/w", [5, 3], partitioner=tf.fixed_size_partitioner(3))
+        with tf.variable_scope("ft"):
+            a = tf.get_variable("a", [3])
+            big = tf.get_variable("big", [130, 2], partitioner=tf.fixed_size_partitioner(4))
+            emb = tf.get_variable("emb", [7, 2], partitioner=tf.fixed_size_partitioner(2))
+            z = tf.get_variable("z", [], dtype=tf.int64)
+        parts = tf.get_variable("p", [7, 2], partitioner=tf.fixed_size_partitioner(3))
+        tf.train.init_from_checkpoint(prefix, {"w": "new/w", "/": "ft/", "emb": list(parts)})
+        names = sorted(v.initial_value.op.name for v in list(w) + list(parts))
+        with tf.Session() as sess:
+            sess.run(tf.global_variables_initializer())
+            values = sess.run([w.as_tensor(), a, big.as_tensor(), emb.as_tensor(), z,
+                               parts.as_tensor()])
+        errors = []
+        with tf.Graph().as_default():
+            mixed = [tf.get_variable("m", [4, 2], partitioner=tf.fixed_size_partitioner(2)),
+                     tf.get_variable("n", [4, 2], partitioner=tf.fixed_size_partitioner(2))]
+            errors.append(_err(lambda: tf.train.init_from_checkpoint(
+                prefix, {"w": [list(mixed[0])[0], list(mixed[1])[1]]})))
+    return {"initializers": names, "values": [np.asarray(v).tolist() for v in values],
+            "errors": errors}
+
+
 PROGRAMS = [get_variable_with_partitioner, partitioners, create_partitioned, embedding_lookups,
-            reuse_errors, train_partitioned_embedding, save_checkpoint, restore_tf_checkpoint]
+            reuse_errors, train_partitioned_embedding, save_checkpoint, restore_tf_checkpoint,
+            init_from_partitioned_checkpoint]
 
 
 def write_fixture(tf):

@@ -74,6 +74,12 @@ def _scope_store():
     return _stores(get_default_graph())[1]
 
 
+def _partitioned_store():
+    """The PartitionedVariables made by get_variable, by full name (kept apart from the
+    plain variables and parts, as TF keeps them)."""
+    return get_default_graph().__dict__.setdefault("_partitioned_variable_store", {})
+
+
 def get_variable_scope():
     """The current VariableScope of the default graph."""
     return _scope_store().current_scope
@@ -268,8 +274,9 @@ def _get_partitioned_variable(store, name, shape, dtype, initializer, regularize
     from minitf.ops.slicing import slice as slice_
     if not callable(partitioner):
         raise ValueError("Partitioner must be callable, but received: %s" % (partitioner,))
-    found = store.get(name)
-    if found is not None and not isinstance(found, PartitionedVariable):
+    partitioned = _partitioned_store()
+    found = partitioned.get(name)
+    if name in store:
         raise ValueError("A partitioner was provided, but an unpartitioned version of the "
                          "variable was found: %s.  Perhaps a variable of the same name was "
                          "already created without partitioning?" % name)
@@ -319,8 +326,8 @@ def _get_partitioned_variable(store, name, shape, dtype, initializer, regularize
                                    partition_info=PartitionInfo(full_shape, offset))
         var._set_save_slice_info(Variable.SaveSliceInfo(name, full_shape, offset, part_shape))
         parts.append(var)
-    store[name] = PartitionedVariable(name, shape, dtype, parts, partitions)
-    return store[name]
+    partitioned[name] = PartitionedVariable(name, shape, dtype, parts, partitions)
+    return partitioned[name]
 
 
 def _get_partitioned_variable_in_scope(shape, dtype, initializer, trainable, partitioner,
@@ -338,8 +345,7 @@ def _get_partitioned_variable_in_scope(shape, dtype, initializer, trainable, par
 
 def _get_single_variable(store, name, shape, dtype, initializer, regularizer, reuse, trainable,
                          collections, validate_shape, constraint, partition_info=None):
-    from minitf.ops.partitioned_variables import PartitionedVariable
-    if isinstance(store.get(name), PartitionedVariable):
+    if name in _partitioned_store():
         raise ValueError("Variable %s is a partitioned variable (its parts are %s/part_0...): "
                          "get it with the same partitioner" % (name, name))
     from_value = initializer is not None and not callable(initializer)
