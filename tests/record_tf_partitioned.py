@@ -306,9 +306,40 @@ def init_from_partitioned_checkpoint(tf, d):
             "errors": errors}
 
 
+def import_tf_meta_graph(tf, d):
+    """The committed TF .meta imported (under a scope too): the parts keep their SaveSliceInfo,
+    the imported saver restores the checkpoint, and a new Saver saves one key per full
+    variable; a .meta exported again carries the slice infos."""
+    prefix = os.path.join(FIXTURE, "model.ckpt")
+    rec = {}
+    with tf.Graph().as_default():
+        saver = tf.train.import_meta_graph(prefix + ".meta")
+        rec["parts"] = [[v.name, v._save_slice_info.spec if v._save_slice_info else None]
+                        for v in tf.global_variables()]
+        with tf.Session() as sess:
+            saver.restore(sess, prefix)
+            rec["restored"] = sess.run("w/part_1:0").tolist()
+            again = tf.train.Saver()
+            save = tf.get_default_graph().get_tensor_by_name(
+                again.saver_def.save_tensor_name).op.control_inputs[0]
+            rec["save_op"] = save.type  # (TF reuses the imported "save/" scope: SaveV2_1)
+            names, specs = sess.run(save.inputs[1:3])
+        rec["resaved"] = [[n.decode(), s.decode()] for n, s in zip(names, specs)]
+        exported = again.export_meta_graph()
+    with tf.Graph().as_default():
+        tf.train.import_meta_graph(exported)
+        rec["reimported"] = [[v.name, v._save_slice_info.spec if v._save_slice_info else None]
+                             for v in tf.global_variables()]
+    with tf.Graph().as_default():
+        tf.train.import_meta_graph(prefix + ".meta", import_scope="imp")
+        rec["scoped"] = [[v.name, v._save_slice_info.full_name if v._save_slice_info else None]
+                         for v in tf.global_variables()]
+    return rec
+
+
 PROGRAMS = [get_variable_with_partitioner, partitioners, create_partitioned, embedding_lookups,
             reuse_errors, train_partitioned_embedding, save_checkpoint, restore_tf_checkpoint,
-            init_from_partitioned_checkpoint]
+            init_from_partitioned_checkpoint, import_tf_meta_graph]
 
 
 def write_fixture(tf):
@@ -319,7 +350,7 @@ def write_fixture(tf):
         with tf.Session() as sess:
             sess.run(tf.global_variables_initializer())
             tf.train.Saver().save(sess, os.path.join(FIXTURE, "model.ckpt"),
-                                  write_meta_graph=False, write_state=False)
+                                  write_state=False)
 
 
 if __name__ == "__main__":

@@ -35,14 +35,22 @@ _logger = logging.getLogger("minitf")
 
 def _make_variable_def():
     """TF's VariableDef message (variable.proto), which minitf.protos does not ship: built
-    from a descriptor in a private pool, so it can never clash with a generated copy.
-    Field 4 (save_slice_info_def) is left out; the enums 8 and 9 are read as their numbers."""
-    string, boolean, int32 = (descriptor_pb2.FieldDescriptorProto.TYPE_STRING,
-                              descriptor_pb2.FieldDescriptorProto.TYPE_BOOL,
-                              descriptor_pb2.FieldDescriptorProto.TYPE_INT32)
+    from a descriptor in a private pool, so it can never clash with a generated copy, with
+    its SaveSliceInfoDef (field 4: where a partitioned variable's part sits); the enums 8 and
+    9 are read as their numbers."""
+    field = descriptor_pb2.FieldDescriptorProto
+    string, boolean, int32, int64 = (field.TYPE_STRING, field.TYPE_BOOL, field.TYPE_INT32,
+                                     field.TYPE_INT64)
     file_proto = descriptor_pb2.FileDescriptorProto(
         name="minitf/variable_def.proto", package="minitf.meta_graph", syntax="proto3")
+    info = file_proto.message_type.add(name="SaveSliceInfoDef")
+    info.field.add(name="full_name", number=1, type=string, label=field.LABEL_OPTIONAL)
+    for name, number in [("full_shape", 2), ("var_offset", 3), ("var_shape", 4)]:
+        info.field.add(name=name, number=number, type=int64, label=field.LABEL_REPEATED)
     message = file_proto.message_type.add(name="VariableDef")
+    message.field.add(name="save_slice_info_def", number=4, type=field.TYPE_MESSAGE,
+                      type_name=".minitf.meta_graph.SaveSliceInfoDef",
+                      label=field.LABEL_OPTIONAL)
     for name, number, kind in [("variable_name", 1, string), ("initializer_name", 2, string),
                                ("snapshot_name", 3, string), ("is_resource", 5, boolean),
                                ("initial_value_name", 6, string), ("trainable", 7, boolean),
@@ -239,6 +247,10 @@ def _resolved_proto(proto, resolve):
     proto = copy.deepcopy(proto)
     for field in _NAME_FIELDS.get(type(proto).DESCRIPTOR.name, ()):
         setattr(proto, field, resolve(getattr(proto, field)))
+    if type(proto).DESCRIPTOR.name == "VariableDef" and proto.HasField("save_slice_info_def"):
+        # a part's full variable is named like an op, under the import scope
+        info = proto.save_slice_info_def
+        info.full_name = resolve(info.full_name).split(":")[0]
     return proto
 
 

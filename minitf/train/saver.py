@@ -797,14 +797,31 @@ def _variable_to_proto(variable, export_scope=None):
         if not all(n.startswith(export_scope + "/") for n in names if n):
             return None
         names = [n[len(export_scope) + 1:] for n in names]
-    return meta_graph.VariableDef(variable_name=names[0], initializer_name=names[1],
-                                  snapshot_name=names[2], initial_value_name=names[3],
-                                  trainable=variable.trainable)
+    proto = meta_graph.VariableDef(variable_name=names[0], initializer_name=names[1],
+                                   snapshot_name=names[2], initial_value_name=names[3],
+                                   trainable=variable.trainable)
+    info = variable._get_save_slice_info()
+    if info is not None:  # a part of a partitioned variable
+        full_name = info.full_name
+        if export_scope and full_name.startswith(export_scope + "/"):
+            full_name = full_name[len(export_scope) + 1:]
+        proto.save_slice_info_def.full_name = full_name
+        proto.save_slice_info_def.full_shape.extend(info.full_shape)
+        proto.save_slice_info_def.var_offset.extend(info.var_offset)
+        proto.save_slice_info_def.var_shape.extend(info.var_shape)
+    return proto
 
 
 def _variable_from_proto(proto, import_scope=None):
-    """A tf.Variable wrapping the imported ops named by a VariableDef."""
-    return variables_module.Variable(variable_def=proto, import_scope=import_scope)
+    """A tf.Variable wrapping the imported ops named by a VariableDef (a part of a
+    partitioned variable keeps its SaveSliceInfo)."""
+    variable = variables_module.Variable(variable_def=proto, import_scope=import_scope)
+    if proto.HasField("save_slice_info_def"):
+        info = proto.save_slice_info_def  # (its full name already under the import scope)
+        variable._set_save_slice_info(variables_module.Variable.SaveSliceInfo(
+            info.full_name, list(info.full_shape), list(info.var_offset),
+            list(info.var_shape)))
+    return variable
 
 
 # The collections TF stores as VariableDefs (its _VARIABLE_COLLECTIONS).
