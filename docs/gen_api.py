@@ -29,6 +29,14 @@ NAMESPACES = [
     ("tf.contrib.slim", tf.contrib.slim, "TF-Slim: contrib.layers' layer functions, arg_scope "
                                          "and the variable helpers in one namespace "
                                          "(docs/slim.md)."),
+    ("tf.contrib.slim.learning", tf.contrib.slim.learning, "create_train_op and the training "
+                                                           "loop (docs/slim.md)."),
+    ("tf.contrib.slim.evaluation", tf.contrib.slim.evaluation, "evaluate_once and "
+                                                               "evaluation_loop (docs/slim.md)."),
+    ("tf.contrib.losses", tf.contrib.losses, "TF1's older loss functions, predictions first "
+                                             "(also slim.losses; docs/slim.md)."),
+    ("tf.contrib.metrics", tf.contrib.metrics, "The streaming_* metric names (also "
+                                               "slim.metrics; docs/slim.md)."),
     ("tf.math", tf.math, "TF 1.13+'s second names of the math ops (docs/namespaces.md)."),
     ("tf.linalg", tf.linalg, "Matrix ops under TF 1.13+'s names."),
     ("tf.signal", tf.signal, "Fourier transforms and signal processing (docs/signal.md)."),

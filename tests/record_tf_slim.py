@@ -12,6 +12,7 @@ every variable set to values made from its name, so the outputs are comparable."
 import json
 import os
 import sys
+import tempfile
 import types
 
 import tensorflow.compat.v1 as tf
@@ -27,8 +28,9 @@ import tf_keras.src.legacy_tf_layers.normalization as _normalization  # noqa: E4
 sys.modules.setdefault("tf_keras.legacy_tf_layers", types.ModuleType("tf_keras.legacy_tf_layers"))
 sys.modules["tf_keras.legacy_tf_layers.normalization"] = _normalization
 from tensorflow.python.framework import ops as _ops  # noqa: E402
-if not hasattr(_ops, "Tensor"):  # tf_slim's utils test isinstance(x, ops.Tensor)
-    _ops.Tensor = tf.Tensor
+for _name in ("Tensor", "IndexedSlices"):  # names tf_slim takes from ops, gone in TF 2.21
+    if not hasattr(_ops, _name):
+        setattr(_ops, _name, getattr(tf, _name))
 from tensorflow.python.ops import variable_scope as _variable_scope  # noqa: E402
 if not hasattr(_variable_scope, "variable"):  # tf_slim's local_variable calls it
     _variable_scope.variable = tf.Variable
@@ -42,7 +44,15 @@ def main():
                       for name in slim_programs.layer_cases(tf, slim)},
            "errors": {name: slim_programs.error(tf, slim, name)
                       for name in slim_programs.ERRORS},
-           "framework": slim_programs.framework(tf, slim)}
+           "framework": slim_programs.framework(tf, slim),
+           "losses": slim_programs.losses(tf, slim),
+           "create_train_op": slim_programs.create_train_op(tf, slim),
+           "optimize_loss": slim_programs.optimize_loss(tf, slim),
+           "metrics": slim_programs.metrics(tf, slim)}
+    with tempfile.TemporaryDirectory() as logdir:
+        out["learning_train"] = slim_programs.learning_train(tf, slim, logdir)
+    with tempfile.TemporaryDirectory() as logdir:
+        out["evaluation"] = slim_programs.evaluation(tf, slim, logdir)
     json.dump(short(out), sys.stdout, indent=None, sort_keys=True)
 
 

@@ -292,3 +292,201 @@ def framework(tf, slim):
         "unique": slim.get_unique_variable("model/w").name,
     }
     return out
+
+
+def losses(tf, slim):
+    """slim.losses (tf.contrib.losses): predictions or logits first, weights per example."""
+    tf.reset_default_graph()
+    rng = np.random.RandomState(7)
+    preds = tf.constant(rng.uniform(0.05, 0.95, (4, 3)).astype(np.float32))
+    labels = tf.constant((rng.uniform(size=(4, 3)) > 0.5).astype(np.float32))
+    logits = tf.constant(rng.randn(4, 3).astype(np.float32))
+    onehot = tf.constant(np.eye(3, dtype=np.float32)[[0, 2, 1, 2]])
+    sparse = tf.constant([[0], [2], [1], [2]], dtype=tf.int64)
+    unit = tf.nn.l2_normalize(logits, 1)
+    per_example = tf.constant([1.0, 0.0, 2.0, 0.5])
+    column = tf.constant([[1.0], [0.0], [2.0], [0.5]])
+    full = tf.constant(rng.uniform(size=(4, 3)).astype(np.float32))
+    made = [
+        slim.losses.absolute_difference(preds, labels),
+        slim.losses.absolute_difference(preds, labels, weights=per_example),
+        slim.losses.mean_squared_error(preds, labels, weights=column),
+        slim.losses.mean_squared_error(preds, labels, weights=full, scope="full"),
+        slim.losses.log_loss(preds, labels, weights=2.0),
+        slim.losses.sigmoid_cross_entropy(logits, labels, weights=per_example,
+                                          label_smoothing=0.1),
+        slim.losses.softmax_cross_entropy(logits, onehot),
+        slim.losses.softmax_cross_entropy(logits, onehot, weights=per_example,
+                                          label_smoothing=0.2),
+        slim.losses.sparse_softmax_cross_entropy(logits, sparse, weights=column),
+        slim.losses.cosine_distance(unit, tf.nn.l2_normalize(preds, 1), dim=1,
+                                    weights=per_example),
+        slim.losses.mean_pairwise_squared_error(preds, labels, weights=per_example),
+        slim.losses.compute_weighted_loss(full * 3.0, per_example),
+        slim.losses.hinge_loss(logits, labels),
+    ]
+    tf.add_to_collection(tf.GraphKeys.REGULARIZATION_LOSSES, tf.constant(0.25))
+    total = slim.losses.get_total_loss()
+    no_reg = slim.losses.get_total_loss(add_regularization_losses=False, name="plain")
+    out = {"names": [t.name for t in made + [total, no_reg]],
+           "shapes": [t.shape.as_list() for t in made],
+           "collection": _names(slim.losses.get_losses())}
+    with tf.Session() as sess:
+        out["values"] = [np.asarray(v).tolist() for v in sess.run(made + [total, no_reg])]
+    return out
+
+
+def _regression(tf, slim):
+    """A small batch-normalized regression; returns (loss, feed)."""
+    rng = np.random.RandomState(11)
+    x = tf.placeholder(tf.float32, [None, 4], name="x")
+    y = tf.placeholder(tf.float32, [None, 1], name="y")
+    net = slim.fully_connected(x, 5, normalizer_fn=slim.batch_norm,
+                               normalizer_params={"decay": 0.5, "scale": True}, scope="h")
+    pred = slim.fully_connected(net, 1, activation_fn=None, scope="out")
+    loss = slim.losses.mean_squared_error(pred, y)
+    feed = {x: rng.randn(8, 4).astype(np.float32), y: rng.randn(8, 1).astype(np.float32)}
+    return loss, feed
+
+
+def _train_steps(tf, sess, train_op, feed, steps=3):
+    """Initializes, sets the model variables (not the optimizer's), runs `steps` steps."""
+    sess.run(tf.global_variables_initializer())
+    for v in tf.model_variables():
+        v.load(_values(v.op.name, v.shape.as_list()), sess)
+    losses_ = [float(sess.run(train_op, feed)) for _ in range(steps)]
+    return {"losses": losses_,
+            "variables": {v.op.name: sess.run(v).tolist() for v in tf.global_variables()}}
+
+
+def create_train_op(tf, slim):
+    """slim.learning.create_train_op: update ops first, clipped and multiplied gradients,
+    gradient summaries, the global step."""
+    out = {}
+    for name, kwargs in (("plain", {}),
+                         ("clip_multiply", dict(clip_gradient_norm=0.5, summarize_gradients=True,
+                                                gradient_multipliers={"out/weights": 3.0})),
+                         ("no_updates", dict(update_ops=[]))):
+        tf.reset_default_graph()
+        loss, feed = _regression(tf, slim)
+        train_op = slim.learning.create_train_op(
+            slim.losses.get_total_loss(), tf.train.GradientDescentOptimizer(0.1), **kwargs)
+        with tf.Session() as sess:
+            out[name] = _train_steps(tf, sess, train_op, feed)
+            out[name]["step"] = int(sess.run(tf.train.get_global_step()))
+        out[name]["train_op"] = [train_op.name,
+                                 _names(tf.get_collection(tf.GraphKeys.TRAIN_OP))]
+        out[name]["summaries"] = sorted(s.op.name for s in
+                                        tf.get_collection(tf.GraphKeys.SUMMARIES))
+    return out
+
+
+def optimize_loss(tf, slim):
+    """tf.contrib.layers.optimize_loss with optimizers by name, clipping, decay, summaries."""
+    out = {}
+    cases = {"sgd": dict(optimizer="SGD", learning_rate=0.1),
+             "adam_clip": dict(optimizer="Adam", learning_rate=0.05, clip_gradients=0.5,
+                               summaries=["loss", "gradients", "gradient_norm"]),
+             "momentum_decay": dict(optimizer="Momentum", learning_rate=0.1,
+                                    learning_rate_decay_fn=lambda lr, step:
+                                    tf.train.exponential_decay(lr, step, 1, 0.5)),
+             "class_no_step": dict(optimizer=tf.train.RMSPropOptimizer, learning_rate=0.01,
+                                   increment_global_step=False, name="Opt")}
+    for name, kwargs in cases.items():
+        tf.reset_default_graph()
+        loss, feed = _regression(tf, slim)
+        step = tf.train.get_or_create_global_step()
+        train_op = slim.optimize_loss(loss, step, **kwargs)
+        with tf.Session() as sess:
+            out[name] = _train_steps(tf, sess, train_op, feed)
+            out[name]["step"] = int(sess.run(step))
+        out[name]["train_op"] = train_op.name
+        out[name]["summaries"] = sorted(s.op.name for s in
+                                        tf.get_collection(tf.GraphKeys.SUMMARIES))
+    return out
+
+
+def metrics(tf, slim):
+    """slim.metrics' streaming_* names and aggregate_metric_map over two batches."""
+    tf.reset_default_graph()
+    preds = tf.placeholder(tf.float32, [None, 3])
+    labels = tf.placeholder(tf.int64, [None])
+    classes = tf.argmax(preds, 1)
+    names_to_values, names_to_updates = slim.metrics.aggregate_metric_map({
+        "accuracy": slim.metrics.streaming_accuracy(classes, labels),
+        "recall_at_2": slim.metrics.streaming_recall_at_k(preds, labels, 2),
+        "mean": slim.metrics.streaming_mean(tf.reduce_max(preds, 1)),
+        "mse": slim.metrics.streaming_mean_squared_error(preds, tf.one_hot(labels, 3)),
+        "precision": slim.metrics.streaming_precision(tf.equal(classes, 1),
+                                                      tf.equal(labels, 1)),
+        "cosine": slim.metrics.streaming_mean_cosine_distance(
+            tf.nn.l2_normalize(preds, 1), tf.one_hot(labels, 3), 1),
+    })
+    values, updates = slim.metrics.aggregate_metrics(
+        slim.metrics.streaming_mean_absolute_error(preds, tf.one_hot(labels, 3)))
+    rng = np.random.RandomState(3)
+    out = {"names": {k: v.name for k, v in sorted(names_to_values.items())}}
+    with tf.Session() as sess:
+        sess.run(tf.local_variables_initializer())
+        for i in range(2):
+            feed = {preds: rng.uniform(size=(5, 3)).astype(np.float32),
+                    labels: rng.randint(0, 3, 5)}
+            sess.run([names_to_updates, updates], feed)
+        out["values"] = {k: float(v) for k, v in sorted(sess.run(names_to_values).items())}
+        out["mae"] = float(sess.run(values[0]))
+    return out
+
+
+def learning_train(tf, slim, logdir):
+    """slim.learning.train for number_of_steps with an init_fn and a train_step_fn feeding the
+    placeholders: the last loss, the checkpoint it leaves and the weights in it."""
+    import os
+    tf.reset_default_graph()
+    loss, feed = _regression(tf, slim)
+    train_op = slim.learning.create_train_op(slim.losses.get_total_loss(),
+                                             tf.train.GradientDescentOptimizer(0.05))
+    assign = tf.group(*[tf.assign(v, _values(v.op.name, v.shape.as_list()))
+                        for v in tf.global_variables() if "global_step" not in v.op.name])
+
+    def step_fn(sess, op, global_step, step_kwargs):
+        loss_value = sess.run(op, feed)
+        return loss_value, bool(sess.run(step_kwargs["should_stop"]))
+    final = slim.learning.train(train_op, logdir, train_step_fn=step_fn, number_of_steps=4,
+                                init_fn=lambda sess: sess.run(assign))
+    files = sorted(f for f in os.listdir(logdir) if f.startswith(("model.ckpt", "checkpoint")))
+    return {"final_loss": float(final), "files": files,
+            "step": int(tf.train.load_variable(logdir, "global_step")),
+            "weights": tf.train.load_variable(logdir, "out/weights").tolist()}
+
+
+def evaluation(tf, slim, logdir):
+    """slim.evaluation.evaluate_once and evaluation_loop on a saved model: metric updates run
+    num_evals times, the final op's values, the summary written at the end."""
+    import os
+    tf.reset_default_graph()
+    loss, feed = _regression(tf, slim)
+    with tf.Session() as sess:
+        _set_weights(sess, tf)
+        tf.train.get_or_create_global_step().load(7, sess)
+        path = tf.train.Saver().save(sess, os.path.join(logdir, "model.ckpt"), global_step=7)
+    runs = tf.Variable(0, collections=[tf.GraphKeys.LOCAL_VARIABLES], name="runs")
+    mean_loss, update = slim.metrics.streaming_mean(loss)
+    tf.summary.scalar("eval_loss", mean_loss)
+    out = {}
+    out["once"] = slim.evaluation.evaluate_once(
+        "", path, logdir, num_evals=3, eval_op=[update, tf.assign_add(runs, 1)],
+        eval_op_feed_dict=feed, final_op=[mean_loss, runs])
+    out["loop"] = slim.evaluation.evaluation_loop(
+        "", logdir, logdir, num_evals=2, eval_op={"u": update}, eval_op_feed_dict=feed,
+        final_op={"loss": mean_loss, "runs": runs}, summary_op=None, eval_interval_secs=0,
+        max_number_of_evaluations=1)
+    out = {"once": [float(out["once"][0]), int(out["once"][1])],
+           "loop": {"loss": float(out["loop"]["loss"]), "runs": int(out["loop"]["runs"])}}
+    events = [f for f in os.listdir(logdir) if f.startswith("events.out.tfevents")]
+    tags = []
+    for event_file in events:
+        for event in tf.train.summary_iterator(os.path.join(logdir, event_file)):
+            tags += [(int(event.step), v.tag, float(v.simple_value))
+                     for v in event.summary.value]
+    out["summaries"] = sorted(tags)
+    return out

@@ -206,3 +206,47 @@ def test_assign_from_checkpoint_and_values(tmp_path):
         slim.assign_from_checkpoint_fn(path, [])
     assert slim.assign_from_checkpoint_fn(path, {"nope": extra}, ignore_missing_vars=True) \
         is None
+
+
+def test_losses_match_tf_slim():
+    _compare(slim_programs.losses(tf, slim), RECORDED["losses"], "losses")
+
+
+@pytest.mark.parametrize("name", ["create_train_op", "optimize_loss", "metrics"])
+def test_training_and_metrics_match_tf_slim(name):
+    _compare(getattr(slim_programs, name)(tf, slim), RECORDED[name], name)
+
+
+def test_learning_train_matches_tf_slim(tmp_path):
+    _compare(slim_programs.learning_train(tf, slim, str(tmp_path)), RECORDED["learning_train"],
+             "learning_train")
+
+
+def test_optimize_loss_errors():
+    tf.reset_default_graph()
+    loss = tf.reduce_sum(tf.Variable([1.0, 2.0]))
+    step = tf.train.get_or_create_global_step()
+    with pytest.raises(ValueError, match="Optimizer name should be one of"):
+        slim.optimize_loss(loss, step, 0.1, "Nope")
+    with pytest.raises(ValueError, match="Learning rate is None"):
+        slim.optimize_loss(loss, step, None, "SGD")
+    with pytest.raises(ValueError, match="Summaries should be one of"):
+        slim.optimize_loss(loss, step, 0.1, "SGD", summaries=["weights"])
+    with pytest.raises(ValueError, match="Invalid learning_rate"):
+        slim.optimize_loss(loss, step, -1.0, "SGD")
+
+
+def test_learning_train_arguments_checked():
+    tf.reset_default_graph()
+    with pytest.raises(ValueError, match="train_op cannot be None"):
+        slim.learning.train(None, None)
+    loss = tf.reduce_sum(tf.Variable([1.0]))
+    with pytest.raises(ValueError, match="number_of_steps"):
+        slim.learning.train(loss, None, number_of_steps=0)
+    with pytest.raises(ValueError, match="Cannot provide saver because logdir=None"):
+        slim.learning.train(loss, None, saver=tf.train.Saver())
+
+
+def test_evaluation_matches_tf_slim(tmp_path):
+    _compare(slim_programs.evaluation(tf, slim, str(tmp_path)), RECORDED["evaluation"],
+             "evaluation")

@@ -3,6 +3,8 @@
 from minitf.contrib import framework  # noqa: F401
 from minitf.contrib import layers  # noqa: F401
 from minitf.contrib import lookup  # noqa: F401
+from minitf.contrib import losses  # noqa: F401
+from minitf.contrib import metrics  # noqa: F401
 from minitf.contrib import rnn  # noqa: F401
 from minitf.contrib import seq2seq  # noqa: F401
 from minitf.contrib import slim  # noqa: F401

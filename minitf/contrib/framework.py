@@ -9,7 +9,9 @@ import re
 
 from minitf import tf_logging as logging
 from minitf import dtypes
-from minitf.framework.graph import GraphKeys, add_to_collection, get_collection
+from minitf.framework.graph import (GraphKeys, add_to_collection, control_dependencies,
+                                    get_collection, name_scope)
+from minitf.ops.array_ops import identity
 from minitf.framework.graph import device as _device
 from minitf.ops.control_ops import group
 from minitf.ops.core import placeholder
@@ -113,6 +115,14 @@ def add_arg_scope(func):
     _DECORATED[key] = _keyword_names(func)
     func_with_args._key_op = key
     return func_with_args
+
+
+def _with_dependencies(dependencies, output_tensor):
+    """`output_tensor` through an identity named `control_dependency` that runs after
+    `dependencies` (TF's control_flow_ops.with_dependencies, which slim's train ops use)."""
+    with name_scope(None, "control_dependency", list(dependencies) + [output_tensor]) as name:
+        with control_dependencies(dependencies):
+            return identity(output_tensor, name=name)
 
 
 # -- variables ----------------------------------------------------------------------------------
@@ -240,8 +250,10 @@ def get_unique_variable(var_op_name):
 
 
 def get_variable_full_name(var):
-    """The name `var` is saved under (minitf has no partitioned variables: its op name)."""
-    return var.op.name
+    """The name `var` is saved under: its op name, or for a part of a partitioned variable
+    the full variable's name."""
+    info = getattr(var, "_save_slice_info", None)
+    return info.full_name if info is not None else var.op.name
 
 
 def filter_variables(var_list, include_patterns=None, exclude_patterns=None, reg_search=True):
@@ -313,8 +325,13 @@ def assign_from_checkpoint(model_path, var_list, ignore_missing_vars=False):
                 logging.warning(message)
                 continue
             raise ValueError(message)
-        value = reader.get_tensor(ckpt_name)
+        full_value = reader.get_tensor(ckpt_name)
         for var in variables:
+            value = full_value
+            info = getattr(var, "_save_slice_info", None)
+            if info is not None:  # a part of a partitioned variable: its slice
+                value = full_value[tuple(slice(start, start + size) for start, size in
+                                         zip(info.var_offset, info.var_shape))]
             if var.shape.as_list() != list(value.shape):
                 raise ValueError("Total size of new array must be unchanged for %s lh_shape: "
                                  "[%s], rh_shape: [%s]" % (ckpt_name, value.shape, var.shape))
