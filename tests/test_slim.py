@@ -250,3 +250,19 @@ def test_learning_train_arguments_checked():
 def test_evaluation_matches_tf_slim(tmp_path):
     _compare(slim_programs.evaluation(tf, slim, str(tmp_path)), RECORDED["evaluation"],
              "evaluation")
+
+
+def test_assign_from_checkpoint_fills_partitioned_parts(tmp_path):
+    tf.reset_default_graph()
+    value = np.arange(12, dtype=np.float32).reshape(4, 3)
+    w = tf.Variable(value, name="w")
+    with tf.Session() as sess:
+        sess.run(w.initializer)
+        path = tf.train.Saver([w]).save(sess, str(tmp_path / "full"))
+    tf.reset_default_graph()
+    parts = list(tf.get_variable("w", [4, 3], partitioner=tf.fixed_size_partitioner(2)))
+    assert [slim.get_variable_full_name(p) for p in parts] == ["w", "w"]
+    op, feed = slim.assign_from_checkpoint(path, parts)
+    with tf.Session() as sess:
+        sess.run(op, feed)
+        np.testing.assert_array_equal(np.concatenate(sess.run(parts)), value)
