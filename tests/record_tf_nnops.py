@@ -13,9 +13,14 @@ dependency):
 - the errors each raises when misused."""
 
 import json
+import os
+import sys
 
 import numpy as np
 import tensorflow.compat.v1 as tf
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from nnops_programs import every_new_op  # noqa: E402
 
 tf.disable_v2_behavior()
 
@@ -278,7 +283,16 @@ def guarantee_const():
         return dict(names=[[y.name, y.op.type, y.shape.as_list()], [y2.name]], grad=grad)
 
 
+def node_attrs():
+    """{op type: its NodeDef's attr names} for every op type of tests/nn/test_nnops*.py (what
+    minitf's GraphDef export must write for TF to import it)."""
+    g = every_new_op(tf)
+    return {n.op: sorted(n.attr) for n in g.as_graph_def().node
+            if n.op not in ("Placeholder", "Const") and "/" not in n.name
+            or "Backprop" in n.op or "Fractional" in n.op or "FakeQuant" in n.op}
+
+
 if __name__ == "__main__":
     print(json.dumps(dict(morphology=morphology(), volume=volume(),
                           space_to_batch=space_to_batch(), fake_quant=fake_quant(),
-                          guarantee_const=guarantee_const())))
+                          guarantee_const=guarantee_const(), node_attrs=node_attrs())))

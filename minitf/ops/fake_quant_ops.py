@@ -8,7 +8,7 @@ inside the nudged range; for the _vars ops the gradient of min (max) is the sum 
 incoming gradient where the input lies below (above) it."""
 
 from minitf import dtypes
-from minitf.framework.registry import OpDef, register
+from minitf.framework.registry import OpDef, TFSignature, register
 from minitf.framework.tensor import TensorSpec
 from minitf.ops.core import convert_to_tensor
 from minitf.ops.op_util import kernel_outputs, rank_error
@@ -61,6 +61,7 @@ class _FakeQuantBase(OpDef):
 
     num_bits: int = 8
     narrow_range: bool = False
+    tf_signature = TFSignature(type_attrs=())  # float32 only: TF's ops have no T
 
     def _check(self, *named):
         if not 2 <= self.num_bits <= 16:

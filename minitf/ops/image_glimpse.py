@@ -12,7 +12,7 @@ from minitf's random stream, not TF's."""
 from typing import ClassVar
 
 from minitf import dtypes
-from minitf.framework.registry import OpDef, register
+from minitf.framework.registry import OpDef, TFSignature, register
 from minitf.framework.tensor import TensorSpec
 from minitf.framework.tensor_util import constant_value
 from minitf.ops.constant_op import convert_to_tensor
@@ -39,6 +39,7 @@ class ExtractGlimpse(OpDef):
     normalized: bool = True
     uniform_noise: bool = True
     noise: str = "uniform"
+    tf_signature = TFSignature(type_attrs=())  # float32 only: TF's op has no T
     stateful = True         # it draws noise
     differentiable = False  # TF registers no gradient
     seed: ClassVar[int] = 0   # a nondeterministic stream (TF's op has no seed attrs)

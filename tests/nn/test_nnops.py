@@ -9,6 +9,7 @@ import numpy as np
 import pytest
 
 import minitf as tf
+from tests.nnops_programs import every_new_op
 
 with open(os.path.join(os.path.dirname(__file__), "..", "fixtures", "tf_nnops.json")) as f:
     TF = json.load(f)
@@ -310,3 +311,14 @@ def test_guarantee_const_names_value_and_missing_gradient_are_tfs():
         assert want["grad"][0] == "LookupError"
         with pytest.raises(LookupError, match="No gradient defined for operation"):
             tf.gradients(y, x)
+
+
+# -- GraphDef export ---------------------------------------------------------------------------
+
+def test_graph_def_nodes_have_tfs_attrs_so_tf_imports_them():
+    want = {k: v for k, v in TF["node_attrs"].items() if k not in ("StridedSlice", "ExpandDims")}
+    got = {}
+    for node in every_new_op(tf).as_graph_def().node:
+        if node.op in want:
+            got.setdefault(node.op, sorted(node.attr))
+    assert got == want
