@@ -32,7 +32,7 @@ accumulate_n complex real imag angle conj""".split()
 _MATH_SPECIAL = """erfinv erfcinv ndtri bessel_i0 bessel_i0e bessel_i1 bessel_i1e xlog1py
 nextafter""".split()  # tf.math's only
 _SPECTRAL = """fft ifft fft2d ifft2d fft3d ifft3d rfft irfft rfft2d irfft2d rfft3d
-irfft3d""".split()
+irfft3d dct idct""".split()
 _MATH_FROM_NN = """in_top_k l2_normalize log_softmax softmax softplus softsign top_k
 zero_fraction""".split()
 
@@ -90,7 +90,8 @@ def make_namespaces(tf):
         {n: getattr(fake_quant_ops, n) for n in fake_quant_ops.__all__})
 
     # tf.spectral: TF1's first home of the transforms, the same functions as tf.signal's.
-    tf.spectral = _module("spectral", "tf.spectral: the Fourier transforms (tf.signal's).",
+    tf.spectral = _module("spectral", "tf.spectral: the Fourier and cosine transforms "
+                          "(tf.signal's).",
                           {n: getattr(tf.signal, n) for n in _SPECTRAL})
 
     tf.random = _module("random", "tf.random: random ops under their TF 1.13+ names.", dict(

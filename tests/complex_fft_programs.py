@@ -28,6 +28,13 @@ def plain(value):
     return value.tolist()
 
 
+def array(value):
+    """plain's inverse: a numpy array (complex from {"re", "im"})."""
+    if isinstance(value, dict):
+        return np.array(value["re"]) + 1j * np.array(value["im"])
+    return np.array(value)
+
+
 def _run(tf, fetches, feed=None):
     with tf.Session() as sess:
         return sess.run(fetches, feed)
@@ -193,7 +200,8 @@ def transform_gradients(tf):
     return out
 
 
-def errors(tf):
+def attempt_in(tf):
+    """attempt(fn): [error class, message] of what fn() raises in a new graph, or ["none", ""]."""
     def attempt(fn):
         with tf.Graph().as_default():
             try:
@@ -201,6 +209,11 @@ def errors(tf):
             except Exception as e:  # noqa: BLE001 - the class is what is recorded
                 return [type(e).__name__, str(e)]
             return ["none", ""]
+    return attempt
+
+
+def errors(tf):
+    attempt = attempt_in(tf)
     f = np.ones((2, 4), np.float32)
     return {
         "fft_of_float": attempt(lambda: tf.fft(tf.constant(f))),

@@ -23,14 +23,8 @@ def recorded():
         return json.load(f)
 
 
-def _array(value):
-    if isinstance(value, dict):
-        return np.array(value["re"]) + 1j * np.array(value["im"])
-    return np.array(value)
-
-
 def _close(got, want, key, rtol=2e-6, atol=2e-6):
-    got, want = _array(got), _array(want)
+    got, want = programs.array(got), programs.array(want)
     assert got.shape == want.shape, key
     if want.dtype == bool:
         np.testing.assert_array_equal(got, want, err_msg=key)
@@ -127,6 +121,7 @@ def test_namespaces_hold_the_same_functions():
     import importlib
     assert tf.signal.fft is tf.fft and tf.spectral.ifft3d is tf.ifft3d
     assert tf.spectral.rfft is tf.signal.rfft and tf.spectral.irfft2d is tf.signal.irfft2d
+    assert tf.spectral.dct is tf.signal.dct and tf.spectral.idct is tf.signal.idct
     assert tf.math.conj is tf.conj and tf.math.real is tf.real and tf.math.angle is tf.angle
     assert importlib.import_module("minitf.spectral") is tf.spectral
     assert importlib.import_module("minitf.signal") is tf.signal
