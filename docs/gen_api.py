@@ -21,6 +21,9 @@ NAMESPACES = [
     ("tf.losses", tf.losses, "Loss functions with weights and reductions, and the loss collections."),
     ("tf.metrics", tf.metrics, "TF1's streaming evaluation metrics: (value, update_op) pairs "
                                "over local variables (docs/metrics.md)."),
+    ("tf.estimator", tf.estimator, "TF 1.15's graph-mode Estimator: train, evaluate and predict "
+                                   "a model_fn's model (docs/estimator.md)."),
+    ("tf.estimator.inputs", tf.estimator.inputs, ""),
     ("tf.contrib.layers", tf.contrib.layers, "contrib's layer functions (fully_connected, conv2d, "
                                            "batch_norm...; docs/slim.md), regularizers and the "
                                            "initializers TF1 code imports from contrib."),

@@ -90,4 +90,5 @@ from minitf.summary import Summary
 _variables.install_tensor_operators()
 _make_namespaces(__import__(__name__))  # tf.math, tf.linalg, tf.random, tf.sparse, tf.gfile, tf.compat
 from minitf import saved_model  # tf.saved_model
+from minitf import estimator  # tf.estimator (on saved_model, train, summary, data, metrics)
 from minitf import keras  # tf.keras (after the rest: it builds on all of it)

@@ -611,6 +611,14 @@ class SingularMonitoredSession(_MonitoredSession):
         return self._tf_sess()
 
 
+def steps_or_secs(steps, secs, defaults):
+    """TF's rule for a period given in steps or seconds: both left at USE_DEFAULT give
+    `defaults` (steps, secs); giving one leaves the other None."""
+    if steps is USE_DEFAULT and secs is USE_DEFAULT:
+        return defaults
+    return (None if steps is USE_DEFAULT else steps), (None if secs is USE_DEFAULT else secs)
+
+
 def MonitoredTrainingSession(master="", is_chief=True, checkpoint_dir=None, scaffold=None,
                              hooks=None, chief_only_hooks=None, save_checkpoint_secs=USE_DEFAULT,
                              save_summaries_steps=USE_DEFAULT, save_summaries_secs=USE_DEFAULT,
@@ -625,18 +633,10 @@ def MonitoredTrainingSession(master="", is_chief=True, checkpoint_dir=None, scaf
     there is a `summary_dir` (default: checkpoint_dir), a CheckpointSaverHook (every
     `save_checkpoint_secs`, default 600, or `save_checkpoint_steps`) when there is a
     checkpoint_dir, then `hooks`. A non-chief (is_chief=False) runs only `hooks`."""
-    if save_summaries_steps is USE_DEFAULT and save_summaries_secs is USE_DEFAULT:
-        save_summaries_steps, save_summaries_secs = 100, None
-    elif save_summaries_secs is USE_DEFAULT:
-        save_summaries_secs = None
-    elif save_summaries_steps is USE_DEFAULT:
-        save_summaries_steps = None
-    if save_checkpoint_steps is USE_DEFAULT and save_checkpoint_secs is USE_DEFAULT:
-        save_checkpoint_steps, save_checkpoint_secs = None, 600
-    elif save_checkpoint_secs is USE_DEFAULT:
-        save_checkpoint_secs = None
-    elif save_checkpoint_steps is USE_DEFAULT:
-        save_checkpoint_steps = None
+    save_summaries_steps, save_summaries_secs = steps_or_secs(
+        save_summaries_steps, save_summaries_secs, (100, None))
+    save_checkpoint_steps, save_checkpoint_secs = steps_or_secs(
+        save_checkpoint_steps, save_checkpoint_secs, (None, 600))
     scaffold = scaffold or Scaffold()
     if not is_chief:
         return MonitoredSession(

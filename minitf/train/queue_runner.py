@@ -57,7 +57,7 @@ class QueueRunner:
         try:
             while not (coord is not None and coord.should_stop()):
                 try:
-                    sess.run(enqueue_op)
+                    self._enqueue(sess, enqueue_op)
                 except self._closed_types:
                     with self._lock:
                         self._running[sess] -= 1
@@ -74,6 +74,10 @@ class QueueRunner:
             self._report(e, coord)
         except Exception as e:
             self._report(e, coord)
+
+    def _enqueue(self, sess, enqueue_op):
+        """One run of `enqueue_op` (a subclass may feed it)."""
+        sess.run(enqueue_op)
 
     def _report(self, e, coord):
         if coord is not None:
