@@ -200,6 +200,22 @@ def layer_cases(tf, slim):
         c = slim.repeat(p, 2, slim.fully_connected, 5, activation_fn=tf.nn.sigmoid)
         return [a, b, c], feed, []
 
+    def conv_other_ranks():
+        p1, feed = ph(x3)
+        p3 = tf.placeholder(tf.float32, [None, 3, 4, 4, 2], name="x5")
+        feed = dict(feed)
+        feed[p3] = _input([2, 3, 4, 4, 2], 3)
+        return [slim.conv1d(p1, 3, 2), slim.conv3d(p3, 2, [2, 3, 3], stride=[1, 2, 1]),
+                slim.max_pool3d(p3, 2, padding="SAME"), slim.avg_pool3d(p3, [1, 2, 2], 1)], \
+            feed, []
+
+    def in_plane():
+        p, feed = ph(x4)
+        return [slim.conv2d_in_plane(p, [3, 2], stride=2,
+                                     weights_regularizer=slim.l1_regularizer(0.1)),
+                slim.conv2d_in_plane(p, 2, activation_fn=None, normalizer_fn=slim.layer_norm)],\
+            feed, []
+
     def dropout_off():
         p, feed = ph(x2)
         return [slim.dropout(p, 0.3, is_training=False)], feed, []

@@ -266,3 +266,16 @@ def test_assign_from_checkpoint_fills_partitioned_parts(tmp_path):
     with tf.Session() as sess:
         sess.run(op, feed)
         np.testing.assert_array_equal(np.concatenate(sess.run(parts)), value)
+
+
+def test_end_points_dict_from_outputs_collections():
+    tf.reset_default_graph()
+    with slim.arg_scope([slim.conv2d, slim.max_pool2d], outputs_collections="ends"):
+        net = slim.conv2d(tf.zeros([1, 4, 4, 1]), 2, 3, scope="conv1")
+        net = slim.max_pool2d(net, 2, scope="pool1")
+    tf.add_to_collection("ends", tf.identity(net, name="plain"))
+    ends = slim.utils.convert_collection_to_dict("ends", clear_collection=True)
+    assert list(ends) == ["conv1", "pool1", "plain"]
+    assert ends["pool1"] is net and ends["conv1"].name == "conv1/Relu:0"
+    assert tf.get_collection("ends") == []
+    assert slim.utils.gather_tensors_aliases([net]) == ["pool1"]

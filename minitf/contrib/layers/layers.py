@@ -8,6 +8,7 @@ import functools
 from minitf import dtypes
 from minitf.contrib.framework import add_arg_scope, model_variable
 from minitf.contrib.layers.regularizers import xavier_initializer
+from minitf.contrib.layers.utils import collect_named_outputs
 from minitf.framework.graph import (GraphKeys, add_to_collection, add_to_collections,
                                     control_dependencies, get_collection, name_scope)
 from minitf.layers import convolutional, core, normalization, pooling
@@ -28,9 +29,11 @@ from minitf.ops.ranges import one_hot
 from minitf.ops.variable_scope import get_variable_scope, variable_scope
 from minitf.train.moving_averages import assign_moving_average
 
-__all__ = ["avg_pool2d", "batch_norm", "bias_add", "conv2d", "conv2d_transpose", "convolution",
-           "convolution2d", "convolution2d_transpose", "dropout", "embed_sequence", "flatten",
-           "fully_connected", "layer_norm", "max_pool2d", "one_hot_encoding", "repeat",
+__all__ = ["avg_pool2d", "avg_pool3d", "batch_norm", "bias_add", "conv1d", "conv2d",
+           "conv2d_in_plane", "conv2d_transpose", "conv3d", "convolution", "convolution1d",
+           "convolution2d", "convolution2d_in_plane", "convolution2d_transpose",
+           "convolution3d", "dropout", "embed_sequence", "flatten", "fully_connected",
+           "layer_norm", "max_pool2d", "max_pool3d", "one_hot_encoding", "repeat",
            "separable_conv2d", "separable_convolution2d", "softmax", "stack", "unit_norm"]
 
 _WEIGHTS = {"kernel": "weights", "bias": "biases"}
@@ -68,25 +71,12 @@ def _add_to(variable, variables_collections, name):
             add_to_collection(collection, variable)
 
 
-def _collect(outputs_collections, alias, outputs):
-    """Adds `outputs` to `outputs_collections` with `alias` (its end-point name) appended to
-    its `aliases`, as TF's collect_named_outputs."""
-    if outputs_collections:
-        alias = alias[:-1] if alias.endswith("/") else alias
-        if hasattr(outputs, "aliases"):
-            outputs.aliases.append(alias)
-        else:
-            outputs.aliases = [alias]
-        add_to_collections(outputs_collections, outputs)
-    return outputs
-
-
 def _finish(outputs, normalizer_fn, normalizer_params, activation_fn, outputs_collections, sc):
     if normalizer_fn is not None:
         outputs = normalizer_fn(outputs, **(normalizer_params or {}))
     if activation_fn is not None:
         outputs = activation_fn(outputs)
-    return _collect(outputs_collections, sc.name, outputs)
+    return collect_named_outputs(outputs_collections, sc.name, outputs)
 
 
 def _run_layer(layer, sc, inputs, weights, variables_collections, normalizer_fn,
@@ -191,6 +181,82 @@ conv2d = convolution2d
 
 
 @add_arg_scope
+def convolution1d(inputs, num_outputs, kernel_size, stride=1, padding="SAME", data_format=None,
+                  rate=1, activation_fn=relu, normalizer_fn=None, normalizer_params=None,
+                  weights_initializer=xavier_initializer(), weights_regularizer=None,
+                  biases_initializer=zeros_initializer(), biases_regularizer=None, reuse=None,
+                  variables_collections=None, outputs_collections=None, trainable=True,
+                  scope=None):
+    """`convolution` of a 3-D input (NWC, or NCW); variables `Conv/weights` (k, in, out)."""
+    return convolution(inputs, num_outputs, kernel_size, stride, padding, data_format, rate,
+                       activation_fn, normalizer_fn, normalizer_params, weights_initializer,
+                       weights_regularizer, biases_initializer, biases_regularizer, reuse,
+                       variables_collections, outputs_collections, trainable, scope,
+                       conv_dims=1)
+
+
+@add_arg_scope
+def convolution3d(inputs, num_outputs, kernel_size, stride=1, padding="SAME", data_format=None,
+                  rate=1, activation_fn=relu, normalizer_fn=None, normalizer_params=None,
+                  weights_initializer=xavier_initializer(), weights_regularizer=None,
+                  biases_initializer=zeros_initializer(), biases_regularizer=None, reuse=None,
+                  variables_collections=None, outputs_collections=None, trainable=True,
+                  scope=None):
+    """`convolution` of a 5-D input (NDHWC, or NCDHW); variables `Conv/weights` (kd, kh, kw,
+    in, out)."""
+    return convolution(inputs, num_outputs, kernel_size, stride, padding, data_format, rate,
+                       activation_fn, normalizer_fn, normalizer_params, weights_initializer,
+                       weights_regularizer, biases_initializer, biases_regularizer, reuse,
+                       variables_collections, outputs_collections, trainable, scope,
+                       conv_dims=3)
+
+
+conv1d = convolution1d
+conv3d = convolution3d
+
+
+@add_arg_scope
+def convolution2d_in_plane(inputs, kernel_size, stride=1, padding="SAME", activation_fn=relu,
+                           normalizer_fn=None, normalizer_params=None,
+                           weights_initializer=xavier_initializer(), weights_regularizer=None,
+                           biases_initializer=zeros_initializer(), biases_regularizer=None,
+                           reuse=None, variables_collections=None, outputs_collections=None,
+                           trainable=True, scope=None):
+    """One (kh, kw) filter `ConvInPlane/weights` applied to every channel of an NHWC input on
+    its own (a depthwise convolution with the filter tiled over the channels), then biases
+    (one per channel), normalizer_fn and activation_fn."""
+    with variable_scope(scope, "ConvInPlane", [inputs], reuse=reuse) as sc:
+        inputs = convert_to_tensor(inputs)
+        dtype = inputs.dtype.base_dtype
+        kernel_h, kernel_w = _pair(kernel_size)
+        stride_h, stride_w = _pair(stride)
+        if inputs.shape.ndims is None or inputs.shape.ndims < 4 or \
+                inputs.shape[-1].value is None:
+            raise ValueError("conv2d_in_plane needs a 4-D input with a known last dimension, "
+                             "got shape %s" % inputs.shape)
+        channels = inputs.shape[-1].value
+        weights = model_variable("weights", shape=[kernel_h, kernel_w, 1, 1], dtype=dtype,
+                                 initializer=weights_initializer,
+                                 regularizer=weights_regularizer,
+                                 collections=_collections(variables_collections, "weights"),
+                                 trainable=trainable)
+        outputs = conv_ops.depthwise_conv2d(inputs, tile(weights, [1, 1, channels, 1]),
+                                            [1, stride_h, stride_w, 1], padding)
+        if normalizer_fn is None and biases_initializer is not None:
+            biases = model_variable("biases", shape=[channels], dtype=dtype,
+                                    initializer=biases_initializer,
+                                    regularizer=biases_regularizer,
+                                    collections=_collections(variables_collections, "biases"),
+                                    trainable=trainable)
+            outputs = _nn_bias_add(outputs, biases)
+        return _finish(outputs, normalizer_fn, normalizer_params, activation_fn,
+                       outputs_collections, sc)
+
+
+conv2d_in_plane = convolution2d_in_plane
+
+
+@add_arg_scope
 def convolution2d_transpose(inputs, num_outputs, kernel_size, stride=1, padding="SAME",
                             data_format="NHWC", activation_fn=relu, normalizer_fn=None,
                             normalizer_params=None, weights_initializer=xavier_initializer(),
@@ -283,13 +349,13 @@ separable_conv2d = separable_convolution2d
 
 
 def _pool(layer_class, default_name, inputs, kernel_size, stride, padding, data_format,
-          outputs_collections, scope):
-    _check_2d_format(data_format)
+          outputs_collections, scope, check_format=_check_2d_format):
+    check_format(data_format)
     with name_scope(scope, default_name, [inputs]) as sc:
         layer = layer_class(kernel_size, stride, padding=padding,
                             data_format=_channels(data_format))
         outputs = layer._apply_in(get_variable_scope(), inputs)
-        return _collect(outputs_collections, sc, outputs)
+        return collect_named_outputs(outputs_collections, sc, outputs)
 
 
 @add_arg_scope
@@ -308,6 +374,27 @@ def avg_pool2d(inputs, kernel_size, stride=2, padding="VALID", data_format="NHWC
                  data_format, outputs_collections, scope)
 
 
+def _check_3d_format(data_format):
+    if data_format not in ("NCDHW", "NDHWC"):
+        raise ValueError("data_format has to be either NCDHW or NDHWC.")
+
+
+@add_arg_scope
+def max_pool3d(inputs, kernel_size, stride=2, padding="VALID", data_format="NDHWC",
+               outputs_collections=None, scope=None):
+    """3-D max pooling (name scope `MaxPool3D`); kernel_size and stride an int or a triple."""
+    return _pool(pooling.MaxPooling3D, "MaxPool3D", inputs, kernel_size, stride, padding,
+                 data_format, outputs_collections, scope, _check_3d_format)
+
+
+@add_arg_scope
+def avg_pool3d(inputs, kernel_size, stride=2, padding="VALID", data_format="NDHWC",
+               outputs_collections=None, scope=None):
+    """3-D average pooling (name scope `AvgPool3D`)."""
+    return _pool(pooling.AveragePooling3D, "AvgPool3D", inputs, kernel_size, stride, padding,
+                 data_format, outputs_collections, scope, _check_3d_format)
+
+
 @add_arg_scope
 def flatten(inputs, outputs_collections=None, scope=None):
     """Reshapes to (batch, -1), keeping the static size of the flattened axis (name scope
@@ -316,7 +403,7 @@ def flatten(inputs, outputs_collections=None, scope=None):
         inputs = convert_to_tensor(inputs)
         if inputs.shape.ndims is not None and inputs.shape.ndims < 2:
             raise ValueError("Inputs must have a least 2 dimensions.")
-        return _collect(outputs_collections, sc, core.flatten(inputs))
+        return collect_named_outputs(outputs_collections, sc, core.flatten(inputs))
 
 
 @add_arg_scope
@@ -328,7 +415,7 @@ def dropout(inputs, keep_prob=0.5, noise_shape=None, is_training=True, outputs_c
         inputs = convert_to_tensor(inputs)
         layer = core.Dropout(rate=1 - keep_prob, noise_shape=noise_shape, seed=seed)
         outputs = layer._apply_in(sc, inputs, training=is_training)
-        return _collect(outputs_collections, sc.name, outputs)
+        return collect_named_outputs(outputs_collections, sc.name, outputs)
 
 
 # -- normalization ------------------------------------------------------------------------------
@@ -443,7 +530,7 @@ def _fused_batch_norm(inputs, decay, center, scale, epsilon, activation_fn, para
                 outputs = reshape(outputs, shape(original))
         if activation_fn is not None:
             outputs = activation_fn(outputs)
-        return _collect(outputs_collections, sc.name, outputs)
+        return collect_named_outputs(outputs_collections, sc.name, outputs)
 
 
 @add_arg_scope
@@ -500,7 +587,7 @@ def batch_norm(inputs, decay=0.999, center=True, scale=False, epsilon=0.001, act
                     _add_to(getattr(layer, name), variables_collections, name)
             if activation_fn is not None:
                 outputs = activation_fn(outputs)
-            return _collect(outputs_collections, sc.name, outputs)
+            return collect_named_outputs(outputs_collections, sc.name, outputs)
         return _plain_batch_norm(inputs, decay, center, scale, epsilon, activation_fn,
                                  param_initializers, updates_collections, is_training,
                                  variables_collections, outputs_collections, trainable,
@@ -628,7 +715,7 @@ def bias_add(inputs, activation_fn=None, initializer=zeros_initializer(), regula
         outputs = _nn_bias_add(inputs, biases, data_format=data_format)
         if activation_fn is not None:
             outputs = activation_fn(outputs)
-        return _collect(outputs_collections, sc.name, outputs)
+        return collect_named_outputs(outputs_collections, sc.name, outputs)
 
 
 # -- small helpers ------------------------------------------------------------------------------
@@ -642,7 +729,7 @@ def one_hot_encoding(labels, num_classes, on_value=1.0, off_value=0.0, outputs_c
         if labels.dtype is dtypes.int32:
             labels = cast(labels, dtypes.int64)
         outputs = one_hot(labels, num_classes, on_value=on_value, off_value=off_value)
-        return _collect(outputs_collections, sc, outputs)
+        return collect_named_outputs(outputs_collections, sc, outputs)
 
 
 def _layer_name(layer, default):
