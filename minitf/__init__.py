@@ -62,6 +62,13 @@ from minitf.framework.importer import import_graph_def
 from minitf.client.session import InteractiveSession, Session
 from minitf.protos.config_pb2 import (ConfigProto, GPUOptions, GraphOptions, OptimizerOptions,
                                       RunMetadata, RunOptions)
+# TF's protocol buffers at the top level (tf.GraphDef().ParseFromString loads a frozen graph)
+from tensorboardX.proto.attr_value_pb2 import AttrValue, NameAttrList
+from tensorboardX.proto.event_pb2 import Event, LogMessage, SessionLog
+from tensorboardX.proto.graph_pb2 import GraphDef
+from tensorboardX.proto.node_def_pb2 import NodeDef
+from tensorboardX.proto.summary_pb2 import HistogramProto, SummaryMetadata
+from minitf.protos.meta_graph_pb2 import MetaGraphDef, TensorInfo
 from minitf import app, contrib, debugging, flags, layers, losses, nn, summary, test, testing
 from minitf import tf_logging as logging  # tf.logging
 from minitf.tf_logging import get_logger

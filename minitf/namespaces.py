@@ -15,7 +15,10 @@ from minitf.ops import (array_ops, fake_quant_ops, linalg_ops, math_ops, nn_ops,
                         sparse_manip, sparse_math, sparse_ops, special_math, string_ops,
                         tridiagonal_ops)
 
-__all__ = ["disable_v2_behavior", "disable_eager_execution", "executing_eagerly", "get_logger"]
+__all__ = ["disable_v2_behavior", "disable_eager_execution", "executing_eagerly",
+           "executing_eagerly_outside_functions", "disable_resource_variables",
+           "resource_variables_enabled", "disable_tensor_equality", "disable_v2_tensorshape",
+           "is_symbolic_tensor", "get_logger"]
 
 # tf.math: TF's names that are the same function at the top level or in tf.nn.
 _MATH_SAME = """abs acos add add_n argmax argmin asin atan atan2 ceil cos cosh count_nonzero
@@ -198,6 +201,41 @@ def disable_eager_execution():
 def executing_eagerly():
     """tf.executing_eagerly: False, always (minitf has no eager mode)."""
     return False
+
+
+def executing_eagerly_outside_functions():
+    """tf.executing_eagerly_outside_functions: False, always (minitf has no eager mode)."""
+    return False
+
+
+# TF 1.15's switches to TF 2 behaviour, one by one. minitf has TF1's behaviour only, so the
+# calls that ask for TF1's (the ones TF1 programs make) hold already; the enable_* ones that
+# would need TF 2's (resource variables' read semantics, Tensor.__eq__ element-wise, TensorShape
+# indexing to ints) are not provided.
+
+def disable_resource_variables():
+    """tf.disable_resource_variables: nothing to do, minitf's variables are TF1's default kind
+    (tf.resource_variables_enabled() is False)."""
+
+
+def resource_variables_enabled():
+    """tf.resource_variables_enabled: False, as in TF 1.15 by default."""
+    return False
+
+
+def disable_tensor_equality():
+    """tf.disable_tensor_equality: nothing to do, minitf's `==` on Tensors compares identity and
+    Tensors are hashable, as in TF1."""
+
+
+def disable_v2_tensorshape():
+    """tf.disable_v2_tensorshape: nothing to do, `shape[i]` is a tf.Dimension, as in TF1."""
+
+
+def is_symbolic_tensor(tensor):
+    """tf.is_symbolic_tensor: whether `tensor` is a graph Tensor (every minitf Tensor is)."""
+    from minitf.framework.tensor import Tensor
+    return isinstance(tensor, Tensor)
 
 
 def get_logger():
