@@ -4,12 +4,15 @@ compat-mode programs call first. Each namespace maps TF's names to minitf's exis
 functions (`make_namespaces` is called once by minitf/__init__.py); nothing is defined twice.
 """
 
+import contextlib
 import logging
 import sys
 import types
 
 from minitf import dtypes
+from minitf.framework.graph import name_scope
 from minitf.framework.sparse_tensor import SparseTensor
+from minitf.ops.variable_scope import variable_scope
 from minitf.io import gfile as _gfile
 from minitf.ops import (array_ops, fake_quant_ops, linalg_ops, math_ops, nn_ops, random_ops,
                         sparse_manip, sparse_math, sparse_ops, special_math, string_ops,
@@ -18,7 +21,7 @@ from minitf.ops import (array_ops, fake_quant_ops, linalg_ops, math_ops, nn_ops,
 __all__ = ["disable_v2_behavior", "disable_eager_execution", "executing_eagerly",
            "executing_eagerly_outside_functions", "disable_resource_variables",
            "resource_variables_enabled", "disable_tensor_equality", "disable_v2_tensorshape",
-           "is_symbolic_tensor", "get_logger"]
+           "is_symbolic_tensor", "get_logger", "op_scope", "variable_op_scope"]
 
 # tf.math: TF's names that are the same function at the top level or in tf.nn.
 _MATH_SAME = """abs acos add add_n argmax argmin asin atan atan2 ceil cos cosh count_nonzero
@@ -230,6 +233,29 @@ def disable_tensor_equality():
 
 def disable_v2_tensorshape():
     """tf.disable_v2_tensorshape: nothing to do, `shape[i]` is a tf.Dimension, as in TF1."""
+
+
+@contextlib.contextmanager
+def op_scope(values, name, default_name=None):
+    """tf.op_scope (deprecated before TF 1.0): tf.name_scope(name, default_name, values), with
+    TF's warning at every call."""
+    logging.getLogger("minitf").warning("tf.op_scope(values, name, default_name) is deprecated,"
+                                        " use tf.name_scope(name, default_name, values)")
+    with name_scope(name, default_name=default_name, values=values) as scope:
+        yield scope
+
+
+@contextlib.contextmanager
+def variable_op_scope(values, name_or_scope, default_name=None, **options):
+    """tf.variable_op_scope (deprecated before TF 1.0): tf.variable_scope(name_or_scope,
+    default_name, values, **options) (initializer, regularizer, reuse, ...), with TF's warning
+    at every call."""
+    logging.getLogger("minitf").warning(
+        "tf.variable_op_scope(values, name, default_name) is deprecated, use "
+        "tf.variable_scope(name, default_name, values)")
+    with variable_scope(name_or_scope, default_name=default_name, values=values,
+                        **options) as scope:
+        yield scope
 
 
 def is_symbolic_tensor(tensor):

@@ -79,3 +79,24 @@ def test_tf1_behaviour_switches_that_hold_already():
     assert (x == x) is True and len({x, x}) == 1           # identity equality, hashable
     assert [tf.is_symbolic_tensor(v) for v in (tf.constant(1), 1, tf.Variable(1.0))] == \
         [True, False, False]
+
+
+def test_op_scope_and_variable_op_scope_are_the_old_spellings(caplog):
+    # names recorded by hand from TF 2.21's compat.v1 (the same program)
+    x = tf.constant(1.0)
+    with caplog.at_level("WARNING", logger="minitf"):
+        with tf.op_scope([x], "foo", "default") as scope:
+            assert scope == "foo/" and tf.identity(x).name == "foo/Identity:0"
+        with tf.op_scope([x], None, "default") as scope:
+            assert scope == "default/"
+        names = []
+        for name in ("bar", None, None):
+            with tf.variable_op_scope([x], name, "dflt",
+                                      initializer=tf.ones_initializer()) as vs:
+                names.append((vs.name, tf.get_variable("w", [1]).name))
+    assert names == [("bar", "bar/w:0"), ("dflt", "dflt/w:0"), ("dflt_1", "dflt_1/w:0")]
+    warnings = [r.getMessage() for r in caplog.records]
+    assert warnings.count("tf.op_scope(values, name, default_name) is deprecated, use "
+                          "tf.name_scope(name, default_name, values)") == 2  # every call
+    assert warnings.count("tf.variable_op_scope(values, name, default_name) is deprecated, "
+                          "use tf.variable_scope(name, default_name, values)") == 3
