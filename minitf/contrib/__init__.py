@@ -8,3 +8,4 @@ from minitf.contrib import metrics  # noqa: F401
 from minitf.contrib import rnn  # noqa: F401
 from minitf.contrib import seq2seq  # noqa: F401
 from minitf.contrib import slim  # noqa: F401
+from minitf.contrib import training  # noqa: F401

@@ -1,0 +1,221 @@
+"""tf.contrib.training's HParams: named hyperparameters with fixed types, overridden from
+strings such as the `--hparams="learning_rate=0.01,layers=[64,32]"` flag of TF1 programs,
+from dicts or from JSON (TF 1.15's contrib HParams, minus its HParamDef protocol buffer)."""
+
+import json
+import numbers
+import re
+
+__all__ = ["HParams", "parse_values"]
+
+# One `name=value` clause of a string given to parse: a name (letters, digits, _ and .), an
+# optional list index, then a bracketed list or one token (up to the next comma or bracket).
+_CLAUSE = re.compile(r"""
+    (?P<name>[A-Za-z][\w.]*)
+    (?:\[\s*(?P<index>\d+)\s*\])?
+    \s*=\s*
+    (?:\[(?P<items>[^\]]*)\]|(?P<scalar>[^,\[]*))
+    (?:$|,\s*)""", re.VERBOSE)
+
+_TEXT = (str, bytes)
+
+
+def _bool_from_text(text):
+    """true/True/false/False, or an integer (nonzero is true), as TF parses a bool hparam."""
+    if text in ("true", "True"):
+        return True
+    if text in ("false", "False"):
+        return False
+    return bool(int(text))
+
+
+def parse_values(values, type_map, ignore_unknown=False):
+    """The `name=value` clauses of the string `values` (comma-separated; a value is one token
+    or a bracketed list, `name[i]=value` sets one index) as a dict of name to a value, a list,
+    or a dict of index to value, each parsed with `type_map[name]` (a bool from true/false or an
+    integer). ValueError, in TF's words, for a malformed clause, an unknown name (skipped with
+    `ignore_unknown`), a value that does not parse, a list given to an index, or a name
+    assigned twice."""
+    result = {}
+    position = 0
+    while position < len(values):
+        clause = _CLAUSE.match(values, position)
+        if clause is None:
+            raise ValueError("Malformed hyperparameter value: %s" % values[position:])
+        position = clause.end()
+        name, index, items = clause.group("name", "index", "items")
+        if name not in type_map:
+            if ignore_unknown:
+                continue
+            raise ValueError("Unknown hyperparameter type for %s" % name)
+        kind = type_map[name]
+        convert = _bool_from_text if kind == bool else kind
+
+        def unparsable(text):
+            return ValueError("Could not parse hparam '%s' of type '%s' with value '%s' in %s"
+                              % (name, kind.__name__, text, values))
+
+        def assigned_twice(what):
+            return ValueError("Multiple assignments to variable '%s' in %s" % (what, values))
+
+        if items is not None:
+            if index is not None:
+                raise ValueError("Assignment of a list to a list index.")
+            if name in result:
+                raise assigned_twice(name)
+            try:
+                result[name] = [convert(token) for token in re.split("[ ,]", items) if token]
+            except ValueError:
+                raise unparsable(items) from None
+            continue
+        text = clause.group("scalar")
+        try:
+            value = convert(text)
+        except ValueError:
+            raise unparsable(text) from None
+        if index is None:
+            if name in result:
+                raise assigned_twice(name)
+            result[name] = value
+            continue
+        by_index = result.setdefault(name, {})
+        if not isinstance(by_index, dict):
+            raise assigned_twice(name)
+        if int(index) in by_index:
+            raise assigned_twice("%s[%d]" % (name, int(index)))
+        by_index[int(index)] = value
+    return result
+
+
+def _cast(name, kind, value):
+    """`value` as a `kind` hparam's value. TF refuses the casts that lose meaning: a non-string
+    to a string, anything to or from a bool, a non-integer to an integer, a non-number to a
+    number; an hparam whose value was None takes anything."""
+    if issubclass(kind, type(None)):
+        return value
+    refused = ((issubclass(kind, _TEXT) and not isinstance(value, _TEXT))
+               or issubclass(kind, bool) != isinstance(value, bool)
+               or (issubclass(kind, numbers.Integral) and not isinstance(value, numbers.Integral))
+               or (issubclass(kind, numbers.Number) and not isinstance(value, numbers.Number)))
+    if refused:
+        raise ValueError("Could not cast hparam '%s' of type '%s' from value %r"
+                         % (name, kind, value))
+    return kind(value)
+
+
+def _without_callables(value):
+    if isinstance(value, dict):
+        return {k: _without_callables(v) for k, v in value.items() if not callable(v)}
+    if isinstance(value, list):
+        return [_without_callables(v) for v in value if not callable(v)]
+    return value
+
+
+class HParams:
+    """tf.contrib.training.HParams(hparam_def=None, model_structure=None, **kwargs): each keyword
+    becomes an attribute, its type fixed by its value (a list's by its first element).
+
+    `hparams.parse("lr=0.1,sizes=[64,32]")`, `override_from_dict`, `parse_json` and `set_hparam`
+    cast new values to those types, refusing lossy casts (ValueError in TF's words);
+    `values()`, `to_json()`, `get(key, default)`, `add_hparam`, `del_hparam`, `in`. TF's
+    HParamDef protocol buffer (`hparam_def`, `to_proto`, `from_proto`) is not in minitf."""
+
+    def __init__(self, hparam_def=None, model_structure=None, **kwargs):
+        if hparam_def is not None:
+            raise ValueError("minitf's HParams has no HParamDef protocol buffer: pass the "
+                             "values as keyword arguments (or parse_json a to_json string)")
+        self._hparam_types = {}
+        self._model_structure = model_structure
+        for name, value in kwargs.items():
+            self.add_hparam(name, value)
+
+    def add_hparam(self, name, value):
+        """A new hyperparameter `name` of `value`'s type (a non-empty list or tuple: a list
+        hyperparameter of its first element's type). ValueError when the name is taken by
+        another hyperparameter with a value, or by an attribute of HParams (`values`...)."""
+        if getattr(self, name, None) is not None:
+            raise ValueError("Hyperparameter name is reserved: %s" % name)
+        if isinstance(value, (list, tuple)):
+            if not value:
+                raise ValueError("Multi-valued hyperparameters cannot be empty: %s" % name)
+            self._hparam_types[name] = (type(value[0]), True)
+        else:
+            self._hparam_types[name] = (type(value), False)
+        setattr(self, name, value)
+
+    def set_hparam(self, name, value):
+        """Sets an existing hyperparameter (KeyError if there is none), cast to its type; a
+        list hyperparameter takes a list (not a tuple), a single one anything but a list."""
+        kind, is_list = self._hparam_types[name]
+        if isinstance(value, list):
+            if not is_list:
+                raise ValueError("Must not pass a list for single-valued parameter: %s" % name)
+            setattr(self, name, [_cast(name, kind, v) for v in value])
+        else:
+            if is_list:
+                raise ValueError("Must pass a list for multi-valued parameter: %s." % name)
+            setattr(self, name, _cast(name, kind, value))
+
+    def del_hparam(self, name):
+        """Removes the hyperparameter `name`, if there is one."""
+        if name in self._hparam_types:
+            delattr(self, name)
+            del self._hparam_types[name]
+
+    def parse(self, values):
+        """Overrides hyperparameters from a string of `name=value` clauses (parse_values's
+        syntax; only existing names); returns this HParams."""
+        types = {name: kind for name, (kind, _) in self._hparam_types.items()}
+        return self.override_from_dict(parse_values(values, types))
+
+    def override_from_dict(self, values_dict):
+        """set_hparam for each item of `values_dict`; returns this HParams."""
+        for name, value in values_dict.items():
+            self.set_hparam(name, value)
+        return self
+
+    def parse_json(self, values_json):
+        """override_from_dict of a JSON object's items; returns this HParams."""
+        return self.override_from_dict(json.loads(values_json))
+
+    def set_model_structure(self, model_structure):
+        self._model_structure = model_structure
+
+    def get_model_structure(self):
+        return self._model_structure
+
+    def to_json(self, indent=None, separators=None, sort_keys=False):
+        """The values as a JSON object, leaving out callables (json.dumps's arguments)."""
+        return json.dumps(_without_callables(self.values()), indent=indent,
+                          separators=separators, sort_keys=sort_keys)
+
+    def values(self):
+        """A dict of each hyperparameter's name and value."""
+        return {name: getattr(self, name) for name in self._hparam_types}
+
+    def get(self, key, default=None):
+        """The value of `key`, or `default` when there is no such hyperparameter. A default
+        given for an existing one must fit its type (ValueError otherwise), as in TF."""
+        if key not in self._hparam_types:
+            return default
+        if default is not None:
+            kind, is_list = self._hparam_types[key]
+            mismatch = ValueError("Hparam '%s' of type '%s' is incompatible with default=%s"
+                                  % (key, "list<%s>" % kind if is_list else str(kind), default))
+            if is_list != isinstance(default, list):
+                raise mismatch
+            try:
+                for value in default if is_list else [default]:
+                    _cast(key, kind, value)
+            except ValueError as e:
+                raise ValueError("%s. %s" % (mismatch, e)) from None
+        return getattr(self, key)
+
+    def __contains__(self, key):
+        return key in self._hparam_types
+
+    def __str__(self):
+        return str(sorted(self.values().items()))
+
+    def __repr__(self):
+        return "%s(%s)" % (type(self).__name__, self)
