@@ -40,6 +40,8 @@ NAMESPACES = [
                                              "(also slim.losses; docs/slim.md)."),
     ("tf.contrib.metrics", tf.contrib.metrics, "The streaming_* metric names (also "
                                                "slim.metrics; docs/slim.md)."),
+    ("tf.contrib.crf", tf.contrib.crf, "Linear-chain conditional random fields (docs/rnn.md, "
+                                       "\"tf.contrib.crf\")."),
     ("tf.contrib.training", tf.contrib.training, "HParams, the hyperparameters TF1 programs "
                                                  "override from a flag (docs/flags.md)."),
     ("tf.math", tf.math, "TF 1.13+'s second names of the math ops (docs/namespaces.md)."),
