@@ -10,3 +10,4 @@ from minitf.contrib import seq2seq  # noqa: F401
 from minitf.contrib import slim  # noqa: F401
 from minitf.contrib import training  # noqa: F401
 from minitf.contrib import crf  # noqa: F401
+from minitf.contrib import opt  # noqa: F401

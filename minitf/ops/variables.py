@@ -33,7 +33,11 @@ class Variable:
 
     def __init__(self, initial_value=None, trainable=True, collections=None, validate_shape=True,
                  caching_device=None, name=None, variable_def=None, dtype=None,
-                 expected_shape=None, import_scope=None, constraint=None):
+                 expected_shape=None, import_scope=None, constraint=None, use_resource=None,
+                 synchronization=None, aggregation=None):
+        # use_resource, synchronization and aggregation are TF 1.15's arguments with nothing to
+        # choose here: minitf has one kind of variable (as for tf.get_variable's use_resource)
+        # and no replicas to synchronise.
         if variable_def is not None:
             if initial_value is not None:
                 raise ValueError("variable_def and initial_value are mutually exclusive.")
