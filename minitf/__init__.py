@@ -59,6 +59,7 @@ from minitf.ops.rnn import reverse_sequence, sequence_mask
 from minitf.ops.composite_array_ops import batch_gather, repeat
 from minitf.ops.ctc_ops import edit_distance
 from minitf.framework.importer import import_graph_def
+from minitf.framework.func_graph import init_scope
 from minitf.client.session import InteractiveSession, Session
 from minitf.protos.config_pb2 import (ConfigProto, GPUOptions, GraphOptions, OptimizerOptions,
                                       RunMetadata, RunOptions)

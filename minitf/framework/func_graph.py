@@ -130,6 +130,15 @@ def lifted():
         yield
 
 
+@contextlib.contextmanager
+def init_scope():
+    """tf.init_scope: builds in the outermost graph (out of any tf.cond branch or
+    tf.while_loop body), under the current name scope and device, with no control
+    dependencies: where library code creates variables and other state it builds lazily."""
+    with lifted(), graph_module.get_default_graph().control_dependencies(None):
+        yield
+
+
 class Function:
     """A callable view of a graph: `args` are fed from the calling op's inputs, `residuals`
     from what the paired forward run saved, and `outputs` fetched (an Operation output is
