@@ -9,7 +9,7 @@ from minitf.ops.array_ops import concat, expand_dims, gather, reverse, shape
 from minitf.ops.constant_op import constant, convert_to_tensor
 from minitf.ops.control_flow_ops import build_while_loop
 
-__all__ = ["map_fn", "scan", "foldl", "foldr"]
+__all__ = ["map_fn", "vectorized_map", "scan", "foldl", "foldr"]
 
 
 def _elements(elems):
@@ -76,6 +76,18 @@ def _fold(fn, elems, initializer, parallel_iterations, back_prop, swap_memory, n
 
 def gather_all(flat, i):
     return [gather(e, i) for e in flat]
+
+
+def vectorized_map(fn, elems, fallback_to_while_loop=True):
+    """tf.vectorized_map: the results of fn on each slice of `elems` along dimension 0,
+    stacked (fn's result structure is taken from fn, as TF's). TF rewrites fn into batched ops
+    (pfor) where it can and otherwise falls back to a while loop; minitf always runs fn in a
+    tf.while_loop (tf.map_fn under the name scope `loop_body`): the same values, one
+    iteration per element."""
+    if not fallback_to_while_loop:
+        raise ValueError("minitf has no vectorizing rewrite (TF's pfor): vectorized_map always "
+                         "runs fn in a while loop, which fallback_to_while_loop=False refuses")
+    return map_fn(fn, elems, name="loop_body")
 
 
 def scan(fn, elems, initializer=None, parallel_iterations=10, back_prop=True, swap_memory=False,
