@@ -331,3 +331,21 @@ def test_debugging_namespace_and_top_level_names():
                  "assert_rank", "assert_type", "assert_none_equal", "Assert", "check_numerics"]:
         assert getattr(tf, name) is getattr(debugging, name)
     assert debugging.is_nan is tf.is_nan
+
+
+def test_rank_asserts_print_the_message_prefix_as_tf_does():
+    # TF 2.21 compat.v1, recorded by hand: the prefix is there even when empty ("[]")
+    x = tf.placeholder(tf.float32)
+    checks = [tf.assert_rank(x, 2), tf.assert_rank_at_least(x, 3),
+              tf.assert_rank(x, 2, message="m")]
+    expected = ["assertion failed: [] [Tensor Placeholder:0 must have rank] [2] "
+                "[Received shape: ] [2]",
+                "assertion failed: [] [Tensor Placeholder:0 must have rank at least] [3] "
+                "[Received shape: ] [2]",
+                "assertion failed: [m.  ] [Tensor Placeholder:0 must have rank] [2] "
+                "[Received shape: ] [2]"]
+    with tf.Session() as sess:
+        for check, text in zip(checks, expected):
+            with pytest.raises(tf.errors.InvalidArgumentError) as e:
+                sess.run(check, {x: np.ones(2, np.float32)})
+            assert e.value.message.startswith(text)

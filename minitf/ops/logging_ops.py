@@ -543,8 +543,9 @@ def _rank_assert(x, rank, holds, math_fn, what, data, summarize, message, name, 
                                         int(rank_static), x.shape.ndims, x.shape))
                 return no_op(name="static_checks_determined_all_ok")
         if data is None:
-            data = _with_message(message, ["Tensor %s must have %s" % (x.name, what), rank,
-                                           "Received shape: ", array_ops.shape(x)])
+            # (TF's rank asserts print the message prefix even when it is empty: "[] [Tensor")
+            data = ["%s.  " % message if message else "", "Tensor %s must have %s" % (x.name, what),
+                    rank, "Received shape: ", array_ops.shape(x)]
         condition = getattr(math_ops, math_fn)(array_ops.rank(x), math_ops.cast(rank, dtypes.int32))
         return Assert(condition, data, summarize=summarize)
 
