@@ -92,3 +92,44 @@ def test_without_transitions_a_variable_is_made_and_trained():
         for _ in range(20):
             sess.run(step)
         assert sess.run(loss) < before
+
+
+def test_a_bilstm_crf_tagger_learns_as_in_the_tf1_tutorials():
+    # the shape of TF1's NER tutorials: embeddings, a bidirectional LSTM, a dense layer to tag
+    # scores, the CRF loss, Adam, crf_decode; the tag of a token is a rule the model can learn
+    # (token % 3), on padded sentences of varying lengths fed through placeholders
+    rng = np.random.RandomState(0)
+    vocab, num_tags, max_len, batch = 12, 3, 7, 16
+    hparams = tf.contrib.training.HParams(hidden=16, embedding=8, learning_rate=0.05)
+    words = tf.placeholder(tf.int32, [None, None], name="words")
+    tags = tf.placeholder(tf.int32, [None, None], name="tags")
+    lengths = tf.placeholder(tf.int32, [None], name="lengths")
+    embeddings = tf.get_variable("embeddings", [vocab, hparams.embedding])
+    inputs = tf.nn.embedding_lookup(embeddings, words)
+    cells = [tf.nn.rnn_cell.LSTMCell(hparams.hidden) for _ in range(2)]
+    (forward, backward), _ = tf.nn.bidirectional_dynamic_rnn(
+        cells[0], cells[1], inputs, sequence_length=lengths, dtype=tf.float32)
+    scores = tf.layers.dense(tf.concat([forward, backward], axis=-1), num_tags)
+    likelihood, transitions = crf.crf_log_likelihood(scores, tags, lengths)
+    loss = tf.reduce_mean(-likelihood)
+    train = tf.train.AdamOptimizer(hparams.learning_rate).minimize(loss)
+    decoded, _ = crf.crf_decode(scores, transitions, lengths)
+
+    def sentences():
+        n = rng.randint(2, max_len + 1, batch)
+        w = rng.randint(0, vocab, (batch, max_len))
+        w[np.arange(max_len)[None, :] >= n[:, None]] = 0
+        return {words: w, tags: w % 3, lengths: n}
+
+    def accuracy(feed, predicted):
+        mask = np.arange(max_len)[None, :] < feed[lengths][:, None]
+        return (predicted == feed[tags])[mask].mean()
+
+    with tf.Session() as sess:
+        sess.run(tf.global_variables_initializer())
+        test = sentences()
+        before = accuracy(test, sess.run(decoded, test))
+        for _ in range(60):
+            sess.run(train, sentences())
+        after = accuracy(test, sess.run(decoded, test))
+    assert before < 0.7 and after > 0.95, (before, after)
