@@ -49,6 +49,7 @@ NAMESPACES = [
     ("tf.linalg", tf.linalg, "Matrix ops under TF 1.13+'s names."),
     ("tf.signal", tf.signal, "Fourier transforms and signal processing (docs/signal.md)."),
     ("tf.spectral", tf.spectral, "TF1's first names of the Fourier transforms (tf.signal's)."),
+    ("tf.nest", tf.nest, "Nested structures of lists, tuples and dicts (TF 1.13+)."),
     ("tf.random", tf.random, "Random ops under TF 1.13+'s names."),
     ("tf.quantization", tf.quantization, "TF 1.15's fake quantization ops (docs/cnn.md)."),
     ("tf.sparse", tf.sparse, "SparseTensor basics under TF 1.13+'s names."),

@@ -10,6 +10,7 @@ import sys
 import types
 
 from minitf import dtypes
+from minitf.framework import nest
 from minitf.framework.graph import name_scope
 from minitf.framework.sparse_tensor import SparseTensor
 from minitf.ops.variable_scope import variable_scope
@@ -108,6 +109,11 @@ def make_namespaces(tf):
         set_random_seed=random_ops.set_random_seed, get_seed=random_ops.get_seed,
         log_uniform_candidate_sampler=tf.nn.log_uniform_candidate_sampler,
         uniform_candidate_sampler=tf.nn.uniform_candidate_sampler))
+
+    tf.nest = _module("nest", "tf.nest: nested structures of lists, tuples and dicts.", dict(
+        assert_same_structure=nest.public_assert_same_structure, flatten=nest.public_flatten,
+        is_nested=nest.is_nested, map_structure=nest.public_map_structure,
+        pack_sequence_as=nest.public_pack_sequence_as))
 
     tf.sparse = _module("sparse", "tf.sparse: SparseTensor basics under their TF 1.13+ names.",
                         dict(SparseTensor=SparseTensor, to_dense=sparse_ops.sparse_tensor_to_dense,
