@@ -44,6 +44,8 @@ NAMESPACES = [
                                        "\"tf.contrib.crf\")."),
     ("tf.contrib.training", tf.contrib.training, "HParams, the hyperparameters TF1 programs "
                                                  "override from a flag (docs/flags.md)."),
+    ("tf.contrib.image", tf.contrib.image, "Geometric image transforms: transform, rotate, "
+                                           "translate (docs/contrib.md)."),
     ("tf.contrib.opt", tf.contrib.opt, "AdamW, MomentumW and LazyAdam (docs/contrib.md)."),
     ("tf.math", tf.math, "TF 1.13+'s second names of the math ops (docs/namespaces.md)."),
     ("tf.linalg", tf.linalg, "Matrix ops under TF 1.13+'s names."),

@@ -11,3 +11,4 @@ from minitf.contrib import slim  # noqa: F401
 from minitf.contrib import training  # noqa: F401
 from minitf.contrib import crf  # noqa: F401
 from minitf.contrib import opt  # noqa: F401
+from minitf.contrib import image  # noqa: F401

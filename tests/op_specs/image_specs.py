@@ -254,3 +254,63 @@ SPECS += [
         lambda x: ref_draw(x, DRAW_BOXES, [[0.5, 0.2, 0.1, 1.0], [0.9, 0.9, 0.9, 1.0]]),
         [Arg((2, 5, 4, 1), "float16")], grad=False),
 ]
+
+
+# -- ImageProjectiveTransformV2 (tf.contrib.image) ------------------------------------------------
+
+PROJECTIVE = np.array([[1.0, 0.3, -1.2, 0.1, 0.9, 0.5, 0.01, -0.02],
+                       [0.8, -0.2, 0.7, 0.3, 1.1, -0.4, 0.0, 0.0]], np.float32)
+
+
+def ref_projective(x, transforms, size, bilinear):
+    """Per output pixel, TF's kernel formula: the sampled input point (in float32, as TF
+    computes it, so that a point a rounding away from a half picks TF's pixel), then its
+    nearest pixel (halves away from zero) or the bilinear blend of four in float64, 0
+    outside."""
+    n, h, w, c = x.shape
+    out = np.zeros((n,) + tuple(size) + (c,))
+
+    def pixel(b, y, x_):
+        return x[b, y, x_] if 0 <= y < h and 0 <= x_ < w else np.zeros(c)
+
+    for b in range(n):
+        a0, a1, a2, b0, b1, b2, c0, c1 = transforms[min(b, len(transforms) - 1)]
+        for i in range(size[0]):
+            for j in range(size[1]):
+                fi, fj = np.float32(i), np.float32(j)
+                k = c0 * fj + c1 * fi + np.float32(1)
+                if k == 0:
+                    continue
+                sx = float((a0 * fj + a1 * fi + a2) / k)
+                sy = float((b0 * fj + b1 * fi + b2) / k)
+                if not bilinear:
+                    out[b, i, j] = pixel(b, int(math.floor(sy + 0.5) if sy >= 0 else
+                                                math.ceil(sy - 0.5)),
+                                         int(math.floor(sx + 0.5) if sx >= 0 else
+                                             math.ceil(sx - 0.5)))
+                    continue
+                y0, x0 = math.floor(sy), math.floor(sx)
+                top = (x0 + 1 - sx) * pixel(b, y0, x0) + (sx - x0) * pixel(b, y0, x0 + 1)
+                bottom = (x0 + 1 - sx) * pixel(b, y0 + 1, x0) + (sx - x0) * pixel(b, y0 + 1,
+                                                                                  x0 + 1)
+                out[b, i, j] = (y0 + 1 - sy) * top + (sy - y0) * bottom
+    return out
+
+
+# grad=False: TF's gradient of the transform is the output gradient sent back through the
+# inverse transform, an approximation of the derivative that TF defines and minitf keeps;
+# tests/test_contrib_image.py compares it with TF's recorded gradient instead.
+SPECS += [
+    OpSpec("image_projective_transform/nearest", lambda x: tf.contrib.image.transform(
+        x, PROJECTIVE, output_shape=[4, 7]),
+        lambda x: ref_projective(x, PROJECTIVE, (4, 7), False),
+        [Arg((2, 5, 6, 3), static=(None, 5, 6, 3))], grad=False),
+    OpSpec("image_projective_transform/bilinear", lambda x: tf.contrib.image.transform(
+        x, PROJECTIVE, "BILINEAR", output_shape=[4, 7]),
+        lambda x: ref_projective(x, PROJECTIVE, (4, 7), True),
+        [Arg((2, 5, 6, 3))], grad=False, rtol=1e-4, atol=1e-5),
+    OpSpec("image_projective_transform/bilinear_float64_in_float32", lambda x:
+        tf.contrib.image.transform(x, PROJECTIVE[1], "BILINEAR"),
+        lambda x: ref_projective(x, PROJECTIVE[1:], (5, 6), True),
+        [Arg((2, 5, 6, 1), "float64")], grad=False, rtol=1e-5, atol=1e-5),
+]
