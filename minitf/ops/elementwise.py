@@ -918,7 +918,7 @@ class Asin(UnaryOp):
     kernel = "arcsin"
 
     def grad(self, op, dy):
-        return [dy * rsqrt(1 - square(op.inputs[0]))]
+        return [dy * conj(rsqrt(1 - square(op.inputs[0])))]
 
 
 def asin(x, name=None):
@@ -931,7 +931,7 @@ class Acos(UnaryOp):
     kernel = "arccos"
 
     def grad(self, op, dy):
-        return [negative(dy) * rsqrt(1 - square(op.inputs[0]))]
+        return [negative(dy) * conj(rsqrt(1 - square(op.inputs[0])))]
 
 
 def acos(x, name=None):
@@ -944,7 +944,7 @@ class Atan(UnaryOp):
     kernel = "arctan"
 
     def grad(self, op, dy):
-        return [dy / (square(op.inputs[0]) + 1)]
+        return [dy / conj(square(op.inputs[0]) + 1)]
 
 
 def atan(x, name=None):
@@ -983,7 +983,7 @@ class Acosh(UnaryOp):
     kernel = "arccosh"
 
     def grad(self, op, dy):
-        return [dy / sinh(op.outputs[0])]
+        return [dy / conj(sinh(op.outputs[0]))]
 
 
 def acosh(x, name=None):
@@ -996,7 +996,7 @@ class Asinh(UnaryOp):
     kernel = "arcsinh"
 
     def grad(self, op, dy):
-        return [dy / cosh(op.outputs[0])]
+        return [dy / conj(cosh(op.outputs[0]))]
 
 
 def asinh(x, name=None):
@@ -1010,7 +1010,7 @@ class Atanh(UnaryOp):
 
     def grad(self, op, dy):
         x = op.inputs[0]
-        return [dy * reciprocal(1 - square(x))]
+        return [dy * conj(reciprocal(1 - square(x)))]
 
 
 def atanh(x, name=None):
