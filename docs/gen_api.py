@@ -24,6 +24,7 @@ NAMESPACES = [
     ("tf.estimator", tf.estimator, "TF 1.15's graph-mode Estimator: train, evaluate and predict "
                                    "a model_fn's model (docs/estimator.md)."),
     ("tf.estimator.inputs", tf.estimator.inputs, ""),
+    ("tf.estimator.export", tf.estimator.export, ""),
     ("tf.contrib.layers", tf.contrib.layers, "contrib's layer functions (fully_connected, conv2d, "
                                            "batch_norm...; docs/slim.md), regularizers and the "
                                            "initializers TF1 code imports from contrib."),

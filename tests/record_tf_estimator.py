@@ -427,7 +427,181 @@ def errors(tf, root):
     return rec
 
 
-PROGRAMS = [linear_regression, step_checkpoints, numpy_input, errors]
+def _signatures(tf, export_dir):
+    """The SavedModel's tags and signatures as TF's loader gives them: per signature its method
+    and its inputs and outputs (tensor name, dtype, shape)."""
+    with tf.Graph().as_default() as g, tf.Session(graph=g) as sess:
+        meta = tf.saved_model.loader.load(sess, ["serve"], export_dir)
+        out = {"tags": list(meta.meta_info_def.tags), "signatures": {}}
+        for key, sig in sorted(meta.signature_def.items()):
+            def info(m):
+                return {k: [v.name, tf.as_dtype(v.dtype).name,
+                            [d.size for d in v.tensor_shape.dim]] for k, v in m.items()}
+            out["signatures"][key] = [sig.method_name, info(sig.inputs), info(sig.outputs)]
+    return out
+
+
+def _run_signature(tf, export_dir, key, feeds):
+    """The outputs of signature `key` of the SavedModel at export_dir for `feeds`."""
+    with tf.Graph().as_default() as g, tf.Session(graph=g) as sess:
+        meta = tf.saved_model.loader.load(sess, ["serve"], export_dir)
+        sig = meta.signature_def[key]
+        feed = {g.get_tensor_by_name(sig.inputs[k].name): v for k, v in feeds.items()}
+        fetch = {k: g.get_tensor_by_name(v.name) for k, v in sig.outputs.items()}
+        return {k: v.tolist() for k, v in sess.run(fetch, feed).items()}
+
+
+def _listing(d):
+    return sorted(os.path.relpath(os.path.join(root, f), d)
+                  for root, _, files in os.walk(d) for f in files)
+
+
+def export(tf, root):
+    """export_saved_model with a raw receiver and a parsing one; the signatures the outputs
+    give (a regression one only over serialized Examples); the SavedModel loaded back."""
+    model_dir = os.path.join(root, "model")
+    rec = {}
+
+    def model_fn(features, labels, mode):
+        w = tf.get_variable("w", initializer=tf.constant([[0.5]]))
+        b = tf.get_variable("b", initializer=tf.constant([0.1]))
+        pred = tf.matmul(features["x"], w) + b
+        if mode == tf.estimator.ModeKeys.PREDICT:
+            flat = tf.reshape(pred, [-1])
+            return tf.estimator.EstimatorSpec(mode, predictions={"y": pred}, export_outputs={
+                "serving_default": tf.estimator.export.PredictOutput({"y": pred}),
+                "regress": tf.estimator.export.RegressionOutput(flat)})
+        loss = tf.losses.mean_squared_error(labels, pred)
+        train_op = tf.train.GradientDescentOptimizer(0.1).minimize(
+            loss, global_step=tf.train.get_global_step())
+        return tf.estimator.EstimatorSpec(mode, loss=loss, train_op=train_op)
+
+    est = tf.estimator.Estimator(model_fn, model_dir=model_dir)
+    try:
+        est.export_saved_model(os.path.join(root, "none"),
+                               lambda: None)
+    except Exception as e:  # noqa: BLE001 - the class is what is recorded
+        rec["no_checkpoint"] = _err(e, model_dir)
+    est.train(tf.estimator.inputs.numpy_input_fn({"x": X}, Y, batch_size=4, shuffle=False),
+              steps=2)
+    with tf.Graph().as_default():
+        x = tf.placeholder(tf.float32, [None, 1], name="x")
+    raw_fn = tf.estimator.export.build_raw_serving_input_receiver_fn({"x": x})
+    path = est.export_saved_model(os.path.join(root, "raw"), raw_fn)
+    rec["returns"] = type(path).__name__
+    path = path.decode()
+    rec["raw_parent"] = os.listdir(os.path.join(root, "raw")) == [os.path.basename(path)]
+    rec["raw_name_is_time"] = bool(re.fullmatch(r"\d{10}", os.path.basename(path)))
+    rec["raw_files"] = _listing(path)
+    rec["raw"] = _signatures(tf, path)
+    rec["raw_run"] = _run_signature(tf, path, "serving_default", {"x": X[:3]})
+    # (with a default: minitf cannot yet write ParseExampleV2 without one into a GraphDef)
+    spec = {"x": tf.FixedLenFeature([1], tf.float32, default_value=[0.0])}
+    parse_fn = tf.estimator.export.build_parsing_serving_input_receiver_fn(spec)
+    path = est.export_saved_model(os.path.join(root, "parse"), parse_fn,
+                                  assets_extra={"notes/readme.txt": __file__}).decode()
+    rec["parse_files"] = [f for f in _listing(path) if not f.startswith("assets.extra")] + [
+        f for f in _listing(path) if f.startswith("assets.extra")]
+    rec["parse"] = _signatures(tf, path)
+    examples = [tf.train.Example(features=tf.train.Features(feature={
+        "x": tf.train.Feature(float_list=tf.train.FloatList(value=[float(v)]))}))
+        .SerializeToString() for v in X[:2, 0]]
+    rec["parse_run"] = _run_signature(tf, path, "regress", {"inputs": examples})
+    rec["parse_run_predict"] = _run_signature(tf, path, "serving_default",
+                                              {"examples": examples})
+    errors = {}
+    for name, call in [
+            ("receiver_none", lambda: tf.estimator.export.ServingInputReceiver(None, x)),
+            ("receiver_key", lambda: tf.estimator.export.ServingInputReceiver({1: x}, {1: x})),
+            ("receiver_value", lambda: tf.estimator.export.ServingInputReceiver({"a": 1}, x)),
+            ("predict_output", lambda: tf.estimator.export.PredictOutput({"a": 1})),
+            ("regression_int", lambda: tf.estimator.export.RegressionOutput(
+                tf.constant([1]))),
+            ("classification_empty", lambda: tf.estimator.export.ClassificationOutput()),
+            ("no_receiver_fn", lambda: est.export_saved_model(root, None))]:
+        try:
+            with tf.Graph().as_default():
+                call()
+            errors[name] = None
+        except Exception as e:  # noqa: BLE001
+            errors[name] = _err(e, model_dir)
+    rec["errors"] = errors
+    receiver = tf.estimator.export.ServingInputReceiver(x, x)
+    rec["receiver_keys"] = [sorted(receiver.features), sorted(receiver.receiver_tensors)]
+    tensor_receiver = tf.estimator.export.TensorServingInputReceiver(x, {"in": x})
+    rec["tensor_receiver"] = [tensor_receiver.features.name,
+                              sorted(tensor_receiver.receiver_tensors)]
+    return rec
+
+
+def train_and_evaluate(tf, root):
+    """train_and_evaluate locally: checkpoints every 2 steps to max_steps 5, an evaluation of
+    2 batches after each (throttle_secs=0) and at the end, a FinalExporter; the returned
+    metrics and exports; the eval events."""
+    model_dir = os.path.join(root, "model")
+    log = []
+    config = tf.estimator.RunConfig(save_checkpoints_steps=2, log_step_count_steps=None,
+                                    save_summary_steps=0)
+    est = tf.estimator.Estimator(linear_model_fn(tf, log), model_dir=model_dir, config=config,
+                                 params={"lr": 0.1})
+    forever = tf.estimator.inputs.numpy_input_fn({"x": X}, Y, batch_size=4, shuffle=False,
+                                                 num_epochs=None)
+    with tf.Graph().as_default():
+        x = tf.placeholder(tf.float32, [None, 1], name="x")
+    exporter = tf.estimator.FinalExporter(
+        "final", tf.estimator.export.build_raw_serving_input_receiver_fn({"x": x}))
+    evaluated = []
+
+    class EvalHook(tf.train.SessionRunHook):
+        def end(self, session):
+            evaluated.append(int(session.run(tf.train.get_global_step())))
+
+    metrics, exports = tf.estimator.train_and_evaluate(
+        est, tf.estimator.TrainSpec(forever, max_steps=5),
+        tf.estimator.EvalSpec(forever, steps=2, name="loop", throttle_secs=0,
+                              exporters=exporter, hooks=[EvalHook()]))
+    rec = {"metrics": {k: v.item() for k, v in metrics.items()},
+           "exports": [type(e).__name__ for e in exports],
+           "evaluated_at": evaluated,
+           "train_log": log,
+           "files": _files(model_dir),
+           "export_dirs": len(os.listdir(os.path.join(model_dir, "export", "final"))),
+           "eval_values": _eval_values(tf, os.path.join(model_dir, "eval_loop"))}
+    errors = {}
+    spec = tf.estimator.EvalSpec(forever)
+    rec["eval_spec_defaults"] = [spec.steps, spec.name, list(spec.hooks), list(spec.exporters),
+                                 spec.start_delay_secs, spec.throttle_secs]
+    train_spec = tf.estimator.TrainSpec(forever)
+    rec["train_spec_defaults"] = [train_spec.max_steps, list(train_spec.hooks),
+                                  list(train_spec.saving_listeners)]
+    for name, call in [
+            ("train_fn", lambda: tf.estimator.TrainSpec(1)),
+            ("train_max", lambda: tf.estimator.TrainSpec(forever, max_steps=0)),
+            ("train_hooks", lambda: tf.estimator.TrainSpec(forever, hooks=[1])),
+            ("train_listeners", lambda: tf.estimator.TrainSpec(forever,
+                                                               saving_listeners=[1])),
+            ("eval_steps", lambda: tf.estimator.EvalSpec(forever, steps=0)),
+            ("eval_name", lambda: tf.estimator.EvalSpec(forever, name=1)),
+            ("eval_exporters", lambda: tf.estimator.EvalSpec(forever, exporters=[1])),
+            ("eval_exporter_names", lambda: tf.estimator.EvalSpec(
+                forever, exporters=[exporter, exporter])),
+            ("eval_throttle", lambda: tf.estimator.EvalSpec(forever, throttle_secs=-1)),
+            ("eval_delay", lambda: tf.estimator.EvalSpec(forever, start_delay_secs=-1)),
+            ("latest_keep", lambda: tf.estimator.LatestExporter("l", None, exports_to_keep=0)),
+            ("not_eval_spec", lambda: tf.estimator.train_and_evaluate(est, train_spec, 1)),
+            ("not_train_spec", lambda: tf.estimator.train_and_evaluate(est, 1, spec)),
+            ("not_estimator", lambda: tf.estimator.train_and_evaluate(1, train_spec, spec))]:
+        try:
+            call()
+            errors[name] = None
+        except Exception as e:  # noqa: BLE001
+            errors[name] = _err(e, model_dir)
+    rec["errors"] = errors
+    return rec
+
+
+PROGRAMS = [linear_regression, step_checkpoints, numpy_input, errors, export,
+            train_and_evaluate]
 
 
 if __name__ == "__main__":

@@ -7,6 +7,7 @@ predictions, variable values, the log lines, and the errors misuse raises. The o
 cover what that record cannot (warm starts, shuffling under a seed, other model_fn forms)."""
 
 import functools
+import os
 import logging
 
 import numpy as np
@@ -132,3 +133,47 @@ def test_config_and_spec_checks():
     with tf.Graph().as_default():
         with pytest.raises(ValueError, match='loss with "Const:0" must be from the default'):
             tf.estimator.EstimatorSpec("eval", loss=loss)
+
+
+def test_hooks_are_tf_train_s():
+    for name in ["CheckpointSaverHook", "CheckpointSaverListener", "FeedFnHook", "FinalOpsHook",
+                 "GlobalStepWaiterHook", "LoggingTensorHook", "NanLossDuringTrainingError",
+                 "NanTensorHook", "ProfilerHook", "SecondOrStepTimer", "StepCounterHook",
+                 "StopAtStepHook", "SummarySaverHook", "SessionRunArgs", "SessionRunContext",
+                 "SessionRunHook", "SessionRunValues"]:
+        assert getattr(tf.estimator, name) is getattr(tf.train, name)
+
+
+def _trained(tmp_path):
+    est = tf.estimator.Estimator(RECORDER.linear_model_fn(tf, []), str(tmp_path / "model"),
+                                 params={"lr": 0.1})
+    est.train(_input(num_epochs=None), steps=2)
+    with tf.Graph().as_default():
+        x = tf.placeholder(tf.float32, [None, 1], name="x")
+    return est, tf.estimator.export.build_raw_serving_input_receiver_fn({"x": x})
+
+
+def test_latest_exporter_keeps_the_newest(tmp_path):
+    est, receiver_fn = _trained(tmp_path)
+    base = tmp_path / "exports"
+    for stamp in ("1000000001", "1000000002", "1000000003"):  # older exports
+        (base / stamp).mkdir(parents=True)
+    (base / "notes").mkdir()
+    exporter = tf.estimator.LatestExporter("latest", receiver_fn, exports_to_keep=2)
+    path = exporter.export(est, str(base), est.latest_checkpoint(), {}, False)
+    assert sorted(p.name for p in base.iterdir()) == ["1000000003", os.path.basename(path.decode()),
+                                                      "notes"]
+    assert tf.estimator.FinalExporter("f", receiver_fn).export(
+        est, str(base), est.latest_checkpoint(), {}, False) is None
+
+
+def test_export_savedmodel_is_loaded_back(tmp_path):
+    """TF 1.x's export_savedmodel writes what export_saved_model does, default attrs kept;
+    minitf's loader runs it as predict does."""
+    est, receiver_fn = _trained(tmp_path)
+    path = est.export_savedmodel(str(tmp_path / "old"), receiver_fn, as_text=True)
+    assert os.listdir(path) and b"saved_model.pbtxt" in os.listdir(path)
+    got = RECORDER._run_signature(tf, path.decode(), "serving_default", {"x": X})
+    want = [p["y"].tolist() for p in est.predict(_input())]
+    assert got["y"] == want
+    assert os.listdir(tmp_path / "old") == [os.path.basename(path.decode())]  # no temp- left

@@ -26,10 +26,13 @@ from tensorboardX.proto import summary_pb2
 
 from minitf import dtypes
 from minitf.data.dataset_ops import Dataset
+from minitf.client.session import Session
+from minitf.estimator.export import build_all_signature_defs
 from minitf.estimator.model_fn import EstimatorSpec, ModeKeys
 from minitf.estimator.run_config import RunConfig
 from minitf.framework.graph import Graph, GraphKeys, control_dependencies, device
 from minitf.framework.graph import get_default_graph
+from minitf.io import gfile
 from minitf.metrics import mean as metric_mean
 from minitf.ops.array_ops import identity
 from minitf.ops.control_ops import group
@@ -38,6 +41,8 @@ from minitf.ops.serialization_ops import make_tensor_proto
 from minitf.ops.state_ops import assign_add
 from minitf.ops.variables import Variable
 from minitf.protos.config_pb2 import ConfigProto
+from minitf.saved_model import constants_impl as tag_constants
+from minitf.saved_model.builder_impl import SavedModelBuilder
 from minitf.summary.summary_ops import scalar
 from minitf.summary.writer import FileWriterCache
 from minitf.train.basic_session_run_hooks import (CheckpointSaverHook, CheckpointSaverListener,
@@ -352,6 +357,66 @@ class Estimator:
                         for i in range(_batch_length(values)):
                             yield {key: value[i] for key, value in values.items()}
 
+    # -- export -------------------------------------------------------------------------------
+    def export_saved_model(self, export_dir_base, serving_input_receiver_fn, assets_extra=None,
+                           as_text=False, checkpoint_path=None,
+                           experimental_mode=ModeKeys.PREDICT):
+        """Writes a SavedModel (tag "serve") of the PREDICT graph that
+        `serving_input_receiver_fn` feeds, with the variables of `checkpoint_path` (the
+        latest checkpoint by default), into export_dir_base/<timestamp>; its signatures are the
+        spec's export_outputs. `assets_extra` ({destination: source}) files are copied under
+        assets.extra/. Returns the directory (bytes, as TF)."""
+        if experimental_mode != ModeKeys.PREDICT:
+            raise NotImplementedError("minitf exports the PREDICT graph only")
+        return self._export_saved_model(export_dir_base, serving_input_receiver_fn,
+                                        assets_extra, as_text, checkpoint_path,
+                                        strip_default_attrs=True)
+
+    def export_savedmodel(self, export_dir_base, serving_input_receiver_fn, assets_extra=None,
+                          as_text=False, checkpoint_path=None, strip_default_attrs=False):
+        """TF 1.x's name of export_saved_model (attributes at their defaults are kept unless
+        `strip_default_attrs`)."""
+        return self._export_saved_model(export_dir_base, serving_input_receiver_fn,
+                                        assets_extra, as_text, checkpoint_path,
+                                        strip_default_attrs)
+
+    def _export_saved_model(self, export_dir_base, serving_input_receiver_fn, assets_extra,
+                            as_text, checkpoint_path, strip_default_attrs):
+        if not serving_input_receiver_fn:
+            raise ValueError("An input_receiver_fn must be defined.")
+        checkpoint_path = checkpoint_path or self.latest_checkpoint()
+        if not checkpoint_path:
+            raise ValueError("Couldn't find trained model at {}.".format(self._model_dir))
+        export_dir = _timestamped_dir(os.fspath(export_dir_base))
+        head, name = os.path.split(export_dir)
+        temp_dir = os.path.join(head, "temp-" + name)
+        builder = SavedModelBuilder(temp_dir)
+        with Graph().as_default() as g:
+            set_random_seed(self._config.tf_random_seed)
+            create_global_step(g)
+            receiver = serving_input_receiver_fn()
+            spec = self._call_model_fn(receiver.features, None, ModeKeys.PREDICT, self.config)
+            signatures = build_all_signature_defs(receiver.receiver_tensors,
+                                                  spec.export_outputs,
+                                                  receiver.receiver_tensors_alternatives)
+            with Session(config=self._session_config) as sess:
+                saver = spec.scaffold.saver or Saver(sharded=True)
+                saver.restore(sess, checkpoint_path)
+                local_init_op = (spec.scaffold.local_init_op
+                                 or Scaffold.default_local_init_op())
+                builder.add_meta_graph_and_variables(
+                    sess, [tag_constants.SERVING], signature_def_map=signatures,
+                    assets_collection=g.get_collection(GraphKeys.ASSET_FILEPATHS),
+                    main_op=local_init_op, saver=saver, strip_default_attrs=strip_default_attrs)
+        builder.save(as_text)
+        for destination, source in (assets_extra or {}).items():
+            target = os.path.join(temp_dir, "assets.extra", destination)
+            gfile.makedirs(os.path.dirname(target))
+            gfile.copy(source, target)
+        gfile.rename(temp_dir, export_dir)
+        _logger.info("SavedModel written to: %s", export_dir)
+        return os.fsencode(export_dir)
+
     # -- helpers ------------------------------------------------------------------------------
     def _maybe_warm_start(self, checkpoint_path):
         if not checkpoint_path and self._warm_start_settings:
@@ -444,6 +509,17 @@ def _verify_model_fn_args(model_fn, params):
     if unexpected:
         raise ValueError("model_fn (%s) has following not expected args: %s"
                          % (model_fn, unexpected))
+
+
+def _timestamped_dir(export_dir_base):
+    """export_dir_base/<seconds since the epoch>, a name not taken yet (waiting a second when
+    it is, as TF does)."""
+    for _ in range(10):
+        path = os.path.join(export_dir_base, str(int(time.time())))
+        if not gfile.exists(path):
+            return path
+        time.sleep(1)
+    raise RuntimeError("Failed to obtain a unique export directory name after 10 attempts.")
 
 
 def _check_hooks(hooks):
