@@ -10,7 +10,7 @@ import collections
 import numpy as np
 
 from minitf import dtypes, errors
-from minitf.framework.graph import GraphKeys, name_scope
+from minitf.framework.graph import name_scope
 from minitf.ops.array_ops import placeholder
 from minitf.ops.data_flow_ops import FIFOQueue, RandomShuffleQueue
 from minitf.ops.math_ops import cast, maximum
