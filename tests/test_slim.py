@@ -279,3 +279,22 @@ def test_end_points_dict_from_outputs_collections():
     assert ends["pool1"] is net and ends["conv1"].name == "conv1/Relu:0"
     assert tf.get_collection("ends") == []
     assert slim.utils.gather_tensors_aliases([net]) == ["pool1"]
+
+
+def test_learning_train_default_step_logs_summarizes_and_saves(tmp_path, caplog):
+    tf.reset_default_graph()
+    x = tf.constant(np.random.RandomState(0).randn(8, 3).astype(np.float32))
+    loss = slim.losses.mean_squared_error(slim.fully_connected(x, 1, activation_fn=None),
+                                          tf.ones([8, 1]))
+    tf.summary.scalar("loss", loss)
+    train_op = slim.learning.create_train_op(loss, tf.train.GradientDescentOptimizer(0.1))
+    with caplog.at_level("INFO"):
+        final = slim.learning.train(train_op, str(tmp_path), number_of_steps=3,
+                                    log_every_n_steps=2, save_summaries_secs=1000)
+    logged = [r.getMessage() for r in caplog.records if "global step" in r.getMessage()]
+    assert [m.split(":")[0] for m in logged] == ["global step 2"]
+    assert tf.train.latest_checkpoint(str(tmp_path)).endswith("model.ckpt-3")
+    assert tf.train.load_variable(str(tmp_path), "global_step") == 3 and np.isfinite(final)
+    tags = [v.tag for f in tmp_path.glob("events.out.tfevents*")
+            for e in tf.train.summary_iterator(str(f)) for v in e.summary.value]
+    assert "loss" in tags
