@@ -56,6 +56,8 @@ NAMESPACES = [
     ("tf.random", tf.random, "Random ops under TF 1.13+'s names."),
     ("tf.quantization", tf.quantization, "TF 1.15's fake quantization ops (docs/cnn.md)."),
     ("tf.sparse", tf.sparse, "SparseTensor basics under TF 1.13+'s names."),
+    ("tf.feature_column", tf.feature_column, "TF1's feature columns, input_layer and "
+                                             "linear_model (docs/feature_column.md)."),
     ("tf.sets", tf.sets, "Set operations along the last dimension, TF 1.15's names "
                          "(docs/namespaces.md, \"Sets: tf.sets\")."),
     ("tf.distributions", tf.distributions, "TF 1.15's probability distributions and KL "

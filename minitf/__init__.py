@@ -90,6 +90,7 @@ from minitf import sets  # tf.sets
 from minitf import distributions  # tf.distributions
 from minitf import metrics  # tf.metrics
 from minitf import signal  # tf.signal
+from minitf import feature_column  # tf.feature_column
 from minitf.ops.image_adjust import random_crop
 from minitf.namespaces import *  # noqa: F401,F403 - tf.disable_v2_behavior and friends
 from minitf.namespaces import make_namespaces as _make_namespaces

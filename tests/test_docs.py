@@ -27,7 +27,8 @@ def public_names():
                            ("minitf.horovod", horovod),
                            ("tf.io", tf.io), ("tf.python_io", tf.python_io),
                            ("tf.saved_model", tf.saved_model),
-                           ("tf.distributions", tf.distributions)] + [
+                           ("tf.distributions", tf.distributions),
+                           ("tf.feature_column", tf.feature_column)] + [
             ("tf.saved_model." + sub, getattr(tf.saved_model, sub))
             for sub in ("builder", "loader", "signature_def_utils", "utils", "tag_constants",
                         "signature_constants", "constants")] + [

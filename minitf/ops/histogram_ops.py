@@ -1,6 +1,7 @@
 """Counting ops: tf.bincount (TF 1.x's Bincount op), tf.histogram_fixed_width
-(HistogramFixedWidth) and tf.confusion_matrix (a ScatterNd of ones at (label, prediction),
-after TF's checks). None is differentiable."""
+(HistogramFixedWidth), tf.confusion_matrix (a ScatterNd of ones at (label, prediction),
+after TF's checks) and the Bucketize op of bucketized feature columns. None is
+differentiable."""
 
 from minitf import dtypes
 from minitf.framework.graph import control_dependencies, name_scope
@@ -19,6 +20,8 @@ from minitf.ops.op_util import check_dtype, dtype_error, rank_error
 from minitf.ops.segment_ops import unsorted_segment_sum
 
 __all__ = ["bincount", "histogram_fixed_width", "histogram_fixed_width_bins", "confusion_matrix"]
+
+_BUCKETIZE_TYPES = (dtypes.int32, dtypes.int64, dtypes.float32, dtypes.float64)
 
 
 def _static_size(size, what):
@@ -63,6 +66,33 @@ class Bincount(OpDef):
             w = weights.reshape(-1)[kept]
         counts = xp.bincount(values[kept], weights=w, minlength=n)[:n]
         return counts.astype(weights.dtype)
+
+
+@register
+class Bucketize(OpDef):
+    """The bucket of each element of `input`: how many of the sorted float `boundaries` are
+    <= it (TF's upper_bound: a value equal to a boundary goes to the bucket above), int32,
+    input's shape. Values are compared with the boundaries as float32, as TF stores them."""
+    boundaries: tuple = ()
+    differentiable = False
+
+    def infer(self, input):
+        if input.dtype not in _BUCKETIZE_TYPES:
+            raise dtype_error("input", input.dtype, _BUCKETIZE_TYPES, "Bucketize")
+        if list(self.boundaries) != sorted(self.boundaries):
+            raise ValueError("Bucketize: expected sorted boundaries, got %s"
+                             % (list(self.boundaries),))
+        return TensorSpec(input.shape, dtypes.int32)
+
+    def compute(self, xp, input):
+        edges = xp.asarray(self.boundaries, dtype=xp.float32).astype(xp.float64)
+        return xp.searchsorted(edges, input.astype(xp.float64), side="right").astype(xp.int32)
+
+
+def bucketize(input, boundaries, name=None):
+    """TF's math_ops._bucketize (the Bucketize op): each value's bucket among `boundaries`."""
+    return Bucketize(tuple(float(b) for b in boundaries))(convert_to_tensor(input),
+                                                           name=name)
 
 
 def bincount(arr, weights=None, minlength=None, maxlength=None, dtype=dtypes.int32):

@@ -6,6 +6,7 @@ import numpy as np
 
 import minitf as tf
 from minitf.ops import elementwise
+from minitf.ops.histogram_ops import bucketize
 from minitf.ops.reductions import top_k
 from tests.op_specs.nn_specs import grad_of
 from tests.op_specs.spec import Arg, OpSpec
@@ -448,4 +449,11 @@ SPECS = [
            lambda x: np.linalg.norm(x, 1, axis=(1, 2)), [Arg((2, 4, 3))]),
     OpSpec("norm/matrix_inf", lambda x: tf.norm(x, np.inf, axis=[0, 1], keepdims=True),
            lambda x: np.linalg.norm(x, np.inf, axis=(0, 1), keepdims=True), [Arg((4, 3))]),
+    # -- Bucketize (bucketized feature columns): a value equal to a boundary goes above it ---------
+    OpSpec("bucketize/float", lambda x: bucketize(x, [-1.0, 0.0, 0.5, 1.5]),
+           lambda x: np.searchsorted([-1.0, 0.0, 0.5, 1.5], x, side="right").astype(np.int32),
+           [Arg((4, 3), static=ROWS, values=np.linspace(-2, 2, 12).round(1))], grad=False),
+    OpSpec("bucketize/int64", lambda x: bucketize(x, [0.0, 2.5, 3.0]),
+           lambda x: np.searchsorted([0.0, 2.5, 3.0], x, side="right").astype(np.int32),
+           [Arg((5,), "int64", values=[-1, 0, 2, 3, 4])], grad=False),
 ]
