@@ -16,8 +16,8 @@ from minitf.framework.sparse_tensor import SparseTensor
 from minitf.ops.variable_scope import variable_scope
 from minitf.io import gfile as _gfile
 from minitf.ops import (array_ops, fake_quant_ops, linalg_ops, math_ops, nn_ops, random_ops,
-                        sparse_manip, sparse_math, sparse_ops, special_math, string_ops,
-                        tridiagonal_ops)
+                        sparse_cross, sparse_manip, sparse_math, sparse_ops, special_math,
+                        string_ops, tridiagonal_ops)
 
 __all__ = ["disable_v2_behavior", "disable_eager_execution", "executing_eagerly",
            "executing_eagerly_outside_functions", "disable_resource_variables",
@@ -142,7 +142,9 @@ def make_namespaces(tf):
                              eye=sparse_manip.sparse_eye,
                              to_indicator=sparse_manip.sparse_to_indicator,
                              mask=sparse_manip.sparse_mask, merge=sparse_manip.sparse_merge,
-                             reset_shape=sparse_manip.sparse_reset_shape))
+                             reset_shape=sparse_manip.sparse_reset_shape,
+                             cross=sparse_cross.sparse_cross,
+                             cross_hashed=sparse_cross.sparse_cross_hashed))
 
     tf.strings = _module("strings", "tf.strings: the string ops under their TF 1.13+ names.",
                          dict(join=string_ops.string_join, split=string_ops.strings_split,

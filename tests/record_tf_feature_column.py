@@ -1,6 +1,7 @@
 """Records what TF 1.x's tf.feature_column does (every column kind through input_layer and
 linear_model, with every variable set to known values; variable and tensor names, shapes;
-hash bucket ids; make_parse_example_spec; ValueError texts) into
+hash bucket and cross ids, tf.sparse.cross(_hashed); make_parse_example_spec; ValueError
+texts) into
 tests/fixtures/tf_feature_column.json, for tests/test_feature_column.py, which runs `record`
 on minitf. Run with a Python that has TensorFlow: python tests/record_tf_feature_column.py
 (only __main__ imports TensorFlow; TF 2's compat.v1.feature_column is TF 1.15's API)."""
@@ -216,9 +217,66 @@ def record(tf, workdir):
         fc.categorical_column_with_vocabulary_list("l", ["x", "y"], num_oov_buckets=4)
         ._num_buckets]
 
+    rec["crossed"] = crossed(tf)
     rec["errors"] = errors(tf, vocab_path)
     return rec
 
+
+def crossed(tf):
+    """crossed_column's ids (through indicator_column: the multi-hot shows them), crosses
+    of crosses and of categorical columns, linear_model over a cross, and the raw
+    tf.sparse.cross / cross_hashed values (full 64-bit hashes)."""
+    fc = tf.feature_column
+    rec = {}
+    features = {"fruit": [["apple", "kiwi"], ["", "cherry"], ["banana", "banana"]],
+                "colour": [["red"], ["green"], ["blue"]],
+                "n": [[3, 1], [2, 2], [1, -1]], "price": [[1.0], [5.0], [-2.0]],
+                "sparse": tf_sparse(tf, [[0, 0], [2, 0], [2, 1]], ["x", "y", "z"], [3, 2])}
+    bucket = fc.bucketized_column(fc.numeric_column("price"), [0.0, 2.0])
+    vocab = fc.categorical_column_with_vocabulary_list("fruit", ["apple", "banana", "cherry"])
+    cases = {
+        "strings": lambda: [fc.crossed_column(["fruit", "colour"], 50)],
+        "sparse_and_int": lambda: [fc.crossed_column(["sparse", "n"], 40)],
+        "bucketized": lambda: [fc.crossed_column([bucket, "colour"], 30)],
+        "nested": lambda: [fc.crossed_column([fc.crossed_column(["colour", "n"], 7), "fruit"],
+                                             60)],
+        "vocabulary_key": lambda: [fc.crossed_column([vocab, "sparse"], 45, hash_key=12345)],
+    }
+    for case, columns in cases.items():
+        rec[case] = _dense(tf, lambda fc: [fc.indicator_column(c) for c in columns()],
+                           features)
+    rec["linear"] = _linear(tf, lambda fc: [fc.crossed_column(["fruit", "colour"], 50), bucket],
+                            features, units=2)
+    rec["embedding"] = _dense(tf, lambda fc: [fc.embedding_column(
+        fc.crossed_column(["fruit", bucket], 20), 3)], features)
+    tf.reset_default_graph()
+    inputs = [tf.SparseTensor([[0, 0], [0, 1], [1, 0]], ["a", "b", "c"], [3, 2]),
+              tf.constant([["x"], ["y"], ["z"]]),
+              tf.SparseTensor([[0, 0], [1, 0], [1, 1]], tf.constant([7, -3, 11], tf.int64),
+                              [3, 2])]
+    hashed = tf.sparse.cross_hashed(inputs)
+    hashed_key = tf.sparse.cross_hashed(inputs[:2], num_buckets=1000, hash_key=99)
+    text = tf.sparse.cross(inputs)
+    rec["sparse_cross"] = {
+        "names": [hashed.values.name, hashed_key.values.name, hashed.values.op.type],
+        "values": _run(tf, [hashed.indices, hashed.values, hashed.dense_shape,
+                            hashed_key.values, text.indices, text.values, text.dense_shape])}
+    tf.reset_default_graph()
+    rec["errors"] = {k: _error(v) for k, v in {
+        "one_key": lambda: fc.crossed_column(["a"], 10),
+        "size": lambda: fc.crossed_column(["a", "b"], 0),
+        "hashed_key": lambda: fc.crossed_column(
+            ["a", fc.categorical_column_with_hash_bucket("h", 10)], 10),
+        "bad_key": lambda: fc.crossed_column(["a", 3], 10),
+        "weighted_key": lambda: fc.input_layer(resolve(features), [fc.indicator_column(
+            fc.crossed_column([fc.weighted_categorical_column(
+                fc.categorical_column_with_identity("n", 4), "price"), "colour"], 10))]),
+    }.items()}
+    rec["names"] = [fc.crossed_column(["b", "a"], 10).name,
+                    fc.crossed_column([fc.crossed_column(["z", "c"], 5), bucket], 10).name]
+    rec["parse_example_spec"] = sorted([k, repr(v)] for k, v in fc.make_parse_example_spec(
+        [fc.crossed_column(["s", bucket, vocab], 10)]).items())
+    return rec
 
 def tf_sparse(tf, indices, values, dense_shape):
     return lambda: tf.SparseTensor(indices, values, dense_shape)

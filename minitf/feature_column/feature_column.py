@@ -31,6 +31,7 @@ from minitf.ops.ranges import range as tf_range
 from minitf.ops.nn_ops import bias_add
 from minitf.ops.parsing_ops import FixedLenFeature, VarLenFeature
 from minitf.ops.shape_ops import rank as rank_of
+from minitf.ops.sparse_cross import sparse_cross_hashed
 from minitf.ops.sparse_manip import sparse_merge, sparse_reshape, sparse_slice
 from minitf.ops.sparse_ops import convert_to_tensor_or_sparse_tensor, sparse_tensor_to_dense
 from minitf.ops.string_ops import as_string, string_to_hash_bucket_fast
@@ -38,7 +39,8 @@ from minitf.ops.variable_scope import get_variable, get_variable_scope, variable
 
 __all__ = ["numeric_column", "bucketized_column", "categorical_column_with_identity",
            "categorical_column_with_vocabulary_list", "categorical_column_with_vocabulary_file",
-           "categorical_column_with_hash_bucket", "indicator_column", "embedding_column",
+           "categorical_column_with_hash_bucket", "crossed_column", "indicator_column",
+           "embedding_column",
            "weighted_categorical_column", "shared_embedding_columns", "input_layer",
            "linear_model", "make_parse_example_spec"]
 
@@ -855,6 +857,80 @@ def shared_embedding_columns(categorical_columns, dimension, combiner="mean", in
                                    tensor_name_in_ckpt, max_norm, trainable,
                                    use_safe_embedding_lookup)
             for column in categorical_columns]
+
+
+# -- crossed columns ------------------------------------------------------------------------------
+
+def _leaf_keys(cross):
+    """The keys of a cross with the keys of crosses inside it in their place."""
+    keys = []
+    for key in cross.keys:
+        keys.extend(_leaf_keys(key) if isinstance(key, CrossedColumn) else [key])
+    return keys
+
+
+class CrossedColumn(_CategoricalColumn, collections.namedtuple(
+        "CrossedColumn", ["keys", "hash_bucket_size", "hash_key"])):
+    """crossed_column: each combination of one value of every key (a raw feature's value, or
+    a categorical column's id), hashed into hash_bucket_size ids as TF's SparseCross does."""
+    __slots__ = ()
+
+    @property
+    def name(self):
+        return "_X_".join(sorted(k.name if isinstance(k, _FeatureColumn) else k
+                                 for k in _leaf_keys(self)))
+
+    @property
+    def _parse_example_spec(self):
+        config = {}
+        for key in self.keys:
+            if isinstance(key, _FeatureColumn):
+                config.update(key._parse_example_spec)
+            else:
+                config[key] = VarLenFeature(dtypes.string)
+        return config
+
+    def _transform_feature(self, inputs):
+        tensors = []
+        for key in _leaf_keys(self):
+            if isinstance(key, str):
+                tensors.append(inputs.get(key))
+                continue
+            ids, weights = key._get_sparse_tensors(inputs)
+            if weights is not None:
+                raise ValueError("crossed_column does not support weight_tensor, but the "
+                                 "given column populates weight_tensor. Given column: {}"
+                                 .format(key.name))
+            tensors.append(ids)
+        return sparse_cross_hashed(tensors, num_buckets=self.hash_bucket_size,
+                                   hash_key=self.hash_key)
+
+    @property
+    def _num_buckets(self):
+        return self.hash_bucket_size
+
+
+def crossed_column(keys, hash_bucket_size, hash_key=None):
+    """tf.feature_column.crossed_column: the conjunction of features (raw feature keys, or
+    categorical columns other than hashed ones, or other crosses), as ids in
+    [0, hash_bucket_size): TF's FingerprintCat64 of the features' fingerprints, the same ids
+    as TF's."""
+    if not hash_bucket_size or hash_bucket_size < 1:
+        raise ValueError("hash_bucket_size must be > 1. hash_bucket_size: {}".format(
+            hash_bucket_size))
+    if not keys or len(keys) < 2:
+        raise ValueError("keys must be a list with length > 1. Given: {}".format(keys))
+    for key in keys:
+        if not isinstance(key, (str, _CategoricalColumn)):
+            raise ValueError("Unsupported key type. All keys must be either string, or "
+                             "categorical column except HashedCategoricalColumn. Given: {}"
+                             .format(key))
+        if isinstance(key, HashedCategoricalColumn):
+            raise ValueError(
+                "categorical_column_with_hash_bucket is not supported for crossing. Hashing "
+                "before crossing will increase probability of collision. Instead, use the "
+                "feature name as a string. Given: {}".format(key))
+    return CrossedColumn(tuple(keys), hash_bucket_size, hash_key)
 
 
 # -- input_layer, linear_model, make_parse_example_spec --------------------------------------------

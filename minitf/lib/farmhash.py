@@ -1,6 +1,7 @@
 """FarmHash's Fingerprint64 (farmhashna's Hash64), the hash TensorFlow's
 StringToHashBucketFast buckets strings with, written out in Python on 64-bit unsigned
-arithmetic (every result masked to 64 bits)."""
+arithmetic (every result masked to 64 bits), and FingerprintCat64, which combines two
+fingerprints (TF's feature-cross hash)."""
 
 import struct
 
@@ -138,3 +139,16 @@ def fingerprint64(s):
     z, x = x, z
     return _hash_len16((_hash_len16(v[0], w[0], mul) + _shift_mix(y) * _K0 + z) & _MASK,
                        (_hash_len16(v[1], w[1], mul) + x) & _MASK, mul)
+
+
+_KMUL_CAT = 0xc6a4a7935bd1e995
+
+
+def fingerprint_cat64(fp1, fp2):
+    """TensorFlow's FingerprintCat64: two 64-bit fingerprints combined into one (the chain
+    SparseCross hashes a feature cross with)."""
+    result = fp1 ^ _KMUL_CAT
+    result ^= (_shift_mix((fp2 * _KMUL_CAT) & _MASK) * _KMUL_CAT) & _MASK
+    result = (result * _KMUL_CAT) & _MASK
+    result = (_shift_mix(result) * _KMUL_CAT) & _MASK
+    return _shift_mix(result)

@@ -84,6 +84,9 @@ TESTED_ELSEWHERE = {
                      "StringSplitV2", "ReadFile", "WriteFile", "StringToHashBucketFast",
                      "RegexFullMatch"),
                     "tests/test_tf1_string_ops.py"),
+    # Feature crosses (string and int64 inputs, string or hashed outputs): TF's recorded
+    # strings and 64-bit hashes, through tf.sparse.cross(_hashed) and crossed_column.
+    "SparseCross": "tests/test_feature_column.py",
     # Image codecs (string inputs or outputs): TF's decoded arrays, names, static shapes and
     # errors for files of every variant, recorded.
     **dict.fromkeys(("DecodePng", "EncodePng", "DecodeJpeg", "DecodeAndCropJpeg", "DecodeBmp",
