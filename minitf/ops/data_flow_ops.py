@@ -327,7 +327,8 @@ class QueueBase:
 
     @property
     def name(self):
-        return self._name
+        """The queue op's full name (TF's; its own ops are named from the last part)."""
+        return self._queue_ref.op.name
 
     @property
     def dtypes(self):

@@ -349,3 +349,13 @@ def test_a_queue_used_inside_a_cond_branch_and_a_while_body():
         assert sess.run(q.size()) == 4
         assert sess.run(total) == 0 + 2 + 4
         assert sess.run(q.dequeue()) == 6
+
+
+def test_a_queue_and_its_runner_are_named_by_the_queue_op():
+    # TF 2.21 compat.v1, by hand: a/myq a/myq myq_Dequeue:0 myq_Size:0
+    with tf.Graph().as_default():
+        with tf.name_scope("a"):
+            q = tf.FIFOQueue(10, tf.float32, name="myq")
+            runner = tf.train.QueueRunner(q, [q.enqueue([1.0])])
+        assert (q.name, runner.name, q.dequeue().name, q.size().name) == \
+            ("a/myq", "a/myq", "myq_Dequeue:0", "myq_Size:0")
