@@ -21,7 +21,8 @@ TF115_LAYERS = [
 
 NAMESPACES = ["", "nn", "train", "layers", "summary", "errors", "testing", "debugging",
               "initializers", "losses", "data", "image", "math", "random", "linalg", "sparse",
-              "io", "saved_model", "distributions", "contrib", "metrics", "feature_column"]
+              "io", "saved_model", "distributions", "contrib", "metrics", "feature_column",
+              "sets", "nest", "signal", "spectral", "quantization"]
 
 
 def main():
