@@ -21,3 +21,20 @@ def every_new_op(tf):
                                           [1, 1, 1, 1, 1], "VALID")]
         tf.gradients(outs[:3] + outs[4:7], [x, f, mn, mx])
     return g
+
+
+def space_to_batch_graph(tf, w):
+    """with_space_to_batch around a convolution with filter `w` and a max pool, at several
+    rates and paddings, in the current graph of `tf`: (input placeholder, {name: output},
+    gradient of conv_same with respect to the input)."""
+    xt = tf.placeholder(tf.float32, [None, 9, 8, 2])
+    conv = lambda inp, num_spatial_dims, padding: tf.nn.convolution(  # noqa: E731
+        inp, tf.constant(w), padding)
+    pool = lambda inp, num_spatial_dims, padding: tf.nn.pool(  # noqa: E731
+        inp, [2, 3], "MAX", padding)
+    ys = dict(
+        conv_same=tf.nn.with_space_to_batch(xt, [2, 3], "SAME", conv, filter_shape=[3, 2]),
+        conv_valid=tf.nn.with_space_to_batch(xt, [2, 2], "VALID", conv),
+        pool_same=tf.nn.with_space_to_batch(xt, [3, 2], "SAME", pool, filter_shape=[2, 3]),
+        rate_one=tf.nn.with_space_to_batch(xt, [1, 1], "SAME", conv))
+    return xt, ys, tf.gradients(ys["conv_same"], xt)[0]

@@ -20,7 +20,7 @@ import numpy as np
 import tensorflow.compat.v1 as tf
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from nnops_programs import every_new_op  # noqa: E402
+from nnops_programs import every_new_op, space_to_batch_graph  # noqa: E402
 
 tf.disable_v2_behavior()
 
@@ -160,18 +160,7 @@ def space_to_batch():
     w = rng.uniform(-1, 1, (3, 2, 2, 3)).astype(np.float32)
     out = {}
     with tf.Graph().as_default():
-        xt = tf.placeholder(tf.float32, [None, 9, 8, 2])
-        conv = lambda inp, num_spatial_dims, padding: tf.nn.convolution(  # noqa: E731
-            inp, tf.constant(w), padding)
-        pool = lambda inp, num_spatial_dims, padding: tf.nn.pool(  # noqa: E731
-            inp, [2, 3], "MAX", padding)
-        ys = dict(
-            conv_same=tf.nn.with_space_to_batch(xt, [2, 3], "SAME", conv, filter_shape=[3, 2]),
-            conv_valid=tf.nn.with_space_to_batch(xt, [2, 2], "VALID", conv),
-            pool_same=tf.nn.with_space_to_batch(xt, [3, 2], "SAME", pool, filter_shape=[2, 3]),
-            rate_one=tf.nn.with_space_to_batch(xt, [1, 1], "SAME", conv),
-        )
-        g = tf.gradients(ys["conv_same"], xt)[0]
+        xt, ys, g = space_to_batch_graph(tf, w)
         with tf.Session() as sess:
             vals, gv = sess.run([ys, g], {xt: x})
         for k, y in ys.items():

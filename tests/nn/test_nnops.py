@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 import minitf as tf
-from tests.nnops_programs import every_new_op
+from tests.nnops_programs import every_new_op, space_to_batch_graph
 
 with open(os.path.join(os.path.dirname(__file__), "..", "fixtures", "tf_nnops.json")) as f:
     TF = json.load(f)
@@ -159,17 +159,7 @@ def test_with_space_to_batch_values_names_and_gradient_are_tfs():
     want = TF["space_to_batch"]
     x, w = f32(want["x"]), f32(want["w"])
     with tf.Graph().as_default():
-        xt = tf.placeholder(tf.float32, [None, 9, 8, 2])
-        conv = lambda inp, num_spatial_dims, padding: tf.nn.convolution(  # noqa: E731
-            inp, tf.constant(w), padding)
-        pool = lambda inp, num_spatial_dims, padding: tf.nn.pool(  # noqa: E731
-            inp, [2, 3], "MAX", padding)
-        ys = dict(
-            conv_same=tf.nn.with_space_to_batch(xt, [2, 3], "SAME", conv, filter_shape=[3, 2]),
-            conv_valid=tf.nn.with_space_to_batch(xt, [2, 2], "VALID", conv),
-            pool_same=tf.nn.with_space_to_batch(xt, [3, 2], "SAME", pool, filter_shape=[2, 3]),
-            rate_one=tf.nn.with_space_to_batch(xt, [1, 1], "SAME", conv))
-        (g,) = tf.gradients(ys["conv_same"], xt)
+        xt, ys, g = space_to_batch_graph(tf, w)
         values, gv = _run([ys, g], {xt: x})
     for key, y in ys.items():
         assert [y.name, y.shape.as_list()] == [want[key]["name"], want[key]["shape"]], key
