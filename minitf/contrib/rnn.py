@@ -13,6 +13,7 @@ from minitf.ops.embedding_ops import embedding_lookup
 from minitf.ops.math_ops import matmul
 from minitf.ops.nn_ops import bias_add
 from minitf.ops.rnn import bidirectional_dynamic_rnn, static_bidirectional_rnn, static_rnn
+from minitf.ops.rnn_cell_impl import _Wrapper
 from minitf.ops.variable_scope import get_variable_scope, variable_scope
 
 __all__ = ["RNNCell", "BasicRNNCell", "BasicLSTMCell", "LSTMCell", "GRUCell", "MultiRNNCell",
@@ -64,9 +65,7 @@ class _Projecting(RNNCell):
 
     state_size = property(lambda self: self._cell.state_size)
 
-    def zero_state(self, batch_size, dtype):
-        with variable_scope(None, default_name=type(self).__name__ + "ZeroState"):
-            return self._cell.zero_state(batch_size, dtype)
+    zero_state = _Wrapper.zero_state  # (the wrapped cell's, in a `<Class>ZeroState` scope)
 
     def _project(self, x):
         if self._dense is None:
@@ -129,9 +128,7 @@ class EmbeddingWrapper(RNNCell):
     state_size = property(lambda self: self._cell.state_size)
     output_size = property(lambda self: self._cell.output_size)
 
-    def zero_state(self, batch_size, dtype):
-        with variable_scope(None, default_name=type(self).__name__ + "ZeroState"):
-            return self._cell.zero_state(batch_size, dtype)
+    zero_state = _Wrapper.zero_state  # (the wrapped cell's, in a `<Class>ZeroState` scope)
 
     def call(self, inputs, state):
         if self._embedding is None:  # (made on the first call, as the cell's own variables)
