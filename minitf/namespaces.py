@@ -16,6 +16,7 @@ from minitf.framework.sparse_tensor import SparseTensor
 from minitf.ops.variable_scope import variable_scope
 from minitf.io import gfile as _gfile
 from minitf.ops import (array_ops, fake_quant_ops, linalg_ops, math_ops, nn_ops, random_ops,
+                        stateless_random_ops,
                         sparse_cross, sparse_manip, sparse_math, sparse_ops, special_math,
                         string_ops, tridiagonal_ops)
 
@@ -108,7 +109,12 @@ def make_namespaces(tf):
         gamma=random_ops.random_gamma, poisson=random_ops.random_poisson,
         set_random_seed=random_ops.set_random_seed, get_seed=random_ops.get_seed,
         log_uniform_candidate_sampler=tf.nn.log_uniform_candidate_sampler,
-        uniform_candidate_sampler=tf.nn.uniform_candidate_sampler))
+        uniform_candidate_sampler=tf.nn.uniform_candidate_sampler,
+        stateless_uniform=stateless_random_ops.stateless_random_uniform,
+        stateless_normal=stateless_random_ops.stateless_random_normal,
+        stateless_truncated_normal=stateless_random_ops.stateless_truncated_normal,
+        stateless_categorical=stateless_random_ops.stateless_categorical,
+        stateless_multinomial=stateless_random_ops.stateless_multinomial))
 
     tf.nest = _module("nest", "tf.nest: nested structures of lists, tuples and dicts.", dict(
         assert_same_structure=nest.public_assert_same_structure, flatten=nest.public_flatten,

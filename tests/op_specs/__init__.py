@@ -31,6 +31,11 @@ TESTED_ELSEWHERE = {
     "RandomUniformInt": "tests/test_random_ops.py",
     "RandomShuffle": "tests/test_random_ops.py",
     "Multinomial": "tests/test_random_ops.py",
+    # TF's stateless draws: bytes against TF's recorded ones, no gradient.
+    **dict.fromkeys(("StatelessRandomGetKeyCounter", "StatelessRandomUniformV2",
+                     "StatelessRandomUniformIntV2", "StatelessRandomUniformFullIntV2",
+                     "StatelessRandomNormalV2", "StatelessTruncatedNormalV2",
+                     "StatelessMultinomial"), "tests/test_stateless_random.py"),
     "SampleDistortedBoundingBoxV2": "tests/nn/test_image_boxes.py",
     "RandomGamma": "tests/test_special_math.py",
     # Random window sizes: TF's pooling and gradients given TF's recorded sequences, the
