@@ -155,6 +155,8 @@ def test_static_rnn_bad_input():
     with pytest.raises(ValueError, match="dtype must be specified"):
         tf.nn.static_rnn(cell, _inputs(), )
     with pytest.raises(ValueError, match="at least rank 2"):
+        tf.nn.static_rnn(cell, [tf.zeros([])], dtype=tf.float32)
+    with pytest.raises(ValueError, match="rank"):  # (vectors pass for EmbeddingWrapper's ids)
         tf.nn.static_rnn(cell, [tf.zeros([3])], dtype=tf.float32)
     with pytest.raises(ValueError, match="must be accessible via shape inference"):
         tf.nn.static_rnn(cell, [tf.placeholder(tf.float32, [2, None])], dtype=tf.float32)

@@ -16,7 +16,7 @@ from minitf.client import threads
 from minitf.client.buffers import BufferPool
 from minitf.client.loops import Loop
 from minitf.client.plan import Plan, prune
-from minitf.framework import context
+from minitf.framework import context, nest
 from minitf.framework import graph as graph_module
 from minitf.framework.graph_def import shape_to_proto
 from minitf.framework.indexed_slices import IndexedSlices, IndexedSlicesValue
@@ -464,9 +464,18 @@ def _as_bytes_array(tensor, array):
 
 def _expand_sparse_feeds(feed_dict):
     """The (key, value) pairs of a feed_dict, a SparseTensor key fed a SparseTensorValue (or an
-    (indices, values, dense_shape) tuple) becoming its three tensors, as TF1 does."""
+    (indices, values, dense_shape) tuple) becoming its three tensors, and a nested tuple of
+    tensors (an RNN's state) fed the same structure of values becoming its leaves, as TF1
+    does."""
     for key, value in feed_dict.items():
-        if isinstance(key, SparseTensor):
+        if isinstance(key, tuple) and not isinstance(key, SparseTensor):
+            keys, values = nest.flatten(key), nest.flatten(value)
+            if len(keys) != len(values):
+                raise ValueError("Could not flatten dictionary. Key had %d elements, but value "
+                                 "had %d elements. Key: %s, value: %s."
+                                 % (len(keys), len(values), keys, values))
+            yield from _expand_sparse_feeds(dict(zip(keys, values)))
+        elif isinstance(key, SparseTensor):
             if not (isinstance(value, tuple) and len(value) == 3):
                 raise TypeError("The value fed for a SparseTensor must be a tf.SparseTensorValue "
                                 "or an (indices, values, dense_shape) tuple, got %r" % (value,))

@@ -2,6 +2,7 @@
 
 from minitf.contrib import framework  # noqa: F401
 from minitf.contrib import layers  # noqa: F401
+from minitf.contrib import legacy_seq2seq  # noqa: F401
 from minitf.contrib import lookup  # noqa: F401
 from minitf.contrib import losses  # noqa: F401
 from minitf.contrib import metrics  # noqa: F401

@@ -14,13 +14,41 @@ from minitf.ops.math_ops import matmul
 from minitf.ops.nn_ops import bias_add
 from minitf.ops.rnn import bidirectional_dynamic_rnn, static_bidirectional_rnn, static_rnn
 from minitf.ops.rnn_cell_impl import _Wrapper
-from minitf.ops.variable_scope import get_variable_scope, variable_scope
+from minitf.ops.variable_scope import get_variable, get_variable_scope, variable_scope
 
 __all__ = ["RNNCell", "BasicRNNCell", "BasicLSTMCell", "LSTMCell", "GRUCell", "MultiRNNCell",
            "DropoutWrapper", "ResidualWrapper", "LSTMStateTuple", "static_rnn",
            "static_bidirectional_rnn", "LSTMBlockCell", "GRUBlockCellV2",
            "OutputProjectionWrapper", "InputProjectionWrapper", "EmbeddingWrapper",
            "stack_bidirectional_dynamic_rnn", "stack_bidirectional_rnn"]
+
+
+def _linear(args, output_size, bias, bias_initializer=None, kernel_initializer=None):
+    """TF 1.15's `rnn_cell_impl._linear` of contrib's cells and legacy_seq2seq: the 2-D `args`
+    concatenated and multiplied by a `kernel` [total depth, output_size] made in the current
+    variable scope, plus a `bias` (zeros unless `bias_initializer`) when `bias` is set."""
+    if args is None or (isinstance(args, (list, tuple)) and not args):
+        raise ValueError("`args` must be specified")
+    if not isinstance(args, (list, tuple)):
+        args = [args]
+    total = 0
+    shapes = [a.shape for a in args]
+    for s in shapes:
+        if s.ndims != 2:
+            raise ValueError("linear is expecting 2D arguments: %s" % shapes)
+        if s[1].value is None:
+            raise ValueError("linear expects shape[1] to be provided for shape %s, but saw %s"
+                             % (s, s[1]))
+        total += s[1].value
+    dtype = args[0].dtype
+    kernel = get_variable("kernel", [total, output_size], dtype=dtype,
+                          initializer=kernel_initializer)
+    res = matmul(args[0] if len(args) == 1 else concat(args, 1), kernel)
+    if not bias:
+        return res
+    biases = get_variable("bias", [output_size], dtype=dtype,
+                          initializer=bias_initializer or init_ops.constant_initializer(0.0))
+    return bias_add(res, biases)
 
 
 class LSTMBlockCell(LSTMCell):

@@ -114,6 +114,8 @@ def reverse_sequence(input, seq_lengths, seq_axis=None, batch_axis=None, name=No
 
 def _batch_size(first_input):
     dims = first_input.shape
+    if dims.ndims == 1:  # (TF's exception for EmbeddingWrapper's ids, in legacy_seq2seq)
+        return dims[0].value if dims[0].value is not None else shape(first_input)[0]
     if dims.ndims is not None:
         if dims.ndims < 2:
             raise rank_error(2, dims.ndims, ": each input of an RNN is [batch_size, input_size]",

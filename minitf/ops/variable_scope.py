@@ -13,6 +13,7 @@ import inspect
 import threading
 
 from minitf import dtypes
+from minitf.framework.func_graph import base_graph
 from minitf.framework.graph import GraphKeys, get_default_graph, graph_of, name_scope
 from minitf.framework.shapes import as_shape
 from minitf.ops import init_ops
@@ -59,6 +60,9 @@ class _VariableScopeStore(threading.local):
 
 
 def _stores(graph):
+    # A cond branch or loop body is built in the scopes of the graph that encloses it (as TF1
+    # builds them in place), and its variables are that graph's.
+    graph = base_graph(graph)
     stores = graph.__dict__.get("_variable_stores")
     if stores is None:
         # (the variables made by get_variable, by full name; the scope record)
