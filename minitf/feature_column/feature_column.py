@@ -1028,31 +1028,40 @@ def linear_model(features, feature_columns, units=1, sparse_combiner="sum",
     rows of its ids combined by `sparse_combiner` ("sum", "mean" or "sqrtn"), and
     linear_model/bias_weights. All start at zero. `cols_to_vars` receives each column's
     variables and "bias"."""
-    feature_columns = _normalize_feature_columns(feature_columns)
-    for column in feature_columns:
-        if not isinstance(column, (_DenseColumn, _CategoricalColumn)):
-            raise ValueError("Items of feature_columns must be either a _DenseColumn or "
-                             "_CategoricalColumn. Given: {}".format(column))
-    weight_collections = _model_collections(weight_collections)
     # TF's linear_model is a layer named after a first "linear_model" variable scope; its
     # call opens the next name scope of that name and the variable scope again inside it:
     # variables linear_model/..., ops linear_model_1/linear_model/...
     with variable_scope(None, default_name="linear_model") as scope:
         model_name = scope.name.rsplit("/", 1)[-1]
     with name_scope(model_name), variable_scope(model_name):
-        builder = _LazyBuilder(features)
-        sums, ordered = [], sorted(feature_columns, key=lambda c: c.name)
-        found = {}
-        for column in ordered:
-            with variable_scope(None, default_name=column._var_scope_name) as scope:
-                sums.append(_weighted_sum(column, builder, units, sparse_combiner,
-                                          weight_collections, trainable))
-                found[column] = _scope_variables(scope.name + "/")
-        _check_batch_sizes(sums, ordered)
-        no_bias = add_n(sums, name="weighted_sum_no_bias")
-        bias = get_variable("bias_weights", shape=[units], initializer=zeros_initializer(),
-                            trainable=trainable, collections=weight_collections)
-        predictions = bias_add(no_bias, bias, name="weighted_sum")
+        return linear_model_in_scope(features, feature_columns, units, sparse_combiner,
+                                     weight_collections, trainable, cols_to_vars)
+
+
+def linear_model_in_scope(features, feature_columns, units=1, sparse_combiner="sum",
+                          weight_collections=None, trainable=True, cols_to_vars=None):
+    """linear_model's sum built in the current variable scope and name scope (its variables
+    <scope>/<column name>/weights and <scope>/bias_weights), for callers that name the
+    model's scopes as their TF counterpart does (the canned linear estimators)."""
+    feature_columns = _normalize_feature_columns(feature_columns)
+    for column in feature_columns:
+        if not isinstance(column, (_DenseColumn, _CategoricalColumn)):
+            raise ValueError("Items of feature_columns must be either a _DenseColumn or "
+                             "_CategoricalColumn. Given: {}".format(column))
+    weight_collections = _model_collections(weight_collections)
+    builder = _LazyBuilder(features)
+    sums, ordered = [], sorted(feature_columns, key=lambda c: c.name)
+    found = {}
+    for column in ordered:
+        with variable_scope(None, default_name=column._var_scope_name) as scope:
+            sums.append(_weighted_sum(column, builder, units, sparse_combiner,
+                                      weight_collections, trainable))
+            found[column] = _scope_variables(scope.name + "/")
+    _check_batch_sizes(sums, ordered)
+    no_bias = add_n(sums, name="weighted_sum_no_bias")
+    bias = get_variable("bias_weights", shape=[units], initializer=zeros_initializer(),
+                        trainable=trainable, collections=weight_collections)
+    predictions = bias_add(no_bias, bias, name="weighted_sum")
     if cols_to_vars is not None:
         cols_to_vars.update(found)
         cols_to_vars["bias"] = [bias]
