@@ -166,9 +166,13 @@ def linalg_errors(xp):
 
 
 def elementwise_kernel(xp, in_params, out_params, body, name):
-    """One fused GPU kernel (cupy.ElementwiseKernel) for a formula that would otherwise launch a
-    kernel per operation, or None where `xp` has none (numpy, the CPU stand-in). Compiled
-    without fused multiply-adds, so each operation rounds as numpy's does: the same bits."""
+    """One fused kernel for a formula that would otherwise make a pass (or a GPU launch) per
+    operation: on a GPU a cupy.ElementwiseKernel, on the host the same body compiled with the
+    system's C++ compiler (minitf/native.py), or None where there is none. Compiled without
+    fused multiply-adds, so each operation rounds as numpy's does: the same bits."""
+    if xp is numpy:
+        from minitf import native
+        return native.elementwise_kernel(in_params, out_params, body, name)
     make = getattr(xp, "ElementwiseKernel", None)
     if make is None:
         return None

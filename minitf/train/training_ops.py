@@ -5,7 +5,7 @@ import functools
 import operator
 from typing import ClassVar
 
-from minitf import backend, dtypes, errors
+from minitf import backend, dtypes, errors, native
 from minitf.framework.registry import OpDef, register
 from minitf.framework.shapes import TensorShape, format_dims
 from minitf.framework.tensor_util import constant_value
@@ -84,7 +84,8 @@ class ApplyOp(OpDef):
                 if slot.shape != shape:
                     raise self._shape_error(op, states, values[grad_at])
             if split is not None and split.participants() > 1:
-                self._split_update(xp, split, scratch.like(var), states, values, grad_at)
+                self._split_update(xp, update, split, scratch.like(var), states, values,
+                                   grad_at)
             else:
                 update(xp, scratch.like(var), *states, *values)
             return var
@@ -96,17 +97,16 @@ class ApplyOp(OpDef):
     SPLIT_MIN_ELEMENTS = 1 << 18
     SPLIT_CHUNKS = 4
 
-    def _split_update(self, xp, split, scratch, states, values, grad_at):
+    def _split_update(self, xp, update, split, scratch, states, values, grad_at):
         arrays = states + [values[grad_at]]
         if not all(a.flags.c_contiguous for a in arrays):  # (a flat view of each is needed)
-            self.update(xp, scratch, *states, *values)
+            update(xp, scratch, *states, *values)
             return
         flat = [a.reshape(-1) for a in arrays]
         size = flat[0].size
         grain = -(-size // min(self.SPLIT_CHUNKS, size // self.SPLIT_MIN_ELEMENTS))
         grain += -grain % 16  # (chunks start 64-byte aligned: the same vector loops)
         before, after = values[:grad_at], values[grad_at + 1:]
-        update = self.update
 
         def chunk(start, stop):
             pieces = [a[start:stop] for a in flat]
@@ -161,7 +161,7 @@ class ApplyOp(OpDef):
         at = [i * n + j for i in range(count) for j in range(n) if j != grad_at]
         hyper = operator.itemgetter(*at)  # (at least two: two updates, a hyperparameter each)
         per = len(at) // count
-        update, concatenate = self.update, xp.concatenate
+        update, concatenate = _fused_or_plain_update(self, xp, kinds), xp.concatenate
         scratch, alone = _Scratch(xp), [_Scratch(xp) for _ in ops]
         arena, rebuilds, agreed = None, 0, None
 
@@ -238,20 +238,26 @@ def _fused_kernels(opdef_type, source, xp):
 
 
 def _fused_or_plain_update(opdef, xp, n_states):
-    """`opdef.update`, or on a GPU a function of the same arguments calling its fused kernel
-    (one per formula and module, compiled once) for float32 and float64 variables."""
+    """`opdef.update`, or a function of the same arguments calling its fused kernel (one per
+    formula and module, compiled once: cupy's on a GPU, minitf/native.py's on the host) for
+    float32 and float64 variables, and `update` where the native loop cannot take the arrays
+    (a variable that is a strided view, say)."""
     source = opdef.fused()
-    if source is None or xp.__name__ == "numpy":
+    if source is None:
         return opdef.update
     kernel = _fused_kernels(opdef.type_name, source, xp)
     if kernel is None:
         return opdef.update
+    plain = opdef.update
 
     def update(xp, scratch, *arrays):
         states, values = arrays[:n_states], arrays[n_states:]
         if states[0].dtype.kind != "f" or states[0].dtype.itemsize < 4:
-            return opdef.update(xp, scratch, *arrays)
-        kernel(*values, *states)
+            return plain(xp, scratch, *arrays)
+        try:
+            kernel(*values, *states)
+        except native.Unsupported:
+            plain(xp, scratch, *arrays)
     return update
 
 
@@ -406,6 +412,9 @@ class ApplyGradientDescent(ApplyOp):
     input_names = ("var", "alpha", "delta")
     grad_name = "delta"
 
+    def fused(self):
+        return "T alpha, T delta", "T var", "var = var - delta * alpha;"
+
     def update(self, xp, scratch, var, alpha, delta):
         var -= xp.multiply(delta, alpha, out=scratch(0))
 
@@ -508,6 +517,12 @@ class ApplyMomentum(ApplyOp):
     input_names = ("var", "accum", "lr", "grad", "momentum")
     num_slots = 1
 
+    def fused(self):
+        step = ("T t = accum * momentum; t = t * lr; t = t + grad * lr; var = var - t;"
+                if self.use_nesterov else "var = var - accum * lr;")
+        return ("T lr, T grad, T momentum", "T var, T accum",
+                "accum = accum * momentum + grad;" + step)
+
     def update(self, xp, scratch, var, accum, lr, grad, momentum):
         accum *= momentum                             # accum = accum * momentum + grad
         accum += grad
@@ -526,6 +541,12 @@ class ApplyKerasMomentum(ApplyMomentum):
     """The momentum update of Keras's SGD (TF's ResourceApplyKerasMomentum, here on a reference
     variable as minitf's other Apply ops): accum = accum * momentum - grad * lr; var += accum,
     or with Nesterov var += accum * momentum - grad * lr."""
+
+    def fused(self):
+        step = ("T t = accum * momentum; t = t - step; var = var + t;" if self.use_nesterov
+                else "var = var + accum;")
+        return ("T lr, T grad, T momentum", "T var, T accum",
+                "accum = accum * momentum; T step = grad * lr; accum = accum - step;" + step)
 
     def update(self, xp, scratch, var, accum, lr, grad, momentum):
         accum *= momentum
@@ -552,8 +573,7 @@ class ApplyAdam(ApplyOp):
                     else "T u = m * alpha;")
         return ("T b1p, T b2p, T lr, T b1, T b2, T eps, T g", "T var, T m, T v",
                 "T alpha = lr * sqrt(T(1) - b2p) / (T(1) - b1p);"
-                "m = m + (g - m) * (T(1) - b1);"
-                "v = v + (g * g - v) * (T(1) - b2);"
+                + _c_moving_average("m", "g", "b1") + _c_moving_average("v", "g * g", "b2")
                 + nesterov +
                 "var = var - u / (sqrt(v) + eps);")
 
@@ -626,6 +646,11 @@ class ApplyAdagrad(ApplyOp):
     input_names = ("var", "accum", "lr", "grad")
     num_slots = 1
 
+    def fused(self):
+        return ("T lr, T grad", "T var, T accum",
+                ("accum = accum + grad * grad;" if self.update_slots else "")
+                + "T t = sqrt(accum); t = grad / t; t = t * lr; var = var - t;")
+
     def update(self, xp, scratch, var, accum, lr, grad):
         t = scratch(0)
         if self.update_slots:                         # accum += grad^2
@@ -641,6 +666,11 @@ class ApplyAdagradV2(ApplyOp):
     update_slots: bool = True
     input_names = ("var", "accum", "lr", "epsilon", "grad")
     num_slots = 1
+
+    def fused(self):
+        return ("T lr, T epsilon, T grad", "T var, T accum",
+                ("accum = accum + grad * grad;" if self.update_slots else "")
+                + "T u = sqrt(accum) + epsilon; T t = grad * lr; t = t / u; var = var - t;")
 
     def update(self, xp, scratch, var, accum, lr, epsilon, grad):
         t, u = scratch(0), scratch(1)
@@ -658,6 +688,11 @@ class ApplyRMSProp(ApplyOp):
     input_names = ("var", "ms", "mom", "lr", "rho", "momentum", "epsilon", "grad")
     num_slots = 2
 
+    def fused(self):
+        return ("T lr, T rho, T momentum, T epsilon, T grad", "T var, T ms, T mom",
+                _c_moving_average("ms", "grad * grad", "rho") + "T t = ms + epsilon;"
+                + _C_MOMENTUM_STEP)
+
     def update(self, xp, scratch, var, ms, mom, lr, rho, momentum, epsilon, grad):
         t = scratch(0)
         _moving_average(xp, ms, xp.square(grad, out=t), rho, t)
@@ -670,6 +705,12 @@ class ApplyCenteredRMSProp(ApplyOp):
     input_names = ("var", "mg", "ms", "mom", "lr", "rho", "momentum", "epsilon", "grad")
     num_slots = 3
 
+    def fused(self):
+        return ("T lr, T rho, T momentum, T epsilon, T grad", "T var, T mg, T ms, T mom",
+                _c_moving_average("ms", "grad * grad", "rho")
+                + _c_moving_average("mg", "grad", "rho")
+                + "T t = ms - mg * mg; t = t + epsilon;" + _C_MOMENTUM_STEP)
+
     def update(self, xp, scratch, var, mg, ms, mom, lr, rho, momentum, epsilon, grad):
         t = scratch(0)
         _moving_average(xp, ms, xp.square(grad, out=t), rho, t)
@@ -678,6 +719,16 @@ class ApplyCenteredRMSProp(ApplyOp):
         xp.subtract(ms, t, out=t)
         t += epsilon
         _momentum_step(xp, var, mom, lr, momentum, grad, t, scratch(1))
+
+
+# _moving_average and _momentum_step as statements of a fused kernel's body (ApplyOp.fused),
+# doing the same operations in the same order.
+def _c_moving_average(average, value, decay):
+    return "%s = %s + (%s - %s) * (T(1) - %s);" % (average, average, value, average, decay)
+
+
+_C_MOMENTUM_STEP = ("t = sqrt(t); T u = grad * lr; u = u / t; mom = mom * momentum + u;"
+                    " var = var - mom;")
 
 
 def _moving_average(xp, average, value, decay, t):
@@ -703,6 +754,14 @@ def _momentum_step(xp, var, mom, lr, momentum, grad, t, u):
 class ApplyAdadelta(ApplyOp):
     input_names = ("var", "accum", "accum_update", "lr", "rho", "epsilon", "grad")
     num_slots = 2
+
+    def fused(self):
+        return ("T lr, T rho, T epsilon, T grad", "T var, T accum, T accum_update",
+                "accum = accum * rho; T t = grad * grad; t = t * (T(1) - rho); accum = accum + t;"
+                " t = sqrt(accum_update + epsilon); T u = sqrt(accum + epsilon); t = t / u;"
+                " t = t * grad; var = var - t * lr;"
+                " accum_update = accum_update * rho; t = t * t; t = t * (T(1) - rho);"
+                " accum_update = accum_update + t;")
 
     def update(self, xp, scratch, var, accum, accum_update, lr, rho, epsilon, grad):
         t, u = scratch(0), scratch(1)

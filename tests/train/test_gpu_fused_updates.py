@@ -1,4 +1,4 @@
-"""On a GPU, Adam's update is one fused elementwise kernel per variable (training_ops.ApplyOp
+"""On a GPU, an optimizer's update is one fused elementwise kernel per variable (training_ops.ApplyOp
 .fused): the same float operations in the same order as the numpy kernel, compiled without
 fused multiply-adds, so the trajectories are the same bits."""
 
@@ -30,7 +30,12 @@ def trajectory(device, optimizer, dtype, steps=5):
 @pytest.mark.parametrize("optimizer", [
     lambda: tf.train.AdamOptimizer(0.01),
     lambda: tf.train.AdamOptimizer(0.01, beta1=0.8, epsilon=1e-3),
-], ids=["adam", "adam_other_betas"])
+    lambda: tf.train.MomentumOptimizer(0.01, 0.9, use_nesterov=True),
+    lambda: tf.train.RMSPropOptimizer(0.01, momentum=0.5, centered=True),
+    lambda: tf.train.AdagradOptimizer(0.1),
+    lambda: tf.train.AdadeltaOptimizer(1.0),
+], ids=["adam", "adam_other_betas", "nesterov_momentum", "centered_rmsprop", "adagrad",
+        "adadelta"])
 def test_fused_update_gives_the_numpy_bits(optimizer, dtype):
     on_gpu = trajectory("/gpu:0", optimizer, dtype)
     on_cpu = trajectory("/cpu:0", optimizer, dtype)

@@ -1,0 +1,282 @@
+"""Host elementwise kernels compiled from the formulas the GPU kernels are made of
+(docs/performance.md, "Native kernels").
+
+    kernel = native.elementwise_kernel("T lr, T g", "T var", "var = var - g * lr;", "name")
+    kernel(lr, grad, var)   # var updated in place; raises Unsupported for arrays it cannot take
+
+An optimizer update written as numpy calls makes one pass over memory per operation (Adam's is
+twelve); TF runs it as one loop. Where a formula is also given as the body of one elementwise
+kernel (`ApplyOp.fused`, which cupy compiles for the GPU), minitf compiles the same body for the
+host with the system's C++ compiler, once per formula and machine (kept in a cache directory),
+and calls it through ctypes, which releases the GIL. The loop does each element's float
+operations in the body's order, and the compiler may not contract them into fused
+multiply-adds (`-ffp-contract=off`) nor use approximate maths (no `-ffast-math`), so the bits
+are the numpy sequence's: tests/test_native_kernels.py compares them.
+
+There is no native kernel (`elementwise_kernel` returns None and minitf keeps its numpy
+kernels) when `MINITF_NATIVE_KERNELS=0`, when no compiler is found (`CXX`, else `c++`, `g++`,
+`clang++` on PATH), or when compiling fails (logged once). The cache is `$MINITF_KERNELS`, else
+`~/.minitf/kernels` (beside the data-set cache); a shared library is loaded from it only when the directory and the
+file belong to this user and nobody else may write them (else the kernels are compiled into a
+private temporary directory removed at exit), and its name is a hash of the source, the
+compiler, its flags and this CPU (the code is built for the CPU it runs on: `-march=native`).
+"""
+
+import atexit
+import ctypes
+import hashlib
+import os
+import platform
+import re
+import shutil
+import subprocess
+import tempfile
+import threading
+
+import numpy
+
+FLAGS = ("-O3", "-march=native", "-ffp-contract=off", "-fno-math-errno", "-fPIC", "-shared")
+COMPILE_SECONDS = 120
+
+_TYPES = {numpy.dtype(numpy.float32): ("float", "f32", ctypes.c_float),
+          numpy.dtype(numpy.float64): ("double", "f64", ctypes.c_double)}
+
+_lock = threading.Lock()
+_compiler = None  # (path, version line), or () once none was found
+_private_dir = None
+_warned = False
+
+
+class Unsupported(Exception):
+    """The arrays given cannot go to the native loop (not contiguous, of different sizes,
+    overlapping, of another dtype): the caller runs its numpy kernel instead."""
+
+
+def enabled():
+    return os.environ.get("MINITF_NATIVE_KERNELS", "1").strip().lower() not in (
+        "0", "false", "off", "no")
+
+
+def elementwise_kernel(in_params, out_params, body, name):
+    """A HostKernel for `body` (C++ in cupy.ElementwiseKernel's form: every parameter `T x`,
+    outputs read and written in place), or None when there are no native kernels here."""
+    if not enabled() or not _find_compiler():
+        return None
+    return HostKernel(_parse(in_params), _parse(out_params), body, name)
+
+
+def _parse(params):
+    names = []
+    for param in params.split(","):
+        words = param.split()
+        if len(words) != 2 or words[0] != "T" or not re.fullmatch(r"[A-Za-z_]\w*", words[1]):
+            raise ValueError("native kernels take parameters 'T name', not %r" % param.strip())
+        names.append(words[1])
+    return tuple(names)
+
+
+class HostKernel:
+    """Called like cupy's ElementwiseKernel: the inputs (scalars, or arrays of the outputs'
+    size), then the outputs, updated in place. A loop is compiled for each dtype (float32,
+    float64) and each choice of which inputs are arrays, at its first call."""
+
+    def __init__(self, inputs, outputs, body, name):
+        self.inputs, self.outputs, self.body, self.name = inputs, outputs, body, name
+        self._loops = {}
+
+    def __call__(self, *args):
+        n_in = len(self.inputs)
+        if len(args) != n_in + len(self.outputs):
+            raise TypeError("%s takes %d arguments, got %d"
+                            % (self.name, n_in + len(self.outputs), len(args)))
+        first = args[n_in]
+        dtype, size = first.dtype, first.size
+        call, pattern, spans = [size], [], []
+        for i, a in enumerate(args):
+            if i < n_in and not getattr(a, "ndim", 0):
+                pattern.append(False)
+                call.append(float(a))
+                continue
+            if a.dtype != dtype or a.size != size or not a.flags.c_contiguous or (
+                    i >= n_in and not a.flags.writeable):
+                raise Unsupported(a)
+            if i < n_in:
+                pattern.append(True)
+            address = a.__array_interface__["data"][0]
+            call.append(address)
+            spans.append(address)
+        spans.sort()
+        nbytes = first.nbytes
+        for start, next_start in zip(spans, spans[1:]):
+            if start != next_start and start + nbytes > next_start:
+                raise Unsupported("overlapping arrays")
+        key = (dtype, tuple(pattern))
+        try:
+            loop = self._loops[key]
+        except KeyError:
+            if dtype not in _TYPES:
+                raise Unsupported(dtype) from None
+            loop = self._loops[key] = self._compile(dtype, pattern)
+        if loop is None:
+            raise Unsupported("the native kernel %s did not compile" % self.name)
+        loop(*call)
+
+    def _compile(self, dtype, pattern):
+        c_name, suffix, c_type = _TYPES[dtype]
+        symbol = "minitf_%s_%s_%s" % (re.sub(r"\W", "_", self.name), suffix,
+                                       "".join("a" if p else "s" for p in pattern) or "x")
+        params, loads, stores = ["long long n_"], [], []
+        argtypes = [ctypes.c_longlong]
+        for name, is_array in zip(self.inputs, pattern):
+            if is_array:
+                params.append("const T* __restrict__ %s_p_" % name)
+                loads.append("const T %s = %s_p_[i_];" % (name, name))
+                argtypes.append(ctypes.c_void_p)
+            else:
+                params.append("const T %s" % name)
+                argtypes.append(c_type)
+        for name in self.outputs:
+            params.append("T* __restrict__ %s_p_" % name)
+            loads.append("T %s = %s_p_[i_];" % (name, name))
+            stores.append("%s_p_[i_] = %s;" % (name, name))
+            argtypes.append(ctypes.c_void_p)
+        source = _SOURCE % {"symbol": symbol, "T": c_name, "params": ", ".join(params),
+                            "loads": " ".join(loads), "body": self.body,
+                            "stores": " ".join(stores)}
+        library = _load(source)
+        if library is None:
+            return None
+        loop = getattr(library, symbol)
+        loop.argtypes, loop.restype = argtypes, None
+        return loop
+
+
+_SOURCE = """\
+#include <cmath>
+using std::sqrt; using std::exp; using std::log; using std::fabs; using std::pow;
+typedef %(T)s T;
+extern "C" void %(symbol)s(%(params)s) {
+    for (long long i_ = 0; i_ < n_; ++i_) {
+        %(loads)s
+        %(body)s
+        %(stores)s
+    }
+}
+"""
+
+
+# -- compiling and the cache ------------------------------------------------------------------
+
+def _find_compiler():
+    global _compiler
+    if _compiler is None:
+        with _lock:
+            if _compiler is None:
+                _compiler = _probe_compiler()
+    return _compiler
+
+
+def _probe_compiler():
+    names = [os.environ["CXX"]] if os.environ.get("CXX") else ["c++", "g++", "clang++"]
+    for name in names:
+        path = shutil.which(name)
+        if path is None:
+            continue
+        try:
+            done = subprocess.run([path, "--version"], capture_output=True, text=True,
+                                  timeout=30)
+        except (OSError, subprocess.SubprocessError):
+            continue
+        if done.returncode == 0:
+            return path, (done.stdout.splitlines() or [""])[0]
+    return ()
+
+
+def _machine():
+    """What -march=native builds for: the architecture and this CPU's feature flags."""
+    identity = [platform.machine()]
+    try:
+        with open("/proc/cpuinfo") as f:
+            for line in f:
+                if line.startswith(("flags", "model name", "Features", "CPU part")):
+                    identity.append(line.strip())
+                elif not line.strip() and len(identity) > 1:
+                    break
+    except OSError:
+        identity.append(platform.processor())
+    return "\n".join(identity)
+
+
+def _private(path, is_dir):
+    """Whether `path` belongs to this user and nobody else may write it."""
+    try:
+        info = os.stat(path)
+    except OSError:
+        return False
+    if hasattr(os, "getuid") and info.st_uid != os.getuid():
+        return False
+    return not info.st_mode & 0o022 and (os.path.isdir(path) if is_dir else True)
+
+
+def _cache_dir():
+    path = os.environ.get("MINITF_KERNELS") or os.path.join(os.path.expanduser("~"), ".minitf",
+                                                             "kernels")
+    try:
+        os.makedirs(path, mode=0o700, exist_ok=True)
+    except OSError:
+        return _private_temp_dir()
+    return path if _private(path, True) else _private_temp_dir()
+
+
+def _private_temp_dir():
+    global _private_dir
+    if _private_dir is None:
+        _private_dir = tempfile.mkdtemp(prefix="minitf-kernels-")
+        atexit.register(shutil.rmtree, _private_dir, True)
+    return _private_dir
+
+
+def _load(source):
+    """The shared library built from `source` (from the cache, or compiled into it), or None
+    when it does not compile."""
+    compiler, version = _find_compiler()
+    key = hashlib.sha256("\0".join((source, compiler, version, " ".join(FLAGS), _machine()))
+                         .encode()).hexdigest()[:32]
+    with _lock:
+        directory = _cache_dir()
+        path = os.path.join(directory, key + ".so")
+        if not (os.path.exists(path) and _private(path, False)):
+            if not _compile(compiler, source, directory, path):
+                return None
+        return ctypes.CDLL(path)
+
+
+def _compile(compiler, source, directory, path):
+    global _warned
+    fd, src = tempfile.mkstemp(suffix=".cpp", dir=directory)
+    tmp = src[:-4] + ".so"
+    try:
+        with os.fdopen(fd, "w") as f:
+            f.write(source)
+        try:
+            done = subprocess.run([compiler, *FLAGS, "-o", tmp, src], capture_output=True,
+                                  text=True, timeout=COMPILE_SECONDS)
+            failed = done.returncode != 0 and (done.stderr or done.stdout).strip()
+        except (OSError, subprocess.SubprocessError) as e:
+            failed = str(e)
+        if failed:
+            if not _warned:
+                _warned = True
+                from minitf import tf_logging
+                tf_logging.warning("minitf: a native kernel did not compile (%s), so the numpy "
+                                   "kernels run instead: %s", compiler, failed[-2000:])
+            return False
+        os.chmod(tmp, 0o700)
+        os.replace(tmp, path)  # (atomic: another process compiling the same kernel is harmless)
+        return True
+    finally:
+        for leftover in (src, tmp):
+            try:
+                os.remove(leftover)
+            except OSError:
+                pass

@@ -1,0 +1,202 @@
+"""Native host kernels (minitf/native.py): each optimizer's fused formula compiled for the host
+gives the bits of its numpy update; the compiled libraries are cached safely; without a
+compiler, or switched off, the numpy kernels run."""
+
+import os
+import stat
+
+import numpy as np
+import pytest
+
+import minitf as tf
+from minitf import native
+from minitf.train import training_ops as T
+
+pytestmark = pytest.mark.skipif(not native._find_compiler(), reason="no C++ compiler here")
+
+
+@pytest.fixture
+def cache(tmp_path, monkeypatch):
+    """A fresh kernel cache and fresh kernels (compiled once per test run otherwise)."""
+    monkeypatch.setenv("MINITF_KERNELS", str(tmp_path / "kernels"))
+    monkeypatch.setenv("MINITF_NATIVE_KERNELS", "1")
+    T._fused_kernels.cache_clear()
+    yield tmp_path / "kernels"
+    T._fused_kernels.cache_clear()
+
+
+# (opdef, slots): every dense update with a fused formula, in each form its attributes give
+UPDATES = [
+    (T.ApplyGradientDescent(), 0),
+    (T.ApplyMomentum(), 1),
+    (T.ApplyMomentum(use_nesterov=True), 1),
+    (T.ApplyKerasMomentum(), 1),
+    (T.ApplyKerasMomentum(use_nesterov=True), 1),
+    (T.ApplyAdam(), 2),
+    (T.ApplyAdam(use_nesterov=True), 2),
+    (T.ApplyAdagrad(), 1),
+    (T.ApplyAdagrad(update_slots=False), 1),
+    (T.ApplyAdagradV2(), 1),
+    (T.ApplyAdagradV2(update_slots=False), 1),
+    (T.ApplyRMSProp(), 2),
+    (T.ApplyCenteredRMSProp(), 3),
+    (T.ApplyAdadelta(), 2),
+]
+
+
+def _arguments(opdef, slots, dtype, rng, shape=(37, 29)):
+    states = [rng.standard_normal(shape).astype(dtype)]
+    states += [np.abs(rng.standard_normal(shape)).astype(dtype) + dtype(0.5)
+               for _ in range(slots)]
+    if isinstance(opdef, T.ApplyCenteredRMSProp):
+        states[1] *= dtype(0.1)  # (mg small against ms: no square root of a negative)
+    values = []
+    for name in opdef.input_names[1 + slots:]:
+        if name == opdef.grad_name:
+            values.append(rng.standard_normal(shape).astype(dtype))
+        else:  # hyperparameters as the plan passes them: 0-d arrays
+            values.append(np.asarray(rng.uniform(0.05, 0.95), dtype))
+    return states, values
+
+
+def _scratch():
+    return T._Scratch(np).like
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+@pytest.mark.parametrize("opdef, slots", UPDATES, ids=lambda u: repr(u) if not isinstance(u, int) else "")
+def test_every_fused_update_gives_the_bits_of_its_numpy_update(cache, opdef, slots, dtype):
+    assert opdef.fused() is not None
+    update = T._fused_or_plain_update(opdef, np, 1 + slots)
+    assert update is not opdef.update  # (the native kernel, not the numpy one)
+    rng = np.random.default_rng(7)
+    states, values = _arguments(opdef, slots, dtype, rng)
+    native_states = [s.copy() for s in states]
+    for step in range(3):
+        grad = values[opdef.input_names.index(opdef.grad_name) - 1 - slots]
+        grad[...] = rng.standard_normal(grad.shape)
+        opdef.update(np, _scratch()(states[0]), *states, *values)
+        update(np, _scratch()(native_states[0]), *native_states, *values)
+        for a, b in zip(states, native_states):
+            assert a.tobytes() == b.tobytes(), (opdef, step)
+    assert any(p.suffix == ".so" for p in cache.iterdir())
+
+
+def test_special_values_keep_the_numpy_update_bits(cache):
+    """Infinities, zeros and subnormals go through the same operations (NaNs: only where, not
+    which NaN)."""
+    opdef = T.ApplyAdam()
+    update = T._fused_or_plain_update(opdef, np, 3)
+    rng = np.random.default_rng(3)
+    states, values = _arguments(opdef, 2, np.float32, rng, shape=(64,))
+    grad = values[-1]
+    grad[:8] = [np.inf, -np.inf, 0.0, -0.0, 1e-45, -1e-45, 3e38, np.nan]
+    states[2][8:12] = [0.0, 1e-45, np.inf, 1e-40]
+    native_states = [s.copy() for s in states]
+    with np.errstate(all="ignore"):
+        opdef.update(np, _scratch()(states[0]), *states, *values)
+        update(np, _scratch()(native_states[0]), *native_states, *values)
+    for a, b in zip(states, native_states):
+        nan = np.isnan(a)
+        assert np.array_equal(nan, np.isnan(b))
+        assert a[~nan].tobytes() == b[~nan].tobytes()
+
+
+def test_arrays_the_loop_cannot_take_fall_back_to_numpy(cache):
+    opdef = T.ApplyGradientDescent()
+    kernel = T._fused_kernels(opdef.type_name, opdef.fused(), np)
+    var = np.ones((4, 6), np.float32)
+    alpha = np.asarray(0.5, np.float32)
+    with pytest.raises(native.Unsupported):
+        kernel(alpha, np.ones((6, 4), np.float32).T, var)  # not contiguous
+    with pytest.raises(native.Unsupported):
+        kernel(alpha, np.ones(23, np.float32), var)  # another size
+    flat = np.ones(30, np.float32)
+    with pytest.raises(native.Unsupported):
+        kernel(alpha, flat[:20], flat[10:])  # overlapping
+    with pytest.raises(native.Unsupported):
+        kernel(alpha, np.ones((4, 6), np.float16), var.astype(np.float16))
+    # the update itself then runs numpy's kernel: the same result
+    update = T._fused_or_plain_update(opdef, np, 1)
+    strided = np.ones((6, 8), np.float32)[:, ::2]
+    update(np, _scratch()(strided), strided, alpha, np.full((6, 4), 2.0, np.float32))
+    assert np.array_equal(strided, np.zeros((6, 4), np.float32))
+
+
+def test_a_training_run_gives_the_same_bits_with_native_kernels_and_without(cache, monkeypatch):
+    """Through sessions: a large variable (split over the intra-op workers with two threads),
+    a medium one (its own update) and small ones (grouped into one update)."""
+    def train(native_on, optimizer):
+        monkeypatch.setenv("MINITF_NATIVE_KERNELS", "1" if native_on else "0")
+        T._fused_kernels.cache_clear()
+        tf.reset_default_graph()
+        rng = np.random.default_rng(5)
+        big = tf.Variable(rng.standard_normal((600, 1000)).astype(np.float32) * 0.01)
+        w = tf.Variable(rng.standard_normal((30, 20)).astype(np.float32))
+        b = tf.Variable(np.zeros(20, np.float32))
+        c = tf.Variable(np.ones(20, np.float32))
+        x = tf.constant(rng.standard_normal((8, 30)).astype(np.float32))
+        loss = tf.reduce_sum(tf.tanh(tf.matmul(x, w) * c + b) ** 2) + tf.reduce_sum(big ** 2)
+        step = optimizer().minimize(loss)
+        config = tf.ConfigProto(intra_op_parallelism_threads=2)
+        with tf.Session(config=config) as s:
+            s.run(tf.global_variables_initializer())
+            for _ in range(4):
+                s.run(step)
+            return [np.asarray(v).tobytes() for v in s.run(tf.global_variables())]
+    for optimizer in (lambda: tf.train.AdamOptimizer(0.01),
+                      lambda: tf.train.RMSPropOptimizer(0.01, momentum=0.9, centered=True),
+                      lambda: tf.train.MomentumOptimizer(0.01, 0.9, use_nesterov=True)):
+        assert train(True, optimizer) == train(False, optimizer)
+
+
+def test_the_cache_is_reused_and_a_library_others_may_write_is_not_loaded(cache, monkeypatch):
+    opdef = T.ApplyAdam()
+    kernel = T._fused_kernels(opdef.type_name, opdef.fused(), np)
+    rng = np.random.default_rng(1)
+    states, values = _arguments(opdef, 2, np.float32, rng)
+    kernel(*values, *states)
+    (library,) = [p for p in cache.iterdir() if p.suffix == ".so"]
+    assert stat.S_IMODE(os.stat(cache).st_mode) == 0o700
+    built = library.stat().st_mtime_ns
+    T._fused_kernels.cache_clear()
+    T._fused_kernels(opdef.type_name, opdef.fused(), np)(*values, *states)
+    assert library.stat().st_mtime_ns == built  # loaded, not compiled again
+
+    # a library someone else could have replaced is compiled again, not loaded
+    os.chmod(library, 0o777)
+    T._fused_kernels.cache_clear()
+    T._fused_kernels(opdef.type_name, opdef.fused(), np)(*values, *states)
+    assert stat.S_IMODE(library.stat().st_mode) == 0o700
+
+    # a cache directory others may write is not used: a private temporary one is
+    os.chmod(cache, 0o777)
+    assert native._cache_dir() != str(cache)
+    assert stat.S_IMODE(os.stat(native._cache_dir()).st_mode) == 0o700
+
+
+def test_switched_off_or_without_a_compiler_the_numpy_kernels_run(monkeypatch):
+    monkeypatch.setenv("MINITF_NATIVE_KERNELS", "0")
+    assert native.elementwise_kernel("T a", "T b", "b = a;", "copy") is None
+    monkeypatch.setenv("MINITF_NATIVE_KERNELS", "1")
+    monkeypatch.setattr(native, "_compiler", None)
+    monkeypatch.setenv("CXX", "/nonexistent/c++")
+    assert native.elementwise_kernel("T a", "T b", "b = a;", "copy") is None
+    T._fused_kernels.cache_clear()
+    try:
+        opdef = T.ApplyAdam()
+        assert T._fused_or_plain_update(opdef, np, 3) == opdef.update
+    finally:
+        T._fused_kernels.cache_clear()
+
+
+def test_a_formula_that_does_not_compile_warns_once_and_runs_numpy(cache, monkeypatch, caplog):
+    monkeypatch.setattr(native, "_warned", False)
+    kernel = native.elementwise_kernel("T a", "T b", "b = a +;", "broken")
+    with pytest.raises(native.Unsupported):
+        kernel(np.float32(1), np.zeros(3, np.float32))
+    with pytest.raises(native.Unsupported):  # (not compiled again)
+        kernel(np.float32(1), np.zeros(3, np.float32))
+    assert native._warned
+    with pytest.raises(ValueError, match="parameters 'T name'"):
+        native.elementwise_kernel("raw T a", "T b", "b = a;", "raw")
