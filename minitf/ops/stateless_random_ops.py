@@ -416,7 +416,8 @@ def stateless_random_uniform(shape, seed, minval=0, maxval=None, dtype=dtypes.fl
                              % (_tf2_repr(dtype), minval, maxval))
         if minval is not None and dtype not in _BOUNDED_INTS:
             raise ValueError("Argument `dtype` got invalid value %s when argument `minval` is "
-                             "not None. Please don't use unsigned integers in this case." % _tf2_repr(dtype))
+                             "not None. Please don't use unsigned integers in this case."
+                             % _tf2_repr(dtype))
     elif maxval is None:
         maxval = 1
     with name_scope(name, "stateless_random_uniform", [shape, seed, minval, maxval]) as scope:

@@ -25,6 +25,7 @@ from minitf.train.training_util import (assert_global_step, create_global_step,
                                         get_global_step, get_or_create_global_step,
                                         global_step)
 from minitf.train.saver import Saver, export_meta_graph, import_meta_graph
+from minitf.train.checkpoint import Checkpoint, CheckpointManager
 from minitf.train.checkpoint_reader import (NewCheckpointReader, list_variables, load_checkpoint,
                                             load_variable)
 from minitf.train.checkpoint_state import (checkpoint_exists, checkpoints_iterator,
