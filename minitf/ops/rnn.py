@@ -17,6 +17,7 @@ from minitf.ops.logging_ops import Assert
 from minitf.ops.math_ops import (cast, equal, less, less_equal, logical_not, logical_or, maximum,
                                  range as range_, reduce_all, reduce_max, where)
 from minitf.ops.op_util import check_int_dtype, rank_error
+from minitf.ops.rnn_cell_impl import _zero_state_tensors
 from minitf.ops.variable_scope import variable_scope
 
 __all__ = ["static_rnn", "static_bidirectional_rnn", "dynamic_rnn", "bidirectional_dynamic_rnn", "raw_rnn", "sequence_mask",
@@ -129,15 +130,9 @@ def _batch_size(first_input):
 
 
 def _zero_output(output_size, batch_size, dtype):
-    def make(size):
-        dims = list(size) if isinstance(size, (list, tuple)) else [size]
-        return zeros([batch_size] + dims if isinstance(batch_size, int) else
-                     _stack_shape(batch_size, dims), dtype)
-    return nest.map_structure(make, output_size)
-
-
-def _stack_shape(batch_size, dims):
-    return concat([expand_dims(batch_size, 0), constant(dims, dtypes.int32)], 0)
+    # (the zeros of a cell's output past a sequence's end: made like its zero state, so sizes
+    # may be ints or TensorShapes, as ConvLSTMCell's are)
+    return _zero_state_tensors(output_size, batch_size, dtype)
 
 
 def copy_some_through(time, sequence_length, zero_output, new_output, state, new_state):
