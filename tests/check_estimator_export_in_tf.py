@@ -6,9 +6,12 @@ cannot import TensorFlow). Two steps, from the repository root:
         check /tmp/est_export
 
 `write` trains tests/record_tf_estimator.py's linear model for two steps with minitf, exports
-it with a raw serving receiver and records minitf's predictions. `check` loads the export in
-TensorFlow's compat.v1 loader, runs its serving_default signature and raises unless it gives
-those predictions.
+it with a raw serving receiver and records minitf's predictions; it also trains the Iris-shaped
+DNNClassifier of tests/record_tf_canned.py and exports it with a parsing receiver (its
+FixedLenFeatures have no defaults: ParseExampleV2 takes its dense defaults as inputs, as TF's
+does). `check` loads the exports in TensorFlow's compat.v1 loader, runs their signatures
+(serving_default, and the classifier's classification and predict signatures over serialized
+Examples) and raises unless they give minitf's predictions.
 """
 
 import json
@@ -36,8 +39,42 @@ def write(directory):
                                   tf.estimator.export.build_raw_serving_input_receiver_fn({"x": x}))
     want = [p["y"].tolist() for p in est.predict(tf.estimator.inputs.numpy_input_fn(
         {"x": programs.X}, shuffle=False))]
+    canned = _write_canned(tf, directory)
     with open(os.path.join(directory, "want.json"), "w") as f:
-        json.dump({"path": path.decode(), "want": want}, f)
+        json.dump({"path": path.decode(), "want": want, "canned": canned}, f)
+
+
+def _examples(x):
+    """x's rows as serialized tf.train.Examples (float features)."""
+    from minitf.protos.example_pb2 import Example
+    out = []
+    for i in range(len(next(iter(x.values())))):
+        example = Example()
+        for key, values in x.items():
+            example.features.feature[key].float_list.value.append(float(values[i]))
+        out.append(example.SerializeToString())
+    return out
+
+
+def _write_canned(tf, directory):
+    """The Iris DNNClassifier trained 6 steps, exported with a parsing receiver: its path, the
+    serialized Examples and minitf's predictions for them."""
+    from tests import record_tf_canned as canned
+    columns = [tf.feature_column.numeric_column(k) for k in sorted(canned.IRIS_X)]
+    est = tf.estimator.DNNClassifier(hidden_units=[10, 20], feature_columns=columns,
+                                     n_classes=3, model_dir=os.path.join(directory, "iris"))
+    inputs = tf.estimator.inputs.numpy_input_fn
+    est.train(inputs(canned.IRIS_X, canned.IRIS_Y, batch_size=10, shuffle=False,
+                     num_epochs=None), steps=6)
+    spec = tf.feature_column.make_parse_example_spec(columns)
+    path = est.export_saved_model(os.path.join(directory, "parsing"),
+                                  tf.estimator.export.build_parsing_serving_input_receiver_fn(
+                                      spec)).decode()
+    x = {k: v[:5] for k, v in canned.IRIS_X.items()}
+    predictions = list(est.predict(inputs(x, shuffle=False)))
+    return {"path": path, "examples": [e.hex() for e in _examples(x)],
+            "probabilities": [p["probabilities"].tolist() for p in predictions],
+            "classes": [p["classes"][0].decode() for p in predictions]}
 
 
 def check(directory):
@@ -52,6 +89,18 @@ def check(directory):
     np.testing.assert_array_equal(got["y"], want["want"])
     print("TensorFlow %s loads minitf's export and predicts as minitf does: %s"
           % (tf.__version__ if hasattr(tf, "__version__") else "", want["path"]))
+    canned = want["canned"]
+    examples = np.array([bytes.fromhex(e) for e in canned["examples"]], dtype=object)
+    for key in ("serving_default", "classification"):
+        got = programs._run_signature(tf, canned["path"], key, {"inputs": examples})
+        np.testing.assert_allclose(got["scores"], canned["probabilities"], rtol=1e-6)
+        assert [row[int(np.argmax(s))].decode() for row, s in zip(
+            got["classes"], got["scores"])] == canned["classes"]
+    got = programs._run_signature(tf, canned["path"], "predict", {"examples": examples})
+    np.testing.assert_allclose(got["probabilities"], canned["probabilities"], rtol=1e-6)
+    print("... and the DNNClassifier's export with a parsing receiver (ParseExampleV2, dense "
+          "features without defaults): serving_default, classification and predict agree: %s"
+          % canned["path"])
 
 
 if __name__ == "__main__":

@@ -495,8 +495,7 @@ def export(tf, root):
     rec["raw_files"] = _listing(path)
     rec["raw"] = _signatures(tf, path)
     rec["raw_run"] = _run_signature(tf, path, "serving_default", {"x": X[:3]})
-    # (with a default: minitf cannot yet write ParseExampleV2 without one into a GraphDef)
-    spec = {"x": tf.FixedLenFeature([1], tf.float32, default_value=[0.0])}
+    spec = {"x": tf.FixedLenFeature([1], tf.float32)}  # (required: an empty default input)
     parse_fn = tf.estimator.export.build_parsing_serving_input_receiver_fn(spec)
     path = est.export_saved_model(os.path.join(root, "parse"), parse_fn,
                                   assets_extra={"notes/readme.txt": __file__}).decode()

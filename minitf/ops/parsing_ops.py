@@ -6,13 +6,14 @@ on the host."""
 
 import collections
 import csv
+import re
 
 from minitf import dtypes, errors
 from minitf.backend import HOST_DEVICE
 from minitf.framework.graph import get_default_graph, name_scope
-from minitf.framework.registry import OpDef, register
+from minitf.framework.registry import OpDef, TFSignature, register
 from minitf.framework.shapes import TensorShape, as_shape
-from minitf.framework.tensor import TensorSpec
+from minitf.framework.tensor import Tensor, TensorSpec
 from minitf.ops.constant_op import convert_to_tensor
 
 __all__ = ["FixedLenFeature", "FixedLenSequenceFeature", "VarLenFeature", "SparseFeature",
@@ -68,16 +69,18 @@ def _create(opdef, inputs, name):
 # -- the features a parse op reads --------------------------------------------------------------
 
 class _Spec(collections.namedtuple("_Spec", ["dense_keys", "dense_types", "dense_shapes",
-                                             "dense_defaults", "sparse_keys", "sparse_types",
+                                             "dense_defaults", "dense_default_given",
+                                             "sparse_keys", "sparse_types",
                                              "sparse_features"])):
     """What one parse op reads from a features dict (TF's _ParseOpParams): dense keys with
     their types, shapes (a FixedLenSequenceFeature's with a leading None) and defaults (None:
-    required; a sequence feature's: its one-element pad value), sparse keys (VarLenFeatures and
-    the SparseFeatures' keys) with their types, and the SparseFeatures to merge afterwards."""
+    required; a sequence feature's: its one-element pad value; whether the feature gave one),
+    sparse keys (VarLenFeatures and the SparseFeatures' keys) with their types, and the
+    SparseFeatures to merge afterwards."""
 
     @classmethod
     def of(cls, features, allowed, sparse_param="sparse_types"):
-        spec = cls([], [], [], [], [], [], {})
+        spec = cls([], [], [], [], [], [], [], {})
         for key in sorted(features or {}):
             feature = features[key]
             if not isinstance(feature, allowed):
@@ -130,13 +133,17 @@ class _Spec(collections.namedtuple("_Spec", ["dense_keys", "dense_types", "dense
         default = None
         if feature.default_value is not None or sequence:
             from minitf.framework.tensor_util import constant_value
+            from minitf.ops.core import _to_numpy
             value = feature.default_value
             if value is None:  # a sequence feature pads with zeros
                 value = b"" if dtype is dtypes.string else 0
                 size = 1
             elif sequence:
                 size = 1
-            array = constant_value(convert_to_tensor(value, dtype=dtype))
+            if isinstance(value, Tensor):
+                array = constant_value(convert_to_tensor(value, dtype=dtype))
+            else:  # (a Python value: read as a constant would be, no Const in the graph)
+                array = _to_numpy(value, dtype)[0]
             if array is None:
                 raise ValueError("The default value of feature %r must be known when the graph "
                                  "is built" % key)
@@ -150,11 +157,7 @@ class _Spec(collections.namedtuple("_Spec", ["dense_keys", "dense_types", "dense
         self.dense_types.append(dtype)
         self.dense_shapes.append(TensorShape([None] + shape.as_list()) if sequence else shape)
         self.dense_defaults.append(default)
-
-    def attrs(self):
-        """The op attributes (keys, types, shapes, defaults; sparse keys and types)."""
-        return (tuple(self.dense_keys), tuple(self.dense_types), tuple(self.dense_shapes),
-                tuple(self.dense_defaults), tuple(self.sparse_keys), tuple(self.sparse_types))
+        self.dense_default_given.append(feature.default_value is not None)
 
 
 def _output_specs(lead, sparse_types, dense_types, dense_shapes, sparse_rank):
@@ -263,7 +266,8 @@ def _group(outputs, n_sparse):
 
 
 def _parse_features(xp, attrs, maps, lead, errors_):
-    """The outputs of one group of features (attrs as _Spec.attrs gives them) read from the
+    """The outputs of one group of features (attrs: dense keys, types, shapes and defaults,
+    sparse keys and types, as _Spec holds them) read from the
     feature maps of the protos (one map per proto), in TF's output order."""
     keys, types, shapes, defaults, sparse_keys, sparse_types = attrs
     out = []
@@ -332,30 +336,54 @@ def _padded(xp, dtype, step, pad, rows, lead):
 class ParseExampleV2(OpDef):
     """Parses serialized tf.train.Example protos (a scalar, or a vector of them): each sparse
     key's indices, values and dense shape, then one dense tensor per dense key (keys sorted, as
-    TF orders them). A dense shape with a leading None is a FixedLenSequenceFeature's."""
+    TF orders them). TF's form: the inputs are the protos, their names, the sparse, dense and
+    ragged keys (string vectors) and one default tensor per dense key (empty: the feature is
+    required; a FixedLenSequenceFeature's, whose dense shape has a leading None, is its scalar
+    pad value). minitf parses no ragged features (ragged_keys must be empty)."""
 
-    keys: tuple = ()
     Tdense: tuple = ()
-    dense_shapes: tuple = ()
-    dense_defaults: tuple = ()  # per key: None (required), the flat default, or the pad value
-    sparse_keys: tuple = ()
+    num_sparse: int = 0
     sparse_types: tuple = ()
+    ragged_value_types: tuple = ()
+    ragged_split_types: tuple = ()
+    dense_shapes: tuple = ()
     differentiable = False
+    tf_signature = TFSignature(type_attrs=())
 
-    def infer(self, serialized):
+    def infer(self, serialized, names, sparse_keys, dense_keys, ragged_keys, *dense_defaults):
         lead = _lead(serialized)
+        if self.ragged_value_types or self.ragged_split_types:
+            raise NotImplementedError("ParseExampleV2: minitf parses no ragged features")
+        if len(dense_defaults) != len(self.Tdense):
+            raise ValueError("ParseExampleV2: %d dense_defaults for %d dense types (Tdense)"
+                             % (len(dense_defaults), len(self.Tdense)))
+        for default, dtype in zip(dense_defaults, self.Tdense):
+            if default.dtype is not dtype:
+                raise TypeError("ParseExampleV2: a dense default of %s where Tdense says %s"
+                                % (default.dtype.name, dtype.name))
         return _output_specs(lead, self.sparse_types, self.Tdense, self.dense_shapes,
                              len(lead) + 1)
 
-    def compute(self, xp, serialized):
+    def compute(self, xp, serialized, names, sparse_keys, dense_keys, ragged_keys,
+                *dense_defaults):
         from minitf.protos.example_pb2 import Example
         maps = [e.features.feature for e in _decode(
             serialized, Example,
             lambda record: "Could not parse example input, value: '%r'" % (record[:64],))]
-        out = _parse_features(xp, (self.keys, self.Tdense, self.dense_shapes,
-                                   self.dense_defaults, self.sparse_keys, self.sparse_types),
+        defaults = []
+        for default, shape in zip(dense_defaults, self.dense_shapes):
+            flat = default.reshape(-1).tolist()
+            sequence = shape.ndims and shape.as_tuple()[0] is None
+            defaults.append(flat if flat or sequence else None)
+        out = _parse_features(xp, (_strings(dense_keys), self.Tdense, self.dense_shapes,
+                                   defaults, _strings(sparse_keys), self.sparse_types),
                               maps, serialized.shape, _EXAMPLE_ERRORS)
         return tuple(out) if len(out) != 1 else out[0]
+
+
+def _strings(keys):
+    """A string vector's values as Python str (the keys of a proto's feature map)."""
+    return [k.decode() if isinstance(k, bytes) else str(k) for k in keys.reshape(-1).tolist()]
 
 
 def _sparse_tensors(outputs, keys):
@@ -402,10 +430,36 @@ def _parse_example_op(serialized, spec, name, want_rank):
         if serialized.shape.ndims is not None and serialized.shape.ndims != want_rank:
             raise ValueError("Input serialized must be a %s, got shape %s"
                              % ("scalar" if want_rank == 0 else "vector", serialized.shape))
-        op = _create(ParseExampleV2(*spec.attrs()), [serialized], name or "ParseExampleV2")
+        defaults = [_dense_default_tensor(*args) for args in zip(
+            spec.dense_keys, spec.dense_types, spec.dense_shapes, spec.dense_defaults,
+            spec.dense_default_given)]
+        with name_scope(name, "ParseExampleV2") as scope:
+            keys = [convert_to_tensor(list(values), dtype=dtypes.string, name=input_name)
+                    for values, input_name in [([], "names"), (spec.sparse_keys, "sparse_keys"),
+                                               (spec.dense_keys, "dense_keys"),
+                                               ([], "ragged_keys")]]
+            op = _create(ParseExampleV2(
+                Tdense=tuple(spec.dense_types), num_sparse=len(spec.sparse_keys),
+                sparse_types=tuple(spec.sparse_types), dense_shapes=tuple(spec.dense_shapes)),
+                [serialized] + keys + defaults, scope)
     n = len(spec.sparse_keys)
     return dict(zip(spec.dense_keys, op.outputs[3 * n:])), _sparse_tensors(op.outputs,
                                                                             spec.sparse_keys)
+
+
+def _dense_default_tensor(key, dtype, shape, flat, given):
+    """ParseExampleV2's default input for one dense key, made as TF makes it: an empty Const
+    for a required feature, `key_<key>` reshaped to the feature's shape for a default, and for a
+    FixedLenSequenceFeature its scalar pad value (`padding_<key>` when given)."""
+    from minitf.ops.core import constant, reshape
+    clean = re.sub(r"[^A-Za-z0-9_.\-/]", "_", key)
+    if shape.ndims and shape.as_tuple()[0] is None:
+        if not given:
+            return constant(flat[0], dtype=dtype)
+        return reshape(constant(list(flat), dtype=dtype, name="padding_" + clean), [])
+    if flat is None:
+        return constant([], dtype=dtype)
+    return reshape(constant(list(flat), dtype=dtype, name="key_" + clean), shape.as_list())
 
 
 def parse_single_example(serialized, features, name=None, example_names=None):
