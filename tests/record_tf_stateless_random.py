@@ -8,6 +8,8 @@ tests/fixtures/tf_stateless_random.json:
 
 - "draws": for each case its function and keyword arguments, and the SHA-256 of its bytes;
 - "key_counter": StatelessRandomGetKeyCounter's key and counter for several seeds;
+- "v1_graph": a GraphDef (hex) of TF 1.x's ops (StatelessRandomUniform, ...Int, ...Normal,
+  StatelessTruncatedNormal, the seed an input), the fetched tensors and their bytes (hex);
 - "graphs": the op names and types each public function adds, and its output's name;
 - "errors": the exception class and message of misuses."""
 
@@ -108,6 +110,30 @@ def key_counter():
     return out
 
 
+def v1_graph():
+    g = tf.Graph()
+    with g.as_default():
+        seed32 = tf.constant([7, -3], tf.int32, name="seed32")
+        seed64 = tf.constant([2 ** 40, 5], tf.int64, name="seed64")
+        raw = tf.raw_ops
+        outs = [raw.StatelessRandomUniform(shape=[3, 5], seed=seed32, dtype=tf.float32),
+                raw.StatelessRandomUniform(shape=tf.constant([7], tf.int64), seed=seed64,
+                                           dtype=tf.float64),
+                raw.StatelessRandomUniform(shape=[9], seed=seed32, dtype=tf.float16),
+                raw.StatelessRandomUniformInt(shape=[11], seed=seed64, minval=-4, maxval=13),
+                raw.StatelessRandomUniformInt(shape=[6], seed=seed32,
+                                              minval=tf.constant(-2 ** 40, tf.int64),
+                                              maxval=tf.constant(2 ** 41, tf.int64)),
+                raw.StatelessRandomNormal(shape=[9], seed=seed32, dtype=tf.float16),
+                raw.StatelessRandomNormal(shape=[13], seed=seed64, dtype=tf.float64),
+                raw.StatelessTruncatedNormal(shape=[10], seed=seed32, dtype=tf.float16)]
+        with tf.Session() as sess:
+            values = sess.run(outs)
+    return {"graph_def": g.as_graph_def().SerializeToString().hex(),
+            "fetches": [t.name for t in outs],
+            "values": [[v.dtype.name, list(v.shape), v.tobytes().hex()] for v in values]}
+
+
 def graphs():
     out = {}
     g = tf.Graph()
@@ -157,5 +183,6 @@ if __name__ == "__main__":
     np.savez_compressed(os.path.join(here, "tf_stateless_random.npz"),
                         **{str(i): a for i, a in enumerate(arrays)})
     with open(os.path.join(here, "tf_stateless_random.json"), "w") as f:
-        json.dump({"draws": listed, "key_counter": key_counter(), "graphs": graphs(),
+        json.dump({"draws": listed, "key_counter": key_counter(), "v1_graph": v1_graph(),
+                   "graphs": graphs(),
                    "errors": errors()}, f, indent=0, sort_keys=True)

@@ -169,3 +169,21 @@ def test_a_graph_def_round_trip_keeps_the_draws():
         with tf.Session() as sess:
             after = sess.run([t.name for t in outs])
     assert all(a.tobytes() == b.tobytes() for a, b in zip(before, after))
+
+
+def test_tf1_graphs_of_the_v1_ops_import_and_draw_tfs_values():
+    """TF 1.x's ops take the seed itself; a GraphDef TF wrote with them runs in minitf."""
+    recorded = RECORDED["v1_graph"]
+    graph_def = tf.GraphDef()
+    graph_def.ParseFromString(bytes.fromhex(recorded["graph_def"]))
+    with tf.Graph().as_default() as g:
+        tf.import_graph_def(graph_def, name="")
+        fetches = [g.get_tensor_by_name(n) for n in recorded["fetches"]]
+        assert [t.op.type for t in fetches] == [
+            "StatelessRandomUniform"] * 3 + ["StatelessRandomUniformInt"] * 2 + [
+            "StatelessRandomNormal"] * 2 + ["StatelessTruncatedNormal"]
+        with tf.Session() as sess:
+            got = sess.run(fetches)
+    for t, value, (dtype, shape, raw) in zip(fetches, got, recorded["values"]):
+        assert value.dtype.name == dtype and list(value.shape) == shape == t.shape.as_list()
+        assert value.tobytes() == bytes.fromhex(raw), t.name

@@ -10,6 +10,7 @@ differentiable): tf.gradients through a draw gives None.
 """
 
 import math
+from typing import ClassVar
 
 import numpy as np
 
@@ -181,9 +182,7 @@ class _StatelessV2(OpDef):
     allowed = _FLOATS
 
     def infer(self, shape, key, counter, alg, *bounds):
-        if self.dtype not in self.allowed:
-            raise dtype_error("dtype", self.dtype, self.allowed)
-        for what, t, n in (("key", key, 1), ("counter", counter, 2)):
+        for what, t in (("key", key), ("counter", counter)):
             if t.dtype is not dtypes.uint64:
                 raise dtype_error(what, t.dtype, (dtypes.uint64,))
             if t.shape.ndims not in (None, 1):
@@ -191,16 +190,25 @@ class _StatelessV2(OpDef):
         if alg.dtype is not dtypes.int32 or alg.shape.ndims not in (None, 0):
             raise ValueError("alg must be an int32 scalar, got %s of shape %s"
                              % (alg.dtype.name, format_dims(alg.shape.as_tuple())))
+        return self.output_spec(shape, *bounds)
+
+    def output_spec(self, shape, *bounds):
+        """The output's spec (the checks of `dtype` and of the sampler's own inputs)."""
+        if self.dtype not in self.allowed:
+            raise dtype_error("dtype", self.dtype, self.allowed)
         return TensorSpec(_output_shape(shape), self.dtype)
 
     def compute(self, xp, shape, key, counter, alg, *bounds):
         if int(alg) not in (_PHILOX, _AUTO_SELECT):
             raise ValueError("Unsupported algorithm id: %d (minitf implements Philox, 1, and "
                              "auto-select, 3, which is Philox)" % int(alg))
+        return self.fill(xp, shape, *key_and_counter(key, counter), *bounds)
+
+    def fill(self, xp, shape, key, counter, *bounds):
+        """The output of the shape the array `shape` holds, drawn under `key` and `counter`."""
         dims = _dims(shape, self.dtype.as_numpy_dtype)
         size = math.prod(dims)
-        flat = self.draw(xp, *key_and_counter(key, counter), size, *bounds)
-        return flat[:size].reshape(dims)
+        return self.draw(xp, key, counter, size, *bounds)[:size].reshape(dims)
 
     def draw(self, xp, key, counter, size, *bounds):
         """At least `size` samples, flat, in TF's order."""
@@ -242,14 +250,14 @@ class StatelessRandomUniformIntV2(_StatelessV2):
     dtype: dtypes.DType = dtypes.int32
     allowed = _BOUNDED_INTS
 
-    def infer(self, shape, key, counter, alg, minval, maxval):
+    def output_spec(self, shape, minval, maxval):
         for what, t in (("minval", minval), ("maxval", maxval)):
             if t.dtype is not self.dtype:
                 raise dtype_error(what, t.dtype, (self.dtype,))
             if t.shape.ndims not in (None, 0):
                 raise ValueError("%s must be 0-D, got shape %s"
                                  % (what, format_dims(t.shape.as_tuple())))
-        return super().infer(shape, key, counter, alg)
+        return super().output_spec(shape)
 
     def draw(self, xp, key, counter, size, minval, maxval):
         lo, hi = int(minval), int(maxval)
@@ -313,6 +321,47 @@ class StatelessTruncatedNormalV2(_StatelessV2):
             pending = pending[filled[rows] < per]
             used += step
         return out.reshape(-1)
+
+
+class _StatelessV1(OpDef):
+    """TF 1.x's form of a sampler (what TF 1.15's tf.random.stateless_* build, and so what its
+    GraphDefs hold): the [2] seed itself as input 1, scrambled inside the kernel as
+    StatelessRandomGetKeyCounter does, so the draw equals the V2 op's."""
+
+    dtype: dtypes.DType = dtypes.float32
+    differentiable = False
+    host_inputs = (0, 1)
+    tf_signature = TFSignature(type_attrs=(("T", 0), ("Tseed", 1)))
+    v2: ClassVar[type] = None  # the V2 op that draws
+
+    def infer(self, shape, seed, *bounds):
+        _check_seed(seed)
+        return self.v2(dtype=self.dtype).output_spec(shape, *bounds)
+
+    def compute(self, xp, shape, seed, *bounds):
+        key, counter = key_and_counter(*StatelessRandomGetKeyCounter().compute(xp, seed))
+        return self.v2(dtype=self.dtype).fill(xp, shape, key, counter, *bounds)
+
+
+@register
+class StatelessRandomUniform(_StatelessV1):
+    v2 = StatelessRandomUniformV2
+
+
+@register
+class StatelessRandomUniformInt(_StatelessV1):
+    dtype: dtypes.DType = dtypes.int32
+    v2 = StatelessRandomUniformIntV2
+
+
+@register
+class StatelessRandomNormal(_StatelessV1):
+    v2 = StatelessRandomNormalV2
+
+
+@register
+class StatelessTruncatedNormal(_StatelessV1):
+    v2 = StatelessTruncatedNormalV2
 
 
 @register

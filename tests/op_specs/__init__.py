@@ -35,7 +35,9 @@ TESTED_ELSEWHERE = {
     **dict.fromkeys(("StatelessRandomGetKeyCounter", "StatelessRandomUniformV2",
                      "StatelessRandomUniformIntV2", "StatelessRandomUniformFullIntV2",
                      "StatelessRandomNormalV2", "StatelessTruncatedNormalV2",
-                     "StatelessMultinomial"), "tests/test_stateless_random.py"),
+                     "StatelessMultinomial", "StatelessRandomUniform",
+                     "StatelessRandomUniformInt", "StatelessRandomNormal",
+                     "StatelessTruncatedNormal"), "tests/test_stateless_random.py"),
     "SampleDistortedBoundingBoxV2": "tests/nn/test_image_boxes.py",
     "RandomGamma": "tests/test_special_math.py",
     # Random window sizes: TF's pooling and gradients given TF's recorded sequences, the
