@@ -192,15 +192,19 @@ def buckets(tf, legacy, per_example_loss):
                 extra={"losses": losses})
 
 
-def one2many(tf, legacy):
+def one2many(tf, legacy, feed_previous=True):
     rng = np.random.RandomState(12)
     enc = [tf.constant(t) for t in _ids(rng, 2, 5)]
     dec = {"a": [tf.constant(t) for t in _ids(rng, 2, 4)],
            "b": [tf.constant(t) for t in _ids(rng, 3, 3)]}
     cells = {"a": tf.nn.rnn_cell.GRUCell(3), "b": tf.nn.rnn_cell.GRUCell(3)}
+    pred = tf.placeholder(tf.bool, []) if feed_previous == "tensor" else feed_previous
     outputs, states = legacy.one2many_rnn_seq2seq(enc, dec, tf.nn.rnn_cell.GRUCell(3), cells,
-                                                  5, {"a": 4, "b": 3}, 2, feed_previous=True)
+                                                  5, {"a": 4, "b": 3}, 2, feed_previous=pred)
     loss = tf.reduce_sum(tf.add_n(outputs["a"])) + tf.reduce_sum(tf.add_n(outputs["b"]) ** 2)
+    if feed_previous == "tensor":
+        return _run(tf, outputs["a"] + outputs["b"], [states["a"], states["b"]], loss,
+                    [{pred: True}, {pred: False}], grads=False)
     return _run(tf, outputs["a"] + outputs["b"], [states["a"], states["b"]], loss, [{}])
 
 
@@ -283,6 +287,7 @@ PROGRAMS = {
     "buckets": lambda tf, legacy: buckets(tf, legacy, False),
     "buckets_per_example": lambda tf, legacy: buckets(tf, legacy, True),
     "one2many": one2many,
+    "one2many_tensor": lambda tf, legacy: one2many(tf, legacy, "tensor"),
 }
 
 

@@ -340,9 +340,17 @@ def tf115_legacy_seq2seq(tf):
                 num_decoder_symbols = num_decoder_symbols_dict[name]
                 with vs("one2many_decoder_" + str(name)):
                     dec_cell = OutputProjectionWrapper(dec_cells_dict[name], num_decoder_symbols)
-                    outputs, state = embedding_rnn_decoder(
-                        decoder_inputs, encoder_state, dec_cell, num_decoder_symbols,
-                        embedding_size, feed_previous=feed_previous)
+
+                    def decoder(feed, decoder_inputs=decoder_inputs, dec_cell=dec_cell,
+                                num_decoder_symbols=num_decoder_symbols):
+                        return embedding_rnn_decoder(
+                            decoder_inputs, encoder_state, dec_cell, num_decoder_symbols,
+                            embedding_size, feed_previous=feed)
+                    if isinstance(feed_previous, bool):
+                        outputs, state = decoder(feed_previous)
+                    else:
+                        outputs, state = both_ways(feed_previous, decoder, len(decoder_inputs),
+                                                   encoder_state)
                 outputs_dict[name] = outputs
                 state_dict[name] = state
         return outputs_dict, state_dict

@@ -272,6 +272,8 @@ def test_layer_norm_lstm_options_and_dropout():
 def test_misuse_raises_tfs_errors():
     with pytest.raises(ValueError, match="Exactly one of num_units or cell_size must be "):
         r.GRUBlockCell()
+    with pytest.raises(ValueError, match="Exactly one of num_units or cell_size must be "):
+        r.GRUBlockCellV2(3, cell_size=3)
     with pytest.raises(ValueError, match="attn_length should be greater than zero, got 0"):
         r.AttentionCellWrapper(r.GRUCell(2), 0)
     with pytest.raises(ValueError, match="Cell returns tuple of states, but the flag "
@@ -360,3 +362,17 @@ def test_lstm_block_fused_cell():
         cell(x)
     with pytest.raises(ValueError, match="Expecting initial_state to be a tuple with length 2"):
         cell(x, initial_state=(tf.zeros([2, 3]),))
+
+
+def test_variables_made_in_call_are_the_cells():
+    """As TF's layers track them: a cell's `variables` holds what get_variable made in its
+    scope during its calls (contrib's cells make theirs in `call`), and a wrapper's holds the
+    wrapped cell's."""
+    cell = r.LayerNormBasicLSTMCell(2)
+    wrapped = r.AttentionCellWrapper(r.UGRNNCell(2), 2)
+    tf.nn.static_rnn(cell, [tf.zeros([1, 3])] * 2, dtype=tf.float32, scope="a")
+    tf.nn.dynamic_rnn(wrapped, tf.zeros([1, 2, 3]), dtype=tf.float32, scope="b")
+    assert cell.variables == [v for v in tf.global_variables() if v.name.startswith("a/")]
+    assert len(cell.variables) == 11 and cell.trainable_variables == cell.variables
+    assert wrapped.variables == [v for v in tf.global_variables() if v.name.startswith("b/")]
+    assert "b/attention_cell_wrapper/ugrnn_cell/kernel:0" in [v.name for v in wrapped.variables]

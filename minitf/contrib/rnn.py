@@ -78,11 +78,9 @@ class GRUBlockCellV2(GRUCell):
     name="gru_cell"): TF's fused-kernel GRU with GRUCell's variables and results."""
 
     def __init__(self, num_units=None, cell_size=None, reuse=None, name="gru_cell"):
-        if cell_size is None:
-            cell_size = num_units
-        if cell_size is None:
-            raise ValueError("Must specify num_units or cell_size")
-        super().__init__(cell_size, reuse=reuse, name=name)
+        if (cell_size is None) == (num_units is None):  # (TF's GRUBlockCell's check)
+            raise ValueError("Exactly one of num_units or cell_size must be provided.")
+        super().__init__(num_units if cell_size is None else cell_size, reuse=reuse, name=name)
 
 
 class _Projecting(RNNCell):
@@ -247,15 +245,10 @@ def stack_bidirectional_rnn(cells_fw, cells_bw, inputs, initial_states_fw=None,
 
 # -- contrib's other cells (TF 1.15's contrib/rnn/python/ops/rnn_cell.py and gru_ops.py) ----
 
-class GRUBlockCell(GRUCell):
+class GRUBlockCell(GRUBlockCellV2):
     """tf.contrib.rnn.GRUBlockCell(num_units=None, cell_size=None, reuse=None,
     name="gru_cell"): TF's fused-kernel GRU under its first variable names (`w_ru`, `b_ru`
     initialized to 1, `w_c`, `b_c`); the computation is GRUCell's."""
-
-    def __init__(self, num_units=None, cell_size=None, reuse=None, name="gru_cell"):
-        if (cell_size is None) == (num_units is None):
-            raise ValueError("Exactly one of num_units or cell_size must be provided.")
-        super().__init__(num_units if cell_size is None else cell_size, reuse=reuse, name=name)
 
     def build(self, inputs_shape):
         depth = inputs_shape[1].value if inputs_shape.ndims == 2 else None

@@ -12,7 +12,8 @@ import numbers
 
 from minitf import dtypes
 from minitf.framework import nest
-from minitf.framework.graph import name_scope
+from minitf.framework.func_graph import base_graph
+from minitf.framework.graph import get_default_graph, name_scope
 from minitf.framework.shapes import TensorShape
 from minitf.framework.tensor import Tensor
 from minitf.framework.tensor_util import constant_value
@@ -121,6 +122,10 @@ class RNNCell:
                 with variable_scope(None, default_name=self._name or
                                     _snake_case(type(self).__name__)) as captured:
                     self._scope = captured
+        # Variables made in the cell's scope by get_variable (in `call`, as contrib's cells do,
+        # or by the cells it wraps) are the cell's too, as TF's layers track them.
+        made = base_graph(get_default_graph()).get_collection_ref("variables")
+        before = len(made)
         with variable_scope(self._scope, reuse=True if self.built else None,
                             auxiliary_name_scope=False):
             with name_scope(self._scope.original_name_scope):
@@ -130,7 +135,11 @@ class RNNCell:
                         self._dtype = nest.flatten(inputs_t)[0].dtype
                     self.build(nest.map_structure(lambda t: t.shape, inputs_t))
                     self.built = True
-                return self.call(inputs, state)
+                result = self.call(inputs, state)
+        prefix = self._scope.name + "/"
+        self._variables.extend(v for v in made[before:] if v.op.name.startswith(prefix)
+                               and v not in self._variables)
+        return result
 
     def add_variable(self, name, shape, dtype=None, initializer=None, trainable=None, **kwargs):
         """A variable of this cell (tf.get_variable in the cell's scope), tracked in
