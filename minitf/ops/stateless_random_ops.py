@@ -3,7 +3,7 @@
 TF's stateless ops are pure functions of (shape, seed): StatelessRandomGetKeyCounter scrambles
 the seed into a Philox key and counter, and each sampler fills its output in groups, group g
 from Philox block counter + g (uniform, normal) or from a stream of its own starting at
-counter + g * 256 / (4 / group size) (truncated normal, which rejects). The kernels below do
+counter + 256 g (128 g for float64: the truncated normal, which rejects). The kernels below do
 the same arithmetic, vectorised over the blocks (uint32 words, 32x32-bit products in uint64),
 so the draws equal TF's bit for bit. None of them has a gradient (TF registers them as not
 differentiable): tf.gradients through a draw gives None.

@@ -346,7 +346,10 @@ class CheckpointLoadStatus(_Status):
     def run_restore_ops(self, session=None):
         """Assigns the checkpoint's values to the matched variables (all are checked first:
         a mismatched shape or dtype changes none)."""
-        session = _session(session, "run_restore_ops")
+        self._restore(_session(session, "run_restore_ops"))
+
+    def _restore(self, session):
+        """run_restore_ops; returns the ids of the VariableV2 ops it assigned."""
         targets = self._targets(session.graph)
         _check_checkpoint_matches(self._reader, self._save_path, targets)
         _restore_in_place(session, self._reader, targets)
@@ -355,7 +358,7 @@ class CheckpointLoadStatus(_Status):
     def initialize_or_restore(self, session=None):
         """Restores the matched variables and initializes the root's others."""
         session = _session(session, "initialize_or_restore")
-        restored = self.run_restore_ops(session)
+        restored = self._restore(session)
         self._initialize(session, {id(v) for _, v in self._view(session.graph).variables()
                                    if id(v.op) in restored})
 

@@ -49,7 +49,7 @@ def test_restores_the_checkpoint_tf_wrote(tmp_path):
         status = ckpt.restore(TF_CHECKPOINT)
         assert type(status).__name__ == "CheckpointLoadStatus"
         with tf.Session() as sess:
-            status.run_restore_ops(sess)
+            assert status.run_restore_ops(sess) is None  # as TF's, in graph mode
             assert status.assert_consumed() is status
             assert _values(sess, variables) == RECORDED["checkpoint"]["values"]
             assert sess.run(ckpt.save_counter) == 1
