@@ -1,11 +1,14 @@
 """Records what TF 1.15's canned estimators (TF 2.15 with tensorflow-estimator 2.15,
 compat.v1: DNNClassifier, DNNRegressor, LinearClassifier, LinearRegressor,
-DNNLinearCombinedClassifier) do, for tests/test_canned_estimators.py: the variable names in
+DNNLinearCombinedClassifier, BaselineClassifier, BaselineRegressor) do, for tests/test_canned_estimators.py: the variable names in
 the checkpoint, the loss of every training step, evaluate's dict, predict's dicts, the
 exported signatures, and the errors misuse raises. Run:
 
     TF_CPP_MIN_LOG_LEVEL=3 /work/tf215/bin/python tests/record_tf_canned.py \
         > tests/fixtures/tf_canned.json
+
+(which also writes TF's checkpoint tests/fixtures/tf_checkpoints/canned_iris, see
+write_iris_checkpoint).
 
 The same programs (PROGRAMS) run on minitf in the test, which compares the two records
 (floats to a float32 tolerance: the sums are not done in TF's order). A DNN's variables start
@@ -282,6 +285,25 @@ def wide_and_deep(tf, root):
     return rec
 
 
+def baselines(tf, root):
+    """BaselineClassifier (three classes, Ftrl(0.3) by default) and BaselineRegressor with a
+    weight column and SGD: the learned bias and what it predicts."""
+    inputs = tf.estimator.inputs.numpy_input_fn
+    est = tf.estimator.BaselineClassifier(model_dir=os.path.join(root, "clf"), n_classes=3)
+    clf = _run(tf, est, inputs(IRIS_X, IRIS_Y, batch_size=10, shuffle=False, num_epochs=None),
+               inputs(IRIS_X, IRIS_Y, batch_size=30, shuffle=False),
+               inputs(IRIS_X, batch_size=30, shuffle=False), steps=3, n_predict=1)
+    clf["export"] = _signatures(tf, est, root, {"PetalLength": tf.float32})
+    features = dict(HOUSE_X, w=np.linspace(0.5, 2.0, 24).astype(np.float32))
+    est = tf.estimator.BaselineRegressor(model_dir=os.path.join(root, "reg"),
+                                         weight_column="w", optimizer="SGD")
+    reg = _run(tf, est, inputs(features, HOUSE_Y, batch_size=8, shuffle=False,
+                               num_epochs=None),
+               inputs(features, HOUSE_Y, batch_size=24, shuffle=False),
+               inputs(features, batch_size=24, shuffle=False), steps=3, n_predict=1)
+    return {"classifier": clf, "regressor": reg}
+
+
 def errors(tf, root):
     """The classes and messages of the canned estimators' checks."""
     columns = [tf.feature_column.numeric_column("x")]
@@ -343,8 +365,35 @@ def errors(tf, root):
     return rec
 
 
+def write_iris_checkpoint(tf, directory):
+    """TF's checkpoint of iris_dnn's model after its first 3 steps (its data and index files
+    and the state file; the graph is left out), for the test that resumes it with minitf:
+    the variables, the Adagrad slots under TF's keys and the global step."""
+    import shutil
+    import tempfile
+    root = tempfile.mkdtemp()
+    columns = [tf.feature_column.numeric_column(k) for k in sorted(IRIS_X)]
+    init = _initial_checkpoint(tf, root, {
+        "dnn/hiddenlayer_0/kernel": [4, 10], "dnn/hiddenlayer_0/bias": [10],
+        "dnn/hiddenlayer_1/kernel": [10, 20], "dnn/hiddenlayer_1/bias": [20],
+        "dnn/logits/kernel": [20, 3], "dnn/logits/bias": [3]})
+    model_dir = os.path.join(root, "iris")
+    est = tf.estimator.DNNClassifier(hidden_units=[10, 20], feature_columns=columns,
+                                     n_classes=3, model_dir=model_dir, warm_start_from=init)
+    est.train(tf.estimator.inputs.numpy_input_fn(IRIS_X, IRIS_Y, batch_size=10, shuffle=False,
+                                                 num_epochs=None), steps=3)
+    shutil.rmtree(directory, ignore_errors=True)
+    os.makedirs(directory)
+    for suffix in (".index", ".data-00000-of-00001"):
+        shutil.copy(os.path.join(model_dir, "model.ckpt-3" + suffix), directory)
+    with open(os.path.join(directory, "checkpoint"), "w") as f:
+        f.write('model_checkpoint_path: "model.ckpt-3"\n'
+                'all_model_checkpoint_paths: "model.ckpt-3"\n')
+    shutil.rmtree(root)
+
+
 PROGRAMS = [iris_dnn, binary_dnn, dnn_regressor, batch_norm, housing_linear, linear_classifiers,
-            wide_and_deep, errors]
+            wide_and_deep, baselines, errors]
 
 
 if __name__ == "__main__":
@@ -352,4 +401,6 @@ if __name__ == "__main__":
     from tests.record_tf_monitored_session import run_all
     import tensorflow.compat.v1 as tf_v1
     tf_v1.disable_v2_behavior()
+    write_iris_checkpoint(tf_v1, os.path.join(sys.path[0], "tests", "fixtures",
+                                              "tf_checkpoints", "canned_iris"))
     print(json.dumps(run_all(tf_v1, PROGRAMS), indent=1, sort_keys=True))

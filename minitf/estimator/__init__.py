@@ -2,11 +2,12 @@
 RunConfig, WarmStartSettings), train_and_evaluate with TrainSpec, EvalSpec and the exporters,
 tf.estimator.export (serving receivers, export outputs) and tf.estimator.inputs, built on
 MonitoredTrainingSession, Saver, SavedModelBuilder, tf.summary, tf.data and tf.metrics; the
-canned estimators (DNN, Linear and DNNLinearCombined classifiers and regressors); and
+canned estimators (Baseline, DNN, Linear and DNNLinearCombined classifiers and regressors);
+and
 the session hooks TF's estimator namespace re-exports from tf.train."""
 
 from minitf.estimator import export, inputs
-from minitf.estimator.canned import (DNNClassifier, DNNLinearCombinedClassifier,
+from minitf.estimator.canned import (BaselineClassifier, BaselineRegressor, DNNClassifier, DNNLinearCombinedClassifier,
                                      DNNLinearCombinedRegressor, DNNRegressor,
                                      LinearClassifier, LinearRegressor)
 from minitf.estimator.estimator import Estimator, WarmStartSettings
@@ -23,7 +24,7 @@ from minitf.train.basic_session_run_hooks import (CheckpointSaverHook, Checkpoin
 from minitf.train.session_run_hook import (SessionRunArgs, SessionRunContext, SessionRunHook,
                                            SessionRunValues)
 
-__all__ = ["DNNClassifier", "DNNLinearCombinedClassifier", "DNNLinearCombinedRegressor",
+__all__ = ["BaselineClassifier", "BaselineRegressor", "DNNClassifier", "DNNLinearCombinedClassifier", "DNNLinearCombinedRegressor",
            "DNNRegressor", "LinearClassifier", "LinearRegressor", "Estimator", "EstimatorSpec", "ModeKeys", "RunConfig", "WarmStartSettings",
            "EvalSpec", "Exporter", "FinalExporter", "LatestExporter", "TrainSpec",
            "train_and_evaluate", "CheckpointSaverHook", "CheckpointSaverListener", "FeedFnHook",

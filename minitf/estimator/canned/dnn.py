@@ -3,7 +3,7 @@
 kernels, zero biases), trained with Adagrad(0.05) by default."""
 
 from minitf.estimator.canned import head as head_lib
-from minitf.estimator.canned.optimizers import get_optimizer_instance
+from minitf.estimator.canned.optimizers import get_optimizer_instance, tf_checkpoint_keys
 from minitf.estimator.estimator import Estimator
 from minitf.feature_column.feature_column import input_layer
 from minitf.framework.graph import name_scope
@@ -62,18 +62,19 @@ def check_features(features):
 
 
 def _dnn_model_fn(features, labels, mode, head, hidden_units, feature_columns, optimizer,
-                  activation_fn, dropout, batch_norm):
+                  activation_fn, dropout, batch_norm, config):
     optimizer = get_optimizer_instance(optimizer, learning_rate=_LEARNING_RATE)
     check_features(features)
     with variable_scope("dnn", values=tuple(features.values())) as scope:
         logits = dnn_logits(features, mode, head.logits_dimension, hidden_units,
                             feature_columns, activation_fn, dropout, batch_norm)
     # TF's head runs in the variable scope too, which names the optimizer's slots of its
-    # (one-part partitioned) variables <var>/t_0/<Slot>; minitf's variables are not
-    # partitioned, and their slots are <var>/<Slot>
+    # (one-part partitioned) variables <var>/t_0/<Slot> in the checkpoint; minitf's slots are
+    # <var>/<Slot> in the graph, and the Saver writes TF's keys
     with name_scope(scope.original_name_scope):
-        return head.create_estimator_spec(features=features, mode=mode, labels=labels,
+        spec = head.create_estimator_spec(features=features, mode=mode, labels=labels,
                                           optimizer=optimizer, logits=logits)
+    return tf_checkpoint_keys(spec, optimizer, scope.name, config)
 
 
 class _DNN(Estimator):
@@ -83,7 +84,7 @@ class _DNN(Estimator):
 
         def model_fn(features, labels, mode, config):
             return _dnn_model_fn(features, labels, mode, head, hidden_units, feature_columns,
-                                 optimizer, activation_fn, dropout, batch_norm)
+                                 optimizer, activation_fn, dropout, batch_norm, config)
         super().__init__(model_fn=model_fn, model_dir=model_dir, config=config,
                          warm_start_from=warm_start_from)
 

@@ -6,7 +6,7 @@ import math
 
 from minitf import dtypes
 from minitf.estimator.canned import head as head_lib
-from minitf.estimator.canned.optimizers import get_optimizer_instance
+from minitf.estimator.canned.optimizers import get_optimizer_instance, tf_checkpoint_keys
 from minitf.estimator.estimator import Estimator
 from minitf.feature_column.feature_column import linear_model_in_scope
 from minitf.framework.graph import name_scope
@@ -52,7 +52,7 @@ def linear_logits(features, units, feature_columns, sparse_combiner):
 
 
 def _linear_model_fn(features, labels, mode, head, feature_columns, optimizer,
-                     sparse_combiner):
+                     sparse_combiner, config):
     if not isinstance(features, dict):
         raise ValueError("features should be a dictionary of `Tensor`s. Given type: {}"
                          .format(type(features)))
@@ -63,10 +63,11 @@ def _linear_model_fn(features, labels, mode, head, feature_columns, optimizer,
             optimizer = FtrlOptimizer(
                 learning_rate=min(_LEARNING_RATE, 1.0 / math.sqrt(len(feature_columns))))
         optimizer = get_optimizer_instance(optimizer, learning_rate=_LEARNING_RATE)
-    # (as DNNClassifier: the head outside the variable scope, so the slots are <var>/<Slot>)
+    # (as DNNClassifier's: the slots are <var>/<Slot> in the graph, TF's keys in checkpoints)
     with name_scope(scope.original_name_scope):
-        return head.create_estimator_spec(features=features, mode=mode, labels=labels,
+        spec = head.create_estimator_spec(features=features, mode=mode, labels=labels,
                                           optimizer=optimizer, logits=logits)
+    return tf_checkpoint_keys(spec, optimizer, scope.name, config)
 
 
 class _Linear(Estimator):
@@ -76,7 +77,7 @@ class _Linear(Estimator):
 
         def model_fn(features, labels, mode, config):
             return _linear_model_fn(features, labels, mode, head, feature_columns, optimizer,
-                                    sparse_combiner)
+                                    sparse_combiner, config)
         super().__init__(model_fn=model_fn, model_dir=model_dir, config=config,
                          warm_start_from=warm_start_from)
 

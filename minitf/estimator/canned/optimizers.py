@@ -26,3 +26,33 @@ def get_optimizer_instance(opt, learning_rate=None):
     if not isinstance(opt, Optimizer):
         raise ValueError("The given object is not an Optimizer instance. Given: {}".format(opt))
     return opt
+
+
+def tf_checkpoint_keys(spec, optimizer, scope_name, config):
+    """`spec` (a TRAIN one) with a Saver writing TF's checkpoint keys. TF 1.15 makes a canned
+    estimator's variables one-part partitioned variables and runs its optimizer inside their
+    variable scope `scope_name`, so a slot is named by cutting
+    "<scope_name>/<var>/part_0/<Slot>" after len("<var>/part_0/") characters: DNNs write
+    dnn/hiddenlayer_0/kernel/t_0/Adagrad, linear models linear/.../weights/part_0/Ftrl.
+    minitf's variables are whole; the Saver gives their slots those keys, so checkpoints go
+    both ways between TF and minitf, optimizer state included."""
+    from minitf.framework.graph import GraphKeys, get_collection
+    from minitf.train.monitored_session import Scaffold
+    from minitf.train.saver import Saver
+    if spec.mode != "train" or spec.scaffold.saver is not None:
+        return spec
+    variables = get_collection(GraphKeys.GLOBAL_VARIABLES)
+    keys = {}
+    for var in variables:
+        for name in optimizer.get_slot_names():
+            slot = optimizer.get_slot(var, name)
+            if slot is None:
+                continue
+            suffix = slot.op.name[len(var.op.name) + 1:]
+            scoped = "%s/%s/part_0/%s" % (scope_name, var.op.name, suffix)
+            keys[slot] = "%s/%s" % (var.op.name, scoped[len(var.op.name) + len("/part_0") + 1:])
+    var_list = {keys.get(v, v.op.name): v for v in variables}
+    saver = Saver(var_list, sharded=True, max_to_keep=config.keep_checkpoint_max,
+                  keep_checkpoint_every_n_hours=config.keep_checkpoint_every_n_hours,
+                  save_relative_paths=True)
+    return spec._replace(scaffold=Scaffold(saver=saver, copy_from_scaffold=spec.scaffold))
