@@ -24,6 +24,7 @@ compiler, its flags and this CPU (the code is built for the CPU it runs on: `-ma
 
 import atexit
 import ctypes
+import functools
 import hashlib
 import os
 import platform
@@ -62,6 +63,12 @@ def elementwise_kernel(in_params, out_params, body, name):
     outputs read and written in place), or None when there are no native kernels here."""
     if not enabled() or not _find_compiler():
         return None
+    return _kernel(in_params, out_params, body, name)
+
+
+@functools.lru_cache(maxsize=None)
+def _kernel(in_params, out_params, body, name):
+    # (one per formula: a plan binding the same op again finds its loops compiled)
     return HostKernel(_parse(in_params), _parse(out_params), body, name)
 
 
@@ -76,8 +83,9 @@ def _parse(params):
 
 
 class HostKernel:
-    """Called like cupy's ElementwiseKernel: the inputs (scalars, or arrays of the outputs'
-    size), then the outputs, updated in place. A loop is compiled for each dtype (float32,
+    """Called like cupy's ElementwiseKernel: the inputs (scalars, arrays of the outputs' size,
+    or 1-D arrays of the size of their last axis, repeated over it as numpy broadcasts them),
+    then the outputs, updated in place. A loop is compiled for each dtype (float32,
     float64) and each choice of which inputs are arrays, at its first call."""
 
     def __init__(self, inputs, outputs, body, name):
@@ -91,58 +99,66 @@ class HostKernel:
                             % (self.name, n_in + len(self.outputs), len(args)))
         first = args[n_in]
         dtype, size = first.dtype, first.size
-        call, pattern, spans = [size], [], []
+        columns = first.shape[-1] if first.ndim else 1
+        call, pattern, spans = [size, columns], [], []
         for i, a in enumerate(args):
             if i < n_in and not getattr(a, "ndim", 0):
-                pattern.append(False)
+                pattern.append("s")
                 call.append(float(a))
                 continue
-            if a.dtype != dtype or a.size != size or not a.flags.c_contiguous or (
+            if a.dtype != dtype or not a.flags.c_contiguous or (
                     i >= n_in and not a.flags.writeable):
                 raise Unsupported(a)
+            if a.size == size:
+                kind = "a"
+            elif i < n_in and a.ndim == 1 and a.size == columns and columns:
+                kind = "r"
+            else:
+                raise Unsupported(a)
             if i < n_in:
-                pattern.append(True)
+                pattern.append(kind)
             address = a.__array_interface__["data"][0]
             call.append(address)
-            spans.append(address)
+            spans.append((address, a.nbytes))
         spans.sort()
-        nbytes = first.nbytes
-        for start, next_start in zip(spans, spans[1:]):
+        for (start, nbytes), (next_start, _) in zip(spans, spans[1:]):
             if start != next_start and start + nbytes > next_start:
                 raise Unsupported("overlapping arrays")
-        key = (dtype, tuple(pattern))
+        key = (dtype, "".join(pattern))
         try:
             loop = self._loops[key]
         except KeyError:
             if dtype not in _TYPES:
                 raise Unsupported(dtype) from None
-            loop = self._loops[key] = self._compile(dtype, pattern)
+            loop = self._loops[key] = self._compile(dtype, key[1])
         if loop is None:
             raise Unsupported("the native kernel %s did not compile" % self.name)
         loop(*call)
 
     def _compile(self, dtype, pattern):
+        """The loop for inputs that are arrays of the outputs' size ("a"), rows of their last
+        axis's size repeated over the others ("r", a bias), or scalars ("s")."""
         c_name, suffix, c_type = _TYPES[dtype]
-        symbol = "minitf_%s_%s_%s" % (re.sub(r"\W", "_", self.name), suffix,
-                                       "".join("a" if p else "s" for p in pattern) or "x")
-        params, loads, stores = ["long long n_"], [], []
-        argtypes = [ctypes.c_longlong]
-        for name, is_array in zip(self.inputs, pattern):
-            if is_array:
-                params.append("const T* __restrict__ %s_p_" % name)
-                loads.append("const T %s = %s_p_[i_];" % (name, name))
-                argtypes.append(ctypes.c_void_p)
-            else:
+        symbol = "minitf_%s_%s_%s" % (re.sub(r"\W", "_", self.name), suffix, pattern or "x")
+        params, loads, stores = ["long long n_", "long long c_"], [], []
+        argtypes = [ctypes.c_longlong, ctypes.c_longlong]
+        for name, kind in zip(self.inputs, pattern):
+            if kind == "s":
                 params.append("const T %s" % name)
                 argtypes.append(c_type)
+                continue
+            params.append("const T* __restrict__ %s_p_" % name)
+            loads.append("const T %s = %s_p_[%s];" % (name, name, "j_" if kind == "r" else "i_"))
+            argtypes.append(ctypes.c_void_p)
         for name in self.outputs:
             params.append("T* __restrict__ %s_p_" % name)
             loads.append("T %s = %s_p_[i_];" % (name, name))
             stores.append("%s_p_[i_] = %s;" % (name, name))
             argtypes.append(ctypes.c_void_p)
+        loop = _ROWS_LOOP if "r" in pattern else _LOOP
         source = _SOURCE % {"symbol": symbol, "T": c_name, "params": ", ".join(params),
-                            "loads": " ".join(loads), "body": self.body,
-                            "stores": " ".join(stores)}
+                            "loop": loop % {"loads": " ".join(loads), "body": self.body,
+                                            "stores": " ".join(stores)}}
         library = _load(source)
         if library is None:
             return None
@@ -156,13 +172,24 @@ _SOURCE = """\
 using std::sqrt; using std::exp; using std::log; using std::fabs; using std::pow;
 typedef %(T)s T;
 extern "C" void %(symbol)s(%(params)s) {
+%(loop)s
+}
+"""
+_LOOP = """\
     for (long long i_ = 0; i_ < n_; ++i_) {
         %(loads)s
         %(body)s
         %(stores)s
-    }
-}
-"""
+    }"""
+_ROWS_LOOP = """\
+    for (long long r_ = 0; r_ < n_; r_ += c_) {
+        for (long long j_ = 0; j_ < c_; ++j_) {
+            const long long i_ = r_ + j_;
+            %(loads)s
+            %(body)s
+            %(stores)s
+        }
+    }"""
 
 
 # -- compiling and the cache ------------------------------------------------------------------

@@ -15,14 +15,20 @@ from minitf.train import training_ops as T
 pytestmark = pytest.mark.skipif(not native._find_compiler(), reason="no C++ compiler here")
 
 
+def _forget_kernels():
+    """Kernels made again (loaded from the cache or compiled), as in a new process."""
+    T._fused_kernels.cache_clear()
+    native._kernel.cache_clear()
+
+
 @pytest.fixture
 def cache(tmp_path, monkeypatch):
     """A fresh kernel cache and fresh kernels (compiled once per test run otherwise)."""
     monkeypatch.setenv("MINITF_KERNELS", str(tmp_path / "kernels"))
     monkeypatch.setenv("MINITF_NATIVE_KERNELS", "1")
-    T._fused_kernels.cache_clear()
+    _forget_kernels()
     yield tmp_path / "kernels"
-    T._fused_kernels.cache_clear()
+    _forget_kernels()
 
 
 # (opdef, slots): every dense update with a fused formula, in each form its attributes give
@@ -128,7 +134,7 @@ def test_a_training_run_gives_the_same_bits_with_native_kernels_and_without(cach
     a medium one (its own update) and small ones (grouped into one update)."""
     def train(native_on, optimizer):
         monkeypatch.setenv("MINITF_NATIVE_KERNELS", "1" if native_on else "0")
-        T._fused_kernels.cache_clear()
+        _forget_kernels()
         tf.reset_default_graph()
         rng = np.random.default_rng(5)
         big = tf.Variable(rng.standard_normal((600, 1000)).astype(np.float32) * 0.01)
@@ -159,13 +165,13 @@ def test_the_cache_is_reused_and_a_library_others_may_write_is_not_loaded(cache,
     (library,) = [p for p in cache.iterdir() if p.suffix == ".so"]
     assert stat.S_IMODE(os.stat(cache).st_mode) == 0o700
     built = library.stat().st_mtime_ns
-    T._fused_kernels.cache_clear()
+    _forget_kernels()
     T._fused_kernels(opdef.type_name, opdef.fused(), np)(*values, *states)
     assert library.stat().st_mtime_ns == built  # loaded, not compiled again
 
     # a library someone else could have replaced is compiled again, not loaded
     os.chmod(library, 0o777)
-    T._fused_kernels.cache_clear()
+    _forget_kernels()
     T._fused_kernels(opdef.type_name, opdef.fused(), np)(*values, *states)
     assert stat.S_IMODE(library.stat().st_mode) == 0o700
 
@@ -182,12 +188,12 @@ def test_switched_off_or_without_a_compiler_the_numpy_kernels_run(monkeypatch):
     monkeypatch.setattr(native, "_compiler", None)
     monkeypatch.setenv("CXX", "/nonexistent/c++")
     assert native.elementwise_kernel("T a", "T b", "b = a;", "copy") is None
-    T._fused_kernels.cache_clear()
+    _forget_kernels()
     try:
         opdef = T.ApplyAdam()
         assert T._fused_or_plain_update(opdef, np, 3) == opdef.update
     finally:
-        T._fused_kernels.cache_clear()
+        _forget_kernels()
 
 
 def test_a_formula_that_does_not_compile_warns_once_and_runs_numpy(cache, monkeypatch, caplog):
@@ -200,3 +206,26 @@ def test_a_formula_that_does_not_compile_warns_once_and_runs_numpy(cache, monkey
     assert native._warned
     with pytest.raises(ValueError, match="parameters 'T name'"):
         native.elementwise_kernel("raw T a", "T b", "b = a;", "raw")
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_relu_gradient_runs_one_native_pass_with_the_numpy_bits(cache, dtype):
+    from minitf.ops import nn_ops, op_util
+    kernel = nn_ops.ReluGrad().specialize(np, None)
+    rng = np.random.default_rng(2)
+    shape = (op_util.NATIVE_MIN_ELEMENTS // 64, 64)
+    dy = rng.standard_normal(shape).astype(dtype)
+    features = np.maximum(rng.standard_normal(shape).astype(dtype), 0)
+    features.flat[:6] = [np.nan, -0.0, 0.0, np.inf, 1e-45, -np.inf]
+    dy.flat[:6] = [-1.0, -2.0, np.inf, -0.0, 3.0, np.nan]
+    with np.errstate(all="ignore"):
+        expected = np.multiply(dy, features > 0)
+    assert kernel(dy, features).tobytes() == expected.tobytes()
+    out = np.empty_like(dy)
+    assert kernel(dy, features, out=out) is out and out.tobytes() == expected.tobytes()
+    assert kernel(dy, features, out=dy) is dy and dy.tobytes() == expected.tobytes()
+    # below the size that pays, or strided, numpy's passes run: the same result
+    small = dy[:2].copy()
+    assert kernel(small, features[:2]).tobytes() == np.multiply(small, features[:2] > 0).tobytes()
+    strided = np.ones((shape[0], 128), dtype)[:, ::2]
+    assert np.array_equal(kernel(strided, features), (features > 0).astype(dtype))

@@ -121,6 +121,7 @@ class Plan:
                                                      if e in slot_of})
         if not trace:
             steps = fuse_conv_bias(steps, {slot_of[e] for e in elements if e in slot_of})
+            steps = fuse_bias_relu(steps, {slot_of[e] for e in elements if e in slot_of})
         if not (nested or trace):
             steps = group_updates(steps, {slot_of[e] for e in elements if e in slot_of})
         mark_frees(steps)
@@ -542,20 +543,10 @@ def fuse_conv_bias(steps, wanted):
     gradient's product). The step keeps the convolution as its op, which errors name. Left
     alone: steps off the host, values fetched (a fetch is snapshotted by the op making it),
     and pairs with a variable update between them."""
-    readers = collections.Counter(a for step in steps for a in step.args)
-    made_by = {o: step for step in steps for o in step.outs}
-    position = {step: i for i, step in enumerate(steps)}
-    writes = [i for i, step in enumerate(steps)
-              if step.kind == Step.CALL and step.op.opdef.ref_inputs]
-    host = lambda step: step.device is None or step.device is backend.HOST  # noqa: E731
+    readers, made_by, position, pairable = _fusing(steps, wanted)
 
     def fusable(first, second):
-        a, b = sorted((position[first], position[second]))
-        return (first.kind == second.kind == Step.CALL and host(first) and host(second)
-                and not (first.group or second.group)
-                and not any(a < i < b for i in writes)
-                and not any(o in wanted or o.kind != Slot.TEMP for o in first.outs + second.outs)
-                and first.op.opdef.fuses_bias(first.op, second.op))
+        return pairable(first, second) and first.op.opdef.fuses_bias(first.op, second.op)
     replace = {}  # step -> the fused step in its place (None: dropped)
     by_dy = collections.defaultdict(list)
     for step in steps:
@@ -591,9 +582,58 @@ def fuse_conv_bias(steps, wanted):
         fused = Step(Step.CALL, f.op, f.args, f.outs + g.outs, f.device)
         fused.group = [f.op, g.op]
         replace[first], replace[later] = fused, None
+    return _replaced(steps, replace)
+
+
+def _fusing(steps, wanted):
+    """What the fusing passes look up: how many steps read each slot, the step making each
+    slot, each step's position, and `pairable(first, second)`: whether two CALLs may run as one
+    step (both on the host, neither a group already, no variable update between them, and
+    no output of theirs fetched, a fetch being snapshotted by the op making it)."""
+    readers = collections.Counter(a for step in steps for a in step.args)
+    made_by = {o: step for step in steps for o in step.outs}
+    position = {step: i for i, step in enumerate(steps)}
+    writes = [i for i, step in enumerate(steps)
+              if step.kind == Step.CALL and step.op.opdef.ref_inputs]
+    host = lambda step: step.device is None or step.device is backend.HOST  # noqa: E731
+
+    def pairable(first, second):
+        a, b = sorted((position[first], position[second]))
+        return (first.kind == second.kind == Step.CALL and host(first) and host(second)
+                and not (first.group or second.group)
+                and not any(a < i < b for i in writes)
+                and not any(o in wanted or o.kind != Slot.TEMP for o in first.outs + second.outs))
+    return readers, made_by, position, pairable
+
+
+def _replaced(steps, replace):
+    """`steps` with each step in `replace` replaced by its value there (None: dropped)."""
     if not replace:
         return steps
     return [replace.get(step, step) for step in steps if replace.get(step, step) is not None]
+
+
+def fuse_bias_relu(steps, wanted):
+    """`Relu(BiasAdd(x, b))`, the BiasAdd's output read by the Relu alone, as
+    one CALL in the Relu's place whose kernel is the BiasAdd's bind_group (one pass where the
+    host has native kernels, ops/nn_ops.py), writing the Relu's output, where the BiasAdd
+    says it may (fuses_relu). The step keeps the BiasAdd as its op, which errors name. Left
+    alone: steps off the host, values fetched (a fetch is snapshotted by the op making it),
+    and pairs with a variable update between them (b may be a variable's storage)."""
+    readers, made_by, _, pairable = _fusing(steps, wanted)
+    replace = {}
+    for step in steps:
+        if step.kind != Step.CALL or step.op.type != "Relu" or len(step.args) != 1:
+            continue
+        bias = made_by.get(step.args[0])
+        if (bias is not None and bias.kind == Step.CALL and bias.op.type == "BiasAdd"
+                and len(bias.args) == 2 and len(bias.outs) == 1
+                and readers[step.args[0]] == 1 and pairable(bias, step)
+                and bias.op.opdef.fuses_relu(bias.op)):
+            fused = Step(Step.CALL, bias.op, bias.args, step.outs, bias.device)
+            fused.group = [bias.op, step.op]
+            replace[bias], replace[step] = None, fused
+    return _replaced(steps, replace)
 
 
 def group_updates(steps, wanted):

@@ -1,6 +1,7 @@
 """Neural-network ops: activations, softmax, the fused cross-entropy losses, bias_add, l2_loss and
 in_top_k, and the tf.nn functions composed from ops (moments, l2_normalize, dropout...)."""
 
+import functools
 import numbers
 
 import numpy as np
@@ -22,8 +23,8 @@ from minitf.ops.math_ops import (cast, exp, greater_equal, less, log1p, maximum,
                                  squared_difference, where)
 from minitf.ops.op_util import (SHARED_ARRAY, batch_tiles, broadcast_fold, channel_sums,
                                 check_dtype, check_same_shape, dtype_error, each_tile,
-                                TiledKernel, ordered_sum, out_array, per_channel, rank_error,
-                                type_mismatch_error, work_array)
+                                TiledKernel, native_elementwise, ordered_sum, out_array,
+                                per_channel, rank_error, type_mismatch_error, work_array)
 from minitf.ops.random_ops import random_uniform
 
 __all__ = ["relu", "relu6", "elu", "selu", "leaky_relu", "softplus", "softsign", "softmax",
@@ -176,6 +177,12 @@ class ReluGrad(_ActivationGrad):
 
     def compute(self, xp, dy, features, out=None):
         return xp.multiply(dy, features > 0, out=out)
+
+    def specialize(self, xp, op):
+        # one pass instead of a mask and a multiply with a cast (4096x1024 float32: 2.7 ->
+        # 1.4 ms); the same product dy * 1 or dy * 0, so the same bits (-0.0 included)
+        return native_elementwise(xp, "T dy, T features", "out = dy * T(features > T(0));",
+                                  "relu_grad", functools.partial(self.compute, xp))
 
 
 @register
@@ -617,6 +624,26 @@ class BiasAdd(OpDef):
 
     def grad(self, op, dy):
         return [dy, BiasAddGrad(self.data_format)(dy, name="BiasAddGrad")]
+
+    def fuses_relu(self, op):
+        """Whether a plan may run this BiasAdd and the Relu of its output as one kernel
+        (bind_group; client/plan.py fuse_bias_relu): the bias on the last axis."""
+        return self.data_format != "NCHW"
+
+    def bind_group(self, ctx, ops, producers=None):
+        """The kernel of [this BiasAdd, the Relu reading its output] (fuses_relu):
+        `(value, bias, out=None)` -> relu(value + bias), one native pass where the host has
+        them (the add, then numpy's maximum with 0: NaNs kept, -0.0 made 0.0), else the two
+        kernels, the second in place."""
+        add, relu = self.bind(ctx, ops[0]), ops[1].opdef.bind(ctx, ops[1])
+
+        def two_passes(value, bias, out=None):
+            y = add(value, bias, out=out)
+            return relu(y, out=y)
+        return native_elementwise(
+            ctx.xp_for(ops[0]), "T x, T b",
+            "T v = x + b; out = (v > T(0) || v != v) ? v : T(0);", "bias_add_relu", two_passes,
+            broadcast_last=True)
 
 
 @register

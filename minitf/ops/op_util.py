@@ -152,6 +152,45 @@ def kernel_outputs(parts):
     return parts[0] if len(parts) == 1 else parts
 
 
+# From this many elements an elementwise kernel with a native loop (native_elementwise) calls
+# it: below, the loop's fixed cost (~5-9 us of Python and ctypes) is more than numpy's passes.
+NATIVE_MIN_ELEMENTS = 1 << 14
+
+
+def native_elementwise(xp, params, body, name, fallback, broadcast_last=False):
+    """`fallback(*inputs, out=None)` (a kernel of one or more passes), or where the host has
+    native kernels (minitf/native.py) a function of the same arguments that runs `body` (C++
+    over one element: the inputs named by `params`, "T a, T b", assigning `out`; the same
+    operations in the same order as `fallback`, so the same bits) as one loop, for float
+    inputs of one shape and contiguous memory from NATIVE_MIN_ELEMENTS elements. With
+    `broadcast_last`, inputs after the first may also be rows of the first's last axis (a
+    bias)."""
+    if xp is not np:
+        return fallback
+    from minitf import backend, native
+    kernel = backend.elementwise_kernel(xp, params, "T out", body, name)
+    if kernel is None:
+        return fallback
+    empty, unsupported, minimum = xp.empty, native.Unsupported, NATIVE_MIN_ELEMENTS
+
+    def same_shape(a, shape):
+        return a.shape == shape or (broadcast_last and a.ndim == 1 and a.shape == shape[-1:])
+
+    def run(*inputs, out=None):
+        first = inputs[0]
+        shape = first.shape
+        if first.size >= minimum and all(same_shape(a, shape) for a in inputs) and (
+                out is None or out.shape == shape):
+            result = empty(first.shape, first.dtype) if out is None else out
+            try:
+                kernel(*inputs, result)
+                return result
+            except unsupported:
+                pass
+        return fallback(*inputs, out=out)
+    return run
+
+
 def out_array(xp, like, out):
     """`out`, or a new array like `like` when the plan gave none: for kernels of several steps
     that write each step into the first one's result. (numpy returns a scalar, not an array,
