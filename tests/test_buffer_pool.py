@@ -113,7 +113,7 @@ def taken_arrays(sess):
 
 def test_bias_add_and_relu_write_into_the_product_they_read():
     # An elementwise op that is the last reader of a pooled input gets that input's array as
-    # its output: a layer's matmul, bias add and relu share one buffer (before: two).
+    # its output: a layer's matmul and its bias add and relu share one buffer (before: two).
     rows, cols = 1024, N // 1024
     x = tf.placeholder(tf.float32, (None, 64))
     wv = np.random.default_rng(0).standard_normal((64, cols)).astype(np.float32)
@@ -132,10 +132,10 @@ def test_bias_add_and_relu_write_into_the_product_they_read():
             got = sess.run(total, {x: value})
             assert got == pytest.approx(float(want_h.sum(dtype=np.float64)), rel=1e-5)
             if run:  # (the first run learns the shapes and allocates)
-                # the product goes back before the bias add, which takes it; the bias add's
-                # result goes back before the relu, which takes it: one array; from the third
-                # run on the product draws it too (the previous run kept it)
-                assert len(taken) == (2 if run == 1 else 3) and len(set(taken)) == 1
+                # the product goes back before the bias add and relu (one step:
+                # plan.fuse_bias_relu), which takes it: one array; from the third run on the
+                # product draws it too (the previous run kept it)
+                assert len(taken) == (1 if run == 1 else 2) and len(set(taken)) == 1
             # the relu's output, which no later step could use, is kept for the next run (4 MB:
             # malloc would fault its pages in afresh) once a run has asked for that shape
             assert pooled_bytes(sess) == (4 * N if run else 0)
