@@ -352,15 +352,8 @@ class ParseExampleV2(OpDef):
 
     def infer(self, serialized, names, sparse_keys, dense_keys, ragged_keys, *dense_defaults):
         lead = _lead(serialized)
-        if self.ragged_value_types or self.ragged_split_types:
-            raise NotImplementedError("ParseExampleV2: minitf parses no ragged features")
-        if len(dense_defaults) != len(self.Tdense):
-            raise ValueError("ParseExampleV2: %d dense_defaults for %d dense types (Tdense)"
-                             % (len(dense_defaults), len(self.Tdense)))
-        for default, dtype in zip(dense_defaults, self.Tdense):
-            if default.dtype is not dtype:
-                raise TypeError("ParseExampleV2: a dense default of %s where Tdense says %s"
-                                % (default.dtype.name, dtype.name))
+        _check_defaults("ParseExampleV2", "Tdense", dense_defaults, self.Tdense,
+                        self.ragged_value_types + self.ragged_split_types)
         return _output_specs(lead, self.sparse_types, self.Tdense, self.dense_shapes,
                              len(lead) + 1)
 
@@ -370,15 +363,43 @@ class ParseExampleV2(OpDef):
         maps = [e.features.feature for e in _decode(
             serialized, Example,
             lambda record: "Could not parse example input, value: '%r'" % (record[:64],))]
-        defaults = []
-        for default, shape in zip(dense_defaults, self.dense_shapes):
-            flat = default.reshape(-1).tolist()
-            sequence = shape.ndims and shape.as_tuple()[0] is None
-            defaults.append(flat if flat or sequence else None)
         out = _parse_features(xp, (_strings(dense_keys), self.Tdense, self.dense_shapes,
-                                   defaults, _strings(sparse_keys), self.sparse_types),
+                                   _defaults(dense_defaults, self.dense_shapes),
+                                   _strings(sparse_keys), self.sparse_types),
                               maps, serialized.shape, _EXAMPLE_ERRORS)
         return tuple(out) if len(out) != 1 else out[0]
+
+
+def _check_defaults(op_type, types_attr, defaults, types, ragged_types):
+    """The build-time checks of a parse op's dense default inputs against its types attr
+    (one default of each type), and that it parses no ragged features."""
+    if ragged_types:
+        raise NotImplementedError("%s: minitf parses no ragged features" % op_type)
+    if len(defaults) != len(types):
+        raise ValueError("%s: %d dense_defaults for %d dense types (%s)"
+                         % (op_type, len(defaults), len(types), types_attr))
+    for default, dtype in zip(defaults, types):
+        if default.dtype is not dtype:
+            raise TypeError("%s: a dense default of %s where %s says %s"
+                            % (op_type, default.dtype.name, types_attr, dtype.name))
+
+
+def _defaults(dense_defaults, dense_shapes):
+    """Each dense key's default as _parse_features takes it, from the op's default inputs:
+    None (an empty default: required), the flat default, or a sequence feature's pad."""
+    out = []
+    for default, shape in zip(dense_defaults, dense_shapes):
+        flat = default.reshape(-1).tolist()
+        sequence = shape.ndims and shape.as_tuple()[0] is None
+        out.append(flat if flat or sequence else None)
+    return out
+
+
+def _key_inputs(named_values):
+    """The string (or bool) vector Consts a parse op takes as inputs, named as TF names them
+    inside the op's scope: [(input name, values, dtype)]."""
+    return [convert_to_tensor(values, dtype=dtype, name=input_name)
+            for input_name, values, dtype in named_values]
 
 
 def _strings(keys):
@@ -430,14 +451,11 @@ def _parse_example_op(serialized, spec, name, want_rank):
         if serialized.shape.ndims is not None and serialized.shape.ndims != want_rank:
             raise ValueError("Input serialized must be a %s, got shape %s"
                              % ("scalar" if want_rank == 0 else "vector", serialized.shape))
-        defaults = [_dense_default_tensor(*args) for args in zip(
-            spec.dense_keys, spec.dense_types, spec.dense_shapes, spec.dense_defaults,
-            spec.dense_default_given)]
+        defaults = _dense_default_tensors(spec)
         with name_scope(name, "ParseExampleV2") as scope:
-            keys = [convert_to_tensor(list(values), dtype=dtypes.string, name=input_name)
-                    for values, input_name in [([], "names"), (spec.sparse_keys, "sparse_keys"),
-                                               (spec.dense_keys, "dense_keys"),
-                                               ([], "ragged_keys")]]
+            keys = _key_inputs([(input_name, values, dtypes.string) for input_name, values in [
+                ("names", []), ("sparse_keys", spec.sparse_keys),
+                ("dense_keys", spec.dense_keys), ("ragged_keys", [])]])
             op = _create(ParseExampleV2(
                 Tdense=tuple(spec.dense_types), num_sparse=len(spec.sparse_keys),
                 sparse_types=tuple(spec.sparse_types), dense_shapes=tuple(spec.dense_shapes)),
@@ -445,6 +463,13 @@ def _parse_example_op(serialized, spec, name, want_rank):
     n = len(spec.sparse_keys)
     return dict(zip(spec.dense_keys, op.outputs[3 * n:])), _sparse_tensors(op.outputs,
                                                                             spec.sparse_keys)
+
+
+def _dense_default_tensors(spec):
+    """The dense default inputs of a parse op reading `spec` (a _Spec), one per dense key."""
+    return [_dense_default_tensor(*args) for args in zip(
+        spec.dense_keys, spec.dense_types, spec.dense_shapes, spec.dense_defaults,
+        spec.dense_default_given)]
 
 
 def _dense_default_tensor(key, dtype, shape, flat, given):
@@ -489,23 +514,37 @@ class ParseSequenceExampleV2(OpDef):
     """Parses serialized tf.train.SequenceExample protos (a scalar, or a vector of them): the
     context features as ParseExample reads an Example's, then the feature lists (sparse:
     indices, values, shapes with a step dim; dense: [steps] + shape, padded), then the number
-    of steps of each dense feature list. Outputs in TF's order."""
+    of steps of each dense feature list. Outputs in TF's order. TF's form: the inputs are the
+    protos, their debug names, the context sparse, dense and ragged keys, the feature list
+    sparse, dense and ragged keys (string vectors), whether each dense feature list may be
+    missing (a bool vector), then one default tensor per context dense key (empty: the feature
+    is required). minitf parses no ragged features."""
 
-    context_dense_keys: tuple = ()
+    Ncontext_sparse: int = 0
     Tcontext_dense: tuple = ()
-    context_dense_shapes: tuple = ()
-    context_dense_defaults: tuple = ()
-    context_sparse_keys: tuple = ()
     context_sparse_types: tuple = ()
-    feature_list_dense_keys: tuple = ()
+    context_ragged_value_types: tuple = ()
+    context_ragged_split_types: tuple = ()
+    context_dense_shapes: tuple = ()
+    Nfeature_list_sparse: int = 0
+    Nfeature_list_dense: int = 0
     feature_list_dense_types: tuple = ()
-    feature_list_dense_shapes: tuple = ()  # each step's shape
-    feature_list_dense_missing_assumed_empty: tuple = ()
-    feature_list_sparse_keys: tuple = ()
     feature_list_sparse_types: tuple = ()
+    feature_list_ragged_value_types: tuple = ()
+    feature_list_ragged_split_types: tuple = ()
+    feature_list_dense_shapes: tuple = ()  # each step's shape
     differentiable = False
+    tf_signature = TFSignature(type_attrs=())
 
-    def infer(self, serialized):
+    def infer(self, serialized, debug_name, context_sparse_keys, context_dense_keys,
+              context_ragged_keys, feature_list_sparse_keys, feature_list_dense_keys,
+              feature_list_ragged_keys, feature_list_dense_missing_assumed_empty,
+              *context_dense_defaults):
+        _check_defaults("ParseSequenceExampleV2", "Tcontext_dense", context_dense_defaults,
+                        self.Tcontext_dense,
+                        self.context_ragged_value_types + self.context_ragged_split_types +
+                        self.feature_list_ragged_value_types +
+                        self.feature_list_ragged_split_types)
         lead = _lead(serialized)
         rank = len(lead) + 1
         return (_output_specs(lead, self.context_sparse_types, self.Tcontext_dense,
@@ -513,21 +552,25 @@ class ParseSequenceExampleV2(OpDef):
                 _output_specs(lead + [None], self.feature_list_sparse_types,
                               self.feature_list_dense_types, self.feature_list_dense_shapes,
                               rank + 1) +
-                [TensorSpec(TensorShape(lead), dtypes.int64)] * len(
-                    self.feature_list_dense_keys))
+                [TensorSpec(TensorShape(lead), dtypes.int64)] * self.Nfeature_list_dense)
 
-    def compute(self, xp, serialized):
+    def compute(self, xp, serialized, debug_name, context_sparse_keys, context_dense_keys,
+                context_ragged_keys, feature_list_sparse_keys, feature_list_dense_keys,
+                feature_list_ragged_keys, feature_list_dense_missing_assumed_empty,
+                *context_dense_defaults):
         from minitf.protos.example_pb2 import SequenceExample
         protos = _decode(serialized, SequenceExample,
                          lambda record: "Invalid protocol message input, example id: <unknown>")
         lead = serialized.shape
-        out = _parse_features(xp, (self.context_dense_keys, self.Tcontext_dense,
-                                   self.context_dense_shapes, self.context_dense_defaults,
-                                   self.context_sparse_keys, self.context_sparse_types),
+        out = _parse_features(xp, (_strings(context_dense_keys), self.Tcontext_dense,
+                                   self.context_dense_shapes,
+                                   _defaults(context_dense_defaults, self.context_dense_shapes),
+                                   _strings(context_sparse_keys), self.context_sparse_types),
                               [p.context.feature for p in protos], lead, _CONTEXT_ERRORS)
         lists = [p.feature_lists.feature_list for p in protos]
         sparse = []
-        for key, dtype in zip(self.feature_list_sparse_keys, self.feature_list_sparse_types):
+        for key, dtype in zip(_strings(feature_list_sparse_keys),
+                              self.feature_list_sparse_types):
             kind = _EXAMPLE_TYPES[dtype]
             entries, steps, longest = [], 0, 0
             for i, feature_lists in enumerate(lists):
@@ -541,8 +584,9 @@ class ParseSequenceExampleV2(OpDef):
                                          bool(lead)))
         dense, lengths = [], []
         for key, dtype, shape, empty in zip(
-                self.feature_list_dense_keys, self.feature_list_dense_types,
-                self.feature_list_dense_shapes, self.feature_list_dense_missing_assumed_empty):
+                _strings(feature_list_dense_keys), self.feature_list_dense_types,
+                self.feature_list_dense_shapes,
+                feature_list_dense_missing_assumed_empty.reshape(-1).tolist()):
             values, length = _padded(xp, dtype, shape.as_tuple(),
                                      b"" if dtype is dtypes.string else 0,
                                      _dense_list_rows(lists, key, dtype, shape, empty, lead),
@@ -580,8 +624,8 @@ def _dense_list_rows(lists, key, dtype, shape, empty, lead):
     return rows
 
 
-def _parse_sequence(serialized, context_features, sequence_features, name):
-    """The ParseSequenceExampleV2 op for `serialized` and its
+def _parse_sequence(serialized, context_features, sequence_features, name, debug_name=None):
+    """The ParseSequenceExampleV2 op for `serialized` (its protos' names `debug_name`) and its
     outputs as (context dict, feature list dict, lengths dict)."""
     context = _Spec.of(context_features, (FixedLenFeature, VarLenFeature), "context_sparse_types")
     lists = _Spec.of(sequence_features, (FixedLenSequenceFeature, VarLenFeature),
@@ -597,14 +641,29 @@ def _parse_sequence(serialized, context_features, sequence_features, name):
         if serialized.shape.ndims is None:
             raise ValueError("serialized must have statically-known rank to parse sequence "
                              "examples")
-        op = _create(ParseSequenceExampleV2(
-            tuple(context.dense_keys), tuple(context.dense_types),
-            tuple(context.dense_shapes), tuple(context.dense_defaults),
-            tuple(context.sparse_keys), tuple(context.sparse_types),
-            tuple(lists.dense_keys), tuple(lists.dense_types),
-            tuple(TensorShape(s.as_list()[1:]) for s in lists.dense_shapes),
-            tuple(assumed_empty), tuple(lists.sparse_keys), tuple(lists.sparse_types)),
-            [serialized], name or "ParseSequenceExampleV2")
+        defaults = _dense_default_tensors(context)
+        with name_scope(name, "ParseSequenceExampleV2") as scope:
+            keys = _key_inputs([
+                ("debug_name", [] if debug_name is None else debug_name, dtypes.string),
+                ("context_sparse_keys", context.sparse_keys, dtypes.string),
+                ("context_dense_keys", context.dense_keys, dtypes.string),
+                ("context_ragged_keys", [], dtypes.string),
+                ("feature_list_sparse_keys", lists.sparse_keys, dtypes.string),
+                ("feature_list_dense_keys", lists.dense_keys, dtypes.string),
+                ("feature_list_ragged_keys", [], dtypes.string),
+                ("feature_list_dense_missing_assumed_empty", assumed_empty, dtypes.bool)])
+            op = _create(ParseSequenceExampleV2(
+                Ncontext_sparse=len(context.sparse_keys),
+                Tcontext_dense=tuple(context.dense_types),
+                context_sparse_types=tuple(context.sparse_types),
+                context_dense_shapes=tuple(context.dense_shapes),
+                Nfeature_list_sparse=len(lists.sparse_keys),
+                Nfeature_list_dense=len(lists.dense_keys),
+                feature_list_dense_types=tuple(lists.dense_types),
+                feature_list_sparse_types=tuple(lists.sparse_types),
+                feature_list_dense_shapes=tuple(TensorShape(s.as_list()[1:])
+                                                for s in lists.dense_shapes)),
+                [serialized] + keys + defaults, scope)
     outputs = op.outputs
     n = len(context.sparse_keys)
     context_out = dict(zip(context.dense_keys, outputs[3 * n:3 * n + len(context.dense_keys)]))
@@ -630,7 +689,8 @@ def parse_single_sequence_example(serialized, context_features=None, sequence_fe
             serialized = convert_to_tensor(serialized, dtype=dtypes.string, name="serialized")
             if serialized.shape.ndims is not None and serialized.shape.ndims != 0:
                 raise ValueError("Input serialized must be a scalar")
-        return _parse_sequence(serialized, context_features, sequence_features, name)[:2]
+        return _parse_sequence(serialized, context_features, sequence_features, name,
+                               example_name)[:2]
 
 
 def parse_sequence_example(serialized, context_features=None, sequence_features=None,
@@ -642,7 +702,8 @@ def parse_sequence_example(serialized, context_features=None, sequence_features=
         raise ValueError("Both `context_features` and `sequence_features` argument are None, "
                          "but at least one should have values.")
     with name_scope(name, "ParseSequenceExample", [serialized]):
-        return _parse_sequence(serialized, context_features, sequence_features, name)
+        return _parse_sequence(serialized, context_features, sequence_features, name,
+                               example_names)
 
 
 # -- JSON ---------------------------------------------------------------------------------------
