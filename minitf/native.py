@@ -66,6 +66,26 @@ def elementwise_kernel(in_params, out_params, body, name):
     return _kernel(in_params, out_params, body, name)
 
 
+def function(source, symbol, argtypes):
+    """The C function `symbol` (with ctypes `argtypes`, returning nothing) of a library built
+    from C++ `source`, for a kernel that is more than one elementwise body (loops over windows,
+    say), or None when there are no native kernels here. Built once per machine, as the
+    elementwise ones."""
+    if not enabled() or not _find_compiler():
+        return None
+    library = _library(source)
+    if library is None:
+        return None
+    fn = getattr(library, symbol)
+    fn.argtypes, fn.restype = argtypes, None
+    return fn
+
+
+@functools.lru_cache(maxsize=None)
+def _library(source):
+    return _load(source)
+
+
 @functools.lru_cache(maxsize=None)
 def _kernel(in_params, out_params, body, name):
     # (one per formula: a plan binding the same op again finds its loops compiled)

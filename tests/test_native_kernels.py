@@ -229,3 +229,32 @@ def test_relu_gradient_runs_one_native_pass_with_the_numpy_bits(cache, dtype):
     assert kernel(small, features[:2]).tobytes() == np.multiply(small, features[:2] > 0).tobytes()
     strided = np.ones((shape[0], 128), dtype)[:, ::2]
     assert np.array_equal(kernel(strided, features), (features > 0).astype(dtype))
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+@pytest.mark.parametrize("shape, k", [((5, 12, 8, 7), 2), ((3, 9, 6, 4), 3), ((2, 4, 4, 1), 2)])
+def test_max_pool_gradient_loop_gives_the_numpy_bits(cache, monkeypatch, dtype, shape, k):
+    """Windows that tile the input: ties (the first tap in row-major order gets it), NaNs (no
+    tap does), -0.0, infinities; the gradient's misses are dy * 0 (-0.0 for a negative dy)."""
+    from minitf.ops import conv_ops
+    rng = np.random.default_rng(6)
+    x = rng.integers(-3, 3, shape).astype(dtype)  # many ties
+    x[0, 0, 0, 0] = np.nan
+    x[-1, -1, -1, -1] = -np.inf
+    n, h, w, c = shape
+    y = x.reshape(n, h // k, k, w // k, k, c).max(axis=(2, 4))
+    dy = rng.standard_normal(y.shape).astype(dtype)
+    dy.flat[1:4] = [np.nan, -np.inf, -0.0]
+    op = conv_ops.MaxPoolGrad(ksize=[1, k, k, 1], strides=[1, k, k, 1], padding="VALID")
+    conv_ops._native_max_pool_grad.cache_clear()
+    assert conv_ops._native_max_pool_grad(np.dtype(dtype)) is not None
+    native_dx = op.compute(np, x, y, dy)
+    monkeypatch.setenv("MINITF_NATIVE_KERNELS", "0")
+    conv_ops._native_max_pool_grad.cache_clear()
+    try:
+        assert conv_ops._native_max_pool_grad(np.dtype(dtype)) is None
+        with np.errstate(invalid="ignore"):
+            numpy_dx = op.compute(np, x, y, dy)
+    finally:
+        conv_ops._native_max_pool_grad.cache_clear()
+    assert native_dx.tobytes() == numpy_dx.tobytes()

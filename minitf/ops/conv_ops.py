@@ -1277,6 +1277,69 @@ def _one_hit_per_window(xp, x, y, dy, dx, hits, repeated):
     return True
 
 
+# MaxPoolGrad's tap-by-tap rule (the numpy kernel's, below) as one loop, for windows that tile
+# the unpadded input exactly: each tap in row-major order gets dy * (x == y and no earlier tap
+# of its window did), so the same bits (dy * 0 where it misses: -0.0 for a negative dy).
+_MAX_POOL_GRAD_SOURCE = """\
+#include <vector>
+template <typename T>
+static void max_pool_grad(long long n, long long oh, long long ow, long long kh, long long kw,
+                          long long c, const T* __restrict__ x, const T* __restrict__ y,
+                          const T* __restrict__ dy, T* __restrict__ dx) {
+    const long long w = ow * kw, window_row = ow * c;
+    std::vector<T> free_(window_row);  // 1 while a window's maximum is not found yet, else 0
+    T* __restrict__ fs_ = free_.data();
+    for (long long b = 0; b < n; ++b) {
+        for (long long i = 0; i < oh; ++i) {
+            const long long out_row = (b * oh + i) * window_row;
+            const T* __restrict__ ys = y + out_row;
+            const T* __restrict__ gs = dy + out_row;
+            for (long long k = 0; k < window_row; ++k) fs_[k] = T(1);
+            for (long long a = 0; a < kh; ++a) {
+                const long long in_row = ((b * oh + i) * kh + a) * w * c;
+                for (long long j = 0; j < ow; ++j) {
+                    for (long long t = 0; t < kw; ++t) {
+                        const T* __restrict__ xs = x + in_row + (j * kw + t) * c;
+                        T* __restrict__ ds = dx + in_row + (j * kw + t) * c;
+                        T* __restrict__ fs = fs_ + j * c;
+                        const T* __restrict__ yj = ys + j * c;
+                        const T* __restrict__ gj = gs + j * c;
+                        for (long long ch = 0; ch < c; ++ch) {
+                            const T hit = xs[ch] == yj[ch] ? fs[ch] : T(0);
+                            ds[ch] = gj[ch] * hit;
+                            fs[ch] = fs[ch] - hit;
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+extern "C" void minitf_max_pool_grad_f32(long long n, long long oh, long long ow, long long kh,
+        long long kw, long long c, const float* x, const float* y, const float* dy, float* dx) {
+    max_pool_grad<float>(n, oh, ow, kh, kw, c, x, y, dy, dx);
+}
+extern "C" void minitf_max_pool_grad_f64(long long n, long long oh, long long ow, long long kh,
+        long long kw, long long c, const double* x, const double* y, const double* dy,
+        double* dx) {
+    max_pool_grad<double>(n, oh, ow, kh, kw, c, x, y, dy, dx);
+}
+"""
+
+
+@functools.lru_cache(maxsize=None)
+def _native_max_pool_grad(dtype):
+    """The native loop for MaxPoolGrad of tiling windows in `dtype` (float32, float64), or None
+    (minitf/native.py)."""
+    from minitf import native
+    import ctypes
+    suffix = {np.dtype(np.float32): "f32", np.dtype(np.float64): "f64"}.get(np.dtype(dtype))
+    if suffix is None:
+        return None
+    return native.function(_MAX_POOL_GRAD_SOURCE, "minitf_max_pool_grad_" + suffix,
+                           [ctypes.c_longlong] * 6 + [ctypes.c_void_p] * 4)
+
+
 def _lowest(xp, dtype):
     return -xp.inf if dtype.kind == "f" else xp.iinfo(dtype).min
 
@@ -1383,9 +1446,16 @@ class MaxPoolGrad(_PoolBase):
             ((m, oh, kh, ow, kw, c) if tiled else (0,), bool),  # every tap's hit
             ((m, oh, ow, kw, c) if tiled else (0,), dy.dtype)])  # y, then dy, repeated kw times
         taps = self.taps(kh, kw, oh, ow)
+        loop = None
+        if tiled and xp is np and all(a.flags.c_contiguous for a in (x, y, dy)):
+            loop = _native_max_pool_grad(dx.dtype)
 
         def tile(arrays, t):
             mt = t.stop - t.start
+            if loop is not None:  # (the batch slices of contiguous NHWC arrays are too)
+                loop(mt, oh, ow, kh, kw, c, *[a[t].__array_interface__["data"][0]
+                                              for a in (x, y, dy, dx)])
+                return
             xs, ys, dys = _padded_tile(xp, x, t, pads, arrays), y[t], dy[t]
             if tiled and _one_hit_per_window(xp, xs, ys, dys, dx[t], arrays[5][:mt],
                                              arrays[6][:mt]):

@@ -310,11 +310,16 @@ def test_max_pool_gradient_goes_to_the_first_of_tied_maxima(monkeypatch, k, stri
 @pytest.mark.parametrize("values", ["continuous", "ties", "nan"])
 @pytest.mark.parametrize("tile_images", [1, 2, 10])  # the batch of 5 in tiles: 1 x 5, 2+2+1, 5
 def test_max_pool_gradient_of_windows_tiling_the_input_takes_every_tap_at_once(
-        monkeypatch, values, tile_images):
+        monkeypatch, request, values, tile_images):
     # 2x2 windows of stride 2 on even sizes compare every tap with the window's maximum in
     # one pass (_one_hit_per_window) when each window holds its maximum once; a tile with a
     # tie or a NaN goes tap by tap: the same bits as tap by tap everywhere, ties to the first
+    # (the numpy kernel's paths: with native kernels, one loop runs instead, compared with
+    # them in tests/test_native_kernels.py)
     from tests.op_specs.conv_specs import ref_max_pool_grad
+    monkeypatch.setenv("MINITF_NATIVE_KERNELS", "0")
+    conv_ops._native_max_pool_grad.cache_clear()
+    request.addfinalizer(conv_ops._native_max_pool_grad.cache_clear)
     rng = np.random.default_rng(5)
     xv = rng.standard_normal((5, 6, 8, 3)).astype(np.float32)
     if values == "ties":
