@@ -67,6 +67,7 @@ MULTI_GAIN = 0.85      # more threads are kept only while a run takes < 0.85x on
 BACKOFF_SECONDS = 1.0  # after multi-thread runs that did not pay: one thread this long at most
 FIRST_BACKOFF_SECONDS = 0.125  # the first time; doubled at each back-off until one pays
 SLOW_RUNS = 3          # ... that many in a row
+MAX_FEED_SHAPES = 16   # one-thread times kept per plan, one per shape of its feeds
 WARMUP_RUNS = 3        # multi-thread runs after one-thread runs that do not count as slow
 
 
@@ -207,13 +208,27 @@ class PlanThreads:
         self.config_threads = config_threads
         self.env = env
         self.tiled = tiled
-        self.single_run_seconds = None
+        # The one-thread time per shape of the feeds: an epoch's last, smaller batch runs
+        # faster, and compared with that time the full batches' multi-thread runs looked
+        # slow, which sent a Keras MLP fit back to one thread again and again.
+        self._single, self._key = {}, None
         self.backoff_until = 0.0
         self.slow_runs = 0  # multi-thread runs in a row that were not faster
         self.warmup = WARMUP_RUNS  # multi-thread runs left before slow ones count
         self.backoff = FIRST_BACKOFF_SECONDS  # the next back-off's length
         self.last_threads = None  # what the last run used (for tests and the benchmark)
         self.last_participants = None
+
+    @property
+    def single_run_seconds(self):
+        """The estimate of a one-thread run's time, for the feeds' shapes of the last run."""
+        return self._single.get(self._key)
+
+    @single_run_seconds.setter
+    def single_run_seconds(self, seconds):
+        if len(self._single) >= MAX_FEED_SHAPES and self._key not in self._single:
+            self._single.clear()  # (feeds of ever new shapes: sequences of many lengths)
+        self._single[self._key] = seconds
 
     def counts_for_run(self, now, library_threads):
         free = 1.0
@@ -225,6 +240,7 @@ class PlanThreads:
                       self.single_run_seconds, free, self.tiled)
 
     def run(self, plan, feeds):
+        self._key = tuple(getattr(v, "shape", None) for v in feeds) if feeds else None
         current = _enter()
         blas, parts = self.counts_for_run(time.monotonic(), _baseline)
         if current is not None and blas != current:

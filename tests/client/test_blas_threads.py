@@ -335,3 +335,23 @@ def test_back_offs_start_short_and_grow_while_threads_do_not_pay(auto_on_two_fre
     for _ in range(threads.WARMUP_RUNS + 1):
         policy.run(plan, None)
     assert policy.backoff == first
+
+
+def test_a_smaller_batch_does_not_make_the_full_ones_look_slow(auto_on_two_free_cores):
+    # An epoch's last batch is smaller and runs faster; the one-thread time is kept per shape
+    # of the feeds, so the full batches' two-thread runs are compared with their own (compared
+    # with the small batch's, they looked slow and went back to one thread).
+    if AUTO < 2:
+        pytest.skip("one core")
+    policy = threads.PlanThreads(tiled=True)
+    full, last = [np.zeros((512, 4))], [np.zeros((96, 4))]
+    plan = TimedPlan(0.0008)
+    policy.run(plan, last)  # the small batch on one thread: 0.8 ms
+    plan.seconds = 0.004
+    policy.run(plan, full)  # a full batch's first run: one thread, 4 ms
+    plan.seconds = 0.0025  # full batches on two threads: pays against 4 ms, not against 0.8
+    runs = threads.WARMUP_RUNS + threads.SLOW_RUNS + 2
+    for _ in range(runs):
+        policy.run(plan, full)
+    assert [parts for _, parts in plan.seen] == [1, 1] + [2] * runs
+    assert policy.single_run_seconds == pytest.approx(0.004)
