@@ -73,6 +73,10 @@ def function(source, symbol, argtypes):
     elementwise ones."""
     if not enabled() or not _find_compiler():
         return None
+    return _function(source, symbol, argtypes)
+
+
+def _function(source, symbol, argtypes):
     library = _library(source)
     if library is None:
         return None
@@ -179,12 +183,7 @@ class HostKernel:
         source = _SOURCE % {"symbol": symbol, "T": c_name, "params": ", ".join(params),
                             "loop": loop % {"loads": " ".join(loads), "body": self.body,
                                             "stores": " ".join(stores)}}
-        library = _load(source)
-        if library is None:
-            return None
-        loop = getattr(library, symbol)
-        loop.argtypes, loop.restype = argtypes, None
-        return loop
+        return _function(source, symbol, argtypes)
 
 
 _SOURCE = """\

@@ -19,6 +19,7 @@ def _forget_kernels():
     """Kernels made again (loaded from the cache or compiled), as in a new process."""
     T._fused_kernels.cache_clear()
     native._kernel.cache_clear()
+    native._library.cache_clear()
 
 
 @pytest.fixture
