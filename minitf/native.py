@@ -314,8 +314,11 @@ def _compile(compiler, source, directory, path):
             if not _warned:
                 _warned = True
                 from minitf import tf_logging
-                tf_logging.warning("minitf: a native kernel did not compile (%s), so the numpy "
-                                   "kernels run instead: %s", compiler, failed[-2000:])
+                tf_logging.warning("minitf: a native kernel did not compile with %s, so the "
+                                   "numpy kernels run instead (the same results, slower); set "
+                                   "CXX to another C++ compiler, or MINITF_NATIVE_KERNELS=0 "
+                                   "to skip compiling. The compiler said: %s", compiler,
+                                   failed[-2000:])
             return False
         os.chmod(tmp, 0o700)
         os.replace(tmp, path)  # (atomic: another process compiling the same kernel is harmless)
