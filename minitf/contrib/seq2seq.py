@@ -1,10 +1,13 @@
-"""tf.contrib.seq2seq: sequence_loss (the weighted cross-entropy of sequence models)."""
+"""tf.contrib.seq2seq: sequence_loss (the weighted cross-entropy of sequence models), and the
+decoding API of minitf/contrib/seq2seq_decoder.py."""
 
 from minitf.framework.graph import name_scope
 from minitf.ops.array_ops import reshape, shape
 from minitf.ops.constant_op import convert_to_tensor
 from minitf.ops.math_ops import div_no_nan, reduce_sum
 from minitf.ops.nn_ops import sparse_softmax_cross_entropy_with_logits
+
+from minitf.contrib.seq2seq_decoder import *  # noqa: F401,F403 - Helpers, decoders, dynamic_decode
 
 __all__ = ["sequence_loss"]
 

@@ -3,6 +3,7 @@
 import numpy as np
 
 from minitf.framework.graph import name_scope
+from minitf.framework.shapes import as_shape
 from minitf.layers.base import Layer, check_floating, is_tensor_like, smart_cond
 from minitf.ops.array_ops import expand_dims, reshape, shape, stack, transpose
 from minitf.ops.constant_op import convert_to_tensor
@@ -53,6 +54,15 @@ class Dense(Layer):
                                         initializer=self.bias_initializer,
                                         regularizer=self.bias_regularizer,
                                         constraint=self.bias_constraint)
+
+    def compute_output_shape(self, input_shape):
+        """The output's static shape for inputs of `input_shape`: the last axis becomes
+        `units` (what seq2seq's BasicDecoder asks its output layer)."""
+        input_shape = as_shape(input_shape)
+        if input_shape.ndims is None or input_shape[-1].value is None:
+            raise ValueError("The innermost dimension of input_shape must be defined, but saw: "
+                             "%s" % input_shape)
+        return input_shape[:-1].concatenate([self.units])
 
     def call(self, inputs):
         rank = inputs.shape.ndims

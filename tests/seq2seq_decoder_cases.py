@@ -1,0 +1,70 @@
+"""The small decoders of tests/test_seq2seq_decoder.py, shared with their recorder
+(tests/record_tf_seq2seq_decoder.py, which runs them in TensorFlow Addons' tfa.seq2seq, the TF2
+port of contrib.seq2seq): each case's cell, sizes and numpy-seeded weights, inputs and initial
+state, so both sides decode the same model. Weights are listed under TF 1.15's variable
+names, in the order a cell's and a Dense layer's `weights` list them."""
+
+import numpy as np
+
+CELL_WEIGHTS = {  # cell -> [(name under decoder/, shape as a function of (input depth, units))]
+    "lstm": [("basic_lstm_cell/kernel", lambda d, n: (d + n, 4 * n)),
+             ("basic_lstm_cell/bias", lambda d, n: (4 * n,))],
+    "gru": [("gru_cell/gates/kernel", lambda d, n: (d + n, 2 * n)),
+            ("gru_cell/gates/bias", lambda d, n: (2 * n,)),
+            ("gru_cell/candidate/kernel", lambda d, n: (d + n, n)),
+            ("gru_cell/candidate/bias", lambda d, n: (n,))],
+    "rnn": [("basic_rnn_cell/kernel", lambda d, n: (d + n, n)),
+            ("basic_rnn_cell/bias", lambda d, n: (n,))],
+}
+
+# helper: "training" (inputs [batch, time, depth] with lengths) or "greedy" (an embedding
+# [vocab, depth], start token 1); dense: the output layer's units (None: no output layer).
+CASES = {
+    "train_lstm": dict(cell="lstm", units=4, depth=3, dense=5, helper="training", batch=3,
+                       time=4, lengths=[4, 2, 3], seed=1),
+    "train_lstm_impute": dict(cell="lstm", units=4, depth=3, dense=5, helper="training",
+                              batch=3, time=4, lengths=[4, 2, 3], seed=1, impute=True),
+    "train_gru_time_major": dict(cell="gru", units=4, depth=3, dense=None, helper="training",
+                                 batch=2, time=3, lengths=[1, 3], seed=2, time_major=True),
+    "greedy_gru": dict(cell="gru", units=5, depth=3, dense=6, helper="greedy", batch=4,
+                       end_token=4, max_iter=6, seed=3),
+    "greedy_gru_impute": dict(cell="gru", units=5, depth=3, dense=6, helper="greedy", batch=4,
+                              end_token=4, max_iter=6, seed=3, impute=True),
+    "greedy_rnn_callable": dict(cell="rnn", units=6, depth=6, dense=None, helper="greedy",
+                                batch=3, end_token=0, max_iter=5, seed=4, callable=True),
+    "greedy_lstm_one_step": dict(cell="lstm", units=4, depth=3, dense=5, helper="greedy",
+                                 batch=2, end_token=1, max_iter=1, seed=5),
+}
+
+
+def case_arrays(name):
+    """The case's weights (a list of (TF 1.15 name, array)), the decoder's inputs (training) or
+    embedding (greedy), and its initial state (a list: [c, h] for an LSTM), from its seed."""
+    case = CASES[name]
+    rng = np.random.RandomState(case["seed"])
+    weights = []
+    for wname, shape in CELL_WEIGHTS[case["cell"]]:
+        weights.append(("decoder/" + wname, shape(case["depth"], case["units"])))
+    if case["dense"]:
+        weights += [("decoder/dense/kernel", (case["units"], case["dense"])),
+                    ("decoder/dense/bias", (case["dense"],))]
+    weights = [(n, rng.uniform(-0.9, 0.9, s).astype(np.float32)) for n, s in weights]
+    if case["helper"] == "training":
+        dims = (case["time"], case["batch"]) if case.get("time_major") else \
+            (case["batch"], case["time"])
+        data = rng.randn(*dims, case["depth"]).astype(np.float32)
+    else:
+        vocab = case["dense"] or case["units"]
+        data = rng.randn(vocab, case["depth"]).astype(np.float32)
+    n_states = 2 if case["cell"] == "lstm" else 1
+    state = [(0.5 * rng.randn(case["batch"], case["units"])).astype(np.float32)
+             for _ in range(n_states)]
+    return weights, data, state
+
+
+def loss_weights(name, steps):
+    """Fixed weights w of the loss sum(rnn_output * w) whose gradients are compared."""
+    case = CASES[name]
+    width = case["dense"] or case["units"]
+    rng = np.random.RandomState(100 + case["seed"])
+    return rng.randn(case["batch"], steps, width).astype(np.float32)
