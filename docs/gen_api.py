@@ -50,8 +50,9 @@ NAMESPACES = [
     ("tf.contrib.opt", tf.contrib.opt, "AdamW, MomentumW and LazyAdam (docs/contrib.md)."),
     ("tf.contrib.legacy_seq2seq", tf.contrib.legacy_seq2seq, "TF1's list-of-steps "
      "encoder-decoder models and sequence losses (docs/contrib.md)."),
-    ("tf.contrib.seq2seq", tf.contrib.seq2seq, "sequence_loss and the decoding API: helpers, "
-     "BasicDecoder, dynamic_decode (docs/rnn.md, \"Decoders\")."),
+    ("tf.contrib.seq2seq", tf.contrib.seq2seq, "sequence_loss, the decoding API: helpers, "
+     "BasicDecoder, dynamic_decode (docs/rnn.md, \"Decoders\"), and TF 1.15's attention "
+     "mechanisms and AttentionWrapper (docs/rnn.md, \"Attention\")."),
     ("tf.math", tf.math, "TF 1.13+'s second names of the math ops (docs/namespaces.md)."),
     ("tf.linalg", tf.linalg, "Matrix ops under TF 1.13+'s names."),
     ("tf.signal", tf.signal, "Fourier transforms and signal processing (docs/signal.md)."),

@@ -1,6 +1,9 @@
-"""tf.contrib.seq2seq: sequence_loss (the weighted cross-entropy of sequence models), and the
-decoding API of minitf/contrib/seq2seq_decoder.py."""
+"""tf.contrib.seq2seq: sequence_loss (the weighted cross-entropy of sequence models), the
+decoding API of minitf/contrib/seq2seq_decoder.py, and the attention mechanisms and
+AttentionWrapper of minitf/contrib/seq2seq_attention.py."""
 
+from minitf.contrib.seq2seq_attention import *  # noqa: F401,F403
+from minitf.contrib.seq2seq_attention import __all__ as _attention_names
 from minitf.framework.graph import name_scope
 from minitf.ops.array_ops import reshape, shape
 from minitf.ops.constant_op import convert_to_tensor
@@ -9,7 +12,7 @@ from minitf.ops.nn_ops import sparse_softmax_cross_entropy_with_logits
 
 from minitf.contrib.seq2seq_decoder import *  # noqa: F401,F403 - Helpers, decoders, dynamic_decode
 
-__all__ = ["sequence_loss"]
+__all__ = ["sequence_loss"] + _attention_names
 
 
 def sequence_loss(logits, targets, weights, average_across_timesteps=True,

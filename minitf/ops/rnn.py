@@ -18,6 +18,7 @@ from minitf.ops.math_ops import (cast, equal, less, less_equal, logical_not, log
                                  range as range_, reduce_all, reduce_max, where)
 from minitf.ops.op_util import check_int_dtype, rank_error
 from minitf.ops.rnn_cell_impl import _zero_state_tensors
+from minitf.ops.tensor_array_ops import TensorArray, from_flows
 from minitf.ops.variable_scope import variable_scope
 
 __all__ = ["static_rnn", "static_bidirectional_rnn", "dynamic_rnn", "bidirectional_dynamic_rnn", "raw_rnn", "sequence_mask",
@@ -139,7 +140,11 @@ def copy_some_through(time, sequence_length, zero_output, new_output, state, new
     """TF's rule past a sequence's end: its output is zero and its state is copied through."""
     copy = time >= sequence_length
     output = nest.map_structure(lambda z, o: where(copy, z, o), zero_output, new_output)
-    state = nest.map_structure(lambda s, n: where(copy, s, n), state, new_state)
+    # TensorArrays and scalars in the state (AttentionWrapper's alignment history and time)
+    # pass through as TF's: they are not per batch entry.
+    state = nest.map_structure(
+        lambda s, n: n if isinstance(n, TensorArray) or convert_to_tensor(n).shape.ndims == 0
+        else where(copy, s, n), state, new_state)
     return output, state
 
 
@@ -285,6 +290,12 @@ def _checked_lengths(sequence_length, batch_size, time_steps):
         return identity(lengths, name="CheckSeqLen")
 
 
+def _loop_value(state_entry):
+    """A state entry as a loop variable: a tensor, or a TensorArray (which travels as its
+    flow)."""
+    return state_entry if isinstance(state_entry, TensorArray) else convert_to_tensor(state_entry)
+
+
 def dynamic_rnn(cell, inputs, sequence_length=None, initial_state=None, dtype=None,
                 parallel_iterations=None, swap_memory=False, time_major=False, scope=None):
     """tf.nn.dynamic_rnn: the cell run over the time axis of `inputs` ([batch, time, depth], or
@@ -318,7 +329,7 @@ def dynamic_rnn(cell, inputs, sequence_length=None, initial_state=None, dtype=No
         # first step, builds the cell (its ops are never run).
         cell(nest.map_structure(lambda x: x[0], inputs_tm), state)
         zero_output = _zero_output(cell.output_size, batch_size, dtype or state_dtype)
-        state_flat = [convert_to_tensor(s) for s in nest.flatten(state)]
+        state_flat = [_loop_value(s) for s in nest.flatten(state)]
 
         def body(time, *state_values):
             old_state = nest.pack_sequence_as(state, list(state_values))
@@ -328,15 +339,16 @@ def dynamic_rnn(cell, inputs, sequence_length=None, initial_state=None, dtype=No
             if sequence_length is not None:
                 output, new_state = copy_some_through(time, sequence_length, zero_output,
                                                       output, old_state, new_state)
-            new_flat = [convert_to_tensor(s) for s in nest.flatten(new_state)]
+            new_flat = [_loop_value(s) for s in nest.flatten(new_state)]
             for s, n in zip(state_flat, new_flat):
-                n.set_shape(s.shape)
+                if not isinstance(n, TensorArray):
+                    n.set_shape(s.shape)
             return [time + 1] + new_flat, [convert_to_tensor(o) for o in nest.flatten(output)]
 
         exits, stacked = build_while_loop(lambda time, *_: time < time_steps, body,
                                           [constant(0, name="time")] + state_flat, None, "while",
                                           None, True, parallel_iterations or 32, n_stacked=True)
-        final_state = nest.pack_sequence_as(state, exits[1:])
+        final_state = from_flows(state, exits[1:])
         steps = first.shape[0].value
         outputs = []
         for o in stacked:
