@@ -430,3 +430,30 @@ def test_wrapper_with_sequence_length_and_static_rnn():
     np.testing.assert_array_equal(att[1], out[1, 0])  # entry 1's state is from step 1
     np.testing.assert_allclose(s_out[0], out[0], rtol=1e-6)
     np.testing.assert_allclose(s_att[0], att[0], rtol=1e-6)
+
+
+def test_wrapper_in_basic_decoder():
+    """The NMT tutorial's decoder: an AttentionWrapper in BasicDecoder and dynamic_decode, with
+    TF 1.15's variable names under `decoder/` and the alignment history of every step."""
+    with tf.Graph().as_default():
+        with tf.variable_scope("decoder"):
+            mech = s2s.BahdanauAttention(6, MEMORY, memory_sequence_length=SEQ_LEN)
+            cell = s2s.AttentionWrapper(tf.nn.rnn_cell.BasicLSTMCell(5), mech,
+                                        attention_layer_size=4, alignment_history=True)
+            helper = s2s.TrainingHelper(tf.ones([2, 3, 2]), [3, 2])
+            decoder = s2s.BasicDecoder(cell, helper, cell.zero_state(2, tf.float32),
+                                       output_layer=tf.layers.Dense(7))
+        out, state, _ = s2s.dynamic_decode(decoder, scope="decoder")
+        assert sorted(v.op.name for v in tf.global_variables()) == [
+            "decoder/attention_wrapper/attention_layer/kernel",
+            "decoder/attention_wrapper/bahdanau_attention/attention_v",
+            "decoder/attention_wrapper/bahdanau_attention/query_layer/kernel",
+            "decoder/attention_wrapper/basic_lstm_cell/bias",
+            "decoder/attention_wrapper/basic_lstm_cell/kernel",
+            "decoder/dense/bias", "decoder/dense/kernel", "decoder/memory_layer/kernel"]
+        with tf.Session() as sess:
+            sess.run(tf.global_variables_initializer())
+            logits, history, time = sess.run([out.rnn_output, state.alignment_history.stack(),
+                                              state.time])
+    assert logits.shape == (2, 3, 7) and history.shape == (3, 2, 4) and time == 3
+    assert not history[:, 1, 2:].any()  # memory entry 1 has length 2
