@@ -76,6 +76,14 @@ def test_mechanism_matches_tf(name):
         assert align1.shape.as_list() == [2, 4] and align1.dtype is tf.float32
         assert mech.keys.shape.as_list() == [2, 4, case["units"]]
         assert (mech.batch_size, mech.alignments_size, mech.state_size) == (2, 4, 4)
+        # TF's op names: the memory prepared under the mechanism's name, the keys in its
+        # memory layer's scope
+        prefix = {"bahdanau": "BahdanauAttention", "luong": "LuongAttention"}[case["kind"]]
+        if case.get("monotonic"):
+            prefix = prefix.replace("Attention", "MonotonicAttention")
+        assert mech.keys.name == prefix + "/memory_layer/Tensordot:0"
+        if case.get("masked"):
+            assert mech.values.name == prefix + "/mul:0"
         with tf.Session() as sess:
             sess.run(tf.global_variables_initializer())
             load(sess, rec["weights"], names.get)
@@ -128,9 +136,9 @@ def test_functions_match_tf():
     x, p, prev = (np.array(rec[k], np.float32) for k in ("x", "p", "previous"))
     with tf.Graph().as_default():
         h = s2s.hardmax(x)
-        assert h.op.name.startswith("Hardmax/") and h.dtype is tf.float32
+        assert h.name == "Hardmax/one_hot:0" and h.dtype is tf.float32
         c = s2s.safe_cumprod(p, axis=1)
-        assert c.op.name.startswith("SafeCumprod/")
+        assert c.name == "SafeCumprod/Exp:0"
         got = dict(hardmax=h, safe_cumprod=c,
                    safe_cumprod_exclusive=s2s.safe_cumprod(p, axis=1, exclusive=True),
                    monotonic_recursive=s2s.monotonic_attention(p, prev, "recursive"),
@@ -457,3 +465,43 @@ def test_wrapper_in_basic_decoder():
                                               state.time])
     assert logits.shape == (2, 3, 7) and history.shape == (3, 2, 4) and time == 3
     assert not history[:, 1, 2:].any()  # memory entry 1 has length 2
+
+
+def test_initial_cell_state_noise_and_score_mask_value():
+    """initial_cell_state becomes zero_state's cell state (checked against the memory's batch
+    size: TF's InvalidArgumentError when it differs); sigmoid_noise adds Gaussian noise before
+    the sigmoid (with a seed, a new session repeats the draws, as TF's seeded random ops);
+    score_mask_value replaces -inf past the memory's length."""
+    with tf.Graph().as_default():
+        tf.set_random_seed(1)
+        mech = s2s.LuongAttention(5, MEMORY)
+        start = tf.nn.rnn_cell.LSTMStateTuple(tf.fill([2, 5], 0.5), tf.fill([2, 5], -0.5))
+        wrapper = s2s.AttentionWrapper(tf.nn.rnn_cell.BasicLSTMCell(5), mech,
+                                       initial_cell_state=start)
+        state = wrapper.zero_state(2, tf.float32)
+        assert state.cell_state.c.op.name == "AttentionWrapperZeroState/checked_cell_state"
+        with pytest.raises(tf.errors.InvalidArgumentError, match="initial_cell_state"):
+            s2s.AttentionWrapper(tf.nn.rnn_cell.BasicLSTMCell(5), mech,
+                                 initial_cell_state=tf.zeros([3, 5]))
+
+        noisy = s2s.BahdanauMonotonicAttention(6, MEMORY, sigmoid_noise=1.0,
+                                               sigmoid_noise_seed=7)
+        query = tf.constant(np.linspace(-1, 1, 10, dtype=np.float32).reshape(2, 5))
+        a_noisy, _ = noisy(query, noisy.initial_state(2, tf.float32))
+        lengths = tf.constant(SEQ_LEN)
+        masked = s2s.LuongAttention(5, MEMORY, memory_sequence_length=lengths,
+                                    probability_fn=lambda s: s, score_mask_value=-7.0)
+        scores, _ = masked(query, masked.initial_state(2, tf.float32))
+        runs = []
+        for _ in range(2):
+            with tf.Session() as sess:
+                sess.run(tf.global_variables_initializer())
+                c, h = sess.run(state.cell_state)
+                runs.append((sess.run(a_noisy), sess.run(a_noisy)))
+                got = sess.run(scores)
+    assert (c == 0.5).all() and (h == -0.5).all()
+    (first, second), (again, _) = runs
+    assert first.shape == (2, 4) and (first >= 0).all() and (first <= 1).all()
+    assert not np.array_equal(first, second)  # new noise at every run
+    np.testing.assert_array_equal(first, again)  # the graph seed repeats weights and noise
+    assert got[1, 2:].tolist() == [-7.0, -7.0] and (got[0] != -7.0).all()
