@@ -1,9 +1,10 @@
 """tf.contrib.seq2seq's decoding API against TF: the cases of tests/seq2seq_decoder_cases.py
 (recorded from tfa.seq2seq, contrib.seq2seq's TF2 port, by
 tests/record_tf_seq2seq_decoder.py) built as a TF1 program would (TrainingHelper or
-GreedyEmbeddingHelper, BasicDecoder, dynamic_decode) give TF's outputs, sample ids, final
-states, lengths, gradients and static shapes, and TF 1.15's variable names; the other helpers,
-errors and a small training run."""
+GreedyEmbeddingHelper, BasicDecoder, dynamic_decode; BeamSearchDecoder, also over an
+AttentionWrapper) give TF's outputs, sample ids, beams, scores, final states, lengths,
+gradients and static shapes, and TF 1.15's variable names; gather_tree gives TF's beams; the
+other helpers, tile_batch, errors and a small training run."""
 
 import json
 import os
@@ -12,11 +13,15 @@ import numpy as np
 import pytest
 
 import minitf as tf
-from tests.seq2seq_decoder_cases import CASES, case_arrays, loss_weights
+from tests.seq2seq_decoder_cases import (ATTENTION_BEAM, BEAM_CASES, CASES, attention_beam_arrays,
+                                         beam_results, case_arrays, gather_tree_inputs,
+                                         loss_weights)
 
 seq2seq = tf.contrib.seq2seq
 with open(os.path.join(os.path.dirname(__file__), "fixtures", "tf_seq2seq_decoder.json")) as f:
-    RECORDED = json.load(f)["cases"]
+    FIXTURE = json.load(f)
+RECORDED = FIXTURE["cases"]
+DECODERS = sorted(set(CASES) - set(BEAM_CASES))
 CELLS = {"lstm": tf.nn.rnn_cell.BasicLSTMCell, "gru": tf.nn.rnn_cell.GRUCell,
          "rnn": tf.nn.rnn_cell.BasicRNNCell}
 
@@ -69,7 +74,7 @@ def assert_close(got, want, what):
                                rtol=2e-5, atol=2e-6, err_msg=what)
 
 
-@pytest.mark.parametrize("name", sorted(CASES))
+@pytest.mark.parametrize("name", DECODERS)
 def test_decoders_match_tf(name):
     want = RECORDED[name]
     case = CASES[name]
@@ -99,7 +104,7 @@ def test_decoders_match_tf(name):
         assert_close(g, s, "gradient of " + v.op.name)
 
 
-@pytest.mark.parametrize("name", sorted(n for n in CASES if RECORDED[n]["shapes_unknown_batch"]))
+@pytest.mark.parametrize("name", [n for n in DECODERS if RECORDED[n]["shapes_unknown_batch"]])
 def test_static_shapes_with_unknown_batch(name):
     with tf.Graph().as_default():
         results, _, _ = build(name, None)
@@ -289,3 +294,212 @@ def test_copy_task_trains_end_to_end():
             last, ids = sess.run([loss, inferred.sample_id], {src: data})
     assert last < 0.25 * first
     assert (ids == data).mean() > 0.8
+
+
+def build_beam(name, batch):
+    """The beam case as a TF1 program (initial state tile_batch'ed); `batch` is the static batch
+    of the state placeholders. Returns (dynamic_decode's results, feeds, weights)."""
+    case = BEAM_CASES[name]
+    weights, data, state = case_arrays(name)
+    width = case["beam_width"]
+    cell = CELLS[case["cell"]](case["units"])
+    states = [tf.placeholder(tf.float32, [batch, case["units"]]) for _ in state]
+    tiled = seq2seq.tile_batch(states, width)
+    init = tf.nn.rnn_cell.LSTMStateTuple(*tiled) if case["cell"] == "lstm" else tiled[0]
+    embedding = tf.constant(data)
+    if case.get("callable"):
+        embedding = (lambda table: lambda ids: tf.tanh(tf.nn.embedding_lookup(table, ids)))(
+            embedding)
+    decoder = seq2seq.BeamSearchDecoder(
+        cell, embedding, tf.fill(tf.shape(states[0])[:1], 1), case["end_token"], init, width,
+        output_layer=tf.layers.Dense(case["dense"]) if case["dense"] else None,
+        length_penalty_weight=case.get("length_penalty", 0.0))
+    results = seq2seq.dynamic_decode(decoder, maximum_iterations=case["max_iter"])
+    return results, dict(zip(states, state)), weights
+
+
+def static_shapes(results):
+    return {k: [x.shape.as_list() for x in v] if isinstance(v, list) else v.shape.as_list()
+            for k, v in results.items()}
+
+
+@pytest.mark.parametrize("name", sorted(BEAM_CASES))
+def test_beam_search_matches_tf(name):
+    want = RECORDED[name]
+    with tf.Graph().as_default():
+        results, feeds, weights = build_beam(name, BEAM_CASES[name]["batch"])
+        fetches = beam_results(*results, tf.nest.flatten)
+        assert static_shapes(fetches) == want["shapes_known_batch"]
+        variables = tf.global_variables()
+        assert [v.op.name for v in variables] == [n for n, _ in weights]
+        assert isinstance(results[0], seq2seq.FinalBeamSearchDecoderOutput)
+        assert isinstance(results[1], seq2seq.BeamSearchDecoderState)
+        assert fetches["state_lengths"].dtype == tf.int64 and fetches["lengths"].dtype == tf.int32
+        with tf.Session() as sess:
+            for v, (_, value) in zip(variables, weights):
+                v.load(value, sess)
+            got = sess.run(fetches, feeds)
+    for key in ("predicted_ids", "step_ids", "parent_ids", "finished", "state_lengths",
+                "lengths"):
+        assert got[key].tolist() == want[key], key
+    for key in ("scores", "log_probs"):
+        assert_close(got[key], want[key], key)
+    for g, s in zip(got["cell_state"], want["cell_state"]):
+        assert_close(g, s, "cell_state")
+
+
+@pytest.mark.parametrize("name", sorted(BEAM_CASES))
+def test_beam_search_static_shapes_with_unknown_batch(name):
+    with tf.Graph().as_default():
+        results, _, _ = build_beam(name, None)
+        got = static_shapes(beam_results(*results, tf.nest.flatten))
+        assert got == RECORDED[name]["shapes_unknown_batch"]
+
+
+def test_gather_tree_matches_tf():
+    for args, want in zip(gather_tree_inputs(), FIXTURE["gather_tree"]):
+        with tf.Graph().as_default():
+            beams = seq2seq.gather_tree(*args)
+            assert beams.op.type == "GatherTree" and beams.dtype == tf.int32
+            assert beams.shape.as_list() == list(args[0].shape)
+            with tf.Session() as sess:
+                assert sess.run(beams).tolist() == want
+
+
+def test_beam_search_over_attention_with_penalties_matches_tf():
+    """BeamSearchDecoder over an AttentionWrapper (tile_batch'ed memory, alignment history)
+    with length and coverage penalties: TF's beams, scores, summed attention, and the alignment
+    history with its beams put in the final beams' order."""
+    c = ATTENTION_BEAM
+    want = FIXTURE["attention_beam"]
+    weights, embedding, memory, state = attention_beam_arrays()
+    width = c["beam_width"]
+    with tf.Graph().as_default():
+        mechanism = seq2seq.LuongAttention(
+            c["units"], seq2seq.tile_batch(memory, width),
+            memory_sequence_length=seq2seq.tile_batch(np.array(c["memory_lengths"]), width))
+        wrapper = seq2seq.AttentionWrapper(tf.nn.rnn_cell.GRUCell(c["units"]), mechanism,
+                                           attention_layer_size=c["attention_size"],
+                                           alignment_history=True)
+        initial = wrapper.zero_state(c["batch"] * width, tf.float32).clone(
+            cell_state=seq2seq.tile_batch(state, width))
+        decoder = seq2seq.BeamSearchDecoder(
+            wrapper, embedding, tf.fill([c["batch"]], 1), c["end_token"], initial, width,
+            output_layer=tf.layers.Dense(c["vocab"]), length_penalty_weight=c["length_penalty"],
+            coverage_penalty_weight=c["coverage_penalty"])
+        outputs, final, lengths = seq2seq.dynamic_decode(decoder,
+                                                         maximum_iterations=c["max_iter"])
+        names = [v.op.name for v in tf.global_variables()]
+        assert names == ["memory_layer/kernel",
+                         "decoder/attention_wrapper/gru_cell/gates/kernel",
+                         "decoder/attention_wrapper/gru_cell/gates/bias",
+                         "decoder/attention_wrapper/gru_cell/candidate/kernel",
+                         "decoder/attention_wrapper/gru_cell/candidate/bias",
+                         "decoder/attention_wrapper/attention_layer/kernel",
+                         "decoder/dense/kernel", "decoder/dense/bias"]
+        history = final.cell_state.alignment_history
+        assert isinstance(history, tf.Tensor)  # sorted and stacked (reorder_tensor_arrays)
+        steps = outputs.beam_search_decoder_output
+        fetches = {"predicted_ids": outputs.predicted_ids, "scores": steps.scores,
+                   "parent_ids": steps.parent_ids, "log_probs": final.log_probs,
+                   "lengths": lengths,
+                   "accumulated_attention_probs": final.accumulated_attention_probs,
+                   "cell_state": final.cell_state.cell_state, "alignment_history": history}
+        with tf.Session() as sess:
+            for v in tf.global_variables():
+                key = v.op.name.replace("decoder/", "").replace("attention_wrapper/", "")
+                v.load(weights[key], sess)
+            got = sess.run(fetches)
+    for key in ("predicted_ids", "parent_ids", "lengths"):
+        assert got[key].tolist() == want[key], key
+    for key in ("scores", "log_probs", "accumulated_attention_probs", "cell_state",
+                "alignment_history"):
+        assert_close(got[key], want[key], key)
+
+
+def test_tile_batch_repeats_each_entry_in_place():
+    x = np.arange(12, dtype=np.float32).reshape(2, 3, 2)
+    with tf.Graph().as_default():
+        known = seq2seq.tile_batch(x, 3)
+        unknown = tf.placeholder(tf.float32, [None, 3, None])
+        nested = seq2seq.tile_batch({"a": unknown, "b": (tf.constant([4, 5]),)}, 2)
+        assert known.shape.as_list() == [6, 3, 2]
+        assert nested["a"].shape.as_list() == [None, 3, None]
+        assert nested["b"][0].shape.as_list() == [4]
+        assert known.op.name.startswith("tile_batch/")
+        with pytest.raises(ValueError, match="t must have statically known rank"):
+            seq2seq.tile_batch(tf.constant(3), 2)
+        with tf.Session() as sess:
+            got, got_nested = sess.run([known, nested], {unknown: x})
+    np.testing.assert_array_equal(got, np.repeat(x, 3, axis=0))
+    np.testing.assert_array_equal(got_nested["a"], np.repeat(x, 2, axis=0))
+    assert got_nested["b"][0].tolist() == [4, 4, 5, 5]
+
+
+def test_gather_tree_errors_and_no_gradient():
+    ids = np.zeros((3, 2, 2), np.int32)
+    with tf.Graph().as_default():
+        with pytest.raises(ValueError, match="Shape must be rank 3 but is rank 2 for "
+                                             "'GatherTree'"):
+            seq2seq.gather_tree(ids[0], ids[0], [3, 3], 1)
+        with pytest.raises(ValueError, match=r"Dimensions must be equal, but are 2 and 3 for "
+                                             r"'GatherTree'"):
+            seq2seq.gather_tree(ids, ids, [3, 3, 3], 1)
+        with pytest.raises(ValueError, match="Shapes of step_ids and parent_ids must be equal"):
+            seq2seq.gather_tree(ids, ids[:, :, :1], [3, 3], 1)
+        with pytest.raises(TypeError, match="Value passed to parameter 'step_ids' has DataType "
+                                            "float32 not in list of allowed values: int32"):
+            seq2seq.gather_tree(tf.zeros([3, 2, 2]), ids, [3, 3], 1)
+        step = tf.placeholder(tf.int32, [None, None, None])
+        parents = tf.placeholder(tf.int32, [None, None, None])
+        beams = seq2seq.gather_tree(step, parents, [3, 3], 1)
+        x = tf.cast(step, tf.float32)
+        assert tf.gradients(tf.cast(beams, tf.float32) + x, [x])[0] is not None
+        bad = ids.copy()
+        bad[1, 1, 0] = 2                                  # beam_width is 2
+        with tf.Session() as sess:
+            with pytest.raises(tf.errors.InvalidArgumentError,
+                               match=r"Saw invalid parent id 2 at \(batch, time, beam\) == "
+                                     r"\(1, 0, 0\)"):
+                sess.run(beams, {step: ids, parents: bad})
+            with pytest.raises(tf.errors.InvalidArgumentError,
+                               match="step_ids.shape must match parent_ids.shape"):
+                sess.run(beams, {step: ids, parents: ids[:2]})
+
+
+def test_beam_search_decoder_rules_and_errors():
+    with tf.Graph().as_default():
+        cell = tf.nn.rnn_cell.GRUCell(4)
+        embedding = tf.ones([6, 3])
+        state = cell.zero_state(6, tf.float32)
+        decoder = seq2seq.BeamSearchDecoder(cell, embedding, [1, 1], 2, state, 3,
+                                            output_layer=tf.layers.Dense(6))
+        assert decoder.tracks_own_finished
+        assert decoder.output_size == seq2seq.BeamSearchDecoderOutput(
+            tf.TensorShape([3]), tf.TensorShape([3]), tf.TensorShape([3]))
+        assert decoder.output_dtype == seq2seq.BeamSearchDecoderOutput(tf.float32, tf.int32,
+                                                                      tf.int32)
+        finished, inputs, initial = decoder.initialize()
+        assert inputs.shape.as_list() == [2, 3, 3]
+        assert initial.cell_state.shape.as_list() == [2, 3, 4]
+        assert initial.lengths.dtype == tf.int64 and initial.accumulated_attention_probs == ()
+        with tf.Session() as sess:
+            f, p = sess.run([finished, initial.log_probs])
+        assert f.tolist() == [[False, True, True]] * 2       # only beam 0 is alive at first
+        assert p.tolist() == [[0.0, -np.inf, -np.inf]] * 2
+        with pytest.raises(ValueError, match="start_tokens must be a vector"):
+            seq2seq.BeamSearchDecoder(cell, embedding, 1, 2, state, 3)
+        with pytest.raises(ValueError, match="end_token must be a scalar"):
+            seq2seq.BeamSearchDecoder(cell, embedding, [1, 1], [2], state, 3)
+        # a state not tiled to the beams: TF's Reshape shape function refuses it, as here
+        with pytest.raises(ValueError, match=r"Cannot reshape a tensor with 8 elements to shape "
+                                             r"\[2,3,4\] \(24 elements\)"):
+            seq2seq.BeamSearchDecoder(cell, embedding, [1, 1], 2, cell.zero_state(2, tf.float32),
+                                      3)
+        with pytest.raises(TypeError, match="output_layer must be a Layer"):
+            seq2seq.BeamSearchDecoder(cell, embedding, [1, 1], 2, state, 3, output_layer=tf.tanh)
+        covered = seq2seq.BeamSearchDecoder(cell, embedding, [1, 1], 2, state, 3,
+                                            coverage_penalty_weight=0.5)
+        with pytest.raises(ValueError, match="coverage_penalty_weight must be 0.0 if no cell is "
+                                             "attentional"):
+            covered.initialize()

@@ -4,28 +4,38 @@ step's outputs into TensorArrays until every batch entry has finished)."""
 
 import collections
 
-from minitf import dtypes
+import numpy as np
+
+from minitf import dtypes, tf_logging as logging
+from minitf.contrib.seq2seq_attention import AttentionWrapperState
 from minitf.framework import nest
 from minitf.framework.graph import name_scope
 from minitf.framework.shapes import TensorShape, as_shape
 from minitf.framework.tensor import Tensor
 from minitf.framework.tensor_util import constant_value
-from minitf.ops.array_ops import (expand_dims, fill, gather_nd, scatter_nd, shape, size, tile,
+from minitf.ops.array_ops import (concat, expand_dims, fill, gather, gather_nd, one_hot, ones_like,
+                                  reshape, scatter_nd, shape, size, stack, tile, transpose, zeros,
                                   zeros_like)
+from minitf.ops.beam_search_ops import gather_tree
 from minitf.ops.constant_op import constant, convert_to_tensor
 from minitf.ops.control_flow_ops import cond, while_loop
 from minitf.ops.embedding_ops import embedding_lookup
-from minitf.ops.math_ops import (argmax, cast, equal, greater_equal, logical_not, logical_or,
-                                 reduce_all, where)
+from minitf.ops.math_ops import (argmax, cast, divide, equal, floordiv, floormod, greater_equal,
+                                 log, logical_not, logical_or, minimum, range as range_,
+                                 reduce_all, reduce_max, reduce_mean, reduce_sum, where)
+from minitf.ops.nn_ops import log_softmax
+from minitf.ops.reductions import top_k
 from minitf.ops.random_ops import multinomial, random_uniform
-from minitf.ops.rnn import _transpose_batch_time
+from minitf.ops.rnn import _transpose_batch_time, sequence_mask
 from minitf.ops.rnn_cell_impl import _zero_state_tensors
 from minitf.ops.tensor_array_ops import TensorArray
 from minitf.ops.variable_scope import variable_scope
 
 __all__ = ["Decoder", "dynamic_decode", "Helper", "CustomHelper", "TrainingHelper",
            "GreedyEmbeddingHelper", "SampleEmbeddingHelper", "ScheduledEmbeddingTrainingHelper",
-           "InferenceHelper", "BasicDecoder", "BasicDecoderOutput"]
+           "InferenceHelper", "BasicDecoder", "BasicDecoderOutput", "tile_batch", "gather_tree",
+           "BeamSearchDecoder", "BeamSearchDecoderOutput", "BeamSearchDecoderState",
+           "FinalBeamSearchDecoderOutput"]
 
 
 def _embedding_fn(embedding):
@@ -476,6 +486,28 @@ class InferenceHelper(Helper):
 
 # -- BasicDecoder ------------------------------------------------------------------------------
 
+def _check_cell(cell):
+    if not (callable(cell) and hasattr(cell, "output_size") and hasattr(cell, "state_size")):
+        raise TypeError("The argument 'cell' (%s) is not an RNNCell: 'output_size' property is "
+                        "missing, 'state_size' property is missing, either 'zero_state' or "
+                        "'get_initial_state' method is required, is not callable." % cell)
+
+
+def _check_output_layer(layer):
+    if layer is not None and not (callable(layer) and hasattr(layer, "compute_output_shape")):
+        raise TypeError("output_layer must be a Layer, received: %s" % type(layer))
+
+
+def _layer_output_size(size_, layer):
+    """The size of a cell's output `size_` after `layer` (None: no layer), without the batch:
+    what the layer's compute_output_shape says for [None, *size_]."""
+    if layer is None:
+        return size_
+    with_batch = nest.map_structure(lambda s: TensorShape([None]).concatenate(as_shape(s)),
+                                    size_)
+    return nest.map_structure(lambda s: as_shape(s)[1:], layer.compute_output_shape(with_batch))
+
+
 class BasicDecoderOutput(collections.namedtuple("BasicDecoderOutput",
                                                 ("rnn_output", "sample_id"))):
     """One step's (or, stacked, the whole decode's) cell outputs and sampled ids."""
@@ -488,17 +520,10 @@ class BasicDecoder(Decoder):
     tensor."""
 
     def __init__(self, cell, helper, initial_state, output_layer=None):
-        if not (callable(cell) and hasattr(cell, "output_size") and
-                hasattr(cell, "state_size")):
-            raise TypeError("The argument 'cell' (%s) is not an RNNCell: 'output_size' property "
-                            "is missing, 'state_size' property is missing, either 'zero_state' "
-                            "or 'get_initial_state' method is required, is not callable."
-                            % cell)
+        _check_cell(cell)
         if not isinstance(helper, Helper):
             raise TypeError("helper must be a Helper, received: %s" % type(helper))
-        if output_layer is not None and not (callable(output_layer) and
-                                             hasattr(output_layer, "compute_output_shape")):
-            raise TypeError("output_layer must be a Layer, received: %s" % type(output_layer))
+        _check_output_layer(output_layer)
         self._cell = cell
         self._helper = helper
         self._initial_state = initial_state
@@ -509,13 +534,7 @@ class BasicDecoder(Decoder):
         return self._helper.batch_size
 
     def _rnn_output_size(self):
-        size_ = self._cell.output_size
-        if self._output_layer is None:
-            return size_
-        with_batch = nest.map_structure(lambda s: TensorShape([None]).concatenate(as_shape(s)),
-                                        size_)
-        layer_shape = self._output_layer.compute_output_shape(with_batch)
-        return nest.map_structure(lambda s: as_shape(s)[1:], layer_shape)
+        return _layer_output_size(self._cell.output_size, self._output_layer)
 
     @property
     def output_size(self):
@@ -540,3 +559,404 @@ class BasicDecoder(Decoder):
             finished, next_inputs, next_state = self._helper.next_inputs(
                 time=time, outputs=cell_outputs, state=cell_state, sample_ids=sample_ids)
         return BasicDecoderOutput(cell_outputs, sample_ids), next_state, next_inputs, finished
+
+
+# -- beam search -------------------------------------------------------------------------------
+
+class BeamSearchDecoderState(collections.namedtuple(
+        "BeamSearchDecoderState", ("cell_state", "log_probs", "finished", "lengths",
+                                   "accumulated_attention_probs"))):
+    """A beam search's loop state: the cell state, each beam's summed log-probability, whether
+    it has finished, its length (int64), all [batch, beam_width, ...], and the attention
+    probabilities summed for the coverage penalty (() when it is off)."""
+
+
+class BeamSearchDecoderOutput(collections.namedtuple(
+        "BeamSearchDecoderOutput", ("scores", "predicted_ids", "parent_ids"))):
+    """One step of a beam search: each beam's score, the id it chose and the beam it extends."""
+
+
+class FinalBeamSearchDecoderOutput(collections.namedtuple(
+        "FinalBeamDecoderOutput", ["predicted_ids", "beam_search_decoder_output"])):
+    """A finished beam search: predicted_ids [batch, time, beam_width] (the whole beams, best
+    first, read back by gather_tree) and the per-step BeamSearchDecoderOutput."""
+
+
+def _tile_one(t, multiplier):
+    t = convert_to_tensor(t, name="t")
+    if t.shape.ndims is None or t.shape.ndims < 1:
+        raise ValueError("t must have statically known rank")
+    batch = t.shape[0].value
+    multiples = [1] * (t.shape.ndims + 1)
+    multiples[1] = multiplier
+    shape_t = shape(t)
+    tiled = tile(expand_dims(t, 1), multiples)
+    tiled = reshape(tiled, concat([expand_dims(shape_t[0] * multiplier, 0), shape_t[1:]], 0))
+    tiled.set_shape(TensorShape([None if batch is None else batch * multiplier])
+                    .concatenate(t.shape[1:]))
+    return tiled
+
+
+def tile_batch(t, multiplier, name=None):
+    """tf.contrib.seq2seq.tile_batch: each tensor of the structure `t` ([batch, ...]) with every
+    batch entry repeated `multiplier` times in place ([batch * multiplier, ...]: t[0], t[0], ...,
+    t[1], t[1], ...), the layout BeamSearchDecoder's beams have (tf.tile would repeat the whole
+    batch instead)."""
+    flat = nest.flatten(t)
+    with name_scope(name, "tile_batch", flat + [multiplier]):
+        return nest.map_structure(lambda x: _tile_one(x, multiplier), t)
+
+
+def _check_ndims(t):
+    if t.shape.ndims is None:
+        raise ValueError("Expected tensor (%s) to have known rank, but ndims == None." % t)
+
+
+def _length_penalty(sequence_lengths, penalty_factor):
+    """((5 + length) / 6) ** penalty_factor (Wu et al. 2016), or 1.0 when the factor is 0."""
+    penalty_factor = convert_to_tensor(penalty_factor, name="penalty_factor")
+    penalty_factor.set_shape(())
+    static = constant_value(penalty_factor)
+    if static is not None and static == 0:
+        return 1.0
+    return divide((5. + cast(sequence_lengths, dtypes.float32)) ** penalty_factor,
+                  (5. + 1.) ** penalty_factor)
+
+
+def _mask_probs(probs, eos_token, finished):
+    """A finished beam puts all its probability on eos: log-probabilities 0 there and the
+    dtype's lowest value elsewhere; other beams are unchanged."""
+    vocab_size = probs.shape[2].value or shape(probs)[2]  # (minitf's one_hot needs it static)
+    finished_row = one_hot(eos_token, vocab_size, dtype=probs.dtype,
+                           on_value=convert_to_tensor(0., dtype=probs.dtype),
+                           off_value=probs.dtype.min)
+    finished_probs = tile(reshape(finished_row, [1, 1, -1]),
+                          concat([shape(finished), [1]], 0))
+    finished_mask = tile(expand_dims(finished, 2), stack([1, 1, vocab_size]))
+    return where(finished_mask, finished_probs, probs)
+
+
+def _gather_beams(indices, params, batch_size, range_size, gather_shape, name=None):
+    """params' rows chosen by `indices` [batch, beam] (each a beam of its own batch entry):
+    params reshaped to gather_shape, gathered at indices + b * range_size, reshaped back to
+    [batch, beam, ...]."""
+    with name_scope(name, "tensor_gather_helper"):
+        offsets = expand_dims(range_(batch_size) * range_size, 1)
+        flat_indices = reshape(indices + offsets, [-1])
+        output = gather(reshape(params, gather_shape), flat_indices)
+        final_shape = shape(params)[:1 + len(gather_shape)]
+        static_batch = constant_value(batch_size)
+        output = reshape(output, final_shape, name="output")
+        output.set_shape(TensorShape([None if static_batch is None else int(static_batch)])
+                         .concatenate(params.shape[1:1 + len(gather_shape)]))
+        return output
+
+
+def _maybe_gather_beams(indices, params, batch_size, range_size, gather_shape):
+    if isinstance(params, TensorArray):
+        return params
+    _check_ndims(params)
+    if params.shape.ndims >= len(gather_shape):
+        return _gather_beams(indices, params, batch_size, range_size, gather_shape)
+    return params
+
+
+def _attention_probs(cell_state, coverage_penalty_weight):
+    """The alignments of the AttentionWrapperStates in `cell_state` (averaged over several
+    mechanisms or wrappers), for the coverage penalty; None when the penalty is off."""
+    if coverage_penalty_weight == 0.0:
+        return None
+
+    def probs_of(state):
+        probs = state.alignments
+        if isinstance(probs, tuple):
+            probs = reduce_mean(concat([expand_dims(p, -1) for p in probs], -1), -1)
+        return probs
+
+    if isinstance(cell_state, AttentionWrapperState):
+        states = [cell_state]
+    elif isinstance(cell_state, tuple):
+        states = [s for s in cell_state if isinstance(s, AttentionWrapperState)]
+    else:
+        states = []
+    if not states:
+        raise ValueError("coverage_penalty_weight must be 0.0 if no cell is attentional.")
+    if len(states) == 1:
+        return probs_of(states[0])
+    return reduce_mean(concat([expand_dims(probs_of(s), -1) for s in states], -1), -1)
+
+
+def _gather_tree_from_array(t, parent_ids, sequence_length):
+    """t [max_time, batch * beam_width (or batch, beam_width), ...] with each step's beams put
+    in the order of the final beams (gather_tree on the beam indices); steps past a beam's
+    length keep their beam."""
+    dims = parent_ids.shape
+    max_time = dims[0].value or shape(parent_ids)[0]
+    batch = dims[1].value or shape(parent_ids)[1]
+    width = dims[2].value or shape(parent_ids)[2]
+    beam_ids = tile(reshape(range_(width), [1, 1, -1]), stack([max_time, batch, 1]))
+    max_lengths = cast(reduce_max(sequence_length, axis=1), dtypes.int32)
+    sorted_ids = gather_tree(beam_ids, parent_ids, max_lengths, width + 1)
+    in_bounds = transpose(sequence_mask(sequence_length, maxlen=max_time), [2, 0, 1])
+    sorted_ids = where(in_bounds, sorted_ids, beam_ids)
+    time_ind = tile(reshape(range_(max_time), [-1, 1, 1]), stack([1, batch, width]))
+    batch_ind = transpose(tile(reshape(range_(batch), [-1, 1, 1]), stack([1, max_time, width])),
+                          [1, 0, 2])
+    indices = stack([time_ind, batch_ind, sorted_ids], -1)
+    final_shape = shape(t)
+    ordered = gather_nd(reshape(t, stack([max_time, batch, width, -1])), indices)
+    return reshape(ordered, final_shape)
+
+
+def _beam_scores(log_probs, sequence_lengths, length_penalty_weight, coverage_penalty_weight,
+                 finished, accumulated_attention_probs):
+    """Each candidate's score: its log-probability over the length penalty, plus the
+    coverage penalty (on finished beams) when it is on."""
+    penalty = cast(_length_penalty(sequence_lengths, length_penalty_weight), log_probs.dtype)
+    scores = log_probs / penalty
+    coverage_penalty_weight = convert_to_tensor(coverage_penalty_weight,
+                                                name="coverage_penalty_weight")
+    if coverage_penalty_weight.shape.ndims != 0:
+        raise ValueError("coverage_penalty_weight should be a scalar, but saw shape: %s"
+                         % coverage_penalty_weight.shape)
+    if constant_value(coverage_penalty_weight) == 0.0:
+        return scores
+    if accumulated_attention_probs is None:
+        raise ValueError("accumulated_attention_probs can be None only if coverage penalty is "
+                         "disabled.")
+    probs = where(equal(accumulated_attention_probs, 0.0), ones_like(accumulated_attention_probs),
+                  accumulated_attention_probs)
+    coverage = reduce_sum(log(minimum(probs, 1.0)), 2) * cast(finished, dtypes.float32)
+    return scores + expand_dims(coverage * coverage_penalty_weight, 2)
+
+
+def _beam_search_step(time, logits, next_cell_state, beam_state, batch_size, beam_width,
+                      end_token, length_penalty_weight, coverage_penalty_weight):
+    """One step of beam search over logits [batch, beam, vocab]: every beam's continuations
+    scored, the best beam_width of each batch entry kept (a finished beam continues only with
+    end_token, at no cost), and the states of the beams they extend gathered."""
+    static_batch = constant_value(batch_size)
+    previously_finished = beam_state.finished
+    not_finished = logical_not(previously_finished)
+    step_log_probs = _mask_probs(log_softmax(logits), end_token, previously_finished)
+    total_probs = expand_dims(beam_state.log_probs, 2) + step_log_probs
+    vocab_size = logits.shape[-1].value or shape(logits)[-1]
+    lengths_to_add = one_hot(fill(stack([batch_size, beam_width]), end_token), depth=vocab_size,
+                             on_value=np.int64(0), off_value=np.int64(1), dtype=dtypes.int64)
+    lengths_to_add *= expand_dims(cast(not_finished, dtypes.int64), 2)
+    new_lengths = lengths_to_add + expand_dims(beam_state.lengths, 2)
+    accumulated = None
+    attention = _attention_probs(next_cell_state, coverage_penalty_weight)
+    if attention is not None:
+        attention *= expand_dims(cast(not_finished, dtypes.float32), 2)
+        accumulated = beam_state.accumulated_attention_probs + attention
+    scores = _beam_scores(total_probs, new_lengths, length_penalty_weight,
+                          coverage_penalty_weight, previously_finished, accumulated)
+    time = convert_to_tensor(time, name="time")
+    scores_flat = reshape(scores, stack([batch_size, -1]))
+    next_scores, word_indices = top_k(scores_flat, k=beam_width)
+    static = [None if static_batch is None else int(static_batch), beam_width]
+    next_scores.set_shape(static)
+    word_indices.set_shape(static)
+    next_probs = _gather_beams(word_indices, total_probs, batch_size, beam_width * vocab_size,
+                               [-1], name="next_beam_probs")
+    next_word_ids = cast(floormod(word_indices, vocab_size, name="next_beam_word_ids"),
+                         dtypes.int32)
+    next_beam_ids = cast(floordiv(word_indices, vocab_size), dtypes.int32,
+                         name="next_beam_parent_ids")
+    previously_finished = _gather_beams(next_beam_ids, previously_finished, batch_size,
+                                        beam_width, [-1])
+    next_finished = logical_or(previously_finished, equal(next_word_ids, end_token),
+                               name="next_beam_finished")
+    next_lengths = _gather_beams(next_beam_ids, beam_state.lengths, batch_size, beam_width,
+                                 [-1])
+    next_lengths += cast(logical_not(previously_finished), dtypes.int64)
+    next_accumulated = ()
+    if accumulated is not None:
+        next_accumulated = _gather_beams(next_beam_ids, accumulated, batch_size, beam_width,
+                                         [batch_size * beam_width, -1],
+                                         name="next_accumulated_attention_probs")
+    next_cell_state = nest.map_structure(
+        lambda s: _maybe_gather_beams(next_beam_ids, s, batch_size, beam_width,
+                                      [batch_size * beam_width, -1]), next_cell_state)
+    next_state = BeamSearchDecoderState(cell_state=next_cell_state, log_probs=next_probs,
+                                        lengths=next_lengths, finished=next_finished,
+                                        accumulated_attention_probs=next_accumulated)
+    output = BeamSearchDecoderOutput(scores=next_scores, predicted_ids=next_word_ids,
+                                     parent_ids=next_beam_ids)
+    return output, next_state
+
+
+class BeamSearchDecoder(Decoder):
+    """tf.contrib.seq2seq.BeamSearchDecoder: keeps the beam_width best partial sequences of each
+    batch entry. `initial_state` and everything the cell reads are [batch * beam_width, ...]
+    (tile_batch the encoder's results); inside, beams are [batch, beam_width, ...]. With
+    dynamic_decode it returns FinalBeamSearchDecoderOutput (predicted_ids [batch, time,
+    beam_width], best beam first) and the final BeamSearchDecoderState; scores may be
+    normalised by a length penalty ((5 + length) / 6) ** length_penalty_weight."""
+
+    def __init__(self, cell, embedding, start_tokens, end_token, initial_state, beam_width,
+                 output_layer=None, length_penalty_weight=0.0, coverage_penalty_weight=0.0,
+                 reorder_tensor_arrays=True):
+        _check_cell(cell)
+        _check_output_layer(output_layer)
+        self._cell = cell
+        self._output_layer = output_layer
+        self._reorder_tensor_arrays = reorder_tensor_arrays
+        self._embedding_fn = _embedding_fn(embedding)
+        self._start_tokens = convert_to_tensor(start_tokens, dtypes.int32, name="start_tokens")
+        if self._start_tokens.shape.ndims != 1:
+            raise ValueError("start_tokens must be a vector")
+        self._end_token = convert_to_tensor(end_token, dtypes.int32, name="end_token")
+        if self._end_token.shape.ndims != 0:
+            raise ValueError("end_token must be a scalar")
+        self._batch_size = size(start_tokens)
+        self._beam_width = beam_width
+        self._length_penalty_weight = length_penalty_weight
+        self._coverage_penalty_weight = coverage_penalty_weight
+        self._initial_cell_state = nest.map_structure(self._maybe_split_batch_beams,
+                                                      initial_state, self._cell.state_size)
+        self._start_tokens = tile(expand_dims(self._start_tokens, 1), [1, self._beam_width])
+        self._start_inputs = self._embedding_fn(self._start_tokens)
+        # only beam 0 is alive at first, so the first step's beams are all different
+        self._finished = one_hot(zeros(expand_dims(self._batch_size, 0), dtypes.int32),
+                                 depth=self._beam_width, on_value=False, off_value=True,
+                                 dtype=dtypes.bool)
+
+    @property
+    def batch_size(self):
+        return self._batch_size
+
+    def _rnn_output_size(self):
+        return _layer_output_size(self._cell.output_size, self._output_layer)
+
+    @property
+    def tracks_own_finished(self):
+        return True
+
+    @property
+    def output_size(self):
+        return BeamSearchDecoderOutput(scores=TensorShape([self._beam_width]),
+                                       predicted_ids=TensorShape([self._beam_width]),
+                                       parent_ids=TensorShape([self._beam_width]))
+
+    @property
+    def output_dtype(self):
+        dtype = nest.flatten(self._initial_cell_state)[0].dtype
+        return BeamSearchDecoderOutput(
+            scores=nest.map_structure(lambda _: dtype, self._rnn_output_size()),
+            predicted_ids=dtypes.int32, parent_ids=dtypes.int32)
+
+    def initialize(self, name=None):
+        finished, start_inputs = self._finished, self._start_inputs
+        dtype = nest.flatten(self._initial_cell_state)[0].dtype
+        first_beam = zeros(expand_dims(self._batch_size, 0), dtypes.int32)
+        log_probs = one_hot(first_beam, depth=self._beam_width,
+                            on_value=convert_to_tensor(0.0, dtype=dtype),
+                            off_value=convert_to_tensor(-np.inf, dtype=dtype), dtype=dtype)
+        attention = _attention_probs(self._initial_cell_state, self._coverage_penalty_weight)
+        initial_state = BeamSearchDecoderState(
+            cell_state=self._initial_cell_state, log_probs=log_probs, finished=finished,
+            lengths=zeros(stack([self._batch_size, self._beam_width]), dtypes.int64),
+            accumulated_attention_probs=() if attention is None else attention)
+        return finished, start_inputs, initial_state
+
+    def finalize(self, outputs, final_state, sequence_lengths):
+        max_lengths = cast(reduce_max(final_state.lengths, axis=1), dtypes.int32)
+        predicted_ids = gather_tree(outputs.predicted_ids, outputs.parent_ids,
+                                    max_sequence_lengths=max_lengths, end_token=self._end_token)
+        if self._reorder_tensor_arrays:
+            final_state = final_state._replace(cell_state=nest.map_structure(
+                lambda t: self._maybe_sort_array_beams(t, outputs.parent_ids,
+                                                       final_state.lengths),
+                final_state.cell_state))
+        return FinalBeamSearchDecoderOutput(beam_search_decoder_output=outputs,
+                                            predicted_ids=predicted_ids), final_state
+
+    def _maybe_sort_array_beams(self, t, parent_ids, sequence_length):
+        """A TensorArray of the cell state (an alignment history) stacked, with its beams in
+        the final beams' order; left as it is when its elements cannot be read as [batch,
+        beam_width, ...] or [batch * beam_width, ...] (TF logs a warning)."""
+        if not isinstance(t, TensorArray):
+            return t
+        dims = t.element_shape
+        if dims.ndims is None or dims.ndims < 1:
+            logging.warning("The TensorArray %s in the cell state is not amenable to sorting "
+                            "based on the beam search result. For a TensorArray to be sorted, "
+                            "its elements shape must be defined and have at least a rank of 1, "
+                            "but saw shape: %s" % (t.handle.name, dims))
+            return t
+        static_batch = constant_value(self._batch_size)
+        if static_batch is not None and dims[0].value is not None and not (
+                dims[0].value == static_batch * self._beam_width or
+                (dims.ndims >= 2 and dims[0].value == static_batch and
+                 dims[1].value == self._beam_width)):
+            logging.warning("TensorArray reordering expects elements to be reshapable to %s "
+                            "which is incompatible with the current shape %s. Consider setting "
+                            "reorder_tensor_arrays to False to disable TensorArray reordering "
+                            "during the beam search."
+                            % (TensorShape([static_batch, self._beam_width, None]), dims))
+            return t
+        return _gather_tree_from_array(t.stack(), parent_ids, sequence_length)
+
+    def _merge_batch_beams(self, t, s=None):
+        """[batch, beam_width, *s] -> [batch * beam_width, *s]."""
+        s = as_shape(s)
+        static_batch = constant_value(self._batch_size)
+        merged = reshape(t, concat([expand_dims(self._batch_size * self._beam_width, 0),
+                                    shape(t)[2:]], 0))
+        merged.set_shape(TensorShape([None if static_batch is None else
+                                      int(static_batch) * self._beam_width]).concatenate(s))
+        return merged
+
+    def _split_batch_beams(self, t, s=None):
+        """[batch * beam_width, *s] -> [batch, beam_width, *s]."""
+        s = as_shape(constant_value(s)) if isinstance(s, Tensor) else as_shape(s)
+        split = reshape(t, concat([stack([self._batch_size, self._beam_width]), shape(t)[1:]],
+                                  0))
+        static_batch = constant_value(self._batch_size)
+        expected = TensorShape([None if static_batch is None else int(static_batch),
+                                self._beam_width]).concatenate(s)
+        if not split.shape.is_compatible_with(expected):
+            raise ValueError("Unexpected behavior when reshaping between beam width and batch "
+                             "size.  The reshaped tensor has shape: %s.  We expected it to have "
+                             "shape (batch_size, beam_width, depth) == %s.  Perhaps you forgot "
+                             "to create a zero_state with batch_size=encoder_batch_size * "
+                             "beam_width?" % (split.shape, expected))
+        split.set_shape(expected)
+        return split
+
+    def _maybe_split_batch_beams(self, t, s):
+        if isinstance(t, TensorArray):
+            return t
+        _check_ndims(t)
+        return self._split_batch_beams(t, s) if t.shape.ndims >= 1 else t
+
+    def _maybe_merge_batch_beams(self, t, s):
+        if isinstance(t, TensorArray):
+            return t
+        _check_ndims(t)
+        return self._merge_batch_beams(t, s) if t.shape.ndims >= 2 else t
+
+    def step(self, time, inputs, state, name=None):
+        with name_scope(name, "BeamSearchDecoderStep", (time, inputs, state)):
+            inputs = nest.map_structure(lambda x: self._merge_batch_beams(x, s=x.shape[2:]),
+                                        inputs)
+            cell_state = nest.map_structure(self._maybe_merge_batch_beams, state.cell_state,
+                                            self._cell.state_size)
+            cell_outputs, next_cell_state = self._cell(inputs, cell_state)
+            cell_outputs = nest.map_structure(
+                lambda out: self._split_batch_beams(out, out.shape[1:]), cell_outputs)
+            next_cell_state = nest.map_structure(self._maybe_split_batch_beams,
+                                                 next_cell_state, self._cell.state_size)
+            if self._output_layer is not None:
+                cell_outputs = self._output_layer(cell_outputs)
+            output, beam_state = _beam_search_step(
+                time=time, logits=cell_outputs, next_cell_state=next_cell_state,
+                beam_state=state, batch_size=self._batch_size, beam_width=self._beam_width,
+                end_token=self._end_token, length_penalty_weight=self._length_penalty_weight,
+                coverage_penalty_weight=self._coverage_penalty_weight)
+            finished = beam_state.finished
+            next_inputs = cond(reduce_all(finished), lambda: self._start_inputs,
+                               lambda: self._embedding_fn(output.predicted_ids))
+        return output, beam_state, next_inputs, finished

@@ -1,6 +1,6 @@
 """Op table rows for the ops sparse gradients use (UnsortedSegmentSum, Unique), the other
 unsorted segment reductions, UniqueWithCounts, the sorted and sparse segment
-reductions with their gradient ops, and ReverseSequence."""
+reductions with their gradient ops, ReverseSequence and GatherTree."""
 
 import numpy as np
 
@@ -181,6 +181,40 @@ SPECS += [
            [Arg((5, 2, 3)), Arg((2,), "int64", values=[3, 5])], wrt=[0]),
 ]
 
+
+
+def _gather_tree(step_ids, parent_ids, lengths, end):
+    """TF's GatherTree kernel as loops: follow each final beam's parents back from its batch
+    entry's last step, then end_token after the first end_token and past the length."""
+    steps, batch, width = step_ids.shape
+    out = np.full(step_ids.shape, end, step_ids.dtype)
+    for b in range(batch):
+        n = min(steps, int(lengths[b]))
+        for k in range(width):
+            beam = k
+            for t in range(n - 1, -1, -1):
+                out[t, b, k] = step_ids[t, b, beam]
+                beam = parent_ids[t, b, beam]
+            ended = False
+            for t in range(n):
+                if ended:
+                    out[t, b, k] = end
+                ended = ended or out[t, b, k] == end
+    return out
+
+
+SPECS += [  # GatherTree (ids: no gradient, as in TF)
+    OpSpec("gather_tree/lengths_short_and_zero",
+           lambda s, p, n, e: tf.contrib.seq2seq.gather_tree(s, p, n, e),
+           _gather_tree,
+           [Arg((5, 3, 4), "int32", static=(None, None, 4), low=0, high=4),
+            Arg((5, 3, 4), "int32", static=(None, 3, None), low=0, high=3),
+            Arg((3,), "int32", values=[5, 2, 0]), Arg((), "int32", values=3)], grad=False),
+    OpSpec("gather_tree/lengths_past_time", lambda s, p, n, e: tf.contrib.seq2seq.gather_tree(
+        s, p, n, e), _gather_tree,
+           [Arg((3, 2, 2), "int32", low=0, high=3), Arg((3, 2, 2), "int32", low=0, high=1),
+            Arg((2,), "int32", values=[7, 3]), Arg((), "int32", values=1)], grad=False, seed=1),
+]
 
 # -- ops on SparseTensors (minitf/ops/sparse_math.py, sparse_manip.py): a 4x3 matrix with an
 # empty row; the builders make the SparseTensor from the value placeholders ---------------------
