@@ -76,6 +76,42 @@ def test_dense_layer_object_reuses_its_variables_in_its_name_scope():
     assert inner.name == "dense" and inner.kernel.name == "outer/dense/kernel:0"
 
 
+def test_layer_objects_of_one_name_get_unique_scopes_as_in_tf1():
+    # Recorded with TF 2.21's tf.compat.v1.layers: a layer object's name is the default of a
+    # unique variable scope (x, x_1), where the function form's name is the scope itself (a
+    # second tf.layers.dense(name='x') raises unless reuse); under reuse=True the unique x_1
+    # does not exist, under AUTO_REUSE it is made.
+    x = tf.placeholder(tf.float32, [None, 4])
+    image = tf.placeholder(tf.float32, [None, 8, 8, 3])
+    outputs = [tf.layers.Dense(3, name="x")(x), tf.layers.Dense(3, name="x")(x),
+               tf.layers.Conv2D(2, 3, name="c")(image), tf.layers.Conv2D(2, 3, name="c")(image),
+               tf.layers.BatchNormalization(name="b")(x), tf.layers.BatchNormalization(name="b")(x)]
+    with tf.variable_scope("s"):
+        outputs.append(tf.layers.Dense(3, name="x")(x))
+    assert [t.name for t in outputs] == [
+        "x/BiasAdd:0", "x_1/BiasAdd:0", "c/BiasAdd:0", "c_1/BiasAdd:0",
+        "b/batchnorm/add_1:0", "b_1/batchnorm/add_1:0", "s/x/BiasAdd:0"]
+    assert [v.name for v in tf.global_variables()] == [
+        "x/kernel:0", "x/bias:0", "x_1/kernel:0", "x_1/bias:0", "c/kernel:0", "c/bias:0",
+        "c_1/kernel:0", "c_1/bias:0", "b/gamma:0", "b/beta:0", "b/moving_mean:0",
+        "b/moving_variance:0", "b_1/gamma:0", "b_1/beta:0", "b_1/moving_mean:0",
+        "b_1/moving_variance:0", "s/x/kernel:0", "s/x/bias:0"]
+    for fn in (lambda: tf.layers.dense(x, 3, name="x"),
+               lambda: tf.layers.conv2d(image, 2, 3, name="c"),
+               lambda: tf.layers.batch_normalization(x, name="b")):
+        with pytest.raises(ValueError, match="already exists"):
+            fn()
+    with tf.variable_scope(tf.get_variable_scope(), reuse=True):
+        with pytest.raises(ValueError, match="x_2/kernel does not exist"):
+            tf.layers.Dense(3, name="x")(x)
+    with tf.variable_scope(tf.get_variable_scope(), reuse=tf.AUTO_REUSE):
+        made = tf.layers.Dense(3, name="x")
+        made(x)
+    assert made.kernel.name == "x_2/kernel:0"  # (the failed attempt took no name)
+    assert tf.layers.max_pooling2d(image, 2, 2, name="p").name == "p/MaxPool:0"
+    assert tf.layers.max_pooling2d(image, 2, 2, name="p").name == "p_1/MaxPool:0"
+
+
 def test_dense_auto_reuse():
     x = tf.placeholder(tf.float32, [None, 5])
     for _ in range(3):

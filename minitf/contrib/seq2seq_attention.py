@@ -48,13 +48,10 @@ def _static_or_dynamic(t, axis):
     return dim if dim is not None else shape(t)[axis]
 
 
-class _ProjectionLayer(Dense):
-    """Dense without bias whose variable scope is `name`, made unique like a default name
-    (TF1's layers do so: two mechanisms give `memory_layer` and `memory_layer_1`)."""
-
-    def __init__(self, units, name):
-        super().__init__(units, use_bias=False)
-        self._default_name = name
+def _projection_layer(units, name):
+    """Dense without bias, named `name` (its variable scope made unique as TF1's layer objects
+    do: two mechanisms give `memory_layer` and `memory_layer_1`)."""
+    return Dense(units, use_bias=False, name=name)
 
 
 class AttentionMechanism:
@@ -216,7 +213,7 @@ class LuongAttention(_BaseAttentionMechanism):
                  probability_fn=None, score_mask_value=None, dtype=None, custom_key_value_fn=None,
                  name="LuongAttention"):
         super().__init__(query_layer=None,
-                         memory_layer=_ProjectionLayer(num_units, "memory_layer"),
+                         memory_layer=_projection_layer(num_units, "memory_layer"),
                          memory=memory, probability_fn=_score_only(probability_fn or softmax),
                          memory_sequence_length=memory_sequence_length,
                          score_mask_value=score_mask_value,
@@ -239,8 +236,8 @@ class BahdanauAttention(_BaseAttentionMechanism):
     def __init__(self, num_units, memory, memory_sequence_length=None, normalize=False,
                  probability_fn=None, score_mask_value=None, dtype=None,
                  custom_key_value_fn=None, name="BahdanauAttention"):
-        super().__init__(query_layer=_ProjectionLayer(num_units, "query_layer"),
-                         memory_layer=_ProjectionLayer(num_units, "memory_layer"),
+        super().__init__(query_layer=_projection_layer(num_units, "query_layer"),
+                         memory_layer=_projection_layer(num_units, "memory_layer"),
                          memory=memory, probability_fn=_score_only(probability_fn or softmax),
                          memory_sequence_length=memory_sequence_length,
                          score_mask_value=score_mask_value,
@@ -332,8 +329,8 @@ class _BaseMonotonicAttentionMechanism(_BaseAttentionMechanism):
     def _setup(self, num_units, query_layer, memory, memory_sequence_length, score_mask_value,
                sigmoid_noise, sigmoid_noise_seed, score_bias_init, mode, dtype, name):
         super().__init__(
-            query_layer=_ProjectionLayer(num_units, "query_layer") if query_layer else None,
-            memory_layer=_ProjectionLayer(num_units, "memory_layer"), memory=memory,
+            query_layer=_projection_layer(num_units, "query_layer") if query_layer else None,
+            memory_layer=_projection_layer(num_units, "memory_layer"), memory=memory,
             probability_fn=functools.partial(_monotonic_probability_fn,
                                              sigmoid_noise=sigmoid_noise, mode=mode,
                                              seed=sigmoid_noise_seed),
@@ -487,7 +484,7 @@ class AttentionWrapper(RNNCell):
                 raise ValueError("If provided, attention_layer_size must contain exactly one "
                                  "integer per attention_mechanism, saw: %d vs %d"
                                  % (len(sizes), len(mechanisms)))
-            self._attention_layers = tuple(_ProjectionLayer(size, "attention_layer")
+            self._attention_layers = tuple(_projection_layer(size, "attention_layer")
                                            for size in sizes)
             self._attention_layer_size = sum(sizes)
         elif attention_layer is not None:

@@ -25,6 +25,10 @@ class Layer:
         self.activity_regularizer = activity_regularizer
         self._reuse = _reuse
         self._scope = None  # the VariableScope of the first call, re-entered by later ones
+        # The function forms (tf.layers.dense, conv2d, ...) set this to their `name` (TF's
+        # `_scope`): their variables live in exactly that scope, so a second call with the same
+        # name and no reuse raises; a layer object's name is only the default of a unique one.
+        self._scope_name = None
         self._weights = []
         self.updates = []
 
@@ -89,8 +93,15 @@ class Layer:
     def __call__(self, inputs, *args, **kwargs):
         inputs = convert_to_tensor(inputs)
         if self._scope is None:
-            with variable_scope(self.name, default_name=self._default_name,
-                                reuse=self._reuse) as scope:
+            if self._scope_name is not None:
+                scope_of_first_call = variable_scope(self._scope_name, reuse=self._reuse)
+            elif self._reuse:
+                scope_of_first_call = variable_scope(self.name or self._default_name,
+                                                     reuse=True)
+            else:  # TF1: Dense(name='x') twice makes x/kernel and x_1/kernel
+                scope_of_first_call = variable_scope(None,
+                                                     default_name=self.name or self._default_name)
+            with scope_of_first_call as scope:
                 self._scope = scope
                 self.name = scope.name.split("/")[-1]
                 self.build(inputs)

@@ -290,6 +290,7 @@ def _layer_function(cls, name, doc):
             layer = cls(*args, _reuse=reuse, **kwargs)
         except TypeError as e:  # name the function the user called, not an internal class
             raise TypeError(re.sub(r"^[\w.]*__init__\(\)", name + "()", str(e))) from None
+        layer._scope_name = kwargs.get("name")
         return layer(inputs, **call_kwargs)
     fn.__doc__ = doc
     fn.__name__ = fn.__qualname__ = name

@@ -90,6 +90,7 @@ def dense(inputs, units, activation=None, use_bias=True, kernel_initializer=None
                   kernel_regularizer=kernel_regularizer, bias_regularizer=bias_regularizer,
                   activity_regularizer=activity_regularizer, kernel_constraint=kernel_constraint,
                   bias_constraint=bias_constraint, trainable=trainable, name=name, _reuse=reuse)
+    layer._scope_name = name
     return layer(inputs)
 
 
