@@ -56,6 +56,9 @@ def build(name):
         return build_beam(case, cell, dense, embedding), data, state
     if case["helper"] == "training":
         sampler = tfa.seq2seq.TrainingSampler(time_major=case.get("time_major", False))
+    elif case["helper"] == "scheduled_output":
+        sampler = tfa.seq2seq.ScheduledOutputTrainingSampler(
+            case["probability"], next_inputs_fn=tf.tanh if case.get("fn") else None)
     elif case.get("callable"):
         sampler = tfa.seq2seq.GreedyEmbeddingSampler(
             lambda ids: tf.tanh(tf.nn.embedding_lookup(embedding, ids)))
@@ -71,6 +74,11 @@ def build(name):
             else states[0]
         if case["helper"] == "training":
             return decoder(inputs, initial_state=init, sequence_length=lengths)
+        if case["helper"] == "scheduled_output":
+            aux = case.get("aux", 0)
+            main = inputs[..., :inputs.shape[-1] - aux]
+            return decoder(main, initial_state=init, sequence_length=lengths,
+                           auxiliary_inputs=inputs[..., -aux:] if aux else None)
         return decoder(None if case.get("callable") else embedding,
                        start_tokens=tf.fill([tf.shape(states[0])[0]], 1),
                        end_token=case["end_token"], initial_state=init)
@@ -117,7 +125,7 @@ def record_beam(name):
 
 def shapes(run, case, batch):
     depth = case["depth"]
-    if case["helper"] == "training":
+    if case["helper"] in ("training", "scheduled_output"):
         dims = [None, batch, depth] if case.get("time_major") else [batch, None, depth]
         inputs = tf.TensorSpec(dims, tf.float32)
     else:
@@ -154,8 +162,10 @@ def record(name):
             "lengths": final_lengths.numpy().tolist(),
             "grads": [None if g is None else short(g.numpy().tolist()) for g in grads],
             "shapes_known_batch": shapes(run, case, case["batch"]),
-            # (tfa's impute_finished needs a known batch: TF1's tf.where did not)
-            "shapes_unknown_batch": None if case.get("impute") else shapes(run, case, None)}
+            # (tfa's impute_finished and scheduled output sampler need a known batch: TF1's
+            # tf.where did not)
+            "shapes_unknown_batch": None if case.get("impute") or
+            case["helper"] == "scheduled_output" else shapes(run, case, None)}
 
 
 def record_attention_beam():

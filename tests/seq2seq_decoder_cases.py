@@ -34,6 +34,17 @@ CASES = {
                                 batch=3, end_token=0, max_iter=5, seed=4, callable=True),
     "greedy_lstm_one_step": dict(cell="lstm", units=4, depth=3, dense=5, helper="greedy",
                                  batch=2, end_token=1, max_iter=1, seed=5),
+    # ScheduledOutputTrainingHelper with probability 1 or 0 (no draw decides): `aux` trailing
+    # features of the inputs are its auxiliary_inputs; `fn`: next_inputs_fn=tanh.
+    "scheduled_output_always": dict(cell="lstm", units=4, depth=5, dense=3,
+                                    helper="scheduled_output", batch=3, time=4,
+                                    lengths=[4, 2, 3], seed=6, probability=1.0, aux=2, fn=True),
+    "scheduled_output_always_no_fn": dict(cell="gru", units=4, depth=3, dense=3,
+                                          helper="scheduled_output", batch=2, time=3,
+                                          lengths=[3, 3], seed=7, probability=1.0),
+    "scheduled_output_never": dict(cell="gru", units=4, depth=3, dense=3,
+                                   helper="scheduled_output", batch=2, time=3, lengths=[3, 1],
+                                   seed=8, probability=0.0),
 }
 
 # BeamSearchDecoder (start token 1; the initial state is tile_batch'ed to the beams).
@@ -61,7 +72,7 @@ def case_arrays(name):
         weights += [("decoder/dense/kernel", (case["units"], case["dense"])),
                     ("decoder/dense/bias", (case["dense"],))]
     weights = [(n, rng.uniform(-0.9, 0.9, s).astype(np.float32)) for n, s in weights]
-    if case["helper"] == "training":
+    if case["helper"] in ("training", "scheduled_output"):
         dims = (case["time"], case["batch"]) if case.get("time_major") else \
             (case["batch"], case["time"])
         data = rng.randn(*dims, case["depth"]).astype(np.float32)

@@ -43,6 +43,15 @@ def build(name, batch):
         helper = seq2seq.TrainingHelper(inputs, lengths, time_major=case.get("time_major",
                                                                              False))
         feeds = {inputs: data, lengths: case["lengths"]}
+    elif case["helper"] == "scheduled_output":
+        inputs = tf.placeholder(tf.float32, [batch, None, case["depth"]])
+        lengths = tf.placeholder(tf.int32, [batch])
+        aux = case.get("aux", 0)
+        helper = seq2seq.ScheduledOutputTrainingHelper(
+            inputs[..., :case["depth"] - aux], lengths, case["probability"],
+            next_inputs_fn=tf.tanh if case.get("fn") else None,
+            auxiliary_inputs=inputs[..., case["depth"] - aux:] if aux else None)
+        feeds = {inputs: data, lengths: case["lengths"]}
     else:
         embedding = tf.constant(data)
         start = tf.fill(tf.shape(states[0])[:1], 1)
@@ -80,7 +89,13 @@ def test_decoders_match_tf(name):
     case = CASES[name]
     with tf.Graph().as_default():
         (outputs, state, lengths), feeds, weights = build(name, case["batch"])
-        assert static((outputs, state, lengths)) == want["shapes_known_batch"]
+        want_shapes = dict(want["shapes_known_batch"])
+        if case["helper"] == "scheduled_output":
+            # tfa's TF 2 loop loses the batch of its Bernoulli draws; TF 1.15's TensorArray,
+            # made with element shape [batch], keeps it
+            assert want_shapes["sample_id"] == [None, None]
+            want_shapes["sample_id"] = [case["batch"], None]
+        assert static((outputs, state, lengths)) == want_shapes
         variables = tf.global_variables()
         assert [v.op.name for v in variables] == [n for n, _ in weights]
         rnn_output = outputs.rnn_output
@@ -503,3 +518,26 @@ def test_beam_search_decoder_rules_and_errors():
         with pytest.raises(ValueError, match="coverage_penalty_weight must be 0.0 if no cell is "
                                              "attentional"):
             covered.initialize()
+
+
+def test_scheduled_output_helper_draws_are_seeded():
+    x = np.random.RandomState(1).randn(40, 5, 3).astype(np.float32)
+
+    def run(seed):
+        with tf.Graph().as_default():
+            tf.set_random_seed(2)
+            helper = seq2seq.ScheduledOutputTrainingHelper(x, np.full(40, 5, np.int32), 0.5,
+                                                           seed=seed)
+            cell = tf.nn.rnn_cell.GRUCell(3)
+            outputs = seq2seq.dynamic_decode(seq2seq.BasicDecoder(
+                cell, helper, cell.zero_state(40, tf.float32)))[0]
+            assert outputs.sample_id.dtype == tf.int32
+            with tf.Session() as sess:
+                sess.run(tf.global_variables_initializer())
+                return sess.run(outputs.sample_id)
+    ids = run(5)
+    assert ids.tolist() == run(5).tolist() and ids.tolist() != run(6).tolist()
+    assert set(ids.ravel().tolist()) == {0, 1} and 0.3 < ids.mean() < 0.7
+    with pytest.raises(ValueError, match="sampling_probability must be either a scalar or a "
+                                         "vector"):
+        seq2seq.ScheduledOutputTrainingHelper(x, np.full(40, 5, np.int32), [[0.5]])

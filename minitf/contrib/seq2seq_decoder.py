@@ -22,7 +22,8 @@ from minitf.ops.control_flow_ops import cond, while_loop
 from minitf.ops.embedding_ops import embedding_lookup
 from minitf.ops.math_ops import (argmax, cast, divide, equal, floordiv, floormod, greater_equal,
                                  log, logical_not, logical_or, minimum, range as range_,
-                                 reduce_all, reduce_max, reduce_mean, reduce_sum, where)
+                                 reduce_all, reduce_any, reduce_max, reduce_mean, reduce_sum,
+                                 where)
 from minitf.ops.nn_ops import log_softmax
 from minitf.ops.reductions import top_k
 from minitf.ops.random_ops import multinomial, random_uniform
@@ -33,6 +34,7 @@ from minitf.ops.variable_scope import variable_scope
 
 __all__ = ["Decoder", "dynamic_decode", "Helper", "CustomHelper", "TrainingHelper",
            "GreedyEmbeddingHelper", "SampleEmbeddingHelper", "ScheduledEmbeddingTrainingHelper",
+           "ScheduledOutputTrainingHelper",
            "InferenceHelper", "BasicDecoder", "BasicDecoderOutput", "tile_batch", "gather_tree",
            "BeamSearchDecoder", "BeamSearchDecoderOutput", "BeamSearchDecoderState",
            "FinalBeamSearchDecoderOutput"]
@@ -43,6 +45,25 @@ def _embedding_fn(embedding):
     if callable(embedding):
         return embedding
     return lambda ids: embedding_lookup(embedding, ids)
+
+
+def _unstack_ta(x):
+    """A TensorArray holding the steps of x [time, ...]."""
+    return TensorArray(x.dtype, size=shape(x)[0], element_shape=x.shape[1:]).unstack(x)
+
+
+def _check_sampling_probability(p):
+    p = convert_to_tensor(p, name="sampling_probability")
+    if p.shape.ndims not in (0, 1):
+        raise ValueError("sampling_probability must be either a scalar or a vector. saw shape: "
+                         "%s" % p.shape)
+    return p
+
+
+def _bernoulli(batch_size, probability, seed):
+    """[batch_size] bools, each True with `probability` (TF's Bernoulli draw: uniform < p)."""
+    draw = random_uniform(expand_dims(batch_size, 0), seed=seed, dtype=probability.dtype)
+    return draw < probability
 
 
 def _categorical_sample(logits, seed):
@@ -279,9 +300,7 @@ class TrainingHelper(Helper):
             self._inputs = inputs
             if not time_major:
                 inputs = nest.map_structure(_transpose_batch_time, inputs)
-            self._input_tas = nest.map_structure(
-                lambda x: TensorArray(x.dtype, size=shape(x)[0],
-                                      element_shape=x.shape[1:]).unstack(x), inputs)
+            self._input_tas = nest.map_structure(_unstack_ta, inputs)
             self._sequence_length = convert_to_tensor(sequence_length, name="sequence_length")
             if self._sequence_length.shape.ndims != 1:
                 raise ValueError("Expected sequence_length to be a vector, but received shape: "
@@ -340,11 +359,7 @@ class ScheduledEmbeddingTrainingHelper(TrainingHelper):
         with name_scope(name, "ScheduledEmbeddingSamplingWrapper",
                         [embedding, sampling_probability]):
             self._embedding_fn = _embedding_fn(embedding)
-            self._sampling_probability = convert_to_tensor(sampling_probability,
-                                                           name="sampling_probability")
-            if self._sampling_probability.shape.ndims not in (0, 1):
-                raise ValueError("sampling_probability must be either a scalar or a vector. "
-                                 "saw shape: %s" % self._sampling_probability.shape)
+            self._sampling_probability = _check_sampling_probability(sampling_probability)
             self._seed = seed
             self._scheduling_seed = scheduling_seed
         super().__init__(inputs=inputs, sequence_length=sequence_length,
@@ -352,9 +367,8 @@ class ScheduledEmbeddingTrainingHelper(TrainingHelper):
 
     def sample(self, time, outputs, state, name=None):
         with name_scope(name, "ScheduledEmbeddingTrainingHelperSample", [time, outputs, state]):
-            draw = random_uniform(expand_dims(self.batch_size, 0), seed=self._scheduling_seed,
-                                  dtype=self._sampling_probability.dtype)
-            select = draw < self._sampling_probability
+            select = _bernoulli(self.batch_size, self._sampling_probability,
+                                self._scheduling_seed)
             return where(select, _categorical_sample(outputs, self._seed),
                          fill(expand_dims(self.batch_size, 0), -1))
 
@@ -374,6 +388,72 @@ class ScheduledEmbeddingTrainingHelper(TrainingHelper):
                         + scatter_nd(not_sampling, kept, base_shape))
 
             next_inputs = cond(reduce_all(finished), lambda: base_next_inputs, maybe_sample)
+            return finished, next_inputs, state
+
+
+class ScheduledOutputTrainingHelper(TrainingHelper):
+    """tf.contrib.seq2seq.ScheduledOutputTrainingHelper: a TrainingHelper that, for each entry
+    with probability sampling_probability, feeds the step's outputs (through next_inputs_fn
+    when given; followed by the next auxiliary_inputs, if any) instead of the next input. Its
+    sample ids (int32) are 1 where it fed the outputs, else 0."""
+
+    def __init__(self, inputs, sequence_length, sampling_probability, time_major=False,
+                 seed=None, next_inputs_fn=None, auxiliary_inputs=None, name=None):
+        with name_scope(name, "ScheduledOutputTrainingHelper",
+                        [inputs, auxiliary_inputs, sampling_probability]):
+            self._sampling_probability = _check_sampling_probability(sampling_probability)
+            if auxiliary_inputs is None:
+                all_inputs = inputs
+            else:
+                inputs = convert_to_tensor(inputs, name="inputs")
+                auxiliary_inputs = convert_to_tensor(auxiliary_inputs, name="auxiliary_inputs")
+                all_inputs = nest.map_structure(lambda x, y: concat((x, y), -1), inputs,
+                                                auxiliary_inputs)
+                if not time_major:
+                    auxiliary_inputs = nest.map_structure(_transpose_batch_time,
+                                                          auxiliary_inputs)
+            self._auxiliary_input_tas = None if auxiliary_inputs is None else \
+                nest.map_structure(_unstack_ta, auxiliary_inputs)
+            self._seed = seed
+            self._next_inputs_fn = next_inputs_fn
+        super().__init__(inputs=all_inputs, sequence_length=sequence_length,
+                         time_major=time_major, name=name)
+
+    def sample(self, time, outputs, state, name=None):
+        with name_scope(name, "ScheduledOutputTrainingHelperSample", [time, outputs, state]):
+            return cast(_bernoulli(self.batch_size, self._sampling_probability, self._seed),
+                        dtypes.int32)
+
+    def next_inputs(self, time, outputs, state, sample_ids, name=None):
+        with name_scope(name, "ScheduledOutputTrainingHelperNextInputs",
+                        [time, outputs, state, sample_ids]):
+            finished, base_next_inputs, state = super().next_inputs(
+                time=time, outputs=outputs, state=state, sample_ids=sample_ids, name=name)
+            sampling = cast(sample_ids, dtypes.bool)
+
+            def with_auxiliary(outputs_, indices=None):
+                if self._auxiliary_input_tas is None:
+                    return outputs_
+                auxiliary = nest.map_structure(lambda ta: ta.read(time + 1),
+                                               self._auxiliary_input_tas)
+                if indices is not None:
+                    auxiliary = gather_nd(auxiliary, indices)
+                return nest.map_structure(lambda x, y: concat((x, y), -1), outputs_, auxiliary)
+
+            def maybe_sample():
+                if self._next_inputs_fn is None:
+                    return where(sampling, with_auxiliary(outputs), base_next_inputs)
+                where_sampling = cast(where(sampling), dtypes.int32)
+                where_not_sampling = cast(where(logical_not(sampling)), dtypes.int32)
+                sampled = with_auxiliary(self._next_inputs_fn(gather_nd(outputs, where_sampling)),
+                                         where_sampling)
+                kept = gather_nd(base_next_inputs, where_not_sampling)
+                base_shape = shape(base_next_inputs)
+                return (scatter_nd(where_sampling, sampled, base_shape)
+                        + scatter_nd(where_not_sampling, kept, base_shape))
+
+            skip = logical_or(reduce_all(finished), logical_not(reduce_any(sampling)))
+            next_inputs = cond(skip, lambda: base_next_inputs, maybe_sample)
             return finished, next_inputs, state
 
 

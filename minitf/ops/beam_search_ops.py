@@ -52,7 +52,7 @@ class GatherTree(OpDef):
             raise ValueError("batch size dimensions step_ids.shape[1] and "
                              "max_sequence_lengths.shape[0] must match.  but shapes are: %s "
                              "and %s" % (list(step_ids.shape), list(max_sequence_lengths.shape)))
-        end = step_ids.dtype.type(end_token)
+        end = int(end_token)  # (a 0-d array of xp: int() works on numpy's and cupy's)
         lengths = xp.minimum(max_sequence_lengths, steps)[:, None]        # [batch, 1]
         own = xp.arange(width)[None, :]
         beams = xp.full(step_ids.shape, end, step_ids.dtype)
