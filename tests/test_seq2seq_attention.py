@@ -287,6 +287,30 @@ def test_state_size_output_size_and_zero_state():
                 sess.run(fed.cell_state.h, {batch: 3})
 
 
+def test_zero_state_over_a_memory_of_unknown_length():
+    # The NMT tutorial's memory is an encoder's outputs, [batch, time, depth] with both None:
+    # the alignments' size is then a tensor, as TF's _zero_state_tensors allows.
+    with tf.Graph().as_default():
+        memory = tf.placeholder(tf.float32, [None, None, 3])
+        lengths = tf.placeholder(tf.int32, [None])
+        cell = s2s.AttentionWrapper(tf.nn.rnn_cell.BasicLSTMCell(5),
+                                    s2s.LuongAttention(5, memory, lengths), alignment_history=True)
+        state = cell.zero_state(tf.shape(memory)[0], tf.float32)
+        assert state.alignments.shape.as_list() == [None, None]
+        assert state.attention_state.shape.as_list() == [None, None]
+        outputs, final = tf.nn.dynamic_rnn(cell, tf.placeholder_with_default(
+            tf.ones([2, 4, 2]), [None, None, 2]), initial_state=state)
+        feed = {memory: np.ones((2, 7, 3), np.float32), lengths: [7, 5]}
+        with tf.Session() as sess:
+            sess.run(tf.global_variables_initializer())
+            zero, last, history = sess.run([state.alignments, final.alignments,
+                                            final.alignment_history.stack()], feed)
+        np.testing.assert_array_equal(zero, np.zeros((2, 7)))
+        assert history.shape == (4, 2, 7)
+        np.testing.assert_allclose(last.sum(axis=1), [1, 1], rtol=1e-6)
+        np.testing.assert_array_equal(last[1, 5:], [0, 0])  # masked past its length
+
+
 def test_errors_are_tfs():
     with tf.Graph().as_default():
         luong = s2s.LuongAttention(4, MEMORY)

@@ -52,13 +52,22 @@ def _snake_case(name):
 
 
 def _zero_state_tensors(state_size, batch_size, dtype):
-    """Zeros of shape [batch_size, size] for every size in the nested `state_size`."""
+    """Zeros of shape [batch_size, size] for every size in the nested `state_size`; a size may
+    be a scalar tensor (an attention mechanism's alignments over a memory of unknown length)."""
     static_batch = constant_value(batch_size) if isinstance(batch_size, Tensor) else batch_size
 
     def make(size):
-        dims = TensorShape(size).as_list() if not isinstance(size, numbers.Integral) else [size]
-        if isinstance(batch_size, Tensor):
-            shape = concat([expand_dims(batch_size, 0), constant(dims, dtypes.int32)], 0)
+        if isinstance(size, Tensor):
+            static_size = constant_value(size)
+            dims = [None if static_size is None else int(static_size)]
+            inner = expand_dims(size, 0)
+        else:
+            dims = TensorShape(size).as_list() if not isinstance(size, numbers.Integral) \
+                else [size]
+            inner = constant(dims, dtypes.int32)
+        if isinstance(batch_size, Tensor) or isinstance(size, Tensor):
+            batch = expand_dims(convert_to_tensor(batch_size, dtypes.int32), 0)
+            shape = concat([batch, inner], 0)
         else:
             shape = [batch_size] + dims
         z = zeros(shape, dtype)
