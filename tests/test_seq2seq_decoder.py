@@ -265,8 +265,9 @@ def test_misuse_raises_tf_errors():
         cell = tf.nn.rnn_cell.GRUCell(3)
         with pytest.raises(TypeError, match="helper must be a Helper, received"):
             seq2seq.BasicDecoder(cell, "helper", cell.zero_state(2, tf.float32))
-        with pytest.raises(TypeError, match="output_layer must be a Layer, received"):
-            seq2seq.BasicDecoder(cell, helper, cell.zero_state(2, tf.float32), tf.tanh)
+        for layer in (tf.tanh, tf.keras.layers.Dense(3)):  # TF 1.15 wants a tf.layers Layer
+            with pytest.raises(TypeError, match="output_layer must be a Layer, received"):
+                seq2seq.BasicDecoder(cell, helper, cell.zero_state(2, tf.float32), layer)
         with pytest.raises(ValueError, match="maximum_iterations must be a scalar"):
             seq2seq.dynamic_decode(_lstm_decoder(helper), maximum_iterations=[3])
         with pytest.raises(TypeError, match="Expected outputs to be a single Tensor"):

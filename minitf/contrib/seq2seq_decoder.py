@@ -13,6 +13,7 @@ from minitf.framework.graph import name_scope
 from minitf.framework.shapes import TensorShape, as_shape
 from minitf.framework.tensor import Tensor
 from minitf.framework.tensor_util import constant_value
+from minitf.layers.base import Layer
 from minitf.ops.array_ops import (concat, expand_dims, fill, gather, gather_nd, one_hot, ones_like,
                                   reshape, scatter_nd, shape, size, stack, tile, transpose, zeros,
                                   zeros_like)
@@ -574,7 +575,8 @@ def _check_cell(cell):
 
 
 def _check_output_layer(layer):
-    if layer is not None and not (callable(layer) and hasattr(layer, "compute_output_shape")):
+    # (TF 1.15 asks for a tf.layers Layer: a tf.keras layer is refused there too)
+    if layer is not None and not isinstance(layer, Layer):
         raise TypeError("output_layer must be a Layer, received: %s" % type(layer))
 
 
