@@ -382,22 +382,31 @@ def test_gather_tree_matches_tf():
                 assert sess.run(beams).tolist() == want
 
 
-def test_beam_search_over_attention_with_penalties_matches_tf():
+@pytest.mark.parametrize("memory_shape", ["static", "unknown"])
+def test_beam_search_over_attention_with_penalties_matches_tf(memory_shape):
     """BeamSearchDecoder over an AttentionWrapper (tile_batch'ed memory, alignment history)
     with length and coverage penalties: TF's beams, scores, summed attention, and the alignment
-    history with its beams put in the final beams' order."""
+    history with its beams put in the final beams' order; also with the memory's batch and
+    length unknown to the graph, as an encoder's outputs are in the NMT tutorial (the state
+    sizes of the alignments are then tensors)."""
     c = ATTENTION_BEAM
     want = FIXTURE["attention_beam"]
     weights, embedding, memory, state = attention_beam_arrays()
     width = c["beam_width"]
     with tf.Graph().as_default():
+        lengths = np.array(c["memory_lengths"])
+        batch = c["batch"] * width
+        if memory_shape == "unknown":
+            memory = tf.placeholder_with_default(memory, [None, None, memory.shape[-1]])
+            lengths = tf.placeholder_with_default(lengths, [None])
+            batch = tf.shape(memory)[0] * width
         mechanism = seq2seq.LuongAttention(
             c["units"], seq2seq.tile_batch(memory, width),
-            memory_sequence_length=seq2seq.tile_batch(np.array(c["memory_lengths"]), width))
+            memory_sequence_length=seq2seq.tile_batch(lengths, width))
         wrapper = seq2seq.AttentionWrapper(tf.nn.rnn_cell.GRUCell(c["units"]), mechanism,
                                            attention_layer_size=c["attention_size"],
                                            alignment_history=True)
-        initial = wrapper.zero_state(c["batch"] * width, tf.float32).clone(
+        initial = wrapper.zero_state(batch, tf.float32).clone(
             cell_state=seq2seq.tile_batch(state, width))
         decoder = seq2seq.BeamSearchDecoder(
             wrapper, embedding, tf.fill([c["batch"]], 1), c["end_token"], initial, width,

@@ -869,6 +869,13 @@ def _beam_search_step(time, logits, next_cell_state, beam_state, batch_size, bea
     return output, next_state
 
 
+def _size_shape(s):
+    """The static shape a state size `s` stands for; a size that is a tensor (an attention
+    mechanism's alignments over a memory of unknown length) stands for its value, unknown when
+    the tensor's value is."""
+    return as_shape(constant_value(s)) if isinstance(s, Tensor) else as_shape(s)
+
+
 class BeamSearchDecoder(Decoder):
     """tf.contrib.seq2seq.BeamSearchDecoder: keeps the beam_width best partial sequences of each
     batch entry. `initial_state` and everything the cell reads are [batch * beam_width, ...]
@@ -983,7 +990,7 @@ class BeamSearchDecoder(Decoder):
 
     def _merge_batch_beams(self, t, s=None):
         """[batch, beam_width, *s] -> [batch * beam_width, *s]."""
-        s = as_shape(s)
+        s = _size_shape(s)
         static_batch = constant_value(self._batch_size)
         merged = reshape(t, concat([expand_dims(self._batch_size * self._beam_width, 0),
                                     shape(t)[2:]], 0))
@@ -993,7 +1000,7 @@ class BeamSearchDecoder(Decoder):
 
     def _split_batch_beams(self, t, s=None):
         """[batch * beam_width, *s] -> [batch, beam_width, *s]."""
-        s = as_shape(constant_value(s)) if isinstance(s, Tensor) else as_shape(s)
+        s = _size_shape(s)
         split = reshape(t, concat([stack([self._batch_size, self._beam_width]), shape(t)[1:]],
                                   0))
         static_batch = constant_value(self._batch_size)
