@@ -186,7 +186,31 @@ class Layer:
         return inputs
 
     def compute_output_shape(self, input_shape):
-        return input_shape
+        """The output's static shape for inputs of `input_shape` (a shape, or a list of shapes
+        for a layer of several inputs), as a TensorShape (or a list of them). TF 1.15's layers
+        each override this, and its base raises NotImplementedError in graph mode; here one
+        definition serves every layer, as TF's eager base does: a copy of the layer made from
+        its config is called on placeholders in a scratch graph (nothing is added to the
+        user's graph, and this layer's variables are not touched)."""
+        def is_shape(s):
+            return isinstance(s, tf.TensorShape) or (
+                isinstance(s, (tuple, list)) and all(d is None or isinstance(d, int) for d in s))
+        several = not is_shape(input_shape)
+        shapes = [tf.TensorShape(s) for s in (input_shape if several else [input_shape])]
+        try:
+            copy = type(self).from_config(self.get_config())
+        except (TypeError, ValueError, NotImplementedError) as e:
+            raise NotImplementedError(
+                "compute_output_shape of layer %s (%s): a copy of it could not be made from its "
+                "config (%s); implement compute_output_shape (or get_config) on your layer"
+                % (self.name, type(self).__name__, e)) from None
+        with tf.Graph().as_default():
+            inputs = [tf.placeholder(tf.float32 if self.dtype is None else self.dtype, s)
+                      for s in shapes]
+            outputs = copy(inputs if several else inputs[0])
+        if isinstance(outputs, (list, tuple)):
+            return [o.shape for o in outputs]
+        return outputs.shape
 
     def __call__(self, inputs, **kwargs):
         inputs_list = [x if isinstance(x, tf.Tensor) or isinstance(x, tf.Variable)

@@ -281,3 +281,49 @@ def test_keras_gru_in_a_tf1_loop_with_variable_time():
         sess.run(train, {x: data})
     assert sess.run(loss, {x: data}) < 0.7 * first
     assert sess.run(out, {x: data[:, :2]}).shape == (4, 2, 3)
+
+
+# compute_output_shape as tf_keras 2.15 answers it (recorded with TF 2.21's legacy Keras;
+# TF 1.15's layers override it with the same rules): layer, input shape, output shape.
+OUTPUT_SHAPES = [
+    (lambda L: L.Dense(5), (None, 3), (None, 5)),
+    (lambda L: L.Dense(5), (2, 7, 3), (2, 7, 5)),
+    (lambda L: L.Conv2D(4, 3), (None, 8, 8, 3), (None, 6, 6, 4)),
+    (lambda L: L.Conv2DTranspose(2, 3, strides=2, padding="same"), (None, 4, 4, 3),
+     (None, 8, 8, 2)),
+    (lambda L: L.Flatten(), (None, 4, 5), (None, 20)),
+    (lambda L: L.MaxPooling2D(), (None, 8, 8, 3), (None, 4, 4, 3)),
+    (lambda L: L.GlobalAveragePooling2D(), (None, 5, 5, 3), (None, 3)),
+    (lambda L: L.LSTM(6, return_sequences=True), (None, 7, 3), (None, 7, 6)),
+    (lambda L: L.GRU(6), (None, 7, 3), (None, 6)),
+    (lambda L: L.Embedding(10, 4), (None, 5), (None, 5, 4)),
+    (lambda L: L.Dropout(0.5), (None, 3), (None, 3)),
+    (lambda L: L.Reshape((2, 3)), (None, 6), (None, 2, 3)),
+    (lambda L: L.RepeatVector(3), (None, 4), (None, 3, 4)),
+    (lambda L: L.Permute((2, 1)), (None, 3, 4), (None, 4, 3)),
+    (lambda L: L.Concatenate(), [(None, 3), (None, 4)], (None, 7)),
+]
+
+
+@pytest.mark.parametrize("make,shape,expected", OUTPUT_SHAPES)
+def test_compute_output_shape_is_tf_kerass(make, shape, expected):
+    graph = tf.Graph()
+    with graph.as_default():
+        layer = make(tf.keras.layers)
+        got = layer.compute_output_shape(shape)
+        assert isinstance(got, tf.TensorShape) and got.as_list() == list(expected)
+        # nothing was added to the user's graph, and the layer itself was not built
+        assert graph.get_operations() == [] and not layer.built
+
+
+def test_compute_output_shape_of_a_custom_layer_without_config_says_what_to_do():
+    class Scale(tf.keras.layers.Layer):
+        def __init__(self, factor):
+            super().__init__()
+            self.factor = factor
+
+        def call(self, inputs):
+            return inputs * self.factor
+
+    with pytest.raises(NotImplementedError, match="implement compute_output_shape"):
+        Scale(2.0).compute_output_shape((None, 3))
