@@ -32,9 +32,12 @@ from minitf.train.moving_averages import assign_moving_average
 __all__ = ["avg_pool2d", "avg_pool3d", "batch_norm", "bias_add", "conv1d", "conv2d",
            "conv2d_in_plane", "conv2d_transpose", "conv3d", "convolution", "convolution1d",
            "convolution2d", "convolution2d_in_plane", "convolution2d_transpose",
-           "convolution3d", "dropout", "embed_sequence", "flatten", "fully_connected",
-           "layer_norm", "max_pool2d", "max_pool3d", "one_hot_encoding", "repeat",
-           "separable_conv2d", "separable_convolution2d", "softmax", "stack", "unit_norm"]
+           "convolution3d", "dense_to_sparse", "dropout", "embed_sequence", "flatten",
+           "fully_connected", "group_norm", "images_to_sequence", "instance_norm",
+           "layer_norm", "max_pool2d", "max_pool3d", "maxout", "one_hot_encoding",
+           "poincare_normalize", "repeat", "scale_gradient", "separable_conv2d",
+           "separable_convolution2d", "sequence_to_images", "softmax", "spatial_softmax",
+           "stack", "unit_norm"]
 
 _WEIGHTS = {"kernel": "weights", "bias": "biases"}
 
@@ -690,6 +693,249 @@ def layer_norm(inputs, center=True, scale=True, activation_fn=None, reuse=None,
         epsilon = 1e-12 if dtype is not dtypes.float16 else 1e-3
         return _normalized(inputs, mean, variance, beta, gamma, epsilon, activation_fn,
                            outputs_collections, sc)
+
+
+def _norm_params(center, scale, channels, broadcast, dtype, param_initializers,
+                 variables_collections, trainable):
+    """beta and gamma of instance_norm / group_norm, `channels` long, reshaped to `broadcast`
+    (when given) so they line up with the channel axis."""
+    beta, gamma = _beta_gamma(center, scale, channels, dtype, param_initializers or {}, {},
+                              variables_collections, trainable)
+    if broadcast is not None:
+        beta = reshape(beta, broadcast) if beta is not None else None
+        gamma = reshape(gamma, broadcast) if gamma is not None else None
+    return beta, gamma
+
+
+@add_arg_scope
+def instance_norm(inputs, center=True, scale=True, epsilon=1e-6, activation_fn=None,
+                  param_initializers=None, reuse=None, variables_collections=None,
+                  outputs_collections=None, trainable=True, data_format="NHWC", scope=None):
+    """Normalizes each example's each channel over its other axes (all but the batch and
+    channel axes: the last one, or axis 1 with data_format='NCHW'), then scales by
+    `InstanceNorm/gamma` and shifts by `InstanceNorm/beta` (one per channel)."""
+    inputs = convert_to_tensor(inputs)
+    dims = inputs.shape
+    rank = dims.ndims
+    if rank is None:
+        raise ValueError("Inputs %s has undefined rank." % inputs.name)
+    _check_2d_format(data_format)
+    with variable_scope(scope, "InstanceNorm", [inputs], reuse=reuse) as sc:
+        channel_axis = 1 if data_format == "NCHW" else rank - 1
+        broadcast = [1, dims[1].value] + [1] * (rank - 2) if data_format == "NCHW" else None
+        params_shape = dims[channel_axis:channel_axis + 1]
+        if not params_shape.is_fully_defined():
+            raise ValueError("Inputs %s has undefined channels dimension %s."
+                             % (inputs.name, params_shape))
+        beta, gamma = _norm_params(center, scale, params_shape, broadcast,
+                                   inputs.dtype.base_dtype, param_initializers,
+                                   variables_collections, trainable)
+        axes = [a for a in range(1, rank) if a != channel_axis]
+        mean, variance = moments(inputs, axes, keep_dims=True)
+        outputs = norm_ops.batch_normalization(inputs, mean, variance, beta, gamma, epsilon,
+                                               name="instancenorm")
+        return _finish(outputs, None, None, activation_fn, outputs_collections, sc)
+
+
+@add_arg_scope
+def group_norm(inputs, groups=32, channels_axis=-1, reduction_axes=(-3, -2), center=True,
+               scale=True, epsilon=1e-6, activation_fn=None, param_initializers=None,
+               reuse=None, variables_collections=None, outputs_collections=None,
+               trainable=True, scope=None, mean_close_to_zero=False):
+    """Splits the channels into `groups` and normalizes each example's each group over the
+    group's channels and the `reduction_axes`, then scales by `GroupNorm/gamma` and shifts by
+    `GroupNorm/beta` (one per channel). mean_close_to_zero computes the variance from the
+    sums of squares (tf.nn.sufficient_statistics) instead of from the mean."""
+    from minitf.ops.elementwise import rsqrt
+    from minitf.ops.nn_impl import normalize_moments, sufficient_statistics
+    inputs = convert_to_tensor(inputs)
+    dims = inputs.shape
+    rank = dims.ndims
+    if rank is None:
+        raise ValueError("Inputs %s has undefined rank." % inputs.name)
+    if channels_axis > rank - 1:
+        raise ValueError("Axis is out of bounds.")
+    dynamic = shape(inputs)
+    sizes = [dynamic[i] if d.value is None else d.value for i, d in enumerate(dims)]
+    if channels_axis < 0:
+        channels_axis += rank
+    channels = dims[channels_axis].value
+    if channels is None:
+        raise ValueError("Inputs %s has undefined channel dimension: %d."
+                         % (inputs.name, channels_axis))
+    reduction_axes = [a + rank if a < 0 else a for a in reduction_axes]
+    for axis in reduction_axes:
+        if axis > rank:
+            raise ValueError("Axis is out of bounds.")
+        if dims[axis].value is None:
+            raise ValueError("Inputs %s has undefined dimensions %d." % (inputs.name, axis))
+        if axis == channels_axis:
+            raise ValueError("reduction_axis must be mutually exclusive with channels_axis")
+    if groups > channels:
+        raise ValueError("Invalid groups %d for %d channels." % (groups, channels))
+    if channels % groups:
+        raise ValueError("%d channels is not commensurate with %d groups."
+                         % (channels, groups))
+    split = [groups, channels // groups]
+    broadcast = [1] * channels_axis + split + [1] * (rank - channels_axis - 1)
+    grouped = reshape(inputs, sizes[:channels_axis] + split + sizes[channels_axis + 1:])
+    axes = [channels_axis + 1] + [a + 1 if a > channels_axis else a for a in reduction_axes]
+    with variable_scope(scope, "GroupNorm", [grouped], reuse=reuse) as sc:
+        beta, gamma = _norm_params(center, scale, [channels], broadcast,
+                                   grouped.dtype.base_dtype, param_initializers,
+                                   variables_collections, trainable)
+        if mean_close_to_zero:
+            counts, mean_ss, variance_ss, _ = sufficient_statistics(grouped, axes,
+                                                                    keep_dims=True)
+            mean, variance = normalize_moments(counts, mean_ss, variance_ss, shift=None)
+        else:
+            mean, variance = moments(grouped, axes, keep_dims=True)
+        # TF's order: gain and offset per group, gamma and beta folded in, one multiply-add
+        gain = rsqrt(variance + epsilon)
+        offset = -mean * gain
+        if gamma is not None:
+            gain *= gamma
+            offset *= gamma
+        if beta is not None:
+            offset += beta
+        outputs = reshape(grouped * gain + offset, sizes)
+        return _finish(outputs, None, None, activation_fn, outputs_collections, sc)
+
+
+@add_arg_scope
+def maxout(inputs, num_units, axis=-1, scope=None):
+    """The maximum over each of `num_units` consecutive blocks of the features along `axis`
+    (whose size must be a multiple of num_units), in variable scope `MaxOut`."""
+    from minitf.ops.reductions import reduce_max
+    with variable_scope(scope, "MaxOut", [inputs]):
+        inputs = convert_to_tensor(inputs)
+        sizes = inputs.shape.as_list()
+        features = sizes[axis]
+        if features is None:  # (TF fails here on `None % num_units`, a bare TypeError)
+            raise TypeError("maxout needs the size of axis %d known, got shape %s"
+                            % (axis, inputs.shape))
+        if features % num_units:
+            raise ValueError("number of features({}) is not a multiple of num_units({})"
+                             .format(features, num_units))
+        sizes[axis] = num_units
+        sizes.append(features // num_units)
+        dynamic = None
+        for i, size in enumerate(sizes):
+            if size is None:
+                dynamic = shape(inputs) if dynamic is None else dynamic
+                sizes[i] = dynamic[i]
+        return reduce_max(reshape(inputs, sizes), -1, keepdims=False)
+
+
+def scale_gradient(inputs, gradient_multiplier):
+    """`inputs` unchanged forward; the gradient flowing back is multiplied by
+    gradient_multiplier (tf.custom_gradient: the output is an IdentityN)."""
+    from minitf.custom_gradient import custom_gradient
+
+    @custom_gradient
+    def scaled(x, multiplier):
+        return x, lambda dy: [dy * multiplier, None]
+    return scaled(inputs, gradient_multiplier)
+
+
+@add_arg_scope
+def spatial_softmax(features, temperature=None, name=None, variables_collections=None,
+                    trainable=True, data_format="NHWC"):
+    """For each channel, the softmax over its spatial positions (of features / the model
+    variable `spatial_softmax/temperature`, initialized to `temperature` or 1) and the expected
+    (x, y) position in [-1, 1] under it: a (batch, 2 * channels) tensor of keypoints."""
+    from minitf.ops.ranges import linspace, meshgrid
+    from minitf.ops.reductions import reduce_sum as _reduce_sum
+    from minitf.ops.init_ops import constant_initializer
+    from minitf.ops.shape_ops import transpose
+    with variable_scope(name, "spatial_softmax"):
+        dynamic = shape(features)
+        if data_format == "NHWC":
+            height, width, channels = dynamic[1], dynamic[2], features.shape[3].value
+        elif data_format == "NCHW":
+            channels, height, width = features.shape[1].value, dynamic[2], dynamic[3]
+        else:
+            raise ValueError("data_format has to be either NCHW or NHWC.")
+        if channels is None:
+            raise ValueError("The num_channels dimension of the inputs to `spatial_softmax` "
+                             "should be defined. Found `None`.")
+        with name_scope("spatial_softmax_op", "spatial_softmax_op", [features]):
+            pos_x, pos_y = meshgrid(linspace(-1.0, 1.0, num=height),
+                                    linspace(-1.0, 1.0, num=width), indexing="ij")
+            pos_x = reshape(pos_x, [height * width])
+            pos_y = reshape(pos_y, [height * width])
+            temperature = model_variable(
+                "temperature", shape=(), dtype=dtypes.float32,
+                initializer=ones_initializer() if temperature is None else
+                constant_initializer(temperature),
+                collections=_collections(variables_collections, "temperature")
+                if trainable else None, trainable=trainable)
+            if data_format == "NHWC":
+                features = transpose(features, [0, 3, 1, 2])
+            attention = _nn_softmax(reshape(features, [-1, height * width]) / temperature)
+            expected = concat([_reduce_sum(pos_x * attention, [1], keepdims=True),
+                               _reduce_sum(pos_y * attention, [1], keepdims=True)], 1)
+            keypoints = reshape(expected, [-1, channels * 2])
+            keypoints.set_shape([None, channels * 2])
+    return keypoints
+
+
+@add_arg_scope
+def images_to_sequence(inputs, data_format="NHWC", outputs_collections=None, scope=None):
+    """Images (batch, height, width, depth) (or NCHW) as a sequence over their columns:
+    (width, batch * height, depth), in name scope `ImagesToSequence`."""
+    from minitf.ops.shape_ops import transpose
+    _check_2d_format(data_format)
+    with name_scope(scope, "ImagesToSequence", [inputs]) as sc:
+        inputs = convert_to_tensor(inputs)
+        if data_format == "NCHW":
+            inputs = transpose(inputs, [0, 2, 3, 1])
+        _, _, width, depth = inputs.shape.as_list()
+        dynamic = shape(inputs)
+        outputs = reshape(transpose(inputs, [2, 0, 1, 3]),
+                          [width, dynamic[0] * dynamic[1], depth])
+        return collect_named_outputs(outputs_collections, sc, outputs)
+
+
+@add_arg_scope
+def sequence_to_images(inputs, height, output_data_format="channels_last",
+                       outputs_collections=None, scope=None):
+    """images_to_sequence's inverse: a (width, batch * height, depth) sequence as images
+    (batch, height, width, depth), or (batch, depth, height, width) with
+    output_data_format='channels_first'; name scope `SequenceToImages`."""
+    from minitf.ops.shape_ops import transpose
+    with name_scope(scope, "SequenceToImages", [inputs]) as sc:
+        inputs = convert_to_tensor(inputs)
+        width, batch, depth = inputs.shape.as_list()
+        batch = -1 if batch is None else batch // height
+        images = reshape(inputs, [width, batch, height, depth])
+        perm = [1, 3, 2, 0] if output_data_format == "channels_first" else [1, 2, 0, 3]
+        return collect_named_outputs(outputs_collections, sc, transpose(images, perm))
+
+
+@add_arg_scope
+def dense_to_sparse(tensor, eos_token=0, outputs_collections=None, scope=None):
+    """The SparseTensor of `tensor`'s entries that differ from eos_token (int64 indices and
+    dense_shape), in variable scope `dense_to_sparse`."""
+    from minitf.framework.sparse_tensor import SparseTensor
+    from minitf.ops.elementwise import not_equal, where_indices
+    from minitf.ops.gather_scatter import gather_nd
+    with variable_scope(scope, "dense_to_sparse", [tensor]) as sc:
+        tensor = convert_to_tensor(tensor)
+        indices = where_indices(not_equal(tensor, constant(eos_token, tensor.dtype)))
+        outputs = SparseTensor(indices, gather_nd(tensor, indices),
+                               shape(tensor, out_type=dtypes.int64))
+        return collect_named_outputs(outputs_collections, sc.name, outputs)
+
+
+def poincare_normalize(x, axis=1, epsilon=1e-5, name=None):
+    """x scaled into the open unit ball: x * min((1 - epsilon) / ||x||, 1), the norm over
+    `axis` (an int or a list); the result is named `name` (default `poincare_normalize`)."""
+    from minitf.ops.elementwise import minimum, multiply, rsqrt
+    with name_scope(name, "poincare_normalize", [x]) as name:
+        x = convert_to_tensor(x, name="x")
+        inv_norm = rsqrt(reduce_sum(square(x), axis, keepdims=True))
+        return multiply(x, minimum((1.0 - epsilon) * inv_norm, 1.0), name=name)
 
 
 @add_arg_scope
