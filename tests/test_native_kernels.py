@@ -41,6 +41,8 @@ UPDATES = [
     (T.ApplyKerasMomentum(use_nesterov=True), 1),
     (T.ApplyAdam(), 2),
     (T.ApplyAdam(use_nesterov=True), 2),
+    (T.ApplyAdaMax(), 2),
+    (T.ApplyAddSign(), 1),
     (T.ApplyAdagrad(), 1),
     (T.ApplyAdagrad(update_slots=False), 1),
     (T.ApplyAdagradV2(), 1),

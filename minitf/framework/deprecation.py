@@ -24,7 +24,7 @@ def deprecated(date, instructions):
                 caller = sys._getframe(1)
                 _logger.warning("From %s:%d: %s (from %s) is deprecated and will be removed %s."
                                 "\nInstructions for updating:\n%s", caller.f_code.co_filename,
-                                caller.f_lineno, fn.__name__, fn.__module__, removal,
+                                caller.f_lineno, fn.__qualname__, fn.__module__, removal,
                                 instructions)
             return fn(*args, **kwargs)
         wrapper._warned = warned

@@ -15,6 +15,7 @@ from minitf.ops.scatter_ops import check_row_indices
 from minitf.ops.state_ops import uninitialized_error, variable_storage
 
 __all__ = ["ApplyOp", "ApplyGradientDescent", "ApplyMomentum", "ApplyKerasMomentum", "ApplyAdam",
+           "ApplyAdaMax", "ApplyAddSign", "ApplyPowerSign",
            "ApplyAdagrad", "ApplyAdagradV2", "ApplyAdagradDA", "SparseApplyAdagradDA", "ApplyRMSProp", "ApplyCenteredRMSProp", "ApplyAdadelta", "SparseApplyOp",
            "SparseApplyMomentum", "SparseApplyAdagrad", "SparseApplyRMSProp",
            "SparseApplyCenteredRMSProp", "SparseApplyAdadelta"]
@@ -596,6 +597,102 @@ class ApplyAdam(ApplyOp):
         t += epsilon
         u /= t
         var -= u
+
+
+@register
+class ApplyAdaMax(ApplyOp):
+    """AdaMax (TF's ApplyAdaMax, tf.contrib.opt.AdaMaxOptimizer's update): m += (grad - m)
+    (1 - beta1); v = max(beta2 v, |grad|); var -= lr / (1 - beta1_power) * (m / (v + epsilon)),
+    in TF's order of operations."""
+
+    input_names = ("var", "m", "v", "beta1_power", "lr", "beta1", "beta2", "epsilon", "grad")
+    num_slots = 2
+
+    def fused(self):
+        # (max as Eigen's and numpy's: a NaN on either side gives a NaN)
+        return ("T b1p, T lr, T b1, T b2, T eps, T g", "T var, T m, T v",
+                _c_moving_average("m", "g", "b1") +
+                "T a = b2 * v; T b = fabs(g); v = a < b ? b : (b != b ? b : a);"
+                "T u = v + eps; u = m / u; T rate = lr / (T(1) - b1p); var = var - rate * u;")
+
+    def update(self, xp, scratch, var, m, v, beta1_power, lr, beta1, beta2, epsilon, grad):
+        t = scratch(0)
+        _moving_average(xp, m, grad, beta1, t)
+        v *= beta2
+        xp.maximum(v, xp.abs(grad, out=t), out=v)
+        xp.add(v, epsilon, out=t)
+        xp.divide(m, t, out=t)
+        t *= lr / (1 - beta1_power)
+        var -= t
+
+
+def _c_sign_product(grad, m):
+    """sign(grad) * sign(m) as statements of a fused body (into `T sgm`), numpy's sign: a NaN
+    stays NaN, a zero gives zero."""
+    return ("T sg = %s > T(0) ? T(1) : (%s < T(0) ? T(-1) : %s);"
+            "T sm = %s > T(0) ? T(1) : (%s < T(0) ? T(-1) : %s); T sgm = sg * sm;"
+            % (grad, grad, grad, m, m, m))
+
+
+def _sign_product(xp, grad, m, t, u):
+    """sign(grad) * sign(m) into the work array `t` (`u` another)."""
+    xp.sign(grad, out=t)
+    t *= xp.sign(m, out=u)
+    return t
+
+
+def _sign_moving_average(xp, m, grad, beta, t):
+    """m = m * beta + grad * (1 - beta), in place: the form of TF's AddSign and PowerSign
+    kernels (not Adam's m += (grad - m) (1 - beta): other bits)."""
+    m *= beta
+    m += xp.multiply(grad, 1 - beta, out=t)
+
+
+_C_SIGN_MOVING_AVERAGE = "m = m * beta + grad * (T(1) - beta);"
+
+
+@register
+class ApplyAddSign(ApplyOp):
+    """AddSign (TF's ApplyAddSign, tf.contrib.opt.AddSignOptimizer's update): m = m beta +
+    grad (1 - beta); var -= lr (alpha + sign_decay sign(grad) sign(m)) grad, in TF's order."""
+
+    input_names = ("var", "m", "lr", "alpha", "sign_decay", "beta", "grad")
+    num_slots = 1
+
+    def fused(self):
+        return ("T lr, T alpha, T sign_decay, T beta, T grad", "T var, T m",
+                _C_SIGN_MOVING_AVERAGE + _c_sign_product("grad", "m") +
+                "T u = sign_decay * sgm; u = alpha + u; u = lr * u; var = var - u * grad;")
+
+    def update(self, xp, scratch, var, m, lr, alpha, sign_decay, beta, grad):
+        t = scratch(0)
+        _sign_moving_average(xp, m, grad, beta, t)
+        _sign_product(xp, grad, m, t, scratch(1))
+        t *= sign_decay
+        xp.add(alpha, t, out=t)
+        xp.multiply(lr, t, out=t)
+        t *= grad
+        var -= t
+
+
+@register
+class ApplyPowerSign(ApplyOp):
+    """PowerSign (TF's ApplyPowerSign, tf.contrib.opt.PowerSignOptimizer's update): m = m beta
+    + grad (1 - beta); var -= lr exp(logbase sign_decay sign(grad) sign(m)) grad, in TF's
+    order. No fused body: the native exp need not round as numpy's does."""
+
+    input_names = ("var", "m", "lr", "logbase", "sign_decay", "beta", "grad")
+    num_slots = 1
+
+    def update(self, xp, scratch, var, m, lr, logbase, sign_decay, beta, grad):
+        t = scratch(0)
+        _sign_moving_average(xp, m, grad, beta, t)
+        _sign_product(xp, grad, m, t, scratch(1))
+        t *= logbase * sign_decay
+        xp.exp(t, out=t)
+        xp.multiply(lr, t, out=t)
+        t *= grad
+        var -= t
 
 
 @register

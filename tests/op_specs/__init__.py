@@ -66,6 +66,9 @@ TESTED_ELSEWHERE = {
     "ApplyRMSProp": "tests/train/test_optimizers.py",
     "ApplyCenteredRMSProp": "tests/train/test_optimizers.py",
     "ApplyAdadelta": "tests/train/test_optimizers.py",
+    # tf.contrib.opt's updates: every bit against TF's recorded kernels.
+    **dict.fromkeys(("ApplyAdaMax", "ApplyAddSign", "ApplyPowerSign"),
+                    "tests/test_contrib_opt_more.py"),
     # Sparse updates of variables: checked against TF's recorded values.
     **dict.fromkeys(("SparseApplyMomentum", "SparseApplyAdagrad", "SparseApplyRMSProp",
                      "SparseApplyCenteredRMSProp", "SparseApplyAdadelta", "ScatterAdd",
