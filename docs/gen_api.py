@@ -29,7 +29,8 @@ NAMESPACES = [
                                            "batch_norm...; docs/slim.md), regularizers and the "
                                            "initializers TF1 code imports from contrib."),
     ("tf.contrib.framework", tf.contrib.framework, "arg_scope and the model-variable helpers "
-                                                   "of TF1's contrib.framework (docs/slim.md)."),
+                                                   "of TF1's contrib.framework, its tensor "
+                                                   "utilities and nest (docs/slim.md)."),
     ("tf.contrib.slim", tf.contrib.slim, "TF-Slim: contrib.layers' layer functions, arg_scope "
                                          "and the variable helpers in one namespace "
                                          "(docs/slim.md)."),
@@ -44,7 +45,9 @@ NAMESPACES = [
     ("tf.contrib.crf", tf.contrib.crf, "Linear-chain conditional random fields (docs/rnn.md, "
                                        "\"tf.contrib.crf\")."),
     ("tf.contrib.training", tf.contrib.training, "HParams, the hyperparameters TF1 programs "
-                                                 "override from a flag (docs/flags.md)."),
+                                                 "override from a flag (docs/flags.md); "
+                                                 "create_train_op and waiting for checkpoints "
+                                                 "(docs/slim.md)."),
     ("tf.contrib.image", tf.contrib.image, "Geometric image transforms: transform, rotate, "
                                            "translate (docs/contrib.md)."),
     ("tf.contrib.opt", tf.contrib.opt, "AdamW, MomentumW and LazyAdam (docs/contrib.md)."),

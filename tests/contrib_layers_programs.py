@@ -236,3 +236,43 @@ def case_summarize_partials(tf, layers):
                layers.summarize_biases() + layers.summarize_activations(name_filter="a"))
     return {"returned": [r.op.name for r in results], "summaries": _summaries(tf),
             "all": layers.summarize_activations()[-1].op.name}
+
+
+# -- tf.contrib.training.create_train_op (tf_slim.training.training's) ---------------------------
+
+def create_train_op(tf, training):
+    """Three steps of create_train_op on a small linear model: default arguments; a
+    transform_grads_fn clipping each gradient, gradient summaries, explicit update ops and
+    global step; no global step and variables_to_train one variable."""
+    out = {}
+    for case in ("default", "transform", "partial"):
+        tf.reset_default_graph()
+        x = tf.constant(_input([4, 3], 20))
+        y = tf.constant(_input([4, 1], 21))
+        w = tf.Variable(np.full([3, 1], 0.5, np.float32), name="w")
+        b = tf.Variable([0.1], name="b")
+        loss = tf.reduce_mean(tf.square(tf.matmul(x, w) + b - y))
+        counter = tf.Variable(0.0, name="counter")
+        tf.add_to_collection(tf.GraphKeys.UPDATE_OPS, tf.assign_add(counter, 1.0))
+        optimizer = tf.train.GradientDescentOptimizer(0.1)
+        if case == "default":
+            train_op = training.create_train_op(loss, optimizer)
+        elif case == "transform":
+            step = tf.Variable(5, dtype=tf.int64, name="my_step", trainable=False)
+            train_op = training.create_train_op(
+                loss, optimizer, global_step=step, update_ops=[],
+                transform_grads_fn=training.clip_gradient_norms_fn(0.2),
+                summarize_gradients=True, check_numerics=False)
+        else:
+            train_op = training.create_train_op(loss, optimizer, global_step=None,
+                                                variables_to_train=[w])
+        result = {"train_op": [train_op.name, train_op.shape.as_list()],
+                  "train_ops": [t.name for t in tf.get_collection(tf.GraphKeys.TRAIN_OP)],
+                  "summaries": [s.op.name for s in tf.get_collection(tf.GraphKeys.SUMMARIES)],
+                  "variables": [v.op.name for v in tf.global_variables()]}
+        with tf.Session() as sess:
+            sess.run(tf.global_variables_initializer())
+            result["losses"] = [float(sess.run(train_op)) for _ in range(3)]
+            result["after"] = [np.asarray(v).tolist() for v in sess.run(tf.global_variables())]
+        out[case] = result
+    return out

@@ -6,18 +6,33 @@ import contextlib
 import functools
 import inspect
 import re
+import sys
+import types
+
+import numpy as np
 
 from minitf import tf_logging as logging
 from minitf import dtypes
 from minitf.framework.graph import (GraphKeys, add_to_collection, control_dependencies,
                                     get_collection, name_scope)
-from minitf.ops.array_ops import identity
+from minitf.framework import nest as _nest
+from minitf.framework.graph import get_default_graph
+from minitf.framework.sparse_tensor import SparseTensor
+from minitf.ops.array_ops import identity, reshape, shape
+from minitf.ops.elementwise import add_n, equal, logical_and
+from minitf.ops.logging_ops import Assert
+from minitf.ops.op_util import is_tensor
+from minitf.ops.reductions import reduce_all, reduce_sum
+from minitf.ops.shape_ops import rank, size
+from minitf.ops.sparse_ops import convert_to_tensor_or_sparse_tensor
+from minitf.ops.constant_op import convert_to_tensor
 from minitf.framework.graph import device as _device
 from minitf.ops.control_ops import group
 from minitf.ops.core import placeholder
 from minitf.ops.variable_scope import VariableScope, get_variable, get_variable_scope
 from minitf.ops.variables import Variable
-from minitf.train.checkpoint_reader import NewCheckpointReader
+from minitf.train.checkpoint_reader import (NewCheckpointReader, list_variables,
+                                            load_checkpoint, load_variable)
 from minitf.train.checkpoint_utils import init_from_checkpoint
 from minitf.train.training_util import (assert_global_step, create_global_step,
                                         get_global_step, get_or_create_global_step)
@@ -31,7 +46,9 @@ __all__ = ["arg_scope", "add_arg_scope", "current_arg_scope", "has_arg_scope",
            "get_trainable_variables", "get_unique_variable", "get_variables_by_name",
            "get_variables_by_suffix", "get_variable_full_name", "get_variables_to_restore",
            "get_variables", "global_variable", "local_variable", "model_variable", "variable",
-           "init_from_checkpoint"]
+           "init_from_checkpoint", "convert_to_tensor_or_sparse_tensor", "get_name_scope",
+           "is_tensor", "list_variables", "load_checkpoint", "load_variable", "nest",
+           "reduce_sum_n", "with_same_shape", "with_shape"]
 
 # -- arg_scope ----------------------------------------------------------------------------------
 # The stack of scopes is process-wide, as TF's is: each entry maps a function's key to the
@@ -361,3 +378,99 @@ def assign_from_checkpoint_fn(model_path, var_list, ignore_missing_vars=False,
         return None
     saver = Saver(var_list, reshape=reshape_variables)
     return lambda session: saver.restore(session, model_path)
+
+
+# -- tensor utilities (TF 1.15's contrib.framework.tensor_util) --------------------------------
+
+def get_name_scope():
+    """The default graph's current name scope ('' at the top)."""
+    return get_default_graph().get_name_scope()
+
+
+def reduce_sum_n(tensors, name=None):
+    """The sum of all entries of all `tensors`: each reduced to a scalar (`<op>/sum`, named
+    after the tensor's op), then added (an AddN named `reduce_sum_n`, or `name`)."""
+    if not tensors:
+        raise ValueError("No tensors provided.")
+    with name_scope(name, "reduce_sum_n", tensors) as scope:
+        sums = [reduce_sum(t, name="%s/sum" % t.op.name) for t in tensors]
+        return sums[0] if len(sums) == 1 else add_n(sums, name=scope)
+
+
+def _shape_assert(expected_shape, tensor):
+    """An Assert (`assert_shape`) that `tensor`'s runtime shape is `expected_shape`: the same
+    rank (`is_shape/is_rank`) and the same sizes (`is_shape/all_equal`)."""
+    with name_scope("assert_shape", values=[tensor]) as scope:
+        actual = shape(tensor, name="actual")
+        with name_scope("is_shape", values=[tensor]) as is_shape_scope:
+            with name_scope("is_rank", values=[tensor]) as is_rank_scope:
+                is_rank = equal(convert_to_tensor(size(expected_shape), name="expected"),
+                                rank(tensor, name="actual"), name=is_rank_scope)
+            with name_scope("all_equal", values=[expected_shape, actual]) as all_scope:
+                same = reduce_all(equal(convert_to_tensor(expected_shape, name="expected"),
+                                        actual, name="equal"), name=all_scope)
+            matches = logical_and(is_rank, same, name=is_shape_scope)
+        return Assert(matches, ["Wrong shape for %s [expected] [actual]." % tensor.name,
+                                expected_shape, actual], name=scope)
+
+
+def with_shape(expected_shape, tensor):
+    """`tensor` checked to have `expected_shape` (a list or 1-D int32 array or tensor): when
+    both are known at build time, a ValueError if they differ and `tensor` itself if not;
+    otherwise an identity of it (in `<op>/`) that runs an Assert first, with the expected
+    shape set as its static shape. An expected shape of [] reshapes to a scalar."""
+    if isinstance(tensor, SparseTensor):
+        raise ValueError("SparseTensor not supported.")
+    if is_tensor(expected_shape) and expected_shape.dtype.base_dtype is not dtypes.int32:
+        raise ValueError("Invalid dtype %s for shape %s expected of tensor %s."
+                         % (expected_shape.dtype, expected_shape, tensor.name))
+    if isinstance(expected_shape, (list, tuple)):
+        expected_shape = np.asarray(expected_shape)
+        if expected_shape.dtype == np.int64 or not expected_shape.size:
+            expected_shape = expected_shape.astype(np.int32)
+    if isinstance(expected_shape, np.ndarray):
+        if expected_shape.ndim > 1:
+            raise ValueError("Invalid rank %s for shape %s expected of tensor %s."
+                             % (expected_shape.ndim, expected_shape, tensor.name))
+        if expected_shape.dtype != np.int32:
+            raise ValueError("Invalid dtype %s for shape %s expected of tensor %s."
+                             % (expected_shape.dtype, expected_shape, tensor.name))
+    actual = tensor.shape
+    dynamic = is_tensor(expected_shape)
+    if not dynamic and not actual.is_fully_defined() and len(expected_shape) < 1:
+        with name_scope("%s/" % tensor.op.name, values=[tensor]):
+            return reshape(tensor, [])
+    if dynamic or not actual.is_fully_defined():
+        with name_scope("%s/" % tensor.op.name, values=[tensor]):
+            with control_dependencies([_shape_assert(expected_shape, tensor)]):
+                result = identity(tensor)
+            if not dynamic:
+                result.set_shape(expected_shape.tolist())
+            return result
+    if not actual.is_compatible_with(expected_shape.tolist()):
+        if len(expected_shape) < 1 and actual.is_compatible_with([1]):
+            with name_scope("%s/" % tensor.op.name, values=[tensor]):
+                return reshape(tensor, [])
+        raise ValueError("Invalid shape for tensor %s, expected %s, got %s."
+                         % (tensor.name, expected_shape, actual))
+    return tensor
+
+
+def with_same_shape(expected_tensor, tensor):
+    """with_shape of `tensor` against `expected_tensor`'s shape (its static one when fully
+    known, else its runtime one `expected_shape`)."""
+    with name_scope("%s/" % tensor.op.name, values=[expected_tensor, tensor]):
+        known = expected_tensor.shape
+        expected = known.as_list() if known.is_fully_defined() else \
+            shape(expected_tensor, name="expected_shape")
+        return with_shape(expected, tensor)
+
+
+# TF 1.15's contrib.framework.nest is TF's nest module: tf.nest's functions, and is_sequence
+nest = types.ModuleType("minitf.contrib.framework.nest", "Nested structures (tf.nest's).")
+nest.__dict__.update(
+    assert_same_structure=_nest.public_assert_same_structure, flatten=_nest.public_flatten,
+    is_nested=_nest.is_nested, is_sequence=_nest.is_nested,
+    map_structure=_nest.public_map_structure, pack_sequence_as=_nest.public_pack_sequence_as)
+nest.__all__ = sorted(k for k in nest.__dict__ if not k.startswith("_"))
+sys.modules[nest.__name__] = nest

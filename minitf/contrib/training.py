@@ -1,4 +1,5 @@
-"""tf.contrib.training's HParams: named hyperparameters with fixed types, overridden from
+"""tf.contrib.training: create_train_op (with its gradient helpers), checkpoints_iterator,
+and HParams: named hyperparameters with fixed types, overridden from
 strings such as the `--hparams="learning_rate=0.01,layers=[64,32]"` flag of TF1 programs,
 from dicts or from JSON (TF 1.15's contrib HParams, minus its HParamDef protocol buffer)."""
 
@@ -6,7 +7,13 @@ import json
 import numbers
 import re
 
-__all__ = ["HParams", "parse_values"]
+from minitf.contrib.slim import learning as _learning
+from minitf.train.checkpoint_state import _wait_for_new_checkpoint, checkpoints_iterator
+from minitf.train.optimizer import Optimizer as _Optimizer
+
+__all__ = ["HParams", "add_gradients_summaries", "checkpoints_iterator", "clip_gradient_norms",
+           "clip_gradient_norms_fn", "create_train_op", "multiply_gradients", "parse_values",
+           "wait_for_new_checkpoint"]
 
 # One `name=value` clause of a string given to parse: a name (letters, digits, _ and .), an
 # optional list index, then a bracketed list or one token (up to the next comma or bracket).
@@ -219,3 +226,42 @@ class HParams:
 
     def __repr__(self):
         return "%s(%s)" % (type(self).__name__, self)
+
+
+# -- training ops (TF 1.15's contrib.training.training; slim.learning builds on them) -----------
+
+clip_gradient_norms = _learning.clip_gradient_norms
+multiply_gradients = _learning.multiply_gradients
+
+
+def clip_gradient_norms_fn(max_norm):
+    """A transform_grads_fn for create_train_op: clip_gradient_norms with `max_norm`."""
+    return lambda grads_and_vars: clip_gradient_norms(grads_and_vars, max_norm)
+
+
+def add_gradients_summaries(grads_and_vars):
+    """A histogram `<var>_gradient` and a scalar `<var>_gradient_norm` per gradient (None
+    gradients are logged and skipped); returns the summaries."""
+    return _learning._gradient_summaries(grads_and_vars, "_")
+
+
+def create_train_op(total_loss, optimizer, global_step=_learning._USE_GLOBAL_STEP,
+                    update_ops=None, variables_to_train=None, transform_grads_fn=None,
+                    summarize_gradients=False, gate_gradients=_Optimizer.GATE_OP,
+                    aggregation_method=None, colocate_gradients_with_ops=False,
+                    check_numerics=True):
+    """A tensor that, when run, runs the update ops (default tf.GraphKeys.UPDATE_OPS), one
+    optimizer step on `variables_to_train` (default: the trainable variables; the global step
+    incremented) with the gradients passed through `transform_grads_fn`, and returns
+    `total_loss` (checked for inf and nan); added to tf.GraphKeys.TRAIN_OP."""
+    return _learning._train_op_with_transform(
+        total_loss, optimizer, global_step, update_ops, variables_to_train, transform_grads_fn,
+        summarize_gradients, gate_gradients, aggregation_method, colocate_gradients_with_ops,
+        check_numerics)
+
+
+def wait_for_new_checkpoint(checkpoint_dir, last_checkpoint=None, seconds_to_sleep=1,
+                            timeout=None):
+    """The latest checkpoint of `checkpoint_dir` once it differs from `last_checkpoint`,
+    polled every `seconds_to_sleep` seconds; None when `timeout` seconds pass first."""
+    return _wait_for_new_checkpoint(checkpoint_dir, last_checkpoint, seconds_to_sleep, timeout)

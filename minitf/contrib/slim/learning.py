@@ -95,6 +95,28 @@ def create_train_op(total_loss, optimizer, global_step=_USE_GLOBAL_STEP, update_
     step incremented), and returns `total_loss` (checked for inf and nan). Gradients may be
     multiplied (`gradient_multipliers`), clipped each to `clip_gradient_norm` and summarized.
     The op is added to tf.GraphKeys.TRAIN_OP."""
+    def transform_grads_fn(grads):
+        if gradient_multipliers:
+            with name_scope("multiply_grads"):
+                grads = multiply_gradients(grads, gradient_multipliers)
+        if clip_gradient_norm > 0:
+            with name_scope("clip_grads"):
+                grads = clip_gradient_norms(grads, clip_gradient_norm)
+        return grads
+    return _train_op_with_transform(total_loss, optimizer, global_step, update_ops,
+                                    variables_to_train, transform_grads_fn,
+                                    summarize_gradients, gate_gradients, aggregation_method,
+                                    colocate_gradients_with_ops, check_numerics)
+
+
+def _train_op_with_transform(total_loss, optimizer, global_step=_USE_GLOBAL_STEP,
+                             update_ops=None, variables_to_train=None, transform_grads_fn=None,
+                             summarize_gradients=False, gate_gradients=Optimizer.GATE_OP,
+                             aggregation_method=None, colocate_gradients_with_ops=False,
+                             check_numerics=True):
+    """create_train_op with the gradients passed through `transform_grads_fn` (a function
+    of the (gradient, variable) list) before they are summarized and applied: TF 1.15's
+    tf.contrib.training.create_train_op, which slim's builds on."""
     if global_step is _USE_GLOBAL_STEP:
         global_step = training_util.get_or_create_global_step()
     graph_updates = get_collection(GraphKeys.UPDATE_OPS)
@@ -115,12 +137,8 @@ def create_train_op(total_loss, optimizer, global_step=_USE_GLOBAL_STEP, update_
                                         gate_gradients=gate_gradients,
                                         aggregation_method=aggregation_method,
                                         colocate_gradients_with_ops=colocate_gradients_with_ops)
-    if gradient_multipliers:
-        with name_scope("multiply_grads"):
-            grads = multiply_gradients(grads, gradient_multipliers)
-    if clip_gradient_norm > 0:
-        with name_scope("clip_grads"):
-            grads = clip_gradient_norms(grads, clip_gradient_norm)
+    if transform_grads_fn:
+        grads = transform_grads_fn(grads)
     if summarize_gradients:
         with name_scope("summarize_grads"):
             _gradient_summaries(grads, "_")
