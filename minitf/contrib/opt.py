@@ -9,21 +9,35 @@ PowerSign and AddSign scale the gradient by how often its sign agrees with its m
 
 import math
 
+import logging as _logging
+
+from minitf import dtypes as _dtypes
 from minitf.framework import deprecation as _deprecation
-from minitf.framework.graph import control_dependencies
+from minitf.framework.graph import control_dependencies, name_scope as _name_scope
+from minitf.framework.indexed_slices import IndexedSlices as _IndexedSlices
 from minitf.ops import array_ops, math_ops
 from minitf.ops import core as _core
 from minitf.ops import state_ops as _state_ops
-from minitf.ops.control_ops import group
+from minitf.ops import variables as _variables
+from minitf.ops import clip_ops as _clip_ops
+from minitf.ops import control_flow_ops as _control_flow_ops
+from minitf.ops import reductions as _reductions
+from minitf.ops.control_ops import group, no_op as _no_op
 from minitf.ops.scatter_ops import scatter_add, scatter_sub, scatter_update
 from minitf.train.adam import AdamOptimizer
 from minitf.train.momentum import MomentumOptimizer
 from minitf.train import optimizer as _optimizer
+from minitf.train import moving_averages as _moving_averages
+from minitf.train import saver as _saver
 from minitf.train import training_ops as _training_ops
+
+_logger = _logging.getLogger("minitf")
 
 __all__ = ["DecoupledWeightDecayExtension", "extend_with_decoupled_weight_decay",
            "AdamWOptimizer", "MomentumWOptimizer", "LazyAdamOptimizer", "NadamOptimizer",
-           "AdaMaxOptimizer", "PowerSignOptimizer", "AddSignOptimizer"]
+           "AdaMaxOptimizer", "PowerSignOptimizer", "AddSignOptimizer", "VariableClippingOptimizer",
+           "MultitaskOptimizerWrapper", "clip_gradients_by_global_norm", "LARSOptimizer",
+           "MovingAverageOptimizer"]
 
 
 class DecoupledWeightDecayExtension:
@@ -337,3 +351,204 @@ class AddSignOptimizer(_SignOptimizer):
     @staticmethod
     def _multiplier(alpha, decayed_sign):
         return alpha + decayed_sign
+
+
+class VariableClippingOptimizer(_optimizer.Optimizer):
+    """tf.contrib.opt.VariableClippingOptimizer(opt, vars_to_clip_dims, max_norm,
+    use_locking=False, colocate_clip_ops_with_vars=False, name="VariableClipping"): `opt`'s
+    update, then each variable of `vars_to_clip_dims` (a dict: variable -> the dimensions of
+    its L2 norm, as tf.clip_by_norm's axes) is clipped to norm `max_norm`. A sparse gradient
+    clips only its rows (unless the dimensions include 0: then the whole variable, with TF's
+    warning); its repeated rows are clipped once per repeat, as TF's scatter_sub does."""
+
+    def __init__(self, opt, vars_to_clip_dims, max_norm, use_locking=False,
+                 colocate_clip_ops_with_vars=False, name="VariableClipping"):
+        super().__init__(use_locking, name)
+        self._opt = opt
+        self._vars_to_clip_dims = {v: list(dims) for v, dims in vars_to_clip_dims.items()}
+        self._max_norm = max_norm
+        self._colocate_clip_ops_with_vars = colocate_clip_ops_with_vars  # (one device here)
+
+    def compute_gradients(self, *args, **kwargs):
+        return self._opt.compute_gradients(*args, **kwargs)
+
+    def get_slot(self, *args, **kwargs):
+        return self._opt.get_slot(*args, **kwargs)
+
+    def get_slot_names(self, *args, **kwargs):
+        return self._opt.get_slot_names(*args, **kwargs)
+
+    def apply_gradients(self, grads_and_vars, global_step=None, name=None):
+        grads_and_vars = list(grads_and_vars)
+        with _name_scope(name, self._name) as scope:
+            update_op = self._opt.apply_gradients(grads_and_vars, global_step=global_step)
+            clips = []
+            with control_dependencies([update_op]):
+                for grad, var in grads_and_vars:
+                    if grad is None or var not in self._vars_to_clip_dims:
+                        continue
+                    with _name_scope("clip_" + var.op.name):
+                        if isinstance(grad, _IndexedSlices):
+                            clips.append(self._clip_sparse(grad, var))
+                        else:
+                            clips.append(self._clip_dense(var))
+            return group(update_op, *clips, name=scope)
+
+    def _clip_dense(self, var):
+        value = var.read_value()
+        delta = value - _reductions.clip_by_norm(value, self._max_norm,
+                                                 self._vars_to_clip_dims[var])
+        return var.assign_sub(delta, use_locking=self._use_locking)
+
+    def _clip_sparse(self, grad, var):
+        dims = self._vars_to_clip_dims[var]
+        if 0 in dims:
+            _logger.warning("Clipping norm across dims %s for %s is inefficient when including "
+                            "sparse dimension 0.", dims, var.op.name)
+            return self._clip_dense(var)
+        rows = array_ops.gather(var, grad.indices)
+        delta = rows - _reductions.clip_by_norm(rows, self._max_norm, dims)
+        return scatter_sub(var, grad.indices, delta, use_locking=self._use_locking)
+
+
+def _is_all_zeros(grad):
+    return math_ops.equal(math_ops.count_nonzero(grad), 0)
+
+
+class MultitaskOptimizerWrapper:
+    """tf.contrib.opt.MultitaskOptimizerWrapper(opt): `opt` (a tf.train.Optimizer), whose
+    update of a variable runs only when its gradient is not all zeros (a tf.cond), so that a
+    task missing from a batch leaves the optimizer's state (momentum, Adam's moments) alone.
+    Everything else is `opt`'s: minimize, compute_gradients, apply_gradients, slots. As in TF,
+    the wrapped optimizer itself is changed."""
+
+    def __init__(self, opt):
+        if not isinstance(opt, _optimizer.Optimizer):
+            raise TypeError("Supplied optimizer must be an instance of tf.train.Optimizer")
+        self._opt = opt
+        for method in ("_apply_dense", "_apply_sparse"):
+            setattr(opt, method, self._skipping_zeros(getattr(opt, method)))
+
+    @staticmethod
+    def _skipping_zeros(update):
+        def maybe_update(grad, *args, **kwargs):
+            return _control_flow_ops.cond(_is_all_zeros(grad), _no_op,
+                                          lambda: update(grad, *args, **kwargs))
+        return maybe_update
+
+    def __getattr__(self, name):
+        return getattr(self._opt, name)
+
+
+def clip_gradients_by_global_norm(gradients_variables, clip_norm=20.0):
+    """tf.contrib.opt.clip_gradients_by_global_norm(gradients_variables, clip_norm=20.0):
+    tf.clip_by_global_norm of the gradients of (gradient, variable) pairs, with a global norm
+    that leaves out the gradients that are all zeros (MultitaskOptimizerWrapper's skipped
+    tasks, which would otherwise lower it). Returns the clipped pairs and that norm."""
+    gradients, variables = zip(*gradients_variables)
+
+    def counted(grad):
+        if grad is None:
+            return None
+        return _control_flow_ops.cond(_is_all_zeros(grad),
+                                      lambda: array_ops.zeros([], _dtypes.as_dtype(grad.dtype)),
+                                      lambda: grad)
+    fixed_global_norm = _clip_ops.global_norm([counted(g) for g in gradients])
+    gradients, _ = _clip_ops.clip_by_global_norm(gradients, clip_norm,
+                                                 use_norm=fixed_global_norm)
+    return list(zip(gradients, variables)), fixed_global_norm
+
+
+class LARSOptimizer(MomentumOptimizer):
+    """tf.contrib.opt.LARSOptimizer(learning_rate, momentum=0.9, weight_decay=0.0001,
+    eeta=0.001, epsilon=0.0, name="LARSOptimizer", skip_list=None, use_nesterov=False):
+    layer-wise adaptive rate scaling (You, Gitman & Ginsburg): momentum (TF's ApplyMomentum)
+    with the learning rate of each variable scaled by eeta |w| / (|g| + weight_decay |w| +
+    epsilon) (1 where |w| or |g| is 0), except for variables whose name contains a string of
+    `skip_list`. `weight_decay` only enters that ratio. A sparse gradient gets plain momentum
+    (SparseApplyMomentum), as in TF. Slot `momentum` (`<var>/LARSOptimizer`)."""
+
+    def __init__(self, learning_rate, momentum=0.9, weight_decay=0.0001, eeta=0.001,
+                 epsilon=0.0, name="LARSOptimizer", skip_list=None, use_nesterov=False):
+        if momentum < 0.0:
+            raise ValueError("momentum should be positive: %s" % momentum)
+        if weight_decay < 0.0:
+            raise ValueError("weight_decay should be positive: %s" % weight_decay)
+        super().__init__(learning_rate, momentum, use_locking=False, name=name,
+                         use_nesterov=use_nesterov)
+        self._weight_decay = weight_decay
+        self._eeta = eeta
+        self._epsilon = epsilon
+        self._skip_list = skip_list
+
+    def compute_lr(self, grad, var):
+        """The learning rate of `var` for this step: learning_rate * the trust ratio."""
+        if self._skip_list is not None and any(s in var.name for s in self._skip_list):
+            return self._learning_rate_tensor
+        w_norm = _reductions.norm(var, ord=2)
+        g_norm = _reductions.norm(grad, ord=2)
+        ratio = self._eeta * w_norm / (g_norm + self._weight_decay * w_norm + self._epsilon)
+        trust_ratio = math_ops.where(
+            math_ops.greater(w_norm, 0),
+            math_ops.where(math_ops.greater(g_norm, 0), ratio, 1.0), 1.0)
+        return self._learning_rate_tensor * trust_ratio
+
+    def _apply_dense(self, grad, var):
+        return self._fused_update(
+            _training_ops.ApplyMomentum(use_nesterov=self._use_nesterov), var,
+            self.get_slot(var, "momentum"), self.compute_lr(grad, var), grad,
+            self._momentum_tensor)
+
+
+class MovingAverageOptimizer(_optimizer.Optimizer):
+    """tf.contrib.opt.MovingAverageOptimizer(opt, average_decay=0.9999, num_updates=None,
+    sequential_update=True): `opt`'s training op grouped (as "train_with_avg") with a
+    tf.train.ExponentialMovingAverage of the trained variables, updated after `opt`'s update
+    (or alongside it with sequential_update=False). `swapping_saver()`, made after minimize,
+    is a Saver that writes each average under its variable's name and the variable under the
+    average's, so that a plain Saver restores the averages into the model (for evaluation).
+    As in TF, only compute_gradients, apply_gradients, minimize and swapping_saver are offered."""
+
+    def __init__(self, opt, average_decay=0.9999, num_updates=None, sequential_update=True):
+        # (TF's wrapper does not run Optimizer's constructor either: it has no slots or name)
+        self._optimizer = opt
+        self._ema = _moving_averages.ExponentialMovingAverage(average_decay,
+                                                              num_updates=num_updates)
+        self._swapped = None  # op name -> the variable saved under it
+        self._sequential_update = sequential_update
+
+    def compute_gradients(self, *args, **kwargs):
+        return self._optimizer.compute_gradients(*args, **kwargs)
+
+    def apply_gradients(self, grads_and_vars, global_step=None, name=None):
+        grads_and_vars = list(grads_and_vars)
+        train_op = self._optimizer.apply_gradients(grads_and_vars, global_step=global_step,
+                                                   name=name)
+        var_list = [v for g, v in grads_and_vars if g is not None]
+        if self._sequential_update:
+            with control_dependencies([train_op]):
+                average_op = self._ema.apply(var_list)
+        else:
+            average_op = self._ema.apply(var_list)
+        self._swapped = {}
+        for v in var_list:
+            average = self._ema.average(v)
+            self._swapped[v.op.name] = average
+            self._swapped[average.op.name] = v
+        return group(train_op, average_op, name="train_with_avg")
+
+    def swapping_saver(self, var_list=None, name="swapping_saver", **kwargs):
+        """A tf.train.Saver of `var_list` (default: every global variable; a list or a dict,
+        as Saver's) with each trained variable and its moving average swapped. RuntimeError
+        before minimize/apply_gradients."""
+        if self._swapped is None:
+            raise RuntimeError("Must call apply_gradients or minimize before creating the "
+                               "swapping_saver")
+        if var_list is None:
+            var_list = _variables.global_variables()
+
+        def swap(v):
+            return self._swapped.get(v.op.name, v)
+        swapped = {key: [swap(p) for p in v] if isinstance(v, list) else swap(v)
+                   for key, v in _saver._names_to_variables(var_list).items()}
+        return _saver.Saver(swapped, name=name, **kwargs)
