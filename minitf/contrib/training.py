@@ -9,11 +9,15 @@ import re
 
 from minitf.contrib.slim import learning as _learning
 from minitf.train.checkpoint_state import _wait_for_new_checkpoint, checkpoints_iterator
+from minitf import dtypes
+from minitf.framework.graph import name_scope
+from minitf.framework.sparse_tensor import SparseTensor
+from minitf.ops.constant_op import constant, convert_to_tensor
 from minitf.train.optimizer import Optimizer as _Optimizer
 
 __all__ = ["HParams", "add_gradients_summaries", "checkpoints_iterator", "clip_gradient_norms",
-           "clip_gradient_norms_fn", "create_train_op", "multiply_gradients", "parse_values",
-           "wait_for_new_checkpoint"]
+           "bucket", "bucket_by_sequence_length", "clip_gradient_norms_fn", "create_train_op",
+           "multiply_gradients", "parse_values", "wait_for_new_checkpoint"]
 
 # One `name=value` clause of a string given to parse: a name (letters, digits, _ and .), an
 # optional list index, then a bracketed list or one token (up to the next comma or bracket).
@@ -265,3 +269,133 @@ def wait_for_new_checkpoint(checkpoint_dir, last_checkpoint=None, seconds_to_sle
     """The latest checkpoint of `checkpoint_dir` once it differs from `last_checkpoint`,
     polled every `seconds_to_sleep` seconds; None when `timeout` seconds pass first."""
     return _wait_for_new_checkpoint(checkpoint_dir, last_checkpoint, seconds_to_sleep, timeout)
+
+
+# -- bucketing (TF 1.15's contrib.training.bucket_ops, on tf.train's queues) --------------------
+
+def bucket(tensors, which_bucket, batch_size, num_buckets, num_threads=1, capacity=32,
+           bucket_capacities=None, shapes=None, dynamic_pad=False,
+           allow_smaller_final_batch=False, keep_input=True, shared_name=None, name=None):
+    """Batches of `tensors` (one element per run of the input) grouped by `which_bucket` (an
+    int32 scalar in [0, num_buckets)): each element goes to the queue `bucket_queue_<i>`;
+    each bucket's full batches (`batch_size`, or a list of one per bucket) go to `top_queue`,
+    a PaddingFIFOQueue. Returns (bucket id, the batch of `tensors`), one batch per run."""
+    from minitf import errors
+    from minitf.framework.shapes import TensorShape
+    from minitf.framework.tensor_util import constant_value
+    from minitf.ops import control_flow_ops, data_flow_ops
+    from minitf.ops.control_ops import group, no_op
+    from minitf.ops.elementwise import equal
+    from minitf.ops.math_ops import cast
+    from minitf.summary.summary_ops import scalar
+    from minitf.train.input import _checked_keep_input, _flatten, _shapes
+    from minitf.train.queue_runner import QueueRunner, add_queue_runner
+    per_bucket = isinstance(batch_size, (list, tuple))
+    if per_bucket and len(batch_size) != num_buckets:
+        raise ValueError("If batch_size is a list it must have num_buckets elements")
+    sizes = list(batch_size) if per_bucket else [batch_size] * num_buckets
+    if bucket_capacities is None:
+        bucket_capacities = [capacity] * num_buckets
+    if len(bucket_capacities) != num_buckets:
+        raise ValueError("The list bucket_capacities (%s) must have exactly num_buckets (%d) "
+                         "elements." % (str(bucket_capacities), num_buckets))
+    flat, pack = _flatten(tensors)
+    if isinstance(tensors, (list, tuple)) and len(flat) == 1:
+        pack = list  # (a list of one stays a list of one, as in TF's bucket)
+    if any(isinstance(t, SparseTensor) for t in flat):
+        raise TypeError("bucket does not take SparseTensors in minitf (TF stores them in a "
+                        "SparseTensorsMap, which minitf does not have)")
+    with name_scope(name, "bucket", flat):
+        flat = [convert_to_tensor(t) for t in flat]
+        keep_input = _checked_keep_input(keep_input, enqueue_many=False)
+        for i, size in enumerate(sizes):
+            size = convert_to_tensor(size, dtype=dtypes.int32, name="batch_size")
+            static = constant_value(size)
+            sizes[i] = int(static) if static is not None else size
+        types = [t.dtype for t in flat]
+        element_shapes = _shapes(flat, shapes, enqueue_many=False)
+        which_bucket = convert_to_tensor(which_bucket, dtype=dtypes.int32, name="which_bucket")
+        queue_class = data_flow_ops.PaddingFIFOQueue if dynamic_pad else \
+            data_flow_ops.FIFOQueue
+        queues = [queue_class(bucket_capacities[i], types, element_shapes,
+                              shared_name=None if shared_name is None else
+                              "%s_%d" % (shared_name, i), name="bucket_queue_%d" % i)
+                  for i in range(num_buckets)]
+        static_size = None if allow_smaller_final_batch or per_bucket or \
+            not isinstance(sizes[-1], int) else sizes[-1]
+        top_queue = data_flow_ops.PaddingFIFOQueue(
+            capacity, [dtypes.int32] + types,
+            [TensorShape([])] + [TensorShape([static_size]).concatenate(s)
+                                 for s in element_shapes],
+            shared_name=shared_name, name="top_queue")
+
+        def enqueue_which():
+            return group(*[control_flow_ops.cond(
+                equal(which_bucket, i), lambda i=i: queues[i].enqueue(flat), no_op)
+                for i in range(num_buckets)], name="group_enqueues")
+        keep = constant_value(keep_input)
+        if keep is not None:
+            maybe_enqueue = enqueue_which() if keep else no_op()
+        else:
+            maybe_enqueue = control_flow_ops.cond(keep_input, enqueue_which, no_op)
+        closed = (errors.OutOfRangeError, errors.CancelledError)
+        for i, (queue, size) in enumerate(zip(queues, sizes)):
+            take = queue.dequeue_up_to if allow_smaller_final_batch else queue.dequeue_many
+            batch = take(size, name="read_bucket_%d" % i)
+            batch = batch if isinstance(batch, list) else [batch]
+            to_top = top_queue.enqueue([constant(i)] + batch,
+                                       name="enqueue_from_bucket_%d" % i)
+            add_queue_runner(QueueRunner(queue, [to_top], queue_closed_exception_types=closed))
+        add_queue_runner(QueueRunner(top_queue, [maybe_enqueue] * num_threads,
+                                     queue_closed_exception_types=closed))
+        top_size = cast(top_queue.size(), dtypes.float32)
+        for queue in queues:
+            scalar("bucket/%s/size" % queue.name, top_size)
+        scalar("bucket/%s/fraction_of_%d_full" % (top_queue.name, capacity),
+               top_size * (1.0 / capacity))
+        dequeued = top_queue.dequeue(name="dequeue_top")
+        return dequeued[0], pack(dequeued[1:])
+
+
+def bucket_by_sequence_length(input_length, tensors, batch_size, bucket_boundaries,
+                              num_threads=1, capacity=32, bucket_capacities=None, shapes=None,
+                              dynamic_pad=False, allow_smaller_final_batch=False,
+                              keep_input=True, shared_name=None, name=None):
+    """`bucket` with the bucket chosen by `input_length` (an int32 scalar) against the
+    increasing `bucket_boundaries`: below the first, between two, or from the last on
+    (len(bucket_boundaries) + 1 buckets). Returns (the batch's lengths, the batch of
+    `tensors`)."""
+    import numpy as np
+    from minitf.framework.shapes import TensorShape
+    from minitf.ops.elementwise import less, less_equal, logical_and, where_indices
+    from minitf.ops.math_ops import cast
+    from minitf.ops.reductions import reduce_min
+    from minitf.train.input import _flatten
+    flat, pack = _flatten(tensors)
+    if isinstance(tensors, (list, tuple)) and len(flat) == 1:
+        pack = list
+    if not isinstance(bucket_boundaries, (list, tuple)):
+        raise TypeError("bucket_boundaries must be a list or tuple, but received: %s"
+                        % bucket_boundaries)
+    if not bucket_boundaries:
+        raise ValueError("bucket_boundaries must not be empty")
+    for low, high in zip(bucket_boundaries[:-1], bucket_boundaries[1:]):
+        if not isinstance(low, int) or not isinstance(high, int):
+            raise TypeError("bucket boundaries must be integers, but saw: %s and %s"
+                            % (low, high))
+        if low >= high:
+            raise ValueError("Buckets must contain sequential increasing lengths, but saw: "
+                             "%d before %d" % (low, high))
+    with name_scope(name, "bucket_by_sequence_length", [input_length] + flat):
+        input_length = convert_to_tensor(input_length, dtype=dtypes.int32, name="input_length")
+        lows = [int(np.iinfo(np.int32).min)] + list(bucket_boundaries)
+        highs = list(bucket_boundaries) + [int(np.iinfo(np.int32).max)]
+        inside = logical_and(less_equal(lows, input_length), less(input_length, highs))
+        which = cast(reduce_min(where_indices(inside)), dtypes.int32)
+        if shapes is not None:
+            shapes = [TensorShape([])] + list(shapes)
+        _, dequeued = bucket([input_length] + flat, which, batch_size,
+                             len(bucket_boundaries) + 1, num_threads, capacity,
+                             bucket_capacities, shapes, dynamic_pad,
+                             allow_smaller_final_batch, keep_input, shared_name)
+        return dequeued[0], pack(dequeued[1:])
