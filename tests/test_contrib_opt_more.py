@@ -259,3 +259,72 @@ def test_adamax_sparse_leaves_the_other_rows_and_their_moments():
         got, m, v = sess.run([w, optimizer.get_slot(w, "m"), optimizer.get_slot(w, "v")])
     assert (got[[1, 3]] == 1).all() and (m[[1, 3]] == 0).all() and (v[[1, 3]] == 0).all()
     np.testing.assert_allclose(got[[0, 2]], 1 - 0.1, rtol=1e-6)  # m/v = 0.1 * 2 / 2, / 0.1
+
+
+# -- sign decay functions ----------------------------------------------------------------------
+
+def _decays(make, steps):
+    with tf.Graph().as_default():
+        step = tf.placeholder(tf.int64, [])
+        decayed = make()(step)
+        assert decayed.dtype == tf.float32 and decayed.shape.as_list() == []
+        with tf.Session() as sess:
+            return [sess.run(decayed, {step: s}) for s in steps]
+
+
+STEPS = [0, 1, 3, 5, 7, 10, 12]
+
+
+def test_linear_sign_decay():
+    np.testing.assert_allclose(_decays(lambda: opt.get_linear_decay_fn(10), STEPS),
+                               [1.0, 0.9, 0.7, 0.5, 0.3, 0.0, 0.0], rtol=1e-6)
+
+
+@pytest.mark.parametrize("periods,zero_after", [(0.5, None), (2, None), (2, 1)])
+def test_cosine_sign_decay(periods, zero_after):
+    got = _decays(lambda: opt.get_cosine_decay_fn(10, num_periods=periods,
+                                                  zero_after=zero_after), STEPS)
+    fraction = 2.0 * periods * np.minimum(STEPS, 10) / 10
+    want = 0.5 * (1 + np.cos(np.pi * fraction))
+    if zero_after is not None:
+        want[fraction >= 2 * zero_after] = 0
+    np.testing.assert_allclose(got, want, atol=1e-6)
+
+
+@pytest.mark.parametrize("periods,zero_after", [(1, None), (3, None), (3, 2)])
+def test_restart_sign_decay(periods, zero_after):
+    got = _decays(lambda: opt.get_restart_decay_fn(10, num_periods=periods,
+                                                   zero_after=zero_after), STEPS)
+    steps = np.minimum(STEPS, 10)
+    want = 0.5 * (1 + np.cos(np.pi * np.mod(periods * steps, 10) / 10))
+    if zero_after is not None:
+        want[periods * steps / 10 >= zero_after] = 0
+    np.testing.assert_allclose(got, want, atol=1e-6)
+
+
+@pytest.mark.parametrize("make,name", [(opt.get_linear_decay_fn, "linear_decay"),
+                                       (opt.get_cosine_decay_fn, "cosine_decay"),
+                                       (opt.get_restart_decay_fn, "cosine_decay")])
+def test_sign_decays_need_a_global_step(make, name):
+    with pytest.raises(ValueError, match="global_step is required for %s." % name):
+        make(10)(None)
+    with tf.Graph().as_default():  # (minimize without a global step: the same error)
+        w = tf.Variable([1.0])
+        with pytest.raises(ValueError, match="global_step is required"):
+            opt.AddSignOptimizer(sign_decay_fn=make(10)).minimize(tf.reduce_sum(w))
+
+
+def test_powersign_with_a_linear_sign_decay_trains():
+    with tf.Graph().as_default():
+        w = tf.Variable([1.0, -1.0])
+        step = tf.train.get_or_create_global_step()
+        train = opt.PowerSignOptimizer(0.1, sign_decay_fn=opt.get_linear_decay_fn(2)).minimize(
+            tf.reduce_sum(w * w), global_step=step)
+        with tf.Session() as sess:
+            sess.run(tf.global_variables_initializer())
+            want = np.array([1.0, -1.0])
+            for t in range(3):
+                sess.run(train)
+                decay = max(0.0, (2 - min(t, 2)) / 2)  # (the step before its increment)
+                want = want - 0.1 * np.exp(decay) * 2 * want  # sign(g) sign(m) = 1
+                np.testing.assert_allclose(sess.run(w), want, rtol=1e-6)

@@ -37,7 +37,8 @@ __all__ = ["DecoupledWeightDecayExtension", "extend_with_decoupled_weight_decay"
            "AdamWOptimizer", "MomentumWOptimizer", "LazyAdamOptimizer", "NadamOptimizer",
            "AdaMaxOptimizer", "PowerSignOptimizer", "AddSignOptimizer", "VariableClippingOptimizer",
            "MultitaskOptimizerWrapper", "clip_gradients_by_global_norm", "LARSOptimizer",
-           "MovingAverageOptimizer"]
+           "MovingAverageOptimizer", "get_linear_decay_fn", "get_cosine_decay_fn",
+           "get_restart_decay_fn"]
 
 
 class DecoupledWeightDecayExtension:
@@ -315,6 +316,60 @@ class _SignOptimizer(_optimizer.Optimizer):
         var_update = scatter_sub(var, grad.indices, lr_t * multiplier * grad.values,
                                  use_locking=self._use_locking)
         return group(var_update, m_t)
+
+
+def _required(global_step, decay):
+    if global_step is None:
+        raise ValueError("global_step is required for %s." % decay)
+    return global_step
+
+
+def get_linear_decay_fn(decay_steps):
+    """tf.contrib.opt.get_linear_decay_fn(decay_steps): a sign_decay_fn for PowerSign and
+    AddSign giving max(0, (decay_steps - global_step) / decay_steps), in float32 (ValueError
+    without a global step)."""
+    def linear_decay_fn(global_step):
+        step = math_ops.minimum(_required(global_step, "linear_decay"), decay_steps)
+        remaining = math_ops.to_int32(decay_steps) - math_ops.to_int32(step)
+        return math_ops.maximum(0.0, math_ops.to_float(remaining) / math_ops.to_float(decay_steps))
+    return linear_decay_fn
+
+
+def _cosine(fraction):
+    return 0.5 * (1.0 + math_ops.cos(_core.convert_to_tensor(math.pi) * fraction))
+
+
+def get_cosine_decay_fn(decay_steps, num_periods=0.5, zero_after=None):
+    """tf.contrib.opt.get_cosine_decay_fn(decay_steps, num_periods=0.5, zero_after=None): a
+    sign_decay_fn giving 0.5 (1 + cos(2 pi num_periods min(global_step, decay_steps) /
+    decay_steps)), 0 once 2 num_periods step / decay_steps reaches 2 zero_after."""
+    def cosine_decay_fn(global_step):
+        step = math_ops.minimum(_required(global_step, "cosine_decay"), decay_steps)
+        fraction = 2.0 * num_periods * (math_ops.to_float(step)
+                                        / math_ops.to_float(decay_steps))
+        decayed = _cosine(fraction)
+        if zero_after is not None:
+            decayed = math_ops.where(math_ops.greater_equal(fraction, 2 * zero_after), 0.0,
+                                     decayed)
+        return decayed
+    return cosine_decay_fn
+
+
+def get_restart_decay_fn(decay_steps, num_periods=1, zero_after=None):
+    """tf.contrib.opt.get_restart_decay_fn(decay_steps, num_periods=1, zero_after=None): a
+    sign_decay_fn restarting a cosine decay: 0.5 (1 + cos(pi ((num_periods step) mod
+    decay_steps) / decay_steps)), step = min(global_step, decay_steps); 0 once num_periods
+    step / decay_steps reaches zero_after. (Its ValueError without a global step names
+    cosine_decay, as TF's does.)"""
+    def restart_decay_fn(global_step):
+        step = math_ops.minimum(_required(global_step, "cosine_decay"), decay_steps)
+        num = math_ops.mod(num_periods * math_ops.to_float(step), decay_steps)
+        decayed = _cosine(num / math_ops.to_float(decay_steps))
+        if zero_after is not None:
+            periods = math_ops.to_float(num_periods * step) / math_ops.to_float(decay_steps)
+            decayed = math_ops.where(math_ops.greater_equal(periods, zero_after), 0.0, decayed)
+        return decayed
+    return restart_decay_fn
 
 
 class PowerSignOptimizer(_SignOptimizer):
