@@ -202,7 +202,8 @@ class Layer:
         except (TypeError, ValueError, NotImplementedError) as e:
             raise NotImplementedError(
                 "compute_output_shape of layer %s (%s): a copy of it could not be made from its "
-                "config (%s); implement compute_output_shape (or get_config) on your layer"
+                "config (%s); implement compute_output_shape on your layer, or a get_config "
+                "whose entries its __init__ takes (with **kwargs for name, trainable, dtype)"
                 % (self.name, type(self).__name__, e)) from None
         with tf.Graph().as_default():
             inputs = [tf.placeholder(tf.float32 if self.dtype is None else self.dtype, s)
