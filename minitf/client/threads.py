@@ -31,6 +31,9 @@ BLAS, as (BLAS threads, split participants):
    OpenBLAS's own threads run the MLP's 512x784x256 product in 566 us against 674 us for two
    row blocks (each block packs the whole right-hand matrix again), and the free-core
    estimate keeps its spinning threads away from a busy machine.
+   A plan whose last run had a float32 product in minitf's compiled kernel (ops/gemm.py: 256
+   rows or more) gives the (n, 1) threads to that kernel instead and keeps the library at one
+   thread, whose worker would otherwise spin on the core the compiled product needs.
 
 The kernels decide whether an op is large enough to split (ops/products.py: SPLIT_PRODUCT).
 The BLAS count stays set between runs (switching around every run costs ~5 us); a count the
@@ -46,6 +49,7 @@ import time
 
 from minitf import workers
 from minitf.workers import available_cores  # noqa: F401 - one definition, used here too
+from minitf.ops import gemm
 from minitf.ops.op_util import TiledKernel
 
 # Op types whose kernels call BLAS / LAPACK (numpy's matmul, tensordot, einsum, linalg), and
@@ -208,6 +212,10 @@ class PlanThreads:
         self.config_threads = config_threads
         self.env = env
         self.tiled = tiled
+        # whether the plan's last run had a product in ops/gemm.py: its threads then take the
+        # BLAS library's share, and the library stays at one thread (its workers would spin
+        # on the core the compiled product needs)
+        self.native = False
         # The one-thread time per shape of the feeds: an epoch's last, smaller batch runs
         # faster, and compared with that time the full batches' multi-thread runs looked
         # slow, which sent a Keras MLP fit back to one thread again and again.
@@ -243,13 +251,17 @@ class PlanThreads:
         self._key = tuple(getattr(v, "shape", None) for v in feeds) if feeds else None
         current = _enter()
         blas, parts = self.counts_for_run(time.monotonic(), _baseline)
-        if current is not None and blas != current:
-            _set(blas)
+        library = 1 if self.native and self.env is None else blas
+        if current is not None and library != current:
+            _set(library)
+        gemm.set_threads(blas if parts == 1 else parts)
         self.last_threads, self.last_participants = blas, parts
         workers.set_participants(parts)
+        products = gemm.calls[0]
         t0 = time.perf_counter()
         values = plan.run(feeds)
         elapsed = time.perf_counter() - t0
+        self.native = gemm.calls[0] != products
         if blas == parts == 1:  # a low estimate: follows faster runs at once, slower ones slowly
             est = self.single_run_seconds
             self.single_run_seconds = elapsed if est is None or elapsed < est else (
@@ -311,4 +323,6 @@ def splits(plan):
 def for_plan(plan, config_threads, env):
     """The PlanThreads of a new plan, or None when it neither calls BLAS nor splits a kernel
     (nothing to manage)."""
-    return PlanThreads(config_threads, env, threads_to_splits(plan)) if splits(plan) else None
+    if not splits(plan):
+        return None
+    return PlanThreads(config_threads, env, threads_to_splits(plan))

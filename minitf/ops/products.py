@@ -7,6 +7,7 @@ import functools
 import numpy as np
 
 from minitf.workers import participants, split
+from minitf.ops import gemm
 from minitf.framework.graph import name_scope
 from minitf.framework.registry import Call, OpDef, TFSignature, register
 from minitf.framework.shapes import broadcast_dims, num_elements
@@ -154,8 +155,23 @@ def _transposing(matmul, ta, tb):
     return lambda a, b, out=None: matmul(a.T, b.T, out=out)
 
 
-def _split_transposed(xp, ta, tb, a, b, out=None):
-    return split_product(xp, xp.matmul, a.T if ta else a, b.T if tb else b, out)
+_native = []  # [the compiled float32 product, or None], looked up at the first host product
+
+
+def host_product(xp, a, b, out=None):
+    """a @ b for numpy matrices: float32 products big enough go to the compiled kernel
+    (ops/gemm.py), the others to numpy's matmul, split when big (split_product)."""
+    if not _native:
+        _native.append(gemm.kernel())
+    if _native[0] is not None:
+        done = _native[0](a, b, out)
+        if done is not None:
+            return done
+    return split_product(xp, xp.matmul, a, b, out)
+
+
+def _host_transposed(xp, ta, tb, a, b, out=None):
+    return host_product(xp, a.T if ta else a, b.T if tb else b, out)
 
 
 @register
@@ -183,7 +199,7 @@ class MatMul(OpDef):
         b = b.T if self.transpose_b else b
         _check_contraction(a, b)
         if xp is np:
-            return split_product(xp, xp.matmul, a, b, out)
+            return host_product(xp, a, b, out)
         return xp.matmul(a, b, out=out)
 
     def specialize(self, xp, op):
@@ -195,8 +211,9 @@ class MatMul(OpDef):
         tiny = _tiny_blas_product(op, a, b)
         matmul = xp.dot if tiny else xp.matmul
         if xp is np and not tiny and (None in a + b or a[0] * a[1] * b[1 - self.transpose_b]
-                                      >= SPLIT_PRODUCT):  # may be big enough to split
-            return functools.partial(_split_transposed, xp, self.transpose_a, self.transpose_b)
+                                      >= builtins.min(SPLIT_PRODUCT, gemm.NATIVE_MACS)):
+            # may be big enough for the compiled product or to split
+            return functools.partial(_host_transposed, xp, self.transpose_a, self.transpose_b)
         if not (self.transpose_a or self.transpose_b):
             return matmul
         ta, tb = ".T" if self.transpose_a else "", ".T" if self.transpose_b else ""

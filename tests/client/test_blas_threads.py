@@ -11,7 +11,7 @@ from threadpoolctl import threadpool_info, threadpool_limits
 import minitf as tf
 from minitf import workers
 from minitf.client import threads
-from minitf.ops import products
+from minitf.ops import gemm, products
 
 pytestmark = [pytest.mark.usefixtures("fresh_graph"), pytest.mark.numpy_engine]
 
@@ -163,9 +163,11 @@ def test_plans_without_blas_are_not_managed():
 
 
 def test_results_are_the_same_bits_for_every_count(library_at_two, monkeypatch):
-    """Splits give the bits of a one-thread product: a config of 1 or 2 threads gives the same
-    gradients; with two participants, the big products did split. (Auto mode gives a plan of
-    products alone OpenBLAS's own threads on idle cores, whose float32 sums may differ.)"""
+    """Splits give the bits of a one-thread product, and the compiled product (ops/gemm.py)
+    the same bits at any thread count: a config of 1 or 2 threads gives the same gradients;
+    with two participants, the big products did split or ran on two threads of the compiled
+    product. (Auto mode gives a plan of products alone OpenBLAS's own threads on idle cores,
+    whose float32 sums may differ.)"""
     splits = []
     real_split = products.split
     monkeypatch.setattr(products, "split", lambda *a: splits.append(a[0]) or real_split(*a))
@@ -179,16 +181,21 @@ def test_results_are_the_same_bits_for_every_count(library_at_two, monkeypatch):
     grads = tf.gradients(loss, [w1, w2])
     feed = {x: rng.standard_normal((600, 512)).astype(np.float32)}
     results = []
+    compiled = gemm.kernel() is not None
     for config in (tf.ConfigProto(intra_op_parallelism_threads=1),
                    tf.ConfigProto(intra_op_parallelism_threads=2)):
         splits.clear()
+        before = gemm.calls[0]
         with tf.Session(config=config) as sess:
             sess.run(tf.global_variables_initializer())
             for _ in range(2):
                 results.append([g.tobytes() for g in sess.run(grads, feed)])
             parts = sess._plan_threads and [p for p in sess._plan_threads.values() if p][
                 0].last_participants
-        assert bool(splits) == (parts > 1)  # x @ w1 and w1's gradient, 600 x 512 x 256
+            assert gemm.threads() == parts
+        # x @ w1 and w1's gradient, 600 x 512 x 256, among others
+        assert (gemm.calls[0] > before) == compiled
+        assert bool(splits) == (parts > 1 and not compiled)
     assert all(r == results[0] for r in results)
 
 

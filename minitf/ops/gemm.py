@@ -1,0 +1,561 @@
+"""float32 matrix products compiled on this machine, threaded by minitf (docs/performance.md,
+"Matrix products").
+
+    product = gemm.kernel()          # None where there is none (see below)
+    product(a, b, out)               # a @ b (into out), a (m, k) and b (k, n) float32
+                                     # matrices, or None where it does not take them
+    gemm.set_threads(n)              # participants of the next products (the thread policy's)
+
+Why: the MLP steps spend 80-95% of their time in float32 products. OpenBLAS runs them near
+86% of a core's peak on this project's AVX-512 machines (TF1's oneDNN 92%), and after each
+multi-thread call its worker thread spins for about 0.1 s, so no other work of the step can
+use the second core meanwhile. This product is a packed-panel kernel of the BLIS kind (a 12x32
+tile of AVX-512 accumulators; A packed in blocks of rows, B in panels of 32 columns, K in
+blocks of KC; products narrower than 32 columns take tiles 16 wide and read A in place),
+threaded the way OpenBLAS is, with one packing of B shared by the threads, and
+the work handed out from counters rather than in fixed halves: a thread that gets its core
+late (a busy machine, the host's slow phases) takes fewer blocks instead of holding the others
+at a barrier. Its workers spin for SPIN_MICROSECONDS after a product, then sleep.
+
+The same bits at any thread count: an element's sum runs over K in blocks of KC, each block
+one chain of fused multiply-adds from zero in the order of k, the blocks added in order; how
+rows and columns are cut between threads does not enter it. The bits differ from numpy's
+(OpenBLAS sums in other blocks), by a rounding.
+
+There is none (products stay numpy's) without a C++ compiler or with
+MINITF_NATIVE_KERNELS=0 (minitf/native.py), on a CPU without AVX-512, and for the products
+below its thresholds (NATIVE_MACS and the MIN_ constants).
+"""
+
+import ctypes
+
+import numpy as np
+
+from minitf import native
+
+# Products it takes: at least NATIVE_MACS multiply-adds, MIN_ROWS rows and MIN_DEPTH terms a sum.
+# Products of fewer rows stay with OpenBLAS, which was as fast or faster there on two threads
+# (2026-12-05, this project's 2-core Zen 4: 128x784x256 0.28 against 0.31 ms, 64x784x256 0.14
+# against 0.18): it splits them by columns, where this kernel hands out runs of 12 rows, each
+# against all of B. From 256 rows on they were even (256x784x256 0.53 ms both, 512x784x256
+# 1.01 against 1.00), the big MLP's faster (4096x1024x1024 39.4 against 42.9 ms), and the
+# narrow ones faster than OpenBLAS's one thread (4096x1024x10 0.63 against 2.05 ms; 1.17 on
+# its two), which is what a plan with compiled products keeps OpenBLAS at (client/threads.py).
+NATIVE_MACS = 1 << 20
+MIN_ROWS = 256
+MIN_DEPTH = 4
+SPIN_MICROSECONDS = 300  # a worker's wait for the next product before it sleeps
+
+SOURCE = r"""
+#include <immintrin.h>
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <cstdint>
+#include <cstdlib>
+#include <cstring>
+#include <mutex>
+#include <new>
+#include <thread>
+#include <unistd.h>
+
+// Tiles of MR rows by 16 * NRV columns: 12x32, twenty-four accumulators
+#define KC 1024
+#define MC_MAX 96
+#define NC 4096
+#define PANELS_PER_GROUP 4
+
+// C[MR x NR] (+)= A panel (kc x MR) times B panel (kc x NR): one chain of fused multiply-adds
+// per element from zero, over k in order, then stored (first block of K) or added to C.
+template <int MR, int NRV>
+static inline void micro(long kc, const float* __restrict A, const float* __restrict B,
+                         float* C, long ldc, int first) {
+  __m512 acc[MR][NRV];
+  #pragma GCC unroll 16
+  for (int r = 0; r < MR; r++)
+    #pragma GCC unroll 4
+    for (int v = 0; v < NRV; v++) acc[r][v] = _mm512_setzero_ps();
+  for (long k = 0; k < kc; k++) {
+    __m512 b[NRV];
+    #pragma GCC unroll 4
+    for (int v = 0; v < NRV; v++) b[v] = _mm512_load_ps(B + v * 16);
+    #pragma GCC unroll 16
+    for (int r = 0; r < MR; r++) {
+      __m512 a = _mm512_set1_ps(A[r]);
+      #pragma GCC unroll 4
+      for (int v = 0; v < NRV; v++) acc[r][v] = _mm512_fmadd_ps(a, b[v], acc[r][v]);
+    }
+    A += MR; B += 16 * NRV;
+  }
+  #pragma GCC unroll 16
+  for (int r = 0; r < MR; r++)
+    #pragma GCC unroll 4
+    for (int v = 0; v < NRV; v++) {
+      float* c = C + r * ldc + v * 16;
+      if (first) _mm512_storeu_ps(c, acc[r][v]);
+      else _mm512_storeu_ps(c, _mm512_add_ps(_mm512_loadu_ps(c), acc[r][v]));
+    }
+}
+
+// A panel of W lanes (rows of A, or columns of B) k-major: d[k * W + lane] = the element at
+// src[lane * lane_stride + k * k_stride] for the n lanes there are, zero for the others.
+template <int W>
+static void pack_panel(long n, long kc, const float* src, long lane_stride, long k_stride,
+                       float* d) {
+  for (long lane = 0; lane < n; lane++) {
+    const float* x = src + lane * lane_stride;
+    for (long k = 0; k < kc; k++) d[k * W + lane] = x[k * k_stride];
+  }
+  for (long lane = n; lane < W; lane++)
+    for (long k = 0; k < kc; k++) d[k * W + lane] = 0.f;
+}
+
+// Rows [0, mc) and k [0, kc) of A (element (i, k) at A[i * rs + k * cs]) as panels of MR rows,
+// k-major within a panel, rows past mc zero.
+template <int MR>
+static void pack_a(long mc, long kc, const float* A, long rs, long cs, float* Ap) {
+  for (long i = 0; i < mc; i += MR) {
+    long m = std::min<long>(MR, mc - i);
+    float* d = Ap + i * kc;
+    if (rs == 1 && m == MR) {  // a transposed A: each k is a contiguous run of rows
+      for (long k = 0; k < kc; k++) {
+        const float* a = A + i + k * cs;
+        for (long r = 0; r < MR; r++) d[k * MR + r] = a[r];
+      }
+      continue;
+    }
+    if (cs == 1 && m == MR) {  // rows of A contiguous: 16 k at a time, transposed in registers
+      long k = 0;
+      for (; k + 16 <= kc; k += 16) {
+        alignas(64) float t[MR][16];
+        for (long r = 0; r < MR; r++) _mm512_store_ps(t[r], _mm512_loadu_ps(A + (i + r) * rs + k));
+        for (long q = 0; q < 16; q++)
+          for (long r = 0; r < MR; r++) d[(k + q) * MR + r] = t[r][q];
+      }
+      for (; k < kc; k++)
+        for (long r = 0; r < MR; r++) d[k * MR + r] = A[(i + r) * rs + k];
+      continue;
+    }
+    pack_panel<MR>(m, kc, A + i * rs, rs, cs, d);
+  }
+}
+
+// Columns [j0, j1) (whole panels) and k [0, kc) of B (element (k, j) at B[k * rs + j * cs]) as
+// panels of NR columns, k-major, columns past nc zero.
+template <int NR>
+static void pack_b(long kc, long nc, long j0, long j1, const float* B, long rs, long cs,
+                   float* Bp) {
+  for (long j = j0; j < j1; j += NR) {
+    long n = std::min<long>(NR, nc - j);
+    float* d = Bp + j * kc;
+    if (n == NR && cs == 1) {
+      for (long k = 0; k < kc; k++) std::memcpy(d + k * NR, B + k * rs + j, NR * sizeof(float));
+      continue;
+    }
+    pack_panel<NR>(n, kc, B + j * cs, cs, rs, d);
+  }
+}
+
+static float* grow(float*& buffer, long& capacity, long floats) {
+  if (floats > capacity) {
+    std::free(buffer);
+    long bytes = (floats * (long)sizeof(float) + 63) / 64 * 64;
+    buffer = (float*)std::aligned_alloc(64, bytes);
+    if (!buffer) { capacity = 0; throw std::bad_alloc(); }
+    capacity = floats;
+  }
+  return buffer;
+}
+
+struct Job;
+typedef void (*Runner)(Job&, float*);
+struct Job {
+  Runner run;
+  long M, N, K, parts;
+  const float* A; long rsa, csa;
+  const float* B; long rsb, csb;
+  float* C; long ldc;
+  float* Bp;
+  std::atomic<long>* counters;  // four per block of (columns, K): pack claimed/done, rows claimed/done
+};
+
+static thread_local float* t_ap = nullptr;  // each thread's packed block of A
+static thread_local long t_ap_size = 0;
+
+// Every participant runs this; each block of packing and of rows is taken from a counter.
+template <int MR, int NRV>
+static void run_job(Job& j, float* Ap) {
+  constexpr int NR = 16 * NRV;
+  long block = 0;
+  for (long jc = 0; jc < j.N; jc += NC) {
+    long nc = std::min<long>(NC, j.N - jc);
+    long panels = (nc + NR - 1) / NR;
+    long groups = (panels + PANELS_PER_GROUP - 1) / PANELS_PER_GROUP;
+    for (long pc = 0; pc < j.K; pc += KC, block++) {
+      long kc = std::min<long>(KC, j.K - pc);
+      std::atomic<long>* cnt = j.counters + 4 * block;
+      const float* B = j.B + pc * j.rsb + jc * j.csb;
+      for (long g; (g = cnt[0].fetch_add(1)) < groups;) {
+        long j0 = g * PANELS_PER_GROUP * NR;
+        long j1 = std::min<long>(j0 + PANELS_PER_GROUP * NR, panels * NR);
+        pack_b<NR>(kc, nc, j0, j1, B, j.rsb, j.csb, j.Bp);
+        cnt[1].fetch_add(1, std::memory_order_release);
+      }
+      while (cnt[1].load(std::memory_order_acquire) < groups) _mm_pause();
+      // rows in runs of MR from a counter, in chunks that shrink as the rows run out (a
+      // participant's share of the remaining rows halved, at most MC_MAX rows), so that the
+      // participants finish within one run of MR rows of each other
+      long runs = (j.M + MR - 1) / MR;
+      alignas(64) float tile[MR * NR];
+      for (;;) {
+        long r = cnt[2].load(), chunk = 0;
+        while (r < runs) {
+          chunk = std::max<long>(1, std::min<long>(MC_MAX / MR, (runs - r) / (2 * j.parts)));
+          if (cnt[2].compare_exchange_weak(r, r + chunk)) break;
+        }
+        if (r >= runs) break;
+        long ic = r * MR;
+        long mc = std::min<long>(chunk * MR, j.M - ic);
+        pack_a<MR>(mc, kc, j.A + ic * j.rsa + pc * j.csa, j.rsa, j.csa, Ap);
+        for (long jr = 0; jr < nc; jr += NR) {
+          long nr = std::min<long>(NR, nc - jr);
+          const float* bp = j.Bp + jr * kc;
+          for (long ir = 0; ir < mc; ir += MR) {
+            long mr = std::min<long>(MR, mc - ir);
+            float* c = j.C + (ic + ir) * j.ldc + jc + jr;
+            if (mr == MR && nr == NR) {
+              micro<MR, NRV>(kc, Ap + ir * kc, bp, c, j.ldc, pc == 0);
+            } else {
+              micro<MR, NRV>(kc, Ap + ir * kc, bp, tile, NR, 1);
+              for (long r = 0; r < mr; r++)
+                for (long q = 0; q < nr; q++)
+                  c[r * j.ldc + q] = pc == 0 ? tile[r * NR + q] : c[r * j.ldc + q] + tile[r * NR + q];
+            }
+          }
+        }
+        cnt[3].fetch_add(chunk, std::memory_order_release);
+      }
+      while (cnt[3].load(std::memory_order_acquire) < runs) _mm_pause();
+    }
+  }
+}
+
+// Products narrower than 32 columns: one 16-column panel or two, tiles of MR rows by 16 columns
+// (a 12x32 tile would more than triple their work), and A read where it lies when its rows are
+// contiguous (packing it cost as much as the product: each element of A meets 16 columns at
+// most). The same chains of fused multiply-adds per element as micro(), so the same bits.
+template <int MR>
+static inline void micro16(long kc, const float* A, long rsa, long csa, const float* B,
+                           float* C, long ldc, int first, int ncols) {
+  __m512 acc[MR];
+  #pragma GCC unroll 32
+  for (int r = 0; r < MR; r++) acc[r] = _mm512_setzero_ps();
+  for (long k = 0; k < kc; k++) {
+    if (csa == 1 && (k & 15) == 0) {
+      // A read where it lies: MR rows at once, one line of each in 16 steps; fetched ahead,
+      // as the hardware does not follow that many streams
+      #pragma GCC unroll 32
+      for (int r = 0; r < MR; r++) _mm_prefetch((const char*)(A + r * rsa + k + 64), _MM_HINT_T0);
+    }
+    __m512 b = _mm512_load_ps(B + k * 16);
+    const float* a = A + k * csa;
+    #pragma GCC unroll 32
+    for (int r = 0; r < MR; r++) acc[r] = _mm512_fmadd_ps(_mm512_set1_ps(a[r * rsa]), b, acc[r]);
+  }
+  __mmask16 mask = (__mmask16)((1u << ncols) - 1);
+  #pragma GCC unroll 32
+  for (int r = 0; r < MR; r++) {
+    float* c = C + r * ldc;
+    if (first) _mm512_mask_storeu_ps(c, mask, acc[r]);
+    else _mm512_mask_storeu_ps(c, mask, _mm512_add_ps(_mm512_maskz_loadu_ps(mask, c), acc[r]));
+  }
+}
+
+template <int MR>
+static void run_narrow(Job& j, float* Ap) {
+  // A read where it lies when its rows or its columns are contiguous
+  const bool direct = j.csa == 1 || j.rsa == 1;
+  long block = 0;
+  long panels = (j.N + 15) / 16;
+  for (long pc = 0; pc < j.K; pc += KC, block++) {
+    long kc = std::min<long>(KC, j.K - pc);
+    std::atomic<long>* cnt = j.counters + 4 * block;
+    if (cnt[0].fetch_add(1) == 0) {
+      pack_b<16>(kc, j.N, 0, panels * 16, j.B + pc * j.rsb, j.rsb, j.csb, j.Bp);
+      cnt[1].store(1, std::memory_order_release);
+    }
+    while (cnt[1].load(std::memory_order_acquire) < 1) _mm_pause();
+    long runs = (j.M + MR - 1) / MR;
+    long most = std::max<long>(1, MC_MAX / MR);
+    for (;;) {
+      long r = cnt[2].load(), chunk = 0;
+      while (r < runs) {
+        chunk = std::max<long>(1, std::min<long>(most, (runs - r) / (2 * j.parts)));
+        if (cnt[2].compare_exchange_weak(r, r + chunk)) break;
+      }
+      if (r >= runs) break;
+      long ic = r * MR;
+      long mc = std::min<long>(chunk * MR, j.M - ic);
+      const float* a = j.A + ic * j.rsa + pc * j.csa;
+      long rsa = j.rsa, csa = j.csa;
+      if (!direct) {
+        pack_a<MR>(mc, kc, a, j.rsa, j.csa, Ap);
+      }
+      for (long ir = 0; ir < mc; ir += MR) {
+        long mr = std::min<long>(MR, mc - ir);
+        const float* ar = direct ? a + ir * rsa : Ap + ir * kc;
+        long rs = direct ? rsa : 1, cs = direct ? csa : MR;
+        for (long q = 0; q < panels; q++) {
+          int ncols = (int)std::min<long>(16, j.N - q * 16);
+          float* c = j.C + (ic + ir) * j.ldc + q * 16;
+          const float* bp = j.Bp + q * 16 * kc;
+          if (mr == MR) {
+            micro16<MR>(kc, ar, rs, cs, bp, c, j.ldc, pc == 0, ncols);
+          } else {
+            for (long i = 0; i < mr; i++)
+              micro16<1>(kc, ar + i * rs, rs, cs, bp, c + i * j.ldc, j.ldc, pc == 0, ncols);
+          }
+        }
+      }
+      cnt[3].fetch_add(chunk, std::memory_order_release);
+    }
+    while (cnt[3].load(std::memory_order_acquire) < runs) _mm_pause();
+  }
+}
+
+// The pool: workers wait for a new generation of g_gen (spinning for g_spin_ns, then asleep on
+// g_cv), then join the job if it is still open and has room (g_state: generation << 32, open
+// bit, joined count), run it, and count themselves out in g_finished. The caller runs the job
+// too, closes it and waits only for the workers that joined, so a worker that wakes late
+// finds the job closed and touches nothing.
+static const uint64_t OPEN = 1ull << 31;
+struct Pool {
+  std::atomic<uint32_t> gen{0};
+  std::atomic<uint64_t> state{0};
+  std::atomic<long> finished{0};
+  std::atomic<int> sleepers{0};
+  std::atomic<bool> busy{false};
+  std::atomic<long> spin_ns{300000};
+  std::atomic<int> want{1};
+  std::mutex mu;
+  std::condition_variable cv;
+  int started = 0;
+  long cap = 0;
+  pid_t pid = 0;
+  Job job;
+  float* bp = nullptr; long bp_size = 0;
+  std::atomic<long>* counters = nullptr; long counters_size = 0;
+};
+static Pool* g_pool = nullptr;  // never freed: workers may still wait on it at exit
+
+static void worker(Pool* p) {
+  float* Ap;
+  try {
+    Ap = grow(t_ap, t_ap_size, (long)MC_MAX * KC);
+  } catch (const std::bad_alloc&) {
+    return;  // no memory for a block of A: the others do without this thread
+  }
+  uint32_t seen = p->gen.load(std::memory_order_acquire);
+  for (;;) {
+    uint32_t g;
+    auto start = std::chrono::steady_clock::now();
+    for (long spins = 1;; spins++) {
+      g = p->gen.load(std::memory_order_acquire);
+      if (g != seen) break;
+      _mm_pause();
+      if (spins % 256 == 0 && std::chrono::duration_cast<std::chrono::nanoseconds>(
+              std::chrono::steady_clock::now() - start).count() > p->spin_ns.load()) {
+        std::unique_lock<std::mutex> lock(p->mu);
+        p->sleepers.fetch_add(1);
+        while ((g = p->gen.load()) == seen) p->cv.wait(lock);
+        p->sleepers.fetch_sub(1);
+        break;
+      }
+    }
+    seen = g;
+    uint64_t s = p->state.load();
+    bool joined = false;
+    while ((s >> 32) == g && (s & OPEN) && (long)(s & 0x7fffffff) < p->cap) {
+      if (p->state.compare_exchange_weak(s, s + 1)) { joined = true; break; }
+    }
+    if (joined) {
+      p->job.run(p->job, Ap);
+      p->finished.fetch_add(1, std::memory_order_release);
+    }
+  }
+}
+
+static std::atomic<long>* counters_for(std::atomic<long>*& buf, long& size, long blocks) {
+  if (4 * blocks > size) {
+    delete[] buf;
+    size = 4 * blocks;
+    buf = new std::atomic<long>[size];
+  }
+  for (long i = 0; i < 4 * blocks; i++) buf[i].store(0, std::memory_order_relaxed);
+  return buf;
+}
+
+static thread_local float* t_bp = nullptr;
+static thread_local long t_bp_size = 0;
+static thread_local std::atomic<long>* t_counters = nullptr;
+static thread_local long t_counters_size = 0;
+
+static std::mutex g_made;
+
+static Pool* pool() {
+  Pool* p = g_pool;
+  pid_t pid = getpid();
+  if (p && p->pid == pid) return p;
+  std::lock_guard<std::mutex> lock(g_made);
+  if (!g_pool || g_pool->pid != pid) {
+    // the first call, or a forked child, which has none of its parent's workers (and maybe a
+    // pool its parent held): a new one, the old one left as it is
+    Pool* fresh = new Pool();
+    if (g_pool) { fresh->want.store(g_pool->want.load()); fresh->spin_ns.store(g_pool->spin_ns.load()); }
+    fresh->pid = pid;
+    g_pool = fresh;
+  }
+  return g_pool;
+}
+
+extern "C" void minitf_gemm_set_threads(int n, long spin_us) {
+  Pool* p = pool();
+  p->want.store(std::max(1, n));
+  p->spin_ns.store(spin_us * 1000);
+}
+
+// C (M x N, rows ldc apart) = A (M x K) times B (K x N), float32, elements at the strides
+// given (in elements). Returns 0, or -1 where memory ran out (C then undefined).
+extern "C" int minitf_sgemm(long M, long N, long K, const float* A, long rsa, long csa,
+                            const float* B, long rsb, long csb, float* C, long ldc) {
+  Pool* p = pool();
+  int want = p->want.load();
+  long ncb = std::min<long>(NC, N), kcb = std::min<long>(KC, K);
+  long blocks = ((N + NC - 1) / NC) * ((K + KC - 1) / KC);
+  bool narrow = N < 32;
+  const long nr = narrow ? 16 : 32;
+  // (rows of A read in place, 4 KB apart in the MLPs, fall in one set of the L1 cache: eight
+  // at a time, not twenty-four)
+  Runner run = !narrow ? run_job<12, 2> : csa == 1 ? run_narrow<8> : run_narrow<24>;
+  long bp_floats = (ncb + nr - 1) / nr * nr * kcb;
+  float* Ap;
+  try {
+    Ap = grow(t_ap, t_ap_size, (long)MC_MAX * KC);
+  } catch (const std::bad_alloc&) {
+    return -1;
+  }
+  if (want < 2 || p->busy.exchange(true, std::memory_order_acquire)) {
+    // one thread (or another thread's product holds the pool)
+    try {
+      Job j{run, M, N, K, 1, A, rsa, csa, B, rsb, csb, C, ldc,
+            grow(t_bp, t_bp_size, bp_floats),
+            counters_for(t_counters, t_counters_size, blocks)};
+      run(j, Ap);
+      return 0;
+    } catch (const std::bad_alloc&) {
+      return -1;
+    }
+  }
+  float* bp;
+  std::atomic<long>* counters;
+  try {
+    for (; p->started < want - 1; p->started++) std::thread(worker, p).detach();
+    bp = grow(p->bp, p->bp_size, bp_floats);
+    counters = counters_for(p->counters, p->counters_size, blocks);
+  } catch (...) {  // (std::system_error: no thread could be started)
+    p->busy.store(false, std::memory_order_release);
+    return -1;
+  }
+  p->job = Job{run, M, N, K, want, A, rsa, csa, B, rsb, csb, C, ldc, bp, counters};
+  p->cap = want - 1;
+  p->finished.store(0);
+  uint32_t g = p->gen.load() + 1;
+  p->state.store(((uint64_t)g << 32) | OPEN);
+  p->gen.store(g);
+  if (p->sleepers.load() > 0) {
+    { std::lock_guard<std::mutex> lock(p->mu); }
+    p->cv.notify_all();
+  }
+  run(p->job, Ap);
+  uint64_t s = p->state.load();
+  while (!p->state.compare_exchange_weak(s, s & ~OPEN)) {}
+  long joined = (long)(s & 0x7fffffff);
+  while (p->finished.load(std::memory_order_acquire) < joined) _mm_pause();
+  p->busy.store(false, std::memory_order_release);
+  return 0;
+}
+"""
+
+_state = {}  # "fn": the compiled product or None, "threads": the count last set
+calls = [0]  # products run by the compiled kernel (the thread policy looks at it)
+
+
+def _has_avx512():
+    try:
+        with open("/proc/cpuinfo") as f:
+            return "avx512f" in f.read()
+    except OSError:
+        return False
+
+
+def kernel():
+    """The compiled product, `product(a, b, out)`, or None where there is none here."""
+    if "fn" not in _state:
+        fn = None
+        if _has_avx512():
+            L, P = ctypes.c_long, ctypes.c_void_p
+            fn = native.function(SOURCE, "minitf_sgemm", [L, L, L, P, L, L, P, L, L, P, L])
+            if fn is not None:
+                fn.restype = ctypes.c_int
+                setter = native.function(SOURCE, "minitf_gemm_set_threads",
+                                         [ctypes.c_int, ctypes.c_long])
+                _state["set"] = setter
+                setter(_state.get("threads", 1), SPIN_MICROSECONDS)
+        _state["fn"] = fn and _product(fn)
+    return _state["fn"]
+
+
+def set_threads(n):
+    """Threads (the caller and n - 1 workers) for the compiled products from now on."""
+    if _state.get("threads") != n:
+        _state["threads"] = n
+        setter = _state.get("set")
+        if setter is not None:
+            setter(n, SPIN_MICROSECONDS)
+
+
+def threads():
+    return _state.get("threads", 1)
+
+
+def _product(fn):
+    float32 = np.dtype(np.float32)
+
+    def product(a, b, out=None):
+        """a @ b for float32 matrices through the compiled kernel (into `out` when given), or
+        None where it does not take them: another dtype, a product not eligible(), strides
+        that are not whole elements, an `out` that is not row-contiguous or overlaps an
+        input."""
+        if a.dtype != float32 or b.dtype != float32:
+            return None
+        m, k = a.shape
+        n = b.shape[1]
+        if not (m >= MIN_ROWS and k >= MIN_DEPTH and m * k * n >= NATIVE_MACS):
+            return None
+        if out is None:
+            out = np.empty((m, n), float32)
+        elif (out.dtype != float32 or out.shape != (m, n) or out.strides[1] != 4 or
+              out.strides[0] % 4 or np.may_share_memory(out, a) or
+              np.may_share_memory(out, b)):
+            return None
+        sa, sb = a.strides, b.strides
+        if sa[0] % 4 or sa[1] % 4 or sb[0] % 4 or sb[1] % 4:
+            return None
+        calls[0] += 1
+        if fn(m, n, k, a.ctypes.data, sa[0] // 4, sa[1] // 4, b.ctypes.data, sb[0] // 4,
+              sb[1] // 4, out.ctypes.data, out.strides[0] // 4):
+            raise MemoryError("no memory for the packed blocks of a %dx%dx%d product"
+                              % (m, k, n))
+        return out
+    return product

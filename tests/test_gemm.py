@@ -1,0 +1,202 @@
+"""The compiled float32 product (minitf/ops/gemm.py): right against float64 products for every
+layout and edge, the same bits at every thread count, declined where it cannot take the arrays,
+used by MatMul, and safe with two callers and after a fork."""
+
+import multiprocessing
+import threading
+
+import numpy as np
+import pytest
+
+import minitf as tf
+from minitf.client import threads
+from minitf.ops import gemm
+
+pytestmark = pytest.mark.numpy_engine
+
+product = gemm.kernel()
+needs_kernel = pytest.mark.skipif(product is None, reason="no compiled product here (no "
+                                  "AVX-512, no C++ compiler or MINITF_NATIVE_KERNELS=0)")
+
+
+@pytest.fixture
+def small_products(monkeypatch):
+    """Lets small products through, so that the edges are cheap to test."""
+    monkeypatch.setattr(gemm, "NATIVE_MACS", 1)
+    monkeypatch.setattr(gemm, "MIN_ROWS", 1)
+    monkeypatch.setattr(gemm, "MIN_DEPTH", 1)
+
+
+@pytest.fixture
+def thread_count():
+    before = gemm.threads()
+    yield gemm.set_threads
+    gemm.set_threads(before)
+
+
+def operands(rng, m, k, n, layout):
+    a = rng.standard_normal((k, m), np.float32).T if "ta" in layout else \
+        rng.standard_normal((m, k), np.float32)
+    b = rng.standard_normal((n, k), np.float32).T if "tb" in layout else \
+        rng.standard_normal((k, n), np.float32)
+    if "strided" in layout:  # every other column of a wider array
+        a = np.repeat(a, 2, axis=1)[:, ::2]
+        b = np.repeat(b, 2, axis=1)[:, ::2]
+    return a, b
+
+
+def check(a, b, out):
+    exact = a.astype(np.float64) @ b.astype(np.float64)
+    scale = np.sqrt(a.shape[1]) * np.abs(a).max() * np.abs(b).max()
+    np.testing.assert_allclose(out, exact, rtol=0, atol=4 * np.finfo(np.float32).eps * scale)
+
+
+# rows not a multiple of the row tiles (12; 8 and 24 for products narrower than 32 columns),
+# columns not of the 32- or 16-column ones, K over several blocks of 1024 and K of one element
+SHAPES = [(1, 1, 1), (13, 7, 33), (100, 37, 45), (12, 1024, 32), (25, 1025, 95), (97, 2100, 31),
+          (300, 1, 70), (5, 3000, 200), (50, 300, 10), (49, 1100, 16), (30, 40, 17), (7, 9, 1)]
+
+
+@needs_kernel
+@pytest.mark.parametrize("layout", ["", "ta", "tb", "ta tb", "strided"])
+@pytest.mark.parametrize("m,k,n", SHAPES)
+def test_products_are_right_for_every_layout_and_edge(small_products, thread_count, layout,
+                                                       m, k, n):
+    rng = np.random.default_rng(m * 7 + k * 3 + n)
+    a, b = operands(rng, m, k, n, layout)
+    for count in (1, 2):
+        thread_count(count)
+        out = product(a, b)
+        assert out.dtype == np.float32 and out.shape == (m, n)
+        check(a, b, out)
+
+
+@needs_kernel
+@pytest.mark.parametrize("layout", ["", "ta", "tb", "strided"])
+def test_narrow_products_give_the_bits_of_the_wide_kernel(small_products, layout):
+    """Products under 32 columns take another tile (and read A in place) with the same sums:
+    their columns come out as those of a wider product, bit for bit."""
+    rng = np.random.default_rng(7)
+    a, b = operands(rng, 61, 1500, 70, layout)
+    wide = product(a, b)
+    for n in (1, 10, 16, 31):
+        assert product(a, b[:, :n]).tobytes() == np.ascontiguousarray(wide[:, :n]).tobytes()
+
+
+@needs_kernel
+def test_the_output_array_given_is_written_even_a_view_with_rows_apart(small_products):
+    rng = np.random.default_rng(1)
+    a, b = operands(rng, 40, 50, 60, "")
+    wide = np.full((40, 100), 7.0, np.float32)
+    assert product(a, b, wide[:, 20:80]) is not None
+    check(a, b, wide[:, 20:80])
+    assert (wide[:, :20] == 7).all() and (wide[:, 80:] == 7).all()
+
+
+@needs_kernel
+@pytest.mark.parametrize("m,k,n,layout", [(4096 // 4, 1024, 1024, ""), (256, 4096, 256, "ta"),
+                                          (999, 777, 130, "tb"), (4096, 1024, 10, ""),
+                                          (1024, 4096, 10, "ta")])
+def test_the_same_bits_at_every_thread_count(thread_count, m, k, n, layout):
+    rng = np.random.default_rng(3)
+    a, b = operands(rng, m, k, n, layout)
+    results = []
+    for count in (1, 2, 3, 1):
+        thread_count(count)
+        results.append(product(a, b).tobytes())
+    assert all(r == results[0] for r in results)
+    check(a, b, np.frombuffer(results[0], np.float32).reshape(m, n))
+
+
+@needs_kernel
+def test_special_values_follow_the_sums(small_products):
+    a = np.ones((20, 40), np.float32)
+    b = np.ones((40, 50), np.float32)
+    a[3, 5] = np.inf
+    a[4, 6] = np.nan
+    b[7, 9] = -np.inf
+    out = product(a, b)
+    with np.errstate(invalid="ignore"):  # (inf - inf in the float64 product)
+        exact = a.astype(np.float64) @ b.astype(np.float64)
+    np.testing.assert_array_equal(np.isnan(out), np.isnan(exact))
+    finite = np.isfinite(exact)
+    np.testing.assert_array_equal(out[~finite & ~np.isnan(exact)],
+                                  exact[~finite & ~np.isnan(exact)])
+    np.testing.assert_array_equal(out[finite], exact[finite])
+
+
+@needs_kernel
+def test_what_it_cannot_take_is_declined():
+    rng = np.random.default_rng(2)
+    a, b = operands(rng, 256, 512, 256, "")
+    assert product(a.astype(np.float64), b.astype(np.float64)) is None  # numpy's then
+    assert product(a[:100], b) is None  # fewer rows than MIN_ROWS: OpenBLAS is as fast
+    assert product(a[:, :2], b[:2]) is None  # ... or a sum of two terms
+    out = np.empty((256, 256), np.float32)
+    assert product(a, b, out.T) is None  # rows of the output not contiguous
+    square = rng.standard_normal((256, 256), np.float32)
+    assert product(square, square, square) is None  # the output is an input
+    assert product(a, b, np.empty((256, 256), np.float64)) is None
+
+
+@needs_kernel
+def test_two_callers_at_once_each_get_their_product(thread_count):
+    thread_count(2)
+    rng = np.random.default_rng(4)
+    pairs = [operands(rng, 512, 600 + 10 * i, 256, "") for i in range(4)]
+    expected = [product(a, b).tobytes() for a, b in pairs]
+    errors = []
+
+    def work(i):
+        try:
+            for _ in range(20):
+                if product(*pairs[i]).tobytes() != expected[i]:
+                    errors.append(i)
+        except Exception as e:  # (pragma: the assertion below shows it)
+            errors.append(e)
+    runners = [threading.Thread(target=work, args=(i,)) for i in range(4)]
+    for r in runners:
+        r.start()
+    for r in runners:
+        r.join()
+    assert errors == []
+
+
+def _child_product(queue):
+    rng = np.random.default_rng(5)
+    a, b = operands(rng, 512, 784, 256, "")
+    gemm.set_threads(2)
+    queue.put(gemm.kernel()(a, b).tobytes())
+
+
+@needs_kernel
+def test_a_forked_child_starts_its_own_workers(thread_count):
+    thread_count(2)
+    rng = np.random.default_rng(5)
+    a, b = operands(rng, 512, 784, 256, "")
+    mine = product(a, b).tobytes()  # (the parent's workers now exist)
+    context = multiprocessing.get_context("fork")
+    queue = context.Queue()
+    child = context.Process(target=_child_product, args=(queue,))
+    child.start()
+    theirs = queue.get(timeout=60)
+    child.join(60)
+    assert child.exitcode == 0 and theirs == mine
+
+
+@needs_kernel
+def test_matmul_runs_it_and_the_library_stays_at_one_thread(monkeypatch):
+    for name in threads.ENV_VARS:
+        monkeypatch.delenv(name, raising=False)
+    rng = np.random.default_rng(6)
+    w_value = rng.standard_normal((784, 256)).astype(np.float32)
+    feed = rng.standard_normal((512, 784)).astype(np.float32)
+    x = tf.placeholder(tf.float32, (None, 784))
+    y = tf.matmul(x, tf.constant(w_value))
+    before = gemm.calls[0]
+    with tf.Session(config=tf.ConfigProto(intra_op_parallelism_threads=2)) as sess:
+        out = sess.run(y, {x: feed})
+        (policy,) = [p for p in sess._plan_threads.values() if p is not None]
+        assert policy.native and gemm.threads() == 2
+    assert gemm.calls[0] == before + 1
+    check(feed, w_value, out)
