@@ -200,3 +200,24 @@ def test_matmul_runs_it_and_the_library_stays_at_one_thread(monkeypatch):
         assert policy.native and gemm.threads() == 2
     assert gemm.calls[0] == before + 1
     check(feed, w_value, out)
+
+
+@needs_kernel
+@pytest.mark.parametrize("m,k,n", [(300, 784, 256), (61, 2500, 70), (40, 100, 10), (13, 7, 33)])
+def test_the_bias_and_relu_epilogue_gives_the_bits_of_the_two_ops(small_products,
+                                                                 thread_count, m, k, n):
+    rng = np.random.default_rng(m + k + n)
+    a, b = operands(rng, m, k, n, "")
+    a[0, 0] = np.nan
+    bias = rng.standard_normal(n).astype(np.float32)
+    bias[1] = -np.inf
+    for count in (1, 2):
+        thread_count(count)
+        plain = product(a, b)
+        with np.errstate(invalid="ignore"):
+            summed = plain + bias
+            expected = np.maximum(summed, np.zeros(n, np.float32))
+        assert product(a, b, bias=bias).tobytes() == summed.tobytes()
+        assert product(a, b, bias=bias, relu=True).tobytes() == expected.tobytes()
+    assert product(a, b, bias=bias[:-1]) is None  # (a bias of another length: declined)
+    assert product(a, b, bias=bias.astype(np.float64)) is None

@@ -121,6 +121,7 @@ class Plan:
                                                      if e in slot_of})
         if not trace:
             steps = fuse_conv_bias(steps, {slot_of[e] for e in elements if e in slot_of})
+            steps = fuse_matmul_bias(steps, {slot_of[e] for e in elements if e in slot_of})
             steps = fuse_bias_relu(steps, {slot_of[e] for e in elements if e in slot_of})
         if not (nested or trace):
             steps = group_updates(steps, {slot_of[e] for e in elements if e in slot_of})
@@ -611,6 +612,52 @@ def _replaced(steps, replace):
     if not replace:
         return steps
     return [replace.get(step, step) for step in steps if replace.get(step, step) is not None]
+
+
+def fuse_matmul_bias(steps, wanted):
+    """`BiasAdd(MatMul(a, b), bias)` on the host, and `Relu` of that, the MatMul's (and the
+    BiasAdd's) output read by the next op alone, as one CALL in the last op's place whose
+    kernel is the MatMul's bind_group: the compiled float32 product (ops/gemm.py) adds the
+    bias and takes the relu as it writes each element, instead of two more passes over the
+    output. Only where there is a compiled product; the step keeps the MatMul as its op, which
+    errors name. Left alone as fuse_bias_relu leaves pairs: steps off the host, values
+    fetched, and ops with a variable update between them."""
+    readers, made_by, _, pairable = _fusing(steps, wanted)
+    replace = {}
+    for step in steps:
+        if (step.kind != Step.CALL or step.op.type != "BiasAdd" or len(step.args) != 2
+                or not step.op.opdef.fuses_relu(step.op)):
+            continue
+        product = made_by.get(step.args[0])
+        if (product is None or product.kind != Step.CALL or product.op.type != "MatMul"
+                or len(product.args) != 2 or readers[step.args[0]] != 1
+                or product.op.outputs[0].dtype.name != "float32" or product in replace
+                or step.args[1] in product.args or not pairable(product, step)
+                or not _bias_fits(product.op, step.op)):
+            continue
+        from minitf.ops import gemm
+        if gemm.kernel() is None:
+            return steps
+        last, group = step, [product.op, step.op]
+        relu = [s for s in steps if s.kind == Step.CALL and s.op.type == "Relu"
+                and s.args == [step.outs[0]]] if readers[step.outs[0]] == 1 else []
+        if relu and pairable(step, relu[0]):
+            last, group = relu[0], group + [relu[0].op]
+        fused = Step(Step.CALL, product.op, product.args + step.args[1:], last.outs,
+                     product.device)
+        fused.group = group
+        replace[product], replace[step], replace[last] = None, None, fused
+    return _replaced(steps, replace)
+
+
+def _bias_fits(product, bias_add):
+    """Whether the bias's length is known when the plan is made and is the product's column
+    count: then the fused kernel cannot meet a bias of another length, whose error would name
+    the MatMul rather than the BiasAdd."""
+    columns = product.outputs[0].shape.as_tuple()
+    bias = bias_add.inputs[1].shape.as_tuple()
+    return columns is not None and bias is not None and len(bias) == 1 and \
+        bias[0] is not None and bias[0] == columns[-1]
 
 
 def fuse_bias_relu(steps, wanted):

@@ -66,11 +66,27 @@ SOURCE = r"""
 #define NC 4096
 #define PANELS_PER_GROUP 4
 
+// The end of an element's sum on its last block of K, where a plan runs MatMul, BiasAdd and
+// Relu as one step (client/plan.py fuse_matmul_bias): v + bias, then numpy's maximum(v, 0)
+// (a NaN kept, -0.0 made 0.0): the two kernels' float operations, so their bits.
+static inline __m512 finish(__m512 v, const float* bias, __mmask16 lanes, int relu) {
+  if (bias) v = _mm512_add_ps(v, _mm512_maskz_loadu_ps(lanes, bias));
+  if (relu) v = _mm512_maskz_mov_ps(_mm512_cmp_ps_mask(v, _mm512_setzero_ps(), _CMP_NLE_UQ), v);
+  return v;
+}
+
+static inline float finish1(float v, const float* bias, int relu) {
+  if (bias) v = v + *bias;
+  if (relu) v = (v > 0.f || v != v) ? v : 0.f;
+  return v;
+}
+
 // C[MR x NR] (+)= A panel (kc x MR) times B panel (kc x NR): one chain of fused multiply-adds
 // per element from zero, over k in order, then stored (first block of K) or added to C.
 template <int MR, int NRV>
 static inline void micro(long kc, const float* __restrict A, const float* __restrict B,
-                         float* C, long ldc, int first) {
+                         float* C, long ldc, int first, int last, const float* bias,
+                         int relu) {
   __m512 acc[MR][NRV];
   #pragma GCC unroll 16
   for (int r = 0; r < MR; r++)
@@ -93,8 +109,9 @@ static inline void micro(long kc, const float* __restrict A, const float* __rest
     #pragma GCC unroll 4
     for (int v = 0; v < NRV; v++) {
       float* c = C + r * ldc + v * 16;
-      if (first) _mm512_storeu_ps(c, acc[r][v]);
-      else _mm512_storeu_ps(c, _mm512_add_ps(_mm512_loadu_ps(c), acc[r][v]));
+      __m512 x = first ? acc[r][v] : _mm512_add_ps(_mm512_loadu_ps(c), acc[r][v]);
+      if (last) x = finish(x, bias ? bias + v * 16 : nullptr, 0xffff, relu);
+      _mm512_storeu_ps(c, x);
     }
 }
 
@@ -177,6 +194,7 @@ struct Job {
   const float* B; long rsb, csb;
   float* C; long ldc;
   float* Bp;
+  const float* bias; int relu;  // the epilogue (bias may be null)
   std::atomic<long>* counters;  // four per block of (columns, K): pack claimed/done, rows claimed/done
 };
 
@@ -194,6 +212,7 @@ static void run_job(Job& j, float* Ap) {
     long groups = (panels + PANELS_PER_GROUP - 1) / PANELS_PER_GROUP;
     for (long pc = 0; pc < j.K; pc += KC, block++) {
       long kc = std::min<long>(KC, j.K - pc);
+      int last = pc + kc == j.K;
       std::atomic<long>* cnt = j.counters + 4 * block;
       const float* B = j.B + pc * j.rsb + jc * j.csb;
       for (long g; (g = cnt[0].fetch_add(1)) < groups;) {
@@ -224,13 +243,16 @@ static void run_job(Job& j, float* Ap) {
           for (long ir = 0; ir < mc; ir += MR) {
             long mr = std::min<long>(MR, mc - ir);
             float* c = j.C + (ic + ir) * j.ldc + jc + jr;
+            const float* bias = j.bias ? j.bias + jc + jr : nullptr;
             if (mr == MR && nr == NR) {
-              micro<MR, NRV>(kc, Ap + ir * kc, bp, c, j.ldc, pc == 0);
+              micro<MR, NRV>(kc, Ap + ir * kc, bp, c, j.ldc, pc == 0, last, bias, j.relu);
             } else {
-              micro<MR, NRV>(kc, Ap + ir * kc, bp, tile, NR, 1);
+              micro<MR, NRV>(kc, Ap + ir * kc, bp, tile, NR, 1, 0, nullptr, 0);
               for (long r = 0; r < mr; r++)
-                for (long q = 0; q < nr; q++)
-                  c[r * j.ldc + q] = pc == 0 ? tile[r * NR + q] : c[r * j.ldc + q] + tile[r * NR + q];
+                for (long q = 0; q < nr; q++) {
+                  float x = pc == 0 ? tile[r * NR + q] : c[r * j.ldc + q] + tile[r * NR + q];
+                  c[r * j.ldc + q] = last ? finish1(x, bias ? bias + q : nullptr, j.relu) : x;
+                }
             }
           }
         }
@@ -247,7 +269,8 @@ static void run_job(Job& j, float* Ap) {
 // most). The same chains of fused multiply-adds per element as micro(), so the same bits.
 template <int MR>
 static inline void micro16(long kc, const float* A, long rsa, long csa, const float* B,
-                           float* C, long ldc, int first, int ncols) {
+                           float* C, long ldc, int first, int ncols, int last,
+                           const float* bias, int relu) {
   __m512 acc[MR];
   #pragma GCC unroll 32
   for (int r = 0; r < MR; r++) acc[r] = _mm512_setzero_ps();
@@ -267,8 +290,9 @@ static inline void micro16(long kc, const float* A, long rsa, long csa, const fl
   #pragma GCC unroll 32
   for (int r = 0; r < MR; r++) {
     float* c = C + r * ldc;
-    if (first) _mm512_mask_storeu_ps(c, mask, acc[r]);
-    else _mm512_mask_storeu_ps(c, mask, _mm512_add_ps(_mm512_maskz_loadu_ps(mask, c), acc[r]));
+    __m512 x = first ? acc[r] : _mm512_add_ps(_mm512_maskz_loadu_ps(mask, c), acc[r]);
+    if (last) x = finish(x, bias, mask, relu);
+    _mm512_mask_storeu_ps(c, mask, x);
   }
 }
 
@@ -280,6 +304,7 @@ static void run_narrow(Job& j, float* Ap) {
   long panels = (j.N + 15) / 16;
   for (long pc = 0; pc < j.K; pc += KC, block++) {
     long kc = std::min<long>(KC, j.K - pc);
+    int last = pc + kc == j.K;
     std::atomic<long>* cnt = j.counters + 4 * block;
     if (cnt[0].fetch_add(1) == 0) {
       pack_b<16>(kc, j.N, 0, panels * 16, j.B + pc * j.rsb, j.rsb, j.csb, j.Bp);
@@ -310,11 +335,13 @@ static void run_narrow(Job& j, float* Ap) {
           int ncols = (int)std::min<long>(16, j.N - q * 16);
           float* c = j.C + (ic + ir) * j.ldc + q * 16;
           const float* bp = j.Bp + q * 16 * kc;
+          const float* bias = j.bias ? j.bias + q * 16 : nullptr;
           if (mr == MR) {
-            micro16<MR>(kc, ar, rs, cs, bp, c, j.ldc, pc == 0, ncols);
+            micro16<MR>(kc, ar, rs, cs, bp, c, j.ldc, pc == 0, ncols, last, bias, j.relu);
           } else {
             for (long i = 0; i < mr; i++)
-              micro16<1>(kc, ar + i * rs, rs, cs, bp, c + i * j.ldc, j.ldc, pc == 0, ncols);
+              micro16<1>(kc, ar + i * rs, rs, cs, bp, c + i * j.ldc, j.ldc, pc == 0, ncols, last,
+                         bias, j.relu);
           }
         }
       }
@@ -428,7 +455,8 @@ extern "C" void minitf_gemm_set_threads(int n, long spin_us) {
 // C (M x N, rows ldc apart) = A (M x K) times B (K x N), float32, elements at the strides
 // given (in elements). Returns 0, or -1 where memory ran out (C then undefined).
 extern "C" int minitf_sgemm(long M, long N, long K, const float* A, long rsa, long csa,
-                            const float* B, long rsb, long csb, float* C, long ldc) {
+                            const float* B, long rsb, long csb, float* C, long ldc,
+                            const float* bias, int relu) {
   Pool* p = pool();
   int want = p->want.load();
   long ncb = std::min<long>(NC, N), kcb = std::min<long>(KC, K);
@@ -449,7 +477,7 @@ extern "C" int minitf_sgemm(long M, long N, long K, const float* A, long rsa, lo
     // one thread (or another thread's product holds the pool)
     try {
       Job j{run, M, N, K, 1, A, rsa, csa, B, rsb, csb, C, ldc,
-            grow(t_bp, t_bp_size, bp_floats),
+            grow(t_bp, t_bp_size, bp_floats), bias, relu,
             counters_for(t_counters, t_counters_size, blocks)};
       run(j, Ap);
       return 0;
@@ -467,7 +495,7 @@ extern "C" int minitf_sgemm(long M, long N, long K, const float* A, long rsa, lo
     p->busy.store(false, std::memory_order_release);
     return -1;
   }
-  p->job = Job{run, M, N, K, want, A, rsa, csa, B, rsb, csb, C, ldc, bp, counters};
+  p->job = Job{run, M, N, K, want, A, rsa, csa, B, rsb, csb, C, ldc, bp, bias, relu, counters};
   p->cap = want - 1;
   p->finished.store(0);
   uint32_t g = p->gen.load() + 1;
@@ -505,7 +533,8 @@ def kernel():
         fn = None
         if _has_avx512():
             L, P = ctypes.c_long, ctypes.c_void_p
-            fn = native.function(SOURCE, "minitf_sgemm", [L, L, L, P, L, L, P, L, L, P, L])
+            fn = native.function(SOURCE, "minitf_sgemm",
+                                 [L, L, L, P, L, L, P, L, L, P, L, P, ctypes.c_int])
             if fn is not None:
                 fn.restype = ctypes.c_int
                 setter = native.function(SOURCE, "minitf_gemm_set_threads",
@@ -532,12 +561,16 @@ def threads():
 def _product(fn):
     float32 = np.dtype(np.float32)
 
-    def product(a, b, out=None):
+    def product(a, b, out=None, bias=None, relu=False):
         """a @ b for float32 matrices through the compiled kernel (into `out` when given), or
-        None where it does not take them: another dtype, a product not eligible(), strides
-        that are not whole elements, an `out` that is not row-contiguous or overlaps an
-        input."""
+        None where it does not take them: another dtype, a product below the thresholds,
+        strides that are not whole elements, an `out` that is not row-contiguous or overlaps
+        an input. With `bias` (a contiguous float32 vector of the columns' length) and `relu`:
+        relu(a @ b + bias), BiasAdd's and Relu's bits, in the same pass."""
         if a.dtype != float32 or b.dtype != float32:
+            return None
+        if bias is not None and (bias.dtype != float32 or bias.shape != (b.shape[1],) or
+                                 bias.strides[0] != 4):
             return None
         m, k = a.shape
         n = b.shape[1]
@@ -547,14 +580,16 @@ def _product(fn):
             out = np.empty((m, n), float32)
         elif (out.dtype != float32 or out.shape != (m, n) or out.strides[1] != 4 or
               out.strides[0] % 4 or np.may_share_memory(out, a) or
-              np.may_share_memory(out, b)):
+              np.may_share_memory(out, b) or
+              (bias is not None and np.may_share_memory(out, bias))):
             return None
         sa, sb = a.strides, b.strides
         if sa[0] % 4 or sa[1] % 4 or sb[0] % 4 or sb[1] % 4:
             return None
         calls[0] += 1
         if fn(m, n, k, a.ctypes.data, sa[0] // 4, sa[1] // 4, b.ctypes.data, sb[0] // 4,
-              sb[1] // 4, out.ctypes.data, out.strides[0] // 4):
+              sb[1] // 4, out.ctypes.data, out.strides[0] // 4,
+              None if bias is None else bias.ctypes.data, 1 if relu else 0):
             raise MemoryError("no memory for the packed blocks of a %dx%dx%d product"
                               % (m, k, n))
         return out

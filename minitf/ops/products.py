@@ -219,6 +219,25 @@ class MatMul(OpDef):
         ta, tb = ".T" if self.transpose_a else "", ".T" if self.transpose_b else ""
         return Call(matmul, "{0}%s, {1}%s" % (ta, tb), _transposing(matmul, ta, tb))
 
+    def bind_group(self, ctx, ops, producers=None):
+        """The kernel of [this MatMul, the BiasAdd of its output] or [..., the Relu of that]
+        (client/plan.py fuse_matmul_bias): `(a, b, bias, out=None)`. On the host the compiled
+        product adds the bias and takes the relu as it writes each element, where it takes
+        the product (ops/gemm.py); else the kernels one after the other."""
+        product = self.bind(ctx, ops[0])
+        relu = len(ops) == 3
+        rest = ops[1].opdef.bind_group(ctx, ops[1:]) if relu else ops[1].opdef.bind(ctx, ops[1])
+        compiled = gemm.kernel() if ctx.xp_for(ops[0]) is np else None
+        ta, tb = self.transpose_a, self.transpose_b
+
+        def fused(a, b, bias, out=None):
+            if compiled is not None:
+                done = compiled(a.T if ta else a, b.T if tb else b, out, bias, relu)
+                if done is not None:
+                    return done
+            return rest(product(a, b), bias, out=out)
+        return fused
+
     def batch_key(self, op):
         a, b = (t.shape.as_tuple() for t in op.inputs)
         if a is None or b is None or not _tiny_blas_product(op, a, b):

@@ -1,0 +1,98 @@
+"""relu(bias_add(matmul(a, b), bias)) and bias_add(matmul(a, b), bias) run as one step on the
+host (plan.fuse_matmul_bias: the compiled product adds the bias and takes the relu as it
+writes each element), with the bits of the ops run apart (a traced run fuses nothing)."""
+
+import numpy as np
+import pytest
+
+import minitf as tf
+from minitf.ops import gemm
+
+pytestmark = pytest.mark.skipif(gemm.kernel() is None, reason="no compiled product here")
+
+
+def fused_groups(sess):
+    return [[op.type for op in s.group] for plan in sess._plans.values() for s in plan.steps
+            if s.kind == "call" and s.group and s.op.type == "MatMul"]
+
+
+def traced(sess, fetches, feed):
+    return sess.run(fetches, feed, options=tf.RunOptions(trace_level=tf.RunOptions.FULL_TRACE),
+                    run_metadata=tf.RunMetadata())
+
+
+@pytest.mark.parametrize("rows", [300, 20])  # the compiled product's, and numpy's below it
+@pytest.mark.parametrize("transpose_b", [False, True])
+def test_a_dense_layer_runs_as_one_step_with_the_same_bits(rows, transpose_b):
+    rng = np.random.default_rng(8)
+    x_value = rng.standard_normal((rows, 64)).astype(np.float32)
+    x_value[0, :4] = [np.nan, -0.0, np.inf, -np.inf]
+    tf.reset_default_graph()
+    x = tf.placeholder(tf.float32, (None, 64))
+    w1 = tf.Variable(rng.standard_normal((40, 64) if transpose_b else (64, 40))
+                     .astype(np.float32))
+    b1 = tf.Variable(rng.standard_normal(40).astype(np.float32))
+    w2 = tf.Variable(rng.standard_normal((40, 10)).astype(np.float32))
+    b2 = tf.Variable(rng.standard_normal(10).astype(np.float32))
+    h = tf.nn.relu(tf.nn.bias_add(tf.matmul(x, w1, transpose_b=transpose_b), b1))
+    logits = tf.nn.bias_add(tf.matmul(h, w2), b2)
+    loss = tf.reduce_sum(logits ** 2)
+    grads = tf.gradients(loss, [w1, b1, w2, b2])
+    fetches = [logits, loss] + grads
+    with tf.Session() as sess:
+        sess.run(tf.global_variables_initializer())
+        with np.errstate(invalid="ignore"):
+            fused = sess.run(fetches, {x: x_value})
+        # the hidden layer with its relu, the logits without (a fetch is never fused: the
+        # logits' BiasAdd is fetched, so its product runs alone)
+        assert fused_groups(sess) == [["MatMul", "BiasAdd", "Relu"]]
+        apart = traced(sess, fetches, {x: x_value})
+        for a, c in zip(fused, apart):
+            assert a.tobytes() == c.tobytes()
+        w1_value, b1_value, w2_value, b2_value = sess.run([w1, b1, w2, b2])
+    with tf.Session() as sess:
+        sess.run(tf.global_variables_initializer())
+        out = sess.run(logits * 1, {x: x_value})
+        assert fused_groups(sess) == [["MatMul", "BiasAdd", "Relu"], ["MatMul", "BiasAdd"]]
+        assert out.tobytes() == fused[0].tobytes()
+    # (row 0 holds the NaN and infinities)
+    h_exact = np.maximum(x_value[1:].astype(np.float64) @ (w1_value.T if transpose_b else
+                                                           w1_value) + b1_value, 0)
+    np.testing.assert_allclose(out[1:], h_exact @ w2_value + b2_value, rtol=1e-4, atol=1e-3)
+
+
+def test_what_is_read_elsewhere_fetched_or_of_unknown_length_is_not_fused():
+    rng = np.random.default_rng(9)
+    feed_value = rng.standard_normal((300, 32)).astype(np.float32)
+    tf.reset_default_graph()
+    x = tf.placeholder(tf.float32, (None, 32))
+    w = tf.constant(rng.standard_normal((32, 48)).astype(np.float32))
+    b = tf.constant(rng.standard_normal(48).astype(np.float32))
+    z = tf.matmul(x, w)
+    y = tf.nn.bias_add(z, b)
+    r = tf.nn.relu(y)
+    with tf.Session() as sess:
+        out = sess.run([r, z], {x: feed_value})  # the product fetched
+        assert fused_groups(sess) == []
+        assert np.array_equal(out[0], np.maximum(out[1] + sess.run(b), 0))
+    with tf.Session() as sess:
+        sess.run(r * 2 + y, {x: feed_value})  # the bias add read by the relu and the add
+        assert fused_groups(sess) == [["MatMul", "BiasAdd"]]
+    with tf.Session() as sess:
+        sess.run(r * 2 + z, {x: feed_value})  # the product read twice
+        assert fused_groups(sess) == []
+    tf.reset_default_graph()
+    x = tf.placeholder(tf.float32, (None, 32))
+    bias = tf.placeholder(tf.float32, None)  # its length known only when fed
+    r = tf.nn.relu(tf.nn.bias_add(tf.matmul(x, tf.ones((32, 48))), bias, name="the_bias")) * 2
+    with tf.Session() as sess:
+        with pytest.raises(tf.errors.InvalidArgumentError, match="the_bias"):
+            sess.run(r, {x: feed_value, bias: np.zeros(40, np.float32)})
+        assert fused_groups(sess) == []
+    tf.reset_default_graph()
+    x = tf.placeholder(tf.float64, (None, 32))
+    r = tf.nn.relu(tf.nn.bias_add(tf.matmul(x, tf.ones((32, 48), tf.float64)),
+                                  tf.ones(48, tf.float64))) * 2
+    with tf.Session() as sess:
+        sess.run(r, {x: feed_value.astype(np.float64)})
+        assert fused_groups(sess) == []  # (float64: no compiled product)
