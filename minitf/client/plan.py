@@ -58,6 +58,7 @@ from minitf.framework.operation import data_inputs
 from minitf.framework.registry import Call
 from minitf.framework.shapes import format_dims
 from minitf.framework.tensor import Tensor
+from minitf.ops import gemm
 from minitf.ops.state_ops import variable_storage
 
 
@@ -623,6 +624,8 @@ def fuse_matmul_bias(steps, wanted):
     errors name. Left alone as fuse_bias_relu leaves pairs: steps off the host, values
     fetched, and ops with a variable update between them."""
     readers, made_by, _, pairable = _fusing(steps, wanted)
+    relu_of = {s.args[0]: s for s in steps
+               if s.kind == Step.CALL and s.op.type == "Relu" and len(s.args) == 1}
     replace = {}
     for step in steps:
         if (step.kind != Step.CALL or step.op.type != "BiasAdd" or len(step.args) != 2
@@ -635,14 +638,12 @@ def fuse_matmul_bias(steps, wanted):
                 or step.args[1] in product.args or not pairable(product, step)
                 or not _bias_fits(product.op, step.op)):
             continue
-        from minitf.ops import gemm
         if gemm.kernel() is None:
             return steps
         last, group = step, [product.op, step.op]
-        relu = [s for s in steps if s.kind == Step.CALL and s.op.type == "Relu"
-                and s.args == [step.outs[0]]] if readers[step.outs[0]] == 1 else []
-        if relu and pairable(step, relu[0]):
-            last, group = relu[0], group + [relu[0].op]
+        relu = relu_of.get(step.outs[0])
+        if relu is not None and readers[step.outs[0]] == 1 and pairable(step, relu):
+            last, group = relu, group + [relu.op]
         fused = Step(Step.CALL, product.op, product.args + step.args[1:], last.outs,
                      product.device)
         fused.group = group
