@@ -155,16 +155,12 @@ def _transposing(matmul, ta, tb):
     return lambda a, b, out=None: matmul(a.T, b.T, out=out)
 
 
-_native = []  # [the compiled float32 product, or None], looked up at the first host product
-
-
 def host_product(xp, a, b, out=None):
     """a @ b for numpy matrices: float32 products big enough go to the compiled kernel
     (ops/gemm.py), the others to numpy's matmul, split when big (split_product)."""
-    if not _native:
-        _native.append(gemm.kernel())
-    if _native[0] is not None:
-        done = _native[0](a, b, out)
+    compiled = gemm.kernel()
+    if compiled is not None:
+        done = compiled(a, b, out)
         if done is not None:
             return done
     return split_product(xp, xp.matmul, a, b, out)
