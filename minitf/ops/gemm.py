@@ -590,7 +590,9 @@ def _product(fn):
         if fn(m, n, k, a.ctypes.data, sa[0] // 4, sa[1] // 4, b.ctypes.data, sb[0] // 4,
               sb[1] // 4, out.ctypes.data, out.strides[0] // 4,
               None if bias is None else bias.ctypes.data, 1 if relu else 0):
-            raise MemoryError("no memory for the packed blocks of a %dx%dx%d product"
-                              % (m, k, n))
+            raise MemoryError(
+                "minitf's compiled matrix product found no memory for the packed blocks of a "
+                "%dx%dx%d float32 product (a few MB); free some memory, or set "
+                "MINITF_NATIVE_KERNELS=0 to leave products to numpy" % (m, k, n))
         return out
     return product
