@@ -11,7 +11,9 @@ host with the system's C++ compiler, once per formula and machine (kept in a cac
 and calls it through ctypes, which releases the GIL. The loop does each element's float
 operations in the body's order, and the compiler may not contract them into fused
 multiply-adds (`-ffp-contract=off`) nor use approximate maths (no `-ffast-math`), so the bits
-are the numpy sequence's: tests/test_native_kernels.py compares them.
+are the numpy sequence's: tests/test_native_kernels.py compares them. A loop of at least
+PARALLEL_MIN_ELEMENTS elements runs on the compiled products' threads where a plan has set them
+to more than one (ops/gemm.py parallel_for; docs/performance.md, "Native kernels").
 
 There is no native kernel (`elementwise_kernel` returns None and minitf keeps its numpy
 kernels) when `MINITF_NATIVE_KERNELS=0`, when no compiler is found (`CXX`, else `c++`, `g++`,
@@ -33,6 +35,7 @@ import shutil
 import subprocess
 import tempfile
 import threading
+import weakref
 
 import numpy
 
@@ -46,6 +49,29 @@ _lock = threading.Lock()
 _compiler = None  # (path, version line), or () once none was found
 _private_dir = None
 _warned = False
+
+
+# Loops of at least this many elements run on the compiled products' threads when a plan has
+# set them to more than one (ops/gemm.py parallel_for), in chunks of at least PARALLEL_GRAIN.
+PARALLEL_MIN_ELEMENTS = 1 << 16
+PARALLEL_GRAIN = 1 << 13
+MAX_BOUND = 256  # calls remembered per kernel (HostKernel._bound)
+
+
+def _parallel():
+    """gemm's parallel_for where the products' pool has more than one thread and this thread
+    is not running a chunk of minitf's own split (minitf/workers.py), else None."""
+    global _gemm, _workers
+    if _gemm is None:
+        from minitf import workers
+        from minitf.ops import gemm
+        _gemm, _workers = gemm, workers
+    if _gemm.threads() < 2 or _workers.in_split():
+        return None
+    return _gemm.parallel_for()
+
+
+_gemm = _workers = None
 
 
 class Unsupported(Exception):
@@ -115,8 +141,28 @@ class HostKernel:
     def __init__(self, inputs, outputs, body, name):
         self.inputs, self.outputs, self.body, self.name = inputs, outputs, body, name
         self._loops = {}
+        # The arguments of the last call per output array, checked once: a plan calls a kernel
+        # with the same arrays every run (a variable's update: 9 -> 3 us of the 10-argument
+        # Adam call). Weak references, so that a buffer the pool would reuse is not kept
+        # alive; a dead one never matches, even where its id was given to a new array.
+        self._bound = {}
 
     def __call__(self, *args):
+        bound = self._bound.get(id(args[-1])) if args else None
+        if bound is not None and len(args) == len(bound[0]):
+            refs, template, shape, loop, ranged = bound
+            call = list(template)
+            for i, (ref, a) in enumerate(zip(refs, args)):
+                if ref is None:
+                    if getattr(a, "ndim", 0):
+                        break
+                    call[i + 2] = float(a)
+                elif ref() is not a:
+                    break
+            else:
+                if args[len(self.inputs)].shape == shape and all(
+                        a.flags.writeable for a in args[len(self.inputs):]):
+                    return self._run(call, loop, ranged)
         n_in = len(self.inputs)
         if len(args) != n_in + len(self.outputs):
             raise TypeError("%s takes %d arguments, got %d"
@@ -124,11 +170,12 @@ class HostKernel:
         first = args[n_in]
         dtype, size = first.dtype, first.size
         columns = first.shape[-1] if first.ndim else 1
-        call, pattern, spans = [size, columns], [], []
+        call, pattern, spans, refs = [size, columns], [], [], []
         for i, a in enumerate(args):
             if i < n_in and not getattr(a, "ndim", 0):
                 pattern.append("s")
                 call.append(float(a))
+                refs.append(None)
                 continue
             if a.dtype != dtype or not a.flags.c_contiguous or (
                     i >= n_in and not a.flags.writeable):
@@ -144,24 +191,43 @@ class HostKernel:
             address = a.__array_interface__["data"][0]
             call.append(address)
             spans.append((address, a.nbytes))
+            refs.append(weakref.ref(a))
         spans.sort()
         for (start, nbytes), (next_start, _) in zip(spans, spans[1:]):
             if start != next_start and start + nbytes > next_start:
                 raise Unsupported("overlapping arrays")
         key = (dtype, "".join(pattern))
         try:
-            loop = self._loops[key]
+            loop, ranged = self._loops[key]
         except KeyError:
             if dtype not in _TYPES:
                 raise Unsupported(dtype) from None
-            loop = self._loops[key] = self._compile(dtype, key[1])
+            loop, ranged = self._loops[key] = self._compile(dtype, key[1])
         if loop is None:
             raise Unsupported("the native kernel %s did not compile" % self.name)
+        if len(self._bound) >= MAX_BOUND:
+            self._bound.clear()
+        self._bound[id(args[-1])] = (refs, call, first.shape, loop, ranged)
+        return self._run(list(call), loop, ranged)
+
+    @staticmethod
+    def _run(call, loop, ranged):
+        size = call[0]
+        if ranged is not None and size >= PARALLEL_MIN_ELEMENTS:
+            run = _parallel()
+            if run is not None:
+                # (addresses below 2^53 are exact as doubles; the scalars are doubles already)
+                args = numpy.array(call[2:], numpy.float64)
+                run(ranged, args.ctypes.data, size, max(PARALLEL_GRAIN, -(-size // 8)))
+                return
         loop(*call)
 
     def _compile(self, dtype, pattern):
-        """The loop for inputs that are arrays of the outputs' size ("a"), rows of their last
-        axis's size repeated over the others ("r", a bias), or scalars ("s")."""
+        """(loop, ranged): the loop for inputs that are arrays of the outputs' size ("a"),
+        rows of their last axis's size repeated over the others ("r", a bias), or scalars
+        ("s"); and, without rows, the address of the same loop over a range of the elements,
+        `ranged(start, stop, args)`, its arguments as doubles (addresses too), for
+        _parallel(), or None."""
         c_name, suffix, c_type = _TYPES[dtype]
         symbol = "minitf_%s_%s_%s" % (re.sub(r"\W", "_", self.name), suffix, pattern or "x")
         params, loads, stores = ["long long n_", "long long c_"], [], []
@@ -180,20 +246,50 @@ class HostKernel:
             stores.append("%s_p_[i_] = %s;" % (name, name))
             argtypes.append(ctypes.c_void_p)
         loop = _ROWS_LOOP if "r" in pattern else _LOOP
+        body = {"loads": " ".join(loads), "body": self.body, "stores": " ".join(stores)}
         source = _SOURCE % {"symbol": symbol, "T": c_name, "params": ", ".join(params),
-                            "loop": loop % {"loads": " ".join(loads), "body": self.body,
-                                            "stores": " ".join(stores)}}
-        return _function(source, symbol, argtypes)
+                            "loop": loop % body}
+        if "r" in pattern:
+            return _function(source, symbol, argtypes), None
+        unpack = []
+        for i, param in enumerate(params[2:]):
+            kind, name = param.rsplit(" ", 1)
+            if kind == "const T":
+                unpack.append("const T %s = (T)a_[%d];" % (name, i))
+            else:
+                unpack.append("%s %s = (%s)(uintptr_t)a_[%d];" % (
+                    kind, name, kind.replace("__restrict__", "").strip(), i))
+        source += _RANGE_SOURCE % {"symbol": symbol, "unpack": " ".join(unpack),
+                                   "loop": _RANGE_LOOP % body}
+        library = _library(source)
+        if library is None:
+            return None, None
+        fn = getattr(library, symbol)
+        fn.argtypes, fn.restype = argtypes, None
+        return fn, ctypes.cast(getattr(library, symbol + "_range"), ctypes.c_void_p).value
 
 
 _SOURCE = """\
 #include <cmath>
+#include <cstdint>
 using std::sqrt; using std::exp; using std::log; using std::fabs; using std::pow;
 typedef %(T)s T;
 extern "C" void %(symbol)s(%(params)s) {
 %(loop)s
 }
 """
+_RANGE_SOURCE = """\
+extern "C" void %(symbol)s_range(long long lo_, long long hi_, const double* a_) {
+    %(unpack)s
+%(loop)s
+}
+"""
+_RANGE_LOOP = """\
+    for (long long i_ = lo_; i_ < hi_; ++i_) {
+        %(loads)s
+        %(body)s
+        %(stores)s
+    }"""
 _LOOP = """\
     for (long long i_ = 0; i_ < n_; ++i_) {
         %(loads)s

@@ -78,6 +78,7 @@ class _Worker:
 
     def _loop(self):
         i = self.index
+        _local.chunk = True
         while True:
             self.wake.acquire()
             job = self.job
@@ -190,6 +191,12 @@ class using:
         _local.n = self.before
 
 
+def in_split():
+    """Whether this thread is running a split's chunk (a worker, or the caller of `split`):
+    native elementwise loops then stay on it (minitf/native.py)."""
+    return getattr(_local, "chunk", False)
+
+
 def set_participants(n):
     """Sets participants() for this thread (the thread policy keeps it between runs)."""
     _local.n = n
@@ -209,8 +216,10 @@ def split(count, fn, grain=1):
         fn(0, count)
         return
     try:
+        _local.chunk = True
         pool.run(fn, count, grain, n)
     finally:
+        _local.chunk = False
         pool.owner.release()
 
 

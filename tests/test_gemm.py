@@ -221,3 +221,31 @@ def test_the_bias_and_relu_epilogue_gives_the_bits_of_the_two_ops(small_products
         assert product(a, b, bias=bias, relu=True).tobytes() == expected.tobytes()
     assert product(a, b, bias=bias[:-1]) is None  # (a bias of another length: declined)
     assert product(a, b, bias=bias.astype(np.float64)) is None
+
+
+@needs_kernel
+@pytest.mark.parametrize("m,k,n", [(300, 784, 256), (61, 2500, 70), (40, 1100, 20), (13, 7, 33)])
+def test_the_relu_gradient_epilogue_gives_the_bits_of_relu_grad(small_products, thread_count,
+                                                                 m, k, n):
+    """The mask read as each element is written, after its partial sums over blocks of K
+    (2500, 1100 > 1024), tiles wide and narrow, rows and columns at the tiles' edges."""
+    rng = np.random.default_rng(m + k + n + 1)
+    a, b = operands(rng, m, k, n, "")
+    a[1, 0] = np.nan
+    b[0, 1] = np.inf
+    features = np.maximum(rng.standard_normal((m, n)).astype(np.float32), 0)
+    features[0, :6] = [np.nan, -0.0, 0.0, np.inf, 1e-45, -np.inf]
+    features[-1, -1] = -1.0
+    for count in (1, 2):
+        thread_count(count)
+        plain = product(a, b)
+        with np.errstate(invalid="ignore"):
+            expected = np.multiply(plain, features > 0)
+        assert product(a, b, mask=features).tobytes() == expected.tobytes()
+        wide = np.zeros((m, n + 5), np.float32)
+        wide[:, :n] = features  # (rows of the mask apart by more than its width)
+        assert product(a, b, mask=wide[:, :n]).tobytes() == expected.tobytes()
+    assert product(a, b, mask=features[:-1]) is None  # another shape: declined
+    assert product(a, b, mask=features.astype(np.float64)) is None
+    assert product(a, b, mask=np.asfortranarray(features)) is None
+    assert product(a, b, out=features, mask=features) is None  # read after partial writes

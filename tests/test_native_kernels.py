@@ -132,6 +132,78 @@ def test_arrays_the_loop_cannot_take_fall_back_to_numpy(cache):
     assert np.array_equal(strided, np.zeros((6, 4), np.float32))
 
 
+def test_a_call_with_the_arrays_of_the_last_one_is_checked_again_where_it_must_be(cache):
+    """The arguments of the last call per output (HostKernel._bound) are reused only for the
+    same array objects: new scalars are taken, a new array (even one given the freed one's
+    id), a scalar turned array or an output made read-only are seen."""
+    opdef = T.ApplyGradientDescent()
+    kernel = T._fused_kernels(opdef.type_name, opdef.fused(), np)
+    var = np.ones(40, np.float32)
+    grad = np.full(40, 2.0, np.float32)
+    kernel(np.asarray(0.5, np.float32), grad, var)
+    kernel(np.asarray(0.25, np.float32), grad, var)  # (new scalar, same arrays)
+    assert np.array_equal(var, np.full(40, 1 - 1.0 - 0.5, np.float32))
+    for step in range(20):  # freed and made again: ids come back
+        del grad
+        grad = np.full(40, float(step), np.float32)
+        before = var.copy()
+        kernel(np.asarray(1.0, np.float32), grad, var)
+        assert np.array_equal(var, before - step)
+    kernel(np.full(40, 3.0, np.float32), grad, var)  # the scalar now an array of rates
+    assert np.array_equal(var, before - 19 - 3 * 19)
+    var.flags.writeable = False
+    with pytest.raises(native.Unsupported):
+        kernel(np.asarray(1.0, np.float32), grad, var)
+
+
+@pytest.fixture
+def products_threads():
+    from minitf.ops import gemm
+    if gemm.parallel_for() is None:
+        pytest.skip("no compiled product here: loops run on the caller's thread alone")
+    before = gemm.threads()
+    yield gemm.set_threads
+    gemm.set_threads(before)
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_a_long_loop_runs_on_the_products_threads_with_the_same_bits(products_threads,
+                                                                     monkeypatch, dtype):
+    opdef = T.ApplyAdam()
+    update = T._fused_or_plain_update(opdef, np, 3)
+    rng = np.random.default_rng(11)
+    shape = (native.PARALLEL_MIN_ELEMENTS + 1001,)
+    states, values = _arguments(opdef, 2, dtype, rng, shape=shape)
+    one, two = [s.copy() for s in states], [s.copy() for s in states]
+    ran = []
+    parallel = native._parallel
+
+    def counted():
+        run = parallel()
+        ran.append(run is not None)
+        return run
+    monkeypatch.setattr(native, "_parallel", counted)
+    for step in range(2):
+        opdef.update(np, _scratch()(states[0]), *states, *values)
+        products_threads(1)
+        update(np, _scratch()(one[0]), *one, *values)
+        products_threads(2)
+        update(np, _scratch()(two[0]), *two, *values)
+        for a, b, c in zip(states, one, two):
+            assert a.tobytes() == b.tobytes() == c.tobytes()
+    assert ran == [False, True, False, True]
+    # inside a chunk of minitf's own split the loop stays on the chunk's thread
+    from minitf import workers
+    if workers.available_cores() < 2:
+        return  # (no split: its chunks run inline)
+    inside = []
+    with workers.using(2):
+        workers.split(4, lambda start, stop: inside.append(
+            (workers.in_split(), native._parallel())), grain=1)
+    assert inside and all(flag and run is None for flag, run in inside)
+    assert not workers.in_split()
+
+
 def test_a_training_run_gives_the_same_bits_with_native_kernels_and_without(cache, monkeypatch):
     """Through sessions: a large variable (split over the intra-op workers with two threads),
     a medium one (its own update) and small ones (grouped into one update)."""

@@ -123,6 +123,7 @@ class Plan:
         if not trace:
             steps = fuse_conv_bias(steps, {slot_of[e] for e in elements if e in slot_of})
             steps = fuse_matmul_bias(steps, {slot_of[e] for e in elements if e in slot_of})
+            steps = fuse_matmul_relu_grad(steps, {slot_of[e] for e in elements if e in slot_of})
             steps = fuse_bias_relu(steps, {slot_of[e] for e in elements if e in slot_of})
         if not (nested or trace):
             steps = group_updates(steps, {slot_of[e] for e in elements if e in slot_of})
@@ -631,12 +632,9 @@ def fuse_matmul_bias(steps, wanted):
         if (step.kind != Step.CALL or step.op.type != "BiasAdd" or len(step.args) != 2
                 or not step.op.opdef.fuses_relu(step.op)):
             continue
-        product = made_by.get(step.args[0])
-        if (product is None or product.kind != Step.CALL or product.op.type != "MatMul"
-                or len(product.args) != 2 or readers[step.args[0]] != 1
-                or product.op.outputs[0].dtype.name != "float32" or product in replace
-                or step.args[1] in product.args or not pairable(product, step)
-                or not _bias_fits(product.op, step.op)):
+        product = _float32_product_of(step, made_by, readers, pairable, replace)
+        if product is None or step.args[1] in product.args or \
+                not _bias_fits(product.op, step.op):
             continue
         if gemm.kernel() is None:
             return steps
@@ -649,6 +647,51 @@ def fuse_matmul_bias(steps, wanted):
         fused.group = group
         replace[product], replace[step], replace[last] = None, None, fused
     return _replaced(steps, replace)
+
+
+def fuse_matmul_relu_grad(steps, wanted):
+    """`ReluGrad(MatMul(a, b), features)` on the host, the MatMul's output read by the
+    ReluGrad alone (a ReLU layer's input gradient), as one CALL in the ReluGrad's place whose
+    kernel is the MatMul's bind_group: the compiled float32 product multiplies each element by
+    1 or 0 as it writes it, instead of a pass of its own over the gradient. Only where there
+    is a compiled product and both are matrices of one static shape (_same_matrix). Left
+    alone as fuse_matmul_bias leaves pairs."""
+    readers, made_by, _, pairable = _fusing(steps, wanted)
+    replace = {}
+    for step in steps:
+        if step.kind != Step.CALL or step.op.type != "ReluGrad" or len(step.args) != 2:
+            continue
+        product = _float32_product_of(step, made_by, readers, pairable, replace)
+        if product is None or not _same_matrix(product.op.outputs[0], step.op.inputs[1]):
+            continue
+        if gemm.kernel() is None:
+            return steps
+        fused = Step(Step.CALL, product.op, product.args + step.args[1:], step.outs,
+                     product.device)
+        fused.group = [product.op, step.op]
+        replace[product], replace[step] = None, fused
+    return _replaced(steps, replace)
+
+
+def _float32_product_of(step, made_by, readers, pairable, replace):
+    """The float32 MatMul step making `step`'s first input, when `step` alone reads it, the
+    two may run as one (pairable) and the MatMul is not fused already; else None."""
+    product = made_by.get(step.args[0])
+    if (product is None or product.kind != Step.CALL or product.op.type != "MatMul"
+            or len(product.args) != 2 or readers[step.args[0]] != 1
+            or product.op.outputs[0].dtype.name != "float32" or product in replace
+            or not pairable(product, step)):
+        return None
+    return product
+
+
+def _same_matrix(a, b):
+    """Whether tensors a and b are matrices of one static shape, the batch size maybe open in
+    both (then a run feeding two batch sizes finds the product declining the features, and
+    runs the two kernels one after the other)."""
+    x, y = a.shape.as_tuple(), b.shape.as_tuple()
+    return x is not None and y is not None and len(x) == len(y) == 2 and \
+        x[1] is not None and x == y
 
 
 def _bias_fits(product, bias_add):

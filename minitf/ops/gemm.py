@@ -68,16 +68,25 @@ SOURCE = r"""
 
 // The end of an element's sum on its last block of K, where a plan runs MatMul, BiasAdd and
 // Relu as one step (client/plan.py fuse_matmul_bias): v + bias, then numpy's maximum(v, 0)
-// (a NaN kept, -0.0 made 0.0): the two kernels' float operations, so their bits.
-static inline __m512 finish(__m512 v, const float* bias, __mmask16 lanes, int relu) {
+// (a NaN kept, -0.0 made 0.0); or MatMul and the ReluGrad of its output as one step: v times
+// 1 where the features are above zero, else times 0. The kernels' float operations, so their
+// bits.
+static inline __m512 finish(__m512 v, const float* bias, __mmask16 lanes, int relu,
+                            const float* mask) {
   if (bias) v = _mm512_add_ps(v, _mm512_maskz_loadu_ps(lanes, bias));
   if (relu) v = _mm512_maskz_mov_ps(_mm512_cmp_ps_mask(v, _mm512_setzero_ps(), _CMP_NLE_UQ), v);
+  if (mask) {
+    __mmask16 above = _mm512_cmp_ps_mask(_mm512_maskz_loadu_ps(lanes, mask),
+                                         _mm512_setzero_ps(), _CMP_GT_OQ);
+    v = _mm512_mul_ps(v, _mm512_maskz_mov_ps(above, _mm512_set1_ps(1.f)));
+  }
   return v;
 }
 
-static inline float finish1(float v, const float* bias, int relu) {
+static inline float finish1(float v, const float* bias, int relu, const float* mask) {
   if (bias) v = v + *bias;
   if (relu) v = (v > 0.f || v != v) ? v : 0.f;
+  if (mask) v = v * (float)(*mask > 0.f);
   return v;
 }
 
@@ -86,7 +95,7 @@ static inline float finish1(float v, const float* bias, int relu) {
 template <int MR, int NRV>
 static inline void micro(long kc, const float* __restrict A, const float* __restrict B,
                          float* C, long ldc, int first, int last, const float* bias,
-                         int relu) {
+                         int relu, const float* mask, long ldm) {
   __m512 acc[MR][NRV];
   #pragma GCC unroll 16
   for (int r = 0; r < MR; r++)
@@ -110,7 +119,8 @@ static inline void micro(long kc, const float* __restrict A, const float* __rest
     for (int v = 0; v < NRV; v++) {
       float* c = C + r * ldc + v * 16;
       __m512 x = first ? acc[r][v] : _mm512_add_ps(_mm512_loadu_ps(c), acc[r][v]);
-      if (last) x = finish(x, bias ? bias + v * 16 : nullptr, 0xffff, relu);
+      if (last) x = finish(x, bias ? bias + v * 16 : nullptr, 0xffff, relu,
+                           mask ? mask + r * ldm + v * 16 : nullptr);
       _mm512_storeu_ps(c, x);
     }
 }
@@ -187,6 +197,7 @@ static float* grow(float*& buffer, long& capacity, long floats) {
 
 struct Job;
 typedef void (*Runner)(Job&, float*);
+typedef void (*RangeFn)(long long, long long, const double*);
 struct Job {
   Runner run;
   long M, N, K, parts;
@@ -194,8 +205,10 @@ struct Job {
   const float* B; long rsb, csb;
   float* C; long ldc;
   float* Bp;
-  const float* bias; int relu;  // the epilogue (bias may be null)
+  const float* bias; int relu;  // the epilogue (bias, mask may be null)
+  const float* mask; long ldm;
   std::atomic<long>* counters;  // four per block of (columns, K): pack claimed/done, rows claimed/done
+  RangeFn range; const double* range_args; long grain;  // a parallel_for's (run_range)
 };
 
 static thread_local float* t_ap = nullptr;  // each thread's packed block of A
@@ -244,14 +257,17 @@ static void run_job(Job& j, float* Ap) {
             long mr = std::min<long>(MR, mc - ir);
             float* c = j.C + (ic + ir) * j.ldc + jc + jr;
             const float* bias = j.bias ? j.bias + jc + jr : nullptr;
+            const float* mask = j.mask ? j.mask + (ic + ir) * j.ldm + jc + jr : nullptr;
             if (mr == MR && nr == NR) {
-              micro<MR, NRV>(kc, Ap + ir * kc, bp, c, j.ldc, pc == 0, last, bias, j.relu);
+              micro<MR, NRV>(kc, Ap + ir * kc, bp, c, j.ldc, pc == 0, last, bias, j.relu,
+                             mask, j.ldm);
             } else {
-              micro<MR, NRV>(kc, Ap + ir * kc, bp, tile, NR, 1, 0, nullptr, 0);
+              micro<MR, NRV>(kc, Ap + ir * kc, bp, tile, NR, 1, 0, nullptr, 0, nullptr, 0);
               for (long r = 0; r < mr; r++)
                 for (long q = 0; q < nr; q++) {
                   float x = pc == 0 ? tile[r * NR + q] : c[r * j.ldc + q] + tile[r * NR + q];
-                  c[r * j.ldc + q] = last ? finish1(x, bias ? bias + q : nullptr, j.relu) : x;
+                  c[r * j.ldc + q] = last ? finish1(x, bias ? bias + q : nullptr, j.relu,
+                                                    mask ? mask + r * j.ldm + q : nullptr) : x;
                 }
             }
           }
@@ -270,7 +286,7 @@ static void run_job(Job& j, float* Ap) {
 template <int MR>
 static inline void micro16(long kc, const float* A, long rsa, long csa, const float* B,
                            float* C, long ldc, int first, int ncols, int last,
-                           const float* bias, int relu) {
+                           const float* bias, int relu, const float* mask, long ldm) {
   __m512 acc[MR];
   #pragma GCC unroll 32
   for (int r = 0; r < MR; r++) acc[r] = _mm512_setzero_ps();
@@ -286,13 +302,13 @@ static inline void micro16(long kc, const float* A, long rsa, long csa, const fl
     #pragma GCC unroll 32
     for (int r = 0; r < MR; r++) acc[r] = _mm512_fmadd_ps(_mm512_set1_ps(a[r * rsa]), b, acc[r]);
   }
-  __mmask16 mask = (__mmask16)((1u << ncols) - 1);
+  __mmask16 lanes = (__mmask16)((1u << ncols) - 1);
   #pragma GCC unroll 32
   for (int r = 0; r < MR; r++) {
     float* c = C + r * ldc;
-    __m512 x = first ? acc[r] : _mm512_add_ps(_mm512_maskz_loadu_ps(mask, c), acc[r]);
-    if (last) x = finish(x, bias, mask, relu);
-    _mm512_mask_storeu_ps(c, mask, x);
+    __m512 x = first ? acc[r] : _mm512_add_ps(_mm512_maskz_loadu_ps(lanes, c), acc[r]);
+    if (last) x = finish(x, bias, lanes, relu, mask ? mask + r * ldm : nullptr);
+    _mm512_mask_storeu_ps(c, lanes, x);
   }
 }
 
@@ -336,12 +352,14 @@ static void run_narrow(Job& j, float* Ap) {
           float* c = j.C + (ic + ir) * j.ldc + q * 16;
           const float* bp = j.Bp + q * 16 * kc;
           const float* bias = j.bias ? j.bias + q * 16 : nullptr;
+          const float* mask = j.mask ? j.mask + (ic + ir) * j.ldm + q * 16 : nullptr;
           if (mr == MR) {
-            micro16<MR>(kc, ar, rs, cs, bp, c, j.ldc, pc == 0, ncols, last, bias, j.relu);
+            micro16<MR>(kc, ar, rs, cs, bp, c, j.ldc, pc == 0, ncols, last, bias, j.relu,
+                        mask, j.ldm);
           } else {
             for (long i = 0; i < mr; i++)
               micro16<1>(kc, ar + i * rs, rs, cs, bp, c + i * j.ldc, j.ldc, pc == 0, ncols, last,
-                         bias, j.relu);
+                         bias, j.relu, mask ? mask + i * j.ldm : nullptr, j.ldm);
           }
         }
       }
@@ -452,11 +470,32 @@ extern "C" void minitf_gemm_set_threads(int n, long spin_us) {
   p->spin_ns.store(spin_us * 1000);
 }
 
+// Runs p->job on the caller and the workers that join (at most want - 1), then releases the
+// pool (which the caller holds: busy).
+static void launch(Pool* p, int want, float* Ap) {
+  p->cap = want - 1;
+  p->finished.store(0);
+  uint32_t g = p->gen.load() + 1;
+  p->state.store(((uint64_t)g << 32) | OPEN);
+  p->gen.store(g);
+  if (p->sleepers.load() > 0) {
+    { std::lock_guard<std::mutex> lock(p->mu); }
+    p->cv.notify_all();
+  }
+  p->job.run(p->job, Ap);
+  uint64_t s = p->state.load();
+  while (!p->state.compare_exchange_weak(s, s & ~OPEN)) {}
+  long joined = (long)(s & 0x7fffffff);
+  while (p->finished.load(std::memory_order_acquire) < joined) _mm_pause();
+  p->busy.store(false, std::memory_order_release);
+}
+
 // C (M x N, rows ldc apart) = A (M x K) times B (K x N), float32, elements at the strides
-// given (in elements). Returns 0, or -1 where memory ran out (C then undefined).
+// given (in elements); each element finished (finish()) with the bias, the relu and the
+// mask (M x N, rows ldm apart) given. Returns 0, or -1 where memory ran out (C then undefined).
 extern "C" int minitf_sgemm(long M, long N, long K, const float* A, long rsa, long csa,
                             const float* B, long rsb, long csb, float* C, long ldc,
-                            const float* bias, int relu) {
+                            const float* bias, int relu, const float* mask, long ldm) {
   Pool* p = pool();
   int want = p->want.load();
   long ncb = std::min<long>(NC, N), kcb = std::min<long>(KC, K);
@@ -477,8 +516,8 @@ extern "C" int minitf_sgemm(long M, long N, long K, const float* A, long rsa, lo
     // one thread (or another thread's product holds the pool)
     try {
       Job j{run, M, N, K, 1, A, rsa, csa, B, rsb, csb, C, ldc,
-            grow(t_bp, t_bp_size, bp_floats), bias, relu,
-            counters_for(t_counters, t_counters_size, blocks)};
+            grow(t_bp, t_bp_size, bp_floats), bias, relu, mask, ldm,
+            counters_for(t_counters, t_counters_size, blocks), nullptr, nullptr, 0};
       run(j, Ap);
       return 0;
     } catch (const std::bad_alloc&) {
@@ -495,24 +534,43 @@ extern "C" int minitf_sgemm(long M, long N, long K, const float* A, long rsa, lo
     p->busy.store(false, std::memory_order_release);
     return -1;
   }
-  p->job = Job{run, M, N, K, want, A, rsa, csa, B, rsb, csb, C, ldc, bp, bias, relu, counters};
-  p->cap = want - 1;
-  p->finished.store(0);
-  uint32_t g = p->gen.load() + 1;
-  p->state.store(((uint64_t)g << 32) | OPEN);
-  p->gen.store(g);
-  if (p->sleepers.load() > 0) {
-    { std::lock_guard<std::mutex> lock(p->mu); }
-    p->cv.notify_all();
-  }
-  run(p->job, Ap);
-  uint64_t s = p->state.load();
-  while (!p->state.compare_exchange_weak(s, s & ~OPEN)) {}
-  long joined = (long)(s & 0x7fffffff);
-  while (p->finished.load(std::memory_order_acquire) < joined) _mm_pause();
-  p->busy.store(false, std::memory_order_release);
+  p->job = Job{run, M, N, K, want, A, rsa, csa, B, rsb, csb, C, ldc, bp, bias, relu, mask, ldm,
+                counters, nullptr, nullptr, 0};
+  launch(p, want, Ap);
   return 0;
 }
+
+// Chunks of [0, n) from a counter: fn(start, stop, args) for each, in every participant.
+static void run_range(Job& j, float*) {
+  for (long start; (start = j.counters[0].fetch_add(j.grain)) < j.M;)
+    j.range(start, std::min<long>(start + j.grain, j.M), j.range_args);
+}
+
+// fn(start, stop, args) over [0, n) in chunks of grain, on the pool's threads (the caller's
+// alone when the pool is set to one thread or busy, or no worker could be started): an
+// elementwise loop (minitf/native.py) between the products of a step, on the core whose
+// worker would otherwise spin waiting for the next product.
+extern "C" void minitf_parallel_for(RangeFn fn, const double* args, long n, long grain) {
+  Pool* p = pool();
+  int want = p->want.load();
+  if (want < 2 || n <= grain || p->busy.exchange(true, std::memory_order_acquire)) {
+    fn(0, n, args);
+    return;
+  }
+  std::atomic<long>* counters;
+  try {
+    for (; p->started < want - 1; p->started++) std::thread(worker, p).detach();
+    counters = counters_for(p->counters, p->counters_size, 1);
+  } catch (...) {
+    p->busy.store(false, std::memory_order_release);
+    fn(0, n, args);
+    return;
+  }
+  p->job = Job{run_range, n, 0, 0, want, nullptr, 0, 0, nullptr, 0, 0, nullptr, 0, nullptr,
+               nullptr, 0, nullptr, 0, counters, fn, args, grain};
+  launch(p, want, nullptr);
+}
+
 """
 
 _state = {}  # "fn": the compiled product or None, "threads": the count last set
@@ -534,7 +592,7 @@ def kernel():
         if _has_avx512():
             L, P = ctypes.c_long, ctypes.c_void_p
             fn = native.function(SOURCE, "minitf_sgemm",
-                                 [L, L, L, P, L, L, P, L, L, P, L, P, ctypes.c_int])
+                                 [L, L, L, P, L, L, P, L, L, P, L, P, ctypes.c_int, P, L])
             if fn is not None:
                 fn.restype = ctypes.c_int
                 setter = native.function(SOURCE, "minitf_gemm_set_threads",
@@ -543,6 +601,22 @@ def kernel():
                 setter(_state.get("threads", 1), SPIN_MICROSECONDS)
         _state["fn"] = fn and _product(fn)
     return _state["fn"]
+
+
+def parallel_for():
+    """`run(fn, args, n, grain)`: the C function at address `fn`, `void fn(long long start,
+    long long stop, const double* args)`, over [0, n) in chunks of `grain` on the threads
+    set_threads gave the products (minitf/native.py's elementwise loops), or None where
+    there is no compiled product. The caller's thread alone when the pool is set to one
+    thread or is running another thread's product."""
+    if "parallel" not in _state:
+        fn = None
+        if kernel() is not None:
+            fn = native.function(SOURCE, "minitf_parallel_for",
+                                 [ctypes.c_void_p, ctypes.c_void_p, ctypes.c_long,
+                                  ctypes.c_long])
+        _state["parallel"] = fn
+    return _state["parallel"]
 
 
 def set_threads(n):
@@ -561,12 +635,13 @@ def threads():
 def _product(fn):
     float32 = np.dtype(np.float32)
 
-    def product(a, b, out=None, bias=None, relu=False):
+    def product(a, b, out=None, bias=None, relu=False, mask=None):
         """a @ b for float32 matrices through the compiled kernel (into `out` when given), or
         None where it does not take them: another dtype, a product below the thresholds,
         strides that are not whole elements, an `out` that is not row-contiguous or overlaps
         an input. With `bias` (a contiguous float32 vector of the columns' length) and `relu`:
-        relu(a @ b + bias), BiasAdd's and Relu's bits, in the same pass."""
+        relu(a @ b + bias), BiasAdd's and Relu's bits, in the same pass. With `mask` (float32,
+        the product's shape, rows contiguous): ReluGrad(a @ b, mask), its bits."""
         if a.dtype != float32 or b.dtype != float32:
             return None
         if bias is not None and (bias.dtype != float32 or bias.shape != (b.shape[1],) or
@@ -576,12 +651,17 @@ def _product(fn):
         n = b.shape[1]
         if not (m >= MIN_ROWS and k >= MIN_DEPTH and m * k * n >= NATIVE_MACS):
             return None
+        if mask is not None and (mask.dtype != float32 or mask.shape != (m, n) or
+                                 mask.strides[1] != 4 or mask.strides[0] % 4):
+            return None
         if out is None:
             out = np.empty((m, n), float32)
         elif (out.dtype != float32 or out.shape != (m, n) or out.strides[1] != 4 or
               out.strides[0] % 4 or np.may_share_memory(out, a) or
               np.may_share_memory(out, b) or
-              (bias is not None and np.may_share_memory(out, bias))):
+              (bias is not None and np.may_share_memory(out, bias)) or
+              (mask is not None and np.may_share_memory(out, mask))):
+            # (the mask is read after the first blocks of K are written)
             return None
         sa, sb = a.strides, b.strides
         if sa[0] % 4 or sa[1] % 4 or sb[0] % 4 or sb[1] % 4:
@@ -589,7 +669,9 @@ def _product(fn):
         calls[0] += 1
         if fn(m, n, k, a.ctypes.data, sa[0] // 4, sa[1] // 4, b.ctypes.data, sb[0] // 4,
               sb[1] // 4, out.ctypes.data, out.strides[0] // 4,
-              None if bias is None else bias.ctypes.data, 1 if relu else 0):
+              None if bias is None else bias.ctypes.data, 1 if relu else 0,
+              None if mask is None else mask.ctypes.data,
+              0 if mask is None else mask.strides[0] // 4):
             raise MemoryError(
                 "minitf's compiled matrix product found no memory for the packed blocks of a "
                 "%dx%dx%d float32 product (a few MB); free some memory, or set "

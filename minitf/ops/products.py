@@ -217,14 +217,26 @@ class MatMul(OpDef):
 
     def bind_group(self, ctx, ops, producers=None):
         """The kernel of [this MatMul, the BiasAdd of its output] or [..., the Relu of that]
-        (client/plan.py fuse_matmul_bias): `(a, b, bias, out=None)`. On the host the compiled
-        product adds the bias and takes the relu as it writes each element, where it takes
-        the product (ops/gemm.py); else the kernels one after the other."""
+        (client/plan.py fuse_matmul_bias): `(a, b, bias, out=None)`; or of [this MatMul, the
+        ReluGrad of its output] (fuse_matmul_relu_grad): `(a, b, features, out=None)`. On the
+        host the compiled product adds the bias and takes the relu, or masks by the features,
+        as it writes each element, where it takes the product (ops/gemm.py); else the kernels
+        one after the other."""
         product = self.bind(ctx, ops[0])
-        relu = len(ops) == 3
-        rest = ops[1].opdef.bind_group(ctx, ops[1:]) if relu else ops[1].opdef.bind(ctx, ops[1])
         compiled = gemm.kernel() if ctx.xp_for(ops[0]) is np else None
         ta, tb = self.transpose_a, self.transpose_b
+        if ops[1].type == "ReluGrad":
+            relu_grad = ops[1].opdef.bind(ctx, ops[1])
+
+            def masked(a, b, features, out=None):
+                if compiled is not None:
+                    done = compiled(a.T if ta else a, b.T if tb else b, out, mask=features)
+                    if done is not None:
+                        return done
+                return relu_grad(product(a, b), features, out=out)
+            return masked
+        relu = len(ops) == 3
+        rest = ops[1].opdef.bind_group(ctx, ops[1:]) if relu else ops[1].opdef.bind(ctx, ops[1])
 
         def fused(a, b, bias, out=None):
             if compiled is not None:

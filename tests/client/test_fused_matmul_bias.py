@@ -1,6 +1,8 @@
 """relu(bias_add(matmul(a, b), bias)) and bias_add(matmul(a, b), bias) run as one step on the
 host (plan.fuse_matmul_bias: the compiled product adds the bias and takes the relu as it
-writes each element), with the bits of the ops run apart (a traced run fuses nothing)."""
+writes each element), and so does a ReLU layer's input gradient, ReluGrad(matmul(dy, w.T),
+features) (plan.fuse_matmul_relu_grad), with the bits of the ops run apart (a traced run
+fuses nothing)."""
 
 import numpy as np
 import pytest
@@ -44,8 +46,9 @@ def test_a_dense_layer_runs_as_one_step_with_the_same_bits(rows, transpose_b):
         with np.errstate(invalid="ignore"):
             fused = sess.run(fetches, {x: x_value})
         # the hidden layer with its relu, the logits without (a fetch is never fused: the
-        # logits' BiasAdd is fetched, so its product runs alone)
-        assert fused_groups(sess) == [["MatMul", "BiasAdd", "Relu"]]
+        # logits' BiasAdd is fetched, so its product runs alone); the hidden layer's gradient
+        # product with its ReluGrad
+        assert fused_groups(sess) == [["MatMul", "BiasAdd", "Relu"], ["MatMul", "ReluGrad"]]
         apart = traced(sess, fetches, {x: x_value})
         for a, c in zip(fused, apart):
             assert a.tobytes() == c.tobytes()
@@ -96,3 +99,64 @@ def test_what_is_read_elsewhere_fetched_or_of_unknown_length_is_not_fused():
     with tf.Session() as sess:
         sess.run(r, {x: feed_value.astype(np.float64)})
         assert fused_groups(sess) == []  # (float64: no compiled product)
+
+
+@pytest.mark.parametrize("hidden, classes", [(64, 1100), (20, 1100), (256, 16)])
+def test_a_relu_layers_input_gradient_runs_as_one_step_with_the_same_bits(hidden, classes):
+    """The gradient product over more than one block of K (1100 > 1024: the features are read
+    after partial sums were written), narrow (20 columns) and wide. (Special values: in
+    tests/test_gemm.py, where they do not spread to every element of the result.)"""
+    rng = np.random.default_rng(hidden + classes)
+    x_value = rng.standard_normal((300, 32)).astype(np.float32)
+    tf.reset_default_graph()
+    x = tf.placeholder(tf.float32, (None, 32))
+    w1 = tf.Variable(rng.standard_normal((32, hidden)).astype(np.float32))
+    w2 = tf.Variable(rng.standard_normal((hidden, classes)).astype(np.float32))
+    h = tf.nn.relu(tf.matmul(x, w1))
+    loss = tf.reduce_sum(tf.matmul(h, w2) ** 2)
+    (dw1,) = tf.gradients(loss, [w1])
+    with tf.Session() as sess:
+        sess.run(tf.global_variables_initializer())
+        fused = sess.run(dw1, {x: x_value})
+        assert fused_groups(sess) == [["MatMul", "ReluGrad"]]
+        calls = gemm.calls[0]
+        sess.run(dw1, {x: x_value})
+        assert gemm.calls[0] > calls
+        apart = traced(sess, dw1, {x: x_value})
+        assert fused.tobytes() == apart.tobytes()
+        w1_value, w2_value = sess.run([w1, w2])
+    xs = x_value.astype(np.float64)
+    z = xs @ w1_value
+    dz = (2 * np.maximum(z, 0) @ w2_value) @ w2_value.T * (z > 0)
+    exact = xs.T @ dz
+    np.testing.assert_allclose(fused, exact, rtol=2e-3, atol=2e-3 * np.abs(exact).max())
+
+
+def test_a_relu_gradient_of_another_shape_or_read_twice_is_not_fused():
+    rng = np.random.default_rng(10)
+    tf.reset_default_graph()
+    x = tf.placeholder(tf.float32, (300, 32))
+    w1 = tf.Variable(rng.standard_normal((32, 48)).astype(np.float32))
+    w2 = tf.Variable(rng.standard_normal((48, 64)).astype(np.float32))
+    h = tf.nn.relu(tf.matmul(x, w1))
+    y = tf.matmul(h, w2)
+    dh, dw1 = tf.gradients(tf.reduce_sum(y ** 2), [h, w1])
+    feed = {x: rng.standard_normal((300, 32)).astype(np.float32)}
+    with tf.Session() as sess:
+        sess.run(tf.global_variables_initializer())
+        sess.run([dw1, dh], feed)  # the gradient product fetched
+        assert fused_groups(sess) == []
+        sess.run(dw1, feed)
+        assert fused_groups(sess) == [["MatMul", "ReluGrad"]]
+    tf.reset_default_graph()
+    x = tf.placeholder(tf.float32, (None, 32))
+    a = tf.placeholder(tf.float32, (None, None))  # a shape not known to be the product's
+    w = tf.constant(rng.standard_normal((32, 48)).astype(np.float32))
+    dx = tf.nn.relu(a)
+    grad = tf.gradients(dx, a, grad_ys=tf.matmul(x, w))[0]
+    with tf.Session() as sess:
+        value = rng.standard_normal((300, 48)).astype(np.float32)
+        out = sess.run(grad, {x: feed[next(iter(feed))], a: value})
+        assert fused_groups(sess) == []
+        expected = (feed[next(iter(feed))] @ sess.run(w)) * (value > 0)
+        np.testing.assert_allclose(out, expected, rtol=1e-5, atol=1e-4)
