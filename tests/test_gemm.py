@@ -3,6 +3,7 @@ layout and edge, the same bits at every thread count, declined where it cannot t
 used by MatMul, and safe with two callers and after a fork."""
 
 import multiprocessing
+import sysconfig
 import threading
 
 import numpy as np
@@ -249,3 +250,63 @@ def test_the_relu_gradient_epilogue_gives_the_bits_of_relu_grad(small_products, 
     assert product(a, b, mask=features.astype(np.float64)) is None
     assert product(a, b, mask=np.asfortranarray(features)) is None
     assert product(a, b, out=features, mask=features) is None  # read after partial writes
+
+
+@needs_kernel
+def test_the_arrays_data_pointers_read_in_c_are_numpys(small_products, monkeypatch):
+    """Where kernel() found numpy's data pointer in the array objects, C reads it there
+    (gemm._Objects); the products are the same bits as through `.ctypes.data`, for arrays,
+    views at an offset, transposed and strided, and an output with rows apart."""
+    rng = np.random.default_rng(12)
+    big = rng.standard_normal((70, 90), np.float32)
+    cases = [(big[:40, :30], big[40:70, 5:25]), (big[3:33, 7:47].T, big[::2, 1:31:2].T[:40]),
+             (big[10:50, 60:90], np.ascontiguousarray(big[:30, :20]))]
+    results = []
+    saved = dict(gemm._state)
+    found = gemm._data_offset()
+    try:
+        for offset in (found, None):
+            gemm._state.clear()
+            monkeypatch.setattr(gemm, "_data_offset", lambda: offset)
+            fn = gemm.kernel()
+            assert fn is not None
+            outs = []
+            for a, b in cases:
+                wide = np.full((a.shape[0], b.shape[1] + 3), 7.0, np.float32)
+                assert fn(a, b, wide[:, 1:-2], bias=b[0].copy(), relu=True) is not None
+                assert fn(a, b, mask=np.ascontiguousarray(b[:1].repeat(a.shape[0], 0)))\
+                    is not None
+                outs.append(wide.tobytes() + fn(a, b).tobytes())
+            results.append(outs)
+    finally:
+        gemm._state.clear()
+        gemm._state.update(saved)
+        saved["set"](saved.get("threads", 1), gemm.SPIN_MICROSECONDS)
+    assert results[0] == results[1]
+    if gemm.platform.python_implementation() == "CPython" and not \
+            sysconfig.get_config_var("Py_GIL_DISABLED"):
+        assert found == 2 * np.dtype(np.intp).itemsize  # (found on CPython)
+
+
+@needs_kernel
+@pytest.mark.parametrize("m,k,n,layout", [(300, 784, 256, "ta"), (40, 2100, 70, ""),
+                                          (30, 3000, 20, "ta"), (50, 600, 45, "tb"),
+                                          (20, 700, 4100, "")])
+def test_b_s_column_sums_come_from_its_packing_in_the_order_of_k(small_products, thread_count,
+                                                                   m, k, n, layout):
+    """Over several blocks of K, narrow and wide tiles, columns past one block of NC (4096),
+    B strided: each column summed from k = 0 on, the same bits at every thread count."""
+    rng = np.random.default_rng(m + k + n + 2)
+    a, b = operands(rng, m, k, n, layout)
+    ordered = np.zeros(n, np.float32)
+    for row in b:
+        ordered += row
+    for count in (1, 2, 3):
+        thread_count(count)
+        sums = np.full(n, np.nan, np.float32)  # (zeroed by the product)
+        assert product(a, b, sums=sums).tobytes() == product(a, b).tobytes()
+        assert sums.tobytes() == ordered.tobytes()
+    assert product(a, b, sums=np.empty(n + 1, np.float32)) is None
+    assert product(a, b, sums=np.empty(n, np.float64)) is None
+    out = np.empty((m, n + 1), np.float32)
+    assert product(a, b, out[:, 1:], sums=out[0, :n]) is None  # (overlapping the output)

@@ -3,6 +3,7 @@ for kernels that write into `out=` (TF keeps its own allocator for the same reas
 glibc's dynamic mmap ceiling every fresh array is a new mapping whose pages fault in on first
 touch)."""
 
+import inspect
 import sys
 
 import numpy
@@ -51,12 +52,14 @@ def drawing_from(pool, fn):
     """Calls `fn(*args, out=array)` with a pooled array of the shape and dtype its output had
     the last time its inputs had these shapes (an `out` of another shape would broadcast
     silently, so the shapes are checked, not trusted); when the pool has none, an aligned new
-    one if it is that large (see ALIGN)."""
+    one if it is that large (see ALIGN). A kernel of several outputs (a tuple) whose function
+    takes `out` (a fused step's, ops/products.py MatMul.bind_group) draws its first one."""
     shapes = out_key = None
     aligned = False
+    several = None  # whether a tuple's first array may be drawn (fn takes `out`)
 
     def call(*args):
-        nonlocal shapes, out_key, aligned
+        nonlocal shapes, out_key, aligned, several
         key = tuple([a.shape for a in args])
         if key == shapes:
             buf = pool.take(out_key)
@@ -65,13 +68,25 @@ def drawing_from(pool, fn):
             if buf is not None:
                 return fn(*args, out=buf)
         result = fn(*args)
-        if type(result) is numpy.ndarray and result.ndim:
-            shapes, out_key = key, (result.shape, result.dtype)
-            aligned = result.nbytes >= _KEEP_MIN_BYTES and result.dtype.kind in "biufc"
+        first = result
+        if type(result) is tuple and result:
+            if several is None:
+                several = _takes_out(fn)
+            first = result[0] if several else None
+        if type(first) is numpy.ndarray and first.ndim:
+            shapes, out_key = key, (first.shape, first.dtype)
+            aligned = first.nbytes >= _KEEP_MIN_BYTES and first.dtype.kind in "biufc"
         else:
             shapes = None
         return result
     return call
+
+
+def _takes_out(fn):
+    try:
+        return "out" in inspect.signature(fn).parameters
+    except (TypeError, ValueError):
+        return False
 
 
 def aligned_empty(shape, dtype):

@@ -564,10 +564,11 @@ def fuse_conv_bias(steps, wanted):
                              conv.device)
                 fused.group = [conv.op, step.op]
                 replace[conv], replace[step] = None, fused
-        elif step.op.type in ("Conv2DBackpropFilter", "BiasAddGrad"):
+        elif step.op.type in ("Conv2DBackpropFilter", "BiasAddGrad", "MatMul"):
             by_dy[step.args[-1]].append(step)
     for pair in by_dy.values():
-        filters = [s for s in pair if s.op.type == "Conv2DBackpropFilter" and len(s.args) == 3]
+        filters = [s for s in pair if (s.op.type, len(s.args)) in (
+            ("Conv2DBackpropFilter", 3), ("MatMul", 2))]
         grads = [s for s in pair if s.op.type == "BiasAddGrad" and len(s.args) == 1]
         if (len(filters) != 1 or len(grads) != 1 or grads[0].outs[0].pooled
                 or not fusable(filters[0], grads[0])):

@@ -28,6 +28,7 @@ below its thresholds (NATIVE_MACS and the MIN_ constants).
 """
 
 import ctypes
+import platform
 
 import numpy as np
 
@@ -126,12 +127,19 @@ static inline void micro(long kc, const float* __restrict A, const float* __rest
 }
 
 // A panel of W lanes (rows of A, or columns of B) k-major: d[k * W + lane] = the element at
-// src[lane * lane_stride + k * k_stride] for the n lanes there are, zero for the others.
+// src[lane * lane_stride + k * k_stride] for the n lanes there are, zero for the others. With
+// `sums`, each lane's elements are added to sums[lane] in the order of k.
 template <int W>
 static void pack_panel(long n, long kc, const float* src, long lane_stride, long k_stride,
-                       float* d) {
+                       float* d, float* sums = nullptr) {
   for (long lane = 0; lane < n; lane++) {
     const float* x = src + lane * lane_stride;
+    if (sums) {
+      float t = sums[lane];
+      for (long k = 0; k < kc; k++) t += (d[k * W + lane] = x[k * k_stride]);
+      sums[lane] = t;
+      continue;
+    }
     for (long k = 0; k < kc; k++) d[k * W + lane] = x[k * k_stride];
   }
   for (long lane = n; lane < W; lane++)
@@ -169,18 +177,33 @@ static void pack_a(long mc, long kc, const float* A, long rs, long cs, float* Ap
 }
 
 // Columns [j0, j1) (whole panels) and k [0, kc) of B (element (k, j) at B[k * rs + j * cs]) as
-// panels of NR columns, k-major, columns past nc zero.
+// panels of NR columns, k-major, columns past nc zero. With `sums` (one per column), each
+// column's elements are added to it in the order of k: over the blocks of K, which are packed
+// one after the other, the sum runs from k = 0 to K - 1 (a BiasAddGrad of B, fused with a
+// MatMul's weight gradient: client/plan.py fuse_bias_grad).
 template <int NR>
 static void pack_b(long kc, long nc, long j0, long j1, const float* B, long rs, long cs,
-                   float* Bp) {
+                   float* Bp, float* sums) {
   for (long j = j0; j < j1; j += NR) {
     long n = std::min<long>(NR, nc - j);
     float* d = Bp + j * kc;
     if (n == NR && cs == 1) {
+      if (sums) {
+        __m512 t[NR / 16];
+        for (int v = 0; v < NR / 16; v++) t[v] = _mm512_loadu_ps(sums + j + 16 * v);
+        for (long k = 0; k < kc; k++)
+          for (int v = 0; v < NR / 16; v++) {
+            __m512 x = _mm512_loadu_ps(B + k * rs + j + 16 * v);
+            _mm512_store_ps(d + k * NR + 16 * v, x);
+            t[v] = _mm512_add_ps(t[v], x);
+          }
+        for (int v = 0; v < NR / 16; v++) _mm512_storeu_ps(sums + j + 16 * v, t[v]);
+        continue;
+      }
       for (long k = 0; k < kc; k++) std::memcpy(d + k * NR, B + k * rs + j, NR * sizeof(float));
       continue;
     }
-    pack_panel<NR>(n, kc, B + j * cs, cs, rs, d);
+    pack_panel<NR>(n, kc, B + j * cs, cs, rs, d, sums ? sums + j : nullptr);
   }
 }
 
@@ -207,6 +230,7 @@ struct Job {
   float* Bp;
   const float* bias; int relu;  // the epilogue (bias, mask may be null)
   const float* mask; long ldm;
+  float* sums;  // B's column sums (N of them, zeroed by the caller), or null
   std::atomic<long>* counters;  // four per block of (columns, K): pack claimed/done, rows claimed/done
   RangeFn range; const double* range_args; long grain;  // a parallel_for's (run_range)
 };
@@ -231,7 +255,7 @@ static void run_job(Job& j, float* Ap) {
       for (long g; (g = cnt[0].fetch_add(1)) < groups;) {
         long j0 = g * PANELS_PER_GROUP * NR;
         long j1 = std::min<long>(j0 + PANELS_PER_GROUP * NR, panels * NR);
-        pack_b<NR>(kc, nc, j0, j1, B, j.rsb, j.csb, j.Bp);
+        pack_b<NR>(kc, nc, j0, j1, B, j.rsb, j.csb, j.Bp, j.sums ? j.sums + jc : nullptr);
         cnt[1].fetch_add(1, std::memory_order_release);
       }
       while (cnt[1].load(std::memory_order_acquire) < groups) _mm_pause();
@@ -323,7 +347,7 @@ static void run_narrow(Job& j, float* Ap) {
     int last = pc + kc == j.K;
     std::atomic<long>* cnt = j.counters + 4 * block;
     if (cnt[0].fetch_add(1) == 0) {
-      pack_b<16>(kc, j.N, 0, panels * 16, j.B + pc * j.rsb, j.rsb, j.csb, j.Bp);
+      pack_b<16>(kc, j.N, 0, panels * 16, j.B + pc * j.rsb, j.rsb, j.csb, j.Bp, j.sums);
       cnt[1].store(1, std::memory_order_release);
     }
     while (cnt[1].load(std::memory_order_acquire) < 1) _mm_pause();
@@ -492,10 +516,12 @@ static void launch(Pool* p, int want, float* Ap) {
 
 // C (M x N, rows ldc apart) = A (M x K) times B (K x N), float32, elements at the strides
 // given (in elements); each element finished (finish()) with the bias, the relu and the
-// mask (M x N, rows ldm apart) given. Returns 0, or -1 where memory ran out (C then undefined).
+// mask (M x N, rows ldm apart) given; and with `sums` (N floats, zeroed), B's column sums.
+// Returns 0, or -1 where memory ran out (C then undefined).
 extern "C" int minitf_sgemm(long M, long N, long K, const float* A, long rsa, long csa,
                             const float* B, long rsb, long csb, float* C, long ldc,
-                            const float* bias, int relu, const float* mask, long ldm) {
+                            const float* bias, int relu, const float* mask, long ldm,
+                            float* sums) {
   Pool* p = pool();
   int want = p->want.load();
   long ncb = std::min<long>(NC, N), kcb = std::min<long>(KC, K);
@@ -516,7 +542,7 @@ extern "C" int minitf_sgemm(long M, long N, long K, const float* A, long rsa, lo
     // one thread (or another thread's product holds the pool)
     try {
       Job j{run, M, N, K, 1, A, rsa, csa, B, rsb, csb, C, ldc,
-            grow(t_bp, t_bp_size, bp_floats), bias, relu, mask, ldm,
+            grow(t_bp, t_bp_size, bp_floats), bias, relu, mask, ldm, sums,
             counters_for(t_counters, t_counters_size, blocks), nullptr, nullptr, 0};
       run(j, Ap);
       return 0;
@@ -535,7 +561,7 @@ extern "C" int minitf_sgemm(long M, long N, long K, const float* A, long rsa, lo
     return -1;
   }
   p->job = Job{run, M, N, K, want, A, rsa, csa, B, rsb, csb, C, ldc, bp, bias, relu, mask, ldm,
-                counters, nullptr, nullptr, 0};
+                sums, counters, nullptr, nullptr, 0};
   launch(p, want, Ap);
   return 0;
 }
@@ -567,10 +593,25 @@ extern "C" void minitf_parallel_for(RangeFn fn, const double* args, long n, long
     return;
   }
   p->job = Job{run_range, n, 0, 0, want, nullptr, 0, 0, nullptr, 0, 0, nullptr, 0, nullptr,
-               nullptr, 0, nullptr, 0, counters, fn, args, grain};
+               nullptr, 0, nullptr, 0, nullptr, counters, fn, args, grain};
   launch(p, want, nullptr);
 }
 
+// minitf_sgemm with the numpy array objects at the addresses given (0: none), their data
+// pointers read at `offset` in each (numpy's array struct: the field after the object
+// header), where kernel() found them there: a.ctypes.data costs about 1 us of Python a call.
+static inline const float* data_at(const char* o, long offset) {
+  return o ? *(const float* const*)(o + offset) : nullptr;
+}
+
+extern "C" int minitf_sgemm_objects(long offset, long M, long N, long K, const char* A,
+                                    long rsa, long csa, const char* B, long rsb, long csb,
+                                    const char* C, long ldc, const char* bias, int relu,
+                                    const char* mask, long ldm, const char* sums) {
+  return minitf_sgemm(M, N, K, data_at(A, offset), rsa, csa, data_at(B, offset), rsb, csb,
+                      (float*)data_at(C, offset), ldc, data_at(bias, offset), relu,
+                      data_at(mask, offset), ldm, (float*)data_at(sums, offset));
+}
 """
 
 _state = {}  # "fn": the compiled product or None, "threads": the count last set
@@ -592,15 +633,64 @@ def kernel():
         if _has_avx512():
             L, P = ctypes.c_long, ctypes.c_void_p
             fn = native.function(SOURCE, "minitf_sgemm",
-                                 [L, L, L, P, L, L, P, L, L, P, L, P, ctypes.c_int, P, L])
+                                 [L, L, L, P, L, L, P, L, L, P, L, P, ctypes.c_int, P, L, P])
             if fn is not None:
                 fn.restype = ctypes.c_int
                 setter = native.function(SOURCE, "minitf_gemm_set_threads",
                                          [ctypes.c_int, ctypes.c_long])
                 _state["set"] = setter
                 setter(_state.get("threads", 1), SPIN_MICROSECONDS)
+                offset = _data_offset()
+                if offset is not None:
+                    objects = native.function(SOURCE, "minitf_sgemm_objects",
+                                              [L, L, L, L, P, L, L, P, L, L, P, L, P,
+                                               ctypes.c_int, P, L, P])
+                    objects.restype = ctypes.c_int
+                    fn = _Objects(objects, offset)
         _state["fn"] = fn and _product(fn)
     return _state["fn"]
+
+
+def _data_offset():
+    """Where this Python's numpy array objects hold their data pointer (the field after the
+    object header, in numpy 1 and 2), checked on arrays and views of every kind; None where it
+    is not there (another Python implementation, a free-threaded build's longer header)."""
+    if platform.python_implementation() != "CPython":
+        return None
+    header = ctypes.sizeof(ctypes.c_ssize_t) + ctypes.sizeof(ctypes.c_void_p)
+    base = np.arange(64, dtype=np.float32).reshape(8, 8)
+    for x in (base, base[2:, 3:], base.T, base[::2, ::3], base[5], np.empty((0, 3), np.float32)):
+        if ctypes.c_void_p.from_address(id(x) + header).value != x.ctypes.data:
+            return None
+    return header
+
+
+class _Objects:
+    """minitf_sgemm called with the arrays themselves: C reads their data pointers (saving
+    the ~1 us of each `.ctypes.data`; the caller keeps them alive through the call)."""
+
+    __slots__ = ("fn", "offset")
+
+    def __init__(self, fn, offset):
+        self.fn, self.offset = fn, offset
+
+    def __call__(self, m, n, k, a, rsa, csa, b, rsb, csb, out, ldc, bias, relu, mask, ldm,
+                 sums):
+        return self.fn(self.offset, m, n, k, id(a), rsa, csa, id(b), rsb, csb, id(out), ldc,
+                       None if bias is None else id(bias), relu,
+                       None if mask is None else id(mask), ldm,
+                       None if sums is None else id(sums))
+
+
+def _addresses(fn):
+    """minitf_sgemm called with the arrays, their addresses read by numpy (`_Objects`' twin
+    where the data pointer's place is not known)."""
+    def call(m, n, k, a, rsa, csa, b, rsb, csb, out, ldc, bias, relu, mask, ldm, sums):
+        return fn(m, n, k, a.ctypes.data, rsa, csa, b.ctypes.data, rsb, csb, out.ctypes.data,
+                  ldc, None if bias is None else bias.ctypes.data, relu,
+                  None if mask is None else mask.ctypes.data, ldm,
+                  None if sums is None else sums.ctypes.data)
+    return call
 
 
 def parallel_for():
@@ -634,14 +724,18 @@ def threads():
 
 def _product(fn):
     float32 = np.dtype(np.float32)
+    call = fn if isinstance(fn, _Objects) else _addresses(fn)
 
-    def product(a, b, out=None, bias=None, relu=False, mask=None):
+    def product(a, b, out=None, bias=None, relu=False, mask=None, sums=None):
         """a @ b for float32 matrices through the compiled kernel (into `out` when given), or
         None where it does not take them: another dtype, a product below the thresholds,
         strides that are not whole elements, an `out` that is not row-contiguous or overlaps
         an input. With `bias` (a contiguous float32 vector of the columns' length) and `relu`:
         relu(a @ b + bias), BiasAdd's and Relu's bits, in the same pass. With `mask` (float32,
-        the product's shape, rows contiguous): ReluGrad(a @ b, mask), its bits."""
+        the product's shape, rows contiguous): ReluGrad(a @ b, mask), its bits. With `sums`
+        (a contiguous float32 vector of the columns' length, not overlapping the others): b's
+        column sums written there, each in the order of k, from B's packing (a BiasAddGrad
+        of b)."""
         if a.dtype != float32 or b.dtype != float32:
             return None
         if bias is not None and (bias.dtype != float32 or bias.shape != (b.shape[1],) or
@@ -654,24 +748,28 @@ def _product(fn):
         if mask is not None and (mask.dtype != float32 or mask.shape != (m, n) or
                                  mask.strides[1] != 4 or mask.strides[0] % 4):
             return None
+        if sums is not None and (sums.dtype != float32 or sums.shape != (n,) or
+                                 sums.strides[0] != 4 or np.may_share_memory(sums, b)):
+            return None
         if out is None:
             out = np.empty((m, n), float32)
         elif (out.dtype != float32 or out.shape != (m, n) or out.strides[1] != 4 or
               out.strides[0] % 4 or np.may_share_memory(out, a) or
               np.may_share_memory(out, b) or
               (bias is not None and np.may_share_memory(out, bias)) or
-              (mask is not None and np.may_share_memory(out, mask))):
+              (mask is not None and np.may_share_memory(out, mask)) or
+              (sums is not None and np.may_share_memory(out, sums))):
             # (the mask is read after the first blocks of K are written)
             return None
         sa, sb = a.strides, b.strides
         if sa[0] % 4 or sa[1] % 4 or sb[0] % 4 or sb[1] % 4:
             return None
         calls[0] += 1
-        if fn(m, n, k, a.ctypes.data, sa[0] // 4, sa[1] // 4, b.ctypes.data, sb[0] // 4,
-              sb[1] // 4, out.ctypes.data, out.strides[0] // 4,
-              None if bias is None else bias.ctypes.data, 1 if relu else 0,
-              None if mask is None else mask.ctypes.data,
-              0 if mask is None else mask.strides[0] // 4):
+        if sums is not None:
+            sums.fill(0)
+        if call(m, n, k, a, sa[0] // 4, sa[1] // 4, b, sb[0] // 4, sb[1] // 4, out,
+                out.strides[0] // 4, bias, 1 if relu else 0, mask,
+                0 if mask is None else mask.strides[0] // 4, sums):
             raise MemoryError(
                 "minitf's compiled matrix product found no memory for the packed blocks of a "
                 "%dx%dx%d float32 product (a few MB); free some memory, or set "

@@ -217,14 +217,28 @@ class MatMul(OpDef):
 
     def bind_group(self, ctx, ops, producers=None):
         """The kernel of [this MatMul, the BiasAdd of its output] or [..., the Relu of that]
-        (client/plan.py fuse_matmul_bias): `(a, b, bias, out=None)`; or of [this MatMul, the
-        ReluGrad of its output] (fuse_matmul_relu_grad): `(a, b, features, out=None)`. On the
-        host the compiled product adds the bias and takes the relu, or masks by the features,
-        as it writes each element, where it takes the product (ops/gemm.py); else the kernels
-        one after the other."""
+        (client/plan.py fuse_matmul_bias): `(a, b, bias, out=None)`; of [this MatMul, the
+        ReluGrad of its output] (fuse_matmul_relu_grad): `(a, b, features, out=None)`; or of
+        [this MatMul, the BiasAddGrad of its b] (fuse_conv_bias; fuses_bias): `(a, b, out=None)`
+        -> (product, bias gradient). On the host the compiled product adds the bias and takes
+        the relu, or masks by the features, as it writes each element, or sums b's columns as
+        it packs them, where it takes the product (ops/gemm.py); else the kernels one after
+        the other."""
         product = self.bind(ctx, ops[0])
         compiled = gemm.kernel() if ctx.xp_for(ops[0]) is np else None
         ta, tb = self.transpose_a, self.transpose_b
+        if ops[1].type == "BiasAddGrad":
+            bias_grad = ops[1].opdef.bind(ctx, ops[1])
+            float32 = np.dtype(np.float32)
+
+            def with_bias_grad(a, b, out=None):
+                if compiled is not None and b.dtype == float32 and b.ndim == 2:
+                    sums = np.empty(b.shape[1], float32)
+                    done = compiled(a.T if ta else a, b, out, sums=sums)
+                    if done is not None:
+                        return done, sums
+                return product(a, b, out=out), bias_grad(b)
+            return with_bias_grad
         if ops[1].type == "ReluGrad":
             relu_grad = ops[1].opdef.bind(ctx, ops[1])
 
@@ -245,6 +259,16 @@ class MatMul(OpDef):
                     return done
             return rest(product(a, b), bias, out=out)
         return fused
+
+    def fuses_bias(self, op, bias_op):
+        """Whether a plan may run this MatMul and `bias_op`, the BiasAddGrad of its b (a dense
+        layer's weight gradient x^T @ dz and its bias gradient), as one kernel (bind_group):
+        where there is a compiled product, for float32 matrices, b not transposed. The bias
+        gradient then sums dz's columns in the order of the rows (BiasAddGrad's own kernel
+        sums them in another order: they differ in the last bits)."""
+        return (bias_op.type == "BiasAddGrad" and not self.transpose_b
+                and op.inputs[1].dtype.name == "float32" and op.inputs[1].shape.ndims == 2
+                and gemm.kernel() is not None)
 
     def batch_key(self, op):
         a, b = (t.shape.as_tuple() for t in op.inputs)

@@ -160,3 +160,57 @@ def test_a_relu_gradient_of_another_shape_or_read_twice_is_not_fused():
         assert fused_groups(sess) == []
         expected = (feed[next(iter(feed))] @ sess.run(w)) * (value > 0)
         np.testing.assert_allclose(out, expected, rtol=1e-5, atol=1e-4)
+
+
+@pytest.mark.parametrize("units", [64, 10, 1100])  # wide, narrow (16-column tiles), > NC/KC
+def test_a_dense_layers_weight_and_bias_gradients_run_as_one_step(units):
+    """x^T @ dz and BiasAddGrad(dz) as one step: the bias gradient summed over dz's rows in
+    order as the product packs dz, the weight gradient the product's own bits."""
+    rng = np.random.default_rng(units)
+    x_value = rng.standard_normal((600, 300)).astype(np.float32)
+    tf.reset_default_graph()
+    x = tf.placeholder(tf.float32, (None, 300))
+    w = tf.Variable(rng.standard_normal((300, units)).astype(np.float32) * 0.1)
+    b = tf.Variable(rng.standard_normal(units).astype(np.float32))
+    z = tf.nn.bias_add(tf.matmul(x, w), b)
+    loss = tf.reduce_sum(tf.sin(z))
+    dw, db = tf.gradients(loss, [w, b])
+    (dz,) = tf.gradients(loss, [z])
+    dw, db = dw * 1.0, db * 1.0  # (what a step fetches is not fused: these read the pair)
+    with tf.Session() as sess:
+        sess.run(tf.global_variables_initializer())
+        fused_w, fused_b = sess.run([dw, db], {x: x_value})
+        groups = [[op.type for op in s.group] for plan in sess._plans.values()
+                  for s in plan.steps if s.kind == "call" and s.group]
+        assert ["MatMul", "BiasAddGrad"] in groups
+        apart_w, apart_b, dz_value = traced(sess, [dw, db, dz], {x: x_value})
+    assert fused_w.tobytes() == apart_w.tobytes()
+    ordered = np.zeros(units, np.float32)
+    for row in dz_value:
+        ordered += row
+    assert fused_b.tobytes() == ordered.tobytes()
+    np.testing.assert_allclose(fused_b, apart_b, rtol=1e-5, atol=1e-4)
+
+
+def test_a_pooled_weight_gradient_is_written_into_the_pool_s_array():
+    """A fused step of two outputs draws its first (4 MB and more) from the buffer pool, as
+    the product alone did (client/buffers.py drawing_from)."""
+    rng = np.random.default_rng(13)
+    tf.reset_default_graph()
+    x = tf.placeholder(tf.float32, (256, 1024))
+    w = tf.Variable(rng.standard_normal((1024, 1024)).astype(np.float32) * 0.01)
+    b = tf.Variable(np.zeros(1024, np.float32))
+    loss = tf.reduce_sum(tf.nn.bias_add(tf.matmul(x, w), b) ** 2)
+    step = tf.train.GradientDescentOptimizer(1e-4).minimize(loss)
+    feed = {x: rng.standard_normal((256, 1024)).astype(np.float32)}
+    with tf.Session() as sess:
+        sess.run(tf.global_variables_initializer())
+        pool = sess._state.buffers
+        taken, original = [], pool.take
+        pool.take = lambda key: taken.append(key) or original(key)
+        for _ in range(3):
+            sess.run(step, feed)
+        groups = [[op.type for op in s.group] for plan in sess._plans.values()
+                  for s in plan.steps if s.kind == "call" and s.group]
+        assert ["MatMul", "BiasAddGrad"] in groups
+        assert ((1024, 1024), np.dtype(np.float32)) in taken
