@@ -288,12 +288,129 @@ class _SoftmaxBase(UnaryOp):
         ]
 
 
+# -- softmax over short rows on the host ----------------------------------------------------------
+
+# Rows of at most this many classes, at least SHORT_ROWS_MIN_ELEMENTS values in all: numpy
+# reduces a short last axis one row at a time (512x10 float32: max 24 us, sum 12 us), so the
+# max and the sums run as native loops over the rows (minitf/native.py), numpy's exp between
+# them. Each row's sum adds its terms in the order numpy's reduction does (fewer than eight:
+# one after the other; else eight running sums combined as a tree, then the rest), so the bits
+# are the numpy kernel's (tests/nn/test_mlp_kernels.py compares them).
+SHORT_ROWS_MAX_CLASSES = 32
+SHORT_ROWS_MIN_ELEMENTS = 1024
+
+_SHORT_ROWS_SOURCE = r"""
+template <typename T>
+static void shift(long long rows, long long c, const T* x, T* out, const long long* labels,
+                  T* picked) {
+    for (long long r = 0; r < rows; r++) {
+        const T* v = x + r * c;
+        T m = v[0];
+        for (long long j = 1; j < c; j++) m = (v[j] > m || v[j] != v[j]) ? v[j] : m;
+        T* o = out + r * c;
+        for (long long j = 0; j < c; j++) o[j] = v[j] - m;
+        if (labels) picked[r] = o[labels[r]];
+    }
+}
+// numpy's sum of a short row (loops_utils.h: pairwise_sum, n < 128)
+template <typename T>
+static T numpy_sum(const T* a, long long n) {
+    if (n < 8) {
+        T res = -T(0);
+        for (long long i = 0; i < n; i++) res += a[i];
+        return res;
+    }
+    T r[8];
+    for (int j = 0; j < 8; j++) r[j] = a[j];
+    long long i = 8;
+    for (; i < n - (n % 8); i += 8)
+        for (int j = 0; j < 8; j++) r[j] += a[i + j];
+    T res = ((r[0] + r[1]) + (r[2] + r[3])) + ((r[4] + r[5]) + (r[6] + r[7]));
+    for (; i < n; i++) res += a[i];
+    return res;
+}
+template <typename T>
+static void normalize(long long rows, long long c, T* e, T* total, const long long* labels) {
+    for (long long r = 0; r < rows; r++) {
+        T* o = e + r * c;
+        T s = numpy_sum(o, c);
+        for (long long j = 0; j < c; j++) o[j] = o[j] / s;
+        if (total) total[r] = s;
+        if (labels) o[labels[r]] -= T(1);
+    }
+}
+extern "C" void minitf_softmax_shift_f32(long long rows, long long c, const float* x, float* out,
+        const long long* labels, float* picked) { shift<float>(rows, c, x, out, labels, picked); }
+extern "C" void minitf_softmax_shift_f64(long long rows, long long c, const double* x,
+        double* out, const long long* labels, double* picked) {
+    shift<double>(rows, c, x, out, labels, picked);
+}
+extern "C" void minitf_softmax_normalize_f32(long long rows, long long c, float* e, float* total,
+        const long long* labels) { normalize<float>(rows, c, e, total, labels); }
+extern "C" void minitf_softmax_normalize_f64(long long rows, long long c, double* e,
+        double* total, const long long* labels) { normalize<double>(rows, c, e, total, labels); }
+"""
+
+
+@functools.lru_cache(maxsize=None)
+def _short_rows_loops(dtype):
+    """(shift, normalize): the native loops over rows for `dtype`, or None."""
+    import ctypes
+    from minitf import native
+    suffix = {np.dtype(np.float32): "f32", np.dtype(np.float64): "f64"}.get(np.dtype(dtype))
+    if suffix is None:
+        return None
+    L, P = ctypes.c_longlong, ctypes.c_void_p
+    shift = native.function(_SHORT_ROWS_SOURCE, "minitf_softmax_shift_" + suffix,
+                            [L, L, P, P, P, P])
+    normalize = native.function(_SHORT_ROWS_SOURCE, "minitf_softmax_normalize_" + suffix,
+                                [L, L, P, P, P])
+    return None if shift is None or normalize is None else (shift, normalize)
+
+
+def _short_rows(xp, x):
+    """The native loops for a softmax over x's last axis, where x is a host array of short
+    rows they take (contiguous float32 or float64, enough of them), else None."""
+    if xp is not np or x.ndim == 0 or not 2 <= x.shape[-1] <= SHORT_ROWS_MAX_CLASSES or \
+            x.size < SHORT_ROWS_MIN_ELEMENTS or not x.flags.c_contiguous:
+        return None
+    return _short_rows_loops(x.dtype)
+
+
+def _softmax_short_rows(loops, x, out=None, labels=None):
+    """softmax(x) over the last axis (into `out`); with integer `labels` (one per row, in
+    range), (loss, backprop) of the sparse cross-entropy instead."""
+    shift, normalize = loops
+    c = x.shape[-1]
+    rows = x.size // c
+    if out is None or not out.flags.c_contiguous or out.shape != x.shape or \
+            np.may_share_memory(out, x):
+        out = np.empty(x.shape, x.dtype)
+    if labels is None:
+        shift(rows, c, x.ctypes.data, out.ctypes.data, None, None)
+        np.exp(out, out=out)
+        normalize(rows, c, out.ctypes.data, None, None)
+        return out
+    labels = np.ascontiguousarray(labels.reshape(-1), np.int64)
+    picked, total = np.empty(rows, x.dtype), np.empty(rows, x.dtype)
+    shift(rows, c, x.ctypes.data, out.ctypes.data, labels.ctypes.data, picked.ctypes.data)
+    np.exp(out, out=out)
+    normalize(rows, c, out.ctypes.data, total.ctypes.data, labels.ctypes.data)
+    loss = np.log(total, out=total)
+    loss -= picked
+    return loss.reshape(x.shape[:-1]), out
+
+
 @register
 class Softmax(_SoftmaxBase):
     tf_signature = TFSignature(implied=("axis", -1))
     def compute(self, xp, x, out=None):
         if x.size == 0:  # nothing to normalise (numpy's max of nothing raises)
             return xp.empty_like(x)
+        if self.axis in (-1, x.ndim - 1):
+            loops = _short_rows(xp, x)
+            if loops is not None:
+                return _softmax_short_rows(loops, x, out)
         # Subtracting the max makes exp overflow-free: logits of 1000 are fine.
         out = xp.subtract(x, xp.max(x, axis=self.axis, keepdims=True), out=out)
         xp.exp(out, out=out)
@@ -460,6 +577,9 @@ class SparseSoftmaxCrossEntropyWithLogits(OpDef):
             raise ValueError("Received a label value of %d which is outside the valid range of "
                              "[0, %d).  Label values: %s" % (bad, classes,
                                                              " ".join(map(str, values[:100]))))
+        loops = _short_rows(xp, logits)
+        if loops is not None:
+            return _softmax_short_rows(loops, logits, labels=flat_labels)
         shifted = logits - _max_over_last_axis(xp, logits)
         backprop = xp.exp(shifted)
         total = xp.sum(backprop, axis=-1, keepdims=True)

@@ -95,6 +95,31 @@ def test_sparse_xent_same_bits_as_before(shape, dtype, label_dtype):
         assert got[~np.isnan(got)].tobytes() == want[~np.isnan(want)].tobytes()
 
 
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+@pytest.mark.parametrize("shape", [(512, 10), (300, 2), (200, 32), (8, 40, 5), (100, 33),
+                                   (20, 10)])
+def test_softmax_same_bits_as_before(shape, dtype):
+    """Short rows (native loops over the rows, numpy's exp and numpy's order of each row's sum:
+    nn_ops.SHORT_ROWS_MAX_CLASSES) and the others give the plain formula's bits."""
+    rng = np.random.default_rng(shape[-1])
+    logits = (rng.standard_normal(shape) * 4).astype(dtype)
+    logits.reshape(-1)[::11] = special_array((logits.size + 10) // 11, dtype)
+    got = run_op(tf.nn.softmax, logits)
+    out = np.empty_like(logits)
+    with np.errstate(all="ignore"):
+        want = np.exp(logits - np.max(logits, axis=-1, keepdims=True))
+        want /= np.sum(want, axis=-1, keepdims=True)
+        # and into an array of its own given as out=, as a plan passes one
+        assert nn_ops.Softmax(-1).compute(np, logits, out=out) is out
+    for array in (got, out):
+        assert np.array_equal(np.isnan(array), np.isnan(want))
+        assert array[~np.isnan(array)].tobytes() == want[~np.isnan(want)].tobytes()
+    loops = nn_ops._short_rows(np, logits)
+    if nn_ops._short_rows_loops(logits.dtype) is not None:  # (a compiler here)
+        assert (loops is not None) == (logits.size >= nn_ops.SHORT_ROWS_MIN_ELEMENTS
+                                       and shape[-1] <= nn_ops.SHORT_ROWS_MAX_CLASSES)
+
+
 @pytest.mark.parametrize("bad", [-1, 10, 2 ** 31 - 1])
 def test_sparse_xent_labels_out_of_range_still_named(bad):
     with tf.Graph().as_default():
