@@ -310,3 +310,23 @@ def test_b_s_column_sums_come_from_its_packing_in_the_order_of_k(small_products,
     assert product(a, b, sums=np.empty(n, np.float64)) is None
     out = np.empty((m, n + 1), np.float32)
     assert product(a, b, out[:, 1:], sums=out[0, :n]) is None  # (overlapping the output)
+
+
+@needs_kernel
+@pytest.mark.parametrize("dtype", [np.float32, np.int64, np.uint8])
+def test_rows_gathered_on_the_products_threads_are_takes(thread_count, dtype):
+    rng = np.random.default_rng(14)
+    source = (rng.standard_normal((3000, 7, 5)) * 50).astype(dtype)
+    index = rng.permutation(3000)[:700]
+    for count in (1, 2):
+        thread_count(count)
+        out = np.empty((700, 7, 5), dtype)
+        assert gemm.gather_rows(source, index, out)
+        assert out.tobytes() == source[index].tobytes()
+    out = np.zeros((700, 7, 5), dtype)
+    assert not gemm.gather_rows(source, index.astype(np.int32), out)
+    assert not gemm.gather_rows(source[:, ::2], index, out[:, :4])  # not contiguous
+    assert not gemm.gather_rows(source, np.append(index[:-1], 3000), out)  # out of range
+    assert not gemm.gather_rows(source, np.append(index[:-1], -1), out)
+    assert not gemm.gather_rows(source, index, out[:-1])
+    assert not out.any()  # (nothing written by a declined gather)

@@ -13,6 +13,7 @@ from minitf.keras import losses as losses_mod
 from minitf.keras import metrics as metrics_mod
 from minitf.keras import optimizers as optimizers_mod
 from minitf.keras.engine import Input, InputLayer, Network, keras_history, to_list
+from minitf.ops import gemm
 
 
 def _standardize(data, names, what):
@@ -270,10 +271,13 @@ class Model(Network):
                     if not gathered:
                         gathered.extend(np.empty((batch_size,) + arr.shape[1:], arr.dtype)
                                         for arr in arrays)
-                    # (take with mode="clip": the mode that writes into `out` directly; the
+                    # on the compiled products' threads where it can (ops/gemm.py
+                    # gather_rows: a gather from memory is bound by the rows fetched at once),
+                    # else take with mode="clip" (the mode that writes into `out` directly; the
                     # indices are in range anyway)
                     sel = index[a:b]
-                    yield [arr.take(sel, axis=0, out=out[:b - a], mode="clip")
+                    yield [out[:b - a] if gemm.gather_rows(arr, sel, out[:b - a]) else
+                           arr.take(sel, axis=0, out=out[:b - a], mode="clip")
                            for arr, out in zip(arrays, gathered)], b - a
 
         return self._train_loop(fn, epoch_batches, epochs, verbose, callbacks, val,

@@ -597,6 +597,16 @@ extern "C" void minitf_parallel_for(RangeFn fn, const double* args, long n, long
   launch(p, want, nullptr);
 }
 
+// Rows [start, stop) of a gather: args = (source, destination, bytes a row, the rows' indices
+// as int64), addresses and sizes as doubles (parallel_for's arguments).
+extern "C" void minitf_gather_rows_range(long long start, long long stop, const double* args) {
+  const char* src = (const char*)(uintptr_t)args[0];
+  char* dst = (char*)(uintptr_t)args[1];
+  long row = (long)args[2];
+  const long long* index = (const long long*)(uintptr_t)args[3];
+  for (long long i = start; i < stop; i++) std::memcpy(dst + i * row, src + index[i] * row, row);
+}
+
 // minitf_sgemm with the numpy array objects at the addresses given (0: none), their data
 // pointers read at `offset` in each (numpy's array struct: the field after the object
 // header), where kernel() found them there: a.ctypes.data costs about 1 us of Python a call.
@@ -707,6 +717,30 @@ def parallel_for():
                                   ctypes.c_long])
         _state["parallel"] = fn
     return _state["parallel"]
+
+
+def gather_rows(source, index, out):
+    """out[:] = source[index] (rows of a C-contiguous array, `index` int64 and in range,
+    `out` C-contiguous of len(index) rows) on the products' threads; False where it cannot (no
+    compiled product, other arrays), and then nothing was written. Keras's fit gathers its
+    shuffled batches so: a 512-row batch of 784 float32 from 60,000 rows, 157 -> ~90 us on
+    two threads (a gather from memory is bound by how many rows are fetched at once)."""
+    run = parallel_for()
+    if (run is None or not source.flags.c_contiguous or not out.flags.c_contiguous or
+            index.dtype != np.int64 or index.ndim != 1 or out.dtype != source.dtype or
+            out.shape != (len(index),) + source.shape[1:] or source.ndim < 1 or
+            np.may_share_memory(out, source)):
+        return False
+    if len(index) and not (0 <= int(index.min()) and int(index.max()) < len(source)):
+        return False
+    if "gather" not in _state:
+        library = native._library(SOURCE)
+        _state["gather"] = ctypes.cast(library.minitf_gather_rows_range, ctypes.c_void_p).value
+    row = source[:1].nbytes if len(source) else 0
+    index = np.ascontiguousarray(index)
+    args = np.array([source.ctypes.data, out.ctypes.data, row, index.ctypes.data], np.float64)
+    run(_state["gather"], args.ctypes.data, len(index), max(16, len(index) // 8))
+    return True
 
 
 def set_threads(n):

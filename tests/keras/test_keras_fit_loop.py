@@ -182,3 +182,34 @@ def test_shuffle_orders_as_keras(seed):
     got = _batch_losses("batch", seed=seed)
     np.testing.assert_allclose(got, _losses_of(index), rtol=1e-6)
     assert got[-1] == pytest.approx((64 + 81) / 2)
+
+
+def test_shuffled_batches_gathered_on_the_products_threads_train_the_same(monkeypatch):
+    """fit gathers its shuffled batches with ops/gemm.py gather_rows where it can; the
+    weights come out as with numpy's take."""
+    from minitf.ops import gemm
+    rng = np.random.default_rng(15)
+    x = rng.standard_normal((300, 12)).astype(np.float32)
+    y = rng.integers(0, 3, 300).astype(np.int64)
+    weights, calls = [], []
+    real = gemm.gather_rows
+    for gather in (real, lambda *args: False):
+        def counted(*args, gather=gather):
+            done = gather(*args)
+            calls.append(done)
+            return done
+        monkeypatch.setattr(gemm, "gather_rows", counted)
+        tf.reset_default_graph()
+        keras.backend.clear_session()
+        model = keras.Sequential([keras.layers.Dense(8, activation="relu", input_shape=(12,)),
+                                  keras.layers.Dense(3, activation="softmax")])
+        model.compile("adam", "sparse_categorical_crossentropy")
+        model.set_weights([np.full(w.shape, 0.1 * (i + 1), np.float32)
+                           for i, w in enumerate(model.get_weights())])
+        np.random.seed(3)
+        model.fit(x, y, batch_size=64, epochs=2, verbose=0)
+        weights.append(model.get_weights())
+    if real(x, np.arange(2, dtype=np.int64), np.empty((2, 12), np.float32)):
+        assert any(calls)  # (the first fit's gathers ran on the products' threads)
+    for a, b in zip(*weights):
+        assert a.tobytes() == b.tobytes()
