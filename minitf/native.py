@@ -150,18 +150,17 @@ class HostKernel:
     def __call__(self, *args):
         bound = self._bound.get(id(args[-1])) if args else None
         if bound is not None and len(args) == len(bound[0]):
-            refs, template, shape, loop, ranged = bound
+            refs, template, loop, ranged = bound
             call = list(template)
             for i, (ref, a) in enumerate(zip(refs, args)):
                 if ref is None:
                     if getattr(a, "ndim", 0):
                         break
                     call[i + 2] = float(a)
-                elif ref() is not a:
-                    break
+                elif ref[0]() is not a or a.shape != ref[1] or a.dtype != ref[2]:
+                    break  # (an array's shape and dtype may be set in place)
             else:
-                if args[len(self.inputs)].shape == shape and all(
-                        a.flags.writeable for a in args[len(self.inputs):]):
+                if all(a.flags.writeable for a in args[len(self.inputs):]):
                     return self._run(call, loop, ranged)
         n_in = len(self.inputs)
         if len(args) != n_in + len(self.outputs):
@@ -191,7 +190,7 @@ class HostKernel:
             address = a.__array_interface__["data"][0]
             call.append(address)
             spans.append((address, a.nbytes))
-            refs.append(weakref.ref(a))
+            refs.append((weakref.ref(a), a.shape, a.dtype))
         spans.sort()
         for (start, nbytes), (next_start, _) in zip(spans, spans[1:]):
             if start != next_start and start + nbytes > next_start:
@@ -207,7 +206,7 @@ class HostKernel:
             raise Unsupported("the native kernel %s did not compile" % self.name)
         if len(self._bound) >= MAX_BOUND:
             self._bound.clear()
-        self._bound[id(args[-1])] = (refs, call, first.shape, loop, ranged)
+        self._bound[id(args[-1])] = (refs, call, loop, ranged)
         return self._run(list(call), loop, ranged)
 
     @staticmethod

@@ -151,6 +151,10 @@ def test_a_call_with_the_arrays_of_the_last_one_is_checked_again_where_it_must_b
         assert np.array_equal(var, before - step)
     kernel(np.full(40, 3.0, np.float32), grad, var)  # the scalar now an array of rates
     assert np.array_equal(var, before - 19 - 3 * 19)
+    grad.dtype = np.int32  # (set in place: the same object, other elements)
+    with pytest.raises(native.Unsupported):
+        kernel(np.asarray(1.0, np.float32), grad, var)
+    grad.dtype = np.float32
     var.flags.writeable = False
     with pytest.raises(native.Unsupported):
         kernel(np.asarray(1.0, np.float32), grad, var)
