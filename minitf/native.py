@@ -245,7 +245,8 @@ class HostKernel:
             stores.append("%s_p_[i_] = %s;" % (name, name))
             argtypes.append(ctypes.c_void_p)
         loop = _ROWS_LOOP if "r" in pattern else _LOOP
-        body = {"loads": " ".join(loads), "body": self.body, "stores": " ".join(stores)}
+        body = {"loads": " ".join(loads), "body": self.body, "stores": " ".join(stores),
+                "start": "0", "stop": "n_"}
         source = _SOURCE % {"symbol": symbol, "T": c_name, "params": ", ".join(params),
                             "loop": loop % body}
         if "r" in pattern:
@@ -259,7 +260,7 @@ class HostKernel:
                 unpack.append("%s %s = (%s)(uintptr_t)a_[%d];" % (
                     kind, name, kind.replace("__restrict__", "").strip(), i))
         source += _RANGE_SOURCE % {"symbol": symbol, "unpack": " ".join(unpack),
-                                   "loop": _RANGE_LOOP % body}
+                                   "loop": _LOOP % dict(body, start="lo_", stop="hi_")}
         library = _library(source)
         if library is None:
             return None, None
@@ -283,14 +284,8 @@ extern "C" void %(symbol)s_range(long long lo_, long long hi_, const double* a_)
 %(loop)s
 }
 """
-_RANGE_LOOP = """\
-    for (long long i_ = lo_; i_ < hi_; ++i_) {
-        %(loads)s
-        %(body)s
-        %(stores)s
-    }"""
 _LOOP = """\
-    for (long long i_ = 0; i_ < n_; ++i_) {
+    for (long long i_ = %(start)s; i_ < %(stop)s; ++i_) {
         %(loads)s
         %(body)s
         %(stores)s
