@@ -543,7 +543,9 @@ def fuse_conv_bias(steps, wanted):
     runs as one step writing the BiasAdd's output slot (the bias added by the convolution's
     product instead of in a pass of its own); `Conv2DBackpropFilter(x, sizes, dz)` and
     `BiasAddGrad(dz)` run as one step with both outputs (the bias gradient a row of the filter
-    gradient's product). The step keeps the convolution as its op, which errors name. Left
+    gradient's product), and so do a dense layer's `MatMul(x, dz)` and `BiasAddGrad(dz)` where
+    MatMul.fuses_bias says so (the bias gradient summed as the compiled product packs dz).
+    The step keeps the convolution (the MatMul) as its op, which errors name. Left
     alone: steps off the host, values fetched (a fetch is snapshotted by the op making it),
     and pairs with a variable update between them."""
     readers, made_by, position, pairable = _fusing(steps, wanted)
