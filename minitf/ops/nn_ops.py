@@ -339,6 +339,16 @@ static void normalize(long long rows, long long c, T* e, T* total, const long lo
         if (labels) o[labels[r]] -= T(1);
     }
 }
+template <typename T>
+static void row_sums(long long rows, long long c, const T* a, T* out) {
+    for (long long r = 0; r < rows; r++) out[r] = numpy_sum(a + r * c, c);
+}
+extern "C" void minitf_row_sums_f32(long long rows, long long c, const float* a, float* out) {
+    row_sums<float>(rows, c, a, out);
+}
+extern "C" void minitf_row_sums_f64(long long rows, long long c, const double* a, double* out) {
+    row_sums<double>(rows, c, a, out);
+}
 extern "C" void minitf_softmax_shift_f32(long long rows, long long c, const float* x, float* out,
         const long long* labels, float* picked) { shift<float>(rows, c, x, out, labels, picked); }
 extern "C" void minitf_softmax_shift_f64(long long rows, long long c, const double* x,
@@ -354,7 +364,7 @@ extern "C" void minitf_softmax_normalize_f64(long long rows, long long c, double
 
 @functools.lru_cache(maxsize=None)
 def _short_rows_loops(dtype):
-    """(shift, normalize): the native loops over rows for `dtype`, or None."""
+    """(shift, normalize, row sums): the native loops over rows for `dtype`, or None."""
     import ctypes
     from minitf import native
     suffix = {np.dtype(np.float32): "f32", np.dtype(np.float64): "f64"}.get(np.dtype(dtype))
@@ -365,7 +375,8 @@ def _short_rows_loops(dtype):
                             [L, L, P, P, P, P])
     normalize = native.function(_SHORT_ROWS_SOURCE, "minitf_softmax_normalize_" + suffix,
                                 [L, L, P, P, P])
-    return None if shift is None or normalize is None else (shift, normalize)
+    sums = native.function(_SHORT_ROWS_SOURCE, "minitf_row_sums_" + suffix, [L, L, P, P])
+    return None if None in (shift, normalize, sums) else (shift, normalize, sums)
 
 
 def _short_rows(xp, x):
@@ -380,7 +391,7 @@ def _short_rows(xp, x):
 def _softmax_short_rows(loops, x, out=None, labels=None):
     """softmax(x) over the last axis (into `out`); with integer `labels` (one per row, in
     range), (loss, backprop) of the sparse cross-entropy instead."""
-    shift, normalize = loops
+    shift, normalize, _ = loops
     c = x.shape[-1]
     rows = x.size // c
     if out is None or not out.flags.c_contiguous or out.shape != x.shape or \
@@ -399,6 +410,25 @@ def _softmax_short_rows(loops, x, out=None, labels=None):
     loss = np.log(total, out=total)
     loss -= picked
     return loss.reshape(x.shape[:-1]), out
+
+
+def _xent_short_rows(loops, logits, labels):
+    """(loss, backprop) of SoftmaxCrossEntropyWithLogits over the last axis: its numpy
+    formula's operations and order (the row sums numpy's), over short rows."""
+    shift, normalize, row_sums = loops
+    c = logits.shape[-1]
+    rows = logits.size // c
+    shifted = np.empty(logits.shape, logits.dtype)
+    shift(rows, c, logits.ctypes.data, shifted.ctypes.data, None, None)
+    backprop = np.exp(shifted)
+    total = np.empty(rows, logits.dtype)
+    normalize(rows, c, backprop.ctypes.data, total.ctypes.data, None)
+    backprop -= labels
+    neg_log_probs = np.log(total).reshape(logits.shape[:-1] + (1,)) - shifted
+    neg_log_probs *= labels
+    loss = np.empty(rows, logits.dtype)
+    row_sums(rows, c, neg_log_probs.ctypes.data, loss.ctypes.data)
+    return loss.reshape(logits.shape[:-1]), backprop
 
 
 @register
@@ -508,6 +538,10 @@ class SoftmaxCrossEntropyWithLogits(OpDef):
         if logits.shape != labels.shape:
             raise ValueError("logits and labels must be same size: logits_size=%s labels_size=%s"
                              % (list(logits.shape), list(labels.shape)))
+        if self.axis in (-1, logits.ndim - 1):
+            loops = _short_rows(xp, logits)
+            if loops is not None:
+                return _xent_short_rows(loops, logits, labels)
         shifted = logits - xp.max(logits, axis=self.axis, keepdims=True)
         total = xp.sum(xp.exp(shifted), axis=self.axis, keepdims=True)
         neg_log_probs = xp.log(total) - shifted

@@ -120,6 +120,34 @@ def test_softmax_same_bits_as_before(shape, dtype):
                                        and shape[-1] <= nn_ops.SHORT_ROWS_MAX_CLASSES)
 
 
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+@pytest.mark.parametrize("shape", [(512, 10), (300, 2), (200, 32), (8, 40, 5), (100, 33),
+                                   (20, 10)])
+def test_dense_xent_same_bits_as_before(shape, dtype):
+    """softmax_cross_entropy_with_logits over short rows (nn_ops._xent_short_rows) and the
+    others: the plain formula's bits, soft labels and special values among the logits."""
+    rng = np.random.default_rng(shape[0] + 1)
+    logits = (rng.standard_normal(shape) * 4).astype(dtype)
+    logits.reshape(-1)[::13] = special_array((logits.size + 12) // 13, dtype)
+    labels = rng.random(shape).astype(dtype)
+    labels /= labels.sum(axis=-1, keepdims=True)
+    with tf.Graph().as_default():
+        x = tf.placeholder(tf.as_dtype(dtype), (None,) * (len(shape) - 1) + shape[-1:])
+        y = tf.placeholder(tf.as_dtype(dtype), x.shape)
+        loss = tf.nn.softmax_cross_entropy_with_logits_v2(labels=y, logits=x)
+        grad, = tf.gradients(tf.reduce_sum(loss), [x])
+        with tf.Session() as sess:
+            got_loss, got_grad = sess.run([loss, grad], {x: logits, y: labels})
+    with np.errstate(all="ignore"):
+        shifted = logits - np.max(logits, axis=-1, keepdims=True)
+        total = np.sum(np.exp(shifted), axis=-1, keepdims=True)
+        want_loss = np.sum((np.log(total) - shifted) * labels, axis=-1)
+        want_grad = np.exp(shifted) / total - labels
+    for got, want in ((got_loss, want_loss), (got_grad, want_grad)):
+        assert np.array_equal(np.isnan(got), np.isnan(want))
+        assert got[~np.isnan(got)].tobytes() == want[~np.isnan(want)].tobytes()
+
+
 @pytest.mark.parametrize("bad", [-1, 10, 2 ** 31 - 1])
 def test_sparse_xent_labels_out_of_range_still_named(bad):
     with tf.Graph().as_default():
