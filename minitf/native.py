@@ -102,6 +102,21 @@ def function(source, symbol, argtypes):
     return _function(source, symbol, argtypes)
 
 
+def function_address(source, symbol):
+    """The address of the C function `symbol` of the library built from `source` (one that
+    another native function calls, ops/gemm.py parallel_for's chunks), or None when there are
+    no native kernels here."""
+    if not enabled() or not _find_compiler():
+        return None
+    return _address(source, symbol)
+
+
+def _address(source, symbol):
+    library = _library(source)
+    return None if library is None else ctypes.cast(getattr(library, symbol),
+                                                    ctypes.c_void_p).value
+
+
 def _function(source, symbol, argtypes):
     library = _library(source)
     if library is None:
@@ -261,12 +276,8 @@ class HostKernel:
                     kind, name, kind.replace("__restrict__", "").strip(), i))
         source += _RANGE_SOURCE % {"symbol": symbol, "unpack": " ".join(unpack),
                                    "loop": _LOOP % dict(body, start="lo_", stop="hi_")}
-        library = _library(source)
-        if library is None:
-            return None, None
-        fn = getattr(library, symbol)
-        fn.argtypes, fn.restype = argtypes, None
-        return fn, ctypes.cast(getattr(library, symbol + "_range"), ctypes.c_void_p).value
+        fn = _function(source, symbol, argtypes)
+        return (None, None) if fn is None else (fn, _address(source, symbol + "_range"))
 
 
 _SOURCE = """\

@@ -323,6 +323,4 @@ def splits(plan):
 def for_plan(plan, config_threads, env):
     """The PlanThreads of a new plan, or None when it neither calls BLAS nor splits a kernel
     (nothing to manage)."""
-    if not splits(plan):
-        return None
-    return PlanThreads(config_threads, env, threads_to_splits(plan))
+    return PlanThreads(config_threads, env, threads_to_splits(plan)) if splits(plan) else None

@@ -734,8 +734,7 @@ def gather_rows(source, index, out):
     if len(index) and not (0 <= int(index.min()) and int(index.max()) < len(source)):
         return False
     if "gather" not in _state:
-        library = native._library(SOURCE)
-        _state["gather"] = ctypes.cast(library.minitf_gather_rows_range, ctypes.c_void_p).value
+        _state["gather"] = native.function_address(SOURCE, "minitf_gather_rows_range")
     row = source[:1].nbytes if len(source) else 0
     index = np.ascontiguousarray(index)
     args = np.array([source.ctypes.data, out.ctypes.data, row, index.ctypes.data], np.float64)
