@@ -330,3 +330,35 @@ def test_rows_gathered_on_the_products_threads_are_takes(thread_count, dtype):
     assert not gemm.gather_rows(source, np.append(index[:-1], -1), out)
     assert not gemm.gather_rows(source, index, out[:-1])
     assert not out.any()  # (nothing written by a declined gather)
+
+
+@needs_kernel
+def test_rows_and_chunks_claimed_from_the_back_as_the_workers_do_cover_everything_once(
+        small_products, thread_count):
+    """The workers claim rows and a parallel_for's chunks from the back of the counters the
+    caller claims from the front of; a caller made to claim as a worker (both ends then taken
+    from the back whoever joins) gives the same bits, every row and chunk done once."""
+    import ctypes
+    from minitf import native
+    seat = native.function(gemm.SOURCE, "minitf_gemm_seat", [ctypes.c_int])
+    seat.restype = ctypes.c_int
+    rng = np.random.default_rng(21)
+    source = rng.standard_normal((30000, 3)).astype(np.float32)
+    index = rng.permutation(30000)[:25000]
+    cases = [operands(rng, m, k, n, layout) for (m, k, n), layout in
+             [((997, 300, 70), ""), ((1000, 1100, 33), "ta"), ((611, 50, 10), "tb"),
+              ((700, 40, 17), "strided")]]
+    for count in (1, 2):
+        thread_count(count)
+        front = [product(a, b) for a, b in cases]
+        before = seat(1)
+        try:
+            back = [product(a, b) for a, b in cases]
+            out = np.full((25000, 3), np.nan, np.float32)
+            assert gemm.gather_rows(source, index, out)
+        finally:
+            seat(before)
+        for (a, b), f, g in zip(cases, front, back):
+            check(a, b, g)
+            assert g.tobytes() == f.tobytes()
+        assert out.tobytes() == source[index].tobytes()

@@ -237,6 +237,40 @@ struct Job {
 
 static thread_local float* t_ap = nullptr;  // each thread's packed block of A
 static thread_local long t_ap_size = 0;
+// Rows (and a parallel_for's chunks) are claimed from both ends of a counter: the caller from
+// the front, the workers from the back. With two threads each then takes about the same rows
+// product after product and loop after loop, so the rows a thread writes are the rows it reads
+// next (the next layer's rows, the update of the gradient rows it made), in its own cache: on
+// this project's 2-core machines, whose two CPUs sometimes pass data between them slowly (the
+// "host's two speeds", docs/performance.md), the MLP step took 4.37-4.43 ms against 4.55-4.60
+// with one counter in slow phases, 3.41-3.45 against 3.45-3.50 in fast ones. Which thread takes
+// which rows does not enter an element's sum: the bits stay the same.
+static thread_local int t_seat = 0;  // the caller's 0, a worker's the order it was started in
+
+extern "C" int minitf_gemm_seat(int seat) {  // (for tests: a caller that claims as a worker)
+  int before = t_seat;
+  t_seat = seat;
+  return before;
+}
+
+// Claims the next chunk of [0, runs): at most `most`, a participant's share of what is left
+// halved, from the front (the caller) or the back (a worker) of `c` (low 32 bits: taken from
+// the front, high: from the back); returns its length, 0 when nothing is left, and its start
+// in `first`.
+static inline long claim(std::atomic<long>& c, long runs, long most, long parts, long& first) {
+  const bool back = t_seat != 0;
+  long s = c.load();
+  for (;;) {
+    long f = s & 0xffffffffL, b = s >> 32, left = runs - f - b;
+    if (left <= 0) return 0;
+    long chunk = std::max<long>(1, std::min<long>(most, left / (2 * parts)));
+    long next = back ? s + (chunk << 32) : s + chunk;
+    if (c.compare_exchange_weak(s, next)) {
+      first = back ? runs - b - chunk : f;
+      return chunk;
+    }
+  }
+}
 
 // Every participant runs this; each block of packing and of rows is taken from a counter.
 template <int MR, int NRV>
@@ -259,18 +293,14 @@ static void run_job(Job& j, float* Ap) {
         cnt[1].fetch_add(1, std::memory_order_release);
       }
       while (cnt[1].load(std::memory_order_acquire) < groups) _mm_pause();
-      // rows in runs of MR from a counter, in chunks that shrink as the rows run out (a
+      // rows in runs of MR from claim(), in chunks that shrink as the rows run out (a
       // participant's share of the remaining rows halved, at most MC_MAX rows), so that the
       // participants finish within one run of MR rows of each other
       long runs = (j.M + MR - 1) / MR;
       alignas(64) float tile[MR * NR];
       for (;;) {
-        long r = cnt[2].load(), chunk = 0;
-        while (r < runs) {
-          chunk = std::max<long>(1, std::min<long>(MC_MAX / MR, (runs - r) / (2 * j.parts)));
-          if (cnt[2].compare_exchange_weak(r, r + chunk)) break;
-        }
-        if (r >= runs) break;
+        long r = 0, chunk = claim(cnt[2], runs, MC_MAX / MR, j.parts, r);
+        if (!chunk) break;
         long ic = r * MR;
         long mc = std::min<long>(chunk * MR, j.M - ic);
         pack_a<MR>(mc, kc, j.A + ic * j.rsa + pc * j.csa, j.rsa, j.csa, Ap);
@@ -354,12 +384,8 @@ static void run_narrow(Job& j, float* Ap) {
     long runs = (j.M + MR - 1) / MR;
     long most = std::max<long>(1, MC_MAX / MR);
     for (;;) {
-      long r = cnt[2].load(), chunk = 0;
-      while (r < runs) {
-        chunk = std::max<long>(1, std::min<long>(most, (runs - r) / (2 * j.parts)));
-        if (cnt[2].compare_exchange_weak(r, r + chunk)) break;
-      }
-      if (r >= runs) break;
+      long r = 0, chunk = claim(cnt[2], runs, most, j.parts, r);
+      if (!chunk) break;
       long ic = r * MR;
       long mc = std::min<long>(chunk * MR, j.M - ic);
       const float* a = j.A + ic * j.rsa + pc * j.csa;
@@ -418,7 +444,8 @@ struct Pool {
 };
 static Pool* g_pool = nullptr;  // never freed: workers may still wait on it at exit
 
-static void worker(Pool* p) {
+static void worker(Pool* p, int seat) {
+  t_seat = seat;
   float* Ap;
   try {
     Ap = grow(t_ap, t_ap_size, (long)MC_MAX * KC);
@@ -553,7 +580,7 @@ extern "C" int minitf_sgemm(long M, long N, long K, const float* A, long rsa, lo
   float* bp;
   std::atomic<long>* counters;
   try {
-    for (; p->started < want - 1; p->started++) std::thread(worker, p).detach();
+    for (; p->started < want - 1; p->started++) std::thread(worker, p, p->started + 1).detach();
     bp = grow(p->bp, p->bp_size, bp_floats);
     counters = counters_for(p->counters, p->counters_size, blocks);
   } catch (...) {  // (std::system_error: no thread could be started)
@@ -566,10 +593,13 @@ extern "C" int minitf_sgemm(long M, long N, long K, const float* A, long rsa, lo
   return 0;
 }
 
-// Chunks of [0, n) from a counter: fn(start, stop, args) for each, in every participant.
+// Chunks of [0, n) from claim(): fn(start, stop, args) for each, in every participant.
 static void run_range(Job& j, float*) {
-  for (long start; (start = j.counters[0].fetch_add(j.grain)) < j.M;)
+  long chunks = (j.M + j.grain - 1) / j.grain;
+  for (long c = 0; claim(j.counters[0], chunks, 1, j.parts, c);) {
+    long start = c * j.grain;
     j.range(start, std::min<long>(start + j.grain, j.M), j.range_args);
+  }
 }
 
 // fn(start, stop, args) over [0, n) in chunks of grain, on the pool's threads (the caller's
@@ -585,7 +615,7 @@ extern "C" void minitf_parallel_for(RangeFn fn, const double* args, long n, long
   }
   std::atomic<long>* counters;
   try {
-    for (; p->started < want - 1; p->started++) std::thread(worker, p).detach();
+    for (; p->started < want - 1; p->started++) std::thread(worker, p, p->started + 1).detach();
     counters = counters_for(p->counters, p->counters_size, 1);
   } catch (...) {
     p->busy.store(false, std::memory_order_release);
