@@ -176,14 +176,15 @@ static void pack_a(long mc, long kc, const float* A, long rs, long cs, float* Ap
   }
 }
 
-// Columns [j0, j1) (whole panels) and k [0, kc) of B (element (k, j) at B[k * rs + j * cs]) as
-// panels of NR columns, k-major, columns past nc zero. With `sums` (one per column), each
-// column's elements are added to it in the order of k: over the blocks of K, which are packed
-// one after the other, the sum runs from k = 0 to K - 1 (a BiasAddGrad of B, fused with a
-// MatMul's weight gradient: client/plan.py fuse_bias_grad).
+// Columns [j0, j1) (whole panels) and k [k0, k1) (default: [0, kc)) of B (element (k, j) at
+// B[k * rs + j * cs]) into panels of kc rows by NR columns, k-major, columns past nc zero.
+// With `sums` (one per column), each column's elements are added to it in the order of k: over
+// the blocks of K, which are packed one after the other, the sum runs from k = 0 to K - 1 (a
+// BiasAddGrad of B, fused with a MatMul's weight gradient: client/plan.py fuse_bias_grad).
 template <int NR>
 static void pack_b(long kc, long nc, long j0, long j1, const float* B, long rs, long cs,
-                   float* Bp, float* sums) {
+                   float* Bp, float* sums, long k0 = 0, long k1 = -1) {
+  if (k1 < 0) k1 = kc;
   for (long j = j0; j < j1; j += NR) {
     long n = std::min<long>(NR, nc - j);
     float* d = Bp + j * kc;
@@ -191,7 +192,7 @@ static void pack_b(long kc, long nc, long j0, long j1, const float* B, long rs, 
       if (sums) {
         __m512 t[NR / 16];
         for (int v = 0; v < NR / 16; v++) t[v] = _mm512_loadu_ps(sums + j + 16 * v);
-        for (long k = 0; k < kc; k++)
+        for (long k = k0; k < k1; k++)
           for (int v = 0; v < NR / 16; v++) {
             __m512 x = _mm512_loadu_ps(B + k * rs + j + 16 * v);
             _mm512_store_ps(d + k * NR + 16 * v, x);
@@ -200,10 +201,10 @@ static void pack_b(long kc, long nc, long j0, long j1, const float* B, long rs, 
         for (int v = 0; v < NR / 16; v++) _mm512_storeu_ps(sums + j + 16 * v, t[v]);
         continue;
       }
-      for (long k = 0; k < kc; k++) std::memcpy(d + k * NR, B + k * rs + j, NR * sizeof(float));
+      for (long k = k0; k < k1; k++) std::memcpy(d + k * NR, B + k * rs + j, NR * sizeof(float));
       continue;
     }
-    pack_panel<NR>(n, kc, B + j * cs, cs, rs, d, sums ? sums + j : nullptr);
+    pack_panel<NR>(n, k1 - k0, B + j * cs + k0 * rs, cs, rs, d + k0 * NR, sums ? sums + j : nullptr);
   }
 }
 
@@ -286,13 +287,24 @@ static void run_job(Job& j, float* Ap) {
       int last = pc + kc == j.K;
       std::atomic<long>* cnt = j.counters + 4 * block;
       const float* B = j.B + pc * j.rsb + jc * j.csb;
-      for (long g; (g = cnt[0].fetch_add(1)) < groups;) {
+      // B packed in units of a group of panels by half its rows, claimed like the rows of A
+      // (the caller's from the front): with two threads each packs the rows of B it wrote or
+      // updated in the steps before (a weight's rows in its Adam loop, a gradient's rows in
+      // the product that made it), and those rows never leave its cache (slow phases: the
+      // MLP step 4.39-4.48 -> 4.22-4.31 ms; fast ones unchanged). A transposed B (a weight's
+      // rows are its columns) is packed in whole groups of panels, claimed the same way, for
+      // the same reason. Not where B's column sums are taken, each in the order of k.
+      const long halves = (j.parts > 1 && !j.sums && kc >= 32 && j.rsb != 1) ? 2 : 1;
+      const long units = groups * halves;
+      for (long u = 0; claim(cnt[0], units, 1, j.parts, u);) {
+        long g = u % groups, h = u / groups;
         long j0 = g * PANELS_PER_GROUP * NR;
         long j1 = std::min<long>(j0 + PANELS_PER_GROUP * NR, panels * NR);
-        pack_b<NR>(kc, nc, j0, j1, B, j.rsb, j.csb, j.Bp, j.sums ? j.sums + jc : nullptr);
+        pack_b<NR>(kc, nc, j0, j1, B, j.rsb, j.csb, j.Bp, j.sums ? j.sums + jc : nullptr,
+                   h * kc / halves, (h + 1) * kc / halves);
         cnt[1].fetch_add(1, std::memory_order_release);
       }
-      while (cnt[1].load(std::memory_order_acquire) < groups) _mm_pause();
+      while (cnt[1].load(std::memory_order_acquire) < units) _mm_pause();
       // rows in runs of MR from claim(), in chunks that shrink as the rows run out (a
       // participant's share of the remaining rows halved, at most MC_MAX rows), so that the
       // participants finish within one run of MR rows of each other
