@@ -204,7 +204,8 @@ static void pack_b(long kc, long nc, long j0, long j1, const float* B, long rs, 
       for (long k = k0; k < k1; k++) std::memcpy(d + k * NR, B + k * rs + j, NR * sizeof(float));
       continue;
     }
-    pack_panel<NR>(n, k1 - k0, B + j * cs + k0 * rs, cs, rs, d + k0 * NR, sums ? sums + j : nullptr);
+    pack_panel<NR>(n, k1 - k0, B + j * cs + k0 * rs, cs, rs, d + k0 * NR,
+                   sums ? sums + j : nullptr);
   }
 }
 
