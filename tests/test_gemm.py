@@ -362,3 +362,28 @@ def test_rows_and_chunks_claimed_from_the_back_as_the_workers_do_cover_everythin
             check(a, b, g)
             assert g.tobytes() == f.tobytes()
         assert out.tobytes() == source[index].tobytes()
+
+
+@needs_kernel
+@pytest.mark.parametrize("layout", ["", "tb", "strided"])
+def test_b_packed_by_each_thread_for_itself_gives_the_same_bits(small_products, thread_count,
+                                                                layout):
+    """own_b (b unchanged between calls: each thread packs all of it for itself) over one and
+    several blocks of K, with the bias and relu and the relu-gradient epilogues; ignored where
+    b's column sums are taken and for products narrower than 32 columns."""
+    rng = np.random.default_rng(31)
+    for m, k, n in [(300, 200, 70), (97, 2100, 64), (50, 40, 17)]:
+        a, b = operands(rng, m, k, n, layout)
+        bias = rng.standard_normal(n).astype(np.float32)
+        mask = rng.standard_normal((m, n)).astype(np.float32)
+        for count in (1, 2, 3):
+            thread_count(count)
+            for kwargs in ({}, {"bias": bias, "relu": True}, {"mask": mask}):
+                shared = product(a, b, **kwargs)
+                own = product(a, b, own_b=True, **kwargs)
+                assert own.tobytes() == shared.tobytes()
+            check(a, b, product(a, b, own_b=True))
+            sums, own_sums = np.empty(n, np.float32), np.empty(n, np.float32)
+            assert (product(a, b, sums=sums).tobytes() ==
+                    product(a, b, sums=own_sums, own_b=True).tobytes())
+            assert sums.tobytes() == own_sums.tobytes()

@@ -612,6 +612,36 @@ def _fusing(steps, wanted):
     return readers, made_by, position, pairable
 
 
+def stable_products(steps):
+    """The MatMul steps whose b is a constant, or a variable that no step of the plan writes:
+    from one run to the next b does not change (unless another plan writes it in between),
+    and MatMul.bind(stable_b=True) lets each thread of the compiled product pack it for
+    itself. An inference plan's weights, not a training step's (its updates write them)."""
+    written = set()
+    for step in steps:
+        for op in (step.group or [step.op]) if step.kind == Step.CALL else ():
+            for i in op.opdef.ref_inputs:
+                try:
+                    written.add(variable_storage(None, op, i))
+                except TypeError:  # (state that is not a variable: an iterator, a table)
+                    pass
+    stable = set()
+    for step in steps:
+        if step.kind != Step.CALL or step.op.type != "MatMul" or len(step.args) < 2:
+            continue
+        b = step.args[1]
+        if b.kind == Slot.CONST:
+            stable.add(step)
+        elif b.kind == Slot.STATE:
+            try:
+                variable = variable_storage(None, step.op, 1)
+            except TypeError:
+                continue
+            if variable not in written:
+                stable.add(step)
+    return stable
+
+
 def _replaced(steps, replace):
     """`steps` with each step in `replace` replaced by its value there (None: dropped)."""
     if not replace:
@@ -872,6 +902,7 @@ def emit(steps, feed_slots, elements, slot_of, state, trace=False, nested=False,
     namespace = {"_snap": _snapshot, "_copy": _copy, "_give": state.buffers.give,
                  "_give_last": state.buffers.give_last, "_writes": interrupts.begin_writes}
     drawn_later = _drawn_later(steps)
+    stable = stable_products(steps)
     writing = False
     lines = ["def run(_feeds):"]
     if feed_slots:
@@ -904,8 +935,9 @@ def emit(steps, feed_slots, elements, slot_of, state, trace=False, nested=False,
             lines.append("    %s = %s" % (step.outs[0].name, expression))
             line_to_op[len(lines)] = (op, [a.name for a in step.args])
         elif step.kind == Step.CALL:
-            fn = (op.opdef.bind_group(state, step.group, step.producers) if step.group
-                  else op.opdef.bind(state, op))
+            hint = {"stable_b": True} if step in stable else {}
+            fn = (op.opdef.bind_group(state, step.group, step.producers, **hint) if step.group
+                  else op.opdef.bind(state, op, **hint))
             wrapped = (step.outs and step.outs[0].pooled) or trace or step in memo or (
                 step.device is not None and step.device.index and step.device.kind == "GPU")
             arguments = None

@@ -59,6 +59,7 @@ SOURCE = r"""
 #include <mutex>
 #include <new>
 #include <thread>
+#include <vector>
 #include <unistd.h>
 
 // Tiles of MR rows by 16 * NRV columns: 12x32, twenty-four accumulators
@@ -66,6 +67,8 @@ SOURCE = r"""
 #define MC_MAX 96
 #define NC 4096
 #define PANELS_PER_GROUP 4
+// Packed B kept by the threads for themselves (own_b) at most, all seats together (32 MB)
+#define OWN_FLOATS (8L << 20)
 
 // The end of an element's sum on its last block of K, where a plan runs MatMul, BiasAdd and
 // Relu as one step (client/plan.py fuse_matmul_bias): v + bias, then numpy's maximum(v, 0)
@@ -235,6 +238,7 @@ struct Job {
   float* sums;  // B's column sums (N of them, zeroed by the caller), or null
   std::atomic<long>* counters;  // four per block of (columns, K): pack claimed/done, rows claimed/done
   RangeFn range; const double* range_args; long grain;  // a parallel_for's (run_range)
+  float* const* own;  // each seat's own packed B (own_b), or null: one packing shared
 };
 
 static thread_local float* t_ap = nullptr;  // each thread's packed block of A
@@ -297,7 +301,9 @@ static void run_job(Job& j, float* Ap) {
       // the same reason. Not where B's column sums are taken, each in the order of k.
       const long halves = (j.parts > 1 && !j.sums && kc >= 32 && j.rsb != 1) ? 2 : 1;
       const long units = groups * halves;
-      for (long u = 0; claim(cnt[0], units, 1, j.parts, u);) {
+      float* Bp = j.own ? j.own[t_seat] : j.Bp;
+      if (j.own) pack_b<NR>(kc, nc, 0, panels * NR, B, j.rsb, j.csb, Bp, nullptr);
+      for (long u = 0; !j.own && claim(cnt[0], units, 1, j.parts, u);) {
         long g = u % groups, h = u / groups;
         long j0 = g * PANELS_PER_GROUP * NR;
         long j1 = std::min<long>(j0 + PANELS_PER_GROUP * NR, panels * NR);
@@ -305,7 +311,7 @@ static void run_job(Job& j, float* Ap) {
                    h * kc / halves, (h + 1) * kc / halves);
         cnt[1].fetch_add(1, std::memory_order_release);
       }
-      while (cnt[1].load(std::memory_order_acquire) < units) _mm_pause();
+      while (!j.own && cnt[1].load(std::memory_order_acquire) < units) _mm_pause();
       // rows in runs of MR from claim(), in chunks that shrink as the rows run out (a
       // participant's share of the remaining rows halved, at most MC_MAX rows), so that the
       // participants finish within one run of MR rows of each other
@@ -319,7 +325,7 @@ static void run_job(Job& j, float* Ap) {
         pack_a<MR>(mc, kc, j.A + ic * j.rsa + pc * j.csa, j.rsa, j.csa, Ap);
         for (long jr = 0; jr < nc; jr += NR) {
           long nr = std::min<long>(NR, nc - jr);
-          const float* bp = j.Bp + jr * kc;
+          const float* bp = Bp + jr * kc;
           for (long ir = 0; ir < mc; ir += MR) {
             long mr = std::min<long>(MR, mc - ir);
             float* c = j.C + (ic + ir) * j.ldc + jc + jr;
@@ -453,6 +459,7 @@ struct Pool {
   pid_t pid = 0;
   Job job;
   float* bp = nullptr; long bp_size = 0;
+  std::vector<float*> own; std::vector<long> own_size;  // each seat's packed B (own_b)
   std::atomic<long>* counters = nullptr; long counters_size = 0;
 };
 static Pool* g_pool = nullptr;  // never freed: workers may still wait on it at exit
@@ -557,11 +564,15 @@ static void launch(Pool* p, int want, float* Ap) {
 // C (M x N, rows ldc apart) = A (M x K) times B (K x N), float32, elements at the strides
 // given (in elements); each element finished (finish()) with the bias, the relu and the
 // mask (M x N, rows ldm apart) given; and with `sums` (N floats, zeroed), B's column sums.
+// With `own_b` (B the same from one call to the next: no op of the plan writes it), each
+// thread packs all of B into a buffer of its own, where the shared packing hands half of it
+// from one thread's cache to the other's at every call (which is slow on this project's
+// machines in their slow phases); not with `sums`, for narrow products, or beyond OWN_FLOATS.
 // Returns 0, or -1 where memory ran out (C then undefined).
 extern "C" int minitf_sgemm(long M, long N, long K, const float* A, long rsa, long csa,
                             const float* B, long rsb, long csb, float* C, long ldc,
                             const float* bias, int relu, const float* mask, long ldm,
-                            float* sums) {
+                            float* sums, int own_b) {
   Pool* p = pool();
   int want = p->want.load();
   long ncb = std::min<long>(NC, N), kcb = std::min<long>(KC, K);
@@ -583,7 +594,7 @@ extern "C" int minitf_sgemm(long M, long N, long K, const float* A, long rsa, lo
     try {
       Job j{run, M, N, K, 1, A, rsa, csa, B, rsb, csb, C, ldc,
             grow(t_bp, t_bp_size, bp_floats), bias, relu, mask, ldm, sums,
-            counters_for(t_counters, t_counters_size, blocks), nullptr, nullptr, 0};
+            counters_for(t_counters, t_counters_size, blocks), nullptr, nullptr, 0, nullptr};
       run(j, Ap);
       return 0;
     } catch (const std::bad_alloc&) {
@@ -592,16 +603,24 @@ extern "C" int minitf_sgemm(long M, long N, long K, const float* A, long rsa, lo
   }
   float* bp;
   std::atomic<long>* counters;
+  bool own = false;
   try {
     for (; p->started < want - 1; p->started++) std::thread(worker, p, p->started + 1).detach();
     bp = grow(p->bp, p->bp_size, bp_floats);
     counters = counters_for(p->counters, p->counters_size, blocks);
-  } catch (...) {  // (std::system_error: no thread could be started)
+    own = own_b && !sums && !narrow && (p->started + 1) * bp_floats <= OWN_FLOATS;
+    if (own) {  // a buffer for every seat: any started worker may join
+      p->own.resize(p->started + 1, nullptr);
+      p->own_size.resize(p->started + 1, 0);
+      for (int seat = 0; seat <= p->started; seat++)
+        grow(p->own[seat], p->own_size[seat], bp_floats);
+    }
+  } catch (...) {  // (std::system_error: no thread could be started; std::bad_alloc)
     p->busy.store(false, std::memory_order_release);
     return -1;
   }
   p->job = Job{run, M, N, K, want, A, rsa, csa, B, rsb, csb, C, ldc, bp, bias, relu, mask, ldm,
-                sums, counters, nullptr, nullptr, 0};
+                sums, counters, nullptr, nullptr, 0, own ? p->own.data() : nullptr};
   launch(p, want, Ap);
   return 0;
 }
@@ -636,7 +655,7 @@ extern "C" void minitf_parallel_for(RangeFn fn, const double* args, long n, long
     return;
   }
   p->job = Job{run_range, n, 0, 0, want, nullptr, 0, 0, nullptr, 0, 0, nullptr, 0, nullptr,
-               nullptr, 0, nullptr, 0, nullptr, counters, fn, args, grain};
+               nullptr, 0, nullptr, 0, nullptr, counters, fn, args, grain, nullptr};
   launch(p, want, nullptr);
 }
 
@@ -660,10 +679,11 @@ static inline const float* data_at(const char* o, long offset) {
 extern "C" int minitf_sgemm_objects(long offset, long M, long N, long K, const char* A,
                                     long rsa, long csa, const char* B, long rsb, long csb,
                                     const char* C, long ldc, const char* bias, int relu,
-                                    const char* mask, long ldm, const char* sums) {
+                                    const char* mask, long ldm, const char* sums,
+                                    int own_b) {
   return minitf_sgemm(M, N, K, data_at(A, offset), rsa, csa, data_at(B, offset), rsb, csb,
                       (float*)data_at(C, offset), ldc, data_at(bias, offset), relu,
-                      data_at(mask, offset), ldm, (float*)data_at(sums, offset));
+                      data_at(mask, offset), ldm, (float*)data_at(sums, offset), own_b);
 }
 """
 
@@ -686,7 +706,8 @@ def kernel():
         if _has_avx512():
             L, P = ctypes.c_long, ctypes.c_void_p
             fn = native.function(SOURCE, "minitf_sgemm",
-                                 [L, L, L, P, L, L, P, L, L, P, L, P, ctypes.c_int, P, L, P])
+                                 [L, L, L, P, L, L, P, L, L, P, L, P, ctypes.c_int, P, L, P,
+                                  ctypes.c_int])
             if fn is not None:
                 fn.restype = ctypes.c_int
                 setter = native.function(SOURCE, "minitf_gemm_set_threads",
@@ -697,7 +718,7 @@ def kernel():
                 if offset is not None:
                     objects = native.function(SOURCE, "minitf_sgemm_objects",
                                               [L, L, L, L, P, L, L, P, L, L, P, L, P,
-                                               ctypes.c_int, P, L, P])
+                                               ctypes.c_int, P, L, P, ctypes.c_int])
                     objects.restype = ctypes.c_int
                     fn = _Objects(objects, offset)
         _state["fn"] = fn and _product(fn)
@@ -728,21 +749,21 @@ class _Objects:
         self.fn, self.offset = fn, offset
 
     def __call__(self, m, n, k, a, rsa, csa, b, rsb, csb, out, ldc, bias, relu, mask, ldm,
-                 sums):
+                 sums, own_b):
         return self.fn(self.offset, m, n, k, id(a), rsa, csa, id(b), rsb, csb, id(out), ldc,
                        None if bias is None else id(bias), relu,
                        None if mask is None else id(mask), ldm,
-                       None if sums is None else id(sums))
+                       None if sums is None else id(sums), own_b)
 
 
 def _addresses(fn):
     """minitf_sgemm called with the arrays, their addresses read by numpy (`_Objects`' twin
     where the data pointer's place is not known)."""
-    def call(m, n, k, a, rsa, csa, b, rsb, csb, out, ldc, bias, relu, mask, ldm, sums):
+    def call(m, n, k, a, rsa, csa, b, rsb, csb, out, ldc, bias, relu, mask, ldm, sums, own_b):
         return fn(m, n, k, a.ctypes.data, rsa, csa, b.ctypes.data, rsb, csb, out.ctypes.data,
                   ldc, None if bias is None else bias.ctypes.data, relu,
                   None if mask is None else mask.ctypes.data, ldm,
-                  None if sums is None else sums.ctypes.data)
+                  None if sums is None else sums.ctypes.data, own_b)
     return call
 
 
@@ -802,7 +823,7 @@ def _product(fn):
     float32 = np.dtype(np.float32)
     call = fn if isinstance(fn, _Objects) else _addresses(fn)
 
-    def product(a, b, out=None, bias=None, relu=False, mask=None, sums=None):
+    def product(a, b, out=None, bias=None, relu=False, mask=None, sums=None, own_b=False):
         """a @ b for float32 matrices through the compiled kernel (into `out` when given), or
         None where it does not take them: another dtype, a product below the thresholds,
         strides that are not whole elements, an `out` that is not row-contiguous or overlaps
@@ -811,7 +832,9 @@ def _product(fn):
         the product's shape, rows contiguous): ReluGrad(a @ b, mask), its bits. With `sums`
         (a contiguous float32 vector of the columns' length, not overlapping the others): b's
         column sums written there, each in the order of k, from B's packing (a BiasAddGrad
-        of b)."""
+        of b). With `own_b` (b does not change between calls: MatMul.bind's stable_b), each
+        thread packs all of b for itself, where the shared packing would pass half of it
+        between the threads at every product; the same bits."""
         if a.dtype != float32 or b.dtype != float32:
             return None
         if bias is not None and (bias.dtype != float32 or bias.shape != (b.shape[1],) or
@@ -845,7 +868,7 @@ def _product(fn):
             sums.fill(0)
         if call(m, n, k, a, sa[0] // 4, sa[1] // 4, b, sb[0] // 4, sb[1] // 4, out,
                 out.strides[0] // 4, bias, 1 if relu else 0, mask,
-                0 if mask is None else mask.strides[0] // 4, sums):
+                0 if mask is None else mask.strides[0] // 4, sums, 1 if own_b else 0):
             raise MemoryError(
                 "minitf's compiled matrix product found no memory for the packed blocks of a "
                 "%dx%dx%d float32 product (a few MB); free some memory, or set "

@@ -155,19 +155,20 @@ def _transposing(matmul, ta, tb):
     return lambda a, b, out=None: matmul(a.T, b.T, out=out)
 
 
-def host_product(xp, a, b, out=None):
+def host_product(xp, a, b, out=None, own_b=False):
     """a @ b for numpy matrices: float32 products big enough go to the compiled kernel
-    (ops/gemm.py), the others to numpy's matmul, split when big (split_product)."""
+    (ops/gemm.py; `own_b`: each of its threads packs all of b, see MatMul.bind), the others
+    to numpy's matmul, split when big (split_product)."""
     compiled = gemm.kernel()
     if compiled is not None:
-        done = compiled(a, b, out)
+        done = compiled(a, b, out, own_b=own_b)
         if done is not None:
             return done
     return split_product(xp, xp.matmul, a, b, out)
 
 
-def _host_transposed(xp, ta, tb, a, b, out=None):
-    return host_product(xp, a.T if ta else a, b.T if tb else b, out)
+def _host_transposed(xp, ta, tb, a, b, out=None, own_b=False):
+    return host_product(xp, a.T if ta else a, b.T if tb else b, out, own_b)
 
 
 @register
@@ -198,6 +199,17 @@ class MatMul(OpDef):
             return host_product(xp, a, b, out)
         return xp.matmul(a, b, out=out)
 
+    def bind(self, ctx, op, stable_b=False):
+        """The kernel; `stable_b`: no op of the plan writes b (client/plan.py
+        stable_products), so that each thread of the compiled product may pack all of b for
+        itself: b then stays in each thread's cache from run to run, where the shared packing
+        passes half of it between the threads at every run (the MLP forward pass 1.62-1.64 ->
+        1.39-1.42 ms in the host's slow phases, docs/performance.md)."""
+        fn = self.specialize(ctx.xp_for(op), op)
+        if stable_b and isinstance(fn, functools.partial) and fn.func is _host_transposed:
+            fn = functools.partial(fn, own_b=True)
+        return fn
+
     def specialize(self, xp, op):
         a, b = (t.shape.as_tuple() for t in op.inputs)
         if a is None or b is None or None in (a[0 if self.transpose_a else 1],
@@ -215,7 +227,7 @@ class MatMul(OpDef):
         ta, tb = ".T" if self.transpose_a else "", ".T" if self.transpose_b else ""
         return Call(matmul, "{0}%s, {1}%s" % (ta, tb), _transposing(matmul, ta, tb))
 
-    def bind_group(self, ctx, ops, producers=None):
+    def bind_group(self, ctx, ops, producers=None, stable_b=False):
         """The kernel of [this MatMul, the BiasAdd of its output] or [..., the Relu of that]
         (client/plan.py fuse_matmul_bias): `(a, b, bias, out=None)`; of [this MatMul, the
         ReluGrad of its output] (fuse_matmul_relu_grad): `(a, b, features, out=None)`; or of
@@ -223,8 +235,8 @@ class MatMul(OpDef):
         -> (product, bias gradient). On the host the compiled product adds the bias and takes
         the relu, or masks by the features, as it writes each element, or sums b's columns as
         it packs them, where it takes the product (ops/gemm.py); else the kernels one after
-        the other."""
-        product = self.bind(ctx, ops[0])
+        the other. `stable_b`: as bind's."""
+        product = self.bind(ctx, ops[0], stable_b)
         compiled = gemm.kernel() if ctx.xp_for(ops[0]) is np else None
         ta, tb = self.transpose_a, self.transpose_b
         if ops[1].type == "BiasAddGrad":
@@ -244,7 +256,8 @@ class MatMul(OpDef):
 
             def masked(a, b, features, out=None):
                 if compiled is not None:
-                    done = compiled(a.T if ta else a, b.T if tb else b, out, mask=features)
+                    done = compiled(a.T if ta else a, b.T if tb else b, out, mask=features,
+                                    own_b=stable_b)
                     if done is not None:
                         return done
                 return relu_grad(product(a, b), features, out=out)
@@ -254,7 +267,8 @@ class MatMul(OpDef):
 
         def fused(a, b, bias, out=None):
             if compiled is not None:
-                done = compiled(a.T if ta else a, b.T if tb else b, out, bias, relu)
+                done = compiled(a.T if ta else a, b.T if tb else b, out, bias, relu,
+                                own_b=stable_b)
                 if done is not None:
                     return done
             return rest(product(a, b), bias, out=out)
