@@ -620,11 +620,10 @@ def stable_products(steps):
     written = set()
     for step in steps:
         for op in (step.group or [step.op]) if step.kind == Step.CALL else ():
-            for i in op.opdef.ref_inputs:
-                try:
-                    written.add(variable_storage(None, op, i))
-                except TypeError:  # (state that is not a variable: an iterator, a table)
-                    pass
+            try:
+                written |= _written_variables(op)
+            except TypeError:  # (state that is not a variable: an iterator, a table)
+                pass
     stable = set()
     for step in steps:
         if step.kind != Step.CALL or step.op.type != "MatMul" or len(step.args) < 2:
