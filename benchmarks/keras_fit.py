@@ -23,6 +23,13 @@ machine distorts least).
 
     python benchmarks/keras_fit.py [--tf-python PATH] [--rounds R] [--epochs N]
                                    [--only mlp,lenet] [--verbose 0|1|2] [--load N]
+                                   [--interleave PAIRS]
+
+`--interleave PAIRS` measures the two frameworks side by side instead: one process each, which
+take turns an epoch at a time (the order swapped every pair, after a warm-up epoch each), and
+prints each pair's times and ratio. This host's fast and slow phases (docs/performance.md,
+"The host's two speeds") last seconds to minutes, so fresh processes one after the other can
+meet different phases; the two epochs of a pair meet the same one.
 
 tf-keras is run by `--tf-python` (default /work/tfvenv/bin/python) with TF_USE_LEGACY_KERAS=1,
 importing `tf_keras`; without a Python that imports it, its column is skipped. `--verbose`
@@ -94,8 +101,8 @@ def lenet_model(keras, samples):
     return model, x, y, LENET_BATCH
 
 
-def keras_epochs(name, framework, epochs, verbose, lenet_samples):
-    """Seconds of each of `epochs` epochs of model.fit, after one warm-up epoch."""
+def keras_model(name, framework, lenet_samples):
+    """The compiled model of workload `name` in `framework`, and its data and batch size."""
     keras = import_keras(framework)
     model, x, y, batch = mlp_model(keras) if name == "mlp" else \
         lenet_model(keras, lenet_samples)
@@ -104,6 +111,12 @@ def keras_epochs(name, framework, epochs, verbose, lenet_samples):
     optimizers = getattr(keras.optimizers, "legacy", keras.optimizers)
     model.compile(optimizers.Adam(1e-3), "sparse_categorical_crossentropy",
                   metrics=["accuracy"])
+    return keras, model, x, y, batch
+
+
+def keras_fitter(name, framework, verbose, lenet_samples):
+    """fit(epochs) -> the (wall, cpu) seconds of each of `epochs` epochs of model.fit."""
+    keras, model, x, y, batch = keras_model(name, framework, lenet_samples)
     times = []
 
     class EpochTimer(keras.callbacks.Callback):
@@ -113,28 +126,42 @@ def keras_epochs(name, framework, epochs, verbose, lenet_samples):
         def on_epoch_end(self, epoch, logs=None):
             times.append((time.perf_counter() - self.t0[0], time.process_time() - self.t0[1]))
 
-    stdout = sys.stdout
-    with open(os.devnull, "w") as sink:
-        sys.stdout = sink  # the progress bar, if any; the result goes to the real stdout
-        try:
-            history = model.fit(x, y, batch_size=batch, epochs=epochs + 1, verbose=verbose,
-                                callbacks=[EpochTimer()])
-        finally:
-            sys.stdout = stdout
-    loss = history.history["loss"]
-    assert np.all(np.isfinite(loss)), loss
-    return times[1:]
+    def fit(epochs):
+        del times[:]
+        stdout = sys.stdout
+        with open(os.devnull, "w") as sink:
+            sys.stdout = sink  # the progress bar, if any; the result goes to the real stdout
+            try:
+                history = model.fit(x, y, batch_size=batch, epochs=epochs, verbose=verbose,
+                                    callbacks=[EpochTimer()])
+            finally:
+                sys.stdout = stdout
+        loss = history.history["loss"]
+        assert np.all(np.isfinite(loss)), loss
+        return list(times)
+    return fit
+
+
+def keras_epochs(name, framework, epochs, verbose, lenet_samples):
+    """Seconds of each of `epochs` epochs of model.fit, after one warm-up epoch."""
+    return keras_fitter(name, framework, verbose, lenet_samples)(epochs + 1)[1:]
+
+
+def serve_epochs(name, framework, verbose, lenet_samples):
+    """--interleave's worker: after a warm-up epoch, "ready"; then one epoch of model.fit for
+    each line read, answered with its (wall, cpu) seconds, until the input ends."""
+    fit = keras_fitter(name, framework, verbose, lenet_samples)
+    fit(1)
+    print("ready", flush=True)
+    for _ in sys.stdin:
+        print(json.dumps(fit(1)[0]), flush=True)
 
 
 def minitf_session_epochs(name, epochs, lenet_samples):
     """The same epochs as a bare Session.run loop on the graph fit runs (the model's train
     function: its fetches, updates and feeds, the learning phase fed True), over the batches
     fit would gather (shuffled index arrays): fit's own cost is the difference."""
-    keras = import_keras("minitf")
-    model, x, y, batch = mlp_model(keras) if name == "mlp" else \
-        lenet_model(keras, lenet_samples)
-    model.compile(keras.optimizers.Adam(1e-3), "sparse_categorical_crossentropy",
-                  metrics=["accuracy"])
+    keras, model, x, y, batch = keras_model(name, "minitf", lenet_samples)
     fn = model._make_function("train")
     sess = keras.backend.get_session()
     fetches = fn.outputs + [fn.updates_op]
@@ -183,6 +210,39 @@ def run_worker(python, name, framework, args):
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
+def interleave(python_of, name, args):
+    """--interleave: one long-lived process per framework, taking turns an epoch at a time
+    (the order swapped every pair), so that each pair of epochs meets the same state of the
+    machine (this host's slow and fast phases last seconds to minutes: docs/performance.md,
+    "The host's two speeds"). Returns {framework: [(wall, cpu) of each epoch]}."""
+    env = dict(os.environ, TF_CPP_MIN_LOG_LEVEL="3", TF_USE_LEGACY_KERAS="1")
+    procs = {}
+    try:
+        for fw, python in python_of.items():  # one at a time: the warm-ups do not overlap
+            procs[fw] = proc = subprocess.Popen(
+                [python, os.path.abspath(__file__), "--serve", name, "--framework", fw,
+                 "--verbose", str(args.verbose), "--lenet-samples", str(args.lenet_samples)],
+                stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, env=env)
+            if proc.stdout.readline().strip() != "ready":
+                raise RuntimeError("%s %s failed (exit status %s)" % (name, fw, proc.wait()))
+        times = {fw: [] for fw in procs}
+        order = list(procs)
+        for i in range(args.interleave):
+            for fw in (order if i % 2 == 0 else order[::-1]):
+                procs[fw].stdin.write("epoch\n")
+                procs[fw].stdin.flush()
+                line = procs[fw].stdout.readline()
+                if not line:
+                    raise RuntimeError("%s %s stopped (exit status %s)"
+                                       % (name, fw, procs[fw].wait()))
+                times[fw].append(tuple(json.loads(line)))
+        return times
+    finally:
+        for proc in procs.values():
+            proc.stdin.close()
+            proc.wait()
+
+
 def find_tf_keras_python(requested):
     """A Python that imports tf_keras (the legacy Keras 2 of TF 2.16+), or None."""
     candidates = [requested] if requested else [sys.executable, DEFAULT_TF_PYTHON]
@@ -208,6 +268,24 @@ def median_ratio(a, b, i):
     return statistics.median(t[i] for t in a) / statistics.median(t[i] for t in b)
 
 
+def print_interleaved(name, times):
+    """Each pair of --interleave's epochs, and the range of their ratios."""
+    mine, theirs = times["minitf"], times["tf-keras"]
+    print("%s, %d pairs of epochs taking turns: wall s (cpu s)" % (name, len(mine)))
+    print("  %-15s %-15s %s" % ("minitf", "tf-keras", "minitf/tf-keras wall"))
+    ratios = []
+    for a, b in zip(mine, theirs):
+        ratios.append(a[0] / b[0])
+        print("  %.3f (%5.2f)   %.3f (%5.2f)   %.2fx" % (a[0], a[1], b[0], b[1], ratios[-1]))
+    print("-- %s minitf / tf-keras (target <= 1.0): wall %.2f-%.2fx, median %.2fx, %d of %d "
+          "pairs at most 1.0; medians of the epochs %.3f / %.3f s = %.2fx; cpu %.2fx"
+          % (name, min(ratios), max(ratios), statistics.median(ratios),
+             sum(r <= 1.0 for r in ratios), len(ratios), statistics.median(t[0] for t in mine),
+             statistics.median(t[0] for t in theirs), median_ratio(mine, theirs, 0),
+             median_ratio(mine, theirs, 1)))
+    sys.stdout.flush()
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--tf-python", help="a Python that imports tensorflow and tf_keras "
@@ -218,9 +296,16 @@ def main(argv=None):
     parser.add_argument("--verbose", type=int, default=0, choices=(0, 1, 2))
     parser.add_argument("--only", help="comma-separated workloads (default: mlp,lenet)")
     parser.add_argument("--load", type=int, default=0, help="busy-loop processes to run")
+    parser.add_argument("--interleave", type=int, default=0, metavar="PAIRS",
+                        help="instead of rounds of fresh processes: one process per "
+                        "framework, PAIRS epochs each, taking turns")
     parser.add_argument("--worker", choices=("mlp", "lenet"), help=argparse.SUPPRESS)
+    parser.add_argument("--serve", choices=("mlp", "lenet"), help=argparse.SUPPRESS)
     parser.add_argument("--framework", choices=FRAMEWORKS, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
+    if args.serve:
+        serve_epochs(args.serve, args.framework, args.verbose, args.lenet_samples)
+        return 0
     if args.worker:
         if args.framework == "numpy":
             times = numpy_epochs(args.epochs)
@@ -246,6 +331,17 @@ def main(argv=None):
              args.verbose))
     print("mlp: %d samples, batch %d; lenet: %d samples, batch %d; %d timed epochs per process"
           % (MLP_SAMPLES, MLP[1], args.lenet_samples, LENET_BATCH, args.epochs))
+    if args.interleave:
+        if not tf_python:
+            parser.error("--interleave needs a Python that imports tensorflow and tf_keras")
+        load = start_load(args.load, 3600)
+        try:
+            for name in names:
+                print_interleaved(name, interleave({"minitf": sys.executable,
+                                                    "tf-keras": tf_python}, name, args))
+        finally:
+            stop_load(load)
+        return 0
     ratios = {name: [] for name in names}  # (wall, cpu) of minitf / tf-keras, each round
     load = start_load(args.load, 3600)
     try:

@@ -17,7 +17,9 @@ BLAS, as (BLAS threads, split participants):
 3. else (automatic): one thread while a one-thread run of the plan takes under
    `SMALL_RUN_SECONDS` (a second thread gains at most that much); for bigger plans, as many
    threads as there are free cores, measured from /proc/stat every `SAMPLE_SECONDS` (the CPU
-   time other processes used; this process's own is subtracted), never more than this
+   time other processes used; this process's own is subtracted; after a pause between runs,
+   a fresh window of FIRST_SAMPLE_SECONDS, the estimate from before it kept meanwhile), never
+   more than this
    process's cores or the library's count when the run starts (so an enclosing
    `threadpoolctl.threadpool_limits(1)` means one thread). A multi-thread run that does not
    take under MULTI_GAIN of the plan's one-thread time, SLOW_RUNS times in a row (not counting
@@ -121,6 +123,7 @@ class _Load:
         self.free = 1.0
         self.sampled = False  # whether `free` comes from two samples yet
         self.last = None  # (monotonic, busy seconds of all CPUs, own CPU seconds)
+        self.ran = 0.0  # when a plan the policy manages last finished a run (monotonic)
         try:
             self.tick = float(os.sysconf("SC_CLK_TCK"))
         except (AttributeError, ValueError, OSError):
@@ -132,18 +135,28 @@ class _Load:
         ticks = [int(v) for v in fields[:8]]
         return (sum(ticks) - ticks[3] - ticks[4]) / self.tick  # minus idle and iowait
 
-    def free_cores(self, now):
+    def free_cores(self, now, idle=0.0):
+        """`idle`: seconds since this process's last run of a plan the policy manages."""
         last = self.last
         # the first estimate comes after FIRST_SAMPLE_SECONDS, not SAMPLE_SECONDS: a plan's
         # first quarter second ran on one thread on an idle machine
         wait = SAMPLE_SECONDS if self.sampled else FIRST_SAMPLE_SECONDS
-        if last is not None and now - last[0] < wait:
+        if last is not None and now - last[0] < wait and idle < FIRST_SAMPLE_SECONDS:
             return self.free
         try:
             busy = self._busy_seconds()
         except (OSError, ValueError, IndexError):
             return self.free
         own = time.process_time()
+        if last is not None and idle >= FIRST_SAMPLE_SECONDS:
+            # After a pause the window since the last sample is mostly time when this process
+            # ran nothing, so other processes could use every core: a Keras epoch of another
+            # framework, run in turn with minitf's, sent minitf's next 0.25 s to one thread
+            # (0.57 s an epoch against 0.46). Start a new window instead, with the short first
+            # look, keeping the estimate from before the pause until then.
+            self.sampled = False
+            self.last = (now, busy, own)
+            return self.free
         if last is not None:
             others = ((busy - last[1]) - (own - last[2])) / (now - last[0])
             # other processes' busy cores, spread over the whole machine
@@ -243,7 +256,7 @@ class PlanThreads:
         big = (self.config_threads <= 0 and self.env is None and self.single_run_seconds is not None
                and self.single_run_seconds >= SMALL_RUN_SECONDS)
         if big and now >= self.backoff_until:
-            free = _load.free_cores(now)
+            free = _load.free_cores(now, now - _load.ran)
         return decide(True, self.config_threads, self.env, _load.cores, library_threads,
                       self.single_run_seconds, free, self.tiled)
 
@@ -259,7 +272,10 @@ class PlanThreads:
         workers.set_participants(parts)
         products = gemm.calls[0]
         t0 = time.perf_counter()
-        values = plan.run(feeds)
+        try:
+            values = plan.run(feeds)
+        finally:
+            _load.ran = time.monotonic()
         elapsed = time.perf_counter() - t0
         self.native = gemm.calls[0] != products
         if blas == parts == 1:  # a low estimate: follows faster runs at once, slower ones slowly

@@ -248,7 +248,7 @@ def auto_on_two_free_cores(library_at_two, monkeypatch):
     on the fake clock."""
     for name in threads.ENV_VARS:
         monkeypatch.delenv(name, raising=False)
-    monkeypatch.setattr(threads._Load, "free_cores", lambda self, now: 2.0)
+    monkeypatch.setattr(threads._Load, "free_cores", lambda self, now, idle=0.0: 2.0)
     monkeypatch.setattr(threads, "time", FakeTime())
 
 
@@ -362,3 +362,85 @@ def test_a_smaller_batch_does_not_make_the_full_ones_look_slow(auto_on_two_free_
         policy.run(plan, full)
     assert [parts for _, parts in plan.seen] == [1, 1] + [2] * runs
     assert policy.single_run_seconds == pytest.approx(0.004)
+
+
+class FakeMachine:
+    """/proc/stat's busy seconds of all CPUs and this process's CPU seconds, moved by the
+    test: `run(seconds, ours, others)` passes `seconds` with this process busy on `ours` cores
+    and other processes on `others`."""
+
+    def __init__(self):
+        self.now, self.busy, self.own = 1000.0, 0.0, 0.0
+
+    def monotonic(self):
+        return self.now
+
+    def process_time(self):
+        return self.own
+
+    def run(self, seconds, ours, others):
+        self.now += seconds
+        self.own += seconds * ours
+        self.busy += seconds * (ours + others)
+
+
+@pytest.fixture
+def machine(monkeypatch):
+    fake = FakeMachine()
+    monkeypatch.setattr(threads, "time", fake)
+    monkeypatch.setattr(threads._Load, "_busy_seconds", lambda self: fake.busy)
+    return fake
+
+
+def load_on_two_cores():
+    load = threads._Load()
+    load.cores = load.total_cores = 2
+    return load
+
+
+# a little over the sampling periods (the fake clock's sums are not exact)
+FIRST, WINDOW = threads.FIRST_SAMPLE_SECONDS * 1.01, threads.SAMPLE_SECONDS * 1.01
+
+
+def test_free_cores_are_the_cores_other_processes_left(machine):
+    load = load_on_two_cores()
+    assert load.free_cores(machine.now) == 1.0  # one sample: no estimate yet
+    machine.run(FIRST, ours=1, others=0)
+    assert load.free_cores(machine.now) == pytest.approx(2.0)  # this process's own CPU is not
+    machine.run(WINDOW / 2, ours=1, others=1.5)  # counted against it
+    assert load.free_cores(machine.now) == pytest.approx(2.0)  # re-sampled only every 0.25 s
+    machine.run(WINDOW / 2, ours=1, others=1.5)
+    assert load.free_cores(machine.now) == pytest.approx(0.5)
+
+
+def test_a_pause_does_not_count_what_others_did_meanwhile(machine):
+    # Another process busy on both cores while this one ran nothing (another framework's epoch,
+    # taken in turn) said nothing of the machine once it stopped: the estimate from before the
+    # pause holds until a fresh first look.
+    load = load_on_two_cores()
+    load.free_cores(machine.now)
+    machine.run(WINDOW, ours=2, others=0)
+    assert load.free_cores(machine.now) == pytest.approx(2.0)
+    load.ran = machine.now
+    machine.run(0.5, ours=0, others=2)  # the pause
+    assert load.free_cores(machine.now, idle=0.5) == pytest.approx(2.0)
+    machine.run(FIRST / 2, ours=2, others=0)
+    assert load.free_cores(machine.now) == pytest.approx(2.0)
+    machine.run(FIRST / 2, ours=2, others=0)
+    assert load.free_cores(machine.now) == pytest.approx(2.0)
+    # ... and a machine that stays busy is seen by that first look
+    load.ran = machine.now
+    machine.run(0.5, ours=0, others=2)
+    assert load.free_cores(machine.now, idle=0.5) == pytest.approx(2.0)
+    machine.run(FIRST, ours=1, others=1.8)
+    assert load.free_cores(machine.now) == pytest.approx(0.2)
+    # without a pause, a window's busy others count as before
+    machine.run(WINDOW, ours=1, others=1.8)
+    assert load.free_cores(machine.now, idle=0.0) == pytest.approx(0.2)
+
+
+def test_a_run_notes_when_it_ended(auto_on_two_free_cores):
+    policy = threads.PlanThreads()
+    plan = TimedPlan(0.002)
+    policy.run(plan, None)
+    assert threads._load.ran == threads.time.now
