@@ -14,13 +14,20 @@ rounds next to issue 11's targets. For the MLP step it also prints the peak memo
 allocated during the timed runs (tracemalloc; minitf and numpy only).
 
     python benchmarks/run.py [--against tf] [--tf-python PATH] [--load N] [--rounds R]
-                             [--repeat N] [--only lecture,mlp,...]
+                             [--repeat N] [--only lecture,mlp,...] [--interleave PAIRS]
 
 `--against tf` adds real TF1 (tensorflow.compat.v1 with v2 behaviour disabled), run by the
 Python at `--tf-python` (default: this Python if it imports tensorflow, else
 /work/tfvenv/bin/python when it exists); without one the TF column is skipped. To make such a
 throwaway venv: `python -m venv /tmp/tfvenv && /tmp/tfvenv/bin/pip install tensorflow numpy`
 and pass `--tf-python /tmp/tfvenv/bin/python`. TF is never a dependency of minitf.
+
+`--interleave PAIRS` (with `--against tf`) measures minitf and TF1 side by side instead: one
+process each, which take turns of about `--turn-seconds` (0.5 s; the order swapped every pair,
+after a warm-up each), and prints the ratio of each pair's times per call. This host's fast and
+slow phases (docs/performance.md, "The host's two speeds") last seconds to minutes, so fresh
+processes one after the other can meet different phases; the two turns of a pair meet the same
+one. Each turn starts cold (the other process ran meanwhile), in both frameworks.
 
 `--load N` starts N busy-loop Python processes for the duration of the measurements (each
 exits by itself after `--load-seconds`, and all are killed by pid at the end, also on Ctrl-C)
@@ -38,6 +45,7 @@ import os
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 import tracemalloc
 
@@ -267,6 +275,72 @@ def worker(name, framework, repeat):
     return timed(fn, repeat, inner, memory=(name == "mlp" and framework != "tf"))
 
 
+def serve(name, framework, turn_seconds):
+    """--interleave's worker: builds the workload, warms it up, prints "ready"; then for each
+    line read, batches of its calls for about `turn_seconds`, answered with the median
+    seconds per call over those batches and the CPU seconds per call."""
+    graph, numpy_fn, inner, _, _ = WORKLOADS[name]
+    fn = numpy_fn() if framework == "numpy" else graph(import_framework(framework))
+    batches = max(1, round(turn_seconds / timed(fn, 3, inner)["median"] / inner))
+    print("ready", flush=True)
+    for _ in sys.stdin:
+        r = timed(fn, batches, inner)
+        print(json.dumps([r["median"], r["cpu"]]), flush=True)
+
+
+def interleave(python_of, name, pairs, turn_seconds):
+    """One long-lived process per framework, taking turns of about `turn_seconds` (the order
+    swapped every pair), so that each pair meets the same state of the machine (this host's
+    fast and slow phases last seconds to minutes: docs/performance.md, "The host's two
+    speeds"). Returns {framework: [(seconds per call, cpu seconds per call) of each turn]}."""
+    procs = {}
+    errors = tempfile.TemporaryFile("w+")  # TF's warnings; shown if a process fails
+
+    def failed(fw, what):
+        errors.seek(0)
+        return RuntimeError("%s %s %s (exit status %s):\n%s" % (
+            name, fw, what, procs[fw].wait(), errors.read()[-3000:]))
+    try:
+        for fw, python in python_of.items():  # one at a time: the warm-ups do not overlap
+            procs[fw] = proc = subprocess.Popen(
+                [python, os.path.abspath(__file__), "--serve", name, "--framework", fw,
+                 "--turn-seconds", str(turn_seconds)],
+                stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=errors, text=True)
+            if proc.stdout.readline().strip() != "ready":
+                raise failed(fw, "failed")
+        times = {fw: [] for fw in procs}
+        order = list(procs)
+        for i in range(pairs):
+            for fw in (order if i % 2 == 0 else order[::-1]):
+                procs[fw].stdin.write("go\n")
+                procs[fw].stdin.flush()
+                line = procs[fw].stdout.readline()
+                if not line:
+                    raise failed(fw, "stopped")
+                times[fw].append(tuple(json.loads(line)))
+        return times
+    finally:
+        for proc in procs.values():
+            proc.stdin.close()
+            proc.wait()
+        errors.close()
+
+
+def print_interleaved(name, times, target):
+    mine, theirs = times["minitf"], times["tf"]
+    ratios = [a[0] / b[0] for a, b in zip(mine, theirs)]
+    scale, unit = (1e6, "us") if statistics.median(t[0] for t in mine) < 1e-3 else (1e3, "ms")
+    print("%-8s %d pairs: minitf %.2f-%.2f %s, TF1 %.2f-%.2f %s; minitf / TF1 per pair "
+          "%.2f-%.2fx, median %.2fx, %d of %d pairs within the target %s"
+          % (name, len(ratios), min(t[0] for t in mine) * scale, max(t[0] for t in mine) * scale,
+             unit, min(t[0] for t in theirs) * scale, max(t[0] for t in theirs) * scale, unit,
+             min(ratios), max(ratios), statistics.median(ratios),
+             sum(r <= target for r in ratios) if target else len(ratios), len(ratios),
+             "<= %.1f" % target if target else "(none)"))
+    print("         per pair: " + " ".join("%.2f" % r for r in ratios))
+    sys.stdout.flush()
+
+
 def run_worker(python, name, framework, repeat):
     out = subprocess.run([python, os.path.abspath(__file__), "--worker", name,
                           "--framework", framework, "--repeat", str(repeat)],
@@ -372,11 +446,20 @@ def main(argv=None):
     parser.add_argument("--rounds", type=int, default=1)
     parser.add_argument("--repeat", type=int, default=7, help="timed batches per measurement")
     parser.add_argument("--only", help="comma-separated workloads (default: all)")
+    parser.add_argument("--interleave", type=int, default=0, metavar="PAIRS",
+                        help="with --against tf: instead of rounds of fresh processes, one "
+                        "process per framework taking turns, PAIRS turns each")
+    parser.add_argument("--turn-seconds", type=float, default=0.5,
+                        help="about how long one turn of --interleave runs")
     parser.add_argument("--worker", choices=sorted(WORKLOADS), help=argparse.SUPPRESS)
+    parser.add_argument("--serve", choices=sorted(WORKLOADS), help=argparse.SUPPRESS)
     parser.add_argument("--framework", choices=FRAMEWORKS, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.worker:
         print(json.dumps(worker(args.worker, args.framework, args.repeat)))
+        return 0
+    if args.serve:
+        serve(args.serve, args.framework, args.turn_seconds)
         return 0
 
     names = args.only.split(",") if args.only else list(WORKLOADS)
@@ -396,6 +479,17 @@ def main(argv=None):
         os.cpu_count(), " ".join("%.2f" % v for v in os.getloadavg()), args.load))
     print(blas_environment())
     load = start_load(args.load, args.load_seconds)
+    if args.interleave:
+        if "tf" not in frameworks:
+            parser.error("--interleave needs --against tf and a Python that imports tensorflow")
+        try:
+            for name in names:
+                print_interleaved(name, interleave({"minitf": sys.executable, "tf": tf_python},
+                                                   name, args.interleave, args.turn_seconds),
+                                  WORKLOADS[name][4 if args.load else 3])
+        finally:
+            stop_load(load)
+        return 0
     try:
         ratios = measure(names, frameworks, tf_python, args.repeat, args.rounds)
     finally:
