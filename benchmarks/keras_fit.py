@@ -49,7 +49,7 @@ import numpy as np
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 from run import (DEFAULT_TF_PYTHON, MLP, blas_environment, blas_info, mlp_numpy,  # noqa: E402
-                 start_load, stop_load)
+                 start_load, stop_load, take_turns)
 
 MLP_SAMPLES = 60000
 LENET_BATCH = 128
@@ -211,36 +211,13 @@ def run_worker(python, name, framework, args):
 
 
 def interleave(python_of, name, args):
-    """--interleave: one long-lived process per framework, taking turns an epoch at a time
-    (the order swapped every pair), so that each pair of epochs meets the same state of the
-    machine (this host's slow and fast phases last seconds to minutes: docs/performance.md,
-    "The host's two speeds"). Returns {framework: [(wall, cpu) of each epoch]}."""
+    """--interleave: epochs of workload `name` in each framework, taking turns (run.py's
+    take_turns). Returns {framework: [(wall, cpu) of each epoch]}."""
     env = dict(os.environ, TF_CPP_MIN_LOG_LEVEL="3", TF_USE_LEGACY_KERAS="1")
-    procs = {}
-    try:
-        for fw, python in python_of.items():  # one at a time: the warm-ups do not overlap
-            procs[fw] = proc = subprocess.Popen(
-                [python, os.path.abspath(__file__), "--serve", name, "--framework", fw,
-                 "--verbose", str(args.verbose), "--lenet-samples", str(args.lenet_samples)],
-                stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, env=env)
-            if proc.stdout.readline().strip() != "ready":
-                raise RuntimeError("%s %s failed (exit status %s)" % (name, fw, proc.wait()))
-        times = {fw: [] for fw in procs}
-        order = list(procs)
-        for i in range(args.interleave):
-            for fw in (order if i % 2 == 0 else order[::-1]):
-                procs[fw].stdin.write("epoch\n")
-                procs[fw].stdin.flush()
-                line = procs[fw].stdout.readline()
-                if not line:
-                    raise RuntimeError("%s %s stopped (exit status %s)"
-                                       % (name, fw, procs[fw].wait()))
-                times[fw].append(tuple(json.loads(line)))
-        return times
-    finally:
-        for proc in procs.values():
-            proc.stdin.close()
-            proc.wait()
+    return take_turns({fw: [python, os.path.abspath(__file__), "--serve", name, "--framework",
+                            fw, "--verbose", str(args.verbose), "--lenet-samples",
+                            str(args.lenet_samples)]
+                       for fw, python in python_of.items()}, args.interleave, env)
 
 
 def find_tf_keras_python(requested):

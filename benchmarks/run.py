@@ -288,27 +288,27 @@ def serve(name, framework, turn_seconds):
         print(json.dumps([r["median"], r["cpu"]]), flush=True)
 
 
-def interleave(python_of, name, pairs, turn_seconds):
-    """One long-lived process per framework, taking turns of about `turn_seconds` (the order
-    swapped every pair), so that each pair meets the same state of the machine (this host's
-    fast and slow phases last seconds to minutes: docs/performance.md, "The host's two
-    speeds"). Returns {framework: [(seconds per call, cpu seconds per call) of each turn]}."""
+def take_turns(commands, pairs, env=None):
+    """One long-lived process per framework (`commands`: {framework: its command line}), each
+    printing "ready" once warmed up and then answering every line it reads with one JSON
+    value; they take turns, the order swapped every pair, so that each pair meets the same
+    state of the machine (this host's fast and slow phases last seconds to minutes:
+    docs/performance.md, "The host's two speeds"). Returns {framework: [each answer]}."""
     procs = {}
     errors = tempfile.TemporaryFile("w+")  # TF's warnings; shown if a process fails
 
     def failed(fw, what):
         errors.seek(0)
-        return RuntimeError("%s %s %s (exit status %s):\n%s" % (
-            name, fw, what, procs[fw].wait(), errors.read()[-3000:]))
+        return RuntimeError("%s %s (exit status %s):\n%s" % (
+            fw, what, procs[fw].wait(), errors.read()[-3000:]))
     try:
-        for fw, python in python_of.items():  # one at a time: the warm-ups do not overlap
-            procs[fw] = proc = subprocess.Popen(
-                [python, os.path.abspath(__file__), "--serve", name, "--framework", fw,
-                 "--turn-seconds", str(turn_seconds)],
-                stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=errors, text=True)
+        for fw, command in commands.items():  # one at a time: the warm-ups do not overlap
+            procs[fw] = proc = subprocess.Popen(command, stdin=subprocess.PIPE,
+                                                stdout=subprocess.PIPE, stderr=errors,
+                                                text=True, env=env)
             if proc.stdout.readline().strip() != "ready":
                 raise failed(fw, "failed")
-        times = {fw: [] for fw in procs}
+        answers = {fw: [] for fw in procs}
         order = list(procs)
         for i in range(pairs):
             for fw in (order if i % 2 == 0 else order[::-1]):
@@ -317,13 +317,22 @@ def interleave(python_of, name, pairs, turn_seconds):
                 line = procs[fw].stdout.readline()
                 if not line:
                     raise failed(fw, "stopped")
-                times[fw].append(tuple(json.loads(line)))
-        return times
+                answers[fw].append(json.loads(line))
+        return answers
     finally:
         for proc in procs.values():
             proc.stdin.close()
             proc.wait()
         errors.close()
+
+
+def interleave(python_of, name, pairs, turn_seconds):
+    """--interleave: turns of about `turn_seconds` of workload `name` in each framework
+    (take_turns). Returns {framework: [(seconds per call, cpu seconds per call) of each
+    turn]}."""
+    return take_turns({fw: [python, os.path.abspath(__file__), "--serve", name, "--framework",
+                            fw, "--turn-seconds", str(turn_seconds)]
+                       for fw, python in python_of.items()}, pairs)
 
 
 def print_interleaved(name, times, target):
