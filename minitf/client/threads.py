@@ -272,11 +272,9 @@ class PlanThreads:
         workers.set_participants(parts)
         products = gemm.calls[0]
         t0 = time.perf_counter()
-        try:
-            values = plan.run(feeds)
-        finally:
-            _load.ran = time.monotonic()
+        values = plan.run(feeds)
         elapsed = time.perf_counter() - t0
+        _load.ran = time.monotonic()
         self.native = gemm.calls[0] != products
         if blas == parts == 1:  # a low estimate: follows faster runs at once, slower ones slowly
             est = self.single_run_seconds
