@@ -5,6 +5,7 @@ used by MatMul, and safe with two callers and after a fork."""
 import multiprocessing
 import sysconfig
 import threading
+import time
 
 import numpy as np
 import pytest
@@ -387,3 +388,21 @@ def test_b_packed_by_each_thread_for_itself_gives_the_same_bits(small_products, 
             assert (product(a, b, sums=sums).tobytes() ==
                     product(a, b, sums=own_sums, own_b=True).tobytes())
             assert sums.tobytes() == own_sums.tobytes()
+
+
+@needs_kernel
+def test_workers_not_asleep_are_counted(thread_count):
+    # (the thread policy counts them among this process's runnable threads)
+    thread_count(2)
+    a, b = operands(np.random.default_rng(8), 512, 784, 256, "")
+    set_spin = gemm._state["set"]
+    set_spin(2, 5_000_000)  # a worker spins 5 s for the next product before it sleeps
+    try:
+        product(a, b)
+        assert gemm.awake_workers() >= 1
+    finally:
+        set_spin(2, gemm.SPIN_MICROSECONDS)  # (read by the spinning worker: it sleeps soon)
+    deadline = time.monotonic() + 10
+    while gemm.awake_workers() and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert gemm.awake_workers() == 0

@@ -18,7 +18,8 @@ BLAS, as (BLAS threads, split participants):
    `SMALL_RUN_SECONDS` (a second thread gains at most that much); for bigger plans, as many
    threads as there are free cores, measured from /proc/stat every `SAMPLE_SECONDS` (the CPU
    time other processes used; this process's own is subtracted; after a pause between runs,
-   a fresh window of FIRST_SAMPLE_SECONDS, the estimate from before it kept meanwhile), never
+   a fresh window of FIRST_SAMPLE_SECONDS, the estimate from before it kept meanwhile; an
+   inference plan of compiled products gets two where every core runs one other thread), never
    more than this
    process's cores or the library's count when the run starts (so an enclosing
    `threadpoolctl.threadpool_limits(1)` means one thread). A multi-thread run that does not
@@ -89,7 +90,7 @@ def env_threads(environ=None):
 
 
 def decide(uses_blas, config_threads=0, env=None, cores=1, library_threads=None,
-           single_run_seconds=None, free_cores=None, tiled=True):
+           single_run_seconds=None, free_cores=None, tiled=True, others_running=None):
     """(BLAS threads, split participants) for one run of a plan, or None to leave both alone.
 
     `config_threads`: ConfigProto's intra_op_parallelism_threads; `env`: env_threads();
@@ -97,7 +98,9 @@ def decide(uses_blas, config_threads=0, env=None, cores=1, library_threads=None,
     user left it (an upper bound in auto mode, so that threadpool_limits is obeyed);
     `single_run_seconds`: the plan's last one-thread run time (None: not run yet);
     `free_cores`: cores other processes left idle lately (None: all of them); `tiled`: whether
-    the plan's threads go to splits (a tiled or large elementwise kernel) or to BLAS."""
+    the plan's threads go to splits (a tiled or large elementwise kernel) or to BLAS;
+    `others_running`: other processes' runnable threads at the last look, given for an
+    inference plan whose products run in the compiled kernel (None: not known, or not one)."""
     if not uses_blas:
         return None
     if config_threads > 0:
@@ -107,6 +110,16 @@ def decide(uses_blas, config_threads=0, env=None, cores=1, library_threads=None,
     if single_run_seconds is None or single_run_seconds < SMALL_RUN_SECONDS:
         return 1, 1
     n = cores if free_cores is None else min(cores, int(free_cores + 0.5))
+    if others_running == cores and n < 2 <= cores:
+        # Every core busy with one other runnable thread: two threads get a CPU's worth
+        # between them where one gets two thirds, and an inference plan's products, which
+        # pack b per thread, meet only at their ends (two busy loops on two cores: the MLP
+        # forward 4.24 -> 3.33 ms and 4.10 -> 3.50, TF1's 4.52 and 4.87 in the same turns).
+        # Not for training steps, whose threads also meet after packing b and in the update
+        # loops (no faster), nor with fewer others (one thread has a core to itself) or more
+        # (two wait on each other's preempted rows), nor more than two (docs/performance.md,
+        # "Under load, seventeenth session").
+        n = 2
     if library_threads is not None:
         n = min(n, library_threads)
     n = max(1, n)
@@ -124,10 +137,16 @@ class _Load:
         self.sampled = False  # whether `free` comes from two samples yet
         self.last = None  # (monotonic, busy seconds of all CPUs, own CPU seconds)
         self.ran = 0.0  # when a plan the policy manages last finished a run (monotonic)
+        self.others_running = None  # other threads runnable at the last sample (None: unknown)
         try:
             self.tick = float(os.sysconf("SC_CLK_TCK"))
         except (AttributeError, ValueError, OSError):
             self.tick = 100.0
+
+    def _running_threads(self):
+        """Runnable threads on the machine now (/proc/loadavg's count)."""
+        with open("/proc/loadavg", "rb") as f:
+            return int(f.read().split()[3].split(b"/")[0])
 
     def _busy_seconds(self):
         with open("/proc/stat", "rb") as f:
@@ -148,6 +167,10 @@ class _Load:
         except (OSError, ValueError, IndexError):
             return self.free
         own = time.process_time()
+        try:  # less this thread, which runs this, and the compiled products' workers awake
+            self.others_running = max(0, self._running_threads() - 1 - gemm.awake_workers())
+        except (OSError, ValueError, IndexError):
+            self.others_running = None
         if last is not None and idle >= FIRST_SAMPLE_SECONDS:
             # After a pause the window since the last sample is mostly time when this process
             # ran nothing, so other processes could use every core: a Keras epoch of another
@@ -218,13 +241,14 @@ class PlanThreads:
     user sets in between (threadpool_limits, or leaving its block) is noticed and becomes the
     upper bound again, and Session.close() restores it."""
 
-    def __init__(self, config_threads=0, env=None, tiled=True):
+    def __init__(self, config_threads=0, env=None, tiled=True, inference=False):
         global _load
         if _load is None:
             _load = _Load()
         self.config_threads = config_threads
         self.env = env
         self.tiled = tiled
+        self.inference = inference  # whether all the plan's products are stable (inference)
         # whether the plan's last run had a product in ops/gemm.py: its threads then take the
         # BLAS library's share, and the library stays at one thread (its workers would spin
         # on the core the compiled product needs)
@@ -255,10 +279,13 @@ class PlanThreads:
         free = 1.0
         big = (self.config_threads <= 0 and self.env is None and self.single_run_seconds is not None
                and self.single_run_seconds >= SMALL_RUN_SECONDS)
+        others = None
         if big and now >= self.backoff_until:
             free = _load.free_cores(now, now - _load.ran)
+            if self.native and self.inference and not self.tiled:
+                others = _load.others_running
         return decide(True, self.config_threads, self.env, _load.cores, library_threads,
-                      self.single_run_seconds, free, self.tiled)
+                      self.single_run_seconds, free, self.tiled, others)
 
     def run(self, plan, feeds):
         self._key = tuple(getattr(v, "shape", None) for v in feeds) if feeds else None
@@ -337,4 +364,15 @@ def splits(plan):
 def for_plan(plan, config_threads, env):
     """The PlanThreads of a new plan, or None when it neither calls BLAS nor splits a kernel
     (nothing to manage)."""
-    return PlanThreads(config_threads, env, threads_to_splits(plan)) if splits(plan) else None
+    if not splits(plan):
+        return None
+    return PlanThreads(config_threads, env, threads_to_splits(plan), inference(plan))
+
+
+def inference(plan):
+    """Whether `plan` has matrix products and each one's b is stable (plan.stable_products: no
+    step of the plan writes it), as in an inference plan."""
+    from minitf.client.plan import stable_products
+    products = [step for step in plan.steps if step.op is not None and step.op.type == "MatMul"]
+    stable = stable_products(plan.steps)
+    return bool(products) and all(step in stable for step in products)

@@ -535,6 +535,14 @@ static Pool* pool() {
   return g_pool;
 }
 
+// The workers not asleep (spinning for the next product, or in one): the thread policy
+// counts them among this process's runnable threads (client/threads.py).
+extern "C" int minitf_gemm_awake() {
+  Pool* p = g_pool;
+  if (!p || p->pid != getpid()) return 0;
+  return std::max(0, p->started - p->sleepers.load());
+}
+
 extern "C" void minitf_gemm_set_threads(int n, long spin_us) {
   Pool* p = pool();
   p->want.store(std::max(1, n));
@@ -817,6 +825,17 @@ def set_threads(n):
 
 def threads():
     return _state.get("threads", 1)
+
+
+def awake_workers():
+    """The compiled products' worker threads not asleep now (0 where there is no kernel)."""
+    if "awake" not in _state:
+        fn = kernel() and native.function(SOURCE, "minitf_gemm_awake", [])
+        if fn:
+            fn.restype = ctypes.c_int
+        _state["awake"] = fn
+    fn = _state["awake"]
+    return fn() if fn else 0
 
 
 def _product(fn):

@@ -37,6 +37,17 @@ DECISIONS = [
     ("auto under threadpool_limits(1)", (True, 0, None, 2, 1, BIG, 2, False), (1, 1)),
     ("auto never exceeds this process's cores", (True, 0, None, 4, 8, BIG, 8, True), (1, 4)),
     ("auto, library count unknown", (True, 0, None, 2, None, BIG, 2, False), (2, 1)),
+    # (..., other processes' runnable threads, given for inference plans of compiled products)
+    ("auto, every core busy with one other thread: two", (True, 0, None, 2, 2, BIG, 0, False, 2),
+     (2, 1)),
+    ("auto, more other threads than cores: one", (True, 0, None, 2, 2, BIG, 0, False, 3), (1, 1)),
+    ("auto, a core left free: one, alone on it", (True, 0, None, 2, 2, BIG, 1, False, 1),
+     (1, 1)),
+    ("auto, 16 busy cores: two at most", (True, 0, None, 16, 16, BIG, 0, False, 16), (2, 1)),
+    ("auto, busy cores under threadpool_limits(1)", (True, 0, None, 2, 1, BIG, 0, False, 2),
+     (1, 1)),
+    ("auto, busy cores, a small plan", (True, 0, None, 2, 2, SMALL, 0, False, 2), (1, 1)),
+    ("auto, busy cores, one core", (True, 0, None, 1, 1, BIG, 0, False, 1), (1, 1)),
 ]
 
 
@@ -444,3 +455,65 @@ def test_a_run_notes_when_it_ended(auto_on_two_free_cores):
     plan = TimedPlan(0.002)
     policy.run(plan, None)
     assert threads._load.ran == threads.time.now
+
+
+def test_free_cores_notes_the_other_processes_runnable_threads(machine, monkeypatch):
+    # /proc/loadavg's runnable count, less the thread that asks and the compiled products'
+    # workers awake (spinning for the next product)
+    load = load_on_two_cores()
+    monkeypatch.setattr(threads._Load, "_running_threads", lambda self: 4)
+    monkeypatch.setattr(gemm, "awake_workers", lambda: 1)
+    load.free_cores(machine.now)
+    assert load.others_running == 2
+    monkeypatch.setattr(threads._Load, "_running_threads", lambda self: 1)
+    machine.run(FIRST, ours=1, others=0)
+    load.free_cores(machine.now)
+    assert load.others_running == 0
+
+
+@pytest.fixture
+def two_busy_cores(library_at_two, monkeypatch):
+    """The automatic policy on two cores that two other processes keep busy, each one thread,
+    on the fake clock."""
+    for name in threads.ENV_VARS:
+        monkeypatch.delenv(name, raising=False)
+
+    def busy(self, now, idle=0.0):
+        self.others_running = 2
+        return 0.0
+    monkeypatch.setattr(threads._Load, "free_cores", busy)
+    monkeypatch.setattr(threads, "time", FakeTime())
+    monkeypatch.setattr(threads, "_load", None)
+    policy = threads.PlanThreads()  # (makes the _Load)
+    threads._load.cores = 2
+
+
+@pytest.mark.parametrize("inference, expected", [(True, 2), (False, 1)])
+def test_busy_cores_give_two_threads_to_inference_products_only(two_busy_cores, inference,
+                                                                 expected):
+    policy = threads.PlanThreads(tiled=False, inference=inference)
+    plan = TimedPlan(0.002)
+    policy.run(plan, None)  # the one-thread time
+    policy.native = True  # (as after a run whose products ran in the compiled kernel)
+    policy.run(plan, None)
+    assert policy.last_threads == expected
+
+
+def test_inference_plans_are_told_from_training_steps():
+    x = tf.placeholder(tf.float32, (None, 8))
+    w = tf.Variable(np.ones((8, 4), np.float32))
+    logits = tf.matmul(tf.matmul(x, w), tf.constant(np.eye(4, dtype=np.float32)))
+    step = tf.train.GradientDescentOptimizer(0.1).minimize(tf.reduce_sum(logits))
+    feed = {x: np.ones((2, 8), np.float32)}
+    with tf.Session() as sess:
+        sess.run(tf.global_variables_initializer())
+        sess.run(logits, feed)
+        sess.run(step, feed)
+        found = {}
+        for key, plan in sess._plans.items():
+            types = {s.op.type for s in plan.steps if s.op is not None}
+            if "MatMul" in types:
+                found["ApplyGradientDescent" in types] = (threads.inference(plan),
+                                                          sess._plan_threads[key].inference)
+    # the training step's products read w, which its update writes; the forward pass's do not
+    assert found == {False: (True, True), True: (False, False)}
