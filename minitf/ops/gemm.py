@@ -536,7 +536,8 @@ static Pool* pool() {
 }
 
 // The workers not asleep (spinning for the next product, or in one): the thread policy
-// counts them among this process's runnable threads (client/threads.py).
+// counts them among this process's runnable threads (client/threads.py). A snapshot: `started`
+// only grows, written by the thread that holds the pool (an aligned int, whole on x86-64).
 extern "C" int minitf_gemm_awake() {
   Pool* p = g_pool;
   if (!p || p->pid != getpid()) return 0;
