@@ -96,7 +96,36 @@ def errors(tf):
     }
 
 
-PROGRAMS = [collatz, cumulative_sum, dropout_switch, lr_warmup, errors]
+def stacked_names_and_dense_gradients(tf):
+    """The names tf.map_fn and tf.scan give their stacked results, and the elements'
+    gradients through scan, foldl and foldr fetched as they come (a Tensor in TF1, so an
+    array when run, not IndexedSlices)."""
+    x = tf.placeholder(tf.float32, [None, 3], name="x")
+    doubled = tf.map_fn(lambda r: r * 2., x)
+    pair = tf.map_fn(lambda r: (r, r * r), x, dtype=(tf.float32, tf.float32))
+    with tf.name_scope("outer"):
+        scoped = tf.map_fn(lambda r: r + 1., x, name="mm")
+    sums = tf.scan(lambda a, r: a + r, x)
+    products = tf.scan(lambda a, r: (a[0] * r, a[1] + r), x,
+                       initializer=(tf.ones([3]), tf.zeros([3])), reverse=True)
+    left = tf.foldl(lambda a, r: a + r * a, x)
+    right = tf.foldr(lambda a, r: a * r, x)
+    grads = [tf.gradients(tf.reduce_sum(t), x)[0] for t in (sums, left, right)]
+    grads.append(tf.gradients(tf.reduce_sum(sums) + tf.reduce_sum(doubled), x)[0])
+    xv = np.arange(1, 7, dtype=np.float32).reshape(2, 3)
+    with tf.Session() as s:
+        values = s.run([doubled, sums, products[0], left, right] + grads, {x: xv})
+    return {"names": [t.name for t in [doubled, pair[0], pair[1], scoped, sums] +
+                      list(products)],
+            "sparse_gradients": [isinstance(g, tf.IndexedSlices) for g in grads],
+            "values": {k: _v(v) for k, v in zip(
+                ["doubled", "sums", "products", "left", "right", "d_sums", "d_left", "d_right",
+                 "d_sums_and_doubled"], values)},
+            "fetched_arrays": [isinstance(v, np.ndarray) for v in values]}
+
+
+PROGRAMS = [collatz, cumulative_sum, dropout_switch, lr_warmup, errors,
+            stacked_names_and_dense_gradients]
 
 
 def run_program(tf, program):

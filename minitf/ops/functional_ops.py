@@ -7,6 +7,7 @@ from minitf.framework import nest
 from minitf.framework.graph import name_scope
 from minitf.ops.array_ops import concat, expand_dims, gather, reverse, shape
 from minitf.ops.constant_op import constant, convert_to_tensor
+from minitf.ops.core import identity
 from minitf.ops.control_flow_ops import build_while_loop
 
 __all__ = ["map_fn", "vectorized_map", "scan", "foldl", "foldr"]
@@ -30,6 +31,18 @@ def _with_length(t, first):
     return t
 
 
+def _stacked(tensors):
+    """The stacked results of map_fn and scan under the names TF1 gives them: TF1 stacks a
+    TensorArray per result, `<scope>/TensorArrayStack/TensorArrayGatherV3:0` (then
+    `TensorArrayStack_1/...`), where minitf's loop stacks them itself: an identity of each
+    under that name, so that a program fetching them by name finds them."""
+    outs = []
+    for t in tensors:
+        with name_scope("TensorArrayStack"):
+            outs.append(identity(t, name="TensorArrayGatherV3"))
+    return outs
+
+
 def _check_callable(fn, what):
     if not callable(fn):
         raise TypeError("%s: fn must be callable, got %r" % (what, fn))
@@ -47,7 +60,10 @@ def _fold(fn, elems, initializer, parallel_iterations, back_prop, swap_memory, n
         def at(i):
             return gather_all(flat, n - 1 - i if backwards else i)
         if initializer is None:
-            start, acc0 = 1, nest.pack_sequence_as(elems, at(constant(0)))
+            # the first element by a slice, whose gradient is dense (a gather's would be
+            # IndexedSlices, and so would the elements' whole gradient: TF1's is a Tensor)
+            start, acc0 = 1, nest.pack_sequence_as(
+                elems, [e[-1] if backwards else e[0] for e in flat])
         else:
             start, acc0 = 0, initializer
         acc_flat = [convert_to_tensor(a) for a in nest.flatten(acc0)]
@@ -71,7 +87,7 @@ def _fold(fn, elems, initializer, parallel_iterations, back_prop, swap_memory, n
             if backwards:
                 s = reverse(s, [0])
             outs.append(_with_length(s, first))
-        return final, nest.pack_sequence_as(acc0, outs)
+        return final, nest.pack_sequence_as(acc0, _stacked(outs))
 
 
 def gather_all(flat, i):
@@ -137,4 +153,4 @@ def map_fn(fn, elems, dtype=None, parallel_iterations=None, back_prop=True, swap
         _, stacked = build_while_loop(lambda i: i < n, body, [constant(0)], None, name, None,
                                       back_prop, parallel_iterations or 10, n_stacked=True)
         return nest.pack_sequence_as(result["structure"],
-                                     [_with_length(s, first) for s in stacked])
+                                     _stacked([_with_length(s, first) for s in stacked]))
