@@ -310,7 +310,8 @@ def main(argv=None):
           % (MLP_SAMPLES, MLP[1], args.lenet_samples, LENET_BATCH, args.epochs))
     if args.interleave:
         if not tf_python:
-            parser.error("--interleave needs a Python that imports tensorflow and tf_keras")
+            parser.error("--interleave needs a Python that imports tensorflow and tf_keras "
+                         "(--tf-python PATH)")
         load = start_load(args.load, 3600)
         try:
             for name in names:

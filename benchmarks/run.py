@@ -269,9 +269,14 @@ WORKLOADS = {
 FRAMEWORKS = ("minitf", "tf", "numpy")
 
 
-def worker(name, framework, repeat):
+def build(name, framework):
+    """Workload `name`'s step in `framework`, and the calls per timed batch."""
     graph, numpy_fn, inner, _, _ = WORKLOADS[name]
-    fn = numpy_fn() if framework == "numpy" else graph(import_framework(framework))
+    return (numpy_fn() if framework == "numpy" else graph(import_framework(framework))), inner
+
+
+def worker(name, framework, repeat):
+    fn, inner = build(name, framework)
     return timed(fn, repeat, inner, memory=(name == "mlp" and framework != "tf"))
 
 
@@ -279,8 +284,7 @@ def serve(name, framework, turn_seconds):
     """--interleave's worker: builds the workload, warms it up, prints "ready"; then for each
     line read, batches of its calls for about `turn_seconds`, answered with the median
     seconds per call over those batches and the CPU seconds per call."""
-    graph, numpy_fn, inner, _, _ = WORKLOADS[name]
-    fn = numpy_fn() if framework == "numpy" else graph(import_framework(framework))
+    fn, inner = build(name, framework)
     batches = max(1, round(turn_seconds / timed(fn, 3, inner)["median"] / inner))
     print("ready", flush=True)
     for _ in sys.stdin:
@@ -490,7 +494,8 @@ def main(argv=None):
     load = start_load(args.load, args.load_seconds)
     if args.interleave:
         if "tf" not in frameworks:
-            parser.error("--interleave needs --against tf and a Python that imports tensorflow")
+            parser.error("--interleave needs --against tf and a Python that imports tensorflow "
+                         "(--tf-python PATH; the module docstring says how to make one)")
         try:
             for name in names:
                 print_interleaved(name, interleave({"minitf": sys.executable, "tf": tf_python},

@@ -139,9 +139,12 @@ class Plan:
             interrupts.install()
         self._buffers = state.buffers
         self._filename = "<minitf plan %x>" % id(self)
+        # (the products whose b no step writes: their threads pack b each for itself, and the
+        # thread policy tells inference plans by them)
+        self.stable = stable_products(steps)
         self.source, namespace, self._line_to_op = emit(
             steps, [slot_of[t] for t in fed_tensors], elements, slot_of, state, trace, nested,
-            prefix, memo)
+            prefix, memo, self.stable)
         # (what client/loops.py inlines into a loop: the statements between the feeds' unpacking
         # and the return, the ops of their lines, the result expressions, the namespace)
         lines = self.source.splitlines()
@@ -883,7 +886,7 @@ def mark_frees(steps):
 
 
 def emit(steps, feed_slots, elements, slot_of, state, trace=False, nested=False, prefix="",
-         memo=None):
+         memo=None, stable=frozenset()):
     """The source of `run(_feeds)`, the namespace it runs in (kernels bound to `state`,
     constants, helpers), and {line number: (op, argument names)} for error messages. With
     `trace`, each kernel call appends (op, start, end, outputs) (perf_counter nanoseconds, the
@@ -896,12 +899,12 @@ def emit(steps, feed_slots, elements, slot_of, state, trace=False, nested=False,
     A `nested` plan (a branch, a loop body) returns its values to a control-flow kernel, not
     to the user: a kernel's fresh output is returned as it is (a view is still copied, since
     it may alias a variable), and a 0-d array stays an array. The steps in `memo`
-    (shape_values) keep their last result."""
+    (shape_values) keep their last result. The MatMul steps in `stable` (stable_products)
+    are bound with stable_b."""
     memo = memo or {}
     namespace = {"_snap": _snapshot, "_copy": _copy, "_give": state.buffers.give,
                  "_give_last": state.buffers.give_last, "_writes": interrupts.begin_writes}
     drawn_later = _drawn_later(steps)
-    stable = stable_products(steps)
     writing = False
     lines = ["def run(_feeds):"]
     if feed_slots:

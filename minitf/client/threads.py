@@ -370,9 +370,7 @@ def for_plan(plan, config_threads, env):
 
 
 def inference(plan):
-    """Whether `plan` has matrix products and each one's b is stable (plan.stable_products: no
-    step of the plan writes it), as in an inference plan."""
-    from minitf.client.plan import stable_products
+    """Whether `plan` has matrix products and each one's b is stable (`plan.stable`, from
+    plan.stable_products: no step of the plan writes it), as in an inference plan."""
     products = [step for step in plan.steps if step.op is not None and step.op.type == "MatMul"]
-    stable = stable_products(plan.steps)
-    return bool(products) and all(step in stable for step in products)
+    return bool(products) and all(step in plan.stable for step in products)
