@@ -31,9 +31,14 @@ def small_products(monkeypatch):
 
 @pytest.fixture
 def thread_count():
-    before = gemm.threads()
+    before = gemm.threads(), gemm.stealing()
     yield gemm.set_threads
-    gemm.set_threads(before)
+    gemm.set_threads(*before)
+
+
+# threads of the products, and whether they run stealing (C's run_steal: products of one block
+# of K and of columns, the others on the caller alone)
+MODES = [(1, False), (2, False), (2, True)]
 
 
 def operands(rng, m, k, n, layout):
@@ -66,8 +71,8 @@ def test_products_are_right_for_every_layout_and_edge(small_products, thread_cou
                                                        m, k, n):
     rng = np.random.default_rng(m * 7 + k * 3 + n)
     a, b = operands(rng, m, k, n, layout)
-    for count in (1, 2):
-        thread_count(count)
+    for count, steal in MODES:
+        thread_count(count, steal)
         out = product(a, b)
         assert out.dtype == np.float32 and out.shape == (m, n)
         check(a, b, out)
@@ -103,8 +108,8 @@ def test_the_same_bits_at_every_thread_count(thread_count, m, k, n, layout):
     rng = np.random.default_rng(3)
     a, b = operands(rng, m, k, n, layout)
     results = []
-    for count in (1, 2, 3, 1):
-        thread_count(count)
+    for count, steal in MODES + [(3, False), (3, True), (1, False)]:
+        thread_count(count, steal)
         results.append(product(a, b).tobytes())
     assert all(r == results[0] for r in results)
     check(a, b, np.frombuffer(results[0], np.float32).reshape(m, n))
@@ -213,8 +218,8 @@ def test_the_bias_and_relu_epilogue_gives_the_bits_of_the_two_ops(small_products
     a[0, 0] = np.nan
     bias = rng.standard_normal(n).astype(np.float32)
     bias[1] = -np.inf
-    for count in (1, 2):
-        thread_count(count)
+    for count, steal in MODES:
+        thread_count(count, steal)
         plain = product(a, b)
         with np.errstate(invalid="ignore"):
             summed = plain + bias
@@ -238,8 +243,8 @@ def test_the_relu_gradient_epilogue_gives_the_bits_of_relu_grad(small_products, 
     features = np.maximum(rng.standard_normal((m, n)).astype(np.float32), 0)
     features[0, :6] = [np.nan, -0.0, 0.0, np.inf, 1e-45, -np.inf]
     features[-1, -1] = -1.0
-    for count in (1, 2):
-        thread_count(count)
+    for count, steal in MODES:
+        thread_count(count, steal)
         plain = product(a, b)
         with np.errstate(invalid="ignore"):
             expected = np.multiply(plain, features > 0)
@@ -282,7 +287,7 @@ def test_the_arrays_data_pointers_read_in_c_are_numpys(small_products, monkeypat
     finally:
         gemm._state.clear()
         gemm._state.update(saved)
-        saved["set"](saved.get("threads", 1), gemm.SPIN_MICROSECONDS)
+        saved["set"](saved.get("threads", 1), *gemm._spin_and_steal())
     assert results[0] == results[1]
     if gemm.platform.python_implementation() == "CPython" and not \
             sysconfig.get_config_var("Py_GIL_DISABLED"):
@@ -302,8 +307,8 @@ def test_b_s_column_sums_come_from_its_packing_in_the_order_of_k(small_products,
     ordered = np.zeros(n, np.float32)
     for row in b:
         ordered += row
-    for count in (1, 2, 3):
-        thread_count(count)
+    for count, steal in MODES + [(3, False), (3, True)]:
+        thread_count(count, steal)
         sums = np.full(n, np.nan, np.float32)  # (zeroed by the product)
         assert product(a, b, sums=sums).tobytes() == product(a, b).tobytes()
         assert sums.tobytes() == ordered.tobytes()
@@ -396,13 +401,54 @@ def test_workers_not_asleep_are_counted(thread_count):
     thread_count(2)
     a, b = operands(np.random.default_rng(8), 512, 784, 256, "")
     set_spin = gemm._state["set"]
-    set_spin(2, 5_000_000)  # a worker spins 5 s for the next product before it sleeps
+    set_spin(2, 5_000_000, 0)  # a worker spins 5 s for the next product before it sleeps
     try:
         product(a, b)
         assert gemm.awake_workers() >= 1
     finally:
-        set_spin(2, gemm.SPIN_MICROSECONDS)  # (read by the spinning worker: it sleeps soon)
+        set_spin(2, gemm.SPIN_MICROSECONDS, 0)  # (read by the spinning worker: it sleeps soon)
     deadline = time.monotonic() + 10
     while gemm.awake_workers() and time.monotonic() < deadline:
         time.sleep(0.01)
     assert gemm.awake_workers() == 0
+
+
+@needs_kernel
+def test_a_worker_late_for_a_stealing_product_writes_nothing_and_its_inputs_stay_alive(
+        thread_count):
+    """With stealing, the caller takes the runs of rows of a worker that has not written them
+    (a worker that lost its core) and returns without waiting for it. The late worker then
+    finds its runs taken: it writes nothing into the output, which the caller may already use
+    for something else, and the inputs it still reads stay alive (gemm._held) until no worker
+    is inside a finished product."""
+    import ctypes
+    from minitf import native
+    late = native.function(gemm.SOURCE, "minitf_gemm_late", [ctypes.c_long])
+    held = gemm._state["held"]
+    a, b = operands(np.random.default_rng(41), 1536, 1024, 1024, "")
+    bias = np.linspace(-1, 1, 1024).astype(np.float32)
+    thread_count(1)
+    expected = product(a, b, bias=bias, relu=True)
+    thread_count(2, True)
+    gemm._state["set"](2, 5_000_000, 1)  # (the worker stays awake: it joins at once)
+    late(50_000)  # the worker waits 50 ms between computing its first run and copying it
+    try:
+        for attempt in range(5):
+            out = product(a, b, bias=bias, relu=True)
+            if held():
+                break
+        assert held(), "the worker never joined a product in time"
+        assert out.tobytes() == expected.tobytes()
+        assert any(x[0] is a and x[1] is b and x[2] is bias for x in gemm._held)
+        out.fill(7.0)  # the caller's to use now
+        deadline = time.monotonic() + 10
+        while held() and time.monotonic() < deadline:
+            time.sleep(0.005)
+        assert not held()
+        assert (out == 7.0).all()
+    finally:
+        late(0)
+        gemm._state["set"](2, gemm.STEAL_SPIN_MICROSECONDS, 1)
+    small = operands(np.random.default_rng(42), 512, 64, 64, "")
+    check(*small, product(*small))
+    assert gemm._held == []  # (a product that returned with no worker late let them go)

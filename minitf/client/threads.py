@@ -18,10 +18,11 @@ BLAS, as (BLAS threads, split participants):
    `SMALL_RUN_SECONDS` (a second thread gains at most that much); for bigger plans, as many
    threads as there are free cores, measured from /proc/stat every `SAMPLE_SECONDS` (the CPU
    time other processes used; this process's own is subtracted; after a pause between runs,
-   a fresh window of FIRST_SAMPLE_SECONDS, the estimate from before it kept meanwhile; an
-   inference plan of compiled products gets two where every core runs one other thread), never
-   more than this
-   process's cores or the library's count when the run starts (so an enclosing
+   a fresh window of FIRST_SAMPLE_SECONDS, the estimate from before it kept meanwhile; a plan
+   of compiled products gets two where every core runs one other thread, and a training
+   step's products then run stealing, ops/gemm.py, so that a worker that loses its core
+   costs the caller no wait), never more than this process's cores or the library's count
+   when the run starts (so an enclosing
    `threadpoolctl.threadpool_limits(1)` means one thread). A multi-thread run that does not
    take under MULTI_GAIN of the plan's one-thread time, SLOW_RUNS times in a row (not counting
    the first WARMUP_RUNS after one-thread runs), sends the plan back to one thread for
@@ -99,8 +100,8 @@ def decide(uses_blas, config_threads=0, env=None, cores=1, library_threads=None,
     `single_run_seconds`: the plan's last one-thread run time (None: not run yet);
     `free_cores`: cores other processes left idle lately (None: all of them); `tiled`: whether
     the plan's threads go to splits (a tiled or large elementwise kernel) or to BLAS;
-    `others_running`: other processes' runnable threads at the last look, given for an
-    inference plan whose products run in the compiled kernel (None: not known, or not one)."""
+    `others_running`: other processes' runnable threads at the last look, given for a plan
+    whose products run in the compiled kernel (None: not known, or not one)."""
     if not uses_blas:
         return None
     if config_threads > 0:
@@ -112,13 +113,14 @@ def decide(uses_blas, config_threads=0, env=None, cores=1, library_threads=None,
     n = cores if free_cores is None else min(cores, int(free_cores + 0.5))
     if others_running == cores and n < 2 <= cores:
         # Every core busy with one other runnable thread: two threads get a CPU's worth
-        # between them where one gets two thirds, and an inference plan's products, which
-        # pack b per thread, meet only at their ends (two busy loops on two cores: the MLP
-        # forward 4.24 -> 3.33 ms and 4.10 -> 3.50, TF1's 4.52 and 4.87 in the same turns).
-        # Not for training steps, whose threads also meet after packing b and in the update
-        # loops (no faster), nor with fewer others (one thread has a core to itself) or more
-        # (two wait on each other's preempted rows), nor more than two (docs/performance.md,
-        # "Under load, seventeenth session").
+        # between them where one gets two thirds. An inference plan's products, which pack b
+        # per thread, meet only at their ends (two busy loops on two cores: the MLP forward
+        # 4.24 -> 3.33 ms and 4.10 -> 3.50, TF1's 4.52 and 4.87 in the same turns); a
+        # training step's run stealing (PlanThreads.counts_for_run), where the caller never
+        # waits for a preempted worker (the MLP step 0.87-0.91x of one thread's time, in
+        # turns). Not with fewer others (one thread has a core to itself) or more (two wait
+        # on each other's preempted rows), nor more than two (docs/performance.md, "Under
+        # load").
         n = 2
     if library_threads is not None:
         n = min(n, library_threads)
@@ -261,6 +263,7 @@ class PlanThreads:
         self.slow_runs = 0  # multi-thread runs in a row that were not faster
         self.warmup = WARMUP_RUNS  # multi-thread runs left before slow ones count
         self.backoff = FIRST_BACKOFF_SECONDS  # the next back-off's length
+        self.steal = False  # whether the compiled products run stealing (counts_for_run)
         self.last_threads = None  # what the last run used (for tests and the benchmark)
         self.last_participants = None
 
@@ -282,10 +285,15 @@ class PlanThreads:
         others = None
         if big and now >= self.backoff_until:
             free = _load.free_cores(now, now - _load.ran)
-            if self.native and self.inference and not self.tiled:
+            if self.native and not self.tiled:
                 others = _load.others_running
-        return decide(True, self.config_threads, self.env, _load.cores, library_threads,
-                      self.single_run_seconds, free, self.tiled, others)
+        counts = decide(True, self.config_threads, self.env, _load.cores, library_threads,
+                        self.single_run_seconds, free, self.tiled, others)
+        # every core busy with another thread: a worker may lose its core in mid-product,
+        # and a training step's products then run stealing (ops/gemm.py), its loops on one
+        # thread
+        self.steal = others == _load.cores and not self.inference and counts[0] > 1
+        return counts
 
     def run(self, plan, feeds):
         self._key = tuple(getattr(v, "shape", None) for v in feeds) if feeds else None
@@ -294,7 +302,7 @@ class PlanThreads:
         library = 1 if self.native and self.env is None else blas
         if current is not None and library != current:
             _set(library)
-        gemm.set_threads(blas if parts == 1 else parts)
+        gemm.set_threads(blas if parts == 1 else parts, self.steal)
         self.last_threads, self.last_participants = blas, parts
         workers.set_participants(parts)
         products = gemm.calls[0]

@@ -27,8 +27,10 @@ MINITF_NATIVE_KERNELS=0 (minitf/native.py), on a CPU without AVX-512, and for th
 below its thresholds (NATIVE_MACS and the MIN_ constants).
 """
 
+import atexit
 import ctypes
 import platform
+import time
 
 import numpy as np
 
@@ -46,6 +48,7 @@ NATIVE_MACS = 1 << 20
 MIN_ROWS = 256
 MIN_DEPTH = 4
 SPIN_MICROSECONDS = 300  # a worker's wait for the next product before it sleeps
+STEAL_SPIN_MICROSECONDS = 50  # the same with stealing (set_threads), when every core is busy
 
 SOURCE = r"""
 #include <immintrin.h>
@@ -239,6 +242,7 @@ struct Job {
   std::atomic<long>* counters;  // four per block of (columns, K): pack claimed/done, rows claimed/done
   RangeFn range; const double* range_args; long grain;  // a parallel_for's (run_range)
   float* const* own;  // each seat's own packed B (own_b), or null: one packing shared
+  std::atomic<int>* run_state;  // run_steal: each run of MR rows' state (RUN_ constants)
 };
 
 static thread_local float* t_ap = nullptr;  // each thread's packed block of A
@@ -278,6 +282,39 @@ static inline long claim(std::atomic<long>& c, long runs, long most, long parts,
   }
 }
 
+// Rows [ic, ic + mc) of C, columns [jc, jc + nc), from A's rows packed at Ap and B's block
+// (columns jc.., k pc..pc + kc) packed at Bp: stored (the first block of K) or added to C,
+// finished on the last one.
+template <int MR, int NRV>
+static void rows_into_c(const Job& j, const float* Ap, const float* Bp, long ic, long mc,
+                        long jc, long nc, long pc, long kc) {
+  constexpr int NR = 16 * NRV;
+  const int last = pc + kc == j.K;
+  alignas(64) float tile[MR * NR];
+  for (long jr = 0; jr < nc; jr += NR) {
+    long nr = std::min<long>(NR, nc - jr);
+    const float* bp = Bp + jr * kc;
+    for (long ir = 0; ir < mc; ir += MR) {
+      long mr = std::min<long>(MR, mc - ir);
+      float* c = j.C + (ic + ir) * j.ldc + jc + jr;
+      const float* bias = j.bias ? j.bias + jc + jr : nullptr;
+      const float* mask = j.mask ? j.mask + (ic + ir) * j.ldm + jc + jr : nullptr;
+      if (mr == MR && nr == NR) {
+        micro<MR, NRV>(kc, Ap + ir * kc, bp, c, j.ldc, pc == 0, last, bias, j.relu,
+                       mask, j.ldm);
+      } else {
+        micro<MR, NRV>(kc, Ap + ir * kc, bp, tile, NR, 1, 0, nullptr, 0, nullptr, 0);
+        for (long r = 0; r < mr; r++)
+          for (long q = 0; q < nr; q++) {
+            float x = pc == 0 ? tile[r * NR + q] : c[r * j.ldc + q] + tile[r * NR + q];
+            c[r * j.ldc + q] = last ? finish1(x, bias ? bias + q : nullptr, j.relu,
+                                              mask ? mask + r * j.ldm + q : nullptr) : x;
+          }
+      }
+    }
+  }
+}
+
 // Every participant runs this; each block of packing and of rows is taken from a counter.
 template <int MR, int NRV>
 static void run_job(Job& j, float* Ap) {
@@ -289,7 +326,6 @@ static void run_job(Job& j, float* Ap) {
     long groups = (panels + PANELS_PER_GROUP - 1) / PANELS_PER_GROUP;
     for (long pc = 0; pc < j.K; pc += KC, block++) {
       long kc = std::min<long>(KC, j.K - pc);
-      int last = pc + kc == j.K;
       std::atomic<long>* cnt = j.counters + 4 * block;
       const float* B = j.B + pc * j.rsb + jc * j.csb;
       // B packed in units of a group of panels by half its rows, claimed like the rows of A
@@ -316,39 +352,104 @@ static void run_job(Job& j, float* Ap) {
       // participant's share of the remaining rows halved, at most MC_MAX rows), so that the
       // participants finish within one run of MR rows of each other
       long runs = (j.M + MR - 1) / MR;
-      alignas(64) float tile[MR * NR];
       for (;;) {
         long r = 0, chunk = claim(cnt[2], runs, MC_MAX / MR, j.parts, r);
         if (!chunk) break;
         long ic = r * MR;
         long mc = std::min<long>(chunk * MR, j.M - ic);
         pack_a<MR>(mc, kc, j.A + ic * j.rsa + pc * j.csa, j.rsa, j.csa, Ap);
-        for (long jr = 0; jr < nc; jr += NR) {
-          long nr = std::min<long>(NR, nc - jr);
-          const float* bp = Bp + jr * kc;
-          for (long ir = 0; ir < mc; ir += MR) {
-            long mr = std::min<long>(MR, mc - ir);
-            float* c = j.C + (ic + ir) * j.ldc + jc + jr;
-            const float* bias = j.bias ? j.bias + jc + jr : nullptr;
-            const float* mask = j.mask ? j.mask + (ic + ir) * j.ldm + jc + jr : nullptr;
-            if (mr == MR && nr == NR) {
-              micro<MR, NRV>(kc, Ap + ir * kc, bp, c, j.ldc, pc == 0, last, bias, j.relu,
-                             mask, j.ldm);
-            } else {
-              micro<MR, NRV>(kc, Ap + ir * kc, bp, tile, NR, 1, 0, nullptr, 0, nullptr, 0);
-              for (long r = 0; r < mr; r++)
-                for (long q = 0; q < nr; q++) {
-                  float x = pc == 0 ? tile[r * NR + q] : c[r * j.ldc + q] + tile[r * NR + q];
-                  c[r * j.ldc + q] = last ? finish1(x, bias ? bias + q : nullptr, j.relu,
-                                                    mask ? mask + r * j.ldm + q : nullptr) : x;
-                }
-            }
-          }
-        }
+        rows_into_c<MR, NRV>(j, Ap, Bp, ic, mc, jc, nc, pc, kc);
         cnt[3].fetch_add(chunk, std::memory_order_release);
       }
       while (cnt[3].load(std::memory_order_acquire) < runs) _mm_pause();
     }
+  }
+}
+
+// Products run with stealing (minitf_gemm_set_threads' `steal`, for a busy machine): B one
+// block of columns and one of K. No participant waits for another: each packs all of B for
+// itself (the caller with the column sums), the caller takes its chunks of rows from the
+// front into C, the workers theirs from the back, a run of MR rows at a time into a buffer of
+// their own, which they copy into C only after taking the run's state from RUN_FREE to
+// RUN_COPYING. The caller, out of rows, takes every run of the workers' still RUN_FREE
+// (from the last one down, as a worker goes up its chunk) and computes it itself; it waits
+// only for runs being copied (a few microseconds). A worker that lost its core mid-product
+// (other processes busy on every core) so costs the caller no wait; when it runs again it
+// finds its runs taken and writes nothing, and it reads only what the caller keeps alive
+// until then (minitf_sgemm's return, gemm.py's _held). The same bits as run_job: the same
+// chains of fused multiply-adds, and finish() applied in the copy.
+enum { RUN_FREE = 0, RUN_COPYING = 1, RUN_DONE = 2 };
+static std::atomic<long> g_late_us{0};  // (for tests: a worker's wait before its first copy)
+
+extern "C" void minitf_gemm_late(long us) { g_late_us.store(us); }
+
+static thread_local float* t_own = nullptr;  // this thread's packed B (run_steal)
+static thread_local long t_own_size = 0;
+static thread_local float* t_run = nullptr;  // a worker's run of MR rows (run_steal)
+static thread_local long t_run_size = 0;
+
+template <int MR, int NRV>
+static void run_steal(Job& j, float* Ap) {
+  constexpr int NR = 16 * NRV;
+  const long nc = j.N, kc = j.K, width = (nc + NR - 1) / NR * NR;
+  const long runs = (j.M + MR - 1) / MR;
+  const bool caller = t_seat == 0;
+  float *Bp, *run = nullptr;
+  try {
+    Bp = grow(t_own, t_own_size, width * kc);
+    if (!caller) run = grow(t_run, t_run_size, MR * width);
+  } catch (const std::bad_alloc&) {
+    if (caller) throw;  // (grown by minitf_sgemm before the workers are woken)
+    return;             // the caller takes this worker's runs
+  }
+  pack_b<NR>(kc, nc, 0, width, j.B, j.rsb, j.csb, Bp, caller ? j.sums : nullptr);
+  std::atomic<long>& cnt = j.counters[0];
+  std::atomic<int>* state = j.run_state;
+  for (long late = caller ? 0 : g_late_us.load();;) {
+    long r = 0, chunk = claim(cnt, runs, MC_MAX / MR, j.parts, r);
+    if (!chunk) break;
+    long ic = r * MR;
+    long mc = std::min<long>(chunk * MR, j.M - ic);
+    pack_a<MR>(mc, kc, j.A + ic * j.rsa, j.rsa, j.csa, Ap);
+    if (caller) {
+      rows_into_c<MR, NRV>(j, Ap, Bp, ic, mc, 0, nc, 0, kc);
+      continue;
+    }
+    for (long ir = 0; ir < mc; ir += MR) {
+      std::atomic<int>& st = state[r + ir / MR];
+      if (st.load(std::memory_order_relaxed) != RUN_FREE) break;  // taken: the rest too
+      for (long jr = 0; jr < nc; jr += NR)
+        micro<MR, NRV>(kc, Ap + ir * kc, Bp + jr * kc, run + jr, width, 1, 0, nullptr, 0,
+                       nullptr, 0);
+      if (late) std::this_thread::sleep_for(std::chrono::microseconds(late));
+      late = 0;
+      int expected = RUN_FREE;
+      if (!st.compare_exchange_strong(expected, RUN_COPYING)) break;
+      long rows = std::min<long>(MR, mc - ir);
+      for (long i = 0; i < rows; i++) {
+        long row = ic + ir + i;
+        for (long q = 0; q < nc; q += 16) {
+          __mmask16 lanes = (__mmask16)(nc - q >= 16 ? 0xffff : (1u << (nc - q)) - 1);
+          __m512 v = finish(_mm512_maskz_loadu_ps(lanes, run + i * width + q),
+                            j.bias ? j.bias + q : nullptr, lanes, j.relu,
+                            j.mask ? j.mask + row * j.ldm + q : nullptr);
+          _mm512_mask_storeu_ps(j.C + row * j.ldc + q, lanes, v);
+        }
+      }
+      st.store(RUN_DONE, std::memory_order_release);
+    }
+  }
+  if (!caller) return;
+  // every run is claimed now: the caller's [0, front), the workers' [front, runs)
+  for (long x = runs - 1, front = cnt.load() & 0xffffffffL; x >= front; x--) {
+    int expected = RUN_FREE;
+    if (state[x].compare_exchange_strong(expected, RUN_DONE)) {
+      long rows = std::min<long>(MR, j.M - x * MR);
+      pack_a<MR>(rows, kc, j.A + x * MR * j.rsa, j.rsa, j.csa, Ap);
+      rows_into_c<MR, NRV>(j, Ap, Bp, x * MR, rows, 0, nc, 0, kc);
+      continue;
+    }
+    while (state[x].load(std::memory_order_acquire) != RUN_DONE) _mm_pause();
   }
 }
 
@@ -438,29 +539,40 @@ static void run_narrow(Job& j, float* Ap) {
   }
 }
 
-// The pool: workers wait for a new generation of g_gen (spinning for g_spin_ns, then asleep on
-// g_cv), then join the job if it is still open and has room (g_state: generation << 32, open
-// bit, joined count), run it, and count themselves out in g_finished. The caller runs the job
-// too, closes it and waits only for the workers that joined, so a worker that wakes late
-// finds the job closed and touches nothing.
+// The pool: workers wait for a new generation of p->gen (spinning for spin_ns, then asleep on
+// cv), then join that generation's job in its slot (slots[gen % SLOTS]) if the job is still
+// open and has room (the slot's state: generation << 32, open bit, joined count), run it, and
+// count themselves out in the slot's `finished`. The caller runs the job too, closes it, and
+// waits for the workers that joined (but not with stealing: run_steal), so a worker that wakes
+// late finds the job closed and touches nothing. A slot is used again only when every worker
+// that joined its last job has left it (with stealing, one may still be inside a job the
+// caller finished: its job, counters and run states stay as they were until it leaves).
 static const uint64_t OPEN = 1ull << 31;
+static const int SLOTS = 4;
+struct Slot {
+  Job job;
+  std::atomic<uint64_t> state{0};
+  std::atomic<long> cap{0};  // workers that may join
+  std::atomic<long> finished{0};
+  std::atomic<long>* counters = nullptr; long counters_size = 0;
+  std::atomic<int>* run_state = nullptr; long run_state_size = 0;
+  long joined() const { return (long)(state.load() & 0x7fffffff); }
+  bool free() const { return finished.load(std::memory_order_acquire) >= joined(); }
+};
 struct Pool {
   std::atomic<uint32_t> gen{0};
-  std::atomic<uint64_t> state{0};
-  std::atomic<long> finished{0};
   std::atomic<int> sleepers{0};
   std::atomic<bool> busy{false};
   std::atomic<long> spin_ns{300000};
   std::atomic<int> want{1};
+  std::atomic<int> steal{0};
   std::mutex mu;
   std::condition_variable cv;
   int started = 0;
-  long cap = 0;
   pid_t pid = 0;
-  Job job;
+  Slot slots[SLOTS];
   float* bp = nullptr; long bp_size = 0;
   std::vector<float*> own; std::vector<long> own_size;  // each seat's packed B (own_b)
-  std::atomic<long>* counters = nullptr; long counters_size = 0;
 };
 static Pool* g_pool = nullptr;  // never freed: workers may still wait on it at exit
 
@@ -490,26 +602,34 @@ static void worker(Pool* p, int seat) {
       }
     }
     seen = g;
-    uint64_t s = p->state.load();
+    Slot& slot = p->slots[g % SLOTS];
+    uint64_t s = slot.state.load();
     bool joined = false;
-    while ((s >> 32) == g && (s & OPEN) && (long)(s & 0x7fffffff) < p->cap) {
-      if (p->state.compare_exchange_weak(s, s + 1)) { joined = true; break; }
+    while ((s >> 32) == g && (s & OPEN) && (long)(s & 0x7fffffff) < slot.cap.load()) {
+      if (slot.state.compare_exchange_weak(s, s + 1)) { joined = true; break; }
     }
     if (joined) {
-      p->job.run(p->job, Ap);
-      p->finished.fetch_add(1, std::memory_order_release);
+      slot.job.run(slot.job, Ap);
+      slot.finished.fetch_add(1, std::memory_order_release);
     }
   }
 }
 
-static std::atomic<long>* counters_for(std::atomic<long>*& buf, long& size, long blocks) {
-  if (4 * blocks > size) {
+template <typename T>
+static T* zeroed(T*& buf, long& size, long n) {
+  if (n > size) {
     delete[] buf;
-    size = 4 * blocks;
-    buf = new std::atomic<long>[size];
+    buf = nullptr;
+    size = 0;
+    buf = new T[n];
+    size = n;
   }
-  for (long i = 0; i < 4 * blocks; i++) buf[i].store(0, std::memory_order_relaxed);
+  for (long i = 0; i < n; i++) buf[i].store(0, std::memory_order_relaxed);
   return buf;
+}
+
+static std::atomic<long>* counters_for(std::atomic<long>*& buf, long& size, long blocks) {
+  return zeroed(buf, size, 4 * blocks);
 }
 
 static thread_local float* t_bp = nullptr;
@@ -528,7 +648,11 @@ static Pool* pool() {
     // the first call, or a forked child, which has none of its parent's workers (and maybe a
     // pool its parent held): a new one, the old one left as it is
     Pool* fresh = new Pool();
-    if (g_pool) { fresh->want.store(g_pool->want.load()); fresh->spin_ns.store(g_pool->spin_ns.load()); }
+    if (g_pool) {
+      fresh->want.store(g_pool->want.load());
+      fresh->spin_ns.store(g_pool->spin_ns.load());
+      fresh->steal.store(g_pool->steal.load());
+    }
     fresh->pid = pid;
     g_pool = fresh;
   }
@@ -544,30 +668,51 @@ extern "C" int minitf_gemm_awake() {
   return std::max(0, p->started - p->sleepers.load());
 }
 
-extern "C" void minitf_gemm_set_threads(int n, long spin_us) {
+// Whether a worker is still inside a job whose caller returned (run_steal): what that job
+// reads must stay alive until this says 0.
+extern "C" int minitf_gemm_held() {
+  Pool* p = g_pool;
+  if (!p || p->pid != getpid()) return 0;
+  for (const Slot& s : p->slots)
+    if (!s.free()) return 1;
+  return 0;
+}
+
+extern "C" void minitf_gemm_set_threads(int n, long spin_us, int steal) {
   Pool* p = pool();
   p->want.store(std::max(1, n));
   p->spin_ns.store(spin_us * 1000);
+  p->steal.store(steal);
 }
 
-// Runs p->job on the caller and the workers that join (at most want - 1), then releases the
-// pool (which the caller holds: busy).
-static void launch(Pool* p, int want, float* Ap) {
-  p->cap = want - 1;
-  p->finished.store(0);
+// The slot of the next generation when it is free, else null (a worker still in its last
+// job: the caller then runs alone). The caller holds the pool.
+static Slot* next_slot(Pool* p) {
+  Slot* s = &p->slots[(p->gen.load() + 1) % SLOTS];
+  return s->free() ? s : nullptr;
+}
+
+// Runs the job in `s` on the caller and the workers that join (at most want - 1), waiting
+// for them unless `steal`, then releases the pool (which the caller holds: busy). Returns
+// minitf_gemm_held(), for minitf_sgemm.
+static int launch(Pool* p, Slot* s, int want, float* Ap, bool steal) {
+  s->cap.store(want - 1);
+  s->finished.store(0);
   uint32_t g = p->gen.load() + 1;
-  p->state.store(((uint64_t)g << 32) | OPEN);
+  s->state.store(((uint64_t)g << 32) | OPEN);
   p->gen.store(g);
   if (p->sleepers.load() > 0) {
     { std::lock_guard<std::mutex> lock(p->mu); }
     p->cv.notify_all();
   }
-  p->job.run(p->job, Ap);
-  uint64_t s = p->state.load();
-  while (!p->state.compare_exchange_weak(s, s & ~OPEN)) {}
-  long joined = (long)(s & 0x7fffffff);
-  while (p->finished.load(std::memory_order_acquire) < joined) _mm_pause();
+  s->job.run(s->job, Ap);
+  uint64_t st = s->state.load();
+  while (!s->state.compare_exchange_weak(st, st & ~OPEN)) {}
+  long joined = (long)(st & 0x7fffffff);
+  if (!steal)
+    while (s->finished.load(std::memory_order_acquire) < joined) _mm_pause();
   p->busy.store(false, std::memory_order_release);
+  return minitf_gemm_held();
 }
 
 // C (M x N, rows ldc apart) = A (M x K) times B (K x N), float32, elements at the strides
@@ -577,7 +722,11 @@ static void launch(Pool* p, int want, float* Ap) {
 // thread packs all of B into a buffer of its own, where the shared packing hands half of it
 // from one thread's cache to the other's at every call (which is slow on this project's
 // machines in their slow phases); not with `sums`, for narrow products, or beyond OWN_FLOATS.
-// Returns 0, or -1 where memory ran out (C then undefined).
+// With stealing set (minitf_gemm_set_threads), products of one block of K and of columns run
+// with run_steal, the others on the caller alone.
+// Returns minitf_gemm_held() (1: a worker may still read the inputs of this product or of an
+// earlier one after the return, run_steal; the caller keeps them alive until a product
+// returns 0), or -1 where memory ran out (C then undefined).
 extern "C" int minitf_sgemm(long M, long N, long K, const float* A, long rsa, long csa,
                             const float* B, long rsb, long csb, float* C, long ldc,
                             const float* bias, int relu, const float* mask, long ldm,
@@ -588,6 +737,7 @@ extern "C" int minitf_sgemm(long M, long N, long K, const float* A, long rsa, lo
   long blocks = ((N + NC - 1) / NC) * ((K + KC - 1) / KC);
   bool narrow = N < 32;
   const long nr = narrow ? 16 : 32;
+  const bool steal = p->steal.load() != 0;
   // (rows of A read in place, 4 KB apart in the MLPs, fall in one set of the L1 cache: eight
   // at a time, not twenty-four)
   Runner run = !narrow ? run_job<12, 2> : csa == 1 ? run_narrow<8> : run_narrow<24>;
@@ -598,26 +748,40 @@ extern "C" int minitf_sgemm(long M, long N, long K, const float* A, long rsa, lo
   } catch (const std::bad_alloc&) {
     return -1;
   }
-  if (want < 2 || p->busy.exchange(true, std::memory_order_acquire)) {
-    // one thread (or another thread's product holds the pool)
+  Slot* slot = nullptr;
+  if (want >= 2 && !(steal && (narrow || blocks > 1)) &&
+      !p->busy.exchange(true, std::memory_order_acquire)) {
+    slot = next_slot(p);
+    if (!slot) p->busy.store(false, std::memory_order_release);
+  }
+  if (!slot) {
+    // one thread (or another thread's product holds the pool, or a worker its next slot)
     try {
       Job j{run, M, N, K, 1, A, rsa, csa, B, rsb, csb, C, ldc,
             grow(t_bp, t_bp_size, bp_floats), bias, relu, mask, ldm, sums,
-            counters_for(t_counters, t_counters_size, blocks), nullptr, nullptr, 0, nullptr};
+            counters_for(t_counters, t_counters_size, blocks), nullptr, nullptr, 0, nullptr,
+            nullptr};
       run(j, Ap);
-      return 0;
+      return minitf_gemm_held();
     } catch (const std::bad_alloc&) {
       return -1;
     }
   }
-  float* bp;
+  float* bp = nullptr;
   std::atomic<long>* counters;
+  std::atomic<int>* run_state = nullptr;
   bool own = false;
   try {
     for (; p->started < want - 1; p->started++) std::thread(worker, p, p->started + 1).detach();
-    bp = grow(p->bp, p->bp_size, bp_floats);
-    counters = counters_for(p->counters, p->counters_size, blocks);
-    own = own_b && !sums && !narrow && (p->started + 1) * bp_floats <= OWN_FLOATS;
+    counters = counters_for(slot->counters, slot->counters_size, blocks);
+    if (steal) {
+      run = run_steal<12, 2>;
+      grow(t_own, t_own_size, bp_floats);
+      run_state = zeroed(slot->run_state, slot->run_state_size, (M + 11) / 12);
+    } else {
+      bp = grow(p->bp, p->bp_size, bp_floats);
+      own = own_b && !sums && !narrow && (p->started + 1) * bp_floats <= OWN_FLOATS;
+    }
     if (own) {  // a buffer for every seat: any started worker may join
       p->own.resize(p->started + 1, nullptr);
       p->own_size.resize(p->started + 1, 0);
@@ -628,10 +792,10 @@ extern "C" int minitf_sgemm(long M, long N, long K, const float* A, long rsa, lo
     p->busy.store(false, std::memory_order_release);
     return -1;
   }
-  p->job = Job{run, M, N, K, want, A, rsa, csa, B, rsb, csb, C, ldc, bp, bias, relu, mask, ldm,
-                sums, counters, nullptr, nullptr, 0, own ? p->own.data() : nullptr};
-  launch(p, want, Ap);
-  return 0;
+  slot->job = Job{run, M, N, K, want, A, rsa, csa, B, rsb, csb, C, ldc, bp, bias, relu, mask,
+                  ldm, sums, counters, nullptr, nullptr, 0, own ? p->own.data() : nullptr,
+                  run_state};
+  return launch(p, slot, want, Ap, steal);
 }
 
 // Chunks of [0, n) from claim(): fn(start, stop, args) for each, in every participant.
@@ -644,28 +808,36 @@ static void run_range(Job& j, float*) {
 }
 
 // fn(start, stop, args) over [0, n) in chunks of grain, on the pool's threads (the caller's
-// alone when the pool is set to one thread or busy, or no worker could be started): an
-// elementwise loop (minitf/native.py) between the products of a step, on the core whose
-// worker would otherwise spin waiting for the next product.
+// alone when the pool is set to one thread or to stealing, is busy, or no worker could be
+// started): an elementwise loop (minitf/native.py) between the products of a step, on the
+// core whose worker would otherwise spin waiting for the next product. (With stealing, a
+// chunk run twice could not be undone: an update in place.)
 extern "C" void minitf_parallel_for(RangeFn fn, const double* args, long n, long grain) {
   Pool* p = pool();
   int want = p->want.load();
-  if (want < 2 || n <= grain || p->busy.exchange(true, std::memory_order_acquire)) {
+  if (want < 2 || n <= grain || p->steal.load() ||
+      p->busy.exchange(true, std::memory_order_acquire)) {
     fn(0, n, args);
     return;
   }
-  std::atomic<long>* counters;
-  try {
-    for (; p->started < want - 1; p->started++) std::thread(worker, p, p->started + 1).detach();
-    counters = counters_for(p->counters, p->counters_size, 1);
-  } catch (...) {
+  Slot* slot = next_slot(p);
+  std::atomic<long>* counters = nullptr;
+  if (slot) {
+    try {
+      for (; p->started < want - 1; p->started++) std::thread(worker, p, p->started + 1).detach();
+      counters = counters_for(slot->counters, slot->counters_size, 1);
+    } catch (...) {
+      counters = nullptr;
+    }
+  }
+  if (!counters) {
     p->busy.store(false, std::memory_order_release);
     fn(0, n, args);
     return;
   }
-  p->job = Job{run_range, n, 0, 0, want, nullptr, 0, 0, nullptr, 0, 0, nullptr, 0, nullptr,
-               nullptr, 0, nullptr, 0, nullptr, counters, fn, args, grain, nullptr};
-  launch(p, want, nullptr);
+  slot->job = Job{run_range, n, 0, 0, want, nullptr, 0, 0, nullptr, 0, 0, nullptr, 0, nullptr,
+                  nullptr, 0, nullptr, 0, nullptr, counters, fn, args, grain, nullptr, nullptr};
+  launch(p, slot, want, nullptr, false);
 }
 
 // Rows [start, stop) of a gather: args = (source, destination, bytes a row, the rows' indices
@@ -697,6 +869,7 @@ extern "C" int minitf_sgemm_objects(long offset, long M, long N, long K, const c
 """
 
 _state = {}  # "fn": the compiled product or None, "threads": the count last set
+_held = []  # inputs of products a late worker may still read (stealing: minitf_sgemm's 1)
 calls = [0]  # products run by the compiled kernel (the thread policy looks at it)
 
 
@@ -720,9 +893,12 @@ def kernel():
             if fn is not None:
                 fn.restype = ctypes.c_int
                 setter = native.function(SOURCE, "minitf_gemm_set_threads",
-                                         [ctypes.c_int, ctypes.c_long])
+                                         [ctypes.c_int, ctypes.c_long, ctypes.c_int])
                 _state["set"] = setter
-                setter(_state.get("threads", 1), SPIN_MICROSECONDS)
+                setter(_state.get("threads", 1), *_spin_and_steal())
+                held = native.function(SOURCE, "minitf_gemm_held", [])
+                held.restype = ctypes.c_int
+                _state["held"] = held
                 offset = _data_offset()
                 if offset is not None:
                     objects = native.function(SOURCE, "minitf_sgemm_objects",
@@ -815,17 +991,40 @@ def gather_rows(source, index, out):
     return True
 
 
-def set_threads(n):
-    """Threads (the caller and n - 1 workers) for the compiled products from now on."""
-    if _state.get("threads") != n:
-        _state["threads"] = n
+def set_threads(n, steal=False):
+    """Threads (the caller and n - 1 workers) for the compiled products from now on; with
+    `steal`, the products run so that the caller never waits for a worker (C's run_steal: for
+    a machine whose cores are all busy, where a worker may lose its core mid-product), and
+    minitf_parallel_for's loops on the caller alone."""
+    steal = bool(steal) and n > 1
+    if _state.get("threads") != n or _state.get("steal", False) != steal:
+        _state["threads"], _state["steal"] = n, steal
         setter = _state.get("set")
         if setter is not None:
-            setter(n, SPIN_MICROSECONDS)
+            setter(n, *_spin_and_steal())
+
+
+def _spin_and_steal():
+    steal = _state.get("steal", False)
+    return (STEAL_SPIN_MICROSECONDS if steal else SPIN_MICROSECONDS), int(steal)
 
 
 def threads():
     return _state.get("threads", 1)
+
+
+def stealing():
+    return _state.get("steal", False)
+
+
+@atexit.register
+def _wait_for_workers(seconds=1.0):
+    """At exit: until no worker is inside a product whose caller returned (it reads arrays
+    that the interpreter's end would free), a second at most."""
+    held = _state.get("held")
+    deadline = time.monotonic() + seconds
+    while held is not None and held() and time.monotonic() < deadline:
+        time.sleep(0.001)
 
 
 def awake_workers():
@@ -842,6 +1041,7 @@ def awake_workers():
 def _product(fn):
     float32 = np.dtype(np.float32)
     call = fn if isinstance(fn, _Objects) else _addresses(fn)
+    held = _held
 
     def product(a, b, out=None, bias=None, relu=False, mask=None, sums=None, own_b=False):
         """a @ b for float32 matrices through the compiled kernel (into `out` when given), or
@@ -886,9 +1086,16 @@ def _product(fn):
         calls[0] += 1
         if sums is not None:
             sums.fill(0)
-        if call(m, n, k, a, sa[0] // 4, sa[1] // 4, b, sb[0] // 4, sb[1] // 4, out,
-                out.strides[0] // 4, bias, 1 if relu else 0, mask,
-                0 if mask is None else mask.strides[0] // 4, sums, 1 if own_b else 0):
+        status = call(m, n, k, a, sa[0] // 4, sa[1] // 4, b, sb[0] // 4, sb[1] // 4, out,
+                      out.strides[0] // 4, bias, 1 if relu else 0, mask,
+                      0 if mask is None else mask.strides[0] // 4, sums, 1 if own_b else 0)
+        if status == 1:
+            # a worker late for this product (stealing) may still read its inputs: they stay
+            # alive until no worker is inside a finished product (C's minitf_gemm_held)
+            held.append((a, b, bias, mask))
+        elif held and not status:
+            del held[:]
+        if status < 0:
             raise MemoryError(
                 "minitf's compiled matrix product found no memory for the packed blocks of a "
                 "%dx%dx%d float32 product (a few MB); free some memory, or set "

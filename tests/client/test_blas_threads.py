@@ -486,17 +486,36 @@ def two_busy_cores(library_at_two, monkeypatch):
     monkeypatch.setattr(threads, "_load", None)
     policy = threads.PlanThreads()  # (makes the _Load)
     threads._load.cores = 2
+    yield
+    gemm.set_threads(1)
 
 
-@pytest.mark.parametrize("inference, expected", [(True, 2), (False, 1)])
-def test_busy_cores_give_two_threads_to_inference_products_only(two_busy_cores, inference,
-                                                                 expected):
+@pytest.mark.parametrize("inference", [True, False])
+def test_busy_cores_give_two_threads_to_compiled_products_stealing_in_training(
+        two_busy_cores, inference):
     policy = threads.PlanThreads(tiled=False, inference=inference)
     plan = TimedPlan(0.002)
     policy.run(plan, None)  # the one-thread time
+    assert policy.last_threads == 1 and not gemm.stealing()
     policy.native = True  # (as after a run whose products ran in the compiled kernel)
     policy.run(plan, None)
-    assert policy.last_threads == expected
+    assert policy.last_threads == 2 and gemm.threads() == 2
+    # a training step's products (b written by the plan's updates) run stealing; an
+    # inference plan's pack b per thread and meet only at their ends
+    assert gemm.stealing() == (not inference) == policy.steal
+
+
+def test_steal_only_where_every_core_runs_another_thread(two_busy_cores, monkeypatch):
+    def one_busy(self, now, idle=0.0):
+        self.others_running = 1
+        return 1.0
+    monkeypatch.setattr(threads._Load, "free_cores", one_busy)
+    policy = threads.PlanThreads(tiled=False)
+    plan = TimedPlan(0.002)
+    policy.run(plan, None)
+    policy.native = True
+    policy.run(plan, None)
+    assert policy.last_threads == 1 and not gemm.stealing() and not policy.steal
 
 
 def test_inference_plans_are_told_from_training_steps():
