@@ -4,7 +4,7 @@
     product = gemm.kernel()          # None where there is none (see below)
     product(a, b, out)               # a @ b (into out), a (m, k) and b (k, n) float32
                                      # matrices, or None where it does not take them
-    gemm.set_threads(n)              # participants of the next products (the thread policy's)
+    gemm.set_threads(n, steal=False) # participants of the next products (the thread policy's)
 
 Why: the MLP steps spend 80-95% of their time in float32 products. OpenBLAS runs them near
 86% of a core's peak on this project's AVX-512 machines (TF1's oneDNN 92%), and after each
@@ -15,7 +15,9 @@ blocks of KC; products narrower than 32 columns take tiles 16 wide and read A in
 threaded the way OpenBLAS is, with one packing of B shared by the threads, and
 the work handed out from counters rather than in fixed halves: a thread that gets its core
 late (a busy machine, the host's slow phases) takes fewer blocks instead of holding the others
-at a barrier. Its workers spin for SPIN_MICROSECONDS after a product, then sleep.
+at a barrier. Its workers spin for SPIN_MICROSECONDS after a product, then sleep. Where every
+core is busy with other processes, the policy has the products run "stealing" (run_steal in
+SOURCE): the caller takes over the rows of a worker that lost its core instead of waiting.
 
 The same bits at any thread count: an element's sum runs over K in blocks of KC, each block
 one chain of fused multiply-adds from zero in the order of k, the blocks added in order; how
