@@ -5,6 +5,8 @@ The backprop ops are linear in the incoming gradient but not in x, so their own 
 built by differentiating, with tf.gradients, the same backprop written in elementary ops (TF
 builds its FusedBatchNormGradGrad the same way)."""
 
+import ctypes
+import functools
 
 import numpy as np
 
@@ -38,6 +40,112 @@ def _second_order(backprop, inputs, output_grads):
 # x, split over the session's workers: per-channel sums per tile, added in tile order, and the
 # elementwise passes a tile at a time (so that they find the tile in cache).
 NORM_TILE_BYTES = 1 << 20
+
+# The same passes as native loops over a tile of contiguous NHWC rows of c channels (numpy's
+# passes cost 2-3x as much: each is a call over the tile and a temporary, and the sums fold
+# rows before adding them). Per-channel sums run over the tile's rows in order, in double;
+# the elementwise maths is the numpy kernel's, operation for operation, in T (no fused
+# multiply-adds: minitf/native.py's flags).
+_NATIVE_SOURCE = r"""
+template <typename T>
+static void sums(long long rows, long long c, const T* __restrict__ a, const T* __restrict__ b,
+                 const T* __restrict__ mean, double* __restrict__ first,
+                 double* __restrict__ second) {
+  for (long long r = 0; r < rows; ++r) {
+    const T* ar = a + r * c;
+    const T* br = b ? b + r * c : nullptr;
+    if (!b) {  // sum of a, or of (a - mean)^2
+      for (long long ch = 0; ch < c; ++ch) {
+        if (mean) {
+          const double d = (double)(T)(ar[ch] - mean[ch]);
+          first[ch] += d * d;
+        } else {
+          first[ch] += (double)ar[ch];
+        }
+      }
+    } else {  // sum of a (dy), and of a * (b - mean) (dy times x - mean)
+      for (long long ch = 0; ch < c; ++ch) {
+        first[ch] += (double)ar[ch];
+        second[ch] += (double)ar[ch] * (double)(T)(br[ch] - mean[ch]);
+      }
+    }
+  }
+}
+
+// y = (x - mean) * factor + offset
+template <typename T>
+static void normalize(long long rows, long long c, const T* __restrict__ x,
+                      const T* __restrict__ mean, const T* __restrict__ factor,
+                      const T* __restrict__ offset, T* __restrict__ y) {
+  for (long long r = 0; r < rows; ++r)
+    for (long long ch = 0; ch < c; ++ch) {
+      T v = x[r * c + ch] - mean[ch];
+      v = v * factor[ch];
+      y[r * c + ch] = v + offset[ch];
+    }
+}
+
+// dx = ((dy - shift) - (x - mean) * factor) * scale
+template <typename T>
+static void backprop(long long rows, long long c, const T* __restrict__ dy,
+                     const T* __restrict__ x, const T* __restrict__ mean,
+                     const T* __restrict__ factor, const T* __restrict__ shift,
+                     const T* __restrict__ scale, T* __restrict__ dx) {
+  for (long long r = 0; r < rows; ++r)
+    for (long long ch = 0; ch < c; ++ch) {
+      T centered = x[r * c + ch] - mean[ch];
+      centered = centered * factor[ch];
+      T part = dy[r * c + ch] - shift[ch];
+      part = part - centered;
+      dx[r * c + ch] = part * scale[ch];
+    }
+}
+
+#define MINITF_BN(S, T)                                                                       \
+  extern "C" void minitf_bn_sums_##S(long long rows, long long c, const T* a, const T* b,     \
+                                      const T* mean, double* first, double* second) {        \
+    sums<T>(rows, c, a, b, mean, first, second);                                              \
+  }                                                                                           \
+  extern "C" void minitf_bn_normalize_##S(long long rows, long long c, const T* x,           \
+                                           const T* mean, const T* factor, const T* offset,  \
+                                           T* y) {                                            \
+    normalize<T>(rows, c, x, mean, factor, offset, y);                                        \
+  }                                                                                           \
+  extern "C" void minitf_bn_backprop_##S(long long rows, long long c, const T* dy,           \
+                                          const T* x, const T* mean, const T* factor,         \
+                                          const T* shift, const T* scale, T* dx) {            \
+    backprop<T>(rows, c, dy, x, mean, factor, shift, scale, dx);                              \
+  }
+MINITF_BN(f32, float)
+MINITF_BN(f64, double)
+"""
+
+
+@functools.lru_cache(maxsize=None)
+def _native(dtype):
+    """(sums, normalize, backprop): the native tile loops in `dtype` (float32, float64), or
+    None where there are none (minitf/native.py)."""
+    from minitf import native
+    suffix = {np.dtype(np.float32): "f32", np.dtype(np.float64): "f64"}.get(np.dtype(dtype))
+    if suffix is None:
+        return None
+    L, P = ctypes.c_longlong, ctypes.c_void_p
+    fns = [native.function(_NATIVE_SOURCE, "minitf_bn_%s_%s" % (name, suffix), [L, L] + [P] * n)
+           for name, n in (("sums", 5), ("normalize", 5), ("backprop", 7))]
+    return None if None in fns else tuple(fns)
+
+
+def _native_tiles(xp, *arrays):
+    """The native loops for a tiled kernel over these arrays (numpy, C-contiguous, one dtype),
+    or None."""
+    if xp is not np or not all(a.flags.c_contiguous and a.dtype == arrays[0].dtype
+                               for a in arrays):
+        return None
+    return _native(arrays[0].dtype)
+
+
+def _address(a):
+    return a.__array_interface__["data"][0]
 
 
 class _BatchNormBase(TiledKernel, OpDef):
@@ -164,8 +272,11 @@ class FusedBatchNormV3(_BatchNormBase):
         c = x.shape[3]
         count = x.size // max(c, 1)
         y = xp.empty_like(x)
-        sums = work_array(xp, work, SHARED_ARRAY, (2, len(tiles), c), x.dtype)
         items = list(enumerate(tiles))
+        loops = _native_tiles(xp, x, scale, offset)
+        if loops is not None:
+            return self._native_forward(x, scale, offset, y, items, count, loops, work, split)
+        sums = work_array(xp, work, SHARED_ARRAY, (2, len(tiles), c), x.dtype)
 
         def total(arrays, item):
             i, t = item
@@ -187,6 +298,37 @@ class FusedBatchNormV3(_BatchNormBase):
             per_channel(xp, xp.multiply, yt, factor, yt)
             per_channel(xp, xp.add, yt, offset, yt)
         each_tile(xp, work, split, items, [], scale_tile)
+        return y, mean, variance, inv, count
+
+    def _native_forward(self, x, scale, offset, y, items, count, loops, work, split):
+        """_tiled_forward's passes in native loops: each tile's per-channel sums in double
+        (added in tile order), the mean and variance rounded to x's dtype."""
+        sums, normalize, _ = loops
+        c, rows = x.shape[3], x[:1].size // max(x.shape[3], 1)
+        partial = np.zeros((2, len(items), c))
+        dtype = x.dtype.type
+
+        def total(arrays, item):
+            i, t = item
+            sums((t.stop - t.start) * rows, c, _address(x[t]), None, None,
+                 _address(partial[0, i]), None)
+        each_tile(np, work, split, items, [], total)
+        mean = (ordered_sum(partial[0]) / count).astype(x.dtype)
+
+        def spread(arrays, item):
+            i, t = item
+            sums((t.stop - t.start) * rows, c, _address(x[t]), None, _address(mean),
+                 _address(partial[1, i]), None)
+        each_tile(np, work, split, items, [], spread)
+        variance = (ordered_sum(partial[1]) / count).astype(x.dtype)
+        inv = dtype(1) / np.sqrt(variance + dtype(self.epsilon))
+        factor = inv * scale
+
+        def apply(arrays, item):
+            t = item[1]
+            normalize((t.stop - t.start) * rows, c, _address(x[t]), _address(mean),
+                      _address(factor), _address(offset), _address(y[t]))
+        each_tile(np, work, split, items, [], apply)
         return y, mean, variance, inv, count
 
     def grad(self, op, dy, *unused):
@@ -256,9 +398,13 @@ class FusedBatchNormGradV3(_BatchNormBase):
         sums are the tiles' sums added in tile order."""
         c = x.shape[3]
         m = tiles[0].stop - tiles[0].start
-        sums = work_array(xp, work, SHARED_ARRAY, (2, len(tiles), c), x.dtype)
         items = list(enumerate(tiles))
         dx = xp.empty_like(x)
+        loops = _native_tiles(xp, dy, x, scale, mean)
+        if loops is not None:
+            return self._native_backprop(dy, x, scale, mean, inv, count, dx, items, loops,
+                                         work, split)
+        sums = work_array(xp, work, SHARED_ARRAY, (2, len(tiles), c), x.dtype)
 
         def totals(arrays, item):
             i, t = item
@@ -278,6 +424,32 @@ class FusedBatchNormGradV3(_BatchNormBase):
             per_channel(xp, xp.multiply, part, dx_scale, centered)
         each_tile(xp, work, split, items, [((m,) + x.shape[1:], x.dtype)], backprop)
         empty = xp.zeros(0, dtype=scale.dtype)
+        return dx, dscale, doffset, empty, empty
+
+    def _native_backprop(self, dy, x, scale, mean, inv, count, dx, items, loops, work, split):
+        """_tiled_backprop's passes in native loops: each tile's sums of dy and of dy * (x -
+        mean) in double (added in tile order), then dx a tile at a time."""
+        sums, _, backprop = loops
+        c, rows = x.shape[3], x[:1].size // max(x.shape[3], 1)
+        partial = np.zeros((2, len(items), c))
+        mean = np.ascontiguousarray(mean)
+
+        def totals(arrays, item):
+            i, t = item
+            sums((t.stop - t.start) * rows, c, _address(dy[t]), _address(x[t]), _address(mean),
+                 _address(partial[0, i]), _address(partial[1, i]))
+        each_tile(np, work, split, items, [], totals)
+        doffset = ordered_sum(partial[0]).astype(x.dtype)
+        dscale = ordered_sum(partial[1]).astype(x.dtype) * inv
+        factor, shift, dx_scale = inv * dscale / count, doffset / count, scale * inv
+
+        def apply(arrays, item):
+            t = item[1]
+            backprop((t.stop - t.start) * rows, c, _address(dy[t]), _address(x[t]),
+                     _address(mean), _address(factor), _address(shift), _address(dx_scale),
+                     _address(dx[t]))
+        each_tile(np, work, split, items, [], apply)
+        empty = np.zeros(0, dtype=scale.dtype)
         return dx, dscale, doffset, empty, empty
 
     def _composed(self, dy, x, scale, r1, r2):

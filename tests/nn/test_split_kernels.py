@@ -287,3 +287,31 @@ def test_a_cnn_step_split_over_the_session_workers_gives_the_one_thread_results(
     assert len(splits) >= 8  # conv, pooling and batch-norm kernels and their gradients
     for a, b in zip(*results):
         np.testing.assert_array_equal(a, b)
+
+
+@pytest.mark.parametrize("dtype, rtol", [(np.float32, 2e-5), (np.float64, 1e-12)])
+def test_batch_norm_native_loops_agree_with_the_numpy_passes(monkeypatch, dtype, rtol):
+    """The native tile loops (norm_ops._NATIVE_SOURCE: sums in double, the elementwise maths
+    operation for operation) against the numpy passes they replace, forward and backprop,
+    channels not a multiple of the vector width, tiles of 3 images."""
+    if norm_ops._native(np.float32) is None:
+        pytest.skip("no native kernels here (no C++ compiler or MINITF_NATIVE_KERNELS=0)")
+    monkeypatch.setattr(norm_ops, "NORM_TILE_BYTES", 3 * 5 * 6 * 13 * 8)
+    rng = np.random.default_rng(5)
+    x = (rng.standard_normal((10, 5, 6, 13)) * 3 + 1).astype(dtype)
+    dy = rng.standard_normal(x.shape).astype(dtype)
+    scale = rng.standard_normal(13).astype(dtype)
+    offset = rng.standard_normal(13).astype(dtype)
+    empty = np.zeros(0, dtype)
+    forward = norm_ops.FusedBatchNormV3(epsilon=0.001)
+    backprop = norm_ops.FusedBatchNormGradV3(epsilon=0.001)
+    results = []
+    for native in (True, False):
+        if not native:
+            monkeypatch.setattr(norm_ops, "_native_tiles", lambda xp, *arrays: None)
+        out = forward.compute(np, x, scale, offset, empty, empty)
+        grads = backprop.compute(np, dy, x, scale, out[3], out[4], out[5])
+        results.append(list(out[:5]) + list(grads[:3]))
+    for native, numpy in zip(*results):
+        assert native.dtype == numpy.dtype == dtype and native.shape == numpy.shape
+        np.testing.assert_allclose(native, numpy, rtol=rtol, atol=rtol)
