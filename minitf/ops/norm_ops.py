@@ -42,8 +42,8 @@ def _second_order(backprop, inputs, output_grads):
 NORM_TILE_BYTES = 1 << 20
 
 # The same passes as native loops over a tile of contiguous NHWC rows of c channels (numpy's
-# passes cost 2-3x as much: each is a call over the tile and a temporary, and the sums fold
-# rows before adding them). Per-channel sums run over the tile's rows in order, in double;
+# took 1.2x as long for the forward pass and 1.9x for the gradient in LeNet's steps: each is a
+# call over the tile with temporaries, and the sums fold rows before adding them). Per-channel sums run over the tile's rows in order, in double;
 # the elementwise maths is the numpy kernel's, operation for operation, in T (no fused
 # multiply-adds: minitf/native.py's flags).
 _NATIVE_SOURCE = r"""
@@ -306,7 +306,6 @@ class FusedBatchNormV3(_BatchNormBase):
         sums, normalize, _ = loops
         c, rows = x.shape[3], x[:1].size // max(x.shape[3], 1)
         partial = np.zeros((2, len(items), c))
-        dtype = x.dtype.type
 
         def total(arrays, item):
             i, t = item
@@ -321,7 +320,7 @@ class FusedBatchNormV3(_BatchNormBase):
                  _address(partial[1, i]), None)
         each_tile(np, work, split, items, [], spread)
         variance = (ordered_sum(partial[1]) / count).astype(x.dtype)
-        inv = dtype(1) / np.sqrt(variance + dtype(self.epsilon))
+        inv = 1 / np.sqrt(variance + self.epsilon)
         factor = inv * scale
 
         def apply(arrays, item):
@@ -432,7 +431,6 @@ class FusedBatchNormGradV3(_BatchNormBase):
         sums, _, backprop = loops
         c, rows = x.shape[3], x[:1].size // max(x.shape[3], 1)
         partial = np.zeros((2, len(items), c))
-        mean = np.ascontiguousarray(mean)
 
         def totals(arrays, item):
             i, t = item
