@@ -425,13 +425,13 @@ def test_a_worker_late_for_a_stealing_product_writes_nothing_and_its_inputs_stay
     from minitf import native
     late = native.function(gemm.SOURCE, "minitf_gemm_late", [ctypes.c_long])
     held = gemm._state["held"]
-    a, b = operands(np.random.default_rng(41), 1536, 1024, 1024, "")
-    bias = np.linspace(-1, 1, 1024).astype(np.float32)
+    a, b = operands(np.random.default_rng(41), 768, 1024, 512, "")
+    bias = np.linspace(-1, 1, 512).astype(np.float32)
     thread_count(1)
     expected = product(a, b, bias=bias, relu=True)
     thread_count(2, True)
     gemm._state["set"](2, 5_000_000, 1)  # (the worker stays awake: it joins at once)
-    late(50_000)  # the worker waits 50 ms between computing its first run and copying it
+    late(300_000)  # the worker waits 0.3 s between computing its first run and copying it
     try:
         for attempt in range(5):
             out = product(a, b, bias=bias, relu=True)
@@ -440,6 +440,10 @@ def test_a_worker_late_for_a_stealing_product_writes_nothing_and_its_inputs_stay
         assert held(), "the worker never joined a product in time"
         assert out.tobytes() == expected.tobytes()
         assert any(x[0] is a and x[1] is b and x[2] is bias for x in gemm._held)
+        kept = len(gemm._held)
+        other = operands(np.random.default_rng(43), 512, 64, 64, "")
+        check(*other, product(*other))  # (the late worker cannot read this one's inputs)
+        assert held() and len(gemm._held) == kept
         out.fill(7.0)  # the caller's to use now
         deadline = time.monotonic() + 10
         while held() and time.monotonic() < deadline:

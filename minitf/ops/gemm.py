@@ -696,7 +696,7 @@ static Slot* next_slot(Pool* p) {
 
 // Runs the job in `s` on the caller and the workers that join (at most want - 1), waiting
 // for them unless `steal`, then releases the pool (which the caller holds: busy). Returns
-// minitf_gemm_held(), for minitf_sgemm.
+// 2 where a worker is still inside this job, else minitf_gemm_held() (minitf_sgemm's).
 static int launch(Pool* p, Slot* s, int want, float* Ap, bool steal) {
   s->cap.store(want - 1);
   s->finished.store(0);
@@ -714,6 +714,7 @@ static int launch(Pool* p, Slot* s, int want, float* Ap, bool steal) {
   if (!steal)
     while (s->finished.load(std::memory_order_acquire) < joined) _mm_pause();
   p->busy.store(false, std::memory_order_release);
+  if (s->finished.load(std::memory_order_acquire) < joined) return 2;
   return minitf_gemm_held();
 }
 
@@ -726,9 +727,10 @@ static int launch(Pool* p, Slot* s, int want, float* Ap, bool steal) {
 // machines in their slow phases); not with `sums`, for narrow products, or beyond OWN_FLOATS.
 // With stealing set (minitf_gemm_set_threads), products of one block of K and of columns run
 // with run_steal, the others on the caller alone.
-// Returns minitf_gemm_held() (1: a worker may still read the inputs of this product or of an
-// earlier one after the return, run_steal; the caller keeps them alive until a product
-// returns 0), or -1 where memory ran out (C then undefined).
+// Returns 2 where a worker may still read this product's inputs after the return (run_steal:
+// the caller keeps them alive until a product returns 0), 1 where one may still read an
+// earlier product's, 0 where none is inside a finished product, or -1 where memory ran out
+// (C then undefined).
 extern "C" int minitf_sgemm(long M, long N, long K, const float* A, long rsa, long csa,
                             const float* B, long rsb, long csb, float* C, long ldc,
                             const float* bias, int relu, const float* mask, long ldm,
@@ -871,7 +873,7 @@ extern "C" int minitf_sgemm_objects(long offset, long M, long N, long K, const c
 """
 
 _state = {}  # "fn": the compiled product or None, "threads": the count last set
-_held = []  # inputs of products a late worker may still read (stealing: minitf_sgemm's 1)
+_held = []  # inputs of products a late worker may still read (stealing: minitf_sgemm's 2)
 calls = [0]  # products run by the compiled kernel (the thread policy looks at it)
 
 
@@ -1091,7 +1093,7 @@ def _product(fn):
         status = call(m, n, k, a, sa[0] // 4, sa[1] // 4, b, sb[0] // 4, sb[1] // 4, out,
                       out.strides[0] // 4, bias, 1 if relu else 0, mask,
                       0 if mask is None else mask.strides[0] // 4, sums, 1 if own_b else 0)
-        if status == 1:
+        if status == 2:
             # a worker late for this product (stealing) may still read its inputs: they stay
             # alive until no worker is inside a finished product (C's minitf_gemm_held)
             held.append((a, b, bias, mask))
