@@ -6,13 +6,15 @@ rounds minutes apart differ by more than most changes; two processes taking turn
 time meet the same speeds, and the ratio of each pair of windows shows the change.
 
     python benchmarks/ab.py BEFORE AFTER [--workload mlp|forward|big-mlp] [--rounds 14]
-                            [--window 1.0]
+                            [--window 1.0] [--load N]
 
 BEFORE and AFTER are minitf checkouts (directories holding `minitf/`; a git worktree of the
-commit before the change, say, and this one). Each round runs a window in BEFORE's process,
-then one in AFTER's, and prints both medians (over the window's second half); at the end the
-median of each and the median of the rounds' ratios AFTER / BEFORE. Run it with nothing else
+commit before the change, say, and this one). Each round runs a window in each process, the
+order swapped every round, and prints both medians (over the window's second half); at the
+end the median of each and the median of the rounds' ratios AFTER / BEFORE. Run it with nothing else
 running, with the same environment as run.py (`env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE`).
+`--load N` runs N busy-loop processes meanwhile (run.py's), for a change to the policy under
+load.
 """
 
 import argparse
@@ -61,11 +63,22 @@ def main():
     parser.add_argument("--workload", default="mlp", choices=sorted(WORKLOADS))
     parser.add_argument("--rounds", type=int, default=14)
     parser.add_argument("--window", type=float, default=1.0)
+    parser.add_argument("--load", type=int, default=0, help="busy-loop processes to run")
     parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
         child(args.before, args.workload, args.window)
         return
+    sys.path.insert(0, HERE)
+    import run as R
+    load = R.start_load(args.load, 3600)
+    try:
+        compare(args)
+    finally:
+        R.stop_load(load)
+
+
+def compare(args):
     kids = [subprocess.Popen([sys.executable, os.path.abspath(__file__), path, path, "--child",
                               "--workload", args.workload, "--window", str(args.window)],
                              stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
@@ -76,11 +89,11 @@ def main():
                 raise SystemExit("a child process failed (its error is above)")
         rows = []
         for r in range(args.rounds):
-            row = []
-            for kid in kids:
-                kid.stdin.write("go\n")
-                kid.stdin.flush()
-                row.append(float(kid.stdout.readline()))
+            row = [0.0, 0.0]
+            for i in ((0, 1) if r % 2 == 0 else (1, 0)):  # who goes first, swapped each round
+                kids[i].stdin.write("go\n")
+                kids[i].stdin.flush()
+                row[i] = float(kids[i].stdout.readline())
             rows.append(row)
             print("round %2d  before %.3f ms  after %.3f ms  after/before %.3f"
                   % (r + 1, row[0], row[1], row[1] / row[0]), flush=True)
@@ -88,9 +101,11 @@ def main():
         for kid in kids:
             kid.stdin.close()
             kid.wait()
-    print("%s, %d rounds of %.1f s: median before %.3f ms, after %.3f ms; median of the "
+    print("%s, %d rounds of %.1f s%s: median before %.3f ms, after %.3f ms; median of the "
           "rounds' after/before %.3f (min %.3f, max %.3f)"
-          % (args.workload, len(rows), args.window, statistics.median(r[0] for r in rows),
+          % (args.workload, len(rows), args.window,
+             ", %d busy loops" % args.load if args.load else "",
+             statistics.median(r[0] for r in rows),
              statistics.median(r[1] for r in rows), statistics.median(r[1] / r[0] for r in rows),
              min(r[1] / r[0] for r in rows), max(r[1] / r[0] for r in rows)))
 
