@@ -404,6 +404,9 @@ def test_workers_not_asleep_are_counted(thread_count):
     set_spin(2, 5_000_000, 0)  # a worker spins 5 s for the next product before it sleeps
     try:
         product(a, b)
+        deadline = time.monotonic() + 10  # (on a busy machine the worker wakes late)
+        while not gemm.awake_workers() and time.monotonic() < deadline:
+            time.sleep(0.001)
         assert gemm.awake_workers() >= 1
     finally:
         set_spin(2, gemm.SPIN_MICROSECONDS, 0)  # (read by the spinning worker: it sleeps soon)
@@ -431,9 +434,9 @@ def test_a_worker_late_for_a_stealing_product_writes_nothing_and_its_inputs_stay
     expected = product(a, b, bias=bias, relu=True)
     thread_count(2, True)
     gemm._state["set"](2, 5_000_000, 1)  # (the worker stays awake: it joins at once)
-    late(300_000)  # the worker waits 0.3 s between computing its first run and copying it
     try:
         for attempt in range(5):
+            late(300_000)  # a worker waits 0.3 s between computing its first run and copying it
             out = product(a, b, bias=bias, relu=True)
             if held():
                 break
@@ -442,8 +445,10 @@ def test_a_worker_late_for_a_stealing_product_writes_nothing_and_its_inputs_stay
         assert any(x[0] is a and x[1] is b and x[2] is bias for x in gemm._held)
         kept = len(gemm._held)
         other = operands(np.random.default_rng(43), 512, 64, 64, "")
+        gemm.set_threads(1)
         check(*other, product(*other))  # (the late worker cannot read this one's inputs)
         assert held() and len(gemm._held) == kept
+        thread_count(2, True)
         out.fill(7.0)  # the caller's to use now
         deadline = time.monotonic() + 10
         while held() and time.monotonic() < deadline:
@@ -454,5 +459,6 @@ def test_a_worker_late_for_a_stealing_product_writes_nothing_and_its_inputs_stay
         late(0)
         gemm._state["set"](2, gemm.STEAL_SPIN_MICROSECONDS, 1)
     small = operands(np.random.default_rng(42), 512, 64, 64, "")
+    gemm.set_threads(1)  # (no worker joins: none can be inside it when it returns)
     check(*small, product(*small))
     assert gemm._held == []  # (a product that returned with no worker late let them go)

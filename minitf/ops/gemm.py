@@ -381,7 +381,7 @@ static void run_job(Job& j, float* Ap) {
 // until then (minitf_sgemm's return, gemm.py's _held). The same bits as run_job: the same
 // chains of fused multiply-adds, and finish() applied in the copy.
 enum { RUN_FREE = 0, RUN_COPYING = 1, RUN_DONE = 2 };
-static std::atomic<long> g_late_us{0};  // (for tests: a worker's wait before its first copy)
+static std::atomic<long> g_late_us{0};  // (for tests: one worker's wait before its first copy)
 
 extern "C" void minitf_gemm_late(long us) { g_late_us.store(us); }
 
@@ -407,7 +407,7 @@ static void run_steal(Job& j, float* Ap) {
   pack_b<NR>(kc, nc, 0, width, j.B, j.rsb, j.csb, Bp, caller ? j.sums : nullptr);
   std::atomic<long>& cnt = j.counters[0];
   std::atomic<int>* state = j.run_state;
-  for (long late = caller ? 0 : g_late_us.load();;) {
+  for (long late = caller || !g_late_us.load() ? 0 : g_late_us.exchange(0);;) {
     long r = 0, chunk = claim(cnt, runs, MC_MAX / MR, j.parts, r);
     if (!chunk) break;
     long ic = r * MR;
