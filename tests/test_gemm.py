@@ -59,7 +59,8 @@ def check(a, b, out):
 
 
 # rows not a multiple of the row tiles (12; 8 and 24 for products narrower than 32 columns),
-# columns not of the 32- or 16-column ones, K over several blocks of 1024 and K of one element
+# columns not of the 32- or 16-column ones, K over several blocks (gemm.K_BLOCK: 256 or 1024),
+# the last one shorter (1025 or 2100), and K of one element
 SHAPES = [(1, 1, 1), (13, 7, 33), (100, 37, 45), (12, 1024, 32), (25, 1025, 95), (97, 2100, 31),
           (300, 1, 70), (5, 3000, 200), (50, 300, 10), (49, 1100, 16), (30, 40, 17), (7, 9, 1)]
 
@@ -235,7 +236,7 @@ def test_the_bias_and_relu_epilogue_gives_the_bits_of_the_two_ops(small_products
 def test_the_relu_gradient_epilogue_gives_the_bits_of_relu_grad(small_products, thread_count,
                                                                  m, k, n):
     """The mask read as each element is written, after its partial sums over blocks of K
-    (2500, 1100 > 1024), tiles wide and narrow, rows and columns at the tiles' edges."""
+    (2500 and 1100 over 1024), tiles wide and narrow, rows and columns at the tiles' edges."""
     rng = np.random.default_rng(m + k + n + 1)
     a, b = operands(rng, m, k, n, "")
     a[1, 0] = np.nan
@@ -462,3 +463,19 @@ def test_a_worker_late_for_a_stealing_product_writes_nothing_and_its_inputs_stay
     gemm.set_threads(1)  # (no worker joins: none can be inside it when it returns)
     check(*small, product(*small))
     assert gemm._held == []  # (a product that returned with no worker late let them go)
+
+
+def test_the_l1_data_cache_is_read_from_sysfs(tmp_path):
+    """K's block length follows the L1 data cache's size (gemm.K_BLOCK): the instruction
+    cache of the same level and the L2 are not it, and where nothing is told it is None."""
+    for index, (level, kind, size) in enumerate([("1", "Instruction", "32K"), ("1", "Data", "48K"),
+                                                 ("2", "Unified", "1280K")]):
+        folder = tmp_path / ("index%d" % index)
+        folder.mkdir()
+        for name, value in (("level", level), ("type", kind), ("size", size)):
+            (folder / name).write_text(value + "\n")
+    assert gemm._l1_data_bytes(str(tmp_path)) == 48 * 1024
+    (tmp_path / "index1" / "size").write_text("32768\n")
+    assert gemm._l1_data_bytes(str(tmp_path)) == 32768
+    assert gemm._l1_data_bytes(str(tmp_path / "missing")) is None
+    assert gemm.K_BLOCK in (256, 1024)

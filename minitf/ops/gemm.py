@@ -19,7 +19,7 @@ at a barrier. Its workers spin for SPIN_MICROSECONDS after a product, then sleep
 core is busy with other processes, the policy has the products run "stealing" (run_steal in
 SOURCE): the caller takes over the rows of a worker that lost its core instead of waiting.
 
-The same bits at any thread count: an element's sum runs over K in blocks of KC, each block
+The same bits at any thread count: an element's sum runs over K in blocks (K_BLOCK), each block
 one chain of fused multiply-adds from zero in the order of k, the blocks added in order; how
 rows and columns are cut between threads does not enter it. The bits differ from numpy's
 (OpenBLAS sums in other blocks), by a rounding.
@@ -31,6 +31,7 @@ below its thresholds (NATIVE_MACS and the MIN_ constants).
 
 import atexit
 import ctypes
+import os
 import platform
 import time
 
@@ -52,6 +53,30 @@ MIN_DEPTH = 4
 SPIN_MICROSECONDS = 300  # a worker's wait for the next product before it sleeps
 STEAL_SPIN_MICROSECONDS = 50  # the same with stealing (set_threads), when every core is busy
 
+
+def _l1_data_bytes(base="/sys/devices/system/cpu/cpu0/cache"):
+    """The first CPU's L1 data cache in bytes (Linux's sysfs), or None where it is not told."""
+    try:
+        for index in sorted(os.listdir(base)):
+            path = os.path.join(base, index)
+            with open(os.path.join(path, "level")) as f, open(os.path.join(path, "type")) as g:
+                if f.read().strip() != "1" or g.read().strip() != "Data":
+                    continue
+            with open(os.path.join(path, "size")) as f:
+                size = f.read().strip()
+            return int(size[:-1]) * 1024 if size.endswith("K") else int(size)
+    except (OSError, ValueError):
+        pass
+    return None
+
+
+# K's blocks (KC in SOURCE): 256 where the L1 data cache holds 48 KB, so that a 256x32 panel of
+# B (32 KB) stays there through a chunk's rows of A (Ice Lake: each of the big MLP's products
+# 6-13% faster than in blocks of 1024, which left the panel in L2); 1024, the length measured
+# on the 32 KB L1 of Zen 4, elsewhere (docs/performance.md, "Matrix products"). The bits of a
+# product depend on it (an element's sum runs block by block), so two machines may differ.
+K_BLOCK = 256 if (_l1_data_bytes() or 0) >= 48 * 1024 else 1024
+
 SOURCE = r"""
 #include <immintrin.h>
 #include <algorithm>
@@ -67,11 +92,14 @@ SOURCE = r"""
 #include <vector>
 #include <unistd.h>
 
-// Tiles of MR rows by 16 * NRV columns: 12x32, twenty-four accumulators
-#define KC 1024
+// Tiles of MR rows by 16 * NRV columns: 12x32, twenty-four accumulators. K in blocks of at
+// most KC (set by gemm.py for this CPU), a product's blocks all of one length but the last
+// (Job::kb)
+#define KC K_BLOCK
 #define MC_MAX 96
 #define NC 4096
 #define PANELS_PER_GROUP 4
+#define PREFETCH_K 8
 // Packed B kept by the threads for themselves (own_b) at most, all seats together (32 MB)
 #define OWN_FLOATS (8L << 20)
 
@@ -110,7 +138,17 @@ static inline void micro(long kc, const float* __restrict A, const float* __rest
   for (int r = 0; r < MR; r++)
     #pragma GCC unroll 4
     for (int v = 0; v < NRV; v++) acc[r][v] = _mm512_setzero_ps();
+  // the tile of C, read or written at the end, fetched 256 steps before: its rows lie ldc
+  // apart, where the hardware does not follow them (big outputs: 3-8% of the product's time)
+  const long fetch_c = kc > 256 ? kc - 256 : 0;
   for (long k = 0; k < kc; k++) {
+    if (k == fetch_c) {
+      #pragma GCC unroll 16
+      for (int r = 0; r < MR; r++) {
+        _mm_prefetch((const char*)(C + r * ldc), _MM_HINT_T0);
+        _mm_prefetch((const char*)(C + r * ldc + 16 * NRV - 1), _MM_HINT_T0);
+      }
+    }
     __m512 b[NRV];
     #pragma GCC unroll 4
     for (int v = 0; v < NRV; v++) b[v] = _mm512_load_ps(B + v * 16);
@@ -158,16 +196,25 @@ static void pack_panel(long n, long kc, const float* src, long lane_stride, long
 // k-major within a panel, rows past mc zero.
 template <int MR>
 static void pack_a(long mc, long kc, const float* A, long rs, long cs, float* Ap) {
+  const long full = mc / MR * MR;
+  if (rs == 1 && MR <= 16 && full) {
+    // a transposed A (a weight gradient's): each k a contiguous run of the rows, one masked
+    // move per panel; the runs lie cs apart, so the run PREFETCH_K ahead is fetched by hand
+    const __mmask16 lanes = (__mmask16)((1u << MR) - 1);
+    for (long k = 0; k < kc; k++) {
+      const float* a = A + k * cs;
+      if (k + PREFETCH_K < kc)
+        for (long q = 0; q < mc; q += 16)
+          _mm_prefetch((const char*)(a + PREFETCH_K * cs + q), _MM_HINT_T0);
+      for (long i = 0; i < full; i += MR)
+        _mm512_mask_storeu_ps(Ap + i * kc + k * MR, lanes, _mm512_maskz_loadu_ps(lanes, a + i));
+    }
+    if (full < mc) pack_panel<MR>(mc - full, kc, A + full, rs, cs, Ap + full * kc);
+    return;
+  }
   for (long i = 0; i < mc; i += MR) {
     long m = std::min<long>(MR, mc - i);
     float* d = Ap + i * kc;
-    if (rs == 1 && m == MR) {  // a transposed A: each k is a contiguous run of rows
-      for (long k = 0; k < kc; k++) {
-        const float* a = A + i + k * cs;
-        for (long r = 0; r < MR; r++) d[k * MR + r] = a[r];
-      }
-      continue;
-    }
     if (cs == 1 && m == MR) {  // rows of A contiguous: 16 k at a time, transposed in registers
       long k = 0;
       for (; k + 16 <= kc; k += 16) {
@@ -245,6 +292,7 @@ struct Job {
   RangeFn range; const double* range_args; long grain;  // a parallel_for's (run_range)
   float* const* own;  // each seat's own packed B (own_b), or null: one packing shared
   std::atomic<int>* run_state;  // run_steal: each run of MR rows' state (RUN_ constants)
+  long kb = KC;  // the length of K's blocks (minitf_sgemm's)
 };
 
 static thread_local float* t_ap = nullptr;  // each thread's packed block of A
@@ -326,8 +374,8 @@ static void run_job(Job& j, float* Ap) {
     long nc = std::min<long>(NC, j.N - jc);
     long panels = (nc + NR - 1) / NR;
     long groups = (panels + PANELS_PER_GROUP - 1) / PANELS_PER_GROUP;
-    for (long pc = 0; pc < j.K; pc += KC, block++) {
-      long kc = std::min<long>(KC, j.K - pc);
+    for (long pc = 0; pc < j.K; pc += j.kb, block++) {
+      long kc = std::min<long>(j.kb, j.K - pc);
       std::atomic<long>* cnt = j.counters + 4 * block;
       const float* B = j.B + pc * j.rsb + jc * j.csb;
       // B packed in units of a group of panels by half its rows, claimed like the rows of A
@@ -369,8 +417,8 @@ static void run_job(Job& j, float* Ap) {
 }
 
 // Products run with stealing (minitf_gemm_set_threads' `steal`, for a busy machine): B one
-// block of columns and one of K. No participant waits for another: each packs all of B for
-// itself (the caller with the column sums), the caller takes its chunks of rows from the
+// block of columns. No participant waits for another: each packs all of B for itself (the
+// caller with the column sums), the caller takes its chunks of rows from the
 // front into C, the workers theirs from the back, a run of MR rows at a time into a buffer of
 // their own, which they copy into C only after taking the run's state from RUN_FREE to
 // RUN_COPYING. The caller, out of rows, takes every run of the workers' still RUN_FREE
@@ -393,18 +441,29 @@ static thread_local long t_run_size = 0;
 template <int MR, int NRV>
 static void run_steal(Job& j, float* Ap) {
   constexpr int NR = 16 * NRV;
-  const long nc = j.N, kc = j.K, width = (nc + NR - 1) / NR * NR;
+  const long nc = j.N, width = (nc + NR - 1) / NR * NR;
   const long runs = (j.M + MR - 1) / MR;
   const bool caller = t_seat == 0;
   float *Bp, *run = nullptr;
   try {
-    Bp = grow(t_own, t_own_size, width * kc);
+    Bp = grow(t_own, t_own_size, width * j.K);
     if (!caller) run = grow(t_run, t_run_size, MR * width);
   } catch (const std::bad_alloc&) {
     if (caller) throw;  // (grown by minitf_sgemm before the workers are woken)
     return;             // the caller takes this worker's runs
   }
-  pack_b<NR>(kc, nc, 0, width, j.B, j.rsb, j.csb, Bp, caller ? j.sums : nullptr);
+  // K's blocks one after the other (block pc at Bp + pc * width), the sums in the order of k
+  for (long pc = 0; pc < j.K; pc += j.kb)
+    pack_b<NR>(std::min<long>(j.kb, j.K - pc), nc, 0, width, j.B + pc * j.rsb, j.rsb, j.csb,
+               Bp + pc * width, caller ? j.sums : nullptr);
+  // rows [ic, ic + mc) into C, block of K by block (run_job's sums)
+  auto into_c = [&](long ic, long mc) {
+    for (long pc = 0; pc < j.K; pc += j.kb) {
+      long kc = std::min<long>(j.kb, j.K - pc);
+      pack_a<MR>(mc, kc, j.A + ic * j.rsa + pc * j.csa, j.rsa, j.csa, Ap);
+      rows_into_c<MR, NRV>(j, Ap, Bp + pc * width, ic, mc, 0, nc, pc, kc);
+    }
+  };
   std::atomic<long>& cnt = j.counters[0];
   std::atomic<int>* state = j.run_state;
   for (long late = caller || !g_late_us.load() ? 0 : g_late_us.exchange(0);;) {
@@ -412,22 +471,25 @@ static void run_steal(Job& j, float* Ap) {
     if (!chunk) break;
     long ic = r * MR;
     long mc = std::min<long>(chunk * MR, j.M - ic);
-    pack_a<MR>(mc, kc, j.A + ic * j.rsa, j.rsa, j.csa, Ap);
     if (caller) {
-      rows_into_c<MR, NRV>(j, Ap, Bp, ic, mc, 0, nc, 0, kc);
+      into_c(ic, mc);
       continue;
     }
     for (long ir = 0; ir < mc; ir += MR) {
       std::atomic<int>& st = state[r + ir / MR];
       if (st.load(std::memory_order_relaxed) != RUN_FREE) break;  // taken: the rest too
-      for (long jr = 0; jr < nc; jr += NR)
-        micro<MR, NRV>(kc, Ap + ir * kc, Bp + jr * kc, run + jr, width, 1, 0, nullptr, 0,
-                       nullptr, 0);
+      long rows = std::min<long>(MR, mc - ir);
+      for (long pc = 0; pc < j.K; pc += j.kb) {  // the run's sums, block by block, in `run`
+        long kc = std::min<long>(j.kb, j.K - pc);
+        pack_a<MR>(rows, kc, j.A + (ic + ir) * j.rsa + pc * j.csa, j.rsa, j.csa, Ap);
+        for (long jr = 0; jr < nc; jr += NR)
+          micro<MR, NRV>(kc, Ap, Bp + pc * width + jr * kc, run + jr, width, pc == 0, 0,
+                         nullptr, 0, nullptr, 0);
+      }
       if (late) std::this_thread::sleep_for(std::chrono::microseconds(late));
       late = 0;
       int expected = RUN_FREE;
       if (!st.compare_exchange_strong(expected, RUN_COPYING)) break;
-      long rows = std::min<long>(MR, mc - ir);
       for (long i = 0; i < rows; i++) {
         long row = ic + ir + i;
         for (long q = 0; q < nc; q += 16) {
@@ -446,9 +508,7 @@ static void run_steal(Job& j, float* Ap) {
   for (long x = runs - 1, front = cnt.load() & 0xffffffffL; x >= front; x--) {
     int expected = RUN_FREE;
     if (state[x].compare_exchange_strong(expected, RUN_DONE)) {
-      long rows = std::min<long>(MR, j.M - x * MR);
-      pack_a<MR>(rows, kc, j.A + x * MR * j.rsa, j.rsa, j.csa, Ap);
-      rows_into_c<MR, NRV>(j, Ap, Bp, x * MR, rows, 0, nc, 0, kc);
+      into_c(x * MR, std::min<long>(MR, j.M - x * MR));
       continue;
     }
     while (state[x].load(std::memory_order_acquire) != RUN_DONE) _mm_pause();
@@ -494,8 +554,8 @@ static void run_narrow(Job& j, float* Ap) {
   const bool direct = j.csa == 1 || j.rsa == 1;
   long block = 0;
   long panels = (j.N + 15) / 16;
-  for (long pc = 0; pc < j.K; pc += KC, block++) {
-    long kc = std::min<long>(KC, j.K - pc);
+  for (long pc = 0; pc < j.K; pc += j.kb, block++) {
+    long kc = std::min<long>(j.kb, j.K - pc);
     int last = pc + kc == j.K;
     std::atomic<long>* cnt = j.counters + 4 * block;
     if (cnt[0].fetch_add(1) == 0) {
@@ -737,8 +797,12 @@ extern "C" int minitf_sgemm(long M, long N, long K, const float* A, long rsa, lo
                             float* sums, int own_b) {
   Pool* p = pool();
   int want = p->want.load();
-  long ncb = std::min<long>(NC, N), kcb = std::min<long>(KC, K);
-  long blocks = ((N + NC - 1) / NC) * ((K + KC - 1) / KC);
+  // K in the fewest blocks of at most KC, of one length but the last (shorter by fewer terms
+  // than there are blocks): 784 as four of 196, not three of 256 and one of 16 (a pass over C
+  // for 16 terms)
+  long kb = std::max<long>(1, (K + (K + KC - 1) / KC - 1) / std::max<long>(1, (K + KC - 1) / KC));
+  long ncb = std::min<long>(NC, N), kcb = std::min<long>(kb, K);
+  long blocks = ((N + NC - 1) / NC) * ((K + kb - 1) / kb);
   bool narrow = N < 32;
   const long nr = narrow ? 16 : 32;
   const bool steal = p->steal.load() != 0;
@@ -753,7 +817,7 @@ extern "C" int minitf_sgemm(long M, long N, long K, const float* A, long rsa, lo
     return -1;
   }
   Slot* slot = nullptr;
-  if (want >= 2 && !(steal && (narrow || blocks > 1)) &&
+  if (want >= 2 && !(steal && (narrow || N > NC)) &&
       !p->busy.exchange(true, std::memory_order_acquire)) {
     slot = next_slot(p);
     if (!slot) p->busy.store(false, std::memory_order_release);
@@ -765,6 +829,7 @@ extern "C" int minitf_sgemm(long M, long N, long K, const float* A, long rsa, lo
             grow(t_bp, t_bp_size, bp_floats), bias, relu, mask, ldm, sums,
             counters_for(t_counters, t_counters_size, blocks), nullptr, nullptr, 0, nullptr,
             nullptr};
+      j.kb = kb;
       run(j, Ap);
       return minitf_gemm_held();
     } catch (const std::bad_alloc&) {
@@ -780,7 +845,7 @@ extern "C" int minitf_sgemm(long M, long N, long K, const float* A, long rsa, lo
     counters = counters_for(slot->counters, slot->counters_size, blocks);
     if (steal) {
       run = run_steal<12, 2>;
-      grow(t_own, t_own_size, bp_floats);
+      grow(t_own, t_own_size, (ncb + nr - 1) / nr * nr * std::max<long>(K, 1));
       run_state = zeroed(slot->run_state, slot->run_state_size, (M + 11) / 12);
     } else {
       bp = grow(p->bp, p->bp_size, bp_floats);
@@ -799,6 +864,7 @@ extern "C" int minitf_sgemm(long M, long N, long K, const float* A, long rsa, lo
   slot->job = Job{run, M, N, K, want, A, rsa, csa, B, rsb, csb, C, ldc, bp, bias, relu, mask,
                   ldm, sums, counters, nullptr, nullptr, 0, own ? p->own.data() : nullptr,
                   run_state};
+  slot->job.kb = kb;
   return launch(p, slot, want, Ap, steal);
 }
 
@@ -870,7 +936,7 @@ extern "C" int minitf_sgemm_objects(long offset, long M, long N, long K, const c
                       (float*)data_at(C, offset), ldc, data_at(bias, offset), relu,
                       data_at(mask, offset), ldm, (float*)data_at(sums, offset), own_b);
 }
-"""
+""".replace("K_BLOCK", str(K_BLOCK))
 
 _state = {}  # "fn": the compiled product or None, "threads": the count last set
 _held = []  # inputs of products a late worker may still read (stealing: minitf_sgemm's 2)
