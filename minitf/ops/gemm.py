@@ -533,6 +533,14 @@ static inline void micro16(long kc, const float* A, long rsa, long csa, const fl
       #pragma GCC unroll 32
       for (int r = 0; r < MR; r++) _mm_prefetch((const char*)(A + r * rsa + k + 64), _MM_HINT_T0);
     }
+    if (rsa == 1) {
+      // a transposed A read where it lies (a weight gradient's): its k lie csa apart, 4 KB
+      // in the MLPs, which the hardware does not fetch ahead (1024x4096x10: 3.6 -> 2.7 ms)
+      const float* ahead = A + (k + 16) * csa;
+      #pragma GCC unroll 2
+      for (int q = 0; q < MR; q += 16) _mm_prefetch((const char*)(ahead + q), _MM_HINT_T0);
+      _mm_prefetch((const char*)(ahead + MR - 1), _MM_HINT_T0);
+    }
     __m512 b = _mm512_load_ps(B + k * 16);
     const float* a = A + k * csa;
     #pragma GCC unroll 32
