@@ -58,9 +58,10 @@ def check(a, b, out):
     np.testing.assert_allclose(out, exact, rtol=0, atol=4 * np.finfo(np.float32).eps * scale)
 
 
-# rows not a multiple of the row tiles (12; 8 and 24 for products narrower than 32 columns),
-# columns not of the 32- or 16-column ones, K over several blocks (gemm.K_BLOCK: 256 or 1024),
-# the last one shorter (1025 or 2100), and K of one element
+# rows not a multiple of the row tiles (6 or 12; 8 and 24 for products narrower than 32
+# columns), columns not of the 64-, 32- or 16-column ones (the main tile, gemm.TILE_VECTORS, and
+# the 12x32 one below its width), K over several blocks (gemm.K_BLOCK: 384 or 1024), the last
+# one shorter (1025 or 2100), and K of one element
 SHAPES = [(1, 1, 1), (13, 7, 33), (100, 37, 45), (12, 1024, 32), (25, 1025, 95), (97, 2100, 31),
           (300, 1, 70), (5, 3000, 200), (50, 300, 10), (49, 1100, 16), (30, 40, 17), (7, 9, 1)]
 
@@ -478,4 +479,4 @@ def test_the_l1_data_cache_is_read_from_sysfs(tmp_path):
     (tmp_path / "index1" / "size").write_text("32768\n")
     assert gemm._l1_data_bytes(str(tmp_path)) == 32768
     assert gemm._l1_data_bytes(str(tmp_path / "missing")) is None
-    assert gemm.K_BLOCK in (256, 1024)
+    assert gemm.K_BLOCK in (384, 1024)

@@ -9,9 +9,10 @@
 Why: the MLP steps spend 80-95% of their time in float32 products. OpenBLAS runs them near
 86% of a core's peak on this project's AVX-512 machines (TF1's oneDNN 92%), and after each
 multi-thread call its worker thread spins for about 0.1 s, so no other work of the step can
-use the second core meanwhile. This product is a packed-panel kernel of the BLIS kind (a 12x32
-tile of AVX-512 accumulators; A packed in blocks of rows, B in panels of 32 columns, K in
-blocks of KC; products narrower than 32 columns take tiles 16 wide and read A in place),
+use the second core meanwhile. This product is a packed-panel kernel of the BLIS kind (tiles of
+twenty-four AVX-512 accumulators, 6x64 or 12x32 by the CPU's L1 cache; A packed in blocks of
+rows, B in panels of the tile's width, K in blocks of K_BLOCK; products narrower than 32
+columns take tiles 16 wide and read A in place),
 threaded the way OpenBLAS is, with one packing of B shared by the threads, and
 the work handed out from counters rather than in fixed halves: a thread that gets its core
 late (a busy machine, the host's slow phases) takes fewer blocks instead of holding the others
@@ -70,12 +71,20 @@ def _l1_data_bytes(base="/sys/devices/system/cpu/cpu0/cache"):
     return None
 
 
-# K's blocks (KC in SOURCE): 256 where the L1 data cache holds 48 KB, so that a 256x32 panel of
-# B (32 KB) stays there through a chunk's rows of A (Ice Lake: each of the big MLP's products
-# 6-13% faster than in blocks of 1024, which left the panel in L2); 1024, the length measured
-# on the 32 KB L1 of Zen 4, elsewhere (docs/performance.md, "Matrix products"). The bits of a
-# product depend on it (an element's sum runs block by block), so two machines may differ.
-K_BLOCK = 256 if (_l1_data_bytes() or 0) >= 48 * 1024 else 1024
+# The blocking, by the L1 data cache's size (docs/performance.md, "Matrix products"): K's
+# blocks (KC in SOURCE), the main tile (TILE_ROWS x 16 * TILE_VECTORS) and how far ahead B's
+# panels are fetched into L1 (FETCH_B steps of k, 0: not at all). Where L1 holds 48 KB (Ice
+# Lake), K in blocks of 384 and 6x64 tiles whose B panels (96 KB) stream from L2, fetched 16
+# steps ahead, as oneDNN's kernels take both operands: each of the big MLP's products 4-6%
+# faster than 12x32 tiles with K in blocks of 256, whose 32 KB panel of B was to stay in L1
+# but came back from L2 after every chunk of A. Elsewhere the 12x32 tile, K in blocks of 1024
+# and no fetching, as measured on Zen 4's 32 KB L1. Products narrower than the main tile take
+# 12x32 tiles (a 6x64 one did twice the work of 32 columns). The bits of a product depend on
+# K_BLOCK (an element's sum runs block by block), so two machines may differ.
+if (_l1_data_bytes() or 0) >= 48 * 1024:
+    K_BLOCK, TILE_ROWS, TILE_VECTORS, FETCH_B = 384, 6, 4, 16
+else:
+    K_BLOCK, TILE_ROWS, TILE_VECTORS, FETCH_B = 1024, 12, 2, 0
 
 SOURCE = r"""
 #include <immintrin.h>
@@ -92,10 +101,11 @@ SOURCE = r"""
 #include <vector>
 #include <unistd.h>
 
-// Tiles of MR rows by 16 * NRV columns: 12x32, twenty-four accumulators. K in blocks of at
-// most KC (set by gemm.py for this CPU), a product's blocks all of one length but the last
-// (Job::kb)
-#define KC K_BLOCK
+// Tiles of MR rows by 16 * NRV columns, twenty-four accumulators: the main tile's for products
+// at least its width, 12x32 for narrower ones down to 32 columns. K in blocks of at most KC, a
+// product's blocks all of one length but the last (Job::kb). The blocking (KC, TILE_ROWS,
+// TILE_VECTORS, FETCH_B) is gemm.py's for this CPU:
+BLOCKING
 #define MC_MAX 96
 #define NC 4096
 #define PANELS_PER_GROUP 4
@@ -149,6 +159,9 @@ static inline void micro(long kc, const float* __restrict A, const float* __rest
         _mm_prefetch((const char*)(C + r * ldc + 16 * NRV - 1), _MM_HINT_T0);
       }
     }
+    if (FETCH_B)  // (a fetch past the panels' end is harmless: prefetches never fault)
+      #pragma GCC unroll 4
+      for (int v = 0; v < NRV; v++) _mm_prefetch((const char*)(B + (FETCH_B * NRV + v) * 16), _MM_HINT_T0);
     __m512 b[NRV];
     #pragma GCC unroll 4
     for (int v = 0; v < NRV; v++) b[v] = _mm512_load_ps(B + v * 16);
@@ -205,7 +218,7 @@ static inline void transpose16(__m512 r[16]) {
 template <int W>
 static void pack_panel(long n, long kc, const float* src, long lane_stride, long k_stride,
                        float* d, float* sums = nullptr) {
-  if (k_stride == 1 && !sums && W <= 32) {
+  if (k_stride == 1 && !sums && W <= 64) {
     // lanes contiguous in k (rows of A, a transposed B's columns): 16 k of 16 lanes at a time,
     // transposed in registers (copied one float at a time they took 6.5% of the MLP step)
     long k = 0;
@@ -847,11 +860,13 @@ extern "C" int minitf_sgemm(long M, long N, long K, const float* A, long rsa, lo
   long ncb = std::min<long>(NC, N), kcb = std::min<long>(kb, K);
   long blocks = ((N + NC - 1) / NC) * ((K + kb - 1) / kb);
   bool narrow = N < 32;
-  const long nr = narrow ? 16 : 32;
+  const bool wide = N >= 16 * TILE_VECTORS;
+  const long nr = narrow ? 16 : wide ? 16 * TILE_VECTORS : 32;
   const bool steal = p->steal.load() != 0;
   // (rows of A read in place, 4 KB apart in the MLPs, fall in one set of the L1 cache: eight
   // at a time, not twenty-four)
-  Runner run = !narrow ? run_job<12, 2> : csa == 1 ? run_narrow<8> : run_narrow<24>;
+  Runner run = narrow ? (csa == 1 ? run_narrow<8> : run_narrow<24>)
+                : wide ? run_job<TILE_ROWS, TILE_VECTORS> : run_job<12, 2>;
   long bp_floats = (ncb + nr - 1) / nr * nr * kcb;
   float* Ap;
   try {
@@ -887,8 +902,8 @@ extern "C" int minitf_sgemm(long M, long N, long K, const float* A, long rsa, lo
     for (; p->started < want - 1; p->started++) std::thread(worker, p, p->started + 1).detach();
     counters = counters_for(slot->counters, slot->counters_size, blocks);
     if (steal) {
-      run = run_steal<12, 2>;
-      grow(t_own, t_own_size, (ncb + nr - 1) / nr * nr * std::max<long>(K, 1));
+      run = run_steal<12, 2>;  // (its own tile: a run of 12 rows is what a worker gives up)
+      grow(t_own, t_own_size, (ncb + 31) / 32 * 32 * std::max<long>(K, 1));
       run_state = zeroed(slot->run_state, slot->run_state_size, (M + 11) / 12);
     } else {
       bp = grow(p->bp, p->bp_size, bp_floats);
@@ -979,7 +994,8 @@ extern "C" int minitf_sgemm_objects(long offset, long M, long N, long K, const c
                       (float*)data_at(C, offset), ldc, data_at(bias, offset), relu,
                       data_at(mask, offset), ldm, (float*)data_at(sums, offset), own_b);
 }
-""".replace("K_BLOCK", str(K_BLOCK))
+""".replace("BLOCKING\n", "#define KC %d\n#define TILE_ROWS %d\n#define TILE_VECTORS %d\n"
+            "#define FETCH_B %d\n" % (K_BLOCK, TILE_ROWS, TILE_VECTORS, FETCH_B), 1)
 
 _state = {}  # "fn": the compiled product or None, "threads": the count last set
 _held = []  # inputs of products a late worker may still read (stealing: minitf_sgemm's 2)
