@@ -75,7 +75,7 @@ def _l1_data_bytes(base="/sys/devices/system/cpu/cpu0/cache"):
 # blocks (KC in SOURCE), the main tile (TILE_ROWS x 16 * TILE_VECTORS) and how far ahead B's
 # panels are fetched into L1 (FETCH_B steps of k, 0: not at all). Where L1 holds 48 KB (Ice
 # Lake), K in blocks of 384 and 6x64 tiles whose B panels (96 KB) stream from L2, fetched 16
-# steps ahead, as oneDNN's kernels take both operands: each of the big MLP's products 4-6%
+# steps ahead, as oneDNN's kernels take both operands: each of the big MLP's products 4-8%
 # faster than 12x32 tiles with K in blocks of 256, whose 32 KB panel of B was to stay in L1
 # but came back from L2 after every chunk of A. Elsewhere the 12x32 tile, K in blocks of 1024
 # and no fetching, as measured on Zen 4's 32 KB L1. Products narrower than the main tile take
