@@ -467,8 +467,9 @@ def test_a_worker_late_for_a_stealing_product_writes_nothing_and_its_inputs_stay
 
 
 def test_the_l1_data_cache_is_read_from_sysfs(tmp_path):
-    """K's block length follows the L1 data cache's size (gemm.K_BLOCK): the instruction
-    cache of the same level and the L2 are not it, and where nothing is told it is None."""
+    """The blocking (gemm.K_BLOCK and the main tile) follows the L1 data cache's size: the
+    instruction cache of the same level and the L2 are not it, and where nothing is told it
+    is None."""
     for index, (level, kind, size) in enumerate([("1", "Instruction", "32K"), ("1", "Data", "48K"),
                                                  ("2", "Unified", "1280K")]):
         folder = tmp_path / ("index%d" % index)

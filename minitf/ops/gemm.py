@@ -856,8 +856,8 @@ extern "C" int minitf_sgemm(long M, long N, long K, const float* A, long rsa, lo
   Pool* p = pool();
   int want = p->want.load();
   // K in the fewest blocks of at most KC, of one length but the last (shorter by fewer terms
-  // than there are blocks): 784 as four of 196, not three of 256 and one of 16 (a pass over C
-  // for 16 terms)
+  // than there are blocks): with KC 256, 784 as four of 196, not three of 256 and one of 16 (a
+  // pass over C for 16 terms)
   long kb = std::max<long>(1, (K + (K + KC - 1) / KC - 1) / std::max<long>(1, (K + KC - 1) / KC));
   long ncb = std::min<long>(NC, N), kcb = std::min<long>(kb, K);
   long blocks = ((N + NC - 1) / NC) * ((K + kb - 1) / kb);
